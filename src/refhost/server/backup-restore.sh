@@ -1,0 +1,52 @@
+#!/bin/bash
+# Reference-host copy of the Selfology runbook's scripts/backup-restore.sh.
+# Verbs: backup-full [KIND] | backup-incremental | list | restore-full FILE
+#   KIND of a full dump: full (daily, default), premigration, predeploy
+# Files: $BACKUP_DIR/selfology_<kind>_<YYYYmmdd_HHMMSS>.sql.gz (real pg_dump output)
+set -u -o pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=/dev/null
+. "$HERE/../refhost.env"
+export PGPASSWORD; PGPASSWORD=$(cat "$SRV/secrets/pg_password")
+PGARGS=(-h 127.0.0.1 -p "$PG_PORT" -U selfology -d selfology)
+stamp() { date -u +%Y%m%d_%H%M%S; }
+
+backup_full() {
+  local kind=${1:-full}
+  case "$kind" in full|premigration|predeploy) ;; *) echo "unknown backup kind: $kind" >&2; return 2 ;; esac
+  local f="$BACKUP_DIR/selfology_${kind}_$(stamp).sql.gz"
+  pg_dump "${PGARGS[@]}" -n selfology --no-owner | gzip > "$f.part" && mv "$f.part" "$f" \
+    || { rm -f "$f.part"; echo "❌ backup failed" >&2; return 1; }
+  echo "✅ Backup created: $f ($(stat -c %s "$f") bytes)"
+}
+
+backup_incremental() {
+  local f="$BACKUP_DIR/selfology_incr_$(stamp).sql.gz"
+  pg_dump "${PGARGS[@]}" --data-only -t selfology.event_outbox --no-owner | gzip > "$f.part" && mv "$f.part" "$f" \
+    || { rm -f "$f.part"; echo "❌ backup failed" >&2; return 1; }
+  echo "✅ Incremental backup created: $f ($(stat -c %s "$f") bytes)"
+}
+
+list() {
+  ls -l --time-style=+%Y-%m-%dT%H:%M:%S "$BACKUP_DIR" | awk 'NR>1 {print $6, $5, $7}'
+}
+
+restore_full() {
+  local f=${1:-}
+  [ -f "$f" ] || f="$BACKUP_DIR/$f"
+  [ -f "$f" ] || { echo "❌ no such backup: ${1:-}" >&2; return 2; }
+  gzip -t "$f" || { echo "❌ corrupt archive: $f" >&2; return 1; }
+  echo "Restoring $f ..."
+  { echo 'DROP SCHEMA IF EXISTS selfology CASCADE;'; gunzip -c "$f"; } \
+    | psql -q -v ON_ERROR_STOP=1 "${PGARGS[@]}" >/dev/null || { echo "❌ restore failed" >&2; return 1; }
+  echo "✅ Restore completed from $f"
+}
+
+case "${1:-}" in
+  backup-full) shift; backup_full "$@" ;;
+  backup-incremental) backup_incremental ;;
+  list) list ;;
+  restore-full) shift; restore_full "$@" ;;
+  *) echo "Usage: $0 backup-full [full|premigration|predeploy]|backup-incremental|list|restore-full FILE" >&2; exit 2 ;;
+esac
