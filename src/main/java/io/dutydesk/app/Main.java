@@ -1,2 +1,58 @@
 package io.dutydesk.app;
-public final class Main { public static void main(String[] a) {} }
+
+import io.dutydesk.cli.Cli;
+import io.dutydesk.cli.ConsoleSecretPrompt;
+import io.dutydesk.core.config.EnvironmentsFile;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Entry point, deliberately not a JavaFX Application: a CLI verb runs without loading JavaFX;
+ * without a verb the window opens.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] argv) {
+        List<String> args = List.of(argv);
+        if (args.contains("--version") || args.contains("-V")) {
+            System.out.println("dutydesk " + Version.get());
+            return;
+        }
+        Optional<String> verb = firstWord(args);
+        if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
+            List<String> cliArgs = verb.isPresent() ? args : List.of("help");
+            int code = new Cli(new Connector(), new ConsoleSecretPrompt(), System::getenv, System.out, System.err).run(cliArgs);
+            System.exit(code);
+        }
+        Path config = null;
+        Optional<String> env = Optional.empty();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--config") || a.equals("-c")) && i + 1 < args.size()) {
+                config = Path.of(args.get(++i));
+            } else if ((a.equals("--env") || a.equals("-e")) && i + 1 < args.size()) {
+                env = Optional.of(args.get(++i));
+            } else {
+                System.err.println("dutydesk: unknown option " + a + " (see dutydesk --help)");
+                System.exit(Cli.USAGE);
+            }
+        }
+        DutydeskApp.launch(config != null ? config : EnvironmentsFile.defaultLocation(System::getenv), env);
+    }
+
+    /** The first argument that is neither an option nor an option's value. */
+    static Optional<String> firstWord(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--config") || a.equals("-c") || a.equals("--env") || a.equals("-e")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,110 @@
+package io.dutydesk.adapters.postgres;
+
+import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.Tunnels;
+
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/** PostgreSQL through an SSH TCP forward, with the password from the secret resolver. */
+public final class PostgresAdapter implements BackendProbe, AutoCloseable {
+    private final Environment.Postgres config;
+    private final Tunnels tunnels;
+    private final Supplier<CompletableFuture<Optional<char[]>>> password;
+    private final Duration timeout;
+    private final ExecutorService executor = BoundedExecutors.create("postgres", 2, 32);
+    private Connection connection;
+    private InetSocketAddress connectionAddress;
+
+    public PostgresAdapter(Environment.Postgres config, Tunnels tunnels,
+                           Supplier<CompletableFuture<Optional<char[]>>> password, Duration timeout) {
+        this.config = config;
+        this.tunnels = tunnels;
+        this.password = password;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.POSTGRES;
+    }
+
+    @Override
+    public CompletableFuture<Void> ping() {
+        return tunnels.forwardTcp(config.host(), config.port())
+                .thenCombine(password.get(), (addr, pw) -> new Object[] {addr, pw})
+                .thenCompose(a -> BoundedExecutors.supply(executor, () -> {
+                    @SuppressWarnings("unchecked")
+                    Optional<char[]> pw = (Optional<char[]>) a[1];
+                    try (Statement st = connection((InetSocketAddress) a[0], pw).createStatement()) {
+                        st.setQueryTimeout(seconds());
+                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                            rs.next();
+                        }
+                    } catch (SQLException e) {
+                        dropConnection();
+                        throw e;
+                    }
+                    return null;
+                }));
+    }
+
+    private int seconds() {
+        return (int) Math.max(1, timeout.toSeconds());
+    }
+
+    /** A kept connection, re-opened when the tunnel moved or the old one is broken. */
+    synchronized Connection connection(InetSocketAddress addr, Optional<char[]> pw) throws SQLException {
+        if (connection != null && addr.equals(connectionAddress) && connection.isValid(seconds())) {
+            return connection;
+        }
+        dropConnection();
+        Properties p = new Properties();
+        p.setProperty("user", config.user());
+        pw.ifPresent(chars -> p.setProperty("password", new String(chars)));
+        p.setProperty("connectTimeout", String.valueOf(seconds()));
+        p.setProperty("socketTimeout", String.valueOf(seconds() * 3));
+        p.setProperty("loginTimeout", String.valueOf(seconds()));
+        p.setProperty("ApplicationName", "dutydesk");
+        p.setProperty("tcpKeepAlive", "true");
+        String url = "jdbc:postgresql://127.0.0.1:" + addr.getPort() + "/" + config.database();
+        try {
+            connection = DriverManager.getConnection(url, p);
+        } finally {
+            p.remove("password");
+        }
+        connectionAddress = addr;
+        return connection;
+    }
+
+    private synchronized void dropConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        dropConnection();
+        executor.shutdownNow();
+    }
+
+}

@@ -1,0 +1,95 @@
+package io.dutydesk.adapters.redis;
+
+import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.Tunnels;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/** Redis through an SSH TCP forward (Jedis), authenticated with the resolved password. */
+public final class RedisAdapter implements BackendProbe, AutoCloseable {
+    private final Environment.Redis config;
+    private final Tunnels tunnels;
+    private final Supplier<CompletableFuture<Optional<char[]>>> password;
+    private final Duration timeout;
+    private final ExecutorService executor = BoundedExecutors.create("redis", 2, 32);
+    private Jedis jedis;
+    private InetSocketAddress jedisAddress;
+
+    public RedisAdapter(Environment.Redis config, Tunnels tunnels, Supplier<CompletableFuture<Optional<char[]>>> password,
+                        Duration timeout) {
+        this.config = config;
+        this.tunnels = tunnels;
+        this.password = password;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.REDIS;
+    }
+
+    @Override
+    public CompletableFuture<Void> ping() {
+        return tunnels.forwardTcp(config.host(), config.port())
+                .thenCombine(password.get(), (addr, pw) -> new Object[] {addr, pw})
+                .thenCompose(a -> BoundedExecutors.supply(executor, () -> {
+                    @SuppressWarnings("unchecked")
+                    Optional<char[]> pw = (Optional<char[]>) a[1];
+                    try {
+                        String pong = jedis((InetSocketAddress) a[0], pw).ping();
+                        if (!"PONG".equals(pong)) {
+                            throw new IllegalStateException("PING answered " + pong);
+                        }
+                    } catch (RuntimeException e) {
+                        drop();
+                        throw e;
+                    }
+                    return null;
+                }));
+    }
+
+    synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {
+        if (jedis != null && addr.equals(jedisAddress) && jedis.isConnected() && !jedis.isBroken()) {
+            return jedis;
+        }
+        drop();
+        int ms = (int) timeout.toMillis();
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(ms).socketTimeoutMillis(ms).clientName("dutydesk");
+        config.user().ifPresent(b::user);
+        pw.ifPresent(p -> b.password(new String(p)));
+        Jedis j = new Jedis(new HostAndPort("127.0.0.1", addr.getPort()), b.build());
+        j.connect();
+        jedis = j;
+        jedisAddress = addr;
+        return j;
+    }
+
+    private synchronized void drop() {
+        if (jedis != null) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+            jedis = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        drop();
+        executor.shutdownNow();
+    }
+}

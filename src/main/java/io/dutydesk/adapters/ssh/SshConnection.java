@@ -1,0 +1,487 @@
+package io.dutydesk.adapters.ssh;
+
+import com.jcraft.jsch.AgentIdentityRepository;
+import com.jcraft.jsch.Channel;
+import com.jcraft.jsch.ChannelDirectStreamLocal;
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.ConfigRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.OpenSSHConfig;
+import com.jcraft.jsch.SSHAgentConnector;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpATTRS;
+import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.ports.Tunnels;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Vector;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one SSH connection of an environment: exec with streamed output, SFTP, and local
+ * forwards (TCP, and the Docker unix socket with a {@code docker system dial-stdio} fallback).
+ * Connects on first use; after a failure the next attempt waits 1, 2, 4 ... 30 s. Every call
+ * has a timeout. Forwards keep their local port across reconnects.
+ */
+public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, AutoCloseable {
+
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration PROMPT_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Environment.Ssh target;
+    private final HostKeyPrompt hostKeys;
+    private final ExecutorService executor;
+    private final ExecutorService pumps;
+    private final Map<String, Forward> forwards = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private Session session;
+    private Session jumpSession;
+    private int failures;
+    private Instant nextAttempt = Instant.MIN;
+    private String lastError;
+    private volatile boolean closed;
+
+    /** A registered forward; {@code localPort} is fixed after the first bind. */
+    private static final class Forward {
+        final String key;
+        final String host;
+        final int port;
+        final String socketPath;
+        final String fallbackCommand;
+        volatile int localPort;
+        volatile Session boundTo;
+        volatile DialStdioForwarder dialStdio;
+
+        Forward(String key, String host, int port, String socketPath, String fallbackCommand) {
+            this.key = key;
+            this.host = host;
+            this.port = port;
+            this.socketPath = socketPath;
+            this.fallbackCommand = fallbackCommand;
+        }
+    }
+
+    public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys) {
+        this.target = target;
+        this.hostKeys = hostKeys;
+        this.executor = BoundedExecutors.create("ssh", 4, 64);
+        this.pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dutydesk-ssh-pump");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.SSH;
+    }
+
+    /** One round trip over the (re)connected session. */
+    @Override
+    public CompletableFuture<Void> ping() {
+        return exec("true", Duration.ofSeconds(5), OutputListener.NONE).thenAccept(r -> {
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+            }
+        });
+    }
+
+    /** How the unix socket forward for {@code socketPath} works now: "streamlocal" or "dial-stdio". */
+    public String unixForwardMode(String socketPath) {
+        Forward f = forwards.get("unix:" + socketPath);
+        if (f == null) {
+            return "none";
+        }
+        return f.dialStdio != null ? "dial-stdio" : "streamlocal";
+    }
+
+    public boolean isConnected() {
+        synchronized (lock) {
+            return session != null && session.isConnected();
+        }
+    }
+
+    /** Drops the connection as a network cut would (for tests and the "reconnect" action). */
+    public void disconnect() {
+        synchronized (lock) {
+            if (session != null) {
+                session.disconnect();
+            }
+            if (jumpSession != null) {
+                jumpSession.disconnect();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ session
+
+    /** The connected session, connecting (or reconnecting) if needed; call on the executor. */
+    Session session() throws Exception {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("connection closed");
+            }
+            if (session != null && session.isConnected()) {
+                return session;
+            }
+            Instant now = Instant.now();
+            if (now.isBefore(nextAttempt)) {
+                long s = Math.max(1, Duration.between(now, nextAttempt).toSeconds());
+                throw new IllegalStateException(lastError + " (next attempt in " + s + " s)");
+            }
+            try {
+                session = connect();
+                failures = 0;
+                nextAttempt = Instant.MIN;
+                lastError = null;
+                for (Forward f : forwards.values()) {
+                    bind(f, session);
+                }
+                return session;
+            } catch (Exception e) {
+                failures++;
+                long wait = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 5));
+                nextAttempt = Instant.now().plusMillis(wait);
+                lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                if (session != null) {
+                    session.disconnect();
+                    session = null;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private Session connect() throws Exception {
+        int timeout = (int) target.connectTimeout().toMillis();
+        String host = target.host();
+        int port = target.port();
+        String alias = null;
+        if (target.jump().isPresent()) {
+            if (jumpSession != null) {
+                jumpSession.disconnect();
+            }
+            jumpSession = open(target.jump().get(), target.jump().get().host(), target.jump().get().port(), null, timeout);
+            int lp = jumpSession.setPortForwardingL("127.0.0.1", 0, host, port == 0 ? 22 : port, null, timeout);
+            alias = knownHostsName(host, port == 0 ? 22 : port);
+            host = "127.0.0.1";
+            port = lp;
+        }
+        return open(target, host, port, alias, timeout);
+    }
+
+    private Session open(Environment.Ssh t, String host, int port, String hostKeyAlias, int timeout) throws Exception {
+        JSch jsch = new JSch();
+        Path sshConfig = Path.of(System.getProperty("user.home"), ".ssh", "config");
+        ConfigRepository.Config cfg = null;
+        if (Files.isReadable(sshConfig)) {
+            OpenSSHConfig repo = OpenSSHConfig.parseFile(sshConfig.toString());
+            jsch.setConfigRepository(repo);
+            cfg = repo.getConfig(t.host());
+        }
+        String user = t.user() != null ? t.user()
+                : cfg != null && cfg.getUser() != null ? cfg.getUser() : System.getProperty("user.name");
+        int effectivePort = port != 0 ? port : cfg != null && cfg.getPort() > 0 ? cfg.getPort() : 22;
+        String effectiveHost = cfg != null && cfg.getHostname() != null && host.equals(t.host()) ? cfg.getHostname() : host;
+        if (t.identity().isPresent()) {
+            Path id = t.identity().get();
+            if (!Files.isReadable(id)) {
+                throw new IOException("identity file " + id + " is not readable");
+            }
+            jsch.addIdentity(id.toString());
+        } else if (t.agent() && System.getenv("SSH_AUTH_SOCK") != null) {
+            jsch.setIdentityRepository(new AgentIdentityRepository(new SSHAgentConnector()));
+        } else {
+            for (String n : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+                Path p = Path.of(System.getProperty("user.home"), ".ssh", n);
+                if (Files.isReadable(p)) {
+                    jsch.addIdentity(p.toString());
+                }
+            }
+        }
+        KnownHostsVerifier verifier = new KnownHostsVerifier(jsch, t.knownHosts(), hostKeys, PROMPT_TIMEOUT);
+        jsch.setHostKeyRepository(verifier);
+        Session s = jsch.getSession(user, effectiveHost, effectivePort);
+        s.setPort(effectivePort);
+        if (hostKeyAlias != null) {
+            s.setHostKeyAlias(hostKeyAlias);
+        } else if (effectivePort != 22) {
+            s.setHostKeyAlias(knownHostsName(effectiveHost, effectivePort));
+        }
+        s.setConfig("StrictHostKeyChecking", "yes");
+        s.setConfig("HashKnownHosts", "no");
+        s.setConfig("PreferredAuthentications", "publickey");
+        s.setServerAliveInterval(5000);
+        s.setServerAliveCountMax(3);
+        try {
+            s.connect(timeout);
+        } catch (JSchException e) {
+            if (verifier.refusal() != null) {
+                throw verifier.refusal();
+            }
+            throw new IOException("ssh " + user + "@" + effectiveHost + ":" + effectivePort + ": " + describe(e), e);
+        }
+        return s;
+    }
+
+    private static String describe(JSchException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (e.getCause() != null && e.getCause().getMessage() != null) {
+            m = e.getCause().getMessage();
+        }
+        if (m.contains("Auth fail") || m.contains("USERAUTH fail")) {
+            return "authentication failed (is the key in authorized_keys?)";
+        }
+        return m.isEmpty() ? e.getClass().getSimpleName() : m;
+    }
+
+    static String knownHostsName(String host, int port) {
+        return port == 22 ? host : "[" + host + "]:" + port;
+    }
+
+    // ------------------------------------------------------------------ exec
+
+    @Override
+    public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
+        return BoundedExecutors.supply(executor, () -> runExec(command, timeout, listener));
+    }
+
+    private ExecResult runExec(String command, Duration timeout, OutputListener listener) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        Session s = session();
+        ChannelExec ch = (ChannelExec) s.openChannel("exec");
+        ch.setCommand(command);
+        ch.setInputStream(null);
+        InputStream out = ch.getInputStream();
+        InputStream err = ch.getExtInputStream();
+        LineCollector so = new LineCollector(false, listener);
+        LineCollector se = new LineCollector(true, listener);
+        ch.connect((int) Math.min(timeout.toMillis(), target.connectTimeout().toMillis()));
+        byte[] buf = new byte[8192];
+        try {
+            while (true) {
+                boolean read = drain(out, so, buf) | drain(err, se, buf);
+                if (ch.isClosed() && out.available() == 0 && err.available() == 0) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("'" + abbreviate(command) + "' did not finish within "
+                            + timeout.toMillis() + " ms");
+                }
+                if (!s.isConnected()) {
+                    throw new IOException("connection lost while running '" + abbreviate(command) + "'");
+                }
+                if (!read) {
+                    Thread.sleep(5);
+                }
+            }
+        } finally {
+            ch.disconnect();
+        }
+        so.finish();
+        se.finish();
+        return new ExecResult(ch.getExitStatus(), so.text(), se.text(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static boolean drain(InputStream in, LineCollector c, byte[] buf) throws IOException {
+        boolean any = false;
+        while (in.available() > 0) {
+            int n = in.read(buf, 0, Math.min(buf.length, in.available()));
+            if (n <= 0) {
+                break;
+            }
+            c.accept(buf, n);
+            any = true;
+        }
+        return any;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    // ------------------------------------------------------------------ sftp
+
+    @Override
+    public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+        return BoundedExecutors.supply(executor, () -> withSftp(sftp -> {
+            try (InputStream in = sftp.get(sftpPath(path))) {
+                ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    bos.write(buf, 0, n);
+                    if (bos.size() > maxBytes) {
+                        throw new IOException(path + " is larger than " + maxBytes + " bytes");
+                    }
+                }
+                return bos.toByteArray();
+            }
+        }, path));
+    }
+
+    @Override
+    public CompletableFuture<List<RemoteFile>> list(String folder) {
+        return BoundedExecutors.supply(executor, () -> withSftp(sftp -> {
+            List<RemoteFile> out = new ArrayList<>();
+            @SuppressWarnings("unchecked")
+            Vector<ChannelSftp.LsEntry> entries = sftp.ls(sftpPath(folder));
+            for (ChannelSftp.LsEntry e : entries) {
+                if (e.getFilename().equals(".") || e.getFilename().equals("..")) {
+                    continue;
+                }
+                SftpATTRS a = e.getAttrs();
+                out.add(new RemoteFile(e.getFilename(), a.getSize(), Instant.ofEpochSecond(a.getMTime()), a.isDir()));
+            }
+            out.sort(Comparator.comparing(RemoteFile::name));
+            return List.copyOf(out);
+        }, folder));
+    }
+
+    private interface SftpWork<T> {
+        T run(ChannelSftp sftp) throws Exception;
+    }
+
+    private <T> T withSftp(SftpWork<T> work, String path) throws Exception {
+        Session s = session();
+        ChannelSftp sftp = (ChannelSftp) s.openChannel("sftp");
+        sftp.connect((int) target.connectTimeout().toMillis());
+        try {
+            return work.run(sftp);
+        } catch (com.jcraft.jsch.SftpException e) {
+            String why = switch (e.id) {
+                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file or folder";
+                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
+                default -> e.getMessage();
+            };
+            throw new IOException(path + ": " + why, e);
+        } finally {
+            sftp.disconnect();
+        }
+    }
+
+    /** SFTP starts in the home folder: "~/x" is "x" there. */
+    static String sftpPath(String p) {
+        if (p.equals("~")) {
+            return ".";
+        }
+        return p.startsWith("~/") ? p.substring(2) : p;
+    }
+
+    // ------------------------------------------------------------------ forwards
+
+    @Override
+    public CompletableFuture<InetSocketAddress> forwardTcp(String host, int port) {
+        Forward f = forwards.computeIfAbsent("tcp:" + host + ":" + port, k -> new Forward(k, host, port, null, null));
+        return ensureForward(f);
+    }
+
+    @Override
+    public CompletableFuture<InetSocketAddress> forwardUnixSocket(String socketPath, String fallbackCommand) {
+        Forward f = forwards.computeIfAbsent("unix:" + socketPath,
+                k -> new Forward(k, null, 0, socketPath, fallbackCommand));
+        return ensureForward(f);
+    }
+
+    private CompletableFuture<InetSocketAddress> ensureForward(Forward f) {
+        return BoundedExecutors.supply(executor, () -> {
+            Session s = session();
+            synchronized (f) {
+                if (f.dialStdio == null && f.boundTo != s) {
+                    bind(f, s);
+                }
+            }
+            return new InetSocketAddress("127.0.0.1", f.localPort);
+        });
+    }
+
+    /** Binds {@code f} on session {@code s}, at the same local port as before if it had one. */
+    private void bind(Forward f, Session s) throws Exception {
+        if (f.dialStdio != null) {
+            return; // our own listener: it opens a channel on the current session per connection
+        }
+        int timeout = (int) target.connectTimeout().toMillis();
+        if (f.socketPath == null) {
+            f.localPort = s.setPortForwardingL("127.0.0.1", f.localPort, f.host, f.port, null, timeout);
+        } else if (streamLocalAllowed(s, f.socketPath, timeout)) {
+            f.localPort = s.setSocketForwardingL("127.0.0.1", f.localPort, f.socketPath, null, timeout);
+        } else {
+            DialStdioForwarder d = new DialStdioForwarder(f.localPort, f.fallbackCommand, this::sessionOrNull, pumps,
+                    timeout);
+            f.localPort = d.port();
+            f.dialStdio = d;
+        }
+        f.boundTo = s;
+    }
+
+    private Session sessionOrNull() {
+        try {
+            return session();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Opens one streamlocal channel to see whether the server allows them. */
+    private static boolean streamLocalAllowed(Session s, String socketPath, int timeout) throws JSchException {
+        ChannelDirectStreamLocal ch = (ChannelDirectStreamLocal) s.openChannel("direct-streamlocal@openssh.com");
+        ch.setSocketPath(socketPath);
+        try {
+            ch.connect(timeout);
+            return true;
+        } catch (JSchException e) {
+            return false;
+        } finally {
+            ch.disconnect();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Forward f : forwards.values()) {
+            if (f.dialStdio != null) {
+                f.dialStdio.close();
+            }
+        }
+        synchronized (lock) {
+            if (session != null) {
+                session.disconnect();
+            }
+            if (jumpSession != null) {
+                jumpSession.disconnect();
+            }
+        }
+        executor.shutdownNow();
+        pumps.shutdownNow();
+        try {
+            executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

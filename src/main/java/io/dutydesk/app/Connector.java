@@ -1,0 +1,95 @@
+package io.dutydesk.app;
+
+import io.dutydesk.adapters.alertmanager.AlertmanagerAdapter;
+import io.dutydesk.adapters.backups.BackupsAdapter;
+import io.dutydesk.adapters.docker.DockerAdapter;
+import io.dutydesk.adapters.keyring.SecretToolKeyring;
+import io.dutydesk.adapters.postgres.PostgresAdapter;
+import io.dutydesk.adapters.prometheus.PrometheusAdapter;
+import io.dutydesk.adapters.redis.RedisAdapter;
+import io.dutydesk.adapters.ssh.SshConnection;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.EnvironmentConnector;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.Keyring;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.secrets.SecretResolver;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
+public final class Connector implements EnvironmentConnector {
+    private final Keyring keyring;
+
+    public Connector() {
+        this(new SecretToolKeyring());
+    }
+
+    public Connector(Keyring keyring) {
+        this.keyring = keyring;
+    }
+
+    @Override
+    public Opened open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
+        return new Opened(env, hostKeys, secrets, keyring);
+    }
+
+    /** An opened environment: closing it closes every adapter and the SSH connection. */
+    public static final class Opened implements EnvironmentHandle {
+        private final Environment env;
+        private final SshConnection ssh;
+        private final List<BackendProbe> probes;
+        private final List<AutoCloseable> closeables = new ArrayList<>();
+
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
+            this.env = env;
+            this.ssh = new SshConnection(env.ssh(), hostKeys);
+            SecretResolver resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
+            Duration t = env.poll().timeout();
+            DockerAdapter docker = new DockerAdapter(env.docker(), ssh, t);
+            PostgresAdapter pg = new PostgresAdapter(env.postgres(), ssh, () -> resolver.resolve(env.postgres().password()), t);
+            RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
+            PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
+            AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
+            BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
+            this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
+            closeables.addAll(List.of(docker, pg, redis, prom, am));
+        }
+
+        @Override
+        public Environment environment() {
+            return env;
+        }
+
+        @Override
+        public List<BackendProbe> probes() {
+            return probes;
+        }
+
+        @Override
+        public RemoteShell shell() {
+            return ssh;
+        }
+
+        public SshConnection ssh() {
+            return ssh;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : closeables) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort on the way out
+                }
+            }
+            ssh.close();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.dutydesk.app;
+
+import io.dutydesk.core.config.ConfigException;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.Icon;
+import io.dutydesk.ui.fx.Theme;
+import io.dutydesk.ui.shell.FxHostKeyPrompt;
+import io.dutydesk.ui.shell.FxSecretPrompt;
+import io.dutydesk.ui.shell.ShellView;
+import io.dutydesk.ui.shell.ShellViewModel;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.Stage;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The window. Wiring by constructors; the shell's state lives in {@link ShellViewModel}. */
+public final class DutydeskApp extends Application {
+    private static Path configPath;
+    private static Optional<String> initialEnv = Optional.empty();
+
+    private ShellViewModel vm;
+    private ScheduledExecutorService scheduler;
+
+    static void launch(Path config, Optional<String> env) {
+        configPath = config;
+        initialEnv = env;
+        Application.launch(DutydeskApp.class);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        EnvironmentsFile file;
+        try {
+            file = EnvironmentsFile.load(configPath);
+        } catch (ConfigException e) {
+            Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage());
+            a.setTitle("Dutydesk: the environments file has an error");
+            a.setHeaderText(e.file() + (e.line() > 0 ? ", line " + e.line() : ""));
+            a.getDialogPane().setMinWidth(560);
+            System.err.println("dutydesk: " + e.getMessage());
+            a.showAndWait();
+            Platform.exit();
+            return;
+        }
+        AtomicInteger n = new AtomicInteger();
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "dutydesk-poll-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
+                new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
+        ShellView view = new ShellView(vm);
+        Scene scene = new Scene(view.root(), 1180, 720);
+        vm.darkProperty().set(Theme.savedDark());
+        Theme.apply(scene, vm.darkProperty().get());
+        vm.darkProperty().addListener((o, a, dark) -> Theme.apply(scene, dark));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
+                () -> vm.darkProperty().set(!vm.darkProperty().get()));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), stage::close);
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        for (int i = 0; i < digits.length; i++) {
+            int pane = i;
+            scene.getAccelerators().put(new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),
+                    () -> view.showPane(pane));
+        }
+        // one line per change of the overall state, for whoever watches the console's output
+        vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
+        LaunchTiming.attach(vm);
+
+        stage.setTitle("Dutydesk");
+        vm.selectedProperty().addListener((o, a, env) -> stage.setTitle("Dutydesk — " + env));
+        stage.getIcons().setAll(Icon.appIcons());
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(480);
+        stage.show();
+        String env = initialEnv.orElse(file.environments().keySet().iterator().next());
+        vm.select(env);
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdown();
+        }
+    }
+}

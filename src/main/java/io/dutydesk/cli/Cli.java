@@ -1,0 +1,154 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dutydesk.core.config.ConfigException;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.health.BackendStatus;
+import io.dutydesk.core.health.Probes;
+import io.dutydesk.core.ports.EnvironmentConnector;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code dutydesk <verb> --env NAME [--json]}: the same core as the window, without JavaFX.
+ * Exit codes: 0 all well, 1 something is down or failed, 2 usage or configuration error.
+ */
+public final class Cli {
+    public static final int OK = 0;
+    public static final int DOWN = 1;
+    public static final int USAGE = 2;
+
+    private final EnvironmentConnector connector;
+    private final SecretPrompt secrets;
+    private final Function<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
+               PrintStream err) {
+        this.connector = connector;
+        this.secrets = secrets;
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static boolean isVerb(String s) {
+        return List.of("envs", "ping", "help").contains(s);
+    }
+
+    public int run(List<String> argv) {
+        Args args;
+        try {
+            args = Args.parse(argv);
+            if (args.verb() == null || args.verb().equals("help")) {
+                usage(args.verb() == null ? err : out);
+                return args.verb() == null ? USAGE : OK;
+            }
+            return switch (args.verb()) {
+                case "envs" -> envs(args);
+                case "ping" -> ping(args);
+                default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
+            };
+        } catch (Args.UsageException e) {
+            err.println("dutydesk: " + e.getMessage());
+            usage(err);
+            return USAGE;
+        } catch (ConfigException e) {
+            err.println("dutydesk: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private void usage(PrintStream p) {
+        p.println("""
+                usage: dutydesk [--config FILE] [--env NAME]          open the console window
+                       dutydesk envs [--json]                         list the environments
+                       dutydesk ping --env NAME [--json]              check every backend over SSH
+                       dutydesk --version
+                options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
+                exit codes: 0 ok, 1 something down, 2 usage or configuration error""");
+    }
+
+    private EnvironmentsFile load(Args args) {
+        return EnvironmentsFile.load(args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env)));
+    }
+
+    private int envs(Args args) throws ConfigException {
+        EnvironmentsFile f = load(args);
+        if (args.json()) {
+            ObjectNode root = json.createObjectNode();
+            root.put("file", f.file().toString());
+            ArrayNode arr = root.putArray("environments");
+            for (Environment e : f.environments().values()) {
+                ObjectNode o = arr.addObject();
+                o.put("name", e.name());
+                o.put("description", e.description());
+                o.put("ssh", e.ssh().display());
+            }
+            print(root);
+        } else {
+            for (Environment e : f.environments().values()) {
+                out.printf("%-16s %-32s %s%n", e.name(), e.ssh().display(), e.description());
+            }
+        }
+        return OK;
+    }
+
+    private int ping(Args args) {
+        EnvironmentsFile f = load(args);
+        Environment e = f.require(args.requireEnv());
+        List<BackendStatus> statuses;
+        // the CLI never accepts an unknown host key: it is refused with its fingerprint
+        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+            Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
+            statuses = Probes.pingAll(h.probes(), timeout, Clock.systemUTC()).join();
+        }
+        boolean allOk = statuses.stream().allMatch(BackendStatus::ok);
+        if (args.json()) {
+            ObjectNode root = json.createObjectNode();
+            root.put("env", e.name());
+            ArrayNode arr = root.putArray("backends");
+            for (BackendStatus s : statuses) {
+                ObjectNode o = arr.addObject();
+                o.put("name", s.backend().id());
+                o.put("ok", s.ok());
+                o.put("latencyMs", s.latencyMs());
+                if (s.error() == null) {
+                    o.putNull("error");
+                } else {
+                    o.put("error", s.error());
+                }
+            }
+            print(root);
+        } else {
+            out.println(e.name() + "  " + e.ssh().display());
+            for (BackendStatus s : statuses) {
+                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok" : "DOWN", s.latencyMs(),
+                        s.error() == null ? "" : s.error());
+            }
+        }
+        return allOk ? OK : DOWN;
+    }
+
+    private void print(Object node) {
+        try {
+            out.println(json.writeValueAsString(node));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+}

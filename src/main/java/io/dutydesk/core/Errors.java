@@ -1,0 +1,43 @@
+package io.dutydesk.core;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** Turns exceptions into the one-line messages the console shows. */
+public final class Errors {
+    private Errors() {}
+
+    public static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** A short, human message: the innermost meaningful cause, never a stack trace. */
+    public static String describe(Throwable t) {
+        Throwable c = unwrap(t);
+        if (c instanceof TimeoutException) {
+            return c.getMessage() != null ? c.getMessage() : "timed out";
+        }
+        String msg = c.getMessage();
+        // walk down to a cause that says more (e.g. "Connection refused" under a wrapper)
+        Throwable inner = c.getCause();
+        while (inner != null && inner != c) {
+            if (inner.getMessage() != null && !inner.getMessage().isBlank()) {
+                msg = msg == null || msg.isBlank() || msg.contains(inner.getClass().getName())
+                        ? inner.getMessage() : msg;
+            }
+            c = inner;
+            inner = inner.getCause();
+        }
+        if (msg == null || msg.isBlank()) {
+            msg = unwrap(t).getClass().getSimpleName();
+        }
+        msg = msg.strip();
+        int nl = msg.indexOf('\n');
+        return nl > 0 ? msg.substring(0, nl).strip() : msg;
+    }
+}

@@ -1,0 +1,397 @@
+package io.dutydesk.core.config;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads the environments file (YAML). Every problem is reported as a {@link ConfigException}
+ * naming the file, the line and the field. Defaults follow the Selfology runbook, so a team
+ * with those conventions writes only the addresses; another team overrides the conventions.
+ */
+public final class EnvironmentsFile {
+
+    public static final String DEFAULT_VERSION_PATTERN = "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$";
+    static final Set<String> DEPLOY_VERBS = Set.of("status", "deploy", "switch", "rollback", "cleanup");
+
+    private final Path file;
+    private final Map<String, Environment> environments;
+
+    private EnvironmentsFile(Path file, Map<String, Environment> environments) {
+        this.file = file;
+        this.environments = environments;
+    }
+
+    public Path file() { return file; }
+
+    public Map<String, Environment> environments() { return environments; }
+
+    public Environment require(String name) {
+        Environment e = environments.get(name);
+        if (e == null) {
+            throw new ConfigException(file, 0, "environments." + name,
+                    "no such environment; this file has: " + String.join(", ", environments.keySet()));
+        }
+        return e;
+    }
+
+    /** Where the file is looked for when no --config is given. */
+    public static Path defaultLocation(Function<String, String> env) {
+        String explicit = env.apply("DUTYDESK_CONFIG");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = env.apply("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return base.resolve("dutydesk").resolve("environments.yaml");
+    }
+
+    public static EnvironmentsFile load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, 0, "", "file not found (give --config FILE, or run 'src/refhost/refhost up' to write one)");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, "", "cannot read: " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    public static EnvironmentsFile parse(Path file, String text) {
+        Node root;
+        try (Reader r = new StringReader(text)) {
+            LoaderOptions opts = new LoaderOptions();
+            opts.setAllowDuplicateKeys(false);
+            root = new Yaml(opts).compose(r);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new ConfigException(file, m == null ? 0 : m.getLine() + 1, "",
+                    "not valid YAML: " + (e.getProblem() != null ? e.getProblem() : e.getMessage()));
+        } catch (YAMLException | IOException e) {
+            throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new ConfigException(file, 1, "environments", "the file is empty; it needs an 'environments' mapping");
+        }
+        YamlNode top = new YamlNode(file, "", root).onlyKeys(List.of("environments"));
+        YamlNode envs = top.require("environments");
+        Map<String, Environment> out = new LinkedHashMap<>();
+        for (Map.Entry<String, YamlNode> e : envs.entries().entrySet()) {
+            if (!e.getKey().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw e.getValue().error("an environment name is letters, digits, '.', '_' and '-'");
+            }
+            out.put(e.getKey(), environment(e.getKey(), e.getValue()));
+        }
+        if (out.isEmpty()) {
+            throw envs.error("no environment defined");
+        }
+        return new EnvironmentsFile(file, java.util.Collections.unmodifiableMap(out));
+    }
+
+    private static Environment environment(String name, YamlNode n) {
+        n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
+                "backups", "deploy", "slots", "outbox", "thresholds", "poll"));
+        return new Environment(
+                name,
+                n.string("description", ""),
+                ssh(n.require("ssh"), true),
+                docker(n.get("docker")),
+                postgres(n.get("postgres")),
+                redis(n.get("redis")),
+                http(n.get("prometheus"), 9090),
+                http(n.get("alertmanager"), 9093),
+                backups(n.get("backups")),
+                deploy(n.get("deploy")),
+                slots(n.get("slots")),
+                outbox(n.get("outbox")),
+                thresholds(n.get("thresholds")),
+                poll(n.get("poll")));
+    }
+
+    private static Environment.Ssh ssh(YamlNode n, boolean allowJump) {
+        List<String> keys = new ArrayList<>(List.of("host", "port", "user", "identity", "agent", "knownHosts",
+                "connectTimeoutSeconds", "commandTimeoutSeconds"));
+        if (allowJump) {
+            keys.add("jump");
+        }
+        n.onlyKeys(keys);
+        String host = n.require("host").nonEmptyText();
+        int port = n.integer("port", 0, 1, 65535); // 0: from ~/.ssh/config, else 22
+        String user = n.string("user", null);
+        Optional<Path> identity = n.get("identity").map(v -> Path.of(expandHome(v.nonEmptyText())));
+        boolean agent = n.bool("agent", identity.isEmpty());
+        Path knownHosts = Path.of(expandHome(n.string("knownHosts", "~/.ssh/known_hosts")));
+        Optional<Environment.Ssh> jump = allowJump ? n.get("jump").map(j -> ssh(j, false)) : Optional.empty();
+        return new Environment.Ssh(host, port, user, identity, agent, knownHosts, jump,
+                Duration.ofSeconds(n.integer("connectTimeoutSeconds", 10, 1, 300)),
+                Duration.ofSeconds(n.integer("commandTimeoutSeconds", 30, 1, 3600)));
+    }
+
+    static String expandHome(String p) {
+        return p.equals("~") || p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
+    }
+
+    private static Environment.Docker docker(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Docker("/var/run/docker.sock", "docker system dial-stdio");
+        }
+        YamlNode n = o.get().onlyKeys(List.of("socket", "dialStdioCommand"));
+        String socket = n.string("socket", "/var/run/docker.sock");
+        if (!socket.startsWith("/")) {
+            throw n.require("socket").error("must be an absolute path on the server");
+        }
+        return new Environment.Docker(socket, n.string("dialStdioCommand", "docker system dial-stdio"));
+    }
+
+    private static Environment.Postgres postgres(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Postgres("127.0.0.1", 5432, "n8n", "n8n", new SecretRef.Prompt("PostgreSQL password"));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("host", "port", "database", "user", "password"));
+        return new Environment.Postgres(n.string("host", "127.0.0.1"), n.integer("port", 5432, 1, 65535),
+                n.string("database", "n8n"), n.string("user", "n8n"),
+                secret(n.get("password"), "PostgreSQL password", true));
+    }
+
+    private static Environment.Redis redis(Optional<YamlNode> o) {
+        YamlNode n = o.map(v -> v.onlyKeys(List.of("host", "port", "user", "password", "stream", "groups"))).orElse(null);
+        if (n == null) {
+            return new Environment.Redis("127.0.0.1", 6379, Optional.empty(), new SecretRef.None(),
+                    "selfology:events", List.of());
+        }
+        return new Environment.Redis(n.string("host", "127.0.0.1"), n.integer("port", 6379, 1, 65535),
+                Optional.ofNullable(n.string("user", null)), secret(n.get("password"), "Redis password", false),
+                n.string("stream", "selfology:events"), n.strings("groups", List.of()));
+    }
+
+    /** A secret must be a reference: {env: VAR}, {file: /server/path}, {prompt: label}, {keyring: name}. */
+    static SecretRef secret(Optional<YamlNode> o, String label, boolean required) {
+        if (o.isEmpty()) {
+            return required ? new SecretRef.Prompt(label) : new SecretRef.None();
+        }
+        YamlNode n = o.get();
+        if (!n.isMapping()) {
+            throw n.error("secrets are never written in this file; refer to one instead: "
+                    + "{ env: VARIABLE }, { file: /path/on/server }, { prompt: true } or { keyring: name }");
+        }
+        n.onlyKeys(List.of("env", "file", "prompt", "keyring"));
+        Map<String, YamlNode> e = n.entries();
+        if (e.size() != 1) {
+            throw n.error("give exactly one of env, file, prompt, keyring");
+        }
+        Map.Entry<String, YamlNode> only = e.entrySet().iterator().next();
+        String v = only.getValue().nonEmptyText();
+        return switch (only.getKey()) {
+            case "env" -> {
+                if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw only.getValue().error("not a variable name: '" + v + "'");
+                }
+                yield new SecretRef.Env(v);
+            }
+            case "file" -> {
+                if (!v.startsWith("/") && !v.startsWith("~/")) {
+                    throw only.getValue().error("the server path must be absolute or start with ~/");
+                }
+                yield new SecretRef.ServerFile(v);
+            }
+            case "prompt" -> new SecretRef.Prompt("true".equals(v) ? label : v);
+            default -> new SecretRef.Keyring(v);
+        };
+    }
+
+    private static Environment.Http http(Optional<YamlNode> o, int defaultPort) {
+        if (o.isEmpty()) {
+            return new Environment.Http("127.0.0.1", defaultPort, "/");
+        }
+        YamlNode n = o.get().onlyKeys(List.of("url"));
+        YamlNode u = n.require("url");
+        try {
+            URI uri = new URI(u.nonEmptyText());
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw u.error("expected an http:// URL as seen from the server, e.g. http://127.0.0.1:" + defaultPort + "/");
+            }
+            String prefix = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return new Environment.Http(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, prefix);
+        } catch (URISyntaxException e) {
+            throw u.error("not a URL: " + e.getMessage());
+        }
+    }
+
+    private static Environment.Backups backups(Optional<YamlNode> o) {
+        List<Environment.BackupKind> defaultKinds = List.of(
+                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 30),
+                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 7),
+                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90),
+                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90));
+        Map<String, String> defaultCommands = Map.of(
+                "backup", "./scripts/backup-restore.sh backup-full",
+                "list", "./scripts/backup-restore.sh list",
+                "restore", "./scripts/backup-restore.sh restore-full {file}");
+        if (o.isEmpty()) {
+            return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
+        }
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands"));
+        List<Environment.BackupKind> kinds = defaultKinds;
+        Optional<YamlNode> k = n.get("kinds");
+        if (k.isPresent()) {
+            kinds = new ArrayList<>();
+            for (Map.Entry<String, YamlNode> e : k.get().entries().entrySet()) {
+                YamlNode kn = e.getValue().onlyKeys(List.of("pattern", "timestampFormat", "retentionDays"));
+                YamlNode pat = kn.require("pattern");
+                Pattern p = regex(pat);
+                if (p.matcher("").groupCount() < 1) {
+                    throw pat.error("needs a group (...) around the timestamp");
+                }
+                kinds.add(new Environment.BackupKind(e.getKey(), p, kn.string("timestampFormat", "yyyyMMdd_HHmmss"),
+                        kn.integer("retentionDays", 30, 1, 36500)));
+            }
+            kinds = List.copyOf(kinds);
+        }
+        return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
+                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore")));
+    }
+
+    private static Environment.BackupKind kind(String name, String regex, int days) {
+        return new Environment.BackupKind(name, Pattern.compile(regex), "yyyyMMdd_HHmmss", days);
+    }
+
+    private static Map<String, String> commands(Optional<YamlNode> o, Map<String, String> defaults, Set<String> verbs) {
+        Map<String, String> out = new LinkedHashMap<>(defaults);
+        if (o.isPresent()) {
+            for (Map.Entry<String, YamlNode> e : o.get().onlyKeys(List.copyOf(verbs)).entries().entrySet()) {
+                out.put(e.getKey(), e.getValue().nonEmptyText());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static Pattern regex(YamlNode n) {
+        try {
+            return Pattern.compile(n.nonEmptyText());
+        } catch (PatternSyntaxException e) {
+            throw n.error("not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    private static Environment.Deploy deploy(Optional<YamlNode> o) {
+        String script = "./deployment/blue-green-deploy.sh";
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("status", script + " status");
+        defaults.put("deploy", script + " deploy {version}");
+        defaults.put("switch", script + " switch");
+        defaults.put("rollback", script + " rollback");
+        defaults.put("cleanup", script + " cleanup");
+        if (o.isEmpty()) {
+            return new Environment.Deploy("~", defaults, Pattern.compile(DEFAULT_VERSION_PATTERN), script + " status");
+        }
+        YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand"));
+        Map<String, String> cmds = commands(n.get("commands"), defaults, DEPLOY_VERBS);
+        if (!cmds.get("deploy").contains("{version}")) {
+            throw n.require("commands").require("deploy").error("must contain {version}");
+        }
+        Pattern vp = n.get("versionPattern").map(EnvironmentsFile::regex).orElse(Pattern.compile(DEFAULT_VERSION_PATTERN));
+        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp,
+                n.string("liveSlotCommand", cmds.get("status")));
+    }
+
+    private static Environment.Slots slots(Optional<YamlNode> o) {
+        List<String> dNames = List.of("blue", "green");
+        List<String> dServices = List.of("question-selection", "session-management", "analysis-worker", "outbox-relay");
+        if (o.isEmpty()) {
+            return new Environment.Slots(dNames, dServices, "selfology-{service}-{slot}", "", "", "/health", "/version");
+        }
+        YamlNode n = o.get().onlyKeys(List.of("names", "services", "containerName", "slotLabel", "serviceLabel",
+                "healthPath", "versionPath"));
+        List<String> names = n.strings("names", dNames);
+        if (names.size() != 2) {
+            throw n.require("names").error("blue-green needs exactly two slot names");
+        }
+        String cn = n.string("containerName", "selfology-{service}-{slot}");
+        if (!cn.contains("{service}") || !cn.contains("{slot}")) {
+            throw n.require("containerName").error("must contain {service} and {slot}");
+        }
+        return new Environment.Slots(names, n.strings("services", dServices), cn, n.string("slotLabel", ""),
+                n.string("serviceLabel", ""), n.string("healthPath", "/health"), n.string("versionPath", "/version"));
+    }
+
+    private static Environment.Outbox outbox(Optional<YamlNode> o) {
+        Map<String, String> cols = new LinkedHashMap<>();
+        for (String c : List.of("id", "event_type", "payload", "status", "created_at", "published_at")) {
+            cols.put(c, c);
+        }
+        Map<String, String> st = new LinkedHashMap<>();
+        for (String s : List.of("pending", "processing", "published", "failed")) {
+            st.put(s, s);
+        }
+        if (o.isEmpty()) {
+            return new Environment.Outbox("selfology.event_outbox", Map.copyOf(cols), Map.copyOf(st));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("table", "columns", "statuses"));
+        String table = n.string("table", "selfology.event_outbox");
+        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+            throw n.require("table").error("expected schema.table with plain identifiers");
+        }
+        n.get("columns").ifPresent(c -> {
+            for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(cols.keySet())).entries().entrySet()) {
+                String v = e.getValue().nonEmptyText();
+                if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw e.getValue().error("a column name is a plain identifier");
+                }
+                cols.put(e.getKey(), v);
+            }
+        });
+        n.get("statuses").ifPresent(c -> {
+            for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(st.keySet())).entries().entrySet()) {
+                st.put(e.getKey(), e.getValue().nonEmptyText());
+            }
+        });
+        return new Environment.Outbox(table, Map.copyOf(cols), Map.copyOf(st));
+    }
+
+    private static Environment.Thresholds thresholds(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Thresholds(100, 1000, 1000);
+        }
+        YamlNode n = o.get().onlyKeys(List.of("outboxPendingWarn", "outboxPendingCritical", "streamLagWarn"));
+        int warn = n.integer("outboxPendingWarn", 100, 0, Integer.MAX_VALUE);
+        int crit = n.integer("outboxPendingCritical", 1000, 0, Integer.MAX_VALUE);
+        if (crit < warn) {
+            throw n.require("outboxPendingCritical").error("must not be below outboxPendingWarn (" + warn + ")");
+        }
+        return new Environment.Thresholds(warn, crit, n.integer("streamLagWarn", 1000, 0, Integer.MAX_VALUE));
+    }
+
+    private static Environment.Poll poll(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Poll(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(4));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("intervalSeconds", "maxBackoffSeconds", "timeoutSeconds"));
+        int interval = n.integer("intervalSeconds", 5, 1, 3600);
+        return new Environment.Poll(Duration.ofSeconds(interval),
+                Duration.ofSeconds(n.integer("maxBackoffSeconds", Math.max(30, interval), interval, 86400)),
+                Duration.ofSeconds(n.integer("timeoutSeconds", Math.max(1, Math.min(interval, 4)), 1, 3600)));
+    }
+}

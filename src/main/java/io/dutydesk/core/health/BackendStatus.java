@@ -1,0 +1,28 @@
+package io.dutydesk.core.health;
+
+import io.dutydesk.core.Backend;
+
+import java.time.Instant;
+
+/**
+ * One backend's state as the console shows it.
+ *
+ * @param state      UNKNOWN before the first answer, then OK or DOWN
+ * @param latencyMs  time of the last check, -1 when none finished
+ * @param error      why it is down, null when ok
+ * @param downSince  when the current outage started, null when ok
+ * @param lastOkAt   when it last answered, null if never: data shown from it is stale since then
+ */
+public record BackendStatus(Backend backend, State state, long latencyMs, String error, Instant checkedAt,
+                            Instant downSince, Instant lastOkAt) {
+
+    public enum State { UNKNOWN, OK, DOWN }
+
+    public boolean ok() {
+        return state == State.OK;
+    }
+
+    public static BackendStatus unknown(Backend b) {
+        return new BackendStatus(b, State.UNKNOWN, -1, null, null, null, null);
+    }
+}

@@ -1,0 +1,47 @@
+package io.dutydesk.core.health;
+
+import io.dutydesk.core.Backend;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every backend's status at one moment; immutable. */
+public record HealthSnapshot(String environment, Instant takenAt, Map<Backend, BackendStatus> statuses) {
+
+    public HealthSnapshot {
+        EnumMap<Backend, BackendStatus> copy = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            copy.put(b, statuses.getOrDefault(b, BackendStatus.unknown(b)));
+        }
+        statuses = Collections.unmodifiableMap(copy);
+    }
+
+    public static HealthSnapshot unknown(String environment, Instant now) {
+        return new HealthSnapshot(environment, now, Map.of());
+    }
+
+    public BackendStatus get(Backend b) {
+        return statuses.get(b);
+    }
+
+    public List<BackendStatus> all() {
+        return List.copyOf(statuses.values());
+    }
+
+    public long okCount() {
+        return statuses.values().stream().filter(BackendStatus::ok).count();
+    }
+
+    public boolean allOk() {
+        return okCount() == statuses.size();
+    }
+
+    HealthSnapshot with(BackendStatus s, Instant now) {
+        EnumMap<Backend, BackendStatus> m = new EnumMap<>(statuses);
+        m.put(s.backend(), s);
+        return new HealthSnapshot(environment, now, m);
+    }
+}

@@ -1,0 +1,168 @@
+package io.dutydesk.core.poll;
+
+import io.dutydesk.core.Errors;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Polls one source on a fixed tick. A tick that finds the previous refresh still running is
+ * dropped (counted in {@link #dropped()}); after failures the next attempt waits
+ * interval x 2^(failures-1), capped at {@code maxBackoff}. Every result is published to the
+ * listeners as an immutable {@link Snapshot}, on the thread that completed the refresh: a UI
+ * hops onto its own thread itself.
+ */
+public final class Poller<T> implements AutoCloseable {
+
+    private final String name;
+    private final Supplier<CompletableFuture<T>> source;
+    private final Duration interval;
+    private final Duration maxBackoff;
+    private final Duration timeout;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final List<Consumer<Snapshot<T>>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong runs = new AtomicLong();
+    private volatile Snapshot<T> latest;
+    private volatile Instant nextAttemptAt = Instant.MIN;
+    private volatile ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+
+    public Poller(String name, Supplier<CompletableFuture<T>> source, Duration interval, Duration maxBackoff,
+                  Duration timeout, ScheduledExecutorService scheduler, Clock clock) {
+        this.name = Objects.requireNonNull(name);
+        this.source = Objects.requireNonNull(source);
+        this.interval = requirePositive(interval, "interval");
+        this.maxBackoff = maxBackoff.compareTo(interval) < 0 ? interval : maxBackoff;
+        this.timeout = requirePositive(timeout, "timeout");
+        this.scheduler = Objects.requireNonNull(scheduler);
+        this.clock = Objects.requireNonNull(clock);
+        this.latest = Snapshot.initial(clock.instant());
+    }
+
+    private static Duration requirePositive(Duration d, String what) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+        return d;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Snapshot<T> latest() {
+        return latest;
+    }
+
+    /** Ticks dropped because a refresh was still running. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Refreshes started. */
+    public long runs() {
+        return runs.get();
+    }
+
+    /** Adds a listener; it gets the current snapshot at once. Returns the handle that removes it. */
+    public AutoCloseable subscribe(Consumer<Snapshot<T>> listener) {
+        listeners.add(listener);
+        listener.accept(latest);
+        return () -> listeners.remove(listener);
+    }
+
+    public synchronized void start() {
+        if (closed || ticker != null) {
+            return;
+        }
+        ticker = scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        stop();
+        listeners.clear();
+    }
+
+    /** Refreshes now, ignoring any backoff; dropped like a tick if one is running. */
+    public void refreshNow() {
+        nextAttemptAt = Instant.MIN;
+        scheduler.execute(this::tick);
+    }
+
+    /** One tick: exposed so tests can drive the poller without waiting on a clock. */
+    void tick() {
+        if (closed) {
+            return;
+        }
+        if (clock.instant().isBefore(nextAttemptAt)) {
+            return; // backing off
+        }
+        if (!inFlight.compareAndSet(false, true)) {
+            dropped.incrementAndGet();
+            return;
+        }
+        runs.incrementAndGet();
+        CompletableFuture<T> f;
+        try {
+            f = source.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            Instant now = clock.instant();
+            Snapshot<T> next;
+            if (error == null) {
+                next = latest.success(value, now);
+                nextAttemptAt = Instant.MIN;
+            } else {
+                String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
+                next = latest.failure(message, now);
+                nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
+            }
+            latest = next;
+            inFlight.set(false);
+            for (Consumer<Snapshot<T>> l : listeners) {
+                try {
+                    l.accept(next);
+                } catch (RuntimeException ignored) {
+                    // a listener's fault must not stop the poller
+                }
+            }
+        });
+    }
+
+    /** The wait before the next attempt after {@code failures} failures in a row. */
+    Duration backoff(int failures) {
+        if (failures <= 1) {
+            return interval;
+        }
+        long factor = 1L << Math.min(failures - 1, 20);
+        Duration d = interval.multipliedBy(factor);
+        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+}

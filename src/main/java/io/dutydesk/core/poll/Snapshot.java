@@ -1,0 +1,44 @@
+package io.dutydesk.core.poll;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a poller knows at one moment, immutable. After a failure the last good value is kept
+ * (so a view can say "stale since T") and never replaced by an empty one.
+ *
+ * @param value            last successfully polled value, null before the first success
+ * @param takenAt          when this snapshot was made
+ * @param lastSuccessAt    when {@code value} was obtained, null before the first success
+ * @param error            the last failure's message, null when the last poll succeeded
+ * @param failingSince     when the current run of failures started, null when healthy
+ * @param consecutiveFailures how many polls in a row failed
+ */
+public record Snapshot<T>(T value, Instant takenAt, Instant lastSuccessAt, String error,
+                          Instant failingSince, int consecutiveFailures) {
+
+    public static <T> Snapshot<T> initial(Instant now) {
+        return new Snapshot<>(null, now, null, null, null, 0);
+    }
+
+    public boolean ok() {
+        return error == null && lastSuccessAt != null;
+    }
+
+    public boolean pending() {
+        return error == null && lastSuccessAt == null;
+    }
+
+    public Optional<T> lastValue() {
+        return Optional.ofNullable(value);
+    }
+
+    Snapshot<T> success(T newValue, Instant now) {
+        return new Snapshot<>(newValue, now, now, null, null, 0);
+    }
+
+    Snapshot<T> failure(String message, Instant now) {
+        return new Snapshot<>(value, now, lastSuccessAt, message,
+                failingSince != null ? failingSince : now, consecutiveFailures + 1);
+    }
+}

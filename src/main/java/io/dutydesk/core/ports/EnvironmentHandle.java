@@ -1,0 +1,18 @@
+package io.dutydesk.core.ports;
+
+import io.dutydesk.core.config.Environment;
+
+import java.util.List;
+
+/** An opened environment: its backends, reached through one SSH connection. */
+public interface EnvironmentHandle extends AutoCloseable {
+    Environment environment();
+
+    /** One probe per backend, in {@link io.dutydesk.core.Backend} order. */
+    List<BackendProbe> probes();
+
+    RemoteShell shell();
+
+    @Override
+    void close();
+}

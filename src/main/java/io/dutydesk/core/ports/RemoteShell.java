@@ -1,0 +1,37 @@
+package io.dutydesk.core.ports;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Commands and files on the server, over the environment's SSH connection. */
+public interface RemoteShell {
+
+    /** Receives output as it arrives, line by line, on the adapter's thread. */
+    interface OutputListener {
+        OutputListener NONE = (stderr, line) -> { };
+
+        void line(boolean stderr, String line);
+    }
+
+    record ExecResult(int exitCode, String stdout, String stderr, Duration elapsed) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    record RemoteFile(String name, long size, Instant modified, boolean directory) {}
+
+    /**
+     * Runs {@code command} (already quoted: see {@link io.dutydesk.core.ShellQuote}) and
+     * completes with its exit code and output; fails if it runs longer than {@code timeout}.
+     */
+    CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener);
+
+    /** Reads a server file over SFTP, at most {@code maxBytes}. */
+    CompletableFuture<byte[]> readFile(String path, long maxBytes);
+
+    /** Lists a server folder over SFTP (no "." and ".."). */
+    CompletableFuture<List<RemoteFile>> list(String folder);
+}

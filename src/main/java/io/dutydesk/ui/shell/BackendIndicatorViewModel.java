@@ -1,0 +1,73 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.health.BackendStatus;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** One backend's indicator in the status bar: ok with latency, or "down since T" with the error. */
+public final class BackendIndicatorViewModel {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss");
+
+    private final Backend backend;
+    private final ZoneId zone;
+    private final ObjectProperty<BackendStatus.State> state = new SimpleObjectProperty<>(BackendStatus.State.UNKNOWN);
+    private final StringProperty text = new SimpleStringProperty("checking…");
+    private final StringProperty details = new SimpleStringProperty("");
+
+    BackendIndicatorViewModel(Backend backend, ZoneId zone) {
+        this.backend = backend;
+        this.zone = zone;
+        details.set(backend.label() + ": not checked yet");
+    }
+
+    public Backend backend() { return backend; }
+
+    public ReadOnlyObjectProperty<BackendStatus.State> stateProperty() { return state; }
+
+    public ReadOnlyStringProperty textProperty() { return text; }
+
+    /** The hover text: the error, when it started, when it last answered. */
+    public ReadOnlyStringProperty detailsProperty() { return details; }
+
+    void reset() {
+        state.set(BackendStatus.State.UNKNOWN);
+        text.set("checking…");
+        details.set(backend.label() + ": not checked yet");
+    }
+
+    void show(BackendStatus s) {
+        state.set(s.state());
+        switch (s.state()) {
+            case OK -> {
+                text.set("ok · " + s.latencyMs() + " ms");
+                details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt()));
+            }
+            case DOWN -> {
+                text.set("down since " + time(s.downSince()));
+                details.set(backend.label() + ": DOWN since " + time(s.downSince()) + "\n" + s.error()
+                        + "\n" + (s.lastOkAt() == null ? "Never answered in this session."
+                        : "Last answered at " + time(s.lastOkAt()) + "; data from it is stale since then."));
+            }
+            default -> reset();
+        }
+    }
+
+    String time(Instant t) {
+        if (t == null) {
+            return "?";
+        }
+        var z = t.atZone(zone);
+        return (z.toLocalDate().equals(LocalDate.now(zone)) ? TIME : DATE_TIME).format(z);
+    }
+}

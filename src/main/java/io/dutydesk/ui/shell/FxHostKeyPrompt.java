@@ -1,0 +1,45 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.ports.HostKeyPrompt;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Window;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/** Shows an unknown host key's SHA256 fingerprint and lets the user accept or refuse it. */
+public final class FxHostKeyPrompt implements HostKeyPrompt {
+    public static final ButtonType ACCEPT = new ButtonType("Trust and connect", ButtonBar.ButtonData.OK_DONE);
+    public static final ButtonType REFUSE = new ButtonType("Refuse", ButtonBar.ButtonData.CANCEL_CLOSE);
+
+    private final Executor ui;
+    private final Supplier<Window> owner;
+
+    public FxHostKeyPrompt(Executor ui, Supplier<Window> owner) {
+        this.ui = ui;
+        this.owner = owner;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> trust(UnknownHostKey key) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        ui.execute(() -> {
+            Alert a = new Alert(Alert.AlertType.WARNING, "", ACCEPT, REFUSE);
+            a.initOwner(owner.get());
+            a.setTitle("Unknown host key");
+            a.setHeaderText("First connection to " + key.host());
+            a.setContentText(key.keyType() + " key fingerprint:\n\n    " + key.fingerprint() + "\n\n"
+                    + "Compare it with the fingerprint the server's administrator gives you "
+                    + "(ssh-keygen -lf /etc/ssh/ssh_host_" + key.keyType().replace("ssh-", "") + "_key.pub). "
+                    + "If you trust it, it is added to " + key.knownHosts() + ".");
+            a.getDialogPane().setId("host-key-dialog");
+            ((javafx.scene.control.Button) a.getDialogPane().lookupButton(REFUSE)).setDefaultButton(true);
+            ((javafx.scene.control.Button) a.getDialogPane().lookupButton(ACCEPT)).setDefaultButton(false);
+            answer.complete(a.showAndWait().map(b -> b == ACCEPT).orElse(false));
+        });
+        return answer;
+    }
+}

@@ -1,0 +1,192 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.health.BackendStatus;
+import io.dutydesk.ui.fx.Icon;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
+import javafx.scene.Group;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+import javafx.util.Duration;
+
+import java.util.List;
+
+/** The window's frame: top bar, pane navigation, pane area, status bar. Thin: state lives in the view-model. */
+public final class ShellView {
+    private final ShellViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final ListView<PaneInfo> nav = new ListView<>();
+    private final StackPane content = new StackPane();
+
+    public ShellView(ShellViewModel vm) {
+        this.vm = vm;
+        root.getStyleClass().add("shell");
+        root.setTop(topBar());
+        root.setLeft(navigation());
+        root.setCenter(content);
+        root.setBottom(statusBar());
+        nav.getSelectionModel().selectFirst();
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    /** Shows pane {@code index} (0-based) of the navigation. */
+    public void showPane(int index) {
+        if (index >= 0 && index < nav.getItems().size()) {
+            nav.getSelectionModel().select(index);
+        }
+    }
+
+    private Node topBar() {
+        ImageView logo = new ImageView(Icon.appIcons().get(0));
+        logo.setFitWidth(22);
+        logo.setFitHeight(22);
+        Label title = new Label("Dutydesk");
+        title.getStyleClass().add("app-title");
+
+        ComboBox<String> env = new ComboBox<>(vm.environmentNames());
+        env.setId("environment-picker");
+        env.setPromptText("environment");
+        env.valueProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                vm.select(b);
+            }
+        });
+        vm.selectedProperty().addListener((o, a, b) -> env.setValue(b));
+        env.setValue(vm.selectedProperty().get());
+
+        Label target = new Label();
+        target.getStyleClass().add("env-target");
+        target.textProperty().bind(vm.targetProperty());
+
+        Label summary = new Label();
+        summary.setId("health-summary");
+        summary.getStyleClass().add("env-summary");
+        summary.textProperty().bind(vm.summaryProperty());
+        vm.summaryStateProperty().addListener((o, a, b) -> stateClass(summary, b));
+        stateClass(summary, vm.summaryStateProperty().get());
+
+        Button refresh = new Button(null, icon(Icon.REFRESH, 16));
+        refresh.setId("refresh");
+        refresh.setTooltip(new Tooltip("Check every backend now (Ctrl+R)"));
+        refresh.setOnAction(e -> vm.refresh());
+        refresh.getStyleClass().add("flat");
+
+        ToggleButton theme = new ToggleButton(null, icon(Icon.THEME, 16));
+        theme.setId("theme-toggle");
+        theme.setTooltip(new Tooltip("Dark mode (Ctrl+T)"));
+        theme.selectedProperty().bindBidirectional(vm.darkProperty());
+        theme.getStyleClass().add("flat");
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(logo, title, env, target, spacer, summary, refresh, theme);
+        bar.getStyleClass().add("top-bar");
+        return bar;
+    }
+
+    private Node navigation() {
+        nav.getItems().setAll(vm.panes());
+        nav.getStyleClass().add("nav");
+        nav.setId("navigation");
+        nav.setCellFactory(lv -> new ListCell<>() {
+            @Override
+            protected void updateItem(PaneInfo p, boolean empty) {
+                super.updateItem(p, empty);
+                if (empty || p == null) {
+                    setText(null);
+                    setGraphic(null);
+                } else {
+                    setText(p.title());
+                    setGraphic(icon(p.icon(), 18));
+                    setGraphicTextGap(10);
+                }
+            }
+        });
+        nav.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
+            if (p != null) {
+                content.getChildren().setAll(placeholder(p));
+            }
+        });
+        return nav;
+    }
+
+    private static Node placeholder(PaneInfo p) {
+        Label title = new Label(p.title());
+        title.getStyleClass().add("placeholder-title");
+        Label text = new Label(p.purpose());
+        text.getStyleClass().add("placeholder-text");
+        text.setMaxWidth(460);
+        Label status = new Label("Not built yet.");
+        status.getStyleClass().add("placeholder-text");
+        VBox box = new VBox(icon(p.icon(), 48), title, text, status);
+        box.getStyleClass().add("placeholder");
+        box.setId("pane-" + p.id());
+        return box;
+    }
+
+    private Node statusBar() {
+        HBox bar = new HBox();
+        bar.getStyleClass().add("status-bar");
+        bar.setId("status-bar");
+        for (Backend b : Backend.values()) {
+            bar.getChildren().add(indicator(vm.indicator(b)));
+        }
+        return bar;
+    }
+
+    private static Node indicator(BackendIndicatorViewModel ind) {
+        Circle dot = new Circle(5);
+        dot.getStyleClass().add("dot");
+        Label name = new Label(ind.backend().label());
+        name.getStyleClass().add("indicator-name");
+        Label text = new Label();
+        text.getStyleClass().add("indicator-text");
+        text.textProperty().bind(ind.textProperty());
+        HBox box = new HBox(dot, name, text);
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.getStyleClass().add("backend-indicator");
+        box.setId("indicator-" + ind.backend().id());
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(ind.detailsProperty());
+        tip.setShowDelay(Duration.millis(200));
+        tip.setShowDuration(Duration.INDEFINITE);
+        Tooltip.install(box, tip);
+        ind.stateProperty().addListener((o, a, s) -> stateClass(box, s));
+        stateClass(box, ind.stateProperty().get());
+        box.accessibleTextProperty().bind(Bindings.concat(ind.backend().label(), " ", ind.textProperty()));
+        return box;
+    }
+
+    private static void stateClass(Node n, BackendStatus.State s) {
+        n.getStyleClass().removeAll(List.of("ok", "down", "unknown"));
+        n.getStyleClass().add(s.name().toLowerCase());
+    }
+
+    /** An icon in a fixed-size box, so scaled paths keep the layout steady. */
+    static Node icon(Icon i, double size) {
+        StackPane box = new StackPane(new Group(i.node(size)));
+        box.setMinSize(size, size);
+        box.setPrefSize(size, size);
+        box.setMaxSize(size, size);
+        return box;
+    }
+}

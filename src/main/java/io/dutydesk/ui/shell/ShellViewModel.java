@@ -1,0 +1,180 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.health.BackendStatus;
+import io.dutydesk.core.health.HealthMonitor;
+import io.dutydesk.core.health.HealthSnapshot;
+import io.dutydesk.core.ports.EnvironmentConnector;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The window shell: the environment picker, the panes, and one indicator per backend. Health
+ * arrives from {@link HealthMonitor} on adapter threads and is applied through the injected
+ * {@code ui} executor (the FX thread in the app, the calling thread in tests).
+ */
+public final class ShellViewModel implements AutoCloseable {
+    private final Map<String, Environment> environments;
+    private final EnvironmentConnector connector;
+    private final HostKeyPrompt hostKeys;
+    private final SecretPrompt secrets;
+    private final ScheduledExecutorService scheduler;
+    private final Executor ui;
+    private final Clock clock;
+
+    private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
+    private final StringProperty selected = new SimpleStringProperty();
+    private final StringProperty target = new SimpleStringProperty("");
+    private final StringProperty summary = new SimpleStringProperty("no environment");
+    private final ObjectProperty<BackendStatus.State> summaryState = new SimpleObjectProperty<>(BackendStatus.State.UNKNOWN);
+    private final BooleanProperty dark = new SimpleBooleanProperty();
+    private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
+    private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
+
+    private EnvironmentHandle handle;
+    private HealthMonitor monitor;
+    private AutoCloseable subscription;
+    private HealthSnapshot latest;
+
+    public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
+                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock) {
+        this.environments = environments;
+        this.connector = connector;
+        this.hostKeys = hostKeys;
+        this.secrets = secrets;
+        this.scheduler = scheduler;
+        this.ui = ui;
+        this.clock = clock;
+        environmentNames.setAll(environments.keySet());
+        for (Backend b : Backend.values()) {
+            indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
+        }
+    }
+
+    public ObservableList<String> environmentNames() { return environmentNames; }
+
+    public ReadOnlyStringProperty selectedProperty() { return selected; }
+
+    public ReadOnlyStringProperty targetProperty() { return target; }
+
+    /** "7/7 backends ok", "2 down: docker, redis" or "connecting…". */
+    public ReadOnlyStringProperty summaryProperty() { return summary; }
+
+    public ReadOnlyObjectProperty<BackendStatus.State> summaryStateProperty() { return summaryState; }
+
+    public BooleanProperty darkProperty() { return dark; }
+
+    public BackendIndicatorViewModel indicator(Backend b) { return indicators.get(b); }
+
+    public List<PaneInfo> panes() { return PaneInfo.ALL; }
+
+    public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
+
+    /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
+    public void onHealth(Consumer<HealthSnapshot> listener) {
+        healthListeners.add(listener);
+    }
+
+    /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
+    public void select(String name) {
+        Environment env = environments.get(name);
+        if (env == null) {
+            throw new IllegalArgumentException("no environment " + name);
+        }
+        if (name.equals(selected.get()) && monitor != null) {
+            return;
+        }
+        closeCurrent();
+        selected.set(name);
+        target.set(env.ssh().display() + (env.description().isEmpty() ? "" : " — " + env.description()));
+        indicators.values().forEach(BackendIndicatorViewModel::reset);
+        summary.set("connecting…");
+        summaryState.set(BackendStatus.State.UNKNOWN);
+        latest = null;
+        handle = connector.open(env, hostKeys, secrets);
+        HealthMonitor m = new HealthMonitor(name, handle.probes(), env.poll().interval(), env.poll().maxBackoff(),
+                env.poll().timeout(), scheduler, clock);
+        monitor = m;
+        subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
+        m.start();
+    }
+
+    /** Polls every backend now, without waiting for the next tick. */
+    public void refresh() {
+        if (monitor != null) {
+            monitor.refreshNow();
+        }
+    }
+
+    private void apply(HealthMonitor from, HealthSnapshot s) {
+        if (from != monitor) {
+            return; // a late answer from the environment we just left
+        }
+        latest = s;
+        for (BackendStatus st : s.all()) {
+            indicators.get(st.backend()).show(st);
+        }
+        List<String> down = s.all().stream().filter(b -> b.state() == BackendStatus.State.DOWN)
+                .map(b -> b.backend().id()).toList();
+        long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN).count();
+        if (!down.isEmpty()) {
+            summary.set(down.size() + " down: " + String.join(", ", down));
+            summaryState.set(BackendStatus.State.DOWN);
+        } else if (known < Backend.values().length) {
+            summary.set("checking… " + known + "/" + Backend.values().length);
+            summaryState.set(BackendStatus.State.UNKNOWN);
+        } else {
+            summary.set("all " + known + " backends ok");
+            summaryState.set(BackendStatus.State.OK);
+        }
+        for (Consumer<HealthSnapshot> l : healthListeners) {
+            l.accept(s);
+        }
+    }
+
+    private void closeCurrent() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // list removal
+            }
+        }
+        if (monitor != null) {
+            monitor.close();
+            monitor = null;
+        }
+        if (handle != null) {
+            EnvironmentHandle h = handle;
+            handle = null;
+            scheduler.execute(h::close); // closing sockets is IO: never on the FX thread
+        }
+    }
+
+    @Override
+    public void close() {
+        closeCurrent();
+    }
+}
