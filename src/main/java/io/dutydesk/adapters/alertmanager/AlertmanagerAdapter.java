@@ -2,6 +2,7 @@ package io.dutydesk.adapters.alertmanager;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.HttpGet;
+import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -34,6 +35,7 @@ public final class AlertmanagerAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return tunnels.forwardTcp(config.host(), config.port())
                 .thenCompose(a -> http.text(config.uriOn("127.0.0.1", a.getPort(), "/api/v2/status")))
+                .exceptionally(e -> { throw TunnelErrors.wrap("Alertmanager " + config.host() + ":" + config.port(), e); })
                 .thenAccept(body -> {
                     if (!body.contains("\"cluster\"") && !body.contains("\"config\"")) {
                         throw new IllegalStateException("unexpected answer from /api/v2/status");

@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -41,7 +42,11 @@ public final class DockerAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return tunnels.forwardUnixSocket(config.socket(), config.dialStdioCommand())
                 .thenCompose(addr -> BoundedExecutors.supply(executor, () -> {
-                    client(addr).pingCmd().exec();
+                    try {
+                        client(addr).pingCmd().exec();
+                    } catch (RuntimeException e) {
+                        throw TunnelErrors.wrap("the Docker socket " + config.socket(), e);
+                    }
                     return null;
                 }));
     }

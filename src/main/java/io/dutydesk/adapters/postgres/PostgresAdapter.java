@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.postgres;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -56,7 +57,7 @@ public final class PostgresAdapter implements BackendProbe, AutoCloseable {
                         }
                     } catch (SQLException e) {
                         dropConnection();
-                        throw e;
+                        throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
                     }
                     return null;
                 }));

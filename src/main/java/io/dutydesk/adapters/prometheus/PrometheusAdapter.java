@@ -2,6 +2,7 @@ package io.dutydesk.adapters.prometheus;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.HttpGet;
+import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -34,6 +35,7 @@ public final class PrometheusAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return tunnels.forwardTcp(config.host(), config.port())
                 .thenCompose(a -> http.text(config.uriOn("127.0.0.1", a.getPort(), "/-/ready")))
+                .exceptionally(e -> { throw TunnelErrors.wrap("Prometheus " + config.host() + ":" + config.port(), e); })
                 .thenAccept(body -> { });
     }
 

@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.redis;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -53,7 +54,7 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
                         }
                     } catch (RuntimeException e) {
                         drop();
-                        throw e;
+                        throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
                     }
                     return null;
                 }));
