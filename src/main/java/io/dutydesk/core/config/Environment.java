@@ -28,6 +28,12 @@ public record Environment(
         Thresholds thresholds,
         Poll poll) {
 
+    /** The same environment polled at another pace. */
+    public Environment withPoll(Poll p) {
+        return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
+                slots, outbox, thresholds, p);
+    }
+
     /** SSH target; {@code jump} is an optional bastion the target is reached through. */
     public record Ssh(String host, int port, String user, Optional<Path> identity, boolean agent,
                       Path knownHosts, Optional<Ssh> jump, Duration connectTimeout, Duration commandTimeout) {

@@ -1,0 +1,117 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.testing.FakeBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    @TempDir
+    Path dir;
+    Path config;
+    final FakeBackends backends = new FakeBackends();
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        config = dir.resolve("envs.yaml");
+        Files.writeString(config, """
+                environments:
+                  ref:
+                    description: reference host
+                    ssh: { host: 127.0.0.1, port: 47022, user: deploy }
+                  prod:
+                    ssh: { host: n8n-server }
+                """);
+    }
+
+    private int run(String... args) {
+        Cli cli = new Cli(backends, SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(List.of(args));
+    }
+
+    private JsonNode json() throws Exception {
+        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pingAllOkIsExitZeroWithEveryBackendInJson() throws Exception {
+        assertEquals(0, run("ping", "--env", "ref", "--json", "--config", config.toString()));
+        JsonNode j = json();
+        assertEquals("ref", j.get("env").asText());
+        assertEquals(7, j.get("backends").size());
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode b : j.get("backends")) {
+            names.add(b.get("name").asText());
+            assertTrue(b.get("ok").asBoolean());
+            assertTrue(b.get("latencyMs").asLong() >= 0);
+            assertTrue(b.get("error").isNull());
+        }
+        assertEquals(List.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups"), names);
+        assertEquals(List.of("ref"), backends.opened);
+        assertEquals(List.of("ref"), backends.closed, "the connection is closed after the check");
+    }
+
+    @Test
+    void oneBackendDownIsExitOneAndNamesIt() throws Exception {
+        backends.down(Backend.REDIS, "Redis 127.0.0.1:6379 on the server does not answer");
+        assertEquals(1, run("ping", "--env=ref", "--json", "--config=" + config));
+        for (JsonNode b : json().get("backends")) {
+            boolean isRedis = b.get("name").asText().equals("redis");
+            assertEquals(!isRedis, b.get("ok").asBoolean(), b.toString());
+            if (isRedis) {
+                assertEquals("Redis 127.0.0.1:6379 on the server does not answer", b.get("error").asText());
+            }
+        }
+    }
+
+    @Test
+    void humanOutputHasOneLinePerBackend() {
+        backends.down(Backend.DOCKER, "the Docker socket does not answer");
+        assertEquals(1, run("ping", "--env", "ref", "--config", config.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("docker        DOWN"), text);
+        assertTrue(text.contains("the Docker socket does not answer"), text);
+        assertEquals(8, text.strip().split("\n").length, text);
+    }
+
+    @Test
+    void envsListsTheFile() throws Exception {
+        assertEquals(0, run("envs", "--json", "--config", config.toString()));
+        JsonNode j = json();
+        assertEquals(2, j.get("environments").size());
+        assertEquals("deploy@127.0.0.1:47022", j.get("environments").get(0).get("ssh").asText());
+        assertEquals("n8n-server", j.get("environments").get(1).get("ssh").asText());
+    }
+
+    @Test
+    void usageAndConfigErrorsAreExitTwo() throws Exception {
+        assertEquals(2, run("ping", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ping needs --env NAME"));
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run("ping", "--env", "qa", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no such environment; this file has: ref, prod"));
+        Files.writeString(config, "environments:\n  ref:\n    ssh: { host: h, port: 99999 }\n");
+        err.reset();
+        assertEquals(2, run("ping", "--env", "ref", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("dutydesk: " + config + ":3: environments.ref.ssh.port: must be between 1 and 65535"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(backends.opened.isEmpty(), "nothing connects on a bad config");
+    }
+}
