@@ -62,11 +62,9 @@ public final class DutydeskApp extends Application {
         });
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
+        vm.darkProperty().set(Theme.savedDark());
         ShellView view = new ShellView(vm);
         Scene scene = new Scene(view.root(), 1180, 720);
-        vm.darkProperty().set(Theme.savedDark());
-        Theme.apply(scene, vm.darkProperty().get());
-        vm.darkProperty().addListener((o, a, dark) -> Theme.apply(scene, dark));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.darkProperty().set(!vm.darkProperty().get()));

@@ -22,7 +22,7 @@ public final class BackendIndicatorViewModel {
     private final Backend backend;
     private final ZoneId zone;
     private final ObjectProperty<BackendStatus.State> state = new SimpleObjectProperty<>(BackendStatus.State.UNKNOWN);
-    private final StringProperty text = new SimpleStringProperty("checking…");
+    private final StringProperty text = new SimpleStringProperty("…");
     private final StringProperty details = new SimpleStringProperty("");
 
     BackendIndicatorViewModel(Backend backend, ZoneId zone) {
@@ -42,7 +42,7 @@ public final class BackendIndicatorViewModel {
 
     void reset() {
         state.set(BackendStatus.State.UNKNOWN);
-        text.set("checking…");
+        text.set("…");
         details.set(backend.label() + ": not checked yet");
     }
 
@@ -50,7 +50,7 @@ public final class BackendIndicatorViewModel {
         state.set(s.state());
         switch (s.state()) {
             case OK -> {
-                text.set("ok · " + s.latencyMs() + " ms");
+                text.set(s.latencyMs() + " ms");
                 details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt()));
             }
             case DOWN -> {

@@ -3,6 +3,7 @@ package io.dutydesk.ui.shell;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.ui.fx.Icon;
+import io.dutydesk.ui.fx.Theme;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Group;
@@ -42,6 +43,17 @@ public final class ShellView {
         root.setCenter(content);
         root.setBottom(statusBar());
         nav.getSelectionModel().selectFirst();
+        // the theme follows the view-model's dark flag once the view is in a scene
+        root.sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                Theme.apply(scene, vm.darkProperty().get());
+            }
+        });
+        vm.darkProperty().addListener((o, a, dark) -> {
+            if (root.getScene() != null) {
+                Theme.apply(root.getScene(), dark);
+            }
+        });
     }
 
     public Parent root() {
@@ -161,7 +173,10 @@ public final class ShellView {
         Label text = new Label();
         text.getStyleClass().add("indicator-text");
         text.textProperty().bind(ind.textProperty());
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        text.setMinWidth(Region.USE_PREF_SIZE);
         HBox box = new HBox(dot, name, text);
+        box.setMinWidth(Region.USE_PREF_SIZE);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("backend-indicator");
         box.setId("indicator-" + ind.backend().id());
