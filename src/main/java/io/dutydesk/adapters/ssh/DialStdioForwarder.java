@@ -71,18 +71,30 @@ final class DialStdioForwarder implements AutoCloseable {
             ChannelExec channel = ch;
             pumps.execute(() -> {
                 try {
-                    fromClient.transferTo(toRemote);
+                    pump(fromClient, toRemote);
                     toRemote.close(); // EOF to dial-stdio, which half-closes the docker socket
                 } catch (IOException ignored) {
                     channel.disconnect();
                 }
             });
-            fromRemote.transferTo(toClient);
+            pump(fromRemote, toClient);
         } catch (Exception ignored) {
             // the client sees the connection close; the adapter reports the failure
         } finally {
             if (ch != null) {
                 ch.disconnect();
+            }
+        }
+    }
+
+    /** Copies until EOF, flushing every chunk: JSch's channel stream holds data until flushed. */
+    private static void pump(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[16384];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            if (n > 0) {
+                out.write(buf, 0, n);
+                out.flush();
             }
         }
     }

@@ -1,0 +1,91 @@
+package io.dutydesk.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.testing.RefHost;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `dutydesk ping` as a user runs it: the built jar against the reference host, through SSH only. */
+class PingIT {
+    private static final Duration T = Duration.ofSeconds(60);
+
+    static Map<String, JsonNode> ping(int expectedExit) throws Exception {
+        RefHost.Result r = RefHost.dutydesk(T, "ping", "--env", "ref", "--json", "--config", RefHost.config().toString());
+        assertEquals(expectedExit, r.exitCode(), r.stdout() + r.stderr());
+        JsonNode j = new ObjectMapper().readTree(r.stdout());
+        assertEquals("ref", j.get("env").asText());
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        j.get("backends").forEach(b -> byName.put(b.get("name").asText(), b));
+        assertEquals(7, byName.size());
+        return byName;
+    }
+
+    @Test
+    void everyBackendIsOkThroughSsh() throws Exception {
+        Map<String, JsonNode> all = ping(0);
+        all.forEach((name, b) -> {
+            assertTrue(b.get("ok").asBoolean(), name + ": " + b);
+            assertTrue(b.get("error").isNull());
+            assertTrue(b.get("latencyMs").asLong() >= 0);
+        });
+    }
+
+    /** Stopping one service makes exactly that backend down, with its error; starting it heals it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"docker", "postgres", "redis", "prometheus", "alertmanager", "backups"})
+    void oneServiceDownIsReportedAloneAndRecovers(String backend) throws Exception {
+        RefHost.stop(backend);
+        try {
+            Map<String, JsonNode> r = ping(1);
+            r.forEach((name, b) -> assertEquals(!name.equals(backend), b.get("ok").asBoolean(), name + ": " + b));
+            String error = r.get(backend).get("error").asText();
+            assertFalse(error.isBlank());
+            assertTrue(error.contains(switch (backend) {
+                case "docker" -> "/var/run/docker.sock";
+                case "postgres" -> "PostgreSQL 127.0.0.1:47432";
+                case "redis" -> "Redis 127.0.0.1:47379";
+                case "prometheus" -> "Prometheus 127.0.0.1:47090";
+                case "alertmanager" -> "Alertmanager 127.0.0.1:47093";
+                default -> "backups: no such file or folder";
+            }), error);
+        } finally {
+            RefHost.start(backend);
+        }
+        ping(0);
+    }
+
+    /** Without SSH nothing is reachable: ssh is down with the reason, the others say why they cannot be checked. */
+    @Test
+    void sshDownTakesEverythingWithItAndSaysSo() throws Exception {
+        RefHost.stop("ssh");
+        try {
+            Map<String, JsonNode> r = ping(1);
+            assertFalse(r.get("ssh").get("ok").asBoolean());
+            assertTrue(r.get("ssh").get("error").asText().contains("Connection refused"), r.get("ssh").toString());
+            r.values().forEach(b -> assertFalse(b.get("ok").asBoolean()));
+        } finally {
+            RefHost.start("ssh");
+        }
+        ping(0);
+    }
+
+    @Test
+    void versionAndUsage() {
+        RefHost.Result v = RefHost.dutydesk(T, "--version");
+        assertEquals(0, v.exitCode());
+        assertTrue(v.stdout().startsWith("dutydesk "), v.stdout());
+        RefHost.Result bad = RefHost.dutydesk(T, "ping", "--config", RefHost.config().toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.stderr().contains("ping needs --env NAME"), bad.stderr());
+    }
+}

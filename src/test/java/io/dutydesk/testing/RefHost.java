@@ -1,0 +1,112 @@
+package io.dutydesk.testing;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The reference host brought up by the build (src/refhost/refhost up), seen from a test. */
+public final class RefHost {
+    public static final int SSH_PORT = 47022;
+    public static final int SSH_PORT_NOSTREAM = 47023;
+    public static final int NGINX_PORT = 47080;
+
+    private RefHost() {}
+
+    public static Path dir() {
+        return Path.of(System.getProperty("dutydesk.refhost.dir", "/tmp/dutydesk-refhost"));
+    }
+
+    public static Path config() {
+        Path p = dir().resolve("dutydesk-environments.yaml");
+        if (!Files.exists(p)) {
+            throw new IllegalStateException(p + " missing: the reference host is not up (run src/refhost/refhost up)");
+        }
+        return p;
+    }
+
+    public static Environment ref() {
+        return EnvironmentsFile.load(config()).require("ref");
+    }
+
+    public static Path script() {
+        return Path.of(System.getProperty("dutydesk.refhost.script", "src/refhost/refhost"));
+    }
+
+    public static Path hostPublicKey() {
+        return dir().resolve("ssh/host_ed25519.pub");
+    }
+
+    public static void stop(String backend) {
+        run(Duration.ofSeconds(60), script().toString(), "stop", backend);
+    }
+
+    public static void start(String backend) {
+        run(Duration.ofSeconds(120), script().toString(), "start", backend);
+    }
+
+    /** Runs a command, fails the test if it fails; returns stdout. */
+    public static String run(Duration timeout, String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", cmd) + " did not finish");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The built jar (target/dutydesk.jar). */
+    public static Path jar() {
+        return Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar"));
+    }
+
+    /** java -jar dutydesk.jar ARGS, with its exit code and output. */
+    public static Result dutydesk(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            var err = new java.util.concurrent.CompletableFuture<String>();
+            Thread t = new Thread(() -> {
+                try {
+                    err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    err.complete("");
+                }
+            });
+            t.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("dutydesk " + String.join(" ", args) + " did not finish");
+            }
+            return new Result(p.exitValue(), out, err.get(5, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public record Result(int exitCode, String stdout, String stderr) {}
+}
