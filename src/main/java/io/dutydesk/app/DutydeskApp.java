@@ -64,7 +64,7 @@ public final class DutydeskApp extends Application {
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
         vm.darkProperty().set(Theme.savedDark());
         ShellView view = new ShellView(vm);
-        Scene scene = new Scene(view.root(), 1180, 720);
+        Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.darkProperty().set(!vm.darkProperty().get()));

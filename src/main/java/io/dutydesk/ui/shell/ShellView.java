@@ -18,6 +18,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -155,8 +156,9 @@ public final class ShellView {
         return box;
     }
 
+    /** Wraps onto a second line when the window is narrow, rather than cutting an indicator. */
     private Node statusBar() {
-        HBox bar = new HBox();
+        FlowPane bar = new FlowPane(4, 2);
         bar.getStyleClass().add("status-bar");
         bar.setId("status-bar");
         for (Backend b : Backend.values()) {

@@ -12,6 +12,7 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,7 @@ class ShellViewTest {
 
     @Test
     void indicatorsTurnGreenThenOneGoesDownAndBack(FxRobot robot) throws Exception {
-        HBox bar = robot.lookup("#status-bar").queryAs(HBox.class);
+        FlowPane bar = robot.lookup("#status-bar").queryAs(FlowPane.class);
         assertEquals(7, bar.getChildren().size(), "one indicator per backend");
         waitFor("all ok", () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         Node redis = robot.lookup("#indicator-redis").query();

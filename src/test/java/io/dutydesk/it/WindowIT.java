@@ -1,0 +1,167 @@
+package io.dutydesk.it;
+
+import io.dutydesk.testing.RefHost;
+import io.dutydesk.testing.Screenshots;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real window (GTK glass, not Monocle) on Xvfb, driven with xdotool and photographed with
+ * ImageMagick's import: all green, one backend down within two poll intervals while the window
+ * still answers keys, back to green, Ctrl+Q.
+ */
+class WindowIT {
+    private static final String DISPLAY = ":97";
+    private static final int INTERVAL_S = 2;
+    private Process xvfb;
+    private Process app;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> all = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void startXvfb() throws Exception {
+        xvfb = new ProcessBuilder("Xvfb", DISPLAY, "-screen", "0", "1366x820x24", "-nolisten", "tcp")
+                .redirectErrorStream(true).redirectOutput(home.resolve("xvfb.log").toFile()).start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end && !Files.exists(Path.of("/tmp/.X11-unix/X" + DISPLAY.substring(1)))) {
+            Thread.sleep(50);
+        }
+        assertTrue(xvfb.isAlive(), "Xvfb started");
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (app != null && app.isAlive()) {
+            app.destroyForcibly();
+        }
+        if (xvfb != null) {
+            xvfb.destroy();
+            xvfb.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private String waitForLine(String needle, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            String l = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (l != null && l.contains(needle)) {
+                return l;
+            }
+            if (!app.isAlive()) {
+                break;
+            }
+        }
+        throw new AssertionError("no line '" + needle + "' within " + timeout.toSeconds() + " s; output: " + all);
+    }
+
+    private Path screenshot(String name) {
+        Path p = Screenshots.dir().resolve(name + ".png");
+        try {
+            Files.createDirectories(p.getParent());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        x("import", "-window", "root", p.toString());
+        return p;
+    }
+
+    /** Mean brightness 0..1 of a screenshot. */
+    private static double brightness(Path png) {
+        return Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-colorspace", "Gray",
+                "-format", "%[fx:mean]", "info:").strip());
+    }
+
+    private static String x(String... cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DISPLAY", DISPLAY);
+        try {
+            Process p = pb.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void key(String keys) {
+        String id = x("xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
+        x("xdotool", "windowfocus", "--sync", id);
+        x("xdotool", "key", "--clearmodifiers", keys);
+    }
+
+    @Test
+    void theRealWindowFollowsTheBackends() throws Exception {
+        // the reference host's file, polled every 2 s
+        Path config = home.resolve("environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.config())
+                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 2 }\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("GDK_BACKEND", "x11");
+        app = pb.redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    all.add(l);
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+
+        waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
+        Thread.sleep(300); // the frame after the update
+        Path ok = screenshot("window-all-ok");
+        assertTrue(brightness(ok) > 0.6, "light theme, window drawn: " + brightness(ok));
+
+        RefHost.stop("redis");
+        try {
+            long t0 = System.nanoTime();
+            waitForLine("ref: 1 down: redis", Duration.ofSeconds(30));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms <= 2L * INTERVAL_S * 1000 + 1000, "down shown within two poll intervals, took " + ms + " ms");
+            // the window still answers: dark mode by keyboard while the backend is down
+            key("ctrl+t");
+            Thread.sleep(800);
+            Path dark = screenshot("window-redis-down-dark");
+            assertTrue(brightness(dark) < 0.35, "dark theme applied while redis is down: " + brightness(dark));
+            key("ctrl+t");
+            Thread.sleep(500);
+            screenshot("window-redis-down");
+        } finally {
+            RefHost.start("redis");
+        }
+        waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
+
+        key("ctrl+q");
+        assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
+        assertEquals(0, app.exitValue(), String.join("\n", all));
+    }
+}
