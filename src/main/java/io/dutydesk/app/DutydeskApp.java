@@ -63,6 +63,15 @@ public final class DutydeskApp extends Application {
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
         vm.darkProperty().set(Theme.savedDark());
+        // connect first: the SSH handshake and the first pings overlap building the window
+        String env = initialEnv.orElse(file.environments().keySet().iterator().next());
+        if (!file.environments().containsKey(env)) {
+            System.err.println("dutydesk: no environment '" + env + "' in " + file.file() + "; it has: "
+                    + String.join(", ", file.environments().keySet()));
+            Platform.exit();
+            return;
+        }
+        vm.select(env);
         ShellView view = new ShellView(vm);
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
@@ -79,15 +88,14 @@ public final class DutydeskApp extends Application {
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
         LaunchTiming.attach(vm);
 
-        stage.setTitle("Dutydesk");
-        vm.selectedProperty().addListener((o, a, env) -> stage.setTitle("Dutydesk — " + env));
+
+        vm.selectedProperty().addListener((o, a, name) -> stage.setTitle("Dutydesk — " + name));
         stage.getIcons().setAll(Icon.appIcons());
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(480);
+        stage.setTitle("Dutydesk — " + env);
         stage.show();
-        String env = initialEnv.orElse(file.environments().keySet().iterator().next());
-        vm.select(env);
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class Main {
                 System.exit(Cli.USAGE);
             }
         }
+        ClassWarmup.start();
         DutydeskApp.launch(config != null ? config : EnvironmentsFile.defaultLocation(System::getenv), env);
     }
 

@@ -1,0 +1,101 @@
+package io.dutydesk.bench;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * P1: launch -> shell shown, SSH connected and every backend pinged, against the floor (a bare
+ * JavaFX window + one SSH handshake) measured in the same run, alternating, as a ratio.
+ *
+ * <pre>
+ *   src/refhost/refhost up
+ *   mvn -q -DskipTests package test-compile
+ *   java -cp target/dutydesk.jar:target/test-classes io.dutydesk.bench.LaunchBenchmark [rounds] [config]
+ * </pre>
+ * Needs a display: uses $DISPLAY, else starts Xvfb on :96.
+ */
+public final class LaunchBenchmark {
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path config = Path.of(args.length > 1 ? args[1] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
+        Environment env = EnvironmentsFile.load(config).require("ref");
+        Process xvfb = null;
+        String display = System.getenv("DISPLAY");
+        if (display == null || display.isEmpty()) {
+            display = ":96";
+            xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "1366x820x24", "-nolisten", "tcp")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread.sleep(1000);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of("target/dutydesk.jar").toAbsolutePath().toString();
+        Path home = Files.createTempDirectory("dutydesk-bench");
+        List<String> floorCmd = List.of(java, "-cp", jar + ":" + Path.of("target/test-classes").toAbsolutePath(),
+                FloorApp.Main.class.getName(), env.ssh().host(), String.valueOf(env.ssh().port()), env.ssh().user(),
+                env.ssh().identity().orElseThrow().toString(), env.ssh().knownHosts().toString());
+        List<String> appCmd = List.of(java, "-Duser.home=" + home, "-Ddutydesk.benchmark=launch", "-jar", jar,
+                "--config", config.toString(), "--env", "ref");
+        List<Long> floor = new ArrayList<>();
+        List<Long> app = new ArrayList<>();
+        try {
+            run(floorCmd, display, "FLOOR-READY"); // warm the file cache for both
+            run(appCmd, display, "DUTYDESK-READY");
+            for (int i = 0; i < rounds; i++) {
+                floor.add(run(floorCmd, display, "FLOOR-READY"));
+                app.add(run(appCmd, display, "DUTYDESK-READY"));
+            }
+        } finally {
+            if (xvfb != null) {
+                xvfb.destroy();
+            }
+        }
+        long f = median(floor);
+        long a = median(app);
+        System.out.println("P1 launch -> shell shown, SSH connected, all 7 backends pinged");
+        System.out.println("  floor (bare JavaFX window + one SSH handshake): median " + f + " ms  " + floor);
+        System.out.println("  dutydesk:                                       median " + a + " ms  " + app);
+        System.out.printf("  ratio dutydesk / floor: %.2f  (%d alternating rounds)%n", (double) a / f, rounds);
+    }
+
+    /** Wall-clock ms from process start to the line starting with {@code ready}. */
+    private static long run(List<String> cmd, String display, String ready) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("DISPLAY", display);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        long at = -1;
+        List<String> seen = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                seen.add(l);
+                if (l.startsWith(ready)) {
+                    at = System.nanoTime();
+                    if (l.contains("ok=") && !l.contains("ok=7")) {
+                        throw new IllegalStateException("not every backend ok: " + l);
+                    }
+                }
+            }
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+        if (at < 0) {
+            throw new IllegalStateException(cmd.get(cmd.size() - 1) + ": no " + ready + " line: " + seen);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(at - t0);
+    }
+
+    private static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
+    }
+}
