@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.postgres;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
@@ -45,22 +46,18 @@ public final class PostgresAdapter implements BackendProbe, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> ping() {
-        return tunnels.forwardTcp(config.host(), config.port())
-                .thenCombine(password.get(), (addr, pw) -> new Object[] {addr, pw})
-                .thenCompose(a -> BoundedExecutors.supply(executor, () -> {
-                    @SuppressWarnings("unchecked")
-                    Optional<char[]> pw = (Optional<char[]>) a[1];
-                    try (Statement st = connection((InetSocketAddress) a[0], pw).createStatement()) {
-                        st.setQueryTimeout(seconds());
-                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                            rs.next();
-                        }
-                    } catch (SQLException e) {
-                        dropConnection();
-                        throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
-                    }
-                    return null;
-                }));
+        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+            try (Statement st = connection(addr, pw).createStatement()) {
+                st.setQueryTimeout(seconds());
+                try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                    rs.next();
+                }
+            } catch (SQLException e) {
+                dropConnection();
+                throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
+            }
+            return null;
+        });
     }
 
     private int seconds() {

@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.redis;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
@@ -42,22 +43,18 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> ping() {
-        return tunnels.forwardTcp(config.host(), config.port())
-                .thenCombine(password.get(), (addr, pw) -> new Object[] {addr, pw})
-                .thenCompose(a -> BoundedExecutors.supply(executor, () -> {
-                    @SuppressWarnings("unchecked")
-                    Optional<char[]> pw = (Optional<char[]>) a[1];
-                    try {
-                        String pong = jedis((InetSocketAddress) a[0], pw).ping();
-                        if (!"PONG".equals(pong)) {
-                            throw new IllegalStateException("PING answered " + pong);
-                        }
-                    } catch (RuntimeException e) {
-                        drop();
-                        throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
-                    }
-                    return null;
-                }));
+        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+            try {
+                String pong = jedis(addr, pw).ping();
+                if (!"PONG".equals(pong)) {
+                    throw new IllegalStateException("PING answered " + pong);
+                }
+            } catch (RuntimeException e) {
+                drop();
+                throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
+            }
+            return null;
+        });
     }
 
     synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {

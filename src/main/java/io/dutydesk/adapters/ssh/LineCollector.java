@@ -40,6 +40,20 @@ final class LineCollector {
         listener.line(stderr, s);
     }
 
+    /** Reads what is available now without blocking; true if anything was read. */
+    boolean drain(java.io.InputStream in, byte[] buf) throws java.io.IOException {
+        boolean any = false;
+        while (in.available() > 0) {
+            int n = in.read(buf, 0, Math.min(buf.length, in.available()));
+            if (n <= 0) {
+                break;
+            }
+            accept(buf, n);
+            any = true;
+        }
+        return any;
+    }
+
     void finish() {
         if (line.size() > 0) {
             emit();

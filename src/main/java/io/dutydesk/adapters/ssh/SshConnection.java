@@ -1,15 +1,9 @@
 package io.dutydesk.adapters.ssh;
 
-import com.jcraft.jsch.AgentIdentityRepository;
-import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelDirectStreamLocal;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
-import com.jcraft.jsch.ConfigRepository;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
-import com.jcraft.jsch.OpenSSHConfig;
-import com.jcraft.jsch.SSHAgentConnector;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpATTRS;
 import io.dutydesk.adapters.support.BoundedExecutors;
@@ -24,8 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +43,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private static final Duration PROMPT_TIMEOUT = Duration.ofMinutes(10);
 
     private final Environment.Ssh target;
-    private final HostKeyPrompt hostKeys;
+    private final SessionFactory sessions;
     private final ExecutorService executor;
     private final ExecutorService pumps;
     private final Map<String, Forward> forwards = new ConcurrentHashMap<>();
@@ -85,7 +77,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys) {
         this.target = target;
-        this.hostKeys = hostKeys;
+        this.sessions = new SessionFactory(hostKeys, PROMPT_TIMEOUT);
         this.executor = BoundedExecutors.create("ssh", 4, 64);
         this.pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dutydesk-ssh-pump");
@@ -176,90 +168,13 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     }
 
     private Session connect() throws Exception {
-        int timeout = (int) target.connectTimeout().toMillis();
-        String host = target.host();
-        int port = target.port();
-        String alias = null;
-        if (target.jump().isPresent()) {
-            if (jumpSession != null) {
-                jumpSession.disconnect();
-            }
-            jumpSession = open(target.jump().get(), target.jump().get().host(), target.jump().get().port(), null, timeout);
-            int lp = jumpSession.setPortForwardingL("127.0.0.1", 0, host, port == 0 ? 22 : port, null, timeout);
-            alias = knownHostsName(host, port == 0 ? 22 : port);
-            host = "127.0.0.1";
-            port = lp;
+        if (jumpSession != null) {
+            jumpSession.disconnect();
+            jumpSession = null;
         }
-        return open(target, host, port, alias, timeout);
-    }
-
-    private Session open(Environment.Ssh t, String host, int port, String hostKeyAlias, int timeout) throws Exception {
-        JSch jsch = new JSch();
-        Path sshConfig = Path.of(System.getProperty("user.home"), ".ssh", "config");
-        ConfigRepository.Config cfg = null;
-        if (Files.isReadable(sshConfig)) {
-            OpenSSHConfig repo = OpenSSHConfig.parseFile(sshConfig.toString());
-            jsch.setConfigRepository(repo);
-            cfg = repo.getConfig(t.host());
-        }
-        String user = t.user() != null ? t.user()
-                : cfg != null && cfg.getUser() != null ? cfg.getUser() : System.getProperty("user.name");
-        int effectivePort = port != 0 ? port : cfg != null && cfg.getPort() > 0 ? cfg.getPort() : 22;
-        String effectiveHost = cfg != null && cfg.getHostname() != null && host.equals(t.host()) ? cfg.getHostname() : host;
-        if (t.identity().isPresent()) {
-            Path id = t.identity().get();
-            if (!Files.isReadable(id)) {
-                throw new IOException("identity file " + id + " is not readable");
-            }
-            jsch.addIdentity(id.toString());
-        } else if (t.agent() && System.getenv("SSH_AUTH_SOCK") != null) {
-            jsch.setIdentityRepository(new AgentIdentityRepository(new SSHAgentConnector()));
-        } else {
-            for (String n : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-                Path p = Path.of(System.getProperty("user.home"), ".ssh", n);
-                if (Files.isReadable(p)) {
-                    jsch.addIdentity(p.toString());
-                }
-            }
-        }
-        KnownHostsVerifier verifier = new KnownHostsVerifier(jsch, t.knownHosts(), hostKeys, PROMPT_TIMEOUT);
-        jsch.setHostKeyRepository(verifier);
-        Session s = jsch.getSession(user, effectiveHost, effectivePort);
-        s.setPort(effectivePort);
-        if (hostKeyAlias != null) {
-            s.setHostKeyAlias(hostKeyAlias);
-        } else if (effectivePort != 22) {
-            s.setHostKeyAlias(knownHostsName(effectiveHost, effectivePort));
-        }
-        s.setConfig("StrictHostKeyChecking", "yes");
-        s.setConfig("HashKnownHosts", "no");
-        s.setConfig("PreferredAuthentications", "publickey");
-        s.setServerAliveInterval(5000);
-        s.setServerAliveCountMax(3);
-        try {
-            s.connect(timeout);
-        } catch (JSchException e) {
-            if (verifier.refusal() != null) {
-                throw verifier.refusal();
-            }
-            throw new IOException("ssh " + user + "@" + effectiveHost + ":" + effectivePort + ": " + describe(e), e);
-        }
-        return s;
-    }
-
-    private static String describe(JSchException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (e.getCause() != null && e.getCause().getMessage() != null) {
-            m = e.getCause().getMessage();
-        }
-        if (m.contains("Auth fail") || m.contains("USERAUTH fail")) {
-            return "authentication failed (is the key in authorized_keys?)";
-        }
-        return m.isEmpty() ? e.getClass().getSimpleName() : m;
-    }
-
-    static String knownHostsName(String host, int port) {
-        return port == 22 ? host : "[" + host + "]:" + port;
+        SessionFactory.Opened o = sessions.open(target);
+        jumpSession = o.jump();
+        return o.session();
     }
 
     // ------------------------------------------------------------------ exec
@@ -284,7 +199,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         byte[] buf = new byte[8192];
         try {
             while (true) {
-                boolean read = drain(out, so, buf) | drain(err, se, buf);
+                boolean read = so.drain(out, buf) | se.drain(err, buf);
                 if (ch.isClosed() && out.available() == 0 && err.available() == 0) {
                     break;
                 }
@@ -305,19 +220,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         so.finish();
         se.finish();
         return new ExecResult(ch.getExitStatus(), so.text(), se.text(), Duration.ofNanos(System.nanoTime() - t0));
-    }
-
-    private static boolean drain(InputStream in, LineCollector c, byte[] buf) throws IOException {
-        boolean any = false;
-        while (in.available() > 0) {
-            int n = in.read(buf, 0, Math.min(buf.length, in.available()));
-            if (n <= 0) {
-                break;
-            }
-            c.accept(buf, n);
-            any = true;
-        }
-        return any;
     }
 
     private static String abbreviate(String s) {
