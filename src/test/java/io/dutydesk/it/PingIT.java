@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +78,28 @@ class PingIT {
             RefHost.start("ssh");
         }
         ping(0);
+    }
+
+    /** An alias of ~/.ssh/config is enough: HostName, Port, User and IdentityFile come from there. */
+    @Test
+    void honoursSshConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+        java.nio.file.Files.createDirectories(home.resolve(".ssh"));
+        java.nio.file.Files.writeString(home.resolve(".ssh/config"), """
+                Host refalias
+                  HostName 127.0.0.1
+                  Port %d
+                  User dutydesk-deploy
+                  IdentityFile %s
+                """.formatted(RefHost.SSH_PORT, RefHost.dir().resolve("ssh/client_ed25519")));
+        String ref = java.nio.file.Files.readString(RefHost.config());
+        String viaAlias = ref.replaceAll("(?s)    ssh:\n.*?\n    docker:", "    ssh:\n      host: refalias\n      knownHosts: "
+                + RefHost.dir().resolve("ssh/known_hosts") + "\n    docker:");
+        assertTrue(viaAlias.contains("host: refalias") && !viaAlias.contains("port: 47022"), viaAlias);
+        java.nio.file.Path config = home.resolve("envs.yaml");
+        java.nio.file.Files.writeString(config, viaAlias);
+        RefHost.Result r = RefHost.dutydesk(T, List.of("-Duser.home=" + home), "ping", "--env", "ref", "--json",
+                "--config", config.toString());
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     }
 
     @Test

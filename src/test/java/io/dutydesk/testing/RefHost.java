@@ -82,8 +82,14 @@ public final class RefHost {
 
     /** java -jar dutydesk.jar ARGS, with its exit code and output. */
     public static Result dutydesk(Duration timeout, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        return dutydesk(timeout, List.of(), args);
+    }
+
+    /** The same with JVM options (e.g. -Duser.home=...). */
+    public static Result dutydesk(Duration timeout, List<String> jvm, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();

@@ -60,9 +60,8 @@ final class SessionFactory {
         Path sshConfig = Path.of(System.getProperty("user.home"), ".ssh", "config");
         ConfigRepository.Config cfg = null;
         if (Files.isReadable(sshConfig)) {
-            OpenSSHConfig repo = OpenSSHConfig.parseFile(sshConfig.toString());
-            jsch.setConfigRepository(repo);
-            cfg = repo.getConfig(t.host());
+            // resolved here, by the name the user wrote (an alias), not by the address it maps to
+            cfg = OpenSSHConfig.parseFile(sshConfig.toString()).getConfig(t.host());
         }
         String user = t.user() != null ? t.user()
                 : cfg != null && cfg.getUser() != null ? cfg.getUser() : System.getProperty("user.name");
@@ -74,6 +73,13 @@ final class SessionFactory {
                 throw new IOException("identity file " + id + " is not readable");
             }
             jsch.addIdentity(id.toString());
+        } else if (cfg != null && cfg.getValues("IdentityFile") != null && host.equals(t.host())) {
+            for (String f : cfg.getValues("IdentityFile")) {
+                String path = f.startsWith("~/") ? System.getProperty("user.home") + f.substring(1) : f;
+                if (Files.isReadable(Path.of(path))) {
+                    jsch.addIdentity(path);
+                }
+            }
         } else if (t.agent() && System.getenv("SSH_AUTH_SOCK") != null) {
             jsch.setIdentityRepository(new AgentIdentityRepository(new SSHAgentConnector()));
         } else {

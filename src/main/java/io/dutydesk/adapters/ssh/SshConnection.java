@@ -230,7 +230,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     @Override
     public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
-        return BoundedExecutors.supply(executor, () -> withSftp(sftp -> {
+        return sftpCall(path, sftp -> {
             try (InputStream in = sftp.get(sftpPath(path))) {
                 ByteArrayOutputStream bos = new ByteArrayOutputStream();
                 byte[] buf = new byte[8192];
@@ -243,12 +243,12 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 }
                 return bos.toByteArray();
             }
-        }, path));
+        });
     }
 
     @Override
     public CompletableFuture<List<RemoteFile>> list(String folder) {
-        return BoundedExecutors.supply(executor, () -> withSftp(sftp -> {
+        return sftpCall(folder, sftp -> {
             List<RemoteFile> out = new ArrayList<>();
             @SuppressWarnings("unchecked")
             Vector<ChannelSftp.LsEntry> entries = sftp.ls(sftpPath(folder));
@@ -261,7 +261,18 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             }
             out.sort(Comparator.comparing(RemoteFile::name));
             return List.copyOf(out);
-        }, folder));
+        });
+    }
+
+    /** An SFTP operation on the executor, failed after the command timeout even if the server stalls. */
+    private <T> CompletableFuture<T> sftpCall(String path, SftpWork<T> work) {
+        long ms = target.commandTimeout().toMillis();
+        return BoundedExecutors.supply(executor, () -> withSftp(work, path))
+                .orTimeout(ms, TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        io.dutydesk.core.Errors.unwrap(e) instanceof TimeoutException
+                                ? new TimeoutException("SFTP " + path + ": no answer within " + ms + " ms")
+                                : io.dutydesk.core.Errors.unwrap(e)));
     }
 
     private interface SftpWork<T> {

@@ -4,6 +4,9 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +34,19 @@ public final class FxHostKeyPrompt implements HostKeyPrompt {
             a.initOwner(owner.get());
             a.setTitle("Unknown host key");
             a.setHeaderText("First connection to " + key.host());
-            a.setContentText(key.keyType() + " key fingerprint:\n\n    " + key.fingerprint() + "\n\n"
-                    + "Compare it with the fingerprint the server's administrator gives you "
+            // the fingerprint on one line, selectable, in a fixed-width font: compared character by character
+            TextField fp = new TextField(key.fingerprint());
+            fp.setEditable(false);
+            fp.setId("host-key-fingerprint");
+            fp.setStyle("-fx-font-family: monospace; -fx-font-size: 1.05em;");
+            Label intro = new Label(key.keyType() + " key fingerprint:");
+            Label how = new Label("Compare it with the fingerprint the server's administrator gives you "
                     + "(ssh-keygen -lf /etc/ssh/ssh_host_" + key.keyType().replace("ssh-", "") + "_key.pub). "
                     + "If you trust it, it is added to " + key.knownHosts() + ".");
+            how.setWrapText(true);
+            a.getDialogPane().setContent(new VBox(8, intro, fp, how));
+            a.getDialogPane().setPrefWidth(620);
+            a.setContentText(key.message());
             a.getDialogPane().setId("host-key-dialog");
             ((javafx.scene.control.Button) a.getDialogPane().lookupButton(REFUSE)).setDefaultButton(true);
             ((javafx.scene.control.Button) a.getDialogPane().lookupButton(ACCEPT)).setDefaultButton(false);
