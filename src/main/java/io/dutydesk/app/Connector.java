@@ -10,6 +10,8 @@ import io.dutydesk.adapters.redis.RedisAdapter;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.EnvironmentConnector;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.ports.HostKeyPrompt;
@@ -44,6 +46,8 @@ public final class Connector implements EnvironmentConnector {
         private final Environment env;
         private final SshConnection ssh;
         private final List<BackendProbe> probes;
+        private final DockerAdapter docker;
+        private final PostgresAdapter pg;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
         Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
@@ -51,8 +55,8 @@ public final class Connector implements EnvironmentConnector {
             this.ssh = new SshConnection(env.ssh(), hostKeys);
             SecretResolver resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
             Duration t = env.poll().timeout();
-            DockerAdapter docker = new DockerAdapter(env.docker(), ssh, t);
-            PostgresAdapter pg = new PostgresAdapter(env.postgres(), ssh, () -> resolver.resolve(env.postgres().password()), t);
+            this.docker = new DockerAdapter(env.docker(), ssh, t);
+            this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
             RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
             AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
@@ -74,6 +78,16 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public RemoteShell shell() {
             return ssh;
+        }
+
+        @Override
+        public ContainersPort containers() {
+            return docker;
+        }
+
+        @Override
+        public OutboxPort outbox() {
+            return pg;
         }
 
         public SshConnection ssh() {

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Parsed command line: {@code <verb> [positional...] [--env NAME] [--config FILE] [--json] [--yes]}. */
 public record Args(String verb, List<String> positional, Optional<String> env, Optional<Path> config, boolean json,
-                   boolean yes) {
+                   boolean yes, boolean force) {
 
     public static final class UsageException extends RuntimeException {
         public UsageException(String message) {
@@ -22,11 +22,13 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
         Path config = null;
         boolean json = false;
         boolean yes = false;
+        boolean force = false;
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
             switch (a) {
                 case "--json" -> json = true;
                 case "--yes", "-y" -> yes = true;
+                case "--force" -> force = true;
                 case "--env", "-e" -> env = value(argv, ++i, a);
                 case "--config", "-c" -> config = Path.of(value(argv, ++i, a));
                 default -> {
@@ -34,6 +36,8 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
                         env = a.substring(6);
                     } else if (a.startsWith("--config=")) {
                         config = Path.of(a.substring(9));
+                    } else if (a.startsWith("-") && verb != null && verb.equals("deploy") && pos.isEmpty() && !a.startsWith("--")) {
+                        pos.add(a); // a version is never an option, but say so rather than guess
                     } else if (a.startsWith("-")) {
                         throw new UsageException("unknown option " + a);
                     } else if (verb == null) {
@@ -44,7 +48,7 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
                 }
             }
         }
-        return new Args(verb, List.copyOf(pos), Optional.ofNullable(env), Optional.ofNullable(config), json, yes);
+        return new Args(verb, List.copyOf(pos), Optional.ofNullable(env), Optional.ofNullable(config), json, yes, force);
     }
 
     private static String value(List<String> argv, int i, String option) {

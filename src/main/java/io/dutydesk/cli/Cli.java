@@ -1,9 +1,9 @@
 package io.dutydesk.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.config.EnvironmentsFile;
@@ -13,11 +13,14 @@ import io.dutydesk.core.ports.EnvironmentConnector;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.Verb;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -34,19 +37,21 @@ public final class Cli {
     private final Function<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper json = Json.MAPPER;
+    private final RolloutCommands rollout;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
-               PrintStream err) {
+               PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
         this.connector = connector;
         this.secrets = secrets;
         this.env = env;
         this.out = out;
         this.err = err;
+        this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "help").contains(s);
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -60,6 +65,8 @@ public final class Cli {
             return switch (args.verb()) {
                 case "envs" -> envs(args);
                 case "ping" -> ping(args);
+                case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
+                case "deploy", "switch", "rollback", "cleanup" -> action(args);
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -69,6 +76,31 @@ public final class Cli {
         } catch (ConfigException e) {
             err.println("dutydesk: " + e.getMessage());
             return USAGE;
+        } catch (RolloutException e) {
+            err.println("dutydesk: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private int action(Args args) {
+        Verb verb = Verb.parse(args.verb());
+        Optional<String> version = args.positional().isEmpty() ? Optional.empty() : Optional.of(args.positional().get(0));
+        if (args.positional().size() > 1) {
+            throw new Args.UsageException(verb.id() + " takes at most one argument");
+        }
+        Environment e = load(args).require(args.requireEnv());
+        RolloutCommands.validate(e, verb, version); // before connecting: nothing runs on a refused version
+        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, args, args.force()));
+    }
+
+    private interface EnvWork {
+        int run(Environment e, EnvironmentHandle h);
+    }
+
+    private int withEnvironment(Args args, EnvWork work) {
+        Environment e = load(args).require(args.requireEnv());
+        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+            return work.run(e, h);
         }
     }
 
@@ -77,9 +109,13 @@ public final class Cli {
                 usage: dutydesk [--config FILE] [--env NAME]          open the console window
                        dutydesk envs [--json]                         list the environments
                        dutydesk ping --env NAME [--json]              check every backend over SSH
+                       dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
+                       dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
+                       dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
-                exit codes: 0 ok, 1 something down, 2 usage or configuration error""");
+                exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,
+                configuration error or refused input""");
     }
 
     private EnvironmentsFile load(Args args) {

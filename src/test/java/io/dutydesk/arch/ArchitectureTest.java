@@ -60,7 +60,7 @@ class ArchitectureTest {
 
     @Test
     void adapterPackagesDoNotDependOnEachOther() {
-        for (String a : new String[] {"ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring"}) {
+        for (String a : new String[] {"ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit"}) {
             noClasses().that().resideInAPackage("io.dutydesk.adapters." + a + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others(a))
                     .check(classes);
@@ -68,7 +68,7 @@ class ArchitectureTest {
     }
 
     private static String[] others(String self) {
-        return java.util.stream.Stream.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring")
+        return java.util.stream.Stream.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit")
                 .filter(s -> !s.equals(self)).map(s -> "io.dutydesk.adapters." + s + "..").toArray(String[]::new);
     }
 

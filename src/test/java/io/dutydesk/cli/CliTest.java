@@ -26,6 +26,30 @@ class CliTest {
     final FakeBackends backends = new FakeBackends();
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final java.util.List<io.dutydesk.core.audit.AuditEntry> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final io.dutydesk.core.audit.AuditLog audit = new io.dutydesk.core.audit.AuditLog() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> append(io.dutydesk.core.audit.AuditEntry e) {
+            audited.add(e);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<java.util.List<io.dutydesk.core.audit.AuditEntry>> recent(int max) {
+            return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.copyOf(audited));
+        }
+    };
+    final Confirmer confirmer = new Confirmer() {
+        @Override
+        public boolean confirm(io.dutydesk.core.rollout.Plan plan, PrintStream o) {
+            return false;
+        }
+
+        @Override
+        public boolean interactive() {
+            return false;
+        }
+    };
 
     @BeforeEach
     void writeConfig() throws Exception {
@@ -42,7 +66,7 @@ class CliTest {
 
     private int run(String... args) {
         Cli cli = new Cli(backends, SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), audit, "tester@desk", confirmer);
         return cli.run(List.of(args));
     }
 
@@ -89,6 +113,19 @@ class CliTest {
         assertTrue(text.contains("docker        DOWN"), text);
         assertTrue(text.contains("the Docker socket does not answer"), text);
         assertEquals(8, text.strip().split("\n").length, text);
+    }
+
+    @Test
+    void aVersionWithShellMetacharactersIsRefusedBeforeConnecting() {
+        assertEquals(2, run("deploy", "1.0;touch /tmp/pwned", "--env", "ref", "--yes", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("refused version '1.0;touch /tmp/pwned'"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(backends.opened.isEmpty(), "nothing connected, nothing ran");
+        assertEquals(2, run("deploy", "$(reboot)", "--env", "ref", "--yes", "--config", config.toString()));
+        assertEquals(2, run("deploy", "--env", "ref", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("deploy needs a VERSION"));
+        assertEquals(2, run("rollback", "now", "--env", "ref", "--config", config.toString()));
+        assertTrue(backends.opened.isEmpty());
     }
 
     @Test

@@ -70,6 +70,16 @@ public final class FakeBackends implements EnvironmentConnector {
             }
 
             @Override
+            public io.dutydesk.core.ports.ContainersPort containers() {
+                throw new UnsupportedOperationException("not used by these tests");
+            }
+
+            @Override
+            public io.dutydesk.core.ports.OutboxPort outbox() {
+                throw new UnsupportedOperationException("not used by these tests");
+            }
+
+            @Override
             public void close() {
                 closed.add(env.name());
             }

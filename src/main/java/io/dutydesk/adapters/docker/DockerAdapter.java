@@ -1,6 +1,12 @@
 package io.dutydesk.adapters.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -9,22 +15,30 @@ import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.Tunnels;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /** The server's Docker engine, through the forwarded unix socket (docker-java, httpclient5). */
-public final class DockerAdapter implements BackendProbe, AutoCloseable {
+public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCloseable {
     private final Environment.Docker config;
     private final Tunnels tunnels;
     private final Duration timeout;
     private final ExecutorService executor = BoundedExecutors.create("docker", 2, 32);
     private DockerClient client;
+    private DockerClient streamingClient;
     private InetSocketAddress clientAddress;
 
     public DockerAdapter(Environment.Docker config, Tunnels tunnels, Duration timeout) {
@@ -63,14 +77,139 @@ public final class DockerAdapter implements BackendProbe, AutoCloseable {
             ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(host)
                     .connectionTimeout(timeout).responseTimeout(timeout).maxConnections(8).build();
             client = DockerClientImpl.getInstance(cfg, http);
+            // logs that follow and restarts that wait for a stop need a longer read timeout
+            ApacheDockerHttpClient slow = new ApacheDockerHttpClient.Builder().dockerHost(host)
+                    .connectionTimeout(timeout).responseTimeout(Duration.ofHours(12)).maxConnections(8).build();
+            if (streamingClient != null) {
+                streamingClient.close();
+            }
+            streamingClient = DockerClientImpl.getInstance(cfg, slow);
             clientAddress = addr;
         }
         return client;
     }
 
+    private synchronized DockerClient streaming(InetSocketAddress addr) throws IOException {
+        client(addr);
+        return streamingClient;
+    }
+
+    private <T> CompletableFuture<T> call(String what, DockerCall<T> work) {
+        return tunnels.forwardUnixSocket(config.socket(), config.dialStdioCommand())
+                .thenCompose(addr -> BoundedExecutors.supply(executor, () -> {
+                    try {
+                        return work.run(addr);
+                    } catch (RuntimeException e) {
+                        throw TunnelErrors.wrap("the Docker socket " + config.socket() + " (" + what + ")", e);
+                    }
+                }));
+    }
+
+    @FunctionalInterface
+    private interface DockerCall<T> {
+        T run(InetSocketAddress addr) throws Exception;
+    }
+
+    @Override
+    public CompletableFuture<List<ContainerInfo>> containers() {
+        return call("list containers", addr -> {
+            DockerClient c = client(addr);
+            List<ContainerInfo> out = new ArrayList<>();
+            for (Container k : c.listContainersCmd().withShowAll(true).exec()) {
+                try {
+                    out.add(info(c.inspectContainerCmd(k.getId()).exec()));
+                } catch (NotFoundException gone) {
+                    // removed between list and inspect
+                }
+            }
+            return List.copyOf(out);
+        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+    }
+
+    static ContainerInfo info(InspectContainerResponse r) {
+        InspectContainerResponse.ContainerState st = r.getState();
+        String health = st.getHealth() == null || st.getHealth().getStatus() == null ? "none" : st.getHealth().getStatus();
+        Instant started = null;
+        if (st.getStartedAt() != null && !st.getStartedAt().startsWith("0001-")) {
+            try {
+                started = Instant.parse(st.getStartedAt());
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // left unknown
+            }
+        }
+        String name = r.getName() != null && r.getName().startsWith("/") ? r.getName().substring(1) : r.getName();
+        Map<String, String> labels = r.getConfig() != null && r.getConfig().getLabels() != null ? r.getConfig().getLabels() : Map.of();
+        return new ContainerInfo(r.getId(), name, r.getConfig() == null ? "" : r.getConfig().getImage(),
+                st.getStatus() == null ? "unknown" : st.getStatus(), health, started,
+                r.getRestartCount() == null ? 0 : r.getRestartCount(), Map.copyOf(labels));
+    }
+
+    @Override
+    public CompletableFuture<AutoCloseable> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines) {
+        return call("logs of " + container, addr -> {
+            LogSplitter cb = new LogSplitter(lines);
+            streaming(addr).logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
+                    .withFollowStream(follow).exec(cb);
+            if (!follow) {
+                cb.awaitCompletion(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+            }
+            return (AutoCloseable) cb;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> restart(String container, Duration stopTimeout) {
+        return call("restart " + container, addr -> {
+            streaming(addr).restartContainerCmd(container).withTimeout((int) stopTimeout.toSeconds()).exec();
+            return (Void) null;
+        }).orTimeout(stopTimeout.plus(timeout).plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Docker log frames into lines, stdout and stderr apart. */
+    private static final class LogSplitter extends ResultCallback.Adapter<Frame> {
+        private final RemoteShell.OutputListener lines;
+        private final StringBuilder out = new StringBuilder();
+        private final StringBuilder err = new StringBuilder();
+
+        LogSplitter(RemoteShell.OutputListener lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public void onNext(Frame f) {
+            boolean stderr = f.getStreamType() == StreamType.STDERR;
+            StringBuilder b = stderr ? err : out;
+            b.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+            int nl;
+            while ((nl = b.indexOf("\n")) >= 0) {
+                String line = b.substring(0, nl);
+                b.delete(0, nl + 1);
+                lines.line(stderr, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (out.length() > 0) {
+                lines.line(false, out.toString());
+            }
+            if (err.length() > 0) {
+                lines.line(true, err.toString());
+            }
+            super.onComplete();
+        }
+    }
+
     @Override
     public synchronized void close() {
         executor.shutdownNow();
+        if (streamingClient != null) {
+            try {
+                streamingClient.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
         if (client != null) {
             try {
                 client.close();

@@ -6,6 +6,7 @@ import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.Tunnels;
 
 import java.net.InetSocketAddress;
@@ -15,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** PostgreSQL through an SSH TCP forward, with the password from the secret resolver. */
-public final class PostgresAdapter implements BackendProbe, AutoCloseable {
+public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoCloseable {
     private final Environment.Postgres config;
+    private final Environment.Outbox outbox;
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
@@ -31,9 +35,10 @@ public final class PostgresAdapter implements BackendProbe, AutoCloseable {
     private Connection connection;
     private InetSocketAddress connectionAddress;
 
-    public PostgresAdapter(Environment.Postgres config, Tunnels tunnels,
+    public PostgresAdapter(Environment.Postgres config, Environment.Outbox outbox, Tunnels tunnels,
                            Supplier<CompletableFuture<Optional<char[]>>> password, Duration timeout) {
         this.config = config;
+        this.outbox = outbox;
         this.tunnels = tunnels;
         this.password = password;
         this.timeout = timeout;
@@ -57,6 +62,38 @@ public final class PostgresAdapter implements BackendProbe, AutoCloseable {
                 throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
             }
             return null;
+        });
+    }
+
+    /**
+     * SELECT status, count(*) FROM the outbox GROUP BY status. Table and column names come from
+     * the environments file, where they are checked to be plain identifiers; statuses are mapped
+     * back to the console's names.
+     */
+    @Override
+    public CompletableFuture<Map<String, Long>> countsByStatus() {
+        String status = outbox.columns().get("status");
+        String sql = "SELECT " + status + ", count(*) FROM " + outbox.table() + " GROUP BY " + status;
+        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (String s : outbox.statuses().keySet()) {
+                out.put(s, 0L);
+            }
+            try (Statement st = connection(addr, pw).createStatement()) {
+                st.setQueryTimeout(seconds());
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        String theirs = rs.getString(1);
+                        String ours = outbox.statuses().entrySet().stream().filter(e -> e.getValue().equals(theirs))
+                                .map(Map.Entry::getKey).findFirst().orElse(theirs);
+                        out.merge(ours, rs.getLong(2), Long::sum);
+                    }
+                }
+            } catch (SQLException e) {
+                dropConnection();
+                throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
+            }
+            return Map.copyOf(out);
         });
     }
 

@@ -65,7 +65,8 @@ public record Environment(
     public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {}
 
     /** The deploy script: working directory, one command per verb, and the version rule. */
-    public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand) {}
+    public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {}
 
     public record Slots(List<String> names, List<String> services, String containerName,
                         String slotLabel, String serviceLabel, String healthPath, String versionPath) {

@@ -34,6 +34,8 @@ import java.util.regex.PatternSyntaxException;
 public final class EnvironmentsFile {
 
     public static final String DEFAULT_VERSION_PATTERN = "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$";
+    /** The live slot in the output of the runbook's status command ("Active Slot:   blue"). */
+    public static final String DEFAULT_LIVE_PATTERN = "(?m)^\\s*Active Slot:\\s*(\\S+)";
     static final Set<String> DEPLOY_VERBS = Set.of("status", "deploy", "switch", "rollback", "cleanup");
 
     private final Path file;
@@ -305,16 +307,26 @@ public final class EnvironmentsFile {
         defaults.put("rollback", script + " rollback");
         defaults.put("cleanup", script + " cleanup");
         if (o.isEmpty()) {
-            return new Environment.Deploy("~", defaults, Pattern.compile(DEFAULT_VERSION_PATTERN), script + " status");
+            return new Environment.Deploy("~", defaults, Pattern.compile(DEFAULT_VERSION_PATTERN), script + " status",
+                    Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15));
         }
-        YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand"));
+        YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
+                "stateDir", "actionTimeoutSeconds"));
         Map<String, String> cmds = commands(n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
         }
         Pattern vp = n.get("versionPattern").map(EnvironmentsFile::regex).orElse(Pattern.compile(DEFAULT_VERSION_PATTERN));
-        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp,
-                n.string("liveSlotCommand", cmds.get("status")));
+        Pattern lp = n.get("liveSlotPattern").map(EnvironmentsFile::regex).orElse(Pattern.compile(DEFAULT_LIVE_PATTERN));
+        if (lp.matcher("").groupCount() < 1) {
+            throw n.require("liveSlotPattern").error("needs a group (...) around the slot name");
+        }
+        String stateDir = n.string("stateDir", "~/.dutydesk");
+        if (!stateDir.matches("(~|/)[A-Za-z0-9_./-]*")) {
+            throw n.require("stateDir").error("a plain absolute or ~/ path (letters, digits, . _ - /)");
+        }
+        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, n.string("liveSlotCommand", cmds.get("status")),
+                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)));
     }
 
     private static Environment.Slots slots(Optional<YamlNode> o) {

@@ -13,6 +13,10 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     RemoteShell shell();
 
+    ContainersPort containers();
+
+    OutboxPort outbox();
+
     @Override
     void close();
 }

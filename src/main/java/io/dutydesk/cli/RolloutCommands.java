@@ -1,0 +1,146 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.rollout.Verb;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotState;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.slots.SlotsSnapshot;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/** {@code status} and the rollout verbs of the CLI. */
+final class RolloutCommands {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AuditLog audit;
+    private final String actor;
+    private final Confirmer confirmer;
+    private final Clock clock = Clock.systemUTC();
+
+    RolloutCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
+        this.out = out;
+        this.err = err;
+        this.audit = audit;
+        this.actor = actor;
+        this.confirmer = confirmer;
+    }
+
+    int status(Environment env, EnvironmentHandle h, boolean json) {
+        SlotsSnapshot s;
+        try {
+            s = new SlotsReader(env, h.containers(), h.shell(), clock).read().join();
+        } catch (CompletionException e) {
+            err.println("dutydesk: status of " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        if (json) {
+            out.println(Json.write(Json.status(s)));
+        } else {
+            out.println(env.name() + ": live slot " + s.liveSlot().toUpperCase() + "   rollback "
+                    + (s.rollbackReady() ? "READY (" + s.idle().summary() + ")" : "NOT READY"));
+            s.rollbackBlockers().forEach(b -> out.println("  ! " + b));
+            for (SlotState slot : s.slots()) {
+                out.println();
+                out.println(slot.name().toUpperCase() + (slot.live() ? "  [LIVE]" : "  [idle]") + "  " + slot.summary());
+                for (ServiceState svc : slot.services()) {
+                    out.printf("  %-36s %-10s %-8s %3s  %s%n", svc.containerName(), svc.condition(),
+                            svc.container().map(c -> c.version()).orElse("-"),
+                            svc.container().map(c -> String.valueOf(c.restarts())).orElse("-"),
+                            svc.container().flatMap(c -> Optional.ofNullable(c.startedAt())).map(t -> "since " + t).orElse(""));
+                }
+            }
+        }
+        return Cli.OK;
+    }
+
+    /** Validates before connecting: a bad version is refused before anything runs. */
+    static void validate(Environment env, Verb verb, Optional<String> version) {
+        if (verb == Verb.DEPLOY) {
+            if (version.isEmpty()) {
+                throw new Args.UsageException("deploy needs a VERSION, e.g. dutydesk deploy v1.2.0 --env " + env.name());
+            }
+            if (!env.deploy().versionPattern().matcher(version.get()).matches()) {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "refused version '" + version.get()
+                        + "': it must match " + env.deploy().versionPattern().pattern() + " (nothing was run)");
+            }
+        } else if (version.isPresent()) {
+            throw new Args.UsageException(verb.id() + " takes no argument");
+        }
+    }
+
+    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
+        RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
+                h.shell(), audit, actor, clock);
+        PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        Plan plan;
+        try {
+            plan = service.plan(verb, version, force).join();
+        } catch (CompletionException e) {
+            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        log.println(plan.headline());
+        plan.facts().forEach(f -> log.println("  - " + f));
+        log.println("  risk: " + plan.risk());
+        plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
+        if (plan.runnable()) {
+            if (!args.yes()) {
+                if (!confirmer.interactive()) {
+                    err.println("dutydesk: not on a terminal: give --yes to run " + verb.id());
+                    return Cli.USAGE;
+                }
+                if (!confirmer.confirm(plan, log)) {
+                    err.println("dutydesk: not confirmed; nothing was run");
+                    return Cli.DOWN;
+                }
+            } else if (plan.typedConfirmation().isPresent()) {
+                log.println("  confirmed by --yes");
+            }
+        }
+        ActionResult r;
+        try {
+            r = service.run(plan, (stderr, line) -> log.println(line)).join();
+        } catch (CompletionException e) {
+            Throwable c = Errors.unwrap(e);
+            err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));
+            if (args.json()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("env", env.name());
+                o.put("action", verb.id());
+                o.put("refused", c instanceof RolloutException);
+                o.put("error", Errors.describe(e));
+                out.println(Json.write(o));
+            }
+            return Cli.DOWN;
+        }
+        log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("action", verb.id());
+            version.ifPresent(v -> o.put("version", v));
+            o.put("actionId", r.actionId());
+            o.put("elapsedMs", r.elapsedMs());
+            o.put("liveBefore", r.liveBefore());
+            Json.putNullable(o, "liveAfter", r.liveAfter());
+            o.put("exitCode", r.exitCode());
+            o.put("verified", r.verified());
+            o.put("message", r.message());
+            o.put("outputSha256", r.outputSha256());
+            out.println(Json.write(o));
+        }
+        return r.succeeded() ? Cli.OK : Cli.DOWN;
+    }
+}

@@ -1,0 +1,42 @@
+package io.dutydesk.core.ports;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The server's containers, as Docker sees them. */
+public interface ContainersPort {
+
+    /**
+     * @param state   Docker's state: running, exited, restarting, created …
+     * @param health  healthy, unhealthy, starting, or "none" without a healthcheck
+     */
+    record ContainerInfo(String id, String name, String image, String state, String health, Instant startedAt,
+                         int restarts, Map<String, String> labels) {
+        public boolean running() {
+            return "running".equals(state);
+        }
+
+        /** Healthy, or running without a healthcheck. */
+        public boolean healthyOrUnchecked() {
+            return running() && ("healthy".equals(health) || "none".equals(health));
+        }
+
+        /** The image's tag, e.g. v1.2.0 of selfology/service:v1.2.0. */
+        public String version() {
+            int slash = image.lastIndexOf('/');
+            int colon = image.lastIndexOf(':');
+            return colon > slash ? image.substring(colon + 1) : "latest";
+        }
+    }
+
+    /** Every container (running or not) with its inspect details. */
+    CompletableFuture<List<ContainerInfo>> containers();
+
+    /** The last {@code tail} lines of a container's log; with {@code follow} until the handle is closed. */
+    CompletableFuture<AutoCloseable> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines);
+
+    CompletableFuture<Void> restart(String container, Duration stopTimeout);
+}

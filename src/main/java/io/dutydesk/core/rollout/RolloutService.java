@@ -1,0 +1,327 @@
+package io.dutydesk.core.rollout;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.ShellQuote;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.OutboxPort;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.slots.SlotState;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.slots.SlotsSnapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * deploy / switch / rollback / cleanup, for the window and the CLI alike: plan from the
+ * server's state, run the configured command detached on the server under a server-side lock,
+ * stream its output (re-attaching after a dropped connection, never running it twice), verify
+ * the result on the server, and append the action to the audit log.
+ */
+public final class RolloutService {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Environment env;
+    private final SlotsReader slots;
+    private final OutboxPort outbox;
+    private final RemoteShell shell;
+    private final AuditLog audit;
+    private final String actor;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public RolloutService(Environment env, SlotsReader slots, OutboxPort outbox, RemoteShell shell, AuditLog audit,
+                          String actor, Clock clock) {
+        this.env = env;
+        this.slots = slots;
+        this.outbox = outbox;
+        this.shell = shell;
+        this.audit = audit;
+        this.actor = actor;
+        this.clock = clock;
+    }
+
+    /** Refuses a version that does not match the environment's pattern, before anything runs. */
+    public void validateVersion(String version) {
+        if (version == null || version.isEmpty()) {
+            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "deploy needs a VERSION");
+        }
+        if (!env.deploy().versionPattern().matcher(version).matches()) {
+            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "refused version '" + printable(version)
+                    + "': it must match " + env.deploy().versionPattern().pattern() + " (nothing was run)");
+        }
+    }
+
+    private static String printable(String s) {
+        return s.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /** Reads the server and decides what {@code verb} would do. A bad version fails before any IO. */
+    public CompletableFuture<Plan> plan(Verb verb, Optional<String> version, boolean force) {
+        if (verb == Verb.DEPLOY) {
+            try {
+                validateVersion(version.orElse(null));
+            } catch (RolloutException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<String> pending = outbox.countsByStatus()
+                .thenApply(m -> "outbox pending " + m.getOrDefault("pending", 0L))
+                .exceptionally(e -> "outbox pending: unknown (" + Errors.describe(e) + ")");
+        return slots.read().thenCombine(pending, (s, p) -> decide(verb, version, force, s, p));
+    }
+
+    Plan decide(Verb verb, Optional<String> version, boolean force, SlotsSnapshot s, String pendingFact) {
+        SlotState live = s.live();
+        SlotState idle = s.idle();
+        String idleVersion = versions(idle);
+        List<String> facts = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        return switch (verb) {
+            case DEPLOY -> {
+                facts.add(live.name() + " stays live (" + versions(live) + ")");
+                facts.add(idle.empty() ? idle.name() + " is empty" : idle.name() + " now runs " + idleVersion + " and will be replaced");
+                facts.add(pendingFact);
+                yield new Plan(verb, version, live.name(), idle.name(),
+                        "deploy " + version.orElseThrow() + " to " + idle.name() + " (idle)", facts,
+                        idle.empty() ? "no traffic moves until you switch"
+                                : "the rollback target (" + idle.name() + ", " + idleVersion + ") is replaced: until you switch, rollback goes to "
+                                + version.orElseThrow(), blocked, Optional.empty(), force);
+            }
+            case SWITCH, ROLLBACK -> {
+                facts.add(idle.summary());
+                if (!idle.empty()) {
+                    facts.add(idle.name() + " runs " + idleVersion);
+                }
+                facts.add(pendingFact);
+                if (!idle.allReady()) {
+                    blocked.add((verb == Verb.ROLLBACK ? "rollback" : "switch") + " to " + idle.name() + " refused: "
+                            + String.join("; ", s.rollbackBlockers()));
+                }
+                yield new Plan(verb, Optional.empty(), live.name(), idle.name(),
+                        "traffic " + live.name() + " -> " + idle.name(), facts,
+                        live.name() + " keeps running as the way back", blocked, Optional.empty(), force);
+            }
+            case CLEANUP -> {
+                long n = idle.services().stream().filter(x -> x.exists()).count();
+                facts.add(n + " containers of " + idle.name() + " (" + idleVersion + ") will be stopped and removed");
+                facts.add(live.summary() + " stays live");
+                if (idle.empty()) {
+                    blocked.add(idle.name() + " has no containers: nothing to clean up");
+                }
+                yield new Plan(verb, Optional.empty(), live.name(), idle.name(), "clean up " + idle.name() + " (idle)",
+                        facts, "destroys the rollback target: no rollback until the next deploy", blocked,
+                        Optional.of(idle.name()), force);
+            }
+        };
+    }
+
+    private static String versions(SlotState s) {
+        List<String> vs = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version()).distinct().toList();
+        return vs.isEmpty() ? "nothing" : String.join(", ", vs);
+    }
+
+    /** Someone's action holding the server lock right now, if any. */
+    public record RunningAction(String id, String meta) {}
+
+    public CompletableFuture<Optional<RunningAction>> current() {
+        return shell.exec(ActionScripts.current(env.deploy().stateDir()), Duration.ofSeconds(20), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> {
+                    String out = r.stdout();
+                    int i = out.indexOf(ActionScripts.BUSY);
+                    if (i < 0) {
+                        return Optional.<RunningAction>empty();
+                    }
+                    String rest = out.substring(i + ActionScripts.BUSY.length());
+                    int nl = rest.indexOf('\n');
+                    String id = (nl < 0 ? rest : rest.substring(0, nl)).strip();
+                    return Optional.of(new RunningAction(id, nl < 0 ? "" : rest.substring(nl + 1).strip()));
+                });
+    }
+
+    /** Runs a confirmed plan. Fails with {@link RolloutException} when refused before running. */
+    public CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out) {
+        Instant start = clock.instant();
+        List<String> args = plan.version().map(List::of).orElse(List.of());
+        if (!plan.runnable()) {
+            String why = String.join("; ", plan.blocked());
+            return refused(plan, args, start, RolloutException.Kind.BLOCKED, why + " (use force to run it anyway)");
+        }
+        if (plan.verb() == Verb.DEPLOY) {
+            try {
+                validateVersion(plan.version().orElse(null));
+            } catch (RolloutException e) {
+                return refused(plan, args, start, e.kind(), e.getMessage());
+            }
+        }
+        if (!running.compareAndSet(false, true)) {
+            return refused(plan, args, start, RolloutException.Kind.BUSY, "this console is already running an action on "
+                    + env.name());
+        }
+        String id = ID_TIME.format(start) + "-" + plan.verb().id() + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
+        String command = env.deploy().commands().get(plan.verb().id())
+                .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
+        String meta = "{\"id\":\"" + id + "\",\"action\":\"" + plan.verb().id() + "\",\"args\":\"" + String.join(" ", args)
+                + "\",\"actor\":\"" + actor.replace("\"", "") + "\",\"start\":\"" + start + "\"}";
+        String script = ActionScripts.start(env.deploy().stateDir(), id, env.deploy().workdir(), command, meta);
+        CompletableFuture<ActionResult> result = shell.exec(script, Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+                .thenCompose(r -> {
+                    if (r.stdout().contains(ActionScripts.BUSY)) {
+                        String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
+                        return describeOther(other).thenCompose(d -> refused(plan, args, start, RolloutException.Kind.BUSY,
+                                "another action is running on this host: " + d));
+                    }
+                    if (!r.stdout().contains(ActionScripts.STARTED + id)) {
+                        throw new IllegalStateException("the action did not start (exit " + r.exitCode() + "): "
+                                + (r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip()));
+                    }
+                    return followAndVerify(id, plan, start, out).thenCompose(res -> audit.append(new AuditEntry(id, actor,
+                            env.name(), plan.verb().id(), args, start, clock.instant(), res.exitCode(), res.outputSha256(),
+                            res.succeeded() ? "succeeded" : "failed", res.liveBefore(), res.liveAfter(), res.message()))
+                            .thenApply(v -> res));
+                });
+        return result.whenComplete((r, e) -> running.set(false));
+    }
+
+    private CompletableFuture<String> describeOther(String id) {
+        if (id.isEmpty() || id.equals("?")) {
+            return CompletableFuture.completedFuture("(unknown)");
+        }
+        return shell.exec(ActionScripts.meta(env.deploy().stateDir(), id), Duration.ofSeconds(10), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> r.stdout().isBlank() ? id : r.stdout().strip())
+                .exceptionally(e -> id);
+    }
+
+    private <T> CompletableFuture<T> refused(Plan plan, List<String> args, Instant start, RolloutException.Kind kind,
+                                             String why) {
+        AuditEntry e = new AuditEntry(null, actor, env.name(), plan.verb().id(), args, start, clock.instant(), null, null,
+                "refused", plan.liveBefore(), null, why);
+        return audit.append(e).handle((v, err) -> {
+            throw new RolloutException(kind, why);
+        });
+    }
+
+    /** Follows an action someone (maybe this console, before a restart) started, and verifies it. */
+    public CompletableFuture<ActionResult> attach(String id, Plan plan, RemoteShell.OutputListener out) {
+        return followAndVerify(id, plan, clock.instant(), out);
+    }
+
+    private CompletableFuture<ActionResult> followAndVerify(String id, Plan plan, Instant start, RemoteShell.OutputListener out) {
+        MessageDigest digest = sha256();
+        AtomicInteger seen = new AtomicInteger();
+        AtomicReference<String> exit = new AtomicReference<>();
+        AtomicReference<String> lastLine = new AtomicReference<>("");
+        RemoteShell.OutputListener counting = (stderr, line) -> {
+            if (line.startsWith(ActionScripts.EXIT)) {
+                exit.set(line.substring(ActionScripts.EXIT.length()).strip());
+                return;
+            }
+            seen.incrementAndGet();
+            digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+            if (!line.isBlank()) {
+                lastLine.set(line.strip());
+            }
+            out.line(stderr, line);
+        };
+        Instant deadline = start.plus(env.deploy().actionTimeout());
+        return followUntilDone(id, seen, exit, counting, deadline, 0).thenCompose(v -> {
+            int code = parseExit(exit.get());
+            return verify(plan, code, lastLine.get()).thenApply(check -> new ActionResult(id, plan.verb(), code,
+                    check.ok, plan.liveBefore(), check.liveAfter,
+                    Duration.between(start, clock.instant()).toMillis(), check.message,
+                    HexFormat.of().formatHex(digest.digest())));
+        });
+    }
+
+    /** Follows the log; when the connection drops, waits and follows again from the next unseen line. */
+    private CompletableFuture<Void> followUntilDone(String id, AtomicInteger seen, AtomicReference<String> exit,
+                                                    RemoteShell.OutputListener counting, Instant deadline, int attempt) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("action " + id + " did not finish within "
+                    + env.deploy().actionTimeout().toSeconds() + " s; it may still be running on the server"));
+        }
+        return shell.exec(ActionScripts.follow(env.deploy().stateDir(), id, seen.get() + 1), left, counting)
+                .handle((r, e) -> {
+                    if (e == null && exit.get() != null) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    // connection lost (or the follow died): the action goes on on the server; re-attach
+                    long wait = Math.min(5000, 250L << Math.min(attempt, 4));
+                    return CompletableFuture.runAsync(() -> { },
+                                    CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS))
+                            .thenCompose(x -> followUntilDone(id, seen, exit, counting, deadline, attempt + 1));
+                }).thenCompose(f -> f);
+    }
+
+    private static int parseExit(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException | NullPointerException e) {
+            return -1; // ended without an exit code: killed
+        }
+    }
+
+    private record Check(boolean ok, String liveAfter, String message) {}
+
+    private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine) {
+        return slots.read().handle((s, e) -> {
+            if (e != null) {
+                return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
+            }
+            String liveAfter = s.liveSlot();
+            if (exitCode != 0) {
+                return new Check(false, liveAfter, "the script exited " + (exitCode < 0 ? "without an exit code" : exitCode)
+                        + (lastLine.isEmpty() ? "" : ": " + lastLine) + "; live slot is " + liveAfter);
+            }
+            SlotState target = s.slot(plan.target()).orElseThrow();
+            return switch (plan.verb()) {
+                case DEPLOY -> {
+                    String want = plan.version().orElseThrow();
+                    boolean versions = target.services().stream().allMatch(x -> x.container().map(c -> c.version().equals(want)).orElse(false));
+                    boolean ok = liveAfter.equals(plan.liveBefore()) && target.allReady() && versions;
+                    yield new Check(ok, liveAfter, ok ? target.summary() + " on " + want + "; " + liveAfter + " still live"
+                            : "after deploy: " + target.summary() + (versions ? "" : ", not all on " + want)
+                            + "; live " + liveAfter);
+                }
+                case SWITCH, ROLLBACK -> {
+                    boolean ok = liveAfter.equals(plan.target()) && target.allReady();
+                    yield new Check(ok, liveAfter, ok ? "live slot is now " + liveAfter + " (" + target.summary() + ")"
+                            : "live slot is " + liveAfter + " (expected " + plan.target() + "); " + target.summary());
+                }
+                case CLEANUP -> {
+                    boolean ok = target.empty() && liveAfter.equals(plan.liveBefore());
+                    yield new Check(ok, liveAfter, ok ? plan.target() + " removed; " + liveAfter + " live"
+                            : plan.target() + " still has containers: " + String.join("; ", target.problems()));
+                }
+            };
+        });
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
