@@ -89,7 +89,7 @@ public final class Cli {
             throw new Args.UsageException(verb.id() + " takes at most one argument");
         }
         Environment e = load(args).require(args.requireEnv());
-        RolloutCommands.validate(e, verb, version); // before connecting: nothing runs on a refused version
+        rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
         return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, args, args.force()));
     }
 

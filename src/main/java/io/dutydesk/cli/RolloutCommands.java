@@ -80,6 +80,19 @@ final class RolloutCommands {
         }
     }
 
+    /** {@link #validate}, and a refused version is written to the audit log as a refused action. */
+    void validateOrAudit(Environment env, Verb verb, Optional<String> version) {
+        try {
+            validate(env, verb, version);
+        } catch (RolloutException e) {
+            java.time.Instant now = clock.instant();
+            audit.append(new io.dutydesk.core.audit.AuditEntry(null, actor, env.name(), verb.id(),
+                    version.map(java.util.List::of).orElse(java.util.List.of()), now, now, null, null, "refused", null, null,
+                    e.getMessage())).join();
+            throw e;
+        }
+    }
+
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
         RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
                 h.shell(), audit, actor, clock);

@@ -87,12 +87,19 @@ public final class RefHost {
 
     /** The same with JVM options (e.g. -Duser.home=...). */
     public static Result dutydesk(Duration timeout, List<String> jvm, String... args) {
+        return dutydesk(timeout, jvm, java.util.Map.of(), args);
+    }
+
+    /** The same with extra environment variables. */
+    public static Result dutydesk(Duration timeout, List<String> jvm, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             var err = new java.util.concurrent.CompletableFuture<String>();
             Thread t = new Thread(() -> {
@@ -115,4 +122,14 @@ public final class RefHost {
     }
 
     public record Result(int exitCode, String stdout, String stderr) {}
+
+    /** The deploy user's home on the reference host. */
+    public static Path serverHome() {
+        return dir().resolve("srv");
+    }
+
+    /** GET from the reference host's nginx, as a user of the service would. */
+    public static String nginx(String path) {
+        return run(Duration.ofSeconds(10), "curl", "-fsS", "-m", "5", "http://127.0.0.1:" + NGINX_PORT + path).strip();
+    }
 }

@@ -1,0 +1,253 @@
+package io.dutydesk.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.app.Connector;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.rollout.Verb;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.slots.SlotsSnapshot;
+import io.dutydesk.testing.Eventually;
+import io.dutydesk.testing.RefHost;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** deploy / switch / rollback / cleanup against the reference host's real script, Docker and nginx. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RolloutIT {
+    private static final Duration T = Duration.ofSeconds(120);
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    Path tmp;
+
+    private static String version() {
+        return "v2." + (System.currentTimeMillis() / 1000 % 100000) + "." + (int) (Math.random() * 1000);
+    }
+
+    private static Path actionsDir() {
+        return RefHost.serverHome().resolve(".dutydesk/actions");
+    }
+
+    private static long actionCount() throws Exception {
+        if (!Files.isDirectory(actionsDir())) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(actionsDir())) {
+            return s.filter(p -> p.toString().endsWith(".meta")).count();
+        }
+    }
+
+    private JsonNode cli(int expectedExit, Path audit, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--env", "ref", "--config", RefHost.config().toString(), "--yes", "--json"));
+        RefHost.Result r = RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit.toString()),
+                all.toArray(String[]::new));
+        assertEquals(expectedExit, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        return new ObjectMapper().readTree(r.stdout());
+    }
+
+    @Test
+    @Order(1)
+    void deploySwitchRollbackThroughTheCliWithAnAuditEntryEach() throws Exception {
+        Path audit = tmp.resolve("audit.jsonl");
+        String before = RefHost.nginx("/question-selection/version");
+        String live = RefHost.nginx("/live-upstream");
+        String v = version();
+
+        JsonNode deploy = cli(0, audit, "deploy", v);
+        assertTrue(deploy.get("verified").asBoolean());
+        assertEquals(live, deploy.get("liveBefore").asText());
+        assertEquals(live, deploy.get("liveAfter").asText(), "deploy goes to the idle slot");
+        assertEquals(before, RefHost.nginx("/question-selection/version"), "traffic unchanged by a deploy");
+
+        JsonNode sw = cli(0, audit, "switch");
+        assertEquals(live, sw.get("liveBefore").asText());
+        assertFalse(live.equals(sw.get("liveAfter").asText()));
+        assertEquals(v, RefHost.nginx("/question-selection/version"), "nginx serves the new version");
+        assertTrue(sw.get("elapsedMs").asLong() > 0);
+
+        JsonNode rb = cli(0, audit, "rollback");
+        assertEquals(live, rb.get("liveAfter").asText());
+        assertEquals(before, RefHost.nginx("/question-selection/version"), "nginx serves the old version again");
+
+        List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+        assertEquals(List.of("deploy", "switch", "rollback"), entries.stream().map(AuditEntry::action).toList());
+        for (AuditEntry e : entries) {
+            assertEquals("succeeded", e.result());
+            assertEquals(0, e.exitCode());
+            assertEquals(64, e.outputSha256().length());
+            assertEquals("ref", e.environment());
+            assertTrue(e.actor().contains("@"));
+            assertFalse(e.end().isBefore(e.start()));
+        }
+        assertEquals(List.of(v), entries.get(0).args());
+    }
+
+    @Test
+    @Order(2)
+    void aVersionWithShellMetacharactersIsRefusedAndNothingRuns() throws Exception {
+        Path audit = tmp.resolve("audit.jsonl");
+        Path pwned = Path.of("/tmp/pwned");
+        Files.deleteIfExists(pwned);
+        long actions = actionCount();
+        RefHost.Result r = RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit.toString()),
+                "deploy", "1.0;touch /tmp/pwned", "--env", "ref", "--config", RefHost.config().toString(), "--yes");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.stderr().contains("refused version '1.0;touch /tmp/pwned'"), r.stderr());
+        Thread.sleep(500);
+        assertFalse(Files.exists(pwned), "nothing ran");
+        assertEquals(actions, actionCount(), "no action started on the server");
+        AuditEntry refused = new JsonlAuditLog(audit).recent(1).join().get(0);
+        assertEquals("refused", refused.result());
+        assertEquals(List.of("1.0;touch /tmp/pwned"), refused.args());
+    }
+
+    private record Console(Connector.Opened handle, RolloutService rollout, SlotsReader slots) implements AutoCloseable {
+        @Override
+        public void close() {
+            handle.close();
+        }
+    }
+
+    private Console console(String name) {
+        Environment env = RefHost.ref();
+        Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+        SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), CLOCK);
+        return new Console(h, new RolloutService(env, slots, h.outbox(), h.shell(),
+                new JsonlAuditLog(tmp.resolve(name + "-audit.jsonl")), "it-" + name + "@test", CLOCK), slots);
+    }
+
+    @Test
+    @Order(3)
+    void anUnhealthyIdleSlotBlocksRollbackWithTheReason() throws Exception {
+        try (Console c = console("a")) {
+            SlotsSnapshot s = c.slots().read().join();
+            if (!s.idle().allReady()) {
+                c.rollout().run(c.rollout().plan(Verb.DEPLOY, Optional.of(version()), false).join(), (e, l) -> { }).join();
+                s = c.slots().read().join();
+            }
+            String idle = s.idle().name();
+            Path flag = RefHost.serverHome().resolve("ctl/selfology-analysis-worker-" + idle + "/unhealthy");
+            Files.createDirectories(flag.getParent());
+            Files.writeString(flag, "");
+            try {
+                Eventually.await("docker marks it unhealthy", Duration.ofSeconds(30),
+                        () -> !c.slots().read().join().rollbackReady());
+                String before = RefHost.nginx("/live-upstream");
+                Plan plan = c.rollout().plan(Verb.ROLLBACK, Optional.empty(), false).join();
+                assertFalse(plan.runnable());
+                assertTrue(plan.blocked().get(0).contains("selfology-analysis-worker-" + idle + ": unhealthy"), plan.blocked().toString());
+                CompletionException e = assertThrows(CompletionException.class, () -> c.rollout().run(plan, (x, l) -> { }).join());
+                RolloutException re = assertInstanceOf(RolloutException.class, Errors.unwrap(e));
+                assertEquals(RolloutException.Kind.BLOCKED, re.kind());
+                assertEquals(before, RefHost.nginx("/live-upstream"), "traffic did not move");
+                assertTrue(plan.facts().get(0).startsWith(idle + " 3/4 healthy"), plan.facts().toString());
+            } finally {
+                Files.deleteIfExists(flag);
+            }
+            Eventually.await("healthy again", Duration.ofSeconds(30), () -> c.slots().read().join().rollbackReady());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aConnectionCutMidDeployDoesNotStopItNorRunItTwice() throws Exception {
+        long actions = actionCount();
+        String v = version();
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Console c = console("cut")) {
+            String live = c.slots().read().join().liveSlot();
+            Plan plan = c.rollout().plan(Verb.DEPLOY, Optional.of(v), false).join();
+            AtomicBoolean cut = new AtomicBoolean();
+            ActionResult r = c.rollout().run(plan, (stderr, line) -> {
+                lines.add(line);
+                if (line.contains("Starting services in") && cut.compareAndSet(false, true)) {
+                    CompletableFuture.runAsync(() -> c.handle().ssh().disconnect()); // as the network would
+                }
+            }).join();
+            assertTrue(cut.get(), "the connection was cut during the deploy");
+            assertTrue(r.succeeded(), r.message());
+            assertEquals(live, r.liveAfter());
+            assertTrue(lines.stream().anyMatch(l -> l.contains("completed successfully")), "the end was seen after reconnecting");
+            assertEquals(1, lines.stream().filter(l -> l.contains("Starting Blue-Green deployment")).count(), "no line twice");
+            String serverLog = Files.readString(actionsDir().resolve(r.actionId() + ".log"));
+            assertEquals(1, serverLog.lines().filter(l -> l.contains("Starting Blue-Green deployment")).count(), "ran once");
+            assertEquals(actions + 1, actionCount(), "one action on the server");
+            assertTrue(c.slots().read().join().idle().services().stream()
+                    .allMatch(x -> x.container().orElseThrow().version().equals(v)));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aSecondConsoleIsRefusedWhileAnActionRunsAndSeesIt() throws Exception {
+        try (Console a = console("a"); Console b = console("b")) {
+            Plan deploy = a.rollout().plan(Verb.DEPLOY, Optional.of(version()), false).join();
+            CompletableFuture<Boolean> started = new CompletableFuture<>();
+            CompletableFuture<ActionResult> running = a.rollout().run(deploy, (e, l) -> started.complete(true));
+            started.join();
+            RolloutService.RunningAction seen = b.rollout().current().join().orElseThrow();
+            assertTrue(seen.id().contains("-deploy-"), seen.toString());
+            assertTrue(seen.meta().contains("it-a@test"), seen.meta());
+            Plan sw = b.rollout().plan(Verb.SWITCH, Optional.empty(), true).join();
+            CompletionException e = assertThrows(CompletionException.class, () -> b.rollout().run(sw, (x, l) -> { }).join());
+            RolloutException re = assertInstanceOf(RolloutException.class, Errors.unwrap(e));
+            assertEquals(RolloutException.Kind.BUSY, re.kind());
+            assertTrue(re.getMessage().contains("another action is running on this host"), re.getMessage());
+            assertTrue(re.getMessage().contains("deploy"), re.getMessage());
+            assertTrue(running.join().succeeded());
+            assertTrue(b.rollout().current().join().isEmpty(), "the lock is freed at the end");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void cleanupRemovesTheIdleSlotAndThenRollbackIsRefused() throws Exception {
+        try (Console c = console("clean")) {
+            Plan plan = c.rollout().plan(Verb.CLEANUP, Optional.empty(), false).join();
+            assertEquals(Optional.of(c.slots().read().join().idle().name()), plan.typedConfirmation());
+            assertTrue(plan.risk().contains("no rollback"));
+            assertTrue(c.rollout().run(plan, (e, l) -> { }).join().succeeded());
+            SlotsSnapshot s = c.slots().read().join();
+            assertTrue(s.idle().empty());
+            assertFalse(s.rollbackReady());
+            assertFalse(c.rollout().plan(Verb.ROLLBACK, Optional.empty(), false).join().runnable());
+            // leave a rollback target for whatever runs next
+            assertTrue(c.rollout().run(c.rollout().plan(Verb.DEPLOY, Optional.of("v1.0.1"), false).join(), (e, l) -> { })
+                    .join().succeeded());
+        }
+    }
+}
