@@ -1,5 +1,6 @@
 package io.dutydesk.app;
 
+import io.dutydesk.adapters.audit.JsonlAuditLog;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.EnvironmentsFile;
 import io.dutydesk.ui.fx.FxThread;
@@ -9,6 +10,7 @@ import io.dutydesk.ui.shell.FxHostKeyPrompt;
 import io.dutydesk.ui.shell.FxSecretPrompt;
 import io.dutydesk.ui.shell.ShellView;
 import io.dutydesk.ui.shell.ShellViewModel;
+import io.dutydesk.ui.slots.SlotsView;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -20,6 +22,7 @@ import javafx.stage.Stage;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,7 +64,8 @@ public final class DutydeskApp extends Application {
             return t;
         });
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
-                new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
+                new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
+                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local());
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -72,7 +76,7 @@ public final class DutydeskApp extends Application {
             return;
         }
         vm.select(env);
-        ShellView view = new ShellView(vm);
+        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),

@@ -26,6 +26,41 @@ public final class FakeBackends implements EnvironmentConnector {
     public final List<String> opened = new CopyOnWriteArrayList<>();
     public final List<String> closed = new CopyOnWriteArrayList<>();
 
+    /** Commands and containers are not part of these tests: every call fails, as a backend that is down. */
+    static final RemoteShell OFFLINE_SHELL = new RemoteShell() {
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, java.time.Duration timeout, OutputListener listener) {
+            return CompletableFuture.failedFuture(new IOException("no server in this test"));
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+            return CompletableFuture.failedFuture(new IOException("no server in this test"));
+        }
+
+        @Override
+        public CompletableFuture<List<RemoteFile>> list(String folder) {
+            return CompletableFuture.failedFuture(new IOException("no server in this test"));
+        }
+    };
+
+    static final io.dutydesk.core.ports.ContainersPort OFFLINE_CONTAINERS = new io.dutydesk.core.ports.ContainersPort() {
+        @Override
+        public CompletableFuture<List<ContainerInfo>> containers() {
+            return CompletableFuture.failedFuture(new IOException("no docker in this test"));
+        }
+
+        @Override
+        public CompletableFuture<AutoCloseable> logs(String c, int tail, boolean follow, RemoteShell.OutputListener lines) {
+            return CompletableFuture.failedFuture(new IOException("no docker in this test"));
+        }
+
+        @Override
+        public CompletableFuture<Void> restart(String c, java.time.Duration t) {
+            return CompletableFuture.failedFuture(new IOException("no docker in this test"));
+        }
+    };
+
     public void down(Backend b, String error) {
         down.put(b, error);
     }
@@ -66,17 +101,17 @@ public final class FakeBackends implements EnvironmentConnector {
 
             @Override
             public RemoteShell shell() {
-                throw new UnsupportedOperationException("not used by these tests");
+                return OFFLINE_SHELL;
             }
 
             @Override
             public io.dutydesk.core.ports.ContainersPort containers() {
-                throw new UnsupportedOperationException("not used by these tests");
+                return OFFLINE_CONTAINERS;
             }
 
             @Override
             public io.dutydesk.core.ports.OutboxPort outbox() {
-                throw new UnsupportedOperationException("not used by these tests");
+                return () -> CompletableFuture.failedFuture(new IOException("no outbox in this test"));
             }
 
             @Override

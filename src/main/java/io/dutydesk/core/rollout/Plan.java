@@ -16,6 +16,11 @@ public record Plan(Verb verb, Optional<String> version, String liveBefore, Strin
                    List<String> facts, String risk, List<String> blocked, Optional<String> typedConfirmation,
                    boolean forced) {
 
+    /** The same plan, to be run despite its blockers (the user chose to force it). */
+    public Plan forcedCopy() {
+        return new Plan(verb, version, liveBefore, target, headline, facts, risk, blocked, typedConfirmation, true);
+    }
+
     public boolean runnable() {
         return blocked.isEmpty() || forced;
     }

@@ -220,9 +220,33 @@ public final class RolloutService {
         });
     }
 
-    /** Follows an action someone (maybe this console, before a restart) started, and verifies it. */
-    public CompletableFuture<ActionResult> attach(String id, Plan plan, RemoteShell.OutputListener out) {
-        return followAndVerify(id, plan, clock.instant(), out);
+    /**
+     * Follows an action someone (another console, or this one before a restart) started, to its
+     * end, and reports its exit code and the live slot after it. Runs nothing.
+     */
+    public CompletableFuture<ActionResult> attach(String id, RemoteShell.OutputListener out) {
+        Instant start = clock.instant();
+        AtomicInteger seen = new AtomicInteger();
+        AtomicReference<String> exit = new AtomicReference<>();
+        RemoteShell.OutputListener counting = (stderr, line) -> {
+            if (line.startsWith(ActionScripts.EXIT)) {
+                exit.set(line.substring(ActionScripts.EXIT.length()).strip());
+                return;
+            }
+            seen.incrementAndGet();
+            out.line(stderr, line);
+        };
+        Verb verb = java.util.Arrays.stream(Verb.values()).filter(v -> id.contains("-" + v.id() + "-")).findFirst()
+                .orElse(Verb.SWITCH);
+        return followUntilDone(id, seen, exit, counting, start.plus(env.deploy().actionTimeout()), 0)
+                .thenCompose(v -> slots.read())
+                .thenApply(s -> {
+                    int code = parseExit(exit.get());
+                    return new ActionResult(id, verb, code, code == 0, null, s.liveSlot(),
+                            Duration.between(start, clock.instant()).toMillis(),
+                            "the attached action ended with exit " + code + "; live slot is " + s.liveSlot() + " ("
+                                    + s.live().summary() + ")", null);
+                });
     }
 
     private CompletableFuture<ActionResult> followAndVerify(String id, Plan plan, Instant start, RemoteShell.OutputListener out) {

@@ -8,7 +8,7 @@ public record PaneInfo(String id, String title, Icon icon, String purpose, boole
     public static final java.util.List<PaneInfo> ALL = java.util.List.of(
             new PaneInfo("slots", "Slots", Icon.SLOTS,
                     "Which slot is live, whether it is healthy, and whether you can roll back right now; "
-                            + "deploy, switch, rollback and cleanup with the facts that decide them.", false),
+                            + "deploy, switch, rollback and cleanup with the facts that decide them.", true),
             new PaneInfo("outbox", "Outbox", Icon.OUTBOX,
                     "Events pending, processing, failed and published in the transactional outbox, "
                             + "and the Redis stream's consumer groups, pending entries and lag.", false),

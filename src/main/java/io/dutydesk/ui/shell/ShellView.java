@@ -28,6 +28,7 @@ import javafx.scene.shape.Circle;
 import javafx.util.Duration;
 
 import java.util.List;
+import java.util.Map;
 
 /** The window's frame: top bar, pane navigation, pane area, status bar. Thin: state lives in the view-model. */
 public final class ShellView {
@@ -35,9 +36,12 @@ public final class ShellView {
     private final BorderPane root = new BorderPane();
     private final ListView<PaneInfo> nav = new ListView<>();
     private final StackPane content = new StackPane();
+    private final Map<String, Node> built;
 
-    public ShellView(ShellViewModel vm) {
+    /** {@code built}: the panes that exist, by id; the others show what they will be. */
+    public ShellView(ShellViewModel vm, Map<String, Node> built) {
         this.vm = vm;
+        this.built = built;
         root.getStyleClass().add("shell");
         root.setTop(topBar());
         root.setLeft(navigation());
@@ -136,7 +140,7 @@ public final class ShellView {
         });
         nav.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
             if (p != null) {
-                content.getChildren().setAll(placeholder(p));
+                content.getChildren().setAll(built.containsKey(p.id()) ? built.get(p.id()) : placeholder(p));
             }
         });
         return nav;

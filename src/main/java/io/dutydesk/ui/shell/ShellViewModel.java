@@ -1,6 +1,11 @@
 package io.dutydesk.ui.shell;
 
 import io.dutydesk.core.Backend;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.ui.slots.SlotsContext;
+import io.dutydesk.ui.slots.SlotsViewModel;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.core.health.HealthMonitor;
@@ -43,6 +48,9 @@ public final class ShellViewModel implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Executor ui;
     private final Clock clock;
+    private final AuditLog audit;
+    private final String actor;
+    private final SlotsViewModel slots;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -59,7 +67,8 @@ public final class ShellViewModel implements AutoCloseable {
     private HealthSnapshot latest;
 
     public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
-                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock) {
+                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
+                          AuditLog audit, String actor) {
         this.environments = environments;
         this.connector = connector;
         this.hostKeys = hostKeys;
@@ -67,6 +76,9 @@ public final class ShellViewModel implements AutoCloseable {
         this.scheduler = scheduler;
         this.ui = ui;
         this.clock = clock;
+        this.audit = audit;
+        this.actor = actor;
+        this.slots = new SlotsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -89,6 +101,8 @@ public final class ShellViewModel implements AutoCloseable {
     public BackendIndicatorViewModel indicator(Backend b) { return indicators.get(b); }
 
     public List<PaneInfo> panes() { return PaneInfo.ALL; }
+
+    public SlotsViewModel slots() { return slots; }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
@@ -119,6 +133,9 @@ public final class ShellViewModel implements AutoCloseable {
         monitor = m;
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
+        SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
+        slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.shell(), audit,
+                actor, clock), handle.containers(), audit));
     }
 
     /** Polls every backend now, without waiting for the next tick. */
@@ -126,6 +143,7 @@ public final class ShellViewModel implements AutoCloseable {
         if (monitor != null) {
             monitor.refreshNow();
         }
+        slots.refresh();
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -155,6 +173,7 @@ public final class ShellViewModel implements AutoCloseable {
     }
 
     private void closeCurrent() {
+        slots.detach();
         if (subscription != null) {
             try {
                 subscription.close();

@@ -62,8 +62,10 @@ class FxHostKeyPromptTest {
     @Test
     void trustsOnlyWhenTheUserClicksTrust(FxRobot robot) throws Exception {
         CompletableFuture<Boolean> answer = ask();
-        dialog(robot);
-        robot.clickOn("Trust and connect");
+        DialogPane d = dialog(robot);
+        javafx.scene.control.Button trust = (javafx.scene.control.Button) d.lookupButton(FxHostKeyPrompt.ACCEPT);
+        assertFalse(trust.isDefaultButton(), "trusting is never the default");
+        robot.interact(trust::fire);
         assertTrue(answer.get(5, TimeUnit.SECONDS));
     }
 }

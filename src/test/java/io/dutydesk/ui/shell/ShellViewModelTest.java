@@ -25,7 +25,8 @@ class ShellViewModelTest {
     final FakeBackends backends = new FakeBackends();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final ShellViewModel vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(50)), backends,
-            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, Runnable::run, Clock.systemDefaultZone());
+            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, Runnable::run, Clock.systemDefaultZone(),
+            io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
 
     @AfterEach
     void close() {

@@ -43,8 +43,9 @@ class ShellViewTest {
     @Start
     void start(Stage stage) {
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
-                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone());
-        ShellView view = new ShellView(vm);
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
+                io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+        ShellView view = new ShellView(vm, java.util.Map.of());
         scene = new Scene(view.root(), 1180, 640);
         stage.setScene(scene);
         stage.show();

@@ -1,0 +1,290 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.poll.Poller;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.Verb;
+import io.dutydesk.core.slots.SlotsSnapshot;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The slots pane: both slots as the server reports them, rollback readiness, the actions and
+ * their live log, and the audit log. Slots are polled; a failed poll keeps the last snapshot,
+ * marked stale since the last success, never emptied.
+ */
+public final class SlotsViewModel implements AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int MAX_LOG_LINES = 5000;
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final ObjectProperty<SlotsSnapshot> snapshot = new SimpleObjectProperty<>();
+    private final StringProperty problem = new SimpleStringProperty();
+    private final StringProperty updated = new SimpleStringProperty("");
+    private final BooleanProperty actionRunning = new SimpleBooleanProperty();
+    private final StringProperty actionStatus = new SimpleStringProperty("No action in this session.");
+    private final StringProperty version = new SimpleStringProperty("");
+    private final ObservableList<String> actionLog = FXCollections.observableArrayList();
+    private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
+    private final ObjectProperty<Optional<ActionResult>> lastResult = new SimpleObjectProperty<>(Optional.empty());
+    private SlotsContext context;
+    private Poller<SlotsSnapshot> poller;
+    private AutoCloseable subscription;
+
+    public SlotsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public ReadOnlyObjectProperty<SlotsSnapshot> snapshotProperty() { return snapshot; }
+
+    /** Null when the last poll succeeded; otherwise "down / stale since T: error". */
+    public ReadOnlyStringProperty problemProperty() { return problem; }
+
+    public ReadOnlyStringProperty updatedProperty() { return updated; }
+
+    public ReadOnlyBooleanProperty actionRunningProperty() { return actionRunning; }
+
+    public ReadOnlyStringProperty actionStatusProperty() { return actionStatus; }
+
+    public StringProperty versionProperty() { return version; }
+
+    public ObservableList<String> actionLog() { return actionLog; }
+
+    public ObservableList<AuditEntry> audit() { return audit; }
+
+    public ReadOnlyObjectProperty<Optional<ActionResult>> lastResultProperty() { return lastResult; }
+
+    public Optional<SlotsContext> context() { return Optional.ofNullable(context); }
+
+    /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
+    public BooleanBinding deployAllowed() {
+        return Bindings.createBooleanBinding(() -> context != null && !actionRunning.get()
+                && context.environment().deploy().versionPattern().matcher(version.get().strip()).matches(), version, actionRunning);
+    }
+
+    /** Why the typed version is refused, or empty. */
+    public String versionProblem() {
+        String v = version.get().strip();
+        if (v.isEmpty() || context == null || context.environment().deploy().versionPattern().matcher(v).matches()) {
+            return "";
+        }
+        return "must match " + context.environment().deploy().versionPattern().pattern();
+    }
+
+    /** Starts showing one environment; stops showing the previous one. */
+    public void attach(SlotsContext ctx) {
+        detach();
+        context = ctx;
+        snapshot.set(null);
+        problem.set(null);
+        updated.set("reading the server…");
+        actionLog.clear();
+        actionStatus.set("No action in this session.");
+        lastResult.set(Optional.empty());
+        var p = ctx.environment().poll();
+        Poller<SlotsSnapshot> pl = new Poller<>("slots", () -> ctx.reader().read(), p.interval(), p.maxBackoff(),
+                p.timeout().multipliedBy(3), scheduler, clock);
+        poller = pl;
+        subscription = pl.subscribe(s -> ui.execute(() -> apply(pl, s)));
+        pl.start();
+        refreshAudit();
+        reattach(ctx);
+    }
+
+    /** An action already running on the server (another console, or this one before a restart): follow it. */
+    private void reattach(SlotsContext ctx) {
+        ctx.rollout().current().thenAccept(cur -> cur.ifPresent(a -> ui.execute(() -> {
+            if (context != ctx || actionRunning.get()) {
+                return;
+            }
+            actionRunning.set(true);
+            actionLog.setAll("— attached to an action already running on the server: " + a.id(), a.meta());
+            actionStatus.set("Running on the server: " + a.id());
+            ctx.rollout().attach(a.id(), lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
+        })));
+    }
+
+    public void detach() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // list removal
+            }
+            subscription = null;
+        }
+        if (poller != null) {
+            poller.close();
+            poller = null;
+        }
+        context = null;
+        actionRunning.set(false);
+    }
+
+    public void refresh() {
+        if (poller != null) {
+            poller.refreshNow();
+        }
+    }
+
+    void apply(Poller<SlotsSnapshot> from, Snapshot<SlotsSnapshot> s) {
+        if (from != poller) {
+            return;
+        }
+        if (s.pending()) {
+            return;
+        }
+        if (s.ok()) {
+            snapshot.set(s.value());
+            problem.set(null);
+            updated.set("read from the server at " + time(s.takenAt()) + " (" + context.environment().deploy().liveSlotCommand() + ")");
+        } else {
+            problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
+                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+        }
+    }
+
+    /** Show one snapshot (tests and previews). */
+    public void show(SlotsSnapshot s) {
+        snapshot.set(s);
+        problem.set(null);
+        updated.set("read from the server at " + time(s.takenAt()));
+    }
+
+    private String time(java.time.Instant t) {
+        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+    }
+
+    /** Reads the server and decides; the plan arrives on the ui executor. */
+    public CompletableFuture<Plan> plan(Verb verb, boolean force) {
+        SlotsContext ctx = context;
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        Optional<String> v = verb == Verb.DEPLOY ? Optional.of(version.get().strip()) : Optional.empty();
+        CompletableFuture<Plan> out = new CompletableFuture<>();
+        ctx.rollout().plan(verb, v, force).whenComplete((p, e) -> ui.execute(() -> {
+            if (e != null) {
+                out.completeExceptionally(Errors.unwrap(e));
+            } else {
+                out.complete(p);
+            }
+        }));
+        return out;
+    }
+
+    /** Runs a confirmed plan; its output streams into the action log. */
+    public CompletableFuture<ActionResult> run(Plan plan) {
+        SlotsContext ctx = context;
+        if (ctx == null || actionRunning.get()) {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.BUSY, "an action is already running"));
+        }
+        actionRunning.set(true);
+        actionLog.setAll("$ " + plan.verb().id() + plan.version().map(x -> " " + x).orElse("") + "   (" + plan.describe() + ")");
+        actionStatus.set("Running " + plan.verb().id() + "…");
+        long t0 = System.nanoTime();
+        CompletableFuture<ActionResult> out = new CompletableFuture<>();
+        ctx.rollout().run(plan, lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> {
+            finished(ctx, r, e);
+            if (e != null) {
+                out.completeExceptionally(Errors.unwrap(e));
+            } else {
+                out.complete(r);
+            }
+        }));
+        return out;
+    }
+
+    /** Output lines are handed to the FX thread in order. */
+    private RemoteShell.OutputListener lineSink(SlotsContext ctx) {
+        return (stderr, line) -> ui.execute(() -> {
+            if (context == ctx) {
+                actionLog.add(line);
+                if (actionLog.size() > MAX_LOG_LINES) {
+                    actionLog.remove(0, actionLog.size() - MAX_LOG_LINES);
+                }
+            }
+        });
+    }
+
+    private void finished(SlotsContext ctx, ActionResult r, Throwable e) {
+        if (context != ctx) {
+            return;
+        }
+        actionRunning.set(false);
+        if (e != null) {
+            Throwable c = Errors.unwrap(e);
+            actionStatus.set((c instanceof RolloutException ? "Refused: " : "Failed: ") + Errors.describe(e));
+            actionLog.add("✖ " + Errors.describe(e));
+        } else {
+            lastResult.set(Optional.of(r));
+            String secs = String.format("%.1f s", r.elapsedMs() / 1000.0);
+            actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in " : " failed after ")
+                    + secs + ": " + r.message());
+            actionLog.add((r.succeeded() ? "✔ " : "✖ ") + r.message() + " (" + secs + ")");
+        }
+        refresh();
+        refreshAudit();
+    }
+
+    public void refreshAudit() {
+        SlotsContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        ctx.audit().recent(200).thenAccept(list -> ui.execute(() -> {
+            List<AuditEntry> newestFirst = new ArrayList<>(list);
+            java.util.Collections.reverse(newestFirst);
+            audit.setAll(newestFirst);
+        }));
+    }
+
+    /** Restarts one container (after the view confirmed). */
+    public CompletableFuture<Void> restart(String container) {
+        SlotsContext ctx = context;
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        actionLog.add("$ docker restart " + container);
+        return ctx.containers().restart(container, Duration.ofSeconds(10)).whenComplete((v, e) -> ui.execute(() -> {
+            actionLog.add(e == null ? "✔ restarted " + container : "✖ restart " + container + ": " + Errors.describe(e));
+            refresh();
+        }));
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}
