@@ -1,0 +1,130 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Snapshots;
+import io.dutydesk.testing.TestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Slots polled through switchable stand-in ports, with a same-thread ui executor. */
+class SlotsViewModelTest {
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    volatile boolean dockerUp = true;
+    volatile String live = "blue";
+
+    final RemoteShell shell = new RemoteShell() {
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + live + "\nInactive Slot: x\n", "",
+                    Duration.ofMillis(5)));
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<List<RemoteFile>> list(String folder) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+    };
+
+    final ContainersPort containers = new ContainersPort() {
+        @Override
+        public CompletableFuture<List<ContainerInfo>> containers() {
+            if (!dockerUp) {
+                return CompletableFuture.failedFuture(new IOException("the Docker socket /var/run/docker.sock on the server does not answer"));
+            }
+            return CompletableFuture.completedFuture(Snapshots.of(live, "v1", "v2", Set.of(), Set.of()).slots().stream()
+                    .flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(java.util.Optional::stream).toList());
+        }
+
+        @Override
+        public CompletableFuture<AutoCloseable> logs(String c, int t, boolean f, RemoteShell.OutputListener l) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<Void> restart(String c, Duration t) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+    };
+
+    final SlotsViewModel vm = new SlotsViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+
+    @AfterEach
+    void stop() {
+        vm.close();
+        scheduler.shutdownNow();
+    }
+
+    private void attach() {
+        var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get("ref");
+        SlotsReader reader = new SlotsReader(env, containers, shell, Clock.systemUTC());
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader,
+                () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 3L)), shell, audit, "t@d", Clock.systemUTC()),
+                containers, audit));
+    }
+
+    @Test
+    void aFailingDockerKeepsTheLastSnapshotMarkedStaleThenRecovers() {
+        attach();
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        assertEquals("blue", vm.snapshotProperty().get().liveSlot());
+        assertTrue(vm.problemProperty().get() == null);
+
+        dockerUp = false;
+        await("stale", Duration.ofSeconds(5), () -> vm.problemProperty().get() != null);
+        String p = vm.problemProperty().get();
+        assertTrue(p.matches("Slots: down / stale since \\d\\d:\\d\\d:\\d\\d: .*does not answer"), p);
+        assertNotNull(vm.snapshotProperty().get(), "never emptied");
+        assertEquals("blue", vm.snapshotProperty().get().liveSlot());
+
+        dockerUp = true;
+        live = "green"; // someone switched from another console: the server says so, we follow
+        vm.refresh();
+        await("recovered", Duration.ofSeconds(5), () -> vm.problemProperty().get() == null
+                && "green".equals(vm.snapshotProperty().get().liveSlot()));
+    }
+
+    @Test
+    void nothingReadYetSaysSo() {
+        dockerUp = false;
+        attach();
+        await("problem", Duration.ofSeconds(5), () -> vm.problemProperty().get() != null);
+        assertTrue(vm.problemProperty().get().startsWith("Slots: down — nothing read yet: "), vm.problemProperty().get());
+        assertTrue(vm.snapshotProperty().get() == null);
+    }
+
+    @Test
+    void deployIsAllowedOnlyForAValidVersion() {
+        attach();
+        var allowed = vm.deployAllowed();
+        vm.versionProperty().set("v1.2.0");
+        assertTrue(allowed.get());
+        vm.versionProperty().set("1.0;touch /tmp/pwned");
+        assertTrue(!allowed.get());
+        assertTrue(vm.versionProblem().startsWith("must match"));
+    }
+}
