@@ -45,10 +45,15 @@ write_upstreams() { # slot
   # check the new configuration, then tell the master to reload it
   nginx -t -q -e "$NGINX_DIR/error.log" -c "$NGINX_DIR/nginx.conf" 2>>"$NGINX_DIR/reload.log" \
     && kill -HUP "$(cat "$NGINX_DIR/nginx.pid")"
-  # a reload takes effect when the new workers run: wait until nginx serves the slot
-  local i; for ((i = 0; i < 50; i++)); do
-    [ "$(curl -fsS -m 2 "http://127.0.0.1:$NGINX_PORT/live-upstream" 2>/dev/null)" = "$1" ] && return 0
-    sleep 0.1
+  # a reload is done when the new worker serves the slot and the old worker has exited
+  # (until then the old one may still answer with the previous slot)
+  local i master; master=$(cat "$NGINX_DIR/nginx.pid")
+  for ((i = 0; i < 100; i++)); do
+    if [ "$(curl -fsS -m 2 "http://127.0.0.1:$NGINX_PORT/live-upstream" 2>/dev/null)" = "$1" ] \
+      && [ "$(pgrep -P "$master" | wc -l)" -le 1 ]; then
+      return 0
+    fi
+    sleep 0.05
   done
   echo "nginx did not pick up the $1 upstreams" >&2; return 1
 }

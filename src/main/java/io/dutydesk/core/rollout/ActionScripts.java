@@ -65,6 +65,11 @@ public final class ActionScripts {
                 + "else echo " + IDLE + "; fi";
     }
 
+    /** Prints STARTED if the action's meta exists (it was started), else nothing. */
+    public static String wasStarted(String stateDir, String id) {
+        return "[ -f \"" + dir(stateDir) + "/actions/" + id + ".meta\" ] && echo \"" + STARTED + id + "\"; true";
+    }
+
     /** Prints the meta of one action. */
     public static String meta(String stateDir, String id) {
         return "cat \"" + dir(stateDir) + "/actions/" + id + ".meta\" 2>/dev/null";

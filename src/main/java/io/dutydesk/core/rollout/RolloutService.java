@@ -182,24 +182,96 @@ public final class RolloutService {
                 .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
         String meta = "{\"id\":\"" + id + "\",\"action\":\"" + plan.verb().id() + "\",\"args\":\"" + String.join(" ", args)
                 + "\",\"actor\":\"" + actor.replace("\"", "") + "\",\"start\":\"" + start + "\"}";
-        String script = ActionScripts.start(env.deploy().stateDir(), id, env.deploy().workdir(), command, meta);
-        CompletableFuture<ActionResult> result = shell.exec(script, Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
-                .thenCompose(r -> {
-                    if (r.stdout().contains(ActionScripts.BUSY)) {
+        // one round trip: take the lock and start, then follow the log in the same command
+        String script = ActionScripts.start(env.deploy().stateDir(), id, env.deploy().workdir(), command, meta)
+                + " && " + ActionScripts.follow(env.deploy().stateDir(), id, 1);
+        Follow follow = new Follow(out);
+        Instant deadline = start.plus(env.deploy().actionTimeout());
+        CompletableFuture<ActionResult> result = shell.exec(script, env.deploy().actionTimeout(), follow.listener(id))
+                .<CompletableFuture<ActionResult>>handle((r, e) -> {
+                    if (e == null && !follow.started && r.stdout().contains(ActionScripts.BUSY)) {
                         String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
-                        return describeOther(other).thenCompose(d -> refused(plan, args, start, RolloutException.Kind.BUSY,
+                        return describeOther(other).thenCompose(d -> this.<ActionResult>refused(plan, args, start, RolloutException.Kind.BUSY,
                                 "another action is running on this host: " + d));
                     }
-                    if (!r.stdout().contains(ActionScripts.STARTED + id)) {
-                        throw new IllegalStateException("the action did not start (exit " + r.exitCode() + "): "
-                                + (r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip()));
+                    if (e == null && follow.exit.get() != null) {
+                        return finish(id, plan, args, start, follow);
                     }
-                    return followAndVerify(id, plan, start, out).thenCompose(res -> audit.append(new AuditEntry(id, actor,
-                            env.name(), plan.verb().id(), args, start, clock.instant(), res.exitCode(), res.outputSha256(),
-                            res.succeeded() ? "succeeded" : "failed", res.liveBefore(), res.liveAfter(), res.message()))
-                            .thenApply(v -> res));
-                });
+                    // the connection dropped (or the follow died): find out whether it started, then re-attach
+                    return shell.exec(ActionScripts.wasStarted(env.deploy().stateDir(), id), Duration.ofSeconds(30),
+                                    RemoteShell.OutputListener.NONE)
+                            .exceptionallyCompose(x -> retryLater(() -> shell.exec(ActionScripts.wasStarted(
+                                    env.deploy().stateDir(), id), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)))
+                            .thenCompose(w -> {
+                                if (!w.stdout().contains(ActionScripts.STARTED + id)) {
+                                    throw new IllegalStateException("the action did not start"
+                                            + (e == null ? " (exit " + r.exitCode() + "): " + r.stderr().strip() : ": " + Errors.describe(e)));
+                                }
+                                return followUntilDone(id, follow.seen, follow.exit, follow.listener(id), deadline, 0)
+                                        .thenCompose(v -> finish(id, plan, args, start, follow));
+                            });
+                }).thenCompose(f -> f);
         return result.whenComplete((r, e) -> running.set(false));
+    }
+
+    /** Output of one action: counted (to resume after a drop), digested, markers taken out. */
+    private static final class Follow {
+        final RemoteShell.OutputListener out;
+        final MessageDigest digest = sha256();
+        final AtomicInteger seen = new AtomicInteger();
+        final AtomicReference<String> exit = new AtomicReference<>();
+        final AtomicReference<String> lastLine = new AtomicReference<>("");
+        volatile boolean started;
+
+        Follow(RemoteShell.OutputListener out) {
+            this.out = out;
+        }
+
+        RemoteShell.OutputListener listener(String id) {
+            return (stderr, line) -> {
+                if (line.startsWith(ActionScripts.STARTED)) {
+                    started = true;
+                    return;
+                }
+                if (line.startsWith(ActionScripts.EXIT)) {
+                    exit.set(line.substring(ActionScripts.EXIT.length()).strip());
+                    return;
+                }
+                if (line.startsWith(ActionScripts.BUSY)) {
+                    return;
+                }
+                seen.incrementAndGet();
+                synchronized (digest) {
+                    digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                if (!line.isBlank()) {
+                    lastLine.set(line.strip());
+                }
+                out.line(stderr, line);
+            };
+        }
+
+        String sha() {
+            synchronized (digest) {
+                return HexFormat.of().formatHex(digest.digest());
+            }
+        }
+    }
+
+    private CompletableFuture<ActionResult> finish(String id, Plan plan, List<String> args, Instant start, Follow f) {
+        int code = parseExit(f.exit.get());
+        return verify(plan, code, f.lastLine.get()).thenCompose(check -> {
+            ActionResult res = new ActionResult(id, plan.verb(), code, check.ok, plan.liveBefore(), check.liveAfter,
+                    Duration.between(start, clock.instant()).toMillis(), check.message, f.sha());
+            return audit.append(new AuditEntry(id, actor, env.name(), plan.verb().id(), args, start, clock.instant(),
+                    res.exitCode(), res.outputSha256(), res.succeeded() ? "succeeded" : "failed", res.liveBefore(),
+                    res.liveAfter(), res.message())).thenApply(v -> res);
+        });
+    }
+
+    private static <T> CompletableFuture<T> retryLater(java.util.function.Supplier<CompletableFuture<T>> call) {
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+                .thenCompose(v -> call.get());
     }
 
     private CompletableFuture<String> describeOther(String id) {
@@ -249,33 +321,6 @@ public final class RolloutService {
                 });
     }
 
-    private CompletableFuture<ActionResult> followAndVerify(String id, Plan plan, Instant start, RemoteShell.OutputListener out) {
-        MessageDigest digest = sha256();
-        AtomicInteger seen = new AtomicInteger();
-        AtomicReference<String> exit = new AtomicReference<>();
-        AtomicReference<String> lastLine = new AtomicReference<>("");
-        RemoteShell.OutputListener counting = (stderr, line) -> {
-            if (line.startsWith(ActionScripts.EXIT)) {
-                exit.set(line.substring(ActionScripts.EXIT.length()).strip());
-                return;
-            }
-            seen.incrementAndGet();
-            digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-            if (!line.isBlank()) {
-                lastLine.set(line.strip());
-            }
-            out.line(stderr, line);
-        };
-        Instant deadline = start.plus(env.deploy().actionTimeout());
-        return followUntilDone(id, seen, exit, counting, deadline, 0).thenCompose(v -> {
-            int code = parseExit(exit.get());
-            return verify(plan, code, lastLine.get()).thenApply(check -> new ActionResult(id, plan.verb(), code,
-                    check.ok, plan.liveBefore(), check.liveAfter,
-                    Duration.between(start, clock.instant()).toMillis(), check.message,
-                    HexFormat.of().formatHex(digest.digest())));
-        });
-    }
-
     /** Follows the log; when the connection drops, waits and follows again from the next unseen line. */
     private CompletableFuture<Void> followUntilDone(String id, AtomicInteger seen, AtomicReference<String> exit,
                                                     RemoteShell.OutputListener counting, Instant deadline, int attempt) {
@@ -307,7 +352,25 @@ public final class RolloutService {
 
     private record Check(boolean ok, String liveAfter, String message) {}
 
+    /** How long the server's state may take to settle after an action (e.g. old nginx workers finishing). */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    /** Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes. */
     private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine) {
+        Instant until = clock.instant().plus(SETTLE);
+        return verifyOnce(plan, exitCode, lastLine).thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
+    }
+
+    private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, Instant until) {
+        if (c.ok || exitCode != 0 || clock.instant().isAfter(until)) {
+            return CompletableFuture.completedFuture(c);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(150, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .thenCompose(v -> verifyOnce(plan, exitCode, lastLine))
+                .thenCompose(next -> settle(plan, exitCode, lastLine, next, until));
+    }
+
+    private CompletableFuture<Check> verifyOnce(Plan plan, int exitCode, String lastLine) {
         return slots.read().handle((s, e) -> {
             if (e != null) {
                 return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
