@@ -61,7 +61,7 @@ public final class RollbackBenchmark {
         try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
             Clock clock = Clock.systemUTC();
             SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), clock);
-            RolloutService rollout = new RolloutService(env, slots, h.outbox(), h.shell(), new JsonlAuditLog(audit),
+            RolloutService rollout = new RolloutService(env, slots, h.outbox(), h.containers(), h.shell(), new JsonlAuditLog(audit),
                     "bench@local", clock);
             warm(rollout);
             warm(rollout);

@@ -146,7 +146,7 @@ class RolloutIT {
         Environment env = RefHost.ref();
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), CLOCK);
-        return new Console(h, new RolloutService(env, slots, h.outbox(), h.shell(),
+        return new Console(h, new RolloutService(env, slots, h.outbox(), h.containers(), h.shell(),
                 new JsonlAuditLog(tmp.resolve(name + "-audit.jsonl")), "it-" + name + "@test", CLOCK), slots);
     }
 

@@ -5,6 +5,7 @@ import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.slots.SlotState;
@@ -42,17 +43,19 @@ public final class RolloutService {
     private final Environment env;
     private final SlotsReader slots;
     private final OutboxPort outbox;
+    private final ContainersPort containers;
     private final RemoteShell shell;
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public RolloutService(Environment env, SlotsReader slots, OutboxPort outbox, RemoteShell shell, AuditLog audit,
-                          String actor, Clock clock) {
+    public RolloutService(Environment env, SlotsReader slots, OutboxPort outbox, ContainersPort containers, RemoteShell shell,
+                          AuditLog audit, String actor, Clock clock) {
         this.env = env;
         this.slots = slots;
         this.outbox = outbox;
+        this.containers = containers;
         this.shell = shell;
         this.audit = audit;
         this.actor = actor;
@@ -138,6 +141,27 @@ public final class RolloutService {
     private static String versions(SlotState s) {
         List<String> vs = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version()).distinct().toList();
         return vs.isEmpty() ? "nothing" : String.join(", ", vs);
+    }
+
+    /**
+     * Restarts one of the environment's slot containers (the runbook's first fix), and audits it.
+     * Any other name is refused: the console restarts only what it shows.
+     */
+    public CompletableFuture<Void> restart(String container) {
+        Instant start = clock.instant();
+        boolean known = env.slots().names().stream().anyMatch(slot -> env.slots().services().stream()
+                .anyMatch(svc -> env.slots().container(svc, slot).equals(container)));
+        if (!known) {
+            String why = "refused to restart '" + printable(container) + "': not one of this environment's slot containers";
+            return audit.append(new AuditEntry(null, actor, env.name(), "restart", List.of(container), start, clock.instant(),
+                    null, null, "refused", null, null, why)).thenCompose(v -> CompletableFuture.failedFuture(
+                    new RolloutException(RolloutException.Kind.INVALID_INPUT, why)));
+        }
+        return containers.restart(container, Duration.ofSeconds(10)).handle((v, e) -> e)
+                .thenCompose(e -> audit.append(new AuditEntry(null, actor, env.name(), "restart", List.of(container), start,
+                        clock.instant(), null, null, e == null ? "succeeded" : "failed", null, null,
+                        e == null ? "restarted " + container : Errors.describe(e))).thenCompose(v -> e == null
+                        ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(Errors.unwrap(e))));
     }
 
     /** Someone's action holding the server lock right now, if any. */

@@ -134,7 +134,7 @@ public final class ShellViewModel implements AutoCloseable {
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
-        slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.shell(), audit,
+        slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
                 actor, clock), handle.containers(), audit));
     }
 

@@ -25,7 +25,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -277,9 +276,10 @@ public final class SlotsViewModel implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
         }
         actionLog.add("$ docker restart " + container);
-        return ctx.containers().restart(container, Duration.ofSeconds(10)).whenComplete((v, e) -> ui.execute(() -> {
+        return ctx.rollout().restart(container).whenComplete((v, e) -> ui.execute(() -> {
             actionLog.add(e == null ? "✔ restarted " + container : "✖ restart " + container + ": " + Errors.describe(e));
             refresh();
+            refreshAudit();
         }));
     }
 

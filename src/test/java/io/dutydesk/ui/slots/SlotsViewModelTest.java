@@ -83,7 +83,8 @@ class SlotsViewModelTest {
         SlotsReader reader = new SlotsReader(env, containers, shell, Clock.systemUTC());
         MemoryAuditLog audit = MemoryAuditLog.create();
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader,
-                () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 3L)), shell, audit, "t@d", Clock.systemUTC()),
+                () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 3L)), containers, shell, audit, "t@d",
+                Clock.systemUTC()),
                 containers, audit));
     }
 
