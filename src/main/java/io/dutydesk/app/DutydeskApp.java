@@ -90,6 +90,8 @@ public final class DutydeskApp extends Application {
         }
         // one line per change of the overall state, for whoever watches the console's output
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
+        vm.slots().lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
+                + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
         LaunchTiming.attach(vm);
 
 

@@ -107,7 +107,12 @@ class WindowIT {
     }
 
     private void key(String keys) {
-        String id = x("xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
+        keyTo("^Dutydesk", keys);
+    }
+
+    /** Keys to the window whose title matches {@code title} (the main window or a dialog). */
+    private void keyTo(String title, String keys) {
+        String id = x("xdotool", "search", "--sync", "--name", title).lines().findFirst().orElseThrow();
         x("xdotool", "windowfocus", "--sync", id);
         x("xdotool", "key", "--clearmodifiers", keys);
     }
@@ -159,6 +164,24 @@ class WindowIT {
             RefHost.start("redis");
         }
         waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
+
+        // 3 a.m.: Ctrl+Shift+R asks first, with the facts; Escape changes nothing
+        String liveBefore = RefHost.nginx("/live-upstream");
+        key("ctrl+shift+r");
+        Thread.sleep(1500);
+        screenshot("window-confirm-rollback");
+        keyTo("^Confirm rollback", "Escape");
+        Thread.sleep(1000);
+        assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "cancelled: traffic did not move");
+        // … and confirming rolls back, verified on the server
+        key("ctrl+shift+r");
+        Thread.sleep(1500);
+        keyTo("^Confirm rollback", "Return");
+        waitForLine("ref: rollback succeeded", Duration.ofSeconds(60));
+        String liveAfter = RefHost.nginx("/live-upstream");
+        assertTrue(!liveAfter.equals(liveBefore), "nginx now serves the other slot: " + liveAfter);
+        Thread.sleep(800);
+        screenshot("window-after-rollback");
 
         key("ctrl+q");
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");

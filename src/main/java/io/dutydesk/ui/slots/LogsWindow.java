@@ -26,6 +26,7 @@ final class LogsWindow {
         stage.setTitle("Logs — " + container);
         ListView<String> lines = new ListView<>();
         lines.getStyleClass().add("log-lines");
+        lines.setCellFactory(LogText.cells());
         CheckBox follow = new CheckBox("Follow");
         Label status = new Label();
         BorderPane root = new BorderPane(lines);

@@ -166,6 +166,7 @@ public final class SlotsView {
         ListView<String> log = new ListView<>(vm.actionLog());
         log.setId("action-log");
         log.getStyleClass().add("log-lines");
+        log.setCellFactory(LogText.cells());
         vm.actionLog().addListener((javafx.collections.ListChangeListener<String>) c -> {
             if (!log.getItems().isEmpty()) {
                 log.scrollTo(log.getItems().size() - 1);
