@@ -49,12 +49,35 @@ final class SlotCard {
         table.setId("services-" + slot);
         table.getStyleClass().add("services");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_SUBSEQUENT_COLUMNS);
-        table.setFixedCellSize(30);
+        table.setFixedCellSize(38);
+        table.setMinHeight(30 + 4 * 38 + 4);
         table.setPlaceholder(new Label("no containers"));
-        TableColumn<ServiceState, String> svc = new TableColumn<>("Service");
-        svc.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().service()));
-        svc.setPrefWidth(150);
-        svc.setMinWidth(110);
+        TableColumn<ServiceState, ServiceState> svc = new TableColumn<>("Service / container");
+        svc.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        svc.setCellFactory(c -> new TableCell<>() {
+            private final Label service = new Label();
+            private final Label container = new Label();
+            private final VBox box = new VBox(0, service, container);
+
+            {
+                service.getStyleClass().add("service-name");
+                container.getStyleClass().add("container-name");
+            }
+
+            @Override
+            protected void updateItem(ServiceState s, boolean empty) {
+                super.updateItem(s, empty);
+                if (empty || s == null) {
+                    setGraphic(null);
+                    return;
+                }
+                service.setText(s.service());
+                container.setText(s.containerName());
+                setGraphic(box);
+            }
+        });
+        svc.setPrefWidth(185);
+        svc.setMinWidth(172);
         TableColumn<ServiceState, String> cond = new TableColumn<>("State");
         cond.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().condition()));
         cond.setCellFactory(c -> new TableCell<>() {
@@ -69,19 +92,19 @@ final class SlotCard {
                 }
             }
         });
-        cond.setPrefWidth(100);
-        cond.setMinWidth(98);
+        cond.setPrefWidth(84);
+        cond.setMinWidth(80);
         TableColumn<ServiceState, String> ver = new TableColumn<>("Version");
         ver.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container().map(x -> x.version()).orElse("—")));
-        ver.setPrefWidth(76);
-        ver.setMinWidth(78);
+        ver.setPrefWidth(64);
+        ver.setMinWidth(62);
         TableColumn<ServiceState, String> up = new TableColumn<>("Up");
         up.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container()
                 .filter(x -> x.running() && x.startedAt() != null).map(x -> uptime(x.startedAt())).orElse("—")));
-        up.setPrefWidth(64);
-        up.setMinWidth(60);
+        up.setPrefWidth(54);
+        up.setMinWidth(50);
         TableColumn<ServiceState, String> rs = new TableColumn<>("Restarts");
-        rs.setMinWidth(84);
+        rs.setMinWidth(68);
         rs.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container().map(x -> String.valueOf(x.restarts())).orElse("—")));
         rs.setPrefWidth(70);
         TableColumn<ServiceState, ServiceState> act = new TableColumn<>("");
@@ -111,9 +134,9 @@ final class SlotCard {
                 setGraphic(menu);
             }
         });
-        act.setPrefWidth(40);
-        act.setMinWidth(40);
-        act.setMaxWidth(40);
+        act.setPrefWidth(34);
+        act.setMinWidth(34);
+        act.setMaxWidth(34);
         act.setSortable(false);
         table.getColumns().setAll(List.of(svc, cond, ver, up, rs, act));
         table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
@@ -130,7 +153,8 @@ final class SlotCard {
                     }
                 });
                 setTooltip(empty || s == null ? null : new Tooltip(s.containerName()
-                        + s.container().map(c -> "\n" + c.image() + "\nstarted " + c.startedAt()).orElse("\nno such container")));
+                        + s.container().map(c -> "\nstate " + c.state() + ", health " + c.health() + "\nimage " + c.image()
+                        + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container")));
             }
         });
         VBox.setVgrow(table, Priority.ALWAYS);

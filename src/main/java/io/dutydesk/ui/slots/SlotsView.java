@@ -65,7 +65,7 @@ public final class SlotsView {
         grid.setHgap(12);
         SplitPane split = new SplitPane(grid, bottom());
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.5);
+        split.setDividerPositions(0.62);
         root.setCenter(split);
         vm.snapshotProperty().addListener((o, a, s) -> show(s));
         vm.problemProperty().addListener((o, a, p) -> showProblem(p));

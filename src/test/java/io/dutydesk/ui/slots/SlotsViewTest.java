@@ -43,7 +43,7 @@ class SlotsViewTest {
     void start(Stage stage) {
         this.stage = stage;
         vm = new SlotsViewModel(FxThread.INSTANCE, Executors.newSingleThreadScheduledExecutor(), Clock.systemDefaultZone());
-        scene = new Scene(new javafx.scene.layout.StackPane(new SlotsView(vm, FxThread.INSTANCE).root()), 1100, 560);
+        scene = new Scene(new javafx.scene.layout.StackPane(new SlotsView(vm, FxThread.INSTANCE).root()), 1090, 640);
         Theme.apply(scene, false);
         stage.setScene(scene);
         stage.show();
