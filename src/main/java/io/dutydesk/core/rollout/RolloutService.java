@@ -10,7 +10,6 @@ import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.slots.SlotState;
 import io.dutydesk.core.slots.SlotsReader;
-import io.dutydesk.core.slots.SlotsSnapshot;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -90,57 +88,7 @@ public final class RolloutService {
         CompletableFuture<String> pending = outbox.countsByStatus()
                 .thenApply(m -> "outbox pending " + m.getOrDefault("pending", 0L))
                 .exceptionally(e -> "outbox pending: unknown (" + Errors.describe(e) + ")");
-        return slots.read().thenCombine(pending, (s, p) -> decide(verb, version, force, s, p));
-    }
-
-    Plan decide(Verb verb, Optional<String> version, boolean force, SlotsSnapshot s, String pendingFact) {
-        SlotState live = s.live();
-        SlotState idle = s.idle();
-        String idleVersion = versions(idle);
-        List<String> facts = new ArrayList<>();
-        List<String> blocked = new ArrayList<>();
-        return switch (verb) {
-            case DEPLOY -> {
-                facts.add(live.name() + " stays live (" + versions(live) + ")");
-                facts.add(idle.empty() ? idle.name() + " is empty" : idle.name() + " now runs " + idleVersion + " and will be replaced");
-                facts.add(pendingFact);
-                yield new Plan(verb, version, live.name(), idle.name(),
-                        "deploy " + version.orElseThrow() + " to " + idle.name() + " (idle)", facts,
-                        idle.empty() ? "no traffic moves until you switch"
-                                : "the rollback target (" + idle.name() + ", " + idleVersion + ") is replaced: until you switch, rollback goes to "
-                                + version.orElseThrow(), blocked, Optional.empty(), force);
-            }
-            case SWITCH, ROLLBACK -> {
-                facts.add(idle.summary());
-                if (!idle.empty()) {
-                    facts.add(idle.name() + " runs " + idleVersion);
-                }
-                facts.add(pendingFact);
-                if (!idle.allReady()) {
-                    blocked.add((verb == Verb.ROLLBACK ? "rollback" : "switch") + " to " + idle.name() + " refused: "
-                            + String.join("; ", s.rollbackBlockers()));
-                }
-                yield new Plan(verb, Optional.empty(), live.name(), idle.name(),
-                        "traffic " + live.name() + " -> " + idle.name(), facts,
-                        live.name() + " keeps running as the way back", blocked, Optional.empty(), force);
-            }
-            case CLEANUP -> {
-                long n = idle.services().stream().filter(x -> x.exists()).count();
-                facts.add(n + " containers of " + idle.name() + " (" + idleVersion + ") will be stopped and removed");
-                facts.add(live.summary() + " stays live");
-                if (idle.empty()) {
-                    blocked.add(idle.name() + " has no containers: nothing to clean up");
-                }
-                yield new Plan(verb, Optional.empty(), live.name(), idle.name(), "clean up " + idle.name() + " (idle)",
-                        facts, "destroys the rollback target: no rollback until the next deploy", blocked,
-                        Optional.of(idle.name()), force);
-            }
-        };
-    }
-
-    private static String versions(SlotState s) {
-        List<String> vs = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version()).distinct().toList();
-        return vs.isEmpty() ? "nothing" : String.join(", ", vs);
+        return slots.read().thenCombine(pending, (s, p) -> RolloutRules.decide(verb, version, force, s, p));
     }
 
     /**

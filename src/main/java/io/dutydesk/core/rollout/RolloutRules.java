@@ -1,0 +1,67 @@
+package io.dutydesk.core.rollout;
+
+import io.dutydesk.core.slots.SlotState;
+import io.dutydesk.core.slots.SlotsSnapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rollout rules: from the slots as the server reports them, what an action will do, the
+ * facts that decide it, its risk, and whether it must not run (unless forced). Pure: no IO.
+ */
+public final class RolloutRules {
+    private RolloutRules() {}
+
+    /** @param pendingFact e.g. "outbox pending 12" (or why it is unknown) */
+    public static Plan decide(Verb verb, Optional<String> version, boolean force, SlotsSnapshot s, String pendingFact) {
+        SlotState live = s.live();
+        SlotState idle = s.idle();
+        String idleVersion = versions(idle);
+        List<String> facts = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        return switch (verb) {
+            case DEPLOY -> {
+                facts.add(live.name() + " stays live (" + versions(live) + ")");
+                facts.add(idle.empty() ? idle.name() + " is empty" : idle.name() + " now runs " + idleVersion + " and will be replaced");
+                facts.add(pendingFact);
+                yield new Plan(verb, version, live.name(), idle.name(),
+                        "deploy " + version.orElseThrow() + " to " + idle.name() + " (idle)", facts,
+                        idle.empty() ? "no traffic moves until you switch"
+                                : "the rollback target (" + idle.name() + ", " + idleVersion + ") is replaced: until you switch, rollback goes to "
+                                + version.orElseThrow(), blocked, Optional.empty(), force);
+            }
+            case SWITCH, ROLLBACK -> {
+                facts.add(idle.summary());
+                if (!idle.empty()) {
+                    facts.add(idle.name() + " runs " + idleVersion);
+                }
+                facts.add(pendingFact);
+                if (!idle.allReady()) {
+                    blocked.add((verb == Verb.ROLLBACK ? "rollback" : "switch") + " to " + idle.name() + " refused: "
+                            + String.join("; ", s.rollbackBlockers()));
+                }
+                yield new Plan(verb, Optional.empty(), live.name(), idle.name(),
+                        "traffic " + live.name() + " -> " + idle.name(), facts,
+                        live.name() + " keeps running as the way back", blocked, Optional.empty(), force);
+            }
+            case CLEANUP -> {
+                long n = idle.services().stream().filter(x -> x.exists()).count();
+                facts.add(n + " containers of " + idle.name() + " (" + idleVersion + ") will be stopped and removed");
+                facts.add(live.summary() + " stays live");
+                if (idle.empty()) {
+                    blocked.add(idle.name() + " has no containers: nothing to clean up");
+                }
+                yield new Plan(verb, Optional.empty(), live.name(), idle.name(), "clean up " + idle.name() + " (idle)",
+                        facts, "destroys the rollback target: no rollback until the next deploy", blocked,
+                        Optional.of(idle.name()), force);
+            }
+        };
+    }
+
+    private static String versions(SlotState s) {
+        List<String> vs = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version()).distinct().toList();
+        return vs.isEmpty() ? "nothing" : String.join(", ", vs);
+    }
+}

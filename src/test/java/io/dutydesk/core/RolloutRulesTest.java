@@ -1,0 +1,75 @@
+package io.dutydesk.core;
+
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutRules;
+import io.dutydesk.core.rollout.Verb;
+import io.dutydesk.testing.Snapshots;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rollout rules from the slots as the server reports them. */
+class RolloutRulesTest {
+    private static Plan decide(Verb v, Optional<String> version, boolean force, String live, Set<String> unhealthy, Set<String> missing) {
+        return RolloutRules.decide(v, version, force, Snapshots.of(live, "v1.1.0", "v1.0.0", unhealthy, missing), "outbox pending 12");
+    }
+
+    @Test
+    void rollbackToAHealthyIdleSlotStatesTheFacts() {
+        Plan p = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of(), Set.of());
+        assertEquals("traffic green -> blue", p.headline());
+        assertEquals(List.of("blue 4/4 healthy", "blue runs v1.0.0", "outbox pending 12"), p.facts());
+        assertEquals("green", p.liveBefore());
+        assertEquals("blue", p.target());
+        assertTrue(p.runnable());
+        assertTrue(p.typedConfirmation().isEmpty());
+        assertEquals("traffic green -> blue; blue 4/4 healthy; blue runs v1.0.0; outbox pending 12", p.describe());
+    }
+
+    @Test
+    void rollbackToAnUnhealthyOrMissingSlotIsBlockedWithTheReasonUnlessForced() {
+        Plan sick = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of("analysis-worker-blue"), Set.of());
+        assertFalse(sick.runnable());
+        assertEquals(List.of("rollback to blue refused: selfology-analysis-worker-blue: unhealthy"), sick.blocked());
+        assertTrue(sick.facts().get(0).startsWith("blue 3/4 healthy"));
+        assertTrue(sick.forcedCopy().runnable(), "force is the user's explicit choice");
+
+        Plan gone = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of(), Set.of("blue"));
+        assertEquals(List.of("rollback to blue refused: the blue slot has no containers (cleaned up?)"), gone.blocked());
+        assertTrue(decide(Verb.ROLLBACK, Optional.empty(), true, "green", Set.of(), Set.of("blue")).runnable());
+    }
+
+    @Test
+    void switchFollowsTheSameRule() {
+        Plan p = decide(Verb.SWITCH, Optional.empty(), false, "blue", Set.of("outbox-relay-green"), Set.of());
+        assertEquals("traffic blue -> green", p.headline());
+        assertFalse(p.runnable());
+        assertTrue(p.blocked().get(0).startsWith("switch to green refused: selfology-outbox-relay-green: unhealthy"));
+    }
+
+    @Test
+    void deploySaysTheRollbackTargetWillBeReplaced() {
+        Plan p = decide(Verb.DEPLOY, Optional.of("v1.2.0"), false, "blue", Set.of(), Set.of());
+        assertEquals("deploy v1.2.0 to green (idle)", p.headline());
+        assertEquals(List.of("blue stays live (v1.1.0)", "green now runs v1.0.0 and will be replaced", "outbox pending 12"), p.facts());
+        assertTrue(p.risk().contains("the rollback target (green, v1.0.0) is replaced"), p.risk());
+        Plan empty = decide(Verb.DEPLOY, Optional.of("v1.2.0"), false, "blue", Set.of(), Set.of("green"));
+        assertEquals("green is empty", empty.facts().get(1));
+    }
+
+    @Test
+    void cleanupNeedsTheSlotNameAndIsBlockedWhenThereIsNothing() {
+        Plan p = decide(Verb.CLEANUP, Optional.empty(), false, "blue", Set.of(), Set.of());
+        assertEquals(Optional.of("green"), p.typedConfirmation());
+        assertEquals("4 containers of green (v1.0.0) will be stopped and removed", p.facts().get(0));
+        assertTrue(p.risk().startsWith("destroys the rollback target"));
+        assertTrue(p.runnable());
+        assertFalse(decide(Verb.CLEANUP, Optional.empty(), false, "blue", Set.of(), Set.of("green")).runnable());
+    }
+}
