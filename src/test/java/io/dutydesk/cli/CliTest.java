@@ -58,7 +58,7 @@ class CliTest {
                 environments:
                   ref:
                     description: reference host
-                    ssh: { host: 127.0.0.1, port: 47022, user: deploy }
+                    ssh: { host: 127.0.0.1, port: 24022, user: deploy }
                   prod:
                     ssh: { host: n8n-server }
                 """);
@@ -133,7 +133,7 @@ class CliTest {
         assertEquals(0, run("envs", "--json", "--config", config.toString()));
         JsonNode j = json();
         assertEquals(2, j.get("environments").size());
-        assertEquals("deploy@127.0.0.1:47022", j.get("environments").get(0).get("ssh").asText());
+        assertEquals("deploy@127.0.0.1:24022", j.get("environments").get(0).get("ssh").asText());
         assertEquals("n8n-server", j.get("environments").get(1).get("ssh").asText());
     }
 

@@ -53,10 +53,10 @@ class PingIT {
             assertFalse(error.isBlank());
             assertTrue(error.contains(switch (backend) {
                 case "docker" -> "/var/run/docker.sock";
-                case "postgres" -> "PostgreSQL 127.0.0.1:47432";
-                case "redis" -> "Redis 127.0.0.1:47379";
-                case "prometheus" -> "Prometheus 127.0.0.1:47090";
-                case "alertmanager" -> "Alertmanager 127.0.0.1:47093";
+                case "postgres" -> "PostgreSQL 127.0.0.1:24432";
+                case "redis" -> "Redis 127.0.0.1:24379";
+                case "prometheus" -> "Prometheus 127.0.0.1:24090";
+                case "alertmanager" -> "Alertmanager 127.0.0.1:24093";
                 default -> "backups: no such file or folder";
             }), error);
         } finally {
@@ -94,7 +94,7 @@ class PingIT {
         String ref = java.nio.file.Files.readString(RefHost.config());
         String viaAlias = ref.replaceAll("(?s)    ssh:\n.*?\n    docker:", "    ssh:\n      host: refalias\n      knownHosts: "
                 + RefHost.dir().resolve("ssh/known_hosts") + "\n    docker:");
-        assertTrue(viaAlias.contains("host: refalias") && !viaAlias.contains("port: 47022"), viaAlias);
+        assertTrue(viaAlias.contains("host: refalias") && !viaAlias.contains("port: 24022"), viaAlias);
         java.nio.file.Path config = home.resolve("envs.yaml");
         java.nio.file.Files.writeString(config, viaAlias);
         RefHost.Result r = RefHost.dutydesk(T, List.of("-Duser.home=" + home), "ping", "--env", "ref", "--json",

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The reference host brought up by the build (src/refhost/refhost up), seen from a test. */
 public final class RefHost {
-    public static final int SSH_PORT = 47022;
-    public static final int SSH_PORT_NOSTREAM = 47023;
-    public static final int NGINX_PORT = 47080;
+    public static final int SSH_PORT = 24022;
+    public static final int SSH_PORT_NOSTREAM = 24023;
+    public static final int NGINX_PORT = 24080;
 
     private RefHost() {}
 

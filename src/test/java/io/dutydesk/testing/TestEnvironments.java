@@ -17,7 +17,7 @@ public final class TestEnvironments {
                 environments:
                   ref:
                     description: reference host
-                    ssh: { host: 127.0.0.1, port: 47022, user: dutydesk-deploy }
+                    ssh: { host: 127.0.0.1, port: 24022, user: dutydesk-deploy }
                   prod:
                     description: production
                     ssh: { host: n8n-server, user: deploy }

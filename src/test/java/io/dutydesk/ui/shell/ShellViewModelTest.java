@@ -47,7 +47,7 @@ class ShellViewModelTest {
     @Test
     void everyIndicatorTurnsOkWithItsLatency() {
         vm.select("ref");
-        assertEquals("dutydesk-deploy@127.0.0.1:47022 — reference host", vm.targetProperty().get());
+        assertEquals("dutydesk-deploy@127.0.0.1:24022 — reference host", vm.targetProperty().get());
         await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 7 backends ok", vm.summaryProperty().get());
         for (Backend b : Backend.values()) {

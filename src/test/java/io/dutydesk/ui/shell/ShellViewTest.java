@@ -74,7 +74,7 @@ class ShellViewTest {
         assertTrue(summary.getStyleClass().contains("ok"));
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-all-ok")).get();
 
-        backends.down(Backend.REDIS, "Redis 127.0.0.1:47379 on the server does not answer (the SSH forward could not connect: is it running?)");
+        backends.down(Backend.REDIS, "Redis 127.0.0.1:24379 on the server does not answer (the SSH forward could not connect: is it running?)");
         waitFor("redis down", () -> redis.getStyleClass().contains("down"));
         Label text = (Label) ((HBox) redis).getChildren().get(2);
         assertTrue(text.getText().startsWith("down since "), text.getText());
