@@ -63,14 +63,16 @@ class ContainersIT {
 
             // follow: new lines (the health checks' access log, every 2 s) arrive as they are written
             List<String> followed = Collections.synchronizedList(new ArrayList<>());
-            AutoCloseable stream = h.containers().logs(name, 0, true, (stderr, line) -> followed.add(line)).join();
+            var stream = h.containers().logs(name, 0, true, (stderr, line) -> followed.add(line)).join();
             try {
                 Eventually.await(() -> " followed: " + followed, Duration.ofSeconds(20),
                         () -> followed.stream().anyMatch(l -> l.contains("GET /health 200")));
             } finally {
-                stream.close();
+                // left open across the restart: Docker ends a followed stream when the container stops
             }
             rollout.restart(name).join();
+            stream.ended().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            stream.close();
             Eventually.await("running again with a new start time", Duration.ofSeconds(30), () -> {
                 ContainerInfo after = h.containers().containers().join().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
                 return after.running() && after.startedAt().isAfter(before.startedAt()) && "healthy".equals(after.health());

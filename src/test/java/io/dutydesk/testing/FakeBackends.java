@@ -51,7 +51,7 @@ public final class FakeBackends implements EnvironmentConnector {
         }
 
         @Override
-        public CompletableFuture<AutoCloseable> logs(String c, int tail, boolean follow, RemoteShell.OutputListener lines) {
+        public CompletableFuture<LogStream> logs(String c, int tail, boolean follow, RemoteShell.OutputListener lines) {
             return CompletableFuture.failedFuture(new IOException("no docker in this test"));
         }
 

@@ -145,7 +145,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
     }
 
     @Override
-    public CompletableFuture<AutoCloseable> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines) {
+    public CompletableFuture<LogStream> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines) {
         return call("logs of " + container, addr -> {
             LogSplitter cb = new LogSplitter(lines);
             streaming(addr).logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
@@ -153,7 +153,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
             if (!follow) {
                 cb.awaitCompletion(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
             }
-            return (AutoCloseable) cb;
+            return new LogStream(cb, cb.ended);
         });
     }
 
@@ -170,6 +170,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
         private final RemoteShell.OutputListener lines;
         private final StringBuilder out = new StringBuilder();
         private final StringBuilder err = new StringBuilder();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
 
         LogSplitter(RemoteShell.OutputListener lines) {
             this.lines = lines;
@@ -197,6 +198,13 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
                 lines.line(true, err.toString());
             }
             super.onComplete();
+            ended.complete(null);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            super.onError(t);
+            ended.completeExceptionally(t);
         }
     }
 

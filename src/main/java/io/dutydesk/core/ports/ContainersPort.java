@@ -35,8 +35,16 @@ public interface ContainersPort {
     /** Every container (running or not) with its inspect details. */
     CompletableFuture<List<ContainerInfo>> containers();
 
-    /** The last {@code tail} lines of a container's log; with {@code follow} until the handle is closed. */
-    CompletableFuture<AutoCloseable> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines);
+    /** A log being read: close it to stop; {@code ended} completes when Docker ends the stream (e.g. the container stopped). */
+    record LogStream(AutoCloseable closer, CompletableFuture<Void> ended) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    /** The last {@code tail} lines of a container's log; with {@code follow} until closed or the container stops. */
+    CompletableFuture<LogStream> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines);
 
     CompletableFuture<Void> restart(String container, Duration stopTimeout);
 }

@@ -54,6 +54,12 @@ final class LogsWindow {
                     status.setText("could not read the logs: " + Errors.describe(e));
                 } else {
                     stream[0] = h;
+                    h.ended().whenComplete((v, x) -> ui.execute(() -> {
+                        if (stream[0] == h && follow.isSelected()) {
+                            status.setText(x == null ? "the stream ended: the container stopped or restarted (tick Follow again to resume)"
+                                    : "the stream broke: " + Errors.describe(x));
+                        }
+                    }));
                 }
             }));
         };

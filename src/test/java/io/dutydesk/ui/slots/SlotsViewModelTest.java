@@ -60,7 +60,7 @@ class SlotsViewModelTest {
         }
 
         @Override
-        public CompletableFuture<AutoCloseable> logs(String c, int t, boolean f, RemoteShell.OutputListener l) {
+        public CompletableFuture<LogStream> logs(String c, int t, boolean f, RemoteShell.OutputListener l) {
             return CompletableFuture.failedFuture(new IOException("unused"));
         }
 
