@@ -1,0 +1,189 @@
+package io.dutydesk.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import static io.dutydesk.core.config.EnvironmentsFile.DEFAULT_LIVE_PATTERN;
+import static io.dutydesk.core.config.EnvironmentsFile.DEFAULT_VERSION_PATTERN;
+import static io.dutydesk.core.config.EnvironmentsFile.DEPLOY_VERBS;
+
+/**
+ * The team's conventions in the environments file — backups, the deploy script, slots and
+ * container names, the outbox table, thresholds, polling — each with the Selfology runbook's
+ * defaults, so that another team's conventions are configuration only.
+ */
+final class Conventions {
+    private Conventions() {}
+
+    static Environment.Backups backups(Optional<YamlNode> o) {
+        List<Environment.BackupKind> defaultKinds = List.of(
+                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 30),
+                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 7),
+                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90),
+                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90));
+        Map<String, String> defaultCommands = Map.of(
+                "backup", "./scripts/backup-restore.sh backup-full",
+                "list", "./scripts/backup-restore.sh list",
+                "restore", "./scripts/backup-restore.sh restore-full {file}");
+        if (o.isEmpty()) {
+            return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
+        }
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands"));
+        List<Environment.BackupKind> kinds = defaultKinds;
+        Optional<YamlNode> k = n.get("kinds");
+        if (k.isPresent()) {
+            kinds = new ArrayList<>();
+            for (Map.Entry<String, YamlNode> e : k.get().entries().entrySet()) {
+                YamlNode kn = e.getValue().onlyKeys(List.of("pattern", "timestampFormat", "retentionDays"));
+                YamlNode pat = kn.require("pattern");
+                Pattern p = regex(pat);
+                if (p.matcher("").groupCount() < 1) {
+                    throw pat.error("needs a group (...) around the timestamp");
+                }
+                kinds.add(new Environment.BackupKind(e.getKey(), p, kn.string("timestampFormat", "yyyyMMdd_HHmmss"),
+                        kn.integer("retentionDays", 30, 1, 36500)));
+            }
+            kinds = List.copyOf(kinds);
+        }
+        return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
+                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore")));
+    }
+
+    static Environment.BackupKind kind(String name, String regex, int days) {
+        return new Environment.BackupKind(name, Pattern.compile(regex), "yyyyMMdd_HHmmss", days);
+    }
+
+    static Map<String, String> commands(Optional<YamlNode> o, Map<String, String> defaults, Set<String> verbs) {
+        Map<String, String> out = new LinkedHashMap<>(defaults);
+        if (o.isPresent()) {
+            for (Map.Entry<String, YamlNode> e : o.get().onlyKeys(List.copyOf(verbs)).entries().entrySet()) {
+                out.put(e.getKey(), e.getValue().nonEmptyText());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    static Pattern regex(YamlNode n) {
+        try {
+            return Pattern.compile(n.nonEmptyText());
+        } catch (PatternSyntaxException e) {
+            throw n.error("not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    static Environment.Deploy deploy(Optional<YamlNode> o) {
+        String script = "./deployment/blue-green-deploy.sh";
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("status", script + " status");
+        defaults.put("deploy", script + " deploy {version}");
+        defaults.put("switch", script + " switch");
+        defaults.put("rollback", script + " rollback");
+        defaults.put("cleanup", script + " cleanup");
+        if (o.isEmpty()) {
+            return new Environment.Deploy("~", defaults, Pattern.compile(DEFAULT_VERSION_PATTERN), script + " status",
+                    Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
+                "stateDir", "actionTimeoutSeconds"));
+        Map<String, String> cmds = commands(n.get("commands"), defaults, DEPLOY_VERBS);
+        if (!cmds.get("deploy").contains("{version}")) {
+            throw n.require("commands").require("deploy").error("must contain {version}");
+        }
+        Pattern vp = n.get("versionPattern").map(Conventions::regex).orElse(Pattern.compile(DEFAULT_VERSION_PATTERN));
+        Pattern lp = n.get("liveSlotPattern").map(Conventions::regex).orElse(Pattern.compile(DEFAULT_LIVE_PATTERN));
+        if (lp.matcher("").groupCount() < 1) {
+            throw n.require("liveSlotPattern").error("needs a group (...) around the slot name");
+        }
+        String stateDir = n.string("stateDir", "~/.dutydesk");
+        if (!stateDir.matches("(~|/)[A-Za-z0-9_./-]*")) {
+            throw n.require("stateDir").error("a plain absolute or ~/ path (letters, digits, . _ - /)");
+        }
+        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, n.string("liveSlotCommand", cmds.get("status")),
+                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)));
+    }
+
+    static Environment.Slots slots(Optional<YamlNode> o) {
+        List<String> dNames = List.of("blue", "green");
+        List<String> dServices = List.of("question-selection", "session-management", "analysis-worker", "outbox-relay");
+        if (o.isEmpty()) {
+            return new Environment.Slots(dNames, dServices, "selfology-{service}-{slot}", "", "", "/health", "/version");
+        }
+        YamlNode n = o.get().onlyKeys(List.of("names", "services", "containerName", "slotLabel", "serviceLabel",
+                "healthPath", "versionPath"));
+        List<String> names = n.strings("names", dNames);
+        if (names.size() != 2) {
+            throw n.require("names").error("blue-green needs exactly two slot names");
+        }
+        String cn = n.string("containerName", "selfology-{service}-{slot}");
+        if (!cn.contains("{service}") || !cn.contains("{slot}")) {
+            throw n.require("containerName").error("must contain {service} and {slot}");
+        }
+        return new Environment.Slots(names, n.strings("services", dServices), cn, n.string("slotLabel", ""),
+                n.string("serviceLabel", ""), n.string("healthPath", "/health"), n.string("versionPath", "/version"));
+    }
+
+    static Environment.Outbox outbox(Optional<YamlNode> o) {
+        Map<String, String> cols = new LinkedHashMap<>();
+        for (String c : List.of("id", "event_type", "payload", "status", "created_at", "published_at")) {
+            cols.put(c, c);
+        }
+        Map<String, String> st = new LinkedHashMap<>();
+        for (String s : List.of("pending", "processing", "published", "failed")) {
+            st.put(s, s);
+        }
+        if (o.isEmpty()) {
+            return new Environment.Outbox("selfology.event_outbox", Map.copyOf(cols), Map.copyOf(st));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("table", "columns", "statuses"));
+        String table = n.string("table", "selfology.event_outbox");
+        if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+            throw n.require("table").error("expected schema.table with plain identifiers");
+        }
+        n.get("columns").ifPresent(c -> {
+            for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(cols.keySet())).entries().entrySet()) {
+                String v = e.getValue().nonEmptyText();
+                if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw e.getValue().error("a column name is a plain identifier");
+                }
+                cols.put(e.getKey(), v);
+            }
+        });
+        n.get("statuses").ifPresent(c -> {
+            for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(st.keySet())).entries().entrySet()) {
+                st.put(e.getKey(), e.getValue().nonEmptyText());
+            }
+        });
+        return new Environment.Outbox(table, Map.copyOf(cols), Map.copyOf(st));
+    }
+
+    static Environment.Thresholds thresholds(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Thresholds(100, 1000, 1000);
+        }
+        YamlNode n = o.get().onlyKeys(List.of("outboxPendingWarn", "outboxPendingCritical", "streamLagWarn"));
+        int warn = n.integer("outboxPendingWarn", 100, 0, Integer.MAX_VALUE);
+        int crit = n.integer("outboxPendingCritical", 1000, 0, Integer.MAX_VALUE);
+        if (crit < warn) {
+            throw n.require("outboxPendingCritical").error("must not be below outboxPendingWarn (" + warn + ")");
+        }
+        return new Environment.Thresholds(warn, crit, n.integer("streamLagWarn", 1000, 0, Integer.MAX_VALUE));
+    }
+
+    static Environment.Poll poll(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return new Environment.Poll(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(4));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("intervalSeconds", "maxBackoffSeconds", "timeoutSeconds"));
+        int interval = n.integer("intervalSeconds", 5, 1, 3600);
+        return new Environment.Poll(Duration.ofSeconds(interval),
+                Duration.ofSeconds(n.integer("maxBackoffSeconds", Math.max(30, interval), interval, 86400)),
+                Duration.ofSeconds(n.integer("timeoutSeconds", Math.max(1, Math.min(interval, 4)), 1, 3600)));
+    }
+}
