@@ -250,4 +250,31 @@ class RolloutIT {
                     .join().succeeded());
         }
     }
+
+    @Test
+    @Order(7)
+    void aWindowOpenedDuringAnotherConsolesDeployAttachesAndShowsHowItEnded() throws Exception {
+        try (Console cli = console("cli"); Console window = console("window")) {
+            Plan deploy = cli.rollout().plan(Verb.DEPLOY, Optional.of(version()), false).join();
+            CompletableFuture<Boolean> started = new CompletableFuture<>();
+            CompletableFuture<ActionResult> running = cli.rollout().run(deploy, (e, l) -> started.complete(true));
+            started.join();
+
+            var scheduler = java.util.concurrent.Executors.newScheduledThreadPool(1);
+            try (var vm = new io.dutydesk.ui.slots.SlotsViewModel(Runnable::run, scheduler, CLOCK)) {
+                Environment env = RefHost.ref();
+                vm.attach(new io.dutydesk.ui.slots.SlotsContext(env, window.slots(), window.rollout(),
+                        window.handle().containers(), new JsonlAuditLog(tmp.resolve("w.jsonl"))));
+                Eventually.await(() -> " log: " + vm.actionLog(), Duration.ofSeconds(20),
+                        () -> vm.actionLog().stream().anyMatch(l -> l.contains("attached to an action already running")));
+                Eventually.await(() -> " status: " + vm.actionStatusProperty().get(), Duration.ofSeconds(90),
+                        () -> !vm.actionRunningProperty().get());
+                assertTrue(vm.actionStatusProperty().get().contains("ended with exit 0"), vm.actionStatusProperty().get());
+                assertTrue(vm.actionLog().stream().anyMatch(l -> l.contains("completed successfully")), "the output was followed");
+            } finally {
+                scheduler.shutdownNow();
+            }
+            assertTrue(running.join().succeeded());
+        }
+    }
 }
