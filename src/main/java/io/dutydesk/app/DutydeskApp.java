@@ -44,6 +44,7 @@ public final class DutydeskApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        LaunchTiming.mark("fx-start");
         EnvironmentsFile file;
         try {
             file = EnvironmentsFile.load(configPath);
@@ -76,7 +77,9 @@ public final class DutydeskApp extends Application {
             return;
         }
         vm.select(env);
+        LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
@@ -92,7 +95,7 @@ public final class DutydeskApp extends Application {
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
         vm.slots().lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
-        LaunchTiming.attach(vm);
+        LaunchTiming.attach(vm, scene);
 
 
         vm.selectedProperty().addListener((o, a, name) -> stage.setTitle("Dutydesk — " + name));
@@ -102,6 +105,7 @@ public final class DutydeskApp extends Application {
         stage.setMinHeight(480);
         stage.setTitle("Dutydesk — " + env);
         stage.show();
+        LaunchTiming.mark("shown");
     }
 
     @Override

@@ -43,7 +43,9 @@ public final class Main {
                 System.exit(Cli.USAGE);
             }
         }
-        ClassWarmup.start();
+        if (!"false".equals(System.getProperty("dutydesk.warmup"))) {
+            ClassWarmup.start();
+        }
         DutydeskApp.launch(config != null ? config : EnvironmentsFile.defaultLocation(System::getenv), env);
     }
 

@@ -24,7 +24,20 @@ public final class FloorApp extends Application {
     @Override
     public void start(Stage stage) {
         String[] target = getParameters().getRaw().toArray(String[]::new);
-        stage.setScene(new Scene(new Label("floor"), 400, 200));
+        Scene scene = new Scene(new Label("floor"), 400, 200);
+        stage.setScene(scene);
+        // the same rule as the app: shown = the second pulse while showing (first frame rendered)
+        int[] pulses = {0};
+        java.util.concurrent.CountDownLatch shown = new java.util.concurrent.CountDownLatch(1);
+        scene.addPostLayoutPulseListener(() -> {
+            if (stage.isShowing() && pulses[0] < 2) {
+                if (++pulses[0] == 2) {
+                    shown.countDown();
+                } else {
+                    Platform.requestNextPulse();
+                }
+            }
+        });
         stage.show();
         Thread t = new Thread(() -> {
             try {
@@ -36,6 +49,7 @@ public final class FloorApp extends Application {
                 s.setConfig("StrictHostKeyChecking", "yes");
                 s.connect(10_000);
                 s.disconnect();
+                shown.await();
                 long ms = System.currentTimeMillis()
                         - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
                 System.out.println("FLOOR-READY " + ms);

@@ -43,7 +43,8 @@ public final class LaunchBenchmark {
         List<String> floorCmd = List.of(java, "-cp", jar + ":" + Path.of("target/test-classes").toAbsolutePath(),
                 FloorApp.Main.class.getName(), env.ssh().host(), String.valueOf(env.ssh().port()), env.ssh().user(),
                 env.ssh().identity().orElseThrow().toString(), env.ssh().knownHosts().toString());
-        List<String> appCmd = List.of(java, "-Duser.home=" + home, "-Ddutydesk.benchmark=launch", "-jar", jar,
+        List<String> appCmd = List.of(java, "-Duser.home=" + home, "-Ddutydesk.benchmark=launch",
+                "-Ddutydesk.warmup=" + System.getProperty("dutydesk.warmup", "true"), "-jar", jar,
                 "--config", config.toString(), "--env", "ref");
         List<Long> floor = new ArrayList<>();
         List<Long> app = new ArrayList<>();

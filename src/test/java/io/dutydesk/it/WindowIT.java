@@ -86,6 +86,29 @@ class WindowIT {
         return p;
     }
 
+    /**
+     * Screenshots until the window shows content (not one flat colour): a mapped window is white
+     * until JavaFX paints its first frame.
+     */
+    private Path waitUntilDrawn(String name, Duration timeout) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long end = t0 + timeout.toNanos();
+        while (true) {
+            Path p = screenshot(name);
+            double spread = Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", p.toString(), "-crop",
+                    "900x500+100+60", "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
+            if (spread > 0.05) {
+                System.out.println("window drawn " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
+                        + " ms after all backends were ok");
+                return p;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the window is still one flat colour after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Mean brightness 0..1 of a screenshot. */
     private static double brightness(Path png) {
         return Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-colorspace", "Gray",
@@ -142,9 +165,8 @@ class WindowIT {
         reader.start();
 
         waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
-        Thread.sleep(300); // the frame after the update
-        Path ok = screenshot("window-all-ok");
-        assertTrue(brightness(ok) > 0.6, "light theme, window drawn: " + brightness(ok));
+        Path ok = waitUntilDrawn("window-all-ok", Duration.ofSeconds(20));
+        assertTrue(brightness(ok) > 0.6, "light theme: " + brightness(ok));
 
         RefHost.stop("redis");
         try {

@@ -116,6 +116,9 @@ public final class SlotsView {
         for (Button b : List.of(sw, rb, cl)) {
             b.disableProperty().bind(vm.actionRunningProperty());
         }
+        for (Button b : List.of(deploy, sw, rb, cl)) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
         live.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, live, rollback);
         HBox.setHgrow(rollback, Priority.ALWAYS);
