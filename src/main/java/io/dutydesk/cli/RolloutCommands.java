@@ -8,6 +8,7 @@ import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.rollout.ActionResult;
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.RolloutRules;
 import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.rollout.Verb;
 import io.dutydesk.core.slots.ServiceState;
@@ -71,10 +72,7 @@ final class RolloutCommands {
             if (version.isEmpty()) {
                 throw new Args.UsageException("deploy needs a VERSION, e.g. dutydesk deploy v1.2.0 --env " + env.name());
             }
-            if (!env.deploy().versionPattern().matcher(version.get()).matches()) {
-                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "refused version '" + version.get()
-                        + "': it must match " + env.deploy().versionPattern().pattern() + " (nothing was run)");
-            }
+            RolloutRules.checkVersion(env.deploy(), version.get());
         } else if (version.isPresent()) {
             throw new Args.UsageException(verb.id() + " takes no argument");
         }

@@ -1,5 +1,6 @@
 package io.dutydesk.core.rollout;
 
+import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.slots.SlotState;
 import io.dutydesk.core.slots.SlotsSnapshot;
 
@@ -13,6 +14,31 @@ import java.util.Optional;
  */
 public final class RolloutRules {
     private RolloutRules() {}
+
+    /** Why {@code version} may not be deployed with these conventions, or empty when it may. */
+    public static Optional<String> versionProblem(Environment.Deploy deploy, String version) {
+        if (version == null || version.isEmpty()) {
+            return Optional.of("deploy needs a VERSION");
+        }
+        if (!deploy.versionPattern().matcher(version).matches()) {
+            return Optional.of("refused version '" + printable(version) + "': it must match "
+                    + deploy.versionPattern().pattern() + " (nothing was run)");
+        }
+        return Optional.empty();
+    }
+
+    /** Refuses a version that does not match the pattern, before anything runs. */
+    public static void checkVersion(Environment.Deploy deploy, String version) {
+        versionProblem(deploy, version).ifPresent(why -> {
+            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, why);
+        });
+    }
+
+    /** Control characters shown as '?', so a refusal message cannot garble a terminal. */
+    static String printable(String s) {
+        return s.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
 
     /** @param pendingFact e.g. "outbox pending 12" (or why it is unknown) */
     public static Plan decide(Verb verb, Optional<String> version, boolean force, SlotsSnapshot s, String pendingFact) {

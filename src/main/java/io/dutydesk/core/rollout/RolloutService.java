@@ -62,18 +62,7 @@ public final class RolloutService {
 
     /** Refuses a version that does not match the environment's pattern, before anything runs. */
     public void validateVersion(String version) {
-        if (version == null || version.isEmpty()) {
-            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "deploy needs a VERSION");
-        }
-        if (!env.deploy().versionPattern().matcher(version).matches()) {
-            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "refused version '" + printable(version)
-                    + "': it must match " + env.deploy().versionPattern().pattern() + " (nothing was run)");
-        }
-    }
-
-    private static String printable(String s) {
-        return s.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        RolloutRules.checkVersion(env.deploy(), version);
     }
 
     /** Reads the server and decides what {@code verb} would do. A bad version fails before any IO. */
@@ -100,7 +89,7 @@ public final class RolloutService {
         boolean known = env.slots().names().stream().anyMatch(slot -> env.slots().services().stream()
                 .anyMatch(svc -> env.slots().container(svc, slot).equals(container)));
         if (!known) {
-            String why = "refused to restart '" + printable(container) + "': not one of this environment's slot containers";
+            String why = "refused to restart '" + RolloutRules.printable(container) + "': not one of this environment's slot containers";
             return audit.append(new AuditEntry(null, actor, env.name(), "restart", List.of(container), start, clock.instant(),
                     null, null, "refused", null, null, why)).thenCompose(v -> CompletableFuture.failedFuture(
                     new RolloutException(RolloutException.Kind.INVALID_INPUT, why)));

@@ -8,6 +8,7 @@ import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.RolloutRules;
 import io.dutydesk.core.rollout.Verb;
 import io.dutydesk.core.slots.SlotsSnapshot;
 import javafx.beans.binding.Bindings;
@@ -89,16 +90,18 @@ public final class SlotsViewModel implements AutoCloseable {
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
     public BooleanBinding deployAllowed() {
         return Bindings.createBooleanBinding(() -> context != null && !actionRunning.get()
-                && context.environment().deploy().versionPattern().matcher(version.get().strip()).matches(), version, actionRunning);
+                && RolloutRules.versionProblem(context.environment().deploy(), version.get().strip()).isEmpty(),
+                version, actionRunning);
     }
 
     /** Why the typed version is refused, or empty. */
     public String versionProblem() {
         String v = version.get().strip();
-        if (v.isEmpty() || context == null || context.environment().deploy().versionPattern().matcher(v).matches()) {
+        if (v.isEmpty() || context == null) {
             return "";
         }
-        return "must match " + context.environment().deploy().versionPattern().pattern();
+        var deploy = context.environment().deploy();
+        return RolloutRules.versionProblem(deploy, v).isPresent() ? "must match " + deploy.versionPattern().pattern() : "";
     }
 
     /** Starts showing one environment; stops showing the previous one. */
