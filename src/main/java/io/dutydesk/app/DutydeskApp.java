@@ -30,14 +30,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The window. Wiring by constructors; the shell's state lives in {@link ShellViewModel}. */
 public final class DutydeskApp extends Application {
-    private static Path configPath;
+    // read on the launching thread, before the toolkit starts: no file IO on the FX thread
+    private static EnvironmentsFile loaded;
+    private static ConfigException configError;
+    private static String actor;
     private static Optional<String> initialEnv = Optional.empty();
 
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
 
     static void launch(Path config, Optional<String> env) {
-        configPath = config;
+        try {
+            loaded = EnvironmentsFile.load(config);
+        } catch (ConfigException e) {
+            configError = e; // shown in the window, which is where the user looks
+        }
+        actor = Actor.local();
         initialEnv = env;
         Application.launch(DutydeskApp.class);
     }
@@ -45,10 +53,9 @@ public final class DutydeskApp extends Application {
     @Override
     public void start(Stage stage) {
         LaunchTiming.mark("fx-start");
-        EnvironmentsFile file;
-        try {
-            file = EnvironmentsFile.load(configPath);
-        } catch (ConfigException e) {
+        EnvironmentsFile file = loaded;
+        if (configError != null) {
+            ConfigException e = configError;
             Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage());
             a.setTitle("Dutydesk: the environments file has an error");
             a.setHeaderText(e.file() + (e.line() > 0 ? ", line " + e.line() : ""));
@@ -66,7 +73,7 @@ public final class DutydeskApp extends Application {
         });
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local());
+                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), actor);
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
