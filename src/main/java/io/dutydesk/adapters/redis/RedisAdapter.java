@@ -45,7 +45,7 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
             try {
-                String pong = jedis(addr, pw).ping();
+                String pong = onLiveConnection(addr, pw, Jedis::ping);
                 if (!"PONG".equals(pong)) {
                     throw new IllegalStateException("PING answered " + pong);
                 }
@@ -55,6 +55,27 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * {@code call} on the kept connection; if that connection was opened before and turns out dead
+     * (the SSH connection was cut and came back since), once more on a new one: the first poll after
+     * a reconnect answers, it does not report the corpse of the old connection.
+     */
+    <T> T onLiveConnection(InetSocketAddress addr, Optional<char[]> pw, java.util.function.Function<Jedis, T> call) {
+        boolean reused;
+        synchronized (this) {
+            reused = jedis != null && addr.equals(jedisAddress);
+        }
+        try {
+            return call.apply(jedis(addr, pw));
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            if (!reused) {
+                throw e;
+            }
+            drop();
+            return call.apply(jedis(addr, pw));
+        }
     }
 
     synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {

@@ -52,7 +52,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, AutoCloseable {
 
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+    private static final Duration RETRY_AFTER = Duration.ofMillis(500);
     static final Duration LONG_CALL = Duration.ofSeconds(60);
     private static final Duration PROMPT_TIMEOUT = Duration.ofMinutes(10);
 
@@ -96,7 +96,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys, Path sshConfig) {
         this.target = target;
         this.sessions = new SessionFactory(trackPrompts(hostKeys), PROMPT_TIMEOUT, sshConfig);
-        this.probes = BoundedExecutors.create("ssh-probe", 2, 64);
+        this.probes = BoundedExecutors.create("ssh-probe", 4, 64);
         this.executor = BoundedExecutors.create("ssh", 4, 64);
         this.longJobs = BoundedExecutors.create("ssh-long", 8, 32);
         this.pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -265,8 +265,8 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     private ExecResult runExec(String command, Duration timeout, OutputListener listener) throws Exception {
         long t0 = System.nanoTime();
-        long deadline = t0 + timeout.toNanos();
-        Session s = session();
+        Session s = session(); // connecting has its own timeout: the command's starts once connected
+        long deadline = System.nanoTime() + timeout.toNanos();
         ChannelExec ch = (ChannelExec) s.openChannel("exec");
         ch.setCommand(command);
         ch.setInputStream(null);

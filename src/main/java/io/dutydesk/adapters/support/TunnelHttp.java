@@ -121,9 +121,9 @@ public final class TunnelHttp {
 
     /**
      * One exchange on its own in-process SSH channel (no local port: nothing on the workstation can
-     * reach the service without going through this process). The call's timeout covers opening
-     * the channel, sending and reading; on timeout or cancel the channel is closed, which aborts
-     * the blocked read.
+     * reach the service without going through this process). The call's timeout covers sending
+     * and reading once the channel is open (opening it has the SSH connect timeout); on timeout or
+     * cancel the channel is closed, which aborts the blocked read.
      */
     private CompletableFuture<Response> send(String method, String pathAndQuery, Optional<String> body, Duration callTimeout,
                                              String contentType) {
@@ -133,8 +133,12 @@ public final class TunnelHttp {
         String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         CompletableFuture<Tunnels.Stream> opening = tunnels.open(config.host(), config.port());
+        long ms = callTimeout.toMillis();
         opening.thenCompose(stream -> {
             channel.set(stream);
+            // the call's time starts once the channel is open: (re)connecting SSH has its own timeout
+            CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() ->
+                    result.completeExceptionally(new TimeoutException(where() + ": no answer within " + ms + " ms")));
             if (result.isDone()) {
                 stream.close();
                 return CompletableFuture.failedFuture(new java.util.concurrent.CancellationException());
@@ -147,9 +151,6 @@ public final class TunnelHttp {
                 result.complete(r);
             }
         });
-        long ms = callTimeout.toMillis();
-        CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() ->
-                result.completeExceptionally(new TimeoutException(where() + ": no answer within " + ms + " ms")));
         // done one way or another (answer, timeout, the caller's cancel): the channel goes
         result.whenComplete((r, e) -> {
             opening.cancel(false);
