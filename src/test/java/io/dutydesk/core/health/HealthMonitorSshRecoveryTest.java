@@ -48,8 +48,12 @@ class HealthMonitorSshRecoveryTest {
         BackendProbe ssh = probe(Backend.SSH, () -> sshCalls.incrementAndGet() == 1
                 ? CompletableFuture.failedFuture(new IllegalStateException("Connection refused"))
                 : sshAnswer.get());
-        BackendProbe redis = probe(Backend.REDIS, () -> redisUp.get() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(new IllegalStateException("SSH: Connection refused")));
+        AtomicInteger redisCalls = new AtomicInteger();
+        BackendProbe redis = probe(Backend.REDIS, () -> {
+            redisCalls.incrementAndGet();
+            return redisUp.get() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new IllegalStateException("SSH: Connection refused"));
+        });
         // an hour between polls: only the recovery can poll Redis again within the test
         try (HealthMonitor m = new HealthMonitor("t", List.of(ssh, redis), Duration.ofHours(1), Duration.ofHours(2),
                 Duration.ofHours(1), scheduler, Clock.systemUTC())) {
@@ -57,7 +61,9 @@ class HealthMonitorSshRecoveryTest {
             Eventually.await("both down", Duration.ofSeconds(10),
                     () -> state(m, Backend.SSH) == BackendStatus.State.DOWN && state(m, Backend.REDIS) == BackendStatus.State.DOWN);
             m.refreshNow(); // a second round: SSH's answer is held, Redis fails again and backs off
-            Eventually.await("ssh polled again", Duration.ofSeconds(10), () -> sshCalls.get() == 2);
+            Eventually.await("both polled again", Duration.ofSeconds(10), () -> sshCalls.get() == 2 && redisCalls.get() == 2);
+            Eventually.await("redis failed again", Duration.ofSeconds(10),
+                    () -> m.latest().all().stream().anyMatch(st -> st.backend() == Backend.REDIS && st.state() == BackendStatus.State.DOWN));
             redisUp.set(true);
             sshAnswer.get().complete(null); // SSH is back
             Eventually.await("redis polled at once and ok", Duration.ofSeconds(10),
