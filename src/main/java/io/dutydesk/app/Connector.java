@@ -48,6 +48,7 @@ public final class Connector implements EnvironmentConnector {
         private final List<BackendProbe> probes;
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
+        private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
         private final java.util.Set<java.util.concurrent.CompletableFuture<?>> pendingSecrets =
@@ -70,11 +71,14 @@ public final class Connector implements EnvironmentConnector {
                 return answer;
             };
             this.ssh = new SshConnection(env.ssh(), hostKeys);
-            SecretResolver resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
+            this.resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
             Duration t = env.poll().timeout();
             this.docker = new DockerAdapter(env.docker(), ssh, t);
             this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
             RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
+            // a password the server refuses is forgotten: asked (or read) again on the next poll
+            pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
+            redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
             AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
@@ -105,6 +109,12 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public void askAgain() {
+            ssh.askAgain();
+            resolver.askAgain();
         }
 
         public SshConnection ssh() {

@@ -367,6 +367,22 @@ class SshIT {
         }
     }
 
+    /** A host key question still open when the connection closes (a switch) is cancelled: its dialog closes. */
+    @Test
+    void closingCancelsAnOpenHostKeyQuestion(@TempDir Path dir) throws Exception {
+        CompletableFuture<Boolean> question = new CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        SshConnection ssh = new SshConnection(target(RefHost.SSH_PORT, dir.resolve("known_hosts")), key -> {
+            asked.incrementAndGet();
+            return question;
+        });
+        CompletableFuture<Void> ping = ssh.ping();
+        Eventually.await("asked", Duration.ofSeconds(30), () -> asked.get() == 1);
+        ssh.close();
+        assertTrue(question.isCancelled(), "the open question is cancelled");
+        assertThrows(CompletionException.class, ping::join);
+    }
+
     @Test
     void anAcceptedUnknownKeyIsRememberedInKnownHosts(@TempDir Path dir) throws Exception {
         Path kh = dir.resolve("known_hosts");

@@ -156,4 +156,49 @@ class TunnelsIT {
             env.containers().containers().join();
         }
     }
+
+    private static io.dutydesk.core.config.Environment withRedisPassword(io.dutydesk.core.config.SecretRef pw) {
+        var e = ref();
+        var r = e.redis();
+        return new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(), e.postgres(),
+                new io.dutydesk.core.config.Environment.Redis(r.host(), r.port(), r.user(), pw, r.stream(), r.groups()),
+                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll());
+    }
+
+    private static BackendProbe probe(Connector.Opened env, io.dutydesk.core.Backend b) {
+        return env.probes().stream().filter(p -> p.backend() == b).findFirst().orElseThrow();
+    }
+
+    /** A wrong password is forgotten when Redis refuses it, and asked for again on the next poll. */
+    @Test
+    void aWrongPasswordIsForgottenAndAskedAgain() throws Exception {
+        String right = Files.readString(RefHost.dir().resolve("srv/secrets/redis_password")).strip();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        SecretPrompt prompt = (envName, label) -> CompletableFuture.completedFuture(java.util.Optional.of(
+                (asked.incrementAndGet() == 1 ? "wrong-" + right : right).toCharArray()));
+        try (Connector.Opened env = new Connector().open(withRedisPassword(new io.dutydesk.core.config.SecretRef.Prompt("Redis password")),
+                HostKeyPrompt.REFUSE, prompt)) {
+            BackendProbe redis = probe(env, io.dutydesk.core.Backend.REDIS);
+            String error = Errors.describe(org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> redis.ping().join()));
+            assertFalse(error.contains(right), "the password is never in a message");
+            redis.ping().join();
+            assertEquals(2, asked.get(), "asked again after the refusal, not again after success");
+            redis.ping().join();
+            assertEquals(2, asked.get());
+        }
+    }
+
+    /** A password question still open when the environment closes (a switch) is cancelled: its dialog closes. */
+    @Test
+    void closingTheEnvironmentCancelsItsOpenPasswordQuestion() throws Exception {
+        CompletableFuture<java.util.Optional<char[]>> question = new CompletableFuture<>();
+        Connector.Opened env = new Connector().open(withRedisPassword(new io.dutydesk.core.config.SecretRef.Prompt("Redis password")),
+                HostKeyPrompt.REFUSE, (n, l) -> question);
+        CompletableFuture<Void> ping = probe(env, io.dutydesk.core.Backend.REDIS).ping();
+        io.dutydesk.testing.Eventually.await("asked", Duration.ofSeconds(60), () -> question.isDone() || ping.isDone()
+                || !question.isDone() && question.getNumberOfDependents() > 0);
+        env.close();
+        assertTrue(question.isCancelled(), "the open question is cancelled");
+    }
 }

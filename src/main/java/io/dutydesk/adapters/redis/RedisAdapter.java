@@ -24,6 +24,7 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
+    private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("redis", 2, 32);
     private Jedis jedis;
     private InetSocketAddress jedisAddress;
@@ -34,6 +35,22 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
         this.tunnels = tunnels;
         this.password = password;
         this.timeout = timeout;
+    }
+
+    static boolean refusedPassword(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof redis.clients.jedis.exceptions.JedisAccessControlException || m.contains("WRONGPASS")
+                    || m.contains("NOAUTH") || m.contains("invalid password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
+    public void onAuthFailure(Runnable r) {
+        this.onAuthFailure = r;
     }
 
     @Override
@@ -50,6 +67,9 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
                     throw new IllegalStateException("PING answered " + pong);
                 }
             } catch (RuntimeException e) {
+                if (refusedPassword(e)) {
+                    onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
+                }
                 drop();
                 throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
             }
@@ -89,7 +109,12 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
         config.user().ifPresent(b::user);
         pw.ifPresent(p -> b.password(new String(p)));
         Jedis j = new Jedis(new HostAndPort("127.0.0.1", addr.getPort()), b.build());
-        j.connect();
+        try {
+            j.connect();
+        } catch (RuntimeException e) {
+            j.close();
+            throw e;
+        }
         jedis = j;
         jedisAddress = addr;
         return j;
