@@ -201,4 +201,43 @@ class TunnelsIT {
         env.close();
         assertTrue(question.isCancelled(), "the open question is cancelled");
     }
+
+    private static boolean sshOk(RefHost.Result r) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+        for (var b : json.get("backends")) {
+            if (b.get("name").asText().equals("ssh")) {
+                return b.get("ok").asBoolean();
+            }
+        }
+        throw new AssertionError("no ssh in " + r.stdout());
+    }
+
+    /** ssh-agent's keys are tried even when the environment names an identity file (here one the server does not know). */
+    @Test
+    void theAgentIsTriedEvenWithAnIdentityFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        RefHost.run(Duration.ofSeconds(20), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("unknown").toString());
+        Path sock = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true).start();
+        try {
+            io.dutydesk.testing.Eventually.await("the agent listens", Duration.ofSeconds(20), () -> Files.exists(sock));
+            ProcessBuilder add = new ProcessBuilder("ssh-add", RefHost.ref().ssh().identity().orElseThrow().toString())
+                    .redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", sock.toString());
+            Process p = add.start();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0, new String(p.getInputStream().readAllBytes()));
+            String config = Files.readString(RefHost.config()).replace(RefHost.ref().ssh().identity().orElseThrow().toString(),
+                    dir.resolve("unknown").toString());
+            Path envs = dir.resolve("envs.yaml");
+            Files.writeString(envs, config);
+            RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), Map.of("SSH_AUTH_SOCK", sock.toString()),
+                    "ping", "--env", "ref", "--json", "--config", envs.toString());
+            assertTrue(sshOk(r), "through the agent's key: " + r.stdout() + r.stderr());
+            RefHost.Result without = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), Map.of("SSH_AUTH_SOCK", dir.resolve("none").toString()),
+                    "ping", "--env", "ref", "--json", "--config", envs.toString());
+            assertFalse(sshOk(without), "the unknown key alone is refused: " + without.stdout());
+            assertTrue(without.stdout().contains("authentication failed"), without.stdout());
+        } finally {
+            agent.destroy();
+        }
+    }
 }
