@@ -274,7 +274,8 @@ class RolloutIT {
                         () -> vm.actionLog().stream().anyMatch(l -> l.contains("attached to an action already running")));
                 Eventually.await(() -> " status: " + vm.actionStatusProperty().get(), Duration.ofSeconds(90),
                         () -> !vm.actionRunningProperty().get());
-                assertTrue(vm.actionStatusProperty().get().contains("ended with exit 0"), vm.actionStatusProperty().get());
+                assertTrue(vm.actionStatusProperty().get().contains("ended with exit 0"), vm.actionStatusProperty().get()
+                        + " log: " + vm.actionLog());
                 assertTrue(vm.actionLog().stream().anyMatch(l -> l.contains("completed successfully")), "the output was followed");
             } finally {
                 scheduler.shutdownNow();
