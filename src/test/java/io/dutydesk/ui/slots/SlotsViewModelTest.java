@@ -108,7 +108,7 @@ class SlotsViewModelTest {
         var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
         assertEquals(io.dutydesk.core.rollout.RolloutException.Kind.STALE, re.kind());
         assertTrue(re.getMessage().contains("made for environment ref, not prod"), re.getMessage());
-        assertTrue(commands.stream().noneMatch(c -> c.contains("flock") || c.contains("blue-green")), "nothing sent: " + commands);
+        assertTrue(commands.stream().noneMatch(c -> c.contains("flock") || c.contains("setsid") || c.contains("rollback")), "nothing sent: " + commands);
         var last = audit.entries.get(audit.entries.size() - 1);
         assertEquals("refused", last.result());
         assertEquals("rollback", last.action());
