@@ -222,7 +222,7 @@ class ActionSafetyIT {
             lockFree(c);
             for (boolean forcibly : new boolean[] {false, true}) {
                 List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                        RefHost.jar().toString(), "deploy", version(), "--env", "ref", "--config", RefHost.config().toString(),
+                        RefHost.jar().toString(), "deploy", version(), "--env", "ref", "--config", RefHost.patientConfig(tmp).toString(),
                         "--yes");
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(tmp.resolve("cli-" + forcibly + ".out").toFile());
@@ -254,7 +254,7 @@ class ActionSafetyIT {
             // the next CLI command reads the server's exit files and completes what was left open
             RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(120), List.of(),
                     java.util.Map.of("DUTYDESK_AUDIT_LOG", audit.toString()),
-                    "audit", "--env", "ref", "--config", RefHost.config().toString(), "--json");
+                    "audit", "--env", "ref", "--config", RefHost.patientConfig(tmp).toString(), "--json");
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             List<AuditEntry> entries = raw(audit);
             List<String> ids = entries.stream().filter(x -> "started".equals(x.result())).map(AuditEntry::actionId).toList();
