@@ -197,12 +197,15 @@ class RolloutIT {
             String live = c.slots().read().join().liveSlot();
             Plan plan = c.rollout().plan(Verb.DEPLOY, Optional.of(v), false).join();
             AtomicBoolean cut = new AtomicBoolean();
+            List<String> statuses = Collections.synchronizedList(new ArrayList<>());
             ActionResult r = c.rollout().run(plan, (stderr, line) -> {
                 lines.add(line);
                 if (line.contains("Starting services in") && cut.compareAndSet(false, true)) {
                     CompletableFuture.runAsync(() -> c.handle().ssh().disconnect()); // as the network would
                 }
-            }).join();
+            }, statuses::add).join();
+            assertTrue(statuses.stream().anyMatch(x -> x.startsWith("running on the server, re-attaching")),
+                    "the console says it re-attaches, not that it failed: " + statuses);
             assertTrue(cut.get(), "the connection was cut during the deploy");
             assertTrue(r.succeeded(), r.message());
             assertEquals(live, r.liveAfter());
