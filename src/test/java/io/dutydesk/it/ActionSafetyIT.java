@@ -64,7 +64,8 @@ class ActionSafetyIT {
     }
 
     private Console console(String name) {
-        Environment env = RefHost.ref();
+        // per-call timeouts for a loaded build machine (the first Docker read of a cold JVM can be slow)
+        Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), CLOCK);
         Path audit = tmp.resolve(name + "-audit.jsonl");

@@ -148,7 +148,8 @@ class RolloutIT {
     }
 
     private Console console(String name) {
-        Environment env = RefHost.ref();
+        // per-call timeouts for a loaded build machine (the first Docker read of a cold JVM can be slow)
+        Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), CLOCK);
         return new Console(h, new RolloutService(env, slots, h.outbox(), h.containers(), h.shell(),
@@ -270,7 +271,7 @@ class RolloutIT {
 
             var scheduler = java.util.concurrent.Executors.newScheduledThreadPool(1);
             try (var vm = new io.dutydesk.ui.slots.SlotsViewModel(Runnable::run, scheduler, CLOCK)) {
-                Environment env = RefHost.ref();
+                Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
                 vm.attach(new io.dutydesk.ui.slots.SlotsContext(env, window.slots(), window.rollout(),
                         window.handle().containers(), new JsonlAuditLog(tmp.resolve("w.jsonl"))));
                 Eventually.await(() -> " log: " + vm.actionLog(), Duration.ofSeconds(20),
