@@ -80,7 +80,7 @@ public final class Poller<T> implements AutoCloseable {
     }
 
     /** Adds a listener; it gets the current snapshot at once. Returns the handle that removes it. */
-    public AutoCloseable subscribe(Consumer<Snapshot<T>> listener) {
+    public synchronized AutoCloseable subscribe(Consumer<Snapshot<T>> listener) {
         listeners.add(listener);
         listener.accept(latest);
         return () -> listeners.remove(listener);
@@ -133,25 +133,28 @@ public final class Poller<T> implements AutoCloseable {
             f = CompletableFuture.failedFuture(e);
         }
         f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
-            Instant now = clock.instant();
-            Snapshot<T> next;
-            if (error == null) {
-                next = latest.success(value, now);
-                nextAttemptAt = Instant.MIN;
-            } else {
-                String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
-                        ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
-                next = latest.failure(message, now);
-                nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
-            }
-            latest = next;
-            inFlight.set(false);
-            for (Consumer<Snapshot<T>> l : listeners) {
-                try {
-                    l.accept(next);
-                } catch (RuntimeException ignored) {
-                    // a listener's fault must not stop the poller
+            // made and handed over under one lock, before the next refresh may start: in order
+            synchronized (this) {
+                Instant now = clock.instant();
+                Snapshot<T> next;
+                if (error == null) {
+                    next = latest.success(value, now);
+                    nextAttemptAt = Instant.MIN;
+                } else {
+                    String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
+                    next = latest.failure(message, now);
+                    nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
                 }
+                latest = next;
+                for (Consumer<Snapshot<T>> l : listeners) {
+                    try {
+                        l.accept(next);
+                    } catch (RuntimeException ignored) {
+                        // a listener's fault must not stop the poller
+                    }
+                }
+                inFlight.set(false);
             }
         });
     }

@@ -59,6 +59,19 @@ public final class SlotsViewModel implements AutoCloseable {
     private SlotsContext context;
     private Poller<SlotsSnapshot> poller;
     private AutoCloseable subscription;
+    private long appliedSeq = -1;
+
+    // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
+    private final StringProperty sourceDown = new SimpleStringProperty();
+    private final BooleanProperty stale = new SimpleBooleanProperty();
+    private final StringProperty staleNote = new SimpleStringProperty("");
+    private final StringProperty headline = new SimpleStringProperty("LIVE: …");
+    private final BooleanProperty liveDegraded = new SimpleBooleanProperty();
+    private final StringProperty rollbackText = new SimpleStringProperty("Rollback: …");
+    private final ObjectProperty<Readiness> rollbackState = new SimpleObjectProperty<>(Readiness.UNKNOWN);
+
+    /** Whether a rollback could run now: UNKNOWN when nothing was read or what was read is stale. */
+    public enum Readiness { UNKNOWN, READY, NOT_READY }
 
     public SlotsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
         this.ui = ui;
@@ -87,6 +100,68 @@ public final class SlotsViewModel implements AutoCloseable {
 
     public Optional<SlotsContext> context() { return Optional.ofNullable(context); }
 
+    /**
+     * True while what is shown may no longer be true: the last slots poll failed, or a backend it
+     * is read through (SSH, Docker) is down. Cleared by the next successful read.
+     */
+    public ReadOnlyBooleanProperty staleProperty() { return stale; }
+
+    /** "as of 21:30:05; the server does not answer — actions re-check it first", or "" when fresh. */
+    public ReadOnlyStringProperty staleNoteProperty() { return staleNote; }
+
+    /** "LIVE: GREEN", "LIVE: GREEN — 3/4 healthy" when the live slot is degraded, "LIVE: …" before the first read. */
+    public ReadOnlyStringProperty headlineProperty() { return headline; }
+
+    /** The live slot has a service that is not healthy (or no containers). */
+    public ReadOnlyBooleanProperty liveDegradedProperty() { return liveDegraded; }
+
+    public ReadOnlyStringProperty rollbackTextProperty() { return rollbackText; }
+
+    public ReadOnlyObjectProperty<Readiness> rollbackStateProperty() { return rollbackState; }
+
+    /**
+     * A backend the slots are read through is down ({@code why}), or answers again (null): what is
+     * shown is marked stale at once, without waiting for the slots poll to time out.
+     */
+    public void sourceDown(String why) {
+        if (!java.util.Objects.equals(why, sourceDown.get())) {
+            sourceDown.set(why);
+            recompute();
+        }
+    }
+
+    /** Derives the header (headline, rollback chip, stale mark) from the snapshot and the sources' state. */
+    private void recompute() {
+        SlotsSnapshot s = snapshot.get();
+        boolean isStale = s != null && (problem.get() != null || sourceDown.get() != null);
+        if (s == null) {
+            headline.set("LIVE: …");
+            liveDegraded.set(false);
+            rollbackText.set("Rollback: …");
+            rollbackState.set(Readiness.UNKNOWN);
+        } else {
+            var live = s.slot(s.liveSlot());
+            String slot = s.liveSlot().toUpperCase();
+            boolean degraded = live.map(l -> !l.allReady()).orElse(true);
+            headline.set("LIVE: " + slot + (!degraded ? "" : live.map(l -> l.empty() ? " — no containers"
+                    : " — " + l.readyCount() + "/" + l.services().size() + " healthy").orElse(" — not found")));
+            liveDegraded.set(degraded);
+            String known = s.rollbackReady() ? "ready: " + s.idle().summary()
+                    : "NOT ready: " + String.join("; ", s.rollbackBlockers());
+            if (isStale) {
+                rollbackText.set("? Rollback unknown — at " + time(s.takenAt()) + " it was " + known);
+                rollbackState.set(Readiness.UNKNOWN);
+            } else {
+                rollbackText.set((s.rollbackReady() ? "✔ Rollback " : "✖ Rollback ") + known);
+                rollbackState.set(s.rollbackReady() ? Readiness.READY : Readiness.NOT_READY);
+            }
+        }
+        stale.set(isStale);
+        staleNote.set(!isStale ? "" : "Shown as read at " + time(s.takenAt()) + "; "
+                + (sourceDown.get() != null ? sourceDown.get() : "the slots cannot be read now")
+                + ". Every action reads the server again before it asks you.");
+    }
+
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
     public BooleanBinding deployAllowed() {
         return Bindings.createBooleanBinding(() -> context != null && !actionRunning.get()
@@ -108,8 +183,11 @@ public final class SlotsViewModel implements AutoCloseable {
     public void attach(SlotsContext ctx) {
         detach();
         context = ctx;
+        appliedSeq = -1;
         snapshot.set(null);
         problem.set(null);
+        sourceDown.set(null);
+        recompute();
         updated.set("reading the server…");
         actionLog.clear();
         actionStatus.set("No action in this session.");
@@ -164,9 +242,10 @@ public final class SlotsViewModel implements AutoCloseable {
         if (from != poller) {
             return;
         }
-        if (s.pending()) {
-            return;
+        if (s.pending() || s.seq() <= appliedSeq) {
+            return; // nothing yet, or an answer that arrived after a newer one
         }
+        appliedSeq = s.seq();
         if (s.ok()) {
             snapshot.set(s.value());
             problem.set(null);
@@ -175,6 +254,7 @@ public final class SlotsViewModel implements AutoCloseable {
             problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
                     : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
         }
+        recompute();
     }
 
     /** Show one snapshot (tests and previews). */
@@ -182,6 +262,7 @@ public final class SlotsViewModel implements AutoCloseable {
         snapshot.set(s);
         problem.set(null);
         updated.set("read from the server at " + time(s.takenAt()));
+        recompute();
     }
 
     private String time(java.time.Instant t) {
