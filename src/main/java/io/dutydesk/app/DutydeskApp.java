@@ -36,6 +36,10 @@ public final class DutydeskApp extends Application {
     private static String actor;
     private static Optional<String> initialEnv = Optional.empty();
 
+    /** The smallest window in which everything stays readable: the environment's name, every column. */
+    public static final int MIN_WIDTH = 1024;
+    public static final int MIN_HEIGHT = 640;
+
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
 
@@ -105,12 +109,12 @@ public final class DutydeskApp extends Application {
         LaunchTiming.attach(vm, scene);
 
 
-        vm.selectedProperty().addListener((o, a, name) -> stage.setTitle("Dutydesk — " + name));
+        // the title says the environment and its live slot (degraded, stale): what a task bar shows
+        stage.titleProperty().bind(vm.titleProperty());
         stage.getIcons().setAll(Icon.appIcons());
         stage.setScene(scene);
-        stage.setMinWidth(900);
-        stage.setMinHeight(480);
-        stage.setTitle("Dutydesk — " + env);
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
         stage.show();
         LaunchTiming.mark("shown");
     }

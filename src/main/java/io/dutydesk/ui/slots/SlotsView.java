@@ -45,6 +45,8 @@ public final class SlotsView {
             KeyCombination.SHIFT_DOWN);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    static final javafx.css.PseudoClass DEGRADED = javafx.css.PseudoClass.getPseudoClass("degraded");
+
     private final SlotsViewModel vm;
     private final Executor ui;
     private final BorderPane root = new BorderPane();
@@ -68,8 +70,10 @@ public final class SlotsView {
         split.setDividerPositions(0.62);
         root.setCenter(split);
         vm.snapshotProperty().addListener((o, a, s) -> show(s));
-        vm.problemProperty().addListener((o, a, p) -> showProblem(p));
-        showProblem(vm.problemProperty().get());
+        vm.problemProperty().addListener((o, a, p) -> showProblem());
+        vm.staleProperty().addListener((o, a, p) -> showProblem());
+        vm.staleNoteProperty().addListener((o, a, p) -> showProblem());
+        showProblem();
         show(vm.snapshotProperty().get());
     }
 
@@ -84,9 +88,14 @@ public final class SlotsView {
     private Node header() {
         live.setId("live-badge");
         live.getStyleClass().addAll("live-badge");
+        live.textProperty().bind(vm.headlineProperty());
+        vm.liveDegradedProperty().addListener((o, a, d) -> live.pseudoClassStateChanged(DEGRADED, d));
         rollback.setId("rollback-badge");
         rollback.getStyleClass().add("rollback-badge");
         rollback.setWrapText(true);
+        rollback.textProperty().bind(vm.rollbackTextProperty());
+        vm.rollbackStateProperty().addListener((o, a, r) -> readiness(r));
+        readiness(vm.rollbackStateProperty().get());
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
         problem.setId("slots-problem");
@@ -96,18 +105,35 @@ public final class SlotsView {
 
         TextField version = new TextField();
         version.setId("deploy-version");
-        version.setPromptText("version, e.g. v1.2.0");
+        version.setPromptText("version, e.g. " + vm.versionExample());
         version.setPrefColumnCount(12);
+        version.setMinWidth(Region.USE_PREF_SIZE);
         version.textProperty().bindBidirectional(vm.versionProperty());
-        Tooltip vt = new Tooltip();
-        version.setTooltip(vt);
-        version.textProperty().addListener((o, a, b) -> {
+        version.setTooltip(new Tooltip("The version to deploy to the idle slot; Enter deploys (you confirm first)"));
+        Label versionHint = new Label();
+        versionHint.setId("version-hint");
+        versionHint.getStyleClass().add("field-error");
+        versionHint.setWrapText(true);
+        versionHint.setMaxWidth(Double.MAX_VALUE);
+        Runnable hint = () -> {
             String why = vm.versionProblem();
-            vt.setText(why.isEmpty() ? "The version to deploy to the idle slot" : why);
+            versionHint.setText(why);
+            versionHint.setVisible(!why.isEmpty());
+            versionHint.setManaged(!why.isEmpty());
             version.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), !why.isEmpty());
-        });
+        };
+        version.textProperty().addListener((o, a, b) -> hint.run());
+        hint.run();
         Button deploy = action("Deploy", "deploy", Verb.DEPLOY);
         deploy.disableProperty().bind(vm.deployAllowed().not());
+        // Enter in the field submits, as a form would: the confirmation still comes first
+        version.setOnAction(e -> {
+            if (!deploy.isDisabled()) {
+                confirmAndRun(Verb.DEPLOY);
+            } else {
+                hint.run();
+            }
+        });
         Button sw = action("Switch", "switch", Verb.SWITCH);
         Button rb = action("Rollback", "rollback", Verb.ROLLBACK);
         rb.getStyleClass().add("danger");
@@ -118,6 +144,14 @@ public final class SlotsView {
         }
         for (Button b : List.of(deploy, sw, rb, cl)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
+            String normal = b.getTooltip() == null ? null : b.getTooltip().getText();
+            Tooltip t = b.getTooltip() != null ? b.getTooltip() : new Tooltip();
+            b.setTooltip(t);
+            Runnable say = () -> t.setText(vm.staleProperty().get()
+                    ? "What this pane shows is stale: " + b.getText().replace("…", "") + " reads the server again first, and asks you with what it finds"
+                    : normal != null ? normal : b.getText().replace("…", "") + ": reads the server first, then asks you to confirm");
+            vm.staleProperty().addListener((o, x, y) -> say.run());
+            say.run();
         }
         live.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, live, rollback);
@@ -139,7 +173,7 @@ public final class SlotsView {
                 });
             }
         });
-        VBox box = new VBox(6, top, problem, actions, updated);
+        VBox box = new VBox(6, top, problem, actions, versionHint, updated);
         box.getStyleClass().add("slots-top");
         return box;
     }
@@ -213,39 +247,38 @@ public final class SlotsView {
         return c;
     }
 
-    private void showProblem(String p) {
-        problem.setText(p == null ? "" : p);
-        problem.setVisible(p != null);
-        problem.setManaged(p != null);
-        cards.values().forEach(c -> c.root().getStyleClass().remove("stale"));
-        if (p != null) {
-            cards.values().forEach(c -> c.root().getStyleClass().add("stale"));
-            live.getStyleClass().add("stale");
-        } else {
-            live.getStyleClass().remove("stale");
-        }
+    /** The banner: why the slots cannot be read, and what of the shown state is stale. Idempotent (pseudo-classes). */
+    private void showProblem() {
+        String p = vm.problemProperty().get();
+        String note = vm.staleNoteProperty().get();
+        String text = p == null ? note : note.isEmpty() ? p : p + "\n" + note;
+        problem.setText(text);
+        problem.setVisible(!text.isEmpty());
+        problem.setManaged(!text.isEmpty());
+        boolean stale = vm.staleProperty().get();
+        live.pseudoClassStateChanged(SlotCard.STALE, stale);
+        rollback.pseudoClassStateChanged(SlotCard.STALE, stale);
+        cards.values().forEach(c -> c.markStale(stale));
+    }
+
+    private void readiness(SlotsViewModel.Readiness r) {
+        rollback.getStyleClass().removeAll("ready", "not-ready", "unknown");
+        rollback.getStyleClass().add(switch (r) {
+            case READY -> "ready";
+            case NOT_READY -> "not-ready";
+            case UNKNOWN -> "unknown";
+        });
     }
 
     private void show(SlotsSnapshot s) {
+        live.getStyleClass().removeIf(c -> c.startsWith("slot-"));
+        live.pseudoClassStateChanged(DEGRADED, vm.liveDegradedProperty().get());
         if (s == null) {
-            live.setText("LIVE: …");
-            rollback.setText("Rollback: …");
-            rollback.getStyleClass().removeAll("ready", "not-ready");
             grid.getChildren().clear();
             cards.clear();
             return;
         }
-        live.setText("LIVE: " + s.liveSlot().toUpperCase());
-        live.getStyleClass().removeIf(c -> c.startsWith("slot-"));
         live.getStyleClass().add("slot-" + s.liveSlot());
-        rollback.getStyleClass().removeAll("ready", "not-ready");
-        if (s.rollbackReady()) {
-            rollback.setText("✔ Rollback ready: " + s.idle().summary());
-            rollback.getStyleClass().add("ready");
-        } else {
-            rollback.setText("✖ Rollback NOT ready: " + String.join("; ", s.rollbackBlockers()));
-            rollback.getStyleClass().add("not-ready");
-        }
         if (cards.size() != s.slots().size() || !cards.keySet().equals(s.slots().stream().map(SlotState::name)
                 .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))) {
             cards.clear();
@@ -264,7 +297,7 @@ public final class SlotsView {
             c2.setPercentWidth(50);
             grid.getColumnConstraints().setAll(c1, c2);
         }
-        boolean stale = vm.problemProperty().get() != null;
+        boolean stale = vm.staleProperty().get();
         for (SlotState slot : s.slots()) {
             cards.get(slot.name()).show(slot, stale);
         }

@@ -60,6 +60,7 @@ public final class SlotsViewModel implements AutoCloseable {
     private Poller<SlotsSnapshot> poller;
     private AutoCloseable subscription;
     private long appliedSeq = -1;
+    private AutoCloseable auditWatch;
 
     // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
     private final StringProperty sourceDown = new SimpleStringProperty();
@@ -169,14 +170,37 @@ public final class SlotsViewModel implements AutoCloseable {
                 version, actionRunning);
     }
 
-    /** Why the typed version is refused, or empty. */
+    /** Why the typed version is refused, in words with an example; empty when it is fine or nothing is typed. */
     public String versionProblem() {
         String v = version.get().strip();
         if (v.isEmpty() || context == null) {
             return "";
         }
         var deploy = context.environment().deploy();
-        return RolloutRules.versionProblem(deploy, v).isPresent() ? "must match " + deploy.versionPattern().pattern() : "";
+        if (RolloutRules.versionProblem(deploy, v).isEmpty()) {
+            return "";
+        }
+        String shown = v.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String example = versionExample();
+        return "“" + shown + "” is not a version " + context.environment().name() + " deploys: "
+                + (example.isEmpty() ? "" : "write it like " + example + " — ")
+                + "it must match " + deploy.versionPattern().pattern() + " (deploy.versionPattern in the environments file)."
+                + " Deploy stays off until it does.";
+    }
+
+    /** A version this environment's pattern accepts, to show as an example; "" when none of the usual forms fits. */
+    public String versionExample() {
+        if (context == null) {
+            return "v1.2.0";
+        }
+        var pattern = context.environment().deploy().versionPattern();
+        for (String candidate : List.of("v1.2.0", "1.2.0", "v1.2.0-rc.1", "1.2", "v1.2", "2026.11.22", "v12", "12", "1.2.0.3")) {
+            if (pattern.matcher(candidate).matches()) {
+                return candidate;
+            }
+        }
+        return "";
     }
 
     /** Starts showing one environment; stops showing the previous one. */
@@ -199,6 +223,12 @@ public final class SlotsViewModel implements AutoCloseable {
         subscription = pl.subscribe(s -> ui.execute(() -> apply(pl, s)));
         pl.start();
         refreshAudit();
+        // the Audit tab follows the file: entries the CLI appends show up without polling
+        auditWatch = ctx.audit().watch(() -> ui.execute(() -> {
+            if (context == ctx) {
+                refreshAudit();
+            }
+        }));
         reattach(ctx);
     }
 
@@ -227,6 +257,14 @@ public final class SlotsViewModel implements AutoCloseable {
         if (poller != null) {
             poller.close();
             poller = null;
+        }
+        if (auditWatch != null) {
+            try {
+                auditWatch.close();
+            } catch (Exception ignored) {
+                // closing a watch cannot fail in a way we can act on
+            }
+            auditWatch = null;
         }
         context = null;
         actionRunning.set(false);
