@@ -58,6 +58,11 @@ public final class DutydeskApp extends Application {
     public void start(Stage stage) {
         LaunchTiming.mark("fx-start");
         EnvironmentsFile file = loaded;
+        if (configError != null && configError.isMissing()) {
+            firstRun(configError.file());
+            Platform.exit();
+            return;
+        }
         if (configError != null) {
             ConfigException e = configError;
             Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage());
@@ -117,6 +122,56 @@ public final class DutydeskApp extends Application {
         stage.setMinHeight(MIN_HEIGHT);
         stage.show();
         LaunchTiming.mark("shown");
+    }
+
+    /**
+     * No environments file yet: say where it is looked for, show a starter to copy, offer to write it
+     * there (readable by the user alone) for editing.
+     */
+    private static void firstRun(Path file) {
+        System.err.println("dutydesk: " + configError.getMessage());
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("Dutydesk: no environments file yet");
+        a.setHeaderText("No environments file at " + file.toAbsolutePath());
+        javafx.scene.control.Label what = new javafx.scene.control.Label(
+                "Dutydesk reads the environments it watches from this file (or from --config FILE, or $DUTYDESK_CONFIG). "
+                        + "A starter with one environment — replace the host, user and workdir; every other setting has a default:");
+        what.setWrapText(true);
+        javafx.scene.control.TextArea starter = new javafx.scene.control.TextArea(EnvironmentsFile.STARTER);
+        starter.setId("starter");
+        starter.setEditable(false);
+        starter.setPrefRowCount(10);
+        starter.setStyle("-fx-font-family: monospace;");
+        javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(10, what, starter);
+        box.setPrefWidth(640);
+        a.getDialogPane().setContent(box);
+        javafx.scene.control.ButtonType create = new javafx.scene.control.ButtonType("Write this starter there",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        a.getButtonTypes().setAll(create, javafx.scene.control.ButtonType.CLOSE);
+        if (a.showAndWait().filter(b -> b == create).isPresent()) {
+            Alert done;
+            try {
+                writeStarter(file);
+                done = new Alert(Alert.AlertType.INFORMATION, "Written: " + file.toAbsolutePath()
+                        + "\nEdit the host, user and workdir, then start Dutydesk again.");
+            } catch (java.io.IOException | RuntimeException ex) {
+                done = new Alert(Alert.AlertType.ERROR, "Could not write " + file.toAbsolutePath() + ": " + ex.getMessage());
+            }
+            done.setHeaderText(null);
+            done.showAndWait();
+        }
+    }
+
+    /** Writes the starter file, mode 600, never over an existing file. */
+    static void writeStarter(Path file) throws java.io.IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(file, EnvironmentsFile.STARTER, java.nio.file.StandardOpenOption.CREATE_NEW);
+        try {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
     }
 
     @Override
