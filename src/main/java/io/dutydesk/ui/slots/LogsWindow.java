@@ -41,7 +41,7 @@ final class LogsWindow {
             scene.getStylesheets().setAll(owner.getScene().getStylesheets());
         }
         // Escape closes, as any secondary window; closing stops the stream (setOnHidden below)
-        scene.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> { // a filter: the list would consume Escape
             if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
                 e.consume();
                 stage.close();

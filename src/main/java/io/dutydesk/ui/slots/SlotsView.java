@@ -220,18 +220,50 @@ public final class SlotsView {
         TableView<AuditEntry> audit = new TableView<>(vm.audit());
         audit.setId("audit-table");
         audit.setPlaceholder(new Label("No action recorded yet."));
-        audit.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         audit.getColumns().setAll(List.of(
-                col("When", 130, e -> e.start() == null ? "" : WHEN.format(e.start())),
-                col("Who", 130, AuditEntry::actor),
-                col("Env", 60, AuditEntry::environment),
-                col("Action", 110, e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))),
-                col("Result", 80, AuditEntry::result),
-                col("Exit", 40, e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode())),
-                col("Live", 90, e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter())),
-                col("Took", 60, e -> e.start() == null || e.end() == null ? ""
+                col("When", 128, e -> e.start() == null ? "" : WHEN.format(e.start())),
+                col("Who", 150, AuditEntry::actor),
+                col("Env", 64, AuditEntry::environment),
+                col("Action", 130, e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))),
+                col("Result", 96, AuditEntry::result),
+                col("Exit", 44, e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode())),
+                col("Live", 110, e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter())),
+                col("Took", 64, e -> e.start() == null || e.end() == null ? ""
                         : String.format("%.1f s", java.time.Duration.between(e.start(), e.end()).toMillis() / 1000.0)),
-                col("Details", 300, e -> e.message() == null ? "" : e.message())));
+                col("Details", 420, e -> e.message() == null ? "" : e.message())));
+        audit.getColumns().get(audit.getColumns().size() - 1).setMinWidth(220);
+        // columns keep the width their content needs; a narrow window scrolls sideways instead of cutting results
+        Runnable fit = () -> {
+            double need = audit.getColumns().stream().mapToDouble(TableColumn::getMinWidth).sum() + 20;
+            var policy = audit.getWidth() >= need ? TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN
+                    : TableView.UNCONSTRAINED_RESIZE_POLICY;
+            if (audit.getColumnResizePolicy() != policy) {
+                audit.setColumnResizePolicy(policy);
+            }
+        };
+        audit.widthProperty().addListener((o, a, w) -> fit.run());
+        fit.run();
+        audit.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(AuditEntry e, boolean empty) {
+                super.updateItem(e, empty);
+                getStyleClass().removeAll("audit-succeeded", "audit-failed", "audit-refused");
+                setTooltip(null);
+                if (!empty && e != null) {
+                    if (e.result() != null) {
+                        getStyleClass().add("audit-" + e.result());
+                    }
+                    // the whole entry on hover, whatever the column widths
+                    setTooltip(new Tooltip(e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))
+                            + " on " + e.environment() + " by " + e.actor() + ": " + e.result()
+                            + (e.exitCode() == null ? "" : " (exit " + e.exitCode() + ")")
+                            + (e.start() == null ? "" : "\nstarted " + WHEN.format(e.start()))
+                            + (e.end() == null ? "" : ", ended " + WHEN.format(e.end()))
+                            + (e.message() == null ? "" : "\n" + e.message())
+                            + (e.outputSha256() == null ? "" : "\noutput sha256 " + e.outputSha256())));
+                }
+            }
+        });
         Tab auditTab = new Tab("Audit", audit);
         auditTab.setOnSelectionChanged(e -> vm.refreshAudit());
         TabPane tabs = new TabPane(logTab, auditTab);
@@ -244,6 +276,7 @@ public final class SlotsView {
         TableColumn<AuditEntry, String> c = new TableColumn<>(name);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         c.setPrefWidth(w);
+        c.setMinWidth(w);
         return c;
     }
 
