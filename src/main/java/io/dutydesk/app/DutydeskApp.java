@@ -111,6 +111,10 @@ public final class DutydeskApp extends Application {
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
         vm.slots().lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
+        // and of what the slots pane says: the window title (live slot, degraded, stale) and the rollback chip
+        vm.titleProperty().addListener((o, a, t) -> System.out.println("dutydesk: title: " + t));
+        vm.slots().rollbackTextProperty().addListener((o, a, t) -> System.out.println("dutydesk: "
+                + vm.selectedProperty().get() + ": " + t));
         LaunchTiming.attach(vm, scene);
 
 
