@@ -35,6 +35,8 @@ public final class Poller<T> implements AutoCloseable {
     private final Clock clock;
     private final List<Consumer<Snapshot<T>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    /** refreshNow() came while a refresh ran: run again as soon as it ends, whatever the backoff. */
+    private final AtomicBoolean refreshRequested = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
     private volatile Snapshot<T> latest;
@@ -107,9 +109,13 @@ public final class Poller<T> implements AutoCloseable {
         listeners.clear();
     }
 
-    /** Refreshes now, ignoring any backoff; dropped like a tick if one is running. */
+    /**
+     * Refreshes now, ignoring any backoff. If a refresh is running (e.g. one started before the
+     * source came back, that will time out), another starts as soon as it ends.
+     */
     public void refreshNow() {
         nextAttemptAt = Instant.MIN;
+        refreshRequested.set(true);
         scheduler.execute(this::tick);
     }
 
@@ -126,6 +132,7 @@ public final class Poller<T> implements AutoCloseable {
             return;
         }
         runs.incrementAndGet();
+        refreshRequested.set(false); // this refresh answers any request made so far
         CompletableFuture<T> f;
         try {
             f = source.get();
@@ -155,6 +162,10 @@ public final class Poller<T> implements AutoCloseable {
                     }
                 }
                 inFlight.set(false);
+            }
+            if (refreshRequested.get() && !closed) {
+                nextAttemptAt = Instant.MIN;
+                scheduler.execute(this::tick);
             }
         });
     }

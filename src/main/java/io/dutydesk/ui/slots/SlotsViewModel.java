@@ -64,6 +64,8 @@ public final class SlotsViewModel implements AutoCloseable {
 
     // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
     private final StringProperty sourceDown = new SimpleStringProperty();
+    /** The outage during which the slots were nevertheless read: that read is not stale. */
+    private String readDespite;
     private final BooleanProperty stale = new SimpleBooleanProperty();
     private final StringProperty staleNote = new SimpleStringProperty("");
     private final StringProperty headline = new SimpleStringProperty("LIVE: …");
@@ -127,14 +129,23 @@ public final class SlotsViewModel implements AutoCloseable {
     public void sourceDown(String why) {
         if (!java.util.Objects.equals(why, sourceDown.get())) {
             sourceDown.set(why);
+            if (why == null) {
+                readDespite = null;
+            }
             recompute();
         }
+    }
+
+    /** A read just succeeded: whatever indicator still says down, what it read is not stale. */
+    private void readOk() {
+        readDespite = sourceDown.get();
     }
 
     /** Derives the header (headline, rollback chip, stale mark) from the snapshot and the sources' state. */
     private void recompute() {
         SlotsSnapshot s = snapshot.get();
-        boolean isStale = s != null && (problem.get() != null || sourceDown.get() != null);
+        String down = sourceDown.get() != null && !sourceDown.get().equals(readDespite) ? sourceDown.get() : null;
+        boolean isStale = s != null && (problem.get() != null || down != null);
         if (s == null) {
             headline.set("LIVE: …");
             liveDegraded.set(false);
@@ -159,7 +170,7 @@ public final class SlotsViewModel implements AutoCloseable {
         }
         stale.set(isStale);
         staleNote.set(!isStale ? "" : "Shown as read at " + time(s.takenAt()) + "; "
-                + (sourceDown.get() != null ? sourceDown.get() : "the slots cannot be read now")
+                + (down != null ? down : "the slots cannot be read now")
                 + ". Every action reads the server again before it asks you.");
     }
 
@@ -211,6 +222,7 @@ public final class SlotsViewModel implements AutoCloseable {
         snapshot.set(null);
         problem.set(null);
         sourceDown.set(null);
+        readDespite = null;
         recompute();
         updated.set("reading the server…");
         actionLog.clear();
@@ -285,6 +297,7 @@ public final class SlotsViewModel implements AutoCloseable {
         }
         appliedSeq = s.seq();
         if (s.ok()) {
+            readOk();
             snapshot.set(s.value());
             problem.set(null);
             updated.set("read from the server at " + time(s.takenAt()) + " (" + context.environment().deploy().liveSlotCommand() + ")");
@@ -297,6 +310,7 @@ public final class SlotsViewModel implements AutoCloseable {
 
     /** Show one snapshot (tests and previews). */
     public void show(SlotsSnapshot s) {
+        readOk();
         snapshot.set(s);
         problem.set(null);
         updated.set("read from the server at " + time(s.takenAt()));
