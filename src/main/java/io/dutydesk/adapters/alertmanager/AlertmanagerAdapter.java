@@ -1,8 +1,7 @@
 package io.dutydesk.adapters.alertmanager;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
-import io.dutydesk.adapters.support.HttpGet;
-import io.dutydesk.adapters.support.TunnelErrors;
+import io.dutydesk.adapters.support.TunnelHttp;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
@@ -17,12 +16,12 @@ public final class AlertmanagerAdapter implements BackendProbe, AutoCloseable {
     private final Environment.Http config;
     private final Tunnels tunnels;
     private final ExecutorService executor = BoundedExecutors.create("alertmanager", 2, 32);
-    private final HttpGet http;
+    private final TunnelHttp http;
 
     public AlertmanagerAdapter(Environment.Http config, Tunnels tunnels, Duration timeout) {
         this.config = config;
         this.tunnels = tunnels;
-        this.http = new HttpGet(executor, timeout);
+        this.http = new TunnelHttp("Alertmanager", config, tunnels, executor, timeout);
     }
 
     @Override
@@ -33,9 +32,7 @@ public final class AlertmanagerAdapter implements BackendProbe, AutoCloseable {
     /** /api/v2/status answers once Alertmanager has loaded its configuration. */
     @Override
     public CompletableFuture<Void> ping() {
-        return tunnels.forwardTcp(config.host(), config.port())
-                .thenCompose(a -> http.text(config.uriOn("127.0.0.1", a.getPort(), "/api/v2/status")))
-                .exceptionally(e -> { throw TunnelErrors.wrap("Alertmanager " + config.host() + ":" + config.port(), e); })
+        return http.get("/api/v2/status").thenApply(r -> r.requireOk().body())
                 .thenAccept(body -> {
                     if (!body.contains("\"cluster\"") && !body.contains("\"config\"")) {
                         throw new IllegalStateException("unexpected answer from /api/v2/status");
