@@ -189,6 +189,29 @@ class TunnelsIT {
         }
     }
 
+    /** The same for PostgreSQL: a refused password (SQLSTATE 28P01) is forgotten and asked again. */
+    @Test
+    void aWrongPostgresPasswordIsForgottenAndAskedAgain() throws Exception {
+        String right = Files.readString(RefHost.dir().resolve("srv/secrets/pg_password")).strip();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        SecretPrompt prompt = (envName, label) -> CompletableFuture.completedFuture(java.util.Optional.of(
+                (asked.incrementAndGet() == 1 ? "wrong-" + right : right).toCharArray()));
+        var e = ref();
+        var pg = e.postgres();
+        var env = new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(),
+                new io.dutydesk.core.config.Environment.Postgres(pg.host(), pg.port(), pg.database(), pg.user(),
+                        new io.dutydesk.core.config.SecretRef.Prompt("PostgreSQL password")),
+                e.redis(), e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll());
+        try (Connector.Opened opened = new Connector().open(env, HostKeyPrompt.REFUSE, prompt)) {
+            BackendProbe postgres = probe(opened, io.dutydesk.core.Backend.POSTGRES);
+            String error = Errors.describe(org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> postgres.ping().join()));
+            assertFalse(error.contains(right), "the password is never in a message");
+            postgres.ping().join();
+            assertEquals(2, asked.get(), "asked again after the refusal");
+        }
+    }
+
     /** A password question still open when the environment closes (a switch) is cancelled: its dialog closes. */
     @Test
     void closingTheEnvironmentCancelsItsOpenPasswordQuestion() throws Exception {
