@@ -241,6 +241,12 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             }
             attempt.complete(o.session());
             return o.session();
+        } catch (Error e) {
+            synchronized (lock) {
+                connecting = null; // never leave the others waiting on an attempt that died
+            }
+            attempt.completeExceptionally(e);
+            throw e;
         } catch (Exception e) {
             synchronized (lock) {
                 if (e instanceof HostKeyException hk && !hk.changed()) {
