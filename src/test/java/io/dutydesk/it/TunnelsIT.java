@@ -129,6 +129,28 @@ class TunnelsIT {
         }
     }
 
+    /** A followed log (a long-lived connection through the unix socket) streams while pings go on. */
+    @Test
+    void aFollowedLogStreamsThroughTheUnixSocketWhilePingsGoOn() throws Exception {
+        try (Connector.Opened env = new Connector().open(ref(), HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            String name = env.containers().containers().join().stream()
+                    .filter(c -> c.name().contains("session-management") && c.state().equals("running"))
+                    .findFirst().orElseThrow().name();
+            List<String> followed = java.util.Collections.synchronizedList(new ArrayList<>());
+            var stream = env.containers().logs(name, 0, true, (stderr, line) -> followed.add(line)).join();
+            try {
+                io.dutydesk.testing.Eventually.await(() -> "followed: " + followed, Duration.ofSeconds(30),
+                        () -> followed.stream().anyMatch(l -> l.contains("GET /health")));
+                assertAllOk(pollOnce(env.probes()));
+                int seen = followed.size();
+                io.dutydesk.testing.Eventually.await(() -> "still following: " + followed, Duration.ofSeconds(30),
+                        () -> followed.size() > seen);
+            } finally {
+                stream.close();
+            }
+        }
+    }
+
     /** SSH stopped and started on the server: the first poll after it is back finds every backend ok. */
     @Test
     void everyBackendIsOkWithinOnePollAfterSshComesBack() throws Exception {
