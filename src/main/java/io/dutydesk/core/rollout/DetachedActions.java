@@ -152,7 +152,19 @@ public final class DetachedActions {
                 }
                 return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
             });
-        }).thenCompose(x -> x);
+        }).thenCompose(x -> x).exceptionallyCompose(e -> {
+            // it did not start, or the server could not be asked: the started entry is completed all the same
+            Open o = OPEN.get(id);
+            if (o == null) {
+                return CompletableFuture.failedFuture(e);
+            }
+            boolean notStarted = Errors.describe(e).startsWith("the action did not start");
+            return complete(new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, clock.instant(), null, f.sha(),
+                    notStarted ? AuditRows.FAILED : AuditRows.UNKNOWN, req.liveBefore(), null, Errors.describe(e)))
+                    .handle((v, x) -> {
+                        throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                    });
+        });
     }
 
     /** Follows an action started elsewhere (another console, or this one before a restart) to its end. Runs nothing. */
