@@ -144,7 +144,9 @@ public final class DetachedActions {
             if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
                 return CompletableFuture.failedFuture(Errors.unwrap(e));
             }
-            status.accept("running on the server, re-attaching… (" + (e == null ? "the follow ended early" : Errors.describe(e)) + ")");
+            String why = e == null ? "the follow ended early" : Errors.describe(e);
+            status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
+                    : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
             return startedOrNot(id, start, 0, status).thenCompose(yes -> {
                 if (!yes) {
                     return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
@@ -354,8 +356,8 @@ public final class DetachedActions {
                                 + "learn whether action " + id + " started: " + Errors.describe(e)));
                     }
                     long wait = backoffMs(attempt);
-                    status.accept("running on the server, re-attaching (attempt " + (attempt + 1) + ", next in "
-                            + wait / 1000 + " s): " + Errors.describe(e));
+                    status.accept("cannot reach the server to learn whether it started; trying again (attempt " + (attempt + 1)
+                            + ", next in " + wait / 1000 + " s): " + Errors.describe(e));
                     return later(wait, () -> startedOrNot(id, since, attempt + 1, status));
                 }).thenCompose(x -> x);
     }
