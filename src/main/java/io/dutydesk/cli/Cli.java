@@ -51,7 +51,7 @@ public final class Cli {
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s);
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "audit", "help").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -67,6 +67,7 @@ public final class Cli {
                 case "ping" -> ping(args);
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
+                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -112,6 +113,7 @@ public final class Cli {
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,
