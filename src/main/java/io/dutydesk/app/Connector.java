@@ -48,6 +48,7 @@ public final class Connector implements EnvironmentConnector {
         private final List<BackendProbe> probes;
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
+        private final PrometheusAdapter prom;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
         Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
@@ -59,6 +60,7 @@ public final class Connector implements EnvironmentConnector {
             this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
             RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
+            this.prom = prom;
             AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
@@ -88,6 +90,11 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public io.dutydesk.core.metrics.MetricsPort metrics() {
+            return prom;
         }
 
         public SshConnection ssh() {

@@ -17,6 +17,11 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** Prometheus's query API (the Metrics pane, {@code dutydesk query}). */
+    default io.dutydesk.core.metrics.MetricsPort metrics() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
     @Override
     void close();
 }
