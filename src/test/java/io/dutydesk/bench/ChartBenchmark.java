@@ -48,6 +48,9 @@ public final class ChartBenchmark {
 
         /** Moves the visible range to {@code from..to} (FX thread). */
         void pan(long from, long to);
+
+        /** Drops the chart (so the next round's heap measurement starts clean). */
+        void clear();
     }
 
     static int series = 100;
@@ -165,7 +168,9 @@ public final class ChartBenchmark {
             }
         }
         fx(() -> {
+            stage[0].getScene().setRoot(new StackPane());
             stage[0].close();
+            impl.clear();
             return null;
         });
         return new double[] {firstMs, median(frames)};
@@ -211,8 +216,7 @@ public final class ChartBenchmark {
     }
 
     static long usedHeap() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     static final class Ours implements Impl {
@@ -233,6 +237,10 @@ public final class ChartBenchmark {
 
         public void pan(long from, long to) {
             chart.zoomTo(new TimeRange(from, to));
+        }
+
+        public void clear() {
+            chart = null;
         }
     }
 
@@ -268,6 +276,10 @@ public final class ChartBenchmark {
             x.setLowerBound(from);
             x.setUpperBound(to);
         }
+
+        public void clear() {
+            x = null;
+        }
     }
 
     static final class ChartFx implements Impl {
@@ -297,6 +309,10 @@ public final class ChartBenchmark {
 
         public void pan(long from, long to) {
             x.set(from, to);
+        }
+
+        public void clear() {
+            x = null;
         }
     }
 }

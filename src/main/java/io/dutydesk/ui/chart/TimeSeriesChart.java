@@ -162,6 +162,8 @@ public class TimeSeriesChart extends Region {
         getStyleClass().add("time-series-chart");
         legend.getStyleClass().add("chart-legend");
         legend.setPadding(new Insets(4, 8, 4, 8));
+        // one tooltip for the whole legend: a hundred series must not build a hundred popups
+        Tooltip.install(legend, new Tooltip("Click: show/hide a series · Ctrl+click: show only it (again: all)"));
         legendScroll.setFitToWidth(true);
         legendScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         legendScroll.getStyleClass().add("chart-legend-scroll");
@@ -547,28 +549,26 @@ public class TimeSeriesChart extends Region {
         long from = r.fromMillis();
         long to = r.toMillis();
 
-        // 1. value range over the visible points of the visible series, and the thresholds
+        // 1. decimate each visible series at the width of the last frame (the axis labels' width rarely
+        //    changes), and take the value range from the columns inside the plot, and the thresholds
+        int decWidth = (int) Math.round(Math.max(1, w - (px0 > 0 ? px0 : 60) - 12));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         ValueUnit unit = null;
+        int visibleCount = decimateAll(s, from, to, decWidth);
+        for (int k = 0; k < visibleCount; k++) {
+            Decimator.Columns col = columnsPool.get(k);
+            for (int i = 0; i < col.count; i++) {
+                if (col.column[i] >= 0 && col.column[i] < decWidth) {
+                    lo = Math.min(lo, col.min[i]);
+                    hi = Math.max(hi, col.max[i]);
+                }
+            }
+        }
         for (ChartData.SeriesView sv : s.series()) {
-            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
-                continue;
-            }
-            if (unit == null) {
+            if (!hidden.contains(sv.spec().id()) && sv.size() > 0) {
                 unit = sv.spec().unit();
-            }
-            int a = Decimator.lowerBound(sv.t(), sv.size(), from);
-            int b = Decimator.lowerBound(sv.t(), sv.size(), to + 1);
-            double[] v = sv.v();
-            for (int i = a; i < b; i++) {
-                double x = v[i];
-                if (x < lo) {
-                    lo = x;
-                }
-                if (x > hi) {
-                    hi = x;
-                }
+                break;
             }
         }
         for (Threshold t : s.thresholds()) {
@@ -634,19 +634,19 @@ public class TimeSeriesChart extends Region {
         g.strokeLine(px0 + 0.5, py0, px0 + 0.5, py0 + ph);
         g.strokeLine(px0, py0 + ph + 0.5, px0 + pw, py0 + ph + 0.5);
 
-        // 3. series: decimated per pixel column, drawn into one pixel buffer, blitted once
+        // 3. series: drawn from their columns into one pixel buffer, blitted once
         int width = (int) Math.round(pw);
         int height = (int) Math.round(ph);
+        if (width != decWidth) {
+            decimateAll(s, from, to, width); // the axis labels changed width: once more at the real width
+        }
         raster.reset(width, height);
         int k = 0;
         for (ChartData.SeriesView sv : s.series()) {
             if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
                 continue;
             }
-            if (columnsPool.size() <= k) {
-                columnsPool.add(new Decimator.Columns());
-            }
-            Decimator.Columns col = Decimator.decimate(sv.t(), sv.v(), sv.size(), from, to, width, sv.gapMillis(), columnsPool.get(k++));
+            Decimator.Columns col = columnsPool.get(k++);
             Color color = colorOf(sv.spec());
             int rgb = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
                     | (int) Math.round(color.getBlue() * 255);
@@ -726,6 +726,21 @@ public class TimeSeriesChart extends Region {
                 lastLabelEnd = lx + tw;
             }
         }
+    }
+
+    /** Decimates every visible series into the columns pool, in order; returns how many. */
+    private int decimateAll(ChartData.Snapshot s, long from, long to, int width) {
+        int k = 0;
+        for (ChartData.SeriesView sv : s.series()) {
+            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
+                continue;
+            }
+            if (columnsPool.size() <= k) {
+                columnsPool.add(new Decimator.Columns());
+            }
+            Decimator.decimate(sv.t(), sv.v(), sv.size(), from, to, width, sv.gapMillis(), columnsPool.get(k++));
+        }
+        return k;
     }
 
     /** y inside the plot's pixel buffer. */
@@ -852,7 +867,6 @@ public class TimeSeriesChart extends Region {
         item.getStyleClass().add("chart-legend-item");
         item.setUserData(spec.id());
         item.pseudoClassStateChanged(HIDDEN, hidden.contains(spec.id()));
-        Tooltip.install(item, new Tooltip(spec.name() + "\nClick: show/hide · Ctrl+click: show only this (again: all)"));
         item.setOnMouseClicked(e -> {
             if (e.getButton() != MouseButton.PRIMARY) {
                 return;
@@ -868,16 +882,13 @@ public class TimeSeriesChart extends Region {
                 setSeriesVisible(spec.id(), hidden.contains(spec.id()));
             }
         });
-        MenuItem only = new MenuItem("Show only this");
-        only.setOnAction(e -> {
-            isolate(spec.id());
+        item.setOnContextMenuRequested(e -> {
+            MenuItem only = new MenuItem("Show only this");
+            only.setOnAction(a -> isolate(spec.id()));
+            MenuItem all = new MenuItem("Show all");
+            all.setOnAction(a -> showAll());
+            new ContextMenu(only, all).show(item, e.getScreenX(), e.getScreenY()); // made on demand: 100 series, 100 menus otherwise
         });
-        MenuItem all = new MenuItem("Show all");
-        all.setOnAction(e -> {
-            showAll();
-        });
-        ContextMenu menu = new ContextMenu(only, all);
-        item.setOnContextMenuRequested(e -> menu.show(item, e.getScreenX(), e.getScreenY()));
         return item;
     }
 

@@ -157,7 +157,8 @@ public final class MetricsView {
         HBox presets = new HBox(0);
         presets.getStyleClass().add("range-presets");
         for (Duration d : MetricsViewModel.PRESETS) {
-            ToggleButton b = new ToggleButton(Durations.format(d).replace("24h", "24h"));
+            String label = d.toHours() == 24 ? "24h" : d.toDays() == 7 ? "7d" : Durations.format(d);
+            ToggleButton b = new ToggleButton(label);
             b.setId("range-" + Durations.format(d));
             b.setToggleGroup(ranges);
             b.setUserData(d);
@@ -171,8 +172,9 @@ public final class MetricsView {
         presets.getChildren().add(instant);
         TextField custom = new TextField();
         custom.setId("range-custom");
-        custom.setPromptText("custom: 3h, 2d");
-        custom.setPrefColumnCount(7);
+        custom.setPromptText("e.g. 3h");
+        custom.setTooltip(new Tooltip("A custom range ending now: 90m, 3h, 2d… (Enter runs)"));
+        custom.setPrefColumnCount(6);
         custom.setOnAction(e -> {
             try {
                 vm.rangeProperty().set(Durations.parse(custom.getText()));
