@@ -48,6 +48,7 @@ public final class Connector implements EnvironmentConnector {
         private final List<BackendProbe> probes;
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
+        private final PrometheusAdapter prom;
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -80,6 +81,7 @@ public final class Connector implements EnvironmentConnector {
             pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
             redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
+            this.prom = prom;
             AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
@@ -109,6 +111,11 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public io.dutydesk.core.metrics.MetricsPort metrics() {
+            return prom;
         }
 
         @Override

@@ -92,9 +92,11 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
+        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(queryStoreFile()));
         vm.select(env);
         LaunchTiming.mark("connecting");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
+                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
@@ -188,5 +190,15 @@ public final class DutydeskApp extends Application {
         if (scheduler != null) {
             scheduler.shutdown();
         }
+    }
+
+    private io.dutydesk.adapters.store.SqliteStore store;
+
+    /** The one local store, opened once (lazily, off the FX thread on first use). */
+    private io.dutydesk.adapters.store.SqliteStore queryStoreFile() {
+        if (store == null) {
+            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
+        }
+        return store;
     }
 }

@@ -348,4 +348,41 @@ class WindowIT {
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
         assertEquals(0, app.exitValue(), String.join("\n", all));
     }
+
+    /** The Metrics pane in the dark theme, plotting the first saved query (the error rate) from the reference host. */
+    @Test
+    void theMetricsPaneInTheDarkTheme() throws Exception {
+        Path config = home.resolve("environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.config()));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("GDK_BACKEND", "x11");
+        pb.environment().put("DUTYDESK_STORE", home.resolve("store.db").toString());
+        app = pb.redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    all.add(l);
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        waitForLine("ref: all", Duration.ofSeconds(60));
+        waitUntilDrawn("window-metrics-start", Duration.ofSeconds(20));
+        key("ctrl+5");
+        key("ctrl+t");
+        Thread.sleep(3000); // the first saved query answers and is drawn on the next pulse
+        Path dark = screenshot("window-metrics-dark");
+        assertTrue(brightness(dark) < 0.35, "dark theme: " + brightness(dark));
+        key("ctrl+t");
+        Thread.sleep(800);
+        screenshot("window-metrics-light");
+        key("ctrl+q");
+        assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
+    }
 }

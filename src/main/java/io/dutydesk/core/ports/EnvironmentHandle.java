@@ -17,6 +17,11 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** Prometheus's query API (the Metrics pane, {@code dutydesk query}). */
+    default io.dutydesk.core.metrics.MetricsPort metrics() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
     /**
      * Forgets a refused host key and declined passwords: the next use asks again. Called when the
      * user asks for it (Refresh); until then a "no" is not asked again at every poll.

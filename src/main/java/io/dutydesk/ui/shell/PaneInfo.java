@@ -18,5 +18,5 @@ public record PaneInfo(String id, String title, Icon icon, String purpose, boole
                     "Backups by kind (daily full, hourly incremental, pre-migration, pre-deployment), "
                             + "their age against retention, and restore.", false),
             new PaneInfo("metrics", "Metrics", Icon.METRICS,
-                    "Prometheus queries and the error rate, latency and backlog of each service.", false));
+                    "Prometheus queries and the error rate, latency and backlog of each service.", true));
 }

@@ -51,6 +51,8 @@ public final class ShellViewModel implements AutoCloseable {
     private final AuditLog audit;
     private final String actor;
     private final SlotsViewModel slots;
+    private final io.dutydesk.ui.metrics.MetricsViewModel metrics;
+    private io.dutydesk.core.metrics.QueryStore queryStore = io.dutydesk.core.metrics.QueryStore.NONE;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -80,6 +82,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.audit = audit;
         this.actor = actor;
         this.slots = new SlotsViewModel(ui, scheduler, clock);
+        this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -125,6 +128,11 @@ public final class ShellViewModel implements AutoCloseable {
 
     public SlotsViewModel slots() { return slots; }
 
+    public io.dutydesk.ui.metrics.MetricsViewModel metrics() { return metrics; }
+
+    /** Where the Metrics pane keeps query history and saved queries (the local store in the app). */
+    public void setQueryStore(io.dutydesk.core.metrics.QueryStore store) { this.queryStore = store; }
+
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
     /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
@@ -157,6 +165,12 @@ public final class ShellViewModel implements AutoCloseable {
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
         slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
                 actor, clock), handle.containers(), audit));
+        try {
+            metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
+                    env.poll().timeout().plusSeconds(26)));
+        } catch (UnsupportedOperationException noPrometheus) {
+            metrics.detach();
+        }
     }
 
     /** Polls every backend now, without waiting for the next tick. */
@@ -228,6 +242,7 @@ public final class ShellViewModel implements AutoCloseable {
 
     private void closeCurrent() {
         slots.detach();
+        metrics.detach();
         if (subscription != null) {
             try {
                 subscription.close();
