@@ -17,6 +17,23 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** The outbox's backlog, read gently (the Outbox pane, {@code dutydesk outbox}). */
+    default BacklogPort backlog() {
+        return () -> java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle has no outbox backlog"));
+    }
+
+    /** The event stream and its consumer groups. */
+    default StreamPort stream() {
+        return () -> java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle has no event stream"));
+    }
+
+    /** Prometheus range queries, where the handle has a Prometheus. */
+    default java.util.Optional<RangeQueryPort> rangeQueries() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }
