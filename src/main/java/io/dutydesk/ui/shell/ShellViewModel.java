@@ -4,6 +4,11 @@ import io.dutydesk.core.Backend;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.outbox.MemoryOutboxHistory;
+import io.dutydesk.core.outbox.OutboxService;
+import io.dutydesk.core.ports.OutboxHistory;
+import io.dutydesk.ui.outbox.OutboxContext;
+import io.dutydesk.ui.outbox.OutboxViewModel;
 import io.dutydesk.ui.slots.SlotsContext;
 import io.dutydesk.ui.slots.SlotsViewModel;
 import io.dutydesk.core.config.Environment;
@@ -51,6 +56,8 @@ public final class ShellViewModel implements AutoCloseable {
     private final AuditLog audit;
     private final String actor;
     private final SlotsViewModel slots;
+    private final OutboxViewModel outbox;
+    private final OutboxHistory outboxHistory;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -69,6 +76,15 @@ public final class ShellViewModel implements AutoCloseable {
     public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
                           SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
                           AuditLog audit, String actor) {
+        this(environments, connector, hostKeys, secrets, scheduler, ui, clock, audit, actor, new MemoryOutboxHistory());
+    }
+
+    /** {@code outboxHistory}: where the Outbox pane keeps its samples (the console's local store in the app). */
+    public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
+                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
+                          AuditLog audit, String actor, OutboxHistory outboxHistory) {
+        this.outboxHistory = outboxHistory;
+        this.outbox = new OutboxViewModel(ui, scheduler, clock);
         this.environments = environments;
         this.connector = connector;
         this.hostKeys = hostKeys;
@@ -104,6 +120,8 @@ public final class ShellViewModel implements AutoCloseable {
 
     public SlotsViewModel slots() { return slots; }
 
+    public OutboxViewModel outbox() { return outbox; }
+
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
     /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
@@ -134,8 +152,11 @@ public final class ShellViewModel implements AutoCloseable {
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
-        slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
-                actor, clock), handle.containers(), audit));
+        RolloutService rollout = new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
+                actor, clock);
+        slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
+        outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
+                new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, handle.rangeQueries()));
     }
 
     /** Polls every backend now, without waiting for the next tick. */
@@ -144,6 +165,7 @@ public final class ShellViewModel implements AutoCloseable {
             monitor.refreshNow();
         }
         slots.refresh();
+        outbox.refresh();
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -174,6 +196,7 @@ public final class ShellViewModel implements AutoCloseable {
 
     private void closeCurrent() {
         slots.detach();
+        outbox.detach();
         if (subscription != null) {
             try {
                 subscription.close();

@@ -275,17 +275,9 @@ public final class SlotsView {
     }
 
     private void restart(ServiceState s) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "", ButtonType.CANCEL);
-        ButtonType go = new ButtonType("Restart " + s.service());
-        a.getButtonTypes().setAll(go, ButtonType.CANCEL);
-        a.initOwner(window());
-        a.setHeaderText("Restart " + s.containerName() + "?");
-        a.setContentText((s.slot() + " is " + (cards.containsKey(s.slot()) && vm.snapshotProperty().get() != null
-                && vm.snapshotProperty().get().liveSlot().equals(s.slot()) ? "LIVE: requests to this service fail while it restarts."
-                : "idle: no live traffic is affected.")));
-        ((Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-        ((Button) a.getDialogPane().lookupButton(go)).setDefaultButton(false);
-        a.getDialogPane().setId("restart-dialog");
-        a.showAndWait().filter(b -> b == go).ifPresent(b -> vm.restart(s.containerName()));
+        boolean live = vm.snapshotProperty().get() != null && vm.snapshotProperty().get().liveSlot().equals(s.slot());
+        if (RestartConfirmation.confirm(window(), s.containerName(), s.service(), live)) {
+            vm.restart(s.containerName());
+        }
     }
 }

@@ -1,0 +1,28 @@
+package io.dutydesk.ui.slots;
+
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Window;
+
+/** The one confirmation before a container restart (slots pane, outbox relay): Cancel is the default. */
+public final class RestartConfirmation {
+    private RestartConfirmation() {}
+
+    /** Asks; true if the user chose to restart. */
+    public static boolean confirm(Window owner, String container, String service, boolean live) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "", ButtonType.CANCEL);
+        ButtonType go = new ButtonType("Restart " + service);
+        a.getButtonTypes().setAll(go, ButtonType.CANCEL);
+        if (owner != null) {
+            a.initOwner(owner);
+        }
+        a.setHeaderText("Restart " + container + "?");
+        a.setContentText(live ? "It runs in the LIVE slot: requests to this service fail while it restarts."
+                : "It runs in the idle slot: no live traffic is affected.");
+        ((Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        ((Button) a.getDialogPane().lookupButton(go)).setDefaultButton(false);
+        a.getDialogPane().setId("restart-dialog");
+        return a.showAndWait().filter(b -> b == go).isPresent();
+    }
+}
