@@ -21,32 +21,49 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Outbox pane's view-model over stand-in sources, with a same-thread ui executor. */
+/**
+ * The Outbox pane's view-model over stand-in sources, with a same-thread ui executor. The stand-ins
+ * answer at once, so every update runs on the one scheduler thread, which plays the FX thread: the
+ * test reads the view-model's state on it too ({@link #ui}).
+ */
 class OutboxViewModelTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final OutboxFakes fakes = new OutboxFakes();
     final Environment env = OutboxFakes.environment(Duration.ofMillis(100));
     final MemoryOutboxHistory history = new MemoryOutboxHistory();
     final OutboxViewModel vm = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
 
+    /** Reads the view-model on its (ui) thread. */
+    <T> T ui(java.util.concurrent.Callable<T> read) {
+        try {
+            return scheduler.submit(read).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void awaitUi(java.util.function.Supplier<String> what, java.util.function.BooleanSupplier c) {
+        await(() -> ui(what::get), WAIT, () -> ui(c::getAsBoolean));
+    }
+
     @AfterEach
     void stop() {
-        vm.close();
+        ui(() -> { vm.close(); return null; });
         scheduler.shutdownNow();
     }
 
     void pendingShows(long n, OutboxViewModel.HeaderState state) {
         fakes.pending = n;
         vm.refresh();
-        await(() -> "header for " + n + ": " + vm.headerStateProperty().get() + " " + vm.headerProperty().get(), WAIT,
+        awaitUi(() -> "header for " + n + ": " + vm.headerStateProperty().get() + " " + vm.headerProperty().get(),
                 () -> vm.backlogProperty().get() != null && vm.backlogProperty().get().pending() == n
                         && vm.headerStateProperty().get() == state);
     }
 
     @Test
     void headerFollowsTheThresholds() {
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
         pendingShows(99, OutboxViewModel.HeaderState.OK);
         assertTrue(vm.headerProperty().get().startsWith("Outbox: 99 pending — fine"), vm.headerProperty().get());
         pendingShows(100, OutboxViewModel.HeaderState.WARN);
@@ -59,53 +76,54 @@ class OutboxViewModelTest {
 
     @Test
     void eachSourceGoesDownAloneAndComesBack() {
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await("both sources", WAIT, () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
                 && vm.relayProperty().get() != null);
         assertEquals("selfology-outbox-relay-blue", vm.relayProperty().get().container());
 
         fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
-        await(() -> "redis problem: " + vm.streamProblemProperty().get(), WAIT, () -> vm.streamProblemProperty().get() != null);
+        awaitUi(() -> "redis problem: " + vm.streamProblemProperty().get(), () -> vm.streamProblemProperty().get() != null);
         assertTrue(vm.streamProblemProperty().get().startsWith("Redis: down / stale since "), vm.streamProblemProperty().get());
         assertTrue(vm.streamProblemProperty().get().endsWith("does not answer"));
         assertNotNull(vm.streamProperty().get(), "the last stream values stay, marked stale");
         fakes.pending = 7;
-        await("PostgreSQL still live", WAIT, () -> vm.backlogProperty().get().pending() == 7);
+        awaitUi(() -> "PostgreSQL still live", () -> vm.backlogProperty().get().pending() == 7);
         assertNull(vm.backlogProblemProperty().get());
         assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
 
         fakes.redisDown = null;
         fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
-        await(() -> "pg problem: " + vm.backlogProblemProperty().get(), WAIT,
+        awaitUi(() -> "pg problem: " + vm.backlogProblemProperty().get(),
                 () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() == null);
         assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down / stale since "));
         assertEquals(OutboxViewModel.HeaderState.DOWN, vm.headerStateProperty().get(), "never green while down");
         assertTrue(vm.headerProperty().get().contains("last seen 7 pending"), vm.headerProperty().get());
         fakes.streamLength = 70;
-        await("stream still live", WAIT, () -> vm.streamProperty().get().length() == 70);
+        awaitUi(() -> "stream still live", () -> vm.streamProperty().get().length() == 70);
 
         fakes.pgDown = null;
-        await("both back", WAIT, () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
+        awaitUi(() -> "both back", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
         assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
     }
 
     @Test
     void groupsAndConsumersAreRowsAndAnUnknownLagSaysSo() {
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await("groups", WAIT, () -> vm.groups().size() == 3);
-        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "", 1, 10, "28", ""), vm.groups().get(0));
-        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "worker-1", 0, 10, "", "12 min"), vm.groups().get(1));
-        assertEquals("unknown", vm.groups().get(2).lag(), "XINFO GROUPS lag can be nil");
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "groups", () -> vm.groups().size() == 3);
+        List<OutboxViewModel.GroupRow> rows = ui(() -> List.copyOf(vm.groups()));
+        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "", 1, 10, "28", ""), rows.get(0));
+        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "worker-1", 0, 10, "", "12 min"), rows.get(1));
+        assertEquals("unknown", rows.get(2).lag(), "XINFO GROUPS lag can be nil");
     }
 
     @Test
     void theMissingIndexIsAdvisedNeverCreated() {
         fakes.indexOk = false;
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await("advice", WAIT, () -> vm.indexAdviceProperty().get() != null);
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "advice", () -> vm.indexAdviceProperty().get() != null);
         assertTrue(vm.indexAdviceProperty().get().startsWith("CREATE INDEX CONCURRENTLY"));
         fakes.indexOk = true;
-        await("advice gone", WAIT, () -> vm.indexAdviceProperty().get() == null);
+        awaitUi(() -> "advice gone", () -> vm.indexAdviceProperty().get() == null);
     }
 
     @Test
@@ -121,9 +139,9 @@ class OutboxViewModelTest {
             points.add(new RangeQueryPort.Point(t, Duration.between(t, now).toMinutes() == 60 ? 1200 : 40));
         }
         fakes.prometheusPoints = points;
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await(() -> "history " + vm.history(), WAIT, () -> vm.history().stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).count() >= 4);
-        List<BacklogSample> h = List.copyOf(vm.history());
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "history " + vm.history(), () -> vm.history().stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).count() >= 4);
+        List<BacklogSample> h = ui(() -> List.copyOf(vm.history()));
         assertEquals(4L, h.stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).findFirst().orElseThrow().pending());
         assertEquals(BacklogSample.Source.PROMETHEUS, h.get(0).source(), "before the earlier session: Prometheus's");
         assertTrue(!h.get(0).at().isBefore(now.minus(Duration.ofHours(24))), "the last 24 h only");
@@ -132,26 +150,26 @@ class OutboxViewModelTest {
             assertTrue(!h.get(i).at().isBefore(h.get(i - 1).at()), "oldest first");
         }
         assertTrue(vm.historyNoteProperty().get().contains("from Prometheus"), vm.historyNoteProperty().get());
-        vm.close();
+        ui(() -> { vm.close(); return null; });
 
         // a new view-model on the same store: the samples it polled are there, Prometheus is not asked again
         int asked = fakes.rangeQueries.get();
         OutboxViewModel again = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
-        again.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await("history after restart", WAIT, () -> again.history().size() >= h.size());
-        assertTrue(again.history().stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
+        ui(() -> { again.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "history after restart", () -> again.history().size() >= h.size());
+        assertTrue(ui(() -> List.copyOf(again.history())).stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
         assertEquals(asked, fakes.rangeQueries.get(), "the filled gap is kept, not asked again");
-        again.close();
+        ui(() -> { again.close(); return null; });
     }
 
     @Test
     void restartingTheRelayIsAudited() {
-        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
-        await("relay", WAIT, () -> vm.relayProperty().get() != null);
-        vm.restartRelay().join();
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "relay", () -> vm.relayProperty().get() != null);
+        ui(vm::restartRelay).join();
         assertEquals(List.of("selfology-outbox-relay-blue"), fakes.restarted);
-        await("audited", WAIT, () -> fakes.audit.entries.size() == 1);
+        awaitUi(() -> "audited", () -> fakes.audit.entries.size() == 1);
         assertEquals("restart", fakes.audit.entries.get(0).action());
-        assertTrue(vm.actionStatusProperty().get().startsWith("✔ restarted selfology-outbox-relay-blue"));
+        assertTrue(ui(() -> vm.actionStatusProperty().get()).startsWith("✔ restarted selfology-outbox-relay-blue"));
     }
 }
