@@ -11,7 +11,6 @@ import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.BacklogPort;
-import io.dutydesk.core.ports.RangeQueryPort;
 import io.dutydesk.core.ports.StreamPort;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
@@ -107,8 +106,8 @@ public final class Connector implements EnvironmentConnector {
         }
 
         @Override
-        public Optional<RangeQueryPort> rangeQueries() {
-            return Optional.of(prom);
+        public io.dutydesk.core.metrics.MetricsPort metrics() {
+            return prom;
         }
 
         public SshConnection ssh() {

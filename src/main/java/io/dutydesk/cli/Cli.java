@@ -39,6 +39,7 @@ public final class Cli {
     private final PrintStream err;
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
+    private final AuditLog audit;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -48,16 +49,22 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
+        this.audit = audit;
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "help").contains(s);
+        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "help").contains(s);
     }
 
     public int run(List<String> argv) {
         Args args;
         try {
-            args = Args.parse(argv);
+            List<String> rest = new java.util.ArrayList<>(argv);
+            QueryCommand.Options queryOptions = QueryCommand.extract(rest);
+            args = Args.parse(rest);
+            if (!"query".equals(args.verb()) && !rest.equals(argv)) {
+                throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
+            }
             if (args.verb() == null || args.verb().equals("help")) {
                 usage(args.verb() == null ? err : out);
                 return args.verb() == null ? USAGE : OK;
@@ -68,6 +75,11 @@ public final class Cli {
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
                 case "outbox" -> withEnvironment(args, (e, h) -> new OutboxCommand(out).run(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
+                case "query" -> {
+                    Environment qe = load(args).require(args.requireEnv());
+                    String expr = QueryCommand.expression(args, queryOptions, qe);
+                    yield withEnvironment(args, (e, h) -> new QueryCommand(out, err, audit).run(e, h, expr, queryOptions, args.json()));
+                }
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -114,6 +126,8 @@ public final class Cli {
                        dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
+                                                              PromQL (instant without --range); or --saved NAME
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

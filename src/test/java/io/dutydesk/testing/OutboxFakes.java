@@ -7,7 +7,9 @@ import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxHistory;
-import io.dutydesk.core.ports.RangeQueryPort;
+import io.dutydesk.core.metrics.MetricSeries;
+import io.dutydesk.core.metrics.MetricsPort;
+import io.dutydesk.core.metrics.QueryResult;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.StreamPort;
 import io.dutydesk.core.rollout.RolloutService;
@@ -30,13 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stand-in outbox, stream, Docker and Prometheus for the Outbox view-model and pane tests (the
  * adapters themselves are tested against the reference host): each answers or fails as the test says.
  */
-public final class OutboxFakes implements BacklogPort, StreamPort, RangeQueryPort {
+public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
+    /** A value of Prometheus's backlog metric at one time. */
+    public record Point(Instant at, double value) {}
+
     public volatile long pending = 5;
     public volatile boolean indexOk = true;
     public volatile String pgDown;
     public volatile String redisDown;
     public volatile long streamLength = 58;
-    public volatile List<RangeQueryPort.Point> prometheusPoints = List.of();
+    public volatile List<Point> prometheusPoints = List.of();
     public final AtomicInteger rangeQueries = new AtomicInteger();
     public final MemoryAuditLog audit = MemoryAuditLog.create();
 
@@ -81,10 +86,33 @@ public final class OutboxFakes implements BacklogPort, StreamPort, RangeQueryPor
     }
 
     @Override
-    public CompletableFuture<List<Point>> rangeQuery(String promql, Instant start, Instant end, Duration step) {
+    public CompletableFuture<QueryResult> range(String expr, Instant start, Instant end, Duration step, Duration timeout) {
         rangeQueries.incrementAndGet();
-        return CompletableFuture.completedFuture(prometheusPoints.stream()
-                .filter(p -> !p.at().isBefore(start) && !p.at().isAfter(end)).toList());
+        List<Point> in = prometheusPoints.stream().filter(p -> !p.at().isBefore(start) && !p.at().isAfter(end)).toList();
+        long[] t = in.stream().mapToLong(p -> p.at().toEpochMilli()).toArray();
+        double[] v = in.stream().mapToDouble(Point::value).toArray();
+        return CompletableFuture.completedFuture(new QueryResult("matrix", in.isEmpty() ? List.of()
+                : List.of(new MetricSeries(java.util.Map.of(), t, v)), List.of(), step.toMillis()));
+    }
+
+    @Override
+    public CompletableFuture<QueryResult> instant(String expr, Instant time, Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("unused"));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> labelNames() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("unused"));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> labelValues(String label) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("unused"));
+    }
+
+    @Override
+    public CompletableFuture<java.util.Map<String, String>> metadata() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("unused"));
     }
 
     final RemoteShell shell = new RemoteShell() {

@@ -196,4 +196,21 @@ final class Conventions {
                 Duration.ofSeconds(n.integer("maxBackoffSeconds", Math.max(30, interval), interval, 86400)),
                 Duration.ofSeconds(n.integer("timeoutSeconds", Math.max(1, Math.min(interval, 4)), 1, 3600)));
     }
+
+    /** {@code metrics.queries}: name -> PromQL, in file order; replaces the defaults when present. */
+    static Environment.Metrics metrics(Optional<YamlNode> o) {
+        if (o.isEmpty()) {
+            return Environment.Metrics.DEFAULT;
+        }
+        YamlNode n = o.get().onlyKeys(List.of("queries"));
+        Optional<YamlNode> q = n.get("queries");
+        if (q.isEmpty()) {
+            return Environment.Metrics.DEFAULT;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, YamlNode> e : q.get().entries().entrySet()) {
+            out.put(e.getKey(), e.getValue().nonEmptyText());
+        }
+        return new Environment.Metrics(java.util.Collections.unmodifiableMap(out));
+    }
 }

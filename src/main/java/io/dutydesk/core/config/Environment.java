@@ -26,12 +26,40 @@ public record Environment(
         Slots slots,
         Outbox outbox,
         Thresholds thresholds,
-        Poll poll) {
+        Poll poll,
+        Metrics metrics) {
+
+    /** Without a {@code metrics} section: the runbook's saved queries. */
+    public Environment(String name, String description, Ssh ssh, Docker docker, Postgres postgres, Redis redis, Http prometheus,
+                       Http alertmanager, Backups backups, Deploy deploy, Slots slots, Outbox outbox, Thresholds thresholds,
+                       Poll poll) {
+        this(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy, slots, outbox,
+                thresholds, poll, Metrics.DEFAULT);
+    }
 
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
-                slots, outbox, thresholds, p);
+                slots, outbox, thresholds, p, metrics);
+    }
+
+    /**
+     * The Metrics pane and {@code dutydesk query}: saved PromQL queries by name, in file order
+     * ({@code metrics.queries}); the defaults are the runbook's error rate, p95 latency and outbox backlog.
+     */
+    public record Metrics(Map<String, String> queries) {
+        public static final Metrics DEFAULT = new Metrics(defaultQueries());
+
+        private static Map<String, String> defaultQueries() {
+            Map<String, String> q = new java.util.LinkedHashMap<>();
+            q.put("error rate", "sum by (service, slot) (rate(http_requests_total{status=~\"5..\"}[5m]))"
+                    + " / sum by (service, slot) (rate(http_requests_total[5m]))");
+            q.put("p95 latency", "quantile_over_time(0.95, scrape_duration_seconds{job=\"services\"}[5m])");
+            q.put("outbox backlog", "max(outbox_pending_events)");
+            q.put("request rate", "sum by (service, slot) (rate(http_requests_total[5m]))");
+            q.put("targets up", "up");
+            return java.util.Collections.unmodifiableMap(q);
+        }
     }
 
     /** SSH target; {@code jump} is an optional bastion the target is reached through. */

@@ -11,6 +11,11 @@ import java.time.Instant;
  */
 public record BacklogSample(Instant at, Long pending, Long oldestPendingAgeSeconds, Long streamLength, Long groupLag,
                             Source source) {
+    /** Kept to the millisecond, as the store keeps it. */
+    public BacklogSample {
+        at = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
     public enum Source {
         CONSOLE, PROMETHEUS;
 

@@ -4,7 +4,8 @@ import io.dutydesk.core.Errors;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.OutboxHistory;
-import io.dutydesk.core.ports.RangeQueryPort;
+import io.dutydesk.core.metrics.MetricSeries;
+import io.dutydesk.core.metrics.MetricsPort;
 import io.dutydesk.core.ports.StreamPort;
 
 import java.time.Clock;
@@ -79,7 +80,7 @@ public final class OutboxService {
      * intervals and Prometheus has a backlog metric, the gap is filled from it (and kept, marked as
      * Prometheus's). A Prometheus failure only leaves the gap empty: {@code gapError} says why.
      */
-    public CompletableFuture<History> loadHistory(OutboxHistory history, Optional<RangeQueryPort> prometheus) {
+    public CompletableFuture<History> loadHistory(OutboxHistory history, Optional<MetricsPort> prometheus) {
         Instant now = clock.instant();
         Instant from = now.minus(WINDOW);
         history.prune(now.minus(KEEP)).exceptionally(e -> 0);
@@ -93,9 +94,8 @@ public final class OutboxService {
             for (Gap g : gaps) {
                 Duration span = Duration.between(g.from, g.to);
                 Duration step = Duration.ofSeconds(Math.max(15, span.toSeconds() / 600));
-                fills.add(prometheus.get().rangeQuery(query, g.from, g.to, step).thenApply(points -> points.stream()
-                        .map(p -> new BacklogSample(p.at(), Math.round(p.value()), null, null, null, BacklogSample.Source.PROMETHEUS))
-                        .toList()));
+                fills.add(prometheus.get().range(query, g.from, g.to, step, Duration.ofSeconds(20))
+                        .thenApply(r -> fromPrometheus(r.series())));
             }
             return CompletableFuture.allOf(fills.toArray(CompletableFuture[]::new)).handle((v, e) -> {
                 if (e != null) {
@@ -109,6 +109,23 @@ public final class OutboxService {
                 return new History(all, Optional.empty());
             });
         });
+    }
+
+    /** One sample per time: the largest value of the query's series there (a backlog query gives one series). */
+    static List<BacklogSample> fromPrometheus(List<MetricSeries> series) {
+        java.util.TreeMap<Long, Double> max = new java.util.TreeMap<>();
+        for (MetricSeries s : series) {
+            for (int i = 0; i < s.size(); i++) {
+                double v = s.values()[i];
+                if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+                    max.merge(s.times()[i], v, Math::max);
+                }
+            }
+        }
+        List<BacklogSample> out = new ArrayList<>();
+        max.forEach((t, v) -> out.add(new BacklogSample(Instant.ofEpochMilli(t), Math.round(v), null, null, null,
+                BacklogSample.Source.PROMETHEUS)));
+        return out;
     }
 
     /** What the chart starts with. */

@@ -29,9 +29,9 @@ public interface EnvironmentHandle extends AutoCloseable {
                 new UnsupportedOperationException("this environment handle has no event stream"));
     }
 
-    /** Prometheus range queries, where the handle has a Prometheus. */
-    default java.util.Optional<RangeQueryPort> rangeQueries() {
-        return java.util.Optional.empty();
+    /** Prometheus's query API (the Metrics pane, {@code dutydesk query}). */
+    default io.dutydesk.core.metrics.MetricsPort metrics() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
     }
 
     @Override

@@ -156,7 +156,15 @@ public final class ShellViewModel implements AutoCloseable {
                 actor, clock);
         slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
-                new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, handle.rangeQueries()));
+                new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
+    }
+
+    private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
+        try {
+            return java.util.Optional.of(h.metrics());
+        } catch (UnsupportedOperationException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Polls every backend now, without waiting for the next tick. */

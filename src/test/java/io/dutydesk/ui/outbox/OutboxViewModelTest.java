@@ -3,7 +3,6 @@ package io.dutydesk.ui.outbox;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.BacklogSample;
 import io.dutydesk.core.outbox.MemoryOutboxHistory;
-import io.dutydesk.core.ports.RangeQueryPort;
 import io.dutydesk.testing.OutboxFakes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,9 +133,9 @@ class OutboxViewModelTest {
                 new BacklogSample(now.minus(Duration.ofHours(3)), 4L, 30L, 50L, 2L, BacklogSample.Source.CONSOLE),
                 new BacklogSample(now.minus(Duration.ofHours(3)).plusSeconds(60), 6L, 40L, 52L, 3L, BacklogSample.Source.CONSOLE))).join();
         // Prometheus scraped all along (a point every 2 minutes), the backlog peaked at 1200 an hour ago
-        List<RangeQueryPort.Point> points = new java.util.ArrayList<>();
+        List<OutboxFakes.Point> points = new java.util.ArrayList<>();
         for (Instant t = now.minus(Duration.ofHours(30)); t.isBefore(now.minusSeconds(60)); t = t.plusSeconds(120)) {
-            points.add(new RangeQueryPort.Point(t, Duration.between(t, now).toMinutes() == 60 ? 1200 : 40));
+            points.add(new OutboxFakes.Point(t, Duration.between(t, now).toMinutes() == 60 ? 1200 : 40));
         }
         fakes.prometheusPoints = points;
         ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
@@ -147,7 +146,7 @@ class OutboxViewModelTest {
         assertTrue(!h.get(0).at().isBefore(now.minus(Duration.ofHours(24))), "the last 24 h only");
         assertTrue(h.stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
         for (int i = 1; i < h.size(); i++) {
-            assertTrue(!h.get(i).at().isBefore(h.get(i - 1).at()), "oldest first");
+            assertTrue(!h.get(i).at().isBefore(h.get(i - 1).at()), "oldest first: " + h.get(i - 1) + " then " + h.get(i));
         }
         assertTrue(vm.historyNoteProperty().get().contains("from Prometheus"), vm.historyNoteProperty().get());
         ui(() -> { vm.close(); return null; });
