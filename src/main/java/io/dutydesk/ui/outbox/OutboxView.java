@@ -50,9 +50,9 @@ public final class OutboxView {
     private final Label actionStatus = new Label();
     private final HBox tiles;
 
-    /** With the trend drawn by {@link TrendPlaceholder} until the shared chart (ui/chart) is available. */
+    /** With the trend on the console's one time-series chart. */
     public OutboxView(OutboxViewModel vm) {
-        this(vm, new TrendPlaceholder(vm).root());
+        this(vm, new OutboxTrend(vm, java.time.Clock.systemDefaultZone()).chart());
     }
 
     public OutboxView(OutboxViewModel vm, Node trend) {
@@ -138,9 +138,9 @@ public final class OutboxView {
         TableView<OutboxBacklog.OldEvent> oldest = new TableView<>(vm.oldest());
         oldest.setId("oldest-table");
         oldest.getColumns().setAll(List.of(
-                column("id", 110, OutboxBacklog.OldEvent::id),
-                column("type", 200, OutboxBacklog.OldEvent::type),
-                column("age", 90, e -> OutboxViewModel.age(e.ageSeconds()))));
+                column("id", 90, OutboxBacklog.OldEvent::id),
+                column("type", 180, OutboxBacklog.OldEvent::type),
+                column("age", 80, e -> OutboxViewModel.age(e.ageSeconds()))));
         oldest.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         oldest.setPlaceholder(new Label("Nothing pending."));
         Label oldestTitle = new Label("10 oldest pending events");
@@ -152,12 +152,12 @@ public final class OutboxView {
         groups.setId("groups-table");
         groups.getColumns().setAll(List.of(
                 column("group", 150, OutboxViewModel.GroupRow::group),
-                column("consumer", 120, OutboxViewModel.GroupRow::consumer),
-                column("consumers", 80, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
-                column("pending", 70, r -> String.valueOf(r.pending())),
-                column("lag", 70, OutboxViewModel.GroupRow::lag),
-                column("idle", 80, OutboxViewModel.GroupRow::idle)));
-        groups.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+                column("consumer", 110, OutboxViewModel.GroupRow::consumer),
+                column("consumers", 95, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
+                column("pending", 80, r -> String.valueOf(r.pending())),
+                column("lag", 85, OutboxViewModel.GroupRow::lag),
+                column("idle", 70, OutboxViewModel.GroupRow::idle)));
+        groups.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         groups.setPlaceholder(new Label("No consumer group."));
         groups.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
             @Override
@@ -182,6 +182,7 @@ public final class OutboxView {
     private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> f) {
         TableColumn<T, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         c.setSortable(false);
         return c;
