@@ -160,13 +160,14 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
     }
 
     /** The runbook's GROUP BY, for the benchmark only (it reads the whole table). */
-    public String runbookQuery() {
-        return sql.runbookGroupBy();
+    public static String runbookQuery(Environment.Outbox outbox) {
+        return new BacklogQueries(outbox).runbookGroupBy();
     }
 
-    /** The queries of one poll, for the benchmark and the README. */
-    public List<String> pollQueries() {
-        return List.of(sql.servingIndexes(), sql.counts(), sql.oldest(10), sql.estimate());
+    /** The queries of one poll, in order, for the benchmark and the README. */
+    public static List<String> pollQueries(Environment.Outbox outbox) {
+        BacklogQueries q = new BacklogQueries(outbox);
+        return List.of(q.servingIndexes(), q.counts(), q.oldest(10), q.estimate());
     }
 
     @FunctionalInterface
