@@ -42,6 +42,8 @@ public final class OutboxTrend {
         chart.setMinHeight(180);
         vm.history().addListener((ListChangeListener<BacklogSample>) c -> redraw());
         redraw();
+        // ages (seconds) dwarf the counts on the one value axis: shown on a click on its legend entry
+        chart.setSeriesVisible(OLDEST_AGE, false);
     }
 
     public TimeSeriesChart chart() {

@@ -151,13 +151,13 @@ public final class OutboxView {
         TableView<OutboxViewModel.GroupRow> groups = new TableView<>(vm.groups());
         groups.setId("groups-table");
         groups.getColumns().setAll(List.of(
-                column("group", 150, OutboxViewModel.GroupRow::group),
-                column("consumer", 110, OutboxViewModel.GroupRow::consumer),
-                column("consumers", 95, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
+                column("group", 140, OutboxViewModel.GroupRow::group),
+                column("consumer", 100, OutboxViewModel.GroupRow::consumer),
+                column("consumers", 105, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
                 column("pending", 80, r -> String.valueOf(r.pending())),
-                column("lag", 85, OutboxViewModel.GroupRow::lag),
+                column("lag", 75, OutboxViewModel.GroupRow::lag),
                 column("idle", 70, OutboxViewModel.GroupRow::idle)));
-        groups.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        groups.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         groups.setPlaceholder(new Label("No consumer group."));
         groups.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
             @Override
@@ -175,14 +175,14 @@ public final class OutboxView {
         VBox.setVgrow(groups, Priority.ALWAYS);
 
         SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.45);
+        split.setDividerPositions(0.42);
         return split;
     }
 
     private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> f) {
         TableColumn<T, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
-        c.setMinWidth(width);
+        c.setMinWidth(Math.min(width, Math.max(60, title.length() * 9 + 14)));
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         c.setSortable(false);
         return c;
