@@ -53,7 +53,7 @@ public final class Cli {
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "help").contains(s);
+        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -80,6 +80,7 @@ public final class Cli {
                     String expr = QueryCommand.expression(args, queryOptions, qe);
                     yield withEnvironment(args, (e, h) -> new QueryCommand(out, err, audit).run(e, h, expr, queryOptions, args.json()));
                 }
+                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -128,6 +129,7 @@ public final class Cli {
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
+                       dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

@@ -35,6 +35,7 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
+    private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("redis", 2, 32);
     private Jedis jedis;
     private InetSocketAddress jedisAddress;
@@ -47,6 +48,22 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
         this.timeout = timeout;
     }
 
+    static boolean refusedPassword(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof redis.clients.jedis.exceptions.JedisAccessControlException || m.contains("WRONGPASS")
+                    || m.contains("NOAUTH") || m.contains("invalid password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
+    public void onAuthFailure(Runnable r) {
+        this.onAuthFailure = r;
+    }
+
     @Override
     public Backend backend() {
         return Backend.REDIS;
@@ -56,14 +73,18 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
             try {
-                String pong;
-                synchronized (this) { // one Jedis connection: one command at a time
-                    pong = jedis(addr, pw).ping();
-                }
+                String pong = onLiveConnection(addr, pw, j -> {
+                    synchronized (this) { // one Jedis connection: one command at a time
+                        return j.ping();
+                    }
+                });
                 if (!"PONG".equals(pong)) {
                     throw new IllegalStateException("PING answered " + pong);
                 }
             } catch (RuntimeException e) {
+                if (refusedPassword(e)) {
+                    onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
+                }
                 drop();
                 throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
             }
@@ -80,8 +101,11 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
         String key = config.stream();
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
             try {
-                return readStream(jedis(addr, pw), key);
+                return onLiveConnection(addr, pw, j -> readStream(j, key));
             } catch (RuntimeException e) {
+                if (refusedPassword(e)) {
+                    onAuthFailure.run();
+                }
                 drop();
                 throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port() + " (stream " + key + ")", e);
             }
@@ -139,6 +163,27 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
         return o instanceof Long l ? l : Long.parseLong(text(o));
     }
 
+    /**
+     * {@code call} on the kept connection; if that connection was opened before and turns out dead
+     * (the SSH connection was cut and came back since), once more on a new one: the first poll after
+     * a reconnect answers, it does not report the corpse of the old connection.
+     */
+    <T> T onLiveConnection(InetSocketAddress addr, Optional<char[]> pw, java.util.function.Function<Jedis, T> call) {
+        boolean reused;
+        synchronized (this) {
+            reused = jedis != null && addr.equals(jedisAddress);
+        }
+        try {
+            return call.apply(jedis(addr, pw));
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            if (!reused) {
+                throw e;
+            }
+            drop();
+            return call.apply(jedis(addr, pw));
+        }
+    }
+
     synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {
         if (jedis != null && addr.equals(jedisAddress) && jedis.isConnected() && !jedis.isBroken()) {
             return jedis;
@@ -150,7 +195,12 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
         config.user().ifPresent(b::user);
         pw.ifPresent(p -> b.password(new String(p)));
         Jedis j = new Jedis(new HostAndPort("127.0.0.1", addr.getPort()), b.build());
-        j.connect();
+        try {
+            j.connect();
+        } catch (RuntimeException e) {
+            j.close();
+            throw e;
+        }
         jedis = j;
         jedisAddress = addr;
         return j;

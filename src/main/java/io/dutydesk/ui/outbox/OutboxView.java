@@ -280,8 +280,8 @@ public final class OutboxView {
         if (r == null) {
             return;
         }
-        if (RestartConfirmation.confirm(root.getScene() == null ? null : root.getScene().getWindow(), r.container(),
-                "outbox relay", true)) {
+        if (RestartConfirmation.confirm(root.getScene() == null ? null : root.getScene().getWindow(),
+                vm.environment().map(e -> e.name()).orElse(""), r.container(), "outbox relay", true)) {
             vm.restartRelay();
         }
     }
