@@ -167,8 +167,9 @@ class OutboxViewModelTest {
         awaitUi(() -> "relay", () -> vm.relayProperty().get() != null);
         ui(vm::restartRelay).join();
         assertEquals(List.of("selfology-outbox-relay-blue"), fakes.restarted);
-        awaitUi(() -> "audited", () -> fakes.audit.entries.size() == 1);
-        assertEquals("restart", fakes.audit.entries.get(0).action());
+        awaitUi(() -> "audited: " + fakes.audit.entries, () -> fakes.audit.entries.stream()
+                .anyMatch(e -> e.action().equals("restart") && "succeeded".equals(e.result())));
+        assertTrue(fakes.audit.entries.stream().allMatch(e -> e.args().equals(List.of("selfology-outbox-relay-blue"))));
         assertTrue(ui(() -> vm.actionStatusProperty().get()).startsWith("✔ restarted selfology-outbox-relay-blue"));
     }
 }
