@@ -10,6 +10,8 @@ import io.dutydesk.adapters.redis.RedisAdapter;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.BacklogPort;
+import io.dutydesk.core.ports.StreamPort;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.EnvironmentConnector;
@@ -23,6 +25,7 @@ import io.dutydesk.core.secrets.SecretResolver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector {
@@ -48,6 +51,7 @@ public final class Connector implements EnvironmentConnector {
         private final List<BackendProbe> probes;
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
+        private final RedisAdapter redis;
         private final PrometheusAdapter prom;
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -76,12 +80,11 @@ public final class Connector implements EnvironmentConnector {
             Duration t = env.poll().timeout();
             this.docker = new DockerAdapter(env.docker(), ssh, t);
             this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
-            RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
+            this.redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
             // a password the server refuses is forgotten: asked (or read) again on the next poll
             pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
             redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
-            PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
-            this.prom = prom;
+            this.prom = new PrometheusAdapter(env.prometheus(), ssh, t);
             AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
@@ -111,6 +114,16 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public BacklogPort backlog() {
+            return pg;
+        }
+
+        @Override
+        public StreamPort stream() {
+            return redis;
         }
 
         @Override

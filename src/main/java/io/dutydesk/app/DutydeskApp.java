@@ -1,6 +1,9 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.adapters.store.SqliteOutboxHistory;
+import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.ui.outbox.OutboxView;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.EnvironmentsFile;
 import io.dutydesk.ui.fx.FxThread;
@@ -42,6 +45,7 @@ public final class DutydeskApp extends Application {
 
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
+    private SqliteStore store;
 
     static void launch(Path config, Optional<String> env) {
         try {
@@ -82,7 +86,8 @@ public final class DutydeskApp extends Application {
         });
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), actor);
+                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), actor,
+                new SqliteOutboxHistory(store()));
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -96,7 +101,8 @@ public final class DutydeskApp extends Application {
         vm.select(env);
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
-                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root()));
+                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
+                "outbox", new OutboxView(vm.outbox()).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
@@ -128,6 +134,14 @@ public final class DutydeskApp extends Application {
         stage.setMinHeight(MIN_HEIGHT);
         stage.show();
         LaunchTiming.mark("shown");
+    }
+
+    /** The console's one local store, opened once (its file is opened on first use, off the FX thread). */
+    private SqliteStore store() {
+        if (store == null) {
+            store = SqliteStore.open(SqliteStore.defaultFile(System::getenv));
+        }
+        return store;
     }
 
     /**
@@ -186,6 +200,9 @@ public final class DutydeskApp extends Application {
         io.dutydesk.core.rollout.DetachedActions.interruptAll(Clock.systemUTC(), java.time.Duration.ofSeconds(3));
         if (vm != null) {
             vm.close();
+        }
+        if (store != null) {
+            store.close();
         }
         if (scheduler != null) {
             scheduler.shutdown();

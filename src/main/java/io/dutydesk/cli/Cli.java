@@ -53,7 +53,7 @@ public final class Cli {
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help").contains(s);
+        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -73,6 +73,7 @@ public final class Cli {
                 case "envs" -> envs(args);
                 case "ping" -> ping(args);
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
+                case "outbox" -> withEnvironment(args, (e, h) -> new OutboxCommand(out).run(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
                 case "query" -> {
                     Environment qe = load(args).require(args.requireEnv());
@@ -123,6 +124,7 @@ public final class Cli {
                        dutydesk envs [--json]                         list the environments
                        dutydesk ping --env NAME [--json]              check every backend over SSH
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
+                       dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]

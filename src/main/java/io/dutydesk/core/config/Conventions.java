@@ -141,7 +141,7 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Outbox("selfology.event_outbox", Map.copyOf(cols), Map.copyOf(st));
         }
-        YamlNode n = o.get().onlyKeys(List.of("table", "columns", "statuses"));
+        YamlNode n = o.get().onlyKeys(List.of("table", "columns", "statuses", "pollSeconds", "prometheusQuery", "relayService"));
         String table = n.string("table", "selfology.event_outbox");
         if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
             throw n.require("table").error("expected schema.table with plain identifiers");
@@ -157,10 +157,20 @@ final class Conventions {
         });
         n.get("statuses").ifPresent(c -> {
             for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(st.keySet())).entries().entrySet()) {
-                st.put(e.getKey(), e.getValue().nonEmptyText());
+                String v = e.getValue().nonEmptyText();
+                if (v.length() > 64 || v.chars().anyMatch(ch -> ch < 0x20)) {
+                    throw e.getValue().error("a status value is a short single-line word");
+                }
+                st.put(e.getKey(), v);
             }
         });
-        return new Environment.Outbox(table, Map.copyOf(cols), Map.copyOf(st));
+        if (new java.util.HashSet<>(st.values()).size() != st.size()) {
+            throw n.require("statuses").error("two statuses have the same value");
+        }
+        String query = n.get("prometheusQuery").map(q -> q.text().strip()).orElse("max(outbox_pending_events)");
+        return new Environment.Outbox(table, Map.copyOf(cols), Map.copyOf(st),
+                Duration.ofSeconds(n.integer("pollSeconds", 10, 1, 3600)), query,
+                n.string("relayService", "outbox-relay"));
     }
 
     static Environment.Thresholds thresholds(Optional<YamlNode> o) {

@@ -103,7 +103,21 @@ public record Environment(
         }
     }
 
-    public record Outbox(String table, Map<String, String> columns, Map<String, String> statuses) {}
+    /**
+     * The transactional outbox: table, column and status names; how often the Outbox pane polls;
+     * the PromQL that gives the backlog where Prometheus has it (empty: none); the relay's service name.
+     */
+    public record Outbox(String table, Map<String, String> columns, Map<String, String> statuses, Duration pollInterval,
+                         String prometheusQuery, String relayService) {
+        public Outbox(String table, Map<String, String> columns, Map<String, String> statuses) {
+            this(table, columns, statuses, Duration.ofSeconds(10), "max(outbox_pending_events)", "outbox-relay");
+        }
+
+        /** The statuses still to be handled (all but published), by the console's names. */
+        public List<String> openStatuses() {
+            return List.of("pending", "processing", "failed");
+        }
+    }
 
     public record Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn) {}
 

@@ -11,7 +11,7 @@ public record PaneInfo(String id, String title, Icon icon, String purpose, boole
                             + "deploy, switch, rollback and cleanup with the facts that decide them.", true),
             new PaneInfo("outbox", "Outbox", Icon.OUTBOX,
                     "Events pending, processing, failed and published in the transactional outbox, "
-                            + "and the Redis stream's consumer groups, pending entries and lag.", false),
+                            + "and the Redis stream's consumer groups, pending entries and lag.", true),
             new PaneInfo("alerts", "Alerts", Icon.ALERTS,
                     "Alertmanager's firing and silenced alerts, grouped, with what the runbook says to do.", false),
             new PaneInfo("backups", "Backups", Icon.BACKUPS,

@@ -380,22 +380,13 @@ public final class SlotsView {
     }
 
     private void restart(ServiceState s) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "", ButtonType.CANCEL);
-        ButtonType go = new ButtonType("_Restart " + s.service(), javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
-        a.getButtonTypes().setAll(go, ButtonType.CANCEL);
-        a.initOwner(window());
-        a.setHeaderText((vm.context().map(c -> c.environment().name() + ": ").orElse("")) + "restart " + s.containerName() + "?");
-        a.setContentText((s.slot() + " is " + (cards.containsKey(s.slot()) && vm.snapshotProperty().get() != null
-                && vm.snapshotProperty().get().liveSlot().equals(s.slot()) ? "LIVE: requests to this service fail while it restarts."
-                : "idle: no live traffic is affected.")));
-        Button cancel = (Button) a.getDialogPane().lookupButton(ButtonType.CANCEL);
-        cancel.setDefaultButton(true);
-        ((Button) a.getDialogPane().lookupButton(go)).setDefaultButton(false);
-        a.setOnShown(e -> cancel.requestFocus());
-        a.getDialogPane().setId("restart-dialog");
         if (vm.actionRunningProperty().get()) {
             return; // one action at a time; the log shows the running one
         }
-        a.showAndWait().filter(b -> b == go).ifPresent(b -> vm.restart(s.containerName()));
+        boolean live = vm.snapshotProperty().get() != null && vm.snapshotProperty().get().liveSlot().equals(s.slot());
+        if (RestartConfirmation.confirm(window(), vm.context().map(c -> c.environment().name()).orElse(""), s.containerName(),
+                s.service(), live)) {
+            vm.restart(s.containerName());
+        }
     }
 }
