@@ -97,7 +97,7 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
-        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(queryStoreFile()));
+        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(store()));
         vm.select(env);
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
@@ -207,15 +207,5 @@ public final class DutydeskApp extends Application {
         if (scheduler != null) {
             scheduler.shutdown();
         }
-    }
-
-    private io.dutydesk.adapters.store.SqliteStore store;
-
-    /** The one local store, opened once (lazily, off the FX thread on first use). */
-    private io.dutydesk.adapters.store.SqliteStore queryStoreFile() {
-        if (store == null) {
-            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
-        }
-        return store;
     }
 }
