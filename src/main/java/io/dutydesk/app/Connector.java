@@ -18,6 +18,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.Keyring;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.secrets.SecretResolver;
 
 import java.time.Duration;
@@ -27,6 +28,8 @@ import java.util.List;
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector {
     private final Keyring keyring;
+    private io.dutydesk.adapters.store.SqliteStore store; // the one local store, opened on first use
+    private VerificationResults verifications;
 
     public Connector() {
         this(new SecretToolKeyring());
@@ -38,7 +41,16 @@ public final class Connector implements EnvironmentConnector {
 
     @Override
     public Opened open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
-        return new Opened(env, hostKeys, secrets, keyring);
+        return new Opened(env, hostKeys, secrets, keyring, verifications());
+    }
+
+    /** Verification results in the local store ($XDG_DATA_HOME/dutydesk/dutydesk.db), shared by every environment. */
+    synchronized VerificationResults verifications() {
+        if (verifications == null) {
+            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
+            verifications = new io.dutydesk.adapters.store.SqliteVerificationResults(store);
+        }
+        return verifications;
     }
 
     /** An opened environment: closing it closes every adapter and the SSH connection. */
@@ -49,9 +61,11 @@ public final class Connector implements EnvironmentConnector {
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
         private final List<AutoCloseable> closeables = new ArrayList<>();
+        private final VerificationResults verifications;
 
-        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring, VerificationResults verifications) {
             this.env = env;
+            this.verifications = verifications;
             this.ssh = new SshConnection(env.ssh(), hostKeys);
             SecretResolver resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
             Duration t = env.poll().timeout();
@@ -88,6 +102,11 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public VerificationResults verifications() {
+            return verifications;
         }
 
         public SshConnection ssh() {

@@ -39,6 +39,7 @@ public final class Cli {
     private final PrintStream err;
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
+    private final BackupCommands backups;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -48,10 +49,12 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
+        this.backups = new BackupCommands(out, err, audit, actor, confirmer);
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s);
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help",
+                "backups", "backup-now", "verify", "download", "restore").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -67,6 +70,11 @@ public final class Cli {
                 case "ping" -> ping(args);
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
+                case "backups" -> withEnvironment(args, (e, h) -> backups.list(e, h, args));
+                case "backup-now" -> withEnvironment(args, (e, h) -> backups.backupNow(e, h, args));
+                case "verify" -> withEnvironment(args, (e, h) -> backups.verify(e, h, args));
+                case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
+                case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -112,6 +120,12 @@ public final class Cli {
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO
+                       dutydesk backup-now --env NAME [--json]        run the configured backup command on the server
+                       dutydesk verify NAME --env NAME [--json]       verify a backup on the server (exit 0 ok, 1 bad)
+                       dutydesk download NAME --to DIR --env NAME [--json]   resumable, checksum checked
+                       dutydesk restore NAME --env NAME [--yes] [--scratch] [--json]   safety backup first; --scratch:
+                                                                      into a scratch database, row counts against live
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

@@ -62,7 +62,17 @@ public record Environment(
     /** A kind of backup: its file name pattern (group 1 is the timestamp) and retention. */
     public record BackupKind(String name, Pattern pattern, String timestampFormat, int retentionDays) {}
 
-    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {}
+    /**
+     * The backup folders on the server, the kinds of backup (classified by file name), the commands
+     * (backup, list, restore; optional safetyBackup and restoreScratch, else built in), and the RPO:
+     * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}.
+     */
+    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
+                          List<String> rpoKinds) {
+        public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
+            this(folders, kinds, commands, 26, List.of("full"));
+        }
+    }
 
     /** The deploy script: working directory, one command per verb, and the version rule. */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,

@@ -17,6 +17,11 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** Backup verification results in the console's local store (none kept by default). */
+    default VerificationResults verifications() {
+        return VerificationResults.NONE;
+    }
+
     @Override
     void close();
 }
