@@ -85,7 +85,8 @@ public final class DutydeskApp extends Application {
         }
         vm.select(env);
         LaunchTiming.mark("connecting");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
+                "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);

@@ -108,11 +108,11 @@ public final class BackupScripts {
     private static String restoreInto(String path, String format, String dbWord) {
         String f = ShellQuote.path(path);
         String body = switch (format) {
-            case "gzip" -> "gzip -dc " + f + " | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " >/dev/null";
+            case "gzip" -> "gzip -t " + f + " && gzip -dc " + f + " | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " >/dev/null";
             case "custom" -> "pg_restore --clean --if-exists --no-owner --single-transaction -d " + dbWord + " " + f;
             default -> "psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " -f " + f + " >/dev/null";
         };
-        return "set -o pipefail; T=" + dbWord + "; echo \"Restoring $(basename " + f + ") into $T ...\"; "
+        return "T=" + dbWord + "; echo \"Restoring $(basename " + f + ") into $T ...\"; "
                 + body + " && echo \"✅ restore into $T completed\"";
     }
 

@@ -165,8 +165,9 @@ final class ServerJobs {
             if (line.startsWith("@@")) {
                 return; // our own markers: parsed, not shown
             }
-            if (!line.isBlank()) {
-                last.set(line.strip());
+            String l = line.strip();
+            if (!l.isEmpty() && (!last.get().startsWith("❌") && !last.get().contains("ERROR") || l.startsWith("❌") || l.contains("ERROR"))) {
+                last.set(l); // the last error wins over later chatter (a trap's cleanup line)
             }
             out.line(stderr, line);
         }

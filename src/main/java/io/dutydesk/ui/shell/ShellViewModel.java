@@ -51,6 +51,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final AuditLog audit;
     private final String actor;
     private final SlotsViewModel slots;
+    private final io.dutydesk.ui.backups.BackupsViewModel backups;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -79,6 +80,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.audit = audit;
         this.actor = actor;
         this.slots = new SlotsViewModel(ui, scheduler, clock);
+        this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -103,6 +105,8 @@ public final class ShellViewModel implements AutoCloseable {
     public List<PaneInfo> panes() { return PaneInfo.ALL; }
 
     public SlotsViewModel slots() { return slots; }
+
+    public io.dutydesk.ui.backups.BackupsViewModel backups() { return backups; }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
@@ -136,6 +140,8 @@ public final class ShellViewModel implements AutoCloseable {
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
         slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
                 actor, clock), handle.containers(), audit));
+        backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
+                java.util.concurrent.ForkJoinPool.commonPool()));
     }
 
     /** Polls every backend now, without waiting for the next tick. */
@@ -144,6 +150,7 @@ public final class ShellViewModel implements AutoCloseable {
             monitor.refreshNow();
         }
         slots.refresh();
+        backups.refresh();
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -174,6 +181,7 @@ public final class ShellViewModel implements AutoCloseable {
 
     private void closeCurrent() {
         slots.detach();
+        backups.detach();
         if (subscription != null) {
             try {
                 subscription.close();

@@ -14,6 +14,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,36 +22,63 @@ import java.util.Optional;
  * outbox backlog, the risk. A blocked plan can only be forced by ticking a box; a cleanup needs
  * the slot name typed.
  */
-final class ConfirmActionDialog extends Dialog<Plan> {
+public final class ConfirmActionDialog extends Dialog<Plan> {
     final ButtonType confirm;
     final CheckBox force = new CheckBox("Run it anyway (force)");
     final TextField typed = new TextField();
 
+    private boolean confirmed;
+
+    /**
+     * A confirmation that is not a rollout plan (a restore...): what will happen, the facts, the risk, and
+     * optionally a word to type (the environment's name) before the button enables.
+     */
+    public record Request(String title, String header, List<String> facts, String risk, Optional<String> typedWord,
+                          String buttonText, boolean danger) {}
+
     ConfirmActionDialog(Window owner, Plan plan) {
+        this(owner, "Confirm " + plan.verb().id(), title(plan), plan.facts(), plan.risk(), plan.blocked(),
+                plan.typedConfirmation(), buttonText(plan), plan.verb() == Verb.CLEANUP || !plan.blocked().isEmpty(),
+                plan.verb() == Verb.ROLLBACK);
+        setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
+    }
+
+    /** The dialog for a {@link Request}; {@link #confirmed()} after it closes says whether the user confirmed. */
+    public ConfirmActionDialog(Window owner, Request r) {
+        this(owner, r.title(), r.header(), r.facts(), r.risk(), List.of(), r.typedWord(), r.buttonText(), r.danger(), false);
+        setResultConverter(bt -> {
+            confirmed = bt == confirm;
+            return null;
+        });
+    }
+
+    private ConfirmActionDialog(Window owner, String title, String header, List<String> facts, String riskText,
+                                List<String> blocked, Optional<String> typedWord, String buttonText, boolean dangerous,
+                                boolean dangerStyle) {
         if (owner != null) {
             initOwner(owner);
         }
-        setTitle("Confirm " + plan.verb().id());
-        setHeaderText(title(plan));
-        confirm = new ButtonType(buttonText(plan), ButtonBar.ButtonData.OK_DONE);
+        setTitle(title);
+        setHeaderText(header);
+        confirm = new ButtonType(buttonText, ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().setAll(confirm, ButtonType.CANCEL);
         getDialogPane().setId("confirm-dialog");
         getDialogPane().setPrefWidth(560);
 
         VBox box = new VBox(8);
-        for (String f : plan.facts()) {
+        for (String f : facts) {
             Label l = new Label("•  " + f);
             l.getStyleClass().add("fact");
             l.setWrapText(true);
             box.getChildren().add(l);
         }
-        Label risk = new Label("Risk: " + plan.risk());
+        Label risk = new Label("Risk: " + riskText);
         risk.getStyleClass().add("risk");
         risk.setWrapText(true);
         box.getChildren().add(risk);
         BooleanBinding ok = Bindings.createBooleanBinding(() -> true);
-        if (!plan.blocked().isEmpty()) {
-            for (String b : plan.blocked()) {
+        if (!blocked.isEmpty()) {
+            for (String b : blocked) {
                 Label l = new Label("⛔  " + b);
                 l.getStyleClass().add("blocked");
                 l.setWrapText(true);
@@ -60,8 +88,8 @@ final class ConfirmActionDialog extends Dialog<Plan> {
             box.getChildren().add(force);
             ok = Bindings.createBooleanBinding(force::isSelected, force.selectedProperty());
         }
-        if (plan.typedConfirmation().isPresent()) {
-            String want = plan.typedConfirmation().get();
+        if (typedWord.isPresent()) {
+            String want = typedWord.get();
             typed.setId("typed-confirmation");
             typed.setPromptText(want);
             box.getChildren().addAll(new Label("Type " + want + " to confirm:"), typed);
@@ -73,14 +101,23 @@ final class ConfirmActionDialog extends Dialog<Plan> {
         Button b = (Button) getDialogPane().lookupButton(confirm);
         b.setId("confirm-action");
         b.disableProperty().bind(ok.not());
-        if (plan.verb() == Verb.CLEANUP || !plan.blocked().isEmpty()) {
+        if (dangerous) {
             b.getStyleClass().add("danger");
             b.setDefaultButton(false);
             ((Button) getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-        } else if (plan.verb() == Verb.ROLLBACK) {
+        } else if (dangerStyle) {
             b.getStyleClass().add("danger");
         }
-        setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
+    }
+
+    /** What is typed in the confirmation field. */
+    public String typedText() {
+        return typed.getText() == null ? "" : typed.getText().strip();
+    }
+
+    /** After a {@link Request} dialog closed: whether the user confirmed (typed word matched, button pressed). */
+    public boolean confirmed() {
+        return confirmed;
     }
 
     static String title(Plan p) {
