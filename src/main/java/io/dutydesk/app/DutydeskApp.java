@@ -118,6 +118,8 @@ public final class DutydeskApp extends Application {
 
     @Override
     public void stop() {
+        // the window closes while an action runs on the server: its audit entry says so (the action goes on there)
+        io.dutydesk.core.rollout.DetachedActions.interruptAll(Clock.systemUTC(), java.time.Duration.ofSeconds(3));
         if (vm != null) {
             vm.close();
         }

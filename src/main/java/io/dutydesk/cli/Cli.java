@@ -53,7 +53,7 @@ public final class Cli {
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help",
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "audit", "help",
                 "backups", "backup-now", "verify", "download", "restore").contains(s);
     }
 
@@ -75,6 +75,7 @@ public final class Cli {
                 case "verify" -> withEnvironment(args, (e, h) -> backups.verify(e, h, args));
                 case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
                 case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
+                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -126,6 +127,7 @@ public final class Cli {
                        dutydesk download NAME --to DIR --env NAME [--json]   resumable, checksum checked
                        dutydesk restore NAME --env NAME [--yes] [--scratch] [--json]   safety backup first; --scratch:
                                                                       into a scratch database, row counts against live
+                       dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

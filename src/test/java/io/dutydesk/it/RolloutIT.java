@@ -103,7 +103,10 @@ class RolloutIT {
         assertEquals(live, rb.get("liveAfter").asText());
         assertEquals(before, RefHost.nginx("/question-selection/version"), "nginx serves the old version again");
 
-        List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+        List<AuditEntry> raw = new JsonlAuditLog(audit).recent(10).join();
+        assertEquals(List.of("started", "succeeded", "started", "succeeded", "started", "succeeded"),
+                raw.stream().map(AuditEntry::result).toList(), "each action: started before, completed after");
+        List<AuditEntry> entries = io.dutydesk.core.audit.AuditRows.fold(raw, id -> false);
         assertEquals(List.of("deploy", "switch", "rollback"), entries.stream().map(AuditEntry::action).toList());
         for (AuditEntry e : entries) {
             assertEquals("succeeded", e.result());
@@ -114,6 +117,8 @@ class RolloutIT {
             assertFalse(e.end().isBefore(e.start()));
         }
         assertEquals(List.of(v), entries.get(0).args());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(audit)), "the audit log is the user's alone");
     }
 
     @Test

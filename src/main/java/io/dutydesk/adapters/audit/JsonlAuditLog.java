@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.PrivateFiles;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 
@@ -23,7 +24,9 @@ import java.util.function.Function;
 /**
  * The audit log: one JSON object per line, appended and fsync'ed before the action is reported
  * done. Default file: $XDG_STATE_HOME/dutydesk/audit.jsonl (~/.local/state/dutydesk/audit.jsonl).
- * Entries hold no secret: arguments, times, exit codes and a digest of the output.
+ * Entries hold no secret: arguments, times, exit codes and a digest of the output. The file is
+ * created 0600 and its folders 0700. Append-only: an action's completion is a second entry with
+ * its id ({@link io.dutydesk.core.audit.AuditRows} folds them into one row).
  */
 public final class JsonlAuditLog implements AuditLog {
     private final Path file;
@@ -53,9 +56,7 @@ public final class JsonlAuditLog implements AuditLog {
     public CompletableFuture<Void> append(AuditEntry entry) {
         return BoundedExecutors.supply(executor, () -> {
             byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
+            PrivateFiles.ensureFile(file); // 0600 in a 0700 folder: the log is the user's alone
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(line);

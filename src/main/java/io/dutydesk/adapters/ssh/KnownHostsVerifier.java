@@ -86,8 +86,8 @@ final class KnownHostsVerifier implements HostKeyRepository {
     }
 
     private void append(String host, String type, byte[] key) throws IOException {
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            io.dutydesk.adapters.support.PrivateFiles.ensureFile(file); // a new known_hosts: 0600 in a 0700 folder
         }
         String line = host + " " + type + " " + Base64.getEncoder().encodeToString(key) + System.lineSeparator();
         boolean needsNewline = Files.exists(file) && Files.size(file) > 0

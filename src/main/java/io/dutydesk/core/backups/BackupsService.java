@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.RolloutException;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class BackupsService {
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
-    private final ServerJobs jobs;
+    private final DetachedActions jobs;
     private final Executor io;
 
     /** {@code io}: where local file work (hashing a download) runs, never the caller's UI thread. */
@@ -55,7 +56,7 @@ public final class BackupsService {
         this.actor = actor;
         this.clock = clock;
         this.io = io;
-        this.jobs = new ServerJobs(env, shell, clock);
+        this.jobs = new DetachedActions(env, shell, audit, actor, clock);
     }
 
     public Environment environment() {
@@ -239,7 +240,7 @@ public final class BackupsService {
                             : fresh.map(b -> "new " + b.kind() + " backup " + b.name() + " (" + b.sizeBytes() + " bytes)")
                             .orElse("the backup command succeeded but no new backup appeared in "
                                     + String.join(", ", env.backups().folders()));
-                    return finish(run, "backup-now", List.of(), start, ok, msg, Optional.empty(), List.of(), fresh);
+                    return finish(run, "backup-now", ok, msg, Optional.empty(), List.of(), fresh);
                 }).thenCompose(f -> f)));
     }
 
@@ -277,7 +278,7 @@ public final class BackupsService {
                 } else {
                     msg = e.name() + " restored into " + env.postgres().database() + safety.map(s -> "; safety backup " + s).orElse("");
                 }
-                return finish(run, action, List.of(e.path()), start, ok, msg, safety, counts, Optional.empty());
+                return finish(run, action, ok, msg, safety, counts, Optional.empty());
             });
         });
     }
@@ -335,30 +336,70 @@ public final class BackupsService {
     }
 
     /** Someone's action holding the server lock right now (a restore this console lost track of, a deploy...). */
-    public CompletableFuture<Optional<ServerJobs.Running>> current() {
+    public CompletableFuture<Optional<DetachedActions.Running>> current() {
         return jobs.current();
     }
 
     // ------------------------------------------------------------------ common
 
-    /** A job through the rollout's runner; "another action is running" is a refusal, audited. */
-    private CompletableFuture<ServerJobs.Run> runJob(String action, List<String> args, String command, RemoteShell.OutputListener out,
-                                                     Instant start) {
-        return jobs.run(action, args, command, out).exceptionallyCompose(e -> Errors.unwrap(e) instanceof RolloutException r
-                ? refuse(action, args, start, r.kind(), r.getMessage())
-                : audit.append(new AuditEntry(null, actor, env.name(), action, args, start, clock.instant(), null, null, "failed",
-                        null, null, Errors.describe(e))).handle((v, x) -> {
-                            throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
-                        }));
+    /** What a finished job printed: its outcome, every line (our markers included), the last error-looking line. */
+    record Run(DetachedActions.Request request, DetachedActions.Outcome outcome, List<String> lines, String lastLine) {
+        String id() {
+            return outcome.id();
+        }
+
+        int exitCode() {
+            return outcome.end() == DetachedActions.End.EXITED ? outcome.exitCode() : -1;
+        }
+
+        String outputSha256() {
+            return outcome.outputSha256();
+        }
     }
 
-    private CompletableFuture<JobResult> finish(ServerJobs.Run run, String action, List<String> args, Instant start, boolean ok,
-                                                String msg, Optional<String> safety, List<TableCount> counts,
-                                                Optional<BackupEntry> fresh) {
-        JobResult r = new JobResult(run.id(), action, run.exitCode(), ok, msg, Duration.between(start, clock.instant()).toMillis(),
-                run.outputSha256(), safety, counts, fresh);
-        return audit.append(new AuditEntry(run.id(), actor, env.name(), action, args, start, clock.instant(), run.exitCode(),
-                run.outputSha256(), ok ? "succeeded" : "failed", null, null, msg)).thenApply(v -> r);
+    /**
+     * A job through the rollout's one runner ({@link DetachedActions}: the same server lock as deploy and
+     * rollback, detached, re-attached after a drop, audited as started). "Another action is running" is a
+     * refusal, audited; our marker lines are kept for parsing and not shown.
+     */
+    private CompletableFuture<Run> runJob(String action, List<String> args, String command, RemoteShell.OutputListener out,
+                                          Instant start) {
+        DetachedActions.Request req = new DetachedActions.Request(action, args, command, Optional.empty(), null);
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+        RemoteShell.OutputListener keep = (stderr, line) -> {
+            lines.add(line);
+            if (line.startsWith("@@")) {
+                return;
+            }
+            String l = line.strip();
+            String was = last.get();
+            if (!l.isEmpty() && (!isError(was) || isError(l))) {
+                last.set(l); // the last error wins over later chatter (a trap's cleanup line)
+            }
+            out.line(stderr, line);
+        };
+        return jobs.run(req, keep, s -> out.line(true, "— " + s)).thenCompose(o -> {
+            if (o.end() == DetachedActions.End.BUSY || o.end() == DetachedActions.End.REFUSED) {
+                return jobs.complete(jobs.completion(req, o, "refused", null, null, o.refusal()))
+                        .handle((v, x) -> {
+                            throw new RolloutException(RolloutException.Kind.BUSY, o.refusal());
+                        });
+            }
+            return CompletableFuture.completedFuture(new Run(req, o, List.copyOf(lines), last.get()));
+        });
+    }
+
+    private static boolean isError(String l) {
+        return l.startsWith("❌") || l.contains("ERROR") || l.contains("error:");
+    }
+
+    private CompletableFuture<JobResult> finish(Run run, String action, boolean ok, String msg, Optional<String> safety,
+                                                List<TableCount> counts, Optional<BackupEntry> fresh) {
+        JobResult r = new JobResult(run.id(), action, run.exitCode(), ok, msg,
+                Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh);
+        return jobs.complete(jobs.completion(run.request(), run.outcome(), ok ? "succeeded" : "failed", run.exitCode(), null, msg))
+                .thenApply(v -> r);
     }
 
     private <T> CompletableFuture<T> refuse(String action, List<String> args, Instant start, RolloutException.Kind kind, String why) {
@@ -372,7 +413,7 @@ public final class BackupsService {
         return code < 0 ? "without an exit code" : String.valueOf(code);
     }
 
-    private static String lastLine(ServerJobs.Run run) {
+    private static String lastLine(Run run) {
         return run.lastLine().isEmpty() ? "" : ": " + run.lastLine();
     }
 }

@@ -280,15 +280,15 @@ public final class BackupsView {
     /** The shared confirmation dialog; the environment's name must be typed. */
     void confirmRestore(BackupEntry b, boolean scratch) {
         String env = vm.environmentName().orElse("?");
-        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(
-                scratch ? "Confirm scratch restore" : "Confirm restore",
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env,
+                (scratch ? "Confirm scratch restore on " : "Confirm restore on ") + env,
                 scratch ? "Restore " + b.name() + " into a scratch database of " + env + "?"
                         : "Replace the live database of " + env + " with " + b.name() + "?",
                 vm.restoreFacts(b, scratch),
                 scratch ? "load on the database server while it restores and counts"
                         : "everything written since " + WHEN.format(b.takenAt()) + " is lost from the live database "
                         + "(it stays in the safety backup)",
-                Optional.of(env), scratch ? "Restore into scratch" : "Restore " + env, !scratch));
+                Optional.of(env), scratch ? "Restore into _scratch" : "_Restore " + env));
         d.showAndWait();
         if (d.confirmed()) {
             vm.restore(b, scratch, d.typedText()).exceptionally(x -> null); // the view-model shows why

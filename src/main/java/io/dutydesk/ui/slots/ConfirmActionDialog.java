@@ -18,9 +18,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * "Are you sure?" with the facts that decide it: what moves, how healthy the target is, the
- * outbox backlog, the risk. A blocked plan can only be forced by ticking a box; a cleanup needs
- * the slot name typed.
+ * "Are you sure?" with the facts that decide it: the environment (first, large), what moves, how
+ * healthy the target is, the outbox backlog, the risk. A blocked plan can only be forced by
+ * ticking a box; a cleanup needs the slot name typed.
+ *
+ * <p>The safe button is the default: Cancel has the focus and takes Enter and Escape; the action
+ * needs a click, Space on it after tabbing to it, or its mnemonic (Alt+R for "Roll back", Alt+D
+ * deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
  */
 public final class ConfirmActionDialog extends Dialog<Plan> {
     final ButtonType confirm;
@@ -30,42 +34,48 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
     private boolean confirmed;
 
     /**
-     * A confirmation that is not a rollout plan (a restore...): what will happen, the facts, the risk, and
-     * optionally a word to type (the environment's name) before the button enables.
+     * A confirmation that is not a rollout plan (a restore...): the environment, what will happen, the facts,
+     * the risk, and optionally a word to type (the environment's name) before the button enables.
      */
-    public record Request(String title, String header, List<String> facts, String risk, Optional<String> typedWord,
-                          String buttonText, boolean danger) {}
+    public record Request(String environment, String title, String header, List<String> facts, String risk,
+                          Optional<String> typedWord, String buttonText) {}
 
     ConfirmActionDialog(Window owner, Plan plan) {
-        this(owner, "Confirm " + plan.verb().id(), title(plan), plan.facts(), plan.risk(), plan.blocked(),
-                plan.typedConfirmation(), buttonText(plan), plan.verb() == Verb.CLEANUP || !plan.blocked().isEmpty(),
-                plan.verb() == Verb.ROLLBACK);
+        this(owner, "Confirm " + plan.verb().id() + " on " + plan.environment(), title(plan),
+                "Environment: " + plan.environment().toUpperCase(java.util.Locale.ROOT) + "   ·   live now: " + plan.liveBefore(),
+                plan.facts(), plan.risk(), plan.blocked(), plan.typedConfirmation(), buttonText(plan),
+                plan.verb() != Verb.DEPLOY || !plan.blocked().isEmpty());
         setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
     }
 
-    /** The dialog for a {@link Request}; {@link #confirmed()} after it closes says whether the user confirmed. */
+    /** The dialog for a {@link Request}; after it closes, {@link #confirmed()} says whether the user confirmed. */
     public ConfirmActionDialog(Window owner, Request r) {
-        this(owner, r.title(), r.header(), r.facts(), r.risk(), List.of(), r.typedWord(), r.buttonText(), r.danger(), false);
+        this(owner, r.title(), r.header(), "Environment: " + r.environment().toUpperCase(java.util.Locale.ROOT), r.facts(), r.risk(),
+                List.of(), r.typedWord(), r.buttonText(), true);
         setResultConverter(bt -> {
             confirmed = bt == confirm;
             return null;
         });
     }
 
-    private ConfirmActionDialog(Window owner, String title, String header, List<String> facts, String riskText,
-                                List<String> blocked, Optional<String> typedWord, String buttonText, boolean dangerous,
-                                boolean dangerStyle) {
+    private ConfirmActionDialog(Window owner, String title, String header, String envLine, List<String> facts, String riskText,
+                                List<String> blocked, Optional<String> typedWord, String buttonText, boolean danger) {
         if (owner != null) {
             initOwner(owner);
         }
         setTitle(title);
         setHeaderText(header);
-        confirm = new ButtonType(buttonText, ButtonBar.ButtonData.OK_DONE);
+        confirm = new ButtonType(buttonText, ButtonBar.ButtonData.OK_DONE); // placed as OK, but never the default (below)
         getDialogPane().getButtonTypes().setAll(confirm, ButtonType.CANCEL);
         getDialogPane().setId("confirm-dialog");
         getDialogPane().setPrefWidth(560);
 
         VBox box = new VBox(8);
+        Label envLabel = new Label(envLine);
+        envLabel.setId("confirm-environment");
+        envLabel.getStyleClass().add("confirm-environment");
+        envLabel.setMaxWidth(Double.MAX_VALUE);
+        box.getChildren().add(envLabel);
         for (String f : facts) {
             Label l = new Label("•  " + f);
             l.getStyleClass().add("fact");
@@ -100,14 +110,18 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         getDialogPane().setContent(box);
         Button b = (Button) getDialogPane().lookupButton(confirm);
         b.setId("confirm-action");
+        b.setMnemonicParsing(true);
         b.disableProperty().bind(ok.not());
-        if (dangerous) {
-            b.getStyleClass().add("danger");
-            b.setDefaultButton(false);
-            ((Button) getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-        } else if (dangerStyle) {
+        b.setDefaultButton(false);
+        Button cancel = (Button) getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setId("confirm-cancel");
+        cancel.setDefaultButton(true);
+        cancel.setCancelButton(true);
+        if (danger) {
             b.getStyleClass().add("danger");
         }
+        // the focus starts on Cancel (or on the field to type in), never on the action
+        setOnShown(e -> (typedWord.isPresent() ? typed : cancel).requestFocus());
     }
 
     /** What is typed in the confirmation field. */
@@ -115,26 +129,26 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         return typed.getText() == null ? "" : typed.getText().strip();
     }
 
-    /** After a {@link Request} dialog closed: whether the user confirmed (typed word matched, button pressed). */
+    /** After a {@link Request} dialog closed: whether the user confirmed (word typed, button pressed). */
     public boolean confirmed() {
         return confirmed;
     }
 
     static String title(Plan p) {
         return switch (p.verb()) {
-            case DEPLOY -> "Deploy " + p.version().orElse("") + " to " + p.target() + "?";
-            case SWITCH -> "Switch traffic: " + p.liveBefore() + " → " + p.target() + "?";
-            case ROLLBACK -> "Roll back: traffic " + p.liveBefore() + " → " + p.target() + "?";
-            case CLEANUP -> "Clean up " + p.target() + "?";
+            case DEPLOY -> p.environment() + ": deploy " + p.version().orElse("") + " to " + p.target() + "?";
+            case SWITCH -> p.environment() + ": switch traffic " + p.liveBefore() + " → " + p.target() + "?";
+            case ROLLBACK -> p.environment() + ": roll back, traffic " + p.liveBefore() + " → " + p.target() + "?";
+            case CLEANUP -> p.environment() + ": clean up " + p.destroys().orElse(p.target()) + "?";
         };
     }
 
     static String buttonText(Plan p) {
         return switch (p.verb()) {
-            case DEPLOY -> "Deploy " + p.version().orElse("");
-            case SWITCH -> "Switch to " + p.target();
-            case ROLLBACK -> "Roll back to " + p.target();
-            case CLEANUP -> "Remove " + p.target();
+            case DEPLOY -> "_Deploy " + p.version().orElse("").replace("_", "__");
+            case SWITCH -> "_Switch to " + p.target();
+            case ROLLBACK -> "_Roll back to " + p.target();
+            case CLEANUP -> "Re_move " + p.destroys().orElse(p.target());
         };
     }
 

@@ -179,7 +179,16 @@ public final class SlotsView {
         status.setId("action-status");
         status.getStyleClass().add("action-status");
         status.textProperty().bind(vm.actionStatusProperty());
-        VBox logBox = new VBox(4, status, log);
+        status.setWrapText(true);
+        javafx.scene.control.ProgressIndicator busy = new javafx.scene.control.ProgressIndicator();
+        busy.setId("action-progress");
+        busy.setPrefSize(16, 16);
+        busy.setMinSize(16, 16);
+        busy.visibleProperty().bind(vm.actionRunningProperty());
+        busy.managedProperty().bind(vm.actionRunningProperty());
+        HBox headline = new HBox(6, busy, status);
+        headline.setAlignment(Pos.CENTER_LEFT);
+        VBox logBox = new VBox(4, headline, log);
         VBox.setVgrow(log, Priority.ALWAYS);
         Tab logTab = new Tab("Action log", logBox);
 
@@ -276,16 +285,21 @@ public final class SlotsView {
 
     private void restart(ServiceState s) {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "", ButtonType.CANCEL);
-        ButtonType go = new ButtonType("Restart " + s.service());
+        ButtonType go = new ButtonType("_Restart " + s.service(), javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
         a.getButtonTypes().setAll(go, ButtonType.CANCEL);
         a.initOwner(window());
-        a.setHeaderText("Restart " + s.containerName() + "?");
+        a.setHeaderText((vm.context().map(c -> c.environment().name() + ": ").orElse("")) + "restart " + s.containerName() + "?");
         a.setContentText((s.slot() + " is " + (cards.containsKey(s.slot()) && vm.snapshotProperty().get() != null
                 && vm.snapshotProperty().get().liveSlot().equals(s.slot()) ? "LIVE: requests to this service fail while it restarts."
                 : "idle: no live traffic is affected.")));
-        ((Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        Button cancel = (Button) a.getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setDefaultButton(true);
         ((Button) a.getDialogPane().lookupButton(go)).setDefaultButton(false);
+        a.setOnShown(e -> cancel.requestFocus());
         a.getDialogPane().setId("restart-dialog");
+        if (vm.actionRunningProperty().get()) {
+            return; // one action at a time; the log shows the running one
+        }
         a.showAndWait().filter(b -> b == go).ifPresent(b -> vm.restart(s.containerName()));
     }
 }

@@ -2,10 +2,12 @@ package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.RolloutException;
 import io.dutydesk.core.rollout.RolloutRules;
@@ -120,7 +122,7 @@ public final class SlotsViewModel implements AutoCloseable {
         poller = pl;
         subscription = pl.subscribe(s -> ui.execute(() -> apply(pl, s)));
         pl.start();
-        refreshAudit();
+        ctx.rollout().reconcile().whenComplete((n, e) -> ui.execute(this::refreshAudit));
         reattach(ctx);
     }
 
@@ -130,10 +132,14 @@ public final class SlotsViewModel implements AutoCloseable {
             if (context != ctx || actionRunning.get()) {
                 return;
             }
+            if (a.id() == null) { // the server's lock holder is not a well-formed id: shown, never sent back to a shell
+                actionLog.setAll("— an action holds the server lock, but its id is unreadable: " + a.meta());
+                return;
+            }
             actionRunning.set(true);
             actionLog.setAll("— attached to an action already running on the server: " + a.id(), a.meta());
             actionStatus.set("Running on the server: " + a.id());
-            ctx.rollout().attach(a.id(), lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
+            ctx.rollout().attach(a.id(), lineSink(ctx), status(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
         })));
     }
 
@@ -214,10 +220,9 @@ public final class SlotsViewModel implements AutoCloseable {
         }
         actionRunning.set(true);
         actionLog.setAll("$ " + plan.verb().id() + plan.version().map(x -> " " + x).orElse("") + "   (" + plan.describe() + ")");
-        actionStatus.set("Running " + plan.verb().id() + "…");
-        long t0 = System.nanoTime();
+        actionStatus.set("Running " + plan.verb().id() + " on " + plan.environment() + "…");
         CompletableFuture<ActionResult> out = new CompletableFuture<>();
-        ctx.rollout().run(plan, lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> {
+        ctx.rollout().run(plan, lineSink(ctx), status(ctx)).whenComplete((r, e) -> ui.execute(() -> {
             finished(ctx, r, e);
             if (e != null) {
                 out.completeExceptionally(Errors.unwrap(e));
@@ -226,6 +231,16 @@ public final class SlotsViewModel implements AutoCloseable {
             }
         }));
         return out;
+    }
+
+    /** Progress of the running action (e.g. "running on the server, re-attaching …"), on the FX thread. */
+    private java.util.function.Consumer<String> status(SlotsContext ctx) {
+        return s -> ui.execute(() -> {
+            if (context == ctx && actionRunning.get()) {
+                actionStatus.set(Character.toUpperCase(s.charAt(0)) + s.substring(1));
+                actionLog.add("… " + s);
+            }
+        });
     }
 
     /** Output lines are handed to the FX thread in order. */
@@ -252,8 +267,8 @@ public final class SlotsViewModel implements AutoCloseable {
         } else {
             lastResult.set(Optional.of(r));
             String secs = String.format("%.1f s", r.elapsedMs() / 1000.0);
-            actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in " : " failed after ")
-                    + secs + ": " + r.message());
+            actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in "
+                    : r.exitCode() < 0 ? " ended without an exit code after " : " failed after ") + secs + ": " + r.message());
             actionLog.add((r.succeeded() ? "✔ " : "✖ ") + r.message() + " (" + secs + ")");
         }
         refresh();
@@ -265,8 +280,9 @@ public final class SlotsViewModel implements AutoCloseable {
         if (ctx == null) {
             return;
         }
-        ctx.audit().recent(200).thenAccept(list -> ui.execute(() -> {
-            List<AuditEntry> newestFirst = new ArrayList<>(list);
+        ctx.audit().recent(2000).thenAccept(list -> ui.execute(() -> {
+            List<AuditEntry> rows = AuditRows.fold(list, id -> DetachedActions.openActions().contains(id));
+            List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));
             java.util.Collections.reverse(newestFirst);
             audit.setAll(newestFirst);
         }));
@@ -278,9 +294,23 @@ public final class SlotsViewModel implements AutoCloseable {
         if (ctx == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
         }
-        actionLog.add("$ docker restart " + container);
+        if (actionRunning.get()) {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.BUSY, "an action is already running"));
+        }
+        actionRunning.set(true);
+        actionLog.setAll("$ docker restart " + container);
+        actionStatus.set("Restarting " + container + "…");
+        long t0 = System.nanoTime();
         return ctx.rollout().restart(container).whenComplete((v, e) -> ui.execute(() -> {
-            actionLog.add(e == null ? "✔ restarted " + container : "✖ restart " + container + ": " + Errors.describe(e));
+            if (context != ctx) {
+                return;
+            }
+            actionRunning.set(false);
+            String secs = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
+            String line = e == null ? "✔ restarted " + container + " in " + secs : "✖ restart " + container + " failed after " + secs
+                    + ": " + Errors.describe(e);
+            actionLog.add(line);
+            actionStatus.set(line);
             refresh();
             refreshAudit();
         }));

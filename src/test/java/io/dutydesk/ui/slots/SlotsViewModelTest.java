@@ -30,10 +30,12 @@ class SlotsViewModelTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     volatile boolean dockerUp = true;
     volatile String live = "blue";
+    final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            commands.add(command);
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + live + "\nInactive Slot: x\n", "",
                     Duration.ofMillis(5)));
         }
@@ -79,13 +81,38 @@ class SlotsViewModelTest {
     }
 
     private void attach() {
-        var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get("ref");
+        attach("ref", MemoryAuditLog.create());
+    }
+
+    private void attach(String name, MemoryAuditLog audit) {
+        var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get(name);
         SlotsReader reader = new SlotsReader(env, containers, shell, Clock.systemUTC());
-        MemoryAuditLog audit = MemoryAuditLog.create();
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader,
                 () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 3L)), containers, shell, audit, "t@d",
                 Clock.systemUTC()),
                 containers, audit));
+    }
+
+    @Test
+    void aPlanConfirmedAfterAnEnvironmentSwitchIsRefusedAndNothingRuns() {
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        attach("ref", audit);
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        assertEquals("ref", plan.environment());
+        // the confirmation is open; meanwhile the user picks another environment, then confirms
+        attach("prod", audit);
+        commands.clear();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> vm.run(plan).join());
+        var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
+        assertEquals(io.dutydesk.core.rollout.RolloutException.Kind.STALE, re.kind());
+        assertTrue(re.getMessage().contains("made for environment ref, not prod"), re.getMessage());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("flock") || c.contains("blue-green")), "nothing sent: " + commands);
+        var last = audit.entries.get(audit.entries.size() - 1);
+        assertEquals("refused", last.result());
+        assertEquals("rollback", last.action());
+        assertTrue(vm.actionStatusProperty().get().startsWith("Refused: "), vm.actionStatusProperty().get());
     }
 
     @Test
