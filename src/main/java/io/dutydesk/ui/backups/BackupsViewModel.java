@@ -178,7 +178,6 @@ public final class BackupsViewModel implements AutoCloseable {
 
     /** Shows one listing (from a poll, after an action, or in tests). */
     public void show(BackupListing l) {
-        listing.set(l);
         problem.set(null);
         all.setAll(l.backups());
         List<String> k = new ArrayList<>();
@@ -193,6 +192,7 @@ public final class BackupsViewModel implements AutoCloseable {
         freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.path() + ": "
                 + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList()));
         updated.set(l.backups().size() + " backups, read from the server at " + time(l.takenAt()));
+        listing.set(l); // last: whoever waits on it sees the rest set
     }
 
     // ------------------------------------------------------------------ actions
