@@ -103,7 +103,11 @@ public final class BackupsService {
 
     /** The listed backup {@code name}; anything not listed in a configured folder is refused (and audited). */
     private CompletableFuture<BackupEntry> resolve(String action, String name, Instant start) {
-        return list().thenCompose(l -> {
+        return list().exceptionallyCompose(e -> audit.append(new AuditEntry(null, actor, env.name(), action,
+                List.of(name == null ? "" : name), start, clock.instant(), null, null, "failed", null, null,
+                "could not list the backup folders: " + Errors.describe(e))).handle((v, x) -> {
+                    throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                })).thenCompose(l -> {
             try {
                 return CompletableFuture.completedFuture(BackupCatalog.find(l, name));
             } catch (IllegalArgumentException e) {

@@ -156,19 +156,21 @@ public final class BackupsView {
         table.getStyleClass().add("backups-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         table.setPlaceholder(new Label("No backups read yet."));
-        table.getColumns().add(col("Name", 330, BackupEntry::name, Object::toString));
-        table.getColumns().add(col("Kind", 120, BackupEntry::kind, Object::toString));
-        TableColumn<BackupEntry, Long> size = col("Size", 90, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN); // "Verified" takes what is left
+        table.getColumns().add(col("Name", 345, BackupEntry::name, Object::toString));
+        table.getColumns().add(col("Kind", 132, BackupEntry::kind, Object::toString));
+        TableColumn<BackupEntry, Long> size = col("Size", 84, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
         size.setStyle("-fx-alignment: center-right;");
         table.getColumns().add(size);
-        TableColumn<BackupEntry, Instant> taken = col("Taken", 140, BackupEntry::takenAt, WHEN::format);
+        TableColumn<BackupEntry, Instant> taken = col("Taken", 138, BackupEntry::takenAt, WHEN::format);
         table.getColumns().add(taken);
-        table.getColumns().add(col("Age", 70, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
+        table.getColumns().add(col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
                 : vm.listingProperty().get().takenAt()), BackupsView::age));
-        TableColumn<BackupEntry, Instant> kept = col("Kept until", 100, BackupEntry::retentionExpiresAt, DAY::format);
+        TableColumn<BackupEntry, Instant> kept = col("Kept until", 96, BackupEntry::retentionExpiresAt, DAY::format);
         table.getColumns().add(kept);
         TableColumn<BackupEntry, Optional<Verification>> ver = new TableColumn<>("Verified");
-        ver.setPrefWidth(320);
+        ver.setPrefWidth(300);
+        ver.setMinWidth(160);
         ver.setSortable(false);
         ver.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().verification()));
         ver.setCellFactory(c -> new TableCell<>() {
@@ -200,6 +202,7 @@ public final class BackupsView {
                                                                               Function<T, String> text) {
         TableColumn<BackupEntry, T> c = new TableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(width); // never cut a name or a date: the last column gives way
         c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(value.apply(x.getValue())));
         c.setCellFactory(x -> new TableCell<>() {
             @Override

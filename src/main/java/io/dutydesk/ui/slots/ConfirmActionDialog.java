@@ -53,7 +53,9 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         this(owner, r.title(), r.header(), "Environment: " + r.environment().toUpperCase(java.util.Locale.ROOT), r.facts(), r.risk(),
                 List.of(), r.typedWord(), r.buttonText(), true);
         setResultConverter(bt -> {
-            confirmed = bt == confirm;
+            if (bt == confirm) {
+                confirmed = true; // never reset: closing with a null result converts Cancel once more
+            }
             return null;
         });
     }
