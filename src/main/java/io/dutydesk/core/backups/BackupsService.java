@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.core.rollout.ActionScripts;
 import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.RolloutException;
 
@@ -342,6 +343,40 @@ public final class BackupsService {
     /** Someone's action holding the server lock right now (a restore this console lost track of, a deploy...). */
     public CompletableFuture<Optional<DetachedActions.Running>> current() {
         return jobs.current();
+    }
+
+    /** The backup action of a runner id ("20261122-101500-restore-0a1b2c3d" → "restore"), if it is one of ours. */
+    public static Optional<String> backupAction(String id) {
+        if (id == null || ActionScripts.validId(id).isEmpty()) {
+            return Optional.empty();
+        }
+        String a = id.substring(16, id.lastIndexOf('-'));
+        return List.of("backup-now", "restore", "restore-scratch").contains(a) ? Optional.of(a) : Optional.empty();
+    }
+
+    /**
+     * Follows a backup job already running on the server (this console before it was restarted, or
+     * another one) to its end and reports how it ended. Runs nothing; the console that started it
+     * completes its audit entry (or {@link DetachedActions#reconcile} does).
+     */
+    public CompletableFuture<JobResult> attach(String id, RemoteShell.OutputListener out) {
+        String action = backupAction(id).orElseThrow(() -> new IllegalArgumentException("not a backup job: " + id));
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        return jobs.attach(id, (stderr, line) -> {
+            lines.add(line);
+            if (!line.startsWith("@@")) {
+                out.line(stderr, line);
+            }
+        }, s -> out.line(true, "— " + s)).thenApply(o -> {
+            int code = o.end() == DetachedActions.End.EXITED ? o.exitCode() : -1;
+            Optional<String> safety = lines.stream().filter(l -> l.startsWith(BackupScripts.SAFETY))
+                    .map(l -> l.substring(BackupScripts.SAFETY.length()).strip().split(" ")[0]).findFirst();
+            List<TableCount> counts = parseCounts(lines);
+            boolean ok = code == 0 && (!action.equals("restore") || safety.isPresent());
+            return new JobResult(id, action, code, ok, "the " + action + " running on the server ended with exit " + exit(code)
+                    + safety.map(x -> "; safety backup " + x).orElse(""), Duration.between(o.start(), clock.instant()).toMillis(),
+                    o.outputSha256(), safety, counts, Optional.empty());
+        });
     }
 
     // ------------------------------------------------------------------ common

@@ -138,6 +138,19 @@ public final class BackupsViewModel implements AutoCloseable {
         poller = pl;
         subscription = pl.subscribe(x -> ui.execute(() -> apply(pl, x)));
         pl.start();
+        reattach(s);
+    }
+
+    /** A backup job already running on the server (a restore this window lost when it closed): follow it. */
+    private void reattach(BackupsService s) {
+        s.current().thenAccept(cur -> cur.filter(r -> BackupsService.backupAction(r.id()).isPresent()).ifPresent(r -> ui.execute(() -> {
+            if (s != service || busy.get()) {
+                return;
+            }
+            begin("Running on the server: " + r.id());
+            append("— attached to " + r.id() + " already running on the server");
+            job(s, s.attach(r.id(), sink(s)));
+        }))).exceptionally(e -> null);
     }
 
     public void detach() {

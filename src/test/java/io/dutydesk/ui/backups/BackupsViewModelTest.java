@@ -5,6 +5,7 @@ import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.core.rollout.ActionScripts;
 import io.dutydesk.testing.MemoryAuditLog;
 import io.dutydesk.testing.TestEnvironments;
 import org.junit.jupiter.api.AfterEach;
@@ -36,12 +37,25 @@ class BackupsViewModelTest {
             new RemoteShell.RemoteFile("selfology_full_20261122_020000.sql.gz", 500_000, Instant.parse("2026-11-22T02:00:04Z"), false),
             new RemoteShell.RemoteFile("selfology_incr_20261122_110000.sql.gz", 50_000, Instant.parse("2026-11-22T11:00:01Z"), false));
     final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile String running;
     final MemoryAuditLog audit = MemoryAuditLog.create();
 
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
             commands.add(command);
+            String state = env.deploy().stateDir();
+            if (running != null && command.equals(ActionScripts.current(state))) {
+                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.BUSY + running + "\n{\"action\":\"restore\"}\n", "",
+                        Duration.ofMillis(3)));
+            }
+            if (running != null && command.equals(ActionScripts.follow(state, running, 1))) {
+                for (String line : List.of("Pre-restore safety backup into /b/dutydesk_prerestore_20261122_101500.sql.gz ...",
+                        "@@SAFETY /b/dutydesk_prerestore_20261122_101500.sql.gz 5000", "✅ Restore completed from x", ActionScripts.EXIT + "0")) {
+                    l.line(false, line);
+                }
+                return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ofMillis(3)));
+            }
             return CompletableFuture.completedFuture(new ExecResult(0, "@@FREE 0 1073741824\n", "", Duration.ofMillis(3)));
         }
 
@@ -120,5 +134,28 @@ class BackupsViewModelTest {
         assertTrue(commands.isEmpty(), "nothing sent to the server: " + commands);
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
         assertEquals("restore", audit.entries.get(audit.entries.size() - 1).action());
+    }
+
+    @Test
+    void aRestoreAlreadyRunningOnTheServerIsFollowedToItsEnd() {
+        running = "20261122-101500-restore-0a1b2c3d";
+        attach();
+        await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
+        var r = vm.lastJobProperty().get().orElseThrow();
+        assertTrue(r.ok(), r.message());
+        assertEquals("/b/dutydesk_prerestore_20261122_101500.sql.gz", r.safetyBackup().orElseThrow());
+        assertTrue(vm.log().contains("— attached to 20261122-101500-restore-0a1b2c3d already running on the server"), vm.log().toString());
+        assertTrue(vm.log().contains("✅ Restore completed from x"));
+        assertFalse(vm.log().stream().anyMatch(x -> x.startsWith("@@")), "markers are not shown");
+        assertFalse(vm.busyProperty().get());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("setsid")), "nothing was started");
+    }
+
+    @Test
+    void anotherActionHoldingTheLockIsNotFollowedHere() {
+        running = "20261122-101500-rollback-0a1b2c3d";
+        attach();
+        assertFalse(vm.busyProperty().get());
+        assertTrue(vm.lastJobProperty().get().isEmpty());
     }
 }
