@@ -64,7 +64,8 @@ class ActionSafetyIT {
     }
 
     private Console console(String name) {
-        Environment env = RefHost.ref();
+        // per-call timeouts for a loaded build machine (the first Docker read of a cold JVM can be slow)
+        Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader slots = new SlotsReader(env, h.containers(), h.shell(), CLOCK);
         Path audit = tmp.resolve(name + "-audit.jsonl");
@@ -222,7 +223,7 @@ class ActionSafetyIT {
             lockFree(c);
             for (boolean forcibly : new boolean[] {false, true}) {
                 List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                        RefHost.jar().toString(), "deploy", version(), "--env", "ref", "--config", RefHost.config().toString(),
+                        RefHost.jar().toString(), "deploy", version(), "--env", "ref", "--config", RefHost.patientConfig(tmp).toString(),
                         "--yes");
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(tmp.resolve("cli-" + forcibly + ".out").toFile());
@@ -254,7 +255,7 @@ class ActionSafetyIT {
             // the next CLI command reads the server's exit files and completes what was left open
             RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(120), List.of(),
                     java.util.Map.of("DUTYDESK_AUDIT_LOG", audit.toString()),
-                    "audit", "--env", "ref", "--config", RefHost.config().toString(), "--json");
+                    "audit", "--env", "ref", "--config", RefHost.patientConfig(tmp).toString(), "--json");
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
             List<AuditEntry> entries = raw(audit);
             List<String> ids = entries.stream().filter(x -> "started".equals(x.result())).map(AuditEntry::actionId).toList();

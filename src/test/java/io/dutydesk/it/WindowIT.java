@@ -195,10 +195,16 @@ class WindowIT {
         keyTo("^Confirm rollback", "Escape");
         Thread.sleep(1000);
         assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "cancelled: traffic did not move");
-        // … and confirming rolls back, verified on the server
+        // Enter is not a confirmation: Cancel is the default button (Ctrl+Shift+R, Enter must not move traffic)
         key("ctrl+shift+r");
         Thread.sleep(1500);
         keyTo("^Confirm rollback", "Return");
+        Thread.sleep(1000);
+        assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "Enter cancelled: traffic did not move");
+        // … and confirming by the button's mnemonic (Alt+R, "Roll back to …") rolls back, verified on the server
+        key("ctrl+shift+r");
+        Thread.sleep(1500);
+        keyTo("^Confirm rollback", "alt+r");
         waitForLine("ref: rollback succeeded", Duration.ofSeconds(60));
         String liveAfter = RefHost.nginx("/live-upstream");
         assertTrue(!liveAfter.equals(liveBefore), "nginx now serves the other slot: " + liveAfter);

@@ -142,7 +142,7 @@ public final class EnvironmentsFile {
         int port = n.integer("port", 0, 1, 65535); // 0: from ~/.ssh/config, else 22
         String user = n.string("user", null);
         Optional<Path> identity = n.get("identity").map(v -> Path.of(expandHome(v.nonEmptyText())));
-        boolean agent = n.bool("agent", identity.isEmpty());
+        boolean agent = n.bool("agent", true); // the agent is tried first, identity files after it, as OpenSSH does
         Path knownHosts = Path.of(expandHome(n.string("knownHosts", "~/.ssh/known_hosts")));
         Optional<Environment.Ssh> jump = allowJump ? n.get("jump").map(j -> ssh(j, false)) : Optional.empty();
         return new Environment.Ssh(host, port, user, identity, agent, knownHosts, jump,

@@ -36,6 +36,31 @@ public final class HealthMonitor implements AutoCloseable {
             pollers.add(poller);
             subscriptions.add(poller.subscribe(s -> onSnapshot(p, s)));
         }
+        refreshAllWhenSshIsBack(probes);
+    }
+
+    /**
+     * Every other backend goes through SSH: when SSH answers again after failing, they are polled
+     * at once instead of after their own backoff, so all are back within one poll of SSH.
+     */
+    private void refreshAllWhenSshIsBack(List<BackendProbe> probes) {
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).backend() != io.dutydesk.core.Backend.SSH) {
+                continue;
+            }
+            Poller<Long> ssh = pollers.get(i);
+            java.util.concurrent.atomic.AtomicBoolean wasDown = new java.util.concurrent.atomic.AtomicBoolean();
+            subscriptions.add(ssh.subscribe(s -> {
+                if (s.pending()) {
+                    return;
+                }
+                if (!s.ok()) {
+                    wasDown.set(true);
+                } else if (wasDown.getAndSet(false)) {
+                    pollers.stream().filter(other -> other != ssh).forEach(Poller::refreshNow);
+                }
+            }));
+        }
     }
 
     private void onSnapshot(BackendProbe p, Snapshot<Long> s) {

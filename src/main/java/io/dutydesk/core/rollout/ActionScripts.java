@@ -127,6 +127,8 @@ public final class ActionScripts {
                 + ": > " + a + ".log\"; "
                 + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & "
                 + "exec 9>&-; "
+                // the job writes its pid first: once STARTED is printed, current() and follow() see it running
+                + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
                 + "echo \"" + STARTED + id + "\"";
     }
 

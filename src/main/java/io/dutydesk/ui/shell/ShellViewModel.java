@@ -146,6 +146,9 @@ public final class ShellViewModel implements AutoCloseable {
 
     /** Polls every backend now, without waiting for the next tick. */
     public void refresh() {
+        if (handle != null) {
+            handle.askAgain(); // a refused host key or a declined password is asked again on request only
+        }
         if (monitor != null) {
             monitor.refreshNow();
         }

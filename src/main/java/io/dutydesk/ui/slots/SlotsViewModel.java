@@ -259,7 +259,6 @@ public final class SlotsViewModel implements AutoCloseable {
         if (context != ctx) {
             return;
         }
-        actionRunning.set(false);
         if (e != null) {
             Throwable c = Errors.unwrap(e);
             actionStatus.set((c instanceof RolloutException ? "Refused: " : "Failed: ") + Errors.describe(e));
@@ -271,6 +270,7 @@ public final class SlotsViewModel implements AutoCloseable {
                     : r.exitCode() < 0 ? " ended without an exit code after " : " failed after ") + secs + ": " + r.message());
             actionLog.add((r.succeeded() ? "✔ " : "✖ ") + r.message() + " (" + secs + ")");
         }
+        actionRunning.set(false); // last: whoever sees the action over sees how it ended
         refresh();
         refreshAudit();
     }
@@ -305,12 +305,12 @@ public final class SlotsViewModel implements AutoCloseable {
             if (context != ctx) {
                 return;
             }
-            actionRunning.set(false);
             String secs = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
             String line = e == null ? "✔ restarted " + container + " in " + secs : "✖ restart " + container + " failed after " + secs
                     + ": " + Errors.describe(e);
             actionLog.add(line);
             actionStatus.set(line);
+            actionRunning.set(false);
             refresh();
             refreshAudit();
         }));
