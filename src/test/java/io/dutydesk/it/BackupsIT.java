@@ -43,6 +43,25 @@ class BackupsIT {
     @TempDir
     Path tmp;
 
+    private static java.util.Set<Path> before;
+
+    /** The shared reference host keeps only the backups it had: what these tests create is removed after them. */
+    @org.junit.jupiter.api.BeforeAll
+    static void remember() throws Exception {
+        try (var s = Files.list(folder())) {
+            before = new java.util.HashSet<>(s.toList());
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeWhatWeCreated() throws Exception {
+        try (var s = Files.list(folder())) {
+            for (Path p : s.filter(p -> !before.contains(p)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private static Path folder() {
         return RefHost.serverHome().resolve("backups");
     }
