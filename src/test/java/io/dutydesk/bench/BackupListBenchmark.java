@@ -43,8 +43,7 @@ public final class BackupListBenchmark {
         Path folder = config.getParent().resolve("srv/bench-backups-" + files);
         create(folder, files);
         Environment env = new Environment(ref.name(), ref.description(), ref.ssh(), ref.docker(), ref.postgres(), ref.redis(),
-                ref.prometheus(), ref.alertmanager(), new Environment.Backups(List.of(folder.toString()), ref.backups().kinds(),
-                ref.backups().commands(), ref.backups().rpoHours(), ref.backups().rpoKinds()), ref.deploy(), ref.slots(),
+                ref.prometheus(), ref.alertmanager(), ref.backups().withFolders(List.of(folder.toString())), ref.deploy(), ref.slots(),
                 ref.outbox(), ref.thresholds(), ref.poll());
         Environment.Ssh ssh = env.ssh();
         List<String> plain = List.of("ssh", "-q", "-p", String.valueOf(ssh.port()), "-i", ssh.identity().orElseThrow().toString(),

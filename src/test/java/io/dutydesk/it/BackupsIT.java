@@ -229,8 +229,7 @@ class BackupsIT {
         Map<String, String> commands = new HashMap<>(ref.backups().commands());
         commands.put("restore", "echo restore-begins; sleep 3; " + commands.get("restore"));
         Environment env = new Environment(ref.name(), ref.description(), ref.ssh(), ref.docker(), ref.postgres(), ref.redis(),
-                ref.prometheus(), ref.alertmanager(), new Environment.Backups(ref.backups().folders(), ref.backups().kinds(),
-                commands, ref.backups().rpoHours(), ref.backups().rpoKinds()), ref.deploy(), ref.slots(), ref.outbox(),
+                ref.prometheus(), ref.alertmanager(), ref.backups().withCommands(commands), ref.deploy(), ref.slots(), ref.outbox(),
                 ref.thresholds(), ref.poll());
         Path audit = tmp.resolve("cut-audit.jsonl");
         try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {

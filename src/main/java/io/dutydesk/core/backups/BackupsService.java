@@ -265,6 +265,11 @@ public final class BackupsService {
                     "refused: type the environment's name '" + env.name() + "' to confirm a restore");
         }
         return resolve(action, name, start).thenCompose(e -> {
+            if (!scratch && env.backups().dataOnlyKinds().contains(e.kind())) {
+                return refuse(action, List.of(e.path()), start, RolloutException.Kind.INVALID_INPUT, "refused: " + e.name()
+                        + " is " + (e.kind().matches("[aeiou].*") ? "an " : "a ") + e.kind() + " backup (rows only, no schema): restoring it over the live database would "
+                        + "drop the schema and fail; restore the full backup before it, or restore this one into a scratch database");
+            }
             String command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '❌ the safety backup failed: nothing restored'; exit 1; }; "
                     + restoreCommand(e);
             return runJob(action, List.of(e.path()), command, out, start).thenCompose(run -> {

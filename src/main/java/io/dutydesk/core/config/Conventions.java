@@ -35,7 +35,7 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
         }
-        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds"));
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds"));
         List<Environment.BackupKind> kinds = defaultKinds;
         Optional<YamlNode> k = n.get("kinds");
         if (k.isPresent()) {
@@ -55,7 +55,7 @@ final class Conventions {
         List<String> rpoKinds = n.strings("rpoKinds", List.of("full"));
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
                 commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
-                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds);
+                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")));
     }
 
     static Environment.BackupKind kind(String name, String regex, int days) {

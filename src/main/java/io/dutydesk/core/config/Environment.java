@@ -65,12 +65,23 @@ public record Environment(
     /**
      * The backup folders on the server, the kinds of backup (classified by file name), the commands
      * (backup, list, restore; optional safetyBackup and restoreScratch, else built in), and the RPO:
-     * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}.
+     * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}. Files of
+     * {@code dataOnlyKinds} hold rows without the schema: they are never restored into the live database.
      */
     public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
-                          List<String> rpoKinds) {
+                          List<String> rpoKinds, List<String> dataOnlyKinds) {
         public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
-            this(folders, kinds, commands, 26, List.of("full"));
+            this(folders, kinds, commands, 26, List.of("full"), List.of("incremental"));
+        }
+
+        /** The same backups with other commands (tests, benchmarks). */
+        public Backups withCommands(Map<String, String> c) {
+            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds);
+        }
+
+        /** The same backups in other folders. */
+        public Backups withFolders(List<String> f) {
+            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds);
         }
     }
 

@@ -283,6 +283,10 @@ public final class BackupsView {
     /** The shared confirmation dialog; the environment's name must be typed. */
     void confirmRestore(BackupEntry b, boolean scratch) {
         String env = vm.environmentName().orElse("?");
+        if (!scratch && vm.dataOnly(b)) {
+            vm.restore(b, false, env).exceptionally(x -> null); // refused before anything runs, with the reason, audited
+            return;
+        }
         ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env,
                 (scratch ? "Confirm scratch restore on " : "Confirm restore on ") + env,
                 scratch ? "Restore " + b.name() + " into a scratch database of " + env + "?"

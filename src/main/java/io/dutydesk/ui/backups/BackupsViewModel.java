@@ -340,6 +340,12 @@ public final class BackupsViewModel implements AutoCloseable {
         }
     }
 
+    /** A backup of a data-only kind (rows without the schema): never restored into the live database. */
+    public boolean dataOnly(BackupEntry e) {
+        BackupsService s = service;
+        return s != null && s.environment().backups().dataOnlyKinds().contains(e.kind());
+    }
+
     /** Facts for the restore confirmation. */
     public List<String> restoreFacts(BackupEntry e, boolean scratch) {
         List<String> f = new ArrayList<>();

@@ -158,4 +158,17 @@ class BackupsViewModelTest {
         assertFalse(vm.busyProperty().get());
         assertTrue(vm.lastJobProperty().get().isEmpty());
     }
+
+    @Test
+    void anIncrementalBackupIsNeverRestoredOverTheLiveDatabase() {
+        attach();
+        BackupEntry incr = vm.backups().stream().filter(b -> b.kind().equals("incremental")).findFirst().orElseThrow();
+        assertTrue(vm.dataOnly(incr));
+        commands.clear();
+        var f = vm.restore(incr, false, "ref");
+        assertTrue(f.isCompletedExceptionally());
+        assertTrue(vm.statusProperty().get().contains("is an incremental backup (rows only, no schema)"), vm.statusProperty().get());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("setsid") || c.contains("restore")), commands.toString());
+        assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+    }
 }
