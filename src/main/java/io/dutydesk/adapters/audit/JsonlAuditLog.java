@@ -90,4 +90,53 @@ public final class JsonlAuditLog implements AuditLog {
             return List.copyOf(out);
         });
     }
+
+    /**
+     * Watches the file's folder (inotify through {@link java.nio.file.WatchService}) on a daemon
+     * thread: an append by this console or by the CLI calls {@code changed}; a burst of writes is
+     * reported once.
+     */
+    @Override
+    public AutoCloseable watch(Runnable changed) {
+        Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.WatchService ws;
+        try {
+            Files.createDirectories(dir);
+            ws = dir.getFileSystem().newWatchService();
+            dir.register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY, java.nio.file.StandardWatchEventKinds.OVERFLOW);
+        } catch (IOException e) {
+            return () -> { }; // no watching here (e.g. a read-only folder): the log still works
+        }
+        Path name = file.getFileName();
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    java.nio.file.WatchKey key = ws.take();
+                    boolean ours = false;
+                    for (java.nio.file.WatchEvent<?> ev : key.pollEvents()) {
+                        ours |= ev.kind() == java.nio.file.StandardWatchEventKinds.OVERFLOW || name.equals(ev.context());
+                    }
+                    key.reset();
+                    if (ours) {
+                        // let a burst (write + fsync, several entries) settle into one call
+                        for (java.nio.file.WatchKey more; (more = ws.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+                            more.pollEvents();
+                            more.reset();
+                        }
+                        try {
+                            changed.run();
+                        } catch (RuntimeException ignored) {
+                            // the viewer's fault must not stop the watch
+                        }
+                    }
+                }
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                // closed
+            }
+        }, "dutydesk-audit-watch");
+        t.setDaemon(true);
+        t.start();
+        return ws::close;
+    }
 }

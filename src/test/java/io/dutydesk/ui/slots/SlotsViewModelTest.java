@@ -174,6 +174,6 @@ class SlotsViewModelTest {
         assertTrue(allowed.get());
         vm.versionProperty().set("1.0;touch /tmp/pwned");
         assertTrue(!allowed.get());
-        assertTrue(vm.versionProblem().startsWith("must match"));
+        assertTrue(vm.versionProblem().startsWith("“1.0;touch /tmp/pwned” is not a version ref deploys: write it like v1.2.0 — it must match "), vm.versionProblem());
     }
 }
