@@ -95,7 +95,7 @@ public final class BackupScripts {
                 + "pg_dump -d " + ShellQuote.quote(pg.database()) + " --clean --if-exists --no-owner > \"$n.sql.part\" "
                 + "&& gzip -c \"$n.sql.part\" > \"$n.part\" && rm -f \"$n.sql.part\" && mv \"$n.part\" \"$n\" "
                 + "&& sha256sum \"$n\" > \"$n.sha256\" "
-                + "|| { rm -f \"$n.sql.part\" \"$n.part\"; echo '❌ safety backup failed'; exit 1; }; "
+                + "|| { rm -f \"$n.sql.part\" \"$n.part\"; echo '✖ safety backup failed'; exit 1; }; "
                 + "echo \"" + SAFETY + "$(pwd)/$n $(stat -c %s \"$n\")\" )";
     }
 
@@ -113,7 +113,7 @@ public final class BackupScripts {
             default -> "psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " -f " + f + " >/dev/null";
         };
         return "T=" + dbWord + "; echo \"Restoring $(basename " + f + ") into $T ...\"; "
-                + body + " && echo \"✅ restore into $T completed\"";
+                + body + " && echo \"✔ restore into $T completed\"";
     }
 
     /** Prints {@code @@COUNT label schema.table rows} for every table of the database {@code dbWord} (exact counts). */
@@ -133,7 +133,7 @@ public final class BackupScripts {
     public static String builtinScratchRestore(Environment.Postgres pg, String path, String format) {
         String base = pg.database().matches("[A-Za-z0-9_]{1,40}") ? pg.database() : "dutydesk";
         return "( " + pgEnv(pg) + "S=" + base + "_scratch_$(date -u +%Y%m%d%H%M%S); "
-                + "createdb -T template0 \"$S\" || { echo '❌ could not create the scratch database'; exit 1; }; "
+                + "createdb -T template0 \"$S\" || { echo '✖ could not create the scratch database'; exit 1; }; "
                 + "trap 'dropdb --if-exists \"$S\" && echo \"scratch database $S dropped\"' EXIT; "
                 + "echo \"scratch database $S created\"; "
                 + "( " + restoreInto(path, format, "\"$S\"") + " ) || exit 1; "

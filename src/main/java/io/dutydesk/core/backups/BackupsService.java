@@ -270,7 +270,7 @@ public final class BackupsService {
                         + " is " + (e.kind().matches("[aeiou].*") ? "an " : "a ") + e.kind() + " backup (rows only, no schema): restoring it over the live database would "
                         + "drop the schema and fail; restore the full backup before it, or restore this one into a scratch database");
             }
-            String command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '❌ the safety backup failed: nothing restored'; exit 1; }; "
+            String command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '✖ the safety backup failed: nothing restored'; exit 1; }; "
                     + restoreCommand(e);
             return runJob(action, List.of(e.path()), command, out, start).thenCompose(run -> {
                 Optional<String> safety = run.lines().stream().filter(l -> l.startsWith(BackupScripts.SAFETY))
@@ -435,7 +435,7 @@ public final class BackupsService {
     }
 
     private static boolean isError(String l) {
-        return l.startsWith("❌") || l.contains("ERROR") || l.contains("error:");
+        return l.startsWith("\u274C") || l.startsWith("✖") || l.contains("ERROR") || l.contains("error:");
     }
 
     private CompletableFuture<JobResult> finish(Run run, String action, boolean ok, String msg, Optional<String> safety,

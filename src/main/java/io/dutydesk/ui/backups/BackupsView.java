@@ -246,11 +246,12 @@ public final class BackupsView {
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
                 getStyleClass().removeAll("ok-line", "bad-line");
-                setText(empty ? null : s);
+                // the runbook's emoji are drawn as symbols the fonts have (as in the slots pane's log)
+                setText(empty || s == null ? null : s.replace("\u2705", "✔").replace("\u274C", "✖"));
                 if (!empty && s != null) {
-                    if (s.startsWith("✓") || s.startsWith("✅")) {
+                    if (s.startsWith("✓") || s.startsWith("✔") || s.startsWith("\u2705")) {
                         getStyleClass().add("ok-line");
-                    } else if (s.startsWith("✗") || s.startsWith("❌") || s.contains("BAD")) {
+                    } else if (s.startsWith("✗") || s.startsWith("✖") || s.startsWith("\u274C") || s.contains("BAD")) {
                         getStyleClass().add("bad-line");
                     }
                 }

@@ -125,14 +125,14 @@ class BackupsViewTest {
         TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
         Button restore = robot.lookup("#restore").queryAs(Button.class);
         assertTrue(restore.isDisabled(), "nothing selected");
-        robot.interact(() -> table.getSelectionModel().select(0));
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
         assertFalse(restore.isDisabled());
         robot.clickOn("#restore");
         await("the confirmation", Duration.ofSeconds(10), () -> robot.lookup("#typed-confirmation").tryQuery().isPresent());
         DialogPane pane = robot.lookup("#confirm-dialog").queryAs(DialogPane.class);
         Button ok = robot.lookup("#confirm-action").queryAs(Button.class);
         TextField typed = robot.lookup("#typed-confirmation").queryAs(TextField.class);
-        assertTrue(pane.getHeaderText().startsWith("Replace the live database of prod with selfology_incr_"), pane.getHeaderText());
+        assertTrue(pane.getHeaderText().startsWith("Replace the live database of prod with selfology_full_"), pane.getHeaderText());
         assertTrue(robot.lookup(l -> l instanceof Label && ((Label) l).getText() != null
                 && ((Label) l).getText().contains("first a safety backup of the live")).tryQuery().isPresent());
         assertTrue(ok.isDisabled());
@@ -159,7 +159,7 @@ class BackupsViewTest {
         });
         @SuppressWarnings("unchecked")
         TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
-        robot.interact(() -> table.getSelectionModel().select(0));
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
         commands.clear();
         robot.clickOn("#restore");
         await("the confirmation", Duration.ofSeconds(10), () -> robot.lookup("#confirm-cancel").tryQuery().isPresent());
@@ -167,5 +167,15 @@ class BackupsViewTest {
         assertTrue(audit.entries.isEmpty());
         assertTrue(commands.stream().noneMatch(c -> c.contains("restore")), commands.toString());
         assertEquals("", vm.statusProperty().get());
+    }
+
+    /** The row of the full backup (incrementals are never restored over live). */
+    static int fullRow(TableView<Object> table) {
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (((io.dutydesk.core.backups.BackupEntry) table.getItems().get(i)).kind().equals("full")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no full backup listed");
     }
 }
