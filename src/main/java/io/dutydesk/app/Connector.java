@@ -20,6 +20,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.Keyring;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.secrets.SecretResolver;
 
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.Optional;
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector {
     private final Keyring keyring;
+    private io.dutydesk.adapters.store.SqliteStore store; // the one local store, opened on first use
+    private VerificationResults verifications;
 
     public Connector() {
         this(new SecretToolKeyring());
@@ -41,7 +44,16 @@ public final class Connector implements EnvironmentConnector {
 
     @Override
     public Opened open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
-        return new Opened(env, hostKeys, secrets, keyring);
+        return new Opened(env, hostKeys, secrets, keyring, verifications());
+    }
+
+    /** Verification results in the local store ($XDG_DATA_HOME/dutydesk/dutydesk.db), shared by every environment. */
+    synchronized VerificationResults verifications() {
+        if (verifications == null) {
+            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
+            verifications = new io.dutydesk.adapters.store.SqliteVerificationResults(store);
+        }
+        return verifications;
     }
 
     /** An opened environment: closing it closes every adapter and the SSH connection. */
@@ -55,13 +67,15 @@ public final class Connector implements EnvironmentConnector {
         private final PrometheusAdapter prom;
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
+        private final VerificationResults verifications;
 
         private final java.util.Set<java.util.concurrent.CompletableFuture<?>> pendingSecrets =
                 java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring) {
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring, VerificationResults verifications) {
             this.env = env;
+            this.verifications = verifications;
             // a password question still open when the environment closes (a switch) is cancelled: its dialog closes
             SecretPrompt secrets = (environment, label) -> {
                 if (closed) {
@@ -129,6 +143,11 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public io.dutydesk.core.metrics.MetricsPort metrics() {
             return prom;
+        }
+
+        @Override
+        public VerificationResults verifications() {
+            return verifications;
         }
 
         @Override

@@ -102,7 +102,8 @@ public final class DutydeskApp extends Application {
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
                 "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
-                "outbox", new OutboxView(vm.outbox()).root()));
+                "outbox", new OutboxView(vm.outbox()).root(),
+                "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);

@@ -40,6 +40,7 @@ public final class Cli {
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
     private final AuditLog audit;
+    private final BackupCommands backups;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -50,10 +51,12 @@ public final class Cli {
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
+        this.backups = new BackupCommands(out, err, audit, actor, confirmer);
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help").contains(s);
+        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
+                "backups", "backup-now", "verify", "download", "restore").contains(s);
     }
 
     public int run(List<String> argv) {
@@ -80,6 +83,11 @@ public final class Cli {
                     String expr = QueryCommand.expression(args, queryOptions, qe);
                     yield withEnvironment(args, (e, h) -> new QueryCommand(out, err, audit).run(e, h, expr, queryOptions, args.json()));
                 }
+                case "backups" -> withEnvironment(args, (e, h) -> backups.list(e, h, args));
+                case "backup-now" -> withEnvironment(args, (e, h) -> backups.backupNow(e, h, args));
+                case "verify" -> withEnvironment(args, (e, h) -> backups.verify(e, h, args));
+                case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
+                case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
@@ -129,6 +137,12 @@ public final class Cli {
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
+                       dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO
+                       dutydesk backup-now --env NAME [--json]        run the configured backup command on the server
+                       dutydesk verify NAME --env NAME [--json]       verify a backup on the server (exit 0 ok, 1 bad)
+                       dutydesk download NAME --to DIR --env NAME [--json]   resumable, checksum checked
+                       dutydesk restore NAME --env NAME [--yes] [--scratch] [--json]   safety backup first; --scratch:
+                                                                      into a scratch database, row counts against live
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)

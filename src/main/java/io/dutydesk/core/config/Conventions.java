@@ -24,10 +24,10 @@ final class Conventions {
 
     static Environment.Backups backups(Optional<YamlNode> o) {
         List<Environment.BackupKind> defaultKinds = List.of(
-                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 30),
-                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 7),
-                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90),
-                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90));
+                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 30),
+                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 7),
+                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 90),
+                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 90));
         Map<String, String> defaultCommands = Map.of(
                 "backup", "./scripts/backup-restore.sh backup-full",
                 "list", "./scripts/backup-restore.sh list",
@@ -35,7 +35,7 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
         }
-        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands"));
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds"));
         List<Environment.BackupKind> kinds = defaultKinds;
         Optional<YamlNode> k = n.get("kinds");
         if (k.isPresent()) {
@@ -52,8 +52,10 @@ final class Conventions {
             }
             kinds = List.copyOf(kinds);
         }
+        List<String> rpoKinds = n.strings("rpoKinds", List.of("full"));
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
-                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore")));
+                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
+                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")));
     }
 
     static Environment.BackupKind kind(String name, String regex, int days) {

@@ -90,7 +90,28 @@ public record Environment(
     /** A kind of backup: its file name pattern (group 1 is the timestamp) and retention. */
     public record BackupKind(String name, Pattern pattern, String timestampFormat, int retentionDays) {}
 
-    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {}
+    /**
+     * The backup folders on the server, the kinds of backup (classified by file name), the commands
+     * (backup, list, restore; optional safetyBackup and restoreScratch, else built in), and the RPO:
+     * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}. Files of
+     * {@code dataOnlyKinds} hold rows without the schema: they are never restored into the live database.
+     */
+    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
+                          List<String> rpoKinds, List<String> dataOnlyKinds) {
+        public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
+            this(folders, kinds, commands, 26, List.of("full"), List.of("incremental"));
+        }
+
+        /** The same backups with other commands (tests, benchmarks). */
+        public Backups withCommands(Map<String, String> c) {
+            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds);
+        }
+
+        /** The same backups in other folders. */
+        public Backups withFolders(List<String> f) {
+            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds);
+        }
+    }
 
     /** The deploy script: working directory, one command per verb, and the version rule. */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,

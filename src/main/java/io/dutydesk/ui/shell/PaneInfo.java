@@ -16,7 +16,7 @@ public record PaneInfo(String id, String title, Icon icon, String purpose, boole
                     "Alertmanager's firing and silenced alerts, grouped, with what the runbook says to do.", false),
             new PaneInfo("backups", "Backups", Icon.BACKUPS,
                     "Backups by kind (daily full, hourly incremental, pre-migration, pre-deployment), "
-                            + "their age against retention, and restore.", false),
+                            + "their age against retention, and restore.", true),
             new PaneInfo("metrics", "Metrics", Icon.METRICS,
                     "Prometheus queries and the error rate, latency and backlog of each service.", true));
 }

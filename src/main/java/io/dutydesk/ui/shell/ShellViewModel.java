@@ -60,6 +60,7 @@ public final class ShellViewModel implements AutoCloseable {
     private io.dutydesk.core.metrics.QueryStore queryStore = io.dutydesk.core.metrics.QueryStore.NONE;
     private final OutboxViewModel outbox;
     private final OutboxHistory outboxHistory;
+    private final io.dutydesk.ui.backups.BackupsViewModel backups;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -99,6 +100,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.actor = actor;
         this.slots = new SlotsViewModel(ui, scheduler, clock);
         this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
+        this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -149,6 +151,7 @@ public final class ShellViewModel implements AutoCloseable {
     /** Where the Metrics pane keeps query history and saved queries (the local store in the app). */
     public void setQueryStore(io.dutydesk.core.metrics.QueryStore store) { this.queryStore = store; }
     public OutboxViewModel outbox() { return outbox; }
+    public io.dutydesk.ui.backups.BackupsViewModel backups() { return backups; }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
@@ -185,6 +188,8 @@ public final class ShellViewModel implements AutoCloseable {
         slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
+        backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
+                java.util.concurrent.ForkJoinPool.commonPool()));
         try {
             metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
                     env.poll().timeout().plusSeconds(26)));
@@ -211,6 +216,7 @@ public final class ShellViewModel implements AutoCloseable {
         }
         slots.refresh();
         outbox.refresh();
+        backups.refresh();
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -273,6 +279,7 @@ public final class ShellViewModel implements AutoCloseable {
         slots.detach();
         metrics.detach();
         outbox.detach();
+        backups.detach();
         if (subscription != null) {
             try {
                 subscription.close();
