@@ -6,9 +6,12 @@ import io.dutydesk.adapters.docker.DockerAdapter;
 import io.dutydesk.adapters.keyring.SecretToolKeyring;
 import io.dutydesk.adapters.postgres.PostgresAdapter;
 import io.dutydesk.adapters.prometheus.PrometheusAdapter;
+import io.dutydesk.adapters.prometheus.PrometheusAlertSeries;
 import io.dutydesk.adapters.redis.RedisAdapter;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.AlertSeriesPort;
+import io.dutydesk.core.ports.AlertsPort;
 import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
@@ -48,6 +51,8 @@ public final class Connector implements EnvironmentConnector {
         private final List<BackendProbe> probes;
         private final DockerAdapter docker;
         private final PostgresAdapter pg;
+        private final AlertmanagerAdapter am;
+        private final PrometheusAlertSeries alertSeries;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
         Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
@@ -59,10 +64,11 @@ public final class Connector implements EnvironmentConnector {
             this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
             RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
-            AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
+            this.am = new AlertmanagerAdapter(env, ssh, t);
+            this.alertSeries = new PrometheusAlertSeries(env.prometheus(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
-            closeables.addAll(List.of(docker, pg, redis, prom, am));
+            closeables.addAll(List.of(docker, pg, redis, prom, am, alertSeries));
         }
 
         @Override
@@ -88,6 +94,16 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public OutboxPort outbox() {
             return pg;
+        }
+
+        @Override
+        public AlertsPort alerts() {
+            return am;
+        }
+
+        @Override
+        public AlertSeriesPort alertSeries() {
+            return alertSeries;
         }
 
         public SshConnection ssh() {

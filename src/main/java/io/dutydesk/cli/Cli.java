@@ -39,6 +39,7 @@ public final class Cli {
     private final PrintStream err;
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
+    private final AlertsCommands alerts;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -48,16 +49,22 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
+        this.alerts = new AlertsCommands(out, err, audit, actor, env);
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s);
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s)
+                || AlertsCommands.VERBS.contains(s);
     }
 
     public int run(List<String> argv) {
         Args args;
         try {
-            args = Args.parse(argv);
+            AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(argv);
+            args = Args.parse(alertOptions.rest());
+            if (alertOptions.any() && !AlertsCommands.VERBS.contains(args.verb())) {
+                throw new Args.UsageException("--filter, --since, --match, --duration and --comment are for alerts, silence, unsilence");
+            }
             if (args.verb() == null || args.verb().equals("help")) {
                 usage(args.verb() == null ? err : out);
                 return args.verb() == null ? USAGE : OK;
@@ -67,6 +74,10 @@ public final class Cli {
                 case "ping" -> ping(args);
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
+                case "alerts", "silence", "unsilence" -> {
+                    AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
+                    yield withEnvironment(args, (e, h) -> alerts.run(args.verb(), alertOptions, args, e, h));
+                }
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -112,6 +123,10 @@ public final class Cli {
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
+                       dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)
+                       dutydesk silence --env NAME --match k=v [--match ...] --duration 2h --comment TEXT [--json]
+                       dutydesk unsilence --env NAME ID                  expire a silence
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

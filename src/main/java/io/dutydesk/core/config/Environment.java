@@ -26,12 +26,13 @@ public record Environment(
         Slots slots,
         Outbox outbox,
         Thresholds thresholds,
-        Poll poll) {
+        Poll poll,
+        Alerts alerts) {
 
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
-                slots, outbox, thresholds, p);
+                slots, outbox, thresholds, p, alerts);
     }
 
     /** SSH target; {@code jump} is an optional bastion the target is reached through. */
@@ -80,4 +81,18 @@ public record Environment(
     public record Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn) {}
 
     public record Poll(Duration interval, Duration maxBackoff, Duration timeout) {}
+
+    /**
+     * The alert feed: how alerts are grouped, which label holds the severity and its values (most
+     * severe first: critical/warning/info, page/ticket...), which severities notify, how often
+     * Alertmanager is polled, and how far back the history is filled in from Prometheus on the first run.
+     */
+    public record Alerts(List<String> groupBy, String severityLabel, List<String> severities, List<String> notifySeverities,
+                         Duration interval, boolean sound, Duration backfill) {
+        /** 0 for the most severe; unknown severities after every known one. */
+        public int rank(String severity) {
+            int i = severity == null ? -1 : severities.indexOf(severity);
+            return i < 0 ? severities.size() : i;
+        }
+    }
 }

@@ -113,7 +113,7 @@ public final class EnvironmentsFile {
 
     private static Environment environment(String name, YamlNode n) {
         n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
-                "backups", "deploy", "slots", "outbox", "thresholds", "poll"));
+                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "alerts"));
         return new Environment(
                 name,
                 n.string("description", ""),
@@ -128,7 +128,8 @@ public final class EnvironmentsFile {
                 Conventions.slots(n.get("slots")),
                 Conventions.outbox(n.get("outbox")),
                 Conventions.thresholds(n.get("thresholds")),
-                Conventions.poll(n.get("poll")));
+                Conventions.poll(n.get("poll")),
+                Conventions.alerts(n.get("alerts")));
     }
 
     private static Environment.Ssh ssh(YamlNode n, boolean allowJump) {

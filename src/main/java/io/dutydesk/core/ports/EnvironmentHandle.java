@@ -17,6 +17,16 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** Alertmanager's alerts and silences. */
+    default AlertsPort alerts() {
+        throw new UnsupportedOperationException("this environment handle has no Alertmanager");
+    }
+
+    /** Prometheus's ALERTS series (the alert history of the time the console was closed). */
+    default AlertSeriesPort alertSeries() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
     @Override
     void close();
 }
