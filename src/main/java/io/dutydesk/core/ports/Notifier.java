@@ -10,7 +10,11 @@ public interface Notifier {
     /**
      * @param key what the notice is about: a notifier may drop a repeat of a key it showed recently
      */
-    record Notice(String key, Level level, String title, String text) {}
+    record Notice(String key, Level level, String title, String text, boolean sound) {
+        public Notice(String key, Level level, String title, String text) {
+            this(key, level, title, text, false);
+        }
+    }
 
     void notify(Notice notice);
 

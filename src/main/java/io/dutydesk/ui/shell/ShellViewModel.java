@@ -60,6 +60,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final BooleanProperty dark = new SimpleBooleanProperty();
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
+    private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
     private HealthMonitor monitor;
@@ -111,6 +112,14 @@ public final class ShellViewModel implements AutoCloseable {
         healthListeners.add(listener);
     }
 
+    /** A pane that follows the selected environment (attached now if one is open). */
+    public void addPane(EnvironmentPane pane) {
+        panes.add(pane);
+        if (handle != null) {
+            pane.attach(handle.environment(), handle);
+        }
+    }
+
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
     public void select(String name) {
         Environment env = environments.get(name);
@@ -136,6 +145,9 @@ public final class ShellViewModel implements AutoCloseable {
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
         slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
                 actor, clock), handle.containers(), audit));
+        for (EnvironmentPane p : panes) {
+            p.attach(env, handle);
+        }
     }
 
     /** Polls every backend now, without waiting for the next tick. */
@@ -144,6 +156,7 @@ public final class ShellViewModel implements AutoCloseable {
             monitor.refreshNow();
         }
         slots.refresh();
+        panes.forEach(EnvironmentPane::refresh);
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -174,6 +187,7 @@ public final class ShellViewModel implements AutoCloseable {
 
     private void closeCurrent() {
         slots.detach();
+        panes.forEach(EnvironmentPane::detach);
         if (subscription != null) {
             try {
                 subscription.close();
