@@ -35,14 +35,25 @@ public final class AlertGrouping {
     public static List<Group> group(List<Alert> alerts, Environment.Alerts cfg) {
         Map<String, List<Alert>> byKey = new LinkedHashMap<>();
         Map<String, Map<String, String>> labelsOf = new LinkedHashMap<>();
+        List<String> by = cfg.groupBy();
+        StringBuilder b = new StringBuilder();
         for (Alert a : alerts) {
-            Map<String, String> ls = new LinkedHashMap<>();
-            for (String g : cfg.groupBy()) {
-                ls.put(g, a.labels().getOrDefault(g, ""));
+            b.setLength(0);
+            for (String g : by) {
+                b.append(a.labels().getOrDefault(g, "")).append('\u0001');
             }
-            String key = ls.toString();
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
-            labelsOf.putIfAbsent(key, ls);
+            String key = b.toString();
+            List<Alert> members = byKey.get(key);
+            if (members == null) {
+                members = new ArrayList<>();
+                byKey.put(key, members);
+                Map<String, String> ls = new LinkedHashMap<>();
+                for (String g : by) {
+                    ls.put(g, a.labels().getOrDefault(g, ""));
+                }
+                labelsOf.put(key, ls);
+            }
+            members.add(a);
         }
         Comparator<Alert> order = order(cfg);
         List<Group> out = new ArrayList<>(byKey.size());

@@ -93,11 +93,13 @@ public final class SilenceDialog extends Dialog<String> {
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(8);
-        grid.addRow(0, new Label("Matchers"), matchers);
-        grid.addRow(1, new Label("Duration"), new HBox(10, oneHour, fourHours, tomorrow, custom, customText));
-        grid.addRow(2, new Label(""), ends);
-        grid.addRow(3, new Label("Comment"), comment);
-        grid.addRow(4, new Label("Created by"), new Label(author));
+        grid.addRow(0, label("Matchers"), matchers);
+        HBox durations = new HBox(12, oneHour, fourHours, tomorrow, custom, customText);
+        durations.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        grid.addRow(1, label("Duration"), durations);
+        grid.addRow(2, label(""), ends);
+        grid.addRow(3, label("Comment"), comment);
+        grid.addRow(4, label("Created by"), new Label(author));
         getDialogPane().setContent(new VBox(10, grid, problems));
 
         Button ok = (Button) getDialogPane().lookupButton(SILENCE);
@@ -137,6 +139,12 @@ public final class SilenceDialog extends Dialog<String> {
         });
         setResultConverter(b -> null);
         comment.requestFocus();
+    }
+
+    private static Label label(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
     }
 
     private ZoneId zone() {
