@@ -2,8 +2,6 @@ package io.dutydesk.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dutydesk.adapters.store.SqliteAlertHistory;
-import io.dutydesk.adapters.store.SqliteStore;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.AlertFilter;
@@ -15,6 +13,7 @@ import io.dutydesk.core.alerts.SilenceRequest;
 import io.dutydesk.core.alerts.Transition;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.AlertHistory;
 import io.dutydesk.core.ports.EnvironmentHandle;
 
 import java.io.PrintStream;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
 
 /** {@code alerts}, {@code silence} and {@code unsilence}: the alert feed, its history and acknowledgements. */
 final class AlertsCommands {
@@ -76,15 +74,15 @@ final class AlertsCommands {
     private final PrintStream err;
     private final AuditLog audit;
     private final String actor;
-    private final Function<String, String> env;
+    private final AlertHistory history;
     private final Clock clock = Clock.systemUTC();
 
-    AlertsCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, Function<String, String> env) {
+    AlertsCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, AlertHistory history) {
         this.out = out;
         this.err = err;
         this.audit = audit;
         this.actor = actor;
-        this.env = env;
+        this.history = history;
     }
 
     /** Checks the options before anything connects. */
@@ -162,16 +160,13 @@ final class AlertsCommands {
     }
 
     int run(String verb, Options o, Args args, Environment e, EnvironmentHandle h) {
-        try (SqliteStore store = SqliteStore.open(SqliteStore.defaultFile(env))) {
-            AlertsService service = new AlertsService(e, h.alerts(), h.alertSeries(), new SqliteAlertHistory(store), audit, actor,
-                    clock);
-            return switch (verb) {
-                case "alerts" -> o.since() != null ? history(service, since(o.since()), args.json())
-                        : alerts(service, o.filter() == null ? AlertFilter.ALL : filter(o.filter()), args.json());
-                case "silence" -> silence(service, o, args.json());
-                default -> unsilence(service, args.positional().get(0), args.json());
-            };
-        }
+        AlertsService service = new AlertsService(e, h.alerts(), h.alertSeries(), history, audit, actor, clock);
+        return switch (verb) {
+            case "alerts" -> o.since() != null ? history(service, since(o.since()), args.json())
+                    : alerts(service, o.filter() == null ? AlertFilter.ALL : filter(o.filter()), args.json());
+            case "silence" -> silence(service, o, args.json());
+            default -> unsilence(service, args.positional().get(0), args.json());
+        };
     }
 
     private int alerts(AlertsService service, AlertFilter filter, boolean json) {

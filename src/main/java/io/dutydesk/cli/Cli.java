@@ -43,13 +43,54 @@ public final class Cli {
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
+        this(connector, secrets, env, out, err, audit, actor, confirmer, NO_HISTORY);
+    }
+
+    /** No local store (tests of other verbs): the alert history fails with a clear message. */
+    private static final io.dutydesk.core.ports.AlertHistory NO_HISTORY = new io.dutydesk.core.ports.AlertHistory() {
+        private <T> java.util.concurrent.CompletableFuture<T> none() {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no local store"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Optional<java.time.Instant>> lastPoll(String env) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<java.util.Map<String, io.dutydesk.core.alerts.Tracked>> open(String env) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> observe(
+                io.dutydesk.core.alerts.AlertsFeed feed) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> record(String env, List<io.dutydesk.core.alerts.Transition> ts) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> since(String env,
+                                                                                                   java.time.Instant since) {
+            return none();
+        }
+    };
+
+    /** @param alertHistory the alert history in the local store (the app passes the SQLite one) */
+    public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
+               PrintStream err, AuditLog audit, String actor, Confirmer confirmer,
+               io.dutydesk.core.ports.AlertHistory alertHistory) {
         this.connector = connector;
         this.secrets = secrets;
         this.env = env;
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
-        this.alerts = new AlertsCommands(out, err, audit, actor, env);
+        this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
     }
 
     public static boolean isVerb(String s) {

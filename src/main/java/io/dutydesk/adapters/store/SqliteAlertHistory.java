@@ -40,15 +40,22 @@ public final class SqliteAlertHistory implements AlertHistory {
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
     private final SqliteStore store;
-    private final CompletableFuture<Integer> ready;
+    private CompletableFuture<Integer> ready;
 
     public SqliteAlertHistory(SqliteStore store) {
         this.store = store;
-        this.ready = store.migrate(COMPONENT, MIGRATIONS);
+    }
+
+    /** The schema is brought up on first use (a CLI verb that never touches the history never opens the file). */
+    private synchronized CompletableFuture<Integer> ready() {
+        if (ready == null || ready.isCompletedExceptionally()) {
+            ready = store.migrate(COMPONENT, MIGRATIONS);
+        }
+        return ready;
     }
 
     private <T> CompletableFuture<T> tx(SqliteStore.Work<T> work) {
-        return ready.thenCompose(v -> store.transaction(work));
+        return ready().thenCompose(v -> store.transaction(work));
     }
 
     @Override

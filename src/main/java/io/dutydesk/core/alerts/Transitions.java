@@ -61,7 +61,8 @@ public final class Transitions {
     /**
      * What happened between {@code from} (the console last looked) and {@code to} (it looks again), from
      * Prometheus's ALERTS series sampled every {@code step}: a run of samples that starts after {@code from}
-     * fired then, one that ends before {@code to} resolved one step after its last sample. Alerts open in the
+     * fired then, one that ends before {@code to} (or reaches it while Alertmanager no longer has the alert)
+     * resolved one step after its last sample. Alerts open in the
      * history with no sample at all in the window, and not firing now, resolved while nobody watched: at
      * {@code from}, the earliest it can have been. Everything is marked reconstructed.
      *
@@ -91,7 +92,10 @@ public final class Transitions {
                 Instant start = ts.get(i);
                 Instant end = ts.get(j);
                 boolean startedBefore = start.toEpochMilli() - from.toEpochMilli() <= gap;
-                boolean stillFiring = to.toEpochMilli() - end.toEpochMilli() <= gap;
+                // a run reaching the end is still firing only if Alertmanager still has it: a resolution just
+                // before the console opened is within a step of the end (a run that just began may not have reached it yet)
+                boolean stillFiring = to.toEpochMilli() - end.toEpochMilli() <= gap
+                        && (nowFiring.contains(fp) || to.toEpochMilli() - start.toEpochMilli() <= 2 * gap);
                 if (isOpen && i == 0 && !startedBefore) {
                     // open when the console closed, but not firing at first: it resolved, then fired again
                     out.add(new Transition(fp, name, Transition.RESOLVED, from, Transition.RECONSTRUCTED, s.labels()));

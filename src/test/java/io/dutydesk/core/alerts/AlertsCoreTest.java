@@ -116,6 +116,15 @@ class AlertsCoreTest {
         assertEquals(T0.plus(Duration.ofHours(2)), sdFired.at());
         assertEquals(T0.plus(Duration.ofHours(2)).plus(step.multipliedBy(20)), ts.get(3).at(), "one step after the last firing sample");
         assertEquals(Fingerprints.of(fired), sdFired.fingerprint());
+
+        // resolved seconds before the console opened: the run reaches the end, but Alertmanager no longer has it
+        List<Transition> late = Transitions.reconstruct(Map.of(), List.of(new Transitions.Series(fired, run(to.minusSeconds(120), step, 8))),
+                from, to, step, Set.of());
+        assertEquals(List.of("firing", "resolved"), events(late));
+        // one that began at the very end and is not in Alertmanager yet is not called resolved
+        List<Transition> fresh = Transitions.reconstruct(Map.of(), List.of(new Transitions.Series(fired, run(to.minusSeconds(10), step, 1))),
+                from, to, step, Set.of());
+        assertEquals(List.of("firing"), events(fresh));
     }
 
     static List<Instant> run(Instant start, Duration step, int n) {
