@@ -172,7 +172,7 @@ final class AlertsCommands {
     private int alerts(AlertsService service, AlertFilter filter, boolean json) {
         AlertsService.Update u;
         try {
-            u = service.poll().join();
+            u = service.poll(true).join();
         } catch (CompletionException ex) {
             err.println("dutydesk: alerts of " + service.environment().name() + ": " + Errors.describe(ex));
             return Cli.DOWN;
@@ -224,7 +224,7 @@ final class AlertsCommands {
     private int history(AlertsService service, Duration since, boolean json) {
         int code = Cli.OK;
         try {
-            service.poll().join().historyProblem().ifPresent(p -> err.println("dutydesk: " + p));
+            service.poll(true).join().historyProblem().ifPresent(p -> err.println("dutydesk: " + p));
         } catch (CompletionException ex) {
             err.println("dutydesk: Alertmanager not read, the history may miss the last minutes: " + Errors.describe(ex));
             code = Cli.DOWN;

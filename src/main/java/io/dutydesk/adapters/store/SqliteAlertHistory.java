@@ -127,6 +127,9 @@ public final class SqliteAlertHistory implements AlertHistory {
             Map<String, Tracked> open = load(c, env, new HashMap<>());
             List<Transition> changes = new ArrayList<>();
             for (Transition t : transitions) {
+                if (recorded(c, env, t)) {
+                    continue; // the same reconstruction, already recorded (another console, an earlier catch-up)
+                }
                 boolean isOpen = open.containsKey(t.fingerprint());
                 switch (t.event()) {
                     case Transition.FIRING -> {
@@ -151,6 +154,19 @@ public final class SqliteAlertHistory implements AlertHistory {
             apply(c, env, changes);
             return null;
         });
+    }
+
+    private static boolean recorded(Connection c, String env, Transition t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alert_transitions WHERE env = ? AND at_ms = ? "
+                + "AND fingerprint = ? AND event = ?")) {
+            ps.setString(1, env);
+            ps.setLong(2, t.at().toEpochMilli());
+            ps.setString(3, t.fingerprint());
+            ps.setString(4, t.event());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Inserts the transitions and brings alert_open in line with them. */

@@ -27,6 +27,8 @@ public final class AlertsService {
     static final Duration MAX_GAP = Duration.ofDays(30);
     /** Points per series at most (Prometheus refuses more than 11,000). */
     static final int MAX_POINTS = 10_000;
+    /** How long a poll waits for the catch-up before showing the feed without it. */
+    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
 
     /** One poll: the feed, what the history recorded, and whether the history could not be kept. */
     public record Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem) {}
@@ -38,7 +40,7 @@ public final class AlertsService {
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
-    private volatile boolean caughtUp;
+    private CompletableFuture<Void> catchUp; // once per service: a slow catch-up is shared, never run twice
     private volatile String catchUpProblem;
 
     public AlertsService(Environment env, AlertsPort alertmanager, AlertSeriesPort prometheus, AlertHistory history,
@@ -65,14 +67,44 @@ public final class AlertsService {
      * the console was closed from Prometheus's ALERTS series (marked reconstructed).
      */
     public CompletableFuture<Update> poll() {
+        return poll(false);
+    }
+
+    /**
+     * @param waitForHistory wait for the catch-up however long it takes (the CLI); the window shows the feed
+     *                       after {@link #CATCH_UP_WAIT} and compares it with the history on a later poll
+     */
+    public CompletableFuture<Update> poll(boolean waitForHistory) {
         return alertmanager.alerts().thenCompose(feed -> {
-            CompletableFuture<Void> before = caughtUp ? CompletableFuture.completedFuture(null) : catchUp(feed);
-            return before.thenCompose(x -> history.observe(feed)).handle((ts, e) -> {
-                if (e != null) {
-                    return new Update(feed, List.of(), Optional.of("history not kept: " + Errors.describe(e)));
+            CompletableFuture<Void> before;
+            synchronized (this) {
+                if (catchUp == null) {
+                    catchUp = catchUp(feed);
                 }
-                return new Update(feed, ts, Optional.ofNullable(catchUpProblem));
-            });
+                before = catchUp;
+            }
+            if (waitForHistory) {
+                return before.thenCompose(x -> observe(feed));
+            }
+            if (!before.isDone()) {
+                // the feed does not wait for Prometheus: the history is compared once the gap is filled in
+                return before.handle((x, e) -> new Update(feed, List.of(),
+                        Optional.of("filling in the history from Prometheus (the time the console was closed)…")))
+                        .completeOnTimeout(new Update(feed, List.of(),
+                                Optional.of("filling in the history from Prometheus (the time the console was closed)…")),
+                                CATCH_UP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .thenCompose(u -> before.isDone() ? observe(feed) : CompletableFuture.completedFuture(u));
+            }
+            return observe(feed);
+        });
+    }
+
+    private CompletableFuture<Update> observe(AlertsFeed feed) {
+        return history.observe(feed).handle((ts, e) -> {
+            if (e != null) {
+                return new Update(feed, List.of(), Optional.of("history not kept: " + Errors.describe(e)));
+            }
+            return new Update(feed, ts, Optional.ofNullable(catchUpProblem));
         });
     }
 
@@ -103,7 +135,6 @@ public final class AlertsService {
             return history.open(env.name()).thenCompose(open -> prometheus.firing(f, to, s)
                     .thenCompose(series -> history.record(env.name(), Transitions.reconstruct(open, series, f, to, s, now))));
         }).handle((x, e) -> {
-            caughtUp = true;
             catchUpProblem = e == null ? null
                     : "the time the console was closed is not filled in (Prometheus: " + Errors.describe(e) + ")";
             return null;

@@ -62,6 +62,11 @@ class SqliteAlertHistoryTest {
                     new Transition("b", "B", Transition.FIRING, T0.plusSeconds(70), Transition.RECONSTRUCTED, java.util.Map.of()),
                     new Transition("b", "B", Transition.RESOLVED, T0.plusSeconds(80), Transition.RECONSTRUCTED, java.util.Map.of())))
                     .get(5, TimeUnit.SECONDS);
+            // the same reconstruction again (a second catch-up) records nothing
+            h.record("ref", List.of(
+                    new Transition("b", "B", Transition.FIRING, T0.plusSeconds(70), Transition.RECONSTRUCTED, java.util.Map.of()),
+                    new Transition("b", "B", Transition.RESOLVED, T0.plusSeconds(80), Transition.RECONSTRUCTED, java.util.Map.of())))
+                    .get(5, TimeUnit.SECONDS);
             List<Transition> all = h.since("ref", T0.minusSeconds(1)).get(5, TimeUnit.SECONDS);
             assertEquals(List.of("ServiceDown firing console", "ServiceDown resolved reconstructed", "B firing reconstructed",
                     "B resolved reconstructed"), all.stream().map(t -> t.alertname() + " " + t.event() + " " + t.source()).toList(),
