@@ -53,16 +53,37 @@ public final class Connector implements EnvironmentConnector {
         private final PostgresAdapter pg;
         private final AlertmanagerAdapter am;
         private final PrometheusAlertSeries alertSeries;
+        private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
-        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets, Keyring keyring) {
+        private final java.util.Set<java.util.concurrent.CompletableFuture<?>> pendingSecrets =
+                java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean closed;
+
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring) {
             this.env = env;
+            // a password question still open when the environment closes (a switch) is cancelled: its dialog closes
+            SecretPrompt secrets = (environment, label) -> {
+                if (closed) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty());
+                }
+                var answer = prompt.ask(environment, label);
+                pendingSecrets.add(answer);
+                answer.whenComplete((v, e) -> pendingSecrets.remove(answer));
+                if (closed) {
+                    answer.cancel(true);
+                }
+                return answer;
+            };
             this.ssh = new SshConnection(env.ssh(), hostKeys);
-            SecretResolver resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
+            this.resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
             Duration t = env.poll().timeout();
             this.docker = new DockerAdapter(env.docker(), ssh, t);
             this.pg = new PostgresAdapter(env.postgres(), env.outbox(), ssh, () -> resolver.resolve(env.postgres().password()), t);
             RedisAdapter redis = new RedisAdapter(env.redis(), ssh, () -> resolver.resolve(env.redis().password()), t);
+            // a password the server refuses is forgotten: asked (or read) again on the next poll
+            pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
+            redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
             PrometheusAdapter prom = new PrometheusAdapter(env.prometheus(), ssh, t);
             this.am = new AlertmanagerAdapter(env, ssh, t);
             this.alertSeries = new PrometheusAlertSeries(env.prometheus(), ssh, t);
@@ -106,20 +127,38 @@ public final class Connector implements EnvironmentConnector {
             return alertSeries;
         }
 
+        @Override
+        public void askAgain() {
+            ssh.askAgain();
+            resolver.askAgain();
+        }
+
         public SshConnection ssh() {
             return ssh;
         }
 
+        /**
+         * Returns at once: pending questions are cancelled (their dialogs close), the SSH connection
+         * closes in the background, so the next environment's polling never waits for this one.
+         */
         @Override
         public void close() {
-            for (AutoCloseable c : closeables) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort on the way out
-                }
+            closed = true;
+            for (var p : pendingSecrets) {
+                p.cancel(true);
             }
             ssh.close();
+            Thread t = new Thread(() -> {
+                for (AutoCloseable c : closeables) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // best effort on the way out
+                    }
+                }
+            }, "dutydesk-close-" + env.name());
+            t.setDaemon(true);
+            t.start();
         }
     }
 }

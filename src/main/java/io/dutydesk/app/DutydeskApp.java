@@ -42,6 +42,10 @@ public final class DutydeskApp extends Application {
     private static String actor;
     private static Optional<String> initialEnv = Optional.empty();
 
+    /** The smallest window in which everything stays readable: the environment's name, every column. */
+    public static final int MIN_WIDTH = 1024;
+    public static final int MIN_HEIGHT = 640;
+
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
     private SqliteStore store;
@@ -63,6 +67,11 @@ public final class DutydeskApp extends Application {
     public void start(Stage stage) {
         LaunchTiming.mark("fx-start");
         EnvironmentsFile file = loaded;
+        if (configError != null && configError.isMissing()) {
+            firstRun(configError.file());
+            Platform.exit();
+            return;
+        }
         if (configError != null) {
             ConfigException e = configError;
             Alert a = new Alert(Alert.AlertType.ERROR, e.getMessage());
@@ -120,21 +129,77 @@ public final class DutydeskApp extends Application {
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
         vm.slots().lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
+        // and of what the slots pane says: the window title (live slot, degraded, stale) and the rollback chip
+        vm.titleProperty().addListener((o, a, t) -> System.out.println("dutydesk: title: " + t));
+        vm.slots().rollbackTextProperty().addListener((o, a, t) -> System.out.println("dutydesk: "
+                + vm.selectedProperty().get() + ": " + t));
         LaunchTiming.attach(vm, scene);
 
 
-        vm.selectedProperty().addListener((o, a, name) -> stage.setTitle("Dutydesk — " + name));
+        // the title says the environment and its live slot (degraded, stale): what a task bar shows
+        stage.titleProperty().bind(vm.titleProperty());
         stage.getIcons().setAll(Icon.appIcons());
         stage.setScene(scene);
-        stage.setMinWidth(900);
-        stage.setMinHeight(480);
-        stage.setTitle("Dutydesk — " + env);
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
         stage.show();
         LaunchTiming.mark("shown");
     }
 
+    /**
+     * No environments file yet: say where it is looked for, show a starter to copy, offer to write it
+     * there (readable by the user alone) for editing.
+     */
+    private static void firstRun(Path file) {
+        System.err.println("dutydesk: " + configError.getMessage());
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("Dutydesk: no environments file yet");
+        a.setHeaderText("No environments file at " + file.toAbsolutePath());
+        javafx.scene.control.Label what = new javafx.scene.control.Label(
+                "Dutydesk reads the environments it watches from this file (or from --config FILE, or $DUTYDESK_CONFIG). "
+                        + "A starter with one environment — replace the host, user and workdir; every other setting has a default:");
+        what.setWrapText(true);
+        javafx.scene.control.TextArea starter = new javafx.scene.control.TextArea(EnvironmentsFile.STARTER);
+        starter.setId("starter");
+        starter.setEditable(false);
+        starter.setPrefRowCount(10);
+        starter.setStyle("-fx-font-family: monospace;");
+        javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(10, what, starter);
+        box.setPrefWidth(640);
+        a.getDialogPane().setContent(box);
+        javafx.scene.control.ButtonType create = new javafx.scene.control.ButtonType("Write this starter there",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        a.getButtonTypes().setAll(create, javafx.scene.control.ButtonType.CLOSE);
+        if (a.showAndWait().filter(b -> b == create).isPresent()) {
+            Alert done;
+            try {
+                writeStarter(file);
+                done = new Alert(Alert.AlertType.INFORMATION, "Written: " + file.toAbsolutePath()
+                        + "\nEdit the host, user and workdir, then start Dutydesk again.");
+            } catch (java.io.IOException | RuntimeException ex) {
+                done = new Alert(Alert.AlertType.ERROR, "Could not write " + file.toAbsolutePath() + ": " + ex.getMessage());
+            }
+            done.setHeaderText(null);
+            done.showAndWait();
+        }
+    }
+
+    /** Writes the starter file, mode 600, never over an existing file. */
+    static void writeStarter(Path file) throws java.io.IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(file, EnvironmentsFile.STARTER, java.nio.file.StandardOpenOption.CREATE_NEW);
+        try {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
     @Override
     public void stop() {
+        // the window closes while an action runs on the server: its audit entry says so (the action goes on there)
+        io.dutydesk.core.rollout.DetachedActions.interruptAll(Clock.systemUTC(), java.time.Duration.ofSeconds(3));
         if (vm != null) {
             vm.close();
         }

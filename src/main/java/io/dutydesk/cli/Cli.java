@@ -94,7 +94,7 @@ public final class Cli {
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "help").contains(s)
+        return List.of("envs", "ping", "status", "deploy", "switch", "rollback", "cleanup", "audit", "help").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -115,6 +115,7 @@ public final class Cli {
                 case "ping" -> ping(args);
                 case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
+                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
                     yield withEnvironment(args, (e, h) -> alerts.run(args.verb(), alertOptions, args, e, h));
@@ -164,6 +165,7 @@ public final class Cli {
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)
                        dutydesk silence --env NAME --match k=v [--match ...] --duration 2h --comment TEXT [--json]

@@ -2,10 +2,13 @@ package io.dutydesk.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.RolloutException;
 import io.dutydesk.core.rollout.RolloutRules;
@@ -18,6 +21,7 @@ import io.dutydesk.core.slots.SlotsSnapshot;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -91,10 +95,74 @@ final class RolloutCommands {
         }
     }
 
+    /** Completes audit entries left open by a console that stopped (best effort: the server may be down). */
+    private void reconcile(DetachedActions runner) {
+        try {
+            int n = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (n > 0) {
+                err.println("dutydesk: completed " + n + " audit " + (n == 1 ? "entry" : "entries")
+                        + " left open by a console that stopped (from the server's exit files)");
+            }
+        } catch (Exception e) {
+            err.println("dutydesk: could not complete the open audit entries: " + Errors.describe(e));
+        }
+    }
+
+    /** {@code dutydesk audit --env NAME}: one row per action of this environment, open entries completed from the server. */
+    int audit(Environment env, EnvironmentHandle h, boolean json, int max) {
+        reconcile(new DetachedActions(env, h.shell(), audit, actor, clock));
+        List<AuditEntry> rows;
+        try {
+            rows = AuditRows.fold(audit.recent(20_000).join(), id -> DetachedActions.openActions().contains(id)).stream()
+                    .filter(e -> env.name().equals(e.environment())).toList();
+        } catch (CompletionException e) {
+            err.println("dutydesk: cannot read the audit log: " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        rows = rows.subList(Math.max(0, rows.size() - max), rows.size());
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("env", env.name());
+            var arr = root.putArray("actions");
+            for (AuditEntry e : rows) {
+                ObjectNode o = arr.addObject();
+                Json.putNullable(o, "actionId", e.actionId());
+                o.put("action", e.action());
+                var a = o.putArray("args");
+                (e.args() == null ? List.<String>of() : e.args()).forEach(a::add);
+                o.put("actor", e.actor());
+                Json.putNullable(o, "start", e.start() == null ? null : e.start().toString());
+                Json.putNullable(o, "end", e.end() == null ? null : e.end().toString());
+                o.put("result", e.result());
+                if (e.exitCode() == null) {
+                    o.putNull("exitCode");
+                } else {
+                    o.put("exitCode", e.exitCode());
+                }
+                Json.putNullable(o, "liveBefore", e.liveBefore());
+                Json.putNullable(o, "liveAfter", e.liveAfter());
+                Json.putNullable(o, "message", e.message());
+            }
+            out.println(Json.write(root));
+        } else {
+            for (AuditEntry e : rows) {
+                out.printf("%-20s %-24s %-10s %-12s %4s  %s%n", e.start() == null ? "" : e.start().toString().replace('T', ' '),
+                        e.action() + (e.args() == null || e.args().isEmpty() ? "" : " " + String.join(" ", e.args())),
+                        e.result(), (e.liveBefore() == null ? "?" : e.liveBefore()) + "->" + (e.liveAfter() == null ? "?" : e.liveAfter()),
+                        e.exitCode() == null ? "" : e.exitCode(), e.message() == null ? "" : e.message());
+            }
+            if (rows.isEmpty()) {
+                out.println("no action recorded for " + env.name());
+            }
+        }
+        return Cli.OK;
+    }
+
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
         RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        reconcile(service.runner());
         Plan plan;
         try {
             plan = service.plan(verb, version, force).join();
@@ -102,7 +170,8 @@ final class RolloutCommands {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
         }
-        log.println(plan.headline());
+        log.println("ENVIRONMENT " + env.name().toUpperCase(java.util.Locale.ROOT)
+                + (env.description() == null || env.description().isBlank() ? "" : " (" + env.description() + ")") + ": " + plan.headline());
         plan.facts().forEach(f -> log.println("  - " + f));
         log.println("  risk: " + plan.risk());
         plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
@@ -122,7 +191,7 @@ final class RolloutCommands {
         }
         ActionResult r;
         try {
-            r = service.run(plan, (stderr, line) -> log.println(line)).join();
+            r = service.run(plan, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));

@@ -29,7 +29,10 @@ class RolloutRulesTest {
         assertEquals("blue", p.target());
         assertTrue(p.runnable());
         assertTrue(p.typedConfirmation().isEmpty());
-        assertEquals("traffic green -> blue; blue 4/4 healthy; blue runs v1.0.0; outbox pending 12", p.describe());
+        assertEquals("ref: traffic green -> blue; blue 4/4 healthy; blue runs v1.0.0; outbox pending 12", p.describe());
+        assertEquals("ref", p.environment(), "a plan carries its environment");
+        assertEquals("green", p.liveBefore(), "and the live slot it was made against");
+        assertEquals(java.util.Optional.empty(), p.destroys());
     }
 
     @Test
@@ -66,6 +69,7 @@ class RolloutRulesTest {
     @Test
     void cleanupNeedsTheSlotNameAndIsBlockedWhenThereIsNothing() {
         Plan p = decide(Verb.CLEANUP, Optional.empty(), false, "blue", Set.of(), Set.of());
+        assertEquals(Optional.of("green"), p.destroys(), "a cleanup names the slot it destroys");
         assertEquals(Optional.of("green"), p.typedConfirmation());
         assertEquals("4 containers of green (v1.0.0) will be stopped and removed", p.facts().get(0));
         assertTrue(p.risk().startsWith("destroys the rollback target"));

@@ -11,10 +11,19 @@ import io.dutydesk.testing.RefHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.dutydesk.core.ports.Tunnels;
+import io.dutydesk.testing.Eventually;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,6 +108,28 @@ class SshIT {
         }
     }
 
+    /** Follows and action runs in progress (and short calls filling their pool) leave the pings their own threads. */
+    @Test
+    void longJobsNeverStarveThePing() throws Exception {
+        try (SshConnection ssh = connection()) {
+            ssh.ping().join();
+            List<CompletableFuture<RemoteShell.ExecResult>> busy = new ArrayList<>();
+            for (int i = 0; i < 5; i++) { // like `tail -f` of an action's log: allowed to run for long
+                busy.add(ssh.exec("sleep 20", Duration.ofMinutes(5), RemoteShell.OutputListener.NONE));
+            }
+            for (int i = 0; i < 4; i++) { // short calls that happen to be slow
+                busy.add(ssh.exec("sleep 20", Duration.ofSeconds(30), RemoteShell.OutputListener.NONE));
+            }
+            Eventually.await("the jobs run", Duration.ofSeconds(30), () -> {
+                String ps = RefHost.run(Duration.ofSeconds(10), "sh", "-c",
+                        "pgrep -c -u " + RefHost.ref().ssh().user() + " -f '^sleep 20$' || true");
+                return Integer.parseInt(ps.strip()) >= 9;
+            });
+            ssh.ping().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(busy.stream().noneMatch(CompletableFuture::isDone), "the jobs were still running");
+        }
+    }
+
     @Test
     void sftpListsAndReads() {
         Environment ref = RefHost.ref();
@@ -132,27 +164,118 @@ class SshIT {
         }
     }
 
-    @Test
-    void dockerSocketThroughStreamlocalForward() throws Exception {
-        try (SshConnection ssh = connection()) {
-            InetSocketAddress a = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
-            assertEquals("OK", http(a, "/_ping"));
-            assertEquals("streamlocal", ssh.unixForwardMode("/var/run/docker.sock"));
+    /** HTTP/1.0 GET over a local unix socket, read to EOF; {@code halfClose} as docker's CLI does over dial-stdio. */
+    private static String http(Path socket, String path, boolean halfClose) throws Exception {
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            s.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            if (halfClose) {
+                s.shutdownOutput(); // dial-stdio ends on stdin EOF
+            }
+            String resp = new String(Channels.newInputStream(s).readAllBytes(), StandardCharsets.UTF_8);
+            int body = resp.indexOf("\r\n\r\n");
+            return body < 0 ? resp : resp.substring(body + 4);
         }
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void dockerSocketThroughALocalUnixSocketInA0700Folder() throws Exception {
+        Path folder;
+        try (SshConnection ssh = connection()) {
+            Path a = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
+            assertEquals("OK", http(a, "/_ping", false));
+            assertEquals("streamlocal", ssh.unixForwardMode("/var/run/docker.sock"));
+            assertEquals("rw-------", mode(a));
+            folder = a.getParent();
+            assertEquals("rwx------", mode(folder), "only the user can reach the socket");
+            assertEquals(a, ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join(), "one per socket");
+
+            ssh.disconnect(); // as a network cut would
+            Path b = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
+            assertEquals(a, b, "same path after reconnecting");
+            assertEquals("OK", http(b, "/_ping", false));
+        }
+        Eventually.await("the socket folder goes with the connection", Duration.ofSeconds(10), () -> Files.notExists(folder));
     }
 
     @Test
     void dockerSocketThroughDialStdioWhenTheServerRefusesStreamlocal() throws Exception {
         try (SshConnection ssh = new SshConnection(target(RefHost.SSH_PORT_NOSTREAM, RefHost.ref().ssh().knownHosts()),
                 HostKeyPrompt.REFUSE)) {
-            InetSocketAddress a = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
-            assertEquals("dial-stdio", ssh.unixForwardMode("/var/run/docker.sock"));
+            Path a = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
             assertEquals("OK", http(a, "/_ping", true));
+            assertEquals("dial-stdio", ssh.unixForwardMode("/var/run/docker.sock"));
             assertTrue(http(a, "/version", true).contains("\"ApiVersion\""), "a second connection works too");
             try (DockerAdapter docker = new DockerAdapter(RefHost.ref().docker(), ssh, Duration.ofSeconds(5))) {
                 docker.ping().join(); // docker-java over the dial-stdio tunnel
                 docker.ping().join();
             }
+        }
+    }
+
+    /** A socket that is not there (Docker stopped) is said so, and does not switch the forward to the fallback. */
+    @Test
+    void aMissingSocketIsReportedAndDoesNotMakeTheFallbackPermanent() throws Exception {
+        String missing = "/tmp/dutydesk-no-such-" + System.nanoTime() + ".sock";
+        try (SshConnection ssh = connection()) {
+            Path a = ssh.forwardUnixSocket(missing, "docker system dial-stdio").join();
+            String answer;
+            try {
+                answer = http(a, "/_ping", false);
+            } catch (java.io.IOException reset) {
+                answer = ""; // closed (reset) without an answer
+            }
+            assertEquals("", answer, "closed without an answer");
+            assertEquals("streamlocal", ssh.unixForwardMode(missing));
+            assertTrue(ssh.unixSocketFailure(missing).orElse("").contains("no such socket on the server"),
+                    ssh.unixSocketFailure(missing).toString());
+            Path docker = ssh.forwardUnixSocket("/var/run/docker.sock", "docker system dial-stdio").join();
+            assertEquals("OK", http(docker, "/_ping", false));
+            assertEquals("streamlocal", ssh.unixForwardMode("/var/run/docker.sock"));
+        }
+    }
+
+    /** A socket the server's user may not open: Docker's "permission denied", not "is it running?". */
+    @Test
+    void permissionDeniedOnTheDockerSocketIsSaidAsSuch() throws Exception {
+        Path dir = Files.createTempDirectory("dutydesk-denied-");
+        Path sock = dir.resolve("docker.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------")); // root's alone
+            Environment.Docker cfg = new Environment.Docker(sock.toString(), "docker system dial-stdio");
+            try (SshConnection ssh = connection(); DockerAdapter docker = new DockerAdapter(cfg, ssh, Duration.ofSeconds(5))) {
+                CompletionException e = assertThrows(CompletionException.class, () -> docker.ping().join());
+                String m = Errors.describe(e);
+                assertTrue(m.contains("permission denied while trying to connect to unix://" + sock), m);
+                assertTrue(m.contains(RefHost.ref().ssh().user()), m);
+                assertFalse(m.contains("is it running"), m);
+                assertEquals("streamlocal", ssh.unixForwardMode(sock.toString()), "not a reason to fall back");
+            }
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Prometheus/Alertmanager-style HTTP goes through an in-process channel: no local port at all. */
+    @Test
+    void anInProcessChannelReachesAServerPort() throws Exception {
+        try (SshConnection ssh = connection()) {
+            Tunnels.Stream st = ssh.open("127.0.0.1", RefHost.NGINX_PORT).join();
+            try (st) {
+                st.output().write("GET /live-slot HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                st.output().flush();
+                String resp = new String(st.input().readAllBytes(), StandardCharsets.UTF_8);
+                String slot = resp.substring(resp.indexOf("\r\n\r\n") + 4).strip();
+                assertTrue(slot.equals("blue") || slot.equals("green"), resp);
+            }
+            CompletionException e = assertThrows(CompletionException.class, () -> ssh.open("127.0.0.1", 1).join());
+            assertTrue(Errors.describe(e).contains("SSH channel refused"), Errors.describe(e));
         }
     }
 
@@ -200,6 +323,86 @@ class SshIT {
         assertTrue(Files.notExists(kh));
         Thread.sleep(300);
         assertEquals(loginsBefore, acceptedLogins(), "nothing authenticated with a refused key");
+    }
+
+    /** Once refused, the key is not asked about again at every poll: only when the user asks again. */
+    @Test
+    void aRefusedHostKeyIsRememberedUntilTheUserAsksAgain(@TempDir Path dir) throws Exception {
+        Path kh = dir.resolve("known_hosts");
+        AtomicInteger asked = new AtomicInteger();
+        try (SshConnection ssh = new SshConnection(target(RefHost.SSH_PORT, kh), key -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        })) {
+            assertInstanceOf(HostKeyException.class, Errors.unwrap(assertThrows(CompletionException.class, () -> ssh.ping().join())));
+            Thread.sleep(2500); // past the retry window: a new attempt would be made now
+            for (int i = 0; i < 3; i++) {
+                CompletionException e = assertThrows(CompletionException.class, () -> ssh.ping().join());
+                assertInstanceOf(HostKeyException.class, Errors.unwrap(e), "still the refusal, said as such");
+                assertThrows(CompletionException.class, () -> ssh.forwardTcp("127.0.0.1", RefHost.NGINX_PORT).join());
+            }
+            assertEquals(1, asked.get(), "asked once");
+            ssh.askAgain();
+            assertThrows(CompletionException.class, () -> ssh.ping().join());
+            assertEquals(2, asked.get(), "asked again on request");
+        }
+    }
+
+    /**
+     * ~/.ssh/config's ProxyJump and HostKeyAlias: the target is reached through the jump host (its
+     * sshd is the peer of the target's connection, not this process) and its key is checked under
+     * the alias (the only name known_hosts has for it).
+     */
+    @Test
+    void honoursProxyJumpAndHostKeyAliasOfTheSshConfig(@TempDir Path dir) throws Exception {
+        String key = Files.readString(RefHost.hostPublicKey()).split("\\s+")[1];
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "[localhost]:" + RefHost.SSH_PORT + " ssh-ed25519 " + key + "\n"
+                + "dutydesk-ref-alias ssh-ed25519 " + key + "\n");
+        Environment.Ssh ref = RefHost.ref().ssh();
+        String identity = ref.identity().orElseThrow().toString();
+        Path config = dir.resolve("config");
+        Files.writeString(config, """
+                Host refjump
+                  HostName localhost
+                  Port %d
+                  User %s
+                  IdentityFile %s
+                Host reftarget
+                  HostName 127.0.0.1
+                  Port %d
+                  User %s
+                  IdentityFile %s
+                  ProxyJump refjump
+                  HostKeyAlias dutydesk-ref-alias
+                """.formatted(RefHost.SSH_PORT, ref.user(), identity, RefHost.SSH_PORT, ref.user(), identity));
+        Environment.Ssh target = new Environment.Ssh("reftarget", 0, null, Optional.empty(), false, kh, Optional.empty(),
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SshConnection ssh = new SshConnection(target, key2 -> {
+            throw new AssertionError("asked about " + key2.host() + ": the alias was not used");
+        }, config)) {
+            String conn = ssh.exec("echo $SSH_CONNECTION", T, RemoteShell.OutputListener.NONE).join().stdout().strip();
+            String peerPort = conn.split(" ")[1];
+            String owner = RefHost.run(Duration.ofSeconds(10), "ss", "-tnpH", "state", "established",
+                    "( sport = :" + peerPort + " )");
+            assertTrue(owner.contains("sshd") && !owner.contains("java"), "the target's peer is the jump's sshd: " + owner);
+        }
+    }
+
+    /** A host key question still open when the connection closes (a switch) is cancelled: its dialog closes. */
+    @Test
+    void closingCancelsAnOpenHostKeyQuestion(@TempDir Path dir) throws Exception {
+        CompletableFuture<Boolean> question = new CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        SshConnection ssh = new SshConnection(target(RefHost.SSH_PORT, dir.resolve("known_hosts")), key -> {
+            asked.incrementAndGet();
+            return question;
+        });
+        CompletableFuture<Void> ping = ssh.ping();
+        Eventually.await("asked", Duration.ofSeconds(30), () -> asked.get() == 1);
+        ssh.close();
+        assertTrue(question.isCancelled(), "the open question is cancelled");
+        assertThrows(CompletionException.class, ping::join);
     }
 
     @Test

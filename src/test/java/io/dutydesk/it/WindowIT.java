@@ -35,6 +35,8 @@ class WindowIT {
     private Process app;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> all = new CopyOnWriteArrayList<>();
+    /** The last line of each kind the console printed: "summary", "title", "rollback". */
+    private final java.util.Map<String, String> latest = new java.util.concurrent.ConcurrentHashMap<>();
 
     @TempDir
     Path home;
@@ -59,6 +61,129 @@ class WindowIT {
             xvfb.destroy();
             xvfb.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    private final long started = System.nanoTime();
+    private final List<String> tracked = new CopyOnWriteArrayList<>();
+
+    private void track(String l) {
+        if (l.startsWith("dutydesk: ")) {
+            tracked.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms  " + l);
+        }
+        if (l.startsWith("dutydesk: title: ")) {
+            latest.put("title", l.substring("dutydesk: title: ".length()));
+        } else if (l.startsWith("dutydesk: ref: ") && l.contains("Rollback")) {
+            latest.put("rollback", l.substring("dutydesk: ref: ".length()));
+        } else if (l.startsWith("dutydesk: ref: ") && (l.contains(" down: ") || l.contains("backends ok") || l.contains("checking"))) {
+            latest.put("summary", l.substring("dutydesk: ref: ".length()));
+        }
+    }
+
+    private String latest(String kind) {
+        return latest.getOrDefault(kind, "");
+    }
+
+    /** Waits until {@code condition} holds over the latest lines; returns the ms it took. */
+    private long waitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long end = t0 + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end || !app.isAlive()) {
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; latest " + latest
+                        + "; output: " + all);
+            }
+            Thread.sleep(25);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    private void startConsole(Path config) {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("GDK_BACKEND", "x11");
+        try {
+            app = pb.redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    all.add(l);
+                    lines.add(l);
+                    track(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private static int[] geometry(String id) {
+        String g = x("xdotool", "getwindowgeometry", id);
+        var m = java.util.regex.Pattern.compile("Geometry: (\\d+)x(\\d+)").matcher(g);
+        assertTrue(m.find(), g);
+        return new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    /**
+     * The window at its minimum size, then an SSH outage on the reference host: everything read from
+     * the server is marked stale at once (title, rollback chip), and once SSH answers again every
+     * indicator and the chips are back within two polls with no stale mark left.
+     */
+    @Test
+    void atItsMinimumSizeTheWindowSurvivesAnSshOutage() throws Exception {
+        Path config = home.resolve("environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.config())
+                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 2, maxBackoffSeconds: " + 2 * INTERVAL_S + " }\n");
+        startConsole(config);
+        waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
+        waitUntil("the slots read", Duration.ofSeconds(30), () -> latest("title").contains("LIVE:")
+                && !latest("title").contains("stale") && (latest("rollback").startsWith("✔") || latest("rollback").startsWith("✖")));
+        waitUntilDrawn("window-min-first", Duration.ofSeconds(20));
+
+        // smaller than allowed: the window stops at 1024x640
+        String id = x("xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
+        x("xdotool", "windowsize", "--sync", id, "800", "500");
+        Thread.sleep(500);
+        int[] g = geometry(id);
+        assertTrue(g[0] >= 1024 && g[1] >= 640, "the window keeps its minimum size: " + g[0] + "x" + g[1]);
+        x("xdotool", "windowsize", "--sync", id, "1024", "640");
+        x("xdotool", "windowmove", "--sync", id, "0", "0");
+        Thread.sleep(800);
+        Path small = screenshot("window-1024x640");
+        // the environment picker (top left, after the logo and the app's name) shows text, not a blank box
+        double picker = Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", small.toString(), "-crop",
+                "60x26+150+12", "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
+        assertTrue(picker > 0.05, "the environment's name is drawn in the picker: " + picker);
+
+        RefHost.stop("ssh");
+        long down;
+        try {
+            down = waitUntil("ssh down, everything from the server stale", Duration.ofSeconds(30),
+                    () -> latest("summary").contains("ssh") && latest("title").endsWith("(stale)")
+                            && latest("rollback").startsWith("? Rollback unknown"));
+            Thread.sleep(1200); // for the picture only: let a loaded machine paint it
+            screenshot("window-ssh-down");
+        } finally {
+            RefHost.start("ssh");
+        }
+        System.out.println("ssh outage shown in " + down + " ms");
+        long sshBack = waitUntil("ssh answers again", Duration.ofSeconds(60), () -> !latest("summary").contains("ssh"));
+        long rest = waitUntil("every indicator and chip back, nothing stale", Duration.ofSeconds(30),
+                () -> latest("summary").equals("all 7 backends ok") && !latest("title").contains("stale")
+                        && (latest("rollback").startsWith("✔") || latest("rollback").startsWith("✖")));
+        System.out.println("after sshd restarted: ssh back in " + sshBack + " ms, everything else " + rest + " ms later");
+        System.out.println(String.join("\n", tracked));
+        assertTrue(rest <= 2L * INTERVAL_S * 1000 + 1000, "back within two polls of SSH answering, took " + rest + " ms");
+        Thread.sleep(500);
+        screenshot("window-ssh-recovered");
+
+        key("ctrl+q");
+        assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
     }
 
     private String waitForLine(String needle, Duration timeout) throws InterruptedException {
@@ -156,6 +281,7 @@ class WindowIT {
                 for (String l; (l = r.readLine()) != null; ) {
                     all.add(l);
                     lines.add(l);
+                    track(l);
                 }
             } catch (IOException ignored) {
                 // the process ended
@@ -195,10 +321,16 @@ class WindowIT {
         keyTo("^Confirm rollback", "Escape");
         Thread.sleep(1000);
         assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "cancelled: traffic did not move");
-        // … and confirming rolls back, verified on the server
+        // Enter is not a confirmation: Cancel is the default button (Ctrl+Shift+R, Enter must not move traffic)
         key("ctrl+shift+r");
         Thread.sleep(1500);
         keyTo("^Confirm rollback", "Return");
+        Thread.sleep(1000);
+        assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "Enter cancelled: traffic did not move");
+        // … and confirming by the button's mnemonic (Alt+R, "Roll back to …") rolls back, verified on the server
+        key("ctrl+shift+r");
+        Thread.sleep(1500);
+        keyTo("^Confirm rollback", "alt+r");
         waitForLine("ref: rollback succeeded", Duration.ofSeconds(60));
         String liveAfter = RefHost.nginx("/live-upstream");
         assertTrue(!liveAfter.equals(liveBefore), "nginx now serves the other slot: " + liveAfter);

@@ -61,6 +61,61 @@ public final class FakeBackends implements EnvironmentConnector {
         }
     };
 
+    /**
+     * When set, the environment also has slots: the live slot's status command and the containers
+     * answer from it (unless SSH, or Docker for the containers, is down); null: they fail.
+     */
+    public volatile io.dutydesk.core.slots.SlotsSnapshot slots;
+
+    private RemoteShell shell() {
+        return new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, java.time.Duration timeout, OutputListener listener) {
+                var s = slots;
+                if (s == null || down.containsKey(Backend.SSH)) {
+                    return OFFLINE_SHELL.exec(command, timeout, listener);
+                }
+                return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + s.liveSlot() + "\n", "",
+                        java.time.Duration.ofMillis(3)));
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return OFFLINE_SHELL.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return OFFLINE_SHELL.list(folder);
+            }
+        };
+    }
+
+    private io.dutydesk.core.ports.ContainersPort containers() {
+        return new io.dutydesk.core.ports.ContainersPort() {
+            @Override
+            public CompletableFuture<List<ContainerInfo>> containers() {
+                var s = slots;
+                String d = down.containsKey(Backend.SSH) ? down.get(Backend.SSH) : down.get(Backend.DOCKER);
+                if (s == null || d != null) {
+                    return CompletableFuture.failedFuture(new IOException(d != null ? d : "no docker in this test"));
+                }
+                return CompletableFuture.completedFuture(s.slots().stream().flatMap(x -> x.services().stream())
+                        .map(io.dutydesk.core.slots.ServiceState::container).flatMap(java.util.Optional::stream).toList());
+            }
+
+            @Override
+            public CompletableFuture<LogStream> logs(String c, int tail, boolean follow, RemoteShell.OutputListener lines) {
+                return OFFLINE_CONTAINERS.logs(c, tail, follow, lines);
+            }
+
+            @Override
+            public CompletableFuture<Void> restart(String c, java.time.Duration t) {
+                return OFFLINE_CONTAINERS.restart(c, t);
+            }
+        };
+    }
+
     public void down(Backend b, String error) {
         down.put(b, error);
     }
@@ -101,12 +156,12 @@ public final class FakeBackends implements EnvironmentConnector {
 
             @Override
             public RemoteShell shell() {
-                return OFFLINE_SHELL;
+                return FakeBackends.this.shell();
             }
 
             @Override
             public io.dutydesk.core.ports.ContainersPort containers() {
-                return OFFLINE_CONTAINERS;
+                return FakeBackends.this.containers();
             }
 
             @Override

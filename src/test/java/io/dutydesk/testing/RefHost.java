@@ -32,6 +32,23 @@ public final class RefHost {
         return p;
     }
 
+    /**
+     * The reference host's environments file with a longer per-call timeout (poll.timeoutSeconds),
+     * for tests that start the CLI as a new JVM: on a loaded build machine its first Docker read
+     * through a fresh SSH forward can take longer than the default allows.
+     */
+    public static Path patientConfig(Path dir) {
+        try {
+            Path p = dir.resolve("patient-environments.yaml");
+            if (!Files.exists(p)) {
+                Files.writeString(p, Files.readString(config()) + "    poll: { timeoutSeconds: 20 }\n");
+            }
+            return p;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public static Environment ref() {
         return EnvironmentsFile.load(config()).require("ref");
     }

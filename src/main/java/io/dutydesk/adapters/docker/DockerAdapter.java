@@ -20,7 +20,7 @@ import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.Tunnels;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
     private final ExecutorService executor = BoundedExecutors.create("docker", 2, 32);
     private DockerClient client;
     private DockerClient streamingClient;
-    private InetSocketAddress clientAddress;
+    private Path clientAddress;
 
     public DockerAdapter(Environment.Docker config, Tunnels tunnels, Duration timeout) {
         this.config = config;
@@ -59,19 +59,19 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
                     try {
                         client(addr).pingCmd().exec();
                     } catch (RuntimeException e) {
-                        throw TunnelErrors.wrap("the Docker socket " + config.socket(), e);
+                        throw error("the Docker socket " + config.socket(), e);
                     }
                     return null;
                 }));
     }
 
     /** The client for the tunnel's current address (stable across reconnects, rebuilt if not). */
-    synchronized DockerClient client(InetSocketAddress addr) throws IOException {
+    synchronized DockerClient client(Path addr) throws IOException {
         if (client == null || !addr.equals(clientAddress)) {
             if (client != null) {
                 client.close();
             }
-            URI host = URI.create("tcp://127.0.0.1:" + addr.getPort());
+            URI host = URI.create("unix://" + addr.toAbsolutePath());
             DefaultDockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
                     .withDockerHost(host.toString()).withDockerTlsVerify(false).build();
             ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(host)
@@ -89,7 +89,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
         return client;
     }
 
-    private synchronized DockerClient streaming(InetSocketAddress addr) throws IOException {
+    private synchronized DockerClient streaming(Path addr) throws IOException {
         client(addr);
         return streamingClient;
     }
@@ -100,14 +100,26 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
                     try {
                         return work.run(addr);
                     } catch (RuntimeException e) {
-                        throw TunnelErrors.wrap("the Docker socket " + config.socket() + " (" + what + ")", e);
+                        throw error("the Docker socket " + config.socket() + " (" + what + ")", e);
                     }
                 }));
     }
 
+    /**
+     * Docker's own words when the server side said why (permission denied, the fallback command's
+     * error), rather than a guess from the closed socket.
+     */
+    private java.util.concurrent.CompletionException error(String where, RuntimeException e) {
+        java.util.Optional<String> why = tunnels.unixSocketFailure(config.socket());
+        if (why.isPresent() && TunnelErrors.closedWithoutAnswer(e)) {
+            return new java.util.concurrent.CompletionException(new IOException(where + ": " + why.get(), e));
+        }
+        return TunnelErrors.wrap(where, e);
+    }
+
     @FunctionalInterface
     private interface DockerCall<T> {
-        T run(InetSocketAddress addr) throws Exception;
+        T run(Path addr) throws Exception;
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
+    private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("postgres", 2, 32);
     private Connection connection;
     private InetSocketAddress connectionAddress;
@@ -42,6 +43,11 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
         this.tunnels = tunnels;
         this.password = password;
         this.timeout = timeout;
+    }
+
+    /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
+    public void onAuthFailure(Runnable r) {
+        this.onAuthFailure = r;
     }
 
     @Override
@@ -118,6 +124,11 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
         String url = "jdbc:postgresql://127.0.0.1:" + addr.getPort() + "/" + config.database();
         try {
             connection = DriverManager.getConnection(url, p);
+        } catch (SQLException e) {
+            if ("28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {
+                onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
+            }
+            throw e;
         } finally {
             p.remove("password");
         }

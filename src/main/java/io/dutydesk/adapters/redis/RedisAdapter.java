@@ -24,6 +24,7 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
+    private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("redis", 2, 32);
     private Jedis jedis;
     private InetSocketAddress jedisAddress;
@@ -36,6 +37,22 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
         this.timeout = timeout;
     }
 
+    static boolean refusedPassword(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof redis.clients.jedis.exceptions.JedisAccessControlException || m.contains("WRONGPASS")
+                    || m.contains("NOAUTH") || m.contains("invalid password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
+    public void onAuthFailure(Runnable r) {
+        this.onAuthFailure = r;
+    }
+
     @Override
     public Backend backend() {
         return Backend.REDIS;
@@ -45,16 +62,40 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
             try {
-                String pong = jedis(addr, pw).ping();
+                String pong = onLiveConnection(addr, pw, Jedis::ping);
                 if (!"PONG".equals(pong)) {
                     throw new IllegalStateException("PING answered " + pong);
                 }
             } catch (RuntimeException e) {
+                if (refusedPassword(e)) {
+                    onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
+                }
                 drop();
                 throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
             }
             return null;
         });
+    }
+
+    /**
+     * {@code call} on the kept connection; if that connection was opened before and turns out dead
+     * (the SSH connection was cut and came back since), once more on a new one: the first poll after
+     * a reconnect answers, it does not report the corpse of the old connection.
+     */
+    <T> T onLiveConnection(InetSocketAddress addr, Optional<char[]> pw, java.util.function.Function<Jedis, T> call) {
+        boolean reused;
+        synchronized (this) {
+            reused = jedis != null && addr.equals(jedisAddress);
+        }
+        try {
+            return call.apply(jedis(addr, pw));
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            if (!reused) {
+                throw e;
+            }
+            drop();
+            return call.apply(jedis(addr, pw));
+        }
     }
 
     synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {
@@ -68,7 +109,12 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
         config.user().ifPresent(b::user);
         pw.ifPresent(p -> b.password(new String(p)));
         Jedis j = new Jedis(new HostAndPort("127.0.0.1", addr.getPort()), b.build());
-        j.connect();
+        try {
+            j.connect();
+        } catch (RuntimeException e) {
+            j.close();
+            throw e;
+        }
         jedis = j;
         jedisAddress = addr;
         return j;

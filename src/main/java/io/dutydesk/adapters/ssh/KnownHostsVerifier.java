@@ -15,7 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +36,7 @@ final class KnownHostsVerifier implements HostKeyRepository {
     private final Duration promptTimeout;
     private volatile HostKeyException refusal;
 
-    KnownHostsVerifier(JSch jsch, Path file, HostKeyPrompt prompt, Duration promptTimeout) throws JSchException {
+    KnownHostsVerifier(Path file, HostKeyPrompt prompt, Duration promptTimeout) throws JSchException {
         this.file = file;
         this.prompt = prompt;
         this.promptTimeout = promptTimeout;
@@ -41,6 +45,18 @@ final class KnownHostsVerifier implements HostKeyRepository {
             own.setKnownHosts(file.toString());
         }
         this.known = own.getHostKeyRepository();
+    }
+
+    /** The key types known_hosts has for {@code host} (as JSch names it: "[h]:p" or an alias). */
+    Set<String> knownTypes(String host) {
+        Set<String> out = new LinkedHashSet<>();
+        HostKey[] keys = known.getHostKey(host, null);
+        if (keys != null) {
+            for (HostKey k : keys) {
+                out.add(k.getType());
+            }
+        }
+        return out;
     }
 
     /** Why the last connection's key was refused, if it was. */
@@ -63,15 +79,19 @@ final class KnownHostsVerifier implements HostKeyRepository {
                     + file + " and connect again.", true, fp);
             return CHANGED;
         }
+        // known with another key type only: not a first connection, and said so
+        List<String> otherTypes = List.copyOf(knownTypes(host));
         boolean trusted;
         try {
-            trusted = prompt.trust(new HostKeyPrompt.UnknownHostKey(host, type, fp, file))
+            trusted = prompt.trust(new HostKeyPrompt.UnknownHostKey(host, type, fp, file, otherTypes))
                     .get(promptTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             trusted = false;
         }
         if (!trusted) {
-            refusal = new HostKeyException("REFUSED: unknown host key for " + host + ": " + type + " " + fp
+            refusal = new HostKeyException("REFUSED: " + (otherTypes.isEmpty() ? "unknown host key for " + host
+                    : "host " + host + " is known with another key type (" + String.join(", ", otherTypes)
+                    + ") and now offers") + ": " + type + " " + fp
                     + ". Not in " + file + "; verify the fingerprint with the server's administrator and accept it"
                     + " in the window, or add it with ssh-keyscan.", false, fp);
             return NOT_INCLUDED;
@@ -86,8 +106,12 @@ final class KnownHostsVerifier implements HostKeyRepository {
     }
 
     private void append(String host, String type, byte[] key) throws IOException {
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
+        if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+            Files.createDirectories(file.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         String line = host + " " + type + " " + Base64.getEncoder().encodeToString(key) + System.lineSeparator();
         boolean needsNewline = Files.exists(file) && Files.size(file) > 0

@@ -1,6 +1,6 @@
 package io.dutydesk.adapters.ssh;
 
-import com.jcraft.jsch.ChannelDirectStreamLocal;
+import com.jcraft.jsch.ChannelDirectTCPIP;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSchException;
@@ -17,13 +17,19 @@ import io.dutydesk.core.ports.Tunnels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,53 +38,67 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one SSH connection of an environment: exec with streamed output, SFTP, and local
- * forwards (TCP, and the Docker unix socket with a {@code docker system dial-stdio} fallback).
- * Connects on first use; after a failure the next attempt waits 1, 2, 4 ... 30 s. Every call
- * has a timeout. Forwards keep their local port across reconnects.
+ * The one SSH connection of an environment: exec with streamed output, SFTP, in-process channels
+ * for HTTP, a local unix socket for the Docker socket, and TCP forwards for services with their
+ * own authentication. Connects on first use; a failed attempt is shared by the calls of the next
+ * {@link #RETRY_AFTER} (one attempt per poll round: the pollers space the rounds), so the first
+ * poll after the server is back reconnects. Every call has a timeout.
+ *
+ * <p>Three pools: probes and channel opens ({@code ssh-probe}), short calls ({@code ssh}) and
+ * calls allowed to run longer than {@link #LONG_CALL} (follows, action runs: {@code ssh-long}),
+ * so long jobs never starve the pings. A host key the user refused (or a prompt cancelled) is
+ * remembered: no new prompt until {@link #askAgain()}. Closing returns at once; pending prompts
+ * are cancelled (their dialogs close) and the sockets close in the background.
  */
 public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, AutoCloseable {
 
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration RETRY_AFTER = Duration.ofMillis(500);
+    static final Duration LONG_CALL = Duration.ofSeconds(60);
     private static final Duration PROMPT_TIMEOUT = Duration.ofMinutes(10);
 
     private final Environment.Ssh target;
     private final SessionFactory sessions;
+    private final ExecutorService probes;
     private final ExecutorService executor;
+    private final ExecutorService longJobs;
     private final ExecutorService pumps;
     private final Map<String, Forward> forwards = new ConcurrentHashMap<>();
+    private final Map<String, UnixSocketForward> unixForwards = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<?>> pendingPrompts = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private Session session;
-    private Session jumpSession;
-    private int failures;
+    private List<Session> hops = List.of();
+    private CompletableFuture<Session> connecting;
     private Instant nextAttempt = Instant.MIN;
-    private String lastError;
+    private Exception lastFailure;
+    private volatile HostKeyException refused;
+    private volatile Path socketFolder;
     private volatile boolean closed;
 
-    /** A registered forward; {@code localPort} is fixed after the first bind. */
+    /** A registered TCP forward; {@code localPort} is fixed after the first bind. */
     private static final class Forward {
-        final String key;
         final String host;
         final int port;
-        final String socketPath;
-        final String fallbackCommand;
         volatile int localPort;
         volatile Session boundTo;
-        volatile DialStdioForwarder dialStdio;
 
-        Forward(String key, String host, int port, String socketPath, String fallbackCommand) {
-            this.key = key;
+        Forward(String host, int port) {
             this.host = host;
             this.port = port;
-            this.socketPath = socketPath;
-            this.fallbackCommand = fallbackCommand;
         }
     }
 
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys) {
+        this(target, hostKeys, Path.of(System.getProperty("user.home"), ".ssh", "config"));
+    }
+
+    /** With another OpenSSH client configuration than ~/.ssh/config. */
+    public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys, Path sshConfig) {
         this.target = target;
-        this.sessions = new SessionFactory(hostKeys, PROMPT_TIMEOUT);
+        this.sessions = new SessionFactory(trackPrompts(hostKeys), PROMPT_TIMEOUT, sshConfig);
+        this.probes = BoundedExecutors.create("ssh-probe", 4, 64);
         this.executor = BoundedExecutors.create("ssh", 4, 64);
+        this.longJobs = BoundedExecutors.create("ssh-long", 8, 32);
         this.pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dutydesk-ssh-pump");
             t.setDaemon(true);
@@ -86,33 +106,60 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         });
     }
 
+    /** Each pending host-key question is kept, to be cancelled (its dialog closed) when this connection closes. */
+    private HostKeyPrompt trackPrompts(HostKeyPrompt p) {
+        return key -> {
+            if (closed) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Boolean> answer = p.trust(key);
+            pendingPrompts.add(answer);
+            answer.whenComplete((v, e) -> pendingPrompts.remove(answer));
+            if (closed) {
+                answer.cancel(true);
+            }
+            return answer;
+        };
+    }
+
     @Override
     public Backend backend() {
         return Backend.SSH;
     }
 
-    /** One round trip over the (re)connected session. */
+    /** One round trip over the (re)connected session, on the probes' own threads. */
     @Override
     public CompletableFuture<Void> ping() {
-        return exec("true", Duration.ofSeconds(5), OutputListener.NONE).thenAccept(r -> {
-            if (r.exitCode() != 0) {
-                throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
-            }
-        });
+        return BoundedExecutors.supply(probes, () -> runExec("true", Duration.ofSeconds(5), OutputListener.NONE))
+                .thenAccept(r -> {
+                    if (r.exitCode() != 0) {
+                        throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+                    }
+                });
     }
 
-    /** How the unix socket forward for {@code socketPath} works now: "streamlocal" or "dial-stdio". */
+    /** How the unix socket forward for {@code socketPath} works now: "streamlocal", "dial-stdio" or "none". */
     public String unixForwardMode(String socketPath) {
-        Forward f = forwards.get("unix:" + socketPath);
+        UnixSocketForward f = unixForwards.get(socketPath);
         if (f == null) {
             return "none";
         }
-        return f.dialStdio != null ? "dial-stdio" : "streamlocal";
+        synchronized (lock) {
+            return f.mode(session != null && session.isConnected() ? session : null);
+        }
     }
 
     public boolean isConnected() {
         synchronized (lock) {
             return session != null && session.isConnected();
+        }
+    }
+
+    /** Forgets a refused host key: the next connection asks again (the user's "connect" / "ask again"). */
+    public void askAgain() {
+        refused = null;
+        synchronized (lock) {
+            nextAttempt = Instant.MIN;
         }
     }
 
@@ -122,72 +169,104 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             if (session != null) {
                 session.disconnect();
             }
-            if (jumpSession != null) {
-                jumpSession.disconnect();
+            for (Session h : hops) {
+                h.disconnect();
             }
         }
     }
 
     // ------------------------------------------------------------------ session
 
-    /** The connected session, connecting (or reconnecting) if needed; call on the executor. */
+    /**
+     * The connected session, connecting (or reconnecting) if needed; call on an executor. One
+     * caller connects; the others wait for that attempt (up to the connect timeout, or the prompt).
+     */
     Session session() throws Exception {
+        CompletableFuture<Session> attempt;
+        boolean mine = false;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("connection closed");
             }
+            if (refused != null) {
+                throw refused;
+            }
             if (session != null && session.isConnected()) {
                 return session;
             }
-            Instant now = Instant.now();
-            if (now.isBefore(nextAttempt)) {
-                long s = Math.max(1, Duration.between(now, nextAttempt).toSeconds());
-                throw new IllegalStateException(lastError + " (next attempt in " + s + " s)");
+            if (connecting == null) {
+                if (Instant.now().isBefore(nextAttempt) && lastFailure != null) {
+                    throw lastFailure;
+                }
+                connecting = new CompletableFuture<>();
+                mine = true;
             }
+            attempt = connecting;
+        }
+        if (!mine) {
+            long wait = target.connectTimeout().toMillis() + 1000;
             try {
-                session = connect();
-                failures = 0;
-                nextAttempt = Instant.MIN;
-                lastError = null;
-                for (Forward f : forwards.values()) {
-                    bind(f, session);
-                }
-                return session;
-            } catch (Exception e) {
-                failures++;
-                long wait = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 5));
-                nextAttempt = Instant.now().plusMillis(wait);
-                lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                if (session != null) {
-                    session.disconnect();
-                    session = null;
-                }
-                throw e;
+                return attempt.get(wait, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception x ? x : e;
+            } catch (TimeoutException e) {
+                throw new TimeoutException("still connecting to " + target.display()
+                        + (pendingPrompts.isEmpty() ? "" : " (a host key question waits for an answer)"));
             }
         }
-    }
-
-    private Session connect() throws Exception {
-        if (jumpSession != null) {
-            jumpSession.disconnect();
-            jumpSession = null;
+        try {
+            SessionFactory.Opened o = sessions.open(target);
+            synchronized (lock) {
+                for (Session h : hops) {
+                    h.disconnect();
+                }
+                if (closed) {
+                    o.disconnect();
+                    throw new IllegalStateException("connection closed");
+                }
+                session = o.session();
+                hops = o.hops();
+                nextAttempt = Instant.MIN;
+                lastFailure = null;
+                connecting = null;
+            }
+            for (Forward f : forwards.values()) {
+                synchronized (f) {
+                    try {
+                        bind(f, o.session()); // same local port as before the cut: clients keep working
+                    } catch (Exception e) {
+                        f.boundTo = null; // bound again by the next forwardTcp
+                    }
+                }
+            }
+            attempt.complete(o.session());
+            return o.session();
+        } catch (Exception e) {
+            synchronized (lock) {
+                if (e instanceof HostKeyException hk && !hk.changed()) {
+                    refused = hk; // the user said no (or did not answer): not asked again until askAgain()
+                }
+                nextAttempt = Instant.now().plus(RETRY_AFTER);
+                lastFailure = e;
+                connecting = null;
+            }
+            attempt.completeExceptionally(e);
+            throw e;
         }
-        SessionFactory.Opened o = sessions.open(target);
-        jumpSession = o.jump();
-        return o.session();
     }
 
     // ------------------------------------------------------------------ exec
 
     @Override
     public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
-        return BoundedExecutors.supply(executor, () -> runExec(command, timeout, listener));
+        ExecutorService pool = timeout.compareTo(LONG_CALL) > 0 ? longJobs : executor;
+        return BoundedExecutors.supply(pool, () -> runExec(command, timeout, listener));
     }
 
     private ExecResult runExec(String command, Duration timeout, OutputListener listener) throws Exception {
         long t0 = System.nanoTime();
-        long deadline = t0 + timeout.toNanos();
-        Session s = session();
+        Session s = session(); // connecting has its own timeout: the command's starts once connected
+        long deadline = System.nanoTime() + timeout.toNanos();
         ChannelExec ch = (ChannelExec) s.openChannel("exec");
         ch.setCommand(command);
         ch.setInputStream(null);
@@ -309,22 +388,11 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     @Override
     public CompletableFuture<InetSocketAddress> forwardTcp(String host, int port) {
-        Forward f = forwards.computeIfAbsent("tcp:" + host + ":" + port, k -> new Forward(k, host, port, null, null));
-        return ensureForward(f);
-    }
-
-    @Override
-    public CompletableFuture<InetSocketAddress> forwardUnixSocket(String socketPath, String fallbackCommand) {
-        Forward f = forwards.computeIfAbsent("unix:" + socketPath,
-                k -> new Forward(k, null, 0, socketPath, fallbackCommand));
-        return ensureForward(f);
-    }
-
-    private CompletableFuture<InetSocketAddress> ensureForward(Forward f) {
-        return BoundedExecutors.supply(executor, () -> {
+        Forward f = forwards.computeIfAbsent("tcp:" + host + ":" + port, k -> new Forward(host, port));
+        return BoundedExecutors.supply(probes, () -> {
             Session s = session();
             synchronized (f) {
-                if (f.dialStdio == null && f.boundTo != s) {
+                if (f.boundTo != s) {
                     bind(f, s);
                 }
             }
@@ -334,67 +402,139 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     /** Binds {@code f} on session {@code s}, at the same local port as before if it had one. */
     private void bind(Forward f, Session s) throws Exception {
-        if (f.dialStdio != null) {
-            return; // our own listener: it opens a channel on the current session per connection
-        }
         int timeout = (int) target.connectTimeout().toMillis();
-        if (f.socketPath == null) {
-            f.localPort = s.setPortForwardingL("127.0.0.1", f.localPort, f.host, f.port, null, timeout);
-        } else if (streamLocalAllowed(s, f.socketPath, timeout)) {
-            f.localPort = s.setSocketForwardingL("127.0.0.1", f.localPort, f.socketPath, null, timeout);
-        } else {
-            DialStdioForwarder d = new DialStdioForwarder(f.localPort, f.fallbackCommand, this::sessionOrNull, pumps,
-                    timeout);
-            f.localPort = d.port();
-            f.dialStdio = d;
-        }
+        f.localPort = s.setPortForwardingL("127.0.0.1", f.localPort, f.host, f.port, null, timeout);
         f.boundTo = s;
     }
 
-    private Session sessionOrNull() {
-        try {
-            return session();
-        } catch (Exception e) {
-            return null;
-        }
+    @Override
+    public CompletableFuture<Path> forwardUnixSocket(String socketPath, String fallbackCommand) {
+        return BoundedExecutors.supply(probes, () -> {
+            session(); // fail as the connection fails, not later as a closed socket
+            UnixSocketForward f;
+            synchronized (unixForwards) {
+                if (closed) {
+                    throw new IllegalStateException("connection closed");
+                }
+                f = unixForwards.get(socketPath);
+                if (f == null) {
+                    Path local = socketFolder().resolve("u" + unixForwards.size() + ".sock");
+                    f = new UnixSocketForward(local, socketPath, fallbackCommand, this::session, pumps,
+                            (int) target.connectTimeout().toMillis());
+                    unixForwards.put(socketPath, f);
+                }
+            }
+            return f.localPath();
+        });
     }
 
-    /** Opens one streamlocal channel to see whether the server allows them. */
-    private static boolean streamLocalAllowed(Session s, String socketPath, int timeout) throws JSchException {
-        ChannelDirectStreamLocal ch = (ChannelDirectStreamLocal) s.openChannel("direct-streamlocal@openssh.com");
-        ch.setSocketPath(socketPath);
-        try {
-            ch.connect(timeout);
-            return true;
-        } catch (JSchException e) {
-            return false;
-        } finally {
-            ch.disconnect();
+    @Override
+    public Optional<String> unixSocketFailure(String socketPath) {
+        UnixSocketForward f = unixForwards.get(socketPath);
+        return f == null ? Optional.empty() : Optional.ofNullable(f.failure());
+    }
+
+    /**
+     * This connection's folder for local sockets: created 0700 (atomically) under
+     * $XDG_RUNTIME_DIR, else the temporary folder; removed on close.
+     */
+    private Path socketFolder() throws IOException {
+        if (socketFolder == null) {
+            String runtime = System.getenv("XDG_RUNTIME_DIR");
+            Path base = runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
+                    && Files.isWritable(Path.of(runtime)) ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
+            socketFolder = Files.createTempDirectory(base, "dutydesk-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        return socketFolder;
+    }
+
+    /** The folder holding this connection's local sockets (mode 0700), if one was made. */
+    public Optional<Path> socketFolderIfAny() {
+        return Optional.ofNullable(socketFolder);
+    }
+
+    @Override
+    public CompletableFuture<Stream> open(String host, int port) {
+        return BoundedExecutors.supply(probes, () -> {
+            Session s = session();
+            ChannelDirectTCPIP ch = (ChannelDirectTCPIP) s.openChannel("direct-tcpip");
+            ch.setHost(host);
+            ch.setPort(port);
+            InputStream in = ch.getInputStream();
+            try {
+                ch.connect((int) target.connectTimeout().toMillis());
+            } catch (JSchException e) {
+                ch.disconnect();
+                throw new IOException("the server could not connect to it (SSH channel refused: is it running?)", e);
+            }
+            OutputStream out = ch.getOutputStream();
+            return new Stream() {
+                @Override
+                public InputStream input() {
+                    return in;
+                }
+
+                @Override
+                public OutputStream output() {
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                    ch.disconnect();
+                }
+            };
+        });
     }
 
     @Override
     public void close() {
-        closed = true;
-        for (Forward f : forwards.values()) {
-            if (f.dialStdio != null) {
-                f.dialStdio.close();
-            }
-        }
         synchronized (lock) {
-            if (session != null) {
-                session.disconnect();
+            if (closed) {
+                return;
             }
-            if (jumpSession != null) {
-                jumpSession.disconnect();
-            }
+            closed = true;
         }
+        for (CompletableFuture<?> p : pendingPrompts) {
+            p.cancel(true); // the dialog closes; the key is not remembered as refused
+        }
+        Thread t = new Thread(this::teardown, "dutydesk-ssh-close");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The slow part of closing, off the caller's thread: a new environment's polls never wait for it. */
+    private void teardown() {
+        for (UnixSocketForward f : unixForwards.values()) {
+            f.close();
+        }
+        Session s;
+        List<Session> j;
+        synchronized (lock) {
+            s = session;
+            j = hops;
+        }
+        if (s != null) {
+            s.disconnect();
+        }
+        for (Session h : j) {
+            h.disconnect();
+        }
+        probes.shutdownNow();
         executor.shutdownNow();
+        longJobs.shutdownNow();
         pumps.shutdownNow();
-        try {
-            executor.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Path folder = socketFolder;
+        if (folder != null) {
+            try (var list = Files.list(folder)) {
+                for (Path p : list.toList()) {
+                    Files.deleteIfExists(p);
+                }
+                Files.deleteIfExists(folder);
+            } catch (IOException ignored) {
+                // a temporary folder
+            }
         }
     }
 }

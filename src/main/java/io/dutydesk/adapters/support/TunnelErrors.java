@@ -25,7 +25,8 @@ public final class TunnelErrors {
         return new CompletionException(new IOException(where + ": " + Errors.describe(e), e));
     }
 
-    static boolean closedWithoutAnswer(Throwable e) {
+    /** The client saw its socket close without an answer (the far side could not be reached). */
+    public static boolean closedWithoutAnswer(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof EOFException) {
                 return true;

@@ -10,4 +10,13 @@ public interface AuditLog {
 
     /** The most recent entries, newest last. */
     CompletableFuture<List<AuditEntry>> recent(int max);
+
+    /**
+     * Calls {@code changed} (on a thread of the log's own) after entries were appended, by this
+     * process or another (the CLI): a viewer re-reads then, without polling. Closing stops it.
+     * The default watches nothing.
+     */
+    default AutoCloseable watch(Runnable changed) {
+        return () -> { };
+    }
 }

@@ -17,6 +17,24 @@ public final class ConfigException extends RuntimeException {
         this.problem = problem;
     }
 
+    private ConfigException(Path file, String problem) {
+        super(problem);
+        this.file = file;
+        this.line = 0;
+        this.field = "";
+        this.problem = problem;
+    }
+
+    /** The file does not exist: {@code help} (the message) says where it is looked for and how to write one. */
+    public static ConfigException missing(Path file, String help) {
+        return new ConfigException(file, help);
+    }
+
+    /** True when the file does not exist (rather than being wrong). */
+    public boolean isMissing() {
+        return line == 0 && field.isEmpty() && problem.startsWith("file not found");
+    }
+
     public Path file() { return file; }
 
     /** 1-based line, 0 when unknown. */

@@ -73,11 +73,70 @@ public final class EnvironmentsFile {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, "", "file not found (give --config FILE, or run 'src/refhost/refhost up' to write one)");
+            throw ConfigException.missing(file, "file not found: " + file.toAbsolutePath() + "\n"
+                    + "Dutydesk reads the environments it watches from this file. Create it (or give --config FILE, "
+                    + "or set DUTYDESK_CONFIG); a starter with one environment — replace the host, user and workdir:\n\n"
+                    + STARTER + "\n"
+                    + "Every other setting has a default (the README's 'The environments file' lists them).");
         } catch (IOException e) {
             throw new ConfigException(file, 0, "", "cannot read: " + e.getMessage());
         }
         return parse(file, text);
+    }
+
+    /** What a new user writes first: one environment, every convention left to its default. */
+    public static final String STARTER = """
+            environments:
+              prod:
+                description: production
+                ssh:
+                  host: my-server               # a name or an alias from ~/.ssh/config
+                  user: deploy
+                  identity: ~/.ssh/id_ed25519   # omit it to use ssh-agent
+                postgres: { password: { env: PGPASSWORD } }   # never the password itself
+                deploy: { workdir: ~/app }      # where the deploy script runs
+            """;
+
+    /**
+     * A YAML syntax error as "file:line: what is wrong", in words: the line is where to look (for
+     * an unclosed bracket or quote, the line that opened it), the words say what to change.
+     */
+    static ConfigException syntaxError(Path file, MarkedYAMLException e) {
+        Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        Mark ctx = e.getContextMark();
+        String problem = e.getProblem() == null ? String.valueOf(e.getMessage()) : e.getProblem();
+        String context = e.getContext() == null ? "" : e.getContext();
+        int line = at == null ? 0 : at.getLine() + 1;
+        int ctxLine = ctx == null ? line : ctx.getLine() + 1;
+        String col = at == null ? "" : " (column " + (at.getColumn() + 1) + ")";
+        String words;
+        if (problem.contains("\\t(TAB)") || problem.contains("'\\t'") || problem.contains("\t")) {
+            words = "a tab character" + col + ": YAML indents with spaces only";
+        } else if (problem.startsWith("expected ',' or '}'")) {
+            line = ctxLine;
+            words = "the '{' opened on this line is not closed: a '}' is missing, or a ',' between two entries";
+        } else if (problem.startsWith("expected ',' or ']'")) {
+            line = ctxLine;
+            words = "the '[' opened on this line is not closed: a ']' is missing, or a ',' between two items";
+        } else if (context.contains("quoted scalar")) {
+            line = ctxLine;
+            words = "the quote opened on this line is never closed";
+        } else if (problem.startsWith("mapping values are not allowed")) {
+            words = "unexpected ':'" + col + " — is the ':' of the key above missing, or are there two 'key:' on this line? "
+                    + "(quote a value that contains ': ')";
+        } else if (problem.contains("but found '<block mapping start>'") || problem.contains("did not find expected key")) {
+            words = "this line is indented differently from the lines above it; keys of one mapping start in the same column";
+        } else if (problem.contains("but found '-'") || problem.contains("but found '<block sequence start>'")) {
+            words = "a list item ('- …') where a 'key: value' belongs";
+        } else if (problem.startsWith("could not find expected ':'")) {
+            line = ctxLine;
+            words = "a line that is neither 'key: value' nor '- item' (a ':' missing?)";
+        } else if (problem.startsWith("found undefined alias")) {
+            words = "a value starting with '*' is read as a reference to an anchor" + col + "; put it in quotes";
+        } else {
+            words = problem + (context.isEmpty() ? "" : " (" + context + (ctxLine != line ? " started on line " + ctxLine : "") + ")");
+        }
+        return new ConfigException(file, line, "", "not valid YAML: " + words);
     }
 
     public static EnvironmentsFile parse(Path file, String text) {
@@ -87,9 +146,7 @@ public final class EnvironmentsFile {
             opts.setAllowDuplicateKeys(false);
             root = new Yaml(opts).compose(r);
         } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            throw new ConfigException(file, m == null ? 0 : m.getLine() + 1, "",
-                    "not valid YAML: " + (e.getProblem() != null ? e.getProblem() : e.getMessage()));
+            throw syntaxError(file, e);
         } catch (YAMLException | IOException e) {
             throw new ConfigException(file, 0, "", "not valid YAML: " + e.getMessage());
         }
@@ -143,7 +200,7 @@ public final class EnvironmentsFile {
         int port = n.integer("port", 0, 1, 65535); // 0: from ~/.ssh/config, else 22
         String user = n.string("user", null);
         Optional<Path> identity = n.get("identity").map(v -> Path.of(expandHome(v.nonEmptyText())));
-        boolean agent = n.bool("agent", identity.isEmpty());
+        boolean agent = n.bool("agent", true); // the agent is tried first, identity files after it, as OpenSSH does
         Path knownHosts = Path.of(expandHome(n.string("knownHosts", "~/.ssh/known_hosts")));
         Optional<Environment.Ssh> jump = allowJump ? n.get("jump").map(j -> ssh(j, false)) : Optional.empty();
         return new Environment.Ssh(host, port, user, identity, agent, knownHosts, jump,

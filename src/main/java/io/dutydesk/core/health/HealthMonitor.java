@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 /**
  * Watches every backend of one environment: one {@link Poller} per backend, so a slow or
  * failing backend neither delays nor hides the others. Publishes a new immutable
- * {@link HealthSnapshot} whenever any backend's poll completes.
+ * {@link HealthSnapshot} whenever any backend's poll completes, numbered ({@link HealthSnapshot#seq()})
+ * and in order: listeners are called under the lock that makes the snapshot, so they must only
+ * hand it on (e.g. to the FX thread), where a receiver drops one older than what it shows.
  */
 public final class HealthMonitor implements AutoCloseable {
     private final String environment;
@@ -36,6 +38,31 @@ public final class HealthMonitor implements AutoCloseable {
             pollers.add(poller);
             subscriptions.add(poller.subscribe(s -> onSnapshot(p, s)));
         }
+        refreshAllWhenSshIsBack(probes);
+    }
+
+    /**
+     * Every other backend goes through SSH: when SSH answers again after failing, they are polled
+     * at once instead of after their own backoff, so all are back within one poll of SSH.
+     */
+    private void refreshAllWhenSshIsBack(List<BackendProbe> probes) {
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).backend() != io.dutydesk.core.Backend.SSH) {
+                continue;
+            }
+            Poller<Long> ssh = pollers.get(i);
+            java.util.concurrent.atomic.AtomicBoolean wasDown = new java.util.concurrent.atomic.AtomicBoolean();
+            subscriptions.add(ssh.subscribe(s -> {
+                if (s.pending()) {
+                    return;
+                }
+                if (!s.ok()) {
+                    wasDown.set(true);
+                } else if (wasDown.getAndSet(false)) {
+                    pollers.stream().filter(other -> other != ssh).forEach(Poller::refreshNow);
+                }
+            }));
+        }
     }
 
     private void onSnapshot(BackendProbe p, Snapshot<Long> s) {
@@ -46,13 +73,18 @@ public final class HealthMonitor implements AutoCloseable {
                 ? new BackendStatus(p.backend(), BackendStatus.State.OK, s.value(), null, s.takenAt(), null, s.lastSuccessAt())
                 : new BackendStatus(p.backend(), BackendStatus.State.DOWN, -1, s.error(), s.takenAt(), s.failingSince(),
                 s.lastSuccessAt());
-        HealthSnapshot next;
+        // fold and hand over under one lock: listeners get the snapshots in the order they were made
+        // (each one's seq larger than the last), never an older one after a newer one
         synchronized (this) {
-            next = latest.with(st, clock.instant());
+            HealthSnapshot next = latest.with(st, clock.instant());
             latest = next;
-        }
-        for (Consumer<HealthSnapshot> l : listeners) {
-            l.accept(next);
+            for (Consumer<HealthSnapshot> l : listeners) {
+                try {
+                    l.accept(next);
+                } catch (RuntimeException ignored) {
+                    // a listener's fault must not stop the others
+                }
+            }
         }
     }
 
@@ -64,7 +96,8 @@ public final class HealthMonitor implements AutoCloseable {
         return latest;
     }
 
-    public AutoCloseable subscribe(Consumer<HealthSnapshot> listener) {
+    /** Adds a listener; it gets the current snapshot at once, then every later one, in order. */
+    public synchronized AutoCloseable subscribe(Consumer<HealthSnapshot> listener) {
         listeners.add(listener);
         listener.accept(latest);
         return () -> listeners.remove(listener);

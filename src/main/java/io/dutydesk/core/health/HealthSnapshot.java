@@ -8,8 +8,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every backend's status at one moment; immutable. */
-public record HealthSnapshot(String environment, Instant takenAt, Map<Backend, BackendStatus> statuses) {
+/**
+ * Every backend's status at one moment; immutable.
+ *
+ * @param seq the monitor's count of snapshots made, 0 for the first: a later snapshot has a larger one,
+ *            so whoever receives them can drop one that arrives late
+ */
+public record HealthSnapshot(String environment, long seq, Instant takenAt, Map<Backend, BackendStatus> statuses) {
 
     public HealthSnapshot {
         EnumMap<Backend, BackendStatus> copy = new EnumMap<>(Backend.class);
@@ -20,7 +25,7 @@ public record HealthSnapshot(String environment, Instant takenAt, Map<Backend, B
     }
 
     public static HealthSnapshot unknown(String environment, Instant now) {
-        return new HealthSnapshot(environment, now, Map.of());
+        return new HealthSnapshot(environment, 0, now, Map.of());
     }
 
     public BackendStatus get(Backend b) {
@@ -42,6 +47,6 @@ public record HealthSnapshot(String environment, Instant takenAt, Map<Backend, B
     HealthSnapshot with(BackendStatus s, Instant now) {
         EnumMap<Backend, BackendStatus> m = new EnumMap<>(statuses);
         m.put(s.backend(), s);
-        return new HealthSnapshot(environment, now, m);
+        return new HealthSnapshot(environment, seq + 1, now, m);
     }
 }

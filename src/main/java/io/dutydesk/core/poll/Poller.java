@@ -35,6 +35,8 @@ public final class Poller<T> implements AutoCloseable {
     private final Clock clock;
     private final List<Consumer<Snapshot<T>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    /** refreshNow() came while a refresh ran: run again as soon as it ends, whatever the backoff. */
+    private final AtomicBoolean refreshRequested = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong runs = new AtomicLong();
     private volatile Snapshot<T> latest;
@@ -80,7 +82,7 @@ public final class Poller<T> implements AutoCloseable {
     }
 
     /** Adds a listener; it gets the current snapshot at once. Returns the handle that removes it. */
-    public AutoCloseable subscribe(Consumer<Snapshot<T>> listener) {
+    public synchronized AutoCloseable subscribe(Consumer<Snapshot<T>> listener) {
         listeners.add(listener);
         listener.accept(latest);
         return () -> listeners.remove(listener);
@@ -107,9 +109,13 @@ public final class Poller<T> implements AutoCloseable {
         listeners.clear();
     }
 
-    /** Refreshes now, ignoring any backoff; dropped like a tick if one is running. */
+    /**
+     * Refreshes now, ignoring any backoff. If a refresh is running (e.g. one started before the
+     * source came back, that will time out), another starts as soon as it ends.
+     */
     public void refreshNow() {
         nextAttemptAt = Instant.MIN;
+        refreshRequested.set(true);
         scheduler.execute(this::tick);
     }
 
@@ -126,6 +132,7 @@ public final class Poller<T> implements AutoCloseable {
             return;
         }
         runs.incrementAndGet();
+        refreshRequested.set(false); // this refresh answers any request made so far
         CompletableFuture<T> f;
         try {
             f = source.get();
@@ -133,25 +140,32 @@ public final class Poller<T> implements AutoCloseable {
             f = CompletableFuture.failedFuture(e);
         }
         f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
-            Instant now = clock.instant();
-            Snapshot<T> next;
-            if (error == null) {
-                next = latest.success(value, now);
-                nextAttemptAt = Instant.MIN;
-            } else {
-                String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
-                        ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
-                next = latest.failure(message, now);
-                nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
-            }
-            latest = next;
-            inFlight.set(false);
-            for (Consumer<Snapshot<T>> l : listeners) {
-                try {
-                    l.accept(next);
-                } catch (RuntimeException ignored) {
-                    // a listener's fault must not stop the poller
+            // made and handed over under one lock, before the next refresh may start: in order
+            synchronized (this) {
+                Instant now = clock.instant();
+                Snapshot<T> next;
+                if (error == null) {
+                    next = latest.success(value, now);
+                    nextAttemptAt = Instant.MIN;
+                } else {
+                    String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
+                    next = latest.failure(message, now);
+                    nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
                 }
+                latest = next;
+                for (Consumer<Snapshot<T>> l : listeners) {
+                    try {
+                        l.accept(next);
+                    } catch (RuntimeException ignored) {
+                        // a listener's fault must not stop the poller
+                    }
+                }
+                inFlight.set(false);
+            }
+            if (refreshRequested.get() && !closed) {
+                nextAttemptAt = Instant.MIN;
+                scheduler.execute(this::tick);
             }
         });
     }

@@ -13,12 +13,14 @@ import java.util.Optional;
  * @param error            the last failure's message, null when the last poll succeeded
  * @param failingSince     when the current run of failures started, null when healthy
  * @param consecutiveFailures how many polls in a row failed
+ * @param seq              0 for the initial snapshot, one more for each later one: a receiver that
+ *                         hops threads drops a snapshot older than the one it shows
  */
 public record Snapshot<T>(T value, Instant takenAt, Instant lastSuccessAt, String error,
-                          Instant failingSince, int consecutiveFailures) {
+                          Instant failingSince, int consecutiveFailures, long seq) {
 
     public static <T> Snapshot<T> initial(Instant now) {
-        return new Snapshot<>(null, now, null, null, null, 0);
+        return new Snapshot<>(null, now, null, null, null, 0, 0);
     }
 
     public boolean ok() {
@@ -34,11 +36,11 @@ public record Snapshot<T>(T value, Instant takenAt, Instant lastSuccessAt, Strin
     }
 
     Snapshot<T> success(T newValue, Instant now) {
-        return new Snapshot<>(newValue, now, now, null, null, 0);
+        return new Snapshot<>(newValue, now, now, null, null, 0, seq + 1);
     }
 
     Snapshot<T> failure(String message, Instant now) {
         return new Snapshot<>(value, now, lastSuccessAt, message,
-                failingSince != null ? failingSince : now, consecutiveFailures + 1);
+                failingSince != null ? failingSince : now, consecutiveFailures + 1, seq + 1);
     }
 }

@@ -27,6 +27,13 @@ public interface EnvironmentHandle extends AutoCloseable {
         throw new UnsupportedOperationException("this environment handle has no Prometheus");
     }
 
+    /**
+     * Forgets a refused host key and declined passwords: the next use asks again. Called when the
+     * user asks for it (Refresh); until then a "no" is not asked again at every poll.
+     */
+    default void askAgain() {
+    }
+
     @Override
     void close();
 }

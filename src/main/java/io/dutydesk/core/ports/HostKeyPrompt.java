@@ -1,6 +1,7 @@
 package io.dutydesk.core.ports;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,8 +10,30 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface HostKeyPrompt {
 
-    record UnknownHostKey(String host, String keyType, String fingerprint, Path knownHosts) {
+    /**
+     * @param knownTypes the key types known_hosts already has for this host: empty on a first
+     *                   connection; otherwise the server offers a key of another type, a warning
+     */
+    record UnknownHostKey(String host, String keyType, String fingerprint, Path knownHosts, List<String> knownTypes) {
+        public UnknownHostKey {
+            knownTypes = List.copyOf(knownTypes);
+        }
+
+        /** A first connection: nothing known for this host. */
+        public UnknownHostKey(String host, String keyType, String fingerprint, Path knownHosts) {
+            this(host, keyType, fingerprint, knownHosts, List.of());
+        }
+
+        public boolean firstConnection() {
+            return knownTypes.isEmpty();
+        }
+
         public String message() {
+            if (!firstConnection()) {
+                return "WARNING: host " + host + " is known by its " + String.join(", ", knownTypes)
+                        + " key, but now offers a " + keyType + " key, which is not in " + knownHosts + ".\n"
+                        + keyType + " key fingerprint is " + fingerprint + ".";
+            }
             return "The authenticity of host " + host + " can't be established.\n"
                     + keyType + " key fingerprint is " + fingerprint + ".";
         }

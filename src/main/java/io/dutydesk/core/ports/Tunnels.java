@@ -1,20 +1,56 @@
 package io.dutydesk.core.ports;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Local ends of SSH forwards, bound to 127.0.0.1 on ephemeral ports. The address of a forward
- * stays the same across reconnects, so clients built on it keep working.
+ * Ways to reach the server's services through the environment's SSH connection.
+ *
+ * <p>Nothing here opens an unauthenticated door on the workstation for a service that has no
+ * authentication of its own: HTTP APIs (Prometheus, Alertmanager) go through an in-process SSH
+ * channel per request ({@link #open}); the Docker socket through a local unix socket inside a
+ * folder only the user can enter ({@link #forwardUnixSocket}). Only services that authenticate
+ * their clients themselves (PostgreSQL, Redis with a password) get a TCP forward on 127.0.0.1
+ * ({@link #forwardTcp}).
  */
 public interface Tunnels {
-    /** A local address that reaches {@code host:port} as seen from the server. */
+    /**
+     * A local address on 127.0.0.1 that reaches {@code host:port} as seen from the server; only for
+     * services with their own authentication. The address stays the same across reconnects.
+     */
     CompletableFuture<InetSocketAddress> forwardTcp(String host, int port);
 
     /**
-     * A local TCP address that reaches the server's unix socket {@code socketPath}: a streamlocal
-     * forward, or, when the server refuses those, one {@code fallbackCommand} (e.g.
-     * {@code docker system dial-stdio}) per connection.
+     * A local unix socket, inside a folder of mode 0700, that reaches the server's unix socket
+     * {@code socketPath}: a streamlocal channel per connection or, while the server refuses those,
+     * one {@code fallbackCommand} (e.g. {@code docker system dial-stdio}) per connection. The path
+     * stays the same across reconnects.
      */
-    CompletableFuture<InetSocketAddress> forwardUnixSocket(String socketPath, String fallbackCommand);
+    CompletableFuture<Path> forwardUnixSocket(String socketPath, String fallbackCommand);
+
+    /**
+     * Why the last connection through the unix socket forward of {@code socketPath} failed on the
+     * server side ("permission denied ...", the fallback command's own error), if it did; cleared
+     * when a connection gets through.
+     */
+    default Optional<String> unixSocketFailure(String socketPath) {
+        return Optional.empty();
+    }
+
+    /** An in-process stream to {@code host:port} as seen from the server (an SSH direct-tcpip channel). */
+    CompletableFuture<Stream> open(String host, int port);
+
+    /** Both directions of an in-process channel; closing it aborts whatever is reading or writing. */
+    interface Stream extends AutoCloseable {
+        InputStream input();
+
+        OutputStream output();
+
+        @Override
+        void close();
+    }
 }

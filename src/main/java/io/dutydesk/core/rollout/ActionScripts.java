@@ -2,76 +2,192 @@ package io.dutydesk.core.rollout;
 
 import io.dutydesk.core.ShellQuote;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 /**
- * The shell the console sends to run an action detached on the server, under a server-side
- * lock, and to follow its output. Pure text: every value from the user or the config that is
- * not itself a command is quoted.
+ * The shell the console sends to run an action detached on the server, under the server-side
+ * lock, and to follow its output. Pure text: every value from the user, the config or the
+ * server that is not itself a configured command is quoted; action ids are checked against
+ * {@link #ID} before they reach a shell.
  *
- * <p>Server layout under the state folder (default ~/.dutydesk):
- * {@code lock/} (mkdir is the lock: {@code id}, {@code pid}), {@code actions/ID.meta|.log|.pid|.exit}.
+ * <p>Server layout under the state folder (default ~/.dutydesk, created 0700):
+ * {@code action.lock} (the lock: {@code flock(1)} on this file), {@code action.holder} (the id of the action
+ * that took it, informational), {@code actions/ID.meta|.log|.pid|.exit}.
+ *
+ * <p>The lock: the starting shell opens {@code action.lock} on fd 9 and takes {@code flock -n} on it —
+ * atomic, so of many simultaneous starts exactly one wins. The detached job inherits fd 9 and
+ * keeps the lock for as long as it lives; the configured command runs with fd 9 closed. So the
+ * lock is released only by its holder, when it ends — even when it is killed (the kernel drops
+ * the lock with the last descriptor): there is no stale lock to break, and nobody else may break it.
+ *
+ * <p>The precondition (e.g. "the live slot is still blue") runs inside the job, so inside the
+ * lock, before the configured command: if it does not hold, the command is not run, the log gets
+ * a {@link #REFUSED} line and the exit file says {@code refused}.
  */
 public final class ActionScripts {
     public static final String STARTED = "@@DUTYDESK-STARTED ";
     public static final String BUSY = "@@DUTYDESK-BUSY ";
     public static final String EXIT = "@@DUTYDESK-EXIT ";
     public static final String IDLE = "@@DUTYDESK-IDLE";
+    public static final String REFUSED = "@@DUTYDESK-REFUSED ";
+    public static final String STATE = "@@DUTYDESK-STATE ";
+
+    /** What the exit file holds when the precondition failed and the command was not run. */
+    public static final String EXIT_REFUSED = "refused";
+    /** What {@link #follow} prints when the job ended without an exit file (killed). */
+    public static final String EXIT_NONE = "none";
+
+    /** Action ids: "20260101-120000-rollback-0a1b2c3d". Anything else read from the server is refused. */
+    public static final Pattern ID = Pattern.compile("[0-9]{8}-[0-9]{6}-[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9a-f]{8}");
+    /** Action names (a part of the id): "rollback", "backup-now". */
+    public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     private ActionScripts() {}
 
-    /** "~/.dutydesk" becomes "$HOME/.dutydesk", to be used inside double quotes. */
+    /**
+     * A check run on the server inside the lock, before the command: {@code command} (run in
+     * the workdir) must print something where {@code pattern}'s first group, lower-cased, is
+     * {@code expected}. The pattern is the environment's Java regex; the server matches it with
+     * perl (the same syntax for what a live-slot pattern needs), passed in the environment, never
+     * spliced into code.
+     *
+     * @param what e.g. "live" — the refusal reads "state changed since you confirmed: live is now X"
+     */
+    public record Precondition(String command, Pattern pattern, String expected, String what) {}
+
+    /** The id if it is a well-formed action id, else empty. */
+    public static Optional<String> validId(String s) {
+        return s != null && ID.matcher(s).matches() ? Optional.of(s) : Optional.empty();
+    }
+
+    static String requireId(String id) {
+        return validId(id).orElseThrow(() -> new IllegalArgumentException("not an action id: '" + RolloutRules.printable(
+                String.valueOf(id)) + "'"));
+    }
+
+    /** "~/.dutydesk" becomes "$HOME/.dutydesk", to be used inside double quotes (the config allows only [A-Za-z0-9_./-]). */
     static String dir(String stateDir) {
         return stateDir.startsWith("~") ? "$HOME" + stateDir.substring(1) : stateDir;
     }
 
+    private static String atomicWrite(String value, String file) {
+        return "printf '%s\\n' " + value + " > " + file + ".tmp && mv " + file + ".tmp " + file;
+    }
+
+    /**
+     * The detached job (run by {@code sh -c}, with $0 = the action's path prefix): records its
+     * pid, checks the precondition, runs the command (fd 9 closed, bounded by {@code timeout}
+     * when the server has it), records the exit code. Public for tests.
+     */
+    public static String job(String workdir, String command, Optional<Precondition> pre, Duration timeout) {
+        StringBuilder b = new StringBuilder();
+        b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
+        b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
+        b.append("cd ").append(ShellQuote.path(workdir)).append(" || { echo \"dutydesk: cannot cd to the workdir\"; done_ 91; }; ");
+        pre.ifPresent(p -> {
+            String refused = "echo \"" + REFUSED;
+            b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
+                    .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
+                    .append(EXIT_REFUSED).append("; }; ");
+            b.append("out_=$( { ").append(p.command()).append("\n} 2>&1 ); ");
+            b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
+                    .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+            b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(p.what())
+                    .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
+                    .append(EXIT_REFUSED).append("; fi; ");
+            b.append("if [ \"$now_\" != ").append(ShellQuote.quote(p.expected())).append(" ]; then ").append(refused)
+                    .append("state changed since you confirmed: ").append(p.what()).append(" is now $now_; nothing was run\"; done_ ")
+                    .append(EXIT_REFUSED).append("; fi; ");
+        });
+        long secs = Math.max(1, timeout.toSeconds());
+        String cmd = ShellQuote.quote(command + "\n");
+        b.append("if command -v timeout >/dev/null 2>&1; then timeout -k 30 ").append(secs).append(" sh -c ").append(cmd)
+                .append(" 9>&-; else sh -c ").append(cmd).append(" 9>&-; fi; ");
+        b.append("done_ $?");
+        return b.toString();
+    }
+
     /**
      * Takes the lock (or prints BUSY with the holder's id and exits 75), records the action's
-     * meta, starts {@code command} in {@code workdir} with setsid + nohup so a dropped connection
-     * does not kill it, and prints STARTED. The detached shell writes the exit code, then frees the lock.
+     * meta, starts the {@link #job} with setsid + nohup so a dropped connection does not stop it
+     * (it inherits the lock), and prints STARTED.
      */
-    public static String start(String stateDir, String id, String workdir, String command, String meta) {
+    public static String start(String stateDir, String id, String job, String meta) {
+        requireId(id);
         String d = dir(stateDir);
-        String inner = "cd " + ShellQuote.path(workdir) + " || exit 91; " + command
-                + "; rc=$?; echo $rc > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; rm -rf \"$1\"";
-        return "D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; "
-                + "if ! mkdir \"$D/lock\" 2>/dev/null; then "
-                + "if [ -f \"$D/lock/pid\" ] && kill -0 \"$(cat \"$D/lock/pid\")\" 2>/dev/null; then "
-                + "echo \"" + BUSY + "$(cat \"$D/lock/id\" 2>/dev/null)\"; exit 75; fi; "
-                + "rm -rf \"$D/lock\"; mkdir \"$D/lock\" || { echo \"" + BUSY + "?\"; exit 75; }; fi; "
-                + "echo " + ShellQuote.quote(id) + " > \"$D/lock/id\"; "
-                + "printf '%s\\n' " + ShellQuote.quote(meta) + " > \"$D/actions/" + id + ".meta\"; "
-                + ": > \"$D/actions/" + id + ".log\"; "
-                + "setsid nohup sh -c " + ShellQuote.quote(inner) + " \"$D/actions/" + id + "\" \"$D/lock\" "
-                + "< /dev/null >> \"$D/actions/" + id + ".log\" 2>&1 & "
-                + "pid=$!; echo $pid > \"$D/actions/" + id + ".pid\"; echo $pid > \"$D/lock/pid\" 2>/dev/null; "
+        String a = "\"$D/actions/" + id;
+        return "umask 077; D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
+                + "exec 9>>\"$D/action.lock\" || exit 90; "
+                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
+                + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
+                + ": > " + a + ".log\"; "
+                + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & "
+                + "exec 9>&-; "
+                // the job writes its pid first: once STARTED is printed, current() and follow() see it running
+                + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
                 + "echo \"" + STARTED + id + "\"";
     }
 
     /**
-     * Prints the action's log from line {@code fromLine} (1-based) as it grows, until the action
-     * ends, then EXIT and its exit code ("running" if it died without one).
+     * Prints the action's log from line {@code fromLine} (1-based) as it grows, until the job
+     * ends, then EXIT and what its exit file says ({@link #EXIT_NONE} if it died without one).
      */
     public static String follow(String stateDir, String id, int fromLine) {
+        requireId(id);
         String f = "\"" + dir(stateDir) + "/actions/" + id;
-        return "f=" + f + "\"; i=0; while [ ! -f \"$f.pid\" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
-                + "tail -s 0.05 -n +" + Math.max(1, fromLine) + " -f --pid=\"$(cat \"$f.pid\")\" \"$f.log\"; "
-                + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo running)\"";
+        return "f=" + f + "\"; i=0; while [ ! -f \"$f.pid\" ] && [ ! -f \"$f.exit\" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+                + "if [ -f \"$f.pid\" ]; then tail -s 0.05 -n +" + Math.max(1, fromLine) + " -f --pid=\"$(cat \"$f.pid\")\" \"$f.log\"; "
+                + "else tail -n +" + Math.max(1, fromLine) + " \"$f.log\"; fi; "
+                + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo " + EXIT_NONE + ")\"";
     }
 
-    /** Prints BUSY with the id and meta of the action holding the lock, or IDLE. */
+    /**
+     * Prints BUSY with the id and meta of the action holding the lock, or IDLE. Reads only (never
+     * takes the lock, so it cannot make a start fail): the holder is running while its job lives
+     * and has no exit file.
+     */
     public static String current(String stateDir) {
         String d = dir(stateDir);
-        return "D=\"" + d + "\"; if [ -f \"$D/lock/pid\" ] && kill -0 \"$(cat \"$D/lock/pid\")\" 2>/dev/null; then "
-                + "id=$(cat \"$D/lock/id\"); echo \"" + BUSY + "$id\"; cat \"$D/actions/$id.meta\" 2>/dev/null; "
+        return "D=\"" + d + "\"; id=$(cat \"$D/action.holder\" 2>/dev/null); a=\"$D/actions/$id\"; "
+                + "if [ -n \"$id\" ] && [ -f \"$a.pid\" ] && [ ! -f \"$a.exit\" ] && kill -0 \"$(cat \"$a.pid\")\" 2>/dev/null; then "
+                + "echo \"" + BUSY + "$id\"; cat \"$a.meta\" 2>/dev/null; "
                 + "else echo " + IDLE + "; fi";
     }
 
-    /** Prints STARTED if the action's meta exists (it was started), else nothing. */
+    /** Prints STARTED if the action's job started (its pid file, waited for briefly), else nothing. */
     public static String wasStarted(String stateDir, String id) {
-        return "[ -f \"" + dir(stateDir) + "/actions/" + id + ".meta\" ] && echo \"" + STARTED + id + "\"; true";
+        requireId(id);
+        String f = "\"" + dir(stateDir) + "/actions/" + id;
+        return "f=" + f + "\"; i=0; while [ -f \"$f.meta\" ] && [ ! -f \"$f.pid\" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
+                + "[ -f \"$f.pid\" ] && echo \"" + STARTED + id + "\"; true";
     }
 
     /** Prints the meta of one action. */
     public static String meta(String stateDir, String id) {
+        requireId(id);
         return "cat \"" + dir(stateDir) + "/actions/" + id + ".meta\" 2>/dev/null";
+    }
+
+    /**
+     * For each action, one line: STATE id exit CODE | STATE id running | STATE id gone (started,
+     * no exit, not running: killed) | STATE id unknown (no trace).
+     */
+    public static String states(String stateDir, List<String> ids) {
+        ids.forEach(ActionScripts::requireId);
+        String d = dir(stateDir);
+        return "D=\"" + d + "\"; for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
+                + "if [ -f \"$a.exit\" ]; then echo \"" + STATE + "$id exit $(cat \"$a.exit\")\"; "
+                + "elif [ -f \"$a.pid\" ] && kill -0 \"$(cat \"$a.pid\")\" 2>/dev/null; then echo \"" + STATE + "$id running\"; "
+                + "elif [ -f \"$a.meta\" ]; then echo \"" + STATE + "$id gone\"; "
+                + "else echo \"" + STATE + "$id unknown\"; fi; done";
+    }
+
+    /** The refusal line of a job's log, if this line is one. */
+    static Optional<String> refusal(String line) {
+        return line.startsWith(REFUSED) ? Optional.of(line.substring(REFUSED.length()).strip()) : Optional.empty();
     }
 }

@@ -52,7 +52,7 @@ public final class RolloutRules {
                 facts.add(live.name() + " stays live (" + versions(live) + ")");
                 facts.add(idle.empty() ? idle.name() + " is empty" : idle.name() + " now runs " + idleVersion + " and will be replaced");
                 facts.add(pendingFact);
-                yield new Plan(verb, version, live.name(), idle.name(),
+                yield new Plan(s.environment(), verb, version, live.name(), idle.name(), Optional.empty(),
                         "deploy " + version.orElseThrow() + " to " + idle.name() + " (idle)", facts,
                         idle.empty() ? "no traffic moves until you switch"
                                 : "the rollback target (" + idle.name() + ", " + idleVersion + ") is replaced: until you switch, rollback goes to "
@@ -68,7 +68,7 @@ public final class RolloutRules {
                     blocked.add((verb == Verb.ROLLBACK ? "rollback" : "switch") + " to " + idle.name() + " refused: "
                             + String.join("; ", s.rollbackBlockers()));
                 }
-                yield new Plan(verb, Optional.empty(), live.name(), idle.name(),
+                yield new Plan(s.environment(), verb, Optional.empty(), live.name(), idle.name(), Optional.empty(),
                         "traffic " + live.name() + " -> " + idle.name(), facts,
                         live.name() + " keeps running as the way back", blocked, Optional.empty(), force);
             }
@@ -79,7 +79,8 @@ public final class RolloutRules {
                 if (idle.empty()) {
                     blocked.add(idle.name() + " has no containers: nothing to clean up");
                 }
-                yield new Plan(verb, Optional.empty(), live.name(), idle.name(), "clean up " + idle.name() + " (idle)",
+                yield new Plan(s.environment(), verb, Optional.empty(), live.name(), idle.name(), Optional.of(idle.name()),
+                        "clean up " + idle.name() + " (idle)",
                         facts, "destroys the rollback target: no rollback until the next deploy", blocked,
                         Optional.of(idle.name()), force);
             }

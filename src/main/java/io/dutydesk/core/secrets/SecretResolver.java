@@ -39,13 +39,34 @@ public final class SecretResolver {
     /** The secret, or empty for {@link SecretRef.None}; fails with a message that never contains it. */
     public CompletableFuture<Optional<char[]>> resolve(SecretRef ref) {
         CompletableFuture<Optional<char[]>> f = cache.computeIfAbsent(ref, this::load);
-        // a failed lookup is retried next time (the server may come back, the user may answer)
+        // a failed lookup is retried next time (the server may come back), but a question the user
+        // declined is not asked again at every poll: only after askAgain()
         f.whenComplete((v, e) -> {
-            if (e != null) {
+            if (e != null && !(io.dutydesk.core.Errors.unwrap(e) instanceof Declined)) {
                 cache.remove(ref, f);
             }
         });
         return f;
+    }
+
+    /** The user declined to give a secret: remembered until {@link #askAgain()}. */
+    public static final class Declined extends IllegalStateException {
+        Declined(String label) {
+            super(label + " was not given");
+        }
+    }
+
+    /** Forgets the declined questions: the next use asks again (the user's "refresh"). */
+    public void askAgain() {
+        cache.entrySet().removeIf(e -> e.getValue().isCompletedExceptionally());
+    }
+
+    /**
+     * Forgets a secret the backend refused (a wrong password): the next use asks, reads or looks
+     * it up again.
+     */
+    public void forget(SecretRef ref) {
+        cache.remove(ref); // not zeroed: a connection being opened may still be reading it
     }
 
     private CompletableFuture<Optional<char[]>> load(SecretRef ref) {
@@ -71,7 +92,7 @@ public final class SecretResolver {
         if (ref instanceof SecretRef.Prompt p) {
             return prompt.ask(environment, p.label()).thenApply(o -> {
                 if (o.isEmpty()) {
-                    throw new IllegalStateException(p.label() + " was not given");
+                    throw new Declined(p.label());
                 }
                 return o;
             });

@@ -33,7 +33,9 @@ public final class FxHostKeyPrompt implements HostKeyPrompt {
             Alert a = new Alert(Alert.AlertType.WARNING, "", ACCEPT, REFUSE);
             a.initOwner(owner.get());
             a.setTitle("Unknown host key");
-            a.setHeaderText("First connection to " + key.host());
+            a.setHeaderText(key.firstConnection() ? "First connection to " + key.host()
+                    : "WARNING: " + key.host() + " is known by its " + String.join(", ", key.knownTypes())
+                    + " key but now offers a " + key.keyType() + " key");
             // the fingerprint on one line, selectable, in a fixed-width font: compared character by character
             TextField fp = new TextField(key.fingerprint());
             fp.setEditable(false);
@@ -50,6 +52,15 @@ public final class FxHostKeyPrompt implements HostKeyPrompt {
             a.getDialogPane().setId("host-key-dialog");
             ((javafx.scene.control.Button) a.getDialogPane().lookupButton(REFUSE)).setDefaultButton(true);
             ((javafx.scene.control.Button) a.getDialogPane().lookupButton(ACCEPT)).setDefaultButton(false);
+            // the environment closed (a switch) while the question was open: the dialog goes with it
+            answer.whenComplete((v, e) -> {
+                if (answer.isCancelled()) {
+                    ui.execute(a::close);
+                }
+            });
+            if (answer.isDone()) {
+                return;
+            }
             answer.complete(a.showAndWait().map(b -> b == ACCEPT).orElse(false));
         });
         return answer;

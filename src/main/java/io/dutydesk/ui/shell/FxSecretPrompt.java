@@ -35,6 +35,15 @@ public final class FxSecretPrompt implements SecretPrompt {
             d.getDialogPane().setContent(new VBox(8, new Label("Kept in memory for this session only."), pw));
             d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
             d.setResultConverter(b -> b == ButtonType.OK && !pw.getText().isEmpty() ? pw.getText().toCharArray() : null);
+            // the environment closed (a switch) while the question was open: the dialog goes with it
+            answer.whenComplete((v, e) -> {
+                if (answer.isCancelled()) {
+                    ui.execute(d::close);
+                }
+            });
+            if (answer.isDone()) {
+                return;
+            }
             answer.complete(d.showAndWait());
             pw.clear();
         });

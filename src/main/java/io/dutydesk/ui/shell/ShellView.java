@@ -37,6 +37,10 @@ public final class ShellView {
     private final ListView<PaneInfo> nav = new ListView<>();
     private final StackPane content = new StackPane();
     private final Map<String, Node> built;
+    /** Below this width the navigation shows icons only. */
+    static final double COMPACT_BELOW = 1100;
+    private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
+    private final javafx.beans.property.BooleanProperty compactNav = new javafx.beans.property.SimpleBooleanProperty();
 
     /** {@code built}: the panes that exist, by id; the others show what they will be. */
     public ShellView(ShellViewModel vm, Map<String, Node> built) {
@@ -89,15 +93,26 @@ public final class ShellView {
         });
         vm.selectedProperty().addListener((o, a, b) -> env.setValue(b));
         env.setValue(vm.selectedProperty().get());
+        // the environment's name is what must never go: the picker keeps its width, others give way
+        env.setMinWidth(Region.USE_PREF_SIZE);
+        title.setMinWidth(Region.USE_PREF_SIZE);
 
         Label target = new Label();
         target.getStyleClass().add("env-target");
         target.textProperty().bind(vm.targetProperty());
+        target.setMinWidth(40);
+        Tooltip targetTip = new Tooltip();
+        targetTip.textProperty().bind(vm.targetProperty());
+        target.setTooltip(targetTip);
 
         Label summary = new Label();
         summary.setId("health-summary");
         summary.getStyleClass().add("env-summary");
         summary.textProperty().bind(vm.summaryProperty());
+        summary.setMinWidth(90); // "3 down: docker, post…": the status bar below names each one
+        Tooltip summaryTip = new Tooltip();
+        summaryTip.textProperty().bind(vm.summaryProperty());
+        summary.setTooltip(summaryTip);
         vm.summaryStateProperty().addListener((o, a, b) -> stateClass(summary, b));
         stateClass(summary, vm.summaryStateProperty().get());
 
@@ -115,6 +130,8 @@ public final class ShellView {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
+        refresh.setMinWidth(Region.USE_PREF_SIZE);
+        theme.setMinWidth(Region.USE_PREF_SIZE);
         HBox bar = new HBox(logo, title, env, target, spacer, summary, refresh, theme);
         bar.getStyleClass().add("top-bar");
         return bar;
@@ -125,19 +142,29 @@ public final class ShellView {
         nav.getStyleClass().add("nav");
         nav.setId("navigation");
         nav.setCellFactory(lv -> new ListCell<>() {
+            {
+                // a narrow window keeps the icons only (the title on hover): the panes get the width
+                compactNav.addListener((o, a, c) -> updateItem(getItem(), isEmpty()));
+            }
+
             @Override
             protected void updateItem(PaneInfo p, boolean empty) {
                 super.updateItem(p, empty);
                 if (empty || p == null) {
                     setText(null);
                     setGraphic(null);
+                    setTooltip(null);
                 } else {
-                    setText(p.title());
+                    setText(compactNav.get() ? null : p.title());
                     setGraphic(icon(p.icon(), 18));
                     setGraphicTextGap(10);
+                    setTooltip(compactNav.get() ? new Tooltip(p.title()) : null);
+                    setAccessibleText(p.title());
                 }
             }
         });
+        compactNav.bind(root.widthProperty().lessThan(COMPACT_BELOW).and(root.widthProperty().greaterThan(0)));
+        compactNav.addListener((o, a, c) -> nav.pseudoClassStateChanged(COMPACT, c));
         nav.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
             if (p != null) {
                 content.getChildren().setAll(built.containsKey(p.id()) ? built.get(p.id()) : placeholder(p));

@@ -66,6 +66,7 @@ public final class ShellViewModel implements AutoCloseable {
     private HealthMonitor monitor;
     private AutoCloseable subscription;
     private HealthSnapshot latest;
+    private final StringProperty title = new SimpleStringProperty("Dutydesk");
 
     public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
                           SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
@@ -84,6 +85,26 @@ public final class ShellViewModel implements AutoCloseable {
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
         }
+        title.bind(javafx.beans.binding.Bindings.createStringBinding(this::makeTitle, selected, slots.headlineProperty(),
+                slots.liveDegradedProperty(), slots.staleProperty(), slots.snapshotProperty()));
+    }
+
+    /**
+     * The window's title: the environment and its live slot, degraded or stale said in words — what a
+     * task bar or a window list shows of a console in the background.
+     */
+    public ReadOnlyStringProperty titleProperty() { return title; }
+
+    private String makeTitle() {
+        String env = selected.get();
+        if (env == null) {
+            return "Dutydesk";
+        }
+        if (slots.snapshotProperty().get() == null) {
+            return "Dutydesk — " + env;
+        }
+        return "Dutydesk — " + env + " — " + slots.headlineProperty().get()
+                + (slots.staleProperty().get() ? " (stale)" : "");
     }
 
     public ObservableList<String> environmentNames() { return environmentNames; }
@@ -152,6 +173,9 @@ public final class ShellViewModel implements AutoCloseable {
 
     /** Polls every backend now, without waiting for the next tick. */
     public void refresh() {
+        if (handle != null) {
+            handle.askAgain(); // a refused host key or a declined password is asked again on request only
+        }
         if (monitor != null) {
             monitor.refreshNow();
         }
@@ -163,6 +187,10 @@ public final class ShellViewModel implements AutoCloseable {
         if (from != monitor) {
             return; // a late answer from the environment we just left
         }
+        if (latest != null && s.seq() <= latest.seq()) {
+            return; // overtaken on the way to this thread by a newer snapshot: never show the older one
+        }
+        HealthSnapshot before = latest;
         latest = s;
         for (BackendStatus st : s.all()) {
             indicators.get(st.backend()).show(st);
@@ -180,8 +208,34 @@ public final class ShellViewModel implements AutoCloseable {
             summary.set("all " + known + " backends ok");
             summaryState.set(BackendStatus.State.OK);
         }
+        slotsSources(before, s);
         for (Consumer<HealthSnapshot> l : healthListeners) {
             l.accept(s);
+        }
+    }
+
+    /**
+     * The slots are read through SSH and Docker: when either is down what the pane shows is stale at
+     * once; when they answer again, the slots (and every backend still shown down, all reached
+     * through SSH) are read now rather than after their backoff.
+     */
+    private void slotsSources(HealthSnapshot before, HealthSnapshot now) {
+        List<String> down = new ArrayList<>();
+        boolean recovered = false;
+        for (Backend b : List.of(Backend.SSH, Backend.DOCKER)) {
+            BackendStatus st = now.get(b);
+            if (st.state() == BackendStatus.State.DOWN) {
+                down.add(b.label() + " does not answer (down since " + indicators.get(b).time(st.downSince()) + ")");
+            } else if (st.ok() && before != null && before.get(b).state() == BackendStatus.State.DOWN) {
+                recovered = true;
+            }
+        }
+        slots.sourceDown(down.isEmpty() ? null : String.join(", ", down));
+        if (recovered) {
+            slots.refresh();
+            if (monitor != null && now.all().stream().anyMatch(x -> x.state() == BackendStatus.State.DOWN)) {
+                monitor.refreshNow();
+            }
         }
     }
 

@@ -17,9 +17,13 @@ import javafx.stage.Window;
 import java.util.Optional;
 
 /**
- * "Are you sure?" with the facts that decide it: what moves, how healthy the target is, the
- * outbox backlog, the risk. A blocked plan can only be forced by ticking a box; a cleanup needs
- * the slot name typed.
+ * "Are you sure?" with the facts that decide it: the environment (first, large), what moves, how
+ * healthy the target is, the outbox backlog, the risk. A blocked plan can only be forced by
+ * ticking a box; a cleanup needs the slot name typed.
+ *
+ * <p>The safe button is the default: Cancel has the focus and takes Enter and Escape; the action
+ * needs a click, Space on it after tabbing to it, or its mnemonic (Alt+R for "Roll back", Alt+D
+ * deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
  */
 final class ConfirmActionDialog extends Dialog<Plan> {
     final ButtonType confirm;
@@ -30,14 +34,20 @@ final class ConfirmActionDialog extends Dialog<Plan> {
         if (owner != null) {
             initOwner(owner);
         }
-        setTitle("Confirm " + plan.verb().id());
+        setTitle("Confirm " + plan.verb().id() + " on " + plan.environment());
         setHeaderText(title(plan));
-        confirm = new ButtonType(buttonText(plan), ButtonBar.ButtonData.OK_DONE);
+        confirm = new ButtonType(buttonText(plan), ButtonBar.ButtonData.OK_DONE); // placed as OK, but never the default (below)
         getDialogPane().getButtonTypes().setAll(confirm, ButtonType.CANCEL);
         getDialogPane().setId("confirm-dialog");
         getDialogPane().setPrefWidth(560);
 
         VBox box = new VBox(8);
+        Label envLabel = new Label("Environment: " + plan.environment().toUpperCase(java.util.Locale.ROOT)
+                + "   ·   live now: " + plan.liveBefore());
+        envLabel.setId("confirm-environment");
+        envLabel.getStyleClass().add("confirm-environment");
+        envLabel.setMaxWidth(Double.MAX_VALUE);
+        box.getChildren().add(envLabel);
         for (String f : plan.facts()) {
             Label l = new Label("•  " + f);
             l.getStyleClass().add("fact");
@@ -72,32 +82,36 @@ final class ConfirmActionDialog extends Dialog<Plan> {
         getDialogPane().setContent(box);
         Button b = (Button) getDialogPane().lookupButton(confirm);
         b.setId("confirm-action");
+        b.setMnemonicParsing(true);
         b.disableProperty().bind(ok.not());
-        if (plan.verb() == Verb.CLEANUP || !plan.blocked().isEmpty()) {
-            b.getStyleClass().add("danger");
-            b.setDefaultButton(false);
-            ((Button) getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-        } else if (plan.verb() == Verb.ROLLBACK) {
+        b.setDefaultButton(false);
+        Button cancel = (Button) getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setId("confirm-cancel");
+        cancel.setDefaultButton(true);
+        cancel.setCancelButton(true);
+        if (plan.verb() != Verb.DEPLOY || !plan.blocked().isEmpty()) {
             b.getStyleClass().add("danger");
         }
+        // the focus starts on Cancel (or on the field to type in), never on the action
+        setOnShown(e -> (plan.typedConfirmation().isPresent() ? typed : cancel).requestFocus());
         setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
     }
 
     static String title(Plan p) {
         return switch (p.verb()) {
-            case DEPLOY -> "Deploy " + p.version().orElse("") + " to " + p.target() + "?";
-            case SWITCH -> "Switch traffic: " + p.liveBefore() + " → " + p.target() + "?";
-            case ROLLBACK -> "Roll back: traffic " + p.liveBefore() + " → " + p.target() + "?";
-            case CLEANUP -> "Clean up " + p.target() + "?";
+            case DEPLOY -> p.environment() + ": deploy " + p.version().orElse("") + " to " + p.target() + "?";
+            case SWITCH -> p.environment() + ": switch traffic " + p.liveBefore() + " → " + p.target() + "?";
+            case ROLLBACK -> p.environment() + ": roll back, traffic " + p.liveBefore() + " → " + p.target() + "?";
+            case CLEANUP -> p.environment() + ": clean up " + p.destroys().orElse(p.target()) + "?";
         };
     }
 
     static String buttonText(Plan p) {
         return switch (p.verb()) {
-            case DEPLOY -> "Deploy " + p.version().orElse("");
-            case SWITCH -> "Switch to " + p.target();
-            case ROLLBACK -> "Roll back to " + p.target();
-            case CLEANUP -> "Remove " + p.target();
+            case DEPLOY -> "_Deploy " + p.version().orElse("").replace("_", "__");
+            case SWITCH -> "_Switch to " + p.target();
+            case ROLLBACK -> "_Roll back to " + p.target();
+            case CLEANUP -> "Re_move " + p.destroys().orElse(p.target());
         };
     }
 

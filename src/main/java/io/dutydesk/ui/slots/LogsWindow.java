@@ -20,14 +20,17 @@ final class LogsWindow {
 
     private LogsWindow() {}
 
-    static void open(Window owner, ContainersPort containers, String container, Executor ui) {
+    static Stage open(Window owner, ContainersPort containers, String container, Executor ui) {
         Stage stage = new Stage();
         stage.initOwner(owner);
         stage.setTitle("Logs — " + container);
         ListView<String> lines = new ListView<>();
         lines.getStyleClass().add("log-lines");
+        lines.setId("logs-lines");
         lines.setCellFactory(LogText.cells());
         CheckBox follow = new CheckBox("Follow");
+        follow.setId("logs-follow");
+        follow.setSelected(true); // what one opens a container's logs for: what it is doing now
         Label status = new Label();
         BorderPane root = new BorderPane(lines);
         HBox bar = new HBox(12, follow, status);
@@ -37,6 +40,13 @@ final class LogsWindow {
         if (owner != null && owner.getScene() != null) {
             scene.getStylesheets().setAll(owner.getScene().getStylesheets());
         }
+        // Escape closes, as any secondary window; closing stops the stream (setOnHidden below)
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> { // a filter: the list would consume Escape
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                e.consume();
+                stage.close();
+            }
+        });
         stage.setScene(scene);
         AutoCloseable[] stream = new AutoCloseable[1];
         Runnable load = () -> {
@@ -67,6 +77,7 @@ final class LogsWindow {
         stage.setOnHidden(e -> close(stream));
         load.run();
         stage.show();
+        return stage;
     }
 
     private static void close(AutoCloseable[] stream) {

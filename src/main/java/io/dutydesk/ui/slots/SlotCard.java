@@ -2,8 +2,14 @@ package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.slots.ServiceState;
 import io.dutydesk.core.slots.SlotState;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
+import javafx.css.PseudoClass;
+import javafx.scene.shape.Circle;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -21,16 +27,43 @@ import javafx.scene.layout.VBox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
-/** One slot: its name, LIVE or IDLE, how many services are healthy, and a row per service. */
+/**
+ * One slot: its name, LIVE or IDLE, how many services are healthy, and a row per service. Rows are
+ * keyed by container and updated in place: a refresh changes what a row shows, not the row, so an
+ * open row menu, the selection and the scroll position survive it.
+ */
 final class SlotCard {
+    static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+
+    /** One table row: a container, and what the last read said of it. */
+    static final class Row {
+        final String container;
+        final ObjectProperty<ServiceState> state;
+
+        Row(ServiceState s) {
+            this.container = s.containerName();
+            this.state = new SimpleObjectProperty<>(s);
+        }
+
+        ServiceState get() {
+            return state.get();
+        }
+    }
+
     private final VBox root = new VBox(6);
     private final Label name = new Label();
     private final Label role = new Label();
     private final Label count = new Label();
-    private final TableView<ServiceState> table = new TableView<>();
+    private final Label version = new Label();
+    private final TableView<Row> table = new TableView<>();
+    private TableColumn<Row, String> versionColumn;
 
     SlotCard(String slot, Consumer<ServiceState> logs, Consumer<ServiceState> restart) {
         root.getStyleClass().add("slot-card");
@@ -41,9 +74,13 @@ final class SlotCard {
         role.setId("role-" + slot);
         count.getStyleClass().add("slot-count");
         count.setId("count-" + slot);
+        count.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox title = new HBox(10, name, role, spacer, count);
+        version.getStyleClass().add("slot-version");
+        version.setId("version-" + slot);
+        version.setMinWidth(0);
+        HBox title = new HBox(10, name, role, version, spacer, count);
         title.setAlignment(Pos.CENTER_LEFT);
 
         table.setId("services-" + slot);
@@ -52,8 +89,8 @@ final class SlotCard {
         table.setFixedCellSize(38);
         table.setMinHeight(30 + 4 * 38 + 4);
         table.setPlaceholder(new Label("no containers"));
-        TableColumn<ServiceState, ServiceState> svc = new TableColumn<>("Service / container");
-        svc.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        TableColumn<Row, ServiceState> svc = new TableColumn<>("Service / container");
+        svc.setCellValueFactory(c -> c.getValue().state);
         svc.setCellFactory(c -> new TableCell<>() {
             private final Label service = new Label();
             private final Label container = new Label();
@@ -62,6 +99,9 @@ final class SlotCard {
             {
                 service.getStyleClass().add("service-name");
                 container.getStyleClass().add("container-name");
+                // "selfology-ses…ment-green": the slot at the end stays readable when the column is narrow
+                container.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
+                service.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
             }
 
             @Override
@@ -77,9 +117,8 @@ final class SlotCard {
             }
         });
         svc.setPrefWidth(185);
-        svc.setMinWidth(172);
-        TableColumn<ServiceState, String> cond = new TableColumn<>("State");
-        cond.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().condition()));
+        svc.setMinWidth(150);
+        TableColumn<Row, String> cond = text("State", ServiceState::condition);
         cond.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
@@ -92,73 +131,150 @@ final class SlotCard {
                 }
             }
         });
-        cond.setPrefWidth(84);
-        cond.setMinWidth(80);
-        TableColumn<ServiceState, String> ver = new TableColumn<>("Version");
-        ver.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container().map(x -> x.version()).orElse("—")));
-        ver.setPrefWidth(64);
-        ver.setMinWidth(62);
-        TableColumn<ServiceState, String> up = new TableColumn<>("Up");
-        up.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container()
-                .filter(x -> x.running() && x.startedAt() != null).map(x -> uptime(x.startedAt())).orElse("—")));
-        up.setPrefWidth(54);
-        up.setMinWidth(50);
-        TableColumn<ServiceState, String> rs = new TableColumn<>("Restarts");
-        rs.setMinWidth(68);
-        rs.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().container().map(x -> String.valueOf(x.restarts())).orElse("—")));
-        rs.setPrefWidth(70);
-        TableColumn<ServiceState, ServiceState> act = new TableColumn<>("");
+        cond.setPrefWidth(92);
+        cond.setMinWidth(92);
+        TableColumn<Row, String> ver = text("Version", s -> s.container().map(x -> x.version()).orElse("—"));
+        ver.setPrefWidth(84);
+        ver.setMinWidth(80);
+        // one version for the whole slot is shown in its title; the column appears when they differ
+        ver.setVisible(false);
+        versionColumn = ver;
+        TableColumn<Row, String> up = text("Up", s -> s.container()
+                .filter(x -> x.running() && x.startedAt() != null).map(x -> uptime(x.startedAt())).orElse("—"));
+        up.setPrefWidth(64);
+        up.setMinWidth(62);
+        TableColumn<Row, String> rs = text("Restarts", s -> s.container().map(x -> String.valueOf(x.restarts())).orElse("—"));
+        rs.setMinWidth(76);
+        rs.setPrefWidth(76);
+        TableColumn<Row, Row> act = new TableColumn<>("");
         act.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         act.setCellFactory(c -> new TableCell<>() {
             private final MenuItem logsItem = new MenuItem("Tail logs…");
             private final MenuItem restartItem = new MenuItem("Restart…");
             private final ContextMenu items = new ContextMenu(logsItem, restartItem);
-            private final Button menu = new Button("⋯");
+            private final Button menu = new Button(null, dots());
+            private final ChangeListener<ServiceState> exists = (o, a, b) -> menu.setVisible(b != null && b.exists());
+            private Row row;
 
             {
-                menu.getStyleClass().addAll("flat", "small", "row-menu");
+                menu.getStyleClass().addAll("flat", "row-menu");
+                menu.setMinSize(32, 28);
+                menu.setPrefSize(32, 28);
                 menu.setOnAction(e -> items.show(menu, javafx.geometry.Side.BOTTOM, 0, 0));
                 menu.setTooltip(new Tooltip("Logs, restart"));
+                menu.setAccessibleText("Actions for this container");
+                // the row's current state, not the one the menu was built with
+                logsItem.setOnAction(e -> { if (row != null) { logs.accept(row.get()); } });
+                restartItem.setOnAction(e -> { if (row != null) { restart.accept(row.get()); } });
             }
 
             @Override
-            protected void updateItem(ServiceState s, boolean empty) {
-                super.updateItem(s, empty);
-                if (empty || s == null || !s.exists()) {
+            protected void updateItem(Row r, boolean empty) {
+                super.updateItem(r, empty);
+                if (row != null && row != r) {
+                    row.state.removeListener(exists);
+                }
+                if (empty || r == null) {
+                    row = null;
                     setGraphic(null);
                     return;
                 }
-                logsItem.setOnAction(e -> logs.accept(s));
-                restartItem.setOnAction(e -> restart.accept(s));
-                menu.setId("menu-" + s.containerName());
+                if (row != r) {
+                    row = r;
+                    r.state.addListener(exists);
+                }
+                menu.setId("menu-" + r.container);
+                menu.setVisible(r.get().exists());
                 setGraphic(menu);
             }
         });
-        act.setPrefWidth(34);
-        act.setMinWidth(34);
-        act.setMaxWidth(34);
+        act.setPrefWidth(42);
+        act.setMinWidth(42);
+        act.setMaxWidth(42);
         act.setSortable(false);
         table.getColumns().setAll(List.of(svc, cond, ver, up, rs, act));
+        // columns keep the width their content needs: a table too narrow for them scrolls sideways
+        // rather than cutting "unhealthy" to "unhe…"
+        table.widthProperty().addListener((o, a, w) -> fitColumns());
+        ver.visibleProperty().addListener((o, a, v) -> fitColumns());
         table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
-            @Override
-            protected void updateItem(ServiceState s, boolean empty) {
-                super.updateItem(s, empty);
-                getStyleClass().remove("bad");
-                if (!empty && s != null && !s.ready()) {
-                    getStyleClass().add("bad");
-                }
+            private final ChangeListener<ServiceState> changed = (o, a, b) -> showState(b);
+            private Row row;
+            private final MenuItem logsItem = new MenuItem("Tail logs…");
+            private final MenuItem restartItem = new MenuItem("Restart…");
+            private final ContextMenu rowMenu = new ContextMenu(logsItem, restartItem);
+
+            {
+                // the row's menu on a right click too, the same as its "more" button
+                logsItem.setOnAction(e -> { if (row != null) { logs.accept(row.get()); } });
+                restartItem.setOnAction(e -> { if (row != null) { restart.accept(row.get()); } });
+            }
+
+            {
                 setOnMouseClicked(e -> {
-                    if (e.getClickCount() == 2 && s != null && s.exists()) {
-                        logs.accept(s);
+                    if (e.getClickCount() == 2 && row != null && row.get().exists()) {
+                        logs.accept(row.get());
                     }
                 });
-                setTooltip(empty || s == null ? null : new Tooltip(s.containerName()
+            }
+
+            @Override
+            protected void updateItem(Row r, boolean empty) {
+                super.updateItem(r, empty);
+                if (row != null) {
+                    row.state.removeListener(changed);
+                }
+                row = empty ? null : r;
+                if (row != null) {
+                    row.state.addListener(changed);
+                }
+                showState(row == null ? null : row.get());
+            }
+
+            private void showState(ServiceState s) {
+                setContextMenu(s != null && s.exists() ? rowMenu : null);
+                getStyleClass().remove("bad");
+                if (s != null && !s.ready()) {
+                    getStyleClass().add("bad");
+                }
+                setTooltip(s == null ? null : new Tooltip(s.containerName()
                         + s.container().map(c -> "\nstate " + c.state() + ", health " + c.health() + "\nimage " + c.image()
                         + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container")));
             }
         });
         VBox.setVgrow(table, Priority.ALWAYS);
         root.getChildren().addAll(title, table);
+    }
+
+    private void fitColumns() {
+        double need = table.getColumns().stream().filter(TableColumn::isVisible).mapToDouble(TableColumn::getMinWidth).sum() + 4;
+        var policy = table.getWidth() >= need ? TableView.CONSTRAINED_RESIZE_POLICY_SUBSEQUENT_COLUMNS
+                : TableView.UNCONSTRAINED_RESIZE_POLICY;
+        if (table.getColumnResizePolicy() != policy) {
+            table.setColumnResizePolicy(policy);
+        }
+    }
+
+    /** A column of text derived from the row's current state: it follows the row, the cell is not rebuilt. */
+    private static TableColumn<Row, String> text(String title, Function<ServiceState, String> f) {
+        TableColumn<Row, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(x -> {
+            Row r = x.getValue();
+            return Bindings.createStringBinding(() -> f.apply(r.get()), r.state);
+        });
+        return c;
+    }
+
+    /** "More" as three dots drawn, not a font glyph that a system may lack. */
+    private static Node dots() {
+        HBox box = new HBox(3);
+        box.setAlignment(Pos.CENTER);
+        for (int i = 0; i < 3; i++) {
+            Circle c = new Circle(2.2);
+            c.getStyleClass().add("icon");
+            box.getChildren().add(c);
+        }
+        return box;
     }
 
     static String uptime(Instant started) {
@@ -179,20 +295,61 @@ final class SlotCard {
         return root;
     }
 
+    TableView<Row> table() {
+        return table;
+    }
+
     void show(SlotState s, boolean stale) {
         role.setText(s.live() ? "LIVE" : "IDLE");
         role.getStyleClass().removeAll("live", "idle");
         role.getStyleClass().add(s.live() ? "live" : "idle");
-        root.getStyleClass().removeAll("live", "stale");
+        root.getStyleClass().removeAll("live");
         if (s.live()) {
             root.getStyleClass().add("live");
         }
-        if (stale) {
-            root.getStyleClass().add("stale");
-        }
+        markStale(stale);
         count.setText(s.empty() ? "empty" : s.readyCount() + "/" + s.services().size() + " healthy");
         count.getStyleClass().removeAll("good", "bad");
         count.getStyleClass().add(s.allReady() ? "good" : "bad");
-        table.getItems().setAll(s.services());
+        var versions = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version())
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        version.setText(versions.size() == 1 ? versions.first() : versions.isEmpty() ? "" : "mixed versions");
+        version.setTooltip(versions.isEmpty() ? null : new Tooltip(s.name() + " runs " + String.join(", ", versions)));
+        versionColumn.setVisible(versions.size() > 1);
+        update(s.services());
+    }
+
+    /** Stale: what the card shows was read before the server stopped answering. Idempotent. */
+    void markStale(boolean stale) {
+        root.pseudoClassStateChanged(STALE, stale);
+        count.pseudoClassStateChanged(STALE, stale);
+    }
+
+    /** Same containers in the same order: each row takes its new state; otherwise rows are re-made, kept where the container is. */
+    private void update(List<ServiceState> services) {
+        var items = table.getItems();
+        boolean same = items.size() == services.size();
+        for (int i = 0; same && i < services.size(); i++) {
+            same = items.get(i).container.equals(services.get(i).containerName());
+        }
+        if (same) {
+            for (int i = 0; i < services.size(); i++) {
+                items.get(i).state.set(services.get(i));
+            }
+            return;
+        }
+        Map<String, Row> old = new HashMap<>();
+        items.forEach(r -> old.put(r.container, r));
+        List<Row> rows = new ArrayList<>();
+        for (ServiceState s : services) {
+            Row r = old.get(s.containerName());
+            if (r == null) {
+                r = new Row(s);
+            } else {
+                r.state.set(s);
+            }
+            rows.add(r);
+        }
+        items.setAll(rows);
     }
 }

@@ -45,6 +45,8 @@ public final class SlotsView {
             KeyCombination.SHIFT_DOWN);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    static final javafx.css.PseudoClass DEGRADED = javafx.css.PseudoClass.getPseudoClass("degraded");
+
     private final SlotsViewModel vm;
     private final Executor ui;
     private final BorderPane root = new BorderPane();
@@ -68,8 +70,10 @@ public final class SlotsView {
         split.setDividerPositions(0.62);
         root.setCenter(split);
         vm.snapshotProperty().addListener((o, a, s) -> show(s));
-        vm.problemProperty().addListener((o, a, p) -> showProblem(p));
-        showProblem(vm.problemProperty().get());
+        vm.problemProperty().addListener((o, a, p) -> showProblem());
+        vm.staleProperty().addListener((o, a, p) -> showProblem());
+        vm.staleNoteProperty().addListener((o, a, p) -> showProblem());
+        showProblem();
         show(vm.snapshotProperty().get());
     }
 
@@ -84,9 +88,14 @@ public final class SlotsView {
     private Node header() {
         live.setId("live-badge");
         live.getStyleClass().addAll("live-badge");
+        live.textProperty().bind(vm.headlineProperty());
+        vm.liveDegradedProperty().addListener((o, a, d) -> live.pseudoClassStateChanged(DEGRADED, d));
         rollback.setId("rollback-badge");
         rollback.getStyleClass().add("rollback-badge");
         rollback.setWrapText(true);
+        rollback.textProperty().bind(vm.rollbackTextProperty());
+        vm.rollbackStateProperty().addListener((o, a, r) -> readiness(r));
+        readiness(vm.rollbackStateProperty().get());
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
         problem.setId("slots-problem");
@@ -96,18 +105,35 @@ public final class SlotsView {
 
         TextField version = new TextField();
         version.setId("deploy-version");
-        version.setPromptText("version, e.g. v1.2.0");
+        version.setPromptText("version, e.g. " + vm.versionExample());
         version.setPrefColumnCount(12);
+        version.setMinWidth(Region.USE_PREF_SIZE);
         version.textProperty().bindBidirectional(vm.versionProperty());
-        Tooltip vt = new Tooltip();
-        version.setTooltip(vt);
-        version.textProperty().addListener((o, a, b) -> {
+        version.setTooltip(new Tooltip("The version to deploy to the idle slot; Enter deploys (you confirm first)"));
+        Label versionHint = new Label();
+        versionHint.setId("version-hint");
+        versionHint.getStyleClass().add("field-error");
+        versionHint.setWrapText(true);
+        versionHint.setMaxWidth(Double.MAX_VALUE);
+        Runnable hint = () -> {
             String why = vm.versionProblem();
-            vt.setText(why.isEmpty() ? "The version to deploy to the idle slot" : why);
+            versionHint.setText(why);
+            versionHint.setVisible(!why.isEmpty());
+            versionHint.setManaged(!why.isEmpty());
             version.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), !why.isEmpty());
-        });
+        };
+        version.textProperty().addListener((o, a, b) -> hint.run());
+        hint.run();
         Button deploy = action("Deploy", "deploy", Verb.DEPLOY);
         deploy.disableProperty().bind(vm.deployAllowed().not());
+        // Enter in the field submits, as a form would: the confirmation still comes first
+        version.setOnAction(e -> {
+            if (!deploy.isDisabled()) {
+                confirmAndRun(Verb.DEPLOY);
+            } else {
+                hint.run();
+            }
+        });
         Button sw = action("Switch", "switch", Verb.SWITCH);
         Button rb = action("Rollback", "rollback", Verb.ROLLBACK);
         rb.getStyleClass().add("danger");
@@ -118,6 +144,14 @@ public final class SlotsView {
         }
         for (Button b : List.of(deploy, sw, rb, cl)) {
             b.setMinWidth(Region.USE_PREF_SIZE);
+            String normal = b.getTooltip() == null ? null : b.getTooltip().getText();
+            Tooltip t = b.getTooltip() != null ? b.getTooltip() : new Tooltip();
+            b.setTooltip(t);
+            Runnable say = () -> t.setText(vm.staleProperty().get()
+                    ? "What this pane shows is stale: " + b.getText().replace("…", "") + " reads the server again first, and asks you with what it finds"
+                    : normal != null ? normal : b.getText().replace("…", "") + ": reads the server first, then asks you to confirm");
+            vm.staleProperty().addListener((o, x, y) -> say.run());
+            say.run();
         }
         live.setMinWidth(Region.USE_PREF_SIZE);
         HBox top = new HBox(12, live, rollback);
@@ -139,7 +173,7 @@ public final class SlotsView {
                 });
             }
         });
-        VBox box = new VBox(6, top, problem, actions, updated);
+        VBox box = new VBox(6, top, problem, actions, versionHint, updated);
         box.getStyleClass().add("slots-top");
         return box;
     }
@@ -179,25 +213,70 @@ public final class SlotsView {
         status.setId("action-status");
         status.getStyleClass().add("action-status");
         status.textProperty().bind(vm.actionStatusProperty());
-        VBox logBox = new VBox(4, status, log);
+        status.setWrapText(true);
+        javafx.scene.control.ProgressIndicator busy = new javafx.scene.control.ProgressIndicator();
+        busy.setId("action-progress");
+        busy.setPrefSize(16, 16);
+        busy.setMinSize(16, 16);
+        busy.visibleProperty().bind(vm.actionRunningProperty());
+        busy.managedProperty().bind(vm.actionRunningProperty());
+        HBox headline = new HBox(6, busy, status);
+        headline.setAlignment(Pos.CENTER_LEFT);
+        VBox logBox = new VBox(4, headline, log);
         VBox.setVgrow(log, Priority.ALWAYS);
         Tab logTab = new Tab("Action log", logBox);
 
         TableView<AuditEntry> audit = new TableView<>(vm.audit());
         audit.setId("audit-table");
         audit.setPlaceholder(new Label("No action recorded yet."));
-        audit.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         audit.getColumns().setAll(List.of(
-                col("When", 130, e -> e.start() == null ? "" : WHEN.format(e.start())),
-                col("Who", 130, AuditEntry::actor),
-                col("Env", 60, AuditEntry::environment),
-                col("Action", 110, e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))),
-                col("Result", 80, AuditEntry::result),
-                col("Exit", 40, e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode())),
-                col("Live", 90, e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter())),
-                col("Took", 60, e -> e.start() == null || e.end() == null ? ""
+                col("When", 128, e -> e.start() == null ? "" : WHEN.format(e.start())),
+                col("Who", 150, AuditEntry::actor),
+                col("Env", 64, AuditEntry::environment),
+                col("Action", 130, e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))),
+                col("Result", 96, AuditEntry::result),
+                col("Exit", 44, e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode())),
+                col("Live", 110, e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter())),
+                col("Took", 64, e -> e.start() == null || e.end() == null ? ""
                         : String.format("%.1f s", java.time.Duration.between(e.start(), e.end()).toMillis() / 1000.0)),
-                col("Details", 300, e -> e.message() == null ? "" : e.message())));
+                col("Details", 420, e -> e.message() == null ? "" : e.message())));
+        audit.getColumns().get(audit.getColumns().size() - 1).setMinWidth(220);
+        // columns keep the width their content needs; a narrow window scrolls sideways instead of cutting results
+        Runnable fit = () -> {
+            double need = audit.getColumns().stream().mapToDouble(TableColumn::getMinWidth).sum() + 20;
+            var policy = audit.getWidth() >= need ? TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN
+                    : TableView.UNCONSTRAINED_RESIZE_POLICY;
+            if (audit.getColumnResizePolicy() != policy) {
+                audit.setColumnResizePolicy(policy);
+            }
+        };
+        audit.widthProperty().addListener((o, a, w) -> fit.run());
+        vm.audit().addListener((javafx.collections.ListChangeListener<AuditEntry>) c -> {
+            fitToContent(audit);
+            fit.run();
+        });
+        fit.run();
+        audit.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(AuditEntry e, boolean empty) {
+                super.updateItem(e, empty);
+                getStyleClass().removeAll("audit-succeeded", "audit-failed", "audit-refused");
+                setTooltip(null);
+                if (!empty && e != null) {
+                    if (e.result() != null) {
+                        getStyleClass().add("audit-" + e.result());
+                    }
+                    // the whole entry on hover, whatever the column widths
+                    setTooltip(new Tooltip(e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))
+                            + " on " + e.environment() + " by " + e.actor() + ": " + e.result()
+                            + (e.exitCode() == null ? "" : " (exit " + e.exitCode() + ")")
+                            + (e.start() == null ? "" : "\nstarted " + WHEN.format(e.start()))
+                            + (e.end() == null ? "" : ", ended " + WHEN.format(e.end()))
+                            + (e.message() == null ? "" : "\n" + e.message())
+                            + (e.outputSha256() == null ? "" : "\noutput sha256 " + e.outputSha256())));
+                }
+            }
+        });
         Tab auditTab = new Tab("Audit", audit);
         auditTab.setOnSelectionChanged(e -> vm.refreshAudit());
         TabPane tabs = new TabPane(logTab, auditTab);
@@ -206,46 +285,72 @@ public final class SlotsView {
         return tabs;
     }
 
+    /**
+     * Every column but the last as wide as its widest text (in the font the cells are drawn with),
+     * so a time, an action or a result is never cut; the last column (details) takes the rest.
+     */
+    private static void fitToContent(TableView<AuditEntry> table) {
+        javafx.scene.text.Font font = table.lookupAll(".table-cell").stream()
+                .filter(n -> n instanceof javafx.scene.control.Labeled).map(n -> ((javafx.scene.control.Labeled) n).getFont())
+                .findFirst().orElse(javafx.scene.text.Font.font(Math.max(14, javafx.scene.text.Font.getDefault().getSize())));
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        probe.setFont(javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize()));
+        var cols = table.getColumns();
+        for (int i = 0; i < cols.size() - 1; i++) {
+            TableColumn<AuditEntry, ?> c = cols.get(i);
+            probe.setText(c.getText());
+            double w = probe.getLayoutBounds().getWidth();
+            for (int row = 0; row < table.getItems().size(); row++) {
+                Object v = c.getCellData(row);
+                probe.setText(v == null ? "" : v.toString());
+                w = Math.max(w, probe.getLayoutBounds().getWidth());
+            }
+            double need = Math.ceil(w) + 28; // cell padding and a little air
+            c.setMinWidth(need);
+            c.setPrefWidth(need);
+        }
+    }
+
     private static TableColumn<AuditEntry, String> col(String name, double w, java.util.function.Function<AuditEntry, String> f) {
         TableColumn<AuditEntry, String> c = new TableColumn<>(name);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         c.setPrefWidth(w);
+        c.setMinWidth(w);
         return c;
     }
 
-    private void showProblem(String p) {
-        problem.setText(p == null ? "" : p);
-        problem.setVisible(p != null);
-        problem.setManaged(p != null);
-        cards.values().forEach(c -> c.root().getStyleClass().remove("stale"));
-        if (p != null) {
-            cards.values().forEach(c -> c.root().getStyleClass().add("stale"));
-            live.getStyleClass().add("stale");
-        } else {
-            live.getStyleClass().remove("stale");
-        }
+    /** The banner: why the slots cannot be read, and what of the shown state is stale. Idempotent (pseudo-classes). */
+    private void showProblem() {
+        String p = vm.problemProperty().get();
+        String note = vm.staleNoteProperty().get();
+        String text = p == null ? note : note.isEmpty() ? p : p + "\n" + note;
+        problem.setText(text);
+        problem.setVisible(!text.isEmpty());
+        problem.setManaged(!text.isEmpty());
+        boolean stale = vm.staleProperty().get();
+        live.pseudoClassStateChanged(SlotCard.STALE, stale);
+        rollback.pseudoClassStateChanged(SlotCard.STALE, stale);
+        cards.values().forEach(c -> c.markStale(stale));
+    }
+
+    private void readiness(SlotsViewModel.Readiness r) {
+        rollback.getStyleClass().removeAll("ready", "not-ready", "unknown");
+        rollback.getStyleClass().add(switch (r) {
+            case READY -> "ready";
+            case NOT_READY -> "not-ready";
+            case UNKNOWN -> "unknown";
+        });
     }
 
     private void show(SlotsSnapshot s) {
+        live.getStyleClass().removeIf(c -> c.startsWith("slot-"));
+        live.pseudoClassStateChanged(DEGRADED, vm.liveDegradedProperty().get());
         if (s == null) {
-            live.setText("LIVE: …");
-            rollback.setText("Rollback: …");
-            rollback.getStyleClass().removeAll("ready", "not-ready");
             grid.getChildren().clear();
             cards.clear();
             return;
         }
-        live.setText("LIVE: " + s.liveSlot().toUpperCase());
-        live.getStyleClass().removeIf(c -> c.startsWith("slot-"));
         live.getStyleClass().add("slot-" + s.liveSlot());
-        rollback.getStyleClass().removeAll("ready", "not-ready");
-        if (s.rollbackReady()) {
-            rollback.setText("✔ Rollback ready: " + s.idle().summary());
-            rollback.getStyleClass().add("ready");
-        } else {
-            rollback.setText("✖ Rollback NOT ready: " + String.join("; ", s.rollbackBlockers()));
-            rollback.getStyleClass().add("not-ready");
-        }
         if (cards.size() != s.slots().size() || !cards.keySet().equals(s.slots().stream().map(SlotState::name)
                 .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))) {
             cards.clear();
@@ -264,7 +369,7 @@ public final class SlotsView {
             c2.setPercentWidth(50);
             grid.getColumnConstraints().setAll(c1, c2);
         }
-        boolean stale = vm.problemProperty().get() != null;
+        boolean stale = vm.staleProperty().get();
         for (SlotState slot : s.slots()) {
             cards.get(slot.name()).show(slot, stale);
         }
@@ -276,16 +381,21 @@ public final class SlotsView {
 
     private void restart(ServiceState s) {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "", ButtonType.CANCEL);
-        ButtonType go = new ButtonType("Restart " + s.service());
+        ButtonType go = new ButtonType("_Restart " + s.service(), javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
         a.getButtonTypes().setAll(go, ButtonType.CANCEL);
         a.initOwner(window());
-        a.setHeaderText("Restart " + s.containerName() + "?");
+        a.setHeaderText((vm.context().map(c -> c.environment().name() + ": ").orElse("")) + "restart " + s.containerName() + "?");
         a.setContentText((s.slot() + " is " + (cards.containsKey(s.slot()) && vm.snapshotProperty().get() != null
                 && vm.snapshotProperty().get().liveSlot().equals(s.slot()) ? "LIVE: requests to this service fail while it restarts."
                 : "idle: no live traffic is affected.")));
-        ((Button) a.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        Button cancel = (Button) a.getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setDefaultButton(true);
         ((Button) a.getDialogPane().lookupButton(go)).setDefaultButton(false);
+        a.setOnShown(e -> cancel.requestFocus());
         a.getDialogPane().setId("restart-dialog");
+        if (vm.actionRunningProperty().get()) {
+            return; // one action at a time; the log shows the running one
+        }
         a.showAndWait().filter(b -> b == go).ifPresent(b -> vm.restart(s.containerName()));
     }
 }

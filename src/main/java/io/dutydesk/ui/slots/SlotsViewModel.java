@@ -2,10 +2,12 @@ package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.RolloutException;
 import io.dutydesk.core.rollout.RolloutRules;
@@ -59,6 +61,22 @@ public final class SlotsViewModel implements AutoCloseable {
     private SlotsContext context;
     private Poller<SlotsSnapshot> poller;
     private AutoCloseable subscription;
+    private long appliedSeq = -1;
+    private AutoCloseable auditWatch;
+
+    // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
+    private final StringProperty sourceDown = new SimpleStringProperty();
+    /** The outage during which the slots were nevertheless read: that read is not stale. */
+    private String readDespite;
+    private final BooleanProperty stale = new SimpleBooleanProperty();
+    private final StringProperty staleNote = new SimpleStringProperty("");
+    private final StringProperty headline = new SimpleStringProperty("LIVE: …");
+    private final BooleanProperty liveDegraded = new SimpleBooleanProperty();
+    private final StringProperty rollbackText = new SimpleStringProperty("Rollback: …");
+    private final ObjectProperty<Readiness> rollbackState = new SimpleObjectProperty<>(Readiness.UNKNOWN);
+
+    /** Whether a rollback could run now: UNKNOWN when nothing was read or what was read is stale. */
+    public enum Readiness { UNKNOWN, READY, NOT_READY }
 
     public SlotsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
         this.ui = ui;
@@ -87,6 +105,77 @@ public final class SlotsViewModel implements AutoCloseable {
 
     public Optional<SlotsContext> context() { return Optional.ofNullable(context); }
 
+    /**
+     * True while what is shown may no longer be true: the last slots poll failed, or a backend it
+     * is read through (SSH, Docker) is down. Cleared by the next successful read.
+     */
+    public ReadOnlyBooleanProperty staleProperty() { return stale; }
+
+    /** "as of 21:30:05; the server does not answer — actions re-check it first", or "" when fresh. */
+    public ReadOnlyStringProperty staleNoteProperty() { return staleNote; }
+
+    /** "LIVE: GREEN", "LIVE: GREEN — 3/4 healthy" when the live slot is degraded, "LIVE: …" before the first read. */
+    public ReadOnlyStringProperty headlineProperty() { return headline; }
+
+    /** The live slot has a service that is not healthy (or no containers). */
+    public ReadOnlyBooleanProperty liveDegradedProperty() { return liveDegraded; }
+
+    public ReadOnlyStringProperty rollbackTextProperty() { return rollbackText; }
+
+    public ReadOnlyObjectProperty<Readiness> rollbackStateProperty() { return rollbackState; }
+
+    /**
+     * A backend the slots are read through is down ({@code why}), or answers again (null): what is
+     * shown is marked stale at once, without waiting for the slots poll to time out.
+     */
+    public void sourceDown(String why) {
+        if (!java.util.Objects.equals(why, sourceDown.get())) {
+            sourceDown.set(why);
+            if (why == null) {
+                readDespite = null;
+            }
+            recompute();
+        }
+    }
+
+    /** A read just succeeded: whatever indicator still says down, what it read is not stale. */
+    private void readOk() {
+        readDespite = sourceDown.get();
+    }
+
+    /** Derives the header (headline, rollback chip, stale mark) from the snapshot and the sources' state. */
+    private void recompute() {
+        SlotsSnapshot s = snapshot.get();
+        String down = sourceDown.get() != null && !sourceDown.get().equals(readDespite) ? sourceDown.get() : null;
+        boolean isStale = s != null && (problem.get() != null || down != null);
+        if (s == null) {
+            headline.set("LIVE: …");
+            liveDegraded.set(false);
+            rollbackText.set("Rollback: …");
+            rollbackState.set(Readiness.UNKNOWN);
+        } else {
+            var live = s.slot(s.liveSlot());
+            String slot = s.liveSlot().toUpperCase();
+            boolean degraded = live.map(l -> !l.allReady()).orElse(true);
+            headline.set("LIVE: " + slot + (!degraded ? "" : live.map(l -> l.empty() ? " — no containers"
+                    : " — " + l.readyCount() + "/" + l.services().size() + " healthy").orElse(" — not found")));
+            liveDegraded.set(degraded);
+            String known = s.rollbackReady() ? "ready: " + s.idle().summary()
+                    : "NOT ready: " + String.join("; ", s.rollbackBlockers());
+            if (isStale) {
+                rollbackText.set("? Rollback unknown — at " + time(s.takenAt()) + " it was " + known);
+                rollbackState.set(Readiness.UNKNOWN);
+            } else {
+                rollbackText.set((s.rollbackReady() ? "✔ Rollback " : "✖ Rollback ") + known);
+                rollbackState.set(s.rollbackReady() ? Readiness.READY : Readiness.NOT_READY);
+            }
+        }
+        stale.set(isStale);
+        staleNote.set(!isStale ? "" : "Shown as read at " + time(s.takenAt()) + "; "
+                + (down != null ? down : "the slots cannot be read now")
+                + ". Every action reads the server again before it asks you.");
+    }
+
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
     public BooleanBinding deployAllowed() {
         return Bindings.createBooleanBinding(() -> context != null && !actionRunning.get()
@@ -94,22 +183,49 @@ public final class SlotsViewModel implements AutoCloseable {
                 version, actionRunning);
     }
 
-    /** Why the typed version is refused, or empty. */
+    /** Why the typed version is refused, in words with an example; empty when it is fine or nothing is typed. */
     public String versionProblem() {
         String v = version.get().strip();
         if (v.isEmpty() || context == null) {
             return "";
         }
         var deploy = context.environment().deploy();
-        return RolloutRules.versionProblem(deploy, v).isPresent() ? "must match " + deploy.versionPattern().pattern() : "";
+        if (RolloutRules.versionProblem(deploy, v).isEmpty()) {
+            return "";
+        }
+        String shown = v.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String example = versionExample();
+        return "“" + shown + "” is not a version " + context.environment().name() + " deploys: "
+                + (example.isEmpty() ? "" : "write it like " + example + " — ")
+                + "it must match " + deploy.versionPattern().pattern() + " (deploy.versionPattern in the environments file)."
+                + " Deploy stays off until it does.";
+    }
+
+    /** A version this environment's pattern accepts, to show as an example; "" when none of the usual forms fits. */
+    public String versionExample() {
+        if (context == null) {
+            return "v1.2.0";
+        }
+        var pattern = context.environment().deploy().versionPattern();
+        for (String candidate : List.of("v1.2.0", "1.2.0", "v1.2.0-rc.1", "1.2", "v1.2", "2026.11.22", "v12", "12", "1.2.0.3")) {
+            if (pattern.matcher(candidate).matches()) {
+                return candidate;
+            }
+        }
+        return "";
     }
 
     /** Starts showing one environment; stops showing the previous one. */
     public void attach(SlotsContext ctx) {
         detach();
         context = ctx;
+        appliedSeq = -1;
         snapshot.set(null);
         problem.set(null);
+        sourceDown.set(null);
+        readDespite = null;
+        recompute();
         updated.set("reading the server…");
         actionLog.clear();
         actionStatus.set("No action in this session.");
@@ -120,7 +236,17 @@ public final class SlotsViewModel implements AutoCloseable {
         poller = pl;
         subscription = pl.subscribe(s -> ui.execute(() -> apply(pl, s)));
         pl.start();
-        refreshAudit();
+        ctx.rollout().reconcile().whenComplete((n, e) -> ui.execute(() -> {
+            if (context == ctx) {
+                refreshAudit();
+            }
+        }));
+        // the Audit tab follows the file: entries the CLI appends show up without polling
+        auditWatch = ctx.audit().watch(() -> ui.execute(() -> {
+            if (context == ctx) {
+                refreshAudit();
+            }
+        }));
         reattach(ctx);
     }
 
@@ -130,10 +256,14 @@ public final class SlotsViewModel implements AutoCloseable {
             if (context != ctx || actionRunning.get()) {
                 return;
             }
+            if (a.id() == null) { // the server's lock holder is not a well-formed id: shown, never sent back to a shell
+                actionLog.setAll("— an action holds the server lock, but its id is unreadable: " + a.meta());
+                return;
+            }
             actionRunning.set(true);
             actionLog.setAll("— attached to an action already running on the server: " + a.id(), a.meta());
             actionStatus.set("Running on the server: " + a.id());
-            ctx.rollout().attach(a.id(), lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
+            ctx.rollout().attach(a.id(), lineSink(ctx), status(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
         })));
     }
 
@@ -150,6 +280,14 @@ public final class SlotsViewModel implements AutoCloseable {
             poller.close();
             poller = null;
         }
+        if (auditWatch != null) {
+            try {
+                auditWatch.close();
+            } catch (Exception ignored) {
+                // closing a watch cannot fail in a way we can act on
+            }
+            auditWatch = null;
+        }
         context = null;
         actionRunning.set(false);
     }
@@ -164,24 +302,31 @@ public final class SlotsViewModel implements AutoCloseable {
         if (from != poller) {
             return;
         }
-        if (s.pending()) {
-            return;
+        if (s.pending() || s.seq() <= appliedSeq) {
+            return; // nothing yet, or an answer that arrived after a newer one
         }
+        appliedSeq = s.seq();
         if (s.ok()) {
+            readOk();
             snapshot.set(s.value());
             problem.set(null);
-            updated.set("read from the server at " + time(s.takenAt()) + " (" + context.environment().deploy().liveSlotCommand() + ")");
+            SlotsContext ctx = context; // null once detached (a view closed from another thread)
+            updated.set("read from the server at " + time(s.takenAt())
+                    + (ctx == null ? "" : " (" + ctx.environment().deploy().liveSlotCommand() + ")"));
         } else {
             problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
                     : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
         }
+        recompute();
     }
 
     /** Show one snapshot (tests and previews). */
     public void show(SlotsSnapshot s) {
+        readOk();
         snapshot.set(s);
         problem.set(null);
         updated.set("read from the server at " + time(s.takenAt()));
+        recompute();
     }
 
     private String time(java.time.Instant t) {
@@ -214,10 +359,9 @@ public final class SlotsViewModel implements AutoCloseable {
         }
         actionRunning.set(true);
         actionLog.setAll("$ " + plan.verb().id() + plan.version().map(x -> " " + x).orElse("") + "   (" + plan.describe() + ")");
-        actionStatus.set("Running " + plan.verb().id() + "…");
-        long t0 = System.nanoTime();
+        actionStatus.set("Running " + plan.verb().id() + " on " + plan.environment() + "…");
         CompletableFuture<ActionResult> out = new CompletableFuture<>();
-        ctx.rollout().run(plan, lineSink(ctx)).whenComplete((r, e) -> ui.execute(() -> {
+        ctx.rollout().run(plan, lineSink(ctx), status(ctx)).whenComplete((r, e) -> ui.execute(() -> {
             finished(ctx, r, e);
             if (e != null) {
                 out.completeExceptionally(Errors.unwrap(e));
@@ -226,6 +370,16 @@ public final class SlotsViewModel implements AutoCloseable {
             }
         }));
         return out;
+    }
+
+    /** Progress of the running action (e.g. "running on the server, re-attaching …"), on the FX thread. */
+    private java.util.function.Consumer<String> status(SlotsContext ctx) {
+        return s -> ui.execute(() -> {
+            if (context == ctx && actionRunning.get()) {
+                actionStatus.set(Character.toUpperCase(s.charAt(0)) + s.substring(1));
+                actionLog.add("… " + s);
+            }
+        });
     }
 
     /** Output lines are handed to the FX thread in order. */
@@ -244,7 +398,6 @@ public final class SlotsViewModel implements AutoCloseable {
         if (context != ctx) {
             return;
         }
-        actionRunning.set(false);
         if (e != null) {
             Throwable c = Errors.unwrap(e);
             actionStatus.set((c instanceof RolloutException ? "Refused: " : "Failed: ") + Errors.describe(e));
@@ -252,10 +405,11 @@ public final class SlotsViewModel implements AutoCloseable {
         } else {
             lastResult.set(Optional.of(r));
             String secs = String.format("%.1f s", r.elapsedMs() / 1000.0);
-            actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in " : " failed after ")
-                    + secs + ": " + r.message());
+            actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in "
+                    : r.exitCode() < 0 ? " ended without an exit code after " : " failed after ") + secs + ": " + r.message());
             actionLog.add((r.succeeded() ? "✔ " : "✖ ") + r.message() + " (" + secs + ")");
         }
+        actionRunning.set(false); // last: whoever sees the action over sees how it ended
         refresh();
         refreshAudit();
     }
@@ -265,8 +419,9 @@ public final class SlotsViewModel implements AutoCloseable {
         if (ctx == null) {
             return;
         }
-        ctx.audit().recent(200).thenAccept(list -> ui.execute(() -> {
-            List<AuditEntry> newestFirst = new ArrayList<>(list);
+        ctx.audit().recent(2000).thenAccept(list -> ui.execute(() -> {
+            List<AuditEntry> rows = AuditRows.fold(list, id -> DetachedActions.openActions().contains(id));
+            List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));
             java.util.Collections.reverse(newestFirst);
             audit.setAll(newestFirst);
         }));
@@ -278,9 +433,23 @@ public final class SlotsViewModel implements AutoCloseable {
         if (ctx == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
         }
-        actionLog.add("$ docker restart " + container);
+        if (actionRunning.get()) {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.BUSY, "an action is already running"));
+        }
+        actionRunning.set(true);
+        actionLog.setAll("$ docker restart " + container);
+        actionStatus.set("Restarting " + container + "…");
+        long t0 = System.nanoTime();
         return ctx.rollout().restart(container).whenComplete((v, e) -> ui.execute(() -> {
-            actionLog.add(e == null ? "✔ restarted " + container : "✖ restart " + container + ": " + Errors.describe(e));
+            if (context != ctx) {
+                return;
+            }
+            String secs = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
+            String line = e == null ? "✔ restarted " + container + " in " + secs : "✖ restart " + container + " failed after " + secs
+                    + ": " + Errors.describe(e);
+            actionLog.add(line);
+            actionStatus.set(line);
+            actionRunning.set(false);
             refresh();
             refreshAudit();
         }));

@@ -91,12 +91,57 @@ class KnownHostsVerifierTest {
 
     @Test
     void aPromptThatNeverAnswersRefuses(@TempDir Path dir) throws Exception {
-        KnownHostsVerifier v = new KnownHostsVerifier(new JSch(), dir.resolve("kh"), k -> new CompletableFuture<>(),
+        KnownHostsVerifier v = new KnownHostsVerifier(dir.resolve("kh"), k -> new CompletableFuture<>(),
                 Duration.ofMillis(50));
         assertEquals(HostKeyRepository.NOT_INCLUDED, v.check("h", Base64.getDecoder().decode(KEY)));
     }
 
+    static final String ECDSA_KEY = "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBOgUM8e2GXVAcZfw10jITlccN92RCMGJT7V"
+            + "+CSmna5c6d76PzFec2Dl3YFNCJbl50bugcc3acFEnnGIP425necs=";
+
+    /** A host known by its ECDSA key that now offers an ed25519 key: a warning naming the known type, not "first connection". */
+    @Test
+    void aKnownHostOfferingAnotherKeyTypeIsAWarningNotAFirstConnection(@TempDir Path dir) throws Exception {
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "[10.0.0.5]:2222 ecdsa-sha2-nistp256 " + ECDSA_KEY + "\n");
+        AtomicReference<HostKeyPrompt.UnknownHostKey> asked = new AtomicReference<>();
+        KnownHostsVerifier v = verifier(kh, k -> {
+            asked.set(k);
+            return CompletableFuture.completedFuture(false);
+        });
+        assertEquals(java.util.Set.of("ecdsa-sha2-nistp256"), v.knownTypes("[10.0.0.5]:2222"));
+        assertEquals(HostKeyRepository.NOT_INCLUDED, v.check("[10.0.0.5]:2222", Base64.getDecoder().decode(KEY)));
+        assertNotNull(asked.get());
+        assertTrue(!asked.get().firstConnection());
+        assertEquals(java.util.List.of("ecdsa-sha2-nistp256"), asked.get().knownTypes());
+        assertTrue(asked.get().message().startsWith("WARNING: host [10.0.0.5]:2222 is known by its ecdsa-sha2-nistp256 key"),
+                asked.get().message());
+        assertTrue(v.refusal().getMessage().contains("known with another key type (ecdsa-sha2-nistp256)"),
+                v.refusal().getMessage());
+        assertTrue(!v.refusal().getMessage().contains("unknown host key"));
+    }
+
+    /** The algorithms of key types known for the host come first: the server is asked for the key we have. */
+    @Test
+    void knownKeyTypesArePreferred() {
+        assertEquals("ecdsa-sha2-nistp256,ssh-ed25519",
+                SessionFactory.preferKnown("ssh-ed25519,ecdsa-sha2-nistp256", java.util.Set.of("ecdsa-sha2-nistp256")));
+        assertEquals("rsa-sha2-512,rsa-sha2-256,ssh-ed25519",
+                SessionFactory.preferKnown("ssh-ed25519,rsa-sha2-512,rsa-sha2-256", java.util.Set.of("ssh-rsa")));
+    }
+
+    /** An accepted key creates known_hosts readable by the user alone, in a folder only the user enters. */
+    @Test
+    void anAcceptedKeyIsWrittenToAFileOfMode0600InAFolderOf0700(@TempDir Path dir) throws Exception {
+        Path kh = dir.resolve("new-ssh/known_hosts");
+        KnownHostsVerifier v = verifier(kh, k -> CompletableFuture.completedFuture(true));
+        assertEquals(HostKeyRepository.OK, v.check("[10.0.0.5]:2222", Base64.getDecoder().decode(KEY)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kh)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(kh.getParent())));
+    }
+
     private static KnownHostsVerifier verifier(Path kh, HostKeyPrompt p) throws Exception {
-        return new KnownHostsVerifier(new JSch(), kh, p, Duration.ofSeconds(5));
+        return new KnownHostsVerifier(kh, p, Duration.ofSeconds(5));
     }
 }

@@ -92,4 +92,39 @@ class SecretResolverTest {
                 () -> r.resolve(new SecretRef.Keyring("prod-redis")).join());
         assertFalse(k.getCause().getMessage().isEmpty());
     }
+
+    /** A cancelled password question is not asked again at every poll, only when the user asks again. */
+    @Test
+    void aDeclinedPromptIsRememberedUntilAskAgain() {
+        AtomicInteger asked = new AtomicInteger();
+        SecretResolver r = new SecretResolver("ref", new Files(Map.of()), (env, label) -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(Optional.empty());
+        }, n -> CompletableFuture.completedFuture(Optional.empty()), k -> null);
+        SecretRef ref = new SecretRef.Prompt("Redis password");
+        for (int i = 0; i < 3; i++) {
+            CompletionException e = assertThrows(CompletionException.class, () -> r.resolve(ref).join());
+            assertEquals("Redis password was not given", e.getCause().getMessage());
+        }
+        assertEquals(1, asked.get());
+        r.askAgain();
+        assertThrows(CompletionException.class, () -> r.resolve(ref).join());
+        assertEquals(2, asked.get());
+    }
+
+    /** A password the server refused is forgotten and asked for again; a right one is kept. */
+    @Test
+    void aForgottenPasswordIsAskedAgain() {
+        AtomicInteger asked = new AtomicInteger();
+        SecretResolver r = new SecretResolver("ref", new Files(Map.of()), (env, label) -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(Optional.of(("pw" + asked.get()).toCharArray()));
+        }, n -> CompletableFuture.completedFuture(Optional.empty()), k -> null);
+        SecretRef ref = new SecretRef.Prompt("Redis password");
+        assertEquals("pw1", new String(r.resolve(ref).join().orElseThrow()));
+        assertEquals("pw1", new String(r.resolve(ref).join().orElseThrow()));
+        r.forget(ref);
+        assertEquals("pw2", new String(r.resolve(ref).join().orElseThrow()));
+        assertEquals(2, asked.get());
+    }
 }

@@ -6,6 +6,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.testing.FakeBackends;
 import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +16,20 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shell's view-model with a same-thread ui executor: no JavaFX toolkit needed. */
+/**
+ * The shell's view-model without a JavaFX toolkit. Its ui executor is a queue the test thread runs
+ * (as the FX thread would): every assertion reads a state no other thread is changing.
+ */
 class ShellViewModelTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     final FakeBackends backends = new FakeBackends();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final UiQueue ui = new UiQueue();
     final ShellViewModel vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(50)), backends,
-            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, Runnable::run, Clock.systemDefaultZone(),
+            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui, Clock.systemDefaultZone(),
             io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
 
     @AfterEach
@@ -48,7 +52,7 @@ class ShellViewModelTest {
     void everyIndicatorTurnsOkWithItsLatency() {
         vm.select("ref");
         assertEquals("dutydesk-deploy@127.0.0.1:24022 — reference host", vm.targetProperty().get());
-        await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
+        ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 7 backends ok", vm.summaryProperty().get());
         for (Backend b : Backend.values()) {
             assertTrue(vm.indicator(b).textProperty().get().matches("\\d+ ms"), vm.indicator(b).textProperty().get());
@@ -58,10 +62,10 @@ class ShellViewModelTest {
     @Test
     void aFailingBackendShowsDownSinceWithTheErrorAndRecovers() {
         vm.select("ref");
-        await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
+        ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432 on the server does not answer");
         BackendIndicatorViewModel pg = vm.indicator(Backend.POSTGRES);
-        await("postgres down", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.DOWN);
+        ui.await("postgres down", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.DOWN);
         assertTrue(pg.textProperty().get().matches("down since \\d\\d:\\d\\d:\\d\\d"), pg.textProperty().get());
         assertTrue(pg.detailsProperty().get().contains("PostgreSQL 127.0.0.1:5432 on the server does not answer"));
         assertTrue(pg.detailsProperty().get().contains("stale since then"), "says since when its data is stale");
@@ -71,19 +75,19 @@ class ShellViewModelTest {
 
         backends.up(Backend.POSTGRES);
         vm.refresh();
-        await("postgres back", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.OK);
+        ui.await("postgres back", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 7 backends ok", vm.summaryProperty().get());
     }
 
     @Test
     void switchingEnvironmentClosesThePreviousConnectionAndResets() {
         vm.select("ref");
-        await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
+        ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         backends.down(Backend.SSH, "ssh deploy@n8n-server:22: Connection refused");
         vm.select("prod");
-        await("prod closed ref", WAIT, () -> backends.closed.contains("ref"));
+        ui.await("prod closed ref", WAIT, () -> backends.closed.contains("ref"));
         assertEquals(List.of("ref", "prod"), backends.opened);
-        await("ssh down on prod", WAIT, () -> vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
+        ui.await("ssh down on prod", WAIT, () -> vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
         assertEquals("prod", vm.selectedProperty().get());
         assertTrue(vm.latestHealth().orElseThrow().environment().equals("prod"));
     }
@@ -93,5 +97,49 @@ class ShellViewModelTest {
         vm.select("ref");
         vm.select("ref");
         assertEquals(List.of("ref"), backends.opened);
+    }
+
+    @Test
+    void anSshOutageMarksEverythingFromTheServerStaleAndRecoveryUnmarksIt() {
+        backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
+        var slots = vm.slots();
+        vm.select("ref");
+        ui.await("rollback ready", WAIT, () -> slots.rollbackStateProperty().get() == io.dutydesk.ui.slots.SlotsViewModel.Readiness.READY);
+        assertEquals("✔ Rollback ready: blue 4/4 healthy", slots.rollbackTextProperty().get());
+        assertEquals("LIVE: GREEN", slots.headlineProperty().get());
+        assertEquals("Dutydesk — ref — LIVE: GREEN", vm.titleProperty().get());
+        assertTrue(!slots.staleProperty().get());
+
+        backends.down(Backend.SSH, "ssh dutydesk-deploy@127.0.0.1:24022: Connection refused");
+        // whichever notices first (the SSH indicator or the slots poll) marks it; both in the end
+        ui.await("stale, ssh down", WAIT, () -> slots.staleProperty().get()
+                && vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
+        assertEquals(io.dutydesk.ui.slots.SlotsViewModel.Readiness.UNKNOWN, slots.rollbackStateProperty().get(),
+                "never 'ready' while nothing is known");
+        assertTrue(slots.rollbackTextProperty().get().matches("\\? Rollback unknown — at \\d\\d:\\d\\d:\\d\\d it was ready: blue 4/4 healthy"),
+                slots.rollbackTextProperty().get());
+        assertTrue(slots.staleNoteProperty().get().contains("SSH does not answer"), slots.staleNoteProperty().get());
+        assertTrue(slots.staleNoteProperty().get().contains("reads the server again before it asks you"));
+        assertEquals("Dutydesk — ref — LIVE: GREEN (stale)", vm.titleProperty().get());
+        // several polls while down: the mark must not pile up
+        ui.await("slots poll failed too", WAIT, () -> slots.problemProperty().get() != null);
+
+        backends.up(Backend.SSH);
+        ui.await("fresh again", WAIT, () -> !slots.staleProperty().get()
+                && vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.OK);
+        assertEquals(io.dutydesk.ui.slots.SlotsViewModel.Readiness.READY, slots.rollbackStateProperty().get());
+        assertEquals("", slots.staleNoteProperty().get());
+        assertEquals("Dutydesk — ref — LIVE: GREEN", vm.titleProperty().get());
+    }
+
+    @Test
+    void aDegradedLiveSlotReachesTheHeadlineAndTheTitle() {
+        backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
+                java.util.Set.of());
+        vm.select("ref");
+        ui.await("read", WAIT, () -> vm.slots().snapshotProperty().get() != null);
+        assertEquals("LIVE: GREEN — 3/4 healthy", vm.slots().headlineProperty().get());
+        assertTrue(vm.slots().liveDegradedProperty().get());
+        assertEquals("Dutydesk — ref — LIVE: GREEN — 3/4 healthy", vm.titleProperty().get());
     }
 }

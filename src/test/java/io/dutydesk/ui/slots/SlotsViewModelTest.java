@@ -30,10 +30,13 @@ class SlotsViewModelTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     volatile boolean dockerUp = true;
     volatile String live = "blue";
+    final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final CompletableFuture<Void> restarted = new CompletableFuture<>();
 
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            commands.add(command);
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + live + "\nInactive Slot: x\n", "",
                     Duration.ofMillis(5)));
         }
@@ -66,7 +69,7 @@ class SlotsViewModelTest {
 
         @Override
         public CompletableFuture<Void> restart(String c, Duration t) {
-            return CompletableFuture.failedFuture(new IOException("unused"));
+            return restarted;
         }
     };
 
@@ -79,13 +82,58 @@ class SlotsViewModelTest {
     }
 
     private void attach() {
-        var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get("ref");
+        attach("ref", MemoryAuditLog.create());
+    }
+
+    private void attach(String name, MemoryAuditLog audit) {
+        var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get(name);
         SlotsReader reader = new SlotsReader(env, containers, shell, Clock.systemUTC());
-        MemoryAuditLog audit = MemoryAuditLog.create();
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader,
                 () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 3L)), containers, shell, audit, "t@d",
                 Clock.systemUTC()),
                 containers, audit));
+    }
+
+    @Test
+    void aRestartShowsProgressAndBecomesTheHeadline() {
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        attach("ref", audit);
+        String container = "selfology-analysis-worker-green";
+        CompletableFuture<Void> done = vm.restart(container);
+        await("audited as started", Duration.ofSeconds(5), () -> !audit.entries.isEmpty());
+        assertTrue(vm.actionRunningProperty().get(), "progress shown while it restarts");
+        assertEquals("Restarting " + container + "…", vm.actionStatusProperty().get());
+        assertEquals("$ docker restart " + container, vm.actionLog().get(0), "the log is this action's");
+        assertEquals("started", audit.entries.get(0).result());
+        restarted.complete(null);
+        done.join();
+        assertTrue(!vm.actionRunningProperty().get());
+        assertTrue(vm.actionStatusProperty().get().startsWith("✔ restarted " + container + " in "), vm.actionStatusProperty().get());
+        assertEquals(2, audit.entries.size());
+        assertEquals(audit.entries.get(0).actionId(), audit.entries.get(1).actionId(), "the completion names the same action");
+        assertEquals("succeeded", audit.entries.get(1).result());
+    }
+
+    @Test
+    void aPlanConfirmedAfterAnEnvironmentSwitchIsRefusedAndNothingRuns() {
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        attach("ref", audit);
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        assertEquals("ref", plan.environment());
+        // the confirmation is open; meanwhile the user picks another environment, then confirms
+        attach("prod", audit);
+        commands.clear();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> vm.run(plan).join());
+        var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
+        assertEquals(io.dutydesk.core.rollout.RolloutException.Kind.STALE, re.kind());
+        assertTrue(re.getMessage().contains("made for environment ref, not prod"), re.getMessage());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("flock") || c.contains("setsid") || c.contains("rollback")), "nothing sent: " + commands);
+        var last = audit.entries.get(audit.entries.size() - 1);
+        assertEquals("refused", last.result());
+        assertEquals("rollback", last.action());
+        assertTrue(vm.actionStatusProperty().get().startsWith("Refused: "), vm.actionStatusProperty().get());
     }
 
     @Test
@@ -126,6 +174,6 @@ class SlotsViewModelTest {
         assertTrue(allowed.get());
         vm.versionProperty().set("1.0;touch /tmp/pwned");
         assertTrue(!allowed.get());
-        assertTrue(vm.versionProblem().startsWith("must match"));
+        assertTrue(vm.versionProblem().startsWith("“1.0;touch /tmp/pwned” is not a version ref deploys: write it like v1.2.0 — it must match "), vm.versionProblem());
     }
 }

@@ -88,7 +88,7 @@ class SlotsViewTest {
     }
 
     private static Plan rollback(List<String> blocked) {
-        return new Plan(Verb.ROLLBACK, Optional.empty(), "blue", "green", "traffic blue -> green",
+        return new Plan("prod", Verb.ROLLBACK, Optional.empty(), "blue", "green", Optional.empty(), "traffic blue -> green",
                 List.of("green 4/4 healthy", "green runs v1.0.0", "outbox pending 12"), "blue keeps running as the way back",
                 blocked, Optional.empty(), false);
     }
@@ -106,12 +106,14 @@ class SlotsViewTest {
     void theConfirmationStatesWhatWillHappenAndTheFacts(FxRobot robot) throws Exception {
         AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
         DialogPane pane = open(robot, rollback(List.of()), d);
-        assertEquals("Roll back: traffic blue → green?", pane.getHeaderText());
+        assertEquals("prod: roll back, traffic blue → green?", pane.getHeaderText());
+        assertEquals("Environment: PROD   ·   live now: blue", robot.lookup("#confirm-environment").queryAs(Label.class).getText());
         assertTrue(robot.lookup("•  green 4/4 healthy").tryQuery().isPresent());
         assertTrue(robot.lookup("•  outbox pending 12").tryQuery().isPresent());
         assertTrue(robot.lookup("Risk: blue keeps running as the way back").tryQuery().isPresent());
         Button ok = (Button) pane.lookupButton(d.get().confirm);
-        assertEquals("Roll back to green", ok.getText());
+        assertEquals("_Roll back to green", ok.getText());
+        assertTrue(ok.isMnemonicParsing(), "Alt+R");
         assertFalse(ok.isDisabled());
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(pane.getScene(), "confirm-rollback")).get();
         robot.interact(ok::fire);
@@ -135,7 +137,7 @@ class SlotsViewTest {
 
     @Test
     void cleanupNeedsTheSlotNameTyped(FxRobot robot) throws Exception {
-        Plan cleanup = new Plan(Verb.CLEANUP, Optional.empty(), "blue", "green", "clean up green (idle)",
+        Plan cleanup = new Plan("prod", Verb.CLEANUP, Optional.empty(), "blue", "green", Optional.of("green"), "clean up green (idle)",
                 List.of("4 containers of green (v1.0.0) will be stopped and removed", "blue 4/4 healthy stays live"),
                 "destroys the rollback target: no rollback until the next deploy", List.of(), Optional.of("green"), false);
         AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
@@ -151,5 +153,49 @@ class SlotsViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(pane.getScene(), "confirm-cleanup")).get();
         robot.interact(ok::fire);
         assertEquals(Verb.CLEANUP, d.get().getResult().verb());
+    }
+
+    @Test
+    void enterOnTheRollbackConfirmationDoesNotRollBack(FxRobot robot) {
+        AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
+        DialogPane pane = open(robot, rollback(List.of()), d);
+        Button ok = (Button) pane.lookupButton(d.get().confirm);
+        Button cancel = robot.lookup("#confirm-cancel").queryAs(Button.class);
+        assertFalse(ok.isDefaultButton(), "the action is never the default button");
+        assertTrue(cancel.isDefaultButton(), "Cancel is");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(cancel.isFocused(), "the focus starts on Cancel");
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(d.get().isShowing(), "Enter closed the dialog");
+        assertEquals(null, d.get().getResult(), "Enter cancels: nothing runs");
+    }
+
+    @Test
+    void theMnemonicRunsTheAction(FxRobot robot) {
+        AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
+        open(robot, rollback(List.of()), d);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.press(javafx.scene.input.KeyCode.ALT).type(javafx.scene.input.KeyCode.R).release(javafx.scene.input.KeyCode.ALT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(d.get().isShowing());
+        assertNotNull(d.get().getResult(), "Alt+R confirms the rollback");
+        assertEquals("prod", d.get().getResult().environment());
+    }
+
+    @Test
+    void everyActionsConfirmationDefaultsToCancel(FxRobot robot) {
+        for (Verb v : Verb.values()) {
+            Plan p = new Plan("prod", v, v == Verb.DEPLOY ? Optional.of("v1.2.0") : Optional.empty(), "blue", "green",
+                    v == Verb.CLEANUP ? Optional.of("green") : Optional.empty(), "h", List.of(), "r", List.of(),
+                    v == Verb.CLEANUP ? Optional.of("green") : Optional.empty(), false);
+            AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
+            DialogPane pane = open(robot, p, d);
+            Button ok = (Button) pane.lookupButton(d.get().confirm);
+            assertFalse(ok.isDefaultButton(), v + ": the action is not the default");
+            assertTrue(ok.getText().contains("_"), v + ": the action has a mnemonic: " + ok.getText());
+            assertTrue(robot.lookup("#confirm-cancel").queryAs(Button.class).isDefaultButton(), v + ": Cancel is the default");
+            robot.interact(() -> d.get().close());
+        }
     }
 }

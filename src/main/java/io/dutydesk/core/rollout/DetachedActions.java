@@ -1,0 +1,505 @@
+package io.dutydesk.core.rollout;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.RemoteShell;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The one detached-action runner of the product: runs a configured command detached on the
+ * server (setsid + nohup) under the one server-side lock, with an optional precondition checked
+ * inside the lock, streams its output, re-attaches after a dropped connection (with backoff,
+ * until the end is known — it never starts it twice), and keeps the audit trail of it.
+ *
+ * <p>Audit: an entry with result {@code started} is written (fsync) before anything is sent to
+ * the server; the caller completes it with {@link #complete} once it knows the end. An action
+ * still open when the JVM stops (window closed, SIGTERM, Ctrl+C) is completed as
+ * {@code interrupted} by a shutdown hook; one left open by a SIGKILL is completed by
+ * {@link #reconcile} on the next start, from the server's exit file. The JSONL stays append-only:
+ * a completion is a second entry with the same action id ({@link AuditRows} folds them).
+ *
+ * <p>Used by rollouts ({@link RolloutService}) and meant for every long server-side job
+ * (restore, backup now): build a {@link Request}, {@link #run} it, then {@link #complete} it.
+ */
+public final class DetachedActions {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Open actions of this JVM (id → its log and started entry), completed as interrupted on shutdown. */
+    private static final Map<String, Open> OPEN = new ConcurrentHashMap<>();
+    private static final AtomicReference<Thread> HOOK = new AtomicReference<>();
+
+    private record Open(AuditLog audit, AuditEntry started) {}
+
+    private final Environment env;
+    private final RemoteShell shell;
+    private final AuditLog audit;
+    private final String actor;
+    private final Clock clock;
+
+    public DetachedActions(Environment env, RemoteShell shell, AuditLog audit, String actor, Clock clock) {
+        this.env = env;
+        this.shell = shell;
+        this.audit = audit;
+        this.actor = actor;
+        this.clock = clock;
+        installHook();
+    }
+
+    /**
+     * One action to run.
+     *
+     * @param action       its name, e.g. "rollback", "restore" ({@link ActionScripts#ACTION}); part of the id
+     * @param args         what the user gave (audited), e.g. the version
+     * @param command      the configured command, with any user value already quoted ({@link io.dutydesk.core.ShellQuote})
+     * @param precondition checked on the server inside the lock before the command; empty for none
+     * @param liveBefore   the live slot the action was planned against (audited), or null
+     */
+    public record Request(String action, List<String> args, String command, Optional<ActionScripts.Precondition> precondition,
+                          String liveBefore) {
+        public Request {
+            if (!ActionScripts.ACTION.matcher(action).matches()) {
+                throw new IllegalArgumentException("not an action name: " + action);
+            }
+            args = List.copyOf(args);
+        }
+    }
+
+    /** How a run ended, as far as the server says. */
+    public enum End {
+        /** The command ran and exited ({@link Outcome#exitCode()}). */
+        EXITED,
+        /** The precondition failed inside the lock: the command was not run ({@link Outcome#refusal()}). */
+        REFUSED,
+        /** Another action holds the lock: nothing was started ({@link Outcome#refusal()} names it). */
+        BUSY,
+        /** The job ended without an exit code (killed on the server). */
+        UNKNOWN
+    }
+
+    public record Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256,
+                          Instant start, int lines) {}
+
+    /** Someone's action holding the server lock right now. */
+    public record Running(String id, String meta) {}
+
+    /** A new action id: "20260101-120000-rollback-0a1b2c3d". */
+    String newId(String action, Instant at) {
+        return ID_TIME.format(at) + "-" + action + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+    }
+
+    /**
+     * Audits "started", takes the lock and starts the job, follows it to its end (re-attaching
+     * as needed), and reports how it ended. BUSY and REFUSED are outcomes, not failures: the
+     * caller completes the audit entry either way. Fails only when it cannot even tell whether
+     * the action started.
+     *
+     * @param status short progress for the user: "running on the server, re-attaching (…)"
+     */
+    public CompletableFuture<Outcome> run(Request req, RemoteShell.OutputListener out, Consumer<String> status) {
+        Instant start = clock.instant();
+        String id = newId(req.action(), start);
+        String meta = meta(id, req, start);
+        String job = ActionScripts.job(env.deploy().workdir(), req.command(), req.precondition(), env.deploy().actionTimeout());
+        String script = ActionScripts.start(env.deploy().stateDir(), id, job, meta) + " && "
+                + ActionScripts.follow(env.deploy().stateDir(), id, 1);
+        AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
+                AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock");
+        Follow f = new Follow(out);
+        return audit.append(started).thenCompose(v -> {
+            OPEN.put(id, new Open(audit, started));
+            return shell.exec(script, env.deploy().actionTimeout().plusSeconds(60), f.listener());
+        }).<CompletableFuture<Outcome>>handle((r, e) -> {
+            if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
+                String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
+                return describe(other).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d, start));
+            }
+            if (e == null && f.exit.get() != null) {
+                return CompletableFuture.completedFuture(f.outcome(id, start));
+            }
+            if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
+                return CompletableFuture.failedFuture(Errors.unwrap(e));
+            }
+            String why = e == null ? "the follow ended early" : Errors.describe(e);
+            status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
+                    : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
+            return startedOrNot(id, start, 0, status).thenCompose(yes -> {
+                if (!yes) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
+                            + (e == null ? " (exit " + r.exitCode() + "): " + r.stderr().strip() : ": " + Errors.describe(e))));
+                }
+                return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
+            });
+        }).thenCompose(x -> x).exceptionallyCompose(e -> {
+            // it did not start, or the server could not be asked: the started entry is completed all the same
+            Open o = OPEN.get(id);
+            if (o == null) {
+                return CompletableFuture.failedFuture(e);
+            }
+            boolean notStarted = Errors.describe(e).startsWith("the action did not start");
+            return complete(new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, clock.instant(), null, f.sha(),
+                    notStarted ? AuditRows.FAILED : AuditRows.UNKNOWN, req.liveBefore(), null, Errors.describe(e)))
+                    .handle((v, x) -> {
+                        throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                    });
+        });
+    }
+
+    /** Follows an action started elsewhere (another console, or this one before a restart) to its end. Runs nothing. */
+    public CompletableFuture<Outcome> attach(String id, RemoteShell.OutputListener out, Consumer<String> status) {
+        ActionScripts.requireId(id);
+        Follow f = new Follow(out);
+        Instant start = clock.instant();
+        return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
+    }
+
+    /** Appends the completion of an action this runner started (same id as its started entry). */
+    public CompletableFuture<Void> complete(AuditEntry end) {
+        return audit.append(end).whenComplete((v, e) -> OPEN.remove(end.actionId()));
+    }
+
+    /** The completion entry of {@code o} with this result and message (start, args, liveBefore from the request). */
+    public AuditEntry completion(Request req, Outcome o, String result, Integer exitCode, String liveAfter, String message) {
+        return new AuditEntry(o.id(), actor, env.name(), req.action(), req.args(), o.start(), clock.instant(), exitCode,
+                o.outputSha256(), result, req.liveBefore(), liveAfter, message);
+    }
+
+    /**
+     * Audits the start of a short action that does not need the detached job (e.g. a container
+     * restart through the Docker API): a started entry now, {@link #complete} later with its id.
+     */
+    public CompletableFuture<AuditEntry> begin(String action, List<String> args, String liveBefore) {
+        Instant now = clock.instant();
+        AuditEntry started = new AuditEntry(newId(action, now), actor, env.name(), action, args, now, null, null, null,
+                AuditRows.STARTED, liveBefore, null, "started");
+        return audit.append(started).thenApply(v -> {
+            OPEN.put(started.actionId(), new Open(audit, started));
+            return started;
+        });
+    }
+
+    /** A refusal before anything was sent (blocked plan, bad input): one entry, no id. */
+    public CompletableFuture<Void> refusedBeforeStart(String action, List<String> args, String liveBefore, String why) {
+        Instant now = clock.instant();
+        return audit.append(new AuditEntry(null, actor, env.name(), action, args, now, now, null, null, AuditRows.REFUSED,
+                liveBefore, null, why));
+    }
+
+    /** The action holding the server lock right now, if any (its id checked against {@link ActionScripts#ID}). */
+    public CompletableFuture<Optional<Running>> current() {
+        return shell.exec(ActionScripts.current(env.deploy().stateDir()), Duration.ofSeconds(20), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> {
+                    String out = r.stdout();
+                    int i = out.indexOf(ActionScripts.BUSY);
+                    if (i < 0) {
+                        return Optional.<Running>empty();
+                    }
+                    String rest = out.substring(i + ActionScripts.BUSY.length());
+                    int nl = rest.indexOf('\n');
+                    String id = (nl < 0 ? rest : rest.substring(0, nl)).strip();
+                    String meta = nl < 0 ? "" : rest.substring(nl + 1).strip();
+                    return Optional.of(new Running(ActionScripts.validId(id).orElse(null), RolloutRules.printable(meta)));
+                });
+    }
+
+    /**
+     * Completes the audit entries of this environment left open by a console that stopped
+     * (closed, killed): asks the server for each one's exit file. Returns how many it completed.
+     */
+    public CompletableFuture<Integer> reconcile() {
+        return audit.recent(2000).thenCompose(all -> {
+            Map<String, AuditEntry> last = new LinkedHashMap<>();
+            for (AuditEntry e : all) {
+                if (e.actionId() != null && env.name().equals(e.environment())) {
+                    last.put(e.actionId(), e);
+                }
+            }
+            List<AuditEntry> open = last.values().stream()
+                    .filter(e -> AuditRows.STARTED.equals(e.result()) || AuditRows.INTERRUPTED.equals(e.result())
+                            || (AuditRows.UNKNOWN.equals(e.result()) && !e.message().startsWith(AuditRows.SERVER_SAYS)))
+                    .filter(e -> !OPEN.containsKey(e.actionId()))
+                    .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
+                    .limit(50).toList();
+            if (open.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            return shell.exec(ActionScripts.states(env.deploy().stateDir(), open.stream().map(AuditEntry::actionId).toList()),
+                    Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenCompose(r -> {
+                Map<String, String> state = new LinkedHashMap<>();
+                for (String line : r.stdout().split("\n")) {
+                    if (line.startsWith(ActionScripts.STATE)) {
+                        String[] w = line.substring(ActionScripts.STATE.length()).strip().split(" ", 2);
+                        if (w.length == 2) {
+                            state.put(w[0], w[1]);
+                        }
+                    }
+                }
+                List<CompletableFuture<Void>> writes = new ArrayList<>();
+                for (AuditEntry e : open) {
+                    AuditEntry done = reconciled(e, state.getOrDefault(e.actionId(), ""));
+                    if (done != null) {
+                        writes.add(audit.append(done));
+                    }
+                }
+                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> writes.size());
+            });
+        });
+    }
+
+    private AuditEntry reconciled(AuditEntry e, String state) {
+        String why = " (read from the server after the console that started it stopped following"
+                + (AuditRows.INTERRUPTED.equals(e.result()) ? ": interrupted" : "") + "; not verified by a console)";
+        Instant now = clock.instant();
+        if (state.startsWith("exit ")) {
+            String code = state.substring(5).strip();
+            if (code.equals(ActionScripts.EXIT_REFUSED)) {
+                return with(e, now, null, AuditRows.REFUSED, AuditRows.SERVER_SAYS + "refused inside the lock: the server's state "
+                        + "had changed since the plan; nothing was run" + why);
+            }
+            Integer c = parse(code);
+            return with(e, now, c, c != null && c == 0 ? AuditRows.ENDED : AuditRows.FAILED,
+                    AuditRows.SERVER_SAYS + "exited " + code + why);
+        }
+        if (state.equals("gone")) {
+            return with(e, now, null, AuditRows.UNKNOWN, AuditRows.SERVER_SAYS
+                    + "the job ended without an exit code (killed on the server?)" + why);
+        }
+        if (state.equals("unknown") && !AuditRows.UNKNOWN.equals(e.result())) {
+            return with(e, now, null, AuditRows.UNKNOWN, AuditRows.SERVER_SAYS + "no trace of it on the server (it did not start,"
+                    + " or it was not a server-side job)" + why);
+        }
+        return null; // running, or the server did not answer for it: left open
+    }
+
+    private static AuditEntry with(AuditEntry e, Instant end, Integer exit, String result, String message) {
+        return new AuditEntry(e.actionId(), e.actor(), e.environment(), e.action(), e.args(), e.start(), end, exit,
+                e.outputSha256(), result, e.liveBefore(), e.liveAfter(), message);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private String meta(String id, Request req, Instant start) {
+        var json = new StringBuilder("{\"id\":\"").append(id).append("\",\"action\":\"").append(req.action())
+                .append("\",\"env\":\"").append(jsonText(env.name())).append("\",\"args\":\"")
+                .append(jsonText(String.join(" ", req.args()))).append("\",\"actor\":\"").append(jsonText(actor))
+                .append("\",\"start\":\"").append(start).append("\"}");
+        return json.toString();
+    }
+
+    private static String jsonText(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private CompletableFuture<String> describe(String otherId) {
+        Optional<String> id = ActionScripts.validId(otherId);
+        if (id.isEmpty()) {
+            return CompletableFuture.completedFuture("(unknown)");
+        }
+        return shell.exec(ActionScripts.meta(env.deploy().stateDir(), id.get()), Duration.ofSeconds(10), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> r.stdout().isBlank() ? id.get() : RolloutRules.printable(r.stdout().strip()))
+                .exceptionally(e -> id.get());
+    }
+
+    private static long backoffMs(int attempt) {
+        return Math.min(30_000, 500L << Math.min(attempt, 6));
+    }
+
+    private static <T> CompletableFuture<T> later(long ms, Supplier<CompletableFuture<T>> call) {
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS))
+                .thenCompose(v -> call.get());
+    }
+
+    /** Whether the job started, asked again with backoff while the server cannot be reached. */
+    private CompletableFuture<Boolean> startedOrNot(String id, Instant since, int attempt, Consumer<String> status) {
+        return shell.exec(ActionScripts.wasStarted(env.deploy().stateDir(), id), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+                .thenApply(w -> w.stdout().contains(ActionScripts.STARTED + id))
+                .handle((yes, e) -> {
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(yes);
+                    }
+                    if (Duration.between(since, clock.instant()).compareTo(env.deploy().actionTimeout().plusSeconds(60)) > 0) {
+                        return CompletableFuture.<Boolean>failedFuture(new IllegalStateException("could not reach the server to "
+                                + "learn whether action " + id + " started: " + Errors.describe(e)));
+                    }
+                    long wait = backoffMs(attempt);
+                    status.accept("cannot reach the server to learn whether it started; trying again (attempt " + (attempt + 1)
+                            + ", next in " + wait / 1000 + " s): " + Errors.describe(e));
+                    return later(wait, () -> startedOrNot(id, since, attempt + 1, status));
+                }).thenCompose(x -> x);
+    }
+
+    /** Follows the log until the exit is known; on a drop, waits (backoff) and follows again from the next unseen line. */
+    private CompletableFuture<Void> followUntilDone(String id, Follow f, int attempt, Consumer<String> status) {
+        return shell.exec(ActionScripts.follow(env.deploy().stateDir(), id, f.seen.get() + 1),
+                        env.deploy().actionTimeout().plusSeconds(60), f.listener())
+                .handle((r, e) -> {
+                    if (f.exit.get() != null) {
+                        if (attempt > 0) {
+                            status.accept("re-attached: following " + id);
+                        }
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    long wait = backoffMs(attempt);
+                    status.accept("running on the server, re-attaching (attempt " + (attempt + 1) + ", next in " + wait / 1000
+                            + " s)" + (e == null ? "" : ": " + Errors.describe(e)));
+                    return later(wait, () -> followUntilDone(id, f, attempt + 1, status));
+                }).thenCompose(x -> x);
+    }
+
+    /** Output of one action: counted (to resume after a drop), digested, markers taken out. */
+    private static final class Follow {
+        final RemoteShell.OutputListener out;
+        final MessageDigest digest = sha256();
+        final AtomicInteger seen = new AtomicInteger();
+        final AtomicReference<String> exit = new AtomicReference<>();
+        final AtomicReference<String> lastLine = new AtomicReference<>("");
+        final AtomicReference<String> refusal = new AtomicReference<>();
+        volatile boolean started;
+
+        Follow(RemoteShell.OutputListener out) {
+            this.out = out;
+        }
+
+        RemoteShell.OutputListener listener() {
+            return (stderr, line) -> {
+                if (line.startsWith(ActionScripts.STARTED)) {
+                    started = true;
+                    return;
+                }
+                if (line.startsWith(ActionScripts.EXIT)) {
+                    exit.set(line.substring(ActionScripts.EXIT.length()).strip());
+                    return;
+                }
+                if (line.startsWith(ActionScripts.BUSY)) {
+                    return;
+                }
+                seen.incrementAndGet(); // a line of the log file, refusal included
+                Optional<String> why = ActionScripts.refusal(line);
+                if (why.isPresent()) {
+                    refusal.set(RolloutRules.printable(why.get()));
+                    out.line(stderr, "✖ " + refusal.get());
+                    return;
+                }
+                synchronized (digest) {
+                    digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                if (!line.isBlank()) {
+                    lastLine.set(line.strip());
+                }
+                out.line(stderr, line);
+            };
+        }
+
+        String sha() {
+            synchronized (digest) {
+                return HexFormat.of().formatHex(digest.digest());
+            }
+        }
+
+        Outcome outcome(String id, End end, String why, Instant start) {
+            return new Outcome(id, end, -1, why, lastLine.get(), sha(), start, seen.get());
+        }
+
+        Outcome outcome(String id, Instant start) {
+            String x = exit.get();
+            if (ActionScripts.EXIT_REFUSED.equals(x)) {
+                return new Outcome(id, End.REFUSED, -1, refusal.get() == null ? "refused on the server; nothing was run"
+                        : refusal.get(), lastLine.get(), sha(), start, seen.get());
+            }
+            Integer code = parse(x);
+            return code == null ? new Outcome(id, End.UNKNOWN, -1, null, lastLine.get(), sha(), start, seen.get())
+                    : new Outcome(id, End.EXITED, code, null, lastLine.get(), sha(), start, seen.get());
+        }
+    }
+
+    private static Integer parse(String s) {
+        try {
+            return Integer.valueOf(s.strip());
+        } catch (NumberFormatException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Open actions of this JVM; for tests and the window's close. */
+    public static List<String> openActions() {
+        return List.copyOf(OPEN.keySet());
+    }
+
+    /**
+     * Completes every open action of this JVM as interrupted (the console stops following; the
+     * action itself goes on on the server). Called by the shutdown hook; waits at most {@code max}.
+     */
+    public static void interruptAll(Clock clock, Duration max) {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (var it = OPEN.entrySet().iterator(); it.hasNext(); ) {
+            Open o = it.next().getValue();
+            it.remove();
+            AuditEntry s = o.started();
+            writes.add(o.audit().append(new AuditEntry(s.actionId(), s.actor(), s.environment(), s.action(), s.args(), s.start(),
+                    clock.instant(), null, null, AuditRows.INTERRUPTED, s.liveBefore(), null,
+                    "the console stopped following (closed or killed) while the action ran on the server; its end is read "
+                            + "from the server on the next start")));
+        }
+        try {
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // best effort at shutdown: what was not written is completed by reconcile() later
+        }
+    }
+
+    private static void installHook() {
+        if (HOOK.get() != null) {
+            return;
+        }
+        Thread t = new Thread(() -> interruptAll(Clock.systemUTC(), Duration.ofSeconds(3)), "dutydesk-audit-interrupted");
+        if (HOOK.compareAndSet(null, t)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(t);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.dutydesk.core.rollout;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The server-side scripts, run by a real local sh (the reference host's ITs run them over SSH). */
+class ActionScriptsTest {
+    @TempDir
+    Path tmp;
+
+    private String sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    private String state() {
+        return tmp.resolve("state").toString();
+    }
+
+    private static String id(String action, int n) {
+        return "20260101-120000-" + action + "-" + String.format("%08x", n);
+    }
+
+    private String startAndFollow(String id, String command, Optional<ActionScripts.Precondition> pre) throws Exception {
+        String job = ActionScripts.job(tmp.toString(), command, pre, Duration.ofSeconds(30));
+        return sh(ActionScripts.start(state(), id, job, "{\"id\":\"" + id + "\"}") + " && " + ActionScripts.follow(state(), id, 1));
+    }
+
+    private static ActionScripts.Precondition live(String says, String expected) {
+        return new ActionScripts.Precondition("printf 'Active Slot:   %s\\n' " + says, Pattern.compile("Active Slot:\\s*(\\w+)"),
+                expected, "live");
+    }
+
+    @Test
+    void aStalePlanIsRefusedInsideTheLockAndTheCommandDoesNotRun() throws Exception {
+        String out = startAndFollow(id("switch", 1), "touch ran", Optional.of(live("BLUE", "green")));
+        assertTrue(out.contains(ActionScripts.REFUSED + "state changed since you confirmed: live is now blue; nothing was run"), out);
+        assertTrue(out.contains(ActionScripts.EXIT + ActionScripts.EXIT_REFUSED), out);
+        assertFalse(Files.exists(tmp.resolve("ran")), "the command did not run");
+    }
+
+    @Test
+    void aPlanThatStillHoldsRuns() throws Exception {
+        String out = startAndFollow(id("switch", 2), "touch ran; echo switched", Optional.of(live("green", "green")));
+        assertTrue(out.contains("switched"), out);
+        assertTrue(out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+    }
+
+    @Test
+    void anUnreadableLiveSlotRefusesToo() throws Exception {
+        String out = startAndFollow(id("rollback", 3), "touch ran", Optional.of(live("", "green")));
+        assertTrue(out.contains(ActionScripts.REFUSED + "could not read live on the server"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    @Test
+    void thePatternIsDataNotCode() throws Exception {
+        // a pattern with shell and perl metacharacters is matched, not executed
+        ActionScripts.Precondition p = new ActionScripts.Precondition("echo 'x $(touch pwned) green'",
+                Pattern.compile("\\$\\(touch pwned\\) (\\w+)"), "green", "live");
+        String out = startAndFollow(id("switch", 4), "echo ok", Optional.of(p));
+        assertTrue(out.contains(ActionScripts.EXIT + "0"), out);
+        assertFalse(Files.exists(tmp.resolve("pwned")));
+    }
+
+    @Test
+    void theExitCodeAndAConfiguredCommandEndingInACommentSurvive() throws Exception {
+        String out = startAndFollow(id("deploy", 5), "echo one; exit 3 # a comment", Optional.empty());
+        assertTrue(out.contains("one"), out);
+        assertTrue(out.contains(ActionScripts.EXIT + "3"), out);
+    }
+
+    @Test
+    void manySimultaneousStartsOneWins() throws Exception {
+        int n = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<String>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = id("race", 100 + i);
+            String script = ActionScripts.start(state(), id, ActionScripts.job(tmp.toString(), "sleep 2", Optional.empty(),
+                    Duration.ofSeconds(30)), "{}");
+            all.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    return sh(script);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        go.countDown();
+        long won = all.stream().map(CompletableFuture::join).filter(o -> o.contains(ActionScripts.STARTED)).count();
+        long busy = all.stream().map(CompletableFuture::join).filter(o -> o.contains(ActionScripts.BUSY)).count();
+        pool.shutdown();
+        assertEquals(1, won);
+        assertEquals(n - 1, busy);
+        String cur = sh(ActionScripts.current(state()));
+        assertTrue(cur.startsWith(ActionScripts.BUSY + "20260101-120000-race-"), cur);
+    }
+
+    @Test
+    void aKilledJobFreesTheLockAndEndsWithoutAnExitCode() throws Exception {
+        String id = id("deploy", 6);
+        String started = sh(ActionScripts.start(state(), id, ActionScripts.job(tmp.toString(), "sleep 30", Optional.empty(),
+                Duration.ofSeconds(60)), "{}"));
+        assertTrue(started.contains(ActionScripts.STARTED + id), started);
+        assertTrue(sh(ActionScripts.start(state(), id("deploy", 7), ActionScripts.job(tmp.toString(), "true", Optional.empty(),
+                Duration.ofSeconds(60)), "{}")).contains(ActionScripts.BUSY + id), "held while it runs");
+        String pid = Files.readString(Path.of(state(), "actions", id + ".pid")).strip();
+        sh("kill -9 " + pid + "; true"); // the job only: its command (timeout, sleep) ends by itself
+        String follow = sh(ActionScripts.follow(state(), id, 1));
+        assertTrue(follow.contains(ActionScripts.EXIT + ActionScripts.EXIT_NONE), follow);
+        String states = sh(ActionScripts.states(state(), List.of(id)));
+        assertTrue(states.contains(ActionScripts.STATE + id + " gone"), states);
+        assertTrue(sh(ActionScripts.current(state())).contains(ActionScripts.IDLE));
+        String next = startAndFollow(id("deploy", 8), "echo after", Optional.empty());
+        assertTrue(next.contains("after") && next.contains(ActionScripts.EXIT + "0"), "the lock was released by the kernel: " + next);
+    }
+
+    @Test
+    void theServerFilesAreTheUsersAlone() throws Exception {
+        startAndFollow(id("deploy", 9), "echo x", Optional.empty());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state()))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                Path.of(state(), "actions", id("deploy", 9) + ".log"))));
+    }
+
+    @Test
+    void idsFromTheServerAreCheckedBeforeTheyReachAShell() {
+        assertThrows(IllegalArgumentException.class, () -> ActionScripts.follow(state(), "x; touch /tmp/pwned", 1));
+        assertThrows(IllegalArgumentException.class, () -> ActionScripts.meta(state(), "20260101-120000-deploy-0000000$(id)"));
+        assertThrows(IllegalArgumentException.class, () -> ActionScripts.states(state(), List.of("../../etc/passwd")));
+        assertTrue(ActionScripts.validId("20260101-120000-backup-now-0a1b2c3d").isPresent());
+        assertTrue(ActionScripts.validId("20260101-120000-deploy-0a1b2c3d\n").isEmpty());
+    }
+}

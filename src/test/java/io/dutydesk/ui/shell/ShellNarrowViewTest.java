@@ -1,0 +1,110 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.testing.FakeBackends;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.testing.Snapshots;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.slots.SlotsView;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole window at its minimum size, 1024x640, with most backends down: nothing that matters is cut. */
+@ExtendWith(ApplicationExtension.class)
+class ShellNarrowViewTest {
+    final FakeBackends backends = new FakeBackends();
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    ShellViewModel vm;
+    Scene scene;
+
+    @Start
+    void start(Stage stage) {
+        backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of("analysis-worker-green"), Set.of());
+        vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
+                io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        scene = new Scene(view.root(), 1024, 640);
+        stage.setScene(scene);
+        stage.show();
+        vm.select("ref");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(vm::close).get(); // on the FX thread, as the app does
+        scheduler.shutdownNow();
+    }
+
+    private static void waitFor(String what, Callable<Boolean> c) {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
+        } catch (Exception e) {
+            throw new AssertionError("not within 10 s: " + what, e);
+        }
+    }
+
+    @Test
+    void at1024x640WithFiveBackendsDownTheEnvironmentAndEveryColumnAreVisible(FxRobot robot) throws Exception {
+        waitFor("slots read", () -> vm.slots().snapshotProperty().get() != null);
+        for (Backend b : new Backend[]{Backend.POSTGRES, Backend.REDIS, Backend.PROMETHEUS, Backend.ALERTMANAGER}) {
+            backends.down(b, b.label() + " on the server does not answer");
+        }
+        waitFor("4 down", () -> vm.summaryProperty().get().startsWith("4 down"));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-1024x640-four-down")).get();
+
+        @SuppressWarnings("unchecked")
+        ComboBox<String> picker = robot.lookup("#environment-picker").queryAs(ComboBox.class);
+        ListCell<?> shown = (ListCell<?>) ((javafx.scene.control.skin.ComboBoxListViewSkin<?>) picker.getSkin()).getDisplayNode();
+        assertEquals("ref", shown.getText(), "the picker shows the environment");
+        Text text = robot.from(shown).lookup(".text").queryAs(Text.class);
+        assertEquals("ref", text.getText(), "not ellipsized");
+        Bounds b = picker.localToScene(picker.getBoundsInLocal());
+        assertTrue(b.getMinX() >= 0 && b.getMaxX() <= scene.getWidth(), "the picker is inside the window: " + b);
+        assertTrue(picker.getWidth() >= picker.prefWidth(-1) - 0.5, "the picker keeps its width: " + picker.getWidth());
+
+        assertEquals("LIVE: GREEN — 3/4 healthy", robot.lookup("#live-badge").queryAs(javafx.scene.control.Label.class).getText());
+        for (String slot : new String[]{"blue", "green"}) {
+            TableView<?> t = robot.lookup("#services-" + slot).queryAs(TableView.class);
+            double used = 0;
+            for (TableColumn<?, ?> c : t.getVisibleLeafColumns()) {
+                assertTrue(c.getWidth() >= c.getMinWidth() - 0.5, slot + " column " + c.getText() + " squeezed: " + c.getWidth());
+                used += c.getWidth();
+            }
+            assertTrue(used <= t.getWidth(), slot + ": the columns fit the table (" + used + " of " + t.getWidth() + ")");
+            Node menu = robot.lookup("#menu-selfology-outbox-relay-" + slot).query();
+            Bounds m = menu.localToScene(menu.getBoundsInLocal());
+            assertTrue(m.getMaxX() <= scene.getWidth() && menu.isVisible(), "the row menu is reachable: " + m);
+        }
+    }
+}
