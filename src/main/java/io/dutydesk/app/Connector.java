@@ -6,9 +6,12 @@ import io.dutydesk.adapters.docker.DockerAdapter;
 import io.dutydesk.adapters.keyring.SecretToolKeyring;
 import io.dutydesk.adapters.postgres.PostgresAdapter;
 import io.dutydesk.adapters.prometheus.PrometheusAdapter;
+import io.dutydesk.adapters.prometheus.PrometheusAlertSeries;
 import io.dutydesk.adapters.redis.RedisAdapter;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.AlertSeriesPort;
+import io.dutydesk.core.ports.AlertsPort;
 import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.StreamPort;
@@ -65,6 +68,8 @@ public final class Connector implements EnvironmentConnector {
         private final PostgresAdapter pg;
         private final RedisAdapter redis;
         private final PrometheusAdapter prom;
+        private final AlertmanagerAdapter am;
+        private final PrometheusAlertSeries alertSeries;
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
         private final VerificationResults verifications;
@@ -99,10 +104,11 @@ public final class Connector implements EnvironmentConnector {
             pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
             redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
             this.prom = new PrometheusAdapter(env.prometheus(), ssh, t);
-            AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
+            this.am = new AlertmanagerAdapter(env, ssh, t);
+            this.alertSeries = new PrometheusAlertSeries(env.prometheus(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
-            closeables.addAll(List.of(docker, pg, redis, prom, am));
+            closeables.addAll(List.of(docker, pg, redis, prom, am, alertSeries));
         }
 
         @Override
@@ -148,6 +154,16 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public VerificationResults verifications() {
             return verifications;
+        }
+
+        @Override
+        public AlertsPort alerts() {
+            return am;
+        }
+
+        @Override
+        public AlertSeriesPort alertSeries() {
+            return alertSeries;
         }
 
         @Override

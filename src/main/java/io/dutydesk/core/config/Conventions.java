@@ -215,4 +215,34 @@ final class Conventions {
         }
         return new Environment.Metrics(java.util.Collections.unmodifiableMap(out));
     }
+
+    static Environment.Alerts alerts(Optional<YamlNode> o) {
+        List<String> groupBy = List.of("alertname");
+        List<String> severities = List.of("critical", "warning", "info");
+        if (o.isEmpty()) {
+            return new Environment.Alerts(groupBy, "severity", severities, List.of("critical"), Duration.ofSeconds(5), false,
+                    Duration.ofHours(24));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("groupBy", "severityLabel", "severities", "notify", "pollSeconds", "sound",
+                "backfillHours"));
+        List<String> sev = n.strings("severities", severities);
+        if (sev.isEmpty()) {
+            throw n.require("severities").error("needs at least one severity (most severe first)");
+        }
+        List<String> notify = n.strings("notify", List.of(sev.get(0)));
+        for (String s : notify) {
+            if (!sev.contains(s)) {
+                throw n.require("notify").error("'" + s + "' is not one of the severities " + sev);
+            }
+        }
+        List<String> groups = n.strings("groupBy", groupBy);
+        for (String g : groups) {
+            if (!g.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw n.require("groupBy").error("'" + g + "' is not a label name");
+            }
+        }
+        return new Environment.Alerts(List.copyOf(groups), n.string("severityLabel", "severity"), List.copyOf(sev),
+                List.copyOf(notify), Duration.ofSeconds(n.integer("pollSeconds", 5, 1, 3600)), n.bool("sound", false),
+                Duration.ofHours(n.integer("backfillHours", 24, 0, 24 * 30)));
+    }
 }

@@ -39,6 +39,16 @@ public interface EnvironmentHandle extends AutoCloseable {
         return VerificationResults.NONE;
     }
 
+    /** Alertmanager's alerts and silences. */
+    default AlertsPort alerts() {
+        throw new UnsupportedOperationException("this environment handle has no Alertmanager");
+    }
+
+    /** Prometheus's ALERTS series (the alert history of the time the console was closed). */
+    default AlertSeriesPort alertSeries() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
     /**
      * Forgets a refused host key and declined passwords: the next use asks again. Called when the
      * user asks for it (Refresh); until then a "no" is not asked again at every poll.

@@ -70,6 +70,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final BooleanProperty dark = new SimpleBooleanProperty();
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
+    private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
     private HealthMonitor monitor;
@@ -160,6 +161,14 @@ public final class ShellViewModel implements AutoCloseable {
         healthListeners.add(listener);
     }
 
+    /** A pane that follows the selected environment (attached now if one is open). */
+    public void addPane(EnvironmentPane pane) {
+        panes.add(pane);
+        if (handle != null) {
+            pane.attach(handle.environment(), handle);
+        }
+    }
+
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
     public void select(String name) {
         Environment env = environments.get(name);
@@ -190,6 +199,9 @@ public final class ShellViewModel implements AutoCloseable {
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
         backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
                 java.util.concurrent.ForkJoinPool.commonPool()));
+        for (EnvironmentPane p : panes) {
+            p.attach(env, handle);
+        }
         try {
             metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
                     env.poll().timeout().plusSeconds(26)));
@@ -217,6 +229,7 @@ public final class ShellViewModel implements AutoCloseable {
         slots.refresh();
         outbox.refresh();
         backups.refresh();
+        panes.forEach(EnvironmentPane::refresh);
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -280,6 +293,7 @@ public final class ShellViewModel implements AutoCloseable {
         metrics.detach();
         outbox.detach();
         backups.detach();
+        panes.forEach(EnvironmentPane::detach);
         if (subscription != null) {
             try {
                 subscription.close();
