@@ -270,8 +270,13 @@ public final class BackupsService {
                         + " is " + (e.kind().matches("[aeiou].*") ? "an " : "a ") + e.kind() + " backup (rows only, no schema): restoring it over the live database would "
                         + "drop the schema and fail; restore the full backup before it, or restore this one into a scratch database");
             }
-            String command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '✖ the safety backup failed: nothing restored'; exit 1; }; "
-                    + restoreCommand(e);
+            String command;
+            try {
+                command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '✖ the safety backup failed: nothing restored'; exit 1; }; "
+                        + restoreCommand(e);
+            } catch (IllegalArgumentException badTemplate) {
+                return refuse(action, List.of(e.path()), start, RolloutException.Kind.INVALID_INPUT, "refused: " + badTemplate.getMessage());
+            }
             return runJob(action, List.of(e.path()), command, out, start).thenCompose(run -> {
                 Optional<String> safety = run.lines().stream().filter(l -> l.startsWith(BackupScripts.SAFETY))
                         .map(l -> l.substring(BackupScripts.SAFETY.length()).strip().split(" ")[0]).findFirst();
@@ -297,7 +302,7 @@ public final class BackupsService {
     String safetyCommand() {
         String c = env.backups().commands().get("safetyBackup");
         String folder = env.backups().folders().get(0);
-        return c != null ? "( " + c.replace("{folder}", ShellQuote.path(folder)) + " )"
+        return c != null ? "( " + BackupScripts.fill(c, "{folder}", ShellQuote.path(folder)) + " )"
                 : BackupScripts.builtinSafetyBackup(env.postgres(), folder);
     }
 
@@ -307,7 +312,8 @@ public final class BackupsService {
         if (c.strip().equals("builtin")) {
             return BackupScripts.builtinRestore(env.postgres(), e.path(), e.format(), env.postgres().database());
         }
-        return c.replace("{file}", ShellQuote.path(e.path())).replace("{database}", ShellQuote.quote(env.postgres().database()));
+        return BackupScripts.fill(BackupScripts.fill(c, "{file}", ShellQuote.path(e.path())), "{database}",
+                ShellQuote.quote(env.postgres().database()));
     }
 
     String scratchCommand(BackupEntry e) {
@@ -315,7 +321,7 @@ public final class BackupsService {
         if (c == null || c.strip().equals("builtin")) {
             return BackupScripts.builtinScratchRestore(env.postgres(), e.path(), e.format());
         }
-        return c.replace("{file}", ShellQuote.path(e.path()));
+        return BackupScripts.fill(c, "{file}", ShellQuote.path(e.path()));
     }
 
     static List<TableCount> parseCounts(List<String> lines) {

@@ -138,4 +138,41 @@ class BackupScriptsTest {
         assertTrue(c.stream().allMatch(TableCount::differs));
         assertFalse(new TableCount("t", 1L, 1L).differs());
     }
+
+    static BackupsService withRestore(String restore) {
+        io.dutydesk.core.config.Environment r = io.dutydesk.testing.TestEnvironments.fastPolling(java.time.Duration.ofSeconds(1)).get("ref");
+        java.util.Map<String, String> c = new java.util.HashMap<>(r.backups().commands());
+        c.put("restore", restore);
+        c.put("restoreScratch", restore);
+        io.dutydesk.core.config.Environment env = new io.dutydesk.core.config.Environment(r.name(), r.description(), r.ssh(),
+                r.docker(), r.postgres(), r.redis(), r.prometheus(), r.alertmanager(), r.backups().withCommands(c), r.deploy(),
+                r.slots(), r.outbox(), r.thresholds(), r.poll(), r.metrics(), r.alerts());
+        return new BackupsService(env, null, io.dutydesk.core.ports.VerificationResults.NONE, null, "t", java.time.Clock.systemUTC(), Runnable::run);
+    }
+
+    @Test
+    void aHostileFileNameInATeamsRestoreCommandRunsNothing() throws Exception {
+        Path f = dir.resolve("x';touch PWNED;'.sql.gz");
+        Files.write(f, new byte[0]);
+        BackupEntry e = new BackupEntry(f.getFileName().toString(), dir.toString(), f.toString(), "full", 0, Instant.EPOCH,
+                Instant.EPOCH, null, Optional.empty());
+        assertEquals(f + "\n", sh("cd '" + dir + "' && " + withRestore("printf '%s\\n' {file}").restoreCommand(e)));
+        assertFalse(Files.exists(dir.resolve("PWNED")));
+        // written inside the team's own quotes, the quoted word would end those quotes and run the name as shell: refused
+        for (String quoted : List.of("printf '%s\\n' \"{file}\"", "printf '%s\\n' '{file}'", "printf '%s\\n' \"a \\\" {file}\"")) {
+            try {
+                sh("cd '" + dir + "' && " + withRestore(quoted).restoreCommand(e));
+            } catch (IllegalArgumentException refused) {
+                assertTrue(refused.getMessage().contains("inside quotes"), refused.getMessage());
+            }
+            try {
+                sh("cd '" + dir + "' && " + withRestore(quoted).scratchCommand(e));
+            } catch (IllegalArgumentException refused) {
+                assertTrue(refused.getMessage().contains("inside quotes"), refused.getMessage());
+            }
+            assertFalse(Files.exists(dir.resolve("PWNED")), quoted);
+        }
+        // an escaped quote outside quotes opens nothing
+        assertEquals("a \\\"x '/b/y z'", BackupScripts.fill("a \\\"x {file}", "{file}", "'/b/y z'"));
+    }
 }
