@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
 
 /** {@code backups}, {@code backup-now}, {@code verify}, {@code download}, {@code restore}. */
 final class BackupCommands {
@@ -29,6 +28,12 @@ final class BackupCommands {
     private final String actor;
     private final Confirmer confirmer;
     private final Clock clock = Clock.systemUTC();
+    /** Local file work (hashing a download): bounded, never the common pool. */
+    private final java.util.concurrent.ExecutorService files = java.util.concurrent.Executors.newFixedThreadPool(1, r -> {
+        Thread t = new Thread(r, "dutydesk-backup-files");
+        t.setDaemon(true);
+        return t;
+    });
 
     BackupCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
         this.out = out;
@@ -39,7 +44,7 @@ final class BackupCommands {
     }
 
     private BackupsService service(Environment env, EnvironmentHandle h) {
-        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, ForkJoinPool.commonPool());
+        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, files);
     }
 
     int list(Environment env, EnvironmentHandle h, Args args) {

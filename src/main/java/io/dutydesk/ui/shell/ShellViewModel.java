@@ -51,6 +51,12 @@ public final class ShellViewModel implements AutoCloseable {
     private final HostKeyPrompt hostKeys;
     private final SecretPrompt secrets;
     private final ScheduledExecutorService scheduler;
+    /** Local file work of the Backups pane (hashing a download): bounded, its own, never the common pool. */
+    private final java.util.concurrent.ExecutorService backupFiles = java.util.concurrent.Executors.newFixedThreadPool(1, r -> {
+        Thread t = new Thread(r, "dutydesk-backup-files");
+        t.setDaemon(true);
+        return t;
+    });
     private final Executor ui;
     private final Clock clock;
     private final AuditLog audit;
@@ -198,7 +204,7 @@ public final class ShellViewModel implements AutoCloseable {
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
         backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
-                java.util.concurrent.ForkJoinPool.commonPool()));
+                backupFiles));
         for (EnvironmentPane p : panes) {
             p.attach(env, handle);
         }
@@ -315,5 +321,6 @@ public final class ShellViewModel implements AutoCloseable {
     @Override
     public void close() {
         closeCurrent();
+        backupFiles.shutdownNow();
     }
 }
