@@ -175,6 +175,7 @@ public final class BackupsService {
                 try {
                     Files.createDirectories(dir);
                     resumed.set(Files.exists(part) && Files.size(part) > 0);
+                    privateFile(part); // a copy of the database: readable by the user alone, before a byte is written
                 } catch (IOException x) {
                     throw new java.io.UncheckedIOException(x);
                 }
@@ -214,6 +215,19 @@ public final class BackupsService {
                                     : CompletableFuture.<Download>failedFuture(Errors.unwrap(x))))
                     .thenCompose(f -> f);
         });
+    }
+
+    /** Creates {@code p} as rw------- (or makes an existing one so) where the file system has POSIX permissions. */
+    static void privateFile(Path p) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> owner = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        if (!p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try {
+            Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            Files.setPosixFilePermissions(p, owner);
+        }
     }
 
     static String sha256(Path p) {

@@ -175,4 +175,44 @@ class BackupScriptsTest {
         // an escaped quote outside quotes opens nothing
         assertEquals("a \\\"x '/b/y z'", BackupScripts.fill("a \\\"x {file}", "{file}", "'/b/y z'"));
     }
+
+    @Test
+    void aDownloadedBackupIsReadableByTheUserAlone() throws Exception {
+        byte[] body = gzip(DUMP);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        io.dutydesk.core.ports.RemoteShell shell = new io.dutydesk.core.ports.RemoteShell() {
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, java.time.Duration t, OutputListener l) {
+                return java.util.concurrent.CompletableFuture.completedFuture(new ExecResult(0, sha + "\n", "", java.time.Duration.ZERO));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("no sidecar"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        List.of(new RemoteFile("selfology_full_20261122_020000.sql.gz", body.length, Instant.EPOCH, false)));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Long> download(String path, Path local, Progress progress) {
+                try (java.io.OutputStream o = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND)) {
+                    o.write(body);
+                } catch (java.io.IOException e) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(e);
+                }
+                return java.util.concurrent.CompletableFuture.completedFuture((long) body.length);
+            }
+        };
+        io.dutydesk.core.config.Environment env = io.dutydesk.testing.TestEnvironments.fastPolling(java.time.Duration.ofSeconds(1)).get("ref");
+        BackupsService s = new BackupsService(env, shell, io.dutydesk.core.ports.VerificationResults.NONE,
+                io.dutydesk.testing.MemoryAuditLog.create(), "t", java.time.Clock.systemUTC(), Runnable::run);
+        BackupsService.Download d = s.download("selfology_full_20261122_020000.sql.gz", dir.resolve("copies"), (a, b) -> true).join();
+        assertEquals(sha, d.sha256());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(d.file())));
+    }
 }
