@@ -1,6 +1,14 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.adapters.desktop.NotifySend;
+import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteOutboxHistory;
+import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.ui.alerts.AlertsView;
+import io.dutydesk.ui.alerts.AlertsViewModel;
+import io.dutydesk.ui.notify.Notifier;
+import io.dutydesk.ui.outbox.OutboxView;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.EnvironmentsFile;
 import io.dutydesk.ui.fx.FxThread;
@@ -42,6 +50,9 @@ public final class DutydeskApp extends Application {
 
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
+    private SqliteStore store;
+    private NotifySend desktop;
+    private AlertsViewModel alerts;
 
     static void launch(Path config, Optional<String> env) {
         try {
@@ -80,9 +91,17 @@ public final class DutydeskApp extends Application {
             t.setDaemon(true);
             return t;
         });
+        JsonlAuditLog audit = new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv));
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), actor);
+                audit, actor,
+                new SqliteOutboxHistory(store()));
+        // the one local store and the one notifier, shared by the panes
+        desktop = new NotifySend();
+        Notifier notifier = new Notifier(FxThread.INSTANCE, () -> stage, desktop, Clock.systemDefaultZone(), true);
+        alerts = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(),
+                AlertsViewModel.services(new SqliteAlertHistory(store()), audit, actor, Clock.systemDefaultZone()), notifier);
+        vm.addPane(alerts);
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -92,11 +111,14 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
-        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(queryStoreFile()));
+        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(store()));
         vm.select(env);
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
-                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root()));
+                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
+                "outbox", new OutboxView(vm.outbox()).root(),
+                "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root(),
+                "alerts", new AlertsView(alerts, Clock.systemDefaultZone(), url -> getHostServices().showDocument(url)).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
@@ -128,6 +150,14 @@ public final class DutydeskApp extends Application {
         stage.setMinHeight(MIN_HEIGHT);
         stage.show();
         LaunchTiming.mark("shown");
+    }
+
+    /** The console's one local store, opened once (its file is opened on first use, off the FX thread). */
+    private SqliteStore store() {
+        if (store == null) {
+            store = SqliteStore.open(SqliteStore.defaultFile(System::getenv));
+        }
+        return store;
     }
 
     /**
@@ -187,18 +217,17 @@ public final class DutydeskApp extends Application {
         if (vm != null) {
             vm.close();
         }
+        if (store != null) {
+            store.close();
+        }
         if (scheduler != null) {
             scheduler.shutdown();
         }
-    }
-
-    private io.dutydesk.adapters.store.SqliteStore store;
-
-    /** The one local store, opened once (lazily, off the FX thread on first use). */
-    private io.dutydesk.adapters.store.SqliteStore queryStoreFile() {
-        if (store == null) {
-            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
+        if (desktop != null) {
+            desktop.close();
         }
-        return store;
+        if (store != null) {
+            store.close();
+        }
     }
 }

@@ -5,7 +5,9 @@ import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.Tunnels;
 
@@ -16,6 +18,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +30,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** PostgreSQL through an SSH TCP forward, with the password from the secret resolver. */
-public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoCloseable {
+public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogPort, AutoCloseable {
     private final Environment.Postgres config;
     private final Environment.Outbox outbox;
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
     private final Duration timeout;
+    private final BacklogQueries sql;
     private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("postgres", 2, 32);
     private Connection connection;
@@ -43,6 +49,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
         this.tunnels = tunnels;
         this.password = password;
         this.timeout = timeout;
+        this.sql = new BacklogQueries(outbox);
     }
 
     /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
@@ -58,11 +65,16 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
     @Override
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
-            try (Statement st = connection(addr, pw).createStatement()) {
-                st.setQueryTimeout(seconds());
-                try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                    rs.next();
-                }
+            try {
+                readOnly(addr, pw, c -> {
+                    try (Statement st = c.createStatement()) {
+                        st.setQueryTimeout(seconds());
+                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                            rs.next();
+                        }
+                    }
+                    return null;
+                });
             } catch (SQLException e) {
                 dropConnection();
                 throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
@@ -72,35 +84,124 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
     }
 
     /**
-     * SELECT status, count(*) FROM the outbox GROUP BY status. Table and column names come from
-     * the environments file, where they are checked to be plain identifiers; statuses are mapped
-     * back to the console's names.
+     * Rows per status by the console's names: the open statuses counted exactly (index-served), the
+     * published total the planner's estimate. Never a full count of the table.
      */
     @Override
     public CompletableFuture<Map<String, Long>> countsByStatus() {
-        String status = outbox.columns().get("status");
-        String sql = "SELECT " + status + ", count(*) FROM " + outbox.table() + " GROUP BY " + status;
-        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+        return backlog().thenApply(b -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            for (String s : outbox.statuses().keySet()) {
-                out.put(s, 0L);
-            }
-            try (Statement st = connection(addr, pw).createStatement()) {
-                st.setQueryTimeout(seconds());
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    while (rs.next()) {
-                        String theirs = rs.getString(1);
-                        String ours = outbox.statuses().entrySet().stream().filter(e -> e.getValue().equals(theirs))
-                                .map(Map.Entry::getKey).findFirst().orElse(theirs);
-                        out.merge(ours, rs.getLong(2), Long::sum);
-                    }
-                }
+            out.put("pending", b.pending());
+            out.put("processing", b.processing());
+            out.put("published", b.publishedEstimate() == null ? 0L : b.publishedEstimate());
+            out.put("failed", b.failed());
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /**
+     * One gentle poll of the outbox, in one read-only transaction with a statement timeout: the
+     * counts of the open statuses, the 10 oldest pending events, the published estimate, and
+     * whether an index serves these queries. Nothing is ever written.
+     */
+    @Override
+    public CompletableFuture<OutboxBacklog> backlog() {
+        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+            try {
+                return readOnly(addr, pw, c -> readBacklog(c));
             } catch (SQLException e) {
                 dropConnection();
                 throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
             }
-            return Map.copyOf(out);
         });
+    }
+
+    private OutboxBacklog readBacklog(Connection c) throws SQLException {
+        Instant takenAt = Instant.now();
+        long pending = 0;
+        long processing = 0;
+        long failed = 0;
+        boolean indexOk;
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds());
+            try (ResultSet rs = st.executeQuery(sql.servingIndexes())) {
+                indexOk = rs.next();
+            }
+            try (ResultSet rs = st.executeQuery(sql.counts())) {
+                while (rs.next()) {
+                    String v = rs.getString(1);
+                    long n = rs.getLong(2);
+                    if (v.equals(sql.pending)) {
+                        pending = n;
+                    } else if (v.equals(sql.processing)) {
+                        processing = n;
+                    } else if (v.equals(sql.failed)) {
+                        failed = n;
+                    }
+                }
+            }
+            List<OutboxBacklog.OldEvent> oldest = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(sql.oldest(10))) {
+                while (rs.next()) {
+                    oldest.add(new OutboxBacklog.OldEvent(rs.getString(1), rs.getString(2), Math.max(0, rs.getLong(3))));
+                }
+            }
+            Long published = null;
+            try (ResultSet rs = st.executeQuery(sql.estimate())) {
+                if (!rs.next()) {
+                    throw new SQLException("table " + outbox.table() + " does not exist (outbox.table in the environments file)");
+                }
+                double rows = rs.getDouble(1);
+                boolean known = !rs.wasNull();
+                double freq = rs.getDouble(2);
+                boolean hasFreq = !rs.wasNull();
+                if (known) {
+                    published = Math.max(0L, hasFreq ? Math.round(rows * freq) : Math.round(rows) - pending - processing - failed);
+                }
+            }
+            Long age = oldest.isEmpty() ? null : oldest.get(0).ageSeconds();
+            return new OutboxBacklog(takenAt, pending, processing, failed, published, age, oldest, indexOk,
+                    sql.recommendedIndex());
+        }
+    }
+
+    /** The runbook's GROUP BY, for the benchmark only (it reads the whole table). */
+    public static String runbookQuery(Environment.Outbox outbox) {
+        return new BacklogQueries(outbox).runbookGroupBy();
+    }
+
+    /** The queries of one poll, in order, for the benchmark and the README. */
+    public static List<String> pollQueries(Environment.Outbox outbox) {
+        BacklogQueries q = new BacklogQueries(outbox);
+        return List.of(q.servingIndexes(), q.counts(), q.oldest(10), q.estimate());
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in a READ ONLY transaction with statement_timeout set to the poll timeout,
+     * then rolls back: the console sends no write, and a slow query is cancelled by the server.
+     */
+    synchronized <T> T readOnly(InetSocketAddress addr, Optional<char[]> pw, SqlWork<T> work) throws SQLException {
+        Connection c = connection(addr, pw);
+        c.setAutoCommit(false);
+        try {
+            try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(seconds());
+                st.execute("SET TRANSACTION READ ONLY");
+                st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+            }
+            return work.run(c);
+        } finally {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is dropped by the caller on failure
+            }
+        }
     }
 
     private int seconds() {
@@ -121,6 +222,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, AutoClos
         p.setProperty("loginTimeout", String.valueOf(seconds()));
         p.setProperty("ApplicationName", "dutydesk");
         p.setProperty("tcpKeepAlive", "true");
+        // the console only reads: the driver marks every transaction READ ONLY, autocommit or not
+        p.setProperty("readOnly", "true");
+        p.setProperty("readOnlyMode", "always");
         String url = "jdbc:postgresql://127.0.0.1:" + addr.getPort() + "/" + config.database();
         try {
             connection = DriverManager.getConnection(url, p);

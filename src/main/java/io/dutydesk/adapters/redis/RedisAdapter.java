@@ -5,21 +5,32 @@ import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.StreamPort;
 import io.dutydesk.core.ports.Tunnels;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol.Command;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** Redis through an SSH TCP forward (Jedis), authenticated with the resolved password. */
-public final class RedisAdapter implements BackendProbe, AutoCloseable {
+public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseable {
     private final Environment.Redis config;
     private final Tunnels tunnels;
     private final Supplier<CompletableFuture<Optional<char[]>>> password;
@@ -62,7 +73,11 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
             try {
-                String pong = onLiveConnection(addr, pw, Jedis::ping);
+                String pong = onLiveConnection(addr, pw, j -> {
+                    synchronized (this) { // one Jedis connection: one command at a time
+                        return j.ping();
+                    }
+                });
                 if (!"PONG".equals(pong)) {
                     throw new IllegalStateException("PING answered " + pong);
                 }
@@ -75,6 +90,77 @@ public final class RedisAdapter implements BackendProbe, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * XLEN, XINFO GROUPS and, per group, XINFO CONSUMERS of the environment's stream, through the
+     * tunnel with AUTH. Read-only commands; only the configured groups when the file names some.
+     */
+    @Override
+    public CompletableFuture<StreamInfo> stream() {
+        String key = config.stream();
+        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+            try {
+                return onLiveConnection(addr, pw, j -> readStream(j, key));
+            } catch (RuntimeException e) {
+                if (refusedPassword(e)) {
+                    onAuthFailure.run();
+                }
+                drop();
+                throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port() + " (stream " + key + ")", e);
+            }
+        });
+    }
+
+    private synchronized StreamInfo readStream(Jedis j, String key) {
+        Instant at = Instant.now();
+        if (!"stream".equals(j.type(key))) {
+            String t = j.type(key);
+            throw new IllegalStateException("no stream '" + key + "'" + ("none".equals(t) ? "" : " (the key is a " + t + ")"));
+        }
+        long length = j.xlen(key);
+        List<StreamInfo.Group> groups = new ArrayList<>();
+        Set<String> wanted = new LinkedHashSet<>(config.groups());
+        Set<String> seen = new LinkedHashSet<>();
+        for (Object g : (List<?>) j.sendCommand(Command.XINFO, "GROUPS", key)) {
+            Map<String, Object> m = pairs(g);
+            String name = text(m.get("name"));
+            seen.add(name);
+            if (!wanted.isEmpty() && !wanted.contains(name)) {
+                continue;
+            }
+            List<StreamInfo.Consumer> consumers = new ArrayList<>();
+            for (Object c : (List<?>) j.sendCommand(Command.XINFO, "CONSUMERS", key, name)) {
+                Map<String, Object> cm = pairs(c);
+                consumers.add(new StreamInfo.Consumer(text(cm.get("name")), number(cm.get("pending")), number(cm.get("idle"))));
+            }
+            Object lag = m.get("lag");
+            groups.add(new StreamInfo.Group(name, number(m.get("consumers")), number(m.get("pending")),
+                    lag == null ? null : number(lag), text(m.get("last-delivered-id")), consumers));
+        }
+        List<String> missing = wanted.stream().filter(w -> !seen.contains(w)).toList();
+        return new StreamInfo(at, key, length, groups, missing);
+    }
+
+    /** A RESP2 flat list of field, value, field, value … */
+    private static Map<String, Object> pairs(Object o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<?> l = (List<?>) o;
+        for (int i = 0; i + 1 < l.size(); i += 2) {
+            out.put(text(l.get(i)), l.get(i + 1));
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    private static long number(Object o) {
+        if (o == null) {
+            return 0;
+        }
+        return o instanceof Long l ? l : Long.parseLong(text(o));
     }
 
     /**

@@ -170,7 +170,7 @@ public final class EnvironmentsFile {
 
     private static Environment environment(String name, YamlNode n) {
         n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
-                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics"));
+                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics", "alerts"));
         return new Environment(
                 name,
                 n.string("description", ""),
@@ -186,7 +186,8 @@ public final class EnvironmentsFile {
                 Conventions.outbox(n.get("outbox")),
                 Conventions.thresholds(n.get("thresholds")),
                 Conventions.poll(n.get("poll")),
-                Conventions.metrics(n.get("metrics")));
+                Conventions.metrics(n.get("metrics")),
+                Conventions.alerts(n.get("alerts")));
     }
 
     private static Environment.Ssh ssh(YamlNode n, boolean allowJump) {
@@ -255,10 +256,27 @@ public final class EnvironmentsFile {
             throw n.error("secrets are never written in this file; refer to one instead: "
                     + "{ env: VARIABLE }, { file: /path/on/server }, { prompt: true } or { keyring: name }");
         }
-        n.onlyKeys(List.of("env", "file", "prompt", "keyring"));
-        Map<String, YamlNode> e = n.entries();
+        n.onlyKeys(List.of("env", "file", "key", "prompt", "keyring"));
+        Map<String, YamlNode> e = new LinkedHashMap<>(n.entries());
+        Optional<YamlNode> key = Optional.ofNullable(e.remove("key"));
+        if (key.isPresent() && !e.containsKey("file")) {
+            throw key.get().error("'key' names a variable of a dotenv file: give it with 'file', e.g. "
+                    + "{ file: ~/app/.env.production, key: DB_PASSWORD }");
+        }
         if (e.size() != 1) {
             throw n.error("give exactly one of env, file, prompt, keyring");
+        }
+        if (key.isPresent()) {
+            String k = key.get().nonEmptyText();
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+                throw key.get().error("not a dotenv variable name: '" + k + "'");
+            }
+            YamlNode f = e.get("file");
+            String path = f.nonEmptyText();
+            if (!path.startsWith("/") && !path.startsWith("~/")) {
+                throw f.error("the server path must be absolute or start with ~/");
+            }
+            return new SecretRef.DotenvKey(path, k);
         }
         Map.Entry<String, YamlNode> only = e.entrySet().iterator().next();
         String v = only.getValue().nonEmptyText();

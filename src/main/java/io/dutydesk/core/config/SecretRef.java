@@ -14,6 +14,12 @@ public sealed interface SecretRef {
     /** A file on the server, read over SFTP. */
     record ServerFile(String path) implements SecretRef {}
 
+    /**
+     * One key of a dotenv file on the server ({@code DB_PASSWORD=...} in {@code .env.production}),
+     * read over SFTP; comments, blank lines, {@code export } prefixes and quotes are understood.
+     */
+    record DotenvKey(String path, String key) implements SecretRef {}
+
     /** Asked of the user when first needed; kept in memory only. */
     record Prompt(String label) implements SecretRef {}
 
@@ -23,6 +29,7 @@ public sealed interface SecretRef {
     default String describe() {
         if (this instanceof Env e) return "environment variable " + e.variable();
         if (this instanceof ServerFile f) return "server file " + f.path();
+        if (this instanceof DotenvKey d) return d.key() + " in server file " + d.path();
         if (this instanceof Prompt p) return "prompt (" + p.label() + ")";
         if (this instanceof Keyring k) return "keyring entry " + k.name();
         return "none";

@@ -17,8 +17,35 @@ public interface EnvironmentHandle extends AutoCloseable {
 
     OutboxPort outbox();
 
+    /** The outbox's backlog, read gently (the Outbox pane, {@code dutydesk outbox}). */
+    default BacklogPort backlog() {
+        return () -> java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle has no outbox backlog"));
+    }
+
+    /** The event stream and its consumer groups. */
+    default StreamPort stream() {
+        return () -> java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle has no event stream"));
+    }
+
     /** Prometheus's query API (the Metrics pane, {@code dutydesk query}). */
     default io.dutydesk.core.metrics.MetricsPort metrics() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
+    /** Backup verification results in the console's local store (none kept by default). */
+    default VerificationResults verifications() {
+        return VerificationResults.NONE;
+    }
+
+    /** Alertmanager's alerts and silences. */
+    default AlertsPort alerts() {
+        throw new UnsupportedOperationException("this environment handle has no Alertmanager");
+    }
+
+    /** Prometheus's ALERTS series (the alert history of the time the console was closed). */
+    default AlertSeriesPort alertSeries() {
         throw new UnsupportedOperationException("this environment handle has no Prometheus");
     }
 

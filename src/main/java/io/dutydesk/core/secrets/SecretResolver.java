@@ -89,6 +89,20 @@ public final class SecretResolver {
                 return Optional.of(chars);
             });
         }
+        if (ref instanceof SecretRef.DotenvKey d) {
+            return shell.readFile(d.path(), 256 * 1024).thenApply(bytes -> {
+                try {
+                    char[] v = Dotenv.value(bytes, d.key()).orElseThrow(() -> new IllegalStateException(
+                            "no " + d.key() + " in the dotenv file " + d.path() + " on the server"));
+                    if (v.length == 0) {
+                        throw new IllegalStateException(d.key() + " is empty in the dotenv file " + d.path() + " on the server");
+                    }
+                    return Optional.of(v);
+                } finally {
+                    Arrays.fill(bytes, (byte) 0);
+                }
+            });
+        }
         if (ref instanceof SecretRef.Prompt p) {
             return prompt.ask(environment, p.label()).thenApply(o -> {
                 if (o.isEmpty()) {

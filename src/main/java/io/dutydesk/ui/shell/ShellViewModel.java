@@ -4,6 +4,11 @@ import io.dutydesk.core.Backend;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.outbox.MemoryOutboxHistory;
+import io.dutydesk.core.outbox.OutboxService;
+import io.dutydesk.core.ports.OutboxHistory;
+import io.dutydesk.ui.outbox.OutboxContext;
+import io.dutydesk.ui.outbox.OutboxViewModel;
 import io.dutydesk.ui.slots.SlotsContext;
 import io.dutydesk.ui.slots.SlotsViewModel;
 import io.dutydesk.core.config.Environment;
@@ -53,6 +58,9 @@ public final class ShellViewModel implements AutoCloseable {
     private final SlotsViewModel slots;
     private final io.dutydesk.ui.metrics.MetricsViewModel metrics;
     private io.dutydesk.core.metrics.QueryStore queryStore = io.dutydesk.core.metrics.QueryStore.NONE;
+    private final OutboxViewModel outbox;
+    private final OutboxHistory outboxHistory;
+    private final io.dutydesk.ui.backups.BackupsViewModel backups;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -62,6 +70,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final BooleanProperty dark = new SimpleBooleanProperty();
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
+    private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
     private HealthMonitor monitor;
@@ -72,6 +81,15 @@ public final class ShellViewModel implements AutoCloseable {
     public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
                           SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
                           AuditLog audit, String actor) {
+        this(environments, connector, hostKeys, secrets, scheduler, ui, clock, audit, actor, new MemoryOutboxHistory());
+    }
+
+    /** {@code outboxHistory}: where the Outbox pane keeps its samples (the console's local store in the app). */
+    public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
+                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
+                          AuditLog audit, String actor, OutboxHistory outboxHistory) {
+        this.outboxHistory = outboxHistory;
+        this.outbox = new OutboxViewModel(ui, scheduler, clock);
         this.environments = environments;
         this.connector = connector;
         this.hostKeys = hostKeys;
@@ -83,6 +101,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.actor = actor;
         this.slots = new SlotsViewModel(ui, scheduler, clock);
         this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
+        this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -132,12 +151,22 @@ public final class ShellViewModel implements AutoCloseable {
 
     /** Where the Metrics pane keeps query history and saved queries (the local store in the app). */
     public void setQueryStore(io.dutydesk.core.metrics.QueryStore store) { this.queryStore = store; }
+    public OutboxViewModel outbox() { return outbox; }
+    public io.dutydesk.ui.backups.BackupsViewModel backups() { return backups; }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
     /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
     public void onHealth(Consumer<HealthSnapshot> listener) {
         healthListeners.add(listener);
+    }
+
+    /** A pane that follows the selected environment (attached now if one is open). */
+    public void addPane(EnvironmentPane pane) {
+        panes.add(pane);
+        if (handle != null) {
+            pane.attach(handle.environment(), handle);
+        }
     }
 
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
@@ -163,13 +192,29 @@ public final class ShellViewModel implements AutoCloseable {
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
-        slots.attach(new SlotsContext(env, reader, new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
-                actor, clock), handle.containers(), audit));
+        RolloutService rollout = new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
+                actor, clock);
+        slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
+        outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
+                new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
+        backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
+                java.util.concurrent.ForkJoinPool.commonPool()));
+        for (EnvironmentPane p : panes) {
+            p.attach(env, handle);
+        }
         try {
             metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
                     env.poll().timeout().plusSeconds(26)));
         } catch (UnsupportedOperationException noPrometheus) {
             metrics.detach();
+        }
+    }
+
+    private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
+        try {
+            return java.util.Optional.of(h.metrics());
+        } catch (UnsupportedOperationException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -182,6 +227,9 @@ public final class ShellViewModel implements AutoCloseable {
             monitor.refreshNow();
         }
         slots.refresh();
+        outbox.refresh();
+        backups.refresh();
+        panes.forEach(EnvironmentPane::refresh);
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -243,6 +291,9 @@ public final class ShellViewModel implements AutoCloseable {
     private void closeCurrent() {
         slots.detach();
         metrics.detach();
+        outbox.detach();
+        backups.detach();
+        panes.forEach(EnvironmentPane::detach);
         if (subscription != null) {
             try {
                 subscription.close();

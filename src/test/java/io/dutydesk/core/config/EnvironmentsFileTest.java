@@ -204,4 +204,59 @@ class EnvironmentsFileTest {
                 EnvironmentsFile.defaultLocation(k -> k.equals("XDG_CONFIG_HOME") ? "/x" : null));
         assertEquals(Path.of("/y.yaml"), EnvironmentsFile.defaultLocation(k -> k.equals("DUTYDESK_CONFIG") ? "/y.yaml" : null));
     }
+
+    @Test
+    void anotherTeamsOutboxIsConfigurationOnly() {
+        Environment e = EnvironmentsFile.parse(F, """
+                environments:
+                  other:
+                    ssh: { host: other.example }
+                    outbox:
+                      table: public.outbox_events
+                      columns: { status: state, created_at: inserted_at }
+                      statuses: { pending: NEW, processing: SENDING, published: SENT, failed: DEAD }
+                      pollSeconds: 30
+                      prometheusQuery: ''
+                      relayService: relay
+                    postgres: { password: { file: ~/app/.env.production, key: DB_PASSWORD } }
+                    redis: { password: { file: /srv/app/.env.production, key: REDIS_PASSWORD }, stream: 'x:events', groups: [a] }
+                """).require("other");
+        assertEquals("state", e.outbox().columns().get("status"));
+        assertEquals("inserted_at", e.outbox().columns().get("created_at"));
+        assertEquals("DEAD", e.outbox().statuses().get("failed"));
+        assertEquals(Duration.ofSeconds(30), e.outbox().pollInterval());
+        assertEquals("", e.outbox().prometheusQuery(), "no backlog metric in that Prometheus");
+        assertEquals("relay", e.outbox().relayService());
+        assertEquals(new SecretRef.DotenvKey("~/app/.env.production", "DB_PASSWORD"), e.postgres().password());
+        assertEquals(new SecretRef.DotenvKey("/srv/app/.env.production", "REDIS_PASSWORD"), e.redis().password());
+        Environment d = EnvironmentsFile.parse(F, "environments: { d: { ssh: { host: h } } }").require("d");
+        assertEquals(Duration.ofSeconds(10), d.outbox().pollInterval());
+        assertEquals("max(outbox_pending_events)", d.outbox().prometheusQuery());
+    }
+
+    @Test
+    void aDotenvKeyNeedsItsFileAndAPlainName() {
+        ConfigException noFile = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  p:
+                    ssh: { host: h }
+                    postgres: { password: { key: DB_PASSWORD } }
+                """));
+        assertTrue(noFile.getMessage().contains("environments.p.postgres.password.key"), noFile.getMessage());
+        assertTrue(noFile.getMessage().contains("give it with 'file'"), noFile.getMessage());
+        ConfigException badName = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  p:
+                    ssh: { host: h }
+                    postgres: { password: { file: /a/.env, key: 'DB PASSWORD' } }
+                """));
+        assertTrue(badName.getMessage().contains("not a dotenv variable name"), badName.getMessage());
+        ConfigException dup = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  p:
+                    ssh: { host: h }
+                    outbox: { statuses: { pending: X, failed: X } }
+                """));
+        assertTrue(dup.getMessage().contains("same value"), dup.getMessage());
+    }
 }

@@ -1,0 +1,355 @@
+package io.dutydesk.ui.outbox;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.outbox.BacklogLevel;
+import io.dutydesk.core.outbox.BacklogSample;
+import io.dutydesk.core.outbox.OutboxBacklog;
+import io.dutydesk.core.outbox.OutboxService;
+import io.dutydesk.core.outbox.StreamInfo;
+import io.dutydesk.core.poll.Poller;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotsSnapshot;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The Outbox pane: the backlog in the outbox table (PostgreSQL) and in the stream's consumer groups
+ * (Redis), the relay container of the live slot, and the trend of the last 24 h. Each source is
+ * polled on its own: one that fails keeps its last values, marked "down / stale since T", and never
+ * blanks the others. Results hop onto the ui executor (the FX thread; the calling thread in tests).
+ */
+public final class OutboxViewModel implements AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /** The header's colour: the backlog against the thresholds, or unknown/down (never green then). */
+    public enum HeaderState { UNKNOWN, OK, WARN, CRITICAL, DOWN }
+
+    /** One row of the groups table. */
+    public record GroupRow(String group, String consumer, long consumers, long pending, String lag, String idle) {}
+
+    /** The relay container of the live slot. */
+    public record Relay(String container, String slot, String state, String health, boolean ready) {}
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+
+    private final ObjectProperty<HeaderState> headerState = new SimpleObjectProperty<>(HeaderState.UNKNOWN);
+    private final StringProperty header = new SimpleStringProperty("Outbox");
+    private final ObjectProperty<OutboxBacklog> backlog = new SimpleObjectProperty<>();
+    private final StringProperty backlogProblem = new SimpleStringProperty();
+    private final ObjectProperty<StreamInfo> stream = new SimpleObjectProperty<>();
+    private final StringProperty streamProblem = new SimpleStringProperty();
+    private final ObjectProperty<Relay> relay = new SimpleObjectProperty<>();
+    private final StringProperty relayProblem = new SimpleStringProperty();
+    private final StringProperty indexAdvice = new SimpleStringProperty();
+    private final ObservableList<OutboxBacklog.OldEvent> oldest = FXCollections.observableArrayList();
+    private final ObservableList<GroupRow> groups = FXCollections.observableArrayList();
+    private final ObservableList<BacklogSample> history = FXCollections.observableArrayList();
+    private final StringProperty historyNote = new SimpleStringProperty("");
+    private final StringProperty actionStatus = new SimpleStringProperty("");
+
+    private OutboxContext context;
+    private final List<Poller<?>> pollers = new ArrayList<>();
+    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private Poller<OutboxBacklog> backlogPoller;
+    private Poller<StreamInfo> streamPoller;
+    private Poller<SlotsSnapshot> relayPoller;
+
+    public OutboxViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public ReadOnlyObjectProperty<HeaderState> headerStateProperty() { return headerState; }
+
+    public ReadOnlyStringProperty headerProperty() { return header; }
+
+    public ReadOnlyObjectProperty<OutboxBacklog> backlogProperty() { return backlog; }
+
+    /** Null when the last PostgreSQL poll succeeded; else "PostgreSQL: down / stale since T: error". */
+    public ReadOnlyStringProperty backlogProblemProperty() { return backlogProblem; }
+
+    public ReadOnlyObjectProperty<StreamInfo> streamProperty() { return stream; }
+
+    public ReadOnlyStringProperty streamProblemProperty() { return streamProblem; }
+
+    public ReadOnlyObjectProperty<Relay> relayProperty() { return relay; }
+
+    public ReadOnlyStringProperty relayProblemProperty() { return relayProblem; }
+
+    /** The CREATE INDEX CONCURRENTLY the console recommends, or null when an index serves the queries. */
+    public ReadOnlyStringProperty indexAdviceProperty() { return indexAdvice; }
+
+    public ObservableList<OutboxBacklog.OldEvent> oldest() { return oldest; }
+
+    public ObservableList<GroupRow> groups() { return groups; }
+
+    /** The last 24 h, oldest first: this console's samples and Prometheus's where it was closed. */
+    public ObservableList<BacklogSample> history() { return history; }
+
+    public ReadOnlyStringProperty historyNoteProperty() { return historyNote; }
+
+    public ReadOnlyStringProperty actionStatusProperty() { return actionStatus; }
+
+    public Optional<Environment> environment() {
+        return Optional.ofNullable(context).map(c -> c.service().environment());
+    }
+
+    /** Starts showing one environment: loads its history, then polls each source on its own. */
+    public void attach(OutboxContext ctx) {
+        detach();
+        context = ctx;
+        Environment env = ctx.service().environment();
+        backlog.set(null);
+        stream.set(null);
+        relay.set(null);
+        backlogProblem.set(null);
+        streamProblem.set(null);
+        relayProblem.set(null);
+        indexAdvice.set(null);
+        oldest.clear();
+        groups.clear();
+        history.clear();
+        actionStatus.set("");
+        historyNote.set("loading the last 24 h…");
+        headerState.set(HeaderState.UNKNOWN);
+        header.set("Outbox — reading " + env.outbox().table() + " and " + env.redis().stream() + "…");
+
+        ctx.service().loadHistory(ctx.history(), ctx.prometheus()).whenComplete((h, e) -> ui.execute(() -> {
+            if (context != ctx) {
+                return;
+            }
+            if (e != null) {
+                historyNote.set("history not available: " + Errors.describe(e));
+                return;
+            }
+            // samples polled while the history was loading are already in the store: one of each
+            java.util.Map<String, BacklogSample> byKey = new java.util.TreeMap<>();
+            for (BacklogSample x : h.samples()) {
+                byKey.put(String.format("%020d/%s", x.at().toEpochMilli(), x.source()), x);
+            }
+            for (BacklogSample x : history) {
+                byKey.put(String.format("%020d/%s", x.at().toEpochMilli(), x.source()), x);
+            }
+            List<BacklogSample> merged = new ArrayList<>(byKey.values());
+            history.setAll(merged);
+            long fromPrometheus = merged.stream().filter(s -> s.source() == BacklogSample.Source.PROMETHEUS).count();
+            historyNote.set(h.gapError().map(x -> "the time the console was closed is not filled: " + x)
+                    .orElse(fromPrometheus > 0 ? fromPrometheus + " points from Prometheus (" + env.outbox().prometheusQuery()
+                            + ") fill the time the console was closed" : ""));
+        }));
+
+        Duration interval = env.outbox().pollInterval();
+        Duration max = env.poll().maxBackoff().compareTo(interval) > 0 ? env.poll().maxBackoff() : interval.multipliedBy(3);
+        Duration timeout = env.poll().timeout().multipliedBy(2);
+        backlogPoller = poller("outbox", () -> ctx.service().backlog(), interval, max, timeout, this::applyBacklog);
+        streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
+        relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
+        pollers.forEach(Poller::start);
+    }
+
+    private interface Apply<T> {
+        void apply(Poller<T> from, Snapshot<T> s);
+    }
+
+    private <T> Poller<T> poller(String name, java.util.function.Supplier<CompletableFuture<T>> source, Duration interval,
+                                 Duration max, Duration timeout, Apply<T> apply) {
+        Poller<T> p = new Poller<>(name, source, interval, max, timeout, scheduler, clock);
+        pollers.add(p);
+        subscriptions.add(p.subscribe(s -> ui.execute(() -> apply.apply(p, s))));
+        return p;
+    }
+
+    public void detach() {
+        for (AutoCloseable s : subscriptions) {
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // list removal
+            }
+        }
+        subscriptions.clear();
+        pollers.forEach(Poller::close);
+        pollers.clear();
+        backlogPoller = null;
+        streamPoller = null;
+        relayPoller = null;
+        context = null;
+    }
+
+    public void refresh() {
+        pollers.forEach(Poller::refreshNow);
+    }
+
+    private String problem(String source, Snapshot<?> s) {
+        return source + ": down" + (s.lastSuccessAt() == null ? " — nothing read yet" : " / stale since " + time(s.lastSuccessAt()))
+                + ": " + s.error();
+    }
+
+    void applyBacklog(Poller<OutboxBacklog> from, Snapshot<OutboxBacklog> s) {
+        if (from != backlogPoller || s.pending()) {
+            return;
+        }
+        if (s.ok()) {
+            OutboxBacklog b = s.value();
+            backlog.set(b);
+            backlogProblem.set(null);
+            indexAdvice.set(b.indexOk() ? null : b.recommendedIndex());
+            oldest.setAll(b.oldest());
+            record(s.takenAt());
+        } else {
+            backlogProblem.set(problem("PostgreSQL", s));
+        }
+        updateHeader();
+    }
+
+    void applyStream(Poller<StreamInfo> from, Snapshot<StreamInfo> s) {
+        if (from != streamPoller || s.pending()) {
+            return;
+        }
+        if (s.ok()) {
+            StreamInfo st = s.value();
+            stream.set(st);
+            streamProblem.set(null);
+            List<GroupRow> rows = new ArrayList<>();
+            for (StreamInfo.Group g : st.groups()) {
+                rows.add(new GroupRow(g.name(), "", g.consumers(), g.pending(), g.lag() == null ? "unknown" : String.valueOf(g.lag()), ""));
+                for (StreamInfo.Consumer c : g.consumerList()) {
+                    rows.add(new GroupRow(g.name(), c.name(), 0, c.pending(), "", age(c.idleMs() / 1000)));
+                }
+            }
+            groups.setAll(rows);
+            if (backlogPoller == null || !backlogPoller.latest().ok()) {
+                record(s.takenAt()); // PostgreSQL down: the stream's trend goes on alone
+            }
+        } else {
+            streamProblem.set(problem("Redis", s));
+        }
+    }
+
+    void applyRelay(Poller<SlotsSnapshot> from, Snapshot<SlotsSnapshot> s) {
+        if (from != relayPoller || s.pending() || context == null) {
+            return;
+        }
+        if (s.ok()) {
+            String service = context.service().environment().outbox().relayService();
+            Optional<ServiceState> st = s.value().live().services().stream().filter(x -> x.service().equals(service)).findFirst();
+            relay.set(st.map(x -> new Relay(x.containerName(), x.slot(), x.container().map(c -> c.state()).orElse("missing"),
+                    x.container().map(c -> c.health()).orElse("missing"), x.ready()))
+                    .orElse(new Relay(service, s.value().liveSlot(), "not a service of this environment", "-", false)));
+            relayProblem.set(null);
+        } else {
+            relayProblem.set(problem("Relay", s));
+        }
+    }
+
+    /** One trend sample from the latest values of each source; kept in the local store. */
+    private void record(Instant at) {
+        OutboxContext ctx = context;
+        if (ctx == null) {
+            return;
+        }
+        OutboxBacklog b = backlogProblem.get() == null ? backlog.get() : null;
+        StreamInfo st = streamProblem.get() == null ? stream.get() : null;
+        if (b == null && st == null) {
+            return;
+        }
+        BacklogSample sample = OutboxService.sample(at, b, st);
+        history.add(sample);
+        Instant cut = at.minus(OutboxService.WINDOW);
+        while (!history.isEmpty() && history.get(0).at().isBefore(cut)) {
+            history.remove(0);
+        }
+        ctx.history().append(ctx.service().environment().name(), List.of(sample));
+    }
+
+    private void updateHeader() {
+        Environment env = context == null ? null : context.service().environment();
+        OutboxBacklog b = backlog.get();
+        if (env == null) {
+            return;
+        }
+        if (backlogProblem.get() != null) {
+            headerState.set(HeaderState.DOWN);
+            header.set("Outbox: PostgreSQL down" + (b == null ? "" : " — last seen " + b.pending() + " pending at " + time(b.takenAt())));
+            return;
+        }
+        if (b == null) {
+            return;
+        }
+        BacklogLevel level = BacklogLevel.of(b.pending(), env.thresholds());
+        headerState.set(switch (level) {
+            case OK -> HeaderState.OK;
+            case WARN -> HeaderState.WARN;
+            case CRITICAL -> HeaderState.CRITICAL;
+        });
+        String what = switch (level) {
+            case OK -> "fine";
+            case WARN -> "watch it (≥ " + env.thresholds().outboxPendingWarn() + ")";
+            case CRITICAL -> "act now (≥ " + env.thresholds().outboxPendingCritical() + ")";
+        };
+        header.set("Outbox: " + b.pending() + " pending — " + what
+                + (b.oldestPendingAgeSeconds() == null ? "" : "; oldest " + age(b.oldestPendingAgeSeconds())));
+    }
+
+    /** Restarts the live slot's relay container (after the view confirmed); audited by the rollout service. */
+    public CompletableFuture<Void> restartRelay() {
+        OutboxContext ctx = context;
+        Relay r = relay.get();
+        if (ctx == null || r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the relay container is not known yet"));
+        }
+        actionStatus.set("Restarting " + r.container() + "…");
+        return ctx.rollout().restart(r.container()).whenComplete((v, e) -> ui.execute(() -> {
+            actionStatus.set(e == null ? "✔ restarted " + r.container() + " at " + time(clock.instant())
+                    : "✖ restart " + r.container() + ": " + Errors.describe(e));
+            if (relayPoller != null) {
+                relayPoller.refreshNow();
+            }
+        }));
+    }
+
+    private String time(Instant t) {
+        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+    }
+
+    public static String age(long seconds) {
+        if (seconds < 120) {
+            return seconds + " s";
+        }
+        if (seconds < 7200) {
+            return seconds / 60 + " min";
+        }
+        if (seconds < 172800) {
+            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+        }
+        return seconds / 86400 + " d " + seconds % 86400 / 3600 + " h";
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

@@ -1,0 +1,175 @@
+package io.dutydesk.ui.outbox;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.outbox.BacklogSample;
+import io.dutydesk.core.outbox.MemoryOutboxHistory;
+import io.dutydesk.testing.OutboxFakes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Outbox pane's view-model over stand-in sources, with a same-thread ui executor. The stand-ins
+ * answer at once, so every update runs on the one scheduler thread, which plays the FX thread: the
+ * test reads the view-model's state on it too ({@link #ui}).
+ */
+class OutboxViewModelTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final OutboxFakes fakes = new OutboxFakes();
+    final Environment env = OutboxFakes.environment(Duration.ofMillis(100));
+    final MemoryOutboxHistory history = new MemoryOutboxHistory();
+    final OutboxViewModel vm = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+
+    /** Reads the view-model on its (ui) thread. */
+    <T> T ui(java.util.concurrent.Callable<T> read) {
+        try {
+            return scheduler.submit(read).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void awaitUi(java.util.function.Supplier<String> what, java.util.function.BooleanSupplier c) {
+        await(() -> ui(what::get), WAIT, () -> ui(c::getAsBoolean));
+    }
+
+    @AfterEach
+    void stop() {
+        ui(() -> { vm.close(); return null; });
+        scheduler.shutdownNow();
+    }
+
+    void pendingShows(long n, OutboxViewModel.HeaderState state) {
+        fakes.pending = n;
+        vm.refresh();
+        awaitUi(() -> "header for " + n + ": " + vm.headerStateProperty().get() + " " + vm.headerProperty().get(),
+                () -> vm.backlogProperty().get() != null && vm.backlogProperty().get().pending() == n
+                        && vm.headerStateProperty().get() == state);
+    }
+
+    @Test
+    void headerFollowsTheThresholds() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        pendingShows(99, OutboxViewModel.HeaderState.OK);
+        assertTrue(vm.headerProperty().get().startsWith("Outbox: 99 pending — fine"), vm.headerProperty().get());
+        pendingShows(100, OutboxViewModel.HeaderState.WARN);
+        pendingShows(999, OutboxViewModel.HeaderState.WARN);
+        pendingShows(1000, OutboxViewModel.HeaderState.CRITICAL);
+        assertTrue(vm.headerProperty().get().contains("act now"), vm.headerProperty().get());
+        pendingShows(0, OutboxViewModel.HeaderState.OK);
+        assertTrue(vm.oldest().isEmpty());
+    }
+
+    @Test
+    void eachSourceGoesDownAloneAndComesBack() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
+                && vm.relayProperty().get() != null);
+        assertEquals("selfology-outbox-relay-blue", vm.relayProperty().get().container());
+
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        awaitUi(() -> "redis problem: " + vm.streamProblemProperty().get(), () -> vm.streamProblemProperty().get() != null);
+        assertTrue(vm.streamProblemProperty().get().startsWith("Redis: down / stale since "), vm.streamProblemProperty().get());
+        assertTrue(vm.streamProblemProperty().get().endsWith("does not answer"));
+        assertNotNull(vm.streamProperty().get(), "the last stream values stay, marked stale");
+        fakes.pending = 7;
+        awaitUi(() -> "PostgreSQL still live", () -> vm.backlogProperty().get().pending() == 7);
+        assertNull(vm.backlogProblemProperty().get());
+        assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
+
+        fakes.redisDown = null;
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        awaitUi(() -> "pg problem: " + vm.backlogProblemProperty().get(),
+                () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() == null);
+        assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down / stale since "));
+        assertEquals(OutboxViewModel.HeaderState.DOWN, vm.headerStateProperty().get(), "never green while down");
+        assertTrue(vm.headerProperty().get().contains("last seen 7 pending"), vm.headerProperty().get());
+        fakes.streamLength = 70;
+        awaitUi(() -> "stream still live", () -> vm.streamProperty().get().length() == 70);
+
+        fakes.pgDown = null;
+        awaitUi(() -> "both back", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
+        assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
+    }
+
+    @Test
+    void groupsAndConsumersAreRowsAndAnUnknownLagSaysSo() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "groups", () -> vm.groups().size() == 3);
+        List<OutboxViewModel.GroupRow> rows = ui(() -> List.copyOf(vm.groups()));
+        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "", 1, 10, "28", ""), rows.get(0));
+        assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "worker-1", 0, 10, "", "12 min"), rows.get(1));
+        assertEquals("unknown", rows.get(2).lag(), "XINFO GROUPS lag can be nil");
+    }
+
+    @Test
+    void theMissingIndexIsAdvisedNeverCreated() {
+        fakes.indexOk = false;
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "advice", () -> vm.indexAdviceProperty().get() != null);
+        assertTrue(vm.indexAdviceProperty().get().startsWith("CREATE INDEX CONCURRENTLY"));
+        fakes.indexOk = true;
+        awaitUi(() -> "advice gone", () -> vm.indexAdviceProperty().get() == null);
+    }
+
+    @Test
+    void historySurvivesARestartAndPrometheusFillsTheTimeTheConsoleWasClosed() {
+        Instant now = Instant.now();
+        // an earlier session polled 3 h ago for a minute; the console was closed since
+        history.append("ref", List.of(
+                new BacklogSample(now.minus(Duration.ofHours(3)), 4L, 30L, 50L, 2L, BacklogSample.Source.CONSOLE),
+                new BacklogSample(now.minus(Duration.ofHours(3)).plusSeconds(60), 6L, 40L, 52L, 3L, BacklogSample.Source.CONSOLE))).join();
+        // Prometheus scraped all along (a point every 2 minutes), the backlog peaked at 1200 an hour ago
+        List<OutboxFakes.Point> points = new java.util.ArrayList<>();
+        for (Instant t = now.minus(Duration.ofHours(30)); t.isBefore(now.minusSeconds(60)); t = t.plusSeconds(120)) {
+            points.add(new OutboxFakes.Point(t, Duration.between(t, now).toMinutes() == 60 ? 1200 : 40));
+        }
+        fakes.prometheusPoints = points;
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "history " + vm.history(), () -> vm.history().stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).count() >= 4);
+        List<BacklogSample> h = ui(() -> List.copyOf(vm.history()));
+        assertEquals(4L, h.stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).findFirst().orElseThrow().pending());
+        assertEquals(BacklogSample.Source.PROMETHEUS, h.get(0).source(), "before the earlier session: Prometheus's");
+        assertTrue(!h.get(0).at().isBefore(now.minus(Duration.ofHours(24))), "the last 24 h only");
+        assertTrue(h.stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
+        for (int i = 1; i < h.size(); i++) {
+            assertTrue(!h.get(i).at().isBefore(h.get(i - 1).at()), "oldest first: " + h.get(i - 1) + " then " + h.get(i));
+        }
+        assertTrue(vm.historyNoteProperty().get().contains("from Prometheus"), vm.historyNoteProperty().get());
+        ui(() -> { vm.close(); return null; });
+
+        // a new view-model on the same store: the samples it polled are there, Prometheus is not asked again
+        int asked = fakes.rangeQueries.get();
+        OutboxViewModel again = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+        ui(() -> { again.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "history after restart", () -> again.history().size() >= h.size());
+        assertTrue(ui(() -> List.copyOf(again.history())).stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
+        assertEquals(asked, fakes.rangeQueries.get(), "the filled gap is kept, not asked again");
+        ui(() -> { again.close(); return null; });
+    }
+
+    @Test
+    void restartingTheRelayIsAudited() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "relay", () -> vm.relayProperty().get() != null);
+        ui(vm::restartRelay).join();
+        assertEquals(List.of("selfology-outbox-relay-blue"), fakes.restarted);
+        awaitUi(() -> "audited: " + fakes.audit.entries, () -> fakes.audit.entries.stream()
+                .anyMatch(e -> e.action().equals("restart") && "succeeded".equals(e.result())));
+        assertTrue(fakes.audit.entries.stream().allMatch(e -> e.args().equals(List.of("selfology-outbox-relay-blue"))));
+        assertTrue(ui(() -> vm.actionStatusProperty().get()).startsWith("✔ restarted selfology-outbox-relay-blue"));
+    }
+}

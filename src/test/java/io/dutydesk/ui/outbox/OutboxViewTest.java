@@ -1,0 +1,183 @@
+package io.dutydesk.ui.outbox;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.outbox.BacklogSample;
+import io.dutydesk.core.outbox.MemoryOutboxHistory;
+import io.dutydesk.testing.OutboxFakes;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.ui.chart.ChartData;
+import io.dutydesk.ui.chart.TimeSeriesChart;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.Theme;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Outbox pane on Monocle: the header's colour, the missing-index notice, the trend after a restart. */
+@ExtendWith(ApplicationExtension.class)
+class OutboxViewTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final OutboxFakes fakes = new OutboxFakes();
+    final Environment env = OutboxFakes.environment(Duration.ofMillis(200));
+    final MemoryOutboxHistory history = new MemoryOutboxHistory();
+    OutboxViewModel vm;
+    Scene scene;
+    Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        scene = new Scene(new StackPane(), 1180, 720);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx(() -> {
+            if (vm != null) {
+                vm.close();
+            }
+            return null;
+        });
+        scheduler.shutdownNow();
+    }
+
+    static <T> T fx(Callable<T> c) {
+        try {
+            return WaitForAsyncUtils.asyncFx(c).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A new view-model and view on the same history, as when the console is opened again. */
+    OutboxView open() {
+        return fx(() -> {
+            if (vm != null) {
+                vm.close();
+            }
+            vm = new OutboxViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone());
+            OutboxView view = new OutboxView(vm);
+            scene.setRoot(new StackPane(view.root()));
+            Theme.apply(scene, false);
+            vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+            return view;
+        });
+    }
+
+    Label header(FxRobot robot) {
+        return robot.lookup("#outbox-header").queryAs(Label.class);
+    }
+
+    void showsPending(FxRobot robot, long n, String styleClass) {
+        fakes.pending = n;
+        fx(() -> {
+            vm.refresh();
+            return null;
+        });
+        Label h = header(robot);
+        await(() -> "header for " + n + ": " + fx(h::getText) + " " + fx(h::getStyleClass), WAIT,
+                () -> fx(() -> h.getText().startsWith("Outbox: " + n + " pending") && h.getStyleClass().contains(styleClass)));
+        assertEquals(1, fx(() -> h.getStyleClass().stream().filter(OutboxView.HEADER_CLASSES::contains).count()));
+        assertEquals(String.valueOf(n), fx(() -> robot.lookup("#pending-value").queryAs(Label.class).getText()));
+    }
+
+    @Test
+    void headerColourAt99And100And1000Pending(FxRobot robot) throws Exception {
+        open();
+        showsPending(robot, 99, "outbox-ok");
+        javafx.scene.paint.Paint ok = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        showsPending(robot, 100, "outbox-warn");
+        javafx.scene.paint.Paint warn = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        showsPending(robot, 1000, "outbox-critical");
+        javafx.scene.paint.Paint critical = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        assertFalse(ok.equals(warn) || warn.equals(critical) || ok.equals(critical), ok + " " + warn + " " + critical);
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-critical")).get();
+    }
+
+    @Test
+    void aMissingIndexIsNoticedWithTheIndexToCreate(FxRobot robot) throws Exception {
+        fakes.indexOk = false;
+        open();
+        await("notice", WAIT, () -> fx(() -> robot.lookup("#index-notice").query().isVisible()));
+        String sql = fx(() -> robot.lookup("#index-sql").queryAs(TextField.class).getText());
+        assertTrue(sql.startsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS event_outbox_open_status_idx"), sql);
+        assertFalse(fx(() -> robot.lookup("#index-sql").queryAs(TextField.class).isEditable()));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-missing-index")).get();
+        fakes.indexOk = true;
+        await("notice gone", WAIT, () -> fx(() -> !robot.lookup("#index-notice").query().isVisible()));
+    }
+
+    @Test
+    void theChartShowsTheHistoryAfterTheViewIsRestarted(FxRobot robot) throws Exception {
+        Instant now = Instant.now();
+        List<BacklogSample> earlier = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // an hour of an earlier session, 3 h ago
+            earlier.add(new BacklogSample(now.minus(Duration.ofHours(3)).plusSeconds(60L * i), 10L + i, 5L + i, 50L + i, (long) i,
+                    BacklogSample.Source.CONSOLE));
+        }
+        history.append("ref", earlier).join();
+        fakes.prometheusPoints = List.of(new OutboxFakes.Point(now.minus(Duration.ofMinutes(90)), 1500),
+                new OutboxFakes.Point(now.minus(Duration.ofMinutes(88)), 1400));
+        open();
+        TimeSeriesChart chart = trend(robot, null);
+        await("history and new samples drawn", WAIT, () -> points(chart, OutboxTrend.PENDING) >= 62);
+        assertEquals(2, points(chart, OutboxTrend.PENDING_PROMETHEUS), "Prometheus's points are their own series");
+        assertTrue(points(chart, OutboxTrend.STREAM_LENGTH) >= 62);
+        assertEquals(2, fx(() -> chart.data().snapshot().thresholds().size()), "warn and act lines");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-trend")).get();
+        int before = points(chart, OutboxTrend.PENDING);
+
+        // the view and its view-model are thrown away and built again on the same store
+        open();
+        TimeSeriesChart again = trend(robot, chart);
+        assertNotNull(again);
+        await(() -> "restarted view shows " + points(again, OutboxTrend.PENDING) + " of " + before, WAIT,
+                () -> points(again, OutboxTrend.PENDING) >= before);
+        ChartData.SeriesView first = fx(() -> again.data().snapshot().series(OutboxTrend.PENDING));
+        assertEquals(earlier.get(0).at().toEpochMilli(), first.t()[0], "starts with the earlier session");
+        assertEquals(10.0, first.v()[0]);
+        assertEquals(2, points(again, OutboxTrend.PENDING_PROMETHEUS));
+    }
+
+    /** The chart once the view's skins are built (a SplitPane shows its items on the next pulse); not {@code old}. */
+    static TimeSeriesChart trend(FxRobot robot, TimeSeriesChart old) {
+        await("the trend chart", WAIT, () -> fx(() -> robot.lookup("#outbox-trend").tryQuery()
+                .filter(n -> n != old).isPresent()));
+        return fx(() -> robot.lookup("#outbox-trend").queryAs(TimeSeriesChart.class));
+    }
+
+    static int points(TimeSeriesChart chart, String id) {
+        return fx(() -> {
+            ChartData.SeriesView s = chart.data().snapshot().series(id);
+            return s == null ? 0 : s.size();
+        });
+    }
+}
