@@ -6,9 +6,12 @@ import io.dutydesk.adapters.docker.DockerAdapter;
 import io.dutydesk.adapters.keyring.SecretToolKeyring;
 import io.dutydesk.adapters.postgres.PostgresAdapter;
 import io.dutydesk.adapters.prometheus.PrometheusAdapter;
+import io.dutydesk.adapters.prometheus.PrometheusAlertSeries;
 import io.dutydesk.adapters.redis.RedisAdapter;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.AlertSeriesPort;
+import io.dutydesk.core.ports.AlertsPort;
 import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.StreamPort;
@@ -20,6 +23,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.Keyring;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.secrets.SecretResolver;
 
 import java.time.Duration;
@@ -30,6 +34,8 @@ import java.util.Optional;
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector {
     private final Keyring keyring;
+    private io.dutydesk.adapters.store.SqliteStore store; // the one local store, opened on first use
+    private VerificationResults verifications;
 
     public Connector() {
         this(new SecretToolKeyring());
@@ -41,7 +47,16 @@ public final class Connector implements EnvironmentConnector {
 
     @Override
     public Opened open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
-        return new Opened(env, hostKeys, secrets, keyring);
+        return new Opened(env, hostKeys, secrets, keyring, verifications());
+    }
+
+    /** Verification results in the local store ($XDG_DATA_HOME/dutydesk/dutydesk.db), shared by every environment. */
+    synchronized VerificationResults verifications() {
+        if (verifications == null) {
+            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
+            verifications = new io.dutydesk.adapters.store.SqliteVerificationResults(store);
+        }
+        return verifications;
     }
 
     /** An opened environment: closing it closes every adapter and the SSH connection. */
@@ -53,15 +68,19 @@ public final class Connector implements EnvironmentConnector {
         private final PostgresAdapter pg;
         private final RedisAdapter redis;
         private final PrometheusAdapter prom;
+        private final AlertmanagerAdapter am;
+        private final PrometheusAlertSeries alertSeries;
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
+        private final VerificationResults verifications;
 
         private final java.util.Set<java.util.concurrent.CompletableFuture<?>> pendingSecrets =
                 java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring) {
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring, VerificationResults verifications) {
             this.env = env;
+            this.verifications = verifications;
             // a password question still open when the environment closes (a switch) is cancelled: its dialog closes
             SecretPrompt secrets = (environment, label) -> {
                 if (closed) {
@@ -85,10 +104,11 @@ public final class Connector implements EnvironmentConnector {
             pg.onAuthFailure(() -> resolver.forget(env.postgres().password()));
             redis.onAuthFailure(() -> resolver.forget(env.redis().password()));
             this.prom = new PrometheusAdapter(env.prometheus(), ssh, t);
-            AlertmanagerAdapter am = new AlertmanagerAdapter(env.alertmanager(), ssh, t);
+            this.am = new AlertmanagerAdapter(env, ssh, t);
+            this.alertSeries = new PrometheusAlertSeries(env.prometheus(), ssh, t);
             BackupsAdapter backups = new BackupsAdapter(env.backups(), ssh);
             this.probes = List.of(ssh, docker, pg, redis, prom, am, backups);
-            closeables.addAll(List.of(docker, pg, redis, prom, am));
+            closeables.addAll(List.of(docker, pg, redis, prom, am, alertSeries));
         }
 
         @Override
@@ -129,6 +149,21 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public io.dutydesk.core.metrics.MetricsPort metrics() {
             return prom;
+        }
+
+        @Override
+        public VerificationResults verifications() {
+            return verifications;
+        }
+
+        @Override
+        public AlertsPort alerts() {
+            return am;
+        }
+
+        @Override
+        public AlertSeriesPort alertSeries() {
+            return alertSeries;
         }
 
         @Override

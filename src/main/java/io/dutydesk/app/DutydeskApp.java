@@ -1,8 +1,13 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.adapters.desktop.NotifySend;
+import io.dutydesk.adapters.store.SqliteAlertHistory;
 import io.dutydesk.adapters.store.SqliteOutboxHistory;
 import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.ui.alerts.AlertsView;
+import io.dutydesk.ui.alerts.AlertsViewModel;
+import io.dutydesk.ui.notify.Notifier;
 import io.dutydesk.ui.outbox.OutboxView;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.EnvironmentsFile;
@@ -46,6 +51,8 @@ public final class DutydeskApp extends Application {
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
     private SqliteStore store;
+    private NotifySend desktop;
+    private AlertsViewModel alerts;
 
     static void launch(Path config, Optional<String> env) {
         try {
@@ -84,10 +91,17 @@ public final class DutydeskApp extends Application {
             t.setDaemon(true);
             return t;
         });
+        JsonlAuditLog audit = new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv));
         vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
                 new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), actor,
+                audit, actor,
                 new SqliteOutboxHistory(store()));
+        // the one local store and the one notifier, shared by the panes
+        desktop = new NotifySend();
+        Notifier notifier = new Notifier(FxThread.INSTANCE, () -> stage, desktop, Clock.systemDefaultZone(), true);
+        alerts = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(),
+                AlertsViewModel.services(new SqliteAlertHistory(store()), audit, actor, Clock.systemDefaultZone()), notifier);
+        vm.addPane(alerts);
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -97,10 +111,14 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
+        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(store()));
         vm.select(env);
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
-                "outbox", new OutboxView(vm.outbox()).root()));
+                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
+                "outbox", new OutboxView(vm.outbox()).root(),
+                "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root(),
+                "alerts", new AlertsView(alerts, Clock.systemDefaultZone(), url -> getHostServices().showDocument(url)).root()));
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);
@@ -204,6 +222,12 @@ public final class DutydeskApp extends Application {
         }
         if (scheduler != null) {
             scheduler.shutdown();
+        }
+        if (desktop != null) {
+            desktop.close();
+        }
+        if (store != null) {
+            store.close();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteStore;
 import io.dutydesk.cli.Cli;
 import io.dutydesk.cli.Confirmer;
 import io.dutydesk.cli.ConsoleSecretPrompt;
@@ -26,8 +28,12 @@ public final class Main {
         Optional<String> verb = firstWord(args);
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");
-            int code = new Cli(new Connector(), new ConsoleSecretPrompt(), System::getenv, System.out, System.err,
-                    new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(), Confirmer.TERMINAL).run(cliArgs);
+            int code;
+            try (SqliteStore store = SqliteStore.open(SqliteStore.defaultFile(System::getenv))) { // opened on first use only
+                code = new Cli(new Connector(), new ConsoleSecretPrompt(), System::getenv, System.out, System.err,
+                        new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(), Confirmer.TERMINAL,
+                        new SqliteAlertHistory(store)).run(cliArgs);
+            }
             System.exit(code);
         }
         Path config = null;

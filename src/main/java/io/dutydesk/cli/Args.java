@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Parsed command line: {@code <verb> [positional...] [--env NAME] [--config FILE] [--json] [--yes]}. */
 public record Args(String verb, List<String> positional, Optional<String> env, Optional<Path> config, boolean json,
-                   boolean yes, boolean force) {
+                   boolean yes, boolean force, Optional<Path> to, boolean scratch) {
 
     public static final class UsageException extends RuntimeException {
         public UsageException(String message) {
@@ -23,12 +23,16 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
         boolean json = false;
         boolean yes = false;
         boolean force = false;
+        Path to = null;
+        boolean scratch = false;
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
             switch (a) {
                 case "--json" -> json = true;
                 case "--yes", "-y" -> yes = true;
                 case "--force" -> force = true;
+                case "--scratch" -> scratch = true;
+                case "--to" -> to = Path.of(value(argv, ++i, a));
                 case "--env", "-e" -> env = value(argv, ++i, a);
                 case "--config", "-c" -> config = Path.of(value(argv, ++i, a));
                 default -> {
@@ -48,7 +52,8 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
                 }
             }
         }
-        return new Args(verb, List.copyOf(pos), Optional.ofNullable(env), Optional.ofNullable(config), json, yes, force);
+        return new Args(verb, List.copyOf(pos), Optional.ofNullable(env), Optional.ofNullable(config), json, yes, force,
+                Optional.ofNullable(to), scratch);
     }
 
     private static String value(List<String> argv, int i, String option) {

@@ -40,9 +40,52 @@ public final class Cli {
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
     private final AuditLog audit;
+    private final BackupCommands backups;
+    private final AlertsCommands alerts;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
+        this(connector, secrets, env, out, err, audit, actor, confirmer, NO_HISTORY);
+    }
+
+    /** No local store (tests of other verbs): the alert history fails with a clear message. */
+    private static final io.dutydesk.core.ports.AlertHistory NO_HISTORY = new io.dutydesk.core.ports.AlertHistory() {
+        private <T> java.util.concurrent.CompletableFuture<T> none() {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no local store"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Optional<java.time.Instant>> lastPoll(String env) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<java.util.Map<String, io.dutydesk.core.alerts.Tracked>> open(String env) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> observe(
+                io.dutydesk.core.alerts.AlertsFeed feed) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> record(String env, List<io.dutydesk.core.alerts.Transition> ts) {
+            return none();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> since(String env,
+                                                                                                   java.time.Instant since) {
+            return none();
+        }
+    };
+
+    /** @param alertHistory the alert history in the local store (the app passes the SQLite one) */
+    public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
+               PrintStream err, AuditLog audit, String actor, Confirmer confirmer,
+               io.dutydesk.core.ports.AlertHistory alertHistory) {
         this.connector = connector;
         this.secrets = secrets;
         this.env = env;
@@ -50,10 +93,14 @@ public final class Cli {
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
+        this.backups = new BackupCommands(out, err, audit, actor, confirmer);
+        this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
     }
 
     public static boolean isVerb(String s) {
-        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help").contains(s);
+        return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
+                "backups", "backup-now", "verify", "download", "restore").contains(s)
+                || AlertsCommands.VERBS.contains(s);
     }
 
     public int run(List<String> argv) {
@@ -61,9 +108,13 @@ public final class Cli {
         try {
             List<String> rest = new java.util.ArrayList<>(argv);
             QueryCommand.Options queryOptions = QueryCommand.extract(rest);
-            args = Args.parse(rest);
+            AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
+            args = Args.parse(alertOptions.rest());
             if (!"query".equals(args.verb()) && !rest.equals(argv)) {
                 throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
+            }
+            if (alertOptions.any() && !AlertsCommands.VERBS.contains(args.verb())) {
+                throw new Args.UsageException("--filter, --since, --match, --duration and --comment are for alerts, silence, unsilence");
             }
             if (args.verb() == null || args.verb().equals("help")) {
                 usage(args.verb() == null ? err : out);
@@ -80,7 +131,16 @@ public final class Cli {
                     String expr = QueryCommand.expression(args, queryOptions, qe);
                     yield withEnvironment(args, (e, h) -> new QueryCommand(out, err, audit).run(e, h, expr, queryOptions, args.json()));
                 }
+                case "backups" -> withEnvironment(args, (e, h) -> backups.list(e, h, args));
+                case "backup-now" -> withEnvironment(args, (e, h) -> backups.backupNow(e, h, args));
+                case "verify" -> withEnvironment(args, (e, h) -> backups.verify(e, h, args));
+                case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
+                case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
+                case "alerts", "silence", "unsilence" -> {
+                    AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
+                    yield withEnvironment(args, (e, h) -> alerts.run(args.verb(), alertOptions, args, e, h));
+                }
                 default -> throw new Args.UsageException("unknown verb '" + args.verb() + "'");
             };
         } catch (Args.UsageException e) {
@@ -129,7 +189,17 @@ public final class Cli {
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
+                       dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO
+                       dutydesk backup-now --env NAME [--json]        run the configured backup command on the server
+                       dutydesk verify NAME --env NAME [--json]       verify a backup on the server (exit 0 ok, 1 bad)
+                       dutydesk download NAME --to DIR --env NAME [--json]   resumable, checksum checked
+                       dutydesk restore NAME --env NAME [--yes] [--scratch] [--json]   safety backup first; --scratch:
+                                                                      into a scratch database, row counts against live
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
+                       dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
+                       dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)
+                       dutydesk silence --env NAME --match k=v [--match ...] --duration 2h --comment TEXT [--json]
+                       dutydesk unsilence --env NAME ID                  expire a silence
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,

@@ -10,6 +10,16 @@ public interface Confirmer {
     /** True when the user confirmed; a cleanup needs the slot name typed. */
     boolean confirm(Plan plan, PrintStream out);
 
+    /** A line typed on the terminal after {@code prompt} (empty when there is no terminal). */
+    default java.util.Optional<String> typed(String prompt) {
+        Console c = System.console();
+        if (c == null) {
+            return java.util.Optional.empty();
+        }
+        String s = c.readLine("%s", prompt);
+        return java.util.Optional.ofNullable(s).map(String::strip);
+    }
+
     /** Whether there is someone to ask. */
     boolean interactive();
 

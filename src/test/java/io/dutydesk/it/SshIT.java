@@ -108,6 +108,28 @@ class SshIT {
         }
     }
 
+    /** Follows and action runs in progress (and short calls filling their pool) leave the pings their own threads. */
+    @Test
+    void longJobsNeverStarveThePing() throws Exception {
+        try (SshConnection ssh = connection()) {
+            ssh.ping().join();
+            List<CompletableFuture<RemoteShell.ExecResult>> busy = new ArrayList<>();
+            for (int i = 0; i < 5; i++) { // like `tail -f` of an action's log: allowed to run for long
+                busy.add(ssh.exec("sleep 20", Duration.ofMinutes(5), RemoteShell.OutputListener.NONE));
+            }
+            for (int i = 0; i < 4; i++) { // short calls that happen to be slow
+                busy.add(ssh.exec("sleep 20", Duration.ofSeconds(30), RemoteShell.OutputListener.NONE));
+            }
+            Eventually.await("the jobs run", Duration.ofSeconds(30), () -> {
+                String ps = RefHost.run(Duration.ofSeconds(10), "sh", "-c",
+                        "pgrep -c -u " + RefHost.ref().ssh().user() + " -f '^sleep 20$' || true");
+                return Integer.parseInt(ps.strip()) >= 9;
+            });
+            ssh.ping().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(busy.stream().noneMatch(CompletableFuture::isDone), "the jobs were still running");
+        }
+    }
+
     @Test
     void sftpListsAndReads() {
         Environment ref = RefHost.ref();

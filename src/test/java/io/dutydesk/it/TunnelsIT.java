@@ -129,6 +129,28 @@ class TunnelsIT {
         }
     }
 
+    /** A followed log (a long-lived connection through the unix socket) streams while pings go on. */
+    @Test
+    void aFollowedLogStreamsThroughTheUnixSocketWhilePingsGoOn() throws Exception {
+        try (Connector.Opened env = new Connector().open(ref(), HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            String name = env.containers().containers().join().stream()
+                    .filter(c -> c.name().contains("session-management") && c.state().equals("running"))
+                    .findFirst().orElseThrow().name();
+            List<String> followed = java.util.Collections.synchronizedList(new ArrayList<>());
+            var stream = env.containers().logs(name, 0, true, (stderr, line) -> followed.add(line)).join();
+            try {
+                io.dutydesk.testing.Eventually.await(() -> "followed: " + followed, Duration.ofSeconds(30),
+                        () -> followed.stream().anyMatch(l -> l.contains("GET /health")));
+                assertAllOk(pollOnce(env.probes()));
+                int seen = followed.size();
+                io.dutydesk.testing.Eventually.await(() -> "still following: " + followed, Duration.ofSeconds(30),
+                        () -> followed.size() > seen);
+            } finally {
+                stream.close();
+            }
+        }
+    }
+
     /** SSH stopped and started on the server: the first poll after it is back finds every backend ok. */
     @Test
     void everyBackendIsOkWithinOnePollAfterSshComesBack() throws Exception {
@@ -162,7 +184,7 @@ class TunnelsIT {
         var r = e.redis();
         return new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(), e.postgres(),
                 new io.dutydesk.core.config.Environment.Redis(r.host(), r.port(), r.user(), pw, r.stream(), r.groups()),
-                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll());
+                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll(), e.alerts());
     }
 
     private static BackendProbe probe(Connector.Opened env, io.dutydesk.core.Backend b) {
@@ -186,6 +208,29 @@ class TunnelsIT {
             assertEquals(2, asked.get(), "asked again after the refusal, not again after success");
             redis.ping().join();
             assertEquals(2, asked.get());
+        }
+    }
+
+    /** The same for PostgreSQL: a refused password (SQLSTATE 28P01) is forgotten and asked again. */
+    @Test
+    void aWrongPostgresPasswordIsForgottenAndAskedAgain() throws Exception {
+        String right = Files.readString(RefHost.dir().resolve("srv/secrets/pg_password")).strip();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        SecretPrompt prompt = (envName, label) -> CompletableFuture.completedFuture(java.util.Optional.of(
+                (asked.incrementAndGet() == 1 ? "wrong-" + right : right).toCharArray()));
+        var e = ref();
+        var pg = e.postgres();
+        var env = new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(),
+                new io.dutydesk.core.config.Environment.Postgres(pg.host(), pg.port(), pg.database(), pg.user(),
+                        new io.dutydesk.core.config.SecretRef.Prompt("PostgreSQL password")),
+                e.redis(), e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll());
+        try (Connector.Opened opened = new Connector().open(env, HostKeyPrompt.REFUSE, prompt)) {
+            BackendProbe postgres = probe(opened, io.dutydesk.core.Backend.POSTGRES);
+            String error = Errors.describe(org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> postgres.ping().join()));
+            assertFalse(error.contains(right), "the password is never in a message");
+            postgres.ping().join();
+            assertEquals(2, asked.get(), "asked again after the refusal");
         }
     }
 

@@ -241,6 +241,12 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             }
             attempt.complete(o.session());
             return o.session();
+        } catch (Error e) {
+            synchronized (lock) {
+                connecting = null; // never leave the others waiting on an attempt that died
+            }
+            attempt.completeExceptionally(e);
+            throw e;
         } catch (Exception e) {
             synchronized (lock) {
                 if (e instanceof HostKeyException hk && !hk.changed()) {
@@ -341,6 +347,50 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             out.sort(Comparator.comparing(RemoteFile::name));
             return List.copyOf(out);
         });
+    }
+
+    @Override
+    public CompletableFuture<Long> download(String path, java.nio.file.Path local, Progress progress) {
+        // no overall timeout (a large backup takes its time); keep-alives fail a dead connection
+        return BoundedExecutors.supply(executor, () -> withSftp(sftp -> {
+            String src = sftpPath(path);
+            long total = sftp.stat(src).getSize();
+            long have = java.nio.file.Files.exists(local) ? java.nio.file.Files.size(local) : 0;
+            if (have > total) {
+                java.nio.file.Files.delete(local); // not a prefix of this file: start again
+                have = 0;
+            }
+            long start = have;
+            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong(have);
+            java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+            if (!progress.update(have, total)) {
+                throw new java.util.concurrent.CancellationException("download of " + path + " stopped");
+            }
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(local,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                sftp.get(src, out, new com.jcraft.jsch.SftpProgressMonitor() {
+                    @Override
+                    public void init(int op, String s, String d, long max) { }
+
+                    @Override
+                    public boolean count(long n) {
+                        boolean go = progress.update(done.addAndGet(n), total);
+                        if (!go) {
+                            stopped.set(true);
+                        }
+                        return go;
+                    }
+
+                    @Override
+                    public void end() { }
+                }, ChannelSftp.RESUME, start);
+            }
+            if (stopped.get()) {
+                throw new java.util.concurrent.CancellationException("download of " + path + " stopped at "
+                        + done.get() + " of " + total + " bytes (resumable)");
+            }
+            return java.nio.file.Files.size(local);
+        }, path));
     }
 
     /** An SFTP operation on the executor, failed after the command timeout even if the server stalls. */

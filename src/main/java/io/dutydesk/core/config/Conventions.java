@@ -24,10 +24,10 @@ final class Conventions {
 
     static Environment.Backups backups(Optional<YamlNode> o) {
         List<Environment.BackupKind> defaultKinds = List.of(
-                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 30),
-                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 7),
-                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90),
-                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.sql(\\.gz)?", 90));
+                kind("full", "selfology_full_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 30),
+                kind("incremental", "selfology_incr_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 7),
+                kind("pre-migration", "selfology_premigration_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 90),
+                kind("pre-deployment", "selfology_predeploy_(\\d{8}_\\d{6})\\.(?:sql|sql\\.gz|dump)", 90));
         Map<String, String> defaultCommands = Map.of(
                 "backup", "./scripts/backup-restore.sh backup-full",
                 "list", "./scripts/backup-restore.sh list",
@@ -35,7 +35,7 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
         }
-        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands"));
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds"));
         List<Environment.BackupKind> kinds = defaultKinds;
         Optional<YamlNode> k = n.get("kinds");
         if (k.isPresent()) {
@@ -52,8 +52,10 @@ final class Conventions {
             }
             kinds = List.copyOf(kinds);
         }
+        List<String> rpoKinds = n.strings("rpoKinds", List.of("full"));
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
-                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore")));
+                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
+                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")));
     }
 
     static Environment.BackupKind kind(String name, String regex, int days) {
@@ -212,5 +214,35 @@ final class Conventions {
             out.put(e.getKey(), e.getValue().nonEmptyText());
         }
         return new Environment.Metrics(java.util.Collections.unmodifiableMap(out));
+    }
+
+    static Environment.Alerts alerts(Optional<YamlNode> o) {
+        List<String> groupBy = List.of("alertname");
+        List<String> severities = List.of("critical", "warning", "info");
+        if (o.isEmpty()) {
+            return new Environment.Alerts(groupBy, "severity", severities, List.of("critical"), Duration.ofSeconds(5), false,
+                    Duration.ofHours(24));
+        }
+        YamlNode n = o.get().onlyKeys(List.of("groupBy", "severityLabel", "severities", "notify", "pollSeconds", "sound",
+                "backfillHours"));
+        List<String> sev = n.strings("severities", severities);
+        if (sev.isEmpty()) {
+            throw n.require("severities").error("needs at least one severity (most severe first)");
+        }
+        List<String> notify = n.strings("notify", List.of(sev.get(0)));
+        for (String s : notify) {
+            if (!sev.contains(s)) {
+                throw n.require("notify").error("'" + s + "' is not one of the severities " + sev);
+            }
+        }
+        List<String> groups = n.strings("groupBy", groupBy);
+        for (String g : groups) {
+            if (!g.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw n.require("groupBy").error("'" + g + "' is not a label name");
+            }
+        }
+        return new Environment.Alerts(List.copyOf(groups), n.string("severityLabel", "severity"), List.copyOf(sev),
+                List.copyOf(notify), Duration.ofSeconds(n.integer("pollSeconds", 5, 1, 3600)), n.bool("sound", false),
+                Duration.ofHours(n.integer("backfillHours", 24, 0, 24 * 30)));
     }
 }

@@ -27,20 +27,21 @@ public record Environment(
         Outbox outbox,
         Thresholds thresholds,
         Poll poll,
-        Metrics metrics) {
+        Metrics metrics,
+        Alerts alerts) {
 
-    /** Without a {@code metrics} section: the runbook's saved queries. */
+    /** Without {@code metrics} and {@code alerts} sections: the runbook's saved queries, the default alert conventions. */
     public Environment(String name, String description, Ssh ssh, Docker docker, Postgres postgres, Redis redis, Http prometheus,
                        Http alertmanager, Backups backups, Deploy deploy, Slots slots, Outbox outbox, Thresholds thresholds,
                        Poll poll) {
         this(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy, slots, outbox,
-                thresholds, poll, Metrics.DEFAULT);
+                thresholds, poll, Metrics.DEFAULT, Alerts.DEFAULT);
     }
 
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
-                slots, outbox, thresholds, p, metrics);
+                slots, outbox, thresholds, p, metrics, alerts);
     }
 
     /**
@@ -90,7 +91,28 @@ public record Environment(
     /** A kind of backup: its file name pattern (group 1 is the timestamp) and retention. */
     public record BackupKind(String name, Pattern pattern, String timestampFormat, int retentionDays) {}
 
-    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {}
+    /**
+     * The backup folders on the server, the kinds of backup (classified by file name), the commands
+     * (backup, list, restore; optional safetyBackup and restoreScratch, else built in), and the RPO:
+     * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}. Files of
+     * {@code dataOnlyKinds} hold rows without the schema: they are never restored into the live database.
+     */
+    public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
+                          List<String> rpoKinds, List<String> dataOnlyKinds) {
+        public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
+            this(folders, kinds, commands, 26, List.of("full"), List.of("incremental"));
+        }
+
+        /** The same backups with other commands (tests, benchmarks). */
+        public Backups withCommands(Map<String, String> c) {
+            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds);
+        }
+
+        /** The same backups in other folders. */
+        public Backups withFolders(List<String> f) {
+            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds);
+        }
+    }
 
     /** The deploy script: working directory, one command per verb, and the version rule. */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
@@ -122,4 +144,22 @@ public record Environment(
     public record Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn) {}
 
     public record Poll(Duration interval, Duration maxBackoff, Duration timeout) {}
+
+    /**
+     * The alert feed: how alerts are grouped, which label holds the severity and its values (most
+     * severe first: critical/warning/info, page/ticket...), which severities notify, how often
+     * Alertmanager is polled, and how far back the history is filled in from Prometheus on the first run.
+     */
+    public record Alerts(List<String> groupBy, String severityLabel, List<String> severities, List<String> notifySeverities,
+                         Duration interval, boolean sound, Duration backfill) {
+        /** Without an {@code alerts} section: group by alertname, severity critical/warning/info, notify critical, every 5 s. */
+        public static final Alerts DEFAULT = new Alerts(List.of("alertname"), "severity", List.of("critical", "warning", "info"),
+                List.of("critical"), Duration.ofSeconds(5), false, Duration.ofHours(24));
+
+        /** 0 for the most severe; unknown severities after every known one. */
+        public int rank(String severity) {
+            int i = severity == null ? -1 : severities.indexOf(severity);
+            return i < 0 ? severities.size() : i;
+        }
+    }
 }

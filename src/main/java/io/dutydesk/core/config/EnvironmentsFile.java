@@ -170,7 +170,7 @@ public final class EnvironmentsFile {
 
     private static Environment environment(String name, YamlNode n) {
         n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
-                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics"));
+                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics", "alerts"));
         return new Environment(
                 name,
                 n.string("description", ""),
@@ -186,7 +186,8 @@ public final class EnvironmentsFile {
                 Conventions.outbox(n.get("outbox")),
                 Conventions.thresholds(n.get("thresholds")),
                 Conventions.poll(n.get("poll")),
-                Conventions.metrics(n.get("metrics")));
+                Conventions.metrics(n.get("metrics")),
+                Conventions.alerts(n.get("alerts")));
     }
 
     private static Environment.Ssh ssh(YamlNode n, boolean allowJump) {

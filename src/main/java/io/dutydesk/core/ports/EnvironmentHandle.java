@@ -34,6 +34,21 @@ public interface EnvironmentHandle extends AutoCloseable {
         throw new UnsupportedOperationException("this environment handle has no Prometheus");
     }
 
+    /** Backup verification results in the console's local store (none kept by default). */
+    default VerificationResults verifications() {
+        return VerificationResults.NONE;
+    }
+
+    /** Alertmanager's alerts and silences. */
+    default AlertsPort alerts() {
+        throw new UnsupportedOperationException("this environment handle has no Alertmanager");
+    }
+
+    /** Prometheus's ALERTS series (the alert history of the time the console was closed). */
+    default AlertSeriesPort alertSeries() {
+        throw new UnsupportedOperationException("this environment handle has no Prometheus");
+    }
+
     /**
      * Forgets a refused host key and declined passwords: the next use asks again. Called when the
      * user asks for it (Refresh); until then a "no" is not asked again at every poll.

@@ -34,4 +34,20 @@ public interface RemoteShell {
 
     /** Lists a server folder over SFTP (no "." and ".."). */
     CompletableFuture<List<RemoteFile>> list(String folder);
+
+    /** Bytes copied so far out of the total; return false to stop the copy. */
+    interface Progress {
+        Progress NONE = (done, total) -> true;
+
+        boolean update(long done, long total);
+    }
+
+    /**
+     * Copies a server file over SFTP into {@code local}, resuming after the bytes {@code local} already
+     * holds (a partial copy), and completes with the file's size. No overall timeout: a stalled server
+     * fails the copy through the session's read timeout; {@code progress} may stop it.
+     */
+    default CompletableFuture<Long> download(String path, java.nio.file.Path local, Progress progress) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("download is not supported here"));
+    }
 }

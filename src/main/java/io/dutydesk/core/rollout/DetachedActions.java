@@ -144,7 +144,9 @@ public final class DetachedActions {
             if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
                 return CompletableFuture.failedFuture(Errors.unwrap(e));
             }
-            status.accept("running on the server, re-attaching… (" + (e == null ? "the follow ended early" : Errors.describe(e)) + ")");
+            String why = e == null ? "the follow ended early" : Errors.describe(e);
+            status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
+                    : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
             return startedOrNot(id, start, 0, status).thenCompose(yes -> {
                 if (!yes) {
                     return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
@@ -152,7 +154,19 @@ public final class DetachedActions {
                 }
                 return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
             });
-        }).thenCompose(x -> x);
+        }).thenCompose(x -> x).exceptionallyCompose(e -> {
+            // it did not start, or the server could not be asked: the started entry is completed all the same
+            Open o = OPEN.get(id);
+            if (o == null) {
+                return CompletableFuture.failedFuture(e);
+            }
+            boolean notStarted = Errors.describe(e).startsWith("the action did not start");
+            return complete(new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, clock.instant(), null, f.sha(),
+                    notStarted ? AuditRows.FAILED : AuditRows.UNKNOWN, req.liveBefore(), null, Errors.describe(e)))
+                    .handle((v, x) -> {
+                        throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                    });
+        });
     }
 
     /** Follows an action started elsewhere (another console, or this one before a restart) to its end. Runs nothing. */
@@ -342,8 +356,8 @@ public final class DetachedActions {
                                 + "learn whether action " + id + " started: " + Errors.describe(e)));
                     }
                     long wait = backoffMs(attempt);
-                    status.accept("running on the server, re-attaching (attempt " + (attempt + 1) + ", next in "
-                            + wait / 1000 + " s): " + Errors.describe(e));
+                    status.accept("cannot reach the server to learn whether it started; trying again (attempt " + (attempt + 1)
+                            + ", next in " + wait / 1000 + " s): " + Errors.describe(e));
                     return later(wait, () -> startedOrNot(id, since, attempt + 1, status));
                 }).thenCompose(x -> x);
     }

@@ -126,6 +126,8 @@ public class TimeSeriesChart extends Region {
     private final Set<String> hidden = new LinkedHashSet<>();
     private final Map<String, Color> assigned = new HashMap<>();
     private final List<Decimator.Columns> columnsPool = new ArrayList<>();
+    private final Raster raster = new Raster();
+    private WritableImage image;
     private final Runnable dataListener = this::dataChanged;
     private final Runnable pulseListener = this::pulse;
 
@@ -160,6 +162,8 @@ public class TimeSeriesChart extends Region {
         getStyleClass().add("time-series-chart");
         legend.getStyleClass().add("chart-legend");
         legend.setPadding(new Insets(4, 8, 4, 8));
+        // one tooltip for the whole legend: a hundred series must not build a hundred popups
+        Tooltip.install(legend, new Tooltip("Click: show/hide a series · Ctrl+click: show only it (again: all)"));
         legendScroll.setFitToWidth(true);
         legendScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         legendScroll.getStyleClass().add("chart-legend-scroll");
@@ -348,6 +352,11 @@ public class TimeSeriesChart extends Region {
     /** How many times the plot layer was redrawn (the overlay is not counted). */
     public long plotRedraws() {
         return plotRedraws;
+    }
+
+    /** The data set version the chart last took (it draws it on the same pulse). */
+    public long drawnDataVersion() {
+        return snap == null ? -1 : snap.version();
     }
 
     /** The time at x pixels from the chart's left edge (for tests and tools), or -1. */
@@ -540,28 +549,26 @@ public class TimeSeriesChart extends Region {
         long from = r.fromMillis();
         long to = r.toMillis();
 
-        // 1. value range over the visible points of the visible series, and the thresholds
+        // 1. decimate each visible series at the width of the last frame (the axis labels' width rarely
+        //    changes), and take the value range from the columns inside the plot, and the thresholds
+        int decWidth = (int) Math.round(Math.max(1, w - (px0 > 0 ? px0 : 60) - 12));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         ValueUnit unit = null;
+        int visibleCount = decimateAll(s, from, to, decWidth);
+        for (int k = 0; k < visibleCount; k++) {
+            Decimator.Columns col = columnsPool.get(k);
+            for (int i = 0; i < col.count; i++) {
+                if (col.column[i] >= 0 && col.column[i] < decWidth) {
+                    lo = Math.min(lo, col.min[i]);
+                    hi = Math.max(hi, col.max[i]);
+                }
+            }
+        }
         for (ChartData.SeriesView sv : s.series()) {
-            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
-                continue;
-            }
-            if (unit == null) {
+            if (!hidden.contains(sv.spec().id()) && sv.size() > 0) {
                 unit = sv.spec().unit();
-            }
-            int a = Decimator.lowerBound(sv.t(), sv.size(), from);
-            int b = Decimator.lowerBound(sv.t(), sv.size(), to + 1);
-            double[] v = sv.v();
-            for (int i = a; i < b; i++) {
-                double x = v[i];
-                if (x < lo) {
-                    lo = x;
-                }
-                if (x > hi) {
-                    hi = x;
-                }
+                break;
             }
         }
         for (Threshold t : s.thresholds()) {
@@ -627,62 +634,50 @@ public class TimeSeriesChart extends Region {
         g.strokeLine(px0 + 0.5, py0, px0 + 0.5, py0 + ph);
         g.strokeLine(px0, py0 + ph + 0.5, px0 + pw, py0 + ph + 0.5);
 
-        // 3. series, clipped to the plot
-        g.save();
-        g.beginPath();
-        g.rect(px0, py0, pw, ph);
-        g.closePath();
-        g.clip();
+        // 3. series: drawn from their columns into one pixel buffer, blitted once
         int width = (int) Math.round(pw);
+        int height = (int) Math.round(ph);
+        if (width != decWidth) {
+            decimateAll(s, from, to, width); // the axis labels changed width: once more at the real width
+        }
+        raster.reset(width, height);
         int k = 0;
-        double[] xs = new double[64];
-        double[] ys = new double[64];
-        g.setLineWidth(1.25);
-        g.setLineJoin(javafx.scene.shape.StrokeLineJoin.BEVEL);
         for (ChartData.SeriesView sv : s.series()) {
             if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
                 continue;
             }
-            if (columnsPool.size() <= k) {
-                columnsPool.add(new Decimator.Columns());
-            }
-            Decimator.Columns col = Decimator.decimate(sv.t(), sv.v(), sv.size(), from, to, width, sv.gapMillis(), columnsPool.get(k++));
+            Decimator.Columns col = columnsPool.get(k++);
             Color color = colorOf(sv.spec());
-            g.setStroke(color);
-            g.setFill(color);
-            int n = 0;
-            if (xs.length < col.count * 4 + 4) {
-                xs = new double[col.count * 4 + 4];
-                ys = new double[xs.length];
-            }
+            int rgb = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
+                    | (int) Math.round(color.getBlue() * 255);
+            double lastX = Double.NaN;
+            double lastY = Double.NaN;
             for (int i = 0; i < col.count; i++) {
-                if (col.breakBefore[i] && n > 0) {
-                    flush(g, xs, ys, n);
-                    n = 0;
+                double x = col.column[i] >= 0 && col.column[i] < width ? col.column[i] + 0.5 : col.x[i];
+                double f = yToRaster(col.first[i]);
+                double l = yToRaster(col.last[i]);
+                boolean joined = !col.breakBefore[i] && !Double.isNaN(lastX);
+                if (joined) {
+                    raster.line(lastX, lastY, x, f, rgb);
                 }
-                double x = px0 + (col.column[i] >= 0 && col.column[i] < width ? col.column[i] + 0.5 : col.x[i]);
-                double f = yToPx(col.first[i]);
-                xs[n] = x;
-                ys[n++] = f;
                 if (col.min[i] != col.max[i]) {
-                    double mn = yToPx(col.min[i]);
-                    double mx = yToPx(col.max[i]);
-                    if (mn != f) {
-                        xs[n] = x;
-                        ys[n++] = mn;
-                    }
-                    xs[n] = x;
-                    ys[n++] = mx;
-                    double l = yToPx(col.last[i]);
-                    if (l != mx) {
-                        xs[n] = x;
-                        ys[n++] = l;
+                    raster.line(x, yToRaster(col.min[i]), x, yToRaster(col.max[i]), rgb);
+                } else {
+                    boolean nextJoined = i + 1 < col.count && !col.breakBefore[i + 1];
+                    if (!joined && !nextJoined) {
+                        raster.dot(x, f, rgb); // an isolated point
                     }
                 }
+                lastX = x;
+                lastY = l;
             }
-            flush(g, xs, ys, n);
         }
-        g.restore();
+        if (image == null || image.getWidth() != width || image.getHeight() != height) {
+            image = new WritableImage(Math.max(1, width), Math.max(1, height));
+        }
+        image.getPixelWriter().setPixels(0, 0, width, height, javafx.scene.image.PixelFormat.getIntArgbPreInstance(),
+                raster.pixels, 0, width);
+        g.drawImage(image, px0, py0);
 
         // 4. thresholds
         g.setLineWidth(1.25);
@@ -733,12 +728,24 @@ public class TimeSeriesChart extends Region {
         }
     }
 
-    private static void flush(GraphicsContext g, double[] xs, double[] ys, int n) {
-        if (n == 1) {
-            g.fillRect(xs[0] - 1.5, ys[0] - 1.5, 3, 3);
-        } else if (n > 1) {
-            g.strokePolyline(xs, ys, n);
+    /** Decimates every visible series into the columns pool, in order; returns how many. */
+    private int decimateAll(ChartData.Snapshot s, long from, long to, int width) {
+        int k = 0;
+        for (ChartData.SeriesView sv : s.series()) {
+            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
+                continue;
+            }
+            if (columnsPool.size() <= k) {
+                columnsPool.add(new Decimator.Columns());
+            }
+            Decimator.decimate(sv.t(), sv.v(), sv.size(), from, to, width, sv.gapMillis(), columnsPool.get(k++));
         }
+        return k;
+    }
+
+    /** y inside the plot's pixel buffer. */
+    private double yToRaster(double v) {
+        return ph - (v - yMin) / (yMax - yMin) * ph;
     }
 
     private double yToPx(double v) {
@@ -860,7 +867,6 @@ public class TimeSeriesChart extends Region {
         item.getStyleClass().add("chart-legend-item");
         item.setUserData(spec.id());
         item.pseudoClassStateChanged(HIDDEN, hidden.contains(spec.id()));
-        Tooltip.install(item, new Tooltip(spec.name() + "\nClick: show/hide · Ctrl+click: show only this (again: all)"));
         item.setOnMouseClicked(e -> {
             if (e.getButton() != MouseButton.PRIMARY) {
                 return;
@@ -876,16 +882,13 @@ public class TimeSeriesChart extends Region {
                 setSeriesVisible(spec.id(), hidden.contains(spec.id()));
             }
         });
-        MenuItem only = new MenuItem("Show only this");
-        only.setOnAction(e -> {
-            isolate(spec.id());
+        item.setOnContextMenuRequested(e -> {
+            MenuItem only = new MenuItem("Show only this");
+            only.setOnAction(a -> isolate(spec.id()));
+            MenuItem all = new MenuItem("Show all");
+            all.setOnAction(a -> showAll());
+            new ContextMenu(only, all).show(item, e.getScreenX(), e.getScreenY()); // made on demand: 100 series, 100 menus otherwise
         });
-        MenuItem all = new MenuItem("Show all");
-        all.setOnAction(e -> {
-            showAll();
-        });
-        ContextMenu menu = new ContextMenu(only, all);
-        item.setOnContextMenuRequested(e -> menu.show(item, e.getScreenX(), e.getScreenY()));
         return item;
     }
 

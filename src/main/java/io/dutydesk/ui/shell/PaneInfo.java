@@ -13,10 +13,10 @@ public record PaneInfo(String id, String title, Icon icon, String purpose, boole
                     "Events pending, processing, failed and published in the transactional outbox, "
                             + "and the Redis stream's consumer groups, pending entries and lag.", true),
             new PaneInfo("alerts", "Alerts", Icon.ALERTS,
-                    "Alertmanager's firing and silenced alerts, grouped, with what the runbook says to do.", false),
+                    "Alertmanager's firing and silenced alerts, grouped, with what the runbook says to do.", true),
             new PaneInfo("backups", "Backups", Icon.BACKUPS,
                     "Backups by kind (daily full, hourly incremental, pre-migration, pre-deployment), "
-                            + "their age against retention, and restore.", false),
+                            + "their age against retention, and restore.", true),
             new PaneInfo("metrics", "Metrics", Icon.METRICS,
-                    "Prometheus queries and the error rate, latency and backlog of each service.", false));
+                    "Prometheus queries and the error rate, latency and backlog of each service.", true));
 }

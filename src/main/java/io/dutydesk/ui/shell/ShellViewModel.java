@@ -56,8 +56,11 @@ public final class ShellViewModel implements AutoCloseable {
     private final AuditLog audit;
     private final String actor;
     private final SlotsViewModel slots;
+    private final io.dutydesk.ui.metrics.MetricsViewModel metrics;
+    private io.dutydesk.core.metrics.QueryStore queryStore = io.dutydesk.core.metrics.QueryStore.NONE;
     private final OutboxViewModel outbox;
     private final OutboxHistory outboxHistory;
+    private final io.dutydesk.ui.backups.BackupsViewModel backups;
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -67,6 +70,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final BooleanProperty dark = new SimpleBooleanProperty();
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
+    private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
     private HealthMonitor monitor;
@@ -96,6 +100,8 @@ public final class ShellViewModel implements AutoCloseable {
         this.audit = audit;
         this.actor = actor;
         this.slots = new SlotsViewModel(ui, scheduler, clock);
+        this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
+        this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -141,13 +147,26 @@ public final class ShellViewModel implements AutoCloseable {
 
     public SlotsViewModel slots() { return slots; }
 
+    public io.dutydesk.ui.metrics.MetricsViewModel metrics() { return metrics; }
+
+    /** Where the Metrics pane keeps query history and saved queries (the local store in the app). */
+    public void setQueryStore(io.dutydesk.core.metrics.QueryStore store) { this.queryStore = store; }
     public OutboxViewModel outbox() { return outbox; }
+    public io.dutydesk.ui.backups.BackupsViewModel backups() { return backups; }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
     /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
     public void onHealth(Consumer<HealthSnapshot> listener) {
         healthListeners.add(listener);
+    }
+
+    /** A pane that follows the selected environment (attached now if one is open). */
+    public void addPane(EnvironmentPane pane) {
+        panes.add(pane);
+        if (handle != null) {
+            pane.attach(handle.environment(), handle);
+        }
     }
 
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
@@ -178,6 +197,17 @@ public final class ShellViewModel implements AutoCloseable {
         slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
+        backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
+                java.util.concurrent.ForkJoinPool.commonPool()));
+        for (EnvironmentPane p : panes) {
+            p.attach(env, handle);
+        }
+        try {
+            metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
+                    env.poll().timeout().plusSeconds(26)));
+        } catch (UnsupportedOperationException noPrometheus) {
+            metrics.detach();
+        }
     }
 
     private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
@@ -198,6 +228,8 @@ public final class ShellViewModel implements AutoCloseable {
         }
         slots.refresh();
         outbox.refresh();
+        backups.refresh();
+        panes.forEach(EnvironmentPane::refresh);
     }
 
     private void apply(HealthMonitor from, HealthSnapshot s) {
@@ -258,7 +290,10 @@ public final class ShellViewModel implements AutoCloseable {
 
     private void closeCurrent() {
         slots.detach();
+        metrics.detach();
         outbox.detach();
+        backups.detach();
+        panes.forEach(EnvironmentPane::detach);
         if (subscription != null) {
             try {
                 subscription.close();

@@ -14,6 +14,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,42 +26,71 @@ import java.util.Optional;
  * needs a click, Space on it after tabbing to it, or its mnemonic (Alt+R for "Roll back", Alt+D
  * deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
  */
-final class ConfirmActionDialog extends Dialog<Plan> {
+public final class ConfirmActionDialog extends Dialog<Plan> {
     final ButtonType confirm;
     final CheckBox force = new CheckBox("Run it anyway (force)");
     final TextField typed = new TextField();
 
+    private boolean confirmed;
+
+    /**
+     * A confirmation that is not a rollout plan (a restore...): the environment, what will happen, the facts,
+     * the risk, and optionally a word to type (the environment's name) before the button enables.
+     */
+    public record Request(String environment, String title, String header, List<String> facts, String risk,
+                          Optional<String> typedWord, String buttonText) {}
+
     ConfirmActionDialog(Window owner, Plan plan) {
+        this(owner, "Confirm " + plan.verb().id() + " on " + plan.environment(), title(plan),
+                "Environment: " + plan.environment().toUpperCase(java.util.Locale.ROOT) + "   ·   live now: " + plan.liveBefore(),
+                plan.facts(), plan.risk(), plan.blocked(), plan.typedConfirmation(), buttonText(plan),
+                plan.verb() != Verb.DEPLOY || !plan.blocked().isEmpty());
+        setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
+    }
+
+    /** The dialog for a {@link Request}; after it closes, {@link #confirmed()} says whether the user confirmed. */
+    public ConfirmActionDialog(Window owner, Request r) {
+        this(owner, r.title(), r.header(), "Environment: " + r.environment().toUpperCase(java.util.Locale.ROOT), r.facts(), r.risk(),
+                List.of(), r.typedWord(), r.buttonText(), true);
+        setResultConverter(bt -> {
+            if (bt == confirm) {
+                confirmed = true; // never reset: closing with a null result converts Cancel once more
+            }
+            return null;
+        });
+    }
+
+    private ConfirmActionDialog(Window owner, String title, String header, String envLine, List<String> facts, String riskText,
+                                List<String> blocked, Optional<String> typedWord, String buttonText, boolean danger) {
         if (owner != null) {
             initOwner(owner);
         }
-        setTitle("Confirm " + plan.verb().id() + " on " + plan.environment());
-        setHeaderText(title(plan));
-        confirm = new ButtonType(buttonText(plan), ButtonBar.ButtonData.OK_DONE); // placed as OK, but never the default (below)
+        setTitle(title);
+        setHeaderText(header);
+        confirm = new ButtonType(buttonText, ButtonBar.ButtonData.OK_DONE); // placed as OK, but never the default (below)
         getDialogPane().getButtonTypes().setAll(confirm, ButtonType.CANCEL);
         getDialogPane().setId("confirm-dialog");
         getDialogPane().setPrefWidth(560);
 
         VBox box = new VBox(8);
-        Label envLabel = new Label("Environment: " + plan.environment().toUpperCase(java.util.Locale.ROOT)
-                + "   ·   live now: " + plan.liveBefore());
+        Label envLabel = new Label(envLine);
         envLabel.setId("confirm-environment");
         envLabel.getStyleClass().add("confirm-environment");
         envLabel.setMaxWidth(Double.MAX_VALUE);
         box.getChildren().add(envLabel);
-        for (String f : plan.facts()) {
+        for (String f : facts) {
             Label l = new Label("•  " + f);
             l.getStyleClass().add("fact");
             l.setWrapText(true);
             box.getChildren().add(l);
         }
-        Label risk = new Label("Risk: " + plan.risk());
+        Label risk = new Label("Risk: " + riskText);
         risk.getStyleClass().add("risk");
         risk.setWrapText(true);
         box.getChildren().add(risk);
         BooleanBinding ok = Bindings.createBooleanBinding(() -> true);
-        if (!plan.blocked().isEmpty()) {
-            for (String b : plan.blocked()) {
+        if (!blocked.isEmpty()) {
+            for (String b : blocked) {
                 Label l = new Label("⛔  " + b);
                 l.getStyleClass().add("blocked");
                 l.setWrapText(true);
@@ -70,8 +100,8 @@ final class ConfirmActionDialog extends Dialog<Plan> {
             box.getChildren().add(force);
             ok = Bindings.createBooleanBinding(force::isSelected, force.selectedProperty());
         }
-        if (plan.typedConfirmation().isPresent()) {
-            String want = plan.typedConfirmation().get();
+        if (typedWord.isPresent()) {
+            String want = typedWord.get();
             typed.setId("typed-confirmation");
             typed.setPromptText(want);
             box.getChildren().addAll(new Label("Type " + want + " to confirm:"), typed);
@@ -89,12 +119,21 @@ final class ConfirmActionDialog extends Dialog<Plan> {
         cancel.setId("confirm-cancel");
         cancel.setDefaultButton(true);
         cancel.setCancelButton(true);
-        if (plan.verb() != Verb.DEPLOY || !plan.blocked().isEmpty()) {
+        if (danger) {
             b.getStyleClass().add("danger");
         }
         // the focus starts on Cancel (or on the field to type in), never on the action
-        setOnShown(e -> (plan.typedConfirmation().isPresent() ? typed : cancel).requestFocus());
-        setResultConverter(bt -> bt == confirm ? (force.isSelected() ? plan.forcedCopy() : plan) : null);
+        setOnShown(e -> (typedWord.isPresent() ? typed : cancel).requestFocus());
+    }
+
+    /** What is typed in the confirmation field. */
+    public String typedText() {
+        return typed.getText() == null ? "" : typed.getText().strip();
+    }
+
+    /** After a {@link Request} dialog closed: whether the user confirmed (word typed, button pressed). */
+    public boolean confirmed() {
+        return confirmed;
     }
 
     static String title(Plan p) {

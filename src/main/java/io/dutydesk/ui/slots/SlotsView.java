@@ -251,6 +251,10 @@ public final class SlotsView {
             }
         };
         audit.widthProperty().addListener((o, a, w) -> fit.run());
+        vm.audit().addListener((javafx.collections.ListChangeListener<AuditEntry>) c -> {
+            fitToContent(audit);
+            fit.run();
+        });
         fit.run();
         audit.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
             @Override
@@ -279,6 +283,32 @@ public final class SlotsView {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("slots-tabs");
         return tabs;
+    }
+
+    /**
+     * Every column but the last as wide as its widest text (in the font the cells are drawn with),
+     * so a time, an action or a result is never cut; the last column (details) takes the rest.
+     */
+    private static void fitToContent(TableView<AuditEntry> table) {
+        javafx.scene.text.Font font = table.lookupAll(".table-cell").stream()
+                .filter(n -> n instanceof javafx.scene.control.Labeled).map(n -> ((javafx.scene.control.Labeled) n).getFont())
+                .findFirst().orElse(javafx.scene.text.Font.font(Math.max(14, javafx.scene.text.Font.getDefault().getSize())));
+        javafx.scene.text.Text probe = new javafx.scene.text.Text();
+        probe.setFont(javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize()));
+        var cols = table.getColumns();
+        for (int i = 0; i < cols.size() - 1; i++) {
+            TableColumn<AuditEntry, ?> c = cols.get(i);
+            probe.setText(c.getText());
+            double w = probe.getLayoutBounds().getWidth();
+            for (int row = 0; row < table.getItems().size(); row++) {
+                Object v = c.getCellData(row);
+                probe.setText(v == null ? "" : v.toString());
+                w = Math.max(w, probe.getLayoutBounds().getWidth());
+            }
+            double need = Math.ceil(w) + 28; // cell padding and a little air
+            c.setMinWidth(need);
+            c.setPrefWidth(need);
+        }
     }
 
     private static TableColumn<AuditEntry, String> col(String name, double w, java.util.function.Function<AuditEntry, String> f) {

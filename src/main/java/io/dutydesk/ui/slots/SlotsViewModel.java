@@ -310,7 +310,9 @@ public final class SlotsViewModel implements AutoCloseable {
             readOk();
             snapshot.set(s.value());
             problem.set(null);
-            updated.set("read from the server at " + time(s.takenAt()) + " (" + context.environment().deploy().liveSlotCommand() + ")");
+            SlotsContext ctx = context; // null once detached (a view closed from another thread)
+            updated.set("read from the server at " + time(s.takenAt())
+                    + (ctx == null ? "" : " (" + ctx.environment().deploy().liveSlotCommand() + ")"));
         } else {
             problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
                     : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());

@@ -181,8 +181,10 @@ class TimeSeriesChartTest {
         });
         writer.start();
         writer.join();
-        Eventually.await("the last point is drawn", Duration.ofSeconds(10), () -> fx(
-                () -> chart.valuesAt(T0 + 1999 * 1000L).stream().anyMatch(v -> v.id().equals("live"))));
+        long last = data.version();
+        Eventually.await("the last write is drawn", Duration.ofSeconds(10), () -> fx(
+                () -> chart.drawnDataVersion() == last && chart.plotRedraws() > before));
+        assertTrue(fx(() -> chart.valuesAt(T0 + 1999 * 1000L).stream().anyMatch(v -> v.id().equals("live"))));
         long redraws = fx(chart::plotRedraws) - before;
         assertTrue(redraws >= 1 && redraws < 200, "2000 writes, " + redraws + " redraws");
         ChartData.SeriesView live = data.snapshot().series("live");

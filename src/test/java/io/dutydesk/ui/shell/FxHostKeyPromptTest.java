@@ -42,7 +42,7 @@ class FxHostKeyPromptTest {
     }
 
     private DialogPane dialog(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#host-key-dialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#host-key-dialog").tryQuery().isPresent());
         return robot.lookup("#host-key-dialog").queryAs(DialogPane.class);
     }
 
@@ -67,5 +67,31 @@ class FxHostKeyPromptTest {
         assertFalse(trust.isDefaultButton(), "trusting is never the default");
         robot.interact(trust::fire);
         assertTrue(answer.get(5, TimeUnit.SECONDS));
+    }
+
+    /** The environment was left (a switch) while the question was open: the dialog closes by itself. */
+    @Test
+    void cancellingTheQuestionClosesTheDialog(FxRobot robot) throws Exception {
+        FxHostKeyPrompt prompt = new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage);
+        CompletableFuture<Boolean> answer = prompt.trust(KEY);
+        DialogPane d = dialog(robot);
+        javafx.stage.Window w = d.getScene().getWindow();
+        assertTrue(w.isShowing());
+        answer.cancel(true);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !w.isShowing());
+    }
+
+    /** A host known by another key type: a warning naming the known type, not "First connection". */
+    @Test
+    void aKnownHostOfferingAnotherKeyTypeIsAWarning(FxRobot robot) throws Exception {
+        FxHostKeyPrompt prompt = new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage);
+        CompletableFuture<Boolean> answer = prompt.trust(new HostKeyPrompt.UnknownHostKey(KEY.host(), KEY.keyType(),
+                KEY.fingerprint(), KEY.knownHosts(), java.util.List.of("ecdsa-sha2-nistp256")));
+        DialogPane d = dialog(robot);
+        assertTrue(d.getHeaderText().startsWith("WARNING"), d.getHeaderText());
+        assertTrue(d.getHeaderText().contains("ecdsa-sha2-nistp256"), d.getHeaderText());
+        assertFalse(d.getHeaderText().contains("First connection"));
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        assertFalse(answer.get(5, TimeUnit.SECONDS));
     }
 }

@@ -60,8 +60,8 @@ class ShellNarrowViewTest {
     }
 
     @AfterEach
-    void stop() {
-        vm.close();
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(vm::close).get(); // on the FX thread, as the app does
         scheduler.shutdownNow();
     }
 

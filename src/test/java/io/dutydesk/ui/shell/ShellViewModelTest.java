@@ -111,7 +111,9 @@ class ShellViewModelTest {
         assertTrue(!slots.staleProperty().get());
 
         backends.down(Backend.SSH, "ssh dutydesk-deploy@127.0.0.1:24022: Connection refused");
-        ui.await("stale", WAIT, () -> slots.staleProperty().get());
+        // whichever notices first (the SSH indicator or the slots poll) marks it; both in the end
+        ui.await("stale, ssh down", WAIT, () -> slots.staleProperty().get()
+                && vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
         assertEquals(io.dutydesk.ui.slots.SlotsViewModel.Readiness.UNKNOWN, slots.rollbackStateProperty().get(),
                 "never 'ready' while nothing is known");
         assertTrue(slots.rollbackTextProperty().get().matches("\\? Rollback unknown — at \\d\\d:\\d\\d:\\d\\d it was ready: blue 4/4 healthy"),

@@ -72,9 +72,9 @@ class SlotsLiveViewTest {
         scheduler.shutdownNow();
     }
 
-    /** Attaches the view-model to the fake server, polled every 50 ms. */
+    /** Attaches the view-model to the fake server, polled every 250 ms (faster starves Monocle's robot on a loaded machine). */
     private void attach(FxRobot robot) {
-        Environment env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get("ref");
+        Environment env = TestEnvironments.fastPolling(Duration.ofMillis(250)).get("ref");
         EnvironmentHandle h = backends.open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
         AuditLog audit = MemoryAuditLog.create();

@@ -1,0 +1,293 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.backups.JobResult;
+import io.dutydesk.core.backups.TableCount;
+import io.dutydesk.core.backups.Verification;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.rollout.RolloutException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
+
+/** {@code backups}, {@code backup-now}, {@code verify}, {@code download}, {@code restore}. */
+final class BackupCommands {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AuditLog audit;
+    private final String actor;
+    private final Confirmer confirmer;
+    private final Clock clock = Clock.systemUTC();
+
+    BackupCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
+        this.out = out;
+        this.err = err;
+        this.audit = audit;
+        this.actor = actor;
+        this.confirmer = confirmer;
+    }
+
+    private BackupsService service(Environment env, EnvironmentHandle h) {
+        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, ForkJoinPool.commonPool());
+    }
+
+    int list(Environment env, EnvironmentHandle h, Args args) {
+        noPositional(args, "backups");
+        BackupListing l;
+        try {
+            l = service(env, h).list().join();
+        } catch (CompletionException e) {
+            err.println("dutydesk: backups of " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        if (args.json()) {
+            out.println(Json.write(json(l)));
+        } else {
+            for (BackupListing.Folder f : l.folders()) {
+                out.println(f.path() + "   free " + (f.freeBytes() < 0 ? "unknown" : human(f.freeBytes())));
+            }
+            out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", "NAME", "KIND", "SIZE", "TAKEN (UTC)", "AGE", "KEPT UNTIL", "VERIFIED");
+            for (BackupEntry b : l.backups()) {
+                out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", b.name(), b.kind(), human(b.sizeBytes()),
+                        b.takenAt().toString().replace("T", " ").replace("Z", ""), age(b.ageHours(l.takenAt())),
+                        b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
+                        b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
+            }
+            out.println(l.rpoWarning().map(w -> "! " + w).orElse(String.format(Locale.ROOT,
+                    "RPO ok: newest full backup %.1f h old (RPO %d h)", l.newestFullAgeHours().orElse(0.0), l.rpoHours())));
+        }
+        return l.rpoOk() ? Cli.OK : Cli.DOWN;
+    }
+
+    static ObjectNode json(BackupListing l) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("env", l.env());
+        ArrayNode folders = root.putArray("folders");
+        for (BackupListing.Folder f : l.folders()) {
+            ObjectNode o = folders.addObject();
+            o.put("path", f.path());
+            if (f.freeBytes() < 0) {
+                o.putNull("freeBytes");
+            } else {
+                o.put("freeBytes", f.freeBytes());
+            }
+        }
+        ArrayNode arr = root.putArray("backups");
+        for (BackupEntry b : l.backups()) {
+            ObjectNode o = arr.addObject();
+            o.put("name", b.name());
+            o.put("path", b.path());
+            o.put("kind", b.kind());
+            o.put("sizeBytes", b.sizeBytes());
+            o.put("modifiedAt", b.modifiedAt().toString());
+            o.put("takenAt", b.takenAt().toString());
+            o.put("ageHours", Math.round(b.ageHours(l.takenAt()) * 100) / 100.0);
+            Json.putNullable(o, "retentionExpiresAt", b.retentionExpiresAt() == null ? null : b.retentionExpiresAt().toString());
+            if (b.verification().isPresent()) {
+                o.put("verified", b.verification().get().ok());
+                o.put("verifyDetail", b.verification().get().detail());
+            } else {
+                o.putNull("verified");
+                o.putNull("verifyDetail");
+            }
+        }
+        if (l.newestFullAgeHours().isPresent()) {
+            root.put("newestFullAgeHours", Math.round(l.newestFullAgeHours().get() * 100) / 100.0);
+        } else {
+            root.putNull("newestFullAgeHours");
+        }
+        root.put("rpoHours", l.rpoHours());
+        root.put("rpoOk", l.rpoOk());
+        return root;
+    }
+
+    int verify(Environment env, EnvironmentHandle h, Args args) {
+        String name = one(args, "verify");
+        Verification v;
+        try {
+            v = service(env, h).verify(name).join();
+        } catch (CompletionException e) {
+            return failed(e, "verify " + name, args);
+        }
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("path", v.path());
+            o.put("ok", v.ok());
+            o.put("detail", v.detail());
+            o.put("checkedAt", v.checkedAt().toString());
+            out.println(Json.write(o));
+        } else {
+            out.println((v.ok() ? "OK: " : "BAD: ") + v.path());
+            for (String d : v.detail().split("; ")) {
+                out.println("  " + d);
+            }
+        }
+        return v.ok() ? Cli.OK : Cli.DOWN;
+    }
+
+    int download(Environment env, EnvironmentHandle h, Args args) {
+        String name = one(args, "download");
+        Path dir = args.to().orElseThrow(() -> new Args.UsageException("download needs --to DIR"));
+        PrintStream log = args.json() ? err : out;
+        long[] lastPct = {-1};
+        BackupsService.Download d;
+        try {
+            d = service(env, h).download(name, dir, (done, total) -> {
+                long pct = total == 0 ? 100 : done * 100 / total;
+                if (pct / 10 != lastPct[0] / 10) {
+                    lastPct[0] = pct;
+                    log.printf("  %3d%%  %s of %s%n", pct, human(done), human(total));
+                }
+                return true;
+            }).join();
+        } catch (CompletionException e) {
+            return failed(e, "download " + name, args);
+        }
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("file", d.file().toString());
+            o.put("sizeBytes", d.sizeBytes());
+            o.put("sha256", d.sha256());
+            o.put("resumed", d.resumed());
+            out.println(Json.write(o));
+        } else {
+            out.println("OK: " + d.file() + " (" + human(d.sizeBytes()) + ", sha256 " + d.sha256() + " checked"
+                    + (d.resumed() ? ", resumed" : "") + ")");
+        }
+        return Cli.OK;
+    }
+
+    int backupNow(Environment env, EnvironmentHandle h, Args args) {
+        noPositional(args, "backup-now");
+        PrintStream log = args.json() ? err : out;
+        JobResult r;
+        try {
+            r = service(env, h).backupNow((stderr, line) -> log.println(line)).join();
+        } catch (CompletionException e) {
+            return failed(e, "backup-now", args);
+        }
+        return report(env, r, args, log);
+    }
+
+    int restore(Environment env, EnvironmentHandle h, Args args) {
+        String name = one(args, "restore");
+        PrintStream log = args.json() ? err : out;
+        String typed;
+        if (args.yes()) {
+            typed = env.name(); // --env NAME --yes: the name was typed on the command line
+        } else if (!confirmer.interactive()) {
+            err.println("dutydesk: not on a terminal: give --yes to restore (the live database of " + env.name() + " is replaced)");
+            return Cli.USAGE;
+        } else {
+            log.println(args.scratch() ? "Restore " + name + " into a scratch database of " + env.name() + " (live untouched)."
+                    : "Restore " + name + " into the LIVE database of " + env.name() + " (a safety backup is taken first).");
+            typed = confirmer.typed("Type the environment's name '" + env.name() + "' to confirm: ").orElse("");
+        }
+        JobResult r;
+        try {
+            r = service(env, h).restore(name, args.scratch(), typed, (stderr, line) -> log.println(line)).join();
+        } catch (CompletionException e) {
+            return failed(e, "restore " + name, args);
+        }
+        return report(env, r, args, log);
+    }
+
+    private int report(Environment env, JobResult r, Args args, PrintStream log) {
+        if (!r.counts().isEmpty()) {
+            log.println("Row counts, backup (scratch) against live:");
+            r.counts().forEach(c -> log.println((c.differs() ? "  ≠ " : "  = ") + c.describe()));
+        }
+        log.println((r.ok() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("action", r.action());
+            o.put("actionId", r.actionId());
+            o.put("exitCode", r.exitCode());
+            o.put("ok", r.ok());
+            o.put("message", r.message());
+            o.put("elapsedMs", r.elapsedMs());
+            o.put("outputSha256", r.outputSha256());
+            Json.putNullable(o, "safetyBackup", r.safetyBackup().orElse(null));
+            r.newBackup().ifPresent(b -> {
+                ObjectNode n = o.putObject("newBackup");
+                n.put("name", b.name());
+                n.put("path", b.path());
+                n.put("kind", b.kind());
+                n.put("sizeBytes", b.sizeBytes());
+            });
+            if (!r.counts().isEmpty()) {
+                ArrayNode a = o.putArray("counts");
+                for (TableCount c : r.counts()) {
+                    ObjectNode t = a.addObject();
+                    t.put("table", c.table());
+                    if (c.scratch() == null) t.putNull("backup"); else t.put("backup", c.scratch());
+                    if (c.live() == null) t.putNull("live"); else t.put("live", c.live());
+                    t.put("differs", c.differs());
+                }
+            }
+            out.println(Json.write(o));
+        }
+        return r.ok() ? Cli.OK : Cli.DOWN;
+    }
+
+    private int failed(CompletionException e, String what, Args args) {
+        Throwable c = Errors.unwrap(e);
+        boolean refused = c instanceof RolloutException;
+        err.println("dutydesk: " + (refused ? c.getMessage() : what + " failed: " + Errors.describe(e)));
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("refused", refused);
+            o.put("error", Errors.describe(e));
+            out.println(Json.write(o));
+        }
+        return refused && ((RolloutException) c).kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;
+    }
+
+    private static String one(Args args, String verb) {
+        if (args.positional().size() != 1) {
+            throw new Args.UsageException(verb + " needs one backup NAME (see 'dutydesk backups --env NAME')");
+        }
+        return args.positional().get(0);
+    }
+
+    private static void noPositional(Args args, String verb) {
+        if (!args.positional().isEmpty()) {
+            throw new Args.UsageException(verb + " takes no argument");
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] u = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < u.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
+    }
+
+    static String age(double hours) {
+        if (hours < 48) {
+            return String.format(Locale.ROOT, "%.1f h", hours);
+        }
+        return String.format(Locale.ROOT, "%.1f d", hours / 24);
+    }
+}

@@ -1,0 +1,34 @@
+package io.dutydesk.core.alerts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One alert as Alertmanager's API v2 reports it.
+ *
+ * @param state     Alertmanager's words: active, suppressed, unprocessed
+ * @param severity  the value of the environment's severity label ("" when the alert has none)
+ * @param labels    sorted by name
+ */
+public record Alert(String fingerprint, String alertname, String severity, String state, Instant startsAt, Instant updatedAt,
+                    Map<String, String> labels, Map<String, String> annotations, List<String> silencedBy,
+                    List<String> inhibitedBy, String generatorURL) {
+
+    public boolean silenced() {
+        return !silencedBy.isEmpty();
+    }
+
+    public boolean suppressed() {
+        return "suppressed".equals(state);
+    }
+
+    public String annotation(String name) {
+        return annotations.getOrDefault(name, "");
+    }
+
+    /** The PromQL expression of Prometheus's generator URL ({@code /graph?g0.expr=...}), or empty. */
+    public java.util.Optional<String> expression() {
+        return GeneratorUrls.expression(generatorURL);
+    }
+}

@@ -1,0 +1,130 @@
+package io.dutydesk.core.backups;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.RemoteShell;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pure rules over a folder listing: which files are backups, of which kind (the configured patterns),
+ * when they were taken and until when they are kept, and whether the RPO holds.
+ */
+public final class BackupCatalog {
+    /** The kind of a backup file that matches no configured pattern. */
+    public static final String OTHER = "other";
+    /** The kind of the safety backup the console takes before every restore. */
+    public static final String PRE_RESTORE = "pre-restore";
+    public static final Environment.BackupKind PRE_RESTORE_KIND = new Environment.BackupKind(PRE_RESTORE,
+            Pattern.compile("dutydesk_prerestore_(\\d{8}_\\d{6})\\.sql\\.gz"), "yyyyMMdd_HHmmss", 90);
+    /** What a backup file's name ends with; sidecars (.sha256, .md5) and partial files are not backups. */
+    private static final Pattern BACKUP_FILE = Pattern.compile(".*\\.(sql|sql\\.gz|dump)$");
+
+    private BackupCatalog() {}
+
+    /** The configured kinds, plus the console's own pre-restore kind unless the team named one so. */
+    public static List<Environment.BackupKind> kinds(Environment.Backups config) {
+        List<Environment.BackupKind> out = new ArrayList<>(config.kinds());
+        if (out.stream().noneMatch(k -> k.name().equals(PRE_RESTORE))) {
+            out.add(PRE_RESTORE_KIND);
+        }
+        return out;
+    }
+
+    public static boolean isBackupFile(String name) {
+        return BACKUP_FILE.matcher(name).matches();
+    }
+
+    public static String format(String name) {
+        if (name.endsWith(".dump")) {
+            return "custom";
+        }
+        return name.endsWith(".gz") ? "gzip" : "plain";
+    }
+
+    /** One file as a backup entry (no verification yet). */
+    public static BackupEntry entry(List<Environment.BackupKind> kinds, String folder, RemoteShell.RemoteFile f) {
+        String path = folder.endsWith("/") ? folder + f.name() : folder + "/" + f.name();
+        for (Environment.BackupKind k : kinds) {
+            Matcher m = k.pattern().matcher(f.name());
+            if (m.matches()) {
+                Instant taken = parse(m.group(1), k.timestampFormat()).orElse(f.modified());
+                return new BackupEntry(f.name(), folder, path, k.name(), f.size(), f.modified(), taken,
+                        taken.plus(k.retentionDays(), ChronoUnit.DAYS), Optional.empty());
+            }
+        }
+        return new BackupEntry(f.name(), folder, path, OTHER, f.size(), f.modified(), f.modified(), null, Optional.empty());
+    }
+
+    static Optional<Instant> parse(String stamp, String format) {
+        try {
+            return Optional.of(LocalDateTime.parse(stamp, DateTimeFormatter.ofPattern(format)).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Builds the listing: backups of every folder, newest first, with the stored verification that
+     * still applies to each; the newest backup of an RPO kind and whether it is young enough.
+     */
+    public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
+                                        Map<String, Long> free, Map<String, Verification> verified, Instant now) {
+        List<Environment.BackupKind> kinds = kinds(config);
+        List<BackupEntry> all = new ArrayList<>();
+        List<BackupListing.Folder> folders = new ArrayList<>();
+        for (String folder : config.folders()) {
+            folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L)));
+            for (RemoteShell.RemoteFile f : byFolder.getOrDefault(folder, List.of())) {
+                if (f.directory() || !isBackupFile(f.name())) {
+                    continue;
+                }
+                BackupEntry e = entry(kinds, folder, f);
+                Verification v = verified.get(e.path());
+                all.add(v != null && v.appliesTo(e) ? e.withVerification(Optional.of(v)) : e);
+            }
+        }
+        all.sort(Comparator.comparing(BackupEntry::takenAt).reversed().thenComparing(BackupEntry::name));
+        Optional<BackupEntry> newest = all.stream().filter(e -> config.rpoKinds().contains(e.kind())).findFirst();
+        Optional<Double> age = newest.map(e -> e.ageHours(now));
+        boolean ok = age.isPresent() && age.get() <= config.rpoHours();
+        return new BackupListing(env, List.copyOf(folders), List.copyOf(all), newest, age, config.rpoHours(), ok, now);
+    }
+
+    /**
+     * The backup called {@code name} (a file name, or a full path) among the listed ones. Anything
+     * else — a path outside the folders, "..", a file that is not listed — is refused.
+     */
+    public static BackupEntry find(BackupListing listing, String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("which backup? give a file name from 'dutydesk backups'");
+        }
+        List<BackupEntry> hits = listing.backups().stream()
+                .filter(e -> e.name().equals(name) || e.path().equals(name)).toList();
+        if (hits.isEmpty()) {
+            throw new IllegalArgumentException("'" + printable(name) + "' is not a backup in "
+                    + String.join(", ", listing.folders().stream().map(BackupListing.Folder::path).toList()));
+        }
+        if (hits.size() > 1) {
+            throw new IllegalArgumentException("'" + printable(name) + "' is in several folders; give its full path: "
+                    + String.join(", ", hits.stream().map(BackupEntry::path).toList()));
+        }
+        return hits.get(0);
+    }
+
+    static String printable(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 120 ? t.substring(0, 117) + "..." : t;
+    }
+}

@@ -1,0 +1,15 @@
+package io.dutydesk.core.backups;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a server-side backup job ended (backup now, restore, scratch restore).
+ *
+ * @param safetyBackup the pre-restore safety backup's path (restores into the live database)
+ * @param counts       per-table row counts, backup (scratch) against live (scratch restores)
+ * @param newBackup    the backup that appeared (backup now)
+ */
+public record JobResult(String actionId, String action, int exitCode, boolean ok, String message, long elapsedMs,
+                        String outputSha256, Optional<String> safetyBackup, List<TableCount> counts,
+                        Optional<BackupEntry> newBackup) {}

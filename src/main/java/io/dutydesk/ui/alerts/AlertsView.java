@@ -1,0 +1,499 @@
+package io.dutydesk.ui.alerts;
+
+import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.Silence;
+import io.dutydesk.core.alerts.Transition;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import javafx.util.StringConverter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The alert feed: counts per severity, a filter taking label matchers and words, the alerts grouped
+ * (a virtualised list of fixed-height rows: 10,000 alerts scroll without a layout per alert), the
+ * selected alert's details with Silence…, and the Silences and History tabs.
+ */
+public final class AlertsView {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
+    static final double ROW_HEIGHT = 28;
+
+    private final AlertsViewModel vm;
+    private final Clock clock;
+    private final Consumer<String> openUrl;
+    private final BorderPane root = new BorderPane();
+    private final HBox countsBox = new HBox(6);
+    private final ListView<AlertRow> list = new ListView<>();
+    private final VBox details = new VBox(8);
+
+    /** @param openUrl opens a URL in the desktop's browser (runbook links) */
+    public AlertsView(AlertsViewModel vm, Clock clock, Consumer<String> openUrl) {
+        this.vm = vm;
+        this.clock = clock;
+        this.openUrl = openUrl;
+        root.getStyleClass().add("alerts-pane");
+        root.setId("pane-alerts");
+        root.setTop(header());
+        TabPane tabs = new TabPane(new Tab("Feed", feed()), new Tab("Silences", silences()), new Tab("History", history()));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setId("alerts-tabs");
+        tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> {
+            if (i.intValue() == 1) {
+                vm.refreshSilences();
+            } else if (i.intValue() == 2) {
+                vm.refreshHistory();
+            }
+        });
+        root.setCenter(tabs);
+        vm.counts().addListener((ListChangeListener<Map.Entry<String, Long>>) c -> showCounts());
+        vm.suppressedProperty().addListener((o, a, b) -> showCounts());
+        showCounts();
+        vm.selectedProperty().addListener((o, a, b) -> showDetails(b));
+        showDetails(vm.selectedProperty().get());
+    }
+
+    public Node root() {
+        return root;
+    }
+
+    ListView<AlertRow> list() {
+        return list;
+    }
+
+    private Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
+    }
+
+    private Node header() {
+        Label title = new Label("Alerts");
+        title.getStyleClass().add("pane-title");
+        countsBox.setId("alert-counts");
+        countsBox.setAlignment(Pos.CENTER_LEFT);
+        Label updated = new Label();
+        updated.getStyleClass().add("muted");
+        updated.textProperty().bind(vm.updatedProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox top = new HBox(12, title, countsBox, spacer, updated);
+        top.setAlignment(Pos.CENTER_LEFT);
+
+        TextField filter = new TextField();
+        filter.setId("alert-filter");
+        filter.setPromptText("Filter: severity=\"critical\"  service=~\"analysis.*\"  or words");
+        filter.textProperty().bindBidirectional(vm.filterTextProperty());
+        HBox.setHgrow(filter, Priority.ALWAYS);
+        Label filterError = new Label();
+        filterError.setId("alert-filter-error");
+        filterError.getStyleClass().add("form-problem");
+        filterError.textProperty().bind(vm.filterErrorProperty());
+        filterError.visibleProperty().bind(vm.filterErrorProperty().isNotNull());
+        filterError.managedProperty().bind(filterError.visibleProperty());
+        vm.filterErrorProperty().addListener((o, a, b) -> filter.pseudoClassStateChanged(
+                javafx.css.PseudoClass.getPseudoClass("danger"), b != null));
+        CheckBox suppressed = new CheckBox("show suppressed");
+        suppressed.setId("show-suppressed");
+        suppressed.selectedProperty().bindBidirectional(vm.showSuppressedProperty());
+        Label shown = new Label();
+        shown.setId("alerts-shown");
+        shown.getStyleClass().add("muted");
+        shown.textProperty().bind(vm.shownSummaryProperty());
+        shown.setMinWidth(Region.USE_PREF_SIZE);
+        HBox filterRow = new HBox(10, filter, suppressed, shown);
+        filterRow.setAlignment(Pos.CENTER_LEFT);
+
+        Label problem = banner(vm.problemProperty(), "alerts-problem");
+        Label historyProblem = banner(vm.historyProblemProperty(), "alerts-history-problem");
+        Label status = new Label();
+        status.setId("alerts-status");
+        status.getStyleClass().add("muted");
+        status.textProperty().bind(vm.statusProperty());
+        status.visibleProperty().bind(vm.statusProperty().isNotEmpty());
+        status.managedProperty().bind(status.visibleProperty());
+        VBox box = new VBox(8, top, filterRow, filterError, problem, historyProblem, status);
+        box.getStyleClass().add("alerts-top");
+        return box;
+    }
+
+    private static Label banner(javafx.beans.value.ObservableStringValue text, String id) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add("stale-banner");
+        l.setWrapText(true);
+        l.textProperty().bind(text);
+        l.visibleProperty().bind(javafx.beans.binding.Bindings.isNotNull(text));
+        l.managedProperty().bind(l.visibleProperty());
+        l.setMaxWidth(Double.MAX_VALUE);
+        return l;
+    }
+
+    private void showCounts() {
+        countsBox.getChildren().clear();
+        for (Map.Entry<String, Long> e : vm.counts()) {
+            Label chip = new Label(e.getValue() + " " + e.getKey());
+            chip.setId("count-" + e.getKey());
+            chip.getStyleClass().addAll("severity-chip", "sev-" + severityClass(e.getKey()));
+            if (e.getValue() == 0) {
+                chip.getStyleClass().add("zero");
+            }
+            chip.setMinWidth(Region.USE_PREF_SIZE);
+            countsBox.getChildren().add(chip);
+        }
+        Label s = new Label(vm.suppressedProperty().get() + " suppressed");
+        s.setId("count-suppressed");
+        s.getStyleClass().addAll("severity-chip", "sev-suppressed");
+        s.setMinWidth(Region.USE_PREF_SIZE);
+        countsBox.getChildren().add(s);
+    }
+
+    /** The configured severities map onto three colours by rank: most severe, next, the rest. */
+    private String severityClass(String severity) {
+        var env = vm.environment();
+        int rank = env.map(e -> e.alerts().rank(severity)).orElse(List.of("critical", "warning", "info").indexOf(severity));
+        int known = env.map(e -> e.alerts().severities().size()).orElse(3);
+        if (rank < 0 || rank >= known) {
+            return "other";
+        }
+        return rank == 0 ? "1" : rank == 1 ? "2" : "3";
+    }
+
+    private Node feed() {
+        list.setId("alert-list");
+        list.getStyleClass().add("alert-list");
+        list.setFixedCellSize(ROW_HEIGHT);
+        list.setItems(vm.rows());
+        list.setCellFactory(lv -> new RowCell());
+        list.setPlaceholder(new Label("No alerts."));
+        list.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
+            if (r != null && !r.header()) {
+                vm.selectedProperty().set(r.alert());
+            }
+        });
+        list.setOnMouseClicked(e -> {
+            AlertRow r = list.getSelectionModel().getSelectedItem();
+            if (e.getButton() == MouseButton.PRIMARY && r != null && r.header()) {
+                vm.toggle(r.group());
+            }
+        });
+        list.setOnKeyPressed(e -> {
+            AlertRow r = list.getSelectionModel().getSelectedItem();
+            if (r != null && (e.getCode() == javafx.scene.input.KeyCode.ENTER || e.getCode() == javafx.scene.input.KeyCode.SPACE)
+                    && r.header()) {
+                vm.toggle(r.group());
+            }
+        });
+        vm.staleProperty().addListener((o, a, s) -> list.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("stale"), s));
+        details.setId("alert-details");
+        details.getStyleClass().add("alert-details");
+        ScrollPane scroll = new ScrollPane(details);
+        scroll.setFitToWidth(true);
+        SplitPane split = new SplitPane(list, scroll);
+        split.setDividerPositions(0.6);
+        return split;
+    }
+
+    /** One fixed-height row; its nodes are made once per cell and reused as the list scrolls. */
+    private final class RowCell extends ListCell<AlertRow> {
+        private final Region bar = new Region();
+        private final Label name = new Label();
+        private final Label text = new Label();
+        private final Label age = new Label();
+        private final Label state = new Label();
+        private final HBox box = new HBox(8, bar, name, text, age, state);
+
+        RowCell() {
+            bar.getStyleClass().add("sev-bar");
+            bar.setMinWidth(4);
+            bar.setPrefWidth(4);
+            name.getStyleClass().add("alert-name");
+            name.setMinWidth(Region.USE_PREF_SIZE);
+            text.getStyleClass().add("alert-text");
+            text.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(text, Priority.ALWAYS);
+            age.getStyleClass().add("alert-age");
+            age.setMinWidth(Region.USE_PREF_SIZE);
+            state.getStyleClass().add("alert-state");
+            state.setMinWidth(Region.USE_PREF_SIZE);
+            box.setAlignment(Pos.CENTER_LEFT);
+            box.setFillHeight(true);
+            setText(null);
+        }
+
+        @Override
+        protected void updateItem(AlertRow r, boolean empty) {
+            super.updateItem(r, empty);
+            getStyleClass().removeAll("group-row", "alert-row", "suppressed", "sev-1", "sev-2", "sev-3", "sev-other");
+            if (empty || r == null) {
+                setGraphic(null);
+                return;
+            }
+            if (r.header()) {
+                getStyleClass().addAll("group-row", "sev-" + severityClass(r.group().severity()));
+                name.setText((r.collapsed() ? "▸ " : "▾ ") + r.group().title());
+                long n = r.group().alerts().size();
+                text.setText(n + (n == 1 ? " alert" : " alerts") + (r.group().active() < n ? ", " + (n - r.group().active())
+                        + " suppressed" : ""));
+                age.setText("");
+                state.setText("");
+            } else {
+                Alert a = r.alert();
+                getStyleClass().addAll("alert-row", "sev-" + severityClass(a.severity()));
+                if (a.suppressed()) {
+                    getStyleClass().add("suppressed");
+                }
+                name.setText("    " + (a.severity().isEmpty() ? "—" : a.severity()));
+                String summary = a.annotation("summary");
+                text.setText(summary.isEmpty() ? brief(a) : summary);
+                age.setText(a.startsAt() == null ? "" : age(Duration.between(a.startsAt(), clock.instant())));
+                state.setText(a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state());
+            }
+            setGraphic(box);
+        }
+    }
+
+    static String brief(Alert a) {
+        StringBuilder b = new StringBuilder();
+        a.labels().forEach((k, v) -> {
+            if (!k.equals("alertname")) {
+                b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
+    }
+
+    static String age(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min";
+        }
+        if (s < 86400) {
+            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+        }
+        return (s / 86400) + " d " + (s % 86400 / 3600) + " h";
+    }
+
+    private void showDetails(Alert a) {
+        details.getChildren().clear();
+        if (a == null) {
+            Label hint = new Label("Select an alert to see its labels, annotations and runbook, and to silence it.");
+            hint.getStyleClass().add("muted");
+            hint.setWrapText(true);
+            details.getChildren().add(hint);
+            return;
+        }
+        Label name = new Label(a.alertname());
+        name.getStyleClass().add("details-title");
+        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · " + a.state()
+                + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
+                + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
+        sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
+        Label since = new Label(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " ("
+                + age(Duration.between(a.startsAt(), clock.instant())) + ")");
+        since.setId("details-since");
+        details.getChildren().addAll(name, sev, since);
+        addText("summary", a.annotation("summary"), "details-summary");
+        addText("description", a.annotation("description"), "details-description");
+        String runbook = a.annotation("runbook_url");
+        if (!runbook.isEmpty()) {
+            Hyperlink link = new Hyperlink("Runbook: " + runbook);
+            link.setId("details-runbook");
+            link.setOnAction(e -> openUrl.accept(runbook));
+            details.getChildren().add(link);
+        }
+        a.expression().ifPresent(expr -> {
+            Label ex = new Label(expr);
+            ex.getStyleClass().add("mono");
+            ex.setWrapText(true);
+            Tooltip.install(ex, new Tooltip(a.generatorURL()));
+            details.getChildren().addAll(section("expression"), ex);
+            if (vm.canOpenMetrics()) {
+                Hyperlink m = new Hyperlink("Open in Metrics");
+                m.setId("details-metrics");
+                m.setOnAction(e -> vm.openMetrics(a));
+                details.getChildren().add(m);
+            }
+        });
+        GridPane labels = new GridPane();
+        labels.setId("details-labels");
+        labels.setHgap(10);
+        labels.setVgap(2);
+        int row = 0;
+        for (Map.Entry<String, String> e : a.labels().entrySet()) {
+            Label k = new Label(e.getKey());
+            k.getStyleClass().add("muted");
+            Label v = new Label(e.getValue());
+            v.setWrapText(true);
+            labels.addRow(row++, k, v);
+        }
+        for (Map.Entry<String, String> e : a.annotations().entrySet()) {
+            if (!List.of("summary", "description", "runbook_url").contains(e.getKey())) {
+                addText(e.getKey(), e.getValue(), null);
+            }
+        }
+        Button silence = new Button("Silence…");
+        silence.setId("silence-button");
+        silence.setOnAction(e -> openSilenceDialog(a));
+        Label fp = new Label("fingerprint " + a.fingerprint());
+        fp.getStyleClass().add("muted");
+        details.getChildren().addAll(section("labels"), labels, new HBox(10, silence), fp);
+    }
+
+    private void addText(String title, String text, String id) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        Label t = new Label(text);
+        t.setWrapText(true);
+        if (id != null) {
+            t.setId(id);
+        }
+        details.getChildren().addAll(section(title), t);
+    }
+
+    private static Label section(String s) {
+        Label l = new Label(s.toUpperCase());
+        l.getStyleClass().add("section-title");
+        return l;
+    }
+
+    /** Opens the silence dialog for {@code a}; returns it (shown, not waited on). */
+    public SilenceDialog openSilenceDialog(Alert a) {
+        SilenceDialog d = new SilenceDialog(window(), vm.prefill(a), vm.actor(),
+                vm.environment().map(e -> e.name()).orElse(""), clock, vm::silence);
+        d.show();
+        return d;
+    }
+
+    private Node silences() {
+        TableView<Silence> table = new TableView<>(vm.silences());
+        table.setId("silences-table");
+        table.getColumns().add(col("state", 80, Silence::state));
+        table.getColumns().add(col("matchers", 340, Silence::matchersText));
+        table.getColumns().add(col("ends", 130, s -> s.endsAt() == null ? "" : WHEN.format(s.endsAt())));
+        table.getColumns().add(col("created by", 140, Silence::createdBy));
+        table.getColumns().add(col("comment", 260, Silence::comment));
+        table.getColumns().add(col("id", 120, Silence::id));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("No silences."));
+        Button expire = new Button("Expire");
+        expire.setId("expire-silence");
+        expire.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+            Silence s = table.getSelectionModel().getSelectedItem();
+            return s == null || "expired".equals(s.state());
+        }, table.getSelectionModel().selectedItemProperty()));
+        expire.setOnAction(e -> {
+            Silence s = table.getSelectionModel().getSelectedItem();
+            if (s != null) {
+                vm.expire(s);
+            }
+        });
+        Label problem = banner(vm.silencesProblemProperty(), "silences-problem");
+        Label hint = new Label("Expiring a silence makes its alerts active again at once.");
+        hint.getStyleClass().add("muted");
+        HBox bar = new HBox(10, expire, hint);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(8, problem, table, bar);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        box.getStyleClass().add("tab-body");
+        return box;
+    }
+
+    private Node history() {
+        TableView<Transition> table = new TableView<>(vm.history());
+        table.setId("history-table");
+        table.getColumns().add(col("at", 130, t -> WHEN.format(t.at())));
+        table.getColumns().add(col("event", 90, Transition::event));
+        table.getColumns().add(col("alert", 170, Transition::alertname));
+        table.getColumns().add(col("labels", 360, t -> {
+            StringBuilder b = new StringBuilder();
+            t.labels().forEach((k, v) -> {
+                if (!k.equals("alertname")) {
+                    b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v);
+                }
+            });
+            return b.toString();
+        }));
+        table.getColumns().add(col("seen", 200, t -> t.reconstructed() ? "reconstructed (Prometheus)" : "by the console"));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("Nothing fired or resolved in this window."));
+        table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(Transition t, boolean empty) {
+                super.updateItem(t, empty);
+                getStyleClass().removeAll("ev-firing", "ev-resolved", "ev-silenced", "ev-unsilenced", "reconstructed");
+                if (!empty && t != null) {
+                    getStyleClass().add("ev-" + t.event());
+                    if (t.reconstructed()) {
+                        getStyleClass().add("reconstructed");
+                    }
+                }
+            }
+        });
+        ChoiceBox<Duration> window = new ChoiceBox<>();
+        window.setId("history-window");
+        window.getItems().addAll(Duration.ofHours(1), Duration.ofHours(12), Duration.ofHours(24), Duration.ofDays(7));
+        window.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Duration d) {
+                return d == null ? "" : "last " + (d.toDays() >= 1 ? d.toDays() + " d" : d.toHours() + " h");
+            }
+
+            @Override
+            public Duration fromString(String s) {
+                return null;
+            }
+        });
+        window.valueProperty().bindBidirectional(vm.historyWindowProperty());
+        Label hint = new Label("Fired, resolved, silenced, unsilenced. While the console was closed: reconstructed from "
+                + "Prometheus's ALERTS series.");
+        hint.getStyleClass().add("muted");
+        hint.setWrapText(true);
+        HBox bar = new HBox(10, window, hint);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(8, bar, table);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        box.getStyleClass().add("tab-body");
+        return box;
+    }
+
+    private static <T> TableColumn<T, String> col(String title, double width, java.util.function.Function<T, String> f) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+}

@@ -1,0 +1,449 @@
+package io.dutydesk.ui.alerts;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertFilter;
+import io.dutydesk.core.alerts.AlertGrouping;
+import io.dutydesk.core.alerts.AlertNotifications;
+import io.dutydesk.core.alerts.AlertsFeed;
+import io.dutydesk.core.alerts.AlertsService;
+import io.dutydesk.core.alerts.Matcher;
+import io.dutydesk.core.alerts.Silence;
+import io.dutydesk.core.alerts.SilenceRequest;
+import io.dutydesk.core.alerts.Transition;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.poll.Poller;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.ports.AlertHistory;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.Notifier;
+import io.dutydesk.ui.shell.EnvironmentPane;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The alerts pane: Alertmanager's feed, polled (every 5 s by default), grouped and filtered; the
+ * counts per severity; silences (the acknowledgement) and the history. A failed poll keeps the last
+ * feed, marked "down / stale since T". Everything reaches the properties through the ui executor.
+ */
+public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Function<EnvironmentHandle, AlertsService> services;
+    private final Notifier notifier;
+
+    private final ObservableList<AlertRow> rows = FXCollections.observableArrayList();
+    private final ObjectProperty<AlertsFeed> feed = new SimpleObjectProperty<>();
+    private final ObjectProperty<Alert> selected = new SimpleObjectProperty<>();
+    private final StringProperty filterText = new SimpleStringProperty("");
+    private final StringProperty filterError = new SimpleStringProperty();
+    private final StringProperty problem = new SimpleStringProperty();
+    private final BooleanProperty stale = new SimpleBooleanProperty();
+    private final StringProperty updated = new SimpleStringProperty("");
+    private final StringProperty historyProblem = new SimpleStringProperty();
+    private final StringProperty status = new SimpleStringProperty("");
+    private final BooleanProperty showSuppressed = new SimpleBooleanProperty(true);
+    private final ObservableList<Map.Entry<String, Long>> counts = FXCollections.observableArrayList();
+    private final SimpleObjectProperty<Long> suppressed = new SimpleObjectProperty<>(0L);
+    private final StringProperty shownSummary = new SimpleStringProperty("");
+    private final ObservableList<Silence> silences = FXCollections.observableArrayList();
+    private final StringProperty silencesProblem = new SimpleStringProperty();
+    private final ObservableList<Transition> history = FXCollections.observableArrayList();
+    private final ObjectProperty<Duration> historyWindow = new SimpleObjectProperty<>(Duration.ofHours(12));
+    private final Set<String> collapsed = new HashSet<>();
+    private final List<Consumer<AlertsFeed>> feedListeners = new ArrayList<>();
+
+    private AlertFilter filter = AlertFilter.ALL;
+    private Consumer<String> openMetrics;
+    private AlertsService service;
+    private AlertNotifications notifications;
+    private Poller<AlertsService.Update> poller;
+    private AutoCloseable subscription;
+
+    /**
+     * @param services builds the service for an opened environment (the app: adapters of the handle,
+     *                 the local store's history, the audit log)
+     */
+    public AlertsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock,
+                           Function<EnvironmentHandle, AlertsService> services, Notifier notifier) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.services = services;
+        this.notifier = notifier;
+        filterText.addListener((o, a, b) -> applyFilter(b));
+        showSuppressed.addListener((o, a, b) -> rebuild());
+        historyWindow.addListener((o, a, b) -> refreshHistory());
+    }
+
+    /** The usual factory: the handle's Alertmanager and Prometheus, the store's history, the audit log. */
+    public static Function<EnvironmentHandle, AlertsService> services(AlertHistory history, AuditLog audit, String actor,
+                                                                      Clock clock) {
+        return h -> new AlertsService(h.environment(), h.alerts(), h.alertSeries(), history, audit, actor, clock);
+    }
+
+    public ObservableList<AlertRow> rows() { return rows; }
+
+    /** The last good feed (kept while Alertmanager fails). */
+    public ReadOnlyObjectProperty<AlertsFeed> feedProperty() { return feed; }
+
+    public ObjectProperty<Alert> selectedProperty() { return selected; }
+
+    public StringProperty filterTextProperty() { return filterText; }
+
+    /** Null when the filter parses; else what is wrong with it. */
+    public ReadOnlyStringProperty filterErrorProperty() { return filterError; }
+
+    /** Null when the last poll succeeded; else "Alertmanager: down / stale since T: error". */
+    public ReadOnlyStringProperty problemProperty() { return problem; }
+
+    public ReadOnlyBooleanProperty staleProperty() { return stale; }
+
+    public ReadOnlyStringProperty updatedProperty() { return updated; }
+
+    public ReadOnlyStringProperty historyProblemProperty() { return historyProblem; }
+
+    /** The last action's outcome ("Silenced ...", "Alertmanager refused ..."). */
+    public ReadOnlyStringProperty statusProperty() { return status; }
+
+    public BooleanProperty showSuppressedProperty() { return showSuppressed; }
+
+    /** Active alerts per severity (configured order), of the whole feed. */
+    public ObservableList<Map.Entry<String, Long>> counts() { return counts; }
+
+    public ReadOnlyObjectProperty<Long> suppressedProperty() { return suppressed; }
+
+    /** "12 of 340 alerts match" or "340 alerts in 7 groups". */
+    public ReadOnlyStringProperty shownSummaryProperty() { return shownSummary; }
+
+    public ObservableList<Silence> silences() { return silences; }
+
+    public ReadOnlyStringProperty silencesProblemProperty() { return silencesProblem; }
+
+    public ObservableList<Transition> history() { return history; }
+
+    public ObjectProperty<Duration> historyWindowProperty() { return historyWindow; }
+
+    public Optional<Environment> environment() {
+        return Optional.ofNullable(service).map(AlertsService::environment);
+    }
+
+    public String actor() {
+        return service == null ? "" : service.actor();
+    }
+
+    /** Called on the ui executor with every good feed applied (the P3 benchmark measures here). */
+    public void onFeed(Consumer<AlertsFeed> listener) {
+        feedListeners.add(listener);
+    }
+
+    /** The Metrics pane's "open this expression"; without it the details offer no such link. */
+    public void setOpenMetrics(Consumer<String> hook) {
+        this.openMetrics = hook;
+    }
+
+    public boolean canOpenMetrics() {
+        return openMetrics != null;
+    }
+
+    public void openMetrics(Alert a) {
+        if (openMetrics != null) {
+            a.expression().ifPresent(openMetrics);
+        }
+    }
+
+    @Override
+    public void attach(Environment env, EnvironmentHandle handle) {
+        AlertsService s;
+        try {
+            s = services.apply(handle);
+        } catch (UnsupportedOperationException e) {
+            detach();
+            problem.set("Alerts: not available for this environment: " + e.getMessage());
+            return;
+        }
+        attach(s);
+    }
+
+    /** Starts showing one environment's alerts (tests attach a service directly). */
+    public void attach(AlertsService s) {
+        detach();
+        service = s;
+        notifications = new AlertNotifications(s.environment().alerts());
+        feed.set(null);
+        rows.clear();
+        counts.clear();
+        silences.clear();
+        history.clear();
+        selected.set(null);
+        problem.set(null);
+        stale.set(false);
+        status.set("");
+        updated.set("reading Alertmanager…");
+        Environment env = s.environment();
+        Poller<AlertsService.Update> p = new Poller<>("alerts", s::poll, env.alerts().interval(), env.poll().maxBackoff(),
+                env.poll().timeout().multipliedBy(3), scheduler, clock);
+        poller = p;
+        subscription = p.subscribe(snap -> ui.execute(() -> apply(p, snap)));
+        p.start();
+    }
+
+    @Override
+    public void detach() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // list removal
+            }
+            subscription = null;
+        }
+        if (poller != null) {
+            poller.close();
+            poller = null;
+        }
+        service = null;
+    }
+
+    @Override
+    public void refresh() {
+        if (poller != null) {
+            poller.refreshNow();
+        }
+    }
+
+    void apply(Poller<AlertsService.Update> from, Snapshot<AlertsService.Update> s) {
+        if (from != poller || s.pending()) {
+            return;
+        }
+        if (!s.ok()) {
+            problem.set("Alertmanager: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
+                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+            stale.set(s.lastSuccessAt() != null);
+            return;
+        }
+        AlertsService.Update u = s.value();
+        problem.set(null);
+        stale.set(false);
+        historyProblem.set(u.historyProblem().orElse(null));
+        updated.set("read at " + time(u.feed().takenAt()) + " · every " + service.environment().alerts().interval().toSeconds() + " s");
+        show(u.feed());
+        for (Notifier.Notice n : notifications.after(u.feed().environment(), u.feed(), u.transitions())) {
+            notifier.notify(n);
+        }
+        if (!u.transitions().isEmpty() || history.isEmpty()) {
+            refreshHistory();
+        }
+        refreshSilences();
+    }
+
+    /** Shows one feed (the poll's, or a test's). */
+    public void show(AlertsFeed f) {
+        AlertsFeed before = feed.get();
+        feed.set(f);
+        Environment.Alerts cfg = config();
+        Map<String, Long> c = AlertGrouping.activeBySeverity(f.alerts(), cfg);
+        counts.setAll(new ArrayList<>(new LinkedHashMap<>(c).entrySet()));
+        suppressed.set(f.alerts().stream().filter(Alert::suppressed).count());
+        if (before == null || !before.alerts().equals(f.alerts())) {
+            rebuild();
+        }
+        Alert sel = selected.get();
+        if (sel != null) {
+            selected.set(f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst().orElse(sel));
+        }
+        for (Consumer<AlertsFeed> l : feedListeners) {
+            l.accept(f);
+        }
+    }
+
+    private Environment.Alerts config() {
+        return service != null ? service.environment().alerts() : DEFAULTS;
+    }
+
+    private static final Environment.Alerts DEFAULTS = new Environment.Alerts(List.of("alertname"), "severity",
+            List.of("critical", "warning", "info"), List.of("critical"), Duration.ofSeconds(5), false, Duration.ofHours(24));
+
+    private void applyFilter(String text) {
+        try {
+            filter = AlertFilter.parse(text);
+            filterError.set(null);
+        } catch (IllegalArgumentException e) {
+            filterError.set(e.getMessage());
+            return; // keep the last good filter
+        }
+        rebuild();
+    }
+
+    /** Collapses or expands a group. */
+    public void toggle(AlertGrouping.Group g) {
+        if (!collapsed.remove(g.key())) {
+            collapsed.add(g.key());
+        }
+        rebuild();
+    }
+
+    private void rebuild() {
+        AlertsFeed f = feed.get();
+        if (f == null) {
+            rows.clear();
+            shownSummary.set("");
+            return;
+        }
+        List<Alert> matching = new ArrayList<>();
+        for (Alert a : f.alerts()) {
+            if ((showSuppressed.get() || !a.suppressed()) && filter.matches(a)) {
+                matching.add(a);
+            }
+        }
+        List<AlertGrouping.Group> groups = AlertGrouping.group(matching, config());
+        List<AlertRow> out = new ArrayList<>(matching.size() + groups.size());
+        for (AlertGrouping.Group g : groups) {
+            boolean c = collapsed.contains(g.key());
+            out.add(new AlertRow(g, null, c));
+            if (!c) {
+                for (Alert a : g.alerts()) {
+                    out.add(new AlertRow(g, a, false));
+                }
+            }
+        }
+        rows.setAll(out);
+        shownSummary.set(filter.isEmpty() && showSuppressed.get()
+                ? f.alerts().size() + " alerts in " + groups.size() + (groups.size() == 1 ? " group" : " groups")
+                : matching.size() + " of " + f.alerts().size() + " alerts match");
+    }
+
+    /** The dialog's starting point for acknowledging {@code a}: its labels as matchers, 1 hour, no comment yet. */
+    public List<Matcher> prefill(Alert a) {
+        List<Matcher> out = new ArrayList<>();
+        a.labels().forEach((k, v) -> out.add(Matcher.eq(k, v)));
+        return out;
+    }
+
+    /** Sends the silence; the outcome (id, or Alertmanager's refusal in its words) arrives on the ui executor. */
+    public CompletableFuture<String> silence(SilenceRequest r) {
+        AlertsService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        CompletableFuture<String> out = new CompletableFuture<>();
+        s.silence(r).whenComplete((id, e) -> ui.execute(() -> {
+            if (e != null) {
+                status.set("Silence refused: " + Errors.describe(e));
+                out.completeExceptionally(Errors.unwrap(e));
+            } else {
+                status.set("Silenced (" + r.matchers().size() + " matchers) until " + time(r.endsAt()) + ": " + id);
+                out.complete(id);
+                refresh();
+            }
+        }));
+        return out;
+    }
+
+    /** Expires a silence now; the alerts it held come back on the next poll. */
+    public CompletableFuture<Void> expire(Silence silence) {
+        AlertsService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        s.expire(silence.id()).whenComplete((v, e) -> ui.execute(() -> {
+            if (e != null) {
+                status.set("Expire refused: " + Errors.describe(e));
+                out.completeExceptionally(Errors.unwrap(e));
+            } else {
+                status.set("Expired silence " + silence.id() + " (" + silence.matchersText() + ")");
+                out.complete(null);
+                refresh();
+            }
+        }));
+        return out;
+    }
+
+    public void refreshSilences() {
+        AlertsService s = service;
+        if (s == null) {
+            return;
+        }
+        s.silences().whenComplete((list, e) -> ui.execute(() -> {
+            if (s != service) {
+                return;
+            }
+            if (e != null) {
+                silencesProblem.set("Silences not read: " + Errors.describe(e));
+                return;
+            }
+            silencesProblem.set(null);
+            List<Silence> sorted = new ArrayList<>(list);
+            // active first, then pending, then expired; the newest end first
+            sorted.sort(java.util.Comparator.comparingInt((Silence x) -> switch (x.state()) {
+                case "active" -> 0;
+                case "pending" -> 1;
+                default -> 2;
+            }).thenComparing(x -> x.endsAt() == null ? Instant.MIN : x.endsAt(), java.util.Comparator.reverseOrder()));
+            if (!sorted.equals(silences)) {
+                silences.setAll(sorted);
+            }
+        }));
+    }
+
+    public void refreshHistory() {
+        AlertsService s = service;
+        if (s == null) {
+            return;
+        }
+        Instant since = clock.instant().minus(historyWindow.get());
+        s.history(since).whenComplete((list, e) -> ui.execute(() -> {
+            if (s != service) {
+                return;
+            }
+            if (e != null) {
+                historyProblem.set("History not read: " + Errors.describe(e));
+                return;
+            }
+            List<Transition> newestFirst = new ArrayList<>(list);
+            java.util.Collections.reverse(newestFirst);
+            history.setAll(newestFirst);
+        }));
+    }
+
+    String time(Instant t) {
+        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

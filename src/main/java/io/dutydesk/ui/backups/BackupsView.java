@@ -1,0 +1,305 @@
+package io.dutydesk.ui.backups;
+
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.Verification;
+import io.dutydesk.ui.slots.ConfirmActionDialog;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.transformation.SortedList;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.Window;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Browse, verify, download and restore the environment's backups. Thin: state lives in the view-model. */
+public final class BackupsView {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
+
+    private final BackupsViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final TableView<BackupEntry> table = new TableView<>();
+    /** Where downloads go unless the user picks another folder (tests set it). */
+    private Path downloadDir = Path.of(System.getProperty("user.home"), "Downloads");
+    private boolean askFolder = true;
+
+    public BackupsView(BackupsViewModel vm) {
+        this.vm = vm;
+        root.getStyleClass().add("backups-pane");
+        root.setId("pane-backups");
+        root.setTop(header());
+        SplitPane split = new SplitPane(table(), logPane());
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.68);
+        root.setCenter(split);
+    }
+
+    public Node root() {
+        return root;
+    }
+
+    /** Downloads go to {@code dir} without asking (tests, and a chosen default). */
+    public void downloadTo(Path dir) {
+        downloadDir = dir;
+        askFolder = false;
+    }
+
+    private Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
+    }
+
+    private Node header() {
+        Label rpo = new Label();
+        rpo.setId("rpo-banner");
+        rpo.getStyleClass().add("rpo-banner");
+        rpo.setWrapText(true);
+        rpo.setMaxWidth(Double.MAX_VALUE);
+        rpo.textProperty().bind(vm.rpoTextProperty());
+        rpo.visibleProperty().bind(vm.rpoTextProperty().isNotEmpty());
+        rpo.managedProperty().bind(rpo.visibleProperty());
+        vm.rpoWarningProperty().addListener((o, a, w) -> rpoClass(rpo, w));
+        rpoClass(rpo, vm.rpoWarningProperty().get());
+
+        Label problem = new Label();
+        problem.setId("backups-problem");
+        problem.getStyleClass().add("stale-banner");
+        problem.setWrapText(true);
+        problem.setMaxWidth(Double.MAX_VALUE);
+        problem.textProperty().bind(vm.problemProperty());
+        problem.visibleProperty().bind(vm.problemProperty().isNotNull());
+        problem.managedProperty().bind(problem.visibleProperty());
+
+        ComboBox<String> kind = new ComboBox<>(vm.kinds());
+        kind.setId("kind-filter");
+        kind.valueProperty().bindBidirectional(vm.kindFilterProperty());
+        Label free = new Label();
+        free.setId("free-space");
+        free.getStyleClass().add("muted");
+        free.textProperty().bind(vm.freeSpaceProperty());
+
+        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore --list, "
+                + "the SQL structure, its checksum sidecar) — nothing is downloaded");
+        verify.setOnAction(e -> selected().ifPresent(vm::verify));
+        Button download = button("Download…", "download", "Copy the selected backup to this computer (resumable; checksum checked)");
+        download.setOnAction(e -> selected().ifPresent(this::download));
+        Button scratch = button("Scratch restore…", "scratch-restore",
+                "Restore the selected backup into a scratch database and compare row counts per table with live");
+        scratch.setOnAction(e -> selected().ifPresent(b -> confirmRestore(b, true)));
+        Button restore = button("Restore…", "restore", "Replace the live database with the selected backup (a safety backup is taken first)");
+        restore.getStyleClass().add("danger");
+        restore.setOnAction(e -> selected().ifPresent(b -> confirmRestore(b, false)));
+        Button now = button("Backup now", "backup-now", "Run the configured backup command on the server");
+        now.setOnAction(e -> vm.backupNow());
+        var none = table.getSelectionModel().selectedItemProperty().isNull();
+        for (Button b : new Button[] {verify, download, scratch, restore}) {
+            b.disableProperty().bind(none.or(vm.busyProperty()));
+        }
+        now.disableProperty().bind(vm.busyProperty());
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox actions = new HBox(new Label("Kind:"), kind, free, spacer, verify, download, scratch, restore, now);
+        actions.getStyleClass().add("backups-actions");
+        Label updated = new Label();
+        updated.getStyleClass().add("muted");
+        updated.textProperty().bind(vm.updatedProperty());
+        VBox box = new VBox(problem, rpo, actions, updated);
+        box.getStyleClass().add("backups-header");
+        return box;
+    }
+
+    private static void rpoClass(Label l, String warning) {
+        l.getStyleClass().removeAll("ok", "bad");
+        l.getStyleClass().add(warning == null ? "ok" : "bad");
+    }
+
+    private static Button button(String text, String id, String tip) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tip));
+        b.setMinWidth(Region.USE_PREF_SIZE);
+        return b;
+    }
+
+    private Optional<BackupEntry> selected() {
+        return Optional.ofNullable(table.getSelectionModel().getSelectedItem());
+    }
+
+    private Node table() {
+        table.setId("backups-table");
+        table.getStyleClass().add("backups-table");
+        table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        table.setPlaceholder(new Label("No backups read yet."));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN); // "Verified" takes what is left
+        table.getColumns().add(col("Name", 345, BackupEntry::name, Object::toString));
+        table.getColumns().add(col("Kind", 132, BackupEntry::kind, Object::toString));
+        TableColumn<BackupEntry, Long> size = col("Size", 84, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
+        size.setStyle("-fx-alignment: center-right;");
+        table.getColumns().add(size);
+        TableColumn<BackupEntry, Instant> taken = col("Taken", 138, BackupEntry::takenAt, WHEN::format);
+        table.getColumns().add(taken);
+        table.getColumns().add(col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
+                : vm.listingProperty().get().takenAt()), BackupsView::age));
+        TableColumn<BackupEntry, Instant> kept = col("Kept until", 96, BackupEntry::retentionExpiresAt, DAY::format);
+        table.getColumns().add(kept);
+        TableColumn<BackupEntry, Optional<Verification>> ver = new TableColumn<>("Verified");
+        ver.setPrefWidth(300);
+        ver.setMinWidth(160);
+        ver.setSortable(false);
+        ver.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().verification()));
+        ver.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(Optional<Verification> v, boolean empty) {
+                super.updateItem(v, empty);
+                getStyleClass().removeAll("verified-ok", "verified-bad");
+                if (empty || v == null) {
+                    setText(null);
+                    setTooltip(null);
+                } else if (v.isEmpty()) {
+                    setText("not verified");
+                    setTooltip(null);
+                } else {
+                    setText((v.get().ok() ? "✓ " : "✗ ") + v.get().detail());
+                    setTooltip(new Tooltip(v.get().detail() + "\nchecked " + WHEN.format(v.get().checkedAt())));
+                    getStyleClass().add(v.get().ok() ? "verified-ok" : "verified-bad");
+                }
+            }
+        });
+        table.getColumns().add(ver);
+        SortedList<BackupEntry> sorted = new SortedList<>(vm.backups());
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
+        return table;
+    }
+
+    private static <T extends Comparable<T>> TableColumn<BackupEntry, T> col(String title, double width, Function<BackupEntry, T> value,
+                                                                              Function<T, String> text) {
+        TableColumn<BackupEntry, T> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setMinWidth(width); // never cut a name or a date: the last column gives way
+        c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(value.apply(x.getValue())));
+        c.setCellFactory(x -> new TableCell<>() {
+            @Override
+            protected void updateItem(T v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v == null ? "—" : text.apply(v));
+            }
+        });
+        return c;
+    }
+
+    static String age(double hours) {
+        return hours < 48 ? String.format(Locale.ROOT, "%.1f h", hours) : String.format(Locale.ROOT, "%.1f d", hours / 24);
+    }
+
+    private Node logPane() {
+        Label status = new Label();
+        status.setId("backups-status");
+        status.getStyleClass().add("action-status");
+        status.setWrapText(true);
+        status.textProperty().bind(vm.statusProperty());
+        ProgressBar bar = new ProgressBar();
+        bar.setId("download-progress");
+        bar.progressProperty().bind(vm.progressProperty());
+        bar.visibleProperty().bind(vm.progressProperty().greaterThanOrEqualTo(0));
+        bar.managedProperty().bind(bar.visibleProperty());
+        bar.setPrefWidth(220);
+        Button stop = new Button("Stop");
+        stop.setId("stop-download");
+        stop.visibleProperty().bind(bar.visibleProperty());
+        stop.managedProperty().bind(bar.visibleProperty());
+        stop.setOnAction(e -> vm.stopDownload());
+        HBox line = new HBox(8, status, bar, stop);
+        line.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(status, Priority.ALWAYS);
+        ListView<String> log = new ListView<>(vm.log());
+        log.setId("backups-log");
+        log.getStyleClass().add("log-lines");
+        log.setCellFactory(lv -> new ListCell<>() {
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                getStyleClass().removeAll("ok-line", "bad-line");
+                // the runbook's emoji are drawn as symbols the fonts have (as in the slots pane's log)
+                setText(empty || s == null ? null : s.replace("\u2705", "✔").replace("\u274C", "✖"));
+                if (!empty && s != null) {
+                    if (s.startsWith("✓") || s.startsWith("✔") || s.startsWith("\u2705")) {
+                        getStyleClass().add("ok-line");
+                    } else if (s.startsWith("✗") || s.startsWith("✖") || s.startsWith("\u274C") || s.contains("BAD")) {
+                        getStyleClass().add("bad-line");
+                    }
+                }
+            }
+        });
+        vm.log().addListener((javafx.collections.ListChangeListener<String>) c -> log.scrollTo(Math.max(0, vm.log().size() - 1)));
+        VBox.setVgrow(log, Priority.ALWAYS);
+        return new VBox(4, line, log);
+    }
+
+    private void download(BackupEntry b) {
+        Path dir = downloadDir;
+        if (askFolder) {
+            DirectoryChooser ch = new DirectoryChooser();
+            ch.setTitle("Download " + b.name() + " to");
+            File start = downloadDir.toFile();
+            if (start.isDirectory()) {
+                ch.setInitialDirectory(start);
+            }
+            File f = ch.showDialog(window());
+            if (f == null) {
+                return;
+            }
+            dir = f.toPath();
+            downloadDir = dir;
+        }
+        vm.download(b, dir);
+    }
+
+    /** The shared confirmation dialog; the environment's name must be typed. */
+    void confirmRestore(BackupEntry b, boolean scratch) {
+        String env = vm.environmentName().orElse("?");
+        if (!scratch && vm.dataOnly(b)) {
+            vm.restore(b, false, env).exceptionally(x -> null); // refused before anything runs, with the reason, audited
+            return;
+        }
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env,
+                (scratch ? "Confirm scratch restore on " : "Confirm restore on ") + env,
+                scratch ? "Restore " + b.name() + " into a scratch database of " + env + "?"
+                        : "Replace the live database of " + env + " with " + b.name() + "?",
+                vm.restoreFacts(b, scratch),
+                scratch ? "load on the database server while it restores and counts"
+                        : "everything written since " + WHEN.format(b.takenAt()) + " is lost from the live database "
+                        + "(it stays in the safety backup)",
+                Optional.of(env), scratch ? "Restore into _scratch" : "_Restore " + env));
+        d.showAndWait();
+        if (d.confirmed()) {
+            vm.restore(b, scratch, d.typedText()).exceptionally(x -> null); // the view-model shows why
+        }
+    }
+}

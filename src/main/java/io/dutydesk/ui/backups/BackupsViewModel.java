@@ -1,0 +1,391 @@
+package io.dutydesk.ui.backups;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.backups.BackupCatalog;
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.backups.JobResult;
+import io.dutydesk.core.backups.Verification;
+import io.dutydesk.core.poll.Poller;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.ports.RemoteShell;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The backups pane: the environment's backups as last read from the server (kept, marked stale, when a
+ * read fails), filtered by kind; the RPO warning; verify, download, backup now and restore with their log.
+ * Everything from the server arrives on the injected ui executor.
+ */
+public final class BackupsViewModel implements AutoCloseable {
+    public static final String ALL_KINDS = "all kinds";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int MAX_LOG_LINES = 5000;
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final ObjectProperty<BackupListing> listing = new SimpleObjectProperty<>();
+    private final ObservableList<BackupEntry> all = FXCollections.observableArrayList();
+    private final FilteredList<BackupEntry> shown = new FilteredList<>(all, e -> true);
+    private final ObservableList<String> kinds = FXCollections.observableArrayList(ALL_KINDS);
+    private final StringProperty kindFilter = new SimpleStringProperty(ALL_KINDS);
+    private final StringProperty problem = new SimpleStringProperty();
+    private final StringProperty rpoWarning = new SimpleStringProperty();
+    private final StringProperty rpoText = new SimpleStringProperty("");
+    private final StringProperty freeSpace = new SimpleStringProperty("");
+    private final StringProperty updated = new SimpleStringProperty("");
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final StringProperty status = new SimpleStringProperty("");
+    private final DoubleProperty progress = new SimpleDoubleProperty(-1);
+    private final ObservableList<String> log = FXCollections.observableArrayList();
+    private final ObjectProperty<Optional<JobResult>> lastJob = new SimpleObjectProperty<>(Optional.empty());
+    private BackupsService service;
+    private Poller<BackupListing> poller;
+    private AutoCloseable subscription;
+    private volatile boolean stopDownload;
+
+    public BackupsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        kindFilter.addListener((o, a, k) -> shown.setPredicate(e -> k == null || k.equals(ALL_KINDS) || e.kind().equals(k)));
+    }
+
+    public ReadOnlyObjectProperty<BackupListing> listingProperty() { return listing; }
+
+    /** The backups of the chosen kind, newest first (the table sorts its own view). */
+    public ObservableList<BackupEntry> backups() { return shown; }
+
+    public ObservableList<String> kinds() { return kinds; }
+
+    public StringProperty kindFilterProperty() { return kindFilter; }
+
+    /** Null while the last read succeeded; else "Backups: down / stale since T: error". */
+    public ReadOnlyStringProperty problemProperty() { return problem; }
+
+    /** Null when the RPO is met; else why not. */
+    public ReadOnlyStringProperty rpoWarningProperty() { return rpoWarning; }
+
+    public ReadOnlyStringProperty rpoTextProperty() { return rpoText; }
+
+    public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
+
+    public ReadOnlyStringProperty updatedProperty() { return updated; }
+
+    public ReadOnlyBooleanProperty busyProperty() { return busy; }
+
+    public ReadOnlyStringProperty statusProperty() { return status; }
+
+    /** 0..1 during a download, -1 otherwise. */
+    public ReadOnlyDoubleProperty progressProperty() { return progress; }
+
+    public ObservableList<String> log() { return log; }
+
+    public ReadOnlyObjectProperty<Optional<JobResult>> lastJobProperty() { return lastJob; }
+
+    public Optional<String> environmentName() {
+        return Optional.ofNullable(service).map(s -> s.environment().name());
+    }
+
+    /** Starts showing one environment's backups; stops showing the previous one's. */
+    public void attach(BackupsService s) {
+        detach();
+        service = s;
+        listing.set(null);
+        all.clear();
+        kinds.setAll(ALL_KINDS);
+        kindFilter.set(ALL_KINDS);
+        problem.set(null);
+        rpoWarning.set(null);
+        rpoText.set("");
+        freeSpace.set("");
+        updated.set("reading the backup folders…");
+        status.set("");
+        log.clear();
+        var p = s.environment().poll();
+        Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
+        Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
+                p.timeout().multipliedBy(6), scheduler, clock);
+        poller = pl;
+        subscription = pl.subscribe(x -> ui.execute(() -> apply(pl, x)));
+        pl.start();
+        reattach(s);
+    }
+
+    /** A backup job already running on the server (a restore this window lost when it closed): follow it. */
+    private void reattach(BackupsService s) {
+        s.current().thenAccept(cur -> cur.filter(r -> BackupsService.backupAction(r.id()).isPresent()).ifPresent(r -> ui.execute(() -> {
+            if (s != service || busy.get()) {
+                return;
+            }
+            begin("Running on the server: " + r.id());
+            append("— attached to " + r.id() + " already running on the server");
+            job(s, s.attach(r.id(), sink(s)));
+        }))).exceptionally(e -> null);
+    }
+
+    public void detach() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // list removal
+            }
+            subscription = null;
+        }
+        if (poller != null) {
+            poller.close();
+            poller = null;
+        }
+        service = null;
+        busy.set(false);
+        stopDownload = true;
+    }
+
+    public void refresh() {
+        if (poller != null) {
+            poller.refreshNow();
+        }
+    }
+
+    void apply(Poller<BackupListing> from, Snapshot<BackupListing> s) {
+        if (from != poller || s.pending()) {
+            return;
+        }
+        if (s.ok()) {
+            show(s.value());
+        } else {
+            problem.set("Backups: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
+                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+        }
+    }
+
+    /** Shows one listing (from a poll, after an action, or in tests). */
+    public void show(BackupListing l) {
+        problem.set(null);
+        all.setAll(l.backups());
+        List<String> k = new ArrayList<>();
+        k.add(ALL_KINDS);
+        l.backups().stream().map(BackupEntry::kind).distinct().sorted().forEach(k::add);
+        String keep = kindFilter.get();
+        kinds.setAll(k);
+        kindFilter.set(k.contains(keep) ? keep : ALL_KINDS);
+        rpoWarning.set(l.rpoWarning().orElse(null));
+        rpoText.set(l.rpoWarning().orElse(String.format(Locale.ROOT, "RPO met: newest full backup %.1f h old (RPO %d h)",
+                l.newestFullAgeHours().orElse(0.0), l.rpoHours())));
+        freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.path() + ": "
+                + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList()));
+        updated.set(l.backups().size() + " backups, read from the server at " + time(l.takenAt()));
+        listing.set(l); // last: whoever waits on it sees the rest set
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    public CompletableFuture<Verification> verify(BackupEntry e) {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin("Verifying " + e.name() + " on the server…");
+        CompletableFuture<Verification> out = new CompletableFuture<>();
+        s.verify(e.path()).whenComplete((v, x) -> ui.execute(() -> {
+            if (s != service) {
+                return;
+            }
+            busy.set(false);
+            if (x != null) {
+                status.set("Verify failed: " + Errors.describe(x));
+                out.completeExceptionally(Errors.unwrap(x));
+            } else {
+                status.set((v.ok() ? "Verified OK: " : "Verification FAILED: ") + e.name() + " — " + v.detail());
+                append("verify " + e.name() + ": " + (v.ok() ? "ok" : "BAD") + " — " + v.detail());
+                out.complete(v);
+                refresh();
+            }
+        }));
+        return out;
+    }
+
+    public CompletableFuture<BackupsService.Download> download(BackupEntry e, Path dir) {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin("Downloading " + e.name() + " to " + dir + "…");
+        stopDownload = false;
+        progress.set(0);
+        CompletableFuture<BackupsService.Download> out = new CompletableFuture<>();
+        long[] lastPct = {-1};
+        s.download(e.path(), dir, (done, total) -> {
+            long pct = total == 0 ? 100 : done * 100 / total;
+            if (pct != lastPct[0]) {
+                lastPct[0] = pct;
+                ui.execute(() -> progress.set(pct / 100.0));
+            }
+            return !stopDownload;
+        }).whenComplete((d, x) -> ui.execute(() -> {
+            progress.set(-1);
+            if (s != service) {
+                return;
+            }
+            busy.set(false);
+            if (x != null) {
+                status.set("Download failed: " + Errors.describe(x));
+                append("download " + e.name() + " failed: " + Errors.describe(x));
+                out.completeExceptionally(Errors.unwrap(x));
+            } else {
+                status.set("Downloaded " + d.file() + " — sha256 checked" + (d.resumed() ? " (resumed)" : ""));
+                append("download " + e.name() + " → " + d.file() + " sha256 " + d.sha256());
+                out.complete(d);
+            }
+        }));
+        return out;
+    }
+
+    /** Stops a running download; it resumes from where it stopped next time. */
+    public void stopDownload() {
+        stopDownload = true;
+    }
+
+    public CompletableFuture<JobResult> backupNow() {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin("Backup running on the server…");
+        append("— backup now (" + s.environment().backups().commands().get("backup") + ")");
+        return job(s, s.backupNow(sink(s)));
+    }
+
+    /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */
+    public CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed) {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin((scratch ? "Restoring into a scratch database: " : "Restoring (safety backup first): ") + e.name() + "…");
+        append("— " + (scratch ? "scratch restore " : "restore ") + e.name());
+        return job(s, s.restore(e.path(), scratch, typed, sink(s)));
+    }
+
+    private CompletableFuture<JobResult> job(BackupsService s, CompletableFuture<JobResult> f) {
+        CompletableFuture<JobResult> out = new CompletableFuture<>();
+        f.whenComplete((r, x) -> ui.execute(() -> {
+            if (s != service) {
+                return;
+            }
+            busy.set(false);
+            if (x != null) {
+                status.set("Refused or failed: " + Errors.describe(x));
+                append("✗ " + Errors.describe(x));
+                out.completeExceptionally(Errors.unwrap(x));
+                return;
+            }
+            r.counts().forEach(c -> append((c.differs() ? "  ≠ " : "  = ") + c.describe()));
+            append((r.ok() ? "✓ " : "✗ ") + r.message());
+            status.set((r.ok() ? "Done: " : "FAILED: ") + r.message());
+            lastJob.set(Optional.of(r));
+            out.complete(r);
+            refresh();
+        }));
+        return out;
+    }
+
+    private RemoteShell.OutputListener sink(BackupsService s) {
+        return (stderr, line) -> ui.execute(() -> {
+            if (s == service) {
+                append(line);
+            }
+        });
+    }
+
+    private void begin(String what) {
+        busy.set(true);
+        status.set(what);
+    }
+
+    private void append(String line) {
+        log.add(line);
+        if (log.size() > MAX_LOG_LINES) {
+            log.remove(0, log.size() - MAX_LOG_LINES);
+        }
+    }
+
+    /** A backup of a data-only kind (rows without the schema): never restored into the live database. */
+    public boolean dataOnly(BackupEntry e) {
+        BackupsService s = service;
+        return s != null && s.environment().backups().dataOnlyKinds().contains(e.kind());
+    }
+
+    /** Facts for the restore confirmation. */
+    public List<String> restoreFacts(BackupEntry e, boolean scratch) {
+        List<String> f = new ArrayList<>();
+        BackupsService s = service;
+        String db = s == null ? "?" : s.environment().postgres().database();
+        f.add(e.name() + " — " + e.kind() + ", " + human(e.sizeBytes()) + ", taken " + e.takenAt().toString().replace("T", " ")
+                .replace("Z", " UTC") + String.format(Locale.ROOT, " (%.1f h ago)", e.ageHours(clock.instant())));
+        f.add(e.verification().map(v -> (v.ok() ? "verified ok: " : "VERIFICATION FAILED: ") + v.detail())
+                .orElse("not verified yet — verify before you trust it"));
+        if (scratch) {
+            f.add("into a new scratch database on the server, then row counts per table against the live " + db
+                    + "; the scratch database is dropped; the live database is not touched");
+        } else {
+            f.add("first a safety backup of the live " + db + " into " + (s == null ? "?" : s.environment().backups().folders().get(0))
+                    + " (kind " + BackupCatalog.PRE_RESTORE + "); no restore if it fails");
+            f.add("then the live database " + db + " is replaced by the backup, detached on the server under the deploy lock");
+        }
+        return f;
+    }
+
+    private String time(Instant t) {
+        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] u = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < u.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

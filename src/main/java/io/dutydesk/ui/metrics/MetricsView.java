@@ -1,0 +1,367 @@
+package io.dutydesk.ui.metrics;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.metrics.Durations;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.chart.ChartExport;
+import io.dutydesk.ui.chart.TimeSeriesChart;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.geometry.Side;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.CustomMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** The Metrics pane: PromQL editor, range presets, the chart (or a table for an instant query), errors, export. */
+public final class MetricsView {
+    private final MetricsViewModel vm;
+    private final Executor io;
+    private final BorderPane root = new BorderPane();
+    private final TimeSeriesChart chart;
+    private final TextArea editor = new TextArea();
+    private final ContextMenu completion = new ContextMenu();
+
+    /** {@code io}: where exports are written (never the FX thread). */
+    public MetricsView(MetricsViewModel vm, Executor io) {
+        this.vm = vm;
+        this.io = io;
+        this.chart = new TimeSeriesChart(vm.data());
+        chart.setId("metrics-chart");
+        chart.setPlaceholder("Run a query (Ctrl+Enter) to plot it");
+        chart.homeRangeProperty().bind(vm.homeProperty());
+        chart.visibleRangeProperty().addListener((o, a, r) -> {
+            if (chart.isZoomed()) {
+                vm.visibleRangeChanged(r);
+            }
+        });
+        chart.widthProperty().addListener((o, a, w) -> vm.plotWidthProperty().set((int) Math.max(100, w.doubleValue() - 80)));
+        root.getStyleClass().add("metrics-pane");
+        root.setTop(top());
+        root.setCenter(center());
+        root.setBottom(statusBar());
+    }
+
+    public Node root() {
+        return root;
+    }
+
+    public TimeSeriesChart chart() {
+        return chart;
+    }
+
+    private Node top() {
+        editor.setId("promql-editor");
+        editor.getStyleClass().add("promql-editor");
+        editor.setPrefRowCount(2);
+        editor.setWrapText(true);
+        editor.setPromptText("PromQL, e.g. sum by (service) (rate(http_requests_total[5m]))   — Ctrl+Enter runs, Ctrl+Space completes");
+        editor.textProperty().bindBidirectional(vm.expressionProperty());
+        editor.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
+                completion.hide();
+                vm.run();
+                e.consume();
+            } else if (e.getCode() == KeyCode.SPACE && e.isControlDown()) {
+                showCompletions();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                completion.hide();
+            }
+        });
+        editor.addEventHandler(KeyEvent.KEY_TYPED, e -> {
+            String ch = e.getCharacter();
+            if (!ch.isEmpty() && (Character.isLetterOrDigit(ch.charAt(0)) || ch.equals("_") || ch.equals("{") || ch.equals("\""))) {
+                showCompletions();
+            } else {
+                completion.hide();
+            }
+        });
+
+        Button run = new Button("Run");
+        run.setId("run-query");
+        run.setDefaultButton(false);
+        run.getStyleClass().add("accent");
+        run.setTooltip(new Tooltip("Run the query (Ctrl+Enter)"));
+        run.setOnAction(e -> vm.run());
+        run.disableProperty().bind(vm.runningProperty());
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancel-query");
+        cancel.setOnAction(e -> vm.cancel());
+        cancel.disableProperty().bind(vm.runningProperty().not());
+
+        MenuButton saved = new MenuButton("Saved");
+        saved.setId("saved-queries");
+        vm.saved().addListener((javafx.collections.ListChangeListener<Map.Entry<String, String>>) c -> {
+            saved.getItems().clear();
+            for (Map.Entry<String, String> q : vm.saved()) {
+                MenuItem mi = new MenuItem(q.getKey());
+                mi.setOnAction(e -> {
+                    vm.expressionProperty().set(q.getValue());
+                    vm.run();
+                });
+                saved.getItems().add(mi);
+            }
+            MenuItem save = new MenuItem("Save this query…");
+            save.setOnAction(e -> {
+                TextInputDialog d = new TextInputDialog();
+                d.setHeaderText("Save the query for this environment as:");
+                d.initOwner(root.getScene().getWindow());
+                d.showAndWait().filter(s -> !s.isBlank()).ifPresent(vm::save);
+            });
+            saved.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+            saved.getItems().add(save);
+        });
+        MenuButton history = new MenuButton("History");
+        history.setId("query-history");
+        vm.history().addListener((javafx.collections.ListChangeListener<String>) c -> {
+            history.getItems().clear();
+            for (String h : vm.history()) {
+                MenuItem mi = new MenuItem(h.length() > 90 ? h.substring(0, 87) + "…" : h);
+                mi.setOnAction(e -> vm.expressionProperty().set(h));
+                history.getItems().add(mi);
+            }
+        });
+
+        ToggleGroup ranges = new ToggleGroup();
+        HBox presets = new HBox(0);
+        presets.getStyleClass().add("range-presets");
+        for (Duration d : MetricsViewModel.PRESETS) {
+            String label = d.toHours() == 24 ? "24h" : d.toDays() == 7 ? "7d" : Durations.format(d);
+            ToggleButton b = new ToggleButton(label);
+            b.setId("range-" + Durations.format(d));
+            b.setToggleGroup(ranges);
+            b.setUserData(d);
+            b.setSelected(d.equals(vm.rangeProperty().get()));
+            presets.getChildren().add(b);
+        }
+        ToggleButton instant = new ToggleButton("Instant");
+        instant.setId("range-instant");
+        instant.setToggleGroup(ranges);
+        instant.setTooltip(new Tooltip("The value now, as a table"));
+        presets.getChildren().add(instant);
+        TextField custom = new TextField();
+        custom.setId("range-custom");
+        custom.setPromptText("e.g. 3h");
+        custom.setTooltip(new Tooltip("A custom range ending now: 90m, 3h, 2d… (Enter runs)"));
+        custom.setPrefColumnCount(6);
+        custom.setOnAction(e -> {
+            try {
+                vm.rangeProperty().set(Durations.parse(custom.getText()));
+                ranges.selectToggle(null);
+                vm.instantProperty().set(false);
+                vm.run();
+            } catch (IllegalArgumentException ex) {
+                vm.errorProperty().set(new MetricsViewModel.QueryError(ex.getMessage(), 0, 0, false));
+            }
+        });
+        ranges.selectedToggleProperty().addListener((o, a, t) -> {
+            if (t == null) {
+                return;
+            }
+            boolean inst = t == instant;
+            vm.instantProperty().set(inst);
+            if (!inst) {
+                vm.rangeProperty().set((Duration) t.getUserData());
+                custom.clear();
+            }
+            if (!vm.expressionProperty().get().isBlank()) {
+                vm.run();
+            }
+        });
+
+        Button png = new Button("PNG");
+        png.setId("export-png");
+        png.setTooltip(new Tooltip("Save the chart as a PNG image"));
+        png.setOnAction(e -> exportPng());
+        Button csv = new Button("CSV");
+        csv.setId("export-csv");
+        csv.setTooltip(new Tooltip("Save the visible series as CSV"));
+        csv.setOnAction(e -> exportCsv());
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, saved, history, presets, custom, spacer, png, csv, cancel, run);
+        bar.setAlignment(Pos.CENTER_LEFT);
+
+        Label err = new Label();
+        err.setId("query-error");
+        err.getStyleClass().add("query-error");
+        err.setWrapText(true);
+        err.managedProperty().bind(err.visibleProperty());
+        err.visibleProperty().bind(vm.errorProperty().isNotNull());
+        err.textProperty().bind(Bindings.createStringBinding(() -> {
+            MetricsViewModel.QueryError q = vm.errorProperty().get();
+            if (q == null) {
+                return "";
+            }
+            return (q.fromPrometheus() ? "Prometheus: " : "") + q.message()
+                    + (q.column() > 0 ? "\n" + caretLine(vm.expressionProperty().get(), q.line(), q.column()) : "");
+        }, vm.errorProperty()));
+        vm.errorProperty().addListener((o, a, q) -> {
+            if (q != null && q.column() > 0) {
+                int pos = offset(vm.expressionProperty().get(), q.line(), q.column());
+                editor.positionCaret(pos);
+            }
+        });
+
+        VBox box = new VBox(6, bar, editor, err);
+        box.setPadding(new Insets(10, 12, 6, 12));
+        return box;
+    }
+
+    static String caretLine(String expr, int line, int col) {
+        String[] lines = expr.split("\n", -1);
+        int ln = Math.max(0, Math.min(lines.length - 1, line - 1));
+        return lines[ln] + "\n" + " ".repeat(Math.max(0, Math.min(col - 1, lines[ln].length()))) + "^";
+    }
+
+    static int offset(String expr, int line, int col) {
+        String[] lines = expr.split("\n", -1);
+        int off = 0;
+        for (int i = 0; i < Math.min(line - 1, lines.length); i++) {
+            off += lines[i].length() + 1;
+        }
+        return Math.min(expr.length(), off + Math.max(0, col - 1));
+    }
+
+    private Node center() {
+        TableView<MetricsViewModel.Row> table = new TableView<>(vm.rows());
+        table.setId("instant-table");
+        TableColumn<MetricsViewModel.Row, String> series = new TableColumn<>("Series");
+        series.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().series()));
+        series.prefWidthProperty().bind(table.widthProperty().multiply(0.72));
+        TableColumn<MetricsViewModel.Row, String> value = new TableColumn<>("Value");
+        value.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().value()));
+        value.prefWidthProperty().bind(table.widthProperty().multiply(0.25));
+        table.getColumns().setAll(List.of(series, value));
+        table.setPlaceholder(new Label("Run an instant query to see its values"));
+        table.visibleProperty().bind(vm.instantProperty());
+        chart.visibleProperty().bind(vm.instantProperty().not());
+        StackPane center = new StackPane(chart, table);
+        center.setPadding(new Insets(0, 12, 0, 12));
+        return center;
+    }
+
+    private Node statusBar() {
+        Label status = new Label();
+        status.setId("metrics-status");
+        status.getStyleClass().add("metrics-status");
+        status.textProperty().bind(vm.statusProperty());
+        Label hint = new Label("drag: zoom · Shift+drag / wheel: pan · double-click: reset · legend click: hide, Ctrl+click: only");
+        hint.getStyleClass().add("metrics-hint");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, status, spacer, hint);
+        bar.setPadding(new Insets(4, 12, 6, 12));
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    private void showCompletions() {
+        String text = editor.getText();
+        int caret = editor.getCaretPosition();
+        // a label's values are fetched the first time they are needed
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|!~|=)\\s*\"[^\"]*$")
+                .matcher(text.substring(0, caret));
+        if (m.find()) {
+            vm.loadLabelValues(m.group(1));
+        }
+        List<String> items = vm.completions(text, caret);
+        if (items.isEmpty()) {
+            completion.hide();
+            return;
+        }
+        completion.getItems().clear();
+        for (String s : items) {
+            Label l = new Label(s);
+            String help = vm.help(s);
+            if (!help.isEmpty()) {
+                l.setTooltip(new Tooltip(help));
+            }
+            CustomMenuItem mi = new CustomMenuItem(l, true);
+            mi.setOnAction(e -> {
+                int start = MetricsViewModel.wordStart(editor.getText(), editor.getCaretPosition());
+                editor.replaceText(start, editor.getCaretPosition(), s);
+            });
+            completion.getItems().add(mi);
+        }
+        completion.getStyleClass().add("promql-completion");
+        if (!completion.isShowing()) {
+            completion.show(editor, Side.BOTTOM, 12, 0);
+        }
+    }
+
+    private Path choose(String title, String ext) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.setInitialFileName("dutydesk-metrics." + ext);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(ext.toUpperCase(), "*." + ext));
+        java.io.File f = fc.showSaveDialog(root.getScene().getWindow());
+        return f == null ? null : f.toPath();
+    }
+
+    private void exportPng() {
+        Path p = choose("Save chart as PNG", "png");
+        if (p == null) {
+            return;
+        }
+        javafx.scene.image.WritableImage img = chart.toImage();
+        CompletableFuture.runAsync(() -> write(p, ChartExport.png(img)), io)
+                .whenComplete((v, e) -> done(p, e));
+    }
+
+    private void exportCsv() {
+        Path p = choose("Save series as CSV", "csv");
+        if (p == null) {
+            return;
+        }
+        java.util.Set<String> hidden = java.util.Set.copyOf(chart.hiddenSeries());
+        var range = chart.getVisibleRange();
+        ZoneId zone = chart.zoneProperty().get();
+        CompletableFuture.runAsync(() -> write(p, vm.csv(hidden, range, zone).getBytes(java.nio.charset.StandardCharsets.UTF_8)), io)
+                .whenComplete((v, e) -> done(p, e));
+    }
+
+    private static void write(Path p, byte[] bytes) {
+        try {
+            Files.write(p, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void done(Path p, Throwable e) {
+        FxThread.INSTANCE.execute(() -> vm.statusProperty().set(e == null ? "Saved " + p : "Not saved: " + Errors.describe(e)));
+    }
+}

@@ -1,0 +1,150 @@
+package io.dutydesk.core.backups;
+
+import io.dutydesk.core.config.ConfigException;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.ports.RemoteShell.RemoteFile;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackupCatalogTest {
+    static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    static final String F = "/srv/backups";
+
+    static Environment.Backups selfology() {
+        return EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  prod:
+                    ssh: { host: h }
+                    backups: { folders: [ /srv/backups ] }
+                """).require("prod").backups();
+    }
+
+    static RemoteFile file(String name, long size, String modified) {
+        return new RemoteFile(name, size, Instant.parse(modified), false);
+    }
+
+    static BackupListing listing(Environment.Backups b, List<RemoteFile> files, Map<String, Verification> verified) {
+        return BackupCatalog.listing("prod", b, Map.of(F, files), Map.of(F, 123L), verified, NOW);
+    }
+
+    @Test
+    void filesAreClassifiedByTheConfiguredPatternsWithTheirRetention() {
+        BackupListing l = listing(selfology(), List.of(
+                file("selfology_full_20261122_020000.sql.gz", 500, "2026-11-22T02:00:05Z"),
+                file("selfology_full_20261122_020000.sql.gz.sha256", 90, "2026-11-22T02:00:05Z"),
+                file("selfology_incr_20261122_110000.sql", 50, "2026-11-22T11:00:01Z"),
+                file("selfology_premigration_20261101_143012.dump", 70, "2026-11-01T14:30:12Z"),
+                file("selfology_predeploy_20261120_101500.sql.gz", 80, "2026-11-20T10:15:00Z"),
+                file("dutydesk_prerestore_20261121_080000.sql.gz", 90, "2026-11-21T08:00:00Z"),
+                file("notes.sql", 10, "2026-11-10T00:00:00Z"),
+                file("selfology_full_20261122_030000.sql.gz.part", 10, "2026-11-22T03:00:00Z"),
+                new RemoteFile("old", 0, NOW, true)), Map.of());
+        assertEquals(List.of("selfology_incr_20261122_110000.sql", "selfology_full_20261122_020000.sql.gz",
+                        "dutydesk_prerestore_20261121_080000.sql.gz", "selfology_predeploy_20261120_101500.sql.gz",
+                        "notes.sql", "selfology_premigration_20261101_143012.dump"),
+                l.backups().stream().map(BackupEntry::name).toList(), "newest first; sidecars, partial files and folders left out");
+        Map<String, BackupEntry> by = new java.util.HashMap<>();
+        l.backups().forEach(e -> by.put(e.name(), e));
+        BackupEntry full = by.get("selfology_full_20261122_020000.sql.gz");
+        assertEquals("full", full.kind());
+        assertEquals(Instant.parse("2026-11-22T02:00:00Z"), full.takenAt(), "the name's timestamp, not the file time");
+        assertEquals(Instant.parse("2026-12-22T02:00:00Z"), full.retentionExpiresAt(), "30 days");
+        assertEquals("/srv/backups/selfology_full_20261122_020000.sql.gz", full.path());
+        assertEquals("gzip", full.format());
+        assertEquals("incremental", by.get("selfology_incr_20261122_110000.sql").kind());
+        assertEquals("plain", by.get("selfology_incr_20261122_110000.sql").format());
+        assertEquals(Instant.parse("2026-11-29T11:00:00Z"), by.get("selfology_incr_20261122_110000.sql").retentionExpiresAt());
+        assertEquals("pre-migration", by.get("selfology_premigration_20261101_143012.dump").kind());
+        assertEquals("custom", by.get("selfology_premigration_20261101_143012.dump").format());
+        assertEquals("pre-deployment", by.get("selfology_predeploy_20261120_101500.sql.gz").kind());
+        assertEquals("pre-restore", by.get("dutydesk_prerestore_20261121_080000.sql.gz").kind());
+        assertEquals(BackupCatalog.OTHER, by.get("notes.sql").kind());
+        assertNull(by.get("notes.sql").retentionExpiresAt());
+        assertEquals(10.0, full.ageHours(NOW), 0.001);
+        assertEquals(List.of(new BackupListing.Folder(F, 123L)), l.folders());
+    }
+
+    @Test
+    void theRpoHoldsWhileTheNewestFullIsYoungerThan26Hours() {
+        BackupListing ok = listing(selfology(), List.of(file("selfology_full_20261121_120000.sql.gz", 1, "2026-11-21T12:00:00Z"),
+                file("selfology_incr_20261122_110000.sql.gz", 1, "2026-11-22T11:00:00Z")), Map.of());
+        assertTrue(ok.rpoOk());
+        assertEquals(24.0, ok.newestFullAgeHours().orElseThrow(), 0.001);
+        assertTrue(ok.rpoWarning().isEmpty());
+
+        BackupListing stale = listing(selfology(), List.of(file("selfology_full_20261121_090000.sql.gz", 1, "2026-11-21T09:00:00Z"),
+                file("selfology_incr_20261122_110000.sql.gz", 1, "2026-11-22T11:00:00Z")), Map.of());
+        assertFalse(stale.rpoOk(), "27 h > 26 h; a fresh incremental does not count");
+        assertEquals("Newest full backup selfology_full_20261121_090000.sql.gz is 27.0 h old: older than the RPO of 26 h",
+                stale.rpoWarning().orElseThrow());
+
+        BackupListing none = listing(selfology(), List.of(), Map.of());
+        assertFalse(none.rpoOk());
+        assertTrue(none.rpoWarning().orElseThrow().startsWith("No full backup at all"));
+    }
+
+    @Test
+    void aStoredVerificationAppliesOnlyToTheSameFile() {
+        RemoteFile f = file("selfology_full_20261122_020000.sql.gz", 500, "2026-11-22T02:00:05Z");
+        String path = F + "/" + f.name();
+        Verification same = new Verification(path, 500, f.modified(), false, "gzip -t: unexpected end of file", NOW);
+        assertEquals(Optional.of(same), listing(selfology(), List.of(f), Map.of(path, same)).backups().get(0).verification());
+        Verification older = new Verification(path, 400, f.modified(), true, "ok", NOW);
+        assertTrue(listing(selfology(), List.of(f), Map.of(path, older)).backups().get(0).verification().isEmpty(),
+                "the file changed since: not verified");
+    }
+
+    @Test
+    void onlyAListedBackupCanBeNamed() {
+        BackupListing l = listing(selfology(), List.of(file("selfology_full_20261122_020000.sql.gz", 500, "2026-11-22T02:00:05Z")), Map.of());
+        assertEquals("selfology_full_20261122_020000.sql.gz", BackupCatalog.find(l, "selfology_full_20261122_020000.sql.gz").name());
+        assertEquals("selfology_full_20261122_020000.sql.gz", BackupCatalog.find(l, F + "/selfology_full_20261122_020000.sql.gz").name());
+        for (String bad : List.of("../secrets/pg_password", "/etc/passwd", F + "/../x.sql", "selfology_full_20261122_020000.sql.gz; rm -rf /", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackupCatalog.find(l, bad));
+            assertTrue(e.getMessage().contains("not a backup in /srv/backups") || e.getMessage().startsWith("which backup"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anotherTeamsKindsAndRpoAreConfigurationOnly() {
+        Environment.Backups b = EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  lifeos:
+                    ssh: { host: h }
+                    backups:
+                      folders: [ /var/backups/lifeos, ~/more ]
+                      rpoHours: 2
+                      rpoKinds: [ nightly ]
+                      kinds:
+                        nightly: { pattern: 'lifeos-(\\d{4}-\\d{2}-\\d{2}T\\d{2})\\.dump', timestampFormat: "yyyy-MM-dd'T'HH", retentionDays: 14 }
+                      commands: { backup: ./bin/backup.sh, restore: builtin }
+                """).require("lifeos").backups();
+        assertEquals(2, b.rpoHours());
+        BackupListing l = BackupCatalog.listing("lifeos", b, Map.of("/var/backups/lifeos",
+                List.of(file("lifeos-2026-11-22T09.dump", 5, "2026-11-22T09:10:00Z"))), Map.of(), Map.of(), NOW);
+        assertEquals("nightly", l.backups().get(0).kind());
+        assertEquals(Instant.parse("2026-11-22T09:00:00Z"), l.backups().get(0).takenAt());
+        assertFalse(l.rpoOk(), "3 h > 2 h");
+        assertEquals(List.of("/var/backups/lifeos", "~/more"), l.folders().stream().map(BackupListing.Folder::path).toList());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  x:
+                    ssh: { host: h }
+                    backups: { rpoHourz: 3 }
+                """));
+        assertTrue(e.getMessage().contains("rpoHourz"), e.getMessage());
+    }
+}

@@ -1,0 +1,385 @@
+package io.dutydesk.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.app.Connector;
+import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertsFeed;
+import io.dutydesk.core.alerts.AlertsService;
+import io.dutydesk.core.alerts.Matcher;
+import io.dutydesk.core.alerts.SilenceRequest;
+import io.dutydesk.core.alerts.Transition;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.Notifier;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.testing.AlertmanagerDirect;
+import io.dutydesk.testing.Eventually;
+import io.dutydesk.testing.RefHost;
+import io.dutydesk.ui.alerts.AlertsViewModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alert feed against the reference host's real Prometheus and Alertmanager, through the SSH tunnel:
+ * a service made unhealthy fires ServiceDown, is silenced, unsilenced and resolves; what fires while no
+ * console runs is reconstructed; a 500 or garbage from Alertmanager (a small proxy) leaves a stale feed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlertsIT {
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final Duration FIRE = Duration.ofSeconds(120);
+
+    @TempDir
+    Path tmp;
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final List<Notifier.Notice> notices = new CopyOnWriteArrayList<>();
+    SqliteStore store;
+
+    @BeforeEach
+    void setUp() {
+        store = SqliteStore.open(tmp.resolve("dutydesk.db"));
+        assertTrue(AlertmanagerDirect.rules().contains("service_healthy == 0"),
+                "the reference host lacks the health ServiceDown rule: run src/refhost/refhost up from this checkout");
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
+        store.close();
+    }
+
+    /** A console's alerts pane on an opened environment, ui on the calling thread. */
+    record Console(Connector.Opened handle, AlertsViewModel vm) implements AutoCloseable {
+        @Override
+        public void close() {
+            vm.close();
+            handle.close();
+        }
+    }
+
+    Console console(Environment env, Path audit) {
+        Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+        AlertsViewModel vm = new AlertsViewModel(Runnable::run, scheduler, CLOCK,
+                AlertsViewModel.services(new SqliteAlertHistory(store), new JsonlAuditLog(audit), "it@test", CLOCK), notices::add);
+        vm.attach(env, h);
+        return new Console(h, vm);
+    }
+
+    /** A service container to make unhealthy: the idle slot's outbox relay (no traffic). */
+    static String[] victim() {
+        String live = RefHost.nginx("/live-upstream").split("\\W")[0];
+        String idle = live.equals("blue") ? "green" : "blue";
+        String name = "selfology-outbox-relay-" + idle;
+        String ps = RefHost.run(Duration.ofSeconds(20), "docker", "ps", "--format", "{{.Names}}");
+        if (!ps.contains(name)) {
+            idle = live;
+            name = "selfology-outbox-relay-" + live;
+        }
+        return new String[] {name, "outbox-relay", idle};
+    }
+
+    static Path flag(String container) {
+        return RefHost.serverHome().resolve("ctl/" + container + "/unhealthy");
+    }
+
+    static Optional<Alert> serviceDown(AlertsFeed f, String service, String slot) {
+        if (f == null) {
+            return Optional.empty();
+        }
+        return f.alerts().stream().filter(a -> a.alertname().equals("ServiceDown") && service.equals(a.labels().get("service"))
+                && slot.equals(a.labels().get("slot"))).findFirst();
+    }
+
+    @Test
+    @Order(1)
+    void serviceDownFiresIsSilencedExpiresAndResolvesWithItsHistory() throws Exception {
+        String[] v = victim();
+        Path flag = flag(v[0]);
+        Path audit = tmp.resolve("audit.jsonl");
+        try (Console c = console(RefHost.ref(), audit)) {
+            Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
+            Files.createDirectories(flag.getParent());
+            Instant broken = Instant.now();
+            Files.writeString(flag, "");
+            try {
+                Eventually.await(() -> " ServiceDown for " + v[0] + " in the console", FIRE,
+                        () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).filter(a -> a.state().equals("active")).isPresent());
+                System.out.printf("AlertsIT: ServiceDown in the console %.1f s after the service went unhealthy (rule for 10 s)%n",
+                        Duration.between(broken, Instant.now()).toMillis() / 1000.0);
+                Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
+                assertEquals("critical", a.severity());
+                assertTrue(a.annotation("runbook_url").startsWith("https://"), a.annotations().toString());
+                assertTrue(a.expression().orElseThrow().contains("service_healthy"), a.generatorURL());
+                Eventually.await("a notification", Duration.ofSeconds(10), () -> notices.stream()
+                        .anyMatch(n -> n.key().endsWith(a.fingerprint()) && n.level() == Notifier.Level.CRITICAL));
+
+                // acknowledge = silence: suppressed
+                List<Matcher> ms = List.of(Matcher.eq("alertname", "ServiceDown"), Matcher.eq("service", v[1]), Matcher.eq("slot", v[2]));
+                Instant now = Instant.now();
+                String id = c.vm().silence(new SilenceRequest(ms, now, now.plus(Duration.ofHours(1)), "it@test", "AlertsIT")).get();
+                Eventually.await("suppressed", Duration.ofSeconds(30), () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
+                        .filter(x -> x.state().equals("suppressed") && x.silencedBy().contains(id)).isPresent());
+                Eventually.await("listed", Duration.ofSeconds(30), () -> c.vm().silences().stream().anyMatch(s -> s.id().equals(id)));
+                // expire: active again
+                c.vm().expire(c.vm().silences().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()).get();
+                Eventually.await("active again", Duration.ofSeconds(30), () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
+                        .filter(x -> x.state().equals("active")).isPresent());
+                // silence again, then heal it while silenced: Alertmanager sends no resolution, the history still ends it
+                now = Instant.now();
+                String id2 = c.vm().silence(new SilenceRequest(ms, now, now.plus(Duration.ofMinutes(10)), "it@test", "AlertsIT 2")).get();
+                Eventually.await("suppressed again", Duration.ofSeconds(30), () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
+                        .filter(x -> x.state().equals("suppressed")).isPresent());
+                Files.deleteIfExists(flag);
+                Eventually.await("resolved", FIRE, () -> c.vm().feedProperty().get() != null
+                        && serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+                c.vm().expire(c.vm().silences().stream().filter(s -> s.id().equals(id2)).findFirst().orElseThrow()).get();
+
+                c.vm().refreshHistory();
+                // (earlier cycles of the same alert are there too, reconstructed: a first run fills in the last 24 h)
+                java.util.function.Supplier<List<Transition>> thisCycle = () -> c.vm().history().stream()
+                        .filter(t -> t.fingerprint().equals(a.fingerprint()) && t.at().isAfter(broken.minusSeconds(1))).toList();
+                Eventually.await("history", Duration.ofSeconds(20), () -> thisCycle.get().size() >= 5);
+                assertEquals(List.of("firing", "silenced", "unsilenced", "silenced", "resolved"), events(thisCycle.get(), a.fingerprint()));
+                assertTrue(thisCycle.get().stream().noneMatch(Transition::reconstructed));
+                List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+                assertEquals(List.of("silence", "unsilence", "silence", "unsilence"), entries.stream().map(AuditEntry::action).toList());
+                assertTrue(entries.stream().allMatch(e -> e.result().equals("succeeded")), entries.toString());
+                assertEquals(1, notices.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "once per fingerprint");
+            } finally {
+                Files.deleteIfExists(flag);
+            }
+        }
+    }
+
+    /** Oldest first, for one alert. */
+    static List<String> events(List<Transition> newestFirst, String fp) {
+        List<String> out = new java.util.ArrayList<>(newestFirst.stream().filter(t -> t.fingerprint().equals(fp))
+                .map(Transition::event).toList());
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    @Test
+    @Order(2)
+    void whatFiredAndResolvedWhileTheConsoleWasClosedIsReconstructed() throws Exception {
+        String[] v = victim();
+        Path flag = flag(v[0]);
+        Environment env = RefHost.ref();
+        Path audit = tmp.resolve("audit.jsonl");
+        try (Console c = console(env, audit)) {
+            Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
+            Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
+                    () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+        } // the console closes
+        Instant closed = Instant.now();
+        Map<String, String> labels = Map.of("alertname", "ServiceDown", "service", v[1], "slot", v[2]);
+        AtomicReference<String> fp = new AtomicReference<>();
+        Files.createDirectories(flag.getParent());
+        Files.writeString(flag, "");
+        try {
+            Eventually.await("Alertmanager has it", FIRE, () -> {
+                JsonNode a = AlertmanagerDirect.find(labels);
+                if (a != null) {
+                    fp.set(a.get("fingerprint").asText());
+                }
+                return a != null;
+            });
+            Instant firing = Instant.now();
+            Eventually.await("it fires a while", Duration.ofSeconds(30), () -> Instant.now().isAfter(firing.plusSeconds(15)));
+        } finally {
+            Files.deleteIfExists(flag);
+        }
+        Eventually.await("resolved in Alertmanager", FIRE, () -> AlertmanagerDirect.find(labels) == null);
+        try (Console c = console(env, audit)) {
+            Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
+            c.vm().refreshHistory();
+            // (earlier tests' cycles of the same alert are in the history too: the first console filled in 24 h)
+            java.util.function.Supplier<List<Transition>> sinceClosed = () -> c.vm().history().stream()
+                    .filter(t -> t.fingerprint().equals(fp.get()) && t.at().isAfter(closed)).toList();
+            Eventually.await(() -> " history: " + c.vm().history(), Duration.ofSeconds(30), () -> sinceClosed.get().size() >= 2);
+            List<Transition> mine = new java.util.ArrayList<>(sinceClosed.get());
+            java.util.Collections.reverse(mine);
+            assertEquals(List.of("firing", "resolved"), mine.stream().map(Transition::event).toList(), mine.toString());
+            assertTrue(mine.stream().allMatch(Transition::reconstructed), mine.toString());
+            assertEquals(v[2], mine.get(0).labels().get("slot"));
+            assertTrue(mine.get(1).at().isAfter(mine.get(0).at()));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void alertmanagerAnswering500OrGarbageLeavesAStaleFeedWithTheError() throws Exception {
+        AtomicReference<String> mode = new AtomicReference<>("forward");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", ex -> {
+            byte[] body;
+            int status;
+            String type = "application/json";
+            switch (mode.get()) {
+                case "500" -> {
+                    status = 500;
+                    body = "internal error: the proxy says boom\n".getBytes(StandardCharsets.UTF_8);
+                    type = "text/plain";
+                }
+                case "garbage" -> {
+                    status = 200;
+                    body = "[{\"labels\": {\"alertname\": \"Half".getBytes(StandardCharsets.UTF_8);
+                }
+                default -> {
+                    try {
+                        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + AlertmanagerDirect.AM_PORT + ex.getRequestURI())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                        status = r.statusCode();
+                        body = r.body();
+                    } catch (InterruptedException e) {
+                        throw new java.io.IOException(e);
+                    }
+                }
+            }
+            ex.getResponseHeaders().add("Content-Type", type);
+            ex.sendResponseHeaders(status, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        proxy.start();
+        int port = proxy.getAddress().getPort();
+        // Alertmanager as seen from the server: the proxy (the reference host's sshd runs on this machine)
+        String yaml = Files.readString(RefHost.config()).replace("http://127.0.0.1:" + AlertmanagerDirect.AM_PORT + "/",
+                "http://127.0.0.1:" + port + "/");
+        Path config = tmp.resolve("proxied.yaml");
+        Files.writeString(config, yaml);
+        Environment env = EnvironmentsFile.load(config).require("ref");
+        assertEquals(port, env.alertmanager().port());
+        // a synthetic alert, so the feed has something to keep
+        Map<String, String> labels = Map.of("alertname", "DutydeskProxyIT", "run", UUID.randomUUID().toString(), "severity", "info");
+        AlertmanagerDirect.post(labels, Map.of("summary", "kept while Alertmanager fails"), Instant.now().plusSeconds(180));
+        try (Console c = console(env, tmp.resolve("audit.jsonl"))) {
+            Eventually.await("the proxied feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null
+                    && c.vm().feedProperty().get().alerts().stream().anyMatch(a -> a.labels().equals(new java.util.TreeMap<>(labels))));
+            int rows = c.vm().rows().size();
+            mode.set("500");
+            c.vm().refresh();
+            Eventually.await(() -> " a 500 shown: " + c.vm().problemProperty().get(), Duration.ofSeconds(60),
+                    () -> c.vm().problemProperty().get() != null && c.vm().problemProperty().get().contains("HTTP 500"));
+            String p = c.vm().problemProperty().get();
+            assertTrue(p.startsWith("Alertmanager: down / stale since "), p);
+            assertTrue(p.contains("internal error: the proxy says boom"), p);
+            assertTrue(c.vm().staleProperty().get());
+            assertEquals(rows, c.vm().rows().size(), "the last good feed stays");
+            mode.set("forward");
+            c.vm().refresh();
+            Eventually.await("recovers", Duration.ofSeconds(90), () -> c.vm().problemProperty().get() == null);
+            mode.set("garbage");
+            c.vm().refresh();
+            Eventually.await(() -> " garbage shown: " + c.vm().problemProperty().get(), Duration.ofSeconds(90),
+                    () -> c.vm().problemProperty().get() != null && c.vm().problemProperty().get().contains("malformed"));
+            assertTrue(c.vm().staleProperty().get());
+            assertEquals(rows, c.vm().rows().size(), "garbage never empties the feed");
+        }
+        // the CLI says so too, with exit 1
+        mode.set("500");
+        RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), Map.of("DUTYDESK_STORE", tmp.resolve("cli.db").toString()),
+                "alerts", "--env", "ref", "--config", config.toString());
+        assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stderr().contains("HTTP 500") && r.stderr().contains("the proxy says boom"), r.stderr());
+        proxy.stop(0);
+    }
+
+    @Test
+    @Order(4)
+    void cliListsSilencesAndUnsilencesWithJson() throws Exception {
+        String run = UUID.randomUUID().toString();
+        Map<String, String> labels = Map.of("alertname", "DutydeskCliIT", "run", run, "severity", "warning");
+        AlertmanagerDirect.post(labels, Map.of("summary", "posted by AlertsIT"), Instant.now().plusSeconds(180));
+        Map<String, String> env = Map.of("DUTYDESK_STORE", tmp.resolve("cli.db").toString(),
+                "DUTYDESK_AUDIT_LOG", tmp.resolve("cli-audit.jsonl").toString());
+        String cfg = RefHost.config().toString();
+        ObjectMapper json = new ObjectMapper();
+        RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "alerts", "--env", "ref", "--config", cfg,
+                "--json", "--filter", "run=\"" + run + "\"");
+        assertEquals(1, r.exitCode(), "an active alert: exit 1\n" + r.stdout() + r.stderr());
+        JsonNode a = json.readTree(r.stdout()).get("alerts").get(0);
+        assertEquals("DutydeskCliIT", a.get("alertname").asText());
+        assertEquals("warning", a.get("severity").asText());
+        assertEquals("active", a.get("state").asText());
+        assertEquals(run, a.get("labels").get("run").asText());
+        assertEquals("posted by AlertsIT", a.get("annotations").get("summary").asText());
+        assertNotNull(a.get("startsAt").asText());
+        assertEquals(0, a.get("silencedBy").size());
+
+        r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "silence", "--env", "ref", "--config", cfg,
+                "--match", "alertname=DutydeskCliIT", "--match", "run=" + run, "--duration", "5m", "--comment", "AlertsIT cli");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        String id = r.stdout().strip();
+        assertTrue(id.matches("[0-9a-f-]{36}"), id);
+        r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "alerts", "--env", "ref", "--config", cfg, "--json",
+                "--filter", "run=\"" + run + "\"");
+        assertEquals(0, r.exitCode(), "only suppressed: exit 0\n" + r.stdout() + r.stderr());
+        a = json.readTree(r.stdout()).get("alerts").get(0);
+        assertEquals("suppressed", a.get("state").asText());
+        assertEquals(id, a.get("silencedBy").get(0).asText());
+
+        r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "unsilence", "--env", "ref", "--config", cfg, id);
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "alerts", "--env", "ref", "--config", cfg, "--since", "1h", "--json");
+        JsonNode ts = json.readTree(r.stdout()).get("transitions");
+        List<String> mine = new java.util.ArrayList<>();
+        ts.forEach(t -> {
+            if (t.get("alertname").asText().equals("DutydeskCliIT") && t.path("labels").path("run").asText().equals(run)) {
+                mine.add(t.get("event").asText() + "/" + t.get("source").asText());
+            }
+        });
+        assertEquals(List.of("firing/console", "silenced/console", "unsilenced/console"), mine);
+        // Alertmanager's refusal in its words (Go's regexp has no lookahead)
+        r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "silence", "--env", "ref", "--config", cfg,
+                "--match", "run=~\"(?=x)" + run + "\"", "--duration", "5m", "--comment", "refused");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.stderr().contains("invalid or unsupported Perl syntax"), r.stderr());
+        r = RefHost.dutydesk(Duration.ofSeconds(30), List.of(), env, "silence", "--env", "ref", "--config", cfg,
+                "--match", "run=" + run, "--duration", "5m");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.stderr().contains("--comment"), r.stderr());
+        List<AuditEntry> audit = new JsonlAuditLog(tmp.resolve("cli-audit.jsonl")).recent(10).join();
+        assertEquals(List.of("silence/succeeded", "unsilence/succeeded", "silence/refused"),
+                audit.stream().map(e -> e.action() + "/" + e.result()).toList());
+    }
+}

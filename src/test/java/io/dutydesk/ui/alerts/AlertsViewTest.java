@@ -1,0 +1,186 @@
+package io.dutydesk.ui.alerts;
+
+import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertsFeed;
+import io.dutydesk.core.alerts.AlertsService;
+import io.dutydesk.testing.FakeAlerts;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.Theme;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The alerts pane on Monocle: groups, filter, the silence dialog's validation, 10,000 alerts. */
+@ExtendWith(ApplicationExtension.class)
+class AlertsViewTest {
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final FakeAlerts am = new FakeAlerts("ref");
+    final MemoryAuditLog audit = MemoryAuditLog.create();
+    AlertsViewModel vm;
+    AlertsView view;
+    Scene scene;
+    SqliteStore store;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        Path dir = Files.createTempDirectory("alerts-view");
+        store = SqliteStore.open(dir.resolve("dutydesk.db"));
+        vm = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(), h -> { throw new AssertionError(); },
+                n -> { });
+        view = new AlertsView(vm, Clock.systemDefaultZone(), url -> { });
+        scene = new Scene(new javafx.scene.layout.StackPane(view.root()), 1100, 660);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void tearDown() {
+        vm.close();
+        scheduler.shutdownNow();
+        store.close();
+    }
+
+    void attach(FxRobot robot) {
+        robot.interact(() -> vm.attach(new AlertsService(AlertsViewModelTest.env(), am, am, new SqliteAlertHistory(store), audit,
+                "oncall@laptop", Clock.systemUTC())));
+    }
+
+    @Test
+    void groupsCountsAndFilter(FxRobot robot) throws Exception {
+        Instant t = Instant.now().minusSeconds(600);
+        am.alerts.add(FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "analysis-worker", "slot", "green"));
+        am.alerts.add(FakeAlerts.alert("critical", t.plusSeconds(30), "alertname", "ServiceDown", "service", "outbox-relay", "slot", "green"));
+        am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "session-management", "slot", "blue"));
+        am.alerts.add(FakeAlerts.silencedBy(FakeAlerts.alert("warning", t, "alertname", "EventProcessingBacklog"), "s1"));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 7);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("2 critical", robot.lookup("#count-critical").queryAs(Label.class).getText());
+        assertEquals("1 warning", robot.lookup("#count-warning").queryAs(Label.class).getText());
+        assertEquals("1 suppressed", robot.lookup("#count-suppressed").queryAs(Label.class).getText());
+        assertTrue(robot.lookup("#count-critical").queryAs(Label.class).getStyleClass().contains("sev-1"));
+        assertTrue(robot.lookup("▾ ServiceDown").tryQuery().isPresent(), "group header");
+        assertTrue(robot.lookup(".group-row.sev-1").tryQuery().isPresent());
+        assertTrue(robot.lookup(".alert-row.suppressed").tryQuery().isPresent());
+        robot.clickOn("#alert-filter").write("severity=\"critical\" service=~\"analysis.*\"");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(2, vm.rows().size());
+        assertEquals("1 of 4 alerts match", robot.lookup("#alerts-shown").queryAs(Label.class).getText());
+        robot.interact(() -> vm.filterTextProperty().set("service=~\"(\""));
+        Label err = robot.lookup("#alert-filter-error").queryAs(Label.class);
+        assertTrue(err.isVisible() && err.getText().contains("not a valid regular expression"), err.getText());
+        robot.interact(() -> vm.filterTextProperty().set(""));
+        robot.interact(() -> view.list().getSelectionModel().select(1));
+        assertTrue(robot.lookup("#details-summary").tryQuery().isPresent());
+        assertTrue(robot.lookup("#silence-button").tryQuery().isPresent());
+        assertFalse(robot.lookup("#details-metrics").tryQuery().isPresent(), "no Metrics pane wired: no link");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-feed")).get();
+    }
+
+    @Test
+    void silenceDialogValidatesThenSendsAndShowsARefusal(FxRobot robot) throws Exception {
+        Alert a = FakeAlerts.alert("critical", Instant.now().minusSeconds(90), "alertname", "ServiceDown", "service", "analysis-worker");
+        am.alerts.add(a);
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        AtomicReference<SilenceDialog> dialog = new AtomicReference<>();
+        robot.interact(() -> dialog.set(view.openSilenceDialog(a)));
+        SilenceDialog d = dialog.get();
+        Button ok = robot.lookup("#silence-ok").queryAs(Button.class);
+        assertEquals("alertname=\"ServiceDown\", service=\"analysis-worker\", severity=\"critical\"", d.matchers.getText());
+        assertTrue(ok.isDisabled(), "no comment yet");
+        assertTrue(d.problems.getText().contains("a comment is required"), d.problems.getText());
+        robot.interact(() -> d.comment.setText("analysis-worker restarting after OOM; ticket OPS-42"));
+        assertFalse(ok.isDisabled());
+        assertTrue(d.ends.getText().contains("(in 1h)"), d.ends.getText());
+        robot.interact(() -> d.matchers.setText("alertname=\"ServiceDown\" oops"));
+        assertTrue(ok.isDisabled());
+        assertTrue(d.problems.getText().contains("not a matcher: oops"), d.problems.getText());
+        robot.interact(() -> d.matchers.setText("alertname=\"ServiceDown\", service=~\"analysis.*\""));
+        robot.interact(() -> d.custom.setSelected(true));
+        assertTrue(ok.isDisabled());
+        assertTrue(d.problems.getText().contains("type a duration"), d.problems.getText());
+        robot.interact(() -> d.customText.setText("2 weeks"));
+        assertTrue(d.problems.getText().contains("is not a duration"), d.problems.getText());
+        robot.interact(() -> d.customText.setText("2h30m"));
+        assertFalse(ok.isDisabled());
+        assertTrue(d.ends.getText().contains("(in 2h 30m)"), d.ends.getText());
+        robot.interact(() -> d.tomorrow.setSelected(true));
+        assertTrue(d.ends.getText().contains("09:00"), d.ends.getText());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(d.getDialogPane().getScene(), "alerts-silence-dialog")).get();
+        // Alertmanager refuses: the dialog stays open with its words
+        am.refuseSilence = "silence invalid: start time must be before end time";
+        robot.interact(ok::fire);
+        await("the refusal shows", Duration.ofSeconds(5), () -> d.problems.getText().contains("start time must be before end time"));
+        assertTrue(d.isShowing());
+        am.refuseSilence = null;
+        robot.interact(ok::fire);
+        await("sent and closed", Duration.ofSeconds(5), () -> !d.isShowing());
+        assertEquals(1, am.silenced.size());
+        assertEquals("oncall@laptop", am.silenced.get(0).createdBy());
+        assertEquals("service=~\"analysis.*\"", am.silenced.get(0).matchers().get(1).toString());
+        assertEquals(List.of("refused", "succeeded"), audit.entries.stream().map(e -> e.result()).toList());
+    }
+
+    @Test
+    void tenThousandAlertsScrollInAVirtualisedList(FxRobot robot) {
+        List<Alert> many = new ArrayList<>();
+        Instant t = Instant.now().minusSeconds(3600);
+        String[] names = {"ServiceDown", "HighErrorRate", "EventProcessingBacklog", "DiskFilling", "CertExpiring"};
+        String[] sev = {"critical", "warning", "info"};
+        for (int i = 0; i < 10_000; i++) {
+            many.add(FakeAlerts.alert(sev[i % 3], t.plusSeconds(i), "alertname", names[i % names.length], "instance", "host-" + i));
+        }
+        AlertsFeed feed = new AlertsFeed("ref", Instant.now(), many);
+        robot.interact(() -> vm.show(feed));
+        assertEquals(10_000 + 5, vm.rows().size());
+        ListView<?> list = view.list();
+        robot.interact(() -> list.scrollTo(vm.rows().size() - 1));
+        WaitForAsyncUtils.waitForFxEvents();
+        int cells = robot.lookup(".alert-list .list-cell").queryAll().size();
+        assertTrue(cells < 80, "only the visible rows have cells: " + cells);
+        robot.interact(() -> list.scrollTo(5000));
+        robot.scroll(20, javafx.geometry.VerticalDirection.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(".alert-list .list-cell").queryAll().size() < 80);
+        assertTrue(robot.lookup(".alert-list .list-cell").queryAll().stream()
+                .anyMatch(n -> n instanceof ListCell<?> c && c.getItem() != null && vm.rows().indexOf(c.getItem()) > 4000),
+                "the middle of the list is on screen");
+        // a repeated identical feed does not rebuild the rows
+        var before = vm.rows().get(0);
+        robot.interact(() -> vm.show(new AlertsFeed("ref", Instant.now(), many)));
+        assertTrue(before == vm.rows().get(0));
+    }
+}

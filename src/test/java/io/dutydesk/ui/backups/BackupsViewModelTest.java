@@ -1,0 +1,174 @@
+package io.dutydesk.ui.backups;
+
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.core.rollout.ActionScripts;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.TestEnvironments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The backups pane's state over a stand-in server folder, with a same-thread ui executor. */
+class BackupsViewModelTest {
+    static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    volatile boolean up = true;
+    volatile List<RemoteShell.RemoteFile> files = List.of(
+            new RemoteShell.RemoteFile("selfology_full_20261122_020000.sql.gz", 500_000, Instant.parse("2026-11-22T02:00:04Z"), false),
+            new RemoteShell.RemoteFile("selfology_incr_20261122_110000.sql.gz", 50_000, Instant.parse("2026-11-22T11:00:01Z"), false));
+    final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile String running;
+    final MemoryAuditLog audit = MemoryAuditLog.create();
+
+    final RemoteShell shell = new RemoteShell() {
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            commands.add(command);
+            String state = env.deploy().stateDir();
+            if (running != null && command.equals(ActionScripts.current(state))) {
+                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.BUSY + running + "\n{\"action\":\"restore\"}\n", "",
+                        Duration.ofMillis(3)));
+            }
+            if (running != null && command.equals(ActionScripts.follow(state, running, 1))) {
+                for (String line : List.of("Pre-restore safety backup into /b/dutydesk_prerestore_20261122_101500.sql.gz ...",
+                        "@@SAFETY /b/dutydesk_prerestore_20261122_101500.sql.gz 5000", "✅ Restore completed from x", ActionScripts.EXIT + "0")) {
+                    l.line(false, line);
+                }
+                return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ofMillis(3)));
+            }
+            return CompletableFuture.completedFuture(new ExecResult(0, "@@FREE 0 1073741824\n", "", Duration.ofMillis(3)));
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<List<RemoteFile>> list(String folder) {
+            return up ? CompletableFuture.completedFuture(files)
+                    : CompletableFuture.failedFuture(new IOException(folder + ": no such file or folder"));
+        }
+    };
+
+    final Environment env = TestEnvironments.fastPolling(Duration.ofMillis(100)).get("ref");
+    final BackupsViewModel vm = new BackupsViewModel(Runnable::run, scheduler, clock);
+
+    @AfterEach
+    void stop() {
+        vm.close();
+        scheduler.shutdownNow();
+    }
+
+    void attach() {
+        vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
+        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+    }
+
+    @Test
+    void aListingShowsKindsFreeSpaceAndTheRpo() {
+        attach();
+        assertEquals(2, vm.backups().size());
+        assertEquals(List.of(BackupsViewModel.ALL_KINDS, "full", "incremental"), vm.kinds());
+        assertEquals("~/backups/selfology: 1.0 GiB free", vm.freeSpaceProperty().get());
+        assertNull(vm.rpoWarningProperty().get());
+        assertEquals("RPO met: newest full backup 10.0 h old (RPO 26 h)", vm.rpoTextProperty().get());
+        vm.kindFilterProperty().set("incremental");
+        assertEquals(List.of("selfology_incr_20261122_110000.sql.gz"), vm.backups().stream().map(BackupEntry::name).toList());
+        vm.kindFilterProperty().set(BackupsViewModel.ALL_KINDS);
+        assertEquals(2, vm.backups().size());
+    }
+
+    @Test
+    void anOldFullBackupRaisesTheRpoWarning() {
+        files = List.of(new RemoteShell.RemoteFile("selfology_full_20261121_020000.sql.gz", 500_000, Instant.parse("2026-11-21T02:00:04Z"), false));
+        attach();
+        assertEquals("Newest full backup selfology_full_20261121_020000.sql.gz is 34.0 h old: older than the RPO of 26 h",
+                vm.rpoWarningProperty().get());
+        assertEquals(vm.rpoWarningProperty().get(), vm.rpoTextProperty().get());
+    }
+
+    @Test
+    void aFailedReadKeepsTheListMarkedStaleSinceTheLastSuccess() {
+        attach();
+        up = false;
+        vm.refresh();
+        await("stale", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
+        assertTrue(vm.problemProperty().get().startsWith("Backups: down / stale since 12:00:00: "), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().contains("no such file or folder"));
+        assertEquals(2, vm.backups().size(), "never emptied");
+        up = true;
+        vm.refresh();
+        await("recovered", Duration.ofSeconds(10), () -> vm.problemProperty().get() == null);
+    }
+
+    @Test
+    void aRestoreWithoutTheEnvironmentsNameIsRefusedAuditedAndNothingRuns() {
+        attach();
+        BackupEntry b = vm.backups().get(0);
+        commands.clear();
+        var f = vm.restore(b, false, "prod");
+        assertTrue(f.isCompletedExceptionally());
+        assertFalse(vm.busyProperty().get());
+        assertTrue(vm.statusProperty().get().contains("type the environment's name 'ref'"), vm.statusProperty().get());
+        assertTrue(commands.isEmpty(), "nothing sent to the server: " + commands);
+        assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+        assertEquals("restore", audit.entries.get(audit.entries.size() - 1).action());
+    }
+
+    @Test
+    void aRestoreAlreadyRunningOnTheServerIsFollowedToItsEnd() {
+        running = "20261122-101500-restore-0a1b2c3d";
+        attach();
+        await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
+        var r = vm.lastJobProperty().get().orElseThrow();
+        assertTrue(r.ok(), r.message());
+        assertEquals("/b/dutydesk_prerestore_20261122_101500.sql.gz", r.safetyBackup().orElseThrow());
+        assertTrue(vm.log().contains("— attached to 20261122-101500-restore-0a1b2c3d already running on the server"), vm.log().toString());
+        assertTrue(vm.log().contains("✅ Restore completed from x"));
+        assertFalse(vm.log().stream().anyMatch(x -> x.startsWith("@@")), "markers are not shown");
+        assertFalse(vm.busyProperty().get());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("setsid")), "nothing was started");
+    }
+
+    @Test
+    void anotherActionHoldingTheLockIsNotFollowedHere() {
+        running = "20261122-101500-rollback-0a1b2c3d";
+        attach();
+        assertFalse(vm.busyProperty().get());
+        assertTrue(vm.lastJobProperty().get().isEmpty());
+    }
+
+    @Test
+    void anIncrementalBackupIsNeverRestoredOverTheLiveDatabase() {
+        attach();
+        BackupEntry incr = vm.backups().stream().filter(b -> b.kind().equals("incremental")).findFirst().orElseThrow();
+        assertTrue(vm.dataOnly(incr));
+        commands.clear();
+        var f = vm.restore(incr, false, "ref");
+        assertTrue(f.isCompletedExceptionally());
+        assertTrue(vm.statusProperty().get().contains("is an incremental backup (rows only, no schema)"), vm.statusProperty().get());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("setsid") || c.contains("restore")), commands.toString());
+        assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+    }
+}

@@ -1,0 +1,181 @@
+package io.dutydesk.ui.backups;
+
+import io.dutydesk.core.backups.BackupCatalog;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.backups.Verification;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.Theme;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The backups pane on Monocle: the RPO warning, and the restore that needs the environment's name typed. */
+@ExtendWith(ApplicationExtension.class)
+class BackupsViewTest {
+    final Instant now = Instant.now();
+    final List<String> commands = new CopyOnWriteArrayList<>();
+    final MemoryAuditLog audit = MemoryAuditLog.create();
+    BackupsViewModel vm;
+    Scene scene;
+    Environment env;
+
+    final RemoteShell shell = new RemoteShell() {
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            commands.add(command);
+            return CompletableFuture.failedFuture(new IOException("the server is not reachable in this test"));
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<List<RemoteFile>> list(String folder) {
+            return CompletableFuture.failedFuture(new IOException(folder + ": the server is not reachable in this test"));
+        }
+    };
+
+    @Start
+    void start(Stage stage) {
+        env = TestEnvironments.fastPolling(Duration.ofHours(1)).get("prod");
+        vm = new BackupsViewModel(FxThread.INSTANCE, Executors.newSingleThreadScheduledExecutor(), Clock.systemDefaultZone());
+        scene = new Scene(new javafx.scene.layout.StackPane(new BackupsView(vm).root()), 1240, 600);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    BackupListing listing(double fullAgeHours) {
+        String folder = env.backups().folders().get(0);
+        List<RemoteShell.RemoteFile> files = List.of(
+                new RemoteShell.RemoteFile(name("full", fullAgeHours), 518_000, now.minusSeconds((long) (fullAgeHours * 3600)), false),
+                new RemoteShell.RemoteFile(name("incr", 1), 506_000, now.minusSeconds(3600), false),
+                new RemoteShell.RemoteFile(name("incr", 2), 506_100, now.minusSeconds(7200), false),
+                new RemoteShell.RemoteFile(name("predeploy", 30), 518_100, now.minusSeconds(30 * 3600), false),
+                new RemoteShell.RemoteFile("selfology_premigration_20261112_120000.dump", 98_000, Instant.parse("2026-11-12T12:00:00Z"), false));
+        String full = folder + "/" + name("full", fullAgeHours);
+        return BackupCatalog.listing("prod", env.backups(), Map.of(folder, files), Map.of(folder, 84_500_000_000L),
+                Map.of(full, new Verification(full, 518_000, files.get(0).modified(), true,
+                        "gzip -t: intact; plain SQL: pg_dump header, 1 COPY blocks terminated, completion footer", now)), now);
+    }
+
+    String name(String kind, double hoursAgo) {
+        return "selfology_" + kind + "_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(now.minusSeconds((long) (hoursAgo * 3600))) + ".sql.gz";
+    }
+
+    @Test
+    void aFullBackupOlderThanTheRpoIsAWarningInRed(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.show(listing(5)));
+        Label rpo = robot.lookup("#rpo-banner").queryAs(Label.class);
+        assertTrue(rpo.getText().startsWith("RPO met: newest full backup 5.0 h old"), rpo.getText());
+        assertTrue(rpo.getStyleClass().contains("ok"));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-pane")).get();
+
+        robot.interact(() -> vm.show(listing(30)));
+        assertTrue(rpo.getText().startsWith("Newest full backup selfology_full_"), rpo.getText());
+        assertTrue(rpo.getText().endsWith("is 30.0 h old: older than the RPO of 26 h"), rpo.getText());
+        assertTrue(rpo.getStyleClass().contains("bad"));
+        assertFalse(rpo.getStyleClass().contains("ok"));
+        assertTrue(rpo.isVisible());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-warning")).get();
+    }
+
+    @Test
+    void aRestoreNeedsTheEnvironmentsNameTyped(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", Clock.systemDefaultZone(), Runnable::run));
+            vm.show(listing(5));
+        });
+        @SuppressWarnings("unchecked")
+        TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
+        Button restore = robot.lookup("#restore").queryAs(Button.class);
+        assertTrue(restore.isDisabled(), "nothing selected");
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
+        assertFalse(restore.isDisabled());
+        robot.clickOn("#restore");
+        await("the confirmation", Duration.ofSeconds(10), () -> robot.lookup("#typed-confirmation").tryQuery().isPresent());
+        DialogPane pane = robot.lookup("#confirm-dialog").queryAs(DialogPane.class);
+        Button ok = robot.lookup("#confirm-action").queryAs(Button.class);
+        TextField typed = robot.lookup("#typed-confirmation").queryAs(TextField.class);
+        assertTrue(pane.getHeaderText().startsWith("Replace the live database of prod with selfology_full_"), pane.getHeaderText());
+        assertTrue(robot.lookup(l -> l instanceof Label && ((Label) l).getText() != null
+                && ((Label) l).getText().contains("first a safety backup of the live")).tryQuery().isPresent());
+        assertTrue(ok.isDisabled());
+        robot.interact(() -> typed.setText("ref"));
+        assertTrue(ok.isDisabled(), "another environment's name does not confirm");
+        robot.interact(() -> typed.setText("prd"));
+        assertTrue(ok.isDisabled(), "a typo does not confirm");
+        robot.interact(() -> typed.setText("prod"));
+        assertFalse(ok.isDisabled());
+        assertFalse(ok.isDefaultButton(), "Enter does not restore");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(pane.getScene(), "confirm-restore")).get();
+        robot.interact(ok::fire);
+        // confirmed: the restore goes to the server (which this test's stand-in refuses to reach)
+        await(() -> "the restore was tried and audited: " + audit.entries + " / " + vm.statusProperty().get(), Duration.ofSeconds(10), () -> audit.entries.stream()
+                .anyMatch(e -> e.action().equals("restore") && e.result().equals("failed") && e.message().contains("not reachable")));
+        await("the failure is shown", Duration.ofSeconds(10), () -> vm.statusProperty().get().contains("not reachable"));
+    }
+
+    @Test
+    void cancellingTheRestoreRunsNothing(FxRobot robot) {
+        robot.interact(() -> {
+            vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", Clock.systemDefaultZone(), Runnable::run));
+            vm.show(listing(5));
+        });
+        @SuppressWarnings("unchecked")
+        TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
+        commands.clear();
+        robot.clickOn("#restore");
+        await("the confirmation", Duration.ofSeconds(10), () -> robot.lookup("#confirm-cancel").tryQuery().isPresent());
+        robot.interact(() -> robot.lookup("#confirm-cancel").queryAs(Button.class).fire());
+        assertTrue(audit.entries.isEmpty());
+        assertTrue(commands.stream().noneMatch(c -> c.contains("restore")), commands.toString());
+        assertEquals("", vm.statusProperty().get());
+    }
+
+    /** The row of the full backup (incrementals are never restored over live). */
+    static int fullRow(TableView<Object> table) {
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (((io.dutydesk.core.backups.BackupEntry) table.getItems().get(i)).kind().equals("full")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no full backup listed");
+    }
+}

@@ -1,0 +1,248 @@
+package io.dutydesk.ui.metrics;
+
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.metrics.MetricSeries;
+import io.dutydesk.core.metrics.MetricsPort;
+import io.dutydesk.core.metrics.MetricsService;
+import io.dutydesk.core.metrics.QueryException;
+import io.dutydesk.core.metrics.QueryResult;
+import io.dutydesk.core.metrics.QueryStore;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.chart.TimeRange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Metrics pane's view-model on the test thread, against a scripted Prometheus. */
+class MetricsViewModelTest {
+    static final Instant NOW = Instant.parse("2026-11-22T21:00:00Z");
+
+    /** Answers range queries with one point per step for two series; fails when told to. */
+    static final class ScriptedPrometheus implements MetricsPort {
+        final List<String> calls = new ArrayList<>();
+        final List<Duration> steps = new ArrayList<>();
+        RuntimeException fail;
+        CompletableFuture<QueryResult> hold;
+
+        public CompletableFuture<QueryResult> instant(String expr, Instant time, Duration timeout) {
+            calls.add("instant " + expr);
+            if (fail != null) {
+                return CompletableFuture.failedFuture(fail);
+            }
+            return CompletableFuture.completedFuture(new QueryResult("vector", List.of(
+                    new MetricSeries(Map.of("__name__", "up", "service", "a"), new long[] {time.toEpochMilli()}, new double[] {1})), List.of(), 0));
+        }
+
+        public CompletableFuture<QueryResult> range(String expr, Instant start, Instant end, Duration step, Duration timeout) {
+            calls.add("range " + expr);
+            steps.add(step);
+            if (hold != null) {
+                return hold;
+            }
+            if (fail != null) {
+                return CompletableFuture.failedFuture(fail);
+            }
+            int n = (int) ((end.toEpochMilli() - start.toEpochMilli()) / step.toMillis()) + 1;
+            List<MetricSeries> series = new ArrayList<>();
+            for (String svc : List.of("a", "b")) {
+                long[] t = new long[n];
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    t[i] = start.toEpochMilli() + i * step.toMillis();
+                    v[i] = i;
+                }
+                series.add(new MetricSeries(Map.of("service", svc), t, v));
+            }
+            return CompletableFuture.completedFuture(new QueryResult("matrix", series, List.of(), step.toMillis()));
+        }
+
+        public CompletableFuture<List<String>> labelNames() {
+            return CompletableFuture.completedFuture(List.of("job", "service", "slot"));
+        }
+
+        public CompletableFuture<List<String>> labelValues(String label) {
+            return CompletableFuture.completedFuture(label.equals("__name__")
+                    ? List.of("http_requests_total", "outbox_pending_events", "up") : List.of("blue", "green"));
+        }
+
+        public CompletableFuture<Map<String, String>> metadata() {
+            return CompletableFuture.completedFuture(Map.of("up", "gauge: target up"));
+        }
+    }
+
+    static final class MemoryQueries implements QueryStore {
+        final List<String> history = new ArrayList<>();
+        final List<Saved> saved = new ArrayList<>();
+
+        public CompletableFuture<List<String>> history(String env, int max) {
+            return CompletableFuture.completedFuture(List.copyOf(history));
+        }
+
+        public CompletableFuture<Void> addHistory(String env, String expr) {
+            history.remove(expr);
+            history.add(0, expr);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        public CompletableFuture<List<Saved>> saved(String env) {
+            return CompletableFuture.completedFuture(List.copyOf(saved));
+        }
+
+        public CompletableFuture<Void> save(String env, String name, String expr) {
+            saved.add(new Saved(name, expr));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        public CompletableFuture<Void> deleteSaved(String env, String name) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    ScriptedPrometheus prom;
+    MemoryQueries store;
+    MemoryAuditLog audit;
+    MetricsViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        prom = new ScriptedPrometheus();
+        store = new MemoryQueries();
+        audit = MemoryAuditLog.create();
+        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref");
+        vm = new MetricsViewModel(Runnable::run, Clock.fixed(NOW, ZoneOffset.UTC));
+        vm.attach(new MetricsService(env, prom, store, audit, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void savedQueriesComeFromTheEnvironmentsFileAndTheFirstFillsTheEditor() {
+        List<String> names = vm.saved().stream().map(Map.Entry::getKey).toList();
+        assertEquals(List.of("error rate", "p95 latency", "outbox backlog", "request rate", "targets up"), names);
+        assertTrue(vm.expressionProperty().get().contains("http_requests_total"));
+        assertEquals(1, prom.calls.size(), "and it is plotted at once");
+        vm.expressionProperty().set("up");
+        vm.save("mine");
+        assertTrue(vm.saved().stream().anyMatch(e -> e.getKey().equals("mine") && e.getValue().equals("up")));
+    }
+
+    @Test
+    void aRangeQueryFillsTheChartWithAStepFromItsWidthAndIsRemembered() {
+        vm.plotWidthProperty().set(1200);
+        vm.rangeProperty().set(Duration.ofHours(1));
+        vm.expressionProperty().set("rate(http_requests_total[5m])");
+        vm.run();
+        assertEquals(Duration.ofSeconds(5), prom.steps.get(prom.steps.size() - 1), "3600 s over 1200 px: 3 s, rounded up to 5 s");
+        assertEquals(2, vm.data().snapshot().series().size());
+        assertEquals(721, vm.data().snapshot().series().get(0).size());
+        assertEquals(TimeRange.last(Duration.ofHours(1), NOW), vm.homeProperty().get());
+        assertNull(vm.errorProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("2 series"), vm.statusProperty().get());
+        assertEquals("rate(http_requests_total[5m])", vm.history().get(0));
+    }
+
+    @Test
+    void sevenDaysOnAHugeWidthNeverAsksForMoreThan11000Points() {
+        vm.plotWidthProperty().set(50_000);
+        vm.rangeProperty().set(Duration.ofDays(7));
+        vm.expressionProperty().set("up");
+        vm.run();
+        Duration step = prom.steps.get(prom.steps.size() - 1);
+        assertTrue(MetricsService.pointsFor(Duration.ofDays(7), step) <= 11_000, prom.steps.toString());
+    }
+
+    @Test
+    void zoomingReQueriesAtAFinerStep() {
+        vm.plotWidthProperty().set(1000);
+        vm.rangeProperty().set(Duration.ofHours(24));
+        vm.expressionProperty().set("up");
+        vm.run();
+        int before = prom.calls.size();
+        Duration coarse = prom.steps.get(before - 1);
+        vm.visibleRangeChanged(TimeRange.last(Duration.ofHours(1), NOW));
+        Duration fine = prom.steps.get(before);
+        assertTrue(fine.compareTo(coarse) < 0, coarse + " -> " + fine);
+        assertEquals(before + 1, prom.calls.size());
+    }
+
+    @Test
+    void aRejectedQueryShowsPrometheussMessageAndKeepsThePreviousResult() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        assertEquals(2, vm.data().snapshot().series().size());
+        prom.fail = new QueryException("bad_data", "invalid parameter \"query\": 1:18: parse error: unexpected <by> in aggregation", 400);
+        vm.expressionProperty().set("sum(rate(up[5m]) by (job");
+        vm.run();
+        MetricsViewModel.QueryError e = vm.errorProperty().get();
+        assertNotNull(e);
+        assertTrue(e.fromPrometheus());
+        assertTrue(e.message().contains("parse error: unexpected <by>"));
+        assertEquals(1, e.line());
+        assertEquals(18, e.column());
+        assertEquals(2, vm.data().snapshot().series().size(), "one query's failure never blanks the pane");
+        prom.fail = new RuntimeException("Prometheus 127.0.0.1:9090 does not answer");
+        vm.run();
+        assertTrue(vm.errorProperty().get().message().contains("did not answer"));
+        assertEquals(2, vm.data().snapshot().series().size());
+    }
+
+    @Test
+    void aSlowQueryIsCancellable() {
+        prom.hold = new CompletableFuture<>();
+        vm.expressionProperty().set("up");
+        vm.run();
+        assertTrue(vm.runningProperty().get());
+        vm.cancel();
+        assertTrue(prom.hold.isCancelled(), "the request is aborted");
+        assertTrue(!vm.runningProperty().get());
+        assertEquals("Cancelled.", vm.statusProperty().get());
+    }
+
+    @Test
+    void anInstantQueryIsATable() {
+        vm.instantProperty().set(true);
+        vm.expressionProperty().set("up");
+        vm.run();
+        assertEquals(1, vm.rows().size());
+        assertEquals("up{service=\"a\"}", vm.rows().get(0).series());
+        assertEquals("1", vm.rows().get(0).value());
+    }
+
+    @Test
+    void theConsolesActionsOnThisEnvironmentAreMarkers() {
+        audit.append(new AuditEntry("1", "ops@desk", "ref", "rollback", List.of(), NOW.minusSeconds(600), NOW.minusSeconds(590), 0,
+                "x", "succeeded", "green", "blue", "")).join();
+        audit.append(new AuditEntry("2", "ops@desk", "prod", "deploy", List.of("v2"), NOW.minusSeconds(600), NOW.minusSeconds(590), 0,
+                "x", "succeeded", "blue", "blue", "")).join();
+        vm.expressionProperty().set("up");
+        vm.run();
+        var markers = vm.data().snapshot().markers();
+        assertEquals(1, markers.size());
+        assertEquals("rollback", markers.get(0).label());
+        assertTrue(markers.get(0).detail().contains("ops@desk: rollback, green → blue, exit 0"), markers.get(0).detail());
+    }
+
+    @Test
+    void completionOffersFunctionsMetricsLabelsAndValues() {
+        assertTrue(vm.completions("ra", 2).contains("rate"));
+        assertTrue(vm.completions("outbox", 6).contains("outbox_pending_events"));
+        assertTrue(vm.completions("up{sl", 5).contains("slot"));
+        vm.loadLabelValues("slot");
+        String t = "up{slot=\"gr";
+        assertEquals(List.of("green"), vm.completions(t, t.length()));
+        assertEquals(t.indexOf('"') + 1, MetricsViewModel.wordStart(t, t.length()));
+    }
+}

@@ -1,0 +1,95 @@
+package io.dutydesk.ui.metrics;
+
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.metrics.MetricsService;
+import io.dutydesk.core.metrics.QueryException;
+import io.dutydesk.testing.Eventually;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.Theme;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Metrics pane on Monocle with a scripted Prometheus: Ctrl+Enter, errors, markers, dark theme. */
+@ExtendWith(ApplicationExtension.class)
+class MetricsViewTest {
+    MetricsViewModelTest.ScriptedPrometheus prom;
+    MetricsViewModel vm;
+    MetricsView view;
+    Scene scene;
+
+    @Start
+    void start(Stage stage) {
+        prom = new MetricsViewModelTest.ScriptedPrometheus();
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        Instant now = Instant.now();
+        audit.append(new AuditEntry("1", "oncall@desk", "ref", "rollback", List.of(), now.minusSeconds(1500), now.minusSeconds(1490), 0,
+                "x", "succeeded", "green", "blue", "")).join();
+        vm = new MetricsViewModel(FxThread.INSTANCE, Clock.systemUTC());
+        view = new MetricsView(vm, Executors.newSingleThreadExecutor());
+        scene = new Scene(new StackPane(view.root()), 1100, 640);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+        vm.attach(new MetricsService(TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref"), prom,
+                new MetricsViewModelTest.MemoryQueries(), audit, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void ctrlEnterRunsAndTheChartShowsTheSeriesWithTheDeployMarker(FxRobot robot) throws Exception {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        robot.clickOn("#promql-editor");
+        robot.interact(() -> vm.expressionProperty().set("sum by (service) (rate(http_requests_total[5m]))"));
+        int before = prom.calls.size();
+        robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL);
+        Eventually.await("ran", Duration.ofSeconds(10), () -> prom.calls.size() > before);
+        Eventually.await("drawn", Duration.ofSeconds(10), () -> robot.lookup(".chart-legend-item").queryAll().size() == 2);
+        assertTrue(prom.calls.get(prom.calls.size() - 1).contains("sum by (service)"));
+        assertEquals(1, vm.data().snapshot().markers().size());
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "metrics-pane-light")).get();
+        robot.interact(() -> Theme.apply(scene, true));
+        WaitForAsyncUtils.waitForFxEvents();
+        Eventually.await("dark chart", Duration.ofSeconds(5), () -> view.chart().darkProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "metrics-pane-dark")).get();
+        robot.interact(() -> Theme.apply(scene, false));
+    }
+
+    @Test
+    void aBadQueryShowsPrometheussMessageUnderTheEditorWithACaret(FxRobot robot) {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        prom.fail = new QueryException("bad_data", "invalid parameter \"query\": 1:18: parse error: unexpected <by> in aggregation", 400);
+        robot.interact(() -> {
+            vm.expressionProperty().set("sum(rate(up[5m]) by (job");
+            vm.run();
+        });
+        Label err = robot.lookup("#query-error").queryAs(Label.class);
+        Eventually.await("error shown", Duration.ofSeconds(5), err::isVisible);
+        assertTrue(err.getText().startsWith("Prometheus: invalid parameter \"query\": 1:18: parse error"), err.getText());
+        assertTrue(err.getText().endsWith("\nsum(rate(up[5m]) by (job\n                 ^"), err.getText());
+        assertEquals(17, robot.lookup("#promql-editor").queryAs(TextArea.class).getCaretPosition());
+        assertEquals(2, vm.data().snapshot().series().size(), "the previous result stays");
+    }
+}

@@ -1,0 +1,105 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.testing.FakeBackends;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Screenshots;
+import io.dutydesk.testing.Snapshots;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.slots.SlotsView;
+import javafx.scene.Scene;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableView;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Audit tab at the window's minimum size: results, actions and times are never cut. */
+@ExtendWith(ApplicationExtension.class)
+class AuditTabViewTest {
+    final FakeBackends backends = new FakeBackends();
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final MemoryAuditLog audit = MemoryAuditLog.create();
+    ShellViewModel vm;
+    Scene scene;
+
+    @Start
+    void start(Stage stage) {
+        Instant t = Instant.parse("2026-11-22T03:04:05Z");
+        audit.entries.addAll(List.of(
+                new AuditEntry("a1", "oncall@laptop-of-someone", "ref", "deploy", List.of("v1.4.2"), t, t.plusSeconds(74), 0,
+                        "ab", "succeeded", "blue", "blue", "deployed v1.4.2 to green (idle); green 4/4 healthy on v1.4.2"),
+                new AuditEntry("a2", "oncall@laptop-of-someone", "ref", "rollback", List.of(), t.plusSeconds(300), t.plusSeconds(301),
+                        null, null, "refused", "green", null,
+                        "rollback to blue refused: selfology-analysis-worker-blue: unhealthy; selfology-outbox-relay-blue: starting"),
+                new AuditEntry("a3", "oncall@laptop-of-someone", "ref", "switch", List.of(), t.plusSeconds(600), t.plusSeconds(640), 1,
+                        "cd", "interrupted", "green", "green", "the connection dropped; the server says the action ended with exit 1")));
+        backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
+        vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(200)), backends, HostKeyPrompt.REFUSE,
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), audit, "tester@desk");
+        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        scene = new Scene(view.root(), 1024, 640);
+        stage.setScene(scene);
+        stage.show();
+        vm.select("ref");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(vm::close).get(); // on the FX thread, as the app does
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void atTheMinimumSizeNoResultIsCut(FxRobot robot) throws Exception {
+        robot.interact(() -> robot.lookup("#slots-tabs").queryAs(TabPane.class).getSelectionModel().select(1));
+        TableView<?> table = robot.lookup("#audit-table").queryAs(TableView.class);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 3);
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "audit-tab-1024x640")).get();
+        List<String> cut = new java.util.ArrayList<>();
+        int checked = WaitForAsyncUtils.asyncFx(() -> {
+            int n = 0;
+            for (var node : table.lookupAll(".table-cell")) {
+                TableCell<?, ?> cell = (TableCell<?, ?>) node;
+                String col = cell.getTableColumn() == null ? "" : cell.getTableColumn().getText();
+                if (cell.isEmpty() || cell.getText() == null || col.equals("Details")) {
+                    continue; // the details may be long: the whole entry is on hover
+                }
+                for (var t : cell.lookupAll(".text")) {
+                    if (t instanceof Text shown) {
+                        if (!shown.getText().equals(cell.getText())) {
+                            cut.add(col + ": '" + shown.getText() + "' of '" + cell.getText() + "'");
+                        }
+                        n++;
+                    }
+                }
+            }
+            return n;
+        }).get();
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+        assertTrue(checked >= 3 * 8, "cells checked: " + checked);
+    }
+}
