@@ -91,7 +91,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         BooleanBinding ok = Bindings.createBooleanBinding(() -> true);
         if (!blocked.isEmpty()) {
             for (String b : blocked) {
-                Label l = new Label("⛔  " + b);
+                Label l = new Label("✖  " + b);
                 l.getStyleClass().add("blocked");
                 l.setWrapText(true);
                 box.getChildren().add(l);

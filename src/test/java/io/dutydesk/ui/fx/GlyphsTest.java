@@ -38,11 +38,8 @@ class GlyphsTest {
      */
     static final Set<Integer> INPUT_ONLY = Set.of(0x2705, 0x274C, 0x1F680, 0xFE0F, 0x26D4);
 
-    /**
-     * Known, owned by another branch: the confirmation dialog (branch i6-actions) prefixes blockers with
-     * U+26D4, which no installed font has (it draws a box). Only that file is excused; a new use fails.
-     */
-    static final java.util.Map<Integer, String> KNOWN_ELSEWHERE = java.util.Map.of(0x26D4, "ConfirmActionDialog.java");
+    /** Characters excused in one file each (none now: a new use of a glyph the fonts lack fails). */
+    static final java.util.Map<Integer, String> KNOWN_ELSEWHERE = java.util.Map.of();
 
     Scene scene;
 

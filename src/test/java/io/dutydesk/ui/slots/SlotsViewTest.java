@@ -125,7 +125,7 @@ class SlotsViewTest {
     void aBlockedRollbackCanOnlyBeForcedOnPurpose(FxRobot robot) {
         AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
         DialogPane pane = open(robot, rollback(List.of("rollback to green refused: selfology-analysis-worker-green: unhealthy")), d);
-        assertTrue(robot.lookup("⛔  rollback to green refused: selfology-analysis-worker-green: unhealthy").tryQuery().isPresent());
+        assertTrue(robot.lookup("✖  rollback to green refused: selfology-analysis-worker-green: unhealthy").tryQuery().isPresent());
         Button ok = (Button) pane.lookupButton(d.get().confirm);
         assertTrue(ok.isDisabled(), "blocked: no confirm without force");
         assertFalse(ok.isDefaultButton());
