@@ -132,10 +132,8 @@ class OutboxIT {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         ExecutorService fxLike = Executors.newSingleThreadExecutor();
         Environment env = EnvironmentsFile.load(cfg).require("ref");
-        env = new Environment(env.name(), env.description(), env.ssh(), env.docker(), env.postgres(), env.redis(), env.prometheus(),
-                env.alertmanager(), env.backups(), env.deploy(), env.slots(),
-                new Environment.Outbox(env.outbox().table(), env.outbox().columns(), env.outbox().statuses(), Duration.ofSeconds(1),
-                        env.outbox().prometheusQuery(), env.outbox().relayService()), env.thresholds(), env.poll());
+        env = env.withOutbox(new Environment.Outbox(env.outbox().table(), env.outbox().columns(), env.outbox().statuses(),
+                Duration.ofSeconds(1), env.outbox().prometheusQuery(), env.outbox().relayService()), env.redis());
         OutboxViewModel vm = new OutboxViewModel(fxLike, scheduler, Clock.systemDefaultZone());
         try (EnvironmentHandle h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
             JsonNode before = outbox(cfg, 0);
