@@ -52,6 +52,12 @@ public record Environment(
                 slots, outbox, thresholds, p, metrics, alerts);
     }
 
+    /** The same environment with other outbox conventions (tests, benchmarks). */
+    public Environment withOutbox(Outbox o, Redis r) {
+        return new Environment(name, description, ssh, docker, postgres, r, prometheus, alertmanager, backups, deploy,
+                slots, o, thresholds, poll, metrics, alerts);
+    }
+
     /**
      * The Metrics pane and {@code dutydesk query}: saved PromQL queries by name, in file order
      * ({@code metrics.queries}); the defaults are the runbook's error rate, p95 latency and outbox backlog.
