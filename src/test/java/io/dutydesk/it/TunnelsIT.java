@@ -184,7 +184,7 @@ class TunnelsIT {
         var r = e.redis();
         return new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(), e.postgres(),
                 new io.dutydesk.core.config.Environment.Redis(r.host(), r.port(), r.user(), pw, r.stream(), r.groups()),
-                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll(), e.alerts());
+                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll(), e.metrics(), e.alerts());
     }
 
     private static BackendProbe probe(Connector.Opened env, io.dutydesk.core.Backend b) {
