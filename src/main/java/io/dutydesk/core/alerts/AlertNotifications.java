@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Which alerts notify: a new, unsilenced alert of a notifying severity (critical by default), once per
- * fingerprint for the life of the console. More than {@value #MAX_SEPARATE} at once make one notice.
+ * fingerprint while it fires (a resolved alert that fires again notifies again). More than {@value #MAX_SEPARATE} at once make one notice.
  */
 public final class AlertNotifications {
     static final int MAX_SEPARATE = 3;
@@ -29,6 +29,10 @@ public final class AlertNotifications {
         feed.alerts().forEach(a -> byFp.put(a.fingerprint(), a));
         List<Alert> fresh = new ArrayList<>();
         for (Transition t : transitions) {
+            if (Transition.RESOLVED.equals(t.event())) {
+                notified.remove(t.fingerprint()); // the incident ended: firing again is a new one (and the set stays bounded)
+                continue;
+            }
             Alert a = byFp.get(t.fingerprint());
             if (Transition.FIRING.equals(t.event()) && a != null && !a.suppressed() && cfg.notifySeverities().contains(a.severity())
                     && notified.add(a.fingerprint())) {

@@ -190,6 +190,12 @@ class AlertsCoreTest {
         assertEquals(1, first.size(), "the warning does not notify");
         assertTrue(first.get(0).title().contains("ServiceDown"));
         assertTrue(n.after("ref", feed, fired).isEmpty(), "once per fingerprint, even if it fires again");
+        // resolved, then firing again hours later: a new incident, notified again
+        AlertsFeed gone = new AlertsFeed("ref", T0.plusSeconds(60), List.of(warn));
+        List<Transition> resolved = Transitions.diff(Transitions.diff(Map.of(), feed).open(), gone).transitions();
+        assertTrue(resolved.stream().anyMatch(t -> t.event().equals(Transition.RESOLVED)), resolved.toString());
+        assertTrue(n.after("ref", gone, resolved).isEmpty());
+        assertEquals(1, n.after("ref", feed, fired).size(), "a resolved alert that fires again notifies again");
         // a burst makes one notice
         List<Alert> many = java.util.stream.IntStream.range(0, 5)
                 .mapToObj(i -> FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "s" + i)).toList();
