@@ -241,6 +241,7 @@ public final class BackupsView {
         ListView<String> log = new ListView<>(vm.log());
         log.setId("backups-log");
         log.getStyleClass().add("log-lines");
+        log.setPlaceholder(new Label("Select a backup, then Verify, Download or Restore: the job's output shows here."));
         log.setCellFactory(lv -> new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {

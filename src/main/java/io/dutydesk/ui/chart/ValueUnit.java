@@ -79,6 +79,11 @@ public enum ValueUnit {
         if (step > 0) {
             double scaledStep = step / sc.divisor;
             int decimals = (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(scaledStep) - 1e-9)));
+            // enough decimals to show the step itself: 0.25k steps print 0.25k, 0.5k, 0.75k (not 0.3k, 0.8k)
+            while (decimals < 6 && Math.abs(scaledStep * Math.pow(10, decimals)
+                    - Math.rint(scaledStep * Math.pow(10, decimals))) > 1e-6 * Math.pow(10, decimals)) {
+                decimals++;
+            }
             num = String.format(Locale.ROOT, "%." + decimals + "f", scaled);
         } else {
             num = significant(scaled);

@@ -143,7 +143,12 @@ public final class OutboxView {
                 column("age", 80, e -> OutboxViewModel.age(e.ageSeconds()))));
         oldest.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         oldest.setPlaceholder(new Label("Nothing pending."));
-        Label oldestTitle = new Label("10 oldest pending events");
+        Label oldestTitle = new Label();
+        // says what the table holds: "5 pending events, oldest first", not "10 oldest" over 5 rows
+        oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            int n = oldest.getItems().size();
+            return n >= 10 ? "10 oldest pending events" : n == 1 ? "1 pending event" : n + " pending events, oldest first";
+        }, oldest.getItems()));
         oldestTitle.getStyleClass().add("section-title");
         VBox left = new VBox(4, oldestTitle, oldest);
         VBox.setVgrow(oldest, Priority.ALWAYS);

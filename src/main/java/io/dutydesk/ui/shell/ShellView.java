@@ -105,11 +105,17 @@ public final class ShellView {
         targetTip.textProperty().bind(vm.targetProperty());
         target.setTooltip(targetTip);
 
-        Label summary = new Label();
+        Label summary = new Label() {
+            // "all 7 backends ok" whole at 1024 px (the host line gives way first); a long
+            // "7 down: ssh, docker, …" may still shrink to 260 px: the status bar names each one
+            @Override
+            protected double computeMinWidth(double height) {
+                return Math.min(260, computePrefWidth(height));
+            }
+        };
         summary.setId("health-summary");
         summary.getStyleClass().add("env-summary");
         summary.textProperty().bind(vm.summaryProperty());
-        summary.setMinWidth(90); // "3 down: docker, post…": the status bar below names each one
         Tooltip summaryTip = new Tooltip();
         summaryTip.textProperty().bind(vm.summaryProperty());
         summary.setTooltip(summaryTip);

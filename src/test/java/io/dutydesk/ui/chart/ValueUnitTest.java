@@ -18,6 +18,9 @@ class ValueUnitTest {
         assertEquals("3M", ValueUnit.SI.format(3_000_000));
         // axis labels share the scale of the largest tick, decimals from the step
         assertEquals("0.5k", ValueUnit.SI.format(500, 2000, 500));
+        // a 0.25k step keeps its two decimals: the outbox chart printed 0.3k and 0.8k for 250 and 750
+        assertEquals("0.25k", ValueUnit.SI.format(250, 1250, 250));
+        assertEquals("0.75k", ValueUnit.SI.format(750, 1250, 250));
         assertEquals("0.0%", ValueUnit.RATIO.format(0, 0.05, 0.005));
         assertEquals("2.5%", ValueUnit.RATIO.format(0.025, 0.05, 0.005));
         assertEquals("0", ValueUnit.NONE.format(0, 10, 2));
