@@ -119,6 +119,13 @@ public final class DutydeskApp extends Application {
                 "outbox", new OutboxView(vm.outbox()).root(),
                 "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root(),
                 "alerts", new AlertsView(alerts, Clock.systemDefaultZone(), url -> getHostServices().showDocument(url)).root()));
+        // an alert's generator URL opens its expression in the Metrics pane
+        int metricsPane = vm.panes().stream().map(p -> p.id()).toList().indexOf("metrics");
+        alerts.setOpenMetrics(expr -> {
+            vm.metrics().expressionProperty().set(expr);
+            view.showPane(metricsPane);
+            vm.metrics().run();
+        });
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);

@@ -82,7 +82,8 @@ class TunnelsIT {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            List<String> lines = Files.readAllLines(p); // read once: the table changes as sockets come and go
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.strip().split("\\s+");
                 if (f[3].equals("0A") && ours.contains(f[9])) { // LISTEN, owned by this process
                     ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));

@@ -49,12 +49,9 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     public static Environment environment(Duration interval) {
         Environment e = TestEnvironments.fastPolling(interval).get("ref");
         Environment.Outbox o = e.outbox();
-        return new Environment(e.name(), e.description(), e.ssh(), e.docker(), e.postgres(),
-                new Environment.Redis("127.0.0.1", 6379, Optional.empty(), e.redis().password(), "selfology:events",
-                        List.of("analysis-workers")),
-                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(),
-                new Environment.Outbox(o.table(), o.columns(), o.statuses(), interval, o.prometheusQuery(), o.relayService()),
-                e.thresholds(), e.poll());
+        return e.withOutbox(new Environment.Outbox(o.table(), o.columns(), o.statuses(), interval, o.prometheusQuery(),
+                o.relayService()), new Environment.Redis("127.0.0.1", 6379, Optional.empty(), e.redis().password(),
+                "selfology:events", List.of("analysis-workers")));
     }
 
     @Override

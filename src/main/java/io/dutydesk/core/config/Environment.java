@@ -38,10 +38,24 @@ public record Environment(
                 thresholds, poll, Metrics.DEFAULT, Alerts.DEFAULT);
     }
 
+    /** Without a {@code metrics} section: the runbook's saved queries. */
+    public Environment(String name, String description, Ssh ssh, Docker docker, Postgres postgres, Redis redis, Http prometheus,
+                       Http alertmanager, Backups backups, Deploy deploy, Slots slots, Outbox outbox, Thresholds thresholds,
+                       Poll poll, Alerts alerts) {
+        this(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy, slots, outbox,
+                thresholds, poll, Metrics.DEFAULT, alerts);
+    }
+
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
                 slots, outbox, thresholds, p, metrics, alerts);
+    }
+
+    /** The same environment with other outbox conventions (tests, benchmarks). */
+    public Environment withOutbox(Outbox o, Redis r) {
+        return new Environment(name, description, ssh, docker, postgres, r, prometheus, alertmanager, backups, deploy,
+                slots, o, thresholds, poll, metrics, alerts);
     }
 
     /**
