@@ -302,6 +302,11 @@ public final class SlotsViewModel implements AutoCloseable {
         if (from != poller) {
             return;
         }
+        applyRead(s);
+    }
+
+    /** One read of the slots from the current poller, in order: late ones are dropped. */
+    void applyRead(Snapshot<SlotsSnapshot> s) {
         if (s.pending() || s.seq() <= appliedSeq) {
             return; // nothing yet, or an answer that arrived after a newer one
         }
@@ -314,6 +319,9 @@ public final class SlotsViewModel implements AutoCloseable {
             updated.set("read from the server at " + time(s.takenAt())
                     + (ctx == null ? "" : " (" + ctx.environment().deploy().liveSlotCommand() + ")"));
         } else {
+            // a read that fails confirms what the indicators say: a success that arrived late (after SSH or
+            // Docker was marked down) no longer hides that cause in the stale note
+            readDespite = null;
             problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
                     : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
         }

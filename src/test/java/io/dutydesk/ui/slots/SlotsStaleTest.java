@@ -42,4 +42,22 @@ class SlotsStaleTest {
         assertFalse(vm.staleProperty().get());
         assertEquals(SlotsViewModel.Readiness.READY, vm.rollbackStateProperty().get());
     }
+
+    @Test
+    void aReadThatFailsAfterALateSuccessNamesTheSourceThatIsDown() {
+        var ok = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
+        java.time.Instant t = java.time.Instant.now();
+        vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t, t, null, null, 0, 1));
+        String outage = "SSH does not answer (down since 03:00:00)";
+        vm.sourceDown(outage);
+        // a read sent before the outage answers after the SSH indicator said down: what it read is fresh
+        vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t.plusSeconds(1), t.plusSeconds(1), null, null, 0, 2));
+        assertFalse(vm.staleProperty().get());
+        // the next read fails: stale, and the note says why (the source), not only that the read failed
+        vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t.plusSeconds(6), t.plusSeconds(1), "Connection refused",
+                t.plusSeconds(6), 1, 3));
+        assertTrue(vm.staleProperty().get());
+        assertTrue(vm.staleNoteProperty().get().contains("SSH does not answer"), vm.staleNoteProperty().get());
+        assertEquals(SlotsViewModel.Readiness.UNKNOWN, vm.rollbackStateProperty().get());
+    }
 }
