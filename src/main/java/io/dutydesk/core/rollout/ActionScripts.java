@@ -129,7 +129,9 @@ public final class ActionScripts {
                 + "exec 9>&-; "
                 // the job writes its pid first: once STARTED is printed, current() and follow() see it running
                 + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
-                + "echo \"" + STARTED + id + "\"";
+                + "if [ -f " + a + ".pid\" ] || [ -f " + a + ".exit\" ]; then echo \"" + STARTED + id + "\"; "
+                // setsid/nohup missing or the fork refused: say so, never STARTED for a job that is not there
+                + "else echo \"dutydesk: the detached job did not start (setsid, nohup and sh must be on the server's PATH)\"; exit 92; fi";
     }
 
     /**

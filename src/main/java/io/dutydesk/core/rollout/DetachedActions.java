@@ -152,7 +152,7 @@ public final class DetachedActions {
                     return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
                             + (e == null ? " (exit " + r.exitCode() + "): " + r.stderr().strip() : ": " + Errors.describe(e))));
                 }
-                return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
+                return followUntilDone(id, f, start, 0, status).thenApply(x -> f.outcome(id, start));
             });
         }).thenCompose(x -> x).exceptionallyCompose(e -> {
             // it did not start, or the server could not be asked: the started entry is completed all the same
@@ -174,7 +174,7 @@ public final class DetachedActions {
         ActionScripts.requireId(id);
         Follow f = new Follow(out);
         Instant start = clock.instant();
-        return followUntilDone(id, f, 0, status).thenApply(x -> f.outcome(id, start));
+        return followUntilDone(id, f, start, 0, status).thenApply(x -> f.outcome(id, start));
     }
 
     /** Appends the completion of an action this runner started (same id as its started entry). */
@@ -362,8 +362,14 @@ public final class DetachedActions {
                 }).thenCompose(x -> x);
     }
 
-    /** Follows the log until the exit is known; on a drop, waits (backoff) and follows again from the next unseen line. */
-    private CompletableFuture<Void> followUntilDone(String id, Follow f, int attempt, Consumer<String> status) {
+    /**
+     * Follows the log until the exit is known; on a drop, waits (backoff) and follows again from
+     * the next unseen line — until the job must have ended (the action timeout, its 30 s kill grace
+     * and a minute's margin after {@code since}): then it fails, so the caller completes the audit
+     * entry (as unknown, read from the server by {@link #reconcile} later) instead of retrying forever
+     * against a server that is gone or a connection that was closed by an environment switch.
+     */
+    private CompletableFuture<Void> followUntilDone(String id, Follow f, Instant since, int attempt, Consumer<String> status) {
         return shell.exec(ActionScripts.follow(env.deploy().stateDir(), id, f.seen.get() + 1),
                         env.deploy().actionTimeout().plusSeconds(60), f.listener())
                 .handle((r, e) -> {
@@ -373,10 +379,16 @@ public final class DetachedActions {
                         }
                         return CompletableFuture.<Void>completedFuture(null);
                     }
+                    if (Duration.between(since, clock.instant()).compareTo(env.deploy().actionTimeout().plusSeconds(90)) > 0) {
+                        return CompletableFuture.<Void>failedFuture(new IllegalStateException("lost action " + id
+                                + ": could not follow it to its end within the action timeout"
+                                + (e == null ? "" : " (" + Errors.describe(e) + ")")
+                                + "; its end is read from the server on the next start"));
+                    }
                     long wait = backoffMs(attempt);
                     status.accept("running on the server, re-attaching (attempt " + (attempt + 1) + ", next in " + wait / 1000
                             + " s)" + (e == null ? "" : ": " + Errors.describe(e)));
-                    return later(wait, () -> followUntilDone(id, f, attempt + 1, status));
+                    return later(wait, () -> followUntilDone(id, f, since, attempt + 1, status));
                 }).thenCompose(x -> x);
     }
 

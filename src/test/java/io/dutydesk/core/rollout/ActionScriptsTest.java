@@ -143,6 +143,17 @@ class ActionScriptsTest {
     }
 
     @Test
+    void aJobThatCannotBeDetachedIsNotReportedAsStarted() throws Exception {
+        String id = id("deploy", 10);
+        String job = ActionScripts.job(tmp.toString(), "echo ran", Optional.empty(), Duration.ofSeconds(30));
+        // a server without setsid: the background start fails at once
+        String out = sh("( setsid() { return 127; }; " + ActionScripts.start(state(), id, job, "{}") + " ); echo \"rc=$?\"");
+        assertFalse(out.contains(ActionScripts.STARTED), out);
+        assertTrue(out.contains("did not start") && out.contains("rc=92"), out);
+        assertTrue(sh(ActionScripts.wasStarted(state(), id)).isBlank(), "asked again, the server says it did not start");
+    }
+
+    @Test
     void theServerFilesAreTheUsersAlone() throws Exception {
         startAndFollow(id("deploy", 9), "echo x", Optional.empty());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state()))));
