@@ -113,13 +113,22 @@ class OutboxViewTest {
     void headerColourAt99And100And1000Pending(FxRobot robot) throws Exception {
         open();
         showsPending(robot, 99, "outbox-ok");
-        javafx.scene.paint.Paint ok = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        javafx.scene.paint.Paint ok = headerFill(robot);
         showsPending(robot, 100, "outbox-warn");
-        javafx.scene.paint.Paint warn = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        javafx.scene.paint.Paint warn = headerFill(robot);
         showsPending(robot, 1000, "outbox-critical");
-        javafx.scene.paint.Paint critical = fx(() -> header(robot).getBackground().getFills().get(0).getFill());
+        javafx.scene.paint.Paint critical = headerFill(robot);
         assertFalse(ok.equals(warn) || warn.equals(critical) || ok.equals(critical), ok + " " + warn + " " + critical);
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-critical")).get();
+    }
+
+    /** The header's fill once its new style class is styled (a class change is styled on the next pulse, or now). */
+    javafx.scene.paint.Paint headerFill(FxRobot robot) {
+        return fx(() -> {
+            var h = header(robot);
+            h.applyCss();
+            return h.getBackground().getFills().get(0).getFill();
+        });
     }
 
     @Test
