@@ -142,29 +142,39 @@ public final class RolloutService {
         if (!running.compareAndSet(false, true)) {
             return refused(plan, args, RolloutException.Kind.BUSY, "this console is already running an action on " + env.name());
         }
-        String command = env.deploy().commands().get(plan.verb().id())
-                .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
-        ActionScripts.Precondition live = new ActionScripts.Precondition(env.deploy().liveSlotCommand(),
-                env.deploy().liveSlotPattern(), plan.liveBefore(), "live");
-        DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(live),
-                plan.liveBefore());
-        CompletableFuture<ActionResult> result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
-            case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
-            case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
-            case UNKNOWN -> slots.read().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
-                String msg = "the action ended on the server without an exit code (killed?); live slot is "
-                        + (after == null ? "unknown" : after);
-                ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
-                        Duration.between(o.start(), clock.instant()).toMillis(), msg, o.outputSha256());
-                return runner.complete(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg)).thenApply(v -> r);
+        // from here the flag is ours: whatever happens, it is cleared (a synchronous throw would leave this
+        // console refusing every later action as 'already running')
+        CompletableFuture<ActionResult> result;
+        try {
+            String command = env.deploy().commands().get(plan.verb().id())
+                    .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
+            ActionScripts.Precondition live = new ActionScripts.Precondition(env.deploy().liveSlotCommand(),
+                    env.deploy().liveSlotPattern(), plan.liveBefore(), "live");
+            DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(live),
+                    plan.liveBefore());
+            result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
+                case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
+                case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
+                case UNKNOWN -> slots.read().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
+                    String msg = "the action ended on the server without an exit code (killed?); live slot is "
+                            + (after == null ? "unknown" : after);
+                    ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
+                            Duration.between(o.start(), clock.instant()).toMillis(), msg, o.outputSha256());
+                    return runner.complete(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg)).thenApply(v -> r);
+                });
+                case EXITED -> verify(plan, o.exitCode(), o.lastLine())
+                        .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
+                        .thenCompose(check -> {
+                    ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
+                            Duration.between(o.start(), clock.instant()).toMillis(), check.message, o.outputSha256());
+                    return runner.complete(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
+                            r.exitCode(), r.liveAfter(), r.message())).thenApply(v -> r);
+                });
             });
-            case EXITED -> verify(plan, o.exitCode(), o.lastLine()).thenCompose(check -> {
-                ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
-                        Duration.between(o.start(), clock.instant()).toMillis(), check.message, o.outputSha256());
-                return runner.complete(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
-                        r.exitCode(), r.liveAfter(), r.message())).thenApply(v -> r);
-            });
-        });
+        } catch (RuntimeException e) {
+            running.set(false);
+            return CompletableFuture.failedFuture(e);
+        }
         return result.whenComplete((r, e) -> running.set(false));
     }
 
