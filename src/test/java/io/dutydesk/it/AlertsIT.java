@@ -69,6 +69,20 @@ class AlertsIT {
     @TempDir
     Path tmp;
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    /** The view-model's one ui thread, as the FX thread is in the app: its lists are read there too, never beside it. */
+    static final java.util.concurrent.ExecutorService UI = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "alerts-it-ui");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static <T> T onUi(java.util.concurrent.Callable<T> c) {
+        try {
+            return UI.submit(c).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
     final List<Notifier.Notice> notices = new CopyOnWriteArrayList<>();
     SqliteStore store;
 
@@ -85,7 +99,7 @@ class AlertsIT {
         store.close();
     }
 
-    /** A console's alerts pane on an opened environment, ui on the calling thread. */
+    /** A console's alerts pane on an opened environment, its ui on the one UI thread. */
     record Console(Connector.Opened handle, AlertsViewModel vm) implements AutoCloseable {
         @Override
         public void close() {
@@ -96,7 +110,7 @@ class AlertsIT {
 
     Console console(Environment env, Path audit) {
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
-        AlertsViewModel vm = new AlertsViewModel(Runnable::run, scheduler, CLOCK,
+        AlertsViewModel vm = new AlertsViewModel(UI, scheduler, CLOCK,
                 AlertsViewModel.services(new SqliteAlertHistory(store), new JsonlAuditLog(audit), "it@test", CLOCK), notices::add);
         vm.attach(env, h);
         return new Console(h, vm);
@@ -156,9 +170,9 @@ class AlertsIT {
                 String id = c.vm().silence(new SilenceRequest(ms, now, now.plus(Duration.ofHours(1)), "it@test", "AlertsIT")).get();
                 Eventually.await("suppressed", Duration.ofSeconds(30), () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
                         .filter(x -> x.state().equals("suppressed") && x.silencedBy().contains(id)).isPresent());
-                Eventually.await("listed", Duration.ofSeconds(30), () -> c.vm().silences().stream().anyMatch(s -> s.id().equals(id)));
+                Eventually.await("listed", Duration.ofSeconds(30), () -> onUi(() -> List.copyOf(c.vm().silences())).stream().anyMatch(s -> s.id().equals(id)));
                 // expire: active again
-                c.vm().expire(c.vm().silences().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()).get();
+                c.vm().expire(onUi(() -> List.copyOf(c.vm().silences())).stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow()).get();
                 Eventually.await("active again", Duration.ofSeconds(30), () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
                         .filter(x -> x.state().equals("active")).isPresent());
                 // silence again, then heal it while silenced: Alertmanager sends no resolution, the history still ends it
@@ -169,11 +183,11 @@ class AlertsIT {
                 Files.deleteIfExists(flag);
                 Eventually.await("resolved", FIRE, () -> c.vm().feedProperty().get() != null
                         && serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
-                c.vm().expire(c.vm().silences().stream().filter(s -> s.id().equals(id2)).findFirst().orElseThrow()).get();
+                c.vm().expire(onUi(() -> List.copyOf(c.vm().silences())).stream().filter(s -> s.id().equals(id2)).findFirst().orElseThrow()).get();
 
                 c.vm().refreshHistory();
                 // (earlier cycles of the same alert are there too, reconstructed: a first run fills in the last 24 h)
-                java.util.function.Supplier<List<Transition>> thisCycle = () -> c.vm().history().stream()
+                java.util.function.Supplier<List<Transition>> thisCycle = () -> onUi(() -> List.copyOf(c.vm().history())).stream()
                         .filter(t -> t.fingerprint().equals(a.fingerprint()) && t.at().isAfter(broken.minusSeconds(1))).toList();
                 Eventually.await("history", Duration.ofSeconds(20), () -> thisCycle.get().size() >= 5);
                 assertEquals(List.of("firing", "silenced", "unsilenced", "silenced", "resolved"), events(thisCycle.get(), a.fingerprint()));
@@ -231,9 +245,9 @@ class AlertsIT {
             Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
             c.vm().refreshHistory();
             // (earlier tests' cycles of the same alert are in the history too: the first console filled in 24 h)
-            java.util.function.Supplier<List<Transition>> sinceClosed = () -> c.vm().history().stream()
+            java.util.function.Supplier<List<Transition>> sinceClosed = () -> onUi(() -> List.copyOf(c.vm().history())).stream()
                     .filter(t -> t.fingerprint().equals(fp.get()) && t.at().isAfter(closed)).toList();
-            Eventually.await(() -> " history: " + c.vm().history(), Duration.ofSeconds(30), () -> sinceClosed.get().size() >= 2);
+            Eventually.await(() -> " history: " + onUi(() -> List.copyOf(c.vm().history())), Duration.ofSeconds(30), () -> sinceClosed.get().size() >= 2);
             List<Transition> mine = new java.util.ArrayList<>(sinceClosed.get());
             java.util.Collections.reverse(mine);
             assertEquals(List.of("firing", "resolved"), mine.stream().map(Transition::event).toList(), mine.toString());
