@@ -89,6 +89,10 @@ public final class ChartBenchmark {
             }
         }
         List<Impl> impls = List.of(new Ours(), new FxLineChart(), new ChartFx());
+        String only = System.getProperty("p5.only"); // e.g. -Dp5.only=ui.chart while profiling one of them
+        if (only != null) {
+            impls = impls.stream().filter(i -> i.name().equals(only)).toList();
+        }
         double[][] first = new double[impls.size()][];
         double[][] pan = new double[impls.size()][];
         long[] heap = new long[impls.size()];
@@ -108,6 +112,10 @@ public final class ChartBenchmark {
             pan[k] = new double[] {median(p)};
             System.out.printf("  %-12s first frame %9.1f ms   pan frame %8.1f ms   heap %6d MB%n", impl.name(), first[k][0],
                     pan[k][0], heap[k] / (1024 * 1024));
+        }
+        if (impls.size() < 3) {
+            Platform.exit();
+            System.exit(0);
         }
         System.out.printf("ratios: first frame  LineChart/ui.chart %.1fx (goal >= 25)   chart-fx/ui.chart %.1fx (goal >= 8)%n",
                 first[1][0] / first[0][0], first[2][0] / first[0][0]);
@@ -137,20 +145,28 @@ public final class ChartBenchmark {
         gc();
         long before = usedHeap();
         long t0 = System.nanoTime();
+        if (System.getProperty("p5.verbose") != null) {
+            System.out.println("      t0 at " + java.time.LocalTime.now());
+        }
         Scene scene = fx(() -> {
             Parent chart = impl.build(t, v);
             stage[0].getScene().setRoot(chart);
             return stage[0].getScene();
         });
+        long built = System.nanoTime();
         waitPulses(scene, 2);
         double firstMs = (System.nanoTime() - t0) / 1e6;
+        if (System.getProperty("p5.verbose") != null) {
+            System.out.printf("    %s first frame: build %.1f ms, two pulses %.1f ms%n", impl.name(), (built - t0) / 1e6, firstMs - (built - t0) / 1e6);
+        }
         if (heapOut != null) {
             gc();
             heapOut[k] = Math.max(0, usedHeap() - before);
         }
         List<Double> frames = new ArrayList<>();
         long span = (points - 1) * STEP;
-        for (int i = 1; i <= 10; i++) {
+        int pans = Integer.getInteger("p5.pans", 10); // 0 while profiling the first frame
+        for (int i = 1; i <= pans; i++) {
             long from = T0 + i * span / 100;
             long p0 = System.nanoTime();
             long drawNs = fx(() -> {
@@ -173,15 +189,25 @@ public final class ChartBenchmark {
             impl.clear();
             return null;
         });
-        return new double[] {firstMs, median(frames)};
+        return new double[] {firstMs, frames.isEmpty() ? 0 : median(frames)};
     }
 
     static void waitPulses(Scene scene, int n) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         int[] seen = {0};
         Runnable[] l = new Runnable[1];
+        long w0 = System.nanoTime();
+        Runnable pre = () -> {
+            if (System.getProperty("p5.verbose") != null) {
+                System.out.printf("      pre-layout %d at +%.1f ms%n", seen[0] + 1, (System.nanoTime() - w0) / 1e6);
+            }
+        };
         l[0] = () -> {
+            if (System.getProperty("p5.verbose") != null) {
+                System.out.printf("      post-layout %d at +%.1f ms (%s)%n", seen[0] + 1, (System.nanoTime() - w0) / 1e6, java.time.LocalTime.now());
+            }
             if (++seen[0] >= n) {
+                scene.removePreLayoutPulseListener(pre);
                 scene.removePostLayoutPulseListener(l[0]);
                 done.complete(null);
             } else {
@@ -189,6 +215,7 @@ public final class ChartBenchmark {
             }
         };
         fx(() -> {
+            scene.addPreLayoutPulseListener(pre);
             scene.addPostLayoutPulseListener(l[0]);
             Platform.requestNextPulse();
             return null;

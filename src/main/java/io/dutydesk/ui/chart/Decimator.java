@@ -13,8 +13,6 @@ public final class Decimator {
     public static final class Columns {
         public int count;
         public int[] column = new int[0];
-        /** Exact x of the column's first point in pixels (for the two outside points). */
-        public double[] x = new double[0];
         public double[] first = new double[0];
         public double[] min = new double[0];
         public double[] max = new double[0];
@@ -28,7 +26,6 @@ public final class Decimator {
             if (column.length < n) {
                 int c = Math.max(n, column.length * 2);
                 column = new int[c];
-                x = new double[c];
                 first = new double[c];
                 min = new double[c];
                 max = new double[c];
@@ -55,9 +52,14 @@ public final class Decimator {
         return lo;
     }
 
+    /** The grid column of time {@code t} at {@code pxPerMs}: columns are fixed to absolute time. */
+    public static long gridColumn(long t, double pxPerMs) {
+        return (long) Math.floor(t * pxPerMs);
+    }
+
     /**
      * Decimates {@code t/v[0..n)} (t ascending) for the span {@code from..to} drawn {@code width} pixels
-     * wide into {@code out}.
+     * wide into {@code out}; column 0 is the grid column of {@code from}.
      */
     public static Columns decimate(long[] t, double[] v, int n, long from, long to, int width, long gapMillis, Columns out) {
         out.count = 0;
@@ -65,18 +67,33 @@ public final class Decimator {
         if (n == 0 || width <= 0 || to <= from) {
             return out;
         }
+        double pxPerMs = width / (double) (to - from);
         int lo = Math.max(0, lowerBound(t, n, from) - 1);
         int hi = Math.min(n, lowerBound(t, n, to + 1) + 1);
-        double pxPerMs = width / (double) (to - from);
-        out.ensure(Math.min(hi - lo, 2 * width + 4) + 4);
+        return decimateRange(t, v, lo, hi, pxPerMs, gridColumn(from, pxPerMs), gapMillis, out);
+    }
+
+    /**
+     * Decimates the points {@code lo..hi-1} on the grid of {@code pxPerMs} into {@code out}, columns
+     * numbered from grid column {@code base}. Columns are fixed to absolute time (not to the start of the
+     * span), so the same points always fall into the same columns at one scale and a pan can reuse them;
+     * a point is drawn at most one pixel left of its exact place.
+     */
+    public static Columns decimateRange(long[] t, double[] v, int lo, int hi, double pxPerMs, long base, long gapMillis, Columns out) {
+        out.count = 0;
+        out.pointsRead = Math.max(0, hi - lo);
+        if (hi > lo) { // at most one entry per point and per grid column
+            out.ensure((int) Math.min(hi - lo, gridColumn(t[hi - 1], pxPerMs) - gridColumn(t[lo], pxPerMs) + 1) + 4);
+        }
         int cur = -1;
-        int curCol = Integer.MIN_VALUE;
         boolean pendingBreak = false;
         long prevT = Long.MIN_VALUE;
-        for (int i = lo; i < hi; i++) {
+        int i = lo;
+        while (i < hi) {
             double val = v[i];
             long ti = t[i];
-            if (Double.isNaN(val)) {
+            i++;
+            if (val != val) { // NaN
                 pendingBreak = true;
                 continue;
             }
@@ -84,49 +101,66 @@ public final class Decimator {
                 pendingBreak = true;
             }
             prevT = ti;
-            double px = (ti - from) * pxPerMs;
-            int col = (int) Math.floor(px);
-            if (col == curCol && !pendingBreak && cur >= 0) {
-                if (val < out.min[cur]) {
-                    out.min[cur] = val;
+            long g = gridColumn(ti, pxPerMs);
+            // the column's points: every t before the first millisecond of the next column (no per-point multiply)
+            long end = columnStart(g + 1, pxPerMs);
+            double mn = val;
+            double mx = val;
+            double last = val;
+            while (i < hi) {
+                long tj = t[i];
+                double vj = v[i];
+                if (tj >= end || vj != vj || (gapMillis > 0 && tj - prevT > gapMillis)) {
+                    break; // the next column, a NaN or a gap: the outer loop takes it
                 }
-                if (val > out.max[cur]) {
-                    out.max[cur] = val;
+                prevT = tj;
+                if (vj < mn) {
+                    mn = vj;
                 }
-                out.last[cur] = val;
-            } else {
-                cur++;
-                if (cur >= out.column.length) {
-                    grow(out, cur + 1);
+                if (vj > mx) {
+                    mx = vj;
                 }
-                out.column[cur] = col;
-                out.x[cur] = px;
-                out.first[cur] = val;
-                out.min[cur] = val;
-                out.max[cur] = val;
-                out.last[cur] = val;
-                out.breakBefore[cur] = pendingBreak;
-                pendingBreak = false;
-                curCol = col;
+                last = vj;
+                i++;
             }
+            cur++;
+            if (cur >= out.column.length) {
+                grow(out, cur + 1);
+            }
+            out.column[cur] = (int) Math.max(Integer.MIN_VALUE / 4, Math.min(Integer.MAX_VALUE / 4, g - base));
+            out.first[cur] = val;
+            out.min[cur] = mn;
+            out.max[cur] = mx;
+            out.last[cur] = last;
+            out.breakBefore[cur] = pendingBreak;
+            pendingBreak = false;
         }
         out.count = cur + 1;
-        out.pointsRead = hi - lo;
         return out;
+    }
+
+    /** The first millisecond {@code t} with {@code gridColumn(t) >= g}. */
+    static long columnStart(long g, double pxPerMs) {
+        long c = (long) Math.ceil(g / pxPerMs);
+        while (gridColumn(c - 1, pxPerMs) >= g) {
+            c--;
+        }
+        while (gridColumn(c, pxPerMs) < g) {
+            c++;
+        }
+        return c;
     }
 
     private static void grow(Columns out, int n) {
         Columns bigger = new Columns();
         bigger.ensure(n * 2);
         System.arraycopy(out.column, 0, bigger.column, 0, out.column.length);
-        System.arraycopy(out.x, 0, bigger.x, 0, out.x.length);
         System.arraycopy(out.first, 0, bigger.first, 0, out.first.length);
         System.arraycopy(out.min, 0, bigger.min, 0, out.min.length);
         System.arraycopy(out.max, 0, bigger.max, 0, out.max.length);
         System.arraycopy(out.last, 0, bigger.last, 0, out.last.length);
         System.arraycopy(out.breakBefore, 0, bigger.breakBefore, 0, out.breakBefore.length);
         out.column = bigger.column;
-        out.x = bigger.x;
         out.first = bigger.first;
         out.min = bigger.min;
         out.max = bigger.max;

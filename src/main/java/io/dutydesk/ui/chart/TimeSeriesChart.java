@@ -15,16 +15,12 @@ import javafx.geometry.VPos;
 import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
@@ -88,8 +84,8 @@ import java.util.Set;
  *   switch) unless {@link #followThemeProperty()} is false; then {@link #darkProperty()} decides.</li>
  *   <li><b>Colours</b>: a series' own colour, else a palette colour stable per series id.</li>
  * </ul>
- * Style classes: {@code time-series-chart}, {@code chart-legend}, {@code chart-legend-item}
- * ({@code :hidden-series} when hidden), {@code chart-hover}.
+ * Style classes: {@code time-series-chart}, {@code chart-legend} (drawn on one canvas: hidden series dimmed and
+ * struck through), {@code chart-hover}.
  */
 public class TimeSeriesChart extends Region {
     /** One series' value at the hover time. */
@@ -100,7 +96,6 @@ public class TimeSeriesChart extends Region {
     }
 
     private static final PseudoClass DARK = PseudoClass.getPseudoClass("dark");
-    private static final PseudoClass HIDDEN = PseudoClass.getPseudoClass("hidden-series");
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"};
     private static final Font TICK_FONT = Font.font("System", 11);
@@ -111,10 +106,35 @@ public class TimeSeriesChart extends Region {
     private final Canvas plot = new Canvas(1, 1);
     private final Canvas overlay = new Canvas(1, 1);
     private final Pane plotArea = new Pane(plot, overlay);
-    private final FlowPane legend = new FlowPane(12, 4);
-    private final ScrollPane legendScroll = new ScrollPane(legend);
+    private final ChartLegend legend = new ChartLegend(new ChartLegend.Actions() {
+        @Override
+        public void toggle(String id) {
+            setSeriesVisible(id, hidden.contains(id));
+        }
+
+        @Override
+        public void isolateOrShowAll(String id) {
+            boolean alreadyAlone = hidden.size() == snap.series().size() - 1 && !hidden.contains(id);
+            if (alreadyAlone) {
+                showAll();
+            } else {
+                isolate(id);
+            }
+        }
+
+        @Override
+        public void isolate(String id) {
+            TimeSeriesChart.this.isolate(id);
+        }
+
+        @Override
+        public void showAll() {
+            TimeSeriesChart.this.showAll();
+        }
+    });
     private final VBox hoverBox = new VBox(2);
     private final Text measure = new Text();
+    private final Map<String, Double> widths = new HashMap<>();
 
     private final ObjectProperty<ZoneId> zone = new SimpleObjectProperty<>(this, "zone", ZoneId.systemDefault());
     private final ObjectProperty<TimeRange> homeRange = new SimpleObjectProperty<>(this, "homeRange");
@@ -125,8 +145,7 @@ public class TimeSeriesChart extends Region {
 
     private final Set<String> hidden = new LinkedHashSet<>();
     private final Map<String, Color> assigned = new HashMap<>();
-    private final List<Decimator.Columns> columnsPool = new ArrayList<>();
-    private final Raster raster = new Raster();
+    private final SeriesPainter painter = new SeriesPainter();
     private WritableImage image;
     private final Runnable dataListener = this::dataChanged;
     private final Runnable pulseListener = this::pulse;
@@ -160,13 +179,8 @@ public class TimeSeriesChart extends Region {
     public TimeSeriesChart(ChartData data) {
         this.data = data;
         getStyleClass().add("time-series-chart");
-        legend.getStyleClass().add("chart-legend");
-        legend.setPadding(new Insets(4, 8, 4, 8));
         // one tooltip for the whole legend: a hundred series must not build a hundred popups
         Tooltip.install(legend, new Tooltip("Click: show/hide a series · Ctrl+click: show only it (again: all)"));
-        legendScroll.setFitToWidth(true);
-        legendScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        legendScroll.getStyleClass().add("chart-legend-scroll");
         hoverBox.getStyleClass().add("chart-hover");
         hoverBox.setManaged(false);
         hoverBox.setVisible(false);
@@ -174,7 +188,7 @@ public class TimeSeriesChart extends Region {
         plotArea.getChildren().add(hoverBox);
         plotArea.getStyleClass().add("chart-plot-area");
         overlay.setMouseTransparent(true);
-        getChildren().addAll(plotArea, legendScroll);
+        getChildren().addAll(plotArea, legend);
         measure.setFont(TICK_FONT);
 
         data.addListener(dataListener);
@@ -188,8 +202,12 @@ public class TimeSeriesChart extends Region {
             }
         });
         zone.addListener(o -> markPlotDirty());
+        // an opaque background makes the chart the render root of its area: whatever lies behind it
+        // is not painted on each frame (the stylesheet's colour, when there is one, takes precedence)
+        setBackground(opaque(false));
         dark.addListener(o -> {
             legendDirty = true;
+            setBackground(opaque(dark.get()));
             markPlotDirty();
         });
         homeRange.addListener(o -> {
@@ -469,11 +487,11 @@ public class TimeSeriesChart extends Region {
         double h = getHeight();
         Insets in = getInsets();
         double lw = w - in.getLeft() - in.getRight();
-        double legendH = legend.getChildren().isEmpty() ? 0 : Math.min(legendScroll.prefHeight(lw), Math.max(30, h * 0.3));
+        double legendH = legend.isEmpty() ? 0 : Math.min(legend.prefHeight(lw), Math.max(30, h * 0.3));
         double plotH = Math.max(0, h - in.getTop() - in.getBottom() - legendH);
         plotArea.resizeRelocate(in.getLeft(), in.getTop(), lw, plotH);
-        legendScroll.resizeRelocate(in.getLeft(), in.getTop() + plotH, lw, legendH);
-        legendScroll.setVisible(legendH > 0);
+        legend.resizeRelocate(in.getLeft(), in.getTop() + plotH, lw, legendH);
+        legend.setVisible(legendH > 0);
         if (plot.getWidth() != Math.floor(lw) || plot.getHeight() != Math.floor(plotH)) {
             plot.setWidth(Math.max(1, Math.floor(lw)));
             plot.setHeight(Math.max(1, Math.floor(plotH)));
@@ -505,6 +523,11 @@ public class TimeSeriesChart extends Region {
         return 200;
     }
 
+    private static javafx.scene.layout.Background opaque(boolean darkTheme) {
+        Color bg = darkTheme ? Colors.DARK.bg() : Colors.LIGHT.bg();
+        return new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(bg, null, null));
+    }
+
     private Colors colors() {
         return dark.get() ? Colors.DARK : Colors.LIGHT;
     }
@@ -516,10 +539,16 @@ public class TimeSeriesChart extends Region {
                 Color.web("#9ea7b3"), Color.web("#8b949e"), Color.web("#388bfd", 0.22), Color.web("#0d1117", 0.85));
     }
 
+    /** A label's width; remembered (a pan draws the same labels again, and measuring costs a layout). */
     private double textWidth(String s, Font f) {
-        measure.setFont(f);
-        measure.setText(s);
-        return measure.getLayoutBounds().getWidth();
+        if (widths.size() > 2048) {
+            widths.clear();
+        }
+        return widths.computeIfAbsent(f.getSize() + (f.getStyle() + "\u0000" + s), k -> {
+            measure.setFont(f);
+            measure.setText(s);
+            return measure.getLayoutBounds().getWidth();
+        });
     }
 
     private void drawPlot() {
@@ -549,22 +578,17 @@ public class TimeSeriesChart extends Region {
         long from = r.fromMillis();
         long to = r.toMillis();
 
-        // 1. decimate each visible series at the width of the last frame (the axis labels' width rarely
-        //    changes), and take the value range from the columns inside the plot, and the thresholds
-        int decWidth = (int) Math.round(Math.max(1, w - (px0 > 0 ? px0 : 60) - 12));
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
+        // 1. the value range of the visible series inside the span, and the thresholds
         ValueUnit unit = null;
-        int visibleCount = decimateAll(s, from, to, decWidth);
-        for (int k = 0; k < visibleCount; k++) {
-            Decimator.Columns col = columnsPool.get(k);
-            for (int i = 0; i < col.count; i++) {
-                if (col.column[i] >= 0 && col.column[i] < decWidth) {
-                    lo = Math.min(lo, col.min[i]);
-                    hi = Math.max(hi, col.max[i]);
-                }
+        List<ChartData.SeriesView> shown = new ArrayList<>();
+        for (ChartData.SeriesView sv : s.series()) {
+            if (!hidden.contains(sv.spec().id()) && sv.size() > 0) {
+                shown.add(sv);
             }
         }
+        double[] range = painter.valueRange(shown, from, to);
+        double lo = range[0];
+        double hi = range[1];
         for (ChartData.SeriesView sv : s.series()) {
             if (!hidden.contains(sv.spec().id()) && sv.size() > 0) {
                 unit = sv.spec().unit();
@@ -637,41 +661,15 @@ public class TimeSeriesChart extends Region {
         // 3. series: drawn from their columns into one pixel buffer, blitted once
         int width = (int) Math.round(pw);
         int height = (int) Math.round(ph);
-        if (width != decWidth) {
-            decimateAll(s, from, to, width); // the axis labels changed width: once more at the real width
-        }
-        raster.reset(width, height);
-        int k = 0;
-        for (ChartData.SeriesView sv : s.series()) {
-            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
-                continue;
-            }
-            Decimator.Columns col = columnsPool.get(k++);
-            Color color = colorOf(sv.spec());
-            int rgb = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
+        painter.decimate(shown, from, to, width);
+        int[] rgb = new int[shown.size()];
+        for (int k = 0; k < rgb.length; k++) {
+            Color color = colorOf(shown.get(k).spec());
+            rgb[k] = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
                     | (int) Math.round(color.getBlue() * 255);
-            double lastX = Double.NaN;
-            double lastY = Double.NaN;
-            for (int i = 0; i < col.count; i++) {
-                double x = col.column[i] >= 0 && col.column[i] < width ? col.column[i] + 0.5 : col.x[i];
-                double f = yToRaster(col.first[i]);
-                double l = yToRaster(col.last[i]);
-                boolean joined = !col.breakBefore[i] && !Double.isNaN(lastX);
-                if (joined) {
-                    raster.line(lastX, lastY, x, f, rgb);
-                }
-                if (col.min[i] != col.max[i]) {
-                    raster.line(x, yToRaster(col.min[i]), x, yToRaster(col.max[i]), rgb);
-                } else {
-                    boolean nextJoined = i + 1 < col.count && !col.breakBefore[i + 1];
-                    if (!joined && !nextJoined) {
-                        raster.dot(x, f, rgb); // an isolated point
-                    }
-                }
-                lastX = x;
-                lastY = l;
-            }
         }
+        painter.paint(width, height, yMin, yMax, rgb);
+        Raster raster = painter.raster;
         if (image == null || image.getWidth() != width || image.getHeight() != height) {
             image = new WritableImage(Math.max(1, width), Math.max(1, height));
         }
@@ -728,26 +726,6 @@ public class TimeSeriesChart extends Region {
         }
     }
 
-    /** Decimates every visible series into the columns pool, in order; returns how many. */
-    private int decimateAll(ChartData.Snapshot s, long from, long to, int width) {
-        int k = 0;
-        for (ChartData.SeriesView sv : s.series()) {
-            if (hidden.contains(sv.spec().id()) || sv.size() == 0) {
-                continue;
-            }
-            if (columnsPool.size() <= k) {
-                columnsPool.add(new Decimator.Columns());
-            }
-            Decimator.decimate(sv.t(), sv.v(), sv.size(), from, to, width, sv.gapMillis(), columnsPool.get(k++));
-        }
-        return k;
-    }
-
-    /** y inside the plot's pixel buffer. */
-    private double yToRaster(double v) {
-        return ph - (v - yMin) / (yMax - yMin) * ph;
-    }
-
     private double yToPx(double v) {
         return py0 + ph - (v - yMin) / (yMax - yMin) * ph;
     }
@@ -755,6 +733,7 @@ public class TimeSeriesChart extends Region {
     private void drawOverlay() {
         GraphicsContext g = overlay.getGraphicsContext2D();
         g.clearRect(0, 0, overlay.getWidth(), overlay.getHeight());
+        overlay.setVisible(false); // an empty overlay is not composited (a full-size blit per frame otherwise)
         Colors c = colors();
         TimeRange r = drawnRange;
         if (r == null || pw <= 0) {
@@ -762,6 +741,7 @@ public class TimeSeriesChart extends Region {
             return;
         }
         if (selecting && selectX >= 0) {
+            overlay.setVisible(true);
             double a = clampX(Math.min(pressX, selectX));
             double b = clampX(Math.max(pressX, selectX));
             g.setFill(c.selection());
@@ -772,6 +752,7 @@ public class TimeSeriesChart extends Region {
             return;
         }
         long t = r.fromMillis() + Math.round((hoverX - px0) / pw * r.spanMillis());
+        overlay.setVisible(true);
         g.setStroke(c.crosshair());
         g.setLineWidth(1);
         g.setLineDashes(4, 3);
@@ -850,46 +831,24 @@ public class TimeSeriesChart extends Region {
             return;
         }
         legendKey = key;
-        List<javafx.scene.Node> items = new ArrayList<>();
+        List<ChartLegend.Entry> entries = new ArrayList<>();
         for (ChartData.SeriesView sv : snap.series()) {
-            items.add(legendItem(sv.spec()));
+            SeriesSpec spec = sv.spec();
+            entries.add(new ChartLegend.Entry(spec.id(), spec.name(), colorOf(spec), hidden.contains(spec.id())));
         }
-        legend.getChildren().setAll(items);
+        legend.setEntries(entries, dark.get());
         requestLayout();
     }
 
-    private HBox legendItem(SeriesSpec spec) {
-        Rectangle sw = new Rectangle(14, 3, colorOf(spec));
-        Label name = new Label(spec.name());
-        name.setMaxWidth(320);
-        HBox item = new HBox(6, sw, name);
-        item.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        item.getStyleClass().add("chart-legend-item");
-        item.setUserData(spec.id());
-        item.pseudoClassStateChanged(HIDDEN, hidden.contains(spec.id()));
-        item.setOnMouseClicked(e -> {
-            if (e.getButton() != MouseButton.PRIMARY) {
-                return;
-            }
-            if (e.isShortcutDown() || e.isAltDown()) {
-                boolean alreadyAlone = hidden.size() == snap.series().size() - 1 && !hidden.contains(spec.id());
-                if (alreadyAlone) {
-                    showAll();
-                } else {
-                    isolate(spec.id());
-                }
-            } else {
-                setSeriesVisible(spec.id(), hidden.contains(spec.id()));
-            }
-        });
-        item.setOnContextMenuRequested(e -> {
-            MenuItem only = new MenuItem("Show only this");
-            only.setOnAction(a -> isolate(spec.id()));
-            MenuItem all = new MenuItem("Show all");
-            all.setOnAction(a -> showAll());
-            new ContextMenu(only, all).show(item, e.getScreenX(), e.getScreenY()); // made on demand: 100 series, 100 menus otherwise
-        });
-        return item;
+    /** The legend's series ids in order (tests). */
+    public List<String> legendIds() {
+        return legend.ids();
+    }
+
+    /** The centre of a series' legend entry on the screen, or null (tests: click it like a user). */
+    public javafx.geometry.Point2D legendEntryOnScreen(String id) {
+        javafx.geometry.Bounds b = legend.boundsOf(id);
+        return b == null ? null : legend.localToScreen(b.getCenterX(), b.getCenterY());
     }
 
     // ------------------------------------------------------------------ mouse

@@ -31,8 +31,10 @@ class DecimatorTest {
         double[] maxs = new double[width + 1];
         java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
+        double pxPerMs = width / (double) (to - from);
+        long base = Decimator.gridColumn(from, pxPerMs);
         for (int i = 0; i < n; i++) {
-            int col = (int) Math.floor((t[i] - from) * (width / (double) (to - from)));
+            int col = (int) (Decimator.gridColumn(t[i], pxPerMs) - base); // columns on the grid of absolute time
             mins[col] = Math.min(mins[col], v[i]);
             maxs[col] = Math.max(maxs[col], v[i]);
         }
@@ -63,12 +65,13 @@ class DecimatorTest {
             t[i] = i * 1000L;
             v[i] = i;
         }
-        Decimator.Columns c = Decimator.decimate(t, v, t.length, 100_500, 200_500, 50, 0, new Decimator.Columns());
-        assertEquals(102, c.pointsRead, "points 101..200 and the neighbours 100 and 201");
+        // 50 px for 100 s: grid columns of 2 s; 102 s starts a column
+        Decimator.Columns c = Decimator.decimate(t, v, t.length, 102_000, 202_000, 50, 0, new Decimator.Columns());
+        assertEquals(103, c.pointsRead, "points 102..202 and the neighbours 101 and 203");
         assertTrue(c.column[0] < 0, "the left neighbour is outside the plot");
         assertTrue(c.column[c.count - 1] >= 50, "the right neighbour is outside the plot");
-        assertEquals(100, c.first[0]);
-        assertEquals(201, c.last[c.count - 1]);
+        assertEquals(101, c.first[0]);
+        assertEquals(203, c.last[c.count - 1]);
     }
 
     @Test
@@ -82,6 +85,38 @@ class DecimatorTest {
         assertTrue(c.breakBefore[2], "after the NaN");
         assertTrue(c.breakBefore[3], "after the 7 s gap");
         assertFalse(c.breakBefore[4]);
+    }
+
+    @Test
+    void columnsAreFixedToAbsoluteTimeSoAPanByWholeColumnsShiftsThemUnchanged() {
+        Random rnd = new Random(3);
+        int n = 5_000;
+        long[] t = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 1_790_000_000_000L + i * 15_000L + rnd.nextInt(5_000);
+            v[i] = rnd.nextGaussian();
+        }
+        long from = t[100] + 1234;
+        long span = 40_000_000;
+        int width = 800; // 50 s per column
+        Decimator.Columns a = Decimator.decimate(t, v, n, from, from + span, width, 0, new Decimator.Columns());
+        Decimator.Columns b = Decimator.decimate(t, v, n, from + 7 * 50_000, from + 7 * 50_000 + span, width, 0,
+                new Decimator.Columns());
+        int matched = 0;
+        for (int i = 0; i < b.count; i++) {
+            if (b.column[i] < 0 || b.column[i] >= width - 7) {
+                continue;
+            }
+            int j = java.util.Arrays.binarySearch(a.column, 0, a.count, b.column[i] + 7);
+            assertTrue(j >= 0, "column " + b.column[i] + " is column " + (b.column[i] + 7) + " before the pan");
+            assertEquals(a.min[j], b.min[i]);
+            assertEquals(a.max[j], b.max[i]);
+            assertEquals(a.first[j], b.first[i]);
+            assertEquals(a.last[j], b.last[i]);
+            matched++;
+        }
+        assertTrue(matched > 700, "matched " + matched);
     }
 
     @Test
