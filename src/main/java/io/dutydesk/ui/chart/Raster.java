@@ -20,15 +20,17 @@ final class Raster {
     private int clipX1;
 
     void reset(int w, int h) {
+        reset(w, h, pixels.length < w * h ? new int[w * h] : pixels);
+    }
+
+    /** Draws into {@code target} (at least {@code w * h}) from now on, cleared. */
+    void reset(int w, int h, int[] target) {
         width = w;
         height = h;
         clipX0 = 0;
         clipX1 = w;
-        if (pixels.length < w * h) {
-            pixels = new int[w * h];
-        } else {
-            Arrays.fill(pixels, 0, w * h, 0);
-        }
+        pixels = target;
+        Arrays.fill(pixels, 0, w * h, 0);
     }
 
     /** A view on the same pixels that draws only columns {@code x0..x1-1}. */

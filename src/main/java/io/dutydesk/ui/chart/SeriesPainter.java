@@ -172,6 +172,16 @@ final class SeriesPainter {
      */
     void paint(int width, int height, double yMin, double yMax, int[] rgb) {
         raster.reset(width, height);
+        paintInto(width, height, yMin, yMax, rgb);
+    }
+
+    /** {@link #paint} into {@code target} ({@code width * height} pixels, premultiplied ARGB). */
+    void paint(int width, int height, double yMin, double yMax, int[] rgb, int[] target) {
+        raster.reset(width, height, target);
+        paintInto(width, height, yMin, yMax, rgb);
+    }
+
+    private void paintInto(int width, int height, double yMin, double yMax, int[] rgb) {
         double scale = yMax > yMin ? height / (yMax - yMin) : 0;
         long entries = 0;
         for (Cached c : frame) {

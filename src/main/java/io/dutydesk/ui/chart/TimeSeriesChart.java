@@ -105,7 +105,8 @@ public class TimeSeriesChart extends Region {
     private final ChartData data;
     private final Canvas plot = new Canvas(1, 1);
     private final Canvas overlay = new Canvas(1, 1);
-    private final Pane plotArea = new Pane(plot, overlay);
+    private final SeriesImages seriesImages = new SeriesImages();
+    private final Pane plotArea = new Pane(plot, seriesImages.view(), overlay);
     private final ChartLegend legend = new ChartLegend(new ChartLegend.Actions() {
         @Override
         public void toggle(String id) {
@@ -146,9 +147,11 @@ public class TimeSeriesChart extends Region {
     private final Set<String> hidden = new LinkedHashSet<>();
     private final Map<String, Color> assigned = new HashMap<>();
     private final SeriesPainter painter = new SeriesPainter();
-    private WritableImage image;
     private final Runnable dataListener = this::dataChanged;
-    private final Runnable pulseListener = this::pulse;
+    private final Runnable pulseListener = () -> {
+        seriesImages.pulse();
+        pulse();
+    };
 
     private volatile boolean dataDirty = true;
     private boolean legendDirty = true;
@@ -568,6 +571,7 @@ public class TimeSeriesChart extends Region {
         }
         if (r == null || !any) {
             pw = 0;
+            seriesImages.hide();
             g.setFill(c.text());
             g.setFont(Font.font("System", 13));
             g.setTextAlign(TextAlignment.CENTER);
@@ -668,14 +672,8 @@ public class TimeSeriesChart extends Region {
             rgb[k] = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
                     | (int) Math.round(color.getBlue() * 255);
         }
-        painter.paint(width, height, yMin, yMax, rgb);
-        Raster raster = painter.raster;
-        if (image == null || image.getWidth() != width || image.getHeight() != height) {
-            image = new WritableImage(Math.max(1, width), Math.max(1, height));
-        }
-        image.getPixelWriter().setPixels(0, 0, width, height, javafx.scene.image.PixelFormat.getIntArgbPreInstance(),
-                raster.pixels, 0, width);
-        g.drawImage(image, px0, py0);
+        painter.paint(width, height, yMin, yMax, rgb, seriesImages.begin(width, height));
+        seriesImages.show(px0, py0); // above this canvas: thresholds and markers lie under the series
 
         // 4. thresholds
         g.setLineWidth(1.25);
