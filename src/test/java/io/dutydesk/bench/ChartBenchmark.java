@@ -66,6 +66,13 @@ public final class ChartBenchmark {
         if (args.length > 2) {
             points = Integer.parseInt(args[2]);
         }
+        // Pulses unthrottled for all three charts alike: at the default 60 Hz a frame is counted in whole
+        // pulse periods (two 16.7 ms ticks at least), which measures the pulse timer, not the chart.
+        // -Dp5.vsync=true measures with the 60 Hz pulse instead.
+        boolean vsync = Boolean.getBoolean("p5.vsync");
+        if (!vsync) {
+            System.setProperty("javafx.animation.fullspeed", "true");
+        }
         System.setProperty("glass.platform", "Monocle");
         System.setProperty("monocle.platform", "Headless");
         System.setProperty("prism.order", "sw");
@@ -96,7 +103,8 @@ public final class ChartBenchmark {
         double[][] first = new double[impls.size()][];
         double[][] pan = new double[impls.size()][];
         long[] heap = new long[impls.size()];
-        System.out.printf("P5: %d series x %d points, %d rounds%n", series, points, rounds);
+        System.out.printf("P5: %d series x %d points, %d rounds, pulses %s%n", series, points, rounds,
+                vsync ? "at 60 Hz (-Dp5.vsync=true)" : "unthrottled (javafx.animation.fullspeed; -Dp5.vsync=true for 60 Hz)");
         for (int k = 0; k < impls.size(); k++) {
             Impl impl = impls.get(k);
             List<Double> f = new ArrayList<>();

@@ -526,6 +526,11 @@ public class TimeSeriesChart extends Region {
         return 200;
     }
 
+    private static int rgbOf(Color color) {
+        return ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
+                | (int) Math.round(color.getBlue() * 255);
+    }
+
     private static javafx.scene.layout.Background opaque(boolean darkTheme) {
         Color bg = darkTheme ? Colors.DARK.bg() : Colors.LIGHT.bg();
         return new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(bg, null, null));
@@ -634,43 +639,42 @@ public class TimeSeriesChart extends Region {
         yMin = axis.min();
         yMax = axis.max();
 
-        // 2. grid and axes
-        g.setLineDashes((double[]) null);
-        g.setLineWidth(1);
+        // 2. grid and axes: lines as 1-pixel rectangles (no antialiased strokes), under the series' image
+        int width = (int) Math.round(pw);
+        int height = (int) Math.round(ph);
         g.setFont(TICK_FONT);
         g.setFill(c.text());
         g.setTextAlign(TextAlignment.RIGHT);
         g.setTextBaseline(VPos.CENTER);
         for (int i = 0; i < labels.length; i++) {
-            double y = Math.round(yToPx(axis.tick(i))) + 0.5;
-            g.setStroke(c.grid());
-            g.strokeLine(px0, y, px0 + pw, y);
-            g.fillText(labels[i], px0 - 6, y);
+            double y = Math.round(yToPx(axis.tick(i)));
+            g.setFill(c.grid());
+            g.fillRect(px0, y, pw, 1);
+            g.setFill(c.text());
+            g.fillText(labels[i], px0 - 6, y + 0.5);
         }
         List<TimeTicks.Tick> ticks = TimeTicks.ticks(from, to, pw, 90, zone.get());
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.CENTER);
         for (TimeTicks.Tick t : ticks) {
-            double x = Math.round(px0 + (t.millis() - from) * pw / (to - from)) + 0.5;
-            g.setStroke(t.major() ? c.axis() : c.grid());
-            g.strokeLine(x, py0, x, py0 + ph);
+            double x = Math.round(px0 + (t.millis() - from) * pw / (to - from));
+            g.setFill(t.major() ? c.axis() : c.grid());
+            g.fillRect(x, py0, 1, ph);
+            g.setFill(c.text());
             double tw = textWidth(t.label(), TICK_FONT);
-            double lx = Math.max(tw / 2 + 2, Math.min(w - tw / 2 - 2, x));
+            double lx = Math.max(tw / 2 + 2, Math.min(w - tw / 2 - 2, x + 0.5));
             g.fillText(t.label(), lx, py0 + ph + 5);
         }
-        g.setStroke(c.axis());
-        g.strokeLine(px0 + 0.5, py0, px0 + 0.5, py0 + ph);
-        g.strokeLine(px0, py0 + ph + 0.5, px0 + pw, py0 + ph + 0.5);
+        g.setFill(c.axis()); // the axes as 1-pixel rectangles: no antialiased stroke
+        g.fillRect(px0 - 1, py0, 1, ph + 1);
+        g.fillRect(px0 - 1, py0 + height, pw + 1, 1);
 
         // 3. series: drawn from their columns into one pixel buffer, blitted once
-        int width = (int) Math.round(pw);
-        int height = (int) Math.round(ph);
         painter.decimate(shown, from, to, width);
         int[] rgb = new int[shown.size()];
         for (int k = 0; k < rgb.length; k++) {
             Color color = colorOf(shown.get(k).spec());
-            rgb[k] = ((int) Math.round(color.getRed() * 255) << 16) | ((int) Math.round(color.getGreen() * 255) << 8)
-                    | (int) Math.round(color.getBlue() * 255);
+            rgb[k] = rgbOf(color);
         }
         painter.paint(width, height, yMin, yMax, rgb, seriesImages.begin(width, height));
         seriesImages.show(px0, py0); // above this canvas: thresholds and markers lie under the series
