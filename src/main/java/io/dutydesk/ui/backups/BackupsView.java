@@ -147,6 +147,8 @@ public final class BackupsView {
         return b;
     }
 
+    private String keepSelected;
+
     private Optional<BackupEntry> selected() {
         return Optional.ofNullable(table.getSelectionModel().getSelectedItem());
     }
@@ -195,6 +197,18 @@ public final class BackupsView {
         SortedList<BackupEntry> sorted = new SortedList<>(vm.backups());
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
+        // a refresh (every poll, after Verify) replaces the rows: the selected backup stays selected
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                keepSelected = now.path();
+            }
+        });
+        vm.listingProperty().addListener((o, was, now) -> {
+            if (keepSelected != null && table.getSelectionModel().getSelectedItem() == null) {
+                sorted.stream().filter(b -> b.path().equals(keepSelected)).findFirst()
+                        .ifPresent(b -> table.getSelectionModel().select(b));
+            }
+        });
         return table;
     }
 

@@ -1,6 +1,7 @@
 package io.dutydesk.ui.backups;
 
 import io.dutydesk.core.backups.BackupCatalog;
+import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.backups.Verification;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The backups pane on Monocle: the RPO warning, and the restore that needs the environment's name typed. */
@@ -113,6 +115,19 @@ class BackupsViewTest {
         assertFalse(rpo.getStyleClass().contains("ok"));
         assertTrue(rpo.isVisible());
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-warning")).get();
+    }
+
+    @Test
+    void theSelectedBackupStaysSelectedWhenTheListIsReadAgain(FxRobot robot) {
+        robot.interact(() -> vm.show(listing(5)));
+        @SuppressWarnings("unchecked")
+        TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
+        String path = ((BackupEntry) table.getSelectionModel().getSelectedItem()).path();
+        robot.interact(() -> vm.show(listing(5))); // what a poll or a finished Verify does
+        assertNotNull(table.getSelectionModel().getSelectedItem(), "still a selection after the refresh");
+        assertEquals(path, ((BackupEntry) table.getSelectionModel().getSelectedItem()).path());
+        assertFalse(robot.lookup("#verify").queryAs(Button.class).isDisabled(), "Verify stays usable on it");
     }
 
     @Test
