@@ -124,7 +124,13 @@ class BackupsViewTest {
         TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
         robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
         String path = ((BackupEntry) table.getSelectionModel().getSelectedItem()).path();
-        robot.interact(() -> vm.show(listing(5))); // what a poll or a finished Verify does
+        BackupListing l = listing(5);
+        // what a finished Verify does: the list read again, this backup now with a new verification
+        List<BackupEntry> verified = l.backups().stream().map(b -> !b.path().equals(path) ? b
+                : b.withVerification(java.util.Optional.of(new Verification(path, b.sizeBytes(), b.modifiedAt(), true, "gzip -t: intact", now))))
+                .toList();
+        robot.interact(() -> vm.show(new BackupListing(l.env(), l.folders(), verified, l.newestFull(), l.newestFullAgeHours(),
+                l.rpoHours(), l.rpoOk(), l.takenAt())));
         assertNotNull(table.getSelectionModel().getSelectedItem(), "still a selection after the refresh");
         assertEquals(path, ((BackupEntry) table.getSelectionModel().getSelectedItem()).path());
         assertFalse(robot.lookup("#verify").queryAs(Button.class).isDisabled(), "Verify stays usable on it");
