@@ -305,17 +305,7 @@ final class AlertsCommands {
     }
 
     static String age(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m";
-        }
-        if (s < 86400) {
-            return (s / 3600) + "h" + (s % 3600 / 60 > 0 ? (s % 3600 / 60) + "m" : "");
-        }
-        return (s / 86400) + "d" + (s % 86400 / 3600 > 0 ? (s % 86400 / 3600) + "h" : "");
+        return io.dutydesk.core.Ages.compact(d);
     }
 
     private static String labelsBrief(Map<String, String> labels) {

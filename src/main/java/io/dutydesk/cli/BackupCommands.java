@@ -280,9 +280,6 @@ final class BackupCommands {
     }
 
     static String age(double hours) {
-        if (hours < 48) {
-            return String.format(Locale.ROOT, "%.1f h", hours);
-        }
-        return String.format(Locale.ROOT, "%.1f d", hours / 24);
+        return io.dutydesk.core.Ages.hours(hours);
     }
 }

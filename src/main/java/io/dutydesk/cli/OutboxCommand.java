@@ -118,8 +118,10 @@ final class OutboxCommand {
         out.println(e.name() + "  outbox " + e.outbox().table() + ", stream " + e.redis().stream());
         if (r.backlog().isPresent()) {
             OutboxBacklog b = r.backlog().get();
-            out.printf("  pending     %8d   %s (warn %d, critical %d)%n", b.pending(), r.level().id().toUpperCase(),
-                    e.thresholds().outboxPendingWarn(), e.thresholds().outboxPendingCritical());
+            out.printf("  pending     %8d   %s: %s (warn %d, critical %d; oldest pending warn %s, critical %s)%n", b.pending(),
+                    r.level().id().toUpperCase(), BacklogLevel.judge(b, e.thresholds()).reason(), e.thresholds().outboxPendingWarn(),
+                    e.thresholds().outboxPendingCritical(), age(e.thresholds().outboxOldestWarnSeconds()),
+                    age(e.thresholds().outboxOldestCriticalSeconds()));
             out.printf("  processing  %8d%n", b.processing());
             out.printf("  failed      %8d%n", b.failed());
             out.printf("  published  ~%8s   (planner estimate)%n", b.publishedEstimate() == null ? "?" : b.publishedEstimate());
@@ -151,16 +153,7 @@ final class OutboxCommand {
     }
 
     static String age(long seconds) {
-        if (seconds < 120) {
-            return seconds + " s";
-        }
-        if (seconds < 7200) {
-            return seconds / 60 + " min " + seconds % 60 + " s";
-        }
-        if (seconds < 172800) {
-            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
-        }
-        return seconds / 86400 + " d " + seconds % 86400 / 3600 + " h";
+        return io.dutydesk.core.Ages.of(seconds);
     }
 
 }

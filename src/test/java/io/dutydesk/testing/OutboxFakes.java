@@ -37,6 +37,7 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     public record Point(Instant at, double value) {}
 
     public volatile long pending = 5;
+    public volatile long oldestAgeSeconds = 40;
     public volatile boolean indexOk = true;
     public volatile String pgDown;
     public volatile String redisDown;
@@ -65,7 +66,7 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
         for (int i = 0; i < Math.min(10, p); i++) {
             oldest.add(new OutboxBacklog.OldEvent(String.valueOf(15235 + i), "user.answer.submitted", 40 - i));
         }
-        return CompletableFuture.completedFuture(new OutboxBacklog(Instant.now(), p, 1, 2, 15234L, p == 0 ? null : 40L, oldest,
+        return CompletableFuture.completedFuture(new OutboxBacklog(Instant.now(), p, 1, 2, 15234L, p == 0 ? null : oldestAgeSeconds, oldest,
                 indexOk, "CREATE INDEX CONCURRENTLY IF NOT EXISTS event_outbox_open_status_idx ON selfology.event_outbox "
                 + "(status, created_at) WHERE status IN ('pending', 'processing', 'failed');"));
     }

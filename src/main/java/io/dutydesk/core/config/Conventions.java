@@ -179,13 +179,19 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Thresholds(100, 1000, 1000);
         }
-        YamlNode n = o.get().onlyKeys(List.of("outboxPendingWarn", "outboxPendingCritical", "streamLagWarn"));
+        YamlNode n = o.get().onlyKeys(List.of("outboxPendingWarn", "outboxPendingCritical", "streamLagWarn",
+                "outboxOldestWarnSeconds", "outboxOldestCriticalSeconds"));
         int warn = n.integer("outboxPendingWarn", 100, 0, Integer.MAX_VALUE);
         int crit = n.integer("outboxPendingCritical", 1000, 0, Integer.MAX_VALUE);
         if (crit < warn) {
             throw n.require("outboxPendingCritical").error("must not be below outboxPendingWarn (" + warn + ")");
         }
-        return new Environment.Thresholds(warn, crit, n.integer("streamLagWarn", 1000, 0, Integer.MAX_VALUE));
+        int oldWarn = n.integer("outboxOldestWarnSeconds", 300, 1, Integer.MAX_VALUE);
+        int oldCrit = n.integer("outboxOldestCriticalSeconds", 1800, 1, Integer.MAX_VALUE);
+        if (oldCrit < oldWarn) {
+            throw n.require("outboxOldestCriticalSeconds").error("must not be below outboxOldestWarnSeconds (" + oldWarn + ")");
+        }
+        return new Environment.Thresholds(warn, crit, n.integer("streamLagWarn", 1000, 0, Integer.MAX_VALUE), oldWarn, oldCrit);
     }
 
     static Environment.Poll poll(Optional<YamlNode> o) {

@@ -155,7 +155,16 @@ public record Environment(
         }
     }
 
-    public record Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn) {}
+    /**
+     * The outbox backlog's levels: by count (runbook: fine below 100, act above 1000) and by the age of
+     * the oldest pending event (a stuck relay with five events is an incident too), and the stream lag.
+     */
+    public record Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn, int outboxOldestWarnSeconds,
+                             int outboxOldestCriticalSeconds) {
+        public Thresholds(int outboxPendingWarn, int outboxPendingCritical, int streamLagWarn) {
+            this(outboxPendingWarn, outboxPendingCritical, streamLagWarn, 300, 1800);
+        }
+    }
 
     public record Poll(Duration interval, Duration maxBackoff, Duration timeout) {}
 

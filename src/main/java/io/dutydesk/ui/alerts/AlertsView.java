@@ -292,17 +292,7 @@ public final class AlertsView {
     }
 
     static String age(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return (s / 60) + " min";
-        }
-        if (s < 86400) {
-            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
-        }
-        return (s / 86400) + " d " + (s % 86400 / 3600) + " h";
+        return io.dutydesk.core.Ages.of(d);
     }
 
     private void showDetails(Alert a) {

@@ -229,7 +229,7 @@ public final class BackupsView {
     }
 
     static String age(double hours) {
-        return hours < 48 ? String.format(Locale.ROOT, "%.1f h", hours) : String.format(Locale.ROOT, "%.1f d", hours / 24);
+        return io.dutydesk.core.Ages.hours(hours);
     }
 
     private Node logPane() {

@@ -299,19 +299,16 @@ public final class OutboxViewModel implements AutoCloseable {
         if (b == null) {
             return;
         }
-        BacklogLevel level = BacklogLevel.of(b.pending(), env.thresholds());
+        BacklogLevel.Verdict verdict = BacklogLevel.judge(b, env.thresholds());
+        BacklogLevel level = verdict.level();
         headerState.set(switch (level) {
             case OK -> HeaderState.OK;
             case WARN -> HeaderState.WARN;
             case CRITICAL -> HeaderState.CRITICAL;
         });
-        String what = switch (level) {
-            case OK -> "fine";
-            case WARN -> "watch it (≥ " + env.thresholds().outboxPendingWarn() + ")";
-            case CRITICAL -> "act now (≥ " + env.thresholds().outboxPendingCritical() + ")";
-        };
-        header.set("Outbox: " + b.pending() + " pending — " + what
-                + (b.oldestPendingAgeSeconds() == null ? "" : "; oldest " + age(b.oldestPendingAgeSeconds())));
+        boolean byAge = verdict.reason().contains("oldest pending");
+        header.set("Outbox: " + b.pending() + " pending — " + verdict.reason()
+                + (b.oldestPendingAgeSeconds() == null || byAge ? "" : "; oldest " + age(b.oldestPendingAgeSeconds())));
     }
 
     /** Restarts the live slot's relay container (after the view confirmed); audited by the rollout service. */
@@ -336,16 +333,7 @@ public final class OutboxViewModel implements AutoCloseable {
     }
 
     public static String age(long seconds) {
-        if (seconds < 120) {
-            return seconds + " s";
-        }
-        if (seconds < 7200) {
-            return seconds / 60 + " min";
-        }
-        if (seconds < 172800) {
-            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
-        }
-        return seconds / 86400 + " d " + seconds % 86400 / 3600 + " h";
+        return io.dutydesk.core.Ages.of(seconds);
     }
 
     @Override

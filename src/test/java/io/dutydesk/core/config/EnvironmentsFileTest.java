@@ -37,6 +37,8 @@ class EnvironmentsFileTest {
         assertEquals("./deployment/blue-green-deploy.sh deploy {version}", e.deploy().commands().get("deploy"));
         assertEquals(100, e.thresholds().outboxPendingWarn());
         assertEquals(1000, e.thresholds().outboxPendingCritical());
+        assertEquals(300, e.thresholds().outboxOldestWarnSeconds());
+        assertEquals(1800, e.thresholds().outboxOldestCriticalSeconds());
         assertEquals(List.of("full", "incremental", "pre-migration", "pre-deployment"),
                 e.backups().kinds().stream().map(Environment.BackupKind::name).toList());
         assertEquals(30, e.backups().kinds().get(0).retentionDays());
@@ -83,6 +85,25 @@ class EnvironmentsFileTest {
         assertEquals(new SecretRef.Env("LIFEOS_DB_PASSWORD"), e.postgres().password());
         assertEquals(new SecretRef.Keyring("lifeos-redis"), e.redis().password());
         assertEquals("daily", e.backups().kinds().get(0).name());
+    }
+
+    @Test
+    void theOldestPendingThresholdsAreCheckedLikeTheCounts() {
+        Environment e = EnvironmentsFile.parse(F, MINIMAL + """
+                    thresholds:
+                      outboxOldestWarnSeconds: 60
+                      outboxOldestCriticalSeconds: 600
+                """).require("prod");
+        assertEquals(60, e.thresholds().outboxOldestWarnSeconds());
+        assertEquals(600, e.thresholds().outboxOldestCriticalSeconds());
+        ConfigException ex = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, MINIMAL + """
+                    thresholds:
+                      outboxOldestWarnSeconds: 600
+                      outboxOldestCriticalSeconds: 60
+                """));
+        assertEquals("environments.prod.thresholds.outboxOldestCriticalSeconds", ex.field());
+        assertEquals(8, ex.line());
+        assertTrue(ex.getMessage().contains("must not be below outboxOldestWarnSeconds (600)"), ex.getMessage());
     }
 
     @Test

@@ -74,6 +74,20 @@ class OutboxViewModelTest {
     }
 
     @Test
+    void fewPendingEventsThatWaitTooLongAreNotFine() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        fakes.oldestAgeSeconds = 2 * 3600 + 3 * 60; // a stuck relay: five events, two hours old
+        pendingShows(5, OutboxViewModel.HeaderState.CRITICAL);
+        assertEquals("Outbox: 5 pending — act now: oldest pending 2 h 3 min (≥ 30 min)", vm.headerProperty().get());
+        fakes.oldestAgeSeconds = 400;
+        pendingShows(6, OutboxViewModel.HeaderState.WARN);
+        assertEquals("Outbox: 6 pending — watch it: oldest pending 6 min (≥ 5 min)", vm.headerProperty().get());
+        fakes.oldestAgeSeconds = 40;
+        pendingShows(7, OutboxViewModel.HeaderState.OK);
+        assertEquals("Outbox: 7 pending — fine; oldest 40 s", vm.headerProperty().get());
+    }
+
+    @Test
     void eachSourceGoesDownAloneAndComesBack() {
         ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
         awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
