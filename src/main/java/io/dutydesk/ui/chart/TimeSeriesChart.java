@@ -400,6 +400,11 @@ public class TimeSeriesChart extends Region {
         return new double[] {px0, py0, pw, ph};
     }
 
+    /** The value axis of the last frame: {min, max}. */
+    public double[] valueAxis() {
+        return new double[] {yMin, yMax};
+    }
+
     /** The chart as an image (FX thread); encode it with {@link ChartExport#png} off the FX thread. */
     public WritableImage toImage() {
         return snapshot(null, null);
@@ -604,9 +609,14 @@ public class TimeSeriesChart extends Region {
                 break;
             }
         }
+        // a threshold widens the axis only when the data comes near it: a backlog of 5 is not a flat line
+        // under a warn line at 100 (a threshold off the axis is named at the plot's edge instead)
+        double reach = 2 * Math.max(Math.abs(lo), Math.abs(hi));
         for (Threshold t : s.thresholds()) {
-            lo = Math.min(lo, t.value());
-            hi = Math.max(hi, t.value());
+            if (Double.isInfinite(lo) || Math.abs(t.value()) <= reach) {
+                lo = Math.min(lo, t.value());
+                hi = Math.max(hi, t.value());
+            }
         }
         if (unit == null) {
             unit = ValueUnit.NONE;
@@ -681,8 +691,24 @@ public class TimeSeriesChart extends Region {
 
         // 4. thresholds
         g.setLineWidth(1.25);
+        double offAxisRight = px0 + pw - 5;
         for (Threshold t : s.thresholds()) {
             double y = Math.round(yToPx(t.value())) + 0.5;
+            if (y < py0 || y > py0 + ph) { // off the axis: its name and an arrow at the edge it lies beyond
+                boolean above = y < py0;
+                String label = (t.label().isEmpty() ? unit.format(t.value()) : t.label()) + (above ? " ↑" : " ↓");
+                double tw = textWidth(label, MARKER_FONT);
+                g.setFont(MARKER_FONT);
+                g.setTextAlign(TextAlignment.RIGHT);
+                g.setTextBaseline(VPos.TOP);
+                double ly = above ? py0 + 2 : py0 + ph - 16;
+                g.setFill(c.labelBg());
+                g.fillRect(offAxisRight - tw - 3, ly - 1, tw + 6, 15);
+                g.setFill(adapt(t.color()));
+                g.fillText(label, offAxisRight, ly);
+                offAxisRight -= tw + 14;
+                continue;
+            }
             g.setStroke(adapt(t.color()));
             g.setLineDashes(6, 4);
             g.strokeLine(px0, y, px0 + pw, y);
