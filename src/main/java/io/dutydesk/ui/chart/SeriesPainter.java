@@ -182,7 +182,9 @@ final class SeriesPainter {
     }
 
     private void paintInto(int width, int height, double yMin, double yMax, int[] rgb) {
-        double scale = yMax > yMin ? height / (yMax - yMin) : 0;
+        // pixel rows are 0..height-1 (centres at integers): yMax maps to row 0 and yMin to the last row, so
+        // a series lying on the bottom of the axis (an error rate of 0, a target down) is drawn, not lost
+        double scale = yMax > yMin ? (height - 1) / (yMax - yMin) : 0;
         long entries = 0;
         for (Cached c : frame) {
             entries += c.end - c.start;
@@ -192,7 +194,7 @@ final class SeriesPainter {
             Raster strip = n == 1 ? raster : raster.strip(part * width / n, (part + 1) * width / n);
             for (int k = 0; k < frame.length; k++) {
                 Cached c = frame[k];
-                paintSeries(strip, c.cols, c.start, c.end, c.shift, rgb[k], width, height, yMin, scale);
+                paintSeries(strip, c.cols, c.start, c.end, c.shift, rgb[k], width, height - 1, yMin, scale);
             }
         });
     }
@@ -204,7 +206,7 @@ final class SeriesPainter {
      * line at this width, at one memory write per pixel. Sparser joins are antialiased lines.
      */
     private static void paintSeries(Raster r, Decimator.Columns col, int start, int end, int shift, int rgb, int width,
-            double height, double yMin, double scale) {
+            double bottomRow, double yMin, double scale) {
         int x1 = r.clipX1();
         int i = Math.max(start, firstAtOrAfter(col, start, end, (long) r.clipX0() - 2 - shift) - 1);
         double lastX = Double.NaN;
@@ -222,10 +224,10 @@ final class SeriesPainter {
             int c = col.column[i] + shift;
             boolean inside = c >= 0 && c < width;
             double x = c; // pixel centres are integers
-            double f = height - (col.first[i] - yMin) * scale;
-            double l = height - (col.last[i] - yMin) * scale;
-            double top = height - (col.max[i] - yMin) * scale;
-            double bottom = height - (col.min[i] - yMin) * scale;
+            double f = bottomRow - (col.first[i] - yMin) * scale;
+            double l = bottomRow - (col.last[i] - yMin) * scale;
+            double top = bottomRow - (col.max[i] - yMin) * scale;
+            double bottom = bottomRow - (col.min[i] - yMin) * scale;
             boolean joined = !col.breakBefore[i] && !Double.isNaN(lastX);
             if (joined && inside && lastInside && c == lastC + 1 && pc == lastC) {
                 double mid = (lastY + f) * 0.5;

@@ -111,6 +111,26 @@ class SeriesPainterTest {
     }
 
     @Test
+    void aSeriesOnTheBottomOfTheAxisIsDrawnOnTheLastRow() {
+        long[] t = new long[2_000];
+        double[] v = new double[t.length]; // an error rate of 0, dense and sparse
+        for (int i = 0; i < t.length; i++) {
+            t[i] = T0 + i * STEP;
+        }
+        for (long span : new long[] {(t.length - 1) * STEP, 20 * STEP}) {
+            List<ChartData.SeriesView> ss = List.of(new ChartData.SeriesView(new SeriesSpec("a", "a", null, ValueUnit.SI), t, v, t.length, 0));
+            SeriesPainter p = new SeriesPainter(false);
+            p.decimate(ss, T0, T0 + span, W);
+            p.paint(W, H, 0, 1, new int[] {0x00ff00});
+            int painted = 0;
+            for (int x = 0; x < W; x++) {
+                painted += p.raster.pixels[(H - 1) * W + x] != 0 ? 1 : 0;
+            }
+            assertTrue(painted >= W - 1, "span " + span + ": the zero line covers the last row, " + painted + " of " + W);
+        }
+    }
+
+    @Test
     void aSparseLineIsAntialiasedAndContinuous() {
         long[] t = {T0, T0 + 60_000};
         double[] v = {0, 1};
