@@ -52,6 +52,8 @@ public final class MetricsView {
     private final TextArea editor = new TextArea();
     private final ContextMenu completion = new ContextMenu();
 
+    private boolean zoomed;
+
     /** {@code io}: where exports are written (never the FX thread). */
     public MetricsView(MetricsViewModel vm, Executor io) {
         this.vm = vm;
@@ -62,7 +64,11 @@ public final class MetricsView {
         chart.homeRangeProperty().bind(vm.homeProperty());
         chart.visibleRangeProperty().addListener((o, a, r) -> {
             if (chart.isZoomed()) {
+                zoomed = true;
                 vm.visibleRangeChanged(r);
+            } else if (zoomed) { // double-click reset: the zoom's answer replaced the home range's data
+                zoomed = false;
+                vm.homeAgain();
             }
         });
         chart.widthProperty().addListener((o, a, w) -> vm.plotWidthProperty().set((int) Math.max(100, w.doubleValue() - 80)));

@@ -86,6 +86,24 @@ class MetricsViewTest {
     }
 
     @Test
+    void aZoomAsksAgainAtAFinerStepAndTheResetAsksForTheHomeRangeAgain(FxRobot robot) {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        Eventually.await("drawn", Duration.ofSeconds(10), () -> legendSize() == 2);
+        int first = prom.steps.size();
+        Duration homeStep = prom.steps.get(first - 1);
+        robot.interact(() -> {
+            io.dutydesk.ui.chart.TimeRange home = view.chart().getVisibleRange();
+            view.chart().zoomTo(new io.dutydesk.ui.chart.TimeRange(home.fromMillis(), home.fromMillis() + home.spanMillis() / 8));
+        });
+        Eventually.await("the zoom asked again", Duration.ofSeconds(10), () -> prom.steps.size() > first);
+        assertTrue(prom.steps.get(prom.steps.size() - 1).compareTo(homeStep) < 0, "finer: " + prom.steps);
+        int zoomedCalls = prom.steps.size();
+        robot.interact(() -> view.chart().resetZoom()); // what a double-click does
+        Eventually.await("the reset asked for the home range again", Duration.ofSeconds(10), () -> prom.steps.size() > zoomedCalls);
+        assertEquals(homeStep, prom.steps.get(prom.steps.size() - 1));
+    }
+
+    @Test
     void aBadQueryShowsPrometheussMessageUnderTheEditorWithACaret(FxRobot robot) {
         Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
         prom.fail = new QueryException("bad_data", "invalid parameter \"query\": 1:18: parse error: unexpected <by> in aggregation", 400);
