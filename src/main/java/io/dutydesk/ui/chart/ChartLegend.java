@@ -11,6 +11,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
@@ -57,6 +58,8 @@ final class ChartLegend extends Region {
     private static final double PAD_Y = 4;
     private static final double MAX_NAME = 320;
 
+    private static final String HELP = "Click: show/hide · Ctrl+click: show only this (again: all) · right-click: menu";
+    private final Tooltip tooltip = new Tooltip(HELP);
     private final Canvas canvas = new Canvas(1, 1);
     private final Text measure = new Text();
     private final Map<String, Double> widths = new HashMap<>();
@@ -86,9 +89,11 @@ final class ChartLegend extends Region {
         addEventHandler(ScrollEvent.SCROLL, e -> {
             if (bar.isVisible() && e.getDeltaY() != 0) {
                 bar.setValue(Math.max(0, Math.min(bar.getMax(), scroll - e.getDeltaY())));
+                setHover(indexAt(e.getX(), e.getY())); // the entry now under the pointer
                 e.consume();
             }
         });
+        Tooltip.install(this, tooltip);
         measure.setFont(FONT);
         setAccessibleRole(AccessibleRole.TEXT);
         addEventHandler(MouseEvent.MOUSE_MOVED, e -> setHover(indexAt(e.getX(), e.getY())));
@@ -209,7 +214,7 @@ final class ChartLegend extends Region {
             contentHeight = flow(w - bw, b);
             bar.resizeRelocate(w - bw, 0, bw, h);
             bar.setMax(Math.max(0, contentHeight - h));
-            bar.setVisibleAmount(h);
+            bar.setVisibleAmount((contentHeight - h) * h / contentHeight); // the thumb is the visible share
             bar.setUnitIncrement(ROW + 2);
             bar.setBlockIncrement(h);
             scroll = Math.min(scroll, bar.getMax());
@@ -297,6 +302,8 @@ final class ChartLegend extends Region {
     private void setHover(int i) {
         if (i != hover) {
             hover = i;
+            // the whole name (the entry may show it cut) and what a click does
+            tooltip.setText((i >= 0 ? entries.get(i).name() + "\n" : "") + HELP);
             draw();
         }
     }

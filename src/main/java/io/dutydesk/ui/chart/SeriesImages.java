@@ -15,14 +15,16 @@ import java.util.List;
  * premultiplied): the painter draws straight into the buffer, nothing is converted on either thread,
  * and the image goes to the screen in one blit instead of through a canvas' off-screen texture.
  *
- * <p>The renderer reads a buffer while it renders the pulse that showed it, and a pulse's scene sync
- * waits for the previous render: a buffer shown when the pulse counter was {@code p} is free again
- * three pulses later. Buffers are rotated accordingly; a buffer still possibly in use is never drawn
- * into (a new one is made instead).
+ * <p>When is a buffer free to draw into again? A pulse's scene sync happens after its post-layout
+ * listeners and, when the scene is dirty (a {@link #show} makes it so), first waits for the previous
+ * render. A buffer shown before post-layout number {@code k+1} is read by the render that follows
+ * sync {@code k+1}; that render is over once a later dirty sync has completed, which the next pulse's
+ * pre-layout knows. So a buffer is handed out again only when (1) it is not the one on screen and (2)
+ * a dirty sync after its own has completed. Otherwise a new buffer is made (at most a few are kept;
+ * one dropped while still in use stays alive through the renderer's reference).
  */
 final class SeriesImages {
     private static final int KEEP = 3;
-    private static final int FREE_AFTER_PULSES = 3;
 
     private static final class Slot {
         final int w;
@@ -30,7 +32,7 @@ final class SeriesImages {
         final int[] px;
         final PixelBuffer<IntBuffer> buffer;
         final WritableImage image;
-        long shownAt = Long.MIN_VALUE / 2;
+        long syncedBy = Long.MIN_VALUE / 2;
 
         Slot(int w, int h) {
             this.w = w;
@@ -44,11 +46,14 @@ final class SeriesImages {
     private final ImageView view = new ImageView();
     private final List<Slot> slots = new ArrayList<>();
     private Slot drawing;
-    private long pulses;
+    private long syncs;                 // post-layout passes seen: a sync follows each
+    private long lastDirtySync = -1;    // the last sync that had a show before it
+    private long dirtySyncDone = -1;    // the last such sync known to be complete
+    private boolean shownSincePostLayout;
 
     SeriesImages() {
         view.setMouseTransparent(true);
-        view.setSmooth(false);
+        view.setSmooth(false); // drawn at the output scale: one buffer pixel per device pixel
         view.getStyleClass().add("chart-series");
     }
 
@@ -56,9 +61,18 @@ final class SeriesImages {
         return view;
     }
 
-    /** Counts pulses (the chart calls it from its pre-layout pulse listener). */
-    void pulse() {
-        pulses++;
+    /** From the scene's pre-layout pulse listener: the previous pulse, its sync included, is over. */
+    void preLayout() {
+        dirtySyncDone = Math.max(dirtySyncDone, lastDirtySync);
+    }
+
+    /** From the scene's post-layout pulse listener: this pulse's sync comes next. */
+    void postLayout() {
+        syncs++;
+        if (shownSincePostLayout) {
+            lastDirtySync = syncs;
+            shownSincePostLayout = false;
+        }
     }
 
     /** A {@code w x h} buffer the renderer is done with, to draw into and then {@link #show}. */
@@ -66,31 +80,41 @@ final class SeriesImages {
         int w = Math.max(1, width);
         int h = Math.max(1, height);
         for (Slot s : slots) {
-            if (s.w == w && s.h == h && pulses - s.shownAt >= FREE_AFTER_PULSES) {
+            if (s.w == w && s.h == h && free(s)) {
                 drawing = s;
                 return s.px;
             }
         }
-        long now = pulses;
-        slots.removeIf(s -> (s.w != w || s.h != h) && now - s.shownAt >= FREE_AFTER_PULSES);
-        while (slots.size() >= KEEP) { // dropped, not reused: the renderer keeps its own reference while it needs it
-            slots.remove(slots.stream().min(Comparator.comparingLong(s -> s.shownAt)).orElseThrow());
+        slots.removeIf(s -> (s.w != w || s.h != h) && free(s));
+        while (slots.size() >= KEEP) {
+            slots.remove(slots.stream().filter(s -> s.image != view.getImage())
+                    .min(Comparator.comparingLong(s -> s.syncedBy)).orElseThrow());
         }
         drawing = new Slot(w, h);
         slots.add(drawing);
         return drawing.px;
     }
 
-    /** Shows the buffer drawn since {@link #begin} at {@code x, y} of the plot area. */
-    void show(double x, double y) {
+    private boolean free(Slot s) {
+        return s.image != view.getImage() && dirtySyncDone >= s.syncedBy + 1;
+    }
+
+    /**
+     * Shows the buffer drawn since {@link #begin} at {@code x, y} of the plot area, {@code fitW x fitH}
+     * logical pixels (the buffer has the output scale's device pixels).
+     */
+    void show(double x, double y, double fitW, double fitH) {
         Slot s = drawing;
         if (s == null) {
             return;
         }
         drawing = null;
         s.buffer.updateBuffer(b -> null); // all of it changed
-        s.shownAt = pulses;
+        s.syncedBy = syncs + 1;
+        shownSincePostLayout = true;
         view.setImage(s.image);
+        view.setFitWidth(fitW);
+        view.setFitHeight(fitH);
         view.relocate(x, y);
         view.setVisible(true);
     }
@@ -98,5 +122,10 @@ final class SeriesImages {
     /** Nothing to show (no data). */
     void hide() {
         view.setVisible(false);
+    }
+
+    /** How many buffers exist (tests). */
+    int buffers() {
+        return slots.size();
     }
 }

@@ -67,6 +67,19 @@ final class SeriesPainter {
         this.parallel = parallel && POOL != null;
     }
 
+    private int lastPaintParts;
+
+    /** Into how many strips the last {@link #paint} was split (tests). */
+    int lastPaintParts() {
+        return lastPaintParts;
+    }
+
+    /** Forgets every series' columns (the chart has no data any more). */
+    void clear() {
+        cache.clear();
+        frame = new Cached[0];
+    }
+
     /** How many series decimations were (re)built so far (tests: a pan inside the window rebuilds none). */
     long rebuilds() {
         return rebuilt;
@@ -146,16 +159,18 @@ final class SeriesPainter {
     }
 
     private static void rebuild(Cached c, ChartData.SeriesView sv, double p, long g0, long g1) {
+        c.size = -1; // matches nothing until the columns are complete (a failure must not leave a half cache)
+        int n = sv.size();
+        int lo = Math.max(0, Decimator.lowerBound(sv.t(), n, Decimator.columnStart(g0, p)) - 1);
+        int hi = Math.min(n, Decimator.lowerBound(sv.t(), n, Decimator.columnStart(g1 + 1, p)) + 1);
+        Decimator.decimateRange(sv.t(), sv.v(), lo, hi, p, g0, sv.gapMillis(), c.cols);
         c.t = sv.t();
         c.v = sv.v();
-        c.size = sv.size();
         c.gap = sv.gapMillis();
         c.pxPerMs = p;
         c.g0 = g0;
         c.g1 = g1;
-        int lo = Math.max(0, Decimator.lowerBound(c.t, c.size, Decimator.columnStart(g0, p)) - 1);
-        int hi = Math.min(c.size, Decimator.lowerBound(c.t, c.size, Decimator.columnStart(g1 + 1, p)) + 1);
-        Decimator.decimateRange(c.t, c.v, lo, hi, p, g0, c.gap, c.cols);
+        c.size = n;
     }
 
     private int partsFor(List<ChartData.SeriesView> series) {
@@ -190,6 +205,7 @@ final class SeriesPainter {
             entries += c.end - c.start;
         }
         int n = width >= 64 && entries >= PARALLEL_POINTS / 8 && parallel ? WORKERS + 1 : 1;
+        lastPaintParts = n;
         parallel(n, part -> {
             Raster strip = n == 1 ? raster : raster.strip(part * width / n, (part + 1) * width / n);
             for (int k = 0; k < frame.length; k++) {
@@ -299,10 +315,10 @@ final class SeriesPainter {
             int p = i;
             others.add(POOL.submit(() -> part.accept(p)));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             part.accept(0);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // even an Error: never return while the other parts still write our buffers
             failure = e;
         }
         boolean interrupted = false;
@@ -315,7 +331,7 @@ final class SeriesPainter {
                     interrupted = true; // the parts share our buffers: never return before they are done
                 } catch (ExecutionException e) {
                     if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                        failure = e.getCause();
                     }
                     break;
                 }
@@ -324,8 +340,14 @@ final class SeriesPainter {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error er) {
+            throw er;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException(failure);
         }
     }
 }

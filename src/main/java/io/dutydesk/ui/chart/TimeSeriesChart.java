@@ -16,7 +16,6 @@ import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -149,9 +148,10 @@ public class TimeSeriesChart extends Region {
     private final SeriesPainter painter = new SeriesPainter();
     private final Runnable dataListener = this::dataChanged;
     private final Runnable pulseListener = () -> {
-        seriesImages.pulse();
+        seriesImages.preLayout();
         pulse();
     };
+    private final Runnable postLayoutListener = () -> seriesImages.postLayout();
 
     private volatile boolean dataDirty = true;
     private boolean legendDirty = true;
@@ -170,6 +170,7 @@ public class TimeSeriesChart extends Region {
     private double yMin;
     private double yMax;
     private TimeRange drawnRange;
+    private ValueUnit drawnUnit = ValueUnit.NONE;
 
     // pointer state
     private double hoverX = -1;
@@ -182,8 +183,6 @@ public class TimeSeriesChart extends Region {
     public TimeSeriesChart(ChartData data) {
         this.data = data;
         getStyleClass().add("time-series-chart");
-        // one tooltip for the whole legend: a hundred series must not build a hundred popups
-        Tooltip.install(legend, new Tooltip("Click: show/hide a series · Ctrl+click: show only it (again: all)"));
         hoverBox.getStyleClass().add("chart-hover");
         hoverBox.setManaged(false);
         hoverBox.setVisible(false);
@@ -194,13 +193,17 @@ public class TimeSeriesChart extends Region {
         getChildren().addAll(plotArea, legend);
         measure.setFont(TICK_FONT);
 
-        data.addListener(dataListener);
         sceneProperty().addListener((o, old, now) -> {
             if (old != null) {
                 old.removePreLayoutPulseListener(pulseListener);
+                old.removePostLayoutPulseListener(postLayoutListener);
+                data.removeListener(dataListener); // a chart out of every scene is not kept alive by its data
             }
             if (now != null) {
                 now.addPreLayoutPulseListener(pulseListener);
+                now.addPostLayoutPulseListener(postLayoutListener);
+                data.addListener(dataListener);
+                dataDirty = true; // written while away
                 markPlotDirty();
             }
         });
@@ -582,6 +585,8 @@ public class TimeSeriesChart extends Region {
         if (r == null || !any) {
             pw = 0;
             seriesImages.hide();
+            painter.clear(); // no series: forget the columns of the old ones
+            drawnUnit = ValueUnit.NONE;
             g.setFill(c.text());
             g.setFont(Font.font("System", 13));
             g.setTextAlign(TextAlignment.CENTER);
@@ -679,20 +684,33 @@ public class TimeSeriesChart extends Region {
         g.fillRect(px0 - 1, py0, 1, ph + 1);
         g.fillRect(px0 - 1, py0 + height, pw + 1, 1);
 
-        // 3. series: drawn from their columns into one pixel buffer, blitted once
-        painter.decimate(shown, from, to, width);
+        // 3. series: drawn from their columns into one pixel buffer (device pixels), shown above this canvas
+        double scale = getScene() != null && getScene().getWindow() != null ? Math.max(1, getScene().getWindow().getRenderScaleX()) : 1;
+        int devW = (int) Math.round(width * scale);
+        int devH = (int) Math.round(height * scale);
+        painter.decimate(shown, from, to, devW);
         int[] rgb = new int[shown.size()];
         for (int k = 0; k < rgb.length; k++) {
             Color color = colorOf(shown.get(k).spec());
             rgb[k] = rgbOf(color);
         }
-        painter.paint(width, height, yMin, yMax, rgb, seriesImages.begin(width, height));
-        seriesImages.show(px0, py0); // above this canvas: thresholds and markers lie under the series
+        painter.paint(devW, devH, yMin, yMax, rgb, seriesImages.begin(devW, devH));
+        seriesImages.show(px0, py0, width, height);
+        drawnUnit = unit;
+    }
+
+    /** Thresholds and markers, on the overlay: above the series. Returns whether it drew anything. */
+    private boolean drawAnnotations(GraphicsContext g, Colors c, ChartData.Snapshot s, TimeRange r, ValueUnit unit) {
+        double w = overlay.getWidth();
+        long from = r.fromMillis();
+        long to = r.toMillis();
+        boolean any = false;
 
         // 4. thresholds
         g.setLineWidth(1.25);
         double offAxisRight = px0 + pw - 5;
         for (Threshold t : s.thresholds()) {
+            any = true;
             double y = Math.round(yToPx(t.value())) + 0.5;
             if (y < py0 || y > py0 + ph) { // off the axis: its name and an arrow at the edge it lies beyond
                 boolean above = y < py0;
@@ -735,6 +753,7 @@ public class TimeSeriesChart extends Region {
             if (!r.contains(m.timeMillis())) {
                 continue;
             }
+            any = true;
             double x = Math.round(px0 + (m.timeMillis() - from) * pw / (to - from)) + 0.5;
             g.setStroke(adapt(m.color()));
             g.setLineWidth(1.5);
@@ -752,6 +771,7 @@ public class TimeSeriesChart extends Region {
                 lastLabelEnd = lx + tw;
             }
         }
+        return any;
     }
 
     private double yToPx(double v) {
@@ -768,6 +788,9 @@ public class TimeSeriesChart extends Region {
             hoverBox.setVisible(false);
             return;
         }
+        if (drawAnnotations(g, c, snap, r, drawnUnit)) {
+            overlay.setVisible(true);
+        }
         if (selecting && selectX >= 0) {
             overlay.setVisible(true);
             double a = clampX(Math.min(pressX, selectX));
@@ -775,7 +798,7 @@ public class TimeSeriesChart extends Region {
             g.setFill(c.selection());
             g.fillRect(a, py0, b - a, ph);
         }
-        if (hoverX < px0 || hoverX > px0 + pw || panning) {
+        if (hoverX < px0 || hoverX > px0 + pw || panning || selecting) { // a drag's selection is not covered
             hoverBox.setVisible(false);
             return;
         }

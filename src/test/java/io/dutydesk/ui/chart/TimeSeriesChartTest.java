@@ -91,6 +91,67 @@ class TimeSeriesChartTest {
         Eventually.await("the chart drew", Duration.ofSeconds(10), () -> fx(() -> chart.plotBounds()[2] > 1));
     }
 
+    /** Whether a pixel near (x, y) of the chart's image has the colour {@code c}. */
+    static boolean drawnNear(WritableImage img, double x, double y, Color c) {
+        for (int dx = -2; dx <= 2; dx++) {
+            for (int dy = -2; dy <= 2; dy++) {
+                Color p = img.getPixelReader().getColor((int) Math.round(x) + dx, (int) Math.round(y) + dy);
+                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen()) + Math.abs(p.getBlue() - c.getBlue()) < 0.08) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theSeriesArePaintedAndAHiddenOneIsGone(FxRobot robot) {
+        drawn();
+        long spikeT = T0 + 120 * STEP;
+        double[] xy = fx(() -> {
+            double[] b = chart.plotBounds();
+            double[] axis = chart.valueAxis();
+            return new double[] {chart.xOf(spikeT), b[1] + b[3] - (0.3 - axis[0]) / (axis[1] - axis[0]) * b[3]};
+        });
+        Color aw = fx(() -> chart.colorOf(data.snapshot().series("aw").spec()));
+        assertTrue(drawnNear(fx(chart::toImage), xy[0], xy[1], aw), "the spike's top is painted in its series' colour");
+        robot.interact(() -> chart.setSeriesVisible("aw", false));
+        WaitForAsyncUtils.waitForFxEvents();
+        double[] b = fx(chart::plotBounds);
+        WritableImage img = fx(chart::toImage);
+        for (double y = b[1] + 3; y < b[1] + b[3] - 3; y += 5) {
+            assertFalse(drawnNear(img, xy[0], y, aw), "hidden: nowhere in the spike's column (y " + y + ")");
+        }
+        robot.interact(() -> chart.setSeriesVisible("aw", true));
+    }
+
+    @Test
+    void aBufferOnScreenOrStillToBeRenderedIsNeverDrawnInto(FxRobot robot) {
+        robot.interact(() -> {
+            SeriesImages si = new SeriesImages();
+            int[] a = si.begin(10, 10);
+            si.show(0, 0, 10, 10);
+            int[] b = si.begin(10, 10);
+            assertTrue(a != b, "the buffer on screen is not handed out");
+            si.show(0, 0, 10, 10);
+            // pulses without a show (nothing dirty): nothing proves b's render is over, a is free only
+            // once a later dirty sync completed
+            for (int i = 0; i < 5; i++) {
+                si.preLayout();
+                si.postLayout();
+            }
+            int[] c = si.begin(10, 10);
+            assertTrue(c != a && c != b, "no dirty sync after the shows: a new buffer");
+            si.show(0, 0, 10, 10); // c on screen; this pulse syncs it (dirty) after waiting for b's render
+            si.postLayout();
+            si.preLayout();
+            int[] d = si.begin(10, 10);
+            assertTrue(d != c, "never the one on screen");
+            assertTrue(d == a || d == b, "an old one is free again");
+            assertTrue(si.buffers() <= 3);
+        });
+    }
+
     @Test
     void aThresholdFarAboveTheDataDoesNotFlattenIt() throws Exception {
         drawn();
