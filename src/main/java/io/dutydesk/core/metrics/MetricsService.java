@@ -1,6 +1,7 @@
 package io.dutydesk.core.metrics;
 
 import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
 
@@ -24,7 +25,16 @@ public final class MetricsService {
     static final long[] NICE_STEPS_S = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
 
     /** One action of the audit log, as a chart marker. */
-    public record ActionMark(Instant time, String label, String detail, boolean ok) {}
+    /** One action as a marker: {@code result} is the audit's final word (succeeded, failed, started while running…). */
+    public record ActionMark(Instant time, String label, String detail, String result) {
+        public boolean ok() {
+            return AuditRows.SUCCEEDED.equals(result);
+        }
+
+        public boolean running() {
+            return AuditRows.STARTED.equals(result);
+        }
+    }
 
     private final Environment env;
     private final MetricsPort port;
@@ -129,7 +139,8 @@ public final class MetricsService {
     public CompletableFuture<List<ActionMark>> actions(Instant from, Instant to) {
         return audit.recent(2000).thenApply(entries -> {
             List<ActionMark> out = new ArrayList<>();
-            for (AuditEntry e : entries) {
+            // one marker per action: its "started" entry and its completion folded into one row
+            for (AuditEntry e : AuditRows.fold(entries, id -> true)) {
                 if (!env.name().equals(e.environment()) || e.start() == null) {
                     continue;
                 }
@@ -145,14 +156,25 @@ public final class MetricsService {
     }
 
     static ActionMark mark(AuditEntry e, Instant at) {
-        String args = e.args() == null || e.args().isEmpty() ? "" : " " + String.join(" ", e.args());
+        String args = e.args() == null || e.args().isEmpty() ? ""
+                : " " + String.join(" ", e.args().stream().map(MetricsService::readable).toList());
         String label = e.action() + args;
-        boolean ok = "succeeded".equals(e.result());
         String exit = e.exitCode() == null ? "" : ", exit " + e.exitCode();
         String move = e.liveBefore() != null && e.liveAfter() != null && !e.liveBefore().equals(e.liveAfter())
                 ? ", " + e.liveBefore() + " → " + e.liveAfter() : "";
         String detail = e.actor() + ": " + label + move + exit + " (" + (e.result() == null ? "?" : e.result()) + ")";
-        return new ActionMark(at, label, detail, ok);
+        return new ActionMark(at, label, detail, e.result());
+    }
+
+    /** An argument as a person reads it: a timestamp (a silence's end) as "until Nov 22 21:51", the rest as is. */
+    static String readable(String arg) {
+        try {
+            Instant t = Instant.parse(arg);
+            return "until " + java.time.format.DateTimeFormatter.ofPattern("MMM d HH:mm", java.util.Locale.ROOT)
+                    .withZone(java.time.ZoneId.systemDefault()).format(t);
+        } catch (java.time.format.DateTimeParseException notATime) {
+            return arg;
+        }
     }
 
     /** PromQL's functions and aggregations, for completion. */

@@ -333,8 +333,17 @@ public class TimeSeriesChart extends Region {
     /** The colour a series is drawn in. */
     public Color colorOf(SeriesSpec spec) {
         Color c = spec.color() != null ? spec.color()
-                : assigned.computeIfAbsent(spec.id(), k -> Color.web(PALETTE[assigned.size() % PALETTE.length]));
+                : assigned.computeIfAbsent(spec.id(), k -> paletteColor(assigned.size()));
         return adapt(c);
+    }
+
+    /** The palette, then hues a golden angle apart (36 series do not share a handful of colours). */
+    static Color paletteColor(int i) {
+        if (i < PALETTE.length) {
+            return Color.web(PALETTE[i]);
+        }
+        int j = i - PALETTE.length;
+        return Color.hsb((j * 137.508) % 360, 0.62 + 0.2 * (j % 2), 0.78 - 0.12 * (j / 7 % 2));
     }
 
     /** A colour made legible on the dark background (lighter, a little less saturated). */
@@ -827,6 +836,8 @@ public class TimeSeriesChart extends Region {
     }
 
     private void updateHoverBox(long t, List<HoverValue> values) {
+        // as many rows as the plot is tall (a hover box taller than a small window covers the axis)
+        int maxRows = (int) Math.max(2, Math.min(MAX_HOVER_ROWS, (ph - 60) / 19));
         List<javafx.scene.Node> rows = new ArrayList<>();
         Label time = new Label(TimeTicks.full(t, zone.get()));
         time.getStyleClass().add("chart-hover-time");
@@ -843,8 +854,8 @@ public class TimeSeriesChart extends Region {
         }
         int shown = 0;
         for (HoverValue v : values) {
-            if (shown++ == MAX_HOVER_ROWS) {
-                rows.add(new Label("… " + (values.size() - MAX_HOVER_ROWS) + " more"));
+            if (shown++ == maxRows) {
+                rows.add(new Label("… " + (values.size() - maxRows) + " more"));
                 break;
             }
             Rectangle sw = new Rectangle(10, 10, v.color());

@@ -249,7 +249,9 @@ public final class MetricsViewModel {
         marks.thenAccept(list -> {
             List<Marker> out = new ArrayList<>();
             for (MetricsService.ActionMark m : list) {
-                out.add(new Marker(m.time().toEpochMilli(), m.label(), m.detail(), m.ok() ? Color.web("#8250df") : Color.web("#cf222e")));
+                // done: violet; still running: grey; failed, refused or unknown: red
+                out.add(new Marker(m.time().toEpochMilli(), m.label(), m.detail(),
+                        m.ok() ? Color.web("#8250df") : m.running() ? Color.web("#6e7781") : Color.web("#cf222e")));
             }
             data.setMarkers(out);
         });
@@ -260,7 +262,7 @@ public final class MetricsViewModel {
         data.clearSeries();
         int i = 0;
         for (MetricSeries s : res.series()) {
-            String name = s.displayName();
+            String name = s.shortName(res.series(), expr.strip());
             data.put(new SeriesSpec(name + "#" + i++, name, null, unit), s.times(), s.values(), step.toMillis() * 2 + 1);
         }
     }

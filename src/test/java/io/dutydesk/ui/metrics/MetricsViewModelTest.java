@@ -236,6 +236,27 @@ class MetricsViewModelTest {
     }
 
     @Test
+    void anActionIsOneMarkerInTheColourOfItsEndAndATimeArgumentReadsAsATime() {
+        // the rollout writes "started" first and the completion as a second entry with the same id
+        audit.append(new AuditEntry("7", "ops@desk", "ref", "switch", List.of(), NOW.minusSeconds(300), null, null,
+                null, "started", "green", null, "")).join();
+        audit.append(new AuditEntry("7", "ops@desk", "ref", "switch", List.of(), NOW.minusSeconds(300), NOW.minusSeconds(290), 0,
+                "x", "succeeded", "green", "blue", "")).join();
+        audit.append(new AuditEntry("8", "ops@desk", "ref", "deploy", List.of("v3"), NOW.minusSeconds(100), null, null,
+                null, "started", "blue", null, "")).join();
+        audit.append(new AuditEntry("9", "ops@desk", "ref", "silence", List.of("HighErrorRate", "2026-11-22T21:51:53.485298097Z"),
+                NOW.minusSeconds(50), NOW.minusSeconds(50), 0, "x", "succeeded", null, null, "")).join();
+        vm.expressionProperty().set("up");
+        vm.run();
+        var markers = vm.data().snapshot().markers();
+        assertEquals(List.of("switch", "deploy v3", "silence HighErrorRate until "), markers.stream()
+                .map(m -> m.label().replaceAll("until .*", "until ")).toList(), "one marker per action, not one per entry");
+        assertEquals(javafx.scene.paint.Color.web("#8250df"), markers.get(0).color(), "succeeded");
+        assertEquals(javafx.scene.paint.Color.web("#6e7781"), markers.get(1).color(), "still running: not a failure's red");
+        assertTrue(markers.get(2).label().matches("silence HighErrorRate until Nov 2\\d \\d\\d:\\d\\d"), markers.get(2).label());
+    }
+
+    @Test
     void completionOffersFunctionsMetricsLabelsAndValues() {
         assertTrue(vm.completions("ra", 2).contains("rate"));
         assertTrue(vm.completions("outbox", 6).contains("outbox_pending_events"));
