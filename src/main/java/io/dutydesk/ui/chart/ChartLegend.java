@@ -1,7 +1,6 @@
 package io.dutydesk.ui.chart;
 
 import javafx.geometry.BoundingBox;
-import javafx.geometry.Orientation;
 import javafx.geometry.Bounds;
 import javafx.geometry.VPos;
 import javafx.scene.AccessibleRole;
@@ -10,7 +9,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -31,8 +29,9 @@ import java.util.stream.Collectors;
  * series cost a hundred measured strings and one canvas, not three hundred styled nodes (which took
  * longer than drawing 1.1 million points). Click toggles a series, Ctrl/Alt+click isolates it, the
  * context menu offers "Show only this" and "Show all"; hidden series are dimmed and struck through.
- * Taller than its space, it scrolls itself (wheel or its scroll bar): no clipped scroll pane, whose
- * clip costs the software pipeline a masked off-screen pass every frame.
+ * Taller than its space, it scrolls itself (wheel, or dragging the thumb drawn at its right edge): no
+ * clipped scroll pane, whose clip costs the software pipeline a masked off-screen pass every frame,
+ * and no scroll bar control (its skin and styles cost the first frame more than the hundred names).
  */
 final class ChartLegend extends Region {
     /** One entry as drawn. */
@@ -69,37 +68,51 @@ final class ChartLegend extends Region {
     private Bounds[] boxes = new Bounds[0];
     private int hover = -1;
     private boolean dark;
-    private final ScrollBar bar = new ScrollBar();
+    private static final double BAR = 9;
+    private boolean scrolls;
     private double scroll;
     private double contentHeight;
+    private double dragOffset = -1;
 
     ChartLegend(Actions actions) {
         this.actions = actions;
         getStyleClass().add("chart-legend");
-        getChildren().addAll(canvas, bar);
-        bar.setOrientation(Orientation.VERTICAL);
-        bar.setVisible(false);
-        bar.setManaged(false);
-        bar.valueProperty().addListener((o, a, b) -> {
-            if (b.doubleValue() != scroll) {
-                scroll = b.doubleValue();
-                draw();
-            }
-        });
+        getChildren().add(canvas);
         addEventHandler(ScrollEvent.SCROLL, e -> {
-            if (bar.isVisible() && e.getDeltaY() != 0) {
-                bar.setValue(Math.max(0, Math.min(bar.getMax(), scroll - e.getDeltaY())));
+            if (scrolls && e.getDeltaY() != 0) {
+                scrollTo(scroll - e.getDeltaY());
                 setHover(indexAt(e.getX(), e.getY())); // the entry now under the pointer
                 e.consume();
             }
         });
+        addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
+            if (!onBar(e.getX())) {
+                return;
+            }
+            double[] t = thumb();
+            if (e.getY() >= t[0] && e.getY() <= t[0] + t[1]) {
+                dragOffset = e.getY() - t[0];
+            } else { // a click on the track pages towards it
+                scrollTo(scroll + (e.getY() < t[0] ? -1 : 1) * getHeight());
+            }
+            e.consume();
+        });
+        addEventHandler(MouseEvent.MOUSE_DRAGGED, e -> {
+            if (dragOffset >= 0) {
+                double[] t = thumb();
+                double track = getHeight() - t[1];
+                scrollTo(track <= 0 ? 0 : (e.getY() - dragOffset) / track * maxScroll());
+                e.consume();
+            }
+        });
+        addEventHandler(MouseEvent.MOUSE_RELEASED, e -> dragOffset = -1);
         Tooltip.install(this, tooltip);
         measure.setFont(FONT);
         setAccessibleRole(AccessibleRole.TEXT);
         addEventHandler(MouseEvent.MOUSE_MOVED, e -> setHover(indexAt(e.getX(), e.getY())));
         addEventHandler(MouseEvent.MOUSE_EXITED, e -> setHover(-1));
         addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
-            int i = indexAt(e.getX(), e.getY());
+            int i = onBar(e.getX()) ? -1 : indexAt(e.getX(), e.getY());
             if (i < 0 || e.getButton() != MouseButton.PRIMARY) {
                 return;
             }
@@ -148,12 +161,12 @@ final class ChartLegend extends Region {
         return entries.stream().map(Entry::id).toList();
     }
 
-    /** Where an entry is drawn, in this region's coordinates (null if unknown, not laid out or scrolled away). */
+    /** Where an entry is drawn whole, in this region's coordinates (null if unknown, not laid out or not all in view). */
     Bounds boundsOf(String id) {
         for (int i = 0; i < entries.size() && i < boxes.length; i++) {
             if (entries.get(i).id().equals(id) && boxes[i] != null) {
                 Bounds b = boxes[i];
-                return b.getMaxY() - scroll < 0 || b.getMinY() - scroll > getHeight() ? null
+                return b.getMinY() - scroll < 0 || b.getMaxY() - scroll > getHeight() ? null
                         : new BoundingBox(b.getMinX(), b.getMinY() - scroll, b.getWidth(), b.getHeight());
             }
         }
@@ -208,22 +221,12 @@ final class ChartLegend extends Region {
         double h = Math.max(1, Math.floor(getHeight()));
         Bounds[] b = new Bounds[entries.size()];
         contentHeight = flow(w, b);
-        boolean scrolls = contentHeight > h + 0.5;
+        scrolls = contentHeight > h + 0.5;
         if (scrolls) {
-            double bw = Math.max(8, bar.prefWidth(-1));
-            contentHeight = flow(w - bw, b);
-            bar.resizeRelocate(w - bw, 0, bw, h);
-            bar.setMax(Math.max(0, contentHeight - h));
-            bar.setVisibleAmount((contentHeight - h) * h / contentHeight); // the thumb is the visible share
-            bar.setUnitIncrement(ROW + 2);
-            bar.setBlockIncrement(h);
-            scroll = Math.min(scroll, bar.getMax());
-            bar.setValue(scroll);
-        } else {
-            scroll = 0;
+            contentHeight = flow(w - BAR, b);
         }
-        bar.setVisible(scrolls);
         boxes = b;
+        scroll = Math.max(0, Math.min(scroll, maxScroll()));
         if (canvas.getWidth() != w || canvas.getHeight() != h) {
             canvas.setWidth(w);
             canvas.setHeight(h);
@@ -269,7 +272,41 @@ final class ChartLegend extends Region {
             g.setGlobalAlpha(1);
         }
         g.restore();
+        if (scrolls) { // the thumb: its length the visible share, its place the scrolled share
+            double[] t = thumb();
+            g.setFill(dark ? Color.web("#8b949e", 0.55) : Color.web("#6e7781", 0.45));
+            g.fillRoundRect(canvas.getWidth() - BAR + 2, t[0] + 1, BAR - 4, t[1] - 2, BAR - 4, BAR - 4);
+        }
         setCursor(hover >= 0 ? Cursor.HAND : Cursor.DEFAULT);
+    }
+
+    private double maxScroll() {
+        return Math.max(0, contentHeight - getHeight());
+    }
+
+    private void scrollTo(double y) {
+        double v = Math.max(0, Math.min(maxScroll(), y));
+        if (v != scroll) {
+            scroll = v;
+            draw();
+        }
+    }
+
+    /** {top, length} of the thumb. */
+    private double[] thumb() {
+        double h = getHeight();
+        double len = Math.max(18, h * h / Math.max(h, contentHeight));
+        double max = maxScroll();
+        return new double[] {max <= 0 ? 0 : scroll / max * (h - len), len};
+    }
+
+    private boolean onBar(double x) {
+        return scrolls && x >= getWidth() - BAR;
+    }
+
+    /** Scrolled by (tests). */
+    double scrollOffset() {
+        return scroll;
     }
 
     /** The name cut with an ellipsis to fit {@code max} pixels (names of up to 320 px are shown whole). */
