@@ -286,6 +286,8 @@ public final class MetricsView {
         status.textProperty().bind(vm.statusProperty());
         Label hint = new Label("drag: zoom · Shift+drag / wheel: pan · double-click: reset · legend click: hide, Ctrl+click: only");
         hint.getStyleClass().add("metrics-hint");
+        status.setMinWidth(Region.USE_PREF_SIZE); // the query's outcome stays whole; the help gives way
+        hint.setMinWidth(0);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(8, status, spacer, hint);
