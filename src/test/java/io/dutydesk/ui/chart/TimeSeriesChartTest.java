@@ -156,14 +156,14 @@ class TimeSeriesChartTest {
     void aThresholdFarAboveTheDataDoesNotFlattenIt() throws Exception {
         drawn();
         assertTrue(fx(chart::valueAxis)[1] >= 0.3, "the spike (0.3) and the threshold (0.1) are both on the axis");
-        long drawsBefore = fx(chart::plotRedraws);
         data.setThresholds(List.of(new Threshold(100, "warn 100", null), new Threshold(1000, "act 1000", null)));
-        Eventually.await("redrawn", Duration.ofSeconds(10), () -> fx(chart::plotRedraws) > drawsBefore);
+        long v1 = data.version();
+        Eventually.await("this change drawn", Duration.ofSeconds(10), () -> fx(chart::drawnDataVersion) >= v1);
         double max = fx(chart::valueAxis)[1];
         assertTrue(max < 1, "the axis follows the data (max 0.3), not the thresholds: " + max);
-        long again = fx(chart::plotRedraws); // read before the change: the redraw may come at once
         data.setThresholds(List.of(new Threshold(0.5, "near", null)));
-        Eventually.await("redrawn", Duration.ofSeconds(10), () -> fx(chart::plotRedraws) > again);
+        long v2 = data.version();
+        Eventually.await("this change drawn", Duration.ofSeconds(10), () -> fx(chart::drawnDataVersion) >= v2);
         assertTrue(fx(chart::valueAxis)[1] >= 0.5, "a threshold the data comes near is on the axis");
     }
 
