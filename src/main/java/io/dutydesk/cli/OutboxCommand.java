@@ -46,6 +46,9 @@ final class OutboxCommand {
         root.put("env", r.environment());
         root.put("takenAt", r.takenAt().toString());
         root.put("state", r.backlog().isEmpty() ? "unknown" : r.level().id());
+        if (r.backlog().isPresent()) {
+            root.put("reason", r.verdict().reason()); // "fine", "act now (≥ 1000)", "act now: oldest pending 2 h (≥ 30 min)"
+        }
         OutboxBacklog b = r.backlog().orElse(null);
         if (b != null) {
             root.put("pending", b.pending());
@@ -119,7 +122,7 @@ final class OutboxCommand {
         if (r.backlog().isPresent()) {
             OutboxBacklog b = r.backlog().get();
             out.printf("  pending     %8d   %s: %s (warn %d, critical %d; oldest pending warn %s, critical %s)%n", b.pending(),
-                    r.level().id().toUpperCase(), BacklogLevel.judge(b, e.thresholds()).reason(), e.thresholds().outboxPendingWarn(),
+                    r.level().id().toUpperCase(), r.verdict().reason(), e.thresholds().outboxPendingWarn(),
                     e.thresholds().outboxPendingCritical(), age(e.thresholds().outboxOldestWarnSeconds()),
                     age(e.thresholds().outboxOldestCriticalSeconds()));
             out.printf("  processing  %8d%n", b.processing());

@@ -82,11 +82,17 @@ class OutboxIT {
      * The reference host's environments file with some lines replaced, and a patient per-call timeout:
      * the shared host runs on 2 loaded cores, and these tests check what is read, not how fast.
      */
+    boolean ageRule;
+
     Path config(String... replacements) throws Exception {
         String text = Files.readString(RefHost.config());
         String desc = "    description: Local reference host (Selfology runbook replica)\n";
         assertTrue(text.contains(desc));
-        text = text.replace(desc, desc + "    poll: { timeoutSeconds: 20 }\n");
+        // the reference host's seeded pending events are never published: by their age alone the backlog
+        // would read critical once the host is older than 30 min; these tests judge the count (the age
+        // rule has its own test with the defaults)
+        text = text.replace(desc, desc + "    poll: { timeoutSeconds: 20 }\n"
+                + (ageRule ? "" : "    thresholds: { outboxOldestWarnSeconds: 900000000, outboxOldestCriticalSeconds: 900000000 }\n"));
         for (int i = 0; i < replacements.length; i += 2) {
             assertTrue(text.contains(replacements[i]), "the ref config has " + replacements[i]);
             text = text.replace(replacements[i], replacements[i + 1]);
@@ -165,6 +171,12 @@ class OutboxIT {
             }
             JsonNode after = outbox(cfg, 0);
             assertEquals(pending + 7, after.get("pending").asLong(), after.toString());
+            ageRule = true; // the same backlog judged with the default age limits: ten days old is "act now"
+            JsonNode judged = outbox(config("stream: selfology:events\n      groups: [analysis-workers, profile-updaters]",
+                    "stream: '" + IT_STREAM + "'\n      groups: [it-workers]"), 1);
+            ageRule = false;
+            assertEquals("critical", judged.get("state").asText(), judged.toString());
+            assertTrue(judged.get("reason").asText().startsWith("act now: oldest pending 10 d"), judged.toString());
             assertEquals(before.get("processing").asLong(), after.get("processing").asLong());
             assertEquals(before.get("failed").asLong(), after.get("failed").asLong());
             assertEquals("it.outbox.inserted", after.get("oldest").get(0).get("type").asText(), "the 10-day-old ones come first");

@@ -34,6 +34,10 @@ public final class MetricsService {
         public boolean running() {
             return AuditRows.STARTED.equals(result);
         }
+
+        public boolean unknown() {
+            return AuditRows.UNKNOWN.equals(result);
+        }
     }
 
     private final Environment env;
@@ -140,7 +144,8 @@ public final class MetricsService {
         return audit.recent(2000).thenApply(entries -> {
             List<ActionMark> out = new ArrayList<>();
             // one marker per action: its "started" entry and its completion folded into one row
-            for (AuditEntry e : AuditRows.fold(entries, id -> true)) {
+            // (one still "started" that this console does not run reads "unknown": killed, reconciled later)
+            for (AuditEntry e : AuditRows.fold(entries, id -> io.dutydesk.core.rollout.DetachedActions.openActions().contains(id))) {
                 if (!env.name().equals(e.environment()) || e.start() == null) {
                     continue;
                 }
@@ -166,10 +171,10 @@ public final class MetricsService {
         return new ActionMark(at, label, detail, e.result());
     }
 
-    /** An argument as a person reads it: a timestamp (a silence's end) as "until Nov 22 21:51", the rest as is. */
+    /** An argument as a person reads it: a silence's end ("until 2026-…Z") as "until Nov 22 21:51", the rest as is. */
     static String readable(String arg) {
         try {
-            Instant t = Instant.parse(arg);
+            Instant t = Instant.parse(arg.startsWith("until ") ? arg.substring(6) : arg); // SilenceRequest.auditArgs
             return "until " + java.time.format.DateTimeFormatter.ofPattern("MMM d HH:mm", java.util.Locale.ROOT)
                     .withZone(java.time.ZoneId.systemDefault()).format(t);
         } catch (java.time.format.DateTimeParseException notATime) {

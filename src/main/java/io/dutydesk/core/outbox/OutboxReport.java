@@ -9,7 +9,11 @@ import java.util.Optional;
  */
 public record OutboxReport(String environment, Instant takenAt, Optional<OutboxBacklog> backlog,
                            Optional<String> backlogError, Optional<StreamInfo> stream, Optional<String> streamError,
-                           BacklogLevel level) {
+                           BacklogLevel.Verdict verdict) {
+
+    public BacklogLevel level() {
+        return verdict.level();
+    }
 
     public boolean anySourceDown() {
         return backlogError.isPresent() || streamError.isPresent();

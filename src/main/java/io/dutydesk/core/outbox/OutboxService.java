@@ -58,7 +58,7 @@ public final class OutboxService {
         CompletableFuture<Result<StreamInfo>> s = settle(stream.stream(), timeout);
         return b.thenCombine(s, (rb, rs) -> new OutboxReport(env.name(), clock.instant(), Optional.ofNullable(rb.value),
                 Optional.ofNullable(rb.error), Optional.ofNullable(rs.value), Optional.ofNullable(rs.error),
-                rb.value == null ? BacklogLevel.OK : BacklogLevel.judge(rb.value, env.thresholds()).level()));
+                rb.value == null ? new BacklogLevel.Verdict(BacklogLevel.OK, "unknown") : BacklogLevel.judge(rb.value, env.thresholds())));
     }
 
     private record Result<T>(T value, String error) {}

@@ -204,6 +204,10 @@ public final class BackupsView {
             }
         });
         vm.listingProperty().addListener((o, was, now) -> {
+            if (now == null || (was != null && !was.env().equals(now.env()))) {
+                keepSelected = null; // another environment: its backup of the same name is not the one chosen
+                return;
+            }
             if (keepSelected != null && table.getSelectionModel().getSelectedItem() == null) {
                 sorted.stream().filter(b -> b.path().equals(keepSelected)).findFirst()
                         .ifPresent(b -> table.getSelectionModel().select(b));

@@ -112,7 +112,8 @@ final class ChartLegend extends Region {
         addEventHandler(MouseEvent.MOUSE_MOVED, e -> setHover(indexAt(e.getX(), e.getY())));
         addEventHandler(MouseEvent.MOUSE_EXITED, e -> setHover(-1));
         addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
-            int i = onBar(e.getX()) ? -1 : indexAt(e.getX(), e.getY());
+            // a drag (of the thumb) released over an entry is not a click on it
+            int i = onBar(e.getX()) || !e.isStillSincePress() ? -1 : indexAt(e.getX(), e.getY());
             if (i < 0 || e.getButton() != MouseButton.PRIMARY) {
                 return;
             }

@@ -171,6 +171,7 @@ public class TimeSeriesChart extends Region {
     private double yMax;
     private TimeRange drawnRange;
     private ValueUnit drawnUnit = ValueUnit.NONE;
+    private double drawnScale = 1;
 
     // pointer state
     private double hoverX = -1;
@@ -419,7 +420,9 @@ public class TimeSeriesChart extends Region {
 
     /** The chart as an image (FX thread); encode it with {@link ChartExport#png} off the FX thread. */
     public WritableImage toImage() {
-        return snapshot(null, null);
+        javafx.scene.SnapshotParameters p = new javafx.scene.SnapshotParameters();
+        p.setTransform(javafx.scene.transform.Transform.scale(drawnScale, drawnScale)); // every device pixel, no line lost
+        return snapshot(p, null);
     }
 
     /** Draws now if anything is pending (tests and benchmarks; the pulse does it otherwise). */
@@ -447,7 +450,14 @@ public class TimeSeriesChart extends Region {
         Platform.requestNextPulse();
     }
 
+    private double renderScale() {
+        return getScene() != null && getScene().getWindow() != null ? Math.max(1, getScene().getWindow().getRenderScaleX()) : 1;
+    }
+
     private void pulse() {
+        if (renderScale() != drawnScale) {
+            plotDirty = true; // moved to a screen of another scale: the series' buffer is drawn again at it
+        }
         if (followTheme.get()) {
             Scene sc = getScene();
             boolean d = sc != null && sc.getRoot() != null && sc.getRoot().getPseudoClassStates().contains(DARK);
@@ -694,7 +704,8 @@ public class TimeSeriesChart extends Region {
         g.fillRect(px0 - 1, py0 + height, pw + 1, 1);
 
         // 3. series: drawn from their columns into one pixel buffer (device pixels), shown above this canvas
-        double scale = getScene() != null && getScene().getWindow() != null ? Math.max(1, getScene().getWindow().getRenderScaleX()) : 1;
+        double scale = renderScale();
+        drawnScale = scale;
         int devW = (int) Math.round(width * scale);
         int devH = (int) Math.round(height * scale);
         painter.decimate(shown, from, to, devW);
@@ -717,7 +728,7 @@ public class TimeSeriesChart extends Region {
 
         // 4. thresholds
         g.setLineWidth(1.25);
-        double offAxisRight = px0 + pw - 5;
+        double[] offAxisRight = {px0 + pw - 5, px0 + pw - 5}; // above, below: each edge its own row of names
         for (Threshold t : s.thresholds()) {
             any = true;
             double y = Math.round(yToPx(t.value())) + 0.5;
@@ -730,10 +741,11 @@ public class TimeSeriesChart extends Region {
                 g.setTextBaseline(VPos.TOP);
                 double ly = above ? py0 + 2 : py0 + ph - 16;
                 g.setFill(c.labelBg());
-                g.fillRect(offAxisRight - tw - 3, ly - 1, tw + 6, 15);
+                int edge = above ? 0 : 1;
+                g.fillRect(offAxisRight[edge] - tw - 3, ly - 1, tw + 6, 15);
                 g.setFill(adapt(t.color()));
-                g.fillText(label, offAxisRight, ly);
-                offAxisRight -= tw + 14;
+                g.fillText(label, offAxisRight[edge], ly);
+                offAxisRight[edge] -= tw + 14;
                 continue;
             }
             g.setStroke(adapt(t.color()));

@@ -52,7 +52,7 @@ public final class MetricsView {
     private final TextArea editor = new TextArea();
     private final ContextMenu completion = new ContextMenu();
 
-    private boolean zoomed;
+    private io.dutydesk.ui.chart.TimeRange zoomedFrom; // the home range a zoom started from
 
     /** {@code io}: where exports are written (never the FX thread). */
     public MetricsView(MetricsViewModel vm, Executor io) {
@@ -64,11 +64,16 @@ public final class MetricsView {
         chart.homeRangeProperty().bind(vm.homeProperty());
         chart.visibleRangeProperty().addListener((o, a, r) -> {
             if (chart.isZoomed()) {
-                zoomed = true;
+                zoomedFrom = vm.homeProperty().get();
                 vm.visibleRangeChanged(r);
-            } else if (zoomed) { // double-click reset: the zoom's answer replaced the home range's data
-                zoomed = false;
-                vm.homeAgain();
+            } else if (zoomedFrom != null) {
+                // a double-click reset: the zoom's answer replaced the home range's data (a new query
+                // also ends the zoom, with a new home range: it asks by itself)
+                boolean reset = zoomedFrom.equals(vm.homeProperty().get());
+                zoomedFrom = null;
+                if (reset) {
+                    vm.homeAgain();
+                }
             }
         });
         chart.widthProperty().addListener((o, a, w) -> vm.plotWidthProperty().set((int) Math.max(100, w.doubleValue() - 80)));

@@ -249,9 +249,9 @@ public final class MetricsViewModel {
         marks.thenAccept(list -> {
             List<Marker> out = new ArrayList<>();
             for (MetricsService.ActionMark m : list) {
-                // done: violet; still running: grey; failed, refused or unknown: red
-                out.add(new Marker(m.time().toEpochMilli(), m.label(), m.detail(),
-                        m.ok() ? Color.web("#8250df") : m.running() ? Color.web("#6e7781") : Color.web("#cf222e")));
+                // done: violet; running here: grey; outcome unknown (killed, another console): amber; failed or refused: red
+                out.add(new Marker(m.time().toEpochMilli(), m.label(), m.detail(), m.ok() ? Color.web("#8250df")
+                        : m.running() ? Color.web("#6e7781") : m.unknown() ? Color.web("#bf8700") : Color.web("#cf222e")));
             }
             data.setMarkers(out);
         });
@@ -260,10 +260,10 @@ public final class MetricsViewModel {
     private void writeSeries(String expr, QueryResult res, Duration step) {
         ValueUnit unit = ValueUnit.guess(expr);
         data.clearSeries();
-        int i = 0;
         for (MetricSeries s : res.series()) {
-            String name = s.shortName(res.series(), expr.strip());
-            data.put(new SeriesSpec(name + "#" + i++, name, null, unit), s.times(), s.values(), step.toMillis() * 2 + 1);
+            // the id is the full label set (unique in a result, stable across zooms: hidden series and
+            // colours stay); the name shown leaves out what every series of this answer shares
+            data.put(new SeriesSpec(s.displayName(), s.shortName(res.series(), expr.strip()), null, unit), s.times(), s.values(), step.toMillis() * 2 + 1);
         }
     }
 

@@ -98,6 +98,11 @@ class ChartLegendTest {
         robot.drag(top, javafx.scene.input.MouseButton.PRIMARY).moveTo(bottom).release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         assertNotNull(fx(() -> legend.boundsOf("s59")), "the thumb dragged down shows the end");
-        assertTrue(toggled.isEmpty(), "a press on the thumb toggles nothing: " + toggled);
+        // drag the thumb back up and let go over the names: a drag is not a click on an entry
+        Point2D thumb = fx(() -> legend.localToScreen(legend.getWidth() - 4, legend.getHeight() - 6));
+        Point2D overAnEntry = fx(() -> legend.localToScreen(60, legend.getHeight() / 2));
+        robot.drag(thumb, javafx.scene.input.MouseButton.PRIMARY).moveTo(overAnEntry).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(toggled.isEmpty(), "a drag of the thumb released over an entry toggles nothing: " + toggled);
     }
 }

@@ -244,16 +244,21 @@ class MetricsViewModelTest {
                 "x", "succeeded", "green", "blue", "")).join();
         audit.append(new AuditEntry("8", "ops@desk", "ref", "deploy", List.of("v3"), NOW.minusSeconds(100), null, null,
                 null, "started", "blue", null, "")).join();
-        audit.append(new AuditEntry("9", "ops@desk", "ref", "silence", List.of("HighErrorRate", "2026-11-22T21:51:53.485298097Z"),
+        List<String> silenceArgs = new io.dutydesk.core.alerts.SilenceRequest(List.of(io.dutydesk.core.alerts.Matcher.eq("alertname", "HighErrorRate")),
+                NOW, java.time.Instant.parse("2026-11-22T21:51:53.485298097Z"), "ops@desk", "x").auditArgs(); // as the alerts pane writes them
+        audit.append(new AuditEntry("9", "ops@desk", "ref", "silence", silenceArgs,
                 NOW.minusSeconds(50), NOW.minusSeconds(50), 0, "x", "succeeded", null, null, "")).join();
         vm.expressionProperty().set("up");
         vm.run();
         var markers = vm.data().snapshot().markers();
-        assertEquals(List.of("switch", "deploy v3", "silence HighErrorRate until "), markers.stream()
+        assertEquals(List.of("switch", "deploy v3", "silence alertname=\"HighErrorRate\" until "), markers.stream()
                 .map(m -> m.label().replaceAll("until .*", "until ")).toList(), "one marker per action, not one per entry");
         assertEquals(javafx.scene.paint.Color.web("#8250df"), markers.get(0).color(), "succeeded");
-        assertEquals(javafx.scene.paint.Color.web("#6e7781"), markers.get(1).color(), "still running: not a failure's red");
-        assertTrue(markers.get(2).label().matches("silence HighErrorRate until Nov 2\\d \\d\\d:\\d\\d"), markers.get(2).label());
+        assertEquals(javafx.scene.paint.Color.web("#bf8700"), markers.get(1).color(),
+                "started, not running in this console (killed): unknown in amber, neither running nor a failure");
+        assertTrue(markers.get(1).detail().contains("(unknown)"), markers.get(1).detail());
+        assertTrue(markers.get(2).label().matches("silence alertname=\"HighErrorRate\" until Nov 2\\d \\d\\d:\\d\\d comment: x"),
+                markers.get(2).label());
     }
 
     @Test
