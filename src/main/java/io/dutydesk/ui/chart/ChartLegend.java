@@ -315,17 +315,25 @@ final class ChartLegend extends Region {
         if (width(s) <= max + 0.5) {
             return s;
         }
+        // cut in the middle: a series' name starts with what it is and ends with the label value that
+        // tells it from its neighbours (…instance="127.0.0.1:24103"}), so both ends stay
         int lo = 0;
         int hi = s.length();
         while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (width(s.substring(0, mid) + "…") <= max) {
-                lo = mid;
+            int keep = (lo + hi + 1) >>> 1;
+            if (width(middle(s, keep)) <= max) {
+                lo = keep;
             } else {
-                hi = mid - 1;
+                hi = keep - 1;
             }
         }
-        return s.substring(0, lo) + "…";
+        return middle(s, lo);
+    }
+
+    /** {@code keep} characters of {@code s}: two fifths from its start, the rest from its end, joined by "…". */
+    static String middle(String s, int keep) {
+        int head = keep * 2 / 5;
+        return s.substring(0, head) + "…" + s.substring(s.length() - (keep - head));
     }
 
     private int indexAt(double x, double y) {
