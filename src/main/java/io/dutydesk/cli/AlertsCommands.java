@@ -1,5 +1,6 @@
 package io.dutydesk.cli;
 
+import io.dutydesk.core.Ages;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.Errors;
@@ -214,7 +215,7 @@ final class AlertsCommands {
             for (Alert a : shown) {
                 String what = a.annotation("summary").isEmpty() ? a.labels().toString() : a.annotation("summary");
                 out.printf("  %-9s %-11s %-24s %8s  %s%s%n", a.severity().isEmpty() ? "-" : a.severity(), a.state(), a.alertname(),
-                        a.startsAt() == null ? "" : age(Duration.between(a.startsAt(), now)), what,
+                        a.startsAt() == null ? "" : Ages.compact(Duration.between(a.startsAt(), now)), what,
                         a.silenced() ? "  [silenced by " + String.join(",", a.silencedBy()) + "]" : "");
             }
         }
@@ -304,10 +305,6 @@ final class AlertsCommands {
         return Cli.OK;
     }
 
-    static String age(Duration d) {
-        return io.dutydesk.core.Ages.compact(d);
-    }
-
     private static String labelsBrief(Map<String, String> labels) {
         List<String> parts = new ArrayList<>();
         labels.forEach((k, v) -> {
@@ -317,5 +314,4 @@ final class AlertsCommands {
         });
         return String.join(" ", parts);
     }
-
 }

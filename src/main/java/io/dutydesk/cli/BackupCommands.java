@@ -1,5 +1,6 @@
 package io.dutydesk.cli;
 
+import io.dutydesk.core.Ages;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.Errors;
@@ -65,7 +66,7 @@ final class BackupCommands {
             out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", "NAME", "KIND", "SIZE", "TAKEN (UTC)", "AGE", "KEPT UNTIL", "VERIFIED");
             for (BackupEntry b : l.backups()) {
                 out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", b.name(), b.kind(), human(b.sizeBytes()),
-                        b.takenAt().toString().replace("T", " ").replace("Z", ""), age(b.ageHours(l.takenAt())),
+                        b.takenAt().toString().replace("T", " ").replace("Z", ""), Ages.hours(b.ageHours(l.takenAt())),
                         b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
                         b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
             }
@@ -277,9 +278,5 @@ final class BackupCommands {
 
     static String human(long bytes) {
         return io.dutydesk.core.backups.Sizes.human(bytes);
-    }
-
-    static String age(double hours) {
-        return io.dutydesk.core.Ages.hours(hours);
     }
 }

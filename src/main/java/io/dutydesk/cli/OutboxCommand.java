@@ -1,5 +1,6 @@
 package io.dutydesk.cli;
 
+import io.dutydesk.core.Ages;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.config.Environment;
@@ -123,14 +124,14 @@ final class OutboxCommand {
             OutboxBacklog b = r.backlog().get();
             out.printf("  pending     %8d   %s: %s (warn %d, critical %d; oldest pending warn %s, critical %s)%n", b.pending(),
                     r.level().id().toUpperCase(), r.verdict().reason(), e.thresholds().outboxPendingWarn(),
-                    e.thresholds().outboxPendingCritical(), age(e.thresholds().outboxOldestWarnSeconds()),
-                    age(e.thresholds().outboxOldestCriticalSeconds()));
+                    e.thresholds().outboxPendingCritical(), Ages.of(e.thresholds().outboxOldestWarnSeconds()),
+                    Ages.of(e.thresholds().outboxOldestCriticalSeconds()));
             out.printf("  processing  %8d%n", b.processing());
             out.printf("  failed      %8d%n", b.failed());
             out.printf("  published  ~%8s   (planner estimate)%n", b.publishedEstimate() == null ? "?" : b.publishedEstimate());
-            out.println("  oldest pending: " + (b.oldestPendingAgeSeconds() == null ? "none" : age(b.oldestPendingAgeSeconds())));
+            out.println("  oldest pending: " + (b.oldestPendingAgeSeconds() == null ? "none" : Ages.of(b.oldestPendingAgeSeconds())));
             for (OutboxBacklog.OldEvent ev : b.oldest()) {
-                out.printf("    %-38s %-28s %s%n", ev.id(), ev.type(), age(ev.ageSeconds()));
+                out.printf("    %-38s %-28s %s%n", ev.id(), ev.type(), Ages.of(ev.ageSeconds()));
             }
             if (!b.indexOk()) {
                 out.println("  NO INDEX serves these queries: each poll reads the whole table. Recommended (run it yourself):");
@@ -146,7 +147,7 @@ final class OutboxCommand {
                 out.printf("    group %-24s consumers %d  pending %d  lag %s%n", g.name(), g.consumers(), g.pending(),
                         g.lag() == null ? "unknown" : g.lag());
                 for (StreamInfo.Consumer c : g.consumerList()) {
-                    out.printf("      %-24s pending %d  idle %s%n", c.name(), c.pending(), age(c.idleMs() / 1000));
+                    out.printf("      %-24s pending %d  idle %s%n", c.name(), c.pending(), Ages.of(c.idleMs() / 1000));
                 }
             }
             s.missingGroups().forEach(m -> out.println("    group " + m + ": MISSING (named in the environments file)"));
@@ -154,9 +155,4 @@ final class OutboxCommand {
             out.println("  redis DOWN: " + r.streamError().orElse("?"));
         }
     }
-
-    static String age(long seconds) {
-        return io.dutydesk.core.Ages.of(seconds);
-    }
-
 }

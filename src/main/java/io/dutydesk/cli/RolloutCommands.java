@@ -113,7 +113,7 @@ final class RolloutCommands {
         reconcile(new DetachedActions(env, h.shell(), audit, actor, clock));
         List<AuditEntry> rows;
         try {
-            rows = AuditRows.fold(audit.recent(20_000).join(), id -> DetachedActions.openActions().contains(id)).stream()
+            rows = AuditRows.fold(audit.recent(20_000).join(), DetachedActions::isOpen).stream()
                     .filter(e -> env.name().equals(e.environment())).toList();
         } catch (CompletionException e) {
             err.println("dutydesk: cannot read the audit log: " + Errors.describe(e));

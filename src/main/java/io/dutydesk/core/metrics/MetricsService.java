@@ -145,7 +145,7 @@ public final class MetricsService {
             List<ActionMark> out = new ArrayList<>();
             // one marker per action: its "started" entry and its completion folded into one row
             // (one still "started" that this console does not run reads "unknown": killed, reconciled later)
-            for (AuditEntry e : AuditRows.fold(entries, id -> io.dutydesk.core.rollout.DetachedActions.openActions().contains(id))) {
+            for (AuditEntry e : AuditRows.fold(entries, io.dutydesk.core.rollout.DetachedActions::isOpen)) {
                 if (!env.name().equals(e.environment()) || e.start() == null) {
                     continue;
                 }

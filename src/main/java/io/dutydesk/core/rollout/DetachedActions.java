@@ -479,6 +479,11 @@ public final class DetachedActions {
         return List.copyOf(OPEN.keySet());
     }
 
+    /** Whether this console follows action {@code id} right now (for {@code AuditRows.fold}). */
+    public static boolean isOpen(String id) {
+        return OPEN.containsKey(id);
+    }
+
     /**
      * Completes every open action of this JVM as interrupted (the console stops following; the
      * action itself goes on on the server). Called by the shutdown hook; waits at most {@code max}.

@@ -1,5 +1,6 @@
 package io.dutydesk.ui.alerts;
 
+import io.dutydesk.core.Ages;
 import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.Transition;
@@ -274,7 +275,7 @@ public final class AlertsView {
                 name.setText("    " + (a.severity().isEmpty() ? "—" : a.severity()));
                 String summary = a.annotation("summary");
                 text.setText(summary.isEmpty() ? brief(a) : summary);
-                age.setText(a.startsAt() == null ? "" : age(Duration.between(a.startsAt(), clock.instant())));
+                age.setText(a.startsAt() == null ? "" : Ages.of(Duration.between(a.startsAt(), clock.instant())));
                 state.setText(a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state());
             }
             setGraphic(box);
@@ -289,10 +290,6 @@ public final class AlertsView {
             }
         });
         return b.toString();
-    }
-
-    static String age(Duration d) {
-        return io.dutydesk.core.Ages.of(d);
     }
 
     private void showDetails(Alert a) {
@@ -311,7 +308,7 @@ public final class AlertsView {
                 + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
         sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
         Label since = new Label(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " ("
-                + age(Duration.between(a.startsAt(), clock.instant())) + ")");
+                + Ages.of(Duration.between(a.startsAt(), clock.instant())) + ")");
         since.setId("details-since");
         details.getChildren().addAll(name, sev, since);
         addText("summary", a.annotation("summary"), "details-summary");
@@ -485,5 +482,4 @@ public final class AlertsView {
         c.setPrefWidth(width);
         return c;
     }
-
 }

@@ -1,5 +1,6 @@
 package io.dutydesk.ui.backups;
 
+import io.dutydesk.core.Ages;
 import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.Verification;
 import io.dutydesk.ui.slots.ConfirmActionDialog;
@@ -167,7 +168,7 @@ public final class BackupsView {
         TableColumn<BackupEntry, Instant> taken = col("Taken", 138, BackupEntry::takenAt, WHEN::format);
         table.getColumns().add(taken);
         table.getColumns().add(col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
-                : vm.listingProperty().get().takenAt()), BackupsView::age));
+                : vm.listingProperty().get().takenAt()), Ages::hours));
         TableColumn<BackupEntry, Instant> kept = col("Kept until", 96, BackupEntry::retentionExpiresAt, DAY::format);
         table.getColumns().add(kept);
         TableColumn<BackupEntry, Optional<Verification>> ver = new TableColumn<>("Verified");
@@ -230,10 +231,6 @@ public final class BackupsView {
             }
         });
         return c;
-    }
-
-    static String age(double hours) {
-        return io.dutydesk.core.Ages.hours(hours);
     }
 
     private Node logPane() {

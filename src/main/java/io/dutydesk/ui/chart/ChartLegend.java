@@ -16,12 +16,9 @@ import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
-import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -60,8 +57,7 @@ final class ChartLegend extends Region {
     private static final String HELP = "Click: show/hide · Ctrl+click: show only this (again: all) · right-click: menu";
     private final Tooltip tooltip = new Tooltip(HELP);
     private final Canvas canvas = new Canvas(1, 1);
-    private final Text measure = new Text();
-    private final Map<String, Double> widths = new HashMap<>();
+    private final TextWidths widths = new TextWidths();
     private final Actions actions;
     private List<Entry> entries = List.of();
     private double[] nameWidth = new double[0];
@@ -107,7 +103,6 @@ final class ChartLegend extends Region {
         });
         addEventHandler(MouseEvent.MOUSE_RELEASED, e -> dragOffset = -1);
         Tooltip.install(this, tooltip);
-        measure.setFont(FONT);
         setAccessibleRole(AccessibleRole.TEXT);
         addEventHandler(MouseEvent.MOUSE_MOVED, e -> setHover(indexAt(e.getX(), e.getY())));
         addEventHandler(MouseEvent.MOUSE_EXITED, e -> setHover(-1));
@@ -175,13 +170,7 @@ final class ChartLegend extends Region {
     }
 
     private double width(String s) {
-        if (widths.size() > 4096) {
-            widths.clear();
-        }
-        return widths.computeIfAbsent(s, k -> {
-            measure.setText(k);
-            return measure.getLayoutBounds().getWidth();
-        });
+        return widths.of(s, FONT);
     }
 
     private double entryWidth(int i) {

@@ -74,12 +74,8 @@ final class Raster {
             return;
         }
         if (x0 > x1) {
-            double t = x0;
-            x0 = x1;
-            x1 = t;
-            t = y0;
-            y0 = y1;
-            y1 = t;
+            line(x1, y1, x0, y0, rgb);
+            return;
         }
         // clip to a band around this strip, along the line (points far outside keep the slope right)
         double left = clipX0 - 2;
@@ -109,22 +105,18 @@ final class Raster {
             y0 = ty0;
             y1 = ty1;
         }
-        boolean steep = Math.abs(y1 - y0) > Math.abs(x1 - x0);
-        if (steep) {
-            double t = x0;
-            x0 = y0;
-            y0 = t;
-            t = x1;
-            x1 = y1;
-            y1 = t;
+        if (Math.abs(y1 - y0) > Math.abs(x1 - x0)) {
+            wu(y0, x0, y1, x1, true, rgb); // steep: walk the rows
+        } else {
+            wu(x0, y0, x1, y1, false, rgb);
         }
+    }
+
+    /** Wu's walk along the major axis x (when steep, x and y come swapped: the walk is along rows). */
+    private void wu(double x0, double y0, double x1, double y1, boolean steep, int rgb) {
         if (x0 > x1) {
-            double t = x0;
-            x0 = x1;
-            x1 = t;
-            t = y0;
-            y0 = y1;
-            y1 = t;
+            wu(x1, y1, x0, y0, steep, rgb);
+            return;
         }
         double dx = x1 - x0;
         double gradient = dx < 1e-9 ? 0 : (y1 - y0) / dx;

@@ -138,11 +138,7 @@ final class SeriesPainter {
         cache.values().removeIf(c -> !c.used); // series gone or hidden: forget them
         cache.values().forEach(c -> c.used = false);
         rebuilt += stale.size();
-        long points = 0;
-        for (int k : stale) {
-            points += series.get(k).size();
-        }
-        int n = points >= PARALLEL_POINTS && parallel ? Math.min(WORKERS + 1, stale.size()) : 1;
+        int n = partsFor(stale.stream().map(series::get).toList());
         parallel(n, part -> {
             for (int j = part; j < stale.size(); j += n) {
                 int k = stale.get(j);
@@ -173,6 +169,7 @@ final class SeriesPainter {
         c.size = n;
     }
 
+    /** Into how many parts work over {@code series} is split: one below {@link #PARALLEL_POINTS} points. */
     private int partsFor(List<ChartData.SeriesView> series) {
         long points = 0;
         for (ChartData.SeriesView sv : series) {

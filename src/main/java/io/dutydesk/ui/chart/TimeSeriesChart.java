@@ -28,7 +28,6 @@ import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
-import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 import java.time.ZoneId;
@@ -133,8 +132,7 @@ public class TimeSeriesChart extends Region {
         }
     });
     private final VBox hoverBox = new VBox(2);
-    private final Text measure = new Text();
-    private final Map<String, Double> widths = new HashMap<>();
+    private final TextWidths widths = new TextWidths();
 
     private final ObjectProperty<ZoneId> zone = new SimpleObjectProperty<>(this, "zone", ZoneId.systemDefault());
     private final ObjectProperty<TimeRange> homeRange = new SimpleObjectProperty<>(this, "homeRange");
@@ -192,7 +190,6 @@ public class TimeSeriesChart extends Region {
         plotArea.getStyleClass().add("chart-plot-area");
         overlay.setMouseTransparent(true);
         getChildren().addAll(plotArea, legend);
-        measure.setFont(TICK_FONT);
 
         sceneProperty().addListener((o, old, now) -> {
             if (old != null) {
@@ -574,16 +571,8 @@ public class TimeSeriesChart extends Region {
                 Color.web("#9ea7b3"), Color.web("#8b949e"), Color.web("#388bfd", 0.22), Color.web("#0d1117", 0.85));
     }
 
-    /** A label's width; remembered (a pan draws the same labels again, and measuring costs a layout). */
     private double textWidth(String s, Font f) {
-        if (widths.size() > 2048) {
-            widths.clear();
-        }
-        return widths.computeIfAbsent(f.getSize() + (f.getStyle() + "\u0000" + s), k -> {
-            measure.setFont(f);
-            measure.setText(s);
-            return measure.getLayoutBounds().getWidth();
-        });
+        return widths.of(s, f);
     }
 
     private void drawPlot() {

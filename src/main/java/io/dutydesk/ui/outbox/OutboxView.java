@@ -1,5 +1,6 @@
 package io.dutydesk.ui.outbox;
 
+import io.dutydesk.core.Ages;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.ui.slots.RestartConfirmation;
@@ -140,7 +141,7 @@ public final class OutboxView {
         oldest.getColumns().setAll(List.of(
                 column("id", 90, OutboxBacklog.OldEvent::id),
                 column("type", 180, OutboxBacklog.OldEvent::type),
-                column("age", 80, e -> OutboxViewModel.age(e.ageSeconds()))));
+                column("age", 80, e -> Ages.of(e.ageSeconds()))));
         oldest.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         oldest.setPlaceholder(new Label("Nothing pending."));
         Label oldestTitle = new Label();
@@ -253,7 +254,7 @@ public final class OutboxView {
         processing.setText(String.valueOf(b.processing()));
         failed.setText(String.valueOf(b.failed()));
         published.setText(b.publishedEstimate() == null ? "unknown" : "~" + b.publishedEstimate());
-        oldestAge.setText(b.oldestPendingAgeSeconds() == null ? "none" : OutboxViewModel.age(b.oldestPendingAgeSeconds()));
+        oldestAge.setText(b.oldestPendingAgeSeconds() == null ? "none" : Ages.of(b.oldestPendingAgeSeconds()));
     }
 
     private void showStream() {

@@ -1,5 +1,6 @@
 package io.dutydesk.ui.outbox;
 
+import io.dutydesk.core.Ages;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.BacklogLevel;
@@ -237,7 +238,7 @@ public final class OutboxViewModel implements AutoCloseable {
             for (StreamInfo.Group g : st.groups()) {
                 rows.add(new GroupRow(g.name(), "", g.consumers(), g.pending(), g.lag() == null ? "unknown" : String.valueOf(g.lag()), ""));
                 for (StreamInfo.Consumer c : g.consumerList()) {
-                    rows.add(new GroupRow(g.name(), c.name(), 0, c.pending(), "", age(c.idleMs() / 1000)));
+                    rows.add(new GroupRow(g.name(), c.name(), 0, c.pending(), "", Ages.of(c.idleMs() / 1000)));
                 }
             }
             groups.setAll(rows);
@@ -308,7 +309,7 @@ public final class OutboxViewModel implements AutoCloseable {
         });
         boolean byAge = verdict.reason().contains("oldest pending");
         header.set("Outbox: " + b.pending() + " pending — " + verdict.reason()
-                + (b.oldestPendingAgeSeconds() == null || byAge ? "" : "; oldest " + age(b.oldestPendingAgeSeconds())));
+                + (b.oldestPendingAgeSeconds() == null || byAge ? "" : "; oldest " + Ages.of(b.oldestPendingAgeSeconds())));
     }
 
     /** Restarts the live slot's relay container (after the view confirmed); audited by the rollout service. */
@@ -330,10 +331,6 @@ public final class OutboxViewModel implements AutoCloseable {
 
     private String time(Instant t) {
         return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
-    }
-
-    public static String age(long seconds) {
-        return io.dutydesk.core.Ages.of(seconds);
     }
 
     @Override

@@ -428,7 +428,7 @@ public final class SlotsViewModel implements AutoCloseable {
             return;
         }
         ctx.audit().recent(2000).thenAccept(list -> ui.execute(() -> {
-            List<AuditEntry> rows = AuditRows.fold(list, id -> DetachedActions.openActions().contains(id));
+            List<AuditEntry> rows = AuditRows.fold(list, DetachedActions::isOpen);
             List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));
             java.util.Collections.reverse(newestFirst);
             audit.setAll(newestFirst);
