@@ -84,6 +84,15 @@ class BackupsIT {
                 + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d selfology -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
     }
 
+    /** The newest nightly full backup the reference host seeded (named by the day it was seeded for, never by the day a test was written). */
+    private static Path seededFull() throws Exception {
+        try (var s = Files.list(folder())) {
+            return s.filter(p -> before.contains(p) && p.getFileName().toString().matches("selfology_full_\\d{8}_020000\\.sql\\.gz"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new AssertionError("the reference host seeded no nightly full backup in " + folder()));
+        }
+    }
+
     private static JsonNode backup(JsonNode listing, String name) {
         for (JsonNode b : listing.get("backups")) {
             if (b.get("name").asText().equals(name)) {
@@ -117,7 +126,7 @@ class BackupsIT {
     @Order(2)
     void aTruncatedCopyAndAChecksumMismatchFailVerificationWithTheReason() throws Exception {
         Path audit = tmp.resolve("audit.jsonl");
-        Path good = folder().resolve("selfology_full_20261121_020000.sql.gz");
+        Path good = seededFull();
         Path truncated = folder().resolve("selfology_full_20200101_010101.sql.gz");
         Path mismatch = folder().resolve("selfology_full_20200101_020202.sql.gz");
         Path plainCut = folder().resolve("selfology_full_20200101_030303.sql");
@@ -168,7 +177,7 @@ class BackupsIT {
     @Order(3)
     void aDownloadIsCheckedAndResumes() throws Exception {
         Path audit = tmp.resolve("audit.jsonl");
-        String name = "selfology_full_20261121_020000.sql.gz";
+        String name = seededFull().getFileName().toString();
         Path dir = tmp.resolve("dl");
         Files.createDirectories(dir);
         byte[] bytes = Files.readAllBytes(folder().resolve(name));
