@@ -34,15 +34,21 @@ import java.util.Optional;
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector {
     private final Keyring keyring;
-    private io.dutydesk.adapters.store.SqliteStore store; // the one local store, opened on first use
-    private VerificationResults verifications;
+    private LocalStore store; // the process's one local store (given, or opened on first use)
 
     public Connector() {
         this(new SecretToolKeyring());
     }
 
+    /** With its own local store at the default place, opened on first use (tests, benchmarks). */
     public Connector(Keyring keyring) {
         this.keyring = keyring;
+    }
+
+    /** With the process's one local store (the window's, the CLI's): no second connection to the file. */
+    public Connector(Keyring keyring, LocalStore store) {
+        this.keyring = keyring;
+        this.store = store;
     }
 
     @Override
@@ -50,13 +56,12 @@ public final class Connector implements EnvironmentConnector {
         return new Opened(env, hostKeys, secrets, keyring, verifications());
     }
 
-    /** Verification results in the local store ($XDG_DATA_HOME/dutydesk/dutydesk.db), shared by every environment. */
+    /** Verification results in the local store, shared by every environment. */
     synchronized VerificationResults verifications() {
-        if (verifications == null) {
-            store = io.dutydesk.adapters.store.SqliteStore.open(io.dutydesk.adapters.store.SqliteStore.defaultFile(System::getenv));
-            verifications = new io.dutydesk.adapters.store.SqliteVerificationResults(store);
+        if (store == null) {
+            store = LocalStore.openDefault();
         }
-        return verifications;
+        return store.verifications();
     }
 
     /** An opened environment: closing it closes every adapter and the SSH connection. */

@@ -2,9 +2,7 @@ package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
 import io.dutydesk.adapters.desktop.NotifySend;
-import io.dutydesk.adapters.store.SqliteAlertHistory;
-import io.dutydesk.adapters.store.SqliteOutboxHistory;
-import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.adapters.keyring.SecretToolKeyring;
 import io.dutydesk.ui.alerts.AlertsView;
 import io.dutydesk.ui.alerts.AlertsViewModel;
 import io.dutydesk.ui.notify.Notifier;
@@ -50,7 +48,7 @@ public final class DutydeskApp extends Application {
 
     private ShellViewModel vm;
     private ScheduledExecutorService scheduler;
-    private SqliteStore store;
+    private LocalStore store;
     private NotifySend desktop;
     private AlertsViewModel alerts;
 
@@ -92,15 +90,14 @@ public final class DutydeskApp extends Application {
             return t;
         });
         JsonlAuditLog audit = new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv));
-        vm = new ShellViewModel(file.environments(), new Connector(), new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage),
-                new FxSecretPrompt(FxThread.INSTANCE, () -> stage), scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                audit, actor,
-                new SqliteOutboxHistory(store()));
+        vm = new ShellViewModel(file.environments(), new Connector(new SecretToolKeyring(), store()),
+                new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage), new FxSecretPrompt(FxThread.INSTANCE, () -> stage),
+                scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), audit, actor, store().outboxHistory());
         // the one local store and the one notifier, shared by the panes
         desktop = new NotifySend();
         Notifier notifier = new Notifier(FxThread.INSTANCE, () -> stage, desktop, Clock.systemDefaultZone(), true);
         alerts = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(),
-                AlertsViewModel.services(new SqliteAlertHistory(store()), audit, actor, Clock.systemDefaultZone()), notifier);
+                AlertsViewModel.services(store().alertHistory(), audit, actor, Clock.systemDefaultZone()), notifier);
         vm.addPane(alerts);
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
@@ -111,7 +108,7 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
-        vm.setQueryStore(new io.dutydesk.adapters.store.SqliteQueryStore(store()));
+        vm.setQueryStore(store().queryStore());
         vm.select(env);
         LaunchTiming.mark("connecting");
         ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
@@ -159,10 +156,13 @@ public final class DutydeskApp extends Application {
         LaunchTiming.mark("shown");
     }
 
-    /** The console's one local store, opened once (its file is opened on first use, off the FX thread). */
-    private SqliteStore store() {
+    /**
+     * The window's one local store, for every pane and every environment's adapters (its file is
+     * opened on first use, off the FX thread).
+     */
+    private LocalStore store() {
         if (store == null) {
-            store = SqliteStore.open(SqliteStore.defaultFile(System::getenv));
+            store = LocalStore.openDefault();
         }
         return store;
     }
@@ -223,9 +223,6 @@ public final class DutydeskApp extends Application {
         io.dutydesk.core.rollout.DetachedActions.interruptAll(Clock.systemUTC(), java.time.Duration.ofSeconds(3));
         if (vm != null) {
             vm.close();
-        }
-        if (store != null) {
-            store.close();
         }
         if (scheduler != null) {
             scheduler.shutdown();

@@ -1,8 +1,7 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.audit.JsonlAuditLog;
-import io.dutydesk.adapters.store.SqliteAlertHistory;
-import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.adapters.keyring.SecretToolKeyring;
 import io.dutydesk.cli.Cli;
 import io.dutydesk.cli.Confirmer;
 import io.dutydesk.cli.ConsoleSecretPrompt;
@@ -29,10 +28,10 @@ public final class Main {
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");
             int code;
-            try (SqliteStore store = SqliteStore.open(SqliteStore.defaultFile(System::getenv))) { // opened on first use only
-                code = new Cli(new Connector(), new ConsoleSecretPrompt(), System::getenv, System.out, System.err,
-                        new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(), Confirmer.TERMINAL,
-                        new SqliteAlertHistory(store)).run(cliArgs);
+            try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
+                code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
+                        System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
+                        Confirmer.TERMINAL, store.alertHistory()).run(cliArgs);
             }
             System.exit(code);
         }

@@ -39,23 +39,15 @@ public final class SqliteAlertHistory implements AlertHistory {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
-    private final SqliteStore store;
-    private CompletableFuture<Integer> ready;
-
-    public SqliteAlertHistory(SqliteStore store) {
-        this.store = store;
-    }
+    private final SqliteStore.Component store;
 
     /** The schema is brought up on first use (a CLI verb that never touches the history never opens the file). */
-    private synchronized CompletableFuture<Integer> ready() {
-        if (ready == null || ready.isCompletedExceptionally()) {
-            ready = store.migrate(COMPONENT, MIGRATIONS);
-        }
-        return ready;
+    public SqliteAlertHistory(SqliteStore store) {
+        this.store = store.component(COMPONENT, MIGRATIONS);
     }
 
     private <T> CompletableFuture<T> tx(SqliteStore.Work<T> work) {
-        return ready().thenCompose(v -> store.transaction(work));
+        return store.transaction(work);
     }
 
     @Override

@@ -26,17 +26,16 @@ public final class SqliteOutboxHistory implements OutboxHistory {
                     + " PRIMARY KEY (environment, at_ms, source)) WITHOUT ROWID",
             "CREATE INDEX outbox_samples_at ON outbox_samples (at_ms)");
 
-    private final SqliteStore store;
-    private final CompletableFuture<Integer> migrated;
+    private final SqliteStore.Component store;
 
+    /** Nothing is read or written before the first call (which brings the schema up). */
     public SqliteOutboxHistory(SqliteStore store) {
-        this.store = store;
-        this.migrated = store.migrate(COMPONENT, MIGRATIONS);
+        this.store = store.component(COMPONENT, MIGRATIONS);
     }
 
     @Override
     public CompletableFuture<Void> append(String environment, List<BacklogSample> samples) {
-        return migrated.thenCompose(v -> store.transaction(c -> {
+        return store.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO outbox_samples(environment, at_ms, source,"
                     + " pending, oldest_pending_age_s, stream_length, group_lag) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (BacklogSample s : samples) {
@@ -52,12 +51,12 @@ public final class SqliteOutboxHistory implements OutboxHistory {
                 ps.executeBatch();
             }
             return null;
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<List<BacklogSample>> since(String environment, Instant from) {
-        return migrated.thenCompose(v -> store.call(c -> read(c, environment, from)));
+        return store.call(c -> read(c, environment, from));
     }
 
     private static List<BacklogSample> read(Connection c, String environment, Instant from) throws SQLException {
@@ -78,12 +77,12 @@ public final class SqliteOutboxHistory implements OutboxHistory {
 
     @Override
     public CompletableFuture<Integer> prune(Instant before) {
-        return migrated.thenCompose(v -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_samples WHERE at_ms < ?")) {
                 ps.setLong(1, before.toEpochMilli());
                 return ps.executeUpdate();
             }
-        }));
+        });
     }
 
     private static void set(PreparedStatement ps, int i, Long v) throws SQLException {

@@ -17,17 +17,15 @@ public final class SqliteQueryStore implements QueryStore {
                     + "PRIMARY KEY (env, name))");
     static final int HISTORY_KEEP = 200;
 
-    private final SqliteStore store;
-    private final CompletableFuture<Integer> migrated;
+    private final SqliteStore.Component store;
 
     public SqliteQueryStore(SqliteStore store) {
-        this.store = store;
-        this.migrated = store.migrate("metrics", MIGRATIONS);
+        this.store = store.component("metrics", MIGRATIONS);
     }
 
     @Override
     public CompletableFuture<List<String>> history(String env, int max) {
-        return migrated.thenCompose(v -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT expr FROM metrics_history WHERE env = ? ORDER BY last_run DESC, rowid DESC LIMIT ?")) {
                 ps.setString(1, env);
@@ -40,12 +38,12 @@ public final class SqliteQueryStore implements QueryStore {
                 }
                 return out;
             }
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<Void> addHistory(String env, String expr) {
-        return migrated.thenCompose(v -> store.transaction(c -> {
+        return store.transaction(c -> {
             // last_run is an order key (a sequence), not a clock: two runs in one millisecond keep their order
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics_history(env, expr, last_run) VALUES (?, ?, "
                     + "(SELECT COALESCE(MAX(last_run), 0) + 1 FROM metrics_history)) "
@@ -62,12 +60,12 @@ public final class SqliteQueryStore implements QueryStore {
                 ps.executeUpdate();
             }
             return null;
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<List<Saved>> saved(String env) {
-        return migrated.thenCompose(v -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT name, expr FROM metrics_saved WHERE env = ? ORDER BY name")) {
                 ps.setString(1, env);
                 List<Saved> out = new ArrayList<>();
@@ -78,12 +76,12 @@ public final class SqliteQueryStore implements QueryStore {
                 }
                 return out;
             }
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<Void> save(String env, String name, String expr) {
-        return migrated.thenCompose(v -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO metrics_saved(env, name, expr, saved_at) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT(env, name) DO UPDATE SET expr = excluded.expr, saved_at = excluded.saved_at")) {
                 ps.setString(1, env);
@@ -93,18 +91,18 @@ public final class SqliteQueryStore implements QueryStore {
                 ps.executeUpdate();
             }
             return null;
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<Void> deleteSaved(String env, String name) {
-        return migrated.thenCompose(v -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM metrics_saved WHERE env = ? AND name = ?")) {
                 ps.setString(1, env);
                 ps.setString(2, name);
                 ps.executeUpdate();
             }
             return null;
-        }));
+        });
     }
 }

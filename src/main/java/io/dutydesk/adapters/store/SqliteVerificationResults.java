@@ -19,17 +19,15 @@ public final class SqliteVerificationResults implements VerificationResults {
                     + "modified_at INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL, checked_at INTEGER NOT NULL, "
                     + "PRIMARY KEY (env, path))");
 
-    private final SqliteStore store;
-    private final CompletableFuture<Integer> migrated;
+    private final SqliteStore.Component store;
 
     public SqliteVerificationResults(SqliteStore store) {
-        this.store = store;
-        this.migrated = store.migrate(COMPONENT, MIGRATIONS);
+        this.store = store.component(COMPONENT, MIGRATIONS);
     }
 
     @Override
     public CompletableFuture<Void> save(String env, Verification v) {
-        return migrated.thenCompose(x -> store.call(c -> {
+        return store.call(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_verification"
                     + "(env, path, size_bytes, modified_at, ok, detail, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT(env, path) DO UPDATE SET size_bytes = excluded.size_bytes, modified_at = excluded.modified_at, "
@@ -44,12 +42,12 @@ public final class SqliteVerificationResults implements VerificationResults {
                 ps.executeUpdate();
             }
             return null;
-        }));
+        });
     }
 
     @Override
     public CompletableFuture<Map<String, Verification>> load(String env) {
-        return migrated.thenCompose(x -> store.call(c -> {
+        return store.call(c -> {
             Map<String, Verification> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT path, size_bytes, modified_at, ok, detail, checked_at "
                     + "FROM backup_verification WHERE env = ?")) {
@@ -63,6 +61,6 @@ public final class SqliteVerificationResults implements VerificationResults {
                 }
             }
             return Map.copyOf(out);
-        }));
+        });
     }
 }

@@ -10,10 +10,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SqliteStoreTest {
     @TempDir
@@ -53,6 +55,52 @@ class SqliteStoreTest {
             assertThrows(Exception.class, () -> s.migrate("a", List.of("CREATE TABLE t (x INTEGER)", "THIS IS NOT SQL"))
                     .get(5, TimeUnit.SECONDS));
             assertEquals(1, s.version("a").get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A component whose migration failed tries again at its next use: it is not kept failed for the session. */
+    @Test
+    void aFailedMigrationIsRetriedByTheNextUse() throws Exception {
+        Path file = tmp.resolve("r.db");
+        try (SqliteStore s = SqliteStore.open(file)) {
+            // a table of that name already there (a leftover, another tool): the component's first step fails
+            s.call(c -> c.createStatement().executeUpdate("CREATE TABLE outbox_samples (x INTEGER)")).get(5, TimeUnit.SECONDS);
+            SqliteOutboxHistory history = new SqliteOutboxHistory(s);
+            ExecutionException first = assertThrows(ExecutionException.class,
+                    () -> history.since("e", java.time.Instant.EPOCH).get(5, TimeUnit.SECONDS));
+            assertTrue(first.getCause().getMessage().contains("already exists"), first.getCause().getMessage());
+            s.call(c -> c.createStatement().executeUpdate("DROP TABLE outbox_samples")).get(5, TimeUnit.SECONDS);
+            // the same component, the same session: the next use migrates and works
+            assertEquals(List.of(), history.since("e", java.time.Instant.EPOCH).get(5, TimeUnit.SECONDS));
+            history.append("e", List.of(new io.dutydesk.core.outbox.BacklogSample(java.time.Instant.ofEpochSecond(5), 1L, null,
+                    null, null, io.dutydesk.core.outbox.BacklogSample.Source.CONSOLE))).get(5, TimeUnit.SECONDS);
+            assertEquals(1, history.since("e", java.time.Instant.EPOCH).get(5, TimeUnit.SECONDS).size());
+            assertEquals(SqliteOutboxHistory.MIGRATIONS.size(), s.version(SqliteOutboxHistory.COMPONENT).get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A failed write transaction is rolled back and leaves the connection usable (no transaction, no write lock held). */
+    @Test
+    void aFailedTransactionLeavesNoLockBehind() throws Exception {
+        Path file = tmp.resolve("t.db");
+        try (SqliteStore a = SqliteStore.open(file); SqliteStore b = SqliteStore.open(file)) {
+            a.migrate("a", List.of("CREATE TABLE t (x INTEGER PRIMARY KEY)")).get(5, TimeUnit.SECONDS);
+            assertThrows(ExecutionException.class, () -> a.transaction(c -> {
+                c.createStatement().executeUpdate("INSERT INTO t(x) VALUES (1)");
+                return c.createStatement().executeUpdate("INSERT INTO t(x) VALUES (1)"); // the same key again
+            }).get(5, TimeUnit.SECONDS));
+            long t0 = System.nanoTime();
+            b.transaction(c -> c.createStatement().executeUpdate("INSERT INTO t(x) VALUES (2)")).get(5, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(SqliteStore.BUSY_TIMEOUT_MS / 2),
+                    "the other store did not wait for a lock");
+            a.transaction(c -> c.createStatement().executeUpdate("INSERT INTO t(x) VALUES (3)")).get(5, TimeUnit.SECONDS);
+            int rows = a.call(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(2, rows, "the failed transaction's first insert was rolled back");
         }
     }
 
