@@ -1,6 +1,7 @@
 package io.dutydesk.it;
 
 import io.dutydesk.adapters.docker.DockerAdapter;
+import io.dutydesk.adapters.support.ChannelSocket;
 import io.dutydesk.adapters.ssh.HostKeyException;
 import io.dutydesk.adapters.ssh.SshConnection;
 import io.dutydesk.core.Errors;
@@ -15,7 +16,6 @@ import io.dutydesk.core.ports.Tunnels;
 import io.dutydesk.testing.Eventually;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -57,24 +57,13 @@ class SshIT {
         return new SshConnection(RefHost.ref().ssh(), HostKeyPrompt.REFUSE);
     }
 
-    private static String http(InetSocketAddress a, String path) throws Exception {
-        return http(a, path, false);
-    }
-
-    /** HTTP/1.0 GET read to EOF; {@code halfClose} as docker's CLI does over dial-stdio (JSch's own forwards close fully). */
-    private static String http(InetSocketAddress a, String path, boolean halfClose) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(a, 5000);
-            s.setSoTimeout(5000);
-            OutputStream o = s.getOutputStream();
-            o.write(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            o.flush();
-            if (halfClose) {
-                s.shutdownOutput(); // dial-stdio ends on stdin EOF
-            }
-            String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return resp.substring(resp.indexOf("\r\n\r\n") + 4);
-        }
+    /** HTTP/1.0 GET over a channel socket, read to EOF. */
+    private static String http(Socket s, String path) throws Exception {
+        OutputStream o = s.getOutputStream();
+        o.write(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        o.flush();
+        String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return resp.substring(resp.indexOf("\r\n\r\n") + 4);
     }
 
     @Test
@@ -147,20 +136,47 @@ class SshIT {
         }
     }
 
+    /**
+     * The PostgreSQL and Redis clients' socket: an SSH channel with a TCP socket's read timeout (the
+     * socket stays usable after one), refused plainly when nothing listens on the server, and a new
+     * one works after the connection was cut (the old one ends instead of hanging).
+     */
     @Test
-    void tcpForwardKeepsItsLocalPortAcrossAReconnect() throws Exception {
+    void aChannelSocketBehavesAsATcpSocketOverSsh() throws Exception {
         try (SshConnection ssh = connection()) {
-            InetSocketAddress a = ssh.forwardTcp("127.0.0.1", RefHost.NGINX_PORT).join();
-            assertEquals("127.0.0.1", a.getHostString());
-            String slot = http(a, "/live-slot").strip();
+            String slot;
+            try (ChannelSocket s = ChannelSocket.open(ssh, "127.0.0.1", RefHost.NGINX_PORT, 5000)) {
+                slot = http(s, "/live-slot").strip();
+            }
             assertTrue(slot.equals("blue") || slot.equals("green"), slot);
-            assertEquals(a, ssh.forwardTcp("127.0.0.1", RefHost.NGINX_PORT).join(), "one forward per target");
 
+            try (ChannelSocket quiet = ChannelSocket.open(ssh, "127.0.0.1", RefHost.NGINX_PORT, 5000)) {
+                quiet.setSoTimeout(300);
+                long t0 = System.nanoTime();
+                assertThrows(java.net.SocketTimeoutException.class, () -> quiet.getInputStream().read(), "nginx waits for a request");
+                long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(ms >= 290 && ms < 3000, "timed out after " + ms + " ms");
+                quiet.setSoTimeout(5000);
+                assertEquals(slot, http(quiet, "/live-slot").strip(), "still usable after a read timed out");
+            }
+
+            java.net.ConnectException refused = assertThrows(java.net.ConnectException.class,
+                    () -> ChannelSocket.open(ssh, "127.0.0.1", 24999, 5000));
+            assertTrue(refused.getMessage().contains("SSH channel refused"), refused.getMessage());
+
+            ChannelSocket old = ChannelSocket.open(ssh, "127.0.0.1", RefHost.NGINX_PORT, 0);
             ssh.disconnect(); // as a network cut would
-            assertTrue(!ssh.isConnected());
-            InetSocketAddress b = ssh.forwardTcp("127.0.0.1", RefHost.NGINX_PORT).join();
-            assertEquals(a, b, "same local port after reconnecting");
-            assertEquals(slot, http(b, "/live-slot").strip());
+            long t0 = System.nanoTime();
+            try {
+                assertEquals(-1, old.getInputStream().read(), "the cut channel ends");
+            } catch (java.io.IOException ended) {
+                // ends with an error: as good
+            }
+            assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(5), "not left hanging");
+            old.close();
+            try (ChannelSocket again = ChannelSocket.open(ssh, "127.0.0.1", RefHost.NGINX_PORT, 10000)) {
+                assertEquals(slot, http(again, "/live-slot").strip(), "a new channel after reconnecting");
+            }
         }
     }
 
@@ -339,7 +355,7 @@ class SshIT {
             for (int i = 0; i < 3; i++) {
                 CompletionException e = assertThrows(CompletionException.class, () -> ssh.ping().join());
                 assertInstanceOf(HostKeyException.class, Errors.unwrap(e), "still the refusal, said as such");
-                assertThrows(CompletionException.class, () -> ssh.forwardTcp("127.0.0.1", RefHost.NGINX_PORT).join());
+                assertThrows(CompletionException.class, () -> ssh.open("127.0.0.1", RefHost.NGINX_PORT).join());
             }
             assertEquals(1, asked.get(), "asked once");
             ssh.askAgain();

@@ -8,11 +8,8 @@ import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.testing.RefHost;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,38 +90,40 @@ class TunnelsIT {
         return ports;
     }
 
-    /** The first line and body of an HTTP GET, or "" if what listens does not speak HTTP. */
-    static String tryHttp(int port, String path) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            s.setSoTimeout(3000);
-            OutputStream o = s.getOutputStream();
-            o.write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            o.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1);
-        } catch (Exception e) {
-            return "";
-        }
+    /** The reference environment with its Redis replaced by the reference host's second one, which has no password. */
+    private static io.dutydesk.core.config.Environment withPasswordlessRedis() {
+        var e = ref();
+        var r = e.redis();
+        return new io.dutydesk.core.config.Environment(e.name(), e.description(), e.ssh(), e.docker(), e.postgres(),
+                new io.dutydesk.core.config.Environment.Redis(r.host(), RefHost.REDIS_OPEN_PORT, java.util.Optional.empty(),
+                        new io.dutydesk.core.config.SecretRef.None(), r.stream(), List.of("analysis-workers")),
+                e.prometheus(), e.alertmanager(), e.backups(), e.deploy(), e.slots(), e.outbox(), e.thresholds(), e.poll(),
+                e.metrics(), e.alerts());
     }
 
+    /**
+     * Every backend used for real (PostgreSQL's outbox poll, the Redis stream, a Redis with no password
+     * at all, Docker, Prometheus, Alertmanager): no TCP listener of this process appears. Whatever a
+     * service's own authentication, no other process on the workstation can reach it through the console.
+     */
     @Test
-    void noLocalTcpPortAnswersAsDockerPrometheusOrAlertmanager() throws Exception {
-        try (Connector.Opened env = new Connector().open(ref(), HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+    void noBackendOpensAListenerOnTheWorkstation() throws Exception {
+        List<Integer> before = ownListeningPorts();
+        try (Connector.Opened env = new Connector().open(ref(), HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+             Connector.Opened open = new Connector().open(withPasswordlessRedis(), HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
             assertAllOk(pollOnce(env.probes()));
-            env.containers().containers().join(); // and a real Docker call, not only the ping
-            List<Integer> ports = ownListeningPorts();
-            assertTrue(ports.size() >= 2, "the PostgreSQL and Redis forwards are seen by the scan: " + ports);
-            for (int port : ports) {
-                for (String path : List.of("/_ping", "/-/ready", "/api/v2/status", "/api/v1/status/buildinfo")) {
-                    String answer = tryHttp(port, path);
-                    assertFalse(answer.startsWith("HTTP/1") && !answer.contains(" 400 ") && answer.contains(" 200 "),
-                            "127.0.0.1:" + port + path + " answers without authentication: "
-                                    + answer.lines().findFirst().orElse(""));
-                    assertFalse(answer.contains("Api-Version") || answer.contains("Prometheus") || answer.contains("Alertmanager"),
-                            "127.0.0.1:" + port + path + " is an API: " + answer.lines().findFirst().orElse(""));
-                }
-            }
+            env.backlog().backlog().join(); // the outbox poll's queries, not only a ping
+            env.stream().stream().join();
+            env.containers().containers().join();
+            // a Redis without a password works through the console, like any other
+            probe(open, io.dutydesk.core.Backend.REDIS).ping().orTimeout(30, TimeUnit.SECONDS).join();
+            var stream = open.stream().stream().orTimeout(30, TimeUnit.SECONDS).join();
+            assertTrue(stream.length() >= 5, "the password-less Redis's stream: " + stream);
+            assertEquals(List.of("analysis-workers"), stream.groups().stream().map(g -> g.name()).toList());
+
+            List<Integer> opened = new ArrayList<>(ownListeningPorts());
+            opened.removeAll(before);
+            assertEquals(List.of(), opened, "TCP listeners this process opened while using every backend");
             Path folder = env.ssh().socketFolderIfAny().orElseThrow();
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
         }

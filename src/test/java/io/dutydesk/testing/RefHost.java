@@ -17,6 +17,8 @@ public final class RefHost {
     public static final int SSH_PORT = 24022;
     public static final int SSH_PORT_NOSTREAM = 24023;
     public static final int NGINX_PORT = 24080;
+    /** A second Redis, with no password at all. */
+    public static final int REDIS_OPEN_PORT = 24380;
 
     private RefHost() {}
 

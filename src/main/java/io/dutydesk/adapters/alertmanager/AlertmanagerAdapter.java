@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
-/** Alertmanager's API v2 through an SSH TCP forward: the alert feed and silences. */
+/** Alertmanager's API v2 through an in-process SSH channel per request: the alert feed and silences. */
 public final class AlertmanagerAdapter implements BackendProbe, AlertsPort, AutoCloseable {
     private final Environment env;
     private final ExecutorService executor = BoundedExecutors.create("alertmanager", 2, 32);

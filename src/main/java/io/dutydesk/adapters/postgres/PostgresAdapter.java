@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.postgres;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.ChannelSocket;
 import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
@@ -11,7 +12,6 @@ import io.dutydesk.core.ports.BacklogPort;
 import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.Tunnels;
 
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -29,7 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
-/** PostgreSQL through an SSH TCP forward, with the password from the secret resolver. */
+/**
+ * PostgreSQL through in-process SSH channels (pgjdbc's {@code socketFactory}: {@link ChannelSocketFactory}),
+ * with the password from the secret resolver: no local port, so nothing else on the workstation can
+ * reach the database through the console, whatever the server's own authentication.
+ */
 public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogPort, AutoCloseable {
     private final Environment.Postgres config;
     private final Environment.Outbox outbox;
@@ -39,8 +43,8 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
     private final BacklogQueries sql;
     private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("postgres", 2, 32);
+    private final String channels;
     private Connection connection;
-    private InetSocketAddress connectionAddress;
 
     public PostgresAdapter(Environment.Postgres config, Environment.Outbox outbox, Tunnels tunnels,
                            Supplier<CompletableFuture<Optional<char[]>>> password, Duration timeout) {
@@ -50,6 +54,8 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         this.password = password;
         this.timeout = timeout;
         this.sql = new BacklogQueries(outbox);
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.channels = ChannelSocketFactory.register(() -> ChannelSocket.open(tunnels, config.host(), config.port(), ms));
     }
 
     /** Run when the server refuses the password (e.g. to forget it, so it is asked for again). */
@@ -64,9 +70,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
 
     @Override
     public CompletableFuture<Void> ping() {
-        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+        return TunnelCalls.withPassword(password, executor, pw -> {
             try {
-                readOnly(addr, pw, c -> {
+                readOnly(pw, c -> {
                     try (Statement st = c.createStatement()) {
                         st.setQueryTimeout(seconds());
                         try (ResultSet rs = st.executeQuery("SELECT 1")) {
@@ -106,9 +112,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
      */
     @Override
     public CompletableFuture<OutboxBacklog> backlog() {
-        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+        return TunnelCalls.withPassword(password, executor, pw -> {
             try {
-                return readOnly(addr, pw, c -> readBacklog(c));
+                return readOnly(pw, c -> readBacklog(c));
             } catch (SQLException e) {
                 dropConnection();
                 throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
@@ -185,8 +191,8 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
      * Runs {@code work} in a READ ONLY transaction with statement_timeout set to the poll timeout,
      * then rolls back: the console sends no write, and a slow query is cancelled by the server.
      */
-    synchronized <T> T readOnly(InetSocketAddress addr, Optional<char[]> pw, SqlWork<T> work) throws SQLException {
-        Connection c = connection(addr, pw);
+    synchronized <T> T readOnly(Optional<char[]> pw, SqlWork<T> work) throws SQLException {
+        Connection c = connection(pw);
         c.setAutoCommit(false);
         try {
             try (Statement st = c.createStatement()) {
@@ -208,9 +214,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         return (int) Math.max(1, timeout.toSeconds());
     }
 
-    /** A kept connection, re-opened when the tunnel moved or the old one is broken. */
-    synchronized Connection connection(InetSocketAddress addr, Optional<char[]> pw) throws SQLException {
-        if (connection != null && addr.equals(connectionAddress) && connection.isValid(seconds())) {
+    /** A kept connection, re-opened when the old one is broken (its channel went with a lost SSH connection). */
+    synchronized Connection connection(Optional<char[]> pw) throws SQLException {
+        if (connection != null && connection.isValid(seconds())) {
             return connection;
         }
         dropConnection();
@@ -221,11 +227,14 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         p.setProperty("socketTimeout", String.valueOf(seconds() * 3));
         p.setProperty("loginTimeout", String.valueOf(seconds()));
         p.setProperty("ApplicationName", "dutydesk");
-        p.setProperty("tcpKeepAlive", "true");
+        // every socket, the cancel requests' included, is an SSH channel: no local port at all
+        p.setProperty("socketFactory", ChannelSocketFactory.class.getName());
+        p.setProperty("socketFactoryArg", channels);
         // the console only reads: the driver marks every transaction READ ONLY, autocommit or not
         p.setProperty("readOnly", "true");
         p.setProperty("readOnlyMode", "always");
-        String url = "jdbc:postgresql://127.0.0.1:" + addr.getPort() + "/" + config.database();
+        // the address is the server's own view (the channel's target); nothing on this machine is dialled
+        String url = "jdbc:postgresql://" + config.host() + ":" + config.port() + "/" + config.database();
         try {
             connection = DriverManager.getConnection(url, p);
         } catch (SQLException e) {
@@ -236,7 +245,6 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         } finally {
             p.remove("password");
         }
-        connectionAddress = addr;
         return connection;
     }
 
@@ -254,6 +262,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
     @Override
     public void close() {
         dropConnection();
+        ChannelSocketFactory.unregister(channels);
         executor.shutdownNow();
     }
 

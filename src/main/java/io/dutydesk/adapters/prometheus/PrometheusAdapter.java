@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
-/** Prometheus's HTTP API through an SSH TCP forward (under the configured path prefix). */
+/** Prometheus's HTTP API through an in-process SSH channel per request (under the configured path prefix). */
 public final class PrometheusAdapter implements BackendProbe, MetricsPort, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.redis;
 
 import io.dutydesk.adapters.support.BoundedExecutors;
+import io.dutydesk.adapters.support.ChannelSocket;
 import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
@@ -10,11 +11,9 @@ import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.StreamPort;
 import io.dutydesk.core.ports.Tunnels;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol.Command;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
-/** Redis through an SSH TCP forward (Jedis), authenticated with the resolved password. */
+/**
+ * Redis (Jedis) through an in-process SSH channel ({@link ChannelSocket}), authenticated with the
+ * resolved password when there is one: no local port, so a Redis without a password is no more
+ * reachable from the workstation than one with.
+ */
 public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseable {
     private final Environment.Redis config;
     private final Tunnels tunnels;
@@ -38,7 +41,6 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
     private volatile Runnable onAuthFailure = () -> { };
     private final ExecutorService executor = BoundedExecutors.create("redis", 2, 32);
     private Jedis jedis;
-    private InetSocketAddress jedisAddress;
 
     public RedisAdapter(Environment.Redis config, Tunnels tunnels, Supplier<CompletableFuture<Optional<char[]>>> password,
                         Duration timeout) {
@@ -71,9 +73,9 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
 
     @Override
     public CompletableFuture<Void> ping() {
-        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+        return TunnelCalls.withPassword(password, executor, pw -> {
             try {
-                String pong = onLiveConnection(addr, pw, j -> {
+                String pong = onLiveConnection(pw, j -> {
                     synchronized (this) { // one Jedis connection: one command at a time
                         return j.ping();
                     }
@@ -99,9 +101,9 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
     @Override
     public CompletableFuture<StreamInfo> stream() {
         String key = config.stream();
-        return TunnelCalls.withPassword(tunnels.forwardTcp(config.host(), config.port()), password, executor, (addr, pw) -> {
+        return TunnelCalls.withPassword(password, executor, pw -> {
             try {
-                return onLiveConnection(addr, pw, j -> readStream(j, key));
+                return onLiveConnection(pw, j -> readStream(j, key));
             } catch (RuntimeException e) {
                 if (refusedPassword(e)) {
                     onAuthFailure.run();
@@ -168,24 +170,24 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
      * (the SSH connection was cut and came back since), once more on a new one: the first poll after
      * a reconnect answers, it does not report the corpse of the old connection.
      */
-    <T> T onLiveConnection(InetSocketAddress addr, Optional<char[]> pw, java.util.function.Function<Jedis, T> call) {
+    <T> T onLiveConnection(Optional<char[]> pw, java.util.function.Function<Jedis, T> call) {
         boolean reused;
         synchronized (this) {
-            reused = jedis != null && addr.equals(jedisAddress);
+            reused = jedis != null;
         }
         try {
-            return call.apply(jedis(addr, pw));
+            return call.apply(jedis(pw));
         } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
             if (!reused) {
                 throw e;
             }
             drop();
-            return call.apply(jedis(addr, pw));
+            return call.apply(jedis(pw));
         }
     }
 
-    synchronized Jedis jedis(InetSocketAddress addr, Optional<char[]> pw) {
-        if (jedis != null && addr.equals(jedisAddress) && jedis.isConnected() && !jedis.isBroken()) {
+    synchronized Jedis jedis(Optional<char[]> pw) {
+        if (jedis != null && jedis.isConnected() && !jedis.isBroken()) {
             return jedis;
         }
         drop();
@@ -194,7 +196,13 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
                 .connectionTimeoutMillis(ms).socketTimeoutMillis(ms).clientName("dutydesk");
         config.user().ifPresent(b::user);
         pw.ifPresent(p -> b.password(new String(p)));
-        Jedis j = new Jedis(new HostAndPort("127.0.0.1", addr.getPort()), b.build());
+        Jedis j = new Jedis(() -> {
+            try {
+                return ChannelSocket.open(tunnels, config.host(), config.port(), ms);
+            } catch (java.io.IOException e) {
+                throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
+            }
+        }, b.build());
         try {
             j.connect();
         } catch (RuntimeException e) {
@@ -202,7 +210,6 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
             throw e;
         }
         jedis = j;
-        jedisAddress = addr;
         return j;
     }
 

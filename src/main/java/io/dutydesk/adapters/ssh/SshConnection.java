@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,8 +38,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one SSH connection of an environment: exec with streamed output, SFTP, in-process channels
- * for HTTP, a local unix socket for the Docker socket, and TCP forwards for services with their
- * own authentication. Connects on first use; a failed attempt is shared by the calls of the next
+ * (HTTP, PostgreSQL, Redis) and a local unix socket for the Docker socket; no TCP listener. Connects on first use; a failed attempt is shared by the calls of the next
  * {@link #RETRY_AFTER} (one attempt per poll round: the pollers space the rounds), so the first
  * poll after the server is back reconnects. Every call has a timeout.
  *
@@ -62,7 +60,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private final ExecutorService executor;
     private final ExecutorService longJobs;
     private final ExecutorService pumps;
-    private final Map<String, Forward> forwards = new ConcurrentHashMap<>();
     private final Map<String, UnixSocketForward> unixForwards = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pendingPrompts = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
@@ -74,19 +71,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private volatile HostKeyException refused;
     private volatile Path socketFolder;
     private volatile boolean closed;
-
-    /** A registered TCP forward; {@code localPort} is fixed after the first bind. */
-    private static final class Forward {
-        final String host;
-        final int port;
-        volatile int localPort;
-        volatile Session boundTo;
-
-        Forward(String host, int port) {
-            this.host = host;
-            this.port = port;
-        }
-    }
 
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys) {
         this(target, hostKeys, Path.of(System.getProperty("user.home"), ".ssh", "config"));
@@ -229,15 +213,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 nextAttempt = Instant.MIN;
                 lastFailure = null;
                 connecting = null;
-            }
-            for (Forward f : forwards.values()) {
-                synchronized (f) {
-                    try {
-                        bind(f, o.session()); // same local port as before the cut: clients keep working
-                    } catch (Exception e) {
-                        f.boundTo = null; // bound again by the next forwardTcp
-                    }
-                }
             }
             attempt.complete(o.session());
             return o.session();
@@ -435,27 +410,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     }
 
     // ------------------------------------------------------------------ forwards
-
-    @Override
-    public CompletableFuture<InetSocketAddress> forwardTcp(String host, int port) {
-        Forward f = forwards.computeIfAbsent("tcp:" + host + ":" + port, k -> new Forward(host, port));
-        return BoundedExecutors.supply(probes, () -> {
-            Session s = session();
-            synchronized (f) {
-                if (f.boundTo != s) {
-                    bind(f, s);
-                }
-            }
-            return new InetSocketAddress("127.0.0.1", f.localPort);
-        });
-    }
-
-    /** Binds {@code f} on session {@code s}, at the same local port as before if it had one. */
-    private void bind(Forward f, Session s) throws Exception {
-        int timeout = (int) target.connectTimeout().toMillis();
-        f.localPort = s.setPortForwardingL("127.0.0.1", f.localPort, f.host, f.port, null, timeout);
-        f.boundTo = s;
-    }
 
     @Override
     public CompletableFuture<Path> forwardUnixSocket(String socketPath, String fallbackCommand) {

@@ -10,19 +10,38 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Names the server-side address in errors of a tunnelled client. When nothing listens there,
- * sshd refuses the forward and the client only sees its local socket closed ("end of stream",
- * "no response"): that is said plainly instead.
+ * sshd refuses the channel: the client's own wording ("The connection attempt failed.") gives way
+ * to the channel's reason; a client that only sees its stream closed ("end of stream", "no
+ * response") is told so plainly.
  */
 public final class TunnelErrors {
     private TunnelErrors() {}
 
     public static CompletionException wrap(String where, Throwable t) {
         Throwable e = Errors.unwrap(t);
+        Throwable channel = channelFailure(e);
+        if (channel != null) {
+            return new CompletionException(new IOException(where + ": " + channel.getMessage(), e));
+        }
         if (closedWithoutAnswer(e)) {
             return new CompletionException(new IOException(where + " on the server does not answer "
                     + "(the SSH forward could not connect: is it running?)", e));
         }
         return new CompletionException(new IOException(where + ": " + Errors.describe(e), e));
+    }
+
+    /**
+     * The failure of a {@link ChannelSocket} under the client's wrapper, if that is what failed: its
+     * channel could not be opened (a {@link java.net.ConnectException}) or a read timed out.
+     */
+    static Throwable channelFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if ((c instanceof java.net.ConnectException || c instanceof java.net.SocketTimeoutException)
+                    && c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The client saw its socket close without an answer (the far side could not be reached). */

@@ -2,7 +2,6 @@ package io.dutydesk.core.ports;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -10,19 +9,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Ways to reach the server's services through the environment's SSH connection.
  *
- * <p>Nothing here opens an unauthenticated door on the workstation for a service that has no
- * authentication of its own: HTTP APIs (Prometheus, Alertmanager) go through an in-process SSH
- * channel per request ({@link #open}); the Docker socket through a local unix socket inside a
- * folder only the user can enter ({@link #forwardUnixSocket}). Only services that authenticate
- * their clients themselves (PostgreSQL, Redis with a password) get a TCP forward on 127.0.0.1
- * ({@link #forwardTcp}).
+ * <p>Nothing here opens a door on the workstation that another process could use: HTTP APIs
+ * (Prometheus, Alertmanager) and the PostgreSQL and Redis clients go through in-process SSH
+ * channels ({@link #open}: no listener at all, whatever the service's own authentication); the
+ * Docker socket through a local unix socket inside a folder only the user can enter
+ * ({@link #forwardUnixSocket}). There is no TCP listener.
  */
 public interface Tunnels {
-    /**
-     * A local address on 127.0.0.1 that reaches {@code host:port} as seen from the server; only for
-     * services with their own authentication. The address stays the same across reconnects.
-     */
-    CompletableFuture<InetSocketAddress> forwardTcp(String host, int port);
 
     /**
      * A local unix socket, inside a folder of mode 0700, that reaches the server's unix socket

@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -89,11 +88,6 @@ class TunnelHttpTest {
         t.setDaemon(true);
         t.start();
         Tunnels tunnels = new Tunnels() {
-            @Override
-            public CompletableFuture<InetSocketAddress> forwardTcp(String host, int port) {
-                throw new UnsupportedOperationException("HTTP never uses a local port");
-            }
-
             @Override
             public CompletableFuture<Path> forwardUnixSocket(String socketPath, String fallbackCommand) {
                 throw new UnsupportedOperationException();
