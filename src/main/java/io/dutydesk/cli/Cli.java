@@ -249,6 +249,7 @@ public final class Cli {
                 ObjectNode o = arr.addObject();
                 o.put("name", s.backend().id());
                 o.put("ok", s.ok());
+                o.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT)); // ok, down, misconfigured
                 o.put("latencyMs", s.latencyMs());
                 if (s.error() == null) {
                     o.putNull("error");
@@ -260,7 +261,7 @@ public final class Cli {
         } else {
             out.println(e.name() + "  " + e.ssh().display());
             for (BackendStatus s : statuses) {
-                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok" : "DOWN", s.latencyMs(),
+                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok" : s.state().name(), s.latencyMs(),
                         s.error() == null ? "" : s.error());
             }
         }

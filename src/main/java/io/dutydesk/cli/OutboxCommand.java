@@ -18,7 +18,8 @@ import java.time.Duration;
 /**
  * {@code dutydesk outbox --env NAME [--json]}: the backlog in the outbox table and in the stream's
  * consumer groups. Exit 0 below the warn threshold (and, between warn and critical, 0 with state
- * "warn"), 1 at or above the critical threshold or with a source down, 2 usage or configuration.
+ * "warn"), 1 at or above the critical threshold or with a source down or misconfigured (it answers
+ * without the table, a column or the stream the file names), 2 usage or configuration.
  */
 final class OutboxCommand {
     private final PrintStream out;
@@ -102,6 +103,9 @@ final class OutboxCommand {
         } else {
             root.putNull("stream");
         }
+        ObjectNode sources = root.putObject("sources"); // ok, down or misconfigured
+        sources.put("postgres", r.backlogState());
+        sources.put("redis", r.streamState());
         if (r.anySourceDown()) {
             ObjectNode errors = root.putObject("errors");
             r.backlogError().ifPresent(x -> errors.put("postgres", x));
@@ -138,7 +142,7 @@ final class OutboxCommand {
                 out.println("    " + b.recommendedIndex());
             }
         } else {
-            out.println("  postgres DOWN: " + r.backlogError().orElse("?"));
+            out.println("  postgres " + r.backlogState().toUpperCase(java.util.Locale.ROOT) + ": " + r.backlogError().orElse("?"));
         }
         if (r.stream().isPresent()) {
             StreamInfo s = r.stream().get();
@@ -152,7 +156,7 @@ final class OutboxCommand {
             }
             s.missingGroups().forEach(m -> out.println("    group " + m + ": MISSING (named in the environments file)"));
         } else {
-            out.println("  redis DOWN: " + r.streamError().orElse("?"));
+            out.println("  redis " + r.streamState().toUpperCase(java.util.Locale.ROOT) + ": " + r.streamError().orElse("?"));
         }
     }
 }

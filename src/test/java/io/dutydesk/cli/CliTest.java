@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CliTest {
@@ -103,6 +104,24 @@ class CliTest {
                 assertEquals("Redis 127.0.0.1:6379 on the server does not answer", b.get("error").asText());
             }
         }
+    }
+
+    /** A backend that answers without what the file names is "misconfigured" in the CLI, not "DOWN". */
+    @Test
+    void aMisconfiguredBackendIsSaidSoNotDown() throws Exception {
+        backends.misconfigured(Backend.POSTGRES, "relation \"selfology.event_outboxx\" does not exist (outbox.table in the environments file)");
+        assertEquals(1, run("ping", "--env=ref", "--json", "--config=" + config));
+        for (JsonNode b : json().get("backends")) {
+            boolean isPg = b.get("name").asText().equals("postgres");
+            assertEquals(isPg ? "misconfigured" : "ok", b.get("state").asText(), b.toString());
+            assertEquals(!isPg, b.get("ok").asBoolean(), b.toString());
+        }
+        out.reset();
+        assertEquals(1, run("ping", "--env", "ref", "--config", config.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("postgres      MISCONFIGURED"), text);
+        assertTrue(text.contains("(outbox.table in the environments file)"), text);
+        assertFalse(text.contains("DOWN"), text);
     }
 
     @Test

@@ -65,6 +65,50 @@ class PingIT {
         ping(0);
     }
 
+    /**
+     * A backend that answers but lacks what the environments file names (the outbox table, a column,
+     * the stream) is "misconfigured", not down: in `ping` (text and JSON) and in `outbox`.
+     */
+    @Test
+    void aMissingTableColumnOrStreamIsMisconfiguredNotDown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String ref = java.nio.file.Files.readString(RefHost.config());
+        assertTrue(ref.contains("stream: selfology:events"), ref);
+        java.nio.file.Path noTable = dir.resolve("no-table.yaml");
+        java.nio.file.Files.writeString(noTable, ref.replace("stream: selfology:events", "stream: selfology:no-such-stream")
+                + "    outbox:\n      table: selfology.no_such_outbox\n");
+        RefHost.Result r = RefHost.dutydesk(T, "ping", "--env", "ref", "--json", "--config", noTable.toString());
+        assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        new ObjectMapper().readTree(r.stdout()).get("backends").forEach(b -> byName.put(b.get("name").asText(), b));
+        byName.forEach((name, b) -> assertEquals(name.equals("postgres") || name.equals("redis") ? "misconfigured" : "ok",
+                b.get("state").asText(), name + ": " + b));
+        assertTrue(byName.get("postgres").get("error").asText().contains("selfology.no_such_outbox")
+                && byName.get("postgres").get("error").asText().contains("(outbox.table in the environments file)"), byName.get("postgres").toString());
+        assertTrue(byName.get("redis").get("error").asText().contains("no stream 'selfology:no-such-stream' (redis.stream in the environments file)"),
+                byName.get("redis").toString());
+
+        RefHost.Result text = RefHost.dutydesk(T, "outbox", "--env", "ref", "--config", noTable.toString());
+        assertEquals(1, text.exitCode(), text.stdout() + text.stderr());
+        assertTrue(text.stdout().contains("postgres MISCONFIGURED: ") && text.stdout().contains("redis MISCONFIGURED: "), text.stdout());
+        assertFalse(text.stdout().contains("DOWN"), text.stdout());
+        RefHost.Result json = RefHost.dutydesk(T, "outbox", "--env", "ref", "--json", "--config", noTable.toString());
+        JsonNode sources = new ObjectMapper().readTree(json.stdout()).get("sources");
+        assertEquals("misconfigured", sources.get("postgres").asText(), json.stdout());
+        assertEquals("misconfigured", sources.get("redis").asText(), json.stdout());
+
+        java.nio.file.Path noColumn = dir.resolve("no-column.yaml");
+        java.nio.file.Files.writeString(noColumn, ref + "    outbox:\n      columns: { status: no_such_status }\n");
+        RefHost.Result c = RefHost.dutydesk(T, "ping", "--env", "ref", "--json", "--config", noColumn.toString());
+        assertEquals(1, c.exitCode(), c.stdout() + c.stderr());
+        for (JsonNode b : new ObjectMapper().readTree(c.stdout()).get("backends")) {
+            assertEquals(b.get("name").asText().equals("postgres") ? "misconfigured" : "ok", b.get("state").asText(), b.toString());
+            if (b.get("name").asText().equals("postgres")) {
+                assertTrue(b.get("error").asText().contains("no_such_status") && b.get("error").asText().contains("(outbox.columns"),
+                        b.toString());
+            }
+        }
+    }
+
     /** Without SSH nothing is reachable: ssh is down with the reason, the others say why they cannot be checked. */
     @Test
     void sshDownTakesEverythingWithItAndSaysSo() throws Exception {

@@ -122,7 +122,15 @@ public final class FakeBackends implements EnvironmentConnector {
 
     public void up(Backend b) {
         down.remove(b);
+        misconfigured.remove(b);
     }
+
+    /** {@code b} answers, but without what the environments file names (as the adapters say it). */
+    public void misconfigured(Backend b, String error) {
+        misconfigured.put(b, error);
+    }
+
+    private final Map<Backend, String> misconfigured = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public EnvironmentHandle open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
@@ -138,6 +146,11 @@ public final class FakeBackends implements EnvironmentConnector {
                 @Override
                 public CompletableFuture<Void> ping() {
                     String e = down.get(b);
+                    String m = misconfigured.get(b);
+                    if (e == null && m != null) {
+                        return CompletableFuture.failedFuture(new IOException(b.label() + ": " + m,
+                                new io.dutydesk.core.MisconfiguredException(m)));
+                    }
                     return e == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(new IOException(e));
                 }
             });

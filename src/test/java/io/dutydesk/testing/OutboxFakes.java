@@ -41,6 +41,9 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     public volatile boolean indexOk = true;
     public volatile String pgDown;
     public volatile String redisDown;
+    /** The source answers, but without what the environments file names (as the adapters say it). */
+    public volatile String pgMisconfigured;
+    public volatile String redisMisconfigured;
     public volatile long streamLength = 58;
     public volatile List<Point> prometheusPoints = List.of();
     public final AtomicInteger rangeQueries = new AtomicInteger();
@@ -61,6 +64,11 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
         if (down != null) {
             return CompletableFuture.failedFuture(new IOException(down));
         }
+        String wrong = pgMisconfigured;
+        if (wrong != null) {
+            return CompletableFuture.failedFuture(new IOException("PostgreSQL 127.0.0.1:5432 (selfology.event_outbox): " + wrong,
+                    new io.dutydesk.core.MisconfiguredException(wrong)));
+        }
         long p = pending;
         List<OutboxBacklog.OldEvent> oldest = new ArrayList<>();
         for (int i = 0; i < Math.min(10, p); i++) {
@@ -76,6 +84,11 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
         String down = redisDown;
         if (down != null) {
             return CompletableFuture.failedFuture(new IOException(down));
+        }
+        String wrong = redisMisconfigured;
+        if (wrong != null) {
+            return CompletableFuture.failedFuture(new IOException("Redis 127.0.0.1:6379 (stream selfology:events): " + wrong,
+                    new io.dutydesk.core.MisconfiguredException(wrong)));
         }
         return CompletableFuture.completedFuture(new StreamInfo(Instant.now(), "selfology:events", streamLength,
                 List.of(new StreamInfo.Group("analysis-workers", 1, 10, 28L, "0-1",

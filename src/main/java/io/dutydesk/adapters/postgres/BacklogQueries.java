@@ -53,6 +53,11 @@ final class BacklogQueries {
         return status + " IN (" + String.join(", ", List.of(literal(pending), literal(processing), literal(failed))) + ")";
     }
 
+    /** The columns the console reads, planned and never read ({@code WHERE false}): fails if any is missing. */
+    String shape() {
+        return "SELECT " + id + ", " + type + ", " + status + ", " + createdAt + " FROM " + table + " WHERE false";
+    }
+
     String counts() {
         return "SELECT " + status + "::text, count(*) FROM " + table + " WHERE " + openPredicate() + " GROUP BY " + status;
     }

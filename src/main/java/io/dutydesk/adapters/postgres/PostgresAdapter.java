@@ -5,6 +5,7 @@ import io.dutydesk.adapters.support.ChannelSocket;
 import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
+import io.dutydesk.core.MisconfiguredException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.ports.BackendProbe;
@@ -75,15 +76,15 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
                 readOnly(pw, c -> {
                     try (Statement st = c.createStatement()) {
                         st.setQueryTimeout(seconds());
-                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                        // the outbox table and its columns, planned only (WHERE false reads no row)
+                        try (ResultSet rs = st.executeQuery(sql.shape())) {
                             rs.next();
                         }
                     }
                     return null;
                 });
             } catch (SQLException e) {
-                dropConnection();
-                throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port(), e);
+                throw failure("PostgreSQL " + config.host() + ":" + config.port(), e);
             }
             return null;
         });
@@ -116,8 +117,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
             try {
                 return readOnly(pw, c -> readBacklog(c));
             } catch (SQLException e) {
-                dropConnection();
-                throw TunnelErrors.wrap("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
+                throw failure("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
             }
         });
     }
@@ -155,7 +155,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
             Long published = null;
             try (ResultSet rs = st.executeQuery(sql.estimate())) {
                 if (!rs.next()) {
-                    throw new SQLException("table " + outbox.table() + " does not exist (outbox.table in the environments file)");
+                    throw new SQLException("relation \"" + outbox.table() + "\" does not exist", "42P01");
                 }
                 double rows = rs.getDouble(1);
                 boolean known = !rs.wasNull();
@@ -169,6 +169,43 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
             return new OutboxBacklog(takenAt, pending, processing, failed, published, age, oldest, indexOk,
                     sql.recommendedIndex());
         }
+    }
+
+    /**
+     * The error of a call: a database that answers but lacks what the environments file names (the
+     * outbox table, a column, the database; a role without the right) is misconfigured, and its
+     * connection is kept; anything else drops the connection (a new one is opened next time).
+     */
+    private java.util.concurrent.CompletionException failure(String where, SQLException e) {
+        String setting = misconfiguredSetting(e.getSQLState());
+        if (setting == null) {
+            dropConnection();
+            return TunnelErrors.wrap(where, e);
+        }
+        return TunnelErrors.wrap(where, new MisconfiguredException(serverMessage(e) + " (" + setting
+                + " in the environments file)", e));
+    }
+
+    /** The setting that names what the server lacks, for the SQLSTATEs that mean "it answers, but not that". */
+    static String misconfiguredSetting(String sqlState) {
+        return switch (String.valueOf(sqlState)) {
+            case "42P01", "3F000" -> "outbox.table"; // undefined table, schema
+            case "42703" -> "outbox.columns"; // undefined column
+            case "42883", "22P02" -> "outbox.columns and outbox.statuses"; // a column of another type than its values
+            case "3D000" -> "postgres.database"; // no such database
+            case "42501" -> "postgres.user"; // the role may not read it
+            default -> null;
+        };
+    }
+
+    /** The server's words without the driver's "ERROR: " and position lines. */
+    static String serverMessage(SQLException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        if (m.startsWith("ERROR: ") || m.startsWith("FATAL: ")) {
+            m = m.substring(7);
+        }
+        int nl = m.indexOf('\n');
+        return (nl > 0 ? m.substring(0, nl) : m).strip();
     }
 
     /** The runbook's GROUP BY, for the benchmark only (it reads the whole table). */

@@ -5,6 +5,7 @@ import io.dutydesk.adapters.support.ChannelSocket;
 import io.dutydesk.adapters.support.TunnelCalls;
 import io.dutydesk.adapters.support.TunnelErrors;
 import io.dutydesk.core.Backend;
+import io.dutydesk.core.MisconfiguredException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.core.ports.BackendProbe;
@@ -53,6 +54,9 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
     static boolean refusedPassword(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String m = String.valueOf(c.getMessage());
+            if (m.contains("NOPERM")) {
+                return false; // the user may not run a command (ACL): its password was fine
+            }
             if (c instanceof redis.clients.jedis.exceptions.JedisAccessControlException || m.contains("WRONGPASS")
                     || m.contains("NOAUTH") || m.contains("invalid password")) {
                 return true;
@@ -71,27 +75,53 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
         return Backend.REDIS;
     }
 
+    /**
+     * PING, and whether the configured stream is there: a Redis that answers without it is
+     * misconfigured (the stream is what the console reads from it), not down.
+     */
     @Override
     public CompletableFuture<Void> ping() {
         return TunnelCalls.withPassword(password, executor, pw -> {
             try {
                 String pong = onLiveConnection(pw, j -> {
                     synchronized (this) { // one Jedis connection: one command at a time
-                        return j.ping();
+                        String p = j.ping();
+                        requireStream(j, config.stream());
+                        return p;
                     }
                 });
                 if (!"PONG".equals(pong)) {
                     throw new IllegalStateException("PING answered " + pong);
                 }
             } catch (RuntimeException e) {
-                if (refusedPassword(e)) {
-                    onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
-                }
-                drop();
-                throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port(), e);
+                throw failure("Redis " + config.host() + ":" + config.port(), e);
             }
             return null;
         });
+    }
+
+    /** The error of a call; the connection is dropped unless Redis answered (misconfigured). */
+    private java.util.concurrent.CompletionException failure(String where, RuntimeException e) {
+        RuntimeException why = e;
+        if (refusedPassword(e)) {
+            onAuthFailure.run(); // a wrong password is forgotten: the next poll asks (or reads) again
+        } else if (!MisconfiguredException.in(e) && String.valueOf(e.getMessage()).contains("NOPERM")) {
+            why = new MisconfiguredException(e.getMessage() + " (redis.user in the environments file)", e);
+        }
+        if (!MisconfiguredException.in(why)) {
+            drop();
+        }
+        return TunnelErrors.wrap(where, why);
+    }
+
+    /** The stream the environments file names, or why it is not one: misconfigured. */
+    private static void requireStream(Jedis j, String key) {
+        String t = j.type(key);
+        if (!"stream".equals(t)) {
+            throw new MisconfiguredException("none".equals(t)
+                    ? "no stream '" + key + "' (redis.stream in the environments file)"
+                    : "'" + key + "' is a " + t + ", not a stream (redis.stream in the environments file)");
+        }
     }
 
     /**
@@ -105,21 +135,14 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
             try {
                 return onLiveConnection(pw, j -> readStream(j, key));
             } catch (RuntimeException e) {
-                if (refusedPassword(e)) {
-                    onAuthFailure.run();
-                }
-                drop();
-                throw TunnelErrors.wrap("Redis " + config.host() + ":" + config.port() + " (stream " + key + ")", e);
+                throw failure("Redis " + config.host() + ":" + config.port() + " (stream " + key + ")", e);
             }
         });
     }
 
     private synchronized StreamInfo readStream(Jedis j, String key) {
         Instant at = Instant.now();
-        if (!"stream".equals(j.type(key))) {
-            String t = j.type(key);
-            throw new IllegalStateException("no stream '" + key + "'" + ("none".equals(t) ? "" : " (the key is a " + t + ")"));
-        }
+        requireStream(j, key);
         long length = j.xlen(key);
         List<StreamInfo.Group> groups = new ArrayList<>();
         Set<String> wanted = new LinkedHashSet<>(config.groups());

@@ -7,16 +7,17 @@ import java.time.Instant;
 /**
  * One backend's state as the console shows it.
  *
- * @param state      UNKNOWN before the first answer, then OK or DOWN
+ * @param state      UNKNOWN before the first answer, then OK, DOWN, or MISCONFIGURED (it answers but
+ *                   lacks what the environments file names: the outbox table, a column, the stream)
  * @param latencyMs  time of the last check, -1 when none finished
- * @param error      why it is down, null when ok
- * @param downSince  when the current outage started, null when ok
+ * @param error      why it is down or misconfigured, null when ok
+ * @param downSince  when the current outage (or misconfiguration) was first seen, null when ok
  * @param lastOkAt   when it last answered, null if never: data shown from it is stale since then
  */
 public record BackendStatus(Backend backend, State state, long latencyMs, String error, Instant checkedAt,
                             Instant downSince, Instant lastOkAt) {
 
-    public enum State { UNKNOWN, OK, DOWN }
+    public enum State { UNKNOWN, OK, DOWN, MISCONFIGURED }
 
     public boolean ok() {
         return state == State.OK;

@@ -71,8 +71,8 @@ public final class HealthMonitor implements AutoCloseable {
         }
         BackendStatus st = s.ok()
                 ? new BackendStatus(p.backend(), BackendStatus.State.OK, s.value(), null, s.takenAt(), null, s.lastSuccessAt())
-                : new BackendStatus(p.backend(), BackendStatus.State.DOWN, -1, s.error(), s.takenAt(), s.failingSince(),
-                s.lastSuccessAt());
+                : new BackendStatus(p.backend(), s.misconfigured() ? BackendStatus.State.MISCONFIGURED : BackendStatus.State.DOWN,
+                -1, s.error(), s.takenAt(), s.failingSince(), s.lastSuccessAt());
         // fold and hand over under one lock: listeners get the snapshots in the order they were made
         // (each one's seq larger than the last), never an older one after a newer one
         synchronized (this) {

@@ -45,7 +45,9 @@ public final class Probes {
                     return new BackendStatus(b, BackendStatus.State.OK, ms, null, now, null, now);
                 }
                 long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return new BackendStatus(b, BackendStatus.State.DOWN, spent, Errors.describe(err), now, now, null);
+                BackendStatus.State state = io.dutydesk.core.MisconfiguredException.in(err)
+                        ? BackendStatus.State.MISCONFIGURED : BackendStatus.State.DOWN;
+                return new BackendStatus(b, state, spent, Errors.describe(err), now, now, null);
             }));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))

@@ -5,14 +5,25 @@ import java.util.Optional;
 
 /**
  * One reading of both sources, each on its own: a source that is down has its error and no value,
- * and does not take the other with it.
+ * and does not take the other with it. A source that answered without what the environments file
+ * names (the table, a column, the stream) is misconfigured rather than down.
  */
 public record OutboxReport(String environment, Instant takenAt, Optional<OutboxBacklog> backlog,
                            Optional<String> backlogError, Optional<StreamInfo> stream, Optional<String> streamError,
-                           BacklogLevel.Verdict verdict) {
+                           BacklogLevel.Verdict verdict, boolean backlogMisconfigured, boolean streamMisconfigured) {
 
     public BacklogLevel level() {
         return verdict.level();
+    }
+
+    /** "ok", "down" or "misconfigured" for PostgreSQL (the outbox table). */
+    public String backlogState() {
+        return backlogError.isEmpty() ? "ok" : backlogMisconfigured ? "misconfigured" : "down";
+    }
+
+    /** "ok", "down" or "misconfigured" for Redis (the stream). */
+    public String streamState() {
+        return streamError.isEmpty() ? "ok" : streamMisconfigured ? "misconfigured" : "down";
     }
 
     public boolean anySourceDown() {

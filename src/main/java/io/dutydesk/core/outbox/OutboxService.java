@@ -58,15 +58,17 @@ public final class OutboxService {
         CompletableFuture<Result<StreamInfo>> s = settle(stream.stream(), timeout);
         return b.thenCombine(s, (rb, rs) -> new OutboxReport(env.name(), clock.instant(), Optional.ofNullable(rb.value),
                 Optional.ofNullable(rb.error), Optional.ofNullable(rs.value), Optional.ofNullable(rs.error),
-                rb.value == null ? new BacklogLevel.Verdict(BacklogLevel.OK, "unknown") : BacklogLevel.judge(rb.value, env.thresholds())));
+                rb.value == null ? new BacklogLevel.Verdict(BacklogLevel.OK, "unknown") : BacklogLevel.judge(rb.value, env.thresholds()),
+                rb.misconfigured, rs.misconfigured));
     }
 
-    private record Result<T>(T value, String error) {}
+    private record Result<T>(T value, String error, boolean misconfigured) {}
 
     private static <T> CompletableFuture<Result<T>> settle(CompletableFuture<T> f, Duration timeout) {
-        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> e == null ? new Result<>(v, null)
+        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> e == null ? new Result<>(v, null, false)
                 : new Result<>(null, Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException
-                ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(e)));
+                ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(e),
+                io.dutydesk.core.MisconfiguredException.in(e)));
     }
 
     /** A history sample from the latest values of each source (null where a source has none). */

@@ -150,7 +150,7 @@ public final class Poller<T> implements AutoCloseable {
                 } else {
                     String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
                             ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
-                    next = latest.failure(message, now);
+                    next = latest.failure(message, io.dutydesk.core.MisconfiguredException.in(error), now);
                     nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
                 }
                 latest = next;

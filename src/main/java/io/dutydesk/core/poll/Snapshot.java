@@ -13,14 +13,22 @@ import java.util.Optional;
  * @param error            the last failure's message, null when the last poll succeeded
  * @param failingSince     when the current run of failures started, null when healthy
  * @param consecutiveFailures how many polls in a row failed
+ * @param misconfigured    the last failure was the source answering without what the environments
+ *                         file names ({@link io.dutydesk.core.MisconfiguredException}), not an outage
  * @param seq              0 for the initial snapshot, one more for each later one: a receiver that
  *                         hops threads drops a snapshot older than the one it shows
  */
 public record Snapshot<T>(T value, Instant takenAt, Instant lastSuccessAt, String error,
-                          Instant failingSince, int consecutiveFailures, long seq) {
+                          Instant failingSince, int consecutiveFailures, long seq, boolean misconfigured) {
+
+    /** Not about a misconfiguration. */
+    public Snapshot(T value, Instant takenAt, Instant lastSuccessAt, String error, Instant failingSince,
+                    int consecutiveFailures, long seq) {
+        this(value, takenAt, lastSuccessAt, error, failingSince, consecutiveFailures, seq, false);
+    }
 
     public static <T> Snapshot<T> initial(Instant now) {
-        return new Snapshot<>(null, now, null, null, null, 0, 0);
+        return new Snapshot<>(null, now, null, null, null, 0, 0, false);
     }
 
     public boolean ok() {
@@ -36,11 +44,11 @@ public record Snapshot<T>(T value, Instant takenAt, Instant lastSuccessAt, Strin
     }
 
     Snapshot<T> success(T newValue, Instant now) {
-        return new Snapshot<>(newValue, now, now, null, null, 0, seq + 1);
+        return new Snapshot<>(newValue, now, now, null, null, 0, seq + 1, false);
     }
 
-    Snapshot<T> failure(String message, Instant now) {
+    Snapshot<T> failure(String message, boolean misconfigured, Instant now) {
         return new Snapshot<>(value, now, lastSuccessAt, message,
-                failingSince != null ? failingSince : now, consecutiveFailures + 1, seq + 1);
+                failingSince != null ? failingSince : now, consecutiveFailures + 1, seq + 1, misconfigured);
     }
 }

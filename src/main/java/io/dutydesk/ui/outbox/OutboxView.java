@@ -30,7 +30,8 @@ import java.util.function.Function;
  * relay container. Thin: state lives in {@link OutboxViewModel}.
  */
 public final class OutboxView {
-    static final List<String> HEADER_CLASSES = List.of("outbox-unknown", "outbox-ok", "outbox-warn", "outbox-critical", "outbox-down");
+    static final List<String> HEADER_CLASSES = List.of("outbox-unknown", "outbox-ok", "outbox-warn", "outbox-critical", "outbox-down",
+            "outbox-misconfigured");
 
     private final OutboxViewModel vm;
     private final BorderPane root = new BorderPane();

@@ -42,8 +42,11 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class OutboxViewModel implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    /** The header's colour: the backlog against the thresholds, or unknown/down (never green then). */
-    public enum HeaderState { UNKNOWN, OK, WARN, CRITICAL, DOWN }
+    /**
+     * The header's colour: the backlog against the thresholds, or unknown/down/misconfigured (never
+     * green then). MISCONFIGURED: PostgreSQL answers but lacks the table or a column the file names.
+     */
+    public enum HeaderState { UNKNOWN, OK, WARN, CRITICAL, DOWN, MISCONFIGURED }
 
     /** One row of the groups table. */
     public record GroupRow(String group, String consumer, long consumers, long pending, String lag, String idle) {}
@@ -74,6 +77,8 @@ public final class OutboxViewModel implements AutoCloseable {
     private final List<Poller<?>> pollers = new ArrayList<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private Poller<OutboxBacklog> backlogPoller;
+    private boolean backlogMisconfigured; // the last PostgreSQL failure: it answered without what the file names
+    private boolean historyFailed; // the last loading of the history failed: the next poll loads it again
     private Poller<StreamInfo> streamPoller;
     private Poller<SlotsSnapshot> relayPoller;
 
@@ -89,7 +94,10 @@ public final class OutboxViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<OutboxBacklog> backlogProperty() { return backlog; }
 
-    /** Null when the last PostgreSQL poll succeeded; else "PostgreSQL: down / stale since T: error". */
+    /**
+     * Null when the last PostgreSQL poll succeeded; else "PostgreSQL: down / stale since T: error", or
+     * "PostgreSQL: misconfigured — error" when it answers without what the environments file names.
+     */
     public ReadOnlyStringProperty backlogProblemProperty() { return backlogProblem; }
 
     public ReadOnlyObjectProperty<StreamInfo> streamProperty() { return stream; }
@@ -138,12 +146,31 @@ public final class OutboxViewModel implements AutoCloseable {
         headerState.set(HeaderState.UNKNOWN);
         header.set("Outbox — reading " + env.outbox().table() + " and " + env.redis().stream() + "…");
 
+        loadHistory(ctx, env);
+
+        Duration interval = env.outbox().pollInterval();
+        Duration max = env.poll().maxBackoff().compareTo(interval) > 0 ? env.poll().maxBackoff() : interval.multipliedBy(3);
+        Duration timeout = env.poll().timeout().multipliedBy(2);
+        backlogPoller = poller("outbox", () -> ctx.service().backlog(), interval, max, timeout, this::applyBacklog);
+        streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
+        relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
+        pollers.forEach(Poller::start);
+    }
+
+    /**
+     * Loads the last 24 h from the local store (and Prometheus for the time the console was closed).
+     * If that fails, the next successful poll tries again: a store that was busy or locked at the
+     * start does not leave the chart without its history for the whole session.
+     */
+    private void loadHistory(OutboxContext ctx, Environment env) {
+        historyFailed = false;
         ctx.service().loadHistory(ctx.history(), ctx.prometheus()).whenComplete((h, e) -> ui.execute(() -> {
             if (context != ctx) {
                 return;
             }
             if (e != null) {
-                historyNote.set("history not available: " + Errors.describe(e));
+                historyNote.set("history not available: " + Errors.describe(e) + " (tried again at the next poll)");
+                historyFailed = true;
                 return;
             }
             // samples polled while the history was loading are already in the store: one of each
@@ -162,13 +189,6 @@ public final class OutboxViewModel implements AutoCloseable {
                             + ") fill the time the console was closed" : ""));
         }));
 
-        Duration interval = env.outbox().pollInterval();
-        Duration max = env.poll().maxBackoff().compareTo(interval) > 0 ? env.poll().maxBackoff() : interval.multipliedBy(3);
-        Duration timeout = env.poll().timeout().multipliedBy(2);
-        backlogPoller = poller("outbox", () -> ctx.service().backlog(), interval, max, timeout, this::applyBacklog);
-        streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
-        relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
-        pollers.forEach(Poller::start);
     }
 
     private interface Apply<T> {
@@ -205,6 +225,10 @@ public final class OutboxViewModel implements AutoCloseable {
     }
 
     private String problem(String source, Snapshot<?> s) {
+        if (s.misconfigured()) {
+            return source + ": misconfigured (it answers, but not with what the environments file names)"
+                    + (s.lastSuccessAt() == null ? "" : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error();
+        }
         return source + ": down" + (s.lastSuccessAt() == null ? " — nothing read yet" : " / stale since " + time(s.lastSuccessAt()))
                 + ": " + s.error();
     }
@@ -223,6 +247,7 @@ public final class OutboxViewModel implements AutoCloseable {
         } else {
             backlogProblem.set(problem("PostgreSQL", s));
         }
+        backlogMisconfigured = s.misconfigured();
         updateHeader();
     }
 
@@ -284,6 +309,9 @@ public final class OutboxViewModel implements AutoCloseable {
             history.remove(0);
         }
         ctx.history().append(ctx.service().environment().name(), List.of(sample));
+        if (historyFailed) {
+            loadHistory(ctx, ctx.service().environment());
+        }
     }
 
     private void updateHeader() {
@@ -293,8 +321,10 @@ public final class OutboxViewModel implements AutoCloseable {
             return;
         }
         if (backlogProblem.get() != null) {
-            headerState.set(HeaderState.DOWN);
-            header.set("Outbox: PostgreSQL down" + (b == null ? "" : " — last seen " + b.pending() + " pending at " + time(b.takenAt())));
+            boolean misconfigured = backlogMisconfigured;
+            headerState.set(misconfigured ? HeaderState.MISCONFIGURED : HeaderState.DOWN);
+            header.set("Outbox: PostgreSQL " + (misconfigured ? "misconfigured" : "down")
+                    + (b == null ? "" : " — last seen " + b.pending() + " pending at " + time(b.takenAt())));
             return;
         }
         if (b == null) {

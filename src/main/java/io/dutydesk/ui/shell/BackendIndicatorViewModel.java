@@ -14,7 +14,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** One backend's indicator in the status bar: ok with latency, or "down since T" with the error. */
+/**
+ * One backend's indicator in the status bar: ok with latency, "down since T" with the error, or
+ * "misconfigured" (it answers, but lacks what the environments file names) with what is missing.
+ */
 public final class BackendIndicatorViewModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss");
@@ -58,6 +61,11 @@ public final class BackendIndicatorViewModel {
                 details.set(backend.label() + ": DOWN since " + time(s.downSince()) + "\n" + s.error()
                         + "\n" + (s.lastOkAt() == null ? "Never answered in this session."
                         : "Last answered at " + time(s.lastOkAt()) + "; data from it is stale since then."));
+            }
+            case MISCONFIGURED -> {
+                text.set("misconfigured");
+                details.set(backend.label() + ": MISCONFIGURED since " + time(s.downSince()) + ": it answers, but\n"
+                        + s.error() + "\nWaiting will not fix this: the environments file (or the server) must change.");
             }
             default -> reset();
         }

@@ -231,7 +231,7 @@ public final class ShellView {
     }
 
     private static void stateClass(Node n, BackendStatus.State s) {
-        n.getStyleClass().removeAll(List.of("ok", "down", "unknown"));
+        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured"));
         n.getStyleClass().add(s.name().toLowerCase());
     }
 

@@ -140,7 +140,7 @@ public final class ShellViewModel implements AutoCloseable {
 
     public ReadOnlyStringProperty targetProperty() { return target; }
 
-    /** "7/7 backends ok", "2 down: docker, redis" or "connecting…". */
+    /** "all 7 backends ok", "2 down: docker, redis", "1 misconfigured: postgres" or "connecting…". */
     public ReadOnlyStringProperty summaryProperty() { return summary; }
 
     public ReadOnlyObjectProperty<BackendStatus.State> summaryStateProperty() { return summaryState; }
@@ -252,10 +252,16 @@ public final class ShellViewModel implements AutoCloseable {
         }
         List<String> down = s.all().stream().filter(b -> b.state() == BackendStatus.State.DOWN)
                 .map(b -> b.backend().id()).toList();
+        List<String> misconfigured = s.all().stream().filter(b -> b.state() == BackendStatus.State.MISCONFIGURED)
+                .map(b -> b.backend().id()).toList();
         long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN).count();
+        String wrong = misconfigured.isEmpty() ? "" : misconfigured.size() + " misconfigured: " + String.join(", ", misconfigured);
         if (!down.isEmpty()) {
-            summary.set(down.size() + " down: " + String.join(", ", down));
+            summary.set(down.size() + " down: " + String.join(", ", down) + (wrong.isEmpty() ? "" : "; " + wrong));
             summaryState.set(BackendStatus.State.DOWN);
+        } else if (!misconfigured.isEmpty()) {
+            summary.set(wrong);
+            summaryState.set(BackendStatus.State.MISCONFIGURED);
         } else if (known < Backend.values().length) {
             summary.set("checking… " + known + "/" + Backend.values().length);
             summaryState.set(BackendStatus.State.UNKNOWN);

@@ -52,6 +52,15 @@ class OutboxServiceTest {
         OutboxService hangs = new OutboxService(ENV, CompletableFuture::new, CompletableFuture::new, clock);
         OutboxReport h = hangs.readOnce(Duration.ofMillis(50)).join();
         assertEquals("no answer within 50 ms", h.backlogError().orElseThrow());
+        assertEquals("down", h.backlogState());
+        OutboxService wrong = new OutboxService(ENV,
+                () -> CompletableFuture.failedFuture(new java.io.IOException("PostgreSQL: no such table",
+                        new io.dutydesk.core.MisconfiguredException("relation \"x\" does not exist (outbox.table in the environments file)"))),
+                () -> CompletableFuture.failedFuture(new java.io.IOException("Redis down")), clock);
+        OutboxReport w = wrong.readOnce(Duration.ofSeconds(2)).join();
+        assertEquals("misconfigured", w.backlogState(), "it answered: not down");
+        assertEquals("down", w.streamState());
+        assertEquals("ok", r.backlogState());
         assertEquals(BacklogLevel.OK, BacklogLevel.of(99, ENV.thresholds()));
         assertEquals(BacklogLevel.WARN, BacklogLevel.of(100, ENV.thresholds()));
         assertEquals(BacklogLevel.CRITICAL, BacklogLevel.of(1000, ENV.thresholds()));

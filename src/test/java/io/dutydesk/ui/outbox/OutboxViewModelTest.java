@@ -11,11 +11,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +119,65 @@ class OutboxViewModelTest {
         fakes.pgDown = null;
         awaitUi(() -> "both back", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
         assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
+    }
+
+    /** A missing table (or column, or stream) is "misconfigured" in the pane, not "PostgreSQL down". */
+    @Test
+    void aMissingTableOrStreamIsMisconfiguredNotDown() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null);
+
+        fakes.pgMisconfigured = "relation \"selfology.event_outbox\" does not exist (outbox.table in the environments file)";
+        fakes.redisMisconfigured = "no stream 'selfology:events' (redis.stream in the environments file)";
+        awaitUi(() -> "misconfigured: " + vm.backlogProblemProperty().get() + " / " + vm.streamProblemProperty().get(),
+                () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() != null);
+        assertEquals(OutboxViewModel.HeaderState.MISCONFIGURED, vm.headerStateProperty().get(), "never green, not down either");
+        assertTrue(vm.headerProperty().get().startsWith("Outbox: PostgreSQL misconfigured"), vm.headerProperty().get());
+        assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: misconfigured"), vm.backlogProblemProperty().get());
+        assertTrue(vm.backlogProblemProperty().get().endsWith("(outbox.table in the environments file)"), vm.backlogProblemProperty().get());
+        assertTrue(vm.streamProblemProperty().get().startsWith("Redis: misconfigured"), vm.streamProblemProperty().get());
+        assertFalse(vm.streamProblemProperty().get().contains("down"), vm.streamProblemProperty().get());
+
+        fakes.pgMisconfigured = null;
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        awaitUi(() -> "down now: " + vm.headerProperty().get(), () -> vm.headerStateProperty().get() == OutboxViewModel.HeaderState.DOWN);
+        assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down"), vm.backlogProblemProperty().get());
+
+        fakes.pgDown = null;
+        fakes.redisMisconfigured = null;
+        awaitUi(() -> "both back", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
+        assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
+    }
+
+    /** The local store failing when the pane opens (busy, locked) does not leave it without history for the session. */
+    @Test
+    void historyThatFailedToLoadIsLoadedAgainByTheNextPoll() {
+        Instant earlier = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minus(Duration.ofHours(2));
+        history.append("ref", List.of(new BacklogSample(earlier, 4L, 30L, 50L, 2L, BacklogSample.Source.CONSOLE))).join();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        io.dutydesk.core.ports.OutboxHistory busyOnce = new io.dutydesk.core.ports.OutboxHistory() {
+            @Override
+            public CompletableFuture<Void> append(String environment, List<BacklogSample> samples) {
+                return history.append(environment, samples);
+            }
+
+            @Override
+            public CompletableFuture<List<BacklogSample>> since(String environment, Instant from) {
+                return reads.incrementAndGet() == 1
+                        ? CompletableFuture.failedFuture(new java.sql.SQLException("[SQLITE_BUSY] The database file is locked"))
+                        : history.since(environment, from);
+            }
+
+            @Override
+            public CompletableFuture<Integer> prune(Instant before) {
+                return history.prune(before);
+            }
+        };
+        ui(() -> { vm.attach(fakes.context(env, busyOnce, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "loaded after all: " + vm.historyNoteProperty().get() + ", " + vm.history().size() + " samples",
+                () -> vm.history().stream().anyMatch(x -> x.at().equals(earlier)));
+        assertTrue(reads.get() >= 2, "read again");
+        assertFalse(vm.historyNoteProperty().get().contains("not available"), vm.historyNoteProperty().get());
     }
 
     @Test

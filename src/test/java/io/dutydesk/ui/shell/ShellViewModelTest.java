@@ -79,6 +79,34 @@ class ShellViewModelTest {
         assertEquals("all 7 backends ok", vm.summaryProperty().get());
     }
 
+    /** A backend that answers without what the file names is "misconfigured" (amber), not "down", in the indicator and the summary. */
+    @Test
+    void aBackendLackingWhatTheFileNamesIsMisconfiguredNotDown() {
+        vm.select("ref");
+        ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
+        backends.misconfigured(Backend.POSTGRES, "relation \"selfology.event_outboxx\" does not exist (outbox.table in the environments file)");
+        vm.refresh();
+        BackendIndicatorViewModel pg = vm.indicator(Backend.POSTGRES);
+        ui.await("postgres misconfigured", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.MISCONFIGURED);
+        assertEquals("misconfigured", pg.textProperty().get());
+        assertTrue(pg.detailsProperty().get().contains("outbox.table in the environments file"), pg.detailsProperty().get());
+        assertTrue(pg.detailsProperty().get().startsWith("PostgreSQL: MISCONFIGURED since "), pg.detailsProperty().get());
+        assertEquals("1 misconfigured: postgres", vm.summaryProperty().get());
+        assertEquals(BackendStatus.State.MISCONFIGURED, vm.summaryStateProperty().get());
+
+        backends.down(Backend.REDIS, "Redis 127.0.0.1:6379 on the server does not answer");
+        vm.refresh();
+        ui.await("redis down too", WAIT, () -> vm.indicator(Backend.REDIS).stateProperty().get() == BackendStatus.State.DOWN);
+        assertEquals("1 down: redis; 1 misconfigured: postgres", vm.summaryProperty().get());
+        assertEquals(BackendStatus.State.DOWN, vm.summaryStateProperty().get(), "an outage outranks it");
+
+        backends.up(Backend.REDIS);
+        backends.up(Backend.POSTGRES);
+        vm.refresh();
+        ui.await("all back", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
+        assertEquals("all 7 backends ok", vm.summaryProperty().get());
+    }
+
     @Test
     void switchingEnvironmentClosesThePreviousConnectionAndResets() {
         vm.select("ref");
