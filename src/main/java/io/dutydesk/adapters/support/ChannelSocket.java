@@ -358,7 +358,7 @@ public final class ChannelSocket extends Socket {
 
     @Override
     public InetAddress getInetAddress() {
-        return null; // the far end is an address on the server, not one this machine can reach
+        return null; // the far end is an address on the server, never dialled from here (TLS layered on top works without it)
     }
 
     @Override

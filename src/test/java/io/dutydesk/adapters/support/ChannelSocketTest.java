@@ -145,6 +145,94 @@ class ChannelSocketTest {
                 .getMessage().equals("PostgreSQL db:5432: the server could not connect to it (SSH channel refused: is it running?)"));
     }
 
+    /**
+     * TLS layered on the channel, as pgjdbc does when the server accepts its SSLRequest (sslmode
+     * prefer): the handshake and the bytes go through the channel socket.
+     */
+    @Test
+    void tlsLayeredOnTheChannelWorks(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-keypass", "changeit", "-alias", "db", "-keyalg", "EC", "-dname", "CN=db", "-validity", "2")
+                .redirectErrorStream(true).start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, new String(keytool.getInputStream().readAllBytes()));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext server = javax.net.ssl.SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        try (javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) server.getServerSocketFactory()
+                .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket c = listener.accept()) {
+                    byte[] b = new byte[5];
+                    int n = c.getInputStream().readNBytes(b, 0, 5);
+                    c.getOutputStream().write(("hello " + new String(b, 0, n, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+                    c.getOutputStream().flush();
+                    return new String(b, 0, n, StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            // the "channel": a plain connection to the TLS server, as sshd's direct-tcpip would be
+            java.net.Socket tcp = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            Tunnels.Stream stream = new Tunnels.Stream() {
+                @Override
+                public InputStream input() {
+                    try {
+                        return tcp.getInputStream();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public OutputStream output() {
+                    try {
+                        return tcp.getOutputStream();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        tcp.close();
+                    } catch (IOException ignored) {
+                        // closed
+                    }
+                }
+            };
+            javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
+            client.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) { }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            try (ChannelSocket plain = ChannelSocket.open(opening(CompletableFuture.completedFuture(stream)), "db", 5432, 5000);
+                 javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket(plain, "db", 5432, true)) {
+                tls.startHandshake();
+                tls.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
+                tls.getOutputStream().flush();
+                byte[] answer = tls.getInputStream().readNBytes(11);
+                assertEquals("hello world", new String(answer, StandardCharsets.US_ASCII));
+            }
+            assertEquals("world", served.get(10, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void aChannelThatOpensTooLateIsClosed() throws Exception {
         CompletableFuture<Tunnels.Stream> late = new CompletableFuture<>();
