@@ -38,7 +38,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one SSH connection of an environment: exec with streamed output, SFTP, in-process channels
- * (HTTP, PostgreSQL, Redis) and a local unix socket for the Docker socket; no TCP listener. Connects on first use; a failed attempt is shared by the calls of the next
+ * (HTTP, PostgreSQL, Redis: no TCP listener at all) and a local unix socket for the Docker
+ * socket. Connects on first use; a failed attempt is shared by the calls of the next
  * {@link #RETRY_AFTER} (one attempt per poll round: the pollers space the rounds), so the first
  * poll after the server is back reconnects. Every call has a timeout.
  *
