@@ -432,8 +432,9 @@ public final class MetricsViewModel {
         }
     }
 
-    /** Cancels the query in flight (its HTTP request is aborted). */
+    /** Cancels the query in flight (its HTTP request is aborted) and a pan's query still to come. */
     public void cancel() {
+        dropPending();
         if (inFlight != null) {
             CompletableFuture<?> f = inFlight;
             bump();

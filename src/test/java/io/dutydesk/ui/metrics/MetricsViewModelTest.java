@@ -233,6 +233,23 @@ class MetricsViewModelTest {
     }
 
     @Test
+    void cancelAlsoDropsThePansQueryStillToCome() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        prom.hold = new CompletableFuture<>(); // Prometheus is slow
+        int before = prom.calls.size();
+        for (int i = 1; i <= 10; i++) {
+            vm.visibleRangeChanged(panned(i));
+        }
+        assertEquals(before + 1, prom.calls.size());
+        vm.cancel();
+        assertTrue(prom.hold.isCancelled());
+        ticker.advance(10_000);
+        assertEquals(before + 1, prom.calls.size(), "nothing asked after the user cancelled");
+        assertEquals("Cancelled.", vm.statusProperty().get());
+    }
+
+    @Test
     void markersOfTheEnvironmentLeftNeverLandOnTheNextOne() {
         // environment A's audit answers late (its markers are on their way while the user switches)
         CompletableFuture<List<AuditEntry>> late = new CompletableFuture<>();
