@@ -120,6 +120,9 @@ final class RolloutCommands {
             return Cli.DOWN;
         }
         rows = rows.subList(Math.max(0, rows.size() - max), rows.size());
+        for (String d : audit.damaged()) { // lines torn by a crash or edited: said, never dropped silently
+            err.println("dutydesk: audit log: " + d);
+        }
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("env", env.name());

@@ -170,4 +170,33 @@ class CliTest {
                 err.toString(StandardCharsets.UTF_8));
         assertTrue(backends.opened.isEmpty(), "nothing connects on a bad config");
     }
+
+    @Test
+    void auditReadsAcrossTheRotatedFilesAndSaysWhatItCouldNotRead() throws Exception {
+        Path file = dir.resolve("state/audit.jsonl");
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-22T20:00:00Z");
+        try (io.dutydesk.adapters.audit.JsonlAuditLog log = new io.dutydesk.adapters.audit.JsonlAuditLog(file, 1_500)) {
+            for (int n = 1; n <= 12; n++) {
+                String id = String.format("20261122-2000%02d-switch-%08x", n, n);
+                log.append(new io.dutydesk.core.audit.AuditEntry(id, "me@h", "ref", "switch", List.of(), t0.plusSeconds(60L * n), null,
+                        null, null, "started", "blue", null, "")).join();
+                log.append(new io.dutydesk.core.audit.AuditEntry(id, "me@h", "ref", "switch", List.of(), t0.plusSeconds(60L * n),
+                        t0.plusSeconds(60L * n + 5), 0, "x", "succeeded", "blue", "green", "")).join();
+            }
+            assertTrue(log.rotatedFiles().size() >= 4, "rotated: " + log.rotatedFiles());
+        }
+        Files.writeString(file, "{\"actionId\":\"torn\n", java.nio.file.StandardOpenOption.APPEND); // an edit by hand
+        try (io.dutydesk.adapters.audit.JsonlAuditLog log = new io.dutydesk.adapters.audit.JsonlAuditLog(file, 1_500)) {
+            Cli cli = new Cli(backends, SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), log, "tester@desk", confirmer);
+            assertEquals(0, cli.run(List.of("audit", "--env", "ref", "--json", "--config", config.toString())),
+                    err.toString(StandardCharsets.UTF_8));
+            JsonNode actions = json().get("actions");
+            assertEquals(12, actions.size(), "every action, from every file of the log");
+            assertEquals("20261122-200001-switch-00000001", actions.get(0).get("actionId").asText());
+            assertEquals("20261122-200012-switch-0000000c", actions.get(11).get("actionId").asText());
+            assertTrue(err.toString(StandardCharsets.UTF_8).matches("(?s).*audit log: audit\\.jsonl line \\d+: not an entry \\(skipped\\): \\{\"actionId\":\"torn.*"),
+                    err.toString(StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -11,31 +11,103 @@ import io.dutydesk.core.audit.AuditLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The audit log: one JSON object per line, appended and fsync'ed before the action is reported
  * done. Default file: $XDG_STATE_HOME/dutydesk/audit.jsonl (~/.local/state/dutydesk/audit.jsonl).
- * Entries hold no secret: arguments, times, exit codes and a digest of the output. The file is
+ * Entries hold no secret: arguments, times, exit codes and a digest of the output. Every file is
  * created 0600 and its folders 0700. Append-only: an action's completion is a second entry with
  * its id ({@link io.dutydesk.core.audit.AuditRows} folds them into one row).
+ *
+ * <p><b>Rotation</b>: when an append would take the file past {@code rotateBytes} (4 MiB, about
+ * 10,000 entries, by default), the file is renamed {@code audit.jsonl.000001} (then {@code .000002}…;
+ * nothing is ever deleted) and a new one begun. Readers ({@link #recent}, the Audit tab, {@code
+ * dutydesk audit}) read across the files, oldest first, newest last.
+ *
+ * <p><b>Torn lines</b>: a crash (power cut) in the middle of an append leaves a last line without its
+ * newline. The next append moves that fragment, byte for byte, to {@code audit.jsonl.torn} and cuts the
+ * log back to its last whole line before writing, so the new entry is never glued to it; readers skip a
+ * line that is not an entry, read an entry glued after a fragment (a log written before this repair
+ * existed), and report both ({@link #damaged()}).
+ *
+ * <p><b>Threads and index</b>: appends have their own thread (an action's {@code started} entry never
+ * waits behind a read); reads another. {@link #indexed()} keeps the newest {@link AuditLog#INDEXED}
+ * entries in memory: read once, then only the bytes appended since — by this process after each
+ * append, by others when the folder's watch (inotify) reports a change. Appends by several processes
+ * (the window and the CLI) are serialised by a lock file ({@code audit.jsonl.lock}).
  */
-public final class JsonlAuditLog implements AuditLog {
+public final class JsonlAuditLog implements AuditLog, AutoCloseable {
+    public static final long DEFAULT_ROTATE_BYTES = 4L << 20;
+    private static final System.Logger LOG = System.getLogger(JsonlAuditLog.class.getName());
+    /** One writer per file in this JVM at a time (a FileLock is held per JVM, not per thread). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
+    private static final int MAX_DAMAGED = 100;
+
     private final Path file;
-    private final ExecutorService executor = BoundedExecutors.create("audit", 1, 256);
+    private final long rotateBytes;
+    private final Pattern rotatedName;
+    private final ExecutorService writes = BoundedExecutors.create("audit", 1, 256);
+    private final ExecutorService reads = BoundedExecutors.create("audit-read", 1, 64);
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final AtomicLong fullReads = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final List<String> damagedLines = new CopyOnWriteArrayList<>();
+    private final List<String> repairs = new CopyOnWriteArrayList<>();
+
+    // the index (guarded by indexLock; its IO runs on the read thread)
+    private final Object indexLock = new Object();
+    private final ArrayDeque<AuditEntry> index = new ArrayDeque<>();
+    private volatile List<AuditEntry> indexed; // null until loaded
+    private boolean indexInUse;  // indexed() was called: appends and the watch keep it up to date
+    private Object indexKey;     // the file key of the file indexOffset is in
+    private long indexOffset;    // just after the last whole line read of that file
+    private long indexLines;     // whole lines read of that file
+    private long indexSize = -1; // its size when last read (to see a change without a watch)
+    private boolean indexDirty;  // an append was reported and not yet taken in
+    private boolean indexRunning; // a load or catch-up is reading
+    private CompletableFuture<List<AuditEntry>> indexQueued; // one submitted, not yet started
+
+    // the watch: one per log, for the index and the viewers
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private WatchService watchService;
+    private boolean watching;
+    private volatile boolean closed;
 
     public JsonlAuditLog(Path file) {
-        this.file = file;
+        this(file, DEFAULT_ROTATE_BYTES);
+    }
+
+    /** {@code rotateBytes}: the size past which the file is rotated before an append. */
+    public JsonlAuditLog(Path file, long rotateBytes) {
+        this.file = file.toAbsolutePath().normalize();
+        this.rotateBytes = rotateBytes;
+        this.rotatedName = Pattern.compile(Pattern.quote(this.file.getFileName().toString()) + "\\.(\\d+)");
     }
 
     public static Path defaultFile(Function<String, String> env) {
@@ -52,82 +124,576 @@ public final class JsonlAuditLog implements AuditLog {
         return file;
     }
 
+    /** Where torn fragments are kept: {@code audit.jsonl.torn}. */
+    public Path tornFile() {
+        return file.resolveSibling(file.getFileName() + ".torn");
+    }
+
+    /** The rotated files, oldest first (not the current file). */
+    public List<Path> rotatedFiles() throws IOException {
+        List<long[]> found = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
+        Path dir = file.getParent();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                Matcher m = rotatedName.matcher(p.getFileName().toString());
+                if (m.matches() && m.group(1).length() <= 18) {
+                    found.add(new long[] {Long.parseLong(m.group(1)), paths.size()});
+                    paths.add(p);
+                }
+            }
+        }
+        found.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<Path> out = new ArrayList<>(found.size());
+        for (long[] f : found) {
+            out.add(paths.get((int) f[1]));
+        }
+        return out;
+    }
+
+    /** Whole-file reads so far (each {@link #recent} call, the index's first load): tests and the benchmark. */
+    public long fullReads() {
+        return fullReads.get();
+    }
+
+    /** Bytes read so far, by every read. */
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    // ------------------------------------------------------------------ append
+
     @Override
     public CompletableFuture<Void> append(AuditEntry entry) {
-        return BoundedExecutors.supply(executor, () -> {
+        return BoundedExecutors.supply(writes, () -> {
             byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            PrivateFiles.ensureFile(file); // 0600 in a 0700 folder: the log is the user's alone
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(line);
-                while (b.hasRemaining()) {
-                    ch.write(b);
+            PrivateFiles.createDirectories(file.getParent()); // 0700 folders; the file itself only under the lock:
+            ReentrantLock jvm = WRITERS.computeIfAbsent(file, k -> new ReentrantLock());
+            PrivateFiles.ensureFile(lockPath());
+            jvm.lock();
+            try (FileChannel lockFile = FileChannel.open(lockPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile.lock()) {
+                PrivateFiles.ensureFile(file); // 0600 (a writer may have rotated it away since the last append)
+                long size = Files.size(file);
+                if (size > 0) {
+                    size = repairTornTail(size);
                 }
-                ch.force(true);
+                if (size > 0 && size + line.length > rotateBytes) {
+                    rotate();
+                }
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE)) {
+                    ByteBuffer b = ByteBuffer.wrap(line);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    ch.force(true);
+                }
+            } finally {
+                jvm.unlock();
             }
+            indexChanged(); // the index reads the new line on its own thread: this append is done
             return null;
         });
     }
 
-    @Override
-    public CompletableFuture<List<AuditEntry>> recent(int max) {
-        return BoundedExecutors.supply(executor, () -> {
-            if (!Files.exists(file)) {
-                return List.<AuditEntry>of();
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<AuditEntry> out = new ArrayList<>();
-            for (String l : lines.subList(Math.max(0, lines.size() - max), lines.size())) {
-                if (l.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(json.readValue(l, AuditEntry.class));
-                } catch (IOException e) {
-                    // a torn last line (crash mid-write) is skipped, not fatal
-                }
-            }
-            return List.copyOf(out);
-        });
+    private Path lockPath() {
+        return file.resolveSibling(file.getFileName() + ".lock");
     }
 
     /**
-     * Watches the file's folder (inotify through {@link java.nio.file.WatchService}) on a daemon
-     * thread: an append by this console or by the CLI calls {@code changed}; a burst of writes is
-     * reported once.
+     * If the log does not end with a newline, its last line was torn (a crash mid-append): the
+     * fragment is appended to the .torn file (fsync) and the log cut back to its last whole line.
+     * Returns the size after.
+     */
+    private long repairTornTail(long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            if (last.get(0) == '\n') {
+                return size;
+            }
+            long start = lastNewline(ch, size) + 1; // 0 if the file has no whole line at all
+            ByteBuffer fragment = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, size - start));
+            while (fragment.hasRemaining() && ch.read(fragment, start + fragment.position()) > 0) {
+                // read the whole fragment
+            }
+            fragment.flip();
+            Path torn = tornFile();
+            PrivateFiles.ensureFile(torn);
+            try (FileChannel t = FileChannel.open(torn, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.allocate(fragment.remaining() + 1).put(fragment).put((byte) '\n');
+                b.flip();
+                while (b.hasRemaining()) {
+                    t.write(b);
+                }
+                t.force(true); // kept aside durably before the log is cut
+            }
+            ch.truncate(start);
+            ch.force(true);
+            String what = file.getFileName() + ": a line torn by a crash (" + (size - start) + " bytes at offset " + start
+                    + ") was moved to " + torn.getFileName() + " before the next entry";
+            LOG.log(System.Logger.Level.WARNING, what);
+            note(repairs, what);
+            return start;
+        }
+    }
+
+    /** The offset of the last '\n' before {@code size}, or -1. */
+    private static long lastNewline(FileChannel ch, long size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        long end = size;
+        while (end > 0) {
+            long from = Math.max(0, end - buf.capacity());
+            buf.clear().limit((int) (end - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // fill
+            }
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (buf.get(i) == '\n') {
+                    return from + i;
+                }
+            }
+            end = from;
+        }
+        return -1;
+    }
+
+    /** Renames the current file to the next number (under the writers' lock). */
+    private void rotate() throws IOException {
+        long next = 1;
+        for (Path p : rotatedFiles()) {
+            Matcher m = rotatedName.matcher(p.getFileName().toString());
+            if (m.matches()) {
+                next = Math.max(next, Long.parseLong(m.group(1)) + 1);
+            }
+        }
+        Path to = file.resolveSibling(file.getFileName() + "." + String.format("%06d", next));
+        Files.move(file, to, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.ensureFile(file);
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename and the new file survive a power cut
+        } catch (IOException | UnsupportedOperationException notOnThisFileSystem) {
+            // best effort
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public CompletableFuture<List<AuditEntry>> recent(int max) {
+        return BoundedExecutors.supply(reads, () -> {
+            fullReads.incrementAndGet();
+            Tail t = readTail(max);
+            damagedLines.clear();
+            for (String d : t.damaged) {
+                note(damagedLines, d);
+            }
+            return List.copyOf(t.entries);
+        });
+    }
+
+    @Override
+    public List<String> damaged() {
+        List<String> out = new ArrayList<>(repairs);
+        out.addAll(damagedLines);
+        return List.copyOf(out);
+    }
+
+    private static void note(List<String> list, String s) {
+        if (list.size() < MAX_DAMAGED) {
+            list.add(s);
+        }
+    }
+
+    /** What a read of the newest entries found, and where the current file's whole lines end. */
+    private record Tail(List<AuditEntry> entries, List<String> damaged, Object currentKey, long currentOffset, long currentLines,
+                        long currentSize) {}
+
+    /** The newest {@code max} entries across the rotated files and the current one, newest last. */
+    private Tail readTail(int max) throws IOException {
+        while (true) {
+            List<Path> rotated = rotatedFiles();
+            List<AuditEntry> entries = new ArrayList<>();
+            List<String> damaged = new ArrayList<>();
+            Object key = null;
+            long offset = 0;
+            long lines = 0;
+            long size = 0;
+            Opened cur = openVerified(file);
+            if (cur != null) {
+                try (FileChannel ch = cur.channel) {
+                    byte[] bytes = readFrom(ch, 0);
+                    Parsed p = parse(bytes, file, 0, damaged);
+                    entries.addAll(p.entries);
+                    key = cur.key;
+                    offset = p.consumed;
+                    lines = p.lines;
+                    size = bytes.length;
+                }
+            }
+            for (int i = rotated.size() - 1; i >= 0 && entries.size() < max; i--) {
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(rotated.get(i));
+                } catch (NoSuchFileException gone) {
+                    break; // renamed meanwhile: the check below starts again
+                }
+                bytesRead.addAndGet(bytes.length);
+                List<String> d = new ArrayList<>();
+                Parsed p = parse(bytes, rotated.get(i), 0, d);
+                entries.addAll(0, p.entries);
+                damaged.addAll(0, d);
+            }
+            if (rotated.equals(rotatedFiles())) { // no rotation while reading: one consistent view
+                List<AuditEntry> last = entries.subList(Math.max(0, entries.size() - max), entries.size());
+                return new Tail(new ArrayList<>(last), damaged, key, offset, lines, size);
+            }
+        }
+    }
+
+    /** A channel on {@code p} and the file key of the very file it reads (a rename cannot slip in between). */
+    private record Opened(FileChannel channel, Object key) {}
+
+    private static Opened openVerified(Path p) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            BasicFileAttributes before;
+            try {
+                before = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(p, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                continue; // renamed between the two: look again
+            }
+            BasicFileAttributes after;
+            try {
+                after = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                ch.close();
+                continue;
+            }
+            if (Objects.equals(before.fileKey(), after.fileKey())) {
+                return new Opened(ch, after.fileKey());
+            }
+            ch.close();
+        }
+        throw new IOException(p + " keeps being replaced while it is read");
+    }
+
+    private byte[] readFrom(FileChannel ch, long from) throws IOException {
+        long size = ch.size();
+        if (size <= from) {
+            return new byte[0];
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, size - from));
+        while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+            // fill
+        }
+        bytesRead.addAndGet(b.position());
+        return b.position() == b.capacity() ? b.array() : java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** Entries parsed from whole lines, the bytes and lines those take (an unfinished last line is left). */
+    private record Parsed(List<AuditEntry> entries, long consumed, long lines) {}
+
+    /**
+     * The whole lines of {@code bytes} as entries ({@code firstLine}: the lines of the file before
+     * them). A line that is not an entry is reported; if an entry follows a torn fragment on the same
+     * line (glued by an append after a crash), the entry is read.
+     */
+    private Parsed parse(byte[] bytes, Path where, long firstLine, List<String> damaged) {
+        List<AuditEntry> out = new ArrayList<>();
+        int start = 0;
+        long lineNo = firstLine;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            lineNo++;
+            String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+            start = i + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            AuditEntry e = entry(line);
+            if (e != null) {
+                out.add(e);
+                continue;
+            }
+            // a fragment with an entry glued after it: read the entry, report the fragment
+            boolean recovered = false;
+            for (int at = line.indexOf('{', 1); at > 0; at = line.indexOf('{', at + 1)) {
+                AuditEntry glued = entry(line.substring(at));
+                if (glued != null) {
+                    out.add(glued);
+                    damaged.add(where.getFileName() + " line " + lineNo + ": a torn fragment (" + at
+                            + " characters) before an entry; the entry was read, the fragment skipped: " + abbreviate(line.substring(0, at)));
+                    recovered = true;
+                    break;
+                }
+            }
+            if (!recovered) {
+                damaged.add(where.getFileName() + " line " + lineNo + ": not an entry (skipped): " + abbreviate(line));
+            }
+        }
+        return new Parsed(out, start, lineNo - firstLine);
+    }
+
+    private AuditEntry entry(String line) {
+        String s = line.strip();
+        if (!s.startsWith("{") || !s.endsWith("}")) {
+            return null;
+        }
+        try {
+            return json.readValue(s, AuditEntry.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    // ------------------------------------------------------------------ index
+
+    /**
+     * The newest entries from memory. The first call reads the log (once) and starts the watch;
+     * afterwards a call reads nothing unless an append (this process's, or another's seen by the
+     * watch) is still to be taken in — then only the appended bytes, on the read thread.
+     */
+    @Override
+    public CompletableFuture<List<AuditEntry>> indexed() {
+        synchronized (indexLock) {
+            boolean first = !indexInUse;
+            indexInUse = true;
+            if (first) {
+                startWatch();
+            }
+            if (indexed != null && !indexDirty && !indexRunning && indexQueued == null && (watching || !changedOnDisk())) {
+                return CompletableFuture.completedFuture(indexed);
+            }
+            return submitIndexRead();
+        }
+    }
+
+    /** An append happened (here) or the watch saw one (anywhere): the index takes it in on the read thread. */
+    private CompletableFuture<List<AuditEntry>> indexChanged() {
+        synchronized (indexLock) {
+            if (!indexInUse) {
+                return null; // nobody uses the index yet: nothing to keep up to date
+            }
+            indexDirty = true;
+            return submitIndexRead();
+        }
+    }
+
+    /** A load (first) or catch-up, queued on the read thread; one queued at most (it reads all there is). */
+    private CompletableFuture<List<AuditEntry>> submitIndexRead() {
+        if (indexQueued != null) {
+            return indexQueued;
+        }
+        CompletableFuture<List<AuditEntry>> f = new CompletableFuture<>();
+        indexQueued = f;
+        try {
+            reads.execute(() -> {
+                boolean load;
+                synchronized (indexLock) {
+                    if (indexQueued == f) {
+                        indexQueued = null; // a change from now on queues another read
+                    }
+                    indexDirty = false;
+                    indexRunning = true;
+                    load = indexed == null;
+                }
+                try {
+                    f.complete(load ? loadIndex() : catchUp());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                } finally {
+                    synchronized (indexLock) {
+                        indexRunning = false;
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            indexQueued = null;
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    private List<AuditEntry> loadIndex() throws IOException {
+        fullReads.incrementAndGet();
+        Tail t = readTail(INDEXED);
+        for (String d : t.damaged) {
+            note(damagedLines, d);
+        }
+        synchronized (indexLock) {
+            index.clear();
+            index.addAll(t.entries);
+            indexKey = t.currentKey;
+            indexOffset = t.currentOffset;
+            indexLines = t.currentLines;
+            indexSize = t.currentSize;
+            indexed = List.copyOf(index);
+            return indexed;
+        }
+    }
+
+    /** Reads only what was appended since the index last looked (following a rotation); on the read thread. */
+    private List<AuditEntry> catchUp() throws IOException {
+        Opened cur = openVerified(file);
+        if (cur == null) {
+            return indexed;
+        }
+        try (FileChannel ch = cur.channel) {
+            Object key;
+            long offset;
+            long lines;
+            synchronized (indexLock) {
+                key = indexKey;
+                offset = indexOffset;
+                lines = indexLines;
+            }
+            List<AuditEntry> added = new ArrayList<>();
+            List<String> damaged = new ArrayList<>();
+            if (!Objects.equals(key, cur.key)) {
+                // rotated since: the rest of the file it was reading (now a rotated one), every file rotated
+                // after it, then the current one from its start
+                List<Path> rotated = rotatedFiles();
+                int at = -1;
+                boolean curRotated = false;
+                for (int i = rotated.size() - 1; i >= 0; i--) {
+                    Object k = Files.readAttributes(rotated.get(i), BasicFileAttributes.class).fileKey();
+                    if (at < 0 && Objects.equals(k, key)) {
+                        at = i;
+                    }
+                    curRotated |= Objects.equals(k, cur.key);
+                }
+                if (at < 0 || key == null || curRotated) {
+                    // lost track (the file replaced by hand), or rotated again since it was opened: read it again
+                    return loadIndex();
+                }
+                for (int i = at; i < rotated.size(); i++) {
+                    try (FileChannel o = FileChannel.open(rotated.get(i), StandardOpenOption.READ)) {
+                        added.addAll(parse(readFrom(o, i == at ? offset : 0), rotated.get(i), i == at ? lines : 0, damaged).entries);
+                    }
+                }
+                if (!rotated.equals(rotatedFiles())) {
+                    return loadIndex(); // rotated again while it read: read it again
+                }
+                offset = 0;
+                lines = 0;
+            }
+            long size = ch.size();
+            if (size < offset) {
+                return loadIndex(); // cut shorter than what was read: read it again
+            }
+            Parsed p = parse(readFrom(ch, offset), file, lines, damaged);
+            added.addAll(p.entries);
+            for (String d : damaged) {
+                note(damagedLines, d);
+            }
+            synchronized (indexLock) {
+                indexKey = cur.key;
+                indexOffset = offset + p.consumed;
+                indexLines = lines + p.lines;
+                indexSize = size;
+                if (!added.isEmpty()) {
+                    index.addAll(added);
+                    while (index.size() > INDEXED) {
+                        index.removeFirst();
+                    }
+                    indexed = List.copyOf(index);
+                }
+                return indexed;
+            }
+        }
+    }
+
+    /**
+     * Without a watch (a folder that cannot be watched), a call looks at the file's key and size —
+     * a stat, not a read — to see whether something was appended.
+     */
+    private boolean changedOnDisk() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return !Objects.equals(a.fileKey(), indexKey) || a.size() != indexSize;
+        } catch (IOException e) {
+            return indexKey != null;
+        }
+    }
+
+    // ------------------------------------------------------------------ watch
+
+    /**
+     * Calls {@code changed} after entries were appended, by this process or another (the CLI): the
+     * folder is watched (inotify through {@link WatchService}) on a daemon thread; a burst of writes
+     * is reported once, after the index took it in.
      */
     @Override
     public AutoCloseable watch(Runnable changed) {
-        Path dir = file.toAbsolutePath().getParent();
-        java.nio.file.WatchService ws;
-        try {
-            Files.createDirectories(dir);
-            ws = dir.getFileSystem().newWatchService();
-            dir.register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
-                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY, java.nio.file.StandardWatchEventKinds.OVERFLOW);
-        } catch (IOException e) {
-            return () -> { }; // no watching here (e.g. a read-only folder): the log still works
+        listeners.add(changed);
+        startWatch();
+        return () -> listeners.remove(changed);
+    }
+
+    private void startWatch() {
+        synchronized (indexLock) {
+            if (watchService != null || closed) {
+                return;
+            }
+            Path dir = file.getParent();
+            try {
+                PrivateFiles.createDirectories(dir);
+                watchService = dir.getFileSystem().newWatchService();
+                dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.OVERFLOW);
+                watching = true;
+            } catch (IOException e) {
+                watching = false; // no watching here (e.g. a read-only folder): indexed() looks at the file per call
+                return;
+            }
         }
+        WatchService ws = watchService;
         Path name = file.getFileName();
         Thread t = new Thread(() -> {
             try {
                 while (true) {
-                    java.nio.file.WatchKey key = ws.take();
+                    WatchKey key = ws.take();
                     boolean ours = false;
-                    for (java.nio.file.WatchEvent<?> ev : key.pollEvents()) {
-                        ours |= ev.kind() == java.nio.file.StandardWatchEventKinds.OVERFLOW || name.equals(ev.context());
+                    for (var ev : key.pollEvents()) {
+                        ours |= ev.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(ev.context());
                     }
                     key.reset();
                     if (ours) {
                         // let a burst (write + fsync, several entries) settle into one call
-                        for (java.nio.file.WatchKey more; (more = ws.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+                        for (WatchKey more; (more = ws.poll(100, TimeUnit.MILLISECONDS)) != null; ) {
                             more.pollEvents();
                             more.reset();
                         }
-                        try {
-                            changed.run();
-                        } catch (RuntimeException ignored) {
-                            // the viewer's fault must not stop the watch
+                        CompletableFuture<List<AuditEntry>> taken = indexChanged();
+                        if (taken != null) {
+                            try {
+                                taken.get(10, TimeUnit.SECONDS); // viewers called next see the new entries in the index
+                            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+                                // the viewers re-read by themselves
+                            }
+                        }
+                        for (Runnable l : listeners) {
+                            try {
+                                l.run();
+                            } catch (RuntimeException ignored) {
+                                // the viewer's fault must not stop the watch
+                            }
                         }
                     }
                 }
@@ -137,6 +703,29 @@ public final class JsonlAuditLog implements AuditLog {
         }, "dutydesk-audit-watch");
         t.setDaemon(true);
         t.start();
-        return ws::close;
+    }
+
+    /** Stops the watch and the log's threads (the app's log lives as long as the app). */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (indexLock) {
+            if (watchService != null) {
+                try {
+                    watchService.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+        writes.shutdown();
+        reads.shutdown();
+    }
+
+    /** Whether the folder is watched (else {@link #indexed()} looks at the file's size per call). */
+    boolean watching() {
+        synchronized (indexLock) {
+            return watching;
+        }
     }
 }

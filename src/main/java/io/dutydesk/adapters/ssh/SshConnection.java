@@ -43,9 +43,12 @@ import java.util.concurrent.TimeoutException;
  * {@link #RETRY_AFTER} (one attempt per poll round: the pollers space the rounds), so the first
  * poll after the server is back reconnects. Every call has a timeout.
  *
- * <p>Three pools: probes and channel opens ({@code ssh-probe}), short calls ({@code ssh}) and
- * calls allowed to run longer than {@link #LONG_CALL} (follows, action runs: {@code ssh-long}),
- * so long jobs never starve the pings. A host key the user refused (or a prompt cancelled) is
+ * <p>Four pools: probes and forwards ({@code ssh-probe}), the in-process channels' opens
+ * ({@code ssh-channel}: a burst of HTTP requests, or opens stuck on a service that does not accept,
+ * never take the pings' threads), short calls ({@code ssh}) and calls allowed to run longer than
+ * {@link #LONG_CALL} (follows, action runs: {@code ssh-long}), so long jobs never starve the pings.
+ * An {@link #open} cancelled while it waits for a thread opens nothing; one cancelled while its
+ * channel opens has the channel closed as soon as it is open ({@link #channelStats()} counts them). A host key the user refused (or a prompt cancelled) is
  * remembered: no new prompt until {@link #askAgain()}. Closing returns at once; pending prompts
  * are cancelled (their dialogs close) and the sockets close in the background.
  */
@@ -58,11 +61,18 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private final Environment.Ssh target;
     private final SessionFactory sessions;
     private final ExecutorService probes;
+    private final ExecutorService channels;
     private final ExecutorService executor;
     private final ExecutorService longJobs;
     private final ExecutorService pumps;
     private final Map<String, UnixSocketForward> unixForwards = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pendingPrompts = ConcurrentHashMap.newKeySet();
+    private final Set<ChannelDirectTCPIP> openChannels = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong channelsOpened = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong channelsSkipped = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong channelsClosedCancelled = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger channelsOpening = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostChannelsOpen = new java.util.concurrent.atomic.AtomicInteger();
     private final Object lock = new Object();
     private Session session;
     private List<Session> hops = List.of();
@@ -82,6 +92,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         this.target = target;
         this.sessions = new SessionFactory(trackPrompts(hostKeys), PROMPT_TIMEOUT, sshConfig);
         this.probes = BoundedExecutors.create("ssh-probe", 4, 64);
+        this.channels = BoundedExecutors.create("ssh-channel", 4, 64);
         this.executor = BoundedExecutors.create("ssh", 4, 64);
         this.longJobs = BoundedExecutors.create("ssh-long", 8, 32);
         this.pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -459,38 +470,93 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         return Optional.ofNullable(socketFolder);
     }
 
+    /**
+     * The in-process channels of this connection ({@link #open}), for tests and the load benchmark:
+     * {@code opened} in all, {@code open} now (opening or not yet closed), the {@code most} open at once,
+     * {@code opening} now, {@code skipped} (cancelled while waiting for a thread: never opened) and
+     * {@code closedCancelled} (cancelled while opening: closed as soon as open).
+     */
+    public record ChannelStats(long opened, int open, int most, int opening, long skipped, long closedCancelled) {}
+
+    public ChannelStats channelStats() {
+        return new ChannelStats(channelsOpened.get(), openChannels.size(), mostChannelsOpen.get(), channelsOpening.get(),
+                channelsSkipped.get(), channelsClosedCancelled.get());
+    }
+
+    /**
+     * A direct-tcpip channel, opened on the channels' own pool (never the probes'). Cancelling the
+     * returned future before the channel is open is safe: still waiting for a thread, nothing is
+     * opened; already opening, the channel is closed as soon as it is open — never left open.
+     */
     @Override
     public CompletableFuture<Stream> open(String host, int port) {
-        return BoundedExecutors.supply(probes, () -> {
-            Session s = session();
-            ChannelDirectTCPIP ch = (ChannelDirectTCPIP) s.openChannel("direct-tcpip");
-            ch.setHost(host);
-            ch.setPort(port);
-            InputStream in = ch.getInputStream();
-            try {
-                ch.connect((int) target.connectTimeout().toMillis());
-            } catch (JSchException e) {
-                ch.disconnect();
-                throw new IOException("the server could not connect to it (SSH channel refused: is it running?)", e);
+        CompletableFuture<Stream> result = new CompletableFuture<>();
+        try {
+            channels.execute(() -> {
+                if (result.isDone()) {
+                    channelsSkipped.incrementAndGet(); // cancelled (or timed out) while queued: nothing to open
+                    return;
+                }
+                channelsOpening.incrementAndGet();
+                Stream s;
+                try {
+                    s = openChannel(host, port);
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                    return;
+                } finally {
+                    channelsOpening.decrementAndGet();
+                }
+                if (!result.complete(s)) {
+                    channelsClosedCancelled.incrementAndGet();
+                    s.close(); // cancelled while it opened: nobody will ever read it
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new java.util.concurrent.RejectedExecutionException(
+                    "too many SSH channels waiting to open (" + e.getMessage() + ")", e));
+        }
+        return result;
+    }
+
+    private Stream openChannel(String host, int port) throws Exception {
+        Session s = session();
+        ChannelDirectTCPIP ch = (ChannelDirectTCPIP) s.openChannel("direct-tcpip");
+        ch.setHost(host);
+        ch.setPort(port);
+        InputStream in = ch.getInputStream();
+        openChannels.add(ch);
+        mostChannelsOpen.accumulateAndGet(openChannels.size(), Math::max);
+        try {
+            ch.connect((int) target.connectTimeout().toMillis());
+        } catch (JSchException e) {
+            ch.disconnect();
+            openChannels.remove(ch);
+            throw new IOException("the server could not connect to it (SSH channel refused: is it running?)", e);
+        } catch (RuntimeException | Error e) {
+            ch.disconnect();
+            openChannels.remove(ch);
+            throw e;
+        }
+        channelsOpened.incrementAndGet();
+        OutputStream out = ch.getOutputStream();
+        return new Stream() {
+            @Override
+            public InputStream input() {
+                return in;
             }
-            OutputStream out = ch.getOutputStream();
-            return new Stream() {
-                @Override
-                public InputStream input() {
-                    return in;
-                }
 
-                @Override
-                public OutputStream output() {
-                    return out;
-                }
+            @Override
+            public OutputStream output() {
+                return out;
+            }
 
-                @Override
-                public void close() {
-                    ch.disconnect();
-                }
-            };
-        });
+            @Override
+            public void close() {
+                ch.disconnect();
+                openChannels.remove(ch);
+            }
+        };
     }
 
     @Override
@@ -527,6 +593,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             h.disconnect();
         }
         probes.shutdownNow();
+        channels.shutdownNow();
         executor.shutdownNow();
         longJobs.shutdownNow();
         pumps.shutdownNow();

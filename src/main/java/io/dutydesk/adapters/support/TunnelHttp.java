@@ -151,7 +151,8 @@ public final class TunnelHttp {
                 result.complete(r);
             }
         });
-        // done one way or another (answer, timeout, the caller's cancel): the channel goes
+        // done one way or another (answer, timeout, the caller's cancel): the channel goes; one still
+        // opening is cancelled, and Tunnels.open's contract closes it once open (or never opens it)
         result.whenComplete((r, e) -> {
             opening.cancel(false);
             Tunnels.Stream st = channel.get();

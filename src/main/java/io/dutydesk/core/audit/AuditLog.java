@@ -5,11 +5,24 @@ import java.util.concurrent.CompletableFuture;
 
 /** Append-only record of every action. */
 public interface AuditLog {
+    /** How many of the newest entries {@link #indexed()} keeps. */
+    int INDEXED = 5000;
+
     /** Completes when the entry is durably written (fsync). */
     CompletableFuture<Void> append(AuditEntry entry);
 
-    /** The most recent entries, newest last. */
+    /** The most recent entries, newest last (across the log's rotated files). */
     CompletableFuture<List<AuditEntry>> recent(int max);
+
+    /**
+     * The newest entries (at most {@link #INDEXED}, newest last) from an index the log keeps in memory:
+     * read once, then kept up to date by this process's appends and by the file watch (another
+     * process's). For readers that ask often — the chart's markers, on every pan — it reads no file
+     * and never waits behind an append. The default reads {@link #recent}.
+     */
+    default CompletableFuture<List<AuditEntry>> indexed() {
+        return recent(INDEXED);
+    }
 
     /**
      * Calls {@code changed} (on a thread of the log's own) after entries were appended, by this
@@ -18,5 +31,14 @@ public interface AuditLog {
      */
     default AutoCloseable watch(Runnable changed) {
         return () -> { };
+    }
+
+    /**
+     * What could not be read as entries — lines torn by a crash or edited by hand — and where, as
+     * one sentence each ("audit.jsonl line 812: not an entry (kept): {"actionId":"2026…"): the
+     * readers show them instead of dropping them silently. Empty when the log is whole.
+     */
+    default List<String> damaged() {
+        return List.of();
     }
 }

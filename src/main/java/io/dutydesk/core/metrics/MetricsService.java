@@ -139,9 +139,13 @@ public final class MetricsService {
         return port;
     }
 
-    /** The console's actions on this environment between {@code from} and {@code to}, oldest first. */
+    /**
+     * The console's actions on this environment between {@code from} and {@code to}, oldest first:
+     * from the audit log's in-memory index ({@link AuditLog#indexed()}), so a pan that asks for markers
+     * several times a second reads no file and never queues behind an action's audit write.
+     */
     public CompletableFuture<List<ActionMark>> actions(Instant from, Instant to) {
-        return audit.recent(2000).thenApply(entries -> {
+        return audit.indexed().thenApply(entries -> {
             List<ActionMark> out = new ArrayList<>();
             // one marker per action: its "started" entry and its completion folded into one row
             // (one still "started" that this console does not run reads "unknown": killed, reconciled later)

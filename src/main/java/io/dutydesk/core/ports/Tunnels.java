@@ -34,7 +34,12 @@ public interface Tunnels {
         return Optional.empty();
     }
 
-    /** An in-process stream to {@code host:port} as seen from the server (an SSH direct-tcpip channel). */
+    /**
+     * An in-process stream to {@code host:port} as seen from the server (an SSH direct-tcpip channel).
+     * Cancelling the returned future is how a caller gives up before the stream is open: the
+     * implementation then opens nothing, or closes the channel as soon as it is open — a cancelled
+     * open never leaves a channel behind.
+     */
     CompletableFuture<Stream> open(String host, int port);
 
     /** Both directions of an in-process channel; closing it aborts whatever is reading or writing. */

@@ -5,8 +5,8 @@ package io.dutydesk.ui.chart;
  * plot's width, and each column keeps its first, min, max and last value, so a line through
  * first → min → max → last of each column looks exactly like the full line at that width and no
  * spike is lost, whatever the number of points. One point on each side of the span is kept (with
- * its own column, outside 0..width-1) so lines run to the edges. A NaN value or a gap longer than
- * {@code gapMillis} breaks the line. Runs in O(visible points); the output buffers are reused.
+ * its own column, outside 0..width-1) so lines run to the edges. A NaN or infinite value (not drawable:
+ * skipped) or a gap longer than {@code gapMillis} breaks the line. Runs in O(visible points); the output buffers are reused.
  */
 public final class Decimator {
     /** Reusable output: {@code count} columns in time order. */
@@ -17,7 +17,7 @@ public final class Decimator {
         public double[] min = new double[0];
         public double[] max = new double[0];
         public double[] last = new double[0];
-        /** The line is broken before this column (NaN or gap). */
+        /** The line is broken before this column (NaN, infinite value or gap). */
         public boolean[] breakBefore = new boolean[0];
         /** Points read (visible ones plus the two neighbours). */
         public int pointsRead;
@@ -93,7 +93,7 @@ public final class Decimator {
             double val = v[i];
             long ti = t[i];
             i++;
-            if (val != val) { // NaN
+            if (!Double.isFinite(val)) { // NaN or ±Infinity: no place on the axis
                 pendingBreak = true;
                 continue;
             }
@@ -110,8 +110,8 @@ public final class Decimator {
             while (i < hi) {
                 long tj = t[i];
                 double vj = v[i];
-                if (tj >= end || vj != vj || (gapMillis > 0 && tj - prevT > gapMillis)) {
-                    break; // the next column, a NaN or a gap: the outer loop takes it
+                if (tj >= end || !Double.isFinite(vj) || (gapMillis > 0 && tj - prevT > gapMillis)) {
+                    break; // the next column, a NaN/infinite value or a gap: the outer loop takes it
                 }
                 prevT = tj;
                 if (vj < mn) {

@@ -86,7 +86,9 @@ final class SeriesPainter {
     }
 
     /**
-     * {lo, hi} of the values of {@code series} at times {@code from..to} (NaN skipped; infinite if none).
+     * {lo, hi} of the values of {@code series} at times {@code from..to}; NaN and ±Infinity are skipped
+     * (an infinite sample, e.g. a quantile in the +Inf bucket, is not drawn and must not flatten the axis);
+     * {+Infinity, -Infinity} if no finite value.
      */
     double[] valueRange(List<ChartData.SeriesView> series, long from, long to) {
         int n = partsFor(series);
@@ -100,6 +102,9 @@ final class SeriesPainter {
                 int end = Decimator.lowerBound(sv.t(), sv.size(), to + 1);
                 for (int i = Decimator.lowerBound(sv.t(), sv.size(), from); i < end; i++) {
                     double x = v[i];
+                    if (!Double.isFinite(x)) {
+                        continue;
+                    }
                     if (x < lo) {
                         lo = x;
                     }

@@ -137,6 +137,7 @@ public class TimeSeriesChart extends Region {
     private final ObjectProperty<ZoneId> zone = new SimpleObjectProperty<>(this, "zone", ZoneId.systemDefault());
     private final ObjectProperty<TimeRange> homeRange = new SimpleObjectProperty<>(this, "homeRange");
     private final ReadOnlyObjectWrapper<TimeRange> visibleRange = new ReadOnlyObjectWrapper<>(this, "visibleRange");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper adjusting = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "adjusting");
     private final BooleanProperty dark = new SimpleBooleanProperty(this, "dark", false);
     private final BooleanProperty followTheme = new SimpleBooleanProperty(this, "followTheme", true);
     private final StringProperty placeholder = new SimpleStringProperty(this, "placeholder", "No data");
@@ -257,6 +258,15 @@ public class TimeSeriesChart extends Region {
 
     public boolean isZoomed() {
         return zoomed != null;
+    }
+
+    /**
+     * True between a press and its release on the plot (a pan drag changes the range on every mouse
+     * event; a selection zooms on release). Its turning false ends the gesture: the final range is the
+     * visible one.
+     */
+    public javafx.beans.property.ReadOnlyBooleanProperty adjustingProperty() {
+        return adjusting.getReadOnlyProperty();
     }
 
     public BooleanProperty darkProperty() {
@@ -931,6 +941,7 @@ public class TimeSeriesChart extends Region {
             panning = e.getButton() != MouseButton.PRIMARY || e.isShiftDown();
             selecting = !panning;
             selectX = -1;
+            adjusting.set(true); // a pan drag, or a selection that zooms on release
         });
         plotArea.addEventHandler(MouseEvent.MOUSE_DRAGGED, e -> {
             hoverX = e.getX();
@@ -959,6 +970,7 @@ public class TimeSeriesChart extends Region {
             panning = false;
             selectX = -1;
             markOverlayDirty();
+            adjusting.set(false); // last: the gesture's end sees its final range
         });
         plotArea.addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
             if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {

@@ -76,6 +76,12 @@ public final class MetricsView {
                 }
             }
         });
+        // the end of a pan drag asks for its final range at once (the drag's own changes are throttled)
+        chart.adjustingProperty().addListener((o, was, now) -> {
+            if (!now && chart.isZoomed()) {
+                vm.gestureEnded(chart.getVisibleRange());
+            }
+        });
         chart.widthProperty().addListener((o, a, w) -> vm.plotWidthProperty().set((int) Math.max(100, w.doubleValue() - 80)));
         root.getStyleClass().add("metrics-pane");
         root.setTop(top());

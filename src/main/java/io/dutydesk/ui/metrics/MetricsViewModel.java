@@ -41,8 +41,17 @@ import java.util.concurrent.Executor;
  * own error with its position, history and saved queries, completions, and the console's actions as
  * markers. Every backend answer comes back through the injected {@code ui} executor. A failed query
  * keeps the previous result on screen (marked with the error); a new query cancels the one in flight.
+ *
+ * <p>Pan and zoom are throttled: a burst of visible-range changes (a drag or the wheel fires one per
+ * event) asks Prometheus at most once per {@link #PAN_INTERVAL} — the first change at once, then the
+ * latest range when the interval is over (the last wins) — and {@link #gestureEnded} asks for the final
+ * range at once. Answers (series and markers) of a query that was overtaken, cancelled or belongs to the
+ * environment shown before are dropped.
  */
 public final class MetricsViewModel {
+    /** Pan/zoom ask Prometheus at most once per this interval (4 queries a second). */
+    public static final long PAN_INTERVAL = 250;
+
     /** The range presets of the toolbar. */
     public static final List<Duration> PRESETS = List.of(Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6),
             Duration.ofHours(24), Duration.ofDays(7));
@@ -55,6 +64,7 @@ public final class MetricsViewModel {
 
     private final Executor ui;
     private final Clock clock;
+    private final Ticker ticker;
     private final ChartData data = new ChartData();
     private MetricsService service;
 
@@ -75,13 +85,28 @@ public final class MetricsViewModel {
     private final Map<String, List<String>> labelValues = new LinkedHashMap<>();
 
     private CompletableFuture<?> inFlight;
-    private long generation;
+    /** Bumped (under {@link #seriesLock}) by every new query, cancel and detach; answers of an older one are dropped. */
+    private volatile long generation;
+    /** Held while an answer's series are written from the adapter's thread, and while the generation changes. */
+    private final Object seriesLock = new Object();
     private String lastExpr;
     private Duration lastStep = Duration.ZERO;
 
+    // the pan/zoom throttle (ui executor only)
+    private long lastAskMillis = Long.MIN_VALUE / 2;
+    private TimeRange lastAsked;
+    private TimeRange pendingRange;
+    private Runnable pendingCancel;
+
     public MetricsViewModel(Executor ui, Clock clock) {
+        this(ui, clock, Ticker.SYSTEM);
+    }
+
+    /** {@code ticker}: monotonic time and delays of the pan/zoom throttle. */
+    public MetricsViewModel(Executor ui, Clock clock, Ticker ticker) {
         this.ui = ui;
         this.clock = clock;
+        this.ticker = ticker;
     }
 
     public ChartData data() { return data; }
@@ -147,6 +172,9 @@ public final class MetricsViewModel {
 
     public void detach() {
         cancel();
+        dropPending();
+        bump(); // whatever is still on its way (series, markers) belongs to the environment left
+        lastAsked = null;
         service = null;
         data.clearSeries();
         data.setMarkers(List.of());
@@ -173,6 +201,7 @@ public final class MetricsViewModel {
             return;
         }
         lastExpr = expr;
+        dropPending();
         MetricsService svc = service;
         svc.remember(expr).whenComplete((v, e) -> loadHistory(svc));
         if (instant.get()) {
@@ -187,22 +216,72 @@ public final class MetricsViewModel {
 
     /**
      * The user zoomed or panned the chart to {@code visible}: the last query is asked again for that
-     * range, at the step its width needs (finer when zoomed in).
+     * range, at the step its width needs (finer when zoomed in) — throttled: at once if nothing was
+     * asked during the last {@link #PAN_INTERVAL}, else the latest range when the interval is over.
      */
     public void visibleRangeChanged(TimeRange visible) {
-        if (visible == null || lastExpr == null || instant.get() || service == null) {
+        if (!wanted(visible)) {
+            dropPending();
             return;
         }
-        TimeRange h = home.get();
-        if (h != null && visible.equals(h)) {
-            return; // back home: the data for it is there unless it was replaced by a zoom's
+        long now = ticker.millis();
+        if (pendingCancel == null && now - lastAskMillis >= PAN_INTERVAL) {
+            ask(visible);
+            return;
         }
-        runRange(lastExpr, visible);
+        pendingRange = visible; // the last wins
+        if (pendingCancel == null) {
+            pendingCancel = ticker.schedule(Math.max(0, lastAskMillis + PAN_INTERVAL - now), () -> ui.execute(this::askPending));
+        }
+    }
+
+    /**
+     * The pan or zoom gesture is over (the drag released) at {@code visible}: the final range is asked
+     * now, whatever the throttle, unless exactly that range was the last one asked.
+     */
+    public void gestureEnded(TimeRange visible) {
+        dropPending();
+        if (wanted(visible) && !visible.equals(lastAsked)) {
+            ask(visible);
+        }
+    }
+
+    private boolean wanted(TimeRange visible) {
+        if (visible == null || lastExpr == null || instant.get() || service == null) {
+            return false;
+        }
+        TimeRange h = home.get();
+        return h == null || !visible.equals(h); // back home: the data for it is there unless a zoom's replaced it
+    }
+
+    private void askPending() {
+        pendingCancel = null;
+        TimeRange r = pendingRange;
+        pendingRange = null;
+        if (wanted(r)) {
+            ask(r);
+        }
+    }
+
+    private void dropPending() {
+        if (pendingCancel != null) {
+            pendingCancel.run();
+            pendingCancel = null;
+        }
+        pendingRange = null;
+    }
+
+    private void ask(TimeRange r) {
+        lastAskMillis = ticker.millis();
+        lastAsked = r;
+        runRange(lastExpr, r);
     }
 
     /** Back to the preset range's data after a zoom. */
     public void homeAgain() {
+        dropPending();
         if (lastExpr != null && home.get() != null && !instant.get()) {
+            lastAsked = null;
             runRange(lastExpr, home.get());
         }
     }
@@ -226,9 +305,13 @@ public final class MetricsViewModel {
         CompletableFuture<List<MetricsService.ActionMark>> marks = svc.actions(r.from(), r.to())
                 .exceptionally(e -> List.of());
         f.whenComplete((res, e) -> {
-            if (e == null && gen == generation) {
-                // the data set takes writes from any thread: the chart draws it on its next pulse
-                writeSeries(expr, res, step);
+            if (e == null) {
+                synchronized (seriesLock) { // a switch or a newer query cannot slip in between the check and the write
+                    if (gen == generation) {
+                        // the data set takes writes from any thread: the chart draws it on its next pulse
+                        writeSeries(expr, res, step);
+                    }
+                }
             }
             ui.execute(() -> {
                 if (gen != generation) {
@@ -253,7 +336,12 @@ public final class MetricsViewModel {
                 out.add(new Marker(m.time().toEpochMilli(), m.label(), m.detail(), m.ok() ? Color.web("#8250df")
                         : m.running() ? Color.web("#6e7781") : m.unknown() ? Color.web("#bf8700") : Color.web("#cf222e")));
             }
-            data.setMarkers(out);
+            ui.execute(() -> {
+                // markers of another environment (switched meanwhile) or of an overtaken query never land
+                if (service == svc && gen == generation) {
+                    data.setMarkers(out);
+                }
+            });
         });
     }
 
@@ -313,7 +401,13 @@ public final class MetricsViewModel {
             inFlight.cancel(true);
         }
         running.set(true);
-        return ++generation;
+        return bump();
+    }
+
+    private long bump() {
+        synchronized (seriesLock) {
+            return ++generation;
+        }
     }
 
     private void finish(long gen) {
@@ -338,11 +432,13 @@ public final class MetricsViewModel {
         }
     }
 
-    /** Cancels the query in flight (its HTTP request is aborted). */
+    /** Cancels the query in flight (its HTTP request is aborted) and a pan's query still to come. */
     public void cancel() {
+        dropPending();
         if (inFlight != null) {
             CompletableFuture<?> f = inFlight;
-            generation++;
+            bump();
+            lastAsked = null;
             inFlight = null;
             running.set(false);
             f.cancel(true);

@@ -88,6 +88,24 @@ class DecimatorTest {
     }
 
     @Test
+    void anInfiniteSampleIsSkippedLikeNaNNotDrawnAtTheEdgeOfTheWorld() {
+        long[] t = {0, 1000, 2000, 3000, 4000};
+        double[] v = {1, Double.POSITIVE_INFINITY, 2, Double.NEGATIVE_INFINITY, 3};
+        Decimator.Columns c = Decimator.decimate(t, v, t.length, 0, 4000, 400, 0, new Decimator.Columns());
+        assertEquals(3, c.count, "the two infinite samples have no column");
+        for (int i = 0; i < c.count; i++) {
+            assertTrue(Double.isFinite(c.min[i]) && Double.isFinite(c.max[i]), "column " + i);
+        }
+        assertTrue(c.breakBefore[1], "the line is broken where +Inf was");
+        assertTrue(c.breakBefore[2], "and where -Inf was");
+        // inside one column too: min/max stay finite
+        Decimator.Columns one = Decimator.decimate(t, v, t.length, 0, 4000, 1, 0, new Decimator.Columns());
+        for (int i = 0; i < one.count; i++) {
+            assertTrue(Double.isFinite(one.min[i]) && Double.isFinite(one.max[i]), "column " + i + " of one");
+        }
+    }
+
+    @Test
     void columnsAreFixedToAbsoluteTimeSoAPanByWholeColumnsShiftsThemUnchanged() {
         Random rnd = new Random(3);
         int n = 5_000;

@@ -168,6 +168,36 @@ class TimeSeriesChartTest {
     }
 
     @Test
+    void nanAndInfiniteSamplesAreSkippedAndDoNotFlattenTheAxis() {
+        drawn();
+        // a quantile in the +Inf bucket, a division by zero: the finite values still set the axis
+        long[] t = new long[N];
+        double[] v = new double[N];
+        for (int i = 0; i < N; i++) {
+            t[i] = T0 + i * STEP;
+            v[i] = i % 40 == 7 ? Double.POSITIVE_INFINITY : i % 40 == 19 ? Double.NEGATIVE_INFINITY : i % 40 == 29 ? Double.NaN
+                    : 40 + 0.1 * i; // 40 .. 63.9
+        }
+        for (String id : List.of("qs", "sm", "aw")) {
+            data.remove(id);
+        }
+        data.setThresholds(List.of());
+        data.put(new SeriesSpec("p95", "p95 latency", null, ValueUnit.NONE), t, v, 2 * STEP);
+        long ver = data.version();
+        Eventually.await("this change drawn", Duration.ofSeconds(10), () -> fx(chart::drawnDataVersion) >= ver);
+        double[] axis = fx(chart::valueAxis);
+        assertTrue(axis[1] >= 63.9 && axis[1] < 100, "the axis reaches the largest finite value, not 0..1: " + axis[0] + ".." + axis[1]);
+        assertTrue(axis[1] - axis[0] > 20, "not flattened: " + axis[0] + ".." + axis[1]);
+        Color c = fx(() -> chart.colorOf(data.snapshot().series("p95").spec()));
+        double[] xy = fx(() -> {
+            double[] b = chart.plotBounds();
+            double[] a = chart.valueAxis();
+            return new double[] {chart.xOf(T0 + 100 * STEP), b[1] + b[3] - (50 - a[0]) / (a[1] - a[0]) * b[3]};
+        });
+        assertTrue(drawnNear(fx(chart::toImage), xy[0], xy[1], c), "the finite samples are drawn where they belong");
+    }
+
+    @Test
     void dragZoomsIntoTheSelectionAndDoubleClickResets(FxRobot robot) {
         drawn();
         TimeRange home = chart.getVisibleRange();

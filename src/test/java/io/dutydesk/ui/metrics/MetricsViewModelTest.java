@@ -36,6 +36,7 @@ class MetricsViewModelTest {
     static final class ScriptedPrometheus implements MetricsPort {
         final List<String> calls = new ArrayList<>();
         final List<Duration> steps = new ArrayList<>();
+        final List<TimeRange> ranges = new ArrayList<>();
         RuntimeException fail;
         CompletableFuture<QueryResult> hold;
 
@@ -51,6 +52,7 @@ class MetricsViewModelTest {
         public CompletableFuture<QueryResult> range(String expr, Instant start, Instant end, Duration step, Duration timeout) {
             calls.add("range " + expr);
             steps.add(step);
+            ranges.add(new TimeRange(start.toEpochMilli(), end.toEpochMilli()));
             if (hold != null) {
                 return hold;
             }
@@ -113,10 +115,48 @@ class MetricsViewModelTest {
         }
     }
 
+    /** Monotonic time the test moves by hand; due tasks run on the test's thread as it moves. */
+    static final class FakeTicker implements Ticker {
+        private long now = 1_000_000;
+        private final java.util.TreeMap<Long, List<Runnable>> due = new java.util.TreeMap<>();
+
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public Runnable schedule(long delayMillis, Runnable task) {
+            long at = now + Math.max(0, delayMillis);
+            due.computeIfAbsent(at, k -> new ArrayList<>()).add(task);
+            return () -> {
+                List<Runnable> l = due.get(at);
+                if (l != null) {
+                    l.remove(task);
+                }
+            };
+        }
+
+        void advance(long ms) {
+            long end = now + ms;
+            while (!due.isEmpty() && due.firstKey() <= end) {
+                var first = due.pollFirstEntry();
+                now = first.getKey();
+                first.getValue().forEach(Runnable::run);
+            }
+            now = end;
+        }
+
+        int pending() {
+            return due.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
     ScriptedPrometheus prom;
     MemoryQueries store;
     MemoryAuditLog audit;
     MetricsViewModel vm;
+    FakeTicker ticker;
 
     @BeforeEach
     void setUp() {
@@ -124,8 +164,129 @@ class MetricsViewModelTest {
         store = new MemoryQueries();
         audit = MemoryAuditLog.create();
         Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref");
-        vm = new MetricsViewModel(Runnable::run, Clock.fixed(NOW, ZoneOffset.UTC));
+        ticker = new FakeTicker();
+        vm = new MetricsViewModel(Runnable::run, Clock.fixed(NOW, ZoneOffset.UTC), ticker);
         vm.attach(new MetricsService(env, prom, store, audit, Duration.ofSeconds(5)));
+    }
+
+    /** The chart's visible range {@code i} steps of a pan to the past, 1 % of an hour each. */
+    static TimeRange panned(int i) {
+        return TimeRange.last(Duration.ofHours(1), NOW).shift(-i * 36_000L);
+    }
+
+    @Test
+    void aBurstOfPanEventsAsksOnceAtOnceAndThenTheLastRange() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        int before = prom.calls.size();
+        for (int i = 1; i <= 100; i++) {
+            vm.visibleRangeChanged(panned(i)); // a hundred mouse events within one instant
+        }
+        assertEquals(before + 1, prom.calls.size(), "the first change asks at once, the others wait");
+        assertEquals(panned(1), prom.ranges.get(prom.ranges.size() - 1));
+        ticker.advance(MetricsViewModel.PAN_INTERVAL - 1);
+        assertEquals(before + 1, prom.calls.size(), "nothing more within the interval");
+        ticker.advance(1);
+        assertEquals(before + 2, prom.calls.size(), "then one query, for the last range");
+        assertEquals(panned(100), prom.ranges.get(prom.ranges.size() - 1), "the last wins");
+        ticker.advance(10_000);
+        assertEquals(before + 2, prom.calls.size(), "and nothing after");
+        assertEquals(0, ticker.pending());
+    }
+
+    @Test
+    void tenSecondsOfContinuousPanningAt60HzAskAtMostFourTimesASecond() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        int before = prom.calls.size();
+        for (int i = 1; i <= 600; i++) {
+            vm.visibleRangeChanged(panned(i));
+            ticker.advance(1000 / 60);
+        }
+        int asked = prom.calls.size() - before;
+        long elapsed = 600 * (1000 / 60);
+        assertTrue(asked <= elapsed / MetricsViewModel.PAN_INTERVAL + 1, asked + " queries in " + elapsed + " ms");
+        assertTrue(asked >= elapsed / MetricsViewModel.PAN_INTERVAL - 1, "but the chart follows while it moves: " + asked);
+        ticker.advance(MetricsViewModel.PAN_INTERVAL);
+        assertEquals(panned(600), prom.ranges.get(prom.ranges.size() - 1), "the range the pan stopped at is asked");
+    }
+
+    @Test
+    void theEndOfAGestureAsksItsFinalRangeAtOnceAndNothingAfter() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        int before = prom.calls.size();
+        for (int i = 1; i <= 30; i++) {
+            vm.visibleRangeChanged(panned(i));
+        }
+        ticker.advance(40); // released 40 ms later: the throttle would wait another 210 ms
+        vm.gestureEnded(panned(30));
+        assertEquals(before + 2, prom.calls.size(), "the first change, then the release at once");
+        assertEquals(panned(30), prom.ranges.get(prom.ranges.size() - 1));
+        ticker.advance(10_000);
+        assertEquals(before + 2, prom.calls.size(), "the waiting change is dropped: its range was just asked");
+        vm.gestureEnded(panned(30));
+        assertEquals(before + 2, prom.calls.size(), "a release on the range just asked asks nothing");
+        vm.visibleRangeChanged(panned(31));
+        vm.gestureEnded(panned(32)); // within the interval of the last ask: the end asks all the same
+        assertEquals(panned(32), prom.ranges.get(prom.ranges.size() - 1));
+    }
+
+    @Test
+    void cancelAlsoDropsThePansQueryStillToCome() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        prom.hold = new CompletableFuture<>(); // Prometheus is slow
+        int before = prom.calls.size();
+        for (int i = 1; i <= 10; i++) {
+            vm.visibleRangeChanged(panned(i));
+        }
+        assertEquals(before + 1, prom.calls.size());
+        vm.cancel();
+        assertTrue(prom.hold.isCancelled());
+        ticker.advance(10_000);
+        assertEquals(before + 1, prom.calls.size(), "nothing asked after the user cancelled");
+        assertEquals("Cancelled.", vm.statusProperty().get());
+    }
+
+    @Test
+    void markersOfTheEnvironmentLeftNeverLandOnTheNextOne() {
+        // environment A's audit answers late (its markers are on their way while the user switches)
+        CompletableFuture<List<AuditEntry>> late = new CompletableFuture<>();
+        io.dutydesk.core.audit.AuditLog slow = new io.dutydesk.core.audit.AuditLog() {
+            @Override
+            public CompletableFuture<Void> append(AuditEntry entry) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletableFuture<List<AuditEntry>> recent(int max) {
+                return late;
+            }
+
+            @Override
+            public CompletableFuture<List<AuditEntry>> indexed() {
+                return late;
+            }
+        };
+        Map<String, Environment> envs = TestEnvironments.fastPolling(Duration.ofSeconds(1));
+        vm.detach();
+        vm.attach(new MetricsService(envs.get("ref"), prom, store, slow, Duration.ofSeconds(5)));
+        vm.expressionProperty().set("up");
+        vm.run();
+        assertEquals(2, vm.data().snapshot().series().size());
+        // switched to B, which has one deploy of its own
+        MemoryAuditLog other = MemoryAuditLog.create();
+        other.append(new AuditEntry("b1", "ops@desk", "prod", "deploy", List.of("v9"), NOW.minusSeconds(120), NOW.minusSeconds(110), 0,
+                "x", "succeeded", "blue", "blue", "")).join();
+        vm.detach();
+        vm.attach(new MetricsService(envs.get("prod"), prom, store, other, Duration.ofSeconds(5)));
+        vm.run();
+        assertEquals(List.of("deploy v9"), vm.data().snapshot().markers().stream().map(io.dutydesk.ui.chart.Marker::label).toList());
+        late.complete(List.of(new AuditEntry("a1", "ops@desk", "ref", "rollback", List.of(), NOW.minusSeconds(300),
+                NOW.minusSeconds(290), 0, "x", "succeeded", "green", "blue", "")));
+        assertEquals(List.of("deploy v9"), vm.data().snapshot().markers().stream().map(io.dutydesk.ui.chart.Marker::label).toList(),
+                "A's rollback, answered after the switch, is not drawn on B's chart");
     }
 
     @Test

@@ -103,6 +103,40 @@ class MetricsViewTest {
         assertEquals(homeStep, prom.steps.get(prom.steps.size() - 1));
     }
 
+    /** A mouse event of a Shift+drag at scene point ({@code x}, {@code y}), fired at the chart's plot area. */
+    void fire(javafx.scene.Node plot, javafx.event.EventType<javafx.scene.input.MouseEvent> type, double x, double y) {
+        javafx.event.Event.fireEvent(plot, new javafx.scene.input.MouseEvent(type, x, y, x, y,
+                javafx.scene.input.MouseButton.PRIMARY, 1, true, false, false, false,
+                type != javafx.scene.input.MouseEvent.MOUSE_RELEASED, false, false, false, false, false, null));
+    }
+
+    @Test
+    void aLongPanDragAsksAFewTimesASecondAndItsReleaseAsksTheFinalRange(FxRobot robot) throws Exception {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        Eventually.await("drawn", Duration.ofSeconds(10), () -> legendSize() == 2);
+        int before = WaitForAsyncUtils.asyncFx(() -> prom.calls.size()).get();
+        javafx.scene.Node plot = view.chart().lookup(".chart-plot-area");
+        javafx.geometry.Point2D start = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.geometry.Bounds b = plot.localToScene(plot.getLayoutBounds());
+            return new javafx.geometry.Point2D(b.getMinX() + b.getWidth() * 0.7, b.getMinY() + b.getHeight() * 0.4);
+        }).get();
+        long t0 = System.nanoTime();
+        robot.interact(() -> fire(plot, javafx.scene.input.MouseEvent.MOUSE_PRESSED, start.getX(), start.getY()));
+        int moves = 200;
+        for (int i = 1; i <= moves; i++) { // one pulse per mouse event, each moving the visible range
+            double x = start.getX() - i * 2;
+            robot.interact(() -> fire(plot, javafx.scene.input.MouseEvent.MOUSE_DRAGGED, x, start.getY()));
+        }
+        robot.interact(() -> fire(plot, javafx.scene.input.MouseEvent.MOUSE_RELEASED, start.getX() - moves * 2, start.getY()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        int asked = WaitForAsyncUtils.asyncFx(() -> prom.calls.size()).get() - before;
+        assertTrue(WaitForAsyncUtils.asyncFx(() -> view.chart().isZoomed()).get(), "the drag panned");
+        assertTrue(asked <= ms / MetricsViewModel.PAN_INTERVAL + 2, asked + " queries for " + moves + " mouse events in " + ms + " ms");
+        io.dutydesk.ui.chart.TimeRange last = WaitForAsyncUtils.asyncFx(() -> prom.ranges.get(prom.ranges.size() - 1)).get();
+        assertEquals(WaitForAsyncUtils.asyncFx(() -> view.chart().getVisibleRange()).get(), last,
+                "the release asked for the range the drag ended on, at once");
+    }
+
     @Test
     void aBadQueryShowsPrometheussMessageUnderTheEditorWithACaret(FxRobot robot) {
         Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());

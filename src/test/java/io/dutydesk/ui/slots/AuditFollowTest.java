@@ -62,4 +62,25 @@ class AuditFollowTest {
         ui.await("the second entry shown, newest first", Duration.ofSeconds(10),
                 () -> vm.audit().size() == 2 && vm.audit().get(0).actionId().equals("a2"));
     }
+
+    @Test
+    void theAuditTabReadsAcrossTheRotatedFiles(@TempDir Path dir) {
+        Path file = dir.resolve("state/dutydesk/audit.jsonl");
+        JsonlAuditLog window = new JsonlAuditLog(file, 2_000);
+        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
+        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
+        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), window,
+                "w@desk", Clock.systemUTC()), h.containers(), window));
+        ui.drain();
+        // the CLI appends thirty actions: the log is rotated several times on the way
+        JsonlAuditLog cli = new JsonlAuditLog(file, 2_000);
+        for (int i = 1; i <= 30; i++) {
+            cli.append(entry(String.format("a%02d", i), "succeeded")).join();
+        }
+        ui.await("every action shown, from every file", Duration.ofSeconds(10), () -> vm.audit().size() == 30);
+        assertEquals("a30", vm.audit().get(0).actionId(), "newest first");
+        assertEquals("a01", vm.audit().get(29).actionId(), "the oldest, from the first rotated file");
+        org.junit.jupiter.api.Assertions.assertTrue(new java.io.File(file.getParent().toFile(), "audit.jsonl.000003").exists());
+    }
 }
