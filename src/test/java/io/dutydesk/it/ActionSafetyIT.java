@@ -312,7 +312,8 @@ class ActionSafetyIT {
                 assertEquals(live0, RefHost.nginx("/live-upstream").strip(), "traffic did not move");
                 AuditEntry refusedOnServer = last(c.audit());
                 assertEquals("refused", refusedOnServer.result());
-                assertTrue(refusedOnServer.actionId() != null && refusedOnServer.actionId().contains("-rollback-"), refusedOnServer.toString());
+                assertTrue(refusedOnServer.actionId() != null && refusedOnServer.actionId().contains("-rollback-"),
+                        raw(c.audit()) + " lines: " + lines);
                 assertEquals("refused", Files.readString(actionsDir().resolve(refusedOnServer.actionId() + ".exit")).strip(),
                         "the server's exit file: refused, the command not run");
                 String serverLog = Files.readString(actionsDir().resolve(refusedOnServer.actionId() + ".log"));

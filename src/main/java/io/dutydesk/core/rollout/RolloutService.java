@@ -156,7 +156,7 @@ public final class RolloutService {
      * tests of the server's check.
      */
     public CompletableFuture<ActionResult> runCheckedOnServerOnly(Plan plan, RemoteShell.OutputListener out, Consumer<String> status) {
-        return run(plan, out, status, true);
+        return run(plan, out, status, false);
     }
 
     private CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
