@@ -144,7 +144,13 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
             ok = Bindings.createBooleanBinding(() -> before.get() && want.equals(typed.getText().strip()),
                     before, typed.textProperty());
         }
-        getDialogPane().setContent(box);
+        // a long plan scrolls inside the dialog rather than growing it off a 1024x640 screen
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(box);
+        scroll.setId("confirm-scroll");
+        scroll.setFitToWidth(true);
+        scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.getStyleClass().add("edge-to-edge");
+        getDialogPane().setContent(scroll);
         Button b = (Button) getDialogPane().lookupButton(confirm);
         b.setId("confirm-action");
         b.setMnemonicParsing(true);
@@ -166,7 +172,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         // the focus starts on Cancel (or on the field to type in), never on the action
         setOnShown(e -> {
             (typedWord.isPresent() ? typed : cancel).requestFocus();
-            io.dutydesk.ui.fx.Placement.belowHeader(getDialogPane().getScene().getWindow(), owner);
+            io.dutydesk.ui.fx.Placement.belowHeader(getDialogPane().getScene().getWindow(), owner, scroll);
         });
     }
 
