@@ -123,6 +123,7 @@ public final class DutydeskApp extends Application {
             view.showPane(metricsPane);
             vm.metrics().run();
         });
+        notifier.showIn(view.toasts()); // toasts over the pane area, never over the header
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), vm::refresh);

@@ -184,6 +184,7 @@ public final class Cli {
                        dutydesk envs [--json]                         list the environments
                        dutydesk ping --env NAME [--json]              check every backend over SSH
                        dutydesk status --env NAME [--json]            live slot, both slots' containers, rollback readiness
+                                                              (exit 1 when the live slot is degraded)
                        dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]

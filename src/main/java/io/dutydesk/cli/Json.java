@@ -9,11 +9,40 @@ import io.dutydesk.core.slots.ServiceState;
 import io.dutydesk.core.slots.SlotState;
 import io.dutydesk.core.slots.SlotsSnapshot;
 
-/** The CLI's JSON shapes. */
+/**
+ * The CLI's JSON shapes, and the one {@link ObjectMapper} every {@code --json} writer uses: times are
+ * ISO-8601 text in UTC ({@code "2026-11-22T03:00:00Z"}, {@link #time}), durations integer milliseconds
+ * ({@code elapsedMs}), and no number is printed in exponent notation ({@link #number}).
+ */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature());
 
     private Json() {}
+
+    /** A time as every --json output writes it: ISO-8601 in UTC, e.g. "2026-11-22T03:00:00.250Z". */
+    static String time(java.time.Instant t) {
+        return java.time.format.DateTimeFormatter.ISO_INSTANT.format(t);
+    }
+
+    /** {@code k: "ISO-8601"}, or null when the time is unknown. */
+    static void putTime(ObjectNode o, String k, java.time.Instant t) {
+        putNullable(o, k, t == null ? null : time(t));
+    }
+
+    /**
+     * A finite number as JSON without an exponent ({@code 1796281975.797}, not {@code 1.796281975797E9}):
+     * plain decimal while that is at most 24 characters, else Jackson's double.
+     */
+    static com.fasterxml.jackson.databind.JsonNode number(double v) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v);
+        String plain = d.toPlainString();
+        return plain.length() <= 24 ? MAPPER.getNodeFactory().numberNode(d)
+                : MAPPER.getNodeFactory().numberNode(v);
+    }
 
     static String write(Object node) {
         try {
@@ -37,10 +66,13 @@ final class Json {
         root.put("env", s.environment());
         root.put("activeSlot", s.liveSlot());
         root.put("liveSource", s.liveSource());
+        root.put("liveHealthy", s.live().allReady()); // false: the exit code is 1
+        ArrayNode liveProblems = root.putArray("liveProblems");
+        s.live().problems().forEach(liveProblems::add);
         root.put("rollbackReady", s.rollbackReady());
         ArrayNode blockers = root.putArray("rollbackBlockers");
         s.rollbackBlockers().forEach(blockers::add);
-        root.put("takenAt", s.takenAt().toString());
+        putTime(root, "takenAt", s.takenAt());
         ObjectNode slots = root.putObject("slots");
         for (SlotState slot : s.slots()) {
             ObjectNode so = slots.putObject(slot.name());
@@ -57,8 +89,7 @@ final class Json {
                 o.put("health", svc.container().map(c -> c.health()).orElse("missing"));
                 putNullable(o, "version", svc.container().map(c -> c.version()).orElse(null));
                 putNullable(o, "image", svc.container().map(c -> c.image()).orElse(null));
-                putNullable(o, "startedAt", svc.container().flatMap(c -> java.util.Optional.ofNullable(c.startedAt()))
-                        .map(Object::toString).orElse(null));
+                putTime(o, "startedAt", svc.container().map(c -> c.startedAt()).orElse(null));
                 if (svc.container().isPresent()) {
                     o.put("restarts", svc.container().get().restarts());
                 } else {

@@ -46,7 +46,7 @@ final class OutboxCommand {
     static ObjectNode json(OutboxReport r) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("env", r.environment());
-        root.put("takenAt", r.takenAt().toString());
+        Json.putTime(root, "takenAt", r.takenAt());
         root.put("state", r.backlog().isEmpty() ? "unknown" : r.level().id());
         if (r.backlog().isPresent()) {
             root.put("reason", r.verdict().reason()); // "fine", "act now (≥ 1000)", "act now: oldest pending 2 h (≥ 30 min)"

@@ -161,6 +161,14 @@ final class QueryCommand {
     }
 
     private void printJson(QueryResult r) {
+        out.println(Json.write(json(r)));
+    }
+
+    /**
+     * {@code {resultType, stepSeconds, series[]{metric{}, values[][time, value]}}}: each time ISO-8601
+     * ({@link Json#time}), each value a plain number, NaN and ±Inf as strings.
+     */
+    static ObjectNode json(QueryResult r) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("resultType", r.resultType());
         if (r.stepMillis() > 0) {
@@ -174,20 +182,16 @@ final class QueryCommand {
             ArrayNode values = o.putArray("values");
             for (int i = 0; i < s.size(); i++) {
                 ArrayNode p = values.addArray();
-                p.add(s.times()[i] / 1000.0);
+                p.add(Json.time(Instant.ofEpochMilli(s.times()[i])));
                 double v = s.values()[i];
                 if (Double.isNaN(v) || Double.isInfinite(v)) {
                     p.add(Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
                 } else {
-                    p.add(v);
+                    p.add(Json.number(v));
                 }
             }
         }
-        try {
-            out.println(Json.MAPPER.writeValueAsString(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return root;
     }
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
@@ -197,7 +201,7 @@ final class QueryCommand {
         for (MetricSeries s : r.series()) {
             String name = csv(s.displayName());
             for (int i = 0; i < s.size(); i++) {
-                out.println(name + "," + (s.times()[i] / 1000.0) + "," + ISO.format(Instant.ofEpochMilli(s.times()[i]))
+                out.println(name + "," + java.math.BigDecimal.valueOf(s.times()[i], 3).toPlainString() + "," + ISO.format(Instant.ofEpochMilli(s.times()[i]))
                         + "," + number(s.values()[i]));
             }
         }
@@ -240,7 +244,8 @@ final class QueryCommand {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return Double.toString(v);
+        String plain = java.math.BigDecimal.valueOf(v).toPlainString(); // 1796281975.797, not 1.796281975797E9
+        return plain.length() <= 24 ? plain : Double.toString(v);
     }
 
     static String csv(String s) {

@@ -42,6 +42,11 @@ final class RolloutCommands {
         this.confirmer = confirmer;
     }
 
+    /**
+     * {@code dutydesk status}: exit 0 when the live slot has every service healthy, 1 when it is degraded
+     * (or the server cannot be read) — the live slot is what serves traffic; an idle slot that is not
+     * ready only says so ("rollback NOT READY").
+     */
     int status(Environment env, EnvironmentHandle h, boolean json) {
         SlotsSnapshot s;
         try {
@@ -50,10 +55,12 @@ final class RolloutCommands {
             err.println("dutydesk: status of " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
         }
+        boolean liveHealthy = s.live().allReady();
         if (json) {
             out.println(Json.write(Json.status(s)));
         } else {
-            out.println(env.name() + ": live slot " + s.liveSlot().toUpperCase() + "   rollback "
+            out.println(env.name() + ": live slot " + s.liveSlot().toUpperCase()
+                    + (liveHealthy ? "" : " DEGRADED (" + s.live().summary() + ")") + "   rollback "
                     + (s.rollbackReady() ? "READY (" + s.idle().summary() + ")" : "NOT READY"));
             s.rollbackBlockers().forEach(b -> out.println("  ! " + b));
             for (SlotState slot : s.slots()) {
@@ -66,8 +73,11 @@ final class RolloutCommands {
                             svc.container().flatMap(c -> Optional.ofNullable(c.startedAt())).map(t -> "since " + t).orElse(""));
                 }
             }
+            if (!liveHealthy) {
+                s.live().problems().forEach(p -> out.println("  ! live: " + p));
+            }
         }
-        return Cli.OK;
+        return liveHealthy ? Cli.OK : Cli.DOWN;
     }
 
     /** Validates before connecting: a bad version is refused before anything runs. */
@@ -134,8 +144,8 @@ final class RolloutCommands {
                 var a = o.putArray("args");
                 (e.args() == null ? List.<String>of() : e.args()).forEach(a::add);
                 o.put("actor", e.actor());
-                Json.putNullable(o, "start", e.start() == null ? null : e.start().toString());
-                Json.putNullable(o, "end", e.end() == null ? null : e.end().toString());
+                Json.putTime(o, "start", e.start());
+                Json.putTime(o, "end", e.end());
                 o.put("result", e.result());
                 if (e.exitCode() == null) {
                     o.putNull("exitCode");

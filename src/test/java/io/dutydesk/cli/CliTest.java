@@ -162,7 +162,8 @@ class CliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("ping needs --env NAME"));
         assertEquals(2, run("frobnicate"));
         assertEquals(2, run("ping", "--env", "qa", "--config", config.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no such environment; this file has: ref, prod"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown environment 'qa'; known: ref, prod"),
+                err.toString(StandardCharsets.UTF_8));
         Files.writeString(config, "environments:\n  ref:\n    ssh: { host: h, port: 99999 }\n");
         err.reset();
         assertEquals(2, run("ping", "--env", "ref", "--config", config.toString()));
@@ -198,5 +199,90 @@ class CliTest {
             assertTrue(err.toString(StandardCharsets.UTF_8).matches("(?s).*audit log: audit\\.jsonl line \\d+: not an entry \\(skipped\\): \\{\"actionId\":\"torn.*"),
                     err.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void anUnknownEnvironmentNamesTheKnownOnesAndTheRealFile() throws Exception {
+        // relative, as a user types it: the message gives the file it read, absolute, and no "?" line
+        Path relative = Path.of("").toAbsolutePath().relativize(config);
+        assertEquals(2, run("status", "--env", "x", "--config", relative.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("dutydesk: unknown environment 'x'; known: ref, prod (in " + config.toAbsolutePath() + ")"), e);
+        assertTrue(!e.contains(":?:"), e);
+        assertTrue(backends.opened.isEmpty(), "nothing connects for an unknown environment");
+    }
+
+    @Test
+    void statusExitsOneWhenTheLiveSlotIsDegradedAndZeroWhenOnlyTheIdleOneIs() throws Exception {
+        backends.slots = io.dutydesk.testing.Snapshots.of("blue", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-blue"),
+                java.util.Set.of());
+        assertEquals(1, run("status", "--env", "ref", "--json", "--config", config.toString()), err.toString(StandardCharsets.UTF_8));
+        JsonNode j = json();
+        assertEquals("blue", j.get("activeSlot").asText());
+        assertTrue(!j.get("liveHealthy").asBoolean());
+        assertEquals("selfology-analysis-worker-blue: unhealthy", j.get("liveProblems").get(0).asText());
+        out.reset();
+        assertEquals(1, run("status", "--env", "ref", "--config", config.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("ref: live slot BLUE DEGRADED (blue 3/4 healthy)"),
+                out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        backends.slots = io.dutydesk.testing.Snapshots.of("blue", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
+                java.util.Set.of());
+        assertEquals(0, run("status", "--env", "ref", "--json", "--config", config.toString()), "an unready idle slot is not an outage");
+        assertTrue(json().get("liveHealthy").asBoolean());
+        assertTrue(!json().get("rollbackReady").asBoolean());
+    }
+
+    /** Every time in the JSON: ISO-8601 text; no number in exponent notation. */
+    private static void timesAreIso(String text, JsonNode n, String path) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(f -> {
+                String k = f.getKey();
+                if ((k.endsWith("At") || k.equals("start") || k.equals("end") || k.equals("since")) && !f.getValue().isNull()) {
+                    assertTrue(f.getValue().isTextual(), path + "." + k + " is text: " + f.getValue());
+                    java.time.Instant.parse(f.getValue().asText()); // ISO-8601 or it throws
+                }
+                timesAreIso(text, f.getValue(), path + "." + k);
+            });
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                timesAreIso(text, n.get(i), path + "[" + i + "]");
+            }
+        }
+        assertTrue(!java.util.regex.Pattern.compile("[0-9]E[0-9-]").matcher(text).find(), "no exponent: " + text);
+    }
+
+    @Test
+    void jsonTimesAreIso8601InStatusAndAudit() throws Exception {
+        backends.slots = io.dutydesk.testing.Snapshots.of("blue", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
+        assertEquals(0, run("status", "--env", "ref", "--json", "--config", config.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        timesAreIso(text, json(), "status");
+        assertTrue(json().get("slots").get("blue").get("services").get(0).get("startedAt").asText().endsWith("Z"), text);
+        audited.add(new io.dutydesk.core.audit.AuditEntry("20261203-071255-rollback-0a1b2c3d", "t@d", "ref", "rollback", List.of(),
+                java.time.Instant.ofEpochMilli(1796281975797L), java.time.Instant.ofEpochMilli(1796281976000L), 0, null, "succeeded",
+                "blue", "green", "ok"));
+        out.reset();
+        assertEquals(0, run("audit", "--env", "ref", "--json", "--config", config.toString()));
+        text = out.toString(StandardCharsets.UTF_8);
+        timesAreIso(text, json(), "audit");
+        assertEquals("2026-12-03T07:12:55.797Z", json().get("actions").get(0).get("start").asText());
+    }
+
+    @Test
+    void queryJsonTimesAreIso8601AndNumbersPlain() throws Exception {
+        var r = new io.dutydesk.core.metrics.QueryResult("matrix", List.of(new io.dutydesk.core.metrics.MetricSeries(
+                java.util.Map.of("__name__", "process_start_time_seconds", "job", "prometheus"),
+                new long[] {1796281975797L, 1796281990797L}, new double[] {1.796281975797E9, Double.NaN})), List.of(), 15_000);
+        String text = Json.write(QueryCommand.json(r));
+        JsonNode j = new ObjectMapper().readTree(text);
+        timesAreIso(text, j, "query");
+        JsonNode p = j.get("series").get(0).get("values").get(0);
+        assertEquals("2026-12-03T07:12:55.797Z", p.get(0).asText(), text);
+        assertTrue(p.get(1).isNumber());
+        assertEquals(1796281975.797, p.get(1).asDouble());
+        assertTrue(text.contains("1796281975.797"), text);
+        assertEquals("NaN", j.get("series").get(0).get("values").get(1).get(1).asText());
+        assertEquals("1796281975.797", QueryCommand.number(1.796281975797E9), "the text and CSV outputs too");
     }
 }

@@ -76,4 +76,20 @@ class RolloutRulesTest {
         assertTrue(p.runnable());
         assertFalse(decide(Verb.CLEANUP, Optional.empty(), false, "blue", Set.of(), Set.of("green")).runnable());
     }
+    @Test
+    void whatAConfirmedPlanStatedIsCheckedAgainstTheSlotsReadNow() {
+        Plan rollback = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of(), Set.of());
+        assertEquals(Optional.empty(), RolloutRules.changedSince(rollback, Snapshots.of("green", "v1.1.0", "v1.0.0", Set.of(), Set.of())));
+        assertEquals(Optional.of("the blue slot is now unhealthy (selfology-analysis-worker-blue: unhealthy)"),
+                RolloutRules.changedSince(rollback, Snapshots.of("green", "v1.1.0", "v1.0.0", Set.of("analysis-worker-blue"), Set.of())));
+        assertEquals(Optional.of("live is now blue"),
+                RolloutRules.changedSince(rollback, Snapshots.of("blue", "v1.1.0", "v1.0.0", Set.of(), Set.of())));
+        assertEquals("state changed since you confirmed: live is now blue; nothing was run", RolloutRules.refusal("live is now blue"));
+        // a blocked plan forced on purpose runs on the target as it is; a deploy replaces the target anyway
+        Plan forced = decide(Verb.ROLLBACK, Optional.empty(), true, "green", Set.of("analysis-worker-blue"), Set.of());
+        assertEquals(Optional.empty(), RolloutRules.changedSince(forced,
+                Snapshots.of("green", "v1.1.0", "v1.0.0", Set.of("analysis-worker-blue", "outbox-relay-blue"), Set.of())));
+        Plan deploy = decide(Verb.DEPLOY, Optional.of("v1.2.0"), false, "green", Set.of(), Set.of());
+        assertEquals(Optional.empty(), RolloutRules.changedSince(deploy, Snapshots.of("green", "v1.1.0", "v1.0.0", Set.of(), Set.of("blue"))));
+    }
 }

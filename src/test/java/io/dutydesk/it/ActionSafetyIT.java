@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The defects of issue 6 (actions), each against the reference host's real sshd, script and nginx:
  * two consoles rolling back at once, a plan made stale by another console, the lock race, a
- * killed CLI action.
+ * killed CLI action; and of issue 14: a target that turned unhealthy after planning, a degraded
+ * live slot in {@code status}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActionSafetyIT {
@@ -267,6 +268,106 @@ class ActionSafetyIT {
             }
             assertEquals(2, new ObjectMapperHolder().rows(r.stdout()), "one row per action: " + r.stdout());
         }
+    }
+
+    @Test
+    @Order(5)
+    void aTargetThatTurnedUnhealthyAfterPlanningIsRefusedAtTheClickAndInsideTheLockAndNothingRuns() throws Exception {
+        try (Console c = console("target")) {
+            lockFree(c);
+            rollbackReady(c);
+            String live0 = RefHost.nginx("/live-upstream").strip();
+            Plan plan = c.rollout().plan(Verb.ROLLBACK, Optional.empty(), false).join();
+            assertTrue(plan.blocked().isEmpty(), plan.blocked().toString());
+            String target = plan.target();
+            assertTrue(plan.facts().get(0).equals(target + " 4/4 healthy"), plan.facts().toString());
+            // while the confirmation is open, the target turns unhealthy
+            Path flag = RefHost.serverHome().resolve("ctl/selfology-analysis-worker-" + target + "/unhealthy");
+            Files.createDirectories(flag.getParent());
+            Files.writeString(flag, "");
+            try {
+                Eventually.await("docker marks it unhealthy", Duration.ofSeconds(60),
+                        () -> !c.slots().read().join().rollbackReady());
+                String why = "state changed since you confirmed: the " + target + " slot is now unhealthy (selfology-analysis-worker-"
+                        + target + ": unhealthy); nothing was run";
+                long actions = actionCount();
+
+                // the click: the console reads the slots again and refuses, before anything reaches the server
+                CompletionException click = assertThrows(CompletionException.class, () -> c.rollout().run(plan, (x, l) -> { }).join());
+                RolloutException re = assertInstanceOf(RolloutException.class, Errors.unwrap(click));
+                assertEquals(RolloutException.Kind.STALE, re.kind());
+                assertEquals(why, re.getMessage());
+                assertEquals(actions, actionCount(), "nothing was started on the server");
+                AuditEntry refusedAtClick = last(c.audit());
+                assertEquals("refused", refusedAtClick.result());
+                assertEquals(why, refusedAtClick.message());
+
+                // the server: without the console's re-read, the check inside the lock refuses it all the same
+                List<String> lines = new ArrayList<>();
+                CompletionException server = assertThrows(CompletionException.class,
+                        () -> c.rollout().runCheckedOnServerOnly(plan, (x, l) -> lines.add(l), s -> { }).join());
+                RolloutException sre = assertInstanceOf(RolloutException.class, Errors.unwrap(server));
+                assertEquals(RolloutException.Kind.STALE, sre.kind());
+                assertEquals(why, sre.getMessage(), "the server's words are the console's");
+                assertEquals(live0, RefHost.nginx("/live-upstream").strip(), "traffic did not move");
+                AuditEntry refusedOnServer = last(c.audit());
+                assertEquals("refused", refusedOnServer.result());
+                assertTrue(refusedOnServer.actionId() != null && refusedOnServer.actionId().contains("-rollback-"),
+                        raw(c.audit()) + " lines: " + lines);
+                assertEquals("refused", Files.readString(actionsDir().resolve(refusedOnServer.actionId() + ".exit")).strip(),
+                        "the server's exit file: refused, the command not run");
+                String serverLog = Files.readString(actionsDir().resolve(refusedOnServer.actionId() + ".log"));
+                assertEquals(1, serverLog.lines().count(), "only the refusal in the job's log: " + serverLog);
+            } finally {
+                Files.deleteIfExists(flag);
+            }
+            Eventually.await("healthy again", Duration.ofSeconds(60), () -> c.slots().read().join().rollbackReady());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void statusExitsOneWhileALiveContainerIsStopped() throws Exception {
+        try (Console c = console("status")) {
+            lockFree(c);
+            String live = c.slots().read().join().liveSlot();
+            String name = "selfology-analysis-worker-" + live;
+            RefHost.Result ok = RefHost.dutydesk(Duration.ofSeconds(60), "status", "--env", "ref", "--config",
+                    RefHost.patientConfig(tmp).toString());
+            assertEquals(0, ok.exitCode(), ok.toString());
+            RefHost.run(Duration.ofSeconds(60), "docker", "stop", "-t", "1", name);
+            try {
+                RefHost.Result degraded = RefHost.dutydesk(Duration.ofSeconds(60), "status", "--env", "ref", "--config",
+                        RefHost.patientConfig(tmp).toString(), "--json");
+                assertEquals(1, degraded.exitCode(), degraded.toString());
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(degraded.stdout());
+                assertFalse(json.get("liveHealthy").asBoolean());
+                assertEquals(name + ": exited", json.get("liveProblems").get(0).asText());
+                java.time.Instant.parse(json.get("takenAt").asText());
+            } finally {
+                RefHost.run(Duration.ofSeconds(60), "docker", "start", name);
+            }
+            Eventually.await("the live slot healthy again", Duration.ofSeconds(60),
+                    () -> c.slots().read().join().live().allReady());
+        }
+    }
+
+    private static Path actionsDir() {
+        return RefHost.serverHome().resolve(".dutydesk/actions");
+    }
+
+    private static long actionCount() throws Exception {
+        if (!Files.isDirectory(actionsDir())) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(actionsDir())) {
+            return s.filter(p -> p.toString().endsWith(".meta")).count();
+        }
+    }
+
+    private static AuditEntry last(Path audit) throws Exception {
+        List<AuditEntry> all = raw(audit);
+        return all.get(all.size() - 1);
     }
 
     private static String out(Path p) {

@@ -114,7 +114,9 @@ class MetricsIT {
         assertEquals("matrix", root.path("resultType").asText());
         assertTrue(root.path("series").size() >= 8);
         assertTrue(root.path("series").get(0).path("metric").has("job"));
-        assertTrue(root.path("series").get(0).path("values").get(0).get(0).isNumber());
+        // [time, value]: the time ISO-8601 (as every --json time), the value a number
+        java.time.Instant.parse(root.path("series").get(0).path("values").get(0).get(0).asText());
+        assertTrue(root.path("series").get(0).path("values").get(0).get(1).isNumber());
         assertTrue(root.path("series").get(0).path("values").size() <= 9);
         RefHost.Result csv = RefHost.dutydesk(Duration.ofSeconds(60), "query", "--env", "ref", "--config",
                 RefHost.config().toString(), "--saved", "outbox backlog", "--csv");

@@ -30,6 +30,17 @@ public final class ConfigException extends RuntimeException {
         return new ConfigException(file, help);
     }
 
+    /**
+     * A name the file does not have: "unknown environment 'x'; known: ref, prod (in /home/u/.config/dutydesk/environments.yaml)".
+     * No line: the name came from the command line, not from the file.
+     */
+    public static ConfigException unknownEnvironment(Path file, String name, java.util.List<String> known) {
+        String shown = name.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return new ConfigException(file, "unknown environment '" + shown + "'; known: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + " (in " + file.toAbsolutePath().normalize() + ")");
+    }
+
     /** True when the file does not exist (rather than being wrong). */
     public boolean isMissing() {
         return line == 0 && field.isEmpty() && problem.startsWith("file not found");

@@ -51,8 +51,7 @@ public final class EnvironmentsFile {
     public Environment require(String name) {
         Environment e = environments.get(name);
         if (e == null) {
-            throw new ConfigException(file, 0, "environments." + name,
-                    "no such environment; this file has: " + String.join(", ", environments.keySet()));
+            throw ConfigException.unknownEnvironment(file, name, List.copyOf(environments.keySet()));
         }
         return e;
     }

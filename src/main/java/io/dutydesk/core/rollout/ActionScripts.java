@@ -55,8 +55,64 @@ public final class ActionScripts {
      * spliced into code.
      *
      * @param what e.g. "live" — the refusal reads "state changed since you confirmed: live is now X"
+     * @param next  a further check that must hold too (checked after this one), see {@link #and}
      */
-    public record Precondition(String command, Pattern pattern, String expected, String what) {}
+    public record Precondition(String command, Pattern pattern, String expected, String what, Optional<Precondition> next) {
+        public Precondition(String command, Pattern pattern, String expected, String what) {
+            this(command, pattern, expected, what, Optional.empty());
+        }
+
+        /** This check and then {@code other}: the command runs only if all hold. */
+        public Precondition and(Precondition other) {
+            return new Precondition(command, pattern, expected, what, Optional.of(next.map(n -> n.and(other)).orElse(other)));
+        }
+
+        /** This check and those after it, in order. */
+        public List<Precondition> all() {
+            List<Precondition> out = new java.util.ArrayList<>();
+            for (Optional<Precondition> p = Optional.of(this); p.isPresent(); p = p.get().next()) {
+                out.add(p.get());
+            }
+            return out;
+        }
+    }
+
+    /** What {@link #slotHealthy}'s command prints: "slot-health: healthy" or "slot-health: unhealthy (NAME: CONDITION, …)". */
+    static final Pattern SLOT_HEALTH = Pattern.compile("(?m)^slot-health: (.+)$");
+
+    /**
+     * The check that slot {@code slot}'s containers are all healthy (or running without a healthcheck), as
+     * Docker on the server says inside the lock: e.g. the target of a switch or rollback, which must still
+     * be what the user confirmed ("green 4/4 healthy"). A container that is missing, stopped, starting or
+     * unhealthy refuses it: "state changed since you confirmed: the green slot is now unhealthy
+     * (selfology-analysis-worker-green: unhealthy); nothing was run" — the same words and conditions as
+     * {@link io.dutydesk.core.slots.SlotState#problems}. Containers are found as the slots reader finds
+     * them: by the environment's labels when it names them, else by the container-name convention.
+     */
+    public static Precondition slotHealthy(io.dutydesk.core.config.Environment env, String slot) {
+        var slots = env.slots();
+        StringBuilder b = new StringBuilder();
+        b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
+        b.append("docker version >/dev/null 2>&1 || { echo \"docker on the server does not answer\"; exit 0; }; ");
+        b.append("b_=; c_() { s_=$(docker inspect --format '{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}' ")
+                .append("\"$2\" 2>/dev/null) || s_=missing; [ -n \"$2\" ] || s_=missing; case \"$s_\" in \"running healthy\"|running) ;; ")
+                .append("\"running \"*) b_=\"$b_${b_:+, }$1: ${s_#running }\" ;; *) b_=\"$b_${b_:+, }$1: ${s_%% *}\" ;; esac; }; ");
+        boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
+        for (String service : slots.services()) {
+            String name = slots.container(service, slot);
+            b.append("c_ ").append(ShellQuote.quote(name)).append(' ');
+            if (labels) {
+                b.append("\"$(docker ps -aq --filter ").append(ShellQuote.quote("label=" + slots.slotLabel() + "=" + slot))
+                        .append(" --filter ").append(ShellQuote.quote("label=" + slots.serviceLabel() + "=" + service))
+                        .append(" 2>/dev/null | head -n 1)\"");
+            } else {
+                b.append(ShellQuote.quote(name));
+            }
+            b.append("; ");
+        }
+        b.append("if [ -z \"$b_\" ]; then echo 'slot-health: healthy'; else echo \"slot-health: unhealthy ($b_)\"; fi");
+        return new Precondition(b.toString(), SLOT_HEALTH, "healthy", "the " + slot + " slot");
+    }
 
     /** The id if it is a well-formed action id, else empty. */
     public static Optional<String> validId(String s) {
@@ -87,20 +143,23 @@ public final class ActionScripts {
         b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
         b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
         b.append("cd ").append(ShellQuote.path(workdir)).append(" || { echo \"dutydesk: cannot cd to the workdir\"; done_ 91; }; ");
-        pre.ifPresent(p -> {
+        pre.ifPresent(first -> {
             String refused = "echo \"" + REFUSED;
             b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
                     .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
                     .append(EXIT_REFUSED).append("; }; ");
-            b.append("out_=$( { ").append(p.command()).append("\n} 2>&1 ); ");
-            b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
-                    .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
-            b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(p.what())
-                    .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
-                    .append(EXIT_REFUSED).append("; fi; ");
-            b.append("if [ \"$now_\" != ").append(ShellQuote.quote(p.expected())).append(" ]; then ").append(refused)
-                    .append("state changed since you confirmed: ").append(p.what()).append(" is now $now_; nothing was run\"; done_ ")
-                    .append(EXIT_REFUSED).append("; fi; ");
+            for (Precondition p : first.all()) {
+                String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
+                b.append("out_=$( { ").append(p.command()).append("\n} 2>&1 ); ");
+                b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
+                        .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+                b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(what)
+                        .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
+                        .append(EXIT_REFUSED).append("; fi; ");
+                b.append("if [ \"$now_\" != ").append(ShellQuote.quote(p.expected())).append(" ]; then ").append(refused)
+                        .append("state changed since you confirmed: ").append(what).append(" is now $now_; nothing was run\"; done_ ")
+                        .append(EXIT_REFUSED).append("; fi; ");
+            }
         });
         long secs = Math.max(1, timeout.toSeconds());
         String cmd = ShellQuote.quote(command + "\n");

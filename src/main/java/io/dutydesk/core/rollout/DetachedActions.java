@@ -392,7 +392,16 @@ public final class DetachedActions {
                 }).thenCompose(x -> x);
     }
 
-    /** Output of one action: counted (to resume after a drop), digested, markers taken out. */
+    /**
+     * Output of one action: counted (to resume after a drop), digested, markers taken out.
+     *
+     * <p>Only the exec's stdout is the log file ({@code tail} of it; the job writes its own stdout and
+     * stderr into it): {@link #seen} counts those lines and nothing else, so that a re-attach asks for
+     * the log's next line number. What the follow's stderr carries (a login banner, a warning of
+     * {@code tail} or of the server's shell) is passed on, but neither counted, digested nor read for
+     * markers: counting it skipped as many log lines after a reconnect (a lost {@code @@SAFETY}
+     * line made a good restore look failed).
+     */
     private static final class Follow {
         final RemoteShell.OutputListener out;
         final MessageDigest digest = sha256();
@@ -408,6 +417,10 @@ public final class DetachedActions {
 
         RemoteShell.OutputListener listener() {
             return (stderr, line) -> {
+                if (stderr) { // not a line of the log file: shown, never counted (see the class comment)
+                    out.line(true, line);
+                    return;
+                }
                 if (line.startsWith(ActionScripts.STARTED)) {
                     started = true;
                     return;
@@ -419,7 +432,7 @@ public final class DetachedActions {
                 if (line.startsWith(ActionScripts.BUSY)) {
                     return;
                 }
-                seen.incrementAndGet(); // a line of the log file, refusal included
+                seen.incrementAndGet(); // the log file's line number: a re-attach follows from the next one
                 Optional<String> why = ActionScripts.refusal(line);
                 if (why.isPresent()) {
                     refusal.set(RolloutRules.printable(why.get()));

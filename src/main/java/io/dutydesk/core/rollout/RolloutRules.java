@@ -40,6 +40,40 @@ public final class RolloutRules {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
+    /**
+     * What no longer holds of what {@code plan} was confirmed on, by the slots read now — the rules the
+     * server checks again inside the lock ({@link RolloutService#preconditions}): the live slot is no
+     * longer the plan's ("live is now green"), or the target of a switch or rollback that was not blocked
+     * is no longer all healthy ("the green slot is now unhealthy (selfology-analysis-worker-green:
+     * unhealthy)"). Empty while the plan holds. Pure.
+     */
+    public static Optional<String> changedSince(Plan plan, SlotsSnapshot now) {
+        if (!now.environment().equals(plan.environment())) {
+            return Optional.of("the environment is now " + now.environment());
+        }
+        if (!now.liveSlot().equals(plan.liveBefore())) {
+            return Optional.of("live is now " + now.liveSlot());
+        }
+        if (checksTarget(plan)) {
+            Optional<SlotState> target = now.slot(plan.target());
+            if (target.isEmpty() || !target.get().allReady()) {
+                return Optional.of("the " + plan.target() + " slot is now unhealthy ("
+                        + target.map(t -> String.join(", ", t.problems())).orElse("not found") + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A switch or rollback planned onto a healthy target: its health is part of what was confirmed. */
+    static boolean checksTarget(Plan plan) {
+        return (plan.verb() == Verb.SWITCH || plan.verb() == Verb.ROLLBACK) && plan.blocked().isEmpty();
+    }
+
+    /** "state changed since you confirmed: live is now green; nothing was run": the server's words for a refusal. */
+    public static String refusal(String change) {
+        return "state changed since you confirmed: " + change + "; nothing was run";
+    }
+
     /** @param pendingFact e.g. "outbox pending 12" (or why it is unknown) */
     public static Plan decide(Verb verb, Optional<String> version, boolean force, SlotsSnapshot s, String pendingFact) {
         SlotState live = s.live();

@@ -66,10 +66,32 @@ public final class RolloutService {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        CompletableFuture<String> pending = outbox.countsByStatus()
+        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+    }
+
+    private CompletableFuture<String> pendingFact() {
+        return outbox.countsByStatus()
                 .thenApply(m -> "outbox pending " + m.getOrDefault("pending", 0L))
                 .exceptionally(e -> "outbox pending: unknown (" + Errors.describe(e) + ")");
-        return slots.read().thenCombine(pending, (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+    }
+
+    /**
+     * {@code plan} decided again from slots read since (e.g. by the pane's poll) and the outbox count read
+     * now: what an open confirmation shows while it is open. Compare with {@link RolloutRules#changedSince}.
+     */
+    public CompletableFuture<Plan> replan(Plan plan, io.dutydesk.core.slots.SlotsSnapshot now) {
+        return pendingFact().thenApply(p -> RolloutRules.decide(plan.verb(), plan.version(), plan.forced(), now, p));
+    }
+
+    /**
+     * What the server checks inside the lock before it runs {@code plan}'s command: the live slot is still
+     * the plan's; for a switch or rollback that was not blocked, the target's containers are all still
+     * healthy too (a blocked plan forced by the user is run on the target as it is).
+     */
+    public ActionScripts.Precondition preconditions(Plan plan) {
+        ActionScripts.Precondition live = new ActionScripts.Precondition(env.deploy().liveSlotCommand(),
+                env.deploy().liveSlotPattern(), plan.liveBefore(), "live");
+        return RolloutRules.checksTarget(plan) ? live.and(ActionScripts.slotHealthy(env, plan.target())) : live;
     }
 
     /**
@@ -117,12 +139,27 @@ public final class RolloutService {
 
     /**
      * Runs a confirmed plan: refused if it was made for another environment, if it is blocked
-     * (and not forced), or — checked by the server inside the lock, before the command — if the
-     * live slot is no longer the one it was made against.
+     * (and not forced); then the slots are read again at the click and it is refused if what it was
+     * confirmed on changed ({@link RolloutRules#changedSince}: the live slot, the target's health);
+     * and the server checks the same again inside the lock, before the command ({@link #preconditions}).
+     * Every refusal is audited; nothing runs.
      *
      * @param status progress while the console re-attaches ("running on the server, re-attaching …")
      */
     public CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status) {
+        return run(plan, out, status, true);
+    }
+
+    /**
+     * {@link #run} without the console's re-read at the click: only the server's check inside the lock
+     * stands between the plan and its command. For a caller that has just re-read the slots, and for the
+     * tests of the server's check.
+     */
+    public CompletableFuture<ActionResult> runCheckedOnServerOnly(Plan plan, RemoteShell.OutputListener out, Consumer<String> status) {
+        return run(plan, out, status, false);
+    }
+
+    private CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
         List<String> args = plan.version().map(List::of).orElse(List.of());
         if (!env.name().equals(plan.environment())) {
             String why = "this plan was made for environment " + plan.environment() + ", not " + env.name()
@@ -148,11 +185,14 @@ public final class RolloutService {
         try {
             String command = env.deploy().commands().get(plan.verb().id())
                     .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
-            ActionScripts.Precondition live = new ActionScripts.Precondition(env.deploy().liveSlotCommand(),
-                    env.deploy().liveSlotPattern(), plan.liveBefore(), "live");
-            DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(live),
+            DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(preconditions(plan)),
                     plan.liveBefore());
-            result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
+            // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
+            CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
+                    : slots.read().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
+            result = changed.thenCompose(why -> why.isPresent()
+                    ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
+                    : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
                 case UNKNOWN -> slots.read().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {

@@ -3,10 +3,7 @@ package io.dutydesk.ui.notify;
 import io.dutydesk.core.ports.Notifier.Notice;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.geometry.Pos;
 import javafx.stage.Window;
-import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,7 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The console's one notifier, for every pane: a ControlsFX notification in the window's corner and,
+ * The console's one notifier, for every pane: a toast in the window ({@link Toasts}: over the pane area,
+ * never over the window's header, readable at 1024x640) and,
  * when the window is not focused (or not shown), a desktop notification through the injected desktop
  * notifier ({@code notify-send}). A repeat of a key within a minute is dropped. Callable from any thread.
  */
@@ -31,9 +29,11 @@ public final class Notifier implements io.dutydesk.core.ports.Notifier {
     private final boolean inWindow;
     private final Map<String, Instant> lastShown = new HashMap<>();
     private final ObservableList<Notice> shown = FXCollections.observableArrayList();
+    private Toasts toasts;
 
     /**
-     * @param inWindow false to skip the ControlsFX popup (headless tests of the policy)
+     * @param inWindow false to show nothing in the window (headless tests of the policy); true shows toasts
+     *                 in the layer given to {@link #showIn}
      */
     public Notifier(Executor fx, Supplier<Window> window, io.dutydesk.core.ports.Notifier desktop, Clock clock, boolean inWindow) {
         this.fx = fx;
@@ -41,6 +41,11 @@ public final class Notifier implements io.dutydesk.core.ports.Notifier {
         this.desktop = desktop;
         this.clock = clock;
         this.inWindow = inWindow;
+    }
+
+    /** Where the window's toasts go (the shell's layer over the pane area); on the FX thread. */
+    public void showIn(Toasts layer) {
+        this.toasts = layer;
     }
 
     /** What was shown, newest last (for a notifications list and tests); on the FX thread. */
@@ -65,14 +70,8 @@ public final class Notifier implements io.dutydesk.core.ports.Notifier {
             shown.remove(0, shown.size() - KEEP);
         }
         Window w = window.get();
-        if (inWindow && w != null && w.isShowing()) {
-            Notifications popup = Notifications.create().owner(w).title(n.title()).text(n.text()).position(Pos.TOP_RIGHT)
-                    .hideAfter(Duration.seconds(n.level() == Level.CRITICAL ? 20 : 8));
-            switch (n.level()) {
-                case CRITICAL -> popup.showError();
-                case WARNING -> popup.showWarning();
-                default -> popup.showInformation();
-            }
+        if (inWindow && toasts != null && w != null && w.isShowing()) {
+            toasts.show(n);
         }
         if (w == null || !w.isShowing() || !w.isFocused()) {
             desktop.notify(n);

@@ -36,6 +36,8 @@ public final class ShellView {
     private final BorderPane root = new BorderPane();
     private final ListView<PaneInfo> nav = new ListView<>();
     private final StackPane content = new StackPane();
+    /** The toasts' layer: over the pane area only, so a toast is never over the header (the top bar). */
+    private final io.dutydesk.ui.notify.Toasts toasts = new io.dutydesk.ui.notify.Toasts();
     private final Map<String, Node> built;
     /** Below this width the navigation shows icons only. */
     static final double COMPACT_BELOW = 1100;
@@ -49,7 +51,7 @@ public final class ShellView {
         root.getStyleClass().add("shell");
         root.setTop(topBar());
         root.setLeft(navigation());
-        root.setCenter(content);
+        root.setCenter(new StackPane(content, toasts.node()));
         root.setBottom(statusBar());
         nav.getSelectionModel().selectFirst();
         // the theme follows the view-model's dark flag once the view is in a scene
@@ -67,6 +69,11 @@ public final class ShellView {
 
     public Parent root() {
         return root;
+    }
+
+    /** Where the notifier shows its toasts ({@link io.dutydesk.ui.notify.Notifier#showIn}). */
+    public io.dutydesk.ui.notify.Toasts toasts() {
+        return toasts;
     }
 
     /** Shows pane {@code index} (0-based) of the navigation. */

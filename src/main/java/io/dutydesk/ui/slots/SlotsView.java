@@ -195,7 +195,10 @@ public final class SlotsView {
                 a.showAndWait();
                 return;
             }
-            new ConfirmActionDialog(window(), plan).ask().ifPresent(vm::run);
+            // the open dialog follows the server (the pane's reads) until it closes; the click re-reads it once more
+            try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
+                new ConfirmActionDialog(window(), open).ask().ifPresent(vm::run);
+            }
         }));
     }
 

@@ -359,6 +359,88 @@ public final class SlotsViewModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * An open confirmation of {@code plan}: while it is open it follows every newer read of the slots (the
+     * pane's poll), so that what the dialog states is what the pane shows — the facts are decided again
+     * ({@link io.dutydesk.core.rollout.RolloutService#replan}) and {@link Confirmation#changedProperty()} says
+     * what no longer holds of what it was planned on (the live slot, the target's health:
+     * {@link RolloutRules#changedSince}), for the dialog to refuse the click. Close it with the dialog.
+     */
+    public Confirmation confirm(Plan plan) {
+        return new Confirmation(plan, context);
+    }
+
+    /** See {@link #confirm}. Lives on the ui executor; closing it stops following. */
+    public final class Confirmation implements AutoCloseable {
+        private final Plan planned;
+        private final SlotsContext ctx;
+        private final java.time.Instant opened = clock.instant();
+        private final ObjectProperty<Plan> plan;
+        private final StringProperty changed = new SimpleStringProperty("");
+        private final StringProperty note = new SimpleStringProperty("");
+        private final javafx.beans.value.ChangeListener<SlotsSnapshot> onRead = (o, a, s) -> follow(s);
+        private final javafx.beans.value.ChangeListener<Object> onStale = (o, a, b) -> note();
+        private long reads;
+        private boolean closed;
+
+        private Confirmation(Plan planned, SlotsContext ctx) {
+            this.planned = planned;
+            this.ctx = ctx;
+            this.plan = new SimpleObjectProperty<>(planned);
+            snapshot.addListener(onRead);
+            stale.addListener(onStale);
+            staleNote.addListener(onStale);
+            if (ctx != null && !ctx.environment().name().equals(planned.environment())) {
+                changed.set("the environment is no longer " + planned.environment());
+            }
+            note();
+        }
+
+        /** The plan as the slots read since say it now (the facts, the blockers); its live slot and target stay the planned ones. */
+        public ReadOnlyObjectProperty<Plan> planProperty() { return plan; }
+
+        /** What no longer holds of what it was planned on ("live is now green"), "" while it holds. */
+        public ReadOnlyStringProperty changedProperty() { return changed; }
+
+        /** "" while the slots are read; else that they could not be read since T (the click reads the server again). */
+        public ReadOnlyStringProperty noteProperty() { return note; }
+
+        /** The plan as first shown. */
+        public Plan planned() { return planned; }
+
+        private void follow(SlotsSnapshot s) {
+            if (closed || s == null || s.takenAt().isBefore(opened)) {
+                return; // nothing read, or read before the plan was: the plan is newer
+            }
+            long n = ++reads;
+            Optional<String> why = RolloutRules.changedSince(planned, s);
+            changed.set(why.orElse(""));
+            if (!s.environment().equals(planned.environment()) || ctx == null) {
+                return;
+            }
+            ctx.rollout().replan(planned, s).whenComplete((p, e) -> ui.execute(() -> {
+                // the same action decided again; when live moved it would be another action: the refusal says so
+                if (!closed && n == reads && p != null && p.liveBefore().equals(planned.liveBefore())
+                        && p.target().equals(planned.target())) {
+                    plan.set(p);
+                }
+            }));
+        }
+
+        private void note() {
+            note.set(closed || !stale.get() ? "" : staleNote.get().replace("Every action reads the server again before it asks you.",
+                    "The click reads the server again before anything runs."));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            snapshot.removeListener(onRead);
+            stale.removeListener(onStale);
+            staleNote.removeListener(onStale);
+        }
+    }
+
     /** Runs a confirmed plan; its output streams into the action log. */
     public CompletableFuture<ActionResult> run(Plan plan) {
         SlotsContext ctx = context;

@@ -216,7 +216,7 @@ class EnvironmentsFileTest {
         assertEquals(List.of("prod", "staging"), List.copyOf(file.environments().keySet()));
         assertEquals("bastion", file.require("staging").ssh().jump().orElseThrow().host());
         ConfigException ex = assertThrows(ConfigException.class, () -> file.require("qa"));
-        assertTrue(ex.getMessage().contains("this file has: prod, staging"));
+        assertEquals("unknown environment 'qa'; known: prod, staging (in " + f.toAbsolutePath() + ")", ex.getMessage());
     }
 
     @Test

@@ -169,4 +169,112 @@ class ActionScriptsTest {
         assertTrue(ActionScripts.validId("20260101-120000-backup-now-0a1b2c3d").isPresent());
         assertTrue(ActionScripts.validId("20260101-120000-deploy-0a1b2c3d\n").isEmpty());
     }
+    /**
+     * A stand-in {@code docker} on the PATH: answers {@code version} (unless {@code docker-down} exists) and
+     * {@code inspect --format … NAME} from the file {@code c/NAME} ("running healthy", "exited", …); no file:
+     * no such container. It records the DOCKER_HOST it was given.
+     */
+    private java.util.Map<String, String> fakeDocker() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createDirectories(tmp.resolve("c"));
+        String d = io.dutydesk.core.ShellQuote.quote(tmp.toString());
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\n"
+                + "D=" + d + "\n"
+                + "printf '%s\\n' \"$DOCKER_HOST\" > \"$D/docker-host\"\n"
+                + "case \"$1\" in\n"
+                + "version) [ -f \"$D/docker-down\" ] && { echo 'Cannot connect to the Docker daemon' >&2; exit 1; }; exit 0 ;;\n"
+                + "inspect) for a; do n=$a; done; [ -f \"$D/c/$n\" ] && { cat \"$D/c/$n\"; exit 0; }; echo \"Error: No such object: $n\" >&2; exit 1 ;;\n"
+                + "esac\nexit 2\n");
+        Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
+        return java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"));
+    }
+
+    private void container(String name, String state) throws Exception {
+        Files.writeString(tmp.resolve("c").resolve(name), state + "\n");
+    }
+
+    private String startAndFollow(String id, String command, Optional<ActionScripts.Precondition> pre,
+                                  java.util.Map<String, String> env) throws Exception {
+        String job = ActionScripts.job(tmp.toString(), command, pre, Duration.ofSeconds(30));
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", ActionScripts.start(state(), id, job, "{\"id\":\"" + id + "\"}") + " && "
+                + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    private static final io.dutydesk.core.config.Environment ENV =
+            io.dutydesk.testing.TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref");
+
+    /** The live slot still blue, and green's health as the stand-in Docker says: the server's check of a rollback to green. */
+    private static Optional<ActionScripts.Precondition> rollbackToGreen() {
+        return Optional.of(live("blue", "blue").and(ActionScripts.slotHealthy(ENV, "green")));
+    }
+
+    private void greenHealthy() throws Exception {
+        for (String svc : ENV.slots().services()) {
+            container(ENV.slots().container(svc, "green"), "running healthy");
+        }
+    }
+
+    @Test
+    void aTargetStillHealthyInsideTheLockRuns() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        container("selfology-outbox-relay-green", "running"); // no healthcheck: running is ready, as the pane says
+        String out = startAndFollow(id("rollback", 20), "touch ran; echo rolled back", rollbackToGreen(), env);
+        assertTrue(out.contains("rolled back"), out);
+        assertTrue(out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+        assertEquals("unix:///var/run/docker.sock", Files.readString(tmp.resolve("docker-host")).strip(),
+                "the environment's Docker socket");
+    }
+
+    @Test
+    void aTargetThatTurnedUnhealthyAfterTheConfirmationIsRefusedInsideTheLock() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        container("selfology-analysis-worker-green", "running unhealthy");
+        String out = startAndFollow(id("rollback", 21), "touch ran", rollbackToGreen(), env);
+        assertTrue(out.contains(ActionScripts.REFUSED + "state changed since you confirmed: the green slot is now unhealthy "
+                + "(selfology-analysis-worker-green: unhealthy); nothing was run"), out);
+        assertTrue(out.contains(ActionScripts.EXIT + ActionScripts.EXIT_REFUSED), out);
+        assertFalse(Files.exists(tmp.resolve("ran")), "the command did not run");
+    }
+
+    @Test
+    void aStoppedOrMissingTargetContainerRefusesWithTheSameWordsAsThePane() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        container("selfology-question-selection-green", "exited");
+        Files.delete(tmp.resolve("c").resolve("selfology-outbox-relay-green"));
+        String out = startAndFollow(id("switch", 22), "touch ran", rollbackToGreen(), env);
+        assertTrue(out.contains("the green slot is now unhealthy (selfology-question-selection-green: exited, "
+                + "selfology-outbox-relay-green: missing); nothing was run"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    @Test
+    void aDockerThatDoesNotAnswerRefusesRatherThanGuess() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        Files.writeString(tmp.resolve("docker-down"), "");
+        String out = startAndFollow(id("rollback", 23), "touch ran", rollbackToGreen(), env);
+        assertTrue(out.contains(ActionScripts.REFUSED + "could not read the green slot on the server to check the plan"), out);
+        assertTrue(out.contains("docker on the server does not answer"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    @Test
+    void theLiveSlotIsCheckedFirst() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        String out = startAndFollow(id("rollback", 24), "touch ran",
+                Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))), env);
+        assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
 }

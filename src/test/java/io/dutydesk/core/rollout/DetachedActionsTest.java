@@ -77,4 +77,92 @@ class DetachedActionsTest {
         assertEquals("unknown", audit.entries.get(1).result());
         assertTrue(DetachedActions.openActions().isEmpty());
     }
+    /**
+     * The server's log file of a restore, and a connection that drops after every {@code dropAfter} lines
+     * it carried; the follow's stderr has lines of its own (a login banner, tail's warnings), interleaved.
+     */
+    final class FlakyFollow implements RemoteShell {
+        final List<String> log = new java.util.ArrayList<>();
+        final List<Integer> fromLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final int dropAfter;
+
+        FlakyFollow(int dropAfter) {
+            this.dropAfter = dropAfter;
+            for (int i = 1; i <= 20; i++) {
+                log.add(i == 13 ? "@@SAFETY /srv/backups/safety_20261122_030000.sql.gz 4096" : "restore line " + i);
+            }
+        }
+
+        /** Sends the log from line {@code from} (1-based) with stderr lines between, dropping after {@code dropAfter} of them. */
+        private CompletableFuture<ExecResult> serve(int from, OutputListener l) {
+            l.line(true, "Warning: the server's login banner, on stderr");
+            int sent = 0;
+            for (int n = from; n <= log.size(); n++) {
+                if (sent == dropAfter) {
+                    return CompletableFuture.failedFuture(new IOException("connection reset"));
+                }
+                l.line(false, log.get(n - 1));
+                sent++;
+                if (n % 2 == 0) {
+                    l.line(true, "tail: inotify cannot be used, reverting to polling");
+                }
+            }
+            l.line(false, ActionScripts.EXIT + "0");
+            return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ZERO));
+        }
+
+        private int fromLine(String command) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tail -s 0\\.05 -n \\+([0-9]+) ").matcher(command);
+            assertTrue(m.find(), command);
+            int from = Integer.parseInt(m.group(1));
+            fromLines.add(from);
+            return from;
+        }
+
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            if (command.contains("flock -n 9")) {
+                String id = command.substring(command.indexOf("@@DUTYDESK-STARTED ") + 19).split("\"")[0];
+                l.line(false, ActionScripts.STARTED + id);
+                return serve(fromLine(command), l);
+            }
+            if (command.contains("$f.meta")) { // wasStarted
+                String id = command.substring(command.indexOf("/actions/") + 9).split("\"")[0];
+                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.STARTED + id + "\n", "", Duration.ZERO));
+            }
+            return serve(fromLine(command), l);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<List<RemoteFile>> list(String folder) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+    }
+
+    @Test
+    void aReattachResumesAtTheLogsNextLineWhateverTheStderrCarried() throws Exception {
+        FlakyFollow server = new FlakyFollow(6);
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        DetachedActions runner = new DetachedActions(env, server, audit, "t@d", Clock.systemUTC());
+        List<String> stdout = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var req = new DetachedActions.Request("restore", List.of("full.sql.gz"), "./restore.sh", Optional.empty(), null);
+        DetachedActions.Outcome o = runner.run(req, (stderr, line) -> {
+            if (!stderr) {
+                stdout.add(line);
+            }
+        }, statuses::add).get(30, TimeUnit.SECONDS);
+        assertEquals(DetachedActions.End.EXITED, o.end());
+        assertEquals(0, o.exitCode());
+        assertEquals(List.of(1, 7, 13, 19), server.fromLines, "each re-attach asks for the log's next line: " + statuses);
+        assertEquals(server.log, stdout, "every line of the log once, in order: none skipped, none repeated");
+        assertTrue(stdout.contains("@@SAFETY /srv/backups/safety_20261122_030000.sql.gz 4096"), "the safety marker is seen");
+        assertEquals(20, o.lines());
+        runner.complete(runner.completion(req, o, "succeeded", 0, null, "ok")).join();
+    }
 }

@@ -28,11 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ApplicationExtension.class)
 class NotifierTest {
     Stage stage;
+    final Toasts toasts = new Toasts();
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        stage.setScene(new Scene(new Label("window"), 400, 300));
+        stage.setScene(new Scene(new javafx.scene.layout.StackPane(new Label("window"), toasts.node()), 400, 300));
         stage.show();
     }
 
@@ -57,6 +58,7 @@ class NotifierTest {
             }
         };
         Notifier n = new Notifier(FxThread.INSTANCE, () -> stage, desktop::add, clock, true);
+        n.showIn(toasts);
         Notice crit = new Notice("alert:ref:abc", Level.CRITICAL, "ServiceDown (critical) on ref", "analysis-worker (green) is down");
         n.notify(crit);
         WaitForAsyncUtils.waitForFxEvents();

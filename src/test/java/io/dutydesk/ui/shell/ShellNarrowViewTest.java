@@ -45,6 +45,8 @@ class ShellNarrowViewTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     ShellViewModel vm;
     Scene scene;
+    ShellView view;
+    Stage stage;
 
     @Start
     void start(Stage stage) {
@@ -52,7 +54,8 @@ class ShellNarrowViewTest {
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
                 SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
                 io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+        this.stage = stage;
         scene = new Scene(view.root(), 1024, 640);
         stage.setScene(scene);
         stage.show();
@@ -105,6 +108,48 @@ class ShellNarrowViewTest {
             Node menu = robot.lookup("#menu-selfology-outbox-relay-" + slot).query();
             Bounds m = menu.localToScene(menu.getBoundsInLocal());
             assertTrue(m.getMaxX() <= scene.getWidth() && menu.isVisible(), "the row menu is reachable: " + m);
+        }
+    }
+    /** The screen bounds of a node. */
+    private static Bounds onScreen(Node n) {
+        return n.localToScreen(n.getBoundsInLocal());
+    }
+
+    @Test
+    void at1024x640ToastsAreReadableAndNeverOverTheHeader(FxRobot robot) throws Exception {
+        waitFor("slots read", () -> vm.slots().snapshotProperty().get() != null);
+        io.dutydesk.ui.notify.Notifier notifier = new io.dutydesk.ui.notify.Notifier(FxThread.INSTANCE, () -> stage, x -> { },
+                Clock.systemDefaultZone(), true);
+        robot.interact(() -> notifier.showIn(view.toasts()));
+        for (int i = 1; i <= 4; i++) {
+            notifier.notify(new io.dutydesk.core.ports.Notifier.Notice("alert:ref:" + i, io.dutydesk.core.ports.Notifier.Level.CRITICAL,
+                    "ServiceDown (critical) on ref #" + i, "analysis-worker (green) has not answered its health check for 10 "
+                    + "minutes; the outbox relay retries every 30 s and the backlog grows while it is down (" + i + ")"));
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        waitFor("the last toast laid out", () -> robot.lookup("ServiceDown (critical) on ref #4").tryQuery()
+                .map(n -> n.getLayoutBounds().getHeight() > 0).orElse(false));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-1024x640-toasts")).get();
+
+        Bounds header = onScreen(robot.lookup(".top-bar").query());
+        Bounds slotsHeader = onScreen(robot.lookup(".slots-top").query());
+        Bounds window = onScreen(view.root());
+        Node text = robot.lookup("ServiceDown (critical) on ref #4").query();
+        assertTrue(!onScreen(text).intersects(header), "the notice's words " + onScreen(text) + " are over the header " + header);
+        java.util.List<Node> toasts = robot.lookup(".toast").queryAll().stream().filter(Node::isVisible).toList();
+        assertEquals(3, toasts.size(), "the newest three");
+        assertTrue(robot.lookup("ServiceDown (critical) on ref #1").tryQuery().isEmpty(), "the oldest gave way");
+        for (Node t : toasts) {
+            Bounds b = onScreen(t);
+            assertTrue(!b.intersects(header), "a toast " + b + " over the header " + header);
+            assertTrue(!b.intersects(slotsHeader), "a toast " + b + " over the pane's header (live badge, actions) " + slotsHeader);
+            assertTrue(window.contains(b), "the toast is inside the window: " + b + " in " + window);
+            assertTrue(b.getWidth() >= 300, "wide enough to read: " + b.getWidth());
+            for (Node l : robot.from(t).lookup(".label").queryAll()) {
+                javafx.scene.control.Label label = (javafx.scene.control.Label) l;
+                assertTrue(label.getHeight() >= label.prefHeight(label.getWidth()) - 0.5,
+                        "'" + label.getText() + "' is cut: " + label.getHeight() + " < " + label.prefHeight(label.getWidth()));
+            }
         }
     }
 }

@@ -185,4 +185,36 @@ class SlotsLiveViewTest {
         waitFor("the confirmation", () -> robot.lookup("#confirm-dialog").tryQuery().isPresent());
         robot.type(KeyCode.ESCAPE);
     }
+    @Test
+    void anOpenRollbackConfirmationFollowsTheServerAndDisablesItsButtonWhenTheTargetTurnsUnhealthy(FxRobot robot)
+            throws Exception {
+        backends.slots = Snapshots.of("blue", "v1.0.0", "v1.4.2", Set.of(), Set.of());
+        attach(robot);
+        Label rb = robot.lookup("#rollback-badge").queryAs(Label.class);
+        waitFor("ready", () -> rb.getStyleClass().contains("ready"));
+        robot.clickOn("#action-rollback");
+        waitFor("the confirmation", () -> robot.lookup("#confirm-dialog").tryQuery().isPresent());
+        Button ok = robot.lookup("#confirm-action").queryAs(Button.class);
+        Label changed = robot.lookup("#confirm-changed").queryAs(Label.class);
+        assertTrue(robot.lookup("•  green 4/4 healthy").tryQuery().isPresent());
+        assertFalse(ok.isDisabled());
+        assertFalse(changed.isVisible());
+
+        // while it is open, the target turns unhealthy on the server
+        backends.slots = Snapshots.of("blue", "v1.0.0", "v1.4.2", Set.of("analysis-worker-green"), Set.of());
+        waitFor("the pane says NOT ready", () -> rb.getStyleClass().contains("not-ready"));
+        waitFor("and so does the dialog", () -> robot.lookup("•  green 3/4 healthy").tryQuery().isPresent());
+        assertTrue(robot.lookup("•  green 4/4 healthy").tryQuery().isEmpty(), "the old fact is gone");
+        assertTrue(ok.isDisabled(), "its button is disabled");
+        assertTrue(changed.isVisible());
+        assertEquals("✖  State changed since this was planned: the green slot is now unhealthy "
+                + "(selfology-analysis-worker-green: unhealthy). Cancel and plan again.", changed.getText());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(ok.getScene(), "confirm-rollback-target-unhealthy")).get();
+
+        // healthy again: the button comes back
+        backends.slots = Snapshots.of("blue", "v1.0.0", "v1.4.2", Set.of(), Set.of());
+        waitFor("enabled again", () -> !ok.isDisabled() && robot.lookup("•  green 4/4 healthy").tryQuery().isPresent());
+        robot.type(KeyCode.ESCAPE);
+        waitFor("closed", () -> robot.lookup("#confirm-dialog").tryQuery().isEmpty());
+    }
 }

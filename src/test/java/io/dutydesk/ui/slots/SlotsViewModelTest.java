@@ -30,6 +30,7 @@ class SlotsViewModelTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     volatile boolean dockerUp = true;
     volatile String live = "blue";
+    volatile Set<String> unhealthy = Set.of();
     final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CompletableFuture<Void> restarted = new CompletableFuture<>();
 
@@ -58,7 +59,7 @@ class SlotsViewModelTest {
             if (!dockerUp) {
                 return CompletableFuture.failedFuture(new IOException("the Docker socket /var/run/docker.sock on the server does not answer"));
             }
-            return CompletableFuture.completedFuture(Snapshots.of(live, "v1", "v2", Set.of(), Set.of()).slots().stream()
+            return CompletableFuture.completedFuture(Snapshots.of(live, "v1", "v2", unhealthy, Set.of()).slots().stream()
                     .flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(java.util.Optional::stream).toList());
         }
 
@@ -175,5 +176,57 @@ class SlotsViewModelTest {
         vm.versionProperty().set("1.0;touch /tmp/pwned");
         assertTrue(!allowed.get());
         assertTrue(vm.versionProblem().startsWith("“1.0;touch /tmp/pwned” is not a version ref deploys: write it like v1.2.0 — it must match "), vm.versionProblem());
+    }
+    @Test
+    void anOpenConfirmationFollowsTheSlotsAndItsClickIsRefusedOnceTheTargetTurnedUnhealthy() {
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        attach("ref", audit);
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        assertTrue(plan.blocked().isEmpty(), plan.blocked().toString());
+        assertEquals("green 4/4 healthy", plan.facts().get(0));
+        try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
+            assertEquals("", open.changedProperty().get());
+            // the dialog is open; the target turns unhealthy: the pane and the dialog say so alike
+            unhealthy = Set.of("analysis-worker-green");
+            await("the dialog's facts follow the server", Duration.ofSeconds(5),
+                    () -> open.planProperty().get().facts().get(0).equals("green 3/4 healthy"));
+            assertEquals(SlotsViewModel.Readiness.NOT_READY, vm.rollbackStateProperty().get());
+            assertEquals("the green slot is now unhealthy (selfology-analysis-worker-green: unhealthy)", open.changedProperty().get());
+            assertEquals(List.of("rollback to green refused: selfology-analysis-worker-green: unhealthy"),
+                    open.planProperty().get().blocked());
+
+            // confirmed all the same (the plan as first shown): the click reads the server again and refuses
+            commands.clear();
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                    () -> vm.run(plan).join());
+            var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
+            assertEquals(io.dutydesk.core.rollout.RolloutException.Kind.STALE, re.kind());
+            assertEquals("state changed since you confirmed: the green slot is now unhealthy "
+                    + "(selfology-analysis-worker-green: unhealthy); nothing was run", re.getMessage());
+            assertTrue(commands.stream().noneMatch(c -> c.contains("flock") || c.contains("setsid")), "nothing sent: " + commands);
+            var last = audit.entries.get(audit.entries.size() - 1);
+            assertEquals("refused", last.result());
+            assertEquals("rollback", last.action());
+            assertEquals(re.getMessage(), last.message());
+
+            // healthy again: what it states holds again
+            unhealthy = Set.of();
+            await("the dialog holds again", Duration.ofSeconds(5), () -> open.changedProperty().get().isEmpty()
+                    && open.planProperty().get().facts().get(0).equals("green 4/4 healthy"));
+        }
+    }
+
+    @Test
+    void anOpenConfirmationSaysWhenTheLiveSlotMovedAndKeepsItsAction() {
+        attach();
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.SWITCH, false).join();
+        try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
+            live = "green"; // another console switched
+            await("the dialog says so", Duration.ofSeconds(5), () -> open.changedProperty().get().equals("live is now green"));
+            assertEquals("blue", open.planProperty().get().liveBefore(), "still the action that was asked about, refused");
+            assertEquals("green", open.planProperty().get().target());
+        }
     }
 }
