@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class LocalFolderShell implements RemoteShell {
     /** Every command sent, in order. */
     public final List<String> commands = new CopyOnWriteArrayList<>();
-    /** Folders whose listing fails ("Permission denied"), as SFTP says for a folder the user may not read. */
+    /** Folders whose listing fails ("permission denied"), as the SSH adapter says for a folder the user may not read. */
     public final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     /** What {@link #list} returns instead of reading a folder, by folder (a server that lists odd names). */
     public final java.util.Map<String, List<RemoteFile>> listed = new ConcurrentHashMap<>();
@@ -74,7 +74,7 @@ public final class LocalFolderShell implements RemoteShell {
     @Override
     public CompletableFuture<List<RemoteFile>> list(String folder) {
         if (unreachable.contains(folder)) {
-            return CompletableFuture.failedFuture(new IOException(folder + ": Permission denied"));
+            return CompletableFuture.failedFuture(new IOException(folder + ": permission denied"));
         }
         if (listed.containsKey(folder)) {
             return CompletableFuture.completedFuture(listed.get(folder));
@@ -87,7 +87,7 @@ public final class LocalFolderShell implements RemoteShell {
             }
             return CompletableFuture.completedFuture(out);
         } catch (NoSuchFileException e) {
-            return CompletableFuture.failedFuture(new IOException(folder + ": No such file"));
+            return CompletableFuture.failedFuture(new IOException(folder + ": no such file or folder"));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }

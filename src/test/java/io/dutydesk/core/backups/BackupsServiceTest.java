@@ -62,7 +62,7 @@ class BackupsServiceTest {
         BackupListing l = s.list().join();
         assertEquals(List.of(FULL), l.backups().stream().map(BackupEntry::name).toList());
         assertEquals(List.of(offsite.toString()), l.unreachableFolders().stream().map(BackupListing.Folder::path).toList());
-        assertEquals("folder " + offsite + ": unreachable: " + offsite + ": No such file", l.folders().get(1).problem().orElseThrow());
+        assertEquals("folder " + offsite + ": unreachable: " + offsite + ": no such file or folder", l.folders().get(1).problem().orElseThrow());
 
         Verification v = s.verify(FULL).join();
         assertTrue(v.ok(), v.detail());
@@ -72,8 +72,8 @@ class BackupsServiceTest {
         // a folder the user may not read, too
         shell.unreachable.add(good.toString());
         CompletionException none = assertThrows(CompletionException.class, () -> s.list().join());
-        assertEquals("folder " + good + ": unreachable: " + good + ": Permission denied; folder " + offsite + ": unreachable: "
-                + offsite + ": No such file", io.dutydesk.core.Errors.describe(none), "no folder read: the listing fails, saying why for each");
+        assertEquals("folder " + good + ": unreachable: " + good + ": permission denied; folder " + offsite + ": unreachable: "
+                + offsite + ": no such file or folder", io.dutydesk.core.Errors.describe(none), "no folder read: the listing fails, saying why for each");
     }
 
     @Test
