@@ -248,12 +248,11 @@ public final class BackupsService {
     /** Where backup {@code name} is downloaded to: directly in {@code dir}, or refused (a name that would lead elsewhere). */
     static Path localTarget(Path dir, String name) {
         Optional<String> bad = BackupCatalog.notPlainName(name);
-        Path target = bad.isPresent() ? null : dir.resolve(name);
-        if (target == null || !dir.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize().getParent())) {
+        if (bad.isPresent()) {
             throw new IllegalArgumentException("refused: the backup name '" + BackupCatalog.printable(String.valueOf(name))
-                    + "' " + bad.orElse("is not a plain file name") + ": it is not written outside " + dir);
+                    + "' " + bad.get() + ": it is not written outside " + dir);
         }
-        return target;
+        return dir.resolve(name);
     }
 
     /** Creates {@code p} as rw------- (or makes an existing one so) where the file system has POSIX permissions. */
