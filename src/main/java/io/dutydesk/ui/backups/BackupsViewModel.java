@@ -250,33 +250,32 @@ public final class BackupsViewModel implements AutoCloseable {
     private void shown(BackupListing l) {
         current = l;
         String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
+        // the problem and the stale mark are set last: whoever waits on them sees the rest set
         if (l == null) {
-            problem.set(readFailure != null ? "Backups: down — " + readFailure : null);
-            stale.set(false);
             rpoState.set(readFailure != null ? BackupListing.Rpo.UNKNOWN : null);
             rpoText.set(readFailure != null ? "RPO unknown: the backup folders could not be read (" + readFailure + ")" : "");
+            stale.set(false);
+            problem.set(readFailure != null ? "Backups: down — " + readFailure : null);
             return;
         }
         String at = time(l.takenAt());
         boolean isStale = readFailure != null || down != null;
-        stale.set(isStale);
         List<String> unread = l.unreachableFolders().stream().map(f -> f.problem().orElseThrow()).toList();
-        if (isStale) {
-            String why = readFailure != null ? readFailure : "stale since " + at + ": " + down;
-            problem.set("Backups: down / " + why);
-            rpoState.set(BackupListing.Rpo.UNKNOWN);
-            rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
-            updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale");
-        } else {
-            problem.set(unread.isEmpty() ? null : "Backups: " + String.join("; ", unread)
-                    + " — the other folders are listed and usable");
-            rpoState.set(l.rpo());
-            rpoText.set(l.rpoText());
-            updated.set(l.backups().size() + " backups, read from the server at " + at);
-        }
         freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.unreachable().isPresent() ? f.path() + ": unreachable"
                 : f.path() + ": " + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList())
                 + (isStale ? " (at " + at + ")" : ""));
+        if (isStale) {
+            rpoState.set(BackupListing.Rpo.UNKNOWN);
+            rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
+            updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale");
+            problem.set("Backups: down / " + (readFailure != null ? readFailure : "stale since " + at + ": " + down));
+        } else {
+            rpoState.set(l.rpo());
+            rpoText.set(l.rpoText());
+            updated.set(l.backups().size() + " backups, read from the server at " + at);
+            problem.set(unread.isEmpty() ? null : "Backups: " + String.join("; ", unread) + " — the other folders are listed and usable");
+        }
+        stale.set(isStale);
     }
 
     /** What the Age column adds to each age: "" for a fresh listing, " at 12:00:00" for a stale one. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -62,7 +63,7 @@ class RolloutTemplateTest {
         Plan plan = new Plan("ref", Verb.ROLLBACK, Optional.empty(), "blue", "green", Optional.empty(), "traffic blue -> green",
                 List.of(), "", List.of(), Optional.empty(), false);
         CompletionException e = assertThrows(CompletionException.class,
-                () -> withRollback("./deploy.sh rollback {file}").run(plan, (err, line) -> { }).join());
+                () -> withRollback("./deploy.sh rollback {file}").run(plan, (err, line) -> { }).orTimeout(10, TimeUnit.SECONDS).join());
         RolloutException r = assertInstanceOf(RolloutException.class, e.getCause());
         assertEquals(RolloutException.Kind.INVALID_INPUT, r.kind());
         assertEquals("deploy.commands.rollback: the command './deploy.sh rollback {file}': {file} is not filled in for this command: "
@@ -72,7 +73,8 @@ class RolloutTemplateTest {
         assertEquals("rollback", audit.entries.get(audit.entries.size() - 1).action());
 
         // {version} is the deploy verb's alone: a rollback never got it (it was replaced by nothing before)
-        assertThrows(CompletionException.class, () -> withRollback("./deploy.sh rollback {version}").run(plan, (err, line) -> { }).join());
+        assertThrows(CompletionException.class, () -> withRollback("./deploy.sh rollback {version}").run(plan, (err, line) -> { })
+                .orTimeout(10, TimeUnit.SECONDS).join());
         assertTrue(sent.isEmpty(), sent.toString());
     }
 }
