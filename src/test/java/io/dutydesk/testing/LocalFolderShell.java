@@ -33,9 +33,15 @@ public final class LocalFolderShell implements RemoteShell {
     /** What {@link #list} returns instead of reading a folder, by folder (a server that lists odd names). */
     public final java.util.Map<String, List<RemoteFile>> listed = new ConcurrentHashMap<>();
 
+    /** False: commands are recorded and fail without running (a test of what must never run). */
+    public volatile boolean execute = true;
+
     @Override
     public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
         commands.add(command);
+        if (!execute) {
+            return CompletableFuture.failedFuture(new IOException("not run in this test"));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
                 Process p = new ProcessBuilder("sh", "-c", command).start();

@@ -117,7 +117,9 @@ class BackupsServiceTest {
         Environment env = ref.withBackups(ref.backups().withFolders(List.of(good.toString())).withCommands(c));
         BackupsService s = new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", Clock.fixed(NOW, ZoneOffset.UTC),
                 Runnable::run);
-        CompletionException e = assertThrows(CompletionException.class, () -> s.backupNow((err, line) -> { }).join());
+        shell.execute = false; // were it sent, it must not run here
+        CompletionException e = assertThrows(CompletionException.class, () -> s.backupNow((err, line) -> { })
+                .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
         assertTrue(e.getCause().getMessage().contains("{file} is not filled in for this command"), e.getCause().getMessage());
         assertTrue(shell.commands.isEmpty(), "nothing sent: " + shell.commands);
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
