@@ -279,4 +279,19 @@ class BackupsViewModelTest {
         assertTrue(commands.stream().noneMatch(c -> c.contains("setsid") || c.contains("restore")), commands.toString());
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
     }
+
+    @Test
+    void aServerNameThatLeadsOutOfTheDownloadFolderIsRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        files = List.of(new RemoteShell.RemoteFile("../selfology_full_20261122_020000.sql.gz", 500_000, Instant.parse("2026-11-22T02:00:04Z"), false));
+        attach();
+        BackupEntry odd = vm.backups().get(0);
+        java.nio.file.Path dl = tmp.resolve("dl");
+        var f = vm.download(odd, dl);
+        assertTrue(f.isCompletedExceptionally());
+        assertTrue(vm.statusProperty().get().startsWith("Download failed: refused: the server lists a backup named "
+                + "'../selfology_full_20261122_020000.sql.gz' in ~/backups/selfology, which contains a path separator"), vm.statusProperty().get());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("selfology_full_20261122_020000.sql.gz.part")));
+        assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+        assertEquals("backup-download", audit.entries.get(audit.entries.size() - 1).action());
+    }
 }
