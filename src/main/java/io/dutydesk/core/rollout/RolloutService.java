@@ -1,10 +1,10 @@
 package io.dutydesk.core.rollout;
 
 import io.dutydesk.core.Errors;
-import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
