@@ -48,6 +48,10 @@ final class BackupCommands {
         return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, files);
     }
 
+    /**
+     * Exit 0 when the RPO is met (verified or not yet: the text and {@code rpo.state} say which) and every
+     * folder was read; 1 when it is not met, cannot be told, or a folder is unreachable.
+     */
     int list(Environment env, EnvironmentHandle h, Args args) {
         noPositional(args, "backups");
         BackupListing l;
@@ -55,13 +59,23 @@ final class BackupCommands {
             l = service(env, h).list().join();
         } catch (CompletionException e) {
             err.println("dutydesk: backups of " + env.name() + ": " + Errors.describe(e));
+            if (args.json()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("env", env.name());
+                o.put("error", Errors.describe(e));
+                ObjectNode rpo = o.putObject("rpo");
+                rpo.put("state", BackupListing.Rpo.UNKNOWN.id);
+                rpo.put("text", "RPO unknown: the backup folders could not be read: " + Errors.describe(e));
+                out.println(Json.write(o));
+            }
             return Cli.DOWN;
         }
         if (args.json()) {
             out.println(Json.write(json(l)));
         } else {
             for (BackupListing.Folder f : l.folders()) {
-                out.println(f.path() + "   free " + (f.freeBytes() < 0 ? "unknown" : human(f.freeBytes())));
+                out.println(f.unreachable().map(r -> "! " + f.problem().orElseThrow())
+                        .orElse(f.path() + "   free " + (f.freeBytes() < 0 ? "unknown" : human(f.freeBytes()))));
             }
             out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", "NAME", "KIND", "SIZE", "TAKEN (UTC)", "AGE", "KEPT UNTIL", "VERIFIED");
             for (BackupEntry b : l.backups()) {
@@ -70,15 +84,19 @@ final class BackupCommands {
                         b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
                         b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
             }
-            out.println(l.rpoWarning().map(w -> "! " + w).orElse(String.format(Locale.ROOT,
-                    "RPO ok: newest full backup %.1f h old (RPO %d h)", l.newestFullAgeHours().orElse(0.0), l.rpoHours())));
+            out.println((l.rpo() == BackupListing.Rpo.MET ? "" : "! ") + l.rpoText());
         }
-        return l.rpoOk() ? Cli.OK : Cli.DOWN;
+        return ok(l) ? Cli.OK : Cli.DOWN;
+    }
+
+    static boolean ok(BackupListing l) {
+        return (l.rpo() == BackupListing.Rpo.MET || l.rpo() == BackupListing.Rpo.MET_UNVERIFIED) && l.unreachableFolders().isEmpty();
     }
 
     static ObjectNode json(BackupListing l) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("env", l.env());
+        root.put("readAt", l.takenAt().toString());
         ArrayNode folders = root.putArray("folders");
         for (BackupListing.Folder f : l.folders()) {
             ObjectNode o = folders.addObject();
@@ -88,6 +106,7 @@ final class BackupCommands {
             } else {
                 o.put("freeBytes", f.freeBytes());
             }
+            Json.putNullable(o, "unreachable", f.unreachable().orElse(null));
         }
         ArrayNode arr = root.putArray("backups");
         for (BackupEntry b : l.backups()) {
@@ -114,7 +133,11 @@ final class BackupCommands {
             root.putNull("newestFullAgeHours");
         }
         root.put("rpoHours", l.rpoHours());
-        root.put("rpoOk", l.rpoOk());
+        root.put("rpoOk", l.rpoOk()); // by age alone: rpo.state says whether it is verified
+        ObjectNode rpo = root.putObject("rpo");
+        rpo.put("state", l.rpo().id);
+        rpo.put("text", l.rpoText());
+        Json.putNullable(rpo, "newestVerified", l.newestVerified().map(BackupEntry::name).orElse(null));
         return root;
     }
 

@@ -73,6 +73,29 @@ class BackupsIT {
                 "DUTYDESK_STORE", tmp.resolve("store.db").toString()), all.toArray(String[]::new));
     }
 
+    /** The reference host's environments file with a second backup folder that does not exist on the server. */
+    private Path withMissingFolder() throws Exception {
+        String text = Files.readString(RefHost.config());
+        String folders = "folders: [ " + folder() + " ]";
+        assertTrue(text.contains(folders), "the reference host's file lists its backup folder: " + text);
+        Path p = tmp.resolve("two-folders.yaml");
+        Files.writeString(p, text.replace(folders, "folders: [ " + folder() + ", " + missingFolder() + " ]"));
+        return p;
+    }
+
+    private static Path missingFolder() {
+        return RefHost.serverHome().resolve("no-such-backups");
+    }
+
+    private JsonNode cliWith(Path config, int expectedExit, Path audit, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--env", "ref", "--config", config.toString(), "--json"));
+        RefHost.Result r = RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit.toString(),
+                "DUTYDESK_STORE", tmp.resolve("store.db").toString()), all.toArray(String[]::new));
+        assertEquals(expectedExit, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        return new ObjectMapper().readTree(r.stdout());
+    }
+
     private JsonNode cli(int expectedExit, Path audit, String... args) throws Exception {
         RefHost.Result r = run(audit, args);
         assertEquals(expectedExit, r.exitCode(), r.stdout() + "\n" + r.stderr());
@@ -264,5 +287,42 @@ class BackupsIT {
             assertEquals("succeeded", entries.get(entries.size() - 1).result());
             assertEquals(r.actionId(), entries.get(entries.size() - 1).actionId());
         }
+    }
+
+    @Test
+    @Order(6)
+    void aBackupFolderThatDoesNotExistIsNamedAndTheOtherStillListsVerifiesAndDownloads() throws Exception {
+        Path audit = tmp.resolve("audit.jsonl");
+        Path config = withMissingFolder();
+        assertFalse(Files.exists(missingFolder()));
+
+        // backup now: listed before and after in the folder that exists
+        JsonNode made = cliWith(config, 0, audit, "backup-now");
+        assertTrue(made.get("ok").asBoolean(), made.toString());
+        String name = made.get("newBackup").get("name").asText();
+
+        JsonNode v = cliWith(config, 0, audit, "verify", name);
+        assertTrue(v.get("ok").asBoolean(), v.toString());
+
+        JsonNode listing = cliWith(config, 1, audit, "backups"); // exit 1: a configured folder could not be read
+        JsonNode missing = listing.get("folders").get(1);
+        assertEquals(missingFolder().toString(), missing.get("path").asText());
+        assertTrue(missing.get("unreachable").asText().contains("no such file or folder"), missing.toString());
+        assertTrue(listing.get("folders").get(0).get("unreachable").isNull(), listing.toString());
+        assertTrue(backup(listing, name).get("verified").asBoolean(), "the folder that exists is listed, with its verifications");
+        assertEquals("met", listing.get("rpo").get("state").asText(), "a verified full backup of a minute ago meets the RPO: " + listing);
+        assertEquals(name, listing.get("rpo").get("newestVerified").asText());
+
+        Path dir = tmp.resolve("dl-two");
+        JsonNode d = cliWith(config, 0, audit, "download", name, "--to", dir.toString());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(folder().resolve(name)), Files.readAllBytes(dir.resolve(name))));
+        assertEquals(64, d.get("sha256").asText().length());
+
+        // a name not in the folder read: the answer names the folder that was not
+        RefHost.Result notThere = RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit.toString(),
+                "DUTYDESK_STORE", tmp.resolve("store.db").toString()), "verify", "selfology_full_19990101_000000.sql.gz",
+                "--env", "ref", "--config", config.toString());
+        assertEquals(2, notThere.exitCode(), notThere.stderr());
+        assertTrue(notThere.stderr().contains("(folder " + missingFolder() + ": unreachable: "), notThere.stderr());
     }
 }

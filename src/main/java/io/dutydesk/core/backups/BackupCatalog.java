@@ -81,11 +81,21 @@ public final class BackupCatalog {
      */
     public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
                                         Map<String, Long> free, Map<String, Verification> verified, Instant now) {
+        return listing(env, config, byFolder, Map.of(), free, verified, now);
+    }
+
+    /**
+     * As above; {@code unreachable}: folder → why it could not be listed. Such a folder is in the listing
+     * with its reason and no backups; the other folders' backups are listed as usual.
+     */
+    public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
+                                        Map<String, String> unreachable, Map<String, Long> free,
+                                        Map<String, Verification> verified, Instant now) {
         List<Environment.BackupKind> kinds = kinds(config);
         List<BackupEntry> all = new ArrayList<>();
         List<BackupListing.Folder> folders = new ArrayList<>();
         for (String folder : config.folders()) {
-            folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L)));
+            folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L), Optional.ofNullable(unreachable.get(folder))));
             for (RemoteShell.RemoteFile f : byFolder.getOrDefault(folder, List.of())) {
                 if (f.directory() || !isBackupFile(f.name())) {
                     continue;
@@ -99,7 +109,8 @@ public final class BackupCatalog {
         Optional<BackupEntry> newest = all.stream().filter(e -> config.rpoKinds().contains(e.kind())).findFirst();
         Optional<Double> age = newest.map(e -> e.ageHours(now));
         boolean ok = age.isPresent() && age.get() <= config.rpoHours();
-        return new BackupListing(env, List.copyOf(folders), List.copyOf(all), newest, age, config.rpoHours(), ok, now);
+        return new BackupListing(env, List.copyOf(folders), List.copyOf(all), newest, age, config.rpoHours(), ok, now,
+                List.copyOf(config.rpoKinds()));
     }
 
     /**
@@ -113,14 +124,44 @@ public final class BackupCatalog {
         List<BackupEntry> hits = listing.backups().stream()
                 .filter(e -> e.name().equals(name) || e.path().equals(name)).toList();
         if (hits.isEmpty()) {
+            List<String> unread = listing.unreachableFolders().stream().map(f -> f.problem().orElseThrow()).toList();
             throw new IllegalArgumentException("'" + printable(name) + "' is not a backup in "
-                    + String.join(", ", listing.folders().stream().map(BackupListing.Folder::path).toList()));
+                    + String.join(", ", listing.folders().stream().filter(f -> f.unreachable().isEmpty())
+                    .map(BackupListing.Folder::path).toList())
+                    + (unread.isEmpty() ? "" : " (" + String.join("; ", unread) + ")"));
         }
         if (hits.size() > 1) {
             throw new IllegalArgumentException("'" + printable(name) + "' is in several folders; give its full path: "
                     + String.join(", ", hits.stream().map(BackupEntry::path).toList()));
         }
-        return hits.get(0);
+        BackupEntry e = hits.get(0);
+        Optional<String> bad = notPlainName(e.name());
+        if (bad.isPresent()) {
+            throw new IllegalArgumentException("refused: the server lists a backup named '" + printable(e.name()) + "' in "
+                    + e.folder() + ", which " + bad.get() + ": it could point outside its folder (on the server or on this computer)");
+        }
+        return e;
+    }
+
+    /**
+     * Why {@code name}, as the server listed it, is not one plain file name — it contains '/' or '\\',
+     * is "." or "..", or holds a control character — or empty when it is one. Such a name is never
+     * joined to a folder: not to the backup folder on the server, not to the download folder here.
+     */
+    public static Optional<String> notPlainName(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of("is empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return Optional.of("is '" + name + "'");
+        }
+        if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            return Optional.of("contains a path separator");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("contains a control character");
+        }
+        return Optional.empty();
     }
 
     static String printable(String s) {

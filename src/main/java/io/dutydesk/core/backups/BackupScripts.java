@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The shell the console sends for backups. Pure text: every path, name and value is quoted
- * ({@link ShellQuote}); results come back as marker lines ({@code @@CHECK}, {@code @@FREE},
+ * ({@link ShellQuote}; the team's commands are filled by {@link io.dutydesk.core.config.CommandTemplate}); results come back as marker lines ({@code @@CHECK}, {@code @@FREE},
  * {@code @@COUNT}) that {@link BackupsService} parses.
  */
 public final class BackupScripts {
@@ -18,42 +18,6 @@ public final class BackupScripts {
     public static final String SAFETY = "@@SAFETY ";
 
     private BackupScripts() {}
-
-    /**
-     * The configured command {@code template} with every {@code placeholder} replaced by {@code word}, an
-     * already quoted shell word. A placeholder the team wrote inside quotes ({@code "{file}"}, {@code '{file}'})
-     * is refused: the quoted word inside the template's own quotes would end them, and a file name such as
-     * {@code x';rm -rf ~;'.sql.gz} would run as shell.
-     */
-    public static String fill(String template, String placeholder, String word) {
-        StringBuilder out = new StringBuilder();
-        char quote = 0; // ' or " while inside quotes
-        for (int i = 0; i < template.length(); ) {
-            char c = template.charAt(i);
-            if (quote != '\'' && c == '\\' && i + 1 < template.length()) {
-                out.append(c).append(template.charAt(i + 1));
-                i += 2;
-                continue;
-            }
-            if (template.startsWith(placeholder, i)) {
-                if (quote != 0) {
-                    throw new IllegalArgumentException("the command '" + template + "' has " + placeholder
-                            + " inside quotes; write it bare (the console quotes it)");
-                }
-                out.append(word);
-                i += placeholder.length();
-                continue;
-            }
-            if (quote == 0 && (c == '\'' || c == '"')) {
-                quote = c;
-            } else if (c == quote) {
-                quote = 0;
-            }
-            out.append(c);
-            i++;
-        }
-        return out.toString();
-    }
 
     /** One {@code @@FREE index bytes} line per folder: the free space of the folder's volume (-1 if unknown). */
     public static String freeSpace(List<String> folders) {

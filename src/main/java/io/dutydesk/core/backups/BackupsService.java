@@ -1,9 +1,9 @@
 package io.dutydesk.core.backups;
 
 import io.dutydesk.core.Errors;
-import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.VerificationResults;
@@ -66,12 +66,23 @@ public final class BackupsService {
 
     // ------------------------------------------------------------------ list
 
-    /** Every configured folder over SFTP, the free space of their volumes, and the stored verifications. */
+    /**
+     * Every configured folder over SFTP, the free space of their volumes, and the stored verifications.
+     * Each folder is read on its own: one that cannot be read is in the listing as "folder X: unreachable:
+     * reason" and the others are listed (and usable) all the same. Only when no folder can be read does the
+     * listing fail.
+     */
     public CompletableFuture<BackupListing> list() {
         Environment.Backups b = env.backups();
         Map<String, CompletableFuture<List<RemoteShell.RemoteFile>>> lists = new LinkedHashMap<>();
+        Map<String, String> unreachable = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         for (String f : b.folders()) {
-            lists.put(f, shell.list(f));
+            lists.put(f, shell.list(f).exceptionally(e -> {
+                unreachable.put(f, Errors.describe(e));
+                errors.add(Errors.unwrap(e));
+                return null;
+            }));
         }
         CompletableFuture<Map<String, Long>> free = shell.exec(BackupScripts.freeSpace(b.folders()), env.poll().timeout().multipliedBy(3),
                 RemoteShell.OutputListener.NONE).thenApply(r -> parseFree(b.folders(), r.stdout())).exceptionally(e -> Map.of());
@@ -79,8 +90,19 @@ public final class BackupsService {
         return CompletableFuture.allOf(lists.values().toArray(CompletableFuture[]::new))
                 .thenCompose(v -> free.thenCombine(stored, (fr, st) -> {
                     Map<String, List<RemoteShell.RemoteFile>> byFolder = new HashMap<>();
-                    lists.forEach((k, f) -> byFolder.put(k, f.join()));
-                    return BackupCatalog.listing(env.name(), b, byFolder, fr, st, clock.instant());
+                    lists.forEach((k, f) -> {
+                        if (f.join() != null) {
+                            byFolder.put(k, f.join());
+                        }
+                    });
+                    if (byFolder.isEmpty() && !b.folders().isEmpty()) {
+                        Map<String, String> why = new LinkedHashMap<>();
+                        b.folders().forEach(f -> why.put(f, unreachable.get(f)));
+                        throw new java.util.concurrent.CompletionException(new java.io.IOException(String.join("; ",
+                                why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList()),
+                                errors.isEmpty() ? null : errors.get(0)));
+                    }
+                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, clock.instant());
                 }));
     }
 
@@ -168,7 +190,13 @@ public final class BackupsService {
     public CompletableFuture<Download> download(String name, Path dir, RemoteShell.Progress progress) {
         Instant start = clock.instant();
         return resolve("backup-download", name, start).thenCompose(e -> {
-            Path target = dir.resolve(e.name());
+            Path target;
+            try {
+                target = localTarget(dir, e.name());
+            } catch (IllegalArgumentException bad) {
+                return refuse("backup-download", List.of(e.path(), dir.toString()), start, RolloutException.Kind.INVALID_INPUT,
+                        bad.getMessage());
+            }
             Path part = dir.resolve(e.name() + ".part");
             AtomicBoolean resumed = new AtomicBoolean();
             CompletableFuture<Void> prepared = CompletableFuture.runAsync(() -> {
@@ -217,6 +245,16 @@ public final class BackupsService {
         });
     }
 
+    /** Where backup {@code name} is downloaded to: directly in {@code dir}, or refused (a name that would lead elsewhere). */
+    static Path localTarget(Path dir, String name) {
+        Optional<String> bad = BackupCatalog.notPlainName(name);
+        if (bad.isPresent()) {
+            throw new IllegalArgumentException("refused: the backup name '" + BackupCatalog.printable(String.valueOf(name))
+                    + "' " + bad.get() + ": it is not written outside " + dir);
+        }
+        return dir.resolve(name);
+    }
+
     /** Creates {@code p} as rw------- (or makes an existing one so) where the file system has POSIX permissions. */
     static void privateFile(Path p) throws IOException {
         java.util.Set<java.nio.file.attribute.PosixFilePermission> owner = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
@@ -249,7 +287,12 @@ public final class BackupsService {
     /** Runs the configured backup command detached on the server, streams its log, and finds the new backup. */
     public CompletableFuture<JobResult> backupNow(RemoteShell.OutputListener out) {
         Instant start = clock.instant();
-        String command = env.backups().commands().get("backup");
+        String command;
+        try {
+            command = CommandTemplate.fill("backups.commands.backup", env.backups().commands().get("backup"), Map.of());
+        } catch (IllegalArgumentException badTemplate) {
+            return refuse("backup-now", List.of(), start, RolloutException.Kind.INVALID_INPUT, "refused: " + badTemplate.getMessage());
+        }
         return list().thenCompose(before -> runJob("backup-now", List.of(), command, out, start)
                 .thenCompose(run -> list().handle((after, e) -> {
                     Optional<BackupEntry> fresh = after == null ? Optional.empty() : after.backups().stream()
@@ -316,7 +359,7 @@ public final class BackupsService {
     String safetyCommand() {
         String c = env.backups().commands().get("safetyBackup");
         String folder = env.backups().folders().get(0);
-        return c != null ? "( " + BackupScripts.fill(c, "{folder}", ShellQuote.path(folder)) + " )"
+        return c != null ? "( " + CommandTemplate.fill("backups.commands.safetyBackup", c, Map.of(CommandTemplate.FOLDER, folder)) + " )"
                 : BackupScripts.builtinSafetyBackup(env.postgres(), folder);
     }
 
@@ -326,8 +369,8 @@ public final class BackupsService {
         if (c.strip().equals("builtin")) {
             return BackupScripts.builtinRestore(env.postgres(), e.path(), e.format(), env.postgres().database());
         }
-        return BackupScripts.fill(BackupScripts.fill(c, "{file}", ShellQuote.path(e.path())), "{database}",
-                ShellQuote.quote(env.postgres().database()));
+        return CommandTemplate.fill("backups.commands.restore", c,
+                Map.of(CommandTemplate.FILE, e.path(), CommandTemplate.DATABASE, env.postgres().database()));
     }
 
     String scratchCommand(BackupEntry e) {
@@ -335,7 +378,7 @@ public final class BackupsService {
         if (c == null || c.strip().equals("builtin")) {
             return BackupScripts.builtinScratchRestore(env.postgres(), e.path(), e.format());
         }
-        return BackupScripts.fill(c, "{file}", ShellQuote.path(e.path()));
+        return CommandTemplate.fill("backups.commands.restoreScratch", c, Map.of(CommandTemplate.FILE, e.path()));
     }
 
     static List<TableCount> parseCounts(List<String> lines) {

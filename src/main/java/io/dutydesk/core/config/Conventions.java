@@ -54,7 +54,7 @@ final class Conventions {
         }
         List<String> rpoKinds = n.strings("rpoKinds", List.of("full"));
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
-                commands(n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
+                commands("backups", n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
                 n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")));
     }
 
@@ -62,14 +62,32 @@ final class Conventions {
         return new Environment.BackupKind(name, Pattern.compile(regex), "yyyyMMdd_HHmmss", days);
     }
 
-    static Map<String, String> commands(Optional<YamlNode> o, Map<String, String> defaults, Set<String> verbs) {
+    /** {@code section}.commands: each one checked for placeholders it does not get ({@link CommandTemplate#PLACEHOLDERS}). */
+    static Map<String, String> commands(String section, Optional<YamlNode> o, Map<String, String> defaults, Set<String> verbs) {
         Map<String, String> out = new LinkedHashMap<>(defaults);
         if (o.isPresent()) {
             for (Map.Entry<String, YamlNode> e : o.get().onlyKeys(List.copyOf(verbs)).entries().entrySet()) {
-                out.put(e.getKey(), e.getValue().nonEmptyText());
+                out.put(e.getKey(), command(section + ".commands." + e.getKey(), e.getValue()));
             }
         }
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * A configured command (or name template) of command key {@code key}: a placeholder it does not get,
+     * or one written inside quotes, is refused here, with the file, the line and the placeholders it may use.
+     */
+    static String command(String key, YamlNode n) {
+        String t = n.nonEmptyText();
+        Optional<String> p = CommandTemplate.problem(t, CommandTemplate.placeholders(key));
+        if (p.isPresent()) {
+            throw n.error(p.get());
+        }
+        return t;
+    }
+
+    static Optional<String> command(String key, Optional<YamlNode> n) {
+        return n.map(v -> command(key, v));
     }
 
     static Pattern regex(YamlNode n) {
@@ -94,7 +112,7 @@ final class Conventions {
         }
         YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
                 "stateDir", "actionTimeoutSeconds"));
-        Map<String, String> cmds = commands(n.get("commands"), defaults, DEPLOY_VERBS);
+        Map<String, String> cmds = commands("deploy", n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
         }
@@ -107,7 +125,7 @@ final class Conventions {
         if (!stateDir.matches("(~|/)[A-Za-z0-9_./-]*")) {
             throw n.require("stateDir").error("a plain absolute or ~/ path (letters, digits, . _ - /)");
         }
-        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, n.string("liveSlotCommand", cmds.get("status")),
+        return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, command("deploy.liveSlotCommand", n.get("liveSlotCommand")).orElse(cmds.get("status")),
                 lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)));
     }
 
@@ -123,7 +141,7 @@ final class Conventions {
         if (names.size() != 2) {
             throw n.require("names").error("blue-green needs exactly two slot names");
         }
-        String cn = n.string("containerName", "selfology-{service}-{slot}");
+        String cn = command("slots.containerName", n.get("containerName")).orElse("selfology-{service}-{slot}");
         if (!cn.contains("{service}") || !cn.contains("{slot}")) {
             throw n.require("containerName").error("must contain {service} and {slot}");
         }

@@ -52,6 +52,12 @@ public record Environment(
                 slots, outbox, thresholds, p, metrics, alerts);
     }
 
+    /** The same environment with other backup folders, kinds or commands (tests). */
+    public Environment withBackups(Backups b) {
+        return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, b, deploy,
+                slots, outbox, thresholds, poll, metrics, alerts);
+    }
+
     /** The same environment with other outbox conventions (tests, benchmarks). */
     public Environment withOutbox(Outbox o, Redis r) {
         return new Environment(name, description, ssh, docker, postgres, r, prometheus, alertmanager, backups, deploy,

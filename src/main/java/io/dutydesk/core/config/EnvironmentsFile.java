@@ -221,7 +221,7 @@ public final class EnvironmentsFile {
         if (!socket.startsWith("/")) {
             throw n.require("socket").error("must be an absolute path on the server");
         }
-        return new Environment.Docker(socket, n.string("dialStdioCommand", "docker system dial-stdio"));
+        return new Environment.Docker(socket, Conventions.command("docker.dialStdioCommand", n.get("dialStdioCommand")).orElse("docker system dial-stdio"));
     }
 
     private static Environment.Postgres postgres(Optional<YamlNode> o) {

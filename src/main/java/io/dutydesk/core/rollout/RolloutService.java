@@ -1,10 +1,10 @@
 package io.dutydesk.core.rollout;
 
 import io.dutydesk.core.Errors;
-import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.OutboxPort;
@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -176,6 +177,14 @@ public final class RolloutService {
                 return refused(plan, args, e.kind(), e.getMessage());
             }
         }
+        String command;
+        try {
+            String key = "deploy.commands." + plan.verb().id();
+            command = CommandTemplate.fill(key, env.deploy().commands().get(plan.verb().id()), plan.verb() == Verb.DEPLOY
+                    ? Map.of(CommandTemplate.VERSION, plan.version().orElse("")) : Map.of());
+        } catch (IllegalArgumentException badTemplate) {
+            return refused(plan, args, RolloutException.Kind.INVALID_INPUT, badTemplate.getMessage() + "; nothing was run");
+        }
         if (!running.compareAndSet(false, true)) {
             return refused(plan, args, RolloutException.Kind.BUSY, "this console is already running an action on " + env.name());
         }
@@ -183,8 +192,6 @@ public final class RolloutService {
         // console refusing every later action as 'already running')
         CompletableFuture<ActionResult> result;
         try {
-            String command = env.deploy().commands().get(plan.verb().id())
-                    .replace("{version}", plan.version().map(ShellQuote::quote).orElse(""));
             DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(preconditions(plan)),
                     plan.liveBefore());
             // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)

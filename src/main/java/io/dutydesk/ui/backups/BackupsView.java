@@ -2,6 +2,7 @@ package io.dutydesk.ui.backups;
 
 import io.dutydesk.core.Ages;
 import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.Verification;
 import io.dutydesk.ui.slots.ConfirmActionDialog;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -42,6 +43,8 @@ import java.util.function.Function;
 public final class BackupsView {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
+
+    private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     private final BackupsViewModel vm;
     private final BorderPane root = new BorderPane();
@@ -84,8 +87,8 @@ public final class BackupsView {
         rpo.textProperty().bind(vm.rpoTextProperty());
         rpo.visibleProperty().bind(vm.rpoTextProperty().isNotEmpty());
         rpo.managedProperty().bind(rpo.visibleProperty());
-        vm.rpoWarningProperty().addListener((o, a, w) -> rpoClass(rpo, w));
-        rpoClass(rpo, vm.rpoWarningProperty().get());
+        vm.rpoStateProperty().addListener((o, a, w) -> rpoClass(rpo, w));
+        rpoClass(rpo, vm.rpoStateProperty().get());
 
         Label problem = new Label();
         problem.setId("backups-problem");
@@ -135,9 +138,17 @@ public final class BackupsView {
         return box;
     }
 
-    private static void rpoClass(Label l, String warning) {
-        l.getStyleClass().removeAll("ok", "bad");
-        l.getStyleClass().add(warning == null ? "ok" : "bad");
+    /** Green only for MET; amber while unverified; red when not met; grey when it cannot be told (stale). */
+    static void rpoClass(Label l, BackupListing.Rpo state) {
+        l.getStyleClass().removeAll("ok", "bad", "unverified", "unknown");
+        if (state != null) {
+            l.getStyleClass().add(switch (state) {
+                case MET -> "ok";
+                case MET_UNVERIFIED -> "unverified";
+                case NOT_MET -> "bad";
+                case UNKNOWN -> "unknown";
+            });
+        }
     }
 
     private static Button button(String text, String id, String tip) {
@@ -167,8 +178,16 @@ public final class BackupsView {
         table.getColumns().add(size);
         TableColumn<BackupEntry, Instant> taken = col("Taken", 138, BackupEntry::takenAt, WHEN::format);
         table.getColumns().add(taken);
-        table.getColumns().add(col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
-                : vm.listingProperty().get().takenAt()), Ages::hours));
+        // the age when the list was read; from a stale list, said so ("10.0 h at 12:00:00"), never a frozen current age
+        TableColumn<BackupEntry, Double> age = col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
+                : vm.listingProperty().get().takenAt()), h -> Ages.hours(h) + vm.ageSuffix());
+        table.getColumns().add(age);
+        vm.staleProperty().addListener((o, was, isStale) -> {
+            age.setMinWidth(isStale ? 150 : 62);
+            age.setPrefWidth(isStale ? 150 : 62);
+            table.pseudoClassStateChanged(STALE, isStale);
+            table.refresh();
+        });
         TableColumn<BackupEntry, Instant> kept = col("Kept until", 96, BackupEntry::retentionExpiresAt, DAY::format);
         table.getColumns().add(kept);
         TableColumn<BackupEntry, Optional<Verification>> ver = new TableColumn<>("Verified");

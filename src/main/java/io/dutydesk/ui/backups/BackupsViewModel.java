@@ -59,8 +59,16 @@ public final class BackupsViewModel implements AutoCloseable {
     private final ObservableList<String> kinds = FXCollections.observableArrayList(ALL_KINDS);
     private final StringProperty kindFilter = new SimpleStringProperty(ALL_KINDS);
     private final StringProperty problem = new SimpleStringProperty();
-    private final StringProperty rpoWarning = new SimpleStringProperty();
+    private final ObjectProperty<BackupListing.Rpo> rpoState = new SimpleObjectProperty<>();
     private final StringProperty rpoText = new SimpleStringProperty("");
+    private final BooleanProperty stale = new SimpleBooleanProperty();
+    /** Why the last read failed ("… : error"), null after a success. */
+    private String readFailure;
+    /** The SSH outage the shell reports (null: SSH answers); and the one during which a read nevertheless succeeded. */
+    private String sourceDown;
+    private String readDespite;
+    /** The listing shown (the property is set after everything derived from it). */
+    private BackupListing current;
     private final StringProperty freeSpace = new SimpleStringProperty("");
     private final StringProperty updated = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
@@ -92,10 +100,17 @@ public final class BackupsViewModel implements AutoCloseable {
     /** Null while the last read succeeded; else "Backups: down / stale since T: error". */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
-    /** Null when the RPO is met; else why not. */
-    public ReadOnlyStringProperty rpoWarningProperty() { return rpoWarning; }
+    /**
+     * MET (green) only for a fresh listing with a verified backup within the RPO; MET_UNVERIFIED, NOT_MET, and
+     * UNKNOWN — which is what a stale listing says, whatever it said when it was read. Null before the first read.
+     */
+    public ReadOnlyObjectProperty<BackupListing.Rpo> rpoStateProperty() { return rpoState; }
 
+    /** The RPO banner's sentence; for a stale listing "RPO unknown: stale since T …", its ages "at T". */
     public ReadOnlyStringProperty rpoTextProperty() { return rpoText; }
+
+    /** True while what is shown was read before the last failed read (or before SSH stopped answering). */
+    public ReadOnlyBooleanProperty staleProperty() { return stale; }
 
     public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
 
@@ -121,11 +136,16 @@ public final class BackupsViewModel implements AutoCloseable {
         detach();
         service = s;
         listing.set(null);
+        current = null;
         all.clear();
         kinds.setAll(ALL_KINDS);
         kindFilter.set(ALL_KINDS);
         problem.set(null);
-        rpoWarning.set(null);
+        readFailure = null;
+        sourceDown = null;
+        readDespite = null;
+        rpoState.set(null);
+        stale.set(false);
         rpoText.set("");
         freeSpace.set("");
         updated.set("reading the backup folders…");
@@ -184,14 +204,30 @@ public final class BackupsViewModel implements AutoCloseable {
         if (s.ok()) {
             show(s.value());
         } else {
-            problem.set("Backups: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
-                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+            readFailure = (s.lastSuccessAt() == null ? "nothing read yet" : "stale since " + time(s.lastSuccessAt())) + ": " + s.error();
+            render();
         }
     }
 
-    /** Shows one listing (from a poll, after an action, or in tests). */
+    /**
+     * The shell's word on SSH, through which the folders are read: {@code why} while it does not answer (what
+     * is shown is stale at once, not only after the next failed read), null when it answers again.
+     */
+    public void sourceDown(String why) {
+        if (!java.util.Objects.equals(why, sourceDown)) {
+            sourceDown = why;
+            if (why == null) {
+                readDespite = null;
+                refresh();
+            }
+            render();
+        }
+    }
+
+    /** Shows one listing (from a poll, after an action, or in tests): a successful read. */
     public void show(BackupListing l) {
-        problem.set(null);
+        readFailure = null;
+        readDespite = sourceDown; // read while the indicator still says down: this read is not stale
         all.setAll(l.backups());
         List<String> k = new ArrayList<>();
         k.add(ALL_KINDS);
@@ -199,13 +235,53 @@ public final class BackupsViewModel implements AutoCloseable {
         String keep = kindFilter.get();
         kinds.setAll(k);
         kindFilter.set(k.contains(keep) ? keep : ALL_KINDS);
-        rpoWarning.set(l.rpoWarning().orElse(null));
-        rpoText.set(l.rpoWarning().orElse(String.format(Locale.ROOT, "RPO met: newest full backup %.1f h old (RPO %d h)",
-                l.newestFullAgeHours().orElse(0.0), l.rpoHours())));
-        freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.path() + ": "
-                + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList()));
-        updated.set(l.backups().size() + " backups, read from the server at " + time(l.takenAt()));
+        shown(l);
         listing.set(l); // last: whoever waits on it sees the rest set
+    }
+
+    /**
+     * Everything derived from the listing — the RPO banner, the free space, the count — fresh or marked
+     * stale: a stale listing's RPO is UNKNOWN, and its ages and counts are said to be those at the time it was read.
+     */
+    private void render() {
+        shown(current);
+    }
+
+    private void shown(BackupListing l) {
+        current = l;
+        String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
+        // the problem and the stale mark are set last: whoever waits on them sees the rest set
+        if (l == null) {
+            rpoState.set(readFailure != null ? BackupListing.Rpo.UNKNOWN : null);
+            rpoText.set(readFailure != null ? "RPO unknown: the backup folders could not be read (" + readFailure + ")" : "");
+            stale.set(false);
+            problem.set(readFailure != null ? "Backups: down — " + readFailure : null);
+            return;
+        }
+        String at = time(l.takenAt());
+        boolean isStale = readFailure != null || down != null;
+        List<String> unread = l.unreachableFolders().stream().map(f -> f.problem().orElseThrow()).toList();
+        freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.unreachable().isPresent() ? f.path() + ": unreachable"
+                : f.path() + ": " + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList())
+                + (isStale ? " (at " + at + ")" : ""));
+        if (isStale) {
+            rpoState.set(BackupListing.Rpo.UNKNOWN);
+            rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
+            updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale");
+            problem.set("Backups: down / " + (readFailure != null ? readFailure : "stale since " + at + ": " + down));
+        } else {
+            rpoState.set(l.rpo());
+            rpoText.set(l.rpoText());
+            updated.set(l.backups().size() + " backups, read from the server at " + at);
+            problem.set(unread.isEmpty() ? null : "Backups: " + String.join("; ", unread) + " — the other folders are listed and usable");
+        }
+        stale.set(isStale);
+    }
+
+    /** What the Age column adds to each age: "" for a fresh listing, " at 12:00:00" for a stale one. */
+    public String ageSuffix() {
+        BackupListing l = current;
+        return l != null && stale.get() ? " at " + time(l.takenAt()) : "";
     }
 
     // ------------------------------------------------------------------ actions

@@ -292,6 +292,9 @@ public final class ShellViewModel implements AutoCloseable {
             }
         }
         slots.sourceDown(down.isEmpty() ? null : String.join(", ", down));
+        BackendStatus ssh = now.get(Backend.SSH); // the backup folders are read over SSH alone
+        backups.sourceDown(ssh.state() == BackendStatus.State.DOWN
+                ? Backend.SSH.label() + " does not answer (down since " + indicators.get(Backend.SSH).time(ssh.downSince()) + ")" : null);
         if (recovered) {
             slots.refresh();
             if (monitor != null && now.all().stream().anyMatch(x -> x.state() == BackendStatus.State.DOWN)) {

@@ -82,17 +82,94 @@ class BackupCatalogTest {
                 file("selfology_incr_20261122_110000.sql.gz", 1, "2026-11-22T11:00:00Z")), Map.of());
         assertTrue(ok.rpoOk());
         assertEquals(24.0, ok.newestFullAgeHours().orElseThrow(), 0.001);
-        assertTrue(ok.rpoWarning().isEmpty());
+        assertEquals(BackupListing.Rpo.MET_UNVERIFIED, ok.rpo(), "young enough, but nothing verified");
 
         BackupListing stale = listing(selfology(), List.of(file("selfology_full_20261121_090000.sql.gz", 1, "2026-11-21T09:00:00Z"),
                 file("selfology_incr_20261122_110000.sql.gz", 1, "2026-11-22T11:00:00Z")), Map.of());
         assertFalse(stale.rpoOk(), "27 h > 26 h; a fresh incremental does not count");
-        assertEquals("Newest full backup selfology_full_20261121_090000.sql.gz is 27.0 h old: older than the RPO of 26 h",
-                stale.rpoWarning().orElseThrow());
+        assertEquals(BackupListing.Rpo.NOT_MET, stale.rpo());
+        assertEquals("RPO not met: newest full backup selfology_full_20261121_090000.sql.gz is 27.0 h old: older than the RPO of 26 h",
+                stale.rpoText());
+        assertEquals("RPO not met: newest full backup selfology_full_20261121_090000.sql.gz is 27.0 h old at 12:00:00: older than "
+                + "the RPO of 26 h", stale.rpoText("12:00:00"), "a stale listing's age is the age then, said so");
 
         BackupListing none = listing(selfology(), List.of(), Map.of());
         assertFalse(none.rpoOk());
-        assertTrue(none.rpoWarning().orElseThrow().startsWith("No full backup at all"));
+        assertEquals(BackupListing.Rpo.NOT_MET, none.rpo());
+        assertEquals("RPO not met: no full backup at all (RPO 26 h)", none.rpoText());
+    }
+
+    static Verification verified(RemoteFile f, boolean ok) {
+        return new Verification(F + "/" + f.name(), f.size(), f.modified(), ok, ok ? "gzip -t: intact" : "gzip -t: unexpected end of file", NOW);
+    }
+
+    @Test
+    void theRpoIsMetOnlyByAVerifiedBackupAndSaysWhenNoneIs() {
+        RemoteFile older = file("selfology_full_20261121_120000.sql.gz", 1, "2026-11-21T12:00:00Z");
+        RemoteFile newer = file("selfology_full_20261122_020000.sql.gz", 1, "2026-11-22T02:00:00Z");
+        List<RemoteFile> files = List.of(older, newer);
+
+        BackupListing unverified = listing(selfology(), files, Map.of());
+        assertEquals(BackupListing.Rpo.MET_UNVERIFIED, unverified.rpo());
+        assertEquals("RPO met, unverified: newest full backup selfology_full_20261122_020000.sql.gz is 10.0 h old (RPO 26 h), "
+                + "but no full backup within the RPO is verified yet — verify it before you count on it", unverified.rpoText());
+        assertTrue(unverified.newestVerified().isEmpty());
+
+        BackupListing met = listing(selfology(), files, Map.of(F + "/" + newer.name(), verified(newer, true)));
+        assertEquals(BackupListing.Rpo.MET, met.rpo());
+        assertEquals("RPO met: full backup selfology_full_20261122_020000.sql.gz verified, 10.0 h old (RPO 26 h)", met.rpoText());
+
+        BackupListing olderGood = listing(selfology(), files, Map.of(F + "/" + older.name(), verified(older, true)));
+        assertEquals(BackupListing.Rpo.MET, olderGood.rpo(), "an older verified backup within the RPO still meets it");
+        assertEquals("RPO met: full backup selfology_full_20261121_120000.sql.gz verified, 24.0 h old (RPO 26 h); newer "
+                + "selfology_full_20261122_020000.sql.gz 10.0 h old, not verified", olderGood.rpoText());
+
+        BackupListing newestBad = listing(selfology(), files, Map.of(F + "/" + newer.name(), verified(newer, false)));
+        assertEquals(BackupListing.Rpo.MET_UNVERIFIED, newestBad.rpo(), "the older one is not verified yet: not known bad");
+
+        BackupListing allBad = listing(selfology(), files, Map.of(F + "/" + newer.name(), verified(newer, false),
+                F + "/" + older.name(), verified(older, false)));
+        assertEquals(BackupListing.Rpo.NOT_MET, allBad.rpo(), "a backup that failed verification meets no RPO");
+        assertEquals("RPO not met: every full backup within the RPO of 26 h failed verification", allBad.rpoText());
+    }
+
+    @Test
+    void aFolderThatCouldNotBeReadIsListedWithWhyAndTheRpoIsUnknownUnlessTheOthersMeetIt() {
+        Environment.Backups two = selfology().withFolders(List.of(F, "/mnt/offsite"));
+        RemoteFile old = file("selfology_full_20261120_020000.sql.gz", 1, "2026-11-20T02:00:00Z");
+        BackupListing l = BackupCatalog.listing("prod", two, Map.of(F, List.of(old)),
+                Map.of("/mnt/offsite", "no such file"), Map.of(F, 1L), Map.of(), NOW);
+        assertEquals(List.of(new BackupListing.Folder(F, 1L), new BackupListing.Folder("/mnt/offsite", -1L, Optional.of("no such file"))),
+                l.folders());
+        assertEquals(Optional.of("folder /mnt/offsite: unreachable: no such file"), l.folders().get(1).problem());
+        assertEquals(1, l.backups().size(), "the other folder is listed");
+        assertEquals(BackupListing.Rpo.UNKNOWN, l.rpo(), "the newest full backup may be in the folder not read");
+        assertEquals("RPO unknown: folder /mnt/offsite: unreachable: no such file — the newest full backup may be there; in the "
+                + "folders read, the newest is selfology_full_20261120_020000.sql.gz, 2.4 d old", l.rpoText());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackupCatalog.find(l, "selfology_full_x.sql.gz"));
+        assertEquals("'selfology_full_x.sql.gz' is not a backup in /srv/backups (folder /mnt/offsite: unreachable: no such file)",
+                e.getMessage());
+
+        RemoteFile fresh = file("selfology_full_20261122_020000.sql.gz", 1, "2026-11-22T02:00:00Z");
+        BackupListing met = BackupCatalog.listing("prod", two, Map.of(F, List.of(fresh)), Map.of("/mnt/offsite", "no such file"),
+                Map.of(), Map.of(F + "/" + fresh.name(), verified(fresh, true)), NOW);
+        assertEquals(BackupListing.Rpo.MET, met.rpo(), "a verified backup within the RPO meets it wherever the others are");
+    }
+
+    @Test
+    void aNameFromTheServerThatIsNotOnePlainFileNameIsRefused() {
+        for (String bad : List.of("../../etc/x.sql.gz", "a/b.sql.gz", "..", ".", "x\\..\\y.sql.gz", "x\n.sql.gz", "")) {
+            assertTrue(BackupCatalog.notPlainName(bad).isPresent(), bad);
+        }
+        for (String good : List.of("selfology_full_20261122_020000.sql.gz", "..x.sql", "a..b.sql.gz", "with space.sql")) {
+            assertEquals(Optional.empty(), BackupCatalog.notPlainName(good), good);
+        }
+        // a server that lists "../../etc/x.sql.gz" in a folder: the entry is listed, but no action may use it
+        BackupListing l = listing(selfology(), List.of(file("../../etc/x.sql.gz", 5, "2026-11-22T02:00:00Z")), Map.of());
+        assertEquals("/srv/backups/../../etc/x.sql.gz", l.backups().get(0).path());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackupCatalog.find(l, "../../etc/x.sql.gz"));
+        assertEquals("refused: the server lists a backup named '../../etc/x.sql.gz' in /srv/backups, which contains a path "
+                + "separator: it could point outside its folder (on the server or on this computer)", e.getMessage());
     }
 
     @Test

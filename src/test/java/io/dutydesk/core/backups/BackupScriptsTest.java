@@ -173,7 +173,8 @@ class BackupScriptsTest {
             assertFalse(Files.exists(dir.resolve("PWNED")), quoted);
         }
         // an escaped quote outside quotes opens nothing
-        assertEquals("a \\\"x '/b/y z'", BackupScripts.fill("a \\\"x {file}", "{file}", "'/b/y z'"));
+        assertEquals("a \\\"x '/b/y z'", io.dutydesk.core.config.CommandTemplate.fill("backups.commands.restoreScratch",
+                "a \\\"x {file}", java.util.Map.of("file", "/b/y z")));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.dutydesk.ui.backups;
 
 import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.Verification;
 import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -91,8 +94,11 @@ class BackupsViewModelTest {
         assertEquals(2, vm.backups().size());
         assertEquals(List.of(BackupsViewModel.ALL_KINDS, "full", "incremental"), vm.kinds());
         assertEquals("~/backups/selfology: 1.0 GiB free", vm.freeSpaceProperty().get());
-        assertNull(vm.rpoWarningProperty().get());
-        assertEquals("RPO met: newest full backup 10.0 h old (RPO 26 h)", vm.rpoTextProperty().get());
+        assertEquals(BackupListing.Rpo.MET_UNVERIFIED, vm.rpoStateProperty().get(), "nothing verified: not green");
+        assertEquals("RPO met, unverified: newest full backup selfology_full_20261122_020000.sql.gz is 10.0 h old (RPO 26 h), but no "
+                + "full backup within the RPO is verified yet — verify it before you count on it", vm.rpoTextProperty().get());
+        assertEquals("", vm.ageSuffix());
+        assertEquals("2 backups, read from the server at 12:00:00", vm.updatedProperty().get());
         vm.kindFilterProperty().set("incremental");
         assertEquals(List.of("selfology_incr_20261122_110000.sql.gz"), vm.backups().stream().map(BackupEntry::name).toList());
         vm.kindFilterProperty().set(BackupsViewModel.ALL_KINDS);
@@ -103,9 +109,9 @@ class BackupsViewModelTest {
     void anOldFullBackupRaisesTheRpoWarning() {
         files = List.of(new RemoteShell.RemoteFile("selfology_full_20261121_020000.sql.gz", 500_000, Instant.parse("2026-11-21T02:00:04Z"), false));
         attach();
-        assertEquals("Newest full backup selfology_full_20261121_020000.sql.gz is 34.0 h old: older than the RPO of 26 h",
-                vm.rpoWarningProperty().get());
-        assertEquals(vm.rpoWarningProperty().get(), vm.rpoTextProperty().get());
+        assertEquals(BackupListing.Rpo.NOT_MET, vm.rpoStateProperty().get());
+        assertEquals("RPO not met: newest full backup selfology_full_20261121_020000.sql.gz is 34.0 h old: older than the RPO of 26 h",
+                vm.rpoTextProperty().get());
     }
 
     @Test
@@ -120,6 +126,108 @@ class BackupsViewModelTest {
         up = true;
         vm.refresh();
         await("recovered", Duration.ofSeconds(10), () -> vm.problemProperty().get() == null);
+    }
+
+    /** A verification of the full backup kept in the store: the RPO is met, verified. */
+    final VerificationResults fullVerified = new VerificationResults() {
+        @Override
+        public CompletableFuture<Void> save(String env, Verification v) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Verification>> load(String e) {
+            RemoteShell.RemoteFile f = files.get(0);
+            String path = env.backups().folders().get(0) + "/" + f.name();
+            return CompletableFuture.completedFuture(Map.of(path, new Verification(path, f.size(), f.modified(), true, "gzip -t: intact", NOW)));
+        }
+    };
+
+    @Test
+    void aStaleListingIsNeverGreenAndSaysItsAgesAreThoseWhenItWasRead() {
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
+        assertEquals("RPO met: full backup selfology_full_20261122_020000.sql.gz verified, 10.0 h old (RPO 26 h)", vm.rpoTextProperty().get());
+        assertFalse(vm.staleProperty().get());
+
+        up = false;
+        vm.refresh();
+        await("stale", Duration.ofSeconds(10), () -> vm.staleProperty().get());
+        assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get(), "a listing that failed to refresh is not green");
+        String t = vm.rpoTextProperty().get();
+        assertTrue(t.startsWith("RPO unknown: the backups could not be read since 12:00:00. As read then: "), t);
+        assertTrue(t.endsWith("As read then: RPO met: full backup selfology_full_20261122_020000.sql.gz verified, 10.0 h old at 12:00:00 "
+                + "(RPO 26 h)"), "the age is the age then, not a frozen current age: " + t);
+        assertEquals(" at 12:00:00", vm.ageSuffix(), "the Age column says when its ages were true");
+        assertEquals("2 backups as read from the server at 12:00:00 — stale", vm.updatedProperty().get());
+        assertEquals("~/backups/selfology: 1.0 GiB free (at 12:00:00)", vm.freeSpaceProperty().get());
+
+        up = true;
+        vm.refresh();
+        await("fresh again", Duration.ofSeconds(10), () -> !vm.staleProperty().get());
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
+        assertEquals("", vm.ageSuffix());
+    }
+
+    @Test
+    void sshDownMarksTheListingStaleAtOnceAndItsReturnReadsAgain() {
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
+        vm.sourceDown("SSH does not answer (down since 12:00:00)");
+        assertTrue(vm.staleProperty().get(), "stale without waiting for the next (30 s) read");
+        assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
+        assertEquals("Backups: down / stale since 12:00:00: SSH does not answer (down since 12:00:00)", vm.problemProperty().get());
+        int before = commands.size();
+        vm.sourceDown(null);
+        await("read again", Duration.ofSeconds(10), () -> commands.size() > before && !vm.staleProperty().get());
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
+        assertNull(vm.problemProperty().get());
+    }
+
+    @Test
+    void nothingReadYetIsUnknownNotEmpty() {
+        up = false;
+        vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
+        await("failed", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
+        assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
+        assertTrue(vm.rpoTextProperty().get().startsWith("RPO unknown: the backup folders could not be read (nothing read yet: "),
+                vm.rpoTextProperty().get());
+    }
+
+    @Test
+    void aFolderThatCannotBeReadIsNamedAndTheOthersStayUsable() {
+        Environment two = env.withBackups(env.backups().withFolders(List.of("~/backups/selfology", "/mnt/offsite")));
+        RemoteShell oneDown = new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                return shell.exec(command, timeout, l);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return shell.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return folder.equals("/mnt/offsite") ? CompletableFuture.failedFuture(new IOException("No such file"))
+                        : shell.list(folder);
+            }
+        };
+        vm.attach(new BackupsService(two, oneDown, fullVerified, audit, "me@here", clock, Runnable::run));
+        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        assertEquals(2, vm.backups().size());
+        assertFalse(vm.staleProperty().get());
+        assertEquals("Backups: folder /mnt/offsite: unreachable: No such file — the other folders are listed and usable",
+                vm.problemProperty().get());
+        assertEquals("~/backups/selfology: 1.0 GiB free   /mnt/offsite: unreachable", vm.freeSpaceProperty().get());
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get(), "the verified backup in the folder read meets it");
+        commands.clear();
+        var v = vm.verify(vm.backups().stream().filter(b -> b.kind().equals("full")).findFirst().orElseThrow());
+        assertTrue(v.isDone() && !v.isCompletedExceptionally(), vm.statusProperty().get());
+        assertTrue(commands.stream().anyMatch(c -> c.contains("@@CHECK")), "verified on the server: " + commands);
     }
 
     @Test
@@ -170,5 +278,20 @@ class BackupsViewModelTest {
         assertTrue(vm.statusProperty().get().contains("is an incremental backup (rows only, no schema)"), vm.statusProperty().get());
         assertTrue(commands.stream().noneMatch(c -> c.contains("setsid") || c.contains("restore")), commands.toString());
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+    }
+
+    @Test
+    void aServerNameThatLeadsOutOfTheDownloadFolderIsRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        files = List.of(new RemoteShell.RemoteFile("../selfology_full_20261122_020000.sql.gz", 500_000, Instant.parse("2026-11-22T02:00:04Z"), false));
+        attach();
+        BackupEntry odd = vm.backups().get(0);
+        java.nio.file.Path dl = tmp.resolve("dl");
+        var f = vm.download(odd, dl);
+        assertTrue(f.isCompletedExceptionally());
+        assertTrue(vm.statusProperty().get().startsWith("Download failed: refused: the server lists a backup named "
+                + "'../selfology_full_20261122_020000.sql.gz' in ~/backups/selfology, which contains a path separator"), vm.statusProperty().get());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("selfology_full_20261122_020000.sql.gz.part")));
+        assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+        assertEquals("backup-download", audit.entries.get(audit.entries.size() - 1).action());
     }
 }

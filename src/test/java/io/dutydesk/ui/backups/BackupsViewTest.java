@@ -104,17 +104,43 @@ class BackupsViewTest {
     void aFullBackupOlderThanTheRpoIsAWarningInRed(FxRobot robot) throws Exception {
         robot.interact(() -> vm.show(listing(5)));
         Label rpo = robot.lookup("#rpo-banner").queryAs(Label.class);
-        assertTrue(rpo.getText().startsWith("RPO met: newest full backup 5.0 h old"), rpo.getText());
+        assertTrue(rpo.getText().startsWith("RPO met: full backup selfology_full_"), rpo.getText());
+        assertTrue(rpo.getText().endsWith(" verified, 5.0 h old (RPO 26 h)"), rpo.getText());
         assertTrue(rpo.getStyleClass().contains("ok"));
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-pane")).get();
 
         robot.interact(() -> vm.show(listing(30)));
-        assertTrue(rpo.getText().startsWith("Newest full backup selfology_full_"), rpo.getText());
+        assertTrue(rpo.getText().startsWith("RPO not met: newest full backup selfology_full_"), rpo.getText());
         assertTrue(rpo.getText().endsWith("is 30.0 h old: older than the RPO of 26 h"), rpo.getText());
         assertTrue(rpo.getStyleClass().contains("bad"));
         assertFalse(rpo.getStyleClass().contains("ok"));
         assertTrue(rpo.isVisible());
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-warning")).get();
+    }
+
+    @Test
+    void anUnverifiedOrStaleRpoIsNeverGreenAndStaleAgesSayWhen(FxRobot robot) throws Exception {
+        BackupListing l = listing(5);
+        BackupListing unverified = new BackupListing(l.env(), l.folders(), l.backups().stream()
+                .map(b -> b.withVerification(java.util.Optional.empty())).toList(), l.newestFull(), l.newestFullAgeHours(),
+                l.rpoHours(), l.rpoOk(), l.takenAt(), l.rpoKinds());
+        robot.interact(() -> vm.show(unverified));
+        Label rpo = robot.lookup("#rpo-banner").queryAs(Label.class);
+        assertTrue(rpo.getText().startsWith("RPO met, unverified: "), rpo.getText());
+        assertEquals(List.of("unverified"), rpo.getStyleClass().stream().filter(c -> List.of("ok", "bad", "unverified", "unknown").contains(c)).toList());
+
+        robot.interact(() -> {
+            vm.show(l);
+            vm.sourceDown("SSH does not answer (down since 12:00:00)");
+        });
+        assertTrue(rpo.getText().startsWith("RPO unknown: the backups could not be read since "), rpo.getText());
+        assertEquals(List.of("unknown"), rpo.getStyleClass().stream().filter(c -> List.of("ok", "bad", "unverified", "unknown").contains(c)).toList());
+        TableView<?> table = robot.lookup("#backups-table").queryAs(TableView.class);
+        assertTrue(table.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
+        assertTrue(robot.lookup(".table-cell").queryAll().stream().anyMatch(c -> c instanceof javafx.scene.control.Labeled x
+                && x.getText() != null && x.getText().matches("5\\.0 h at \\d\\d:\\d\\d:\\d\\d")), "the age says when it was true");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-stale")).get();
+        robot.interact(() -> vm.sourceDown(null));
     }
 
     @Test

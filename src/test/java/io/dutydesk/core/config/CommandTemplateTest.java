@@ -1,0 +1,201 @@
+package io.dutydesk.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one filler of the team's commands, and the loader refusing a placeholder a command does not get. */
+class CommandTemplateTest {
+    static final Path F = Path.of("envs.yaml");
+
+    @TempDir
+    Path dir;
+
+    static String sh(Path cwd, String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ the filler
+
+    @Test
+    void everyValueReachesTheShellAsOneWordExactlyAsGiven() throws Exception {
+        for (String v : List.of("plain.sql.gz", "with space.sql.gz", "x';touch PWNED;'.sql.gz", "a;b", "$(touch PWNED)", "`touch PWNED`",
+                "it's", "\"dq\"", "*", "")) {
+            String cmd = CommandTemplate.fill("backups.commands.restore", "printf '[%s]\\n' {file} {database}",
+                    Map.of(CommandTemplate.FILE, v, CommandTemplate.DATABASE, v));
+            assertEquals("[" + v + "]\n[" + v + "]\n", sh(dir, cmd), cmd);
+            assertFalse(Files.exists(dir.resolve("PWNED")), cmd);
+        }
+        String deploy = CommandTemplate.fill("deploy.commands.deploy", "printf '[%s]\\n' {version}", Map.of(CommandTemplate.VERSION, "1.2.3; touch PWNED"));
+        assertEquals("[1.2.3; touch PWNED]\n", sh(dir, deploy));
+        assertFalse(Files.exists(dir.resolve("PWNED")));
+    }
+
+    @Test
+    void aPathKeepsItsTildeExpandableAndEverythingElseIsQuoted() {
+        assertEquals("ls ~/'my backups'", CommandTemplate.fill("backups.commands.safetyBackup", "ls {folder}",
+                Map.of(CommandTemplate.FOLDER, "~/my backups")));
+        assertEquals("deploy '~1.2'", CommandTemplate.fill("deploy.commands.deploy", "deploy {version}",
+                Map.of(CommandTemplate.VERSION, "~1.2")), "a version is never a path: a leading ~ is not expanded");
+    }
+
+    @Test
+    void aPlaceholderTheCommandIsNotGivenIsRefusedNotPassedThroughLiterally() {
+        // the incident: the safety backup wrote the database to a file literally named {file}
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CommandTemplate.fill(
+                "backups.commands.safetyBackup", "pg_dump app > {file}", Map.of(CommandTemplate.FOLDER, "/b")));
+        assertEquals("backups.commands.safetyBackup: the command 'pg_dump app > {file}': {file} is not filled in for this command: "
+                + "it would reach the shell as the literal text {file}; this command may use: {folder}", e.getMessage());
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> CommandTemplate.fill(
+                "deploy.commands.rollback", "./deploy.sh rollback {file}", Map.of()));
+        assertTrue(r.getMessage().endsWith("this command takes no placeholder"), r.getMessage());
+        // a value the caller gives that the one list does not allow: a programming error, named as such
+        IllegalStateException s = assertThrows(IllegalStateException.class, () -> CommandTemplate.fill(
+                "deploy.commands.rollback", "./deploy.sh rollback", Map.of(CommandTemplate.VERSION, "1")));
+        assertTrue(s.getMessage().contains("CommandTemplate.PLACEHOLDERS"), s.getMessage());
+    }
+
+    @Test
+    void aPlaceholderInsideTheTeamsQuotesIsRefused() {
+        for (String t : List.of("restore \"{file}\"", "restore '{file}'", "restore \"a \\\" {file}\"")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CommandTemplate.fill("backups.commands.restoreScratch", t, Map.of(CommandTemplate.FILE, "x")), t);
+            assertTrue(e.getMessage().endsWith("{file} is inside quotes: write it bare, the console quotes the value itself"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theShellsOwnBracesAreLeftAlone() {
+        String t = "f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' {file}; echo \"${file:-none}\"";
+        assertEquals(Optional.empty(), CommandTemplate.problem(t, List.of(CommandTemplate.FILE)));
+        assertEquals("f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' /b/x.sql; echo \"${file:-none}\"",
+                CommandTemplate.fill("backups.commands.restoreScratch", t, Map.of(CommandTemplate.FILE, "/b/x.sql")));
+        // a bare {word} is no shell syntax: it is a placeholder, and an unknown one is refused
+        assertTrue(CommandTemplate.problem("echo {print}", List.of()).isPresent());
+    }
+
+    // ------------------------------------------------------------------ the loader
+
+    /** An environments file with {@code command} at command key {@code k}, on the file's last line. */
+    static String file(String k, String command) {
+        String q = "'" + command.replace("'", "''") + "'";
+        String section = switch (k.substring(0, k.indexOf('.'))) {
+            case "deploy" -> k.startsWith("deploy.commands.")
+                    ? "    deploy:\n      commands:\n        " + k.substring("deploy.commands.".length()) + ": " + q + "\n"
+                    : "    deploy:\n      " + k.substring("deploy.".length()) + ": " + q + "\n";
+            case "backups" -> "    backups:\n      commands:\n        " + k.substring("backups.commands.".length()) + ": " + q + "\n";
+            case "docker" -> "    docker:\n      " + k.substring("docker.".length()) + ": " + q + "\n";
+            case "slots" -> "    slots:\n      " + k.substring("slots.".length()) + ": " + q + "\n";
+            default -> throw new AssertionError(k);
+        };
+        return "environments:\n  prod:\n    ssh: { host: h }\n" + section;
+    }
+
+    static List<String> keys() {
+        return new ArrayList<>(CommandTemplate.PLACEHOLDERS.keySet());
+    }
+
+    /** A command every key accepts: its own placeholders, bare ("deploy" needs {version}, containerName {service} and {slot}). */
+    static String valid(String key) {
+        StringBuilder b = new StringBuilder("./run.sh");
+        CommandTemplate.placeholders(key).forEach(p -> b.append(" {").append(p).append('}'));
+        return b.toString();
+    }
+
+    @Test
+    void everyCommandKeyRefusesAPlaceholderItDoesNotGetWithFileLineAndWhatItMayUse() {
+        assertEquals(13, CommandTemplate.PLACEHOLDERS.size(), "every command key of the file: " + CommandTemplate.PLACEHOLDERS.keySet());
+        for (String k : keys()) {
+            String text = file(k, valid(k) + " {nope}");
+            ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, text), k);
+            assertEquals(text.split("\n").length, e.line(), k + ": the line of the command");
+            assertEquals("environments.prod." + k, e.field());
+            List<String> allowed = CommandTemplate.placeholders(k);
+            String may = allowed.isEmpty() ? "this command takes no placeholder"
+                    : "this command may use: " + String.join(", ", allowed.stream().map(p -> "{" + p + "}").toList());
+            assertEquals("envs.yaml:" + e.line() + ": environments.prod." + k + ": {nope} is not filled in for this command: it would reach "
+                    + "the shell as the literal text {nope}; " + may, e.getMessage());
+        }
+    }
+
+    @Test
+    void everyCommandKeyAcceptsItsOwnPlaceholders() {
+        for (String k : keys()) {
+            EnvironmentsFile f = EnvironmentsFile.parse(F, file(k, valid(k)));
+            Environment e = f.require("prod");
+            String got = switch (k) {
+                case "deploy.liveSlotCommand" -> e.deploy().liveSlotCommand();
+                case "docker.dialStdioCommand" -> e.docker().dialStdioCommand();
+                case "slots.containerName" -> e.slots().containerName();
+                default -> k.startsWith("deploy.") ? e.deploy().commands().get(k.substring("deploy.commands.".length()))
+                        : e.backups().commands().get(k.substring("backups.commands.".length()));
+            };
+            assertEquals(valid(k), got, k);
+        }
+    }
+
+    @Test
+    void theIncidentsCommandsAreRefusedWhenTheFileIsLoaded() {
+        ConfigException safety = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  prod:
+                    ssh: { host: h }
+                    backups:
+                      folders: [ /srv/b ]
+                      commands:
+                        safetyBackup: pg_dump app > {file}
+                """));
+        assertEquals("envs.yaml:7: environments.prod.backups.commands.safetyBackup: {file} is not filled in for this command: it "
+                + "would reach the shell as the literal text {file}; this command may use: {folder}", safety.getMessage());
+        ConfigException rollback = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  prod:
+                    ssh: { host: h }
+                    deploy:
+                      commands:
+                        rollback: ./deploy.sh rollback {file}
+                """));
+        assertEquals("envs.yaml:6: environments.prod.deploy.commands.rollback: {file} is not filled in for this command: it "
+                + "would reach the shell as the literal text {file}; this command takes no placeholder", rollback.getMessage());
+        ConfigException quoted = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  prod:
+                    ssh: { host: h }
+                    backups:
+                      commands:
+                        restore: ./restore.sh "{file}"
+                """));
+        assertEquals("envs.yaml:6: environments.prod.backups.commands.restore: {file} is inside quotes: write it bare, the console "
+                + "quotes the value itself", quoted.getMessage());
+    }
+
+    @Test
+    void theDefaultsUseOnlyTheirOwnPlaceholders() {
+        Environment e = EnvironmentsFile.parse(F, "environments:\n  prod:\n    ssh: { host: h }\n    deploy: { workdir: ~/app }\n"
+                + "    backups: { rpoHours: 26 }\n    slots: { names: [blue, green] }\n    docker: { socket: /var/run/docker.sock }\n")
+                .require("prod");
+        e.deploy().commands().forEach((k, v) -> assertEquals(Optional.empty(),
+                CommandTemplate.problem(v, CommandTemplate.placeholders("deploy.commands." + k)), k));
+        e.backups().commands().forEach((k, v) -> assertEquals(Optional.empty(),
+                CommandTemplate.problem(v, CommandTemplate.placeholders("backups.commands." + k)), k));
+        assertEquals(Optional.empty(), CommandTemplate.problem(e.deploy().liveSlotCommand(), List.of()));
+        assertEquals(Optional.empty(), CommandTemplate.problem(e.docker().dialStdioCommand(), List.of()));
+        assertEquals(Optional.empty(), CommandTemplate.problem(e.slots().containerName(), CommandTemplate.placeholders("slots.containerName")));
+    }
+}
