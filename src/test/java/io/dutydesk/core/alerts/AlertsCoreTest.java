@@ -166,6 +166,27 @@ class AlertsCoreTest {
     }
 
     @Test
+    void aSilenceThatWouldSilenceEverythingIsRefusedWithTheReason() {
+        Instant now = T0;
+        for (String everything : List.of("alertname=~\".+\"", "alertname=~\".*\"", "alertname!~\"x\"", "alertname!=\"Watchdog\"",
+                "service=~\"\\\\S+\"", "slot=~\"[^x]*\"", "alertname=~\".+|ServiceDown\"", "team=\"\"")) {
+            List<String> p = new SilenceRequest(List.of(Matcher.parse(everything)), now, now.plusSeconds(3600), "me", "c").problems();
+            assertEquals(1, p.size(), everything + ": " + p);
+            assertTrue(p.get(0).startsWith("the matchers would silence every alert (" + Matcher.parse(everything)), p.get(0));
+            assertTrue(p.get(0).contains("at least one must select alerts by a value"), p.get(0));
+        }
+        assertTrue(new SilenceRequest(List.of(Matcher.parse("alertname=~\".+\""), Matcher.parse("severity!=\"info\"")), now,
+                now.plusSeconds(60), "me", "c").problems().get(0).contains("alertname=~\".+\" matches any value; "
+                + "severity!=\"info\" matches every value but the ones it names"));
+        // one matcher that names the alerts is enough; regexes that match only some values select
+        for (String some : List.of("alertname=\"ServiceDown\"", "alertname=~\"Service.*\"", "instance=~\".*:9100\"",
+                "severity=~\"critical|warning\"")) {
+            assertTrue(new SilenceRequest(List.of(Matcher.parse("alertname=~\".+\""), Matcher.parse(some)), now, now.plusSeconds(60),
+                    "me", "c").problems().isEmpty(), some);
+        }
+    }
+
+    @Test
     void durations() {
         assertEquals(Duration.ofMinutes(150), SilenceDurations.parse("2h30m"));
         assertEquals(Duration.ofDays(1), SilenceDurations.parse("1d"));
