@@ -201,32 +201,32 @@ class AlertsCoreTest {
     }
 
     @Test
-    void aNewCriticalAlertNotifiesOncePerFingerprint() {
-        AlertNotifications n = new AlertNotifications(CFG);
+    void aFiringCriticalAlertNotifiesOncePerFingerprintAndStart() {
+        AlertNotifications n = new AlertNotifications();
         Alert crit = FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "a");
         Alert warn = FakeAlerts.alert("warning", T0, "alertname", "HighErrorRate", "service", "a");
         AlertsFeed feed = new AlertsFeed("ref", T0, List.of(crit, warn));
-        List<Transition> fired = Transitions.diff(Map.of(), feed).transitions();
-        var first = n.after("ref", feed, fired);
+        var first = n.after(CFG, feed);
         assertEquals(1, first.size(), "the warning does not notify");
         assertTrue(first.get(0).title().contains("ServiceDown"));
-        assertTrue(n.after("ref", feed, fired).isEmpty(), "once per fingerprint, even if it fires again");
-        // resolved, then firing again hours later: a new incident, notified again
-        AlertsFeed gone = new AlertsFeed("ref", T0.plusSeconds(60), List.of(warn));
-        List<Transition> resolved = Transitions.diff(Transitions.diff(Map.of(), feed).open(), gone).transitions();
-        assertTrue(resolved.stream().anyMatch(t -> t.event().equals(Transition.RESOLVED)), resolved.toString());
-        assertTrue(n.after("ref", gone, resolved).isEmpty());
-        assertEquals(1, n.after("ref", feed, fired).size(), "a resolved alert that fires again notifies again");
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(5), List.of(crit, warn))).isEmpty(), "still firing is not new");
+        // gone for a while (Alertmanager dropped it while Prometheus was down), back with the same start: the same firing
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(60), List.of(warn))).isEmpty());
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(90), List.of(crit, warn))).isEmpty());
+        // resolved, then firing again later: a new start, a new incident, notified again
+        Alert again = FakeAlerts.alert("critical", T0.plusSeconds(600), "alertname", "ServiceDown", "service", "a");
+        assertEquals(again.fingerprint(), crit.fingerprint());
+        assertEquals(1, n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(620), List.of(again))).size());
+        // the same alert on another environment is another alert
+        assertEquals(1, n.after(CFG, new AlertsFeed("prod", T0.plusSeconds(620), List.of(again))).size());
         // a burst makes one notice
         List<Alert> many = java.util.stream.IntStream.range(0, 5)
                 .mapToObj(i -> FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "s" + i)).toList();
-        AlertsFeed burst = new AlertsFeed("ref", T0, many);
-        var notices = n.after("ref", burst, Transitions.diff(Map.of(), burst).transitions());
+        var notices = n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(700), many));
         assertEquals(1, notices.size());
         assertTrue(notices.get(0).title().startsWith("5 new critical alerts"), notices.get(0).title());
         // a silenced new alert does not notify
         Alert quiet = FakeAlerts.silencedBy(FakeAlerts.alert("critical", T0, "alertname", "Other"), "s9");
-        AlertsFeed q = new AlertsFeed("ref", T0, List.of(quiet));
-        assertTrue(n.after("ref", q, Transitions.diff(Map.of(), q).transitions()).isEmpty());
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(700), List.of(quiet))).isEmpty());
     }
 }
