@@ -269,7 +269,17 @@ public final class AlertsView {
             state.setMinWidth(Region.USE_PREF_SIZE);
             box.setAlignment(Pos.CENTER_LEFT);
             box.setFillHeight(true);
+            // the row is as wide as the list: the text gives way (ellipsis) so that age and state always show
+            text.setMinWidth(0);
+            box.setMinWidth(0);
+            box.prefWidthProperty().bind(widthProperty().subtract(snappedLeftInset() + snappedRightInset()));
             setText(null);
+        }
+
+        /** No wider than the list: rows never scroll sideways, the row's own layout gives way instead. */
+        @Override
+        protected double computePrefWidth(double height) {
+            return 0;
         }
 
         @Override
@@ -315,12 +325,12 @@ public final class AlertsView {
         }
     }
 
-    /** The summary (or labels), and for an unknown or stale alert "as of T": its numbers are from then. */
+    /** The summary (or labels), for an unknown or stale alert after "as of T · " (its numbers are from then; shown first, never cut). */
     static String text(AlertRow r) {
         Alert a = r.alert();
         String summary = a.annotation("summary");
         String t = summary.isEmpty() ? brief(a) : summary;
-        return r.asOf() == null ? t : t + "  (as of " + TIME.format(r.asOf()) + ")";
+        return r.asOf() == null ? t : "as of " + TIME.format(r.asOf()) + " · " + t;
     }
 
     static String state(AlertRow r) {
@@ -360,7 +370,8 @@ public final class AlertsView {
         }
         Label name = new Label(a.alertname());
         name.getStyleClass().add("details-title");
-        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · " + a.state()
+        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
+                + (vm.unverified(a).isPresent() ? "unknown" : a.state())
                 + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
                 + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
         sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
@@ -375,7 +386,7 @@ public final class AlertsView {
             unknown.setWrapText(true);
             details.getChildren().add(unknown);
         });
-        addText("summary", a.annotation("summary"), "details-summary");
+        addText("summary" + vm.asOf(a).map(t -> " · as of " + TIME.format(t)).orElse(""), a.annotation("summary"), "details-summary");
         addText("description", a.annotation("description"), "details-description");
         String runbook = a.annotation("runbook_url");
         if (!runbook.isEmpty()) {
@@ -423,6 +434,10 @@ public final class AlertsView {
     }
 
     private final Label since = new Label();
+
+    {
+        since.setWrapText(true);
+    }
 
     private void showSince(Alert a) {
         java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
