@@ -411,6 +411,17 @@ class AlertsIT {
                 .map(x -> x.event() + (x.reconstructed() ? "/reconstructed" : "") + "@" + x.fingerprint()).toList();
     }
 
+    /**
+     * Waits until the console compared a feed with the history after now (its catch-up of earlier tests' incidents is
+     * done, and what it judged of them is recorded), then returns the time: transitions after it are this test's.
+     */
+    Instant settled(SqliteStore s) {
+        Instant now = Instant.now();
+        Eventually.await("the history compared after the catch-up", Duration.ofSeconds(60),
+                () -> new SqliteAlertHistory(s).lastPoll("ref").join().filter(t -> t.isAfter(now)).isPresent());
+        return Instant.now();
+    }
+
     static List<String> eventsOnly(List<String> recorded) {
         return recorded.stream().map(x -> x.substring(0, x.indexOf('@'))).toList();
     }
@@ -430,7 +441,7 @@ class AlertsIT {
             Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
             Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
                     () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
-            Instant broken = Instant.now();
+            Instant broken = settled(store);
             Files.createDirectories(flag.getParent());
             Files.writeString(flag, "");
             try {
@@ -464,8 +475,28 @@ class AlertsIT {
                     assertEquals(a.fingerprint(), shown.fingerprint());
                     assertTrue(onUi(() -> c.vm().unverified(shown)).orElseThrow().reason().contains("Prometheus down"));
                     assertTrue(c.vm().cannotFireProperty().get().startsWith("No alert can fire"));
-                    List<String> during = eventsOnly(recorded(store, v[1], v[2], broken.minusSeconds(1)));
+                    List<String> during = eventsOnly(recorded(store, v[1], v[2], broken));
                     assertEquals(List.of("firing", "unknown"), during, "not recorded resolved");
+                    // the CLI on the same store says so too: unknown, with the reason, exit 1
+                    RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(),
+                            Map.of("DUTYDESK_STORE", tmp.resolve("dutydesk.db").toString(),
+                                    "DUTYDESK_AUDIT_LOG", tmp.resolve("cli.jsonl").toString()),
+                            "alerts", "--env", "ref", "--config", RefHost.config().toString(), "--json");
+                    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+                    assertTrue(r.stderr().contains("No alert can fire or resolve: Prometheus down"), r.stderr());
+                    JsonNode root = new ObjectMapper().readTree(r.stdout());
+                    assertEquals(false, root.get("source").get("canFire").asBoolean());
+                    JsonNode mine = null;
+                    for (JsonNode x : root.get("alerts")) {
+                        if (x.get("fingerprint").asText().equals(a.fingerprint())) {
+                            mine = x;
+                        }
+                    }
+                    assertNotNull(mine, r.stdout());
+                    assertEquals("unknown", mine.get("state").asText());
+                    assertTrue(mine.get("unknownReason").asText().contains("Prometheus down"), mine.toString());
+                    assertEquals(List.of("firing", "unknown"), eventsOnly(recorded(store, v[1], v[2], broken)),
+                            "the CLI did not record it resolved either");
                 } finally {
                     RefHost.start("prometheus");
                 }
@@ -475,7 +506,7 @@ class AlertsIT {
                         && onUi(() -> c.vm().unverified(x)).isEmpty()).isPresent());
                 Files.deleteIfExists(flag);
                 Eventually.await("resolved", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
-                List<String> all = recorded(store, v[1], v[2], broken.minusSeconds(1));
+                List<String> all = recorded(store, v[1], v[2], broken);
                 assertEquals(List.of("firing", "unknown", "firing", "resolved"), eventsOnly(all), all.toString());
                 assertTrue(all.stream().allMatch(x -> x.endsWith("@" + a.fingerprint())), "one alert: " + all);
             } finally {
@@ -552,7 +583,7 @@ class AlertsIT {
                 Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
                 Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
                         () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
-                broken = Instant.now();
+                broken = settled(store);
                 Files.createDirectories(flag.getParent());
                 Files.writeString(flag, "");
                 Eventually.await("ServiceDown in the console", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
@@ -560,7 +591,8 @@ class AlertsIT {
                 Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
                 assertEquals("refhost", a.labels().get("cluster"));
                 fp = a.fingerprint();
-                Eventually.await("recorded", Duration.ofSeconds(30), () -> !recorded(store, v[1], v[2], broken.minusSeconds(1)).isEmpty());
+                Instant b = broken;
+                Eventually.await("recorded", Duration.ofSeconds(30), () -> !recorded(store, v[1], v[2], b).isEmpty());
             } // the console closes; the alert keeps firing
             Instant closed = Instant.now();
             Eventually.await("closed for more than three polls", Duration.ofSeconds(30), () -> Instant.now().isAfter(closed.plusSeconds(16)));
@@ -569,12 +601,15 @@ class AlertsIT {
                         && c.vm().historyProblemProperty().get() == null);
                 Eventually.await("the history compared again", Duration.ofSeconds(30),
                         () -> new SqliteAlertHistory(store).lastPoll("ref").join().orElseThrow().isAfter(closed.plusSeconds(16)));
-                List<String> mine = recorded(store, v[1], v[2], broken.minusSeconds(1));
-                assertEquals(List.of("firing@" + fp), mine, "one alert, one entry, the backfill included");
+                List<String> mine = recorded(store, v[1], v[2], broken);
+                Instant b = broken;
+                assertEquals(List.of("firing@" + fp), mine, () -> "one alert, one entry, the backfill included; broken " + b
+                        + ", closed " + closed + ", history: " + new SqliteAlertHistory(store).since("ref", b.minusSeconds(600)).join()
+                        .stream().map(t -> t.at() + " " + t.event() + " " + t.source() + " " + t.fingerprint() + " " + t.labels()).toList());
                 Files.deleteIfExists(flag);
                 Eventually.await("resolved", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
             }
-            List<String> mine = recorded(store, v[1], v[2], broken.minusSeconds(1));
+            List<String> mine = recorded(store, v[1], v[2], broken);
             assertEquals(List.of("firing@" + fp, "resolved@" + fp), mine);
         } finally {
             Files.deleteIfExists(flag);
