@@ -97,6 +97,7 @@ class AlertsIT {
     @AfterEach
     void tearDown() {
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -544,8 +545,8 @@ class AlertsIT {
             assertTrue(new SqliteAlertHistory(store).open("ref").join().containsKey(fp.get()), "the CLI recorded it first");
             List<Notifier.Notice> first = new CopyOnWriteArrayList<>();
             List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
-            try (SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"));
-                 Console a = console(RefHost.ref(), tmp.resolve("audit.jsonl"), store, first);
+            SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"));
+            try (Console a = console(RefHost.ref(), tmp.resolve("audit.jsonl"), store, first);
                  Console b = console(RefHost.ref(), tmp.resolve("audit.jsonl"), other, second)) {
                 for (Console c : List.of(a, b)) {
                     Eventually.await("the window shows it", Duration.ofSeconds(60),
@@ -557,6 +558,9 @@ class AlertsIT {
                 assertEquals(1, first.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the first window: " + first);
                 assertEquals(1, second.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the second window: " + second);
                 assertTrue(first.stream().filter(n -> n.key().endsWith(fp.get())).allMatch(n -> n.level() == Notifier.Level.CRITICAL));
+            } finally {
+                io.dutydesk.testing.StoreDrain.drain(other);
+                other.close();
             }
         } finally {
             Files.deleteIfExists(flag);

@@ -66,6 +66,7 @@ class AlertsViewModelTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -106,9 +107,10 @@ class AlertsViewModelTest {
     @Test
     void eachWindowNotifiesANewCriticalOnceWhoeverRecordedItFirst() throws Exception {
         List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
-        try (SqliteStore otherStore = SqliteStore.open(tmp.resolve("dutydesk.db"));
-             AlertsViewModel other = new AlertsViewModel(Runnable::run, scheduler, Clock.systemUTC(),
-                     h -> { throw new AssertionError("unused"); }, second::add)) {
+        SqliteStore otherStore = SqliteStore.open(tmp.resolve("dutydesk.db"));
+        AlertsViewModel other = new AlertsViewModel(Runnable::run, scheduler, Clock.systemUTC(),
+                h -> { throw new AssertionError("unused"); }, second::add);
+        try {
             AtomicInteger otherFeeds = new AtomicInteger();
             other.onFeed(f -> otherFeeds.incrementAndGet());
             attach();
@@ -124,6 +126,10 @@ class AlertsViewModelTest {
             assertEquals(1, second.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "the other window: " + second);
             assertEquals(List.of("firing"), new SqliteAlertHistory(store).since("ref", Instant.now().minusSeconds(600)).get()
                     .stream().map(t -> t.event()).toList(), "recorded once, by whichever window was first");
+        } finally {
+            other.close();
+            io.dutydesk.testing.StoreDrain.drain(otherStore);
+            otherStore.close();
         }
     }
 

@@ -69,6 +69,7 @@ class AlertsViewTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
