@@ -12,6 +12,7 @@ import io.dutydesk.core.alerts.Matcher;
 import io.dutydesk.core.alerts.SilenceDurations;
 import io.dutydesk.core.alerts.SilenceRequest;
 import io.dutydesk.core.alerts.Transition;
+import io.dutydesk.core.alerts.Unverified;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.AlertHistory;
@@ -179,15 +180,23 @@ final class AlertsCommands {
             return Cli.DOWN;
         }
         u.historyProblem().ifPresent(p -> err.println("dutydesk: " + p));
+        u.cannotFire().ifPresent(p -> err.println("dutydesk: " + p));
         Environment.Alerts cfg = service.environment().alerts();
-        List<Alert> shown = u.feed().alerts().stream().filter(filter::matches).sorted(AlertGrouping.order(cfg)).toList();
-        long active = shown.stream().filter(a -> !a.suppressed()).count();
+        List<Alert> shown = u.shown().alerts().stream().filter(filter::matches).sorted(AlertGrouping.order(cfg)).toList();
+        long unknown = shown.stream().filter(a -> u.unverified().containsKey(a.fingerprint())).count();
+        long active = shown.stream().filter(a -> !a.suppressed() && !u.unverified().containsKey(a.fingerprint())).count();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("env", service.environment().name());
             root.put("takenAt", u.feed().takenAt().toString());
             if (!filter.isEmpty()) {
                 root.put("filter", filter.toString());
+            }
+            if (u.source() != null) {
+                ObjectNode src = root.putObject("source");
+                src.put("canFire", u.source().up());
+                Json.putNullable(src, "problem", u.source().problem());
+                Json.putNullable(src, "unknownSince", u.source().since() == null ? null : u.source().since().toString());
             }
             ArrayNode arr = root.putArray("alerts");
             for (Alert a : shown) {
@@ -197,6 +206,11 @@ final class AlertsCommands {
                 n.put("severity", a.severity());
                 n.put("state", a.state());
                 Json.putNullable(n, "startsAt", a.startsAt() == null ? null : a.startsAt().toString());
+                Unverified uv = u.unverified().get(a.fingerprint());
+                if (uv != null) {
+                    n.put("unknownSince", uv.since().toString());
+                    n.put("unknownReason", uv.reason());
+                }
                 ObjectNode l = n.putObject("labels");
                 a.labels().forEach(l::put);
                 ObjectNode an = n.putObject("annotations");
@@ -206,20 +220,26 @@ final class AlertsCommands {
             }
             out.println(Json.write(root));
         } else {
-            Map<String, Long> counts = AlertGrouping.activeBySeverity(shown, cfg);
+            Map<String, Long> counts = AlertGrouping.activeBySeverity(shown.stream()
+                    .filter(a -> !u.unverified().containsKey(a.fingerprint())).toList(), cfg);
             List<String> parts = new ArrayList<>();
             counts.forEach((k, v) -> parts.add(v + " " + k));
-            out.println(service.environment().name() + ": " + active + " active, " + (shown.size() - active) + " suppressed  ("
-                    + String.join(", ", parts) + ")" + (filter.isEmpty() ? "" : "  filter: " + filter));
+            out.println(service.environment().name() + ": " + active + " active, " + (shown.size() - active - unknown) + " suppressed"
+                    + (unknown > 0 ? ", " + unknown + " unknown" : "") + "  (" + String.join(", ", parts) + ")"
+                    + (filter.isEmpty() ? "" : "  filter: " + filter));
             Instant now = u.feed().takenAt();
             for (Alert a : shown) {
+                Unverified uv = u.unverified().get(a.fingerprint());
                 String what = a.annotation("summary").isEmpty() ? a.labels().toString() : a.annotation("summary");
-                out.printf("  %-9s %-11s %-24s %8s  %s%s%n", a.severity().isEmpty() ? "-" : a.severity(), a.state(), a.alertname(),
-                        a.startsAt() == null ? "" : Ages.compact(Duration.between(a.startsAt(), now)), what,
-                        a.silenced() ? "  [silenced by " + String.join(",", a.silencedBy()) + "]" : "");
+                String age = a.startsAt() == null ? "" : uv == null ? Ages.compact(Duration.between(a.startsAt(), now))
+                        : ">=" + Ages.compact(Duration.between(a.startsAt(), uv.since()));
+                out.printf("  %-9s %-11s %-24s %8s  %s%s%n", a.severity().isEmpty() ? "-" : a.severity(), uv == null ? a.state() : "unknown",
+                        a.alertname(), age, what, (a.silenced() ? "  [silenced by " + String.join(",", a.silencedBy()) + "]" : "")
+                        + (uv == null ? "" : "  [unknown since " + uv.since() + ": " + uv.reason() + "; as of then]"));
             }
         }
-        return active == 0 ? Cli.OK : Cli.DOWN;
+        // an alert of unknown truth, or a source that cannot fire any, is not "all clear"
+        return active == 0 && unknown == 0 && u.cannotFire().isEmpty() ? Cli.OK : Cli.DOWN;
     }
 
     private int history(AlertsService service, Duration since, boolean json) {

@@ -54,6 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -96,6 +97,7 @@ class AlertsIT {
     @AfterEach
     void tearDown() {
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -109,9 +111,14 @@ class AlertsIT {
     }
 
     Console console(Environment env, Path audit) {
+        return console(env, audit, store, notices);
+    }
+
+    /** A console on its own store instance ({@code s}: another process on the same file) and its own notifier. */
+    Console console(Environment env, Path audit, SqliteStore s, List<Notifier.Notice> sink) {
         Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         AlertsViewModel vm = new AlertsViewModel(UI, scheduler, CLOCK,
-                AlertsViewModel.services(new SqliteAlertHistory(store), new JsonlAuditLog(audit), "it@test", CLOCK), notices::add);
+                AlertsViewModel.services(new SqliteAlertHistory(s), new JsonlAuditLog(audit), "it@test", CLOCK), sink::add);
         vm.attach(env, h);
         return new Console(h, vm);
     }
@@ -395,5 +402,221 @@ class AlertsIT {
         List<AuditEntry> audit = new JsonlAuditLog(tmp.resolve("cli-audit.jsonl")).recent(10).join();
         assertEquals(List.of("silence/succeeded", "unsilence/succeeded", "silence/refused"),
                 audit.stream().map(e -> e.action() + "/" + e.result()).toList());
+    }
+
+    /** Events of this alert (by its labels, whatever fingerprint they were recorded under) since {@code t}, oldest first. */
+    List<String> recorded(SqliteStore s, String service, String slot, Instant t) {
+        return new SqliteAlertHistory(s).since("ref", t).join().stream()
+                .filter(x -> x.alertname().equals("ServiceDown") && service.equals(x.labels().get("service"))
+                        && slot.equals(x.labels().get("slot")))
+                .map(x -> x.event() + (x.reconstructed() ? "/reconstructed" : "") + "@" + x.fingerprint()).toList();
+    }
+
+    /**
+     * Waits until the console compared a feed with the history after now (its catch-up of earlier tests' incidents is
+     * done, and what it judged of them is recorded), then returns the time: transitions after it are this test's.
+     */
+    Instant settled(SqliteStore s) {
+        Instant now = Instant.now();
+        Eventually.await("the history compared after the catch-up", Duration.ofSeconds(60),
+                () -> new SqliteAlertHistory(s).lastPoll("ref").join().filter(t -> t.isAfter(now)).isPresent());
+        return Instant.now();
+    }
+
+    static List<String> eventsOnly(List<String> recorded) {
+        return recorded.stream().map(x -> x.substring(0, x.indexOf('@'))).toList();
+    }
+
+    /**
+     * Prometheus stops while ServiceDown fires: the pane says no alert can fire; the alert is unknown with the reason,
+     * and when Alertmanager times it out it is still shown unknown and never recorded resolved. Prometheus back and the
+     * service still unhealthy: it fires again (pending first: still not resolved); healed, it resolves.
+     */
+    @Test
+    @Order(5)
+    void prometheusStoppedWhileAnAlertFiresItIsUnknownNeverResolvedAndReconciledWhenBack() throws Exception {
+        String[] v = victim();
+        Path flag = flag(v[0]);
+        Map<String, String> labels = Map.of("alertname", "ServiceDown", "service", v[1], "slot", v[2]);
+        try (Console c = console(RefHost.ref(), tmp.resolve("audit.jsonl"))) {
+            Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
+            Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
+                    () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+            Instant broken = settled(store);
+            Files.createDirectories(flag.getParent());
+            Files.writeString(flag, "");
+            try {
+                Eventually.await("ServiceDown in the console", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
+                        .filter(a -> a.state().equals("active")).isPresent());
+                Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
+                assertEquals("refhost", a.labels().get("cluster"), "the reference host's Prometheus has external labels");
+                assertNull(c.vm().cannotFireProperty().get());
+                Instant stopped;
+                try {
+                    RefHost.stop("prometheus");
+                    stopped = Instant.now();
+                    Eventually.await(() -> " the pane says no alert can fire: " + c.vm().cannotFireProperty().get(),
+                            Duration.ofSeconds(30), () -> c.vm().cannotFireProperty().get() != null);
+                    String says = c.vm().cannotFireProperty().get();
+                    assertTrue(says.startsWith("No alert can fire or resolve: Prometheus down"), says);
+                    System.out.printf("AlertsIT: 'no alert can fire' shown %.1f s after Prometheus stopped%n",
+                            Duration.between(stopped, Instant.now()).toMillis() / 1000.0);
+                    Eventually.await("the alert unknown, with the reason", Duration.ofSeconds(30),
+                            () -> onUi(() -> c.vm().unverified(a)).filter(u -> u.reason().contains("Prometheus down")).isPresent());
+                    // Alertmanager times it out (Prometheus resends no more)
+                    Eventually.await("Alertmanager dropped it", Duration.ofSeconds(90), () -> AlertmanagerDirect.find(labels) == null);
+                    Instant dropped = Instant.now();
+                    System.out.printf("AlertsIT: Alertmanager dropped ServiceDown %.1f s after Prometheus stopped%n",
+                            Duration.between(stopped, dropped).toMillis() / 1000.0);
+                    Eventually.await("the console read the feed without it", Duration.ofSeconds(30),
+                            () -> c.vm().feedProperty().get().takenAt().isAfter(dropped.plusSeconds(1)));
+                    Alert shown = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow(
+                            () -> new AssertionError("vanished from the feed: " + c.vm().feedProperty().get()));
+                    assertEquals("unknown", shown.state());
+                    assertEquals(a.fingerprint(), shown.fingerprint());
+                    assertTrue(onUi(() -> c.vm().unverified(shown)).orElseThrow().reason().contains("Prometheus down"));
+                    assertTrue(c.vm().cannotFireProperty().get().startsWith("No alert can fire"));
+                    List<String> during = eventsOnly(recorded(store, v[1], v[2], broken));
+                    assertEquals(List.of("firing", "unknown"), during, "not recorded resolved");
+                    // the CLI on the same store says so too: unknown, with the reason, exit 1
+                    RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(),
+                            Map.of("DUTYDESK_STORE", tmp.resolve("dutydesk.db").toString(),
+                                    "DUTYDESK_AUDIT_LOG", tmp.resolve("cli.jsonl").toString()),
+                            "alerts", "--env", "ref", "--config", RefHost.config().toString(), "--json");
+                    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+                    assertTrue(r.stderr().contains("No alert can fire or resolve: Prometheus down"), r.stderr());
+                    JsonNode root = new ObjectMapper().readTree(r.stdout());
+                    assertEquals(false, root.get("source").get("canFire").asBoolean());
+                    JsonNode mine = null;
+                    for (JsonNode x : root.get("alerts")) {
+                        if (x.get("fingerprint").asText().equals(a.fingerprint())) {
+                            mine = x;
+                        }
+                    }
+                    assertNotNull(mine, r.stdout());
+                    assertEquals("unknown", mine.get("state").asText());
+                    assertTrue(mine.get("unknownReason").asText().contains("Prometheus down"), mine.toString());
+                    assertEquals(List.of("firing", "unknown"), eventsOnly(recorded(store, v[1], v[2], broken)),
+                            "the CLI did not record it resolved either");
+                } finally {
+                    RefHost.start("prometheus");
+                }
+                // back, the service still unhealthy: Prometheus evaluates it again (pending, then firing): known again
+                Eventually.await("firing again, known", FIRE, () -> c.vm().cannotFireProperty().get() == null
+                        && serviceDown(c.vm().feedProperty().get(), v[1], v[2]).filter(x -> x.state().equals("active")
+                        && onUi(() -> c.vm().unverified(x)).isEmpty()).isPresent());
+                Files.deleteIfExists(flag);
+                Eventually.await("resolved", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+                List<String> all = recorded(store, v[1], v[2], broken);
+                assertEquals(List.of("firing", "unknown", "firing", "resolved"), eventsOnly(all), all.toString());
+                assertTrue(all.stream().allMatch(x -> x.endsWith("@" + a.fingerprint())), "one alert: " + all);
+            } finally {
+                Files.deleteIfExists(flag);
+            }
+        }
+    }
+
+    /**
+     * The CLI records the firing first, then two windows open on the same store file (two processes): each notifies
+     * exactly once.
+     */
+    @Test
+    @Order(6)
+    void twoWindowsAndTheCliOnOneAlertEachWindowNotifiesOnce() throws Exception {
+        String[] v = victim();
+        Path flag = flag(v[0]);
+        Map<String, String> labels = Map.of("alertname", "ServiceDown", "service", v[1], "slot", v[2]);
+        Eventually.await("no ServiceDown for " + v[0] + " before", FIRE, () -> AlertmanagerDirect.find(labels) == null);
+        Files.createDirectories(flag.getParent());
+        Files.writeString(flag, "");
+        try {
+            AtomicReference<String> fp = new AtomicReference<>();
+            Eventually.await("Alertmanager has it", FIRE, () -> {
+                JsonNode a = AlertmanagerDirect.find(labels);
+                if (a != null && a.path("status").path("state").asText().equals("active")) {
+                    fp.set(a.get("fingerprint").asText());
+                }
+                return fp.get() != null;
+            });
+            RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(),
+                    Map.of("DUTYDESK_STORE", tmp.resolve("dutydesk.db").toString(), "DUTYDESK_AUDIT_LOG", tmp.resolve("cli.jsonl").toString()),
+                    "alerts", "--env", "ref", "--config", RefHost.config().toString());
+            assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+            assertTrue(new SqliteAlertHistory(store).open("ref").join().containsKey(fp.get()), "the CLI recorded it first");
+            List<Notifier.Notice> first = new CopyOnWriteArrayList<>();
+            List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
+            SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"));
+            try (Console a = console(RefHost.ref(), tmp.resolve("audit.jsonl"), store, first);
+                 Console b = console(RefHost.ref(), tmp.resolve("audit.jsonl"), other, second)) {
+                for (Console c : List.of(a, b)) {
+                    Eventually.await("the window shows it", Duration.ofSeconds(60),
+                            () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isPresent());
+                }
+                Instant shown = Instant.now();
+                Eventually.await("three more polls in each", Duration.ofSeconds(60), () -> a.vm().feedProperty().get().takenAt()
+                        .isAfter(shown.plusSeconds(15)) && b.vm().feedProperty().get().takenAt().isAfter(shown.plusSeconds(15)));
+                assertEquals(1, first.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the first window: " + first);
+                assertEquals(1, second.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the second window: " + second);
+                assertTrue(first.stream().filter(n -> n.key().endsWith(fp.get())).allMatch(n -> n.level() == Notifier.Level.CRITICAL));
+            } finally {
+                io.dutydesk.testing.StoreDrain.drain(other);
+                other.close();
+            }
+        } finally {
+            Files.deleteIfExists(flag);
+        }
+        Eventually.await("resolved in Alertmanager", FIRE, () -> AlertmanagerDirect.find(labels) == null);
+    }
+
+    /**
+     * With Prometheus's external labels (cluster="refhost" on the reference host), one alert is one history entry: seen
+     * live, still firing across a closed console (the backfill from ALERTS series, which lack the external labels, finds
+     * the same alert), then resolved.
+     */
+    @Test
+    @Order(7)
+    void withExternalLabelsOneAlertIsOneHistoryEntryAcrossTheBackfill() throws Exception {
+        String[] v = victim();
+        Path flag = flag(v[0]);
+        Environment env = RefHost.ref();
+        Path audit = tmp.resolve("audit.jsonl");
+        Instant broken;
+        String fp;
+        try {
+            try (Console c = console(env, audit)) {
+                Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
+                Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
+                        () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+                broken = settled(store);
+                Files.createDirectories(flag.getParent());
+                Files.writeString(flag, "");
+                Eventually.await("ServiceDown in the console", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2])
+                        .filter(a -> a.state().equals("active")).isPresent());
+                Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
+                assertEquals("refhost", a.labels().get("cluster"));
+                fp = a.fingerprint();
+                Instant b = broken;
+                Eventually.await("recorded", Duration.ofSeconds(30), () -> !recorded(store, v[1], v[2], b).isEmpty());
+            } // the console closes; the alert keeps firing
+            Instant closed = Instant.now();
+            Eventually.await("closed for more than three polls", Duration.ofSeconds(30), () -> Instant.now().isAfter(closed.plusSeconds(16)));
+            try (Console c = console(env, audit)) {
+                Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null
+                        && c.vm().historyProblemProperty().get() == null);
+                Eventually.await("the history compared again", Duration.ofSeconds(30),
+                        () -> new SqliteAlertHistory(store).lastPoll("ref").join().orElseThrow().isAfter(closed.plusSeconds(16)));
+                List<String> mine = recorded(store, v[1], v[2], broken);
+                Instant b = broken;
+                assertEquals(List.of("firing@" + fp), mine, () -> "one alert, one entry, the backfill included; broken " + b
+                        + ", closed " + closed + ", history: " + new SqliteAlertHistory(store).since("ref", b.minusSeconds(600)).join()
+                        .stream().map(t -> t.at() + " " + t.event() + " " + t.source() + " " + t.fingerprint() + " " + t.labels()).toList());
+                Files.deleteIfExists(flag);
+                Eventually.await("resolved", FIRE, () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
+            }
+            List<String> mine = recorded(store, v[1], v[2], broken);
+            assertEquals(List.of("firing@" + fp, "resolved@" + fp), mine);
+        } finally {
+            Files.deleteIfExists(flag);
+        }
     }
 }

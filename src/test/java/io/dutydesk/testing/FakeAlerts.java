@@ -3,6 +3,7 @@ package io.dutydesk.testing;
 import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.AlertsFeed;
 import io.dutydesk.core.alerts.Fingerprints;
+import io.dutydesk.core.alerts.RuleEvaluation;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.SilenceRequest;
 import io.dutydesk.core.alerts.Transitions;
@@ -27,6 +28,17 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
     public final List<String> expired = new CopyOnWriteArrayList<>();
     public final List<Transitions.Series> series = new CopyOnWriteArrayList<>();
     public volatile String down;
+    /** Prometheus down (its ALERTS series, its rules and its config fail), in these words. */
+    public volatile String prometheusDown;
+    /** Prometheus's external labels: added to what Alertmanager gets, not to the ALERTS series nor the rules' alerts. */
+    public final Map<String, String> external = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Prometheus's alert rules (besides the names of the alerts set); a name here with an error cannot be evaluated. */
+    public final Map<String, String> rules = new java.util.concurrent.ConcurrentHashMap<>(Map.of("ServiceDown", "",
+            "HighErrorRate", "", "EventProcessingBacklog", "", "Watchdog", ""));
+    /** Prometheus's pending or firing alerts beyond the ones set (labels without the external ones): state. */
+    public final Map<Map<String, String>, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many times the ALERTS series were asked for. */
+    public final java.util.concurrent.atomic.AtomicInteger seriesAsked = new java.util.concurrent.atomic.AtomicInteger();
     public volatile String refuseSilence;
     public volatile Clock clock = Clock.systemUTC();
     private final String env;
@@ -91,9 +103,43 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
 
     @Override
     public CompletableFuture<List<Transitions.Series>> firing(Instant from, Instant to, Duration step) {
-        if (down != null) {
-            return CompletableFuture.failedFuture(new IOException("Prometheus down"));
+        seriesAsked.incrementAndGet();
+        if (down != null || prometheusDown != null) {
+            return CompletableFuture.failedFuture(new IOException(prometheusDown != null ? prometheusDown : "Prometheus down"));
         }
         return CompletableFuture.completedFuture(List.copyOf(series));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> externalLabels() {
+        if (prometheusDown != null) {
+            return CompletableFuture.failedFuture(new IOException(prometheusDown));
+        }
+        return CompletableFuture.completedFuture(Map.copyOf(external));
+    }
+
+    /** Prometheus evaluating every 5 s, just now: its rules, the alerts set as firing (without the external labels). */
+    @Override
+    public CompletableFuture<RuleEvaluation> evaluation() {
+        if (prometheusDown != null) {
+            return CompletableFuture.failedFuture(new IOException(prometheusDown));
+        }
+        Instant now = clock.instant();
+        Map<String, List<RuleEvaluation.Held>> byRule = new TreeMap<>();
+        rules.keySet().forEach(r -> byRule.put(r, new ArrayList<>()));
+        for (Alert a : alerts) {
+            Map<String, String> own = new TreeMap<>(a.labels());
+            external.forEach((k, v) -> own.remove(k, v));
+            byRule.computeIfAbsent(a.alertname(), k -> new ArrayList<>()).add(new RuleEvaluation.Held(own, "firing"));
+        }
+        held.forEach((labels, state) -> byRule.computeIfAbsent(labels.getOrDefault("alertname", ""), k -> new ArrayList<>())
+                .add(new RuleEvaluation.Held(labels, state)));
+        List<RuleEvaluation.Rule> rs = new ArrayList<>();
+        byRule.forEach((name, hs) -> {
+            String error = rules.getOrDefault(name, "");
+            rs.add(new RuleEvaluation.Rule(name, error.isEmpty() ? "ok" : "err", error, List.copyOf(hs)));
+        });
+        return CompletableFuture.completedFuture(new RuleEvaluation(now, java.util.Optional.of(now.minusSeconds(2)),
+                List.of(new RuleEvaluation.Group("fake", Duration.ofSeconds(5), now.minusSeconds(1), List.copyOf(rs)))));
     }
 }

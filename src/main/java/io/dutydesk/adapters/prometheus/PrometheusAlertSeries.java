@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.TunnelHttp;
+import io.dutydesk.core.alerts.RuleEvaluation;
 import io.dutydesk.core.alerts.Transitions;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.AlertSeriesPort;
@@ -17,19 +18,28 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
-/** {@code ALERTS{alertstate="firing"}} over a range, from Prometheus's query_range, through the tunnel. */
+/**
+ * Prometheus as the alerts' source, through the tunnel: {@code ALERTS{alertstate="firing"}} over a range
+ * (query_range), its external labels ({@code /api/v1/status/config}), its alert rules' state
+ * ({@code /api/v1/rules?type=alert}) and its newest scrape (an instant query, which also gives its clock).
+ */
 public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseable {
     static final String QUERY = "ALERTS{alertstate=\"firing\"}";
+    /** The newest scrape of any target; -1 when nothing was scraped within the lookback (5 minutes). */
+    static final String LAST_SCRAPE = "max(timestamp(up)) or vector(-1)";
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final ExecutorService executor = BoundedExecutors.create("prometheus-alerts", 1, 8);
+    private final ExecutorService executor = BoundedExecutors.create("prometheus-alerts", 3, 16);
     private final TunnelHttp http;
     private final Duration timeout;
+    private final Duration checkTimeout;
 
     public PrometheusAlertSeries(Environment.Http config, Tunnels tunnels, Duration timeout) {
+        this.checkTimeout = timeout;
         this.timeout = timeout.multipliedBy(4);
         this.http = new TunnelHttp("Prometheus", config, tunnels, executor, this.timeout);
     }
@@ -73,6 +83,101 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
             out.add(new Transitions.Series(Map.copyOf(labels), List.copyOf(ts)));
         }
         return out;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> externalLabels() {
+        return http.get("/api/v1/status/config", checkTimeout).thenApplyAsync(r -> {
+            if (r.status() == 404 || r.status() == 405 || r.status() == 501) {
+                return Map.<String, String>of(); // no config API (not Prometheus itself): no external labels known
+            }
+            return parseExternalLabels(r.status(), r.body());
+        }, executor);
+    }
+
+    @Override
+    public CompletableFuture<RuleEvaluation> evaluation() {
+        CompletableFuture<List<RuleEvaluation.Group>> rules = http.get("/api/v1/rules?type=alert", checkTimeout)
+                .thenApplyAsync(r -> parseRules(r.status(), r.body()), executor);
+        CompletableFuture<Instant[]> scrape = http.postForm("/api/v1/query",
+                        "query=" + URLEncoder.encode(LAST_SCRAPE, StandardCharsets.UTF_8), checkTimeout)
+                .thenApplyAsync(r -> parseLastScrape(r.status(), r.body()), executor);
+        return rules.thenCombine(scrape, (groups, s) -> new RuleEvaluation(s[0], Optional.ofNullable(s[1]), groups));
+    }
+
+    private static JsonNode success(int status, String body) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw new IllegalStateException("Prometheus answered HTTP " + status + " with something that is not JSON");
+        }
+        if (!"success".equals(root.path("status").asText())) {
+            throw new IllegalStateException("Prometheus (HTTP " + status + "): " + root.path("errorType").asText("")
+                    + " " + root.path("error").asText(body.length() > 200 ? body.substring(0, 200) : body));
+        }
+        return root.path("data");
+    }
+
+    /** {@code global.external_labels} of the configuration Prometheus runs with. */
+    static Map<String, String> parseExternalLabels(int status, String body) {
+        String yaml = success(status, body).path("yaml").asText("");
+        Object root = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                new org.yaml.snakeyaml.LoaderOptions())).load(yaml);
+        Map<String, String> out = new TreeMap<>();
+        if (root instanceof Map<?, ?> m && m.get("global") instanceof Map<?, ?> g && g.get("external_labels") instanceof Map<?, ?> e) {
+            e.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The alert rule groups: last evaluation (null before the first), interval, each rule's health and held alerts. */
+    static List<RuleEvaluation.Group> parseRules(int status, String body) {
+        List<RuleEvaluation.Group> out = new ArrayList<>();
+        for (JsonNode g : success(status, body).path("groups")) {
+            List<RuleEvaluation.Rule> rules = new ArrayList<>();
+            for (JsonNode r : g.path("rules")) {
+                if (!r.path("type").asText("alerting").equals("alerting")) {
+                    continue;
+                }
+                List<RuleEvaluation.Held> held = new ArrayList<>();
+                for (JsonNode a : r.path("alerts")) {
+                    held.add(new RuleEvaluation.Held(labels(a.path("labels")), a.path("state").asText("")));
+                }
+                rules.add(new RuleEvaluation.Rule(r.path("name").asText(""), r.path("health").asText(""),
+                        r.path("lastError").asText(""), List.copyOf(held)));
+            }
+            out.add(new RuleEvaluation.Group(g.path("name").asText(""),
+                    Duration.ofMillis(Math.round(g.path("interval").asDouble(0) * 1000)), time(g.path("lastEvaluation").asText("")),
+                    List.copyOf(rules)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, String> labels(JsonNode n) {
+        Map<String, String> out = new TreeMap<>();
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Go's time in RFC 3339; its zero time (never evaluated) is null. */
+    static Instant time(String text) {
+        if (text.isEmpty() || text.startsWith("0001-01-01")) {
+            return null;
+        }
+        return java.time.OffsetDateTime.parse(text).toInstant();
+    }
+
+    /** [Prometheus's clock, its newest scrape or null]. */
+    static Instant[] parseLastScrape(int status, String body) {
+        JsonNode result = success(status, body).path("result");
+        if (!result.isArray() || result.isEmpty()) {
+            throw new IllegalStateException("Prometheus answered " + LAST_SCRAPE + " with no value");
+        }
+        JsonNode v = result.get(0).path("value");
+        Instant now = Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000));
+        double last = Double.parseDouble(v.get(1).asText());
+        return new Instant[] {now, last < 0 ? null : Instant.ofEpochMilli(Math.round(last * 1000))};
     }
 
     @Override

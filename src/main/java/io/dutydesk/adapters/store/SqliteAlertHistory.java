@@ -35,7 +35,9 @@ public final class SqliteAlertHistory implements AlertHistory {
             "CREATE INDEX alert_transitions_env_at ON alert_transitions(env, at_ms)",
             "CREATE TABLE alert_open (env TEXT NOT NULL, fingerprint TEXT NOT NULL, alertname TEXT NOT NULL, "
                     + "silenced INTEGER NOT NULL, since_ms INTEGER NOT NULL, labels TEXT NOT NULL, PRIMARY KEY (env, fingerprint))",
-            "CREATE TABLE alert_polls (env TEXT PRIMARY KEY, last_poll_ms INTEGER NOT NULL)");
+            "CREATE TABLE alert_polls (env TEXT PRIMARY KEY, last_poll_ms INTEGER NOT NULL)",
+            // an open alert Alertmanager dropped while its source could not fire or resolve it: unknown, not resolved
+            "ALTER TABLE alert_open ADD COLUMN unknown_since_ms INTEGER");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
@@ -68,7 +70,8 @@ public final class SqliteAlertHistory implements AlertHistory {
             Map<String, String> raw = new HashMap<>();
             Map<String, Tracked> open = load(c, env, raw);
             Map<String, Tracked> out = new LinkedHashMap<>();
-            open.forEach((fp, t) -> out.put(fp, new Tracked(fp, t.alertname(), t.silenced(), t.since(), labels(raw.get(fp)))));
+            open.forEach((fp, t) -> out.put(fp, new Tracked(fp, t.alertname(), t.silenced(), t.since(), labels(raw.get(fp)),
+                    t.unknownSince())));
             return out;
         });
     }
@@ -77,12 +80,15 @@ public final class SqliteAlertHistory implements AlertHistory {
     private static Map<String, Tracked> load(Connection c, String env, Map<String, String> rawLabels) throws SQLException {
         Map<String, Tracked> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint, alertname, silenced, since_ms, labels FROM alert_open WHERE env = ?")) {
+                "SELECT fingerprint, alertname, silenced, since_ms, labels, unknown_since_ms FROM alert_open WHERE env = ?")) {
             ps.setString(1, env);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String fp = rs.getString(1);
-                    out.put(fp, new Tracked(fp, rs.getString(2), rs.getInt(3) != 0, Instant.ofEpochMilli(rs.getLong(4)), Map.of()));
+                    long unknownMs = rs.getLong(6);
+                    Instant unknown = rs.wasNull() ? null : Instant.ofEpochMilli(unknownMs);
+                    out.put(fp, new Tracked(fp, rs.getString(2), rs.getInt(3) != 0, Instant.ofEpochMilli(rs.getLong(4)), Map.of(),
+                            unknown));
                     rawLabels.put(fp, rs.getString(5));
                 }
             }
@@ -92,13 +98,18 @@ public final class SqliteAlertHistory implements AlertHistory {
 
     @Override
     public CompletableFuture<List<Transition>> observe(AlertsFeed feed) {
+        return observe(feed, Transitions.Judge.RESOLVED).thenApply(Observation::transitions);
+    }
+
+    @Override
+    public CompletableFuture<Observation> observe(AlertsFeed feed, Transitions.Judge judge) {
         return tx(c -> {
             Map<String, String> raw = new HashMap<>();
             Map<String, Tracked> open = load(c, feed.environment(), raw);
-            Transitions.Diff diff = Transitions.diff(open, feed);
+            Transitions.Diff diff = Transitions.diff(open, feed, judge);
             List<Transition> recorded = new ArrayList<>(diff.transitions().size());
             for (Transition t : diff.transitions()) {
-                recorded.add(t.event().equals(Transition.RESOLVED)
+                recorded.add(t.event().equals(Transition.RESOLVED) || t.event().equals(Transition.UNKNOWN)
                         ? new Transition(t.fingerprint(), t.alertname(), t.event(), t.at(), t.source(), labels(raw.get(t.fingerprint())))
                         : t);
             }
@@ -109,43 +120,63 @@ public final class SqliteAlertHistory implements AlertHistory {
                 ps.setLong(2, feed.takenAt().toEpochMilli());
                 ps.executeUpdate();
             }
-            return List.copyOf(recorded);
+            Map<String, Tracked> after = new LinkedHashMap<>();
+            diff.open().forEach((fp, t) -> after.put(fp, t.unknown() && t.labels().isEmpty() ? new Tracked(fp, t.alertname(),
+                    t.silenced(), t.since(), labels(raw.get(fp)), t.unknownSince()) : t));
+            return new Observation(List.copyOf(recorded), after);
         });
     }
 
     @Override
     public CompletableFuture<Void> record(String env, List<Transition> transitions) {
         return tx(c -> {
+            record(c, env, transitions, load(c, env, new HashMap<>()));
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> recordPast(String env, List<Transition> transitions) {
+        return tx(c -> {
             Map<String, Tracked> open = load(c, env, new HashMap<>());
-            List<Transition> changes = new ArrayList<>();
-            for (Transition t : transitions) {
-                if (recorded(c, env, t)) {
-                    continue; // the same reconstruction, already recorded (another console, an earlier catch-up)
+            java.util.Set<String> before = java.util.Set.copyOf(open.keySet());
+            // an alert open now is the live history's: the past of the same alert is not applied to it
+            record(c, env, transitions.stream().filter(t -> !before.contains(t.fingerprint())).toList(), open);
+            if (!load(c, env, new HashMap<>()).keySet().equals(before)) {
+                throw new IllegalStateException("a late catch-up would change the open alerts: " + transitions);
+            }
+            return null;
+        });
+    }
+
+    private static void record(Connection c, String env, List<Transition> transitions, Map<String, Tracked> open) throws Exception {
+        List<Transition> changes = new ArrayList<>();
+        for (Transition t : transitions) {
+            if (recorded(c, env, t)) {
+                continue; // the same reconstruction, already recorded (another console, an earlier catch-up)
+            }
+            boolean isOpen = open.containsKey(t.fingerprint());
+            switch (t.event()) {
+                case Transition.FIRING -> {
+                    if (!isOpen) {
+                        changes.add(t);
+                        open.put(t.fingerprint(), new Tracked(t.fingerprint(), t.alertname(), false, t.at(), t.labels()));
+                    }
                 }
-                boolean isOpen = open.containsKey(t.fingerprint());
-                switch (t.event()) {
-                    case Transition.FIRING -> {
-                        if (!isOpen) {
-                            changes.add(t);
-                            open.put(t.fingerprint(), new Tracked(t.fingerprint(), t.alertname(), false, t.at(), t.labels()));
-                        }
+                case Transition.RESOLVED -> {
+                    if (isOpen) {
+                        changes.add(t);
+                        open.remove(t.fingerprint());
                     }
-                    case Transition.RESOLVED -> {
-                        if (isOpen) {
-                            changes.add(t);
-                            open.remove(t.fingerprint());
-                        }
-                    }
-                    default -> {
-                        if (isOpen) {
-                            changes.add(t);
-                        }
+                }
+                default -> {
+                    if (isOpen) {
+                        changes.add(t);
                     }
                 }
             }
-            apply(c, env, changes);
-            return null;
-        });
+        }
+        apply(c, env, changes);
     }
 
     private static boolean recorded(Connection c, String env, Transition t) throws SQLException {
@@ -166,7 +197,8 @@ public final class SqliteAlertHistory implements AlertHistory {
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO alert_transitions(env, fingerprint, alertname, event, at_ms, "
                 + "source, labels) VALUES (?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement open = c.prepareStatement("INSERT INTO alert_open(env, fingerprint, alertname, silenced, since_ms, labels) "
-                     + "VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT(env, fingerprint) DO NOTHING");
+                     + "VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT(env, fingerprint) DO UPDATE SET unknown_since_ms = NULL");
+             PreparedStatement unknown = c.prepareStatement("UPDATE alert_open SET unknown_since_ms = ? WHERE env = ? AND fingerprint = ?");
              PreparedStatement silence = c.prepareStatement("UPDATE alert_open SET silenced = ? WHERE env = ? AND fingerprint = ?");
              PreparedStatement close = c.prepareStatement("DELETE FROM alert_open WHERE env = ? AND fingerprint = ?")) {
             for (Transition t : ts) {
@@ -193,6 +225,12 @@ public final class SqliteAlertHistory implements AlertHistory {
                         silence.setString(2, env);
                         silence.setString(3, t.fingerprint());
                         silence.executeUpdate();
+                    }
+                    case Transition.UNKNOWN -> {
+                        unknown.setLong(1, t.at().toEpochMilli());
+                        unknown.setString(2, env);
+                        unknown.setString(3, t.fingerprint());
+                        unknown.executeUpdate();
                     }
                     case Transition.RESOLVED -> {
                         close.setString(1, env);

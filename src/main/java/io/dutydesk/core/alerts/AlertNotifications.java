@@ -3,51 +3,47 @@ package io.dutydesk.core.alerts;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.Notifier;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Which alerts notify: a new, unsilenced alert of a notifying severity (critical by default), once per
- * fingerprint while it fires (a resolved alert that fires again notifies again). More than {@value #MAX_SEPARATE} at once make one notice.
+ * Which alerts notify, per window: an alert of a notifying severity (critical by default) that this window sees
+ * firing for the first time, unsilenced, once per fingerprint and start time — read from Alertmanager's feed,
+ * whoever recorded it in the history first (another window, the CLI) and whether the history could be kept at all.
+ * A resolved alert that fires again has a new start: it notifies again. More than {@value #MAX_SEPARATE} at once
+ * make one notice.
  */
 public final class AlertNotifications {
     static final int MAX_SEPARATE = 3;
-    private final Environment.Alerts cfg;
-    private final Set<String> notified = new HashSet<>();
+    /** How long an alert's key is kept after it was last seen (bounds the set; far longer than any outage of the feed). */
+    static final Duration KEEP = Duration.ofHours(24);
+    private final Map<String, Instant> seen = new HashMap<>();
 
-    public AlertNotifications(Environment.Alerts cfg) {
-        this.cfg = cfg;
-    }
-
-    /** The notices for one poll: {@code transitions} are the ones the history just recorded. */
-    public synchronized List<Notifier.Notice> after(String env, AlertsFeed feed, List<Transition> transitions) {
-        Map<String, Alert> byFp = new HashMap<>();
-        feed.alerts().forEach(a -> byFp.put(a.fingerprint(), a));
+    /** The notices for one good feed. */
+    public synchronized List<Notifier.Notice> after(Environment.Alerts cfg, AlertsFeed feed) {
+        String env = feed.environment();
+        Instant now = feed.takenAt();
         List<Alert> fresh = new ArrayList<>();
-        for (Transition t : transitions) {
-            if (Transition.RESOLVED.equals(t.event())) {
-                notified.remove(t.fingerprint()); // the incident ended: firing again is a new one (and the set stays bounded)
-                continue;
-            }
-            Alert a = byFp.get(t.fingerprint());
-            if (Transition.FIRING.equals(t.event()) && a != null && !a.suppressed() && cfg.notifySeverities().contains(a.severity())
-                    && notified.add(a.fingerprint())) {
+        for (Alert a : feed.alerts()) {
+            String key = env + "\u0000" + a.fingerprint() + "\u0000" + a.startsAt();
+            if (seen.put(key, now) == null && !a.suppressed() && cfg.notifySeverities().contains(a.severity())) {
                 fresh.add(a);
             }
         }
+        seen.values().removeIf(t -> t.isBefore(now.minus(KEEP)));
         List<Notifier.Notice> out = new ArrayList<>();
         if (fresh.size() > MAX_SEPARATE) {
             String names = String.join(", ", fresh.stream().map(Alert::alertname).distinct().limit(5).toList());
-            out.add(new Notifier.Notice("alerts:" + env + ":batch", level(fresh.get(0)),
+            out.add(new Notifier.Notice("alerts:" + env + ":batch", level(cfg, fresh.get(0)),
                     fresh.size() + " new " + fresh.get(0).severity() + " alerts on " + env, names));
         } else {
             for (Alert a : fresh) {
                 String summary = a.annotation("summary");
-                out.add(new Notifier.Notice("alert:" + env + ":" + a.fingerprint(), level(a),
+                out.add(new Notifier.Notice("alert:" + env + ":" + a.fingerprint(), level(cfg, a),
                         a.alertname() + " (" + a.severity() + ") on " + env,
                         summary.isEmpty() ? a.labels().toString() : summary));
             }
@@ -55,7 +51,7 @@ public final class AlertNotifications {
         return out;
     }
 
-    private Notifier.Level level(Alert a) {
+    private static Notifier.Level level(Environment.Alerts cfg, Alert a) {
         return cfg.rank(a.severity()) == 0 ? Notifier.Level.CRITICAL : Notifier.Level.WARNING;
     }
 }

@@ -11,7 +11,10 @@ import io.dutydesk.core.ports.AlertsPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,8 +33,47 @@ public final class AlertsService {
     /** How long a poll waits for the catch-up before showing the feed without it. */
     static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
 
-    /** One poll: the feed, what the history recorded, and whether the history could not be kept. */
-    public record Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem) {}
+    /**
+     * One poll: the feed, what the history recorded, whether the history could not be kept, and the truth of it:
+     * whether Prometheus can fire alerts ({@code source}), the alerts it cannot vouch for now ({@code unverified}, by
+     * fingerprint) and those Alertmanager dropped meanwhile, shown as unknown, never as resolved ({@code vanished},
+     * state "unknown").
+     */
+    public record Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem, AlertSource source,
+                         Map<String, Unverified> unverified, List<Alert> vanished) {
+        public Update {
+            unverified = Map.copyOf(unverified);
+            vanished = List.copyOf(vanished);
+        }
+
+        public Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem) {
+            this(feed, transitions, historyProblem, null, Map.of(), List.of());
+        }
+
+        /** Alertmanager's alerts, then the dropped ones whose truth is unknown. */
+        public AlertsFeed shown() {
+            if (vanished.isEmpty()) {
+                return feed;
+            }
+            List<Alert> all = new ArrayList<>(feed.alerts());
+            all.addAll(vanished);
+            return new AlertsFeed(feed.environment(), feed.takenAt(), List.copyOf(all));
+        }
+
+        /** "No alert can fire: …" while Prometheus cannot fire them; the rules it cannot evaluate; else empty. */
+        public Optional<String> cannotFire() {
+            return source == null ? Optional.empty() : AlertsService.cannotFire(source);
+        }
+    }
+
+    /** One read: Alertmanager's feed and Prometheus's state, checked together. */
+    private record Read(AlertsFeed feed, AlertSource source) {}
+
+    /** The time to fill in from Prometheus, fixed at the first attempt (later polls move the store's last poll on). */
+    private record Gap(Instant from, Instant to, Duration step, Map<String, Tracked> open, Set<String> nowFiring) {}
+
+    /** An alert Alertmanager dropped while its source could not say whether it resolved: kept with its details. */
+    private record Dropped(Alert alert, Instant since) {}
 
     private final Environment env;
     private final AlertsPort alertmanager;
@@ -40,8 +82,17 @@ public final class AlertsService {
     private final AuditLog audit;
     private final String actor;
     private final Clock clock;
-    private CompletableFuture<Void> catchUp; // once per service: a slow catch-up is shared, never run twice
+    private CompletableFuture<Void> first;   // the first catch-up: the history is compared only after it
+    private CompletableFuture<Void> catchUp; // the current attempt; a failed one is tried again at a later poll
+    private volatile boolean gapKnown;       // the time to fill in is fixed (or nothing was missed)
+    private volatile Gap gap;
     private volatile String catchUpProblem;
+    private volatile boolean catchUpFailed;
+    private volatile boolean observed;       // the history was compared with a feed since the gap was fixed
+    private volatile Map<String, String> external; // Prometheus's external labels, once read
+    private volatile AlertSource source;
+    private Map<String, Alert> lastSeen = Map.of();            // guarded by this
+    private final Map<String, Dropped> dropped = new LinkedHashMap<>(); // guarded by this
 
     public AlertsService(Environment env, AlertsPort alertmanager, AlertSeriesPort prometheus, AlertHistory history,
                          AuditLog audit, String actor, Clock clock) {
@@ -71,40 +122,167 @@ public final class AlertsService {
     }
 
     /**
+     * Reads Alertmanager and, at the same time, whether Prometheus can fire alerts; records what changed (an alert
+     * Alertmanager dropped while Prometheus could not say is unknown, not resolved). The first read first fills in
+     * the time the console was closed; if that fails it is tried again at later polls, over the same time.
+     *
      * @param waitForHistory wait for the catch-up however long it takes (the CLI); the window shows the feed
      *                       after {@link #CATCH_UP_WAIT} and compares it with the history on a later poll
      */
     public CompletableFuture<Update> poll(boolean waitForHistory) {
-        return alertmanager.alerts().thenCompose(feed -> {
-            CompletableFuture<Void> before;
+        CompletableFuture<AlertSource> checked = checkSource();
+        return alertmanager.alerts().thenCombine(checked, Read::new).thenCompose(r -> {
+            CompletableFuture<Void> attempt;
             synchronized (this) {
-                if (catchUp == null) {
-                    catchUp = catchUp(feed);
+                if (catchUp == null || (catchUp.isDone() && catchUpFailed)) {
+                    catchUpFailed = false;
+                    catchUp = catchUp(r.feed());
+                    if (first == null) {
+                        first = catchUp;
+                    }
                 }
-                before = catchUp;
+                attempt = catchUp;
+            }
+            // the history is compared after the first catch-up, and never before the time to fill in is fixed;
+            // a retry of the filling in does not hold the comparison up
+            CompletableFuture<Void> gate = first.isDone() && gapKnown ? null : attempt;
+            if (gate == null) {
+                return observe(r);
             }
             if (waitForHistory) {
-                return before.thenCompose(x -> observe(feed));
+                return gate.thenCompose(x -> gapKnown ? observe(r) : notKept(r));
             }
-            if (!before.isDone()) {
+            if (!gate.isDone()) {
                 // the feed does not wait for Prometheus: the history is compared once the gap is filled in
-                return before.handle((x, e) -> new Update(feed, List.of(),
-                        Optional.of("filling in the history from Prometheus (the time the console was closed)…")))
-                        .completeOnTimeout(new Update(feed, List.of(),
-                                Optional.of("filling in the history from Prometheus (the time the console was closed)…")),
-                                CATCH_UP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .thenCompose(u -> before.isDone() ? observe(feed) : CompletableFuture.completedFuture(u));
+                String filling = "filling in the history from Prometheus (the time the console was closed)…";
+                return gate.handle((x, e) -> (Update) null)
+                        .completeOnTimeout(null, CATCH_UP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .thenCompose(u -> !gate.isDone() ? CompletableFuture.completedFuture(shown(r, null, List.of(),
+                                Optional.of(filling))) : gapKnown ? observe(r) : notKept(r));
             }
-            return observe(feed);
+            return gapKnown ? observe(r) : notKept(r);
         });
     }
 
-    private CompletableFuture<Update> observe(AlertsFeed feed) {
-        return history.observe(feed).handle((ts, e) -> {
+    /** The feed without comparing it: the time to fill in could not be fixed (the store failed), so nothing is recorded. */
+    private CompletableFuture<Update> notKept(Read r) {
+        return CompletableFuture.completedFuture(shown(r, null, List.of(), Optional.of("history not kept: "
+                + (catchUpProblem == null ? "the local store did not answer" : catchUpProblem))));
+    }
+
+    private CompletableFuture<Update> observe(Read r) {
+        observed = true;
+        AlertSource s = r.source();
+        return history.observe(r.feed(), t -> s.vanished(t.fingerprint(), t.alertname(), t.unknownSince())).handle((o, e) -> {
             if (e != null) {
-                return new Update(feed, List.of(), Optional.of("history not kept: " + Errors.describe(e)));
+                return shown(r, null, List.of(), Optional.of("history not kept: " + Errors.describe(e)));
             }
-            return new Update(feed, ts, Optional.ofNullable(catchUpProblem));
+            return shown(r, o.open(), o.transitions(), Optional.ofNullable(catchUpProblem));
+        });
+    }
+
+    /**
+     * The update as shown: Alertmanager's alerts, marked unknown where Prometheus cannot vouch for them, and the
+     * alerts it dropped meanwhile. The history's open alerts say which dropped ones are still unknown (another
+     * console may have seen them resolve); without the history (it failed) this service's own memory does.
+     */
+    private synchronized Update shown(Read r, Map<String, Tracked> open, List<Transition> ts, Optional<String> problem) {
+        AlertSource s = r.source();
+        Map<String, Alert> now = new LinkedHashMap<>();
+        r.feed().alerts().forEach(a -> now.putIfAbsent(a.fingerprint(), a));
+        Map<String, Unverified> unverified = new LinkedHashMap<>();
+        for (Alert a : now.values()) {
+            s.unverified(a).ifPresent(u -> unverified.put(a.fingerprint(), u));
+        }
+        for (Alert a : lastSeen.values()) {
+            if (!now.containsKey(a.fingerprint())) {
+                s.vanished(a.fingerprint(), a.alertname(), null)
+                        .ifPresent(u -> dropped.putIfAbsent(a.fingerprint(), new Dropped(a, u.since())));
+            }
+        }
+        lastSeen = now;
+        dropped.keySet().removeIf(now::containsKey);
+        Map<String, Dropped> candidates = new LinkedHashMap<>();
+        if (open != null) {
+            for (Tracked t : open.values()) {
+                if (t.unknown() && !now.containsKey(t.fingerprint())) {
+                    Dropped d = dropped.get(t.fingerprint());
+                    candidates.put(t.fingerprint(), new Dropped(d != null ? d.alert() : fromHistory(t), t.unknownSince()));
+                }
+            }
+            dropped.keySet().retainAll(candidates.keySet());
+        } else {
+            candidates.putAll(dropped);
+        }
+        List<Alert> vanished = new ArrayList<>();
+        for (Dropped d : candidates.values()) {
+            Alert a = d.alert();
+            Optional<Unverified> u = s.vanished(a.fingerprint(), a.alertname(), d.since());
+            if (u.isEmpty() && open != null) {
+                u = Optional.of(new Unverified(d.since(), "unknown")); // the history keeps it open (another console's judgement)
+            }
+            if (u.isEmpty()) {
+                dropped.remove(a.fingerprint()); // resolved: its source says so
+                continue;
+            }
+            Unverified v = new Unverified(d.since(), u.get().reason());
+            unverified.put(a.fingerprint(), v);
+            vanished.add(new Alert(a.fingerprint(), a.alertname(), a.severity(), UNKNOWN, a.startsAt(), a.updatedAt(), a.labels(),
+                    a.annotations(), List.of(), List.of(), a.generatorURL()));
+        }
+        return new Update(r.feed(), ts, problem, s, unverified, vanished);
+    }
+
+    /** The state of an alert shown though Alertmanager no longer has it. */
+    public static final String UNKNOWN = "unknown";
+
+    private Alert fromHistory(Tracked t) {
+        return new Alert(t.fingerprint(), t.alertname(), t.labels().getOrDefault(env.alerts().severityLabel(), ""), UNKNOWN, t.since(),
+                t.unknownSince(), t.labels(), Map.of(), List.of(), List.of(), "");
+    }
+
+    static Optional<String> cannotFire(AlertSource s) {
+        if (!s.up()) {
+            return Optional.of("No alert can fire or resolve: " + s.problem() + ". Alerts from it are unknown since the last check"
+                    + " that worked; none is recorded resolved.");
+        }
+        if (!s.failing().isEmpty()) {
+            return Optional.of("These alerts cannot fire or resolve: " + String.join("; ", s.failing().values().stream()
+                    .map(Unverified::reason).sorted().toList()));
+        }
+        return Optional.empty();
+    }
+
+    /** Prometheus's state now: what it evaluates, held against its external labels; a failure makes it down. */
+    private CompletableFuture<AlertSource> checkSource() {
+        AlertSource previous = source;
+        CompletableFuture<AlertSource> out;
+        try {
+            out = externalLabels().thenCombine(prometheus.evaluation(), (ext, ev) -> AlertSource.judge(ev, ext, clock.instant(),
+                    zone(), previous));
+        } catch (RuntimeException e) {
+            out = CompletableFuture.failedFuture(e);
+        }
+        return out.exceptionally(e -> AlertSource.down("Prometheus down: " + Errors.describe(e), clock.instant(), previous))
+                .thenApply(s -> {
+                    source = s;
+                    return s;
+                });
+    }
+
+    private java.time.ZoneId zone() {
+        return clock.getZone() == null ? java.time.ZoneId.systemDefault() : clock.getZone();
+    }
+
+    /** Prometheus's external labels, read once (a failure is tried again at the next use). */
+    private CompletableFuture<Map<String, String>> externalLabels() {
+        Map<String, String> e = external;
+        if (e != null) {
+            return CompletableFuture.completedFuture(e);
+        }
+        return prometheus.externalLabels().thenApply(m -> {
+            external = Map.copyOf(m);
+            return external;
         });
     }
 
@@ -114,6 +292,18 @@ public final class AlertsService {
     }
 
     private CompletableFuture<Void> catchUp(AlertsFeed feed) {
+        CompletableFuture<Gap> g = gapKnown ? CompletableFuture.completedFuture(gap) : gap(feed);
+        return g.thenCompose(gp -> gp == null ? CompletableFuture.<Void>completedFuture(null) : fill(gp)).handle((x, e) -> {
+            catchUpFailed = e != null;
+            catchUpProblem = e == null ? null
+                    : "the time the console was closed is not filled in yet (" + (gapKnown ? "Prometheus" : "local store") + ": "
+                    + Errors.describe(e) + "); tried again at the next poll";
+            return null;
+        });
+    }
+
+    /** The time since a console last looked, and the alerts open then; null when nothing was missed. */
+    private CompletableFuture<Gap> gap(AlertsFeed feed) {
         Instant to = feed.takenAt();
         return history.lastPoll(env.name()).thenCompose(last -> {
             Instant from = last.orElse(to.minus(env.alerts().backfill()));
@@ -127,18 +317,34 @@ public final class AlertsService {
                 step = Duration.ofSeconds(minStep);
             }
             if (range.compareTo(step.multipliedBy(2)) < 0) {
+                gapKnown = true;
                 return CompletableFuture.completedFuture(null); // nothing missed
             }
             Instant f = from;
             Duration s = step;
             Set<String> now = feed.alerts().stream().map(Alert::fingerprint).collect(Collectors.toSet());
-            return history.open(env.name()).thenCompose(open -> prometheus.firing(f, to, s)
-                    .thenCompose(series -> history.record(env.name(), Transitions.reconstruct(open, series, f, to, s, now))));
-        }).handle((x, e) -> {
-            catchUpProblem = e == null ? null
-                    : "the time the console was closed is not filled in (Prometheus: " + Errors.describe(e) + ")";
-            return null;
+            return history.open(env.name()).thenApply(open -> {
+                gap = new Gap(f, to, s, Map.copyOf(open), Set.copyOf(now));
+                gapKnown = true;
+                return gap;
+            });
         });
+    }
+
+    /**
+     * Reconstructs the gap from Prometheus's ALERTS series, in the fingerprints Alertmanager gives (its external labels
+     * added). Filled in late (the history was compared with feeds since), only the alerts that fired and resolved
+     * within the gap are added: the others were already judged by the comparison (resolved or unknown when seen).
+     */
+    private CompletableFuture<Void> fill(Gap g) {
+        boolean late = observed;
+        return externalLabels().thenCompose(ext -> prometheus.firing(g.from(), g.to(), g.step()).thenCompose(series -> {
+            List<Transitions.Series> sent = series.stream()
+                    .map(x -> new Transitions.Series(Fingerprints.asSent(x.labels(), ext), x.firing())).toList();
+            List<Transition> ts = Transitions.reconstruct(g.open(), sent, g.from(), g.to(), g.step(), g.nowFiring());
+            return late ? history.recordPast(env.name(), Transitions.within(ts, g.open().keySet(), g.nowFiring()))
+                    : history.record(env.name(), ts);
+        }));
     }
 
     public CompletableFuture<List<Silence>> silences() {

@@ -29,6 +29,19 @@ public final class Fingerprints {
         return String.format("%016x", h);
     }
 
+    /**
+     * The labels as Alertmanager receives them from Prometheus: Prometheus adds each of its external labels the
+     * alert does not have (never to its ALERTS series or its rules API), so one alert has one fingerprint.
+     */
+    public static Map<String, String> asSent(Map<String, String> labels, Map<String, String> external) {
+        if (external.isEmpty()) {
+            return labels;
+        }
+        Map<String, String> out = new TreeMap<>(labels);
+        external.forEach(out::putIfAbsent);
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     private static long add(long h, String s) {
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h = addByte(h, b);

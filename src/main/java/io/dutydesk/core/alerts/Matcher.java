@@ -96,6 +96,35 @@ public record Matcher(String name, Op op, String value) {
         return v;
     }
 
+    /**
+     * Values no matcher written for real alerts matches: a regex that matches one of them matches any value
+     * ({@code =~".+"}, {@code =~"\S*"}, {@code =~"[^x]*"}).
+     */
+    private static final java.util.List<String> PROBES = java.util.List.of("", "x", "0", "-", "dutydesk-probe",
+            "ZZ_9 probe:value/1%");
+
+    /**
+     * Whether this matcher selects alerts by a value of their label: {@code name="value"}, or {@code name=~"regex"}
+     * matching only some values. Not: a regex that matches any value ({@code =~".+"}, {@code =~".*"}), a negative
+     * matcher ({@code !~"x"}, {@code !="x"}: every value but the ones it names), {@code name=""} (the label's absence).
+     */
+    public boolean selects() {
+        return switch (op) {
+            case EQ -> !value.isEmpty();
+            case RE -> PROBES.stream().noneMatch(p -> Pattern.compile(value).matcher(p).matches());
+            default -> false;
+        };
+    }
+
+    /** Why this matcher does not select alerts by value ({@link #selects()} is false), in the user's words. */
+    public String breadth() {
+        return switch (op) {
+            case EQ -> this + " matches only the alerts without the label " + name;
+            case RE -> this + " matches any value";
+            default -> this + " matches every value but the ones it names";
+        };
+    }
+
     public boolean matches(Map<String, String> labels) {
         String actual = labels.getOrDefault(name, "");
         boolean hit = op.regex() ? Pattern.compile(value).matcher(actual).matches() : actual.equals(value);

@@ -13,8 +13,9 @@ public record SilenceRequest(List<Matcher> matchers, Instant startsAt, Instant e
         List<String> out = new ArrayList<>();
         if (matchers.isEmpty()) {
             out.add("at least one matcher is needed");
-        } else if (matchers.stream().allMatch(m -> m.matches(java.util.Map.of()))) {
-            out.add("the matchers would silence every alert: at least one must need a label value");
+        } else if (matchers.stream().noneMatch(Matcher::selects)) {
+            out.add("the matchers would silence every alert (" + String.join("; ", matchers.stream().map(Matcher::breadth).toList())
+                    + "): at least one must select alerts by a value: name=\"value\", or name=~\"regex\" that matches only some values");
         }
         if (comment == null || comment.isBlank()) {
             out.add("a comment is required (why, and what is being done)");

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * One change of an alert the console saw (or reconstructed from Prometheus for the time it was closed).
  *
- * @param event  firing, resolved, silenced, unsilenced
+ * @param event  firing, resolved, silenced, unsilenced; unknown: Alertmanager dropped it while its source could not
+ *               fire or resolve it (Prometheus down), so it is neither (a later firing or resolved ends that)
  * @param source console (seen live) or reconstructed (from Prometheus's ALERTS series)
  */
 public record Transition(String fingerprint, String alertname, String event, Instant at, String source,
@@ -15,6 +16,7 @@ public record Transition(String fingerprint, String alertname, String event, Ins
     public static final String RESOLVED = "resolved";
     public static final String SILENCED = "silenced";
     public static final String UNSILENCED = "unsilenced";
+    public static final String UNKNOWN = "unknown";
     public static final String LIVE = "console";
     public static final String RECONSTRUCTED = "reconstructed";
 

@@ -14,7 +14,9 @@ import java.util.Set;
  * The history's rules, pure. An alert that appears fires; one that gains a silence is silenced, loses
  * it unsilenced; one that is no longer in Alertmanager's answer resolved — silenced or not, since
  * Alertmanager sends no resolution for a silenced alert, its disappearance is the only sign.
- * Only successful polls are compared: a failed poll changes nothing.
+ * Only successful polls are compared: a failed poll changes nothing. An alert that disappears while its
+ * source cannot fire or resolve it (Prometheus down: Alertmanager drops it when it times out) is unknown, not
+ * resolved; seen again it fires again, and it resolves only once its source can say so.
  */
 public final class Transitions {
     private Transitions() {}
@@ -22,7 +24,19 @@ public final class Transitions {
     /** The result of comparing the open alerts with a feed. */
     public record Diff(List<Transition> transitions, Map<String, Tracked> open) {}
 
+    /** What becomes of an open alert Alertmanager no longer has: empty, it resolved; else it is unknown, and why. */
+    @FunctionalInterface
+    public interface Judge {
+        Judge RESOLVED = t -> java.util.Optional.empty();
+
+        java.util.Optional<Unverified> vanished(Tracked t);
+    }
+
     public static Diff diff(Map<String, Tracked> open, AlertsFeed feed) {
+        return diff(open, feed, Judge.RESOLVED);
+    }
+
+    public static Diff diff(Map<String, Tracked> open, AlertsFeed feed, Judge judge) {
         Instant at = feed.takenAt();
         List<Transition> out = new ArrayList<>();
         Map<String, Tracked> next = new LinkedHashMap<>();
@@ -40,6 +54,12 @@ public final class Transitions {
                 }
                 next.put(a.fingerprint(), new Tracked(a.fingerprint(), a.alertname(), a.silenced(), firedAt, a.labels()));
             } else {
+                if (t.unknown()) {
+                    // known again: it fires (Alertmanager has it anew; not before it became unknown)
+                    Instant firedAt = a.startsAt() != null && a.startsAt().isBefore(at) ? a.startsAt() : at;
+                    out.add(new Transition(a.fingerprint(), a.alertname(), Transition.FIRING,
+                            firedAt.isAfter(t.unknownSince()) ? firedAt : t.unknownSince(), Transition.LIVE, a.labels()));
+                }
                 if (a.silenced() != t.silenced()) {
                     out.add(new Transition(a.fingerprint(), a.alertname(), a.silenced() ? Transition.SILENCED : Transition.UNSILENCED,
                             at, Transition.LIVE, a.labels()));
@@ -48,8 +68,19 @@ public final class Transitions {
             }
         }
         for (Tracked t : open.values()) {
-            if (!seen.contains(t.fingerprint())) {
+            if (seen.contains(t.fingerprint())) {
+                continue;
+            }
+            java.util.Optional<Unverified> u = judge.vanished(t);
+            if (u.isEmpty()) {
                 out.add(new Transition(t.fingerprint(), t.alertname(), Transition.RESOLVED, at, Transition.LIVE, t.labels()));
+            } else if (t.unknown()) {
+                next.put(t.fingerprint(), t);
+            } else {
+                Instant since = u.get().since();
+                since = since.isBefore(t.since()) ? t.since() : since.isAfter(at) ? at : since;
+                out.add(new Transition(t.fingerprint(), t.alertname(), Transition.UNKNOWN, since, Transition.LIVE, t.labels()));
+                next.put(t.fingerprint(), new Tracked(t.fingerprint(), t.alertname(), t.silenced(), t.since(), t.labels(), since));
             }
         }
         return new Diff(List.copyOf(out), next);
@@ -117,6 +148,26 @@ public final class Transitions {
                 out.add(new Transition(t.fingerprint(), t.alertname(), Transition.RESOLVED, from, Transition.RECONSTRUCTED, t.labels()));
             }
         }
+        out.sort(Comparator.comparing(Transition::at));
+        return out;
+    }
+
+    /**
+     * Of reconstructed transitions, those of alerts that fired and resolved entirely within the time (not open at its
+     * start, not firing at its end, last event resolved): what a late catch-up may add without touching the alerts the
+     * live history judged.
+     */
+    public static List<Transition> within(List<Transition> reconstructed, Set<String> openAtStart, Set<String> firingAtEnd) {
+        Map<String, List<Transition>> byAlert = new LinkedHashMap<>();
+        for (Transition t : reconstructed) {
+            byAlert.computeIfAbsent(t.fingerprint(), k -> new ArrayList<>()).add(t);
+        }
+        List<Transition> out = new ArrayList<>();
+        byAlert.forEach((fp, ts) -> {
+            if (!openAtStart.contains(fp) && !firingAtEnd.contains(fp) && ts.get(ts.size() - 1).event().equals(Transition.RESOLVED)) {
+                out.addAll(ts);
+            }
+        });
         out.sort(Comparator.comparing(Transition::at));
         return out;
     }

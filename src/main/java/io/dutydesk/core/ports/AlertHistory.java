@@ -3,6 +3,7 @@ package io.dutydesk.core.ports;
 import io.dutydesk.core.alerts.AlertsFeed;
 import io.dutydesk.core.alerts.Tracked;
 import io.dutydesk.core.alerts.Transition;
+import io.dutydesk.core.alerts.Transitions;
 
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +25,28 @@ public interface AlertHistory {
     /** Compares {@code feed} with the open alerts, records the transitions, notes the poll; returns what changed. */
     CompletableFuture<List<Transition>> observe(AlertsFeed feed);
 
+    /** What one comparison recorded, and the alerts open after it (null when the store cannot say). */
+    record Observation(List<Transition> transitions, Map<String, Tracked> open) {}
+
+    /**
+     * As {@link #observe(AlertsFeed)}, with {@code judge} saying what became of an alert Alertmanager no longer has:
+     * resolved, or unknown (its source could not fire or resolve it).
+     */
+    default CompletableFuture<Observation> observe(AlertsFeed feed, Transitions.Judge judge) {
+        return observe(feed).thenApply(ts -> new Observation(ts, null));
+    }
+
     /** Records reconstructed transitions (in time order), applying them to the open alerts. */
     CompletableFuture<Void> record(String env, List<Transition> transitions);
+
+    /**
+     * Records reconstructed transitions of alerts that fired and resolved within a time nobody watched, filled in
+     * late (after the history was compared with later feeds): only for alerts not open now, and the open alerts stay
+     * as they are.
+     */
+    default CompletableFuture<Void> recordPast(String env, List<Transition> transitions) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this history cannot record the past"));
+    }
 
     /** Transitions at or after {@code since}, oldest first. */
     CompletableFuture<List<Transition>> since(String env, Instant since);

@@ -57,6 +57,8 @@ public final class AlertsView {
     private final HBox countsBox = new HBox(6);
     private final ListView<AlertRow> list = new ListView<>();
     private final VBox details = new VBox(8);
+    private final List<RowCell> cells = new java.util.ArrayList<>();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** @param openUrl opens a URL in the desktop's browser (runbook links) */
     public AlertsView(AlertsViewModel vm, Clock clock, Consumer<String> openUrl) {
@@ -79,7 +81,16 @@ public final class AlertsView {
         root.setCenter(tabs);
         vm.counts().addListener((ListChangeListener<Map.Entry<String, Long>>) c -> showCounts());
         vm.suppressedProperty().addListener((o, a, b) -> showCounts());
+        vm.unknownProperty().addListener((o, a, b) -> showCounts());
         showCounts();
+        // ages follow the clock: every poll (good or failed) redraws them in the rows on screen
+        vm.tickProperty().addListener((o, a, b) -> {
+            cells.forEach(RowCell::showAge);
+            Alert sel = vm.selectedProperty().get();
+            if (sel != null) {
+                showSince(sel);
+            }
+        });
         vm.selectedProperty().addListener((o, a, b) -> showDetails(b));
         showDetails(vm.selectedProperty().get());
     }
@@ -134,6 +145,7 @@ public final class AlertsView {
         filterRow.setAlignment(Pos.CENTER_LEFT);
 
         Label problem = banner(vm.problemProperty(), "alerts-problem");
+        Label cannotFire = banner(vm.cannotFireProperty(), "alerts-cannot-fire");
         Label historyProblem = banner(vm.historyProblemProperty(), "alerts-history-problem");
         Label status = new Label();
         status.setId("alerts-status");
@@ -141,7 +153,7 @@ public final class AlertsView {
         status.textProperty().bind(vm.statusProperty());
         status.visibleProperty().bind(vm.statusProperty().isNotEmpty());
         status.managedProperty().bind(status.visibleProperty());
-        VBox box = new VBox(8, top, filterRow, filterError, problem, historyProblem, status);
+        VBox box = new VBox(8, top, filterRow, filterError, problem, cannotFire, historyProblem, status);
         box.getStyleClass().add("alerts-top");
         return box;
     }
@@ -175,6 +187,15 @@ public final class AlertsView {
         s.getStyleClass().addAll("severity-chip", "sev-suppressed");
         s.setMinWidth(Region.USE_PREF_SIZE);
         countsBox.getChildren().add(s);
+        long unknown = vm.unknownProperty().get();
+        if (unknown > 0) {
+            Label u = new Label(unknown + " unknown");
+            u.setId("count-unknown");
+            u.getStyleClass().addAll("severity-chip", "sev-unknown");
+            u.setMinWidth(Region.USE_PREF_SIZE);
+            Tooltip.install(u, new Tooltip("Their source cannot fire or resolve them now: not counted above"));
+            countsBox.getChildren().add(u);
+        }
     }
 
     /** The configured severities map onto three colours by rank: most severe, next, the rest. */
@@ -233,6 +254,7 @@ public final class AlertsView {
         private final HBox box = new HBox(8, bar, name, text, age, state);
 
         RowCell() {
+            cells.add(this);
             bar.getStyleClass().add("sev-bar");
             bar.setMinWidth(4);
             bar.setPrefWidth(4);
@@ -247,13 +269,23 @@ public final class AlertsView {
             state.setMinWidth(Region.USE_PREF_SIZE);
             box.setAlignment(Pos.CENTER_LEFT);
             box.setFillHeight(true);
+            // the row is as wide as the list: the text gives way (ellipsis) so that age and state always show
+            text.setMinWidth(0);
+            box.setMinWidth(0);
+            box.prefWidthProperty().bind(widthProperty().subtract(snappedLeftInset() + snappedRightInset()));
             setText(null);
+        }
+
+        /** No wider than the list: rows never scroll sideways, the row's own layout gives way instead. */
+        @Override
+        protected double computePrefWidth(double height) {
+            return 0;
         }
 
         @Override
         protected void updateItem(AlertRow r, boolean empty) {
             super.updateItem(r, empty);
-            getStyleClass().removeAll("group-row", "alert-row", "suppressed", "sev-1", "sev-2", "sev-3", "sev-other");
+            getStyleClass().removeAll("group-row", "alert-row", "suppressed", "unknown", "sev-1", "sev-2", "sev-3", "sev-other");
             if (empty || r == null) {
                 setGraphic(null);
                 return;
@@ -272,14 +304,49 @@ public final class AlertsView {
                 if (a.suppressed()) {
                     getStyleClass().add("suppressed");
                 }
+                if (r.unverified() != null) {
+                    getStyleClass().add("unknown");
+                }
                 name.setText("    " + (a.severity().isEmpty() ? "—" : a.severity()));
-                String summary = a.annotation("summary");
-                text.setText(summary.isEmpty() ? brief(a) : summary);
-                age.setText(a.startsAt() == null ? "" : Ages.of(Duration.between(a.startsAt(), clock.instant())));
-                state.setText(a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state());
+                text.setText(text(r));
+                state.setText(state(r));
+                showAge();
             }
             setGraphic(box);
         }
+
+        /** The age, from the clock now; up to when it was last checked (marked "≥") for an unknown or stale one. */
+        void showAge() {
+            AlertRow r = getItem();
+            if (isEmpty() || r == null || r.header()) {
+                return;
+            }
+            age.setText(age(r.alert(), r.asOf()));
+        }
+    }
+
+    /** The summary (or labels), for an unknown or stale alert after "as of T · " (its numbers are from then; shown first, never cut). */
+    static String text(AlertRow r) {
+        Alert a = r.alert();
+        String summary = a.annotation("summary");
+        String t = summary.isEmpty() ? brief(a) : summary;
+        return r.asOf() == null ? t : "as of " + TIME.format(r.asOf()) + " · " + t;
+    }
+
+    static String state(AlertRow r) {
+        Alert a = r.alert();
+        if (r.unverified() != null) {
+            return "unknown since " + TIME.format(r.unverified().since());
+        }
+        return a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state();
+    }
+
+    String age(Alert a, java.time.Instant asOf) {
+        if (a.startsAt() == null) {
+            return "";
+        }
+        return asOf == null ? Ages.of(Duration.between(a.startsAt(), clock.instant()))
+                : "≥ " + Ages.of(Duration.between(a.startsAt(), asOf));
     }
 
     static String brief(Alert a) {
@@ -303,15 +370,23 @@ public final class AlertsView {
         }
         Label name = new Label(a.alertname());
         name.getStyleClass().add("details-title");
-        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · " + a.state()
+        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
+                + (vm.unverified(a).isPresent() ? "unknown" : a.state())
                 + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
                 + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
         sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
-        Label since = new Label(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " ("
-                + Ages.of(Duration.between(a.startsAt(), clock.instant())) + ")");
         since.setId("details-since");
+        showSince(a);
         details.getChildren().addAll(name, sev, since);
-        addText("summary", a.annotation("summary"), "details-summary");
+        vm.unverified(a).ifPresent(u -> {
+            Label unknown = new Label("Unknown since " + WHEN.format(u.since()) + ": " + u.reason()
+                    + ". Whether it still fires cannot be known until its source answers; it is not recorded resolved.");
+            unknown.setId("details-unknown");
+            unknown.getStyleClass().add("stale-banner");
+            unknown.setWrapText(true);
+            details.getChildren().add(unknown);
+        });
+        addText("summary" + vm.asOf(a).map(t -> " · as of " + TIME.format(t)).orElse(""), a.annotation("summary"), "details-summary");
         addText("description", a.annotation("description"), "details-description");
         String runbook = a.annotation("runbook_url");
         if (!runbook.isEmpty()) {
@@ -356,6 +431,18 @@ public final class AlertsView {
         Label fp = new Label("fingerprint " + a.fingerprint());
         fp.getStyleClass().add("muted");
         details.getChildren().addAll(section("labels"), labels, new HBox(10, silence), fp);
+    }
+
+    private final Label since = new Label();
+
+    {
+        since.setWrapText(true);
+    }
+
+    private void showSince(Alert a) {
+        java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
+        since.setText(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " (" + age(a, asOf.orElse(null))
+                + asOf.map(t -> ", as of " + WHEN.format(t)).orElse("") + ")");
     }
 
     private void addText(String title, String text, String id) {
@@ -440,7 +527,7 @@ public final class AlertsView {
             @Override
             protected void updateItem(Transition t, boolean empty) {
                 super.updateItem(t, empty);
-                getStyleClass().removeAll("ev-firing", "ev-resolved", "ev-silenced", "ev-unsilenced", "reconstructed");
+                getStyleClass().removeAll("ev-firing", "ev-resolved", "ev-silenced", "ev-unsilenced", "ev-unknown", "reconstructed");
                 if (!empty && t != null) {
                     getStyleClass().add("ev-" + t.event());
                     if (t.reconstructed()) {
@@ -464,8 +551,8 @@ public final class AlertsView {
             }
         });
         window.valueProperty().bindBidirectional(vm.historyWindowProperty());
-        Label hint = new Label("Fired, resolved, silenced, unsilenced. While the console was closed: reconstructed from "
-                + "Prometheus's ALERTS series.");
+        Label hint = new Label("Fired, resolved, silenced, unsilenced; unknown: dropped while Prometheus could not fire or resolve "
+                + "it. While the console was closed: reconstructed from Prometheus's ALERTS series.");
         hint.getStyleClass().add("muted");
         hint.setWrapText(true);
         HBox bar = new HBox(10, window, hint);

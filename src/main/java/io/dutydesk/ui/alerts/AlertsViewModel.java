@@ -11,6 +11,7 @@ import io.dutydesk.core.alerts.Matcher;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.SilenceRequest;
 import io.dutydesk.core.alerts.Transition;
+import io.dutydesk.core.alerts.Unverified;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.poll.Poller;
@@ -83,11 +84,17 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     private final ObjectProperty<Duration> historyWindow = new SimpleObjectProperty<>(Duration.ofHours(12));
     private final Set<String> collapsed = new HashSet<>();
     private final List<Consumer<AlertsFeed>> feedListeners = new ArrayList<>();
+    private final StringProperty cannotFire = new SimpleStringProperty();
+    private final SimpleObjectProperty<Long> unknown = new SimpleObjectProperty<>(0L);
+    private final SimpleObjectProperty<Long> tick = new SimpleObjectProperty<>(0L);
+    private final ObjectProperty<Instant> staleSince = new SimpleObjectProperty<>();
+    /** Once per window, across environments: a firing alert notifies once per fingerprint and start. */
+    private final AlertNotifications notifications = new AlertNotifications();
+    private Map<String, Unverified> unverified = Map.of();
 
     private AlertFilter filter = AlertFilter.ALL;
     private Consumer<String> openMetrics;
     private AlertsService service;
-    private AlertNotifications notifications;
     private Poller<AlertsService.Update> poller;
     private AutoCloseable subscription;
 
@@ -133,6 +140,38 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     public ReadOnlyStringProperty updatedProperty() { return updated; }
 
     public ReadOnlyStringProperty historyProblemProperty() { return historyProblem; }
+
+    /**
+     * Null while alerts can fire; else why they cannot ("No alert can fire or resolve: Prometheus down: …"), or
+     * which rules cannot.
+     */
+    public ReadOnlyStringProperty cannotFireProperty() { return cannotFire; }
+
+    /** Alerts shown whose truth is unknown now (their source stopped): not counted with their severity. */
+    public ReadOnlyObjectProperty<Long> unknownProperty() { return unknown; }
+
+    /** Changes at every poll, good or failed: what is derived from the clock (ages) is drawn again. */
+    public ReadOnlyObjectProperty<Long> tickProperty() { return tick; }
+
+    /** The last good read while Alertmanager fails (null while it answers): everything shown is as of then. */
+    public ReadOnlyObjectProperty<Instant> staleSinceProperty() { return staleSince; }
+
+    /** Why an alert shown cannot be checked now ("unknown since T: reason"), if it cannot. */
+    public Optional<Unverified> unverified(Alert a) {
+        return Optional.ofNullable(unverified.get(a.fingerprint()));
+    }
+
+    /**
+     * Until when what an alert shows is known true: the last check of its source that worked (unknown), the last
+     * good read (stale feed); empty while it is current.
+     */
+    public Optional<Instant> asOf(Alert a) {
+        Unverified u = unverified.get(a.fingerprint());
+        if (u != null) {
+            return Optional.of(u.since());
+        }
+        return Optional.ofNullable(staleSince.get());
+    }
 
     /** The last action's outcome ("Silenced ...", "Alertmanager refused ..."). */
     public ReadOnlyStringProperty statusProperty() { return status; }
@@ -200,8 +239,11 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     public void attach(AlertsService s) {
         detach();
         service = s;
-        notifications = new AlertNotifications(s.environment().alerts());
         feed.set(null);
+        unverified = Map.of();
+        cannotFire.set(null);
+        unknown.set(0L);
+        staleSince.set(null);
         rows.clear();
         counts.clear();
         silences.clear();
@@ -247,19 +289,30 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         if (from != poller || s.pending()) {
             return;
         }
+        tick.set(tick.get() + 1);
         if (!s.ok()) {
             problem.set("Alertmanager: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
                     : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
             stale.set(s.lastSuccessAt() != null);
+            if (s.lastSuccessAt() != null && staleSince.get() == null) {
+                staleSince.set(s.lastSuccessAt());
+                rebuild(); // the rows say "as of" the last good read
+            }
             return;
         }
         AlertsService.Update u = s.value();
         problem.set(null);
         stale.set(false);
+        boolean wasStale = staleSince.get() != null;
+        staleSince.set(null);
         historyProblem.set(u.historyProblem().orElse(null));
+        cannotFire.set(u.cannotFire().orElse(null));
         updated.set("read at " + time(u.feed().takenAt()) + " · every " + service.environment().alerts().interval().toSeconds() + " s");
-        show(u.feed());
-        for (Notifier.Notice n : notifications.after(u.feed().environment(), u.feed(), u.transitions())) {
+        boolean marksChanged = !unverified.equals(u.unverified()) || wasStale;
+        unverified = u.unverified();
+        show(u.shown(), marksChanged);
+        // from Alertmanager's feed itself: whoever recorded the firing, and whether or not the history works
+        for (Notifier.Notice n : notifications.after(service.environment().alerts(), u.feed())) {
             notifier.notify(n);
         }
         if (!u.transitions().isEmpty() || history.isEmpty()) {
@@ -270,13 +323,19 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
 
     /** Shows one feed (the poll's, or a test's). */
     public void show(AlertsFeed f) {
+        show(f, false);
+    }
+
+    private void show(AlertsFeed f, boolean marksChanged) {
         AlertsFeed before = feed.get();
         feed.set(f);
         Environment.Alerts cfg = config();
-        Map<String, Long> c = AlertGrouping.activeBySeverity(f.alerts(), cfg);
+        List<Alert> known = f.alerts().stream().filter(a -> !unverified.containsKey(a.fingerprint())).toList();
+        Map<String, Long> c = AlertGrouping.activeBySeverity(known, cfg);
         counts.setAll(new ArrayList<>(new LinkedHashMap<>(c).entrySet()));
-        suppressed.set(f.alerts().stream().filter(Alert::suppressed).count());
-        if (before == null || !before.alerts().equals(f.alerts())) {
+        suppressed.set(known.stream().filter(Alert::suppressed).count());
+        unknown.set((long) (f.alerts().size() - known.size()));
+        if (marksChanged || before == null || !before.alerts().equals(f.alerts())) {
             rebuild();
         }
         Alert sel = selected.get();
@@ -331,10 +390,10 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         List<AlertRow> out = new ArrayList<>(matching.size() + groups.size());
         for (AlertGrouping.Group g : groups) {
             boolean c = collapsed.contains(g.key());
-            out.add(new AlertRow(g, null, c));
+            out.add(new AlertRow(g, null, c, null, null));
             if (!c) {
                 for (Alert a : g.alerts()) {
-                    out.add(new AlertRow(g, a, false));
+                    out.add(new AlertRow(g, a, false, unverified.get(a.fingerprint()), asOf(a).orElse(null)));
                 }
             }
         }

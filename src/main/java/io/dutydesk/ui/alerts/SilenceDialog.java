@@ -17,7 +17,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -63,6 +63,7 @@ public final class SilenceDialog extends Dialog<String> {
         setHeaderText("Acknowledge: silence the alerts these matchers select");
         getDialogPane().getStyleClass().add("silence-dialog");
         getDialogPane().getButtonTypes().addAll(SILENCE, ButtonType.CANCEL);
+        setResizable(true);
 
         matchers.setId("silence-matchers");
         matchers.setText(String.join(", ", prefill.stream().map(Matcher::toString).toList()));
@@ -78,7 +79,7 @@ public final class SilenceDialog extends Dialog<String> {
         oneHour.setSelected(true);
         customText.setId("silence-custom-text");
         customText.setPromptText("e.g. 30m, 2h, 1d");
-        customText.setPrefColumnCount(8);
+        customText.setPrefColumnCount(10);
         customText.disableProperty().bind(custom.selectedProperty().not());
         comment.setId("silence-comment");
         comment.setPromptText("Why, and what is being done (required)");
@@ -94,8 +95,14 @@ public final class SilenceDialog extends Dialog<String> {
         grid.setHgap(10);
         grid.setVgap(8);
         grid.addRow(0, label("Matchers"), matchers);
-        HBox durations = new HBox(12, oneHour, fourHours, tomorrow, custom, customText);
+        // the choices keep their whole text: never squeezed into "…", they wrap onto a second line when the dialog is narrow
+        for (javafx.scene.control.Control c : List.of(oneHour, fourHours, tomorrow, custom, customText)) {
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        FlowPane durations = new FlowPane(12, 6, oneHour, fourHours, tomorrow, custom, customText);
+        durations.setId("silence-durations");
         durations.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        durations.setPrefWrapLength(360);
         grid.addRow(1, label("Duration"), durations);
         grid.addRow(2, label(""), ends);
         grid.addRow(3, label("Comment"), comment);

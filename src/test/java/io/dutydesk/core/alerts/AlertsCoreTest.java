@@ -166,6 +166,27 @@ class AlertsCoreTest {
     }
 
     @Test
+    void aSilenceThatWouldSilenceEverythingIsRefusedWithTheReason() {
+        Instant now = T0;
+        for (String everything : List.of("alertname=~\".+\"", "alertname=~\".*\"", "alertname!~\"x\"", "alertname!=\"Watchdog\"",
+                "service=~\"\\\\S+\"", "slot=~\"[^x]*\"", "alertname=~\".+|ServiceDown\"", "team=\"\"")) {
+            List<String> p = new SilenceRequest(List.of(Matcher.parse(everything)), now, now.plusSeconds(3600), "me", "c").problems();
+            assertEquals(1, p.size(), everything + ": " + p);
+            assertTrue(p.get(0).startsWith("the matchers would silence every alert (" + Matcher.parse(everything)), p.get(0));
+            assertTrue(p.get(0).contains("at least one must select alerts by a value"), p.get(0));
+        }
+        assertTrue(new SilenceRequest(List.of(Matcher.parse("alertname=~\".+\""), Matcher.parse("severity!=\"info\"")), now,
+                now.plusSeconds(60), "me", "c").problems().get(0).contains("alertname=~\".+\" matches any value; "
+                + "severity!=\"info\" matches every value but the ones it names"));
+        // one matcher that names the alerts is enough; regexes that match only some values select
+        for (String some : List.of("alertname=\"ServiceDown\"", "alertname=~\"Service.*\"", "instance=~\".*:9100\"",
+                "severity=~\"critical|warning\"")) {
+            assertTrue(new SilenceRequest(List.of(Matcher.parse("alertname=~\".+\""), Matcher.parse(some)), now, now.plusSeconds(60),
+                    "me", "c").problems().isEmpty(), some);
+        }
+    }
+
+    @Test
     void durations() {
         assertEquals(Duration.ofMinutes(150), SilenceDurations.parse("2h30m"));
         assertEquals(Duration.ofDays(1), SilenceDurations.parse("1d"));
@@ -180,32 +201,32 @@ class AlertsCoreTest {
     }
 
     @Test
-    void aNewCriticalAlertNotifiesOncePerFingerprint() {
-        AlertNotifications n = new AlertNotifications(CFG);
+    void aFiringCriticalAlertNotifiesOncePerFingerprintAndStart() {
+        AlertNotifications n = new AlertNotifications();
         Alert crit = FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "a");
         Alert warn = FakeAlerts.alert("warning", T0, "alertname", "HighErrorRate", "service", "a");
         AlertsFeed feed = new AlertsFeed("ref", T0, List.of(crit, warn));
-        List<Transition> fired = Transitions.diff(Map.of(), feed).transitions();
-        var first = n.after("ref", feed, fired);
+        var first = n.after(CFG, feed);
         assertEquals(1, first.size(), "the warning does not notify");
         assertTrue(first.get(0).title().contains("ServiceDown"));
-        assertTrue(n.after("ref", feed, fired).isEmpty(), "once per fingerprint, even if it fires again");
-        // resolved, then firing again hours later: a new incident, notified again
-        AlertsFeed gone = new AlertsFeed("ref", T0.plusSeconds(60), List.of(warn));
-        List<Transition> resolved = Transitions.diff(Transitions.diff(Map.of(), feed).open(), gone).transitions();
-        assertTrue(resolved.stream().anyMatch(t -> t.event().equals(Transition.RESOLVED)), resolved.toString());
-        assertTrue(n.after("ref", gone, resolved).isEmpty());
-        assertEquals(1, n.after("ref", feed, fired).size(), "a resolved alert that fires again notifies again");
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(5), List.of(crit, warn))).isEmpty(), "still firing is not new");
+        // gone for a while (Alertmanager dropped it while Prometheus was down), back with the same start: the same firing
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(60), List.of(warn))).isEmpty());
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(90), List.of(crit, warn))).isEmpty());
+        // resolved, then firing again later: a new start, a new incident, notified again
+        Alert again = FakeAlerts.alert("critical", T0.plusSeconds(600), "alertname", "ServiceDown", "service", "a");
+        assertEquals(again.fingerprint(), crit.fingerprint());
+        assertEquals(1, n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(620), List.of(again))).size());
+        // the same alert on another environment is another alert
+        assertEquals(1, n.after(CFG, new AlertsFeed("prod", T0.plusSeconds(620), List.of(again))).size());
         // a burst makes one notice
         List<Alert> many = java.util.stream.IntStream.range(0, 5)
                 .mapToObj(i -> FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "s" + i)).toList();
-        AlertsFeed burst = new AlertsFeed("ref", T0, many);
-        var notices = n.after("ref", burst, Transitions.diff(Map.of(), burst).transitions());
+        var notices = n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(700), many));
         assertEquals(1, notices.size());
         assertTrue(notices.get(0).title().startsWith("5 new critical alerts"), notices.get(0).title());
         // a silenced new alert does not notify
         Alert quiet = FakeAlerts.silencedBy(FakeAlerts.alert("critical", T0, "alertname", "Other"), "s9");
-        AlertsFeed q = new AlertsFeed("ref", T0, List.of(quiet));
-        assertTrue(n.after("ref", q, Transitions.diff(Map.of(), q).transitions()).isEmpty());
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(700), List.of(quiet))).isEmpty());
     }
 }

@@ -8,6 +8,7 @@ import io.dutydesk.core.alerts.Matcher;
 import io.dutydesk.core.alerts.SilenceRequest;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.ports.AlertHistory;
 import io.dutydesk.core.ports.Notifier;
 import io.dutydesk.testing.FakeAlerts;
 import io.dutydesk.testing.MemoryAuditLog;
@@ -65,6 +66,7 @@ class AlertsViewModelTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -100,6 +102,108 @@ class AlertsViewModelTest {
         return feeds.get();
     }
 
+
+    /** Two windows (two processes: each its own store on the one file) on one alert: each notifies exactly once. */
+    @Test
+    void eachWindowNotifiesANewCriticalOnceWhoeverRecordedItFirst() throws Exception {
+        List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
+        SqliteStore otherStore = SqliteStore.open(tmp.resolve("dutydesk.db"));
+        AlertsViewModel other = new AlertsViewModel(Runnable::run, scheduler, Clock.systemUTC(),
+                h -> { throw new AssertionError("unused"); }, second::add);
+        try {
+            AtomicInteger otherFeeds = new AtomicInteger();
+            other.onFeed(f -> otherFeeds.incrementAndGet());
+            attach();
+            other.attach(new AlertsService(env, am, am, new SqliteAlertHistory(otherStore), audit, "me@host", Clock.systemUTC()));
+            await("both read", Duration.ofSeconds(10), () -> pollsSeen() > 0 && otherFeeds.get() > 0);
+            Alert a = FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a");
+            am.alerts.add(a);
+            await("both show it", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && other.rows().size() == 2);
+            int mine = pollsSeen();
+            int theirs = otherFeeds.get();
+            await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > mine + 1 && otherFeeds.get() > theirs + 1);
+            assertEquals(1, notices.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "this window: " + notices);
+            assertEquals(1, second.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "the other window: " + second);
+            assertEquals(List.of("firing"), new SqliteAlertHistory(store).since("ref", Instant.now().minusSeconds(600)).get()
+                    .stream().map(t -> t.event()).toList(), "recorded once, by whichever window was first");
+        } finally {
+            other.close();
+            io.dutydesk.testing.StoreDrain.drain(otherStore);
+            otherStore.close();
+        }
+    }
+
+    /** The local store fails (locked, disk full): the firing is still notified, and the pane says the history is not kept. */
+    @Test
+    void aNewCriticalIsNotifiedWhenTheStoreFails() {
+        AlertHistory broken = new AlertHistory() {
+            <T> java.util.concurrent.CompletableFuture<T> fail() {
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.sql.SQLException("[SQLITE_BUSY] database is locked"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Optional<Instant>> lastPoll(String e) { return fail(); }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Map<String, io.dutydesk.core.alerts.Tracked>> open(String e) {
+                return fail();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> observe(
+                    io.dutydesk.core.alerts.AlertsFeed feed) { return fail(); }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> record(String e, List<io.dutydesk.core.alerts.Transition> ts) {
+                return fail();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<io.dutydesk.core.alerts.Transition>> since(String e, Instant since) {
+                return fail();
+            }
+        };
+        Alert a = FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a");
+        am.alerts.add(a);
+        vm.attach(new AlertsService(env, am, am, broken, audit, "me@host", Clock.systemUTC()));
+        await("shown", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        await("notified", Duration.ofSeconds(10), () -> notices.size() == 1);
+        await("the pane says the history fails", Duration.ofSeconds(10), () -> vm.historyProblemProperty().get() != null
+                && vm.historyProblemProperty().get().contains("database is locked"));
+        int polls = pollsSeen();
+        await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
+        assertEquals(1, notices.size(), "once");
+    }
+
+    /** Prometheus stops: the pane says no alert can fire; its alerts are unknown (not counted as critical), with ages up to then. */
+    @Test
+    void prometheusDownMarksItsAlertsUnknownAndThePaneSaysNoAlertCanFire() {
+        Alert a = FakeAlerts.alert("critical", Instant.now().minusSeconds(600), "alertname", "ServiceDown", "service", "a");
+        am.alerts.add(a);
+        attach();
+        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        assertNull(vm.cannotFireProperty().get());
+        assertEquals(List.of("critical=1", "warning=0", "info=0"), vm.counts().stream().map(Object::toString).toList());
+        am.prometheusDown = "connection refused";
+        await("says so", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() != null);
+        assertTrue(vm.cannotFireProperty().get().startsWith("No alert can fire or resolve: Prometheus down: "),
+                vm.cannotFireProperty().get());
+        await("unknown", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && vm.rows().get(1).unverified() != null);
+        AlertRow row = vm.rows().get(1);
+        assertTrue(row.unverified().reason().contains("connection refused"), row.unverified().reason());
+        assertEquals(row.unverified().since(), row.asOf(), "its text and age are as of the last check that worked");
+        assertEquals(List.of("critical=0", "warning=0", "info=0"), vm.counts().stream().map(Object::toString).toList());
+        assertEquals(1L, vm.unknownProperty().get());
+        // Alertmanager drops it: still shown, unknown
+        am.alerts.clear();
+        int polls = pollsSeen();
+        await("polled", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
+        assertEquals(2, vm.rows().size());
+        assertEquals(AlertsService.UNKNOWN, vm.rows().get(1).alert().state());
+        assertTrue(notices.size() == 1, notices.toString());
+        am.prometheusDown = null;
+        await("resolved once Prometheus can say so", Duration.ofSeconds(10), () -> vm.rows().isEmpty() && vm.cannotFireProperty().get() == null);
+    }
 
     @Test
     void alertmanagerDownKeepsTheLastFeedMarkedStale() {

@@ -69,6 +69,7 @@ class AlertsViewTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
+        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -107,6 +108,54 @@ class AlertsViewTest {
         assertTrue(robot.lookup("#silence-button").tryQuery().isPresent());
         assertFalse(robot.lookup("#details-metrics").tryQuery().isPresent(), "no Metrics pane wired: no link");
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-feed")).get();
+    }
+
+    /** The age label of the first alert row on screen. */
+    String shownAge(FxRobot robot) {
+        AtomicReference<String> out = new AtomicReference<>();
+        robot.interact(() -> out.set(robot.lookup(".alert-row .alert-age").queryAs(Label.class).getText()));
+        return out.get();
+    }
+
+    @Test
+    void agesFollowTheClockAndPrometheusDownMarksItsAlertsUnknownWithTheReason(FxRobot robot) throws Exception {
+        Alert a = FakeAlerts.alert("warning", Instant.now().minusSeconds(20), "alertname", "EventProcessingBacklog");
+        am.alerts.add(new Alert(a.fingerprint(), a.alertname(), a.severity(), a.state(), a.startsAt(), a.updatedAt(), a.labels(),
+                java.util.Map.of("summary", "1505 events pending in the outbox"), List.of(), List.of(), a.generatorURL()));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        String before = shownAge(robot);
+        assertTrue(before.endsWith(" s"), before);
+        await(() -> " the age moves on from " + before, Duration.ofSeconds(10), () -> !shownAge(robot).equals(before));
+        assertTrue(robot.lookup("#alerts-cannot-fire").queryAs(Label.class).getText() == null
+                || !robot.lookup("#alerts-cannot-fire").queryAs(Label.class).isVisible());
+
+        am.prometheusDown = "connection refused";
+        await("no alert can fire, said", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() != null
+                && vm.rows().size() == 2 && vm.rows().get(1).unverified() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        Label banner = robot.lookup("#alerts-cannot-fire").queryAs(Label.class);
+        assertTrue(banner.isVisible() && banner.getText().startsWith("No alert can fire or resolve: Prometheus down"), banner.getText());
+        Label state = robot.lookup(".alert-row .alert-state").queryAs(Label.class);
+        assertTrue(state.getText().startsWith("unknown since "), state.getText());
+        Label text = robot.lookup(".alert-row .alert-text").queryAs(Label.class);
+        assertTrue(text.getText().matches("as of \\d\\d:\\d\\d:\\d\\d · 1505 events pending in the outbox"), text.getText());
+        assertTrue(state.localToScene(state.getBoundsInLocal()).getMaxX() <= view.list().localToScene(view.list().getBoundsInLocal())
+                .getMaxX(), () -> "the state is drawn inside the list, not cut off: " + state.localToScene(state.getBoundsInLocal())
+                + " list " + view.list().localToScene(view.list().getBoundsInLocal()) + " box " + state.getParent().getLayoutBounds()
+                + " cell " + state.getParent().getParent().getLayoutBounds());
+        String frozen = shownAge(robot);
+        assertTrue(frozen.startsWith("≥ "), frozen);
+        assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
+        assertEquals("1 unknown", robot.lookup("#count-unknown").queryAs(Label.class).getText());
+        assertEquals("0 warning", robot.lookup("#count-warning").queryAs(Label.class).getText(), "an unknown alert is not counted as firing");
+        robot.interact(() -> view.list().getSelectionModel().select(1));
+        assertTrue(robot.lookup("#details-unknown").queryAs(Label.class).getText().contains("Prometheus down"));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-prometheus-down")).get();
+        am.prometheusDown = null;
+        await("checked again", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() == null && vm.rows().size() == 2
+                && vm.rows().get(1).unverified() == null);
     }
 
     @Test

@@ -1,0 +1,150 @@
+package io.dutydesk.core.alerts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether the alerts' source, Prometheus, can fire and resolve alerts now. Alertmanager only keeps what
+ * Prometheus sends: when Prometheus is down, does not evaluate its rules or scrapes nothing, an alert
+ * neither fires nor resolves, and Alertmanager drops a firing one when it times out. Such alerts are
+ * unknown, never resolved. Pure: {@link #judge} reads Prometheus's answer, {@link #down} its failure.
+ *
+ * @param problem     why no alert can fire (null when they can)
+ * @param since       the last moment alerts could fire (for a problem; null otherwise)
+ * @param rules       the alert rule names, as last read
+ * @param rulesKnown  false until the rules were read once
+ * @param failing     rules Prometheus cannot evaluate: their alerts are unknown while the others are not
+ * @param held        Prometheus's pending and firing alerts, by Alertmanager's fingerprint: state
+ */
+public record AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
+                          Map<String, Unverified> failing, Map<String, String> held) {
+    /** How long a rule group may go unevaluated, at least. */
+    static final Duration MIN_EVALUATION_SLACK = Duration.ofSeconds(30);
+    /** How old the newest scrape may be, at least. */
+    static final Duration MIN_SCRAPE_SLACK = Duration.ofSeconds(60);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    public AlertSource {
+        rules = Set.copyOf(rules);
+        failing = Map.copyOf(failing);
+        held = Map.copyOf(held);
+    }
+
+    public boolean up() {
+        return problem == null;
+    }
+
+    /** Prometheus did not answer (or not as expected): every alert it fires is unknown from the last check that worked. */
+    public static AlertSource down(String problem, Instant checkedAt, AlertSource previous) {
+        return new AlertSource(checkedAt, problem, since(previous, checkedAt), previous == null ? Set.of() : previous.rules,
+                previous != null && previous.rulesKnown, Map.of(), Map.of());
+    }
+
+    /**
+     * Judges Prometheus's answer: no alert rules, a rule group not evaluated for 3 of its intervals (30 s at
+     * least; a freshly started Prometheus has evaluated nothing yet), or no scrape for 4 intervals (60 s at least)
+     * mean no alert can fire; a rule in error cannot fire its own alerts.
+     *
+     * @param external Prometheus's external labels (added to what it sends Alertmanager, so to its fingerprints)
+     */
+    public static AlertSource judge(RuleEvaluation e, Map<String, String> external, Instant checkedAt, ZoneId zone,
+                                    AlertSource previous) {
+        Set<String> names = new HashSet<>();
+        Map<String, Unverified> failing = new HashMap<>();
+        Map<String, String> held = new HashMap<>();
+        String problem = null;
+        Duration longest = Duration.ZERO;
+        for (RuleEvaluation.Group g : e.groups()) {
+            Duration slack = max(g.interval().multipliedBy(3), MIN_EVALUATION_SLACK);
+            longest = max(longest, g.interval());
+            if (problem == null && g.lastEvaluation() == null) {
+                problem = "Prometheus has not evaluated its alert rules yet (group " + g.name() + ")";
+            } else if (problem == null && g.lastEvaluation().isBefore(e.now().minus(slack))) {
+                problem = "Prometheus has not evaluated its alert rules since " + TIME.format(g.lastEvaluation().atZone(zone))
+                        + " (group " + g.name() + ")";
+            }
+            for (RuleEvaluation.Rule r : g.rules()) {
+                names.add(r.name());
+                if ("err".equals(r.health())) {
+                    Unverified before = previous == null ? null : previous.failing.get(r.name());
+                    failing.put(r.name(), new Unverified(before != null ? before.since() : checkedAt,
+                            "Prometheus cannot evaluate the rule " + r.name() + ": " + r.lastError()));
+                }
+                for (RuleEvaluation.Held h : r.alerts()) {
+                    held.merge(Fingerprints.of(Fingerprints.asSent(h.labels(), external)), h.state(),
+                            (a, b) -> a.equals("firing") ? a : b);
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            problem = "Prometheus has no alert rules";
+        } else if (problem == null) {
+            Duration slack = max(longest.multipliedBy(4), MIN_SCRAPE_SLACK);
+            if (e.lastScrape().isEmpty()) {
+                problem = "Prometheus scrapes nothing (no target answered for 5 minutes)";
+            } else if (e.lastScrape().get().isBefore(e.now().minus(slack))) {
+                problem = "Prometheus has not scraped since " + TIME.format(e.lastScrape().get().atZone(zone));
+            }
+        }
+        if (problem != null) {
+            return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of());
+        }
+        return new AlertSource(checkedAt, null, null, names, true, failing, held);
+    }
+
+    private static Instant since(AlertSource previous, Instant checkedAt) {
+        if (previous == null) {
+            return checkedAt;
+        }
+        return previous.up() ? previous.checkedAt : previous.since;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /**
+     * Whether an alert so named is this Prometheus's: one of its rules as last read; before they were read,
+     * {@code presumed} decides (an alert from any Prometheus, or one the history keeps).
+     */
+    boolean fires(String alertname, boolean presumed) {
+        return rulesKnown ? rules.contains(alertname) : presumed;
+    }
+
+    /** Why an alert so named cannot be checked now, if it cannot. */
+    public Optional<Unverified> unverified(String alertname, boolean presumed) {
+        if (problem != null) {
+            return fires(alertname, presumed) ? Optional.of(new Unverified(since, problem)) : Optional.empty();
+        }
+        return Optional.ofNullable(failing.get(alertname));
+    }
+
+    /** Why an alert Alertmanager reports cannot be checked now, if it cannot. */
+    public Optional<Unverified> unverified(Alert a) {
+        return unverified(a.alertname(), a.expression().isPresent());
+    }
+
+    /**
+     * The fate of an alert Alertmanager no longer has: empty when it resolved; unknown when its source cannot say,
+     * or when it was unknown and Prometheus, back, holds it again (pending after a restart, or firing but not yet
+     * sent): it never resolved as far as anyone can tell.
+     *
+     * @param unknownSince when it became unknown (null if it was known until now)
+     */
+    public Optional<Unverified> vanished(String fingerprint, String alertname, Instant unknownSince) {
+        Optional<Unverified> u = unverified(alertname, true);
+        if (u.isPresent() || unknownSince == null) {
+            return u;
+        }
+        String state = held.get(fingerprint);
+        return state == null ? Optional.empty() : Optional.of(new Unverified(unknownSince,
+                "Prometheus holds it again (" + state + ") but Alertmanager does not have it yet"));
+    }
+}

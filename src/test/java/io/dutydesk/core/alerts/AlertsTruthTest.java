@@ -1,0 +1,310 @@
+package io.dutydesk.core.alerts;
+
+import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteStore;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.testing.FakeAlerts;
+import io.dutydesk.testing.MemoryAuditLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alert history stays true when its source fails: Prometheus stopped, a failed backfill, external labels.
+ * The service over a stand-in Alertmanager/Prometheus and the real local store, polled by the test on a fixed clock.
+ */
+class AlertsTruthTest {
+    static final Instant T0 = Instant.parse("2026-11-22T02:00:00Z");
+
+    @TempDir
+    Path tmp;
+    final TestClock clock = new TestClock(T0);
+    final FakeAlerts am = new FakeAlerts("ref");
+    SqliteStore store;
+
+    static final class TestClock extends Clock {
+        volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static Environment env() {
+        return EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1, port: 24022, user: dutydesk-deploy }
+                    alerts: { pollSeconds: 5 }
+                """).require("ref");
+    }
+
+    @BeforeEach
+    void setUp() {
+        am.clock = clock;
+        store = SqliteStore.open(tmp.resolve("dutydesk.db"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    AlertsService service(SqliteStore s) {
+        return new AlertsService(env(), am, am, new SqliteAlertHistory(s), MemoryAuditLog.create(), "me@host", clock);
+    }
+
+    AlertsService.Update poll(AlertsService s) {
+        return s.poll(true).join();
+    }
+
+    List<String> history(String fp) {
+        return new SqliteAlertHistory(store).since("ref", T0.minus(Duration.ofDays(2))).join().stream()
+                .filter(t -> t.fingerprint().equals(fp)).map(t -> t.event() + (t.reconstructed() ? "/reconstructed" : "")).toList();
+    }
+
+    static Alert withSummary(Alert a, String summary) {
+        return new Alert(a.fingerprint(), a.alertname(), a.severity(), a.state(), a.startsAt(), a.updatedAt(), a.labels(),
+                Map.of("summary", summary), a.silencedBy(), a.inhibitedBy(), a.generatorURL());
+    }
+
+    @Test
+    void prometheusStoppedAnAlertIsUnknownNeverResolvedAndReconciledTruthfullyWhenItIsBack() {
+        Alert down = withSummary(FakeAlerts.alert("critical", T0.minusSeconds(60), "alertname", "ServiceDown", "service", "x"),
+                "x is down");
+        Alert backlog = withSummary(FakeAlerts.alert("warning", T0.minusSeconds(60), "alertname", "EventProcessingBacklog"),
+                "1505 events pending in the outbox");
+        am.alerts.addAll(List.of(down, backlog));
+        AlertsService window = service(store);
+        AlertsService.Update u = poll(window);
+        assertTrue(u.source().up());
+        assertTrue(u.cannotFire().isEmpty());
+        assertTrue(u.unverified().isEmpty());
+
+        // Prometheus stops: Alertmanager still has both for a while; nothing can fire or resolve, every alert is unknown
+        Instant lastGood = clock.instant();
+        am.prometheusDown = "connection refused";
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertFalse(u.source().up());
+        assertTrue(u.cannotFire().orElseThrow().startsWith("No alert can fire or resolve: Prometheus down: "), u.cannotFire().get());
+        assertTrue(u.cannotFire().get().contains("connection refused"), u.cannotFire().get());
+        assertEquals(Set.of(down.fingerprint(), backlog.fingerprint()), u.unverified().keySet());
+        assertEquals(lastGood, u.unverified().get(down.fingerprint()).since(), "unknown since the last check that worked");
+        assertTrue(u.unverified().get(down.fingerprint()).reason().contains("Prometheus down"), u.unverified().toString());
+
+        // Alertmanager times ServiceDown out (nobody resends it): it is unknown, never resolved, and still shown
+        am.alerts.remove(down);
+        clock.advance(Duration.ofSeconds(20));
+        u = poll(window);
+        assertEquals(List.of("unknown"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(lastGood, u.transitions().get(0).at());
+        assertEquals(List.of(down.fingerprint()), u.vanished().stream().map(Alert::fingerprint).toList());
+        Alert shown = u.vanished().get(0);
+        assertEquals(AlertsService.UNKNOWN, shown.state());
+        assertEquals("x is down", shown.annotation("summary"), "shown with what was known of it");
+        assertTrue(u.shown().alerts().contains(shown));
+        assertEquals(List.of("firing", "unknown"), history(down.fingerprint()));
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(poll(window).transitions().isEmpty(), "unknown once");
+
+        // a second console opened meanwhile (another process: its own memory) shows it unknown too, from the history
+        try (SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"))) {
+            AlertsService.Update o = poll(service(other));
+            assertEquals(List.of(down.fingerprint()), o.vanished().stream().map(Alert::fingerprint).toList());
+            assertTrue(o.unverified().get(down.fingerprint()).reason().contains("Prometheus down"));
+            assertTrue(o.transitions().isEmpty());
+        }
+
+        // Prometheus is back; ServiceDown is pending again (its `for` starts anew after a restart): still not resolved
+        am.prometheusDown = null;
+        Map<String, String> own = new TreeMap<>(down.labels());
+        am.held.put(own, "pending");
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertTrue(u.source().up());
+        assertTrue(u.cannotFire().isEmpty());
+        assertTrue(u.transitions().isEmpty(), u.transitions().toString());
+        assertTrue(u.unverified().get(down.fingerprint()).reason().contains("holds it again (pending)"), u.unverified().toString());
+        assertFalse(u.unverified().containsKey(backlog.fingerprint()), "checked again");
+        // it fires again: known again, firing (a new start: Prometheus lost the old one)
+        am.held.clear();
+        Alert again = FakeAlerts.alert("critical", clock.instant().minusSeconds(2), "alertname", "ServiceDown", "service", "x");
+        am.alerts.add(again);
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertEquals(List.of("firing"), u.transitions().stream().map(Transition::event).toList());
+        assertTrue(u.vanished().isEmpty());
+        assertTrue(u.unverified().isEmpty());
+        // and resolves when Prometheus says so
+        am.alerts.remove(again);
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(List.of("resolved"), poll(window).transitions().stream().map(Transition::event).toList());
+        assertEquals(List.of("firing", "unknown", "firing", "resolved"), history(down.fingerprint()));
+
+        // healed while Prometheus was down: resolved once Prometheus, back, has evaluated it and does not hold it
+        am.prometheusDown = "connection refused";
+        am.alerts.remove(backlog);
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(List.of("unknown"), poll(window).transitions().stream().map(Transition::event).toList());
+        am.prometheusDown = null;
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertEquals(List.of("resolved"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(clock.instant(), u.transitions().get(0).at(), "resolved when the console could know it");
+        assertEquals(List.of("firing", "unknown", "resolved"), history(backlog.fingerprint()));
+    }
+
+    @Test
+    void aPrometheusThatEvaluatesNothingOrScrapesNothingCannotFireAlertsAndARuleInErrorCannotFireItsOwn() {
+        Map<String, String> ext = Map.of("cluster", "eu1");
+        Instant now = T0;
+        RuleEvaluation.Held held = new RuleEvaluation.Held(Map.of("alertname", "ServiceDown", "service", "x"), "firing");
+        RuleEvaluation.Rule ok = new RuleEvaluation.Rule("ServiceDown", "ok", "", List.of(held));
+        RuleEvaluation.Rule err = new RuleEvaluation.Rule("HighErrorRate", "err", "query timed out", List.of());
+        RuleEvaluation.Group fresh = new RuleEvaluation.Group("g", Duration.ofSeconds(5), now.minusSeconds(4), List.of(ok, err));
+        AlertSource s = AlertSource.judge(new RuleEvaluation(now, Optional.of(now.minusSeconds(3)), List.of(fresh)), ext, now,
+                ZoneOffset.UTC, null);
+        assertTrue(s.up());
+        assertEquals(Optional.of("firing"), Optional.ofNullable(s.held().get(Fingerprints.of(Map.of("alertname", "ServiceDown",
+                "service", "x", "cluster", "eu1")))), "held alerts in Alertmanager's fingerprint (external labels added)");
+        assertTrue(s.unverified("HighErrorRate", true).orElseThrow().reason()
+                .contains("cannot evaluate the rule HighErrorRate: query timed out"));
+        assertTrue(s.unverified("ServiceDown", true).isEmpty());
+        assertTrue(AlertsService.cannotFire(s).orElseThrow().startsWith("These alerts cannot fire or resolve: "));
+
+        RuleEvaluation.Group stale = new RuleEvaluation.Group("g", Duration.ofSeconds(5), now.minusSeconds(31), List.of(ok));
+        AlertSource notEvaluating = AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(stale)), ext,
+                now.plusSeconds(5), ZoneOffset.UTC, s);
+        assertEquals("Prometheus has not evaluated its alert rules since 01:59:29 (group g)", notEvaluating.problem());
+        assertEquals(now, notEvaluating.since(), "unknown since the last check that worked");
+        assertTrue(notEvaluating.unverified("ServiceDown", true).isPresent());
+        assertTrue(notEvaluating.unverified("NotItsRule", false).isEmpty(), "an alert from elsewhere is not Prometheus's to vouch for");
+        RuleEvaluation.Group justStarted = new RuleEvaluation.Group("g", Duration.ofSeconds(5), null, List.of(ok));
+        assertTrue(AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(justStarted)), ext, now, ZoneOffset.UTC, null)
+                .problem().startsWith("Prometheus has not evaluated its alert rules yet"));
+        assertEquals("Prometheus scrapes nothing (no target answered for 5 minutes)", AlertSource.judge(
+                new RuleEvaluation(now, Optional.empty(), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
+        assertEquals("Prometheus has not scraped since 01:58:59", AlertSource.judge(
+                new RuleEvaluation(now, Optional.of(now.minusSeconds(61)), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
+        assertEquals("Prometheus has no alert rules", AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of()), ext, now,
+                ZoneOffset.UTC, null).problem());
+        AlertSource down = AlertSource.down("Prometheus down: connection refused", now.plusSeconds(10), notEvaluating);
+        assertEquals(now, down.since(), "still unknown since the last check that worked");
+        assertTrue(down.rulesKnown());
+    }
+
+    @Test
+    void aFailedBackfillIsTriedAgainAtALaterPollOverTheSameTime() {
+        // a console looked an hour ago, with G firing
+        clock.now = T0.minus(Duration.ofHours(1));
+        Alert g = FakeAlerts.alert("warning", T0.minus(Duration.ofMinutes(70)), "alertname", "HighErrorRate", "service", "g");
+        am.alerts.add(g);
+        poll(service(store));
+        assertEquals(List.of("firing"), history(g.fingerprint()));
+
+        // now: meanwhile H fired and resolved, G resolved; Prometheus is down when the console opens again
+        clock.now = T0;
+        am.alerts.clear();
+        Duration step = Duration.ofSeconds(5);
+        Map<String, String> h = Map.of("alertname", "ServiceDown", "service", "h", "severity", "critical");
+        am.series.add(new Transitions.Series(h, AlertsCoreTest.run(T0.minus(Duration.ofMinutes(50)), step, 60)));
+        am.series.add(new Transitions.Series(g.labels(), AlertsCoreTest.run(T0.minus(Duration.ofMinutes(60)), step, 240)));
+        am.prometheusDown = "connection refused";
+        AlertsService window = service(store);
+        AlertsService.Update u = poll(window);
+        assertTrue(u.historyProblem().orElseThrow().contains("not filled in yet"), u.historyProblem().toString());
+        assertTrue(u.historyProblem().get().contains("tried again at the next poll"), u.historyProblem().get());
+        assertEquals(List.of("firing", "unknown"), history(g.fingerprint()), "gone while Prometheus is down: unknown, not resolved");
+        assertEquals(List.of(), history(Fingerprints.of(h)));
+        clock.advance(step);
+        assertTrue(poll(window).historyProblem().orElseThrow().contains("not filled in yet"), "still down: tried, failed again");
+        int asked = am.seriesAsked.get();
+
+        // Prometheus is back: a later poll fills in the same time
+        am.prometheusDown = null;
+        clock.advance(step);
+        u = poll(window);
+        assertEquals(asked + 1, am.seriesAsked.get());
+        assertEquals(List.of("firing/reconstructed", "resolved/reconstructed"), history(Fingerprints.of(h)));
+        List<Transition> hs = new SqliteAlertHistory(store).since("ref", T0.minus(Duration.ofDays(1))).join().stream()
+                .filter(t -> t.fingerprint().equals(Fingerprints.of(h))).toList();
+        assertEquals(T0.minus(Duration.ofMinutes(50)), hs.get(0).at());
+        assertEquals(List.of("firing", "unknown", "resolved"), history(g.fingerprint()),
+                "G was judged live (unknown, then resolved once Prometheus could say): the late backfill does not touch it");
+        clock.advance(step);
+        u = poll(window);
+        assertTrue(u.historyProblem().isEmpty(), u.historyProblem().toString());
+        assertEquals(asked + 1, am.seriesAsked.get(), "filled in once");
+    }
+
+    @Test
+    void withPrometheusExternalLabelsOneAlertIsOneHistoryEntryIncludingTheBackfill() {
+        // Prometheus adds cluster="eu1" to what it sends Alertmanager; its ALERTS series do not have it
+        am.external.put("cluster", "eu1");
+        Alert a = FakeAlerts.alert("critical", T0.minusSeconds(30), "alertname", "ServiceDown", "service", "x", "cluster", "eu1");
+        am.alerts.add(a);
+        clock.now = T0;
+        poll(service(store));
+        assertEquals(List.of("firing"), history(a.fingerprint()));
+        // the console closes for ten minutes while it keeps firing; it opens again and fills the gap in from ALERTS
+        Duration step = Duration.ofSeconds(5);
+        Map<String, String> own = new TreeMap<>(a.labels());
+        own.remove("cluster");
+        am.series.add(new Transitions.Series(own, AlertsCoreTest.run(T0.minusSeconds(30), step, 128)));
+        clock.now = T0.plus(Duration.ofMinutes(10));
+        AlertsService.Update u = poll(service(store));
+        assertTrue(u.historyProblem().isEmpty(), u.historyProblem().toString());
+        List<Transition> all = new SqliteAlertHistory(store).since("ref", T0.minus(Duration.ofDays(2))).join();
+        assertEquals(List.of("firing"), all.stream().map(Transition::event).toList(), "one alert, one entry: " + all);
+        assertEquals(a.fingerprint(), all.get(0).fingerprint());
+        // it resolves while the console is closed again: the backfill ends the same entry
+        am.alerts.clear();
+        am.series.clear();
+        am.series.add(new Transitions.Series(own, AlertsCoreTest.run(T0.minusSeconds(30), step, 200)));
+        clock.now = T0.plus(Duration.ofMinutes(30));
+        poll(service(store));
+        all = new SqliteAlertHistory(store).since("ref", T0.minus(Duration.ofDays(2))).join();
+        assertEquals(List.of("firing", "resolved/reconstructed"), history(a.fingerprint()));
+        assertEquals(2, all.size(), all.toString());
+        assertEquals("eu1", all.get(1).labels().get("cluster"), "with the labels Alertmanager knows it by");
+    }
+}
