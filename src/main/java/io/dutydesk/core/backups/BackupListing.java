@@ -9,9 +9,17 @@ import java.util.Optional;
  *
  * @param newestFullAgeHours age of the newest backup of an RPO kind (empty: none at all)
  * @param rpoOk              the newest such backup is younger than the RPO
+ * @param leftovers          partial files ({@code .part}) of killed jobs in the folders
  */
 public record BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
-                           Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt) {
+                           Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt,
+                           List<Leftover> leftovers) {
+
+    /** Without leftovers. */
+    public BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
+                         Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt) {
+        this(env, folders, backups, newestFull, newestFullAgeHours, rpoHours, rpoOk, takenAt, List.of());
+    }
 
     /** A configured folder and the free space of its volume (-1 when the server did not say). */
     public record Folder(String path, long freeBytes) {}
