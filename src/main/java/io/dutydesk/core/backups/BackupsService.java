@@ -385,6 +385,11 @@ public final class BackupsService {
      */
     public record RestoreRequest(String name, boolean scratch, String typed, boolean force, Optional<Stated> stated) {}
 
+    /** The plan of restoring the listed backup {@code name} (read from the server now): what the CLI shows before it runs. */
+    public CompletableFuture<RestorePlan> plan(String name, boolean scratch) {
+        return list().thenApply(l -> plan(BackupCatalog.find(l, name), scratch));
+    }
+
     /** The plan of restoring {@code e}: pure, from the listing's entry and the configuration (the confirmation's facts). */
     public RestorePlan plan(BackupEntry e, boolean scratch) {
         VerificationState state = e.verification().map(v -> v.ok() ? VerificationState.PASSED : VerificationState.FAILED)
@@ -483,7 +488,7 @@ public final class BackupsService {
                             String msg = end.message() + (forced ? "; FORCED past a failed verification (" + v.detail() + ")"
                                     : plan.verification() == VerificationState.PASSED ? "; its verification of " + utc(v.checkedAt()) + " reused"
                                     : "; verified ok just before");
-                            return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty());
+                            return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced);
                         });
             });
         });
@@ -685,7 +690,7 @@ public final class BackupsService {
             int code = o.end() == DetachedActions.End.EXITED ? o.exitCode() : -1;
             Ended end = ended(action, "the backup (running on the server, " + id + ")", bound, o.end(), code, List.copyOf(lines), last.get());
             return new JobResult(id, action, code, end.ok(), end.message(), Duration.between(o.start(), clock.instant()).toMillis(),
-                    o.outputSha256(), end.safety(), end.counts(), Optional.empty());
+                    o.outputSha256(), end.safety(), end.counts(), Optional.empty(), end.result(), false);
         });
     }
 
@@ -752,8 +757,14 @@ public final class BackupsService {
     /** {@code result}: succeeded, failed or refused (stopped on the server before anything changed). */
     private CompletableFuture<JobResult> finish(Run run, String action, String result, String msg, Optional<String> safety,
                                                 List<TableCount> counts, Optional<BackupEntry> fresh) {
+        return finish(run, action, result, msg, safety, counts, fresh, false);
+    }
+
+    private CompletableFuture<JobResult> finish(Run run, String action, String result, String msg, Optional<String> safety,
+                                                List<TableCount> counts, Optional<BackupEntry> fresh, boolean forced) {
         JobResult r = new JobResult(run.id(), action, run.exitCode(), result.equals("succeeded"), msg,
-                Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh);
+                Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh,
+                result, forced);
         Integer code = run.outcome().end() == DetachedActions.End.EXITED ? run.exitCode() : null;
         return jobs.complete(jobs.completion(run.request(), run.outcome(), result, code, null, msg))
                 .thenApply(v -> r);

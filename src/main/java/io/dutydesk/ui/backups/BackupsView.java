@@ -304,18 +304,24 @@ public final class BackupsView {
             vm.restore(b, false, env).exceptionally(x -> null); // refused before anything runs, with the reason, audited
             return;
         }
+        Optional<io.dutydesk.core.backups.BackupsService.RestorePlan> plan = vm.restorePlan(b, scratch);
+        if (plan.isEmpty()) {
+            return;
+        }
         ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env,
                 (scratch ? "Confirm scratch restore on " : "Confirm restore on ") + env,
                 scratch ? "Restore " + b.name() + " into a scratch database of " + env + "?"
                         : "Replace the live database of " + env + " with " + b.name() + "?",
                 vm.restoreFacts(b, scratch),
-                scratch ? "load on the database server while it restores and counts"
+                (plan.get().needsForce() ? "the backup FAILED verification: restoring it may load a partial database; " : "")
+                        + (scratch ? "load on the database server while it restores and counts"
                         : "everything written since " + WHEN.format(b.takenAt()) + " is lost from the live database "
-                        + "(it stays in the safety backup)",
-                Optional.of(env), scratch ? "Restore into _scratch" : "_Restore " + env));
+                        + "(it stays in the safety backup)"),
+                Optional.of(vm.confirmationWord(plan.get())), scratch ? "Restore into _scratch" : "_Restore " + env));
         d.showAndWait();
         if (d.confirmed()) {
-            vm.restore(b, scratch, d.typedText()).exceptionally(x -> null); // the view-model shows why
+            // what the dialog stated (file, verification) is re-checked at the click by the service
+            vm.restore(plan.get(), d.typedText()).exceptionally(x -> null); // the view-model shows why
         }
     }
 }

@@ -288,13 +288,42 @@ public final class BackupsViewModel implements AutoCloseable {
 
     /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */
     public CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed) {
+        return restore(e, scratch, typed, false, Optional.empty());
+    }
+
+    /**
+     * The restore the confirmation showed ({@code p}): re-checked at the click against what it stated (the file's
+     * size and time, the verification it relied on). {@code typed}: the environment's name, or "force NAME" for a
+     * backup that failed verification (the force is then audited).
+     */
+    public CompletableFuture<JobResult> restore(BackupsService.RestorePlan p, String typed) {
+        String env = environmentName().orElse("");
+        boolean force = p.needsForce();
+        String t = typed == null ? "" : typed.strip();
+        String name = force && t.equals(confirmationWord(p)) ? env : force ? "" : t; // a forced restore needs the whole phrase
+        return restore(p.backup(), p.scratch(), name, force, Optional.of(BackupsService.Stated.of(p)));
+    }
+
+    private CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed, boolean force,
+                                                 Optional<BackupsService.Stated> stated) {
         BackupsService s = service;
         if (s == null || busy.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("busy"));
         }
-        begin((scratch ? "Restoring into a scratch database: " : "Restoring (safety backup first): ") + e.name() + "…");
-        append("— " + (scratch ? "scratch restore " : "restore ") + e.name());
-        return job(s, s.restore(e.path(), scratch, typed, sink(s)));
+        begin((scratch ? "Restoring into a scratch database: " : "Restoring (verified, safety backup first): ") + e.name() + "…");
+        append("— " + (scratch ? "scratch restore " : "restore ") + e.name() + (force ? " (FORCED past a failed verification)" : ""));
+        return job(s, s.restore(new BackupsService.RestoreRequest(e.path(), scratch, typed, force, stated), sink(s)));
+    }
+
+    /** The plan the restore confirmation shows (bound, verification, safety backup), or empty without an environment. */
+    public Optional<BackupsService.RestorePlan> restorePlan(BackupEntry e, boolean scratch) {
+        return Optional.ofNullable(service).map(s -> s.plan(e, scratch));
+    }
+
+    /** What the confirmation asks to type: the environment's name, or "force NAME" to restore a backup that failed verification. */
+    public String confirmationWord(BackupsService.RestorePlan p) {
+        String env = environmentName().orElse("?");
+        return p.needsForce() ? "force " + env : env;
     }
 
     private CompletableFuture<JobResult> job(BackupsService s, CompletableFuture<JobResult> f) {
@@ -346,23 +375,18 @@ public final class BackupsViewModel implements AutoCloseable {
         return s != null && s.environment().backups().dataOnlyKinds().contains(e.kind());
     }
 
-    /** Facts for the restore confirmation. */
+    /** Facts for the restore confirmation: the backup, then the plan's (job bound, verification, safety backup, target), then the force option. */
     public List<String> restoreFacts(BackupEntry e, boolean scratch) {
         List<String> f = new ArrayList<>();
-        BackupsService s = service;
-        String db = s == null ? "?" : s.environment().postgres().database();
         f.add(e.name() + " — " + e.kind() + ", " + human(e.sizeBytes()) + ", taken " + e.takenAt().toString().replace("T", " ")
                 .replace("Z", " UTC") + String.format(Locale.ROOT, " (%.1f h ago)", e.ageHours(clock.instant())));
-        f.add(e.verification().map(v -> (v.ok() ? "verified ok: " : "VERIFICATION FAILED: ") + v.detail())
-                .orElse("not verified yet — verify before you trust it"));
-        if (scratch) {
-            f.add("into a new scratch database on the server, then row counts per table against the live " + db
-                    + "; the scratch database is dropped; the live database is not touched");
-        } else {
-            f.add("first a safety backup of the live " + db + " into " + (s == null ? "?" : s.environment().backups().folders().get(0))
-                    + " (kind " + BackupCatalog.PRE_RESTORE + "); no restore if it fails");
-            f.add("then the live database " + db + " is replaced by the backup, detached on the server under the deploy lock");
-        }
+        restorePlan(e, scratch).ifPresent(p -> {
+            f.addAll(p.facts());
+            f.add(p.needsForce() ? "force: it FAILED verification — type '" + confirmationWord(p) + "' to restore it anyway (audited as forced)"
+                    : "force: not needed" + (p.verification() == BackupsService.VerificationState.NOT_VERIFIED
+                    ? " now; if the verification fails the restore is refused (verify it, then confirm with 'force " + environmentName().orElse("?")
+                    + "' if you must)" : ""));
+        });
         return f;
     }
 
