@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -130,7 +131,19 @@ public final class BackupsView {
         Label updated = new Label();
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
-        VBox box = new VBox(problem, rpo, actions, updated);
+        Label parts = new Label();
+        parts.setId("leftovers");
+        parts.getStyleClass().add("muted");
+        parts.setWrapText(true);
+        parts.textProperty().bind(vm.leftoversTextProperty());
+        Button removeParts = button("Remove leftovers…", "remove-leftovers",
+                "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
+        removeParts.setOnAction(e -> confirmRemoveLeftovers());
+        removeParts.disableProperty().bind(vm.busyProperty());
+        HBox leftovers = new HBox(8, parts, removeParts);
+        leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
+        leftovers.managedProperty().bind(leftovers.visibleProperty());
+        VBox box = new VBox(problem, rpo, actions, leftovers, updated);
         box.getStyleClass().add("backups-header");
         return box;
     }
@@ -295,6 +308,25 @@ public final class BackupsView {
             downloadDir = dir;
         }
         vm.download(b, dir);
+    }
+
+    /** Removing leftovers confirms like every destructive action: the files listed, the environment's name typed. */
+    void confirmRemoveLeftovers() {
+        String env = vm.environmentName().orElse("?");
+        List<io.dutydesk.core.backups.Leftover> which = List.copyOf(vm.leftovers());
+        if (which.isEmpty()) {
+            return;
+        }
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
+                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
+                which.stream().map(l -> l.path() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
+                        + WHEN.format(l.modifiedAt())).toList(),
+                "a .part a job is still writing is not removed (written in the last 10 minutes, or open by a process)",
+                Optional.of(env), "_Remove"));
+        d.showAndWait();
+        if (d.confirmed() && d.typedText().equals(env)) {
+            vm.removeLeftovers(which).exceptionally(x -> null);
+        }
     }
 
     /** The shared confirmation dialog; the environment's name must be typed. */

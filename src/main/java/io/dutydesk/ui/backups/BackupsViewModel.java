@@ -68,6 +68,8 @@ public final class BackupsViewModel implements AutoCloseable {
     private final DoubleProperty progress = new SimpleDoubleProperty(-1);
     private final ObservableList<String> log = FXCollections.observableArrayList();
     private final ObjectProperty<Optional<JobResult>> lastJob = new SimpleObjectProperty<>(Optional.empty());
+    private final ObservableList<io.dutydesk.core.backups.Leftover> leftovers = FXCollections.observableArrayList();
+    private final StringProperty leftoversText = new SimpleStringProperty("");
     private BackupsService service;
     private Poller<BackupListing> poller;
     private AutoCloseable subscription;
@@ -112,6 +114,12 @@ public final class BackupsViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<Optional<JobResult>> lastJobProperty() { return lastJob; }
 
+    /** Partial files ({@code .part}) killed jobs left in the folders. */
+    public ObservableList<io.dutydesk.core.backups.Leftover> leftovers() { return leftovers; }
+
+    /** "2 leftover .part files of killed jobs (1.2 GiB)", or empty. */
+    public ReadOnlyStringProperty leftoversTextProperty() { return leftoversText; }
+
     public Optional<String> environmentName() {
         return Optional.ofNullable(service).map(s -> s.environment().name());
     }
@@ -131,6 +139,8 @@ public final class BackupsViewModel implements AutoCloseable {
         updated.set("reading the backup folders…");
         status.set("");
         log.clear();
+        leftovers.clear();
+        leftoversText.set("");
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
         Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
@@ -202,6 +212,11 @@ public final class BackupsViewModel implements AutoCloseable {
         rpoWarning.set(l.rpoWarning().orElse(null));
         rpoText.set(l.rpoWarning().orElse(String.format(Locale.ROOT, "RPO met: newest full backup %.1f h old (RPO %d h)",
                 l.newestFullAgeHours().orElse(0.0), l.rpoHours())));
+        leftovers.setAll(l.leftovers());
+        long partBytes = l.leftovers().stream().mapToLong(io.dutydesk.core.backups.Leftover::sizeBytes).sum();
+        leftoversText.set(l.leftovers().isEmpty() ? "" : l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
+                + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream()
+                .map(io.dutydesk.core.backups.Leftover::name).toList()));
         freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.path() + ": "
                 + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList()));
         updated.set(l.backups().size() + " backups, read from the server at " + time(l.takenAt()));
@@ -284,6 +299,36 @@ public final class BackupsViewModel implements AutoCloseable {
         begin("Backup running on the server…");
         append("— backup now (" + s.environment().backups().commands().get("backup") + ")");
         return job(s, s.backupNow(sink(s)));
+    }
+
+    /**
+     * Removes the listed leftovers one after the other (each only once nothing writes it; refusals are shown and
+     * audited), then reads the folders again.
+     */
+    public CompletableFuture<Void> removeLeftovers(List<io.dutydesk.core.backups.Leftover> which) {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin("Removing " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + "…");
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (io.dutydesk.core.backups.Leftover lo : which) {
+            chain = chain.thenCompose(v -> s.removeLeftover(lo.path()).handle((what, x) -> {
+                ui.execute(() -> {
+                    if (s == service) {
+                        append(x == null ? "removed the leftover " + what : "✗ " + Errors.describe(x));
+                    }
+                });
+                return null;
+            }));
+        }
+        return chain.whenComplete((v, x) -> ui.execute(() -> {
+            if (s == service) {
+                busy.set(false);
+                status.set("Leftovers: see the log");
+                refresh();
+            }
+        }));
     }
 
     /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */
