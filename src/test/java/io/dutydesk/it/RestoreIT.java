@@ -269,6 +269,54 @@ class RestoreIT {
     }
 
     @Test
+    void aRestoreKilledOnTheServerHalfWayLeavesTheDatabaseAsItWas() throws Exception {
+        // a good dump that pauses inside the restore's transaction, after the team's script dropped the schema
+        List<String> lines = new ArrayList<>(RefHost.run(Duration.ofSeconds(30), "sh", "-c", "gzip -dc " + seededFull()).lines().toList());
+        lines.add(8, "SELECT pg_sleep(4);");
+        Path f = folder().resolve("selfology_full_20200101_050505.sql.gz");
+        try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(f))) {
+            g.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String marker = "it-killed-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        String rows = outboxRows();
+        Environment env = RefHost.ref();
+        Path audit = tmp.resolve("killed-audit.jsonl");
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool(), h::secret);
+            AtomicBoolean killed = new AtomicBoolean();
+            List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<JobResult> run = s.restore(f.getFileName().toString(), false, "ref", (err, line) -> {
+                log.add(line);
+                if (line.startsWith("Restoring ") && killed.compareAndSet(false, true)) {
+                    CompletableFuture.runAsync(() -> {
+                        // the schema is dropped inside the restore's transaction once the dump's pause runs
+                        Eventually.await("the restore pausing after the DROP", Duration.ofSeconds(30), () -> !psql(
+                                "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active'").isEmpty());
+                        Path d = RefHost.serverHome().resolve(".dutydesk");
+                        try {
+                            String id = Files.readString(d.resolve("action.holder")).strip();
+                            String pid = Files.readString(d.resolve("actions/" + id + ".pid")).strip();
+                            RefHost.run(Duration.ofSeconds(10), "kill", "-TERM", "--", "-" + pid); // the job's whole process group
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+            });
+            JobResult r = run.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(killed.get(), log.toString());
+            assertFalse(r.ok(), r.message());
+            assertTrue(r.message().contains("ended without an exit code (killed on the server?)"), r.message());
+        }
+        // the backend ends its pause, finds its client gone and rolls the transaction back: the DROP with it
+        assertEquals(rows, outboxRows(), "the live database is as it was");
+        assertEquals("1", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"));
+        psql("DELETE FROM selfology.event_outbox WHERE event_type = '" + marker + "'");
+    }
+
+    @Test
     void aSafetyBackupThatDoesNotFitIsRefusedWithTheFiguresAndNothingIsWritten() throws Exception {
         Environment ref = RefHost.ref();
         Environment env = variant(ref, ref.backups().withFolders(List.of(small().toString(), folder().toString())), ref.deploy(),

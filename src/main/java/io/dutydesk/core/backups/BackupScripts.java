@@ -233,7 +233,7 @@ public final class BackupScripts {
                 // inside the lock no other safety backup runs: a .part of ours is what a killed one left (SIGKILL runs no trap)
                 + "for o_ in dutydesk_prerestore_*.part dutydesk_prerestore_*.rc; do [ -f \"$o_\" ] && rm -f \"$o_\" "
                 + "&& echo \"removed $o_, left by a safety backup that was killed\"; done; "
-                + spaceGuard(pg, ".")
+                + spaceGuard(pg, "\"$PWD\"")
                 + "n=dutydesk_prerestore_$(date -u +%Y%m%d_%H%M%S).sql.gz; "
                 + "trap '" + IGNORE_SIGNALS + "rm -f \"$n.part\" \"$n.rc\"' EXIT; trap 'exit 143' TERM INT HUP; "
                 + "echo \"Pre-restore safety backup into $(pwd)/$n ...\"; "

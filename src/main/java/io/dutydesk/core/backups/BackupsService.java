@@ -486,6 +486,7 @@ public final class BackupsService {
                         .thenCompose(run -> {
                             Ended end = ended(action, e.name(), plan.bound(), run.outcome().end(), run.exitCode(), run.lines(), run.lastLine());
                             String msg = end.message() + (forced ? "; FORCED past a failed verification (" + v.detail() + ")"
+                                    : end.result().equals("refused") ? ""
                                     : plan.verification() == VerificationState.PASSED ? "; its verification of " + utc(v.checkedAt()) + " reused"
                                     : "; verified ok just before");
                             return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced);

@@ -159,8 +159,9 @@ class RestoreScriptsTest {
         String[] p = line.substring(BackupScripts.NOSPACE.length()).split(" ", 3);
         assertEquals("999999999999999999", p[0]);
         assertTrue(Long.parseLong(p[1]) > 0, line);
-        assertEquals(".", p[2]);
-        assertTrue(r.out().contains("✖ the safety backup needs up to 999999999999999999 bytes (the size of the database) and . has "), r.out());
+        assertEquals(folder.toString(), p[2]);
+        assertTrue(r.out().contains("✖ the safety backup needs up to 999999999999999999 bytes (the size of the database) and " + folder + " has "),
+                r.out());
         assertEquals(List.of(), files(), "nothing written");
         assertFalse(Files.exists(tmp.resolve("pgpassword")) && Files.readString(tmp.resolve("pgpassword")).lines().count() > 1,
                 "pg_dump never ran");
