@@ -317,6 +317,17 @@ class RestoreIT {
     }
 
     @Test
+    void aScratchDatabaseAKilledScratchRestoreLeftIsDroppedByTheNextOne() throws Exception {
+        String left = "selfology_scratch_20200101000000"; // as a SIGKILLed scratch restore leaves it: no trap ran
+        psql("CREATE DATABASE " + left);
+        Path audit = tmp.resolve("scratch-audit.jsonl");
+        RefHost.Result r = cli(audit, RefHost.config(), "restore", seededFull().getFileName().toString(), "--scratch", "--yes");
+        assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        assertTrue(r.stderr().contains("dropped the scratch database " + left + " left by a scratch restore that was killed"), r.stderr());
+        assertEquals("0", psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'selfology_scratch_%'"), "none left, its own dropped too");
+    }
+
+    @Test
     void aSafetyBackupThatDoesNotFitIsRefusedWithTheFiguresAndNothingIsWritten() throws Exception {
         Environment ref = RefHost.ref();
         Environment env = variant(ref, ref.backups().withFolders(List.of(small().toString(), folder().toString())), ref.deploy(),
