@@ -38,8 +38,9 @@ restore_full() {
   [ -f "$f" ] || { echo "❌ no such backup: ${1:-}" >&2; return 2; }
   gzip -t "$f" || { echo "❌ corrupt archive: $f" >&2; return 1; }
   echo "Restoring $f ..."
+  # one transaction, the DROP inside it: a restore killed half-way (or failing) leaves the database as it was
   { echo 'DROP SCHEMA IF EXISTS selfology CASCADE;'; gunzip -c "$f"; } \
-    | psql -q -v ON_ERROR_STOP=1 "${PGARGS[@]}" >/dev/null || { echo "❌ restore failed" >&2; return 1; }
+    | psql -q -v ON_ERROR_STOP=1 --single-transaction "${PGARGS[@]}" >/dev/null || { echo "❌ restore failed" >&2; return 1; }
   echo "✅ Restore completed from $f"
 }
 

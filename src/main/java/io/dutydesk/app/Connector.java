@@ -172,6 +172,11 @@ public final class Connector implements EnvironmentConnector {
         }
 
         @Override
+        public java.util.concurrent.CompletableFuture<Optional<char[]>> secret(io.dutydesk.core.config.SecretRef ref) {
+            return resolver.resolve(ref);
+        }
+
+        @Override
         public void askAgain() {
             ssh.askAgain();
             resolver.askAgain();

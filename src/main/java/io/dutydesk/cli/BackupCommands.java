@@ -9,6 +9,7 @@ import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.backups.JobResult;
+import io.dutydesk.core.backups.Leftover;
 import io.dutydesk.core.backups.TableCount;
 import io.dutydesk.core.backups.Verification;
 import io.dutydesk.core.config.Environment;
@@ -45,7 +46,7 @@ final class BackupCommands {
     }
 
     private BackupsService service(Environment env, EnvironmentHandle h) {
-        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, files);
+        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, files, h::secret);
     }
 
     /**
@@ -83,6 +84,13 @@ final class BackupCommands {
                         b.takenAt().toString().replace("T", " ").replace("Z", ""), Ages.hours(b.ageHours(l.takenAt())),
                         b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
                         b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
+            }
+            if (!l.leftovers().isEmpty()) {
+                out.println("Leftovers of killed jobs (remove with 'dutydesk remove-part NAME --env " + env.name() + "'):");
+                for (Leftover lo : l.leftovers()) {
+                    out.printf("  %-44s %10s  last written %s%n", lo.name(), human(lo.sizeBytes()),
+                            lo.modifiedAt().toString().replace("T", " ").replace("Z", " UTC"));
+                }
             }
             out.println((l.rpo() == BackupListing.Rpo.MET ? "" : "! ") + l.rpoText());
         }
@@ -126,6 +134,14 @@ final class BackupCommands {
                 o.putNull("verified");
                 o.putNull("verifyDetail");
             }
+        }
+        ArrayNode parts = root.putArray("leftovers");
+        for (Leftover lo : l.leftovers()) {
+            ObjectNode o = parts.addObject();
+            o.put("name", lo.name());
+            o.put("path", lo.path());
+            o.put("sizeBytes", lo.sizeBytes());
+            Json.putTime(o, "modifiedAt", lo.modifiedAt());
         }
         if (l.newestFullAgeHours().isPresent()) {
             root.put("newestFullAgeHours", Math.round(l.newestFullAgeHours().get() * 100) / 100.0);
@@ -208,38 +224,85 @@ final class BackupCommands {
         } catch (CompletionException e) {
             return failed(e, "backup-now", args);
         }
-        return report(env, r, args, log);
+        return report(env, r, args, log, java.util.Optional.empty());
     }
 
     int restore(Environment env, EnvironmentHandle h, Args args) {
         String name = one(args, "restore");
         PrintStream log = args.json() ? err : out;
+        if (!args.yes() && !confirmer.interactive()) {
+            err.println("dutydesk: not on a terminal: give --yes to restore (the live database of " + env.name() + " is replaced)");
+            return Cli.USAGE;
+        }
+        BackupsService service = service(env, h);
+        // what is about to happen, --yes or not: the job's bound, the verification it relies on, the force option
+        java.util.Optional<BackupsService.RestorePlan> plan;
+        try {
+            plan = java.util.Optional.of(service.plan(name, args.scratch()).join());
+        } catch (CompletionException e) {
+            plan = java.util.Optional.empty(); // the restore below refuses it with the reason, audited
+        }
+        plan.ifPresent(p -> {
+            log.println(args.scratch() ? "Restore " + p.backup().name() + " into a scratch database of " + env.name() + " (live untouched)."
+                    : "Restore " + p.backup().name() + " into the LIVE database of " + env.name() + ".");
+            p.facts().forEach(f -> log.println("  " + f));
+            log.println("  force: " + (args.force() ? "--force given: restored even if it fails verification (audited as forced)"
+                    : "without --force a backup that fails verification is refused"));
+        });
         String typed;
         if (args.yes()) {
             typed = env.name(); // --env NAME --yes: the name was typed on the command line
-        } else if (!confirmer.interactive()) {
-            err.println("dutydesk: not on a terminal: give --yes to restore (the live database of " + env.name() + " is replaced)");
-            return Cli.USAGE;
         } else {
-            log.println(args.scratch() ? "Restore " + name + " into a scratch database of " + env.name() + " (live untouched)."
-                    : "Restore " + name + " into the LIVE database of " + env.name() + " (a safety backup is taken first).");
             typed = confirmer.typed("Type the environment's name '" + env.name() + "' to confirm: ").orElse("");
         }
         JobResult r;
         try {
-            r = service(env, h).restore(name, args.scratch(), typed, (stderr, line) -> log.println(line)).join();
+            r = service.restore(new BackupsService.RestoreRequest(name, args.scratch(), typed, args.force(),
+                    plan.map(BackupsService.Stated::of)), (stderr, line) -> log.println(line)).join();
         } catch (CompletionException e) {
             return failed(e, "restore " + name, args);
         }
-        return report(env, r, args, log);
+        return report(env, r, args, log, plan);
     }
 
-    private int report(Environment env, JobResult r, Args args, PrintStream log) {
+    /** {@code dutydesk remove-part NAME}: a leftover .part file of a killed job (listed by {@code backups}). */
+    int removePart(Environment env, EnvironmentHandle h, Args args) {
+        String name = one(args, "remove-part");
+        if (!args.yes()) {
+            if (!confirmer.interactive()) {
+                err.println("dutydesk: not on a terminal: give --yes to remove " + name);
+                return Cli.USAGE;
+            }
+            String typed = confirmer.typed("Remove " + name + " from " + env.name() + "? Type the environment's name '" + env.name()
+                    + "' to confirm: ").orElse("");
+            if (!typed.strip().equals(env.name())) {
+                err.println("dutydesk: not confirmed: nothing removed");
+                return Cli.USAGE;
+            }
+        }
+        String removed;
+        try {
+            removed = service(env, h).removeLeftover(name).join();
+        } catch (CompletionException e) {
+            return failed(e, "remove-part " + name, args);
+        }
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("removed", removed);
+            out.println(Json.write(o));
+        } else {
+            out.println("OK: removed " + removed);
+        }
+        return Cli.OK;
+    }
+
+    private int report(Environment env, JobResult r, Args args, PrintStream log, java.util.Optional<BackupsService.RestorePlan> plan) {
         if (!r.counts().isEmpty()) {
             log.println("Row counts, backup (scratch) against live:");
             r.counts().forEach(c -> log.println((c.differs() ? "  ≠ " : "  = ") + c.describe()));
         }
-        log.println((r.ok() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        log.println((r.ok() ? "OK: " : r.result().equals("refused") ? "REFUSED: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
         if (args.json()) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
@@ -247,7 +310,18 @@ final class BackupCommands {
             o.put("actionId", r.actionId());
             o.put("exitCode", r.exitCode());
             o.put("ok", r.ok());
+            o.put("result", r.result());
             o.put("message", r.message());
+            plan.ifPresent(p -> {
+                o.put("jobBound", p.bound().describe());
+                if (p.bound().limit().isPresent()) {
+                    o.put("jobBoundSeconds", p.bound().limit().get().toSeconds());
+                } else {
+                    o.putNull("jobBoundSeconds");
+                }
+                o.put("verification", p.verification().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                o.put("forced", r.forced());
+            });
             o.put("elapsedMs", r.elapsedMs());
             o.put("outputSha256", r.outputSha256());
             Json.putNullable(o, "safetyBackup", r.safetyBackup().orElse(null));

@@ -99,7 +99,7 @@ public final class Cli {
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
-                "backups", "backup-now", "verify", "download", "restore").contains(s)
+                "backups", "backup-now", "verify", "download", "restore", "remove-part").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -136,6 +136,7 @@ public final class Cli {
                 case "verify" -> withEnvironment(args, (e, h) -> backups.verify(e, h, args));
                 case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
                 case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
+                case "remove-part" -> withEnvironment(args, (e, h) -> backups.removePart(e, h, args));
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
@@ -194,8 +195,10 @@ public final class Cli {
                        dutydesk backup-now --env NAME [--json]        run the configured backup command on the server
                        dutydesk verify NAME --env NAME [--json]       verify a backup on the server (exit 0 ok, 1 bad)
                        dutydesk download NAME --to DIR --env NAME [--json]   resumable, checksum checked
-                       dutydesk restore NAME --env NAME [--yes] [--scratch] [--json]   safety backup first; --scratch:
+                       dutydesk restore NAME --env NAME [--yes] [--scratch] [--force] [--json]   verified first (a failing
+                                                                      backup only with --force), safety backup first; --scratch:
                                                                       into a scratch database, row counts against live
+                       dutydesk remove-part NAME --env NAME [--yes]   remove a leftover .part file of a killed job
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)

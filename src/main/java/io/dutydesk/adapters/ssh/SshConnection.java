@@ -126,7 +126,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     /** One round trip over the (re)connected session, on the probes' own threads. */
     @Override
     public CompletableFuture<Void> ping() {
-        return BoundedExecutors.supply(probes, () -> runExec("true", Duration.ofSeconds(5), OutputListener.NONE))
+        return BoundedExecutors.supply(probes, () -> runExec("true", null, Duration.ofSeconds(5), OutputListener.NONE))
                 .thenAccept(r -> {
                     if (r.exitCode() != 0) {
                         throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
@@ -252,17 +252,23 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     @Override
     public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
-        ExecutorService pool = timeout.compareTo(LONG_CALL) > 0 ? longJobs : executor;
-        return BoundedExecutors.supply(pool, () -> runExec(command, timeout, listener));
+        return exec(command, null, timeout, listener);
     }
 
-    private ExecResult runExec(String command, Duration timeout, OutputListener listener) throws Exception {
+    @Override
+    public CompletableFuture<ExecResult> exec(String command, byte[] stdin, Duration timeout, OutputListener listener) {
+        ExecutorService pool = timeout.compareTo(LONG_CALL) > 0 ? longJobs : executor;
+        return BoundedExecutors.supply(pool, () -> runExec(command, stdin, timeout, listener));
+    }
+
+    private ExecResult runExec(String command, byte[] stdin, Duration timeout, OutputListener listener) throws Exception {
         long t0 = System.nanoTime();
         Session s = session(); // connecting has its own timeout: the command's starts once connected
         long deadline = System.nanoTime() + timeout.toNanos();
         ChannelExec ch = (ChannelExec) s.openChannel("exec");
         ch.setCommand(command);
-        ch.setInputStream(null);
+        // input (a secret for the job's environment) is sent over the channel, then end of input; never on the command line
+        ch.setInputStream(stdin == null ? null : new java.io.ByteArrayInputStream(stdin));
         InputStream out = ch.getInputStream();
         InputStream err = ch.getExtInputStream();
         LineCollector so = new LineCollector(false, listener);

@@ -93,10 +93,15 @@ public final class BackupCatalog {
                                         Map<String, Verification> verified, Instant now) {
         List<Environment.BackupKind> kinds = kinds(config);
         List<BackupEntry> all = new ArrayList<>();
+        List<Leftover> leftovers = new ArrayList<>();
         List<BackupListing.Folder> folders = new ArrayList<>();
         for (String folder : config.folders()) {
             folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L), Optional.ofNullable(unreachable.get(folder))));
             for (RemoteShell.RemoteFile f : byFolder.getOrDefault(folder, List.of())) {
+                if (!f.directory() && isLeftover(f.name())) {
+                    leftovers.add(new Leftover(f.name(), folder, folder.endsWith("/") ? folder + f.name() : folder + "/" + f.name(),
+                            f.size(), f.modified()));
+                }
                 if (f.directory() || !isBackupFile(f.name())) {
                     continue;
                 }
@@ -109,8 +114,35 @@ public final class BackupCatalog {
         Optional<BackupEntry> newest = all.stream().filter(e -> config.rpoKinds().contains(e.kind())).findFirst();
         Optional<Double> age = newest.map(e -> e.ageHours(now));
         boolean ok = age.isPresent() && age.get() <= config.rpoHours();
+        leftovers.sort(Comparator.comparing(Leftover::modifiedAt).thenComparing(Leftover::path));
         return new BackupListing(env, List.copyOf(folders), List.copyOf(all), newest, age, config.rpoHours(), ok, now,
-                List.copyOf(config.rpoKinds()));
+                List.copyOf(config.rpoKinds()), List.copyOf(leftovers));
+    }
+
+    /** A partial file a killed backup or safety backup left: {@code NAME.part} (never a backup itself). */
+    public static boolean isLeftover(String name) {
+        return name.endsWith(".part") && name.length() > ".part".length();
+    }
+
+    /** The leftover called {@code name} (a file name or full path) among the listed ones; anything else is refused. */
+    public static Leftover findLeftover(BackupListing listing, String name) {
+        List<Leftover> hits = listing.leftovers().stream().filter(l -> l.name().equals(name) || l.path().equals(name)).toList();
+        if (hits.size() != 1) {
+            List<String> unread = listing.unreachableFolders().stream().map(f -> f.problem().orElseThrow()).toList();
+            throw new IllegalArgumentException(hits.isEmpty()
+                    ? "'" + printable(String.valueOf(name)) + "' is not a leftover .part file in "
+                    + String.join(", ", listing.folders().stream().filter(f -> f.unreachable().isEmpty())
+                    .map(BackupListing.Folder::path).toList())
+                    + (unread.isEmpty() ? "" : " (" + String.join("; ", unread) + ")")
+                    : "'" + printable(name) + "' is in several folders; give its full path");
+        }
+        Leftover l = hits.get(0);
+        Optional<String> bad = notPlainName(l.name());
+        if (bad.isPresent()) {
+            throw new IllegalArgumentException("the server lists a leftover named '" + printable(l.name()) + "' in "
+                    + l.folder() + ", which " + bad.get() + ": it could point outside its folder");
+        }
+        return l;
     }
 
     /**

@@ -16,12 +16,20 @@ import java.util.Optional;
  * @param newestFullAgeHours its age at {@code takenAt}
  * @param rpoOk              the newest such backup is younger than the RPO (by age alone: see {@link #rpo()})
  * @param rpoKinds           the kinds that count for the RPO
+ * @param leftovers          partial files ({@code .part}) of killed jobs in the folders
  */
 public record BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
                            Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt,
-                           List<String> rpoKinds) {
+                           List<String> rpoKinds, List<Leftover> leftovers) {
 
-    /** Without {@code rpoKinds}: the newest full backup's kind (or "full") counts. */
+    /** Without leftovers. */
+    public BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
+                         Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt,
+                         List<String> rpoKinds) {
+        this(env, folders, backups, newestFull, newestFullAgeHours, rpoHours, rpoOk, takenAt, rpoKinds, List.of());
+    }
+
+    /** Without {@code rpoKinds} (the newest full backup's kind, or "full", counts) and without leftovers. */
     public BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
                          Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt) {
         this(env, folders, backups, newestFull, newestFullAgeHours, rpoHours, rpoOk, takenAt,

@@ -1,10 +1,12 @@
 package io.dutydesk.core.backups;
 
 import io.dutydesk.core.ShellQuote;
+import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.config.SecretRef;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shell the console sends for backups. Pure text: every path, name and value is quoted
@@ -16,6 +18,22 @@ public final class BackupScripts {
     public static final String FREE = "@@FREE ";
     public static final String COUNT = "@@COUNT ";
     public static final String SAFETY = "@@SAFETY ";
+    /** A job stopped before it changed anything (the backup changed, no space, ...): the reason follows. */
+    public static final String REFUSE = "@@REFUSE ";
+    /** Not enough space for the safety backup: {@code need free folder}. */
+    public static final String NOSPACE = "@@NOSPACE ";
+    /** A pre-restore backup removed by its retention. */
+    public static final String PRUNED = "@@PRUNED ";
+    /** A leftover removed: {@code path bytes}. */
+    public static final String REMOVED = "@@REMOVED ";
+    /** The exit code of a job that stopped before it changed anything ({@link #REFUSE}). */
+    public static final int STOPPED = 3;
+    /**
+     * The variable that carries the database password into a restore job when the console resolved it
+     * (dotenv key, keyring, prompt, the console's environment): sent on the exec's input, exported to the job
+     * only, and unset before any team command runs.
+     */
+    public static final String SECRET_VARIABLE = "DUTYDESK_PGPASSWORD";
 
     private BackupScripts() {}
 
@@ -69,34 +87,168 @@ public final class BackupScripts {
         return s;
     }
 
+    /** How long a leftover must have been left alone before it may be removed. */
+    public static final int LEFTOVER_QUIET_MINUTES = 10;
+
+    /**
+     * Removes one leftover {@code .part} file, under the action lock ({@code lock}: see
+     * {@code ActionScripts.lockOrBusy}) so no job of a console writes it, and only if nothing touched it for
+     * {@link #LEFTOVER_QUIET_MINUTES} minutes and no process has it open (a cron backup writing it). Prints
+     * {@code @@REMOVED path bytes}, or {@code @@REFUSE why} (exit {@link #STOPPED}).
+     */
+    public static String removeLeftover(String lock, String path) {
+        String f = ShellQuote.path(path);
+        return lock + "f=" + f + "; "
+                + "case \"$f\" in *.part) ;; *) echo \"" + REFUSE + "not a .part file\"; exit " + STOPPED + " ;; esac; "
+                + "[ -f \"$f\" ] || { echo \"" + REFUSE + "no such file (removed already?)\"; exit " + STOPPED + "; }; "
+                + "if [ -n \"$(find \"$f\" -mmin -" + LEFTOVER_QUIET_MINUTES + " 2>/dev/null)\" ]; then echo \"" + REFUSE
+                + "written to in the last " + LEFTOVER_QUIET_MINUTES + " minutes: a backup may still be writing it\"; exit " + STOPPED + "; fi; "
+                + "a_=$(readlink -f \"$f\"); for p_ in /proc/[0-9]*/fd/*; do if [ \"$(readlink \"$p_\" 2>/dev/null)\" = \"$a_\" ]; then "
+                + "q_=${p_#/proc/}; echo \"" + REFUSE + "open by process ${q_%%/*} ($(cat /proc/${q_%%/*}/comm 2>/dev/null)): it is still being written\"; exit "
+                + STOPPED + "; fi; done; "
+                + "b_=$(stat -c %s \"$f\"); rm -f \"$f\" && echo \"" + REMOVED + "$a_ $b_\"";
+    }
+
     /** Prints the file's SHA-256 (first word). */
     public static String sha256(String path) {
         return "sha256sum " + ShellQuote.path(path) + " | awk '{print $1}'";
     }
 
-    /** libpq's connection options for the environment's database (as seen from the server), with its password when it is a server file. */
+    /**
+     * The first words of every clean-up trap: timeout(1) sends TERM twice (to the job and to its group), and a
+     * second TERM caught while the clean-up runs would end it half-way (the scratch database not dropped); then
+     * it waits for the children of the interrupted pipeline (a child forked just before the TERM may still
+     * create its output file after the shell's own clean-up ran).
+     */
+    static final String IGNORE_SIGNALS = "trap \"\" TERM INT HUP; wait; ";
+
+    /** Whether the job needs the password sent to it (the server cannot read it itself: not a server file, not ~/.pgpass). */
+    public static boolean secretSent(SecretRef ref) {
+        return !(ref instanceof SecretRef.None) && !(ref instanceof SecretRef.ServerFile);
+    }
+
+    /**
+     * libpq's connection options for the environment's database (as seen from the server), with its password: a
+     * server file is read on the server; a password the console resolved comes from {@link #SECRET_VARIABLE}.
+     */
     static String pgEnv(Environment.Postgres pg) {
         String s = "export PGHOST=" + ShellQuote.quote(pg.host()) + " PGPORT=" + pg.port() + " PGUSER=" + ShellQuote.quote(pg.user()) + "; ";
         if (pg.password() instanceof SecretRef.ServerFile f) {
             s += "PGPASSWORD=$(cat " + ShellQuote.path(f.path()) + ") || exit 1; export PGPASSWORD; ";
+        } else if (secretSent(pg.password())) {
+            s += "[ -n \"${" + SECRET_VARIABLE + ":-}\" ] || { echo '✖ the database password (" + pg.password().describe().replace("'", "")
+                    + ") did not reach the job'; exit 1; }; PGPASSWORD=$" + SECRET_VARIABLE + "; export PGPASSWORD; ";
         }
-        return s; // otherwise the server's ~/.pgpass
+        return s; // None: the server's ~/.pgpass
+    }
+
+    /** A team's configured command, run without the console's secret in its environment. */
+    static String teamCommand(String command) {
+        return "( unset " + SECRET_VARIABLE + "; " + command + "\n)";
     }
 
     /**
-     * The built-in pre-restore safety backup: a plain pg_dump (--clean, so it restores over the live
-     * database) gzipped into {@code folder} as dutydesk_prerestore_STAMP.sql.gz with a .sha256 sidecar.
-     * Prints {@code @@SAFETY path} on success; fails (non-zero) otherwise.
+     * Stops the job ({@link #REFUSE}, exit {@link #STOPPED}) unless {@code path} still has the size and
+     * modification time (epoch seconds) the console checked: the backup verified is the backup restored.
      */
-    public static String builtinSafetyBackup(Environment.Postgres pg, String folder) {
+    static String unchanged(String path, long size, long mtimeEpoch) {
+        String want = size + " " + mtimeEpoch;
+        return "now_=$(stat -c '%s %Y' " + ShellQuote.path(path) + " 2>/dev/null); if [ \"$now_\" != '" + want + "' ]; then echo \""
+                + REFUSE + "the backup changed since the console checked it (size and time now: ${now_:-no such file}; checked: "
+                + want + "); nothing was restored\"; exit " + STOPPED + "; fi; ";
+    }
+
+    /**
+     * Stops the job ({@link #NOSPACE}, exit {@link #STOPPED}) unless the volume of {@code folderWord} has at
+     * least the database's size free: a safety backup that fills the disk in an emergency is worse than none.
+     * Needs {@link #pgEnv}.
+     */
+    static String spaceGuard(Environment.Postgres pg, String folderWord) {
+        return "need_=$(psql -X -qtA -v ON_ERROR_STOP=1 -d " + ShellQuote.quote(pg.database())
+                + " -c 'SELECT pg_database_size(current_database())') && [ -n \"$need_\" ] "
+                + "|| { echo '✖ could not read the size of the database " + pg.database().replace("'", "")
+                + " for the safety backup: nothing restored'; exit 1; }; "
+                + "free_=$(df -P -B1 " + folderWord + " 2>/dev/null | awk 'NR==2{print $4}'); "
+                + "[ -n \"$free_\" ] || { echo \"✖ could not read the free space of \"" + folderWord + "\": nothing restored\"; exit 1; }; "
+                + "if [ \"$need_\" -gt \"$free_\" ]; then echo \"" + NOSPACE + "$need_ $free_ \"" + folderWord + "; "
+                + "echo \"✖ the safety backup needs up to $need_ bytes (the size of the database) and \"" + folderWord
+                + "\" has $free_ bytes free: nothing written, nothing restored\"; exit " + STOPPED + "; fi; "
+                + "echo \"free space for the safety backup: $free_ bytes in \"" + folderWord + "\" (the database is $need_ bytes)\"; ";
+    }
+
+    /** Sets {@code r_} to "ok …" or "bad …": whether the file named by {@code $p_} is a complete dump (by its extension). */
+    static String completeCheck() {
+        String awk = ShellQuote.quote(SQL_STRUCTURE_AWK);
+        return "case \"$p_\" in "
+                + "*.dump) if out_=$(pg_restore --list \"$p_\" 2>&1); then r_='ok pg_restore --list reads it'; "
+                + "else r_=\"bad pg_restore --list: $(printf '%s' \"$out_\" | tail -n1)\"; fi ;; "
+                + "*.gz) r_=$(gzip -dc \"$p_\" 2>/dev/null | awk " + awk + ") ;; "
+                + "*) r_=$(awk " + awk + " \"$p_\") ;; esac; ";
+    }
+
+    /**
+     * The built-in pre-restore safety backup into {@code folder}: the free space checked against the
+     * database's size first; pg_dump (--clean, so it restores over the live database) streamed through gzip
+     * into dutydesk_prerestore_STAMP.sql.gz.part, both exit codes checked (sh has no pipefail), then verified
+     * complete (pg_dump's completion footer), renamed, given a .sha256 sidecar; pre-restore backups older than
+     * {@code retentionDays} are pruned ({@code @@PRUNED path}). Prints {@code @@SAFETY path bytes}; exits
+     * {@link #STOPPED} when refused (no space), non-zero when it failed; a killed one leaves no .part.
+     */
+    public static String builtinSafetyBackup(Environment.Postgres pg, String folder, int retentionDays) {
         return "( " + pgEnv(pg) + "cd " + ShellQuote.path(folder) + " || exit 1; "
+                // inside the lock no other safety backup runs: a .part of ours is what a killed one left (SIGKILL runs no trap)
+                + "for o_ in dutydesk_prerestore_*.part dutydesk_prerestore_*.rc; do [ -f \"$o_\" ] && rm -f \"$o_\" "
+                + "&& echo \"removed $o_, left by a safety backup that was killed\"; done; "
+                + spaceGuard(pg, "\"$PWD\"")
                 + "n=dutydesk_prerestore_$(date -u +%Y%m%d_%H%M%S).sql.gz; "
+                + "trap '" + IGNORE_SIGNALS + "rm -f \"$n.part\" \"$n.rc\"' EXIT; trap 'exit 143' TERM INT HUP; "
                 + "echo \"Pre-restore safety backup into $(pwd)/$n ...\"; "
-                + "pg_dump -d " + ShellQuote.quote(pg.database()) + " --clean --if-exists --no-owner > \"$n.sql.part\" "
-                + "&& gzip -c \"$n.sql.part\" > \"$n.part\" && rm -f \"$n.sql.part\" && mv \"$n.part\" \"$n\" "
-                + "&& sha256sum \"$n\" > \"$n.sha256\" "
-                + "|| { rm -f \"$n.sql.part\" \"$n.part\"; echo '✖ safety backup failed'; exit 1; }; "
+                + "{ pg_dump -d " + ShellQuote.quote(pg.database()) + " --clean --if-exists --no-owner; echo $? > \"$n.rc\"; } "
+                + "| gzip -c > \"$n.part\"; g_=$?; d_=$(cat \"$n.rc\" 2>/dev/null); "
+                + "if [ \"$d_\" != 0 ] || [ \"$g_\" != 0 ]; then echo \"✖ the safety backup failed (pg_dump exit ${d_:-none}, "
+                + "gzip exit $g_): nothing restored\"; exit 1; fi; "
+                + "r_=$(gzip -dc \"$n.part\" 2>/dev/null | awk " + ShellQuote.quote(SQL_STRUCTURE_AWK) + "); "
+                + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
+                + "mv \"$n.part\" \"$n\" && sha256sum \"$n\" > \"$n.sha256\" || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
+                + "echo \"✔ safety backup verified complete: $(pwd)/$n ($(stat -c %s \"$n\") bytes; ${r_#* })\"; "
+                + prune(retentionDays)
                 + "echo \"" + SAFETY + "$(pwd)/$n $(stat -c %s \"$n\")\" )";
+    }
+
+    /** In the current folder: removes the console's own pre-restore backups (and sidecars) older than the retention, never $n. */
+    static String prune(int retentionDays) {
+        return "cut_=$(date -u -d \"@$(( $(date -u +%s) - " + retentionDays + " * 86400 ))\" +%Y%m%d_%H%M%S 2>/dev/null); "
+                + "[ -n \"$cut_\" ] && for o_ in dutydesk_prerestore_*.sql.gz; do [ -f \"$o_\" ] && [ \"$o_\" != \"$n\" ] || continue; "
+                + "s_=${o_#dutydesk_prerestore_}; s_=${s_%.sql.gz}; "
+                + "case \"$s_\" in [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]_[0-9][0-9][0-9][0-9][0-9][0-9]) ;; *) continue ;; esac; "
+                + "if [ \"$s_\" \\< \"$cut_\" ]; then rm -f \"$o_\" \"$o_.sha256\" && echo \"" + PRUNED + "$(pwd)/$o_\" "
+                + "&& echo \"pruned $o_ (pre-restore backups are kept " + retentionDays + " days)\"; fi; done; ";
+    }
+
+    /**
+     * A team's configured safety backup ({@code backups.commands.safetyBackup}, {@code {folder}} filled in), run
+     * by bash with errexit and pipefail (a failed pg_dump in {@code pg_dump | gzip > f; echo done} fails it),
+     * after the free-space check.
+     * It must name the file it wrote: a {@code @@SAFETY path} line, else the last absolute path it printed that
+     * is a file written since it started; that file is then verified complete. Prints {@code @@SAFETY path bytes}.
+     */
+    public static String configuredSafetyBackup(Environment.Postgres pg, String template, String folder) {
+        String command = CommandTemplate.fill("backups.commands.safetyBackup", template, Map.of(CommandTemplate.FOLDER, folder));
+        return "( ( " + pgEnv(pg) + spaceGuard(pg, ShellQuote.path(folder)) + ") || exit $?; "
+                + "command -v bash >/dev/null 2>&1 || { echo '✖ bash is needed to run backups.commands.safetyBackup with pipefail: nothing restored'; exit 1; }; "
+                + "o_=$(mktemp) || exit 1; trap '" + IGNORE_SIGNALS + "rm -f \"$o_\" \"$o_.rc\" \"$o_.t\"' EXIT; trap 'exit 143' TERM INT HUP; : > \"$o_.t\"; "
+                + "echo 'Pre-restore safety backup (backups.commands.safetyBackup) ...'; "
+                + "( unset " + SECRET_VARIABLE + "; bash -e -o pipefail -c " + ShellQuote.quote(command + "\n") + "; echo $? > \"$o_.rc\" ) 2>&1 "
+                + "| tee \"$o_\" | grep -v '^" + SAFETY.strip() + " '; "
+                + "c_=$(cat \"$o_.rc\" 2>/dev/null); [ \"$c_\" = 0 ] || { echo \"✖ the safety backup command exited ${c_:-without an exit code}: nothing restored\"; exit 1; }; "
+                + "p_=$(sed -n 's/^" + SAFETY.strip() + " \\([^ ]*\\).*/\\1/p' \"$o_\" | tail -n 1); "
+                + "if [ -z \"$p_\" ]; then for w_ in $(tr -s ' \\t()\"' '\\n' < \"$o_\" | grep '^/'); do [ -f \"$w_\" ] && ! [ \"$o_.t\" -nt \"$w_\" ] && p_=$w_; done; fi; "
+                + "[ -n \"$p_\" ] || { echo '✖ the safety backup command did not name the file it wrote (print its path, or a line \"@@SAFETY PATH\"): nothing restored'; exit 1; }; "
+                + "[ -f \"$p_\" ] && ! [ \"$o_.t\" -nt \"$p_\" ] || { echo \"✖ the safety backup command named $p_, which it did not write: nothing restored\"; exit 1; }; "
+                + completeCheck()
+                + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup $p_ is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
+                + "echo \"✔ safety backup verified complete: $p_ ($(stat -c %s \"$p_\") bytes; ${r_#* })\"; "
+                + "echo \"" + SAFETY + "$p_ $(stat -c %s \"$p_\")\" )";
     }
 
     /** Restores {@code path} into {@code database}: psql in one transaction for plain SQL, pg_restore for custom dumps. */
@@ -131,13 +283,31 @@ public final class BackupScripts {
      * row counts of every table in it and in the live database, and drops it (also on failure).
      */
     public static String builtinScratchRestore(Environment.Postgres pg, String path, String format) {
-        String base = pg.database().matches("[A-Za-z0-9_]{1,40}") ? pg.database() : "dutydesk";
-        return "( " + pgEnv(pg) + "S=" + base + "_scratch_$(date -u +%Y%m%d%H%M%S); "
+        String base = scratchBase(pg);
+        String drop = "{ dropdb --force --if-exists \"$S\" 2>/dev/null || dropdb --if-exists \"$S\"; }";
+        return "( " + pgEnv(pg) + dropLeftoverScratch(pg)
+                + "S=" + base + "_scratch_$(date -u +%Y%m%d%H%M%S); "
                 + "createdb -T template0 \"$S\" || { echo '✖ could not create the scratch database'; exit 1; }; "
-                + "trap 'dropdb --if-exists \"$S\" && echo \"scratch database $S dropped\"' EXIT; "
+                // killed (TERM from the bound, INT, HUP) or ended: the scratch database goes; a SIGKILLed job's is dropped by the next one
+                + "trap '" + IGNORE_SIGNALS + drop + " && echo \"scratch database $S dropped\"' EXIT; trap 'exit 143' TERM INT HUP; "
                 + "echo \"scratch database $S created\"; "
                 + "( " + restoreInto(path, format, "\"$S\"") + " ) || exit 1; "
                 + counts("\"$S\"", "scratch") + "; "
                 + counts(ShellQuote.quote(pg.database()), "live") + " )";
+    }
+
+    static String scratchBase(Environment.Postgres pg) {
+        return pg.database().matches("[A-Za-z0-9_]{1,40}") ? pg.database() : "dutydesk";
+    }
+
+    /**
+     * Drops scratch databases a killed scratch restore left behind (SIGKILL runs no trap). Safe inside the job:
+     * the action lock is held, so no other scratch restore runs.
+     */
+    static String dropLeftoverScratch(Environment.Postgres pg) {
+        String sql = "SELECT datname FROM pg_database WHERE datname ~ '^" + scratchBase(pg) + "_scratch_[0-9]{14}$'";
+        return "for o_ in $(psql -X -qtA -d " + ShellQuote.quote(pg.database()) + " -c " + ShellQuote.quote(sql) + " 2>/dev/null); do "
+                + "{ dropdb --force --if-exists \"$o_\" 2>/dev/null || dropdb --if-exists \"$o_\"; } "
+                + "&& echo \"dropped the scratch database $o_ left by a scratch restore that was killed\"; done; ";
     }
 }

@@ -9,6 +9,8 @@ import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.rollout.ActionScripts;
 import io.dutydesk.core.rollout.DetachedActions;
+import io.dutydesk.core.rollout.JobBound;
+import io.dutydesk.core.config.SecretRef;
 import io.dutydesk.core.rollout.RolloutException;
 
 import java.io.IOException;
@@ -46,10 +48,30 @@ public final class BackupsService {
     private final Clock clock;
     private final DetachedActions jobs;
     private final Executor io;
+    private final Secrets secrets;
+
+    /**
+     * The console's secrets, resolved the way every backend's are ({@code core.secrets.SecretResolver}: server
+     * file, dotenv {@code {file, key}}, keyring, prompt, the console's environment), in memory only.
+     */
+    @FunctionalInterface
+    public interface Secrets {
+        /** Fails for every secret: for uses that never need one sent (tests, a listing). */
+        Secrets NONE = ref -> CompletableFuture.failedFuture(new IllegalStateException("no secret resolver here for " + ref.describe()));
+
+        CompletableFuture<Optional<char[]>> resolve(SecretRef ref);
+    }
 
     /** {@code io}: where local file work (hashing a download) runs, never the caller's UI thread. */
     public BackupsService(Environment env, RemoteShell shell, VerificationResults results, AuditLog audit, String actor,
                           Clock clock, Executor io) {
+        this(env, shell, results, audit, actor, clock, io, Secrets.NONE);
+    }
+
+    /** {@code secrets}: the database password for restore jobs when the server cannot read it itself. */
+    public BackupsService(Environment env, RemoteShell shell, VerificationResults results, AuditLog audit, String actor,
+                          Clock clock, Executor io, Secrets secrets) {
+        this.secrets = secrets;
         this.env = env;
         this.shell = shell;
         this.results = results;
@@ -282,6 +304,47 @@ public final class BackupsService {
         }
     }
 
+    // ------------------------------------------------------------------ leftovers
+
+    /**
+     * Removes a leftover {@code .part} file a killed job left in a backup folder (listed in
+     * {@link BackupListing#leftovers()}): under the action lock, only once nothing has written it for
+     * {@link BackupScripts#LEFTOVER_QUIET_MINUTES} minutes and no process has it open. Audited, refusals too.
+     * Completes with what was removed ("PATH (N bytes)").
+     */
+    public CompletableFuture<String> removeLeftover(String name) {
+        Instant start = clock.instant();
+        String action = "backup-remove-part";
+        return list().exceptionallyCompose(e -> audit.append(new AuditEntry(null, actor, env.name(), action,
+                List.of(name == null ? "" : name), start, clock.instant(), null, null, "failed", null, null,
+                "could not list the backup folders: " + Errors.describe(e))).thenCompose(v -> CompletableFuture.<BackupListing>failedFuture(e)))
+                .thenCompose(l -> {
+                    Leftover lo;
+                    try {
+                        lo = BackupCatalog.findLeftover(l, name);
+                    } catch (IllegalArgumentException e) {
+                        return refuse(action, List.of(name == null ? "" : name), start, RolloutException.Kind.INVALID_INPUT,
+                                "refused: " + e.getMessage());
+                    }
+                    return shell.exec(BackupScripts.removeLeftover(ActionScripts.lockOrBusy(env.deploy().stateDir()), lo.path()),
+                            Duration.ofSeconds(60), RemoteShell.OutputListener.NONE).thenCompose(r -> {
+                        List<String> lines = List.of(r.stdout().split("\n"));
+                        Optional<String> removed = marker(lines, BackupScripts.REMOVED);
+                        Optional<String> refused = marker(lines, BackupScripts.REFUSE);
+                        if (removed.isPresent()) {
+                            String[] p = removed.get().split(" ");
+                            String what = p[0] + " (" + Sizes.human(Long.parseLong(p[p.length - 1])) + ")";
+                            return audit.append(new AuditEntry(null, actor, env.name(), action, List.of(lo.path()), start, clock.instant(),
+                                    0, null, "succeeded", null, null, "removed the leftover " + what)).thenApply(v -> what);
+                        }
+                        String why = r.stdout().contains(ActionScripts.BUSY) ? "another action is running on this host (it may be writing it)"
+                                : refused.orElse("the server said: " + (r.stdout() + r.stderr()).strip());
+                        return this.<String>refuse(action, List.of(lo.path()), start, RolloutException.Kind.BLOCKED,
+                                "refused: " + lo.name() + " was not removed: " + why);
+                    });
+                });
+    }
+
     // ------------------------------------------------------------------ backup now
 
     /** Runs the configured backup command detached on the server, streams its log, and finds the new backup. */
@@ -293,31 +356,126 @@ public final class BackupsService {
         } catch (IllegalArgumentException badTemplate) {
             return refuse("backup-now", List.of(), start, RolloutException.Kind.INVALID_INPUT, "refused: " + badTemplate.getMessage());
         }
-        return list().thenCompose(before -> runJob("backup-now", List.of(), command, out, start)
+        JobBound bound = JobBound.backup(env);
+        return list().thenCompose(before -> runJob("backup-now", List.of(), BackupScripts.teamCommand(command), bound,
+                        Optional.empty(), out, start)
                 .thenCompose(run -> list().handle((after, e) -> {
                     Optional<BackupEntry> fresh = after == null ? Optional.empty() : after.backups().stream()
                             .filter(b -> before.backups().stream().noneMatch(o -> o.path().equals(b.path()))).findFirst();
                     boolean ok = run.exitCode() == 0 && fresh.isPresent();
-                    String msg = run.exitCode() != 0 ? "the backup command exited " + exit(run.exitCode()) + lastLine(run)
+                    String killed = run.exitCode() == 124 || run.exitCode() == 137 ? " (killed by its bound of "
+                            + bound.limit().map(JobBound::duration).orElse("?") + ", " + bound.source() + ")" : "";
+                    String msg = run.exitCode() != 0 ? "the backup command exited " + exit(run.exitCode()) + killed + lastLine(run)
                             : fresh.map(b -> "new " + b.kind() + " backup " + b.name() + " (" + b.sizeBytes() + " bytes)")
                             .orElse("the backup command succeeded but no new backup appeared in "
                                     + String.join(", ", env.backups().folders()));
-                    return finish(run, "backup-now", ok, msg, Optional.empty(), List.of(), fresh);
+                    return finish(run, "backup-now", ok ? "succeeded" : "failed", msg, Optional.empty(), List.of(), fresh);
                 }).thenCompose(f -> f)));
     }
 
     // ------------------------------------------------------------------ restore
 
+    /** The verification a restore will rely on, as its confirmation states it. */
+    public enum VerificationState {
+        /** A passing verification of this very file (same size and time): reused, not run again. */
+        PASSED,
+        /** The last verification of this very file failed: the restore is refused unless forced. */
+        FAILED,
+        /** Not verified (or the file changed since): verified on the server first; a failure refuses it unless forced. */
+        NOT_VERIFIED
+    }
+
     /**
-     * Restores {@code name}. {@code typed} must be the environment's name. Into the live database: a safety
-     * backup first (no restore if it fails), then the configured restore command, detached under the rollout
-     * lock. {@code scratch}: into a scratch database instead, with row counts per table against the live one
-     * (the live database is not touched).
+     * What a restore's confirmation shows — the window's dialog and the CLI alike: the backup, the job's bound,
+     * the verification it will rely on (and whether it needs forcing), where the safety backup goes.
      */
+    public record RestorePlan(BackupEntry backup, boolean scratch, JobBound bound, VerificationState verification,
+                              String verificationText, String database, Optional<String> safetyText) {
+        /** A backup whose verification failed: restored only when the user forces it (typed, audited). */
+        public boolean needsForce() {
+            return verification == VerificationState.FAILED;
+        }
+
+        /** The lines of the confirmation after the backup's own line: bound, verification, safety backup, target. */
+        public List<String> facts() {
+            List<String> f = new ArrayList<>();
+            f.add("job bound: " + bound.describe());
+            f.add("verification: " + verificationText);
+            if (scratch) {
+                f.add("into a new scratch database on the server, then row counts per table against the live " + database
+                        + "; the scratch database is dropped (also when the job is killed); the live database is not touched");
+            } else {
+                safetyText.ifPresent(f::add);
+                f.add("then the live database " + database + " is replaced by the backup, detached on the server under the deploy lock");
+            }
+            return f;
+        }
+    }
+
+    /**
+     * What a confirmation stated about the backup, re-checked at the click: a restore is refused when the file
+     * changed since (size, time) or the passing verification it promised to reuse no longer applies.
+     */
+    public record Stated(long sizeBytes, Instant modifiedAt, VerificationState verification) {
+        public static Stated of(RestorePlan p) {
+            return new Stated(p.backup().sizeBytes(), p.backup().modifiedAt(), p.verification());
+        }
+    }
+
+    /**
+     * A confirmed restore. {@code typed} must be the environment's name; {@code force} restores a backup that
+     * failed verification (the user typed it: {@code --force}, or "force ENV" in the window; audited).
+     */
+    public record RestoreRequest(String name, boolean scratch, String typed, boolean force, Optional<Stated> stated) {}
+
+    /** The plan of restoring the listed backup {@code name} (read from the server now): what the CLI shows before it runs. */
+    public CompletableFuture<RestorePlan> plan(String name, boolean scratch) {
+        return list().thenApply(l -> plan(BackupCatalog.find(l, name), scratch));
+    }
+
+    /** The plan of restoring {@code e}: pure, from the listing's entry and the configuration (the confirmation's facts). */
+    public RestorePlan plan(BackupEntry e, boolean scratch) {
+        VerificationState state = e.verification().map(v -> v.ok() ? VerificationState.PASSED : VerificationState.FAILED)
+                .orElse(VerificationState.NOT_VERIFIED);
+        String text = switch (state) {
+            case PASSED -> "ok at " + utc(e.verification().get().checkedAt()) + " for this very file (same size and time): reused, "
+                    + "not run again — " + e.verification().get().detail();
+            case FAILED -> "FAILED at " + utc(e.verification().get().checkedAt()) + ": " + e.verification().get().detail()
+                    + " — refused unless forced (typed, audited)";
+            case NOT_VERIFIED -> "none yet — verified on the server first (pg_dump's completion footer, pg_restore --list, "
+                    + "checksum sidecars); a failure refuses the restore unless forced (typed, audited)";
+        };
+        Optional<String> safety = Optional.empty();
+        if (!scratch) {
+            String c = env.backups().commands().get("safetyBackup");
+            safety = Optional.of("first a safety backup of the live " + env.postgres().database() + " into "
+                    + env.backups().folders().get(0) + (c == null ? " (built in, kind " + BackupCatalog.PRE_RESTORE
+                    + ", pre-restore backups older than " + preRestoreRetentionDays() + " days pruned)" : " (backups.commands.safetyBackup)")
+                    + ": the free space is checked against the database's size, the file verified complete; no restore if any of it fails");
+        }
+        return new RestorePlan(e, scratch, JobBound.restore(env), state, text, env.postgres().database(), safety);
+    }
+
+    /** Restores {@code name} (the CLI's {@code --yes} path without force): {@link #restore(RestoreRequest, RemoteShell.OutputListener)}. */
     public CompletableFuture<JobResult> restore(String name, boolean scratch, String typed, RemoteShell.OutputListener out) {
+        return restore(new RestoreRequest(name, scratch, typed, false, Optional.empty()), out);
+    }
+
+    /**
+     * Restores a backup. {@code typed} must be the environment's name. The backup is verified first as
+     * {@link #verify} does (or a passing verification of this very file is reused); one that fails is refused
+     * unless forced. Into the live database: a safety backup first (free space checked against the database's
+     * size, written, verified complete; no restore if any of it fails), then the configured restore command —
+     * detached under the rollout lock, bounded by {@code backups.restoreTimeoutSeconds} (none by default), and
+     * only if the file is still the one verified. {@code scratch}: into a scratch database instead, with row
+     * counts per table against the live one (the live database is not touched). Audited, refusals too.
+     */
+    public CompletableFuture<JobResult> restore(RestoreRequest rq, RemoteShell.OutputListener out) {
         Instant start = clock.instant();
+        boolean scratch = rq.scratch();
         String action = scratch ? "restore-scratch" : "restore";
-        if (typed == null || !typed.strip().equals(env.name())) {
+        String name = rq.name();
+        if (rq.typed() == null || !rq.typed().strip().equals(env.name())) {
             return refuse(action, List.of(name == null ? "" : name), start, RolloutException.Kind.INVALID_INPUT,
                     "refused: type the environment's name '" + env.name() + "' to confirm a restore");
         }
@@ -327,40 +485,175 @@ public final class BackupsService {
                         + " is " + (e.kind().matches("[aeiou].*") ? "an " : "a ") + e.kind() + " backup (rows only, no schema): restoring it over the live database would "
                         + "drop the schema and fail; restore the full backup before it, or restore this one into a scratch database");
             }
+            RestorePlan plan = plan(e, scratch);
+            Optional<String> changed = rq.stated().flatMap(st -> changedSince(st, plan));
+            if (changed.isPresent()) {
+                return refuse(action, List.of(e.path()), start, RolloutException.Kind.STALE, "refused: " + changed.get()
+                        + " since you confirmed; nothing was run — look at it again and confirm again");
+            }
+            // the team's commands filled in first: a template the loader would refuse sends nothing, not even the verification
             String command;
             try {
-                command = scratch ? scratchCommand(e) : safetyCommand() + " || { echo '✖ the safety backup failed: nothing restored'; exit 1; }; "
-                        + restoreCommand(e);
+                String guard = BackupScripts.unchanged(e.path(), e.sizeBytes(), e.modifiedAt().getEpochSecond());
+                command = guard + (scratch ? scratchCommand(e) : safetyCommand() + "; s_=$?; if [ $s_ != 0 ]; then "
+                        + "[ $s_ = " + BackupScripts.STOPPED + " ] || echo '✖ the safety backup failed: nothing restored'; exit $s_; fi; "
+                        + restoreCommand(e));
             } catch (IllegalArgumentException badTemplate) {
                 return refuse(action, List.of(e.path()), start, RolloutException.Kind.INVALID_INPUT, "refused: " + badTemplate.getMessage());
             }
-            return runJob(action, List.of(e.path()), command, out, start).thenCompose(run -> {
-                Optional<String> safety = run.lines().stream().filter(l -> l.startsWith(BackupScripts.SAFETY))
-                        .map(l -> l.substring(BackupScripts.SAFETY.length()).strip().split(" ")[0]).findFirst();
-                List<TableCount> counts = scratch ? parseCounts(run.lines()) : List.of();
-                boolean ok = run.exitCode() == 0 && (scratch || safety.isPresent());
-                String msg;
-                if (run.exitCode() != 0) {
-                    msg = action + " of " + e.name() + " failed (exit " + exit(run.exitCode()) + ")" + lastLine(run)
-                            + (scratch ? "" : safety.map(s -> "; safety backup " + s).orElse("; no safety backup: the live database was not touched"));
-                } else if (scratch) {
-                    long differ = counts.stream().filter(TableCount::differs).count();
-                    msg = e.name() + " restored into a scratch database: " + counts.size() + " tables, " + differ
-                            + " differ from live (scratch dropped; live untouched)";
-                } else {
-                    msg = e.name() + " restored into " + env.postgres().database() + safety.map(s -> "; safety backup " + s).orElse("");
+            CompletableFuture<Verification> checked;
+            if (plan.verification() == VerificationState.PASSED) {
+                out.line(false, "verification of " + e.name() + " reused: " + plan.verificationText());
+                checked = CompletableFuture.completedFuture(e.verification().get());
+            } else {
+                out.line(false, "verifying " + e.name() + " on the server before the restore …");
+                checked = verify(e, start).exceptionallyCompose(x -> failedBeforeStart(action, e, start,
+                        "could not verify " + e.name() + " before the restore: " + Errors.describe(x) + "; nothing was run", x));
+            }
+            return checked.thenCompose(v -> {
+                if (plan.verification() != VerificationState.PASSED) {
+                    out.line(false, (v.ok() ? "verification ok: " : "verification FAILED: ") + v.detail());
                 }
-                return finish(run, action, ok, msg, safety, counts, Optional.empty());
+                if (!v.ok() && !rq.force()) {
+                    return refuse(action, List.of(e.path()), start, RolloutException.Kind.BLOCKED, "refused: " + e.name()
+                            + " failed verification (" + v.detail() + "); nothing was run. Restore it anyway only if you must: "
+                            + "force it (dutydesk restore … --force; in the window type 'force " + env.name() + "'); a forced restore is audited");
+                }
+                boolean forced = !v.ok();
+                List<String> args = forced ? List.of(e.path(), "--force") : List.of(e.path());
+                if (forced) {
+                    out.line(false, "FORCED: restoring " + e.name() + " although it failed verification (audited)");
+                }
+                return jobSecret().exceptionallyCompose(x -> failedBeforeStart(action, e, start, "could not get the database password ("
+                                + env.postgres().password().describe() + ") for the job: " + Errors.describe(x) + "; nothing was run", x))
+                        .thenCompose(secret -> runJob(action, args, command, plan.bound(), secret, out, start))
+                        .thenCompose(run -> {
+                            Ended end = ended(action, e.name(), plan.bound(), run.outcome().end(), run.exitCode(), run.lines(), run.lastLine());
+                            String msg = end.message() + (forced ? "; FORCED past a failed verification (" + v.detail() + ")"
+                                    : end.result().equals("refused") ? ""
+                                    : plan.verification() == VerificationState.PASSED ? "; its verification of " + utc(v.checkedAt()) + " reused"
+                                    : "; verified ok just before");
+                            return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced);
+                        });
             });
         });
+    }
+
+    /** What changed since the confirmation stated it, if anything. */
+    static Optional<String> changedSince(Stated st, RestorePlan now) {
+        BackupEntry e = now.backup();
+        if (st.sizeBytes() != e.sizeBytes() || st.modifiedAt().getEpochSecond() != e.modifiedAt().getEpochSecond()) {
+            return Optional.of(e.name() + " changed on the server (" + st.sizeBytes() + " bytes at " + utc(st.modifiedAt()) + " → "
+                    + e.sizeBytes() + " bytes at " + utc(e.modifiedAt()) + ")");
+        }
+        if (st.verification() == VerificationState.PASSED && now.verification() != VerificationState.PASSED) {
+            return Optional.of("the passing verification of " + e.name() + " you confirmed no longer applies (now: "
+                    + now.verification().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** How a backup job ended, from its exit code and its marker lines: the audit result, why, and what it left. */
+    record Ended(String result, String message, Optional<String> safety, List<TableCount> counts, List<String> pruned) {
+        boolean ok() {
+            return result.equals("succeeded");
+        }
+    }
+
+    /**
+     * The outcome of a restore (or scratch restore, or backup now) job: follows the server's exit code and the
+     * markers, and always says why. A stop before anything changed ({@link BackupScripts#REFUSE},
+     * {@link BackupScripts#NOSPACE}) is "refused"; a live restore is "succeeded" only with exit 0 and a named,
+     * verified safety backup.
+     */
+    Ended ended(String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines, String lastLine) {
+        boolean live = action.equals("restore");
+        Optional<String> safety = marker(lines, BackupScripts.SAFETY).map(x -> x.split(" ")[0]);
+        List<String> pruned = lines.stream().filter(l -> l.startsWith(BackupScripts.PRUNED))
+                .map(l -> l.substring(BackupScripts.PRUNED.length()).strip()).toList();
+        List<TableCount> counts = action.equals("restore-scratch") ? parseCounts(lines) : List.of();
+        Optional<String> noSpace = marker(lines, BackupScripts.NOSPACE).map(this::noSpace);
+        Optional<String> refusal = noSpace.or(() -> marker(lines, BackupScripts.REFUSE).map(r -> "refused on the server: " + r));
+        String safetyNote = live ? safety.map(x -> "; safety backup " + x).orElse("; no safety backup was taken: the live database was not touched") : "";
+        String prunedNote = pruned.isEmpty() ? "" : "; pruned " + pruned.size() + " pre-restore backup" + (pruned.size() == 1 ? "" : "s")
+                + " older than " + preRestoreRetentionDays() + " days (" + String.join(", ", pruned.stream()
+                .map(x -> x.substring(x.lastIndexOf('/') + 1)).toList()) + ")";
+        String last = lastLine == null || lastLine.isEmpty() ? "" : ": " + lastLine;
+        if (refusal.isPresent() && code == BackupScripts.STOPPED) {
+            return new Ended("refused", action + " of " + what + " " + refusal.get(), Optional.empty(), List.of(), List.of());
+        }
+        if (end != DetachedActions.End.EXITED) {
+            return new Ended("failed", action + " of " + what + " ended without an exit code (killed on the server?)" + last
+                    + safetyNote, safety, counts, pruned);
+        }
+        if (code != 0) {
+            String killed = code == 124 || code == 137 ? ": killed by its bound of " + bound.limit().map(JobBound::duration).orElse("?")
+                    + " (" + bound.source() + ")" : "";
+            return new Ended("failed", action + " of " + what + " failed (exit " + code + killed + ")" + last + safetyNote, safety, counts, pruned);
+        }
+        if (live && safety.isEmpty()) {
+            return new Ended("failed", action + " of " + what + " exited 0 but the job named no safety backup: not counted as a "
+                    + "restore with a way back" + last, safety, counts, pruned);
+        }
+        if (action.equals("restore-scratch")) {
+            long differ = counts.stream().filter(TableCount::differs).count();
+            return new Ended("succeeded", what + " restored into a scratch database: " + counts.size() + " tables, " + differ
+                    + " differ from live (scratch dropped; live untouched)", safety, counts, pruned);
+        }
+        if (live) {
+            return new Ended("succeeded", what + " restored into " + env.postgres().database() + safetyNote + prunedNote, safety, counts, pruned);
+        }
+        return new Ended("succeeded", action + " of " + what + " exited 0", safety, counts, pruned);
+    }
+
+    private String noSpace(String marker) {
+        String[] p = marker.split(" ", 3);
+        try {
+            return "refused: the safety backup needs up to " + Sizes.human(Long.parseLong(p[0])) + " (the size of the database "
+                    + env.postgres().database() + ") and " + (p.length > 2 ? p[2] : "its folder") + " has " + Sizes.human(Long.parseLong(p[1]))
+                    + " free; nothing was written, nothing restored";
+        } catch (RuntimeException e) {
+            return "refused: not enough space for the safety backup (" + marker + "); nothing was written, nothing restored";
+        }
+    }
+
+    private static Optional<String> marker(List<String> lines, String prefix) {
+        return lines.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).strip()).reduce((a, b) -> b);
+    }
+
+    /** The pre-restore backups' retention: the configured kind named pre-restore, else the built-in 90 days. */
+    int preRestoreRetentionDays() {
+        return BackupCatalog.kinds(env.backups()).stream().filter(k -> k.name().equals(BackupCatalog.PRE_RESTORE))
+                .findFirst().map(Environment.BackupKind::retentionDays).orElse(90);
+    }
+
+    /** The database password for the job's environment, when the server cannot read it itself; a copy the runner zeroes. */
+    private CompletableFuture<Optional<DetachedActions.JobSecret>> jobSecret() {
+        SecretRef ref = env.postgres().password();
+        if (!BackupScripts.secretSent(ref)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return secrets.resolve(ref).thenApply(o -> o.map(c -> new DetachedActions.JobSecret(BackupScripts.SECRET_VARIABLE, c.clone())));
+    }
+
+    /** A restore that failed before anything was sent to the server: audited, then the failure passed on. */
+    private <T> CompletableFuture<T> failedBeforeStart(String action, BackupEntry e, Instant start, String why, Throwable x) {
+        return audit.append(new AuditEntry(null, actor, env.name(), action, List.of(e.path()), start, clock.instant(), null, null,
+                "failed", null, null, why)).handle((v, y) -> {
+                    throw new java.util.concurrent.CompletionException(new IllegalStateException(why, Errors.unwrap(x)));
+                });
+    }
+
+    private static String utc(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", " UTC");
     }
 
     /** The configured safety backup, else the built-in one into the first backup folder. */
     String safetyCommand() {
         String c = env.backups().commands().get("safetyBackup");
         String folder = env.backups().folders().get(0);
-        return c != null ? "( " + CommandTemplate.fill("backups.commands.safetyBackup", c, Map.of(CommandTemplate.FOLDER, folder)) + " )"
-                : BackupScripts.builtinSafetyBackup(env.postgres(), folder);
+        return c != null ? BackupScripts.configuredSafetyBackup(env.postgres(), c, folder)
+                : BackupScripts.builtinSafetyBackup(env.postgres(), folder, preRestoreRetentionDays());
     }
 
     /** The configured restore command with {file} (and {database}) filled in, or "builtin". */
@@ -369,8 +662,8 @@ public final class BackupsService {
         if (c.strip().equals("builtin")) {
             return BackupScripts.builtinRestore(env.postgres(), e.path(), e.format(), env.postgres().database());
         }
-        return CommandTemplate.fill("backups.commands.restore", c,
-                Map.of(CommandTemplate.FILE, e.path(), CommandTemplate.DATABASE, env.postgres().database()));
+        return BackupScripts.teamCommand(CommandTemplate.fill("backups.commands.restore", c,
+                Map.of(CommandTemplate.FILE, e.path(), CommandTemplate.DATABASE, env.postgres().database())));
     }
 
     String scratchCommand(BackupEntry e) {
@@ -378,7 +671,7 @@ public final class BackupsService {
         if (c == null || c.strip().equals("builtin")) {
             return BackupScripts.builtinScratchRestore(env.postgres(), e.path(), e.format());
         }
-        return CommandTemplate.fill("backups.commands.restoreScratch", c, Map.of(CommandTemplate.FILE, e.path()));
+        return BackupScripts.teamCommand(CommandTemplate.fill("backups.commands.restoreScratch", c, Map.of(CommandTemplate.FILE, e.path())));
     }
 
     static List<TableCount> parseCounts(List<String> lines) {
@@ -429,21 +722,20 @@ public final class BackupsService {
      */
     public CompletableFuture<JobResult> attach(String id, RemoteShell.OutputListener out) {
         String action = backupAction(id).orElseThrow(() -> new IllegalArgumentException("not a backup job: " + id));
+        JobBound bound = action.equals("backup-now") ? JobBound.backup(env) : JobBound.restore(env);
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        return jobs.attach(id, (stderr, line) -> {
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+        return jobs.attach(id, bound, (stderr, line) -> {
             lines.add(line);
             if (!line.startsWith("@@")) {
+                keepLast(last, line);
                 out.line(stderr, line);
             }
         }, s -> out.line(true, "— " + s)).thenApply(o -> {
             int code = o.end() == DetachedActions.End.EXITED ? o.exitCode() : -1;
-            Optional<String> safety = lines.stream().filter(l -> l.startsWith(BackupScripts.SAFETY))
-                    .map(l -> l.substring(BackupScripts.SAFETY.length()).strip().split(" ")[0]).findFirst();
-            List<TableCount> counts = parseCounts(lines);
-            boolean ok = code == 0 && (!action.equals("restore") || safety.isPresent());
-            return new JobResult(id, action, code, ok, "the " + action + " running on the server ended with exit " + exit(code)
-                    + safety.map(x -> "; safety backup " + x).orElse(""), Duration.between(o.start(), clock.instant()).toMillis(),
-                    o.outputSha256(), safety, counts, Optional.empty());
+            Ended end = ended(action, "the backup (running on the server, " + id + ")", bound, o.end(), code, List.copyOf(lines), last.get());
+            return new JobResult(id, action, code, end.ok(), end.message(), Duration.between(o.start(), clock.instant()).toMillis(),
+                    o.outputSha256(), end.safety(), end.counts(), Optional.empty(), end.result(), false);
         });
     }
 
@@ -469,9 +761,9 @@ public final class BackupsService {
      * rollback, detached, re-attached after a drop, audited as started). "Another action is running" is a
      * refusal, audited; our marker lines are kept for parsing and not shown.
      */
-    private CompletableFuture<Run> runJob(String action, List<String> args, String command, RemoteShell.OutputListener out,
-                                          Instant start) {
-        DetachedActions.Request req = new DetachedActions.Request(action, args, command, Optional.empty(), null);
+    private CompletableFuture<Run> runJob(String action, List<String> args, String command, JobBound bound,
+                                          Optional<DetachedActions.JobSecret> secret, RemoteShell.OutputListener out, Instant start) {
+        DetachedActions.Request req = new DetachedActions.Request(action, args, command, Optional.empty(), null, bound);
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
         RemoteShell.OutputListener keep = (stderr, line) -> {
@@ -479,14 +771,11 @@ public final class BackupsService {
             if (line.startsWith("@@")) {
                 return;
             }
-            String l = line.strip();
-            String was = last.get();
-            if (!l.isEmpty() && (!isError(was) || isError(l))) {
-                last.set(l); // the last error wins over later chatter (a trap's cleanup line)
-            }
+            keepLast(last, line);
             out.line(stderr, line);
         };
-        return jobs.run(req, keep, s -> out.line(true, "— " + s)).thenCompose(o -> {
+        out.line(false, "job bound: " + bound.describe());
+        return jobs.run(req, secret, keep, s -> out.line(true, "— " + s)).thenCompose(o -> {
             if (o.end() == DetachedActions.End.BUSY || o.end() == DetachedActions.End.REFUSED) {
                 return jobs.complete(jobs.completion(req, o, "refused", null, null, o.refusal()))
                         .handle((v, x) -> {
@@ -497,15 +786,32 @@ public final class BackupsService {
         });
     }
 
+    /** The last error-looking line wins over later chatter (a trap's cleanup line). */
+    private static void keepLast(java.util.concurrent.atomic.AtomicReference<String> last, String line) {
+        String l = line.strip();
+        String was = last.get();
+        if (!l.isEmpty() && (!isError(was) || isError(l))) {
+            last.set(l);
+        }
+    }
+
     private static boolean isError(String l) {
         return l.startsWith("\u274C") || l.startsWith("✖") || l.contains("ERROR") || l.contains("error:");
     }
 
-    private CompletableFuture<JobResult> finish(Run run, String action, boolean ok, String msg, Optional<String> safety,
+    /** {@code result}: succeeded, failed or refused (stopped on the server before anything changed). */
+    private CompletableFuture<JobResult> finish(Run run, String action, String result, String msg, Optional<String> safety,
                                                 List<TableCount> counts, Optional<BackupEntry> fresh) {
-        JobResult r = new JobResult(run.id(), action, run.exitCode(), ok, msg,
-                Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh);
-        return jobs.complete(jobs.completion(run.request(), run.outcome(), ok ? "succeeded" : "failed", run.exitCode(), null, msg))
+        return finish(run, action, result, msg, safety, counts, fresh, false);
+    }
+
+    private CompletableFuture<JobResult> finish(Run run, String action, String result, String msg, Optional<String> safety,
+                                                List<TableCount> counts, Optional<BackupEntry> fresh, boolean forced) {
+        JobResult r = new JobResult(run.id(), action, run.exitCode(), result.equals("succeeded"), msg,
+                Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh,
+                result, forced);
+        Integer code = run.outcome().end() == DetachedActions.End.EXITED ? run.exitCode() : null;
+        return jobs.complete(jobs.completion(run.request(), run.outcome(), result, code, null, msg))
                 .thenApply(v -> r);
     }
 

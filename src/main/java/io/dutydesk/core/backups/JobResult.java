@@ -9,7 +9,17 @@ import java.util.Optional;
  * @param safetyBackup the pre-restore safety backup's path (restores into the live database)
  * @param counts       per-table row counts, backup (scratch) against live (scratch restores)
  * @param newBackup    the backup that appeared (backup now)
+ * @param result       as audited: succeeded, failed, or refused (stopped on the server before anything changed)
+ * @param forced       a restore of a backup that failed verification, forced by the user
  */
 public record JobResult(String actionId, String action, int exitCode, boolean ok, String message, long elapsedMs,
                         String outputSha256, Optional<String> safetyBackup, List<TableCount> counts,
-                        Optional<BackupEntry> newBackup) {}
+                        Optional<BackupEntry> newBackup, String result, boolean forced) {
+
+    /** A job that succeeded or failed (never refused), not forced. */
+    public JobResult(String actionId, String action, int exitCode, boolean ok, String message, long elapsedMs,
+                     String outputSha256, Optional<String> safetyBackup, List<TableCount> counts, Optional<BackupEntry> newBackup) {
+        this(actionId, action, exitCode, ok, message, elapsedMs, outputSha256, safetyBackup, counts, newBackup,
+                ok ? "succeeded" : "failed", false);
+    }
+}

@@ -35,7 +35,8 @@ final class Conventions {
         if (o.isEmpty()) {
             return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
         }
-        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds"));
+        YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds",
+                "backupTimeoutSeconds", "restoreTimeoutSeconds"));
         List<Environment.BackupKind> kinds = defaultKinds;
         Optional<YamlNode> k = n.get("kinds");
         if (k.isPresent()) {
@@ -55,7 +56,20 @@ final class Conventions {
         List<String> rpoKinds = n.strings("rpoKinds", List.of("full"));
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
                 commands("backups", n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
-                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")));
+                n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")),
+                jobBound(n, "backupTimeoutSeconds"), jobBound(n, "restoreTimeoutSeconds"));
+    }
+
+    /** A backup job's bound in seconds: absent or 0 is none (the job runs until it ends), else 10 s .. 7 days. */
+    static Optional<Duration> jobBound(YamlNode n, String key) {
+        if (n.get(key).isEmpty()) {
+            return Optional.empty();
+        }
+        int s = n.integer(key, 0, 0, 7 * 86400);
+        if (s > 0 && s < 10) {
+            throw n.require(key).error("0 (no bound) or at least 10 seconds");
+        }
+        return s == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
     }
 
     static Environment.BackupKind kind(String name, String regex, int days) {

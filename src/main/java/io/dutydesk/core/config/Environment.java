@@ -116,21 +116,34 @@ public record Environment(
      * (backup, list, restore; optional safetyBackup and restoreScratch, else built in), and the RPO:
      * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}. Files of
      * {@code dataOnlyKinds} hold rows without the schema: they are never restored into the live database.
+     * {@code backupTimeout} and {@code restoreTimeout} bound the server-side jobs (empty: not bounded; the
+     * deploy's {@code actionTimeoutSeconds} never applies to them).
      */
     public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
-                          List<String> rpoKinds, List<String> dataOnlyKinds) {
+                          List<String> rpoKinds, List<String> dataOnlyKinds, Optional<Duration> backupTimeout,
+                          Optional<Duration> restoreTimeout) {
         public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
             this(folders, kinds, commands, 26, List.of("full"), List.of("incremental"));
         }
 
+        public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
+                       List<String> rpoKinds, List<String> dataOnlyKinds) {
+            this(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, Optional.empty(), Optional.empty());
+        }
+
         /** The same backups with other commands (tests, benchmarks). */
         public Backups withCommands(Map<String, String> c) {
-            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds);
+            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout);
         }
 
         /** The same backups in other folders. */
         public Backups withFolders(List<String> f) {
-            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds);
+            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout);
+        }
+
+        /** The same backups with other job bounds (empty: none). */
+        public Backups withTimeouts(Optional<Duration> backup, Optional<Duration> restore) {
+            return new Backups(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backup, restore);
         }
     }
 

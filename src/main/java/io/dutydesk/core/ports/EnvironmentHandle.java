@@ -39,6 +39,15 @@ public interface EnvironmentHandle extends AutoCloseable {
         return VerificationResults.NONE;
     }
 
+    /**
+     * A secret of this environment resolved the way its backends' are (server file, dotenv key, keyring, prompt,
+     * the console's environment), in memory only: e.g. the database password a restore job needs.
+     */
+    default java.util.concurrent.CompletableFuture<java.util.Optional<char[]>> secret(io.dutydesk.core.config.SecretRef ref) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle resolves no secrets"));
+    }
+
     /** Alertmanager's alerts and silences. */
     default AlertsPort alerts() {
         throw new UnsupportedOperationException("this environment handle has no Alertmanager");

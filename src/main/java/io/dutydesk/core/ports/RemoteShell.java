@@ -29,6 +29,18 @@ public interface RemoteShell {
      */
     CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener);
 
+    /**
+     * The same with {@code stdin} sent to the command (then end of input): how a secret reaches a server-side
+     * job without being written to a file or put on a command line. The caller zeroes {@code stdin} when the
+     * future completes. Only an implementation that can send input overrides this; the default refuses any.
+     */
+    default CompletableFuture<ExecResult> exec(String command, byte[] stdin, Duration timeout, OutputListener listener) {
+        if (stdin == null || stdin.length == 0) {
+            return exec(command, timeout, listener);
+        }
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this shell cannot send input to a command"));
+    }
+
     /** Reads a server file over SFTP, at most {@code maxBytes}. */
     CompletableFuture<byte[]> readFile(String path, long maxBytes);
 

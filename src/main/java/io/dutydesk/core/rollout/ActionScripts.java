@@ -136,7 +136,7 @@ public final class ActionScripts {
     /**
      * The detached job (run by {@code sh -c}, with $0 = the action's path prefix): records its
      * pid, checks the precondition, runs the command (fd 9 closed, bounded by {@code timeout}
-     * when the server has it), records the exit code. Public for tests.
+     * when the server has it; {@code null}: not bounded), records the exit code. Public for tests.
      */
     public static String job(String workdir, String command, Optional<Precondition> pre, Duration timeout) {
         StringBuilder b = new StringBuilder();
@@ -161,10 +161,14 @@ public final class ActionScripts {
                         .append(EXIT_REFUSED).append("; fi; ");
             }
         });
-        long secs = Math.max(1, timeout.toSeconds());
         String cmd = ShellQuote.quote(command + "\n");
-        b.append("if command -v timeout >/dev/null 2>&1; then timeout -k 30 ").append(secs).append(" sh -c ").append(cmd)
-                .append(" 9>&-; else sh -c ").append(cmd).append(" 9>&-; fi; ");
+        if (timeout == null) {
+            b.append("sh -c ").append(cmd).append(" 9>&-; ");
+        } else {
+            long secs = Math.max(1, timeout.toSeconds());
+            b.append("if command -v timeout >/dev/null 2>&1; then timeout -k 30 ").append(secs).append(" sh -c ").append(cmd)
+                    .append(" 9>&-; else sh -c ").append(cmd).append(" 9>&-; fi; ");
+        }
         b.append("done_ $?");
         return b.toString();
     }
@@ -175,17 +179,37 @@ public final class ActionScripts {
      * (it inherits the lock), and prints STARTED.
      */
     public static String start(String stateDir, String id, String job, String meta) {
+        return start(stateDir, id, job, meta, Optional.empty());
+    }
+
+    /** A secret's variable name: what {@link #start} reads from its input into the job's environment. */
+    public static final Pattern SECRET_VARIABLE = Pattern.compile("DUTYDESK_[A-Z0-9_]{1,40}");
+
+    /**
+     * {@link #start}, and first reads one line of its standard input into the variable {@code secretVariable},
+     * exported to the detached job (and the commands it runs) only: the secret is never in a file, in the
+     * job's text or on a command line (a process list shows those), and the shell that follows the log unsets it.
+     */
+    public static String start(String stateDir, String id, String job, String meta, Optional<String> secretVariable) {
         requireId(id);
+        secretVariable.ifPresent(v -> {
+            if (!SECRET_VARIABLE.matcher(v).matches()) {
+                throw new IllegalArgumentException("not a secret variable name: " + v);
+            }
+        });
         String d = dir(stateDir);
         String a = "\"$D/actions/" + id;
-        return "umask 077; D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
+        String read = secretVariable.map(v -> "IFS= read -r " + v + " || { echo 'dutydesk: no secret on the input'; exit 93; }; export "
+                + v + "; ").orElse("");
+        String unset = secretVariable.map(v -> "unset " + v + "; ").orElse("");
+        return "umask 077; " + read + "D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
                 + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
                 + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & "
-                + "exec 9>&-; "
+                + unset + "exec 9>&-; "
                 // the job writes its pid first: once STARTED is printed, current() and follow() see it running
                 + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
                 + "if [ -f " + a + ".pid\" ] || [ -f " + a + ".exit\" ]; then echo \"" + STARTED + id + "\"; "
@@ -204,6 +228,16 @@ public final class ActionScripts {
                 + "if [ -f \"$f.pid\" ]; then tail -s 0.05 -n +" + Math.max(1, fromLine) + " -f --pid=\"$(cat \"$f.pid\")\" \"$f.log\"; "
                 + "else tail -n +" + Math.max(1, fromLine) + " \"$f.log\"; fi; "
                 + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo " + EXIT_NONE + ")\"";
+    }
+
+    /**
+     * Shell that takes the action lock on fd 9 for the rest of a short script (released when it exits), or
+     * prints BUSY with the holder's id and exits 75: for a short change that must not race a running job.
+     */
+    public static String lockOrBusy(String stateDir) {
+        String d = dir(stateDir);
+        return "D=\"" + d + "\"; mkdir -p \"$D\" && chmod 700 \"$D\" 2>/dev/null; exec 9>>\"$D/action.lock\" || exit 90; "
+                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; ";
     }
 
     /**

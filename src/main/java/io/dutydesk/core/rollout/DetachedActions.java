@@ -78,15 +78,59 @@ public final class DetachedActions {
      * @param command      the configured command, with any user value already quoted ({@link io.dutydesk.core.ShellQuote})
      * @param precondition checked on the server inside the lock before the command; empty for none
      * @param liveBefore   the live slot the action was planned against (audited), or null
+     * @param bound        how long the job may run ({@link JobBound}); null: the deploy's {@code actionTimeoutSeconds}
      */
     public record Request(String action, List<String> args, String command, Optional<ActionScripts.Precondition> precondition,
-                          String liveBefore) {
+                          String liveBefore, JobBound bound) {
         public Request {
             if (!ActionScripts.ACTION.matcher(action).matches()) {
                 throw new IllegalArgumentException("not an action name: " + action);
             }
             args = List.copyOf(args);
         }
+
+        /** A deploy-kind action: bounded by {@code deploy.actionTimeoutSeconds}. */
+        public Request(String action, List<String> args, String command, Optional<ActionScripts.Precondition> precondition,
+                       String liveBefore) {
+            this(action, args, command, precondition, liveBefore, null);
+        }
+    }
+
+    /**
+     * A secret for the job's environment only ({@link ActionScripts#start(String, String, String, String, Optional)}):
+     * sent on the exec's input, never in a file or on a command line. The runner zeroes {@code value} once sent.
+     */
+    public record JobSecret(String variable, char[] value) {
+        public JobSecret {
+            if (!ActionScripts.SECRET_VARIABLE.matcher(variable).matches()) {
+                throw new IllegalArgumentException("not a secret variable name: " + variable);
+            }
+            for (char c : value) {
+                if (c == '\n' || c == '\r' || c == 0) {
+                    throw new IllegalArgumentException("a secret with a line break or NUL cannot be sent to the job");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "JobSecret[" + variable + "]";
+        }
+    }
+
+    /** A job that cannot be followed for this long (the server unreachable) is given up, when it has no bound. */
+    static final Duration UNREACHABLE_GIVE_UP = Duration.ofMinutes(15);
+    /** One follow call of an unbounded job: when it ends with the job still running, the log is followed again. */
+    static final Duration UNBOUNDED_FOLLOW_CALL = Duration.ofHours(1);
+
+    /** The request's bound, the deploy's when it names none. */
+    JobBound bound(Request req) {
+        return req.bound() == null ? JobBound.deploy(env) : req.bound();
+    }
+
+    /** How long one exec that follows the log may take. */
+    static Duration followCall(JobBound b) {
+        return b.limit().map(d -> d.plusSeconds(60)).orElse(UNBOUNDED_FOLLOW_CALL);
     }
 
     /** How a run ended, as far as the server says. */
@@ -121,18 +165,34 @@ public final class DetachedActions {
      * @param status short progress for the user: "running on the server, re-attaching (…)"
      */
     public CompletableFuture<Outcome> run(Request req, RemoteShell.OutputListener out, Consumer<String> status) {
+        return run(req, Optional.empty(), out, status);
+    }
+
+    /**
+     * {@link #run(Request, RemoteShell.OutputListener, Consumer)} with a secret exported into the job's environment
+     * only (sent on the exec's input, zeroed once sent).
+     */
+    public CompletableFuture<Outcome> run(Request req, Optional<JobSecret> secret, RemoteShell.OutputListener out,
+                                          Consumer<String> status) {
         Instant start = clock.instant();
         String id = newId(req.action(), start);
         String meta = meta(id, req, start);
-        String job = ActionScripts.job(env.deploy().workdir(), req.command(), req.precondition(), env.deploy().actionTimeout());
-        String script = ActionScripts.start(env.deploy().stateDir(), id, job, meta) + " && "
+        JobBound bound = bound(req);
+        String job = ActionScripts.job(env.deploy().workdir(), req.command(), req.precondition(), bound.limit().orElse(null));
+        String script = ActionScripts.start(env.deploy().stateDir(), id, job, meta, secret.map(JobSecret::variable)) + " && "
                 + ActionScripts.follow(env.deploy().stateDir(), id, 1);
+        byte[] input = secret.map(DetachedActions::line).orElse(null);
+        secret.ifPresent(x -> java.util.Arrays.fill(x.value(), '\0'));
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
-                AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock");
+                AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock; bound: " + bound.describe());
         Follow f = new Follow(out);
         return audit.append(started).thenCompose(v -> {
             OPEN.put(id, new Open(audit, started));
-            return shell.exec(script, env.deploy().actionTimeout().plusSeconds(60), f.listener());
+            return shell.exec(script, input, followCall(bound), f.listener());
+        }).whenComplete((r, e) -> {
+            if (input != null) {
+                java.util.Arrays.fill(input, (byte) 0);
+            }
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
             if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
                 String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
@@ -147,12 +207,13 @@ public final class DetachedActions {
             String why = e == null ? "the follow ended early" : Errors.describe(e);
             status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
                     : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
-            return startedOrNot(id, start, 0, status).thenCompose(yes -> {
+            return startedOrNot(id, bound, start, 0, status).thenCompose(yes -> {
                 if (!yes) {
                     return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
-                            + (e == null ? " (exit " + r.exitCode() + "): " + r.stderr().strip() : ": " + Errors.describe(e))));
+                            + (e == null ? " (exit " + r.exitCode() + "): " + (r.stderr() + " " + r.stdout()).strip()
+                            : ": " + Errors.describe(e))));
                 }
-                return followUntilDone(id, f, start, 0, status).thenApply(x -> f.outcome(id, start));
+                return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
             });
         }).thenCompose(x -> x).exceptionallyCompose(e -> {
             // it did not start, or the server could not be asked: the started entry is completed all the same
@@ -171,10 +232,15 @@ public final class DetachedActions {
 
     /** Follows an action started elsewhere (another console, or this one before a restart) to its end. Runs nothing. */
     public CompletableFuture<Outcome> attach(String id, RemoteShell.OutputListener out, Consumer<String> status) {
+        return attach(id, JobBound.deploy(env), out, status);
+    }
+
+    /** {@link #attach(String, RemoteShell.OutputListener, Consumer)} of a job of a kind with this bound. */
+    public CompletableFuture<Outcome> attach(String id, JobBound bound, RemoteShell.OutputListener out, Consumer<String> status) {
         ActionScripts.requireId(id);
         Follow f = new Follow(out);
         Instant start = clock.instant();
-        return followUntilDone(id, f, start, 0, status).thenApply(x -> f.outcome(id, start));
+        return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
     }
 
     /** Appends the completion of an action this runner started (same id as its started entry). */
@@ -343,35 +409,50 @@ public final class DetachedActions {
                 .thenCompose(v -> call.get());
     }
 
+    /**
+     * Whether following must stop: a bounded job must have ended {@code margin} after its bound (and the kill's
+     * grace) from {@code since}; an unbounded one is followed for as long as the server answers, and given up
+     * only when it could not be reached for {@link #UNREACHABLE_GIVE_UP} ({@code failingSince}: since when).
+     */
+    private boolean givenUp(JobBound bound, Instant since, Instant failingSince, int margin) {
+        Instant now = clock.instant();
+        if (bound.limit().isPresent()) {
+            return Duration.between(since, now).compareTo(bound.limit().get().plusSeconds(margin)) > 0;
+        }
+        return failingSince != null && Duration.between(failingSince, now).compareTo(UNREACHABLE_GIVE_UP) > 0;
+    }
+
     /** Whether the job started, asked again with backoff while the server cannot be reached. */
-    private CompletableFuture<Boolean> startedOrNot(String id, Instant since, int attempt, Consumer<String> status) {
+    private CompletableFuture<Boolean> startedOrNot(String id, JobBound bound, Instant since, int attempt, Consumer<String> status) {
         return shell.exec(ActionScripts.wasStarted(env.deploy().stateDir(), id), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
                 .thenApply(w -> w.stdout().contains(ActionScripts.STARTED + id))
                 .handle((yes, e) -> {
                     if (e == null) {
                         return CompletableFuture.completedFuture(yes);
                     }
-                    if (Duration.between(since, clock.instant()).compareTo(env.deploy().actionTimeout().plusSeconds(60)) > 0) {
+                    if (givenUp(bound, since, since, 60)) {
                         return CompletableFuture.<Boolean>failedFuture(new IllegalStateException("could not reach the server to "
                                 + "learn whether action " + id + " started: " + Errors.describe(e)));
                     }
                     long wait = backoffMs(attempt);
                     status.accept("cannot reach the server to learn whether it started; trying again (attempt " + (attempt + 1)
                             + ", next in " + wait / 1000 + " s): " + Errors.describe(e));
-                    return later(wait, () -> startedOrNot(id, since, attempt + 1, status));
+                    return later(wait, () -> startedOrNot(id, bound, since, attempt + 1, status));
                 }).thenCompose(x -> x);
     }
 
     /**
      * Follows the log until the exit is known; on a drop, waits (backoff) and follows again from
-     * the next unseen line — until the job must have ended (the action timeout, its 30 s kill grace
-     * and a minute's margin after {@code since}): then it fails, so the caller completes the audit
-     * entry (as unknown, read from the server by {@link #reconcile} later) instead of retrying forever
-     * against a server that is gone or a connection that was closed by an environment switch.
+     * the next unseen line — until the job must have ended (a bounded job: its bound, the 30 s kill grace
+     * and a minute's margin after {@code since}; an unbounded one: the server unreachable for
+     * {@link #UNREACHABLE_GIVE_UP}): then it fails, so the caller completes the audit entry (as unknown,
+     * read from the server by {@link #reconcile} later) instead of retrying forever against a server that
+     * is gone or a connection that was closed by an environment switch. A follow call that merely ran out
+     * of time while the job still runs (an unbounded job's hour) is followed again at once.
      */
-    private CompletableFuture<Void> followUntilDone(String id, Follow f, Instant since, int attempt, Consumer<String> status) {
-        return shell.exec(ActionScripts.follow(env.deploy().stateDir(), id, f.seen.get() + 1),
-                        env.deploy().actionTimeout().plusSeconds(60), f.listener())
+    private CompletableFuture<Void> followUntilDone(String id, Follow f, JobBound bound, Instant since, Instant failingSince,
+                                                    int attempt, Consumer<String> status) {
+        return shell.exec(ActionScripts.follow(env.deploy().stateDir(), id, f.seen.get() + 1), followCall(bound), f.listener())
                 .handle((r, e) -> {
                     if (f.exit.get() != null) {
                         if (attempt > 0) {
@@ -379,17 +460,35 @@ public final class DetachedActions {
                         }
                         return CompletableFuture.<Void>completedFuture(null);
                     }
-                    if (Duration.between(since, clock.instant()).compareTo(env.deploy().actionTimeout().plusSeconds(90)) > 0) {
+                    boolean reached = e == null || Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException;
+                    Instant failing = reached ? null : failingSince == null ? clock.instant() : failingSince;
+                    if (givenUp(bound, since, failing, 90)) {
                         return CompletableFuture.<Void>failedFuture(new IllegalStateException("lost action " + id
-                                + ": could not follow it to its end within the action timeout"
+                                + ": could not follow it to its end " + (bound.limit().isPresent() ? "within its bound"
+                                : "(the server unreachable for " + UNREACHABLE_GIVE_UP.toMinutes() + " min)")
                                 + (e == null ? "" : " (" + Errors.describe(e) + ")")
                                 + "; its end is read from the server on the next start"));
+                    }
+                    if (reached && e != null && bound.limit().isEmpty()) {
+                        return followUntilDone(id, f, bound, since, null, 0, status); // still running: follow on
                     }
                     long wait = backoffMs(attempt);
                     status.accept("running on the server, re-attaching (attempt " + (attempt + 1) + ", next in " + wait / 1000
                             + " s)" + (e == null ? "" : ": " + Errors.describe(e)));
-                    return later(wait, () -> followUntilDone(id, f, since, attempt + 1, status));
+                    return later(wait, () -> followUntilDone(id, f, bound, since, failing, attempt + 1, status));
                 }).thenCompose(x -> x);
+    }
+
+    /** The secret and a line break, as bytes (the caller zeroes them). */
+    private static byte[] line(JobSecret s) {
+        java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(s.value()));
+        byte[] out = new byte[b.remaining() + 1];
+        b.get(out, 0, out.length - 1);
+        out[out.length - 1] = '\n';
+        if (b.hasArray()) {
+            java.util.Arrays.fill(b.array(), (byte) 0);
+        }
+        return out;
     }
 
     /**

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -133,7 +134,19 @@ public final class BackupsView {
         Label updated = new Label();
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
-        VBox box = new VBox(problem, rpo, actions, updated);
+        Label parts = new Label();
+        parts.setId("leftovers");
+        parts.getStyleClass().add("muted");
+        parts.setWrapText(true);
+        parts.textProperty().bind(vm.leftoversTextProperty());
+        Button removeParts = button("Remove leftovers…", "remove-leftovers",
+                "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
+        removeParts.setOnAction(e -> confirmRemoveLeftovers());
+        removeParts.disableProperty().bind(vm.busyProperty());
+        HBox leftovers = new HBox(8, parts, removeParts);
+        leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
+        leftovers.managedProperty().bind(leftovers.visibleProperty());
+        VBox box = new VBox(problem, rpo, actions, leftovers, updated);
         box.getStyleClass().add("backups-header");
         return box;
     }
@@ -316,6 +329,25 @@ public final class BackupsView {
         vm.download(b, dir);
     }
 
+    /** Removing leftovers confirms like every destructive action: the files listed, the environment's name typed. */
+    void confirmRemoveLeftovers() {
+        String env = vm.environmentName().orElse("?");
+        List<io.dutydesk.core.backups.Leftover> which = List.copyOf(vm.leftovers());
+        if (which.isEmpty()) {
+            return;
+        }
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
+                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
+                which.stream().map(l -> l.path() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
+                        + WHEN.format(l.modifiedAt())).toList(),
+                "a .part a job is still writing is not removed (written in the last 10 minutes, or open by a process)",
+                Optional.of(env), "_Remove"));
+        d.showAndWait();
+        if (d.confirmed() && d.typedText().equals(env)) {
+            vm.removeLeftovers(which).exceptionally(x -> null);
+        }
+    }
+
     /** The shared confirmation dialog; the environment's name must be typed. */
     void confirmRestore(BackupEntry b, boolean scratch) {
         String env = vm.environmentName().orElse("?");
@@ -323,18 +355,24 @@ public final class BackupsView {
             vm.restore(b, false, env).exceptionally(x -> null); // refused before anything runs, with the reason, audited
             return;
         }
+        Optional<io.dutydesk.core.backups.BackupsService.RestorePlan> plan = vm.restorePlan(b, scratch);
+        if (plan.isEmpty()) {
+            return;
+        }
         ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env,
                 (scratch ? "Confirm scratch restore on " : "Confirm restore on ") + env,
                 scratch ? "Restore " + b.name() + " into a scratch database of " + env + "?"
                         : "Replace the live database of " + env + " with " + b.name() + "?",
                 vm.restoreFacts(b, scratch),
-                scratch ? "load on the database server while it restores and counts"
+                (plan.get().needsForce() ? "the backup FAILED verification: restoring it may load a partial database; " : "")
+                        + (scratch ? "load on the database server while it restores and counts"
                         : "everything written since " + WHEN.format(b.takenAt()) + " is lost from the live database "
-                        + "(it stays in the safety backup)",
-                Optional.of(env), scratch ? "Restore into _scratch" : "_Restore " + env));
+                        + "(it stays in the safety backup)"),
+                Optional.of(vm.confirmationWord(plan.get())), scratch ? "Restore into _scratch" : "_Restore " + env));
         d.showAndWait();
         if (d.confirmed()) {
-            vm.restore(b, scratch, d.typedText()).exceptionally(x -> null); // the view-model shows why
+            // what the dialog stated (file, verification) is re-checked at the click by the service
+            vm.restore(plan.get(), d.typedText()).exceptionally(x -> null); // the view-model shows why
         }
     }
 }

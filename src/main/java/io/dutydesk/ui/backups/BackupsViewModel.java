@@ -6,6 +6,7 @@ import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.backups.JobResult;
+import io.dutydesk.core.backups.Leftover;
 import io.dutydesk.core.backups.Verification;
 import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
@@ -76,6 +77,8 @@ public final class BackupsViewModel implements AutoCloseable {
     private final DoubleProperty progress = new SimpleDoubleProperty(-1);
     private final ObservableList<String> log = FXCollections.observableArrayList();
     private final ObjectProperty<Optional<JobResult>> lastJob = new SimpleObjectProperty<>(Optional.empty());
+    private final ObservableList<Leftover> leftovers = FXCollections.observableArrayList();
+    private final StringProperty leftoversText = new SimpleStringProperty("");
     private BackupsService service;
     private Poller<BackupListing> poller;
     private AutoCloseable subscription;
@@ -127,6 +130,12 @@ public final class BackupsViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<Optional<JobResult>> lastJobProperty() { return lastJob; }
 
+    /** Partial files ({@code .part}) killed jobs left in the folders. */
+    public ObservableList<Leftover> leftovers() { return leftovers; }
+
+    /** "2 leftover .part files of killed jobs (1.2 GiB)", or empty. */
+    public ReadOnlyStringProperty leftoversTextProperty() { return leftoversText; }
+
     public Optional<String> environmentName() {
         return Optional.ofNullable(service).map(s -> s.environment().name());
     }
@@ -151,6 +160,8 @@ public final class BackupsViewModel implements AutoCloseable {
         updated.set("reading the backup folders…");
         status.set("");
         log.clear();
+        leftovers.clear();
+        leftoversText.set("");
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
         Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
@@ -235,6 +246,7 @@ public final class BackupsViewModel implements AutoCloseable {
         String keep = kindFilter.get();
         kinds.setAll(k);
         kindFilter.set(k.contains(keep) ? keep : ALL_KINDS);
+        leftovers.setAll(l.leftovers());
         shown(l);
         listing.set(l); // last: whoever waits on it sees the rest set
     }
@@ -264,6 +276,10 @@ public final class BackupsViewModel implements AutoCloseable {
         freeSpace.set(String.join("   ", l.folders().stream().map(f -> f.unreachable().isPresent() ? f.path() + ": unreachable"
                 : f.path() + ": " + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList())
                 + (isStale ? " (at " + at + ")" : ""));
+        long partBytes = l.leftovers().stream().mapToLong(Leftover::sizeBytes).sum();
+        leftoversText.set(l.leftovers().isEmpty() ? "" : l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
+                + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream()
+                .map(Leftover::name).toList()) + (isStale ? " (at " + at + ")" : ""));
         if (isStale) {
             rpoState.set(BackupListing.Rpo.UNKNOWN);
             rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
@@ -362,15 +378,74 @@ public final class BackupsViewModel implements AutoCloseable {
         return job(s, s.backupNow(sink(s)));
     }
 
-    /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */
-    public CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed) {
+    /**
+     * Removes the listed leftovers one after the other (each only once nothing writes it; refusals are shown and
+     * audited), then reads the folders again.
+     */
+    public CompletableFuture<Void> removeLeftovers(List<Leftover> which) {
         BackupsService s = service;
         if (s == null || busy.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("busy"));
         }
-        begin((scratch ? "Restoring into a scratch database: " : "Restoring (safety backup first): ") + e.name() + "…");
-        append("— " + (scratch ? "scratch restore " : "restore ") + e.name());
-        return job(s, s.restore(e.path(), scratch, typed, sink(s)));
+        begin("Removing " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + "…");
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Leftover lo : which) {
+            chain = chain.thenCompose(v -> s.removeLeftover(lo.path()).handle((what, x) -> {
+                ui.execute(() -> {
+                    if (s == service) {
+                        append(x == null ? "removed the leftover " + what : "✗ " + Errors.describe(x));
+                    }
+                });
+                return null;
+            }));
+        }
+        return chain.whenComplete((v, x) -> ui.execute(() -> {
+            if (s == service) {
+                busy.set(false);
+                status.set("Leftovers: see the log");
+                refresh();
+            }
+        }));
+    }
+
+    /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */
+    public CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed) {
+        return restore(e, scratch, typed, false, Optional.empty());
+    }
+
+    /**
+     * The restore the confirmation showed ({@code p}): re-checked at the click against what it stated (the file's
+     * size and time, the verification it relied on). {@code typed}: the environment's name, or "force NAME" for a
+     * backup that failed verification (the force is then audited).
+     */
+    public CompletableFuture<JobResult> restore(BackupsService.RestorePlan p, String typed) {
+        String env = environmentName().orElse("");
+        boolean force = p.needsForce();
+        String t = typed == null ? "" : typed.strip();
+        String name = force && t.equals(confirmationWord(p)) ? env : force ? "" : t; // a forced restore needs the whole phrase
+        return restore(p.backup(), p.scratch(), name, force, Optional.of(BackupsService.Stated.of(p)));
+    }
+
+    private CompletableFuture<JobResult> restore(BackupEntry e, boolean scratch, String typed, boolean force,
+                                                 Optional<BackupsService.Stated> stated) {
+        BackupsService s = service;
+        if (s == null || busy.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("busy"));
+        }
+        begin((scratch ? "Restoring into a scratch database: " : "Restoring (verified, safety backup first): ") + e.name() + "…");
+        append("— " + (scratch ? "scratch restore " : "restore ") + e.name() + (force ? " (FORCED past a failed verification)" : ""));
+        return job(s, s.restore(new BackupsService.RestoreRequest(e.path(), scratch, typed, force, stated), sink(s)));
+    }
+
+    /** The plan the restore confirmation shows (bound, verification, safety backup), or empty without an environment. */
+    public Optional<BackupsService.RestorePlan> restorePlan(BackupEntry e, boolean scratch) {
+        return Optional.ofNullable(service).map(s -> s.plan(e, scratch));
+    }
+
+    /** What the confirmation asks to type: the environment's name, or "force NAME" to restore a backup that failed verification. */
+    public String confirmationWord(BackupsService.RestorePlan p) {
+        String env = environmentName().orElse("?");
+        return p.needsForce() ? "force " + env : env;
     }
 
     private CompletableFuture<JobResult> job(BackupsService s, CompletableFuture<JobResult> f) {
@@ -422,23 +497,18 @@ public final class BackupsViewModel implements AutoCloseable {
         return s != null && s.environment().backups().dataOnlyKinds().contains(e.kind());
     }
 
-    /** Facts for the restore confirmation. */
+    /** Facts for the restore confirmation: the backup, then the plan's (job bound, verification, safety backup, target), then the force option. */
     public List<String> restoreFacts(BackupEntry e, boolean scratch) {
         List<String> f = new ArrayList<>();
-        BackupsService s = service;
-        String db = s == null ? "?" : s.environment().postgres().database();
         f.add(e.name() + " — " + e.kind() + ", " + human(e.sizeBytes()) + ", taken " + e.takenAt().toString().replace("T", " ")
                 .replace("Z", " UTC") + String.format(Locale.ROOT, " (%.1f h ago)", e.ageHours(clock.instant())));
-        f.add(e.verification().map(v -> (v.ok() ? "verified ok: " : "VERIFICATION FAILED: ") + v.detail())
-                .orElse("not verified yet — verify before you trust it"));
-        if (scratch) {
-            f.add("into a new scratch database on the server, then row counts per table against the live " + db
-                    + "; the scratch database is dropped; the live database is not touched");
-        } else {
-            f.add("first a safety backup of the live " + db + " into " + (s == null ? "?" : s.environment().backups().folders().get(0))
-                    + " (kind " + BackupCatalog.PRE_RESTORE + "); no restore if it fails");
-            f.add("then the live database " + db + " is replaced by the backup, detached on the server under the deploy lock");
-        }
+        restorePlan(e, scratch).ifPresent(p -> {
+            f.addAll(p.facts());
+            f.add(p.needsForce() ? "force: it FAILED verification — type '" + confirmationWord(p) + "' to restore it anyway (audited as forced)"
+                    : "force: not needed" + (p.verification() == BackupsService.VerificationState.NOT_VERIFIED
+                    ? " now; if the verification fails the restore is refused (verify it, then confirm with 'force " + environmentName().orElse("?")
+                    + "' if you must)" : ""));
+        });
         return f;
     }
 

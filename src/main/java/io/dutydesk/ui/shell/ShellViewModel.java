@@ -204,7 +204,7 @@ public final class ShellViewModel implements AutoCloseable {
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
         backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
-                backupFiles));
+                backupFiles, handle::secret));
         for (EnvironmentPane p : panes) {
             p.attach(env, handle);
         }

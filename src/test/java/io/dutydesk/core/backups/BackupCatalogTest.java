@@ -173,6 +173,20 @@ class BackupCatalogTest {
     }
 
     @Test
+    void aLeftoverIsFoundOnlyByAPlainNameInTheFoldersThatWereRead() {
+        Environment.Backups two = selfology().withFolders(List.of(F, "/mnt/offsite"));
+        BackupListing l = BackupCatalog.listing("prod", two, Map.of(F, List.of(file("x.sql.gz.part", 5, "2026-11-22T02:00:00Z"),
+                        file("../../etc/y.part", 5, "2026-11-22T02:00:00Z"))), Map.of("/mnt/offsite", "no such file"), Map.of(), Map.of(), NOW);
+        assertEquals("/srv/backups/x.sql.gz.part", BackupCatalog.findLeftover(l, "x.sql.gz.part").path());
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class, () -> BackupCatalog.findLeftover(l, "../../etc/y.part"));
+        assertEquals("the server lists a leftover named '../../etc/y.part' in /srv/backups, which contains a path separator: "
+                + "it could point outside its folder", odd.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> BackupCatalog.findLeftover(l, "z.part"));
+        assertEquals("'z.part' is not a leftover .part file in /srv/backups (folder /mnt/offsite: unreachable: no such file)",
+                none.getMessage());
+    }
+
+    @Test
     void aStoredVerificationAppliesOnlyToTheSameFile() {
         RemoteFile f = file("selfology_full_20261122_020000.sql.gz", 500, "2026-11-22T02:00:05Z");
         String path = F + "/" + f.name();

@@ -107,6 +107,29 @@ class EnvironmentsFileTest {
     }
 
     @Test
+    void backupJobsHaveTheirOwnBoundsNoneByDefault() {
+        Environment d = EnvironmentsFile.parse(F, MINIMAL + """
+                    deploy: { actionTimeoutSeconds: 10 }
+                """).require("prod");
+        assertEquals(java.time.Duration.ofSeconds(10), d.deploy().actionTimeout());
+        assertEquals(java.util.Optional.empty(), d.backups().restoreTimeout(), "the deploy's bound is not a restore's");
+        assertEquals(java.util.Optional.empty(), d.backups().backupTimeout());
+        Environment e = EnvironmentsFile.parse(F, MINIMAL + """
+                    backups:
+                      restoreTimeoutSeconds: 7200
+                      backupTimeoutSeconds: 0
+                """).require("prod");
+        assertEquals(java.util.Optional.of(java.time.Duration.ofHours(2)), e.backups().restoreTimeout());
+        assertEquals(java.util.Optional.empty(), e.backups().backupTimeout(), "0 is none");
+        ConfigException ex = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, MINIMAL + """
+                    backups:
+                      restoreTimeoutSeconds: 5
+                """));
+        assertEquals("environments.prod.backups.restoreTimeoutSeconds", ex.field());
+        assertTrue(ex.getMessage().contains("0 (no bound) or at least 10 seconds"), ex.getMessage());
+    }
+
+    @Test
     void anUnknownFieldNamesFileLineAndFieldAndSuggests() {
         ConfigException ex = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
                 environments:

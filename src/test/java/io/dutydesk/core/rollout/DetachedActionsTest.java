@@ -165,4 +165,91 @@ class DetachedActionsTest {
         assertEquals(20, o.lines());
         runner.complete(runner.completion(req, o, "succeeded", 0, null, "ok")).join();
     }
+
+    /** An unbounded job (a restore): the follow calls run out of time while it still runs; the server always answers. */
+    @Test
+    void anUnboundedJobIsFollowedForAsLongAsItRunsAndNeverGivenUpWhileTheServerAnswers() throws Exception {
+        List<Duration> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RemoteShell slow = new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                callTimeouts.add(timeout);
+                if (command.contains("flock -n 9")) {
+                    String id = command.substring(command.indexOf("@@DUTYDESK-STARTED ") + 19).split("\"")[0];
+                    l.line(false, ActionScripts.STARTED + id);
+                    l.line(false, "restoring…");
+                    now.set(now.get().plus(timeout));
+                    return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("did not finish within " + timeout));
+                }
+                if (command.contains("$f.meta")) { // wasStarted
+                    String id = command.substring(command.indexOf("/actions/") + 9).split("\"")[0];
+                    return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.STARTED + id + "\n", "", Duration.ZERO));
+                }
+                if (follows.incrementAndGet() < 4) { // hours go by, the job still runs
+                    now.set(now.get().plus(timeout));
+                    return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("did not finish within " + timeout));
+                }
+                l.line(false, "✔ restore completed");
+                l.line(false, ActionScripts.EXIT + "0");
+                return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ZERO));
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return CompletableFuture.failedFuture(new IOException("unused"));
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return CompletableFuture.failedFuture(new IOException("unused"));
+            }
+        };
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        DetachedActions runner = new DetachedActions(env, slow, audit, "t@d", clock);
+        var req = new DetachedActions.Request("restore", List.of("/b/x.sql.gz"), "./restore.sh", Optional.empty(), null,
+                new JobBound(Optional.empty(), "backups.restoreTimeoutSeconds"));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DetachedActions.Outcome o = runner.run(req, (e, l) -> lines.add(l), s -> { }).get(20, TimeUnit.SECONDS);
+        assertEquals(DetachedActions.End.EXITED, o.end());
+        assertEquals(0, o.exitCode());
+        assertEquals(List.of("restoring…", "✔ restore completed"), lines);
+        assertTrue(Duration.between(Instant.parse("2026-11-22T03:00:00Z"), now.get()).toHours() >= 4,
+                "hours past the deploy's action timeout of " + env.deploy().actionTimeout());
+        assertEquals(DetachedActions.UNBOUNDED_FOLLOW_CALL, callTimeouts.get(0), "not the deploy's bound");
+        assertTrue(audit.entries.get(0).message().contains("bound: none"), audit.entries.get(0).message());
+    }
+
+    @Test
+    void anUnboundedJobIsGivenUpOnlyOnceTheServerWasUnreachableForLong() throws Exception {
+        MemoryAuditLog audit = MemoryAuditLog.create();
+        RemoteShell dropped = new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                if (command.contains("flock -n 9") || command.contains("$f.meta")) {
+                    return droppedForGood.exec(command, timeout, l); // started, then the connection drops
+                }
+                follows.incrementAndGet();
+                now.set(now.get().plus(Duration.ofMinutes(6))); // each attempt finds the server still unreachable
+                return CompletableFuture.failedFuture(new IOException("connection refused"));
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return droppedForGood.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return droppedForGood.list(folder);
+            }
+        };
+        DetachedActions runner = new DetachedActions(env, dropped, audit, "t@d", clock);
+        var req = new DetachedActions.Request("restore", List.of(), "./restore.sh", Optional.empty(), null,
+                new JobBound(Optional.empty(), "backups.restoreTimeoutSeconds"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> runner.run(req, RemoteShell.OutputListener.NONE, s -> { })
+                .get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("the server unreachable for 15 min"), e.getCause().getMessage());
+        assertEquals(4, follows.get(), "tried while failing for up to 15 minutes (0, 6, 12, 18), then stopped");
+        assertEquals("unknown", audit.entries.get(1).result());
+    }
 }

@@ -59,6 +59,11 @@ class BackupsViewModelTest {
                 }
                 return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ofMillis(3)));
             }
+            if (command.contains("@@REMOVED")) { // removing a leftover: the server removes it
+                String path = command.substring(command.indexOf("f=") + 2, command.indexOf("; case"));
+                return CompletableFuture.completedFuture(new ExecResult(0, "@@REMOVED " + path.replace("~", "/home/d") + " 1234\n", "",
+                        Duration.ofMillis(3)));
+            }
             return CompletableFuture.completedFuture(new ExecResult(0, "@@FREE 0 1073741824\n", "", Duration.ofMillis(3)));
         }
 
@@ -293,5 +298,32 @@ class BackupsViewModelTest {
         assertFalse(java.nio.file.Files.exists(tmp.resolve("selfology_full_20261122_020000.sql.gz.part")));
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
         assertEquals("backup-download", audit.entries.get(audit.entries.size() - 1).action());
+    }
+
+    @Test
+    void leftoversOfKilledJobsAreShownAndRemovedOneByOneAudited() {
+        files = List.of(files.get(0), files.get(1),
+                new RemoteShell.RemoteFile("dutydesk_prerestore_20261122_101500.sql.gz.part", 1234, Instant.parse("2026-11-22T10:15:00Z"), false));
+        attach();
+        assertEquals(2, vm.backups().size(), "a .part is not a backup");
+        assertEquals("1 leftover .part file of killed jobs (1.2 KiB): dutydesk_prerestore_20261122_101500.sql.gz.part",
+                vm.leftoversTextProperty().get());
+        vm.sourceDown("SSH does not answer (down since 12:00:00)"); // what is shown is as read then, like every other fact
+        assertEquals("1 leftover .part file of killed jobs (1.2 KiB): dutydesk_prerestore_20261122_101500.sql.gz.part (at 12:00:00)",
+                vm.leftoversTextProperty().get());
+        BackupListing before = vm.listingProperty().get();
+        vm.sourceDown(null); // reads again
+        await("read again", Duration.ofSeconds(10), () -> vm.listingProperty().get() != before);
+        assertFalse(vm.staleProperty().get());
+        assertFalse(vm.leftoversTextProperty().get().endsWith("(at 12:00:00)"), vm.leftoversTextProperty().get());
+        commands.clear();
+        vm.removeLeftovers(List.copyOf(vm.leftovers())).join();
+        assertEquals(1, commands.stream().filter(c -> c.contains("@@REMOVED")).count(), commands.toString());
+        assertTrue(commands.stream().filter(c -> c.contains("@@REMOVED")).allMatch(c -> c.contains("flock -n 9")), "under the action lock");
+        assertTrue(vm.log().contains("removed the leftover /home/d/backups/selfology/dutydesk_prerestore_20261122_101500.sql.gz.part (1.2 KiB)"),
+                vm.log().toString());
+        assertEquals("backup-remove-part", audit.entries.get(audit.entries.size() - 1).action());
+        assertEquals("succeeded", audit.entries.get(audit.entries.size() - 1).result());
+        assertFalse(vm.busyProperty().get());
     }
 }

@@ -82,6 +82,10 @@ class BackupsViewTest {
     }
 
     BackupListing listing(double fullAgeHours) {
+        return listing(fullAgeHours, true);
+    }
+
+    BackupListing listing(double fullAgeHours, boolean verifiedOk) {
         String folder = env.backups().folders().get(0);
         List<RemoteShell.RemoteFile> files = List.of(
                 new RemoteShell.RemoteFile(name("full", fullAgeHours), 518_000, now.minusSeconds((long) (fullAgeHours * 3600)), false),
@@ -91,8 +95,9 @@ class BackupsViewTest {
                 new RemoteShell.RemoteFile("selfology_premigration_20261112_120000.dump", 98_000, Instant.parse("2026-11-12T12:00:00Z"), false));
         String full = folder + "/" + name("full", fullAgeHours);
         return BackupCatalog.listing("prod", env.backups(), Map.of(folder, files), Map.of(folder, 84_500_000_000L),
-                Map.of(full, new Verification(full, 518_000, files.get(0).modified(), true,
-                        "gzip -t: intact; plain SQL: pg_dump header, 1 COPY blocks terminated, completion footer", now)), now);
+                Map.of(full, new Verification(full, 518_000, files.get(0).modified(), verifiedOk, verifiedOk
+                        ? "gzip -t: intact; plain SQL: pg_dump header, 1 COPY blocks terminated, completion footer"
+                        : "plain SQL: no \"dump complete\" footer (truncated?); gzip -t: intact", now)), now);
     }
 
     String name(String kind, double hoursAgo) {
@@ -196,6 +201,40 @@ class BackupsViewTest {
         await(() -> "the restore was tried and audited: " + audit.entries + " / " + vm.statusProperty().get(), Duration.ofSeconds(10), () -> audit.entries.stream()
                 .anyMatch(e -> e.action().equals("restore") && e.result().equals("failed") && e.message().contains("not reachable")));
         await("the failure is shown", Duration.ofSeconds(10), () -> vm.statusProperty().get().contains("not reachable"));
+    }
+
+    @Test
+    void theRestoreConfirmationShowsTheBoundAndTheVerificationAndABackupThatFailedItNeedsForceTyped(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", Clock.systemDefaultZone(), Runnable::run));
+            vm.show(listing(5, false));
+        });
+        @SuppressWarnings("unchecked")
+        TableView<Object> table = robot.lookup("#backups-table").queryAs(TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(fullRow(table)));
+        robot.clickOn("#restore");
+        await("the confirmation", Duration.ofSeconds(10), () -> robot.lookup("#typed-confirmation").tryQuery().isPresent());
+        DialogPane pane = robot.lookup("#confirm-dialog").queryAs(DialogPane.class);
+        Button ok = robot.lookup("#confirm-action").queryAs(Button.class);
+        TextField typed = robot.lookup("#typed-confirmation").queryAs(TextField.class);
+        for (String fact : List.of("job bound: none: runs until it ends (backups.restoreTimeoutSeconds not set",
+                "verification: FAILED at ", "plain SQL: no \"dump complete\" footer (truncated?)",
+                "force: it FAILED verification — type 'force prod' to restore it anyway (audited as forced)",
+                "the free space is checked against the database's size")) {
+            assertTrue(robot.lookup(l -> l instanceof Label && ((Label) l).getText() != null && ((Label) l).getText().contains(fact))
+                    .tryQuery().isPresent(), "the dialog says: " + fact);
+        }
+        assertTrue(robot.lookup(l -> l instanceof Label && ((Label) l).getText() != null
+                && ((Label) l).getText().startsWith("Risk: the backup FAILED verification")).tryQuery().isPresent());
+        robot.interact(() -> typed.setText("prod"));
+        assertTrue(ok.isDisabled(), "the environment's name alone does not force a restore of a backup that failed verification");
+        robot.interact(() -> typed.setText("force prod"));
+        assertFalse(ok.isDisabled());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(pane.getScene(), "confirm-forced-restore")).get();
+        robot.interact(ok::fire);
+        await(() -> "the forced restore was tried: " + vm.log(), Duration.ofSeconds(10),
+                () -> vm.log().stream().anyMatch(l -> l.contains("(FORCED past a failed verification)")));
+        await("and audited", Duration.ofSeconds(10), () -> audit.entries.stream().anyMatch(e -> e.action().equals("restore")));
     }
 
     @Test

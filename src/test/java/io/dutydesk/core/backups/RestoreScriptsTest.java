@@ -1,0 +1,407 @@
+package io.dutydesk.core.backups;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.SecretRef;
+import io.dutydesk.core.rollout.ActionScripts;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The restore job's shell (safety backups, the unchanged-file guard, the scratch restore's clean-up, leftovers),
+ * run by a real local sh with stand-in pg_dump / psql / createdb / dropdb on the PATH that do what the test says
+ * (the reference host's ITs run the same text against a real PostgreSQL).
+ */
+class RestoreScriptsTest {
+    @TempDir
+    Path tmp;
+    Path bin;
+    Path folder;
+    final Map<String, String> env = new HashMap<>();
+
+    static final Environment.Postgres PG = new Environment.Postgres("127.0.0.1", 5432, "selfology", "selfology",
+            new SecretRef.ServerFile("/nonexistent/pg_password"));
+    static final Environment.Postgres PG_PROMPT = new Environment.Postgres("127.0.0.1", 5432, "selfology", "selfology",
+            new SecretRef.Prompt("PostgreSQL password"));
+    static final Environment.Postgres PG_PGPASS = new Environment.Postgres("127.0.0.1", 5432, "selfology", "selfology",
+            new SecretRef.None());
+
+    record Run(int exit, String out) {}
+
+    @BeforeEach
+    void stubs() throws Exception {
+        bin = Files.createDirectories(tmp.resolve("bin"));
+        folder = Files.createDirectories(tmp.resolve("backups"));
+        Files.writeString(tmp.resolve("dump.sql"), BackupScriptsTest.DUMP);
+        // psql: the database's size, the scratch databases' names, else records what it was asked and which password it had
+        stub("psql", """
+                case "$*" in
+                  *pg_database_size*) echo "${FAKE_DB_SIZE:-1000}" ;;
+                  *"FROM pg_database"*) cat "$STUB/scratch_list" 2>/dev/null ;;
+                  *) echo "psql $*" >> "$STUB/calls"; cat > /dev/null ;;
+                esac
+                echo "${PGPASSWORD:-}" >> "$STUB/pgpassword"
+                """);
+        stub("pg_dump", """
+                head -n "${FAKE_DUMP_LINES:-1000}" "$STUB/dump.sql"
+                [ -n "${FAKE_DUMP_SLEEP:-}" ] && sleep "$FAKE_DUMP_SLEEP"
+                exit "${FAKE_DUMP_EXIT:-0}"
+                """);
+        stub("createdb", "echo \"createdb $*\" >> \"$STUB/calls\"\n");
+        stub("dropdb", "echo \"dropdb $*\" >> \"$STUB/calls\"\n");
+        env.put("STUB", tmp.toString());
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+    }
+
+    void stub(String name, String body) throws Exception {
+        Path p = bin.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    Run sh(String script) throws Exception {
+        return sh(script, null);
+    }
+
+    Run sh(String script, String stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).directory(tmp.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out);
+    }
+
+    static boolean unchecked(java.util.concurrent.Callable<Boolean> c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    List<String> files() throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    String calls() throws Exception {
+        Path c = tmp.resolve("calls");
+        return Files.exists(c) ? Files.readString(c) : "";
+    }
+
+    // ------------------------------------------------------------------ built-in safety backup
+
+    @Test
+    void theBuiltInSafetyBackupIsWrittenVerifiedCompleteAndNamed() throws Exception {
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, r.exit(), r.out());
+        List<String> f = files();
+        assertEquals(2, f.size(), f.toString());
+        String name = f.get(0);
+        assertTrue(name.matches("dutydesk_prerestore_\\d{8}_\\d{6}\\.sql\\.gz"), name);
+        assertEquals(name + ".sha256", f.get(1));
+        assertTrue(r.out().contains("✔ safety backup verified complete: " + folder.resolve(name)), r.out());
+        assertTrue(r.out().contains("completion footer"), r.out());
+        assertTrue(r.out().contains(BackupScripts.SAFETY + folder.resolve(name) + " " + Files.size(folder.resolve(name))), r.out());
+        assertTrue(r.out().contains("free space for the safety backup: "), r.out());
+    }
+
+    @Test
+    void aPgDumpThatFailsUnderGzipFailsTheSafetyBackupAndLeavesNothing() throws Exception {
+        // without pipefail, `pg_dump | gzip` exits 0 when pg_dump fails: the built-in checks both exit codes
+        env.put("FAKE_DUMP_EXIT", "1");
+        env.put("FAKE_DUMP_LINES", "8");
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("✖ the safety backup failed (pg_dump exit 1, gzip exit 0): nothing restored"), r.out());
+        assertFalse(r.out().contains(BackupScripts.SAFETY), r.out());
+        assertEquals(List.of(), files(), "no .part, no .rc, no backup");
+    }
+
+    @Test
+    void aSafetyBackupWithoutPgDumpsFooterIsNotTrusted() throws Exception {
+        env.put("FAKE_DUMP_LINES", "14"); // exits 0, but stopped after a complete line: no completion footer
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("✖ the safety backup is not complete: plain SQL: no \"dump complete\" footer (truncated?): nothing restored"),
+                r.out());
+        assertEquals(List.of(), files());
+    }
+
+    @Test
+    void noSpaceForTheSafetyBackupIsRefusedWithTheFiguresAndNothingIsWritten() throws Exception {
+        env.put("FAKE_DB_SIZE", "999999999999999999");
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(BackupScripts.STOPPED, r.exit(), r.out());
+        String line = r.out().lines().filter(l -> l.startsWith(BackupScripts.NOSPACE)).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        String[] p = line.substring(BackupScripts.NOSPACE.length()).split(" ", 3);
+        assertEquals("999999999999999999", p[0]);
+        assertTrue(Long.parseLong(p[1]) > 0, line);
+        assertEquals(folder.toString(), p[2]);
+        assertTrue(r.out().contains("✖ the safety backup needs up to 999999999999999999 bytes (the size of the database) and " + folder + " has "),
+                r.out());
+        assertEquals(List.of(), files(), "nothing written");
+        assertFalse(Files.exists(tmp.resolve("pgpassword")) && Files.readString(tmp.resolve("pgpassword")).lines().count() > 1,
+                "pg_dump never ran");
+    }
+
+    @Test
+    void preRestoreBackupsOlderThanTheirRetentionArePruned() throws Exception {
+        Files.writeString(folder.resolve("dutydesk_prerestore_20000101_000000.sql.gz"), "old");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20000101_000000.sql.gz.sha256"), "x");
+        String recent = "dutydesk_prerestore_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.now().minusSeconds(86400)) + ".sql.gz";
+        Files.writeString(folder.resolve(recent), "recent");
+        Files.writeString(folder.resolve("selfology_full_20000101_020000.sql.gz"), "the team's own: never pruned by the console");
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.PRUNED + folder.resolve("dutydesk_prerestore_20000101_000000.sql.gz")), r.out());
+        List<String> f = files();
+        assertFalse(f.contains("dutydesk_prerestore_20000101_000000.sql.gz"), f.toString());
+        assertFalse(f.contains("dutydesk_prerestore_20000101_000000.sql.gz.sha256"), f.toString());
+        assertTrue(f.contains(recent), f.toString());
+        assertTrue(f.contains("selfology_full_20000101_020000.sql.gz"), f.toString());
+        assertEquals(4, f.size(), "the recent one, the team's, the new one and its sidecar: " + f);
+    }
+
+    @Test
+    void aSafetyBackupKilledByItsBoundLeavesNoPartFile() throws Exception {
+        env.put("FAKE_DUMP_SLEEP", "30");
+        // the job's bound as the runner applies it: timeout(1) sends TERM to the job's whole process group
+        Run r = sh("timeout -k 10 2 sh -c " + io.dutydesk.core.ShellQuote.quote(BackupScripts.builtinSafetyBackup(PG_PGPASS,
+                folder.toString(), 90)));
+        assertEquals(124, r.exit(), r.out());
+        assertTrue(r.out().contains("Pre-restore safety backup into "), r.out());
+        assertEquals(List.of(), files(), "the killed safety backup's .part is gone");
+    }
+
+    @Test
+    void whatAKilledSafetyBackupLeftIsRemovedByTheNextOne() throws Exception {
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.part"), "partial: SIGKILL ran no trap");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.rc"), "0");
+        Files.writeString(folder.resolve("selfology_full_20261122_020000.sql.gz.part"), "the team's: not ours to remove here");
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("removed dutydesk_prerestore_20261122_101500.sql.gz.part, left by a safety backup that was killed"), r.out());
+        List<String> f = files();
+        assertFalse(f.stream().anyMatch(n -> n.startsWith("dutydesk_prerestore_20261122_101500")), f.toString());
+        assertTrue(f.contains("selfology_full_20261122_020000.sql.gz.part"), f.toString());
+    }
+
+    // ------------------------------------------------------------------ a team's safety backup
+
+    Run configured(String command) throws Exception {
+        return sh(BackupScripts.configuredSafetyBackup(PG_PGPASS, command, folder.toString()));
+    }
+
+    @Test
+    void aConfiguredSafetyBackupRunsWithErrexitAndPipefail() throws Exception {
+        Run r = configured("false | gzip > {folder}/x.sql.gz; echo Backup created: {folder}/x.sql.gz");
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("✖ the safety backup command exited 1: nothing restored"), r.out());
+        assertFalse(r.out().contains(BackupScripts.SAFETY), r.out());
+    }
+
+    @Test
+    void aConfiguredSafetyBackupNamesTheFileItWroteWhichIsThenVerified() throws Exception {
+        Run r = configured("pg_dump | gzip > {folder}/pre_1.sql.gz && echo ✅ Backup created: $(cd {folder} && pwd)/pre_1.sql.gz '(123 bytes)'");
+        assertEquals(0, r.exit(), r.out());
+        Path f = folder.resolve("pre_1.sql.gz").toRealPath();
+        assertTrue(r.out().contains(BackupScripts.SAFETY + f + " " + Files.size(f)), r.out());
+        assertTrue(r.out().contains("✔ safety backup verified complete: " + f), r.out());
+
+        Run marker = configured("pg_dump > {folder}/pre_2.sql && echo @@SAFETY $(cd {folder} && pwd)/pre_2.sql && echo done");
+        assertEquals(0, marker.exit(), marker.out());
+        assertTrue(marker.out().contains(BackupScripts.SAFETY + folder.resolve("pre_2.sql").toRealPath()), marker.out());
+        assertEquals(1, marker.out().lines().filter(l -> l.startsWith(BackupScripts.SAFETY)).count(),
+                "the command's own marker is replaced by the checked one: " + marker.out());
+    }
+
+    @Test
+    void aConfiguredSafetyBackupThatNamesNothingOrAnOldFileOrAnIncompleteOneStopsTheRestore() throws Exception {
+        Run silent = configured("pg_dump | gzip > {folder}/pre.sql.gz");
+        assertEquals(1, silent.exit(), silent.out());
+        assertTrue(silent.out().contains("✖ the safety backup command did not name the file it wrote"), silent.out());
+
+        Path old = folder.resolve("old.sql.gz");
+        Files.write(old, BackupScriptsTest.gzip(BackupScriptsTest.DUMP));
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3600)));
+        Run stale = configured("echo \"@@SAFETY " + old.toRealPath() + "\"");
+        assertEquals(1, stale.exit(), stale.out());
+        assertTrue(stale.out().contains("which it did not write: nothing restored"), stale.out());
+
+        env.put("FAKE_DUMP_LINES", "14");
+        Run cut = configured("pg_dump | gzip > {folder}/cut.sql.gz; echo wrote $(cd {folder} && pwd)/cut.sql.gz");
+        assertEquals(1, cut.exit(), cut.out());
+        assertTrue(cut.out().contains("is not complete: plain SQL: no \"dump complete\" footer (truncated?): nothing restored"), cut.out());
+    }
+
+    @Test
+    void aConfiguredSafetyBackupIsStoppedByTheSpaceCheckBeforeItRuns() throws Exception {
+        env.put("FAKE_DB_SIZE", "999999999999999999");
+        Run r = configured("touch {folder}/ran");
+        assertEquals(BackupScripts.STOPPED, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.NOSPACE + "999999999999999999 "), r.out());
+        assertTrue(r.out().contains(" " + folder), r.out());
+        assertEquals(List.of(), files(), "the command did not run");
+    }
+
+    // ------------------------------------------------------------------ secrets
+
+    @Test
+    void aPasswordTheConsoleResolvedReachesPsqlThroughTheJobsEnvironmentOnlyAndNeverTheTeamsCommand() throws Exception {
+        String script = BackupScripts.builtinSafetyBackup(PG_PROMPT, folder.toString(), 90) + "; "
+                + BackupScripts.teamCommand("echo \"team sees: [${" + BackupScripts.SECRET_VARIABLE + ":-}] [${PGPASSWORD:-}]\"");
+        assertFalse(script.contains("s3cr3t"));
+        env.put(BackupScripts.SECRET_VARIABLE, "s3cr3t");
+        Run r = sh(script);
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(Files.readString(tmp.resolve("pgpassword")).lines().allMatch("s3cr3t"::equals), "psql had it");
+        assertTrue(r.out().contains("team sees: [] []"), r.out());
+        assertFalse(r.out().contains("s3cr3t"), r.out());
+
+        env.remove(BackupScripts.SECRET_VARIABLE);
+        Run missing = sh(BackupScripts.builtinSafetyBackup(PG_PROMPT, folder.toString(), 90));
+        assertEquals(1, missing.exit());
+        assertTrue(missing.out().contains("✖ the database password (prompt (PostgreSQL password)) did not reach the job"), missing.out());
+    }
+
+    @Test
+    void theSecretIsReadFromTheInputIntoTheDetachedJobsEnvironment() throws Exception {
+        String state = tmp.resolve("state").toString();
+        String id = "20260101-120000-restore-0000000a";
+        String job = ActionScripts.job(tmp.toString(), "echo \"job has [$" + BackupScripts.SECRET_VARIABLE + "]\" > " + tmp.resolve("seen"),
+                java.util.Optional.empty(), null);
+        String script = ActionScripts.start(state, id, job, "{}", java.util.Optional.of(BackupScripts.SECRET_VARIABLE))
+                + " && echo \"starter has [${" + BackupScripts.SECRET_VARIABLE + ":-}]\" && " + ActionScripts.follow(state, id, 1);
+        assertFalse(script.contains("pa ss"));
+        Run r = sh(script, "pa ss\n");
+        assertTrue(r.out().contains(ActionScripts.EXIT + "0"), r.out());
+        assertTrue(r.out().contains("starter has []"), "unset once the job started: " + r.out());
+        assertEquals("job has [pa ss]\n", Files.readString(tmp.resolve("seen")));
+        try (Stream<Path> s = Files.walk(tmp.resolve("state"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(p).contains("pa ss"), "never in a file of the state folder: " + p);
+            }
+        }
+    }
+
+    @Test
+    void anUnboundedJobHasNoTimeout() {
+        String job = ActionScripts.job("/w", "restore", java.util.Optional.empty(), null);
+        assertFalse(job.contains("timeout"), job);
+        assertTrue(ActionScripts.job("/w", "restore", java.util.Optional.empty(), java.time.Duration.ofSeconds(90)).contains("timeout -k 30 90 "));
+    }
+
+    // ------------------------------------------------------------------ the restored file is the file verified
+
+    @Test
+    void aBackupThatChangedSinceItWasCheckedIsNotRestored() throws Exception {
+        Path f = folder.resolve("selfology_full_20261122_020000.sql.gz");
+        Files.writeString(f, "12345");
+        Files.setLastModifiedTime(f, FileTime.from(Instant.parse("2026-11-22T02:00:04Z")));
+        long mtime = Instant.parse("2026-11-22T02:00:04Z").getEpochSecond();
+        assertEquals(new Run(0, "restored\n"), sh(BackupScripts.unchanged(f.toString(), 5, mtime) + "echo restored"));
+        Run changed = sh(BackupScripts.unchanged(f.toString(), 4, mtime) + "echo restored");
+        assertEquals(BackupScripts.STOPPED, changed.exit());
+        assertTrue(changed.out().startsWith(BackupScripts.REFUSE + "the backup changed since the console checked it (size and time now: 5 "
+                + mtime + "; checked: 4 " + mtime + "); nothing was restored"), changed.out());
+        Run gone = sh(BackupScripts.unchanged(folder.resolve("nope").toString(), 4, mtime) + "echo restored");
+        assertTrue(gone.out().contains("size and time now: no such file"), gone.out());
+    }
+
+    // ------------------------------------------------------------------ scratch restore
+
+    @Test
+    void aScratchRestoreDropsWhatAKilledOneLeftAndItsOwnDatabaseAtTheEnd() throws Exception {
+        Files.writeString(tmp.resolve("scratch_list"), "selfology_scratch_20200101000000\n");
+        Path f = folder.resolve("b.sql");
+        Files.writeString(f, BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "plain"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("dropped the scratch database selfology_scratch_20200101000000 left by a scratch restore that was killed"),
+                r.out());
+        String calls = calls();
+        assertTrue(calls.startsWith("dropdb --force --if-exists selfology_scratch_20200101000000\ncreatedb -T template0 selfology_scratch_"), calls);
+        String created = calls.lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
+        assertTrue(calls.strip().endsWith("dropdb --force --if-exists " + created), calls);
+    }
+
+    @Test
+    void aScratchRestoreKilledByItsBoundDropsItsDatabase() throws Exception {
+        stub("psql", """
+                case "$*" in
+                  *"FROM pg_database"*) ;;
+                  *) echo "psql $*" >> "$STUB/calls"; sleep 30 ;;
+                esac
+                """);
+        Path f = folder.resolve("b.sql");
+        Files.writeString(f, BackupScriptsTest.DUMP);
+        Run r = sh("timeout -k 10 2 sh -c " + io.dutydesk.core.ShellQuote.quote(BackupScripts.builtinScratchRestore(PG_PGPASS,
+                f.toString(), "plain")));
+        assertEquals(124, r.exit(), r.out());
+        String calls = calls();
+        String created = calls.lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
+        assertTrue(calls.contains("psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + created), calls);
+        assertTrue(calls.strip().endsWith("dropdb --force --if-exists " + created), calls + r.out());
+        assertTrue(r.out().contains("scratch database " + created + " dropped"), r.out() + "\nCALLS:\n" + calls);
+    }
+
+    // ------------------------------------------------------------------ leftovers
+
+    @Test
+    void aLeftoverIsRemovedOnlyOnceNothingWritesIt() throws Exception {
+        String lock = ActionScripts.lockOrBusy(tmp.resolve("state").toString());
+        Path fresh = folder.resolve("selfology_full_20261122_020000.sql.gz.part");
+        Files.writeString(fresh, "partial");
+        Run young = sh(BackupScripts.removeLeftover(lock, fresh.toString()));
+        assertEquals(BackupScripts.STOPPED, young.exit(), young.out());
+        assertTrue(young.out().contains(BackupScripts.REFUSE + "written to in the last 10 minutes"), young.out());
+        assertTrue(Files.exists(fresh));
+
+        Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minusSeconds(3600)));
+        Process holder = new ProcessBuilder("sh", "-c", "exec 3<" + fresh + "; exec sleep 30").start();
+        try {
+            io.dutydesk.testing.Eventually.await("held open", java.time.Duration.ofSeconds(10),
+                    () -> unchecked(() -> sh("ls -l /proc/" + holder.pid() + "/fd").out().contains(fresh.toString())));
+            Run open = sh(BackupScripts.removeLeftover(lock, fresh.toString()));
+            assertEquals(BackupScripts.STOPPED, open.exit(), open.out());
+            assertTrue(open.out().contains(BackupScripts.REFUSE + "open by process " + holder.pid()), open.out());
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        String real = fresh.toRealPath().toString();
+        Run removed = sh(BackupScripts.removeLeftover(lock, fresh.toString()));
+        assertEquals(0, removed.exit(), removed.out());
+        assertTrue(removed.out().contains(BackupScripts.REMOVED + real + " 7"), removed.out());
+        assertFalse(Files.exists(fresh));
+
+        Path backup = folder.resolve("selfology_full_20261122_020000.sql.gz");
+        Files.writeString(backup, "x");
+        Run notPart = sh(BackupScripts.removeLeftover(lock, backup.toString()));
+        assertEquals(BackupScripts.STOPPED, notPart.exit());
+        assertTrue(Files.exists(backup), "only .part files");
+    }
+}

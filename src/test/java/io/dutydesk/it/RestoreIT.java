@@ -1,0 +1,398 @@
+package io.dutydesk.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.app.Connector;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.backups.JobResult;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.SecretRef;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.ports.VerificationResults;
+import io.dutydesk.testing.Eventually;
+import io.dutydesk.testing.RefHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Restores that cannot lose data, against the reference host: a truncated dump is refused; a restore outlives the
+ * deploy's action timeout, a cut SSH server and a killed console, and ends whole; a safety backup that does not fit
+ * is refused with the figures; a prompted password reaches the job on its input only.
+ */
+class RestoreIT {
+    private static final Duration T = Duration.ofSeconds(120);
+    private static final Map<Path, Set<Path>> BEFORE = new HashMap<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void remember() throws Exception {
+        for (Path f : List.of(folder(), small())) {
+            try (Stream<Path> s = Files.list(f)) {
+                BEFORE.put(f, new HashSet<>(s.toList()));
+            }
+        }
+    }
+
+    /** The shared reference host keeps only the backups it had: what these tests create is removed after them. */
+    @AfterAll
+    static void removeWhatWeCreated() throws Exception {
+        for (Path f : List.of(folder(), small())) {
+            try (Stream<Path> s = Files.list(f)) {
+                for (Path p : s.filter(p -> !BEFORE.get(f).contains(p)).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    static Path folder() {
+        return RefHost.serverHome().resolve("backups");
+    }
+
+    /** The reference host's tmpfs folder, too small for a safety backup of the database. */
+    static Path small() {
+        return RefHost.serverHome().resolve("backups-small");
+    }
+
+    static String psql(String sql) {
+        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
+                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d selfology -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+    }
+
+    static String outboxRows() {
+        return psql("SELECT count(*) FROM selfology.event_outbox");
+    }
+
+    /** The newest nightly full backup the reference host seeded (never named by the day a test was written). */
+    static Path seededFull() {
+        return BEFORE.get(folder()).stream().filter(p -> p.getFileName().toString().matches("selfology_full_\\d{8}_020000\\.sql\\.gz"))
+                .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                .orElseThrow(() -> new AssertionError("the reference host seeded no nightly full backup in " + folder()));
+    }
+
+    static List<Path> preRestoreBackups(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("dutydesk_prerestore_")).sorted().toList();
+        }
+    }
+
+    static Environment variant(Environment ref, Environment.Backups backups, Environment.Deploy deploy, Environment.Postgres pg) {
+        return new Environment(ref.name(), ref.description(), ref.ssh(), ref.docker(), pg, ref.redis(), ref.prometheus(),
+                ref.alertmanager(), backups, deploy, ref.slots(), ref.outbox(), ref.thresholds(), ref.poll(), ref.metrics(), ref.alerts());
+    }
+
+    /** The team's restore, made slower: "restore-begins", then {@code seconds} of sleep, then the real restore. */
+    static Map<String, String> slowRestore(Environment ref, int seconds) {
+        Map<String, String> c = new HashMap<>(ref.backups().commands());
+        c.put("restore", "echo restore-begins; sleep " + seconds + "; " + ref.backups().commands().get("restore"));
+        return c;
+    }
+
+    private RefHost.Result cli(Path audit, Path config, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--env", "ref", "--config", config.toString(), "--json"));
+        return RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit.toString(),
+                "DUTYDESK_STORE", tmp.resolve("store.db").toString()), all.toArray(String[]::new));
+    }
+
+    @Test
+    void aDumpTruncatedAtALineBoundaryIsRefusedAndTheDatabaseIsUnchanged() throws Exception {
+        // the newest full backup cut at two thirds of its lines and gzipped again: a valid gzip, a complete last line
+        String sql = RefHost.run(Duration.ofSeconds(30), "sh", "-c", "gzip -dc " + seededFull());
+        List<String> lines = sql.lines().toList();
+        String cut = String.join("\n", lines.subList(0, lines.size() * 2 / 3)) + "\n";
+        Path f = folder().resolve("selfology_full_20200101_040404.sql.gz");
+        try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(f))) {
+            g.write(cut.getBytes(StandardCharsets.UTF_8));
+        }
+        Path audit = tmp.resolve("audit.jsonl");
+        String rows = outboxRows();
+        List<Path> safetyBefore = preRestoreBackups(folder());
+
+        RefHost.Result r = cli(audit, RefHost.config(), "restore", f.getFileName().toString(), "--yes");
+        assertEquals(1, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        JsonNode j = new ObjectMapper().readTree(r.stdout());
+        assertTrue(j.get("refused").asBoolean(), j.toString());
+        assertTrue(j.get("error").asText().contains("failed verification (plain SQL:"), j.toString());
+        assertTrue(r.stderr().contains("verification: none yet — verified on the server first"), "the plan was shown: " + r.stderr());
+        assertTrue(r.stderr().contains("job bound: none: runs until it ends"), r.stderr());
+        assertTrue(r.stderr().contains("force: without --force a backup that fails verification is refused"), r.stderr());
+        assertEquals(rows, outboxRows(), "the live database is unchanged");
+        assertEquals(safetyBefore, preRestoreBackups(folder()), "not even a safety backup was taken");
+        List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+        assertEquals(List.of("backup-verify:failed", "restore:refused"), entries.stream().map(e -> e.action() + ":" + e.result()).toList());
+
+        // verify itself checks pg_dump's footer, not only gzip
+        RefHost.Result v = cli(audit, RefHost.config(), "verify", f.getFileName().toString());
+        assertEquals(1, v.exitCode(), v.stdout());
+        JsonNode vj = new ObjectMapper().readTree(v.stdout());
+        assertTrue(vj.get("detail").asText().contains("gzip -t: intact"), vj.toString());
+        assertTrue(vj.get("detail").asText().matches(".*plain SQL: (no \"dump complete\" footer|the COPY block of .* is not terminated).*"),
+                vj.toString());
+    }
+
+    @Test
+    void aRestoreOutlivesTheDeploysTenSecondBoundAndACutSshServer() throws Exception {
+        Environment ref = RefHost.ref();
+        Environment.Deploy d = ref.deploy();
+        Environment env = variant(ref, ref.backups().withCommands(slowRestore(ref, 12)), new Environment.Deploy(d.workdir(), d.commands(),
+                d.versionPattern(), d.liveSlotCommand(), d.liveSlotPattern(), d.stateDir(), Duration.ofSeconds(10)), ref.postgres());
+        Path audit = tmp.resolve("bound-audit.jsonl");
+        String marker = "it-bound-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        AtomicBoolean cut = new AtomicBoolean();
+        CompletableFuture<Void> sshBack = new CompletableFuture<>();
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool(), h::secret);
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            JobResult r = s.restore(seededFull().getFileName().toString(), false, "ref", (err, line) -> {
+                lines.add(line);
+                if (line.contains("restore-begins") && cut.compareAndSet(false, true)) {
+                    // the SSH server goes away (its sessions killed) in the middle of the restore, and comes back
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            RefHost.stop("ssh");
+                            Thread.sleep(2000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            RefHost.start("ssh");
+                            sshBack.complete(null);
+                        }
+                    });
+                }
+            }).get(T.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(cut.get(), "the SSH server was stopped during the restore: " + lines);
+            assertTrue(r.ok(), r.message() + "\n" + lines);
+            assertEquals(0, r.exitCode(), "not killed at the deploy's 10 s (exit 124): " + r.message());
+            assertTrue(r.elapsedMs() > 12_000, "it ran past the deploy's bound: " + r.elapsedMs() + " ms");
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("✅ Restore completed")), "followed to its end after the cut: " + lines);
+            assertTrue(lines.contains("job bound: none: runs until it ends (backups.restoreTimeoutSeconds not set; "
+                    + "deploy.actionTimeoutSeconds does not apply)"), lines.toString());
+            assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
+                    "the whole backup is in: the row written after it is gone");
+            assertTrue(Files.exists(Path.of(r.safetyBackup().orElseThrow())), "the safety backup is named and there");
+            List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+            assertEquals("succeeded", entries.get(entries.size() - 1).result());
+        } finally {
+            if (cut.get()) {
+                sshBack.get(60, TimeUnit.SECONDS); // never leave the shared reference host without its SSH server
+            }
+        }
+    }
+
+    @Test
+    void aConsoleKilledMidRestoreLeavesTheJobToFinishWholeAndItsAuditIsCompletedFromTheServer() throws Exception {
+        Environment ref = RefHost.ref();
+        Path config = tmp.resolve("slow-restore.yaml");
+        String yaml = Files.readString(RefHost.config());
+        String folders = "      folders: [ " + folder() + " ]\n";
+        assertTrue(yaml.contains(folders), yaml);
+        Files.writeString(config, yaml.replace(folders, folders + "      commands: { restore: 'echo restore-begins; sleep 3; "
+                + ref.backups().commands().get("restore") + "' }\n"));
+        Path audit = tmp.resolve("kill-audit.jsonl");
+        String marker = "it-kill-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                RefHost.jar().toString(), "restore", seededFull().getFileName().toString(), "--yes", "--env", "ref", "--config",
+                config.toString()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("DUTYDESK_AUDIT_LOG", audit.toString(), "DUTYDESK_STORE", tmp.resolve("store.db").toString()));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        List<String> seen = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                seen.add(line);
+                if (line.contains("restore-begins")) {
+                    p.destroyForcibly(); // kill -9: no shutdown hook, the audit entry stays "started"
+                    break;
+                }
+            }
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(seen.stream().anyMatch(l -> l.contains("restore-begins")), "killed in the middle of the restore: " + seen);
+
+        AuditEntry started = new JsonlAuditLog(audit).recent(10).join().stream().filter(e -> e.result().equals("started"))
+                .filter(e -> e.action().equals("restore")).findFirst().orElseThrow();
+        Path exit = RefHost.serverHome().resolve(".dutydesk/actions/" + started.actionId() + ".exit");
+        Eventually.await(() -> "the job ended on the server: " + exit, Duration.ofSeconds(60), () -> Files.exists(exit));
+        assertEquals("0", Files.readString(exit).strip(), "the job finished although its console was killed");
+        assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
+                "restored whole: the row written after the backup is gone (never half a database)");
+
+        // the next console completes the entry the killed one left open, from the server's exit file
+        RefHost.Result a = cli(audit, RefHost.config(), "audit");
+        assertEquals(0, a.exitCode(), a.stderr());
+        JsonNode row = null;
+        for (JsonNode x : new ObjectMapper().readTree(a.stdout()).get("actions")) {
+            if (started.actionId().equals(x.get("actionId").asText())) {
+                row = x;
+            }
+        }
+        assertTrue(row != null && row.get("result").asText().equals("ended"), String.valueOf(row));
+        assertTrue(row.get("message").asText().contains("exited 0"), row.toString());
+    }
+
+    @Test
+    void aRestoreKilledOnTheServerHalfWayLeavesTheDatabaseAsItWas() throws Exception {
+        // a good dump that pauses inside the restore's transaction, after the team's script dropped the schema
+        List<String> lines = new ArrayList<>(RefHost.run(Duration.ofSeconds(30), "sh", "-c", "gzip -dc " + seededFull()).lines().toList());
+        lines.add(8, "SELECT pg_sleep(4);");
+        Path f = folder().resolve("selfology_full_20200101_050505.sql.gz");
+        try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(f))) {
+            g.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String marker = "it-killed-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        String rows = outboxRows();
+        Environment env = RefHost.ref();
+        Path audit = tmp.resolve("killed-audit.jsonl");
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool(), h::secret);
+            AtomicBoolean killed = new AtomicBoolean();
+            List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<JobResult> run = s.restore(f.getFileName().toString(), false, "ref", (err, line) -> {
+                log.add(line);
+                if (line.startsWith("Restoring ") && killed.compareAndSet(false, true)) {
+                    CompletableFuture.runAsync(() -> {
+                        // the schema is dropped inside the restore's transaction once the dump's pause runs
+                        Eventually.await("the restore pausing after the DROP", Duration.ofSeconds(30), () -> !psql(
+                                "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active'").isEmpty());
+                        Path d = RefHost.serverHome().resolve(".dutydesk");
+                        try {
+                            String id = Files.readString(d.resolve("action.holder")).strip();
+                            String pid = Files.readString(d.resolve("actions/" + id + ".pid")).strip();
+                            RefHost.run(Duration.ofSeconds(10), "kill", "-TERM", "--", "-" + pid); // the job's whole process group
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+            });
+            JobResult r = run.get(T.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(killed.get(), log.toString());
+            assertFalse(r.ok(), r.message());
+            assertTrue(r.message().contains("ended without an exit code (killed on the server?)"), r.message());
+        }
+        // the backend ends its pause, finds its client gone and rolls the transaction back: the DROP with it
+        assertEquals(rows, outboxRows(), "the live database is as it was");
+        assertEquals("1", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"));
+        psql("DELETE FROM selfology.event_outbox WHERE event_type = '" + marker + "'");
+    }
+
+    @Test
+    void aScratchDatabaseAKilledScratchRestoreLeftIsDroppedByTheNextOne() throws Exception {
+        String left = "selfology_scratch_20200101000000"; // as a SIGKILLed scratch restore leaves it: no trap ran
+        psql("CREATE DATABASE " + left);
+        Path audit = tmp.resolve("scratch-audit.jsonl");
+        RefHost.Result r = cli(audit, RefHost.config(), "restore", seededFull().getFileName().toString(), "--scratch", "--yes");
+        assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        assertTrue(r.stderr().contains("dropped the scratch database " + left + " left by a scratch restore that was killed"), r.stderr());
+        assertEquals("0", psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'selfology_scratch_%'"), "none left, its own dropped too");
+    }
+
+    @Test
+    void aSafetyBackupThatDoesNotFitIsRefusedWithTheFiguresAndNothingIsWritten() throws Exception {
+        Environment ref = RefHost.ref();
+        Environment env = variant(ref, ref.backups().withFolders(List.of(small().toString(), folder().toString())), ref.deploy(),
+                ref.postgres());
+        Path audit = tmp.resolve("space-audit.jsonl");
+        String marker = "it-space-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        try (Stream<Path> before = Files.list(small())) {
+            assertEquals(List.of(), before.toList(), "the small folder starts empty");
+        }
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool(), h::secret);
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            JobResult r = s.restore(seededFull().getFileName().toString(), false, "ref", (err, line) -> lines.add(line))
+                    .get(T.toSeconds(), TimeUnit.SECONDS);
+            assertFalse(r.ok(), r.message());
+            assertEquals("refused", r.result());
+            assertTrue(r.message().matches("restore of selfology_full_\\d{8}_020000\\.sql\\.gz refused: the safety backup needs up to "
+                    + "[0-9.]+ MiB \\(the size of the database selfology\\) and " + java.util.regex.Pattern.quote(small().toString())
+                    + " has [0-9.]+ (KiB|MiB) free; nothing was written, nothing restored"), r.message());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("✖ the safety backup needs up to ")), lines.toString());
+            List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+            assertEquals("refused", entries.get(entries.size() - 1).result());
+        }
+        try (Stream<Path> after = Files.list(small())) {
+            assertEquals(List.of(), after.toList(), "nothing written");
+        }
+        assertEquals("1", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"), "nothing restored");
+        psql("DELETE FROM selfology.event_outbox WHERE event_type = '" + marker + "'");
+    }
+
+    @Test
+    void aPromptedPasswordReachesTheBuiltInSafetyBackupOnItsInputOnly() throws Exception {
+        Environment ref = RefHost.ref();
+        Environment.Postgres pg = ref.postgres();
+        Environment env = variant(ref, ref.backups(), ref.deploy(), new Environment.Postgres(pg.host(), pg.port(), pg.database(), pg.user(),
+                new SecretRef.Prompt("PostgreSQL password")));
+        String password = Files.readString(RefHost.serverHome().resolve("secrets/pg_password")).strip();
+        List<String> asked = new ArrayList<>();
+        SecretPrompt prompt = (environment, label) -> {
+            asked.add(label);
+            return CompletableFuture.completedFuture(Optional.of(password.toCharArray()));
+        };
+        Path audit = tmp.resolve("prompt-audit.jsonl");
+        String marker = "it-prompt-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        JobResult r;
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, prompt)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool(), h::secret);
+            r = s.restore(seededFull().getFileName().toString(), false, "ref", io.dutydesk.core.ports.RemoteShell.OutputListener.NONE)
+                    .get(T.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertTrue(r.ok(), r.message());
+        assertEquals(List.of("PostgreSQL password"), asked);
+        String safety = r.safetyBackup().orElseThrow();
+        assertTrue(RefHost.run(Duration.ofSeconds(30), "sh", "-c", "gzip -dc " + safety).contains(marker),
+                "the built-in safety backup ran with the prompted password and holds the newest row");
+        // the password never reached a file: not the job's log, meta, pid or exit files, not the audit log
+        try (Stream<Path> s = Files.walk(RefHost.serverHome().resolve(".dutydesk"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                assertFalse(new String(Files.readAllBytes(p), StandardCharsets.UTF_8).contains(password), "in " + p);
+            }
+        }
+        assertFalse(Files.readString(audit).contains(password));
+    }
+}
