@@ -161,16 +161,27 @@ public final class ActionScripts {
                         .append(EXIT_REFUSED).append("; fi; ");
             }
         });
-        String cmd = ShellQuote.quote(command + "\n");
-        if (timeout == null) {
-            b.append("sh -c ").append(cmd).append(" 9>&-; ");
-        } else {
-            long secs = Math.max(1, timeout.toSeconds());
-            b.append("if command -v timeout >/dev/null 2>&1; then timeout -k 30 ").append(secs).append(" sh -c ").append(cmd)
-                    .append(" 9>&-; else sh -c ").append(cmd).append(" 9>&-; fi; ");
-        }
+        b.append(bounded(command, timeout)).append("; ");
         b.append("done_ $?");
         return b.toString();
+    }
+
+    /**
+     * {@code command} run by {@code sh -c} with fd 9 closed, under {@code timeout} when there is a bound (and the
+     * server has timeout(1)). Its shell catches TERM/INT/HUP ({@code exit 143}): a caught signal waits for the
+     * foreground command, so when the bound TERMs the whole process group, a subshell's clean-up trap (the scratch
+     * database dropped, a {@code .part} removed) finishes before this shell ends — and so before the job writes its
+     * exit file and lets the lock go. Without it the outer shell died at once and the job was "over" while its
+     * clean-up still ran. Public for tests.
+     */
+    public static String bounded(String command, Duration timeout) {
+        String cmd = ShellQuote.quote("trap 'exit 143' TERM INT HUP\n" + command + "\n");
+        if (timeout == null) {
+            return "sh -c " + cmd + " 9>&-";
+        }
+        long secs = Math.max(1, timeout.toSeconds());
+        return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh -c " + cmd
+                + " 9>&-; else sh -c " + cmd + " 9>&-; fi";
     }
 
     /**

@@ -80,16 +80,19 @@ class RestoreScriptsTest {
     }
 
     Run sh(String script, String stdin) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).directory(tmp.toFile());
+        // output to a file, and the result read when the script's own process ends — as the runner's job writes its
+        // exit file — never at the end of a pipe that an orphaned child (a clean-up still running) may hold open
+        Path log = Files.createTempFile(tmp, "out", ".log");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectOutput(log.toFile())
+                .directory(tmp.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), out);
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     static boolean unchecked(java.util.concurrent.Callable<Boolean> c) {
@@ -189,9 +192,12 @@ class RestoreScriptsTest {
     @Test
     void aSafetyBackupKilledByItsBoundLeavesNoPartFile() throws Exception {
         env.put("FAKE_DUMP_SLEEP", "30");
-        // the job's bound as the runner applies it: timeout(1) sends TERM to the job's whole process group
-        Run r = sh("timeout -k 10 2 sh -c " + io.dutydesk.core.ShellQuote.quote(BackupScripts.builtinSafetyBackup(PG_PGPASS,
-                folder.toString(), 90)));
+        // a slow clean-up (a loaded server): the job must not be over before its trap has removed the .part
+        stub("rm", "sleep 1; exec /bin/rm \"$@\"\n");
+        // the job's bound exactly as the runner applies it: timeout(1) sends TERM to the job's whole process group, and
+        // the job is over (exit file, lock released) only when the clean-up trap has run
+        Run r = sh(io.dutydesk.core.rollout.ActionScripts.bounded(BackupScripts.builtinSafetyBackup(PG_PGPASS,
+                folder.toString(), 90), java.time.Duration.ofSeconds(2)));
         assertEquals(124, r.exit(), r.out());
         assertTrue(r.out().contains("Pre-restore safety backup into "), r.out());
         assertEquals(List.of(), files(), "the killed safety backup's .part is gone");
@@ -359,8 +365,8 @@ class RestoreScriptsTest {
                 """);
         Path f = folder.resolve("b.sql");
         Files.writeString(f, BackupScriptsTest.DUMP);
-        Run r = sh("timeout -k 10 2 sh -c " + io.dutydesk.core.ShellQuote.quote(BackupScripts.builtinScratchRestore(PG_PGPASS,
-                f.toString(), "plain")));
+        Run r = sh(ActionScripts.bounded(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "plain"),
+                java.time.Duration.ofSeconds(2)));
         assertEquals(124, r.exit(), r.out());
         String calls = calls();
         String created = calls.lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
