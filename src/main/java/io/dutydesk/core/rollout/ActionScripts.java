@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  *
  * <p>Server layout under the state folder (default ~/.dutydesk, created 0700):
  * {@code action.lock} (the lock: {@code flock(1)} on this file), {@code action.holder} (the id of the action
- * that took it, informational), {@code actions/ID.meta|.log|.pid|.exit}.
+ * that took it, informational), {@code actions/ID.meta|.log|.start|.pid|.exit}.
+ *
+ * <p>Whether a job still runs: no exit file, its pid alive, and that pid's start time (field 22 of
+ * {@code /proc/PID/stat}, recorded in {@code .start} before {@code .pid}) the job's own — a pid reused by another
+ * process after the job was killed is not the job ({@link #ALIVE}).
  *
  * <p>The lock: the starting shell opens {@code action.lock} on fd 9 and takes {@code flock -n} on it —
  * atomic, so of many simultaneous starts exactly one wins. The detached job inherits fd 9 and
@@ -44,6 +48,25 @@ public final class ActionScripts {
     public static final Pattern ID = Pattern.compile("[0-9]{8}-[0-9]{6}-[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9a-f]{8}");
     /** Action names (a part of the id): "rollback", "backup-now". */
     public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
+    /**
+     * The variable a job's command finds its action's path prefix in ({@code STATE/actions/ID}): e.g. the scratch
+     * restore names its database after the action, so that a later job can tell whose it was.
+     */
+    public static final String ACTION_VARIABLE = "DUTYDESK_ACTION";
+
+    /** {@code st_ PID}: prints the process's start time (clock ticks after boot, field 22 of /proc/PID/stat; the name in field 2 may hold anything). */
+    static final String START_TIME = "st_() { l_=; read -r l_ 2>/dev/null < \"/proc/$1/stat\" || return 1; l_=${l_##*\\) }; set -- $l_; "
+            + "[ -n \"${20:-}\" ] && printf '%s\\n' \"${20}\"; }; ";
+
+    /**
+     * {@code alive_ PREFIX}: whether the job of {@code PREFIX.pid} is alive — its pid signalable by us and, when the
+     * job recorded it ({@code PREFIX.start}), started when the job did: a pid the system gave to another process
+     * after the job died is not the job.
+     */
+    static final String ALIVE = START_TIME
+            + "alive_() { p_=$(cat \"$1.pid\" 2>/dev/null) && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
+            + "[ -f \"$1.start\" ] || return 0; [ \"$(st_ \"$p_\")\" = \"$(cat \"$1.start\" 2>/dev/null)\" ]; }; ";
 
     private ActionScripts() {}
 
@@ -140,7 +163,10 @@ public final class ActionScripts {
      */
     public static String job(String workdir, String command, Optional<Precondition> pre, Duration timeout) {
         StringBuilder b = new StringBuilder();
+        // its start time first, then its pid (readers that see the pid find the start time), then its path for the command
+        b.append(START_TIME).append("s_=$(st_ $$) && printf '%s\\n' \"$s_\" > \"$0.start.tmp\" && mv \"$0.start.tmp\" \"$0.start\"; ");
         b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
+        b.append(ACTION_VARIABLE).append("=\"$0\"; export ").append(ACTION_VARIABLE).append("; ");
         b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
         b.append("cd ").append(ShellQuote.path(workdir)).append(" || { echo \"dutydesk: cannot cd to the workdir\"; done_ 91; }; ");
         pre.ifPresent(first -> {
@@ -235,9 +261,14 @@ public final class ActionScripts {
     public static String follow(String stateDir, String id, int fromLine) {
         requireId(id);
         String f = "\"" + dir(stateDir) + "/actions/" + id;
-        return "f=" + f + "\"; i=0; while [ ! -f \"$f.pid\" ] && [ ! -f \"$f.exit\" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
-                + "if [ -f \"$f.pid\" ]; then tail -s 0.05 -n +" + Math.max(1, fromLine) + " -f --pid=\"$(cat \"$f.pid\")\" \"$f.log\"; "
-                + "else tail -n +" + Math.max(1, fromLine) + " \"$f.log\"; fi; "
+        int from = Math.max(1, fromLine);
+        return ALIVE + "f=" + f + "\"; i=0; while [ ! -f \"$f.pid\" ] && [ ! -f \"$f.exit\" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+                // over already (its pid may belong to another process by now): the log as it is
+                + "if [ -f \"$f.exit\" ] || [ ! -f \"$f.pid\" ]; then tail -n +" + from + " \"$f.log\"; "
+                // running: tail follows a watcher of ours, which ends when the exit file appears or the job is no longer
+                // alive (never tail --pid on the job itself: a reused pid, or one of another user's, EPERM, keeps tail forever)
+                + "else ( while [ ! -f \"$f.exit\" ] && alive_ \"$f\"; do sleep 0.1; done ) </dev/null >/dev/null 2>&1 & w_=$!; "
+                + "tail -s 0.05 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "
                 + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo " + EXIT_NONE + ")\"";
     }
 
@@ -258,8 +289,8 @@ public final class ActionScripts {
      */
     public static String current(String stateDir) {
         String d = dir(stateDir);
-        return "D=\"" + d + "\"; id=$(cat \"$D/action.holder\" 2>/dev/null); a=\"$D/actions/$id\"; "
-                + "if [ -n \"$id\" ] && [ -f \"$a.pid\" ] && [ ! -f \"$a.exit\" ] && kill -0 \"$(cat \"$a.pid\")\" 2>/dev/null; then "
+        return ALIVE + "D=\"" + d + "\"; id=$(cat \"$D/action.holder\" 2>/dev/null); a=\"$D/actions/$id\"; "
+                + "if [ -n \"$id\" ] && [ ! -f \"$a.exit\" ] && alive_ \"$a\"; then "
                 + "echo \"" + BUSY + "$id\"; cat \"$a.meta\" 2>/dev/null; "
                 + "else echo " + IDLE + "; fi";
     }
@@ -285,9 +316,9 @@ public final class ActionScripts {
     public static String states(String stateDir, List<String> ids) {
         ids.forEach(ActionScripts::requireId);
         String d = dir(stateDir);
-        return "D=\"" + d + "\"; for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
+        return ALIVE + "D=\"" + d + "\"; for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
                 + "if [ -f \"$a.exit\" ]; then echo \"" + STATE + "$id exit $(cat \"$a.exit\")\"; "
-                + "elif [ -f \"$a.pid\" ] && kill -0 \"$(cat \"$a.pid\")\" 2>/dev/null; then echo \"" + STATE + "$id running\"; "
+                + "elif alive_ \"$a\"; then echo \"" + STATE + "$id running\"; "
                 + "elif [ -f \"$a.meta\" ]; then echo \"" + STATE + "$id gone\"; "
                 + "else echo \"" + STATE + "$id unknown\"; fi; done";
     }

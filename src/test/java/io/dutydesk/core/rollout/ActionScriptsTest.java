@@ -142,6 +142,127 @@ class ActionScriptsTest {
         assertTrue(next.contains("after") && next.contains(ActionScripts.EXIT + "0"), "the lock was released by the kernel: " + next);
     }
 
+    // ------------------------------------------------------------------ following a job that is over
+
+    /** Runs {@code script} and returns its output, failing if it has not ended within {@code limit}. */
+    private String within(Duration limit, String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            assertTrue(p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS), "still running after " + limit + ": " + script);
+            return out.get(10, TimeUnit.SECONDS);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** A process that is not the job: what a job's pid may belong to once the job is gone. */
+    private static Process unrelated() throws Exception {
+        return new ProcessBuilder("sleep", "600").start();
+    }
+
+    private static String startTime(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[19];
+    }
+
+    private Path action(String id, String log) throws Exception {
+        Path a = Files.createDirectories(Path.of(state(), "actions"));
+        Files.writeString(a.resolve(id + ".meta"), "{}");
+        Files.writeString(a.resolve(id + ".log"), log);
+        return a;
+    }
+
+    @Test
+    void aJobThatEndedWhileNobodyFollowedIsReadToItsEndAtOnceThoughItsPidNowBelongsToAnotherProcess() throws Exception {
+        String id = id("restore", 30);
+        Path a = action(id, "one\ntwo\n");
+        Files.writeString(a.resolve(id + ".exit"), "0\n");
+        Process other = unrelated();
+        try {
+            Files.writeString(a.resolve(id + ".pid"), other.pid() + "\n");
+            String out = within(Duration.ofSeconds(10), ActionScripts.follow(state(), id, 2));
+            assertEquals("two\n" + ActionScripts.EXIT + "0\n", out);
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aKilledJobWhosePidWasGivenToAnotherProcessIsOverToo() throws Exception {
+        String id = id("restore", 31);
+        Path a = action(id, "one\n");
+        Process other = unrelated();
+        try {
+            // SIGKILLed: no exit file; its pid now belongs to a process that started at another time
+            Files.writeString(a.resolve(id + ".pid"), other.pid() + "\n");
+            Files.writeString(a.resolve(id + ".start"), "1\n");
+            Files.writeString(Path.of(state(), "action.holder"), id + "\n");
+            assertEquals("one\n" + ActionScripts.EXIT + ActionScripts.EXIT_NONE + "\n",
+                    within(Duration.ofSeconds(10), ActionScripts.follow(state(), id, 1)));
+            assertEquals(ActionScripts.STATE + id + " gone\n", within(Duration.ofSeconds(10), ActionScripts.states(state(), List.of(id))));
+            assertEquals(ActionScripts.IDLE + "\n", within(Duration.ofSeconds(10), ActionScripts.current(state())));
+
+            // the same pid with its own start time: that is the job, running
+            Files.writeString(a.resolve(id + ".start"), startTime(other.pid()) + "\n");
+            assertEquals(ActionScripts.STATE + id + " running\n", within(Duration.ofSeconds(10), ActionScripts.states(state(), List.of(id))));
+            assertTrue(within(Duration.ofSeconds(10), ActionScripts.current(state())).startsWith(ActionScripts.BUSY + id), "busy");
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void followingEndsWhenTheExitFileAppearsEvenIfThePidLivesOn() throws Exception {
+        // the job's pid alive (here: a process that is not the job, as a pid reused between the check and the follow)
+        String id = id("restore", 32);
+        Path a = action(id, "one\n");
+        Process other = unrelated();
+        try {
+            Files.writeString(a.resolve(id + ".pid"), other.pid() + "\n");
+            Files.writeString(a.resolve(id + ".start"), startTime(other.pid()) + "\n");
+            Process follow = new ProcessBuilder("sh", "-c", ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+            follow.getOutputStream().close();
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                assertEquals("one", in.readLine(), "following");
+                // the job's last line and its exit file, while the follow runs
+                Files.writeString(a.resolve(id + ".log"), "two\n", java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(a.resolve(id + ".exit.tmp"), "0\n");
+                Files.move(a.resolve(id + ".exit.tmp"), a.resolve(id + ".exit"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                assertTrue(follow.waitFor(10, TimeUnit.SECONDS), "the follow ended once the exit file appeared");
+                assertEquals("two", in.readLine());
+                assertEquals(ActionScripts.EXIT + "0", in.readLine());
+                assertEquals(null, in.readLine());
+            } finally {
+                follow.descendants().forEach(ProcessHandle::destroyForcibly);
+                follow.destroyForcibly();
+            }
+            assertTrue(other.isAlive(), "it ended although the pid lives on");
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aJobRecordsItsStartTimeBeforeItsPid() throws Exception {
+        String id = id("deploy", 33);
+        String out = startAndFollow(id, "echo \"pid $(cat \"$" + ActionScripts.ACTION_VARIABLE + ".pid\")\"", Optional.empty());
+        assertTrue(out.contains(ActionScripts.EXIT + "0"), out);
+        Path a = Path.of(state(), "actions");
+        String pid = Files.readString(a.resolve(id + ".pid")).strip();
+        assertTrue(out.contains("pid " + pid), "the command finds its action's files: " + out);
+        assertTrue(Files.readString(a.resolve(id + ".start")).strip().matches("[0-9]+"), "a start time");
+    }
+
     @Test
     void aJobThatCannotBeDetachedIsNotReportedAsStarted() throws Exception {
         String id = id("deploy", 10);
