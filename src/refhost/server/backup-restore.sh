@@ -32,15 +32,38 @@ list() {
   ls -l --time-style=+%Y-%m-%dT%H:%M:%S "$BACKUP_DIR" | awk 'NR>1 {print $6, $5, $7}'
 }
 
+# Between gunzip and psql: the transaction is the guard's. psql treats the end of its input as the end of a
+# COPY's data, and --single-transaction commits at the end of input, so a gunzip that dies half-way (OOM kill,
+# read error, the file cut while it is read) would commit half the database. The guard sends BEGIN first and
+# COMMIT only when pg_dump's completion footer was the last thing in the dump and gunzip's end marker ($k, printed
+# after gunzip exited 0) followed, then SELECT $k, the proof the commit ran; otherwise it ends an open COPY block and
+# raises, ON_ERROR_STOP stops psql, and nothing is committed (a guard that dies sends no COMMIT either).
+RESTORE_GUARD='
+BEGIN { print "BEGIN;" }
+$0 == k { s = 1; next }
+{ print; s = 0 }
+c { if ($0 == "\\.") c = 0; next }
+/^COPY .* FROM stdin;$/ { c = 1; ok = 0; next }
+/^-- PostgreSQL database dump complete/ { ok = 1; next }
+/^--/ || /^[ \t\r]*$/ || /^\\unrestrict / { next }
+{ ok = 0 }
+END {
+  if (ok && s) { print "COMMIT;"; print "SELECT '\''" k "'\'';"; exit 0 }
+  if (c) print "\\.";
+  print "DO $guard$ BEGIN RAISE EXCEPTION '\''restore: the dump ended early (cut short, or gunzip failed)'\''; END $guard$;";
+}'
+
 restore_full() {
-  local f=${1:-}
+  local f=${1:-} k out
   [ -f "$f" ] || f="$BACKUP_DIR/$f"
   [ -f "$f" ] || { echo "❌ no such backup: ${1:-}" >&2; return 2; }
   gzip -t "$f" || { echo "❌ corrupt archive: $f" >&2; return 1; }
   echo "Restoring $f ..."
-  # one transaction, the DROP inside it: a restore killed half-way (or failing) leaves the database as it was
-  { echo 'DROP SCHEMA IF EXISTS selfology CASCADE;'; gunzip -c "$f"; } \
-    | psql -q -v ON_ERROR_STOP=1 --single-transaction "${PGARGS[@]}" >/dev/null || { echo "❌ restore failed" >&2; return 1; }
+  # one transaction, the DROP inside it: a restore killed half-way, failing or cut short leaves the database as it was
+  k="restore-end-$$-$RANDOM$RANDOM"
+  out=$( { echo 'DROP SCHEMA IF EXISTS selfology CASCADE;'; gunzip -c "$f" && printf '\n%s\n' "$k"; } \
+    | awk -v k="$k" "$RESTORE_GUARD" | psql -X -q -tA -v ON_ERROR_STOP=1 "${PGARGS[@]}") && [ "${out##*$'\n'}" = "$k" ] \
+    || { echo "❌ restore failed: nothing was changed" >&2; return 1; }
   echo "✅ Restore completed from $f"
 }
 

@@ -87,8 +87,12 @@ class RestoreIT {
     }
 
     static String psql(String sql) {
-        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
-                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d selfology -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+        return psqlOn("selfology", sql);
+    }
+
+    static String psqlOn(String database, String sql) {
+        return RefHost.run(Duration.ofSeconds(60), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
+                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d \"$1\" -v ON_ERROR_STOP=1 -c \"$0\"", sql, database).strip();
     }
 
     static String outboxRows() {
@@ -161,6 +165,154 @@ class RestoreIT {
         assertTrue(vj.get("detail").asText().contains("gzip -t: intact"), vj.toString());
         assertTrue(vj.get("detail").asText().matches(".*plain SQL: (no \"dump complete\" footer|the COPY block of .* is not terminated).*"),
                 vj.toString());
+    }
+
+    // ------------------------------------------------------------------ the restore pipeline against a real PostgreSQL
+
+    record Sh(int exit, String out) {}
+
+    /** Runs shell text on this machine (the reference host's PostgreSQL is on its loopback) with {@code bin}'s stand-ins first on the PATH. */
+    static Sh sh(Path bin, String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        if (bin != null) {
+            pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(p.waitFor(T.toSeconds(), TimeUnit.SECONDS), script);
+        return new Sh(p.exitValue(), out.get(30, TimeUnit.SECONDS));
+    }
+
+    /** A stand-in for {@code name} in {@code bin}: {@code body}, where REAL runs the real one. */
+    static void wrap(Path bin, String name, String body) throws Exception {
+        Files.createDirectories(bin);
+        Path p = bin.resolve(name);
+        Files.writeString(p, "#!/bin/sh\nREAL() { PATH=${PATH#*:} " + name + " \"$@\"; }\n" + body);
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** A gzip whose -t passes and then cuts the file to half its size: the real gzip -dc then dies mid-stream. */
+    static void gzipThatCutsTheFileAfterItsTest(Path bin) throws Exception {
+        wrap(bin, "gzip", "if [ \"$1\" = -t ]; then REAL -t \"$2\" && truncate -s $(( $(stat -c %s \"$2\") / 2 )) \"$2\"; exit $?; fi\n"
+                + "REAL \"$@\"\n");
+    }
+
+    static final String SRC = "dutydesk_guard_src";
+    static final String DST = "dutydesk_guard_dst";
+
+    /** A pg_dump (gzipped) of 20,000 rows, and an empty database with one marker row to restore it into. */
+    Path guardDatabases() throws Exception {
+        dropGuardDatabases();
+        psql("CREATE DATABASE " + SRC);
+        psqlOn(SRC, "CREATE TABLE guard_rows (id int PRIMARY KEY, v text); "
+                + "INSERT INTO guard_rows SELECT g, repeat('x', 20) || g FROM generate_series(1, 20000) g");
+        psql("CREATE DATABASE " + DST);
+        psqlOn(DST, "CREATE TABLE marker (x int); INSERT INTO marker VALUES (1)");
+        Path dump = tmp.resolve("guard.sql.gz");
+        RefHost.run(T, "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password") + ") pg_dump -h 127.0.0.1 "
+                + "-p 24432 -U selfology -d " + SRC + " --no-owner | gzip > " + dump);
+        return dump;
+    }
+
+    static void dropGuardDatabases() {
+        psql("DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)");
+        psql("DROP DATABASE IF EXISTS " + DST + " WITH (FORCE)");
+    }
+
+    static String guardRowsIn(String database) {
+        return psqlOn(database, "SELECT to_regclass('public.guard_rows') IS NOT NULL").equals("t")
+                ? psqlOn(database, "SELECT count(*) FROM public.guard_rows") : "no table";
+    }
+
+    @Test
+    void aBuiltInRestoreWhoseGzipDiesMidStreamCommitsNothing() throws Exception {
+        try {
+            Path dump = guardDatabases();
+            Path victim = tmp.resolve("victim.sql.gz");
+            Files.copy(dump, victim);
+            Path bin = tmp.resolve("bin");
+            gzipThatCutsTheFileAfterItsTest(bin);
+            Environment.Postgres pg = RefHost.ref().postgres();
+
+            Sh cut = sh(bin, io.dutydesk.core.backups.BackupScripts.builtinRestore(pg, victim.toString(), "gzip", DST));
+            assertEquals(1, cut.exit(), cut.out());
+            assertTrue(cut.out().contains("unexpected end of file"), "gzip -dc died mid-stream: " + cut.out());
+            assertTrue(cut.out().contains("✖ the restore into " + DST + " did not complete (psql exit 3): nothing was committed"), cut.out());
+            assertFalse(cut.out().contains("✔"), cut.out());
+            assertEquals("no table", guardRowsIn(DST), "not half the rows: none");
+            assertEquals("1", psqlOn(DST, "SELECT count(*) FROM marker"), "the database is as it was");
+
+            // the same pipeline with the whole file: committed, every row
+            Sh whole = sh(null, io.dutydesk.core.backups.BackupScripts.builtinRestore(pg, dump.toString(), "gzip", DST));
+            assertEquals(0, whole.exit(), whole.out());
+            assertTrue(whole.out().contains("✔ restore into " + DST + " completed"), whole.out());
+            assertEquals("20000", guardRowsIn(DST));
+        } finally {
+            dropGuardDatabases();
+        }
+    }
+
+    @Test
+    void aPlainDumpCutInsideACopyBlockOrAGuardKilledMidStreamCommitsNothing() throws Exception {
+        try {
+            Path dump = guardDatabases();
+            Environment.Postgres pg = RefHost.ref().postgres();
+            // cut at a line boundary in the middle of the COPY block: psql alone would take the end of input as the end of the data
+            List<String> lines = RefHost.run(T, "sh", "-c", "gzip -dc " + dump).lines().toList();
+            Path cut = tmp.resolve("cut.sql");
+            Files.writeString(cut, String.join("\n", lines.subList(0, lines.size() / 2)) + "\n");
+            assertTrue(lines.subList(0, lines.size() / 2).stream().anyMatch(l -> l.startsWith("COPY public.guard_rows ")), "cut inside the COPY");
+            Sh plain = sh(null, io.dutydesk.core.backups.BackupScripts.builtinRestore(pg, cut.toString(), "plain", DST));
+            assertEquals(1, plain.exit(), plain.out());
+            assertTrue(plain.out().contains("dutydesk: the backup ended before pg_dump's completion footer"), plain.out());
+            assertEquals("no table", guardRowsIn(DST));
+
+            // the guard itself killed mid-stream: it never sent COMMIT, and what follows it makes psql fail
+            Path bin = tmp.resolve("bin");
+            wrap(bin, "awk", "REAL \"$@\" | head -c 300000; exit 137\n");
+            Sh killed = sh(bin, io.dutydesk.core.backups.BackupScripts.builtinRestore(pg, dump.toString(), "gzip", DST));
+            assertEquals(1, killed.exit(), killed.out());
+            assertTrue(killed.out().contains("dutydesk: the restore guard failed: nothing restored"), killed.out());
+            assertEquals("no table", guardRowsIn(DST));
+            assertEquals("1", psqlOn(DST, "SELECT count(*) FROM marker"));
+        } finally {
+            dropGuardDatabases();
+        }
+    }
+
+    @Test
+    void theTeamsRestoreScriptCommitsNothingWhenGunzipDiesMidStream() throws Exception {
+        String marker = "it-team-cut-" + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        String rows = outboxRows();
+        Path victim = folder().resolve("selfology_full_20200101_060606.sql.gz");
+        Files.copy(seededFull(), victim);
+        Path bin = tmp.resolve("bin");
+        gzipThatCutsTheFileAfterItsTest(bin);
+        Path script = RefHost.serverHome().resolve("selfology/scripts/backup-restore.sh");
+        boolean whole = false;
+        try {
+            Sh r = sh(bin, script + " restore-full " + victim);
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.out().contains("unexpected end of file"), "gunzip died mid-stream: " + r.out());
+            assertTrue(r.out().contains("❌ restore failed: nothing was changed"), r.out());
+            assertEquals(rows, outboxRows(), "the live database is as it was: not half a restore");
+            assertEquals("1", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"));
+            whole = true;
+        } finally {
+            if (!whole) {
+                // never leave the shared reference host with half a database: the seeded backup restored whole
+                sh(null, script + " restore-full " + seededFull());
+            }
+            psql("DELETE FROM selfology.event_outbox WHERE event_type = '" + marker + "'");
+        }
     }
 
     @Test

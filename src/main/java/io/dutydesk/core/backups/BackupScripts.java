@@ -251,21 +251,63 @@ public final class BackupScripts {
                 + "echo \"" + SAFETY + "$p_ $(stat -c %s \"$p_\")\" )";
     }
 
-    /** Restores {@code path} into {@code database}: psql in one transaction for plain SQL, pg_restore for custom dumps. */
+    /**
+     * Restores {@code path} into {@code database}: plain SQL (gzipped or not) through {@link #RESTORE_GUARD} into psql,
+     * committed only when the whole dump arrived; pg_restore in one transaction for custom dumps.
+     */
     public static String builtinRestore(Environment.Postgres pg, String path, String format, String database) {
         return "( " + pgEnv(pg) + restoreInto(path, format, ShellQuote.quote(database)) + " )";
     }
 
+    /**
+     * The guard between a plain dump's reader and psql (awk, {@code -v k=TOKEN}; the reader prints the line TOKEN
+     * after it exited 0). psql is never asked to commit what did not arrive whole: psql treats the end of its input
+     * as the end of a COPY's data and {@code --single-transaction} commits at the end of input, so a reader that
+     * died mid-stream (sh has no pipefail) committed half a database. So the transaction is the guard's: it sends
+     * {@code BEGIN} first and {@code COMMIT} only when pg_dump's completion footer was the last thing in the dump
+     * (comments, blank lines and {@code unrestrict} aside) and the reader's TOKEN line followed; then
+     * {@code SELECT 'TOKEN'}, the proof the commit ran. Anything else — cut inside a COPY block (the block is ended
+     * with {@code \.}), cut between statements or inside one, the reader failed after the footer — ends the stream
+     * with an exception, so ON_ERROR_STOP stops psql and nothing is committed; a guard that dies itself sends no
+     * COMMIT, and PostgreSQL rolls back when psql leaves.
+     */
+    static final String RESTORE_GUARD = """
+            BEGIN { print "BEGIN;" }
+            $0 == k { s = 1; next }
+            { print; s = 0 }
+            c { if ($0 == "\\\\.") c = 0; next }
+            /^COPY .* FROM stdin;$/ { c = 1; ok = 0; next }
+            /^-- PostgreSQL database dump complete/ { ok = 1; next }
+            /^--/ || /^[ \\t\\r]*$/ || /^\\\\unrestrict / { next }
+            { ok = 0 }
+            END {
+              if (ok && s) { print "COMMIT;"; print "SELECT '" k "';"; exit 0 }
+              if (c) print "\\\\.";
+              why = ok ? "reading the backup failed after pg_dump's completion footer" \\
+                : "the backup ended before pg_dump's completion footer (cut short, or reading it failed)";
+              print "✖ " why ": nothing is committed" > "/dev/stderr";
+              gsub(/'/, "''", why);
+              print "DO $dutydesk_guard$ BEGIN RAISE EXCEPTION 'dutydesk: %', '" why "'; END $dutydesk_guard$;";
+            }""";
+
+    /** What follows the guard's output when the guard itself failed: ends a COPY block if one is open, then an error. */
+    private static final String GUARD_FAILED = "DO $dutydesk_guard$ BEGIN RAISE EXCEPTION 'dutydesk: the restore guard failed: nothing restored'; END $dutydesk_guard$;";
+
     /** {@code dbWord}: the target database as one shell word (quoted, or a "$VAR"). */
     private static String restoreInto(String path, String format, String dbWord) {
         String f = ShellQuote.path(path);
-        String body = switch (format) {
-            case "gzip" -> "gzip -t " + f + " && gzip -dc " + f + " | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " >/dev/null";
-            case "custom" -> "pg_restore --clean --if-exists --no-owner --single-transaction -d " + dbWord + " " + f;
-            default -> "psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + dbWord + " -f " + f + " >/dev/null";
-        };
-        return "T=" + dbWord + "; echo \"Restoring $(basename " + f + ") into $T ...\"; "
-                + body + " && echo \"✔ restore into $T completed\"";
+        String head = "T=" + dbWord + "; echo \"Restoring $(basename " + f + ") into $T ...\"; ";
+        if (format.equals("custom")) {
+            return head + "pg_restore --clean --if-exists --no-owner --single-transaction -d \"$T\" " + f + " && echo \"✔ restore into $T completed\"";
+        }
+        String reader = format.equals("gzip") ? "gzip -dc " + f : "cat " + f;
+        return head + (format.equals("gzip") ? "gzip -t " + f + " && " : "[ -r " + f + " ] && ")
+                + "{ k_=dutydesk-end-$$-$(od -An -N8 -tx1 /dev/urandom 2>/dev/null | tr -dc 0-9a-f); "
+                + "o_=$( { " + reader + " && printf '\\n%s\\n' \"$k_\"; } | { awk -v k=\"$k_\" " + ShellQuote.quote(RESTORE_GUARD)
+                + " || printf '\\n\\\\.\\n%s\\n' " + ShellQuote.quote(GUARD_FAILED) + "; } "
+                + "| psql -X -q -tA -v ON_ERROR_STOP=1 -d \"$T\" ); p_=$?; "
+                + "case \"$p_:$o_\" in 0:*\"$k_\") echo \"✔ restore into $T completed\" ;; "
+                + "*) echo \"✖ the restore into $T did not complete (psql exit $p_): nothing was committed, $T is as it was\"; false ;; esac; }";
     }
 
     /** Prints {@code @@COUNT label schema.table rows} for every table of the database {@code dbWord} (exact counts). */

@@ -54,7 +54,7 @@ class RestoreScriptsTest {
                 case "$*" in
                   *pg_database_size*) echo "${FAKE_DB_SIZE:-1000}" ;;
                   *"FROM pg_database"*) cat "$STUB/scratch_list" 2>/dev/null ;;
-                  *) echo "psql $*" >> "$STUB/calls"; cat > /dev/null ;;
+                  *) echo "psql $*" >> "$STUB/calls"; tee "$STUB/psql_in" | sed -n "s/^SELECT '\\(dutydesk-end-[^']*\\)';\\$/\\1/p" ;;
                 esac
                 echo "${PGPASSWORD:-}" >> "$STUB/pgpassword"
                 """);
@@ -338,6 +338,100 @@ class RestoreScriptsTest {
         assertTrue(gone.out().contains("size and time now: no such file"), gone.out());
     }
 
+    // ------------------------------------------------------------------ the built-in restore commits only a whole dump
+
+    /** The stand-in {@code name} runs the real one (the PATH after the stand-ins) with {@code body} around it: "$REAL" runs it. */
+    void wrap(String name, String body) throws Exception {
+        stub(name, "REAL() { PATH=${PATH#*:} " + name + " \"$@\"; }\n" + body);
+    }
+
+    String psqlInput() throws Exception {
+        return Files.readString(tmp.resolve("psql_in"));
+    }
+
+    static final String RAISE_CUT = "DO $dutydesk_guard$ BEGIN RAISE EXCEPTION 'dutydesk: %', 'the backup ended before pg_dump''s "
+            + "completion footer (cut short, or reading it failed)'; END $dutydesk_guard$;\n";
+
+    Path gzipped(String name, String sql) throws Exception {
+        Path f = folder.resolve(name);
+        Files.write(f, BackupScriptsTest.gzip(sql));
+        return f;
+    }
+
+    static String lines(String sql, int n) {
+        return String.join("\n", sql.lines().limit(n).toList()) + "\n";
+    }
+
+    @Test
+    void aWholeDumpIsCommittedByTheGuardAndTheCommitIsProven() throws Exception {
+        Path f = gzipped("whole.sql.gz", BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinRestore(PG_PGPASS, f.toString(), "gzip", "selfology"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("✔ restore into selfology completed"), r.out());
+        String in = psqlInput();
+        assertTrue(in.startsWith("BEGIN;\n" + BackupScriptsTest.DUMP + "\nCOMMIT;\nSELECT 'dutydesk-end-"), in);
+        assertTrue(in.endsWith("';\n"), in);
+        assertTrue(calls().contains("psql -X -q -tA -v ON_ERROR_STOP=1 -d selfology"), calls());
+    }
+
+    @Test
+    void aGzipThatDiesMidStreamNeverGetsPsqlToCommit() throws Exception {
+        // gzip -t passed; then reading fails inside the COPY block (OOM kill, read error, the file cut): sh has no pipefail
+        wrap("gzip", "case \"$1\" in -dc) REAL -dc \"$2\" | head -n 9; exit 1 ;; esac; REAL \"$@\"\n");
+        Path f = gzipped("cut.sql.gz", BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinRestore(PG_PGPASS, f.toString(), "gzip", "selfology"));
+        assertEquals(1, r.exit(), r.out());
+        assertFalse(r.out().contains("✔"), r.out());
+        assertTrue(r.out().contains("✖ the backup ended before pg_dump's completion footer (cut short, or reading it failed): nothing is committed"),
+                r.out());
+        assertTrue(r.out().contains("✖ the restore into selfology did not complete (psql exit 0): nothing was committed, selfology is as it was"),
+                r.out());
+        // psql got a transaction that is never committed: the open COPY block ended, then an exception (ON_ERROR_STOP)
+        assertEquals("BEGIN;\n" + lines(BackupScriptsTest.DUMP, 9) + "\\.\n" + RAISE_CUT, psqlInput());
+    }
+
+    @Test
+    void aPlainDumpCutBetweenStatementsOrWhoseReaderFailsAfterTheFooterIsNotCommitted() throws Exception {
+        Path f = folder.resolve("cut.sql");
+        String cut = lines(BackupScriptsTest.DUMP, 10); // ends with the first COPY block's terminator
+        Files.writeString(f, cut);
+        Run r = sh(BackupScripts.builtinRestore(PG_PGPASS, f.toString(), "plain", "selfology"));
+        assertEquals(1, r.exit(), r.out());
+        assertEquals("BEGIN;\n" + cut + "\n" + RAISE_CUT, psqlInput());
+
+        // the whole dump read, then the reader fails (a broken last gzip member, the CRC): not committed either
+        wrap("gzip", "case \"$1\" in -dc) REAL -dc \"$2\"; exit 1 ;; esac; REAL \"$@\"\n");
+        Path g = gzipped("crc.sql.gz", BackupScriptsTest.DUMP);
+        Run crc = sh(BackupScripts.builtinRestore(PG_PGPASS, g.toString(), "gzip", "selfology"));
+        assertEquals(1, crc.exit(), crc.out());
+        assertTrue(crc.out().contains("✖ reading the backup failed after pg_dump's completion footer: nothing is committed"), crc.out());
+        assertFalse(psqlInput().contains("COMMIT"), psqlInput());
+    }
+
+    @Test
+    void aGuardThatDiesItselfSendsNoCommitAndEndsInAnError() throws Exception {
+        wrap("awk", "REAL \"$@\" | head -n 9; exit 137\n");
+        Path f = gzipped("whole.sql.gz", BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinRestore(PG_PGPASS, f.toString(), "gzip", "selfology"));
+        assertEquals(1, r.exit(), r.out());
+        assertFalse(r.out().contains("✔"), r.out());
+        assertEquals("BEGIN;\n" + lines(BackupScriptsTest.DUMP, 8) + "\n\\.\n"
+                + "DO $dutydesk_guard$ BEGIN RAISE EXCEPTION 'dutydesk: the restore guard failed: nothing restored'; END $dutydesk_guard$;\n",
+                psqlInput());
+    }
+
+    @Test
+    void aScratchRestoreOfADumpCutShortFailsAndDropsItsDatabase() throws Exception {
+        wrap("gzip", "case \"$1\" in -dc) REAL -dc \"$2\" | head -n 9; exit 1 ;; esac; REAL \"$@\"\n");
+        Path f = gzipped("cut.sql.gz", BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "gzip"));
+        assertEquals(1, r.exit(), r.out());
+        assertFalse(r.out().contains("✔"), r.out());
+        assertFalse(psqlInput().contains("COMMIT"), psqlInput());
+        String created = calls().lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
+        assertTrue(calls().strip().endsWith("dropdb --force --if-exists " + created), calls());
+    }
+
     // ------------------------------------------------------------------ scratch restore
 
     @Test
@@ -370,7 +464,7 @@ class RestoreScriptsTest {
         assertEquals(124, r.exit(), r.out());
         String calls = calls();
         String created = calls.lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
-        assertTrue(calls.contains("psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d " + created), calls);
+        assertTrue(calls.contains("psql -X -q -tA -v ON_ERROR_STOP=1 -d " + created), calls);
         assertTrue(calls.strip().endsWith("dropdb --force --if-exists " + created), calls + r.out());
         assertTrue(r.out().contains("scratch database " + created + " dropped"), r.out() + "\nCALLS:\n" + calls);
     }
