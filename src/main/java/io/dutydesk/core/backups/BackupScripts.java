@@ -182,8 +182,18 @@ public final class BackupScripts {
         return "case \"$p_\" in "
                 + "*.dump) if out_=$(pg_restore --list \"$p_\" 2>&1); then r_='ok pg_restore --list reads it'; "
                 + "else r_=\"bad pg_restore --list: $(printf '%s' \"$out_\" | tail -n1)\"; fi ;; "
-                + "*.gz) r_=$(gzip -dc \"$p_\" 2>/dev/null | awk " + awk + ") ;; "
+                + "*.gz) " + gzipDumpCheck("\"$p_\"") + " ;; "
                 + "*) r_=$(awk " + awk + " \"$p_\") ;; esac; ";
+    }
+
+    /**
+     * Sets {@code r_} for a gzipped plain dump ({@code fileWord}: one shell word): gzip -t first — gzip -dc writes out
+     * everything and only then finds a broken CRC, so the dump inside looks complete — then pg_dump's structure.
+     */
+    static String gzipDumpCheck(String fileWord) {
+        return "if out_=$(gzip -t " + fileWord + " 2>&1); then r_=$(gzip -dc " + fileWord + " 2>/dev/null | awk "
+                + ShellQuote.quote(SQL_STRUCTURE_AWK) + "); "
+                + "else r_=\"bad gzip -t: $(printf '%s' \"$out_\" | tail -n1 | sed 's/^gzip: //')\"; fi";
     }
 
     /**
@@ -207,7 +217,7 @@ public final class BackupScripts {
                 + "| gzip -c > \"$n.part\"; g_=$?; d_=$(cat \"$n.rc\" 2>/dev/null); "
                 + "if [ \"$d_\" != 0 ] || [ \"$g_\" != 0 ]; then echo \"✖ the safety backup failed (pg_dump exit ${d_:-none}, "
                 + "gzip exit $g_): nothing restored\"; exit 1; fi; "
-                + "r_=$(gzip -dc \"$n.part\" 2>/dev/null | awk " + ShellQuote.quote(SQL_STRUCTURE_AWK) + "); "
+                + gzipDumpCheck("\"$n.part\"") + "; "
                 + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
                 + "mv \"$n.part\" \"$n\" && sha256sum \"$n\" > \"$n.sha256\" || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
                 + "echo \"✔ safety backup verified complete: $(pwd)/$n ($(stat -c %s \"$n\") bytes; ${r_#* })\"; "

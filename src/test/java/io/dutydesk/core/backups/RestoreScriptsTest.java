@@ -264,6 +264,46 @@ class RestoreScriptsTest {
         assertTrue(cut.out().contains("is not complete: plain SQL: no \"dump complete\" footer (truncated?): nothing restored"), cut.out());
     }
 
+    /** {@code bytes} with the gzip trailer's CRC-32 changed: gzip -dc writes out the whole dump, then fails. */
+    static byte[] brokenCrc(byte[] bytes) {
+        byte[] b = bytes.clone();
+        b[b.length - 8] ^= 0x5a;
+        return b;
+    }
+
+    @Test
+    void aConfiguredSafetyBackupWithABrokenCrcIsNotTrusted() throws Exception {
+        Path made = tmp.resolve("made.sql.gz");
+        Files.write(made, brokenCrc(BackupScriptsTest.gzip(BackupScriptsTest.DUMP)));
+        Run r = configured("cp " + made + " {folder}/pre_crc.sql.gz && cd {folder} && echo @@SAFETY $(pwd)/pre_crc.sql.gz");
+        assertEquals(1, r.exit(), r.out());
+        Path f = folder.resolve("pre_crc.sql.gz").toRealPath();
+        assertTrue(r.out().contains("✖ the safety backup " + f + " is not complete: gzip -t: " + f + ": invalid compressed data--crc error"),
+                r.out());
+        assertFalse(r.out().contains("verified complete"), r.out());
+        assertFalse(r.out().contains(BackupScripts.SAFETY), r.out());
+    }
+
+    @Test
+    void aBuiltInSafetyBackupWithABrokenCrcIsNotTrusted() throws Exception {
+        // what gzip wrote is damaged on its way to the disk: the CRC of the file no longer matches its content
+        wrap("gzip", """
+                if [ "$1" = -c ]; then
+                  REAL -c > "$STUB/gz.tmp" || exit 1
+                  n=$(( $(stat -c %s "$STUB/gz.tmp") - 8 )); b=$(od -An -tu1 -j $n -N1 "$STUB/gz.tmp" | tr -d ' ')
+                  printf "\\\\$(printf '%03o' $(( (b + 1) % 256 )))" | dd of="$STUB/gz.tmp" bs=1 seek=$n conv=notrunc 2>/dev/null
+                  exec cat "$STUB/gz.tmp"
+                fi
+                REAL "$@"
+                """);
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().matches("(?s).*✖ the safety backup is not complete: gzip -t: \\S+\\.part: invalid compressed data--crc error: nothing restored.*"),
+                r.out());
+        assertFalse(r.out().contains(BackupScripts.SAFETY), r.out());
+        assertEquals(List.of(), files());
+    }
+
     @Test
     void aConfiguredSafetyBackupIsStoppedByTheSpaceCheckBeforeItRuns() throws Exception {
         env.put("FAKE_DB_SIZE", "999999999999999999");
