@@ -86,7 +86,8 @@ final class BackupCommands {
                         b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
             }
             if (!l.leftovers().isEmpty()) {
-                out.println("Leftovers of killed jobs (remove with 'dutydesk remove-part NAME --env " + env.name() + "'):");
+                out.println("Leftovers of killed jobs (remove with 'dutydesk remove-part NAME --env " + env.name() + "'; "
+                        + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS + "):");
                 for (Leftover lo : l.leftovers()) {
                     out.printf("  %-44s %10s  last written %s%n", lo.name(), human(lo.sizeBytes()),
                             lo.modifiedAt().toString().replace("T", " ").replace("Z", " UTC"));
@@ -273,6 +274,7 @@ final class BackupCommands {
                 err.println("dutydesk: not on a terminal: give --yes to remove " + name);
                 return Cli.USAGE;
             }
+            err.println("Note: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS + ".");
             String typed = confirmer.typed("Remove " + name + " from " + env.name() + "? Type the environment's name '" + env.name()
                     + "' to confirm: ").orElse("");
             if (!typed.strip().equals(env.name())) {

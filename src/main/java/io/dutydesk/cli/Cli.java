@@ -198,7 +198,8 @@ public final class Cli {
                        dutydesk restore NAME --env NAME [--yes] [--scratch] [--force] [--json]   verified first (a failing
                                                                       backup only with --force), safety backup first; --scratch:
                                                                       into a scratch database, row counts against live
-                       dutydesk remove-part NAME --env NAME [--yes]   remove a leftover .part file of a killed job
+                       dutydesk remove-part NAME --env NAME [--yes]   remove a leftover .part file of a killed job (only the SSH
+                                                                      user's own: other users' writers cannot be seen)
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)

@@ -290,6 +290,32 @@ class BackupsIT {
     }
 
     @Test
+    @Order(7)
+    void aLeftoverOfAnotherUserIsRefusedAndOneOfTheSshUsersIsRemoved() throws Exception {
+        // written by root (a root cron backup, quiet for an hour): the SSH user cannot see whether a process of root writes it
+        Path part = folder().resolve("selfology_full_20200101_070707.sql.gz.part");
+        Files.writeString(part, "partial");
+        Files.setAttribute(part, "unix:uid", 0);
+        Files.setLastModifiedTime(part, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Path audit = tmp.resolve("part-audit.jsonl");
+        RefHost.Result refused = run(audit, "remove-part", part.getFileName().toString(), "--yes");
+        assertEquals(1, refused.exitCode(), refused.stdout() + "\n" + refused.stderr());
+        assertTrue((refused.stdout() + refused.stderr()).contains("was not removed: owned by root (uid 0), not by dutydesk-deploy: a backup of "
+                + "another user may still be writing it"), refused.stdout() + "\n" + refused.stderr());
+        assertTrue(Files.exists(part), "not removed");
+
+        // the same file, the SSH user's own: removed
+        RefHost.run(Duration.ofSeconds(10), "chown", "-h", "dutydesk-deploy", part.toString());
+        Files.setLastModifiedTime(part, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        JsonNode removed = cli(0, audit, "remove-part", part.getFileName().toString(), "--yes");
+        assertTrue(removed.get("removed").asText().startsWith(part.toString()), removed.toString());
+        assertFalse(Files.exists(part));
+        List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
+        assertEquals(List.of("backup-remove-part:refused", "backup-remove-part:succeeded"),
+                entries.stream().map(e -> e.action() + ":" + e.result()).toList());
+    }
+
+    @Test
     @Order(6)
     void aBackupFolderThatDoesNotExistIsNamedAndTheOtherStillListsVerifiesAndDownloads() throws Exception {
         Path audit = tmp.resolve("audit.jsonl");

@@ -90,17 +90,27 @@ public final class BackupScripts {
     /** How long a leftover must have been left alone before it may be removed. */
     public static final int LEFTOVER_QUIET_MINUTES = 10;
 
+    /** What a leftover's removal cannot see, said where it is confirmed (the window, the terminal). */
+    public static final String LEFTOVER_LIMITS = "only a .part file of the SSH user's own that nothing wrote for "
+            + LEFTOVER_QUIET_MINUTES + " minutes and none of the user's processes has open is removed; the processes of other users (a root or postgres "
+            + "cron backup) cannot be seen, so their .part files are refused";
+
     /**
      * Removes one leftover {@code .part} file, under the action lock ({@code lock}: see
-     * {@code ActionScripts.lockOrBusy}) so no job of a console writes it, and only if nothing touched it for
-     * {@link #LEFTOVER_QUIET_MINUTES} minutes and no process has it open (a cron backup writing it). Prints
-     * {@code @@REMOVED path bytes}, or {@code @@REFUSE why} (exit {@link #STOPPED}).
+     * {@code ActionScripts.lockOrBusy}) so no job of a console writes it, and only if it is the SSH user's own,
+     * nothing touched it for {@link #LEFTOVER_QUIET_MINUTES} minutes and no process has it open (a cron backup
+     * writing it). The open check sees only the user's own processes (/proc/PID/fd of others is not readable), so
+     * a file of another user — a root or postgres cron pg_dump that has waited on a lock for longer than the quiet
+     * time — is refused, never guessed at. Prints {@code @@REMOVED path bytes}, or {@code @@REFUSE why} (exit {@link #STOPPED}).
      */
     public static String removeLeftover(String lock, String path) {
         String f = ShellQuote.path(path);
         return lock + "f=" + f + "; "
                 + "case \"$f\" in *.part) ;; *) echo \"" + REFUSE + "not a .part file\"; exit " + STOPPED + " ;; esac; "
                 + "[ -f \"$f\" ] || { echo \"" + REFUSE + "no such file (removed already?)\"; exit " + STOPPED + "; }; "
+                + "u_=$(id -u); o_=$(stat -c %u \"$f\"); if [ \"$o_\" != \"$u_\" ]; then echo \"" + REFUSE
+                + "owned by $(stat -c %U \"$f\") (uid $o_), not by $(id -un): a backup of another user may still be writing it, "
+                + "and the processes of other users cannot be seen from here; remove it as that user\"; exit " + STOPPED + "; fi; "
                 + "if [ -n \"$(find \"$f\" -mmin -" + LEFTOVER_QUIET_MINUTES + " 2>/dev/null)\" ]; then echo \"" + REFUSE
                 + "written to in the last " + LEFTOVER_QUIET_MINUTES + " minutes: a backup may still be writing it\"; exit " + STOPPED + "; fi; "
                 + "a_=$(readlink -f \"$f\"); for p_ in /proc/[0-9]*/fd/*; do if [ \"$(readlink \"$p_\" 2>/dev/null)\" = \"$a_\" ]; then "

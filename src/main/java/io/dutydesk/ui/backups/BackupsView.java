@@ -340,7 +340,7 @@ public final class BackupsView {
                 "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
                 which.stream().map(l -> l.path() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
                         + WHEN.format(l.modifiedAt())).toList(),
-                "a .part a job is still writing is not removed (written in the last 10 minutes, or open by a process)",
+                "a .part a job may still be writing is not removed: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS,
                 Optional.of(env), "_Remove"));
         d.showAndWait();
         if (d.confirmed() && d.typedText().equals(env)) {

@@ -544,4 +544,27 @@ class RestoreScriptsTest {
         assertEquals(BackupScripts.STOPPED, notPart.exit());
         assertTrue(Files.exists(backup), "only .part files");
     }
+
+    @Test
+    void aLeftoverOfAnotherUserIsNeverRemovedForItsWritersCannotBeSeen() throws Exception {
+        // a root or postgres cron pg_dump waiting on a lock: quiet for an hour, and its descriptor invisible to the SSH user
+        String lock = ActionScripts.lockOrBusy(tmp.resolve("state").toString());
+        Path theirs = folder.resolve("selfology_full_20261122_020000.sql.gz.part");
+        Files.writeString(theirs, "partial");
+        Files.setLastModifiedTime(theirs, FileTime.from(Instant.now().minusSeconds(3600)));
+        String owner;
+        if (sh("id -u").out().strip().equals("0")) {
+            Files.setAttribute(theirs, "unix:uid", 65534); // root can give it away: a file of another user for real
+            owner = "(uid 65534), not by root";
+        } else {
+            stub("id", "case \"$1\" in -u) echo 4242 ;; -un) echo console-user ;; *) exec /usr/bin/id \"$@\" ;; esac\n");
+            owner = "not by console-user";
+        }
+        Run r = sh(BackupScripts.removeLeftover(lock, theirs.toString()));
+        assertEquals(BackupScripts.STOPPED, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.REFUSE + "owned by "), r.out());
+        assertTrue(r.out().contains(owner + ": a backup of another user may still be writing it, and the processes of other users "
+                + "cannot be seen from here; remove it as that user"), r.out());
+        assertTrue(Files.exists(theirs), "not removed");
+    }
 }
