@@ -469,14 +469,32 @@ class RestoreIT {
     }
 
     @Test
-    void aScratchDatabaseAKilledScratchRestoreLeftIsDroppedByTheNextOne() throws Exception {
-        String left = "selfology_scratch_20200101000000"; // as a SIGKILLed scratch restore leaves it: no trap ran
-        psql("CREATE DATABASE " + left);
-        Path audit = tmp.resolve("scratch-audit.jsonl");
-        RefHost.Result r = cli(audit, RefHost.config(), "restore", seededFull().getFileName().toString(), "--scratch", "--yes");
-        assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
-        assertTrue(r.stderr().contains("dropped the scratch database " + left + " left by a scratch restore that was killed"), r.stderr());
-        assertEquals("0", psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'selfology_scratch_%'"), "none left, its own dropped too");
+    void aScratchDatabaseAKilledScratchRestoreLeftIsDroppedByTheNextOneAndAnotherConsolesIsLeftAlone() throws Exception {
+        String untagged = "selfology_scratch_20200101000000"; // as a SIGKILLed scratch restore of an older console leaves it
+        String ours = "selfology_scratch_20200101000000_0000beef"; // a SIGKILLed one of this state folder: no trap ran
+        String theirs = "selfology_scratch_20200101000000_0badc0de"; // another console's (another state folder), maybe in use
+        Path actions = RefHost.serverHome().resolve(".dutydesk/actions");
+        Path killed = actions.resolve("20200101-000000-restore-scratch-0000beef.meta");
+        try {
+            for (String db : List.of(untagged, ours, theirs)) {
+                psql("CREATE DATABASE " + db);
+            }
+            Files.createDirectories(actions);
+            Files.writeString(killed, "{}");
+            Path audit = tmp.resolve("scratch-audit.jsonl");
+            RefHost.Result r = cli(audit, RefHost.config(), "restore", seededFull().getFileName().toString(), "--scratch", "--yes");
+            assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
+            assertTrue(r.stderr().contains("dropped the scratch database " + untagged + " left by a scratch restore that was killed"), r.stderr());
+            assertTrue(r.stderr().contains("dropped the scratch database " + ours + " left by a scratch restore that was killed"), r.stderr());
+            assertTrue(r.stderr().contains("left the scratch database " + theirs + ": not made by a job of this console's state folder"), r.stderr());
+            assertEquals(theirs, psql("SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'selfology_scratch_%'"),
+                    "the other console's left, its own dropped too");
+        } finally {
+            Files.deleteIfExists(killed);
+            for (String db : List.of(untagged, ours, theirs)) {
+                psql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+        }
     }
 
     @Test

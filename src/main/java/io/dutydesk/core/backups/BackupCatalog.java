@@ -27,7 +27,7 @@ public final class BackupCatalog {
     /** The kind of the safety backup the console takes before every restore. */
     public static final String PRE_RESTORE = "pre-restore";
     public static final Environment.BackupKind PRE_RESTORE_KIND = new Environment.BackupKind(PRE_RESTORE,
-            Pattern.compile("dutydesk_prerestore_(\\d{8}_\\d{6})\\.sql\\.gz"), "yyyyMMdd_HHmmss", 90);
+            Pattern.compile("dutydesk_prerestore_(\\d{8}_\\d{6})(?:_\\d+)?\\.sql\\.gz"), "yyyyMMdd_HHmmss", 90);
     /** What a backup file's name ends with; sidecars (.sha256, .md5) and partial files are not backups. */
     private static final Pattern BACKUP_FILE = Pattern.compile(".*\\.(sql|sql\\.gz|dump)$");
 

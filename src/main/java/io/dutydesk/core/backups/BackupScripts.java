@@ -4,6 +4,7 @@ import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.config.SecretRef;
+import io.dutydesk.core.rollout.ActionScripts;
 
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,19 @@ public final class BackupScripts {
      */
     static final String IGNORE_SIGNALS = "trap \"\" TERM INT HUP; wait; ";
 
+    /**
+     * Sets {@code h_} to the running job's tag (the 8 hex digits that end its action id, from
+     * {@link ActionScripts#ACTION_VARIABLE}) and {@code a_} to its state folder's actions, and defines {@code ours_ TAG}:
+     * whether TAG is the tag of an action of this state folder. What a job leaves behind (a .part, a scratch database)
+     * carries its tag, so a later job removes only what a job of its own lock left — never what another console, with
+     * another state folder and so another lock, is still writing. Exits 1 outside a job.
+     */
+    static final String JOB_TAG = "h_=${" + ActionScripts.ACTION_VARIABLE + "##*-}; a_=${" + ActionScripts.ACTION_VARIABLE + "%/*}; "
+            + "case \"$h_\" in " + "[0-9a-f]".repeat(8) + ") ;; *) echo '✖ not run as a dutydesk job (" + ActionScripts.ACTION_VARIABLE
+            + " does not name an action): nothing done'; exit 1 ;; esac; "
+            + "ours_() { case \"$1\" in " + "[0-9a-f]".repeat(8) + ") ;; *) return 1 ;; esac; "
+            + "for m_ in \"$a_\"/*-\"$1\".meta; do [ -f \"$m_\" ] && return 0; done; return 1; }; ";
+
     /** Whether the job needs the password sent to it (the server cannot read it itself: not a server file, not ~/.pgpass). */
     public static boolean secretSent(SecretRef ref) {
         return !(ref instanceof SecretRef.None) && !(ref instanceof SecretRef.ServerFile);
@@ -174,16 +188,18 @@ public final class BackupScripts {
      * Needs {@link #pgEnv}.
      */
     static String spaceGuard(Environment.Postgres pg, String folderWord) {
-        return "need_=$(psql -X -qtA -v ON_ERROR_STOP=1 -d " + ShellQuote.quote(pg.database())
+        // an assignment expands a leading ~ (spliced into a message mid-word it would stay a literal "~/…")
+        return "sp_=" + folderWord + "; "
+                + "need_=$(psql -X -qtA -v ON_ERROR_STOP=1 -d " + ShellQuote.quote(pg.database())
                 + " -c 'SELECT pg_database_size(current_database())') && [ -n \"$need_\" ] "
                 + "|| { echo '✖ could not read the size of the database " + pg.database().replace("'", "")
                 + " for the safety backup: nothing restored'; exit 1; }; "
-                + "free_=$(df -P -B1 " + folderWord + " 2>/dev/null | awk 'NR==2{print $4}'); "
-                + "[ -n \"$free_\" ] || { echo \"✖ could not read the free space of \"" + folderWord + "\": nothing restored\"; exit 1; }; "
-                + "if [ \"$need_\" -gt \"$free_\" ]; then echo \"" + NOSPACE + "$need_ $free_ \"" + folderWord + "; "
-                + "echo \"✖ the safety backup needs up to $need_ bytes (the size of the database) and \"" + folderWord
-                + "\" has $free_ bytes free: nothing written, nothing restored\"; exit " + STOPPED + "; fi; "
-                + "echo \"free space for the safety backup: $free_ bytes in \"" + folderWord + "\" (the database is $need_ bytes)\"; ";
+                + "free_=$(df -P -B1 \"$sp_\" 2>/dev/null | awk 'NR==2{print $4}'); "
+                + "[ -n \"$free_\" ] || { echo \"✖ could not read the free space of $sp_: nothing restored\"; exit 1; }; "
+                + "if [ \"$need_\" -gt \"$free_\" ]; then echo \"" + NOSPACE + "$need_ $free_ $sp_\"; "
+                + "echo \"✖ the safety backup needs up to $need_ bytes (the size of the database) and $sp_ has $free_ bytes free: "
+                + "nothing written, nothing restored\"; exit " + STOPPED + "; fi; "
+                + "echo \"free space for the safety backup: $free_ bytes in $sp_ (the database is $need_ bytes)\"; ";
     }
 
     /** Sets {@code r_} to "ok …" or "bad …": whether the file named by {@code $p_} is a complete dump (by its extension). */
@@ -209,38 +225,48 @@ public final class BackupScripts {
     /**
      * The built-in pre-restore safety backup into {@code folder}: the free space checked against the
      * database's size first; pg_dump (--clean, so it restores over the live database) streamed through gzip
-     * into dutydesk_prerestore_STAMP.sql.gz.part, both exit codes checked (sh has no pipefail), then verified
-     * complete (pg_dump's completion footer), renamed, given a .sha256 sidecar; pre-restore backups older than
-     * {@code retentionDays} are pruned ({@code @@PRUNED path}). Prints {@code @@SAFETY path bytes}; exits
-     * {@link #STOPPED} when refused (no space), non-zero when it failed; a killed one leaves no .part.
+     * into dutydesk_prerestore_STAMP.sql.gz.TAG.part (TAG: the job's, {@link #JOB_TAG}), both exit codes checked (sh
+     * has no pipefail), then verified intact and complete (gzip -t, pg_dump's completion footer), renamed without
+     * ever replacing a file (a second one of the same second gets {@code _2}, …), given a .sha256 sidecar;
+     * pre-restore backups older than {@code retentionDays} are pruned ({@code @@PRUNED path}). Prints
+     * {@code @@SAFETY path bytes}; exits {@link #STOPPED} when refused (no space), non-zero when it failed; a killed
+     * one leaves no .part (SIGKILL aside: the next one of this state folder removes it).
      */
     public static String builtinSafetyBackup(Environment.Postgres pg, String folder, int retentionDays) {
-        return "( " + pgEnv(pg) + "cd " + ShellQuote.path(folder) + " || exit 1; "
-                // inside the lock no other safety backup runs: a .part of ours is what a killed one left (SIGKILL runs no trap)
-                + "for o_ in dutydesk_prerestore_*.part dutydesk_prerestore_*.rc; do [ -f \"$o_\" ] && rm -f \"$o_\" "
-                + "&& echo \"removed $o_, left by a safety backup that was killed\"; done; "
+        return "( " + pgEnv(pg) + JOB_TAG + "cd " + ShellQuote.path(folder) + " || exit 1; "
+                // a .part of a job of this state folder is what a killed one left (inside the lock none runs; SIGKILL runs
+                // no trap); another console's (another state folder, another lock) may be being written: left alone
+                + "for o_ in dutydesk_prerestore_*.part dutydesk_prerestore_*.rc; do [ -f \"$o_\" ] || continue; x_=${o_%.*}; "
+                + "ours_ \"${x_##*.}\" && rm -f \"$o_\" && echo \"removed $o_, left by a safety backup that was killed\"; done; "
                 + spaceGuard(pg, "\"$PWD\"")
-                + "n=dutydesk_prerestore_$(date -u +%Y%m%d_%H%M%S).sql.gz; "
-                + "trap '" + IGNORE_SIGNALS + "rm -f \"$n.part\" \"$n.rc\"' EXIT; trap 'exit 143' TERM INT HUP; "
+                + "ts_=$(date -u +%Y%m%d_%H%M%S); i_=1; n=dutydesk_prerestore_$ts_.sql.gz; "
+                + "while [ -e \"$n\" ]; do i_=$((i_+1)); n=dutydesk_prerestore_${ts_}_$i_.sql.gz; done; w_=$n.$h_; "
+                + "trap '" + IGNORE_SIGNALS + "rm -f \"$w_.part\" \"$w_.rc\"' EXIT; trap 'exit 143' TERM INT HUP; "
                 + "echo \"Pre-restore safety backup into $(pwd)/$n ...\"; "
-                + "{ pg_dump -d " + ShellQuote.quote(pg.database()) + " --clean --if-exists --no-owner; echo $? > \"$n.rc\"; } "
-                + "| gzip -c > \"$n.part\"; g_=$?; d_=$(cat \"$n.rc\" 2>/dev/null); "
+                + "{ pg_dump -d " + ShellQuote.quote(pg.database()) + " --clean --if-exists --no-owner; echo $? > \"$w_.rc\"; } "
+                + "| gzip -c > \"$w_.part\"; g_=$?; d_=$(cat \"$w_.rc\" 2>/dev/null); "
                 + "if [ \"$d_\" != 0 ] || [ \"$g_\" != 0 ]; then echo \"✖ the safety backup failed (pg_dump exit ${d_:-none}, "
                 + "gzip exit $g_): nothing restored\"; exit 1; fi; "
-                + gzipDumpCheck("\"$n.part\"") + "; "
+                + gzipDumpCheck("\"$w_.part\"") + "; "
                 + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
-                + "mv \"$n.part\" \"$n\" && sha256sum \"$n\" > \"$n.sha256\" || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
+                // mv -n never replaces a file (one written meanwhile by another console): then the next free name
+                + "until mv -n \"$w_.part\" \"$n\" 2>/dev/null; [ ! -e \"$w_.part\" ]; do "
+                + "[ -e \"$n\" ] || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
+                + "i_=$((i_+1)); n=dutydesk_prerestore_${ts_}_$i_.sql.gz; done; "
+                + "sha256sum \"$n\" > \"$n.sha256\" || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
                 + "echo \"✔ safety backup verified complete: $(pwd)/$n ($(stat -c %s \"$n\") bytes; ${r_#* })\"; "
                 + prune(retentionDays)
                 + "echo \"" + SAFETY + "$(pwd)/$n $(stat -c %s \"$n\")\" )";
     }
+
+    private static final String STAMP = "[0-9]".repeat(8) + "_" + "[0-9]".repeat(6);
 
     /** In the current folder: removes the console's own pre-restore backups (and sidecars) older than the retention, never $n. */
     static String prune(int retentionDays) {
         return "cut_=$(date -u -d \"@$(( $(date -u +%s) - " + retentionDays + " * 86400 ))\" +%Y%m%d_%H%M%S 2>/dev/null); "
                 + "[ -n \"$cut_\" ] && for o_ in dutydesk_prerestore_*.sql.gz; do [ -f \"$o_\" ] && [ \"$o_\" != \"$n\" ] || continue; "
                 + "s_=${o_#dutydesk_prerestore_}; s_=${s_%.sql.gz}; "
-                + "case \"$s_\" in [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]_[0-9][0-9][0-9][0-9][0-9][0-9]) ;; *) continue ;; esac; "
+                + "case \"$s_\" in " + STAMP + "|" + STAMP + "_[0-9]*) ;; *) continue ;; esac; s_=${s_%\"${s_#" + "?".repeat(15) + "}\"}; "
                 + "if [ \"$s_\" \\< \"$cut_\" ]; then rm -f \"$o_\" \"$o_.sha256\" && echo \"" + PRUNED + "$(pwd)/$o_\" "
                 + "&& echo \"pruned $o_ (pre-restore backups are kept " + retentionDays + " days)\"; fi; done; ";
     }
@@ -249,22 +275,35 @@ public final class BackupScripts {
      * A team's configured safety backup ({@code backups.commands.safetyBackup}, {@code {folder}} filled in), run
      * by bash with errexit and pipefail (a failed pg_dump in {@code pg_dump | gzip > f; echo done} fails it),
      * after the free-space check.
-     * It must name the file it wrote: a {@code @@SAFETY path} line, else the last absolute path it printed that
-     * is a file written since it started; that file is then verified complete. Prints {@code @@SAFETY path bytes}.
+     * It must name the file it wrote: a {@code @@SAFETY path} line (the rest of the line; if that is no file, its first
+     * word), else the last absolute path it printed (split at blanks: a path with spaces needs the marker line) that
+     * is a file written since it started — its modification time not older than a mark made before it started, to
+     * the precision its file system keeps — and that file is then verified intact and complete. Prints
+     * {@code @@SAFETY path bytes}.
      */
     public static String configuredSafetyBackup(Environment.Postgres pg, String template, String folder) {
         String command = CommandTemplate.fill("backups.commands.safetyBackup", template, Map.of(CommandTemplate.FOLDER, folder));
+        String marker = SAFETY.strip();
         return "( ( " + pgEnv(pg) + spaceGuard(pg, ShellQuote.path(folder)) + ") || exit $?; "
                 + "command -v bash >/dev/null 2>&1 || { echo '✖ bash is needed to run backups.commands.safetyBackup with pipefail: nothing restored'; exit 1; }; "
-                + "o_=$(mktemp) || exit 1; trap '" + IGNORE_SIGNALS + "rm -f \"$o_\" \"$o_.rc\" \"$o_.t\"' EXIT; trap 'exit 143' TERM INT HUP; : > \"$o_.t\"; "
+                + "o_=$(mktemp) || exit 1; trap '" + IGNORE_SIGNALS + "rm -f \"$o_\" \"$o_.rc\" \"$o_.t\"' EXIT; trap 'exit 143' TERM INT HUP; "
+                // the mark: its time as the file system keeps it (nanoseconds where it can), in UTC so that strings compare
+                + ": > \"$o_.t\" && m_=$(TZ=UTC0 stat -c %y \"$o_.t\") || exit 1; "
+                // written since the mark: compared to the nanosecond, or to the second where the file's file system keeps only seconds
+                + "new_() { t_=$(TZ=UTC0 stat -c %y \"$1\" 2>/dev/null) || return 1; case \"$t_\" in *.000000000\\ *) "
+                + "! [ \"${t_%%.*}\" \\< \"${m_%%.*}\" ] ;; *) ! [ \"$t_\" \\< \"$m_\" ] ;; esac; }; "
                 + "echo 'Pre-restore safety backup (backups.commands.safetyBackup) ...'; "
                 + "( unset " + SECRET_VARIABLE + "; bash -e -o pipefail -c " + ShellQuote.quote(command + "\n") + "; echo $? > \"$o_.rc\" ) 2>&1 "
-                + "| tee \"$o_\" | grep -v '^" + SAFETY.strip() + " '; "
+                + "| tee \"$o_\" | grep -v '^" + marker + " '; "
                 + "c_=$(cat \"$o_.rc\" 2>/dev/null); [ \"$c_\" = 0 ] || { echo \"✖ the safety backup command exited ${c_:-without an exit code}: nothing restored\"; exit 1; }; "
-                + "p_=$(sed -n 's/^" + SAFETY.strip() + " \\([^ ]*\\).*/\\1/p' \"$o_\" | tail -n 1); "
-                + "if [ -z \"$p_\" ]; then for w_ in $(tr -s ' \\t()\"' '\\n' < \"$o_\" | grep '^/'); do [ -f \"$w_\" ] && ! [ \"$o_.t\" -nt \"$w_\" ] && p_=$w_; done; fi; "
-                + "[ -n \"$p_\" ] || { echo '✖ the safety backup command did not name the file it wrote (print its path, or a line \"@@SAFETY PATH\"): nothing restored'; exit 1; }; "
-                + "[ -f \"$p_\" ] && ! [ \"$o_.t\" -nt \"$p_\" ] || { echo \"✖ the safety backup command named $p_, which it did not write: nothing restored\"; exit 1; }; "
+                + "p_=$(sed -n 's/^" + marker + " //p' \"$o_\" | tail -n 1 | sed 's/[[:space:]]*$//'); "
+                + "[ -n \"$p_\" ] && [ ! -f \"$p_\" ] && [ -f \"${p_%% *}\" ] && p_=${p_%% *}; "
+                // never a word of the output spliced into the shell: read line by line, no glob, no split
+                + "if [ -z \"$p_\" ]; then p_=$(tr -s ' \\t()\"' '\\n' < \"$o_\" | grep '^/' | while IFS= read -r w_; do "
+                + "[ -f \"$w_\" ] && new_ \"$w_\" && printf '%s\\n' \"$w_\"; done | tail -n 1); fi; "
+                + "[ -n \"$p_\" ] || { echo '✖ the safety backup command did not name the file it wrote (print its path, or a line "
+                + "\"@@SAFETY PATH\" — a path with spaces needs that line): nothing restored'; exit 1; }; "
+                + "[ -f \"$p_\" ] && new_ \"$p_\" || { echo \"✖ the safety backup command named $p_, which it did not write: nothing restored\"; exit 1; }; "
                 + completeCheck()
                 + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup $p_ is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
                 + "echo \"✔ safety backup verified complete: $p_ ($(stat -c %s \"$p_\") bytes; ${r_#* })\"; "
@@ -341,14 +380,15 @@ public final class BackupScripts {
     }
 
     /**
-     * The built-in scratch restore: creates a scratch database, restores {@code path} into it, prints the
-     * row counts of every table in it and in the live database, and drops it (also on failure).
+     * The built-in scratch restore: creates a scratch database named after the job
+     * ({@code BASE_scratch_STAMP_TAG}, {@link #JOB_TAG}), restores {@code path} into it, prints the row counts of every
+     * table in it and in the live database, and drops it (also on failure).
      */
     public static String builtinScratchRestore(Environment.Postgres pg, String path, String format) {
         String base = scratchBase(pg);
         String drop = "{ dropdb --force --if-exists \"$S\" 2>/dev/null || dropdb --if-exists \"$S\"; }";
-        return "( " + pgEnv(pg) + dropLeftoverScratch(pg)
-                + "S=" + base + "_scratch_$(date -u +%Y%m%d%H%M%S); "
+        return "( " + pgEnv(pg) + JOB_TAG + dropLeftoverScratch(pg)
+                + "S=" + base + "_scratch_$(date -u +%Y%m%d%H%M%S)_$h_; "
                 + "createdb -T template0 \"$S\" || { echo '✖ could not create the scratch database'; exit 1; }; "
                 // killed (TERM from the bound, INT, HUP) or ended: the scratch database goes; a SIGKILLed job's is dropped by the next one
                 + "trap '" + IGNORE_SIGNALS + drop + " && echo \"scratch database $S dropped\"' EXIT; trap 'exit 143' TERM INT HUP; "
@@ -358,18 +398,32 @@ public final class BackupScripts {
                 + counts(ShellQuote.quote(pg.database()), "live") + " )";
     }
 
+    /** The scratch databases' prefix: the database's name when it is short and plain (the name stays within PostgreSQL's 63 bytes). */
     static String scratchBase(Environment.Postgres pg) {
+        return pg.database().matches("[A-Za-z0-9_]{1,31}") ? pg.database() : "dutydesk";
+    }
+
+    /** The prefix scratch databases had before they carried their job's tag. */
+    static String untaggedScratchBase(Environment.Postgres pg) {
         return pg.database().matches("[A-Za-z0-9_]{1,40}") ? pg.database() : "dutydesk";
     }
 
     /**
-     * Drops scratch databases a killed scratch restore left behind (SIGKILL runs no trap). Safe inside the job:
-     * the action lock is held, so no other scratch restore runs.
+     * Drops the scratch databases that killed scratch restores of this state folder left (SIGKILL runs no trap): those
+     * whose tag is a job of this state folder ({@link #JOB_TAG}) — inside the lock, so none of them runs. A scratch
+     * database of another console (another state folder, another lock: it may be restoring into it right now) is left
+     * alone, and one named before scratch databases carried their job is dropped only while nobody is connected to it.
      */
     static String dropLeftoverScratch(Environment.Postgres pg) {
-        String sql = "SELECT datname FROM pg_database WHERE datname ~ '^" + scratchBase(pg) + "_scratch_[0-9]{14}$'";
+        String sql = "SELECT datname FROM pg_database WHERE datname ~ '^(" + scratchBase(pg) + "_scratch_[0-9]{14}_[0-9a-f]{8}|"
+                + untaggedScratchBase(pg) + "_scratch_[0-9]{14})$'";
         return "for o_ in $(psql -X -qtA -d " + ShellQuote.quote(pg.database()) + " -c " + ShellQuote.quote(sql) + " 2>/dev/null); do "
-                + "{ dropdb --force --if-exists \"$o_\" 2>/dev/null || dropdb --if-exists \"$o_\"; } "
-                + "&& echo \"dropped the scratch database $o_ left by a scratch restore that was killed\"; done; ";
+                + "case \"$o_\" in *_scratch_" + "[0-9]".repeat(14) + ") "
+                + "if dropdb --if-exists \"$o_\" 2>/dev/null; then echo \"dropped the scratch database $o_ left by a scratch restore that was killed\"; "
+                + "else echo \"left the scratch database $o_: in use (by a console from before scratch databases named their job?)\"; fi ;; "
+                + "*) if ours_ \"${o_##*_}\"; then { dropdb --force --if-exists \"$o_\" 2>/dev/null || dropdb --if-exists \"$o_\"; } "
+                + "&& echo \"dropped the scratch database $o_ left by a scratch restore that was killed\"; "
+                + "else echo \"left the scratch database $o_: not made by a job of this console's state folder (another console's scratch "
+                + "restore may be using it)\"; fi ;; esac; done; ";
     }
 }

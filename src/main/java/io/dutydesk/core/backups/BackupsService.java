@@ -568,7 +568,7 @@ public final class BackupsService {
      */
     Ended ended(String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines, String lastLine) {
         boolean live = action.equals("restore");
-        Optional<String> safety = marker(lines, BackupScripts.SAFETY).map(x -> x.split(" ")[0]);
+        Optional<String> safety = marker(lines, BackupScripts.SAFETY).map(BackupsService::safetyPath);
         List<String> pruned = lines.stream().filter(l -> l.startsWith(BackupScripts.PRUNED))
                 .map(l -> l.substring(BackupScripts.PRUNED.length()).strip()).toList();
         List<TableCount> counts = action.equals("restore-scratch") ? parseCounts(lines) : List.of();
@@ -604,6 +604,11 @@ public final class BackupsService {
             return new Ended("succeeded", what + " restored into " + env.postgres().database() + safetyNote + prunedNote, safety, counts, pruned);
         }
         return new Ended("succeeded", action + " of " + what + " exited 0", safety, counts, pruned);
+    }
+
+    /** The path of a {@code @@SAFETY path bytes} marker: everything before the size (a path may hold spaces). */
+    static String safetyPath(String marker) {
+        return marker.replaceFirst(" [0-9]+$", "");
     }
 
     private String noSpace(String marker) {

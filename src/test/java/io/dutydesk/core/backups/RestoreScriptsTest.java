@@ -67,6 +67,18 @@ class RestoreScriptsTest {
         stub("dropdb", "echo \"dropdb $*\" >> \"$STUB/calls\"\n");
         env.put("STUB", tmp.toString());
         env.put("PATH", bin + ":" + System.getenv("PATH"));
+        // the scripts run as the runner's job does: its action's path prefix in the environment, its meta in the state folder
+        env.put(ActionScripts.ACTION_VARIABLE, action(JOB).toString());
+    }
+
+    /** This test's job, as the runner names it: its tag is the last 8 hex digits. */
+    static final String JOB = "20260101-120000-restore-0000abcd";
+
+    /** The path prefix of action {@code id} in the state folder, its meta written (a job of this state folder). */
+    Path action(String id) throws Exception {
+        Path actions = Files.createDirectories(tmp.resolve("state/actions"));
+        Files.writeString(actions.resolve(id + ".meta"), "{}");
+        return actions.resolve(id);
     }
 
     void stub(String name, String body) throws Exception {
@@ -74,6 +86,9 @@ class RestoreScriptsTest {
         Files.writeString(p, "#!/bin/sh\n" + body);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
+
+    /** The shell the scripts run in: the system's sh, or another one a server may have. */
+    List<String> shell = List.of("sh");
 
     Run sh(String script) throws Exception {
         return sh(script, null);
@@ -83,7 +98,9 @@ class RestoreScriptsTest {
         // output to a file, and the result read when the script's own process ends — as the runner's job writes its
         // exit file — never at the end of a pipe that an orphaned child (a clean-up still running) may hold open
         Path log = Files.createTempFile(tmp, "out", ".log");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectOutput(log.toFile())
+        List<String> cmd = new java.util.ArrayList<>(shell);
+        cmd.addAll(List.of("-c", script));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .directory(tmp.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -174,6 +191,7 @@ class RestoreScriptsTest {
     void preRestoreBackupsOlderThanTheirRetentionArePruned() throws Exception {
         Files.writeString(folder.resolve("dutydesk_prerestore_20000101_000000.sql.gz"), "old");
         Files.writeString(folder.resolve("dutydesk_prerestore_20000101_000000.sql.gz.sha256"), "x");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20000101_000000_2.sql.gz"), "old, the second of its second");
         String recent = "dutydesk_prerestore_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
                 .withZone(java.time.ZoneOffset.UTC).format(Instant.now().minusSeconds(86400)) + ".sql.gz";
         Files.writeString(folder.resolve(recent), "recent");
@@ -184,6 +202,7 @@ class RestoreScriptsTest {
         List<String> f = files();
         assertFalse(f.contains("dutydesk_prerestore_20000101_000000.sql.gz"), f.toString());
         assertFalse(f.contains("dutydesk_prerestore_20000101_000000.sql.gz.sha256"), f.toString());
+        assertFalse(f.contains("dutydesk_prerestore_20000101_000000_2.sql.gz"), f.toString());
         assertTrue(f.contains(recent), f.toString());
         assertTrue(f.contains("selfology_full_20000101_020000.sql.gz"), f.toString());
         assertEquals(4, f.size(), "the recent one, the team's, the new one and its sidecar: " + f);
@@ -205,15 +224,48 @@ class RestoreScriptsTest {
 
     @Test
     void whatAKilledSafetyBackupLeftIsRemovedByTheNextOne() throws Exception {
-        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.part"), "partial: SIGKILL ran no trap");
-        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.rc"), "0");
+        action("20261122-101500-restore-0000beef"); // a job of this state folder, killed (SIGKILL ran no trap)
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.0000beef.part"), "partial: SIGKILL ran no trap");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.0000beef.rc"), "0");
         Files.writeString(folder.resolve("selfology_full_20261122_020000.sql.gz.part"), "the team's: not ours to remove here");
         Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
         assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("removed dutydesk_prerestore_20261122_101500.sql.gz.part, left by a safety backup that was killed"), r.out());
+        assertTrue(r.out().contains("removed dutydesk_prerestore_20261122_101500.sql.gz.0000beef.part, left by a safety backup that was killed"),
+                r.out());
         List<String> f = files();
         assertFalse(f.stream().anyMatch(n -> n.startsWith("dutydesk_prerestore_20261122_101500")), f.toString());
         assertTrue(f.contains("selfology_full_20261122_020000.sql.gz.part"), f.toString());
+    }
+
+    @Test
+    void aSafetyBackupAnotherConsoleIsWritingIsLeftAlone() throws Exception {
+        // two consoles with different state folders (so different locks) on one server, one backup folder
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.0badc0de.part"), "being written by another console");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101500.sql.gz.0badc0de.rc"), "");
+        Files.writeString(folder.resolve("dutydesk_prerestore_20261122_101400.sql.gz.part"), "an older console's: whose, nobody can tell");
+        Run r = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, r.exit(), r.out());
+        assertFalse(r.out().contains("removed "), r.out());
+        List<String> f = files();
+        assertTrue(f.containsAll(List.of("dutydesk_prerestore_20261122_101500.sql.gz.0badc0de.part",
+                "dutydesk_prerestore_20261122_101500.sql.gz.0badc0de.rc", "dutydesk_prerestore_20261122_101400.sql.gz.part")), f.toString());
+    }
+
+    @Test
+    void twoSafetyBackupsOfTheSameSecondAreBothKept() throws Exception {
+        String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+        wrap("date", "[ \"$*\" = '-u +%Y%m%d_%H%M%S' ] && { echo " + now + "; exit 0; }; REAL \"$@\"\n");
+        Run first = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, first.exit(), first.out());
+        env.put("FAKE_DUMP_LINES", "17"); // another database state: another file
+        Run second = sh(BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90));
+        assertEquals(0, second.exit(), second.out());
+        String a = "dutydesk_prerestore_" + now + ".sql.gz";
+        String b = "dutydesk_prerestore_" + now + "_2.sql.gz";
+        assertEquals(List.of(a, a + ".sha256", b, b + ".sha256"), files());
+        assertTrue(second.out().contains(BackupScripts.SAFETY + folder.resolve(b) + " "), second.out());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(folder.resolve(a)), Files.readAllBytes(folder.resolve(b))), "the first is not overwritten");
+        assertTrue(BackupCatalog.PRE_RESTORE_KIND.pattern().matcher(b).matches(), "listed as a pre-restore backup");
     }
 
     // ------------------------------------------------------------------ a team's safety backup
@@ -262,6 +314,78 @@ class RestoreScriptsTest {
         Run cut = configured("pg_dump | gzip > {folder}/cut.sql.gz; echo wrote $(cd {folder} && pwd)/cut.sql.gz");
         assertEquals(1, cut.exit(), cut.out());
         assertTrue(cut.out().contains("is not complete: plain SQL: no \"dump complete\" footer (truncated?): nothing restored"), cut.out());
+    }
+
+    @Test
+    void wordsOfTheCommandsOutputAreNeverExpandedByTheShell() throws Exception {
+        // "…/backups/*" in its output: expanded, it named every file in the folder, the last one written since the start won
+        Run r = configured("pg_dump | gzip > {folder}/pre.sql.gz; echo partial > {folder}/zz.log; cd {folder}; "
+                + "echo \"Backup written: $(pwd)/pre.sql.gz\"; echo \"old ones are in $(pwd)/*\"");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.SAFETY + folder.resolve("pre.sql.gz").toRealPath() + " "), r.out());
+    }
+
+    /** The mark the configured safety backup made before the command started (its temporary files are in {@code mk}). */
+    static final String MARK = "\"$(ls \"$TMPDIR\"/*.t)\"";
+
+    @Test
+    void aFileWrittenBeforeTheCommandStartedIsNotTakenForItsBackupEvenInTheSameSecond() throws Exception {
+        // a shell whose test -nt sees whole seconds (busybox sh, as on many servers), when there is one
+        if (new java.io.File("/usr/bin/busybox").canExecute() || new java.io.File("/bin/busybox").canExecute()) {
+            shell = List.of("busybox", "sh");
+        }
+        env.put("TMPDIR", Files.createDirectories(tmp.resolve("mk")).toString());
+        // the named file's time: one nanosecond before the mark, the same second
+        Run r = configured("pg_dump | gzip > {folder}/pre.sql.gz; touch -r " + MARK + " -d '-0.000000001 seconds' {folder}/pre.sql.gz; "
+                + "cd {folder}; echo @@SAFETY $(pwd)/pre.sql.gz");
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("✖ the safety backup command named " + folder.resolve("pre.sql.gz").toRealPath()
+                + ", which it did not write: nothing restored"), r.out());
+    }
+
+    @Test
+    void aFileOnAFileSystemThatKeepsWholeSecondsIsTakenWhenWrittenInTheSecondOfTheMark() throws Exception {
+        env.put("TMPDIR", Files.createDirectories(tmp.resolve("mk")).toString());
+        // written after the mark, on a file system that keeps seconds only: its time is the mark's second, .000000000
+        Run r = configured("pg_dump | gzip > {folder}/pre.sql.gz; touch -d \"$(TZ=UTC0 stat -c %y " + MARK + " | sed 's/[.][0-9]*//')\" "
+                + "{folder}/pre.sql.gz; cd {folder}; echo @@SAFETY $(pwd)/pre.sql.gz");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.SAFETY + folder.resolve("pre.sql.gz").toRealPath() + " "), r.out());
+    }
+
+    @Test
+    void aSafetyBackupPathWithSpacesIsTakenFromItsMarkerLine() throws Exception {
+        folder = Files.createDirectories(tmp.resolve("my backups"));
+        Run r = configured("pg_dump | gzip > {folder}/pre.sql.gz; cd {folder}; echo \"@@SAFETY $(pwd)/pre.sql.gz\"");
+        assertEquals(0, r.exit(), r.out());
+        Path f = folder.resolve("pre.sql.gz").toRealPath();
+        String line = r.out().lines().filter(l -> l.startsWith(BackupScripts.SAFETY)).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertEquals(BackupScripts.SAFETY + f + " " + Files.size(f), line);
+        assertEquals(f.toString(), BackupsService.safetyPath(line.substring(BackupScripts.SAFETY.length())), "the console reads the whole path");
+
+        // without the marker, a path with spaces cannot be told from words: refused, saying what to print
+        Run silent = configured("pg_dump | gzip > {folder}/pre3.sql.gz; cd {folder}; echo \"wrote $(pwd)/pre3.sql.gz\"");
+        assertEquals(1, silent.exit(), silent.out());
+        assertTrue(silent.out().contains("(print its path, or a line \"@@SAFETY PATH\" — a path with spaces needs that line)"), silent.out());
+    }
+
+    @Test
+    void aMarkerLineWithWordsAfterItsPathStillNamesTheFile() throws Exception {
+        Run r = configured("pg_dump | gzip > {folder}/pre.sql.gz; cd {folder}; echo \"@@SAFETY $(pwd)/pre.sql.gz (1234 bytes)\"");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(BackupScripts.SAFETY + folder.resolve("pre.sql.gz").toRealPath() + " "), r.out());
+    }
+
+    @Test
+    void theSpaceCheckNamesTheFolderItselfNotATilde() throws Exception {
+        env.put("HOME", tmp.toString());
+        env.put("FAKE_DB_SIZE", "999999999999999999");
+        Run r = sh(BackupScripts.configuredSafetyBackup(PG_PGPASS, "touch {folder}/ran", "~/backups"));
+        assertEquals(BackupScripts.STOPPED, r.exit(), r.out());
+        assertFalse(r.out().contains("~"), r.out());
+        assertTrue(r.out().contains(BackupScripts.NOSPACE + "999999999999999999 "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(BackupScripts.NOSPACE) && l.endsWith(" " + folder)), r.out());
+        assertTrue(r.out().contains("(the size of the database) and " + folder + " has "), r.out());
     }
 
     /** {@code bytes} with the gzip trailer's CRC-32 changed: gzip -dc writes out the whole dump, then fails. */
@@ -476,17 +600,52 @@ class RestoreScriptsTest {
 
     @Test
     void aScratchRestoreDropsWhatAKilledOneLeftAndItsOwnDatabaseAtTheEnd() throws Exception {
-        Files.writeString(tmp.resolve("scratch_list"), "selfology_scratch_20200101000000\n");
+        action("20200101-000000-restore-scratch-0000beef"); // killed: a job of this state folder
+        Files.writeString(tmp.resolve("scratch_list"), "selfology_scratch_20200101000000_0000beef\n");
         Path f = folder.resolve("b.sql");
         Files.writeString(f, BackupScriptsTest.DUMP);
         Run r = sh(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "plain"));
         assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("dropped the scratch database selfology_scratch_20200101000000 left by a scratch restore that was killed"),
+        assertTrue(r.out().contains("dropped the scratch database selfology_scratch_20200101000000_0000beef left by a scratch restore that was killed"),
                 r.out());
         String calls = calls();
-        assertTrue(calls.startsWith("dropdb --force --if-exists selfology_scratch_20200101000000\ncreatedb -T template0 selfology_scratch_"), calls);
+        assertTrue(calls.startsWith("dropdb --force --if-exists selfology_scratch_20200101000000_0000beef\ncreatedb -T template0 selfology_scratch_"),
+                calls);
         String created = calls.lines().filter(l -> l.startsWith("createdb")).findFirst().orElseThrow().split(" ")[3];
+        assertTrue(created.matches("selfology_scratch_\\d{14}_0000abcd"), "named after its job: " + created);
         assertTrue(calls.strip().endsWith("dropdb --force --if-exists " + created), calls);
+    }
+
+    @Test
+    void aScratchDatabaseOfAnotherConsoleIsLeftAloneAndAnUntaggedOneDroppedOnlyWhenUnused() throws Exception {
+        // another console (another state folder, so another lock) restoring into its scratch database right now; and one
+        // named before scratch databases carried their job: dropped without --force, so never while someone uses it
+        Files.writeString(tmp.resolve("scratch_list"), "selfology_scratch_20200101000000_0badc0de\nselfology_scratch_20200101000000\n");
+        Path f = folder.resolve("b.sql");
+        Files.writeString(f, BackupScriptsTest.DUMP);
+        Run r = sh(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "plain"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("left the scratch database selfology_scratch_20200101000000_0badc0de: not made by a job of this console's "
+                + "state folder (another console's scratch restore may be using it)"), r.out());
+        String calls = calls();
+        assertFalse(calls.contains("0badc0de"), calls);
+        assertTrue(calls.startsWith("dropdb --if-exists selfology_scratch_20200101000000\ncreatedb "), calls);
+        assertTrue(r.out().contains("dropped the scratch database selfology_scratch_20200101000000 left by a scratch restore that was killed"),
+                r.out());
+    }
+
+    @Test
+    void aScratchOrSafetyBackupOutsideAJobRefusesToGuessWhoseLeftoversAreWhose() throws Exception {
+        env.remove(ActionScripts.ACTION_VARIABLE);
+        Path f = folder.resolve("b.sql");
+        Files.writeString(f, BackupScriptsTest.DUMP);
+        for (String script : List.of(BackupScripts.builtinScratchRestore(PG_PGPASS, f.toString(), "plain"),
+                BackupScripts.builtinSafetyBackup(PG_PGPASS, folder.toString(), 90))) {
+            Run r = sh(script);
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.out().contains("✖ not run as a dutydesk job (DUTYDESK_ACTION does not name an action): nothing done"), r.out());
+        }
+        assertEquals("", calls(), "nothing created, nothing dropped");
     }
 
     @Test
