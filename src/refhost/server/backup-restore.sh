@@ -36,18 +36,19 @@ list() {
 # COPY's data, and --single-transaction commits at the end of input, so a gunzip that dies half-way (OOM kill,
 # read error, the file cut while it is read) would commit half the database. The guard sends BEGIN first and
 # COMMIT only when pg_dump's completion footer was the last thing in the dump and gunzip's end marker ($k, printed
-# after gunzip exited 0) followed, then SELECT $k, the proof the commit ran; otherwise it ends an open COPY block and
+# after gunzip exited 0, after a newline the guard drops when it made an empty line: one line behind) followed, then SELECT $k, the proof the commit ran; otherwise it ends an open COPY block and
 # raises, ON_ERROR_STOP stops psql, and nothing is committed (a guard that dies sends no COMMIT either).
 RESTORE_GUARD='
 BEGIN { print "BEGIN;" }
-$0 == k { s = 1; next }
-{ print; s = 0 }
+$0 == k { s = 1; if (held && h != "") print h; held = 0; next }
+{ if (held) print h; h = $0; held = 1; s = 0 }
 c { if ($0 == "\\.") c = 0; next }
 /^COPY .* FROM stdin;$/ { c = 1; ok = 0; next }
 /^-- PostgreSQL database dump complete/ { ok = 1; next }
 /^--/ || /^[ \t\r]*$/ || /^\\unrestrict / { next }
 { ok = 0 }
 END {
+  if (held) print h;
   if (ok && s) { print "COMMIT;"; print "SELECT '\''" k "'\'';"; exit 0 }
   if (c) print "\\.";
   print "DO $guard$ BEGIN RAISE EXCEPTION '\''restore: the dump ended early (cut short, or gunzip failed)'\''; END $guard$;";

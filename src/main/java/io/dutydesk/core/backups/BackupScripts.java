@@ -319,8 +319,9 @@ public final class BackupScripts {
     }
 
     /**
-     * The guard between a plain dump's reader and psql (awk, {@code -v k=TOKEN}; the reader prints the line TOKEN
-     * after it exited 0). psql is never asked to commit what did not arrive whole: psql treats the end of its input
+     * The guard between a plain dump's reader and psql (awk, {@code -v k=TOKEN}; the reader prints a newline and the
+     * line TOKEN after it exited 0: the newline ends a last line that had none, and the guard, one line behind,
+     * drops it when it was an empty line of its own — inside a cut COPY block it would be a row). psql is never asked to commit what did not arrive whole: psql treats the end of its input
      * as the end of a COPY's data and {@code --single-transaction} commits at the end of input, so a reader that
      * died mid-stream (sh has no pipefail) committed half a database. So the transaction is the guard's: it sends
      * {@code BEGIN} first and {@code COMMIT} only when pg_dump's completion footer was the last thing in the dump
@@ -332,14 +333,15 @@ public final class BackupScripts {
      */
     static final String RESTORE_GUARD = """
             BEGIN { print "BEGIN;" }
-            $0 == k { s = 1; next }
-            { print; s = 0 }
+            $0 == k { s = 1; if (held && h != "") print h; held = 0; next }
+            { if (held) print h; h = $0; held = 1; s = 0 }
             c { if ($0 == "\\\\.") c = 0; next }
             /^COPY .* FROM stdin;$/ { c = 1; ok = 0; next }
             /^-- PostgreSQL database dump complete/ { ok = 1; next }
             /^--/ || /^[ \\t\\r]*$/ || /^\\\\unrestrict / { next }
             { ok = 0 }
             END {
+              if (held) print h;
               if (ok && s) { print "COMMIT;"; print "SELECT '" k "';"; exit 0 }
               if (c) print "\\\\.";
               why = ok ? "reading the backup failed after pg_dump's completion footer" \\
