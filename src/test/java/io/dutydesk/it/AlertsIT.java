@@ -97,7 +97,6 @@ class AlertsIT {
     @AfterEach
     void tearDown() {
         scheduler.shutdownNow();
-        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -559,7 +558,6 @@ class AlertsIT {
                 assertEquals(1, second.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the second window: " + second);
                 assertTrue(first.stream().filter(n -> n.key().endsWith(fp.get())).allMatch(n -> n.level() == Notifier.Level.CRITICAL));
             } finally {
-                io.dutydesk.testing.StoreDrain.drain(other);
                 other.close();
             }
         } finally {
