@@ -450,6 +450,8 @@ class AlertsIT {
                 Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
                 assertEquals("refhost", a.labels().get("cluster"), "the reference host's Prometheus has external labels");
                 assertNull(c.vm().cannotFireProperty().get());
+                // the real Prometheus tells answered scrapes (its health target answers) and reports its rules' last run
+                assertNull(c.vm().sourceNoteProperty().get());
                 Instant stopped;
                 try {
                     RefHost.stop("prometheus");

@@ -70,6 +70,11 @@ public final class AlertsService {
         public Optional<String> cannotFire() {
             return source == null ? Optional.empty() : AlertsService.cannotFire(source);
         }
+
+        /** What about Prometheus could not be checked or may mislead, without stopping alerts ({@link AlertSource#notes}). */
+        public List<String> sourceNotes() {
+            return source == null ? List.of() : source.notes();
+        }
     }
 
     /** One read: Alertmanager's feed and Prometheus's state, checked together. */

@@ -221,12 +221,36 @@ class AlertsTruthTest {
         RuleEvaluation.Group justStarted = new RuleEvaluation.Group("g", Duration.ofSeconds(5), null, List.of(ok));
         assertTrue(AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(justStarted)), ext, now, ZoneOffset.UTC, null)
                 .problem().startsWith("Prometheus has not evaluated its alert rules yet"));
-        assertEquals("Prometheus scrapes nothing (no target answered for 5 minutes)", AlertSource.judge(
+        assertEquals("Prometheus scrapes nothing (no scrape of any target for 5 minutes)", AlertSource.judge(
                 new RuleEvaluation(now, Optional.empty(), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
         assertEquals("Prometheus has not scraped since 01:58:59", AlertSource.judge(
                 new RuleEvaluation(now, Optional.of(now.minusSeconds(61)), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
         assertEquals("Prometheus has no alert rules", AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of()), ext, now,
                 ZoneOffset.UTC, null).problem());
+        assertTrue(s.notes().isEmpty(), s.notes().toString());
+
+        // every target down: scraped (up is 0), none answered — alerts on up fire, so not "no alert can fire", but said
+        AlertSource allDown = AlertSource.judge(new RuleEvaluation(now, Optional.of(now.minusSeconds(3)), Optional.empty(),
+                List.of(fresh)), ext, now, ZoneOffset.UTC, null);
+        assertTrue(allDown.up(), String.valueOf(allDown.problem()));
+        assertEquals(List.of("no target answers Prometheus's scrapes (all down): alerts on up fire, alerts on the targets' data "
+                + "may resolve for want of it"), allDown.notes());
+        assertEquals("no target has answered Prometheus's scrapes since 01:58:59: alerts on up fire, alerts on the targets' data "
+                + "may resolve for want of it", AlertSource.judge(new RuleEvaluation(now, Optional.of(now.minusSeconds(3)),
+                Optional.of(now.minusSeconds(61)), List.of(fresh)), ext, now, ZoneOffset.UTC, null).notes().get(0));
+
+        // a Prometheus that does not report its groups' last evaluation (older versions): unknown, said, not blocking
+        RuleEvaluation.Group unreported = new RuleEvaluation.Group("g", Duration.ofSeconds(5), null, false, List.of(ok));
+        AlertSource old = AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(unreported)), ext, now,
+                ZoneOffset.UTC, null);
+        assertTrue(old.up(), "never 'not evaluated yet' for good: " + old.problem());
+        assertEquals(List.of("Prometheus does not report when it last evaluated its alert rules (group g; an older version): "
+                + "that they still run is not checked"), old.notes());
+        AlertsService.Update u = new AlertsService.Update(new AlertsFeed("ref", now, List.of()), List.of(), Optional.empty(), old,
+                Map.of(), List.of());
+        assertTrue(u.cannotFire().isEmpty());
+        assertEquals(old.notes(), u.sourceNotes());
+
         AlertSource down = AlertSource.down("Prometheus down: connection refused", now.plusSeconds(10), notEvaluating);
         assertEquals(now, down.since(), "still unknown since the last check that worked");
         assertTrue(down.rulesKnown());
