@@ -30,8 +30,11 @@ import java.util.concurrent.TimeoutException;
  * at most the client's connect timeout. Reads honour {@link #setSoTimeout} (a
  * {@link SocketTimeoutException}, as a TCP socket): a pump thread moves what the channel receives
  * into a buffer the reader waits on, of at most twice the receive buffer size: when it is full the pump
- * waits, the channel's window is not replenished and the server stops sending (SSH flow control, as a
- * TCP window) — a large result never piles up on the heap. A connect that times out (or is
+ * waits and a large result never piles up on the heap. The server is then held back by JSch: its
+ * channel pipe (32 KiB) fills, and JSch's session thread waits to deliver into it (JSch replenishes a
+ * channel's window as it delivers, not as the application reads) — so while a reader that stopped reading
+ * holds a full buffer, the other channels of that SSH session wait too. The clients read as they parse
+ * (pgjdbc, Jedis), and a closed socket frees the pump at once. A connect that times out (or is
  * interrupted) cancels the open, so one still queued for a thread never runs. Closing the socket (or
  * either of its streams) closes the channel.
  * The TCP options the clients set (no delay, keep-alive, buffer sizes) are kept and mean nothing here.
