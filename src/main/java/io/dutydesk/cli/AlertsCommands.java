@@ -181,6 +181,7 @@ final class AlertsCommands {
         }
         u.historyProblem().ifPresent(p -> err.println("dutydesk: " + p));
         u.cannotFire().ifPresent(p -> err.println("dutydesk: " + p));
+        u.sourceNotes().forEach(n -> err.println("dutydesk: note: " + n));
         Environment.Alerts cfg = service.environment().alerts();
         List<Alert> shown = u.shown().alerts().stream().filter(filter::matches).sorted(AlertGrouping.order(cfg)).toList();
         long unknown = shown.stream().filter(a -> u.unverified().containsKey(a.fingerprint())).count();
@@ -197,6 +198,8 @@ final class AlertsCommands {
                 src.put("canFire", u.source().up());
                 Json.putNullable(src, "problem", u.source().problem());
                 Json.putNullable(src, "unknownSince", u.source().since() == null ? null : u.source().since().toString());
+                ArrayNode notes = src.putArray("notes");
+                u.source().notes().forEach(notes::add);
             }
             ArrayNode arr = root.putArray("alerts");
             for (Alert a : shown) {

@@ -37,6 +37,8 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
             "HighErrorRate", "", "EventProcessingBacklog", "", "Watchdog", ""));
     /** Prometheus's pending or firing alerts beyond the ones set (labels without the external ones): state. */
     public final Map<Map<String, String>, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Prometheus up, but refusing the ALERTS range query (too much: "query timed out"), in these words. */
+    public volatile String rangeRefused;
     /** How many times the ALERTS series were asked for. */
     public final java.util.concurrent.atomic.AtomicInteger seriesAsked = new java.util.concurrent.atomic.AtomicInteger();
     public volatile String refuseSilence;
@@ -106,6 +108,9 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
         seriesAsked.incrementAndGet();
         if (down != null || prometheusDown != null) {
             return CompletableFuture.failedFuture(new IOException(prometheusDown != null ? prometheusDown : "Prometheus down"));
+        }
+        if (rangeRefused != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(rangeRefused));
         }
         return CompletableFuture.completedFuture(List.copyOf(series));
     }

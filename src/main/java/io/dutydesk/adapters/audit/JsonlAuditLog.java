@@ -66,7 +66,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JsonlAuditLog.class.getName());
     /** One writer per file in this JVM at a time (a FileLock is held per JVM, not per thread). */
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
-    private static final int MAX_DAMAGED = 100;
+    static final int MAX_DAMAGED = 100;
 
     private final Path file;
     private final long rotateBytes;
@@ -78,7 +78,9 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private final AtomicLong fullReads = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final List<String> damagedLines = new CopyOnWriteArrayList<>();
+    private final AtomicLong damagedUnlisted = new AtomicLong(); // found beyond MAX_DAMAGED: counted, said as "and N more"
     private final List<String> repairs = new CopyOnWriteArrayList<>();
+    private final AtomicLong repairsUnlisted = new AtomicLong();
 
     // the index (guarded by indexLock; its IO runs on the read thread)
     private final Object indexLock = new Object();
@@ -237,7 +239,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             String what = file.getFileName() + ": a line torn by a crash (" + (size - start) + " bytes at offset " + start
                     + ") was moved to " + torn.getFileName() + " before the next entry";
             LOG.log(System.Logger.Level.WARNING, what);
-            note(repairs, what);
+            note(repairs, repairsUnlisted, what);
             return start;
         }
     }
@@ -288,24 +290,50 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return BoundedExecutors.supply(reads, () -> {
             fullReads.incrementAndGet();
             Tail t = readTail(max);
-            damagedLines.clear();
+            synchronized (damagedLines) {
+                damagedLines.clear();
+                damagedUnlisted.set(0);
+            }
             for (String d : t.damaged) {
-                note(damagedLines, d);
+                note(d);
             }
             return List.copyOf(t.entries);
         });
     }
 
+    /** {@inheritDoc} At most {@value #MAX_DAMAGED} lines are listed; the rest are counted ("and N more damaged lines …"). */
     @Override
     public List<String> damaged() {
-        List<String> out = new ArrayList<>(repairs);
-        out.addAll(damagedLines);
+        List<String> out = new ArrayList<>();
+        synchronized (repairs) {
+            out.addAll(repairs);
+            more(out, repairsUnlisted.get(), "repaired torn line");
+        }
+        synchronized (damagedLines) {
+            out.addAll(damagedLines);
+            more(out, damagedUnlisted.get(), "damaged line");
+        }
         return List.copyOf(out);
     }
 
-    private static void note(List<String> list, String s) {
-        if (list.size() < MAX_DAMAGED) {
-            list.add(s);
+    private static void more(List<String> out, long more, String what) {
+        if (more > 0) {
+            out.add("and " + more + " more " + what + (more == 1 ? "" : "s") + " (not listed; the first " + MAX_DAMAGED + " are)");
+        }
+    }
+
+    private void note(String s) {
+        note(damagedLines, damagedUnlisted, s);
+    }
+
+    /** Adds {@code s} to {@code list} while it has fewer than {@link #MAX_DAMAGED}; else counts it in {@code unlisted}. */
+    private static void note(List<String> list, AtomicLong unlisted, String s) {
+        synchronized (list) {
+            if (list.size() < MAX_DAMAGED) {
+                list.add(s);
+            } else {
+                unlisted.incrementAndGet();
+            }
         }
     }
 
@@ -534,7 +562,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         fullReads.incrementAndGet();
         Tail t = readTail(INDEXED);
         for (String d : t.damaged) {
-            note(damagedLines, d);
+            note(d);
         }
         synchronized (indexLock) {
             index.clear();
@@ -600,7 +628,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             Parsed p = parse(readFrom(ch, offset), file, lines, damaged);
             added.addAll(p.entries);
             for (String d : damaged) {
-                note(damagedLines, d);
+                note(d);
             }
             synchronized (indexLock) {
                 indexKey = cur.key;

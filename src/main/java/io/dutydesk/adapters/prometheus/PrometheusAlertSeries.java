@@ -30,8 +30,15 @@ import java.util.concurrent.ExecutorService;
  */
 public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseable {
     static final String QUERY = "ALERTS{alertstate=\"firing\"}";
-    /** The newest scrape of any target; -1 when nothing was scraped within the lookback (5 minutes). */
-    static final String LAST_SCRAPE = "max(timestamp(up)) or vector(-1)";
+    /**
+     * The newest scrape of any target, answered or not ({@code scrape="any"}: a failed scrape writes {@code up} 0 too),
+     * the newest a target answered ({@code "answered"}: {@code up} is 1; {@code timestamp} of the selector itself, as
+     * {@code timestamp(up == 1)} would give the evaluation's time, not the sample's) and Prometheus's clock
+     * ({@code "none"}, -1). A series is missing when there is no such scrape within the lookback (5 minutes).
+     */
+    static final String LAST_SCRAPE = "label_replace(max(timestamp(up)), \"scrape\", \"any\", \"\", \"\")"
+            + " or label_replace(max(timestamp(up) and up == 1), \"scrape\", \"answered\", \"\", \"\")"
+            + " or label_replace(vector(-1), \"scrape\", \"none\", \"\", \"\")";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ExecutorService executor = BoundedExecutors.create("prometheus-alerts", 3, 16);
     private final TunnelHttp http;
@@ -102,7 +109,8 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
         CompletableFuture<Instant[]> scrape = http.postForm("/api/v1/query",
                         "query=" + URLEncoder.encode(LAST_SCRAPE, StandardCharsets.UTF_8), checkTimeout)
                 .thenApplyAsync(r -> parseLastScrape(r.status(), r.body()), executor);
-        return rules.thenCombine(scrape, (groups, s) -> new RuleEvaluation(s[0], Optional.ofNullable(s[1]), groups));
+        return rules.thenCombine(scrape, (groups, s) -> new RuleEvaluation(s[0], Optional.ofNullable(s[1]),
+                Optional.ofNullable(s[2]), groups));
     }
 
     private static JsonNode success(int status, String body) {
@@ -131,7 +139,10 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
         return Map.copyOf(out);
     }
 
-    /** The alert rule groups: last evaluation (null before the first), interval, each rule's health and held alerts. */
+    /**
+     * The alert rule groups: last evaluation (null before the first; not reported at all by versions before
+     * {@code lastEvaluation} was added to the rules API), interval, each rule's health and held alerts.
+     */
     static List<RuleEvaluation.Group> parseRules(int status, String body) {
         List<RuleEvaluation.Group> out = new ArrayList<>();
         for (JsonNode g : success(status, body).path("groups")) {
@@ -147,9 +158,10 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
                 rules.add(new RuleEvaluation.Rule(r.path("name").asText(""), r.path("health").asText(""),
                         r.path("lastError").asText(""), List.copyOf(held)));
             }
+            boolean reported = g.hasNonNull("lastEvaluation");
             out.add(new RuleEvaluation.Group(g.path("name").asText(""),
-                    Duration.ofMillis(Math.round(g.path("interval").asDouble(0) * 1000)), time(g.path("lastEvaluation").asText("")),
-                    List.copyOf(rules)));
+                    Duration.ofMillis(Math.round(g.path("interval").asDouble(0) * 1000)),
+                    reported ? time(g.path("lastEvaluation").asText("")) : null, reported, List.copyOf(rules)));
         }
         return List.copyOf(out);
     }
@@ -168,16 +180,30 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
         return java.time.OffsetDateTime.parse(text).toInstant();
     }
 
-    /** [Prometheus's clock, its newest scrape or null]. */
+    /** [Prometheus's clock, its newest scrape or null, its newest answered scrape or null], from {@link #LAST_SCRAPE}. */
     static Instant[] parseLastScrape(int status, String body) {
         JsonNode result = success(status, body).path("result");
-        if (!result.isArray() || result.isEmpty()) {
+        Instant now = null;
+        Instant any = null;
+        Instant answered = null;
+        for (JsonNode r : result) {
+            JsonNode v = r.path("value");
+            if (!v.isArray() || v.size() < 2) {
+                continue;
+            }
+            now = Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000));
+            double t = Double.parseDouble(v.get(1).asText());
+            Instant at = t < 0 ? null : Instant.ofEpochMilli(Math.round(t * 1000));
+            switch (r.path("metric").path("scrape").asText("")) {
+                case "any" -> any = at;
+                case "answered" -> answered = at;
+                default -> { } // "none": the clock only
+            }
+        }
+        if (now == null) {
             throw new IllegalStateException("Prometheus answered " + LAST_SCRAPE + " with no value");
         }
-        JsonNode v = result.get(0).path("value");
-        Instant now = Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000));
-        double last = Double.parseDouble(v.get(1).asText());
-        return new Instant[] {now, last < 0 ? null : Instant.ofEpochMilli(Math.round(last * 1000))};
+        return new Instant[] {now, any, answered};
     }
 
     @Override

@@ -31,6 +31,10 @@ import java.util.function.Function;
  * begun IMMEDIATE), so the window and a CLI run side by side on the same file; a process opens one
  * store. The folder is created 0700 and the file 0600: the
  * store holds no secrets, but what the console writes is readable by the user alone.
+ *
+ * <p>{@link #close} refuses new work at once ({@link StoreClosedException}, also for work that work in
+ * flight queues: a poll's next step), lets what was queued before it finish, then closes the connection
+ * as the store thread's last task: the file is never opened again by this store.
  */
 public final class SqliteStore implements AutoCloseable {
     /** Work on the store's connection, on the store's thread. */
@@ -42,6 +46,9 @@ public final class SqliteStore implements AutoCloseable {
     private final Path file;
     private final ExecutorService executor = BoundedExecutors.create("store", 1, 1024);
     private Connection connection; // only touched on the store thread
+    private boolean shut;          // the connection was closed for good; store thread only
+    private final Object closing = new Object();
+    private volatile boolean closed; // set (under closing) by close(): no work is accepted after it
     private final java.util.Set<String> current = new java.util.HashSet<>(); // components migrated; store thread only
 
     private SqliteStore(Path file) {
@@ -68,9 +75,29 @@ public final class SqliteStore implements AutoCloseable {
         return file;
     }
 
-    /** Runs {@code work} on the store's thread with its connection. */
+    /** The store was closed: no more work runs on it. */
+    public static final class StoreClosedException extends IllegalStateException {
+        StoreClosedException(Path file) {
+            super("the local store " + file + " is closed (the console is closing)");
+        }
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Runs {@code work} on the store's thread with its connection. Once the store is closed it fails
+     * with {@link StoreClosedException} and nothing runs.
+     */
     public <T> CompletableFuture<T> call(Work<T> work) {
-        return BoundedExecutors.supply(executor, () -> work.run(connection()));
+        synchronized (closing) { // queued before close() queues its own task, or refused: the close is the last task
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreClosedException(file));
+            }
+            return BoundedExecutors.supply(executor, () -> work.run(connection()));
+        }
     }
 
     /** Runs {@code work} in one transaction (committed on success, rolled back on failure). */
@@ -211,6 +238,9 @@ public final class SqliteStore implements AutoCloseable {
     }
 
     private Connection connection() throws SQLException, IOException {
+        if (shut) {
+            throw new StoreClosedException(file); // never opened again once closed
+        }
         if (connection == null) {
             connection = openConnection(file.toAbsolutePath());
         }
@@ -295,20 +325,53 @@ public final class SqliteStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses new work at once, lets the work queued before it finish and closes the connection as the
+     * store thread's last task (waiting for it up to 5 s). Work queued later, by work in flight too,
+     * fails with {@link StoreClosedException}: nothing opens the file again.
+     */
     @Override
     public void close() {
-        CompletableFuture<Void> closed = BoundedExecutors.supply(executor, () -> {
-            if (connection != null) {
-                connection.close();
-                connection = null;
+        CompletableFuture<Void> last = new CompletableFuture<>();
+        synchronized (closing) {
+            if (closed) {
+                return;
             }
-            return null;
-        });
-        try {
-            closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // on the way out
+            closed = true;
+            try {
+                executor.execute(() -> {
+                    closeConnection();
+                    last.complete(null);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                last.completeExceptionally(full); // the queue is full: closed once it has drained, below
+            }
+            executor.shutdown(); // what is queued still runs; nothing more is accepted
         }
-        executor.shutdown();
+        try {
+            if (last.isCompletedExceptionally()) {
+                if (executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    closeConnection(); // the store thread is gone: this thread is the only one left
+                }
+            } else {
+                last.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ignored) {
+            // on the way out: the close still runs as the last task
+        }
+    }
+
+    private void closeConnection() {
+        shut = true;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // on the way out
+            }
+            connection = null;
+        }
     }
 }

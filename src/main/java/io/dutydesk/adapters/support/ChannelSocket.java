@@ -29,7 +29,14 @@ import java.util.concurrent.TimeoutException;
  * <p>{@link #connect} opens the channel (the address given is ignored: the target is fixed), waiting
  * at most the client's connect timeout. Reads honour {@link #setSoTimeout} (a
  * {@link SocketTimeoutException}, as a TCP socket): a pump thread moves what the channel receives
- * into a buffer the reader waits on. Closing the socket (or either of its streams) closes the channel.
+ * into a buffer the reader waits on, of at most twice the receive buffer size: when it is full the pump
+ * waits and a large result never piles up on the heap. The server is then held back by JSch: its
+ * channel pipe (32 KiB) fills, and JSch's session thread waits to deliver into it (JSch replenishes a
+ * channel's window as it delivers, not as the application reads) — so while a reader that stopped reading
+ * holds a full buffer, the other channels of that SSH session wait too. The clients read as they parse
+ * (pgjdbc, Jedis), and a closed socket frees the pump at once. A connect that times out (or is
+ * interrupted) cancels the open, so one still queued for a thread never runs. Closing the socket (or
+ * either of its streams) closes the channel.
  * The TCP options the clients set (no delay, keep-alive, buffer sizes) are kept and mean nothing here.
  */
 public final class ChannelSocket extends Socket {
@@ -96,10 +103,10 @@ public final class ChannelSocket extends Socket {
         try {
             s = opening.get(ms, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            opening.thenAccept(Tunnels.Stream::close); // opened too late: closed at once
+            giveUp(opening);
             throw new SocketTimeoutException("no SSH channel to " + target() + " within " + ms + " ms");
         } catch (InterruptedException e) {
-            opening.thenAccept(Tunnels.Stream::close);
+            giveUp(opening);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while opening the SSH channel to " + target());
         } catch (ExecutionException e) {
@@ -121,16 +128,37 @@ public final class ChannelSocket extends Socket {
         pump.start();
     }
 
-    /** Moves what the channel receives into the buffer until its end (or the socket closes). */
+    /**
+     * Nobody waits for {@code opening} any more: cancelled, so that an open still queued for one of the
+     * channel pool's threads never runs ({@link Tunnels#open}: one already opening is closed once open);
+     * one that completed meanwhile is closed here.
+     */
+    private static void giveUp(CompletableFuture<Tunnels.Stream> opening) {
+        opening.cancel(false);
+        opening.thenAccept(Tunnels.Stream::close);
+    }
+
+    /** The most bytes held for the reader: twice the receive buffer size. */
+    private int capacity() {
+        return 2 * receiveBuffer;
+    }
+
+    /**
+     * Moves what the channel receives into the buffer until its end (or the socket closes), waiting while
+     * the buffer is full: the channel is not read, so the server is not sent more window.
+     */
     private void pump(InputStream from) {
         byte[] buf = new byte[16384];
         try {
             while (true) {
-                int n = from.read(buf);
+                int n = from.read(buf, 0, Math.min(buf.length, capacity()));
                 synchronized (lock) {
+                    while (n > 0 && buffered > 0 && buffered + n > capacity() && !closed && !inputShut) {
+                        lock.wait(); // the reader takes some (or the socket closes) and notifies
+                    }
                     if (n < 0) {
                         eof = true;
-                    } else if (n > 0 && !inputShut) {
+                    } else if (n > 0 && !inputShut && !closed) {
                         received.add(java.util.Arrays.copyOf(buf, n));
                         buffered += n;
                     }
@@ -143,6 +171,12 @@ public final class ChannelSocket extends Socket {
         } catch (IOException e) {
             synchronized (lock) {
                 failure = closed ? null : e;
+                eof = true;
+                lock.notifyAll();
+            }
+        } catch (InterruptedException e) {
+            synchronized (lock) {
+                failure = new InterruptedIOException("the channel to " + target() + " was interrupted");
                 eof = true;
                 lock.notifyAll();
             }
@@ -207,6 +241,7 @@ public final class ChannelSocket extends Socket {
                     }
                 }
                 buffered -= copied;
+                lock.notifyAll(); // room for the pump
                 return copied;
             }
         }

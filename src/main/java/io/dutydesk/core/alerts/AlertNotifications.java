@@ -14,14 +14,15 @@ import java.util.Map;
  * Which alerts notify, per window: an alert of a notifying severity (critical by default) that this window sees
  * firing for the first time, unsilenced, once per fingerprint and start time — read from Alertmanager's feed,
  * whoever recorded it in the history first (another window, the CLI) and whether the history could be kept at all.
- * A resolved alert that fires again has a new start: it notifies again. More than {@value #MAX_SEPARATE} at once
- * make one notice.
+ * A resolved alert that fires again has a new start: it notifies again. An alert first seen silenced notifies when it
+ * is seen unsilenced (the silence expired or was removed while it still fires): only a notice sent is remembered.
+ * More than {@value #MAX_SEPARATE} at once make one notice.
  */
 public final class AlertNotifications {
     static final int MAX_SEPARATE = 3;
     /** How long an alert's key is kept after it was last seen (bounds the set; far longer than any outage of the feed). */
     static final Duration KEEP = Duration.ofHours(24);
-    private final Map<String, Instant> seen = new HashMap<>();
+    private final Map<String, Instant> notified = new HashMap<>(); // key → last seen in a feed
 
     /** The notices for one good feed. */
     public synchronized List<Notifier.Notice> after(Environment.Alerts cfg, AlertsFeed feed) {
@@ -30,11 +31,14 @@ public final class AlertNotifications {
         List<Alert> fresh = new ArrayList<>();
         for (Alert a : feed.alerts()) {
             String key = env + "\u0000" + a.fingerprint() + "\u0000" + a.startsAt();
-            if (seen.put(key, now) == null && !a.suppressed() && cfg.notifySeverities().contains(a.severity())) {
+            if (notified.containsKey(key)) {
+                notified.put(key, now); // still there: kept while it is
+            } else if (!a.suppressed() && cfg.notifySeverities().contains(a.severity())) {
+                notified.put(key, now); // remembered only once notified: a silenced one notifies when unsilenced
                 fresh.add(a);
             }
         }
-        seen.values().removeIf(t -> t.isBefore(now.minus(KEEP)));
+        notified.values().removeIf(t -> t.isBefore(now.minus(KEEP)));
         List<Notifier.Notice> out = new ArrayList<>();
         if (fresh.size() > MAX_SEPARATE) {
             String names = String.join(", ", fresh.stream().map(Alert::alertname).distinct().limit(5).toList());

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +23,11 @@ import java.util.Set;
  * @param rulesKnown  false until the rules were read once
  * @param failing     rules Prometheus cannot evaluate: their alerts are unknown while the others are not
  * @param held        Prometheus's pending and firing alerts, by Alertmanager's fingerprint: state
+ * @param notes       what could not be checked or may mislead, without stopping alerts (a Prometheus that does not
+ *                    report when its rules last ran; no target answering its scrapes)
  */
 public record AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
-                          Map<String, Unverified> failing, Map<String, String> held) {
+                          Map<String, Unverified> failing, Map<String, String> held, List<String> notes) {
     /** How long a rule group may go unevaluated, at least. */
     static final Duration MIN_EVALUATION_SLACK = Duration.ofSeconds(30);
     /** How old the newest scrape may be, at least. */
@@ -35,6 +38,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         rules = Set.copyOf(rules);
         failing = Map.copyOf(failing);
         held = Map.copyOf(held);
+        notes = List.copyOf(notes);
     }
 
     public boolean up() {
@@ -44,13 +48,16 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
     /** Prometheus did not answer (or not as expected): every alert it fires is unknown from the last check that worked. */
     public static AlertSource down(String problem, Instant checkedAt, AlertSource previous) {
         return new AlertSource(checkedAt, problem, since(previous, checkedAt), previous == null ? Set.of() : previous.rules,
-                previous != null && previous.rulesKnown, Map.of(), Map.of());
+                previous != null && previous.rulesKnown, Map.of(), Map.of(), List.of());
     }
 
     /**
      * Judges Prometheus's answer: no alert rules, a rule group not evaluated for 3 of its intervals (30 s at
-     * least; a freshly started Prometheus has evaluated nothing yet), or no scrape for 4 intervals (60 s at least)
-     * mean no alert can fire; a rule in error cannot fire its own alerts.
+     * least; a freshly started Prometheus has evaluated nothing yet), or no scrape at all for 4 intervals (60 s at
+     * least: without scrapes not even {@code up == 0} can fire) mean no alert can fire; a rule in error cannot fire
+     * its own alerts. Noted, not blocking: a group whose last evaluation Prometheus does not report (an older
+     * version: that it runs is unknown, not assumed stopped), and no target answering the scrapes (alerts on
+     * {@code up} fire, alerts on the targets' data may resolve for want of it).
      *
      * @param external Prometheus's external labels (added to what it sends Alertmanager, so to its fingerprints)
      */
@@ -59,12 +66,16 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         Set<String> names = new HashSet<>();
         Map<String, Unverified> failing = new HashMap<>();
         Map<String, String> held = new HashMap<>();
+        List<String> notes = new java.util.ArrayList<>();
+        List<String> unreported = new java.util.ArrayList<>();
         String problem = null;
         Duration longest = Duration.ZERO;
         for (RuleEvaluation.Group g : e.groups()) {
             Duration slack = max(g.interval().multipliedBy(3), MIN_EVALUATION_SLACK);
             longest = max(longest, g.interval());
-            if (problem == null && g.lastEvaluation() == null) {
+            if (!g.evaluationReported()) {
+                unreported.add(g.name());
+            } else if (problem == null && g.lastEvaluation() == null) {
                 problem = "Prometheus has not evaluated its alert rules yet (group " + g.name() + ")";
             } else if (problem == null && g.lastEvaluation().isBefore(e.now().minus(slack))) {
                 problem = "Prometheus has not evaluated its alert rules since " + TIME.format(g.lastEvaluation().atZone(zone))
@@ -83,20 +94,31 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                 }
             }
         }
+        if (!unreported.isEmpty()) {
+            notes.add("Prometheus does not report when it last evaluated its alert rules (" + (unreported.size() == 1 ? "group "
+                    : "groups ") + String.join(", ", unreported) + "; an older version): that they still run is not checked");
+        }
         if (names.isEmpty()) {
             problem = "Prometheus has no alert rules";
         } else if (problem == null) {
             Duration slack = max(longest.multipliedBy(4), MIN_SCRAPE_SLACK);
+            Instant stale = e.now().minus(slack);
             if (e.lastScrape().isEmpty()) {
-                problem = "Prometheus scrapes nothing (no target answered for 5 minutes)";
-            } else if (e.lastScrape().get().isBefore(e.now().minus(slack))) {
+                problem = "Prometheus scrapes nothing (no scrape of any target for 5 minutes)";
+            } else if (e.lastScrape().get().isBefore(stale)) {
                 problem = "Prometheus has not scraped since " + TIME.format(e.lastScrape().get().atZone(zone));
+            } else if (e.lastAnswer().isEmpty()) {
+                notes.add("no target answers Prometheus's scrapes (all down): alerts on up fire, alerts on the targets' data "
+                        + "may resolve for want of it");
+            } else if (e.lastAnswer().get().isBefore(stale)) {
+                notes.add("no target has answered Prometheus's scrapes since " + TIME.format(e.lastAnswer().get().atZone(zone))
+                        + ": alerts on up fire, alerts on the targets' data may resolve for want of it");
             }
         }
         if (problem != null) {
-            return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of());
+            return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes);
         }
-        return new AlertSource(checkedAt, null, null, names, true, failing, held);
+        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes);
     }
 
     private static Instant since(AlertSource previous, Instant checkedAt) {

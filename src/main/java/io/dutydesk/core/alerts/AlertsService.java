@@ -32,6 +32,12 @@ public final class AlertsService {
     static final int MAX_POINTS = 10_000;
     /** How long a poll waits for the catch-up before showing the feed without it. */
     static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
+    /**
+     * The longest wait between two tries of a catch-up Prometheus failed (a query_range over up to {@link #MAX_GAP}):
+     * after the n-th failure the next try waits the poll interval × 2^(n-1), at most this.
+     */
+    static final Duration MAX_CATCH_UP_BACKOFF = Duration.ofMinutes(15);
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /**
      * One poll: the feed, what the history recorded, whether the history could not be kept, and the truth of it:
@@ -64,6 +70,11 @@ public final class AlertsService {
         public Optional<String> cannotFire() {
             return source == null ? Optional.empty() : AlertsService.cannotFire(source);
         }
+
+        /** What about Prometheus could not be checked or may mislead, without stopping alerts ({@link AlertSource#notes}). */
+        public List<String> sourceNotes() {
+            return source == null ? List.of() : source.notes();
+        }
     }
 
     /** One read: Alertmanager's feed and Prometheus's state, checked together. */
@@ -88,6 +99,8 @@ public final class AlertsService {
     private volatile Gap gap;
     private volatile String catchUpProblem;
     private volatile boolean catchUpFailed;
+    private int catchUpFailures;                // Prometheus's failures in a row; guarded by this
+    private Instant nextCatchUp = Instant.MIN;  // no new try before; guarded by this
     private volatile boolean observed;       // the history was compared with a feed since the gap was fixed
     private volatile Map<String, String> external; // Prometheus's external labels, once read
     private volatile AlertSource source;
@@ -124,7 +137,9 @@ public final class AlertsService {
     /**
      * Reads Alertmanager and, at the same time, whether Prometheus can fire alerts; records what changed (an alert
      * Alertmanager dropped while Prometheus could not say is unknown, not resolved). The first read first fills in
-     * the time the console was closed; if that fails it is tried again at later polls, over the same time.
+     * the time the console was closed; if that fails it is tried again at later polls, over the same time (a failure
+     * of Prometheus's backs off: the poll interval × 2^(n-1) after the n-th, at most {@link #MAX_CATCH_UP_BACKOFF};
+     * one of the local store's is tried again at the next poll).
      *
      * @param waitForHistory wait for the catch-up however long it takes (the CLI); the window shows the feed
      *                       after {@link #CATCH_UP_WAIT} and compares it with the history on a later poll
@@ -134,7 +149,7 @@ public final class AlertsService {
         return alertmanager.alerts().thenCombine(checked, Read::new).thenCompose(r -> {
             CompletableFuture<Void> attempt;
             synchronized (this) {
-                if (catchUp == null || (catchUp.isDone() && catchUpFailed)) {
+                if (catchUp == null || (catchUp.isDone() && catchUpFailed && !clock.instant().isBefore(nextCatchUp))) {
                     catchUpFailed = false;
                     catchUp = catchUp(r.feed());
                     if (first == null) {
@@ -294,12 +309,46 @@ public final class AlertsService {
     private CompletableFuture<Void> catchUp(AlertsFeed feed) {
         CompletableFuture<Gap> g = gapKnown ? CompletableFuture.completedFuture(gap) : gap(feed);
         return g.thenCompose(gp -> gp == null ? CompletableFuture.<Void>completedFuture(null) : fill(gp)).handle((x, e) -> {
-            catchUpFailed = e != null;
-            catchUpProblem = e == null ? null
-                    : "the time the console was closed is not filled in yet (" + (gapKnown ? "Prometheus" : "local store") + ": "
-                    + Errors.describe(e) + "); tried again at the next poll";
+            caughtUp(e);
             return null;
         });
+    }
+
+    /**
+     * The end of one catch-up attempt. Prometheus failing it (a query_range over up to 30 days, perhaps what makes
+     * it fail) is tried again after a backoff, said with the attempt and the time of the next try; the local store
+     * failing it (the time to fill in not fixed yet) is tried again at the next poll.
+     */
+    private synchronized void caughtUp(Throwable e) {
+        if (e == null) {
+            catchUpFailures = 0;
+            nextCatchUp = Instant.MIN;
+            catchUpProblem = null;
+            catchUpFailed = false;
+            return;
+        }
+        Instant now = clock.instant();
+        String retry;
+        if (gapKnown) {
+            catchUpFailures++;
+            Duration wait = catchUpBackoff(env.alerts().interval(), catchUpFailures);
+            nextCatchUp = now.plus(wait);
+            retry = "attempt " + catchUpFailures + " failed; tried again at " + TIME.format(nextCatchUp.atZone(zone()))
+                    + " (in " + wait.toSeconds() + " s)";
+        } else {
+            nextCatchUp = Instant.MIN;
+            retry = "tried again at the next poll";
+        }
+        catchUpProblem = "the time the console was closed is not filled in yet (" + (gapKnown ? "Prometheus" : "local store") + ": "
+                + Errors.describe(e) + "); " + retry;
+        catchUpFailed = true;
+    }
+
+    /** The wait after the {@code failures}-th failure in a row: {@code interval} × 2^(failures-1), capped. */
+    static Duration catchUpBackoff(Duration interval, int failures) {
+        Duration cap = interval.compareTo(MAX_CATCH_UP_BACKOFF) > 0 ? interval : MAX_CATCH_UP_BACKOFF;
+        Duration d = interval.multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, 20));
+        return d.compareTo(cap) > 0 ? cap : d;
     }
 
     /** The time since a console last looked, and the alerts open then; null when nothing was missed. */

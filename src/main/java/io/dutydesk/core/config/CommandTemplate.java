@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * shell as the literal text {@code {name}} (a safety backup written to a file named {@code {file}}).
  * Braces that are shell, not placeholders, are left alone: {@code ${VAR}}, {@code \{x}}, {@code {a,b}},
  * {@code { cmd; }} and, inside quotes, words that are no placeholder of any command ({@code awk '{print}'}).
+ * A shell comment ({@code #} starting a word, outside quotes, to the end of its line) is the shell's too: nothing in
+ * it is a placeholder (none is filled there, a value with a newline would end the comment) and its apostrophes
+ * ({@code # don't}) open no quotes.
  */
 public final class CommandTemplate {
     /** A backup file's path on the server (a path: {@code ~/} stays expandable). */
@@ -73,6 +76,8 @@ public final class CommandTemplate {
             .collect(Collectors.toCollection(LinkedHashSet::new));
 
     private static final Pattern NAME = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+    /** Characters after which a word begins (so a {@code #} there begins a comment): blanks and the shell's operators. */
+    private static final String WORD_ENDS = " \t\n;&|()<>";
 
     private CommandTemplate() {}
 
@@ -92,15 +97,23 @@ public final class CommandTemplate {
     static List<Use> uses(String template) {
         List<Use> out = new ArrayList<>();
         char quote = 0; // ' or " while inside quotes
+        boolean wordStart = true; // outside quotes, the next character begins a word (a # there begins a comment)
         Matcher m = NAME.matcher(template);
         for (int i = 0; i < template.length(); ) {
             char c = template.charAt(i);
             if (quote != '\'' && c == '\\' && i + 1 < template.length()) {
                 i += 2; // an escaped character is text
+                wordStart = false;
                 continue;
             }
             if (quote != '\'' && c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
                 i += 2; // ${VAR}: the shell's own expansion
+                wordStart = false;
+                continue;
+            }
+            if (quote == 0 && c == '#' && wordStart) {
+                int eol = template.indexOf('\n', i);
+                i = eol < 0 ? template.length() : eol; // a comment: to the end of the line, nothing in it counts
                 continue;
             }
             if (c == '{' && m.region(i, template.length()).lookingAt()) {
@@ -109,6 +122,7 @@ public final class CommandTemplate {
                     out.add(new Use(name, i, m.end(), quote != 0));
                 }
                 i = m.end();
+                wordStart = false;
                 continue;
             }
             if (quote == 0 && (c == '\'' || c == '"')) {
@@ -116,6 +130,7 @@ public final class CommandTemplate {
             } else if (c == quote) {
                 quote = 0;
             }
+            wordStart = quote == 0 && WORD_ENDS.indexOf(c) >= 0;
             i++;
         }
         return out;

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
 /**
  * Polls one source on a fixed tick. A tick that finds the previous refresh still running is
  * dropped (counted in {@link #dropped()}); after failures the next attempt waits
- * interval x 2^(failures-1), capped at {@code maxBackoff}. Every result is published to the
+ * interval x 2^(failures-1), capped at {@code maxBackoff} — except after a misconfigured answer
+ * ({@link io.dutydesk.core.MisconfiguredException}): the backend answered, so it is polled at the
+ * normal interval and a fixed configuration shows at the next tick. Every result is published to the
  * listeners as an immutable {@link Snapshot}, on the thread that completed the refresh: a UI
  * hops onto its own thread itself.
  */
@@ -150,8 +152,11 @@ public final class Poller<T> implements AutoCloseable {
                 } else {
                     String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
                             ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
-                    next = latest.failure(message, io.dutydesk.core.MisconfiguredException.in(error), now);
-                    nextAttemptAt = now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
+                    boolean misconfigured = io.dutydesk.core.MisconfiguredException.in(error);
+                    next = latest.failure(message, misconfigured, now);
+                    // a misconfigured answer is an answer: no backoff, the next tick asks again
+                    nextAttemptAt = misconfigured ? Instant.MIN
+                            : now.plus(backoff(next.consecutiveFailures())).minusMillis(interval.toMillis() / 2);
                 }
                 latest = next;
                 for (Consumer<Snapshot<T>> l : listeners) {

@@ -147,13 +147,20 @@ public final class AlertsView {
         Label problem = banner(vm.problemProperty(), "alerts-problem");
         Label cannotFire = banner(vm.cannotFireProperty(), "alerts-cannot-fire");
         Label historyProblem = banner(vm.historyProblemProperty(), "alerts-history-problem");
+        Label sourceNote = new Label();
+        sourceNote.setId("alerts-source-note");
+        sourceNote.getStyleClass().add("muted");
+        sourceNote.setWrapText(true);
+        sourceNote.textProperty().bind(vm.sourceNoteProperty());
+        sourceNote.visibleProperty().bind(javafx.beans.binding.Bindings.isNotNull(vm.sourceNoteProperty()));
+        sourceNote.managedProperty().bind(sourceNote.visibleProperty());
         Label status = new Label();
         status.setId("alerts-status");
         status.getStyleClass().add("muted");
         status.textProperty().bind(vm.statusProperty());
         status.visibleProperty().bind(vm.statusProperty().isNotEmpty());
         status.managedProperty().bind(status.visibleProperty());
-        VBox box = new VBox(8, top, filterRow, filterError, problem, cannotFire, historyProblem, status);
+        VBox box = new VBox(8, top, filterRow, filterError, problem, cannotFire, sourceNote, historyProblem, status);
         box.getStyleClass().add("alerts-top");
         return box;
     }

@@ -85,6 +85,7 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     private final Set<String> collapsed = new HashSet<>();
     private final List<Consumer<AlertsFeed>> feedListeners = new ArrayList<>();
     private final StringProperty cannotFire = new SimpleStringProperty();
+    private final StringProperty sourceNote = new SimpleStringProperty();
     private final SimpleObjectProperty<Long> unknown = new SimpleObjectProperty<>(0L);
     private final SimpleObjectProperty<Long> tick = new SimpleObjectProperty<>(0L);
     private final ObjectProperty<Instant> staleSince = new SimpleObjectProperty<>();
@@ -146,6 +147,9 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
      * which rules cannot.
      */
     public ReadOnlyStringProperty cannotFireProperty() { return cannotFire; }
+
+    /** What about Prometheus could not be checked or may mislead, not stopping alerts (null when nothing). */
+    public ReadOnlyStringProperty sourceNoteProperty() { return sourceNote; }
 
     /** Alerts shown whose truth is unknown now (their source stopped): not counted with their severity. */
     public ReadOnlyObjectProperty<Long> unknownProperty() { return unknown; }
@@ -242,6 +246,7 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         feed.set(null);
         unverified = Map.of();
         cannotFire.set(null);
+        sourceNote.set(null);
         unknown.set(0L);
         staleSince.set(null);
         rows.clear();
@@ -307,6 +312,7 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         staleSince.set(null);
         historyProblem.set(u.historyProblem().orElse(null));
         cannotFire.set(u.cannotFire().orElse(null));
+        sourceNote.set(u.sourceNotes().isEmpty() ? null : "Note: " + String.join("; ", u.sourceNotes()));
         updated.set("read at " + time(u.feed().takenAt()) + " · every " + service.environment().alerts().interval().toSeconds() + " s");
         boolean marksChanged = !unverified.equals(u.unverified()) || wasStale;
         unverified = u.unverified();

@@ -173,6 +173,32 @@ class JsonlAuditLogTest {
         }
     }
 
+    /** More damaged lines than are listed: the rest are said as "and N more", never dropped silently. */
+    @Test
+    void damageBeyondWhatIsListedIsCountedNotDropped() throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        try (JsonlAuditLog log = new JsonlAuditLog(file)) {
+            log.append(entry(1, "ref")).join();
+        }
+        int bad = JsonlAuditLog.MAX_DAMAGED + 30;
+        StringBuilder garbage = new StringBuilder();
+        for (int i = 0; i < bad; i++) {
+            garbage.append("garbage ").append(i).append('\n');
+        }
+        Files.writeString(file, garbage, StandardOpenOption.APPEND);
+        try (JsonlAuditLog log = new JsonlAuditLog(file)) {
+            assertEquals(idsOf(1, 1), ids(log.recent(100).join()));
+            List<String> damaged = log.damaged();
+            assertEquals(JsonlAuditLog.MAX_DAMAGED + 1, damaged.size());
+            assertTrue(damaged.get(0).startsWith("audit.jsonl line 2: not an entry"), damaged.get(0));
+            assertEquals("and 30 more damaged lines (not listed; the first " + JsonlAuditLog.MAX_DAMAGED + " are)",
+                    damaged.get(damaged.size() - 1));
+            // read again: counted again, not added up
+            log.recent(100).join();
+            assertEquals(damaged, log.damaged());
+        }
+    }
+
     @Test
     void markersComeFromTheIndexKeptByTheWatchNotAFullReadPerCall() throws Exception {
         Path file = tmp.resolve("audit.jsonl");

@@ -30,10 +30,11 @@ class PrometheusAlertSeriesTest {
                    {"state":"inactive","name":"HighErrorRate","query":"x","duration":15,"health":"err",
                     "lastError":"query timed out in expression evaluation","type":"alerting","alerts":[]},
                    {"name":"job:up:sum","query":"sum(up)","health":"ok","type":"recording"}]},
-                 {"name":"fresh","file":"/r.yml","interval":30,"lastEvaluation":"0001-01-01T00:00:00Z","rules":[]}]}}
+                 {"name":"fresh","file":"/r.yml","interval":30,"lastEvaluation":"0001-01-01T00:00:00Z","rules":[]},
+                 {"name":"old","file":"/r.yml","interval":15,"rules":[]}]}}
                 """;
         List<RuleEvaluation.Group> gs = PrometheusAlertSeries.parseRules(200, body);
-        assertEquals(2, gs.size());
+        assertEquals(3, gs.size());
         RuleEvaluation.Group g = gs.get(0);
         assertEquals(Duration.ofSeconds(5), g.interval());
         assertEquals(Instant.parse("2026-11-22T02:00:04.123456789Z"), g.lastEvaluation());
@@ -44,6 +45,9 @@ class PrometheusAlertSeriesTest {
         assertEquals("err", g.rules().get(1).health());
         assertEquals("query timed out in expression evaluation", g.rules().get(1).lastError());
         assertNull(gs.get(1).lastEvaluation(), "Go's zero time: never evaluated");
+        assertTrue(g.evaluationReported() && gs.get(1).evaluationReported());
+        assertNull(gs.get(2).lastEvaluation());
+        assertTrue(!gs.get(2).evaluationReported(), "no lastEvaluation at all (a Prometheus before it was reported): unknown");
         assertThrows(IllegalStateException.class, () -> PrometheusAlertSeries.parseRules(503, "Service Unavailable"));
     }
 
@@ -57,14 +61,28 @@ class PrometheusAlertSeriesTest {
     }
 
     @Test
-    void theNewestScrapeAndPrometheussClock() {
+    void theNewestScrapeTheNewestAnsweredAndPrometheussClock() {
         Instant[] r = PrometheusAlertSeries.parseLastScrape(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
-                + "\"result\":[{\"metric\":{},\"value\":[1795831204.5,\"1795831201.25\"]}]}}");
+                + "\"result\":[{\"metric\":{\"scrape\":\"any\"},\"value\":[1795831204.5,\"1795831201.25\"]},"
+                + "{\"metric\":{\"scrape\":\"answered\"},\"value\":[1795831204.5,\"1795831199.75\"]},"
+                + "{\"metric\":{\"scrape\":\"none\"},\"value\":[1795831204.5,\"-1\"]}]}}");
         assertEquals(Instant.ofEpochMilli(1_795_831_204_500L), r[0]);
         assertEquals(Instant.ofEpochMilli(1_795_831_201_250L), r[1]);
+        assertEquals(Instant.ofEpochMilli(1_795_831_199_750L), r[2]);
+        // every target down: scraped, none answered
+        Instant[] down = PrometheusAlertSeries.parseLastScrape(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+                + "\"result\":[{\"metric\":{\"scrape\":\"any\"},\"value\":[1795831204.5,\"1795831201.25\"]},"
+                + "{\"metric\":{\"scrape\":\"none\"},\"value\":[1795831204.5,\"-1\"]}]}}");
+        assertEquals(Instant.ofEpochMilli(1_795_831_201_250L), down[1]);
+        assertNull(down[2], "no target answered");
         Instant[] none = PrometheusAlertSeries.parseLastScrape(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
-                + "\"result\":[{\"metric\":{},\"value\":[1795831204.5,\"-1\"]}]}}");
+                + "\"result\":[{\"metric\":{\"scrape\":\"none\"},\"value\":[1795831204.5,\"-1\"]}]}}");
+        assertEquals(Instant.ofEpochMilli(1_795_831_204_500L), none[0], "the clock, always");
         assertNull(none[1], "nothing scraped within the lookback");
-        assertTrue(PrometheusAlertSeries.LAST_SCRAPE.contains("or vector(-1)"));
+        assertNull(none[2]);
+        assertThrows(IllegalStateException.class, () -> PrometheusAlertSeries.parseLastScrape(200,
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"));
+        // the sample's own time (of the selector), never the evaluation's (timestamp(up == 1) would give that)
+        assertTrue(PrometheusAlertSeries.LAST_SCRAPE.contains("max(timestamp(up) and up == 1)"), PrometheusAlertSeries.LAST_SCRAPE);
     }
 }

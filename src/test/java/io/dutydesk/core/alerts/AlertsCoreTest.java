@@ -229,4 +229,25 @@ class AlertsCoreTest {
         Alert quiet = FakeAlerts.silencedBy(FakeAlerts.alert("critical", T0, "alertname", "Other"), "s9");
         assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(700), List.of(quiet))).isEmpty());
     }
+
+    /** A critical alert first seen silenced notifies when the silence ends and it still fires (once), not never. */
+    @Test
+    void aCriticalFirstSeenSilencedNotifiesWhenTheSilenceEndsAndItStillFires() {
+        AlertNotifications n = new AlertNotifications();
+        Alert firing = FakeAlerts.alert("critical", T0, "alertname", "ServiceDown", "service", "b");
+        Alert silenced = FakeAlerts.silencedBy(firing, "s1");
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0, List.of(silenced))).isEmpty(), "silenced: no notice");
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(5), List.of(silenced))).isEmpty());
+        // the silence expires; the same firing (same start) goes on
+        var notices = n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(3600), List.of(firing)));
+        assertEquals(1, notices.size(), "unsilenced while it fires: notified");
+        assertTrue(notices.get(0).title().contains("ServiceDown"));
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(3605), List.of(firing))).isEmpty(), "once");
+        // silenced again and unsilenced again: already notified of this firing
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(3610), List.of(silenced))).isEmpty());
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(3615), List.of(firing))).isEmpty());
+        // a warning is never remembered nor notified
+        Alert warn = FakeAlerts.alert("warning", T0, "alertname", "HighErrorRate", "service", "b");
+        assertTrue(n.after(CFG, new AlertsFeed("ref", T0.plusSeconds(3620), List.of(warn))).isEmpty());
+    }
 }

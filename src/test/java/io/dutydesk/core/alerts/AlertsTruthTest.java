@@ -221,12 +221,36 @@ class AlertsTruthTest {
         RuleEvaluation.Group justStarted = new RuleEvaluation.Group("g", Duration.ofSeconds(5), null, List.of(ok));
         assertTrue(AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(justStarted)), ext, now, ZoneOffset.UTC, null)
                 .problem().startsWith("Prometheus has not evaluated its alert rules yet"));
-        assertEquals("Prometheus scrapes nothing (no target answered for 5 minutes)", AlertSource.judge(
+        assertEquals("Prometheus scrapes nothing (no scrape of any target for 5 minutes)", AlertSource.judge(
                 new RuleEvaluation(now, Optional.empty(), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
         assertEquals("Prometheus has not scraped since 01:58:59", AlertSource.judge(
                 new RuleEvaluation(now, Optional.of(now.minusSeconds(61)), List.of(fresh)), ext, now, ZoneOffset.UTC, null).problem());
         assertEquals("Prometheus has no alert rules", AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of()), ext, now,
                 ZoneOffset.UTC, null).problem());
+        assertTrue(s.notes().isEmpty(), s.notes().toString());
+
+        // every target down: scraped (up is 0), none answered — alerts on up fire, so not "no alert can fire", but said
+        AlertSource allDown = AlertSource.judge(new RuleEvaluation(now, Optional.of(now.minusSeconds(3)), Optional.empty(),
+                List.of(fresh)), ext, now, ZoneOffset.UTC, null);
+        assertTrue(allDown.up(), String.valueOf(allDown.problem()));
+        assertEquals(List.of("no target answers Prometheus's scrapes (all down): alerts on up fire, alerts on the targets' data "
+                + "may resolve for want of it"), allDown.notes());
+        assertEquals("no target has answered Prometheus's scrapes since 01:58:59: alerts on up fire, alerts on the targets' data "
+                + "may resolve for want of it", AlertSource.judge(new RuleEvaluation(now, Optional.of(now.minusSeconds(3)),
+                Optional.of(now.minusSeconds(61)), List.of(fresh)), ext, now, ZoneOffset.UTC, null).notes().get(0));
+
+        // a Prometheus that does not report its groups' last evaluation (older versions): unknown, said, not blocking
+        RuleEvaluation.Group unreported = new RuleEvaluation.Group("g", Duration.ofSeconds(5), null, false, List.of(ok));
+        AlertSource old = AlertSource.judge(new RuleEvaluation(now, Optional.of(now), List.of(unreported)), ext, now,
+                ZoneOffset.UTC, null);
+        assertTrue(old.up(), "never 'not evaluated yet' for good: " + old.problem());
+        assertEquals(List.of("Prometheus does not report when it last evaluated its alert rules (group g; an older version): "
+                + "that they still run is not checked"), old.notes());
+        AlertsService.Update u = new AlertsService.Update(new AlertsFeed("ref", now, List.of()), List.of(), Optional.empty(), old,
+                Map.of(), List.of());
+        assertTrue(u.cannotFire().isEmpty());
+        assertEquals(old.notes(), u.sourceNotes());
+
         AlertSource down = AlertSource.down("Prometheus down: connection refused", now.plusSeconds(10), notEvaluating);
         assertEquals(now, down.since(), "still unknown since the last check that worked");
         assertTrue(down.rulesKnown());
@@ -252,16 +276,17 @@ class AlertsTruthTest {
         AlertsService window = service(store);
         AlertsService.Update u = poll(window);
         assertTrue(u.historyProblem().orElseThrow().contains("not filled in yet"), u.historyProblem().toString());
-        assertTrue(u.historyProblem().get().contains("tried again at the next poll"), u.historyProblem().get());
+        assertTrue(u.historyProblem().get().endsWith("attempt 1 failed; tried again at 02:00:05 (in 5 s)"), u.historyProblem().get());
         assertEquals(List.of("firing", "unknown"), history(g.fingerprint()), "gone while Prometheus is down: unknown, not resolved");
         assertEquals(List.of(), history(Fingerprints.of(h)));
         clock.advance(step);
-        assertTrue(poll(window).historyProblem().orElseThrow().contains("not filled in yet"), "still down: tried, failed again");
+        assertTrue(poll(window).historyProblem().orElseThrow().endsWith("attempt 2 failed; tried again at 02:00:15 (in 10 s)"),
+                "still down: tried, failed again");
         int asked = am.seriesAsked.get();
 
-        // Prometheus is back: a later poll fills in the same time
+        // Prometheus is back: a later poll, once the backoff is over, fills in the same time
         am.prometheusDown = null;
-        clock.advance(step);
+        clock.advance(Duration.ofSeconds(10));
         u = poll(window);
         assertEquals(asked + 1, am.seriesAsked.get());
         assertEquals(List.of("firing/reconstructed", "resolved/reconstructed"), history(Fingerprints.of(h)));
@@ -274,6 +299,57 @@ class AlertsTruthTest {
         u = poll(window);
         assertTrue(u.historyProblem().isEmpty(), u.historyProblem().toString());
         assertEquals(asked + 1, am.seriesAsked.get(), "filled in once");
+    }
+
+    /**
+     * Prometheus answers but fails the catch-up's query_range (over up to 30 days: perhaps what makes it fail): it is
+     * tried again after the poll interval × 2^(n-1), not at every poll, and the pane says which attempt failed and when
+     * the next one is; once it works the gap is filled in and no more is asked.
+     */
+    @Test
+    void aBackfillPrometheusFailsIsTriedAgainWithABackoffNotAtEveryPoll() {
+        clock.now = T0.minus(Duration.ofHours(1)); // a console looked an hour ago
+        poll(service(store));
+        clock.now = T0;
+        Duration step = Duration.ofSeconds(5);
+        Map<String, String> h = Map.of("alertname", "ServiceDown", "service", "h", "severity", "critical");
+        am.series.add(new Transitions.Series(h, AlertsCoreTest.run(T0.minus(Duration.ofMinutes(50)), step, 60)));
+        am.rangeRefused = "query timed out in expression evaluation";
+        AlertsService window = service(store);
+        List<Long> triedAt = new java.util.ArrayList<>();
+        String third = null;
+        for (int i = 0; i <= 120; i++) { // ten minutes of polls every 5 s
+            int before = am.seriesAsked.get();
+            AlertsService.Update u = poll(window);
+            if (am.seriesAsked.get() > before) {
+                triedAt.add(Duration.between(T0, clock.instant()).toSeconds());
+            }
+            assertTrue(u.historyProblem().orElseThrow().contains("(Prometheus: query timed out in expression evaluation)"),
+                    u.historyProblem().toString());
+            if (triedAt.size() == 3 && third == null) {
+                third = u.historyProblem().get();
+            }
+            clock.advance(step);
+        }
+        assertEquals(List.of(0L, 5L, 15L, 35L, 75L, 155L, 315L), triedAt, "7 tries in ten minutes, not 121");
+        assertTrue(third.endsWith("attempt 3 failed; tried again at 02:00:35 (in 20 s)"), third);
+        assertEquals(List.of(), history(Fingerprints.of(h)));
+
+        // Prometheus answers it again: the next try (at 635 s) fills in the gap, then nothing more is asked
+        am.rangeRefused = null;
+        clock.now = T0.plusSeconds(635);
+        AlertsService.Update u = poll(window);
+        assertTrue(u.historyProblem().isEmpty(), u.historyProblem().toString());
+        assertEquals(List.of("firing/reconstructed", "resolved/reconstructed"), history(Fingerprints.of(h)));
+        int asked = am.seriesAsked.get();
+        clock.advance(step);
+        poll(window);
+        assertEquals(asked, am.seriesAsked.get(), "filled in once");
+
+        assertEquals(Duration.ofSeconds(5), AlertsService.catchUpBackoff(step, 1));
+        assertEquals(Duration.ofSeconds(640), AlertsService.catchUpBackoff(step, 8));
+        assertEquals(AlertsService.MAX_CATCH_UP_BACKOFF, AlertsService.catchUpBackoff(step, 9), "capped");
+        assertEquals(AlertsService.MAX_CATCH_UP_BACKOFF, AlertsService.catchUpBackoff(step, 500));
     }
 
     @Test

@@ -90,6 +90,41 @@ class CommandTemplateTest {
         assertTrue(CommandTemplate.problem("echo {print}", List.of()).isPresent());
     }
 
+    /**
+     * A shell comment is the shell's: its apostrophe ("# don't") opens no quote — no false refusal, and a placeholder the
+     * team quoted after it is still seen quoted (else its value, quoted again, would stand outside quotes and run).
+     */
+    @Test
+    void aShellCommentOpensNoQuoteAndHoldsNoPlaceholder() throws Exception {
+        String note = "# don't run this by hand\n./restore.sh {file} {database} # it's the console's";
+        assertEquals(Optional.empty(), CommandTemplate.problem(note, List.of(CommandTemplate.FILE, CommandTemplate.DATABASE)));
+        assertEquals("# don't run this by hand\n./restore.sh /b/x.sql app # it's the console's", CommandTemplate.fill(
+                "backups.commands.restore", note, Map.of(CommandTemplate.FILE, "/b/x.sql", CommandTemplate.DATABASE, "app")));
+        String v = "$(touch PWNED)";
+        String cmd = CommandTemplate.fill("backups.commands.restore", "true;# don't\nprintf '[%s]\\n' {file} {database}",
+                Map.of(CommandTemplate.FILE, v, CommandTemplate.DATABASE, "app"));
+        assertEquals("[" + v + "]\n[app]\n", sh(dir, cmd), cmd);
+        assertFalse(Files.exists(dir.resolve("PWNED")), cmd);
+
+        // the team's quotes after a comment's apostrophe are still quotes: refused, never filled
+        for (String t : List.of("true # don't\nprintf '[%s]' '{file}'", "# don't\nrestore \"{file}\"")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CommandTemplate.fill("backups.commands.restoreScratch", t, Map.of(CommandTemplate.FILE, v)), t);
+            assertTrue(e.getMessage().endsWith("{file} is inside quotes: write it bare, the console quotes the value itself"),
+                    e.getMessage());
+        }
+        // a placeholder in a comment is not one (nothing reaches the shell there), and a # inside a word, quotes or
+        // after an escape is no comment
+        assertEquals(Optional.empty(), CommandTemplate.problem("./run.sh # was: ./run.sh {nope}", List.of()));
+        assertTrue(CommandTemplate.problem("echo a#{nope}", List.of()).isPresent());
+        assertTrue(CommandTemplate.problem("echo '# {file}'", List.of(CommandTemplate.FILE)).orElseThrow().contains("inside quotes"));
+        assertTrue(CommandTemplate.problem("echo a\\ #{nope}", List.of()).isPresent());
+        assertEquals("echo a\\ #/b/x", CommandTemplate.fill("backups.commands.restoreScratch", "echo a\\ #{file}",
+                Map.of(CommandTemplate.FILE, "/b/x")));
+        assertEquals("a #/b/x\n", sh(dir, CommandTemplate.fill("backups.commands.restoreScratch", "echo a\\ #{file}",
+                Map.of(CommandTemplate.FILE, "/b/x"))));
+    }
+
     // ------------------------------------------------------------------ the loader
 
     /** An environments file with {@code command} at command key {@code k}, on the file's last line. */

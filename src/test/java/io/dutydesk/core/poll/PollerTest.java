@@ -111,6 +111,28 @@ class PollerTest {
         assertNull(p.latest().failingSince());
     }
 
+    /** A backend that answers "misconfigured" answered: polled at the normal interval, so a fixed configuration shows at once. */
+    @Test
+    void aMisconfiguredAnswerIsPolledAtTheNormalIntervalNotBackedOff() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<Boolean> fixed = new AtomicReference<>(false);
+        Poller<String> p = new Poller<>("t", () -> {
+            calls.incrementAndGet();
+            return fixed.get() ? CompletableFuture.completedFuture("ok") : CompletableFuture.failedFuture(
+                    new io.dutydesk.core.MisconfiguredException("no table outbox (outbox.table)"));
+        }, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(3), scheduler, clock);
+        for (int i = 1; i <= 6; i++) {
+            p.tick();
+            assertEquals(i, calls.get(), "tick " + i + ": asked again at the interval");
+            assertTrue(p.latest().misconfigured());
+            assertEquals(i, p.latest().consecutiveFailures(), "still counted as failing");
+            clock.advance(Duration.ofSeconds(5));
+        }
+        fixed.set(true);
+        p.tick();
+        assertTrue(p.latest().ok(), "the fixed configuration shows at the next tick");
+    }
+
     @Test
     void aHangingSourceTimesOutAndFreesTheSlot() {
         Poller<String> p = new Poller<>("t", CompletableFuture::new, Duration.ofSeconds(5), Duration.ofSeconds(30),

@@ -66,7 +66,6 @@ class AlertsViewModelTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
-        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
@@ -128,7 +127,6 @@ class AlertsViewModelTest {
                     .stream().map(t -> t.event()).toList(), "recorded once, by whichever window was first");
         } finally {
             other.close();
-            io.dutydesk.testing.StoreDrain.drain(otherStore);
             otherStore.close();
         }
     }

@@ -69,7 +69,6 @@ class AlertsViewTest {
     void tearDown() {
         vm.close();
         scheduler.shutdownNow();
-        io.dutydesk.testing.StoreDrain.drain(store);
         store.close();
     }
 
