@@ -66,6 +66,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertsIT {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final Duration FIRE = Duration.ofSeconds(120);
+    /**
+     * The consoles' alerts poll here (the default is 5 s): every wait for a console to see what Alertmanager has ends
+     * sooner. The reference host's Prometheus evaluates its rules every second and scrapes the services' health every 2 s.
+     */
+    static final Duration POLL = Duration.ofSeconds(1);
 
     @TempDir
     Path tmp;
@@ -107,6 +112,25 @@ class AlertsIT {
             vm.close();
             handle.close();
         }
+    }
+
+    /** The reference host's environments file with the alerts polled every {@link #POLL}, for the consoles and the CLI alike. */
+    Path config() {
+        Path p = tmp.resolve("alerts-environments.yaml");
+        try {
+            if (!Files.exists(p)) {
+                Files.writeString(p, Files.readString(RefHost.config()) + "    alerts: { pollSeconds: " + POLL.toSeconds() + " }\n");
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        return p;
+    }
+
+    Environment env() {
+        Environment env = EnvironmentsFile.load(config()).require("ref");
+        assertEquals(POLL, env.alerts().interval());
+        return env;
     }
 
     Console console(Environment env, Path audit) {
@@ -153,7 +177,7 @@ class AlertsIT {
         String[] v = victim();
         Path flag = flag(v[0]);
         Path audit = tmp.resolve("audit.jsonl");
-        try (Console c = console(RefHost.ref(), audit)) {
+        try (Console c = console(env(), audit)) {
             Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
             Files.createDirectories(flag.getParent());
             Instant broken = Instant.now();
@@ -161,7 +185,7 @@ class AlertsIT {
             try {
                 Eventually.await(() -> " ServiceDown for " + v[0] + " in the console", FIRE,
                         () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).filter(a -> a.state().equals("active")).isPresent());
-                System.out.printf("AlertsIT: ServiceDown in the console %.1f s after the service went unhealthy (rule for 10 s)%n",
+                System.out.printf("AlertsIT: ServiceDown in the console %.1f s after the service went unhealthy (rule for 5 s)%n",
                         Duration.between(broken, Instant.now()).toMillis() / 1000.0);
                 Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
                 assertEquals("critical", a.severity());
@@ -221,7 +245,7 @@ class AlertsIT {
     void whatFiredAndResolvedWhileTheConsoleWasClosedIsReconstructed() throws Exception {
         String[] v = victim();
         Path flag = flag(v[0]);
-        Environment env = RefHost.ref();
+        Environment env = env();
         Path audit = tmp.resolve("audit.jsonl");
         try (Console c = console(env, audit)) {
             Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
@@ -242,7 +266,8 @@ class AlertsIT {
                 return a != null;
             });
             Instant firing = Instant.now();
-            Eventually.await("it fires a while", Duration.ofSeconds(30), () -> Instant.now().isAfter(firing.plusSeconds(15)));
+            // a while: several evaluations (every second) and several steps of the console's fill (its poll interval)
+            Eventually.await("it fires a while", Duration.ofSeconds(30), () -> Instant.now().isAfter(firing.plus(POLL.multipliedBy(5))));
         } finally {
             Files.deleteIfExists(flag);
         }
@@ -303,7 +328,7 @@ class AlertsIT {
         proxy.start();
         int port = proxy.getAddress().getPort();
         // Alertmanager as seen from the server: the proxy (the reference host's sshd runs on this machine)
-        String yaml = Files.readString(RefHost.config()).replace("http://127.0.0.1:" + AlertmanagerDirect.AM_PORT + "/",
+        String yaml = Files.readString(config()).replace("http://127.0.0.1:" + AlertmanagerDirect.AM_PORT + "/",
                 "http://127.0.0.1:" + port + "/");
         Path config = tmp.resolve("proxied.yaml");
         Files.writeString(config, yaml);
@@ -352,7 +377,7 @@ class AlertsIT {
         AlertmanagerDirect.post(labels, Map.of("summary", "posted by AlertsIT"), Instant.now().plusSeconds(180));
         Map<String, String> env = Map.of("DUTYDESK_STORE", tmp.resolve("cli.db").toString(),
                 "DUTYDESK_AUDIT_LOG", tmp.resolve("cli-audit.jsonl").toString());
-        String cfg = RefHost.config().toString();
+        String cfg = config().toString();
         ObjectMapper json = new ObjectMapper();
         RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(), env, "alerts", "--env", "ref", "--config", cfg,
                 "--json", "--filter", "run=\"" + run + "\"");
@@ -437,7 +462,7 @@ class AlertsIT {
         String[] v = victim();
         Path flag = flag(v[0]);
         Map<String, String> labels = Map.of("alertname", "ServiceDown", "service", v[1], "slot", v[2]);
-        try (Console c = console(RefHost.ref(), tmp.resolve("audit.jsonl"))) {
+        try (Console c = console(env(), tmp.resolve("audit.jsonl"))) {
             Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null);
             Eventually.await("no ServiceDown for " + v[0] + " before", FIRE,
                     () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isEmpty());
@@ -483,7 +508,7 @@ class AlertsIT {
                     RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(),
                             Map.of("DUTYDESK_STORE", tmp.resolve("dutydesk.db").toString(),
                                     "DUTYDESK_AUDIT_LOG", tmp.resolve("cli.jsonl").toString()),
-                            "alerts", "--env", "ref", "--config", RefHost.config().toString(), "--json");
+                            "alerts", "--env", "ref", "--config", config().toString(), "--json");
                     assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
                     assertTrue(r.stderr().contains("No alert can fire or resolve: Prometheus down"), r.stderr());
                     JsonNode root = new ObjectMapper().readTree(r.stdout());
@@ -541,21 +566,22 @@ class AlertsIT {
             });
             RefHost.Result r = RefHost.dutydesk(Duration.ofSeconds(90), List.of(),
                     Map.of("DUTYDESK_STORE", tmp.resolve("dutydesk.db").toString(), "DUTYDESK_AUDIT_LOG", tmp.resolve("cli.jsonl").toString()),
-                    "alerts", "--env", "ref", "--config", RefHost.config().toString());
+                    "alerts", "--env", "ref", "--config", config().toString());
             assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
             assertTrue(new SqliteAlertHistory(store).open("ref").join().containsKey(fp.get()), "the CLI recorded it first");
             List<Notifier.Notice> first = new CopyOnWriteArrayList<>();
             List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
             SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"));
-            try (Console a = console(RefHost.ref(), tmp.resolve("audit.jsonl"), store, first);
-                 Console b = console(RefHost.ref(), tmp.resolve("audit.jsonl"), other, second)) {
+            try (Console a = console(env(), tmp.resolve("audit.jsonl"), store, first);
+                 Console b = console(env(), tmp.resolve("audit.jsonl"), other, second)) {
                 for (Console c : List.of(a, b)) {
                     Eventually.await("the window shows it", Duration.ofSeconds(60),
                             () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).isPresent());
                 }
                 Instant shown = Instant.now();
+                Instant threeMore = shown.plus(POLL.multipliedBy(3));
                 Eventually.await("three more polls in each", Duration.ofSeconds(60), () -> a.vm().feedProperty().get().takenAt()
-                        .isAfter(shown.plusSeconds(15)) && b.vm().feedProperty().get().takenAt().isAfter(shown.plusSeconds(15)));
+                        .isAfter(threeMore) && b.vm().feedProperty().get().takenAt().isAfter(threeMore));
                 assertEquals(1, first.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the first window: " + first);
                 assertEquals(1, second.stream().filter(n -> n.key().endsWith(fp.get())).count(), "the second window: " + second);
                 assertTrue(first.stream().filter(n -> n.key().endsWith(fp.get())).allMatch(n -> n.level() == Notifier.Level.CRITICAL));
@@ -578,7 +604,7 @@ class AlertsIT {
     void withExternalLabelsOneAlertIsOneHistoryEntryAcrossTheBackfill() throws Exception {
         String[] v = victim();
         Path flag = flag(v[0]);
-        Environment env = RefHost.ref();
+        Environment env = env();
         Path audit = tmp.resolve("audit.jsonl");
         Instant broken;
         String fp;
@@ -599,12 +625,13 @@ class AlertsIT {
                 Eventually.await("recorded", Duration.ofSeconds(30), () -> !recorded(store, v[1], v[2], b).isEmpty());
             } // the console closes; the alert keeps firing
             Instant closed = Instant.now();
-            Eventually.await("closed for more than three polls", Duration.ofSeconds(30), () -> Instant.now().isAfter(closed.plusSeconds(16)));
+            Instant threePolls = closed.plus(POLL.multipliedBy(3)).plusSeconds(1);
+            Eventually.await("closed for more than three polls", Duration.ofSeconds(30), () -> Instant.now().isAfter(threePolls));
             try (Console c = console(env, audit)) {
                 Eventually.await("first feed", Duration.ofSeconds(60), () -> c.vm().feedProperty().get() != null
                         && c.vm().historyProblemProperty().get() == null);
                 Eventually.await("the history compared again", Duration.ofSeconds(30),
-                        () -> new SqliteAlertHistory(store).lastPoll("ref").join().orElseThrow().isAfter(closed.plusSeconds(16)));
+                        () -> new SqliteAlertHistory(store).lastPoll("ref").join().orElseThrow().isAfter(threePolls));
                 List<String> mine = recorded(store, v[1], v[2], broken);
                 Instant b = broken;
                 assertEquals(List.of("firing@" + fp), mine, () -> "one alert, one entry, the backfill included; broken " + b

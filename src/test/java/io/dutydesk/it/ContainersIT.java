@@ -70,7 +70,11 @@ class ContainersIT {
             } finally {
                 // left open across the restart: Docker ends a followed stream when the container stops
             }
+            long t0 = System.nanoTime();
             rollout.restart(name).join();
+            long restartMs = (System.nanoTime() - t0) / 1_000_000;
+            // the service stops when asked (SIGTERM), as a real one does: the restart does not wait out its 10 s stop timeout
+            assertTrue(restartMs < 9_000, "the restart waited " + restartMs + " ms: the container ignored SIGTERM until killed");
             stream.ended().get(30, java.util.concurrent.TimeUnit.SECONDS);
             stream.close();
             Eventually.await("running again with a new start time", Duration.ofSeconds(30), () -> {

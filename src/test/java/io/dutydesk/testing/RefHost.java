@@ -99,6 +99,63 @@ public final class RefHost {
         return Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar"));
     }
 
+    /**
+     * {@code java [jvm] -jar target/dutydesk.jar}: the built jar as a user starts it, plus two JVM options that only
+     * make a short-lived JVM start sooner and change nothing the console does: the client compiler alone
+     * ({@code -XX:TieredStopAtLevel=1}: a CLI run is over before the server compiler pays off) and a class-data archive of
+     * the jar's classes ({@link #classArchive}). The JVM's own archive messages are off (they would go to stdout).
+     */
+    public static List<String> javaJar(List<String> jvm) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        classArchive().ifPresent(a -> cmd.add("-XX:SharedArchiveFile=" + a));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", jar().toString()));
+        return cmd;
+    }
+
+    private static java.util.Optional<Path> archive = null;
+
+    /**
+     * The archive of the classes a CLI run loads (AppCDS: JDK 17's dynamic archive, {@code -XX:ArchiveClassesAtExit}), made
+     * once per build of the jar (its size and time are in the name) by one {@code ping} of the reference host, which loads
+     * every backend's client; empty if it could not be made: the runs then load their classes from the jar, only slower.
+     */
+    static synchronized java.util.Optional<Path> classArchive() {
+        if (archive != null) {
+            return archive;
+        }
+        archive = java.util.Optional.empty();
+        try {
+            Path jar = jar();
+            Path a = jar.resolveSibling("cds").resolve("dutydesk-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() + ".jsa");
+            if (!Files.exists(a)) {
+                Files.createDirectories(a.getParent());
+                Path part = a.resolveSibling(a.getFileName() + ".part");
+                Files.deleteIfExists(part);
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:ArchiveClassesAtExit=" + part,
+                        "-jar", jar.toString(), "ping", "--env", "ref", "--json", "--config", config().toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                p.getOutputStream().close();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return archive;
+                }
+                if (!Files.exists(part)) {
+                    return archive;
+                }
+                Files.move(part, a, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            archive = java.util.Optional.of(a);
+        } catch (IOException e) {
+            // no archive: slower, not different
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return archive;
+    }
+
     /** java -jar dutydesk.jar ARGS, with its exit code and output. */
     public static Result dutydesk(Duration timeout, String... args) {
         return dutydesk(timeout, List.of(), args);
@@ -111,9 +168,7 @@ public final class RefHost {
 
     /** The same with extra environment variables. */
     public static Result dutydesk(Duration timeout, List<String> jvm, java.util.Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-jar", jar().toString()));
+        List<String> cmd = javaJar(jvm);
         cmd.addAll(List.of(args));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);

@@ -66,8 +66,10 @@ class AlertsViewTest {
     }
 
     @AfterEach
-    void tearDown() {
-        vm.close();
+    void tearDown() throws Exception {
+        // on the FX thread, where the view-model's state lives: closed beside it, a poll's answer being applied there
+        // would find the service gone (an NPE reported by TestFX in the next test)
+        WaitForAsyncUtils.asyncFx(() -> vm.close()).get();
         scheduler.shutdownNow();
         store.close();
     }

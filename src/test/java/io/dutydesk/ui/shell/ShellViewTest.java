@@ -53,8 +53,8 @@ class ShellViewTest {
     }
 
     @AfterEach
-    void stop() {
-        vm.close();
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> vm.close()).get(); // on the FX thread, where the view-model's state lives
         scheduler.shutdownNow();
     }
 
