@@ -182,6 +182,11 @@ public final class Connector implements EnvironmentConnector {
             resolver.askAgain();
         }
 
+        @Override
+        public boolean connecting() {
+            return ssh.connecting();
+        }
+
         public SshConnection ssh() {
             return ssh;
         }

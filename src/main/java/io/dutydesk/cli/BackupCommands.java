@@ -305,6 +305,8 @@ final class BackupCommands {
             r.counts().forEach(c -> log.println((c.differs() ? "  ≠ " : "  = ") + c.describe()));
         }
         log.println((r.ok() ? "OK: " : r.result().equals("refused") ? "REFUSED: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
+        r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(r.action(), w, env)));
         if (args.json()) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
@@ -314,6 +316,7 @@ final class BackupCommands {
             o.put("ok", r.ok());
             o.put("result", r.result());
             o.put("message", r.message());
+            Json.putNullable(o, "auditWarning", r.auditWarning().orElse(null));
             plan.ifPresent(p -> {
                 o.put("jobBound", p.bound().describe());
                 if (p.bound().limit().isPresent()) {
@@ -351,6 +354,9 @@ final class BackupCommands {
 
     private int failed(CompletionException e, String what, Args args) {
         Throwable c = Errors.unwrap(e);
+        if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
+            return Cli.auditFailure(a, what, args, out, err);
+        }
         boolean refused = c instanceof RolloutException;
         err.println("dutydesk: " + (refused ? c.getMessage() : what + " failed: " + Errors.describe(e)));
         if (args.json()) {

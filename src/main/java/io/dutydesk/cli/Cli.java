@@ -281,4 +281,35 @@ public final class Cli {
         }
     }
 
+
+    /**
+     * The audit log could not be written around {@code what}. Before it: nothing was run ("dutydesk: backup-now: nothing
+     * was run: the audit log FILE could not be written (No space left on device)"), exit 1. After it ran (a verification,
+     * a download, a removal): its outcome stands — a warning, and the exit code of the outcome, not of the audit.
+     */
+    static int auditFailure(io.dutydesk.core.audit.AuditWriteException a, String what, Args args, PrintStream out, PrintStream err) {
+        err.println("dutydesk: " + (a.ran() ? "warning: " : "") + what + ": " + a.getMessage());
+        if (args.json()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("ran", a.ran());
+            o.put("ok", a.ran() && a.succeeded());
+            if (a.ran()) {
+                o.put("auditWarning", a.getMessage());
+            } else {
+                o.put("refused", true);
+                o.put("error", a.getMessage());
+            }
+            out.println(Json.write(o));
+        }
+        return a.ran() && a.succeeded() ? OK : DOWN;
+    }
+
+    /**
+     * The warning for an action that ran whose completion could not be written: the exit code follows the action's
+     * outcome (a script must not run a successful deploy or backup again), the gap in the log is said on stderr.
+     */
+    static String auditWarning(String action, String warning, io.dutydesk.core.config.Environment env) {
+        return "dutydesk: warning: " + action + " " + warning + "; its started entry is in the log, and 'dutydesk audit --env "
+                + env.name() + "' completes it from the server's exit file once the log can be written";
+    }
 }

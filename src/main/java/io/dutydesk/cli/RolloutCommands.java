@@ -98,9 +98,14 @@ final class RolloutCommands {
             validate(env, verb, version);
         } catch (RolloutException e) {
             java.time.Instant now = clock.instant();
-            audit.append(new io.dutydesk.core.audit.AuditEntry(null, actor, env.name(), verb.id(),
-                    version.map(java.util.List::of).orElse(java.util.List.of()), now, now, null, null, "refused", null, null,
-                    e.getMessage())).join();
+            try {
+                audit.append(new io.dutydesk.core.audit.AuditEntry(null, actor, env.name(), verb.id(),
+                        version.map(java.util.List::of).orElse(java.util.List.of()), now, now, null, null, "refused", null, null,
+                        e.getMessage())).join();
+            } catch (CompletionException | IllegalStateException unwritten) {
+                throw new RolloutException(e.kind(), e.getMessage() + "; "
+                        + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten));
+            }
             throw e;
         }
     }
@@ -207,6 +212,9 @@ final class RolloutCommands {
             r = service.run(plan, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
+            if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
+                return Cli.auditFailure(a, verb.id(), args, out, err);
+            }
             err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));
             if (args.json()) {
                 ObjectNode o = Json.MAPPER.createObjectNode();
@@ -219,6 +227,8 @@ final class RolloutCommands {
             return Cli.DOWN;
         }
         log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
+        r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(verb.id(), w, env)));
         if (args.json()) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
@@ -231,6 +241,7 @@ final class RolloutCommands {
             o.put("exitCode", r.exitCode());
             o.put("verified", r.verified());
             o.put("message", r.message());
+            Json.putNullable(o, "auditWarning", r.auditWarning().orElse(null));
             o.put("outputSha256", r.outputSha256());
             out.println(Json.write(o));
         }

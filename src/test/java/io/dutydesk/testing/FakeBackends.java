@@ -67,6 +67,16 @@ public final class FakeBackends implements EnvironmentConnector {
      */
     public volatile io.dutydesk.core.slots.SlotsSnapshot slots;
 
+    /**
+     * The backup folders' listings, by folder: when a folder is here, the shell lists it (unless SSH or Backups is
+     * down); {@link #backupLists} counts those listings.
+     */
+    public final Map<String, List<RemoteShell.RemoteFile>> backupFolders = new java.util.concurrent.ConcurrentHashMap<>();
+    public final java.util.concurrent.atomic.AtomicInteger backupLists = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, the environment's outbox backlog (PostgreSQL) and stream (Redis) answer through these. */
+    public volatile io.dutydesk.core.ports.BacklogPort backlog;
+    public volatile io.dutydesk.core.ports.StreamPort stream;
+
     private RemoteShell shell() {
         return new RemoteShell() {
             @Override
@@ -86,7 +96,13 @@ public final class FakeBackends implements EnvironmentConnector {
 
             @Override
             public CompletableFuture<List<RemoteFile>> list(String folder) {
-                return OFFLINE_SHELL.list(folder);
+                List<RemoteFile> files = backupFolders.get(folder);
+                String d = down.containsKey(Backend.SSH) ? down.get(Backend.SSH) : down.get(Backend.BACKUPS);
+                if (files == null || d != null) {
+                    return d != null ? CompletableFuture.failedFuture(new IOException(d)) : OFFLINE_SHELL.list(folder);
+                }
+                backupLists.incrementAndGet();
+                return CompletableFuture.completedFuture(files);
             }
         };
     }
@@ -180,6 +196,18 @@ public final class FakeBackends implements EnvironmentConnector {
             @Override
             public io.dutydesk.core.ports.OutboxPort outbox() {
                 return () -> CompletableFuture.failedFuture(new IOException("no outbox in this test"));
+            }
+
+            @Override
+            public io.dutydesk.core.ports.BacklogPort backlog() {
+                var b = backlog;
+                return b != null ? b : () -> CompletableFuture.failedFuture(new IOException("no outbox in this test"));
+            }
+
+            @Override
+            public io.dutydesk.core.ports.StreamPort stream() {
+                var s = stream;
+                return s != null ? s : () -> CompletableFuture.failedFuture(new IOException("no stream in this test"));
             }
 
             @Override

@@ -41,6 +41,8 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     public volatile boolean indexOk = true;
     public volatile String pgDown;
     public volatile String redisDown;
+    /** Docker does not answer: the relay's container cannot be read. */
+    public volatile String dockerDown;
     /** The source answers, but without what the environments file names (as the adapters say it). */
     public volatile String pgMisconfigured;
     public volatile String redisMisconfigured;
@@ -148,6 +150,10 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     final ContainersPort containers = new ContainersPort() {
         @Override
         public CompletableFuture<List<ContainerInfo>> containers() {
+            String down = dockerDown;
+            if (down != null) {
+                return CompletableFuture.failedFuture(new IOException(down));
+            }
             return CompletableFuture.completedFuture(Snapshots.of("blue", "v1.0.0", "v0.9.0", Set.of(), Set.of()).slots().stream()
                     .flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(Optional::stream).toList());
         }

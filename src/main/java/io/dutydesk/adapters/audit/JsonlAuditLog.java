@@ -126,6 +126,11 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return file;
     }
 
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
     /** Where torn fragments are kept: {@code audit.jsonl.torn}. */
     public Path tornFile() {
         return file.resolveSibling(file.getFileName() + ".torn");

@@ -82,6 +82,8 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private volatile HostKeyException refused;
     private volatile Path socketFolder;
     private volatile boolean closed;
+    /** A connection attempt has ended (connected, or failed): see {@link #connecting()}. */
+    private volatile boolean attemptEnded;
 
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys) {
         this(target, hostKeys, Path.of(System.getProperty("user.home"), ".ssh", "config"));
@@ -143,6 +145,14 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         synchronized (lock) {
             return f.mode(session != null && session.isConnected() ? session : null);
         }
+    }
+
+    /**
+     * True until the first connection attempt has ended (connected or failed): a call that ran out of time meanwhile
+     * spent it waiting for the connection, not for its backend.
+     */
+    public boolean connecting() {
+        return !attemptEnded && !closed;
     }
 
     public boolean isConnected() {
@@ -225,12 +235,14 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 nextAttempt = Instant.MIN;
                 lastFailure = null;
                 connecting = null;
+                attemptEnded = true;
             }
             attempt.complete(o.session());
             return o.session();
         } catch (Error e) {
             synchronized (lock) {
                 connecting = null; // never leave the others waiting on an attempt that died
+                attemptEnded = true;
             }
             attempt.completeExceptionally(e);
             throw e;
@@ -242,6 +254,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 nextAttempt = Instant.now().plus(RETRY_AFTER);
                 lastFailure = e;
                 connecting = null;
+                attemptEnded = true;
             }
             attempt.completeExceptionally(e);
             throw e;

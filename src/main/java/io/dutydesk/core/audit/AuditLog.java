@@ -8,6 +8,11 @@ public interface AuditLog {
     /** How many of the newest entries {@link #indexed()} keeps. */
     int INDEXED = 5000;
 
+    /** Where the log is written, for messages: its file ("" when it has none). */
+    default String location() {
+        return "";
+    }
+
     /** Completes when the entry is durably written (fsync). */
     CompletableFuture<Void> append(AuditEntry entry);
 

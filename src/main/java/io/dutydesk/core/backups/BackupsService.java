@@ -3,6 +3,7 @@ package io.dutydesk.core.backups;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.audit.AuditWriteException;
 import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
@@ -177,7 +178,13 @@ public final class BackupsService {
                         .thenCompose(x -> audit.append(new AuditEntry(null, actor, env.name(), "backup-verify", List.of(e.path()),
                                 start, clock.instant(), v.ok() ? 0 : 1, null, v.ok() ? "succeeded" : "failed", null, null,
                                 v.detail())))
-                        .thenApply(x -> v));
+                        .handle((x, unwritten) -> {
+                            if (unwritten != null) { // it was verified all the same: said, not turned into a failure
+                                throw AuditWriteException.ran((v.ok() ? "verified OK: " : "verification FAILED: ") + e.name()
+                                        + " — " + v.detail(), v.ok(), audit, unwritten);
+                            }
+                            return v;
+                        }));
     }
 
     static Verification parseVerification(BackupEntry e, String out, Instant now) {
@@ -261,8 +268,18 @@ public final class BackupsService {
                                     List.of(e.path(), target.toString()), start, clock.instant(), x == null ? 0 : 1, null,
                                     x == null ? "succeeded" : "failed", null, null,
                                     x == null ? "sha256 " + d.sha256() + (d.resumed() ? " (resumed)" : "") : Errors.describe(x)))
-                            .thenCompose(a -> x == null ? CompletableFuture.completedFuture(d)
-                                    : CompletableFuture.<Download>failedFuture(Errors.unwrap(x))))
+                            .handle((a, unwritten) -> {
+                                if (x != null) {
+                                    throw new java.util.concurrent.CompletionException(unwritten == null ? Errors.unwrap(x)
+                                            : new IllegalStateException(Errors.describe(x) + "; " + AuditWriteException.unwritten(audit, unwritten),
+                                            Errors.unwrap(x)));
+                                }
+                                if (unwritten != null) { // downloaded and checked all the same
+                                    throw AuditWriteException.ran("downloaded " + d.file() + " (sha256 " + d.sha256() + " checked)", true,
+                                            audit, unwritten);
+                                }
+                                return d;
+                            }))
                     .thenCompose(f -> f);
         });
     }
@@ -335,7 +352,12 @@ public final class BackupsService {
                             String[] p = removed.get().split(" ");
                             String what = p[0] + " (" + Sizes.human(Long.parseLong(p[p.length - 1])) + ")";
                             return audit.append(new AuditEntry(null, actor, env.name(), action, List.of(lo.path()), start, clock.instant(),
-                                    0, null, "succeeded", null, null, "removed the leftover " + what)).thenApply(v -> what);
+                                    0, null, "succeeded", null, null, "removed the leftover " + what)).handle((v, unwritten) -> {
+                                        if (unwritten != null) { // removed all the same
+                                            throw AuditWriteException.ran("removed the leftover " + what, true, audit, unwritten);
+                                        }
+                                        return what;
+                                    });
                         }
                         String why = r.stdout().contains(ActionScripts.BUSY) ? "another action is running on this host (it may be writing it)"
                                 : refused.orElse("the server said: " + (r.stdout() + r.stderr()).strip());
@@ -645,7 +667,8 @@ public final class BackupsService {
     private <T> CompletableFuture<T> failedBeforeStart(String action, BackupEntry e, Instant start, String why, Throwable x) {
         return audit.append(new AuditEntry(null, actor, env.name(), action, List.of(e.path()), start, clock.instant(), null, null,
                 "failed", null, null, why)).handle((v, y) -> {
-                    throw new java.util.concurrent.CompletionException(new IllegalStateException(why, Errors.unwrap(x)));
+                    throw new java.util.concurrent.CompletionException(new IllegalStateException(y == null ? why
+                            : why + "; " + AuditWriteException.unwritten(audit, y), Errors.unwrap(x)));
                 });
     }
 
@@ -784,7 +807,8 @@ public final class BackupsService {
             if (o.end() == DetachedActions.End.BUSY || o.end() == DetachedActions.End.REFUSED) {
                 return jobs.complete(jobs.completion(req, o, "refused", null, null, o.refusal()))
                         .handle((v, x) -> {
-                            throw new RolloutException(RolloutException.Kind.BUSY, o.refusal());
+                            throw new RolloutException(RolloutException.Kind.BUSY, x == null ? o.refusal()
+                                    : o.refusal() + "; " + AuditWriteException.unwritten(audit, x));
                         });
             }
             return CompletableFuture.completedFuture(new Run(req, o, List.copyOf(lines), last.get()));
@@ -816,14 +840,14 @@ public final class BackupsService {
                 Duration.between(run.outcome().start(), clock.instant()).toMillis(), run.outputSha256(), safety, counts, fresh,
                 result, forced);
         Integer code = run.outcome().end() == DetachedActions.End.EXITED ? run.exitCode() : null;
-        return jobs.complete(jobs.completion(run.request(), run.outcome(), result, code, null, msg))
-                .thenApply(v -> r);
+        return jobs.completeAfterRun(jobs.completion(run.request(), run.outcome(), result, code, null, msg))
+                .thenApply(r::withAuditWarning); // a completion not written never turns the job's outcome into a failure
     }
 
     private <T> CompletableFuture<T> refuse(String action, List<String> args, Instant start, RolloutException.Kind kind, String why) {
         return audit.append(new AuditEntry(null, actor, env.name(), action, args, start, clock.instant(), null, null, "refused",
                 null, null, why)).handle((v, e) -> {
-                    throw new RolloutException(kind, why);
+                    throw new RolloutException(kind, e == null ? why : why + "; " + AuditWriteException.unwritten(audit, e));
                 });
     }
 

@@ -1,14 +1,23 @@
 package io.dutydesk.core.health;
 
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.Errors;
 import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.BackendProbe;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
@@ -25,20 +34,58 @@ public final class HealthMonitor implements AutoCloseable {
     private final List<Poller<Long>> pollers = new ArrayList<>();
     private final List<Consumer<HealthSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Map<Backend, Poller<Long>> byBackend = new EnumMap<>(Backend.class);
+    /** The last probe of a backend failed by its timeout while the first connection was still being set up. */
+    private final Map<Backend, Boolean> notYet = new ConcurrentHashMap<>();
+    /** When a pane's answer last made a backend's probe run early ({@link #answered}), System.nanoTime. */
+    private final Map<Backend, Long> lastNudge = new ConcurrentHashMap<>();
+    private final BooleanSupplier connecting;
+    private final Duration interval;
+    private volatile boolean closed;
     private volatile HealthSnapshot latest;
 
     public HealthMonitor(String environment, List<BackendProbe> probes, Duration interval, Duration maxBackoff,
                          Duration timeout, ScheduledExecutorService scheduler, Clock clock) {
+        this(environment, probes, interval, maxBackoff, timeout, scheduler, clock, () -> false);
+    }
+
+    /**
+     * @param connecting true while the environment's first connection (SSH, through which every backend is reached)
+     *                   has not been tried to completion — neither established nor failed
+     *                   ({@link io.dutydesk.core.ports.EnvironmentHandle#connecting()}): a probe that runs out of
+     *                   time then has not been answered yet, it is not down
+     */
+    public HealthMonitor(String environment, List<BackendProbe> probes, Duration interval, Duration maxBackoff,
+                         Duration timeout, ScheduledExecutorService scheduler, Clock clock, BooleanSupplier connecting) {
         this.environment = environment;
         this.clock = clock;
+        this.connecting = connecting;
+        this.interval = interval;
         this.latest = HealthSnapshot.unknown(environment, clock.instant());
         for (BackendProbe p : probes) {
-            Poller<Long> poller = new Poller<>(p.backend().id(), () -> Probes.timed(p, timeout),
+            Poller<Long> poller = new Poller<>(p.backend().id(), () -> probe(p, timeout),
                     interval, maxBackoff, timeout.plusMillis(500), scheduler, clock);
             pollers.add(poller);
+            byBackend.put(p.backend(), poller);
             subscriptions.add(poller.subscribe(s -> onSnapshot(p, s)));
         }
         refreshAllWhenSshIsBack(probes);
+    }
+
+    /**
+     * One probe, and whether its failure counts: one that ran out of time before the backend ever answered, begun
+     * (or ended) while the first connection was still being set up, says nothing about the backend — its time
+     * went on the connection (on a loaded machine the SSH connect alone can take longer than the probe's timeout).
+     * It is "connecting", not down. Any other failure — an error, or a timeout once the connection was tried to
+     * completion — is down.
+     */
+    private CompletableFuture<Long> probe(BackendProbe p, Duration timeout) {
+        Backend b = p.backend();
+        boolean connectingAtStart = connecting.getAsBoolean();
+        return Probes.timed(p, timeout).whenComplete((v, e) -> notYet.put(b, e != null
+                && Errors.unwrap(e) instanceof TimeoutException
+                && latest.get(b).lastOkAt() == null
+                && (connectingAtStart || connecting.getAsBoolean())));
     }
 
     /**
@@ -69,13 +116,26 @@ public final class HealthMonitor implements AutoCloseable {
         if (s.pending()) {
             return;
         }
-        BackendStatus st = s.ok()
-                ? new BackendStatus(p.backend(), BackendStatus.State.OK, s.value(), null, s.takenAt(), null, s.lastSuccessAt())
-                : new BackendStatus(p.backend(), s.misconfigured() ? BackendStatus.State.MISCONFIGURED : BackendStatus.State.DOWN,
-                -1, s.error(), s.takenAt(), s.failingSince(), s.lastSuccessAt());
+        Backend b = p.backend();
         // fold and hand over under one lock: listeners get the snapshots in the order they were made
         // (each one's seq larger than the last), never an older one after a newer one
         synchronized (this) {
+            BackendStatus before = latest.get(b);
+            BackendStatus st;
+            if (s.ok()) {
+                st = new BackendStatus(b, BackendStatus.State.OK, s.value(), null, s.takenAt(), null, s.lastSuccessAt());
+            } else if (!s.misconfigured() && Boolean.TRUE.equals(notYet.get(b))) {
+                st = new BackendStatus(b, BackendStatus.State.UNKNOWN, -1, CONNECTING + " (" + s.error()
+                        + " while the connection to the server was still being set up)", s.takenAt(), null, null);
+            } else {
+                // an outage starts at its first real failure, not at the probes that only waited for the connection
+                boolean wasConnecting = before.state() == BackendStatus.State.UNKNOWN && before.error() != null;
+                boolean wasFailing = before.state() == BackendStatus.State.DOWN || before.state() == BackendStatus.State.MISCONFIGURED;
+                Instant since = wasFailing && before.downSince() != null ? before.downSince()
+                        : wasConnecting ? s.takenAt() : s.failingSince();
+                st = new BackendStatus(b, s.misconfigured() ? BackendStatus.State.MISCONFIGURED : BackendStatus.State.DOWN,
+                        -1, s.error(), s.takenAt(), since, s.lastSuccessAt());
+            }
             HealthSnapshot next = latest.with(st, clock.instant());
             latest = next;
             for (Consumer<HealthSnapshot> l : listeners) {
@@ -115,6 +175,35 @@ public final class HealthMonitor implements AutoCloseable {
         pollers.forEach(Poller::refreshNow);
     }
 
+    /**
+     * A pane has just read something through {@code b} (the Outbox pane's PostgreSQL poll, the Alerts pane's
+     * Prometheus state): if the header does not show {@code b} answering (down, misconfigured, or connecting), its
+     * probe runs now instead of after its backoff, so the header never says "down" for long about a backend a pane
+     * reads. At most one such early probe per backend per poll interval, however many panes answer.
+     */
+    public void answered(Backend b) {
+        Poller<Long> p = byBackend.get(b);
+        if (p == null || closed) {
+            return;
+        }
+        BackendStatus st = latest.get(b);
+        if (st.ok() || (st.state() == BackendStatus.State.UNKNOWN && st.error() == null)) {
+            return; // shown answering, or its first probe is still under way
+        }
+        long now = System.nanoTime();
+        Long last = lastNudge.get(b);
+        if (last != null && now - last < interval.toNanos()) {
+            return;
+        }
+        if (last == null ? lastNudge.putIfAbsent(b, now) != null : !lastNudge.replace(b, last, now)) {
+            return; // another pane's answer just did it
+        }
+        p.refreshNow();
+    }
+
+    /** The text of a backend not answered yet because the first connection is still being set up. */
+    public static final String CONNECTING = "connecting…";
+
     /** Sum of ticks dropped because a refresh was still running. */
     public long dropped() {
         return pollers.stream().mapToLong(Poller::dropped).sum();
@@ -122,6 +211,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (AutoCloseable c : subscriptions) {
             try {
                 c.close();

@@ -65,6 +65,15 @@ public interface EnvironmentHandle extends AutoCloseable {
     default void askAgain() {
     }
 
+    /**
+     * True while the first connection to the environment's server (SSH, through which every backend is reached)
+     * has not been tried to completion: neither established nor failed. A probe that runs out of time meanwhile
+     * has not been answered yet; it is not down ({@link io.dutydesk.core.health.HealthMonitor}).
+     */
+    default boolean connecting() {
+        return false;
+    }
+
     @Override
     void close();
 }

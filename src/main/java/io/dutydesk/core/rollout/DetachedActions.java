@@ -4,6 +4,7 @@ import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.audit.AuditWriteException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 
@@ -186,7 +187,7 @@ public final class DetachedActions {
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
                 AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock; bound: " + bound.describe());
         Follow f = new Follow(out);
-        return audit.append(started).thenCompose(v -> {
+        return appendStarted(started).thenCompose(v -> {
             OPEN.put(id, new Open(audit, started));
             return shell.exec(script, input, followCall(bound), f.listener());
         }).whenComplete((r, e) -> {
@@ -248,6 +249,45 @@ public final class DetachedActions {
         return audit.append(end).whenComplete((v, e) -> OPEN.remove(end.actionId()));
     }
 
+    /**
+     * {@link #complete} for an action that ran: a completion that cannot be written never turns the action's outcome
+     * into a failure. Completes with empty once written, else with the sentence to show beside the real outcome —
+     * "succeeded on the server; the audit log FILE could not be written (No space left on device)" — its started
+     * entry is in the log, and {@link #reconcile} completes it from the server's exit file at the next start.
+     */
+    public CompletableFuture<Optional<String>> completeAfterRun(AuditEntry end) {
+        CompletableFuture<Void> f;
+        try {
+            f = complete(end);
+        } catch (RuntimeException e) {
+            OPEN.remove(end.actionId());
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((v, e) -> e == null ? Optional.<String>empty()
+                : Optional.of(AuditWriteException.afterRun(outcome(end), audit, e)));
+    }
+
+    /** "succeeded on the server", "failed on the server (exit 2)", "refused on the server". */
+    static String outcome(AuditEntry end) {
+        return end.result() + " on the server" + (end.exitCode() != null && end.exitCode() != 0 ? " (exit " + end.exitCode() + ")" : "");
+    }
+
+    /** The audit log this runner writes (for its messages). */
+    public AuditLog auditLog() {
+        return audit;
+    }
+
+    /** The started entry, or a failure saying that nothing was run and which file could not be written. */
+    private CompletableFuture<Void> appendStarted(AuditEntry started) {
+        CompletableFuture<Void> f;
+        try {
+            f = audit.append(started);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(AuditWriteException.nothingRun(audit, e)));
+    }
+
     /** The completion entry of {@code o} with this result and message (start, args, liveBefore from the request). */
     public AuditEntry completion(Request req, Outcome o, String result, Integer exitCode, String liveAfter, String message) {
         return new AuditEntry(o.id(), actor, env.name(), req.action(), req.args(), o.start(), clock.instant(), exitCode,
@@ -262,7 +302,7 @@ public final class DetachedActions {
         Instant now = clock.instant();
         AuditEntry started = new AuditEntry(newId(action, now), actor, env.name(), action, args, now, null, null, null,
                 AuditRows.STARTED, liveBefore, null, "started");
-        return audit.append(started).thenApply(v -> {
+        return appendStarted(started).thenApply(v -> {
             OPEN.put(started.actionId(), new Open(audit, started));
             return started;
         });

@@ -4,6 +4,7 @@ import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.audit.AuditWriteException;
 import io.dutydesk.core.config.CommandTemplate;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.ContainersPort;
@@ -105,15 +106,27 @@ public final class RolloutService {
                 .anyMatch(svc -> env.slots().container(svc, slot).equals(container)));
         if (!known) {
             String why = "refused to restart '" + RolloutRules.printable(container) + "': not one of this environment's slot containers";
-            return runner.refusedBeforeStart("restart", List.of(container), null, why).thenCompose(v -> CompletableFuture.failedFuture(
-                    new RolloutException(RolloutException.Kind.INVALID_INPUT, why)));
+            return runner.refusedBeforeStart("restart", List.of(container), null, why).handle((v, err) -> {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, err == null ? why
+                        : why + "; " + AuditWriteException.unwritten(audit, err));
+            });
         }
+        // a started entry that cannot be written: nothing is restarted ("nothing was run: the audit log … could not be
+        // written"); a completion that cannot be written: the restart's own outcome, the missing entry said beside it
         return runner.begin("restart", List.of(container), null).thenCompose(started ->
                 containers.restart(container, Duration.ofSeconds(10)).handle((v, e) -> e).thenCompose(e -> runner.complete(
                         new AuditEntry(started.actionId(), actor, env.name(), "restart", List.of(container), start, clock.instant(),
                                 null, null, e == null ? AuditRows.SUCCEEDED : AuditRows.FAILED, null, null,
-                                e == null ? "restarted " + container : Errors.describe(e))).thenCompose(v -> e == null
-                        ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(Errors.unwrap(e)))));
+                                e == null ? "restarted " + container : Errors.describe(e))).handle((v, x) -> {
+                    if (e != null) {
+                        throw new java.util.concurrent.CompletionException(x == null ? Errors.unwrap(e) : new IllegalStateException(
+                                Errors.describe(e) + "; " + AuditWriteException.unwritten(audit, x), Errors.unwrap(e)));
+                    }
+                    if (x != null) {
+                        throw AuditWriteException.ran("restarted " + container, true, audit, x);
+                    }
+                    return (Void) null;
+                })));
     }
 
     /** Someone's action holding the server lock right now, if any. {@code id} is null when the server's was not a valid id. */
@@ -207,15 +220,16 @@ public final class RolloutService {
                             + (after == null ? "unknown" : after);
                     ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
                             Duration.between(o.start(), clock.instant()).toMillis(), msg, o.outputSha256());
-                    return runner.complete(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg)).thenApply(v -> r);
+                    return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
+                            .thenApply(r::withAuditWarning);
                 });
                 case EXITED -> verify(plan, o.exitCode(), o.lastLine())
                         .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
                         .thenCompose(check -> {
                     ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
                             Duration.between(o.start(), clock.instant()).toMillis(), check.message, o.outputSha256());
-                    return runner.complete(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
-                            r.exitCode(), r.liveAfter(), r.message())).thenApply(v -> r);
+                    return runner.completeAfterRun(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
+                            r.exitCode(), r.liveAfter(), r.message())).thenApply(r::withAuditWarning);
                 });
             });
         } catch (RuntimeException e) {
@@ -228,13 +242,13 @@ public final class RolloutService {
     private <T> CompletableFuture<T> refusedOnServer(DetachedActions.Request req, DetachedActions.Outcome o,
                                                      RolloutException.Kind kind, String why) {
         return runner.complete(runner.completion(req, o, AuditRows.REFUSED, null, null, why)).handle((v, err) -> {
-            throw new RolloutException(kind, why);
+            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
         });
     }
 
     private <T> CompletableFuture<T> refused(Plan plan, List<String> args, RolloutException.Kind kind, String why) {
         return runner.refusedBeforeStart(plan.verb().id(), args, plan.liveBefore(), why).handle((v, err) -> {
-            throw new RolloutException(kind, why);
+            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
         });
     }
 

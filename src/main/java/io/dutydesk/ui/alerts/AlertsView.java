@@ -82,6 +82,8 @@ public final class AlertsView {
         vm.counts().addListener((ListChangeListener<Map.Entry<String, Long>>) c -> showCounts());
         vm.suppressedProperty().addListener((o, a, b) -> showCounts());
         vm.unknownProperty().addListener((o, a, b) -> showCounts());
+        vm.unknownTextProperty().addListener((o, a, b) -> showCounts());
+        vm.countsAsOfProperty().addListener((o, a, b) -> showCounts());
         showCounts();
         // ages follow the clock: every poll (good or failed) redraws them in the rows on screen
         vm.tickProperty().addListener((o, a, b) -> {
@@ -179,6 +181,7 @@ public final class AlertsView {
 
     private void showCounts() {
         countsBox.getChildren().clear();
+        String asOf = vm.countsAsOfProperty().get(); // Alertmanager down: the chips are the last good read's
         for (Map.Entry<String, Long> e : vm.counts()) {
             Label chip = new Label(e.getValue() + " " + e.getKey());
             chip.setId("count-" + e.getKey());
@@ -187,23 +190,37 @@ public final class AlertsView {
                 chip.getStyleClass().add("zero");
             }
             chip.setMinWidth(Region.USE_PREF_SIZE);
+            chip.pseudoClassStateChanged(STALE, asOf != null);
             countsBox.getChildren().add(chip);
         }
         Label s = new Label(vm.suppressedProperty().get() + " suppressed");
         s.setId("count-suppressed");
         s.getStyleClass().addAll("severity-chip", "sev-suppressed");
         s.setMinWidth(Region.USE_PREF_SIZE);
+        s.pseudoClassStateChanged(STALE, asOf != null);
         countsBox.getChildren().add(s);
         long unknown = vm.unknownProperty().get();
         if (unknown > 0) {
-            Label u = new Label(unknown + " unknown");
+            // by severity: a critical whose truth is unknown is never hidden behind "0 critical"
+            Label u = new Label(vm.unknownTextProperty().get().isEmpty() ? unknown + " unknown" : vm.unknownTextProperty().get());
             u.setId("count-unknown");
             u.getStyleClass().addAll("severity-chip", "sev-unknown");
             u.setMinWidth(Region.USE_PREF_SIZE);
             Tooltip.install(u, new Tooltip("Their source cannot fire or resolve them now: not counted above"));
+            u.pseudoClassStateChanged(STALE, asOf != null);
             countsBox.getChildren().add(u);
         }
+        if (asOf != null) {
+            Label when = new Label(asOf);
+            when.setId("counts-as-of");
+            when.getStyleClass().add("muted");
+            when.setMinWidth(Region.USE_PREF_SIZE);
+            Tooltip.install(when, new Tooltip("Alertmanager does not answer: these counts are those of its last answer"));
+            countsBox.getChildren().add(when);
+        }
     }
+
+    private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     /** The configured severities map onto three colours by rank: most severe, next, the rest. */
     private String severityClass(String severity) {

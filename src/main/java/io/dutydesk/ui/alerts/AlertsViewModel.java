@@ -89,6 +89,9 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     private final SimpleObjectProperty<Long> unknown = new SimpleObjectProperty<>(0L);
     private final SimpleObjectProperty<Long> tick = new SimpleObjectProperty<>(0L);
     private final ObjectProperty<Instant> staleSince = new SimpleObjectProperty<>();
+    private final StringProperty unknownText = new SimpleStringProperty("");
+    private final StringProperty countsAsOf = new SimpleStringProperty();
+    private Consumer<io.dutydesk.core.Backend> answered = b -> { };
     /** Once per window, across environments: a firing alert notifies once per fingerprint and start. */
     private final AlertNotifications notifications = new AlertNotifications();
     private Map<String, Unverified> unverified = Map.of();
@@ -153,6 +156,15 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
 
     /** Alerts shown whose truth is unknown now (their source stopped): not counted with their severity. */
     public ReadOnlyObjectProperty<Long> unknownProperty() { return unknown; }
+
+    /**
+     * The unknown alerts by severity, so a critical one is never hidden behind "0 critical": "1 unknown (1 critical)",
+     * "3 unknown (1 critical, 2 warning)"; "" when none.
+     */
+    public ReadOnlyStringProperty unknownTextProperty() { return unknownText; }
+
+    /** "as of 12:00:00" while Alertmanager fails (the counts are those of the last good read); null while it answers. */
+    public ReadOnlyStringProperty countsAsOfProperty() { return countsAsOf; }
 
     /** Changes at every poll, good or failed: what is derived from the clock (ages) is drawn again. */
     public ReadOnlyObjectProperty<Long> tickProperty() { return tick; }
@@ -248,7 +260,9 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         cannotFire.set(null);
         sourceNote.set(null);
         unknown.set(0L);
+        unknownText.set("");
         staleSince.set(null);
+        countsAsOf.set(null);
         rows.clear();
         counts.clear();
         silences.clear();
@@ -290,6 +304,19 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         }
     }
 
+    @Override
+    public void onAnswered(Consumer<io.dutydesk.core.Backend> answered) {
+        this.answered = answered;
+    }
+
+    /** Alertmanager, Prometheus (or SSH, through which both are read) answer again: poll now, not after the backoff. */
+    @Override
+    public void recovered(io.dutydesk.core.Backend b) {
+        if (b == io.dutydesk.core.Backend.ALERTMANAGER || b == io.dutydesk.core.Backend.PROMETHEUS || b == io.dutydesk.core.Backend.SSH) {
+            refresh();
+        }
+    }
+
     void apply(Poller<AlertsService.Update> from, Snapshot<AlertsService.Update> s) {
         if (from != poller || s.pending()) {
             return;
@@ -301,15 +328,21 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
             stale.set(s.lastSuccessAt() != null);
             if (s.lastSuccessAt() != null && staleSince.get() == null) {
                 staleSince.set(s.lastSuccessAt());
+                countsAsOf.set("as of " + time(s.lastSuccessAt())); // the counts are the last good read's, not now's
                 rebuild(); // the rows say "as of" the last good read
             }
             return;
         }
         AlertsService.Update u = s.value();
+        answered.accept(io.dutydesk.core.Backend.ALERTMANAGER);
+        if (u.source() != null && (u.source().up() || !u.source().problem().startsWith("Prometheus down"))) {
+            answered.accept(io.dutydesk.core.Backend.PROMETHEUS); // its state was read: it answers
+        }
         problem.set(null);
         stale.set(false);
         boolean wasStale = staleSince.get() != null;
         staleSince.set(null);
+        countsAsOf.set(null);
         historyProblem.set(u.historyProblem().orElse(null));
         cannotFire.set(u.cannotFire().orElse(null));
         sourceNote.set(u.sourceNotes().isEmpty() ? null : "Note: " + String.join("; ", u.sourceNotes()));
@@ -340,6 +373,7 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         Map<String, Long> c = AlertGrouping.activeBySeverity(known, cfg);
         counts.setAll(new ArrayList<>(new LinkedHashMap<>(c).entrySet()));
         suppressed.set(known.stream().filter(Alert::suppressed).count());
+        unknownText.set(unknownText(f.alerts().stream().filter(a -> unverified.containsKey(a.fingerprint())).toList(), cfg));
         unknown.set((long) (f.alerts().size() - known.size()));
         if (marksChanged || before == null || !before.alerts().equals(f.alerts())) {
             rebuild();
@@ -351,6 +385,27 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         for (Consumer<AlertsFeed> l : feedListeners) {
             l.accept(f);
         }
+    }
+
+    /** "2 unknown (1 critical, 1 warning)": the configured severities in their order, then any other; "" for none. */
+    static String unknownText(List<Alert> unknownAlerts, Environment.Alerts cfg) {
+        if (unknownAlerts.isEmpty()) {
+            return "";
+        }
+        Map<String, Long> by = new LinkedHashMap<>();
+        for (String sev : cfg.severities()) {
+            by.put(sev, 0L);
+        }
+        for (Alert a : unknownAlerts) {
+            by.merge(a.severity() == null || a.severity().isEmpty() ? "no severity" : a.severity(), 1L, Long::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        by.forEach((sev, n) -> {
+            if (n > 0) {
+                parts.add(n + " " + sev);
+            }
+        });
+        return unknownAlerts.size() + " unknown (" + String.join(", ", parts) + ")";
     }
 
     private Environment.Alerts config() {

@@ -213,6 +213,8 @@ public final class BackupsViewModel implements AutoCloseable {
             return;
         }
         if (s.ok()) {
+            answered.accept(io.dutydesk.core.Backend.SSH);
+            answered.accept(io.dutydesk.core.Backend.BACKUPS);
             show(s.value());
         } else {
             readFailure = (s.lastSuccessAt() == null ? "nothing read yet" : "stale since " + time(s.lastSuccessAt())) + ": " + s.error();
@@ -220,9 +222,17 @@ public final class BackupsViewModel implements AutoCloseable {
         }
     }
 
+    private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
+
+    /** Told (on the ui executor) of each backend a read of the folders got an answer from: SSH and Backups. */
+    public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
+        this.answered = answered;
+    }
+
     /**
-     * The shell's word on SSH, through which the folders are read: {@code why} while it does not answer (what
-     * is shown is stale at once, not only after the next failed read), null when it answers again.
+     * The shell's word on SSH and the Backups probe, through which the folders are read: {@code why} while either
+     * does not answer (what is shown is stale at once, not only after the next failed read), null when both answer
+     * again (then they are read at once).
      */
     public void sourceDown(String why) {
         if (!java.util.Objects.equals(why, sourceDown)) {
@@ -315,7 +325,7 @@ public final class BackupsViewModel implements AutoCloseable {
             }
             busy.set(false);
             if (x != null) {
-                status.set("Verify failed: " + Errors.describe(x));
+                status.set(ranUnaudited(x).map(a -> "⚠ " + a.getMessage()).orElse("Verify failed: " + Errors.describe(x)));
                 out.completeExceptionally(Errors.unwrap(x));
             } else {
                 status.set((v.ok() ? "Verified OK: " : "Verification FAILED: ") + e.name() + " — " + v.detail());
@@ -351,8 +361,8 @@ public final class BackupsViewModel implements AutoCloseable {
             }
             busy.set(false);
             if (x != null) {
-                status.set("Download failed: " + Errors.describe(x));
-                append("download " + e.name() + " failed: " + Errors.describe(x));
+                status.set(ranUnaudited(x).map(a -> "⚠ " + a.getMessage()).orElse("Download failed: " + Errors.describe(x)));
+                append(ranUnaudited(x).map(a -> "⚠ " + a.getMessage()).orElse("download " + e.name() + " failed: " + Errors.describe(x)));
                 out.completeExceptionally(Errors.unwrap(x));
             } else {
                 status.set("Downloaded " + d.file() + " — sha256 checked" + (d.resumed() ? " (resumed)" : ""));
@@ -393,7 +403,8 @@ public final class BackupsViewModel implements AutoCloseable {
             chain = chain.thenCompose(v -> s.removeLeftover(lo.path()).handle((what, x) -> {
                 ui.execute(() -> {
                     if (s == service) {
-                        append(x == null ? "removed the leftover " + what : "✗ " + Errors.describe(x));
+                        append(x == null ? "removed the leftover " + what
+                                : ranUnaudited(x).map(a -> "⚠ " + a.getMessage()).orElse("✗ " + Errors.describe(x)));
                     }
                 });
                 return null;
@@ -456,19 +467,27 @@ public final class BackupsViewModel implements AutoCloseable {
             }
             busy.set(false);
             if (x != null) {
-                status.set("Refused or failed: " + Errors.describe(x));
+                boolean notRun = Errors.unwrap(x) instanceof io.dutydesk.core.audit.AuditWriteException;
+                status.set((notRun ? "Not run: " : "Refused or failed: ") + Errors.describe(x));
                 append("✗ " + Errors.describe(x));
                 out.completeExceptionally(Errors.unwrap(x));
                 return;
             }
             r.counts().forEach(c -> append((c.differs() ? "  ≠ " : "  = ") + c.describe()));
             append((r.ok() ? "✓ " : "✗ ") + r.message());
-            status.set((r.ok() ? "Done: " : "FAILED: ") + r.message());
+            // its completion could not be written: the outcome stands, the missing audit entry is said beside it
+            r.auditWarning().ifPresent(w -> append("⚠ " + w));
+            status.set((r.ok() ? "Done: " : "FAILED: ") + r.message() + r.auditWarning().map(w -> " — ⚠ " + w).orElse(""));
             lastJob.set(Optional.of(r));
             out.complete(r);
             refresh();
         }));
         return out;
+    }
+
+    /** An action that ran (a verification, a download, a removal) and whose audit entry alone could not be written. */
+    private static Optional<io.dutydesk.core.audit.AuditWriteException> ranUnaudited(Throwable x) {
+        return io.dutydesk.core.audit.AuditWriteException.in(Errors.unwrap(x)).filter(io.dutydesk.core.audit.AuditWriteException::ran);
     }
 
     private RemoteShell.OutputListener sink(BackupsService s) {

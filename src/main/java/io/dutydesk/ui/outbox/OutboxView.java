@@ -51,6 +51,10 @@ public final class OutboxView {
     private final Button restartRelay = new Button("Restart relay…");
     private final Label actionStatus = new Label();
     private final HBox tiles;
+    private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
+    private TableView<OutboxBacklog.OldEvent> oldestTable;
+    private TableColumn<OutboxBacklog.OldEvent, String> oldestAgeColumn;
+    private TableView<OutboxViewModel.GroupRow> groupsTable;
 
     /** With the trend on the console's one time-series chart. */
     public OutboxView(OutboxViewModel vm) {
@@ -93,6 +97,8 @@ public final class OutboxView {
         showIndex(vm.indexAdviceProperty().get());
 
         relayText.setId("relay-text");
+        relayText.setMinWidth(Region.USE_PREF_SIZE); // its "as of T, stale" is never cut off by the banner beside it
+        restartRelay.setMinWidth(Region.USE_PREF_SIZE);
         restartRelay.setId("restart-relay");
         restartRelay.setOnAction(e -> confirmRestart());
         restartRelay.setDisable(true);
@@ -138,32 +144,37 @@ public final class OutboxView {
 
     private Node bottom() {
         TableView<OutboxBacklog.OldEvent> oldest = new TableView<>(vm.oldest());
+        oldestTable = oldest;
         oldest.setId("oldest-table");
+        oldest.getStyleClass().add("outbox-table");
+        // an age read before PostgreSQL stopped answering is said to be that age then ("3 h 24 min at 12:00:00")
+        oldestAgeColumn = column("age", 80, vm::ageText);
         oldest.getColumns().setAll(List.of(
                 column("id", 90, OutboxBacklog.OldEvent::id),
                 column("type", 180, OutboxBacklog.OldEvent::type),
-                column("age", 80, e -> Ages.of(e.ageSeconds()))));
+                oldestAgeColumn));
         oldest.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         oldest.setPlaceholder(new Label("Nothing pending."));
         Label oldestTitle = new Label();
-        // says what the table holds: "5 pending events, oldest first", not "10 oldest" over 5 rows
-        oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            int n = oldest.getItems().size();
-            return n >= 10 ? "10 oldest pending events" : n == 1 ? "1 pending event" : n + " pending events, oldest first";
-        }, oldest.getItems()));
+        oldestTitle.setId("oldest-title");
+        // says what the table holds: "5 pending events, oldest first", not "10 oldest" over 5 rows; and "as of T" when stale
+        oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(vm::oldestTitle, oldest.getItems(),
+                vm.backlogStaleSinceProperty()));
         oldestTitle.getStyleClass().add("section-title");
         VBox left = new VBox(4, oldestTitle, oldest);
         VBox.setVgrow(oldest, Priority.ALWAYS);
 
         TableView<OutboxViewModel.GroupRow> groups = new TableView<>(vm.groups());
+        groupsTable = groups;
         groups.setId("groups-table");
+        groups.getStyleClass().add("outbox-table");
         groups.getColumns().setAll(List.of(
                 column("group", 140, OutboxViewModel.GroupRow::group),
                 column("consumer", 100, OutboxViewModel.GroupRow::consumer),
                 column("consumers", 105, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
                 column("pending", 80, r -> String.valueOf(r.pending())),
                 column("lag", 75, OutboxViewModel.GroupRow::lag),
-                column("idle", 70, OutboxViewModel.GroupRow::idle)));
+                column("idle", 70, r -> r.idle().isEmpty() ? "" : r.idle() + vm.asOfSuffix(vm.streamStaleSinceProperty()))));
         groups.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         groups.setPlaceholder(new Label("No consumer group."));
         groups.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
@@ -245,6 +256,11 @@ public final class OutboxView {
         if (p != null) {
             tiles.getStyleClass().add("stale");
         }
+        boolean stale = vm.backlogStaleSinceProperty().get() != null;
+        oldestTable.pseudoClassStateChanged(STALE, stale);
+        oldestAgeColumn.setMinWidth(stale ? 150 : 60);
+        oldestAgeColumn.setPrefWidth(stale ? 150 : 80);
+        oldestTable.refresh(); // the ages say "at T" while stale, and stop saying it when fresh
         if (b == null) {
             for (Label l : List.of(pending, processing, failed, published, oldestAge)) {
                 l.setText(p == null ? "…" : "down");
@@ -255,29 +271,40 @@ public final class OutboxView {
         processing.setText(String.valueOf(b.processing()));
         failed.setText(String.valueOf(b.failed()));
         published.setText(b.publishedEstimate() == null ? "unknown" : "~" + b.publishedEstimate());
-        oldestAge.setText(b.oldestPendingAgeSeconds() == null ? "none" : Ages.of(b.oldestPendingAgeSeconds()));
+        oldestAge.setText(vm.oldestPendingText()); // "3 h 24 min as of 12:00:00" while PostgreSQL is down: it was that old then
+        String asOf = stale ? vm.asOf(vm.backlogStaleSinceProperty()) + " (PostgreSQL down)" : null;
+        for (Label l : List.of(pending, processing, failed, published, oldestAge)) {
+            l.setTooltip(asOf == null ? null : new Tooltip(asOf));
+        }
     }
 
     private void showStream() {
         StreamInfo s = vm.streamProperty().get();
         problem(redisProblem, vm.streamProblemProperty().get());
         String key = vm.environment().map(e -> e.redis().stream()).orElse("");
+        String asOf = vm.asOf(vm.streamStaleSinceProperty());
         streamTitle.setText(s == null ? "Stream " + key : "Stream " + s.key() + " — length " + s.length()
-                + (s.missingGroups().isEmpty() ? "" : " — missing group(s): " + String.join(", ", s.missingGroups())));
+                + (s.missingGroups().isEmpty() ? "" : " — missing group(s): " + String.join(", ", s.missingGroups()))
+                + (asOf.isEmpty() ? "" : " — " + asOf + ", stale (Redis down)"));
+        groupsTable.pseudoClassStateChanged(STALE, !asOf.isEmpty());
+        groupsTable.refresh();
     }
 
     private void showRelay() {
         OutboxViewModel.Relay r = vm.relayProperty().get();
         problem(relayProblem, vm.relayProblemProperty().get());
-        relayText.getStyleClass().removeAll("bad", "good");
+        relayText.getStyleClass().removeAll("bad", "good", "stale");
         if (r == null) {
             relayText.setText("Relay: …");
             restartRelay.setDisable(true);
             return;
         }
+        String asOf = vm.asOf(vm.relayStaleSinceProperty());
         relayText.setText("Relay " + r.container() + " (" + r.slot() + ", live): " + r.state()
-                + ("none".equals(r.health()) ? "" : ", " + r.health()));
-        relayText.getStyleClass().add(r.ready() ? "good" : "bad");
+                + ("none".equals(r.health()) ? "" : ", " + r.health())
+                + (asOf.isEmpty() ? "" : " — " + asOf + ", stale"));
+        // what was read before the relay's source stopped answering is never green (nor red): it is not known now
+        relayText.getStyleClass().add(!asOf.isEmpty() ? "stale" : r.ready() ? "good" : "bad");
         restartRelay.setDisable(r.state().equals("missing"));
         restartRelay.setTooltip(new Tooltip("docker restart " + r.container() + " (confirmed, audited)"));
     }

@@ -72,6 +72,11 @@ public final class OutboxViewModel implements AutoCloseable {
     private final ObservableList<BacklogSample> history = FXCollections.observableArrayList();
     private final StringProperty historyNote = new SimpleStringProperty("");
     private final StringProperty actionStatus = new SimpleStringProperty("");
+    /** When what each source shows was read, while that source fails (null while it answers): everything from it is "as of" then. */
+    private final ObjectProperty<Instant> backlogStaleSince = new SimpleObjectProperty<>();
+    private final ObjectProperty<Instant> streamStaleSince = new SimpleObjectProperty<>();
+    private final ObjectProperty<Instant> relayStaleSince = new SimpleObjectProperty<>();
+    private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
 
     private OutboxContext context;
     private final List<Poller<?>> pollers = new ArrayList<>();
@@ -122,6 +127,72 @@ public final class OutboxViewModel implements AutoCloseable {
 
     public ReadOnlyStringProperty actionStatusProperty() { return actionStatus; }
 
+    /**
+     * While PostgreSQL fails: when the counts, the oldest pending age and the 10 oldest events shown were read (they
+     * are as of then, never current); null while it answers.
+     */
+    public ReadOnlyObjectProperty<Instant> backlogStaleSinceProperty() { return backlogStaleSince; }
+
+    /** While Redis fails: when the stream's length and its groups shown were read; null while it answers. */
+    public ReadOnlyObjectProperty<Instant> streamStaleSinceProperty() { return streamStaleSince; }
+
+    /** While the relay's container cannot be read (SSH or Docker down): when what is shown of it was read; else null. */
+    public ReadOnlyObjectProperty<Instant> relayStaleSinceProperty() { return relayStaleSince; }
+
+    /** "as of 12:00:00" for what was read from a source that fails now; "" while it answers. */
+    public String asOf(ReadOnlyObjectProperty<Instant> staleSince) {
+        return staleSince.get() == null ? "" : "as of " + time(staleSince.get());
+    }
+
+    /** " at 12:00:00" after an age read from a source that fails now (its age then, not now); "" while it answers. */
+    public String asOfSuffix(ReadOnlyObjectProperty<Instant> staleSince) {
+        return staleSince.get() == null ? "" : " at " + time(staleSince.get());
+    }
+
+    /** The "Oldest pending" tile: the age, "as of T" while PostgreSQL fails (it was that old then); "none"; "…" before a read. */
+    public String oldestPendingText() {
+        OutboxBacklog b = backlog.get();
+        if (b == null) {
+            return backlogProblem.get() == null ? "…" : "down";
+        }
+        String age = b.oldestPendingAgeSeconds() == null ? "none" : Ages.of(b.oldestPendingAgeSeconds());
+        return backlogStaleSince.get() == null ? age : age + " as of " + time(backlogStaleSince.get());
+    }
+
+    /** The title over the oldest pending events: how many, and "as of T — stale" while PostgreSQL fails. */
+    public String oldestTitle() {
+        int n = oldest.size();
+        String what = n >= 10 ? "10 oldest pending events" : n == 1 ? "1 pending event" : n + " pending events, oldest first";
+        return backlogStaleSince.get() == null ? what : what + " — as of " + time(backlogStaleSince.get()) + ", stale (PostgreSQL down)";
+    }
+
+    /** The age of one of the oldest events as shown: "3 h 24 min", or "3 h 24 min at 12:00:00" while PostgreSQL fails. */
+    public String ageText(OutboxBacklog.OldEvent e) {
+        return Ages.of(e.ageSeconds()) + asOfSuffix(backlogStaleSince);
+    }
+
+    /** Told (on the ui executor) of each backend a poll got an answer from: PostgreSQL, Redis, SSH and Docker (the relay). */
+    public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
+        this.answered = answered;
+    }
+
+    /** The header's probe of {@code b} answers again: the sources read through it are read now, not after their backoff. */
+    public void recovered(io.dutydesk.core.Backend b) {
+        switch (b) {
+            case SSH -> refresh();
+            case POSTGRES -> refreshNow(backlogPoller);
+            case REDIS -> refreshNow(streamPoller);
+            case DOCKER -> refreshNow(relayPoller);
+            default -> { }
+        }
+    }
+
+    private static void refreshNow(Poller<?> p) {
+        if (p != null) {
+            p.refreshNow();
+        }
+    }
+
     public Optional<Environment> environment() {
         return Optional.ofNullable(context).map(c -> c.service().environment());
     }
@@ -137,6 +208,9 @@ public final class OutboxViewModel implements AutoCloseable {
         backlogProblem.set(null);
         streamProblem.set(null);
         relayProblem.set(null);
+        backlogStaleSince.set(null);
+        streamStaleSince.set(null);
+        relayStaleSince.set(null);
         indexAdvice.set(null);
         oldest.clear();
         groups.clear();
@@ -238,13 +312,16 @@ public final class OutboxViewModel implements AutoCloseable {
             return;
         }
         if (s.ok()) {
+            answered.accept(io.dutydesk.core.Backend.POSTGRES);
             OutboxBacklog b = s.value();
+            backlogStaleSince.set(null);
             backlog.set(b);
             backlogProblem.set(null);
             indexAdvice.set(b.indexOk() ? null : b.recommendedIndex());
             oldest.setAll(b.oldest());
             record(s.takenAt());
         } else {
+            backlogStaleSince.set(backlog.get() == null ? null : s.lastSuccessAt());
             backlogProblem.set(problem("PostgreSQL", s));
         }
         backlogMisconfigured = s.misconfigured();
@@ -256,7 +333,9 @@ public final class OutboxViewModel implements AutoCloseable {
             return;
         }
         if (s.ok()) {
+            answered.accept(io.dutydesk.core.Backend.REDIS);
             StreamInfo st = s.value();
+            streamStaleSince.set(null);
             stream.set(st);
             streamProblem.set(null);
             List<GroupRow> rows = new ArrayList<>();
@@ -271,6 +350,7 @@ public final class OutboxViewModel implements AutoCloseable {
                 record(s.takenAt()); // PostgreSQL down: the stream's trend goes on alone
             }
         } else {
+            streamStaleSince.set(stream.get() == null ? null : s.lastSuccessAt());
             streamProblem.set(problem("Redis", s));
         }
     }
@@ -280,6 +360,9 @@ public final class OutboxViewModel implements AutoCloseable {
             return;
         }
         if (s.ok()) {
+            answered.accept(io.dutydesk.core.Backend.SSH);
+            answered.accept(io.dutydesk.core.Backend.DOCKER);
+            relayStaleSince.set(null);
             String service = context.service().environment().outbox().relayService();
             Optional<ServiceState> st = s.value().live().services().stream().filter(x -> x.service().equals(service)).findFirst();
             relay.set(st.map(x -> new Relay(x.containerName(), x.slot(), x.container().map(c -> c.state()).orElse("missing"),
@@ -287,6 +370,7 @@ public final class OutboxViewModel implements AutoCloseable {
                     .orElse(new Relay(service, s.value().liveSlot(), "not a service of this environment", "-", false)));
             relayProblem.set(null);
         } else {
+            relayStaleSince.set(relay.get() == null ? null : s.lastSuccessAt());
             relayProblem.set(problem("Relay", s));
         }
     }
@@ -351,7 +435,10 @@ public final class OutboxViewModel implements AutoCloseable {
         }
         actionStatus.set("Restarting " + r.container() + "…");
         return ctx.rollout().restart(r.container()).whenComplete((v, e) -> ui.execute(() -> {
+            var unwritten = e == null ? Optional.<io.dutydesk.core.audit.AuditWriteException>empty()
+                    : io.dutydesk.core.audit.AuditWriteException.in(Errors.unwrap(e)).filter(a -> a.ran());
             actionStatus.set(e == null ? "✔ restarted " + r.container() + " at " + time(clock.instant())
+                    : unwritten.isPresent() ? "⚠ " + unwritten.get().getMessage() // restarted; only its audit entry is missing
                     : "✖ restart " + r.container() + ": " + Errors.describe(e));
             if (relayPoller != null) {
                 relayPoller.refreshNow();

@@ -67,7 +67,14 @@ public final class BackendIndicatorViewModel {
                 details.set(backend.label() + ": MISCONFIGURED since " + time(s.downSince()) + ": it answers, but\n"
                         + s.error() + "\nWaiting will not fix this: the environments file (or the server) must change.");
             }
-            default -> reset();
+            default -> {
+                if (s.error() == null) {
+                    reset();
+                } else { // not answered yet: the first connection is still being set up — neutral, never "down"
+                    text.set(io.dutydesk.core.health.HealthMonitor.CONNECTING);
+                    details.set(backend.label() + ": not answered yet, " + s.error());
+                }
+            }
         }
     }
 

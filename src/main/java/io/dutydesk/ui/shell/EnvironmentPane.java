@@ -11,4 +11,15 @@ public interface EnvironmentPane {
 
     /** Ctrl+R: read now. */
     void refresh();
+
+    /**
+     * Where to tell which backend a read of this pane just got an answer from (called on the ui executor): the shell
+     * then runs its probe of that backend at once if the header does not show it answering.
+     */
+    default void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
+    }
+
+    /** The header's probe of {@code b} answers again after failing: read now what this pane reads through it. */
+    default void recovered(io.dutydesk.core.Backend b) {
+    }
 }

@@ -112,6 +112,9 @@ public final class ShellViewModel implements AutoCloseable {
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
         }
+        slots.onAnswered(this::answered);
+        outbox.onAnswered(this::answered);
+        backups.onAnswered(this::answered);
         title.bind(javafx.beans.binding.Bindings.createStringBinding(this::makeTitle, selected, slots.headlineProperty(),
                 slots.liveDegradedProperty(), slots.staleProperty(), slots.snapshotProperty()));
     }
@@ -170,6 +173,7 @@ public final class ShellViewModel implements AutoCloseable {
     /** A pane that follows the selected environment (attached now if one is open). */
     public void addPane(EnvironmentPane pane) {
         panes.add(pane);
+        pane.onAnswered(this::answered);
         if (handle != null) {
             pane.attach(handle.environment(), handle);
         }
@@ -192,8 +196,9 @@ public final class ShellViewModel implements AutoCloseable {
         summaryState.set(BackendStatus.State.UNKNOWN);
         latest = null;
         handle = connector.open(env, hostKeys, secrets);
+        EnvironmentHandle h = handle;
         HealthMonitor m = new HealthMonitor(name, handle.probes(), env.poll().interval(), env.poll().maxBackoff(),
-                env.poll().timeout(), scheduler, clock);
+                env.poll().timeout(), scheduler, clock, h::connecting);
         monitor = m;
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
@@ -238,6 +243,17 @@ public final class ShellViewModel implements AutoCloseable {
         panes.forEach(EnvironmentPane::refresh);
     }
 
+    /**
+     * A pane read something through {@code b}: the header's probe of it runs now if it is shown down (or not
+     * answered yet), so the header and the panes agree within one probe (at most one early probe per interval).
+     */
+    private void answered(Backend b) {
+        HealthMonitor m = monitor;
+        if (m != null) {
+            m.answered(b);
+        }
+    }
+
     private void apply(HealthMonitor from, HealthSnapshot s) {
         if (from != monitor) {
             return; // a late answer from the environment we just left
@@ -270,6 +286,8 @@ public final class ShellViewModel implements AutoCloseable {
             summaryState.set(BackendStatus.State.OK);
         }
         slotsSources(before, s);
+        backupsSources(s);
+        recoveries(before, s);
         for (Consumer<HealthSnapshot> l : healthListeners) {
             l.accept(s);
         }
@@ -292,13 +310,46 @@ public final class ShellViewModel implements AutoCloseable {
             }
         }
         slots.sourceDown(down.isEmpty() ? null : String.join(", ", down));
-        BackendStatus ssh = now.get(Backend.SSH); // the backup folders are read over SSH alone
-        backups.sourceDown(ssh.state() == BackendStatus.State.DOWN
-                ? Backend.SSH.label() + " does not answer (down since " + indicators.get(Backend.SSH).time(ssh.downSince()) + ")" : null);
         if (recovered) {
             slots.refresh();
             if (monitor != null && now.all().stream().anyMatch(x -> x.state() == BackendStatus.State.DOWN)) {
                 monitor.refreshNow();
+            }
+        }
+    }
+
+    /**
+     * The backup folders are read over SSH, and the Backups probe lists them: when either fails, what the pane shows
+     * is stale at once (not only at its own next read, up to 30 s later); when both answer again it reads them now.
+     */
+    private void backupsSources(HealthSnapshot now) {
+        List<String> down = new ArrayList<>();
+        for (Backend b : List.of(Backend.SSH, Backend.BACKUPS)) {
+            BackendStatus st = now.get(b);
+            if (st.state() == BackendStatus.State.DOWN) {
+                down.add(b.label() + " does not answer (down since " + indicators.get(b).time(st.downSince()) + ")"
+                        + (b == Backend.BACKUPS && st.error() != null ? ": " + st.error() : ""));
+            }
+        }
+        backups.sourceDown(down.isEmpty() ? null : String.join(", ", down));
+    }
+
+    /**
+     * A backend whose probe answers again after failing: the panes that read through it read now, rather than
+     * after their own backoff (up to {@code poll.maxBackoff}). Once per recovery, so never a storm.
+     */
+    private void recoveries(HealthSnapshot before, HealthSnapshot now) {
+        if (before == null) {
+            return;
+        }
+        for (Backend b : Backend.values()) {
+            BackendStatus was = before.get(b);
+            boolean failed = was.state() == BackendStatus.State.DOWN || was.state() == BackendStatus.State.MISCONFIGURED;
+            if (failed && now.get(b).ok()) {
+                outbox.recovered(b);
+                for (EnvironmentPane p : panes) {
+                    p.recovered(b);
+                }
             }
         }
     }

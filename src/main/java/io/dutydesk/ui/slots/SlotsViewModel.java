@@ -298,6 +298,13 @@ public final class SlotsViewModel implements AutoCloseable {
         }
     }
 
+    private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
+
+    /** Told (on the ui executor) of each backend a read of the slots got an answer from: SSH and Docker. */
+    public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
+        this.answered = answered;
+    }
+
     void apply(Poller<SlotsSnapshot> from, Snapshot<SlotsSnapshot> s) {
         if (from != poller) {
             return;
@@ -313,6 +320,8 @@ public final class SlotsViewModel implements AutoCloseable {
         appliedSeq = s.seq();
         if (s.ok()) {
             readOk();
+            answered.accept(io.dutydesk.core.Backend.SSH);
+            answered.accept(io.dutydesk.core.Backend.DOCKER);
             snapshot.set(s.value());
             problem.set(null);
             SlotsContext ctx = context; // null once detached (a view closed from another thread)
@@ -490,7 +499,8 @@ public final class SlotsViewModel implements AutoCloseable {
         }
         if (e != null) {
             Throwable c = Errors.unwrap(e);
-            actionStatus.set((c instanceof RolloutException ? "Refused: " : "Failed: ") + Errors.describe(e));
+            actionStatus.set((c instanceof RolloutException ? "Refused: " : c instanceof io.dutydesk.core.audit.AuditWriteException
+                    ? "Not run: " : "Failed: ") + Errors.describe(e));
             actionLog.add("✖ " + Errors.describe(e));
         } else {
             lastResult.set(Optional.of(r));
@@ -498,6 +508,10 @@ public final class SlotsViewModel implements AutoCloseable {
             actionStatus.set((r.succeeded() ? "✔ " : "✖ ") + r.verb().id() + (r.succeeded() ? " succeeded in "
                     : r.exitCode() < 0 ? " ended without an exit code after " : " failed after ") + secs + ": " + r.message());
             actionLog.add((r.succeeded() ? "✔ " : "✖ ") + r.message() + " (" + secs + ")");
+            r.auditWarning().ifPresent(w -> { // the outcome stands; the missing audit entry is said beside it
+                actionStatus.set(actionStatus.get() + " — ⚠ " + w);
+                actionLog.add("⚠ " + w);
+            });
         }
         actionRunning.set(false); // last: whoever sees the action over sees how it ended
         refresh();
@@ -535,8 +549,11 @@ public final class SlotsViewModel implements AutoCloseable {
                 return;
             }
             String secs = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
-            String line = e == null ? "✔ restarted " + container + " in " + secs : "✖ restart " + container + " failed after " + secs
-                    + ": " + Errors.describe(e);
+            var unwritten = e == null ? java.util.Optional.<io.dutydesk.core.audit.AuditWriteException>empty()
+                    : io.dutydesk.core.audit.AuditWriteException.in(Errors.unwrap(e)).filter(a -> a.ran());
+            String line = e == null ? "✔ restarted " + container + " in " + secs
+                    : unwritten.isPresent() ? "⚠ " + unwritten.get().getMessage() + " (" + secs + ")"
+                    : "✖ restart " + container + " failed after " + secs + ": " + Errors.describe(e);
             actionLog.add(line);
             actionStatus.set(line);
             actionRunning.set(false);

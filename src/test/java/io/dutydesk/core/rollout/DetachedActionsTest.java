@@ -63,6 +63,43 @@ class DetachedActionsTest {
         }
     };
 
+    /** The audit log's disk is full: the started entry cannot be written, so nothing is sent — and the failure says so and where. */
+    @Test
+    void aStartedEntryThatCannotBeWrittenSendsNothingAndSaysWhichFile() {
+        io.dutydesk.testing.FailingAuditLog audit = io.dutydesk.testing.FailingAuditLog.full();
+        io.dutydesk.testing.ScriptedJobShell server = new io.dutydesk.testing.ScriptedJobShell();
+        DetachedActions runner = new DetachedActions(env, server, audit, "t@d", clock);
+        var req = new DetachedActions.Request("rollback", List.of(), "./rollback.sh", Optional.empty(), "blue");
+        String expected = "nothing was run: the audit log " + io.dutydesk.testing.FailingAuditLog.FILE
+                + " could not be written (No space left on device)";
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> runner.run(req, RemoteShell.OutputListener.NONE, s -> { }).get(10, TimeUnit.SECONDS));
+        assertEquals(expected, e.getCause().getMessage());
+        assertTrue(e.getCause() instanceof io.dutydesk.core.audit.AuditWriteException a && !a.ran());
+        ExecutionException b = assertThrows(ExecutionException.class, () -> runner.begin("restart", List.of("api-blue"), null)
+                .get(10, TimeUnit.SECONDS));
+        assertEquals(expected, b.getCause().getMessage(), "a short action's start likewise");
+        assertTrue(server.commands.isEmpty(), "nothing sent: " + server.commands);
+    }
+
+    /** The job ran; its completion cannot be written: the outcome stands, the missing entry is said beside it, naming the file. */
+    @Test
+    void aCompletionThatCannotBeWrittenIsSaidBesideTheOutcomeNotAsAFailure() throws Exception {
+        io.dutydesk.testing.FailingAuditLog audit = io.dutydesk.testing.FailingAuditLog.fullAfterStart();
+        DetachedActions runner = new DetachedActions(env, new io.dutydesk.testing.ScriptedJobShell(), audit, "t@d", clock);
+        var req = new DetachedActions.Request("rollback", List.of(), "./rollback.sh", Optional.empty(), "blue");
+        DetachedActions.Outcome o = runner.run(req, RemoteShell.OutputListener.NONE, s -> { }).get(10, TimeUnit.SECONDS);
+        assertEquals(DetachedActions.End.EXITED, o.end());
+        Optional<String> w = runner.completeAfterRun(runner.completion(req, o, "succeeded", 0, "green", "switched")).get(10, TimeUnit.SECONDS);
+        assertEquals(Optional.of("succeeded on the server; the audit log " + io.dutydesk.testing.FailingAuditLog.FILE
+                + " could not be written (No space left on device)"), w);
+        assertEquals(Optional.of("failed on the server (exit 3); the audit log " + io.dutydesk.testing.FailingAuditLog.FILE
+                + " could not be written (No space left on device)"), runner.completeAfterRun(runner.completion(req, o, "failed", 3,
+                "blue", "exit 3")).get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("started"), audit.entries.stream().map(x -> x.result()).toList());
+        assertTrue(DetachedActions.openActions().stream().noneMatch(x -> x.equals(o.id())), "not left open in this process");
+    }
+
     @Test
     void aLostActionIsGivenUpAfterItsTimeoutAndItsAuditEntryCompleted() throws Exception {
         MemoryAuditLog audit = MemoryAuditLog.create();

@@ -221,6 +221,36 @@ class AlertsViewModelTest {
         await("recovers", Duration.ofSeconds(20), () -> vm.problemProperty().get() == null && !vm.staleProperty().get());
     }
 
+    /**
+     * Prometheus stops: a critical alert whose truth is unknown is not counted as critical — and not hidden either: the
+     * header says "1 unknown (1 critical)". Alertmanager stops: the counts shown are the last good read's, "as of T".
+     */
+    @Test
+    void anUnknownCriticalIsNeverHiddenAndStaleCountsSayAsOfWhen() {
+        Instant t = Instant.now().minusSeconds(600);
+        am.alerts.add(FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "a"));
+        am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "a"));
+        attach();
+        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 4);
+        assertEquals("", vm.unknownTextProperty().get());
+        am.prometheusDown = "connection refused";
+        await("unknown", Duration.ofSeconds(10), () -> vm.unknownProperty().get() == 2L);
+        assertEquals(List.of("critical=0", "warning=0", "info=0"), vm.counts().stream().map(Object::toString).toList());
+        assertEquals("2 unknown (1 critical, 1 warning)", vm.unknownTextProperty().get(), "a critical is never hidden");
+        assertNull(vm.countsAsOfProperty().get(), "Alertmanager answers: the counts are current");
+
+        am.down = "Alertmanager refused reading alerts (HTTP 500): internal error";
+        vm.refresh();
+        await("stale", Duration.ofSeconds(10), () -> vm.countsAsOfProperty().get() != null);
+        assertEquals("as of " + vm.time(vm.staleSinceProperty().get()), vm.countsAsOfProperty().get());
+        am.down = null;
+        am.prometheusDown = null;
+        vm.refresh();
+        await("current again", Duration.ofSeconds(20), () -> vm.countsAsOfProperty().get() == null && vm.unknownProperty().get() == 0L);
+        assertEquals("", vm.unknownTextProperty().get());
+        assertEquals(List.of("critical=1", "warning=1", "info=0"), vm.counts().stream().map(Object::toString).toList());
+    }
+
     @Test
     void filterTakesMatchersAndABadOneSaysWhy() {
         Instant t = Instant.now();

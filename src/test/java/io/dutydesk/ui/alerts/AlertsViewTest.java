@@ -149,7 +149,8 @@ class AlertsViewTest {
         String frozen = shownAge(robot);
         assertTrue(frozen.startsWith("≥ "), frozen);
         assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
-        assertEquals("1 unknown", robot.lookup("#count-unknown").queryAs(Label.class).getText());
+        assertEquals("1 unknown (1 warning)", robot.lookup("#count-unknown").queryAs(Label.class).getText(),
+                "by severity: a critical would never hide behind '0 critical'");
         assertEquals("0 warning", robot.lookup("#count-warning").queryAs(Label.class).getText(), "an unknown alert is not counted as firing");
         robot.interact(() -> view.list().getSelectionModel().select(1));
         assertTrue(robot.lookup("#details-unknown").queryAs(Label.class).getText().contains("Prometheus down"));
@@ -157,6 +158,31 @@ class AlertsViewTest {
         am.prometheusDown = null;
         await("checked again", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() == null && vm.rows().size() == 2
                 && vm.rows().get(1).unverified() == null);
+    }
+
+    /** Alertmanager stops: the count chips are those of its last answer, marked so ("as of T", dimmed), never current-looking. */
+    @Test
+    void staleCountsSayAsOfWhen(FxRobot robot) throws Exception {
+        am.alerts.add(FakeAlerts.alert("critical", Instant.now().minusSeconds(60), "alertname", "ServiceDown", "service", "a"));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup("#counts-as-of").tryQuery().isPresent(), "current counts: no as-of");
+        am.down = "Alertmanager refused reading alerts (HTTP 500): internal error";
+        robot.interact(vm::refresh);
+        await("stale", Duration.ofSeconds(10), () -> vm.countsAsOfProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#counts-as-of").queryAs(Label.class).getText().matches("as of \\d\\d:\\d\\d:\\d\\d"),
+                robot.lookup("#counts-as-of").queryAs(Label.class).getText());
+        Label critical = robot.lookup("#count-critical").queryAs(Label.class);
+        assertEquals("1 critical", critical.getText());
+        assertTrue(critical.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-stale-counts")).get();
+        am.down = null;
+        robot.interact(vm::refresh);
+        await("current again", Duration.ofSeconds(20), () -> vm.countsAsOfProperty().get() == null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup("#counts-as-of").tryQuery().isPresent());
     }
 
     @Test

@@ -121,6 +121,47 @@ class OutboxViewModelTest {
         assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
     }
 
+    /**
+     * PostgreSQL stops: the oldest pending age, the oldest events' ages and their title say "as of T" (the time of the
+     * last read), never a frozen age that looks current; Redis's and the relay's values likewise; fresh again, not.
+     */
+    @Test
+    void everyValueFromAStaleSourceSaysAsOfWhen() {
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        fakes.oldestAgeSeconds = 3 * 3600 + 24 * 60;
+        awaitUi(() -> "all read", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
+                && vm.relayProperty().get() != null && vm.backlogProperty().get().oldestPendingAgeSeconds() == 3 * 3600 + 24 * 60);
+        assertEquals("3 h 24 min", ui(vm::oldestPendingText));
+        assertEquals("5 pending events, oldest first", ui(vm::oldestTitle));
+        assertEquals("40 s", ui(() -> vm.ageText(vm.oldest().get(0))));
+        assertNull(vm.backlogStaleSinceProperty().get());
+
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        fakes.dockerDown = "Docker: Cannot connect to the Docker daemon";
+        awaitUi(() -> "all stale: " + vm.backlogProblemProperty().get() + " / " + vm.relayProblemProperty().get(),
+                () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() != null
+                        && vm.relayProblemProperty().get() != null);
+        String at = ui(() -> java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .format(vm.backlogStaleSinceProperty().get().atZone(java.time.ZoneId.systemDefault())));
+        assertEquals("3 h 24 min as of " + at, ui(vm::oldestPendingText), "the tile: as old as that then");
+        assertEquals("5 pending events, oldest first — as of " + at + ", stale (PostgreSQL down)", ui(vm::oldestTitle));
+        assertEquals("40 s at " + at, ui(() -> vm.ageText(vm.oldest().get(0))), "each age is its age then");
+        assertNotNull(vm.streamStaleSinceProperty().get(), "Redis's values are as of its last read");
+        assertTrue(ui(() -> vm.asOf(vm.streamStaleSinceProperty())).startsWith("as of "));
+        assertNotNull(vm.relayStaleSinceProperty().get(), "the relay's state is as of its last read");
+
+        fakes.pgDown = null;
+        fakes.redisDown = null;
+        fakes.dockerDown = null;
+        awaitUi(() -> "fresh", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null
+                && vm.relayProblemProperty().get() == null);
+        assertNull(vm.backlogStaleSinceProperty().get());
+        assertNull(vm.streamStaleSinceProperty().get());
+        assertNull(vm.relayStaleSinceProperty().get());
+        assertEquals("3 h 24 min", ui(vm::oldestPendingText));
+    }
+
     /** A missing table (or column, or stream) is "misconfigured" in the pane, not "PostgreSQL down". */
     @Test
     void aMissingTableOrStreamIsMisconfiguredNotDown() {

@@ -131,6 +131,40 @@ class OutboxViewTest {
         });
     }
 
+    /**
+     * PostgreSQL and Docker stop: the oldest-pending tile and the oldest events' title and ages say "as of T", the table
+     * is marked stale, and the relay's text is neither green nor red next to its stale banner.
+     */
+    @Test
+    void aStaleSourceMarksEveryValueItGaveNeverGreen(FxRobot robot) throws Exception {
+        fakes.oldestAgeSeconds = 3 * 3600 + 24 * 60;
+        open();
+        Label relay = robot.lookup("#relay-text").queryAs(Label.class);
+        await("read", WAIT, () -> fx(() -> relay.getStyleClass().contains("good")
+                && robot.lookup("#oldest-age-value").queryAs(Label.class).getText().equals("3 h 24 min")));
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        fakes.dockerDown = "Docker: Cannot connect to the Docker daemon";
+        await(() -> "stale: " + fx(relay::getText) + " " + fx(relay::getStyleClass), WAIT,
+                () -> fx(() -> robot.lookup("#relay-problem").query().isVisible() && robot.lookup("#pg-problem").query().isVisible()
+                        && relay.getStyleClass().contains("stale")));
+        assertFalse(fx(() -> relay.getStyleClass().contains("good")), "never green next to its stale banner");
+        assertTrue(fx(relay::getText).matches("Relay selfology-outbox-relay-blue \\(blue, live\\): .* — as of \\d\\d:\\d\\d:\\d\\d, stale"),
+                fx(relay::getText));
+        String tile = fx(() -> robot.lookup("#oldest-age-value").queryAs(Label.class).getText());
+        assertTrue(tile.matches("3 h 24 min as of \\d\\d:\\d\\d:\\d\\d"), tile);
+        String title = fx(() -> robot.lookup("#oldest-title").queryAs(Label.class).getText());
+        assertTrue(title.matches("5 pending events, oldest first — as of \\d\\d:\\d\\d:\\d\\d, stale \\(PostgreSQL down\\)"), title);
+        assertTrue(fx(() -> robot.lookup("#oldest-table").query().getPseudoClassStates()
+                .contains(javafx.css.PseudoClass.getPseudoClass("stale"))));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-stale")).get();
+
+        fakes.pgDown = null;
+        fakes.dockerDown = null;
+        await("fresh again", WAIT, () -> fx(() -> relay.getStyleClass().contains("good")
+                && robot.lookup("#oldest-age-value").queryAs(Label.class).getText().equals("3 h 24 min")
+                && !robot.lookup("#oldest-table").query().getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale"))));
+    }
+
     @Test
     void aMissingIndexIsNoticedWithTheIndexToCreate(FxRobot robot) throws Exception {
         fakes.indexOk = false;

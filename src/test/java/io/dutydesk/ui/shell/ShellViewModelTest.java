@@ -170,4 +170,112 @@ class ShellViewModelTest {
         assertTrue(vm.slots().liveDegradedProperty().get());
         assertEquals("Dutydesk — ref — LIVE: GREEN — 3/4 healthy", vm.titleProperty().get());
     }
+
+    /**
+     * The Backups probe fails (the folder went away: {@code refhost stop backups}): the pane is stale at once — not
+     * green with "RPO met … verified" until its own next read (every 30 s at least) — and it reads the folders again
+     * as soon as the probe answers.
+     */
+    @Test
+    void theBackupsProbeFailingMarksTheBackupsPaneStaleAtOnceAndItsRecoveryReadsAgain() {
+        backends.backupFolders.put("~/backups/selfology", List.of(new io.dutydesk.core.ports.RemoteShell.RemoteFile(
+                "selfology_full_20261122_020000.sql.gz", 500, java.time.Instant.parse("2026-11-22T02:00:04Z"), false)));
+        var backups = vm.backups();
+        vm.select("ref");
+        ui.await("listed, fresh", WAIT, () -> backups.listingProperty().get() != null && !backups.staleProperty().get()
+                && vm.indicator(Backend.BACKUPS).stateProperty().get() == BackendStatus.State.OK);
+        int reads = backends.backupLists.get();
+
+        backends.down(Backend.BACKUPS, "SFTP ~/backups/selfology: no such file or folder");
+        ui.await("stale at once", WAIT, () -> backups.staleProperty().get());
+        assertEquals(reads, backends.backupLists.get(), "marked by the probe, not by a read of its own");
+        assertEquals(io.dutydesk.core.backups.BackupListing.Rpo.UNKNOWN, backups.rpoStateProperty().get(), "never green while down");
+        assertTrue(backups.problemProperty().get().contains("Backups does not answer (down since "), backups.problemProperty().get());
+        assertTrue(backups.problemProperty().get().contains("no such file or folder"), backups.problemProperty().get());
+        assertTrue(backups.freeSpaceProperty().get().contains("(at "), "the free space is as of the read: " + backups.freeSpaceProperty().get());
+
+        backends.up(Backend.BACKUPS);
+        ui.await("read again at once, fresh", WAIT, () -> !backups.staleProperty().get() && backends.backupLists.get() > reads);
+        assertTrue(backups.problemProperty().get() == null, backups.problemProperty().get());
+    }
+
+    /** A view-model on {@code envs}, closed after the test. */
+    ShellViewModel shell(java.util.Map<String, io.dutydesk.core.config.Environment> envs) {
+        ShellViewModel v = new ShellViewModel(envs, backends, HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui,
+                Clock.systemDefaultZone(), io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+        others.add(v);
+        return v;
+    }
+
+    final List<ShellViewModel> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeOthers() {
+        others.forEach(ShellViewModel::close);
+    }
+
+    /** "ref" with the header's probes polled every {@code probes} and the Outbox pane every {@code outbox}. */
+    static java.util.Map<String, io.dutydesk.core.config.Environment> environments(Duration probes, Duration outbox) {
+        var e = io.dutydesk.testing.OutboxFakes.environment(outbox);
+        return java.util.Map.of("ref", e.withPoll(new io.dutydesk.core.config.Environment.Poll(probes, probes.multipliedBy(4),
+                Duration.ofSeconds(2))));
+    }
+
+    /**
+     * PostgreSQL is back: the Outbox pane's poll reads it, and the header's probe — backed off, here for an hour —
+     * is run at once, so the header never says "PostgreSQL down" while a pane reads it fine.
+     */
+    @Test
+    void aPaneReadingABackendRefreshesTheHeadersProbeOfItAtOnce() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
+        ShellViewModel v = shell(environments(Duration.ofHours(1), Duration.ofMillis(50)));
+        v.select("ref");
+        ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
+                && v.outbox().backlogProblemProperty().get() != null);
+
+        pg.pgDown = null;
+        backends.up(Backend.POSTGRES);
+        ui.await("the pane reads it", WAIT, () -> v.outbox().backlogProblemProperty().get() == null);
+        ui.await("the header follows at once, not in an hour", WAIT,
+                () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
+    }
+
+    /**
+     * The reverse: the header's probe of PostgreSQL answers again, and the Outbox pane — backed off, here polled every
+     * hour — reads it at once.
+     */
+    @Test
+    void aProbeRecoveryReadsThePanesThatDependOnItAtOnce() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
+        v.select("ref");
+        ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
+                && v.outbox().backlogProblemProperty().get() != null);
+
+        pg.pgDown = null;
+        backends.up(Backend.POSTGRES);
+        ui.await("the header sees it back", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
+        ui.await("the pane reads it at once, not in an hour", WAIT, () -> v.outbox().backlogProblemProperty().get() == null
+                && v.outbox().backlogProperty().get() != null);
+    }
+
+    /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */
+    @Test
+    void aBackendNotAnsweredYetIsConnectingNotDown() {
+        BackendIndicatorViewModel pg = new BackendIndicatorViewModel(Backend.POSTGRES, java.time.ZoneOffset.UTC);
+        pg.show(new BackendStatus(Backend.POSTGRES, BackendStatus.State.UNKNOWN, -1,
+                "connecting… (no answer within 4000 ms while the connection to the server was still being set up)",
+                java.time.Instant.parse("2026-11-22T12:00:00Z"), null, null));
+        assertEquals("connecting…", pg.textProperty().get());
+        assertEquals(BackendStatus.State.UNKNOWN, pg.stateProperty().get());
+        assertTrue(pg.detailsProperty().get().startsWith("PostgreSQL: not answered yet, connecting…"), pg.detailsProperty().get());
+    }
 }
