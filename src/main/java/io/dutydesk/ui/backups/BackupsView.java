@@ -151,13 +151,16 @@ public final class BackupsView {
         return box;
     }
 
-    /** Green only for MET; amber while unverified; red when not met; grey when it cannot be told (stale). */
+    /**
+     * Green only for MET; amber while unverified or when the newest backup failed verification (met by an older
+     * one: the backup job is broken); red when not met; grey when it cannot be told (stale).
+     */
     static void rpoClass(Label l, BackupListing.Rpo state) {
         l.getStyleClass().removeAll("ok", "bad", "unverified", "unknown");
         if (state != null) {
             l.getStyleClass().add(switch (state) {
                 case MET -> "ok";
-                case MET_UNVERIFIED -> "unverified";
+                case MET_UNVERIFIED, MET_NEWEST_FAILED -> "unverified";
                 case NOT_MET -> "bad";
                 case UNKNOWN -> "unknown";
             });

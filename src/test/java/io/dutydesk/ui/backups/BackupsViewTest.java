@@ -123,6 +123,29 @@ class BackupsViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-warning")).get();
     }
 
+    /** The trial's 44-verify-truncated: an older verified full backup meets the RPO, the newest one FAILED verification. */
+    @Test
+    void theNewestFullBackupThatFailedVerificationMakesTheBannerAmberAndSaysSoFirst(FxRobot robot) throws Exception {
+        String folder = env.backups().folders().get(0);
+        List<RemoteShell.RemoteFile> files = List.of(
+                new RemoteShell.RemoteFile(name("full", 9.2), 330_700, now.minusSeconds((long) (9.2 * 3600)), false),
+                new RemoteShell.RemoteFile(name("full", 10.2), 495_200, now.minusSeconds((long) (10.2 * 3600)), false));
+        String bad = folder + "/" + files.get(0).name();
+        String good = folder + "/" + files.get(1).name();
+        BackupListing l = BackupCatalog.listing("prod", env.backups(), Map.of(folder, files), Map.of(folder, 84_500_000_000L),
+                Map.of(bad, new Verification(bad, 330_700, files.get(0).modified(), false,
+                                "plain SQL: the COPY block of selfology.event_outbox is not terminated (truncated?)", now),
+                        good, new Verification(good, 495_200, files.get(1).modified(), true, "gzip -t: intact", now)), now);
+        robot.interact(() -> vm.show(l));
+        Label rpo = robot.lookup("#rpo-banner").queryAs(Label.class);
+        assertTrue(rpo.getText().startsWith("The newest full backup failed verification: " + files.get(0).name() + ", 9.2 h old"),
+                rpo.getText());
+        assertTrue(rpo.getText().contains("the RPO is still met by " + files.get(1).name()), rpo.getText());
+        assertEquals(List.of("unverified"), rpo.getStyleClass().stream()
+                .filter(c -> List.of("ok", "bad", "unverified", "unknown").contains(c)).toList(), "amber, never green");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-newest-failed")).get();
+    }
+
     @Test
     void anUnverifiedOrStaleRpoIsNeverGreenAndStaleAgesSayWhen(FxRobot robot) throws Exception {
         BackupListing l = listing(5);
