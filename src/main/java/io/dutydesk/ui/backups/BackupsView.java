@@ -339,16 +339,24 @@ public final class BackupsView {
         if (which.isEmpty()) {
             return;
         }
-        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
-                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
-                which.stream().map(l -> l.path() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
-                        + WHEN.format(l.modifiedAt())).toList(),
-                "a .part a job may still be writing is not removed: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS,
-                Optional.of(env), "_Remove"));
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), leftoversRequest(env, which));
         d.showAndWait();
         if (d.confirmed() && d.typedText().equals(env)) {
             vm.removeLeftovers(which).exceptionally(x -> null);
         }
+    }
+
+    /**
+     * The confirmation of removing {@code which}: each file's name first (never broken mid-name after a lone bullet),
+     * its size, when it was last written and its folder after; what is never removed, and why, as the risk.
+     */
+    public static ConfirmActionDialog.Request leftoversRequest(String env, List<io.dutydesk.core.backups.Leftover> which) {
+        return new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
+                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
+                which.stream().map(l -> l.name() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
+                        + WHEN.format(l.modifiedAt()) + ", in " + l.folder()).toList(),
+                "a .part a job may still be writing is not removed: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS,
+                Optional.of(env), "_Remove");
     }
 
     /** The shared confirmation dialog; the environment's name must be typed. */

@@ -398,9 +398,16 @@ public final class BackupsViewModel implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("busy"));
         }
         begin("Removing " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + "…");
+        List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Leftover lo : which) {
             chain = chain.thenCompose(v -> s.removeLeftover(lo.path()).handle((what, x) -> {
+                if (x == null) {
+                    removed.add(lo.name() + " (" + human(lo.sizeBytes()) + ")");
+                } else {
+                    kept.add(lo.name());
+                }
                 ui.execute(() -> {
                     if (s == service) {
                         append(x == null ? "removed the leftover " + what
@@ -413,10 +420,21 @@ public final class BackupsViewModel implements AutoCloseable {
         return chain.whenComplete((v, x) -> ui.execute(() -> {
             if (s == service) {
                 busy.set(false);
-                status.set("Leftovers: see the log");
+                status.set(leftoversResult(removed, kept));
                 refresh();
             }
         }));
+    }
+
+    /** The headline after removing leftovers: what was removed, and what was not (the log says why). */
+    static String leftoversResult(List<String> removed, List<String> kept) {
+        String done = removed.isEmpty() ? "" : "Removed " + (removed.size() == 1 ? "the leftover " : removed.size() + " leftovers: ")
+                + String.join(", ", removed);
+        String not = kept.isEmpty() ? "" : "not removed: " + String.join(", ", kept) + " (the log says why)";
+        if (done.isEmpty()) {
+            return "Nothing removed: " + not.substring("not removed: ".length());
+        }
+        return not.isEmpty() ? done : done + "; " + not;
     }
 
     /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */

@@ -325,5 +325,10 @@ class BackupsViewModelTest {
         assertEquals("backup-remove-part", audit.entries.get(audit.entries.size() - 1).action());
         assertEquals("succeeded", audit.entries.get(audit.entries.size() - 1).result());
         assertFalse(vm.busyProperty().get());
+        assertEquals("Removed the leftover dutydesk_prerestore_20261122_101500.sql.gz.part (1.2 KiB)", vm.statusProperty().get(),
+                "the headline says what was removed");
+        assertEquals("Removed 2 leftovers: a.part (1 B), b.part (2 B); not removed: c.part (the log says why)",
+                BackupsViewModel.leftoversResult(List.of("a.part (1 B)", "b.part (2 B)"), List.of("c.part")));
+        assertEquals("Nothing removed: c.part (the log says why)", BackupsViewModel.leftoversResult(List.of(), List.of("c.part")));
     }
 }
