@@ -123,15 +123,18 @@ public final class BackupsView {
         now.setOnAction(e -> vm.backupNow());
         var none = table.getSelectionModel().selectedItemProperty().isNull();
         for (Button b : new Button[] {verify, download, scratch, restore}) {
-            b.disableProperty().bind(none.or(vm.busyProperty()));
+            b.disableProperty().bind(none.or(vm.busyProperty()).or(vm.actionsOffProperty().isNotNull()));
         }
-        now.disableProperty().bind(vm.busyProperty());
+        // while SSH does not answer nothing can run on the server: disabled, the summary below says why
+        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox actions = new HBox(new Label("Kind:"), kind, free, spacer, verify, download, scratch, restore, now);
         actions.getStyleClass().add("backups-actions");
         Label updated = new Label();
+        updated.setId("backups-updated");
+        updated.setWrapText(true);
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
         Label parts = new Label();
@@ -142,7 +145,7 @@ public final class BackupsView {
         Button removeParts = button("Remove leftovers…", "remove-leftovers",
                 "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
         removeParts.setOnAction(e -> confirmRemoveLeftovers());
-        removeParts.disableProperty().bind(vm.busyProperty());
+        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
         HBox leftovers = new HBox(8, parts, removeParts);
         leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
         leftovers.managedProperty().bind(leftovers.visibleProperty());

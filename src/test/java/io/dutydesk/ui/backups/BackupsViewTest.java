@@ -167,8 +167,16 @@ class BackupsViewTest {
         assertTrue(table.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
         assertTrue(robot.lookup(".table-cell").queryAll().stream().anyMatch(c -> c instanceof javafx.scene.control.Labeled x
                 && x.getText() != null && x.getText().matches("5\\.0 h at \\d\\d:\\d\\d:\\d\\d")), "the age says when it was true");
+        // SSH down: the summary says so and nothing that runs on the server can be started
+        assertTrue(robot.lookup("#backups-updated").queryAs(Label.class).getText().contains("SSH does not answer"),
+                robot.lookup("#backups-updated").queryAs(Label.class).getText());
+        robot.interact(() -> table.getSelectionModel().select(0));
+        for (String id : List.of("#verify", "#download", "#scratch-restore", "#restore", "#backup-now")) {
+            assertTrue(robot.lookup(id).queryAs(javafx.scene.control.Button.class).isDisabled(), id + " is disabled while SSH is down");
+        }
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-stale")).get();
         robot.interact(() -> vm.sourceDown(null));
+        assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
     @Test
