@@ -35,6 +35,19 @@ public final class Placement {
     }
 
     /**
+     * Where the main window opens on a screen whose usable area is {@code visual}: {@code prefW} x {@code prefH} centred
+     * when that fits, else as much of it as fits (never below {@code minW} x {@code minH}, the least it lays out in),
+     * at the area's top left — so that on a 1024x640 screen the whole window, its header and its bottom, is on it.
+     */
+    public static Rectangle2D mainWindow(Rectangle2D visual, double prefW, double prefH, double minW, double minH) {
+        double w = Math.max(minW, Math.min(prefW, visual.getWidth()));
+        double h = Math.max(minH, Math.min(prefH, visual.getHeight()));
+        double x = visual.getMinX() + Math.max(0, (visual.getWidth() - w) / 2);
+        double y = visual.getMinY() + Math.max(0, (visual.getHeight() - h) / 2);
+        return new Rectangle2D(Math.floor(x), Math.floor(y), w, h);
+    }
+
+    /**
      * The room a dialog of {@code owner} may take on the screen: the owner's window below its header; without a
      * header the owner's window; without an owner the primary screen's visual bounds.
      */
