@@ -153,6 +153,13 @@ public final class DutydeskApp extends Application {
         stage.setScene(scene);
         stage.setMinWidth(MIN_WIDTH);
         stage.setMinHeight(MIN_HEIGHT);
+        // on the screen whole: 1240x740 centred where it fits, the screen's usable area (at least 1024x640) where not
+        javafx.geometry.Rectangle2D at = io.dutydesk.ui.fx.Placement.mainWindow(javafx.stage.Screen.getPrimary().getVisualBounds(),
+                1240, 740, MIN_WIDTH, MIN_HEIGHT);
+        stage.setX(at.getMinX());
+        stage.setY(at.getMinY());
+        stage.setWidth(at.getWidth());
+        stage.setHeight(at.getHeight());
         stage.show();
         LaunchTiming.mark("shown");
     }

@@ -51,7 +51,8 @@ final class BackupCommands {
 
     /**
      * Exit 0 when the RPO is met (verified or not yet: the text and {@code rpo.state} say which) and every
-     * folder was read; 1 when it is not met, cannot be told, or a folder is unreachable.
+     * folder was read; 1 when it is not met, cannot be told, a folder is unreachable, or the newest backup of an
+     * RPO kind failed verification ({@code met-newest-failed}: met by an older one, but the backup job is broken).
      */
     int list(Environment env, EnvironmentHandle h, Args args) {
         noPositional(args, "backups");
@@ -99,7 +100,8 @@ final class BackupCommands {
     }
 
     static boolean ok(BackupListing l) {
-        return (l.rpo() == BackupListing.Rpo.MET || l.rpo() == BackupListing.Rpo.MET_UNVERIFIED) && l.unreachableFolders().isEmpty();
+        return (l.rpo() == BackupListing.Rpo.MET || l.rpo() == BackupListing.Rpo.MET_UNVERIFIED) && l.newestFailed().isEmpty()
+                && l.unreachableFolders().isEmpty();
     }
 
     static ObjectNode json(BackupListing l) {
@@ -155,6 +157,8 @@ final class BackupCommands {
         rpo.put("state", l.rpo().id);
         rpo.put("text", l.rpoText());
         Json.putNullable(rpo, "newestVerified", l.newestVerified().map(BackupEntry::name).orElse(null));
+        // the newest backup within the RPO when it FAILED verification (null otherwise): the backup job is broken
+        Json.putNullable(rpo, "newestFailed", l.newestFailed().map(BackupEntry::name).orElse(null));
         return root;
     }
 

@@ -63,7 +63,22 @@ class BackupsCliTest {
         BackupListing met = listing(List.of(F), Map.of(), true);
         assertEquals("met", BackupCommands.json(met).get("rpo").get("state").asText());
         assertEquals(FULL.name(), BackupCommands.json(met).get("rpo").get("newestVerified").asText());
+        assertTrue(BackupCommands.json(met).get("rpo").get("newestFailed").isNull());
         assertTrue(BackupCommands.ok(met));
+
+        // an older verified backup meets the RPO, but the newest one failed verification: not "met", exit 1
+        RemoteFile broken = new RemoteFile("selfology_full_20261122_030000.sql.gz", 300, Instant.parse("2026-11-22T03:00:04Z"), false);
+        String good = F + "/" + FULL.name();
+        String bad = F + "/" + broken.name();
+        BackupListing newestFailed = BackupCatalog.listing("prod", backups(List.of(F)), Map.of(F, List.of(FULL, broken)), Map.of(),
+                Map.of(), Map.of(good, new Verification(good, 500, FULL.modified(), true, "gzip -t: intact", NOW),
+                        bad, new Verification(bad, 300, broken.modified(), false, "gzip -t: unexpected end of file", NOW)), NOW);
+        JsonNode nf = BackupCommands.json(newestFailed);
+        assertEquals("met-newest-failed", nf.get("rpo").get("state").asText());
+        assertEquals(broken.name(), nf.get("rpo").get("newestFailed").asText());
+        assertEquals(FULL.name(), nf.get("rpo").get("newestVerified").asText());
+        assertTrue(nf.get("rpo").get("text").asText().startsWith("The newest full backup failed verification: "), nf.toString());
+        assertFalse(BackupCommands.ok(newestFailed), "a broken backup job: exit 1 even while an older backup meets the RPO");
 
         BackupListing partial = listing(List.of(F, "/mnt/offsite"), Map.of("/mnt/offsite", "/mnt/offsite: no such file or folder"), true);
         JsonNode p = BackupCommands.json(partial);

@@ -43,6 +43,14 @@ class RolloutRulesTest {
         assertTrue(sick.facts().get(0).startsWith("blue 3/4 healthy"));
         assertTrue(sick.forcedCopy().runnable(), "force is the user's explicit choice");
 
+        assertEquals(3, sick.facts().size(), "the live slot is healthy: no word about it");
+
+        // the trial: the live slot itself is degraded (3/4 healthy) — the confirmation says so
+        Plan liveSick = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of("analysis-worker-green"), Set.of());
+        assertEquals(List.of("blue 4/4 healthy", "blue runs v1.0.0", "live green itself only 3/4 healthy "
+                + "(selfology-analysis-worker-green: unhealthy)", "outbox pending 12"), liveSick.facts());
+        assertTrue(liveSick.runnable(), "the target is healthy");
+
         Plan gone = decide(Verb.ROLLBACK, Optional.empty(), false, "green", Set.of(), Set.of("blue"));
         assertEquals(List.of("rollback to blue refused: the blue slot has no containers (cleaned up?)"), gone.blocked());
         assertTrue(decide(Verb.ROLLBACK, Optional.empty(), true, "green", Set.of(), Set.of("blue")).runnable());

@@ -59,7 +59,12 @@ public record BackupListing(String env, List<Folder> folders, List<BackupEntry> 
     public enum Rpo {
         /** A backup of an RPO kind younger than the RPO, verified on the server. */
         MET("met"),
-        /** Younger than the RPO, but none of those backups is verified yet. */
+        /**
+         * Met by an older backup verified ok, but the newest backup of an RPO kind FAILED verification: the backup
+         * job is broken, which is urgent even while the RPO still holds (amber, never green).
+         */
+        MET_NEWEST_FAILED("met-newest-failed"),
+        /** Younger than the RPO, but none of those backups is verified yet (the newest may have failed verification). */
         MET_UNVERIFIED("met-unverified"),
         /** No backup of an RPO kind younger than the RPO (or every one of them failed verification). */
         NOT_MET("not-met"),
@@ -87,16 +92,30 @@ public record BackupListing(String env, List<Folder> folders, List<BackupEntry> 
         return folders.stream().filter(f -> f.unreachable().isPresent()).toList();
     }
 
+    /** The newest backup within the RPO when it failed verification (the backup job is broken), else empty. */
+    public Optional<BackupEntry> newestFailed() {
+        List<BackupEntry> within = withinRpo();
+        return within.isEmpty() || within.get(0).verification().map(Verification::ok).orElse(true)
+                ? Optional.empty() : Optional.of(within.get(0));
+    }
+
     public Rpo rpo() {
         List<BackupEntry> within = withinRpo();
         if (newestVerified().isPresent()) {
-            return Rpo.MET;
+            return newestFailed().isPresent() ? Rpo.MET_NEWEST_FAILED : Rpo.MET;
         }
         if (!within.isEmpty()) {
             boolean allBad = within.stream().allMatch(b -> b.verification().map(v -> !v.ok()).orElse(false));
             return allBad ? Rpo.NOT_MET : Rpo.MET_UNVERIFIED;
         }
         return unreachableFolders().isEmpty() ? Rpo.NOT_MET : Rpo.UNKNOWN;
+    }
+
+    /** "The newest full backup failed verification: NAME, 9.2 h old (DETAIL)". */
+    private String failed(String what, String at) {
+        BackupEntry f = newestFailed().orElseThrow();
+        return "The newest " + what + " backup failed verification: " + f.name() + ", " + Ages.hours(f.ageHours(takenAt)) + " old"
+                + at + " (" + f.verification().orElseThrow().detail() + ")";
     }
 
     /** The RPO in one sentence, ages as of {@code takenAt} (a fresh listing). */
@@ -122,7 +141,16 @@ public record BackupListing(String env, List<Folder> folders, List<BackupEntry> 
                         + " (RPO " + rpoHours + " h)" + (newest.equals(g) ? "" : "; newer " + newest.name() + " "
                         + Ages.hours(newest.ageHours(takenAt)) + " old, " + (newest.verification().isEmpty() ? "not verified" : "failed verification"));
             }
-            case MET_UNVERIFIED -> "RPO met, unverified: newest " + what + " backup " + within.get(0).name() + " is "
+            case MET_NEWEST_FAILED -> {
+                BackupEntry g = good.orElseThrow();
+                yield failed(what, at) + " — the RPO is still met by " + g.name() + ", verified, "
+                        + Ages.hours(g.ageHours(takenAt)) + " old" + at + " (RPO " + rpoHours + " h); fix the backup job";
+            }
+            case MET_UNVERIFIED -> newestFailed().isPresent() && within.size() > 1
+                    ? failed(what, at) + " — RPO met, unverified: the older " + within.get(1).name() + " ("
+                    + Ages.hours(within.get(1).ageHours(takenAt)) + " old" + at + ", RPO " + rpoHours + " h) is not verified yet"
+                    + " — verify it before you count on it; fix the backup job"
+                    : "RPO met, unverified: newest " + what + " backup " + within.get(0).name() + " is "
                     + Ages.hours(within.get(0).ageHours(takenAt)) + " old" + at + " (RPO " + rpoHours + " h), but no "
                     + what + " backup within the RPO is verified yet — verify it before you count on it";
             case NOT_MET -> !within.isEmpty()

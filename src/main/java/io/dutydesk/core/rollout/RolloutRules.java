@@ -97,6 +97,11 @@ public final class RolloutRules {
                 if (!idle.empty()) {
                     facts.add(idle.name() + " runs " + idleVersion);
                 }
+                if (!live.allReady()) {
+                    // the slot traffic leaves is itself degraded: often why one rolls back, and what stays as the way back
+                    facts.add("live " + live.name() + " itself only " + live.readyCount() + "/" + live.services().size() + " healthy ("
+                            + String.join(", ", live.problems()) + ")");
+                }
                 facts.add(pendingFact);
                 if (!idle.allReady()) {
                     blocked.add((verb == Verb.ROLLBACK ? "rollback" : "switch") + " to " + idle.name() + " refused: "

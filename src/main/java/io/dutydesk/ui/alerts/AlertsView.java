@@ -94,6 +94,10 @@ public final class AlertsView {
             }
         });
         vm.selectedProperty().addListener((o, a, b) -> showDetails(b));
+        // the details are in step with the selected row: an alert that turns unknown (its source down) or a feed that
+        // turns stale (Alertmanager or the SSH link down) changes the row, not the alert itself, so redraw on those too
+        vm.rows().addListener((ListChangeListener<AlertRow>) c -> showDetailsIfChanged());
+        vm.staleSinceProperty().addListener((o, a, b) -> showDetailsIfChanged());
         showDetails(vm.selectedProperty().get());
     }
 
@@ -383,8 +387,37 @@ public final class AlertsView {
         return b.toString();
     }
 
+    /** What the details show of the selected alert's state now (its alert, whether unknown, until when known). */
+    private Object detailsShown;
+
+    private void showDetailsIfChanged() {
+        Alert a = vm.selectedProperty().get();
+        if (a != null && !java.util.Objects.equals(detailsShown, detailsKey(a))) {
+            showDetails(a);
+        }
+    }
+
+    private List<Object> detailsKey(Alert a) {
+        return java.util.Arrays.asList(a, vm.unverified(a).orElse(null), vm.asOf(a).orElse(null));
+    }
+
+    /**
+     * The details' state line, as the row says it: "critical · unknown since 12:00:00" while its source cannot be
+     * checked, "critical · active as of 12:00:00" while the feed is stale; never a current-looking "active" then.
+     */
+    String detailsState(Alert a) {
+        java.util.Optional<io.dutydesk.core.alerts.Unverified> u = vm.unverified(a);
+        java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
+        String state = u.isPresent() ? "unknown since " + TIME.format(u.get().since())
+                : a.state() + asOf.map(t -> " as of " + TIME.format(t)).orElse("");
+        return (a.severity().isEmpty() ? "no severity" : a.severity()) + " · " + state
+                + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
+                + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : "");
+    }
+
     private void showDetails(Alert a) {
         details.getChildren().clear();
+        detailsShown = a == null ? null : detailsKey(a);
         if (a == null) {
             Label hint = new Label("Select an alert to see its labels, annotations and runbook, and to silence it.");
             hint.getStyleClass().add("muted");
@@ -394,14 +427,21 @@ public final class AlertsView {
         }
         Label name = new Label(a.alertname());
         name.getStyleClass().add("details-title");
-        Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
-                + (vm.unverified(a).isPresent() ? "unknown" : a.state())
-                + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
-                + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
+        Label sev = new Label(detailsState(a));
+        sev.setId("details-state");
         sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
         since.setId("details-since");
         showSince(a);
         details.getChildren().addAll(name, sev, since);
+        if (vm.unverified(a).isEmpty() && vm.staleSinceProperty().get() != null) {
+            Label stale = new Label((vm.problemProperty().get() == null ? "Alertmanager: stale since "
+                    + WHEN.format(vm.staleSinceProperty().get()) : vm.problemProperty().get())
+                    + ". Whether it still fires is not known until Alertmanager answers again.");
+            stale.setId("details-stale");
+            stale.getStyleClass().add("stale-banner");
+            stale.setWrapText(true);
+            details.getChildren().add(stale);
+        }
         vm.unverified(a).ifPresent(u -> {
             Label unknown = new Label("Unknown since " + WHEN.format(u.since()) + ": " + u.reason()
                     + ". Whether it still fires cannot be known until its source answers; it is not recorded resolved.");
@@ -535,15 +575,21 @@ public final class AlertsView {
         table.getColumns().add(col("at", 130, t -> WHEN.format(t.at())));
         table.getColumns().add(col("event", 90, Transition::event));
         table.getColumns().add(col("alert", 170, Transition::alertname));
-        table.getColumns().add(col("labels", 360, t -> {
-            StringBuilder b = new StringBuilder();
-            t.labels().forEach((k, v) -> {
-                if (!k.equals("alertname")) {
-                    b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v);
-                }
-            });
-            return b.toString();
-        }));
+        // the labels every row shares (env, job, …) once above the table; each row shows only its own
+        Label shared = new Label();
+        shared.setId("history-shared");
+        shared.getStyleClass().add("muted");
+        shared.setWrapText(true);
+        shared.managedProperty().bind(shared.visibleProperty());
+        table.getColumns().add(col("labels", 360, t -> labelText(t.labels(), historyShared)));
+        Runnable showShared = () -> {
+            historyShared = sharedLabels(vm.history());
+            shared.setText(historyShared.isEmpty() ? "" : "every row: " + labelText(historyShared, Map.of()));
+            shared.setVisible(!historyShared.isEmpty());
+            table.refresh();
+        };
+        vm.history().addListener((ListChangeListener<Transition>) c -> showShared.run());
+        showShared.run();
         table.getColumns().add(col("seen", 200, t -> t.reconstructed() ? "reconstructed (Prometheus)" : "by the console"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Nothing fired or resolved in this window."));
@@ -579,12 +625,40 @@ public final class AlertsView {
                 + "it. While the console was closed: reconstructed from Prometheus's ALERTS series.");
         hint.getStyleClass().add("muted");
         hint.setWrapText(true);
+        window.setMinWidth(Region.USE_PREF_SIZE); // "last 12 h" whole, never "…" beside the long hint
         HBox bar = new HBox(10, window, hint);
         bar.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(8, bar, table);
+        VBox box = new VBox(8, bar, shared, table);
         VBox.setVgrow(table, Priority.ALWAYS);
         box.getStyleClass().add("tab-body");
         return box;
+    }
+
+    /** The labels every row of the History shows (two rows or more): said once, above it. */
+    private Map<String, String> historyShared = Map.of();
+
+    /** The labels (but alertname) with the same value in every one of {@code rows}, when there are two or more. */
+    static Map<String, String> sharedLabels(List<Transition> rows) {
+        if (rows.size() < 2) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>(rows.get(0).labels());
+        out.remove("alertname");
+        for (Transition t : rows) {
+            out.entrySet().removeIf(e -> !e.getValue().equals(t.labels().get(e.getKey())));
+        }
+        return out;
+    }
+
+    /** "k=v k=v" of {@code labels} but alertname and those in {@code shared}. */
+    static String labelText(Map<String, String> labels, Map<String, String> shared) {
+        StringBuilder b = new StringBuilder();
+        labels.forEach((k, v) -> {
+            if (!k.equals("alertname") && !v.equals(shared.get(k))) {
+                b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
     }
 
     private static <T> TableColumn<T, String> col(String title, double width, java.util.function.Function<T, String> f) {

@@ -42,7 +42,9 @@ public final class SilenceDialog extends Dialog<String> {
     static final ButtonType SILENCE = new ButtonType("Silence", ButtonBar.ButtonData.OK_DONE);
     private static final DateTimeFormatter ENDS = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
 
-    final TextField matchers = new TextField();
+    /** Wraps, so every matcher is seen before it is sent (a one-line field cut off the last ones); one line of text. */
+    final TextArea matchers = new TextArea();
+    final Label environment = new Label();
     final RadioButton oneHour = new RadioButton("1 h");
     final RadioButton fourHours = new RadioButton("4 h");
     final RadioButton tomorrow = new RadioButton("until 09:00 tomorrow");
@@ -60,7 +62,12 @@ public final class SilenceDialog extends Dialog<String> {
         this.author = author;
         initOwner(owner);
         setTitle("Silence alerts on " + env);
-        setHeaderText("Acknowledge: silence the alerts these matchers select");
+        setHeaderText("Acknowledge on " + env + ": silence the alerts these matchers select");
+        // named inside the dialog too (a window manager's title bar may not show it, or cut it)
+        environment.setId("silence-environment");
+        environment.setText("Environment: " + env);
+        environment.getStyleClass().add("confirm-environment");
+        environment.setMaxWidth(Double.MAX_VALUE);
         getDialogPane().getStyleClass().add("silence-dialog");
         getDialogPane().getButtonTypes().addAll(SILENCE, ButtonType.CANCEL);
         setResizable(true);
@@ -68,6 +75,18 @@ public final class SilenceDialog extends Dialog<String> {
         matchers.setId("silence-matchers");
         matchers.setText(String.join(", ", prefill.stream().map(Matcher::toString).toList()));
         matchers.setPrefColumnCount(48);
+        matchers.setWrapText(true);
+        matchers.setPrefRowCount(2);
+        // one line of matchers: Enter and pasted line breaks become spaces (the matchers are split on "," and spaces)
+        matchers.setTextFormatter(new javafx.scene.control.TextFormatter<String>(c -> {
+            if (c.getText().contains("\n") || c.getText().contains("\r")) {
+                c.setText(c.getText().replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
+            }
+            return c;
+        }));
+        // the rows the matchers need, so no matcher hides below a scroll bar
+        matchers.textProperty().addListener((o, a, t) -> fitMatchers());
+        fitMatchers();
         ToggleGroup g = new ToggleGroup();
         for (RadioButton r : List.of(oneHour, fourHours, tomorrow, custom)) {
             r.setToggleGroup(g);
@@ -107,7 +126,7 @@ public final class SilenceDialog extends Dialog<String> {
         grid.addRow(2, label(""), ends);
         grid.addRow(3, label("Comment"), comment);
         grid.addRow(4, label("Created by"), new Label(author));
-        getDialogPane().setContent(new VBox(10, grid, problems));
+        getDialogPane().setContent(new VBox(10, environment, grid, problems));
 
         Button ok = (Button) getDialogPane().lookupButton(SILENCE);
         ok.setId("silence-ok");
@@ -146,6 +165,16 @@ public final class SilenceDialog extends Dialog<String> {
         });
         setResultConverter(b -> null);
         comment.requestFocus();
+    }
+
+    /**
+     * As many rows as the matchers take (2 to 6), from their length against the field's columns (a row is a little
+     * shorter than its columns where it wraps at a space), so that before the dialog is first shown it is sized for them.
+     */
+    private void fitMatchers() {
+        int perRow = Math.max(10, (int) (matchers.getPrefColumnCount() * 0.85));
+        int rows = (int) Math.ceil(matchers.getText().length() / (double) perRow);
+        matchers.setPrefRowCount(Math.max(2, Math.min(6, rows)));
     }
 
     private static Label label(String text) {

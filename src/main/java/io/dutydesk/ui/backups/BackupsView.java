@@ -123,15 +123,18 @@ public final class BackupsView {
         now.setOnAction(e -> vm.backupNow());
         var none = table.getSelectionModel().selectedItemProperty().isNull();
         for (Button b : new Button[] {verify, download, scratch, restore}) {
-            b.disableProperty().bind(none.or(vm.busyProperty()));
+            b.disableProperty().bind(none.or(vm.busyProperty()).or(vm.actionsOffProperty().isNotNull()));
         }
-        now.disableProperty().bind(vm.busyProperty());
+        // while SSH does not answer nothing can run on the server: disabled, the summary below says why
+        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox actions = new HBox(new Label("Kind:"), kind, free, spacer, verify, download, scratch, restore, now);
         actions.getStyleClass().add("backups-actions");
         Label updated = new Label();
+        updated.setId("backups-updated");
+        updated.setWrapText(true);
         updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
         Label parts = new Label();
@@ -142,7 +145,7 @@ public final class BackupsView {
         Button removeParts = button("Remove leftovers…", "remove-leftovers",
                 "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
         removeParts.setOnAction(e -> confirmRemoveLeftovers());
-        removeParts.disableProperty().bind(vm.busyProperty());
+        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
         HBox leftovers = new HBox(8, parts, removeParts);
         leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
         leftovers.managedProperty().bind(leftovers.visibleProperty());
@@ -151,13 +154,16 @@ public final class BackupsView {
         return box;
     }
 
-    /** Green only for MET; amber while unverified; red when not met; grey when it cannot be told (stale). */
+    /**
+     * Green only for MET; amber while unverified or when the newest backup failed verification (met by an older
+     * one: the backup job is broken); red when not met; grey when it cannot be told (stale).
+     */
     static void rpoClass(Label l, BackupListing.Rpo state) {
         l.getStyleClass().removeAll("ok", "bad", "unverified", "unknown");
         if (state != null) {
             l.getStyleClass().add(switch (state) {
                 case MET -> "ok";
-                case MET_UNVERIFIED -> "unverified";
+                case MET_UNVERIFIED, MET_NEWEST_FAILED -> "unverified";
                 case NOT_MET -> "bad";
                 case UNKNOWN -> "unknown";
             });
@@ -336,16 +342,24 @@ public final class BackupsView {
         if (which.isEmpty()) {
             return;
         }
-        ConfirmActionDialog d = new ConfirmActionDialog(window(), new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
-                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
-                which.stream().map(l -> l.path() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
-                        + WHEN.format(l.modifiedAt())).toList(),
-                "a .part a job may still be writing is not removed: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS,
-                Optional.of(env), "_Remove"));
+        ConfirmActionDialog d = new ConfirmActionDialog(window(), leftoversRequest(env, which));
         d.showAndWait();
         if (d.confirmed() && d.typedText().equals(env)) {
             vm.removeLeftovers(which).exceptionally(x -> null);
         }
+    }
+
+    /**
+     * The confirmation of removing {@code which}: each file's name first (never broken mid-name after a lone bullet),
+     * its size, when it was last written and its folder after; what is never removed, and why, as the risk.
+     */
+    public static ConfirmActionDialog.Request leftoversRequest(String env, List<io.dutydesk.core.backups.Leftover> which) {
+        return new ConfirmActionDialog.Request(env, "Remove leftovers on " + env,
+                "Remove " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + " from " + env + "?",
+                which.stream().map(l -> l.name() + " — " + BackupsViewModel.human(l.sizeBytes()) + ", last written "
+                        + WHEN.format(l.modifiedAt()) + ", in " + l.folder()).toList(),
+                "a .part a job may still be writing is not removed: " + io.dutydesk.core.backups.BackupScripts.LEFTOVER_LIMITS,
+                Optional.of(env), "_Remove");
     }
 
     /** The shared confirmation dialog; the environment's name must be typed. */

@@ -63,6 +63,7 @@ public final class BackupsViewModel implements AutoCloseable {
     private final ObjectProperty<BackupListing.Rpo> rpoState = new SimpleObjectProperty<>();
     private final StringProperty rpoText = new SimpleStringProperty("");
     private final BooleanProperty stale = new SimpleBooleanProperty();
+    private final StringProperty actionsOff = new SimpleStringProperty();
     /** Why the last read failed ("… : error"), null after a success. */
     private String readFailure;
     /** The SSH outage the shell reports (null: SSH answers); and the one during which a read nevertheless succeeded. */
@@ -115,6 +116,12 @@ public final class BackupsViewModel implements AutoCloseable {
     /** True while what is shown was read before the last failed read (or before SSH stopped answering). */
     public ReadOnlyBooleanProperty staleProperty() { return stale; }
 
+    /**
+     * Why nothing can be run on the server now — the shell says SSH (or the Backups probe) does not answer, and no
+     * read succeeded since — else null: the pane's actions are disabled meanwhile, rather than failing one by one.
+     */
+    public ReadOnlyStringProperty actionsOffProperty() { return actionsOff; }
+
     public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
 
     public ReadOnlyStringProperty updatedProperty() { return updated; }
@@ -158,6 +165,7 @@ public final class BackupsViewModel implements AutoCloseable {
         rpoText.set("");
         freeSpace.set("");
         updated.set("reading the backup folders…");
+        actionsOff.set(null);
         status.set("");
         log.clear();
         leftovers.clear();
@@ -272,12 +280,16 @@ public final class BackupsViewModel implements AutoCloseable {
     private void shown(BackupListing l) {
         current = l;
         String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
+        actionsOff.set(down == null ? null : down + ": nothing can run on the server until it answers");
         // the problem and the stale mark are set last: whoever waits on them sees the rest set
         if (l == null) {
             rpoState.set(readFailure != null ? BackupListing.Rpo.UNKNOWN : null);
             rpoText.set(readFailure != null ? "RPO unknown: the backup folders could not be read (" + readFailure + ")" : "");
             stale.set(false);
-            problem.set(readFailure != null ? "Backups: down — " + readFailure : null);
+            problem.set(readFailure != null ? "Backups: down — " + readFailure : down != null ? "Backups: down — " + down : null);
+            if (down != null) {
+                updated.set("Nothing read yet: " + down);
+            }
             return;
         }
         String at = time(l.takenAt());
@@ -293,7 +305,8 @@ public final class BackupsViewModel implements AutoCloseable {
         if (isStale) {
             rpoState.set(BackupListing.Rpo.UNKNOWN);
             rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
-            updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale");
+            updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale"
+                    + (down != null ? ": " + down + "; the actions wait until it answers" : ""));
             problem.set("Backups: down / " + (readFailure != null ? readFailure : "stale since " + at + ": " + down));
         } else {
             rpoState.set(l.rpo());
@@ -398,9 +411,16 @@ public final class BackupsViewModel implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("busy"));
         }
         begin("Removing " + which.size() + " leftover .part file" + (which.size() == 1 ? "" : "s") + "…");
+        List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Leftover lo : which) {
             chain = chain.thenCompose(v -> s.removeLeftover(lo.path()).handle((what, x) -> {
+                if (x == null) {
+                    removed.add(lo.name() + " (" + human(lo.sizeBytes()) + ")");
+                } else {
+                    kept.add(lo.name());
+                }
                 ui.execute(() -> {
                     if (s == service) {
                         append(x == null ? "removed the leftover " + what
@@ -413,10 +433,21 @@ public final class BackupsViewModel implements AutoCloseable {
         return chain.whenComplete((v, x) -> ui.execute(() -> {
             if (s == service) {
                 busy.set(false);
-                status.set("Leftovers: see the log");
+                status.set(leftoversResult(removed, kept));
                 refresh();
             }
         }));
+    }
+
+    /** The headline after removing leftovers: what was removed, and what was not (the log says why). */
+    static String leftoversResult(List<String> removed, List<String> kept) {
+        String done = removed.isEmpty() ? "" : "Removed " + (removed.size() == 1 ? "the leftover " : removed.size() + " leftovers: ")
+                + String.join(", ", removed);
+        String not = kept.isEmpty() ? "" : "not removed: " + String.join(", ", kept) + " (the log says why)";
+        if (done.isEmpty()) {
+            return "Nothing removed: " + not.substring("not removed: ".length());
+        }
+        return not.isEmpty() ? done : done + "; " + not;
     }
 
     /** {@code typed}: what the user typed in the confirmation (must be the environment's name). */

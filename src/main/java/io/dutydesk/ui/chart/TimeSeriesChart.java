@@ -97,7 +97,7 @@ public class TimeSeriesChart extends Region {
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"};
     private static final Font TICK_FONT = Font.font("System", 11);
-    private static final Font MARKER_FONT = Font.font("System", FontWeight.BOLD, 10.5);
+    private static final Font MARKER_FONT = Font.font("System", FontWeight.BOLD, 11.5);
     private static final int MAX_HOVER_ROWS = 12;
 
     private final ChartData data;
@@ -420,6 +420,23 @@ public class TimeSeriesChart extends Region {
         return new double[] {px0, py0, pw, ph};
     }
 
+    /** Rows of marker labels: the top band, then two over the plot; a label with no room on any is in the hover box only. */
+    private static final int MARKER_ROWS = 3;
+
+    /** A marker's label as drawn: its text and its box (background) on the chart. */
+    public record MarkerLabel(String text, double x, double y, double width, double height) {
+        boolean overlaps(MarkerLabel o) {
+            return x < o.x + o.width && o.x < x + width && y < o.y + o.height && o.y < y + height;
+        }
+    }
+
+    private List<MarkerLabel> markerLabels = List.of();
+
+    /** The marker labels of the last frame (FX thread). */
+    public List<MarkerLabel> markerLabels() {
+        return List.copyOf(markerLabels);
+    }
+
     /** The value axis of the last frame: {min, max}. */
     public double[] valueAxis() {
         return new double[] {yMin, yMax};
@@ -648,10 +665,14 @@ public class TimeSeriesChart extends Region {
             lo = 0;
             hi = 1;
         }
-        if (lo >= 0 && lo <= hi * 0.5) {
-            lo = 0; // rates and counts read from zero
+        boolean flatNegative = hi < 0 && lo == hi;
+        if (lo >= 0 && (lo <= hi * 0.5 || lo == hi)) {
+            lo = 0; // rates and counts read from zero; so does a flat line (up == 1 is not "0.9 .. 1.1")
+        } else if (flatNegative) {
+            hi = 0; // a flat negative line: up to zero, with room below it
+            lo *= 1.05;
         }
-        if (hi > lo) {
+        if (hi > lo && !flatNegative) {
             hi += (hi - lo) * 0.05;
         }
         double top = s.markers().isEmpty() ? 10 : 22;
@@ -764,11 +785,15 @@ public class TimeSeriesChart extends Region {
         }
         g.setLineDashes((double[]) null);
 
-        // 5. markers: a line and a label at the top (labels that would overlap the previous are skipped)
-        double lastLabelEnd = -1;
+        // 5. markers: a line and a label at the top; a label that would overlap one before it goes on the next row down
+        // (over the plot, on its own background), so that markers close in time (a deploy, its rollback) are all read
         g.setFont(MARKER_FONT);
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.TOP);
+        double[] rowEnd = new double[MARKER_ROWS];
+        java.util.Arrays.fill(rowEnd, Double.NEGATIVE_INFINITY);
+        List<double[]> boxes = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (Marker m : s.markers()) {
             if (!r.contains(m.timeMillis())) {
                 continue;
@@ -782,14 +807,24 @@ public class TimeSeriesChart extends Region {
             g.setLineDashes((double[]) null);
             String label = m.label();
             double tw = textWidth(label, MARKER_FONT);
-            double lx = Math.min(x + 3, w - tw - 4);
-            if (lx > lastLabelEnd + 4) {
-                g.setFill(c.labelBg());
-                g.fillRect(lx - 2, 2, tw + 4, 15);
-                g.setFill(adapt(m.color()));
-                g.fillText(label, lx, 3);
-                lastLabelEnd = lx + tw;
+            double lx = Math.max(2, Math.min(x + 3, w - tw - 4));
+            for (int row = 0; row < MARKER_ROWS; row++) {
+                if (lx > rowEnd[row] + 6) {
+                    double y = row == 0 ? 2 : py0 + 2 + (row - 1) * 17;
+                    g.setFill(c.labelBg());
+                    g.fillRect(lx - 3, y, tw + 6, 16);
+                    g.setFill(adapt(m.color()));
+                    g.fillText(label, lx, y + 1.5);
+                    rowEnd[row] = lx + tw;
+                    boxes.add(new double[] {lx - 3, y, tw + 6, 16});
+                    texts.add(label);
+                    break;
+                }
             }
+        }
+        markerLabels = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            markerLabels.add(new MarkerLabel(texts.get(i), boxes.get(i)[0], boxes.get(i)[1], boxes.get(i)[2], boxes.get(i)[3]));
         }
         return any;
     }

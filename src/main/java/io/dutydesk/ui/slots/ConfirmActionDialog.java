@@ -19,13 +19,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * "Are you sure?" with the facts that decide it: the environment (first, large), what moves, how
- * healthy the target is, the outbox backlog, the risk. A blocked plan can only be forced by
+ * "Are you sure?" with the facts that decide it: the environment (first, large, spelt as it must be typed),
+ * what moves, how healthy the target is, the outbox backlog, the risk. A blocked plan can only be forced by
  * ticking a box; a cleanup needs the slot name typed.
  *
- * <p>The safe button is the default: Cancel has the focus and takes Enter and Escape; the action
- * needs a click, Space on it after tabbing to it, or its mnemonic (Alt+R for "Roll back", Alt+D
- * deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
+ * <p>Sized to its content within the owner's window below its header ({@link io.dutydesk.ui.fx.Placement#fit}),
+ * and again when the content changes. The environment, what changed, the force box, the field to type in and
+ * the buttons are always on the screen: only the facts, the risk and the blockers scroll when the window is too
+ * small for all of it.
+ *
+ * <p>The safe button is the default: Cancel has the focus (or the field to type in does) and takes Enter and
+ * Escape; the action needs a click, Space on it after tabbing to it, or its mnemonic (Alt+R for "Roll back",
+ * Alt+D deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
  */
 public final class ConfirmActionDialog extends Dialog<Plan> {
     final ButtonType confirm;
@@ -33,11 +38,13 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
     final TextField typed = new TextField();
 
     private boolean confirmed;
-    private final VBox facts = new VBox(8);
+    private final Window owner;
+    private final VBox facts = new VBox(6);
     private final Label risk = new Label();
-    private final VBox blocked = new VBox(8);
+    private final VBox blocked = new VBox(6);
     private final Label changed = new Label();
     private final Label note = new Label();
+    private final javafx.scene.control.ScrollPane scroll;
     private final javafx.beans.property.BooleanProperty isBlocked = new javafx.beans.property.SimpleBooleanProperty();
     private final javafx.beans.property.StringProperty changedText = new javafx.beans.property.SimpleStringProperty("");
 
@@ -57,35 +64,39 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
     /**
      * An open confirmation that follows the server while it is open: the facts and blockers are the ones
      * read last; when what it was planned on no longer holds (the live slot moved, the target turned
-     * unhealthy) it says so and its button is disabled — and the click itself is checked again by the core
-     * and by the server.
+     * unhealthy) it says so — that one message, the blockers and the force box hidden — and its button is
+     * disabled; and the click itself is checked again by the core and by the server.
      */
     ConfirmActionDialog(Window owner, SlotsViewModel.Confirmation c) {
         this(owner, c.planProperty(), c.changedProperty(), c.noteProperty());
     }
 
-    private ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
+    /** A plan that follows {@code plan}, {@code changedNow} and {@code noteNow} (what a Confirmation gives; tests). */
+    ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
                                 ObservableValue<String> noteNow) {
         this(owner, "Confirm " + plan.getValue().verb().id() + " on " + plan.getValue().environment(), title(plan.getValue()),
-                "Environment: " + plan.getValue().environment().toUpperCase(java.util.Locale.ROOT) + "   ·   live now: "
-                        + plan.getValue().liveBefore(),
+                "Environment: " + plan.getValue().environment() + "   ·   live now: " + plan.getValue().liveBefore(),
                 plan.getValue().typedConfirmation(), buttonText(plan.getValue()),
                 plan.getValue().verb() != Verb.DEPLOY || !plan.getValue().blocked().isEmpty());
         show(plan.getValue());
-        plan.addListener((o, a, p) -> show(p));
+        plan.addListener((o, a, p) -> {
+            show(p);
+            refit();
+        });
         changedText.bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> changedNow.getValue() == null ? "" : changedNow.getValue(), changedNow));
         note.textProperty().bind(noteNow);
         note.visibleProperty().bind(note.textProperty().isNotEmpty());
         note.managedProperty().bind(note.visibleProperty());
+        changedText.addListener((o, a, b) -> refit());
+        note.textProperty().addListener((o, a, b) -> refit());
         setResultConverter(bt -> bt == confirm && changedText.get().isEmpty()
                 ? (force.isSelected() ? plan.getValue().forcedCopy() : plan.getValue()) : null);
     }
 
     /** The dialog for a {@link Request}; after it closes, {@link #confirmed()} says whether the user confirmed. */
     public ConfirmActionDialog(Window owner, Request r) {
-        this(owner, r.title(), r.header(), "Environment: " + r.environment().toUpperCase(java.util.Locale.ROOT),
-                r.typedWord(), r.buttonText(), true);
+        this(owner, r.title(), r.header(), "Environment: " + r.environment(), r.typedWord(), r.buttonText(), true);
         show(r.facts(), r.risk(), List.of());
         setResultConverter(bt -> {
             if (bt == confirm) {
@@ -97,6 +108,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
 
     private ConfirmActionDialog(Window owner, String title, String header, String envLine,
                                 Optional<String> typedWord, String buttonText, boolean danger) {
+        this.owner = owner;
         if (owner != null) {
             initOwner(owner);
         }
@@ -108,49 +120,85 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         getDialogPane().setId("confirm-dialog");
         getDialogPane().setPrefWidth(560);
 
-        VBox box = new VBox(8);
+        // always shown: which environment, and what no longer holds
         Label envLabel = new Label(envLine);
         envLabel.setId("confirm-environment");
         envLabel.getStyleClass().add("confirm-environment");
         envLabel.setMaxWidth(Double.MAX_VALUE);
         envLabel.setWrapText(true);
+        envLabel.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         changed.setId("confirm-changed");
         changed.getStyleClass().add("blocked");
         changed.setWrapText(true);
+        changed.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         changed.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> changedText.get().isEmpty() ? ""
-                : "✖  State changed since this was planned: " + changedText.get() + ". Cancel and plan again.", changedText));
+                : "✖  State changed since this was planned: " + changedText.get() + "; cancel and plan again.", changedText));
         changed.visibleProperty().bind(changedText.isNotEmpty());
         changed.managedProperty().bind(changed.visibleProperty());
         note.setId("confirm-note");
         note.getStyleClass().add("stale-banner");
         note.setWrapText(true);
+        note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         note.setVisible(false);
         note.setManaged(false);
+        VBox top = new VBox(8, envLabel, changed, note);
+        top.setId("confirm-top");
+        top.setPadding(new javafx.geometry.Insets(0, 0, 8, 0));
+
+        // what scrolls when the window is too small: the facts, the risk, the blockers (hidden once the plan changed:
+        // the one message above says it)
+        VBox box = new VBox(8);
         facts.setId("confirm-facts");
         risk.getStyleClass().add("risk");
         risk.setWrapText(true);
+        blocked.setId("confirm-blocked");
+        blocked.visibleProperty().bind(isBlocked.and(changedText.isEmpty()));
+        blocked.managedProperty().bind(blocked.visibleProperty());
+        box.getChildren().addAll(facts, risk, blocked);
+        box.setPadding(new javafx.geometry.Insets(0, 4, 0, 0));
+
+        // always shown: the way out of a blocked plan (never once it changed: it would do nothing), the field to type in
+        VBox bottom = new VBox(6);
+        bottom.setId("confirm-bottom");
+        bottom.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
         force.setId("force");
-        force.visibleProperty().bind(isBlocked);
-        force.managedProperty().bind(isBlocked);
-        box.getChildren().addAll(envLabel, changed, note, facts, risk, blocked, force);
+        force.visibleProperty().bind(isBlocked.and(changedText.isEmpty()));
+        force.managedProperty().bind(force.visibleProperty());
+        changedText.addListener((o, a, now) -> {
+            if (!now.isEmpty()) {
+                force.setSelected(false);
+            }
+        });
+        bottom.getChildren().add(force);
         BooleanBinding ok = Bindings.createBooleanBinding(() -> (!isBlocked.get() || force.isSelected())
                 && changedText.get().isEmpty(), isBlocked, force.selectedProperty(), changedText);
         if (typedWord.isPresent()) {
             String want = typedWord.get();
             typed.setId("typed-confirmation");
             typed.setPromptText(want);
-            box.getChildren().addAll(new Label("Type " + want + " to confirm:"), typed);
+            Label typeLabel = new Label("Type " + want + " to confirm:");
+            typeLabel.setId("typed-label");
+            typeLabel.setWrapText(true);
+            typeLabel.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+            bottom.getChildren().addAll(typeLabel, typed);
             BooleanBinding before = ok;
             ok = Bindings.createBooleanBinding(() -> before.get() && want.equals(typed.getText().strip()),
                     before, typed.textProperty());
         }
-        // a long plan scrolls inside the dialog rather than growing it off a 1024x640 screen
-        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(box);
+        bottom.visibleProperty().bind(Bindings.createBooleanBinding(() -> bottom.getChildren().stream().anyMatch(javafx.scene.Node::isManaged),
+                force.managedProperty()));
+        bottom.managedProperty().bind(bottom.visibleProperty());
+
+        scroll = new javafx.scene.control.ScrollPane(box);
         scroll.setId("confirm-scroll");
         scroll.setFitToWidth(true);
         scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
         scroll.getStyleClass().add("edge-to-edge");
-        getDialogPane().setContent(scroll);
+        javafx.scene.layout.BorderPane content = new javafx.scene.layout.BorderPane(scroll);
+        content.setId("confirm-content");
+        content.setTop(top);
+        content.setBottom(bottom);
+        getDialogPane().setContent(content);
         Button b = (Button) getDialogPane().lookupButton(confirm);
         b.setId("confirm-action");
         b.setMnemonicParsing(true);
@@ -169,11 +217,21 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         if (danger) {
             b.getStyleClass().add("danger");
         }
-        // the focus starts on Cancel (or on the field to type in), never on the action
+        // sized to its content inside the window; the focus starts on Cancel (or on the field to type in), never on the action
         setOnShown(e -> {
+            refit();
+            Window w = getDialogPane().getScene().getWindow();
+            w.requestFocus();
             (typedWord.isPresent() ? typed : cancel).requestFocus();
-            io.dutydesk.ui.fx.Placement.belowHeader(getDialogPane().getScene().getWindow(), owner, scroll);
         });
+    }
+
+    /** Sizes the dialog to its content again (within the owner's window): after the facts or the messages changed. */
+    private void refit() {
+        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null
+                && getDialogPane().getScene().getWindow().isShowing()) {
+            io.dutydesk.ui.fx.Placement.fit(getDialogPane().getScene().getWindow(), owner, scroll);
+        }
     }
 
     private void show(Plan p) {
@@ -195,8 +253,6 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
             l.setWrapText(true);
             return (javafx.scene.Node) l;
         }).toList());
-        blocked.setVisible(!blockers.isEmpty());
-        blocked.setManaged(!blockers.isEmpty());
         isBlocked.set(!blockers.isEmpty());
     }
 

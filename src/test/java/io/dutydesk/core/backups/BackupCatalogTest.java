@@ -126,11 +126,42 @@ class BackupCatalogTest {
 
         BackupListing newestBad = listing(selfology(), files, Map.of(F + "/" + newer.name(), verified(newer, false)));
         assertEquals(BackupListing.Rpo.MET_UNVERIFIED, newestBad.rpo(), "the older one is not verified yet: not known bad");
+        assertEquals("The newest full backup failed verification: selfology_full_20261122_020000.sql.gz, 10.0 h old (gzip -t: "
+                + "unexpected end of file) — RPO met, unverified: the older selfology_full_20261121_120000.sql.gz (24.0 h old, RPO 26 h) "
+                + "is not verified yet — verify it before you count on it; fix the backup job", newestBad.rpoText());
 
         BackupListing allBad = listing(selfology(), files, Map.of(F + "/" + newer.name(), verified(newer, false),
                 F + "/" + older.name(), verified(older, false)));
         assertEquals(BackupListing.Rpo.NOT_MET, allBad.rpo(), "a backup that failed verification meets no RPO");
         assertEquals("RPO not met: every full backup within the RPO of 26 h failed verification", allBad.rpoText());
+    }
+
+    /**
+     * The trial's case: an older full backup verified ok meets the RPO, but the newest one FAILED verification. The
+     * backup job is broken: never green, and the sentence starts with the failure (not with "RPO met").
+     */
+    @Test
+    void theNewestFullBackupFailingVerificationIsNeverGreenEvenWhileAnOlderVerifiedOneMeetsTheRpo() {
+        RemoteFile older = file("selfology_full_20261122_020000.sql.gz", 1, "2026-11-22T02:00:00Z");
+        RemoteFile newer = file("selfology_full_20261122_030000.sql.gz", 1, "2026-11-22T03:00:00Z");
+        RemoteFile incr = file("selfology_incr_20261122_070000.sql.gz", 1, "2026-11-22T07:00:00Z");
+        BackupListing l = listing(selfology(), List.of(older, newer, incr), Map.of(F + "/" + older.name(), verified(older, true),
+                F + "/" + newer.name(), verified(newer, false)));
+        assertEquals(BackupListing.Rpo.MET_NEWEST_FAILED, l.rpo());
+        assertEquals("met-newest-failed", l.rpo().id);
+        assertEquals(Optional.of("selfology_full_20261122_030000.sql.gz"), l.newestFailed().map(BackupEntry::name));
+        assertEquals(Optional.of("selfology_full_20261122_020000.sql.gz"), l.newestVerified().map(BackupEntry::name));
+        assertEquals("The newest full backup failed verification: selfology_full_20261122_030000.sql.gz, 9.0 h old (gzip -t: "
+                + "unexpected end of file) — the RPO is still met by selfology_full_20261122_020000.sql.gz, verified, 10.0 h old "
+                + "(RPO 26 h); fix the backup job", l.rpoText());
+        assertTrue(l.rpoText("12:00:00").contains("9.0 h old at 12:00:00"), "a stale listing's ages are the ages then");
+
+        // verified again after the job was fixed: a newer good one makes it green again
+        RemoteFile fixed = file("selfology_full_20261122_110000.sql.gz", 1, "2026-11-22T11:00:00Z");
+        BackupListing again = listing(selfology(), List.of(older, newer, fixed), Map.of(F + "/" + older.name(), verified(older, true),
+                F + "/" + newer.name(), verified(newer, false), F + "/" + fixed.name(), verified(fixed, true)));
+        assertEquals(BackupListing.Rpo.MET, again.rpo());
+        assertTrue(again.newestFailed().isEmpty());
     }
 
     @Test

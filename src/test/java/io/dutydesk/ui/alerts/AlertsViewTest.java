@@ -160,6 +160,85 @@ class AlertsViewTest {
                 && vm.rows().get(1).unverified() == null);
     }
 
+    /**
+     * The trial's finding #2: the details of the selected row said "critical · active" while its row said "unknown since"
+     * (Prometheus down) or the feed was stale (Alertmanager, or the SSH link it goes through, down). They follow the row.
+     */
+    @Test
+    void theDetailsFollowTheSelectedRowWhenItTurnsUnknownOrStale(FxRobot robot) throws Exception {
+        am.alerts.add(FakeAlerts.alert("critical", Instant.now().minusSeconds(60), "alertname", "ServiceDown", "service", "a"));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        robot.interact(() -> view.list().getSelectionModel().select(1));
+        assertEquals("critical · active", detailsState(robot));
+        assertFalse(robot.lookup("#details-unknown").tryQuery().isPresent());
+
+        am.prometheusDown = "connection refused";
+        await("unknown", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && vm.rows().get(1).unverified() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(detailsState(robot).matches("critical · unknown since \\d\\d:\\d\\d:\\d\\d"), detailsState(robot));
+        assertTrue(robot.lookup("#details-unknown").queryAs(Label.class).getText().contains("connection refused"),
+                robot.lookup("#details-unknown").queryAs(Label.class).getText());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-details-unknown")).get();
+
+        am.prometheusDown = null;
+        await("checked again", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && vm.rows().get(1).unverified() == null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("critical · active", detailsState(robot));
+        assertFalse(robot.lookup("#details-unknown").tryQuery().isPresent());
+
+        am.down = "connection refused (the SSH link is down)";
+        robot.interact(vm::refresh);
+        await("stale", Duration.ofSeconds(10), () -> vm.staleSinceProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(detailsState(robot).matches("critical · active as of \\d\\d:\\d\\d:\\d\\d"), detailsState(robot));
+        assertTrue(robot.lookup("#details-stale").queryAs(Label.class).getText().contains("the SSH link is down"),
+                robot.lookup("#details-stale").queryAs(Label.class).getText());
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-details-stale")).get();
+
+        am.down = null;
+        robot.interact(vm::refresh);
+        await("current again", Duration.ofSeconds(20), () -> vm.staleSinceProperty().get() == null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("critical · active", detailsState(robot));
+        assertFalse(robot.lookup("#details-stale").tryQuery().isPresent());
+    }
+
+    /** The trial: every History row repeated env, job, instance…; the labels all rows share are shown once, above. */
+    @Test
+    void theHistoryShowsTheLabelsEveryRowSharesOnce(FxRobot robot) throws Exception {
+        Instant t = Instant.parse("2026-12-03T10:00:00Z");
+        java.util.function.BiFunction<String, String, io.dutydesk.core.alerts.Transition> tr = (service, event) ->
+                new io.dutydesk.core.alerts.Transition("fp-" + service, "ServiceDown", event, t, "console", java.util.Map.of(
+                        "alertname", "ServiceDown", "env", "ref", "job", "services", "severity", "critical", "service", service));
+        robot.interact(() -> {
+            robot.lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(2);
+            vm.history().setAll(tr.apply("analysis-worker", "firing"), tr.apply("outbox-relay", "firing"),
+                    tr.apply("analysis-worker", "resolved"));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("every row: env=ref job=services severity=critical",
+                robot.lookup("#history-shared").queryAs(Label.class).getText());
+        List<String> labels = new ArrayList<>();
+        robot.interact(() -> robot.lookup("#history-table .table-row-cell .table-cell").queryAll().stream()
+                .map(n -> (javafx.scene.control.TableCell<?, ?>) n)
+                .filter(c -> c.getTableColumn().getText().equals("labels") && c.getItem() != null)
+                .forEach(c -> labels.add(String.valueOf(c.getItem()))));
+        assertEquals(List.of("service=analysis-worker", "service=outbox-relay", "service=analysis-worker"), labels);
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-history-shared")).get();
+
+        // one row: nothing is "shared", its labels are all in the row
+        robot.interact(() -> vm.history().setAll(tr.apply("analysis-worker", "firing")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup("#history-shared").queryAs(Label.class).isVisible());
+    }
+
+    String detailsState(FxRobot robot) {
+        AtomicReference<String> out = new AtomicReference<>();
+        robot.interact(() -> out.set(robot.lookup("#details-state").queryAs(Label.class).getText()));
+        return out.get();
+    }
+
     /** Alertmanager stops: the count chips are those of its last answer, marked so ("as of T", dimmed), never current-looking. */
     @Test
     void staleCountsSayAsOfWhen(FxRobot robot) throws Exception {

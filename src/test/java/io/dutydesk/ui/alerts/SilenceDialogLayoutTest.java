@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The silence dialog over a window at its minimum size (1024x640), as the app shows it: every choice readable. */
 @ExtendWith(ApplicationExtension.class)
@@ -63,6 +64,27 @@ class SilenceDialogLayoutTest {
             }
         });
         assertEquals(List.of("1 h", "4 h", "until 09:00 tomorrow", "custom"), shown);
+        // the window trial: the environment was named only in the title bar, and the last matchers were cut off
+        assertEquals("Environment: ref", rendered(d.environment), "the environment is named inside the dialog");
+        assertTrue(d.getHeaderText().contains(" ref:"), d.getHeaderText());
+        AtomicReference<String> why = new AtomicReference<>();
+        robot.interact(() -> {
+            javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) d.matchers.lookup(".scroll-pane");
+            if (sp == null) {
+                why.set("the matchers are one line: " + d.matchers);
+                return;
+            }
+            double content = sp.getContent().getLayoutBounds().getHeight();
+            double viewport = sp.getViewportBounds().getHeight();
+            if (content > viewport + 0.5) {
+                why.set("the matchers need " + content + " px, " + viewport + " shown");
+            }
+        });
+        assertEquals(null, why.get(), "every matcher is shown without scrolling");
+        assertTrue(d.matchers.getText().endsWith("slot=\"green\""), d.matchers.getText());
+        // a line break typed or pasted stays one line of matchers
+        robot.interact(() -> d.matchers.setText("alertname=\"ServiceDown\",\nslot=\"green\""));
+        assertEquals("alertname=\"ServiceDown\", slot=\"green\"", d.matchers.getText());
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(d.getDialogPane().getScene(), "alerts-silence-dialog-1024x640")).get();
         robot.interact(d::close);
     }

@@ -184,8 +184,14 @@ class BackupsViewModelTest {
         assertTrue(vm.staleProperty().get(), "stale without waiting for the next (30 s) read");
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
         assertEquals("Backups: down / stale since 12:00:00: SSH does not answer (down since 12:00:00)", vm.problemProperty().get());
+        // the summary says why, and the actions are off (the window trial: they looked usable and failed one by one)
+        assertTrue(vm.updatedProperty().get().endsWith(" — stale: SSH does not answer (down since 12:00:00); the actions wait until "
+                + "it answers"), vm.updatedProperty().get());
+        assertEquals("SSH does not answer (down since 12:00:00): nothing can run on the server until it answers",
+                vm.actionsOffProperty().get());
         int before = commands.size();
         vm.sourceDown(null);
+        assertNull(vm.actionsOffProperty().get());
         await("read again", Duration.ofSeconds(10), () -> commands.size() > before && !vm.staleProperty().get());
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
         assertNull(vm.problemProperty().get());
@@ -325,5 +331,10 @@ class BackupsViewModelTest {
         assertEquals("backup-remove-part", audit.entries.get(audit.entries.size() - 1).action());
         assertEquals("succeeded", audit.entries.get(audit.entries.size() - 1).result());
         assertFalse(vm.busyProperty().get());
+        assertEquals("Removed the leftover dutydesk_prerestore_20261122_101500.sql.gz.part (1.2 KiB)", vm.statusProperty().get(),
+                "the headline says what was removed");
+        assertEquals("Removed 2 leftovers: a.part (1 B), b.part (2 B); not removed: c.part (the log says why)",
+                BackupsViewModel.leftoversResult(List.of("a.part (1 B)", "b.part (2 B)"), List.of("c.part")));
+        assertEquals("Nothing removed: c.part (the log says why)", BackupsViewModel.leftoversResult(List.of(), List.of("c.part")));
     }
 }

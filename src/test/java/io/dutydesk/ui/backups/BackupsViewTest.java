@@ -123,6 +123,29 @@ class BackupsViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-warning")).get();
     }
 
+    /** The trial's 44-verify-truncated: an older verified full backup meets the RPO, the newest one FAILED verification. */
+    @Test
+    void theNewestFullBackupThatFailedVerificationMakesTheBannerAmberAndSaysSoFirst(FxRobot robot) throws Exception {
+        String folder = env.backups().folders().get(0);
+        List<RemoteShell.RemoteFile> files = List.of(
+                new RemoteShell.RemoteFile(name("full", 9.2), 330_700, now.minusSeconds((long) (9.2 * 3600)), false),
+                new RemoteShell.RemoteFile(name("full", 10.2), 495_200, now.minusSeconds((long) (10.2 * 3600)), false));
+        String bad = folder + "/" + files.get(0).name();
+        String good = folder + "/" + files.get(1).name();
+        BackupListing l = BackupCatalog.listing("prod", env.backups(), Map.of(folder, files), Map.of(folder, 84_500_000_000L),
+                Map.of(bad, new Verification(bad, 330_700, files.get(0).modified(), false,
+                                "plain SQL: the COPY block of selfology.event_outbox is not terminated (truncated?)", now),
+                        good, new Verification(good, 495_200, files.get(1).modified(), true, "gzip -t: intact", now)), now);
+        robot.interact(() -> vm.show(l));
+        Label rpo = robot.lookup("#rpo-banner").queryAs(Label.class);
+        assertTrue(rpo.getText().startsWith("The newest full backup failed verification: " + files.get(0).name() + ", 9.2 h old"),
+                rpo.getText());
+        assertTrue(rpo.getText().contains("the RPO is still met by " + files.get(1).name()), rpo.getText());
+        assertEquals(List.of("unverified"), rpo.getStyleClass().stream()
+                .filter(c -> List.of("ok", "bad", "unverified", "unknown").contains(c)).toList(), "amber, never green");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-rpo-newest-failed")).get();
+    }
+
     @Test
     void anUnverifiedOrStaleRpoIsNeverGreenAndStaleAgesSayWhen(FxRobot robot) throws Exception {
         BackupListing l = listing(5);
@@ -144,8 +167,16 @@ class BackupsViewTest {
         assertTrue(table.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
         assertTrue(robot.lookup(".table-cell").queryAll().stream().anyMatch(c -> c instanceof javafx.scene.control.Labeled x
                 && x.getText() != null && x.getText().matches("5\\.0 h at \\d\\d:\\d\\d:\\d\\d")), "the age says when it was true");
+        // SSH down: the summary says so and nothing that runs on the server can be started
+        assertTrue(robot.lookup("#backups-updated").queryAs(Label.class).getText().contains("SSH does not answer"),
+                robot.lookup("#backups-updated").queryAs(Label.class).getText());
+        robot.interact(() -> table.getSelectionModel().select(0));
+        for (String id : List.of("#verify", "#download", "#scratch-restore", "#restore", "#backup-now")) {
+            assertTrue(robot.lookup(id).queryAs(javafx.scene.control.Button.class).isDisabled(), id + " is disabled while SSH is down");
+        }
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "backups-stale")).get();
         robot.interact(() -> vm.sourceDown(null));
+        assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
     @Test

@@ -197,6 +197,55 @@ class TimeSeriesChartTest {
         assertTrue(drawnNear(fx(chart::toImage), xy[0], xy[1], c), "the finite samples are drawn where they belong");
     }
 
+    /** The trial: a deploy, its rollback and a restore minutes apart — only the first marker's label was drawn. */
+    @Test
+    void markersCloseInTimeAllKeepAReadableLabel() throws Exception {
+        drawn();
+        data.setMarkers(List.of(new Marker(T0 + 30 * 60_000, "deploy v1.4.2", "ops@desk: deploy v1.4.2 → green, exit 0", null),
+                new Marker(T0 + 31 * 60_000, "rollback", "ops@desk: rollback → blue, exit 0", null),
+                new Marker(T0 + 32 * 60_000, "restore selfology", "ops@desk: restore, exit 0", null)));
+        long ver = data.version();
+        Eventually.await("this change drawn", Duration.ofSeconds(10), () -> fx(chart::drawnDataVersion) >= ver);
+        List<TimeSeriesChart.MarkerLabel> labels = fx(chart::markerLabels);
+        assertEquals(List.of("deploy v1.4.2", "rollback", "restore selfology"), labels.stream().map(TimeSeriesChart.MarkerLabel::text).toList());
+        double width = fx(chart::getWidth);
+        for (TimeSeriesChart.MarkerLabel a : labels) {
+            assertTrue(a.x() >= 0 && a.x() + a.width() <= width, a + " inside the chart");
+            for (TimeSeriesChart.MarkerLabel b : labels) {
+                assertTrue(a == b || !a.overlaps(b), a + " overlaps " + b);
+            }
+        }
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "chart-markers-close")).get();
+    }
+
+    /** The trial: a flat line (up == 1 for the whole range) got an axis of 0.9 .. 1.1 that made it look like a wobble. */
+    @Test
+    void aFlatLineGetsAnAxisFromZero() {
+        drawn();
+        for (String id : List.of("qs", "sm", "aw")) {
+            data.remove(id);
+        }
+        data.setThresholds(List.of());
+        for (double flat : new double[] {1, 1505, -3, 0}) {
+            long[] t = new long[N];
+            double[] v = new double[N];
+            for (int i = 0; i < N; i++) {
+                t[i] = T0 + i * STEP;
+                v[i] = flat;
+            }
+            data.put(new SeriesSpec("up", "up", null, ValueUnit.NONE), t, v, 2 * STEP);
+            long ver = data.version();
+            Eventually.await("this change drawn", Duration.ofSeconds(10), () -> fx(chart::drawnDataVersion) >= ver);
+            double[] axis = fx(chart::valueAxis);
+            if (flat >= 0) {
+                assertEquals(0, axis[0], "a flat " + flat + " reads from zero: " + axis[0] + ".." + axis[1]);
+                assertTrue(axis[1] > flat && axis[1] <= Math.max(1, flat * 2), "with the line inside: " + axis[0] + ".." + axis[1]);
+            } else {
+                assertTrue(axis[0] < flat && axis[1] == 0, "a flat " + flat + " reads up to zero: " + axis[0] + ".." + axis[1]);
+            }
+        }
+    }
+
     @Test
     void dragZoomsIntoTheSelectionAndDoubleClickResets(FxRobot robot) {
         drawn();

@@ -208,7 +208,7 @@ class SlotsLiveViewTest {
         assertTrue(ok.isDisabled(), "its button is disabled");
         assertTrue(changed.isVisible());
         assertEquals("✖  State changed since this was planned: the green slot is now unhealthy "
-                + "(selfology-analysis-worker-green: unhealthy). Cancel and plan again.", changed.getText());
+                + "(selfology-analysis-worker-green: unhealthy); cancel and plan again.", changed.getText());
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(ok.getScene(), "confirm-rollback-target-unhealthy")).get();
 
         // healthy again: the button comes back

@@ -107,7 +107,7 @@ class SlotsViewTest {
         AtomicReference<ConfirmActionDialog> d = new AtomicReference<>();
         DialogPane pane = open(robot, rollback(List.of()), d);
         assertEquals("prod: roll back, traffic blue → green?", pane.getHeaderText());
-        assertEquals("Environment: PROD   ·   live now: blue", robot.lookup("#confirm-environment").queryAs(Label.class).getText());
+        assertEquals("Environment: prod   ·   live now: blue", robot.lookup("#confirm-environment").queryAs(Label.class).getText());
         assertTrue(robot.lookup("•  green 4/4 healthy").tryQuery().isPresent());
         assertTrue(robot.lookup("•  outbox pending 12").tryQuery().isPresent());
         assertTrue(robot.lookup("Risk: blue keeps running as the way back").tryQuery().isPresent());
