@@ -9,9 +9,9 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -23,14 +23,17 @@ public final class BackendIndicatorViewModel {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss");
 
     private final Backend backend;
-    private final ZoneId zone;
+    private final Clock clock;
+    private BackendStatus status;
     private final ObjectProperty<BackendStatus.State> state = new SimpleObjectProperty<>(BackendStatus.State.UNKNOWN);
     private final StringProperty text = new SimpleStringProperty("…");
     private final StringProperty details = new SimpleStringProperty("");
 
-    BackendIndicatorViewModel(Backend backend, ZoneId zone) {
+    /** {@code clock}: its zone for the times shown, its date for "today" (a time of another day shows its date). */
+    BackendIndicatorViewModel(Backend backend, Clock clock) {
         this.backend = backend;
-        this.zone = zone;
+        this.clock = clock;
+        this.status = BackendStatus.unknown(backend);
         details.set(backend.label() + ": not checked yet");
     }
 
@@ -43,13 +46,18 @@ public final class BackendIndicatorViewModel {
     /** The hover text: the error, when it started, when it last answered. */
     public ReadOnlyStringProperty detailsProperty() { return details; }
 
+    /** What it shows, as last given to {@link #show}. */
+    BackendStatus status() { return status; }
+
     void reset() {
+        status = BackendStatus.unknown(backend);
         state.set(BackendStatus.State.UNKNOWN);
         text.set("…");
         details.set(backend.label() + ": not checked yet");
     }
 
     void show(BackendStatus s) {
+        status = s;
         state.set(s.state());
         switch (s.state()) {
             case OK -> {
@@ -82,7 +90,7 @@ public final class BackendIndicatorViewModel {
         if (t == null) {
             return "?";
         }
-        var z = t.atZone(zone);
-        return (z.toLocalDate().equals(LocalDate.now(zone)) ? TIME : DATE_TIME).format(z);
+        var z = t.atZone(clock.getZone());
+        return (z.toLocalDate().equals(LocalDate.now(clock)) ? TIME : DATE_TIME).format(z);
     }
 }

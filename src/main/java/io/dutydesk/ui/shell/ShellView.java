@@ -1,11 +1,8 @@
 package io.dutydesk.ui.shell;
 
-import io.dutydesk.core.Backend;
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.ui.fx.Icon;
 import io.dutydesk.ui.fx.Theme;
-import javafx.beans.binding.Bindings;
-import javafx.geometry.Pos;
 import javafx.scene.Group;
 import javafx.scene.Node;
 import javafx.scene.Parent;
@@ -18,14 +15,11 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.scene.shape.Circle;
-import javafx.util.Duration;
 
 import java.util.List;
 import java.util.Map;
@@ -200,44 +194,12 @@ public final class ShellView {
         return box;
     }
 
-    /** Wraps onto a second line when the window is narrow, rather than cutting an indicator. */
+    /** One line at every width: it groups the backends by state rather than wrap ({@link StatusBar}). */
     private Node statusBar() {
-        FlowPane bar = new FlowPane(4, 2);
-        bar.getStyleClass().add("status-bar");
-        bar.setId("status-bar");
-        for (Backend b : Backend.values()) {
-            bar.getChildren().add(indicator(vm.indicator(b)));
-        }
-        return bar;
+        return new StatusBar(vm);
     }
 
-    private static Node indicator(BackendIndicatorViewModel ind) {
-        Circle dot = new Circle(5);
-        dot.getStyleClass().add("dot");
-        Label name = new Label(ind.backend().label());
-        name.getStyleClass().add("indicator-name");
-        Label text = new Label();
-        text.getStyleClass().add("indicator-text");
-        text.textProperty().bind(ind.textProperty());
-        name.setMinWidth(Region.USE_PREF_SIZE);
-        text.setMinWidth(Region.USE_PREF_SIZE);
-        HBox box = new HBox(dot, name, text);
-        box.setMinWidth(Region.USE_PREF_SIZE);
-        box.setAlignment(Pos.CENTER_LEFT);
-        box.getStyleClass().add("backend-indicator");
-        box.setId("indicator-" + ind.backend().id());
-        Tooltip tip = new Tooltip();
-        tip.textProperty().bind(ind.detailsProperty());
-        tip.setShowDelay(Duration.millis(200));
-        tip.setShowDuration(Duration.INDEFINITE);
-        Tooltip.install(box, tip);
-        ind.stateProperty().addListener((o, a, s) -> stateClass(box, s));
-        stateClass(box, ind.stateProperty().get());
-        box.accessibleTextProperty().bind(Bindings.concat(ind.backend().label(), " ", ind.textProperty()));
-        return box;
-    }
-
-    private static void stateClass(Node n, BackendStatus.State s) {
+    static void stateClass(Node n, BackendStatus.State s) {
         n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured"));
         n.getStyleClass().add(s.name().toLowerCase());
     }

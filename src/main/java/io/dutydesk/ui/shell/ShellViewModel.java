@@ -75,6 +75,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final ObjectProperty<BackendStatus.State> summaryState = new SimpleObjectProperty<>(BackendStatus.State.UNKNOWN);
     private final BooleanProperty dark = new SimpleBooleanProperty();
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
+    private final Map<BackendStatus.State, BackendGroupViewModel> groups = new EnumMap<>(BackendStatus.State.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
     private final List<EnvironmentPane> panes = new ArrayList<>();
 
@@ -110,8 +111,12 @@ public final class ShellViewModel implements AutoCloseable {
         this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
-            indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
+            indicators.put(b, new BackendIndicatorViewModel(b, clock));
         }
+        for (BackendStatus.State st : BackendStatus.State.values()) {
+            groups.put(st, new BackendGroupViewModel(st));
+        }
+        regroup();
         slots.onAnswered(this::answered);
         outbox.onAnswered(this::answered);
         backups.onAnswered(this::answered);
@@ -151,6 +156,14 @@ public final class ShellViewModel implements AutoCloseable {
     public BooleanProperty darkProperty() { return dark; }
 
     public BackendIndicatorViewModel indicator(Backend b) { return indicators.get(b); }
+
+    /** The backends in state {@code s} as one chip: what a narrow status bar shows instead of one indicator each. */
+    public BackendGroupViewModel group(BackendStatus.State s) { return groups.get(s); }
+
+    private void regroup() {
+        List<BackendIndicatorViewModel> all = List.copyOf(indicators.values());
+        groups.values().forEach(g -> g.update(all));
+    }
 
     public List<PaneInfo> panes() { return PaneInfo.ALL; }
 
@@ -192,6 +205,7 @@ public final class ShellViewModel implements AutoCloseable {
         selected.set(name);
         target.set(env.ssh().display() + (env.description().isEmpty() ? "" : " — " + env.description()));
         indicators.values().forEach(BackendIndicatorViewModel::reset);
+        regroup();
         summary.set("connecting…");
         summaryState.set(BackendStatus.State.UNKNOWN);
         latest = null;
@@ -266,6 +280,7 @@ public final class ShellViewModel implements AutoCloseable {
         for (BackendStatus st : s.all()) {
             indicators.get(st.backend()).show(st);
         }
+        regroup();
         List<String> down = s.all().stream().filter(b -> b.state() == BackendStatus.State.DOWN)
                 .map(b -> b.backend().id()).toList();
         List<String> misconfigured = s.all().stream().filter(b -> b.state() == BackendStatus.State.MISCONFIGURED)

@@ -45,6 +45,9 @@ public final class SlotsView {
             KeyCombination.SHIFT_DOWN);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    /** The action log's lines that stay visible at the window's minimum size. */
+    static final int LOG_MIN_LINES = 4;
+
     static final javafx.css.PseudoClass DEGRADED = javafx.css.PseudoClass.getPseudoClass("degraded");
 
     private final SlotsViewModel vm;
@@ -65,7 +68,16 @@ public final class SlotsView {
         root.setTop(header());
         grid.getStyleClass().add("slot-grid");
         grid.setHgap(12);
-        SplitPane split = new SplitPane(grid, bottom());
+        // the cards scroll when the window is short; the action log below keeps LOG_MIN_LINES lines whatever
+        // the cards need (a SplitPane gives way to its children's minimum heights, and the cards' tables have one)
+        javafx.scene.control.ScrollPane cardsScroll = new javafx.scene.control.ScrollPane(grid);
+        cardsScroll.setId("slot-cards");
+        cardsScroll.getStyleClass().add("slot-cards");
+        cardsScroll.setFitToWidth(true);
+        cardsScroll.setFitToHeight(true);
+        cardsScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        cardsScroll.setMinHeight(0);
+        SplitPane split = new SplitPane(cardsScroll, bottom());
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.62);
         root.setCenter(split);
@@ -227,6 +239,9 @@ public final class SlotsView {
         headline.setAlignment(Pos.CENTER_LEFT);
         VBox logBox = new VBox(4, headline, log);
         VBox.setVgrow(log, Priority.ALWAYS);
+        // a few lines of the log stay readable however little room the window has (the cards scroll instead)
+        log.minHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> (log.getFixedCellSize() > 0 ? log.getFixedCellSize() : 24) * LOG_MIN_LINES + 4, log.fixedCellSizeProperty()));
         Tab logTab = new Tab("Action log", logBox);
 
         TableView<AuditEntry> audit = new TableView<>(vm.audit());
@@ -282,7 +297,17 @@ public final class SlotsView {
         });
         Tab auditTab = new Tab("Audit", audit);
         auditTab.setOnSelectionChanged(e -> vm.refreshAudit());
-        TabPane tabs = new TabPane(logTab, auditTab);
+        TabPane tabs = new TabPane(logTab, auditTab) {
+            // a TabPane's skin gives it no minimum height: the split above would take all the room and leave the
+            // tab headers only. Its minimum: the headers and the log's (a few lines).
+            @Override
+            protected double computeMinHeight(double width) {
+                Node header = lookup(".tab-header-area");
+                double content = logBox.getParent() instanceof Region r
+                        ? r.snappedTopInset() + logBox.minHeight(-1) + r.snappedBottomInset() : logBox.minHeight(-1);
+                return snappedTopInset() + (header == null ? 0 : header.prefHeight(-1)) + content + snappedBottomInset();
+            }
+        };
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("slots-tabs");
         return tabs;

@@ -270,7 +270,7 @@ class ShellViewModelTest {
     /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */
     @Test
     void aBackendNotAnsweredYetIsConnectingNotDown() {
-        BackendIndicatorViewModel pg = new BackendIndicatorViewModel(Backend.POSTGRES, java.time.ZoneOffset.UTC);
+        BackendIndicatorViewModel pg = new BackendIndicatorViewModel(Backend.POSTGRES, Clock.systemUTC());
         pg.show(new BackendStatus(Backend.POSTGRES, BackendStatus.State.UNKNOWN, -1,
                 "connecting… (no answer within 4000 ms while the connection to the server was still being set up)",
                 java.time.Instant.parse("2026-11-22T12:00:00Z"), null, null));

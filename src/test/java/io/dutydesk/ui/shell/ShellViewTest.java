@@ -12,7 +12,6 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -64,8 +63,8 @@ class ShellViewTest {
 
     @Test
     void indicatorsTurnGreenThenOneGoesDownAndBack(FxRobot robot) throws Exception {
-        FlowPane bar = robot.lookup("#status-bar").queryAs(FlowPane.class);
-        assertEquals(7, bar.getChildren().size(), "one indicator per backend");
+        HBox full = robot.lookup("#status-full").queryAs(HBox.class);
+        assertEquals(7, full.getChildren().size(), "one indicator per backend");
         waitFor("all ok", () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         Node redis = robot.lookup("#indicator-redis").query();
         assertTrue(redis.getStyleClass().contains("ok"));
@@ -81,6 +80,7 @@ class ShellViewTest {
         assertEquals("1 down: redis", summary.getText());
         assertTrue(summary.getStyleClass().contains("down"));
         assertTrue(robot.lookup("#indicator-postgres").query().getStyleClass().contains("ok"));
+        assertTrue(full.isVisible(), "one down at 1180 px: still one indicator per backend");
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-redis-down")).get();
 
         backends.up(Backend.REDIS);
