@@ -147,14 +147,16 @@ class MinimumSizeLayoutTest {
                 + (h / cell) + " lines (" + h + " px); at least " + LOG_LINES + " wanted");
         Bounds b = fx(() -> log.localToScene(log.getBoundsInLocal()));
         Bounds bar = fx(() -> robot.lookup("#status-bar").query().localToScene(robot.lookup("#status-bar").query().getBoundsInLocal()));
+        assertTrue(bar.getMaxY() <= scene.getHeight() + 0.5, where + ": the status bar " + bar + " is inside the window, "
+                + scene.getHeight() + " px high (the panes' minimum heights fit)");
         assertTrue(b.getMaxY() <= bar.getMinY() + 0.5, where + ": the log " + b + " ends above the status bar " + bar);
         // the cards are not squeezed below what they need: they scroll
-        ScrollPane cards = robot.lookup("#slot-cards").queryAs(ScrollPane.class);
         for (String slot : new String[]{"blue", "green"}) {
             TableView<?> t = robot.lookup("#services-" + slot).queryAs(TableView.class);
             assertTrue(fx(() -> t.getHeight() >= t.minHeight(-1) - 0.5), where + ": " + slot + "'s table squeezed: "
                     + t.getHeight() + " < " + t.minHeight(-1));
         }
+        ScrollPane cards = robot.lookup("#slot-cards").queryAs(ScrollPane.class);
         assertTrue(fx(() -> cards.getContent().getLayoutBounds().getHeight() >= cards.getViewportBounds().getHeight() - 0.5),
                 "the cards fill their area");
     }
@@ -185,6 +187,12 @@ class MinimumSizeLayoutTest {
         assertAllDownShown(robot, "1024x640 all down");
         assertTrue(fx(() -> said(shownChips(robot, bar).get(0))).startsWith("7 down since "),
                 "one chip for the seven: " + fx(() -> said(shownChips(robot, bar).get(0))));
+        Object tip = fx(() -> shownChips(robot, bar).get(0).getProperties().get("javafx.scene.control.Tooltip"));
+        String hover = fx(() -> ((javafx.scene.control.Tooltip) tip).getText());
+        for (Backend b : Backend.values()) {
+            assertTrue(hover.contains(b.label() + ": DOWN since ") && hover.contains(b.label() + " on the server does not answer"),
+                    "each one's outage and error on hover: " + hover);
+        }
         assertLogKeepsLines(robot, "1024x640 all down");
 
         robot.interact(() -> {
