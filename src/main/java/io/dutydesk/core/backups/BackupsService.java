@@ -605,8 +605,13 @@ public final class BackupsService {
             return new Ended("refused", action + " of " + what + " " + refusal.get(), Optional.empty(), List.of(), List.of());
         }
         if (end != DetachedActions.End.EXITED) {
-            return new Ended("failed", action + " of " + what + " ended without an exit code (killed on the server?)" + last
-                    + safetyNote, safety, counts, pruned);
+            // its shell was killed before it wrote the exit code: what it did is not known, only what its log says
+            String known = live ? safety.map(x -> "; the safety backup " + x + " was finished before it stopped, so the restore itself may have "
+                    + "run: check the live database (the restore commits in one transaction: all or nothing)")
+                    .orElse("; it named no safety backup, so its restore never began: the live database was not touched")
+                    : action.equals("backup-now") ? "; check the backup folder for what it left (a .part is removed by the next job)" : "";
+            return new Ended("unknown", action + " of " + what + ": its end is unknown — the job ended without an exit code (killed on the "
+                    + "server?) and nothing of it runs any more" + last + known, safety, counts, pruned);
         }
         if (code != 0) {
             String killed = code == 124 || code == 137 ? ": killed by its bound of " + bound.limit().map(JobBound::duration).orElse("?")

@@ -218,7 +218,10 @@ public final class ActionScripts {
                         .append(EXIT_REFUSED).append("; fi; ");
             }
         });
-        b.append(bounded(command, timeout)).append("; ");
+        // the command as a file of its own (0600: the job's umask): its shell runs "sh ID.cmd", so neither a process list nor a
+        // shell's report of a killed command ("Killed  sh -c '…'", bash) carries the whole script, only the file's name
+        b.append("printf '%s\\n' ").append(ShellQuote.quote(wrapped(command))).append(" > \"$0.cmd\" || done_ 94; ");
+        b.append(run("\"$0.cmd\"", timeout)).append("; ");
         // the lock is held until nothing the command started runs any more: a team's script killed (or one that put
         // work in the background and exited) leaves children in the job's session; the exit file waits for them
         b.append("rc_=$?; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
@@ -237,13 +240,22 @@ public final class ActionScripts {
      * clean-up still ran. Public for tests.
      */
     public static String bounded(String command, Duration timeout) {
-        String cmd = ShellQuote.quote("trap 'exit 143' TERM INT HUP\n" + command + "\n");
+        return run("-c " + ShellQuote.quote(wrapped(command)), timeout);
+    }
+
+    /** The command's script: TERM/INT/HUP caught (see {@link #bounded(String, Duration)}), then the command. */
+    private static String wrapped(String command) {
+        return "trap 'exit 143' TERM INT HUP\n" + command + "\n";
+    }
+
+    /** {@code sh ARGS} (a script file, or {@code -c} and the quoted script) with fd 9 closed, under timeout when bounded. */
+    private static String run(String args, Duration timeout) {
         if (timeout == null) {
-            return "sh -c " + cmd + " 9>&-";
+            return "sh " + args + " 9>&-";
         }
         long secs = Math.max(1, timeout.toSeconds());
-        return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh -c " + cmd
-                + " 9>&-; else sh -c " + cmd + " 9>&-; fi";
+        return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh " + args
+                + " 9>&-; else sh " + args + " 9>&-; fi";
     }
 
     /**

@@ -149,6 +149,27 @@ public final class DetachedActions {
     public record Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256,
                           Instant start, int lines) {}
 
+    /** A BUSY answer: the holder's id (its line only), what still runs of it when its shell is gone, the lines after. */
+    record Busy(String id, Optional<String> held, String rest) {}
+
+    /** Reads BUSY, the holder's id on its line, an optional {@link ActionScripts#HELD} line, and what follows (the meta). */
+    static Busy busy(String out) {
+        int i = out.indexOf(ActionScripts.BUSY);
+        String after = i < 0 ? "" : out.substring(i + ActionScripts.BUSY.length());
+        int nl = after.indexOf('\n');
+        String id = (nl < 0 ? after : after.substring(0, nl)).strip();
+        StringBuilder rest = new StringBuilder();
+        Optional<String> held = Optional.empty();
+        for (String line : (nl < 0 ? "" : after.substring(nl + 1)).split("\n")) {
+            if (line.startsWith(ActionScripts.HELD)) {
+                held = Optional.of(RolloutRules.printable(line.substring(ActionScripts.HELD.length()).strip()));
+            } else if (!line.isBlank()) {
+                rest.append(rest.length() == 0 ? "" : "\n").append(line.strip());
+            }
+        }
+        return new Busy(id, held, rest.toString());
+    }
+
     /** Someone's action holding the server lock right now. */
     public record Running(String id, String meta) {}
 
@@ -196,8 +217,9 @@ public final class DetachedActions {
             }
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
             if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
-                String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
-                return describe(other).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d, start));
+                Busy b = busy(r.stdout());
+                return describe(b.id()).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d
+                        + b.held().map(h -> " — " + h).orElse(""), start));
             }
             if (e == null && f.exit.get() != null) {
                 return CompletableFuture.completedFuture(f.outcome(id, start));
@@ -324,11 +346,10 @@ public final class DetachedActions {
                     if (i < 0) {
                         return Optional.<Running>empty();
                     }
-                    String rest = out.substring(i + ActionScripts.BUSY.length());
-                    int nl = rest.indexOf('\n');
-                    String id = (nl < 0 ? rest : rest.substring(0, nl)).strip();
-                    String meta = nl < 0 ? "" : rest.substring(nl + 1).strip();
-                    return Optional.of(new Running(ActionScripts.validId(id).orElse(null), RolloutRules.printable(meta)));
+                    Busy b = busy(out);
+                    String meta = b.rest();
+                    return Optional.of(new Running(ActionScripts.validId(b.id()).orElse(null), RolloutRules.printable(
+                            meta + b.held().map(h -> (meta.isEmpty() ? "" : " — ") + h).orElse(""))));
                 });
     }
 

@@ -221,6 +221,28 @@ class ActionScriptsTest {
         assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
     }
 
+    @Test
+    void theCommandRunsFromAFileOfItsOwnSoProcessListsAndKillReportsNeverCarryTheScript() throws Exception {
+        String id = id("restore", 13);
+        String job = ActionScripts.job(tmp.toString(), "echo the-teams-secret-recipe > /dev/null; sleep 600 & echo $! > "
+                + tmp.resolve("sleeper") + "; echo $$ > " + tmp.resolve("child") + "; wait", Optional.empty(), null);
+        String started = sh(ActionScripts.start(state(), id, job, "{}"));
+        assertTrue(started.contains(ActionScripts.STARTED + id), started);
+        long child = pidIn("child");
+        long sleeper = pidIn("sleeper");
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline")).replace('\0', ' ');
+            assertEquals("sh " + Path.of(state(), "actions", id + ".cmd") + " ", cmdline, "what ps shows of the team's script");
+            assertFalse(cmdline.contains("the-teams-secret-recipe"), cmdline);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state(), "actions", id + ".cmd"))));
+        } finally {
+            kill9(sleeper);
+            kill9(child);
+        }
+        String out = within(Duration.ofSeconds(20), ActionScripts.follow(state(), id, 1));
+        assertTrue(out.endsWith(ActionScripts.EXIT + "137\n"), out);
+    }
+
     // ------------------------------------------------------------------ following a job that is over
 
     /** Runs {@code script} and returns its output, failing if it has not ended within {@code limit}. */
