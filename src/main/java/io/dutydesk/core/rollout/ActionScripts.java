@@ -375,9 +375,24 @@ public final class ActionScripts {
      * no exit, not running: killed) | STATE id unknown (no trace).
      */
     public static String states(String stateDir, List<String> ids) {
+        return states(stateDir, ids, List.of());
+    }
+
+    /** A line of an action's log, in {@link #states}' answer: {@code LOG id line}. */
+    public static final String LOG = "@@DUTYDESK-LOG ";
+
+    /**
+     * {@link #states(String, List)}, and for each of {@code withLog} that is over, its log as a live follow would have
+     * read it for the outcome: every marker line ({@code @@…}) and the last 200 other lines, each as {@link #LOG}.
+     */
+    public static String states(String stateDir, List<String> ids, List<String> withLog) {
         ids.forEach(ActionScripts::requireId);
+        withLog.forEach(ActionScripts::requireId);
         String d = dir(stateDir);
-        return ALIVE + "D=\"" + d + "\"; for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
+        String logs = withLog.isEmpty() ? "" : "for id in " + String.join(" ", withLog) + "; do a=\"$D/actions/$id\"; "
+                + "if [ -f \"$a.log\" ] && ! alive_ \"$a\"; then { grep '^@@' \"$a.log\"; grep -v '^@@' \"$a.log\" | tail -n 200; } 2>/dev/null "
+                + "| sed \"s/^/" + LOG + "$id /\"; fi; done; ";
+        return ALIVE + "D=\"" + d + "\"; " + logs + "for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
                 + "if [ -f \"$a.exit\" ]; then echo \"" + STATE + "$id exit $(cat \"$a.exit\")\"; "
                 + "elif alive_ \"$a\"; then echo \"" + STATE + "$id running\"; "
                 + "elif [ -f \"$a.meta\" ]; then echo \"" + STATE + "$id gone\"; "
