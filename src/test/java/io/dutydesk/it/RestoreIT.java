@@ -461,6 +461,8 @@ class RestoreIT {
             assertTrue(killed.get(), log.toString());
             assertFalse(r.ok(), r.message());
             assertTrue(r.message().contains("ended without an exit code (killed on the server?)"), r.message());
+            assertEquals("unknown", r.result(), "killed without an exit file: its end is not known, not 'failed': " + r.message());
+            assertTrue(r.message().contains("the safety backup ") && r.message().contains("check the live database"), r.message());
         }
         // the backend ends its pause, finds its client gone and rolls the transaction back: the DROP with it
         assertEquals(rows, outboxRows(), "the live database is as it was");

@@ -589,24 +589,51 @@ public final class BackupsService {
      * verified safety backup.
      */
     Ended ended(String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines, String lastLine) {
+        return ended(env, action, what, bound, end, code, lines, lastLine);
+    }
+
+    /**
+     * A backup job's outcome judged from what the server kept — its exit file ({@code code}, or {@code end} UNKNOWN) and
+     * its log's lines — by the same rules as a live follow ({@link #ended}): for {@link DetachedActions#reconcile} of a
+     * job whose console stopped following it. Empty when {@code action} is not a backup job.
+     */
+    public static Optional<String[]> judge(Environment env, String id, DetachedActions.End end, int code, List<String> log) {
+        Optional<String> action = backupAction(id);
+        if (action.isEmpty()) {
+            return Optional.empty();
+        }
+        JobBound bound = action.get().equals("backup-now") ? JobBound.backup(env) : JobBound.restore(env);
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+        log.stream().filter(l -> !l.startsWith("@@")).forEach(l -> keepLast(last, l));
+        Ended e = ended(env, action.get(), "the backup job " + id, bound, end, code, log, last.get());
+        return Optional.of(new String[] {e.result(), e.message()});
+    }
+
+    static Ended ended(Environment env, String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines,
+                       String lastLine) {
         boolean live = action.equals("restore");
         Optional<String> safety = marker(lines, BackupScripts.SAFETY).map(BackupsService::safetyPath);
         List<String> pruned = lines.stream().filter(l -> l.startsWith(BackupScripts.PRUNED))
                 .map(l -> l.substring(BackupScripts.PRUNED.length()).strip()).toList();
         List<TableCount> counts = action.equals("restore-scratch") ? parseCounts(lines) : List.of();
-        Optional<String> noSpace = marker(lines, BackupScripts.NOSPACE).map(this::noSpace);
+        Optional<String> noSpace = marker(lines, BackupScripts.NOSPACE).map(m -> noSpace(env, m));
         Optional<String> refusal = noSpace.or(() -> marker(lines, BackupScripts.REFUSE).map(r -> "refused on the server: " + r));
         String safetyNote = live ? safety.map(x -> "; safety backup " + x).orElse("; no safety backup was taken: the live database was not touched") : "";
         String prunedNote = pruned.isEmpty() ? "" : "; pruned " + pruned.size() + " pre-restore backup" + (pruned.size() == 1 ? "" : "s")
-                + " older than " + preRestoreRetentionDays() + " days (" + String.join(", ", pruned.stream()
+                + " older than " + preRestoreRetentionDays(env) + " days (" + String.join(", ", pruned.stream()
                 .map(x -> x.substring(x.lastIndexOf('/') + 1)).toList()) + ")";
         String last = lastLine == null || lastLine.isEmpty() ? "" : ": " + lastLine;
         if (refusal.isPresent() && code == BackupScripts.STOPPED) {
             return new Ended("refused", action + " of " + what + " " + refusal.get(), Optional.empty(), List.of(), List.of());
         }
         if (end != DetachedActions.End.EXITED) {
-            return new Ended("failed", action + " of " + what + " ended without an exit code (killed on the server?)" + last
-                    + safetyNote, safety, counts, pruned);
+            // its shell was killed before it wrote the exit code: what it did is not known, only what its log says
+            String known = live ? safety.map(x -> "; the safety backup " + x + " was finished before it stopped, so the restore itself may have "
+                    + "run: check the live database (the restore commits in one transaction: all or nothing)")
+                    .orElse("; it named no safety backup, so its restore never began: the live database was not touched")
+                    : action.equals("backup-now") ? "; check the backup folder for what it left (a .part is removed by the next job)" : "";
+            return new Ended("unknown", action + " of " + what + ": its end is unknown — the job ended without an exit code (killed on the "
+                    + "server?) and nothing of it runs any more" + last + known, safety, counts, pruned);
         }
         if (code != 0) {
             String killed = code == 124 || code == 137 ? ": killed by its bound of " + bound.limit().map(JobBound::duration).orElse("?")
@@ -633,7 +660,7 @@ public final class BackupsService {
         return marker.replaceFirst(" [0-9]+$", "");
     }
 
-    private String noSpace(String marker) {
+    private static String noSpace(Environment env, String marker) {
         String[] p = marker.split(" ", 3);
         try {
             return "refused: the safety backup needs up to " + Sizes.human(Long.parseLong(p[0])) + " (the size of the database "
@@ -650,6 +677,10 @@ public final class BackupsService {
 
     /** The pre-restore backups' retention: the configured kind named pre-restore, else the built-in 90 days. */
     int preRestoreRetentionDays() {
+        return preRestoreRetentionDays(env);
+    }
+
+    static int preRestoreRetentionDays(Environment env) {
         return BackupCatalog.kinds(env.backups()).stream().filter(k -> k.name().equals(BackupCatalog.PRE_RESTORE))
                 .findFirst().map(Environment.BackupKind::retentionDays).orElse(90);
     }

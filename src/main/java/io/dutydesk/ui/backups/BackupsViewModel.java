@@ -186,8 +186,9 @@ public final class BackupsViewModel implements AutoCloseable {
             if (s != service || busy.get()) {
                 return;
             }
-            begin("Running on the server: " + r.id());
-            append("— attached to " + r.id() + " already running on the server");
+            String what = r.describe(java.time.ZoneId.systemDefault());
+            begin("Re-attached to " + what);
+            append("— re-attached to " + what + ", still running on the server: following it to its end (nothing is started again)");
             job(s, s.attach(r.id(), sink(s)));
         }))).exceptionally(e -> null);
     }

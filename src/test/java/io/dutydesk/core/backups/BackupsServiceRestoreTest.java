@@ -284,7 +284,7 @@ class BackupsServiceRestoreTest {
 
         server.commands.clear();
         restore(service(withBounds(Optional.of(Duration.ofHours(2)), Duration.ofSeconds(10)), BackupsService.Secrets.NONE), false);
-        assertTrue(server.job().contains("timeout -k 30 7200 sh -c"), server.job());
+        assertTrue(server.job().contains("timeout -k 30 7200 sh \"$0.cmd\""), server.job());
     }
 
     // ------------------------------------------------------------------ outcomes
@@ -325,8 +325,15 @@ class BackupsServiceRestoreTest {
                 + "; no safety backup was taken: the live database was not touched", safetyFailed.message());
 
         BackupsService.Ended gone = service().ended("restore", FULL, JobBound.restore(base), DetachedActions.End.UNKNOWN, -1, List.of(), "");
-        assertEquals("failed", gone.result());
-        assertTrue(gone.message().contains("ended without an exit code (killed on the server?)"), gone.message());
+        assertEquals("unknown", gone.result(), "its shell killed without an exit file: not known to have failed");
+        assertEquals("restore of " + FULL + ": its end is unknown — the job ended without an exit code (killed on the server?) and nothing "
+                + "of it runs any more; it named no safety backup, so its restore never began: the live database was not touched", gone.message());
+        BackupsService.Ended goneAfterSafety = service().ended("restore", FULL, JobBound.restore(base), DetachedActions.End.UNKNOWN, -1,
+                List.of(BackupScripts.SAFETY + "/b/p.sql.gz 10", "Restoring …"), "Restoring …");
+        assertEquals("unknown", goneAfterSafety.result());
+        assertTrue(goneAfterSafety.message().endsWith(": Restoring …; the safety backup /b/p.sql.gz was finished before it stopped, so the "
+                + "restore itself may have run: check the live database (the restore commits in one transaction: all or nothing)"),
+                goneAfterSafety.message());
     }
 
     @Test
