@@ -224,9 +224,20 @@ public final class ActionScripts {
         b.append(run("\"$0.cmd\"", timeout)).append("; ");
         // the lock is held until nothing the command started runs any more: a team's script killed (or one that put
         // work in the background and exited) leaves children in the job's session; the exit file waits for them
+        // A bounded job waits for them at most its bound again, then TERMs what is left (KILL 30 s later): a bounded
+        // job never holds the lock for ever because its script left a daemon in its session
+        long secs = timeout == null ? 0 : Math.max(1, timeout.toSeconds());
         b.append("rc_=$?; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
-                + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends\"; "
-                + "while [ -n \"$(left_ \"$d_\" $$)\" ]; do sleep 0.5; done; echo \"dutydesk: what the command started has ended\"; fi; fi; ");
+                + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends"
+                + (timeout == null ? "" : " (at most " + secs + " s more)") + "\"; n_=0; "
+                + "while [ -n \"$(left_ \"$d_\" $$)\" ]; do "
+                + (timeout == null ? "" : "n_=$((n_+1)); if [ $n_ -gt " + (secs * 2) + " ]; then "
+                        + "[ $n_ -eq " + (secs * 2 + 1) + " ] && echo \"dutydesk: still running after the job's bound, stopped: $(left_ \"$d_\" $$)\"; "
+                        + "s_=TERM; [ $n_ -gt " + (secs * 2 + 60) + " ] && s_=KILL; "
+                        // builtins only (a pipeline's processes would be in the session and counted themselves)
+                        + "l_=$(left_ \"$d_\" $$); set -f; i_=$IFS; IFS=,; for e_ in $l_; do e_=${e_# }; e_=${e_%% *}; "
+                        + "case $e_ in ''|*[!0-9]*) ;; *) kill -$s_ \"$e_\" 2>/dev/null;; esac; done; IFS=$i_; set +f; fi; ")
+                + "sleep 0.5; done; echo \"dutydesk: what the command started has ended\"; fi; fi; ");
         b.append("done_ $rc_");
         return b.toString();
     }

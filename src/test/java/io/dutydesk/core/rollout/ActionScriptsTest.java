@@ -3,6 +3,7 @@ package io.dutydesk.core.rollout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,6 +220,43 @@ class ActionScriptsTest {
         }
         assertFalse(Files.exists(tmp.resolve("ran")));
         assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
+    }
+
+    @Test
+    void aBoundedJobWaitsForWhatItsScriptLeftAtMostItsBoundThenStopsItAndLetsTheLockGo() throws Exception {
+        String id = id("deploy", 14);
+        String job = ActionScripts.job(tmp.toString(), "sleep 600 & echo $! > " + tmp.resolve("daemon") + "; exit 0",
+                Optional.empty(), Duration.ofSeconds(2));
+        Process run = new ProcessBuilder("sh", "-c", ActionScripts.start(state(), id, job, "{}") + " && "
+                + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+        run.getOutputStream().close();
+        long daemon = pidIn("daemon");
+        try {
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the job ends after its bound, not with its daemon");
+            String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.contains("the server lock is held until it ends (at most 2 s more)"), out);
+            assertTrue(out.contains("dutydesk: still running after the job's bound, stopped: " + daemon + " (sleep)"), out);
+            assertTrue(out.endsWith(ActionScripts.EXIT + "0\n"), out);
+            assertTrue(endedOrZombie(daemon), "the leftover was stopped");
+        } finally {
+            kill9(daemon);
+            run.destroyForcibly();
+        }
+        assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
+    }
+
+    /** Gone, or a zombie its new parent has not reaped yet (a container's init may never reap). */
+    static boolean endedOrZombie(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return true;
+        }
+        try {
+            String s = Files.readString(stat);
+            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        }
     }
 
     @Test
