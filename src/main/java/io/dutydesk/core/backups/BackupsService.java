@@ -107,11 +107,16 @@ public final class BackupsService {
                 return null;
             }));
         }
-        CompletableFuture<Map<String, Long>> free = shell.exec(BackupScripts.freeSpace(b.folders()), env.poll().timeout().multipliedBy(3),
-                RemoteShell.OutputListener.NONE).thenApply(r -> parseFree(b.folders(), r.stdout())).exceptionally(e -> Map.of());
+        // one exec: the free space, and the job running right now (the .part files it writes are not leftovers)
+        CompletableFuture<String> server = shell.exec(BackupScripts.freeSpace(b.folders()) + "; "
+                        + ActionScripts.current(env.deploy().stateDir(), true), env.poll().timeout().multipliedBy(3),
+                RemoteShell.OutputListener.NONE).thenApply(RemoteShell.ExecResult::stdout);
+        CompletableFuture<Map<String, Long>> free = server.thenApply(out -> parseFree(b.folders(), out)).exceptionally(e -> Map.of());
+        CompletableFuture<Optional<BackupCatalog.RunningJob>> running = server.thenApply(BackupsService::parseRunning)
+                .exceptionally(e -> Optional.empty());
         CompletableFuture<Map<String, Verification>> stored = results.load(env.name()).exceptionally(e -> Map.of());
         return CompletableFuture.allOf(lists.values().toArray(CompletableFuture[]::new))
-                .thenCompose(v -> free.thenCombine(stored, (fr, st) -> {
+                .thenCompose(v -> running.thenCompose(job -> free.thenCombine(stored, (fr, st) -> {
                     Map<String, List<RemoteShell.RemoteFile>> byFolder = new HashMap<>();
                     lists.forEach((k, f) -> {
                         if (f.join() != null) {
@@ -125,8 +130,31 @@ public final class BackupsService {
                                 why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList()),
                                 errors.isEmpty() ? null : errors.get(0)));
                     }
-                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, clock.instant());
-                }));
+                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, clock.instant());
+                })));
+    }
+
+    /** The job holding the action lock, from {@link ActionScripts#current(String, boolean)}'s lines; empty when idle or not told. */
+    static Optional<BackupCatalog.RunningJob> parseRunning(String out) {
+        String id = null;
+        Long since = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith(ActionScripts.BUSY)) {
+                id = ActionScripts.validId(line.substring(ActionScripts.BUSY.length()).strip()).orElse(null);
+            } else if (line.startsWith(ActionScripts.SINCE)) {
+                try {
+                    since = Long.parseLong(line.substring(ActionScripts.SINCE.length()).strip());
+                } catch (NumberFormatException ignored) {
+                    // no meta: started when? (not told)
+                }
+            }
+        }
+        if (id == null) {
+            return Optional.empty();
+        }
+        // the meta's time unknown: every .part modified since the id's own time (the console's clock) counts as the job's
+        return Optional.of(new BackupCatalog.RunningJob(id, since != null ? Instant.ofEpochSecond(since)
+                : DetachedActions.startedAt(id).orElse(Instant.EPOCH)));
     }
 
     static Map<String, Long> parseFree(List<String> folders, String out) {
@@ -464,7 +492,7 @@ public final class BackupsService {
                     + "not run again — " + e.verification().get().detail();
             case FAILED -> "FAILED at " + utc(e.verification().get().checkedAt()) + ": " + e.verification().get().detail()
                     + " — refused unless forced (typed, audited)";
-            case NOT_VERIFIED -> "none yet — verified on the server first (pg_dump's completion footer, pg_restore --list, "
+            case NOT_VERIFIED -> "none yet — verified on the server first (pg_dump's completion footer, pg_restore reading every block, "
                     + "checksum sidecars); a failure refuses the restore unless forced (typed, audited)";
         };
         Optional<String> safety = Optional.empty();
@@ -551,11 +579,18 @@ public final class BackupsService {
                         .thenCompose(secret -> runJob(action, args, command, plan.bound(), secret, out, start))
                         .thenCompose(run -> {
                             Ended end = ended(action, e.name(), plan.bound(), run.outcome().end(), run.exitCode(), run.lines(), run.lastLine());
+                            // a restore that failed, whatever failed, leaves no "ok" of this file to be reused: the next one verifies again
+                            boolean forget = end.result().equals("failed") && v.ok();
                             String msg = end.message() + (forced ? "; FORCED past a failed verification (" + v.detail() + ")"
                                     : end.result().equals("refused") ? ""
                                     : plan.verification() == VerificationState.PASSED ? "; its verification of " + utc(v.checkedAt()) + " reused"
-                                    : "; verified ok just before");
-                            return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced);
+                                    : "; verified ok just before")
+                                    + (forget ? "; its passing verification is no longer kept: the next restore of " + e.name()
+                                    + " verifies it again" : "");
+                            CompletableFuture<Void> kept = forget ? results.forgetPassed(env.name(), e.path()).exceptionally(x -> null)
+                                    : CompletableFuture.completedFuture(null);
+                            return kept.thenCompose(x -> recordSafety(run.lines(), run.id(), e.name()))
+                                    .thenCompose(x -> finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced));
                         });
             });
         });
@@ -653,6 +688,42 @@ public final class BackupsService {
             return new Ended("succeeded", what + " restored into " + env.postgres().database() + safetyNote + prunedNote, safety, counts, pruned);
         }
         return new Ended("succeeded", action + " of " + what + " exited 0", safety, counts, pruned);
+    }
+
+    /**
+     * Keeps the job's own verification of its safety backup ({@link BackupScripts#SAFETY_VERIFIED} followed by
+     * {@link BackupScripts#SAFETY}, the same size) as the file's verification: listed as verified, with when and by which
+     * job. Known by the path the listing gives it (folder/name) when the file is directly in the safety backup's folder.
+     */
+    CompletableFuture<Void> recordSafety(List<String> lines, String jobId, String restoring) {
+        Optional<Verification> v = safetyVerification(lines, jobId, restoring);
+        return v.isEmpty() ? CompletableFuture.completedFuture(null) : results.save(env.name(), v.get()).exceptionally(x -> null);
+    }
+
+    Optional<Verification> safetyVerification(List<String> lines, String jobId, String restoring) {
+        Optional<String> safety = marker(lines, BackupScripts.SAFETY);
+        Optional<String> check = marker(lines, BackupScripts.SAFETY_VERIFIED);
+        if (safety.isEmpty() || check.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] c = check.get().split(" ", 5);
+        try {
+            Instant checked = Instant.ofEpochSecond(Long.parseLong(c[0]));
+            Instant mtime = Instant.ofEpochSecond(Long.parseLong(c[1]));
+            long bytes = Long.parseLong(c[2]);
+            String path = safetyPath(safety.get());
+            if (!safety.get().equals(path + " " + bytes)) {
+                return Optional.empty(); // not the file the check was about
+            }
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            String folder = env.backups().folders().get(0);
+            String key = c[3].equals("1") ? (folder.endsWith("/") ? folder + name : folder + "/" + name) : path;
+            String detail = "verified complete by the restore job " + jobId + (restoring == null ? "" : " (its safety backup before restoring "
+                    + restoring + ")") + " at " + utc(checked) + (c.length > 4 && !c[4].isBlank() ? ": " + c[4].strip() : "");
+            return Optional.of(new Verification(key, bytes, mtime, true, detail, checked));
+        } catch (RuntimeException bad) {
+            return Optional.empty(); // a line that is not ours
+        }
     }
 
     /** The path of a {@code @@SAFETY path bytes} marker: everything before the size (a path may hold spaces). */
@@ -790,7 +861,7 @@ public final class BackupsService {
                 keepLast(last, line);
                 out.line(stderr, line);
             }
-        }, s -> out.line(true, "— " + s)).thenApply(o -> {
+        }, s -> out.line(true, "— " + s)).thenCompose(o -> recordSafety(List.copyOf(lines), id, null).thenApply(x -> o)).thenApply(o -> {
             int code = o.end() == DetachedActions.End.EXITED ? o.exitCode() : -1;
             Ended end = ended(action, "the backup (running on the server, " + id + ")", bound, o.end(), code, List.copyOf(lines), last.get());
             return new JobResult(id, action, code, end.ok(), end.message(), Duration.between(o.start(), clock.instant()).toMillis(),

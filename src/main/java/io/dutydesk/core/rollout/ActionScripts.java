@@ -360,10 +360,22 @@ public final class ActionScripts {
      * and has no exit file.
      */
     public static String current(String stateDir) {
+        return current(stateDir, false);
+    }
+
+    /** The line after {@link #BUSY}'s meta when asked for: {@code @@DUTYDESK-SINCE epoch}, when the job's meta was written (the server's clock). */
+    public static final String SINCE = "@@DUTYDESK-SINCE ";
+
+    /**
+     * {@link #current(String)}; {@code since}: then also {@link #SINCE} with when the running job started, as the server's
+     * clock says (what its files' modification times are compared with).
+     */
+    public static String current(String stateDir, boolean since) {
         String d = dir(stateDir);
         return ALIVE + "D=\"" + d + "\"; id=$(cat \"$D/action.holder\" 2>/dev/null); a=\"$D/actions/$id\"; "
                 + "if [ -n \"$id\" ] && alive_ \"$a\"; then "
                 + "echo \"" + BUSY + "$id\"; held_ \"$a\"; cat \"$a.meta\" 2>/dev/null; "
+                + (since ? "echo; echo \"" + SINCE + "$(stat -c %Y \"$a.meta\" 2>/dev/null)\"; " : "")
                 + "else echo " + IDLE + "; fi";
     }
 

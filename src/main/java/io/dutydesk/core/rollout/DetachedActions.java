@@ -201,6 +201,15 @@ public final class DetachedActions {
         }
     }
 
+    /** When action {@code id} was started, by the clock of the console that started it (the id's own time). */
+    public static Optional<Instant> startedAt(String id) {
+        try {
+            return Optional.of(Instant.from(ID_TIME.parse(id.substring(0, 15))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A new action id: "20260101-120000-rollback-0a1b2c3d". */
     String newId(String action, Instant at) {
         return ID_TIME.format(at) + "-" + action + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());

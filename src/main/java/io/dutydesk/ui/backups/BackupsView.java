@@ -108,7 +108,7 @@ public final class BackupsView {
         free.getStyleClass().add("muted");
         free.textProperty().bind(vm.freeSpaceProperty());
 
-        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore --list, "
+        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore reading every block, "
                 + "the SQL structure, its checksum sidecar) — nothing is downloaded");
         verify.setOnAction(e -> selected().ifPresent(vm::verify));
         Button download = button("Download…", "download", "Copy the selected backup to this computer (resumable; checksum checked)");
@@ -145,7 +145,8 @@ public final class BackupsView {
         Button removeParts = button("Remove leftovers…", "remove-leftovers",
                 "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
         removeParts.setOnAction(e -> confirmRemoveLeftovers());
-        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
+        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
+                .or(javafx.beans.binding.Bindings.isEmpty(vm.leftovers())));
         HBox leftovers = new HBox(8, parts, removeParts);
         leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
         leftovers.managedProperty().bind(leftovers.visibleProperty());

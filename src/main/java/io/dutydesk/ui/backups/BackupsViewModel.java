@@ -300,9 +300,13 @@ public final class BackupsViewModel implements AutoCloseable {
                 : f.path() + ": " + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList())
                 + (isStale ? " (at " + at + ")" : ""));
         long partBytes = l.leftovers().stream().mapToLong(Leftover::sizeBytes).sum();
-        leftoversText.set(l.leftovers().isEmpty() ? "" : l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
-                + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream()
-                .map(Leftover::name).toList()) + (isStale ? " (at " + at + ")" : ""));
+        List<String> parts = new ArrayList<>();
+        if (!l.leftovers().isEmpty()) {
+            parts.add(l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
+                    + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream().map(Leftover::name).toList()));
+        }
+        l.inProgress().forEach(p -> parts.add(p.describe() + ", running now: not a leftover"));
+        leftoversText.set(parts.isEmpty() ? "" : String.join("; ", parts) + (isStale ? " (at " + at + ")" : ""));
         if (isStale) {
             rpoState.set(BackupListing.Rpo.UNKNOWN);
             rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));

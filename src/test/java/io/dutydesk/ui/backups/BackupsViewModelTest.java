@@ -146,6 +146,11 @@ class BackupsViewModelTest {
             String path = env.backups().folders().get(0) + "/" + f.name();
             return CompletableFuture.completedFuture(Map.of(path, new Verification(path, f.size(), f.modified(), true, "gzip -t: intact", NOW)));
         }
+
+        @Override
+        public CompletableFuture<Void> forgetPassed(String env, String path) {
+            return CompletableFuture.completedFuture(null);
+        }
     };
 
     @Test
