@@ -28,7 +28,7 @@ public final class ProgramWord {
             String w = words.get(i);
             if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
                 i++;
-            } else if (WRAPPERS.contains(w)) {
+            } else if (WRAPPERS.contains(w) && i + 1 < words.size()) {
                 i++;
                 while (i < words.size() && words.get(i).startsWith("-")) {
                     i++;
