@@ -6,8 +6,6 @@ import io.dutydesk.core.MisconfiguredException;
 import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.backups.BackupCatalog;
 import io.dutydesk.core.config.Environment;
-import io.dutydesk.core.metrics.MetricsPort;
-import io.dutydesk.core.metrics.QueryException;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.core.ports.BackendProbe;
@@ -359,9 +357,8 @@ public final class DoctorService {
             if (!env.outbox().prometheusQuery().isBlank()) {
                 queries.put("outbox.prometheusQuery", env.outbox().prometheusQuery());
             }
-            MetricsPort m = handle.metrics();
             List<CompletableFuture<Check>> checks = new ArrayList<>();
-            queries.forEach((key, q) -> checks.add(attempt(() -> m.instant(q, clock.instant(), timeout), timeout.plusSeconds(1))
+            queries.forEach((key, q) -> checks.add(attempt(() -> handle.metrics().instant(q, clock.instant(), timeout), timeout.plusSeconds(1))
                     .thenApply(r -> query(key, q, r))));
             return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<Check> out = new ArrayList<>(List.of(Check.ok("prometheus", title, "answers")));
