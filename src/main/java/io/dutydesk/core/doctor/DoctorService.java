@@ -143,11 +143,13 @@ public final class DoctorService {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return bounded(f, t).handle((v, e) -> e == null ? new Result<>(v, null, false)
-                : new Result<>(null, describe(e, t), MisconfiguredException.in(e)));
+        return bounded(f, t).handle((v, e) -> e == null ? new Result<>(v, null, false, false)
+                : new Result<>(null, describe(e, t), MisconfiguredException.in(e),
+                Errors.unwrap(e) instanceof io.dutydesk.core.metrics.QueryException));
     }
 
-    record Result<T>(T value, String error, boolean misconfigured) {
+    /** @param refused Prometheus answered with an error (the query is wrong), not that it could not be asked */
+    record Result<T>(T value, String error, boolean misconfigured, boolean refused) {
         boolean ok() {
             return error == null;
         }
@@ -374,7 +376,11 @@ public final class DoctorService {
         if (r.ok()) {
             return Check.ok(id, title, "Prometheus runs it");
         }
-        return Check.problem(id, title, "Prometheus refuses " + q + ": " + r.error(), key + FILE + ": a valid PromQL expression");
+        if (r.refused()) {
+            return Check.problem(id, title, "Prometheus refuses " + q + ": " + r.error(), key + FILE + ": a valid PromQL expression");
+        }
+        return Check.problem(id, title, "could not ask Prometheus to run " + q + ": " + r.error(),
+                "prometheus.url" + FILE + "; then run the doctor again");
     }
 
     private CompletableFuture<List<Check>> alertmanager(Map<Backend, BackendProbe> probes) {
@@ -563,6 +569,6 @@ public final class DoctorService {
 
     /** For the unit tests of the pure parts. */
     static <T> Result<T> result(T value, String error) {
-        return new Result<>(value, error, false);
+        return new Result<>(value, error, false, false);
     }
 }

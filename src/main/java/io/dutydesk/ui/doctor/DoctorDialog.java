@@ -37,11 +37,17 @@ public final class DoctorDialog {
                 }
                 Label badge = new Label(c.ok() ? "ok" : "problem");
                 badge.getStyleClass().addAll("env-summary", c.ok() ? "ok" : "misconfigured");
-                badge.setMinWidth(64);
-                setGraphic(badge);
-                setText(DoctorViewModel.text(c));
-                setWrapText(true);
-                setPrefWidth(0);
+                badge.setMinWidth(Region.USE_PREF_SIZE);
+                badge.setPrefWidth(90);
+                badge.setAlignment(javafx.geometry.Pos.CENTER);
+                // every word shown: the text wraps to the list's width (no ellipsis), the fix on its own line
+                Label text = new Label(DoctorViewModel.text(c));
+                text.setWrapText(true);
+                text.maxWidthProperty().bind(lv.widthProperty().subtract(140));
+                text.setMinHeight(Region.USE_PREF_SIZE);
+                HBox row = new HBox(10, badge, text);
+                setText(null);
+                setGraphic(row);
                 getStyleClass().add(c.ok() ? "doctor-ok" : "doctor-problem");
             }
         });
