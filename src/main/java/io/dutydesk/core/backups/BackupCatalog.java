@@ -67,7 +67,7 @@ public final class BackupCatalog {
         return new BackupEntry(f.name(), folder, path, OTHER, f.size(), f.modified(), f.modified(), null, Optional.empty());
     }
 
-    static Optional<Instant> parse(String stamp, String format) {
+    public static Optional<Instant> parse(String stamp, String format) {
         try {
             return Optional.of(LocalDateTime.parse(stamp, DateTimeFormatter.ofPattern(format)).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException | IllegalArgumentException e) {

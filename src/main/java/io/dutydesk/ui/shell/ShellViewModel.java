@@ -79,6 +79,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
+    private final io.dutydesk.ui.doctor.DoctorViewModel doctor;
     private HealthMonitor monitor;
     private AutoCloseable subscription;
     private HealthSnapshot latest;
@@ -108,6 +109,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.slots = new SlotsViewModel(ui, scheduler, clock);
         this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
         this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
+        this.doctor = new io.dutydesk.ui.doctor.DoctorViewModel(ui);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock.getZone()));
@@ -219,6 +221,22 @@ public final class ShellViewModel implements AutoCloseable {
         } catch (UnsupportedOperationException noPrometheus) {
             metrics.detach();
         }
+    }
+
+    /** The "Check configuration…" results. */
+    public io.dutydesk.ui.doctor.DoctorViewModel doctor() {
+        return doctor;
+    }
+
+    /**
+     * Checks what the selected environment's configuration names against its server ({@code dutydesk doctor}), over
+     * the environment's own connection; the results arrive in {@link #doctor()}. Call on the ui executor.
+     */
+    public void checkConfiguration() {
+        String name = selected.get();
+        Environment env = name == null ? null : environments.get(name);
+        EnvironmentHandle h = handle;
+        doctor.start(env == null || h == null ? null : new io.dutydesk.core.doctor.DoctorService(env, h, clock), name);
     }
 
     private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
