@@ -48,7 +48,12 @@ final class Conventions {
                 if (p.matcher("").groupCount() < 1) {
                     throw pat.error("needs a group (...) around the timestamp");
                 }
-                kinds.add(new Environment.BackupKind(e.getKey(), p, kn.string("timestampFormat", "yyyyMMdd_HHmmss"),
+                String format = kn.string("timestampFormat", "yyyyMMdd_HHmmss");
+                Optional<String> bad = TimestampFormat.problem(format);
+                if (bad.isPresent()) {
+                    throw kn.require("timestampFormat").error(bad.get());
+                }
+                kinds.add(new Environment.BackupKind(e.getKey(), p, format,
                         kn.integer("retentionDays", 30, 1, 36500)));
             }
             kinds = List.copyOf(kinds);
