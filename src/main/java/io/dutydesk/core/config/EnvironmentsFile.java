@@ -83,8 +83,14 @@ public final class EnvironmentsFile {
         return parse(file, text);
     }
 
+    /**
+     * The first line of the starter: editors with the YAML language server complete and check the file against
+     * docs/environments.schema.json, copied next to it (docs/configuration.md, "Editor completion").
+     */
+    public static final String SCHEMA_LINE = "# yaml-language-server: $schema=environments.schema.json";
+
     /** What a new user writes first: one environment, every convention left to its default. */
-    public static final String STARTER = """
+    public static final String STARTER = SCHEMA_LINE + "\n" + """
             environments:
               prod:
                 description: production
