@@ -46,6 +46,30 @@ public record Environment(
                 thresholds, poll, Metrics.DEFAULT, alerts);
     }
 
+    /**
+     * Whether the environment has {@code b}: false for a part switched off in the file ({@code redis: false},
+     * {@code alertmanager: false}, {@code backups: false}) — not polled, shown as "not configured", never counted as down.
+     */
+    public boolean configured(io.dutydesk.core.Backend b) {
+        return switch (b) {
+            case REDIS -> redis.configured();
+            case ALERTMANAGER -> alertmanager.configured();
+            case BACKUPS -> backups.configured();
+            default -> true;
+        };
+    }
+
+    /** The backends switched off in the file. */
+    public java.util.Set<io.dutydesk.core.Backend> notConfigured() {
+        java.util.Set<io.dutydesk.core.Backend> out = java.util.EnumSet.noneOf(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            if (!configured(b)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,

@@ -63,6 +63,12 @@ public final class BackupsViewModel implements AutoCloseable {
     private final ObjectProperty<BackupListing.Rpo> rpoState = new SimpleObjectProperty<>();
     private final StringProperty rpoText = new SimpleStringProperty("");
     private final BooleanProperty stale = new SimpleBooleanProperty();
+    /** The environment has no backups ({@code backups: false}): the pane says so and nothing is read. */
+    private final BooleanProperty notConfigured = new SimpleBooleanProperty();
+
+    /** What the pane says of an environment without backups. */
+    public static final String NOT_CONFIGURED = "Backups: not configured for this environment (backups: false in the "
+            + "environments file); nothing is read";
     /** Why the last read failed ("… : error"), null after a success. */
     private String readFailure;
     /** The SSH outage the shell reports (null: SSH answers); and the one during which a read nevertheless succeeded. */
@@ -115,6 +121,9 @@ public final class BackupsViewModel implements AutoCloseable {
     /** True while what is shown was read before the last failed read (or before SSH stopped answering). */
     public ReadOnlyBooleanProperty staleProperty() { return stale; }
 
+    /** True for an environment without backups: "not configured", not polled, no action offered. */
+    public ReadOnlyBooleanProperty notConfiguredProperty() { return notConfigured; }
+
     public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
 
     public ReadOnlyStringProperty updatedProperty() { return updated; }
@@ -162,6 +171,12 @@ public final class BackupsViewModel implements AutoCloseable {
         log.clear();
         leftovers.clear();
         leftoversText.set("");
+        notConfigured.set(!s.environment().backups().configured());
+        if (notConfigured.get()) {
+            service = null; // nothing to list and no action to run: no poll
+            updated.set(NOT_CONFIGURED);
+            return;
+        }
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
         Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
@@ -270,6 +285,9 @@ public final class BackupsViewModel implements AutoCloseable {
     }
 
     private void shown(BackupListing l) {
+        if (notConfigured.get()) {
+            return; // an SSH outage says nothing about backups the environment does not have
+        }
         current = l;
         String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
         // the problem and the stale mark are set last: whoever waits on them sees the rest set
