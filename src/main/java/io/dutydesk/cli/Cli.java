@@ -251,9 +251,12 @@ public final class Cli {
         // the CLI never accepts an unknown host key: it is refused with its fingerprint
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
-            statuses = Probes.pingAll(h.probes(), timeout, Clock.systemUTC()).join();
+            statuses = new java.util.ArrayList<>(Probes.pingAll(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
+                    timeout, Clock.systemUTC()).join());
         }
-        boolean allOk = statuses.stream().allMatch(BackendStatus::ok);
+        e.notConfigured().forEach(b -> statuses.add(BackendStatus.notConfigured(b))); // switched off in the file: not pinged
+        statuses.sort(java.util.Comparator.comparing(BackendStatus::backend));
+        boolean allOk = statuses.stream().allMatch(s -> s.ok() || s.state() == BackendStatus.State.NOT_CONFIGURED);
         if (args.json()) {
             ObjectNode root = json.createObjectNode();
             root.put("env", e.name());
@@ -274,7 +277,8 @@ public final class Cli {
         } else {
             out.println(e.name() + "  " + e.ssh().display());
             for (BackendStatus s : statuses) {
-                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok" : s.state().name(), s.latencyMs(),
+                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok"
+                        : s.state() == BackendStatus.State.NOT_CONFIGURED ? "not configured" : s.state().name(), s.latencyMs(),
                         s.error() == null ? "" : s.error());
             }
         }

@@ -100,7 +100,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         return backlog().thenApply(b -> {
             Map<String, Long> out = new LinkedHashMap<>();
             out.put("pending", b.pending());
-            out.put("processing", b.processing());
+            if (sql.processing != null) { // an outbox without an in-flight state has no processing count, not 0
+                out.put("processing", b.processing());
+            }
             out.put("published", b.publishedEstimate() == null ? 0L : b.publishedEstimate());
             out.put("failed", b.failed());
             return java.util.Collections.unmodifiableMap(out);

@@ -4,10 +4,6 @@ import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,11 +64,7 @@ public final class BackupCatalog {
     }
 
     public static Optional<Instant> parse(String stamp, String format) {
-        try {
-            return Optional.of(LocalDateTime.parse(stamp, DateTimeFormatter.ofPattern(format)).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return io.dutydesk.core.config.TimestampFormat.parse(stamp, format);
     }
 
     /**

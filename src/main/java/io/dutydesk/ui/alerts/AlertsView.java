@@ -243,7 +243,10 @@ public final class AlertsView {
         list.setFixedCellSize(ROW_HEIGHT);
         list.setItems(vm.rows());
         list.setCellFactory(lv -> new RowCell());
-        list.setPlaceholder(new Label("No alerts."));
+        Label empty = new Label();
+        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+                .then("Not configured: this environment has no Alertmanager.").otherwise("No alerts."));
+        list.setPlaceholder(empty);
         list.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null && !r.header()) {
                 vm.selectedProperty().set(r.alert());

@@ -126,7 +126,8 @@ public final class BackupsView {
             b.disableProperty().bind(none.or(vm.busyProperty()).or(vm.actionsOffProperty().isNotNull()));
         }
         // while SSH does not answer nothing can run on the server: disabled, the summary below says why
-        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
+        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
+                .or(vm.notConfiguredProperty()));
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -189,7 +190,10 @@ public final class BackupsView {
         table.setId("backups-table");
         table.getStyleClass().add("backups-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        table.setPlaceholder(new Label("No backups read yet."));
+        Label empty = new Label();
+        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+                .then("Not configured: this environment has no backups the console looks after.").otherwise("No backups read yet."));
+        table.setPlaceholder(empty);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN); // "Verified" takes what is left
         table.getColumns().add(col("Name", 345, BackupEntry::name, Object::toString));
         table.getColumns().add(col("Kind", 132, BackupEntry::kind, Object::toString));

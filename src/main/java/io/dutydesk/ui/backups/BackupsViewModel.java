@@ -64,6 +64,12 @@ public final class BackupsViewModel implements AutoCloseable {
     private final StringProperty rpoText = new SimpleStringProperty("");
     private final BooleanProperty stale = new SimpleBooleanProperty();
     private final StringProperty actionsOff = new SimpleStringProperty();
+    /** The environment has no backups ({@code backups: false}): the pane says so and nothing is read. */
+    private final BooleanProperty notConfigured = new SimpleBooleanProperty();
+
+    /** What the pane says of an environment without backups. */
+    public static final String NOT_CONFIGURED = "Backups: not configured for this environment (backups: false in the "
+            + "environments file); nothing is read";
     /** Why the last read failed ("… : error"), null after a success. */
     private String readFailure;
     /** The SSH outage the shell reports (null: SSH answers); and the one during which a read nevertheless succeeded. */
@@ -121,6 +127,8 @@ public final class BackupsViewModel implements AutoCloseable {
      * read succeeded since — else null: the pane's actions are disabled meanwhile, rather than failing one by one.
      */
     public ReadOnlyStringProperty actionsOffProperty() { return actionsOff; }
+    /** True for an environment without backups: "not configured", not polled, no action offered. */
+    public ReadOnlyBooleanProperty notConfiguredProperty() { return notConfigured; }
 
     public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
 
@@ -170,6 +178,12 @@ public final class BackupsViewModel implements AutoCloseable {
         log.clear();
         leftovers.clear();
         leftoversText.set("");
+        notConfigured.set(!s.environment().backups().configured());
+        if (notConfigured.get()) {
+            service = null; // nothing to list and no action to run: no poll
+            updated.set(NOT_CONFIGURED);
+            return;
+        }
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
         Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
@@ -279,6 +293,9 @@ public final class BackupsViewModel implements AutoCloseable {
     }
 
     private void shown(BackupListing l) {
+        if (notConfigured.get()) {
+            return; // an SSH outage says nothing about backups the environment does not have
+        }
         current = l;
         String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
         actionsOff.set(down == null ? null : down + ": nothing can run on the server until it answers");

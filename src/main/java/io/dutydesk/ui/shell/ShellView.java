@@ -261,7 +261,7 @@ public final class ShellView {
     }
 
     private static void stateClass(Node n, BackendStatus.State s) {
-        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured"));
+        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured", "not_configured"));
         n.getStyleClass().add(s.name().toLowerCase());
     }
 

@@ -199,7 +199,7 @@ public final class ShellViewModel implements AutoCloseable {
         latest = null;
         handle = connector.open(env, hostKeys, secrets);
         EnvironmentHandle h = handle;
-        HealthMonitor m = new HealthMonitor(name, handle.probes(), env.poll().interval(), env.poll().maxBackoff(),
+        HealthMonitor m = new HealthMonitor(name, handle.probes(), env.notConfigured(), env.poll().interval(), env.poll().maxBackoff(),
                 env.poll().timeout(), scheduler, clock, h::connecting);
         monitor = m;
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
@@ -288,7 +288,9 @@ public final class ShellViewModel implements AutoCloseable {
                 .map(b -> b.backend().id()).toList();
         List<String> misconfigured = s.all().stream().filter(b -> b.state() == BackendStatus.State.MISCONFIGURED)
                 .map(b -> b.backend().id()).toList();
-        long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN).count();
+        long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN
+                && b.state() != BackendStatus.State.NOT_CONFIGURED).count();
+        long configured = s.configuredCount(); // a backend the environment does not have is not waited for
         String wrong = misconfigured.isEmpty() ? "" : misconfigured.size() + " misconfigured: " + String.join(", ", misconfigured);
         if (!down.isEmpty()) {
             summary.set(down.size() + " down: " + String.join(", ", down) + (wrong.isEmpty() ? "" : "; " + wrong));
@@ -296,11 +298,12 @@ public final class ShellViewModel implements AutoCloseable {
         } else if (!misconfigured.isEmpty()) {
             summary.set(wrong);
             summaryState.set(BackendStatus.State.MISCONFIGURED);
-        } else if (known < Backend.values().length) {
-            summary.set("checking… " + known + "/" + Backend.values().length);
+        } else if (known < configured) {
+            summary.set("checking… " + known + "/" + configured);
             summaryState.set(BackendStatus.State.UNKNOWN);
         } else {
-            summary.set("all " + known + " backends ok");
+            long off = Backend.values().length - configured;
+            summary.set("all " + known + " backends ok" + (off == 0 ? "" : " (" + off + " not configured)"));
             summaryState.set(BackendStatus.State.OK);
         }
         slotsSources(before, s);

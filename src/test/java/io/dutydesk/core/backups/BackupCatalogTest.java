@@ -301,4 +301,20 @@ class BackupCatalogTest {
                 """));
         assertTrue(e.getMessage().contains("rpoHourz"), e.getMessage());
     }
+
+    @Test
+    void aDateOnlyTimestampIsTheNamesDayAtMidnightNotTheFileTime() {
+        Environment.Backups b = EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  x:
+                    ssh: { host: h }
+                    backups:
+                      folders: [ /b ]
+                      kinds:
+                        daily: { pattern: 'daily_(\\d{8})\\.sql', timestampFormat: yyyyMMdd }
+                """).require("x").backups();
+        BackupListing l = BackupCatalog.listing("x", b, Map.of("/b", List.of(file("daily_20261120.sql", 5, "2026-11-22T09:10:00Z"))),
+                Map.of(), Map.of(), NOW);
+        assertEquals(Instant.parse("2026-11-20T00:00:00Z"), l.backups().get(0).takenAt());
+    }
 }
