@@ -81,10 +81,11 @@ public final class DoctorService {
             List<CompletableFuture<List<Check>>> sections = List.of(
                     section(docker(probes), batches),
                     section(postgres(probes), batches),
-                    section(redis(probes), batches),
+                    section(env.configured(Backend.REDIS) ? redis(probes) : notConfigured(Backend.REDIS, "redis"), batches),
                     section(prometheus(probes), batches),
-                    section(alertmanager(probes), batches),
-                    section(backups(), batches),
+                    section(env.configured(Backend.ALERTMANAGER) ? alertmanager(probes)
+                            : notConfigured(Backend.ALERTMANAGER, "alertmanager"), batches),
+                    section(env.configured(Backend.BACKUPS) ? backups() : notConfigured(Backend.BACKUPS, "backups"), batches),
                     section(commands(), batches));
             return CompletableFuture.allOf(sections.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<Check> all = new ArrayList<>(first);
@@ -92,6 +93,12 @@ public final class DoctorService {
                 return new DoctorReport(env.name(), at, all);
             });
         });
+    }
+
+    /** A part the file switches off ({@code KEY: false}): nothing to check there, said as such (not a problem). */
+    private static CompletableFuture<List<Check>> notConfigured(Backend b, String key) {
+        return CompletableFuture.completedFuture(List.of(Check.ok(b.id(), b.label(),
+                "not configured (" + key + ": false in the environments file): not checked, not polled")));
     }
 
     /** A section's checks, reported as one batch; a section that fails unexpectedly is one problem, never lost. */

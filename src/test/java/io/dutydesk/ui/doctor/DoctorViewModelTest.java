@@ -56,6 +56,26 @@ class DoctorViewModelTest {
     }
 
     @Test
+    void partsSwitchedOffInTheFileAreSaidNotConfiguredAndNeverChecked() throws Exception {
+        Environment off = io.dutydesk.core.config.EnvironmentsFile.parse(java.nio.file.Path.of("t.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1, port: 24022, user: dutydesk-deploy }
+                    redis: false
+                    alertmanager: false
+                    backups: false
+                """).require("ref");
+        try (EnvironmentHandle h = backends.open(off, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            List<Check> report = new DoctorService(off, h, CLOCK).run(b -> { }).get(30, TimeUnit.SECONDS).checks();
+            for (String id : List.of("redis", "alertmanager", "backups")) {
+                List<Check> of = report.stream().filter(c -> c.id().equals(id) || c.id().startsWith(id + ".")).toList();
+                assertEquals(1, of.size(), id + ": one line, nothing probed: " + of);
+                assertTrue(of.get(0).ok() && of.get(0).detail().startsWith("not configured (" + id + ": false"), of.get(0).toString());
+            }
+        }
+    }
+
+    @Test
     void sshDownIsOneProblemAndNothingElseIsTried() throws Exception {
         backends.down(Backend.SSH, "Connection refused");
         DoctorViewModel vm = new DoctorViewModel(ui);
