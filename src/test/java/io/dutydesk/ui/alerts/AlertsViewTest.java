@@ -142,10 +142,14 @@ class AlertsViewTest {
         assertTrue(state.getText().startsWith("unknown since "), state.getText());
         Label text = robot.lookup(".alert-row .alert-text").queryAs(Label.class);
         assertTrue(text.getText().matches("as of \\d\\d:\\d\\d:\\d\\d · 1505 events pending in the outbox"), text.getText());
-        assertTrue(state.localToScene(state.getBoundsInLocal()).getMaxX() <= view.list().localToScene(view.list().getBoundsInLocal())
-                .getMaxX(), () -> "the state is drawn inside the list, not cut off: " + state.localToScene(state.getBoundsInLocal())
-                + " list " + view.list().localToScene(view.list().getBoundsInLocal()) + " box " + state.getParent().getLayoutBounds()
-                + " cell " + state.getParent().getParent().getLayoutBounds());
+        // bounds read on the FX thread: the pane keeps polling, and read from here they would race its layout pass
+        String[] where = WaitForAsyncUtils.asyncFx(() -> new String[]{
+                Double.toString(state.localToScene(state.getBoundsInLocal()).getMaxX()),
+                Double.toString(view.list().localToScene(view.list().getBoundsInLocal()).getMaxX()),
+                state.localToScene(state.getBoundsInLocal()) + " list " + view.list().localToScene(view.list().getBoundsInLocal())
+                        + " box " + state.getParent().getLayoutBounds() + " cell " + state.getParent().getParent().getLayoutBounds()}).get();
+        assertTrue(Double.parseDouble(where[0]) <= Double.parseDouble(where[1]),
+                () -> "the state is drawn inside the list, not cut off: " + where[2]);
         String frozen = shownAge(robot);
         assertTrue(frozen.startsWith("≥ "), frozen);
         assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
