@@ -185,7 +185,7 @@ class AlertsIT {
             try {
                 Eventually.await(() -> " ServiceDown for " + v[0] + " in the console", FIRE,
                         () -> serviceDown(c.vm().feedProperty().get(), v[1], v[2]).filter(a -> a.state().equals("active")).isPresent());
-                System.out.printf("AlertsIT: ServiceDown in the console %.1f s after the service went unhealthy (rule for 5 s)%n",
+                System.out.printf("AlertsIT: ServiceDown in the console %.1f s after the service went unhealthy (rule for 2 s)%n",
                         Duration.between(broken, Instant.now()).toMillis() / 1000.0);
                 Alert a = serviceDown(c.vm().feedProperty().get(), v[1], v[2]).orElseThrow();
                 assertEquals("critical", a.severity());

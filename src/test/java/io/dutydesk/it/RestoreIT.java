@@ -443,9 +443,10 @@ class RestoreIT {
         String marker = "it-kill-" + System.nanoTime();
         psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
 
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                RefHost.jar().toString(), "restore", seededFull().getFileName().toString(), "--yes", "--env", "ref", "--config",
-                config.toString()).redirectErrorStream(true);
+        // the CLI as RefHost.dutydesk starts it (client compiler, the build's class-data archive): the same console, sooner
+        List<String> cmd = new ArrayList<>(RefHost.javaJar(List.of()));
+        cmd.addAll(List.of("restore", seededFull().getFileName().toString(), "--yes", "--env", "ref", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(Map.of("DUTYDESK_AUDIT_LOG", audit.toString(), "DUTYDESK_STORE", tmp.resolve("store.db").toString()));
         Process p = pb.start();
         p.getOutputStream().close();
