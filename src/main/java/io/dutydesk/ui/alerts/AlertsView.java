@@ -2,6 +2,7 @@ package io.dutydesk.ui.alerts;
 
 import io.dutydesk.core.Ages;
 import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertWords;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.Transition;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -94,6 +95,14 @@ public final class AlertsView {
             }
         });
         vm.selectedProperty().addListener((o, a, b) -> showDetails(b));
+        // the rows are rebuilt when what they show changes (an alert's truth unknown or checked again, a stale feed):
+        // the details of the same alert follow, so they never say other than its row
+        vm.rows().addListener((ListChangeListener<AlertRow>) c -> {
+            Alert sel = vm.selectedProperty().get();
+            if (sel != null && !detailsKey(sel).equals(detailsShown)) {
+                showDetails(sel);
+            }
+        });
         showDetails(vm.selectedProperty().get());
     }
 
@@ -358,11 +367,7 @@ public final class AlertsView {
     }
 
     static String state(AlertRow r) {
-        Alert a = r.alert();
-        if (r.unverified() != null) {
-            return "unknown since " + TIME.format(r.unverified().since());
-        }
-        return a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state();
+        return AlertWords.state(r.alert(), r.unverified(), TIME::format);
     }
 
     String age(Alert a, java.time.Instant asOf) {
@@ -383,7 +388,15 @@ public final class AlertsView {
         return b.toString();
     }
 
+    /** What the details of {@code a} show besides the alert itself: its mark and until when it was checked. */
+    private List<Object> detailsKey(Alert a) {
+        return java.util.Arrays.asList(a, vm.unverified(a).orElse(null), vm.asOf(a).orElse(null));
+    }
+
+    private List<Object> detailsShown;
+
     private void showDetails(Alert a) {
+        detailsShown = a == null ? null : detailsKey(a);
         details.getChildren().clear();
         if (a == null) {
             Label hint = new Label("Select an alert to see its labels, annotations and runbook, and to silence it.");
@@ -394,10 +407,10 @@ public final class AlertsView {
         }
         Label name = new Label(a.alertname());
         name.getStyleClass().add("details-title");
+        // the row's words (AlertWords), with what silences or inhibits it
         Label sev = new Label((a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
-                + (vm.unverified(a).isPresent() ? "unknown" : a.state())
-                + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
-                + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : ""));
+                + AlertWords.stateInFull(a, vm.unverified(a).orElse(null), TIME::format));
+        sev.setId("details-state");
         sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
         since.setId("details-since");
         showSince(a);
@@ -465,7 +478,8 @@ public final class AlertsView {
 
     private void showSince(Alert a) {
         java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
-        since.setText(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " (" + age(a, asOf.orElse(null))
+        since.setText(a.startsAt() == null ? "" : AlertWords.since(vm.unverified(a).orElse(null)) + " " + WHEN.format(a.startsAt())
+                + " (" + age(a, asOf.orElse(null))
                 + asOf.map(t -> ", as of " + WHEN.format(t)).orElse("") + ")");
     }
 
