@@ -195,18 +195,6 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
     }
 
     /**
-     * The fate of an alert Alertmanager no longer has: empty when it resolved; unknown when its source cannot say,
-     * or when it was unknown and Prometheus, back, holds it again (pending after a restart, or firing but not yet
-     * sent): it never resolved as far as anyone can tell.
-     *
-     * @param unknownSince when it became unknown (null if it was known until now)
-     */
-    public Optional<Unverified> vanished(String fingerprint, String alertname, Instant unknownSince) {
-        Missing m = missing(fingerprint, alertname, unknownSince, ZoneId.systemDefault());
-        return m.fate() == Missing.Fate.UNKNOWN ? Optional.of(m.unverified()) : Optional.empty();
-    }
-
-    /**
      * The fate of an open alert Alertmanager no longer has, in this order: unknown while its source cannot say; one
      * that was unknown stays so while Prometheus holds it (pending after a restart, or firing but not sent yet: it never
      * resolved as far as anyone can tell); one Prometheus still fires still fires (Alertmanager lost it: restarted, or
