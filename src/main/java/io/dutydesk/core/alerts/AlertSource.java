@@ -26,8 +26,8 @@ import java.util.Set;
  * @param notes       what could not be checked or may mislead, without stopping alerts (a Prometheus that does not
  *                    report when its rules last ran; no target answering its scrapes)
  * @param serverNow   Prometheus's own clock at the check (null when it did not answer)
- * @param resendWindow how long a freshly started Alertmanager may lack an alert Prometheus fires: a few of Prometheus's
- *                    resend intervals (max(its resend delay, 1 min by default, and its rule groups' intervals)) × 3
+ * @param resendWindow how long a freshly started Alertmanager may lack an alert Prometheus fires: 3 of Prometheus's
+ *                    resend intervals (max(its resend delay, its rule groups' intervals))
  * @param alertmanagerStarted when Alertmanager started (its /api/v2/status uptime; null when not read). It keeps no
  *                    alerts across a restart: until Prometheus sends them again, an alert it lacks may still fire
  */
@@ -40,7 +40,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
     static final Duration MIN_SCRAPE_SLACK = Duration.ofSeconds(60);
     /**
      * Prometheus's default {@code --rules.alert.resend-delay}: how often it sends a firing alert again (at least its rule
-     * group's interval). Its API does not say its own; a shorter one only makes the window longer than needed.
+     * group's interval), assumed when its flags do not say.
      */
     static final Duration RESEND_DELAY = Duration.ofMinutes(1);
     /** How many resend intervals a freshly started Alertmanager is given to receive every firing alert again. */
@@ -81,6 +81,12 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
      */
     public static AlertSource judge(RuleEvaluation e, Map<String, String> external, Instant checkedAt, ZoneId zone,
                                     AlertSource previous) {
+        return judge(e, external, RESEND_DELAY, checkedAt, zone, previous);
+    }
+
+    /** @param resendDelay Prometheus's {@code --rules.alert.resend-delay} ({@link #RESEND_DELAY} when it does not say) */
+    public static AlertSource judge(RuleEvaluation e, Map<String, String> external, Duration resendDelay, Instant checkedAt,
+                                    ZoneId zone, AlertSource previous) {
         Set<String> names = new HashSet<>();
         Map<String, Unverified> failing = new HashMap<>();
         Map<String, String> held = new HashMap<>();
@@ -133,7 +139,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                         + ": alerts on up fire, alerts on the targets' data may resolve for want of it");
             }
         }
-        Duration window = max(RESEND_DELAY, longest).multipliedBy(RESENDS);
+        Duration window = max(resendDelay, longest).multipliedBy(RESENDS);
         if (problem != null) {
             return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes, e.now(),
                     window, null);

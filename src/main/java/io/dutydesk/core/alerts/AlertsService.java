@@ -123,6 +123,7 @@ public final class AlertsService {
     private Instant nextCatchUp = Instant.MIN;  // no new try before; guarded by this
     private volatile boolean observed;       // the history was compared with a feed since the gap was fixed
     private volatile Map<String, String> external; // Prometheus's external labels, once read
+    private volatile Duration resend;              // Prometheus's resend delay, once read
     private volatile AlertSource source;
     private Map<String, Alert> lastSeen = Map.of();            // guarded by this
     private final Map<String, Dropped> dropped = new LinkedHashMap<>(); // guarded by this
@@ -345,8 +346,8 @@ public final class AlertsService {
         AlertSource previous = source;
         CompletableFuture<AlertSource> out;
         try {
-            out = externalLabels().thenCombine(prometheus.evaluation(), (ext, ev) -> AlertSource.judge(ev, ext, clock.instant(),
-                    zone(), previous));
+            out = externalLabels().thenCombine(resendDelay(), Map::entry).thenCombine(prometheus.evaluation(),
+                    (ext, ev) -> AlertSource.judge(ev, ext.getKey(), ext.getValue(), clock.instant(), zone(), previous));
         } catch (RuntimeException e) {
             out = CompletableFuture.failedFuture(e);
         }
@@ -359,6 +360,18 @@ public final class AlertsService {
 
     private java.time.ZoneId zone() {
         return clock.getZone() == null ? java.time.ZoneId.systemDefault() : clock.getZone();
+    }
+
+    /** Prometheus's resend delay, read once (its default when it does not say; a failure is tried again at the next use). */
+    private CompletableFuture<Duration> resendDelay() {
+        Duration d = resend;
+        if (d != null) {
+            return CompletableFuture.completedFuture(d);
+        }
+        return prometheus.resendDelay().thenApply(o -> {
+            resend = o.orElse(AlertSource.RESEND_DELAY);
+            return resend;
+        });
     }
 
     /** Prometheus's external labels, read once (a failure is tried again at the next use). */

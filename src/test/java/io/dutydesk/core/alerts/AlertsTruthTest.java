@@ -314,6 +314,22 @@ class AlertsTruthTest {
         assertEquals(List.of("firing"), history(x.fingerprint()));
     }
 
+    /** A freshly started Alertmanager is given 3 of Prometheus's resend intervals (its resend delay, or its rules' interval). */
+    @Test
+    void alertmanagerJustStartedLastsThreeResendIntervals() {
+        RuleEvaluation.Group g = new RuleEvaluation.Group("g", Duration.ofSeconds(1), T0.minusSeconds(1),
+                List.of(new RuleEvaluation.Rule("ServiceDown", "ok", "", List.of())));
+        RuleEvaluation e = new RuleEvaluation(T0, Optional.of(T0), List.of(g));
+        AlertSource threeSeconds = AlertSource.judge(e, Map.of(), Duration.ofSeconds(3), T0, ZoneOffset.UTC, null);
+        assertEquals(Duration.ofSeconds(9), threeSeconds.resendWindow());
+        assertTrue(threeSeconds.withAlertmanager(T0.minusSeconds(8), null).alertmanagerJustStarted());
+        assertFalse(threeSeconds.withAlertmanager(T0.minusSeconds(9), null).alertmanagerJustStarted());
+        assertEquals(Duration.ofMinutes(3), AlertSource.judge(e, Map.of(), T0, ZoneOffset.UTC, null).resendWindow(), "the default 1 min");
+        AlertSource unread = threeSeconds.withAlertmanager(null, "HTTP 500");
+        assertFalse(unread.alertmanagerJustStarted());
+        assertTrue(unread.notes().get(0).startsWith("Alertmanager's start time was not read (HTTP 500)"), unread.notes().toString());
+    }
+
     /**
      * An alert that fires again after a real resolution, with a start Alertmanager gives as before it (an alert it lost
      * and was sent again, a workstation clock ahead of the server's), starts at that resolution: a new incident, in
