@@ -223,7 +223,8 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         } else if (state != null) {
             return Missing.firing(alertmanagerJustStarted()
                     ? "Alertmanager restarted at " + TIME.format(alertmanagerStarted.atZone(zone)) + " and Prometheus has not sent it again yet"
-                    : "Alertmanager does not have it (not sent to it?)");
+                    : "Alertmanager" + (alertmanagerStarted == null ? "" : " (up since " + TIME.format(alertmanagerStarted.atZone(zone)) + ")")
+                    + " does not have it: Prometheus has not sent it (its delivery fails?)");
         }
         if (alertmanagerJustStarted()) {
             Instant since = unknownSince != null ? unknownSince : alertmanagerStarted;
