@@ -147,6 +147,11 @@ public final class Connector implements EnvironmentConnector {
         }
 
         @Override
+        public io.dutydesk.core.ports.OutboxSchemaPort outboxSchema() {
+            return pg;
+        }
+
+        @Override
         public StreamPort stream() {
             return redis;
         }

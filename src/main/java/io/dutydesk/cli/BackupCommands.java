@@ -94,6 +94,12 @@ final class BackupCommands {
                             lo.modifiedAt().toString().replace("T", " ").replace("Z", " UTC"));
                 }
             }
+            if (!l.inProgress().isEmpty()) {
+                out.println("Being written by the job running now (not leftovers, not removable):");
+                for (io.dutydesk.core.backups.PartInProgress p : l.inProgress()) {
+                    out.printf("  %-44s %10s  being written by job %s%n", p.part().name(), human(p.part().sizeBytes()), p.jobId());
+                }
+            }
             out.println((l.rpo() == BackupListing.Rpo.MET ? "" : "! ") + l.rpoText());
         }
         return ok(l) ? Cli.OK : Cli.DOWN;
@@ -145,6 +151,15 @@ final class BackupCommands {
             o.put("path", lo.path());
             o.put("sizeBytes", lo.sizeBytes());
             Json.putTime(o, "modifiedAt", lo.modifiedAt());
+        }
+        ArrayNode writing = root.putArray("inProgress");
+        for (io.dutydesk.core.backups.PartInProgress p : l.inProgress()) {
+            ObjectNode o = writing.addObject();
+            o.put("name", p.part().name());
+            o.put("path", p.part().path());
+            o.put("sizeBytes", p.part().sizeBytes());
+            Json.putTime(o, "modifiedAt", p.part().modifiedAt());
+            o.put("job", p.jobId());
         }
         if (l.newestFullAgeHours().isPresent()) {
             root.put("newestFullAgeHours", Math.round(l.newestFullAgeHours().get() * 100) / 100.0);

@@ -99,7 +99,7 @@ public final class Cli {
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
-                "backups", "backup-now", "verify", "download", "restore", "remove-part").contains(s)
+                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -137,6 +137,12 @@ public final class Cli {
                 case "download" -> withEnvironment(args, (e, h) -> backups.download(e, h, args));
                 case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
                 case "remove-part" -> withEnvironment(args, (e, h) -> backups.removePart(e, h, args));
+                case "doctor" -> {
+                    if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
+                        throw new Args.UsageException("doctor takes only --env NAME [--json]");
+                    }
+                    yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
+                }
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
@@ -200,6 +206,8 @@ public final class Cli {
                                                                       into a scratch database, row counts against live
                        dutydesk remove-part NAME --env NAME [--yes]   remove a leftover .part file of a killed job (only the SSH
                                                                       user's own: other users' writers cannot be seen)
+                       dutydesk doctor --env NAME [--json]            check what the configuration names against the server
+                                                              (exit 1 when any check finds a problem, each with its fix)
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)
@@ -243,9 +251,12 @@ public final class Cli {
         // the CLI never accepts an unknown host key: it is refused with its fingerprint
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
-            statuses = Probes.pingAll(h.probes(), timeout, Clock.systemUTC()).join();
+            statuses = new java.util.ArrayList<>(Probes.pingAll(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
+                    timeout, Clock.systemUTC()).join());
         }
-        boolean allOk = statuses.stream().allMatch(BackendStatus::ok);
+        e.notConfigured().forEach(b -> statuses.add(BackendStatus.notConfigured(b))); // switched off in the file: not pinged
+        statuses.sort(java.util.Comparator.comparing(BackendStatus::backend));
+        boolean allOk = statuses.stream().allMatch(s -> s.ok() || s.state() == BackendStatus.State.NOT_CONFIGURED);
         if (args.json()) {
             ObjectNode root = json.createObjectNode();
             root.put("env", e.name());
@@ -266,7 +277,8 @@ public final class Cli {
         } else {
             out.println(e.name() + "  " + e.ssh().display());
             for (BackendStatus s : statuses) {
-                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok" : s.state().name(), s.latencyMs(),
+                out.printf("  %-13s %-5s %6d ms  %s%n", s.backend().id(), s.ok() ? "ok"
+                        : s.state() == BackendStatus.State.NOT_CONFIGURED ? "not configured" : s.state().name(), s.latencyMs(),
                         s.error() == null ? "" : s.error());
             }
         }

@@ -123,14 +123,16 @@ final class OutboxCommand {
     }
 
     private void text(Environment e, OutboxReport r) {
-        out.println(e.name() + "  outbox " + e.outbox().table() + ", stream " + e.redis().stream());
+        out.println(e.name() + "  outbox " + e.outbox().table() + (e.redis().configured() ? ", stream " + e.redis().stream() : ", no stream"));
         if (r.backlog().isPresent()) {
             OutboxBacklog b = r.backlog().get();
             out.printf("  pending     %8d   %s: %s (warn %d, critical %d; oldest pending warn %s, critical %s)%n", b.pending(),
                     r.level().id().toUpperCase(), r.verdict().reason(), e.thresholds().outboxPendingWarn(),
                     e.thresholds().outboxPendingCritical(), Ages.of(e.thresholds().outboxOldestWarnSeconds()),
                     Ages.of(e.thresholds().outboxOldestCriticalSeconds()));
-            out.printf("  processing  %8d%n", b.processing());
+            if (e.outbox().hasProcessing()) { // an outbox without an in-flight state has no such count, not 0
+                out.printf("  processing  %8d%n", b.processing());
+            }
             out.printf("  failed      %8d%n", b.failed());
             out.printf("  published  ~%8s   (planner estimate)%n", b.publishedEstimate() == null ? "?" : b.publishedEstimate());
             out.println("  oldest pending: " + (b.oldestPendingAgeSeconds() == null ? "none" : Ages.of(b.oldestPendingAgeSeconds())));
@@ -155,6 +157,8 @@ final class OutboxCommand {
                 }
             }
             s.missingGroups().forEach(m -> out.println("    group " + m + ": MISSING (named in the environments file)"));
+        } else if (!e.redis().configured()) {
+            out.println("  stream: not configured (redis: false)");
         } else {
             out.println("  redis " + r.streamState().toUpperCase(java.util.Locale.ROOT) + ": " + r.streamError().orElse("?"));
         }

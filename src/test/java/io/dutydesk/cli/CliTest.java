@@ -157,6 +157,16 @@ class CliTest {
     }
 
     @Test
+    void doctorUsageErrorsAreExitTwoAndConnectNothing() {
+        assertEquals(2, run("doctor", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("doctor needs --env NAME"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("doctor", "extra", "--env", "ref", "--config", config.toString()));
+        assertEquals(2, run("doctor", "--env", "ref", "--yes", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("doctor takes only --env NAME [--json]"));
+        assertTrue(backends.opened.isEmpty(), "nothing connects on a usage error");
+    }
+
+    @Test
     void usageAndConfigErrorsAreExitTwo() throws Exception {
         assertEquals(2, run("ping", "--config", config.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("ping needs --env NAME"));

@@ -248,7 +248,13 @@ class BackupsIT {
         String dump = RefHost.run(Duration.ofSeconds(30), "sh", "-c", "gzip -dc " + safety);
         assertTrue(dump.contains(marker), "the rows are in the pre-restore safety backup");
         JsonNode listing = cli(0, audit, "backups");
-        assertEquals("pre-restore", backup(listing, Path.of(safety).getFileName().toString()).get("kind").asText());
+        JsonNode listedSafety = backup(listing, Path.of(safety).getFileName().toString());
+        assertEquals("pre-restore", listedSafety.get("kind").asText());
+        // the job verified it complete itself: listed as verified, by that job, with what it checked
+        assertTrue(listedSafety.get("verified").asBoolean(), "listed as verified: " + listedSafety);
+        assertTrue(listedSafety.get("verifyDetail").asText().startsWith("verified complete by the restore job " + r.get("actionId").asText()
+                + " (its safety backup before restoring " + name + ") at "), listedSafety.toString());
+        assertTrue(listedSafety.get("verifyDetail").asText().contains("gzip -t: intact; plain SQL: pg_dump header"), listedSafety.toString());
         JsonNode v = cli(0, audit, "verify", Path.of(safety).getFileName().toString());
         assertTrue(v.get("detail").asText().contains("sha256 matches"), v.toString());
     }
@@ -313,6 +319,62 @@ class BackupsIT {
         List<AuditEntry> entries = new JsonlAuditLog(audit).recent(10).join();
         assertEquals(List.of("backup-remove-part:refused", "backup-remove-part:succeeded"),
                 entries.stream().map(e -> e.action() + ":" + e.result()).toList());
+    }
+
+    /**
+     * The .part of the job running right now is "being written by job X": not a leftover, not removable; the .part of a
+     * job that ended is a leftover all the same.
+     */
+    @Test
+    @Order(8)
+    void thePartOfTheJobRunningNowIsNotALeftover() throws Exception {
+        Path ended = folder().resolve("selfology_full_20200101_080808.sql.gz.part");
+        Files.writeString(ended, "partial");
+        RefHost.run(Duration.ofSeconds(10), "chown", "dutydesk-deploy", ended.toString());
+        Files.setLastModifiedTime(ended, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Path writing = folder().resolve("selfology_full_20200101_090909.sql.gz.part");
+        Path go = folder().resolve("it-part-go");
+        Environment ref = RefHost.ref();
+        Map<String, String> commands = new HashMap<>(ref.backups().commands());
+        // a backup that writes its .part until the test lets it go (a file it waits for), then fails: no backup appears
+        commands.put("backup", "echo x > " + writing + "; while [ ! -e " + go + " ]; do sleep 0.2; echo x >> " + writing + "; done; rm -f "
+                + writing + " " + go + "; exit 1");
+        Environment env = new Environment(ref.name(), ref.description(), ref.ssh(), ref.docker(), ref.postgres(), ref.redis(),
+                ref.prometheus(), ref.alertmanager(), ref.backups().withCommands(commands), ref.deploy(), ref.slots(), ref.outbox(),
+                ref.thresholds(), ref.poll());
+        Path audit = tmp.resolve("writing-audit.jsonl");
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            BackupsService s = new BackupsService(env, h.shell(), VerificationResults.NONE, new JsonlAuditLog(audit), "it@test",
+                    Clock.systemUTC(), ForkJoinPool.commonPool());
+            CompletableFuture<JobResult> job = s.backupNow(io.dutydesk.core.ports.RemoteShell.OutputListener.NONE);
+            try {
+                io.dutydesk.testing.Eventually.await("the job writes its .part", Duration.ofSeconds(60), () -> Files.exists(writing));
+                String running = s.current().join().orElseThrow().id();
+                io.dutydesk.core.backups.BackupListing l = s.list().join();
+                assertEquals(List.of(writing.getFileName() + " (" + io.dutydesk.core.backups.Sizes.human(
+                                l.inProgress().isEmpty() ? 0 : l.inProgress().get(0).part().sizeBytes()) + ") being written by job " + running),
+                        l.inProgress().stream().map(io.dutydesk.core.backups.PartInProgress::describe).toList());
+                assertTrue(l.leftovers().stream().anyMatch(p -> p.name().equals(ended.getFileName().toString())), "a job that ended: " + l.leftovers());
+                assertTrue(l.leftovers().stream().noneMatch(p -> p.name().equals(writing.getFileName().toString())), l.leftovers().toString());
+
+                // the CLI says so too, and refuses to remove it
+                JsonNode listing = cli(0, tmp.resolve("cli-audit.jsonl"), "backups");
+                assertEquals(running, listing.get("inProgress").get(0).get("job").asText(), listing.toString());
+                RefHost.Result refused = run(tmp.resolve("cli-audit.jsonl"), "remove-part", writing.getFileName().toString(), "--yes");
+                assertTrue(refused.exitCode() != 0, refused.stdout() + "\n" + refused.stderr());
+                assertTrue((refused.stdout() + refused.stderr()).contains("is being written by job " + running
+                        + ", which is running right now: it is not a leftover"), refused.stdout() + "\n" + refused.stderr());
+                assertTrue(Files.exists(writing));
+            } finally {
+                Files.writeString(go, "go");
+            }
+            JobResult r = job.get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertFalse(r.ok(), r.message());
+        } finally {
+            Files.deleteIfExists(ended);
+            Files.deleteIfExists(writing);
+            Files.deleteIfExists(go);
+        }
     }
 
     @Test

@@ -167,6 +167,70 @@ class RestoreIT {
                 vj.toString());
     }
 
+    /** The custom-format dump the reference host seeded (never named by the day a test was written). */
+    static Path seededCustom() {
+        return BEFORE.get(folder()).stream().filter(p -> p.getFileName().toString().matches("selfology_premigration_\\d{8}_\\d{6}\\.dump"))
+                .findFirst().orElseThrow(() -> new AssertionError("the reference host seeded no custom-format dump in " + folder()));
+    }
+
+    /**
+     * A custom-format dump cut in its data: pg_restore --list reads only the table of contents and passes it; the
+     * verification reads every block and fails with pg_restore's reason. A restore that fails drops the passing
+     * verification it relied on (one an older console stored for this file): the listing no longer says verified.
+     */
+    @Test
+    void aCustomDumpCutInItsDataFailsVerificationAndAFailedRestoreDropsThePassingOneItRelied() throws Exception {
+        byte[] whole = Files.readAllBytes(seededCustom());
+        Path f = folder().resolve("selfology_premigration_20200101_050505.dump");
+        Files.write(f, java.util.Arrays.copyOf(whole, whole.length - 16));
+        RefHost.run(Duration.ofSeconds(10), "chown", "dutydesk-deploy", f.toString());
+        Sh list = sh(null, "pg_restore --list " + f + " >/dev/null");
+        assertEquals(0, list.exit(), "the table of contents is whole: --list passes it: " + list.out());
+
+        Path audit = tmp.resolve("audit.jsonl");
+        RefHost.Result v = cli(audit, RefHost.config(), "verify", f.getFileName().toString());
+        assertEquals(1, v.exitCode(), v.stdout() + "\n" + v.stderr());
+        String detail = new ObjectMapper().readTree(v.stdout()).get("detail").asText();
+        assertTrue(detail.startsWith("pg_restore -f /dev/null (reading the data): "), detail);
+        assertTrue(detail.contains("end of file"), detail);
+        Sh good = sh(null, "pg_restore -f /dev/null " + seededCustom());
+        assertEquals(0, good.exit(), "the whole dump reads: " + good.out());
+
+        // as an older console (pg_restore --list) stored it: a passing verification of this very file
+        String path = RefHost.ref().backups().folders().get(0) + "/" + f.getFileName();
+        io.dutydesk.adapters.store.SqliteStore store = io.dutydesk.adapters.store.SqliteStore.open(tmp.resolve("store.db"));
+        try {
+            new io.dutydesk.adapters.store.SqliteVerificationResults(store).save("ref", new io.dutydesk.core.backups.Verification(path,
+                    Files.size(f), Files.getLastModifiedTime(f).toInstant(), true, "pg_restore --list: 4 entries", java.time.Instant.now())).join();
+        } finally {
+            store.close();
+        }
+        String rows = outboxRows();
+        RefHost.Result r = cli(audit, RefHost.config(), "restore", f.getFileName().toString(), "--scratch", "--yes");
+        assertEquals(1, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        assertTrue(r.stderr().contains("verification of " + f.getFileName() + " reused"), "the stored 'ok' was relied on: " + r.stderr());
+        JsonNode j = new ObjectMapper().readTree(r.stdout());
+        assertTrue(j.toString().contains("its passing verification is no longer kept: the next restore of " + f.getFileName()
+                + " verifies it again"), j.toString());
+        assertEquals(rows, outboxRows(), "the live database is not touched");
+        assertEquals("0", psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'selfology_scratch_%'"), "scratch dropped");
+
+        RefHost.Result l = cli(audit, RefHost.config(), "backups");
+        JsonNode listed = null;
+        for (JsonNode b : new ObjectMapper().readTree(l.stdout()).get("backups")) {
+            if (b.get("name").asText().equals(f.getFileName().toString())) {
+                listed = b;
+            }
+        }
+        assertTrue(listed != null && listed.get("verified").isNull(), "no longer listed as verified: " + listed);
+
+        // the next restore verifies it again, and is refused on the data check
+        RefHost.Result again = cli(audit, RefHost.config(), "restore", f.getFileName().toString(), "--scratch", "--yes");
+        assertEquals(1, again.exitCode(), again.stdout());
+        assertTrue(new ObjectMapper().readTree(again.stdout()).get("error").asText().contains("failed verification (pg_restore -f /dev/null "
+                + "(reading the data): "), again.stdout());
+    }
+
     // ------------------------------------------------------------------ the restore pipeline against a real PostgreSQL
 
     record Sh(int exit, String out) {}
@@ -379,9 +443,10 @@ class RestoreIT {
         String marker = "it-kill-" + System.nanoTime();
         psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
 
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                RefHost.jar().toString(), "restore", seededFull().getFileName().toString(), "--yes", "--env", "ref", "--config",
-                config.toString()).redirectErrorStream(true);
+        // the CLI as RefHost.dutydesk starts it (client compiler, the build's class-data archive): the same console, sooner
+        List<String> cmd = new ArrayList<>(RefHost.javaJar(List.of()));
+        cmd.addAll(List.of("restore", seededFull().getFileName().toString(), "--yes", "--env", "ref", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(Map.of("DUTYDESK_AUDIT_LOG", audit.toString(), "DUTYDESK_STORE", tmp.resolve("store.db").toString()));
         Process p = pb.start();
         p.getOutputStream().close();
@@ -461,6 +526,8 @@ class RestoreIT {
             assertTrue(killed.get(), log.toString());
             assertFalse(r.ok(), r.message());
             assertTrue(r.message().contains("ended without an exit code (killed on the server?)"), r.message());
+            assertEquals("unknown", r.result(), "killed without an exit file: its end is not known, not 'failed': " + r.message());
+            assertTrue(r.message().contains("the safety backup ") && r.message().contains("check the live database"), r.message());
         }
         // the backend ends its pause, finds its client gone and rolls the transaction back: the DROP with it
         assertEquals(rows, outboxRows(), "the live database is as it was");

@@ -99,6 +99,16 @@ class WindowIT {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
+    /** {@link #waitUntil(String, Duration, java.util.function.BooleanSupplier)} whose message is made when it fails. */
+    private long waitUntil(java.util.function.Supplier<String> what, Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        try {
+            return waitUntil("", timeout, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(what.get() + "; " + e.getMessage());
+        }
+    }
+
     private void startConsole(Path config) {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
@@ -150,17 +160,20 @@ class WindowIT {
         // smaller than allowed: the window stops at 1024x640
         String id = x("xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
         x("xdotool", "windowsize", "--sync", id, "800", "500");
-        Thread.sleep(500);
-        int[] g = geometry(id);
-        assertTrue(g[0] >= 1024 && g[1] >= 640, "the window keeps its minimum size: " + g[0] + "x" + g[1]);
+        // the window sets itself back to its minimum: awaited (the X server applies 800x500 first)
+        int[][] g = new int[1][];
+        waitUntil(() -> "the window back at its minimum size, now " + g[0][0] + "x" + g[0][1], Duration.ofSeconds(15), () -> {
+            g[0] = geometry(id);
+            return g[0][0] >= 1024 && g[0][1] >= 640;
+        });
         x("xdotool", "windowsize", "--sync", id, "1024", "640");
         x("xdotool", "windowmove", "--sync", id, "0", "0");
-        Thread.sleep(800);
-        Path small = screenshot("window-1024x640");
         // the environment picker (top left, after the logo and the app's name) shows text, not a blank box
-        double picker = Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", small.toString(), "-crop",
-                "60x26+150+12", "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
-        assertTrue(picker > 0.05, "the environment's name is drawn in the picker: " + picker);
+        double[] picker = new double[1];
+        waitUntil(() -> "the environment's name drawn in the picker: " + picker[0], Duration.ofSeconds(15), () -> {
+            picker[0] = spread(screenshot("window-1024x640"), "60x26+150+12");
+            return picker[0] > 0.05;
+        });
 
         RefHost.stop("ssh");
         long down;
@@ -242,6 +255,53 @@ class WindowIT {
                 "-format", "%[fx:mean]", "info:").strip());
     }
 
+    /** The standard deviation 0..1 of a screenshot's grey levels in {@code crop} (WxH+X+Y): above 0.05 something is drawn there. */
+    private static double spread(Path png, String crop) {
+        return Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-crop", crop,
+                "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
+    }
+
+    /** Screenshots until the screen's mean brightness satisfies {@code ok} (a theme change is painted), with a deadline. */
+    private Path untilBrightness(String name, java.util.function.DoublePredicate ok, Duration timeout) throws InterruptedException {
+        Path[] shot = new Path[1];
+        double[] b = new double[1];
+        waitUntil(() -> name + ": brightness still " + b[0], timeout, () -> {
+            shot[0] = screenshot(name);
+            b[0] = brightness(shot[0]);
+            return ok.test(b[0]);
+        });
+        return shot[0];
+    }
+
+    /** Waits until a window titled {@code title} is shown and painted (not one flat colour), and keeps its picture. */
+    private void untilDrawn(String title, String name) throws InterruptedException {
+        String id = x("xdotool", "search", "--sync", "--onlyvisible", "--name", title).lines().findFirst().orElseThrow();
+        int[] g = geometry(id);
+        String pos = x("xdotool", "getwindowgeometry", id);
+        var m = java.util.regex.Pattern.compile("Position: (\\d+),(\\d+)").matcher(pos);
+        assertTrue(m.find(), pos);
+        String crop = g[0] + "x" + g[1] + "+" + m.group(1) + "+" + m.group(2);
+        waitUntil(() -> title + " still one flat colour", Duration.ofSeconds(20), () -> spread(screenshot(name), crop) > 0.05);
+    }
+
+    /** Waits until no window titled {@code title} is shown (a dialog closed). */
+    private void untilClosed(String title) throws InterruptedException {
+        waitUntil(() -> title + " still shown", Duration.ofSeconds(20), () -> !visible(title));
+    }
+
+    private static boolean visible(String title) {
+        ProcessBuilder pb = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", title);
+        pb.environment().put("DISPLAY", DISPLAY);
+        try {
+            Process p = pb.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            return p.exitValue() == 0 && !out.isBlank();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String x(String... cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DISPLAY", DISPLAY);
@@ -305,16 +365,10 @@ class WindowIT {
             // the window still answers: dark mode by keyboard while the backend is down
             key("ctrl+t");
             // a loaded machine repaints late: look until dark, with a deadline
-            Path dark = screenshot("window-redis-down-dark");
-            long darkBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (brightness(dark) >= 0.35 && System.nanoTime() < darkBy) {
-                Thread.sleep(300);
-                dark = screenshot("window-redis-down-dark");
-            }
+            Path dark = untilBrightness("window-redis-down-dark", b -> b < 0.35, Duration.ofSeconds(15));
             assertTrue(brightness(dark) < 0.35, "dark theme applied while redis is down: " + brightness(dark));
             key("ctrl+t");
-            Thread.sleep(500);
-            screenshot("window-redis-down");
+            untilBrightness("window-redis-down", b -> b > 0.6, Duration.ofSeconds(15));
         } finally {
             RefHost.start("redis");
         }
@@ -323,25 +377,24 @@ class WindowIT {
         // 3 a.m.: Ctrl+Shift+R asks first, with the facts; Escape changes nothing
         String liveBefore = RefHost.nginx("/live-upstream");
         key("ctrl+shift+r");
-        Thread.sleep(1500);
-        screenshot("window-confirm-rollback");
+        untilDrawn("^Confirm rollback", "window-confirm-rollback");
         keyTo("^Confirm rollback", "Escape");
-        Thread.sleep(1000);
+        untilClosed("^Confirm rollback");
         assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "cancelled: traffic did not move");
         // Enter is not a confirmation: Cancel is the default button (Ctrl+Shift+R, Enter must not move traffic)
         key("ctrl+shift+r");
-        Thread.sleep(1500);
         keyTo("^Confirm rollback", "Return");
-        Thread.sleep(1000);
+        untilClosed("^Confirm rollback");
         assertEquals(liveBefore, RefHost.nginx("/live-upstream"), "Enter cancelled: traffic did not move");
         // … and confirming by the button's mnemonic (Alt+R, "Roll back to …") rolls back, verified on the server
         key("ctrl+shift+r");
-        Thread.sleep(1500);
         keyTo("^Confirm rollback", "alt+r");
         waitForLine("ref: rollback succeeded", Duration.ofSeconds(60));
         String liveAfter = RefHost.nginx("/live-upstream");
         assertTrue(!liveAfter.equals(liveBefore), "nginx now serves the other slot: " + liveAfter);
-        Thread.sleep(800);
+        // the two cancelled confirmations ran nothing: the one rollback is the only action the console reports
+        assertEquals(1, all.stream().filter(l -> l.startsWith("dutydesk: ref: ") && (l.contains(" succeeded: ") || l.contains(" FAILED: ")))
+                .count(), "one action ran, the confirmed one: " + all);
         screenshot("window-after-rollback");
 
         key("ctrl+q");
@@ -376,12 +429,11 @@ class WindowIT {
         waitUntilDrawn("window-metrics-start", Duration.ofSeconds(20));
         key("ctrl+5");
         key("ctrl+t");
-        Thread.sleep(3000); // the first saved query answers and is drawn on the next pulse
-        Path dark = screenshot("window-metrics-dark");
+        // a loaded machine repaints late: looked at until dark, with a deadline (a fixed 3 s wait failed under load)
+        Path dark = untilBrightness("window-metrics-dark", b -> b < 0.35, Duration.ofSeconds(20));
         assertTrue(brightness(dark) < 0.35, "dark theme: " + brightness(dark));
         key("ctrl+t");
-        Thread.sleep(800);
-        screenshot("window-metrics-light");
+        untilBrightness("window-metrics-light", b -> b > 0.6, Duration.ofSeconds(20));
         key("ctrl+q");
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
     }

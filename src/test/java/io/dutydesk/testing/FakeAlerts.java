@@ -42,6 +42,8 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
     /** How many times the ALERTS series were asked for. */
     public final java.util.concurrent.atomic.AtomicInteger seriesAsked = new java.util.concurrent.atomic.AtomicInteger();
     public volatile String refuseSilence;
+    /** When Alertmanager started (long before the tests' times unless a test restarts it). */
+    public volatile Instant startedAt = Instant.parse("2000-01-01T00:00:00Z");
     public volatile Clock clock = Clock.systemUTC();
     private final String env;
 
@@ -73,6 +75,14 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
             return CompletableFuture.failedFuture(new AlertmanagerException(500, down));
         }
         return CompletableFuture.completedFuture(new AlertsFeed(env, clock.instant(), List.copyOf(alerts)));
+    }
+
+    @Override
+    public CompletableFuture<Instant> startedAt() {
+        if (down != null) {
+            return CompletableFuture.failedFuture(new AlertmanagerException(500, down));
+        }
+        return CompletableFuture.completedFuture(startedAt);
     }
 
     @Override

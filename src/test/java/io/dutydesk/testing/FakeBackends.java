@@ -25,6 +25,8 @@ public final class FakeBackends implements EnvironmentConnector {
     private final Map<Backend, String> down = new java.util.concurrent.ConcurrentHashMap<>();
     public final List<String> opened = new CopyOnWriteArrayList<>();
     public final List<String> closed = new CopyOnWriteArrayList<>();
+    /** Pings per backend, of every handle opened. */
+    public final Map<Backend, java.util.concurrent.atomic.AtomicInteger> pings = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Commands and containers are not part of these tests: every call fails, as a backend that is down. */
     static final RemoteShell OFFLINE_SHELL = new RemoteShell() {
@@ -161,6 +163,7 @@ public final class FakeBackends implements EnvironmentConnector {
 
                 @Override
                 public CompletableFuture<Void> ping() {
+                    pings.computeIfAbsent(b, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                     String e = down.get(b);
                     String m = misconfigured.get(b);
                     if (e == null && m != null) {

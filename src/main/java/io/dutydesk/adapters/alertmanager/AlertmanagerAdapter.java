@@ -61,6 +61,11 @@ public final class AlertmanagerAdapter implements BackendProbe, AlertsPort, Auto
     }
 
     @Override
+    public CompletableFuture<java.time.Instant> startedAt() {
+        return http.get("/api/v2/status").thenApplyAsync(r -> AlertmanagerJson.startedAt(ok(r, "reading its status")), executor);
+    }
+
+    @Override
     public CompletableFuture<List<Silence>> silences() {
         return http.get("/api/v2/silences").thenApplyAsync(r -> json.silences(ok(r, "reading silences")), executor);
     }

@@ -141,6 +141,16 @@ final class AlertmanagerJson {
         }
     }
 
+    /** When Alertmanager started: /api/v2/status's {@code uptime} (a time, despite its name). */
+    static Instant startedAt(String body) {
+        JsonNode root = parse(body);
+        Instant t = root.isObject() ? time(root.get("uptime")) : null;
+        if (t == null) {
+            throw malformed("a status without its uptime", body);
+        }
+        return t;
+    }
+
     static AlertmanagerException malformed(String what, String body) {
         String head = body == null ? "" : body.strip().replaceAll("\\s+", " ");
         return new AlertmanagerException(0, "Alertmanager's answer is malformed (" + what + "): "

@@ -175,6 +175,16 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> append(AuditEntry entry) {
+        return write(entry, false).thenApply(v -> null);
+    }
+
+    /** Under the writers' lock (this JVM's and the file's): the newest entry of the action read, and the end appended only if awaited. */
+    @Override
+    public CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
+        return write(end, true);
+    }
+
+    private CompletableFuture<Boolean> write(AuditEntry entry, boolean ifAwaited) {
         return BoundedExecutors.supply(writes, () -> {
             byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             PrivateFiles.createDirectories(file.getParent()); // 0700 folders; the file itself only under the lock:
@@ -184,6 +194,17 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             try (FileChannel lockFile = FileChannel.open(lockPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
                 PrivateFiles.ensureFile(file); // 0600 (a writer may have rotated it away since the last append)
+                if (ifAwaited && entry.actionId() != null) {
+                    AuditEntry last = null;
+                    for (AuditEntry e : readTail(2000).entries()) {
+                        if (entry.actionId().equals(e.actionId())) {
+                            last = e;
+                        }
+                    }
+                    if (last != null && !io.dutydesk.core.audit.AuditRows.awaitsEnd(last)) {
+                        return false; // another console completed it first
+                    }
+                }
                 long size = Files.size(file);
                 if (size > 0) {
                     size = repairTornTail(size);
@@ -203,7 +224,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                 jvm.unlock();
             }
             indexChanged(); // the index reads the new line on its own thread: this append is done
-            return null;
+            return true;
         });
     }
 

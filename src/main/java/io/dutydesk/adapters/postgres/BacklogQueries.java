@@ -50,7 +50,9 @@ final class BacklogQueries {
 
     /** {@code status IN ('pending', 'processing', 'failed')}: the partial index's predicate, word for word. */
     String openPredicate() {
-        return status + " IN (" + String.join(", ", List.of(literal(pending), literal(processing), literal(failed))) + ")";
+        List<String> open = processing == null ? List.of(literal(pending), literal(failed))
+                : List.of(literal(pending), literal(processing), literal(failed)); // without an in-flight state: pending, failed
+        return status + " IN (" + String.join(", ", open) + ")";
     }
 
     /** The columns the console reads, planned and never read ({@code WHERE false}): fails if any is missing. */

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * with the password from the secret resolver: no local port, so nothing else on the workstation can
  * reach the database through the console, whatever the server's own authentication.
  */
-public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogPort, AutoCloseable {
+public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogPort, io.dutydesk.core.ports.OutboxSchemaPort,
+        AutoCloseable {
     private final Environment.Postgres config;
     private final Environment.Outbox outbox;
     private final Tunnels tunnels;
@@ -99,7 +100,9 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         return backlog().thenApply(b -> {
             Map<String, Long> out = new LinkedHashMap<>();
             out.put("pending", b.pending());
-            out.put("processing", b.processing());
+            if (sql.processing != null) { // an outbox without an in-flight state has no processing count, not 0
+                out.put("processing", b.processing());
+            }
             out.put("published", b.publishedEstimate() == null ? 0L : b.publishedEstimate());
             out.put("failed", b.failed());
             return java.util.Collections.unmodifiableMap(out);
@@ -120,6 +123,123 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
                 throw failure("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
             }
         });
+    }
+
+    /**
+     * What the database has of the configured outbox ({@code dutydesk doctor}): the table, whether the role may read
+     * it, its columns, the status values a CHECK constraint on the status column (its string literals) or the
+     * column's enum type allow, and, for the values in {@code statusValues} those do not allow, whether a row has one
+     * (index-served where the open statuses' index exists; bounded by the statement timeout). Read-only.
+     */
+    @Override
+    public CompletableFuture<io.dutydesk.core.doctor.OutboxSchema> schema(java.util.Collection<String> statusValues) {
+        List<String> values = List.copyOf(statusValues);
+        return TunnelCalls.withPassword(password, executor, pw -> {
+            try {
+                return readOnly(pw, c -> readSchema(c, values));
+            } catch (SQLException e) {
+                throw failure("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
+            }
+        });
+    }
+
+    private io.dutydesk.core.doctor.OutboxSchema readSchema(Connection c, List<String> values) throws SQLException {
+        long oid;
+        try (var st = c.prepareStatement("SELECT to_regclass(?)::oid")) {
+            st.setQueryTimeout(seconds());
+            st.setString(1, outbox.table());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                oid = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return io.dutydesk.core.doctor.OutboxSchema.noTable();
+                }
+            }
+        }
+        boolean canSelect;
+        try (var st = c.prepareStatement("SELECT has_table_privilege(?::oid, 'SELECT')")) {
+            st.setQueryTimeout(seconds());
+            st.setLong(1, oid);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                canSelect = rs.getBoolean(1);
+            }
+        }
+        Map<String, String> columns = new LinkedHashMap<>();
+        Map<String, long[]> attrs = new LinkedHashMap<>(); // name -> attnum, type oid, is enum
+        try (var st = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnum, a.atttypid,"
+                + " t.typtype = 'e' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            st.setQueryTimeout(seconds());
+            st.setLong(1, oid);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(rs.getString(1), rs.getString(2));
+                    attrs.put(rs.getString(1), new long[] {rs.getLong(3), rs.getLong(4), rs.getBoolean(5) ? 1 : 0});
+                }
+            }
+        }
+        String statusColumn = outbox.columns().get("status");
+        long[] status = attrs.get(statusColumn);
+        if (status == null || !canSelect) {
+            return new io.dutydesk.core.doctor.OutboxSchema(true, canSelect, columns, Optional.empty(), Map.of());
+        }
+        List<String> allowed = new ArrayList<>();
+        boolean declared = false;
+        if (status[2] == 1) {
+            declared = true;
+            try (var st = c.prepareStatement("SELECT enumlabel FROM pg_enum WHERE enumtypid = ?::oid ORDER BY enumsortorder")) {
+                st.setQueryTimeout(seconds());
+                st.setLong(1, status[1]);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        allowed.add(rs.getString(1));
+                    }
+                }
+            }
+        } else {
+            try (var st = c.prepareStatement("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    + " WHERE conrelid = ?::oid AND contype = 'c' AND conkey = ARRAY[?::smallint]")) {
+                st.setQueryTimeout(seconds());
+                st.setLong(1, oid);
+                st.setInt(2, (int) status[0]);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        declared = true;
+                        for (String v : literals(rs.getString(1))) {
+                            if (!allowed.contains(v)) {
+                                allowed.add(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Boolean> rows = new LinkedHashMap<>();
+        for (String v : values) {
+            if (allowed.contains(v) || status[2] == 1) {
+                continue; // declared; an enum column cannot hold a value that is not one of its labels
+            }
+            try (var st = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + outbox.table() + " WHERE " + statusColumn + " = ?)")) {
+                st.setQueryTimeout(seconds());
+                st.setString(1, v);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    rows.put(v, rs.getBoolean(1));
+                }
+            }
+        }
+        return new io.dutydesk.core.doctor.OutboxSchema(true, true, columns, declared ? Optional.of(allowed) : Optional.empty(), rows);
+    }
+
+    /** The string literals of a constraint's definition ({@code CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))}). */
+    static List<String> literals(String definition) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'((?:[^']|'')*)'").matcher(definition);
+        while (m.find()) {
+            out.add(m.group(1).replace("''", "'"));
+        }
+        return out;
     }
 
     private OutboxBacklog readBacklog(Connection c) throws SQLException {

@@ -103,6 +103,36 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
     }
 
     @Override
+    public CompletableFuture<Optional<Duration>> resendDelay() {
+        return http.get("/api/v1/status/flags", checkTimeout).thenApplyAsync(r -> {
+            if (r.status() == 404 || r.status() == 405 || r.status() == 501) {
+                return Optional.<Duration>empty(); // no flags API (not Prometheus itself)
+            }
+            return goDuration(success(r.status(), r.body()).path("rules.alert.resend-delay").asText(""));
+        }, executor);
+    }
+
+    /** A Go duration ("3s", "1m0s", "1m30s", "500ms"); empty when there is none or it does not parse. */
+    static Optional<Duration> goDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)").matcher(text);
+        double nanos = 0;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            double v = Double.parseDouble(m.group(1));
+            nanos += v * switch (m.group(2)) {
+                case "h" -> 3.6e12;
+                case "m" -> 6e10;
+                case "s" -> 1e9;
+                case "ms" -> 1e6;
+                case "us", "µs" -> 1e3;
+                default -> 1;
+            };
+            end = m.end();
+        }
+        return text.isEmpty() || end != text.length() ? Optional.empty() : Optional.of(Duration.ofNanos(Math.round(nanos)));
+    }
+
+    @Override
     public CompletableFuture<RuleEvaluation> evaluation() {
         CompletableFuture<List<RuleEvaluation.Group>> rules = http.get("/api/v1/rules?type=alert", checkTimeout)
                 .thenApplyAsync(r -> parseRules(r.status(), r.body()), executor);

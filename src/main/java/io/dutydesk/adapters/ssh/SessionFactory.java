@@ -150,6 +150,7 @@ final class SessionFactory {
         s.setConfig("PreferredAuthentications", "publickey");
         s.setConfig("server_host_key", preferKnown(JSch.getConfig("server_host_key"),
                 verifier.knownTypes(alias != null ? alias : host)));
+        limitChecks(s);
         s.setServerAliveInterval(5000);
         s.setServerAliveCountMax(3);
         try {
@@ -161,6 +162,42 @@ final class SessionFactory {
             throw new IOException("ssh " + user + "@" + host + ":" + port + ": " + describe(e), e);
         }
         return s;
+    }
+
+    /**
+     * JSch proves before every connection that the algorithms of its Check* lists work by running them (a key pair of
+     * each key exchange, each cipher, each signature): its defaults include sntrup761x25519 (a Streamlined NTRU Prime key
+     * pair in pure Java, seconds of CPU on a cold JVM), curve448, ssh-ed448 and chacha20-poly1305, none of which it
+     * proposes to the server. Only what it proposes is checked, so a connection no longer pays for what it never offers;
+     * an algorithm it proposes is still checked and, if it does not work here, still left out of the proposal.
+     */
+    static void limitChecks(Session s) {
+        s.setConfig("CheckKexes", onlyProposed(s.getConfig("CheckKexes"), s.getConfig("kex")));
+        s.setConfig("CheckSignatures", onlyProposed(s.getConfig("CheckSignatures"), s.getConfig("server_host_key"),
+                s.getConfig("PubkeyAcceptedAlgorithms")));
+        s.setConfig("CheckCiphers", onlyProposed(s.getConfig("CheckCiphers"), s.getConfig("cipher.c2s"), s.getConfig("cipher.s2c")));
+        s.setConfig("CheckMacs", onlyProposed(s.getConfig("CheckMacs"), s.getConfig("mac.c2s"), s.getConfig("mac.s2c")));
+    }
+
+    /** The algorithms of {@code checked} (comma-separated) that one of {@code proposals} names, in their order. */
+    static String onlyProposed(String checked, String... proposals) {
+        Set<String> proposed = new LinkedHashSet<>();
+        for (String p : proposals) {
+            if (p != null) {
+                for (String a : p.split(",")) {
+                    proposed.add(a.strip());
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (checked != null) {
+            for (String a : checked.split(",")) {
+                if (proposed.contains(a.strip())) {
+                    out.add(a.strip());
+                }
+            }
+        }
+        return String.join(",", out);
     }
 
     /**

@@ -37,7 +37,9 @@ public final class SqliteAlertHistory implements AlertHistory {
                     + "silenced INTEGER NOT NULL, since_ms INTEGER NOT NULL, labels TEXT NOT NULL, PRIMARY KEY (env, fingerprint))",
             "CREATE TABLE alert_polls (env TEXT PRIMARY KEY, last_poll_ms INTEGER NOT NULL)",
             // an open alert Alertmanager dropped while its source could not fire or resolve it: unknown, not resolved
-            "ALTER TABLE alert_open ADD COLUMN unknown_since_ms INTEGER");
+            "ALTER TABLE alert_open ADD COLUMN unknown_since_ms INTEGER",
+            // an alert that fires again starts no earlier than its last resolution: found per alert
+            "CREATE INDEX alert_transitions_env_fp ON alert_transitions(env, fingerprint, event, at_ms)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
@@ -106,7 +108,7 @@ public final class SqliteAlertHistory implements AlertHistory {
         return tx(c -> {
             Map<String, String> raw = new HashMap<>();
             Map<String, Tracked> open = load(c, feed.environment(), raw);
-            Transitions.Diff diff = Transitions.diff(open, feed, judge);
+            Transitions.Diff diff = Transitions.diff(open, feed, judge, lastResolved(c, feed, open));
             List<Transition> recorded = new ArrayList<>(diff.transitions().size());
             for (Transition t : diff.transitions()) {
                 recorded.add(t.event().equals(Transition.RESOLVED) || t.event().equals(Transition.UNKNOWN)
@@ -125,6 +127,30 @@ public final class SqliteAlertHistory implements AlertHistory {
                     t.silenced(), t.since(), labels(raw.get(fp)), t.unknownSince()) : t));
             return new Observation(List.copyOf(recorded), after);
         });
+    }
+
+    /** When each alert of the feed that is not open last resolved, if it ever did. */
+    private static Map<String, Instant> lastResolved(Connection c, AlertsFeed feed, Map<String, Tracked> open) throws SQLException {
+        Map<String, Instant> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(at_ms) FROM alert_transitions WHERE env = ? AND fingerprint = ? "
+                + "AND event = 'resolved'")) {
+            for (io.dutydesk.core.alerts.Alert a : feed.alerts()) {
+                if (open.containsKey(a.fingerprint()) || out.containsKey(a.fingerprint())) {
+                    continue;
+                }
+                ps.setString(1, feed.environment());
+                ps.setString(2, a.fingerprint());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long ms = rs.getLong(1);
+                        if (!rs.wasNull()) {
+                            out.put(a.fingerprint(), Instant.ofEpochMilli(ms));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -225,6 +251,12 @@ public final class SqliteAlertHistory implements AlertHistory {
                         silence.setString(2, env);
                         silence.setString(3, t.fingerprint());
                         silence.executeUpdate();
+                    }
+                    case Transition.KNOWN -> {
+                        unknown.setNull(1, java.sql.Types.INTEGER);
+                        unknown.setString(2, env);
+                        unknown.setString(3, t.fingerprint());
+                        unknown.executeUpdate();
                     }
                     case Transition.UNKNOWN -> {
                         unknown.setLong(1, t.at().toEpochMilli());

@@ -46,6 +46,18 @@ public final class SqliteVerificationResults implements VerificationResults {
     }
 
     @Override
+    public CompletableFuture<Void> forgetPassed(String env, String path) {
+        return store.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM backup_verification WHERE env = ? AND path = ? AND ok = 1")) {
+                ps.setString(1, env);
+                ps.setString(2, path);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public CompletableFuture<Map<String, Verification>> load(String env) {
         return store.call(c -> {
             Map<String, Verification> out = new HashMap<>();

@@ -14,7 +14,9 @@ import java.util.Map;
  * Which alerts notify, per window: an alert of a notifying severity (critical by default) that this window sees
  * firing for the first time, unsilenced, once per fingerprint and start time — read from Alertmanager's feed,
  * whoever recorded it in the history first (another window, the CLI) and whether the history could be kept at all.
- * A resolved alert that fires again has a new start: it notifies again. An alert first seen silenced notifies when it
+ * The start is the incident's, as {@link AlertsService.Update} gives it: an alert unknown for a while and known again
+ * keeps its start (it does not notify again); a resolved alert that fires again has a new start (no earlier than its
+ * resolution): it notifies again. An alert first seen silenced notifies when it
  * is seen unsilenced (the silence expired or was removed while it still fires): only a notice sent is remembered.
  * More than {@value #MAX_SEPARATE} at once make one notice.
  */

@@ -25,14 +25,32 @@ import java.util.Set;
  * @param held        Prometheus's pending and firing alerts, by Alertmanager's fingerprint: state
  * @param notes       what could not be checked or may mislead, without stopping alerts (a Prometheus that does not
  *                    report when its rules last ran; no target answering its scrapes)
+ * @param serverNow   Prometheus's own clock at the check (null when it did not answer)
+ * @param resendWindow how long a freshly started Alertmanager may lack an alert Prometheus fires: 3 of Prometheus's
+ *                    resend intervals (max(its resend delay, its rule groups' intervals))
+ * @param alertmanagerStarted when Alertmanager started (its /api/v2/status uptime; null when not read). It keeps no
+ *                    alerts across a restart: until Prometheus sends them again, an alert it lacks may still fire
  */
 public record AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
-                          Map<String, Unverified> failing, Map<String, String> held, List<String> notes) {
+                          Map<String, Unverified> failing, Map<String, String> held, List<String> notes, Instant serverNow,
+                          Duration resendWindow, Instant alertmanagerStarted) {
     /** How long a rule group may go unevaluated, at least. */
     static final Duration MIN_EVALUATION_SLACK = Duration.ofSeconds(30);
     /** How old the newest scrape may be, at least. */
     static final Duration MIN_SCRAPE_SLACK = Duration.ofSeconds(60);
+    /**
+     * Prometheus's default {@code --rules.alert.resend-delay}: how often it sends a firing alert again (at least its rule
+     * group's interval), assumed when its flags do not say.
+     */
+    static final Duration RESEND_DELAY = Duration.ofMinutes(1);
+    /** How many resend intervals a freshly started Alertmanager is given to receive every firing alert again. */
+    static final int RESENDS = 3;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    public AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
+                       Map<String, Unverified> failing, Map<String, String> held, List<String> notes) {
+        this(checkedAt, problem, since, rules, rulesKnown, failing, held, notes, null, RESEND_DELAY.multipliedBy(RESENDS), null);
+    }
 
     public AlertSource {
         rules = Set.copyOf(rules);
@@ -63,6 +81,12 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
      */
     public static AlertSource judge(RuleEvaluation e, Map<String, String> external, Instant checkedAt, ZoneId zone,
                                     AlertSource previous) {
+        return judge(e, external, RESEND_DELAY, checkedAt, zone, previous);
+    }
+
+    /** @param resendDelay Prometheus's {@code --rules.alert.resend-delay} ({@link #RESEND_DELAY} when it does not say) */
+    public static AlertSource judge(RuleEvaluation e, Map<String, String> external, Duration resendDelay, Instant checkedAt,
+                                    ZoneId zone, AlertSource previous) {
         Set<String> names = new HashSet<>();
         Map<String, Unverified> failing = new HashMap<>();
         Map<String, String> held = new HashMap<>();
@@ -115,10 +139,33 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                         + ": alerts on up fire, alerts on the targets' data may resolve for want of it");
             }
         }
+        Duration window = max(resendDelay, longest).multipliedBy(RESENDS);
         if (problem != null) {
-            return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes);
+            return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes, e.now(),
+                    window, null);
         }
-        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes);
+        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes, e.now(), window, null);
+    }
+
+    /**
+     * This judgement with Alertmanager's start time ({@code started}), or why it could not be read ({@code problem}: then
+     * an alert Alertmanager lost in a restart cannot be told from a resolved one, and that is noted).
+     */
+    public AlertSource withAlertmanager(Instant started, String problem) {
+        List<String> n = notes;
+        if (started == null && problem != null) {
+            n = new java.util.ArrayList<>(notes);
+            n.add("Alertmanager's start time was not read (" + problem + "): an alert it lost in a restart would read resolved");
+        }
+        return new AlertSource(checkedAt, this.problem, since, rules, rulesKnown, failing, held, n, serverNow, resendWindow, started);
+    }
+
+    /**
+     * Whether Alertmanager started so recently (on Prometheus's clock) that Prometheus may not have sent it every firing
+     * alert again yet: an alert it lacks then is not known to have resolved.
+     */
+    public boolean alertmanagerJustStarted() {
+        return alertmanagerStarted != null && serverNow != null && serverNow.isBefore(alertmanagerStarted.plus(resendWindow));
     }
 
     private static Instant since(AlertSource previous, Instant checkedAt) {
@@ -154,19 +201,37 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
     }
 
     /**
-     * The fate of an alert Alertmanager no longer has: empty when it resolved; unknown when its source cannot say,
-     * or when it was unknown and Prometheus, back, holds it again (pending after a restart, or firing but not yet
-     * sent): it never resolved as far as anyone can tell.
+     * The fate of an open alert Alertmanager no longer has, in this order: unknown while its source cannot say; one
+     * that was unknown stays so while Prometheus holds it (pending after a restart, or firing but not sent yet: it never
+     * resolved as far as anyone can tell); one Prometheus still fires still fires (Alertmanager lost it: restarted, or
+     * not sent it); while Alertmanager has only just started ({@link #alertmanagerJustStarted}) any other is unknown
+     * since its start (Prometheus may not have resent it yet: cannot tell); else it resolved.
      *
      * @param unknownSince when it became unknown (null if it was known until now)
      */
-    public Optional<Unverified> vanished(String fingerprint, String alertname, Instant unknownSince) {
+    public Missing missing(String fingerprint, String alertname, Instant unknownSince, ZoneId zone) {
         Optional<Unverified> u = unverified(alertname, true);
-        if (u.isPresent() || unknownSince == null) {
-            return u;
+        if (u.isPresent()) {
+            return Missing.unknown(u.get());
         }
         String state = held.get(fingerprint);
-        return state == null ? Optional.empty() : Optional.of(new Unverified(unknownSince,
-                "Prometheus holds it again (" + state + ") but Alertmanager does not have it yet"));
+        if (state != null && (unknownSince != null || !state.equals("firing"))) {
+            if (unknownSince != null) {
+                return Missing.unknown(new Unverified(unknownSince,
+                        "Prometheus holds it again (" + state + ") but Alertmanager does not have it yet"));
+            }
+        } else if (state != null) {
+            return Missing.firing(alertmanagerJustStarted()
+                    ? "Alertmanager restarted at " + TIME.format(alertmanagerStarted.atZone(zone)) + " and Prometheus has not sent it again yet"
+                    : "Alertmanager" + (alertmanagerStarted == null ? "" : " (up since " + TIME.format(alertmanagerStarted.atZone(zone)) + ")")
+                    + " does not have it: Prometheus has not sent it (its delivery fails?)");
+        }
+        if (alertmanagerJustStarted()) {
+            Instant since = unknownSince != null ? unknownSince : alertmanagerStarted;
+            return Missing.unknown(new Unverified(since, "Alertmanager restarted at " + TIME.format(alertmanagerStarted.atZone(zone))
+                    + " and has not been sent it again yet (Prometheus resends every alert within "
+                    + resendWindow.dividedBy(RESENDS).toSeconds() + " s or so): whether it resolved cannot be told yet"));
+        }
+        return Missing.RESOLVED;
     }
 }

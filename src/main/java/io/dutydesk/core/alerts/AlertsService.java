@@ -43,20 +43,29 @@ public final class AlertsService {
      * One poll: the feed, what the history recorded, whether the history could not be kept, and the truth of it:
      * whether Prometheus can fire alerts ({@code source}), the alerts it cannot vouch for now ({@code unverified}, by
      * fingerprint) and those Alertmanager dropped meanwhile, shown as unknown, never as resolved ({@code vanished},
-     * state "unknown").
+     * state "unknown"; or as last seen when Prometheus still fires them: Alertmanager lost them, {@code notes} say so).
+     * Every alert of {@code feed} and {@code vanished} starts when its incident started: as this console first saw it,
+     * else as the history has it (an alert unknown for a while and known again keeps its start; one that fires again
+     * after it resolved starts no earlier than that), else Alertmanager's start.
      */
     public record Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem, AlertSource source,
-                         Map<String, Unverified> unverified, List<Alert> vanished) {
+                         Map<String, Unverified> unverified, List<Alert> vanished, List<String> notes) {
         public Update {
             unverified = Map.copyOf(unverified);
             vanished = List.copyOf(vanished);
+            notes = List.copyOf(notes);
+        }
+
+        public Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem, AlertSource source,
+                      Map<String, Unverified> unverified, List<Alert> vanished) {
+            this(feed, transitions, historyProblem, source, unverified, vanished, List.of());
         }
 
         public Update(AlertsFeed feed, List<Transition> transitions, Optional<String> historyProblem) {
-            this(feed, transitions, historyProblem, null, Map.of(), List.of());
+            this(feed, transitions, historyProblem, null, Map.of(), List.of(), List.of());
         }
 
-        /** Alertmanager's alerts, then the dropped ones whose truth is unknown. */
+        /** Alertmanager's alerts, then the ones it no longer has but that are shown: unknown, or still firing. */
         public AlertsFeed shown() {
             if (vanished.isEmpty()) {
                 return feed;
@@ -73,7 +82,12 @@ public final class AlertsService {
 
         /** What about Prometheus could not be checked or may mislead, without stopping alerts ({@link AlertSource#notes}). */
         public List<String> sourceNotes() {
-            return source == null ? List.of() : source.notes();
+            if (notes.isEmpty()) {
+                return source == null ? List.of() : source.notes();
+            }
+            List<String> all = new ArrayList<>(source == null ? List.of() : source.notes());
+            all.addAll(notes);
+            return all;
         }
     }
 
@@ -83,8 +97,14 @@ public final class AlertsService {
     /** The time to fill in from Prometheus, fixed at the first attempt (later polls move the store's last poll on). */
     private record Gap(Instant from, Instant to, Duration step, Map<String, Tracked> open, Set<String> nowFiring) {}
 
-    /** An alert Alertmanager dropped while its source could not say whether it resolved: kept with its details. */
+    /**
+     * An alert Alertmanager dropped while the console could not tell that it resolved: kept with its details, unknown
+     * {@code since} then (null while it is known to still fire).
+     */
     private record Dropped(Alert alert, Instant since) {}
+
+    /** When Alertmanager started, or why that was not read. */
+    private record Started(Instant at, String problem) {}
 
     private final Environment env;
     private final AlertsPort alertmanager;
@@ -103,9 +123,11 @@ public final class AlertsService {
     private Instant nextCatchUp = Instant.MIN;  // no new try before; guarded by this
     private volatile boolean observed;       // the history was compared with a feed since the gap was fixed
     private volatile Map<String, String> external; // Prometheus's external labels, once read
+    private volatile Duration resend;              // Prometheus's resend delay, once read
     private volatile AlertSource source;
     private Map<String, Alert> lastSeen = Map.of();            // guarded by this
     private final Map<String, Dropped> dropped = new LinkedHashMap<>(); // guarded by this
+    private Map<String, Instant> starts = Map.of();            // each alert shown: its incident's start; guarded by this
 
     public AlertsService(Environment env, AlertsPort alertmanager, AlertSeriesPort prometheus, AlertHistory history,
                          AuditLog audit, String actor, Clock clock) {
@@ -145,7 +167,13 @@ public final class AlertsService {
      *                       after {@link #CATCH_UP_WAIT} and compares it with the history on a later poll
      */
     public CompletableFuture<Update> poll(boolean waitForHistory) {
-        CompletableFuture<AlertSource> checked = checkSource();
+        CompletableFuture<Started> started;
+        try {
+            started = alertmanager.startedAt().handle((t, e) -> e == null ? new Started(t, null) : new Started(null, Errors.describe(e)));
+        } catch (RuntimeException e) {
+            started = CompletableFuture.completedFuture(new Started(null, Errors.describe(e)));
+        }
+        CompletableFuture<AlertSource> checked = checkSource().thenCombine(started, (s, st) -> s.withAlertmanager(st.at(), st.problem()));
         return alertmanager.alerts().thenCombine(checked, Read::new).thenCompose(r -> {
             CompletableFuture<Void> attempt;
             synchronized (this) {
@@ -188,7 +216,8 @@ public final class AlertsService {
     private CompletableFuture<Update> observe(Read r) {
         observed = true;
         AlertSource s = r.source();
-        return history.observe(r.feed(), t -> s.vanished(t.fingerprint(), t.alertname(), t.unknownSince())).handle((o, e) -> {
+        java.time.ZoneId zone = zone();
+        return history.observe(r.feed(), t -> s.missing(t.fingerprint(), t.alertname(), t.unknownSince(), zone)).handle((o, e) -> {
             if (e != null) {
                 return shown(r, null, List.of(), Optional.of("history not kept: " + Errors.describe(e)));
             }
@@ -198,31 +227,43 @@ public final class AlertsService {
 
     /**
      * The update as shown: Alertmanager's alerts, marked unknown where Prometheus cannot vouch for them, and the
-     * alerts it dropped meanwhile. The history's open alerts say which dropped ones are still unknown (another
-     * console may have seen them resolve); without the history (it failed) this service's own memory does.
+     * alerts it dropped meanwhile that did not resolve as far as the console can tell (unknown, or still fired by
+     * Prometheus). The history's open alerts say which dropped ones are still open (another console may have seen them
+     * resolve); without the history (it failed) this service's own memory does. Every alert starts when its incident
+     * started ({@link Update}).
      */
     private synchronized Update shown(Read r, Map<String, Tracked> open, List<Transition> ts, Optional<String> problem) {
         AlertSource s = r.source();
+        java.time.ZoneId zone = zone();
+        Map<String, Instant> startsNow = new LinkedHashMap<>();
         Map<String, Alert> now = new LinkedHashMap<>();
-        r.feed().alerts().forEach(a -> now.putIfAbsent(a.fingerprint(), a));
+        for (Alert a : r.feed().alerts()) {
+            if (!now.containsKey(a.fingerprint())) {
+                Tracked t = open == null ? null : open.get(a.fingerprint());
+                Alert shown = withStart(a, startOf(a.fingerprint(), t != null ? t.since() : a.startsAt()));
+                now.put(a.fingerprint(), shown);
+                startsNow.put(a.fingerprint(), shown.startsAt());
+            }
+        }
         Map<String, Unverified> unverified = new LinkedHashMap<>();
         for (Alert a : now.values()) {
             s.unverified(a).ifPresent(u -> unverified.put(a.fingerprint(), u));
         }
         for (Alert a : lastSeen.values()) {
             if (!now.containsKey(a.fingerprint())) {
-                s.vanished(a.fingerprint(), a.alertname(), null)
-                        .ifPresent(u -> dropped.putIfAbsent(a.fingerprint(), new Dropped(a, u.since())));
+                dropped.putIfAbsent(a.fingerprint(), new Dropped(a, null)); // its fate is judged below
             }
         }
         lastSeen = now;
         dropped.keySet().removeIf(now::containsKey);
         Map<String, Dropped> candidates = new LinkedHashMap<>();
         if (open != null) {
+            // what the history keeps open that Alertmanager does not have: unknown, or still firing
             for (Tracked t : open.values()) {
-                if (t.unknown() && !now.containsKey(t.fingerprint())) {
+                if (!now.containsKey(t.fingerprint())) {
                     Dropped d = dropped.get(t.fingerprint());
-                    candidates.put(t.fingerprint(), new Dropped(d != null ? d.alert() : fromHistory(t), t.unknownSince()));
+                    Alert a = d != null ? d.alert() : fromHistory(t, startOf(t.fingerprint(), t.since()));
+                    candidates.put(t.fingerprint(), new Dropped(a, t.unknownSince()));
                 }
             }
             dropped.keySet().retainAll(candidates.keySet());
@@ -230,29 +271,61 @@ public final class AlertsService {
             candidates.putAll(dropped);
         }
         List<Alert> vanished = new ArrayList<>();
+        List<String> firing = new ArrayList<>();
         for (Dropped d : candidates.values()) {
             Alert a = d.alert();
-            Optional<Unverified> u = s.vanished(a.fingerprint(), a.alertname(), d.since());
-            if (u.isEmpty() && open != null) {
-                u = Optional.of(new Unverified(d.since(), "unknown")); // the history keeps it open (another console's judgement)
+            Missing m = s.missing(a.fingerprint(), a.alertname(), d.since(), zone);
+            if (m.resolved() && open != null) {
+                // the history keeps it open (another console's judgement)
+                m = d.since() != null ? Missing.unknown(new Unverified(d.since(), "unknown")) : Missing.firing("kept open by the history");
             }
-            if (u.isEmpty()) {
+            if (m.resolved()) {
                 dropped.remove(a.fingerprint()); // resolved: its source says so
                 continue;
             }
-            Unverified v = new Unverified(d.since(), u.get().reason());
+            startsNow.put(a.fingerprint(), a.startsAt());
+            if (m.fate() == Missing.Fate.FIRING) {
+                dropped.put(a.fingerprint(), new Dropped(a, null));
+                firing.add(a.alertname() + " (" + m.reason() + ")");
+                vanished.add(UNKNOWN.equals(a.state()) ? new Alert(a.fingerprint(), a.alertname(), a.severity(), "active", a.startsAt(),
+                        a.updatedAt(), a.labels(), a.annotations(), List.of(), List.of(), a.generatorURL()) : a);
+                continue;
+            }
+            Unverified v = new Unverified(d.since() != null ? d.since() : m.since(), m.reason());
+            dropped.put(a.fingerprint(), new Dropped(a, v.since()));
             unverified.put(a.fingerprint(), v);
             vanished.add(new Alert(a.fingerprint(), a.alertname(), a.severity(), UNKNOWN, a.startsAt(), a.updatedAt(), a.labels(),
                     a.annotations(), List.of(), List.of(), a.generatorURL()));
         }
-        return new Update(r.feed(), ts, problem, s, unverified, vanished);
+        starts = startsNow;
+        List<String> notes = new ArrayList<>();
+        if (!firing.isEmpty()) {
+            notes.add("Alertmanager does not have " + firing.size() + (firing.size() == 1 ? " alert" : " alerts")
+                    + " Prometheus still fires, shown as last seen: " + String.join("; ", firing));
+        }
+        AlertsFeed feed = new AlertsFeed(r.feed().environment(), r.feed().takenAt(), List.copyOf(now.values()));
+        return new Update(feed, ts, problem, s, unverified, vanished, notes);
+    }
+
+    /** An alert's incident start: as this service first showed it (kept while it is shown), else {@code otherwise}. */
+    private Instant startOf(String fingerprint, Instant otherwise) {
+        Instant known = starts.get(fingerprint);
+        return known != null ? known : otherwise;
+    }
+
+    private static Alert withStart(Alert a, Instant start) {
+        if (java.util.Objects.equals(start, a.startsAt())) {
+            return a;
+        }
+        return new Alert(a.fingerprint(), a.alertname(), a.severity(), a.state(), start, a.updatedAt(), a.labels(), a.annotations(),
+                a.silencedBy(), a.inhibitedBy(), a.generatorURL());
     }
 
     /** The state of an alert shown though Alertmanager no longer has it. */
     public static final String UNKNOWN = "unknown";
 
-    private Alert fromHistory(Tracked t) {
-        return new Alert(t.fingerprint(), t.alertname(), t.labels().getOrDefault(env.alerts().severityLabel(), ""), UNKNOWN, t.since(),
+    private Alert fromHistory(Tracked t, Instant start) {
+        return new Alert(t.fingerprint(), t.alertname(), t.labels().getOrDefault(env.alerts().severityLabel(), ""), UNKNOWN, start,
                 t.unknownSince(), t.labels(), Map.of(), List.of(), List.of(), "");
     }
 
@@ -273,8 +346,8 @@ public final class AlertsService {
         AlertSource previous = source;
         CompletableFuture<AlertSource> out;
         try {
-            out = externalLabels().thenCombine(prometheus.evaluation(), (ext, ev) -> AlertSource.judge(ev, ext, clock.instant(),
-                    zone(), previous));
+            out = externalLabels().thenCombine(resendDelay(), Map::entry).thenCombine(prometheus.evaluation(),
+                    (ext, ev) -> AlertSource.judge(ev, ext.getKey(), ext.getValue(), clock.instant(), zone(), previous));
         } catch (RuntimeException e) {
             out = CompletableFuture.failedFuture(e);
         }
@@ -287,6 +360,18 @@ public final class AlertsService {
 
     private java.time.ZoneId zone() {
         return clock.getZone() == null ? java.time.ZoneId.systemDefault() : clock.getZone();
+    }
+
+    /** Prometheus's resend delay, read once (its default when it does not say; a failure is tried again at the next use). */
+    private CompletableFuture<Duration> resendDelay() {
+        Duration d = resend;
+        if (d != null) {
+            return CompletableFuture.completedFuture(d);
+        }
+        return prometheus.resendDelay().thenApply(o -> {
+            resend = o.orElse(AlertSource.RESEND_DELAY);
+            return resend;
+        });
     }
 
     /** Prometheus's external labels, read once (a failure is tried again at the next use). */

@@ -24,19 +24,28 @@ public final class Transitions {
     /** The result of comparing the open alerts with a feed. */
     public record Diff(List<Transition> transitions, Map<String, Tracked> open) {}
 
-    /** What becomes of an open alert Alertmanager no longer has: empty, it resolved; else it is unknown, and why. */
+    /** What becomes of an open alert Alertmanager no longer has: resolved, still firing, or unknown (and why). */
     @FunctionalInterface
     public interface Judge {
-        Judge RESOLVED = t -> java.util.Optional.empty();
+        Judge RESOLVED = t -> Missing.RESOLVED;
 
-        java.util.Optional<Unverified> vanished(Tracked t);
+        Missing vanished(Tracked t);
     }
 
     public static Diff diff(Map<String, Tracked> open, AlertsFeed feed) {
-        return diff(open, feed, Judge.RESOLVED);
+        return diff(open, feed, Judge.RESOLVED, Map.of());
     }
 
     public static Diff diff(Map<String, Tracked> open, AlertsFeed feed, Judge judge) {
+        return diff(open, feed, judge, Map.of());
+    }
+
+    /**
+     * @param lastResolved when alerts of the feed that are not open last resolved (by fingerprint, as recorded): one that
+     *                     fires again starts no earlier than that — a new incident, even when Alertmanager's start is
+     *                     older (an alert it lost and was sent again, a clock ahead of the server's)
+     */
+    public static Diff diff(Map<String, Tracked> open, AlertsFeed feed, Judge judge, Map<String, Instant> lastResolved) {
         Instant at = feed.takenAt();
         List<Transition> out = new ArrayList<>();
         Map<String, Tracked> next = new LinkedHashMap<>();
@@ -48,6 +57,10 @@ public final class Transitions {
             Tracked t = open.get(a.fingerprint());
             if (t == null) {
                 Instant firedAt = a.startsAt() != null && a.startsAt().isBefore(at) ? a.startsAt() : at;
+                Instant resolved = lastResolved.get(a.fingerprint());
+                if (resolved != null && firedAt.isBefore(resolved)) {
+                    firedAt = resolved.isAfter(at) ? at : resolved;
+                }
                 out.add(new Transition(a.fingerprint(), a.alertname(), Transition.FIRING, firedAt, Transition.LIVE, a.labels()));
                 if (a.silenced()) {
                     out.add(new Transition(a.fingerprint(), a.alertname(), Transition.SILENCED, at, Transition.LIVE, a.labels()));
@@ -55,10 +68,8 @@ public final class Transitions {
                 next.put(a.fingerprint(), new Tracked(a.fingerprint(), a.alertname(), a.silenced(), firedAt, a.labels()));
             } else {
                 if (t.unknown()) {
-                    // known again: it fires (Alertmanager has it anew; not before it became unknown)
-                    Instant firedAt = a.startsAt() != null && a.startsAt().isBefore(at) ? a.startsAt() : at;
-                    out.add(new Transition(a.fingerprint(), a.alertname(), Transition.FIRING,
-                            firedAt.isAfter(t.unknownSince()) ? firedAt : t.unknownSince(), Transition.LIVE, a.labels()));
+                    // known again, still firing: the same incident (its start kept), never a second firing
+                    out.add(new Transition(a.fingerprint(), a.alertname(), Transition.KNOWN, at, Transition.LIVE, a.labels()));
                 }
                 if (a.silenced() != t.silenced()) {
                     out.add(new Transition(a.fingerprint(), a.alertname(), a.silenced() ? Transition.SILENCED : Transition.UNSILENCED,
@@ -71,13 +82,13 @@ public final class Transitions {
             if (seen.contains(t.fingerprint())) {
                 continue;
             }
-            java.util.Optional<Unverified> u = judge.vanished(t);
-            if (u.isEmpty()) {
+            Missing m = judge.vanished(t);
+            if (m.resolved()) {
                 out.add(new Transition(t.fingerprint(), t.alertname(), Transition.RESOLVED, at, Transition.LIVE, t.labels()));
-            } else if (t.unknown()) {
-                next.put(t.fingerprint(), t);
+            } else if (m.fate() == Missing.Fate.FIRING || t.unknown()) {
+                next.put(t.fingerprint(), t); // still firing (Alertmanager lost it), or still unknown: nothing changed
             } else {
-                Instant since = u.get().since();
+                Instant since = m.since();
                 since = since.isBefore(t.since()) ? t.since() : since.isAfter(at) ? at : since;
                 out.add(new Transition(t.fingerprint(), t.alertname(), Transition.UNKNOWN, since, Transition.LIVE, t.labels()));
                 next.put(t.fingerprint(), new Tracked(t.fingerprint(), t.alertname(), t.silenced(), t.since(), t.labels(), since));

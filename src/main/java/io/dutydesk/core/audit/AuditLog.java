@@ -16,6 +16,28 @@ public interface AuditLog {
     /** Completes when the entry is durably written (fsync). */
     CompletableFuture<Void> append(AuditEntry entry);
 
+    /**
+     * Appends {@code end}, the completion of action {@code end.actionId()}, only if that action still awaits its end
+     * ({@link AuditRows#awaitsEnd} of its newest entry among the last {@code 2000}): checked and appended as one step,
+     * so two consoles that learn the same end at once (both reconciling, both re-attached) complete it once. Completes
+     * with whether it was appended. The default checks and appends under this object's monitor (one process).
+     */
+    default CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
+        synchronized (this) {
+            List<AuditEntry> recent = recent(2000).join();
+            AuditEntry last = null;
+            for (AuditEntry e : recent) {
+                if (end.actionId() != null && end.actionId().equals(e.actionId())) {
+                    last = e;
+                }
+            }
+            if (last != null && !AuditRows.awaitsEnd(last)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return append(end).thenApply(v -> true);
+        }
+    }
+
     /** The most recent entries, newest last (across the log's rotated files). */
     CompletableFuture<List<AuditEntry>> recent(int max);
 

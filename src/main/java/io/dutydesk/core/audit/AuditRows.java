@@ -32,6 +32,15 @@ public final class AuditRows {
     private AuditRows() {}
 
     /**
+     * Whether an action whose newest entry is {@code last} still waits for its end: started, interrupted (its console
+     * stopped following), or unknown for a reason other than the server's word (the server could not be asked).
+     */
+    public static boolean awaitsEnd(AuditEntry last) {
+        return STARTED.equals(last.result()) || INTERRUPTED.equals(last.result())
+                || (UNKNOWN.equals(last.result()) && (last.message() == null || !last.message().startsWith(SERVER_SAYS)));
+    }
+
+    /**
      * One row per action, in the order the actions started (newest last): the first entry's
      * start, args and live slot before; the last entry's end, result, exit code, live slot after
      * and message. An action still {@code started} that {@code inFlight} does not claim (a

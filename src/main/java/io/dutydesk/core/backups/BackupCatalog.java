@@ -4,10 +4,6 @@ import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,12 +63,8 @@ public final class BackupCatalog {
         return new BackupEntry(f.name(), folder, path, OTHER, f.size(), f.modified(), f.modified(), null, Optional.empty());
     }
 
-    static Optional<Instant> parse(String stamp, String format) {
-        try {
-            return Optional.of(LocalDateTime.parse(stamp, DateTimeFormatter.ofPattern(format)).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    public static Optional<Instant> parse(String stamp, String format) {
+        return io.dutydesk.core.config.TimestampFormat.parse(stamp, format);
     }
 
     /**
@@ -91,6 +83,32 @@ public final class BackupCatalog {
     public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
                                         Map<String, String> unreachable, Map<String, Long> free,
                                         Map<String, Verification> verified, Instant now) {
+        return listing(env, config, byFolder, unreachable, free, verified, Optional.empty(), now);
+    }
+
+    /**
+     * A job holding the server's action lock right now: its id (its tag, the id's last 8 hex digits, is in the name of a
+     * .part it writes itself) and when it started by the server's clock (a .part written since then may be its own).
+     */
+    public record RunningJob(String id, Instant since) {
+        public String tag() {
+            return id.substring(id.lastIndexOf('-') + 1);
+        }
+
+        /** Whether the job may be writing {@code f}: its tag is in the name, or the file was written since the job started. */
+        boolean writes(RemoteShell.RemoteFile f) {
+            return f.name().endsWith("." + tag() + ".part") || f.modified().getEpochSecond() >= since.getEpochSecond();
+        }
+    }
+
+    /**
+     * As above; {@code running}: the job running on the server right now, if any — the .part files it may be writing
+     * are {@link BackupListing#inProgress()}, not leftovers (only the parts of jobs that ended are).
+     */
+    public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
+                                        Map<String, String> unreachable, Map<String, Long> free,
+                                        Map<String, Verification> verified, Optional<RunningJob> running, Instant now) {
+        List<PartInProgress> inProgress = new ArrayList<>();
         List<Environment.BackupKind> kinds = kinds(config);
         List<BackupEntry> all = new ArrayList<>();
         List<Leftover> leftovers = new ArrayList<>();
@@ -99,8 +117,13 @@ public final class BackupCatalog {
             folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L), Optional.ofNullable(unreachable.get(folder))));
             for (RemoteShell.RemoteFile f : byFolder.getOrDefault(folder, List.of())) {
                 if (!f.directory() && isLeftover(f.name())) {
-                    leftovers.add(new Leftover(f.name(), folder, folder.endsWith("/") ? folder + f.name() : folder + "/" + f.name(),
-                            f.size(), f.modified()));
+                    Leftover part = new Leftover(f.name(), folder, folder.endsWith("/") ? folder + f.name() : folder + "/" + f.name(),
+                            f.size(), f.modified());
+                    if (running.isPresent() && running.get().writes(f)) {
+                        inProgress.add(new PartInProgress(part, running.get().id()));
+                    } else {
+                        leftovers.add(part);
+                    }
                 }
                 if (f.directory() || !isBackupFile(f.name())) {
                     continue;
@@ -115,8 +138,9 @@ public final class BackupCatalog {
         Optional<Double> age = newest.map(e -> e.ageHours(now));
         boolean ok = age.isPresent() && age.get() <= config.rpoHours();
         leftovers.sort(Comparator.comparing(Leftover::modifiedAt).thenComparing(Leftover::path));
+        inProgress.sort(Comparator.comparing((PartInProgress p) -> p.part().modifiedAt()).thenComparing(p -> p.part().path()));
         return new BackupListing(env, List.copyOf(folders), List.copyOf(all), newest, age, config.rpoHours(), ok, now,
-                List.copyOf(config.rpoKinds()), List.copyOf(leftovers));
+                List.copyOf(config.rpoKinds()), List.copyOf(leftovers), List.copyOf(inProgress));
     }
 
     /** A partial file a killed backup or safety backup left: {@code NAME.part} (never a backup itself). */
@@ -127,6 +151,12 @@ public final class BackupCatalog {
     /** The leftover called {@code name} (a file name or full path) among the listed ones; anything else is refused. */
     public static Leftover findLeftover(BackupListing listing, String name) {
         List<Leftover> hits = listing.leftovers().stream().filter(l -> l.name().equals(name) || l.path().equals(name)).toList();
+        Optional<PartInProgress> writing = listing.inProgress().stream()
+                .filter(p -> p.part().name().equals(name) || p.part().path().equals(name)).findFirst();
+        if (hits.isEmpty() && writing.isPresent()) {
+            throw new IllegalArgumentException("'" + printable(name) + "' is being written by job " + writing.get().jobId()
+                    + ", which is running right now: it is not a leftover");
+        }
         if (hits.size() != 1) {
             List<String> unread = listing.unreachableFolders().stream().map(f -> f.problem().orElseThrow()).toList();
             throw new IllegalArgumentException(hits.isEmpty()

@@ -16,11 +16,19 @@ import java.util.Optional;
  * @param newestFullAgeHours its age at {@code takenAt}
  * @param rpoOk              the newest such backup is younger than the RPO (by age alone: see {@link #rpo()})
  * @param rpoKinds           the kinds that count for the RPO
- * @param leftovers          partial files ({@code .part}) of killed jobs in the folders
+ * @param leftovers          partial files ({@code .part}) of jobs that ended (killed) in the folders: removable once quiet
+ * @param inProgress         partial files the job running right now is writing: not leftovers, never offered for removal
  */
 public record BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
                            Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt,
-                           List<String> rpoKinds, List<Leftover> leftovers) {
+                           List<String> rpoKinds, List<Leftover> leftovers, List<PartInProgress> inProgress) {
+
+    /** Without parts in progress. */
+    public BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,
+                         Optional<Double> newestFullAgeHours, int rpoHours, boolean rpoOk, Instant takenAt,
+                         List<String> rpoKinds, List<Leftover> leftovers) {
+        this(env, folders, backups, newestFull, newestFullAgeHours, rpoHours, rpoOk, takenAt, rpoKinds, leftovers, List.of());
+    }
 
     /** Without leftovers. */
     public BackupListing(String env, List<Folder> folders, List<BackupEntry> backups, Optional<BackupEntry> newestFull,

@@ -19,6 +19,12 @@ public final class BackupScripts {
     public static final String FREE = "@@FREE ";
     public static final String COUNT = "@@COUNT ";
     public static final String SAFETY = "@@SAFETY ";
+    /**
+     * The job verified its safety backup complete, printed just before {@link #SAFETY} (the same file):
+     * {@code checkedEpoch mtimeEpoch bytes inFolder detail} — when (the server's clock), the file as it was then, 1 when the
+     * file is directly in the safety backup's folder (so the listing knows it by folder/name), and what was checked.
+     */
+    public static final String SAFETY_VERIFIED = "@@SAFETYOK ";
     /** A job stopped before it changed anything (the backup changed, no space, ...): the reason follows. */
     public static final String REFUSE = "@@REFUSE ";
     /** Not enough space for the safety backup: {@code need free folder}. */
@@ -62,7 +68,8 @@ public final class BackupScripts {
             }""";
 
     /**
-     * Verifies a backup on the server without downloading it: gzip -t, pg_restore --list, the plain-SQL
+     * Verifies a backup on the server without downloading it: gzip -t, pg_restore --list and pg_restore -f /dev/null
+     * (which reads every data block: a custom dump cut in its data passes --list), the plain-SQL
      * structure, and a .sha256/.md5 sidecar when there is one. One {@code @@CHECK ok|bad detail} line per check.
      */
     public static String verify(String path, String format) {
@@ -75,10 +82,13 @@ public final class BackupScripts {
             case "gzip" -> "if out=$(gzip -t \"$f\" 2>&1); then say ok 'gzip -t: intact'; "
                     + "r=$(gzip -dc \"$f\" | awk " + awk + "); say \"${r%% *}\" \"${r#* }\"; "
                     + "else say bad \"gzip -t: $(printf '%s' \"$out\" | tail -n1 | sed 's/^gzip: //')\"; fi; ";
+            // --list reads the table of contents only: a dump cut in its data passes it; -f /dev/null reads every block
             case "custom" -> "if ! command -v pg_restore >/dev/null; then say bad 'pg_restore is not installed on the server'; "
-                    + "elif out=$(pg_restore --list \"$f\" 2>&1); then "
-                    + "say ok \"pg_restore --list: $(printf '%s\\n' \"$out\" | grep -vc '^;') entries\"; "
-                    + "else say bad \"pg_restore --list: $(printf '%s' \"$out\" | tail -n1 | sed 's/^pg_restore: //')\"; fi; ";
+                    + "elif ! out=$(pg_restore --list \"$f\" 2>&1); then "
+                    + "say bad \"pg_restore --list: $(printf '%s' \"$out\" | tail -n1 | sed 's/^pg_restore: //')\"; "
+                    + "elif n=$(printf '%s\\n' \"$out\" | grep -vc '^;'); out=$(pg_restore -f /dev/null \"$f\" 2>&1); then "
+                    + "say ok \"pg_restore read every block: $n entries\"; "
+                    + "else say bad \"pg_restore -f /dev/null (reading the data): $(printf '%s' \"$out\" | tail -n1 | sed 's/^pg_restore: //')\"; fi; ";
             default -> "r=$(awk " + awk + " \"$f\"); say \"${r%% *}\" \"${r#* }\"; ";
         };
         s += "for a in sha256 md5; do if [ -f \"$f.$a\" ]; then "
@@ -206,8 +216,8 @@ public final class BackupScripts {
     static String completeCheck() {
         String awk = ShellQuote.quote(SQL_STRUCTURE_AWK);
         return "case \"$p_\" in "
-                + "*.dump) if out_=$(pg_restore --list \"$p_\" 2>&1); then r_='ok pg_restore --list reads it'; "
-                + "else r_=\"bad pg_restore --list: $(printf '%s' \"$out_\" | tail -n1)\"; fi ;; "
+                + "*.dump) if out_=$(pg_restore -f /dev/null \"$p_\" 2>&1); then r_='ok pg_restore read every block'; "
+                + "else r_=\"bad pg_restore -f /dev/null (reading the data): $(printf '%s' \"$out_\" | tail -n1 | sed 's/^pg_restore: //')\"; fi ;; "
                 + "*.gz) " + gzipDumpCheck("\"$p_\"") + " ;; "
                 + "*) r_=$(awk " + awk + " \"$p_\") ;; esac; ";
     }
@@ -256,6 +266,7 @@ public final class BackupScripts {
                 + "sha256sum \"$n\" > \"$n.sha256\" || { echo '✖ could not keep the safety backup: nothing restored'; exit 1; }; "
                 + "echo \"✔ safety backup verified complete: $(pwd)/$n ($(stat -c %s \"$n\") bytes; ${r_#* })\"; "
                 + prune(retentionDays)
+                + "echo \"" + SAFETY_VERIFIED + "$(date -u +%s) $(stat -c '%Y %s' \"$n\") 1 gzip -t: intact; ${r_#* }\"; "
                 + "echo \"" + SAFETY + "$(pwd)/$n $(stat -c %s \"$n\")\" )";
     }
 
@@ -294,7 +305,7 @@ public final class BackupScripts {
                 + "! [ \"${t_%%.*}\" \\< \"${m_%%.*}\" ] ;; *) ! [ \"$t_\" \\< \"$m_\" ] ;; esac; }; "
                 + "echo 'Pre-restore safety backup (backups.commands.safetyBackup) ...'; "
                 + "( unset " + SECRET_VARIABLE + "; bash -e -o pipefail -c " + ShellQuote.quote(command + "\n") + "; echo $? > \"$o_.rc\" ) 2>&1 "
-                + "| tee \"$o_\" | grep -v '^" + marker + " '; "
+                + "| tee \"$o_\" | grep -v '^" + marker + "'; "
                 + "c_=$(cat \"$o_.rc\" 2>/dev/null); [ \"$c_\" = 0 ] || { echo \"✖ the safety backup command exited ${c_:-without an exit code}: nothing restored\"; exit 1; }; "
                 + "p_=$(sed -n 's/^" + marker + " //p' \"$o_\" | tail -n 1 | sed 's/[[:space:]]*$//'); "
                 + "[ -n \"$p_\" ] && [ ! -f \"$p_\" ] && [ -f \"${p_%% *}\" ] && p_=${p_%% *}; "
@@ -307,6 +318,9 @@ public final class BackupScripts {
                 + completeCheck()
                 + "case \"$r_\" in ok*) ;; *) echo \"✖ the safety backup $p_ is not complete: ${r_#* }: nothing restored\"; exit 1 ;; esac; "
                 + "echo \"✔ safety backup verified complete: $p_ ($(stat -c %s \"$p_\") bytes; ${r_#* })\"; "
+                + "in_=0; [ \"$(cd \"$(dirname \"$p_\")\" 2>/dev/null && pwd -P)\" = \"$(cd " + ShellQuote.path(folder)
+                + " 2>/dev/null && pwd -P)\" ] && in_=1; "
+                + "echo \"" + SAFETY_VERIFIED + "$(date -u +%s) $(stat -c '%Y %s' \"$p_\") $in_ ${r_#* }\"; "
                 + "echo \"" + SAFETY + "$p_ $(stat -c %s \"$p_\")\" )";
     }
 

@@ -107,11 +107,16 @@ public final class BackupsService {
                 return null;
             }));
         }
-        CompletableFuture<Map<String, Long>> free = shell.exec(BackupScripts.freeSpace(b.folders()), env.poll().timeout().multipliedBy(3),
-                RemoteShell.OutputListener.NONE).thenApply(r -> parseFree(b.folders(), r.stdout())).exceptionally(e -> Map.of());
+        // one exec: the free space, and the job running right now (the .part files it writes are not leftovers)
+        CompletableFuture<String> server = shell.exec(BackupScripts.freeSpace(b.folders()) + "; "
+                        + ActionScripts.current(env.deploy().stateDir(), true), env.poll().timeout().multipliedBy(3),
+                RemoteShell.OutputListener.NONE).thenApply(RemoteShell.ExecResult::stdout);
+        CompletableFuture<Map<String, Long>> free = server.thenApply(out -> parseFree(b.folders(), out)).exceptionally(e -> Map.of());
+        CompletableFuture<Optional<BackupCatalog.RunningJob>> running = server.thenApply(BackupsService::parseRunning)
+                .exceptionally(e -> Optional.empty());
         CompletableFuture<Map<String, Verification>> stored = results.load(env.name()).exceptionally(e -> Map.of());
         return CompletableFuture.allOf(lists.values().toArray(CompletableFuture[]::new))
-                .thenCompose(v -> free.thenCombine(stored, (fr, st) -> {
+                .thenCompose(v -> running.thenCompose(job -> free.thenCombine(stored, (fr, st) -> {
                     Map<String, List<RemoteShell.RemoteFile>> byFolder = new HashMap<>();
                     lists.forEach((k, f) -> {
                         if (f.join() != null) {
@@ -125,8 +130,31 @@ public final class BackupsService {
                                 why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList()),
                                 errors.isEmpty() ? null : errors.get(0)));
                     }
-                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, clock.instant());
-                }));
+                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, clock.instant());
+                })));
+    }
+
+    /** The job holding the action lock, from {@link ActionScripts#current(String, boolean)}'s lines; empty when idle or not told. */
+    static Optional<BackupCatalog.RunningJob> parseRunning(String out) {
+        String id = null;
+        Long since = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith(ActionScripts.BUSY)) {
+                id = ActionScripts.validId(line.substring(ActionScripts.BUSY.length()).strip()).orElse(null);
+            } else if (line.startsWith(ActionScripts.SINCE)) {
+                try {
+                    since = Long.parseLong(line.substring(ActionScripts.SINCE.length()).strip());
+                } catch (NumberFormatException ignored) {
+                    // no meta: started when? (not told)
+                }
+            }
+        }
+        if (id == null) {
+            return Optional.empty();
+        }
+        // the meta's time unknown: every .part modified since the id's own time (the console's clock) counts as the job's
+        return Optional.of(new BackupCatalog.RunningJob(id, since != null ? Instant.ofEpochSecond(since)
+                : DetachedActions.startedAt(id).orElse(Instant.EPOCH)));
     }
 
     static Map<String, Long> parseFree(List<String> folders, String out) {
@@ -464,7 +492,7 @@ public final class BackupsService {
                     + "not run again — " + e.verification().get().detail();
             case FAILED -> "FAILED at " + utc(e.verification().get().checkedAt()) + ": " + e.verification().get().detail()
                     + " — refused unless forced (typed, audited)";
-            case NOT_VERIFIED -> "none yet — verified on the server first (pg_dump's completion footer, pg_restore --list, "
+            case NOT_VERIFIED -> "none yet — verified on the server first (pg_dump's completion footer, pg_restore reading every block, "
                     + "checksum sidecars); a failure refuses the restore unless forced (typed, audited)";
         };
         Optional<String> safety = Optional.empty();
@@ -551,11 +579,18 @@ public final class BackupsService {
                         .thenCompose(secret -> runJob(action, args, command, plan.bound(), secret, out, start))
                         .thenCompose(run -> {
                             Ended end = ended(action, e.name(), plan.bound(), run.outcome().end(), run.exitCode(), run.lines(), run.lastLine());
+                            // a restore that failed, whatever failed, leaves no "ok" of this file to be reused: the next one verifies again
+                            boolean forget = end.result().equals("failed") && v.ok();
                             String msg = end.message() + (forced ? "; FORCED past a failed verification (" + v.detail() + ")"
                                     : end.result().equals("refused") ? ""
                                     : plan.verification() == VerificationState.PASSED ? "; its verification of " + utc(v.checkedAt()) + " reused"
-                                    : "; verified ok just before");
-                            return finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced);
+                                    : "; verified ok just before")
+                                    + (forget ? "; its passing verification is no longer kept: the next restore of " + e.name()
+                                    + " verifies it again" : "");
+                            CompletableFuture<Void> kept = forget ? results.forgetPassed(env.name(), e.path()).exceptionally(x -> null)
+                                    : CompletableFuture.completedFuture(null);
+                            return kept.thenCompose(x -> recordSafety(run.lines(), run.id(), e.name()))
+                                    .thenCompose(x -> finish(run, action, end.result(), msg, end.safety(), end.counts(), Optional.empty(), forced));
                         });
             });
         });
@@ -589,24 +624,51 @@ public final class BackupsService {
      * verified safety backup.
      */
     Ended ended(String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines, String lastLine) {
+        return ended(env, action, what, bound, end, code, lines, lastLine);
+    }
+
+    /**
+     * A backup job's outcome judged from what the server kept — its exit file ({@code code}, or {@code end} UNKNOWN) and
+     * its log's lines — by the same rules as a live follow ({@link #ended}): for {@link DetachedActions#reconcile} of a
+     * job whose console stopped following it. Empty when {@code action} is not a backup job.
+     */
+    public static Optional<String[]> judge(Environment env, String id, DetachedActions.End end, int code, List<String> log) {
+        Optional<String> action = backupAction(id);
+        if (action.isEmpty()) {
+            return Optional.empty();
+        }
+        JobBound bound = action.get().equals("backup-now") ? JobBound.backup(env) : JobBound.restore(env);
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+        log.stream().filter(l -> !l.startsWith("@@")).forEach(l -> keepLast(last, l));
+        Ended e = ended(env, action.get(), "the backup job " + id, bound, end, code, log, last.get());
+        return Optional.of(new String[] {e.result(), e.message()});
+    }
+
+    static Ended ended(Environment env, String action, String what, JobBound bound, DetachedActions.End end, int code, List<String> lines,
+                       String lastLine) {
         boolean live = action.equals("restore");
         Optional<String> safety = marker(lines, BackupScripts.SAFETY).map(BackupsService::safetyPath);
         List<String> pruned = lines.stream().filter(l -> l.startsWith(BackupScripts.PRUNED))
                 .map(l -> l.substring(BackupScripts.PRUNED.length()).strip()).toList();
         List<TableCount> counts = action.equals("restore-scratch") ? parseCounts(lines) : List.of();
-        Optional<String> noSpace = marker(lines, BackupScripts.NOSPACE).map(this::noSpace);
+        Optional<String> noSpace = marker(lines, BackupScripts.NOSPACE).map(m -> noSpace(env, m));
         Optional<String> refusal = noSpace.or(() -> marker(lines, BackupScripts.REFUSE).map(r -> "refused on the server: " + r));
         String safetyNote = live ? safety.map(x -> "; safety backup " + x).orElse("; no safety backup was taken: the live database was not touched") : "";
         String prunedNote = pruned.isEmpty() ? "" : "; pruned " + pruned.size() + " pre-restore backup" + (pruned.size() == 1 ? "" : "s")
-                + " older than " + preRestoreRetentionDays() + " days (" + String.join(", ", pruned.stream()
+                + " older than " + preRestoreRetentionDays(env) + " days (" + String.join(", ", pruned.stream()
                 .map(x -> x.substring(x.lastIndexOf('/') + 1)).toList()) + ")";
         String last = lastLine == null || lastLine.isEmpty() ? "" : ": " + lastLine;
         if (refusal.isPresent() && code == BackupScripts.STOPPED) {
             return new Ended("refused", action + " of " + what + " " + refusal.get(), Optional.empty(), List.of(), List.of());
         }
         if (end != DetachedActions.End.EXITED) {
-            return new Ended("failed", action + " of " + what + " ended without an exit code (killed on the server?)" + last
-                    + safetyNote, safety, counts, pruned);
+            // its shell was killed before it wrote the exit code: what it did is not known, only what its log says
+            String known = live ? safety.map(x -> "; the safety backup " + x + " was finished before it stopped, so the restore itself may have "
+                    + "run: check the live database (the restore commits in one transaction: all or nothing)")
+                    .orElse("; it named no safety backup, so its restore never began: the live database was not touched")
+                    : action.equals("backup-now") ? "; check the backup folder for what it left (a .part is removed by the next job)" : "";
+            return new Ended("unknown", action + " of " + what + ": its end is unknown — the job ended without an exit code (killed on the "
+                    + "server?) and nothing of it runs any more" + last + known, safety, counts, pruned);
         }
         if (code != 0) {
             String killed = code == 124 || code == 137 ? ": killed by its bound of " + bound.limit().map(JobBound::duration).orElse("?")
@@ -628,12 +690,48 @@ public final class BackupsService {
         return new Ended("succeeded", action + " of " + what + " exited 0", safety, counts, pruned);
     }
 
+    /**
+     * Keeps the job's own verification of its safety backup ({@link BackupScripts#SAFETY_VERIFIED} followed by
+     * {@link BackupScripts#SAFETY}, the same size) as the file's verification: listed as verified, with when and by which
+     * job. Known by the path the listing gives it (folder/name) when the file is directly in the safety backup's folder.
+     */
+    CompletableFuture<Void> recordSafety(List<String> lines, String jobId, String restoring) {
+        Optional<Verification> v = safetyVerification(lines, jobId, restoring);
+        return v.isEmpty() ? CompletableFuture.completedFuture(null) : results.save(env.name(), v.get()).exceptionally(x -> null);
+    }
+
+    Optional<Verification> safetyVerification(List<String> lines, String jobId, String restoring) {
+        Optional<String> safety = marker(lines, BackupScripts.SAFETY);
+        Optional<String> check = marker(lines, BackupScripts.SAFETY_VERIFIED);
+        if (safety.isEmpty() || check.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] c = check.get().split(" ", 5);
+        try {
+            Instant checked = Instant.ofEpochSecond(Long.parseLong(c[0]));
+            Instant mtime = Instant.ofEpochSecond(Long.parseLong(c[1]));
+            long bytes = Long.parseLong(c[2]);
+            String path = safetyPath(safety.get());
+            if (!safety.get().equals(path + " " + bytes)) {
+                return Optional.empty(); // not the file the check was about
+            }
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            String folder = env.backups().folders().get(0);
+            String key = c[3].equals("1") ? (folder.endsWith("/") ? folder + name : folder + "/" + name) : path;
+            String detail = "verified complete by the restore job " + jobId + (restoring == null ? "" : " (its safety backup before restoring "
+                    + restoring + ")") + " at " + utc(checked) + (c.length > 4 && !c[4].isBlank() ? ": " + c[4].strip() : "");
+            return Optional.of(new Verification(key, bytes, mtime, true, detail, checked));
+        } catch (RuntimeException bad) {
+            return Optional.empty(); // a line that is not ours
+        }
+    }
+
     /** The path of a {@code @@SAFETY path bytes} marker: everything before the size (a path may hold spaces). */
     static String safetyPath(String marker) {
         return marker.replaceFirst(" [0-9]+$", "");
     }
 
-    private String noSpace(String marker) {
+    private static String noSpace(Environment env, String marker) {
         String[] p = marker.split(" ", 3);
         try {
             return "refused: the safety backup needs up to " + Sizes.human(Long.parseLong(p[0])) + " (the size of the database "
@@ -650,6 +748,10 @@ public final class BackupsService {
 
     /** The pre-restore backups' retention: the configured kind named pre-restore, else the built-in 90 days. */
     int preRestoreRetentionDays() {
+        return preRestoreRetentionDays(env);
+    }
+
+    static int preRestoreRetentionDays(Environment env) {
         return BackupCatalog.kinds(env.backups()).stream().filter(k -> k.name().equals(BackupCatalog.PRE_RESTORE))
                 .findFirst().map(Environment.BackupKind::retentionDays).orElse(90);
     }
@@ -759,7 +861,7 @@ public final class BackupsService {
                 keepLast(last, line);
                 out.line(stderr, line);
             }
-        }, s -> out.line(true, "— " + s)).thenApply(o -> {
+        }, s -> out.line(true, "— " + s)).thenCompose(o -> recordSafety(List.copyOf(lines), id, null).thenApply(x -> o)).thenApply(o -> {
             int code = o.end() == DetachedActions.End.EXITED ? o.exitCode() : -1;
             Ended end = ended(action, "the backup (running on the server, " + id + ")", bound, o.end(), code, List.copyOf(lines), last.get());
             return new JobResult(id, action, code, end.ok(), end.message(), Duration.between(o.start(), clock.instant()).toMillis(),

@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
  * those quotes. A {@code {name}} that this command does not get is refused too — it would reach the
  * shell as the literal text {@code {name}} (a safety backup written to a file named {@code {file}}).
  * Braces that are shell, not placeholders, are left alone: {@code ${VAR}}, {@code \{x}}, {@code {a,b}},
- * {@code { cmd; }} and, inside quotes, words that are no placeholder of any command ({@code awk '{print}'}).
+ * {@code { cmd; }} and, inside quotes, words that are no placeholder of any command ({@code awk '{print}'}). But the
+ * shell's parameter syntax around a placeholder's name ({@code ${file}}, {@code "${folder:-/b}"}) is refused: it is the
+ * shell's variable, which nothing sets, not the placeholder; and so is a placeholder's name in another case, quoted or
+ * not ({@code '{Folder}'}, {@code {FILE}}): it would reach the shell as literal text.
  * A shell comment ({@code #} starting a word, outside quotes, to the end of its line) is the shell's too: nothing in
  * it is a placeholder (none is filled there, a value with a newline would end the comment) and its apostrophes
  * ({@code # don't}) open no quotes.
@@ -90,8 +93,23 @@ public final class CommandTemplate {
         return p;
     }
 
-    /** A {@code {name}} in a template: where it is, and whether it sits inside the template's own quotes. */
-    record Use(String name, int start, int end, boolean quoted) {}
+    /**
+     * A {@code {name}} in a template: where it is, and whether it sits inside the template's own quotes; {@code shell}: it
+     * is written as the shell's parameter ({@code ${name}}, {@code ${name:-x}}, ...), which the console never fills.
+     */
+    record Use(String name, int start, int end, boolean quoted, boolean shell) {
+        Use(String name, int start, int end, boolean quoted) {
+            this(name, start, end, quoted, false);
+        }
+    }
+
+    /** {@code ${name}} and its operators ({@code ${name:-x}}, {@code ${#name}}, {@code ${name%.gz}}, ...): the name, group 1. */
+    private static final Pattern PARAMETER = Pattern.compile("\\$\\{[#!]?([A-Za-z_][A-Za-z0-9_]*)(?=[}:=+?%#/^,\\[@*-])");
+
+    /** Whether {@code name} is a placeholder of some command, but for its case ({Folder}, {FILE}): a placeholder mistyped, not shell text. */
+    private static boolean knownIgnoringCase(String name) {
+        return KNOWN.stream().anyMatch(k -> k.equalsIgnoreCase(name));
+    }
 
     /** The placeholders written in {@code template}, in order (shell braces left out, see the class comment). */
     static List<Use> uses(String template) {
@@ -107,6 +125,12 @@ public final class CommandTemplate {
                 continue;
             }
             if (quote != '\'' && c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+                Matcher p = PARAMETER.matcher(template).region(i, template.length());
+                if (p.lookingAt() && KNOWN.contains(p.group(1))) {
+                    // ${file}: the shell's variable "file", never set — not the placeholder it looks like
+                    int close = template.indexOf('}', p.end());
+                    out.add(new Use(p.group(1), i, close < 0 ? template.length() : close + 1, quote != 0, true));
+                }
                 i += 2; // ${VAR}: the shell's own expansion
                 wordStart = false;
                 continue;
@@ -118,7 +142,7 @@ public final class CommandTemplate {
             }
             if (c == '{' && m.region(i, template.length()).lookingAt()) {
                 String name = m.group(1);
-                if (quote == 0 || KNOWN.contains(name)) {
+                if (quote == 0 || knownIgnoringCase(name)) {
                     out.add(new Use(name, i, m.end(), quote != 0));
                 }
                 i = m.end();
@@ -142,6 +166,12 @@ public final class CommandTemplate {
      */
     public static Optional<String> problem(String template, Collection<String> allowed) {
         for (Use u : uses(template)) {
+            if (u.shell()) {
+                return Optional.of(template.substring(u.start(), u.end()) + " is the shell's variable " + u.name()
+                        + ", which nothing sets, not the placeholder {" + u.name() + "}: " + (allowed.contains(u.name())
+                        ? "write {" + u.name() + "} bare, the console quotes the value itself" : "{" + u.name() + "} is not filled in for this command")
+                        + "; " + mayUse(allowed) + " (a shell variable of your own needs another name)");
+            }
             if (!allowed.contains(u.name())) {
                 return Optional.of("{" + u.name() + "} is not filled in for this command: it would reach the shell as the literal text {"
                         + u.name() + "}; " + mayUse(allowed));

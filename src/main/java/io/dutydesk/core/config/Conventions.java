@@ -48,7 +48,12 @@ final class Conventions {
                 if (p.matcher("").groupCount() < 1) {
                     throw pat.error("needs a group (...) around the timestamp");
                 }
-                kinds.add(new Environment.BackupKind(e.getKey(), p, kn.string("timestampFormat", "yyyyMMdd_HHmmss"),
+                String format = kn.string("timestampFormat", "yyyyMMdd_HHmmss");
+                Optional<String> bad = TimestampFormat.problem(format);
+                if (bad.isPresent()) {
+                    throw kn.require("timestampFormat").error(bad.get());
+                }
+                kinds.add(new Environment.BackupKind(e.getKey(), p, format,
                         kn.integer("retentionDays", 30, 1, 36500)));
             }
             kinds = List.copyOf(kinds);
@@ -191,6 +196,11 @@ final class Conventions {
         });
         n.get("statuses").ifPresent(c -> {
             for (Map.Entry<String, YamlNode> e : c.onlyKeys(List.copyOf(st.keySet())).entries().entrySet()) {
+                if (e.getKey().equals("processing") && (e.getValue().isNull()
+                        || e.getValue().isScalar() && e.getValue().text().isBlank())) {
+                    st.remove("processing"); // an outbox without an in-flight state: the relay goes from pending to published
+                    continue;
+                }
                 String v = e.getValue().nonEmptyText();
                 if (v.length() > 64 || v.chars().anyMatch(ch -> ch < 0x20)) {
                     throw e.getValue().error("a status value is a short single-line word");

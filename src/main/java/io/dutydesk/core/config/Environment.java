@@ -46,6 +46,30 @@ public record Environment(
                 thresholds, poll, Metrics.DEFAULT, alerts);
     }
 
+    /**
+     * Whether the environment has {@code b}: false for a part switched off in the file ({@code redis: false},
+     * {@code alertmanager: false}, {@code backups: false}) — not polled, shown as "not configured", never counted as down.
+     */
+    public boolean configured(io.dutydesk.core.Backend b) {
+        return switch (b) {
+            case REDIS -> redis.configured();
+            case ALERTMANAGER -> alertmanager.configured();
+            case BACKUPS -> backups.configured();
+            default -> true;
+        };
+    }
+
+    /** The backends switched off in the file. */
+    public java.util.Set<io.dutydesk.core.Backend> notConfigured() {
+        java.util.Set<io.dutydesk.core.Backend> out = java.util.EnumSet.noneOf(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            if (!configured(b)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
@@ -96,11 +120,26 @@ public record Environment(
 
     public record Postgres(String host, int port, String database, String user, SecretRef password) {}
 
+    /** Redis and its stream; {@link #NONE} ({@code redis: false}): the environment has no stream. */
     public record Redis(String host, int port, Optional<String> user, SecretRef password, String stream,
-                        List<String> groups) {}
+                        List<String> groups) {
+        public static final Redis NONE = new Redis("", 0, Optional.empty(), new SecretRef.None(), "", List.of());
+
+        /** False for {@code redis: false}: no stream is shown, Redis is not polled. */
+        public boolean configured() {
+            return port != 0;
+        }
+    }
 
     /** A server-side HTTP service, with the path prefix it is served under. */
     public record Http(String host, int port, String pathPrefix) {
+        /** {@code alertmanager: false}: the environment has none (not shown, not polled). */
+        public static final Http NONE = new Http("", 0, "/");
+
+        public boolean configured() {
+            return port != 0;
+        }
+
         public URI uriOn(String localHost, int localPort, String path) {
             String p = (pathPrefix.endsWith("/") ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix)
                     + (path.startsWith("/") ? path : "/" + path);
@@ -122,6 +161,15 @@ public record Environment(
     public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
                           List<String> rpoKinds, List<String> dataOnlyKinds, Optional<Duration> backupTimeout,
                           Optional<Duration> restoreTimeout) {
+        /** {@code backups: false}: the environment has no backups the console looks after (pane "not configured"). */
+        public static final Backups NONE = new Backups(List.of(), List.of(), Map.of(), 26, List.of(), List.of(),
+                Optional.empty(), Optional.empty());
+
+        /** False for {@code backups: false}: no folder to read, nothing polled. */
+        public boolean configured() {
+            return !folders.isEmpty();
+        }
+
         public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands) {
             this(folders, kinds, commands, 26, List.of("full"), List.of("incremental"));
         }
@@ -168,9 +216,14 @@ public record Environment(
             this(table, columns, statuses, Duration.ofSeconds(10), "max(outbox_pending_events)", "outbox-relay");
         }
 
-        /** The statuses still to be handled (all but published), by the console's names. */
+        /** The statuses still to be handled (all but published), by the console's names; without processing when the outbox has none. */
         public List<String> openStatuses() {
-            return List.of("pending", "processing", "failed");
+            return hasProcessing() ? List.of("pending", "processing", "failed") : List.of("pending", "failed");
+        }
+
+        /** False when {@code statuses.processing} is left empty: the outbox has no in-flight state (no Processing tile). */
+        public boolean hasProcessing() {
+            return statuses.containsKey("processing");
         }
     }
 

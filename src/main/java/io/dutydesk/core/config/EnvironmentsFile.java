@@ -83,8 +83,14 @@ public final class EnvironmentsFile {
         return parse(file, text);
     }
 
+    /**
+     * The first line of the starter: editors with the YAML language server complete and check the file against
+     * docs/environments.schema.json, copied next to it (docs/configuration.md, "Editor completion").
+     */
+    public static final String SCHEMA_LINE = "# yaml-language-server: $schema=environments.schema.json";
+
     /** What a new user writes first: one environment, every convention left to its default. */
-    public static final String STARTER = """
+    public static final String STARTER = SCHEMA_LINE + "\n" + """
             environments:
               prod:
                 description: production
@@ -176,10 +182,10 @@ public final class EnvironmentsFile {
                 ssh(n.require("ssh"), true),
                 docker(n.get("docker")),
                 postgres(n.get("postgres")),
-                redis(n.get("redis")),
+                switchedOff(n.get("redis")) ? Environment.Redis.NONE : redis(n.get("redis")),
                 http(n.get("prometheus"), 9090),
-                http(n.get("alertmanager"), 9093),
-                Conventions.backups(n.get("backups")),
+                switchedOff(n.get("alertmanager")) ? Environment.Http.NONE : http(n.get("alertmanager"), 9093),
+                switchedOff(n.get("backups")) ? Environment.Backups.NONE : Conventions.backups(n.get("backups")),
                 Conventions.deploy(n.get("deploy")),
                 Conventions.slots(n.get("slots")),
                 Conventions.outbox(n.get("outbox")),
@@ -187,6 +193,24 @@ public final class EnvironmentsFile {
                 Conventions.poll(n.get("poll")),
                 Conventions.metrics(n.get("metrics")),
                 Conventions.alerts(n.get("alerts")));
+    }
+
+    /** The sections an environment may switch off with {@code false}: the console then neither shows nor polls them. */
+    public static final List<String> OPTIONAL_SECTIONS = List.of("redis", "alertmanager", "backups");
+
+    /**
+     * {@code alertmanager: false} (also {@code no}, {@code off}): the environment has none. {@code true} is refused: a
+     * section is written as its settings, or left out for the defaults.
+     */
+    static boolean switchedOff(Optional<YamlNode> o) {
+        if (o.isEmpty() || o.get().isMapping() || !o.get().isScalar()) {
+            return false;
+        }
+        String t = o.get().text().strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("false") || t.equals("no") || t.equals("off")) {
+            return true;
+        }
+        throw o.get().error("expected its settings (a mapping), or false when this environment has none; got '" + o.get().text() + "'");
     }
 
     private static Environment.Ssh ssh(YamlNode n, boolean allowJump) {

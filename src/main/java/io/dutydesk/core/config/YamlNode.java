@@ -84,6 +84,8 @@ final class YamlNode {
 
     boolean isMapping() { return node instanceof MappingNode; }
 
+    boolean isScalar() { return node instanceof ScalarNode; }
+
     String text() {
         if (!(node instanceof ScalarNode s)) {
             throw error("expected a single value, not a " + (node instanceof SequenceNode ? "list" : "mapping"));

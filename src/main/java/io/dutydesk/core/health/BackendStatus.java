@@ -17,10 +17,15 @@ import java.time.Instant;
 public record BackendStatus(Backend backend, State state, long latencyMs, String error, Instant checkedAt,
                             Instant downSince, Instant lastOkAt) {
 
-    public enum State { UNKNOWN, OK, DOWN, MISCONFIGURED }
+    /** NOT_CONFIGURED: the environment has none ({@code alertmanager: false}, ...): never polled, never counted as down. */
+    public enum State { UNKNOWN, OK, DOWN, MISCONFIGURED, NOT_CONFIGURED }
 
     public boolean ok() {
         return state == State.OK;
+    }
+
+    public static BackendStatus notConfigured(Backend b) {
+        return new BackendStatus(b, State.NOT_CONFIGURED, -1, null, null, null, null);
     }
 
     public static BackendStatus unknown(Backend b) {

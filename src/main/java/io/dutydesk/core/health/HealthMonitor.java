@@ -57,11 +57,25 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public HealthMonitor(String environment, List<BackendProbe> probes, Duration interval, Duration maxBackoff,
                          Duration timeout, ScheduledExecutorService scheduler, Clock clock, BooleanSupplier connecting) {
+        this(environment, probes, java.util.Set.of(), interval, maxBackoff, timeout, scheduler, clock, connecting);
+    }
+
+    /**
+     * @param notConfigured backends the environment does not have ({@code alertmanager: false}, ...): shown as
+     *                      {@link BackendStatus.State#NOT_CONFIGURED} from the start and never polled (a probe given
+     *                      for one is left out)
+     */
+    public HealthMonitor(String environment, List<BackendProbe> probes, java.util.Set<Backend> notConfigured, Duration interval,
+                         Duration maxBackoff, Duration timeout, ScheduledExecutorService scheduler, Clock clock,
+                         BooleanSupplier connecting) {
         this.environment = environment;
         this.clock = clock;
         this.connecting = connecting;
         this.interval = interval;
-        this.latest = HealthSnapshot.unknown(environment, clock.instant());
+        Map<Backend, BackendStatus> initial = new EnumMap<>(Backend.class);
+        notConfigured.forEach(b -> initial.put(b, BackendStatus.notConfigured(b)));
+        this.latest = new HealthSnapshot(environment, 0, clock.instant(), initial);
+        probes = probes.stream().filter(p -> !notConfigured.contains(p.backend())).toList();
         for (BackendProbe p : probes) {
             Poller<Long> poller = new Poller<>(p.backend().id(), () -> probe(p, timeout),
                     interval, maxBackoff, timeout.plusMillis(500), scheduler, clock);

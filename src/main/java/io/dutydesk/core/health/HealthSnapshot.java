@@ -40,8 +40,14 @@ public record HealthSnapshot(String environment, long seq, Instant takenAt, Map<
         return statuses.values().stream().filter(BackendStatus::ok).count();
     }
 
+    /** Every configured backend answers (one the environment does not have counts neither way). */
     public boolean allOk() {
-        return okCount() == statuses.size();
+        return statuses.values().stream().allMatch(s -> s.ok() || s.state() == BackendStatus.State.NOT_CONFIGURED);
+    }
+
+    /** The backends the environment has: the ones polled and shown. */
+    public long configuredCount() {
+        return statuses.values().stream().filter(s -> s.state() != BackendStatus.State.NOT_CONFIGURED).count();
     }
 
     HealthSnapshot with(BackendStatus s, Instant now) {

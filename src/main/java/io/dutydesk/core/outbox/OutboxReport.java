@@ -21,8 +21,11 @@ public record OutboxReport(String environment, Instant takenAt, Optional<OutboxB
         return backlogError.isEmpty() ? "ok" : backlogMisconfigured ? "misconfigured" : "down";
     }
 
-    /** "ok", "down" or "misconfigured" for Redis (the stream). */
+    /** "ok", "down" or "misconfigured" for Redis (the stream); "not configured" when the environment has none (redis: false). */
     public String streamState() {
+        if (streamError.isEmpty() && stream.isEmpty()) {
+            return "not configured";
+        }
         return streamError.isEmpty() ? "ok" : streamMisconfigured ? "misconfigured" : "down";
     }
 

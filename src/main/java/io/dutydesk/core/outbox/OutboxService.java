@@ -55,7 +55,8 @@ public final class OutboxService {
     /** Both sources at once, each with its own timeout; never fails. */
     public CompletableFuture<OutboxReport> readOnce(Duration timeout) {
         CompletableFuture<Result<OutboxBacklog>> b = settle(backlog.backlog(), timeout);
-        CompletableFuture<Result<StreamInfo>> s = settle(stream.stream(), timeout);
+        CompletableFuture<Result<StreamInfo>> s = env.redis().configured() ? settle(stream.stream(), timeout)
+                : CompletableFuture.completedFuture(new Result<>(null, null, false)); // redis: false — nothing to read
         return b.thenCombine(s, (rb, rs) -> new OutboxReport(env.name(), clock.instant(), Optional.ofNullable(rb.value),
                 Optional.ofNullable(rb.error), Optional.ofNullable(rs.value), Optional.ofNullable(rs.error),
                 rb.value == null ? new BacklogLevel.Verdict(BacklogLevel.OK, "unknown") : BacklogLevel.judge(rb.value, env.thresholds()),

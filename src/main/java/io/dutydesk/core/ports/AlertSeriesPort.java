@@ -23,6 +23,14 @@ public interface AlertSeriesPort {
      */
     CompletableFuture<Map<String, String>> externalLabels();
 
+    /**
+     * How often it sends a firing alert again ({@code --rules.alert.resend-delay}, from its flags); empty when it does not
+     * say (no flags API).
+     */
+    default CompletableFuture<java.util.Optional<Duration>> resendDelay() {
+        return CompletableFuture.completedFuture(java.util.Optional.empty());
+    }
+
     /** Its alert rule groups (last evaluation, health, the alerts each holds), its newest scrape and its clock. */
     CompletableFuture<RuleEvaluation> evaluation();
 }

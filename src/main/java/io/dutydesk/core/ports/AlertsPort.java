@@ -15,6 +15,14 @@ public interface AlertsPort {
     /** Every alert: active, suppressed (silenced, inhibited), unprocessed. */
     CompletableFuture<AlertsFeed> alerts();
 
+    /**
+     * When Alertmanager started (its status's uptime). It keeps no alerts across a restart: until Prometheus sends them
+     * again, an alert it lacks is not known to have resolved.
+     */
+    default CompletableFuture<java.time.Instant> startedAt() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this Alertmanager does not say when it started"));
+    }
+
     CompletableFuture<List<Silence>> silences();
 
     /** Creates the silence; completes with its id. */

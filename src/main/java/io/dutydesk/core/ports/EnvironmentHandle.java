@@ -23,6 +23,12 @@ public interface EnvironmentHandle extends AutoCloseable {
                 new UnsupportedOperationException("this environment handle has no outbox backlog"));
     }
 
+    /** What the database has of the configured outbox (tables, columns, declared status values): {@code dutydesk doctor}. */
+    default OutboxSchemaPort outboxSchema() {
+        return values -> java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this environment handle cannot read the outbox's schema"));
+    }
+
     /** The event stream and its consumer groups. */
     default StreamPort stream() {
         return () -> java.util.concurrent.CompletableFuture.failedFuture(

@@ -13,6 +13,12 @@ public interface VerificationResults {
     /** The latest result per path of one environment. */
     CompletableFuture<Map<String, Verification>> load(String env);
 
+    /**
+     * Drops the passing result kept for {@code path}, if the kept one is passing (a failing one stays): a restore of
+     * that file failed, so its "ok" is not reused as a passing verification — the next restore verifies it again.
+     */
+    CompletableFuture<Void> forgetPassed(String env, String path);
+
     /** None kept (the store could not be opened, or tests): nothing is remembered. */
     VerificationResults NONE = new VerificationResults() {
         @Override
@@ -23,6 +29,11 @@ public interface VerificationResults {
         @Override
         public CompletableFuture<Map<String, Verification>> load(String env) {
             return CompletableFuture.completedFuture(Map.of());
+        }
+
+        @Override
+        public CompletableFuture<Void> forgetPassed(String env, String path) {
+            return CompletableFuture.completedFuture(null);
         }
     };
 }

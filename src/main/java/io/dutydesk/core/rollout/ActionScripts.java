@@ -60,13 +60,40 @@ public final class ActionScripts {
             + "[ -n \"${20:-}\" ] && printf '%s\\n' \"${20}\"; }; ";
 
     /**
-     * {@code alive_ PREFIX}: whether the job of {@code PREFIX.pid} is alive — its pid signalable by us and, when the
-     * job recorded it ({@code PREFIX.start}), started when the job did: a pid the system gave to another process
-     * after the job died is not the job.
+     * {@code left_ SID [PID]}: prints "pid (name)" of each live process of session {@code SID} (zombies not counted),
+     * space-separated, leaving out {@code PID} and its direct children: what of a job still runs. Only the process
+     * name is printed (never its command line: a job's shell's command line is the whole job). Builtins only, so a
+     * caller in the session that runs it in a command substitution (a child of PID) does not count itself.
      */
-    static final String ALIVE = START_TIME
-            + "alive_() { p_=$(cat \"$1.pid\" 2>/dev/null) && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
-            + "[ -f \"$1.start\" ] || return 0; [ \"$(st_ \"$p_\")\" = \"$(cat \"$1.start\" 2>/dev/null)\" ]; }; ";
+    static final String LEFT = "left_() { ls_=$1; lx_=${2:-}; lo_=; for lf_ in /proc/[0-9]*/stat; do lr_=; "
+            + "read -r lr_ 2>/dev/null < \"$lf_\" || continue; lp_=${lr_%% *}; lc_=${lr_#*\\(}; lc_=${lc_%\\)*}; lr_=${lr_##*\\) }; "
+            + "set -- $lr_; [ \"${4:-}\" = \"$ls_\" ] && [ \"$1\" != Z ] && [ \"$lp_\" != \"$lx_\" ] && [ \"$2\" != \"$lx_\" ] "
+            + "&& lo_=\"$lo_${lo_:+, }$lp_ ($lc_)\"; done; [ -n \"$lo_\" ] && printf '%s\\n' \"$lo_\"; }; ";
+
+    /**
+     * {@code shell_ PREFIX}: whether the job's own shell ({@code PREFIX.pid}) is alive — its pid signalable by us and,
+     * when the job recorded it ({@code PREFIX.start}), started when the job did: a pid the system gave to another
+     * process after the job died is not the job. {@code alive_ PREFIX}: whether anything of the job still runs —
+     * its shell (until its exit file is written), or any process of its session ({@code PREFIX.sid}: the job is a
+     * session leader, setsid) though its shell is gone: a team's script whose shell was killed (kill -9) goes on in
+     * its children, which hold no lock of their own. A pid in the session cannot be given to another process while
+     * any process of the session lives; once the shell's pid belongs to another process, the session is over.
+     */
+    static final String ALIVE = START_TIME + LEFT
+            + "shell_() { p_=$(cat \"$1.pid\" 2>/dev/null) && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
+            + "[ -f \"$1.start\" ] || return 0; [ \"$(st_ \"$p_\")\" = \"$(cat \"$1.start\" 2>/dev/null)\" ]; }; "
+            + "alive_() { [ ! -f \"$1.exit\" ] && shell_ \"$1\" && return 0; q_=$(cat \"$1.pid\" 2>/dev/null); "
+            + "[ -n \"$q_\" ] && [ -f \"$1.sid\" ] || return 1; "
+            + "if [ -e \"/proc/$q_\" ] && [ -f \"$1.start\" ] && [ \"$(st_ \"$q_\")\" != \"$(cat \"$1.start\" 2>/dev/null)\" ]; then return 1; fi; "
+            + "[ -n \"$(left_ \"$(cat \"$1.sid\" 2>/dev/null)\" \"$q_\")\" ]; }; "
+            // held_ PREFIX: a HELD line saying what still runs when the job's shell is gone (nothing while the shell runs)
+            + "held_() { [ ! -f \"$1.exit\" ] && shell_ \"$1\" && return 0; [ -f \"$1.sid\" ] || return 0; "
+            + "if [ -f \"$1.exit\" ]; then hw_=\"it exited $(cat \"$1.exit\" 2>/dev/null)\"; else hw_='its shell ended without an exit code (killed?)'; fi; "
+            + "hl_=$(left_ \"$(cat \"$1.sid\" 2>/dev/null)\" \"$(cat \"$1.pid\" 2>/dev/null)\"); "
+            + "[ -n \"$hl_\" ] && echo \"" + "@@DUTYDESK-HELD " + "$hw_, but what it started still runs: $hl_\"; return 0; }; ";
+
+    /** What {@link #start} and {@link #current} print after BUSY when the holder's shell is gone but its processes run. */
+    public static final String HELD = "@@DUTYDESK-HELD ";
 
     private ActionScripts() {}
 
@@ -164,7 +191,11 @@ public final class ActionScripts {
     public static String job(String workdir, String command, Optional<Precondition> pre, Duration timeout) {
         StringBuilder b = new StringBuilder();
         // its start time first, then its pid (readers that see the pid find the start time), then its path for the command
-        b.append(START_TIME).append("s_=$(st_ $$) && printf '%s\\n' \"$s_\" > \"$0.start.tmp\" && mv \"$0.start.tmp\" \"$0.start\"; ");
+        b.append(START_TIME).append(LEFT).append("s_=$(st_ $$) && printf '%s\\n' \"$s_\" > \"$0.start.tmp\" && mv \"$0.start.tmp\" \"$0.start\"; ");
+        // its session (it is the session's leader: setsid): what of the job runs on after its shell is killed is found by it
+        b.append("sd_() { l_=; read -r l_ 2>/dev/null < \"/proc/$$/stat\" || return 1; l_=${l_##*\\) }; set -- $l_; ")
+                .append("[ -n \"${4:-}\" ] && printf '%s\\n' \"$4\"; }; ")
+                .append("d_=$(sd_) && printf '%s\\n' \"$d_\" > \"$0.sid.tmp\" && mv \"$0.sid.tmp\" \"$0.sid\"; ");
         b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
         b.append(ACTION_VARIABLE).append("=\"$0\"; export ").append(ACTION_VARIABLE).append("; ");
         b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
@@ -187,8 +218,27 @@ public final class ActionScripts {
                         .append(EXIT_REFUSED).append("; fi; ");
             }
         });
-        b.append(bounded(command, timeout)).append("; ");
-        b.append("done_ $?");
+        // the command as a file of its own (0600: the job's umask): its shell runs "sh ID.cmd", so neither a process list nor a
+        // shell's report of a killed command ("Killed  sh -c '…'", bash) carries the whole script, only the file's name
+        b.append("printf '%s\\n' ").append(ShellQuote.quote(wrapped(command))).append(" > \"$0.cmd\" || done_ 94; ");
+        b.append(run("\"$0.cmd\"", timeout)).append("; ");
+        // the lock is held until nothing the command started runs any more: a team's script killed (or one that put
+        // work in the background and exited) leaves children in the job's session; the exit file waits for them
+        // A bounded job waits for them at most its bound again, then TERMs what is left (KILL 30 s later): a bounded
+        // job never holds the lock for ever because its script left a daemon in its session
+        long secs = timeout == null ? 0 : Math.max(1, timeout.toSeconds());
+        b.append("rc_=$?; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
+                + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends"
+                + (timeout == null ? "" : " (at most " + secs + " s more)") + "\"; n_=0; "
+                + "while [ -n \"$(left_ \"$d_\" $$)\" ]; do "
+                + (timeout == null ? "" : "n_=$((n_+1)); if [ $n_ -gt " + (secs * 2) + " ]; then "
+                        + "[ $n_ -eq " + (secs * 2 + 1) + " ] && echo \"dutydesk: still running after the job's bound, stopped: $(left_ \"$d_\" $$)\"; "
+                        + "s_=TERM; [ $n_ -gt " + (secs * 2 + 60) + " ] && s_=KILL; "
+                        // builtins only (a pipeline's processes would be in the session and counted themselves)
+                        + "l_=$(left_ \"$d_\" $$); set -f; i_=$IFS; IFS=,; for e_ in $l_; do e_=${e_# }; e_=${e_%% *}; "
+                        + "case $e_ in ''|*[!0-9]*) ;; *) kill -$s_ \"$e_\" 2>/dev/null;; esac; done; IFS=$i_; set +f; fi; ")
+                + "sleep 0.5; done; echo \"dutydesk: what the command started has ended\"; fi; fi; ");
+        b.append("done_ $rc_");
         return b.toString();
     }
 
@@ -201,13 +251,22 @@ public final class ActionScripts {
      * clean-up still ran. Public for tests.
      */
     public static String bounded(String command, Duration timeout) {
-        String cmd = ShellQuote.quote("trap 'exit 143' TERM INT HUP\n" + command + "\n");
+        return run("-c " + ShellQuote.quote(wrapped(command)), timeout);
+    }
+
+    /** The command's script: TERM/INT/HUP caught (see {@link #bounded(String, Duration)}), then the command. */
+    private static String wrapped(String command) {
+        return "trap 'exit 143' TERM INT HUP\n" + command + "\n";
+    }
+
+    /** {@code sh ARGS} (a script file, or {@code -c} and the quoted script) with fd 9 closed, under timeout when bounded. */
+    private static String run(String args, Duration timeout) {
         if (timeout == null) {
-            return "sh -c " + cmd + " 9>&-";
+            return "sh " + args + " 9>&-";
         }
         long secs = Math.max(1, timeout.toSeconds());
-        return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh -c " + cmd
-                + " 9>&-; else sh -c " + cmd + " 9>&-; fi";
+        return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh " + args
+                + " 9>&-; else sh " + args + " 9>&-; fi";
     }
 
     /**
@@ -242,6 +301,7 @@ public final class ActionScripts {
         return "umask 077; " + read + "D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + holderGone()
                 + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
@@ -279,7 +339,19 @@ public final class ActionScripts {
     public static String lockOrBusy(String stateDir) {
         String d = dir(stateDir);
         return "D=\"" + d + "\"; mkdir -p \"$D\" && chmod 700 \"$D\" 2>/dev/null; exec 9>>\"$D/action.lock\" || exit 90; "
-                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; ";
+                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + holderGone();
+    }
+
+    /**
+     * Inside the lock ({@code $D} the state folder): BUSY (exit 75) while anything of the last holder's job still runs
+     * though the lock was free — its shell was killed (kill -9) and the kernel dropped the lock with the shell's
+     * descriptor, but its script's children (which run without the lock's descriptor) go on. Names the holder and
+     * what still runs ({@link #HELD}).
+     */
+    private static String holderGone() {
+        return ALIVE + "h_=$(cat \"$D/action.holder\" 2>/dev/null); if [ -n \"$h_\" ] && alive_ \"$D/actions/$h_\"; then "
+                + "echo \"" + BUSY + "$h_\"; held_ \"$D/actions/$h_\"; exit 75; fi; ";
     }
 
     /**
@@ -288,10 +360,22 @@ public final class ActionScripts {
      * and has no exit file.
      */
     public static String current(String stateDir) {
+        return current(stateDir, false);
+    }
+
+    /** The line after {@link #BUSY}'s meta when asked for: {@code @@DUTYDESK-SINCE epoch}, when the job's meta was written (the server's clock). */
+    public static final String SINCE = "@@DUTYDESK-SINCE ";
+
+    /**
+     * {@link #current(String)}; {@code since}: then also {@link #SINCE} with when the running job started, as the server's
+     * clock says (what its files' modification times are compared with).
+     */
+    public static String current(String stateDir, boolean since) {
         String d = dir(stateDir);
         return ALIVE + "D=\"" + d + "\"; id=$(cat \"$D/action.holder\" 2>/dev/null); a=\"$D/actions/$id\"; "
-                + "if [ -n \"$id\" ] && [ ! -f \"$a.exit\" ] && alive_ \"$a\"; then "
-                + "echo \"" + BUSY + "$id\"; cat \"$a.meta\" 2>/dev/null; "
+                + "if [ -n \"$id\" ] && alive_ \"$a\"; then "
+                + "echo \"" + BUSY + "$id\"; held_ \"$a\"; cat \"$a.meta\" 2>/dev/null; "
+                + (since ? "echo; echo \"" + SINCE + "$(stat -c %Y \"$a.meta\" 2>/dev/null)\"; " : "")
                 + "else echo " + IDLE + "; fi";
     }
 
@@ -314,9 +398,24 @@ public final class ActionScripts {
      * no exit, not running: killed) | STATE id unknown (no trace).
      */
     public static String states(String stateDir, List<String> ids) {
+        return states(stateDir, ids, List.of());
+    }
+
+    /** A line of an action's log, in {@link #states}' answer: {@code LOG id line}. */
+    public static final String LOG = "@@DUTYDESK-LOG ";
+
+    /**
+     * {@link #states(String, List)}, and for each of {@code withLog} that is over, its log as a live follow would have
+     * read it for the outcome: every marker line ({@code @@…}) and the last 200 other lines, each as {@link #LOG}.
+     */
+    public static String states(String stateDir, List<String> ids, List<String> withLog) {
         ids.forEach(ActionScripts::requireId);
+        withLog.forEach(ActionScripts::requireId);
         String d = dir(stateDir);
-        return ALIVE + "D=\"" + d + "\"; for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
+        String logs = withLog.isEmpty() ? "" : "for id in " + String.join(" ", withLog) + "; do a=\"$D/actions/$id\"; "
+                + "if [ -f \"$a.log\" ] && ! alive_ \"$a\"; then { grep '^@@' \"$a.log\"; grep -v '^@@' \"$a.log\" | tail -n 200; } 2>/dev/null "
+                + "| sed \"s/^/" + LOG + "$id /\"; fi; done; ";
+        return ALIVE + "D=\"" + d + "\"; " + logs + "for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
                 + "if [ -f \"$a.exit\" ]; then echo \"" + STATE + "$id exit $(cat \"$a.exit\")\"; "
                 + "elif alive_ \"$a\"; then echo \"" + STATE + "$id running\"; "
                 + "elif [ -f \"$a.meta\" ]; then echo \"" + STATE + "$id gone\"; "

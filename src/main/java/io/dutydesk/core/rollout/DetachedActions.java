@@ -149,8 +149,66 @@ public final class DetachedActions {
     public record Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256,
                           Instant start, int lines) {}
 
+    /** A BUSY answer: the holder's id (its line only), what still runs of it when its shell is gone, the lines after. */
+    record Busy(String id, Optional<String> held, String rest) {}
+
+    /** Reads BUSY, the holder's id on its line, an optional {@link ActionScripts#HELD} line, and what follows (the meta). */
+    static Busy busy(String out) {
+        int i = out.indexOf(ActionScripts.BUSY);
+        String after = i < 0 ? "" : out.substring(i + ActionScripts.BUSY.length());
+        int nl = after.indexOf('\n');
+        String id = (nl < 0 ? after : after.substring(0, nl)).strip();
+        StringBuilder rest = new StringBuilder();
+        Optional<String> held = Optional.empty();
+        for (String line : (nl < 0 ? "" : after.substring(nl + 1)).split("\n")) {
+            if (line.startsWith(ActionScripts.HELD)) {
+                held = Optional.of(RolloutRules.printable(line.substring(ActionScripts.HELD.length()).strip()));
+            } else if (!line.isBlank()) {
+                rest.append(rest.length() == 0 ? "" : "\n").append(line.strip());
+            }
+        }
+        return new Busy(id, held, rest.toString());
+    }
+
     /** Someone's action holding the server lock right now. */
-    public record Running(String id, String meta) {}
+    public record Running(String id, String meta) {
+        /**
+         * What a console that re-attaches resumes, in words: "restore of /srv/backups/x.sql.gz started 12:03 UTC by
+         * alice@ws" (from the job's meta; what it lacks is left out, the id when it says nothing).
+         */
+        public String describe(java.time.ZoneId zone) {
+            String action = field("action");
+            String args = field("args");
+            String actor = field("actor");
+            String at = field("start");
+            StringBuilder b = new StringBuilder(action.isEmpty() ? String.valueOf(id) : action + (args.isEmpty() ? "" : " of " + args));
+            try {
+                if (!at.isEmpty()) {
+                    b.append(" started ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(Instant.parse(at)));
+                }
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // a start it cannot read is left out
+            }
+            if (!actor.isEmpty()) {
+                b.append(" by ").append(actor);
+            }
+            return b + (action.isEmpty() ? "" : " (" + id + ")");
+        }
+
+        private String field(String name) {
+            var m = java.util.regex.Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(meta == null ? "" : meta);
+            return m.find() ? RolloutRules.printable(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")) : "";
+        }
+    }
+
+    /** When action {@code id} was started, by the clock of the console that started it (the id's own time). */
+    public static Optional<Instant> startedAt(String id) {
+        try {
+            return Optional.of(Instant.from(ID_TIME.parse(id.substring(0, 15))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 
     /** A new action id: "20260101-120000-rollback-0a1b2c3d". */
     String newId(String action, Instant at) {
@@ -196,8 +254,9 @@ public final class DetachedActions {
             }
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
             if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
-                String other = r.stdout().substring(r.stdout().indexOf(ActionScripts.BUSY) + ActionScripts.BUSY.length()).strip();
-                return describe(other).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d, start));
+                Busy b = busy(r.stdout());
+                return describe(b.id()).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d
+                        + b.held().map(h -> " — " + h).orElse(""), start));
             }
             if (e == null && f.exit.get() != null) {
                 return CompletableFuture.completedFuture(f.outcome(id, start));
@@ -241,7 +300,12 @@ public final class DetachedActions {
         ActionScripts.requireId(id);
         Follow f = new Follow(out);
         Instant start = clock.instant();
-        return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
+        return followUntilDone(id, f, bound, start, null, 0, status).thenCompose(x -> {
+            Outcome o = f.outcome(id, start);
+            // a job that ended while its console was away (or another console of this log): its started entry gets its end
+            // now, read from the server by the same rules as reconcile — once, whoever else learns it at the same time
+            return reconcile().handle((n, e) -> o);
+        });
     }
 
     /** Appends the completion of an action this runner started (same id as its started entry). */
@@ -324,11 +388,10 @@ public final class DetachedActions {
                     if (i < 0) {
                         return Optional.<Running>empty();
                     }
-                    String rest = out.substring(i + ActionScripts.BUSY.length());
-                    int nl = rest.indexOf('\n');
-                    String id = (nl < 0 ? rest : rest.substring(0, nl)).strip();
-                    String meta = nl < 0 ? "" : rest.substring(nl + 1).strip();
-                    return Optional.of(new Running(ActionScripts.validId(id).orElse(null), RolloutRules.printable(meta)));
+                    Busy b = busy(out);
+                    String meta = b.rest();
+                    return Optional.of(new Running(ActionScripts.validId(b.id()).orElse(null), RolloutRules.printable(
+                            meta + b.held().map(h -> (meta.isEmpty() ? "" : " — ") + h).orElse(""))));
                 });
     }
 
@@ -345,41 +408,58 @@ public final class DetachedActions {
                 }
             }
             List<AuditEntry> open = last.values().stream()
-                    .filter(e -> AuditRows.STARTED.equals(e.result()) || AuditRows.INTERRUPTED.equals(e.result())
-                            || (AuditRows.UNKNOWN.equals(e.result()) && !e.message().startsWith(AuditRows.SERVER_SAYS)))
+                    .filter(AuditRows::awaitsEnd)
                     .filter(e -> !OPEN.containsKey(e.actionId()))
                     .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
                     .limit(50).toList();
             if (open.isEmpty()) {
                 return CompletableFuture.completedFuture(0);
             }
-            return shell.exec(ActionScripts.states(env.deploy().stateDir(), open.stream().map(AuditEntry::actionId).toList()),
+            List<String> ids = open.stream().map(AuditEntry::actionId).toList();
+            List<String> withLog = ids.stream().filter(i -> io.dutydesk.core.backups.BackupsService.backupAction(i).isPresent()).toList();
+            return shell.exec(ActionScripts.states(env.deploy().stateDir(), ids, withLog),
                     Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenCompose(r -> {
                 Map<String, String> state = new LinkedHashMap<>();
+                Map<String, List<String>> logs = new LinkedHashMap<>();
                 for (String line : r.stdout().split("\n")) {
-                    if (line.startsWith(ActionScripts.STATE)) {
+                    if (line.startsWith(ActionScripts.LOG)) {
+                        String[] w = line.substring(ActionScripts.LOG.length()).split(" ", 2);
+                        logs.computeIfAbsent(w[0], k -> new ArrayList<>()).add(w.length > 1 ? w[1] : "");
+                    } else if (line.startsWith(ActionScripts.STATE)) {
                         String[] w = line.substring(ActionScripts.STATE.length()).strip().split(" ", 2);
                         if (w.length == 2) {
                             state.put(w[0], w[1]);
                         }
                     }
                 }
-                List<CompletableFuture<Void>> writes = new ArrayList<>();
+                List<CompletableFuture<Boolean>> writes = new ArrayList<>();
                 for (AuditEntry e : open) {
-                    AuditEntry done = reconciled(e, state.getOrDefault(e.actionId(), ""));
+                    AuditEntry done = reconciled(e, state.getOrDefault(e.actionId(), ""), logs.get(e.actionId()));
                     if (done != null) {
-                        writes.add(audit.append(done));
+                        writes.add(audit.appendIfAwaited(done)); // another console reconciling at once: completed once
                     }
                 }
-                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> writes.size());
+                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                        .thenApply(v -> (int) writes.stream().filter(CompletableFuture::join).count());
             });
         });
     }
 
-    private AuditEntry reconciled(AuditEntry e, String state) {
+    private AuditEntry reconciled(AuditEntry e, String state, List<String> log) {
         String why = " (read from the server after the console that started it stopped following"
                 + (AuditRows.INTERRUPTED.equals(e.result()) ? ": interrupted" : "") + "; not verified by a console)";
         Instant now = clock.instant();
+        if (log != null && (state.startsWith("exit ") || state.equals("gone"))
+                && !state.equals("exit " + ActionScripts.EXIT_REFUSED)) {
+            // a backup job: its exit file and its markers judged by the same rules as a live follow
+            Integer c = state.equals("gone") ? null : parse(state.substring(5));
+            var judged = io.dutydesk.core.backups.BackupsService.judge(env, e.actionId(), c == null ? End.UNKNOWN : End.EXITED,
+                    c == null ? -1 : c, log);
+            if (judged.isPresent()) {
+                String result = judged.get()[0].equals("succeeded") ? AuditRows.ENDED : judged.get()[0];
+                return with(e, now, c, result, AuditRows.SERVER_SAYS + judged.get()[1] + why);
+            }
+        }
         if (state.startsWith("exit ")) {
             String code = state.substring(5).strip();
             if (code.equals(ActionScripts.EXIT_REFUSED)) {

@@ -2,6 +2,7 @@ package io.dutydesk.ui.alerts;
 
 import io.dutydesk.core.Ages;
 import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertWords;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.Transition;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -243,7 +244,10 @@ public final class AlertsView {
         list.setFixedCellSize(ROW_HEIGHT);
         list.setItems(vm.rows());
         list.setCellFactory(lv -> new RowCell());
-        list.setPlaceholder(new Label("No alerts."));
+        Label empty = new Label();
+        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+                .then("Not configured: this environment has no Alertmanager.").otherwise("No alerts."));
+        list.setPlaceholder(empty);
         list.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null && !r.header()) {
                 vm.selectedProperty().set(r.alert());
@@ -362,11 +366,7 @@ public final class AlertsView {
     }
 
     static String state(AlertRow r) {
-        Alert a = r.alert();
-        if (r.unverified() != null) {
-            return "unknown since " + TIME.format(r.unverified().since());
-        }
-        return a.silenced() ? "silenced" : a.suppressed() ? "inhibited" : a.state();
+        return AlertWords.state(r.alert(), r.unverified(), TIME::format);
     }
 
     String age(Alert a, java.time.Instant asOf) {
@@ -402,17 +402,14 @@ public final class AlertsView {
     }
 
     /**
-     * The details' state line, as the row says it: "critical · unknown since 12:00:00" while its source cannot be
-     * checked, "critical · active as of 12:00:00" while the feed is stale; never a current-looking "active" then.
+     * The details' state line, in the row's words ({@link AlertWords}): "critical · unknown since 12:00:00" while its
+     * source cannot be checked, "critical · active as of 12:00:00" while the feed is stale, "silenced by s1".
      */
     String detailsState(Alert a) {
         java.util.Optional<io.dutydesk.core.alerts.Unverified> u = vm.unverified(a);
-        java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
-        String state = u.isPresent() ? "unknown since " + TIME.format(u.get().since())
-                : a.state() + asOf.map(t -> " as of " + TIME.format(t)).orElse("");
-        return (a.severity().isEmpty() ? "no severity" : a.severity()) + " · " + state
-                + (a.silenced() ? " (silenced by " + String.join(", ", a.silencedBy()) + ")" : "")
-                + (!a.inhibitedBy().isEmpty() ? " (inhibited)" : "");
+        String asOf = u.isEmpty() ? vm.asOf(a).map(t -> " as of " + TIME.format(t)).orElse("") : "";
+        return (a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
+                + AlertWords.stateInFull(a, u.orElse(null), TIME::format) + asOf;
     }
 
     private void showDetails(Alert a) {
@@ -505,7 +502,8 @@ public final class AlertsView {
 
     private void showSince(Alert a) {
         java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
-        since.setText(a.startsAt() == null ? "" : "firing since " + WHEN.format(a.startsAt()) + " (" + age(a, asOf.orElse(null))
+        since.setText(a.startsAt() == null ? "" : AlertWords.since(vm.unverified(a).orElse(null)) + " " + WHEN.format(a.startsAt())
+                + " (" + age(a, asOf.orElse(null))
                 + asOf.map(t -> ", as of " + WHEN.format(t)).orElse("") + ")");
     }
 

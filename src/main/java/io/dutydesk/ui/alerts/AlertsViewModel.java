@@ -72,6 +72,12 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     private final StringProperty problem = new SimpleStringProperty();
     private final BooleanProperty stale = new SimpleBooleanProperty();
     private final StringProperty updated = new SimpleStringProperty("");
+    /** The environment has no Alertmanager ({@code alertmanager: false}): the pane says so and nothing is polled. */
+    private final javafx.beans.property.BooleanProperty notConfigured = new javafx.beans.property.SimpleBooleanProperty();
+
+    /** What the pane says of an environment without Alertmanager. */
+    public static final String NOT_CONFIGURED = "Alertmanager: not configured for this environment (alertmanager: false in the "
+            + "environments file); nothing is polled";
     private final StringProperty historyProblem = new SimpleStringProperty();
     private final StringProperty status = new SimpleStringProperty("");
     private final BooleanProperty showSuppressed = new SimpleBooleanProperty(true);
@@ -142,6 +148,9 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     public ReadOnlyBooleanProperty staleProperty() { return stale; }
 
     public ReadOnlyStringProperty updatedProperty() { return updated; }
+
+    /** True for an environment without Alertmanager: "not configured", not polled, never "no alerts". */
+    public javafx.beans.property.ReadOnlyBooleanProperty notConfiguredProperty() { return notConfigured; }
 
     public ReadOnlyStringProperty historyProblemProperty() { return historyProblem; }
 
@@ -273,6 +282,12 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         status.set("");
         updated.set("reading Alertmanager…");
         Environment env = s.environment();
+        notConfigured.set(!env.alertmanager().configured());
+        if (notConfigured.get()) {
+            service = null; // no silences, no history, no poll: there is nothing to ask
+            updated.set(NOT_CONFIGURED);
+            return;
+        }
         Poller<AlertsService.Update> p = new Poller<>("alerts", s::poll, env.alerts().interval(), env.poll().maxBackoff(),
                 env.poll().timeout().multipliedBy(3), scheduler, clock);
         poller = p;

@@ -108,7 +108,7 @@ public final class BackupsView {
         free.getStyleClass().add("muted");
         free.textProperty().bind(vm.freeSpaceProperty());
 
-        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore --list, "
+        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore reading every block, "
                 + "the SQL structure, its checksum sidecar) — nothing is downloaded");
         verify.setOnAction(e -> selected().ifPresent(vm::verify));
         Button download = button("Download…", "download", "Copy the selected backup to this computer (resumable; checksum checked)");
@@ -126,7 +126,8 @@ public final class BackupsView {
             b.disableProperty().bind(none.or(vm.busyProperty()).or(vm.actionsOffProperty().isNotNull()));
         }
         // while SSH does not answer nothing can run on the server: disabled, the summary below says why
-        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
+        now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
+                .or(vm.notConfiguredProperty()));
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -145,7 +146,8 @@ public final class BackupsView {
         Button removeParts = button("Remove leftovers…", "remove-leftovers",
                 "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
         removeParts.setOnAction(e -> confirmRemoveLeftovers());
-        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull()));
+        removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
+                .or(javafx.beans.binding.Bindings.isEmpty(vm.leftovers())));
         HBox leftovers = new HBox(8, parts, removeParts);
         leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
         leftovers.managedProperty().bind(leftovers.visibleProperty());
@@ -188,7 +190,10 @@ public final class BackupsView {
         table.setId("backups-table");
         table.getStyleClass().add("backups-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        table.setPlaceholder(new Label("No backups read yet."));
+        Label empty = new Label();
+        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+                .then("Not configured: this environment has no backups the console looks after.").otherwise("No backups read yet."));
+        table.setPlaceholder(empty);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN); // "Verified" takes what is left
         table.getColumns().add(col("Name", 345, BackupEntry::name, Object::toString));
         table.getColumns().add(col("Kind", 132, BackupEntry::kind, Object::toString));

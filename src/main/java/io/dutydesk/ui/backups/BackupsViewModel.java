@@ -64,6 +64,12 @@ public final class BackupsViewModel implements AutoCloseable {
     private final StringProperty rpoText = new SimpleStringProperty("");
     private final BooleanProperty stale = new SimpleBooleanProperty();
     private final StringProperty actionsOff = new SimpleStringProperty();
+    /** The environment has no backups ({@code backups: false}): the pane says so and nothing is read. */
+    private final BooleanProperty notConfigured = new SimpleBooleanProperty();
+
+    /** What the pane says of an environment without backups. */
+    public static final String NOT_CONFIGURED = "Backups: not configured for this environment (backups: false in the "
+            + "environments file); nothing is read";
     /** Why the last read failed ("… : error"), null after a success. */
     private String readFailure;
     /** The SSH outage the shell reports (null: SSH answers); and the one during which a read nevertheless succeeded. */
@@ -121,6 +127,8 @@ public final class BackupsViewModel implements AutoCloseable {
      * read succeeded since — else null: the pane's actions are disabled meanwhile, rather than failing one by one.
      */
     public ReadOnlyStringProperty actionsOffProperty() { return actionsOff; }
+    /** True for an environment without backups: "not configured", not polled, no action offered. */
+    public ReadOnlyBooleanProperty notConfiguredProperty() { return notConfigured; }
 
     public ReadOnlyStringProperty freeSpaceProperty() { return freeSpace; }
 
@@ -170,6 +178,12 @@ public final class BackupsViewModel implements AutoCloseable {
         log.clear();
         leftovers.clear();
         leftoversText.set("");
+        notConfigured.set(!s.environment().backups().configured());
+        if (notConfigured.get()) {
+            service = null; // nothing to list and no action to run: no poll
+            updated.set(NOT_CONFIGURED);
+            return;
+        }
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
         Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
@@ -186,8 +200,9 @@ public final class BackupsViewModel implements AutoCloseable {
             if (s != service || busy.get()) {
                 return;
             }
-            begin("Running on the server: " + r.id());
-            append("— attached to " + r.id() + " already running on the server");
+            String what = r.describe(java.time.ZoneId.systemDefault());
+            begin("Re-attached to " + what);
+            append("— re-attached to " + what + ", still running on the server: following it to its end (nothing is started again)");
             job(s, s.attach(r.id(), sink(s)));
         }))).exceptionally(e -> null);
     }
@@ -278,6 +293,9 @@ public final class BackupsViewModel implements AutoCloseable {
     }
 
     private void shown(BackupListing l) {
+        if (notConfigured.get()) {
+            return; // an SSH outage says nothing about backups the environment does not have
+        }
         current = l;
         String down = sourceDown != null && !sourceDown.equals(readDespite) ? sourceDown : null;
         actionsOff.set(down == null ? null : down + ": nothing can run on the server until it answers");
@@ -299,9 +317,13 @@ public final class BackupsViewModel implements AutoCloseable {
                 : f.path() + ": " + (f.freeBytes() < 0 ? "free space unknown" : human(f.freeBytes()) + " free")).toList())
                 + (isStale ? " (at " + at + ")" : ""));
         long partBytes = l.leftovers().stream().mapToLong(Leftover::sizeBytes).sum();
-        leftoversText.set(l.leftovers().isEmpty() ? "" : l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
-                + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream()
-                .map(Leftover::name).toList()) + (isStale ? " (at " + at + ")" : ""));
+        List<String> parts = new ArrayList<>();
+        if (!l.leftovers().isEmpty()) {
+            parts.add(l.leftovers().size() + " leftover .part file" + (l.leftovers().size() == 1 ? "" : "s")
+                    + " of killed jobs (" + human(partBytes) + "): " + String.join(", ", l.leftovers().stream().map(Leftover::name).toList()));
+        }
+        l.inProgress().forEach(p -> parts.add(p.describe() + ", running now: not a leftover"));
+        leftoversText.set(parts.isEmpty() ? "" : String.join("; ", parts) + (isStale ? " (at " + at + ")" : ""));
         if (isStale) {
             rpoState.set(BackupListing.Rpo.UNKNOWN);
             rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));

@@ -73,7 +73,11 @@ public final class OutboxView {
         vm.headerStateProperty().addListener((o, a, b) -> headerClass(b));
         headerClass(vm.headerStateProperty().get());
 
-        tiles = new HBox(10, tile("Pending", pending), tile("Processing", processing), tile("Failed", failed),
+        VBox processingTile = tile("Processing", processing);
+        processingTile.setId("processing-tile");
+        processingTile.visibleProperty().bind(vm.processingShownProperty()); // an outbox without that state: no tile, not "0"
+        processingTile.managedProperty().bind(processingTile.visibleProperty());
+        tiles = new HBox(10, tile("Pending", pending), processingTile, tile("Failed", failed),
                 tile("Published (estimate)", published), tile("Oldest pending", oldestAge));
         tiles.getStyleClass().add("outbox-tiles");
 
@@ -131,6 +135,7 @@ public final class OutboxView {
         vm.backlogProblemProperty().addListener((o, a, b) -> showBacklog());
         vm.streamProperty().addListener((o, a, b) -> showStream());
         vm.streamProblemProperty().addListener((o, a, b) -> showStream());
+        vm.streamConfiguredProperty().addListener((o, a, b) -> showStream());
         vm.relayProperty().addListener((o, a, b) -> showRelay());
         vm.relayProblemProperty().addListener((o, a, b) -> showRelay());
         showBacklog();
@@ -281,6 +286,12 @@ public final class OutboxView {
     private void showStream() {
         StreamInfo s = vm.streamProperty().get();
         problem(redisProblem, vm.streamProblemProperty().get());
+        groupsTable.setVisible(vm.streamConfiguredProperty().get());
+        groupsTable.setManaged(vm.streamConfiguredProperty().get());
+        if (!vm.streamConfiguredProperty().get()) {
+            streamTitle.setText("Stream: " + OutboxViewModel.STREAM_NOT_CONFIGURED);
+            return;
+        }
         String key = vm.environment().map(e -> e.redis().stream()).orElse("");
         String asOf = vm.asOf(vm.streamStaleSinceProperty());
         streamTitle.setText(s == null ? "Stream " + key : "Stream " + s.key() + " — length " + s.length()

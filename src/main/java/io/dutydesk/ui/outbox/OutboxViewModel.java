@@ -64,6 +64,10 @@ public final class OutboxViewModel implements AutoCloseable {
     private final StringProperty backlogProblem = new SimpleStringProperty();
     private final ObjectProperty<StreamInfo> stream = new SimpleObjectProperty<>();
     private final StringProperty streamProblem = new SimpleStringProperty();
+    /** The outbox has an in-flight state (statuses.processing): the Processing tile is shown. */
+    private final javafx.beans.property.BooleanProperty processingShown = new javafx.beans.property.SimpleBooleanProperty(true);
+    /** The environment has a stream (no {@code redis: false}): it is polled and shown. */
+    private final javafx.beans.property.BooleanProperty streamConfigured = new javafx.beans.property.SimpleBooleanProperty(true);
     private final ObjectProperty<Relay> relay = new SimpleObjectProperty<>();
     private final StringProperty relayProblem = new SimpleStringProperty();
     private final StringProperty indexAdvice = new SimpleStringProperty();
@@ -108,6 +112,15 @@ public final class OutboxViewModel implements AutoCloseable {
     public ReadOnlyObjectProperty<StreamInfo> streamProperty() { return stream; }
 
     public ReadOnlyStringProperty streamProblemProperty() { return streamProblem; }
+
+    /** False for an outbox without an in-flight state ({@code statuses.processing} empty): no Processing tile, not "0". */
+    public javafx.beans.property.ReadOnlyBooleanProperty processingShownProperty() { return processingShown; }
+
+    /** False for an environment without a stream ({@code redis: false}): "not configured", Redis not polled. */
+    public javafx.beans.property.ReadOnlyBooleanProperty streamConfiguredProperty() { return streamConfigured; }
+
+    /** What the stream part says of an environment without one. */
+    public static final String STREAM_NOT_CONFIGURED = "not configured (redis: false in the environments file): no stream is read";
 
     public ReadOnlyObjectProperty<Relay> relayProperty() { return relay; }
 
@@ -218,7 +231,9 @@ public final class OutboxViewModel implements AutoCloseable {
         actionStatus.set("");
         historyNote.set("loading the last 24 h…");
         headerState.set(HeaderState.UNKNOWN);
-        header.set("Outbox — reading " + env.outbox().table() + " and " + env.redis().stream() + "…");
+        processingShown.set(env.outbox().hasProcessing());
+        streamConfigured.set(env.redis().configured());
+        header.set("Outbox — reading " + env.outbox().table() + (env.redis().configured() ? " and " + env.redis().stream() : "") + "…");
 
         loadHistory(ctx, env);
 
@@ -226,7 +241,9 @@ public final class OutboxViewModel implements AutoCloseable {
         Duration max = env.poll().maxBackoff().compareTo(interval) > 0 ? env.poll().maxBackoff() : interval.multipliedBy(3);
         Duration timeout = env.poll().timeout().multipliedBy(2);
         backlogPoller = poller("outbox", () -> ctx.service().backlog(), interval, max, timeout, this::applyBacklog);
-        streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
+        if (env.redis().configured()) {
+            streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
+        }
         relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
         pollers.forEach(Poller::start);
     }

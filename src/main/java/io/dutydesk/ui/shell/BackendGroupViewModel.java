@@ -81,6 +81,11 @@ public final class BackendGroupViewModel {
                 text.set(names);
                 shortText.set("");
             }
+            case NOT_CONFIGURED -> {
+                head.set(in.size() + " not configured");
+                text.set(names);
+                shortText.set("");
+            }
             case OK -> {
                 head.set(in.size() + " ok");
                 text.set(names);

@@ -75,6 +75,11 @@ public final class BackendIndicatorViewModel {
                 details.set(backend.label() + ": MISCONFIGURED since " + time(s.downSince()) + ": it answers, but\n"
                         + s.error() + "\nWaiting will not fix this: the environments file (or the server) must change.");
             }
+            case NOT_CONFIGURED -> {
+                text.set("not configured");
+                details.set(backend.label() + ": not configured — this environment has none (" + backend.id()
+                        + ": false in the environments file); not polled");
+            }
             default -> {
                 if (s.error() == null) {
                     reset();

@@ -98,6 +98,17 @@ public final class ShellView {
         env.setMinWidth(Region.USE_PREF_SIZE);
         title.setMinWidth(Region.USE_PREF_SIZE);
 
+        // the environment's menu: what can be done about the selected environment itself
+        javafx.scene.control.MenuItem check = new javafx.scene.control.MenuItem("Check configuration…");
+        check.setId("check-configuration");
+        check.setOnAction(e -> checkConfiguration());
+        check.disableProperty().bind(vm.selectedProperty().isNull());
+        javafx.scene.control.MenuButton envMenu = new javafx.scene.control.MenuButton("⋯", null, check);
+        envMenu.setId("environment-menu");
+        envMenu.setTooltip(new Tooltip("Environment: check its configuration against the server"));
+        envMenu.getStyleClass().add("flat");
+        envMenu.setMinWidth(Region.USE_PREF_SIZE);
+
         Label target = new Label();
         target.getStyleClass().add("env-target");
         target.textProperty().bind(vm.targetProperty());
@@ -139,9 +150,21 @@ public final class ShellView {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         refresh.setMinWidth(Region.USE_PREF_SIZE);
         theme.setMinWidth(Region.USE_PREF_SIZE);
-        HBox bar = new HBox(logo, title, env, target, spacer, summary, refresh, theme);
+        HBox bar = new HBox(logo, title, env, envMenu, target, spacer, summary, refresh, theme);
         bar.getStyleClass().add("top-bar");
         return bar;
+    }
+
+    private io.dutydesk.ui.doctor.DoctorDialog doctorDialog;
+
+    /** Opens (or brings forward) the "Check configuration…" window and runs the checks of the selected environment. */
+    void checkConfiguration() {
+        vm.checkConfiguration();
+        if (doctorDialog == null || !doctorDialog.showing()) {
+            doctorDialog = new io.dutydesk.ui.doctor.DoctorDialog(root.getScene() == null ? null : root.getScene().getWindow(),
+                    vm.doctor(), String.valueOf(vm.selectedProperty().get()), vm::checkConfiguration);
+        }
+        doctorDialog.show(String.valueOf(vm.selectedProperty().get()));
     }
 
     private Node navigation() {
@@ -200,7 +223,7 @@ public final class ShellView {
     }
 
     static void stateClass(Node n, BackendStatus.State s) {
-        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured"));
+        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured", "not_configured"));
         n.getStyleClass().add(s.name().toLowerCase());
     }
 

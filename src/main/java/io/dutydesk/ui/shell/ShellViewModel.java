@@ -80,6 +80,7 @@ public final class ShellViewModel implements AutoCloseable {
     private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
+    private final io.dutydesk.ui.doctor.DoctorViewModel doctor;
     private HealthMonitor monitor;
     private AutoCloseable subscription;
     private HealthSnapshot latest;
@@ -109,6 +110,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.slots = new SlotsViewModel(ui, scheduler, clock);
         this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
         this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
+        this.doctor = new io.dutydesk.ui.doctor.DoctorViewModel(ui);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
             indicators.put(b, new BackendIndicatorViewModel(b, clock));
@@ -211,7 +213,7 @@ public final class ShellViewModel implements AutoCloseable {
         latest = null;
         handle = connector.open(env, hostKeys, secrets);
         EnvironmentHandle h = handle;
-        HealthMonitor m = new HealthMonitor(name, handle.probes(), env.poll().interval(), env.poll().maxBackoff(),
+        HealthMonitor m = new HealthMonitor(name, handle.probes(), env.notConfigured(), env.poll().interval(), env.poll().maxBackoff(),
                 env.poll().timeout(), scheduler, clock, h::connecting);
         monitor = m;
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
@@ -233,6 +235,22 @@ public final class ShellViewModel implements AutoCloseable {
         } catch (UnsupportedOperationException noPrometheus) {
             metrics.detach();
         }
+    }
+
+    /** The "Check configuration…" results. */
+    public io.dutydesk.ui.doctor.DoctorViewModel doctor() {
+        return doctor;
+    }
+
+    /**
+     * Checks what the selected environment's configuration names against its server ({@code dutydesk doctor}), over
+     * the environment's own connection; the results arrive in {@link #doctor()}. Call on the ui executor.
+     */
+    public void checkConfiguration() {
+        String name = selected.get();
+        Environment env = name == null ? null : environments.get(name);
+        EnvironmentHandle h = handle;
+        doctor.start(env == null || h == null ? null : new io.dutydesk.core.doctor.DoctorService(env, h, clock), name);
     }
 
     private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
@@ -285,7 +303,9 @@ public final class ShellViewModel implements AutoCloseable {
                 .map(b -> b.backend().id()).toList();
         List<String> misconfigured = s.all().stream().filter(b -> b.state() == BackendStatus.State.MISCONFIGURED)
                 .map(b -> b.backend().id()).toList();
-        long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN).count();
+        long known = s.all().stream().filter(b -> b.state() != BackendStatus.State.UNKNOWN
+                && b.state() != BackendStatus.State.NOT_CONFIGURED).count();
+        long configured = s.configuredCount(); // a backend the environment does not have is not waited for
         String wrong = misconfigured.isEmpty() ? "" : misconfigured.size() + " misconfigured: " + String.join(", ", misconfigured);
         if (!down.isEmpty()) {
             summary.set(down.size() + " down: " + String.join(", ", down) + (wrong.isEmpty() ? "" : "; " + wrong));
@@ -293,11 +313,12 @@ public final class ShellViewModel implements AutoCloseable {
         } else if (!misconfigured.isEmpty()) {
             summary.set(wrong);
             summaryState.set(BackendStatus.State.MISCONFIGURED);
-        } else if (known < Backend.values().length) {
-            summary.set("checking… " + known + "/" + Backend.values().length);
+        } else if (known < configured) {
+            summary.set("checking… " + known + "/" + configured);
             summaryState.set(BackendStatus.State.UNKNOWN);
         } else {
-            summary.set("all " + known + " backends ok");
+            long off = Backend.values().length - configured;
+            summary.set("all " + known + " backends ok" + (off == 0 ? "" : " (" + off + " not configured)"));
             summaryState.set(BackendStatus.State.OK);
         }
         slotsSources(before, s);

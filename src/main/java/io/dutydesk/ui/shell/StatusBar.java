@@ -38,7 +38,8 @@ final class StatusBar extends Region {
     static final int GROUPED = 2;
     static final int SHORT = 3;
     private static final List<BackendStatus.State> ORDER = List.of(BackendStatus.State.DOWN,
-            BackendStatus.State.MISCONFIGURED, BackendStatus.State.UNKNOWN, BackendStatus.State.OK);
+            BackendStatus.State.MISCONFIGURED, BackendStatus.State.UNKNOWN, BackendStatus.State.OK,
+            BackendStatus.State.NOT_CONFIGURED);
 
     private final List<HBox> forms;
     private final ReadOnlyIntegerWrapper form = new ReadOnlyIntegerWrapper(FULL);

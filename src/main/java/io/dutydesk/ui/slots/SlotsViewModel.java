@@ -261,8 +261,10 @@ public final class SlotsViewModel implements AutoCloseable {
                 return;
             }
             actionRunning.set(true);
-            actionLog.setAll("— attached to an action already running on the server: " + a.id(), a.meta());
-            actionStatus.set("Running on the server: " + a.id());
+            String what = new DetachedActions.Running(a.id(), a.meta()).describe(java.time.ZoneId.systemDefault());
+            actionLog.setAll("— attached to an action already running on the server: re-attached to " + what
+                    + " (following it to its end; nothing is started again)", a.meta());
+            actionStatus.set("Re-attached to " + what);
             ctx.rollout().attach(a.id(), lineSink(ctx), status(ctx)).whenComplete((r, e) -> ui.execute(() -> finished(ctx, r, e)));
         })));
     }

@@ -41,6 +41,17 @@ class AlertmanagerJsonTest {
         assertEquals(List.of("alertname", "service", "severity", "slot"), List.copyOf(a.labels().keySet()), "labels sorted");
     }
 
+    /** /api/v2/status as Alertmanager 0.2x answers it: its "uptime" is when it started. */
+    @Test
+    void readsWhenAlertmanagerStarted() {
+        String status = """
+                {"cluster":{"name":"01H","peers":[],"status":"disabled"},"config":{"original":"route: {}"},
+                 "uptime":"2026-12-03T12:00:01.123Z","versionInfo":{"version":"0.26.0"}}""";
+        assertEquals(Instant.parse("2026-12-03T12:00:01.123Z"), AlertmanagerJson.startedAt(status));
+        AlertmanagerException e = assertThrows(AlertmanagerException.class, () -> AlertmanagerJson.startedAt("{\"cluster\":{}}"));
+        assertEquals("Alertmanager's answer is malformed (a status without its uptime): {\"cluster\":{}}", e.getMessage());
+    }
+
     @Test
     void severityLabelIsConfigurable() {
         Alert a = new AlertmanagerJson("slot").alerts(ALERTS).get(0);

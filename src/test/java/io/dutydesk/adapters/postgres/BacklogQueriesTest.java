@@ -42,4 +42,16 @@ class BacklogQueriesTest {
         assertEquals("CREATE INDEX CONCURRENTLY IF NOT EXISTS outbox_events_open_state_idx ON public.outbox_events (state, inserted_at) "
                 + "WHERE state IN ('NEW', 'it''s sending', 'DEAD');", q.recommendedIndex());
     }
+
+    @Test
+    void anOutboxWithoutAProcessingStateCountsPendingAndFailedOnly() {
+        BacklogQueries q = new BacklogQueries(outbox("""
+                    outbox:
+                      table: public.outbox_events
+                      columns: { status: state, created_at: inserted_at }
+                      statuses: { pending: NEW, processing: ~, published: SENT, failed: DEAD }
+                """));
+        assertEquals("state IN ('NEW', 'DEAD')", q.openPredicate());
+        assertTrue(q.recommendedIndex().endsWith("WHERE state IN ('NEW', 'DEAD');"), q.recommendedIndex());
+    }
 }

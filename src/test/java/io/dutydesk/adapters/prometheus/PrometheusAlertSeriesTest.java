@@ -85,4 +85,15 @@ class PrometheusAlertSeriesTest {
         // the sample's own time (of the selector), never the evaluation's (timestamp(up == 1) would give that)
         assertTrue(PrometheusAlertSeries.LAST_SCRAPE.contains("max(timestamp(up) and up == 1)"), PrometheusAlertSeries.LAST_SCRAPE);
     }
+
+    /** Prometheus's flags give its resend delay as a Go duration. */
+    @org.junit.jupiter.api.Test
+    void readsGoDurations() {
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(3)), PrometheusAlertSeries.goDuration("3s"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(90)), PrometheusAlertSeries.goDuration("1m30s"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(1)), PrometheusAlertSeries.goDuration("1m0s"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(java.time.Duration.ofMillis(500)), PrometheusAlertSeries.goDuration("500ms"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.empty(), PrometheusAlertSeries.goDuration(""));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.empty(), PrometheusAlertSeries.goDuration("3 s"));
+    }
 }

@@ -165,20 +165,20 @@ class AlertsTruthTest {
         assertTrue(u.transitions().isEmpty(), u.transitions().toString());
         assertTrue(u.unverified().get(down.fingerprint()).reason().contains("holds it again (pending)"), u.unverified().toString());
         assertFalse(u.unverified().containsKey(backlog.fingerprint()), "checked again");
-        // it fires again: known again, firing (a new start: Prometheus lost the old one)
+        // it fires again: known again, still firing (Alertmanager's start is new: Prometheus lost the old one)
         am.held.clear();
         Alert again = FakeAlerts.alert("critical", clock.instant().minusSeconds(2), "alertname", "ServiceDown", "service", "x");
         am.alerts.add(again);
         clock.advance(Duration.ofSeconds(5));
         u = poll(window);
-        assertEquals(List.of("firing"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(List.of("known"), u.transitions().stream().map(Transition::event).toList());
         assertTrue(u.vanished().isEmpty());
         assertTrue(u.unverified().isEmpty());
         // and resolves when Prometheus says so
         am.alerts.remove(again);
         clock.advance(Duration.ofSeconds(5));
         assertEquals(List.of("resolved"), poll(window).transitions().stream().map(Transition::event).toList());
-        assertEquals(List.of("firing", "unknown", "firing", "resolved"), history(down.fingerprint()));
+        assertEquals(List.of("firing", "unknown", "known", "resolved"), history(down.fingerprint()));
 
         // healed while Prometheus was down: resolved once Prometheus, back, has evaluated it and does not hold it
         am.prometheusDown = "connection refused";
@@ -191,6 +191,172 @@ class AlertsTruthTest {
         assertEquals(List.of("resolved"), u.transitions().stream().map(Transition::event).toList());
         assertEquals(clock.instant(), u.transitions().get(0).at(), "resolved when the console could know it");
         assertEquals(List.of("firing", "unknown", "resolved"), history(backlog.fingerprint()));
+    }
+
+    /** The notices a window would give for this update (the view-model's AlertNotifications over the update's feed). */
+    static List<io.dutydesk.core.ports.Notifier.Notice> notify(AlertNotifications n, AlertsService.Update u) {
+        return n.after(env().alerts(), u.feed());
+    }
+
+    Instant start(AlertsService.Update u, String fp) {
+        return u.shown().alerts().stream().filter(a -> a.fingerprint().equals(fp)).findFirst().orElseThrow().startsAt();
+    }
+
+    /**
+     * An alert unknown while Prometheus was down, seen firing again once it is back (with a new start: Prometheus lost
+     * its state), is the same incident: recorded known again (not a second firing), shown with its first start in the
+     * window and in a console opened later, and not notified again.
+     */
+    @Test
+    void anUnknownAlertKnownAgainKeepsItsStartIsOneIncidentAndIsNotNotifiedAgain() {
+        Instant first = T0.minusSeconds(60);
+        Alert down = FakeAlerts.alert("critical", first, "alertname", "ServiceDown", "service", "x");
+        am.alerts.add(down);
+        AlertsService window = service(store);
+        AlertNotifications notifications = new AlertNotifications();
+        AlertsService.Update u = poll(window);
+        assertEquals(1, notify(notifications, u).size(), "a new critical notifies");
+        am.prometheusDown = "connection refused";
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(0, notify(notifications, poll(window)).size());
+        am.alerts.clear(); // Alertmanager times it out
+        clock.advance(Duration.ofSeconds(20));
+        u = poll(window);
+        assertEquals(List.of("unknown"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(first, start(u, down.fingerprint()));
+        assertEquals(0, notify(notifications, u).size());
+
+        // Prometheus is back; the alert fires again with a new start (its state was lost), Alertmanager has it again
+        am.prometheusDown = null;
+        Alert again = FakeAlerts.alert("critical", clock.instant().plusSeconds(3), "alertname", "ServiceDown", "service", "x");
+        assertEquals(down.fingerprint(), again.fingerprint());
+        am.alerts.add(again);
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertEquals(List.of("known"), u.transitions().stream().map(Transition::event).toList(), "known again, not a second firing");
+        assertEquals(first, start(u, down.fingerprint()), "one incident: its first start");
+        assertEquals(first, u.feed().alerts().get(0).startsAt());
+        assertEquals(List.of(), notify(notifications, u), "the same incident is not notified again");
+        clock.advance(Duration.ofSeconds(5));
+        u = poll(window);
+        assertTrue(u.transitions().isEmpty());
+        assertEquals(List.of(), notify(notifications, u));
+        assertEquals(List.of("firing", "unknown", "known"), history(down.fingerprint()));
+        assertEquals(first, new SqliteAlertHistory(store).open("ref").join().get(down.fingerprint()).since());
+        // a console opened now shows the incident's start from the history
+        try (SqliteStore other = SqliteStore.open(tmp.resolve("dutydesk.db"))) {
+            assertEquals(first, start(poll(service(other)), down.fingerprint()));
+        }
+    }
+
+    /**
+     * Alertmanager restarts and keeps no alerts until Prometheus sends them again: an alert Prometheus still fires is
+     * still firing (shown as last seen, noted); one it does not hold is unknown while Alertmanager has only just started
+     * (cannot tell), never resolved; sent again, both are the same incidents, not notified again. One Alertmanager still
+     * lacks once it has run a few resend intervals resolved.
+     */
+    @Test
+    void alertmanagerRestartedLosesItsAlertsAndTheyAreNotRecordedResolved() {
+        Alert x = withSummary(FakeAlerts.alert("critical", T0.minusSeconds(60), "alertname", "ServiceDown", "service", "x"), "x is down");
+        Alert y = FakeAlerts.alert("warning", T0.minusSeconds(60), "alertname", "HighErrorRate", "service", "y");
+        am.alerts.addAll(List.of(x, y));
+        AlertsService window = service(store);
+        AlertNotifications notifications = new AlertNotifications();
+        assertEquals(1, notify(notifications, poll(window)).size());
+
+        // Alertmanager restarts: it has nothing; Prometheus still fires x (y it holds under labels Alertmanager does not
+        // know it by, e.g. relabelled: the console cannot tell)
+        clock.advance(Duration.ofSeconds(5));
+        am.startedAt = clock.instant().minusSeconds(2);
+        am.alerts.clear();
+        am.held.put(new TreeMap<>(x.labels()), "firing");
+        clock.advance(Duration.ofSeconds(1));
+        AlertsService.Update u = poll(window);
+        assertEquals(List.of("unknown"), u.transitions().stream().map(t -> t.event()).toList(), u.transitions().toString());
+        assertEquals(y.fingerprint(), u.transitions().get(0).fingerprint());
+        assertEquals(am.startedAt, u.transitions().get(0).at(), "unknown since Alertmanager started");
+        Alert shownX = u.shown().alerts().stream().filter(a -> a.fingerprint().equals(x.fingerprint())).findFirst().orElseThrow(
+                () -> new AssertionError("x is still firing: shown"));
+        assertEquals("active", shownX.state());
+        assertEquals("x is down", shownX.annotation("summary"), "as last seen");
+        assertFalse(u.unverified().containsKey(x.fingerprint()), "Prometheus fires it: known");
+        assertTrue(u.sourceNotes().stream().anyMatch(n -> n.startsWith("Alertmanager does not have 1 alert Prometheus still fires")
+                && n.contains("Alertmanager restarted at 02:00:03")), u.sourceNotes().toString());
+        assertTrue(u.unverified().get(y.fingerprint()).reason().startsWith("Alertmanager restarted at 02:00:03"),
+                u.unverified().toString());
+        assertEquals(List.of("firing"), history(x.fingerprint()));
+        assertEquals(List.of("firing", "unknown"), history(y.fingerprint()));
+        assertEquals(0, notify(notifications, u).size());
+
+        // Prometheus sends them again (with their starts): the same incidents
+        clock.advance(Duration.ofSeconds(5));
+        am.held.clear();
+        am.alerts.addAll(List.of(x, y));
+        u = poll(window);
+        assertEquals(List.of("known"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(List.of("firing"), history(x.fingerprint()));
+        assertEquals(List.of("firing", "unknown", "known"), history(y.fingerprint()));
+        assertTrue(u.vanished().isEmpty() && u.unverified().isEmpty() && u.notes().isEmpty());
+        assertEquals(List.of(), notify(notifications, u), "nothing new");
+
+        // it restarts again and y, healed meanwhile, is not sent again: unknown while it may still come, then resolved
+        clock.advance(Duration.ofMinutes(10));
+        am.startedAt = clock.instant();
+        am.alerts.remove(y);
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(List.of("unknown"), poll(window).transitions().stream().map(Transition::event).toList());
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(poll(window).transitions().isEmpty(), "still cannot tell");
+        clock.advance(Duration.ofMinutes(1));
+        u = poll(window);
+        assertEquals(List.of("resolved"), u.transitions().stream().map(Transition::event).toList(), "after 3 resend intervals");
+        assertEquals(List.of("firing", "unknown", "known", "unknown", "resolved"), history(y.fingerprint()));
+        assertEquals(List.of("firing"), history(x.fingerprint()));
+    }
+
+    /** A freshly started Alertmanager is given 3 of Prometheus's resend intervals (its resend delay, or its rules' interval). */
+    @Test
+    void alertmanagerJustStartedLastsThreeResendIntervals() {
+        RuleEvaluation.Group g = new RuleEvaluation.Group("g", Duration.ofSeconds(1), T0.minusSeconds(1),
+                List.of(new RuleEvaluation.Rule("ServiceDown", "ok", "", List.of())));
+        RuleEvaluation e = new RuleEvaluation(T0, Optional.of(T0), List.of(g));
+        AlertSource threeSeconds = AlertSource.judge(e, Map.of(), Duration.ofSeconds(3), T0, ZoneOffset.UTC, null);
+        assertEquals(Duration.ofSeconds(9), threeSeconds.resendWindow());
+        assertTrue(threeSeconds.withAlertmanager(T0.minusSeconds(8), null).alertmanagerJustStarted());
+        assertFalse(threeSeconds.withAlertmanager(T0.minusSeconds(9), null).alertmanagerJustStarted());
+        assertEquals(Duration.ofMinutes(3), AlertSource.judge(e, Map.of(), T0, ZoneOffset.UTC, null).resendWindow(), "the default 1 min");
+        AlertSource unread = threeSeconds.withAlertmanager(null, "HTTP 500");
+        assertFalse(unread.alertmanagerJustStarted());
+        assertTrue(unread.notes().get(0).startsWith("Alertmanager's start time was not read (HTTP 500)"), unread.notes().toString());
+    }
+
+    /**
+     * An alert that fires again after a real resolution, with a start Alertmanager gives as before it (an alert it lost
+     * and was sent again, a workstation clock ahead of the server's), starts at that resolution: a new incident, in
+     * order in the history, notified again.
+     */
+    @Test
+    void anAlertFiringAgainAfterItsResolutionStartsNoEarlierThanThatANewIncident() {
+        Instant s = T0.minusSeconds(60);
+        Alert z = FakeAlerts.alert("critical", s, "alertname", "ServiceDown", "service", "z");
+        am.alerts.add(z);
+        AlertsService window = service(store);
+        AlertNotifications notifications = new AlertNotifications();
+        assertEquals(1, notify(notifications, poll(window)).size());
+        am.alerts.clear();
+        clock.advance(Duration.ofSeconds(5));
+        Instant resolved = clock.instant();
+        assertEquals(List.of("resolved"), poll(window).transitions().stream().map(Transition::event).toList());
+        am.alerts.add(z); // the same start as before
+        clock.advance(Duration.ofSeconds(5));
+        AlertsService.Update u = poll(window);
+        assertEquals(List.of("firing"), u.transitions().stream().map(Transition::event).toList());
+        assertEquals(resolved, u.transitions().get(0).at(), "max(its start, its last resolution)");
+        assertEquals(resolved, start(u, z.fingerprint()));
+        assertEquals(1, notify(notifications, u).size(), "a new incident notifies");
+        List<Transition> all = new SqliteAlertHistory(store).since("ref", T0.minus(Duration.ofDays(1))).join();
+        assertEquals(List.of(s, resolved, resolved), all.stream().map(Transition::at).toList(), "in order: " + all);
+        assertEquals(resolved, new SqliteAlertHistory(store).open("ref").join().get(z.fingerprint()).since());
     }
 
     @Test

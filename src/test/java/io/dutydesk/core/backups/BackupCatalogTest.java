@@ -217,6 +217,38 @@ class BackupCatalogTest {
                 none.getMessage());
     }
 
+    /**
+     * The .part files of the job running right now are not leftovers: its own (its tag in the name, or written since it
+     * started by the server's clock) are "being written by job X" and cannot be picked for removal; the others are.
+     */
+    @Test
+    void thePartsOfTheRunningJobAreNotLeftovers() {
+        String id = "20261122-115500-restore-0a1b2c3d";
+        Instant since = Instant.parse("2026-11-22T11:55:02Z");
+        List<RemoteFile> files = List.of(
+                file("dutydesk_prerestore_20261122_115503.sql.gz.0a1b2c3d.part", 7, "2026-11-22T11:59:00Z"), // its tag
+                file("selfology_full_20261122_115600.sql.gz.part", 8, "2026-11-22T11:55:02Z"), // written since it started
+                file("dutydesk_prerestore_20261121_090000.sql.gz.ffffffff.part", 9, "2026-11-22T11:58:00Z"), // another tag, written since
+                file("selfology_full_20261121_020000.sql.gz.part", 10, "2026-11-22T11:55:01Z")); // before it started: a leftover
+        BackupListing l = BackupCatalog.listing("prod", selfology(), Map.of(F, files), Map.of(), Map.of(), Map.of(),
+                Optional.of(new BackupCatalog.RunningJob(id, since)), NOW);
+        assertEquals(List.of("selfology_full_20261121_020000.sql.gz.part"), l.leftovers().stream().map(Leftover::name).toList());
+        assertEquals(List.of("selfology_full_20261122_115600.sql.gz.part (8 B) being written by job " + id,
+                        "dutydesk_prerestore_20261121_090000.sql.gz.ffffffff.part (9 B) being written by job " + id,
+                        "dutydesk_prerestore_20261122_115503.sql.gz.0a1b2c3d.part (7 B) being written by job " + id),
+                l.inProgress().stream().map(PartInProgress::describe).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackupCatalog.findLeftover(l, "dutydesk_prerestore_20261122_115503.sql.gz.0a1b2c3d.part"));
+        assertEquals("'dutydesk_prerestore_20261122_115503.sql.gz.0a1b2c3d.part' is being written by job " + id
+                + ", which is running right now: it is not a leftover", e.getMessage());
+        assertEquals(F + "/selfology_full_20261121_020000.sql.gz.part", BackupCatalog.findLeftover(l, "selfology_full_20261121_020000.sql.gz.part").path());
+
+        // no job running: every .part is a leftover of a job that ended
+        BackupListing idle = BackupCatalog.listing("prod", selfology(), Map.of(F, files), Map.of(), Map.of(), Map.of(), Optional.empty(), NOW);
+        assertEquals(4, idle.leftovers().size());
+        assertTrue(idle.inProgress().isEmpty());
+    }
+
     @Test
     void aStoredVerificationAppliesOnlyToTheSameFile() {
         RemoteFile f = file("selfology_full_20261122_020000.sql.gz", 500, "2026-11-22T02:00:05Z");
@@ -268,5 +300,21 @@ class BackupCatalogTest {
                     backups: { rpoHourz: 3 }
                 """));
         assertTrue(e.getMessage().contains("rpoHourz"), e.getMessage());
+    }
+
+    @Test
+    void aDateOnlyTimestampIsTheNamesDayAtMidnightNotTheFileTime() {
+        Environment.Backups b = EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  x:
+                    ssh: { host: h }
+                    backups:
+                      folders: [ /b ]
+                      kinds:
+                        daily: { pattern: 'daily_(\\d{8})\\.sql', timestampFormat: yyyyMMdd }
+                """).require("x").backups();
+        BackupListing l = BackupCatalog.listing("x", b, Map.of("/b", List.of(file("daily_20261120.sql", 5, "2026-11-22T09:10:00Z"))),
+                Map.of(), Map.of(), NOW);
+        assertEquals(Instant.parse("2026-11-20T00:00:00Z"), l.backups().get(0).takenAt());
     }
 }

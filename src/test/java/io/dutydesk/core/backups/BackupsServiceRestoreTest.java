@@ -4,6 +4,7 @@ import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.config.SecretRef;
 import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.ports.RemoteShell.RemoteFile;
 import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.rollout.ActionScripts;
 import io.dutydesk.core.rollout.DetachedActions;
@@ -57,6 +58,9 @@ class BackupsServiceRestoreTest {
                 BackupScripts.SAFETY + "/b/dutydesk_prerestore_20261122_120000.sql.gz 5000", "✅ Restore completed");
         volatile String jobExit = "0";
         volatile long size = 500_000;
+        /** What the listing's lock check answers (the server's action lock). */
+        volatile String lock = ActionScripts.IDLE + "\n";
+        volatile List<RemoteFile> extra = List.of();
 
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
@@ -79,7 +83,7 @@ class BackupsServiceRestoreTest {
                 l.line(false, ActionScripts.EXIT + jobExit);
                 return done("");
             }
-            return done("@@FREE 0 1073741824\n");
+            return done("@@FREE 0 1073741824\n" + (command.contains(ActionScripts.SINCE) ? lock : ""));
         }
 
         CompletableFuture<ExecResult> done(String out) {
@@ -93,8 +97,10 @@ class BackupsServiceRestoreTest {
 
         @Override
         public CompletableFuture<List<RemoteFile>> list(String folder) {
-            return CompletableFuture.completedFuture(List.of(new RemoteFile(FULL, size, FULL_TIME, false),
+            List<RemoteFile> all = new ArrayList<>(List.of(new RemoteFile(FULL, size, FULL_TIME, false),
                     new RemoteFile("selfology_full_20261121_020000.sql.gz.part", 1234, FULL_TIME.minusSeconds(86400), false)));
+            all.addAll(extra);
+            return CompletableFuture.completedFuture(all);
         }
 
         String job() {
@@ -122,6 +128,12 @@ class BackupsServiceRestoreTest {
         @Override
         public CompletableFuture<Map<String, Verification>> load(String env) {
             return CompletableFuture.completedFuture(Map.copyOf(stored));
+        }
+
+        @Override
+        public CompletableFuture<Void> forgetPassed(String env, String path) {
+            stored.computeIfPresent(path, (k, v) -> v.ok() ? null : v);
+            return CompletableFuture.completedFuture(null);
         }
     };
 
@@ -217,6 +229,86 @@ class BackupsServiceRestoreTest {
         assertTrue(server.verified());
     }
 
+    /**
+     * A restore that failed — here a custom dump cut in its data, which passed the old table-of-contents check — leaves
+     * no "ok" of the file behind to be reused: the next restore verifies it again.
+     */
+    @Test
+    void aFailedRestoreClearsThePassingVerificationItRelied() {
+        stored.put(path(), new Verification(path(), server.size, FULL_TIME, true, "pg_restore --list: 4 entries", NOW.minusSeconds(600)));
+        server.jobLines = List.of(BackupScripts.SAFETY + "/b/dutydesk_prerestore_20261122_120000.sql.gz 5000",
+                "pg_restore: error: could not read from input file: end of file");
+        server.jobExit = "1";
+        JobResult r = restore(service(), false);
+        assertFalse(r.ok());
+        assertEquals("failed", r.result());
+        assertFalse(server.verified(), "the stored verification was reused this time");
+        assertTrue(r.message().endsWith("; its verification of 2026-11-22 11:50:00 UTC reused; its passing verification is no longer "
+                + "kept: the next restore of " + FULL + " verifies it again"), r.message());
+        assertFalse(stored.containsKey(path()), "the 'ok' is gone");
+        assertEquals(BackupsService.VerificationState.NOT_VERIFIED, service().plan(FULL, false).join().verification());
+
+        server.commands.clear();
+        restore(service(), false);
+        assertTrue(server.verified(), "verified again before the next restore");
+    }
+
+    @Test
+    void aFailedRestoreAfterAFreshVerificationClearsItTooButAFailedVerificationStays() {
+        server.jobLines = List.of("✖ the restore into selfology did not complete (psql exit 3): nothing was committed");
+        server.jobExit = "1";
+        JobResult r = restore(service(), false);
+        assertFalse(r.ok());
+        assertFalse(stored.containsKey(path()), "verified ok just before, then the restore failed: not kept as ok");
+
+        server.verdict = "@@CHECK bad plain SQL: no \"dump complete\" footer (truncated?)\n";
+        restore(service(), true);
+        assertFalse(stored.get(path()).ok(), "a failed verification is kept: a restore still needs forcing");
+    }
+
+    /** The safety backup the job verified complete itself is listed as verified, with when and by which job. */
+    @Test
+    void theSafetyBackupTheJobVerifiedIsListedAsVerified() {
+        String safety = "dutydesk_prerestore_20261122_120001.sql.gz";
+        Instant mtime = Instant.parse("2026-11-22T12:00:03Z");
+        server.jobLines = List.of("✔ safety backup verified complete: /srv/b/" + safety + " (5000 bytes; plain SQL: ...)",
+                BackupScripts.SAFETY_VERIFIED + "1795435204 " + mtime.getEpochSecond() + " 5000 1 gzip -t: intact; plain SQL: pg_dump header, "
+                        + "3 COPY blocks terminated, completion footer",
+                BackupScripts.SAFETY + "/srv/b/" + safety + " 5000", "✔ restore into selfology completed");
+        JobResult r = restore(service(), false);
+        assertTrue(r.ok(), r.message());
+        server.extra = List.of(new RemoteFile(safety, 5000, mtime, false));
+        BackupEntry e = service().list().join().backups().stream().filter(b -> b.name().equals(safety)).findFirst().orElseThrow();
+        Verification v = e.verification().orElseThrow(() -> new AssertionError("listed as not verified"));
+        assertTrue(v.ok());
+        assertEquals(Instant.ofEpochSecond(1795435204), v.checkedAt());
+        assertEquals("verified complete by the restore job " + r.actionId() + " (its safety backup before restoring " + FULL + ") at "
+                + "2026-11-23 12:00:04 UTC: gzip -t: intact; plain SQL: pg_dump header, 3 COPY blocks terminated, completion footer", v.detail());
+
+        // a marker about another file (its size differs from the @@SAFETY line's) records nothing
+        stored.clear();
+        server.jobLines = List.of(BackupScripts.SAFETY_VERIFIED + "1795435204 " + mtime.getEpochSecond() + " 4999 1 gzip -t: intact",
+                BackupScripts.SAFETY + "/srv/b/" + safety + " 5000");
+        assertTrue(restore(service(), false).ok());
+        assertTrue(stored.keySet().stream().noneMatch(k -> k.endsWith(safety)), stored.keySet().toString());
+    }
+
+    /** The .part of the job running now is "being written by job X", not a leftover; with no job running it is one. */
+    @Test
+    void theListingAsksTheServerWhichJobRunsAndItsPartIsNotALeftover() {
+        String id = "20261122-115900-backup-now-0a1b2c3d";
+        server.extra = List.of(new RemoteFile("selfology_full_20261122_115900.sql.gz.part", 99, NOW.minusSeconds(10), false));
+        server.lock = ActionScripts.BUSY + id + "\nbackup-now by me@there\n\n" + ActionScripts.SINCE + NOW.minusSeconds(60).getEpochSecond() + "\n";
+        BackupListing l = service().list().join();
+        assertEquals(List.of("selfology_full_20261122_115900.sql.gz.part (99 B) being written by job " + id),
+                l.inProgress().stream().map(PartInProgress::describe).toList());
+        assertEquals(List.of("selfology_full_20261121_020000.sql.gz.part"), l.leftovers().stream().map(Leftover::name).toList(),
+                "the part of a job that ended is still a leftover");
+
+        server.lock = ActionScripts.IDLE + "\n";
+        assertEquals(2, service().list().join().leftovers().size());
+    }
+
     @Test
     void theJobRestoresOnlyTheFileThatWasVerified() {
         restore(service(), false);
@@ -284,7 +376,7 @@ class BackupsServiceRestoreTest {
 
         server.commands.clear();
         restore(service(withBounds(Optional.of(Duration.ofHours(2)), Duration.ofSeconds(10)), BackupsService.Secrets.NONE), false);
-        assertTrue(server.job().contains("timeout -k 30 7200 sh -c"), server.job());
+        assertTrue(server.job().contains("timeout -k 30 7200 sh \"$0.cmd\""), server.job());
     }
 
     // ------------------------------------------------------------------ outcomes
@@ -325,8 +417,15 @@ class BackupsServiceRestoreTest {
                 + "; no safety backup was taken: the live database was not touched", safetyFailed.message());
 
         BackupsService.Ended gone = service().ended("restore", FULL, JobBound.restore(base), DetachedActions.End.UNKNOWN, -1, List.of(), "");
-        assertEquals("failed", gone.result());
-        assertTrue(gone.message().contains("ended without an exit code (killed on the server?)"), gone.message());
+        assertEquals("unknown", gone.result(), "its shell killed without an exit file: not known to have failed");
+        assertEquals("restore of " + FULL + ": its end is unknown — the job ended without an exit code (killed on the server?) and nothing "
+                + "of it runs any more; it named no safety backup, so its restore never began: the live database was not touched", gone.message());
+        BackupsService.Ended goneAfterSafety = service().ended("restore", FULL, JobBound.restore(base), DetachedActions.End.UNKNOWN, -1,
+                List.of(BackupScripts.SAFETY + "/b/p.sql.gz 10", "Restoring …"), "Restoring …");
+        assertEquals("unknown", goneAfterSafety.result());
+        assertTrue(goneAfterSafety.message().endsWith(": Restoring …; the safety backup /b/p.sql.gz was finished before it stopped, so the "
+                + "restore itself may have run: check the live database (the restore commits in one transaction: all or nothing)"),
+                goneAfterSafety.message());
     }
 
     @Test

@@ -82,9 +82,9 @@ class CommandTemplateTest {
 
     @Test
     void theShellsOwnBracesAreLeftAlone() {
-        String t = "f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' {file}; echo \"${file:-none}\"";
+        String t = "f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' {file}; echo \"${f:-none}\"";
         assertEquals(Optional.empty(), CommandTemplate.problem(t, List.of(CommandTemplate.FILE)));
-        assertEquals("f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' /b/x.sql; echo \"${file:-none}\"",
+        assertEquals("f=${HOME}/x; for d in {a,b}; do { echo \\{file}; }; done; awk '{print}' /b/x.sql; echo \"${f:-none}\"",
                 CommandTemplate.fill("backups.commands.restoreScratch", t, Map.of(CommandTemplate.FILE, "/b/x.sql")));
         // a bare {word} is no shell syntax: it is a placeholder, and an unknown one is refused
         assertTrue(CommandTemplate.problem("echo {print}", List.of()).isPresent());
@@ -218,6 +218,57 @@ class CommandTemplateTest {
                 """));
         assertEquals("envs.yaml:6: environments.prod.backups.commands.restore: {file} is inside quotes: write it bare, the console "
                 + "quotes the value itself", quoted.getMessage());
+    }
+
+    /**
+     * The shell's parameter syntax around a placeholder's name is the shell's variable of that name, which nothing sets:
+     * {@code pg_dump app > ${folder}/x.sql} wrote to /x.sql. Refused when the file is loaded, with the file, the line and
+     * what the command may use; a variable of another name is the shell's own.
+     */
+    @Test
+    void aShellParameterAroundAPlaceholderNameIsRefusedWhenTheFileIsLoaded() {
+        for (String t : List.of("./restore.sh ${file} {database}", "./restore.sh \"${file}\" {database}",
+                "./restore.sh ${file:-/b/latest.sql.gz} {database}", "f=${file%.gz}; ./restore.sh {file} {database}",
+                "echo ${#file}; ./restore.sh {file} {database}")) {
+            String text = file("backups.commands.restore", t);
+            ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, text), t);
+            assertEquals(6, e.line(), t);
+            String shown = t.substring(t.indexOf("${"), t.indexOf('}', t.indexOf("${")) + 1);
+            assertEquals("envs.yaml:6: environments.prod.backups.commands.restore: " + shown + " is the shell's variable file, which "
+                    + "nothing sets, not the placeholder {file}: write {file} bare, the console quotes the value itself; this command "
+                    + "may use: {file}, {database} (a shell variable of your own needs another name)", e.getMessage(), t);
+        }
+        ConfigException other = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F,
+                file("backups.commands.safetyBackup", "pg_dump app > ${file}")));
+        assertEquals("envs.yaml:6: environments.prod.backups.commands.safetyBackup: ${file} is the shell's variable file, which nothing "
+                + "sets, not the placeholder {file}: {file} is not filled in for this command; this command may use: {folder} "
+                + "(a shell variable of your own needs another name)", other.getMessage());
+        // the shell's own variables stay the shell's
+        assertEquals(Optional.empty(), CommandTemplate.problem("f=${HOME}/b/${STAMP:-x}.sql.gz; pg_dump app > \"$f\" && echo {folder}",
+                List.of(CommandTemplate.FOLDER)));
+        assertThrows(IllegalArgumentException.class, () -> CommandTemplate.fill("backups.commands.restoreScratch", "./r.sh ${file}",
+                Map.of(CommandTemplate.FILE, "/b/x")), "the filler refuses it too");
+    }
+
+    /** A placeholder's name in another case is no placeholder — quoted too, where only placeholders' names are read. */
+    @Test
+    void aQuotedPlaceholderInAnotherCaseIsRefusedWhenTheFileIsLoaded() {
+        ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
+                environments:
+                  prod:
+                    ssh: { host: h }
+                    backups:
+                      folders: [ /srv/b ]
+                      commands:
+                        safetyBackup: pg_dump app > '{Folder}/safety.sql'
+                """));
+        assertEquals("envs.yaml:7: environments.prod.backups.commands.safetyBackup: {Folder} is not filled in for this command: it "
+                + "would reach the shell as the literal text {Folder}; this command may use: {folder}", e.getMessage());
+        for (String t : List.of("./restore.sh \"{FILE}\" {database}", "./restore.sh {file} '{Database}'", "./restore.sh {File} {database}")) {
+            assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, file("backups.commands.restore", t)), t);
+        }
+        // quoted words that are no placeholder's name, in any case, are the shell's (awk, jq)
+        assertEquals(Optional.empty(), CommandTemplate.problem("awk '{print}' {file} | jq '{Name}'", List.of(CommandTemplate.FILE)));
     }
 
     @Test

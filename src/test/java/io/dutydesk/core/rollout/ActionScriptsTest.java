@@ -3,6 +3,7 @@ package io.dutydesk.core.rollout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,23 +124,161 @@ class ActionScriptsTest {
         assertTrue(cur.startsWith(ActionScripts.BUSY + "20260101-120000-race-"), cur);
     }
 
+    /** The pid the command wrote into {@code name}, once it is there. */
+    private long pidIn(String name) throws Exception {
+        Path f = tmp.resolve(name);
+        io.dutydesk.testing.Eventually.await("the command wrote " + f, Duration.ofSeconds(20),
+                () -> !read(f).isBlank());
+        return Long.parseLong(Files.readString(f).strip());
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void kill9(long pid) throws Exception {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
     @Test
-    void aKilledJobFreesTheLockAndEndsWithoutAnExitCode() throws Exception {
-        String id = id("deploy", 6);
-        String started = sh(ActionScripts.start(state(), id, ActionScripts.job(tmp.toString(), "sleep 30", Optional.empty(),
-                Duration.ofSeconds(60)), "{}"));
+    void aJobWhoseShellIsKilledHoldsTheLockUntilWhatItsScriptStartedHasEnded() throws Exception {
+        String id = id("restore", 6);
+        // the team's script: a long child (pg_restore, say), as its own process, the script waiting for it
+        String started = sh(ActionScripts.start(state(), id, ActionScripts.job(tmp.toString(),
+                "sleep 600 & echo $! > " + tmp.resolve("child") + "; wait", Optional.empty(), Duration.ofSeconds(600)), "{\"id\":\"" + id + "\"}"));
         assertTrue(started.contains(ActionScripts.STARTED + id), started);
-        assertTrue(sh(ActionScripts.start(state(), id("deploy", 7), ActionScripts.job(tmp.toString(), "true", Optional.empty(),
-                Duration.ofSeconds(60)), "{}")).contains(ActionScripts.BUSY + id), "held while it runs");
-        String pid = Files.readString(Path.of(state(), "actions", id + ".pid")).strip();
-        sh("kill -9 " + pid + "; true"); // the job only: its command (timeout, sleep) ends by itself
-        String follow = sh(ActionScripts.follow(state(), id, 1));
-        assertTrue(follow.contains(ActionScripts.EXIT + ActionScripts.EXIT_NONE), follow);
-        String states = sh(ActionScripts.states(state(), List.of(id)));
-        assertTrue(states.contains(ActionScripts.STATE + id + " gone"), states);
-        assertTrue(sh(ActionScripts.current(state())).contains(ActionScripts.IDLE));
+        long child = pidIn("child");
+        try {
+            String pid = Files.readString(Path.of(state(), "actions", id + ".pid")).strip();
+            kill9(Long.parseLong(pid)); // the job's shell, kill -9: the kernel drops the lock with its descriptor
+            io.dutydesk.testing.Eventually.await("the job's shell gone", Duration.ofSeconds(10),
+                    () -> ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true));
+
+            String next = sh(ActionScripts.start(state(), id("deploy", 7), ActionScripts.job(tmp.toString(), "touch ran", Optional.empty(),
+                    Duration.ofSeconds(60)), "{}"));
+            assertTrue(next.contains(ActionScripts.BUSY + id), "refused with the holder named while its child runs: " + next);
+            assertTrue(next.contains(ActionScripts.HELD + "its shell ended without an exit code (killed?), but what it started still runs: ")
+                    && next.contains(child + " (sleep)"), next);
+            assertFalse(next.contains(ActionScripts.STARTED), next);
+            assertFalse(Files.exists(tmp.resolve("ran")), "nothing else ran");
+            String cur = sh(ActionScripts.current(state()));
+            assertTrue(cur.startsWith(ActionScripts.BUSY + id + "\n" + ActionScripts.HELD), cur);
+            assertEquals(ActionScripts.STATE + id + " running\n", sh(ActionScripts.states(state(), List.of(id))));
+            String lock = sh(ActionScripts.lockOrBusy(state()) + "echo locked");
+            assertTrue(lock.contains(ActionScripts.BUSY + id) && !lock.contains("locked"), lock);
+            // the script's process name only, never its command line (the whole job's text)
+            assertFalse(next.contains("trap"), next);
+
+            // following it: it runs until the child has ended, then it is over without an exit code
+            Process follow = new ProcessBuilder("sh", "-c", ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+            follow.getOutputStream().close();
+            assertFalse(follow.waitFor(1, TimeUnit.SECONDS), "followed while the child runs");
+            kill9(child);
+            assertTrue(follow.waitFor(20, TimeUnit.SECONDS), "over once nothing of it runs");
+            String out = new String(follow.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.endsWith(ActionScripts.EXIT + ActionScripts.EXIT_NONE + "\n"), out);
+        } finally {
+            kill9(child);
+        }
+        assertEquals(ActionScripts.STATE + id + " gone\n", sh(ActionScripts.states(state(), List.of(id))));
+        assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
         String next = startAndFollow(id("deploy", 8), "echo after", Optional.empty());
-        assertTrue(next.contains("after") && next.contains(ActionScripts.EXIT + "0"), "the lock was released by the kernel: " + next);
+        assertTrue(next.contains("after") && next.contains(ActionScripts.EXIT + "0"), "free once nothing of it runs: " + next);
+    }
+
+    @Test
+    void aScriptKilledOrEndedBeforeItsChildrenKeepsTheLockUntilTheyEndAndThenRecordsItsExit() throws Exception {
+        String id = id("restore", 11);
+        String job = ActionScripts.job(tmp.toString(), "sleep 600 & echo $! > " + tmp.resolve("child") + "; echo script-ends; exit 5",
+                Optional.empty(), Duration.ofSeconds(600));
+        Process run = new ProcessBuilder("sh", "-c", ActionScripts.start(state(), id, job, "{}") + " && "
+                + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+        run.getOutputStream().close();
+        long child = pidIn("child");
+        try {
+            Path exit = Path.of(state(), "actions", id + ".exit");
+            io.dutydesk.testing.Eventually.await("the job says what still runs", Duration.ofSeconds(20),
+                    () -> read(Path.of(state(), "actions", id + ".log")).contains("the server lock is held until it ends"));
+            String log = Files.readString(Path.of(state(), "actions", id + ".log"));
+            assertTrue(log.contains("dutydesk: the command ended (exit 5) but what it started still runs: " + child + " (sleep)"), log);
+            assertFalse(Files.exists(exit), "no exit file while its child runs");
+            String next = sh(ActionScripts.start(state(), id("deploy", 12), ActionScripts.job(tmp.toString(), "touch ran",
+                    Optional.empty(), Duration.ofSeconds(60)), "{}"));
+            assertTrue(next.contains(ActionScripts.BUSY + id), next);
+            assertFalse(run.waitFor(1, TimeUnit.SECONDS), "still followed");
+            kill9(child);
+            assertTrue(run.waitFor(20, TimeUnit.SECONDS));
+            String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.contains("dutydesk: what the command started has ended") && out.endsWith(ActionScripts.EXIT + "5\n"), out);
+        } finally {
+            kill9(child);
+            run.destroyForcibly();
+        }
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
+    }
+
+    @Test
+    void aBoundedJobWaitsForWhatItsScriptLeftAtMostItsBoundThenStopsItAndLetsTheLockGo() throws Exception {
+        String id = id("deploy", 14);
+        String job = ActionScripts.job(tmp.toString(), "sleep 600 & echo $! > " + tmp.resolve("daemon") + "; exit 0",
+                Optional.empty(), Duration.ofSeconds(2));
+        Process run = new ProcessBuilder("sh", "-c", ActionScripts.start(state(), id, job, "{}") + " && "
+                + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+        run.getOutputStream().close();
+        long daemon = pidIn("daemon");
+        try {
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the job ends after its bound, not with its daemon");
+            String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.contains("the server lock is held until it ends (at most 2 s more)"), out);
+            assertTrue(out.contains("dutydesk: still running after the job's bound, stopped: " + daemon + " (sleep)"), out);
+            assertTrue(out.endsWith(ActionScripts.EXIT + "0\n"), out);
+            assertTrue(endedOrZombie(daemon), "the leftover was stopped");
+        } finally {
+            kill9(daemon);
+            run.destroyForcibly();
+        }
+        assertEquals(ActionScripts.IDLE + "\n", sh(ActionScripts.current(state())));
+    }
+
+    /** Gone, or a zombie its new parent has not reaped yet (a container's init may never reap). */
+    static boolean endedOrZombie(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return true;
+        }
+        try {
+            String s = Files.readString(stat);
+            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void theCommandRunsFromAFileOfItsOwnSoProcessListsAndKillReportsNeverCarryTheScript() throws Exception {
+        String id = id("restore", 13);
+        String job = ActionScripts.job(tmp.toString(), "echo the-teams-secret-recipe > /dev/null; sleep 600 & echo $! > "
+                + tmp.resolve("sleeper") + "; echo $$ > " + tmp.resolve("child") + "; wait", Optional.empty(), null);
+        String started = sh(ActionScripts.start(state(), id, job, "{}"));
+        assertTrue(started.contains(ActionScripts.STARTED + id), started);
+        long child = pidIn("child");
+        long sleeper = pidIn("sleeper");
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline")).replace('\0', ' ');
+            assertEquals("sh " + Path.of(state(), "actions", id + ".cmd") + " ", cmdline, "what ps shows of the team's script");
+            assertFalse(cmdline.contains("the-teams-secret-recipe"), cmdline);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state(), "actions", id + ".cmd"))));
+        } finally {
+            kill9(sleeper);
+            kill9(child);
+        }
+        String out = within(Duration.ofSeconds(20), ActionScripts.follow(state(), id, 1));
+        assertTrue(out.endsWith(ActionScripts.EXIT + "137\n"), out);
     }
 
     // ------------------------------------------------------------------ following a job that is over

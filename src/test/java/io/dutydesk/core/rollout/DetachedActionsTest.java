@@ -289,4 +289,76 @@ class DetachedActionsTest {
         assertEquals(4, follows.get(), "tried while failing for up to 15 minutes (0, 6, 12, 18), then stopped");
         assertEquals("unknown", audit.entries.get(1).result());
     }
+
+    /** A server that is this machine, its home {@code home}: commands run by a real sh, each on a thread of its own. */
+    static RemoteShell localHome(java.nio.file.Path home) {
+        return new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                return CompletableFuture.supplyAsync(() -> {
+                    try {
+                        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command);
+                        pb.environment().put("HOME", home.toString());
+                        Process p = pb.start();
+                        p.getOutputStream().close();
+                        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        p.waitFor();
+                        out.lines().forEach(x -> l.line(false, x));
+                        return new ExecResult(p.exitValue(), out, "", Duration.ZERO);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return CompletableFuture.failedFuture(new IOException("unused"));
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return CompletableFuture.failedFuture(new IOException("unused"));
+            }
+        };
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path home;
+
+    @Test
+    void aRestoreThatEndedWhileNoConsoleFollowedIsCompletedOnceFromItsMarkersAsALiveFollowWouldHave() throws Exception {
+        String id = "20261122-030000-restore-0a1b2c3d";
+        java.nio.file.Path a = java.nio.file.Files.createDirectories(home.resolve(".dutydesk/actions"));
+        java.nio.file.Files.writeString(a.resolve(id + ".meta"), "{}");
+        // stopped on the server before anything changed: the live follow says "refused", never "failed (exit 3)"
+        java.nio.file.Files.writeString(a.resolve(id + ".log"), "checking the backup\n"
+                + io.dutydesk.core.backups.BackupScripts.REFUSE + "the backup changed since the console checked it\n");
+        java.nio.file.Files.writeString(a.resolve(id + ".exit"), io.dutydesk.core.backups.BackupScripts.STOPPED + "\n");
+        io.dutydesk.testing.MemoryAuditLog audit = io.dutydesk.testing.MemoryAuditLog.create();
+        audit.append(new io.dutydesk.core.audit.AuditEntry(id, "alice", env.name(), "restore", List.of("/b/x.sql.gz"), now.get(), null,
+                null, null, io.dutydesk.core.audit.AuditRows.STARTED, null, null, "started")).join();
+
+        // two consoles reconciling at once (the window and a CLI on one log)
+        DetachedActions one = new DetachedActions(env, localHome(home), audit, "bob", clock);
+        DetachedActions two = new DetachedActions(env, localHome(home), audit, "bob", clock);
+        CompletableFuture<Integer> x = one.reconcile();
+        CompletableFuture<Integer> y = two.reconcile();
+        assertEquals(1, x.get(30, java.util.concurrent.TimeUnit.SECONDS) + y.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                "completed once: " + audit.entries);
+        List<io.dutydesk.core.audit.AuditEntry> ends = audit.entries.stream().filter(e -> !e.result().equals("started")).toList();
+        assertEquals(1, ends.size(), ends.toString());
+        assertEquals("refused", ends.get(0).result(), ends.get(0).message());
+        assertTrue(ends.get(0).message().contains("refused on the server: the backup changed since the console checked it"),
+                ends.get(0).message());
+    }
+
+    @Test
+    void reAttachingSaysWhatIsResumed() {
+        var r = new DetachedActions.Running("20261122-120300-restore-0a1b2c3d", "{\"id\":\"20261122-120300-restore-0a1b2c3d\","
+                + "\"action\":\"restore\",\"env\":\"ref\",\"args\":\"/srv/backups/selfology_full.sql.gz\",\"actor\":\"alice@ws\","
+                + "\"start\":\"2026-11-22T12:03:00Z\"}");
+        assertEquals("restore of /srv/backups/selfology_full.sql.gz started 2026-11-22 12:03:00 UTC by alice@ws "
+                + "(20261122-120300-restore-0a1b2c3d)", r.describe(java.time.ZoneId.of("UTC")));
+    }
 }

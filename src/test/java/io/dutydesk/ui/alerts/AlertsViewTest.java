@@ -142,10 +142,14 @@ class AlertsViewTest {
         assertTrue(state.getText().startsWith("unknown since "), state.getText());
         Label text = robot.lookup(".alert-row .alert-text").queryAs(Label.class);
         assertTrue(text.getText().matches("as of \\d\\d:\\d\\d:\\d\\d · 1505 events pending in the outbox"), text.getText());
-        assertTrue(state.localToScene(state.getBoundsInLocal()).getMaxX() <= view.list().localToScene(view.list().getBoundsInLocal())
-                .getMaxX(), () -> "the state is drawn inside the list, not cut off: " + state.localToScene(state.getBoundsInLocal())
-                + " list " + view.list().localToScene(view.list().getBoundsInLocal()) + " box " + state.getParent().getLayoutBounds()
-                + " cell " + state.getParent().getParent().getLayoutBounds());
+        // bounds read on the FX thread: the pane keeps polling, and read from here they would race its layout pass
+        String[] where = WaitForAsyncUtils.asyncFx(() -> new String[]{
+                Double.toString(state.localToScene(state.getBoundsInLocal()).getMaxX()),
+                Double.toString(view.list().localToScene(view.list().getBoundsInLocal()).getMaxX()),
+                state.localToScene(state.getBoundsInLocal()) + " list " + view.list().localToScene(view.list().getBoundsInLocal())
+                        + " box " + state.getParent().getLayoutBounds() + " cell " + state.getParent().getParent().getLayoutBounds()}).get();
+        assertTrue(Double.parseDouble(where[0]) <= Double.parseDouble(where[1]),
+                () -> "the state is drawn inside the list, not cut off: " + where[2]);
         String frozen = shownAge(robot);
         assertTrue(frozen.startsWith("≥ "), frozen);
         assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
@@ -231,6 +235,63 @@ class AlertsViewTest {
         robot.interact(() -> vm.history().setAll(tr.apply("analysis-worker", "firing")));
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(robot.lookup("#history-shared").queryAs(Label.class).isVisible());
+    }
+
+    /**
+     * The details of the selected alert say what its row says, and follow it: selected while it fires, then Prometheus
+     * stops (the same alert from Alertmanager, now unknown), then it is checked again; a silenced one reads "silenced"
+     * in both (with its silence in the details).
+     */
+    @Test
+    void theDetailsSayWhatTheRowSaysAndFollowIt(FxRobot robot) throws Exception {
+        Alert a = FakeAlerts.alert("warning", Instant.now().minusSeconds(20), "alertname", "EventProcessingBacklog");
+        Alert b = FakeAlerts.silencedBy(FakeAlerts.alert("critical", Instant.now().minusSeconds(20), "alertname", "ServiceDown"), "s1");
+        am.alerts.addAll(List.of(a, b));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 4);
+        WaitForAsyncUtils.waitForFxEvents();
+        int rowA = indexOf(a);
+        robot.interact(() -> view.list().getSelectionModel().select(rowA));
+        assertEquals("warning · " + rowState(robot, a), detailsState(robot));
+        assertEquals("warning · active", detailsState(robot));
+        assertFalse(robot.lookup("#details-unknown").tryQuery().isPresent());
+
+        am.prometheusDown = "connection refused";
+        await("unknown in its row", Duration.ofSeconds(10), () -> vm.rows().stream()
+                .anyMatch(r -> !r.header() && r.alert().fingerprint().equals(a.fingerprint()) && r.unverified() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        String row = rowState(robot, a);
+        assertTrue(row.startsWith("unknown since "), row);
+        assertEquals("warning · " + row, detailsState(robot), "the details follow the row for the same selected alert");
+        assertTrue(robot.lookup("#details-unknown").queryAs(Label.class).getText().contains("connection refused"));
+        assertTrue(robot.lookup("#details-since").queryAs(Label.class).getText().startsWith("started "),
+                robot.lookup("#details-since").queryAs(Label.class).getText());
+
+        am.prometheusDown = null;
+        await("checked again", Duration.ofSeconds(10), () -> vm.rows().stream().noneMatch(r -> r.unverified() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("warning · active", detailsState(robot));
+        assertFalse(robot.lookup("#details-unknown").tryQuery().isPresent());
+
+        int rowB = indexOf(b);
+        robot.interact(() -> view.list().getSelectionModel().select(rowB));
+        assertEquals("silenced", rowState(robot, b));
+        assertEquals("critical · silenced by s1", detailsState(robot));
+    }
+
+    int indexOf(Alert a) {
+        for (int i = 0; i < vm.rows().size(); i++) {
+            if (!vm.rows().get(i).header() && vm.rows().get(i).alert().fingerprint().equals(a.fingerprint())) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row for " + a);
+    }
+
+    String rowState(FxRobot robot, Alert a) {
+        AtomicReference<String> out = new AtomicReference<>();
+        robot.interact(() -> out.set(AlertsView.state(vm.rows().get(indexOf(a)))));
+        return out.get();
     }
 
     String detailsState(FxRobot robot) {

@@ -79,6 +79,10 @@ class OutboxViewTest {
 
     /** A new view-model and view on the same history, as when the console is opened again. */
     OutboxView open() {
+        return open(env);
+    }
+
+    OutboxView open(Environment env) {
         return fx(() -> {
             if (vm != null) {
                 vm.close();
@@ -90,6 +94,26 @@ class OutboxViewTest {
             vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
             return view;
         });
+    }
+
+    /** An outbox without a processing state, an environment without a stream: no Processing tile, the stream "not configured". */
+    @Test
+    void withoutAProcessingStateOrAStreamTheTileIsHiddenAndTheStreamNotConfigured(FxRobot robot) {
+        Environment.Outbox noProcessing = io.dutydesk.core.config.EnvironmentsFile.parse(java.nio.file.Path.of("t.yaml"), """
+                environments:
+                  e:
+                    ssh: { host: h }
+                    outbox: { statuses: { processing: ~ } }
+                """).require("e").outbox();
+        open(env.withOutbox(noProcessing, Environment.Redis.NONE));
+        showsPending(robot, 7, "outbox-ok");
+        assertFalse(fx(() -> robot.lookup("#processing-tile").query().isVisible()), "no Processing tile, not 0");
+        assertFalse(fx(() -> robot.lookup("#processing-tile").query().isManaged()), "and no room kept for it");
+        assertTrue(fx(() -> robot.lookup("#stream-title").queryAs(Label.class).getText()).contains("not configured"));
+
+        open(env);
+        showsPending(robot, 8, "outbox-ok");
+        assertTrue(fx(() -> robot.lookup("#processing-tile").query().isVisible()));
     }
 
     Label header(FxRobot robot) {

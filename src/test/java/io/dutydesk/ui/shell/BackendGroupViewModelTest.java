@@ -79,4 +79,15 @@ class BackendGroupViewModelTest {
         assertEquals("down since Nov 21 23:59:59", d.textProperty().get());
         assertEquals(d.textProperty().get(), d.shortTextProperty().get());
     }
+
+    @Test
+    void partsTheEnvironmentDoesNotHaveAreTheirOwnChipNeverOk() {
+        for (Backend b : new Backend[]{Backend.REDIS, Backend.ALERTMANAGER}) {
+            all.get(b.ordinal()).show(new BackendStatus(b, BackendStatus.State.NOT_CONFIGURED, -1, null, NOW, null, null));
+        }
+        BackendGroupViewModel off = group(BackendStatus.State.NOT_CONFIGURED);
+        assertEquals("2 not configured", off.headProperty().get());
+        assertEquals("Redis, Alertmanager", off.textProperty().get());
+        assertEquals("5 ok", group(BackendStatus.State.OK).headProperty().get());
+    }
 }

@@ -133,7 +133,8 @@ class MinimumSizeLayoutTest {
             Bounds b = fx(() -> c.localToScene(c.getBoundsInLocal()));
             assertTrue(b.getMinX() >= 0 && b.getMaxX() <= scene.getWidth(), where + ": '" + fx(() -> said(c)) + "' is cut: " + b);
             double pref = fx(() -> c.prefWidth(-1));
-            assertTrue(c.getWidth() >= pref - 0.5, where + ": '" + fx(() -> said(c)) + "' squeezed: " + c.getWidth() + " < " + pref);
+            double w = fx(c::getWidth);
+            assertTrue(w >= pref - 0.5, where + ": '" + fx(() -> said(c)) + "' squeezed: " + w + " < " + pref);
         }
     }
 
@@ -142,8 +143,8 @@ class MinimumSizeLayoutTest {
         Region bar = robot.from(root).lookup("#status-bar").queryAs(Region.class);
         List<Region> chips = fx(() -> shownChips(robot, bar));
         for (Region c : chips) {
-            assertFalse(c.getStyleClass().contains("ok"), where + ": a green chip while all is down: " + fx(() -> said(c)));
-            assertTrue(c.getStyleClass().contains("down"), where + ": not red: " + fx(() -> said(c)));
+            assertFalse(fx(() -> c.getStyleClass().contains("ok")), where + ": a green chip while all is down: " + fx(() -> said(c)));
+            assertTrue(fx(() -> c.getStyleClass().contains("down")), where + ": not red: " + fx(() -> said(c)));
         }
         String all = fx(() -> String.join(" | ", chips.stream().map(MinimumSizeLayoutTest::said).toList()));
         for (Backend b : Backend.values()) {
@@ -167,8 +168,9 @@ class MinimumSizeLayoutTest {
         // the cards are not squeezed below what they need: they scroll
         for (String slot : new String[]{"blue", "green"}) {
             TableView<?> t = robot.from(root).lookup("#services-" + slot).queryAs(TableView.class);
-            assertTrue(fx(() -> t.getHeight() >= t.minHeight(-1) - 0.5), where + ": " + slot + "'s table squeezed: "
-                    + t.getHeight() + " < " + t.minHeight(-1));
+            double th = fx(t::getHeight);
+            double tmin = fx(() -> t.minHeight(-1));
+            assertTrue(th >= tmin - 0.5, where + ": " + slot + "'s table squeezed: " + th + " < " + tmin);
         }
         ScrollPane cards = robot.from(root).lookup("#slot-cards").queryAs(ScrollPane.class);
         assertTrue(fx(() -> cards.getContent().getLayoutBounds().getHeight() >= cards.getViewportBounds().getHeight() - 0.5),
@@ -186,7 +188,7 @@ class MinimumSizeLayoutTest {
         for (int i = 0; i < 7; i++) {
             Region c = each.get(i);
             assertTrue(fx(() -> said(c)).startsWith(Backend.values()[i].label() + " "), fx(() -> said(c)));
-            assertTrue(c.getStyleClass().contains("ok"));
+            assertTrue(fx(() -> c.getStyleClass().contains("ok")));
         }
         assertOneLine(robot, "1024x640 all ok");
         fx(() -> Screenshots.save(scene, "min-1024x640-all-ok"));

@@ -86,30 +86,52 @@ class ShellNarrowViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-1024x640-four-down")).get();
 
-        @SuppressWarnings("unchecked")
-        ComboBox<String> picker = robot.lookup("#environment-picker").queryAs(ComboBox.class);
-        ListCell<?> shown = (ListCell<?>) ((javafx.scene.control.skin.ComboBoxListViewSkin<?>) picker.getSkin()).getDisplayNode();
-        assertEquals("ref", shown.getText(), "the picker shows the environment");
-        Text text = robot.from(shown).lookup(".text").queryAs(Text.class);
-        assertEquals("ref", text.getText(), "not ellipsized");
-        Bounds b = picker.localToScene(picker.getBoundsInLocal());
-        assertTrue(b.getMinX() >= 0 && b.getMaxX() <= scene.getWidth(), "the picker is inside the window: " + b);
-        assertTrue(picker.getWidth() >= picker.prefWidth(-1) - 0.5, "the picker keeps its width: " + picker.getWidth());
+        onFx(() -> {
+            @SuppressWarnings("unchecked")
+            ComboBox<String> picker = robot.lookup("#environment-picker").queryAs(ComboBox.class);
+            ListCell<?> shown = (ListCell<?>) ((javafx.scene.control.skin.ComboBoxListViewSkin<?>) picker.getSkin()).getDisplayNode();
+            assertEquals("ref", shown.getText(), "the picker shows the environment");
+            Text text = robot.from(shown).lookup(".text").queryAs(Text.class);
+            assertEquals("ref", text.getText(), "not ellipsized");
+            Bounds b = picker.localToScene(picker.getBoundsInLocal());
+            assertTrue(b.getMinX() >= 0 && b.getMaxX() <= scene.getWidth(), "the picker is inside the window: " + b);
+            assertTrue(picker.getWidth() >= picker.prefWidth(-1) - 0.5, "the picker keeps its width: " + picker.getWidth());
 
-        assertEquals("LIVE: GREEN — 3/4 healthy", robot.lookup("#live-badge").queryAs(javafx.scene.control.Label.class).getText());
-        for (String slot : new String[]{"blue", "green"}) {
-            TableView<?> t = robot.lookup("#services-" + slot).queryAs(TableView.class);
-            double used = 0;
-            for (TableColumn<?, ?> c : t.getVisibleLeafColumns()) {
-                assertTrue(c.getWidth() >= c.getMinWidth() - 0.5, slot + " column " + c.getText() + " squeezed: " + c.getWidth());
-                used += c.getWidth();
+            assertEquals("LIVE: GREEN — 3/4 healthy", robot.lookup("#live-badge").queryAs(javafx.scene.control.Label.class).getText());
+            for (String slot : new String[]{"blue", "green"}) {
+                TableView<?> t = robot.lookup("#services-" + slot).queryAs(TableView.class);
+                double used = 0;
+                for (TableColumn<?, ?> c : t.getVisibleLeafColumns()) {
+                    assertTrue(c.getWidth() >= c.getMinWidth() - 0.5, slot + " column " + c.getText() + " squeezed: " + c.getWidth());
+                    used += c.getWidth();
+                }
+                assertTrue(used <= t.getWidth(), slot + ": the columns fit the table (" + used + " of " + t.getWidth() + ")");
+                Node menu = robot.lookup("#menu-selfology-outbox-relay-" + slot).query();
+                Bounds m = menu.localToScene(menu.getBoundsInLocal());
+                assertTrue(m.getMaxX() <= scene.getWidth() && menu.isVisible(), "the row menu is reachable: " + m);
             }
-            assertTrue(used <= t.getWidth(), slot + ": the columns fit the table (" + used + " of " + t.getWidth() + ")");
-            Node menu = robot.lookup("#menu-selfology-outbox-relay-" + slot).query();
-            Bounds m = menu.localToScene(menu.getBoundsInLocal());
-            assertTrue(m.getMaxX() <= scene.getWidth() && menu.isVisible(), "the row menu is reachable: " + m);
+        });
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs checks that read the scene graph (bounds, sizes, skins) on the FX thread: off it they race its layout pass. */
+    private static void onFx(Check c) throws Exception {
+        try {
+            WaitForAsyncUtils.asyncFx(() -> {
+                c.run();
+                return null;
+            }).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AssertionError a) {
+                throw a;
+            }
+            throw e;
         }
     }
+
     /** The screen bounds of a node. */
     private static Bounds onScreen(Node n) {
         return n.localToScreen(n.getBoundsInLocal());
@@ -131,25 +153,27 @@ class ShellNarrowViewTest {
                 .map(n -> n.getLayoutBounds().getHeight() > 0).orElse(false));
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "shell-1024x640-toasts")).get();
 
-        Bounds header = onScreen(robot.lookup(".top-bar").query());
-        Bounds slotsHeader = onScreen(robot.lookup(".slots-top").query());
-        Bounds window = onScreen(view.root());
-        Node text = robot.lookup("ServiceDown (critical) on ref #4").query();
-        assertTrue(!onScreen(text).intersects(header), "the notice's words " + onScreen(text) + " are over the header " + header);
-        java.util.List<Node> toasts = robot.lookup(".toast").queryAll().stream().filter(Node::isVisible).toList();
-        assertEquals(3, toasts.size(), "the newest three");
-        assertTrue(robot.lookup("ServiceDown (critical) on ref #1").tryQuery().isEmpty(), "the oldest gave way");
-        for (Node t : toasts) {
-            Bounds b = onScreen(t);
-            assertTrue(!b.intersects(header), "a toast " + b + " over the header " + header);
-            assertTrue(!b.intersects(slotsHeader), "a toast " + b + " over the pane's header (live badge, actions) " + slotsHeader);
-            assertTrue(window.contains(b), "the toast is inside the window: " + b + " in " + window);
-            assertTrue(b.getWidth() >= 300, "wide enough to read: " + b.getWidth());
-            for (Node l : robot.from(t).lookup(".label").queryAll()) {
-                javafx.scene.control.Label label = (javafx.scene.control.Label) l;
-                assertTrue(label.getHeight() >= label.prefHeight(label.getWidth()) - 0.5,
-                        "'" + label.getText() + "' is cut: " + label.getHeight() + " < " + label.prefHeight(label.getWidth()));
+        onFx(() -> {
+            Bounds header = onScreen(robot.lookup(".top-bar").query());
+            Bounds slotsHeader = onScreen(robot.lookup(".slots-top").query());
+            Bounds window = onScreen(view.root());
+            Node text = robot.lookup("ServiceDown (critical) on ref #4").query();
+            assertTrue(!onScreen(text).intersects(header), "the notice's words " + onScreen(text) + " are over the header " + header);
+            java.util.List<Node> toasts = robot.lookup(".toast").queryAll().stream().filter(Node::isVisible).toList();
+            assertEquals(3, toasts.size(), "the newest three");
+            assertTrue(robot.lookup("ServiceDown (critical) on ref #1").tryQuery().isEmpty(), "the oldest gave way");
+            for (Node t : toasts) {
+                Bounds b = onScreen(t);
+                assertTrue(!b.intersects(header), "a toast " + b + " over the header " + header);
+                assertTrue(!b.intersects(slotsHeader), "a toast " + b + " over the pane's header (live badge, actions) " + slotsHeader);
+                assertTrue(window.contains(b), "the toast is inside the window: " + b + " in " + window);
+                assertTrue(b.getWidth() >= 300, "wide enough to read: " + b.getWidth());
+                for (Node l : robot.from(t).lookup(".label").queryAll()) {
+                    javafx.scene.control.Label label = (javafx.scene.control.Label) l;
+                    assertTrue(label.getHeight() >= label.prefHeight(label.getWidth()) - 0.5,
+                            "'" + label.getText() + "' is cut: " + label.getHeight() + " < " + label.prefHeight(label.getWidth()));
+                }
             }
-        }
+        });
     }
 }

@@ -61,6 +61,28 @@ class ShellViewTest {
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(c).get());
     }
 
+    /** The environment menu's "Check configuration…" opens a window that lists the doctor's results, problems with their fix. */
+    @Test
+    void checkConfigurationFromTheEnvironmentMenuListsTheResults(FxRobot robot) throws Exception {
+        javafx.scene.control.MenuButton menu = robot.lookup("#environment-menu").queryAs(javafx.scene.control.MenuButton.class);
+        javafx.scene.control.MenuItem item = menu.getItems().stream().filter(m -> "check-configuration".equals(m.getId())).findFirst()
+                .orElseThrow();
+        assertEquals("Check configuration…", item.getText());
+        WaitForAsyncUtils.asyncFx(item::fire).get();
+        waitFor("the report", () -> !vm.doctor().runningProperty().get() && !vm.doctor().results().isEmpty());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<io.dutydesk.core.doctor.Check> list = robot.lookup("#doctor-results")
+                .queryAs(javafx.scene.control.ListView.class);
+        assertEquals(vm.doctor().results(), list.getItems());
+        assertEquals("ssh", list.getItems().get(0).id());
+        assertTrue(list.getItems().stream().anyMatch(c -> !c.ok() && !c.fix().isEmpty()), "the fakes have no outbox: a problem with its fix");
+        Label summary = robot.lookup("#doctor-summary").queryAs(Label.class);
+        assertTrue(summary.getText().startsWith("ref: ") && summary.getText().contains("found a problem"), summary.getText());
+        javafx.stage.Window w = list.getScene().getWindow();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(list.getScene(), "doctor-dialog")).get();
+        WaitForAsyncUtils.asyncFx(((javafx.stage.Stage) w)::close).get();
+    }
+
     @Test
     void indicatorsTurnGreenThenOneGoesDownAndBack(FxRobot robot) throws Exception {
         HBox full = robot.lookup("#status-full").queryAs(HBox.class);
