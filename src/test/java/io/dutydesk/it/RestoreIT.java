@@ -482,7 +482,10 @@ class RestoreIT {
             }
         }
         assertTrue(row != null && row.get("result").asText().equals("ended"), String.valueOf(row));
-        assertTrue(row.get("message").asText().contains("exited 0"), row.toString());
+        // judged from the job's markers and exit code as a live follow would (BackupsService.judge): what it restored and
+        // the safety backup it made
+        assertTrue(row.get("exitCode").asInt() == 0 && row.get("message").asText().contains("restored into selfology")
+                && row.get("message").asText().contains("safety backup /"), row.toString());
     }
 
     @Test

@@ -30,10 +30,12 @@ import java.util.Set;
  *                    resend intervals (max(its resend delay, its rule groups' intervals))
  * @param alertmanagerStarted when Alertmanager started (its /api/v2/status uptime; null when not read). It keeps no
  *                    alerts across a restart: until Prometheus sends them again, an alert it lacks may still fire
+ * @param heldNames   the names of the rules with an alert Prometheus holds (pending or firing), whatever its labels:
+ *                    a rule of this Prometheus, evaluated, holding no alert at all means none of its alerts fires
  */
 public record AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
                           Map<String, Unverified> failing, Map<String, String> held, List<String> notes, Instant serverNow,
-                          Duration resendWindow, Instant alertmanagerStarted) {
+                          Duration resendWindow, Instant alertmanagerStarted, Set<String> heldNames) {
     /** How long a rule group may go unevaluated, at least. */
     static final Duration MIN_EVALUATION_SLACK = Duration.ofSeconds(30);
     /** How old the newest scrape may be, at least. */
@@ -49,7 +51,8 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
 
     public AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
                        Map<String, Unverified> failing, Map<String, String> held, List<String> notes) {
-        this(checkedAt, problem, since, rules, rulesKnown, failing, held, notes, null, RESEND_DELAY.multipliedBy(RESENDS), null);
+        this(checkedAt, problem, since, rules, rulesKnown, failing, held, notes, null, RESEND_DELAY.multipliedBy(RESENDS), null,
+                Set.of());
     }
 
     public AlertSource {
@@ -57,6 +60,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         failing = Map.copyOf(failing);
         held = Map.copyOf(held);
         notes = List.copyOf(notes);
+        heldNames = heldNames == null ? Set.of() : Set.copyOf(heldNames);
     }
 
     public boolean up() {
@@ -90,6 +94,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         Set<String> names = new HashSet<>();
         Map<String, Unverified> failing = new HashMap<>();
         Map<String, String> held = new HashMap<>();
+        Set<String> heldNames = new HashSet<>();
         List<String> notes = new java.util.ArrayList<>();
         List<String> unreported = new java.util.ArrayList<>();
         String problem = null;
@@ -111,6 +116,9 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                     Unverified before = previous == null ? null : previous.failing.get(r.name());
                     failing.put(r.name(), new Unverified(before != null ? before.since() : checkedAt,
                             "Prometheus cannot evaluate the rule " + r.name() + ": " + r.lastError()));
+                }
+                if (!r.alerts().isEmpty()) {
+                    heldNames.add(r.name());
                 }
                 for (RuleEvaluation.Held h : r.alerts()) {
                     held.merge(Fingerprints.of(Fingerprints.asSent(h.labels(), external)), h.state(),
@@ -142,9 +150,9 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         Duration window = max(resendDelay, longest).multipliedBy(RESENDS);
         if (problem != null) {
             return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes, e.now(),
-                    window, null);
+                    window, null, Set.of());
         }
-        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes, e.now(), window, null);
+        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes, e.now(), window, null, heldNames);
     }
 
     /**
@@ -157,7 +165,8 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
             n = new java.util.ArrayList<>(notes);
             n.add("Alertmanager's start time was not read (" + problem + "): an alert it lost in a restart would read resolved");
         }
-        return new AlertSource(checkedAt, this.problem, since, rules, rulesKnown, failing, held, n, serverNow, resendWindow, started);
+        return new AlertSource(checkedAt, this.problem, since, rules, rulesKnown, failing, held, n, serverNow, resendWindow, started,
+                heldNames);
     }
 
     /**
@@ -205,7 +214,8 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
      * that was unknown stays so while Prometheus holds it (pending after a restart, or firing but not sent yet: it never
      * resolved as far as anyone can tell); one Prometheus still fires still fires (Alertmanager lost it: restarted, or
      * not sent it); while Alertmanager has only just started ({@link #alertmanagerJustStarted}) any other is unknown
-     * since its start (Prometheus may not have resent it yet: cannot tell); else it resolved.
+     * since its start (Prometheus may not have resent it yet: cannot tell) — unless its rule is this Prometheus's and
+     * holds no alert at all; else it resolved.
      *
      * @param unknownSince when it became unknown (null if it was known until now)
      */
@@ -226,7 +236,9 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                     : "Alertmanager" + (alertmanagerStarted == null ? "" : " (up since " + TIME.format(alertmanagerStarted.atZone(zone)) + ")")
                     + " does not have it: Prometheus has not sent it (its delivery fails?)");
         }
-        if (alertmanagerJustStarted()) {
+        // its rule is this Prometheus's, evaluated (not failing: checked above), and holds no alert at all, under any
+        // labels: it fires nowhere — resolved, however recently Alertmanager started
+        if (alertmanagerJustStarted() && !(rulesKnown && rules.contains(alertname) && !heldNames.contains(alertname))) {
             Instant since = unknownSince != null ? unknownSince : alertmanagerStarted;
             return Missing.unknown(new Unverified(since, "Alertmanager restarted at " + TIME.format(alertmanagerStarted.atZone(zone))
                     + " and has not been sent it again yet (Prometheus resends every alert within "
