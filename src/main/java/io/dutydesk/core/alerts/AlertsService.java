@@ -368,10 +368,12 @@ public final class AlertsService {
         if (d != null) {
             return CompletableFuture.completedFuture(d);
         }
+        // a side read: a Prometheus that refuses its flags (an auth proxy's 403, a 5xx) must not fail the source's
+        // judgement; the default is assumed this time and the flags asked again at the next poll
         return prometheus.resendDelay().thenApply(o -> {
             resend = o.orElse(AlertSource.RESEND_DELAY);
             return resend;
-        });
+        }).exceptionally(e -> AlertSource.RESEND_DELAY);
     }
 
     /** Prometheus's external labels, read once (a failure is tried again at the next use). */

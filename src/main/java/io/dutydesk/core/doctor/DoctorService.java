@@ -229,7 +229,9 @@ public final class DoctorService {
                         : "postgres.host, postgres.port (as the server sees them), postgres.user and postgres.password" + FILE));
             }
             Check ok = Check.ok("postgres", title, "answers, authenticated");
-            List<String> values = STATUSES.stream().map(s -> env.outbox().statuses().get(s)).toList();
+            // the states this outbox has (one without a processing state has no such key)
+            List<String> values = STATUSES.stream().map(s -> env.outbox().statuses().get(s)).filter(java.util.Objects::nonNull)
+                    .filter(v -> !v.isBlank()).toList();
             return attempt(() -> handle.outboxSchema().schema(values), timeout.multipliedBy(2)).thenCompose(s -> {
                 List<Check> out = new ArrayList<>(List.of(ok));
                 out.addAll(outbox(s));
@@ -287,6 +289,10 @@ public final class DoctorService {
         for (String st : STATUSES) {
             String v = o.statuses().get(st);
             String id = "outbox.statuses." + st;
+            if (v == null || v.isBlank()) {
+                out.add(Check.ok(id, "outbox status " + st, "not configured (this outbox has no " + st + " state)"));
+                continue;
+            }
             String title = "outbox status " + st + " = '" + v + "'";
             boolean declared = s.allowed().map(a -> a.contains(v)).orElse(false);
             if (declared) {
@@ -479,8 +485,8 @@ public final class DoctorService {
     /** Whether a built-in backup job runs (safety backup, restore, scratch restore): it needs pg_dump, psql and gzip. */
     boolean usesBuiltins() {
         Map<String, String> c = env.backups().commands();
-        return c.get("safetyBackup") == null || c.getOrDefault("restore", "builtin").strip().equals("builtin")
-                || c.get("restoreScratch") == null || c.get("restoreScratch").strip().equals("builtin");
+        return env.configured(Backend.BACKUPS) && (c.get("safetyBackup") == null || c.getOrDefault("restore", "builtin").strip().equals("builtin")
+                || c.get("restoreScratch") == null || c.get("restoreScratch").strip().equals("builtin"));
     }
 
     /** One exec: cd to the workdir, then per command the test of its program word; parsed by {@link #commandChecks}. */

@@ -224,22 +224,36 @@ public final class ActionScripts {
         b.append(run("\"$0.cmd\"", timeout)).append("; ");
         // the lock is held until nothing the command started runs any more: a team's script killed (or one that put
         // work in the background and exited) leaves children in the job's session; the exit file waits for them
-        // A bounded job waits for them at most its bound again, then TERMs what is left (KILL 30 s later): a bounded
-        // job never holds the lock for ever because its script left a daemon in its session
-        long secs = timeout == null ? 0 : Math.max(1, timeout.toSeconds());
+        // It waits for them at most LEFTOVER_WAIT (a bounded job: its bound again), then TERMs what is left, KILLs it
+        // 30 s on, and 30 s after that stops waiting and says what it could not stop: a job never holds the lock for
+        // ever because its script left a daemon in its session. By the clock, not by turns (a /proc scan takes time).
+        long secs = leftoverWait(timeout).toSeconds();
         b.append("rc_=$?; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
-                + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends"
-                + (timeout == null ? "" : " (at most " + secs + " s more)") + "\"; n_=0; "
-                + "while [ -n \"$(left_ \"$d_\" $$)\" ]; do "
-                + (timeout == null ? "" : "n_=$((n_+1)); if [ $n_ -gt " + (secs * 2) + " ]; then "
-                        + "[ $n_ -eq " + (secs * 2 + 1) + " ] && echo \"dutydesk: still running after the job's bound, stopped: $(left_ \"$d_\" $$)\"; "
-                        + "s_=TERM; [ $n_ -gt " + (secs * 2 + 60) + " ] && s_=KILL; "
-                        // builtins only (a pipeline's processes would be in the session and counted themselves)
-                        + "l_=$(left_ \"$d_\" $$); set -f; i_=$IFS; IFS=,; for e_ in $l_; do e_=${e_# }; e_=${e_%% *}; "
-                        + "case $e_ in ''|*[!0-9]*) ;; *) kill -$s_ \"$e_\" 2>/dev/null;; esac; done; IFS=$i_; set +f; fi; ")
+                + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends (at most " + secs + " s more)\"; "
+                + "dl_=$(( $(date +%s) + " + secs + " )); t_=; "
+                + "while l_=$(left_ \"$d_\" $$); [ -n \"$l_\" ]; do n_=$(date +%s); if [ \"$n_\" -ge \"$dl_\" ]; then "
+                + "if [ \"$n_\" -ge $((dl_ + 60)) ]; then echo \"dutydesk: could not stop what the command left: $l_; the lock is let go\"; break; fi; "
+                + "[ -z \"$t_\" ] && echo \"dutydesk: still running after the wait, stopped: $l_\"; t_=1; "
+                + "s_=TERM; [ \"$n_\" -ge $((dl_ + 30)) ] && s_=KILL; "
+                // builtins only (a pipeline's processes would be in the session and counted themselves)
+                + "set -f; i_=$IFS; IFS=,; for e_ in $l_; do e_=${e_# }; e_=${e_%% *}; "
+                + "case $e_ in ''|*[!0-9]*) ;; *) kill -$s_ \"$e_\" 2>/dev/null;; esac; done; IFS=$i_; set +f; fi; "
                 + "sleep 0.5; done; echo \"dutydesk: what the command started has ended\"; fi; fi; ");
         b.append("done_ $rc_");
         return b.toString();
+    }
+
+    /** How long a job waits for what its command left running before it stops it: its bound again, else 10 minutes. */
+    public static Duration leftoverWait(Duration timeout) {
+        return timeout == null ? Duration.ofMinutes(10) : Duration.ofSeconds(Math.max(1, timeout.toSeconds()));
+    }
+
+    /**
+     * The longest a bounded job can hold the lock: its bound, timeout's 30 s kill grace, the wait for leftovers and the
+     * minute of stopping them, and slack for the scans.
+     */
+    public static Duration longestHold(Duration timeout) {
+        return Duration.ofSeconds(Math.max(1, timeout.toSeconds())).plusSeconds(30).plus(leftoverWait(timeout)).plusSeconds(90);
     }
 
     /**

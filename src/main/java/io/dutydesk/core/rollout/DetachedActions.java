@@ -131,7 +131,7 @@ public final class DetachedActions {
 
     /** How long one exec that follows the log may take. */
     static Duration followCall(JobBound b) {
-        return b.limit().map(d -> d.plusSeconds(60)).orElse(UNBOUNDED_FOLLOW_CALL);
+        return b.limit().map(d -> ActionScripts.longestHold(d).plusSeconds(60)).orElse(UNBOUNDED_FOLLOW_CALL);
     }
 
     /** How a run ended, as far as the server says. */
@@ -537,7 +537,7 @@ public final class DetachedActions {
     private boolean givenUp(JobBound bound, Instant since, Instant failingSince, int margin) {
         Instant now = clock.instant();
         if (bound.limit().isPresent()) {
-            return Duration.between(since, now).compareTo(bound.limit().get().plusSeconds(margin)) > 0;
+            return Duration.between(since, now).compareTo(ActionScripts.longestHold(bound.limit().get()).plusSeconds(margin)) > 0;
         }
         return failingSince != null && Duration.between(failingSince, now).compareTo(UNREACHABLE_GIVE_UP) > 0;
     }

@@ -110,6 +110,17 @@ class DoctorChecksTest {
     }
 
     @Test
+    void anOutboxWithoutAProcessingStateIsCheckedWithoutItAndBackupsOffNeedNoBuiltInTools() {
+        Environment e = env("    outbox: { statuses: { processing: ~ } }\n    backups: false\n");
+        Map<String, Check> m = byId(doctor(e).outbox(DoctorService.result(new OutboxSchema(true, true, COLUMNS,
+                Optional.of(List.of("pending", "published", "failed")), Map.of()), null)));
+        assertTrue(m.values().stream().allMatch(Check::ok), m.toString());
+        assertTrue(m.get("outbox.statuses.processing").detail().startsWith("not configured"), m.toString());
+        assertFalse(doctor(e).usesBuiltins(), "backups: false runs no built-in backup job: pg_dump/psql/gzip not needed");
+        assertTrue(doctor(env("")).usesBuiltins());
+    }
+
+    @Test
     void aTableTheRoleMayNotReadIsAProblemWithTheGrant() {
         Check c = doctor(env("")).outbox(DoctorService.result(new OutboxSchema(true, false, COLUMNS, Optional.empty(), Map.of()), null)).get(0);
         assertFalse(c.ok());

@@ -235,7 +235,7 @@ class ActionScriptsTest {
             assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the job ends after its bound, not with its daemon");
             String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(out.contains("the server lock is held until it ends (at most 2 s more)"), out);
-            assertTrue(out.contains("dutydesk: still running after the job's bound, stopped: " + daemon + " (sleep)"), out);
+            assertTrue(out.contains("dutydesk: still running after the wait, stopped: " + daemon + " (sleep)"), out);
             assertTrue(out.endsWith(ActionScripts.EXIT + "0\n"), out);
             assertTrue(endedOrZombie(daemon), "the leftover was stopped");
         } finally {
