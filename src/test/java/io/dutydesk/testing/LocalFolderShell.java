@@ -80,7 +80,7 @@ public final class LocalFolderShell implements RemoteShell {
     @Override
     public CompletableFuture<List<RemoteFile>> list(String folder) {
         if (unreachable.contains(folder)) {
-            return CompletableFuture.failedFuture(new IOException(folder + ": permission denied"));
+            return CompletableFuture.failedFuture(new java.nio.file.AccessDeniedException(folder, null, "permission denied"));
         }
         if (listed.containsKey(folder)) {
             return CompletableFuture.completedFuture(listed.get(folder));
@@ -93,7 +93,7 @@ public final class LocalFolderShell implements RemoteShell {
             }
             return CompletableFuture.completedFuture(out);
         } catch (NoSuchFileException e) {
-            return CompletableFuture.failedFuture(new IOException(folder + ": no such file or folder"));
+            return CompletableFuture.failedFuture(new java.nio.file.NoSuchFileException(folder, null, "no such file or folder"));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }

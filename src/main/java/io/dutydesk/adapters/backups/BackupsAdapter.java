@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.backups;
 
 import io.dutydesk.core.Backend;
+import io.dutydesk.core.MisconfiguredException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.BackendProbe;
 import io.dutydesk.core.ports.RemoteShell;
@@ -31,6 +32,14 @@ public final class BackupsAdapter implements BackendProbe {
         for (String folder : config.folders()) {
             all.add(shell.list(folder));
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                notThere(io.dutydesk.core.Errors.unwrap(e)) ? new MisconfiguredException(io.dutydesk.core.Errors.unwrap(e).getMessage()
+                        + " — the server answers, but the folder backups.folders names is not there (or not readable) for this user", e)
+                        : io.dutydesk.core.Errors.unwrap(e)));
+    }
+
+    /** The server answered that the path is missing or not readable: a configuration matter, not an outage. */
+    public static boolean notThere(Throwable t) {
+        return t instanceof java.nio.file.NoSuchFileException || t instanceof java.nio.file.AccessDeniedException;
     }
 }

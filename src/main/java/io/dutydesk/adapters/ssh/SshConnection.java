@@ -421,12 +421,15 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         try {
             return work.run(sftp);
         } catch (com.jcraft.jsch.SftpException e) {
-            String why = switch (e.id) {
-                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file or folder";
-                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied";
-                default -> e.getMessage();
+            // the server answered: a path that is not there or not ours is said as such (the caller may call it a
+            // configuration matter), with the same words as before ("PATH: no such file or folder")
+            IOException x = switch (e.id) {
+                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> new java.nio.file.NoSuchFileException(path, null, "no such file or folder");
+                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> new java.nio.file.AccessDeniedException(path, null, "permission denied");
+                default -> new IOException(path + ": " + e.getMessage());
             };
-            throw new IOException(path + ": " + why, e);
+            x.initCause(e);
+            throw x;
         } finally {
             sftp.disconnect();
         }

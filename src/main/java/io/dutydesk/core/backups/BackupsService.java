@@ -126,9 +126,15 @@ public final class BackupsService {
                     if (byFolder.isEmpty() && !b.folders().isEmpty()) {
                         Map<String, String> why = new LinkedHashMap<>();
                         b.folders().forEach(f -> why.put(f, unreachable.get(f)));
-                        throw new java.util.concurrent.CompletionException(new java.io.IOException(String.join("; ",
-                                why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList()),
-                                errors.isEmpty() ? null : errors.get(0)));
+                        String text = String.join("; ",
+                                why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList());
+                        // the server answered for each that it is not there (or not readable): misconfigured, not down
+                        boolean notThere = errors.size() == b.folders().size() && errors.stream().allMatch(x ->
+                                x instanceof java.nio.file.NoSuchFileException || x instanceof java.nio.file.AccessDeniedException);
+                        throw new java.util.concurrent.CompletionException(notThere
+                                ? new io.dutydesk.core.MisconfiguredException(text + " — check backups.folders in the environments file",
+                                errors.get(0))
+                                : new java.io.IOException(text, errors.isEmpty() ? null : errors.get(0)));
                     }
                     return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, clock.instant());
                 })));

@@ -73,7 +73,9 @@ class BackupsServiceTest {
         shell.unreachable.add(good.toString());
         CompletionException none = assertThrows(CompletionException.class, () -> s.list().join());
         assertEquals("folder " + good + ": unreachable: " + good + ": permission denied; folder " + offsite + ": unreachable: "
-                + offsite + ": no such file or folder", io.dutydesk.core.Errors.describe(none), "no folder read: the listing fails, saying why for each");
+                + offsite + ": no such file or folder — check backups.folders in the environments file", io.dutydesk.core.Errors.describe(none),
+                "no folder read: the listing fails, saying why for each");
+        assertTrue(io.dutydesk.core.MisconfiguredException.in(none), "the server answered for each: misconfigured, not down");
     }
 
     @Test

@@ -80,7 +80,10 @@ class AlertsViewModelTest {
         am.alerts.add(FakeAlerts.alert("critical", t.plusSeconds(5), "alertname", "ServiceDown", "service", "b"));
         am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "a"));
         attach();
-        await("the first poll shows", Duration.ofSeconds(10), () -> vm.rows().size() == 5);
+        // the view-model's ui executor is the poller's own thread here: one update sets the counts, the rows, then the
+        // summary — wait for the update's last step, not its first (reading between them saw the summary still empty)
+        await("the first poll shows", Duration.ofSeconds(10), () -> vm.rows().size() == 5
+                && "3 alerts in 2 groups".equals(vm.shownSummaryProperty().get()));
         assertTrue(vm.rows().get(0).header());
         assertEquals("ServiceDown", vm.rows().get(0).group().title());
         assertEquals("b", vm.rows().get(1).alert().labels().get("service"), "newest first inside a group");
