@@ -32,7 +32,7 @@ final class OutboxCommand {
         Duration timeout = e.poll().timeout().multipliedBy(2).plus(e.ssh().connectTimeout());
         OutboxReport r = new OutboxService(e, h.backlog(), h.stream(), Clock.systemUTC()).readOnce(timeout).join();
         if (asJson) {
-            out.println(Json.write(json(r)));
+            out.println(Json.write(json(r, e.outbox().hasProcessing())));
         } else {
             text(e, r);
         }
@@ -44,6 +44,11 @@ final class OutboxCommand {
     }
 
     static ObjectNode json(OutboxReport r) {
+        return json(r, true);
+    }
+
+    /** {@code hasProcessing}: false for an outbox without an in-flight state — "processing" is null (no such count), not 0. */
+    static ObjectNode json(OutboxReport r, boolean hasProcessing) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("env", r.environment());
         Json.putTime(root, "takenAt", r.takenAt());
@@ -54,7 +59,11 @@ final class OutboxCommand {
         OutboxBacklog b = r.backlog().orElse(null);
         if (b != null) {
             root.put("pending", b.pending());
-            root.put("processing", b.processing());
+            if (hasProcessing) {
+                root.put("processing", b.processing());
+            } else {
+                root.putNull("processing");
+            }
             root.put("failed", b.failed());
             putLong(root, "publishedEstimate", b.publishedEstimate());
             putLong(root, "oldestPendingAgeSeconds", b.oldestPendingAgeSeconds());
