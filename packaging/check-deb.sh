@@ -55,8 +55,14 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$P
 dpkg -s dutydesk | grep -q '^Status: install ok installed$' || fail "dpkg says dutydesk is not installed"
 [ "$(dpkg -S /usr/bin/dutydesk)" = "dutydesk: /usr/bin/dutydesk" ] || fail "dpkg does not own /usr/bin/dutydesk"
 [ "$(PATH=/usr/local/bin:/usr/bin:/bin command -v dutydesk)" = /usr/bin/dutydesk ] || fail "dutydesk is not on the PATH"
-desktop=/usr/share/applications/dutydesk-dutydesk.desktop
-[ -f "$desktop" ] || fail "no $desktop after install"
+# xdg-desktop-menu (jpackage's postinst) copies the entry into the menus where a menu folder exists
+desktop=/opt/dutydesk/lib/dutydesk-dutydesk.desktop
+menu_entry=/usr/share/applications/dutydesk-dutydesk.desktop
+if [ -d /etc/xdg/menus ]; then
+  [ -f "$menu_entry" ] || fail "no $menu_entry after install although /etc/xdg/menus exists"
+else
+  echo "check-deb: no /etc/xdg/menus here: installed without a menu entry"
+fi
 grep -qx 'Name=Dutydesk' "$desktop" && grep -qx 'Icon=/opt/dutydesk/lib/dutydesk.png' "$desktop" \
   || fail "desktop entry: $(cat "$desktop")"
 
@@ -91,5 +97,6 @@ apt-get remove -y -q dutydesk >/dev/null || fail "apt-get remove dutydesk"
 installed=
 ! dpkg -s dutydesk 2>/dev/null | grep -q '^Status: install ok installed$' || fail "dutydesk still installed after remove"
 [ ! -e /usr/bin/dutydesk ] && [ ! -L /usr/bin/dutydesk ] || fail "/usr/bin/dutydesk left after remove"
-[ ! -e "$desktop" ] || fail "$desktop left after remove"
+[ ! -e "$menu_entry" ] || fail "$menu_entry left after remove"
+[ ! -e /opt/dutydesk ] || fail "/opt/dutydesk left after remove"
 echo "check-deb: OK ($deb, $(stat -c %s "$deb") bytes)"
