@@ -2,14 +2,14 @@
 # Builds the .deb (packaging/jpackage.sh deb), checks its control data and contents with dpkg-deb,
 # installs it with apt, runs the CLI from the PATH without a display and the window under Xvfb from
 # the desktop entry's Exec line, then removes the package. As root, on Debian 12; takes minutes
-# (not part of mvn verify):   packaging/check-deb.sh
+# (not part of mvn verify):   packaging/check-deb.sh [FILE.deb: check that one, build none]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "check-deb: FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "check-deb: run as root (it installs the package with apt-get)" >&2; exit 2; }
-! dpkg -s dutydesk >/dev/null 2>&1 || { echo "check-deb: dutydesk is installed already; apt-get remove dutydesk first" >&2; exit 2; }
+! dpkg -s dutydesk >/dev/null 2>&1 || { echo "check-deb: dpkg knows dutydesk already; apt-get purge dutydesk first" >&2; exit 2; }
 
-deb=$(packaging/jpackage.sh deb | tail -n 1)
+deb=${1:-$(packaging/jpackage.sh deb | tail -n 1)}
 [ -f "$deb" ] || fail "jpackage.sh deb gave no .deb ($deb)"
 version=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' pom.xml)
 echo "check-deb: $deb, $(stat -c %s "$deb") bytes ($(( $(stat -c %s "$deb") / 1048576 )) MiB), installed $(dpkg-deb -f "$deb" Installed-Size) KiB"
@@ -44,7 +44,7 @@ scratch=$(mktemp -d)
 installed=
 cleanup() {
   if [ -n "$installed" ]; then
-    apt-get remove -y -q dutydesk >/dev/null || echo "check-deb: apt-get remove dutydesk FAILED" >&2
+    apt-get purge -y -q dutydesk >/dev/null || echo "check-deb: apt-get purge dutydesk FAILED" >&2
   fi
   rm -rf "$scratch"
 }
@@ -99,4 +99,6 @@ installed=
 [ ! -e /usr/bin/dutydesk ] && [ ! -L /usr/bin/dutydesk ] || fail "/usr/bin/dutydesk left after remove"
 [ ! -e "$menu_entry" ] || fail "$menu_entry left after remove"
 [ ! -e /opt/dutydesk ] || fail "/opt/dutydesk left after remove"
+apt-get purge -y -q dutydesk >/dev/null || fail "apt-get purge dutydesk"
+! dpkg -s dutydesk >/dev/null 2>&1 || fail "dpkg still knows dutydesk after purge"
 echo "check-deb: OK ($deb, $(stat -c %s "$deb") bytes)"
