@@ -15,6 +15,15 @@ public final class MisconfiguredException extends RuntimeException {
         super(message, cause);
     }
 
+    /**
+     * Whether {@code t} is the server's answer that a path the configuration names is not there or not readable
+     * ({@link java.nio.file.NoSuchFileException}, {@link java.nio.file.AccessDeniedException}): a configuration
+     * matter, not an outage.
+     */
+    public static boolean pathNotThere(Throwable t) {
+        return t instanceof java.nio.file.NoSuchFileException || t instanceof java.nio.file.AccessDeniedException;
+    }
+
     /** Whether {@code t} (or one of its causes) says the backend is misconfigured. */
     public static boolean in(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {

@@ -32,14 +32,10 @@ public final class BackupsAdapter implements BackendProbe {
         for (String folder : config.folders()) {
             all.add(shell.list(folder));
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                notThere(io.dutydesk.core.Errors.unwrap(e)) ? new MisconfiguredException(io.dutydesk.core.Errors.unwrap(e).getMessage()
-                        + " — the server answers, but the folder backups.folders names is not there (or not readable) for this user", e)
-                        : io.dutydesk.core.Errors.unwrap(e)));
-    }
-
-    /** The server answered that the path is missing or not readable: a configuration matter, not an outage. */
-    public static boolean notThere(Throwable t) {
-        return t instanceof java.nio.file.NoSuchFileException || t instanceof java.nio.file.AccessDeniedException;
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionallyCompose(e -> {
+            Throwable t = io.dutydesk.core.Errors.unwrap(e);
+            return CompletableFuture.failedFuture(MisconfiguredException.pathNotThere(t) ? new MisconfiguredException(t.getMessage()
+                    + " — the server answers, but the folder backups.folders names is not there (or not readable) for this user", t) : t);
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.dutydesk.core.backups;
 
+import io.dutydesk.core.MisconfiguredException;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
@@ -129,8 +130,8 @@ public final class BackupsService {
                         String text = String.join("; ",
                                 why.entrySet().stream().map(e -> "folder " + e.getKey() + ": unreachable: " + e.getValue()).toList());
                         // the server answered for each that it is not there (or not readable): misconfigured, not down
-                        boolean notThere = errors.size() == b.folders().size() && errors.stream().allMatch(x ->
-                                x instanceof java.nio.file.NoSuchFileException || x instanceof java.nio.file.AccessDeniedException);
+                        boolean notThere = errors.size() == b.folders().size() && errors.stream().allMatch(
+                                MisconfiguredException::pathNotThere);
                         throw new java.util.concurrent.CompletionException(notThere
                                 ? new io.dutydesk.core.MisconfiguredException(text + " — check backups.folders in the environments file",
                                 errors.get(0))
