@@ -144,8 +144,6 @@ class PrometheusTelemetryTest {
     @Test
     void listensOnTheLoopbackAddressOnly() throws Exception {
         int port = telemetry.address().getPort();
-        assertEquals(InetAddress.getByName("127.0.0.1"), telemetry.address().getAddress());
-        assertEquals("http://127.0.0.1:" + port + "/metrics", telemetry.url());
         // the kernel's view: one listening socket on that port, bound to 127.0.0.1 (an IPv4 socket, or a dual-stack
         // one bound to ::ffff:127.0.0.1) — not 0.0.0.0, not ::
         List<String> listening = new ArrayList<>(listeners(Path.of("/proc/net/tcp"), port));
@@ -155,6 +153,8 @@ class PrometheusTelemetryTest {
         assertEquals(1, listening.size(), "listeners on port " + port + ": " + listening);
         assertTrue(List.of("0100007F", "0000000000000000FFFF00000100007F").contains(listening.get(0)),
                 "bound to 127.0.0.1: " + listening);
+        assertEquals(InetAddress.getByName("127.0.0.1"), telemetry.address().getAddress());
+        assertEquals("http://127.0.0.1:" + port + "/metrics", telemetry.url());
         // and connecting through another address of this machine is refused
         List<InetAddress> others = new ArrayList<>();
         for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
