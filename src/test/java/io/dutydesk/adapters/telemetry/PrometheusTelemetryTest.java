@@ -183,7 +183,8 @@ class PrometheusTelemetryTest {
     static List<String> listeners(Path table, int port) throws IOException {
         String hexPort = String.format(Locale.ROOT, "%04X", port);
         List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(table).subList(1, Files.readAllLines(table).size())) {
+        List<String> lines = Files.readAllLines(table); // read once: other sockets come and go meanwhile
+        for (String line : lines.subList(1, lines.size())) {
             String[] f = line.trim().split("\\s+");
             String[] local = f[1].split(":");
             if (local[1].equals(hexPort) && f[3].equals("0A")) { // 0A: LISTEN
