@@ -162,6 +162,7 @@ public final class DutydeskApp extends Application {
         stage.setHeight(at.getHeight());
         stage.show();
         LaunchTiming.mark("shown");
+        io.dutydesk.ui.fx.PulseGaps.startIfEnabled(); // FX-thread stalls, only with --metrics-port
     }
 
     /**

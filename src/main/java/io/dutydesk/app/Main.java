@@ -24,6 +24,16 @@ public final class Main {
             System.out.println("dutydesk " + Version.get());
             return;
         }
+        try { // --metrics-port N: the window's and every verb's own metrics on 127.0.0.1 (off by default)
+            MetricsOption.Parsed metrics = MetricsOption.extract(args);
+            args = metrics.rest();
+            if (metrics.port().isPresent()) {
+                System.err.println("dutydesk: metrics at " + MetricsOption.start(metrics.port().getAsInt()).url());
+            }
+        } catch (MetricsOption.BadOption e) {
+            System.err.println("dutydesk: " + e.getMessage());
+            System.exit(Cli.USAGE);
+        }
         Optional<String> verb = firstWord(args);
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");

@@ -215,6 +215,7 @@ public final class Cli {
                        dutydesk unsilence --env NAME ID                  expire a silence
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
+                         --metrics-port N (window and verbs): own metrics at http://127.0.0.1:N/metrics (0: a free port)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,
                 configuration error or refused input""");
     }

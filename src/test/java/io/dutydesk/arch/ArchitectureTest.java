@@ -31,7 +31,15 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.dutydesk.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.dutydesk.adapters..", "io.dutydesk.ui..",
                         "io.dutydesk.cli..", "io.dutydesk.app..", "com.jcraft..", "com.github.dockerjava..",
-                        "redis.clients..", "org.postgresql..")
+                        "redis.clients..", "org.postgresql..", "io.prometheus..")
+                .check(classes);
+    }
+
+    /** The process's own metrics: core and ui call the {@code core.telemetry} port; only its adapter knows Prometheus's client. */
+    @Test
+    void onlyTheTelemetryAdapterUsesThePrometheusClient() {
+        noClasses().that().resideOutsideOfPackage("io.dutydesk.adapters.telemetry..") // the app wires the adapter only
+                .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..")
                 .check(classes);
     }
 
@@ -40,7 +48,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.dutydesk.ui..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.dutydesk.adapters..", "io.dutydesk.cli..",
                         "io.dutydesk.app..", "com.jcraft..", "com.github.dockerjava..", "redis.clients..",
-                        "org.postgresql..", "java.sql..", "java.net.http..")
+                        "org.postgresql..", "java.sql..", "java.net.http..", "io.prometheus..")
                 .check(classes);
     }
 
@@ -60,7 +68,7 @@ class ArchitectureTest {
 
     @Test
     void adapterPackagesDoNotDependOnEachOther() {
-        for (String a : new String[] {"ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit"}) {
+        for (String a : new String[] {"ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit", "telemetry"}) {
             noClasses().that().resideInAPackage("io.dutydesk.adapters." + a + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others(a))
                     .check(classes);
@@ -68,7 +76,7 @@ class ArchitectureTest {
     }
 
     private static String[] others(String self) {
-        return java.util.stream.Stream.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit")
+        return java.util.stream.Stream.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups", "keyring", "audit", "telemetry")
                 .filter(s -> !s.equals(self)).map(s -> "io.dutydesk.adapters." + s + "..").toArray(String[]::new);
     }
 

@@ -333,8 +333,10 @@ class WindowIT {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
+        // with its own metrics on a free port of 127.0.0.1: read at the end
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref",
+                "--metrics-port", "0");
         pb.environment().put("DISPLAY", DISPLAY);
         pb.environment().put("GDK_BACKEND", "x11");
         app = pb.redirectErrorStream(true).start();
@@ -397,9 +399,36 @@ class WindowIT {
                 .count(), "one action ran, the confirmed one: " + all);
         screenshot("window-after-rollback");
 
+        // what the console measured of itself: every backend's pings, redis's failures, the rollback, its frames
+        String url = all.stream().filter(l -> l.startsWith("dutydesk: metrics at http://127.0.0.1:")).findFirst()
+                .map(l -> l.substring("dutydesk: metrics at ".length())).orElseThrow(() -> new AssertionError("no metrics line: " + all));
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().replace(",} ", "} ");
+        for (String b : List.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups")) {
+            assertTrue(metric(body, "dutydesk_poll_duration_seconds_count{backend=\"" + b + "\",kind=\"ping\"}") >= 2, b + ": " + body);
+        }
+        assertTrue(metric(body, "dutydesk_poll_errors_total{backend=\"redis\",kind=\"ping\"}") >= 1, body);
+        assertTrue(metric(body, "dutydesk_poll_errors_total{backend=\"postgres\",kind=\"ping\"}") >= 0, "per backend: " + body);
+        assertEquals(1, metric(body, "dutydesk_action_duration_seconds_count{action=\"rollback\",outcome=\"succeeded\"}"), body);
+        assertTrue(metric(body, "dutydesk_fx_pulse_gap_seconds_count") > 100, body);
+        assertTrue(metric(body, "dutydesk_fx_pulse_gap_max_seconds") > 0, body);
+        assertTrue(metric(body, "dutydesk_process_resident_memory_bytes") > 50e6, body);
+        assertTrue(body.contains("\ndutydesk_ssh_channels_open{env=\"ref\"} "), body);
+        assertTrue(metric(body, "dutydesk_ssh_channels_opened_total{env=\"ref\"}") >= 1, body);
+
         key("ctrl+q");
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
         assertEquals(0, app.exitValue(), String.join("\n", all));
+    }
+
+    /** A series' value in a scrape (-1: absent). */
+    private static double metric(String body, String series) {
+        for (String l : body.split("\n")) {
+            if (l.startsWith(series + " ")) {
+                return Double.parseDouble(l.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
     }
 
     /** The Metrics pane in the dark theme, plotting the first saved query (the error rate) from the reference host. */
