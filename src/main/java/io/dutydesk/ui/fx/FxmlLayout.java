@@ -1,11 +1,16 @@
 package io.dutydesk.ui.fx;
 
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A pane's static layout from its FXML file: {@code <View>.fxml} next to the view's class (in the jar's
@@ -48,6 +53,23 @@ public final class FxmlLayout {
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + resource(type), e);
+        }
+    }
+
+    /**
+     * The columns of {@code table}, as its FXML lists them (titles, widths), show {@code texts} in that order: one
+     * text per column, or the FXML and the view disagree (an {@link IllegalStateException} when the view is built).
+     */
+    public static <T> void cellTexts(TableView<T> table, List<Function<T, String>> texts) {
+        if (table.getColumns().size() != texts.size()) {
+            throw new IllegalStateException(table.getId() + ": the FXML has " + table.getColumns().size() + " columns, the view "
+                    + texts.size() + " texts");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            Function<T, String> f = texts.get(i);
+            @SuppressWarnings("unchecked")
+            TableColumn<T, String> c = (TableColumn<T, String>) table.getColumns().get(i);
+            c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
         }
     }
 }
