@@ -22,6 +22,27 @@ public final class FxmlLayout {
     private FxmlLayout() {
     }
 
+    /** A one-label FXML: what FXMLLoader's first use costs, paid by whichever thread calls {@link #warmUp()}. */
+    private static final String WARM_UP = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <?import javafx.scene.control.Label?>
+            <Label xmlns:fx="http://javafx.com/fxml/1" fx:id="warm" text="warm"/>
+            """;
+
+    /**
+     * Loads a one-label FXML: FXMLLoader's classes, the XML parser's factory and the first controls' classes are
+     * loaded and initialised by the calling thread. Safe on any thread (nothing is shown): called on a background
+     * thread while the window opens, it takes that first-use cost (about 180 ms of CPU on the 2-core machine,
+     * {@code PaneLayoutBenchmark warmed}) off the FX thread's first pane. Returns the label.
+     */
+    public static Parent warmUp() {
+        try {
+            return new FXMLLoader().load(new java.io.ByteArrayInputStream(WARM_UP.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The FXML file of {@code view}'s class: {@code <SimpleName>.fxml} in its package. */
     public static URL resource(Class<?> view) {
         URL url = view.getResource(view.getSimpleName() + ".fxml");

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -109,6 +110,13 @@ class PaneLayoutsTest {
             assertTrue(root.getStyleClass().contains(pane.getKey().getSimpleName().replace("View", "").toLowerCase(Locale.ROOT) + "-pane"),
                     "the FXML's root is the pane's root: " + root.getStyleClass());
         }
+    }
+
+    @Test
+    void theWarmUpLoadsOffTheFxThread() throws Exception {
+        assertTrue(!javafx.application.Platform.isFxApplicationThread());
+        var label = (javafx.scene.control.Label) CompletableFuture.supplyAsync(FxmlLayout::warmUp).get();
+        assertEquals("warm", label.getText());
     }
 
     static Document parse(URL url) throws Exception {
