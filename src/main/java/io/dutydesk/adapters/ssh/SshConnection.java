@@ -125,15 +125,85 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         return Backend.SSH;
     }
 
-    /** One round trip over the (re)connected session, on the probes' own threads. */
+    /**
+     * One round trip over the (re)connected session, on the probes' own threads. The first ping of a connection
+     * runs {@code true} (the server runs commands for this user); the later ones are one SFTP round trip on a
+     * channel kept for the pings, so an idle console starts no session on the server per poll. A server without
+     * SFTP is pinged with {@code true} every time.
+     */
     @Override
     public CompletableFuture<Void> ping() {
-        return BoundedExecutors.supply(probes, () -> runExec("true", null, Duration.ofSeconds(5), OutputListener.NONE))
-                .thenAccept(r -> {
-                    if (r.exitCode() != 0) {
-                        throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+        return BoundedExecutors.supply(probes, () -> {
+            Session s = session();
+            if (s == execProven && pingBySftp(s)) {
+                return null;
+            }
+            ExecResult r = runExec("true", null, PING_TIMEOUT, OutputListener.NONE);
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+            }
+            execProven = s;
+            return null;
+        }).orTimeout(PING_TIMEOUT.toMillis() + target.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    if (e != null && io.dutydesk.core.Errors.unwrap(e) instanceof TimeoutException) {
+                        ChannelSftp ch = pingSftp; // a stalled round trip holds the lock: its channel is closed under it
+                        if (ch != null) {
+                            ch.disconnect();
+                        }
                     }
                 });
+    }
+
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The session whose {@code true} ran: its later pings may be SFTP round trips. */
+    private volatile Session execProven;
+    private final Object pingLock = new Object();
+    private volatile ChannelSftp pingSftp;
+    private Session pingSftpSession;
+    /** The session whose server refused an SFTP channel: pinged by exec. */
+    private volatile Session noSftp;
+
+    /**
+     * An SFTP round trip ({@code realpath .}) on the pings' own kept channel (a listing on the shared one never
+     * delays a ping); false if the server gives no SFTP channel. A failed round trip fails the ping.
+     */
+    private boolean pingBySftp(Session s) throws Exception {
+        if (s == noSftp) {
+            return false;
+        }
+        synchronized (pingLock) {
+            ChannelSftp ch = pingSftp;
+            if (ch == null || pingSftpSession != s || ch.isClosed() || !ch.isConnected()) {
+                if (ch != null) {
+                    ch.disconnect();
+                }
+                pingSftp = null;
+                ch = (ChannelSftp) s.openChannel("sftp");
+                try {
+                    ch.connect((int) target.connectTimeout().toMillis());
+                } catch (JSchException e) {
+                    ch.disconnect();
+                    if (!s.isConnected()) {
+                        throw e;
+                    }
+                    noSftp = s;
+                    return false;
+                }
+                sftpChannelsOpened.incrementAndGet();
+                pingSftp = ch;
+                pingSftpSession = s;
+            }
+            try {
+                ch.realpath(".");
+                return true;
+            } catch (Exception e) {
+                ch.disconnect();
+                pingSftp = null;
+                throw new IOException("no SFTP answer from " + target.display() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** How the unix socket forward for {@code socketPath} works now: "streamlocal", "dial-stdio" or "none". */
