@@ -19,7 +19,8 @@ import java.util.List;
  *     java -cp target/dutydesk.jar:target/test-classes io.dutydesk.bench.IdleBenchmark [seconds] [settleSeconds] [config];
  *     src/refhost/refhost down'
  * </pre>
- * The console polls at its default interval (5 s) unless the config says otherwise. Needs a display: uses
+ * The console polls at its default interval (5 s) unless the config says otherwise; {@code -Ddutydesk.jar=PATH}
+ * measures another build (e.g. main's, with a config it accepts). Needs a display: uses
  * $DISPLAY, else starts Xvfb on :94.
  */
 public final class IdleBenchmark {
@@ -27,7 +28,8 @@ public final class IdleBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int settle = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Path config = Path.of(args.length > 2 ? args[2] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
-        int interval = (int) io.dutydesk.core.config.EnvironmentsFile.load(config).require("ref").poll().interval().toSeconds();
+        var env = io.dutydesk.core.config.EnvironmentsFile.load(config).require("ref");
+        int interval = (int) env.poll().interval().toSeconds();
         Process xvfb = null;
         String display = System.getenv("DISPLAY");
         if (display == null || display.isEmpty()) {
@@ -35,11 +37,11 @@ public final class IdleBenchmark {
             xvfb = IdleProbe.xvfb(display);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jar = Path.of("target/dutydesk.jar").toAbsolutePath().toString();
+        String jar = Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar")).toAbsolutePath().toString();
         Path home = Files.createTempDirectory("dutydesk-idle");
         try {
             Figures floor;
-            try (IdleProbe.Watched f = new IdleProbe.Watched(List.of(java, "-cp", jar + ":" + Path.of("target/test-classes").toAbsolutePath(),
+            try (IdleProbe.Watched f = new IdleProbe.Watched(List.of(java, "-cp", System.getProperty("java.class.path"),
                     IdleFloorApp.Main.class.getName()), display)) {
                 f.awaitLine("FLOOR-SHOWN", l -> l.equals("FLOOR-SHOWN"), Duration.ofSeconds(60));
                 Thread.sleep(settle * 1000L);
@@ -59,7 +61,7 @@ public final class IdleBenchmark {
                 }
             }
             long mark = IdleProbe.mark();
-            IdleProbe.plainSshTrue();
+            IdleProbe.plainSshTrue(env.ssh());
             Thread.sleep(500);
             IdleProbe.Sessions plain = IdleProbe.since(mark);
             double intervals = (double) seconds / interval;

@@ -98,7 +98,10 @@ public final class IdleProbe {
 
     /** {@code ssh -p PORT user@host true} with the reference host's key: one exec, to show the count sees one. */
     public static void plainSshTrue() throws Exception {
-        var ssh = RefHost.ref().ssh();
+        plainSshTrue(RefHost.ref().ssh());
+    }
+
+    public static void plainSshTrue(io.dutydesk.core.config.Environment.Ssh ssh) throws Exception {
         Process p = new ProcessBuilder("ssh", "-i", ssh.identity().orElseThrow().toString(), "-p", String.valueOf(ssh.port()),
                 "-o", "UserKnownHostsFile=" + ssh.knownHosts(), "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
                 "-F", "/dev/null", ssh.user() + "@" + ssh.host(), "true").redirectErrorStream(true).start();
