@@ -133,7 +133,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
      */
     @Override
     public CompletableFuture<Void> ping() {
-        return BoundedExecutors.supply(probes, () -> {
+        return BoundedExecutors.<Void>supply(probes, () -> {
             Session s = session();
             if (s == execProven && pingBySftp(s)) {
                 return null;
