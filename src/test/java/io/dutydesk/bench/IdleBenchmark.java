@@ -40,8 +40,8 @@ public final class IdleBenchmark {
         String jar = Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar")).toAbsolutePath().toString();
         Path home = Files.createTempDirectory("dutydesk-idle");
         try {
-            Figures floor;
-            try (IdleProbe.Watched f = new IdleProbe.Watched(List.of(java, "-cp", System.getProperty("java.class.path"),
+            Figures floor = new Figures(0, 0, 0, "(not measured: -Didle.floor=false)");
+            if (Boolean.parseBoolean(System.getProperty("idle.floor", "true"))) try (IdleProbe.Watched f = new IdleProbe.Watched(List.of(java, "-cp", System.getProperty("java.class.path"),
                     IdleFloorApp.Main.class.getName()), display)) {
                 f.awaitLine("FLOOR-SHOWN", l -> l.equals("FLOOR-SHOWN"), Duration.ofSeconds(60));
                 Thread.sleep(settle * 1000L);
@@ -69,6 +69,8 @@ public final class IdleBenchmark {
             System.out.printf("  floor (bare JavaFX window): %5.2f %% of a core, %3d threads, RSS %4d MB%n", floor.cpu, floor.threads, floor.rssMb);
             System.out.printf("  dutydesk:                   %5.2f %% of a core, %3d threads, RSS %4d MB   (goal <= 1 %%)%n", app.cpu, app.threads, app.rssMb);
             System.out.printf("  dutydesk - floor: %+.2f points%n", app.cpu - floor.cpu);
+            System.out.println("  busiest threads, floor:    " + floor.top);
+            System.out.println("  busiest threads, dutydesk: " + app.top);
             System.out.printf("server-side sessions over %.0f intervals: %d exec (%.2f per interval, goal <= 1), %d SFTP channels opened%n",
                     intervals, sessions.commands(), sessions.commands() / intervals, sessions.sftp());
             System.out.printf("  baseline, a plain 'ssh host true' counted by the same log: %d exec per interval%n", plain.commands());
@@ -79,10 +81,12 @@ public final class IdleBenchmark {
         }
     }
 
-    private record Figures(double cpu, long threads, long rssMb) {}
+    private record Figures(double cpu, long threads, long rssMb, String top) {}
 
     private static Figures measure(long pid, int seconds) throws InterruptedException {
+        var before = IdleProbe.ticksByThread(pid);
         double cpu = IdleProbe.cpuPercent(pid, Duration.ofSeconds(seconds));
-        return new Figures(cpu, IdleProbe.status(pid, "Threads"), IdleProbe.status(pid, "VmRSS") / 1024);
+        String top = IdleProbe.topThreads(before, IdleProbe.ticksByThread(pid), 8);
+        return new Figures(cpu, IdleProbe.status(pid, "Threads"), IdleProbe.status(pid, "VmRSS") / 1024, top);
     }
 }

@@ -31,6 +31,36 @@ public final class IdleProbe {
 
     public static final double TICKS_PER_SECOND = 100.0;
 
+    /** CPU ticks (utime + stime) per thread name of {@code pid} (names as /proc gives them, 15 characters; pools' numbers dropped). */
+    public static java.util.Map<String, Long> ticksByThread(long pid) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#]?\\d+$", "");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** The threads that used the most CPU between two {@link #ticksByThread} samples, as "name ticks" (10 ms each). */
+    public static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> e.getKey() + " " + e.getValue() * 10 + " ms").collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** A field of /proc/PID/status as a number (VmRSS in kB, Threads). */
     public static long status(long pid, String field) {
         for (String l : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
