@@ -130,7 +130,7 @@ final class Conventions {
                     Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15));
         }
         YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
-                "stateDir", "actionTimeoutSeconds"));
+                "liveSlotFile", "stateDir", "actionTimeoutSeconds"));
         Map<String, String> cmds = commands("deploy", n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
@@ -144,8 +144,12 @@ final class Conventions {
         if (!stateDir.matches("(~|/)[A-Za-z0-9_./-]*")) {
             throw n.require("stateDir").error("a plain absolute or ~/ path (letters, digits, . _ - /)");
         }
+        String liveFile = n.string("liveSlotFile", "");
+        if (!liveFile.isEmpty() && !liveFile.matches("(~/|/)[A-Za-z0-9_./-]*[A-Za-z0-9_-]")) {
+            throw n.require("liveSlotFile").error("a plain absolute or ~/ path to a file (letters, digits, . _ - /)");
+        }
         return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, command("deploy.liveSlotCommand", n.get("liveSlotCommand")).orElse(cmds.get("status")),
-                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)));
+                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), liveFile);
     }
 
     static Environment.Slots slots(Optional<YamlNode> o) {

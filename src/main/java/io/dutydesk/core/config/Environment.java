@@ -195,9 +195,18 @@ public record Environment(
         }
     }
 
-    /** The deploy script: working directory, one command per verb, and the version rule. */
+    /**
+     * The deploy script: working directory, one command per verb, and the version rule. {@code liveSlotFile}
+     * (empty: none) is a file on the server whose text {@code liveSlotPattern} reads the live slot from, read over
+     * SFTP by the polls instead of running {@code liveSlotCommand} every interval; actions still ask the command.
+     */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
-                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {}
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile) {
+        public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                      Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, "");
+        }
+    }
 
     public record Slots(List<String> names, List<String> services, String containerName,
                         String slotLabel, String serviceLabel, String healthPath, String versionPath) {

@@ -68,7 +68,7 @@ public final class RolloutService {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+        return slots.readForAction().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
     }
 
     private CompletableFuture<String> pendingFact() {
@@ -209,13 +209,13 @@ public final class RolloutService {
                     plan.liveBefore());
             // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
             CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
-                    : slots.read().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
+                    : slots.readForAction().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
             result = changed.thenCompose(why -> why.isPresent()
                     ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
-                case UNKNOWN -> slots.read().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
+                case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
                     String msg = "the action ended on the server without an exit code (killed?); live slot is "
                             + (after == null ? "unknown" : after);
                     ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
@@ -267,7 +267,7 @@ public final class RolloutService {
         }
         Verb verb = java.util.Arrays.stream(Verb.values()).filter(v -> id.contains("-" + v.id() + "-")).findFirst()
                 .orElse(Verb.SWITCH);
-        return runner.attach(id, out, status).thenCompose(o -> slots.read().thenApply(s -> {
+        return runner.attach(id, out, status).thenCompose(o -> slots.readForAction().thenApply(s -> {
             String how = switch (o.end()) {
                 case EXITED -> "ended with exit " + o.exitCode();
                 case REFUSED -> "was refused on the server: " + o.refusal();
@@ -301,7 +301,7 @@ public final class RolloutService {
     }
 
     private CompletableFuture<Check> verifyOnce(Plan plan, int exitCode, String lastLine) {
-        return slots.read().handle((s, e) -> {
+        return slots.readForAction().handle((s, e) -> {
             if (e != null) {
                 return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
             }

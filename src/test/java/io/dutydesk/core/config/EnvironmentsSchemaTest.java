@@ -94,6 +94,7 @@ class EnvironmentsSchemaTest {
             {"0 (no bound) or at least 10 seconds", "backups: { restoreTimeoutSeconds: 5 }"},
             {"must contain {version}", "deploy: { commands: { deploy: ./d.sh deploy } }"},
             {"a plain absolute or ~/ path", "deploy: { stateDir: 'relative/dir' }"},
+            {"a plain absolute or ~/ path to a file", "deploy: { liveSlotFile: 'state/active_slot' }"},
             {"unknown field", "deploy: { commands: { restart: ./d.sh restart } }"},
             {"must be between 1 and 3600", "poll: { intervalSeconds: 0 }"},
             {"expected true or false", "alerts: { sound: maybe }"},
