@@ -181,6 +181,7 @@ public final class Cli {
     private int withEnvironment(Args args, EnvWork work) {
         Environment e = load(args).require(args.requireEnv());
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+            io.dutydesk.core.Phase.mark("opened");
             return work.run(e, h);
         }
     }

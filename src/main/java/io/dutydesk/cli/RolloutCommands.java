@@ -181,9 +181,11 @@ final class RolloutCommands {
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
         reconcile(service.runner());
+        io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
             plan = service.plan(verb, version, force).join();
+            io.dutydesk.core.Phase.mark("planned");
         } catch (CompletionException e) {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
@@ -226,6 +228,7 @@ final class RolloutCommands {
             }
             return Cli.DOWN;
         }
+        io.dutydesk.core.Phase.mark("ran-and-verified");
         log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
         // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
         r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(verb.id(), w, env)));

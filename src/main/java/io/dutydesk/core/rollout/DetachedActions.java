@@ -247,6 +247,7 @@ public final class DetachedActions {
         Follow f = new Follow(out);
         return appendStarted(started).thenCompose(v -> {
             OPEN.put(id, new Open(audit, started));
+            io.dutydesk.core.Phase.mark("audit-started-written");
             return shell.exec(script, input, followCall(bound), f.listener());
         }).whenComplete((r, e) -> {
             if (input != null) {

@@ -68,7 +68,9 @@ public final class RolloutService {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+        return slots.read().whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-slots-read"))
+                .thenCombine(pendingFact().whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-outbox-read")),
+                        (s, p) -> RolloutRules.decide(verb, version, force, s, p));
     }
 
     private CompletableFuture<String> pendingFact() {
@@ -210,7 +212,7 @@ public final class RolloutService {
             // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
             CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
                     : slots.read().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
-            result = changed.thenCompose(why -> why.isPresent()
+            result = changed.whenComplete((w, e) -> io.dutydesk.core.Phase.mark("reread-at-click")).thenCompose(why -> why.isPresent()
                     ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
@@ -223,7 +225,7 @@ public final class RolloutService {
                     return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
                             .thenApply(r::withAuditWarning);
                 });
-                case EXITED -> verify(plan, o.exitCode(), o.lastLine())
+                case EXITED -> verifyMarked(plan, o.exitCode(), o.lastLine())
                         .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
                         .thenCompose(check -> {
                     ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
@@ -284,6 +286,11 @@ public final class RolloutService {
 
     /** How long the server's state may take to settle after an action (e.g. old nginx workers finishing). */
     private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private CompletableFuture<Check> verifyMarked(Plan plan, int exitCode, String lastLine) {
+        io.dutydesk.core.Phase.mark("action-exited");
+        return verify(plan, exitCode, lastLine).whenComplete((c, e) -> io.dutydesk.core.Phase.mark("verified"));
+    }
 
     /** Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes. */
     private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine) {
