@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
 import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
@@ -177,14 +178,17 @@ final class RolloutCommands {
     }
 
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
-        RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
+        // the slots read on the server by its docker command, in the same exec as the live slot, and the state after the
+        // job in the job's own exec: no Docker client, one round trip to plan and one to run and verify
+        RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
         reconcile(service.runner());
         io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
-            plan = service.plan(verb, version, force).join();
+            // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
+            plan = service.plan(verb, version, force, !args.yes()).join();
             io.dutydesk.core.Phase.mark("planned");
         } catch (CompletionException e) {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
@@ -211,7 +215,11 @@ final class RolloutCommands {
         }
         ActionResult r;
         try {
-            r = service.run(plan, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
+            // with --yes the plan was read a moment ago: the server's check inside the lock (the live slot still the plan's,
+            // the target still healthy) is the check at the click; after a human's confirmation the slots are read again
+            RemoteShell.OutputListener lines = (stderr, line) -> log.println(line);
+            java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
+            r = (args.yes() ? service.runCheckedOnServerOnly(plan, lines, status) : service.run(plan, lines, status)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
