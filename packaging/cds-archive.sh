@@ -33,7 +33,7 @@ if [ -n "$launcher" ]; then
   # a jpackage launcher takes JVM options from its .cfg; the training's come through the JVM's own variable
   cmd=(env JAVA_TOOL_OPTIONS="${opts[*]}" "$launcher")
 else
-  cmd=(java "${opts[@]}" -jar "$jar")
+  cmd=("${JAVA:-java}" "${opts[@]}" -jar "$jar")
 fi
 env -u DUTYDESK_CONFIG HOME="$scratch" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
   XDG_STATE_HOME="$scratch/state" DUTYDESK_STORE="$scratch/window.db" DUTYDESK_AUDIT_LOG="$scratch/audit.jsonl" \
