@@ -183,12 +183,15 @@ final class RolloutCommands {
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries are completed meanwhile
+        // (a local read, an exec only when some are open), before anything is run
+        // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
+        java.util.concurrent.CompletableFuture<Plan> planned = service.plan(verb, version, force, !args.yes());
         reconcile(service.runner());
         io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
-            // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
-            plan = service.plan(verb, version, force, !args.yes()).join();
+            plan = planned.join();
             io.dutydesk.core.Phase.mark("planned");
         } catch (CompletionException e) {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));

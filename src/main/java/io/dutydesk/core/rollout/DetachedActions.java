@@ -265,6 +265,7 @@ public final class DetachedActions {
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
                 AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock; bound: " + bound.describe());
         Follow f = new Follow(out);
+        io.dutydesk.core.Phase.mark("action-script-built");
         return appendStarted(started).thenCompose(v -> {
             OPEN.put(id, new Open(audit, started));
             io.dutydesk.core.Phase.mark("audit-started-written");
