@@ -18,25 +18,39 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-cds.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 rm -f "$archive"
 
-opts=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off -Ddutydesk.cds.train="$scratch/train"
-  -Duser.home="$scratch" -Ddutydesk.cds.window="${DUTYDESK_CDS_WINDOW:-true}")
-wrap=()
-if [ -z "${DISPLAY:-}" ] && [ "${DUTYDESK_CDS_WINDOW:-true}" != false ]; then
-  if command -v xvfb-run >/dev/null; then
+# one training run; $1: whether it opens the window too
+train_once() {
+  local window=$1 wrap=()
+  local opts=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off -Ddutydesk.cds.train="$scratch/train"
+    -Duser.home="$scratch" -Ddutydesk.cds.window="$window")
+  if [ "$window" = true ] && [ -z "${DISPLAY:-}" ]; then
     wrap=(xvfb-run -a -s '-screen 0 1400x900x24')
+  fi
+  local cmd
+  if [ -n "$launcher" ]; then
+    # a jpackage launcher takes JVM options from its .cfg; the training's come through the JVM's own variable
+    cmd=(env JAVA_TOOL_OPTIONS="${opts[*]}" "$launcher")
   else
-    echo "cds-archive.sh: no display and no xvfb-run: the archive holds the CLI's classes only" >&2
-    opts+=(-Ddutydesk.cds.window=false)
+    cmd=("${JAVA:-java}" "${opts[@]}" -jar "$jar")
+  fi
+  rm -f "$archive"
+  env -u DUTYDESK_CONFIG HOME="$scratch" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
+    XDG_STATE_HOME="$scratch/state" DUTYDESK_STORE="$scratch/window.db" DUTYDESK_AUDIT_LOG="$scratch/audit.jsonl" \
+    timeout 180 "${wrap[@]}" "${cmd[@]}" >"$scratch/out.log" 2>&1 && [ -s "$archive" ]
+}
+window=${DUTYDESK_CDS_WINDOW:-true}
+if [ "$window" = true ] && [ -z "${DISPLAY:-}" ] && ! command -v xvfb-run >/dev/null; then
+  echo "cds-archive.sh: no display and no xvfb-run: the archive holds the CLI's classes only" >&2
+  window=false
+fi
+if ! train_once "$window"; then
+  if [ "$window" = true ]; then
+    # the window could not be trained (no GTK, no X server): an archive of the CLI's classes still pays
+    echo "cds-archive.sh: the window's training run failed; the archive holds the CLI's classes only:" >&2
+    tail -n 20 "$scratch/out.log" >&2
+    train_once false || { echo "cds-archive.sh: the training run failed:" >&2; cat "$scratch/out.log" >&2; exit 1; }
+  else
+    echo "cds-archive.sh: the training run failed:" >&2; cat "$scratch/out.log" >&2; exit 1
   fi
 fi
-if [ -n "$launcher" ]; then
-  # a jpackage launcher takes JVM options from its .cfg; the training's come through the JVM's own variable
-  cmd=(env JAVA_TOOL_OPTIONS="${opts[*]}" "$launcher")
-else
-  cmd=("${JAVA:-java}" "${opts[@]}" -jar "$jar")
-fi
-env -u DUTYDESK_CONFIG HOME="$scratch" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
-  XDG_STATE_HOME="$scratch/state" DUTYDESK_STORE="$scratch/window.db" DUTYDESK_AUDIT_LOG="$scratch/audit.jsonl" \
-  timeout 180 "${wrap[@]}" "${cmd[@]}" >"$scratch/out.log" 2>&1 || { echo "cds-archive.sh: the training run failed:" >&2; cat "$scratch/out.log" >&2; exit 1; }
-[ -s "$archive" ] || { echo "cds-archive.sh: no archive written" >&2; cat "$scratch/out.log" >&2; exit 1; }
 echo "$archive ($(du -k "$archive" | cut -f1) KiB)"
