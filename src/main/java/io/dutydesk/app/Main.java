@@ -19,7 +19,18 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        io.dutydesk.core.Phase.mark("main");
         List<String> args = List.of(argv);
+        String training = System.getProperty("dutydesk.cds.train");
+        if (training != null) { // packaging/cds-archive.sh: the archive's training run, not a user's
+            try {
+                CdsTraining.run(Path.of(training));
+            } catch (java.io.IOException e) {
+                System.err.println("dutydesk: CDS training: " + e);
+                System.exit(1);
+            }
+            return;
+        }
         if (args.contains("--version") || args.contains("-V")) {
             System.out.println("dutydesk " + Version.get());
             return;
@@ -43,6 +54,7 @@ public final class Main {
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
                         Confirmer.TERMINAL, store.alertHistory()).run(cliArgs);
             }
+            io.dutydesk.core.Phase.mark("exit");
             System.exit(code);
         }
         Path config = null;

@@ -181,6 +181,7 @@ public final class Cli {
     private int withEnvironment(Args args, EnvWork work) {
         Environment e = load(args).require(args.requireEnv());
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+            io.dutydesk.core.Phase.mark("opened");
             return work.run(e, h);
         }
     }
@@ -252,7 +253,8 @@ public final class Cli {
         // the CLI never accepts an unknown host key: it is refused with its fingerprint
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
-            statuses = new java.util.ArrayList<>(Probes.pingAll(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
+            // the latencies printed are a second request's: a network round trip, not the first use's set-up
+            statuses = new java.util.ArrayList<>(Probes.pingWarm(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
                     timeout, Clock.systemUTC()).join());
         }
         e.notConfigured().forEach(b -> statuses.add(BackendStatus.notConfigured(b))); // switched off in the file: not pinged

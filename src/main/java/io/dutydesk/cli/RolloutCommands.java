@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
 import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
@@ -177,13 +178,21 @@ final class RolloutCommands {
     }
 
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
-        RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
+        // the slots read on the server by its docker command, in the same exec as the live slot, and the state after the
+        // job in the job's own exec: no Docker client, one round trip to plan and one to run and verify
+        RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries are completed meanwhile
+        // (a local read, an exec only when some are open), before anything is run
+        // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
+        java.util.concurrent.CompletableFuture<Plan> planned = service.plan(verb, version, force, !args.yes());
         reconcile(service.runner());
+        io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
-            plan = service.plan(verb, version, force).join();
+            plan = planned.join();
+            io.dutydesk.core.Phase.mark("planned");
         } catch (CompletionException e) {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
@@ -209,7 +218,11 @@ final class RolloutCommands {
         }
         ActionResult r;
         try {
-            r = service.run(plan, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
+            // with --yes the plan was read a moment ago: the server's check inside the lock (the live slot still the plan's,
+            // the target still healthy) is the check at the click; after a human's confirmation the slots are read again
+            RemoteShell.OutputListener lines = (stderr, line) -> log.println(line);
+            java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
+            r = (args.yes() ? service.runCheckedOnServerOnly(plan, lines, status) : service.run(plan, lines, status)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
@@ -226,6 +239,7 @@ final class RolloutCommands {
             }
             return Cli.DOWN;
         }
+        io.dutydesk.core.Phase.mark("ran-and-verified");
         log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
         // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
         r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(verb.id(), w, env)));

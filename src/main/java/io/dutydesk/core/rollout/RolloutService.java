@@ -61,6 +61,17 @@ public final class RolloutService {
 
     /** Reads the server and decides what {@code verb} would do. A bad version fails before any IO. */
     public CompletableFuture<Plan> plan(Verb verb, Optional<String> version, boolean force) {
+        return plan(verb, version, force, true);
+    }
+
+    /** What the plan says of the outbox when it was not read ({@code readOutbox} false). */
+    public static final String OUTBOX_NOT_READ = "outbox pending: not read (dutydesk outbox --env NAME shows it)";
+
+    /**
+     * {@link #plan(Verb, Optional, boolean)}; without {@code readOutbox} the outbox is not asked (no PostgreSQL
+     * connection: the CLI with --yes, where no one reads the plan before it runs; the fact says it was not read).
+     */
+    public CompletableFuture<Plan> plan(Verb verb, Optional<String> version, boolean force, boolean readOutbox) {
         if (verb == Verb.DEPLOY) {
             try {
                 validateVersion(version.orElse(null));
@@ -68,7 +79,9 @@ public final class RolloutService {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return slots.readForAction().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+        return slots.readForAction().whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-slots-read"))
+                .thenCombine((readOutbox ? pendingFact() : CompletableFuture.completedFuture(OUTBOX_NOT_READ)).whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-outbox-read")),
+                        (s, p) -> RolloutRules.decide(verb, version, force, s, p));
     }
 
     private CompletableFuture<String> pendingFact() {
@@ -205,12 +218,14 @@ public final class RolloutService {
         // console refusing every later action as 'already running')
         CompletableFuture<ActionResult> result;
         try {
-            DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(preconditions(plan)),
-                    plan.liveBefore());
+            DetachedActions.Request planned = new DetachedActions.Request(plan.verb().id(), args, command,
+                    Optional.of(preconditions(plan)), plan.liveBefore());
+            // read on the server by its docker command: the state after the job is read in the job's own exec
+            DetachedActions.Request req = slots.onServer() ? planned.withAfter(slots.stateScript()) : planned;
             // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
             CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
                     : slots.readForAction().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
-            result = changed.thenCompose(why -> why.isPresent()
+            result = changed.whenComplete((w, e) -> io.dutydesk.core.Phase.mark("reread-at-click")).thenCompose(why -> why.isPresent()
                     ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
@@ -223,7 +238,7 @@ public final class RolloutService {
                     return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
                             .thenApply(r::withAuditWarning);
                 });
-                case EXITED -> verify(plan, o.exitCode(), o.lastLine())
+                case EXITED -> verifyMarked(plan, o.exitCode(), o.lastLine(), o.after())
                         .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
                         .thenCompose(check -> {
                     ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
@@ -285,10 +300,23 @@ public final class RolloutService {
     /** How long the server's state may take to settle after an action (e.g. old nginx workers finishing). */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    private CompletableFuture<Check> verifyMarked(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
+        io.dutydesk.core.Phase.mark("action-exited");
+        return verify(plan, exitCode, lastLine, after).whenComplete((c, e) -> io.dutydesk.core.Phase.mark("verified"));
+    }
+
     /** Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes. */
-    private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine) {
+    private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
         Instant until = clock.instant().plus(SETTLE);
-        return verifyOnce(plan, exitCode, lastLine).thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
+        // the state the job's own exec read after it ended, when it did: no round trip; else (or unreadable) read now
+        CompletableFuture<io.dutydesk.core.slots.SlotsSnapshot> first;
+        try {
+            first = after.isPresent() ? CompletableFuture.completedFuture(slots.parseState(after.get())) : slots.readForAction();
+        } catch (RuntimeException unreadable) {
+            first = slots.readForAction();
+        }
+        return first.handle((s, e) -> check(plan, exitCode, lastLine, s, e))
+                .thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
     }
 
     private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, Instant until) {
@@ -301,7 +329,11 @@ public final class RolloutService {
     }
 
     private CompletableFuture<Check> verifyOnce(Plan plan, int exitCode, String lastLine) {
-        return slots.readForAction().handle((s, e) -> {
+        return slots.readForAction().handle((s, e) -> check(plan, exitCode, lastLine, s, e));
+    }
+
+    private Check check(Plan plan, int exitCode, String lastLine, io.dutydesk.core.slots.SlotsSnapshot s, Throwable e) {
+        {
             if (e != null) {
                 return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
             }
@@ -331,7 +363,7 @@ public final class RolloutService {
                             : plan.target() + " still has containers: " + String.join("; ", target.problems()));
                 }
             };
-        });
+        }
     }
 
 }
