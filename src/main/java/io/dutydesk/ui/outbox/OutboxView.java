@@ -3,7 +3,7 @@ package io.dutydesk.ui.outbox;
 import io.dutydesk.core.Ages;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
-import io.dutydesk.ui.slots.RestartConfirmation;
+import io.dutydesk.ui.fx.RestartConfirmation;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
