@@ -33,7 +33,7 @@ class OptionalPartsShellTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final UiQueue ui = new UiQueue();
     final ShellViewModel vm = new ShellViewModel(environments(), backends, HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui,
-            Clock.systemDefaultZone(), io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+            Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
 
     static Map<String, Environment> environments() {
         EnvironmentsFile f = EnvironmentsFile.parse(Path.of("test.yaml"), """
@@ -77,26 +77,26 @@ class OptionalPartsShellTest {
         backends.down(Backend.SSH, "ssh: connection refused");
         ui.await("ssh down", WAIT, () -> vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
         assertEquals("1 down: ssh", vm.summaryProperty().get(), "a part the environment lacks is not counted as down");
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, vm.backups().updatedProperty().get());
-        assertNull(vm.backups().problemProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).updatedProperty().get());
+        assertNull(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).problemProperty().get());
 
         backends.up(Backend.SSH);
         vm.select("full"); // another environment: every part again, nothing left "not configured"
         ui.await("full ok", WAIT, () -> "all 7 backends ok".equals(vm.summaryProperty().get()));
         assertEquals(BackendStatus.State.OK, vm.indicator(Backend.ALERTMANAGER).stateProperty().get());
-        assertFalse(vm.backups().notConfiguredProperty().get());
+        assertFalse(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).notConfiguredProperty().get());
     }
 
     @Test
     void theBackupsPaneSaysNotConfiguredAndListsNothing() {
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
-        assertTrue(vm.backups().notConfiguredProperty().get());
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, vm.backups().updatedProperty().get());
+        assertTrue(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).notConfiguredProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).updatedProperty().get());
         vm.refresh();
         ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
         assertEquals(0, backends.backupLists.get(), "the folders are never listed");
-        assertTrue(vm.backups().backupNow().isCompletedExceptionally(), "no backup command to run");
+        assertTrue(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).backupNow().isCompletedExceptionally(), "no backup command to run");
     }
 
     @Test
@@ -107,7 +107,7 @@ class OptionalPartsShellTest {
             return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("must not be read"));
         };
         vm.select("small");
-        OutboxViewModel o = vm.outbox();
+        OutboxViewModel o = io.dutydesk.testing.TestPanes.shown(vm, "outbox", OutboxViewModel.class);
         assertFalse(o.processingShownProperty().get(), "no Processing tile, not 0");
         assertFalse(o.streamConfiguredProperty().get());
         assertFalse(o.headerProperty().get().contains("selfology:events"), o.headerProperty().get());

@@ -29,8 +29,7 @@ class ShellViewModelTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final UiQueue ui = new UiQueue();
     final ShellViewModel vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(50)), backends,
-            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui, Clock.systemDefaultZone(),
-            io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
 
     @AfterEach
     void close() {
@@ -130,7 +129,7 @@ class ShellViewModelTest {
     @Test
     void anSshOutageMarksEverythingFromTheServerStaleAndRecoveryUnmarksIt() {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
-        var slots = vm.slots();
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class);
         vm.select("ref");
         ui.await("rollback ready", WAIT, () -> slots.rollbackStateProperty().get() == io.dutydesk.ui.slots.SlotsViewModel.Readiness.READY);
         assertEquals("✔ Rollback ready: blue 4/4 healthy", slots.rollbackTextProperty().get());
@@ -165,9 +164,9 @@ class ShellViewModelTest {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
                 java.util.Set.of());
         vm.select("ref");
-        ui.await("read", WAIT, () -> vm.slots().snapshotProperty().get() != null);
-        assertEquals("LIVE: GREEN — 3/4 healthy", vm.slots().headlineProperty().get());
-        assertTrue(vm.slots().liveDegradedProperty().get());
+        ui.await("read", WAIT, () -> vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).snapshotProperty().get() != null);
+        assertEquals("LIVE: GREEN — 3/4 healthy", vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).headlineProperty().get());
+        assertTrue(vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).liveDegradedProperty().get());
         assertEquals("Dutydesk — ref — LIVE: GREEN — 3/4 healthy", vm.titleProperty().get());
     }
 
@@ -180,7 +179,7 @@ class ShellViewModelTest {
     void theBackupsProbeFailingMarksTheBackupsPaneStaleAtOnceAndItsRecoveryReadsAgain() {
         backends.backupFolders.put("~/backups/selfology", List.of(new io.dutydesk.core.ports.RemoteShell.RemoteFile(
                 "selfology_full_20261122_020000.sql.gz", 500, java.time.Instant.parse("2026-11-22T02:00:04Z"), false)));
-        var backups = vm.backups();
+        var backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", io.dutydesk.ui.backups.BackupsViewModel.class);
         vm.select("ref");
         ui.await("listed, fresh", WAIT, () -> backups.listingProperty().get() != null && !backups.staleProperty().get()
                 && vm.indicator(Backend.BACKUPS).stateProperty().get() == BackendStatus.State.OK);
@@ -202,7 +201,7 @@ class ShellViewModelTest {
     /** A view-model on {@code envs}, closed after the test. */
     ShellViewModel shell(java.util.Map<String, io.dutydesk.core.config.Environment> envs) {
         ShellViewModel v = new ShellViewModel(envs, backends, HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui,
-                Clock.systemDefaultZone(), io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+                Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
         others.add(v);
         return v;
     }
@@ -235,11 +234,11 @@ class ShellViewModelTest {
         ShellViewModel v = shell(environments(Duration.ofHours(1), Duration.ofMillis(50)));
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && v.outbox().backlogProblemProperty().get() != null);
+                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
-        ui.await("the pane reads it", WAIT, () -> v.outbox().backlogProblemProperty().get() == null);
+        ui.await("the pane reads it", WAIT, () -> io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() == null);
         ui.await("the header follows at once, not in an hour", WAIT,
                 () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
     }
@@ -258,13 +257,13 @@ class ShellViewModelTest {
         ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && v.outbox().backlogProblemProperty().get() != null);
+                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
         ui.await("the header sees it back", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
-        ui.await("the pane reads it at once, not in an hour", WAIT, () -> v.outbox().backlogProblemProperty().get() == null
-                && v.outbox().backlogProperty().get() != null);
+        ui.await("the pane reads it at once, not in an hour", WAIT, () -> io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() == null
+                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProperty().get() != null);
     }
 
     /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */
