@@ -78,6 +78,11 @@ public final class PolledValue<T> implements AutoCloseable {
         return paused;
     }
 
+    /** Whether a ticker is scheduled: false before {@link #start()}, while paused and once closed. */
+    public boolean polling() {
+        return poller.running();
+    }
+
     /** Reads now, whatever the backoff; while paused nothing (the pane reads when shown again). */
     public void refreshNow() {
         if (started && !paused && !closed) {
