@@ -266,6 +266,65 @@ class ShellViewModelTest {
                 && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProperty().get() != null);
     }
 
+    /**
+     * A pane hidden (another one shown) reads nothing of its own — neither at its interval, nor on Ctrl+R, nor when the
+     * header sees a backend it reads come back — while the header goes on probing.
+     */
+    @Test
+    void aHiddenPaneReadsNothing() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofMillis(50)));
+        io.dutydesk.ui.outbox.OutboxViewModel outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox",
+                io.dutydesk.ui.outbox.OutboxViewModel.class);
+        v.select("ref");
+        ui.await("the shown pane polls", WAIT, () -> pg.backlogReads.get() >= 3 && pg.streamReads.get() >= 3);
+
+        v.show("slots");
+        assertTrue(!v.pane("outbox").orElseThrow().isShown());
+        int ssh = backends.pings.get(Backend.SSH).get();
+        ui.await("a read under way when it was hidden has ended", WAIT, () -> backends.pings.get(Backend.SSH).get() >= ssh + 2);
+        int backlog = pg.backlogReads.get();
+        int stream = pg.streamReads.get();
+        v.refresh(); // Ctrl+R
+        backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
+        ui.await("postgres down in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN);
+        backends.up(Backend.POSTGRES); // its recovery reads the panes that read through it: not a hidden one
+        ui.await("postgres back in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
+        int now = backends.pings.get(Backend.SSH).get();
+        ui.await("ten more header rounds, ten outbox intervals", WAIT, () -> backends.pings.get(Backend.SSH).get() >= now + 10);
+        assertEquals(backlog, pg.backlogReads.get(), "the outbox table is not read while the pane is hidden");
+        assertEquals(stream, pg.streamReads.get(), "nor the stream");
+        assertTrue(outbox.backlogProperty().get() != null, "what it read stays");
+    }
+
+    /** Shown again, a pane reads at once — here its interval is an hour — rather than show what it read before. */
+    @Test
+    void aPaneShownAgainReadsAtOnce() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
+        v.select("ref");
+        assertEquals(0, pg.backlogReads.get(), "a pane never shown is not even built: nothing read");
+        assertTrue(v.pane("outbox").isEmpty());
+        io.dutydesk.ui.outbox.OutboxViewModel outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox",
+                io.dutydesk.ui.outbox.OutboxViewModel.class);
+        ui.await("first shown: read", WAIT, () -> pg.backlogReads.get() == 1 && outbox.backlogProperty().get() != null);
+        assertEquals(5, outbox.backlogProperty().get().pending());
+
+        v.show("alerts");
+        pg.pending = 7;
+        v.refresh();
+        ui.drain();
+        assertEquals(1, pg.backlogReads.get(), "hidden: Ctrl+R reads nothing of it");
+
+        v.show("outbox");
+        ui.await("shown again: read at once, not in an hour", WAIT, () -> outbox.backlogProperty().get().pending() == 7);
+        assertEquals(2, pg.backlogReads.get());
+    }
+
     /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */
     @Test
     void aBackendNotAnsweredYetIsConnectingNotDown() {
