@@ -104,9 +104,13 @@ public final class Panes implements AutoCloseable {
     private AlertsViewModel alerts() {
         AlertsViewModel vm = new AlertsViewModel(n.ui(), n.scheduler(), n.clock(),
                 AlertsViewModel.services(n.alertHistory(), n.audit(), n.actor(), n.clock()), n.notifier());
-        if (openMetrics != null) {
-            vm.setOpenMetrics(expr -> openMetrics.accept(expr));
-        }
+        // built with the window, before the hook exists: it is looked up at the click
+        vm.setOpenMetrics(expr -> {
+            Consumer<String> hook = openMetrics;
+            if (hook != null) {
+                hook.accept(expr);
+            }
+        });
         return vm;
     }
 

@@ -61,6 +61,7 @@ class OptionalPartsShellTest {
 
     @Test
     void theHeaderShowsThemNotConfiguredPollsThemNeverAndIsAllOkWithoutThem() {
+        BackupsViewModel backups = backups;
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 4 backends ok (3 not configured)", vm.summaryProperty().get());
@@ -77,26 +78,27 @@ class OptionalPartsShellTest {
         backends.down(Backend.SSH, "ssh: connection refused");
         ui.await("ssh down", WAIT, () -> vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
         assertEquals("1 down: ssh", vm.summaryProperty().get(), "a part the environment lacks is not counted as down");
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).updatedProperty().get());
-        assertNull(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).problemProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, backups.updatedProperty().get());
+        assertNull(backups.problemProperty().get());
 
         backends.up(Backend.SSH);
         vm.select("full"); // another environment: every part again, nothing left "not configured"
         ui.await("full ok", WAIT, () -> "all 7 backends ok".equals(vm.summaryProperty().get()));
         assertEquals(BackendStatus.State.OK, vm.indicator(Backend.ALERTMANAGER).stateProperty().get());
-        assertFalse(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).notConfiguredProperty().get());
+        assertFalse(backups.notConfiguredProperty().get());
     }
 
     @Test
     void theBackupsPaneSaysNotConfiguredAndListsNothing() {
+        BackupsViewModel backups = backups;
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
-        assertTrue(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).notConfiguredProperty().get());
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).updatedProperty().get());
+        assertTrue(backups.notConfiguredProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, backups.updatedProperty().get());
         vm.refresh();
         ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
         assertEquals(0, backends.backupLists.get(), "the folders are never listed");
-        assertTrue(io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class).backupNow().isCompletedExceptionally(), "no backup command to run");
+        assertTrue(backups.backupNow().isCompletedExceptionally(), "no backup command to run");
     }
 
     @Test

@@ -164,9 +164,10 @@ class ShellViewModelTest {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
                 java.util.Set.of());
         vm.select("ref");
-        ui.await("read", WAIT, () -> vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).snapshotProperty().get() != null);
-        assertEquals("LIVE: GREEN — 3/4 healthy", vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).headlineProperty().get());
-        assertTrue(vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).liveDegradedProperty().get());
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class);
+        ui.await("read", WAIT, () -> slots.snapshotProperty().get() != null);
+        assertEquals("LIVE: GREEN — 3/4 healthy", slots.headlineProperty().get());
+        assertTrue(slots.liveDegradedProperty().get());
         assertEquals("Dutydesk — ref — LIVE: GREEN — 3/4 healthy", vm.titleProperty().get());
     }
 
@@ -232,13 +233,14 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofHours(1), Duration.ofMillis(50)));
+        var outbox = outbox;
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() != null);
+                && outbox.backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
-        ui.await("the pane reads it", WAIT, () -> io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() == null);
+        ui.await("the pane reads it", WAIT, () -> outbox.backlogProblemProperty().get() == null);
         ui.await("the header follows at once, not in an hour", WAIT,
                 () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
     }
@@ -255,15 +257,16 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
+        var outbox = outbox;
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() != null);
+                && outbox.backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
         ui.await("the header sees it back", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
-        ui.await("the pane reads it at once, not in an hour", WAIT, () -> io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProblemProperty().get() == null
-                && io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class).backlogProperty().get() != null);
+        ui.await("the pane reads it at once, not in an hour", WAIT, () -> outbox.backlogProblemProperty().get() == null
+                && outbox.backlogProperty().get() != null);
     }
 
     /**
