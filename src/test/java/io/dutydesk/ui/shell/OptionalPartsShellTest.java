@@ -61,7 +61,7 @@ class OptionalPartsShellTest {
 
     @Test
     void theHeaderShowsThemNotConfiguredPollsThemNeverAndIsAllOkWithoutThem() {
-        BackupsViewModel backups = backups;
+        BackupsViewModel backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class);
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 4 backends ok (3 not configured)", vm.summaryProperty().get());
@@ -90,7 +90,7 @@ class OptionalPartsShellTest {
 
     @Test
     void theBackupsPaneSaysNotConfiguredAndListsNothing() {
-        BackupsViewModel backups = backups;
+        BackupsViewModel backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class);
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertTrue(backups.notConfiguredProperty().get());

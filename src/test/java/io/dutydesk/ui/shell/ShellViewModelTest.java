@@ -233,7 +233,7 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofHours(1), Duration.ofMillis(50)));
-        var outbox = outbox;
+        var outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class);
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
                 && outbox.backlogProblemProperty().get() != null);
@@ -257,7 +257,7 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
-        var outbox = outbox;
+        var outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class);
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
                 && outbox.backlogProblemProperty().get() != null);
