@@ -100,7 +100,7 @@ public final class ShellViewModel implements AutoCloseable {
         title.bind(javafx.beans.binding.Bindings.createStringBinding(this::makeTitle, selected, titlePart));
         for (PaneSpec spec : specs) {
             if (spec.background()) {
-                build(spec).hidden(); // built for what the header or the notifications need; not on the screen yet
+                build(spec, false); // built for what the header or the notifications need; not on the screen yet
             }
         }
     }
@@ -155,8 +155,7 @@ public final class ShellViewModel implements AutoCloseable {
     public <M extends PaneModel> M model(String id, Class<M> type) {
         Pane p = built.get(id);
         if (p == null) {
-            p = build(spec(id));
-            p.hidden();
+            p = build(spec(id), false);
         }
         return type.cast(p.model());
     }
@@ -170,7 +169,7 @@ public final class ShellViewModel implements AutoCloseable {
         shownPane = id;
         Pane p = built.get(id);
         if (p == null) {
-            p = build(spec);
+            p = build(spec, true);
         }
         p.shown();
         return p;
@@ -186,10 +185,16 @@ public final class ShellViewModel implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no pane " + id));
     }
 
-    /** Builds a pane's model and attaches it to the environment open now (and tells it what the header shows). */
-    private Pane build(PaneSpec spec) {
+    /**
+     * Builds a pane's model and attaches it to the environment open now (and tells it what the header shows); one not
+     * {@code shown} is told so first, so it starts without reading what only it shows.
+     */
+    private Pane build(PaneSpec spec, boolean shown) {
         Pane p = spec.build();
         built.put(spec.id(), p);
+        if (!shown) {
+            p.hidden();
+        }
         PaneModel m = p.model();
         m.onAnswered(this::answered);
         ObservableStringValue part = m.titlePart();

@@ -70,7 +70,7 @@ class OptionalPartsShellTest {
             assertEquals("not configured", vm.indicator(b).textProperty().get());
             assertTrue(vm.indicator(b).detailsProperty().get().contains(b.id() + ": false"), vm.indicator(b).detailsProperty().get());
         }
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         for (Backend b : new Backend[] {Backend.REDIS, Backend.ALERTMANAGER, Backend.BACKUPS}) {
             assertNull(backends.pings.get(b), b.id() + " is never polled");
         }
@@ -96,7 +96,7 @@ class OptionalPartsShellTest {
         assertTrue(backups.notConfiguredProperty().get());
         assertEquals(BackupsViewModel.NOT_CONFIGURED, backups.updatedProperty().get());
         vm.refresh();
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         assertEquals(0, backends.backupLists.get(), "the folders are never listed");
         assertTrue(backups.backupNow().isCompletedExceptionally(), "no backup command to run");
     }
@@ -113,9 +113,9 @@ class OptionalPartsShellTest {
         assertFalse(o.processingShownProperty().get(), "no Processing tile, not 0");
         assertFalse(o.streamConfiguredProperty().get());
         assertFalse(o.headerProperty().get().contains("selfology:events"), o.headerProperty().get());
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         o.refresh();
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 6);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 6);
         assertEquals(0, streamReads.get(), "the stream is never read");
         assertNull(o.streamProblemProperty().get(), "no Redis problem for a stream the environment does not have");
 

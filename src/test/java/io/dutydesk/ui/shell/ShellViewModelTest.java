@@ -286,8 +286,8 @@ class ShellViewModelTest {
 
         v.show("slots");
         assertTrue(!v.pane("outbox").orElseThrow().isShown());
-        int ssh = backends.pings.get(Backend.SSH).get();
-        ui.await("a read under way when it was hidden has ended", WAIT, () -> backends.pings.get(Backend.SSH).get() >= ssh + 2);
+        int ssh = backends.pings(Backend.SSH);
+        ui.await("a read under way when it was hidden has ended", WAIT, () -> backends.pings(Backend.SSH) >= ssh + 2);
         int backlog = pg.backlogReads.get();
         int stream = pg.streamReads.get();
         v.refresh(); // Ctrl+R
@@ -295,8 +295,8 @@ class ShellViewModelTest {
         ui.await("postgres down in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN);
         backends.up(Backend.POSTGRES); // its recovery reads the panes that read through it: not a hidden one
         ui.await("postgres back in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
-        int now = backends.pings.get(Backend.SSH).get();
-        ui.await("ten more header rounds, ten outbox intervals", WAIT, () -> backends.pings.get(Backend.SSH).get() >= now + 10);
+        int now = backends.pings(Backend.SSH);
+        ui.await("ten more header rounds, ten outbox intervals", WAIT, () -> backends.pings(Backend.SSH) >= now + 10);
         assertEquals(backlog, pg.backlogReads.get(), "the outbox table is not read while the pane is hidden");
         assertEquals(stream, pg.streamReads.get(), "nor the stream");
         assertTrue(outbox.backlogProperty().get() != null, "what it read stays");
