@@ -80,6 +80,42 @@ class ArchitectureTest {
                 .filter(s -> !s.equals(self)).map(s -> "io.dutydesk.adapters." + s + "..").toArray(String[]::new);
     }
 
+    /** The panes: each reaches only the shared ui (fx, chart, notify), core and the JDK/JavaFX — never another pane, nor the shell. */
+    static final String[] PANES = {"slots", "outbox", "alerts", "backups", "metrics"};
+
+    @Test
+    void uiPanePackagesDoNotDependOnEachOther() {
+        for (String pane : PANES) {
+            noClasses().that().resideInAPackage("io.dutydesk.ui." + pane + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(otherUi(pane))
+                    .because("a pane depends only on ui.fx, ui.chart, ui.notify and core: shared pieces move to ui.fx")
+                    .check(classes);
+        }
+    }
+
+    /** Every ui package but {@code self} and the shared ones. */
+    static String[] otherUi(String self) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(PANES), java.util.stream.Stream.of("shell", "doctor"))
+                .filter(s -> !s.equals(self)).map(s -> "io.dutydesk.ui." + s + "..").toArray(String[]::new);
+    }
+
+    /** The shared ui knows no pane and no shell: the contract is theirs to implement. */
+    @Test
+    void sharedUiDependsOnNoPaneNorShell() {
+        noClasses().that().resideInAnyPackage("io.dutydesk.ui.fx..", "io.dutydesk.ui.chart..", "io.dutydesk.ui.notify..")
+                .should().dependOnClassesThat().resideInAnyPackage(otherUi(""))
+                .check(classes);
+    }
+
+    /** The shell knows the panes by their specs only: the app wires them. */
+    @Test
+    void theShellDependsOnNoPane() {
+        noClasses().that().resideInAPackage("io.dutydesk.ui.shell..")
+                .should().dependOnClassesThat().resideInAnyPackage(java.util.Arrays.stream(PANES)
+                        .map(s -> "io.dutydesk.ui." + s + "..").toArray(String[]::new))
+                .check(classes);
+    }
+
     @Test
     void onlyFxThreadHopsOntoTheFxThread() {
         noClasses().that().doNotHaveFullyQualifiedName("io.dutydesk.ui.fx.FxThread")

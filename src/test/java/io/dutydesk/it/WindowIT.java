@@ -257,8 +257,9 @@ class WindowIT {
 
     /** The standard deviation 0..1 of a screenshot's grey levels in {@code crop} (WxH+X+Y): above 0.05 something is drawn there. */
     private static double spread(Path png, String crop) {
-        return Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-crop", crop,
-                "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
+        String sd = RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-crop", crop,
+                "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip();
+        return sd.endsWith("nan") ? 0 : Double.parseDouble(sd); // a crop off the picture holds no pixels: nothing drawn there
     }
 
     /** Screenshots until the screen's mean brightness satisfies {@code ok} (a theme change is painted), with a deadline. */
@@ -276,12 +277,15 @@ class WindowIT {
     /** Waits until a window titled {@code title} is shown and painted (not one flat colour), and keeps its picture. */
     private void untilDrawn(String title, String name) throws InterruptedException {
         String id = x("xdotool", "search", "--sync", "--onlyvisible", "--name", title).lines().findFirst().orElseThrow();
-        int[] g = geometry(id);
-        String pos = x("xdotool", "getwindowgeometry", id);
-        var m = java.util.regex.Pattern.compile("Position: (\\d+),(\\d+)").matcher(pos);
-        assertTrue(m.find(), pos);
-        String crop = g[0] + "x" + g[1] + "+" + m.group(1) + "+" + m.group(2);
-        waitUntil(() -> title + " still one flat colour", Duration.ofSeconds(20), () -> spread(screenshot(name), crop) > 0.05);
+        // where the window is now, at every look: a dialog is placed (and placed again as its content grows) after it is
+        // mapped, so a place read once may be one it has left — a crop there held no pixels ("-nan")
+        waitUntil(() -> title + " still one flat colour", Duration.ofSeconds(20), () -> {
+            int[] g = geometry(id);
+            String pos = x("xdotool", "getwindowgeometry", id);
+            var m = java.util.regex.Pattern.compile("Position: (\\d+),(\\d+)").matcher(pos);
+            assertTrue(m.find(), pos);
+            return spread(screenshot(name), g[0] + "x" + g[1] + "+" + m.group(1) + "+" + m.group(2)) > 0.05;
+        });
     }
 
     /** Waits until no window titled {@code title} is shown (a dialog closed). */

@@ -109,6 +109,27 @@ public final class Poller<T> implements AutoCloseable {
         ticker = scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Polls again after {@link #stop()} (or starts): one refresh now, whatever the backoff, then at the interval — what
+     * a pane shown again does, rather than wait a full interval with what it read before it was hidden.
+     */
+    public synchronized void resume() {
+        if (closed) {
+            return;
+        }
+        nextAttemptAt = Instant.MIN;
+        if (ticker != null) {
+            refreshNow();
+            return;
+        }
+        ticker = scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the ticker runs (started and not stopped). */
+    public synchronized boolean running() {
+        return ticker != null;
+    }
+
     public synchronized void stop() {
         if (ticker != null) {
             ticker.cancel(false);

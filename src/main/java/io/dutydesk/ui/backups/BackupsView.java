@@ -4,7 +4,7 @@ import io.dutydesk.core.Ages;
 import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.Verification;
-import io.dutydesk.ui.slots.ConfirmActionDialog;
+import io.dutydesk.ui.fx.ConfirmActionDialog;
 import io.dutydesk.ui.fx.FxmlLayout;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.SortedList;

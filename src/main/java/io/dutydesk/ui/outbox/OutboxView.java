@@ -2,8 +2,9 @@ package io.dutydesk.ui.outbox;
 
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
-import io.dutydesk.ui.slots.RestartConfirmation;
+import io.dutydesk.ui.fx.RestartConfirmation;
 import io.dutydesk.ui.fx.FxmlLayout;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;

@@ -1,5 +1,8 @@
 package io.dutydesk.ui.slots;
 
+import io.dutydesk.ui.fx.ConfirmActionDialog;
+import io.dutydesk.ui.fx.RestartConfirmation;
+
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.rollout.Verb;
@@ -164,7 +167,7 @@ public final class SlotsView {
             }
             // the open dialog follows the server (the pane's reads) until it closes; the click re-reads it once more
             try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
-                new ConfirmActionDialog(window(), open).ask().ifPresent(vm::run);
+                new ConfirmActionDialog(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask().ifPresent(vm::run);
             }
         }));
     }
