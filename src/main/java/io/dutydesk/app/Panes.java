@@ -135,8 +135,13 @@ public final class Panes implements AutoCloseable {
 
     private OutboxContext outbox(EnvironmentHandle h) {
         Environment env = h.environment();
-        return new OutboxContext(new OutboxService(env, h.backlog(), h.stream(), n.clock()),
-                new SlotsReader(env, h.containers(), h.shell(), n.clock()), rollout(h), n.outboxHistory(), prometheusOf(h));
+        RolloutService r = rollout(h);
+        SlotsReader shared;
+        synchronized (this) {
+            shared = reader; // the Slots pane's reader: the relay's tick shares a read under way (one server read for both)
+        }
+        return new OutboxContext(new OutboxService(env, h.backlog(), h.stream(), n.clock()), shared, r, n.outboxHistory(),
+                prometheusOf(h));
     }
 
     private BackupsService backups(EnvironmentHandle h) {
