@@ -38,7 +38,7 @@ final class CheckConventions {
                                      Environment.Backups backups) {
         List<Environment.Check> list = checks.isEmpty()
                 ? Environment.Checks.defaultList(alertmanager, backups.configured(), backups.folders())
-                : list(checks.get(), backups);
+                : list(checks.get(), backups, alertmanager);
         if (schedule.isEmpty()) {
             return new Environment.Checks(list, List.of(LocalTime.of(9, 0)), Environment.Checks.DEFAULT_OVERNIGHT,
                     Environment.Checks.DEFAULT_FIRST_BEFORE, Optional.empty());
@@ -75,7 +75,7 @@ final class CheckConventions {
         return LocalTime.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
     }
 
-    private static List<Environment.Check> list(YamlNode n, Environment.Backups backups) {
+    private static List<Environment.Check> list(YamlNode n, Environment.Backups backups, boolean alertmanager) {
         Map<String, YamlNode> entries = n.entries();
         if (entries.isEmpty()) {
             throw n.error("lists no check; leave 'checks' out for the runbook's list (slots, outbox, alerts, backups, "
@@ -83,12 +83,12 @@ final class CheckConventions {
         }
         List<Environment.Check> out = new ArrayList<>();
         for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
-            out.add(check(e.getKey(), e.getValue(), backups));
+            out.add(check(e.getKey(), e.getValue(), backups, alertmanager));
         }
         return List.copyOf(out);
     }
 
-    private static Environment.Check check(String id, YamlNode v, Environment.Backups backups) {
+    private static Environment.Check check(String id, YamlNode v, Environment.Backups backups, boolean alertmanager) {
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw v.error("a check's id is letters, digits, '.', '_' and '-'");
         }
@@ -104,6 +104,12 @@ final class CheckConventions {
         } else {
             throw v.error("needs a kind (" + String.join(", ", Environment.Check.KINDS) + "); only a check named after "
                     + "its kind may leave it out");
+        }
+        if (kind.equals("backups") && !backups.configured()) {
+            throw v.error("a backups check, but this environment has backups: false");
+        }
+        if (kind.equals("alerts") && !alertmanager) {
+            throw v.error("an alerts check, but this environment has alertmanager: false");
         }
         for (String k : keys.keySet()) {
             Set<String> users = USED_BY.get(k);
