@@ -111,9 +111,18 @@ public final class PushgatewayPush implements CheckPush, AutoCloseable {
             this.timeout = timeout;
         }
 
+        private String contentType = "text/plain";
+
+        @Override
+        public void setRequestProperty(String key, String value) {
+            if ("Content-Type".equalsIgnoreCase(key)) {
+                contentType = value;
+            }
+        }
+
         @Override
         public void connect() {
-            connected = true;
+            // the exchange happens once the body is written (getResponseCode)
         }
 
         @Override
@@ -125,10 +134,9 @@ public final class PushgatewayPush implements CheckPush, AutoCloseable {
         public int getResponseCode() throws IOException {
             if (response == null) {
                 String path = url.getPath() + (url.getQuery() == null ? "" : "?" + url.getQuery());
-                String type = getRequestProperty("Content-Type");
                 Optional<String> payload = getDoOutput() ? Optional.of(body.toString(StandardCharsets.UTF_8)) : Optional.empty();
                 try {
-                    response = http.send(method, path, payload, timeout, type == null ? "text/plain" : type)
+                    response = http.send(method, path, payload, timeout, contentType)
                             .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     throw new IOException(e.getCause().getMessage(), e.getCause());

@@ -125,14 +125,24 @@ public final class CheckRules {
                 continue;
             }
             Instant f = fired.get(r.getKey());
-            lines.add(names.get(r.getKey()) + (f == null ? "" : " fired " + HM.format(f.atZone(zone))) + ", resolved "
-                    + HM.format(r.getValue().atZone(zone)));
+            lines.add(names.get(r.getKey()) + (f == null ? " firing before " + sinceText : " fired " + HM.format(f.atZone(zone)))
+                    + ", resolved " + HM.format(r.getValue().atZone(zone)));
             status = CheckStatus.worst(status, resolved);
         }
         if (lines.isEmpty()) {
             return new Verdict(CheckStatus.PASS, "no alert fired since " + sinceText + ", none firing");
         }
+        lines = collapse(lines);
         return new Verdict(status, String.join("; ", lines), lines);
+    }
+
+    /** The same line n times once, "… (×n)", in the order first seen: eight instances of one alert are one line. */
+    static List<String> collapse(List<String> lines) {
+        Map<String, Integer> n = new LinkedHashMap<>();
+        lines.forEach(l -> n.merge(l, 1, Integer::sum));
+        List<String> out = new ArrayList<>();
+        n.forEach((l, c) -> out.add(c == 1 ? l : l + " (×" + c + ")"));
+        return out;
     }
 
     // ------------------------------------------------------------------ backups

@@ -93,6 +93,13 @@ class CheckRulesTest {
                 List.of("ServiceDown fired 02:14, resolved 02:31")), resolved);
         assertEquals(CheckStatus.PASS, CheckRules.alerts(List.of(), Set.of(), night, since, UTC, cfg, CheckStatus.PASS).status(),
                 "resolved: pass when the file says so");
+        // fired before the overnight hour, resolved after it; one alert's eight instances are one line
+        List<Transition> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            many.add(tr("g" + i, "ServiceDown", Transition.RESOLVED, "2026-03-10T07:19:00Z"));
+        }
+        assertEquals("ServiceDown firing before 18:00, resolved 07:19 (×8)",
+                CheckRules.alerts(List.of(), Set.of(), many, since, UTC, cfg, CheckStatus.WARN).evidence());
         Alert critical = FakeAlerts.alert("critical", Instant.parse("2026-03-10T03:02:00Z"), "alertname", "ServiceDown", "service", "api");
         CheckRules.Verdict firing = CheckRules.alerts(List.of(critical), Set.of(), night, since, UTC, cfg, CheckStatus.WARN);
         assertEquals(CheckStatus.FAIL, firing.status());
