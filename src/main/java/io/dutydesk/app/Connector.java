@@ -185,6 +185,14 @@ public final class Connector implements EnvironmentConnector {
         }
 
         @Override
+        public io.dutydesk.core.ports.CheckPush checkPush(java.net.URI url) {
+            io.dutydesk.adapters.prometheus.PushgatewayPush p = new io.dutydesk.adapters.prometheus.PushgatewayPush(url, ssh,
+                    env.poll().timeout().plusSeconds(10));
+            closeables.add(p);
+            return p;
+        }
+
+        @Override
         public void askAgain() {
             ssh.askAgain();
             resolver.askAgain();

@@ -52,7 +52,7 @@ public final class Main {
             try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
                 code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
-                        Confirmer.TERMINAL, store.alertHistory()).run(cliArgs);
+                        Confirmer.TERMINAL, store.alertHistory()).checkHistory(store.checkHistory()).run(cliArgs);
             }
             io.dutydesk.core.Phase.mark("exit");
             System.exit(code);

@@ -42,6 +42,9 @@ public final class Cli {
     private final AuditLog audit;
     private final BackupCommands backups;
     private final AlertsCommands alerts;
+    private final io.dutydesk.core.ports.AlertHistory alertHistory;
+    private final String actor;
+    private io.dutydesk.core.ports.CheckHistory checkHistory = io.dutydesk.core.ports.CheckHistory.NONE;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -95,11 +98,19 @@ public final class Cli {
         this.audit = audit;
         this.backups = new BackupCommands(out, err, audit, actor, confirmer);
         this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
+        this.alertHistory = alertHistory;
+        this.actor = actor;
+    }
+
+    /** Where {@code check} keeps its runs (the app passes the local store's); without it runs are compared with none. */
+    public Cli checkHistory(io.dutydesk.core.ports.CheckHistory h) {
+        this.checkHistory = h;
+        return this;
     }
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
-                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor").contains(s)
+                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor", "check").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -109,7 +120,11 @@ public final class Cli {
             List<String> rest = new java.util.ArrayList<>(argv);
             QueryCommand.Options queryOptions = QueryCommand.extract(rest);
             AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
-            args = Args.parse(alertOptions.rest());
+            CheckCommand.Options checkOptions = CheckCommand.Options.extract(alertOptions.rest());
+            args = Args.parse(checkOptions.rest());
+            if (checkOptions.any() && !"check".equals(args.verb())) {
+                throw new Args.UsageException("--report and --push are for check");
+            }
             if (!"query".equals(args.verb()) && !rest.equals(argv)) {
                 throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
             }
@@ -143,6 +158,7 @@ public final class Cli {
                     }
                     yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
                 }
+                case "check" -> check(args, checkOptions);
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
@@ -161,6 +177,18 @@ public final class Cli {
             err.println("dutydesk: " + e.getMessage());
             return USAGE;
         }
+    }
+
+    private int check(Args args, CheckCommand.Options o) {
+        if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
+            throw new Args.UsageException("check takes only --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]");
+        }
+        EnvironmentsFile f = load(args);
+        String name = args.requireEnv();
+        boolean all = name.equals("all") && !f.environments().containsKey("all");
+        List<Environment> envs = all ? List.copyOf(f.environments().values()) : List.of(f.require(name));
+        return new CheckCommand(out, err, audit, actor, alertHistory, checkHistory, Clock.systemDefaultZone())
+                .run(envs, all, o, args.json(), e -> connector.open(e, HostKeyPrompt.REFUSE, secrets));
     }
 
     private int action(Args args) {
@@ -209,6 +237,9 @@ public final class Cli {
                                                                       user's own: other users' writers cannot be seen)
                        dutydesk doctor --env NAME [--json]            check what the configuration names against the server
                                                               (exit 1 when any check finds a problem, each with its fix)
+                       dutydesk check --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]
+                                                              the morning checklist, kept and compared with the last run
+                                                              (exit 1 when any check warns, fails or cannot tell)
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)

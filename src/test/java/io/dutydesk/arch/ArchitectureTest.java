@@ -35,10 +35,13 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /** The process's own metrics: core and ui call the {@code core.telemetry} port; only its adapter knows Prometheus's client. */
+    /**
+     * Prometheus's Java client: the process's own metrics (core and ui call the {@code core.telemetry} port) and the
+     * morning check's push to a Pushgateway (the {@code CheckPush} port) are the only users.
+     */
     @Test
-    void onlyTheTelemetryAdapterUsesThePrometheusClient() {
-        noClasses().that().resideOutsideOfPackage("io.dutydesk.adapters.telemetry..") // the app wires the adapter only
+    void onlyTheTelemetryAndPushgatewayAdaptersUseThePrometheusClient() {
+        noClasses().that().resideOutsideOfPackages("io.dutydesk.adapters.telemetry..", "io.dutydesk.adapters.prometheus..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..")
                 .check(classes);
     }

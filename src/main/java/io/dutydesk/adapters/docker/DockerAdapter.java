@@ -204,6 +204,17 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
     }
 
     @Override
+    public CompletableFuture<LogStream> logsSince(String container, java.time.Instant since, int tail, RemoteShell.OutputListener lines) {
+        return call("logs of " + container, addr -> {
+            LogSplitter cb = new LogSplitter(lines);
+            streaming(addr).logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
+                    .withSince((int) since.getEpochSecond()).withFollowStream(false).exec(cb);
+            cb.awaitCompletion(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+            return new LogStream(cb, cb.ended);
+        });
+    }
+
+    @Override
     public CompletableFuture<Void> restart(String container, Duration stopTimeout) {
         return call("restart " + container, addr -> {
             streaming(addr).restartContainerCmd(container).withTimeout((int) stopTimeout.toSeconds()).exec();

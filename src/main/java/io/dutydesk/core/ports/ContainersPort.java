@@ -69,5 +69,13 @@ public interface ContainersPort {
     /** The last {@code tail} lines of a container's log; with {@code follow} until closed or the container stops. */
     CompletableFuture<LogStream> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines);
 
+    /**
+     * The lines a container logged since {@code since} (at most the last {@code tail}), read to the end: the morning
+     * check's error lines. Only an adapter that can ask for a time overrides this; the default refuses.
+     */
+    default CompletableFuture<LogStream> logsSince(String container, Instant since, int tail, RemoteShell.OutputListener lines) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this containers port cannot read logs since a time"));
+    }
+
     CompletableFuture<Void> restart(String container, Duration stopTimeout);
 }

@@ -100,6 +100,18 @@ class EnvironmentsSchemaTest {
             {"expected true or false", "alerts: { sound: maybe }"},
             {"must list at least one value", "redis: { groups: [] }"},
             {"unknown field", "metrics: { query: { up: up } }"},
+            {"unknown kind 'smoke'", "checks: { s: { kind: smoke } }"},
+            {"unknown field", "checks: { slots: { treshold: 3 } }"},
+            {"needs its query", "checks: { cost: { kind: prometheus, max: 20 } }"},
+            {"needs a bound", "checks: { cost: { kind: prometheus, query: up } }"},
+            {"expected a number", "checks: { cost: { kind: prometheus, query: up, max: twenty } }"},
+            {"one of warn, fail", "checks: { cost: { kind: prometheus, query: up, max: 2, outside: maybe } }"},
+            {"must be between 0 and 100", "checks: { disk: { warnFreePercent: 120 } }"},
+            {"a server path", "checks: { disk: { paths: { b: backups } } }"},
+            {"lists no check", "checks: {}"},
+            {"a check's id is letters", "checks: { 'a b': { kind: slots } }"},
+            {"HH:MM", "checkSchedule: { times: ['9am'] }"},
+            {"unknown field", "checkSchedule: { overnight: '18:00' }"},
     };
 
     @Test
