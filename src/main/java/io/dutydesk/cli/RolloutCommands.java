@@ -177,14 +177,37 @@ final class RolloutCommands {
     }
 
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
+        return action(env, h, verb, version, Optional.empty(), Optional.empty(), args, force);
+    }
+
+    /**
+     * @param to   rollback only: the earlier release to go back to (its image on the host), else empty
+     * @param type rollback only: a rollback type the environment declares, else empty
+     */
+    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Optional<String> to, Optional<String> type,
+               Args args, boolean force) {
         RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
         reconcile(service.runner());
         Plan plan;
         try {
-            plan = service.plan(verb, version, force).join();
+            plan = (to.isPresent() ? service.planRelease(to.get(), force)
+                    : type.isPresent() ? service.planType(type.get(), force) : service.plan(verb, version, force)).join();
         } catch (CompletionException e) {
+            Throwable c = Errors.unwrap(e);
+            if (c instanceof RolloutException r) { // refused before anything ran (audited): a version not on the host, an unknown type
+                err.println("dutydesk: " + r.getMessage());
+                if (args.json()) {
+                    ObjectNode o = Json.MAPPER.createObjectNode();
+                    o.put("env", env.name());
+                    o.put("action", verb.id());
+                    o.put("refused", true);
+                    o.put("error", r.getMessage());
+                    out.println(Json.write(o));
+                }
+                return r.kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;
+            }
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
         }
@@ -233,7 +256,8 @@ final class RolloutCommands {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
             o.put("action", verb.id());
-            version.ifPresent(v -> o.put("version", v));
+            version.or(() -> to).ifPresent(v -> o.put("version", v));
+            type.ifPresent(t -> o.put("type", t));
             o.put("actionId", r.actionId());
             o.put("elapsedMs", r.elapsedMs());
             o.put("liveBefore", r.liveBefore());

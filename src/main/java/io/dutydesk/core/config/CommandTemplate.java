@@ -63,6 +63,7 @@ public final class CommandTemplate {
         m.put("deploy.commands.switch", List.of());
         m.put("deploy.commands.rollback", List.of());
         m.put("deploy.commands.cleanup", List.of());
+        m.put("deploy.rollbackTypes", List.of()); // every type's command: deploy.rollbackTypes.<name>
         m.put("deploy.liveSlotCommand", List.of());
         m.put("docker.dialStdioCommand", List.of());
         m.put("backups.commands.backup", List.of());

@@ -197,7 +197,17 @@ public record Environment(
 
     /** The deploy script: working directory, one command per verb, and the version rule. */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
-                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {}
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, Map<String, String> rollbackTypes) {
+        public Deploy {
+            rollbackTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rollbackTypes));
+        }
+
+        /** Without rollback types. */
+        public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                      Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, Map.of());
+        }
+    }
 
     public record Slots(List<String> names, List<String> services, String containerName,
                         String slotLabel, String serviceLabel, String healthPath, String versionPath) {
