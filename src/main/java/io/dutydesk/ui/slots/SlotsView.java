@@ -185,7 +185,9 @@ public final class SlotsView {
                 });
             }
         });
-        VBox box = new VBox(6, top, problem, actions, versionHint, updated);
+        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
+                this::window, p -> confirmAndRun("roll back", p));
+        VBox box = new VBox(6, top, maintenance, problem, actions, versionHint, updated);
         box.getStyleClass().add("slots-top");
         return box;
     }
@@ -199,11 +201,16 @@ public final class SlotsView {
 
     /** Plans from the server's state, shows the facts, runs only what the user confirmed. */
     void confirmAndRun(Verb verb) {
-        vm.plan(verb, false).whenComplete((plan, e) -> ui.execute(() -> {
+        confirmAndRun(verb.id(), vm.plan(verb, false));
+    }
+
+    /** A plan being made (a rollback to a chosen release, a typed rollback): confirmed and run as every action. */
+    void confirmAndRun(String what, java.util.concurrent.CompletableFuture<io.dutydesk.core.rollout.Plan> planning) {
+        planning.whenComplete((plan, e) -> ui.execute(() -> {
             if (e != null) {
                 Alert a = new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK);
                 a.initOwner(window());
-                a.setHeaderText("Cannot " + verb.id());
+                a.setHeaderText("Cannot " + what);
                 a.showAndWait();
                 return;
             }
