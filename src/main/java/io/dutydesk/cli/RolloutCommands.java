@@ -216,6 +216,32 @@ final class RolloutCommands {
         plan.facts().forEach(f -> log.println("  - " + f));
         log.println("  risk: " + plan.risk());
         plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
+        // a maintenance lock held: said (and audited) before anyone is asked to confirm; the server refuses it inside the lock
+        // all the same, so a lock taken after this read still stops it (a read that fails leaves it to the server)
+        Optional<String> locked;
+        try {
+            locked = service.maintenance().refusalIfLocked().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            locked = Optional.empty();
+        }
+        if (locked.isPresent()) {
+            String why = locked.get();
+            try {
+                service.runner().refusedBeforeStart(verb.id(), plan.auditArgs(), plan.liveBefore(), why).join();
+            } catch (CompletionException unwritten) {
+                why = why + "; " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten);
+            }
+            err.println("dutydesk: " + why);
+            if (args.json()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("env", env.name());
+                o.put("action", verb.id());
+                o.put("refused", true);
+                o.put("error", why);
+                out.println(Json.write(o));
+            }
+            return Cli.DOWN;
+        }
         if (plan.runnable()) {
             if (!args.yes()) {
                 if (!confirmer.interactive()) {
