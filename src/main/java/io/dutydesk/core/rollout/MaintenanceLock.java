@@ -102,6 +102,11 @@ public record MaintenanceLock(String id, String actor, String message, Instant s
         return RolloutRules.printable(b.toString());
     }
 
+    /** The refusal to show when a server answer says a maintenance lock is held (a short change refused under it). */
+    public static Optional<String> refusalIn(String environment, String out) {
+        return in(out).map(l -> l.refusal(environment));
+    }
+
     /** The lock in a server answer ({@link ActionScripts#BUSY} id, then {@link ActionScripts#MAINTENANCE} meta), if there is one. */
     static Optional<MaintenanceLock> in(String out) {
         int m = out.indexOf(ActionScripts.MAINTENANCE);
