@@ -156,7 +156,7 @@ final class Conventions {
                 if (!e.getKey().matches("[a-z][a-z0-9-]{0,31}")) {
                     throw e.getValue().error("a rollback type's name is lower-case letters, digits and '-' (at most 32), e.g. database");
                 }
-                out.put(e.getKey(), command("deploy.rollbackTypes", e.getValue()));
+                out.put(e.getKey(), command(CommandTemplate.ROLLBACK_TYPE, e.getValue()));
             }
         }
         return out;

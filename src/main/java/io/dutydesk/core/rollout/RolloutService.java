@@ -295,7 +295,7 @@ public final class RolloutService {
                 if (t == null) {
                     throw new IllegalArgumentException(env.name() + " no longer declares the rollback type " + plan.rollbackType().get());
                 }
-                command = CommandTemplate.fill("deploy.rollbackTypes", t, Map.of());
+                command = CommandTemplate.fill(CommandTemplate.ROLLBACK_TYPE, t, Map.of());
             } else {
                 String key = "deploy.commands." + plan.verb().id();
                 command = CommandTemplate.fill(key, env.deploy().commands().get(plan.verb().id()), plan.verb() == Verb.DEPLOY

@@ -3,15 +3,12 @@ package io.dutydesk.ui.slots;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.rollout.MaintenanceLock;
 import io.dutydesk.core.rollout.Plan;
-import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
-import javafx.scene.control.Button;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.Window;
 
@@ -25,20 +22,18 @@ import java.util.function.Supplier;
  * The Slots header's maintenance line: the lock held (holder, message, since when) and Lock… / Unlock… / Releases….
  * Lock asks for the message; unlock confirms, and for someone else's lock asks for the environment's name typed.
  */
-final class MaintenanceBar extends HBox {
+final class MaintenanceBar {
     private final MaintenanceViewModel vm;
     private final Executor ui;
     private final Supplier<Window> window;
 
+    private final Label state = new Label();
+    private final javafx.scene.control.MenuButton menu = new javafx.scene.control.MenuButton("Maintenance");
+
     MaintenanceBar(MaintenanceViewModel vm, Executor ui, Supplier<Window> window, Consumer<CompletableFuture<Plan>> confirm) {
-        super(8);
         this.vm = vm;
         this.ui = ui;
         this.window = window;
-        setId("maintenance-bar");
-        getStyleClass().add("maintenance-bar");
-        setAlignment(Pos.CENTER_LEFT);
-        Label state = new Label();
         state.setId("maintenance-state");
         state.getStyleClass().add("stale-banner");
         state.setWrapText(true);
@@ -46,27 +41,32 @@ final class MaintenanceBar extends HBox {
         state.textProperty().bind(vm.textProperty());
         state.visibleProperty().bind(vm.textProperty().isNotEmpty());
         state.managedProperty().bind(state.visibleProperty());
-        HBox.setHgrow(state, Priority.ALWAYS);
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        spacer.managedProperty().bind(state.visibleProperty().not());
-        Button lock = new Button("Lock…");
+        MenuItem lock = new MenuItem("Lock for maintenance…");
         lock.setId("action-lock");
-        lock.setTooltip(new Tooltip("Maintenance lock: every action on this environment, from any console, is refused until it is unlocked"));
         lock.disableProperty().bind(vm.lockedProperty());
         lock.setOnAction(e -> lock());
-        Button unlock = new Button("Unlock…");
+        MenuItem unlock = new MenuItem("Unlock…");
         unlock.setId("action-unlock");
         unlock.disableProperty().bind(vm.lockedProperty().not());
         unlock.setOnAction(e -> unlock());
-        Button releases = new Button("Releases…");
+        MenuItem releases = new MenuItem("Releases and rollback to a release…");
         releases.setId("action-releases");
-        releases.setTooltip(new Tooltip("The releases deployed here, which are still on the host; roll back to one"));
         releases.setOnAction(e -> new ReleasesDialog(vm, ui, window.get(), confirm).show());
-        for (Button b : java.util.List.of(lock, unlock, releases)) {
-            b.setMinWidth(Region.USE_PREF_SIZE);
-        }
-        getChildren().addAll(state, spacer, lock, unlock, releases);
+        menu.setId("maintenance-menu");
+        menu.setTooltip(new Tooltip("The maintenance lock (every action on this environment, from any console, refused while held) "
+                + "and the releases deployed here"));
+        menu.setMinWidth(Region.USE_PREF_SIZE);
+        menu.getItems().addAll(lock, unlock, releases);
+    }
+
+    /** The line saying the lock held (holder, message, since when); not shown while none is. */
+    Label state() {
+        return state;
+    }
+
+    /** Lock…, Unlock…, Releases…. */
+    javafx.scene.control.MenuButton menu() {
+        return menu;
     }
 
     private void lock() {

@@ -51,7 +51,7 @@ public final class MaintenanceViewModel {
     /** The lock held, as last read. */
     public ReadOnlyObjectProperty<Optional<MaintenanceLock>> lockProperty() { return lock; }
 
-    /** "🔒 Locked for maintenance by alice@ws since …: "…"", "" when not locked, or that it cannot be read. */
+    /** "LOCKED: Locked for maintenance by alice@ws since …: "…"", "" when not locked, or that it cannot be read. */
     public ReadOnlyStringProperty textProperty() { return text; }
 
     public ReadOnlyBooleanProperty lockedProperty() { return locked; }
@@ -90,7 +90,7 @@ public final class MaintenanceViewModel {
     private void show(Optional<MaintenanceLock> l) {
         lock.set(l);
         locked.set(l.isPresent());
-        text.set(l.map(x -> "🔒 " + environment() + " is " + x.describe(ZoneId.systemDefault())
+        text.set(l.map(x -> "LOCKED: " + environment() + " is " + x.describe(ZoneId.systemDefault())
                 + " — every action is refused until it is unlocked").orElse(""));
     }
 

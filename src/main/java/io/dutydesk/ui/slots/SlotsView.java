@@ -173,7 +173,9 @@ public final class SlotsView {
         Label deployTo = new Label("Deploy to the idle slot:");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox actions = new HBox(8, deployTo, version, deploy, spacer, sw, rb, cl);
+        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
+                this::window, p -> confirmAndRun("roll back", p));
+        HBox actions = new HBox(8, deployTo, version, deploy, spacer, sw, rb, cl, maintenance.menu());
         actions.setAlignment(Pos.CENTER_LEFT);
         actions.getStyleClass().add("slots-actions");
         root.sceneProperty().addListener((o, a, scene) -> {
@@ -185,9 +187,7 @@ public final class SlotsView {
                 });
             }
         });
-        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
-                this::window, p -> confirmAndRun("roll back", p));
-        VBox box = new VBox(6, top, maintenance, problem, actions, versionHint, updated);
+        VBox box = new VBox(6, top, maintenance.state(), problem, actions, versionHint, updated);
         box.getStyleClass().add("slots-top");
         return box;
     }

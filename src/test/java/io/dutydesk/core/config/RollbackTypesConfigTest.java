@@ -37,6 +37,6 @@ class RollbackTypesConfigTest {
         ConfigException name = assertThrows(ConfigException.class, () -> load("        Data Base: ./x"));
         assertTrue(name.getMessage().contains("rollback type's name"), name.getMessage());
         ConfigException ph = assertThrows(ConfigException.class, () -> load("        database: ./x {version}"));
-        assertTrue(ph.getMessage().contains("deploy.rollbackTypes") && ph.getMessage().startsWith("e.yaml:6: "), ph.getMessage());
+        assertTrue(ph.getMessage().contains("deploy.rollbackTypes.database") && ph.getMessage().startsWith("e.yaml:6: "), ph.getMessage());
     }
 }

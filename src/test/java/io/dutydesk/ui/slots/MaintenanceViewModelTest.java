@@ -96,7 +96,7 @@ class MaintenanceViewModelTest {
         MaintenanceLock theirs = rollout("alice@ws1").maintenance().lock("disk swap until 18:00").join();
         vm.refresh().join();
         assertTrue(vm.lockedProperty().get());
-        assertTrue(vm.textProperty().get().startsWith("🔒 ref is locked for maintenance by alice@ws1 since "), vm.textProperty().get());
+        assertTrue(vm.textProperty().get().startsWith("LOCKED: ref is locked for maintenance by alice@ws1 since "), vm.textProperty().get());
         assertTrue(vm.textProperty().get().contains("\"disk swap until 18:00\""), vm.textProperty().get());
         assertFalse(vm.lockProperty().get().orElseThrow().heldBy(vm.actor()), "someone else's: the view asks for the typed name");
 
