@@ -106,6 +106,16 @@ class MaintenanceViewModelTest {
     }
 
     @Test
+    void aContainerRestartWhichTakesNoServerLockIsRefusedWhileTheMaintenanceLockIsHeld() {
+        RolloutService mine = rollout("me@here");
+        rollout("alice@ws1").maintenance().lock("disk swap").join();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> mine.restart("selfology-analysis-worker-blue").join());
+        var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
+        assertTrue(re.getMessage().startsWith("ref is locked for maintenance by alice@ws1 since "), re.getMessage());
+    }
+
+    @Test
     void aLockThatCannotBeReadSaysSoAndIsNeverShownAsUnlocked() {
         Environment env = env();
         server.execute = false; // every command fails
