@@ -41,6 +41,7 @@ public final class Cli {
     private final RolloutCommands rollout;
     private final AuditLog audit;
     private final BackupCommands backups;
+    private final MaintenanceCommands maintenance;
     private final AlertsCommands alerts;
     private final io.dutydesk.core.ports.AlertHistory alertHistory;
     private final String actor;
@@ -97,6 +98,7 @@ public final class Cli {
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
         this.backups = new BackupCommands(out, err, audit, actor, confirmer);
+        this.maintenance = new MaintenanceCommands(out, err, audit, actor, confirmer);
         this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
         this.alertHistory = alertHistory;
         this.actor = actor;
@@ -110,7 +112,8 @@ public final class Cli {
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
-                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor", "check").contains(s)
+                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor", "check", "lock", "unlock",
+                "history").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -160,6 +163,10 @@ public final class Cli {
                 }
                 case "check" -> check(args, checkOptions);
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
+                case "lock", "unlock", "history" -> {
+                    MaintenanceCommands.validate(args); // before connecting
+                    yield withEnvironment(args, (e, h) -> maintenance.run(e, h, args));
+                }
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
                     yield withEnvironment(args, (e, h) -> alerts.run(args.verb(), alertOptions, args, e, h));
@@ -197,9 +204,19 @@ public final class Cli {
         if (args.positional().size() > 1) {
             throw new Args.UsageException(verb.id() + " takes at most one argument");
         }
+        if ((args.to().isPresent() || args.type().isPresent()) && verb != Verb.ROLLBACK) {
+            throw new Args.UsageException("--to VERSION and --type TYPE belong to 'rollback'");
+        }
+        if (args.to().isPresent() && args.type().isPresent()) {
+            throw new Args.UsageException("rollback takes --to VERSION or --type TYPE, not both");
+        }
+        if (args.message().isPresent()) {
+            throw new Args.UsageException("--message belongs to 'lock'");
+        }
         Environment e = load(args).require(args.requireEnv());
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
-        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, args, args.force()));
+        Optional<String> to = args.to().map(java.nio.file.Path::toString);
+        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
     }
 
     private interface EnvWork {
@@ -224,6 +241,12 @@ public final class Cli {
                        dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk rollback --env NAME --to VERSION [--yes] [--json]   an earlier release whose image is on
+                                                              the host: deployed to the idle slot, checked, switched
+                       dutydesk rollback --env NAME --type TYPE [--yes] [--json]   a rollback type the environment declares
+                       dutydesk lock --env NAME --message TEXT [--json]   maintenance lock: every action refused until unlock
+                       dutydesk unlock --env NAME [--yes] [--json]    release it (someone else's: type the environment's name)
+                       dutydesk history --env NAME [--json]           releases deployed here, when, by whom, still on the host
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
                        dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO

@@ -137,6 +137,10 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            if (command.contains("/maintenance\"")) { // the maintenance lock's read (before a restart): none held
+                return CompletableFuture.completedFuture(new ExecResult(0, io.dutydesk.core.rollout.ActionScripts.NOT_LOCKED + "\n", "",
+                        Duration.ofMillis(5)));
+            }
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   blue\n", "", Duration.ofMillis(5)));
         }
 

@@ -130,7 +130,7 @@ final class Conventions {
                     Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15));
         }
         YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
-                "liveSlotFile", "stateDir", "actionTimeoutSeconds"));
+                "liveSlotFile", "stateDir", "actionTimeoutSeconds", "rollbackTypes"));
         Map<String, String> cmds = commands("deploy", n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
@@ -149,7 +149,22 @@ final class Conventions {
             throw n.require("liveSlotFile").error("a plain absolute or ~/ path to a file (letters, digits, . _ - /)");
         }
         return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, command("deploy.liveSlotCommand", n.get("liveSlotCommand")).orElse(cmds.get("status")),
-                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), liveFile);
+                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), liveFile,
+                rollbackTypes(n.get("rollbackTypes")));
+    }
+
+    /** {@code deploy.rollbackTypes}: name → command, in file order (the team's typed rollbacks, e.g. deployment, database). */
+    static Map<String, String> rollbackTypes(Optional<YamlNode> o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o.isPresent()) {
+            for (Map.Entry<String, YamlNode> e : o.get().entries().entrySet()) {
+                if (!e.getKey().matches("[a-z][a-z0-9-]{0,31}")) {
+                    throw e.getValue().error("a rollback type's name is lower-case letters, digits and '-' (at most 32), e.g. database");
+                }
+                out.put(e.getKey(), command(CommandTemplate.ROLLBACK_TYPE, e.getValue()));
+            }
+        }
+        return out;
     }
 
     static Environment.Slots slots(Optional<YamlNode> o) {

@@ -216,10 +216,16 @@ public record Environment(
      * SFTP by the polls instead of running {@code liveSlotCommand} every interval; actions still ask the command.
      */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
-                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile) {
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile,
+                         Map<String, String> rollbackTypes) {
+        public Deploy {
+            rollbackTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rollbackTypes));
+        }
+
+        /** Without a live-slot file nor rollback types. */
         public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
                       Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
-            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, "");
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, "", Map.of());
         }
     }
 

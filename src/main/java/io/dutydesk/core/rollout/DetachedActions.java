@@ -276,6 +276,10 @@ public final class DetachedActions {
             }
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
             if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
+                Optional<MaintenanceLock> held = MaintenanceLock.in(r.stdout());
+                if (held.isPresent()) { // refused before anything ran: the maintenance lock's holder, message and since when
+                    return CompletableFuture.completedFuture(f.outcome(id, End.BUSY, held.get().refusal(env.name()), start));
+                }
                 Busy b = busy(r.stdout());
                 return describe(b.id()).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d
                         + b.held().map(h -> " — " + h).orElse(""), start));
@@ -521,7 +525,7 @@ public final class DetachedActions {
         return json.toString();
     }
 
-    private static String jsonText(String s) {
+    static String jsonText(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {

@@ -55,6 +55,8 @@ public final class SlotsView {
     private final Map<String, SlotCard> cards = new LinkedHashMap<>();
     // the static layout: SlotsView.fxml (this view is its controller)
     @FXML private BorderPane root;
+    @FXML private javafx.scene.layout.VBox topBox;
+    @FXML private javafx.scene.layout.HBox actions;
     @FXML private Label live;
     @FXML private Label rollback;
     @FXML private Label updated;
@@ -140,6 +142,10 @@ public final class SlotsView {
             vm.staleProperty().addListener((o, x, y) -> say.run());
             say.run();
         }
+        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
+                this::window, p -> confirmAndRun("roll back", p));
+        actions.getChildren().add(maintenance.menu());
+        topBox.getChildren().add(1, maintenance.state()); // under the live / rollback line
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 scene.getAccelerators().put(ROLLBACK_KEY, () -> {
@@ -157,11 +163,16 @@ public final class SlotsView {
 
     /** Plans from the server's state, shows the facts, runs only what the user confirmed. */
     void confirmAndRun(Verb verb) {
-        vm.plan(verb, false).whenComplete((plan, e) -> ui.execute(() -> {
+        confirmAndRun(verb.id(), vm.plan(verb, false));
+    }
+
+    /** A plan being made (a rollback to a chosen release, a typed rollback): confirmed and run as every action. */
+    void confirmAndRun(String what, java.util.concurrent.CompletableFuture<io.dutydesk.core.rollout.Plan> planning) {
+        planning.whenComplete((plan, e) -> ui.execute(() -> {
             if (e != null) {
                 Alert a = new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK);
                 a.initOwner(window());
-                a.setHeaderText("Cannot " + verb.id());
+                a.setHeaderText("Cannot " + what);
                 a.showAndWait();
                 return;
             }
