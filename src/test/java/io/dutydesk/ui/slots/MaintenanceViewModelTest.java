@@ -116,13 +116,29 @@ class MaintenanceViewModelTest {
     }
 
     @Test
-    void aLockThatCannotBeReadSaysSoAndIsNeverShownAsUnlocked() {
+    void aLockThatCannotBeReadSaysSoAndIsNeverShownAsUnlocked() throws IOException {
         Environment env = env();
+        // the lock file cannot be read over SFTP (not "no such file": a folder in its place), and the shell's read fails too
+        java.nio.file.Files.createDirectories(tmp.resolve("state").resolve("maintenance"));
         server.execute = false; // every command fails
         slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
                 MemoryAuditLog.create()));
         MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
         vm.refresh().handle((l, e) -> null).join();
         assertTrue(vm.textProperty().get().startsWith("? Maintenance lock unknown: "), vm.textProperty().get());
+    }
+
+    @Test
+    void noLockFileOverSftpIsUnlockedWithoutRunningACommand() {
+        Environment env = env();
+        server.execute = false; // a command would fail: the answer must come from the file read alone
+        slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
+                MemoryAuditLog.create()));
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
+        int before = server.commands.size();
+        vm.refresh().join();
+        assertFalse(vm.lockedProperty().get());
+        assertEquals("", vm.textProperty().get());
+        assertEquals(before, server.commands.size(), "no command for the poll's read: " + server.commands);
     }
 }
