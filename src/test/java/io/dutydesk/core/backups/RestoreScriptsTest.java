@@ -681,9 +681,11 @@ class RestoreScriptsTest {
         assertTrue(Files.exists(fresh));
 
         Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minusSeconds(3600)));
-        Process holder = new ProcessBuilder("sh", "-c", "exec 3<" + fresh + "; exec sleep 30").start();
+        // held until destroyed below: a holder that ended on its own (a 30 s sleep under a loaded machine) made the
+        // refusal below depend on how fast the machine was
+        Process holder = new ProcessBuilder("sh", "-c", "exec 3<" + fresh + "; exec sleep 600").start();
         try {
-            io.dutydesk.testing.Eventually.await("held open", java.time.Duration.ofSeconds(10),
+            io.dutydesk.testing.Eventually.await("held open", java.time.Duration.ofSeconds(60),
                     () -> unchecked(() -> sh("ls -l /proc/" + holder.pid() + "/fd").out().contains(fresh.toString())));
             Run open = sh(BackupScripts.removeLeftover(lock, fresh.toString()));
             assertEquals(BackupScripts.STOPPED, open.exit(), open.out());
