@@ -155,11 +155,11 @@ class MetricsIT {
         // a second, real Prometheus on the reference host, serving under /prometheus
         Path cfg = RefHost.dir().resolve("prometheus/prometheus.yml");
         Process prom = new ProcessBuilder("prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + tmp.resolve("data"),
-                "--web.listen-address=127.0.0.1:24091", "--web.route-prefix=/prometheus",
-                "--web.external-url=http://127.0.0.1:24091/prometheus")
+                "--web.listen-address=127.0.0.1:24097", "--web.route-prefix=/prometheus",
+                "--web.external-url=http://127.0.0.1:24097/prometheus")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("prom.log").toFile()).start();
         try {
-            String yaml = Files.readString(RefHost.config()).replace("url: http://127.0.0.1:24090/", "url: http://127.0.0.1:24091/prometheus");
+            String yaml = Files.readString(RefHost.config()).replace("url: http://127.0.0.1:24090/", "url: http://127.0.0.1:24097/prometheus");
             Path file = tmp.resolve("envs.yaml");
             Files.writeString(file, yaml);
             Environment env = EnvironmentsFile.load(file).require("ref");
