@@ -391,7 +391,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     @Override
     public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
-        return sftpCall(path, sftp -> {
+        return sftpCall(smallReads, path, sftp -> {
             try (InputStream in = sftp.get(sftpPath(path))) {
                 ByteArrayOutputStream bos = new ByteArrayOutputStream();
                 byte[] buf = new byte[8192];
@@ -409,7 +409,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     @Override
     public CompletableFuture<List<RemoteFile>> list(String folder) {
-        return sftpCall(folder, sftp -> {
+        return sftpCall(listings, folder, sftp -> {
             List<RemoteFile> out = new ArrayList<>();
             @SuppressWarnings("unchecked")
             Vector<ChannelSftp.LsEntry> entries = sftp.ls(sftpPath(folder));
@@ -469,71 +469,103 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         }, path));
     }
 
-    /** An SFTP operation on the executor, failed after the command timeout even if the server stalls. */
-    private <T> CompletableFuture<T> sftpCall(String path, SftpWork<T> work) {
+    /**
+     * An SFTP operation on the executor, failed after the command timeout even if the server stalls. A timeout
+     * drops the channel only if this call was using it (a call still waiting for the lane is not the stalled one,
+     * and the channel another call uses is left alone); a call whose caller gave up while it waited is not run.
+     */
+    private <T> CompletableFuture<T> sftpCall(SftpLane lane, String path, SftpWork<T> work) {
         long ms = target.commandTimeout().toMillis();
-        return BoundedExecutors.supply(executor, () -> withSharedSftp(work, path))
-                .orTimeout(ms, TimeUnit.MILLISECONDS)
+        java.util.concurrent.atomic.AtomicReference<ChannelSftp> using = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        BoundedExecutors.supply(executor, () -> withSharedSftp(lane, work, path, using, result)).whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(io.dutydesk.core.Errors.unwrap(e));
+            } else {
+                result.complete(v);
+            }
+        });
+        return result.orTimeout(ms, TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> {
                     Throwable t = io.dutydesk.core.Errors.unwrap(e);
                     if (t instanceof TimeoutException) {
-                        dropSharedSftp(); // the stalled call (and those queued behind it) fail now; the next opens a new one
+                        lane.drop(using.get()); // the stalled call fails now; the lane's next call opens a new channel
                     }
                     return CompletableFuture.failedFuture(t instanceof TimeoutException
                             ? new TimeoutException("SFTP " + path + ": no answer within " + ms + " ms") : t);
                 });
     }
 
-    private final Object sftpLock = new Object();
-    /** The one SFTP channel of the short calls (listings, small reads), kept open across polls; null: none open. */
-    private volatile ChannelSftp sharedSftp;
-    private Session sharedSftpSession;
+    /**
+     * One kept SFTP channel and the lock that gives it to one call at a time (a channel serves one request at a
+     * time). Two lanes, so a small read (the live-slot file, the maintenance lock) never waits behind a listing of
+     * a slow backup folder.
+     */
+    private static final class SftpLane {
+        final Object lock = new Object();
+        volatile ChannelSftp channel;
+        Session session;
+
+        /** Closes {@code ch} and forgets it if it is still the lane's channel, without waiting for the lane's lock. */
+        void drop(ChannelSftp ch) {
+            if (ch == null) {
+                return;
+            }
+            synchronized (this) {
+                if (channel == ch) {
+                    channel = null;
+                }
+            }
+            ch.disconnect();
+        }
+    }
+
+    private final SftpLane smallReads = new SftpLane();
+    private final SftpLane listings = new SftpLane();
     private final java.util.concurrent.atomic.AtomicLong sftpChannelsOpened = new java.util.concurrent.atomic.AtomicLong();
 
-    /** SFTP channels opened so far (the shared one, once per connection; downloads their own). */
+    /** SFTP channels opened so far (one per lane and connection; downloads their own). */
     public long sftpChannelsOpened() {
         return sftpChannelsOpened.get();
     }
 
     /**
-     * Runs {@code work} on the shared SFTP channel, one call at a time (a channel serves one request at a
-     * time): opened on first use and again after a reconnect or a failure other than the server's answer.
+     * Runs {@code work} on the lane's kept SFTP channel, one call at a time: opened on first use and again after a
+     * reconnect or a failure other than the server's answer. The session is had before the lane's lock (a reconnect
+     * or a host-key question never holds the lane).
      */
-    private <T> T withSharedSftp(SftpWork<T> work, String path) throws Exception {
-        synchronized (sftpLock) {
-            Session s = session();
-            ChannelSftp ch = sharedSftp;
-            if (ch == null || sharedSftpSession != s || ch.isClosed() || !ch.isConnected()) {
-                if (ch != null) {
-                    ch.disconnect();
-                }
-                sharedSftp = null;
+    private <T> T withSharedSftp(SftpLane lane, SftpWork<T> work, String path,
+                                 java.util.concurrent.atomic.AtomicReference<ChannelSftp> using, CompletableFuture<T> caller) throws Exception {
+        Session s = session();
+        synchronized (lane.lock) {
+            if (caller.isDone()) {
+                throw new java.util.concurrent.CancellationException("SFTP " + path + ": given up before it ran");
+            }
+            ChannelSftp ch = lane.channel;
+            if (ch == null || lane.session != s || ch.isClosed() || !ch.isConnected()) {
+                lane.drop(ch);
                 ch = (ChannelSftp) s.openChannel("sftp");
                 ch.connect((int) target.connectTimeout().toMillis());
                 sftpChannelsOpened.incrementAndGet();
-                sharedSftp = ch;
-                sharedSftpSession = s;
+                synchronized (lane) {
+                    lane.channel = ch;
+                }
+                lane.session = s;
             }
+            using.set(ch);
             try {
                 return work.run(ch);
             } catch (com.jcraft.jsch.SftpException e) {
                 if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE && e.id != ChannelSftp.SSH_FX_PERMISSION_DENIED) {
-                    dropSharedSftp(); // maybe the channel's own failure (JSch says IO errors as SSH_FX_FAILURE)
+                    lane.drop(ch); // maybe the channel's own failure (JSch says IO errors as SSH_FX_FAILURE)
                 }
                 throw sftpError(e, path); // the server answered about the path: the channel stays
             } catch (Exception | Error e) {
-                dropSharedSftp(); // a broken or interrupted channel is never reused
+                lane.drop(ch); // a broken or interrupted channel is never reused
                 throw e;
+            } finally {
+                using.set(null);
             }
-        }
-    }
-
-    /** Closes the shared SFTP channel without waiting for its lock (a stalled call holds it). */
-    private void dropSharedSftp() {
-        ChannelSftp ch = sharedSftp;
-        sharedSftp = null;
-        if (ch != null) {
-            ch.disconnect();
         }
     }
 

@@ -244,7 +244,12 @@ public final class CheckRules {
     // ------------------------------------------------------------------ logs
 
     /** The error lines read from the live slot's containers since {@code since}: their count against warnAt / failAt. */
-    public record LogLines(String container, int count, List<String> newest) {}
+    public record LogLines(String container, int count, List<String> newest, boolean cut) {
+        /** A log read whole since the time asked. */
+        public LogLines(String container, int count, List<String> newest) {
+            this(container, count, newest, false);
+        }
+    }
 
     public static Verdict logs(Environment.Check c, String liveSlot, List<LogLines> read, List<String> unread, Instant since, ZoneId zone) {
         int total = read.stream().mapToInt(LogLines::count).sum();
@@ -258,10 +263,12 @@ public final class CheckRules {
         if (newest.size() > c.newest()) {
             newest = newest.subList(newest.size() - c.newest(), newest.size());
         }
-        String missing = unread.isEmpty() ? "" : "; not read: " + String.join(", ", unread);
+        List<String> cut = read.stream().filter(LogLines::cut).map(LogLines::container).toList();
+        String missing = (unread.isEmpty() ? "" : "; not read: " + String.join(", ", unread))
+                + (cut.isEmpty() ? "" : "; only the newest lines read of " + String.join(", ", cut) + " (more were written since)");
         CheckStatus s = total >= c.failAt() ? CheckStatus.FAIL : total >= c.warnAt() ? CheckStatus.WARN : CheckStatus.PASS;
-        if (!unread.isEmpty() && s == CheckStatus.PASS) {
-            s = CheckStatus.UNKNOWN; // a log not read may hold the errors
+        if ((!unread.isEmpty() || !cut.isEmpty()) && s == CheckStatus.PASS) {
+            s = CheckStatus.UNKNOWN; // a log not read (or not read whole) may hold the errors
         }
         if (total == 0) {
             return new Verdict(s, "no error line in " + liveSlot + " since " + sinceText + " (" + read.size() + " containers)" + missing);

@@ -268,8 +268,12 @@ public final class CheckService {
     static CompletableFuture<CheckRules.LogLines> errorLines(ContainersPort containers, String name, Instant since, Pattern pattern,
                                                             int newest) {
         int[] count = {0};
+        int[] lines = {0};
         Deque<String> last = new ArrayDeque<>();
         RemoteShell.OutputListener l = (stderr, line) -> {
+            synchronized (last) {
+                lines[0]++;
+            }
             if (pattern.matcher(line).find()) {
                 synchronized (last) {
                     count[0]++;
@@ -282,8 +286,10 @@ public final class CheckService {
         };
         return containers.logsSince(name, since, LOG_TAIL, l).thenCompose(stream -> stream.ended().thenApply(v -> {
             synchronized (last) {
-                List<String> lines = new ArrayList<>(last);
-                return new CheckRules.LogLines(name, count[0], newest == 0 ? List.of() : lines.subList(Math.max(0, lines.size() - newest), lines.size()));
+                List<String> kept = new ArrayList<>(last);
+                List<String> shown = newest == 0 ? List.<String>of() : kept.subList(Math.max(0, kept.size() - newest), kept.size());
+                // the tail bound reached: Docker gave the newest LOG_TAIL lines since the time asked, not all of them
+                return new CheckRules.LogLines(name, count[0], shown, lines[0] >= LOG_TAIL);
             }
         }));
     }

@@ -75,7 +75,9 @@ public final class ReleaseHistory {
 
     /** Reads the slots, the images on the host and the audit log, and merges them. */
     public CompletableFuture<Listing> read() {
-        return slots.read().thenCompose(s -> {
+        // the action's read (the live slot from the server's command, never a poll's shared read): a rollback to a
+        // release is planned on it
+        return slots.readForAction().thenCompose(s -> {
             List<String> repos = repositories(s);
             CompletableFuture<Set<String>> images = shell.exec(imagesScript(env), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
                     .thenApply(r -> {

@@ -148,7 +148,7 @@ public final class RolloutService {
                     + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes" : String.join(", ",
                     env.deploy().rollbackTypes().keySet())) + "); nothing was run");
         }
-        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decideType(type, cmd, force, s, p));
+        return slots.readForAction().thenCombine(pendingFact(), (s, p) -> RolloutRules.decideType(type, cmd, force, s, p));
     }
 
     private <T> CompletableFuture<T> refusedBefore(List<String> args, RolloutException.Kind kind, String why) {

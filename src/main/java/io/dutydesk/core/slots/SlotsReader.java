@@ -205,13 +205,17 @@ public final class SlotsReader {
             }
             CompletableFuture<SlotsSnapshot> mine = new CompletableFuture<>();
             if (polling.compareAndSet(running, mine)) {
-                liveSlotForPoll().thenCombine(containers.containers(selection()), this::assemble).whenComplete((s, e) -> {
-                    if (e != null) {
-                        mine.completeExceptionally(e);
-                    } else {
-                        mine.complete(s);
-                    }
-                });
+                try {
+                    liveSlotForPoll().thenCombine(containers.containers(selection()), this::assemble).whenComplete((s, e) -> {
+                        if (e != null) {
+                            mine.completeExceptionally(e);
+                        } else {
+                            mine.complete(s);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e); // a port that throws instead of failing its future never leaves the shared read open
+                }
                 return mine.thenApply(s -> s);
             }
         }

@@ -73,6 +73,15 @@ public final class MaintenanceViewModel {
         if (ctx == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
+        if (readFor != ctx) {
+            // another environment: what was shown of the previous one's lock never stands for this one's (nor its id
+            // for an unlock here) while this one's is read
+            ui.execute(() -> {
+                lock.set(Optional.empty());
+                locked.set(false);
+                text.set("Maintenance lock of " + ctx.environment().name() + ": reading…");
+            });
+        }
         readFor = ctx;
         lastRead = clock.instant();
         return ctx.rollout().maintenance().read().whenComplete((l, e) -> ui.execute(() -> {
@@ -80,6 +89,9 @@ public final class MaintenanceViewModel {
                 return;
             }
             if (e != null) {
+                // not known: no lock to unlock from here (its id may be gone), and never "unlocked" in the line
+                lock.set(Optional.empty());
+                locked.set(false);
                 text.set("? Maintenance lock unknown: " + Errors.describe(e));
                 return;
             }

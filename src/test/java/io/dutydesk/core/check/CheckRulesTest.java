@@ -191,6 +191,19 @@ class CheckRulesTest {
     }
 
     @Test
+    void aLogReadOnlyInPartIsNeverAPass() {
+        // Docker gave only the newest lines since the time asked (the tail bound): the errors may be in the lines before
+        Environment.Check c = Environment.Check.of("logs", "logs", "Error lines");
+        Instant since = Instant.parse("2026-03-10T07:30:00Z");
+        CheckRules.Verdict v = CheckRules.logs(c, "blue", List.of(new CheckRules.LogLines("relay-blue", 0, List.of(), true)), List.of(), since, UTC);
+        assertEquals(CheckStatus.UNKNOWN, v.status(), v.evidence());
+        assertTrue(v.evidence().contains("only the newest lines read of relay-blue"), v.evidence());
+        CheckRules.Verdict many = CheckRules.logs(c, "blue", List.of(new CheckRules.LogLines("relay-blue", 100, List.of(), true)), List.of(),
+                since, UTC);
+        assertEquals(CheckStatus.FAIL, many.status(), "what was read is enough to fail");
+    }
+
+    @Test
     void diskFreePercentPerVolume() {
         Environment.Check c = Environment.Check.of("disk", "disk", "Free space");
         long g = 1L << 30;

@@ -65,6 +65,7 @@ class SlotsReaderTest {
 
     static final class Containers implements ContainersPort {
         final List<Selection> asked = new CopyOnWriteArrayList<>();
+        volatile RuntimeException throwing;
 
         @Override
         public CompletableFuture<List<ContainerInfo>> containers() {
@@ -74,6 +75,9 @@ class SlotsReaderTest {
         @Override
         public CompletableFuture<List<ContainerInfo>> containers(Selection selection) {
             asked.add(selection);
+            if (throwing != null) {
+                throw throwing;
+            }
             return CompletableFuture.completedFuture(List.of(new ContainerInfo("id1", "selfology-outbox-relay-green",
                     "selfology/relay:v2", "running", "healthy", CLOCK.instant(), 0, Map.of())));
         }
@@ -100,6 +104,16 @@ class SlotsReaderTest {
         assertEquals(List.of("/srv/app/state/active_slot"), shell.reads);
         assertEquals(List.of(), shell.commands, "no exec for a poll");
         assertTrue(s.slot("green").orElseThrow().services().stream().anyMatch(x -> x.container().isPresent()), "the containers are in it");
+    }
+
+    @Test
+    void aPortThatThrowsFailsThePollAndTheNextPollReadsAgain() {
+        SlotsReader r = new SlotsReader(env("      liveSlotFile: /srv/app/state/active_slot\n", ""), containers, shell, CLOCK);
+        containers.throwing = new IllegalStateException("docker client closed");
+        CompletableFuture<SlotsSnapshot> first = r.read();
+        assertTrue(first.isCompletedExceptionally(), "failed, not left open for every later poll to join");
+        containers.throwing = null;
+        assertEquals("green", r.read().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join().liveSlot());
     }
 
     @Test
