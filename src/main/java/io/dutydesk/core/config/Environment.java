@@ -195,9 +195,45 @@ public record Environment(
         }
     }
 
-    /** The deploy script: working directory, one command per verb, and the version rule. */
+    /**
+     * The deploy script: working directory, one command per verb, and the version rule; {@code model}: how the
+     * environment deploys ({@link DeployModel#BLUE_GREEN}, two slots, or {@link DeployModel#SINGLE}, one set of services
+     * replaced in place).
+     */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
-                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {}
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, DeployModel model) {
+        /** A blue-green deploy (the default model). */
+        public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                      Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, DeployModel.BLUE_GREEN);
+        }
+
+        public boolean single() {
+            return model == DeployModel.SINGLE;
+        }
+    }
+
+    /** How an environment deploys: the word written in {@code deploy.model}. */
+    public enum DeployModel {
+        /** Two slots, one live; a deploy goes to the idle slot, a switch moves traffic (the default). */
+        BLUE_GREEN("blue-green"),
+        /** One set of services, replaced in place by the team's script; a rollback restores a backup. */
+        SINGLE("single");
+
+        private final String word;
+
+        DeployModel(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+
+        public static java.util.Optional<DeployModel> parse(String s) {
+            return java.util.Arrays.stream(values()).filter(m -> m.word.equals(s)).findFirst();
+        }
+    }
 
     public record Slots(List<String> names, List<String> services, String containerName,
                         String slotLabel, String serviceLabel, String healthPath, String versionPath) {
