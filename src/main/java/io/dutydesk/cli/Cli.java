@@ -39,6 +39,7 @@ public final class Cli {
     private final PrintStream err;
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
+    private final SingleCommands single;
     private final AuditLog audit;
     private final BackupCommands backups;
     private final AlertsCommands alerts;
@@ -92,6 +93,7 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
+        this.single = new SingleCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
         this.backups = new BackupCommands(out, err, audit, actor, confirmer);
         this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
@@ -99,6 +101,7 @@ public final class Cli {
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
+                "health-check", "logs",
                 "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
@@ -123,7 +126,15 @@ public final class Cli {
             return switch (args.verb()) {
                 case "envs" -> envs(args);
                 case "ping" -> ping(args);
-                case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
+                case "status" -> withEnvironment(args, (e, h) -> e.deploy().single() ? single.status(e, h, args.json())
+                        : rollout.status(e, h, args.json()));
+                case "health-check" -> withEnvironment(args, (e, h) -> single.healthCheck(e, h, args.json()));
+                case "logs" -> {
+                    if (args.positional().size() != 1) {
+                        throw new Args.UsageException("logs needs one SERVICE, e.g. dutydesk logs app --env NAME");
+                    }
+                    yield withEnvironment(args, (e, h) -> single.logs(e, h, args.positional().get(0)));
+                }
                 case "outbox" -> withEnvironment(args, (e, h) -> new OutboxCommand(out).run(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
                 case "query" -> {
@@ -170,8 +181,30 @@ public final class Cli {
             throw new Args.UsageException(verb.id() + " takes at most one argument");
         }
         Environment e = load(args).require(args.requireEnv());
+        if (e.deploy().single()) {
+            return singleAction(args, e, verb, version);
+        }
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
         return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, args, args.force()));
+    }
+
+    /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
+    private int singleAction(Args args, Environment e, Verb verb, Optional<String> version) {
+        String why = switch (verb) {
+            case SWITCH, CLEANUP -> verb.id() + " has no meaning on " + e.name() + ": a single stack (deploy.model: single) has no idle slot";
+            case ROLLBACK -> version.isPresent() ? "rollback on a single stack restores a backup: give it with --to FILE, not as an argument"
+                    : args.to().isEmpty() ? "rollback on a single stack needs the backup to restore: --to FILE (see dutydesk backups --env "
+                    + e.name() + ")" : null;
+            case DEPLOY -> null;
+        };
+        if (why != null) {
+            rollout.auditRefused(e, verb, version, why);
+            throw new Args.UsageException(why + "; nothing was run");
+        }
+        if (verb == Verb.DEPLOY) {
+            rollout.validateOrAudit(e, verb, version); // a refused version: nothing runs, before connecting
+        }
+        return withEnvironment(args, (en, h) -> single.action(en, h, verb, version, args));
     }
 
     private interface EnvWork {
@@ -195,6 +228,9 @@ public final class Cli {
                        dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk rollback --env NAME --to BACKUP --yes [--json]   single stack: restore BACKUP and its version
+                       dutydesk health-check --env NAME [--json]      the team's health check per service (exit 1: not all healthy)
+                       dutydesk logs SERVICE --env NAME               the team's view of a service's log (deploy.commands.logs)
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
                        dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO
