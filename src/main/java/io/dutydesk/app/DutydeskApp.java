@@ -99,6 +99,10 @@ public final class DutydeskApp extends Application {
         alerts = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(),
                 AlertsViewModel.services(store().alertHistory(), audit, actor, Clock.systemDefaultZone()), notifier);
         vm.addPane(alerts);
+        // an environment of one stack (deploy.model: single) shows its stack in the Slots pane instead of two slots
+        io.dutydesk.ui.single.SingleStackViewModel single = new io.dutydesk.ui.single.SingleStackViewModel(FxThread.INSTANCE,
+                scheduler, Clock.systemDefaultZone(), audit, actor);
+        vm.addPane(single);
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -111,7 +115,11 @@ public final class DutydeskApp extends Application {
         vm.setQueryStore(store().queryStore());
         vm.select(env);
         LaunchTiming.mark("connecting");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root(),
+        javafx.scene.Node slotsRoot = new SlotsView(vm.slots(), FxThread.INSTANCE).root();
+        javafx.scene.Node singleRoot = new io.dutydesk.ui.single.SingleStackView(single, FxThread.INSTANCE).root();
+        slotsRoot.visibleProperty().bind(single.activeProperty().not());
+        singleRoot.visibleProperty().bind(single.activeProperty());
+        ShellView view = new ShellView(vm, Map.of("slots", new javafx.scene.layout.StackPane(slotsRoot, singleRoot),
                 "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
                 "outbox", new OutboxView(vm.outbox()).root(),
                 "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root(),

@@ -277,6 +277,34 @@ public final class SingleService {
         });
     }
 
+    /**
+     * Restarts one of the stack's containers (the runbook's first fix), audited. Any other name is refused (and audited):
+     * the console restarts only what it shows.
+     */
+    public CompletableFuture<Void> restart(io.dutydesk.core.ports.ContainersPort containers, String container) {
+        java.time.Instant start = clock.instant();
+        boolean known = env.slots().services().stream().anyMatch(svc -> env.slots().container(svc, "").equals(container));
+        if (!known) {
+            String why = "refused to restart '" + RolloutRules.printable(String.valueOf(container)) + "': not one of this stack's containers";
+            return runner.refusedBeforeStart("restart", List.of(String.valueOf(container)), null, why).handle((v, err) -> {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
+            });
+        }
+        return runner.begin("restart", List.of(container), null).thenCompose(started ->
+                containers.restart(container, Duration.ofSeconds(10)).handle((v, e) -> e).thenCompose(e -> runner.complete(
+                        new io.dutydesk.core.audit.AuditEntry(started.actionId(), started.actor(), env.name(), "restart", List.of(container), start,
+                                clock.instant(), null, null, e == null ? AuditRows.SUCCEEDED : AuditRows.FAILED, null, null,
+                                e == null ? "restarted " + container : Errors.describe(e))).handle((v, x) -> {
+                    if (e != null) {
+                        throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                    }
+                    if (x != null) {
+                        throw AuditWriteException.ran("restarted " + container, true, audit, x);
+                    }
+                    return (Void) null;
+                })));
+    }
+
     /** A refusal of bad input before anything ran (e.g. an unknown backup, a bad version), audited as refused. */
     public CompletableFuture<Void> auditRefusal(Verb verb, List<String> args, String why) {
         return runner.refusedBeforeStart(verb.id(), args, null, why);

@@ -221,7 +221,11 @@ public final class ShellViewModel implements AutoCloseable {
         SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
         RolloutService rollout = new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
                 actor, clock);
-        slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
+        if (env.deploy().single()) {
+            slots.detach(); // one stack, no slots: its pane is ui.single.SingleStackViewModel (an EnvironmentPane)
+        } else {
+            slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
+        }
         outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
                 new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
         backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
