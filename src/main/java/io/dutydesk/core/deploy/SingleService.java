@@ -123,13 +123,9 @@ public final class SingleService {
         });
     }
 
-    /** The version in {@code PATH.version} (its first line), if the backup has such a sidecar. */
+    /** The version in {@code PATH.version} (its first line), if the backup has such a sidecar ({@link RecordedVersions}). */
     public CompletableFuture<Optional<String>> recordedVersion(String path) {
-        String cmd = "f_=" + ShellQuote.path(path) + ".version; if [ -f \"$f_\" ]; then head -c 200 \"$f_\" | head -n 1; else echo '@@NONE'; fi";
-        return shell.exec(cmd, env.poll().timeout().multipliedBy(3), RemoteShell.OutputListener.NONE).thenApply(r -> {
-            String v = r.stdout().strip();
-            return v.isEmpty() || v.equals("@@NONE") || r.exitCode() != 0 ? Optional.<String>empty() : Optional.of(RolloutRules.printable(v));
-        });
+        return RecordedVersions.read(shell, List.of(path), env.poll().timeout().multipliedBy(3)).thenApply(m -> Optional.ofNullable(m.get(path)));
     }
 
     /** The command the job runs: the team's deploy with {version}, or a safety backup then the team's rollback with {backup}. */

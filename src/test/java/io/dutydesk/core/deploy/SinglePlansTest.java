@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SinglePlansTest {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
-    static Environment env() {
+    public static Environment env() {
         return EnvironmentsFile.parse(Path.of("e.yaml"), """
                 environments:
                   life:
