@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * The team's health check as it answered: its exit code (0: every service healthy, the script's word) and the per-service
- * result read from its lines ("✅ app: healthy", "worker: unhealthy", "app ... OK").
+ * result read from its lines ("(check mark) app: healthy", "worker: unhealthy", "app ... OK").
  */
 public record HealthCheck(String command, int exitCode, List<ServiceResult> services, List<String> lines) {
     public record ServiceResult(String service, boolean healthy, String detail) {}
@@ -24,7 +24,7 @@ public record HealthCheck(String command, int exitCode, List<ServiceResult> serv
 
     private static final Pattern LINE = Pattern.compile("^\\W*?([A-Za-z0-9][A-Za-z0-9_.-]*)\\s*[:=]\\s*(.+)$");
 
-    /** The first line naming each of {@code known} services; healthy when it says healthy/ok/up/✅ and not un-/✗/❌. */
+    /** The first line naming each of {@code known} services; healthy when it says healthy/ok/up/a check mark and not un-/a cross. */
     public static HealthCheck parse(String command, int exitCode, String output, List<String> known) {
         List<String> lines = output.lines().toList();
         List<ServiceResult> out = new ArrayList<>();
@@ -34,9 +34,9 @@ public record HealthCheck(String command, int exitCode, List<ServiceResult> serv
                 if (m.matches() && m.group(1).equals(service)) {
                     String detail = m.group(2).strip();
                     String l = (line + " ").toLowerCase(Locale.ROOT);
-                    boolean bad = l.contains("❌") || l.contains("✗") || l.contains("unhealthy") || l.contains("not ")
+                    boolean bad = l.contains("\u274C") || l.contains("\u2717") || l.contains("unhealthy") || l.contains("not ")
                             || l.contains("fail") || l.contains("down");
-                    boolean good = l.contains("✅") || l.contains("healthy") || l.contains(" ok") || l.contains(" up");
+                    boolean good = l.contains("\u2705") || l.contains("healthy") || l.contains(" ok") || l.contains(" up");
                     out.add(new ServiceResult(service, good && !bad, detail));
                     break;
                 }
