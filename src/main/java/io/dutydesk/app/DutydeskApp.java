@@ -119,6 +119,8 @@ public final class DutydeskApp extends Application {
         javafx.scene.Node singleRoot = new io.dutydesk.ui.single.SingleStackView(single, FxThread.INSTANCE).root();
         slotsRoot.visibleProperty().bind(single.activeProperty().not());
         singleRoot.visibleProperty().bind(single.activeProperty());
+        slotsRoot.managedProperty().bind(slotsRoot.visibleProperty()); // the hidden one takes no room (minimum size)
+        singleRoot.managedProperty().bind(singleRoot.visibleProperty());
         ShellView view = new ShellView(vm, Map.of("slots", new javafx.scene.layout.StackPane(slotsRoot, singleRoot),
                 "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
                 "outbox", new OutboxView(vm.outbox()).root(),
