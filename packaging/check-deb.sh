@@ -32,7 +32,8 @@ done
 contents=$(dpkg-deb -c "$deb")
 grep -Eq '^l\S+ root/root .* \./usr/bin/dutydesk -> /opt/dutydesk/bin/dutydesk$' <<<"$contents" \
   || fail "no /usr/bin/dutydesk -> /opt/dutydesk/bin/dutydesk in the .deb"
-for f in ./opt/dutydesk/bin/dutydesk ./opt/dutydesk/lib/app/dutydesk.jar ./opt/dutydesk/lib/dutydesk.png \
+for f in ./opt/dutydesk/bin/dutydesk ./opt/dutydesk/lib/app/dutydesk.jar ./opt/dutydesk/lib/app/dutydesk.jsa \
+         ./opt/dutydesk/lib/runtime/lib/server/classes.jsa ./opt/dutydesk/lib/dutydesk.png \
          ./opt/dutydesk/lib/dutydesk-dutydesk.desktop; do
   grep -Eq " $f$" <<<"$contents" || fail "$f missing from the .deb"
 done
@@ -71,6 +72,15 @@ run() { env -u DISPLAY -u WAYLAND_DISPLAY HOME="$scratch/home" PATH=/usr/bin:/bi
 mkdir -m 700 "$scratch/home"
 out=$(run dutydesk --version) || fail "dutydesk --version exited $?"
 [ "$out" = "dutydesk $version" ] || fail "dutydesk --version printed: $out"
+# the launcher's JVM options (packaging/java-options): the heap cap and the AppCDS archive, which the installed
+# launcher uses (trained at /opt/dutydesk: its classes come from the archive, not the jar)
+cfg=/opt/dutydesk/lib/app/dutydesk.cfg
+for o in -Xmx512m '-XX:SharedArchiveFile=$APPDIR/dutydesk.jsa' -Xshare:auto -Xlog:cds=off; do
+  grep -qxF "java-options=$o" "$cfg" || fail "$cfg lacks $o: $(cat "$cfg")"
+done
+out=$(run env JAVA_TOOL_OPTIONS=-Xlog:class+load=info dutydesk --version 2>/dev/null) || fail "dutydesk --version (class log) exited $?"
+grep -q 'io.dutydesk.app.Main source: shared objects file (top)' <<<"$out" \
+  || fail "the installed launcher does not use its CDS archive: $(grep 'io.dutydesk.app.Main ' <<<"$out")"
 # port 1: nothing listens there, so every backend is down at once
 printf 'environments:\n  staging:\n    ssh: { host: 127.0.0.1, port: 1, user: nobody }\n    deploy: { workdir: /srv/app }\n' \
   > "$scratch/environments.yaml"

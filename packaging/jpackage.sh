@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds a self-contained Dutydesk (JDK runtime trimmed by jlink + JavaFX + Dutydesk) with jpackage:
+# Builds a self-contained Dutydesk (JDK runtime trimmed by jlink, with its CDS base archive — jlink needs its bin/java
+# for that, so native commands are kept — + JavaFX + Dutydesk + its AppCDS archive) with jpackage:
 #   packaging/jpackage.sh [app-image|deb]     -> target/package/
 # The fat jar already holds the Linux OpenJFX natives; jlink keeps jdk.crypto.ec for SSH.
 #
@@ -39,9 +40,28 @@ args=(--type "$type" --name dutydesk --app-version "$version"
   --input target/jpackage-input --main-jar dutydesk.jar --main-class io.dutydesk.app.Main
   --icon icons/dutydesk-256.png --dest target/package
   --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.jfr,jdk.zipfs
-  --java-options '-Xss1m'
+  --jlink-options '--strip-debug --no-man-pages --no-header-files --generate-cds-archive'
   --description "Operations console for blue-green microservices behind nginx"
   --vendor "$vendor" --copyright "Copyright (C) $vendor")
+
+# the launcher's JVM options: heap cap, the CDS archive (packaging/java-options, one per line)
+while IFS= read -r o; do
+  case "$o" in ''|'#'*) ;; *) args+=(--java-options "$o") ;; esac
+done < packaging/java-options
+
+# The AppCDS archive of a launcher: written by a training run of that launcher (packaging/cds-archive.sh) against the
+# jar at the path it runs from — the JVM checks the jar's path, size and mtime — with the archive option taken out
+# of its .cfg meanwhile (a SharedArchiveFile given with ArchiveClassesAtExit would be taken for the base archive).
+train() { # APP_DIR (…/dutydesk, holding bin/ and lib/)
+  local cfg=$1/lib/app/dutydesk.cfg
+  grep -q 'SharedArchiveFile=$APPDIR/dutydesk.jsa' "$cfg" || { echo "jpackage.sh: no archive option in $cfg" >&2; return 1; }
+  cp -p "$cfg" "$cfg.orig"
+  grep -v 'SharedArchiveFile=' "$cfg.orig" > "$cfg"
+  local rc=0
+  packaging/cds-archive.sh --launcher "$1/bin/dutydesk" "$1/lib/app/dutydesk.jsa" || rc=$?
+  mv -f "$cfg.orig" "$cfg"
+  return $rc
+}
 
 if [ "$type" = deb ]; then
   command -v dpkg-shlibdeps >/dev/null || { echo "jpackage.sh: dpkg-shlibdeps missing (apt-get install dpkg-dev)" >&2; exit 1; }
@@ -73,9 +93,19 @@ if [ "$type" = deb ]; then
   [ -x "$root/opt/dutydesk/bin/dutydesk" ] || { echo "jpackage.sh: no launcher at /opt/dutydesk/bin/dutydesk" >&2; exit 1; }
   mkdir -p "$root/usr/bin"
   ln -s /opt/dutydesk/bin/dutydesk "$root/usr/bin/dutydesk"
+  # the archive is trained where the package installs (/opt/dutydesk): the unpacked tree is mounted there in a mount
+  # namespace of this run only (a user namespace too when not root); dpkg keeps the jar's mtime, so the archive holds
+  unshare_opts=(-m); [ "$(id -u)" = 0 ] || unshare_opts=(-r -m)
+  chmod 0755 "$root/opt/dutydesk/lib/app"
+  unshare "${unshare_opts[@]}" bash -euc 'mount -t tmpfs -o mode=0755 dutydesk-cds /opt && mkdir /opt/dutydesk &&
+    mount --bind "$1" /opt/dutydesk && cd "$2" && eval "$3" && train /opt/dutydesk' _ \
+    "$PWD/$root/opt/dutydesk" "$PWD" "$(declare -f train)"
+  chmod 0644 "$root/opt/dutydesk/lib/app/dutydesk.jsa"
   dpkg-deb --root-owner-group -b "$root" "$deb" >/dev/null
   rm -rf "$root" "$natives"
   echo "$deb"
 else
+  train target/package/dutydesk
+  chmod 0644 target/package/dutydesk/lib/app/dutydesk.jsa
   echo "target/package/"
 fi

@@ -78,6 +78,7 @@ public final class Connector implements EnvironmentConnector {
         private final SecretResolver resolver;
         private final List<AutoCloseable> closeables = new ArrayList<>();
         private final VerificationResults verifications;
+        private final AutoCloseable channelGauge;
 
         private final java.util.Set<java.util.concurrent.CompletableFuture<?>> pendingSecrets =
                 java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -100,6 +101,8 @@ public final class Connector implements EnvironmentConnector {
                 return answer;
             };
             this.ssh = new SshConnection(env.ssh(), hostKeys);
+            this.channelGauge = io.dutydesk.core.telemetry.Telemetry.current().sshChannels(env.name(),
+                    () -> ssh.channelStats().open(), () -> ssh.channelStats().opened());
             this.resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
             Duration t = env.poll().timeout();
             this.docker = new DockerAdapter(env.docker(), ssh, t);
@@ -182,6 +185,14 @@ public final class Connector implements EnvironmentConnector {
         }
 
         @Override
+        public io.dutydesk.core.ports.CheckPush checkPush(java.net.URI url) {
+            io.dutydesk.adapters.prometheus.PushgatewayPush p = new io.dutydesk.adapters.prometheus.PushgatewayPush(url, ssh,
+                    env.poll().timeout().plusSeconds(10));
+            closeables.add(p);
+            return p;
+        }
+
+        @Override
         public void askAgain() {
             ssh.askAgain();
             resolver.askAgain();
@@ -203,6 +214,11 @@ public final class Connector implements EnvironmentConnector {
         @Override
         public void close() {
             closed = true;
+            try {
+                channelGauge.close();
+            } catch (Exception ignored) {
+                // a map removal
+            }
             for (var p : pendingSecrets) {
                 p.cancel(true);
             }

@@ -3,10 +3,7 @@ package io.dutydesk.app;
 import io.dutydesk.adapters.audit.JsonlAuditLog;
 import io.dutydesk.adapters.desktop.NotifySend;
 import io.dutydesk.adapters.keyring.SecretToolKeyring;
-import io.dutydesk.ui.alerts.AlertsView;
-import io.dutydesk.ui.alerts.AlertsViewModel;
 import io.dutydesk.ui.notify.Notifier;
-import io.dutydesk.ui.outbox.OutboxView;
 import io.dutydesk.core.config.ConfigException;
 import io.dutydesk.core.config.EnvironmentsFile;
 import io.dutydesk.ui.fx.FxThread;
@@ -16,7 +13,7 @@ import io.dutydesk.ui.shell.FxHostKeyPrompt;
 import io.dutydesk.ui.shell.FxSecretPrompt;
 import io.dutydesk.ui.shell.ShellView;
 import io.dutydesk.ui.shell.ShellViewModel;
-import io.dutydesk.ui.slots.SlotsView;
+import io.dutydesk.ui.slots.SlotsViewModel;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -28,7 +25,6 @@ import javafx.stage.Stage;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +46,7 @@ public final class DutydeskApp extends Application {
     private ScheduledExecutorService scheduler;
     private LocalStore store;
     private NotifySend desktop;
-    private AlertsViewModel alerts;
+    private Panes panes;
 
     static void launch(Path config, Optional<String> env) {
         try {
@@ -90,19 +86,16 @@ public final class DutydeskApp extends Application {
             return t;
         });
         JsonlAuditLog audit = new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv));
-        vm = new ShellViewModel(file.environments(), new Connector(new SecretToolKeyring(), store()),
-                new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage), new FxSecretPrompt(FxThread.INSTANCE, () -> stage),
-                scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), audit, actor, store().outboxHistory());
         // the one local store and the one notifier, shared by the panes
         desktop = new NotifySend();
         Notifier notifier = new Notifier(FxThread.INSTANCE, () -> stage, desktop, Clock.systemDefaultZone(), true);
-        alerts = new AlertsViewModel(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(),
-                AlertsViewModel.services(store().alertHistory(), audit, actor, Clock.systemDefaultZone()), notifier);
-        vm.addPane(alerts);
-        // an environment of one stack (deploy.model: single) shows its stack in the Slots pane instead of two slots
-        io.dutydesk.ui.single.SingleStackViewModel single = new io.dutydesk.ui.single.SingleStackViewModel(FxThread.INSTANCE,
-                scheduler, Clock.systemDefaultZone(), audit, actor);
-        vm.addPane(single);
+        // the panes are wired here, from their core services; the shell knows their specs and builds each when first shown
+        panes = new Panes(new Panes.Needs(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(), audit, actor,
+                store().outboxHistory(), store().queryStore(), store().alertHistory(), notifier,
+                url -> getHostServices().showDocument(url)));
+        vm = new ShellViewModel(file.environments(), new Connector(new SecretToolKeyring(), store()),
+                new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage), new FxSecretPrompt(FxThread.INSTANCE, () -> stage),
+                scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), panes.specs());
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window
         String env = initialEnv.orElse(file.environments().keySet().iterator().next());
@@ -112,26 +105,16 @@ public final class DutydeskApp extends Application {
             Platform.exit();
             return;
         }
-        vm.setQueryStore(store().queryStore());
         vm.select(env);
         LaunchTiming.mark("connecting");
-        javafx.scene.Node slotsRoot = new SlotsView(vm.slots(), FxThread.INSTANCE).root();
-        javafx.scene.Node singleRoot = new io.dutydesk.ui.single.SingleStackView(single, FxThread.INSTANCE).root();
-        slotsRoot.visibleProperty().bind(single.activeProperty().not());
-        singleRoot.visibleProperty().bind(single.activeProperty());
-        slotsRoot.managedProperty().bind(slotsRoot.visibleProperty()); // the hidden one takes no room (minimum size)
-        singleRoot.managedProperty().bind(singleRoot.visibleProperty());
-        ShellView view = new ShellView(vm, Map.of("slots", new javafx.scene.layout.StackPane(slotsRoot, singleRoot),
-                "metrics", new io.dutydesk.ui.metrics.MetricsView(vm.metrics(), scheduler).root(),
-                "outbox", new OutboxView(vm.outbox()).root(),
-                "backups", new io.dutydesk.ui.backups.BackupsView(vm.backups()).root(),
-                "alerts", new AlertsView(alerts, Clock.systemDefaultZone(), url -> getHostServices().showDocument(url)).root()));
-        // an alert's generator URL opens its expression in the Metrics pane
+        ShellView view = new ShellView(vm);
+        // an alert's generator URL opens its expression in the Metrics pane (built then if it was not yet)
         int metricsPane = vm.panes().stream().map(p -> p.id()).toList().indexOf("metrics");
-        alerts.setOpenMetrics(expr -> {
-            vm.metrics().expressionProperty().set(expr);
+        panes.openMetricsWith(expr -> {
             view.showPane(metricsPane);
-            vm.metrics().run();
+            io.dutydesk.ui.metrics.MetricsViewModel metrics = vm.model("metrics", io.dutydesk.ui.metrics.MetricsViewModel.class);
+            metrics.expressionProperty().set(expr);
+            metrics.run();
         });
         notifier.showIn(view.toasts()); // toasts over the pane area, never over the header
         LaunchTiming.mark("view-built");
@@ -148,11 +131,12 @@ public final class DutydeskApp extends Application {
         }
         // one line per change of the overall state, for whoever watches the console's output
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
-        vm.slots().lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
+        SlotsViewModel slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
+        slots.lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
         // and of what the slots pane says: the window title (live slot, degraded, stale) and the rollback chip
         vm.titleProperty().addListener((o, a, t) -> System.out.println("dutydesk: title: " + t));
-        vm.slots().rollbackTextProperty().addListener((o, a, t) -> System.out.println("dutydesk: "
+        slots.rollbackTextProperty().addListener((o, a, t) -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + t));
         LaunchTiming.attach(vm, scene);
 
@@ -172,6 +156,7 @@ public final class DutydeskApp extends Application {
         stage.setHeight(at.getHeight());
         stage.show();
         LaunchTiming.mark("shown");
+        io.dutydesk.ui.fx.PulseGaps.startIfEnabled(); // FX-thread stalls, only with --metrics-port
     }
 
     /**
@@ -241,6 +226,9 @@ public final class DutydeskApp extends Application {
         io.dutydesk.core.rollout.DetachedActions.interruptAll(Clock.systemUTC(), java.time.Duration.ofSeconds(3));
         if (vm != null) {
             vm.close();
+        }
+        if (panes != null) {
+            panes.close();
         }
         if (scheduler != null) {
             scheduler.shutdown();

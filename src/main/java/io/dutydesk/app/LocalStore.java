@@ -1,6 +1,7 @@
 package io.dutydesk.app;
 
 import io.dutydesk.adapters.store.SqliteAlertHistory;
+import io.dutydesk.adapters.store.SqliteCheckHistory;
 import io.dutydesk.adapters.store.SqliteOutboxHistory;
 import io.dutydesk.adapters.store.SqliteQueryStore;
 import io.dutydesk.adapters.store.SqliteStore;
@@ -23,6 +24,7 @@ public final class LocalStore implements AutoCloseable {
     private final AlertHistory alerts;
     private final QueryStore queries;
     private final VerificationResults verifications;
+    private final io.dutydesk.core.ports.CheckHistory checks;
 
     private LocalStore(SqliteStore store) {
         this.store = store;
@@ -30,6 +32,7 @@ public final class LocalStore implements AutoCloseable {
         this.alerts = new SqliteAlertHistory(store);
         this.queries = new SqliteQueryStore(store);
         this.verifications = new SqliteVerificationResults(store);
+        this.checks = new SqliteCheckHistory(store);
     }
 
     public static LocalStore open(Path file) {
@@ -59,6 +62,11 @@ public final class LocalStore implements AutoCloseable {
 
     public VerificationResults verifications() {
         return verifications;
+    }
+
+    /** The morning checklist's runs (component {@code checks}). */
+    public io.dutydesk.core.ports.CheckHistory checkHistory() {
+        return checks;
     }
 
     @Override

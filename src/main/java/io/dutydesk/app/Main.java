@@ -19,10 +19,31 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        io.dutydesk.core.Phase.mark("main");
         List<String> args = List.of(argv);
+        String training = System.getProperty("dutydesk.cds.train");
+        if (training != null) { // packaging/cds-archive.sh: the archive's training run, not a user's
+            try {
+                CdsTraining.run(Path.of(training));
+            } catch (java.io.IOException e) {
+                System.err.println("dutydesk: CDS training: " + e);
+                System.exit(1);
+            }
+            return;
+        }
         if (args.contains("--version") || args.contains("-V")) {
             System.out.println("dutydesk " + Version.get());
             return;
+        }
+        try { // --metrics-port N: the window's and every verb's own metrics on 127.0.0.1 (off by default)
+            MetricsOption.Parsed metrics = MetricsOption.extract(args);
+            args = metrics.rest();
+            if (metrics.port().isPresent()) {
+                System.err.println("dutydesk: metrics at " + MetricsOption.start(metrics.port().getAsInt()).url());
+            }
+        } catch (MetricsOption.BadOption e) {
+            System.err.println("dutydesk: " + e.getMessage());
+            System.exit(Cli.USAGE);
         }
         Optional<String> verb = firstWord(args);
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
@@ -31,8 +52,9 @@ public final class Main {
             try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
                 code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
-                        Confirmer.TERMINAL, store.alertHistory()).run(cliArgs);
+                        Confirmer.TERMINAL, store.alertHistory()).checkHistory(store.checkHistory()).run(cliArgs);
             }
+            io.dutydesk.core.Phase.mark("exit");
             System.exit(code);
         }
         Path config = null;

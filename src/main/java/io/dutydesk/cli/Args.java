@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** Parsed command line: {@code <verb> [positional...] [--env NAME] [--config FILE] [--json] [--yes]}. */
 public record Args(String verb, List<String> positional, Optional<String> env, Optional<Path> config, boolean json,
-                   boolean yes, boolean force, Optional<Path> to, boolean scratch) {
+                   boolean yes, boolean force, Optional<Path> to, boolean scratch, Optional<String> message,
+                   Optional<String> type) {
 
     public static final class UsageException extends RuntimeException {
         public UsageException(String message) {
@@ -25,6 +26,8 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
         boolean force = false;
         Path to = null;
         boolean scratch = false;
+        String message = null;
+        String type = null;
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
             switch (a) {
@@ -33,6 +36,8 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
                 case "--force" -> force = true;
                 case "--scratch" -> scratch = true;
                 case "--to" -> to = Path.of(value(argv, ++i, a));
+                case "--message", "-m" -> message = value(argv, ++i, a);
+                case "--type" -> type = value(argv, ++i, a);
                 case "--env", "-e" -> env = value(argv, ++i, a);
                 case "--config", "-c" -> config = Path.of(value(argv, ++i, a));
                 default -> {
@@ -53,7 +58,7 @@ public record Args(String verb, List<String> positional, Optional<String> env, O
             }
         }
         return new Args(verb, List.copyOf(pos), Optional.ofNullable(env), Optional.ofNullable(config), json, yes, force,
-                Optional.ofNullable(to), scratch);
+                Optional.ofNullable(to), scratch, Optional.ofNullable(message), Optional.ofNullable(type));
     }
 
     private static String value(List<String> argv, int i, String option) {

@@ -42,7 +42,11 @@ public final class Cli {
     private final SingleCommands single;
     private final AuditLog audit;
     private final BackupCommands backups;
+    private final MaintenanceCommands maintenance;
     private final AlertsCommands alerts;
+    private final io.dutydesk.core.ports.AlertHistory alertHistory;
+    private final String actor;
+    private io.dutydesk.core.ports.CheckHistory checkHistory = io.dutydesk.core.ports.CheckHistory.NONE;
 
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
@@ -96,13 +100,23 @@ public final class Cli {
         this.single = new SingleCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
         this.backups = new BackupCommands(out, err, audit, actor, confirmer);
+        this.maintenance = new MaintenanceCommands(out, err, audit, actor, confirmer);
         this.alerts = new AlertsCommands(out, err, audit, actor, alertHistory);
+        this.alertHistory = alertHistory;
+        this.actor = actor;
+    }
+
+    /** Where {@code check} keeps its runs (the app passes the local store's); without it runs are compared with none. */
+    public Cli checkHistory(io.dutydesk.core.ports.CheckHistory h) {
+        this.checkHistory = h;
+        return this;
     }
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
                 "health-check", "logs",
-                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor").contains(s)
+                "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor", "check", "lock", "unlock",
+                "history").contains(s)
                 || AlertsCommands.VERBS.contains(s);
     }
 
@@ -112,7 +126,11 @@ public final class Cli {
             List<String> rest = new java.util.ArrayList<>(argv);
             QueryCommand.Options queryOptions = QueryCommand.extract(rest);
             AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
-            args = Args.parse(alertOptions.rest());
+            CheckCommand.Options checkOptions = CheckCommand.Options.extract(alertOptions.rest());
+            args = Args.parse(checkOptions.rest());
+            if (checkOptions.any() && !"check".equals(args.verb())) {
+                throw new Args.UsageException("--report and --push are for check");
+            }
             if (!"query".equals(args.verb()) && !rest.equals(argv)) {
                 throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
             }
@@ -154,7 +172,12 @@ public final class Cli {
                     }
                     yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
                 }
+                case "check" -> check(args, checkOptions);
                 case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
+                case "lock", "unlock", "history" -> {
+                    MaintenanceCommands.validate(args); // before connecting
+                    yield withEnvironment(args, (e, h) -> maintenance.run(e, h, args));
+                }
                 case "alerts", "silence", "unsilence" -> {
                     AlertsCommands.validate(args.verb(), alertOptions, args); // before connecting
                     yield withEnvironment(args, (e, h) -> alerts.run(args.verb(), alertOptions, args, e, h));
@@ -174,18 +197,40 @@ public final class Cli {
         }
     }
 
+    private int check(Args args, CheckCommand.Options o) {
+        if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
+            throw new Args.UsageException("check takes only --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]");
+        }
+        EnvironmentsFile f = load(args);
+        String name = args.requireEnv();
+        boolean all = name.equals("all") && !f.environments().containsKey("all");
+        List<Environment> envs = all ? List.copyOf(f.environments().values()) : List.of(f.require(name));
+        return new CheckCommand(out, err, audit, actor, alertHistory, checkHistory, Clock.systemDefaultZone())
+                .run(envs, all, o, args.json(), e -> connector.open(e, HostKeyPrompt.REFUSE, secrets));
+    }
+
     private int action(Args args) {
         Verb verb = Verb.parse(args.verb());
         Optional<String> version = args.positional().isEmpty() ? Optional.empty() : Optional.of(args.positional().get(0));
         if (args.positional().size() > 1) {
             throw new Args.UsageException(verb.id() + " takes at most one argument");
         }
+        if ((args.to().isPresent() || args.type().isPresent()) && verb != Verb.ROLLBACK) {
+            throw new Args.UsageException("--to VERSION and --type TYPE belong to 'rollback'");
+        }
+        if (args.to().isPresent() && args.type().isPresent()) {
+            throw new Args.UsageException("rollback takes --to VERSION or --type TYPE, not both");
+        }
+        if (args.message().isPresent()) {
+            throw new Args.UsageException("--message belongs to 'lock'");
+        }
         Environment e = load(args).require(args.requireEnv());
         if (e.deploy().single()) {
             return singleAction(args, e, verb, version);
         }
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
-        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, args, args.force()));
+        Optional<String> to = args.to().map(java.nio.file.Path::toString);
+        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
     }
 
     /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
@@ -214,6 +259,7 @@ public final class Cli {
     private int withEnvironment(Args args, EnvWork work) {
         Environment e = load(args).require(args.requireEnv());
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+            io.dutydesk.core.Phase.mark("opened");
             return work.run(e, h);
         }
     }
@@ -228,9 +274,15 @@ public final class Cli {
                        dutydesk outbox --env NAME [--json]            outbox backlog and the stream's consumer groups
                        dutydesk deploy VERSION --env NAME [--yes] [--json]   deploy to the idle slot
                        dutydesk switch|rollback|cleanup --env NAME [--yes] [--force] [--json]
+                       dutydesk rollback --env NAME --to VERSION [--yes] [--json]   an earlier release whose image is on
+                                                              the host: deployed to the idle slot, checked, switched
+                       dutydesk rollback --env NAME --type TYPE [--yes] [--json]   a rollback type the environment declares
                        dutydesk rollback --env NAME --to BACKUP --yes [--json]   single stack: restore BACKUP and its version
                        dutydesk health-check --env NAME [--json]      the team's health check per service (exit 1: not all healthy)
                        dutydesk logs SERVICE --env NAME               the team's view of a service's log (deploy.commands.logs)
+                       dutydesk lock --env NAME --message TEXT [--json]   maintenance lock: every action refused until unlock
+                       dutydesk unlock --env NAME [--yes] [--json]    release it (someone else's: type the environment's name)
+                       dutydesk history --env NAME [--json]           releases deployed here, when, by whom, still on the host
                        dutydesk query --env NAME 'EXPR' [--range 1h] [--step 15s] [--json|--csv]
                                                               PromQL (instant without --range); or --saved NAME
                        dutydesk backups --env NAME [--json]           backups by kind, age, retention, verification; RPO
@@ -244,6 +296,9 @@ public final class Cli {
                                                                       user's own: other users' writers cannot be seen)
                        dutydesk doctor --env NAME [--json]            check what the configuration names against the server
                                                               (exit 1 when any check finds a problem, each with its fix)
+                       dutydesk check --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]
+                                                              the morning checklist, kept and compared with the last run
+                                                              (exit 1 when any check warns, fails or cannot tell)
                        dutydesk audit --env NAME [--json]             the last actions, one row each (open ones completed from the server)
                        dutydesk alerts --env NAME [--json] [--filter MATCHERS]   Alertmanager's alerts (exit 1 if any active)
                        dutydesk alerts --env NAME --since 12h [--json]  the alert history (fired, resolved, silenced)
@@ -251,6 +306,7 @@ public final class Cli {
                        dutydesk unsilence --env NAME ID                  expire a silence
                        dutydesk --version
                 options: --config FILE (default $DUTYDESK_CONFIG, else $XDG_CONFIG_HOME/dutydesk/environments.yaml)
+                         --metrics-port N (window and verbs): own metrics at http://127.0.0.1:N/metrics (0: a free port)
                 exit codes: 0 ok (an action: verified on the server), 1 something down or failed, 2 usage,
                 configuration error or refused input""");
     }
@@ -287,7 +343,8 @@ public final class Cli {
         // the CLI never accepts an unknown host key: it is refused with its fingerprint
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
-            statuses = new java.util.ArrayList<>(Probes.pingAll(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
+            // the latencies printed are a second request's: a network round trip, not the first use's set-up
+            statuses = new java.util.ArrayList<>(Probes.pingWarm(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),
                     timeout, Clock.systemUTC()).join());
         }
         e.notConfigured().forEach(b -> statuses.add(BackendStatus.notConfigured(b))); // switched off in the file: not pinged

@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
 import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.core.rollout.Plan;
@@ -189,14 +190,45 @@ final class RolloutCommands {
     }
 
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
-        RolloutService service = new RolloutService(env, new SlotsReader(env, h.containers(), h.shell(), clock), h.outbox(),
+        return action(env, h, verb, version, Optional.empty(), Optional.empty(), args, force);
+    }
+
+    /**
+     * @param to   rollback only: the earlier release to go back to (its image on the host), else empty
+     * @param type rollback only: a rollback type the environment declares, else empty
+     */
+    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Optional<String> to, Optional<String> type,
+               Args args, boolean force) {
+        // the slots read on the server by its docker command, in the same exec as the live slot, and the state after the
+        // job in the job's own exec: no Docker client, one round trip to plan and one to run and verify
+        RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries are completed meanwhile
+        // (a local read, an exec only when some are open), before anything is run
+        // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
+        java.util.concurrent.CompletableFuture<Plan> planned = to.isPresent() ? service.planRelease(to.get(), force)
+                : type.isPresent() ? service.planType(type.get(), force) : service.plan(verb, version, force, !args.yes());
         reconcile(service.runner());
+        io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
-            plan = service.plan(verb, version, force).join();
+            plan = planned.join();
+            io.dutydesk.core.Phase.mark("planned");
         } catch (CompletionException e) {
+            Throwable c = Errors.unwrap(e);
+            if (c instanceof RolloutException r) { // refused before anything ran (audited): a version not on the host, an unknown type
+                err.println("dutydesk: " + r.getMessage());
+                if (args.json()) {
+                    ObjectNode o = Json.MAPPER.createObjectNode();
+                    o.put("env", env.name());
+                    o.put("action", verb.id());
+                    o.put("refused", true);
+                    o.put("error", r.getMessage());
+                    out.println(Json.write(o));
+                }
+                return r.kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;
+            }
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
         }
@@ -205,6 +237,32 @@ final class RolloutCommands {
         plan.facts().forEach(f -> log.println("  - " + f));
         log.println("  risk: " + plan.risk());
         plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
+        // a maintenance lock held: said (and audited) before anyone is asked to confirm; the server refuses it inside the lock
+        // all the same, so a lock taken after this read still stops it (a read that fails leaves it to the server)
+        Optional<String> locked;
+        try {
+            locked = service.maintenance().refusalIfLocked().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            locked = Optional.empty();
+        }
+        if (locked.isPresent()) {
+            String why = locked.get();
+            try {
+                service.runner().refusedBeforeStart(verb.id(), plan.auditArgs(), plan.liveBefore(), why).join();
+            } catch (CompletionException unwritten) {
+                why = why + "; " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten);
+            }
+            err.println("dutydesk: " + why);
+            if (args.json()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("env", env.name());
+                o.put("action", verb.id());
+                o.put("refused", true);
+                o.put("error", why);
+                out.println(Json.write(o));
+            }
+            return Cli.DOWN;
+        }
         if (plan.runnable()) {
             if (!args.yes()) {
                 if (!confirmer.interactive()) {
@@ -221,7 +279,11 @@ final class RolloutCommands {
         }
         ActionResult r;
         try {
-            r = service.run(plan, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
+            // with --yes the plan was read a moment ago: the server's check inside the lock (the live slot still the plan's,
+            // the target still healthy) is the check at the click; after a human's confirmation the slots are read again
+            RemoteShell.OutputListener lines = (stderr, line) -> log.println(line);
+            java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
+            r = (args.yes() ? service.runCheckedOnServerOnly(plan, lines, status) : service.run(plan, lines, status)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
@@ -238,6 +300,7 @@ final class RolloutCommands {
             }
             return Cli.DOWN;
         }
+        io.dutydesk.core.Phase.mark("ran-and-verified");
         log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
         // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
         r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(verb.id(), w, env)));
@@ -245,7 +308,8 @@ final class RolloutCommands {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
             o.put("action", verb.id());
-            version.ifPresent(v -> o.put("version", v));
+            version.or(() -> to).ifPresent(v -> o.put("version", v));
+            type.ifPresent(t -> o.put("type", t));
             o.put("actionId", r.actionId());
             o.put("elapsedMs", r.elapsedMs());
             o.put("liveBefore", r.liveBefore());

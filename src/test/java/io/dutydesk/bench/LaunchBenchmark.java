@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   mvn -q -DskipTests package test-compile
  *   java -cp target/dutydesk.jar:target/test-classes io.dutydesk.bench.LaunchBenchmark [rounds] [config]
  * </pre>
+ * {@code -Dbench.cds=target/dutydesk.jsa}, {@code -Dbench.jvm='…'}: see {@link #jvmOptions()}.
  * Needs a display: uses $DISPLAY, else starts Xvfb on :96.
  */
 public final class LaunchBenchmark {
@@ -43,9 +44,10 @@ public final class LaunchBenchmark {
         List<String> floorCmd = List.of(java, "-cp", jar + ":" + Path.of("target/test-classes").toAbsolutePath(),
                 FloorApp.Main.class.getName(), env.ssh().host(), String.valueOf(env.ssh().port()), env.ssh().user(),
                 env.ssh().identity().orElseThrow().toString(), env.ssh().knownHosts().toString());
-        List<String> appCmd = List.of(java, "-Duser.home=" + home, "-Ddutydesk.benchmark=launch",
-                "-Ddutydesk.warmup=" + System.getProperty("dutydesk.warmup", "true"), "-jar", jar,
-                "--config", config.toString(), "--env", "ref");
+        List<String> appCmd = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-Ddutydesk.benchmark=launch",
+                "-Ddutydesk.warmup=" + System.getProperty("dutydesk.warmup", "true")));
+        appCmd.addAll(jvmOptions());
+        appCmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref"));
         List<Long> floor = new ArrayList<>();
         List<Long> app = new ArrayList<>();
         try {
@@ -62,10 +64,29 @@ public final class LaunchBenchmark {
         }
         long f = median(floor);
         long a = median(app);
-        System.out.println("P1 launch -> shell shown, SSH connected, all 7 backends pinged");
+        System.out.println("P1 launch -> shell shown, SSH connected, all 7 backends pinged; app JVM options " + jvmOptions());
         System.out.println("  floor (bare JavaFX window + one SSH handshake): median " + f + " ms  " + floor);
         System.out.println("  dutydesk:                                       median " + a + " ms  " + app);
         System.out.printf("  ratio dutydesk / floor: %.2f  (%d alternating rounds)%n", (double) a / f, rounds);
+    }
+
+    /**
+     * The JVM options of the measured app from {@code -Dbench.cds=ARCHIVE} (the AppCDS archive, as the launcher passes
+     * it) and {@code -Dbench.jvm='OPTS'} (space-separated), so runs with and without them compare in one sitting.
+     */
+    static List<String> jvmOptions() {
+        List<String> o = new ArrayList<>();
+        String cds = System.getProperty("bench.cds", "");
+        if (!cds.isEmpty()) {
+            o.addAll(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + Path.of(cds).toAbsolutePath(), "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off"));
+        }
+        for (String s : System.getProperty("bench.jvm", "").split(" ")) {
+            if (!s.isBlank()) {
+                o.add(s);
+            }
+        }
+        return o;
     }
 
     /** Wall-clock ms from process start to the line starting with {@code ready}. */

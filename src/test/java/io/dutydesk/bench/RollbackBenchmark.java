@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   src/refhost/refhost up && mvn -q -DskipTests package test-compile
  *   java -cp target/dutydesk.jar:target/test-classes io.dutydesk.bench.RollbackBenchmark [rounds] [config]
+ *   -Dbench.cds=target/dutydesk.jsa: the CLI with the AppCDS archive; -Dbench.jvm='-Xmx512m …': more JVM options
  * </pre>
  * Both slots must be healthy (deploy to the idle slot first if it was cleaned up).
  */
@@ -45,8 +46,10 @@ public final class RollbackBenchmark {
         List<String> plain = List.of("ssh", "-q", "-p", String.valueOf(ssh.port()), "-i", ssh.identity().orElseThrow().toString(),
                 "-o", "UserKnownHostsFile=" + ssh.knownHosts(), "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
                 ssh.user() + "@" + ssh.host(), remote);
-        List<String> dutydesk = List.of(java, "-jar", Path.of("target/dutydesk.jar").toAbsolutePath().toString(),
-                "rollback", "--env", "ref", "--config", config.toString(), "--yes");
+        List<String> dutydesk = new ArrayList<>(List.of(java));
+        dutydesk.addAll(LaunchBenchmark.jvmOptions());
+        dutydesk.addAll(List.of("-jar", Path.of("target/dutydesk.jar").toAbsolutePath().toString(),
+                "rollback", "--env", "ref", "--config", config.toString(), "--yes"));
         List<Long> p = new ArrayList<>();
         List<Long> d = new ArrayList<>();
         run(plain, audit);
@@ -72,7 +75,7 @@ public final class RollbackBenchmark {
         }
         long mp = median(p);
         long md = median(d);
-        System.out.println("P2 rollback: dutydesk vs the same script over plain ssh (" + rounds + " alternating rounds each)");
+        System.out.println("P2 rollback: dutydesk vs the same script over plain ssh (" + rounds + " alternating rounds each); CLI JVM options " + LaunchBenchmark.jvmOptions());
         System.out.println("  plain ssh:                          median " + mp + " ms  " + p);
         System.out.println("  dutydesk rollback --yes (cold CLI): median " + md + " ms  " + d);
         System.out.printf("  ratio cold CLI / ssh: %.2f  (goal <= 1.10)%n", (double) md / mp);

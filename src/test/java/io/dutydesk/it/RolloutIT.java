@@ -121,6 +121,78 @@ class RolloutIT {
                 Files.getPosixFilePermissions(audit)), "the audit log is the user's alone");
     }
 
+    /**
+     * Issue 16, the cold CLI: {@code dutydesk rollback --yes} makes exactly two round trips to the server — one exec that
+     * reads the live slot and the slots' containers (docker on the server) to plan, one that takes the lock, checks
+     * inside it, runs the script and reads the state after it (the verification) — and asks no other backend (no
+     * Docker API, PostgreSQL, Redis, Prometheus or Alertmanager call). Counted on the real SSH adapter (a proxy around
+     * the opened environment); twice, so the live slot ends where it started.
+     */
+    @Test
+    @Order(1)
+    void theCliRollbackIsTwoExecsAndAsksNoOtherBackend() throws Exception {
+        Path audit = tmp.resolve("audit.jsonl");
+        String live = RefHost.nginx("/live-upstream");
+        for (int round = 0; round < 2; round++) {
+            List<String> execs = Collections.synchronizedList(new ArrayList<>());
+            List<String> otherCalls = Collections.synchronizedList(new ArrayList<>());
+            io.dutydesk.core.ports.EnvironmentConnector counting = (env, hostKeys, secrets) -> {
+                io.dutydesk.core.ports.EnvironmentHandle real = new Connector().open(env, hostKeys, secrets);
+                return proxy(io.dutydesk.core.ports.EnvironmentHandle.class, real, (m, a) -> {
+                    Object port = invoke(m, real, a);
+                    return switch (m.getName()) {
+                        case "shell" -> proxy(io.dutydesk.core.ports.RemoteShell.class, port, (sm, sa) -> {
+                            if (sm.getName().equals("exec")) {
+                                execs.add((String) sa[0]);
+                            } else {
+                                otherCalls.add("shell." + sm.getName());
+                            }
+                            return invoke(sm, port, sa);
+                        });
+                        case "containers", "outbox", "backlog", "stream", "metrics", "alerts", "alertSeries", "outboxSchema" ->
+                                port == null ? null : proxy(m.getReturnType(), port, (pm, pa) -> {
+                                    otherCalls.add(m.getName() + "." + pm.getName());
+                                    return invoke(pm, port, pa);
+                                });
+                        default -> port;
+                    };
+                });
+            };
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = new io.dutydesk.cli.Cli(counting, SecretPrompt.NONE, k -> null, new java.io.PrintStream(out, true),
+                    new java.io.PrintStream(err, true), new JsonlAuditLog(audit), "it@local", io.dutydesk.cli.Confirmer.TERMINAL)
+                    .run(List.of("rollback", "--env", "ref", "--config", RefHost.patientConfig(tmp).toString(), "--yes", "--json"));
+            assertEquals(0, code, out + "\n" + err);
+            JsonNode rb = new ObjectMapper().readTree(out.toString());
+            assertTrue(rb.get("verified").asBoolean(), out.toString());
+            String expected = round == 0 ? (live.equals("blue") ? "green" : "blue") : live;
+            assertEquals(expected, rb.get("liveAfter").asText());
+            assertEquals(expected, RefHost.nginx("/live-upstream"), "nginx follows the rollback");
+            assertEquals(2, execs.size(), "one exec to plan, one to run and verify: " + execs);
+            assertTrue(execs.get(1).contains("flock"), "the second is the locked action: " + execs.get(1));
+            assertEquals(List.of(), otherCalls, "no other backend asked by a rollback --yes");
+        }
+    }
+
+    private interface Call {
+        Object call(java.lang.reflect.Method m, Object[] args) throws Throwable;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Object target, Call call) {
+        // every call goes to the real object (its own overrides of default methods included): each counted once
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> call.call(m, a));
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] a) throws Throwable {
+        try {
+            return m.invoke(target, a);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     @Test
     @Order(2)
     void aVersionWithShellMetacharactersIsRefusedAndNothingRuns() throws Exception {

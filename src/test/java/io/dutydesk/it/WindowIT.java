@@ -257,8 +257,9 @@ class WindowIT {
 
     /** The standard deviation 0..1 of a screenshot's grey levels in {@code crop} (WxH+X+Y): above 0.05 something is drawn there. */
     private static double spread(Path png, String crop) {
-        return Double.parseDouble(RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-crop", crop,
-                "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip());
+        String sd = RefHost.run(Duration.ofSeconds(20), "convert", png.toString(), "-crop", crop,
+                "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:").strip();
+        return sd.endsWith("nan") ? 0 : Double.parseDouble(sd); // a crop off the picture holds no pixels: nothing drawn there
     }
 
     /** Screenshots until the screen's mean brightness satisfies {@code ok} (a theme change is painted), with a deadline. */
@@ -276,12 +277,15 @@ class WindowIT {
     /** Waits until a window titled {@code title} is shown and painted (not one flat colour), and keeps its picture. */
     private void untilDrawn(String title, String name) throws InterruptedException {
         String id = x("xdotool", "search", "--sync", "--onlyvisible", "--name", title).lines().findFirst().orElseThrow();
-        int[] g = geometry(id);
-        String pos = x("xdotool", "getwindowgeometry", id);
-        var m = java.util.regex.Pattern.compile("Position: (\\d+),(\\d+)").matcher(pos);
-        assertTrue(m.find(), pos);
-        String crop = g[0] + "x" + g[1] + "+" + m.group(1) + "+" + m.group(2);
-        waitUntil(() -> title + " still one flat colour", Duration.ofSeconds(20), () -> spread(screenshot(name), crop) > 0.05);
+        // where the window is now, at every look: a dialog is placed (and placed again as its content grows) after it is
+        // mapped, so a place read once may be one it has left — a crop there held no pixels ("-nan")
+        waitUntil(() -> title + " still one flat colour", Duration.ofSeconds(20), () -> {
+            int[] g = geometry(id);
+            String pos = x("xdotool", "getwindowgeometry", id);
+            var m = java.util.regex.Pattern.compile("Position: (\\d+),(\\d+)").matcher(pos);
+            assertTrue(m.find(), pos);
+            return spread(screenshot(name), g[0] + "x" + g[1] + "+" + m.group(1) + "+" + m.group(2)) > 0.05;
+        });
     }
 
     /** Waits until no window titled {@code title} is shown (a dialog closed). */
@@ -333,8 +337,10 @@ class WindowIT {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
+        // with its own metrics on a free port of 127.0.0.1: read at the end
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref",
+                "--metrics-port", "0");
         pb.environment().put("DISPLAY", DISPLAY);
         pb.environment().put("GDK_BACKEND", "x11");
         app = pb.redirectErrorStream(true).start();
@@ -397,9 +403,36 @@ class WindowIT {
                 .count(), "one action ran, the confirmed one: " + all);
         screenshot("window-after-rollback");
 
+        // what the console measured of itself: every backend's pings, redis's failures, the rollback, its frames
+        String url = all.stream().filter(l -> l.startsWith("dutydesk: metrics at http://127.0.0.1:")).findFirst()
+                .map(l -> l.substring("dutydesk: metrics at ".length())).orElseThrow(() -> new AssertionError("no metrics line: " + all));
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().replace(",} ", "} ");
+        for (String b : List.of("ssh", "docker", "postgres", "redis", "prometheus", "alertmanager", "backups")) {
+            assertTrue(metric(body, "dutydesk_poll_duration_seconds_count{backend=\"" + b + "\",kind=\"ping\"}") >= 2, b + ": " + body);
+        }
+        assertTrue(metric(body, "dutydesk_poll_errors_total{backend=\"redis\",kind=\"ping\"}") >= 1, body);
+        assertTrue(metric(body, "dutydesk_poll_errors_total{backend=\"postgres\",kind=\"ping\"}") >= 0, "per backend: " + body);
+        assertEquals(1, metric(body, "dutydesk_action_duration_seconds_count{action=\"rollback\",outcome=\"succeeded\"}"), body);
+        assertTrue(metric(body, "dutydesk_fx_pulse_gap_seconds_count") > 100, body);
+        assertTrue(metric(body, "dutydesk_fx_pulse_gap_max_seconds") > 0, body);
+        assertTrue(metric(body, "dutydesk_process_resident_memory_bytes") > 50e6, body);
+        assertTrue(body.contains("\ndutydesk_ssh_channels_open{env=\"ref\"} "), body);
+        assertTrue(metric(body, "dutydesk_ssh_channels_opened_total{env=\"ref\"}") >= 1, body);
+
         key("ctrl+q");
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
         assertEquals(0, app.exitValue(), String.join("\n", all));
+    }
+
+    /** A series' value in a scrape (-1: absent). */
+    private static double metric(String body, String series) {
+        for (String l : body.split("\n")) {
+            if (l.startsWith(series + " ")) {
+                return Double.parseDouble(l.substring(series.length() + 1).trim());
+            }
+        }
+        return -1;
     }
 
     /** The Metrics pane in the dark theme, plotting the first saved query (the error rate) from the reference host. */

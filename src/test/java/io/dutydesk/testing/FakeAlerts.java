@@ -85,8 +85,12 @@ public final class FakeAlerts implements AlertsPort, AlertSeriesPort {
         return CompletableFuture.completedFuture(startedAt);
     }
 
+    /** How many times the silences were read. */
+    public final java.util.concurrent.atomic.AtomicInteger silenceReads = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public CompletableFuture<List<Silence>> silences() {
+        silenceReads.incrementAndGet();
         List<Silence> out = new ArrayList<>();
         for (int i = 0; i < silenced.size(); i++) {
             SilenceRequest r = silenced.get(i);

@@ -28,6 +28,12 @@ public final class FakeBackends implements EnvironmentConnector {
     /** Pings per backend, of every handle opened. */
     public final Map<Backend, java.util.concurrent.atomic.AtomicInteger> pings = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The probes of {@code b} so far: 0 before its first (its counter is made then). */
+    public int pings(Backend b) {
+        var n = pings.get(b);
+        return n == null ? 0 : n.get();
+    }
+
     /** Commands and containers are not part of these tests: every call fails, as a backend that is down. */
     static final RemoteShell OFFLINE_SHELL = new RemoteShell() {
         @Override

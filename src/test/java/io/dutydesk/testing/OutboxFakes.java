@@ -60,8 +60,13 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
                 "selfology:events", List.of("analysis-workers")));
     }
 
+    /** Reads asked of each source: a hidden pane asks none. */
+    public final AtomicInteger backlogReads = new AtomicInteger();
+    public final AtomicInteger streamReads = new AtomicInteger();
+
     @Override
     public CompletableFuture<OutboxBacklog> backlog() {
+        backlogReads.incrementAndGet();
         String down = pgDown;
         if (down != null) {
             return CompletableFuture.failedFuture(new IOException(down));
@@ -83,6 +88,7 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
 
     @Override
     public CompletableFuture<StreamInfo> stream() {
+        streamReads.incrementAndGet();
         String down = redisDown;
         if (down != null) {
             return CompletableFuture.failedFuture(new IOException(down));
@@ -131,6 +137,10 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+            if (command.contains("/maintenance\"")) { // the maintenance lock's read (before a restart): none held
+                return CompletableFuture.completedFuture(new ExecResult(0, io.dutydesk.core.rollout.ActionScripts.NOT_LOCKED + "\n", "",
+                        Duration.ofMillis(5)));
+            }
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   blue\n", "", Duration.ofMillis(5)));
         }
 

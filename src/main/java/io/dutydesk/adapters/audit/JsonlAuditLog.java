@@ -175,6 +175,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> append(AuditEntry entry) {
+        io.dutydesk.core.telemetry.Telemetry.audited(entry); // an action's end: its duration and outcome measured
         return write(entry, false).thenApply(v -> null);
     }
 

@@ -138,6 +138,40 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
         }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
     }
 
+    /** The list filtered by Docker itself (label keys, or names anchored: Docker's name filter matches substrings). */
+    @Override
+    public CompletableFuture<List<ContainerInfo>> containers(Selection selection) {
+        if (selection.names().isEmpty() && selection.labelKeys().isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return call("list containers", addr -> {
+            DockerClient c = client(addr);
+            var list = c.listContainersCmd().withShowAll(true);
+            if (!selection.labelKeys().isEmpty()) {
+                list.withLabelFilter(selection.labelKeys());
+            } else {
+                list.withNameFilter(selection.names().stream().map(DockerAdapter::exactName).toList());
+            }
+            List<ContainerInfo> out = new ArrayList<>();
+            for (Container k : list.exec()) {
+                try {
+                    ContainerInfo i = info(c.inspectContainerCmd(k.getId()).exec());
+                    if (selection.matches(i)) {
+                        out.add(i);
+                    }
+                } catch (NotFoundException gone) {
+                    // removed between list and inspect
+                }
+            }
+            return List.copyOf(out);
+        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+    }
+
+    /** Docker's name filter is a (Go) regular expression over "/name": anchored and escaped, one name exactly. */
+    static String exactName(String name) {
+        return "^/" + name.replaceAll("[^A-Za-z0-9_-]", "\\\\$0") + "$";
+    }
+
     static ContainerInfo info(InspectContainerResponse r) {
         InspectContainerResponse.ContainerState st = r.getState();
         String health = st.getHealth() == null || st.getHealth().getStatus() == null ? "none" : st.getHealth().getStatus();
@@ -165,6 +199,17 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
             if (!follow) {
                 cb.awaitCompletion(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
             }
+            return new LogStream(cb, cb.ended);
+        });
+    }
+
+    @Override
+    public CompletableFuture<LogStream> logsSince(String container, java.time.Instant since, int tail, RemoteShell.OutputListener lines) {
+        return call("logs of " + container, addr -> {
+            LogSplitter cb = new LogSplitter(lines);
+            streaming(addr).logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
+                    .withSince((int) since.getEpochSecond()).withFollowStream(false).exec(cb);
+            cb.awaitCompletion(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
             return new LogStream(cb, cb.ended);
         });
     }

@@ -125,15 +125,85 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         return Backend.SSH;
     }
 
-    /** One round trip over the (re)connected session, on the probes' own threads. */
+    /**
+     * One round trip over the (re)connected session, on the probes' own threads. The first ping of a connection
+     * runs {@code true} (the server runs commands for this user); the later ones are one SFTP round trip on a
+     * channel kept for the pings, so an idle console starts no session on the server per poll. A server without
+     * SFTP is pinged with {@code true} every time.
+     */
     @Override
     public CompletableFuture<Void> ping() {
-        return BoundedExecutors.supply(probes, () -> runExec("true", null, Duration.ofSeconds(5), OutputListener.NONE))
-                .thenAccept(r -> {
-                    if (r.exitCode() != 0) {
-                        throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+        return BoundedExecutors.<Void>supply(probes, () -> {
+            Session s = session();
+            if (s == execProven && pingBySftp(s)) {
+                return null;
+            }
+            ExecResult r = runExec("true", null, PING_TIMEOUT, OutputListener.NONE);
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
+            }
+            execProven = s;
+            return null;
+        }).orTimeout(PING_TIMEOUT.toMillis() + target.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    if (e != null && io.dutydesk.core.Errors.unwrap(e) instanceof TimeoutException) {
+                        ChannelSftp ch = pingSftp; // a stalled round trip holds the lock: its channel is closed under it
+                        if (ch != null) {
+                            ch.disconnect();
+                        }
                     }
                 });
+    }
+
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The session whose {@code true} ran: its later pings may be SFTP round trips. */
+    private volatile Session execProven;
+    private final Object pingLock = new Object();
+    private volatile ChannelSftp pingSftp;
+    private Session pingSftpSession;
+    /** The session whose server refused an SFTP channel: pinged by exec. */
+    private volatile Session noSftp;
+
+    /**
+     * An SFTP round trip ({@code realpath .}) on the pings' own kept channel (a listing on the shared one never
+     * delays a ping); false if the server gives no SFTP channel. A failed round trip fails the ping.
+     */
+    private boolean pingBySftp(Session s) throws Exception {
+        if (s == noSftp) {
+            return false;
+        }
+        synchronized (pingLock) {
+            ChannelSftp ch = pingSftp;
+            if (ch == null || pingSftpSession != s || ch.isClosed() || !ch.isConnected()) {
+                if (ch != null) {
+                    ch.disconnect();
+                }
+                pingSftp = null;
+                ch = (ChannelSftp) s.openChannel("sftp");
+                try {
+                    ch.connect((int) target.connectTimeout().toMillis());
+                } catch (JSchException e) {
+                    ch.disconnect();
+                    if (!s.isConnected()) {
+                        throw e;
+                    }
+                    noSftp = s;
+                    return false;
+                }
+                sftpChannelsOpened.incrementAndGet();
+                pingSftp = ch;
+                pingSftpSession = s;
+            }
+            try {
+                ch.realpath(".");
+                return true;
+            } catch (Exception e) {
+                ch.disconnect();
+                pingSftp = null;
+                throw new IOException("no SFTP answer from " + target.display() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** How the unix socket forward for {@code socketPath} works now: "streamlocal", "dial-stdio" or "none". */
@@ -402,12 +472,69 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     /** An SFTP operation on the executor, failed after the command timeout even if the server stalls. */
     private <T> CompletableFuture<T> sftpCall(String path, SftpWork<T> work) {
         long ms = target.commandTimeout().toMillis();
-        return BoundedExecutors.supply(executor, () -> withSftp(work, path))
+        return BoundedExecutors.supply(executor, () -> withSharedSftp(work, path))
                 .orTimeout(ms, TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        io.dutydesk.core.Errors.unwrap(e) instanceof TimeoutException
-                                ? new TimeoutException("SFTP " + path + ": no answer within " + ms + " ms")
-                                : io.dutydesk.core.Errors.unwrap(e)));
+                .exceptionallyCompose(e -> {
+                    Throwable t = io.dutydesk.core.Errors.unwrap(e);
+                    if (t instanceof TimeoutException) {
+                        dropSharedSftp(); // the stalled call (and those queued behind it) fail now; the next opens a new one
+                    }
+                    return CompletableFuture.failedFuture(t instanceof TimeoutException
+                            ? new TimeoutException("SFTP " + path + ": no answer within " + ms + " ms") : t);
+                });
+    }
+
+    private final Object sftpLock = new Object();
+    /** The one SFTP channel of the short calls (listings, small reads), kept open across polls; null: none open. */
+    private volatile ChannelSftp sharedSftp;
+    private Session sharedSftpSession;
+    private final java.util.concurrent.atomic.AtomicLong sftpChannelsOpened = new java.util.concurrent.atomic.AtomicLong();
+
+    /** SFTP channels opened so far (the shared one, once per connection; downloads their own). */
+    public long sftpChannelsOpened() {
+        return sftpChannelsOpened.get();
+    }
+
+    /**
+     * Runs {@code work} on the shared SFTP channel, one call at a time (a channel serves one request at a
+     * time): opened on first use and again after a reconnect or a failure other than the server's answer.
+     */
+    private <T> T withSharedSftp(SftpWork<T> work, String path) throws Exception {
+        synchronized (sftpLock) {
+            Session s = session();
+            ChannelSftp ch = sharedSftp;
+            if (ch == null || sharedSftpSession != s || ch.isClosed() || !ch.isConnected()) {
+                if (ch != null) {
+                    ch.disconnect();
+                }
+                sharedSftp = null;
+                ch = (ChannelSftp) s.openChannel("sftp");
+                ch.connect((int) target.connectTimeout().toMillis());
+                sftpChannelsOpened.incrementAndGet();
+                sharedSftp = ch;
+                sharedSftpSession = s;
+            }
+            try {
+                return work.run(ch);
+            } catch (com.jcraft.jsch.SftpException e) {
+                if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE && e.id != ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+                    dropSharedSftp(); // maybe the channel's own failure (JSch says IO errors as SSH_FX_FAILURE)
+                }
+                throw sftpError(e, path); // the server answered about the path: the channel stays
+            } catch (Exception | Error e) {
+                dropSharedSftp(); // a broken or interrupted channel is never reused
+                throw e;
+            }
+        }
+    }
+
+    /** Closes the shared SFTP channel without waiting for its lock (a stalled call holds it). */
+    private void dropSharedSftp() {
+        ChannelSftp ch = sharedSftp;
+        sharedSftp = null;
+        if (ch != null) {
+            ch.disconnect();
+        }
     }
 
     private interface SftpWork<T> {
@@ -418,21 +545,28 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         Session s = session();
         ChannelSftp sftp = (ChannelSftp) s.openChannel("sftp");
         sftp.connect((int) target.connectTimeout().toMillis());
+        sftpChannelsOpened.incrementAndGet();
         try {
             return work.run(sftp);
         } catch (com.jcraft.jsch.SftpException e) {
-            // the server answered: a path that is not there or not ours is said as such (the caller may call it a
-            // configuration matter), with the same words as before ("PATH: no such file or folder")
-            IOException x = switch (e.id) {
-                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> new java.nio.file.NoSuchFileException(path, null, "no such file or folder");
-                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> new java.nio.file.AccessDeniedException(path, null, "permission denied");
-                default -> new IOException(path + ": " + e.getMessage());
-            };
-            x.initCause(e);
-            throw x;
+            throw sftpError(e, path);
         } finally {
             sftp.disconnect();
         }
+    }
+
+    /**
+     * The server answered: a path that is not there or not ours is said as such (the caller may call it a
+     * configuration matter), with the same words as before ("PATH: no such file or folder").
+     */
+    private static IOException sftpError(com.jcraft.jsch.SftpException e, String path) {
+        IOException x = switch (e.id) {
+            case ChannelSftp.SSH_FX_NO_SUCH_FILE -> new java.nio.file.NoSuchFileException(path, null, "no such file or folder");
+            case ChannelSftp.SSH_FX_PERMISSION_DENIED -> new java.nio.file.AccessDeniedException(path, null, "permission denied");
+            default -> new IOException(path + ": " + e.getMessage());
+        };
+        x.initCause(e);
+        return x;
     }
 
     /** SFTP starts in the home folder: "~/x" is "x" there. */

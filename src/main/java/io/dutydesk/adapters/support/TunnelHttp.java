@@ -125,7 +125,7 @@ public final class TunnelHttp {
      * and reading once the channel is open (opening it has the SSH connect timeout); on timeout or
      * cancel the channel is closed, which aborts the blocked read.
      */
-    private CompletableFuture<Response> send(String method, String pathAndQuery, Optional<String> body, Duration callTimeout,
+    public CompletableFuture<Response> send(String method, String pathAndQuery, Optional<String> body, Duration callTimeout,
                                              String contentType) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         AtomicReference<Tunnels.Stream> channel = new AtomicReference<>();

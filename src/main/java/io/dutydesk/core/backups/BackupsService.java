@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.dutydesk.core.rollout.MaintenanceLock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -394,7 +395,9 @@ public final class BackupsService {
                                         return what;
                                     });
                         }
-                        String why = r.stdout().contains(ActionScripts.BUSY) ? "another action is running on this host (it may be writing it)"
+                        Optional<String> locked = MaintenanceLock.refusalIn(env.name(), r.stdout());
+                        String why = locked.isPresent() ? locked.get()
+                                : r.stdout().contains(ActionScripts.BUSY) ? "another action is running on this host (it may be writing it)"
                                 : refused.orElse("the server said: " + (r.stdout() + r.stderr()).strip());
                         return this.<String>refuse(action, List.of(lo.path()), start, RolloutException.Kind.BLOCKED,
                                 "refused: " + lo.name() + " was not removed: " + why);

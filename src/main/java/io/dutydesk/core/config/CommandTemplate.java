@@ -41,6 +41,9 @@ public final class CommandTemplate {
     public static final String FOLDER = "folder";
     /** The environment's database name. */
     public static final String DATABASE = "database";
+    /** The command key of every rollback type ({@code deploy.rollbackTypes.NAME}). */
+    public static final String ROLLBACK_TYPE = "deploy.rollbackTypes.<name>";
+
     /** The version being deployed. */
     public static final String VERSION = "version";
     /** Container names: the service and the slot (plain text, not a shell command). */
@@ -67,6 +70,7 @@ public final class CommandTemplate {
         m.put("deploy.commands.cleanup", List.of());
         m.put("deploy.commands.healthCheck", List.of());
         m.put("deploy.commands.logs", List.of(SERVICE));
+        m.put(ROLLBACK_TYPE, List.of()); // every declared type's command
         m.put("deploy.liveSlotCommand", List.of());
         m.put("docker.dialStdioCommand", List.of());
         m.put("backups.commands.backup", List.of());

@@ -144,10 +144,10 @@ final class Conventions {
         }
         if (o.isEmpty()) {
             return new Environment.Deploy("~", java.util.Collections.unmodifiableMap(defaults), Pattern.compile(DEFAULT_VERSION_PATTERN),
-                    script + " status", Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15), model);
+                    script + " status", Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15), "", Map.of(), model);
         }
         YamlNode n = o.get().onlyKeys(List.of("model", "workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
-                "stateDir", "actionTimeoutSeconds"));
+                "liveSlotFile", "stateDir", "actionTimeoutSeconds", "rollbackTypes"));
         Map<String, String> cmds = commands("deploy", n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
@@ -159,7 +159,7 @@ final class Conventions {
                             + verb + ": leave it out");
                 }
             }
-            for (String key : List.of("liveSlotCommand", "liveSlotPattern")) {
+            for (String key : List.of("liveSlotCommand", "liveSlotPattern", "liveSlotFile")) {
                 if (n.get(key).isPresent()) {
                     throw n.require(key).error("a single stack (deploy.model: single) has no live slot: leave it out");
                 }
@@ -181,8 +181,27 @@ final class Conventions {
         if (!stateDir.matches("(~|/)[A-Za-z0-9_./-]*")) {
             throw n.require("stateDir").error("a plain absolute or ~/ path (letters, digits, . _ - /)");
         }
+        String liveFile = n.string("liveSlotFile", "");
+        if (!liveFile.isEmpty() && !liveFile.matches("(~/|/)[A-Za-z0-9_./-]*[A-Za-z0-9_-]")) {
+            throw n.require("liveSlotFile").error("a plain absolute or ~/ path to a file (letters, digits, . _ - /)");
+        }
         return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, command("deploy.liveSlotCommand", n.get("liveSlotCommand")).orElse(cmds.get("status")),
-                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), model);
+                lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), liveFile,
+                rollbackTypes(n.get("rollbackTypes")), model);
+    }
+
+    /** {@code deploy.rollbackTypes}: name → command, in file order (the team's typed rollbacks, e.g. deployment, database). */
+    static Map<String, String> rollbackTypes(Optional<YamlNode> o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o.isPresent()) {
+            for (Map.Entry<String, YamlNode> e : o.get().entries().entrySet()) {
+                if (!e.getKey().matches("[a-z][a-z0-9-]{0,31}")) {
+                    throw e.getValue().error("a rollback type's name is lower-case letters, digits and '-' (at most 32), e.g. database");
+                }
+                out.put(e.getKey(), command(CommandTemplate.ROLLBACK_TYPE, e.getValue()));
+            }
+        }
+        return out;
     }
 
     static Environment.Slots slots(Optional<YamlNode> o) {

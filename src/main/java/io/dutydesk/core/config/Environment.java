@@ -28,7 +28,16 @@ public record Environment(
         Thresholds thresholds,
         Poll poll,
         Metrics metrics,
-        Alerts alerts) {
+        Alerts alerts,
+        Checks checks) {
+
+    /** Without a {@code checks} / {@code checkSchedule} section: the runbook's morning checklist ({@link Checks#defaults}). */
+    public Environment(String name, String description, Ssh ssh, Docker docker, Postgres postgres, Redis redis, Http prometheus,
+                       Http alertmanager, Backups backups, Deploy deploy, Slots slots, Outbox outbox, Thresholds thresholds,
+                       Poll poll, Metrics metrics, Alerts alerts) {
+        this(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy, slots, outbox,
+                thresholds, poll, metrics, alerts, Checks.defaults(alertmanager.configured(), backups.configured(), backups.folders()));
+    }
 
     /** Without {@code metrics} and {@code alerts} sections: the runbook's saved queries, the default alert conventions. */
     public Environment(String name, String description, Ssh ssh, Docker docker, Postgres postgres, Redis redis, Http prometheus,
@@ -73,19 +82,25 @@ public record Environment(
     /** The same environment polled at another pace. */
     public Environment withPoll(Poll p) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
-                slots, outbox, thresholds, p, metrics, alerts);
+                slots, outbox, thresholds, p, metrics, alerts, checks);
     }
 
     /** The same environment with other backup folders, kinds or commands (tests). */
     public Environment withBackups(Backups b) {
         return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, b, deploy,
-                slots, outbox, thresholds, poll, metrics, alerts);
+                slots, outbox, thresholds, poll, metrics, alerts, checks);
+    }
+
+    /** The same environment with another checklist (tests). */
+    public Environment withChecks(Checks c) {
+        return new Environment(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy,
+                slots, outbox, thresholds, poll, metrics, alerts, c);
     }
 
     /** The same environment with other outbox conventions (tests, benchmarks). */
     public Environment withOutbox(Outbox o, Redis r) {
         return new Environment(name, description, ssh, docker, postgres, r, prometheus, alertmanager, backups, deploy,
-                slots, o, thresholds, poll, metrics, alerts);
+                slots, o, thresholds, poll, metrics, alerts, checks);
     }
 
     /**
@@ -196,16 +211,31 @@ public record Environment(
     }
 
     /**
-     * The deploy script: working directory, one command per verb, and the version rule; {@code model}: how the
-     * environment deploys ({@link DeployModel#BLUE_GREEN}, two slots, or {@link DeployModel#SINGLE}, one set of services
-     * replaced in place).
+     * The deploy script: working directory, one command per verb, and the version rule. {@code liveSlotFile}
+     * (empty: none) is a file on the server whose text {@code liveSlotPattern} reads the live slot from, read over
+     * SFTP by the polls instead of running {@code liveSlotCommand} every interval; actions still ask the command.
+     * {@code model}: how the environment deploys ({@link DeployModel#BLUE_GREEN}, two slots, or
+     * {@link DeployModel#SINGLE}, one set of services replaced in place).
      */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
-                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, DeployModel model) {
+                         Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile,
+                         Map<String, String> rollbackTypes, DeployModel model) {
+        public Deploy {
+            rollbackTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rollbackTypes));
+        }
+
         /** A blue-green deploy (the default model). */
         public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                      Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile,
+                      Map<String, String> rollbackTypes) {
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, liveSlotFile,
+                    rollbackTypes, DeployModel.BLUE_GREEN);
+        }
+
+        /** A blue-green deploy without a live-slot file nor rollback types. */
+        public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
                       Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
-            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, DeployModel.BLUE_GREEN);
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, "", Map.of());
         }
 
         public boolean single() {
@@ -291,6 +321,111 @@ public record Environment(
         public int rank(String severity) {
             int i = severity == null ? -1 : severities.indexOf(severity);
             return i < 0 ? severities.size() : i;
+        }
+    }
+
+    /**
+     * One check of the morning checklist ({@code checks.<id>} in the file, in file order): its kind (slots, outbox,
+     * alerts, backups, prometheus, logs, disk), title and bounds. Fields a kind does not use are empty / defaults.
+     *
+     * @param query        prometheus: the PromQL (instant query); each series is held against {@code min}/{@code max}
+     * @param min          prometheus: the lowest value that passes (inclusive); empty: no lower bound
+     * @param max          prometheus: the highest value that passes (exclusive, "error rate &lt; 1 %"); empty: no upper bound
+     * @param outside      prometheus: the status of a value out of bounds (WARN or FAIL)
+     * @param noData       prometheus: the status of an empty result (UNKNOWN by default: no data is not a pass)
+     * @param percent      prometheus: show values × 100 with "%"
+     * @param unit         prometheus: a suffix for values ("$/day")
+     * @param pattern      logs: an error line
+     * @param warnAt       logs: as many matching lines as this or more: WARN
+     * @param failAt       logs: as many or more: FAIL
+     * @param newest       logs: how many of the newest matching lines the result keeps
+     * @param services     logs: the live slot's services whose logs are read (empty: every configured service)
+     * @param paths        disk: label → server path (a folder on the volume to measure); empty: the backup folders and
+     *                     the database's data directory
+     * @param warnFreePercent disk: free space below this per cent: WARN
+     * @param failFreePercent disk: below this: FAIL
+     * @param verify       backups: verify the newest backup within the RPO on the server when it is not verified yet
+     * @param resolved     alerts: the status of alerts that fired and resolved since {@code overnightSince} (PASS or WARN)
+     */
+    public record Check(String id, String kind, String title, Duration timeout, String query, Optional<Double> min,
+                        Optional<Double> max, String outside, String noData, boolean percent, String unit, Pattern pattern,
+                        int warnAt, int failAt, int newest, List<String> services, Map<String, String> paths,
+                        int warnFreePercent, int failFreePercent, boolean verify, String resolved) {
+        public static final List<String> KINDS = List.of("slots", "outbox", "alerts", "backups", "prometheus", "logs", "disk");
+        public static final String DEFAULT_LOG_PATTERN = "(?i)\\b(error|exception|fatal|panic|traceback)\\b";
+        /** The database's data directory when {@code paths} is not given (Debian's; a path not there is measured at its nearest parent). */
+        public static final String DEFAULT_DATABASE_PATH = "/var/lib/postgresql";
+        public static final String ERROR_RATE = "sum(rate(http_requests_total{status=~\"5..\"}[5m])) / sum(rate(http_requests_total[5m]))";
+
+        /** A check of {@code kind} with every bound at its default. */
+        public static Check of(String id, String kind, String title) {
+            return new Check(id, kind, title, defaultTimeout(kind), "", Optional.empty(), Optional.empty(), "warn", "unknown",
+                    false, "", Pattern.compile(DEFAULT_LOG_PATTERN), 1, 100, 3, List.of(), Map.of(), 20, 10, true, "warn");
+        }
+
+        /** Backups verify a file on the server: longer than a read. */
+        public static Duration defaultTimeout(String kind) {
+            return Duration.ofSeconds(kind.equals("backups") ? 180 : 30);
+        }
+
+        public Check withQuery(String q, Optional<Double> lo, Optional<Double> hi, boolean pct) {
+            return new Check(id, kind, title, timeout, q, lo, hi, outside, noData, pct, unit, pattern, warnAt, failAt, newest,
+                    services, paths, warnFreePercent, failFreePercent, verify, resolved);
+        }
+
+        public Check withPaths(Map<String, String> p) {
+            return new Check(id, kind, title, timeout, query, min, max, outside, noData, percent, unit, pattern, warnAt, failAt,
+                    newest, services, p, warnFreePercent, failFreePercent, verify, resolved);
+        }
+    }
+
+    /**
+     * The morning checklist and its schedule ({@code checks}, {@code checkSchedule}): the checks in order; when the
+     * window runs them by itself ({@code times}, local times of day); since when alerts count as "overnight"; before
+     * which time of day the window opens on the Today pane; the zone those times are in (the workstation's by default).
+     */
+    public record Checks(List<Check> list, List<java.time.LocalTime> times, java.time.LocalTime overnightSince,
+                         java.time.LocalTime todayFirstBefore, Optional<java.time.ZoneId> zone) {
+        public static final java.time.LocalTime DEFAULT_OVERNIGHT = java.time.LocalTime.of(18, 0);
+        public static final java.time.LocalTime DEFAULT_FIRST_BEFORE = java.time.LocalTime.of(12, 0);
+
+        /**
+         * The runbook's daily list: system health (slots), pending events &lt; 100 (outbox), overnight alerts, error rate
+         * &lt; 1 %, error logs; the DevOps strategy's backups within the RPO and disk space. Alerts and backups only when
+         * the environment has them.
+         */
+        public static Checks defaults(boolean alertmanager, boolean backups, List<String> backupFolders) {
+            return new Checks(defaultList(alertmanager, backups, backupFolders), List.of(java.time.LocalTime.of(9, 0)),
+                    DEFAULT_OVERNIGHT, DEFAULT_FIRST_BEFORE, Optional.empty());
+        }
+
+        public static List<Check> defaultList(boolean alertmanager, boolean backups, List<String> backupFolders) {
+            List<Check> l = new java.util.ArrayList<>();
+            l.add(Check.of("slots", "slots", "Live slot healthy, rollback ready"));
+            l.add(Check.of("outbox", "outbox", "Outbox pending and oldest event"));
+            if (alertmanager) {
+                l.add(Check.of("alerts", "alerts", "Alerts overnight"));
+            }
+            if (backups) {
+                l.add(Check.of("backups", "backups", "Newest full backup within the RPO, verified"));
+            }
+            l.add(Check.of("error-rate", "prometheus", "Error rate < 1 %")
+                    .withQuery(Check.ERROR_RATE, Optional.empty(), Optional.of(0.01), true));
+            l.add(Check.of("logs", "logs", "Error lines in the live slot's logs"));
+            l.add(Check.of("disk", "disk", "Free space: backups and database").withPaths(defaultDiskPaths(backups, backupFolders)));
+            return List.copyOf(l);
+        }
+
+        /** Each backup folder ("backups", "backups 2", …) and the database's data directory. */
+        public static Map<String, String> defaultDiskPaths(boolean backups, List<String> backupFolders) {
+            Map<String, String> p = new java.util.LinkedHashMap<>();
+            if (backups) {
+                for (int i = 0; i < backupFolders.size(); i++) {
+                    p.put(i == 0 ? "backups" : "backups " + (i + 1), backupFolders.get(i));
+                }
+            }
+            p.put("database", Check.DEFAULT_DATABASE_PATH);
+            return java.util.Collections.unmodifiableMap(p);
         }
     }
 }

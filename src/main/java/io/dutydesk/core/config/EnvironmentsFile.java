@@ -175,8 +175,10 @@ public final class EnvironmentsFile {
 
     private static Environment environment(String name, YamlNode n) {
         n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
-                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics", "alerts"));
+                "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics", "alerts", "checks", "checkSchedule"));
         Environment.Deploy deploy = Conventions.deploy(n.get("deploy"));
+        Environment.Http am = switchedOff(n.get("alertmanager")) ? Environment.Http.NONE : http(n.get("alertmanager"), 9093);
+        Environment.Backups bk = switchedOff(n.get("backups")) ? Environment.Backups.NONE : Conventions.backups(n.get("backups"));
         return new Environment(
                 name,
                 n.string("description", ""),
@@ -185,15 +187,16 @@ public final class EnvironmentsFile {
                 postgres(n.get("postgres")),
                 switchedOff(n.get("redis")) ? Environment.Redis.NONE : redis(n.get("redis")),
                 http(n.get("prometheus"), 9090),
-                switchedOff(n.get("alertmanager")) ? Environment.Http.NONE : http(n.get("alertmanager"), 9093),
-                switchedOff(n.get("backups")) ? Environment.Backups.NONE : Conventions.backups(n.get("backups")),
+                am,
+                bk,
                 deploy,
                 Conventions.slots(n.get("slots"), deploy.model()),
                 Conventions.outbox(n.get("outbox")),
                 Conventions.thresholds(n.get("thresholds")),
                 Conventions.poll(n.get("poll")),
                 Conventions.metrics(n.get("metrics")),
-                Conventions.alerts(n.get("alerts")));
+                Conventions.alerts(n.get("alerts")),
+                CheckConventions.checks(n.get("checks"), n.get("checkSchedule"), am.configured(), bk));
     }
 
     /** The sections an environment may switch off with {@code false}: the console then neither shows nor polls them. */

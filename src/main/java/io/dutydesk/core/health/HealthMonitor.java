@@ -78,7 +78,7 @@ public final class HealthMonitor implements AutoCloseable {
         probes = probes.stream().filter(p -> !notConfigured.contains(p.backend())).toList();
         for (BackendProbe p : probes) {
             Poller<Long> poller = new Poller<>(p.backend().id(), () -> probe(p, timeout),
-                    interval, maxBackoff, timeout.plusMillis(500), scheduler, clock);
+                    interval, maxBackoff, timeout.plusMillis(500), scheduler, clock).measuredAs(p.backend().id(), "ping");
             pollers.add(poller);
             byBackend.put(p.backend(), poller);
             subscriptions.add(poller.subscribe(s -> onSnapshot(p, s)));

@@ -53,4 +53,29 @@ public final class Probes {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                 .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
     }
+
+    /**
+     * {@link #pingAll}, and then once more for each backend that answered: a first request pays for the connection,
+     * the tunnel and class loading, so the latency reported is the second request's (a network round trip); what the
+     * second says stands (a backend that fails it is reported as it failed). A backend down at the first is asked once.
+     */
+    public static CompletableFuture<List<BackendStatus>> pingWarm(List<BackendProbe> probes, Duration timeout, Clock clock) {
+        return pingAll(probes, timeout, clock).thenCompose(first -> {
+            List<BackendProbe> answered = new ArrayList<>();
+            for (int i = 0; i < probes.size(); i++) {
+                if (first.get(i).ok()) {
+                    answered.add(probes.get(i));
+                }
+            }
+            return pingAll(answered, timeout, clock).thenApply(second -> {
+                List<BackendStatus> out = new ArrayList<>(first);
+                for (int i = 0, j = 0; i < probes.size(); i++) {
+                    if (first.get(i).ok()) {
+                        out.set(i, second.get(j++));
+                    }
+                }
+                return List.copyOf(out);
+            });
+        });
+    }
 }

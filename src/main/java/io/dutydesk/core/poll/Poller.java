@@ -1,6 +1,7 @@
 package io.dutydesk.core.poll;
 
 import io.dutydesk.core.Errors;
+import io.dutydesk.core.telemetry.Telemetry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
  * ({@link io.dutydesk.core.MisconfiguredException}): the backend answered, so it is polled at the
  * normal interval and a fixed configuration shows at the next tick. Every result is published to the
  * listeners as an immutable {@link Snapshot}, on the thread that completed the refresh: a UI
- * hops onto its own thread itself.
+ * hops onto its own thread itself. Each refresh's time and failure go to {@link Telemetry#current()}
+ * (labelled by {@link #measuredAs}: the poller's name and "poll" unless told).
  */
 public final class Poller<T> implements AutoCloseable {
 
@@ -45,6 +47,8 @@ public final class Poller<T> implements AutoCloseable {
     private volatile Instant nextAttemptAt = Instant.MIN;
     private volatile ScheduledFuture<?> ticker;
     private volatile boolean closed;
+    private volatile String measuredBackend;
+    private volatile String measuredKind = "poll";
 
     public Poller(String name, Supplier<CompletableFuture<T>> source, Duration interval, Duration maxBackoff,
                   Duration timeout, ScheduledExecutorService scheduler, Clock clock) {
@@ -56,6 +60,14 @@ public final class Poller<T> implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler);
         this.clock = Objects.requireNonNull(clock);
         this.latest = Snapshot.initial(clock.instant());
+        this.measuredBackend = name;
+    }
+
+    /** The labels of this poller's measurements ({@link Telemetry#pollCompleted}): what it polls, and how. */
+    public Poller<T> measuredAs(String backend, String kind) {
+        this.measuredBackend = Objects.requireNonNull(backend);
+        this.measuredKind = Objects.requireNonNull(kind);
+        return this;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -97,6 +109,27 @@ public final class Poller<T> implements AutoCloseable {
         ticker = scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Polls again after {@link #stop()} (or starts): one refresh now, whatever the backoff, then at the interval — what
+     * a pane shown again does, rather than wait a full interval with what it read before it was hidden.
+     */
+    public synchronized void resume() {
+        if (closed) {
+            return;
+        }
+        nextAttemptAt = Instant.MIN;
+        if (ticker != null) {
+            refreshNow();
+            return;
+        }
+        ticker = scheduler.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the ticker runs (started and not stopped). */
+    public synchronized boolean running() {
+        return ticker != null;
+    }
+
     public synchronized void stop() {
         if (ticker != null) {
             ticker.cancel(false);
@@ -136,12 +169,14 @@ public final class Poller<T> implements AutoCloseable {
         runs.incrementAndGet();
         refreshRequested.set(false); // this refresh answers any request made so far
         CompletableFuture<T> f;
+        long started = System.nanoTime();
         try {
             f = source.get();
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            Telemetry.current().pollCompleted(measuredBackend, measuredKind, System.nanoTime() - started, error != null);
             // made and handed over under one lock, before the next refresh may start: in order
             synchronized (this) {
                 Instant now = clock.instant();

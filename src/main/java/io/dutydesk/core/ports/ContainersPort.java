@@ -35,6 +35,29 @@ public interface ContainersPort {
     /** Every container (running or not) with its inspect details. */
     CompletableFuture<List<ContainerInfo>> containers();
 
+    /**
+     * Which containers a reader wants: those with every one of {@code labelKeys} (when not empty), else those named
+     * exactly one of {@code names}.
+     */
+    record Selection(List<String> names, List<String> labelKeys) {
+        public Selection {
+            names = List.copyOf(names);
+            labelKeys = List.copyOf(labelKeys);
+        }
+
+        public boolean matches(ContainerInfo c) {
+            return labelKeys.isEmpty() ? names.contains(c.name()) : c.labels().keySet().containsAll(labelKeys);
+        }
+    }
+
+    /**
+     * The selected containers (running or not) with their details: Docker filters them (by label or exact name), so
+     * a server's other containers are neither listed nor inspected.
+     */
+    default CompletableFuture<List<ContainerInfo>> containers(Selection selection) {
+        return containers().thenApply(all -> all.stream().filter(selection::matches).toList());
+    }
+
     /** A log being read: close it to stop; {@code ended} completes when Docker ends the stream (e.g. the container stopped). */
     record LogStream(AutoCloseable closer, CompletableFuture<Void> ended) implements AutoCloseable {
         @Override
@@ -45,6 +68,14 @@ public interface ContainersPort {
 
     /** The last {@code tail} lines of a container's log; with {@code follow} until closed or the container stops. */
     CompletableFuture<LogStream> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines);
+
+    /**
+     * The lines a container logged since {@code since} (at most the last {@code tail}), read to the end: the morning
+     * check's error lines. Only an adapter that can ask for a time overrides this; the default refuses.
+     */
+    default CompletableFuture<LogStream> logsSince(String container, Instant since, int tail, RemoteShell.OutputListener lines) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this containers port cannot read logs since a time"));
+    }
 
     CompletableFuture<Void> restart(String container, Duration stopTimeout);
 }

@@ -65,6 +65,14 @@ public interface EnvironmentHandle extends AutoCloseable {
     }
 
     /**
+     * A Prometheus Pushgateway for the morning check's statuses ({@code dutydesk check --push URL}): a URL on the server's
+     * loopback is reached over this environment's SSH connection, any other directly.
+     */
+    default CheckPush checkPush(java.net.URI url) {
+        throw new UnsupportedOperationException("this environment handle cannot push to a Pushgateway");
+    }
+
+    /**
      * Forgets a refused host key and declined passwords: the next use asks again. Called when the
      * user asks for it (Refresh); until then a "no" is not asked again at every poll.
      */

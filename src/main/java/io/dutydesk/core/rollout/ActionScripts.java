@@ -316,6 +316,7 @@ public final class ActionScripts {
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
                 + holderGone()
+                + maintenanceHeld()
                 + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
@@ -354,7 +355,88 @@ public final class ActionScripts {
         String d = dir(stateDir);
         return "D=\"" + d + "\"; mkdir -p \"$D\" && chmod 700 \"$D\" 2>/dev/null; exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + holderGone() + maintenanceHeld();
+    }
+
+    // ---------------------------------------------------------------------------------------- the maintenance lock
+
+    /** After {@link #BUSY}: the maintenance lock's meta (one JSON line), when what holds the lock is a maintenance lock. */
+    public static final String MAINTENANCE = "@@DUTYDESK-MAINTENANCE ";
+    /** {@link #maintenanceLock}'s answer when it took the lock: the lock's id. */
+    public static final String LOCKED = "@@DUTYDESK-LOCKED ";
+    /** {@link #maintenanceUnlock}'s answer when it released the lock: the lock's id. */
+    public static final String UNLOCKED = "@@DUTYDESK-UNLOCKED ";
+    /** {@link #maintenanceUnlock}'s and {@link #maintenanceRead}'s answer when no maintenance lock is held. */
+    public static final String NOT_LOCKED = "@@DUTYDESK-NOT-LOCKED";
+    /** {@link #maintenanceUnlock}'s answer when the lock held is not the one the user confirmed (another took it since). */
+    public static final String CHANGED = "@@DUTYDESK-CHANGED";
+
+    /**
+     * Inside the lock ({@code $D} the state folder): BUSY (exit 75) with the maintenance lock's id and {@link #MAINTENANCE}
+     * with its meta while a maintenance lock is held ({@code $D/maintenance}: its id, then its meta, written whole by
+     * one rename). Every start and every short change that takes the action lock runs it: the maintenance lock is the
+     * same lock, held by a file instead of a process, so it outlives the console that took it and holds for every
+     * console and workstation.
+     */
+    private static String maintenanceHeld() {
+        return "if [ -f \"$D/maintenance\" ]; then mi_=; mm_=; { read -r mi_; read -r mm_; } < \"$D/maintenance\"; "
+                + "echo \"" + BUSY + "$mi_\"; echo \"" + MAINTENANCE + "$mm_\"; exit 75; fi; ";
+    }
+
+    /** The common head of the lock and unlock scripts: HUP/PIPE ignored (a console killed mid-way never stops it half done). */
+    private static String takeLock(String stateDir) {
+        String d = dir(stateDir);
+        return "trap '' HUP PIPE; umask 077; D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
+                + "exec 9>>\"$D/action.lock\" || exit 90; "
+                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
                 + holderGone();
+    }
+
+    /**
+     * Takes the maintenance lock {@code id} with {@code meta} (one JSON line): under the action lock, refused (BUSY, exit 75)
+     * while an action runs or a maintenance lock is already held; else {@code $D/maintenance} written to a temporary file
+     * and renamed into place (a kill at any point leaves the whole lock or none), the action's meta and exit file
+     * written (so an audit entry a killed console left open is completed from them), and {@link #LOCKED}.
+     */
+    public static String maintenanceLock(String stateDir, String id, String meta) {
+        requireId(id);
+        if (meta.contains("\n") || meta.contains("\r")) {
+            throw new IllegalArgumentException("a maintenance lock's meta is one line");
+        }
+        String a = "\"$D/actions/" + id;
+        return takeLock(stateDir) + maintenanceHeld()
+                + "printf '%s\\n%s\\n' " + ShellQuote.quote(id) + " " + ShellQuote.quote(meta) + " > \"$D/maintenance.tmp\" || exit 90; "
+                + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + " || exit 90; "
+                + "mv \"$D/maintenance.tmp\" \"$D/maintenance\" || exit 90; "
+                + atomicWrite("0", a + ".exit\"") + "; "
+                + "echo \"" + LOCKED + id + "\"";
+    }
+
+    /**
+     * Releases the maintenance lock {@code expectedId} — the one the user confirmed — under the action lock: if the lock
+     * held now is another ({@link #CHANGED}, {@link #MAINTENANCE} with its meta, exit 77) or none ({@link #NOT_LOCKED}),
+     * nothing is removed. The unlock is an action of its own ({@code actionId}, its meta and, once removed, its exit file).
+     */
+    public static String maintenanceUnlock(String stateDir, String expectedId, String actionId, String meta) {
+        requireId(expectedId);
+        requireId(actionId);
+        if (meta.contains("\n") || meta.contains("\r")) {
+            throw new IllegalArgumentException("an action's meta is one line");
+        }
+        String a = "\"$D/actions/" + actionId;
+        return takeLock(stateDir)
+                + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + " || exit 90; "
+                + "if [ ! -f \"$D/maintenance\" ]; then " + atomicWrite(EXIT_REFUSED, a + ".exit\"") + "; echo " + NOT_LOCKED + "; exit 0; fi; "
+                + "mi_=; mm_=; { read -r mi_; read -r mm_; } < \"$D/maintenance\"; "
+                + "if [ \"$mi_\" != " + ShellQuote.quote(expectedId) + " ]; then " + atomicWrite(EXIT_REFUSED, a + ".exit\"") + "; echo " + CHANGED + "; echo \"" + MAINTENANCE
+                + "$mm_\"; exit 77; fi; "
+                + "rm -f \"$D/maintenance\" || exit 90; " + atomicWrite("0", a + ".exit\"") + "; echo \"" + UNLOCKED + "$mi_\"";
+    }
+
+    /** Prints the maintenance lock held ({@link #BUSY} id, {@link #MAINTENANCE} meta) or {@link #NOT_LOCKED}. Reads only. */
+    public static String maintenanceRead(String stateDir) {
+        return "D=\"" + dir(stateDir) + "\"; if [ -f \"$D/maintenance\" ]; then mi_=; mm_=; { read -r mi_; read -r mm_; } < \"$D/maintenance\"; "
+                + "echo \"" + BUSY + "$mi_\"; echo \"" + MAINTENANCE + "$mm_\"; else echo " + NOT_LOCKED + "; fi";
     }
 
     /**

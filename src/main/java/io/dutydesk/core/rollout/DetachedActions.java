@@ -82,12 +82,27 @@ public final class DetachedActions {
      * @param bound        how long the job may run ({@link JobBound}); null: the deploy's {@code actionTimeoutSeconds}
      */
     public record Request(String action, List<String> args, String command, Optional<ActionScripts.Precondition> precondition,
-                          String liveBefore, JobBound bound) {
+                          String liveBefore, JobBound bound, Optional<String> after) {
         public Request {
             if (!ActionScripts.ACTION.matcher(action).matches()) {
                 throw new IllegalArgumentException("not an action name: " + action);
             }
             args = List.copyOf(args);
+            after = after == null ? Optional.empty() : after;
+        }
+
+        public Request(String action, List<String> args, String command, Optional<ActionScripts.Precondition> precondition,
+                       String liveBefore, JobBound bound) {
+            this(action, args, command, precondition, liveBefore, bound, Optional.empty());
+        }
+
+        /**
+         * This request with {@code script} run in the same exec once the job's exit is known (e.g. the state read that
+         * verifies it): its output comes back as {@link Outcome#after()}, not as the job's. Not run when the exec is
+         * cut before the end (a re-attach reads the state itself).
+         */
+        public Request withAfter(String script) {
+            return new Request(action, args, command, precondition, liveBefore, bound, Optional.of(script));
         }
 
         /** A deploy-kind action: bounded by {@code deploy.actionTimeoutSeconds}. */
@@ -146,8 +161,13 @@ public final class DetachedActions {
         UNKNOWN
     }
 
+    /** @param after what the request's {@link Request#after} script printed in the same exec, when it ran */
     public record Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256,
-                          Instant start, int lines) {}
+                          Instant start, int lines, Optional<RemoteShell.ExecResult> after) {
+        public Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256, Instant start, int lines) {
+            this(id, end, exitCode, refusal, lastLine, outputSha256, start, lines, Optional.empty());
+        }
+    }
 
     /** A BUSY answer: the holder's id (its line only), what still runs of it when its shell is gone, the lines after. */
     record Busy(String id, Optional<String> held, String rest) {}
@@ -239,14 +259,16 @@ public final class DetachedActions {
         JobBound bound = bound(req);
         String job = ActionScripts.job(env.deploy().workdir(), req.command(), req.precondition(), bound.limit().orElse(null));
         String script = ActionScripts.start(env.deploy().stateDir(), id, job, meta, secret.map(JobSecret::variable)) + " && "
-                + ActionScripts.follow(env.deploy().stateDir(), id, 1);
+                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && { " + a + "; }").orElse("");
         byte[] input = secret.map(DetachedActions::line).orElse(null);
         secret.ifPresent(x -> java.util.Arrays.fill(x.value(), '\0'));
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
                 AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock; bound: " + bound.describe());
         Follow f = new Follow(out);
+        io.dutydesk.core.Phase.mark("action-script-built");
         return appendStarted(started).thenCompose(v -> {
             OPEN.put(id, new Open(audit, started));
+            io.dutydesk.core.Phase.mark("audit-started-written");
             return shell.exec(script, input, followCall(bound), f.listener());
         }).whenComplete((r, e) -> {
             if (input != null) {
@@ -254,12 +276,19 @@ public final class DetachedActions {
             }
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
             if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
+                Optional<MaintenanceLock> held = MaintenanceLock.in(r.stdout());
+                if (held.isPresent()) { // refused before anything ran: the maintenance lock's holder, message and since when
+                    return CompletableFuture.completedFuture(f.outcome(id, End.BUSY, held.get().refusal(env.name()), start));
+                }
                 Busy b = busy(r.stdout());
                 return describe(b.id()).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d
                         + b.held().map(h -> " — " + h).orElse(""), start));
             }
             if (e == null && f.exit.get() != null) {
-                return CompletableFuture.completedFuture(f.outcome(id, start));
+                Outcome o = f.outcome(id, start);
+                return CompletableFuture.completedFuture(req.after().isEmpty() ? o : new Outcome(o.id(), o.end(), o.exitCode(),
+                        o.refusal(), o.lastLine(), o.outputSha256(), o.start(), o.lines(), Optional.of(new RemoteShell.ExecResult(
+                        r.exitCode(), f.after.toString(), f.afterErr.toString(), r.elapsed()))));
             }
             if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
                 return CompletableFuture.failedFuture(Errors.unwrap(e));
@@ -496,7 +525,7 @@ public final class DetachedActions {
         return json.toString();
     }
 
-    private static String jsonText(String s) {
+    static String jsonText(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {
@@ -628,6 +657,8 @@ public final class DetachedActions {
         final AtomicReference<String> exit = new AtomicReference<>();
         final AtomicReference<String> lastLine = new AtomicReference<>("");
         final AtomicReference<String> refusal = new AtomicReference<>();
+        final StringBuilder after = new StringBuilder();
+        final StringBuilder afterErr = new StringBuilder();
         volatile boolean started;
 
         Follow(RemoteShell.OutputListener out) {
@@ -636,6 +667,12 @@ public final class DetachedActions {
 
         RemoteShell.OutputListener listener() {
             return (stderr, line) -> {
+                if (exit.get() != null) { // the request's after script, run once the exit is known: not the job's output
+                    synchronized (after) {
+                        (stderr ? afterErr : after).append(line).append('\n');
+                    }
+                    return;
+                }
                 if (stderr) { // not a line of the log file: shown, never counted (see the class comment)
                     out.line(true, line);
                     return;

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public record Plan(String environment, Verb verb, Optional<String> version, String liveBefore, String target,
                    Optional<String> destroys, String headline, List<String> facts, String risk, List<String> blocked,
-                   Optional<String> typedConfirmation, boolean forced) {
+                   Optional<String> typedConfirmation, boolean forced, Optional<String> rollbackType, List<String> repositories) {
 
     public Plan {
         if (environment == null || environment.isBlank()) {
@@ -28,12 +28,40 @@ public record Plan(String environment, Verb verb, Optional<String> version, Stri
         }
         facts = List.copyOf(facts);
         blocked = List.copyOf(blocked);
+        repositories = List.copyOf(repositories);
+        if (rollbackType.isPresent() && (verb != Verb.ROLLBACK || version.isPresent())) {
+            throw new IllegalArgumentException("a rollback type is a rollback's, without a version");
+        }
+    }
+
+    /** A plan of the deploy script's verbs (a rollback to the idle slot, not to a chosen release or of a type). */
+    public Plan(String environment, Verb verb, Optional<String> version, String liveBefore, String target,
+                Optional<String> destroys, String headline, List<String> facts, String risk, List<String> blocked,
+                Optional<String> typedConfirmation, boolean forced) {
+        this(environment, verb, version, liveBefore, target, destroys, headline, facts, risk, blocked, typedConfirmation, forced,
+                Optional.empty(), List.of());
     }
 
     /** The same plan, to be run despite its blockers (the user chose to force it). */
     public Plan forcedCopy() {
         return new Plan(environment, verb, version, liveBefore, target, destroys, headline, facts, risk, blocked,
-                typedConfirmation, true);
+                typedConfirmation, true, rollbackType, repositories);
+    }
+
+    /** A rollback to a chosen earlier release: its version deployed to the idle slot, checked, then switched to. */
+    public boolean toRelease() {
+        return verb == Verb.ROLLBACK && version.isPresent();
+    }
+
+    /** What is audited as its arguments: a deploy's version, a rollback's {@code --to VERSION} or {@code --type TYPE}. */
+    public List<String> auditArgs() {
+        if (toRelease()) {
+            return List.of("--to", version.get());
+        }
+        if (rollbackType.isPresent()) {
+            return List.of("--type", rollbackType.get());
+        }
+        return version.map(List::of).orElse(List.of());
     }
 
     public boolean runnable() {

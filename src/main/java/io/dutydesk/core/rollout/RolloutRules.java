@@ -66,7 +66,75 @@ public final class RolloutRules {
 
     /** A switch or rollback planned onto a healthy target: its health is part of what was confirmed. */
     static boolean checksTarget(Plan plan) {
-        return (plan.verb() == Verb.SWITCH || plan.verb() == Verb.ROLLBACK) && plan.blocked().isEmpty();
+        return (plan.verb() == Verb.SWITCH || plan.verb() == Verb.ROLLBACK) && plan.blocked().isEmpty()
+                && !plan.toRelease() && plan.rollbackType().isEmpty();
+    }
+
+    /** The same kind of plan decided again from {@code s} (an open confirmation follows the pane's reads). */
+    public static Plan redecide(Plan plan, SlotsSnapshot s, String pendingFact, String typeCommand) {
+        if (plan.toRelease()) {
+            return decideRelease(plan.version().orElseThrow(), plan.repositories(), plan.forced(), s, pendingFact);
+        }
+        if (plan.rollbackType().isPresent()) {
+            return decideType(plan.rollbackType().get(), typeCommand, plan.forced(), s, pendingFact);
+        }
+        return decide(plan.verb(), plan.version(), plan.forced(), s, pendingFact);
+    }
+
+    /**
+     * A rollback to an earlier release whose image is on the host ({@code repositories}: the services' image
+     * repositories, checked again on the server inside the lock): {@code version} deployed to the idle slot, its health
+     * checked, then traffic switched to it. What goes away: the idle slot's version (replaced); the live one stays as
+     * the way back. Blocked when the version is already what the live slot runs.
+     */
+    public static Plan decideRelease(String version, java.util.List<String> repositories, boolean force, SlotsSnapshot s,
+                                     String pendingFact) {
+        SlotState live = s.live();
+        SlotState idle = s.idle();
+        List<String> facts = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        String liveVersions = versions(live);
+        String idleVersions = versions(idle);
+        facts.add(version + " is on the host (" + String.join(", ", repositories.stream().map(r -> r + ":" + version).toList()) + ")");
+        facts.add("1. deploy " + version + " to " + idle.name() + " (idle)" + (idle.empty() ? ", empty now"
+                : ": replaces " + idleVersions + " there"));
+        facts.add("2. check every " + idle.name() + " container healthy on the server; 3. switch traffic " + live.name() + " -> " + idle.name());
+        facts.add(live.name() + " (" + liveVersions + ") keeps running as the way back");
+        facts.add(pendingFact);
+        if (live.services().stream().allMatch(x -> x.container().map(c -> c.version().equals(version)).orElse(false))) {
+            blocked.add(version + " is what the live slot " + live.name() + " runs already: nothing to roll back to");
+        }
+        String lost = idle.empty() ? "no version goes away (" + idle.name() + " is empty)"
+                : "goes away: " + idleVersions + " in " + idle.name() + " (replaced by " + version + "; deploy it again to get it back)";
+        return new Plan(s.environment(), Verb.ROLLBACK, java.util.Optional.of(version), live.name(), idle.name(),
+                java.util.Optional.empty(), "roll back to " + version + ": deploy to " + idle.name() + ", then traffic "
+                + live.name() + " -> " + idle.name(), facts, lost + "; traffic leaves " + liveVersions, blocked,
+                java.util.Optional.empty(), force, java.util.Optional.empty(), repositories);
+    }
+
+    /** Whether a rollback type restores the database (its name says so): it loses what was written since the backup it restores. */
+    public static boolean databaseType(String type) {
+        return type.contains("database") || type.equals("db");
+    }
+
+    /**
+     * A rollback type the environment declares ({@code deploy.rollbackTypes}): the team's command, run under the lock
+     * while the live slot is still the plan's. A database type is told as losing the rows written since the backup it
+     * restores; the user types the environment's name to confirm it.
+     */
+    public static Plan decideType(String type, String command, boolean force, SlotsSnapshot s, String pendingFact) {
+        SlotState live = s.live();
+        List<String> facts = new ArrayList<>();
+        facts.add("runs the team's '" + type + "' rollback: " + command);
+        facts.add("live " + live.name() + " (" + versions(live) + ", " + live.summary() + ")");
+        facts.add(pendingFact);
+        boolean db = databaseType(type);
+        String risk = db ? "the database goes back to the backup the team's command restores: every row written since it is lost"
+                + " (the outbox's open rows above among them)"
+                : "the release the team's command replaces (live now: " + versions(live) + ") goes away";
+        return new Plan(s.environment(), Verb.ROLLBACK, java.util.Optional.empty(), live.name(), live.name(), java.util.Optional.empty(),
+                "rollback " + type + " (the team's command)", facts, risk, List.of(),
+                db ? java.util.Optional.of(s.environment()) : java.util.Optional.empty(), force, java.util.Optional.of(type), List.of());
     }
 
     /** "state changed since you confirmed: live is now green; nothing was run": the server's words for a refusal. */

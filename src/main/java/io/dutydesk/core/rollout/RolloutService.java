@@ -1,6 +1,7 @@
 package io.dutydesk.core.rollout;
 
 import io.dutydesk.core.Errors;
+import io.dutydesk.core.ShellQuote;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.audit.AuditRows;
@@ -40,6 +41,7 @@ public final class RolloutService {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private final DetachedActions runner;
+    private final MaintenanceLocks maintenance;
 
     public RolloutService(Environment env, SlotsReader slots, OutboxPort outbox, ContainersPort containers, RemoteShell shell,
                           AuditLog audit, String actor, Clock clock) {
@@ -52,6 +54,12 @@ public final class RolloutService {
         this.actor = actor;
         this.clock = clock;
         this.runner = new DetachedActions(env, shell, audit, actor, clock);
+        this.maintenance = new MaintenanceLocks(env, shell, runner, actor, clock);
+    }
+
+    /** The environment's maintenance lock (the same server lock as the actions'). */
+    public MaintenanceLocks maintenance() {
+        return maintenance;
     }
 
     /** Refuses a version that does not match the environment's pattern, before anything runs. */
@@ -61,6 +69,17 @@ public final class RolloutService {
 
     /** Reads the server and decides what {@code verb} would do. A bad version fails before any IO. */
     public CompletableFuture<Plan> plan(Verb verb, Optional<String> version, boolean force) {
+        return plan(verb, version, force, true);
+    }
+
+    /** What the plan says of the outbox when it was not read ({@code readOutbox} false). */
+    public static final String OUTBOX_NOT_READ = "outbox pending: not read (dutydesk outbox --env NAME shows it)";
+
+    /**
+     * {@link #plan(Verb, Optional, boolean)}; without {@code readOutbox} the outbox is not asked (no PostgreSQL
+     * connection: the CLI with --yes, where no one reads the plan before it runs; the fact says it was not read).
+     */
+    public CompletableFuture<Plan> plan(Verb verb, Optional<String> version, boolean force, boolean readOutbox) {
         if (verb == Verb.DEPLOY) {
             try {
                 validateVersion(version.orElse(null));
@@ -68,7 +87,9 @@ public final class RolloutService {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decide(verb, version, force, s, p));
+        return slots.readForAction().whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-slots-read"))
+                .thenCombine((readOutbox ? pendingFact() : CompletableFuture.completedFuture(OUTBOX_NOT_READ)).whenComplete((s, e) -> io.dutydesk.core.Phase.mark("plan-outbox-read")),
+                        (s, p) -> RolloutRules.decide(verb, version, force, s, p));
     }
 
     private CompletableFuture<String> pendingFact() {
@@ -82,7 +103,78 @@ public final class RolloutService {
      * now: what an open confirmation shows while it is open. Compare with {@link RolloutRules#changedSince}.
      */
     public CompletableFuture<Plan> replan(Plan plan, io.dutydesk.core.slots.SlotsSnapshot now) {
-        return pendingFact().thenApply(p -> RolloutRules.decide(plan.verb(), plan.version(), plan.forced(), now, p));
+        return pendingFact().thenApply(p -> RolloutRules.redecide(plan, now, p,
+                plan.rollbackType().map(t -> env.deploy().rollbackTypes().getOrDefault(t, "")).orElse("")));
+    }
+
+    /** The releases of this environment (audit log + the host's images), for the history and the rollback's picker. */
+    public ReleaseHistory history() {
+        return new ReleaseHistory(env, shell, slots, audit);
+    }
+
+    /**
+     * A rollback to the earlier release {@code version}: refused (audited, before anything runs) when the version does not
+     * match the environment's pattern or its image is not on the host for every service; else planned from a fresh read.
+     */
+    public CompletableFuture<Plan> planRelease(String version, boolean force) {
+        List<String> args = List.of("--to", version == null ? "" : RolloutRules.printable(version));
+        Optional<String> bad = RolloutRules.versionProblem(env.deploy(), version);
+        if (bad.isPresent()) {
+            return refusedBefore(args, RolloutException.Kind.INVALID_INPUT, bad.get().replace("deploy needs a VERSION",
+                    "rollback --to needs a VERSION"));
+        }
+        return history().read().thenCompose(h -> {
+            Optional<ReleaseHistory.Release> r = h.release(version);
+            if (h.repositories().isEmpty()) {
+                return refusedBefore(args, RolloutException.Kind.BLOCKED, "refused: no container of " + env.name()
+                        + " names the services' image repositories, so whether " + version + " is on the host is unknown; nothing was run");
+            }
+            if (r.isEmpty() || !r.get().available()) {
+                List<String> avail = h.releases().stream().filter(ReleaseHistory.Release::available).map(ReleaseHistory.Release::version).toList();
+                return refusedBefore(args, RolloutException.Kind.INVALID_INPUT, "refused: release " + version + " is not on the host ("
+                        + String.join(", ", h.repositories().stream().map(x -> x + ":" + version).toList()) + " missing); on the host: "
+                        + (avail.isEmpty() ? "none" : String.join(", ", avail)) + "; nothing was run");
+            }
+            return pendingFact().thenApply(p -> RolloutRules.decideRelease(version, h.repositories(), force, h.slots(), p));
+        });
+    }
+
+    /** A rollback of a type the environment declares ({@code deploy.rollbackTypes}); another name is refused and audited. */
+    public CompletableFuture<Plan> planType(String type, boolean force) {
+        String cmd = type == null ? null : env.deploy().rollbackTypes().get(type);
+        if (cmd == null) {
+            return refusedBefore(List.of("--type", type == null ? "" : RolloutRules.printable(type)), RolloutException.Kind.INVALID_INPUT,
+                    "refused: " + env.name() + " declares no rollback type '" + RolloutRules.printable(String.valueOf(type)) + "' (declared: "
+                    + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes" : String.join(", ",
+                    env.deploy().rollbackTypes().keySet())) + "); nothing was run");
+        }
+        return slots.read().thenCombine(pendingFact(), (s, p) -> RolloutRules.decideType(type, cmd, force, s, p));
+    }
+
+    private <T> CompletableFuture<T> refusedBefore(List<String> args, RolloutException.Kind kind, String why) {
+        return runner.refusedBeforeStart(Verb.ROLLBACK.id(), args, null, why).handle((v, err) -> {
+            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
+        });
+    }
+
+    /**
+     * The job's command of a rollback to a release: the deploy command with the version (quoted), then the idle slot's
+     * health checked as Docker on the server says, then the switch command — each step only if the one before succeeded.
+     */
+    String releaseCommand(Plan plan) {
+        String v = plan.version().orElseThrow();
+        String deploy = CommandTemplate.fill("deploy.commands.deploy", env.deploy().commands().get("deploy"),
+                Map.of(CommandTemplate.VERSION, v));
+        String sw = CommandTemplate.fill("deploy.commands.switch", env.deploy().commands().get("switch"), Map.of());
+        String health = ActionScripts.slotHealthy(env, plan.target()).command();
+        String idle = plan.target();
+        return deploy + "\n"
+                + "rc_=$?; if [ \"$rc_\" -ne 0 ]; then echo " + ShellQuote.quote("dutydesk: deploying " + v + " to " + idle
+                + " failed: traffic was not switched") + " \"(exit $rc_)\"; exit \"$rc_\"; fi\n"
+                + "out_=$( {\n" + health + "\n} 2>&1 )\n"
+                + "case \"$out_\" in *'slot-health: healthy'*) echo " + ShellQuote.quote("dutydesk: " + idle + " is healthy on " + v
+                + "; switching traffic") + " ;; *) printf 'dutydesk: %s; traffic was not switched\\n' \"$out_\"; exit 1 ;; esac\n"
+                + sw + "\n";
     }
 
     /**
@@ -93,6 +185,9 @@ public final class RolloutService {
     public ActionScripts.Precondition preconditions(Plan plan) {
         ActionScripts.Precondition live = new ActionScripts.Precondition(env.deploy().liveSlotCommand(),
                 env.deploy().liveSlotPattern(), plan.liveBefore(), "live");
+        if (plan.toRelease()) { // the release's image still on the host for every service, checked inside the lock
+            return live.and(ReleaseHistory.imagePresent(env, plan.repositories(), plan.version().orElseThrow()));
+        }
         return RolloutRules.checksTarget(plan) ? live.and(ActionScripts.slotHealthy(env, plan.target())) : live;
     }
 
@@ -111,6 +206,20 @@ public final class RolloutService {
                         : why + "; " + AuditWriteException.unwritten(audit, err));
             });
         }
+        // a restart goes through Docker, not the server lock: the maintenance lock is checked before it (refused if it
+        // cannot be read: nothing runs on an environment that may be locked)
+        return maintenance.read().handle((held, readErr) -> readErr != null
+                ? Optional.of("refused to restart " + container + ": could not read the maintenance lock ("
+                        + Errors.describe(readErr) + "); nothing was run")
+                : held.map(l -> l.refusal(env.name()))).thenCompose(lockRefusal -> lockRefusal.isPresent()
+                ? runner.refusedBeforeStart("restart", List.of(container), null, lockRefusal.get()).<Void>handle((v, err) -> {
+                    throw new RolloutException(RolloutException.Kind.BUSY, err == null ? lockRefusal.get()
+                            : lockRefusal.get() + "; " + AuditWriteException.unwritten(audit, err));
+                })
+                : restartUnlocked(container, start));
+    }
+
+    private CompletableFuture<Void> restartUnlocked(String container, Instant start) {
         // a started entry that cannot be written: nothing is restarted ("nothing was run: the audit log … could not be
         // written"); a completion that cannot be written: the restart's own outcome, the missing entry said beside it
         return runner.begin("restart", List.of(container), null).thenCompose(started ->
@@ -174,7 +283,7 @@ public final class RolloutService {
     }
 
     private CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
-        List<String> args = plan.version().map(List::of).orElse(List.of());
+        List<String> args = plan.auditArgs();
         if (!env.name().equals(plan.environment())) {
             String why = "this plan was made for environment " + plan.environment() + ", not " + env.name()
                     + ": the environment changed since you confirmed; nothing was run";
@@ -183,7 +292,7 @@ public final class RolloutService {
         if (!plan.runnable()) {
             return refused(plan, args, RolloutException.Kind.BLOCKED, String.join("; ", plan.blocked()) + " (use force to run it anyway)");
         }
-        if (plan.verb() == Verb.DEPLOY) {
+        if (plan.verb() == Verb.DEPLOY || plan.toRelease()) {
             try {
                 validateVersion(plan.version().orElse(null));
             } catch (RolloutException e) {
@@ -192,9 +301,19 @@ public final class RolloutService {
         }
         String command;
         try {
-            String key = "deploy.commands." + plan.verb().id();
-            command = CommandTemplate.fill(key, env.deploy().commands().get(plan.verb().id()), plan.verb() == Verb.DEPLOY
-                    ? Map.of(CommandTemplate.VERSION, plan.version().orElse("")) : Map.of());
+            if (plan.toRelease()) {
+                command = releaseCommand(plan);
+            } else if (plan.rollbackType().isPresent()) {
+                String t = env.deploy().rollbackTypes().get(plan.rollbackType().get());
+                if (t == null) {
+                    throw new IllegalArgumentException(env.name() + " no longer declares the rollback type " + plan.rollbackType().get());
+                }
+                command = CommandTemplate.fill(CommandTemplate.ROLLBACK_TYPE, t, Map.of());
+            } else {
+                String key = "deploy.commands." + plan.verb().id();
+                command = CommandTemplate.fill(key, env.deploy().commands().get(plan.verb().id()), plan.verb() == Verb.DEPLOY
+                        ? Map.of(CommandTemplate.VERSION, plan.version().orElse("")) : Map.of());
+            }
         } catch (IllegalArgumentException badTemplate) {
             return refused(plan, args, RolloutException.Kind.INVALID_INPUT, badTemplate.getMessage() + "; nothing was run");
         }
@@ -205,17 +324,19 @@ public final class RolloutService {
         // console refusing every later action as 'already running')
         CompletableFuture<ActionResult> result;
         try {
-            DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command, Optional.of(preconditions(plan)),
-                    plan.liveBefore());
+            DetachedActions.Request planned = new DetachedActions.Request(plan.verb().id(), args, command,
+                    Optional.of(preconditions(plan)), plan.liveBefore());
+            // read on the server by its docker command: the state after the job is read in the job's own exec
+            DetachedActions.Request req = slots.onServer() ? planned.withAfter(slots.stateScript()) : planned;
             // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
             CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
-                    : slots.read().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
-            result = changed.thenCompose(why -> why.isPresent()
+                    : slots.readForAction().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
+            result = changed.whenComplete((w, e) -> io.dutydesk.core.Phase.mark("reread-at-click")).thenCompose(why -> why.isPresent()
                     ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
-                case UNKNOWN -> slots.read().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
+                case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
                     String msg = "the action ended on the server without an exit code (killed?); live slot is "
                             + (after == null ? "unknown" : after);
                     ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
@@ -223,7 +344,7 @@ public final class RolloutService {
                     return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
                             .thenApply(r::withAuditWarning);
                 });
-                case EXITED -> verify(plan, o.exitCode(), o.lastLine())
+                case EXITED -> verifyMarked(plan, o.exitCode(), o.lastLine(), o.after())
                         .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
                         .thenCompose(check -> {
                     ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
@@ -267,7 +388,7 @@ public final class RolloutService {
         }
         Verb verb = java.util.Arrays.stream(Verb.values()).filter(v -> id.contains("-" + v.id() + "-")).findFirst()
                 .orElse(Verb.SWITCH);
-        return runner.attach(id, out, status).thenCompose(o -> slots.read().thenApply(s -> {
+        return runner.attach(id, out, status).thenCompose(o -> slots.readForAction().thenApply(s -> {
             String how = switch (o.end()) {
                 case EXITED -> "ended with exit " + o.exitCode();
                 case REFUSED -> "was refused on the server: " + o.refusal();
@@ -285,10 +406,23 @@ public final class RolloutService {
     /** How long the server's state may take to settle after an action (e.g. old nginx workers finishing). */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    private CompletableFuture<Check> verifyMarked(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
+        io.dutydesk.core.Phase.mark("action-exited");
+        return verify(plan, exitCode, lastLine, after).whenComplete((c, e) -> io.dutydesk.core.Phase.mark("verified"));
+    }
+
     /** Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes. */
-    private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine) {
+    private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
         Instant until = clock.instant().plus(SETTLE);
-        return verifyOnce(plan, exitCode, lastLine).thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
+        // the state the job's own exec read after it ended, when it did: no round trip; else (or unreadable) read now
+        CompletableFuture<io.dutydesk.core.slots.SlotsSnapshot> first;
+        try {
+            first = after.isPresent() ? CompletableFuture.completedFuture(slots.parseState(after.get())) : slots.readForAction();
+        } catch (RuntimeException unreadable) {
+            first = slots.readForAction();
+        }
+        return first.handle((s, e) -> check(plan, exitCode, lastLine, s, e))
+                .thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
     }
 
     private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, Instant until) {
@@ -301,7 +435,11 @@ public final class RolloutService {
     }
 
     private CompletableFuture<Check> verifyOnce(Plan plan, int exitCode, String lastLine) {
-        return slots.read().handle((s, e) -> {
+        return slots.readForAction().handle((s, e) -> check(plan, exitCode, lastLine, s, e));
+    }
+
+    private Check check(Plan plan, int exitCode, String lastLine, io.dutydesk.core.slots.SlotsSnapshot s, Throwable e) {
+        {
             if (e != null) {
                 return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
             }
@@ -321,6 +459,20 @@ public final class RolloutService {
                             + "; live " + liveAfter);
                 }
                 case SWITCH, ROLLBACK -> {
+                    if (plan.rollbackType().isPresent()) { // the team's command: its exit, and what now serves traffic
+                        SlotState liveNow = s.live();
+                        boolean ok = liveNow.allReady();
+                        yield new Check(ok, liveAfter, "rollback " + plan.rollbackType().get() + " exited 0; live slot " + liveAfter
+                                + " (" + liveNow.summary() + ")");
+                    }
+                    if (plan.toRelease()) {
+                        String want = plan.version().orElseThrow();
+                        boolean versions = target.services().stream().allMatch(x -> x.container().map(c -> c.version().equals(want)).orElse(false));
+                        boolean ok = liveAfter.equals(plan.target()) && target.allReady() && versions;
+                        yield new Check(ok, liveAfter, ok ? "live slot is now " + liveAfter + " on " + want + " (" + target.summary() + ")"
+                                : "live slot is " + liveAfter + " (expected " + plan.target() + " on " + want + "); " + target.summary()
+                                + (versions ? "" : ", not all on " + want));
+                    }
                     boolean ok = liveAfter.equals(plan.target()) && target.allReady();
                     yield new Check(ok, liveAfter, ok ? "live slot is now " + liveAfter + " (" + target.summary() + ")"
                             : "live slot is " + liveAfter + " (expected " + plan.target() + "); " + target.summary());
@@ -331,7 +483,7 @@ public final class RolloutService {
                             : plan.target() + " still has containers: " + String.join("; ", target.problems()));
                 }
             };
-        });
+        }
     }
 
 }

@@ -8,6 +8,7 @@ import io.dutydesk.core.ports.RemoteShell;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,12 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 
-/** Reads both slots from the server: the live slot from the configured command, the containers from Docker. */
+/**
+ * Reads both slots from the server: the live slot from the configured command (or, for the polls, the configured
+ * {@code deploy.liveSlotFile} over SFTP: no exec), the containers from Docker — through the Docker API
+ * ({@link ContainersPort}: the window, which holds its client), or {@link #onServer} in the same one exec as the live
+ * slot, by the docker command on the server (the CLI's action path: no Docker client built, one round trip). Polls
+ * that ask while a poll read is under way share it (the Slots pane and the Outbox pane's relay tick together).
+ */
 public final class SlotsReader {
     private final Environment env;
-    private final ContainersPort containers;
+    private final ContainersPort containers; // null: read on the server by its docker command
     private final RemoteShell shell;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<SlotsSnapshot>> polling =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public SlotsReader(Environment env, ContainersPort containers, RemoteShell shell, Clock clock) {
         this.env = env;
@@ -29,26 +38,212 @@ public final class SlotsReader {
         this.clock = clock;
     }
 
-    /** The live slot as the server says it, e.g. from "Active Slot:   blue" of the status command. */
+    /** Reads the live slot and the slots' containers in one exec ({@link #stateScript()}), without a Docker client. */
+    public static SlotsReader onServer(Environment env, RemoteShell shell, Clock clock) {
+        return new SlotsReader(env, null, shell, clock);
+    }
+
+    /** Marks the start of the containers' part of {@link #stateScript()}'s output. */
+    static final String CONTAINERS = "@@DD-CONTAINERS";
+    /** A container's line: id, name, image, state, health, started, restarts, slot label, service label, tab-separated. */
+    static final String CONTAINER = "@@DD-C\t";
+    static final String NO_DOCKER = "@@DD-NODOCKER";
+
+    /**
+     * One shell script that prints the live slot command's output, then {@link #CONTAINERS}, then one line per
+     * container of the slots (found as {@link #find} finds them: by the environment's labels when it names them,
+     * else by the configured names) from {@code docker inspect} on the server, or {@link #NO_DOCKER} with docker's
+     * words when it does not answer. Read back by {@link #parseState}.
+     */
+    public String stateScript() {
+        var slots = env.slots();
+        StringBuilder b = new StringBuilder();
+        b.append("( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ").append(env.deploy().liveSlotCommand())
+                .append(" ); echo; echo '").append(CONTAINERS).append("'; ");
+        b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
+        b.append("i_=$(docker ps -aq --no-trunc");
+        boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
+        if (labels) {
+            b.append(" --filter ").append(ShellQuote.quote("label=" + slots.slotLabel()));
+        } else {
+            for (String slot : slots.names()) {
+                for (String service : slots.services()) {
+                    b.append(" --filter ").append(ShellQuote.quote("name=^/?" + regexLiteral(slots.container(service, slot)) + "$"));
+                }
+            }
+        }
+        b.append(" 2>&1) || { printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$(printf '%s' \"$i_\" | head -n 1)\"; exit 0; }; ");
+        String sl = labels ? slots.slotLabel() : "";
+        String svl = labels ? slots.serviceLabel() : "";
+        b.append("[ -z \"$i_\" ] || docker inspect --format ").append(ShellQuote.quote(CONTAINER
+                + "{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
+                + "\t{{.State.StartedAt}}\t{{.RestartCount}}\t{{index .Config.Labels " + goString(sl) + "}}\t{{index .Config.Labels "
+                + goString(svl) + "}}")).append(" $i_");
+        return b.toString();
+    }
+
+    /** {@code s} as a literal in a Go regular expression (Docker's name filter). */
+    static String regexLiteral(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    private static String goString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** The snapshot {@link #stateScript()}'s output says; fails as {@link #read()} fails. */
+    public SlotsSnapshot parseState(RemoteShell.ExecResult r) {
+        String out = r.stdout();
+        int at = out.indexOf(CONTAINERS);
+        if (at < 0) {
+            throw new IllegalStateException("reading the slots on the server failed (exit " + r.exitCode() + ")"
+                    + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+        }
+        String live = live(out.substring(0, at), r.exitCode(), r.stderr());
+        List<ContainerInfo> all = new ArrayList<>();
+        for (String line : out.substring(at + CONTAINERS.length()).split("\n")) {
+            if (line.startsWith(NO_DOCKER)) {
+                throw new IllegalStateException("docker on the server does not answer: " + line.substring(NO_DOCKER.length()).strip());
+            }
+            if (!line.startsWith(CONTAINER)) {
+                continue;
+            }
+            String[] f = line.substring(CONTAINER.length()).split("\t", -1);
+            if (f.length < 9) {
+                continue;
+            }
+            Instant started = null;
+            if (!f[5].isEmpty() && !f[5].startsWith("0001-")) {
+                try {
+                    started = Instant.parse(f[5]);
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // left unknown, as the Docker API reader leaves it
+                }
+            }
+            int restarts;
+            try {
+                restarts = Integer.parseInt(f[6].strip());
+            } catch (NumberFormatException e) {
+                restarts = 0;
+            }
+            java.util.Map<String, String> labels = new java.util.HashMap<>();
+            if (!env.slots().slotLabel().isEmpty() && !f[7].isEmpty() && !"<no value>".equals(f[7])) {
+                labels.put(env.slots().slotLabel(), f[7]);
+            }
+            if (!env.slots().serviceLabel().isEmpty() && !f[8].isEmpty() && !"<no value>".equals(f[8])) {
+                labels.put(env.slots().serviceLabel(), f[8]);
+            }
+            all.add(new ContainerInfo(f[0], f[1].startsWith("/") ? f[1].substring(1) : f[1], f[2], f[3].isEmpty() ? "unknown" : f[3],
+                    f[4], started, restarts, java.util.Map.copyOf(labels)));
+        }
+        return assemble(live, all);
+    }
+
+    private String live(String stdout, int exitCode, String stderr) {
+        Matcher m = env.deploy().liveSlotPattern().matcher(stdout);
+        if (!m.find()) {
+            throw new IllegalStateException("'" + env.deploy().liveSlotCommand() + "' (exit " + exitCode
+                    + ") did not say which slot is live" + (stderr.isBlank() ? "" : ": " + stderr.strip()));
+        }
+        return known(m.group(1));
+    }
+
+    /** The live slot as the server's command says it, e.g. from "Active Slot:   blue" of the status command. */
     public CompletableFuture<String> liveSlot() {
         String cmd = "cd " + ShellQuote.path(env.deploy().workdir()) + " && " + env.deploy().liveSlotCommand();
-        return shell.exec(cmd, Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenApply(r -> {
-            Matcher m = env.deploy().liveSlotPattern().matcher(r.stdout());
+        return shell.exec(cmd, Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> live(r.stdout(), r.exitCode(), r.stderr()));
+    }
+
+    /** The largest live-slot file read (a marker or an nginx include, never a log). */
+    static final long LIVE_FILE_MAX = 64 * 1024;
+
+    /** The live slot for a poll: from {@code deploy.liveSlotFile} over SFTP when configured (no exec), else the command. */
+    public CompletableFuture<String> liveSlotForPoll() {
+        String file = env.deploy().liveSlotFile();
+        if (file.isEmpty()) {
+            return liveSlot();
+        }
+        return shell.readFile(file, LIVE_FILE_MAX).thenApply(bytes -> {
+            Matcher m = env.deploy().liveSlotPattern().matcher(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             if (!m.find()) {
-                throw new IllegalStateException("'" + env.deploy().liveSlotCommand() + "' (exit " + r.exitCode()
-                        + ") did not say which slot is live" + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+                throw new IllegalStateException(file + " (deploy.liveSlotFile) does not say which slot is live: deploy.liveSlotPattern "
+                        + env.deploy().liveSlotPattern().pattern() + " finds nothing in it");
             }
-            String slot = m.group(1).toLowerCase(Locale.ROOT);
-            if (!env.slots().names().contains(slot)) {
-                throw new IllegalStateException("the server says the live slot is '" + slot + "', which is not one of "
-                        + String.join(", ", env.slots().names()));
-            }
-            return slot;
+            return known(m.group(1));
         });
     }
 
+    private String known(String found) {
+        String slot = found.toLowerCase(Locale.ROOT);
+        if (!env.slots().names().contains(slot)) {
+            throw new IllegalStateException("the server says the live slot is '" + slot + "', which is not one of "
+                    + String.join(", ", env.slots().names()));
+        }
+        return slot;
+    }
+
+    /**
+     * Both slots for a poll: the cheap live-slot read ({@link #liveSlotForPoll()}); a read already under way for
+     * another poll is shared, not repeated.
+     */
     public CompletableFuture<SlotsSnapshot> read() {
-        return liveSlot().thenCombine(containers.containers(), this::assemble);
+        if (containers == null) {
+            return readForAction();
+        }
+        while (true) {
+            CompletableFuture<SlotsSnapshot> running = polling.get();
+            if (running != null && !running.isDone()) {
+                return running.thenApply(s -> s); // a caller's cancel or timeout never cancels the other poll's read
+            }
+            CompletableFuture<SlotsSnapshot> mine = new CompletableFuture<>();
+            if (polling.compareAndSet(running, mine)) {
+                liveSlotForPoll().thenCombine(containers.containers(selection()), this::assemble).whenComplete((s, e) -> {
+                    if (e != null) {
+                        mine.completeExceptionally(e);
+                    } else {
+                        mine.complete(s);
+                    }
+                });
+                return mine.thenApply(s -> s);
+            }
+        }
+    }
+
+    /** Both slots as an action must see them: the live slot from the server's command, never a shared read. */
+    public CompletableFuture<SlotsSnapshot> readForAction() {
+        if (containers == null) {
+            return shell.exec(stateScript(), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenApply(this::parseState);
+        }
+        return liveSlot().thenCombine(containers.containers(selection()), this::assemble);
+    }
+
+    /** Whether {@link #readForAction()} is one exec of {@link #stateScript()} (no Docker client). */
+    public boolean onServer() {
+        return containers == null;
+    }
+
+    /** The environment's containers: by their labels when it names them, else by name. */
+    public ContainersPort.Selection selection() {
+        String sl = env.slots().slotLabel();
+        String svl = env.slots().serviceLabel();
+        if (!sl.isEmpty() && !svl.isEmpty()) {
+            return new ContainersPort.Selection(List.of(), List.of(sl, svl));
+        }
+        List<String> names = new ArrayList<>();
+        for (String slot : env.slots().names()) {
+            for (String service : env.slots().services()) {
+                names.add(env.slots().container(service, slot));
+            }
+        }
+        return new ContainersPort.Selection(names, List.of());
     }
 
     SlotsSnapshot assemble(String live, List<ContainerInfo> all) {

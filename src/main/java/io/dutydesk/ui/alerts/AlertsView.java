@@ -5,8 +5,9 @@ import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.AlertWords;
 import io.dutydesk.core.alerts.Silence;
 import io.dutydesk.core.alerts.Transition;
-import javafx.beans.property.ReadOnlyStringWrapper;
+import io.dutydesk.ui.fx.FxmlLayout;
 import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -16,11 +17,7 @@ import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
-import javafx.scene.control.ScrollPane;
-import javafx.scene.control.SplitPane;
-import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
@@ -54,10 +51,29 @@ public final class AlertsView {
     private final AlertsViewModel vm;
     private final Clock clock;
     private final Consumer<String> openUrl;
-    private final BorderPane root = new BorderPane();
-    private final HBox countsBox = new HBox(6);
-    private final ListView<AlertRow> list = new ListView<>();
-    private final VBox details = new VBox(8);
+    // the static layout: AlertsView.fxml (this view is its controller)
+    @FXML private BorderPane root;
+    @FXML private HBox countsBox;
+    @FXML private Label updated;
+    @FXML private TextField filter;
+    @FXML private CheckBox showSuppressed;
+    @FXML private Label shown;
+    @FXML private Label filterError;
+    @FXML private Label problem;
+    @FXML private Label cannotFire;
+    @FXML private Label sourceNote;
+    @FXML private Label historyProblem;
+    @FXML private Label status;
+    @FXML private TabPane tabs;
+    @FXML private ListView<AlertRow> list;
+    @FXML private Label emptyList;
+    @FXML private VBox details;
+    @FXML private Label silencesProblem;
+    @FXML private TableView<Silence> silencesTable;
+    @FXML private Button expire;
+    @FXML private ChoiceBox<Duration> historyWindow;
+    @FXML private Label historySharedLabel;
+    @FXML private TableView<Transition> historyTable;
     private final List<RowCell> cells = new java.util.ArrayList<>();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -66,12 +82,11 @@ public final class AlertsView {
         this.vm = vm;
         this.clock = clock;
         this.openUrl = openUrl;
-        root.getStyleClass().add("alerts-pane");
-        root.setId("pane-alerts");
-        root.setTop(header());
-        TabPane tabs = new TabPane(new Tab("Feed", feed()), new Tab("Silences", silences()), new Tab("History", history()));
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.setId("alerts-tabs");
+        FxmlLayout.load(this);
+        header();
+        feed();
+        silences();
+        history();
         tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> {
             if (i.intValue() == 1) {
                 vm.refreshSilences();
@@ -79,7 +94,6 @@ public final class AlertsView {
                 vm.refreshHistory();
             }
         });
-        root.setCenter(tabs);
         vm.counts().addListener((ListChangeListener<Map.Entry<String, Long>>) c -> showCounts());
         vm.suppressedProperty().addListener((o, a, b) -> showCounts());
         vm.unknownProperty().addListener((o, a, b) -> showCounts());
@@ -114,74 +128,33 @@ public final class AlertsView {
         return root.getScene() == null ? null : root.getScene().getWindow();
     }
 
-    private Node header() {
-        Label title = new Label("Alerts");
-        title.getStyleClass().add("pane-title");
-        countsBox.setId("alert-counts");
-        countsBox.setAlignment(Pos.CENTER_LEFT);
-        Label updated = new Label();
-        updated.getStyleClass().add("muted");
+    private void header() {
         updated.textProperty().bind(vm.updatedProperty());
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox top = new HBox(12, title, countsBox, spacer, updated);
-        top.setAlignment(Pos.CENTER_LEFT);
-
-        TextField filter = new TextField();
-        filter.setId("alert-filter");
-        filter.setPromptText("Filter: severity=\"critical\"  service=~\"analysis.*\"  or words");
         filter.textProperty().bindBidirectional(vm.filterTextProperty());
-        HBox.setHgrow(filter, Priority.ALWAYS);
-        Label filterError = new Label();
-        filterError.setId("alert-filter-error");
-        filterError.getStyleClass().add("form-problem");
         filterError.textProperty().bind(vm.filterErrorProperty());
         filterError.visibleProperty().bind(vm.filterErrorProperty().isNotNull());
         filterError.managedProperty().bind(filterError.visibleProperty());
         vm.filterErrorProperty().addListener((o, a, b) -> filter.pseudoClassStateChanged(
                 javafx.css.PseudoClass.getPseudoClass("danger"), b != null));
-        CheckBox suppressed = new CheckBox("show suppressed");
-        suppressed.setId("show-suppressed");
-        suppressed.selectedProperty().bindBidirectional(vm.showSuppressedProperty());
-        Label shown = new Label();
-        shown.setId("alerts-shown");
-        shown.getStyleClass().add("muted");
+        showSuppressed.selectedProperty().bindBidirectional(vm.showSuppressedProperty());
         shown.textProperty().bind(vm.shownSummaryProperty());
-        shown.setMinWidth(Region.USE_PREF_SIZE);
-        HBox filterRow = new HBox(10, filter, suppressed, shown);
-        filterRow.setAlignment(Pos.CENTER_LEFT);
 
-        Label problem = banner(vm.problemProperty(), "alerts-problem");
-        Label cannotFire = banner(vm.cannotFireProperty(), "alerts-cannot-fire");
-        Label historyProblem = banner(vm.historyProblemProperty(), "alerts-history-problem");
-        Label sourceNote = new Label();
-        sourceNote.setId("alerts-source-note");
-        sourceNote.getStyleClass().add("muted");
-        sourceNote.setWrapText(true);
+        banner(problem, vm.problemProperty());
+        banner(cannotFire, vm.cannotFireProperty());
+        banner(historyProblem, vm.historyProblemProperty());
         sourceNote.textProperty().bind(vm.sourceNoteProperty());
         sourceNote.visibleProperty().bind(javafx.beans.binding.Bindings.isNotNull(vm.sourceNoteProperty()));
         sourceNote.managedProperty().bind(sourceNote.visibleProperty());
-        Label status = new Label();
-        status.setId("alerts-status");
-        status.getStyleClass().add("muted");
         status.textProperty().bind(vm.statusProperty());
         status.visibleProperty().bind(vm.statusProperty().isNotEmpty());
         status.managedProperty().bind(status.visibleProperty());
-        VBox box = new VBox(8, top, filterRow, filterError, problem, cannotFire, sourceNote, historyProblem, status);
-        box.getStyleClass().add("alerts-top");
-        return box;
     }
 
-    private static Label banner(javafx.beans.value.ObservableStringValue text, String id) {
-        Label l = new Label();
-        l.setId(id);
-        l.getStyleClass().add("stale-banner");
-        l.setWrapText(true);
+    /** {@code l} (a stale banner in the FXML) says {@code text}, shown only while there is one. */
+    private static void banner(Label l, javafx.beans.value.ObservableStringValue text) {
         l.textProperty().bind(text);
         l.visibleProperty().bind(javafx.beans.binding.Bindings.isNotNull(text));
         l.managedProperty().bind(l.visibleProperty());
-        l.setMaxWidth(Double.MAX_VALUE);
-        return l;
     }
 
     private void showCounts() {
@@ -238,16 +211,12 @@ public final class AlertsView {
         return rank == 0 ? "1" : rank == 1 ? "2" : "3";
     }
 
-    private Node feed() {
-        list.setId("alert-list");
-        list.getStyleClass().add("alert-list");
+    private void feed() {
         list.setFixedCellSize(ROW_HEIGHT);
         list.setItems(vm.rows());
         list.setCellFactory(lv -> new RowCell());
-        Label empty = new Label();
-        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+        emptyList.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
                 .then("Not configured: this environment has no Alertmanager.").otherwise("No alerts."));
-        list.setPlaceholder(empty);
         list.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null && !r.header()) {
                 vm.selectedProperty().set(r.alert());
@@ -267,13 +236,6 @@ public final class AlertsView {
             }
         });
         vm.staleProperty().addListener((o, a, s) -> list.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("stale"), s));
-        details.setId("alert-details");
-        details.getStyleClass().add("alert-details");
-        ScrollPane scroll = new ScrollPane(details);
-        scroll.setFitToWidth(true);
-        SplitPane split = new SplitPane(list, scroll);
-        split.setDividerPositions(0.6);
-        return split;
     }
 
     /** One fixed-height row; its nodes are made once per cell and reused as the list scrolls. */
@@ -533,19 +495,16 @@ public final class AlertsView {
         return d;
     }
 
-    private Node silences() {
-        TableView<Silence> table = new TableView<>(vm.silences());
-        table.setId("silences-table");
-        table.getColumns().add(col("state", 80, Silence::state));
-        table.getColumns().add(col("matchers", 340, Silence::matchersText));
-        table.getColumns().add(col("ends", 130, s -> s.endsAt() == null ? "" : WHEN.format(s.endsAt())));
-        table.getColumns().add(col("created by", 140, Silence::createdBy));
-        table.getColumns().add(col("comment", 260, Silence::comment));
-        table.getColumns().add(col("id", 120, Silence::id));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("No silences."));
-        Button expire = new Button("Expire");
-        expire.setId("expire-silence");
+    private void silences() {
+        TableView<Silence> table = silencesTable;
+        table.setItems(vm.silences());
+        FxmlLayout.cellTexts(table, List.<java.util.function.Function<Silence, String>>of(
+                Silence::state,
+                Silence::matchersText,
+                s -> s.endsAt() == null ? "" : WHEN.format(s.endsAt()),
+                Silence::createdBy,
+                Silence::comment,
+                Silence::id));
         expire.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(() -> {
             Silence s = table.getSelectionModel().getSelectedItem();
             return s == null || "expired".equals(s.state());
@@ -556,30 +515,21 @@ public final class AlertsView {
                 vm.expire(s);
             }
         });
-        Label problem = banner(vm.silencesProblemProperty(), "silences-problem");
-        Label hint = new Label("Expiring a silence makes its alerts active again at once.");
-        hint.getStyleClass().add("muted");
-        HBox bar = new HBox(10, expire, hint);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(8, problem, table, bar);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        box.getStyleClass().add("tab-body");
-        return box;
+        banner(silencesProblem, vm.silencesProblemProperty());
     }
 
-    private Node history() {
-        TableView<Transition> table = new TableView<>(vm.history());
-        table.setId("history-table");
-        table.getColumns().add(col("at", 130, t -> WHEN.format(t.at())));
-        table.getColumns().add(col("event", 90, Transition::event));
-        table.getColumns().add(col("alert", 170, Transition::alertname));
+    private void history() {
+        TableView<Transition> table = historyTable;
+        table.setItems(vm.history());
         // the labels every row shares (env, job, …) once above the table; each row shows only its own
-        Label shared = new Label();
-        shared.setId("history-shared");
-        shared.getStyleClass().add("muted");
-        shared.setWrapText(true);
+        FxmlLayout.cellTexts(table, List.<java.util.function.Function<Transition, String>>of(
+                t -> WHEN.format(t.at()),
+                Transition::event,
+                Transition::alertname,
+                t -> labelText(t.labels(), historyShared),
+                t -> t.reconstructed() ? "reconstructed (Prometheus)" : "by the console"));
+        Label shared = historySharedLabel;
         shared.managedProperty().bind(shared.visibleProperty());
-        table.getColumns().add(col("labels", 360, t -> labelText(t.labels(), historyShared)));
         Runnable showShared = () -> {
             historyShared = sharedLabels(vm.history());
             shared.setText(historyShared.isEmpty() ? "" : "every row: " + labelText(historyShared, Map.of()));
@@ -588,9 +538,6 @@ public final class AlertsView {
         };
         vm.history().addListener((ListChangeListener<Transition>) c -> showShared.run());
         showShared.run();
-        table.getColumns().add(col("seen", 200, t -> t.reconstructed() ? "reconstructed (Prometheus)" : "by the console"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("Nothing fired or resolved in this window."));
         table.setRowFactory(tv -> new javafx.scene.control.TableRow<>() {
             @Override
             protected void updateItem(Transition t, boolean empty) {
@@ -604,10 +551,8 @@ public final class AlertsView {
                 }
             }
         });
-        ChoiceBox<Duration> window = new ChoiceBox<>();
-        window.setId("history-window");
-        window.getItems().addAll(Duration.ofHours(1), Duration.ofHours(12), Duration.ofHours(24), Duration.ofDays(7));
-        window.setConverter(new StringConverter<>() {
+        historyWindow.getItems().addAll(Duration.ofHours(1), Duration.ofHours(12), Duration.ofHours(24), Duration.ofDays(7));
+        historyWindow.setConverter(new StringConverter<>() {
             @Override
             public String toString(Duration d) {
                 return d == null ? "" : "last " + (d.toDays() >= 1 ? d.toDays() + " d" : d.toHours() + " h");
@@ -618,18 +563,7 @@ public final class AlertsView {
                 return null;
             }
         });
-        window.valueProperty().bindBidirectional(vm.historyWindowProperty());
-        Label hint = new Label("Fired, resolved, silenced, unsilenced; unknown: dropped while Prometheus could not fire or resolve "
-                + "it. While the console was closed: reconstructed from Prometheus's ALERTS series.");
-        hint.getStyleClass().add("muted");
-        hint.setWrapText(true);
-        window.setMinWidth(Region.USE_PREF_SIZE); // "last 12 h" whole, never "…" beside the long hint
-        HBox bar = new HBox(10, window, hint);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(8, bar, shared, table);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        box.getStyleClass().add("tab-body");
-        return box;
+        historyWindow.valueProperty().bindBidirectional(vm.historyWindowProperty());
     }
 
     /** The labels every row of the History shows (two rows or more): said once, above it. */
@@ -657,12 +591,5 @@ public final class AlertsView {
             }
         });
         return b.toString();
-    }
-
-    private static <T> TableColumn<T, String> col(String title, double width, java.util.function.Function<T, String> f) {
-        TableColumn<T, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-        c.setPrefWidth(width);
-        return c;
     }
 }

@@ -14,12 +14,13 @@ import io.dutydesk.core.alerts.Transition;
 import io.dutydesk.core.alerts.Unverified;
 import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.config.Environment;
-import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.AlertHistory;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.ports.Notifier;
-import io.dutydesk.ui.shell.EnvironmentPane;
+import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.PolledValue;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -35,8 +36,6 @@ import javafx.collections.ObservableList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,8 +54,7 @@ import java.util.function.Function;
  * counts per severity; silences (the acknowledgement) and the history. A failed poll keeps the last
  * feed, marked "down / stale since T". Everything reaches the properties through the ui executor.
  */
-public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+public final class AlertsViewModel implements PaneModel {
 
     private final Executor ui;
     private final ScheduledExecutorService scheduler;
@@ -105,8 +103,12 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     private AlertFilter filter = AlertFilter.ALL;
     private Consumer<String> openMetrics;
     private AlertsService service;
-    private Poller<AlertsService.Update> poller;
-    private AutoCloseable subscription;
+    private PolledValue<AlertsService.Update> poller;
+    /**
+     * On the screen (or as if: a view-model without a shell). Hidden, the feed is still polled — the notifications
+     * come from it — but the silences and the history are not read until it is shown again.
+     */
+    private boolean shown = true;
 
     /**
      * @param services builds the service for an opened environment (the app: adapters of the handle,
@@ -288,23 +290,30 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
             updated.set(NOT_CONFIGURED);
             return;
         }
-        Poller<AlertsService.Update> p = new Poller<>("alerts", s::poll, env.alerts().interval(), env.poll().maxBackoff(),
-                env.poll().timeout().multipliedBy(3), scheduler, clock);
-        poller = p;
-        subscription = p.subscribe(snap -> ui.execute(() -> apply(p, snap)));
-        p.start();
+        poller = new PolledValue<>("alerts", s::poll, env.alerts().interval(), env.poll().maxBackoff(),
+                env.poll().timeout().multipliedBy(3), scheduler, clock, ui, this::apply);
+        poller.start();
+    }
+
+    /** Hidden: the feed is still polled (notifications), the silences and the history no longer. */
+    @Override
+    public void hidden() {
+        shown = false;
+    }
+
+    /** Shown again: the feed, the silences and the history are read now. */
+    @Override
+    public void shown() {
+        if (!shown) {
+            shown = true;
+            refresh();
+            refreshSilences();
+            refreshHistory();
+        }
     }
 
     @Override
     public void detach() {
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // list removal
-            }
-            subscription = null;
-        }
         if (poller != null) {
             poller.close();
             poller = null;
@@ -332,14 +341,10 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         }
     }
 
-    void apply(Poller<AlertsService.Update> from, Snapshot<AlertsService.Update> s) {
-        if (from != poller || s.pending()) {
-            return;
-        }
+    void apply(Snapshot<AlertsService.Update> s) {
         tick.set(tick.get() + 1);
         if (!s.ok()) {
-            problem.set("Alertmanager: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
-                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+            problem.set(PolledValue.problem("Alertmanager", s, clock));
             stale.set(s.lastSuccessAt() != null);
             if (s.lastSuccessAt() != null && staleSince.get() == null) {
                 staleSince.set(s.lastSuccessAt());
@@ -368,6 +373,9 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
         // from Alertmanager's feed itself: whoever recorded the firing, and whether or not the history works
         for (Notifier.Notice n : notifications.after(service.environment().alerts(), u.feed())) {
             notifier.notify(n);
+        }
+        if (!shown) {
+            return; // the silences and the history are read when the pane is shown again
         }
         if (!u.transitions().isEmpty() || history.isEmpty()) {
             refreshHistory();
@@ -574,7 +582,7 @@ public final class AlertsViewModel implements EnvironmentPane, AutoCloseable {
     }
 
     String time(Instant t) {
-        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+        return Times.hms(t, clock);
     }
 
     @Override

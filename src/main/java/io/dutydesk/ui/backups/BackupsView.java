@@ -4,11 +4,11 @@ import io.dutydesk.core.Ages;
 import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.Verification;
-import io.dutydesk.ui.slots.ConfirmActionDialog;
+import io.dutydesk.ui.fx.ConfirmActionDialog;
+import io.dutydesk.ui.fx.FxmlLayout;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.SortedList;
-import javafx.geometry.Orientation;
-import javafx.geometry.Pos;
+import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -24,9 +24,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
-import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.Window;
 
@@ -48,21 +45,44 @@ public final class BackupsView {
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     private final BackupsViewModel vm;
-    private final BorderPane root = new BorderPane();
-    private final TableView<BackupEntry> table = new TableView<>();
+    // the static layout: BackupsView.fxml (this view is its controller)
+    @FXML private BorderPane root;
+    @FXML private Label problem;
+    @FXML private Label rpo;
+    @FXML private ComboBox<String> kind;
+    @FXML private Label free;
+    @FXML private Button verify;
+    @FXML private Button download;
+    @FXML private Button scratch;
+    @FXML private Button restore;
+    @FXML private Button now;
+    @FXML private HBox leftoversRow;
+    @FXML private Label parts;
+    @FXML private Button removeParts;
+    @FXML private Label updated;
+    @FXML private TableView<BackupEntry> table;
+    @FXML private Label emptyTable;
+    @FXML private TableColumn<BackupEntry, String> nameColumn;
+    @FXML private TableColumn<BackupEntry, String> kindColumn;
+    @FXML private TableColumn<BackupEntry, Long> sizeColumn;
+    @FXML private TableColumn<BackupEntry, Instant> takenColumn;
+    @FXML private TableColumn<BackupEntry, Double> ageColumn;
+    @FXML private TableColumn<BackupEntry, Instant> keptColumn;
+    @FXML private TableColumn<BackupEntry, Optional<Verification>> verifiedColumn;
+    @FXML private Label status;
+    @FXML private ProgressBar bar;
+    @FXML private Button stop;
+    @FXML private ListView<String> log;
     /** Where downloads go unless the user picks another folder (tests set it). */
     private Path downloadDir = Path.of(System.getProperty("user.home"), "Downloads");
     private boolean askFolder = true;
 
     public BackupsView(BackupsViewModel vm) {
         this.vm = vm;
-        root.getStyleClass().add("backups-pane");
-        root.setId("pane-backups");
-        root.setTop(header());
-        SplitPane split = new SplitPane(table(), logPane());
-        split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.68);
-        root.setCenter(split);
+        FxmlLayout.load(this);
+        header();
+        table();
+        logPane();
     }
 
     public Node root() {
@@ -79,47 +99,25 @@ public final class BackupsView {
         return root.getScene() == null ? null : root.getScene().getWindow();
     }
 
-    private Node header() {
-        Label rpo = new Label();
-        rpo.setId("rpo-banner");
-        rpo.getStyleClass().add("rpo-banner");
-        rpo.setWrapText(true);
-        rpo.setMaxWidth(Double.MAX_VALUE);
+    private void header() {
         rpo.textProperty().bind(vm.rpoTextProperty());
         rpo.visibleProperty().bind(vm.rpoTextProperty().isNotEmpty());
         rpo.managedProperty().bind(rpo.visibleProperty());
         vm.rpoStateProperty().addListener((o, a, w) -> rpoClass(rpo, w));
         rpoClass(rpo, vm.rpoStateProperty().get());
 
-        Label problem = new Label();
-        problem.setId("backups-problem");
-        problem.getStyleClass().add("stale-banner");
-        problem.setWrapText(true);
-        problem.setMaxWidth(Double.MAX_VALUE);
         problem.textProperty().bind(vm.problemProperty());
         problem.visibleProperty().bind(vm.problemProperty().isNotNull());
         problem.managedProperty().bind(problem.visibleProperty());
 
-        ComboBox<String> kind = new ComboBox<>(vm.kinds());
-        kind.setId("kind-filter");
+        kind.setItems(vm.kinds());
         kind.valueProperty().bindBidirectional(vm.kindFilterProperty());
-        Label free = new Label();
-        free.setId("free-space");
-        free.getStyleClass().add("muted");
         free.textProperty().bind(vm.freeSpaceProperty());
 
-        Button verify = button("Verify", "verify", "Check the selected backup on the server (gzip -t, pg_restore reading every block, "
-                + "the SQL structure, its checksum sidecar) — nothing is downloaded");
         verify.setOnAction(e -> selected().ifPresent(vm::verify));
-        Button download = button("Download…", "download", "Copy the selected backup to this computer (resumable; checksum checked)");
         download.setOnAction(e -> selected().ifPresent(this::download));
-        Button scratch = button("Scratch restore…", "scratch-restore",
-                "Restore the selected backup into a scratch database and compare row counts per table with live");
         scratch.setOnAction(e -> selected().ifPresent(b -> confirmRestore(b, true)));
-        Button restore = button("Restore…", "restore", "Replace the live database with the selected backup (a safety backup is taken first)");
-        restore.getStyleClass().add("danger");
         restore.setOnAction(e -> selected().ifPresent(b -> confirmRestore(b, false)));
-        Button now = button("Backup now", "backup-now", "Run the configured backup command on the server");
         now.setOnAction(e -> vm.backupNow());
         var none = table.getSelectionModel().selectedItemProperty().isNull();
         for (Button b : new Button[] {verify, download, scratch, restore}) {
@@ -129,31 +127,13 @@ public final class BackupsView {
         now.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
                 .or(vm.notConfiguredProperty()));
 
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox actions = new HBox(new Label("Kind:"), kind, free, spacer, verify, download, scratch, restore, now);
-        actions.getStyleClass().add("backups-actions");
-        Label updated = new Label();
-        updated.setId("backups-updated");
-        updated.setWrapText(true);
-        updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
-        Label parts = new Label();
-        parts.setId("leftovers");
-        parts.getStyleClass().add("muted");
-        parts.setWrapText(true);
         parts.textProperty().bind(vm.leftoversTextProperty());
-        Button removeParts = button("Remove leftovers…", "remove-leftovers",
-                "Remove the .part files killed jobs left (each only once nothing has written it for 10 minutes)");
         removeParts.setOnAction(e -> confirmRemoveLeftovers());
         removeParts.disableProperty().bind(vm.busyProperty().or(vm.actionsOffProperty().isNotNull())
                 .or(javafx.beans.binding.Bindings.isEmpty(vm.leftovers())));
-        HBox leftovers = new HBox(8, parts, removeParts);
-        leftovers.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
-        leftovers.managedProperty().bind(leftovers.visibleProperty());
-        VBox box = new VBox(problem, rpo, actions, leftovers, updated);
-        box.getStyleClass().add("backups-header");
-        return box;
+        leftoversRow.visibleProperty().bind(vm.leftoversTextProperty().isNotEmpty());
+        leftoversRow.managedProperty().bind(leftoversRow.visibleProperty());
     }
 
     /**
@@ -172,52 +152,32 @@ public final class BackupsView {
         }
     }
 
-    private static Button button(String text, String id, String tip) {
-        Button b = new Button(text);
-        b.setId(id);
-        b.setTooltip(new Tooltip(tip));
-        b.setMinWidth(Region.USE_PREF_SIZE);
-        return b;
-    }
-
     private String keepSelected;
 
     private Optional<BackupEntry> selected() {
         return Optional.ofNullable(table.getSelectionModel().getSelectedItem());
     }
 
-    private Node table() {
-        table.setId("backups-table");
-        table.getStyleClass().add("backups-table");
+    private void table() {
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        Label empty = new Label();
-        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
+        emptyTable.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
                 .then("Not configured: this environment has no backups the console looks after.").otherwise("No backups read yet."));
-        table.setPlaceholder(empty);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN); // "Verified" takes what is left
-        table.getColumns().add(col("Name", 345, BackupEntry::name, Object::toString));
-        table.getColumns().add(col("Kind", 132, BackupEntry::kind, Object::toString));
-        TableColumn<BackupEntry, Long> size = col("Size", 84, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
-        size.setStyle("-fx-alignment: center-right;");
-        table.getColumns().add(size);
-        TableColumn<BackupEntry, Instant> taken = col("Taken", 138, BackupEntry::takenAt, WHEN::format);
-        table.getColumns().add(taken);
+        cells(nameColumn, BackupEntry::name, Object::toString);
+        cells(kindColumn, BackupEntry::kind, Object::toString);
+        cells(sizeColumn, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
+        cells(takenColumn, BackupEntry::takenAt, WHEN::format);
         // the age when the list was read; from a stale list, said so ("10.0 h at 12:00:00"), never a frozen current age
-        TableColumn<BackupEntry, Double> age = col("Age", 62, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
+        TableColumn<BackupEntry, Double> age = ageColumn;
+        cells(age, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
                 : vm.listingProperty().get().takenAt()), h -> Ages.hours(h) + vm.ageSuffix());
-        table.getColumns().add(age);
         vm.staleProperty().addListener((o, was, isStale) -> {
             age.setMinWidth(isStale ? 150 : 62);
             age.setPrefWidth(isStale ? 150 : 62);
             table.pseudoClassStateChanged(STALE, isStale);
             table.refresh();
         });
-        TableColumn<BackupEntry, Instant> kept = col("Kept until", 96, BackupEntry::retentionExpiresAt, DAY::format);
-        table.getColumns().add(kept);
-        TableColumn<BackupEntry, Optional<Verification>> ver = new TableColumn<>("Verified");
-        ver.setPrefWidth(300);
-        ver.setMinWidth(160);
-        ver.setSortable(false);
+        cells(keptColumn, BackupEntry::retentionExpiresAt, DAY::format);
+        TableColumn<BackupEntry, Optional<Verification>> ver = verifiedColumn;
         ver.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().verification()));
         ver.setCellFactory(c -> new TableCell<>() {
             @Override
@@ -237,7 +197,6 @@ public final class BackupsView {
                 }
             }
         });
-        table.getColumns().add(ver);
         SortedList<BackupEntry> sorted = new SortedList<>(vm.backups());
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
@@ -257,14 +216,11 @@ public final class BackupsView {
                         .ifPresent(b -> table.getSelectionModel().select(b));
             }
         });
-        return table;
     }
 
-    private static <T extends Comparable<T>> TableColumn<BackupEntry, T> col(String title, double width, Function<BackupEntry, T> value,
-                                                                              Function<T, String> text) {
-        TableColumn<BackupEntry, T> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setMinWidth(width); // never cut a name or a date: the last column gives way
+    /** {@code c} (titled and sized in the FXML) shows {@code text} of {@code value}, "—" for none. */
+    private static <T extends Comparable<T>> void cells(TableColumn<BackupEntry, T> c, Function<BackupEntry, T> value,
+                                                        Function<T, String> text) {
         c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(value.apply(x.getValue())));
         c.setCellFactory(x -> new TableCell<>() {
             @Override
@@ -273,33 +229,17 @@ public final class BackupsView {
                 setText(empty ? null : v == null ? "—" : text.apply(v));
             }
         });
-        return c;
     }
 
-    private Node logPane() {
-        Label status = new Label();
-        status.setId("backups-status");
-        status.getStyleClass().add("action-status");
-        status.setWrapText(true);
+    private void logPane() {
         status.textProperty().bind(vm.statusProperty());
-        ProgressBar bar = new ProgressBar();
-        bar.setId("download-progress");
         bar.progressProperty().bind(vm.progressProperty());
         bar.visibleProperty().bind(vm.progressProperty().greaterThanOrEqualTo(0));
         bar.managedProperty().bind(bar.visibleProperty());
-        bar.setPrefWidth(220);
-        Button stop = new Button("Stop");
-        stop.setId("stop-download");
         stop.visibleProperty().bind(bar.visibleProperty());
         stop.managedProperty().bind(bar.visibleProperty());
         stop.setOnAction(e -> vm.stopDownload());
-        HBox line = new HBox(8, status, bar, stop);
-        line.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(status, Priority.ALWAYS);
-        ListView<String> log = new ListView<>(vm.log());
-        log.setId("backups-log");
-        log.getStyleClass().add("log-lines");
-        log.setPlaceholder(new Label("Select a backup, then Verify, Download or Restore: the job's output shows here."));
+        log.setItems(vm.log());
         log.setCellFactory(lv -> new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
@@ -317,8 +257,6 @@ public final class BackupsView {
             }
         });
         vm.log().addListener((javafx.collections.ListChangeListener<String>) c -> log.scrollTo(Math.max(0, vm.log().size() - 1)));
-        VBox.setVgrow(log, Priority.ALWAYS);
-        return new VBox(4, line, log);
     }
 
     private void download(BackupEntry b) {

@@ -8,9 +8,11 @@ import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.backups.JobResult;
 import io.dutydesk.core.backups.Leftover;
 import io.dutydesk.core.backups.Verification;
-import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.PolledValue;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
@@ -31,8 +33,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +46,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * read fails), filtered by kind; the RPO warning; verify, download, backup now and restore with their log.
  * Everything from the server arrives on the injected ui executor.
  */
-public final class BackupsViewModel implements AutoCloseable {
+public final class BackupsViewModel implements PaneModel {
     public static final String ALL_KINDS = "all kinds";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int MAX_LOG_LINES = 5000;
 
     private final Executor ui;
@@ -87,14 +86,23 @@ public final class BackupsViewModel implements AutoCloseable {
     private final ObservableList<Leftover> leftovers = FXCollections.observableArrayList();
     private final StringProperty leftoversText = new SimpleStringProperty("");
     private BackupsService service;
-    private Poller<BackupListing> poller;
-    private AutoCloseable subscription;
+    private PolledValue<BackupListing> poller;
     private volatile boolean stopDownload;
+    private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, BackupsService> services;
+    /** On the screen (or as if: a view-model without a shell): polls; hidden, it lists nothing. */
+    private boolean onScreen = true;
 
     public BackupsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this(ui, scheduler, clock, null);
+    }
+
+    /** {@code services}: the backups service of an opened environment (the app builds it from the handle). */
+    public BackupsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock,
+                            java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, BackupsService> services) {
         this.ui = ui;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.services = services;
         kindFilter.addListener((o, a, k) -> shown.setPredicate(e -> k == null || k.equals(ALL_KINDS) || e.kind().equals(k)));
     }
 
@@ -155,6 +163,50 @@ public final class BackupsViewModel implements AutoCloseable {
         return Optional.ofNullable(service).map(s -> s.environment().name());
     }
 
+    @Override
+    public void attach(io.dutydesk.core.config.Environment env, io.dutydesk.core.ports.EnvironmentHandle handle) {
+        if (services == null) {
+            throw new IllegalStateException("no way to build the backups service from an environment");
+        }
+        attach(services.apply(handle));
+    }
+
+    /** Hidden: the folders are not listed (the header's Backups probe still is). */
+    @Override
+    public void hidden() {
+        onScreen = false;
+        if (poller != null) {
+            poller.pause();
+        }
+    }
+
+    /** Shown again: the folders are listed now, not an interval later. */
+    @Override
+    public void shown() {
+        if (!onScreen) {
+            onScreen = true;
+            if (poller != null) {
+                poller.resume();
+            }
+        }
+    }
+
+    /**
+     * The header's word on SSH and the Backups probe, through which the folders are read: see {@link #sourceDown}.
+     */
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        List<String> down = new ArrayList<>();
+        for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.BACKUPS)) {
+            io.dutydesk.core.health.BackendStatus st = now.get(b);
+            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
+                down.add(b.label() + " does not answer (down since " + Times.since(st.downSince(), clock) + ")"
+                        + (b == io.dutydesk.core.Backend.BACKUPS && st.error() != null ? ": " + st.error() : ""));
+            }
+        }
+        sourceDown(down.isEmpty() ? null : String.join(", ", down));
+    }
+
     /** Starts showing one environment's backups; stops showing the previous one's. */
     public void attach(BackupsService s) {
         detach();
@@ -186,11 +238,12 @@ public final class BackupsViewModel implements AutoCloseable {
         }
         var p = s.environment().poll();
         Duration interval = p.interval().multipliedBy(6).compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : p.interval().multipliedBy(6);
-        Poller<BackupListing> pl = new Poller<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
-                p.timeout().multipliedBy(6), scheduler, clock);
-        poller = pl;
-        subscription = pl.subscribe(x -> ui.execute(() -> apply(pl, x)));
-        pl.start();
+        poller = new PolledValue<>("backups", s::list, interval, p.maxBackoff().multipliedBy(4),
+                p.timeout().multipliedBy(6), scheduler, clock, ui, this::apply);
+        if (!onScreen) {
+            poller.pause();
+        }
+        poller.start();
         reattach(s);
     }
 
@@ -207,15 +260,8 @@ public final class BackupsViewModel implements AutoCloseable {
         }))).exceptionally(e -> null);
     }
 
+    @Override
     public void detach() {
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // list removal
-            }
-            subscription = null;
-        }
         if (poller != null) {
             poller.close();
             poller = null;
@@ -225,22 +271,20 @@ public final class BackupsViewModel implements AutoCloseable {
         stopDownload = true;
     }
 
+    @Override
     public void refresh() {
         if (poller != null) {
             poller.refreshNow();
         }
     }
 
-    void apply(Poller<BackupListing> from, Snapshot<BackupListing> s) {
-        if (from != poller || s.pending()) {
-            return;
-        }
+    void apply(Snapshot<BackupListing> s) {
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.SSH);
             answered.accept(io.dutydesk.core.Backend.BACKUPS);
             show(s.value());
         } else {
-            readFailure = (s.lastSuccessAt() == null ? "nothing read yet" : "stale since " + time(s.lastSuccessAt())) + ": " + s.error();
+            readFailure = PolledValue.staleness(s, clock) + ": " + s.error();
             render();
         }
     }
@@ -248,6 +292,7 @@ public final class BackupsViewModel implements AutoCloseable {
     private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
 
     /** Told (on the ui executor) of each backend a read of the folders got an answer from: SSH and Backups. */
+    @Override
     public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
         this.answered = answered;
     }
@@ -585,7 +630,7 @@ public final class BackupsViewModel implements AutoCloseable {
     }
 
     private String time(Instant t) {
-        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+        return Times.hms(t, clock);
     }
 
     static String human(long bytes) {

@@ -3,11 +3,11 @@ package io.dutydesk.ui.metrics;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.metrics.Durations;
 import io.dutydesk.ui.fx.FxThread;
+import io.dutydesk.ui.fx.FxmlLayout;
 import io.dutydesk.ui.chart.ChartExport;
 import io.dutydesk.ui.chart.TimeSeriesChart;
 import javafx.beans.binding.Bindings;
-import javafx.geometry.Insets;
-import javafx.geometry.Pos;
+import javafx.fxml.FXML;
 import javafx.geometry.Side;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -28,10 +28,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
-import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
 import java.nio.file.Files;
@@ -47,9 +44,26 @@ import java.util.concurrent.Executor;
 public final class MetricsView {
     private final MetricsViewModel vm;
     private final Executor io;
-    private final BorderPane root = new BorderPane();
+    private final BorderPane root;
     private final TimeSeriesChart chart;
-    private final TextArea editor = new TextArea();
+    // the static layout: MetricsView.fxml (this view is its controller)
+    @FXML private TextArea editor;
+    @FXML private MenuButton saved;
+    @FXML private MenuButton history;
+    @FXML private ToggleGroup ranges;
+    @FXML private HBox presets;
+    @FXML private ToggleButton instant;
+    @FXML private TextField custom;
+    @FXML private Button png;
+    @FXML private Button csv;
+    @FXML private Button cancel;
+    @FXML private Button run;
+    @FXML private Label err;
+    @FXML private StackPane center;
+    @FXML private TableView<MetricsViewModel.Row> table;
+    @FXML private TableColumn<MetricsViewModel.Row, String> seriesColumn;
+    @FXML private TableColumn<MetricsViewModel.Row, String> valueColumn;
+    @FXML private Label status;
     private final ContextMenu completion = new ContextMenu();
 
     private io.dutydesk.ui.chart.TimeRange zoomedFrom; // the home range a zoom started from
@@ -58,6 +72,7 @@ public final class MetricsView {
     public MetricsView(MetricsViewModel vm, Executor io) {
         this.vm = vm;
         this.io = io;
+        this.root = FxmlLayout.load(this);
         this.chart = new TimeSeriesChart(vm.data());
         chart.setId("metrics-chart");
         chart.setPlaceholder("Run a query (Ctrl+Enter) to plot it");
@@ -83,10 +98,9 @@ public final class MetricsView {
             }
         });
         chart.widthProperty().addListener((o, a, w) -> vm.plotWidthProperty().set((int) Math.max(100, w.doubleValue() - 80)));
-        root.getStyleClass().add("metrics-pane");
-        root.setTop(top());
-        root.setCenter(center());
-        root.setBottom(statusBar());
+        top();
+        center();
+        status.textProperty().bind(vm.statusProperty());
     }
 
     public Node root() {
@@ -97,12 +111,7 @@ public final class MetricsView {
         return chart;
     }
 
-    private Node top() {
-        editor.setId("promql-editor");
-        editor.getStyleClass().add("promql-editor");
-        editor.setPrefRowCount(2);
-        editor.setWrapText(true);
-        editor.setPromptText("PromQL, e.g. sum by (service) (rate(http_requests_total[5m]))   — Ctrl+Enter runs, Ctrl+Space completes");
+    private void top() {
         editor.textProperty().bindBidirectional(vm.expressionProperty());
         editor.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
@@ -125,20 +134,11 @@ public final class MetricsView {
             }
         });
 
-        Button run = new Button("Run");
-        run.setId("run-query");
-        run.setDefaultButton(false);
-        run.getStyleClass().add("accent");
-        run.setTooltip(new Tooltip("Run the query (Ctrl+Enter)"));
         run.setOnAction(e -> vm.run());
         run.disableProperty().bind(vm.runningProperty());
-        Button cancel = new Button("Cancel");
-        cancel.setId("cancel-query");
         cancel.setOnAction(e -> vm.cancel());
         cancel.disableProperty().bind(vm.runningProperty().not());
 
-        MenuButton saved = new MenuButton("Saved");
-        saved.setId("saved-queries");
         vm.saved().addListener((javafx.collections.ListChangeListener<Map.Entry<String, String>>) c -> {
             saved.getItems().clear();
             for (Map.Entry<String, String> q : vm.saved()) {
@@ -159,8 +159,6 @@ public final class MetricsView {
             saved.getItems().add(new javafx.scene.control.SeparatorMenuItem());
             saved.getItems().add(save);
         });
-        MenuButton history = new MenuButton("History");
-        history.setId("query-history");
         vm.history().addListener((javafx.collections.ListChangeListener<String>) c -> {
             history.getItems().clear();
             for (String h : vm.history()) {
@@ -170,9 +168,8 @@ public final class MetricsView {
             }
         });
 
-        ToggleGroup ranges = new ToggleGroup();
-        HBox presets = new HBox(0);
-        presets.getStyleClass().add("range-presets");
+        // one toggle per preset range, before Instant (the FXML's)
+        int at = presets.getChildren().indexOf(instant);
         for (Duration d : MetricsViewModel.PRESETS) {
             String label = d.toHours() == 24 ? "24h" : d.toDays() == 7 ? "7d" : Durations.format(d);
             ToggleButton b = new ToggleButton(label);
@@ -180,18 +177,8 @@ public final class MetricsView {
             b.setToggleGroup(ranges);
             b.setUserData(d);
             b.setSelected(d.equals(vm.rangeProperty().get()));
-            presets.getChildren().add(b);
+            presets.getChildren().add(at++, b);
         }
-        ToggleButton instant = new ToggleButton("Instant");
-        instant.setId("range-instant");
-        instant.setToggleGroup(ranges);
-        instant.setTooltip(new Tooltip("The value now, as a table"));
-        presets.getChildren().add(instant);
-        TextField custom = new TextField();
-        custom.setId("range-custom");
-        custom.setPromptText("e.g. 3h");
-        custom.setTooltip(new Tooltip("A custom range ending now: 90m, 3h, 2d… (Enter runs)"));
-        custom.setPrefColumnCount(6);
         custom.setOnAction(e -> {
             try {
                 vm.rangeProperty().set(Durations.parse(custom.getText()));
@@ -217,24 +204,9 @@ public final class MetricsView {
             }
         });
 
-        Button png = new Button("PNG");
-        png.setId("export-png");
-        png.setTooltip(new Tooltip("Save the chart as a PNG image"));
         png.setOnAction(e -> exportPng());
-        Button csv = new Button("CSV");
-        csv.setId("export-csv");
-        csv.setTooltip(new Tooltip("Save the visible series as CSV"));
         csv.setOnAction(e -> exportCsv());
 
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(8, saved, history, presets, custom, spacer, png, csv, cancel, run);
-        bar.setAlignment(Pos.CENTER_LEFT);
-
-        Label err = new Label();
-        err.setId("query-error");
-        err.getStyleClass().add("query-error");
-        err.setWrapText(true);
         err.managedProperty().bind(err.visibleProperty());
         err.visibleProperty().bind(vm.errorProperty().isNotNull());
         err.textProperty().bind(Bindings.createStringBinding(() -> {
@@ -251,10 +223,6 @@ public final class MetricsView {
                 editor.positionCaret(pos);
             }
         });
-
-        VBox box = new VBox(6, bar, editor, err);
-        box.setPadding(new Insets(10, 12, 6, 12));
-        return box;
     }
 
     static String caretLine(String expr, int line, int col) {
@@ -272,39 +240,15 @@ public final class MetricsView {
         return Math.min(expr.length(), off + Math.max(0, col - 1));
     }
 
-    private Node center() {
-        TableView<MetricsViewModel.Row> table = new TableView<>(vm.rows());
-        table.setId("instant-table");
-        TableColumn<MetricsViewModel.Row, String> series = new TableColumn<>("Series");
-        series.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().series()));
-        series.prefWidthProperty().bind(table.widthProperty().multiply(0.72));
-        TableColumn<MetricsViewModel.Row, String> value = new TableColumn<>("Value");
-        value.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().value()));
-        value.prefWidthProperty().bind(table.widthProperty().multiply(0.25));
-        table.getColumns().setAll(List.of(series, value));
-        table.setPlaceholder(new Label("Run an instant query to see its values"));
+    private void center() {
+        table.setItems(vm.rows());
+        seriesColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().series()));
+        seriesColumn.prefWidthProperty().bind(table.widthProperty().multiply(0.72));
+        valueColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().value()));
+        valueColumn.prefWidthProperty().bind(table.widthProperty().multiply(0.25));
         table.visibleProperty().bind(vm.instantProperty());
         chart.visibleProperty().bind(vm.instantProperty().not());
-        StackPane center = new StackPane(chart, table);
-        center.setPadding(new Insets(0, 12, 0, 12));
-        return center;
-    }
-
-    private Node statusBar() {
-        Label status = new Label();
-        status.setId("metrics-status");
-        status.getStyleClass().add("metrics-status");
-        status.textProperty().bind(vm.statusProperty());
-        Label hint = new Label("drag: zoom · Shift+drag / wheel: pan · double-click: reset · legend click: hide, Ctrl+click: only");
-        hint.getStyleClass().add("metrics-hint");
-        status.setMinWidth(Region.USE_PREF_SIZE); // the query's outcome stays whole; the help gives way
-        hint.setMinWidth(0);
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(8, status, spacer, hint);
-        bar.setPadding(new Insets(4, 12, 6, 12));
-        bar.setAlignment(Pos.CENTER_LEFT);
-        return bar;
+        center.getChildren().add(0, chart);
     }
 
     private void showCompletions() {

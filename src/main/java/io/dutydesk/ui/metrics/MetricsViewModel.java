@@ -48,7 +48,7 @@ import java.util.concurrent.Executor;
  * range at once. Answers (series and markers) of a query that was overtaken, cancelled or belongs to the
  * environment shown before are dropped.
  */
-public final class MetricsViewModel {
+public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
     /** Pan/zoom ask Prometheus at most once per this interval (4 queries a second). */
     public static final long PAN_INTERVAL = 250;
 
@@ -104,9 +104,42 @@ public final class MetricsViewModel {
 
     /** {@code ticker}: monotonic time and delays of the pan/zoom throttle. */
     public MetricsViewModel(Executor ui, Clock clock, Ticker ticker) {
+        this(ui, clock, ticker, null);
+    }
+
+    /**
+     * {@code services}: the metrics service of an opened environment (the app builds it from the handle; it throws
+     * {@link UnsupportedOperationException} for an environment without Prometheus). Nothing is polled: a query runs
+     * when asked.
+     */
+    public MetricsViewModel(Executor ui, Clock clock, Ticker ticker,
+                            java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, MetricsService> services) {
         this.ui = ui;
         this.clock = clock;
         this.ticker = ticker;
+        this.services = services;
+    }
+
+    private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, MetricsService> services;
+
+    @Override
+    public void attach(io.dutydesk.core.config.Environment env, io.dutydesk.core.ports.EnvironmentHandle handle) {
+        if (services == null) {
+            throw new IllegalStateException("no way to build the metrics service from an environment");
+        }
+        MetricsService svc;
+        try {
+            svc = services.apply(handle);
+        } catch (UnsupportedOperationException noPrometheus) {
+            detach();
+            return;
+        }
+        attach(svc);
+    }
+
+    /** Ctrl+R: the pane reads nothing by itself; a query runs when asked. */
+    @Override
+    public void refresh() {
     }
 
     public ChartData data() { return data; }
@@ -170,6 +203,7 @@ public final class MetricsViewModel {
         }));
     }
 
+    @Override
     public void detach() {
         cancel();
         dropPending();

@@ -1,14 +1,14 @@
 package io.dutydesk.ui.outbox;
 
-import io.dutydesk.core.Ages;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
-import io.dutydesk.ui.slots.RestartConfirmation;
+import io.dutydesk.ui.fx.RestartConfirmation;
+import io.dutydesk.ui.fx.FxmlLayout;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -18,7 +18,6 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import java.util.List;
@@ -34,27 +33,33 @@ public final class OutboxView {
             "outbox-misconfigured");
 
     private final OutboxViewModel vm;
-    private final BorderPane root = new BorderPane();
-    private final Label header = new Label();
-    private final Label pending = value("pending-value");
-    private final Label processing = value("processing-value");
-    private final Label failed = value("failed-value");
-    private final Label published = value("published-value");
-    private final Label oldestAge = value("oldest-age-value");
-    private final Label pgProblem = problemLabel("pg-problem");
-    private final Label redisProblem = problemLabel("redis-problem");
-    private final Label relayProblem = problemLabel("relay-problem");
-    private final VBox indexNotice = new VBox(4);
-    private final TextField indexSql = new TextField();
-    private final Label streamTitle = new Label("Stream");
-    private final Label relayText = new Label("Relay: …");
-    private final Button restartRelay = new Button("Restart relay…");
-    private final Label actionStatus = new Label();
-    private final HBox tiles;
+    // the static layout: OutboxView.fxml (this view is its controller)
+    @FXML private BorderPane root;
+    @FXML private Label header;
+    @FXML private Label pending;
+    @FXML private Label processing;
+    @FXML private Label failed;
+    @FXML private Label published;
+    @FXML private Label oldestAge;
+    @FXML private Label pgProblem;
+    @FXML private Label redisProblem;
+    @FXML private Label relayProblem;
+    @FXML private VBox indexNotice;
+    @FXML private TextField indexSql;
+    @FXML private Button copy;
+    @FXML private Label streamTitle;
+    @FXML private Label relayText;
+    @FXML private Button restartRelay;
+    @FXML private Label actionStatus;
+    @FXML private HBox tiles;
+    @FXML private VBox processingTile;
+    @FXML private VBox trendBox;
+    @FXML private Label historyNote;
+    @FXML private Label oldestTitle;
+    @FXML private TableView<OutboxBacklog.OldEvent> oldestTable;
+    @FXML private TableColumn<OutboxBacklog.OldEvent, String> oldestAgeColumn;
+    @FXML private TableView<OutboxViewModel.GroupRow> groupsTable;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
-    private TableView<OutboxBacklog.OldEvent> oldestTable;
-    private TableColumn<OutboxBacklog.OldEvent, String> oldestAgeColumn;
-    private TableView<OutboxViewModel.GroupRow> groupsTable;
 
     /** With the trend on the console's one time-series chart. */
     public OutboxView(OutboxViewModel vm) {
@@ -63,73 +68,30 @@ public final class OutboxView {
 
     public OutboxView(OutboxViewModel vm, Node trend) {
         this.vm = vm;
-        root.getStyleClass().add("outbox-pane");
-        root.setId("pane-outbox");
+        FxmlLayout.load(this);
 
-        header.setId("outbox-header");
-        header.getStyleClass().add("outbox-header");
-        header.setMaxWidth(Double.MAX_VALUE);
         header.textProperty().bind(vm.headerProperty());
         vm.headerStateProperty().addListener((o, a, b) -> headerClass(b));
         headerClass(vm.headerStateProperty().get());
 
-        VBox processingTile = tile("Processing", processing);
-        processingTile.setId("processing-tile");
         processingTile.visibleProperty().bind(vm.processingShownProperty()); // an outbox without that state: no tile, not "0"
         processingTile.managedProperty().bind(processingTile.visibleProperty());
-        tiles = new HBox(10, tile("Pending", pending), processingTile, tile("Failed", failed),
-                tile("Published (estimate)", published), tile("Oldest pending", oldestAge));
-        tiles.getStyleClass().add("outbox-tiles");
 
-        indexSql.setEditable(false);
-        indexSql.setId("index-sql");
-        indexSql.getStyleClass().add("mono");
-        Button copy = new Button("Copy");
         copy.setOnAction(e -> {
             ClipboardContent c = new ClipboardContent();
             c.putString(indexSql.getText());
             Clipboard.getSystemClipboard().setContent(c);
         });
-        HBox.setHgrow(indexSql, Priority.ALWAYS);
-        Label noticeText = new Label("No index serves the backlog queries: every poll reads the whole table. "
-                + "The console never creates it; a DBA can run (it does not lock writes):");
-        noticeText.setWrapText(true);
-        indexNotice.getChildren().setAll(noticeText, new HBox(6, indexSql, copy));
-        indexNotice.setId("index-notice");
-        indexNotice.getStyleClass().add("index-notice");
         vm.indexAdviceProperty().addListener((o, a, b) -> showIndex(b));
         showIndex(vm.indexAdviceProperty().get());
 
-        relayText.setId("relay-text");
-        relayText.setMinWidth(Region.USE_PREF_SIZE); // its "as of T, stale" is never cut off by the banner beside it
-        restartRelay.setMinWidth(Region.USE_PREF_SIZE);
-        restartRelay.setId("restart-relay");
         restartRelay.setOnAction(e -> confirmRestart());
-        restartRelay.setDisable(true);
-        actionStatus.setId("relay-action-status");
-        actionStatus.getStyleClass().add("muted");
         actionStatus.textProperty().bind(vm.actionStatusProperty());
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox relayRow = new HBox(10, relayText, relayProblem, spacer, actionStatus, restartRelay);
-        relayRow.getStyleClass().add("relay-row");
 
-        VBox top = new VBox(8, header, relayRow, tiles, pgProblem, indexNotice);
-        top.getStyleClass().add("outbox-top");
-        root.setTop(top);
-
-        Node bottom = bottom();
-        VBox trendBox = new VBox(4, trend);
+        bottom();
+        trendBox.getChildren().add(0, trend);
         VBox.setVgrow(trend, Priority.ALWAYS);
-        Label note = new Label();
-        note.setId("history-note");
-        note.getStyleClass().add("muted");
-        note.textProperty().bind(vm.historyNoteProperty());
-        trendBox.getChildren().add(note);
-        SplitPane split = new SplitPane(trendBox, bottom);
-        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.5);
-        root.setCenter(split);
+        historyNote.textProperty().bind(vm.historyNoteProperty());
 
         vm.backlogProperty().addListener((o, a, b) -> showBacklog());
         vm.backlogProblemProperty().addListener((o, a, b) -> showBacklog());
@@ -138,6 +100,7 @@ public final class OutboxView {
         vm.streamConfiguredProperty().addListener((o, a, b) -> showStream());
         vm.relayProperty().addListener((o, a, b) -> showRelay());
         vm.relayProblemProperty().addListener((o, a, b) -> showRelay());
+        vm.relayNotApplicableProperty().addListener((o, a, b) -> showRelay());
         showBacklog();
         showStream();
         showRelay();
@@ -147,42 +110,26 @@ public final class OutboxView {
         return root;
     }
 
-    private Node bottom() {
-        TableView<OutboxBacklog.OldEvent> oldest = new TableView<>(vm.oldest());
-        oldestTable = oldest;
-        oldest.setId("oldest-table");
-        oldest.getStyleClass().add("outbox-table");
+    private void bottom() {
+        oldestTable.setItems(vm.oldest());
         // an age read before PostgreSQL stopped answering is said to be that age then ("3 h 24 min at 12:00:00")
-        oldestAgeColumn = column("age", 80, vm::ageText);
-        oldest.getColumns().setAll(List.of(
-                column("id", 90, OutboxBacklog.OldEvent::id),
-                column("type", 180, OutboxBacklog.OldEvent::type),
-                oldestAgeColumn));
-        oldest.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        oldest.setPlaceholder(new Label("Nothing pending."));
-        Label oldestTitle = new Label();
-        oldestTitle.setId("oldest-title");
+        FxmlLayout.cellTexts(oldestTable, List.<Function<OutboxBacklog.OldEvent, String>>of(
+                OutboxBacklog.OldEvent::id,
+                OutboxBacklog.OldEvent::type,
+                vm::ageText));
         // says what the table holds: "5 pending events, oldest first", not "10 oldest" over 5 rows; and "as of T" when stale
-        oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(vm::oldestTitle, oldest.getItems(),
+        oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(vm::oldestTitle, oldestTable.getItems(),
                 vm.backlogStaleSinceProperty()));
-        oldestTitle.getStyleClass().add("section-title");
-        VBox left = new VBox(4, oldestTitle, oldest);
-        VBox.setVgrow(oldest, Priority.ALWAYS);
 
-        TableView<OutboxViewModel.GroupRow> groups = new TableView<>(vm.groups());
-        groupsTable = groups;
-        groups.setId("groups-table");
-        groups.getStyleClass().add("outbox-table");
-        groups.getColumns().setAll(List.of(
-                column("group", 140, OutboxViewModel.GroupRow::group),
-                column("consumer", 100, OutboxViewModel.GroupRow::consumer),
-                column("consumers", 105, r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : ""),
-                column("pending", 80, r -> String.valueOf(r.pending())),
-                column("lag", 75, OutboxViewModel.GroupRow::lag),
-                column("idle", 70, r -> r.idle().isEmpty() ? "" : r.idle() + vm.asOfSuffix(vm.streamStaleSinceProperty()))));
-        groups.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        groups.setPlaceholder(new Label("No consumer group."));
-        groups.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+        groupsTable.setItems(vm.groups());
+        FxmlLayout.cellTexts(groupsTable, List.<Function<OutboxViewModel.GroupRow, String>>of(
+                OutboxViewModel.GroupRow::group,
+                OutboxViewModel.GroupRow::consumer,
+                r -> r.consumer().isEmpty() ? String.valueOf(r.consumers()) : "",
+                r -> String.valueOf(r.pending()),
+                OutboxViewModel.GroupRow::lag,
+                r -> r.idle().isEmpty() ? "" : r.idle() + vm.asOfSuffix(vm.streamStaleSinceProperty())));
+        groupsTable.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
             @Override
             protected void updateItem(OutboxViewModel.GroupRow r, boolean empty) {
                 super.updateItem(r, empty);
@@ -192,48 +139,6 @@ public final class OutboxView {
                 }
             }
         });
-        streamTitle.setId("stream-title");
-        streamTitle.getStyleClass().add("section-title");
-        VBox right = new VBox(4, streamTitle, redisProblem, groups);
-        VBox.setVgrow(groups, Priority.ALWAYS);
-
-        SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.42);
-        return split;
-    }
-
-    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> f) {
-        TableColumn<T, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setMinWidth(Math.min(width, Math.max(60, title.length() * 9 + 14)));
-        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(f.apply(d.getValue())));
-        c.setSortable(false);
-        return c;
-    }
-
-    private static Label value(String id) {
-        Label l = new Label("—");
-        l.setId(id);
-        l.getStyleClass().add("tile-value");
-        return l;
-    }
-
-    private static Label problemLabel(String id) {
-        Label l = new Label();
-        l.setId(id);
-        l.getStyleClass().add("stale-banner");
-        l.setWrapText(true);
-        l.setManaged(false);
-        l.setVisible(false);
-        return l;
-    }
-
-    private static VBox tile(String title, Label value) {
-        Label t = new Label(title);
-        t.getStyleClass().add("tile-title");
-        VBox v = new VBox(2, t, value);
-        v.getStyleClass().add("outbox-tile");
-        return v;
     }
 
     private void headerClass(OutboxViewModel.HeaderState s) {
@@ -305,6 +210,12 @@ public final class OutboxView {
         OutboxViewModel.Relay r = vm.relayProperty().get();
         problem(relayProblem, vm.relayProblemProperty().get());
         relayText.getStyleClass().removeAll("bad", "good", "stale");
+        String notApplicable = vm.relayNotApplicableProperty().get();
+        if (notApplicable != null) {
+            relayText.setText("Relay: " + notApplicable);
+            restartRelay.setDisable(true);
+            return;
+        }
         if (r == null) {
             relayText.setText("Relay: …");
             restartRelay.setDisable(true);

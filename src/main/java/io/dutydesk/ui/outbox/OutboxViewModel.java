@@ -8,10 +8,12 @@ import io.dutydesk.core.outbox.BacklogSample;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.OutboxService;
 import io.dutydesk.core.outbox.StreamInfo;
-import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.slots.ServiceState;
 import io.dutydesk.core.slots.SlotsSnapshot;
+import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.PolledValue;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,8 +26,6 @@ import javafx.collections.ObservableList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * polled on its own: one that fails keeps its last values, marked "down / stale since T", and never
  * blanks the others. Results hop onto the ui executor (the FX thread; the calling thread in tests).
  */
-public final class OutboxViewModel implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+public final class OutboxViewModel implements PaneModel {
 
     /**
      * The header's colour: the backlog against the thresholds, or unknown/down/misconfigured (never
@@ -70,6 +69,8 @@ public final class OutboxViewModel implements AutoCloseable {
     private final javafx.beans.property.BooleanProperty streamConfigured = new javafx.beans.property.SimpleBooleanProperty(true);
     private final ObjectProperty<Relay> relay = new SimpleObjectProperty<>();
     private final StringProperty relayProblem = new SimpleStringProperty();
+    /** Why the relay row does not apply to the environment (a single stack has no live slot's relay); null: it applies. */
+    private final StringProperty relayNotApplicable = new SimpleStringProperty();
     private final StringProperty indexAdvice = new SimpleStringProperty();
     private final ObservableList<OutboxBacklog.OldEvent> oldest = FXCollections.observableArrayList();
     private final ObservableList<GroupRow> groups = FXCollections.observableArrayList();
@@ -83,18 +84,51 @@ public final class OutboxViewModel implements AutoCloseable {
     private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
 
     private OutboxContext context;
-    private final List<Poller<?>> pollers = new ArrayList<>();
-    private final List<AutoCloseable> subscriptions = new ArrayList<>();
-    private Poller<OutboxBacklog> backlogPoller;
+    private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, OutboxContext> contexts;
+    private final List<PolledValue<?>> pollers = new ArrayList<>();
+    /** On the screen (or as if: a view-model without a shell): polls; hidden, it reads nothing. */
+    private boolean shown = true;
+    private PolledValue<OutboxBacklog> backlogPoller;
     private boolean backlogMisconfigured; // the last PostgreSQL failure: it answered without what the file names
     private boolean historyFailed; // the last loading of the history failed: the next poll loads it again
-    private Poller<StreamInfo> streamPoller;
-    private Poller<SlotsSnapshot> relayPoller;
+    private PolledValue<StreamInfo> streamPoller;
+    private PolledValue<SlotsSnapshot> relayPoller;
 
     public OutboxViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this(ui, scheduler, clock, null);
+    }
+
+    /** {@code contexts}: what the pane needs of an opened environment (the app builds its services from the handle). */
+    public OutboxViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock,
+                           java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, OutboxContext> contexts) {
         this.ui = ui;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.contexts = contexts;
+    }
+
+    @Override
+    public void attach(Environment env, io.dutydesk.core.ports.EnvironmentHandle handle) {
+        if (contexts == null) {
+            throw new IllegalStateException("no way to build the outbox's context from an environment");
+        }
+        attach(contexts.apply(handle));
+    }
+
+    /** Hidden: none of the three sources is read (the header's probes still are). */
+    @Override
+    public void hidden() {
+        shown = false;
+        pollers.forEach(PolledValue::pause);
+    }
+
+    /** Shown again: every source is read now, not an interval later. */
+    @Override
+    public void shown() {
+        if (!shown) {
+            shown = true;
+            pollers.forEach(PolledValue::resume);
+        }
     }
 
     public ReadOnlyObjectProperty<HeaderState> headerStateProperty() { return headerState; }
@@ -125,6 +159,12 @@ public final class OutboxViewModel implements AutoCloseable {
     public ReadOnlyObjectProperty<Relay> relayProperty() { return relay; }
 
     public ReadOnlyStringProperty relayProblemProperty() { return relayProblem; }
+
+    /**
+     * Non-null when the relay row has no meaning for the environment: one that deploys a single stack
+     * ({@code deploy.model: single}) has no live slot to find the relay in, so it is not read (never shown as an error).
+     */
+    public ReadOnlyStringProperty relayNotApplicableProperty() { return relayNotApplicable; }
 
     /** The CREATE INDEX CONCURRENTLY the console recommends, or null when an index serves the queries. */
     public ReadOnlyStringProperty indexAdviceProperty() { return indexAdvice; }
@@ -185,11 +225,13 @@ public final class OutboxViewModel implements AutoCloseable {
     }
 
     /** Told (on the ui executor) of each backend a poll got an answer from: PostgreSQL, Redis, SSH and Docker (the relay). */
+    @Override
     public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
         this.answered = answered;
     }
 
     /** The header's probe of {@code b} answers again: the sources read through it are read now, not after their backoff. */
+    @Override
     public void recovered(io.dutydesk.core.Backend b) {
         switch (b) {
             case SSH -> refresh();
@@ -200,7 +242,7 @@ public final class OutboxViewModel implements AutoCloseable {
         }
     }
 
-    private static void refreshNow(Poller<?> p) {
+    private static void refreshNow(PolledValue<?> p) {
         if (p != null) {
             p.refreshNow();
         }
@@ -221,6 +263,8 @@ public final class OutboxViewModel implements AutoCloseable {
         backlogProblem.set(null);
         streamProblem.set(null);
         relayProblem.set(null);
+        relayNotApplicable.set(env.deploy().single()
+                ? "not applicable: " + env.name() + " deploys a single stack (deploy.model: single), no live slot's relay" : null);
         backlogStaleSince.set(null);
         streamStaleSince.set(null);
         relayStaleSince.set(null);
@@ -244,8 +288,15 @@ public final class OutboxViewModel implements AutoCloseable {
         if (env.redis().configured()) {
             streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
         }
-        relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
-        pollers.forEach(Poller::start);
+        if (!env.deploy().single()) { // a single stack has no slots to read the relay from
+            relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
+        }
+        for (PolledValue<?> p : pollers) {
+            if (!shown) {
+                p.pause();
+            }
+            p.start();
+        }
     }
 
     /**
@@ -282,28 +333,16 @@ public final class OutboxViewModel implements AutoCloseable {
 
     }
 
-    private interface Apply<T> {
-        void apply(Poller<T> from, Snapshot<T> s);
-    }
-
-    private <T> Poller<T> poller(String name, java.util.function.Supplier<CompletableFuture<T>> source, Duration interval,
-                                 Duration max, Duration timeout, Apply<T> apply) {
-        Poller<T> p = new Poller<>(name, source, interval, max, timeout, scheduler, clock);
+    private <T> PolledValue<T> poller(String name, java.util.function.Supplier<CompletableFuture<T>> source, Duration interval,
+                                      Duration max, Duration timeout, java.util.function.Consumer<Snapshot<T>> apply) {
+        PolledValue<T> p = new PolledValue<>(name, source, interval, max, timeout, scheduler, clock, ui, apply);
         pollers.add(p);
-        subscriptions.add(p.subscribe(s -> ui.execute(() -> apply.apply(p, s))));
         return p;
     }
 
+    @Override
     public void detach() {
-        for (AutoCloseable s : subscriptions) {
-            try {
-                s.close();
-            } catch (Exception ignored) {
-                // list removal
-            }
-        }
-        subscriptions.clear();
-        pollers.forEach(Poller::close);
+        pollers.forEach(PolledValue::close);
         pollers.clear();
         backlogPoller = null;
         streamPoller = null;
@@ -311,23 +350,16 @@ public final class OutboxViewModel implements AutoCloseable {
         context = null;
     }
 
+    @Override
     public void refresh() {
-        pollers.forEach(Poller::refreshNow);
+        pollers.forEach(PolledValue::refreshNow);
     }
 
     private String problem(String source, Snapshot<?> s) {
-        if (s.misconfigured()) {
-            return source + ": misconfigured (it answers, but not with what the environments file names)"
-                    + (s.lastSuccessAt() == null ? "" : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error();
-        }
-        return source + ": down" + (s.lastSuccessAt() == null ? " — nothing read yet" : " / stale since " + time(s.lastSuccessAt()))
-                + ": " + s.error();
+        return PolledValue.problem(source, s, clock);
     }
 
-    void applyBacklog(Poller<OutboxBacklog> from, Snapshot<OutboxBacklog> s) {
-        if (from != backlogPoller || s.pending()) {
-            return;
-        }
+    void applyBacklog(Snapshot<OutboxBacklog> s) {
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.POSTGRES);
             OutboxBacklog b = s.value();
@@ -345,10 +377,7 @@ public final class OutboxViewModel implements AutoCloseable {
         updateHeader();
     }
 
-    void applyStream(Poller<StreamInfo> from, Snapshot<StreamInfo> s) {
-        if (from != streamPoller || s.pending()) {
-            return;
-        }
+    void applyStream(Snapshot<StreamInfo> s) {
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.REDIS);
             StreamInfo st = s.value();
@@ -372,8 +401,8 @@ public final class OutboxViewModel implements AutoCloseable {
         }
     }
 
-    void applyRelay(Poller<SlotsSnapshot> from, Snapshot<SlotsSnapshot> s) {
-        if (from != relayPoller || s.pending() || context == null) {
+    void applyRelay(Snapshot<SlotsSnapshot> s) {
+        if (context == null) {
             return;
         }
         if (s.ok()) {
@@ -464,7 +493,7 @@ public final class OutboxViewModel implements AutoCloseable {
     }
 
     private String time(Instant t) {
-        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+        return Times.hms(t, clock);
     }
 
     @Override

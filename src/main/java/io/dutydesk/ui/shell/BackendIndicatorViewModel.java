@@ -11,16 +11,12 @@ import javafx.beans.property.StringProperty;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 
 /**
  * One backend's indicator in the status bar: ok with latency, "down since T" with the error, or
  * "misconfigured" (it answers, but lacks what the environments file names) with what is missing.
  */
 public final class BackendIndicatorViewModel {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss");
 
     private final Backend backend;
     private final Clock clock;
@@ -92,10 +88,6 @@ public final class BackendIndicatorViewModel {
     }
 
     String time(Instant t) {
-        if (t == null) {
-            return "?";
-        }
-        var z = t.atZone(clock.getZone());
-        return (z.toLocalDate().equals(LocalDate.now(clock)) ? TIME : DATE_TIME).format(z);
+        return io.dutydesk.ui.fx.Times.since(t, clock);
     }
 }

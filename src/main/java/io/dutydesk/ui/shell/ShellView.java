@@ -2,6 +2,7 @@ package io.dutydesk.ui.shell;
 
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.ui.fx.Icon;
+import io.dutydesk.ui.fx.PaneSpec;
 import io.dutydesk.ui.fx.Theme;
 import javafx.scene.Group;
 import javafx.scene.Node;
@@ -22,26 +23,23 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 import java.util.List;
-import java.util.Map;
 
 /** The window's frame: top bar, pane navigation, pane area, status bar. Thin: state lives in the view-model. */
 public final class ShellView {
     private final ShellViewModel vm;
     private final BorderPane root = new BorderPane();
-    private final ListView<PaneInfo> nav = new ListView<>();
+    private final ListView<PaneSpec> nav = new ListView<>();
     private final StackPane content = new StackPane();
     /** The toasts' layer: over the pane area only, so a toast is never over the header (the top bar). */
     private final io.dutydesk.ui.notify.Toasts toasts = new io.dutydesk.ui.notify.Toasts();
-    private final Map<String, Node> built;
     /** Below this width the navigation shows icons only. */
     static final double COMPACT_BELOW = 1100;
     private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
     private final javafx.beans.property.BooleanProperty compactNav = new javafx.beans.property.SimpleBooleanProperty();
 
-    /** {@code built}: the panes that exist, by id; the others show what they will be. */
-    public ShellView(ShellViewModel vm, Map<String, Node> built) {
+    /** The panes are the view-model's: each is built the first time it is shown (a spec without a view shows what it will be). */
+    public ShellView(ShellViewModel vm) {
         this.vm = vm;
-        this.built = built;
         root.getStyleClass().add("shell");
         root.setTop(topBar());
         root.setLeft(navigation());
@@ -178,7 +176,7 @@ public final class ShellView {
             }
 
             @Override
-            protected void updateItem(PaneInfo p, boolean empty) {
+            protected void updateItem(PaneSpec p, boolean empty) {
                 super.updateItem(p, empty);
                 if (empty || p == null) {
                     setText(null);
@@ -197,13 +195,15 @@ public final class ShellView {
         compactNav.addListener((o, a, c) -> nav.pseudoClassStateChanged(COMPACT, c));
         nav.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> {
             if (p != null) {
-                content.getChildren().setAll(built.containsKey(p.id()) ? built.get(p.id()) : placeholder(p));
+                // shown: polls and reads now; the pane left is hidden and polls nothing of its own
+                io.dutydesk.ui.fx.Pane pane = vm.show(p.id());
+                content.getChildren().setAll(p.view() == null ? placeholder(p) : pane.node());
             }
         });
         return nav;
     }
 
-    private static Node placeholder(PaneInfo p) {
+    private static Node placeholder(PaneSpec p) {
         Label title = new Label(p.title());
         title.getStyleClass().add("placeholder-title");
         Label text = new Label(p.purpose());

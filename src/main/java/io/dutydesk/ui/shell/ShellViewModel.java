@@ -1,16 +1,6 @@
 package io.dutydesk.ui.shell;
 
 import io.dutydesk.core.Backend;
-import io.dutydesk.core.audit.AuditLog;
-import io.dutydesk.core.rollout.RolloutService;
-import io.dutydesk.core.slots.SlotsReader;
-import io.dutydesk.core.outbox.MemoryOutboxHistory;
-import io.dutydesk.core.outbox.OutboxService;
-import io.dutydesk.core.ports.OutboxHistory;
-import io.dutydesk.ui.outbox.OutboxContext;
-import io.dutydesk.ui.outbox.OutboxViewModel;
-import io.dutydesk.ui.slots.SlotsContext;
-import io.dutydesk.ui.slots.SlotsViewModel;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.core.health.HealthMonitor;
@@ -19,6 +9,9 @@ import io.dutydesk.core.ports.EnvironmentConnector;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.ui.fx.Pane;
+import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.PaneSpec;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -27,12 +20,14 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableStringValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +39,10 @@ import java.util.function.Consumer;
  * The window shell: the environment picker, the panes, and one indicator per backend. Health
  * arrives from {@link HealthMonitor} on adapter threads and is applied through the injected
  * {@code ui} executor (the FX thread in the app, the calling thread in tests).
+ *
+ * <p>It knows the panes by their {@link PaneSpec}s only (the app builds them): a background pane is built with the
+ * shell, every other one when it is first {@link #show shown}; it attaches each built pane to the selected
+ * environment, tells it the header's health, and which one is shown.
  */
 public final class ShellViewModel implements AutoCloseable {
     private final Map<String, Environment> environments;
@@ -51,22 +50,14 @@ public final class ShellViewModel implements AutoCloseable {
     private final HostKeyPrompt hostKeys;
     private final SecretPrompt secrets;
     private final ScheduledExecutorService scheduler;
-    /** Local file work of the Backups pane (hashing a download): bounded, its own, never the common pool. */
-    private final java.util.concurrent.ExecutorService backupFiles = java.util.concurrent.Executors.newFixedThreadPool(1, r -> {
-        Thread t = new Thread(r, "dutydesk-backup-files");
-        t.setDaemon(true);
-        return t;
-    });
     private final Executor ui;
     private final Clock clock;
-    private final AuditLog audit;
-    private final String actor;
-    private final SlotsViewModel slots;
-    private final io.dutydesk.ui.metrics.MetricsViewModel metrics;
-    private io.dutydesk.core.metrics.QueryStore queryStore = io.dutydesk.core.metrics.QueryStore.NONE;
-    private final OutboxViewModel outbox;
-    private final OutboxHistory outboxHistory;
-    private final io.dutydesk.ui.backups.BackupsViewModel backups;
+    private final List<PaneSpec> specs;
+    /** The panes built so far, in navigation order of building. */
+    private final Map<String, Pane> built = new LinkedHashMap<>();
+    private String shownPane;
+    /** What a pane adds to the title (the slots' live slot), once that pane is built. */
+    private final StringProperty titlePart = new SimpleStringProperty("");
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -77,7 +68,6 @@ public final class ShellViewModel implements AutoCloseable {
     private final Map<Backend, BackendIndicatorViewModel> indicators = new EnumMap<>(Backend.class);
     private final Map<BackendStatus.State, BackendGroupViewModel> groups = new EnumMap<>(BackendStatus.State.class);
     private final List<Consumer<HealthSnapshot>> healthListeners = new ArrayList<>();
-    private final List<EnvironmentPane> panes = new ArrayList<>();
 
     private EnvironmentHandle handle;
     private final io.dutydesk.ui.doctor.DoctorViewModel doctor;
@@ -86,18 +76,10 @@ public final class ShellViewModel implements AutoCloseable {
     private HealthSnapshot latest;
     private final StringProperty title = new SimpleStringProperty("Dutydesk");
 
+    /** {@code panes}: the panes in navigation order, as the app wires them. */
     public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
                           SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
-                          AuditLog audit, String actor) {
-        this(environments, connector, hostKeys, secrets, scheduler, ui, clock, audit, actor, new MemoryOutboxHistory());
-    }
-
-    /** {@code outboxHistory}: where the Outbox pane keeps its samples (the console's local store in the app). */
-    public ShellViewModel(Map<String, Environment> environments, EnvironmentConnector connector, HostKeyPrompt hostKeys,
-                          SecretPrompt secrets, ScheduledExecutorService scheduler, Executor ui, Clock clock,
-                          AuditLog audit, String actor, OutboxHistory outboxHistory) {
-        this.outboxHistory = outboxHistory;
-        this.outbox = new OutboxViewModel(ui, scheduler, clock);
+                          List<PaneSpec> panes) {
         this.environments = environments;
         this.connector = connector;
         this.hostKeys = hostKeys;
@@ -105,11 +87,7 @@ public final class ShellViewModel implements AutoCloseable {
         this.scheduler = scheduler;
         this.ui = ui;
         this.clock = clock;
-        this.audit = audit;
-        this.actor = actor;
-        this.slots = new SlotsViewModel(ui, scheduler, clock);
-        this.metrics = new io.dutydesk.ui.metrics.MetricsViewModel(ui, clock);
-        this.backups = new io.dutydesk.ui.backups.BackupsViewModel(ui, scheduler, clock);
+        this.specs = List.copyOf(panes);
         this.doctor = new io.dutydesk.ui.doctor.DoctorViewModel(ui);
         environmentNames.setAll(environments.keySet());
         for (Backend b : Backend.values()) {
@@ -119,11 +97,12 @@ public final class ShellViewModel implements AutoCloseable {
             groups.put(st, new BackendGroupViewModel(st));
         }
         regroup();
-        slots.onAnswered(this::answered);
-        outbox.onAnswered(this::answered);
-        backups.onAnswered(this::answered);
-        title.bind(javafx.beans.binding.Bindings.createStringBinding(this::makeTitle, selected, slots.headlineProperty(),
-                slots.liveDegradedProperty(), slots.staleProperty(), slots.snapshotProperty()));
+        title.bind(javafx.beans.binding.Bindings.createStringBinding(this::makeTitle, selected, titlePart));
+        for (PaneSpec spec : specs) {
+            if (spec.background()) {
+                build(spec, false); // built for what the header or the notifications need; not on the screen yet
+            }
+        }
     }
 
     /**
@@ -137,11 +116,8 @@ public final class ShellViewModel implements AutoCloseable {
         if (env == null) {
             return "Dutydesk";
         }
-        if (slots.snapshotProperty().get() == null) {
-            return "Dutydesk — " + env;
-        }
-        return "Dutydesk — " + env + " — " + slots.headlineProperty().get()
-                + (slots.staleProperty().get() ? " (stale)" : "");
+        String part = titlePart.get();
+        return part == null || part.isEmpty() ? "Dutydesk — " + env : "Dutydesk — " + env + " — " + part;
     }
 
     public ObservableList<String> environmentNames() { return environmentNames; }
@@ -167,31 +143,78 @@ public final class ShellViewModel implements AutoCloseable {
         groups.values().forEach(g -> g.update(all));
     }
 
-    public List<PaneInfo> panes() { return PaneInfo.ALL; }
+    /** The panes in navigation order, built or not. */
+    public List<PaneSpec> panes() { return specs; }
 
-    public SlotsViewModel slots() { return slots; }
+    /** The pane {@code id} if it was built. */
+    public Optional<Pane> pane(String id) {
+        return Optional.ofNullable(built.get(id));
+    }
 
-    public io.dutydesk.ui.metrics.MetricsViewModel metrics() { return metrics; }
+    /** The model of pane {@code id}, built now if it was not (not shown: a hidden pane polls nothing of its own). */
+    public <M extends PaneModel> M model(String id, Class<M> type) {
+        Pane p = built.get(id);
+        if (p == null) {
+            p = build(spec(id), false);
+        }
+        return type.cast(p.model());
+    }
 
-    /** Where the Metrics pane keeps query history and saved queries (the local store in the app). */
-    public void setQueryStore(io.dutydesk.core.metrics.QueryStore store) { this.queryStore = store; }
-    public OutboxViewModel outbox() { return outbox; }
-    public io.dutydesk.ui.backups.BackupsViewModel backups() { return backups; }
+    /** Shows pane {@code id} (building it the first time) and hides the one shown before. On the ui executor. */
+    public Pane show(String id) {
+        PaneSpec spec = spec(id);
+        if (shownPane != null && !shownPane.equals(id) && built.containsKey(shownPane)) {
+            built.get(shownPane).hidden();
+        }
+        shownPane = id;
+        Pane p = built.get(id);
+        if (p == null) {
+            p = build(spec, true);
+        }
+        p.shown();
+        return p;
+    }
+
+    /** The pane on the screen, if any. */
+    public Optional<String> shownPane() {
+        return Optional.ofNullable(shownPane);
+    }
+
+    private PaneSpec spec(String id) {
+        return specs.stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pane " + id));
+    }
+
+    /**
+     * Builds a pane's model and attaches it to the environment open now (and tells it what the header shows); one not
+     * {@code shown} is told so first, so it starts without reading what only it shows.
+     */
+    private Pane build(PaneSpec spec, boolean shown) {
+        Pane p = spec.build();
+        built.put(spec.id(), p);
+        if (!shown) {
+            p.hidden();
+        }
+        PaneModel m = p.model();
+        m.onAnswered(this::answered);
+        ObservableStringValue part = m.titlePart();
+        if (part != null && !titlePart.isBound()) {
+            titlePart.bind(part);
+        }
+        if (handle != null) {
+            m.attach(handle.environment(), handle);
+            if (latest != null) {
+                m.health(latest);
+            }
+        }
+        return p;
+    }
 
     public Optional<HealthSnapshot> latestHealth() { return Optional.ofNullable(latest); }
 
     /** Called (on the ui executor) with every health snapshot applied: for the launch benchmark and tests. */
     public void onHealth(Consumer<HealthSnapshot> listener) {
         healthListeners.add(listener);
-    }
-
-    /** A pane that follows the selected environment (attached now if one is open). */
-    public void addPane(EnvironmentPane pane) {
-        panes.add(pane);
-        pane.onAnswered(this::answered);
-        if (handle != null) {
-            pane.attach(handle.environment(), handle);
-        }
     }
 
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
@@ -218,26 +241,8 @@ public final class ShellViewModel implements AutoCloseable {
         monitor = m;
         subscription = m.subscribe(s -> ui.execute(() -> apply(m, s)));
         m.start();
-        SlotsReader reader = new SlotsReader(env, handle.containers(), handle.shell(), clock);
-        RolloutService rollout = new RolloutService(env, reader, handle.outbox(), handle.containers(), handle.shell(), audit,
-                actor, clock);
-        if (env.deploy().single()) {
-            slots.detach(); // one stack, no slots: its pane is ui.single.SingleStackViewModel (an EnvironmentPane)
-        } else {
-            slots.attach(new SlotsContext(env, reader, rollout, handle.containers(), audit));
-        }
-        outbox.attach(new OutboxContext(new OutboxService(env, handle.backlog(), handle.stream(), clock),
-                new SlotsReader(env, handle.containers(), handle.shell(), clock), rollout, outboxHistory, prometheusOf(handle)));
-        backups.attach(new io.dutydesk.core.backups.BackupsService(env, handle.shell(), handle.verifications(), audit, actor, clock,
-                backupFiles, handle::secret));
-        for (EnvironmentPane p : panes) {
-            p.attach(env, handle);
-        }
-        try {
-            metrics.attach(new io.dutydesk.core.metrics.MetricsService(env, handle.metrics(), queryStore, audit,
-                    env.poll().timeout().plusSeconds(26)));
-        } catch (UnsupportedOperationException noPrometheus) {
-            metrics.detach();
+        for (Pane p : built.values()) {
+            p.model().attach(env, handle);
         }
     }
 
@@ -257,14 +262,6 @@ public final class ShellViewModel implements AutoCloseable {
         doctor.start(env == null || h == null ? null : new io.dutydesk.core.doctor.DoctorService(env, h, clock), name);
     }
 
-    private static java.util.Optional<io.dutydesk.core.metrics.MetricsPort> prometheusOf(EnvironmentHandle h) {
-        try {
-            return java.util.Optional.of(h.metrics());
-        } catch (UnsupportedOperationException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
     /** Polls every backend now, without waiting for the next tick. */
     public void refresh() {
         if (handle != null) {
@@ -273,10 +270,7 @@ public final class ShellViewModel implements AutoCloseable {
         if (monitor != null) {
             monitor.refreshNow();
         }
-        slots.refresh();
-        outbox.refresh();
-        backups.refresh();
-        panes.forEach(EnvironmentPane::refresh);
+        built.values().forEach(p -> p.model().refresh());
     }
 
     /**
@@ -325,8 +319,10 @@ public final class ShellViewModel implements AutoCloseable {
             summary.set("all " + known + " backends ok" + (off == 0 ? "" : " (" + off + " not configured)"));
             summaryState.set(BackendStatus.State.OK);
         }
-        slotsSources(before, s);
-        backupsSources(s);
+        for (Pane p : built.values()) {
+            p.model().health(s);
+        }
+        sourcesBack(before, s);
         recoveries(before, s);
         for (Consumer<HealthSnapshot> l : healthListeners) {
             l.accept(s);
@@ -334,44 +330,22 @@ public final class ShellViewModel implements AutoCloseable {
     }
 
     /**
-     * The slots are read through SSH and Docker: when either is down what the pane shows is stale at
-     * once; when they answer again, the slots (and every backend still shown down, all reached
-     * through SSH) are read now rather than after their backoff.
+     * SSH or Docker answer again after being down: every backend still shown down (all reached through SSH) is probed
+     * now rather than after its backoff.
      */
-    private void slotsSources(HealthSnapshot before, HealthSnapshot now) {
-        List<String> down = new ArrayList<>();
+    private void sourcesBack(HealthSnapshot before, HealthSnapshot now) {
+        if (before == null || monitor == null) {
+            return;
+        }
         boolean recovered = false;
         for (Backend b : List.of(Backend.SSH, Backend.DOCKER)) {
-            BackendStatus st = now.get(b);
-            if (st.state() == BackendStatus.State.DOWN) {
-                down.add(b.label() + " does not answer (down since " + indicators.get(b).time(st.downSince()) + ")");
-            } else if (st.ok() && before != null && before.get(b).state() == BackendStatus.State.DOWN) {
+            if (now.get(b).ok() && before.get(b).state() == BackendStatus.State.DOWN) {
                 recovered = true;
             }
         }
-        slots.sourceDown(down.isEmpty() ? null : String.join(", ", down));
-        if (recovered) {
-            slots.refresh();
-            if (monitor != null && now.all().stream().anyMatch(x -> x.state() == BackendStatus.State.DOWN)) {
-                monitor.refreshNow();
-            }
+        if (recovered && now.all().stream().anyMatch(x -> x.state() == BackendStatus.State.DOWN)) {
+            monitor.refreshNow();
         }
-    }
-
-    /**
-     * The backup folders are read over SSH, and the Backups probe lists them: when either fails, what the pane shows
-     * is stale at once (not only at its own next read, up to 30 s later); when both answer again it reads them now.
-     */
-    private void backupsSources(HealthSnapshot now) {
-        List<String> down = new ArrayList<>();
-        for (Backend b : List.of(Backend.SSH, Backend.BACKUPS)) {
-            BackendStatus st = now.get(b);
-            if (st.state() == BackendStatus.State.DOWN) {
-                down.add(b.label() + " does not answer (down since " + indicators.get(b).time(st.downSince()) + ")"
-                        + (b == Backend.BACKUPS && st.error() != null ? ": " + st.error() : ""));
-            }
-        }
-        backups.sourceDown(down.isEmpty() ? null : String.join(", ", down));
     }
 
     /**
@@ -386,20 +360,15 @@ public final class ShellViewModel implements AutoCloseable {
             BackendStatus was = before.get(b);
             boolean failed = was.state() == BackendStatus.State.DOWN || was.state() == BackendStatus.State.MISCONFIGURED;
             if (failed && now.get(b).ok()) {
-                outbox.recovered(b);
-                for (EnvironmentPane p : panes) {
-                    p.recovered(b);
+                for (Pane p : built.values()) {
+                    p.model().recovered(b);
                 }
             }
         }
     }
 
     private void closeCurrent() {
-        slots.detach();
-        metrics.detach();
-        outbox.detach();
-        backups.detach();
-        panes.forEach(EnvironmentPane::detach);
+        built.values().forEach(p -> p.model().detach());
         if (subscription != null) {
             try {
                 subscription.close();
@@ -421,6 +390,6 @@ public final class ShellViewModel implements AutoCloseable {
     @Override
     public void close() {
         closeCurrent();
-        backupFiles.shutdownNow();
+        built.values().forEach(Pane::close);
     }
 }

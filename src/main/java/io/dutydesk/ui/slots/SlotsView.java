@@ -1,20 +1,23 @@
 package io.dutydesk.ui.slots;
 
+import io.dutydesk.ui.fx.ConfirmActionDialog;
+import io.dutydesk.ui.fx.RestartConfirmation;
+
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.rollout.Verb;
 import io.dutydesk.core.slots.ServiceState;
 import io.dutydesk.core.slots.SlotState;
 import io.dutydesk.core.slots.SlotsSnapshot;
-import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.geometry.Pos;
+import io.dutydesk.ui.fx.FxmlLayout;
+import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.SplitPane;
+import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
@@ -26,10 +29,7 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
-import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 import java.time.ZoneId;
@@ -52,35 +52,35 @@ public final class SlotsView {
 
     private final SlotsViewModel vm;
     private final Executor ui;
-    private final BorderPane root = new BorderPane();
-    private final Label live = new Label("…");
-    private final Label rollback = new Label("…");
-    private final Label updated = new Label();
-    private final Label problem = new Label();
     private final Map<String, SlotCard> cards = new LinkedHashMap<>();
-    private final GridPane grid = new GridPane();
+    // the static layout: SlotsView.fxml (this view is its controller)
+    @FXML private BorderPane root;
+    @FXML private javafx.scene.layout.VBox topBox;
+    @FXML private javafx.scene.layout.HBox actions;
+    @FXML private Label live;
+    @FXML private Label rollback;
+    @FXML private Label updated;
+    @FXML private Label problem;
+    @FXML private TextField version;
+    @FXML private Button deploy;
+    @FXML private Button switchButton;
+    @FXML private Button rollbackButton;
+    @FXML private Button cleanupButton;
+    @FXML private Label versionHint;
+    @FXML private GridPane grid;
+    @FXML private TabPane tabs;
+    @FXML private ProgressIndicator busy;
+    @FXML private Label status;
+    @FXML private ListView<String> log;
+    @FXML private Tab auditTab;
+    @FXML private TableView<AuditEntry> audit;
 
     public SlotsView(SlotsViewModel vm, Executor ui) {
         this.vm = vm;
         this.ui = ui;
-        root.getStyleClass().add("slots-pane");
-        root.setId("pane-slots");
-        root.setTop(header());
-        grid.getStyleClass().add("slot-grid");
-        grid.setHgap(12);
-        // the cards scroll when the window is short; the action log below keeps LOG_MIN_LINES lines whatever
-        // the cards need (a SplitPane gives way to its children's minimum heights, and the cards' tables have one)
-        javafx.scene.control.ScrollPane cardsScroll = new javafx.scene.control.ScrollPane(grid);
-        cardsScroll.setId("slot-cards");
-        cardsScroll.getStyleClass().add("slot-cards");
-        cardsScroll.setFitToWidth(true);
-        cardsScroll.setFitToHeight(true);
-        cardsScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
-        cardsScroll.setMinHeight(0);
-        SplitPane split = new SplitPane(cardsScroll, bottom());
-        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.62);
-        root.setCenter(split);
+        FxmlLayout.load(this);
+        header();
+        bottom();
         vm.snapshotProperty().addListener((o, a, s) -> show(s));
         vm.problemProperty().addListener((o, a, p) -> showProblem());
         vm.staleProperty().addListener((o, a, p) -> showProblem());
@@ -97,36 +97,16 @@ public final class SlotsView {
         return root.getScene() == null ? null : root.getScene().getWindow();
     }
 
-    private Node header() {
-        live.setId("live-badge");
-        live.getStyleClass().addAll("live-badge");
+    private void header() {
         live.textProperty().bind(vm.headlineProperty());
         vm.liveDegradedProperty().addListener((o, a, d) -> live.pseudoClassStateChanged(DEGRADED, d));
-        rollback.setId("rollback-badge");
-        rollback.getStyleClass().add("rollback-badge");
-        rollback.setWrapText(true);
         rollback.textProperty().bind(vm.rollbackTextProperty());
         vm.rollbackStateProperty().addListener((o, a, r) -> readiness(r));
         readiness(vm.rollbackStateProperty().get());
-        updated.getStyleClass().add("muted");
         updated.textProperty().bind(vm.updatedProperty());
-        problem.setId("slots-problem");
-        problem.getStyleClass().add("stale-banner");
-        problem.setWrapText(true);
-        problem.setMaxWidth(Double.MAX_VALUE);
 
-        TextField version = new TextField();
-        version.setId("deploy-version");
         version.setPromptText("version, e.g. " + vm.versionExample());
-        version.setPrefColumnCount(12);
-        version.setMinWidth(Region.USE_PREF_SIZE);
         version.textProperty().bindBidirectional(vm.versionProperty());
-        version.setTooltip(new Tooltip("The version to deploy to the idle slot; Enter deploys (you confirm first)"));
-        Label versionHint = new Label();
-        versionHint.setId("version-hint");
-        versionHint.getStyleClass().add("field-error");
-        versionHint.setWrapText(true);
-        versionHint.setMaxWidth(Double.MAX_VALUE);
         Runnable hint = () -> {
             String why = vm.versionProblem();
             versionHint.setText(why);
@@ -136,7 +116,7 @@ public final class SlotsView {
         };
         version.textProperty().addListener((o, a, b) -> hint.run());
         hint.run();
-        Button deploy = action("Deploy", "deploy", Verb.DEPLOY);
+        action(deploy, Verb.DEPLOY);
         deploy.disableProperty().bind(vm.deployAllowed().not());
         // Enter in the field submits, as a form would: the confirmation still comes first
         version.setOnAction(e -> {
@@ -146,16 +126,13 @@ public final class SlotsView {
                 hint.run();
             }
         });
-        Button sw = action("Switch", "switch", Verb.SWITCH);
-        Button rb = action("Rollback", "rollback", Verb.ROLLBACK);
-        rb.getStyleClass().add("danger");
-        rb.setTooltip(new Tooltip("Roll back to the idle slot (Ctrl+Shift+R); you confirm first"));
-        Button cl = action("Cleanup…", "cleanup", Verb.CLEANUP);
-        for (Button b : List.of(sw, rb, cl)) {
+        action(switchButton, Verb.SWITCH);
+        action(rollbackButton, Verb.ROLLBACK);
+        action(cleanupButton, Verb.CLEANUP);
+        for (Button b : List.of(switchButton, rollbackButton, cleanupButton)) {
             b.disableProperty().bind(vm.actionRunningProperty());
         }
-        for (Button b : List.of(deploy, sw, rb, cl)) {
-            b.setMinWidth(Region.USE_PREF_SIZE);
+        for (Button b : List.of(deploy, switchButton, rollbackButton, cleanupButton)) {
             String normal = b.getTooltip() == null ? null : b.getTooltip().getText();
             Tooltip t = b.getTooltip() != null ? b.getTooltip() : new Tooltip();
             b.setTooltip(t);
@@ -165,17 +142,10 @@ public final class SlotsView {
             vm.staleProperty().addListener((o, x, y) -> say.run());
             say.run();
         }
-        live.setMinWidth(Region.USE_PREF_SIZE);
-        HBox top = new HBox(12, live, rollback);
-        HBox.setHgrow(rollback, Priority.ALWAYS);
-        top.setAlignment(Pos.CENTER_LEFT);
-        top.getStyleClass().add("slots-header");
-        Label deployTo = new Label("Deploy to the idle slot:");
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox actions = new HBox(8, deployTo, version, deploy, spacer, sw, rb, cl);
-        actions.setAlignment(Pos.CENTER_LEFT);
-        actions.getStyleClass().add("slots-actions");
+        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
+                this::window, p -> confirmAndRun("roll back", p));
+        actions.getChildren().add(maintenance.menu());
+        topBox.getChildren().add(1, maintenance.state()); // under the live / rollback line
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 scene.getAccelerators().put(ROLLBACK_KEY, () -> {
@@ -185,80 +155,61 @@ public final class SlotsView {
                 });
             }
         });
-        VBox box = new VBox(6, top, problem, actions, versionHint, updated);
-        box.getStyleClass().add("slots-top");
-        return box;
     }
 
-    private Button action(String text, String id, Verb verb) {
-        Button b = new Button(text);
-        b.setId("action-" + id);
+    private void action(Button b, Verb verb) {
         b.setOnAction(e -> confirmAndRun(verb));
-        return b;
     }
 
     /** Plans from the server's state, shows the facts, runs only what the user confirmed. */
     void confirmAndRun(Verb verb) {
-        vm.plan(verb, false).whenComplete((plan, e) -> ui.execute(() -> {
+        confirmAndRun(verb.id(), vm.plan(verb, false));
+    }
+
+    /** A plan being made (a rollback to a chosen release, a typed rollback): confirmed and run as every action. */
+    void confirmAndRun(String what, java.util.concurrent.CompletableFuture<io.dutydesk.core.rollout.Plan> planning) {
+        planning.whenComplete((plan, e) -> ui.execute(() -> {
             if (e != null) {
                 Alert a = new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK);
                 a.initOwner(window());
-                a.setHeaderText("Cannot " + verb.id());
+                a.setHeaderText("Cannot " + what);
                 a.showAndWait();
                 return;
             }
             // the open dialog follows the server (the pane's reads) until it closes; the click re-reads it once more
             try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
-                new ConfirmActionDialog(window(), open).ask().ifPresent(vm::run);
+                new ConfirmActionDialog(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask().ifPresent(vm::run);
             }
         }));
     }
 
-    private Node bottom() {
-        ListView<String> log = new ListView<>(vm.actionLog());
-        log.setId("action-log");
-        log.getStyleClass().add("log-lines");
+    private void bottom() {
+        log.setItems(vm.actionLog());
         log.setCellFactory(LogText.cells());
         vm.actionLog().addListener((javafx.collections.ListChangeListener<String>) c -> {
             if (!log.getItems().isEmpty()) {
                 log.scrollTo(log.getItems().size() - 1);
             }
         });
-        Label status = new Label();
-        status.setId("action-status");
-        status.getStyleClass().add("action-status");
         status.textProperty().bind(vm.actionStatusProperty());
-        status.setWrapText(true);
-        javafx.scene.control.ProgressIndicator busy = new javafx.scene.control.ProgressIndicator();
-        busy.setId("action-progress");
-        busy.setPrefSize(16, 16);
-        busy.setMinSize(16, 16);
         busy.visibleProperty().bind(vm.actionRunningProperty());
         busy.managedProperty().bind(vm.actionRunningProperty());
-        HBox headline = new HBox(6, busy, status);
-        headline.setAlignment(Pos.CENTER_LEFT);
-        VBox logBox = new VBox(4, headline, log);
-        VBox.setVgrow(log, Priority.ALWAYS);
         // a few lines of the log stay readable however little room the window has (the cards scroll instead)
         log.minHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
                 () -> (log.getFixedCellSize() > 0 ? log.getFixedCellSize() : 24) * LOG_MIN_LINES + 4, log.fixedCellSizeProperty()));
-        Tab logTab = new Tab("Action log", logBox);
 
-        TableView<AuditEntry> audit = new TableView<>(vm.audit());
-        audit.setId("audit-table");
-        audit.setPlaceholder(new Label("No action recorded yet."));
-        audit.getColumns().setAll(List.of(
-                col("When", 128, e -> e.start() == null ? "" : WHEN.format(e.start())),
-                col("Who", 150, AuditEntry::actor),
-                col("Env", 64, AuditEntry::environment),
-                col("Action", 130, e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args()))),
-                col("Result", 96, AuditEntry::result),
-                col("Exit", 44, e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode())),
-                col("Live", 110, e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter())),
-                col("Took", 64, e -> e.start() == null || e.end() == null ? ""
-                        : String.format("%.1f s", java.time.Duration.between(e.start(), e.end()).toMillis() / 1000.0)),
-                col("Details", 420, e -> e.message() == null ? "" : e.message())));
-        audit.getColumns().get(audit.getColumns().size() - 1).setMinWidth(220);
+        audit.setItems(vm.audit());
+        FxmlLayout.cellTexts(audit, List.<java.util.function.Function<AuditEntry, String>>of(
+                e -> e.start() == null ? "" : WHEN.format(e.start()),
+                AuditEntry::actor,
+                AuditEntry::environment,
+                e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args())),
+                AuditEntry::result,
+                e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode()),
+                e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter()),
+                e -> e.start() == null || e.end() == null ? ""
+                        : String.format("%.1f s", java.time.Duration.between(e.start(), e.end()).toMillis() / 1000.0),
+                e -> e.message() == null ? "" : e.message()));
         // columns keep the width their content needs; a narrow window scrolls sideways instead of cutting results
         Runnable fit = () -> {
             double need = audit.getColumns().stream().mapToDouble(TableColumn::getMinWidth).sum() + 20;
@@ -295,22 +246,7 @@ public final class SlotsView {
                 }
             }
         });
-        Tab auditTab = new Tab("Audit", audit);
         auditTab.setOnSelectionChanged(e -> vm.refreshAudit());
-        TabPane tabs = new TabPane(logTab, auditTab) {
-            // a TabPane's skin gives it no minimum height: the split above would take all the room and leave the
-            // tab headers only. Its minimum: the headers and the log's (a few lines).
-            @Override
-            protected double computeMinHeight(double width) {
-                Node header = lookup(".tab-header-area");
-                double content = logBox.getParent() instanceof Region r
-                        ? r.snappedTopInset() + logBox.minHeight(-1) + r.snappedBottomInset() : logBox.minHeight(-1);
-                return snappedTopInset() + (header == null ? 0 : header.prefHeight(-1)) + content + snappedBottomInset();
-            }
-        };
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.setId("slots-tabs");
-        return tabs;
     }
 
     /**
@@ -337,14 +273,6 @@ public final class SlotsView {
             c.setMinWidth(need);
             c.setPrefWidth(need);
         }
-    }
-
-    private static TableColumn<AuditEntry, String> col(String name, double w, java.util.function.Function<AuditEntry, String> f) {
-        TableColumn<AuditEntry, String> c = new TableColumn<>(name);
-        c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
-        c.setPrefWidth(w);
-        c.setMinWidth(w);
-        return c;
     }
 
     /** The banner: why the slots cannot be read, and what of the shown state is stale. Idempotent (pseudo-classes). */

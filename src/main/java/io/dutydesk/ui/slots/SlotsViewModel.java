@@ -3,7 +3,6 @@ package io.dutydesk.ui.slots;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditRows;
-import io.dutydesk.core.poll.Poller;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
@@ -13,6 +12,9 @@ import io.dutydesk.core.rollout.RolloutException;
 import io.dutydesk.core.rollout.RolloutRules;
 import io.dutydesk.core.rollout.Verb;
 import io.dutydesk.core.slots.SlotsSnapshot;
+import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.PolledValue;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -28,8 +30,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * their live log, and the audit log. Slots are polled; a failed poll keeps the last snapshot,
  * marked stale since the last success, never emptied.
  */
-public final class SlotsViewModel implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+public final class SlotsViewModel implements PaneModel {
     private static final int MAX_LOG_LINES = 5000;
 
     private final Executor ui;
@@ -59,8 +58,8 @@ public final class SlotsViewModel implements AutoCloseable {
     private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final ObjectProperty<Optional<ActionResult>> lastResult = new SimpleObjectProperty<>(Optional.empty());
     private SlotsContext context;
-    private Poller<SlotsSnapshot> poller;
-    private AutoCloseable subscription;
+    private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, SlotsContext> contexts;
+    private PolledValue<SlotsSnapshot> poller;
     private long appliedSeq = -1;
     private AutoCloseable auditWatch;
 
@@ -79,9 +78,62 @@ public final class SlotsViewModel implements AutoCloseable {
     public enum Readiness { UNKNOWN, READY, NOT_READY }
 
     public SlotsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
+        this(ui, scheduler, clock, null);
+    }
+
+    /**
+     * {@code contexts}: what the pane needs of an opened environment (the app builds the slots reader and the rollout
+     * service from its handle). The slots are polled whether the pane is shown or not: the window's title and the
+     * rollback chip say what they read.
+     */
+    public SlotsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock,
+                          java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, SlotsContext> contexts) {
         this.ui = ui;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.contexts = contexts;
+        this.titlePart = Bindings.createStringBinding(() -> snapshot.get() == null ? ""
+                : headline.get() + (stale.get() ? " (stale)" : ""), snapshot, headline, stale);
+    }
+
+    private final javafx.beans.binding.StringBinding titlePart;
+
+    /** The window's title says the live slot, degraded or stale: "LIVE: GREEN (stale)"; "" before the first read. */
+    @Override
+    public javafx.beans.value.ObservableStringValue titlePart() {
+        return titlePart;
+    }
+
+    @Override
+    public void attach(io.dutydesk.core.config.Environment env, io.dutydesk.core.ports.EnvironmentHandle handle) {
+        if (contexts == null) {
+            throw new IllegalStateException("no way to build the slots' context from an environment");
+        }
+        attach(contexts.apply(handle));
+    }
+
+    /**
+     * The header's word on SSH and Docker, through which the slots are read: either down marks what is shown stale at
+     * once (see {@link #sourceDown}).
+     */
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        List<String> down = new ArrayList<>();
+        for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER)) {
+            io.dutydesk.core.health.BackendStatus st = now.get(b);
+            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
+                down.add(b.label() + " does not answer (down since " + Times.since(st.downSince(), clock) + ")");
+            }
+        }
+        sourceDown(down.isEmpty() ? null : String.join(", ", down));
+    }
+
+    /** SSH or Docker answer again: the slots are read now, not after their backoff. */
+    @Override
+    public void recovered(io.dutydesk.core.Backend b) {
+        if (b == io.dutydesk.core.Backend.SSH || b == io.dutydesk.core.Backend.DOCKER) {
+            refresh();
+        }
     }
 
     public ReadOnlyObjectProperty<SlotsSnapshot> snapshotProperty() { return snapshot; }
@@ -231,11 +283,9 @@ public final class SlotsViewModel implements AutoCloseable {
         actionStatus.set("No action in this session.");
         lastResult.set(Optional.empty());
         var p = ctx.environment().poll();
-        Poller<SlotsSnapshot> pl = new Poller<>("slots", () -> ctx.reader().read(), p.interval(), p.maxBackoff(),
-                p.timeout().multipliedBy(3), scheduler, clock);
-        poller = pl;
-        subscription = pl.subscribe(s -> ui.execute(() -> apply(pl, s)));
-        pl.start();
+        poller = new PolledValue<>("slots", () -> ctx.reader().read(), p.interval(), p.maxBackoff(),
+                p.timeout().multipliedBy(3), scheduler, clock, ui, this::applyRead);
+        poller.start();
         ctx.rollout().reconcile().whenComplete((n, e) -> ui.execute(() -> {
             if (context == ctx) {
                 refreshAudit();
@@ -269,15 +319,8 @@ public final class SlotsViewModel implements AutoCloseable {
         })));
     }
 
+    @Override
     public void detach() {
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // list removal
-            }
-            subscription = null;
-        }
         if (poller != null) {
             poller.close();
             poller = null;
@@ -294,6 +337,7 @@ public final class SlotsViewModel implements AutoCloseable {
         actionRunning.set(false);
     }
 
+    @Override
     public void refresh() {
         if (poller != null) {
             poller.refreshNow();
@@ -303,15 +347,9 @@ public final class SlotsViewModel implements AutoCloseable {
     private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
 
     /** Told (on the ui executor) of each backend a read of the slots got an answer from: SSH and Docker. */
+    @Override
     public void onAnswered(java.util.function.Consumer<io.dutydesk.core.Backend> answered) {
         this.answered = answered;
-    }
-
-    void apply(Poller<SlotsSnapshot> from, Snapshot<SlotsSnapshot> s) {
-        if (from != poller) {
-            return;
-        }
-        applyRead(s);
     }
 
     /** One read of the slots from the current poller, in order: late ones are dropped. */
@@ -333,8 +371,7 @@ public final class SlotsViewModel implements AutoCloseable {
             // a read that fails confirms what the indicators say: a success that arrived late (after SSH or
             // Docker was marked down) no longer hides that cause in the stale note
             readDespite = null;
-            problem.set("Slots: down" + (s.lastSuccessAt() == null ? " — nothing read yet"
-                    : " / stale since " + time(s.lastSuccessAt())) + ": " + s.error());
+            problem.set(PolledValue.problem("Slots", s, clock));
         }
         recompute();
     }
@@ -349,7 +386,7 @@ public final class SlotsViewModel implements AutoCloseable {
     }
 
     private String time(java.time.Instant t) {
-        return TIME.format(t.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()));
+        return Times.hms(t, clock);
     }
 
     /** Reads the server and decides; the plan arrives on the ui executor. */

@@ -131,7 +131,8 @@ class CommandTemplateTest {
     static String file(String k, String command) {
         String q = "'" + command.replace("'", "''") + "'";
         String section = switch (k.substring(0, k.indexOf('.'))) {
-            case "deploy" -> k.startsWith("deploy.commands.")
+            case "deploy" -> k.equals(CommandTemplate.ROLLBACK_TYPE) ? "    deploy:\n      rollbackTypes:\n        deployment: " + q + "\n"
+                    : k.startsWith("deploy.commands.")
                     ? "    deploy:\n" + (k.equals("deploy.commands.rollback") ? "      model: single\n" : "") + "      commands:\n        " + k.substring("deploy.commands.".length()) + ": " + q + "\n"
                     : "    deploy:\n      " + k.substring("deploy.".length()) + ": " + q + "\n";
             case "backups" -> "    backups:\n      commands:\n        " + k.substring("backups.commands.".length()) + ": " + q + "\n";
@@ -155,16 +156,17 @@ class CommandTemplateTest {
 
     @Test
     void everyCommandKeyRefusesAPlaceholderItDoesNotGetWithFileLineAndWhatItMayUse() {
-        assertEquals(15, CommandTemplate.PLACEHOLDERS.size(), "every command key of the file: " + CommandTemplate.PLACEHOLDERS.keySet());
+        assertEquals(16, CommandTemplate.PLACEHOLDERS.size(), "every command key of the file: " + CommandTemplate.PLACEHOLDERS.keySet());
         for (String k : keys()) {
             String text = file(k, valid(k) + " {nope}");
             ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, text), k);
             assertEquals(text.split("\n").length, e.line(), k + ": the line of the command");
-            assertEquals("environments.prod." + k, e.field());
+            String field = "environments.prod." + k.replace("<name>", "deployment");
+            assertEquals(field, e.field());
             List<String> allowed = CommandTemplate.placeholders(k);
             String may = allowed.isEmpty() ? "this command takes no placeholder"
                     : "this command may use: " + String.join(", ", allowed.stream().map(p -> "{" + p + "}").toList());
-            assertEquals("envs.yaml:" + e.line() + ": environments.prod." + k + ": {nope} is not filled in for this command: it would reach "
+            assertEquals("envs.yaml:" + e.line() + ": " + field + ": {nope} is not filled in for this command: it would reach "
                     + "the shell as the literal text {nope}; " + may, e.getMessage());
         }
     }
@@ -178,6 +180,7 @@ class CommandTemplateTest {
                 case "deploy.liveSlotCommand" -> e.deploy().liveSlotCommand();
                 case "docker.dialStdioCommand" -> e.docker().dialStdioCommand();
                 case "slots.containerName" -> e.slots().containerName();
+                case CommandTemplate.ROLLBACK_TYPE -> e.deploy().rollbackTypes().get("deployment");
                 default -> k.startsWith("deploy.") ? e.deploy().commands().get(k.substring("deploy.commands.".length()))
                         : e.backups().commands().get(k.substring("backups.commands.".length()));
             };

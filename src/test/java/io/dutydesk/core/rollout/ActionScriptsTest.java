@@ -274,8 +274,9 @@ class ActionScriptsTest {
             assertFalse(cmdline.contains("the-teams-secret-recipe"), cmdline);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state(), "actions", id + ".cmd"))));
         } finally {
-            kill9(sleeper);
+            // the shell first: with its sleeper gone first, its bare `wait` could return 0 before the kill
             kill9(child);
+            kill9(sleeper);
         }
         String out = within(Duration.ofSeconds(20), ActionScripts.follow(state(), id, 1));
         assertTrue(out.endsWith(ActionScripts.EXIT + "137\n"), out);

@@ -100,6 +100,57 @@ class DetachedActionsTest {
         assertTrue(DetachedActions.openActions().stream().noneMatch(x -> x.equals(o.id())), "not left open in this process");
     }
 
+    /**
+     * The CLI's verification in the action's own exec: the request's after script runs in the same exec once the exit is
+     * known; what it prints comes back as the outcome's {@code after}, never as the job's output (not shown, not in the
+     * output's hash, not its last line).
+     */
+    @Test
+    void whatTheAfterScriptPrintsIsTheOutcomesNotTheJobsOutput() throws Exception {
+        java.util.function.Function<Boolean, RemoteShell> server = after -> new RemoteShell() {
+            final io.dutydesk.testing.ScriptedJobShell job = new io.dutydesk.testing.ScriptedJobShell();
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return job.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return job.list(folder);
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                return exec(command, null, timeout, l);
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, byte[] stdin, Duration timeout, OutputListener l) {
+                ExecResult r = job.exec(command, stdin, timeout, l).join();
+                if (after) {
+                    assertTrue(command.endsWith(" && { echo state; }"), "after the follow, in the same exec: " + command);
+                    l.line(false, "Active Slot: green");
+                    l.line(true, "a warning of docker's");
+                }
+                return CompletableFuture.completedFuture(r);
+            }
+        };
+        List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var req = new DetachedActions.Request("rollback", List.of(), "./rollback.sh", Optional.empty(), "blue");
+        DetachedActions.Outcome with = new DetachedActions(env, server.apply(true), MemoryAuditLog.create(), "t@d", clock)
+                .run(req.withAfter("echo state"), (err, line) -> shown.add(line), s -> { }).get(10, TimeUnit.SECONDS);
+        DetachedActions.Outcome without = new DetachedActions(env, server.apply(false), MemoryAuditLog.create(), "t@d", clock)
+                .run(req, RemoteShell.OutputListener.NONE, s -> { }).get(10, TimeUnit.SECONDS);
+        assertEquals(DetachedActions.End.EXITED, with.end());
+        assertEquals("Active Slot: green\n", with.after().orElseThrow().stdout());
+        assertEquals("a warning of docker's\n", with.after().orElseThrow().stderr());
+        assertEquals(List.of("Backup written."), shown, "the job's lines only");
+        assertEquals("Backup written.", with.lastLine());
+        assertEquals(without.outputSha256(), with.outputSha256());
+        assertTrue(without.after().isEmpty());
+    }
+
     @Test
     void aLostActionIsGivenUpAfterItsTimeoutAndItsAuditEntryCompleted() throws Exception {
         MemoryAuditLog audit = MemoryAuditLog.create();

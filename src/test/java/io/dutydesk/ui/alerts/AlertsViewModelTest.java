@@ -100,6 +100,30 @@ class AlertsViewModelTest {
 
     final AtomicInteger feeds = new AtomicInteger();
 
+    /**
+     * Hidden, the pane still polls the feed — a new critical alert notifies while another pane is shown — but reads
+     * neither the silences nor the history; shown again it reads them at once.
+     */
+    @Test
+    void hiddenTheFeedStillNotifiesButTheSilencesWaitUntilShown() {
+        attach();
+        await("the first poll shows", Duration.ofSeconds(10), () -> vm.feedProperty().get() != null && am.silenceReads.get() >= 1);
+        vm.hidden();
+        int before = feeds.get();
+        await("a poll after it was hidden", Duration.ofSeconds(10), () -> feeds.get() >= before + 1);
+        int silences = am.silenceReads.get();
+        int polls = feeds.get();
+        am.alerts.add(FakeAlerts.alert("critical", Instant.now().minusSeconds(5), "alertname", "ServiceDown", "service", "a"));
+        await("notified while hidden", Duration.ofSeconds(10), () -> notices.size() == 1);
+        await("two more polls", Duration.ofSeconds(10), () -> feeds.get() >= polls + 2);
+        assertEquals(silences, am.silenceReads.get(), "the silences are not read while hidden");
+        assertTrue(vm.history().isEmpty(), "nor the history");
+
+        vm.shown();
+        assertEquals(silences + 1, am.silenceReads.get(), "shown again: the silences are read at once");
+        await("the history at once", Duration.ofSeconds(10), () -> vm.history().size() == 1);
+    }
+
     int pollsSeen() {
         return feeds.get();
     }

@@ -89,10 +89,10 @@ class AlertsViewTest {
         attach(robot);
         await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 7);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("2 critical", robot.lookup("#count-critical").queryAs(Label.class).getText());
-        assertEquals("1 warning", robot.lookup("#count-warning").queryAs(Label.class).getText());
-        assertEquals("1 suppressed", robot.lookup("#count-suppressed").queryAs(Label.class).getText());
-        assertTrue(robot.lookup("#count-critical").queryAs(Label.class).getStyleClass().contains("sev-1"));
+        assertEquals("2 critical", onFx(() -> robot.lookup("#count-critical").queryAs(Label.class).getText()));
+        assertEquals("1 warning", onFx(() -> robot.lookup("#count-warning").queryAs(Label.class).getText()));
+        assertEquals("1 suppressed", onFx(() -> robot.lookup("#count-suppressed").queryAs(Label.class).getText()));
+        assertTrue(onFx(() -> robot.lookup("#count-critical").queryAs(Label.class).getStyleClass().contains("sev-1")));
         assertTrue(robot.lookup("▾ ServiceDown").tryQuery().isPresent(), "group header");
         assertTrue(robot.lookup(".group-row.sev-1").tryQuery().isPresent());
         assertTrue(robot.lookup(".alert-row.suppressed").tryQuery().isPresent());
@@ -153,9 +153,12 @@ class AlertsViewTest {
         String frozen = shownAge(robot);
         assertTrue(frozen.startsWith("≥ "), frozen);
         assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
-        assertEquals("1 unknown (1 warning)", robot.lookup("#count-unknown").queryAs(Label.class).getText(),
-                "by severity: a critical would never hide behind '0 critical'");
-        assertEquals("0 warning", robot.lookup("#count-warning").queryAs(Label.class).getText(), "an unknown alert is not counted as firing");
+        // the chips are rebuilt on the FX thread at every poll: looked up from here the lookup races the rebuild
+        String[] counts = onFx(() -> new String[]{
+                robot.lookup("#count-unknown").queryAs(Label.class).getText(),
+                robot.lookup("#count-warning").queryAs(Label.class).getText()});
+        assertEquals("1 unknown (1 warning)", counts[0], "by severity: a critical would never hide behind '0 critical'");
+        assertEquals("0 warning", counts[1], "an unknown alert is not counted as firing");
         robot.interact(() -> view.list().getSelectionModel().select(1));
         assertTrue(robot.lookup("#details-unknown").queryAs(Label.class).getText().contains("Prometheus down"));
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-prometheus-down")).get();
@@ -314,9 +317,9 @@ class AlertsViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#counts-as-of").queryAs(Label.class).getText().matches("as of \\d\\d:\\d\\d:\\d\\d"),
                 robot.lookup("#counts-as-of").queryAs(Label.class).getText());
-        Label critical = robot.lookup("#count-critical").queryAs(Label.class);
-        assertEquals("1 critical", critical.getText());
-        assertTrue(critical.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
+        assertEquals("1 critical", onFx(() -> robot.lookup("#count-critical").queryAs(Label.class).getText()));
+        assertTrue(onFx(() -> robot.lookup("#count-critical").queryAs(Label.class).getPseudoClassStates()
+                .contains(javafx.css.PseudoClass.getPseudoClass("stale"))));
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "alerts-stale-counts")).get();
         am.down = null;
         robot.interact(vm::refresh);
@@ -398,5 +401,10 @@ class AlertsViewTest {
         var before = vm.rows().get(0);
         robot.interact(() -> vm.show(new AlertsFeed("ref", Instant.now(), many)));
         assertTrue(before == vm.rows().get(0));
+    }
+
+    /** The count chips are rebuilt on the FX thread at every poll: a lookup from the test thread races the rebuild. */
+    private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get();
     }
 }

@@ -74,11 +74,13 @@ class BackupsViewModelTest {
 
         @Override
         public CompletableFuture<List<RemoteFile>> list(String folder) {
+            lists.incrementAndGet();
             return up ? CompletableFuture.completedFuture(files)
                     : CompletableFuture.failedFuture(new IOException(folder + ": no such file or folder"));
         }
     };
 
+    final java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
     final Environment env = TestEnvironments.fastPolling(Duration.ofMillis(100)).get("ref");
     final BackupsViewModel vm = new BackupsViewModel(Runnable::run, scheduler, clock);
 
@@ -91,6 +93,29 @@ class BackupsViewModelTest {
     void attach() {
         vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
         await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+    }
+
+    /**
+     * Hidden, the pane lists nothing — not on Ctrl+R, not when the shell says SSH answers again — and what it shows stays;
+     * shown again it lists at once (its interval here is 30 s).
+     */
+    @Test
+    void hiddenItListsNothingShownAgainItListsAtOnce() {
+        attach();
+        await("the first listing's read has ended", Duration.ofSeconds(10), () -> lists.get() == 1);
+        vm.hidden();
+        files = List.of(files.get(0));
+        vm.refresh();
+        vm.sourceDown("SSH does not answer (down since 12:00:00)");
+        vm.sourceDown(null); // SSH answers again: a shown pane lists at once
+        assertEquals(1, lists.get(), "nothing listed while hidden");
+        assertEquals(2, vm.backups().size(), "what it showed stays");
+
+        vm.shown();
+        await("listed at once", Duration.ofSeconds(10), () -> vm.backups().size() == 1);
+        assertEquals(2, lists.get());
+        vm.shown(); // shown already: no second read
+        assertEquals(2, lists.get());
     }
 
     @Test

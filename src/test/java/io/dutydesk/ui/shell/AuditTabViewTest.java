@@ -58,8 +58,8 @@ class AuditTabViewTest {
                         "cd", "interrupted", "green", "green", "the connection dropped; the server says the action ended with exit 1")));
         backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(200)), backends, HostKeyPrompt.REFUSE,
-                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), audit, "tester@desk");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, audit, java.util.Set.of("slots")));
+        ShellView view = new ShellView(vm);
         scene = new Scene(view.root(), 1024, 640);
         stage.setScene(scene);
         stage.show();

@@ -61,9 +61,8 @@ class MinimumSizeLayoutTest {
     void start(Stage stage) {
         backends.slots = Snapshots.of("blue", "v1.0.0", "v1.4.2", Set.of(), Set.of());
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
-                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
-        ShellView view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create(), java.util.Set.of("slots")));
+        ShellView view = new ShellView(vm);
         this.stage = stage;
         root = view.root();
         scene = new Scene(root, 1024, 640);
@@ -180,7 +179,7 @@ class MinimumSizeLayoutTest {
     @Test
     void atTheMinimumSizeWithEveryBackendDownTheStatusBarIsOneLineAndTheActionLogKeepsLines(FxRobot robot) throws Exception {
         waitFor("all ok", () -> vm.summaryStateProperty().get() == BackendStatus.State.OK
-                && vm.slots().snapshotProperty().get() != null);
+                && vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         Region bar = robot.from(root).lookup("#status-bar").queryAs(Region.class);
         List<Region> each = fx(() -> shownChips(robot, bar));
@@ -196,7 +195,7 @@ class MinimumSizeLayoutTest {
         for (Backend b : Backend.values()) {
             backends.down(b, b.label() + " on the server does not answer");
         }
-        waitFor("7 down", () -> vm.summaryProperty().get().startsWith("7 down") && vm.slots().staleProperty().get());
+        waitFor("7 down", () -> vm.summaryProperty().get().startsWith("7 down") && vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().staleProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         fx(() -> Screenshots.save(scene, "min-1024x640-all-down"));
         assertOneLine(robot, "1024x640 all down");

@@ -33,7 +33,7 @@ class OptionalPartsShellTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final UiQueue ui = new UiQueue();
     final ShellViewModel vm = new ShellViewModel(environments(), backends, HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui,
-            Clock.systemDefaultZone(), io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+            Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
 
     static Map<String, Environment> environments() {
         EnvironmentsFile f = EnvironmentsFile.parse(Path.of("test.yaml"), """
@@ -61,6 +61,7 @@ class OptionalPartsShellTest {
 
     @Test
     void theHeaderShowsThemNotConfiguredPollsThemNeverAndIsAllOkWithoutThem() {
+        BackupsViewModel backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class);
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         assertEquals("all 4 backends ok (3 not configured)", vm.summaryProperty().get());
@@ -69,7 +70,7 @@ class OptionalPartsShellTest {
             assertEquals("not configured", vm.indicator(b).textProperty().get());
             assertTrue(vm.indicator(b).detailsProperty().get().contains(b.id() + ": false"), vm.indicator(b).detailsProperty().get());
         }
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         for (Backend b : new Backend[] {Backend.REDIS, Backend.ALERTMANAGER, Backend.BACKUPS}) {
             assertNull(backends.pings.get(b), b.id() + " is never polled");
         }
@@ -77,26 +78,27 @@ class OptionalPartsShellTest {
         backends.down(Backend.SSH, "ssh: connection refused");
         ui.await("ssh down", WAIT, () -> vm.indicator(Backend.SSH).stateProperty().get() == BackendStatus.State.DOWN);
         assertEquals("1 down: ssh", vm.summaryProperty().get(), "a part the environment lacks is not counted as down");
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, vm.backups().updatedProperty().get());
-        assertNull(vm.backups().problemProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, backups.updatedProperty().get());
+        assertNull(backups.problemProperty().get());
 
         backends.up(Backend.SSH);
         vm.select("full"); // another environment: every part again, nothing left "not configured"
         ui.await("full ok", WAIT, () -> "all 7 backends ok".equals(vm.summaryProperty().get()));
         assertEquals(BackendStatus.State.OK, vm.indicator(Backend.ALERTMANAGER).stateProperty().get());
-        assertFalse(vm.backups().notConfiguredProperty().get());
+        assertFalse(backups.notConfiguredProperty().get());
     }
 
     @Test
     void theBackupsPaneSaysNotConfiguredAndListsNothing() {
+        BackupsViewModel backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", BackupsViewModel.class);
         vm.select("small");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
-        assertTrue(vm.backups().notConfiguredProperty().get());
-        assertEquals(BackupsViewModel.NOT_CONFIGURED, vm.backups().updatedProperty().get());
+        assertTrue(backups.notConfiguredProperty().get());
+        assertEquals(BackupsViewModel.NOT_CONFIGURED, backups.updatedProperty().get());
         vm.refresh();
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         assertEquals(0, backends.backupLists.get(), "the folders are never listed");
-        assertTrue(vm.backups().backupNow().isCompletedExceptionally(), "no backup command to run");
+        assertTrue(backups.backupNow().isCompletedExceptionally(), "no backup command to run");
     }
 
     @Test
@@ -107,13 +109,13 @@ class OptionalPartsShellTest {
             return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("must not be read"));
         };
         vm.select("small");
-        OutboxViewModel o = vm.outbox();
+        OutboxViewModel o = io.dutydesk.testing.TestPanes.shown(vm, "outbox", OutboxViewModel.class);
         assertFalse(o.processingShownProperty().get(), "no Processing tile, not 0");
         assertFalse(o.streamConfiguredProperty().get());
         assertFalse(o.headerProperty().get().contains("selfology:events"), o.headerProperty().get());
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 3);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 3);
         o.refresh();
-        ui.await("polled again", WAIT, () -> backends.pings.get(Backend.SSH).get() >= 6);
+        ui.await("polled again", WAIT, () -> backends.pings(Backend.SSH) >= 6);
         assertEquals(0, streamReads.get(), "the stream is never read");
         assertNull(o.streamProblemProperty().get(), "no Redis problem for a stream the environment does not have");
 

@@ -52,9 +52,8 @@ class ShellNarrowViewTest {
     void start(Stage stage) {
         backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of("analysis-worker-green"), Set.of());
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
-                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
-        view = new ShellView(vm, Map.of("slots", new SlotsView(vm.slots(), FxThread.INSTANCE).root()));
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create(), java.util.Set.of("slots")));
+        view = new ShellView(vm);
         this.stage = stage;
         scene = new Scene(view.root(), 1024, 640);
         stage.setScene(scene);
@@ -78,7 +77,7 @@ class ShellNarrowViewTest {
 
     @Test
     void at1024x640WithFiveBackendsDownTheEnvironmentAndEveryColumnAreVisible(FxRobot robot) throws Exception {
-        waitFor("slots read", () -> vm.slots().snapshotProperty().get() != null);
+        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         for (Backend b : new Backend[]{Backend.POSTGRES, Backend.REDIS, Backend.PROMETHEUS, Backend.ALERTMANAGER}) {
             backends.down(b, b.label() + " on the server does not answer");
         }
@@ -139,7 +138,7 @@ class ShellNarrowViewTest {
 
     @Test
     void at1024x640ToastsAreReadableAndNeverOverTheHeader(FxRobot robot) throws Exception {
-        waitFor("slots read", () -> vm.slots().snapshotProperty().get() != null);
+        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         io.dutydesk.ui.notify.Notifier notifier = new io.dutydesk.ui.notify.Notifier(FxThread.INSTANCE, () -> stage, x -> { },
                 Clock.systemDefaultZone(), true);
         robot.interact(() -> notifier.showIn(view.toasts()));

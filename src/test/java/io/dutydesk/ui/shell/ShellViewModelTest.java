@@ -29,8 +29,7 @@ class ShellViewModelTest {
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final UiQueue ui = new UiQueue();
     final ShellViewModel vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(50)), backends,
-            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui, Clock.systemDefaultZone(),
-            io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+            HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
 
     @AfterEach
     void close() {
@@ -130,7 +129,7 @@ class ShellViewModelTest {
     @Test
     void anSshOutageMarksEverythingFromTheServerStaleAndRecoveryUnmarksIt() {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
-        var slots = vm.slots();
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
         vm.select("ref");
         ui.await("rollback ready", WAIT, () -> slots.rollbackStateProperty().get() == io.dutydesk.ui.slots.SlotsViewModel.Readiness.READY);
         assertEquals("✔ Rollback ready: blue 4/4 healthy", slots.rollbackTextProperty().get());
@@ -165,9 +164,10 @@ class ShellViewModelTest {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
                 java.util.Set.of());
         vm.select("ref");
-        ui.await("read", WAIT, () -> vm.slots().snapshotProperty().get() != null);
-        assertEquals("LIVE: GREEN — 3/4 healthy", vm.slots().headlineProperty().get());
-        assertTrue(vm.slots().liveDegradedProperty().get());
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
+        ui.await("read", WAIT, () -> slots.snapshotProperty().get() != null);
+        assertEquals("LIVE: GREEN — 3/4 healthy", slots.headlineProperty().get());
+        assertTrue(slots.liveDegradedProperty().get());
         assertEquals("Dutydesk — ref — LIVE: GREEN — 3/4 healthy", vm.titleProperty().get());
     }
 
@@ -180,7 +180,7 @@ class ShellViewModelTest {
     void theBackupsProbeFailingMarksTheBackupsPaneStaleAtOnceAndItsRecoveryReadsAgain() {
         backends.backupFolders.put("~/backups/selfology", List.of(new io.dutydesk.core.ports.RemoteShell.RemoteFile(
                 "selfology_full_20261122_020000.sql.gz", 500, java.time.Instant.parse("2026-11-22T02:00:04Z"), false)));
-        var backups = vm.backups();
+        var backups = io.dutydesk.testing.TestPanes.shown(vm, "backups", io.dutydesk.ui.backups.BackupsViewModel.class);
         vm.select("ref");
         ui.await("listed, fresh", WAIT, () -> backups.listingProperty().get() != null && !backups.staleProperty().get()
                 && vm.indicator(Backend.BACKUPS).stateProperty().get() == BackendStatus.State.OK);
@@ -202,7 +202,7 @@ class ShellViewModelTest {
     /** A view-model on {@code envs}, closed after the test. */
     ShellViewModel shell(java.util.Map<String, io.dutydesk.core.config.Environment> envs) {
         ShellViewModel v = new ShellViewModel(envs, backends, HostKeyPrompt.REFUSE, SecretPrompt.NONE, scheduler, ui,
-                Clock.systemDefaultZone(), io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
+                Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(ui, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
         others.add(v);
         return v;
     }
@@ -233,13 +233,14 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofHours(1), Duration.ofMillis(50)));
+        var outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class);
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && v.outbox().backlogProblemProperty().get() != null);
+                && outbox.backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
-        ui.await("the pane reads it", WAIT, () -> v.outbox().backlogProblemProperty().get() == null);
+        ui.await("the pane reads it", WAIT, () -> outbox.backlogProblemProperty().get() == null);
         ui.await("the header follows at once, not in an hour", WAIT,
                 () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
     }
@@ -256,15 +257,75 @@ class ShellViewModelTest {
         pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
         ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
+        var outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox", io.dutydesk.ui.outbox.OutboxViewModel.class);
         v.select("ref");
         ui.await("down in the header and the pane", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN
-                && v.outbox().backlogProblemProperty().get() != null);
+                && outbox.backlogProblemProperty().get() != null);
 
         pg.pgDown = null;
         backends.up(Backend.POSTGRES);
         ui.await("the header sees it back", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
-        ui.await("the pane reads it at once, not in an hour", WAIT, () -> v.outbox().backlogProblemProperty().get() == null
-                && v.outbox().backlogProperty().get() != null);
+        ui.await("the pane reads it at once, not in an hour", WAIT, () -> outbox.backlogProblemProperty().get() == null
+                && outbox.backlogProperty().get() != null);
+    }
+
+    /**
+     * A pane hidden (another one shown) reads nothing of its own — neither at its interval, nor on Ctrl+R, nor when the
+     * header sees a backend it reads come back — while the header goes on probing.
+     */
+    @Test
+    void aHiddenPaneReadsNothing() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofMillis(50)));
+        io.dutydesk.ui.outbox.OutboxViewModel outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox",
+                io.dutydesk.ui.outbox.OutboxViewModel.class);
+        v.select("ref");
+        ui.await("the shown pane polls", WAIT, () -> pg.backlogReads.get() >= 3 && pg.streamReads.get() >= 3);
+
+        v.show("slots");
+        assertTrue(!v.pane("outbox").orElseThrow().isShown());
+        int ssh = backends.pings(Backend.SSH);
+        ui.await("a read under way when it was hidden has ended", WAIT, () -> backends.pings(Backend.SSH) >= ssh + 2);
+        int backlog = pg.backlogReads.get();
+        int stream = pg.streamReads.get();
+        v.refresh(); // Ctrl+R
+        backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432: Connection refused");
+        ui.await("postgres down in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.DOWN);
+        backends.up(Backend.POSTGRES); // its recovery reads the panes that read through it: not a hidden one
+        ui.await("postgres back in the header", WAIT, () -> v.indicator(Backend.POSTGRES).stateProperty().get() == BackendStatus.State.OK);
+        int now = backends.pings(Backend.SSH);
+        ui.await("ten more header rounds, ten outbox intervals", WAIT, () -> backends.pings(Backend.SSH) >= now + 10);
+        assertEquals(backlog, pg.backlogReads.get(), "the outbox table is not read while the pane is hidden");
+        assertEquals(stream, pg.streamReads.get(), "nor the stream");
+        assertTrue(outbox.backlogProperty().get() != null, "what it read stays");
+    }
+
+    /** Shown again, a pane reads at once — here its interval is an hour — rather than show what it read before. */
+    @Test
+    void aPaneShownAgainReadsAtOnce() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofHours(1)));
+        v.select("ref");
+        assertEquals(0, pg.backlogReads.get(), "a pane never shown is not even built: nothing read");
+        assertTrue(v.pane("outbox").isEmpty());
+        io.dutydesk.ui.outbox.OutboxViewModel outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox",
+                io.dutydesk.ui.outbox.OutboxViewModel.class);
+        ui.await("first shown: read", WAIT, () -> pg.backlogReads.get() == 1 && outbox.backlogProperty().get() != null);
+        assertEquals(5, outbox.backlogProperty().get().pending());
+
+        v.show("alerts");
+        pg.pending = 7;
+        v.refresh();
+        ui.drain();
+        assertEquals(1, pg.backlogReads.get(), "hidden: Ctrl+R reads nothing of it");
+
+        v.show("outbox");
+        ui.await("shown again: read at once, not in an hour", WAIT, () -> outbox.backlogProperty().get().pending() == 7);
+        assertEquals(2, pg.backlogReads.get());
     }
 
     /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */

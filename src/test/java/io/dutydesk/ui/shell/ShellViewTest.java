@@ -42,9 +42,8 @@ class ShellViewTest {
     @Start
     void start(Stage stage) {
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
-                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
-                io.dutydesk.testing.MemoryAuditLog.create(), "tester@desk");
-        ShellView view = new ShellView(vm, java.util.Map.of());
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create(), java.util.Set.of()));
+        ShellView view = new ShellView(vm);
         scene = new Scene(view.root(), 1180, 640);
         stage.setScene(scene);
         stage.show();

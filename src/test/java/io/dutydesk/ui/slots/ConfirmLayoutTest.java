@@ -1,5 +1,7 @@
 package io.dutydesk.ui.slots;
 
+import io.dutydesk.ui.fx.ConfirmActionDialog;
+
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.Verb;
 import io.dutydesk.testing.Screenshots;

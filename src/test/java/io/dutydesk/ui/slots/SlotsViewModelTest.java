@@ -38,6 +38,10 @@ class SlotsViewModelTest {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
             commands.add(command);
+            if (command.contains("/maintenance\"")) { // the maintenance lock's read: none held
+                return CompletableFuture.completedFuture(new ExecResult(0, io.dutydesk.core.rollout.ActionScripts.NOT_LOCKED + "\n", "",
+                        Duration.ofMillis(5)));
+            }
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + live + "\nInactive Slot: x\n", "",
                     Duration.ofMillis(5)));
         }
@@ -189,8 +193,11 @@ class SlotsViewModelTest {
             assertEquals("", open.changedProperty().get());
             // the dialog is open; the target turns unhealthy: the pane and the dialog say so alike
             unhealthy = Set.of("analysis-worker-green");
+            // (the poll thread sets the snapshot, which the dialog follows at once, then the pane's derived state: this
+            // thread waits for both, as the FX thread would see them together)
             await("the dialog's facts follow the server", Duration.ofSeconds(5),
-                    () -> open.planProperty().get().facts().get(0).equals("green 3/4 healthy"));
+                    () -> open.planProperty().get().facts().get(0).equals("green 3/4 healthy")
+                            && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.NOT_READY);
             assertEquals(SlotsViewModel.Readiness.NOT_READY, vm.rollbackStateProperty().get());
             assertEquals("the green slot is now unhealthy (selfology-analysis-worker-green: unhealthy)", open.changedProperty().get());
             assertEquals(List.of("rollback to green refused: selfology-analysis-worker-green: unhealthy"),

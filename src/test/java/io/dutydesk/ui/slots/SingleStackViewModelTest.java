@@ -1,4 +1,4 @@
-package io.dutydesk.ui.single;
+package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;

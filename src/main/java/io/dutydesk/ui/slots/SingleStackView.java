@@ -1,4 +1,4 @@
-package io.dutydesk.ui.single;
+package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.backups.BackupEntry;
@@ -20,7 +20,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.dutydesk.ui.slots;
+package io.dutydesk.ui.fx;
 
 import io.dutydesk.core.rollout.Plan;
 import io.dutydesk.core.rollout.Verb;
@@ -33,9 +33,9 @@ import java.util.Optional;
  * Alt+D deploy, Alt+S switch, Alt+M remove). So Ctrl+Shift+R then Enter never moves traffic.
  */
 public final class ConfirmActionDialog extends Dialog<Plan> {
-    final ButtonType confirm;
-    final CheckBox force = new CheckBox("Run it anyway (force)");
-    final TextField typed = new TextField();
+    public final ButtonType confirm;
+    public final CheckBox force = new CheckBox("Run it anyway (force)");
+    public final TextField typed = new TextField();
 
     private boolean confirmed;
     private final Window owner;
@@ -55,24 +55,20 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
     public record Request(String environment, String title, String header, List<String> facts, String risk,
                           Optional<String> typedWord, String buttonText) {}
 
-    /** A plan as it was read: nothing follows it (see the constructor with a {@link SlotsViewModel.Confirmation}). */
-    ConfirmActionDialog(Window owner, Plan plan) {
+    /** A plan as it was read: nothing follows it (see the constructor that follows a plan). */
+    public ConfirmActionDialog(Window owner, Plan plan) {
         this(owner, new javafx.beans.property.SimpleObjectProperty<>(plan), new javafx.beans.property.SimpleStringProperty(""),
                 new javafx.beans.property.SimpleStringProperty(""));
     }
 
     /**
-     * An open confirmation that follows the server while it is open: the facts and blockers are the ones
+     * An open confirmation that follows the server while it is open ({@code plan}, {@code changedNow} and
+     * {@code noteNow}: what the Slots pane's confirmation gives): the facts and blockers are the ones
      * read last; when what it was planned on no longer holds (the live slot moved, the target turned
      * unhealthy) it says so — that one message, the blockers and the force box hidden — and its button is
      * disabled; and the click itself is checked again by the core and by the server.
      */
-    ConfirmActionDialog(Window owner, SlotsViewModel.Confirmation c) {
-        this(owner, c.planProperty(), c.changedProperty(), c.noteProperty());
-    }
-
-    /** A plan that follows {@code plan}, {@code changedNow} and {@code noteNow} (what a Confirmation gives; tests). */
-    ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
+    public ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
                                 ObservableValue<String> noteNow) {
         this(owner, "Confirm " + plan.getValue().verb().id() + " on " + plan.getValue().environment(), title(plan.getValue()),
                 "Environment: " + plan.getValue().environment() + "   ·   live now: " + plan.getValue().liveBefore(),
@@ -266,7 +262,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         return confirmed;
     }
 
-    static String title(Plan p) {
+    public static String title(Plan p) {
         return switch (p.verb()) {
             case DEPLOY -> p.environment() + ": deploy " + p.version().orElse("") + " to " + p.target() + "?";
             case SWITCH -> p.environment() + ": switch traffic " + p.liveBefore() + " → " + p.target() + "?";
@@ -275,7 +271,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         };
     }
 
-    static String buttonText(Plan p) {
+    public static String buttonText(Plan p) {
         return switch (p.verb()) {
             case DEPLOY -> "_Deploy " + p.version().orElse("").replace("_", "__");
             case SWITCH -> "_Switch to " + p.target();
@@ -284,7 +280,7 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
         };
     }
 
-    Optional<Plan> ask() {
+    public Optional<Plan> ask() {
         return showAndWait();
     }
 }

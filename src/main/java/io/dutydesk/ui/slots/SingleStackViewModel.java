@@ -1,4 +1,4 @@
-package io.dutydesk.ui.single;
+package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.Ages;
 import io.dutydesk.core.Errors;
@@ -17,7 +17,7 @@ import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.ContainersPort;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.rollout.ActionResult;
-import io.dutydesk.ui.shell.EnvironmentPane;
+import io.dutydesk.ui.fx.PaneModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -42,7 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * to), and the actions: the team's health check, the team's logs, restart, deploy, rollback to a chosen backup. Inactive
  * (and not polling) for a blue-green environment. A failed read keeps the last rows, marked stale, never emptied.
  */
-public final class SingleStackViewModel implements EnvironmentPane {
+public final class SingleStackViewModel implements PaneModel {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** One service row as shown. */

@@ -1,4 +1,4 @@
-package io.dutydesk.ui.slots;
+package io.dutydesk.ui.fx;
 
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;

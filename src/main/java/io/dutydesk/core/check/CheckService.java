@@ -1,0 +1,345 @@
+package io.dutydesk.core.check;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.ShellQuote;
+import io.dutydesk.core.alerts.Alert;
+import io.dutydesk.core.alerts.AlertsService;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.metrics.MetricsPort;
+import io.dutydesk.core.outbox.OutboxService;
+import io.dutydesk.core.ports.AlertHistory;
+import io.dutydesk.core.ports.CheckHistory;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotsReader;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The morning checklist of one environment ({@link Environment#checks()}), run with the console's own services:
+ * {@link SlotsReader}, {@link OutboxService}, {@link AlertsService}, {@link BackupsService}, Prometheus's
+ * {@link MetricsPort}, Docker's logs and the server's {@code df}. Every check runs at once under its own timeout; a check
+ * whose source fails, hangs or cannot say is UNKNOWN (never PASS) and never stops the others. A run is compared with the
+ * previous one kept in the local store ({@link CheckResult#changed()}) and kept in turn.
+ */
+public final class CheckService {
+    /** The services a run reads through; one per environment. */
+    public record Sources(SlotsReader slots, OutboxService outbox, AlertsService alerts, BackupsService backups,
+                          MetricsPort metrics, ContainersPort containers, RemoteShell shell) {}
+
+    /** How long runs are kept in the local store. */
+    public static final Duration KEEP = Duration.ofDays(90);
+    /** Lines of a container's log read at most per run (the newest). */
+    static final int LOG_TAIL = 5000;
+
+    private final Environment env;
+    private final Sources sources;
+    private final CheckHistory history;
+    private final String actor;
+    private final Clock clock;
+
+    public CheckService(Environment env, Sources sources, CheckHistory history, String actor, Clock clock) {
+        this.env = env;
+        this.sources = sources;
+        this.history = history;
+        this.actor = actor;
+        this.clock = clock;
+    }
+
+    /**
+     * The services of an opened environment: the same the panes use ({@code alertHistory}: the local store's, whose
+     * transitions the alerts check reads; {@code io}: local file work of the backups service).
+     */
+    public static CheckService of(EnvironmentHandle h, AlertHistory alertHistory, CheckHistory history, AuditLog audit,
+                                  String actor, Clock clock, Executor io) {
+        Environment e = h.environment();
+        MetricsPort metrics;
+        try {
+            metrics = h.metrics();
+        } catch (UnsupportedOperationException x) {
+            metrics = null;
+        }
+        AlertsService alerts = null;
+        if (e.alertmanager().configured()) {
+            try {
+                alerts = new AlertsService(e, h.alerts(), h.alertSeries(), alertHistory, audit, actor, clock);
+            } catch (UnsupportedOperationException x) {
+                alerts = null;
+            }
+        }
+        Sources s = new Sources(new SlotsReader(e, h.containers(), h.shell(), clock),
+                new OutboxService(e, h.backlog(), h.stream(), clock), alerts,
+                e.backups().configured() ? new BackupsService(e, h.shell(), h.verifications(), audit, actor, clock, io,
+                        h::secret) : null,
+                metrics, h.containers(), h.shell());
+        return new CheckService(e, s, history, actor, clock);
+    }
+
+    public Environment environment() {
+        return env;
+    }
+
+    /** The zone of the schedule's times: the file's {@code checkSchedule.timeZone}, else the clock's. */
+    public ZoneId zone() {
+        return env.checks().zone().orElse(clock.getZone());
+    }
+
+    /** Since when alerts count as overnight: the newest {@code overnightSince} at or before {@code now}. */
+    public Instant overnightSince(Instant now) {
+        return CheckRules.lastOccurrence(env.checks().overnightSince(), now, zone());
+    }
+
+    /** Runs every check, compares the run with the previous one and keeps it. Never fails. */
+    public CompletableFuture<CheckRun> run() {
+        return run(true);
+    }
+
+    /**
+     * Runs every check at once; completes when the last one is done or timed out. {@code keep}: store the run (a store
+     * that fails only leaves it unkept: the run is returned all the same).
+     */
+    public CompletableFuture<CheckRun> run(boolean keep) {
+        Instant at = clock.instant();
+        CompletableFuture<Optional<CheckRun>> prev = history.latestAtOrBefore(env.name(), at)
+                .exceptionally(e -> Optional.empty());
+        return prev.thenCompose(previous -> {
+            Instant logsSince = logsSince(previous.map(CheckRun::at), at);
+            List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+            for (Environment.Check c : env.checks().list()) {
+                all.add(one(c, at, logsSince));
+            }
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<CheckResult> results = new ArrayList<>();
+                for (CompletableFuture<CheckResult> f : all) {
+                    CheckResult r = f.join();
+                    Optional<CheckStatus> was = previous.flatMap(p -> p.check(r.id())).map(CheckResult::status);
+                    results.add(r.withPrevious(was));
+                }
+                return new CheckRun(0, env.name(), at, actor, results, previous.map(CheckRun::at));
+            });
+        }).thenCompose(run -> !keep ? CompletableFuture.completedFuture(run)
+                : history.save(run).thenApply(run::withId).exceptionally(e -> run)
+                .whenComplete((r, e) -> history.prune(at.minus(KEEP)).exceptionally(x -> 0)));
+    }
+
+    /** The runs kept between {@code from} and {@code to}, newest first (yesterday's, last week's). */
+    public CompletableFuture<List<CheckRun>> runs(Instant from, Instant to) {
+        return history.between(env.name(), from, to);
+    }
+
+    /** The newest run kept at or before {@code at} ("yesterday's": {@code at} a day ago). */
+    public CompletableFuture<Optional<CheckRun>> runAtOrBefore(Instant at) {
+        return history.latestAtOrBefore(env.name(), at);
+    }
+
+    /** Logs are read since the previous run (at most a week back), else since the overnight hour. */
+    Instant logsSince(Optional<Instant> previous, Instant now) {
+        Instant week = now.minus(Duration.ofDays(7));
+        return previous.filter(p -> p.isAfter(week)).orElseGet(() -> overnightSince(now));
+    }
+
+    /** One check under its timeout: its failure, its hang or a missing source is UNKNOWN with why. */
+    CompletableFuture<CheckResult> one(Environment.Check c, Instant at, Instant logsSince) {
+        CheckSource source = CheckSource.of(c.kind());
+        long t0 = System.nanoTime();
+        CompletableFuture<CheckRules.Verdict> v;
+        try {
+            v = switch (source) {
+                case SLOTS -> need(sources.slots(), "slots").read().thenApply(CheckRules::slots);
+                case OUTBOX -> need(sources.outbox(), "outbox").backlog().thenApply(b -> CheckRules.outbox(b, env.thresholds()));
+                case ALERTS -> alerts(c, at);
+                case BACKUPS -> backups(c);
+                case PROMETHEUS -> need(sources.metrics(), "Prometheus").instant(c.query(), at, c.timeout())
+                        .thenApply(r -> CheckRules.prometheus(c, r));
+                case LOGS -> logs(c, logsSince);
+                case DISK -> disk(c);
+            };
+        } catch (RuntimeException e) {
+            v = CompletableFuture.failedFuture(e);
+        }
+        long ms = c.timeout().toMillis();
+        return v.orTimeout(ms, TimeUnit.MILLISECONDS).handle((verdict, e) -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            if (e != null) {
+                Throwable u = Errors.unwrap(e);
+                String why = u instanceof TimeoutException ? "no answer within " + Duration.ofMillis(ms).toSeconds() + " s"
+                        : Errors.describe(e);
+                return new CheckResult(c.id(), c.title(), source, CheckStatus.UNKNOWN, source.id() + " not read: " + why, List.of(),
+                        source.pane(), Optional.empty(), took);
+            }
+            return new CheckResult(c.id(), c.title(), source, verdict.status(), verdict.evidence(), verdict.details(),
+                    source.pane(), Optional.empty(), took);
+        });
+    }
+
+    private static <T> T need(T t, String what) {
+        if (t == null) {
+            throw new IllegalStateException(what + " is not configured for this environment");
+        }
+        return t;
+    }
+
+    private CompletableFuture<CheckRules.Verdict> alerts(Environment.Check c, Instant at) {
+        AlertsService a = need(sources.alerts(), "Alertmanager");
+        Instant since = overnightSince(at);
+        return a.poll(true).thenCompose(u -> {
+            Optional<String> cannot = u.cannotFire();
+            return a.history(since).thenApply(ts -> {
+                List<Alert> active = u.shown().alerts();
+                CheckRules.Verdict v = CheckRules.alerts(active, u.unverified().keySet(), ts, since, zone(), env.alerts(),
+                        CheckStatus.parse(c.resolved()));
+                u.historyProblem().ifPresent(p -> {
+                    throw new IllegalStateException(p);
+                });
+                if (cannot.isPresent()) {
+                    // no alert can fire now: what is firing is real, the silence is not an all-clear
+                    return v.status() == CheckStatus.FAIL ? v
+                            : new CheckRules.Verdict(CheckStatus.UNKNOWN, cannot.get() + "; " + v.evidence(), v.details());
+                }
+                return v;
+            });
+        });
+    }
+
+    private CompletableFuture<CheckRules.Verdict> backups(Environment.Check c) {
+        BackupsService b = need(sources.backups(), "backups");
+        return b.list().thenCompose(l -> {
+            Optional<BackupEntry> unverified = l.rpo() == BackupListing.Rpo.MET_UNVERIFIED && c.verify()
+                    ? l.withinRpo().stream().filter(e -> e.verification().isEmpty()).findFirst() : Optional.empty();
+            if (unverified.isEmpty()) {
+                return CompletableFuture.completedFuture(CheckRules.backups(l));
+            }
+            // the newest backup within the RPO was never verified: verify it now (on the server, nothing downloaded), then judge
+            return b.verify(unverified.get().name()).thenCompose(x -> b.list()).thenApply(CheckRules::backups);
+        });
+    }
+
+    private CompletableFuture<CheckRules.Verdict> logs(Environment.Check c, Instant since) {
+        SlotsReader slots = need(sources.slots(), "slots");
+        ContainersPort containers = need(sources.containers(), "Docker");
+        return slots.read().thenCompose(s -> {
+            List<String> wanted = c.services().isEmpty() ? env.slots().services() : c.services();
+            List<CompletableFuture<CheckRules.LogLines>> reads = new ArrayList<>();
+            List<String> unread = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (ServiceState st : s.live().services()) {
+                if (!wanted.contains(st.service())) {
+                    continue;
+                }
+                if (st.container().isEmpty()) {
+                    unread.add(st.containerName() + " (missing)");
+                    continue;
+                }
+                String name = st.container().get().name();
+                reads.add(errorLines(containers, name, since, c.pattern(), c.newest()).exceptionally(e -> {
+                    unread.add(name + " (" + Errors.describe(e) + ")");
+                    return null;
+                }));
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<CheckRules.LogLines> read = reads.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+                return CheckRules.logs(c, s.liveSlot(), read, List.copyOf(unread), since, zone());
+            });
+        });
+    }
+
+    /** The lines of one container's log since {@code since} matching {@code pattern}: how many, and the newest. */
+    static CompletableFuture<CheckRules.LogLines> errorLines(ContainersPort containers, String name, Instant since, Pattern pattern,
+                                                            int newest) {
+        int[] count = {0};
+        Deque<String> last = new ArrayDeque<>();
+        RemoteShell.OutputListener l = (stderr, line) -> {
+            if (pattern.matcher(line).find()) {
+                synchronized (last) {
+                    count[0]++;
+                    last.addLast(CheckRules.shorten(line, 300));
+                    if (last.size() > Math.max(newest, 1)) {
+                        last.removeFirst();
+                    }
+                }
+            }
+        };
+        return containers.logsSince(name, since, LOG_TAIL, l).thenCompose(stream -> stream.ended().thenApply(v -> {
+            synchronized (last) {
+                List<String> lines = new ArrayList<>(last);
+                return new CheckRules.LogLines(name, count[0], newest == 0 ? List.of() : lines.subList(Math.max(0, lines.size() - newest), lines.size()));
+            }
+        }));
+    }
+
+    static final String DISK = "@@DISK ";
+
+    /** One {@code @@DISK index avail size measured} line per path: df of the path, or of its nearest existing parent. */
+    static String diskScript(List<String> paths) {
+        StringBuilder sb = new StringBuilder("i=0; for d in");
+        for (String p : paths) {
+            sb.append(' ').append(ShellQuote.path(p));
+        }
+        return sb.append("; do p=\"$d\"; while [ ! -e \"$p\" ] && [ \"$p\" != / ] && [ \"$p\" != . ]; do p=$(dirname \"$p\"); done; ")
+                .append("l=$(df -P -B1 \"$p\" 2>/dev/null | awk 'NR==2{print $4, $2}'); echo \"").append(DISK)
+                .append("$i ${l:--1 -1} $p\"; i=$((i+1)); done").toString();
+    }
+
+    static List<CheckRules.Volume> parseDisk(Map<String, String> paths, String out) {
+        List<String> labels = new ArrayList<>(paths.keySet());
+        Map<Integer, CheckRules.Volume> got = new HashMap<>();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith(DISK)) {
+                continue;
+            }
+            String[] p = line.substring(DISK.length()).split(" ", 4);
+            try {
+                int i = Integer.parseInt(p[0]);
+                if (i >= 0 && i < labels.size() && p.length == 4) {
+                    String label = labels.get(i);
+                    got.put(i, new CheckRules.Volume(label, paths.get(label), p[3], Long.parseLong(p[1]), Long.parseLong(p[2])));
+                }
+            } catch (NumberFormatException ignored) {
+                // an odd df: unknown below
+            }
+        }
+        List<CheckRules.Volume> out2 = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            out2.add(got.getOrDefault(i, new CheckRules.Volume(label, paths.get(label), paths.get(label), -1, -1)));
+        }
+        return out2;
+    }
+
+    private CompletableFuture<CheckRules.Verdict> disk(Environment.Check c) {
+        RemoteShell shell = need(sources.shell(), "SSH");
+        List<String> paths = new ArrayList<>(c.paths().values());
+        return shell.exec(diskScript(paths), c.timeout(), RemoteShell.OutputListener.NONE)
+                .thenApply(r -> CheckRules.disk(c, parseDisk(c.paths(), r.stdout())));
+    }
+
+    /** For tests: a supplier's failure as a failed future. */
+    static <T> CompletableFuture<T> safely(Supplier<CompletableFuture<T>> s) {
+        try {
+            return s.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

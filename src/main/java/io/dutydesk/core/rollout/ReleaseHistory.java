@@ -1,0 +1,209 @@
+package io.dutydesk.core.rollout;
+
+import io.dutydesk.core.ShellQuote;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotState;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.core.slots.SlotsSnapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * The releases of an environment: the versions deployed on it, from the audit log (deploys and rollbacks to a
+ * release that succeeded: when, by whom) and from the server (what its slots run, which images of the services'
+ * repositories are on the host) — and which are still available to roll back to (every service's image present).
+ * The audit log is this workstation's: a release deployed from elsewhere shows as "on the host", without when or who.
+ */
+public final class ReleaseHistory {
+    /** Lines of {@link #imagesScript}: {@code @@DUTYDESK-IMAGE repository tag}. */
+    static final String IMAGE = "@@DUTYDESK-IMAGE ";
+    static final String NO_DOCKER = "@@DUTYDESK-NODOCKER";
+
+    /**
+     * One release.
+     *
+     * @param lastDeployed when it was last deployed by this workstation's console (null: not in the audit log)
+     * @param by           who deployed it then (empty when not in the audit log)
+     * @param deploys      how many times the audit log has it deployed
+     * @param runningIn    the slots that run it now, e.g. "blue (live)"
+     * @param available    every service's image of this version is on the host: it can be rolled back to
+     */
+    public record Release(String version, Instant lastDeployed, String by, int deploys, List<String> runningIn, boolean available) {
+        public Release {
+            runningIn = List.copyOf(runningIn);
+        }
+
+        public boolean live() {
+            return runningIn.stream().anyMatch(s -> s.endsWith("(live)"));
+        }
+    }
+
+    /** The history, with what it was read from: the repositories looked at (empty: no container to name them). */
+    public record Listing(String environment, List<Release> releases, List<String> repositories, SlotsSnapshot slots) {
+        public Optional<Release> release(String version) {
+            return releases.stream().filter(r -> r.version().equals(version)).findFirst();
+        }
+    }
+
+    private final Environment env;
+    private final RemoteShell shell;
+    private final SlotsReader slots;
+    private final AuditLog audit;
+
+    public ReleaseHistory(Environment env, RemoteShell shell, SlotsReader slots, AuditLog audit) {
+        this.env = env;
+        this.shell = shell;
+        this.slots = slots;
+        this.audit = audit;
+    }
+
+    /** Reads the slots, the images on the host and the audit log, and merges them. */
+    public CompletableFuture<Listing> read() {
+        return slots.read().thenCompose(s -> {
+            List<String> repos = repositories(s);
+            CompletableFuture<Set<String>> images = shell.exec(imagesScript(env), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+                    .thenApply(r -> {
+                        if (r.stdout().contains(NO_DOCKER)) {
+                            throw new IllegalStateException("docker on the server does not answer: which releases are on the host is unknown");
+                        }
+                        return images(r.stdout());
+                    });
+            return images.thenCombine(audit.recent(20_000), (img, entries) -> new Listing(env.name(),
+                    merge(env, s, repos, img, entries), repos, s));
+        });
+    }
+
+    /** The repositories of the environment's services, from the images its containers run ("selfology/service"). */
+    static List<String> repositories(SlotsSnapshot s) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SlotState slot : s.slots()) {
+            for (ServiceState svc : slot.services()) {
+                svc.container().ifPresent(c -> out.add(repository(c.image())));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** "selfology/service:v1" → "selfology/service"; a digest or no tag: the name before it. */
+    static String repository(String image) {
+        String i = image;
+        int at = i.indexOf('@');
+        if (at >= 0) {
+            i = i.substring(0, at);
+        }
+        int slash = i.lastIndexOf('/');
+        int colon = i.lastIndexOf(':');
+        return colon > slash ? i.substring(0, colon) : i;
+    }
+
+    /** The images on the host as "repository:tag". */
+    static Set<String> images(String out) {
+        Set<String> img = new LinkedHashSet<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith(IMAGE)) {
+                String[] w = line.substring(IMAGE.length()).strip().split(" ");
+                if (w.length == 2 && !w[1].equals("<none>")) {
+                    img.add(w[0] + ":" + w[1]);
+                }
+            }
+        }
+        return img;
+    }
+
+    /** Lists the images on the server (repository and tag per line), through the environment's Docker socket. */
+    static String imagesScript(Environment env) {
+        return "DOCKER_HOST=" + ShellQuote.quote("unix://" + env.docker().socket()) + "; export DOCKER_HOST; "
+                + "docker version >/dev/null 2>&1 || { echo " + NO_DOCKER + "; exit 0; }; "
+                + "docker image ls --format '{{.Repository}} {{.Tag}}' | sed 's/^/" + IMAGE + "/'";
+    }
+
+    /**
+     * The check, on the server inside the lock, that every repository's image of {@code version} is still on the host:
+     * "release-image: present" or "release-image: missing (selfology/service:v1)". The version is quoted.
+     */
+    public static ActionScripts.Precondition imagePresent(Environment env, List<String> repositories, String version) {
+        StringBuilder b = new StringBuilder("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket()))
+                .append("; export DOCKER_HOST; m_=; ");
+        for (String repo : repositories) {
+            String ref = ShellQuote.quote(repo + ":" + version);
+            b.append("docker image inspect ").append(ref).append(" >/dev/null 2>&1 || m_=\"$m_${m_:+, }\"").append(ref).append("; ");
+        }
+        b.append("if [ -z \"$m_\" ]; then echo 'release-image: present'; else echo \"release-image: missing ($m_)\"; fi");
+        return new ActionScripts.Precondition(b.toString(), Pattern.compile("(?m)^release-image: (\\S+)"), "present",
+                "the image of " + version);
+    }
+
+    /** Pure: the audit log's deploys, the slots and the images merged into releases, newest deployed first. */
+    static List<Release> merge(Environment env, SlotsSnapshot s, List<String> repos, Set<String> images, List<AuditEntry> entries) {
+        Map<String, Instant> last = new LinkedHashMap<>();
+        Map<String, String> by = new LinkedHashMap<>();
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (AuditEntry e : entries) {
+            if (!env.name().equals(e.environment()) || e.end() == null) {
+                continue;
+            }
+            if (!AuditRows.SUCCEEDED.equals(e.result()) && !AuditRows.ENDED.equals(e.result())) {
+                continue;
+            }
+            deployedVersion(e).ifPresent(v -> {
+                Instant at = e.end();
+                if (!last.containsKey(v) || at.isAfter(last.get(v))) {
+                    last.put(v, at);
+                    by.put(v, e.actor() == null ? "" : e.actor());
+                }
+                count.merge(v, 1, Integer::sum);
+            });
+        }
+        Map<String, List<String>> running = new LinkedHashMap<>();
+        for (SlotState slot : s.slots()) {
+            slot.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version()).distinct()
+                    .forEach(v -> running.computeIfAbsent(v, k -> new ArrayList<>()).add(slot.name() + (slot.live() ? " (live)" : " (idle)")));
+        }
+        Set<String> versions = new LinkedHashSet<>(last.keySet());
+        versions.addAll(running.keySet());
+        for (String img : images) {
+            String repo = repository(img);
+            String tag = img.substring(repo.length() + 1);
+            if (repos.contains(repo) && env.deploy().versionPattern().matcher(tag).matches()) {
+                versions.add(tag);
+            }
+        }
+        List<Release> out = new ArrayList<>();
+        for (String v : versions) {
+            boolean available = !repos.isEmpty() && repos.stream().allMatch(r -> images.contains(r + ":" + v));
+            out.add(new Release(v, last.get(v), by.getOrDefault(v, ""), count.getOrDefault(v, 0), running.getOrDefault(v, List.of()),
+                    available));
+        }
+        out.sort(Comparator.comparing(Release::lastDeployed, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(Release::version, Comparator.reverseOrder()));
+        return out;
+    }
+
+    /** The version an audited action put in place: a deploy's VERSION, a rollback's {@code --to VERSION}. */
+    static Optional<String> deployedVersion(AuditEntry e) {
+        List<String> a = e.args() == null ? List.of() : e.args();
+        if ("deploy".equals(e.action()) && a.size() == 1) {
+            return Optional.of(a.get(0));
+        }
+        if ("rollback".equals(e.action()) && a.size() == 2 && "--to".equals(a.get(0))) {
+            return Optional.of(a.get(1));
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,139 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.rollout.MaintenanceLock;
+import io.dutydesk.core.rollout.MaintenanceLocks;
+import io.dutydesk.core.rollout.ReleaseHistory;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The Slots pane's maintenance lock line and the releases: reads the environment's maintenance lock when the pane's
+ * slots are read (at most every {@link #READ_EVERY}, at once after a lock or unlock), takes and releases it through
+ * {@link MaintenanceLocks} (audited there). A lock that cannot be read says so — never "not locked".
+ */
+public final class MaintenanceViewModel {
+    static final Duration READ_EVERY = Duration.ofSeconds(10);
+
+    private final SlotsViewModel slots;
+    private final Executor ui;
+    private final Clock clock;
+    private final SimpleObjectProperty<Optional<MaintenanceLock>> lock = new SimpleObjectProperty<>(Optional.empty());
+    private final SimpleStringProperty text = new SimpleStringProperty("");
+    private final SimpleBooleanProperty locked = new SimpleBooleanProperty();
+    private Instant lastRead = Instant.MIN;
+    private SlotsContext readFor;
+
+    public MaintenanceViewModel(SlotsViewModel slots, Executor ui, Clock clock) {
+        this.slots = slots;
+        this.ui = ui;
+        this.clock = clock;
+        slots.snapshotProperty().addListener((o, a, s) -> {
+            SlotsContext ctx = slots.context().orElse(null);
+            if (ctx != null && (ctx != readFor || Duration.between(lastRead, clock.instant()).compareTo(READ_EVERY) >= 0)) {
+                refresh();
+            }
+        });
+    }
+
+    /** The lock held, as last read. */
+    public ReadOnlyObjectProperty<Optional<MaintenanceLock>> lockProperty() { return lock; }
+
+    /** "LOCKED: Locked for maintenance by alice@ws since …: "…"", "" when not locked, or that it cannot be read. */
+    public ReadOnlyStringProperty textProperty() { return text; }
+
+    public ReadOnlyBooleanProperty lockedProperty() { return locked; }
+
+    /** Who acts from this console (an unlock of another's lock asks for the environment's name). */
+    public String actor() {
+        SlotsContext ctx = slots.context().orElse(null);
+        return ctx == null ? "" : ctx.rollout().maintenance().actor();
+    }
+
+    public String environment() {
+        SlotsContext ctx = slots.context().orElse(null);
+        return ctx == null ? "" : ctx.environment().name();
+    }
+
+    /** Reads the lock now. */
+    public CompletableFuture<Optional<MaintenanceLock>> refresh() {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        readFor = ctx;
+        lastRead = clock.instant();
+        return ctx.rollout().maintenance().read().whenComplete((l, e) -> ui.execute(() -> {
+            if (slots.context().orElse(null) != ctx) {
+                return;
+            }
+            if (e != null) {
+                text.set("? Maintenance lock unknown: " + Errors.describe(e));
+                return;
+            }
+            show(l);
+        }));
+    }
+
+    private void show(Optional<MaintenanceLock> l) {
+        lock.set(l);
+        locked.set(l.isPresent());
+        text.set(l.map(x -> "LOCKED: " + environment() + " is " + x.describe(ZoneId.systemDefault())
+                + " — every action is refused until it is unlocked").orElse(""));
+    }
+
+    /** Takes the lock with {@code message} (audited; refused while an action runs or a lock is held). */
+    public CompletableFuture<MaintenanceLock> lock(String message) {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        return ctx.rollout().maintenance().lock(message).whenComplete((l, e) -> refresh());
+    }
+
+    /** Releases {@code expected}; another's lock only with {@code confirmedOthers} (the environment's name typed). */
+    public CompletableFuture<Void> unlock(MaintenanceLock expected, boolean confirmedOthers) {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        return ctx.rollout().maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> refresh());
+    }
+
+    /** The releases of the environment (audit log + images on the host). */
+    public CompletableFuture<ReleaseHistory.Listing> releases() {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        return ctx.rollout().history().read();
+    }
+
+    /** A plan made by the environment's rollout service (a rollback to a release, a typed rollback). */
+    public CompletableFuture<io.dutydesk.core.rollout.Plan> slotsRollout(
+            java.util.function.Function<io.dutydesk.core.rollout.RolloutService, CompletableFuture<io.dutydesk.core.rollout.Plan>> plan) {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
+        }
+        return plan.apply(ctx.rollout());
+    }
+
+    /** The rollback types the environment declares. */
+    public java.util.List<String> rollbackTypes() {
+        SlotsContext ctx = slots.context().orElse(null);
+        return ctx == null ? java.util.List.of() : java.util.List.copyOf(ctx.environment().deploy().rollbackTypes().keySet());
+    }
+}

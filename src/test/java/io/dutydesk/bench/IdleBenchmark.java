@@ -1,0 +1,92 @@
+package io.dutydesk.bench;
+
+import io.dutydesk.testing.IdleProbe;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * P8 and the server-side exec count: the real window idle on the reference host, measured from outside once it
+ * settled — CPU of one core from /proc/PID/stat (utime + stime), RSS and threads from /proc/PID/status, and the
+ * session channels sshd started (its log, LogLevel VERBOSE) — against a bare JavaFX window (IdleFloorApp)
+ * measured in the same run, and a plain {@code ssh host true} per interval for the exec count.
+ *
+ * <pre>
+ *   mvn -q -DskipTests package test-compile
+ *   flock /tmp/dutydesk-it.lock sh -c 'src/refhost/refhost up &gt;/dev/null &amp;&amp;
+ *     java -cp target/dutydesk.jar:target/test-classes io.dutydesk.bench.IdleBenchmark [seconds] [settleSeconds] [config];
+ *     src/refhost/refhost down'
+ * </pre>
+ * The console polls at its default interval (5 s) unless the config says otherwise; {@code -Ddutydesk.jar=PATH}
+ * measures another build (e.g. main's, with a config it accepts). Needs a display: uses
+ * $DISPLAY, else starts Xvfb on :94.
+ */
+public final class IdleBenchmark {
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int settle = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        Path config = Path.of(args.length > 2 ? args[2] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
+        var env = io.dutydesk.core.config.EnvironmentsFile.load(config).require("ref");
+        int interval = (int) env.poll().interval().toSeconds();
+        Process xvfb = null;
+        String display = System.getenv("DISPLAY");
+        if (display == null || display.isEmpty()) {
+            display = ":94";
+            xvfb = IdleProbe.xvfb(display);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar")).toAbsolutePath().toString();
+        Path home = Files.createTempDirectory("dutydesk-idle");
+        try {
+            Figures floor = new Figures(0, 0, 0, "(not measured: -Didle.floor=false)");
+            if (Boolean.parseBoolean(System.getProperty("idle.floor", "true"))) try (IdleProbe.Watched f = new IdleProbe.Watched(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    IdleFloorApp.Main.class.getName()), display)) {
+                f.awaitLine("FLOOR-SHOWN", l -> l.equals("FLOOR-SHOWN"), Duration.ofSeconds(60));
+                Thread.sleep(settle * 1000L);
+                floor = measure(f.pid(), seconds);
+            }
+            Figures app;
+            IdleProbe.Sessions sessions;
+            try (IdleProbe.Watched a = new IdleProbe.Watched(List.of(java, "-Duser.home=" + home, "-jar", jar,
+                    "--config", config.toString(), "--env", "ref"), display)) {
+                a.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(120));
+                Thread.sleep(settle * 1000L);
+                long mark = IdleProbe.mark();
+                app = measure(a.pid(), seconds);
+                sessions = IdleProbe.since(mark);
+                if (!a.process.isAlive()) {
+                    throw new IllegalStateException("the console ended: " + a.lines);
+                }
+            }
+            long mark = IdleProbe.mark();
+            IdleProbe.plainSshTrue(env.ssh());
+            Thread.sleep(500);
+            IdleProbe.Sessions plain = IdleProbe.since(mark);
+            double intervals = (double) seconds / interval;
+            System.out.printf("P8 idle window, %d s after it settled %d s (poll every %d s)%n", seconds, settle, interval);
+            System.out.printf("  floor (bare JavaFX window): %5.2f %% of a core, %3d threads, RSS %4d MB%n", floor.cpu, floor.threads, floor.rssMb);
+            System.out.printf("  dutydesk:                   %5.2f %% of a core, %3d threads, RSS %4d MB   (goal <= 1 %%)%n", app.cpu, app.threads, app.rssMb);
+            System.out.printf("  dutydesk - floor: %+.2f points%n", app.cpu - floor.cpu);
+            System.out.println("  busiest threads, floor:    " + floor.top);
+            System.out.println("  busiest threads, dutydesk: " + app.top);
+            System.out.printf("server-side sessions over %.0f intervals: %d exec (%.2f per interval, goal <= 1), %d SFTP channels opened%n",
+                    intervals, sessions.commands(), sessions.commands() / intervals, sessions.sftp());
+            System.out.printf("  baseline, a plain 'ssh host true' counted by the same log: %d exec per interval%n", plain.commands());
+        } finally {
+            if (xvfb != null) {
+                xvfb.destroy();
+            }
+        }
+    }
+
+    private record Figures(double cpu, long threads, long rssMb, String top) {}
+
+    private static Figures measure(long pid, int seconds) throws InterruptedException {
+        var before = IdleProbe.ticksByThread(pid);
+        double cpu = IdleProbe.cpuPercent(pid, Duration.ofSeconds(seconds));
+        String top = IdleProbe.topThreads(before, IdleProbe.ticksByThread(pid), 8);
+        return new Figures(cpu, IdleProbe.status(pid, "Threads"), IdleProbe.status(pid, "VmRSS") / 1024, top);
+    }
+}

@@ -1,0 +1,91 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.core.check.CheckResult;
+import io.dutydesk.core.check.CheckRun;
+import io.dutydesk.core.check.CheckSource;
+import io.dutydesk.core.check.CheckStatus;
+import io.dutydesk.testing.MemoryAuditLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dutydesk check}: the JSON shape, and usage refused (exit 2) before anything connects. */
+class CheckCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theJsonShape() throws Exception {
+        CheckRun r = new CheckRun(1, "ref", Instant.parse("2026-03-10T08:00:00Z"), "alice", List.of(
+                new CheckResult("outbox", "Outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 150 ≥ 100, oldest 40 s", List.of(),
+                        "outbox", Optional.of(CheckStatus.PASS), Duration.ZERO),
+                new CheckResult("ai-cost", "AI cost", CheckSource.PROMETHEUS, CheckStatus.UNKNOWN, "prometheus not read: down", List.of("x"),
+                        "metrics", Optional.empty(), Duration.ZERO)), Optional.of(Instant.parse("2026-03-09T08:00:00Z")));
+        JsonNode j = new ObjectMapper().readTree(Json.write(CheckCommand.json(r)));
+        assertEquals("ref", j.get("env").asText());
+        assertEquals("2026-03-10T08:00:00Z", j.get("at").asText());
+        assertEquals("unknown", j.get("checks").get(1).get("status").asText());
+        JsonNode c = j.get("checks").get(0);
+        assertEquals(List.of("id", "title", "source", "status", "evidence", "changed", "previous", "pane", "details"),
+                iterable(c.fieldNames()));
+        assertEquals("outbox", c.get("id").asText());
+        assertEquals("outbox", c.get("source").asText());
+        assertEquals("warn", c.get("status").asText());
+        assertEquals("pending 150 ≥ 100, oldest 40 s", c.get("evidence").asText());
+        assertTrue(c.get("changed").asBoolean());
+        assertEquals("prometheus", j.get("checks").get(1).get("source").asText());
+        assertTrue(j.get("checks").get(1).get("previous").isNull());
+        assertEquals("warn", j.get("status").asText(), "the worst of warn and unknown");
+    }
+
+    static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    int run(String... args) throws Exception {
+        Path config = dir.resolve("e.yaml");
+        Files.writeString(config, "environments:\n  ref:\n    ssh: { host: 127.0.0.1, port: 1 }\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> argv = new java.util.ArrayList<>(List.of(args));
+        argv.addAll(List.of("--config", config.toString()));
+        Cli cli = new Cli((e, h, s) -> {
+            throw new AssertionError("usage is refused before connecting");
+        }, io.dutydesk.core.ports.SecretPrompt.NONE, n -> null,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), MemoryAuditLog.create(), "alice", Confirmer.TERMINAL);
+        int code = cli.run(argv);
+        this.err = err.toString();
+        return code;
+    }
+
+    String err;
+
+    @Test
+    void usageIsRefusedWithExit2BeforeConnecting() throws Exception {
+        assertEquals(Cli.USAGE, run("check"));
+        assertTrue(err.contains("check needs --env NAME"), err);
+        assertEquals(Cli.USAGE, run("check", "--env", "ref", "--report", "out.txt"));
+        assertTrue(err.contains("--report FILE.md (Markdown) or FILE.html"), err);
+        assertEquals(Cli.USAGE, run("check", "--env", "ref", "--push", "ftp://x"));
+        assertEquals(Cli.USAGE, run("check", "--env", "ref", "--push"));
+        assertEquals(Cli.USAGE, run("check", "--env", "ref", "extra"));
+        assertEquals(Cli.USAGE, run("check", "--env", "nope"));
+        assertTrue(err.contains("unknown environment 'nope'"), err);
+        assertEquals(Cli.USAGE, run("outbox", "--env", "ref", "--report", "a.md"));
+        assertTrue(err.contains("--report and --push are for check"), err);
+    }
+}

@@ -1,0 +1,70 @@
+package io.dutydesk.it;
+
+import io.dutydesk.testing.IdleProbe;
+import io.dutydesk.testing.RefHost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real window (Xvfb) left idle on the reference host starts at most one exec on the server per poll interval
+ * and keeps one SFTP channel: counted in sshd's own log ("Starting session: …", LogLevel VERBOSE), not by the
+ * console. The count is first shown to see a plain {@code ssh host true} as exactly one exec.
+ */
+class IdleExecsIT {
+    private static final String DISPLAY = ":95";
+    private static final int INTERVAL_S = 2;
+    private static final int INTERVALS = 10;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void anIdleConsoleStartsAtMostOneExecPerPollInterval() throws Exception {
+        long calibrate = IdleProbe.mark();
+        IdleProbe.plainSshTrue();
+        assertEquals(new IdleProbe.Sessions(1, 0), awaitLogged(calibrate, 1), "the counter sees a plain 'ssh host true' as one exec");
+
+        Path config = home.resolve("environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.config())
+                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
+        Process xvfb = IdleProbe.xvfb(DISPLAY);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref"));
+        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, DISPLAY)) {
+            app.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(90));
+            app.awaitLine("the slots read", l -> l.startsWith("dutydesk: title: ") && l.contains("LIVE:") && !l.contains("stale"),
+                    Duration.ofSeconds(30));
+            Thread.sleep(2000L * INTERVAL_S); // every pane has polled at least once: the steady state is measured
+            long mark = IdleProbe.mark();
+            Thread.sleep(1000L * INTERVAL_S * INTERVALS);
+            IdleProbe.Sessions s = IdleProbe.since(mark);
+            System.out.println("idle console, " + INTERVALS + " intervals of " + INTERVAL_S + " s: " + s.commands()
+                    + " exec sessions, " + s.sftp() + " SFTP sessions started on the server");
+            assertTrue(app.process.isAlive(), "the console still runs: " + app.lines);
+            assertTrue(s.commands() <= INTERVALS, "at most one exec per interval: " + s.commands() + " in " + INTERVALS);
+            assertTrue(s.sftp() == 0, "the SFTP channel is kept across polls: " + s.sftp() + " opened in " + INTERVALS + " intervals");
+        } finally {
+            xvfb.destroy();
+        }
+    }
+
+    /** The sessions since {@code mark} once sshd has logged {@code n} (it logs as the channel starts; ssh has returned). */
+    private static IdleProbe.Sessions awaitLogged(long mark, int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        IdleProbe.Sessions s = IdleProbe.since(mark);
+        while (s.commands() + s.sftp() < n && System.nanoTime() < end) {
+            Thread.sleep(20);
+            s = IdleProbe.since(mark);
+        }
+        return s;
+    }
+}

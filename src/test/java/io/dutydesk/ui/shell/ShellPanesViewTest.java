@@ -1,0 +1,81 @@
+package io.dutydesk.ui.shell;
+
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.testing.FakeBackends;
+import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.ui.fx.FxThread;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shell with the app's own five panes on Monocle: only the background panes exist at start (no node built but
+ * the one shown), each other pane is built when first shown, and the one left is hidden.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ShellPanesViewTest {
+    final FakeBackends backends = new FakeBackends();
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    ShellViewModel vm;
+    ShellView view;
+
+    @Start
+    void start(Stage stage) {
+        vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
+                SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
+                io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
+        view = new ShellView(vm);
+        stage.setScene(new Scene(view.root(), 1180, 640));
+        stage.show();
+        vm.select("ref");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> vm.close()).get();
+        scheduler.shutdownNow();
+    }
+
+    /** What is built and shown, read on the FX thread: "id:node-built:shown" per built pane. */
+    List<String> built() throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> vm.panes().stream().flatMap(s -> vm.pane(s.id()).stream())
+                .map(p -> p.id() + ":" + p.built() + ":" + p.isShown()).toList()).get();
+    }
+
+    @Test
+    void panesAreBuiltWhenFirstShownAndTheOneLeftIsHidden(FxRobot robot) throws Exception {
+        assertEquals(List.of("slots:true:true", "alerts:false:false"), built(),
+                "at start: the background panes' models, the shown one's node");
+        for (int i = 1; i < vm.panes().size(); i++) {
+            int pane = i;
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(pane)).get();
+            String id = vm.panes().get(i).id();
+            assertTrue(built().contains(id + ":true:true"), id + " built and shown: " + built());
+            assertTrue(robot.lookup("#navigation").tryQuery().isPresent());
+        }
+        List<String> all = built();
+        assertEquals(5, all.size(), all.toString());
+        assertEquals(1, all.stream().filter(s -> s.endsWith(":true")).count(), "one pane shown: " + all);
+        assertTrue(all.contains("metrics:true:true"));
+        WaitForAsyncUtils.asyncFx(() -> view.showPane(1)).get();
+        assertTrue(built().contains("outbox:true:true"));
+        assertFalse(built().contains("metrics:true:true"), "the pane left is hidden");
+    }
+}

@@ -1,0 +1,144 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.rollout.MaintenanceLock;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.testing.LocalFolderShell;
+import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Snapshots;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.dutydesk.testing.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Slots pane's maintenance line over the real lock scripts in a local sh: another console's lock shows up, with its message. */
+class MaintenanceViewModelTest {
+    @TempDir
+    Path tmp;
+
+    final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final LocalFolderShell server = new LocalFolderShell();
+    final SlotsViewModel slots = new SlotsViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+
+    final ContainersPort containers = new ContainersPort() {
+        @Override
+        public CompletableFuture<List<ContainerInfo>> containers() {
+            return CompletableFuture.completedFuture(Snapshots.of("blue", "v1", "v2", Set.of(), Set.of()).slots().stream()
+                    .flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(java.util.Optional::stream).toList());
+        }
+
+        @Override
+        public CompletableFuture<LogStream> logs(String c, int t, boolean f, RemoteShell.OutputListener l) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+
+        @Override
+        public CompletableFuture<Void> restart(String c, Duration t) {
+            return CompletableFuture.failedFuture(new IOException("unused"));
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        slots.close();
+        scheduler.shutdownNow();
+    }
+
+    Environment env() {
+        return EnvironmentsFile.parse(tmp.resolve("environments.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1 }
+                    poll: { intervalSeconds: 1 }
+                    deploy:
+                      workdir: %s
+                      stateDir: %s
+                      liveSlotCommand: "echo 'Active Slot:   blue'"
+                """.formatted(tmp, tmp.resolve("state"))).require("ref");
+    }
+
+    RolloutService rollout(String actor) {
+        Environment env = env();
+        SlotsReader reader = new SlotsReader(env, containers, server, Clock.systemUTC());
+        return new RolloutService(env, reader, () -> CompletableFuture.completedFuture(java.util.Map.of("pending", 0L)), containers,
+                server, MemoryAuditLog.create(), actor, Clock.systemUTC());
+    }
+
+    @Test
+    void anotherConsolesLockShowsWithItsHolderAndMessageAndTheUnlockClearsIt() {
+        Environment env = env();
+        RolloutService mine = rollout("me@here");
+        slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), mine, containers, MemoryAuditLog.create()));
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
+        vm.refresh().join();
+        assertEquals("", vm.textProperty().get());
+        assertFalse(vm.lockedProperty().get());
+
+        MaintenanceLock theirs = rollout("alice@ws1").maintenance().lock("disk swap until 18:00").join();
+        vm.refresh().join();
+        assertTrue(vm.lockedProperty().get());
+        assertTrue(vm.textProperty().get().startsWith("LOCKED: ref is locked for maintenance by alice@ws1 since "), vm.textProperty().get());
+        assertTrue(vm.textProperty().get().contains("\"disk swap until 18:00\""), vm.textProperty().get());
+        assertFalse(vm.lockProperty().get().orElseThrow().heldBy(vm.actor()), "someone else's: the view asks for the typed name");
+
+        vm.unlock(theirs, true).join();
+        await("the line clears", Duration.ofSeconds(5), () -> !vm.lockedProperty().get());
+        assertEquals("", vm.textProperty().get());
+    }
+
+    @Test
+    void aContainerRestartWhichTakesNoServerLockIsRefusedWhileTheMaintenanceLockIsHeld() {
+        RolloutService mine = rollout("me@here");
+        rollout("alice@ws1").maintenance().lock("disk swap").join();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> mine.restart("selfology-analysis-worker-blue").join());
+        var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
+        assertTrue(re.getMessage().startsWith("ref is locked for maintenance by alice@ws1 since "), re.getMessage());
+    }
+
+    @Test
+    void aLockThatCannotBeReadSaysSoAndIsNeverShownAsUnlocked() throws IOException {
+        Environment env = env();
+        // the lock file cannot be read over SFTP (not "no such file": a folder in its place), and the shell's read fails too
+        java.nio.file.Files.createDirectories(tmp.resolve("state").resolve("maintenance"));
+        server.execute = false; // every command fails
+        slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
+                MemoryAuditLog.create()));
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
+        vm.refresh().handle((l, e) -> null).join();
+        assertTrue(vm.textProperty().get().startsWith("? Maintenance lock unknown: "), vm.textProperty().get());
+    }
+
+    @Test
+    void noLockFileOverSftpIsUnlockedWithoutRunningACommand() {
+        Environment env = env();
+        server.execute = false; // a command would fail: the answer must come from the file read alone
+        slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
+                MemoryAuditLog.create()));
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
+        int before = server.commands.size();
+        vm.refresh().join();
+        assertFalse(vm.lockedProperty().get());
+        assertEquals("", vm.textProperty().get());
+        assertEquals(before, server.commands.size(), "no command for the poll's read: " + server.commands);
+    }
+}
