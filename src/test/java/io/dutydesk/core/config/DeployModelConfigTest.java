@@ -61,6 +61,9 @@ class DeployModelConfigTest {
         ConfigException live = refused("    deploy:\n      model: single\n      liveSlotCommand: cat live\n");
         assertEquals(6, live.line());
         assertTrue(live.getMessage().contains("has no live slot"), live.getMessage());
+        ConfigException liveFile = refused("    deploy:\n      model: single\n      liveSlotFile: ~/state/live\n");
+        assertEquals(6, liveFile.line());
+        assertTrue(liveFile.getMessage().contains("has no live slot"), liveFile.getMessage());
         ConfigException names = refused("    deploy: { model: single }\n    slots:\n      names: [a, b]\n");
         assertEquals(6, names.line());
         ConfigException slot = refused("    deploy: { model: single }\n    slots:\n      containerName: 'x-{service}-{slot}'\n");
