@@ -131,7 +131,7 @@ public final class DutydeskApp extends Application {
         }
         // one line per change of the overall state, for whoever watches the console's output
         vm.summaryProperty().addListener((o, a, s) -> System.out.println("dutydesk: " + vm.selectedProperty().get() + ": " + s));
-        SlotsViewModel slots = vm.model("slots", SlotsViewModel.class);
+        SlotsViewModel slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
         slots.lastResultProperty().addListener((o, a, r) -> r.ifPresent(x -> System.out.println("dutydesk: "
                 + vm.selectedProperty().get() + ": " + x.verb().id() + (x.succeeded() ? " succeeded: " : " FAILED: ") + x.message())));
         // and of what the slots pane says: the window title (live slot, degraded, stale) and the rollback chip

@@ -24,7 +24,10 @@ import io.dutydesk.ui.metrics.Ticker;
 import io.dutydesk.ui.outbox.OutboxContext;
 import io.dutydesk.ui.outbox.OutboxView;
 import io.dutydesk.ui.outbox.OutboxViewModel;
+import io.dutydesk.ui.slots.SingleStackView;
+import io.dutydesk.ui.slots.SingleStackViewModel;
 import io.dutydesk.ui.slots.SlotsContext;
+import io.dutydesk.ui.slots.SlotsPaneModel;
 import io.dutydesk.ui.slots.SlotsView;
 import io.dutydesk.ui.slots.SlotsViewModel;
 
@@ -79,8 +82,10 @@ public final class Panes implements AutoCloseable {
                 PaneSpec.of("slots", "Slots", Icon.SLOTS,
                         "Which slot is live, whether it is healthy, and whether you can roll back right now; "
                                 + "deploy, switch, rollback and cleanup with the facts that decide them.", true,
-                        () -> new SlotsViewModel(n.ui(), n.scheduler(), n.clock(), this::slots),
-                        m -> new SlotsView(m, n.ui()).root()),
+                        // an environment of one stack (deploy.model: single) shows that stack instead of two slots
+                        () -> new SlotsPaneModel(new SlotsViewModel(n.ui(), n.scheduler(), n.clock(), this::slots),
+                                new SingleStackViewModel(n.ui(), n.scheduler(), n.clock(), n.audit(), n.actor())),
+                        this::slotsView),
                 PaneSpec.of("outbox", "Outbox", Icon.OUTBOX,
                         "Events pending, processing, failed and published in the transactional outbox, "
                                 + "and the Redis stream's consumer groups, pending entries and lag.", false,
@@ -99,6 +104,17 @@ public final class Panes implements AutoCloseable {
                         "Prometheus queries and the error rate, latency and backlog of each service.", false,
                         () -> new MetricsViewModel(n.ui(), n.clock(), Ticker.SYSTEM, this::metrics),
                         m -> new MetricsView(m, n.scheduler()).root()));
+    }
+
+    /** The slots' view and the single stack's, one shown: the hidden one is unmanaged, so it takes no room. */
+    private javafx.scene.Node slotsView(SlotsPaneModel m) {
+        javafx.scene.Node slotsRoot = new SlotsView(m.slots(), n.ui()).root();
+        javafx.scene.Node singleRoot = new SingleStackView(m.single(), n.ui()).root();
+        slotsRoot.visibleProperty().bind(m.single().activeProperty().not());
+        singleRoot.visibleProperty().bind(m.single().activeProperty());
+        slotsRoot.managedProperty().bind(slotsRoot.visibleProperty());
+        singleRoot.managedProperty().bind(singleRoot.visibleProperty());
+        return new javafx.scene.layout.StackPane(slotsRoot, singleRoot);
     }
 
     private AlertsViewModel alerts() {

@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 /** {@code backups}, {@code backup-now}, {@code verify}, {@code download}, {@code restore}. */
@@ -72,8 +73,24 @@ final class BackupCommands {
             }
             return Cli.DOWN;
         }
+        // a single stack's backups carry the version deployed when they were taken (FILE.version): said beside each
+        Map<String, String> recorded = Map.of();
+        if (env.deploy().single()) {
+            try {
+                recorded = io.dutydesk.core.deploy.RecordedVersions.read(h.shell(), l.backups().stream().map(BackupEntry::path).toList(),
+                        env.poll().timeout().multipliedBy(3)).join();
+            } catch (CompletionException e) {
+                err.println("dutydesk: the versions recorded with the backups (FILE.version) could not be read: " + Errors.describe(e));
+            }
+        }
         if (args.json()) {
-            out.println(Json.write(json(l)));
+            ObjectNode root = json(l);
+            if (env.deploy().single()) {
+                for (com.fasterxml.jackson.databind.JsonNode b : root.get("backups")) {
+                    Json.putNullable((ObjectNode) b, "recordedVersion", recorded.get(b.get("path").asText()));
+                }
+            }
+            out.println(Json.write(root));
         } else {
             for (BackupListing.Folder f : l.folders()) {
                 out.println(f.unreachable().map(r -> "! " + f.problem().orElseThrow())
@@ -84,7 +101,8 @@ final class BackupCommands {
                 out.printf("%-44s %-15s %10s %-20s %8s %-11s %s%n", b.name(), b.kind(), human(b.sizeBytes()),
                         b.takenAt().toString().replace("T", " ").replace("Z", ""), Ages.hours(b.ageHours(l.takenAt())),
                         b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
-                        b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified"));
+                        b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified")
+                                + (recorded.containsKey(b.path()) ? "   version " + recorded.get(b.path()) : ""));
             }
             if (!l.leftovers().isEmpty()) {
                 out.println("Leftovers of killed jobs (remove with 'dutydesk remove-part NAME --env " + env.name() + "'; "

@@ -39,6 +39,7 @@ public final class Cli {
     private final PrintStream err;
     private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
+    private final SingleCommands single;
     private final AuditLog audit;
     private final BackupCommands backups;
     private final MaintenanceCommands maintenance;
@@ -96,6 +97,7 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.rollout = new RolloutCommands(out, err, audit, actor, confirmer);
+        this.single = new SingleCommands(out, err, audit, actor, confirmer);
         this.audit = audit;
         this.backups = new BackupCommands(out, err, audit, actor, confirmer);
         this.maintenance = new MaintenanceCommands(out, err, audit, actor, confirmer);
@@ -112,6 +114,7 @@ public final class Cli {
 
     public static boolean isVerb(String s) {
         return List.of("envs", "ping", "status", "outbox", "deploy", "switch", "rollback", "cleanup", "query", "audit", "help",
+                "health-check", "logs",
                 "backups", "backup-now", "verify", "download", "restore", "remove-part", "doctor", "check", "lock", "unlock",
                 "history").contains(s)
                 || AlertsCommands.VERBS.contains(s);
@@ -141,7 +144,15 @@ public final class Cli {
             return switch (args.verb()) {
                 case "envs" -> envs(args);
                 case "ping" -> ping(args);
-                case "status" -> withEnvironment(args, (e, h) -> rollout.status(e, h, args.json()));
+                case "status" -> withEnvironment(args, (e, h) -> e.deploy().single() ? single.status(e, h, args.json())
+                        : rollout.status(e, h, args.json()));
+                case "health-check" -> withEnvironment(args, (e, h) -> single.healthCheck(e, h, args.json()));
+                case "logs" -> {
+                    if (args.positional().size() != 1) {
+                        throw new Args.UsageException("logs needs one SERVICE, e.g. dutydesk logs app --env NAME");
+                    }
+                    yield withEnvironment(args, (e, h) -> single.logs(e, h, args.positional().get(0)));
+                }
                 case "outbox" -> withEnvironment(args, (e, h) -> new OutboxCommand(out).run(e, h, args.json()));
                 case "deploy", "switch", "rollback", "cleanup" -> action(args);
                 case "query" -> {
@@ -214,9 +225,31 @@ public final class Cli {
             throw new Args.UsageException("--message belongs to 'lock'");
         }
         Environment e = load(args).require(args.requireEnv());
+        if (e.deploy().single()) {
+            return singleAction(args, e, verb, version);
+        }
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
         Optional<String> to = args.to().map(java.nio.file.Path::toString);
         return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
+    }
+
+    /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
+    private int singleAction(Args args, Environment e, Verb verb, Optional<String> version) {
+        String why = switch (verb) {
+            case SWITCH, CLEANUP -> verb.id() + " has no meaning on " + e.name() + ": a single stack (deploy.model: single) has no idle slot";
+            case ROLLBACK -> version.isPresent() ? "rollback on a single stack restores a backup: give it with --to FILE, not as an argument"
+                    : args.to().isEmpty() ? "rollback on a single stack needs the backup to restore: --to FILE (see dutydesk backups --env "
+                    + e.name() + ")" : null;
+            case DEPLOY -> null;
+        };
+        if (why != null) {
+            rollout.auditRefused(e, verb, version, why);
+            throw new Args.UsageException(why + "; nothing was run");
+        }
+        if (verb == Verb.DEPLOY) {
+            rollout.validateOrAudit(e, verb, version); // a refused version: nothing runs, before connecting
+        }
+        return withEnvironment(args, (en, h) -> single.action(en, h, verb, version, args));
     }
 
     private interface EnvWork {
@@ -244,6 +277,9 @@ public final class Cli {
                        dutydesk rollback --env NAME --to VERSION [--yes] [--json]   an earlier release whose image is on
                                                               the host: deployed to the idle slot, checked, switched
                        dutydesk rollback --env NAME --type TYPE [--yes] [--json]   a rollback type the environment declares
+                       dutydesk rollback --env NAME --to BACKUP --yes [--json]   single stack: restore BACKUP and its version
+                       dutydesk health-check --env NAME [--json]      the team's health check per service (exit 1: not all healthy)
+                       dutydesk logs SERVICE --env NAME               the team's view of a service's log (deploy.commands.logs)
                        dutydesk lock --env NAME --message TEXT [--json]   maintenance lock: every action refused until unlock
                        dutydesk unlock --env NAME [--yes] [--json]    release it (someone else's: type the environment's name)
                        dutydesk history --env NAME [--json]           releases deployed here, when, by whom, still on the host

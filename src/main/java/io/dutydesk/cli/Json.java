@@ -64,6 +64,7 @@ final class Json {
     static ObjectNode status(SlotsSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("env", s.environment());
+        root.put("model", "blue-green");
         root.put("activeSlot", s.liveSlot());
         root.put("liveSource", s.liveSource());
         root.put("liveHealthy", s.live().allReady()); // false: the exit code is 1

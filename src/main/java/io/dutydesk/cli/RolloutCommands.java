@@ -93,6 +93,18 @@ final class RolloutCommands {
         }
     }
 
+    /** A refusal before anything ran, written to the audit log (an audit log that cannot be written is said in the refusal). */
+    void auditRefused(Environment env, Verb verb, Optional<String> version, String why) {
+        java.time.Instant now = clock.instant();
+        try {
+            audit.append(new io.dutydesk.core.audit.AuditEntry(null, actor, env.name(), verb.id(),
+                    version.map(java.util.List::of).orElse(java.util.List.of()), now, now, null, null, "refused", null, null, why)).join();
+        } catch (CompletionException | IllegalStateException unwritten) {
+            throw new RolloutException(RolloutException.Kind.INVALID_INPUT, why + "; "
+                    + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten));
+        }
+    }
+
     /** {@link #validate}, and a refused version is written to the audit log as a refused action. */
     void validateOrAudit(Environment env, Verb verb, Optional<String> version) {
         try {

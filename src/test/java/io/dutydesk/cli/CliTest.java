@@ -223,12 +223,36 @@ class CliTest {
     }
 
     @Test
+    void onASingleStackSlotVerbsAndBadInputAreRefusedAndAuditedBeforeConnecting() throws Exception {
+        Files.writeString(config, """
+                environments:
+                  life:
+                    ssh: { host: lifeos-prod }
+                    deploy: { model: single }
+                    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }
+                """);
+        assertEquals(2, run("switch", "--env", "life", "--yes", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("switch has no meaning on life: a single stack (deploy.model: single) "
+                + "has no idle slot; nothing was run"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("cleanup", "--env", "life", "--yes", "--config", config.toString()));
+        assertEquals(2, run("rollback", "--env", "life", "--yes", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs the backup to restore: --to FILE"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("rollback", "v1.0.0", "--env", "life", "--yes", "--config", config.toString()));
+        assertEquals(2, run("deploy", "v1;reboot", "--env", "life", "--yes", "--config", config.toString()));
+        assertEquals(java.util.List.of("switch", "cleanup", "rollback", "rollback", "deploy"),
+                audited.stream().map(io.dutydesk.core.audit.AuditEntry::action).toList());
+        assertTrue(audited.stream().allMatch(e -> "refused".equals(e.result())), audited.toString());
+        assertTrue(backends.opened.isEmpty(), "nothing connects on refused input");
+    }
+
+    @Test
     void statusExitsOneWhenTheLiveSlotIsDegradedAndZeroWhenOnlyTheIdleOneIs() throws Exception {
         backends.slots = io.dutydesk.testing.Snapshots.of("blue", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-blue"),
                 java.util.Set.of());
         assertEquals(1, run("status", "--env", "ref", "--json", "--config", config.toString()), err.toString(StandardCharsets.UTF_8));
         JsonNode j = json();
         assertEquals("blue", j.get("activeSlot").asText());
+        assertEquals("blue-green", j.get("model").asText(), "status --json says the deploy model");
         assertTrue(!j.get("liveHealthy").asBoolean());
         assertEquals("selfology-analysis-worker-blue: unhealthy", j.get("liveProblems").get(0).asText());
         out.reset();

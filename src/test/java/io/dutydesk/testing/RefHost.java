@@ -43,7 +43,9 @@ public final class RefHost {
         try {
             Path p = dir.resolve("patient-environments.yaml");
             if (!Files.exists(p)) {
-                Files.writeString(p, Files.readString(config()) + "    poll: { timeoutSeconds: 20 }\n");
+                // into every environment of the file (appended at its end it would reach only the last one)
+                Files.writeString(p, Files.readString(config()).replaceAll("(?m)^(  [A-Za-z0-9][A-Za-z0-9_.-]*:)$",
+                        "$1\n    poll: { timeoutSeconds: 20 }"));
             }
             return p;
         } catch (IOException e) {

@@ -70,6 +70,11 @@ final class BacklogQueries {
                 + " ORDER BY " + createdAt + " LIMIT " + limit;
     }
 
+    /** The newest row's time and the rows created after the parameter (a restore of a backup taken then loses them). */
+    String rowsSince() {
+        return "SELECT max(" + createdAt + "), count(*) FILTER (WHERE " + createdAt + " > ?) FROM " + table;
+    }
+
     /** reltuples scaled to the current number of pages, and the published value's frequency (null if unknown). */
     String estimate() {
         return "SELECT CASE WHEN c.reltuples < 0 THEN NULL"

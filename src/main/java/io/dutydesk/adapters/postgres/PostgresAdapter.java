@@ -109,6 +109,27 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         });
     }
 
+    @Override
+    public CompletableFuture<RowsSince> rowsSince(java.time.Instant since) {
+        return TunnelCalls.withPassword(password, executor, pw -> {
+            try {
+                return readOnly(pw, c -> {
+                    try (java.sql.PreparedStatement st = c.prepareStatement(sql.rowsSince())) {
+                        st.setQueryTimeout(seconds());
+                        st.setObject(1, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+                        try (java.sql.ResultSet rs = st.executeQuery()) {
+                            rs.next();
+                            java.time.OffsetDateTime newest = rs.getObject(1, java.time.OffsetDateTime.class);
+                            return new RowsSince(since, java.util.Optional.ofNullable(newest).map(java.time.OffsetDateTime::toInstant), rs.getLong(2));
+                        }
+                    }
+                });
+            } catch (SQLException e) {
+                throw failure("PostgreSQL " + config.host() + ":" + config.port() + " (" + outbox.table() + ")", e);
+            }
+        });
+    }
+
     /**
      * One gentle poll of the outbox, in one read-only transaction with a statement timeout: the
      * counts of the open statuses, the 10 oldest pending events, the published estimate, and

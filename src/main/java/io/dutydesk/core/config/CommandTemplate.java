@@ -49,9 +49,11 @@ public final class CommandTemplate {
     /** Container names: the service and the slot (plain text, not a shell command). */
     public static final String SERVICE = "service";
     public static final String SLOT = "slot";
+    /** A backup file's path on the server, for a single stack's rollback (a path: {@code ~/} stays expandable). */
+    public static final String BACKUP = "backup";
 
     /** Placeholders whose values are server paths: quoted so that a leading {@code ~/} still expands. */
-    private static final Set<String> PATHS = Set.of(FILE, FOLDER);
+    private static final Set<String> PATHS = Set.of(FILE, FOLDER, BACKUP);
 
     /**
      * Every command key of the environments file → the placeholders the console fills in it. The one
@@ -64,8 +66,10 @@ public final class CommandTemplate {
         m.put("deploy.commands.status", List.of());
         m.put("deploy.commands.deploy", List.of(VERSION));
         m.put("deploy.commands.switch", List.of());
-        m.put("deploy.commands.rollback", List.of());
+        m.put("deploy.commands.rollback", List.of(BACKUP)); // deploy.model single only (the loader refuses it on blue-green)
         m.put("deploy.commands.cleanup", List.of());
+        m.put("deploy.commands.healthCheck", List.of());
+        m.put("deploy.commands.logs", List.of(SERVICE));
         m.put(ROLLBACK_TYPE, List.of()); // every declared type's command
         m.put("deploy.liveSlotCommand", List.of());
         m.put("docker.dialStdioCommand", List.of());

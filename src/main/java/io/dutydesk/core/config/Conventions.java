@@ -117,23 +117,60 @@ final class Conventions {
         }
     }
 
+    /** The single model's script, after the LifeOS conventions ({@code ./deploy.sh deploy production}). */
+    static final String SINGLE_SCRIPT = "./deploy.sh";
+
     static Environment.Deploy deploy(Optional<YamlNode> o) {
-        String script = "./deployment/blue-green-deploy.sh";
+        Environment.DeployModel model = Environment.DeployModel.BLUE_GREEN;
+        if (o.isPresent() && o.get().get("model").isPresent()) {
+            YamlNode m = o.get().get("model").get();
+            model = Environment.DeployModel.parse(m.nonEmptyText()).orElseThrow(() -> m.error("expected blue-green or single, got '"
+                    + m.text() + "'"));
+        }
+        boolean single = model == Environment.DeployModel.SINGLE;
+        String script = single ? SINGLE_SCRIPT : "./deployment/blue-green-deploy.sh";
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("status", script + " status");
-        defaults.put("deploy", script + " deploy {version}");
-        defaults.put("switch", script + " switch");
-        defaults.put("rollback", script + " rollback");
-        defaults.put("cleanup", script + " cleanup");
-        if (o.isEmpty()) {
-            return new Environment.Deploy("~", defaults, Pattern.compile(DEFAULT_VERSION_PATTERN), script + " status",
-                    Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15));
+        if (single) {
+            defaults.put("deploy", script + " deploy production {version}");
+            defaults.put("rollback", script + " rollback {backup}");
+            defaults.put("healthCheck", script + " health-check");
+            defaults.put("logs", script + " logs {service}");
+        } else {
+            defaults.put("deploy", script + " deploy {version}");
+            defaults.put("switch", script + " switch");
+            defaults.put("rollback", script + " rollback");
+            defaults.put("cleanup", script + " cleanup");
         }
-        YamlNode n = o.get().onlyKeys(List.of("workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
+        if (o.isEmpty()) {
+            return new Environment.Deploy("~", java.util.Collections.unmodifiableMap(defaults), Pattern.compile(DEFAULT_VERSION_PATTERN),
+                    script + " status", Pattern.compile(DEFAULT_LIVE_PATTERN), "~/.dutydesk", Duration.ofMinutes(15), "", Map.of(), model);
+        }
+        YamlNode n = o.get().onlyKeys(List.of("model", "workdir", "commands", "versionPattern", "liveSlotCommand", "liveSlotPattern",
                 "liveSlotFile", "stateDir", "actionTimeoutSeconds", "rollbackTypes"));
         Map<String, String> cmds = commands("deploy", n.get("commands"), defaults, DEPLOY_VERBS);
         if (!cmds.get("deploy").contains("{version}")) {
             throw n.require("commands").require("deploy").error("must contain {version}");
+        }
+        if (single) {
+            for (String verb : List.of("switch", "cleanup")) {
+                if (cmds.containsKey(verb)) {
+                    throw n.require("commands").require(verb).error("a single stack (deploy.model: single) has no idle slot to "
+                            + verb + ": leave it out");
+                }
+            }
+            for (String key : List.of("liveSlotCommand", "liveSlotPattern", "liveSlotFile")) {
+                if (n.get(key).isPresent()) {
+                    throw n.require(key).error("a single stack (deploy.model: single) has no live slot: leave it out");
+                }
+            }
+            if (!cmds.get("rollback").contains("{backup}")) {
+                throw n.require("commands").require("rollback").error("with deploy.model: single the rollback restores a backup: "
+                        + "it must contain {backup} (e.g. ./deploy.sh rollback {backup})");
+            }
+        } else if (cmds.get("rollback").contains("{backup}")) {
+            throw n.require("commands").require("rollback").error("{backup} is filled only with deploy.model: single; a blue-green "
+                    + "rollback switches back to the idle slot and takes no placeholder");
         }
         Pattern vp = n.get("versionPattern").map(Conventions::regex).orElse(Pattern.compile(DEFAULT_VERSION_PATTERN));
         Pattern lp = n.get("liveSlotPattern").map(Conventions::regex).orElse(Pattern.compile(DEFAULT_LIVE_PATTERN));
@@ -150,7 +187,7 @@ final class Conventions {
         }
         return new Environment.Deploy(n.string("workdir", "~"), cmds, vp, command("deploy.liveSlotCommand", n.get("liveSlotCommand")).orElse(cmds.get("status")),
                 lp, stateDir, Duration.ofSeconds(n.integer("actionTimeoutSeconds", 900, 10, 86400)), liveFile,
-                rollbackTypes(n.get("rollbackTypes")));
+                rollbackTypes(n.get("rollbackTypes")), model);
     }
 
     /** {@code deploy.rollbackTypes}: name → command, in file order (the team's typed rollbacks, e.g. deployment, database). */
@@ -168,19 +205,37 @@ final class Conventions {
     }
 
     static Environment.Slots slots(Optional<YamlNode> o) {
-        List<String> dNames = List.of("blue", "green");
+        return slots(o, Environment.DeployModel.BLUE_GREEN);
+    }
+
+    /** The services and how their containers are named; a single stack ({@code model} single) has no slot in the name. */
+    static Environment.Slots slots(Optional<YamlNode> o, Environment.DeployModel model) {
+        boolean single = model == Environment.DeployModel.SINGLE;
+        List<String> dNames = single ? List.of() : List.of("blue", "green");
         List<String> dServices = List.of("question-selection", "session-management", "analysis-worker", "outbox-relay");
+        String dName = single ? "{service}" : "selfology-{service}-{slot}";
         if (o.isEmpty()) {
-            return new Environment.Slots(dNames, dServices, "selfology-{service}-{slot}", "", "", "/health", "/version");
+            return new Environment.Slots(dNames, dServices, dName, "", "", "/health", "/version");
         }
         YamlNode n = o.get().onlyKeys(List.of("names", "services", "containerName", "slotLabel", "serviceLabel",
                 "healthPath", "versionPath"));
+        if (single) {
+            for (String key : List.of("names", "slotLabel")) {
+                if (n.get(key).isPresent()) {
+                    throw n.require(key).error("a single stack (deploy.model: single) has no slots: leave it out");
+                }
+            }
+        }
         List<String> names = n.strings("names", dNames);
-        if (names.size() != 2) {
+        if (!single && names.size() != 2) {
             throw n.require("names").error("blue-green needs exactly two slot names");
         }
-        String cn = command("slots.containerName", n.get("containerName")).orElse("selfology-{service}-{slot}");
-        if (!cn.contains("{service}") || !cn.contains("{slot}")) {
+        String cn = command("slots.containerName", n.get("containerName")).orElse(dName);
+        if (single && (!cn.contains("{service}") || cn.contains("{slot}"))) {
+            throw n.require("containerName").error("with deploy.model: single it must contain {service} and no {slot} "
+                    + "(one container per service), e.g. lifeos-{service}-1");
+        }
+        if (!single && (!cn.contains("{service}") || !cn.contains("{slot}"))) {
             throw n.require("containerName").error("must contain {service} and {slot}");
         }
         return new Environment.Slots(names, n.strings("services", dServices), cn, n.string("slotLabel", ""),

@@ -214,18 +214,54 @@ public record Environment(
      * The deploy script: working directory, one command per verb, and the version rule. {@code liveSlotFile}
      * (empty: none) is a file on the server whose text {@code liveSlotPattern} reads the live slot from, read over
      * SFTP by the polls instead of running {@code liveSlotCommand} every interval; actions still ask the command.
+     * {@code model}: how the environment deploys ({@link DeployModel#BLUE_GREEN}, two slots, or
+     * {@link DeployModel#SINGLE}, one set of services replaced in place).
      */
     public record Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
                          Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile,
-                         Map<String, String> rollbackTypes) {
+                         Map<String, String> rollbackTypes, DeployModel model) {
         public Deploy {
             rollbackTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rollbackTypes));
         }
 
-        /** Without a live-slot file nor rollback types. */
+        /** A blue-green deploy (the default model). */
+        public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
+                      Pattern liveSlotPattern, String stateDir, Duration actionTimeout, String liveSlotFile,
+                      Map<String, String> rollbackTypes) {
+            this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, liveSlotFile,
+                    rollbackTypes, DeployModel.BLUE_GREEN);
+        }
+
+        /** A blue-green deploy without a live-slot file nor rollback types. */
         public Deploy(String workdir, Map<String, String> commands, Pattern versionPattern, String liveSlotCommand,
                       Pattern liveSlotPattern, String stateDir, Duration actionTimeout) {
             this(workdir, commands, versionPattern, liveSlotCommand, liveSlotPattern, stateDir, actionTimeout, "", Map.of());
+        }
+
+        public boolean single() {
+            return model == DeployModel.SINGLE;
+        }
+    }
+
+    /** How an environment deploys: the word written in {@code deploy.model}. */
+    public enum DeployModel {
+        /** Two slots, one live; a deploy goes to the idle slot, a switch moves traffic (the default). */
+        BLUE_GREEN("blue-green"),
+        /** One set of services, replaced in place by the team's script; a rollback restores a backup. */
+        SINGLE("single");
+
+        private final String word;
+
+        DeployModel(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+
+        public static java.util.Optional<DeployModel> parse(String s) {
+            return java.util.Arrays.stream(values()).filter(m -> m.word.equals(s)).findFirst();
         }
     }
 

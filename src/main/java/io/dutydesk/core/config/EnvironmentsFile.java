@@ -34,7 +34,7 @@ public final class EnvironmentsFile {
     public static final String DEFAULT_VERSION_PATTERN = "^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.]+)?$";
     /** The live slot in the output of the runbook's status command ("Active Slot:   blue"). */
     public static final String DEFAULT_LIVE_PATTERN = "(?m)^\\s*Active Slot:\\s*(\\S+)";
-    static final Set<String> DEPLOY_VERBS = Set.of("status", "deploy", "switch", "rollback", "cleanup");
+    static final Set<String> DEPLOY_VERBS = Set.of("status", "deploy", "switch", "rollback", "cleanup", "healthCheck", "logs");
 
     private final Path file;
     private final Map<String, Environment> environments;
@@ -176,6 +176,7 @@ public final class EnvironmentsFile {
     private static Environment environment(String name, YamlNode n) {
         n.onlyKeys(List.of("description", "ssh", "docker", "postgres", "redis", "prometheus", "alertmanager",
                 "backups", "deploy", "slots", "outbox", "thresholds", "poll", "metrics", "alerts", "checks", "checkSchedule"));
+        Environment.Deploy deploy = Conventions.deploy(n.get("deploy"));
         Environment.Http am = switchedOff(n.get("alertmanager")) ? Environment.Http.NONE : http(n.get("alertmanager"), 9093);
         Environment.Backups bk = switchedOff(n.get("backups")) ? Environment.Backups.NONE : Conventions.backups(n.get("backups"));
         return new Environment(
@@ -188,8 +189,8 @@ public final class EnvironmentsFile {
                 http(n.get("prometheus"), 9090),
                 am,
                 bk,
-                Conventions.deploy(n.get("deploy")),
-                Conventions.slots(n.get("slots")),
+                deploy,
+                Conventions.slots(n.get("slots"), deploy.model()),
                 Conventions.outbox(n.get("outbox")),
                 Conventions.thresholds(n.get("thresholds")),
                 Conventions.poll(n.get("poll")),

@@ -35,7 +35,7 @@ public final class RolloutRules {
     }
 
     /** Control characters shown as '?', so a refusal message cannot garble a terminal. */
-    static String printable(String s) {
+    public static String printable(String s) {
         return s.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }

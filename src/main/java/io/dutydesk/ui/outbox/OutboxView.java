@@ -100,6 +100,7 @@ public final class OutboxView {
         vm.streamConfiguredProperty().addListener((o, a, b) -> showStream());
         vm.relayProperty().addListener((o, a, b) -> showRelay());
         vm.relayProblemProperty().addListener((o, a, b) -> showRelay());
+        vm.relayNotApplicableProperty().addListener((o, a, b) -> showRelay());
         showBacklog();
         showStream();
         showRelay();
@@ -209,6 +210,12 @@ public final class OutboxView {
         OutboxViewModel.Relay r = vm.relayProperty().get();
         problem(relayProblem, vm.relayProblemProperty().get());
         relayText.getStyleClass().removeAll("bad", "good", "stale");
+        String notApplicable = vm.relayNotApplicableProperty().get();
+        if (notApplicable != null) {
+            relayText.setText("Relay: " + notApplicable);
+            restartRelay.setDisable(true);
+            return;
+        }
         if (r == null) {
             relayText.setText("Relay: …");
             restartRelay.setDisable(true);

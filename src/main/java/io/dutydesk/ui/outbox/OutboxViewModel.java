@@ -69,6 +69,8 @@ public final class OutboxViewModel implements PaneModel {
     private final javafx.beans.property.BooleanProperty streamConfigured = new javafx.beans.property.SimpleBooleanProperty(true);
     private final ObjectProperty<Relay> relay = new SimpleObjectProperty<>();
     private final StringProperty relayProblem = new SimpleStringProperty();
+    /** Why the relay row does not apply to the environment (a single stack has no live slot's relay); null: it applies. */
+    private final StringProperty relayNotApplicable = new SimpleStringProperty();
     private final StringProperty indexAdvice = new SimpleStringProperty();
     private final ObservableList<OutboxBacklog.OldEvent> oldest = FXCollections.observableArrayList();
     private final ObservableList<GroupRow> groups = FXCollections.observableArrayList();
@@ -157,6 +159,12 @@ public final class OutboxViewModel implements PaneModel {
     public ReadOnlyObjectProperty<Relay> relayProperty() { return relay; }
 
     public ReadOnlyStringProperty relayProblemProperty() { return relayProblem; }
+
+    /**
+     * Non-null when the relay row has no meaning for the environment: one that deploys a single stack
+     * ({@code deploy.model: single}) has no live slot to find the relay in, so it is not read (never shown as an error).
+     */
+    public ReadOnlyStringProperty relayNotApplicableProperty() { return relayNotApplicable; }
 
     /** The CREATE INDEX CONCURRENTLY the console recommends, or null when an index serves the queries. */
     public ReadOnlyStringProperty indexAdviceProperty() { return indexAdvice; }
@@ -255,6 +263,8 @@ public final class OutboxViewModel implements PaneModel {
         backlogProblem.set(null);
         streamProblem.set(null);
         relayProblem.set(null);
+        relayNotApplicable.set(env.deploy().single()
+                ? "not applicable: " + env.name() + " deploys a single stack (deploy.model: single), no live slot's relay" : null);
         backlogStaleSince.set(null);
         streamStaleSince.set(null);
         relayStaleSince.set(null);
@@ -278,7 +288,9 @@ public final class OutboxViewModel implements PaneModel {
         if (env.redis().configured()) {
             streamPoller = poller("stream", () -> ctx.service().stream(), interval, max, timeout, this::applyStream);
         }
-        relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
+        if (!env.deploy().single()) { // a single stack has no slots to read the relay from
+            relayPoller = poller("relay", () -> ctx.slots().read(), interval, max, timeout.multipliedBy(2), this::applyRelay);
+        }
         for (PolledValue<?> p : pollers) {
             if (!shown) {
                 p.pause();

@@ -133,7 +133,7 @@ class CommandTemplateTest {
         String section = switch (k.substring(0, k.indexOf('.'))) {
             case "deploy" -> k.equals(CommandTemplate.ROLLBACK_TYPE) ? "    deploy:\n      rollbackTypes:\n        deployment: " + q + "\n"
                     : k.startsWith("deploy.commands.")
-                    ? "    deploy:\n      commands:\n        " + k.substring("deploy.commands.".length()) + ": " + q + "\n"
+                    ? "    deploy:\n" + (k.equals("deploy.commands.rollback") ? "      model: single\n" : "") + "      commands:\n        " + k.substring("deploy.commands.".length()) + ": " + q + "\n"
                     : "    deploy:\n      " + k.substring("deploy.".length()) + ": " + q + "\n";
             case "backups" -> "    backups:\n      commands:\n        " + k.substring("backups.commands.".length()) + ": " + q + "\n";
             case "docker" -> "    docker:\n      " + k.substring("docker.".length()) + ": " + q + "\n";
@@ -156,7 +156,7 @@ class CommandTemplateTest {
 
     @Test
     void everyCommandKeyRefusesAPlaceholderItDoesNotGetWithFileLineAndWhatItMayUse() {
-        assertEquals(14, CommandTemplate.PLACEHOLDERS.size(), "every command key of the file: " + CommandTemplate.PLACEHOLDERS.keySet());
+        assertEquals(16, CommandTemplate.PLACEHOLDERS.size(), "every command key of the file: " + CommandTemplate.PLACEHOLDERS.keySet());
         for (String k : keys()) {
             String text = file(k, valid(k) + " {nope}");
             ConfigException e = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, text), k);
@@ -210,7 +210,7 @@ class CommandTemplateTest {
                         rollback: ./deploy.sh rollback {file}
                 """));
         assertEquals("envs.yaml:6: environments.prod.deploy.commands.rollback: {file} is not filled in for this command: it "
-                + "would reach the shell as the literal text {file}; this command takes no placeholder", rollback.getMessage());
+                + "would reach the shell as the literal text {file}; this command may use: {backup}", rollback.getMessage());
         ConfigException quoted = assertThrows(ConfigException.class, () -> EnvironmentsFile.parse(F, """
                 environments:
                   prod:

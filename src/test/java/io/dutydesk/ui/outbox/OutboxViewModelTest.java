@@ -62,6 +62,26 @@ class OutboxViewModelTest {
                         && vm.headerStateProperty().get() == state);
     }
 
+    /** A single stack (deploy.model: single) has no live slot's relay: the row says not applicable, never an error, and is not read. */
+    @Test
+    void aSingleStackShowsTheRelayAsNotApplicable() {
+        Environment.Deploy d = env.deploy();
+        Environment single = new Environment(env.name(), env.description(), env.ssh(), env.docker(), env.postgres(), env.redis(),
+                env.prometheus(), env.alertmanager(), env.backups(), new Environment.Deploy(d.workdir(), d.commands(), d.versionPattern(),
+                d.liveSlotCommand(), d.liveSlotPattern(), d.stateDir(), d.actionTimeout(), "", java.util.Map.of(),
+                Environment.DeployModel.SINGLE), env.slots(), env.outbox(), env.thresholds(), env.poll(), env.metrics(), env.alerts(),
+                env.checks());
+        ui(() -> { vm.attach(fakes.context(single, history, Clock.systemDefaultZone())); return null; });
+        pendingShows(3, OutboxViewModel.HeaderState.OK);
+        pendingShows(4, OutboxViewModel.HeaderState.OK); // two more polls: a relay read would have answered by now
+        assertTrue(ui(() -> vm.relayNotApplicableProperty().get()).startsWith("not applicable: "), vm.relayNotApplicableProperty().get());
+        assertEquals(null, ui(() -> vm.relayProblemProperty().get()));
+        assertEquals(null, ui(() -> vm.relayProperty().get()), "the slots are not read for a relay on a single stack");
+        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        awaitUi(() -> "relay of blue-green", () -> vm.relayProperty().get() != null);
+        assertEquals(null, ui(() -> vm.relayNotApplicableProperty().get()));
+    }
+
     @Test
     void headerFollowsTheThresholds() {
         ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });

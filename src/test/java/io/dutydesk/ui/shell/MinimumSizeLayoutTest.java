@@ -179,7 +179,7 @@ class MinimumSizeLayoutTest {
     @Test
     void atTheMinimumSizeWithEveryBackendDownTheStatusBarIsOneLineAndTheActionLogKeepsLines(FxRobot robot) throws Exception {
         waitFor("all ok", () -> vm.summaryStateProperty().get() == BackendStatus.State.OK
-                && vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).snapshotProperty().get() != null);
+                && vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         Region bar = robot.from(root).lookup("#status-bar").queryAs(Region.class);
         List<Region> each = fx(() -> shownChips(robot, bar));
@@ -195,7 +195,7 @@ class MinimumSizeLayoutTest {
         for (Backend b : Backend.values()) {
             backends.down(b, b.label() + " on the server does not answer");
         }
-        waitFor("7 down", () -> vm.summaryProperty().get().startsWith("7 down") && vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).staleProperty().get());
+        waitFor("7 down", () -> vm.summaryProperty().get().startsWith("7 down") && vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().staleProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         fx(() -> Screenshots.save(scene, "min-1024x640-all-down"));
         assertOneLine(robot, "1024x640 all down");

@@ -77,7 +77,7 @@ class ShellNarrowViewTest {
 
     @Test
     void at1024x640WithFiveBackendsDownTheEnvironmentAndEveryColumnAreVisible(FxRobot robot) throws Exception {
-        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).snapshotProperty().get() != null);
+        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         for (Backend b : new Backend[]{Backend.POSTGRES, Backend.REDIS, Backend.PROMETHEUS, Backend.ALERTMANAGER}) {
             backends.down(b, b.label() + " on the server does not answer");
         }
@@ -138,7 +138,7 @@ class ShellNarrowViewTest {
 
     @Test
     void at1024x640ToastsAreReadableAndNeverOverTheHeader(FxRobot robot) throws Exception {
-        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class).snapshotProperty().get() != null);
+        waitFor("slots read", () -> vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots().snapshotProperty().get() != null);
         io.dutydesk.ui.notify.Notifier notifier = new io.dutydesk.ui.notify.Notifier(FxThread.INSTANCE, () -> stage, x -> { },
                 Clock.systemDefaultZone(), true);
         robot.interact(() -> notifier.showIn(view.toasts()));

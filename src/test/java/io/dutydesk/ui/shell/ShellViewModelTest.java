@@ -129,7 +129,7 @@ class ShellViewModelTest {
     @Test
     void anSshOutageMarksEverythingFromTheServerStaleAndRecoveryUnmarksIt() {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
-        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class);
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
         vm.select("ref");
         ui.await("rollback ready", WAIT, () -> slots.rollbackStateProperty().get() == io.dutydesk.ui.slots.SlotsViewModel.Readiness.READY);
         assertEquals("✔ Rollback ready: blue 4/4 healthy", slots.rollbackTextProperty().get());
@@ -164,7 +164,7 @@ class ShellViewModelTest {
         backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of("analysis-worker-green"),
                 java.util.Set.of());
         vm.select("ref");
-        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsViewModel.class);
+        var slots = vm.model("slots", io.dutydesk.ui.slots.SlotsPaneModel.class).slots();
         ui.await("read", WAIT, () -> slots.snapshotProperty().get() != null);
         assertEquals("LIVE: GREEN — 3/4 healthy", slots.headlineProperty().get());
         assertTrue(slots.liveDegradedProperty().get());

@@ -1,0 +1,272 @@
+package io.dutydesk.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.deploy.DockerHostEngine;
+import io.dutydesk.core.deploy.HealthCheck;
+import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.deploy.StackService;
+import io.dutydesk.core.deploy.StackSnapshot;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.Verb;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/** {@code status}, {@code health-check}, {@code logs}, {@code deploy} and {@code rollback --to} on a single stack ({@code deploy.model: single}). */
+final class SingleCommands {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AuditLog audit;
+    private final String actor;
+    private final Confirmer confirmer;
+    private final Clock clock = Clock.systemUTC();
+
+    SingleCommands(PrintStream out, PrintStream err, AuditLog audit, String actor, Confirmer confirmer) {
+        this.out = out;
+        this.err = err;
+        this.audit = audit;
+        this.actor = actor;
+        this.confirmer = confirmer;
+    }
+
+    private static DockerHostEngine engine(Environment env, EnvironmentHandle h, Clock clock) {
+        return new DockerHostEngine(env, h.containers(), h.shell(), clock);
+    }
+
+    private BackupsService backups(Environment env, EnvironmentHandle h) {
+        return new BackupsService(env, h.shell(), h.verifications(), audit, actor, clock, Runnable::run);
+    }
+
+    SingleService service(Environment env, EnvironmentHandle h) {
+        BackupsService b = backups(env, h);
+        return new SingleService(env, engine(env, h, clock), h.outbox(), h.shell(), b::list, audit, actor, clock);
+    }
+
+    /** Whether a rollback is possible, in words: the backups there are to go back to (verified ones said so). */
+    record Readiness(boolean ready, String why, Optional<BackupEntry> newest) {}
+
+    static Readiness readiness(Environment env, Optional<BackupListing> listing, String unknown) {
+        if (!env.backups().configured()) {
+            return new Readiness(false, "no backups configured (backups: false)", Optional.empty());
+        }
+        if (listing.isEmpty()) {
+            return new Readiness(false, "backups unknown: " + unknown, Optional.empty());
+        }
+        List<BackupEntry> usable = listing.get().backups().stream()
+                .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
+                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
+        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
+        Optional<BackupEntry> newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt));
+        if (newest.isEmpty()) {
+            return new Readiness(false, "no backup to roll back to in " + String.join(", ", env.backups().folders()), Optional.empty());
+        }
+        return new Readiness(true, usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to roll back to (" + verified
+                + " verified), newest " + newest.get().name(), newest);
+    }
+
+    int status(Environment env, EnvironmentHandle h, boolean json) {
+        StackSnapshot s;
+        try {
+            s = engine(env, h, clock).read().join();
+        } catch (CompletionException e) {
+            err.println("dutydesk: status of " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        Optional<BackupListing> listing = Optional.empty();
+        String unknown = "";
+        if (env.backups().configured()) {
+            try {
+                listing = Optional.of(backups(env, h).list().join());
+            } catch (CompletionException e) {
+                unknown = Errors.describe(e);
+            }
+        }
+        Readiness r = readiness(env, listing, unknown);
+        boolean healthy = s.allReady();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("env", env.name());
+            root.put("model", env.deploy().model().word());
+            root.put("engine", s.engine());
+            root.put("version", s.version());
+            root.put("healthy", healthy);
+            ArrayNode problems = root.putArray("problems");
+            s.problems().forEach(problems::add);
+            root.put("rollbackReady", r.ready());
+            root.put("rollbackReason", r.why());
+            Json.putNullable(root, "newestBackup", r.newest().map(BackupEntry::path).orElse(null));
+            Json.putTime(root, "takenAt", s.takenAt());
+            ArrayNode arr = root.putArray("services");
+            for (StackService svc : s.services()) {
+                ObjectNode o = arr.addObject();
+                o.put("name", svc.service());
+                o.put("container", svc.container());
+                o.put("host", svc.host());
+                o.put("state", svc.state());
+                o.put("health", svc.health());
+                o.put("version", svc.version());
+                Json.putNullable(o, "image", svc.info().map(c -> c.image()).orElse(null));
+                Json.putTime(o, "startedAt", svc.info().map(c -> c.startedAt()).orElse(null));
+                if (svc.info().isPresent()) {
+                    o.put("restarts", svc.restarts());
+                } else {
+                    o.putNull("restarts");
+                }
+            }
+            out.println(Json.write(root));
+        } else {
+            out.println(env.name() + ": single stack on " + s.version() + (healthy ? "" : " DEGRADED") + " (" + s.summary() + ")"
+                    + "   rollback " + (r.ready() ? "READY" : "NOT READY") + " (" + r.why() + ")");
+            for (StackService svc : s.services()) {
+                out.printf("  %-30s %-10s %-10s %3s  %s%n", svc.container(), svc.condition(), svc.version(),
+                        svc.info().isPresent() ? String.valueOf(svc.restarts()) : "-",
+                        svc.uptime(clock.instant()).map(d -> "up " + io.dutydesk.core.Ages.compact(d)).orElse(""));
+            }
+            s.problems().forEach(p -> out.println("  ! " + p));
+        }
+        return healthy ? Cli.OK : Cli.DOWN;
+    }
+
+    int healthCheck(Environment env, EnvironmentHandle h, boolean json) {
+        HealthCheck c;
+        try {
+            c = engine(env, h, clock).healthCheck().join();
+        } catch (CompletionException e) {
+            err.println("dutydesk: health-check of " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("env", env.name());
+            root.put("command", c.command());
+            root.put("exitCode", c.exitCode());
+            root.put("healthy", c.healthy());
+            ArrayNode arr = root.putArray("services");
+            for (HealthCheck.ServiceResult r : c.services()) {
+                ObjectNode o = arr.addObject();
+                o.put("name", r.service());
+                o.put("healthy", r.healthy());
+                o.put("detail", r.detail());
+            }
+            ArrayNode lines = root.putArray("output");
+            c.lines().forEach(lines::add);
+            out.println(Json.write(root));
+        } else {
+            out.println(env.name() + ": " + c.command() + " (exit " + c.exitCode() + "): " + (c.healthy() ? "all healthy" : "NOT healthy"));
+            for (HealthCheck.ServiceResult r : c.services()) {
+                out.printf("  %-20s %-10s %s%n", r.service(), r.healthy() ? "healthy" : "NOT", r.detail());
+            }
+        }
+        return c.healthy() ? Cli.OK : Cli.DOWN;
+    }
+
+    int logs(Environment env, EnvironmentHandle h, String service) {
+        try {
+            engine(env, h, clock).teamLogs(service).join().forEach(out::println);
+            return Cli.OK;
+        } catch (CompletionException e) {
+            err.println("dutydesk: logs of " + service + " on " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+    }
+
+    /** deploy VERSION or rollback --to BACKUP: plan, confirm, run detached under the server lock, verify, audit. */
+    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args) {
+        SingleService service = service(env, h);
+        PrintStream log = args.json() ? err : out;
+        String what = verb == Verb.DEPLOY ? version.orElse("") : args.to().map(Object::toString).orElse("");
+        SingleService.SinglePlan sp;
+        try {
+            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : service.planRollback(what)).join();
+        } catch (CompletionException e) {
+            Throwable c = Errors.unwrap(e);
+            if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {
+                try {
+                    service.auditRefusal(verb, List.of(what), r.getMessage()).join();
+                } catch (CompletionException unwritten) {
+                    err.println("dutydesk: " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten));
+                }
+                err.println("dutydesk: " + r.getMessage() + "; nothing was run");
+                return Cli.USAGE;
+            }
+            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
+            return Cli.DOWN;
+        }
+        Plan plan = args.force() ? sp.plan().forcedCopy() : sp.plan();
+        sp = new SingleService.SinglePlan(plan, sp.backup());
+        log.println("ENVIRONMENT " + env.name().toUpperCase(java.util.Locale.ROOT)
+                + (env.description() == null || env.description().isBlank() ? "" : " (" + env.description() + ")") + ": " + plan.headline());
+        plan.facts().forEach(f -> log.println("  - " + f));
+        log.println("  risk: " + plan.risk());
+        plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (args.force() ? " (forced)" : "")));
+        if (plan.runnable()) {
+            if (!args.yes()) {
+                if (!confirmer.interactive()) {
+                    err.println("dutydesk: not on a terminal: give --yes to run " + verb.id());
+                    return Cli.USAGE;
+                }
+                if (!confirmer.confirm(plan, log)) {
+                    err.println("dutydesk: not confirmed; nothing was run");
+                    return Cli.DOWN;
+                }
+            } else if (plan.typedConfirmation().isPresent()) {
+                log.println("  confirmed by --yes");
+            }
+        }
+        ActionResult r;
+        try {
+            r = service.run(sp, (stderr, line) -> log.println(line), s -> err.println("dutydesk: " + s)).join();
+        } catch (CompletionException e) {
+            Throwable c = Errors.unwrap(e);
+            if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
+                return Cli.auditFailure(a, verb.id(), args, out, err);
+            }
+            err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));
+            if (args.json()) {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("env", env.name());
+                o.put("model", env.deploy().model().word());
+                o.put("action", verb.id());
+                o.put("refused", c instanceof RolloutException);
+                o.put("error", Errors.describe(e));
+                out.println(Json.write(o));
+            }
+            return Cli.DOWN;
+        }
+        log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
+        r.auditWarning().ifPresent(w -> err.println(Cli.auditWarning(verb.id(), w, env)));
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("model", env.deploy().model().word());
+            o.put("action", verb.id());
+            version.ifPresent(v -> o.put("version", v));
+            sp.backup().ifPresent(b -> o.put("backup", b.path()));
+            o.put("actionId", r.actionId());
+            o.put("elapsedMs", r.elapsedMs());
+            o.put("versionBefore", r.liveBefore());
+            Json.putNullable(o, "versionAfter", r.liveAfter());
+            o.put("exitCode", r.exitCode());
+            o.put("verified", r.verified());
+            o.put("succeeded", r.succeeded());
+            o.put("message", r.message());
+            Json.putNullable(o, "auditWarning", r.auditWarning().orElse(null));
+            o.put("outputSha256", r.outputSha256());
+            out.println(Json.write(o));
+        }
+        return r.succeeded() ? Cli.OK : Cli.DOWN;
+    }
+}

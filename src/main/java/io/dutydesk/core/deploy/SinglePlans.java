@@ -1,0 +1,97 @@
+package io.dutydesk.core.deploy;
+
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.OutboxPort;
+import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.core.rollout.RolloutRules;
+import io.dutydesk.core.rollout.Verb;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a deploy or a rollback does to a single stack, in the words the confirmation shows (window and terminal alike).
+ * A single stack has no idle slot: a deploy replaces production in place (the team's script backs the database up
+ * first and puts the previous version back itself when the new one is not healthy); a rollback restores a backup and
+ * the version recorded with it. {@link Plan#liveBefore()} is the version production runs when planned (checked again by
+ * the server inside the lock), {@link Plan#target()} the version it should run after.
+ */
+public final class SinglePlans {
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private SinglePlans() {}
+
+    static String time(Instant t) {
+        return TIME.format(t);
+    }
+
+    /** The deploy of {@code version} over {@code now}. */
+    public static Plan deploy(Environment env, StackSnapshot now, String version, String pendingFact) {
+        String before = now.version();
+        List<String> facts = new ArrayList<>();
+        facts.add("one stack, no idle slot: production (" + String.join(", ", env.slots().services()) + " on "
+                + String.join(", ", now.hosts()) + ") is replaced in place");
+        facts.add("the team's script backs the database up first" + (env.backups().configured()
+                ? " (into " + String.join(", ", env.backups().folders()) + ")" : "") + ", then starts " + version + " and checks its health");
+        facts.add("now: " + now.summary());
+        facts.add(pendingFact);
+        facts.add("if " + version + " does not become healthy the script puts " + before + " back itself; the console reports that as FAILED");
+        String risk = "production restarts on " + version + ": requests during the restart may fail; a failed deploy leaves "
+                + before + " running (the script's automatic rollback)";
+        return new Plan(env.name(), Verb.DEPLOY, Optional.of(version), before, version, Optional.empty(),
+                "replace production in place: " + before + " -> " + version, facts, risk, List.of(), Optional.empty(), false);
+    }
+
+    /**
+     * The rollback to {@code backup}: the database restored from it and the version recorded with it ({@code recorded},
+     * from its {@code .version} sidecar) deployed again; {@code rows}: what the live database holds that the backup
+     * does not (or why that is unknown); {@code safetyBackup}: whether a backup of the database as it is is taken first.
+     */
+    public static Plan rollback(Environment env, StackSnapshot now, BackupEntry backup, Optional<String> recorded,
+                                Optional<OutboxPort.RowsSince> rows, String rowsUnknown, boolean safetyBackup) {
+        String before = now.version();
+        String after = recorded.orElse(before);
+        List<String> facts = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        facts.add("backup " + backup.path() + " (" + backup.kind() + ", taken " + time(backup.takenAt()) + ")");
+        if (recorded.isPresent()) {
+            facts.add("version recorded with it (" + backup.name() + ".version): " + recorded.get());
+            Optional<String> bad = RolloutRules.versionProblem(env.deploy(), recorded.get());
+            bad.ifPresent(why -> blocked.add("the version recorded with the backup is not one to deploy: " + why));
+        } else {
+            facts.add("no version recorded with it (no " + backup.name() + ".version): the services stay on " + before);
+        }
+        facts.add("now: " + now.summary() + (after.equals(before) ? "" : "; " + before + " goes away, " + after + " comes back"));
+        facts.add(rowsFact(env, rows, rowsUnknown, backup.takenAt()));
+        facts.add(safetyBackup ? "a backup of the database as it is now is taken first (backups.commands.backup)"
+                : "NO backup of the database as it is now is taken first (backups are not configured)");
+        if (env.backups().dataOnlyKinds().contains(backup.kind())) {
+            blocked.add(backup.name() + " is a " + backup.kind() + " backup: rows without the schema, never restored into the live database");
+        }
+        String lost = rows.map(r -> r.count() == 0 ? "no outbox row written since " + time(backup.takenAt())
+                : r.count() + " outbox " + (r.count() == 1 ? "row" : "rows") + " written since " + time(backup.takenAt())).orElse(
+                "every row written since " + time(backup.takenAt()));
+        String risk = "the live database goes back to " + time(backup.takenAt()) + ": " + lost + " will be gone"
+                + (safetyBackup ? " (kept in the backup taken first)" : "") + (after.equals(before) ? "" : "; version " + before + " goes away");
+        return new Plan(env.name(), Verb.ROLLBACK, recorded, before, after, Optional.empty(),
+                "restore the database from " + backup.name() + (after.equals(before) ? "" : " and go back to " + after),
+                facts, risk, blocked, Optional.of(env.name()), false);
+    }
+
+    static String rowsFact(Environment env, Optional<OutboxPort.RowsSince> rows, String unknown, Instant takenAt) {
+        String table = env.outbox().table();
+        if (rows.isEmpty()) {
+            return "rows written since the backup: unknown (" + unknown + ")";
+        }
+        OutboxPort.RowsSince r = rows.get();
+        String newest = r.newest().map(t -> "the newest row of " + table + " is from " + time(t)).orElse(table + " is empty");
+        return r.count() == 0 ? "no row of " + table + " was written since the backup (" + newest + ")"
+                : "LOST: " + r.count() + (r.count() == 1 ? " row" : " rows") + " of " + table + " written since the backup ("
+                + time(takenAt) + "); " + newest;
+    }
+}

@@ -1,0 +1,275 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.Ages;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.deploy.DockerHostEngine;
+import io.dutydesk.core.deploy.HealthCheck;
+import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.deploy.StackService;
+import io.dutydesk.core.deploy.StackSnapshot;
+import io.dutydesk.core.poll.Poller;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.rollout.ActionResult;
+import io.dutydesk.ui.fx.PaneModel;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The Slots pane of an environment that deploys one stack ({@code deploy.model: single}): the stack's services with the
+ * same detail as a slot's (state, health, version, uptime, restarts), whether a rollback is possible (a backup to go back
+ * to), and the actions: the team's health check, the team's logs, restart, deploy, rollback to a chosen backup. Inactive
+ * (and not polling) for a blue-green environment. A failed read keeps the last rows, marked stale, never emptied.
+ */
+public final class SingleStackViewModel implements PaneModel {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    /** One service row as shown. */
+    public record Row(String service, String container, String host, String state, String health, String version, String uptime,
+                      String restarts) {}
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final String actor;
+    private final BooleanProperty active = new SimpleBooleanProperty();
+    private final StringProperty headline = new SimpleStringProperty("");
+    private final StringProperty rollback = new SimpleStringProperty("Rollback: …");
+    private final StringProperty problem = new SimpleStringProperty();
+    private final StringProperty status = new SimpleStringProperty("No action in this session.");
+    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final ObservableList<String> log = FXCollections.observableArrayList();
+    private Environment env;
+    private ContainersPort containers;
+    private SingleService service;
+    private BackupsService backups;
+    private Poller<StackSnapshot> poller;
+    private AutoCloseable subscription;
+    private long appliedSeq = -1;
+    private StackSnapshot last;
+
+    public SingleStackViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, AuditLog audit, String actor) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.audit = audit;
+        this.actor = actor;
+    }
+
+    /** True while the selected environment deploys one stack: the pane shows this view instead of the two slots. */
+    public ReadOnlyBooleanProperty activeProperty() { return active; }
+
+    /** "PRODUCTION: v1.2.0 — 2/2 healthy" (the stack's version, how many services are healthy). */
+    public ReadOnlyStringProperty headlineProperty() { return headline; }
+
+    /** "Rollback: READY — 3 backups to go back to (1 verified), newest …" or NOT READY with the reason. */
+    public ReadOnlyStringProperty rollbackProperty() { return rollback; }
+
+    /** Null when the last read succeeded; otherwise "down / stale since T: error". */
+    public ReadOnlyStringProperty problemProperty() { return problem; }
+
+    public ReadOnlyStringProperty statusProperty() { return status; }
+
+    public ReadOnlyBooleanProperty runningProperty() { return running; }
+
+    public ObservableList<Row> rows() { return rows; }
+
+    public ObservableList<String> log() { return log; }
+
+    public Optional<SingleService> service() { return Optional.ofNullable(service); }
+
+    @Override
+    public void attach(Environment e, EnvironmentHandle h) {
+        detach();
+        if (!e.deploy().single()) {
+            return;
+        }
+        env = e;
+        containers = h.containers();
+        backups = new BackupsService(e, h.shell(), h.verifications(), audit, actor, clock, Runnable::run);
+        service = new SingleService(e, new DockerHostEngine(e, h.containers(), h.shell(), clock), h.outbox(), h.shell(),
+                backups::list, audit, actor, clock);
+        active.set(true);
+        headline.set("PRODUCTION: …");
+        rollback.set("Rollback: …");
+        problem.set(null);
+        rows.clear();
+        log.clear();
+        appliedSeq = -1;
+        var p = e.poll();
+        SingleService s = service;
+        Poller<StackSnapshot> pl = new Poller<>("stack", () -> s.engine().read(), p.interval(), p.maxBackoff(),
+                p.timeout().multipliedBy(3), scheduler, clock);
+        poller = pl;
+        subscription = pl.subscribe(snap -> ui.execute(() -> apply(s, snap)));
+        pl.start();
+        readRollback(s);
+    }
+
+    @Override
+    public void detach() {
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // a list removal
+            }
+            subscription = null;
+        }
+        if (poller != null) {
+            poller.close();
+            poller = null;
+        }
+        service = null;
+        env = null;
+        last = null;
+        active.set(false);
+        running.set(false);
+    }
+
+    @Override
+    public void refresh() {
+        if (poller != null) {
+            poller.refreshNow();
+        }
+        if (service != null) {
+            readRollback(service);
+        }
+    }
+
+    void apply(SingleService s, Snapshot<StackSnapshot> snap) {
+        if (service != s || snap.seq() <= appliedSeq) {
+            return;
+        }
+        appliedSeq = snap.seq();
+        if (snap.value() != null) {
+            last = snap.value();
+            rows.setAll(last.services().stream().map(this::row).toList());
+            headline.set("PRODUCTION: " + last.version() + " — " + last.readyCount() + "/" + last.services().size() + " healthy");
+        }
+        problem.set(snap.error() == null ? null : "down / stale since " + (snap.failingSince() == null ? "?" : TIME.format(snap.failingSince()))
+                + ": " + snap.error());
+    }
+
+    private Row row(StackService s) {
+        return new Row(s.service(), s.container(), s.host(), s.state(), s.health(), s.version(),
+                s.uptime(clock.instant()).map(Ages::compact).orElse("-"), s.info().isPresent() ? String.valueOf(s.restarts()) : "-");
+    }
+
+    private void readRollback(SingleService s) {
+        if (!env.backups().configured()) {
+            rollback.set("Rollback: NOT READY — no backups configured (backups: false)");
+            return;
+        }
+        backups.list().whenComplete((l, e) -> ui.execute(() -> {
+            if (service == s) {
+                rollback.set(e != null ? "Rollback: unknown — backups cannot be read: " + Errors.describe(e) : readiness(env, l));
+            }
+        }));
+    }
+
+    /** "Rollback: READY — …" when a backup to go back to exists (a verified one counted), else NOT READY with why. */
+    static String readiness(Environment env, BackupListing l) {
+        List<BackupEntry> usable = l.backups().stream().filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
+                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
+        if (usable.isEmpty()) {
+            return "Rollback: NOT READY — no backup to go back to in " + String.join(", ", env.backups().folders());
+        }
+        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
+        BackupEntry newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt)).orElseThrow();
+        return "Rollback: READY — " + usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to go back to (" + verified
+                + " verified), newest " + newest.name();
+    }
+
+    /** The backups a rollback may choose from, newest first. */
+    public CompletableFuture<List<BackupEntry>> backups() {
+        return backups == null ? CompletableFuture.completedFuture(List.of()) : backups.list().thenApply(l -> l.backups().stream()
+                .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
+                .sorted(java.util.Comparator.comparing(BackupEntry::takenAt).reversed()).toList());
+    }
+
+    /** Runs the team's health check; its per-service result goes to the log. */
+    public CompletableFuture<HealthCheck> healthCheck() {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.engine().healthCheck().whenComplete((c, e) -> ui.execute(() -> {
+            if (e != null) {
+                log.add("health check: " + Errors.describe(e));
+                status.set("Health check failed to run: " + Errors.describe(e));
+                return;
+            }
+            log.add("$ " + c.command() + "  (exit " + c.exitCode() + ")");
+            c.lines().forEach(log::add);
+            status.set("Health check: " + (c.healthy() ? "all healthy" : "NOT all healthy") + " — "
+                    + String.join(", ", c.services().stream().map(r -> r.service() + " " + (r.healthy() ? "healthy" : r.detail())).toList()));
+        }));
+    }
+
+    /** The team's view of a service's log (deploy.commands.logs), into the log area. */
+    public CompletableFuture<List<String>> teamLogs(String serviceName) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.engine().teamLogs(serviceName).whenComplete((lines, e) -> ui.execute(() -> {
+            log.add("— logs of " + serviceName + " (the team's command)" + (e == null ? "" : ": " + Errors.describe(e)));
+            if (lines != null) {
+                log.addAll(lines);
+            }
+        }));
+    }
+
+    public CompletableFuture<Void> restart(String container) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.restart(containers, container).whenComplete((v, e) -> ui.execute(() -> {
+            status.set(e == null ? "Restarted " + container : "Restart of " + container + " failed: " + Errors.describe(e));
+            refresh();
+        }));
+    }
+
+    /** Runs a confirmed plan, its output into the log; the result in the status line (a failed deploy says FAILED). */
+    public CompletableFuture<ActionResult> run(SingleService.SinglePlan plan) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        running.set(true);
+        log.add("— " + plan.plan().describe());
+        status.set("Running: " + plan.plan().headline());
+        return s.run(plan, (stderr, line) -> ui.execute(() -> log.add(line)), st -> ui.execute(() -> status.set(st)))
+                .whenComplete((r, e) -> ui.execute(() -> {
+                    running.set(false);
+                    status.set(e != null ? "Refused or failed: " + Errors.describe(e)
+                            : (r.succeeded() ? "OK: " : "FAILED: ") + r.message());
+                    refresh();
+                }));
+    }
+}

@@ -1,0 +1,139 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.backups.BackupEntry;
+import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.Verification;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.deploy.StackSnapshot;
+import io.dutydesk.core.poll.Snapshot;
+import io.dutydesk.core.ports.BackendProbe;
+import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.ports.OutboxPort;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.testing.LocalFolderShell;
+import io.dutydesk.testing.MemoryAuditLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Slots pane of a single stack: the same per-service detail as a slot, stale instead of empty, rollback readiness. */
+class SingleStackViewModelTest {
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    /** The "FX thread": what the view-model hands it runs only when the test drains it. */
+    final Queue<Runnable> fx = new ArrayDeque<>();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    static Environment env(String deploy) {
+        return EnvironmentsFile.parse(Path.of("e.yaml"), "environments:\n  life:\n    ssh: { host: lifeos-prod }\n" + deploy
+                + "    backups: { folders: [ /b ] }\n").require("life");
+    }
+
+    static final Environment SINGLE = env("    deploy: { model: single }\n    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n");
+
+    static ContainersPort.ContainerInfo c(String name, String version, String health, int restarts) {
+        return new ContainersPort.ContainerInfo("id", name, "lifeos/app:" + version, "running", health, NOW.minusSeconds(3720), restarts, Map.of());
+    }
+
+    static EnvironmentHandle handle(Environment env, List<ContainersPort.ContainerInfo> containers) {
+        ContainersPort cp = new ContainersPort() {
+            @Override
+            public CompletableFuture<List<ContainerInfo>> containers() {
+                return CompletableFuture.completedFuture(containers);
+            }
+
+            @Override
+            public CompletableFuture<LogStream> logs(String container, int tail, boolean follow, RemoteShell.OutputListener lines) {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException());
+            }
+
+            @Override
+            public CompletableFuture<Void> restart(String container, Duration stopTimeout) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+        LocalFolderShell shell = new LocalFolderShell();
+        shell.execute = false;
+        return new EnvironmentHandle() {
+            public Environment environment() { return env; }
+            public List<BackendProbe> probes() { return List.of(); }
+            public RemoteShell shell() { return shell; }
+            public ContainersPort containers() { return cp; }
+            public OutboxPort outbox() { return () -> CompletableFuture.completedFuture(Map.of("pending", 0L)); }
+            public void close() { }
+        };
+    }
+
+    SingleStackViewModel vm() {
+        return new SingleStackViewModel(fx::add, scheduler, CLOCK, MemoryAuditLog.create(), "me@test");
+    }
+
+    @Test
+    void aBlueGreenEnvironmentLeavesThePaneInactive() {
+        SingleStackViewModel vm = vm();
+        Environment bg = env("");
+        vm.attach(bg, handle(bg, List.of()));
+        assertFalse(vm.activeProperty().get());
+        assertTrue(vm.service().isEmpty());
+    }
+
+    @Test
+    void theStackShowsEveryServicesDetailAndStaysShownWhenAReadFails() {
+        SingleStackViewModel vm = vm();
+        EnvironmentHandle h = handle(SINGLE, List.of(c("lifeos-app-1", "v1.2.0", "healthy", 0), c("lifeos-worker-1", "v1.2.0", "unhealthy", 3)));
+        vm.attach(SINGLE, h);
+        assertTrue(vm.activeProperty().get());
+        StackSnapshot read = vm.service().orElseThrow().engine().read().join();
+        vm.apply(vm.service().get(), new Snapshot<>(read, NOW, NOW, null, null, 0, 1000));
+        assertEquals("PRODUCTION: v1.2.0 — 1/2 healthy", vm.headlineProperty().get());
+        assertEquals(List.of(new SingleStackViewModel.Row("app", "lifeos-app-1", "lifeos-prod", "running", "healthy", "v1.2.0", "1h2m", "0"),
+                new SingleStackViewModel.Row("worker", "lifeos-worker-1", "lifeos-prod", "running", "unhealthy", "v1.2.0", "1h2m", "3")),
+                vm.rows());
+        assertEquals(null, vm.problemProperty().get());
+        vm.apply(vm.service().get(), new Snapshot<>(read, NOW, NOW, "ssh: connection refused", NOW, 1, 1001));
+        assertEquals(2, vm.rows().size(), "never emptied");
+        assertTrue(vm.problemProperty().get().startsWith("down / stale since "), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().endsWith(": ssh: connection refused"));
+        fx.forEach(Runnable::run); // the poller's own (older) snapshots are dropped
+        assertEquals(2, vm.rows().size());
+        vm.detach();
+        assertFalse(vm.activeProperty().get());
+    }
+
+    @Test
+    void rollbackIsReadyWhenABackupToGoBackToExists() {
+        Instant t = NOW.minusSeconds(3600);
+        BackupEntry good = new BackupEntry("a.sql.gz", "/b", "/b/a.sql.gz", "full", 1, t, t, null,
+                Optional.of(new Verification("/b/a.sql.gz", 1, t, true, "ok", NOW)));
+        BackupEntry failed = new BackupEntry("b.sql.gz", "/b", "/b/b.sql.gz", "full", 1, NOW, NOW, null,
+                Optional.of(new Verification("/b/b.sql.gz", 1, NOW, false, "truncated", NOW)));
+        BackupListing l = new BackupListing("life", List.of(), List.of(good, failed), Optional.empty(), Optional.empty(), 26, true, NOW);
+        assertEquals("Rollback: READY — 1 backup to go back to (1 verified), newest a.sql.gz", SingleStackViewModel.readiness(SINGLE, l));
+        BackupListing none = new BackupListing("life", List.of(), List.of(failed), Optional.empty(), Optional.empty(), 26, true, NOW);
+        assertEquals("Rollback: NOT READY — no backup to go back to in /b", SingleStackViewModel.readiness(SINGLE, none));
+    }
+}

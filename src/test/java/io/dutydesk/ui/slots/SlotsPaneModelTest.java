@@ -1,0 +1,63 @@
+package io.dutydesk.ui.slots;
+
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.core.rollout.RolloutService;
+import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.testing.MemoryAuditLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Slots pane's model: a single-stack environment attaches the stack and not the slots; a blue-green one the reverse. */
+class SlotsPaneModelTest {
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final Queue<Runnable> fx = new ArrayDeque<>();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void theModelOfTheEnvironmentIsAttachedAndTheOtherDetached() {
+        List<Environment> slotsAttachedTo = new ArrayList<>();
+        var audit = MemoryAuditLog.create();
+        SlotsViewModel slots = new SlotsViewModel(fx::add, scheduler, SingleStackViewModelTest.CLOCK, h -> {
+            Environment e = h.environment();
+            slotsAttachedTo.add(e);
+            SlotsReader r = new SlotsReader(e, h.containers(), h.shell(), SingleStackViewModelTest.CLOCK);
+            return new SlotsContext(e, r, new RolloutService(e, r, h.outbox(), h.containers(), h.shell(), audit, "me@test",
+                    SingleStackViewModelTest.CLOCK), h.containers(), audit);
+        });
+        SingleStackViewModel single = new SingleStackViewModel(fx::add, scheduler, SingleStackViewModelTest.CLOCK, audit, "me@test");
+        try (SlotsPaneModel m = new SlotsPaneModel(slots, single)) {
+            Environment one = SingleStackViewModelTest.SINGLE;
+            EnvironmentHandle h1 = SingleStackViewModelTest.handle(one, List.of());
+            m.attach(one, h1);
+            assertTrue(single.activeProperty().get());
+            assertEquals(List.of(), slotsAttachedTo, "a single stack has no slots to read");
+            assertEquals("PRODUCTION: …", m.titlePart().get(), "the title says the stack, not a live slot");
+
+            Environment bg = SingleStackViewModelTest.env("");
+            m.attach(bg, SingleStackViewModelTest.handle(bg, List.of()));
+            assertFalse(single.activeProperty().get(), "the stack stops polling");
+            assertEquals(List.of(bg), slotsAttachedTo);
+            assertEquals("", m.titlePart().get(), "the slots' title before their first read");
+
+            m.attach(one, h1);
+            assertTrue(single.activeProperty().get());
+            assertEquals(List.of(bg), slotsAttachedTo, "the slots are not attached again");
+        }
+    }
+}
