@@ -120,7 +120,8 @@ class AlertsViewModelTest {
         assertTrue(vm.history().isEmpty(), "nor the history");
 
         vm.shown();
-        assertEquals(silences + 1, am.silenceReads.get(), "shown again: the silences are read at once");
+        // at once: read by shown() itself, before it returns (the silences' own ticker may add its read at any moment)
+        assertTrue(am.silenceReads.get() >= silences + 1, "shown again: the silences are read at once");
         await("the history at once", Duration.ofSeconds(10), () -> vm.history().size() == 1);
     }
 
