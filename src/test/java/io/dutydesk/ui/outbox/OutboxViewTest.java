@@ -91,6 +91,10 @@ class OutboxViewTest {
             OutboxView view = new OutboxView(vm);
             scene.setRoot(new StackPane(view.root()));
             Theme.apply(scene, false);
+            // skins now, as the first pulse would: the split panes' items are their skins' children, and a test whose
+            // fakes answer before that pulse looked them up in a graph that did not hold them yet
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
             vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
             return view;
         });
