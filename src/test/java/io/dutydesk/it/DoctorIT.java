@@ -38,9 +38,14 @@ class DoctorIT {
         return p;
     }
 
+    /** Replaces {@code what} in environment {@code ref} only (the file holds other environments, e.g. ref-single, before it). */
     static String replace(String text, String what, String with) {
-        assertTrue(text.contains(what), "the reference host's file has no '" + what + "':\n" + text);
-        return text.replace(what, with);
+        int ref = text.indexOf("\n  ref:\n");
+        assertTrue(ref >= 0, "the reference host's file has no environment 'ref':\n" + text);
+        String head = text.substring(0, ref);
+        String section = text.substring(ref);
+        assertTrue(section.contains(what), "the reference host's environment 'ref' has no '" + what + "':\n" + section);
+        return head + section.replace(what, with);
     }
 
     JsonNode doctor(Path config, int expectedExit) throws Exception {
