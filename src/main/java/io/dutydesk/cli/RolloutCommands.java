@@ -232,11 +232,7 @@ final class RolloutCommands {
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;
         }
-        log.println("ENVIRONMENT " + env.name().toUpperCase(java.util.Locale.ROOT)
-                + (env.description() == null || env.description().isBlank() ? "" : " (" + env.description() + ")") + ": " + plan.headline());
-        plan.facts().forEach(f -> log.println("  - " + f));
-        log.println("  risk: " + plan.risk());
-        plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
+        printPlan(env, plan, force, log);
         // a maintenance lock held: said (and audited) before anyone is asked to confirm; the server refuses it inside the lock
         // all the same, so a lock taken after this read still stops it (a read that fails leaves it to the server)
         // with --yes no one is asked: the server's refusal inside the lock (audited with the holder and the message) is
@@ -267,19 +263,9 @@ final class RolloutCommands {
             }
             return Cli.DOWN;
         }
-        if (plan.runnable()) {
-            if (!args.yes()) {
-                if (!confirmer.interactive()) {
-                    err.println("dutydesk: not on a terminal: give --yes to run " + verb.id());
-                    return Cli.USAGE;
-                }
-                if (!confirmer.confirm(plan, log)) {
-                    err.println("dutydesk: not confirmed; nothing was run");
-                    return Cli.DOWN;
-                }
-            } else if (plan.typedConfirmation().isPresent()) {
-                log.println("  confirmed by --yes");
-            }
+        java.util.OptionalInt refused = confirm(plan, args, verb, confirmer, log, err);
+        if (refused.isPresent()) {
+            return refused.getAsInt();
         }
         ActionResult r;
         try {
@@ -326,5 +312,33 @@ final class RolloutCommands {
             out.println(Json.write(o));
         }
         return r.succeeded() ? Cli.OK : Cli.DOWN;
+    }
+
+    /** The plan as the terminal shows it before anything runs: environment, headline, facts, risk, blockers. */
+    static void printPlan(Environment env, Plan plan, boolean force, PrintStream log) {
+        log.println("ENVIRONMENT " + env.name().toUpperCase(java.util.Locale.ROOT)
+                + (env.description() == null || env.description().isBlank() ? "" : " (" + env.description() + ")") + ": " + plan.headline());
+        plan.facts().forEach(f -> log.println("  - " + f));
+        log.println("  risk: " + plan.risk());
+        plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (force ? " (forced)" : "")));
+    }
+
+    /** Asks the user (or takes --yes) for a runnable plan: empty to run it, else the exit code of not running it. */
+    static java.util.OptionalInt confirm(Plan plan, Args args, Verb verb, Confirmer confirmer, PrintStream log, PrintStream err) {
+        if (plan.runnable()) {
+            if (!args.yes()) {
+                if (!confirmer.interactive()) {
+                    err.println("dutydesk: not on a terminal: give --yes to run " + verb.id());
+                    return java.util.OptionalInt.of(Cli.USAGE);
+                }
+                if (!confirmer.confirm(plan, log)) {
+                    err.println("dutydesk: not confirmed; nothing was run");
+                    return java.util.OptionalInt.of(Cli.DOWN);
+                }
+            } else if (plan.typedConfirmation().isPresent()) {
+                log.println("  confirmed by --yes");
+            }
+        }
+        return java.util.OptionalInt.empty();
     }
 }

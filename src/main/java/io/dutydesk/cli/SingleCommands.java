@@ -207,24 +207,10 @@ final class SingleCommands {
         }
         Plan plan = args.force() ? sp.plan().forcedCopy() : sp.plan();
         sp = new SingleService.SinglePlan(plan, sp.backup());
-        log.println("ENVIRONMENT " + env.name().toUpperCase(java.util.Locale.ROOT)
-                + (env.description() == null || env.description().isBlank() ? "" : " (" + env.description() + ")") + ": " + plan.headline());
-        plan.facts().forEach(f -> log.println("  - " + f));
-        log.println("  risk: " + plan.risk());
-        plan.blocked().forEach(b -> log.println("  BLOCKED: " + b + (args.force() ? " (forced)" : "")));
-        if (plan.runnable()) {
-            if (!args.yes()) {
-                if (!confirmer.interactive()) {
-                    err.println("dutydesk: not on a terminal: give --yes to run " + verb.id());
-                    return Cli.USAGE;
-                }
-                if (!confirmer.confirm(plan, log)) {
-                    err.println("dutydesk: not confirmed; nothing was run");
-                    return Cli.DOWN;
-                }
-            } else if (plan.typedConfirmation().isPresent()) {
-                log.println("  confirmed by --yes");
-            }
+        RolloutCommands.printPlan(env, plan, args.force(), log);
+        java.util.OptionalInt refused = RolloutCommands.confirm(plan, args, verb, confirmer, log, err);
+        if (refused.isPresent()) {
+            return refused.getAsInt();
         }
         ActionResult r;
         try {
