@@ -25,6 +25,7 @@ import javafx.stage.Stage;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,6 +94,7 @@ public final class DutydeskApp extends Application {
         panes = new Panes(new Panes.Needs(FxThread.INSTANCE, scheduler, Clock.systemDefaultZone(), audit, actor,
                 store().outboxHistory(), store().queryStore(), store().alertHistory(), notifier,
                 url -> getHostServices().showDocument(url)));
+        panes.checks(store().checkHistory(), List.copyOf(file.environments().keySet()));
         vm = new ShellViewModel(file.environments(), new Connector(new SecretToolKeyring(), store()),
                 new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage), new FxSecretPrompt(FxThread.INSTANCE, () -> stage),
                 scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), panes.specs());
@@ -116,6 +118,23 @@ public final class DutydeskApp extends Application {
             metrics.expressionProperty().set(expr);
             metrics.run();
         });
+        // the Today pane: its links show a pane; its worst states are the navigation's badges and the header's
+        // "production" statement (the Alerts badge live from the alerts feed, polled anyway for the notifications)
+        panes.navigateWith(view::showPane);
+        io.dutydesk.ui.today.TodayViewModel today = vm.model("today", io.dutydesk.ui.today.TodayViewModel.class);
+        view.badges(today.badges());
+        view.production(today.productionProperty(), today.productionStateProperty());
+        io.dutydesk.ui.alerts.AlertsViewModel alertsVm = vm.model("alerts", io.dutydesk.ui.alerts.AlertsViewModel.class);
+        Runnable alertsBadge = () -> today.liveBadge("alerts", io.dutydesk.ui.today.TodayViewModel.alertsBadge(alertsVm.counts(),
+                alertsVm.feedProperty().get() != null, alertsVm.problemProperty().get(), alertsVm.notConfiguredProperty().get()));
+        alertsVm.counts().addListener((javafx.collections.ListChangeListener<java.util.Map.Entry<String, Long>>) c -> alertsBadge.run());
+        alertsVm.problemProperty().addListener((o, a, b) -> alertsBadge.run());
+        alertsVm.notConfiguredProperty().addListener((o, a, b) -> alertsBadge.run());
+        alertsBadge.run();
+        // before todayFirstBefore (the environment's zone) the window opens on the Today pane; after it Slots stays first
+        if (io.dutydesk.ui.today.TodayViewModel.firstPane(file.environments().get(env).checks(), Clock.systemDefaultZone())) {
+            view.showPane("today");
+        }
         notifier.showIn(view.toasts()); // toasts over the pane area, never over the header
         LaunchTiming.mark("view-built");
         Scene scene = new Scene(view.root(), 1240, 740);
@@ -123,7 +142,7 @@ public final class DutydeskApp extends Application {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.darkProperty().set(!vm.darkProperty().get()));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), stage::close);
-        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5, KeyCode.DIGIT6};
         for (int i = 0; i < digits.length; i++) {
             int pane = i;
             scene.getAccelerators().put(new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),

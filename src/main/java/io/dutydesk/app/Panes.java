@@ -29,6 +29,9 @@ import io.dutydesk.ui.slots.SingleStackViewModel;
 import io.dutydesk.ui.slots.SlotsContext;
 import io.dutydesk.ui.slots.SlotsPaneModel;
 import io.dutydesk.ui.slots.SlotsView;
+import io.dutydesk.ui.today.TodayView;
+import io.dutydesk.ui.today.TodayViewModel;
+import io.dutydesk.core.check.CheckService;
 import io.dutydesk.ui.slots.SlotsViewModel;
 
 import java.time.Clock;
@@ -66,6 +69,9 @@ public final class Panes implements AutoCloseable {
     private RolloutService rollout;
     private SlotsReader reader;
     private Consumer<String> openMetrics;
+    private Consumer<String> navigate;
+    private io.dutydesk.core.ports.CheckHistory checkHistory = io.dutydesk.core.ports.CheckHistory.NONE;
+    private List<String> environments = List.of();
 
     public Panes(Needs needs) {
         this.n = needs;
@@ -76,7 +82,21 @@ public final class Panes implements AutoCloseable {
         this.openMetrics = hook;
     }
 
-    /** The panes in navigation order (Ctrl+1 … Ctrl+5). */
+    /** The Today pane's links: show pane {@code id} (set once the window exists). */
+    public void navigateWith(Consumer<String> hook) {
+        this.navigate = hook;
+    }
+
+    /**
+     * The checklist's store (its runs kept, the history selector, other environments' newest run) and the
+     * environments of the file (the Today pane's row per environment). Before {@link #specs()} is used.
+     */
+    public void checks(io.dutydesk.core.ports.CheckHistory history, List<String> environmentNames) {
+        this.checkHistory = history;
+        this.environments = List.copyOf(environmentNames);
+    }
+
+    /** The panes in navigation order (Ctrl+1 … Ctrl+6). */
     public List<PaneSpec> specs() {
         return List.of(
                 PaneSpec.of("slots", "Slots", Icon.SLOTS,
@@ -103,7 +123,25 @@ public final class Panes implements AutoCloseable {
                 PaneSpec.of("metrics", "Metrics", Icon.METRICS,
                         "Prometheus queries and the error rate, latency and backlog of each service.", false,
                         () -> new MetricsViewModel(n.ui(), n.clock(), Ticker.SYSTEM, this::metrics),
-                        m -> new MetricsView(m, n.scheduler()).root()));
+                        m -> new MetricsView(m, n.scheduler()).root()),
+                PaneSpec.of("today", "Today", Icon.TODAY,
+                        "The morning checklist: every check pass, warn, fail or unknown with its evidence, what changed "
+                                + "since the previous run, yesterday's and last week's runs, every environment's worst state.",
+                        true, this::today,
+                        m -> new TodayView(m).root()));
+    }
+
+    private TodayViewModel today() {
+        TodayViewModel vm = new TodayViewModel(n.ui(), n.scheduler(), n.clock(),
+                h -> TodayViewModel.Checks.of(CheckService.of(h, n.alertHistory(), checkHistory, n.audit(), n.actor(), n.clock(), backupFiles)),
+                () -> environments, checkHistory);
+        vm.setNavigate(id -> {
+            Consumer<String> hook = navigate;
+            if (hook != null) {
+                hook.accept(id);
+            }
+        });
+        return vm;
     }
 
     /** The slots' view and the single stack's, one shown: the hidden one is unmanaged, so it takes no room. */

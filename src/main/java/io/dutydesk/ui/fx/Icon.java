@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /** Every icon of the console, loaded from the SVG files of the top-level icons/ folder. */
 public enum Icon {
-    SSH, DOCKER, POSTGRES, REDIS, PROMETHEUS, ALERTMANAGER, BACKUPS, SLOTS, OUTBOX, METRICS, ALERTS, THEME, REFRESH;
+    SSH, DOCKER, POSTGRES, REDIS, PROMETHEUS, ALERTMANAGER, BACKUPS, SLOTS, OUTBOX, METRICS, ALERTS, TODAY, THEME, REFRESH;
 
     private static final Pattern D = Pattern.compile("\\sd=\"([^\"]+)\"");
     private static final Map<Icon, String> PATHS = new EnumMap<>(Icon.class);

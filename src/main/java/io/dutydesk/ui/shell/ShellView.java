@@ -36,6 +36,10 @@ public final class ShellView {
     static final double COMPACT_BELOW = 1100;
     private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
     private final javafx.beans.property.BooleanProperty compactNav = new javafx.beans.property.SimpleBooleanProperty();
+    /** pane id → its worst state, next to its title in the navigation (empty until the app sets them). */
+    private javafx.collections.ObservableMap<String, io.dutydesk.ui.fx.NavBadge> badges = javafx.collections.FXCollections.observableHashMap();
+    /** The header's second statement, "production healthy" or not, next to "backends reachable" (hidden until set). */
+    private final Label production = new Label();
 
     /** The panes are the view-model's: each is built the first time it is shown (a spec without a view shows what it will be). */
     public ShellView(ShellViewModel vm) {
@@ -66,6 +70,37 @@ public final class ShellView {
     /** Where the notifier shows its toasts ({@link io.dutydesk.ui.notify.Notifier#showIn}). */
     public io.dutydesk.ui.notify.Toasts toasts() {
         return toasts;
+    }
+
+    /** The navigation's badges: each pane's worst state (pane id → badge), kept up to date by the map's owner. */
+    public void badges(javafx.collections.ObservableMap<String, io.dutydesk.ui.fx.NavBadge> map) {
+        this.badges = map;
+        map.addListener((javafx.collections.MapChangeListener<String, io.dutydesk.ui.fx.NavBadge>) c -> nav.refresh());
+        nav.refresh();
+    }
+
+    /**
+     * The header's "production healthy" statement (text and its state: pass, warn, fail, unknown), apart from the
+     * backends' reachability: a reachable backend says nothing about the outbox's age or a firing alert.
+     */
+    public void production(javafx.beans.value.ObservableStringValue text, javafx.beans.value.ObservableStringValue state) {
+        production.textProperty().bind(text);
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(text);
+        production.setTooltip(tip);
+        java.util.function.Consumer<String> style = s -> {
+            production.getStyleClass().removeAll(List.of("pass", "warn", "fail", "unknown"));
+            production.getStyleClass().add(s == null ? "unknown" : s);
+        };
+        state.addListener((o, a, b) -> style.accept(b));
+        style.accept(state.get());
+        production.setVisible(true);
+        production.setManaged(true);
+    }
+
+    /** Shows pane {@code id} of the navigation. */
+    public void showPane(String id) {
+        showPane(nav.getItems().stream().map(PaneSpec::id).toList().indexOf(id));
     }
 
     /** Shows pane {@code index} (0-based) of the navigation. */
@@ -148,7 +183,12 @@ public final class ShellView {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         refresh.setMinWidth(Region.USE_PREF_SIZE);
         theme.setMinWidth(Region.USE_PREF_SIZE);
-        HBox bar = new HBox(logo, title, env, envMenu, target, spacer, summary, refresh, theme);
+        production.setId("production-summary");
+        production.getStyleClass().addAll("prod-summary", "unknown");
+        production.setMinWidth(40);
+        production.setVisible(false);
+        production.setManaged(false);
+        HBox bar = new HBox(logo, title, env, envMenu, target, spacer, summary, production, refresh, theme);
         bar.getStyleClass().add("top-bar");
         return bar;
     }
@@ -184,9 +224,19 @@ public final class ShellView {
                     setTooltip(null);
                 } else {
                     setText(compactNav.get() ? null : p.title());
-                    setGraphic(icon(p.icon(), 18));
+                    io.dutydesk.ui.fx.NavBadge b = badges.get(p.id());
+                    Node graphic = icon(p.icon(), 18);
+                    if (b != null) {
+                        Label badge = new Label(b.text());
+                        badge.setId("badge-" + p.id());
+                        badge.getStyleClass().addAll("nav-badge", b.state());
+                        graphic = new HBox(4, graphic, badge);
+                        ((HBox) graphic).setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+                    }
+                    setGraphic(graphic);
                     setGraphicTextGap(10);
-                    setTooltip(compactNav.get() ? new Tooltip(p.title()) : null);
+                    String tip = b == null ? p.title() : p.title() + ": " + b.tooltip();
+                    setTooltip(compactNav.get() || b != null ? new Tooltip(tip) : null);
                     setAccessibleText(p.title());
                 }
             }

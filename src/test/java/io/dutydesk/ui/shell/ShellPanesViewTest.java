@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shell with the app's own five panes on Monocle: only the background panes exist at start (no node built but
+ * The shell with the app's own six panes on Monocle: only the background panes exist at start (no node built but
  * the one shown), each other pane is built when first shown, and the one left is hidden.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -61,7 +61,7 @@ class ShellPanesViewTest {
 
     @Test
     void panesAreBuiltWhenFirstShownAndTheOneLeftIsHidden(FxRobot robot) throws Exception {
-        assertEquals(List.of("slots:true:true", "alerts:false:false"), built(),
+        assertEquals(List.of("slots:true:true", "alerts:false:false", "today:false:false"), built(),
                 "at start: the background panes' models, the shown one's node");
         for (int i = 1; i < vm.panes().size(); i++) {
             int pane = i;
@@ -71,11 +71,11 @@ class ShellPanesViewTest {
             assertTrue(robot.lookup("#navigation").tryQuery().isPresent());
         }
         List<String> all = built();
-        assertEquals(5, all.size(), all.toString());
+        assertEquals(6, all.size(), all.toString());
         assertEquals(1, all.stream().filter(s -> s.endsWith(":true")).count(), "one pane shown: " + all);
-        assertTrue(all.contains("metrics:true:true"));
+        assertTrue(all.contains("today:true:true"));
         WaitForAsyncUtils.asyncFx(() -> view.showPane(1)).get();
         assertTrue(built().contains("outbox:true:true"));
-        assertFalse(built().contains("metrics:true:true"), "the pane left is hidden");
+        assertFalse(built().contains("today:true:true"), "the pane left is hidden");
     }
 }

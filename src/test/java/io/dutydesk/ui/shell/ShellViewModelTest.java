@@ -44,7 +44,7 @@ class ShellViewModelTest {
             assertEquals(BackendStatus.State.UNKNOWN, vm.indicator(b).stateProperty().get());
             assertEquals("…", vm.indicator(b).textProperty().get());
         }
-        assertEquals(5, vm.panes().size());
+        assertEquals(6, vm.panes().size());
     }
 
     @Test

@@ -1,0 +1,556 @@
+package io.dutydesk.ui.today;
+
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.check.CheckReport;
+import io.dutydesk.core.check.CheckResult;
+import io.dutydesk.core.check.CheckRun;
+import io.dutydesk.core.check.CheckService;
+import io.dutydesk.core.check.CheckStatus;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.CheckHistory;
+import io.dutydesk.core.ports.EnvironmentHandle;
+import io.dutydesk.ui.fx.NavBadge;
+import io.dutydesk.ui.fx.PaneModel;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The Today pane's model: the environment's morning checklist ({@link CheckService}) run when the pane is opened, on
+ * demand and at {@code checkSchedule.times} while the window is open (a background pane: its schedule and its worst
+ * state serve the header and the navigation's badges even while hidden; hidden, it runs nothing else). It keeps the
+ * stored runs of the last eight days for the history selector and "new since yesterday", and a row per environment of
+ * the environments file with its worst status (this one from its own run, the others from their newest stored run: no
+ * connection is opened to them).
+ */
+public final class TodayViewModel implements PaneModel {
+    /** What the pane needs of the core: a {@link CheckService} or a test's fake. */
+    public interface Checks {
+        Environment environment();
+
+        ZoneId zone();
+
+        CompletableFuture<CheckRun> run();
+
+        CompletableFuture<List<CheckRun>> runs(Instant from, Instant to);
+
+        static Checks of(CheckService s) {
+            return new Checks() {
+                public Environment environment() { return s.environment(); }
+                public ZoneId zone() { return s.zone(); }
+                public CompletableFuture<CheckRun> run() { return s.run(); }
+                public CompletableFuture<List<CheckRun>> runs(Instant from, Instant to) { return s.runs(from, to); }
+            };
+        }
+    }
+
+    /** One check as the pane shows it. */
+    public record Row(String id, String title, CheckStatus status, String evidence, List<String> details, String pane,
+                      boolean changed, Optional<CheckStatus> previous) {
+        static Row of(CheckResult r) {
+            return new Row(r.id(), r.title(), r.status(), r.evidence(), r.details(), r.pane(), r.changed(), r.previous());
+        }
+    }
+
+    /** One environment of the file: its worst status ("not run" when no run is kept) and when. */
+    public record EnvRow(String env, Optional<CheckStatus> worst, String when, boolean current) {}
+
+
+    /** How often the schedule looks at the clock. */
+    static final Duration TICK = Duration.ofSeconds(30);
+    /** Opening the pane again within this of the last run shows that run rather than running again. */
+    static final Duration FRESH = Duration.ofMinutes(1);
+    /** How far back the history selector reaches. */
+    static final Duration HISTORY = Duration.ofDays(8);
+
+    private final Executor ui;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Function<EnvironmentHandle, Checks> factory;
+    private final Supplier<List<String>> environments;
+    private final CheckHistory stored;
+
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final ObservableList<CheckRun> history = FXCollections.observableArrayList();
+    private final ObservableList<EnvRow> envRows = FXCollections.observableArrayList();
+    private final ObservableMap<String, NavBadge> badges = FXCollections.observableHashMap();
+    /** From the newest run: each pane's worst check, as of that run. */
+    private final java.util.Map<String, NavBadge> checkBadges = new java.util.HashMap<>();
+    /** From what the console polls anyway (the alerts feed): overrides the run's. */
+    private final java.util.Map<String, NavBadge> liveBadges = new java.util.HashMap<>();
+    private final ObjectProperty<CheckRun> shown = new SimpleObjectProperty<>();
+    private final ObjectProperty<CheckRun> latest = new SimpleObjectProperty<>();
+    private final ObjectProperty<CheckStatus> worst = new SimpleObjectProperty<>(CheckStatus.UNKNOWN);
+    private final StringProperty status = new SimpleStringProperty("not run yet");
+    private final StringProperty production = new SimpleStringProperty("production: not checked yet");
+    private final StringProperty productionState = new SimpleStringProperty("unknown");
+    private final StringProperty sinceYesterday = new SimpleStringProperty("");
+    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final BooleanProperty foldPassing = new SimpleBooleanProperty(true);
+
+    private Checks checks;
+    private long generation;
+    private boolean isShown = true;
+    private ScheduledFuture<?> tick;
+    private Instant lastTick;
+    private Consumer<String> navigate = id -> { };
+
+    public TodayViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, Function<EnvironmentHandle, Checks> factory,
+                          Supplier<List<String>> environments, CheckHistory stored) {
+        this.ui = ui;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.factory = factory;
+        this.environments = environments;
+        this.stored = stored == null ? CheckHistory.NONE : stored;
+    }
+
+    /** Whether the window opens on the Today pane: before {@code todayFirstBefore} in the checklist's zone. */
+    public static boolean firstPane(Environment.Checks c, Clock clock) {
+        ZoneId zone = c.zone().orElse(clock.getZone());
+        LocalTime now = ZonedDateTime.ofInstant(clock.instant(), zone).toLocalTime();
+        return now.isBefore(c.todayFirstBefore());
+    }
+
+    /** Whether a scheduled time of day fell in {@code (after, upTo]} (in {@code zone}). */
+    public static boolean due(List<LocalTime> times, ZoneId zone, Instant after, Instant upTo) {
+        if (!upTo.isAfter(after)) {
+            return false;
+        }
+        ZonedDateTime from = after.atZone(zone);
+        // every day touched by the interval (a long sleep of the machine may cover days)
+        for (java.time.LocalDate d = from.toLocalDate(); !d.isAfter(upTo.atZone(zone).toLocalDate()); d = d.plusDays(1)) {
+            for (LocalTime t : times) {
+                Instant at = d.atTime(t).atZone(zone).toInstant();
+                if (at.isAfter(after) && !at.isAfter(upTo)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The link of a row: the shell shows that pane. */
+    public void setNavigate(Consumer<String> navigate) {
+        this.navigate = Objects.requireNonNull(navigate);
+    }
+
+    public void open(Row r) {
+        navigate.accept(r.pane());
+    }
+
+    public ObservableList<Row> rows() { return rows; }
+
+    public ObservableList<CheckRun> history() { return history; }
+
+    public ObservableList<EnvRow> environmentRows() { return envRows; }
+
+    /**
+     * pane id → its badge: slots, outbox, alerts, backups, metrics from the newest run's checks that link to them (as of
+     * that run: a hidden pane does not poll for it), alerts live from the alerts feed when it is set
+     * ({@link #liveBadge}), today the worst of the run.
+     */
+    public ObservableMap<String, NavBadge> badges() { return badges; }
+
+    /** A badge from data the console polls anyway (the alerts feed): it wins over the run's; null forgets it. */
+    public void liveBadge(String pane, NavBadge b) {
+        if (b == null) {
+            liveBadges.remove(pane);
+        } else {
+            liveBadges.put(pane, b);
+        }
+        mergeBadges();
+    }
+
+    /**
+     * The Alerts badge from the alerts feed (polled while hidden, for the notifications): a critical firing is FAIL,
+     * another firing WARN, none PASS; a feed not read yet, failing (its counts then are an old read's) or not configured
+     * is UNKNOWN.
+     */
+    public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
+                                       boolean notConfigured) {
+        if (notConfigured) {
+            return new NavBadge("unknown", "?", "Alertmanager is not configured");
+        }
+        if (problem != null && !problem.isEmpty()) {
+            return new NavBadge("unknown", "?", "alerts not read now: " + problem);
+        }
+        if (!read) {
+            return new NavBadge("unknown", "?", "alerts not read yet");
+        }
+        long critical = 0;
+        long all = 0;
+        for (java.util.Map.Entry<String, Long> e : firingBySeverity) {
+            all += e.getValue();
+            if ("critical".equals(e.getKey())) {
+                critical += e.getValue();
+            }
+        }
+        if (critical > 0) {
+            return new NavBadge("fail", critical + " crit", critical + " critical alert" + (critical == 1 ? "" : "s") + " firing");
+        }
+        if (all > 0) {
+            return new NavBadge("warn", String.valueOf(all), all + " alert" + (all == 1 ? "" : "s") + " firing, none critical");
+        }
+        return new NavBadge("pass", "ok", "no alert firing");
+    }
+
+    private void mergeBadges() {
+        java.util.Map<String, NavBadge> m = new java.util.HashMap<>(checkBadges);
+        m.putAll(liveBadges);
+        badges.keySet().retainAll(m.keySet());
+        badges.putAll(m);
+        // the header's second statement: the worst of every badge, never "healthy" while any is unknown or none is known
+        String worstState = null;
+        List<String> bad = new ArrayList<>();
+        for (String pane : List.of("today", "slots", "outbox", "alerts", "backups", "metrics")) {
+            NavBadge b = m.get(pane);
+            if (b == null) {
+                continue;
+            }
+            if (worstState == null || severity(b.state()) > severity(worstState)) {
+                worstState = b.state();
+            }
+            if (!"pass".equals(b.state()) && !"today".equals(pane)) {
+                bad.add(pane + " " + b.state());
+            }
+        }
+        if (worstState == null) {
+            productionState.set("unknown");
+            production.set("production: not checked yet");
+        } else {
+            productionState.set(worstState);
+            CheckRun l = latest.get();
+            String when = l == null ? "" : " (checks " + CheckReport.when(l.at(), zone()) + ")";
+            production.set("pass".equals(worstState) && l != null ? "production healthy" + when
+                    : "production: " + (bad.isEmpty() ? worstState : String.join(", ", bad)) + when);
+        }
+    }
+
+    private static int severity(String state) {
+        return CheckStatus.parse(state).severity();
+    }
+
+    /** pass, warn, fail, unknown: the header's "production" statement's state. */
+    public ReadOnlyStringProperty productionStateProperty() { return productionState; }
+
+    /** The run on the screen: the newest, or one picked from the history. */
+    public ObjectProperty<CheckRun> shownRunProperty() { return shown; }
+
+    /** The newest run of this environment (this window's or the newest kept). */
+    public ReadOnlyObjectProperty<CheckRun> latestProperty() { return latest; }
+
+    /** The worst of the newest run; UNKNOWN before a run. */
+    public ReadOnlyObjectProperty<CheckStatus> worstProperty() { return worst; }
+
+    public ReadOnlyStringProperty statusProperty() { return status; }
+
+    /** The header's second statement: "production healthy" or what is not. */
+    public ReadOnlyStringProperty productionProperty() { return production; }
+
+    public ReadOnlyStringProperty sinceYesterdayProperty() { return sinceYesterday; }
+
+    public ReadOnlyBooleanProperty runningProperty() { return running; }
+
+    public BooleanProperty foldPassingProperty() { return foldPassing; }
+
+    @Override
+    public void attach(Environment env, EnvironmentHandle handle) {
+        detach();
+        long g = generation;
+        checks = factory.apply(handle);
+        lastTick = clock.instant();
+        // what was kept: the history selector, the header's state until a run of this window
+        loadHistory(g, true);
+        if (scheduler != null) {
+            tick = scheduler.scheduleWithFixedDelay(() -> ui.execute(this::tick), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (isShown) {
+            run();
+        }
+    }
+
+    /** For tests: the schedule's look at the clock. */
+    void tick() {
+        if (checks == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant after = lastTick;
+        lastTick = now;
+        if (after != null && due(checks.environment().checks().times(), checks.zone(), after, now)) {
+            run();
+        }
+    }
+
+    @Override
+    public void detach() {
+        generation++;
+        if (tick != null) {
+            tick.cancel(false);
+            tick = null;
+        }
+        checks = null;
+        running.set(false);
+    }
+
+    /** Ctrl+R: runs the checks when the pane is shown (a hidden pane runs nothing but its schedule). */
+    @Override
+    public void refresh() {
+        if (isShown) {
+            run();
+        }
+    }
+
+    @Override
+    public void shown() {
+        isShown = true;
+        CheckRun l = latest.get();
+        boolean ranHere = l != null && l.actor() != null && ranInWindow;
+        if (checks != null && !running.get() && !(ranHere && Duration.between(l.at(), clock.instant()).compareTo(FRESH) < 0)) {
+            run();
+        }
+    }
+
+    @Override
+    public void hidden() {
+        isShown = false;
+    }
+
+    private boolean ranInWindow;
+
+    /** Runs the checklist now (Run now, opening the pane, the schedule); a run under way is not doubled. */
+    public void run() {
+        if (checks == null || running.get()) {
+            return;
+        }
+        long g = generation;
+        running.set(true);
+        status.set("running " + checks.environment().checks().list().size() + " checks…");
+        checks.run().whenComplete((r, e) -> ui.execute(() -> {
+            if (g != generation) {
+                return;
+            }
+            running.set(false);
+            if (e != null) { // run() never fails; a fake may
+                status.set("the checks did not run: " + Errors.describe(e));
+                return;
+            }
+            ranInWindow = true;
+            history.removeIf(h -> h.id() != 0 && h.id() == r.id());
+            history.add(0, r);
+            setLatest(r);
+            shown.set(r);
+            loadHistory(g, false);
+        }));
+    }
+
+    private void loadHistory(long g, boolean adoptNewest) {
+        Checks c = checks;
+        Instant now = clock.instant();
+        c.runs(now.minus(HISTORY), now.plusSeconds(1)).whenComplete((l, e) -> ui.execute(() -> {
+            if (g != generation) {
+                return;
+            }
+            if (e == null) {
+                List<CheckRun> all = new ArrayList<>(l);
+                CheckRun mine = latest.get();
+                if (mine != null && ranInWindow && all.stream().noneMatch(x -> x.id() == mine.id() && mine.id() != 0)) {
+                    all.add(0, mine);
+                }
+                all.sort((a, b) -> b.at().compareTo(a.at()));
+                history.setAll(all);
+                if (adoptNewest && latest.get() == null && !all.isEmpty()) {
+                    setLatest(all.get(0));
+                    if (shown.get() == null) {
+                        shown.set(all.get(0));
+                    }
+                }
+            }
+            sinceYesterday();
+            loadEnvironmentRows();
+        }));
+        loadEnvironmentRows();
+    }
+
+    private void setLatest(CheckRun r) {
+        latest.set(r);
+        worst.set(r.worst());
+        ZoneId zone = checks == null ? clock.getZone() : checks.zone();
+        String when = CheckReport.when(r.at(), zone);
+        DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
+        checkBadges.clear();
+        java.util.Map<String, CheckResult> worstOf = new java.util.HashMap<>();
+        for (CheckResult c : r.checks()) {
+            CheckResult was = worstOf.get(c.pane());
+            if (was == null || c.status().severity() > was.status().severity()) {
+                worstOf.put(c.pane(), c);
+            }
+        }
+        worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()),
+                c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")")));
+        checkBadges.put("today", new NavBadge(r.worst().id(), shortText(r.worst()), r.summary() + " (" + when + ")"));
+        mergeBadges();
+        if (!ranInWindow) {
+            status.set("newest kept run " + when + " (" + r.summary() + "); not run in this window yet");
+        } else {
+            status.set("ran " + when + " by " + r.actor() + ": " + r.summary()
+                    + r.previousAt().map(p -> "; compared with " + CheckReport.when(p, zone)).orElse(""));
+        }
+    }
+
+    static String shortText(CheckStatus s) {
+        return switch (s) {
+            case PASS -> "ok";
+            case WARN -> "warn";
+            case FAIL -> "fail";
+            case UNKNOWN -> "?";
+        };
+    }
+
+    /** "new since yesterday": the checks whose status differs from the newest kept run a day before the shown one. */
+    private void sinceYesterday() {
+        CheckRun r = shown.get();
+        if (r == null) {
+            sinceYesterday.set("");
+            return;
+        }
+        Instant dayBefore = r.at().minus(Duration.ofDays(1));
+        Optional<CheckRun> y = history.stream().filter(h -> !h.at().isAfter(dayBefore)).findFirst();
+        sinceYesterday.set(newSince(r, y));
+    }
+
+    /** What changed in {@code r} since {@code before}: "new since yesterday (08:58 Wed): outbox pass → warn". */
+    public static String newSince(CheckRun r, Optional<CheckRun> before) {
+        if (before.isEmpty()) {
+            return "no run kept from a day before to compare with";
+        }
+        List<String> diff = new ArrayList<>();
+        for (CheckResult c : r.checks()) {
+            Optional<CheckStatus> was = before.get().check(c.id()).map(CheckResult::status);
+            if (was.isEmpty()) {
+                diff.add(c.id() + " new (" + c.status().id() + ")");
+            } else if (was.get() != c.status()) {
+                diff.add(c.id() + " " + was.get().id() + " → " + c.status().id());
+            }
+        }
+        String head = "new since yesterday (" + DateTimeFormatter.ofPattern("EEE HH:mm").withZone(ZoneId.systemDefault())
+                .format(before.get().at()) + "): ";
+        return diff.isEmpty() ? head + "nothing" : head + String.join(", ", diff);
+    }
+
+    /** Shows {@code r} (from the history selector) in the rows. */
+    public void show(CheckRun r) {
+        shown.set(r);
+    }
+
+    {
+        shown.addListener((o, a, r) -> {
+            rows.setAll(r == null ? List.of() : r.checks().stream().map(Row::of).toList());
+            sinceYesterday();
+        });
+    }
+
+    private void loadEnvironmentRows() {
+        String current = checks == null ? null : checks.environment().name();
+        List<String> names = environments.get();
+        List<EnvRow> out = new ArrayList<>();
+        long g = generation;
+        for (String n : names.isEmpty() && current != null ? List.of(current) : names) {
+            if (n.equals(current)) {
+                CheckRun l = latest.get();
+                out.add(new EnvRow(n, l == null ? Optional.empty() : Optional.of(l.worst()),
+                        l == null ? "not run" : CheckReport.when(l.at(), checks.zone()) + (ranInWindow ? "" : " (kept)"), true));
+            } else {
+                out.add(new EnvRow(n, Optional.empty(), "not run", false));
+                Instant now = clock.instant();
+                stored.latestAtOrBefore(n, now).whenComplete((r, e) -> ui.execute(() -> {
+                    if (g != generation || e != null || r.isEmpty()) {
+                        return;
+                    }
+                    for (int i = 0; i < envRows.size(); i++) {
+                        if (envRows.get(i).env().equals(n)) {
+                            envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
+                                    CheckReport.when(r.get().at(), clock.getZone()) + " (kept)", false));
+                        }
+                    }
+                }));
+            }
+        }
+        envRows.setAll(out);
+    }
+
+    /** A note of the view's (copied, saved, not saved) in the status line. */
+    public void statusNote(String note) {
+        String s = status.get();
+        int i = s.indexOf(" · ");
+        status.set((i < 0 ? s : s.substring(0, i)) + " · " + note);
+    }
+
+    /** The shown run as Markdown, for the team's chat. */
+    public String markdown() {
+        CheckRun r = shown.get();
+        return r == null ? "" : CheckReport.markdown(List.of(r), zone());
+    }
+
+    public String html() {
+        CheckRun r = shown.get();
+        return r == null ? "" : CheckReport.html(List.of(r), zone());
+    }
+
+    private ZoneId zone() {
+        return checks == null ? clock.getZone() : checks.zone();
+    }
+
+    /** Writes the shown run's HTML report to {@code file}, readable by the user only (0600). */
+    public void saveHtml(Path file) throws IOException {
+        byte[] bytes = html().getBytes(StandardCharsets.UTF_8);
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(bytes);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

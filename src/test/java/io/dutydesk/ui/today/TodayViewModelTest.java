@@ -1,0 +1,201 @@
+package io.dutydesk.ui.today;
+
+import io.dutydesk.core.check.CheckRun;
+import io.dutydesk.core.check.CheckSource;
+import io.dutydesk.core.check.CheckStatus;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.ui.fx.NavBadge;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.dutydesk.ui.today.FakeChecks.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Today pane's model with fixed clocks: which pane opens first, the schedule, the badges, the header's statement. */
+class TodayViewModelTest {
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** A Tuesday in March (CET, UTC+1): not the day this test was written or is run. */
+    static final Instant T0 = Instant.parse("2026-03-10T07:30:00Z");
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        final AtomicReference<Instant> now;
+        final ZoneId zone;
+
+        MovingClock(Instant start, ZoneId zone) {
+            this.now = new AtomicReference<>(start);
+            this.zone = zone;
+        }
+
+        void advance(Duration d) {
+            now.updateAndGet(t -> t.plus(d));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return new MovingClock(now.get(), z);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    static Environment.Checks checks(Optional<ZoneId> zone) {
+        return new Environment.Checks(List.of(), List.of(LocalTime.of(9, 0)), LocalTime.of(18, 0), LocalTime.of(12, 0), zone);
+    }
+
+    @Test
+    void todayIsTheFirstPaneBeforeNoonInTheEnvironmentsZone() {
+        // 10:59 UTC is 11:59 in Berlin: before noon there
+        assertTrue(TodayViewModel.firstPane(checks(Optional.of(BERLIN)), Clock.fixed(Instant.parse("2026-03-10T10:59:00Z"), ZoneOffset.UTC)));
+        // 11:00 UTC is 12:00 in Berlin: Slots stays first
+        assertFalse(TodayViewModel.firstPane(checks(Optional.of(BERLIN)), Clock.fixed(Instant.parse("2026-03-10T11:00:00Z"), ZoneOffset.UTC)));
+        // no zone in the file: the clock's (11:30 UTC is before noon in UTC)
+        assertTrue(TodayViewModel.firstPane(checks(Optional.empty()), Clock.fixed(Instant.parse("2026-03-10T11:30:00Z"), ZoneOffset.UTC)));
+        assertFalse(TodayViewModel.firstPane(checks(Optional.empty()), Clock.fixed(Instant.parse("2026-03-10T11:30:00Z"), BERLIN)));
+        // a configured hour
+        Environment.Checks nine = new Environment.Checks(List.of(), List.of(), LocalTime.of(18, 0), LocalTime.of(9, 0), Optional.of(BERLIN));
+        assertFalse(TodayViewModel.firstPane(nine, Clock.fixed(Instant.parse("2026-03-10T08:00:00Z"), ZoneOffset.UTC)));
+        assertTrue(TodayViewModel.firstPane(nine, Clock.fixed(Instant.parse("2026-03-10T07:59:00Z"), ZoneOffset.UTC)));
+    }
+
+    @Test
+    void aScheduledTimeIsDueOnceWhenTheClockPassesIt() {
+        List<LocalTime> times = List.of(LocalTime.of(9, 0), LocalTime.of(14, 30));
+        Instant nine = Instant.parse("2026-03-10T08:00:00Z"); // 09:00 in Berlin
+        assertTrue(TodayViewModel.due(times, BERLIN, nine.minusSeconds(30), nine));
+        assertFalse(TodayViewModel.due(times, BERLIN, nine, nine.plusSeconds(30)), "due once: not again in the next tick");
+        assertFalse(TodayViewModel.due(times, BERLIN, nine.minusSeconds(60), nine.minusSeconds(30)));
+        // a machine asleep over the night wakes after a time: due
+        assertTrue(TodayViewModel.due(times, BERLIN, Instant.parse("2026-03-09T20:00:00Z"), Instant.parse("2026-03-10T08:10:00Z")));
+        assertFalse(TodayViewModel.due(List.of(), BERLIN, Instant.parse("2026-03-09T20:00:00Z"), Instant.parse("2026-03-10T08:10:00Z")));
+    }
+
+    @Test
+    void theScheduleRunsTheChecksWhileHiddenAtTheConfiguredTimeOnly() {
+        MovingClock clock = new MovingClock(Instant.parse("2026-03-10T07:59:00Z"), ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(LocalTime.of(9, 0)), BERLIN);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden(); // built with the window, not shown: it runs nothing but its schedule
+        vm.attach(fake.env, null);
+        assertEquals(0, fake.runs.get());
+        clock.advance(Duration.ofSeconds(30));
+        vm.tick(); // 08:59:30 Berlin
+        assertEquals(0, fake.runs.get());
+        clock.advance(Duration.ofSeconds(30));
+        vm.tick(); // 09:00:00 Berlin
+        assertEquals(1, fake.runs.get());
+        clock.advance(Duration.ofSeconds(30));
+        vm.tick();
+        assertEquals(1, fake.runs.get(), "once per time");
+        // opening the pane within a minute of that run shows it; later it runs again
+        vm.shown();
+        assertEquals(1, fake.runs.get());
+        vm.hidden();
+        clock.advance(Duration.ofMinutes(5));
+        vm.shown();
+        assertEquals(2, fake.runs.get());
+        vm.run(); // Run now
+        assertEquals(3, fake.runs.get());
+    }
+
+    @Test
+    void badgesCarryEachPanesWorstCheckAndTheHeaderIsNeverHealthyWhileUnknown() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy, rollback ready"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140 ≥ 100, oldest 34 min"),
+                result("backups", CheckSource.BACKUPS, CheckStatus.PASS, "newest full 2.0 h"),
+                result("disk", CheckSource.DISK, CheckStatus.FAIL, "backups volume 2 % free"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        assertEquals("unknown", vm.productionStateProperty().get(), "not checked: not healthy");
+        vm.attach(fake.env, null); // shown: runs at once
+        Map<String, NavBadge> b = vm.badges();
+        assertEquals("pass", b.get("slots").state());
+        assertEquals("warn", b.get("outbox").state());
+        assertTrue(b.get("outbox").tooltip().contains("pending 140"), b.get("outbox").tooltip());
+        assertTrue(b.get("outbox").tooltip().contains("as of the check at 08:30"), b.get("outbox").tooltip());
+        assertEquals("fail", b.get("backups").state(), "the worst of the checks linking to Backups");
+        assertEquals("fail", b.get("today").state());
+        assertEquals("fail", vm.productionStateProperty().get());
+        assertFalse(vm.productionProperty().get().contains("healthy"), vm.productionProperty().get());
+
+        // all pass but the alerts feed is not read yet: unknown, not healthy
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "ok"));
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), false, null, false));
+        vm.run();
+        assertEquals("unknown", vm.productionStateProperty().get());
+        assertFalse(vm.productionProperty().get().startsWith("production healthy"), vm.productionProperty().get());
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        assertEquals("pass", vm.productionStateProperty().get());
+        assertTrue(vm.productionProperty().get().startsWith("production healthy"), vm.productionProperty().get());
+        // a critical fires: Alerts fails at once, from the feed the console polls anyway
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(Map.entry("critical", 1L), Map.entry("warning", 2L)), true, null, false));
+        assertEquals("fail", vm.badges().get("alerts").state());
+        assertEquals("1 crit", vm.badges().get("alerts").text());
+        assertEquals("fail", vm.productionStateProperty().get());
+        // the feed fails: its last counts are not now's
+        assertEquals("unknown", TodayViewModel.alertsBadge(List.of(), true, "Alertmanager down since 08:01", false).state());
+        assertEquals("unknown", TodayViewModel.alertsBadge(List.of(), true, null, true).state());
+        assertEquals("warn", TodayViewModel.alertsBadge(List.of(Map.entry("warning", 2L)), true, null, false).state());
+    }
+
+    @Test
+    void anUnknownCheckMakesTheRunUnknownNeverPass() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "ok"),
+                result("error-rate", CheckSource.PROMETHEUS, CheckStatus.UNKNOWN, "prometheus not read: connection refused"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertEquals(CheckStatus.UNKNOWN, vm.worstProperty().get());
+        assertEquals("unknown", vm.badges().get("metrics").state());
+        assertEquals("unknown", vm.productionStateProperty().get());
+    }
+
+    @Test
+    void historyAndNewSinceYesterday() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        CheckRun lastWeek = fake.keep(T0.minus(Duration.ofDays(7)), List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "x")));
+        CheckRun yesterday = fake.keep(T0.minus(Duration.ofDays(1)), List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.PASS, "pending 3"),
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "ok")));
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140"),
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "ok"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertEquals(3, vm.history().size(), "this run, yesterday's, last week's");
+        assertEquals(T0, vm.history().get(0).at());
+        assertTrue(vm.rows().stream().anyMatch(r -> r.id().equals("outbox") && r.changed()));
+        assertTrue(vm.sinceYesterdayProperty().get().contains("outbox pass → warn"), vm.sinceYesterdayProperty().get());
+        assertFalse(vm.sinceYesterdayProperty().get().contains("slots"), vm.sinceYesterdayProperty().get());
+        vm.show(lastWeek);
+        assertEquals(CheckStatus.FAIL, vm.rows().get(0).status());
+        assertTrue(vm.sinceYesterdayProperty().get().contains("no run kept"), vm.sinceYesterdayProperty().get());
+        vm.show(yesterday);
+        assertTrue(vm.sinceYesterdayProperty().get().contains("outbox fail → pass"), vm.sinceYesterdayProperty().get());
+        // the badges stay the newest run's, whatever run is shown
+        assertEquals("warn", vm.badges().get("outbox").state());
+    }
+}
