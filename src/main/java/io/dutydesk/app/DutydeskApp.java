@@ -131,6 +131,11 @@ public final class DutydeskApp extends Application {
         alertsVm.problemProperty().addListener((o, a, b) -> alertsBadge.run());
         alertsVm.notConfiguredProperty().addListener((o, a, b) -> alertsBadge.run());
         alertsBadge.run();
+        today.latestProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                System.out.println("dutydesk: " + r.env() + ": checks: " + r.worst().id() + " (" + r.summary() + ")");
+            }
+        });
         // before todayFirstBefore (the environment's zone) the window opens on the Today pane; after it Slots stays first
         if (io.dutydesk.ui.today.TodayViewModel.firstPane(file.environments().get(env).checks(), Clock.systemDefaultZone())) {
             view.showPane("today");

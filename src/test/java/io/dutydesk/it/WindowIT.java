@@ -150,7 +150,8 @@ class WindowIT {
     void atItsMinimumSizeTheWindowSurvivesAnSshOutage() throws Exception {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
-                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6, maxBackoffSeconds: " + 2 * INTERVAL_S + " }\n");
+                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6, maxBackoffSeconds: " + 2 * INTERVAL_S + " }\n"
+                + SLOTS_FIRST);
         startConsole(config);
         waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
         waitUntil("the slots read", Duration.ofSeconds(30), () -> latest("title").contains("LIVE:")
@@ -336,7 +337,7 @@ class WindowIT {
         // the reference host's file, polled every 2 s
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
-                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
+                + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n" + SLOTS_FIRST);
         // with its own metrics on a free port of 127.0.0.1: read at the end
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref",
@@ -439,7 +440,7 @@ class WindowIT {
     @Test
     void theMetricsPaneInTheDarkTheme() throws Exception {
         Path config = home.resolve("environments.yaml");
-        Files.writeString(config, Files.readString(RefHost.config()));
+        Files.writeString(config, Files.readString(RefHost.config()) + SLOTS_FIRST);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
         pb.environment().put("DISPLAY", DISPLAY);
@@ -467,6 +468,70 @@ class WindowIT {
         assertTrue(brightness(dark) < 0.35, "dark theme: " + brightness(dark));
         key("ctrl+t");
         untilBrightness("window-metrics-light", b -> b > 0.6, Duration.ofSeconds(20));
+        key("ctrl+q");
+        assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
+    }
+
+    /** The window opens on the Slots pane at any hour (the Today pane is first only before todayFirstBefore). */
+    static final String SLOTS_FIRST = "    checkSchedule: { todayFirstBefore: \"00:00\" }\n";
+
+    /**
+     * A zone where it is between 06:00 and 07:00 now ({@code Etc/GMT±N}): the window opens on the Today pane whatever
+     * the hour the test runs at, and no scheduled time or noon is near.
+     */
+    static String morningZone() {
+        int h = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+        int east = 6 - h; // hours east of UTC
+        if (east < -12) {
+            east += 24;
+        }
+        // Etc/GMT's sign is POSIX's: Etc/GMT-11 is UTC+11
+        return east == 0 ? "Etc/GMT" : "Etc/GMT" + (east > 0 ? "-" : "+") + Math.abs(east);
+    }
+
+    /**
+     * The morning: the window opens on the Today pane and runs the checklist against the reference host; its picture
+     * at the window's size and at its minimum (target/screenshots/today.png, today-1024x640.png).
+     */
+    @Test
+    void theTodayPaneInTheMorning() throws Exception {
+        Path config = home.resolve("environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.config())
+                + "    checkSchedule: { times: [], todayFirstBefore: \"12:00\", timeZone: \"" + morningZone() + "\" }\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("GDK_BACKEND", "x11");
+        pb.environment().put("DUTYDESK_STORE", home.resolve("store.db").toString());
+        app = pb.redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    all.add(l);
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        // opened on the Today pane: it runs the checklist at once (no click)
+        String checks = waitForLine("ref: checks: ", Duration.ofSeconds(120));
+        System.out.println("today: " + checks);
+        waitUntilDrawn("today-first", Duration.ofSeconds(20));
+        Thread.sleep(1000); // for the picture only: let a loaded machine paint the rows
+        screenshot("today");
+        String id = x("xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
+        x("xdotool", "windowsize", "--sync", id, "1024", "640");
+        x("xdotool", "windowmove", "--sync", id, "0", "0");
+        int[][] g = new int[1][];
+        waitUntil(() -> "the window at 1024x640, now " + g[0][0] + "x" + g[0][1], Duration.ofSeconds(15), () -> {
+            g[0] = geometry(id);
+            return g[0][0] == 1024 && g[0][1] == 640;
+        });
+        Thread.sleep(1000); // for the picture only
+        screenshot("today-1024x640");
         key("ctrl+q");
         assertTrue(app.waitFor(15, TimeUnit.SECONDS), "Ctrl+Q closes the console");
     }
