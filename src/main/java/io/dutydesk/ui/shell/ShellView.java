@@ -226,7 +226,10 @@ public final class ShellView {
                     setText(compactNav.get() ? null : p.title());
                     io.dutydesk.ui.fx.NavBadge b = badges.get(p.id());
                     Node graphic = icon(p.icon(), 18);
-                    if (b != null) {
+                    if (b != null && compactNav.get()) {
+                        // icons only: the state as the icon's background, the width stays the icon's
+                        graphic.getStyleClass().addAll("nav-icon-badge", b.state());
+                    } else if (b != null) {
                         Label badge = new Label(b.text());
                         badge.setId("badge-" + p.id());
                         badge.getStyleClass().addAll("nav-badge", b.state());

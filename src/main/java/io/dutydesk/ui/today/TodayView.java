@@ -74,6 +74,8 @@ public final class TodayView {
             }
         });
         vm.shownRunProperty().addListener((o, a, r) -> runs.setValue(r));
+        // the kept runs are read again after every run: the selector keeps showing the run on the screen
+        vm.history().addListener((javafx.collections.ListChangeListener<CheckRun>) c -> runs.setValue(vm.shownRunProperty().get()));
         runs.setValue(vm.shownRunProperty().get());
         vm.rows().addListener((javafx.collections.ListChangeListener<TodayViewModel.Row>) c -> rebuild());
         vm.environmentRows().addListener((javafx.collections.ListChangeListener<TodayViewModel.EnvRow>) c -> rebuildEnvs());
@@ -94,7 +96,7 @@ public final class TodayView {
         protected void updateItem(CheckRun r, boolean empty) {
             super.updateItem(r, empty);
             setText(empty || r == null ? null
-                    : CheckReport.when(r.at(), ZoneId.systemDefault()) + " · " + r.worst().id() + " · " + r.summary());
+                    : CheckReport.when(r.at(), vm.zone()) + " · " + r.worst().id() + " · " + r.summary());
         }
     }
 

@@ -257,9 +257,10 @@ public final class TodayViewModel implements PaneModel {
         } else {
             productionState.set(worstState);
             CheckRun l = latest.get();
-            String when = l == null ? "" : " (checks " + CheckReport.when(l.at(), zone()) + ")";
+            String when = l == null ? "" : " (checks " + DateTimeFormatter.ofPattern("HH:mm").withZone(zone()).format(l.at()) + ")";
+            // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
             production.set("pass".equals(worstState) && l != null ? "production healthy" + when
-                    : "production: " + (bad.isEmpty() ? worstState : String.join(", ", bad)) + when);
+                    : "production: " + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
         }
     }
 
@@ -453,11 +454,11 @@ public final class TodayViewModel implements PaneModel {
         }
         Instant dayBefore = r.at().minus(Duration.ofDays(1));
         Optional<CheckRun> y = history.stream().filter(h -> !h.at().isAfter(dayBefore)).findFirst();
-        sinceYesterday.set(newSince(r, y));
+        sinceYesterday.set(newSince(r, y, zone()));
     }
 
     /** What changed in {@code r} since {@code before}: "new since yesterday (08:58 Wed): outbox pass → warn". */
-    public static String newSince(CheckRun r, Optional<CheckRun> before) {
+    public static String newSince(CheckRun r, Optional<CheckRun> before, ZoneId zone) {
         if (before.isEmpty()) {
             return "no run kept from a day before to compare with";
         }
@@ -470,7 +471,7 @@ public final class TodayViewModel implements PaneModel {
                 diff.add(c.id() + " " + was.get().id() + " → " + c.status().id());
             }
         }
-        String head = "new since yesterday (" + DateTimeFormatter.ofPattern("EEE HH:mm").withZone(ZoneId.systemDefault())
+        String head = "new since yesterday (" + DateTimeFormatter.ofPattern("EEE HH:mm", java.util.Locale.ROOT).withZone(zone)
                 .format(before.get().at()) + "): ";
         return diff.isEmpty() ? head + "nothing" : head + String.join(", ", diff);
     }
@@ -507,7 +508,7 @@ public final class TodayViewModel implements PaneModel {
                     for (int i = 0; i < envRows.size(); i++) {
                         if (envRows.get(i).env().equals(n)) {
                             envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
-                                    CheckReport.when(r.get().at(), clock.getZone()) + " (kept)", false));
+                                    CheckReport.when(r.get().at(), zone()) + " (kept)", false));
                         }
                     }
                 }));
@@ -534,7 +535,8 @@ public final class TodayViewModel implements PaneModel {
         return r == null ? "" : CheckReport.html(List.of(r), zone());
     }
 
-    private ZoneId zone() {
+    /** The zone the checklist's times are shown in (the file's timeZone, else the clock's). */
+    public ZoneId zone() {
         return checks == null ? clock.getZone() : checks.zone();
     }
 

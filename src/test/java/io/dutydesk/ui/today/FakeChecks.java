@@ -40,7 +40,7 @@ final class FakeChecks implements TodayViewModel.Checks {
     }
 
     static CheckResult result(String id, CheckSource source, CheckStatus s, String evidence) {
-        return new CheckResult(id, id + " check", source, s, evidence, List.of(), source.pane(), Optional.empty(), Duration.ofMillis(5));
+        return new CheckResult(id, id + " check", source, s, evidence, List.of(), source.pane(), Optional.empty(), Duration.ofNanos(5_123_456));
     }
 
     /** A run kept earlier (yesterday's, last week's). */
@@ -77,7 +77,12 @@ final class FakeChecks implements TodayViewModel.Checks {
 
     @Override
     public CompletableFuture<List<CheckRun>> runs(Instant from, Instant to) {
+        // as a store gives them back: copies, times in milliseconds (not equal to the run in memory)
         return CompletableFuture.completedFuture(kept.stream().filter(r -> !r.at().isBefore(from) && r.at().isBefore(to))
-                .sorted((a, b) -> b.at().compareTo(a.at())).toList());
+                .sorted((a, b) -> b.at().compareTo(a.at()))
+                .map(r -> new CheckRun(r.id(), r.env(), r.at(), r.actor(), r.checks().stream()
+                        .map(c -> new io.dutydesk.core.check.CheckResult(c.id(), c.title(), c.source(), c.status(), c.evidence(),
+                                c.details(), c.pane(), c.previous(), Duration.ofMillis(c.took().toMillis()))).toList(), r.previousAt()))
+                .toList());
     }
 }

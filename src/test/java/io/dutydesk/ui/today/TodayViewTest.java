@@ -145,6 +145,7 @@ class TodayViewTest {
         @SuppressWarnings("unchecked")
         ComboBox<CheckRun> runs = fx(() -> (ComboBox<CheckRun>) scene.lookup("#run-history"));
         assertEquals(2, fx(() -> runs.getItems().size()));
+        assertEquals(T0, fx(() -> runs.getValue().at()), "the selector shows the run on the screen (the kept runs read after it)");
         fx(() -> {
             runs.setValue(runs.getItems().get(1)); // yesterday's
             return null;
@@ -163,6 +164,7 @@ class TodayViewTest {
         assertEquals(2, b.fake().runs.get());
         assertEquals(3, fx(() -> runs.getItems().size()));
         assertEquals("WARN", fx(() -> text(scene, "status-outbox")), "the new run is shown");
+        assertNotNull(fx(() -> runs.getValue()), "the selector shows the new run");
         // the environments: this one from its run, the other not run (nothing kept, no connection opened)
         assertTrue(fx(() -> scene.lookup("#env-ref").toString() != null));
         assertEquals(Set.of("FAIL", "NOT RUN"), fx(() -> Set.of(
