@@ -185,7 +185,7 @@ public final class ShellView {
         theme.setMinWidth(Region.USE_PREF_SIZE);
         production.setId("production-summary");
         production.getStyleClass().addAll("prod-summary", "unknown");
-        production.setMinWidth(40);
+        production.setMinWidth(Region.USE_PREF_SIZE); // the host line gives way first
         production.setVisible(false);
         production.setManaged(false);
         HBox bar = new HBox(logo, title, env, envMenu, target, spacer, summary, production, refresh, theme);
