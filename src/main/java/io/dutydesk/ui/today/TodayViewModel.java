@@ -392,11 +392,16 @@ public final class TodayViewModel implements PaneModel {
             if (e == null) {
                 List<CheckRun> all = new ArrayList<>(l);
                 CheckRun mine = latest.get();
-                if (mine != null && ranInWindow && all.stream().noneMatch(x -> x.id() == mine.id() && mine.id() != 0)) {
+                CheckRun onScreen = shown.get();
+                // the store gives copies back (times in milliseconds: not equal to the runs in memory): the runs this
+                // window holds stay the same objects, so the selector finds the run on the screen among its items
+                all.replaceAll(x -> same(x, onScreen) ? onScreen : same(x, mine) ? mine : x);
+                if (mine != null && ranInWindow && all.stream().noneMatch(x -> same(x, mine))) {
                     all.add(0, mine);
                 }
-                all.sort((a, b) -> b.at().compareTo(a.at()));
-                history.setAll(all);
+                // newest first; runs of the same instant (a fixed clock, a coarse one) newest kept first
+                all.sort(java.util.Comparator.comparing(CheckRun::at).thenComparingLong(CheckRun::id).reversed());
+                sync(history, all);
                 if (adoptNewest && latest.get() == null && !all.isEmpty()) {
                     setLatest(all.get(0));
                     if (shown.get() == null) {
@@ -408,6 +413,30 @@ public final class TodayViewModel implements PaneModel {
             loadEnvironmentRows();
         }));
         loadEnvironmentRows();
+    }
+
+    /**
+     * Makes {@code list} equal to {@code target} (both newest first) by removing and inserting only what differs: a
+     * wholesale replace would make a selector over the list drop its selection (the run on the screen).
+     */
+    static <T> void sync(List<T> list, List<T> target) {
+        list.removeIf(x -> !target.contains(x));
+        for (int i = 0; i < target.size(); i++) {
+            if (i >= list.size() || !list.get(i).equals(target.get(i))) {
+                int j = list.indexOf(target.get(i));
+                if (j > i) {
+                    list.remove(j);
+                }
+                list.add(i, target.get(i));
+            }
+        }
+        while (list.size() > target.size()) {
+            list.remove(list.size() - 1);
+        }
+    }
+
+    private static boolean same(CheckRun a, CheckRun b) {
+        return a != null && b != null && a.id() != 0 && a.id() == b.id() && a.env().equals(b.env());
     }
 
     private void setLatest(CheckRun r) {

@@ -68,8 +68,17 @@ class TodayViewTest {
         }
     }
 
-    static String text(Scene s, String id) {
-        Node n = s.lookup("#" + id);
+    /**
+     * A lookup on the FX thread after CSS: the rows live in a ScrollPane whose content joins the scene graph only when
+     * its skin is made (a pulse or applyCss), so a lookup before the first pulse would find nothing.
+     */
+    Node find(String selector) {
+        scene.getRoot().applyCss();
+        return scene.lookup(selector);
+    }
+
+    String text(Scene s, String id) {
+        Node n = find("#" + id);
         return n instanceof Label l ? l.getText() : n instanceof Hyperlink h ? h.getText() : null;
     }
 
@@ -109,20 +118,20 @@ class TodayViewTest {
         assertEquals("FAIL", fx(() -> text(scene, "status-alerts")));
         assertEquals("UNKNOWN", fx(() -> text(scene, "status-error-rate")));
         assertEquals("pending 140 ≥ 100, oldest 34 min", fx(() -> text(scene, "evidence-outbox")));
-        assertTrue(fx(() -> scene.lookup("#status-error-rate").getStyleClass().contains("unknown")), "unknown is styled unknown, not pass");
+        assertTrue(fx(() -> find("#status-error-rate").getStyleClass().contains("unknown")), "unknown is styled unknown, not pass");
         // changed since yesterday's run: outbox (pass → warn) and error-rate (pass → unknown); alerts failed both times
         assertEquals("changed: was pass", fx(() -> text(scene, "changed-outbox")));
         assertEquals("changed: was pass", fx(() -> text(scene, "changed-error-rate")));
-        assertNull(fx(() -> scene.lookup("#changed-alerts")));
+        assertNull(fx(() -> find("#changed-alerts")));
         // the passing check is folded; unfolding shows it
-        assertNull(fx(() -> scene.lookup("#check-slots")));
+        assertNull(fx(() -> find("#check-slots")));
         assertTrue(fx(() -> text(scene, "show-passing")).startsWith("1 passing check folded"));
         fx(() -> {
-            ((Hyperlink) scene.lookup("#show-passing")).fire();
+            ((Hyperlink) find("#show-passing")).fire();
             return null;
         });
         assertEquals("PASS", fx(() -> text(scene, "status-slots")));
-        assertTrue(fx(() -> scene.lookup("#status-slots").getStyleClass().contains("pass")));
+        assertTrue(fx(() -> find("#status-slots").getStyleClass().contains("pass")));
         assertTrue(fx(() -> text(scene, "since-yesterday")).contains("outbox pass → warn"));
     }
 
@@ -130,9 +139,9 @@ class TodayViewTest {
     void theLinksShowThePaneThatTellsMore() {
         Built b = build();
         fx(() -> {
-            ((Hyperlink) scene.lookup("#open-outbox")).fire();
-            ((Hyperlink) scene.lookup("#open-error-rate")).fire();
-            ((Hyperlink) scene.lookup("#open-alerts")).fire();
+            ((Hyperlink) find("#open-outbox")).fire();
+            ((Hyperlink) find("#open-error-rate")).fire();
+            ((Hyperlink) find("#open-alerts")).fire();
             return null;
         });
         assertEquals(List.of("outbox", "metrics", "alerts"), b.navigated());
@@ -143,40 +152,45 @@ class TodayViewTest {
     void theHistorySelectorShowsYesterdaysRunAndRunNowRunsAgain() {
         Built b = build();
         @SuppressWarnings("unchecked")
-        ComboBox<CheckRun> runs = fx(() -> (ComboBox<CheckRun>) scene.lookup("#run-history"));
+        ComboBox<CheckRun> runs = fx(() -> (ComboBox<CheckRun>) find("#run-history"));
         assertEquals(2, fx(() -> runs.getItems().size()));
         assertEquals(T0, fx(() -> runs.getValue().at()), "the selector shows the run on the screen (the kept runs read after it)");
         fx(() -> {
             runs.setValue(runs.getItems().get(1)); // yesterday's
             return null;
         });
-        assertNull(fx(() -> scene.lookup("#check-outbox")), "yesterday's outbox passed: folded");
+        assertNull(fx(() -> find("#check-outbox")), "yesterday's outbox passed: folded");
         fx(() -> {
             b.vm().foldPassingProperty().set(false);
             return null;
         });
         assertEquals("PASS", fx(() -> text(scene, "status-outbox")), "yesterday's outbox");
-        assertNull(fx(() -> scene.lookup("#changed-outbox")));
+        assertNull(fx(() -> find("#changed-outbox")));
         fx(() -> {
-            ((Button) scene.lookup("#run-now")).fire();
+            ((Button) find("#run-now")).fire();
             return null;
         });
         assertEquals(2, b.fake().runs.get());
         assertEquals(3, fx(() -> runs.getItems().size()));
         assertEquals("WARN", fx(() -> text(scene, "status-outbox")), "the new run is shown");
         assertNotNull(fx(() -> runs.getValue()), "the selector shows the new run");
+        assertEquals(0, fx(() -> runs.getSelectionModel().getSelectedIndex()),
+                "the new run is the selector's first item (the store's copy replaced by the run on the screen)");
+        assertTrue(fx(() -> runs.getItems().contains(runs.getValue())));
+        assertTrue(fx(() -> { scene.getRoot().applyCss(); return ((javafx.scene.control.ListCell<?>) runs.getButtonCell()).getText(); }).contains("·"),
+                "the selector's button shows the run");
         // the environments: this one from its run, the other not run (nothing kept, no connection opened)
-        assertTrue(fx(() -> scene.lookup("#env-ref").toString() != null));
+        assertTrue(fx(() -> find("#env-ref").toString() != null));
         assertEquals(Set.of("FAIL", "NOT RUN"), fx(() -> Set.of(
-                ((Label) ((javafx.scene.layout.HBox) scene.lookup("#env-ref")).getChildren().get(1)).getText(),
-                ((Label) ((javafx.scene.layout.HBox) scene.lookup("#env-staging")).getChildren().get(1)).getText())));
+                ((Label) ((javafx.scene.layout.HBox) find("#env-ref")).getChildren().get(1)).getText(),
+                ((Label) ((javafx.scene.layout.HBox) find("#env-staging")).getChildren().get(1)).getText())));
     }
 
     @Test
     void theReportIsCopiedAsMarkdownAndSavedAsHtmlReadableByTheUserOnly(@TempDir Path dir) throws Exception {
         Built b = build();
         fx(() -> {
-            ((Button) scene.lookup("#copy-markdown")).fire();
+            ((Button) find("#copy-markdown")).fire();
             return null;
         });
         String md = fx(() -> Clipboard.getSystemClipboard().getString());
@@ -186,7 +200,7 @@ class TodayViewTest {
         File out = dir.resolve("report.html").toFile();
         b.saveTo()[0] = out;
         fx(() -> {
-            ((Button) scene.lookup("#save-html")).fire();
+            ((Button) find("#save-html")).fire();
             return null;
         });
         String html = Files.readString(out.toPath());
@@ -197,7 +211,7 @@ class TodayViewTest {
         // a folder one cannot write to: said, not thrown
         b.saveTo()[0] = new File("/proc/no-such/report.html");
         fx(() -> {
-            ((Button) scene.lookup("#save-html")).fire();
+            ((Button) find("#save-html")).fire();
             return null;
         });
         assertTrue(fx(() -> text(scene, "today-status")).contains("not saved"), fx(() -> text(scene, "today-status")));
