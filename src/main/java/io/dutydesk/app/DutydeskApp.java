@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,8 +97,32 @@ public final class DutydeskApp extends Application {
                 store().outboxHistory(), store().queryStore(), store().alertHistory(), notifier,
                 url -> getHostServices().showDocument(url)));
         panes.checks(store().checkHistory(), List.copyOf(file.environments().keySet()));
-        vm = new ShellViewModel(file.environments(), new Connector(new SecretToolKeyring(), store()),
-                new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage), new FxSecretPrompt(FxThread.INSTANCE, () -> stage),
+        Connector connector = new Connector(new SecretToolKeyring(), store());
+        FxHostKeyPrompt hostKeys = new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage);
+        FxSecretPrompt secrets = new FxSecretPrompt(FxThread.INSTANCE, () -> stage);
+        // Today's "Run all environments": each other environment over a connection of its own, one at a time, closed after
+        ExecutorService checkAll = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dutydesk-check-all");
+            t.setDaemon(true);
+            return t;
+        });
+        // its checks' file reads on a pool of their own: the run above waits on checkAll's one thread
+        ExecutorService checkAllIo = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "dutydesk-check-all-io");
+            t.setDaemon(true);
+            return t;
+        });
+        panes.checkOthersWith(name -> CompletableFuture.supplyAsync(() -> {
+            try (io.dutydesk.core.ports.EnvironmentHandle h = connector.open(file.environments().get(name), hostKeys, secrets)) {
+                return io.dutydesk.core.check.CheckService.of(h, store().alertHistory(), store().checkHistory(), audit, actor,
+                        Clock.systemDefaultZone(), checkAllIo).run().get(5, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new java.util.concurrent.CompletionException(e.getCause());
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, checkAll));
+        vm = new ShellViewModel(file.environments(), connector, hostKeys, secrets,
                 scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), panes.specs());
         vm.darkProperty().set(Theme.savedDark());
         // connect first: the SSH handshake and the first pings overlap building the window

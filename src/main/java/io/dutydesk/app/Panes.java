@@ -37,6 +37,8 @@ import io.dutydesk.ui.slots.SlotsViewModel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -80,6 +82,13 @@ public final class Panes implements AutoCloseable {
     /** The alerts' "open this expression in Metrics" (set once the window exists). */
     public void openMetricsWith(Consumer<String> hook) {
         this.openMetrics = hook;
+    }
+
+    private volatile Function<String, CompletableFuture<io.dutydesk.core.check.CheckRun>> checkOther;
+
+    /** The Today pane's "Run all environments": another environment's checklist over its own connection. */
+    public void checkOthersWith(Function<String, CompletableFuture<io.dutydesk.core.check.CheckRun>> hook) {
+        this.checkOther = hook;
     }
 
     /** The Today pane's links: show pane {@code id} (set once the window exists). */
@@ -135,6 +144,9 @@ public final class Panes implements AutoCloseable {
         TodayViewModel vm = new TodayViewModel(n.ui(), n.scheduler(), n.clock(),
                 h -> TodayViewModel.Checks.of(CheckService.of(h, n.alertHistory(), checkHistory, n.audit(), n.actor(), n.clock(), backupFiles)),
                 () -> environments, checkHistory);
+        if (checkOther != null) {
+            vm.setRunOther(checkOther);
+        }
         vm.setNavigate(id -> {
             Consumer<String> hook = navigate;
             if (hook != null) {

@@ -42,6 +42,7 @@ public final class TodayView {
 
     @FXML private BorderPane root;
     @FXML private Button runNow;
+    @FXML private Button runAll;
     @FXML private ComboBox<CheckRun> runs;
     @FXML private CheckBox fold;
     @FXML private Button copy;
@@ -63,6 +64,10 @@ public final class TodayView {
         since.textProperty().bind(vm.sinceYesterdayProperty());
         runNow.setOnAction(e -> vm.run());
         runNow.disableProperty().bind(vm.runningProperty());
+        runAll.setOnAction(e -> vm.runAll());
+        runAll.disableProperty().bind(vm.runningAllProperty().or(vm.runningProperty()));
+        runAll.setVisible(vm.canRunAll());
+        runAll.setManaged(vm.canRunAll());
         fold.selectedProperty().bindBidirectional(vm.foldPassingProperty());
         fold.selectedProperty().addListener((o, a, b) -> rebuild());
         runs.setItems(vm.history());
@@ -175,6 +180,7 @@ public final class TodayView {
             st.getStyleClass().addAll("check-status", e.worst().map(CheckStatus::id).orElse("unknown"));
             Label when = new Label(e.when());
             when.getStyleClass().add("muted");
+            when.setTooltip(new Tooltip(e.when()));
             HBox box = new HBox(6, name, st, when);
             box.setId("env-" + e.env());
             envs.getChildren().add(box);

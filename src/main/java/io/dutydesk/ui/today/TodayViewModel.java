@@ -130,6 +130,11 @@ public final class TodayViewModel implements PaneModel {
     private ScheduledFuture<?> tick;
     private Instant lastTick;
     private Consumer<String> navigate = id -> { };
+    /** Runs another environment's checklist over its own connection (opened and closed for it); null: not offered. */
+    private Function<String, CompletableFuture<CheckRun>> runOther;
+    private final BooleanProperty runningAll = new SimpleBooleanProperty();
+    /** Other environments' rows as this window's "Run all" left them: they win over their kept runs. */
+    private final java.util.Map<String, EnvRow> ranAll = new java.util.HashMap<>();
 
     public TodayViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, Function<EnvironmentHandle, Checks> factory,
                           Supplier<List<String>> environments, CheckHistory stored) {
@@ -164,6 +169,75 @@ public final class TodayViewModel implements PaneModel {
             }
         }
         return false;
+    }
+
+    /**
+     * "Run all environments": {@code runOther} runs environment {@code name}'s checklist over a connection of its own
+     * (opened for it and closed after; its run kept in the local store like this one's).
+     */
+    public void setRunOther(Function<String, CompletableFuture<CheckRun>> runOther) {
+        this.runOther = runOther;
+    }
+
+    public boolean canRunAll() {
+        return runOther != null;
+    }
+
+    public ReadOnlyBooleanProperty runningAllProperty() { return runningAll; }
+
+    /**
+     * Runs this environment's checklist and then every other environment's, one at a time (each opens its own
+     * connection: never two handshakes at once); each environment's row shows its worst as its run ends, and one
+     * that could not be reached is UNKNOWN with the reason, never left as its older result.
+     */
+    public void runAll() {
+        if (checks == null || runOther == null || runningAll.get()) {
+            return;
+        }
+        long g = generation;
+        runningAll.set(true);
+        run();
+        String current = checks.environment().name();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String n : environments.get()) {
+            if (n.equals(current)) {
+                continue;
+            }
+            chain = chain.thenCompose(v -> {
+                ui.execute(() -> setEnvRow(g, new EnvRow(n, Optional.empty(), "running…", false)));
+                CompletableFuture<CheckRun> f;
+                try {
+                    f = runOther.apply(n);
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
+                return f.handle((r, e) -> {
+                    ui.execute(() -> setEnvRow(g, e != null || r == null
+                            ? new EnvRow(n, Optional.of(CheckStatus.UNKNOWN), "not run: " + Errors.describe(e), false)
+                            : new EnvRow(n, Optional.of(r.worst()), CheckReport.when(r.at(), zone()) + " · " + r.summary(), false)));
+                    return null;
+                });
+            });
+        }
+        chain.whenComplete((v, e) -> ui.execute(() -> {
+            if (g == generation) {
+                runningAll.set(false);
+            }
+        }));
+    }
+
+    private void setEnvRow(long g, EnvRow row) {
+        if (g != generation) {
+            return;
+        }
+        ranAll.put(row.env(), row);
+        for (int i = 0; i < envRows.size(); i++) {
+            if (envRows.get(i).env().equals(row.env())) {
+                envRows.set(i, row);
+                return;
+            }
+        }
+        envRows.add(row);
     }
 
     /** The link of a row: the shell shows that pane. */
@@ -329,6 +403,8 @@ public final class TodayViewModel implements PaneModel {
         }
         checks = null;
         running.set(false);
+        runningAll.set(false);
+        ranAll.clear();
     }
 
     /** Ctrl+R: runs the checks when the pane is shown (a hidden pane runs nothing but its schedule). */
@@ -521,29 +597,38 @@ public final class TodayViewModel implements PaneModel {
         String current = checks == null ? null : checks.environment().name();
         List<String> names = environments.get();
         List<EnvRow> out = new ArrayList<>();
+        List<String> lookUp = new ArrayList<>();
         long g = generation;
         for (String n : names.isEmpty() && current != null ? List.of(current) : names) {
             if (n.equals(current)) {
                 CheckRun l = latest.get();
                 out.add(new EnvRow(n, l == null ? Optional.empty() : Optional.of(l.worst()),
                         l == null ? "not run" : CheckReport.when(l.at(), checks.zone()) + (ranInWindow ? "" : " (kept)"), true));
+            } else if (ranAll.containsKey(n)) {
+                out.add(ranAll.get(n));
             } else {
-                out.add(new EnvRow(n, Optional.empty(), "not run", false));
-                Instant now = clock.instant();
-                stored.latestAtOrBefore(n, now).whenComplete((r, e) -> ui.execute(() -> {
-                    if (g != generation || e != null || r.isEmpty()) {
-                        return;
-                    }
-                    for (int i = 0; i < envRows.size(); i++) {
-                        if (envRows.get(i).env().equals(n)) {
-                            envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
-                                    CheckReport.when(r.get().at(), zone()) + " (kept)", false));
-                        }
-                    }
-                }));
+                // what the row showed until the store answers again (no flicker to "not run")
+                out.add(envRows.stream().filter(r -> r.env().equals(n) && !r.current()).findFirst()
+                        .orElse(new EnvRow(n, Optional.empty(), "not run", false)));
+                lookUp.add(n);
             }
         }
+        // the rows first, then the store's answers replace theirs (an answer never lands before its row)
         envRows.setAll(out);
+        Instant now = clock.instant();
+        for (String n : lookUp) {
+            stored.latestAtOrBefore(n, now).whenComplete((r, e) -> ui.execute(() -> {
+                if (g != generation || e != null || r.isEmpty() || ranAll.containsKey(n)) {
+                    return;
+                }
+                for (int i = 0; i < envRows.size(); i++) {
+                    if (envRows.get(i).env().equals(n)) {
+                        envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
+                                CheckReport.when(r.get().at(), zone()) + " (kept)", false));
+                    }
+                }
+            }));
+        }
     }
 
     /** A note of the view's (copied, saved, not saved) in the status line. */

@@ -198,4 +198,55 @@ class TodayViewModelTest {
         // the badges stay the newest run's, whatever run is shown
         assertEquals("warn", vm.badges().get("outbox").state());
     }
+
+    /**
+     * "Run all environments": this one, then each other over its own connection, one at a time; one that cannot be
+     * reached is UNKNOWN with the reason and stays so (not its older kept run) when this environment runs again.
+     */
+    @Test
+    void runAllRunsEveryEnvironmentAndAnUnreachableOneIsUnknownNotItsOlderRun() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        CheckRun prodYesterday = new CheckRun(7, "prod", T0.minus(Duration.ofDays(1)), "alice",
+                List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live green healthy")), Optional.empty());
+        io.dutydesk.core.ports.CheckHistory kept = new io.dutydesk.core.ports.CheckHistory() {
+            public java.util.concurrent.CompletableFuture<Long> save(CheckRun r) { return java.util.concurrent.CompletableFuture.completedFuture(0L); }
+            public java.util.concurrent.CompletableFuture<Optional<CheckRun>> latestAtOrBefore(String env, Instant at) {
+                return java.util.concurrent.CompletableFuture.completedFuture("prod".equals(env) ? Optional.of(prodYesterday) : Optional.empty());
+            }
+            public java.util.concurrent.CompletableFuture<List<CheckRun>> between(String env, Instant from, Instant to) {
+                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+            }
+            public java.util.concurrent.CompletableFuture<Integer> prune(Instant before) { return java.util.concurrent.CompletableFuture.completedFuture(0); }
+        };
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, () -> List.of("ref", "staging", "prod"), kept);
+        List<String> asked = new java.util.ArrayList<>();
+        java.util.concurrent.CompletableFuture<CheckRun> staging = new java.util.concurrent.CompletableFuture<>();
+        vm.setRunOther(name -> {
+            asked.add(name);
+            return "staging".equals(name) ? staging
+                    : java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("connection refused"));
+        });
+        vm.attach(fake.env, null);
+        assertEquals("PASS", row(vm, "prod").worst().map(CheckStatus::name).orElse("NOT RUN"), "before: prod's kept run");
+        vm.runAll();
+        assertTrue(vm.runningAllProperty().get());
+        assertEquals(List.of("staging"), asked, "one at a time: prod waits for staging");
+        assertEquals("running…", row(vm, "staging").when());
+        staging.complete(new CheckRun(9, "staging", T0, "tester",
+                List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "oldest pending 34 min")), Optional.empty()));
+        assertEquals(List.of("staging", "prod"), asked);
+        assertEquals(Optional.of(CheckStatus.FAIL), row(vm, "staging").worst());
+        assertEquals(Optional.of(CheckStatus.UNKNOWN), row(vm, "prod").worst(), "unreachable: unknown, not yesterday's pass");
+        assertTrue(row(vm, "prod").when().contains("connection refused"), row(vm, "prod").when());
+        assertFalse(vm.runningAllProperty().get());
+        vm.run(); // this environment again: the rows are read again from the store
+        assertEquals(Optional.of(CheckStatus.UNKNOWN), row(vm, "prod").worst(), "still what Run all found");
+        assertEquals(Optional.of(CheckStatus.PASS), row(vm, "ref").worst());
+    }
+
+    static TodayViewModel.EnvRow row(TodayViewModel vm, String env) {
+        return vm.environmentRows().stream().filter(r -> r.env().equals(env)).findFirst().orElseThrow();
+    }
 }
