@@ -27,8 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,27 +99,8 @@ public final class DutydeskApp extends Application {
         FxHostKeyPrompt hostKeys = new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage);
         FxSecretPrompt secrets = new FxSecretPrompt(FxThread.INSTANCE, () -> stage);
         // Today's "Run all environments": each other environment over a connection of its own, one at a time, closed after
-        ExecutorService checkAll = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dutydesk-check-all");
-            t.setDaemon(true);
-            return t;
-        });
-        // its checks' file reads on a pool of their own: the run above waits on checkAll's one thread
-        ExecutorService checkAllIo = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "dutydesk-check-all-io");
-            t.setDaemon(true);
-            return t;
-        });
-        panes.checkOthersWith(name -> CompletableFuture.supplyAsync(() -> {
-            try (io.dutydesk.core.ports.EnvironmentHandle h = connector.open(file.environments().get(name), hostKeys, secrets)) {
-                return io.dutydesk.core.check.CheckService.of(h, store().alertHistory(), store().checkHistory(), audit, actor,
-                        Clock.systemDefaultZone(), checkAllIo).run().get(5, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new java.util.concurrent.CompletionException(e.getCause());
-            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, checkAll));
+        panes.checkOthersWith(new OtherEnvironmentChecks(file.environments(), connector, hostKeys, secrets, store().alertHistory(),
+                store().checkHistory(), audit, actor, Clock.systemDefaultZone()));
         vm = new ShellViewModel(file.environments(), connector, hostKeys, secrets,
                 scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), panes.specs());
         vm.darkProperty().set(Theme.savedDark());

@@ -45,6 +45,8 @@ public final class TodayView {
     @FXML private Button runAll;
     @FXML private ComboBox<CheckRun> runs;
     @FXML private CheckBox fold;
+    @FXML private Hyperlink yesterday;
+    @FXML private Hyperlink weekAgo;
     @FXML private Button copy;
     @FXML private Button save;
     @FXML private Label status;
@@ -84,6 +86,10 @@ public final class TodayView {
         runs.setValue(vm.shownRunProperty().get());
         vm.rows().addListener((javafx.collections.ListChangeListener<TodayViewModel.Row>) c -> rebuild());
         vm.environmentRows().addListener((javafx.collections.ListChangeListener<TodayViewModel.EnvRow>) c -> rebuildEnvs());
+        yesterday.setOnAction(e -> vm.showDaysBefore(1));
+        weekAgo.setOnAction(e -> vm.showDaysBefore(7));
+        yesterday.disableProperty().bind(vm.latestProperty().isNull());
+        weekAgo.disableProperty().bind(vm.latestProperty().isNull());
         copy.setOnAction(e -> copyMarkdown());
         save.setOnAction(e -> saveHtml());
         copy.disableProperty().bind(vm.shownRunProperty().isNull());

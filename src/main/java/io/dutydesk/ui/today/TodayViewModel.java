@@ -581,6 +581,25 @@ public final class TodayViewModel implements PaneModel {
         return diff.isEmpty() ? head + "nothing" : head + String.join(", ", diff);
     }
 
+    /**
+     * "Yesterday" and "a week ago", one click each: shows the newest kept run at least {@code days} before the newest
+     * run (not the one on the screen: clicking twice shows the same run), or says none is kept.
+     */
+    public void showDaysBefore(int days) {
+        CheckRun from = latest.get();
+        if (from == null) {
+            statusNote("no run yet to go back from");
+            return;
+        }
+        Instant limit = from.at().minus(Duration.ofDays(days));
+        Optional<CheckRun> r = history.stream().filter(h -> !h.at().isAfter(limit)).findFirst();
+        if (r.isPresent()) {
+            shown.set(r.get());
+        } else {
+            statusNote("no run kept from " + (days == 1 ? "a day" : days + " days") + " before " + CheckReport.when(from.at(), zone()));
+        }
+    }
+
     /** Shows {@code r} (from the history selector) in the rows. */
     public void show(CheckRun r) {
         shown.set(r);

@@ -160,6 +160,19 @@ class TodayViewTest {
             return null;
         });
         assertNull(fx(() -> find("#check-outbox")), "yesterday's outbox passed: folded");
+        // back to the newest, then one click on "yesterday" shows yesterday's run again; "a week ago": none kept, said
+        fx(() -> {
+            runs.setValue(runs.getItems().get(0));
+            ((Hyperlink) find("#show-yesterday")).fire();
+            return null;
+        });
+        assertEquals(T0.minus(Duration.ofDays(1)), fx(() -> b.vm().shownRunProperty().get().at()));
+        fx(() -> {
+            ((Hyperlink) find("#show-week-ago")).fire();
+            return null;
+        });
+        assertTrue(fx(() -> text(scene, "today-status")).contains("no run kept from 7 days before"), fx(() -> text(scene, "today-status")));
+        assertEquals(T0.minus(Duration.ofDays(1)), fx(() -> b.vm().shownRunProperty().get().at()), "the run on the screen stays");
         fx(() -> {
             b.vm().foldPassingProperty().set(false);
             return null;
