@@ -49,6 +49,7 @@ public final class SingleService {
     private final AuditLog audit;
     private final Clock clock;
     private final DetachedActions runner;
+    private final io.dutydesk.core.rollout.ReleaseHistory releases;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public SingleService(Environment env, DeployEngine engine, OutboxPort outbox, RemoteShell shell,
@@ -64,6 +65,12 @@ public final class SingleService {
         this.audit = audit;
         this.clock = clock;
         this.runner = new DetachedActions(env, shell, audit, actor, clock);
+        this.releases = SingleReleases.history(env, shell, engine, audit);
+    }
+
+    /** The stack's releases: the versions deployed here, which are still on the host ({@link SingleReleases}). */
+    public io.dutydesk.core.rollout.ReleaseHistory releases() {
+        return releases;
     }
 
     public DetachedActions runner() {

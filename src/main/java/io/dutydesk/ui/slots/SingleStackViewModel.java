@@ -9,7 +9,9 @@ import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.deploy.DockerHostEngine;
 import io.dutydesk.core.deploy.HealthCheck;
+import io.dutydesk.core.deploy.SingleReadiness;
 import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.rollout.ReleaseHistory;
 import io.dutydesk.core.deploy.StackService;
 import io.dutydesk.core.deploy.StackSnapshot;
 import io.dutydesk.core.poll.Poller;
@@ -85,7 +87,7 @@ public final class SingleStackViewModel implements PaneModel {
     /** "PRODUCTION: v1.2.0 — 2/2 healthy" (the stack's version, how many services are healthy). */
     public ReadOnlyStringProperty headlineProperty() { return headline; }
 
-    /** "Rollback: READY — 3 backups to go back to (1 verified), newest …" or NOT READY with the reason. */
+    /** "Rollback: READY — backup 03:00 verified (…), release v1.4.0" or NOT READY / unknown with the reason. */
     public ReadOnlyStringProperty rollbackProperty() { return rollback; }
 
     /** Null when the last read succeeded; otherwise "down / stale since T: error". */
@@ -180,28 +182,28 @@ public final class SingleStackViewModel implements PaneModel {
     }
 
     private void readRollback(SingleService s) {
-        if (!env.backups().configured()) {
-            rollback.set("Rollback: NOT READY — no backups configured (backups: false)");
-            return;
-        }
-        backups.list().whenComplete((l, e) -> ui.execute(() -> {
+        Environment e = env;
+        CompletableFuture<Object> b = !e.backups().configured() ? CompletableFuture.completedFuture("not configured")
+                : backups.list().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
+        CompletableFuture<Object> r = s.releases().read().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
+        b.thenCombine(r, (bl, rl) -> readiness(e, bl, rl, clock)).whenComplete((line, x) -> ui.execute(() -> {
             if (service == s) {
-                rollback.set(e != null ? "Rollback: unknown — backups cannot be read: " + Errors.describe(e) : readiness(env, l));
+                rollback.set(x != null ? "Rollback: unknown — " + Errors.describe(x) : line);
             }
         }));
     }
 
-    /** "Rollback: READY — …" when a backup to go back to exists (a verified one counted), else NOT READY with why. */
-    static String readiness(Environment env, BackupListing l) {
-        List<BackupEntry> usable = l.backups().stream().filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
-                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
-        if (usable.isEmpty()) {
-            return "Rollback: NOT READY — no backup to go back to in " + String.join(", ", env.backups().folders());
-        }
-        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
-        BackupEntry newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt)).orElseThrow();
-        return "Rollback: READY — " + usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to go back to (" + verified
-                + " verified), newest " + newest.name();
+    /**
+     * "Rollback: READY — backup 03:00 verified (…), release v1.4.0" when a verified backup and/or an earlier release on
+     * the host exists, else NOT READY (or unknown when a side cannot be read) with why ({@link SingleReadiness}).
+     *
+     * @param backups  a {@link BackupListing}, or why there is none
+     * @param releases a {@link ReleaseHistory.Listing}, or why there is none
+     */
+    static String readiness(Environment env, Object backups, Object releases, Clock clock) {
+        return SingleReadiness.of(env, backups instanceof BackupListing l ? Optional.of(l) : Optional.empty(), String.valueOf(backups),
+                releases instanceof ReleaseHistory.Listing l ? Optional.of(l) : Optional.empty(), String.valueOf(releases),
+                clock.getZone(), clock.instant()).line();
     }
 
     /** The backups a rollback may choose from, newest first. */
