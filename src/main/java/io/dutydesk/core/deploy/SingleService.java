@@ -50,6 +50,7 @@ public final class SingleService {
     private final Clock clock;
     private final DetachedActions runner;
     private final io.dutydesk.core.rollout.ReleaseHistory releases;
+    private final io.dutydesk.core.rollout.MaintenanceLocks maintenance;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public SingleService(Environment env, DeployEngine engine, OutboxPort outbox, RemoteShell shell,
@@ -66,6 +67,12 @@ public final class SingleService {
         this.clock = clock;
         this.runner = new DetachedActions(env, shell, audit, actor, clock);
         this.releases = SingleReleases.history(env, shell, engine, audit);
+        this.maintenance = new io.dutydesk.core.rollout.MaintenanceLocks(env, shell, runner, actor, clock);
+    }
+
+    /** The environment's maintenance lock (the same server lock as the actions': a deploy or rollback is refused inside it). */
+    public io.dutydesk.core.rollout.MaintenanceLocks maintenance() {
+        return maintenance;
     }
 
     /** The stack's releases: the versions deployed here, which are still on the host ({@link SingleReleases}). */
@@ -293,6 +300,20 @@ public final class SingleService {
                 throw new RolloutException(RolloutException.Kind.INVALID_INPUT, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
             });
         }
+        // a restart goes through Docker, not the server lock: the maintenance lock is checked before it (refused if it
+        // cannot be read: nothing runs on an environment that may be locked)
+        return maintenance.read().handle((held, readErr) -> readErr != null
+                ? Optional.of("refused to restart " + container + ": could not read the maintenance lock ("
+                        + Errors.describe(readErr) + "); nothing was run")
+                : held.map(l -> l.refusal(env.name()))).thenCompose(lockRefusal -> lockRefusal.isPresent()
+                ? runner.refusedBeforeStart("restart", List.of(container), null, lockRefusal.get()).<Void>handle((v, err) -> {
+                    throw new RolloutException(RolloutException.Kind.BUSY, err == null ? lockRefusal.get()
+                            : lockRefusal.get() + "; " + AuditWriteException.unwritten(audit, err));
+                })
+                : restartUnlocked(containers, container, start));
+    }
+
+    private CompletableFuture<Void> restartUnlocked(io.dutydesk.core.ports.ContainersPort containers, String container, java.time.Instant start) {
         return runner.begin("restart", List.of(container), null).thenCompose(started ->
                 containers.restart(container, Duration.ofSeconds(10)).handle((v, e) -> e).thenCompose(e -> runner.complete(
                         new io.dutydesk.core.audit.AuditEntry(started.actionId(), started.actor(), env.name(), "restart", List.of(container), start,

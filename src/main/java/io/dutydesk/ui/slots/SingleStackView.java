@@ -69,7 +69,8 @@ public final class SingleStackView {
         logs.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         logs.setOnAction(e -> vm.teamLogs(table.getSelectionModel().getSelectedItem().service()));
         Button restart = new Button("Restart…");
-        restart.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull().or(vm.runningProperty()));
+        restart.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull().or(vm.runningProperty())
+                .or(vm.lockedProperty()));
         restart.setOnAction(e -> {
             String c = table.getSelectionModel().getSelectedItem().container();
             if (confirm("Restart " + c + "?", "Production's " + c + " stops and starts again; requests to it fail meanwhile.")) {
@@ -77,23 +78,84 @@ public final class SingleStackView {
             }
         });
         Button deploy = new Button("Deploy…");
-        deploy.disableProperty().bind(vm.runningProperty());
+        deploy.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
         deploy.setOnAction(e -> deploy());
         Button rb = new Button("Rollback to a backup…");
-        rb.disableProperty().bind(vm.runningProperty());
+        rb.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
         rb.setOnAction(e -> rollback());
-        HBox actions = new HBox(8, refresh, health, logs, restart, deploy, rb);
+        Node restartBox = lockedTooltip(restart, vm);
+        Node deployBox = lockedTooltip(deploy, vm);
+        Node rbBox = lockedTooltip(rb, vm);
+        Button lockButton = new Button("Lock…");
+        lockButton.setOnAction(e -> lockOrUnlock());
+        vm.lockedProperty().addListener((o, a, l) -> lockButton.setText(l ? "Unlock…" : "Lock…"));
+        lockButton.disableProperty().bind(vm.runningProperty());
+        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, lockButton);
+        Label lockLine = new Label();
+        lockLine.textProperty().bind(vm.lockTextProperty());
+        lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
+        lockLine.managedProperty().bind(lockLine.visibleProperty());
+        lockLine.setWrapText(true);
+        lockLine.getStyleClass().add("maintenance-lock");
 
         Label status = new Label();
         status.textProperty().bind(vm.statusProperty());
         status.setWrapText(true);
         ListView<String> log = new ListView<>(vm.log());
         VBox.setVgrow(log, Priority.ALWAYS);
-        root.getChildren().addAll(headline, problem, rollback, model, table, actions, status, log);
+        root.getChildren().addAll(headline, problem, lockLine, rollback, model, table, actions, status, log);
     }
 
     public Node root() {
         return root;
+    }
+
+    /** While the maintenance lock is held the button is disabled and its tooltip names the holder, the message and since when. */
+    static Node lockedTooltip(Button b, SingleStackViewModel vm) {
+        javafx.scene.control.Tooltip t = new javafx.scene.control.Tooltip();
+        Runnable say = () -> {
+            String hint = vm.actionsHintProperty().get();
+            t.setText(hint.isEmpty() ? b.getText().replace("…", "") + ": reads the server first, then asks you to confirm" : hint);
+        };
+        vm.actionsHintProperty().addListener((o, x, y) -> say.run());
+        say.run();
+        b.setTooltip(t);
+        // a disabled control shows no tooltip of its own in JavaFX: the tooltip is installed on a wrapper too
+        javafx.scene.layout.StackPane wrapper = new javafx.scene.layout.StackPane(b);
+        javafx.scene.control.Tooltip.install(wrapper, t);
+        return wrapper;
+    }
+
+    private void lockOrUnlock() {
+        Optional<io.dutydesk.core.rollout.MaintenanceLock> held = vm.lockProperty().get();
+        if (held.isEmpty()) {
+            TextInputDialog d = new TextInputDialog();
+            d.setHeaderText("Lock for maintenance: every action (this console's, the CLI's, another workstation's) is refused until unlocked."
+                    + "\nMessage (why, and until when):");
+            d.showAndWait().map(String::strip).filter(m -> !m.isEmpty()).ifPresent(m -> vm.lock(m).whenComplete((l, e) -> fx.execute(() -> {
+                if (e != null) {
+                    new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK).showAndWait();
+                }
+            })));
+            return;
+        }
+        io.dutydesk.core.rollout.MaintenanceLock l = held.get();
+        boolean others = !l.heldBy(vm.actor());
+        if (others) {
+            TextInputDialog t = new TextInputDialog();
+            t.setHeaderText("This lock is " + l.actor() + "'s: \"" + l.message() + "\". Releasing it lets every action run again.\n"
+                    + "Type the environment's name to release it:");
+            if (t.showAndWait().map(String::strip).filter(x -> !x.isEmpty() && x.equals(vm.environment())).isEmpty()) {
+                return;
+            }
+        } else if (!confirm("Unlock?", "Release your maintenance lock (\"" + l.message() + "\")?")) {
+            return;
+        }
+        vm.unlock(l, others).whenComplete((v, e) -> fx.execute(() -> {
+            if (e != null) {
+                new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK).showAndWait();
+            }
+        }));
     }
 
     private static TableColumn<SingleStackViewModel.Row, String> column(String title, Function<SingleStackViewModel.Row, String> f) {

@@ -11,6 +11,7 @@ import io.dutydesk.core.deploy.DockerHostEngine;
 import io.dutydesk.core.deploy.HealthCheck;
 import io.dutydesk.core.deploy.SingleReadiness;
 import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.rollout.MaintenanceLock;
 import io.dutydesk.core.rollout.ReleaseHistory;
 import io.dutydesk.core.deploy.StackService;
 import io.dutydesk.core.deploy.StackSnapshot;
@@ -62,6 +63,12 @@ public final class SingleStackViewModel implements PaneModel {
     private final StringProperty problem = new SimpleStringProperty();
     private final StringProperty status = new SimpleStringProperty("No action in this session.");
     private final BooleanProperty running = new SimpleBooleanProperty();
+    private final javafx.beans.property.ObjectProperty<Optional<MaintenanceLock>> lock =
+            new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
+    private final BooleanProperty locked = new SimpleBooleanProperty();
+    private final StringProperty lockText = new SimpleStringProperty("");
+    private final StringProperty actionsHint = new SimpleStringProperty("");
+    private java.time.Instant lockReadAt = java.time.Instant.MIN;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> log = FXCollections.observableArrayList();
     private Environment env;
@@ -99,6 +106,18 @@ public final class SingleStackViewModel implements PaneModel {
 
     public ObservableList<Row> rows() { return rows; }
 
+    /** The maintenance lock held on the stack's environment, as last read (empty: not held, or not known). */
+    public javafx.beans.property.ReadOnlyObjectProperty<Optional<MaintenanceLock>> lockProperty() { return lock; }
+
+    /** True while a maintenance lock is held: restart, deploy and rollback are disabled (the server refuses them anyway). */
+    public ReadOnlyBooleanProperty lockedProperty() { return locked; }
+
+    /** "LOCKED: ENV is locked for maintenance by … since …: "…" — …", "" when not locked, or that it cannot be read. */
+    public ReadOnlyStringProperty lockTextProperty() { return lockText; }
+
+    /** The disabled actions' tooltip while locked (the holder, the message, since when); "" otherwise. */
+    public ReadOnlyStringProperty actionsHintProperty() { return actionsHint; }
+
     public ObservableList<String> log() { return log; }
 
     public Optional<SingleService> service() { return Optional.ofNullable(service); }
@@ -129,6 +148,7 @@ public final class SingleStackViewModel implements PaneModel {
         subscription = pl.subscribe(snap -> ui.execute(() -> apply(s, snap)));
         pl.start();
         readRollback(s);
+        readLock(s);
     }
 
     @Override
@@ -150,6 +170,8 @@ public final class SingleStackViewModel implements PaneModel {
         last = null;
         active.set(false);
         running.set(false);
+        showLock(Optional.empty(), "");
+        lockReadAt = java.time.Instant.MIN;
     }
 
     @Override
@@ -159,7 +181,62 @@ public final class SingleStackViewModel implements PaneModel {
         }
         if (service != null) {
             readRollback(service);
+            readLock(service);
         }
+    }
+
+    /** Reads the maintenance lock now (at attach, on refresh, with the stack's reads at most every {@link MaintenanceViewModel#READ_EVERY}). */
+    CompletableFuture<Optional<MaintenanceLock>> readLock(SingleService s) {
+        lockReadAt = clock.instant();
+        String name = env.name();
+        return s.maintenance().read().whenComplete((l, e) -> ui.execute(() -> {
+            if (service != s) {
+                return;
+            }
+            if (e != null) {
+                // not known: never "not locked" in the line; the actions stay the server's to refuse (it checks inside its lock)
+                showLock(Optional.empty(), "? Maintenance lock unknown: " + Errors.describe(e));
+                return;
+            }
+            showLock(l, l.map(x -> "LOCKED: " + name + " is " + x.describe(ZoneId.systemDefault())
+                    + " — every action is refused until it is unlocked").orElse(""));
+        }));
+    }
+
+    private void showLock(Optional<MaintenanceLock> l, String text) {
+        lock.set(l);
+        locked.set(l.isPresent());
+        lockText.set(text);
+        actionsHint.set(l.map(x -> "Refused while " + (env == null ? "" : env.name() + " is ") + x.describe(ZoneId.systemDefault())
+                + " (lock " + x.id() + "); unlock first").orElse(""));
+    }
+
+    /** Takes the maintenance lock with {@code message} (audited; refused while an action runs or a lock is held). */
+    public CompletableFuture<MaintenanceLock> lock(String message) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.maintenance().lock(message).whenComplete((l, e) -> readLock(s));
+    }
+
+    /** Releases {@code expected}; another's lock only with {@code confirmedOthers} (the environment's name typed). */
+    public CompletableFuture<Void> unlock(MaintenanceLock expected, boolean confirmedOthers) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> readLock(s));
+    }
+
+    /** The selected environment's name ("" when none). */
+    public String environment() {
+        return env == null ? "" : env.name();
+    }
+
+    /** Who acts from this console. */
+    public String actor() {
+        return actor;
     }
 
     void apply(SingleService s, Snapshot<StackSnapshot> snap) {
@@ -171,6 +248,9 @@ public final class SingleStackViewModel implements PaneModel {
             last = snap.value();
             rows.setAll(last.services().stream().map(this::row).toList());
             headline.set("PRODUCTION: " + last.version() + " — " + last.readyCount() + "/" + last.services().size() + " healthy");
+        }
+        if (java.time.Duration.between(lockReadAt, clock.instant()).compareTo(MaintenanceViewModel.READ_EVERY) >= 0) {
+            readLock(s);
         }
         problem.set(snap.error() == null ? null : "down / stale since " + (snap.failingSince() == null ? "?" : TIME.format(snap.failingSince()))
                 + ": " + snap.error());
