@@ -179,7 +179,7 @@ final class SingleCommands {
         String what = verb == Verb.DEPLOY ? version.orElse("") : args.to().map(Object::toString).orElse("");
         SingleService.SinglePlan sp;
         try {
-            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : service.planRollback(what)).join();
+            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : service.planRollbackTo(what)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {

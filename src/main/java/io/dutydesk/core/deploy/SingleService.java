@@ -137,6 +137,50 @@ public final class SingleService {
         });
     }
 
+    /**
+     * The rollback to {@code to}: a version (matching {@code deploy.versionPattern}, no slash) is an earlier release to
+     * redeploy ({@link #planRelease}), anything else a backup to restore ({@link #planRollback}).
+     */
+    public CompletableFuture<SinglePlan> planRollbackTo(String to) {
+        if (to != null && !to.contains("/") && env.deploy().versionPattern().matcher(to).matches()) {
+            return planRelease(to);
+        }
+        return planRollback(to);
+    }
+
+    /**
+     * The rollback to the earlier release {@code version}: refused before any change unless it is one of the stack's
+     * releases ({@link #releases()}) whose images are all on the host and production does not run it now.
+     */
+    public CompletableFuture<SinglePlan> planRelease(String version) {
+        try {
+            RolloutRules.checkVersion(env.deploy(), version);
+        } catch (RolloutException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return releases.read().thenCombine(pendingFact(), (l, p) -> {
+            io.dutydesk.core.rollout.ReleaseHistory.Release r = l.release(version).orElseThrow(() -> new RolloutException(
+                    RolloutException.Kind.INVALID_INPUT, version + " is not a release of " + env.name() + " (see dutydesk history --env "
+                    + env.name() + ")"));
+            if (!r.available()) {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "the images of " + version + " are no longer all on the host of "
+                        + env.name() + ": it cannot be redeployed");
+            }
+            if (r.live()) {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "production on " + env.name() + " already runs " + version);
+            }
+            StackSnapshot now = stack(l.slots());
+            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p), Optional.empty());
+        });
+    }
+
+    /** The stack the release history read (its one slot's instances), as the plan names it. */
+    private StackSnapshot stack(io.dutydesk.core.slots.SlotsSnapshot s) {
+        List<StackService> services = s.slots().stream().flatMap(x -> x.services().stream())
+                .map(x -> new StackService(x.service(), env.ssh().host(), x.containerName(), x.container())).toList();
+        return new StackSnapshot(env.name(), engine.name(), s.takenAt(), services);
+    }
+
     /** The version in {@code PATH.version} (its first line), if the backup has such a sidecar ({@link RecordedVersions}). */
     public CompletableFuture<Optional<String>> recordedVersion(String path) {
         return RecordedVersions.read(shell, List.of(path), env.poll().timeout().multipliedBy(3)).thenApply(m -> Optional.ofNullable(m.get(path)));
@@ -145,7 +189,7 @@ public final class SingleService {
     /** The command the job runs: the team's deploy with {version}, or a safety backup then the team's rollback with {backup}. */
     String command(SinglePlan sp) {
         Plan plan = sp.plan();
-        if (plan.verb() == Verb.DEPLOY) {
+        if (plan.verb() == Verb.DEPLOY || sp.backup().isEmpty()) {
             return CommandTemplate.fill("deploy.commands.deploy", env.deploy().commands().get("deploy"),
                     Map.of(CommandTemplate.VERSION, plan.version().orElseThrow()));
         }
@@ -159,6 +203,9 @@ public final class SingleService {
     /** What the server checks inside the lock: production still runs the version planned against; a rollback's file is still there. */
     public ActionScripts.Precondition preconditions(SinglePlan sp) {
         ActionScripts.Precondition p = engine.runsVersion(sp.plan().liveBefore());
+        if (sp.backup().isEmpty() && sp.plan().toRelease() && !sp.plan().repositories().isEmpty()) {
+            p = p.and(io.dutydesk.core.rollout.ReleaseHistory.imagePresent(env, sp.plan().repositories(), sp.plan().version().get()));
+        }
         if (sp.backup().isPresent()) {
             Optional<ActionScripts.Precondition> file = engine.fileExists(sp.backup().get().path());
             if (file.isPresent()) {
@@ -178,7 +225,7 @@ public final class SingleService {
     }
 
     private List<String> args(SinglePlan sp) {
-        return sp.backup().map(b -> List.of(b.path())).orElse(sp.plan().version().map(List::of).orElse(List.of()));
+        return sp.backup().map(b -> List.of(b.path())).orElse(sp.plan().auditArgs());
     }
 
     private CompletableFuture<ActionResult> run(SinglePlan sp, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
@@ -191,7 +238,7 @@ public final class SingleService {
         if (!plan.runnable()) {
             return refused(plan, args, RolloutException.Kind.BLOCKED, String.join("; ", plan.blocked()) + " (use force to run it anyway)");
         }
-        if (plan.verb() == Verb.DEPLOY) {
+        if (plan.verb() == Verb.DEPLOY || (plan.verb() == Verb.ROLLBACK && sp.backup().isEmpty() && plan.toRelease())) {
             Optional<String> bad = RolloutRules.versionProblem(env.deploy(), plan.version().orElse(null));
             if (bad.isPresent()) {
                 return refused(plan, args, RolloutException.Kind.INVALID_INPUT, bad.get());
