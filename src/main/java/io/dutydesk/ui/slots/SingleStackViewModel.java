@@ -149,6 +149,44 @@ public final class SingleStackViewModel implements PaneModel {
         pl.start();
         readRollback(s);
         readLock(s);
+        reattach(s);
+    }
+
+    /**
+     * An action already running on the server (started from this pane or the CLI, by this console before it was closed or
+     * by another): shown as running and followed to its end, its result shown as this pane's own (nothing is started again).
+     */
+    CompletableFuture<Void> reattach(SingleService s) {
+        return s.runner().current().handle((cur, e) -> {
+            if (e != null || cur.isEmpty()) {
+                return (Void) null;
+            }
+            io.dutydesk.core.rollout.DetachedActions.Running a = cur.get();
+            ui.execute(() -> {
+                if (service != s || running.get()) {
+                    return;
+                }
+                if (a.id() == null) { // the lock's holder is not a well-formed action id (e.g. the maintenance lock): shown, never sent back
+                    log.add("— the server lock is held: " + a.meta());
+                    return;
+                }
+                String what = a.describe(ZoneId.systemDefault());
+                log.add("— re-attached to " + what + ", still running on the server: following it to its end (nothing is started again)");
+                status.set("Re-attached to " + what);
+                running.set(true);
+                s.attach(a.id(), (stderr, line) -> ui.execute(() -> log.add(line)), st -> ui.execute(() -> status.set(st)))
+                        .whenComplete((r, x) -> ui.execute(() -> {
+                            if (service != s) {
+                                return;
+                            }
+                            status.set(x != null ? "The re-attached action could not be followed: " + Errors.describe(x)
+                                    : (r.succeeded() ? "OK: " : "FAILED: ") + r.message());
+                            running.set(false);
+                            refresh();
+                        }));
+            });
+            return (Void) null;
+        });
     }
 
     @Override
