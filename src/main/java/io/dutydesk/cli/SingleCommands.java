@@ -176,15 +176,16 @@ final class SingleCommands {
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args) {
         SingleService service = service(env, h);
         PrintStream log = args.json() ? err : out;
-        String what = verb == Verb.DEPLOY ? version.orElse("") : args.to().map(Object::toString).orElse("");
+        Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
+        String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
         try {
-            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : service.planRollbackTo(what)).join();
+            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : type.isPresent() ? service.planType(what) : service.planRollbackTo(what)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {
                 try {
-                    service.auditRefusal(verb, List.of(what), r.getMessage()).join();
+                    service.auditRefusal(verb, type.isPresent() ? List.of("--type", what) : List.of(what), r.getMessage()).join();
                 } catch (CompletionException unwritten) {
                     err.println("dutydesk: " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten));
                 }
@@ -230,6 +231,7 @@ final class SingleCommands {
             o.put("action", verb.id());
             version.ifPresent(v -> o.put("version", v));
             sp.backup().ifPresent(b -> o.put("backup", b.path()));
+            sp.plan().rollbackType().ifPresent(t -> o.put("type", t));
             o.put("actionId", r.actionId());
             o.put("elapsedMs", r.elapsedMs());
             o.put("versionBefore", r.liveBefore());

@@ -239,4 +239,42 @@ class SingleLockHistoryIT {
         assertEquals(earlier, stackVersion(), "nothing ran");
         assertEquals(backups, countBackups());
     }
+
+    private static String psql(String sql) {
+        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
+                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d lifeos -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+    }
+
+    @Test
+    @Order(4)
+    void typedRollbacksRunTheDeclaredCommandsDeploymentBackToThePreviousVersionDatabaseToTheNewestBackup() throws Exception {
+        // after order 3 production runs deployed[0], redeployed over deployed[3]: the script's previous version is deployed[3]
+        String before = stackVersion();
+        String previous = deployed.get(3);
+        RefHost.Result d = cli("ws-b", "rollback", "--type", "deployment", "--yes", "--json");
+        assertEquals(0, d.exitCode(), d.stdout() + "\n" + d.stderr());
+        assertTrue(d.stderr().contains("rollback of type deployment on production (now " + before + ")"), d.stderr());
+        JsonNode dj = JSON.readTree(d.stdout());
+        assertTrue(dj.get("succeeded").asBoolean(), dj.toString());
+        assertEquals("deployment", dj.get("type").asText());
+        assertEquals(previous, dj.get("versionAfter").asText());
+        assertEquals(previous, stackVersion());
+        assertEquals(List.of("--type", "deployment"), last("ws-b").args());
+        assertEquals(AuditRows.SUCCEEDED, last("ws-b").result());
+
+        String marker = "it.single.typed." + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        RefHost.Result db = cli("ws-b", "rollback", "--type", "database", "--yes", "--json");
+        assertEquals(0, db.exitCode(), db.stdout() + "\n" + db.stderr());
+        assertTrue(JSON.readTree(db.stdout()).get("succeeded").asBoolean(), db.stdout());
+        assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
+                "the row written after the newest pre-deploy backup is gone");
+        assertEquals(previous, stackVersion(), "a database rollback leaves the version");
+
+        RefHost.Result bad = cli("ws-b", "rollback", "--type", "everything", "--yes");
+        assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
+        assertTrue(bad.stderr().contains("'everything' is not a rollback type of ref-single (declared: deployment, database)"), bad.stderr());
+        assertEquals(AuditRows.REFUSED, last("ws-b").result());
+        assertEquals(List.of("--type", "everything"), last("ws-b").args());
+    }
 }

@@ -116,6 +116,23 @@ public final class SinglePlans {
                 Optional.empty(), repositories);
     }
 
+    /** A rollback of a type the environment declares ({@code deploy.rollbackTypes}): the team's own command, on production. */
+    public static Plan ofType(Environment env, StackSnapshot now, String type, String command, String pendingFact) {
+        String before = now.version();
+        List<String> facts = new ArrayList<>();
+        facts.add("the team's '" + type + "' rollback (deploy.rollbackTypes." + type + "): " + command);
+        facts.add("one stack, no idle slot: it acts on production (" + String.join(", ", env.slots().services()) + " on "
+                + String.join(", ", now.hosts()) + ")");
+        facts.add("now: " + now.summary());
+        facts.add(pendingFact);
+        facts.add("afterwards the console checks that every service is healthy and says which version runs");
+        String risk = "what the '" + type + "' rollback restores or redeploys is the team's script's: production may restart, version "
+                + before + " may go away, a database rollback loses the rows written since the backup it restores";
+        return new Plan(env.name(), Verb.ROLLBACK, Optional.empty(), before, before, Optional.empty(),
+                "rollback of type " + type + " on production (now " + before + ")", facts, risk, List.of(), Optional.of(env.name()), false,
+                Optional.of(type), List.of());
+    }
+
     static String rowsFact(Environment env, Optional<OutboxPort.RowsSince> rows, String unknown, Instant takenAt) {
         String table = env.outbox().table();
         if (rows.isEmpty()) {

@@ -174,6 +174,18 @@ public final class SingleService {
         });
     }
 
+    /** A rollback of {@code type} ({@code deploy.rollbackTypes}): any other name is refused before any change. */
+    public CompletableFuture<SinglePlan> planType(String type) {
+        String cmd = type == null ? null : env.deploy().rollbackTypes().get(type);
+        if (cmd == null) {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.INVALID_INPUT, "'"
+                    + RolloutRules.printable(String.valueOf(type)) + "' is not a rollback type of " + env.name() + " (declared: "
+                    + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes"
+                    : String.join(", ", env.deploy().rollbackTypes().keySet())) + ")"));
+        }
+        return engine.read().thenCombine(pendingFact(), (s, p) -> new SinglePlan(SinglePlans.ofType(env, s, type, cmd, p), Optional.empty()));
+    }
+
     /** The stack the release history read (its one slot's instances), as the plan names it. */
     private StackSnapshot stack(io.dutydesk.core.slots.SlotsSnapshot s) {
         List<StackService> services = s.slots().stream().flatMap(x -> x.services().stream())
@@ -189,6 +201,13 @@ public final class SingleService {
     /** The command the job runs: the team's deploy with {version}, or a safety backup then the team's rollback with {backup}. */
     String command(SinglePlan sp) {
         Plan plan = sp.plan();
+        if (plan.rollbackType().isPresent()) {
+            String t = env.deploy().rollbackTypes().get(plan.rollbackType().get());
+            if (t == null) {
+                throw new IllegalArgumentException(env.name() + " no longer declares the rollback type " + plan.rollbackType().get());
+            }
+            return CommandTemplate.fill(CommandTemplate.ROLLBACK_TYPE, t, Map.of());
+        }
         if (plan.verb() == Verb.DEPLOY || sp.backup().isEmpty()) {
             return CommandTemplate.fill("deploy.commands.deploy", env.deploy().commands().get("deploy"),
                     Map.of(CommandTemplate.VERSION, plan.version().orElseThrow()));
@@ -243,7 +262,7 @@ public final class SingleService {
             if (bad.isPresent()) {
                 return refused(plan, args, RolloutException.Kind.INVALID_INPUT, bad.get());
             }
-        } else if (plan.verb() != Verb.ROLLBACK || sp.backup().isEmpty()) {
+        } else if (plan.verb() != Verb.ROLLBACK || (sp.backup().isEmpty() && plan.rollbackType().isEmpty())) {
             return refused(plan, args, RolloutException.Kind.INVALID_INPUT, plan.verb().id() + " has no meaning on a single stack "
                     + "(no idle slot); nothing was run");
         }
@@ -298,6 +317,12 @@ public final class SingleService {
                         (plan.verb() == Verb.DEPLOY ? "the deploy of " + plan.target() + " failed" : "the rollback failed")
                                 + " (the script exited " + (code < 0 ? "without an exit code" : code) + (o.lastLine().isEmpty() ? "" : ": "
                                 + o.lastLine()) + "); " + where, o.outputSha256());
+            }
+            if (plan.rollbackType().isPresent()) { // the team's command: its exit, every service healthy, and what runs now
+                boolean ok = s.allReady();
+                return new ActionResult(o.id(), plan.verb(), code, ok, plan.liveBefore(), after, ms, "rollback " + plan.rollbackType().get()
+                        + " exited 0; production runs " + after + " (" + s.summary() + ")" + (ok ? "" : "; " + String.join("; ", s.problems())),
+                        o.outputSha256());
             }
             boolean ok = s.allReady() && after.equals(plan.target());
             String msg = ok ? "production runs " + after + " (" + s.summary() + ")"
