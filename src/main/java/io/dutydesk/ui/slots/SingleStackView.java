@@ -46,7 +46,8 @@ public final class SingleStackView {
         Label rollback = new Label();
         rollback.textProperty().bind(vm.rollbackProperty());
         Label model = new Label("One stack, no idle slot: a deploy replaces production in place after the team's script backs the "
-                + "database up; a rollback restores a backup and the version recorded with it.");
+                + "database up; a rollback restores a backup and the version recorded with it, or redeploys an earlier release whose "
+                + "images are on the host.");
         model.setWrapText(true);
 
         TableView<SingleStackViewModel.Row> table = new TableView<>(vm.rows());
@@ -83,6 +84,14 @@ public final class SingleStackView {
         Button rb = new Button("Rollback to a backup…");
         rb.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
         rb.setOnAction(e -> rollback());
+        Button release = new Button("Rollback to a release…");
+        release.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
+        release.setOnAction(e -> rollbackToRelease());
+        Button typed = new Button("Typed rollback…");
+        typed.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
+        typed.setOnAction(e -> typedRollback());
+        Node releaseBox = lockedTooltip(release, vm);
+        Node typedBox = lockedTooltip(typed, vm);
         Node restartBox = lockedTooltip(restart, vm);
         Node deployBox = lockedTooltip(deploy, vm);
         Node rbBox = lockedTooltip(rb, vm);
@@ -90,7 +99,7 @@ public final class SingleStackView {
         lockButton.setOnAction(e -> lockOrUnlock());
         vm.lockedProperty().addListener((o, a, l) -> lockButton.setText(l ? "Unlock…" : "Lock…"));
         lockButton.disableProperty().bind(vm.runningProperty());
-        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, lockButton);
+        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
         Label lockLine = new Label();
         lockLine.textProperty().bind(vm.lockTextProperty());
         lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
@@ -196,6 +205,43 @@ public final class SingleStackView {
             }
             vm.service().get().planRollback(chosen.get()).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
         }));
+    }
+
+    /** An earlier release whose images are on the host, redeployed in place (the same plan and checks as the CLI's --to VERSION). */
+    private void rollbackToRelease() {
+        if (vm.service().isEmpty()) {
+            return;
+        }
+        SingleService s = vm.service().get();
+        s.releases().read().whenComplete((l, e) -> fx.execute(() -> {
+            java.util.List<String> choices = l == null ? java.util.List.of() : l.releases().stream()
+                    .filter(r -> r.available() && !r.live()).map(io.dutydesk.core.rollout.ReleaseHistory.Release::version).toList();
+            if (e != null || choices.isEmpty()) {
+                new Alert(Alert.AlertType.INFORMATION, e != null ? "The releases cannot be read: " + Errors.describe(e)
+                        : "No earlier release is on the host.", ButtonType.OK).showAndWait();
+                return;
+            }
+            ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
+            d.setHeaderText("Earlier release to redeploy in place (its images are on the host; the database stays as it is)");
+            d.showAndWait().ifPresent(v -> s.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
+        }));
+    }
+
+    /** A rollback type the environment declares (deploy.rollbackTypes): the team's own command. */
+    private void typedRollback() {
+        if (vm.service().isEmpty()) {
+            return;
+        }
+        SingleService s = vm.service().get();
+        java.util.List<String> types = java.util.List.copyOf(vm.rollbackTypes());
+        if (types.isEmpty()) {
+            new Alert(Alert.AlertType.INFORMATION, "This environment declares no rollback types (deploy.rollbackTypes).", ButtonType.OK)
+                    .showAndWait();
+            return;
+        }
+        ChoiceDialog<String> d = new ChoiceDialog<>(types.get(0), types);
+        d.setHeaderText("Rollback type (the team's own command)");
+        d.showAndWait().ifPresent(t -> s.planType(t).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
     }
 
     private void confirmAndRun(SingleService.SinglePlan sp, Throwable e) {

@@ -267,6 +267,11 @@ public final class SingleStackViewModel implements PaneModel {
         return s.maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> readLock(s));
     }
 
+    /** The rollback types the selected environment declares (deploy.rollbackTypes). */
+    public java.util.Set<String> rollbackTypes() {
+        return env == null ? java.util.Set.of() : env.deploy().rollbackTypes().keySet();
+    }
+
     /** The selected environment's name ("" when none). */
     public String environment() {
         return env == null ? "" : env.name();
