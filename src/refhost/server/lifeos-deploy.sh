@@ -6,6 +6,7 @@
 #   status                      the version and each service's state
 #   logs [service]              the services' logs (the last 100 lines)
 #   rollback FILE               restores the database from FILE and the version recorded with it (FILE.version)
+#   rollback-type deployment|database   the previous version again / the database from the newest pre-deploy backup
 # A version ending in -broken never becomes healthy (its health check always fails).
 set -u -o pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -18,6 +19,7 @@ PROJECT=lifeos
 IMAGE_REPO=lifeos/app
 STATE_DIR="$HERE/state"
 VERSION_FILE="$STATE_DIR/current_version"
+PREVIOUS_FILE="$STATE_DIR/previous_version"   # the version a successful deploy replaced (rollback-type deployment)
 BACKUP_DIR=$LIFEOS_BACKUP_DIR
 DB=lifeos
 HEALTH_RETRIES=${LIFEOS_HEALTH_RETRIES:-20}
@@ -103,6 +105,7 @@ cmd_deploy() {
   start_all "$version" || true
   log "Waiting for the services to become healthy (up to $HEALTH_RETRIES checks)..."
   if wait_healthy; then
+    [ "$prev" != none ] && [ "$prev" != "$version" ] && { echo "$prev" > "$PREVIOUS_FILE.tmp" && mv "$PREVIOUS_FILE.tmp" "$PREVIOUS_FILE"; }
     echo "$version" > "$VERSION_FILE.tmp" && mv "$VERSION_FILE.tmp" "$VERSION_FILE"
     local s; for s in $SERVICES; do log "  ✅ $s is healthy"; done
     log "✅ Deployment of $version completed"
@@ -163,12 +166,42 @@ cmd_rollback() {
   log "✅ Rollback completed: version $(current_version)"
 }
 
+# Typed rollbacks (TraceHub's rollback.sh -t TYPE):
+#   deployment  the version the last successful deploy replaced, started again (the database as it is)
+#   database    the database restored from the newest pre-deploy backup (the version as it is)
+cmd_rollback_type() {
+  local prev now f
+  case "${1:-}" in
+    deployment)
+      prev=$(cat "$PREVIOUS_FILE" 2>/dev/null || true); now=$(current_version)
+      [ -n "$prev" ] && [ "$prev" != "$now" ] || { echo "❌ No previous version to go back to (now: $now)" >&2; return 1; }
+      log "⚠️  Rolling the deployment back: $now -> $prev"
+      start_all "$prev" || true
+      if ! wait_healthy; then log "❌ $prev is not healthy"; return 1; fi
+      echo "$prev" > "$VERSION_FILE.tmp" && mv "$VERSION_FILE.tmp" "$VERSION_FILE"
+      echo "$now" > "$PREVIOUS_FILE.tmp" && mv "$PREVIOUS_FILE.tmp" "$PREVIOUS_FILE"
+      log "✅ Deployment rolled back: version $prev"
+      ;;
+    database)
+      f=$(ls -1 "$BACKUP_DIR"/lifeos_predeploy_*.sql.gz 2>/dev/null | sort | tail -n 1)
+      [ -n "$f" ] || { echo "❌ No pre-deploy backup in $BACKUP_DIR" >&2; return 1; }
+      gzip -t "$f" 2>/dev/null || { echo "❌ Not a complete gzip file: $f" >&2; return 1; }
+      log "⚠️  Rolling the database back to $f"
+      { echo "DROP SCHEMA IF EXISTS selfology CASCADE;"; gunzip -c "$f"; } | psql_ -1 >/dev/null \
+        || { log "❌ Database restore failed: nothing was changed"; return 1; }
+      log "✅ Database rolled back to $(basename "$f") (version $(current_version) unchanged)"
+      ;;
+    *) echo "❌ Unknown rollback type: '${1:-}' (deployment or database)" >&2; return 2 ;;
+  esac
+}
+
 case "${1:-}" in
   deploy) shift; cmd_deploy "$@" ;;
+  rollback-type) shift; cmd_rollback_type "$@" ;;
   health-check) cmd_health_check ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   rollback) shift; cmd_rollback "$@" ;;
   backup) backup manual ;;
-  *) echo "Usage: $0 deploy production VERSION|health-check|status|logs [service]|rollback FILE|backup" >&2; exit 2 ;;
+  *) echo "Usage: $0 deploy production VERSION|health-check|status|logs [service]|rollback FILE|rollback-type deployment|database|backup" >&2; exit 2 ;;
 esac

@@ -237,9 +237,10 @@ public final class Cli {
     private int singleAction(Args args, Environment e, Verb verb, Optional<String> version) {
         String why = switch (verb) {
             case SWITCH, CLEANUP -> verb.id() + " has no meaning on " + e.name() + ": a single stack (deploy.model: single) has no idle slot";
-            case ROLLBACK -> version.isPresent() ? "rollback on a single stack restores a backup: give it with --to FILE, not as an argument"
-                    : args.to().isEmpty() ? "rollback on a single stack needs the backup to restore: --to FILE (see dutydesk backups --env "
-                    + e.name() + ")" : null;
+            case ROLLBACK -> version.isPresent() ? "rollback on a single stack goes to a backup or an earlier release: give it with --to FILE|VERSION, not as an argument"
+                    : args.type().isPresent() && e.deploy().rollbackTypes().isEmpty() ? e.name() + " declares no rollback types (deploy.rollbackTypes)"
+                    : args.to().isEmpty() && args.type().isEmpty() ? "rollback on a single stack needs what to go back to: --to FILE (see dutydesk backups --env "
+                    + e.name() + ") or --to VERSION (see dutydesk history --env " + e.name() + ")" : null;
             case DEPLOY -> null;
         };
         if (why != null) {

@@ -159,7 +159,9 @@ final class MaintenanceCommands {
     private int history(Environment env, EnvironmentHandle h, Args args) {
         ReleaseHistory.Listing l;
         try {
-            l = new ReleaseHistory(env, h.shell(), new SlotsReader(env, h.containers(), h.shell(), clock), audit).read().join();
+            l = (env.deploy().single() ? io.dutydesk.core.deploy.SingleReleases.history(env, h.shell(),
+                    new io.dutydesk.core.deploy.DockerHostEngine(env, h.containers(), h.shell(), clock), audit)
+                    : new ReleaseHistory(env, h.shell(), new SlotsReader(env, h.containers(), h.shell(), clock), audit)).read().join();
         } catch (CompletionException e) {
             err.println("dutydesk: history of " + env.name() + ": " + Errors.describe(e));
             return Cli.DOWN;

@@ -55,28 +55,6 @@ final class SingleCommands {
         return new SingleService(env, engine(env, h, clock), h.outbox(), h.shell(), b::list, audit, actor, clock);
     }
 
-    /** Whether a rollback is possible, in words: the backups there are to go back to (verified ones said so). */
-    record Readiness(boolean ready, String why, Optional<BackupEntry> newest) {}
-
-    static Readiness readiness(Environment env, Optional<BackupListing> listing, String unknown) {
-        if (!env.backups().configured()) {
-            return new Readiness(false, "no backups configured (backups: false)", Optional.empty());
-        }
-        if (listing.isEmpty()) {
-            return new Readiness(false, "backups unknown: " + unknown, Optional.empty());
-        }
-        List<BackupEntry> usable = listing.get().backups().stream()
-                .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
-                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
-        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
-        Optional<BackupEntry> newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt));
-        if (newest.isEmpty()) {
-            return new Readiness(false, "no backup to roll back to in " + String.join(", ", env.backups().folders()), Optional.empty());
-        }
-        return new Readiness(true, usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to roll back to (" + verified
-                + " verified), newest " + newest.get().name(), newest);
-    }
-
     int status(Environment env, EnvironmentHandle h, boolean json) {
         StackSnapshot s;
         try {
@@ -94,7 +72,15 @@ final class SingleCommands {
                 unknown = Errors.describe(e);
             }
         }
-        Readiness r = readiness(env, listing, unknown);
+        Optional<io.dutydesk.core.rollout.ReleaseHistory.Listing> releases = Optional.empty();
+        String releasesUnknown = "";
+        try {
+            releases = Optional.of(io.dutydesk.core.deploy.SingleReleases.history(env, h.shell(), engine(env, h, clock), audit).read().join());
+        } catch (CompletionException e) {
+            releasesUnknown = Errors.describe(e);
+        }
+        io.dutydesk.core.deploy.SingleReadiness r = io.dutydesk.core.deploy.SingleReadiness.of(env, listing, unknown.isEmpty()
+                ? "backups not configured" : unknown, releases, releasesUnknown, java.time.ZoneId.systemDefault(), clock.instant());
         boolean healthy = s.allReady();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
@@ -106,7 +92,9 @@ final class SingleCommands {
             ArrayNode problems = root.putArray("problems");
             s.problems().forEach(problems::add);
             root.put("rollbackReady", r.ready());
-            root.put("rollbackReason", r.why());
+            root.put("rollbackReason", r.text());
+            Json.putNullable(root, "rollbackBackup", r.backup().map(BackupEntry::path).orElse(null));
+            Json.putNullable(root, "rollbackRelease", r.release().orElse(null));
             Json.putNullable(root, "newestBackup", r.newest().map(BackupEntry::path).orElse(null));
             Json.putTime(root, "takenAt", s.takenAt());
             ArrayNode arr = root.putArray("services");
@@ -129,7 +117,8 @@ final class SingleCommands {
             out.println(Json.write(root));
         } else {
             out.println(env.name() + ": single stack on " + s.version() + (healthy ? "" : " DEGRADED") + " (" + s.summary() + ")"
-                    + "   rollback " + (r.ready() ? "READY" : "NOT READY") + " (" + r.why() + ")");
+                    + "   rollback " + (r.ready() ? "READY" : r.state() == io.dutydesk.core.deploy.SingleReadiness.State.UNKNOWN ? "unknown"
+                    : "NOT READY") + " (" + r.text() + ")");
             for (StackService svc : s.services()) {
                 out.printf("  %-30s %-10s %-10s %3s  %s%n", svc.container(), svc.condition(), svc.version(),
                         svc.info().isPresent() ? String.valueOf(svc.restarts()) : "-",
@@ -187,15 +176,16 @@ final class SingleCommands {
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args) {
         SingleService service = service(env, h);
         PrintStream log = args.json() ? err : out;
-        String what = verb == Verb.DEPLOY ? version.orElse("") : args.to().map(Object::toString).orElse("");
+        Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
+        String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
         try {
-            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : service.planRollback(what)).join();
+            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : type.isPresent() ? service.planType(what) : service.planRollbackTo(what)).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {
                 try {
-                    service.auditRefusal(verb, List.of(what), r.getMessage()).join();
+                    service.auditRefusal(verb, type.isPresent() ? List.of("--type", what) : List.of(what), r.getMessage()).join();
                 } catch (CompletionException unwritten) {
                     err.println("dutydesk: " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten));
                 }
@@ -241,6 +231,7 @@ final class SingleCommands {
             o.put("action", verb.id());
             version.ifPresent(v -> o.put("version", v));
             sp.backup().ifPresent(b -> o.put("backup", b.path()));
+            sp.plan().rollbackType().ifPresent(t -> o.put("type", t));
             o.put("actionId", r.actionId());
             o.put("elapsedMs", r.elapsedMs());
             o.put("versionBefore", r.liveBefore());

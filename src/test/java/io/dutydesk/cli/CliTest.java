@@ -236,10 +236,13 @@ class CliTest {
                 + "has no idle slot; nothing was run"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("cleanup", "--env", "life", "--yes", "--config", config.toString()));
         assertEquals(2, run("rollback", "--env", "life", "--yes", "--config", config.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs the backup to restore: --to FILE"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs what to go back to: --to FILE"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("or --to VERSION (see dutydesk history --env life)"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("rollback", "v1.0.0", "--env", "life", "--yes", "--config", config.toString()));
+        assertEquals(2, run("rollback", "--type", "database", "--env", "life", "--yes", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("life declares no rollback types (deploy.rollbackTypes)"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("deploy", "v1;reboot", "--env", "life", "--yes", "--config", config.toString()));
-        assertEquals(java.util.List.of("switch", "cleanup", "rollback", "rollback", "deploy"),
+        assertEquals(java.util.List.of("switch", "cleanup", "rollback", "rollback", "rollback", "deploy"),
                 audited.stream().map(io.dutydesk.core.audit.AuditEntry::action).toList());
         assertTrue(audited.stream().allMatch(e -> "refused".equals(e.result())), audited.toString());
         assertTrue(backends.opened.isEmpty(), "nothing connects on refused input");

@@ -83,6 +83,56 @@ public final class SinglePlans {
                 facts, risk, blocked, Optional.of(env.name()), false);
     }
 
+    /**
+     * The rollback to an earlier release {@code r} whose images are still on the host: production redeployed in place on
+     * it by the team's deploy command (the database stays as it is: restoring one is a rollback to a backup).
+     */
+    public static Plan toRelease(Environment env, StackSnapshot now, io.dutydesk.core.rollout.ReleaseHistory.Release r,
+                                 List<String> repositories, String pendingFact) {
+        String before = now.version();
+        String v = r.version();
+        List<String> facts = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        facts.add("one stack, no idle slot: production (" + String.join(", ", env.slots().services()) + " on "
+                + String.join(", ", now.hosts()) + ") is redeployed in place on the earlier release " + v);
+        facts.add(r.lastDeployed() == null ? v + " was not deployed from this console (its images are on the host)"
+                : v + " last deployed " + time(r.lastDeployed()) + (r.by().isEmpty() ? "" : " by " + r.by()));
+        facts.add("its images " + String.join(", ", repositories.stream().map(x -> x + ":" + v).toList())
+                + (r.available() ? " are on the host" : " are NOT all on the host") + " (checked again on the server inside the lock)");
+        facts.add("the team's script backs the database up first" + (env.backups().configured()
+                ? " (into " + String.join(", ", env.backups().folders()) + ")" : "") + "; the database is NOT restored (that is a rollback to a backup)");
+        facts.add("now: " + now.summary() + "; " + before + " goes away, " + v + " comes back");
+        facts.add(pendingFact);
+        if (!r.available()) {
+            blocked.add("the images of " + v + " are no longer all on the host");
+        }
+        if (v.equals(before)) {
+            blocked.add("production already runs " + v);
+        }
+        String risk = "production restarts on " + v + ": requests during the restart may fail; version " + before
+                + " goes away; a failed redeploy leaves " + before + " running (the script's automatic rollback)";
+        return new Plan(env.name(), Verb.ROLLBACK, Optional.of(v), before, v, Optional.empty(),
+                "redeploy the earlier release in place: " + before + " -> " + v, facts, risk, blocked, Optional.empty(), false,
+                Optional.empty(), repositories);
+    }
+
+    /** A rollback of a type the environment declares ({@code deploy.rollbackTypes}): the team's own command, on production. */
+    public static Plan ofType(Environment env, StackSnapshot now, String type, String command, String pendingFact) {
+        String before = now.version();
+        List<String> facts = new ArrayList<>();
+        facts.add("the team's '" + type + "' rollback (deploy.rollbackTypes." + type + "): " + command);
+        facts.add("one stack, no idle slot: it acts on production (" + String.join(", ", env.slots().services()) + " on "
+                + String.join(", ", now.hosts()) + ")");
+        facts.add("now: " + now.summary());
+        facts.add(pendingFact);
+        facts.add("afterwards the console checks that every service is healthy and says which version runs");
+        String risk = "what the '" + type + "' rollback restores or redeploys is the team's script's: production may restart, version "
+                + before + " may go away, a database rollback loses the rows written since the backup it restores";
+        return new Plan(env.name(), Verb.ROLLBACK, Optional.empty(), before, before, Optional.empty(),
+                "rollback of type " + type + " on production (now " + before + ")", facts, risk, List.of(), Optional.of(env.name()), false,
+                Optional.of(type), List.of());
+    }
+
     static String rowsFact(Environment env, Optional<OutboxPort.RowsSince> rows, String unknown, Instant takenAt) {
         String table = env.outbox().table();
         if (rows.isEmpty()) {

@@ -49,6 +49,8 @@ public final class SingleService {
     private final AuditLog audit;
     private final Clock clock;
     private final DetachedActions runner;
+    private final io.dutydesk.core.rollout.ReleaseHistory releases;
+    private final io.dutydesk.core.rollout.MaintenanceLocks maintenance;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public SingleService(Environment env, DeployEngine engine, OutboxPort outbox, RemoteShell shell,
@@ -64,6 +66,18 @@ public final class SingleService {
         this.audit = audit;
         this.clock = clock;
         this.runner = new DetachedActions(env, shell, audit, actor, clock);
+        this.releases = SingleReleases.history(env, shell, engine, audit);
+        this.maintenance = new io.dutydesk.core.rollout.MaintenanceLocks(env, shell, runner, actor, clock);
+    }
+
+    /** The environment's maintenance lock (the same server lock as the actions': a deploy or rollback is refused inside it). */
+    public io.dutydesk.core.rollout.MaintenanceLocks maintenance() {
+        return maintenance;
+    }
+
+    /** The stack's releases: the versions deployed here, which are still on the host ({@link SingleReleases}). */
+    public io.dutydesk.core.rollout.ReleaseHistory releases() {
+        return releases;
     }
 
     public DetachedActions runner() {
@@ -123,6 +137,62 @@ public final class SingleService {
         });
     }
 
+    /**
+     * The rollback to {@code to}: a version (matching {@code deploy.versionPattern}, no slash) is an earlier release to
+     * redeploy ({@link #planRelease}), anything else a backup to restore ({@link #planRollback}).
+     */
+    public CompletableFuture<SinglePlan> planRollbackTo(String to) {
+        if (to != null && !to.contains("/") && env.deploy().versionPattern().matcher(to).matches()) {
+            return planRelease(to);
+        }
+        return planRollback(to);
+    }
+
+    /**
+     * The rollback to the earlier release {@code version}: refused before any change unless it is one of the stack's
+     * releases ({@link #releases()}) whose images are all on the host and production does not run it now.
+     */
+    public CompletableFuture<SinglePlan> planRelease(String version) {
+        try {
+            RolloutRules.checkVersion(env.deploy(), version);
+        } catch (RolloutException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return releases.read().thenCombine(pendingFact(), (l, p) -> {
+            io.dutydesk.core.rollout.ReleaseHistory.Release r = l.release(version).orElseThrow(() -> new RolloutException(
+                    RolloutException.Kind.INVALID_INPUT, version + " is not a release of " + env.name() + " (see dutydesk history --env "
+                    + env.name() + ")"));
+            if (!r.available()) {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "the images of " + version + " are no longer all on the host of "
+                        + env.name() + ": it cannot be redeployed");
+            }
+            if (r.live()) {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "production on " + env.name() + " already runs " + version);
+            }
+            StackSnapshot now = stack(l.slots());
+            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p), Optional.empty());
+        });
+    }
+
+    /** A rollback of {@code type} ({@code deploy.rollbackTypes}): any other name is refused before any change. */
+    public CompletableFuture<SinglePlan> planType(String type) {
+        String cmd = type == null ? null : env.deploy().rollbackTypes().get(type);
+        if (cmd == null) {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.INVALID_INPUT, "'"
+                    + RolloutRules.printable(String.valueOf(type)) + "' is not a rollback type of " + env.name() + " (declared: "
+                    + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes"
+                    : String.join(", ", env.deploy().rollbackTypes().keySet())) + ")"));
+        }
+        return engine.read().thenCombine(pendingFact(), (s, p) -> new SinglePlan(SinglePlans.ofType(env, s, type, cmd, p), Optional.empty()));
+    }
+
+    /** The stack the release history read (its one slot's instances), as the plan names it. */
+    private StackSnapshot stack(io.dutydesk.core.slots.SlotsSnapshot s) {
+        List<StackService> services = s.slots().stream().flatMap(x -> x.services().stream())
+                .map(x -> new StackService(x.service(), env.ssh().host(), x.containerName(), x.container())).toList();
+        return new StackSnapshot(env.name(), engine.name(), s.takenAt(), services);
+    }
+
     /** The version in {@code PATH.version} (its first line), if the backup has such a sidecar ({@link RecordedVersions}). */
     public CompletableFuture<Optional<String>> recordedVersion(String path) {
         return RecordedVersions.read(shell, List.of(path), env.poll().timeout().multipliedBy(3)).thenApply(m -> Optional.ofNullable(m.get(path)));
@@ -131,7 +201,14 @@ public final class SingleService {
     /** The command the job runs: the team's deploy with {version}, or a safety backup then the team's rollback with {backup}. */
     String command(SinglePlan sp) {
         Plan plan = sp.plan();
-        if (plan.verb() == Verb.DEPLOY) {
+        if (plan.rollbackType().isPresent()) {
+            String t = env.deploy().rollbackTypes().get(plan.rollbackType().get());
+            if (t == null) {
+                throw new IllegalArgumentException(env.name() + " no longer declares the rollback type " + plan.rollbackType().get());
+            }
+            return CommandTemplate.fill(CommandTemplate.ROLLBACK_TYPE, t, Map.of());
+        }
+        if (plan.verb() == Verb.DEPLOY || sp.backup().isEmpty()) {
             return CommandTemplate.fill("deploy.commands.deploy", env.deploy().commands().get("deploy"),
                     Map.of(CommandTemplate.VERSION, plan.version().orElseThrow()));
         }
@@ -145,6 +222,9 @@ public final class SingleService {
     /** What the server checks inside the lock: production still runs the version planned against; a rollback's file is still there. */
     public ActionScripts.Precondition preconditions(SinglePlan sp) {
         ActionScripts.Precondition p = engine.runsVersion(sp.plan().liveBefore());
+        if (sp.backup().isEmpty() && sp.plan().toRelease() && !sp.plan().repositories().isEmpty()) {
+            p = p.and(io.dutydesk.core.rollout.ReleaseHistory.imagePresent(env, sp.plan().repositories(), sp.plan().version().get()));
+        }
         if (sp.backup().isPresent()) {
             Optional<ActionScripts.Precondition> file = engine.fileExists(sp.backup().get().path());
             if (file.isPresent()) {
@@ -164,7 +244,7 @@ public final class SingleService {
     }
 
     private List<String> args(SinglePlan sp) {
-        return sp.backup().map(b -> List.of(b.path())).orElse(sp.plan().version().map(List::of).orElse(List.of()));
+        return sp.backup().map(b -> List.of(b.path())).orElse(sp.plan().auditArgs());
     }
 
     private CompletableFuture<ActionResult> run(SinglePlan sp, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
@@ -177,12 +257,12 @@ public final class SingleService {
         if (!plan.runnable()) {
             return refused(plan, args, RolloutException.Kind.BLOCKED, String.join("; ", plan.blocked()) + " (use force to run it anyway)");
         }
-        if (plan.verb() == Verb.DEPLOY) {
+        if (plan.verb() == Verb.DEPLOY || (plan.verb() == Verb.ROLLBACK && sp.backup().isEmpty() && plan.toRelease())) {
             Optional<String> bad = RolloutRules.versionProblem(env.deploy(), plan.version().orElse(null));
             if (bad.isPresent()) {
                 return refused(plan, args, RolloutException.Kind.INVALID_INPUT, bad.get());
             }
-        } else if (plan.verb() != Verb.ROLLBACK || sp.backup().isEmpty()) {
+        } else if (plan.verb() != Verb.ROLLBACK || (sp.backup().isEmpty() && plan.rollbackType().isEmpty())) {
             return refused(plan, args, RolloutException.Kind.INVALID_INPUT, plan.verb().id() + " has no meaning on a single stack "
                     + "(no idle slot); nothing was run");
         }
@@ -238,6 +318,12 @@ public final class SingleService {
                                 + " (the script exited " + (code < 0 ? "without an exit code" : code) + (o.lastLine().isEmpty() ? "" : ": "
                                 + o.lastLine()) + "); " + where, o.outputSha256());
             }
+            if (plan.rollbackType().isPresent()) { // the team's command: its exit, every service healthy, and what runs now
+                boolean ok = s.allReady();
+                return new ActionResult(o.id(), plan.verb(), code, ok, plan.liveBefore(), after, ms, "rollback " + plan.rollbackType().get()
+                        + " exited 0; production runs " + after + " (" + s.summary() + ")" + (ok ? "" : "; " + String.join("; ", s.problems())),
+                        o.outputSha256());
+            }
             boolean ok = s.allReady() && after.equals(plan.target());
             String msg = ok ? "production runs " + after + " (" + s.summary() + ")"
                     : "after " + plan.verb().id() + ": production runs " + after + ", expected " + plan.target() + " (" + s.summary() + ")"
@@ -286,6 +372,20 @@ public final class SingleService {
                 throw new RolloutException(RolloutException.Kind.INVALID_INPUT, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
             });
         }
+        // a restart goes through Docker, not the server lock: the maintenance lock is checked before it (refused if it
+        // cannot be read: nothing runs on an environment that may be locked)
+        return maintenance.read().handle((held, readErr) -> readErr != null
+                ? Optional.of("refused to restart " + container + ": could not read the maintenance lock ("
+                        + Errors.describe(readErr) + "); nothing was run")
+                : held.map(l -> l.refusal(env.name()))).thenCompose(lockRefusal -> lockRefusal.isPresent()
+                ? runner.refusedBeforeStart("restart", List.of(container), null, lockRefusal.get()).<Void>handle((v, err) -> {
+                    throw new RolloutException(RolloutException.Kind.BUSY, err == null ? lockRefusal.get()
+                            : lockRefusal.get() + "; " + AuditWriteException.unwritten(audit, err));
+                })
+                : restartUnlocked(containers, container, start));
+    }
+
+    private CompletableFuture<Void> restartUnlocked(io.dutydesk.core.ports.ContainersPort containers, String container, java.time.Instant start) {
         return runner.begin("restart", List.of(container), null).thenCompose(started ->
                 containers.restart(container, Duration.ofSeconds(10)).handle((v, e) -> e).thenCompose(e -> runner.complete(
                         new io.dutydesk.core.audit.AuditEntry(started.actionId(), started.actor(), env.name(), "restart", List.of(container), start,

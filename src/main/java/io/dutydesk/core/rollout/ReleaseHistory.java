@@ -63,10 +63,21 @@ public final class ReleaseHistory {
 
     private final Environment env;
     private final RemoteShell shell;
-    private final SlotsReader slots;
+    private final java.util.function.Supplier<CompletableFuture<SlotsSnapshot>> slots;
     private final AuditLog audit;
 
     public ReleaseHistory(Environment env, RemoteShell shell, SlotsReader slots, AuditLog audit) {
+        // the action's read (the live slot from the server's command, never a poll's shared read): a rollback to a
+        // release is planned on it
+        this(env, shell, slots::readForAction, audit);
+    }
+
+    /**
+     * @param slots what runs where, as an action must see it (a single stack: its one "production" slot, live; see
+     *              {@code io.dutydesk.core.deploy.SingleReleases})
+     */
+    public ReleaseHistory(Environment env, RemoteShell shell, java.util.function.Supplier<CompletableFuture<SlotsSnapshot>> slots,
+                          AuditLog audit) {
         this.env = env;
         this.shell = shell;
         this.slots = slots;
@@ -75,9 +86,7 @@ public final class ReleaseHistory {
 
     /** Reads the slots, the images on the host and the audit log, and merges them. */
     public CompletableFuture<Listing> read() {
-        // the action's read (the live slot from the server's command, never a poll's shared read): a rollback to a
-        // release is planned on it
-        return slots.readForAction().thenCompose(s -> {
+        return slots.get().thenCompose(s -> {
             List<String> repos = repositories(s);
             CompletableFuture<Set<String>> images = shell.exec(imagesScript(env), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
                     .thenApply(r -> {

@@ -46,7 +46,8 @@ public final class SingleStackView {
         Label rollback = new Label();
         rollback.textProperty().bind(vm.rollbackProperty());
         Label model = new Label("One stack, no idle slot: a deploy replaces production in place after the team's script backs the "
-                + "database up; a rollback restores a backup and the version recorded with it.");
+                + "database up; a rollback restores a backup and the version recorded with it, or redeploys an earlier release whose "
+                + "images are on the host.");
         model.setWrapText(true);
 
         TableView<SingleStackViewModel.Row> table = new TableView<>(vm.rows());
@@ -69,7 +70,8 @@ public final class SingleStackView {
         logs.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         logs.setOnAction(e -> vm.teamLogs(table.getSelectionModel().getSelectedItem().service()));
         Button restart = new Button("Restart…");
-        restart.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull().or(vm.runningProperty()));
+        restart.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull().or(vm.runningProperty())
+                .or(vm.lockedProperty()));
         restart.setOnAction(e -> {
             String c = table.getSelectionModel().getSelectedItem().container();
             if (confirm("Restart " + c + "?", "Production's " + c + " stops and starts again; requests to it fail meanwhile.")) {
@@ -77,23 +79,92 @@ public final class SingleStackView {
             }
         });
         Button deploy = new Button("Deploy…");
-        deploy.disableProperty().bind(vm.runningProperty());
+        deploy.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
         deploy.setOnAction(e -> deploy());
         Button rb = new Button("Rollback to a backup…");
-        rb.disableProperty().bind(vm.runningProperty());
+        rb.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
         rb.setOnAction(e -> rollback());
-        HBox actions = new HBox(8, refresh, health, logs, restart, deploy, rb);
+        Button release = new Button("Rollback to a release…");
+        release.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
+        release.setOnAction(e -> rollbackToRelease());
+        Button typed = new Button("Typed rollback…");
+        typed.disableProperty().bind(vm.runningProperty().or(vm.lockedProperty()));
+        typed.setOnAction(e -> typedRollback());
+        Node releaseBox = lockedTooltip(release, vm);
+        Node typedBox = lockedTooltip(typed, vm);
+        Node restartBox = lockedTooltip(restart, vm);
+        Node deployBox = lockedTooltip(deploy, vm);
+        Node rbBox = lockedTooltip(rb, vm);
+        Button lockButton = new Button("Lock…");
+        lockButton.setOnAction(e -> lockOrUnlock());
+        vm.lockedProperty().addListener((o, a, l) -> lockButton.setText(l ? "Unlock…" : "Lock…"));
+        lockButton.disableProperty().bind(vm.runningProperty());
+        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
+        Label lockLine = new Label();
+        lockLine.textProperty().bind(vm.lockTextProperty());
+        lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
+        lockLine.managedProperty().bind(lockLine.visibleProperty());
+        lockLine.setWrapText(true);
+        lockLine.getStyleClass().add("maintenance-lock");
 
         Label status = new Label();
         status.textProperty().bind(vm.statusProperty());
         status.setWrapText(true);
         ListView<String> log = new ListView<>(vm.log());
         VBox.setVgrow(log, Priority.ALWAYS);
-        root.getChildren().addAll(headline, problem, rollback, model, table, actions, status, log);
+        root.getChildren().addAll(headline, problem, lockLine, rollback, model, table, actions, status, log);
     }
 
     public Node root() {
         return root;
+    }
+
+    /** While the maintenance lock is held the button is disabled and its tooltip names the holder, the message and since when. */
+    static Node lockedTooltip(Button b, SingleStackViewModel vm) {
+        javafx.scene.control.Tooltip t = new javafx.scene.control.Tooltip();
+        Runnable say = () -> {
+            String hint = vm.actionsHintProperty().get();
+            t.setText(hint.isEmpty() ? b.getText().replace("…", "") + ": reads the server first, then asks you to confirm" : hint);
+        };
+        vm.actionsHintProperty().addListener((o, x, y) -> say.run());
+        say.run();
+        b.setTooltip(t);
+        // a disabled control shows no tooltip of its own in JavaFX: the tooltip is installed on a wrapper too
+        javafx.scene.layout.StackPane wrapper = new javafx.scene.layout.StackPane(b);
+        javafx.scene.control.Tooltip.install(wrapper, t);
+        return wrapper;
+    }
+
+    private void lockOrUnlock() {
+        Optional<io.dutydesk.core.rollout.MaintenanceLock> held = vm.lockProperty().get();
+        if (held.isEmpty()) {
+            TextInputDialog d = new TextInputDialog();
+            d.setHeaderText("Lock for maintenance: every action (this console's, the CLI's, another workstation's) is refused until unlocked."
+                    + "\nMessage (why, and until when):");
+            d.showAndWait().map(String::strip).filter(m -> !m.isEmpty()).ifPresent(m -> vm.lock(m).whenComplete((l, e) -> fx.execute(() -> {
+                if (e != null) {
+                    new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK).showAndWait();
+                }
+            })));
+            return;
+        }
+        io.dutydesk.core.rollout.MaintenanceLock l = held.get();
+        boolean others = !l.heldBy(vm.actor());
+        if (others) {
+            TextInputDialog t = new TextInputDialog();
+            t.setHeaderText("This lock is " + l.actor() + "'s: \"" + l.message() + "\". Releasing it lets every action run again.\n"
+                    + "Type the environment's name to release it:");
+            if (t.showAndWait().map(String::strip).filter(x -> !x.isEmpty() && x.equals(vm.environment())).isEmpty()) {
+                return;
+            }
+        } else if (!confirm("Unlock?", "Release your maintenance lock (\"" + l.message() + "\")?")) {
+            return;
+        }
+        vm.unlock(l, others).whenComplete((v, e) -> fx.execute(() -> {
+            if (e != null) {
+                new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK).showAndWait();
+            }
+        }));
     }
 
     private static TableColumn<SingleStackViewModel.Row, String> column(String title, Function<SingleStackViewModel.Row, String> f) {
@@ -134,6 +205,43 @@ public final class SingleStackView {
             }
             vm.service().get().planRollback(chosen.get()).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
         }));
+    }
+
+    /** An earlier release whose images are on the host, redeployed in place (the same plan and checks as the CLI's --to VERSION). */
+    private void rollbackToRelease() {
+        if (vm.service().isEmpty()) {
+            return;
+        }
+        SingleService s = vm.service().get();
+        s.releases().read().whenComplete((l, e) -> fx.execute(() -> {
+            java.util.List<String> choices = l == null ? java.util.List.of() : l.releases().stream()
+                    .filter(r -> r.available() && !r.live()).map(io.dutydesk.core.rollout.ReleaseHistory.Release::version).toList();
+            if (e != null || choices.isEmpty()) {
+                new Alert(Alert.AlertType.INFORMATION, e != null ? "The releases cannot be read: " + Errors.describe(e)
+                        : "No earlier release is on the host.", ButtonType.OK).showAndWait();
+                return;
+            }
+            ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
+            d.setHeaderText("Earlier release to redeploy in place (its images are on the host; the database stays as it is)");
+            d.showAndWait().ifPresent(v -> s.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
+        }));
+    }
+
+    /** A rollback type the environment declares (deploy.rollbackTypes): the team's own command. */
+    private void typedRollback() {
+        if (vm.service().isEmpty()) {
+            return;
+        }
+        SingleService s = vm.service().get();
+        java.util.List<String> types = java.util.List.copyOf(vm.rollbackTypes());
+        if (types.isEmpty()) {
+            new Alert(Alert.AlertType.INFORMATION, "This environment declares no rollback types (deploy.rollbackTypes).", ButtonType.OK)
+                    .showAndWait();
+            return;
+        }
+        ChoiceDialog<String> d = new ChoiceDialog<>(types.get(0), types);
+        d.setHeaderText("Rollback type (the team's own command)");
+        d.showAndWait().ifPresent(t -> s.planType(t).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
     }
 
     private void confirmAndRun(SingleService.SinglePlan sp, Throwable e) {

@@ -9,7 +9,10 @@ import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.deploy.DockerHostEngine;
 import io.dutydesk.core.deploy.HealthCheck;
+import io.dutydesk.core.deploy.SingleReadiness;
 import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.rollout.MaintenanceLock;
+import io.dutydesk.core.rollout.ReleaseHistory;
 import io.dutydesk.core.deploy.StackService;
 import io.dutydesk.core.deploy.StackSnapshot;
 import io.dutydesk.core.poll.Poller;
@@ -60,6 +63,12 @@ public final class SingleStackViewModel implements PaneModel {
     private final StringProperty problem = new SimpleStringProperty();
     private final StringProperty status = new SimpleStringProperty("No action in this session.");
     private final BooleanProperty running = new SimpleBooleanProperty();
+    private final javafx.beans.property.ObjectProperty<Optional<MaintenanceLock>> lock =
+            new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
+    private final BooleanProperty locked = new SimpleBooleanProperty();
+    private final StringProperty lockText = new SimpleStringProperty("");
+    private final StringProperty actionsHint = new SimpleStringProperty("");
+    private java.time.Instant lockReadAt = java.time.Instant.MIN;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> log = FXCollections.observableArrayList();
     private Environment env;
@@ -85,7 +94,7 @@ public final class SingleStackViewModel implements PaneModel {
     /** "PRODUCTION: v1.2.0 — 2/2 healthy" (the stack's version, how many services are healthy). */
     public ReadOnlyStringProperty headlineProperty() { return headline; }
 
-    /** "Rollback: READY — 3 backups to go back to (1 verified), newest …" or NOT READY with the reason. */
+    /** "Rollback: READY — backup 03:00 verified (…), release v1.4.0" or NOT READY / unknown with the reason. */
     public ReadOnlyStringProperty rollbackProperty() { return rollback; }
 
     /** Null when the last read succeeded; otherwise "down / stale since T: error". */
@@ -96,6 +105,18 @@ public final class SingleStackViewModel implements PaneModel {
     public ReadOnlyBooleanProperty runningProperty() { return running; }
 
     public ObservableList<Row> rows() { return rows; }
+
+    /** The maintenance lock held on the stack's environment, as last read (empty: not held, or not known). */
+    public javafx.beans.property.ReadOnlyObjectProperty<Optional<MaintenanceLock>> lockProperty() { return lock; }
+
+    /** True while a maintenance lock is held: restart, deploy and rollback are disabled (the server refuses them anyway). */
+    public ReadOnlyBooleanProperty lockedProperty() { return locked; }
+
+    /** "LOCKED: ENV is locked for maintenance by … since …: "…" — …", "" when not locked, or that it cannot be read. */
+    public ReadOnlyStringProperty lockTextProperty() { return lockText; }
+
+    /** The disabled actions' tooltip while locked (the holder, the message, since when); "" otherwise. */
+    public ReadOnlyStringProperty actionsHintProperty() { return actionsHint; }
 
     public ObservableList<String> log() { return log; }
 
@@ -127,6 +148,45 @@ public final class SingleStackViewModel implements PaneModel {
         subscription = pl.subscribe(snap -> ui.execute(() -> apply(s, snap)));
         pl.start();
         readRollback(s);
+        readLock(s);
+        reattach(s);
+    }
+
+    /**
+     * An action already running on the server (started from this pane or the CLI, by this console before it was closed or
+     * by another): shown as running and followed to its end, its result shown as this pane's own (nothing is started again).
+     */
+    CompletableFuture<Void> reattach(SingleService s) {
+        return s.runner().current().handle((cur, e) -> {
+            if (e != null || cur.isEmpty()) {
+                return (Void) null;
+            }
+            io.dutydesk.core.rollout.DetachedActions.Running a = cur.get();
+            ui.execute(() -> {
+                if (service != s || running.get()) {
+                    return;
+                }
+                if (a.id() == null) { // the lock's holder is not a well-formed action id (e.g. the maintenance lock): shown, never sent back
+                    log.add("— the server lock is held: " + a.meta());
+                    return;
+                }
+                String what = a.describe(ZoneId.systemDefault());
+                log.add("— re-attached to " + what + ", still running on the server: following it to its end (nothing is started again)");
+                status.set("Re-attached to " + what);
+                running.set(true);
+                s.attach(a.id(), (stderr, line) -> ui.execute(() -> log.add(line)), st -> ui.execute(() -> status.set(st)))
+                        .whenComplete((r, x) -> ui.execute(() -> {
+                            if (service != s) {
+                                return;
+                            }
+                            status.set(x != null ? "The re-attached action could not be followed: " + Errors.describe(x)
+                                    : (r.succeeded() ? "OK: " : "FAILED: ") + r.message());
+                            running.set(false);
+                            refresh();
+                        }));
+            });
+            return (Void) null;
+        });
     }
 
     @Override
@@ -148,6 +208,8 @@ public final class SingleStackViewModel implements PaneModel {
         last = null;
         active.set(false);
         running.set(false);
+        showLock(Optional.empty(), "");
+        lockReadAt = java.time.Instant.MIN;
     }
 
     @Override
@@ -157,7 +219,67 @@ public final class SingleStackViewModel implements PaneModel {
         }
         if (service != null) {
             readRollback(service);
+            readLock(service);
         }
+    }
+
+    /** Reads the maintenance lock now (at attach, on refresh, with the stack's reads at most every {@link MaintenanceViewModel#READ_EVERY}). */
+    CompletableFuture<Optional<MaintenanceLock>> readLock(SingleService s) {
+        lockReadAt = clock.instant();
+        String name = env.name();
+        return s.maintenance().read().whenComplete((l, e) -> ui.execute(() -> {
+            if (service != s) {
+                return;
+            }
+            if (e != null) {
+                // not known: never "not locked" in the line; the actions stay the server's to refuse (it checks inside its lock)
+                showLock(Optional.empty(), "? Maintenance lock unknown: " + Errors.describe(e));
+                return;
+            }
+            showLock(l, l.map(x -> "LOCKED: " + name + " is " + x.describe(ZoneId.systemDefault())
+                    + " — every action is refused until it is unlocked").orElse(""));
+        }));
+    }
+
+    private void showLock(Optional<MaintenanceLock> l, String text) {
+        lock.set(l);
+        locked.set(l.isPresent());
+        lockText.set(text);
+        actionsHint.set(l.map(x -> "Refused while " + (env == null ? "" : env.name() + " is ") + x.describe(ZoneId.systemDefault())
+                + " (lock " + x.id() + "); unlock first").orElse(""));
+    }
+
+    /** Takes the maintenance lock with {@code message} (audited; refused while an action runs or a lock is held). */
+    public CompletableFuture<MaintenanceLock> lock(String message) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.maintenance().lock(message).whenComplete((l, e) -> readLock(s));
+    }
+
+    /** Releases {@code expected}; another's lock only with {@code confirmedOthers} (the environment's name typed). */
+    public CompletableFuture<Void> unlock(MaintenanceLock expected, boolean confirmedOthers) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        return s.maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> readLock(s));
+    }
+
+    /** The rollback types the selected environment declares (deploy.rollbackTypes). */
+    public java.util.Set<String> rollbackTypes() {
+        return env == null ? java.util.Set.of() : env.deploy().rollbackTypes().keySet();
+    }
+
+    /** The selected environment's name ("" when none). */
+    public String environment() {
+        return env == null ? "" : env.name();
+    }
+
+    /** Who acts from this console. */
+    public String actor() {
+        return actor;
     }
 
     void apply(SingleService s, Snapshot<StackSnapshot> snap) {
@@ -170,6 +292,9 @@ public final class SingleStackViewModel implements PaneModel {
             rows.setAll(last.services().stream().map(this::row).toList());
             headline.set("PRODUCTION: " + last.version() + " — " + last.readyCount() + "/" + last.services().size() + " healthy");
         }
+        if (java.time.Duration.between(lockReadAt, clock.instant()).compareTo(MaintenanceViewModel.READ_EVERY) >= 0) {
+            readLock(s);
+        }
         problem.set(snap.error() == null ? null : "down / stale since " + (snap.failingSince() == null ? "?" : TIME.format(snap.failingSince()))
                 + ": " + snap.error());
     }
@@ -180,28 +305,28 @@ public final class SingleStackViewModel implements PaneModel {
     }
 
     private void readRollback(SingleService s) {
-        if (!env.backups().configured()) {
-            rollback.set("Rollback: NOT READY — no backups configured (backups: false)");
-            return;
-        }
-        backups.list().whenComplete((l, e) -> ui.execute(() -> {
+        Environment e = env;
+        CompletableFuture<Object> b = !e.backups().configured() ? CompletableFuture.completedFuture("not configured")
+                : backups.list().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
+        CompletableFuture<Object> r = s.releases().read().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
+        b.thenCombine(r, (bl, rl) -> readiness(e, bl, rl, clock)).whenComplete((line, x) -> ui.execute(() -> {
             if (service == s) {
-                rollback.set(e != null ? "Rollback: unknown — backups cannot be read: " + Errors.describe(e) : readiness(env, l));
+                rollback.set(x != null ? "Rollback: unknown — " + Errors.describe(x) : line);
             }
         }));
     }
 
-    /** "Rollback: READY — …" when a backup to go back to exists (a verified one counted), else NOT READY with why. */
-    static String readiness(Environment env, BackupListing l) {
-        List<BackupEntry> usable = l.backups().stream().filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
-                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
-        if (usable.isEmpty()) {
-            return "Rollback: NOT READY — no backup to go back to in " + String.join(", ", env.backups().folders());
-        }
-        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
-        BackupEntry newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt)).orElseThrow();
-        return "Rollback: READY — " + usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to go back to (" + verified
-                + " verified), newest " + newest.name();
+    /**
+     * "Rollback: READY — backup 03:00 verified (…), release v1.4.0" when a verified backup and/or an earlier release on
+     * the host exists, else NOT READY (or unknown when a side cannot be read) with why ({@link SingleReadiness}).
+     *
+     * @param backups  a {@link BackupListing}, or why there is none
+     * @param releases a {@link ReleaseHistory.Listing}, or why there is none
+     */
+    static String readiness(Environment env, Object backups, Object releases, Clock clock) {
+        return SingleReadiness.of(env, backups instanceof BackupListing l ? Optional.of(l) : Optional.empty(), String.valueOf(backups),
+                releases instanceof ReleaseHistory.Listing l ? Optional.of(l) : Optional.empty(), String.valueOf(releases),
+                clock.getZone(), clock.instant()).line();
     }
 
     /** The backups a rollback may choose from, newest first. */

@@ -53,6 +53,7 @@ public final class SlotsView {
     private final SlotsViewModel vm;
     private final Executor ui;
     private final Map<String, SlotCard> cards = new LinkedHashMap<>();
+    private MaintenanceViewModel maintenanceVm;
     // the static layout: SlotsView.fxml (this view is its controller)
     @FXML private BorderPane root;
     @FXML private javafx.scene.layout.VBox topBox;
@@ -93,6 +94,11 @@ public final class SlotsView {
         return root;
     }
 
+    /** The maintenance lock's line and reads (the action buttons are disabled while it is held). */
+    MaintenanceViewModel maintenance() {
+        return maintenanceVm;
+    }
+
     private Window window() {
         return root.getScene() == null ? null : root.getScene().getWindow();
     }
@@ -116,8 +122,12 @@ public final class SlotsView {
         };
         version.textProperty().addListener((o, a, b) -> hint.run());
         hint.run();
+        // while the maintenance lock is held every action is refused (the server's check inside its lock is the judge when
+        // a click races the lock): the buttons say so before a click
+        MaintenanceViewModel maintenanceVm = new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC());
+        this.maintenanceVm = maintenanceVm;
         action(deploy, Verb.DEPLOY);
-        deploy.disableProperty().bind(vm.deployAllowed().not());
+        deploy.disableProperty().bind(vm.deployAllowed().not().or(maintenanceVm.lockedProperty()));
         // Enter in the field submits, as a form would: the confirmation still comes first
         version.setOnAction(e -> {
             if (!deploy.isDisabled()) {
@@ -130,26 +140,30 @@ public final class SlotsView {
         action(rollbackButton, Verb.ROLLBACK);
         action(cleanupButton, Verb.CLEANUP);
         for (Button b : List.of(switchButton, rollbackButton, cleanupButton)) {
-            b.disableProperty().bind(vm.actionRunningProperty());
+            b.disableProperty().bind(vm.actionRunningProperty().or(maintenanceVm.lockedProperty()));
         }
         for (Button b : List.of(deploy, switchButton, rollbackButton, cleanupButton)) {
             String normal = b.getTooltip() == null ? null : b.getTooltip().getText();
             Tooltip t = b.getTooltip() != null ? b.getTooltip() : new Tooltip();
             b.setTooltip(t);
-            Runnable say = () -> t.setText(vm.staleProperty().get()
+            Runnable say = () -> t.setText(maintenanceVm.lockProperty().get().isPresent()
+                    ? "Refused while " + maintenanceVm.environment() + " is " + maintenanceVm.lockProperty().get().get()
+                    .describe(java.time.ZoneId.systemDefault()) + " (lock " + maintenanceVm.lockProperty().get().get().id() + "); unlock first"
+                    : vm.staleProperty().get()
                     ? "What this pane shows is stale: " + b.getText().replace("…", "") + " reads the server again first, and asks you with what it finds"
                     : normal != null ? normal : b.getText().replace("…", "") + ": reads the server first, then asks you to confirm");
             vm.staleProperty().addListener((o, x, y) -> say.run());
+            maintenanceVm.lockProperty().addListener((o, x, y) -> say.run());
             say.run();
         }
-        MaintenanceBar maintenance = new MaintenanceBar(new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC()), ui,
+        MaintenanceBar maintenance = new MaintenanceBar(maintenanceVm, ui,
                 this::window, p -> confirmAndRun("roll back", p));
         actions.getChildren().add(maintenance.menu());
         topBox.getChildren().add(1, maintenance.state()); // under the live / rollback line
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 scene.getAccelerators().put(ROLLBACK_KEY, () -> {
-                    if (root.isVisible() && !vm.actionRunningProperty().get()) {
+                    if (root.isVisible() && !vm.actionRunningProperty().get() && !maintenanceVm.lockedProperty().get()) {
                         confirmAndRun(Verb.ROLLBACK);
                     }
                 });

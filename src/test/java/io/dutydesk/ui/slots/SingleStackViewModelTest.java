@@ -125,15 +125,30 @@ class SingleStackViewModelTest {
     }
 
     @Test
-    void rollbackIsReadyWhenABackupToGoBackToExists() {
+    void rollbackIsReadyWhenAVerifiedBackupOrAnEarlierReleaseExistsAndSaysWhich() {
         Instant t = NOW.minusSeconds(3600);
         BackupEntry good = new BackupEntry("a.sql.gz", "/b", "/b/a.sql.gz", "full", 1, t, t, null,
                 Optional.of(new Verification("/b/a.sql.gz", 1, t, true, "ok", NOW)));
         BackupEntry failed = new BackupEntry("b.sql.gz", "/b", "/b/b.sql.gz", "full", 1, NOW, NOW, null,
                 Optional.of(new Verification("/b/b.sql.gz", 1, NOW, false, "truncated", NOW)));
         BackupListing l = new BackupListing("life", List.of(), List.of(good, failed), Optional.empty(), Optional.empty(), 26, true, NOW);
-        assertEquals("Rollback: READY — 1 backup to go back to (1 verified), newest a.sql.gz", SingleStackViewModel.readiness(SINGLE, l));
         BackupListing none = new BackupListing("life", List.of(), List.of(failed), Optional.empty(), Optional.empty(), 26, true, NOW);
-        assertEquals("Rollback: NOT READY — no backup to go back to in /b", SingleStackViewModel.readiness(SINGLE, none));
+        io.dutydesk.core.rollout.ReleaseHistory.Release live = new io.dutydesk.core.rollout.ReleaseHistory.Release("v1.2.0", NOW, "me", 1,
+                List.of("production (live)"), true);
+        io.dutydesk.core.rollout.ReleaseHistory.Release earlier = new io.dutydesk.core.rollout.ReleaseHistory.Release("v1.1.0",
+                NOW.minusSeconds(86400), "me", 1, List.of(), true);
+        java.util.function.Function<List<io.dutydesk.core.rollout.ReleaseHistory.Release>, io.dutydesk.core.rollout.ReleaseHistory.Listing> rel =
+                r -> new io.dutydesk.core.rollout.ReleaseHistory.Listing("life", r, List.of("lifeos/app"),
+                        io.dutydesk.core.deploy.SingleReleases.asSlots(new StackSnapshot("life", "docker-host", NOW, List.of())));
+        assertEquals("Rollback: READY — backup 11:00 verified (a.sql.gz), release v1.1.0",
+                SingleStackViewModel.readiness(SINGLE, l, rel.apply(List.of(live, earlier)), CLOCK));
+        assertEquals("Rollback: READY — backup 11:00 verified (a.sql.gz), no earlier release on the host",
+                SingleStackViewModel.readiness(SINGLE, l, rel.apply(List.of(live)), CLOCK));
+        assertEquals("Rollback: READY — no backup in /b, release v1.1.0",
+                SingleStackViewModel.readiness(SINGLE, none, rel.apply(List.of(live, earlier)), CLOCK), "an earlier release alone is enough");
+        assertEquals("Rollback: NOT READY — no backup in /b, no earlier release on the host",
+                SingleStackViewModel.readiness(SINGLE, none, rel.apply(List.of(live)), CLOCK));
+        assertEquals("Rollback: unknown — no backup in /b, releases unknown (cannot be read: docker does not answer)",
+                SingleStackViewModel.readiness(SINGLE, none, "cannot be read: docker does not answer", CLOCK));
     }
 }

@@ -1,0 +1,44 @@
+package io.dutydesk.core.deploy;
+
+import io.dutydesk.core.audit.AuditLog;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.DeployEngine;
+import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.rollout.ReleaseHistory;
+import io.dutydesk.core.slots.ServiceState;
+import io.dutydesk.core.slots.SlotState;
+import io.dutydesk.core.slots.SlotsSnapshot;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The releases of a single stack ({@code deploy.model: single}): {@link ReleaseHistory} read over the engine's stack, the
+ * stack being one slot, {@value #SLOT}, always live ("production (live)" runs the version the stack runs).
+ */
+public final class SingleReleases {
+    /** The one slot a single stack is, as the release history names it. */
+    public static final String SLOT = "production";
+
+    private SingleReleases() {}
+
+    /** The stack as one live slot named {@value #SLOT}: every instance of every service in it. */
+    public static SlotsSnapshot asSlots(StackSnapshot s) {
+        List<ServiceState> services = s.services().stream()
+                .map(x -> new ServiceState(x.service(), SLOT, x.container(), x.info())).toList();
+        return new SlotsSnapshot(s.environment(), s.takenAt(), SLOT, s.engine(), List.of(new SlotState(SLOT, true, services)));
+    }
+
+    /** The release history of a single stack: the audit log, the stack as the engine reads it, the images on the host. */
+    public static ReleaseHistory history(Environment env, RemoteShell shell, DeployEngine engine, AuditLog audit) {
+        return new ReleaseHistory(env, shell, () -> engine.read().thenApply(SingleReleases::asSlots), audit);
+    }
+
+    /**
+     * The earlier release to go back to: the most recently deployed one whose images are all on the host and that
+     * production does not run now (a release only on the host, never deployed from here, after those that were).
+     */
+    public static Optional<ReleaseHistory.Release> earlier(ReleaseHistory.Listing l) {
+        return l.releases().stream().filter(ReleaseHistory.Release::available).filter(r -> !r.live()).findFirst();
+    }
+}

@@ -1,0 +1,280 @@
+package io.dutydesk.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dutydesk.adapters.audit.JsonlAuditLog;
+import io.dutydesk.app.Connector;
+import io.dutydesk.core.Errors;
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditRows;
+import io.dutydesk.core.backups.BackupsService;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.config.EnvironmentsFile;
+import io.dutydesk.core.deploy.DockerHostEngine;
+import io.dutydesk.core.deploy.SingleService;
+import io.dutydesk.core.ports.HostKeyPrompt;
+import io.dutydesk.core.ports.SecretPrompt;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.testing.RefHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The single stack {@code ref-single} under the maintenance lock and its releases, from two workstations (two CLI
+ * processes, each its own host name and audit log): the lock refuses the other's deploy, rollback and restart with its
+ * message and lets them run after the unlock; {@code history} lists the versions deployed and which are still on the
+ * host; {@code rollback --to VERSION} redeploys an earlier release whose image is on the host.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SingleLockHistoryIT {
+    private static final Duration T = Duration.ofSeconds(180);
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+
+    /** Versions this class deployed, in order. */
+    private static final List<String> deployed = new ArrayList<>();
+
+    private static Path maintenanceFile() {
+        return RefHost.serverHome().resolve("lifeos/.dutydesk/maintenance");
+    }
+
+    @AfterAll
+    static void neverLeaveTheReferenceHostLocked() throws Exception {
+        Files.deleteIfExists(maintenanceFile());
+    }
+
+    private static String version() {
+        return "v4." + (System.currentTimeMillis() / 1000 % 100000) + "." + (int) (Math.random() * 1000);
+    }
+
+    private static Path audit(String ws) {
+        return tmp.resolve(ws + "-audit.jsonl");
+    }
+
+    private static RefHost.Result cli(String ws, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--env", "ref-single", "--config", RefHost.patientConfig(tmp).toString()));
+        return RefHost.dutydesk(T, List.of(), Map.of("DUTYDESK_AUDIT_LOG", audit(ws).toString(), "HOSTNAME", ws), all.toArray(String[]::new));
+    }
+
+    private static JsonNode ok(RefHost.Result r) throws Exception {
+        assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        return JSON.readTree(r.stdout());
+    }
+
+    private static String stackVersion() throws Exception {
+        return ok(cli("ws-b", "status", "--json")).get("version").asText();
+    }
+
+    private static String startedAt(String container) {
+        return RefHost.run(Duration.ofSeconds(30), "docker", "inspect", "-f", "{{.State.StartedAt}}", container).strip();
+    }
+
+    private static AuditEntry last(String ws) {
+        List<AuditEntry> e = AuditRows.fold(new JsonlAuditLog(audit(ws)).recent(100).join(), id -> false);
+        return e.get(e.size() - 1);
+    }
+
+    @Test
+    @Order(1)
+    void theLockRefusesAnotherWorkstationsDeployRollbackAndRestartWithItsMessageAndTheyRunAfterTheUnlock() throws Exception {
+        // an earlier release of this class's own to roll back to, then the lock
+        String first = version();
+        ok(cli("ws-b", "deploy", first, "--yes", "--json"));
+        deployed.add(first);
+        String message = "LifeOS DB migration until 18:00 — ask alice";
+        JsonNode l = ok(cli("ws-a", "lock", "--message", message, "--json"));
+        String owner = l.get("owner").asText();
+        assertTrue(owner.endsWith("@ws-a"), owner);
+        assertTrue(Files.exists(maintenanceFile()), "ref-single's lock lives on the server, in its own state folder");
+
+        int backups = countBackups();
+        String next = version();
+        RefHost.Result d = cli("ws-b", "deploy", next, "--yes", "--json");
+        assertEquals(1, d.exitCode(), d.stdout() + d.stderr());
+        assertTrue(d.stderr().contains("ref-single is locked for maintenance by " + owner + " since "), d.stderr());
+        assertTrue(d.stderr().contains("\"" + message + "\""), d.stderr());
+        assertTrue(JSON.readTree(d.stdout()).get("refused").asBoolean());
+        AuditEntry refused = last("ws-b");
+        assertEquals("deploy", refused.action());
+        assertEquals(AuditRows.REFUSED, refused.result());
+        assertTrue(refused.message().contains(message), refused.message());
+
+        RefHost.Result rb = cli("ws-b", "rollback", "--to", "v1.0.0", "--yes", "--json");
+        assertEquals(1, rb.exitCode(), rb.stdout() + rb.stderr());
+        assertTrue(rb.stderr().contains("ref-single is locked for maintenance by " + owner), rb.stderr());
+        assertTrue(rb.stderr().contains("\"" + message + "\""), rb.stderr());
+        assertEquals("rollback", last("ws-b").action());
+        assertEquals(AuditRows.REFUSED, last("ws-b").result());
+
+        // the restart (through Docker, not the server lock) is refused by the console before it, audited too
+        Environment env = EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref-single");
+        String started = startedAt("lifeos-app-1");
+        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+            JsonlAuditLog log = new JsonlAuditLog(audit("ws-c"));
+            SingleService s = new SingleService(env, new DockerHostEngine(env, h.containers(), h.shell(), CLOCK), h.outbox(), h.shell(),
+                    new BackupsService(env, h.shell(), h.verifications(), log, "it@ws-c", CLOCK, Runnable::run)::list, log, "it@ws-c", CLOCK);
+            CompletionException e = assertThrows(CompletionException.class, () -> s.restart(h.containers(), "lifeos-app-1").join());
+            RolloutException re = assertInstanceOf(RolloutException.class, Errors.unwrap(e));
+            assertTrue(re.getMessage().startsWith("ref-single is locked for maintenance by " + owner), re.getMessage());
+            assertTrue(re.getMessage().contains("\"" + message + "\""), re.getMessage());
+        }
+        assertEquals(started, startedAt("lifeos-app-1"), "not restarted");
+        assertEquals("restart", last("ws-c").action());
+        assertEquals(AuditRows.REFUSED, last("ws-c").result());
+
+        assertEquals(first, stackVersion(), "nothing ran");
+        assertEquals(backups, countBackups(), "not even the script's backup");
+
+        JsonNode u = ok(cli("ws-b", "unlock", "--yes", "--json"));
+        assertTrue(u.get("released").asBoolean());
+        assertFalse(Files.exists(maintenanceFile()));
+        JsonNode ran = ok(cli("ws-b", "deploy", next, "--yes", "--json"));
+        assertTrue(ran.get("succeeded").asBoolean(), ran.toString());
+        deployed.add(next);
+        assertEquals(next, stackVersion());
+    }
+
+    private static int countBackups() throws Exception {
+        try (var s = Files.list(RefHost.serverHome().resolve("lifeos-backups"))) {
+            return (int) s.filter(p -> p.getFileName().toString().endsWith(".sql.gz")).count();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void historyListsTheVersionsDeployedAndWhichAreStillOnTheHost() throws Exception {
+        // a release whose image is gone from the host: deployed, replaced, its image removed
+        String gone = version();
+        ok(cli("ws-b", "deploy", gone, "--yes", "--json"));
+        String now = version();
+        ok(cli("ws-b", "deploy", now, "--yes", "--json"));
+        RefHost.run(Duration.ofSeconds(60), "docker", "rmi", "lifeos/app:" + gone);
+        deployed.add(gone);
+        deployed.add(now);
+
+        JsonNode h = ok(cli("ws-b", "history", "--json"));
+        assertEquals("ref-single", h.get("env").asText());
+        assertEquals(List.of("lifeos/app"), JSON.convertValue(h.get("repositories"), List.class));
+        Map<String, JsonNode> byVersion = new java.util.HashMap<>();
+        h.get("releases").forEach(r -> byVersion.put(r.get("version").asText(), r));
+        for (String v : deployed) {
+            JsonNode r = byVersion.get(v);
+            assertTrue(r != null, v + " is listed: " + h);
+            assertFalse(r.get("lastDeployed").isNull(), "deployed from this workstation: when " + r);
+            assertTrue(r.get("by").asText().endsWith("@ws-b"), r.toString());
+        }
+        assertTrue(byVersion.get(now).get("live").asBoolean(), byVersion.get(now).toString());
+        assertEquals("production (live)", byVersion.get(now).get("runningIn").get(0).asText());
+        assertTrue(byVersion.get(now).get("available").asBoolean());
+        assertTrue(byVersion.get(deployed.get(0)).get("available").asBoolean(), "its image is still on the host");
+        assertFalse(byVersion.get(gone).get("available").asBoolean(), "its image was removed: " + byVersion.get(gone));
+        assertFalse(byVersion.get(deployed.get(0)).get("live").asBoolean());
+
+        RefHost.Result text = cli("ws-b", "history");
+        assertEquals(0, text.exitCode(), text.stderr());
+        assertTrue(text.stdout().contains("yes (rollback --to " + deployed.get(0) + ")"), text.stdout());
+        assertTrue(text.stdout().lines().anyMatch(x -> x.contains(gone) && x.contains("no (image gone)")), text.stdout());
+
+        // status says which rollbacks it has: the earlier release among them
+        JsonNode s = ok(cli("ws-b", "status", "--json"));
+        assertTrue(s.get("rollbackReady").asBoolean(), s.toString());
+        assertFalse(s.get("rollbackRelease").isNull(), s.toString());
+        assertTrue(s.get("rollbackReason").asText().contains("release " + s.get("rollbackRelease").asText()), s.toString());
+    }
+
+    @Test
+    @Order(3)
+    void rollbackToAnEarlierReleaseRedeploysItAndARemovedOneIsRefusedBeforeAnythingRuns() throws Exception {
+        String earlier = deployed.get(0);
+        String before = stackVersion();
+        RefHost.Result r = cli("ws-b", "rollback", "--to", earlier, "--yes", "--json");
+        assertEquals(0, r.exitCode(), r.stdout() + "\n" + r.stderr());
+        assertTrue(r.stderr().contains("redeploy the earlier release in place: " + before + " -> " + earlier), r.stderr());
+        JsonNode j = JSON.readTree(r.stdout());
+        assertTrue(j.get("succeeded").asBoolean(), j.toString());
+        assertEquals(before, j.get("versionBefore").asText());
+        assertEquals(earlier, j.get("versionAfter").asText());
+        assertEquals(earlier, stackVersion());
+        AuditEntry a = last("ws-b");
+        assertEquals("rollback", a.action());
+        assertEquals(AuditRows.SUCCEEDED, a.result());
+        assertEquals(List.of("--to", earlier), a.args());
+        JsonNode h = ok(cli("ws-b", "history", "--json"));
+        for (JsonNode rel : h.get("releases")) {
+            if (rel.get("version").asText().equals(earlier)) {
+                assertTrue(rel.get("live").asBoolean(), rel.toString());
+                assertEquals(2, rel.get("deploys").asInt(), "its deploy and the rollback to it: " + rel);
+            }
+        }
+
+        String gone = deployed.get(2);
+        int backups = countBackups();
+        RefHost.Result refused = cli("ws-b", "rollback", "--to", gone, "--yes", "--json");
+        assertEquals(2, refused.exitCode(), refused.stdout() + refused.stderr());
+        assertTrue(refused.stderr().contains("the images of " + gone + " are no longer all on the host"), refused.stderr());
+        assertEquals(AuditRows.REFUSED, last("ws-b").result());
+        assertEquals(earlier, stackVersion(), "nothing ran");
+        assertEquals(backups, countBackups());
+    }
+
+    private static String psql(String sql) {
+        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
+                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d lifeos -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+    }
+
+    @Test
+    @Order(4)
+    void typedRollbacksRunTheDeclaredCommandsDeploymentBackToThePreviousVersionDatabaseToTheNewestBackup() throws Exception {
+        // after order 3 production runs deployed[0], redeployed over deployed[3]: the script's previous version is deployed[3]
+        String before = stackVersion();
+        String previous = deployed.get(3);
+        RefHost.Result d = cli("ws-b", "rollback", "--type", "deployment", "--yes", "--json");
+        assertEquals(0, d.exitCode(), d.stdout() + "\n" + d.stderr());
+        assertTrue(d.stderr().contains("rollback of type deployment on production (now " + before + ")"), d.stderr());
+        JsonNode dj = JSON.readTree(d.stdout());
+        assertTrue(dj.get("succeeded").asBoolean(), dj.toString());
+        assertEquals("deployment", dj.get("type").asText());
+        assertEquals(previous, dj.get("versionAfter").asText());
+        assertEquals(previous, stackVersion());
+        assertEquals(List.of("--type", "deployment"), last("ws-b").args());
+        assertEquals(AuditRows.SUCCEEDED, last("ws-b").result());
+
+        String marker = "it.single.typed." + System.nanoTime();
+        psql("INSERT INTO selfology.event_outbox (event_type, payload, status, created_at) VALUES ('" + marker + "', '{}'::jsonb, 'pending', now())");
+        RefHost.Result db = cli("ws-b", "rollback", "--type", "database", "--yes", "--json");
+        assertEquals(0, db.exitCode(), db.stdout() + "\n" + db.stderr());
+        assertTrue(JSON.readTree(db.stdout()).get("succeeded").asBoolean(), db.stdout());
+        assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
+                "the row written after the newest pre-deploy backup is gone");
+        assertEquals(previous, stackVersion(), "a database rollback leaves the version");
+
+        RefHost.Result bad = cli("ws-b", "rollback", "--type", "everything", "--yes");
+        assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
+        assertTrue(bad.stderr().contains("'everything' is not a rollback type of ref-single (declared: deployment, database)"), bad.stderr());
+        assertEquals(AuditRows.REFUSED, last("ws-b").result());
+        assertEquals(List.of("--type", "everything"), last("ws-b").args());
+    }
+}
