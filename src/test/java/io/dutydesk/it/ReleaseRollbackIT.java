@@ -164,13 +164,14 @@ class ReleaseRollbackIT {
         RefHost.Result r = RefHost.dutydesk(T, List.of(), env, "rollback", "--type", "database", "--env", "ref", "--config", config.toString());
         assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
         assertTrue(r.stderr().contains("not on a terminal: give --yes to run rollback"), r.stderr());
-        assertTrue(r.stderr().contains("  - the backup it restores: the newest, " + newest.get("path").asText() + " ("
-                + newest.get("kind").asText() + ", taken " + taken + ")"), r.stderr());
-        assertTrue(r.stderr().matches("(?s).*  - (LOST: [1-9][0-9]* rows? of \\S+ written since the backup \\(" + java.util.regex.Pattern.quote(taken)
+        String said = r.stdout() + r.stderr(); // the plan, then the refusal to run it without --yes
+        assertTrue(said.contains("  - the backup it restores: the newest, " + newest.get("path").asText() + " ("
+                + newest.get("kind").asText() + ", taken " + taken + ")"), said);
+        assertTrue(said.matches("(?s).*  - (LOST: [1-9][0-9]* rows? of \\S+ written since the backup \\(" + java.util.regex.Pattern.quote(taken)
                 + "\\); the newest row of \\S+ is from [0-9-]+ [0-9:]+ UTC|no row of \\S+ was written since the backup \\(.*\\))\n.*"),
-                "the rows written since the backup, from the outbox's newest row time and the backup's: " + r.stderr());
-        assertTrue(r.stderr().contains("  risk: the live database goes back to " + taken + " (" + newest.get("name").asText()
-                + ", the newest backup, as the team's command restores it): "), r.stderr());
+                "the rows written since the backup, from the outbox's newest row time and the backup's: " + said);
+        assertTrue(said.contains("  risk: the live database goes back to " + taken + " (" + newest.get("name").asText()
+                + ", the newest backup, as the team's command restores it): "), said);
         assertEquals(actions, actionCount(), "nothing ran on the server");
     }
 }

@@ -509,17 +509,18 @@ public final class BackupsService {
             List<String> f = new ArrayList<>();
             f.add("job bound: " + bound.describe());
             f.add("verification: " + verificationText);
-            if (backup.recorded() != RecordedVersion.NOT_READ) {
-                f.add(backup.recorded().known() ? "version deployed when it was taken: " + backup.recorded().describe()
-                        + (scratch ? "" : "; a restore puts back the database only — the services stay on their version")
-                        : "version deployed when it was taken: " + backup.recorded().describe());
-            }
             if (scratch) {
                 f.add("into a new scratch database on the server, then row counts per table against the live " + database
                         + "; the scratch database is dropped (also when the job is killed); the live database is not touched");
             } else {
                 safetyText.ifPresent(f::add);
                 f.add("then the live database " + database + " is replaced by the backup, detached on the server under the deploy lock");
+            }
+            // the team's sidecar (backups.versionSidecar): what was deployed when it was taken; a restore changes the database only
+            if (backup.recorded() != RecordedVersion.NOT_READ) {
+                f.add(backup.recorded().known() ? "version deployed when it was taken: " + backup.recorded().describe()
+                        + (scratch ? "" : "; a restore puts back the database only — the services stay on their version")
+                        : "version deployed when it was taken: " + backup.recorded().describe());
             }
             return f;
         }
