@@ -86,8 +86,8 @@ backup() { # kind -> prints the file
   while [ -e "$f" ]; do sleep 1; stamp=$(date -u +%Y%m%d_%H%M%S); f="$BACKUP_DIR/lifeos_$1_$stamp.sql.gz"; done  # one name per second
   PGPASSWORD=$(cat "$SRV/secrets/pg_password") pg_dump -h 127.0.0.1 -p "$PG_PORT" -U selfology -d "$DB" -n selfology --no-owner \
     | gzip > "$f.part" || { rm -f "$f.part"; return 1; }
-  mv "$f.part" "$f"
-  current_version > "$f.version"
+  # the sidecar first, so the backup is never listed without the version it was taken on
+  current_version > "$f.version" && mv "$f.part" "$f" || { rm -f "$f.part" "$f.version"; return 1; }
   echo "$f"
 }
 

@@ -73,24 +73,8 @@ final class BackupCommands {
             }
             return Cli.DOWN;
         }
-        // a single stack's backups carry the version deployed when they were taken (FILE.version): said beside each
-        Map<String, String> recorded = Map.of();
-        if (env.deploy().single()) {
-            try {
-                recorded = io.dutydesk.core.deploy.RecordedVersions.read(h.shell(), l.backups().stream().map(BackupEntry::path).toList(),
-                        env.poll().timeout().multipliedBy(3)).join();
-            } catch (CompletionException e) {
-                err.println("dutydesk: the versions recorded with the backups (FILE.version) could not be read: " + Errors.describe(e));
-            }
-        }
         if (args.json()) {
-            ObjectNode root = json(l);
-            if (env.deploy().single()) {
-                for (com.fasterxml.jackson.databind.JsonNode b : root.get("backups")) {
-                    Json.putNullable((ObjectNode) b, "recordedVersion", recorded.get(b.get("path").asText()));
-                }
-            }
-            out.println(Json.write(root));
+            out.println(Json.write(json(l)));
         } else {
             for (BackupListing.Folder f : l.folders()) {
                 out.println(f.unreachable().map(r -> "! " + f.problem().orElseThrow())
@@ -102,7 +86,7 @@ final class BackupCommands {
                         b.takenAt().toString().replace("T", " ").replace("Z", ""), Ages.hours(b.ageHours(l.takenAt())),
                         b.retentionExpiresAt() == null ? "-" : b.retentionExpiresAt().toString().substring(0, 10),
                         b.verification().map(v -> (v.ok() ? "ok: " : "BAD: ") + v.detail()).orElse("not verified")
-                                + (recorded.containsKey(b.path()) ? "   version " + recorded.get(b.path()) : ""));
+                                + "   version " + b.recorded().describe());
             }
             if (!l.leftovers().isEmpty()) {
                 out.println("Leftovers of killed jobs (remove with 'dutydesk remove-part NAME --env " + env.name() + "'; "
@@ -161,6 +145,9 @@ final class BackupCommands {
                 o.putNull("verified");
                 o.putNull("verifyDetail");
             }
+            // the team's version sidecar (backups.versionSidecar): the version deployed when it was taken, or null and why not
+            Json.putNullable(o, "recordedVersion", b.recorded().version().orElse(null));
+            Json.putNullable(o, "recordedVersionUnknown", b.recorded().known() ? null : b.recorded().unknownWhy());
         }
         ArrayNode parts = root.putArray("leftovers");
         for (Leftover lo : l.leftovers()) {

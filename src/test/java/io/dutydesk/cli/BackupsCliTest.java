@@ -105,4 +105,18 @@ class BackupsCliTest {
         assertEquals("unknown", j.get("rpo").get("state").asText(), j.toString());
         assertTrue(j.get("error").asText().contains("unreachable: no server in this test"), j.toString());
     }
+
+    @Test
+    void eachBackupSaysTheVersionItsSidecarRecordsOrWhyItIsUnknown() {
+        RemoteFile older = new RemoteFile("selfology_full_20261121_020000.sql.gz", 500, Instant.parse("2026-11-21T02:00:04Z"), false);
+        RemoteFile side = new RemoteFile(FULL.name() + ".version", 7, FULL.modified(), false);
+        BackupListing l = BackupCatalog.listing("prod", backups(List.of(F)), Map.of(F, List.of(FULL, side, older)), Map.of(), Map.of(),
+                Map.of(), java.util.Optional.empty(), Map.of(F + "/" + side.name(), "v1.4.0\n".getBytes(StandardCharsets.UTF_8)), NOW);
+        JsonNode j = BackupCommands.json(l);
+        assertEquals(2, j.get("backups").size(), "the sidecar is not a backup: " + j);
+        assertEquals("v1.4.0", j.get("backups").get(0).get("recordedVersion").asText());
+        assertTrue(j.get("backups").get(0).get("recordedVersionUnknown").isNull());
+        assertTrue(j.get("backups").get(1).get("recordedVersion").isNull());
+        assertEquals("no " + older.name() + ".version", j.get("backups").get(1).get("recordedVersionUnknown").asText());
+    }
 }

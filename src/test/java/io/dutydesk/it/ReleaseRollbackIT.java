@@ -139,4 +139,39 @@ class ReleaseRollbackIT {
         assertEquals(2, type.exitCode());
         assertTrue(type.stderr().contains("ref declares no rollback type 'database' (declared: none"), type.stderr());
     }
+
+    @Test
+    void aDatabaseRollbackTypeSaysTheNewestBackupAndTheRowsWrittenSinceItBeforeAnythingRuns() throws Exception {
+        // ref declaring a TraceHub-style database type (the refhost's file ends inside ref's deploy section)
+        Path config = tmp.resolve("typed-environments.yaml");
+        Files.writeString(config, Files.readString(RefHost.patientConfig(tmp))
+                + "      rollbackTypes:\n        database: ./scripts/backup-restore.sh restore-full latest\n");
+        Map<String, String> env = Map.of("DUTYDESK_AUDIT_LOG", tmp.resolve("audit.jsonl").toString());
+        // the backup such a command goes back to: the newest one holding the schema, of those the host seeded (as the console lists them)
+        RefHost.Result listed = RefHost.dutydesk(T, List.of(), env, "backups", "--json", "--env", "ref", "--config", config.toString());
+        JsonNode newest = null;
+        for (JsonNode b : new ObjectMapper().readTree(listed.stdout()).get("backups")) {
+            if (!b.get("kind").asText().equals("incremental") && (newest == null
+                    || java.time.Instant.parse(b.get("takenAt").asText()).isAfter(java.time.Instant.parse(newest.get("takenAt").asText())))) {
+                newest = b;
+            }
+        }
+        assertTrue(newest != null, "the reference host seeds full backups: " + listed.stdout() + listed.stderr());
+        String taken = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.parse(newest.get("takenAt").asText()));
+        long actions = actionCount();
+
+        RefHost.Result r = RefHost.dutydesk(T, List.of(), env, "rollback", "--type", "database", "--env", "ref", "--config", config.toString());
+        assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stderr().contains("not on a terminal: give --yes to run rollback"), r.stderr());
+        String said = r.stdout() + r.stderr(); // the plan, then the refusal to run it without --yes
+        assertTrue(said.contains("  - the backup it restores: the newest, " + newest.get("path").asText() + " ("
+                + newest.get("kind").asText() + ", taken " + taken + ")"), said);
+        assertTrue(said.matches("(?s).*  - (LOST: [1-9][0-9]* rows? of \\S+ written since the backup \\(" + java.util.regex.Pattern.quote(taken)
+                + "\\); the newest row of \\S+ is from [0-9-]+ [0-9:]+ UTC|no row of \\S+ was written since the backup \\(.*\\))\n.*"),
+                "the rows written since the backup, from the outbox's newest row time and the backup's: " + said);
+        assertTrue(said.contains("  risk: the live database goes back to " + taken + " (" + newest.get("name").asText()
+                + ", the newest backup, as the team's command restores it): "), said);
+        assertEquals(actions, actionCount(), "nothing ran on the server");
+    }
 }

@@ -144,6 +144,20 @@ class SingleIT {
         assertEquals(backups.size() + 1, after.size(), "one more backup: " + after);
         Path added = after.stream().filter(p -> !backups.contains(p)).findFirst().orElseThrow();
         assertEquals(before, Files.readString(Path.of(added + ".version")).strip(), "the backup records the version it was taken on");
+        // the console's listing reads the sidecars over SFTP: the version beside each backup, the sidecars never backups
+        RefHost.Result listed = run(audit(), "backups", "--json");
+        JsonNode l = new ObjectMapper().readTree(listed.stdout());
+        Map<String, String> recorded = new java.util.TreeMap<>();
+        for (JsonNode b : l.get("backups")) {
+            assertFalse(b.get("name").asText().endsWith(".version"), "a sidecar listed as a backup: " + b);
+            recorded.put(b.get("path").asText(), b.get("recordedVersion").isNull() ? "unknown: " + b.get("recordedVersionUnknown").asText()
+                    : b.get("recordedVersion").asText());
+        }
+        assertEquals(before, recorded.get(added.toString()), "the new backup, with the version it was taken on: " + l);
+        for (Path p : after) {
+            String want = Files.readString(Path.of(p + ".version")).strip();
+            assertTrue(recorded.containsValue(want), "every pre-deploy backup's sidecar is read: " + want + " in " + recorded);
+        }
         List<AuditEntry> raw = new JsonlAuditLog(audit()).recent(10).join();
         assertEquals(List.of("started", "succeeded"), raw.subList(raw.size() - 2, raw.size()).stream().map(AuditEntry::result).toList());
         assertEquals(List.of(v), raw.get(raw.size() - 1).args());
@@ -187,6 +201,8 @@ class SingleIT {
         assertTrue(r.stderr().contains("restore the database from " + chosen.getFileName() + " and go back to " + recorded), r.stderr());
         assertTrue(r.stderr().matches("(?s).*LOST: [1-9][0-9]* rows? of selfology.event_outbox written since the backup.*"), r.stderr());
         assertTrue(r.stderr().contains("goes away, " + recorded + " comes back"), r.stderr());
+        assertTrue(r.stderr().contains("version goes back to " + recorded + " (recorded with the backup, " + chosen.getFileName() + ".version)"),
+                r.stderr());
         JsonNode rb = new ObjectMapper().readTree(r.stdout());
         assertTrue(rb.get("succeeded").asBoolean(), rb.toString());
         assertEquals(recorded, rb.get("versionAfter").asText());

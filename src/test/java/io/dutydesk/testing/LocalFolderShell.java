@@ -33,6 +33,11 @@ public final class LocalFolderShell implements RemoteShell {
     /** What {@link #list} returns instead of reading a folder, by folder (a server that lists odd names). */
     public final java.util.Map<String, List<RemoteFile>> listed = new ConcurrentHashMap<>();
 
+    /** Files whose read fails ("permission denied"), as SFTP says for a file the user may not read. */
+    public final Set<String> unreadable = ConcurrentHashMap.newKeySet();
+    /** Every file read ({@link #readFile}), in order. */
+    public final List<String> reads = new CopyOnWriteArrayList<>();
+
     /** False: commands are recorded and fail without running (a test of what must never run). */
     public volatile boolean execute = true;
 
@@ -69,6 +74,10 @@ public final class LocalFolderShell implements RemoteShell {
 
     @Override
     public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+        reads.add(path);
+        if (unreadable.contains(path)) {
+            return CompletableFuture.failedFuture(new java.nio.file.AccessDeniedException(path, null, "permission denied"));
+        }
         try {
             byte[] b = Files.readAllBytes(Path.of(path));
             return CompletableFuture.completedFuture(b.length > maxBytes ? java.util.Arrays.copyOf(b, (int) maxBytes) : b);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +109,67 @@ public final class BackupCatalog {
     public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
                                         Map<String, String> unreachable, Map<String, Long> free,
                                         Map<String, Verification> verified, Optional<RunningJob> running, Instant now) {
+        return listing(env, config, byFolder, unreachable, free, verified, running, null, now);
+    }
+
+    /**
+     * The version sidecars to read for a listing: in each folder, the files {@code BACKUP + backups.versionSidecar} of the
+     * backups there, no larger than {@link RecordedVersion#MAX_BYTES} (a larger one is unknown without being read).
+     */
+    public static Map<String, RemoteShell.RemoteFile> sidecarsToRead(Environment.Backups config,
+                                                                    Map<String, List<RemoteShell.RemoteFile>> byFolder) {
+        Map<String, RemoteShell.RemoteFile> out = new java.util.LinkedHashMap<>();
+        for (String folder : config.folders()) {
+            List<RemoteShell.RemoteFile> files = byFolder.getOrDefault(folder, List.of());
+            Map<String, RemoteShell.RemoteFile> byName = new HashMap<>();
+            files.forEach(f -> byName.put(f.name(), f));
+            for (RemoteShell.RemoteFile f : files) {
+                RemoteShell.RemoteFile side = byName.get(f.name() + config.versionSidecar());
+                if (!f.directory() && isBackupFile(f.name()) && side != null && !side.directory()
+                        && side.size() <= RecordedVersion.MAX_BYTES) {
+                    out.put(join(folder, side.name()), side);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code f} is the version sidecar of another file listed in the same folder (never a backup itself). */
+    static boolean isSidecar(Environment.Backups config, RemoteShell.RemoteFile f, Map<String, RemoteShell.RemoteFile> byName) {
+        String suffix = config.versionSidecar();
+        return f.name().endsWith(suffix) && f.name().length() > suffix.length()
+                && byName.containsKey(f.name().substring(0, f.name().length() - suffix.length()));
+    }
+
+    /** What the sidecar of the backup {@code f} says: {@code contents} holds what was read (sidecar path → bytes; null: none read). */
+    static RecordedVersion recorded(Environment.Backups config, String folder, RemoteShell.RemoteFile f,
+                                    Map<String, RemoteShell.RemoteFile> byName, Map<String, byte[]> contents) {
+        if (contents == null) {
+            return RecordedVersion.NOT_READ;
+        }
+        String name = f.name() + config.versionSidecar();
+        RemoteShell.RemoteFile side = byName.get(name);
+        if (side == null || side.directory()) {
+            return RecordedVersion.unknown("no " + name);
+        }
+        if (side.size() > RecordedVersion.MAX_BYTES) {
+            return RecordedVersion.unknown(name + " is larger than " + RecordedVersion.MAX_BYTES + " bytes: not a version");
+        }
+        return RecordedVersion.parse(name, contents.get(join(folder, name)));
+    }
+
+    private static String join(String folder, String name) {
+        return folder.endsWith("/") ? folder + name : folder + "/" + name;
+    }
+
+    /**
+     * As above; {@code sidecars}: the version sidecars read ({@link #sidecarsToRead}: path → content, a missing one could not
+     * be read), each backup's {@link BackupEntry#recorded()} from it; null: not read at all. Sidecars are never backups.
+     */
+    public static BackupListing listing(String env, Environment.Backups config, Map<String, List<RemoteShell.RemoteFile>> byFolder,
+                                        Map<String, String> unreachable, Map<String, Long> free,
+                                        Map<String, Verification> verified, Optional<RunningJob> running,
+                                        Map<String, byte[]> sidecars, Instant now) {
         List<PartInProgress> inProgress = new ArrayList<>();
         List<Environment.BackupKind> kinds = kinds(config);
         List<BackupEntry> all = new ArrayList<>();
@@ -115,6 +177,8 @@ public final class BackupCatalog {
         List<BackupListing.Folder> folders = new ArrayList<>();
         for (String folder : config.folders()) {
             folders.add(new BackupListing.Folder(folder, free.getOrDefault(folder, -1L), Optional.ofNullable(unreachable.get(folder))));
+            Map<String, RemoteShell.RemoteFile> byName = new HashMap<>();
+            byFolder.getOrDefault(folder, List.of()).forEach(f -> byName.put(f.name(), f));
             for (RemoteShell.RemoteFile f : byFolder.getOrDefault(folder, List.of())) {
                 if (!f.directory() && isLeftover(f.name())) {
                     Leftover part = new Leftover(f.name(), folder, folder.endsWith("/") ? folder + f.name() : folder + "/" + f.name(),
@@ -125,10 +189,10 @@ public final class BackupCatalog {
                         leftovers.add(part);
                     }
                 }
-                if (f.directory() || !isBackupFile(f.name())) {
+                if (f.directory() || !isBackupFile(f.name()) || isSidecar(config, f, byName)) {
                     continue;
                 }
-                BackupEntry e = entry(kinds, folder, f);
+                BackupEntry e = entry(kinds, folder, f).withRecorded(recorded(config, folder, f, byName, sidecars));
                 Verification v = verified.get(e.path());
                 all.add(v != null && v.appliesTo(e) ? e.withVerification(Optional.of(v)) : e);
             }

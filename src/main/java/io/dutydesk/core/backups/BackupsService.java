@@ -117,14 +117,18 @@ public final class BackupsService {
         CompletableFuture<Optional<BackupCatalog.RunningJob>> running = server.thenApply(BackupsService::parseRunning)
                 .exceptionally(e -> Optional.empty());
         CompletableFuture<Map<String, Verification>> stored = results.load(env.name()).exceptionally(e -> Map.of());
-        return CompletableFuture.allOf(lists.values().toArray(CompletableFuture[]::new))
-                .thenCompose(v -> running.thenCompose(job -> free.thenCombine(stored, (fr, st) -> {
-                    Map<String, List<RemoteShell.RemoteFile>> byFolder = new HashMap<>();
-                    lists.forEach((k, f) -> {
-                        if (f.join() != null) {
-                            byFolder.put(k, f.join());
-                        }
-                    });
+        CompletableFuture<Map<String, List<RemoteShell.RemoteFile>>> listed = CompletableFuture.allOf(
+                lists.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, List<RemoteShell.RemoteFile>> byFolder = new HashMap<>();
+            lists.forEach((k, f) -> {
+                if (f.join() != null) {
+                    byFolder.put(k, f.join());
+                }
+            });
+            return byFolder;
+        });
+        return listed.thenCompose(byFolder -> readSidecars(byFolder).thenCompose(sidecars ->
+                running.thenCompose(job -> free.thenCombine(stored, (fr, st) -> {
                     if (byFolder.isEmpty() && !b.folders().isEmpty()) {
                         Map<String, String> why = new LinkedHashMap<>();
                         b.folders().forEach(f -> why.put(f, unreachable.get(f)));
@@ -138,8 +142,52 @@ public final class BackupsService {
                                 errors.get(0))
                                 : new java.io.IOException(text, errors.isEmpty() ? null : errors.get(0)));
                     }
-                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, clock.instant());
-                })));
+                    return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, sidecars, clock.instant());
+                }))));
+    }
+
+    /** A version sidecar as read: kept while its size and time stay the same (the polls read a sidecar once). */
+    private record ReadSidecar(long size, Instant modified, byte[] content) {}
+
+    private final Map<String, ReadSidecar> sidecarCache = new java.util.concurrent.ConcurrentHashMap<>();
+    /** SFTP reads of sidecars at a time: the shell's queue is bounded, a listing of hundreds of backups must not fill it. */
+    static final int SIDECAR_LANES = 2;
+
+    /**
+     * The version sidecars of the listed backups (path → content; one that could not be read is missing, its backup's
+     * version unknown): over SFTP, {@link #SIDECAR_LANES} reads at a time, each file read again only when its size or time
+     * changed. Never fails.
+     */
+    CompletableFuture<Map<String, byte[]>> readSidecars(Map<String, List<RemoteShell.RemoteFile>> byFolder) {
+        Map<String, RemoteShell.RemoteFile> wanted = BackupCatalog.sidecarsToRead(env.backups(), byFolder);
+        sidecarCache.keySet().retainAll(wanted.keySet());
+        Map<String, byte[]> out = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> toRead = new ArrayList<>();
+        wanted.forEach((path, f) -> {
+            ReadSidecar c = sidecarCache.get(path);
+            if (c != null && c.size() == f.size() && c.modified().equals(f.modified())) {
+                out.put(path, c.content());
+            } else {
+                toRead.add(path);
+            }
+        });
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < SIDECAR_LANES; lane++) {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = lane; i < toRead.size(); i += SIDECAR_LANES) {
+                String path = toRead.get(i);
+                RemoteShell.RemoteFile f = wanted.get(path);
+                chain = chain.thenCompose(v -> shell.readFile(path, RecordedVersion.MAX_BYTES + 1L).handle((bytes, e) -> {
+                    if (e == null && bytes != null) {
+                        out.put(path, bytes);
+                        sidecarCache.put(path, new ReadSidecar(f.size(), f.modified(), bytes));
+                    }
+                    return null;
+                }));
+            }
+            lanes.add(chain);
+        }
+        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).thenApply(v -> Map.copyOf(out));
     }
 
     /** The job holding the action lock, from {@link ActionScripts#current(String, boolean)}'s lines; empty when idle or not told. */
@@ -467,6 +515,12 @@ public final class BackupsService {
             } else {
                 safetyText.ifPresent(f::add);
                 f.add("then the live database " + database + " is replaced by the backup, detached on the server under the deploy lock");
+            }
+            // the team's sidecar (backups.versionSidecar): what was deployed when it was taken; a restore changes the database only
+            if (backup.recorded() != RecordedVersion.NOT_READ) {
+                f.add(backup.recorded().known() ? "version deployed when it was taken: " + backup.recorded().describe()
+                        + (scratch ? "" : "; a restore puts back the database only — the services stay on their version")
+                        : "version deployed when it was taken: " + backup.recorded().describe());
             }
             return f;
         }

@@ -36,7 +36,7 @@ final class Conventions {
             return new Environment.Backups(List.of("~/backups/selfology"), defaultKinds, defaultCommands);
         }
         YamlNode n = o.get().onlyKeys(List.of("folders", "kinds", "commands", "rpoHours", "rpoKinds", "dataOnlyKinds",
-                "backupTimeoutSeconds", "restoreTimeoutSeconds"));
+                "backupTimeoutSeconds", "restoreTimeoutSeconds", "versionSidecar"));
         List<Environment.BackupKind> kinds = defaultKinds;
         Optional<YamlNode> k = n.get("kinds");
         if (k.isPresent()) {
@@ -62,7 +62,17 @@ final class Conventions {
         return new Environment.Backups(n.strings("folders", List.of("~/backups/selfology")), kinds,
                 commands("backups", n.get("commands"), defaultCommands, Set.of("backup", "list", "restore", "safetyBackup", "restoreScratch")),
                 n.integer("rpoHours", 26, 1, 24 * 366), rpoKinds, n.strings("dataOnlyKinds", List.of("incremental")),
-                jobBound(n, "backupTimeoutSeconds"), jobBound(n, "restoreTimeoutSeconds"));
+                jobBound(n, "backupTimeoutSeconds"), jobBound(n, "restoreTimeoutSeconds"), versionSidecar(n));
+    }
+
+    /** {@code backups.versionSidecar}: a suffix such as ".version" — starts with '.', no '/', printable, at most 32 characters. */
+    static String versionSidecar(YamlNode n) {
+        String s = n.string("versionSidecar", Environment.Backups.VERSION_SIDECAR);
+        if (!s.matches("\\.[A-Za-z0-9_.+-]{1,31}")) {
+            throw n.require("versionSidecar").error("a file name suffix such as .version: a '.' then letters, digits, '_', '.', '+' "
+                    + "or '-', at most 32 characters");
+        }
+        return s;
     }
 
     /** A backup job's bound in seconds: absent or 0 is none (the job runs until it ends), else 10 s .. 7 days. */

@@ -171,14 +171,28 @@ public record Environment(
      * the newest backup of one of {@code rpoKinds} must be younger than {@code rpoHours}. Files of
      * {@code dataOnlyKinds} hold rows without the schema: they are never restored into the live database.
      * {@code backupTimeout} and {@code restoreTimeout} bound the server-side jobs (empty: not bounded; the
-     * deploy's {@code actionTimeoutSeconds} never applies to them).
+     * deploy's {@code actionTimeoutSeconds} never applies to them). {@code versionSidecar}: the suffix of the team's own
+     * sidecar naming the version deployed when a backup was taken ({@code FILE.version} by default); such files are
+     * read with the listing, never listed as backups.
      */
     public record Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
                           List<String> rpoKinds, List<String> dataOnlyKinds, Optional<Duration> backupTimeout,
-                          Optional<Duration> restoreTimeout) {
+                          Optional<Duration> restoreTimeout, String versionSidecar) {
+        /** The default suffix of the version sidecar. */
+        public static final String VERSION_SIDECAR = ".version";
         /** {@code backups: false}: the environment has no backups the console looks after (pane "not configured"). */
         public static final Backups NONE = new Backups(List.of(), List.of(), Map.of(), 26, List.of(), List.of(),
                 Optional.empty(), Optional.empty());
+
+        public Backups {
+            versionSidecar = versionSidecar == null || versionSidecar.isEmpty() ? VERSION_SIDECAR : versionSidecar;
+        }
+
+        public Backups(List<String> folders, List<BackupKind> kinds, Map<String, String> commands, int rpoHours,
+                       List<String> rpoKinds, List<String> dataOnlyKinds, Optional<Duration> backupTimeout,
+                       Optional<Duration> restoreTimeout) {
+            this(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout, VERSION_SIDECAR);
+        }
 
         /** False for {@code backups: false}: no folder to read, nothing polled. */
         public boolean configured() {
@@ -196,17 +210,22 @@ public record Environment(
 
         /** The same backups with other commands (tests, benchmarks). */
         public Backups withCommands(Map<String, String> c) {
-            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout);
+            return new Backups(folders, kinds, c, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout, versionSidecar);
         }
 
         /** The same backups in other folders. */
         public Backups withFolders(List<String> f) {
-            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout);
+            return new Backups(f, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout, versionSidecar);
         }
 
         /** The same backups with other job bounds (empty: none). */
         public Backups withTimeouts(Optional<Duration> backup, Optional<Duration> restore) {
-            return new Backups(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backup, restore);
+            return new Backups(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backup, restore, versionSidecar);
+        }
+
+        /** The same backups with another version sidecar suffix. */
+        public Backups withVersionSidecar(String suffix) {
+            return new Backups(folders, kinds, commands, rpoHours, rpoKinds, dataOnlyKinds, backupTimeout, restoreTimeout, suffix);
         }
     }
 

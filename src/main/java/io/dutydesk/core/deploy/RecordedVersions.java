@@ -20,9 +20,14 @@ public final class RecordedVersions {
 
     /** The command: for the i-th path with a readable sidecar, a line "i&lt;TAB&gt;its first line" (at most 200 bytes). */
     static String command(List<String> paths) {
-        StringBuilder b = new StringBuilder("i_=0; for f_ in");
+        return command(paths, io.dutydesk.core.config.Environment.Backups.VERSION_SIDECAR);
+    }
+
+    /** As above, for the sidecar suffix {@code suffix} ({@code backups.versionSidecar}). */
+    static String command(List<String> paths, String suffix) {
+        StringBuilder b = new StringBuilder("s_=" + ShellQuote.quote(suffix) + "; i_=0; for f_ in");
         paths.forEach(p -> b.append(' ').append(ShellQuote.path(p)));
-        b.append("; do if [ -f \"$f_.version\" ]; then printf '%s\\t%s\\n' \"$i_\" \"$(head -c 200 \"$f_.version\" | head -n 1)\"; fi; i_=$((i_ + 1)); done");
+        b.append("; do if [ -f \"$f_$s_\" ]; then printf '%s\\t%s\\n' \"$i_\" \"$(head -c 200 \"$f_$s_\" | head -n 1)\"; fi; i_=$((i_ + 1)); done");
         return b.toString();
     }
 
@@ -48,9 +53,14 @@ public final class RecordedVersions {
 
     /** Backup path → the version recorded with it, for the paths that have a {@code .version} sidecar. */
     public static CompletableFuture<Map<String, String>> read(RemoteShell shell, List<String> paths, Duration timeout) {
+        return read(shell, paths, io.dutydesk.core.config.Environment.Backups.VERSION_SIDECAR, timeout);
+    }
+
+    /** As above, for the sidecar suffix {@code suffix} ({@code backups.versionSidecar}). */
+    public static CompletableFuture<Map<String, String>> read(RemoteShell shell, List<String> paths, String suffix, Duration timeout) {
         if (paths.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return shell.exec(command(paths), timeout, RemoteShell.OutputListener.NONE).thenApply(r -> parse(paths, r.stdout()));
+        return shell.exec(command(paths, suffix), timeout, RemoteShell.OutputListener.NONE).thenApply(r -> parse(paths, r.stdout()));
     }
 }

@@ -59,12 +59,15 @@ public final class SinglePlans {
         List<String> facts = new ArrayList<>();
         List<String> blocked = new ArrayList<>();
         facts.add("backup " + backup.path() + " (" + backup.kind() + ", taken " + time(backup.takenAt()) + ")");
+        String sidecar = backup.name() + env.backups().versionSidecar();
         if (recorded.isPresent()) {
-            facts.add("version recorded with it (" + backup.name() + ".version): " + recorded.get());
+            facts.add("version goes back to " + recorded.get() + " (recorded with the backup, " + sidecar + ")");
             Optional<String> bad = RolloutRules.versionProblem(env.deploy(), recorded.get());
             bad.ifPresent(why -> blocked.add("the version recorded with the backup is not one to deploy: " + why));
         } else {
-            facts.add("no version recorded with it (no " + backup.name() + ".version): the services stay on " + before);
+            String why = backup.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ || backup.recorded().known()
+                    ? "no " + sidecar : backup.recorded().unknownWhy();
+            facts.add("version recorded with it: unknown (" + why + "): the services stay on " + before);
         }
         facts.add("now: " + now.summary() + (after.equals(before) ? "" : "; " + before + " goes away, " + after + " comes back"));
         facts.add(rowsFact(env, rows, rowsUnknown, backup.takenAt()));

@@ -124,7 +124,9 @@ public final class SingleService {
                         + "' is not one of the backups of " + env.name() + " (" + String.join(", ", env.backups().folders()) + ")");
             }
             BackupEntry b = found.get();
-            CompletableFuture<Optional<String>> recorded = recordedVersion(b.path());
+            // the listing read the backup's version sidecar (backups.versionSidecar); a listing that did not is asked here
+            CompletableFuture<Optional<String>> recorded = b.recorded() != io.dutydesk.core.backups.RecordedVersion.NOT_READ
+                    ? CompletableFuture.completedFuture(b.recorded().version()) : recordedVersion(b.path());
             CompletableFuture<Object> rows = outbox.rowsSince(b.takenAt()).<Object>thenApply(r -> r)
                     .exceptionally(e -> Errors.describe(e));
             return engine.read().thenCombine(recorded, (s, v) -> new Object[] {s, v}).thenCombine(rows, (sv, r) -> {
@@ -193,9 +195,10 @@ public final class SingleService {
         return new StackSnapshot(env.name(), engine.name(), s.takenAt(), services);
     }
 
-    /** The version in {@code PATH.version} (its first line), if the backup has such a sidecar ({@link RecordedVersions}). */
+    /** The version in {@code PATH} + {@code backups.versionSidecar} (its first line), if the backup has such a sidecar ({@link RecordedVersions}). */
     public CompletableFuture<Optional<String>> recordedVersion(String path) {
-        return RecordedVersions.read(shell, List.of(path), env.poll().timeout().multipliedBy(3)).thenApply(m -> Optional.ofNullable(m.get(path)));
+        return RecordedVersions.read(shell, List.of(path), env.backups().versionSidecar(), env.poll().timeout().multipliedBy(3))
+                .thenApply(m -> Optional.ofNullable(m.get(path)));
     }
 
     /** The command the job runs: the team's deploy with {version}, or a safety backup then the team's rollback with {backup}. */

@@ -76,7 +76,16 @@ public final class RolloutRules {
             return decideRelease(plan.version().orElseThrow(), plan.repositories(), plan.forced(), s, pendingFact);
         }
         if (plan.rollbackType().isPresent()) {
-            return decideType(plan.rollbackType().get(), typeCommand, plan.forced(), s, pendingFact);
+            Plan again = decideType(plan.rollbackType().get(), typeCommand, plan.forced(), s, pendingFact);
+            if (!databaseType(plan.rollbackType().get()) || plan.facts().size() <= TYPE_FACTS) {
+                return again;
+            }
+            // what the database loses was read with the plan (backup listing, outbox): kept while the confirmation follows the slots
+            List<String> facts = new ArrayList<>(again.facts());
+            facts.addAll(plan.facts().subList(TYPE_FACTS, plan.facts().size()));
+            return new Plan(again.environment(), again.verb(), again.version(), again.liveBefore(), again.target(), again.destroys(),
+                    again.headline(), facts, plan.risk(), again.blocked(), again.typedConfirmation(), again.forced(),
+                    again.rollbackType(), again.repositories());
         }
         return decide(plan.verb(), plan.version(), plan.forced(), s, pendingFact);
     }
@@ -123,15 +132,75 @@ public final class RolloutRules {
      * restores; the user types the environment's name to confirm it.
      */
     public static Plan decideType(String type, String command, boolean force, SlotsSnapshot s, String pendingFact) {
+        return decideType(type, command, force, s, pendingFact, Optional.empty());
+    }
+
+    /** The facts of a type's plan before what a database type loses ({@link DatabaseLoss#facts()}). */
+    static final int TYPE_FACTS = 3;
+
+    /**
+     * What a database rollback type loses, in the confirmation's words: the backup it goes back to (the newest one
+     * listed, as the team's command restores) and the outbox rows written since (from the outbox's newest row time and
+     * the backup's time), or why that is unknown.
+     */
+    public record DatabaseLoss(List<String> facts, String risk) {
+        public DatabaseLoss {
+            facts = List.copyOf(facts);
+        }
+
+        static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+        /**
+         * {@code backup}: the newest backup (empty with {@code backupUnknown} saying why); {@code rows}: what the live outbox
+         * {@code table} holds since its time (empty with {@code rowsUnknown} saying why).
+         */
+        public static DatabaseLoss of(Optional<io.dutydesk.core.backups.BackupEntry> backup, String backupUnknown, String table,
+                                      Optional<io.dutydesk.core.ports.OutboxPort.RowsSince> rows, String rowsUnknown) {
+            List<String> facts = new ArrayList<>();
+            if (backup.isEmpty()) {
+                facts.add("the backup it restores: unknown (" + backupUnknown + ")");
+                facts.add("rows written since the backup: unknown");
+                return new DatabaseLoss(facts, "the database goes back to the backup the team's command restores: every row written "
+                        + "since it is lost (the outbox's open rows above among them)");
+            }
+            io.dutydesk.core.backups.BackupEntry b = backup.get();
+            String taken = TIME.format(b.takenAt());
+            facts.add("the backup it restores: the newest, " + b.path() + " (" + b.kind() + ", taken " + taken + ")"
+                    + (b.recorded().known() ? "; version deployed then: " + b.recorded().describe() : ""));
+            String lost;
+            if (rows.isEmpty()) {
+                facts.add("rows written since the backup: unknown (" + rowsUnknown + ")");
+                lost = "every row written since " + taken;
+            } else {
+                io.dutydesk.core.ports.OutboxPort.RowsSince r = rows.get();
+                String newest = r.newest().map(t -> "the newest row of " + table + " is from " + TIME.format(t)).orElse(table + " is empty");
+                facts.add(r.count() == 0 ? "no row of " + table + " was written since the backup (" + newest + ")"
+                        : "LOST: " + r.count() + (r.count() == 1 ? " row" : " rows") + " of " + table + " written since the backup ("
+                        + taken + "); " + newest);
+                lost = r.count() == 0 ? "no outbox row written since " + taken
+                        : r.count() + " outbox " + (r.count() == 1 ? "row" : "rows") + " written since " + taken;
+            }
+            return new DatabaseLoss(facts, "the live database goes back to " + taken + " (" + b.name() + ", the newest backup, as the "
+                    + "team's command restores it): " + lost + " will be gone");
+        }
+    }
+
+    /** As above; {@code loss}: what a database type loses (empty: not told). */
+    public static Plan decideType(String type, String command, boolean force, SlotsSnapshot s, String pendingFact,
+                                  Optional<DatabaseLoss> loss) {
         SlotState live = s.live();
         List<String> facts = new ArrayList<>();
         facts.add("runs the team's '" + type + "' rollback: " + command);
         facts.add("live " + live.name() + " (" + versions(live) + ", " + live.summary() + ")");
         facts.add(pendingFact);
         boolean db = databaseType(type);
-        String risk = db ? "the database goes back to the backup the team's command restores: every row written since it is lost"
-                + " (the outbox's open rows above among them)"
+        String risk = db ? loss.map(DatabaseLoss::risk).orElse("the database goes back to the backup the team's command restores: "
+                + "every row written since it is lost (the outbox's open rows above among them)")
                 : "the release the team's command replaces (live now: " + versions(live) + ") goes away";
+        if (db) {
+            loss.ifPresent(l -> facts.addAll(l.facts()));
+        }
         return new Plan(s.environment(), Verb.ROLLBACK, java.util.Optional.empty(), live.name(), live.name(), java.util.Optional.empty(),
                 "rollback " + type + " (the team's command)", facts, risk, List.of(),
                 db ? java.util.Optional.of(s.environment()) : java.util.Optional.empty(), force, java.util.Optional.of(type), List.of());

@@ -148,7 +148,48 @@ public final class RolloutService {
                     + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes" : String.join(", ",
                     env.deploy().rollbackTypes().keySet())) + "); nothing was run");
         }
-        return slots.readForAction().thenCombine(pendingFact(), (s, p) -> RolloutRules.decideType(type, cmd, force, s, p));
+        CompletableFuture<Optional<RolloutRules.DatabaseLoss>> loss = RolloutRules.databaseType(type)
+                ? databaseLoss().thenApply(Optional::of) : CompletableFuture.completedFuture(Optional.empty());
+        return slots.readForAction().thenCombine(pendingFact(), (s, p) -> new Object[] {s, p}).thenCombine(loss,
+                (sp, l) -> RolloutRules.decideType(type, cmd, force, (io.dutydesk.core.slots.SlotsSnapshot) sp[0], (String) sp[1], l));
+    }
+
+    /** The backups of this environment as listed now (read-only: the folders over SFTP); replaced in tests. */
+    private volatile java.util.function.Supplier<CompletableFuture<io.dutydesk.core.backups.BackupListing>> backups = this::listBackups;
+
+    private CompletableFuture<io.dutydesk.core.backups.BackupListing> listBackups() {
+        return new io.dutydesk.core.backups.BackupsService(env, shell, io.dutydesk.core.ports.VerificationResults.NONE, audit, actor,
+                clock, Runnable::run).list();
+    }
+
+    /** Where the backups are listed from (a test's fake; by default the environment's folders over this shell). */
+    public RolloutService withBackups(java.util.function.Supplier<CompletableFuture<io.dutydesk.core.backups.BackupListing>> b) {
+        this.backups = b;
+        return this;
+    }
+
+    /**
+     * What a database rollback type loses: the newest backup that holds the schema (the one such a command restores; data-only
+     * kinds never are) and the outbox rows written since its time. Never fails: what cannot be read is said unknown.
+     */
+    CompletableFuture<RolloutRules.DatabaseLoss> databaseLoss() {
+        String table = env.outbox().table();
+        if (!env.backups().configured()) {
+            return CompletableFuture.completedFuture(RolloutRules.DatabaseLoss.of(Optional.empty(),
+                    "backups are not configured for " + env.name(), table, Optional.empty(), ""));
+        }
+        return backups.get().thenCompose(l -> {
+            Optional<io.dutydesk.core.backups.BackupEntry> newest = l.backups().stream()
+                    .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
+                    .max(java.util.Comparator.comparing(io.dutydesk.core.backups.BackupEntry::takenAt));
+            if (newest.isEmpty()) {
+                return CompletableFuture.completedFuture(RolloutRules.DatabaseLoss.of(Optional.empty(), "no backup listed in "
+                        + String.join(", ", env.backups().folders()), table, Optional.empty(), ""));
+            }
+            return outbox.rowsSince(newest.get().takenAt()).handle((r, e) -> RolloutRules.DatabaseLoss.of(newest, "", table,
+                    Optional.ofNullable(e == null ? r : null), e == null ? "" : Errors.describe(e)));
+        }).exceptionally(e -> RolloutRules.DatabaseLoss.of(Optional.empty(), "the backups could not be listed: " + Errors.describe(e),
+                table, Optional.empty(), ""));
     }
 
     private <T> CompletableFuture<T> refusedBefore(List<String> args, RolloutException.Kind kind, String why) {

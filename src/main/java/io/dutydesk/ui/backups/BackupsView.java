@@ -64,6 +64,7 @@ public final class BackupsView {
     @FXML private Label emptyTable;
     @FXML private TableColumn<BackupEntry, String> nameColumn;
     @FXML private TableColumn<BackupEntry, String> kindColumn;
+    @FXML private TableColumn<BackupEntry, io.dutydesk.core.backups.RecordedVersion> versionColumn;
     @FXML private TableColumn<BackupEntry, Long> sizeColumn;
     @FXML private TableColumn<BackupEntry, Instant> takenColumn;
     @FXML private TableColumn<BackupEntry, Double> ageColumn;
@@ -164,6 +165,26 @@ public final class BackupsView {
                 .then("Not configured: this environment has no backups the console looks after.").otherwise("No backups read yet."));
         cells(nameColumn, BackupEntry::name, Object::toString);
         cells(kindColumn, BackupEntry::kind, Object::toString);
+        // the version the team's sidecar names (backups.versionSidecar); unknown says why in its tooltip
+        versionColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().recorded()));
+        versionColumn.setComparator(java.util.Comparator.comparing(io.dutydesk.core.backups.RecordedVersion::text));
+        versionColumn.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(io.dutydesk.core.backups.RecordedVersion r, boolean empty) {
+                super.updateItem(r, empty);
+                getStyleClass().remove("version-unknown");
+                if (empty || r == null || r == io.dutydesk.core.backups.RecordedVersion.NOT_READ) {
+                    setText(empty ? null : "—");
+                    setTooltip(null);
+                } else {
+                    setText(r.text());
+                    setTooltip(new Tooltip("Version deployed when the backup was taken: " + r.describe()));
+                    if (!r.known()) {
+                        getStyleClass().add("version-unknown");
+                    }
+                }
+            }
+        });
         cells(sizeColumn, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
         cells(takenColumn, BackupEntry::takenAt, WHEN::format);
         // the age when the list was read; from a stale list, said so ("10.0 h at 12:00:00"), never a frozen current age

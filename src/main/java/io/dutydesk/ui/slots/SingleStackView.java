@@ -197,13 +197,16 @@ public final class SingleStackView {
                         : "There is no backup to roll back to.", ButtonType.OK).showAndWait();
                 return;
             }
-            ChoiceDialog<String> d = new ChoiceDialog<>(list.get(0).path(), list.stream().map(BackupEntry::path).toList());
+            java.util.Map<String, String> byChoice = new java.util.LinkedHashMap<>();
+            list.forEach(b -> byChoice.put(choice(b), b.path()));
+            java.util.List<String> choices = java.util.List.copyOf(byChoice.keySet());
+            ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
             d.setHeaderText("Backup to restore (the version recorded with it comes back)");
             Optional<String> chosen = d.showAndWait();
             if (chosen.isEmpty() || vm.service().isEmpty()) {
                 return;
             }
-            vm.service().get().planRollback(chosen.get()).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
+            vm.service().get().planRollback(byChoice.get(chosen.get())).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
         }));
     }
 
@@ -269,4 +272,10 @@ public final class SingleStackView {
         vm.run(sp);
     }
 
+
+    /** A backup as the rollback's choice shows it: its path and the version its sidecar records ("unknown" when none says). */
+    static String choice(BackupEntry b) {
+        return b.path() + "   —   version " + (b.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ ? "not read"
+                : b.recorded().text());
+    }
 }

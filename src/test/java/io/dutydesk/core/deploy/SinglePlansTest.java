@@ -82,7 +82,7 @@ class SinglePlansTest {
         assertEquals("v1.1.0", p.liveBefore());
         assertEquals("v1.0.0", p.target());
         assertEquals("restore the database from lifeos_predeploy_20260301_100000.sql.gz and go back to v1.0.0", p.headline());
-        assertTrue(p.facts().contains("version recorded with it (lifeos_predeploy_20260301_100000.sql.gz.version): v1.0.0"), p.facts().toString());
+        assertTrue(p.facts().contains("version goes back to v1.0.0 (recorded with the backup, lifeos_predeploy_20260301_100000.sql.gz.version)"), p.facts().toString());
         assertTrue(p.facts().contains("now: 2/2 healthy on v1.1.0; v1.1.0 goes away, v1.0.0 comes back"), p.facts().toString());
         assertTrue(p.facts().contains("LOST: 42 rows of selfology.event_outbox written since the backup (2026-03-01 10:00:00 UTC); "
                 + "the newest row of selfology.event_outbox is from 2026-03-01 11:59:30 UTC"), p.facts().toString());
@@ -99,7 +99,7 @@ class SinglePlansTest {
                 Optional.empty(), Optional.empty(), "PostgreSQL down", true);
         assertEquals("v1.1.0", p.target());
         assertEquals("restore the database from lifeos_predeploy_20260301_100000.sql.gz", p.headline());
-        assertTrue(p.facts().contains("no version recorded with it (no lifeos_predeploy_20260301_100000.sql.gz.version): the services stay on v1.1.0"));
+        assertTrue(p.facts().contains("version recorded with it: unknown (no lifeos_predeploy_20260301_100000.sql.gz.version): the services stay on v1.1.0"));
         assertTrue(p.facts().contains("rows written since the backup: unknown (PostgreSQL down)"), p.facts().toString());
         assertTrue(p.risk().contains("every row written since 2026-03-01 10:00:00 UTC will be gone"), p.risk());
     }

@@ -180,6 +180,43 @@ class BackupsViewTest {
     }
 
     @Test
+    void theVersionColumnShowsWhatEachBackupsSidecarRecordsOrUnknown(FxRobot robot) throws Exception {
+        String folder = env.backups().folders().get(0);
+        String full = name("full", 5);
+        String incr = name("incr", 1);
+        List<RemoteShell.RemoteFile> files = List.of(
+                new RemoteShell.RemoteFile(full, 518_000, now.minusSeconds(5 * 3600), false),
+                new RemoteShell.RemoteFile(full + ".version", 7, now.minusSeconds(5 * 3600), false),
+                new RemoteShell.RemoteFile(incr, 506_000, now.minusSeconds(3600), false),
+                new RemoteShell.RemoteFile(incr + ".version", 9, now.minusSeconds(3600), false));
+        BackupListing l = BackupCatalog.listing("prod", env.backups(), Map.of(folder, files), Map.of(), Map.of(), Map.of(),
+                java.util.Optional.empty(), Map.of(folder + "/" + full + ".version", "v1.4.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        folder + "/" + incr + ".version", "\u00ff garbage".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), now);
+        robot.interact(() -> vm.show(l));
+        // every node is looked up and read on the FX thread
+        Map<String, String> cells = WaitForAsyncUtils.asyncFx(() -> {
+            Map<String, String> out = new java.util.TreeMap<>();
+            TableView<?> table = (TableView<?>) scene.lookup("#backups-table");
+            table.layout();
+            for (javafx.scene.Node n : table.lookupAll(".table-row-cell")) {
+                javafx.scene.control.TableRow<?> row = (javafx.scene.control.TableRow<?>) n;
+                if (row.getItem() instanceof BackupEntry e) {
+                    for (javafx.scene.Node c : row.lookupAll(".table-cell")) {
+                        javafx.scene.control.TableCell<?, ?> cell = (javafx.scene.control.TableCell<?, ?>) c;
+                        if ("backup-version-column".equals(cell.getTableColumn().getId())) {
+                            out.put(e.name(), cell.getText() + " | " + (cell.getTooltip() == null ? "" : cell.getTooltip().getText()));
+                        }
+                    }
+                }
+            }
+            return out;
+        }).get();
+        assertEquals(2, cells.size(), "two backups, the sidecars are not rows: " + cells);
+        assertEquals("v1.4.0 | Version deployed when the backup was taken: v1.4.0 (recorded with the backup)", cells.get(full));
+        assertEquals("unknown | Version deployed when the backup was taken: unknown (" + incr + ".version is not text)", cells.get(incr));
+    }
+
+    @Test
     void theSelectedBackupStaysSelectedWhenTheListIsReadAgain(FxRobot robot) {
         robot.interact(() -> vm.show(listing(5)));
         @SuppressWarnings("unchecked")
