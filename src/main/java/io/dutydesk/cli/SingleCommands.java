@@ -59,22 +59,8 @@ final class SingleCommands {
     record Readiness(boolean ready, String why, Optional<BackupEntry> newest) {}
 
     static Readiness readiness(Environment env, Optional<BackupListing> listing, String unknown) {
-        if (!env.backups().configured()) {
-            return new Readiness(false, "no backups configured (backups: false)", Optional.empty());
-        }
-        if (listing.isEmpty()) {
-            return new Readiness(false, "backups unknown: " + unknown, Optional.empty());
-        }
-        List<BackupEntry> usable = listing.get().backups().stream()
-                .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
-                .filter(b -> b.verification().map(v -> v.ok()).orElse(true)).toList();
-        long verified = usable.stream().filter(b -> b.verification().map(v -> v.ok()).orElse(false)).count();
-        Optional<BackupEntry> newest = usable.stream().max(java.util.Comparator.comparing(BackupEntry::takenAt));
-        if (newest.isEmpty()) {
-            return new Readiness(false, "no backup to roll back to in " + String.join(", ", env.backups().folders()), Optional.empty());
-        }
-        return new Readiness(true, usable.size() + " backup" + (usable.size() == 1 ? "" : "s") + " to roll back to (" + verified
-                + " verified), newest " + newest.get().name(), newest);
+        io.dutydesk.core.backups.RollbackReadiness r = io.dutydesk.core.backups.RollbackReadiness.of(env, listing, unknown);
+        return new Readiness(r.ready(), r.why(), r.newest());
     }
 
     int status(Environment env, EnvironmentHandle h, boolean json) {

@@ -4,7 +4,9 @@ import io.dutydesk.core.Ages;
 import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.Transition;
 import io.dutydesk.core.backups.BackupListing;
+import io.dutydesk.core.backups.RollbackReadiness;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.deploy.StackSnapshot;
 import io.dutydesk.core.metrics.MetricSeries;
 import io.dutydesk.core.metrics.QueryResult;
 import io.dutydesk.core.outbox.BacklogLevel;
@@ -54,10 +56,42 @@ public final class CheckRules {
         return new Verdict(CheckStatus.PASS, "live " + live.summary() + "; rollback ready (" + idle.summary() + ")");
     }
 
+    /**
+     * A single stack ({@code deploy.model: single}): every service running and healthy (else FAIL, each one not named with
+     * its condition), and a backup to roll back to ({@link RollbackReadiness}; else WARN; backups that could not be read:
+     * UNKNOWN, never PASS). {@code recorded}: the version recorded with the newest backup (the earlier release it holds).
+     */
+    public static Verdict stack(StackSnapshot s, RollbackReadiness ready, Optional<String> recorded, boolean backupsUnread) {
+        String head = "stack " + s.summary();
+        if (!s.allReady()) {
+            List<String> problems = s.services().isEmpty() ? List.of("no service configured") : s.problems();
+            return new Verdict(CheckStatus.FAIL, head + ": " + String.join("; ", problems), problems);
+        }
+        if (!ready.ready()) {
+            return new Verdict(backupsUnread ? CheckStatus.UNKNOWN : CheckStatus.WARN, head + "; rollback not ready: " + ready.why(),
+                    List.of(ready.why()));
+        }
+        return new Verdict(CheckStatus.PASS, head + "; rollback ready: " + ready.why()
+                + recorded.map(v -> " (taken on " + v + ")").orElse(""));
+    }
+
     // ------------------------------------------------------------------ outbox
 
     /** The backlog against the outbox thresholds ({@link BacklogLevel#judge}): "pending 12 &lt; 100, oldest 40 s". */
     public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t) {
+        return outbox(b, t, true);
+    }
+
+    /**
+     * {@code relay}: the environment has the outbox's relay stream (Redis); without one ({@code redis: false}) the evidence
+     * says it was not checked (it does not apply: no FAIL, no WARN).
+     */
+    public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t, boolean relay) {
+        Verdict v = outbox0(b, t);
+        return relay ? v : new Verdict(v.status(), v.evidence() + "; relay stream: none configured (redis: false), not checked", v.details());
+    }
+
+    private static Verdict outbox0(OutboxBacklog b, Environment.Thresholds t) {
         BacklogLevel.Verdict v = BacklogLevel.judge(b, t);
         long limit = v.level() == BacklogLevel.CRITICAL && b.pending() >= t.outboxPendingCritical() ? t.outboxPendingCritical()
                 : t.outboxPendingWarn();
