@@ -229,6 +229,11 @@ class CheckIT {
             Document d = Jsoup.parse(Files.readString(report));
             assertEquals("Morning check: ref — PASS", d.selectFirst("h1").text());
             assertEquals(ids(j.get("checks")), d.select("details.passing tr.check").eachAttr("data-id"), "all passed: all folded");
+            // and by an XML parser (the page is XHTML): every check's evidence, as the JSON has it, is its text (a '<' escaped)
+            Map<String, String> jsonEvidence = new LinkedHashMap<>();
+            j.get("checks").forEach(c -> jsonEvidence.put(c.get("id").asText(), c.get("evidence").asText()));
+            assertEquals(jsonEvidence, xhtmlEvidence(Files.readString(report)));
+            assertTrue(jsonEvidence.get("error-rate").contains("<"), "an evidence with a '<' in it: " + jsonEvidence);
             // the push, read back from the Pushgateway itself
             String metrics = get(PUSHGATEWAY + "/metrics");
             for (String id : ids(j.get("checks"))) {
@@ -264,7 +269,7 @@ class CheckIT {
                 itBackups(Duration.ofHours(30));
                 for (int i = 1; i <= 3; i++) {
                     RefHost.run(Duration.ofSeconds(30), RefHost.script().toString(), "log-line", "question-selection",
-                            "ERROR payment webhook failed #" + i);
+                            "ERROR payment webhook failed #" + i + (i == 3 ? HOSTILE : ""));
                 }
                 long free = Files.getFileStore(fill.getParent()).getUsableSpace();
                 Files.write(fill, new byte[(int) Math.max(0, free - 4096)]);
@@ -295,12 +300,24 @@ class CheckIT {
                 assertTrue(m.get("logs").evidence().startsWith("3 error lines in " + live + " since "), m.get("logs").evidence());
                 assertTrue(m.get("logs").evidence().contains("(selfology-question-selection-" + live + " 3); newest: selfology-question-selection-"
                         + live + ": "), m.get("logs").evidence());
-                assertTrue(m.get("logs").evidence().endsWith("ERROR payment webhook failed #3"), m.get("logs").evidence());
+                assertTrue(m.get("logs").evidence().endsWith("ERROR payment webhook failed #3" + HOSTILE), m.get("logs").evidence());
                 assertEquals(CheckStatus.FAIL, m.get("disk").status());
                 assertTrue(m.get("disk").evidence().startsWith("backups 0 % free < 5 %"), m.get("disk").evidence());
                 List<String> changed = broken.changed().stream().map(CheckResult::id).toList();
                 assertEquals(List.of("slots", "outbox", "alerts", "backups", "ai-cost", "logs", "disk"), changed,
                         "compared with the healthy run before");
+
+                // the report of that run: the server's line with markup in it is text in the page, never markup
+                String html = io.dutydesk.core.check.CheckReport.html(List.of(broken), ZoneOffset.UTC);
+                assertTrue(!html.contains("<script>") && html.contains("&lt;script&gt;"), "escaped");
+                Map<String, String> shown = xhtmlEvidence(html);
+                for (CheckResult c : broken.checks()) {
+                    assertEquals(c.evidence(), shown.get(c.id()), c.id());
+                }
+                // the push of each state, read back from the Pushgateway: 0 pass, 1 warn, 2 fail
+                h.checkPush(java.net.URI.create(PUSHGATEWAY)).push(broken).join();
+                assertEquals(Map.of("slots", 1.0, "outbox", 1.0, "alerts", 2.0, "backups", 2.0, "error-rate", 0.0, "ai-cost", 2.0,
+                        "logs", 1.0, "disk", 2.0), pushed("ref"));
 
                 // ---- Prometheus stopped: the PromQL checks cannot tell, the others still run
                 RefHost.stop("prometheus");
@@ -318,6 +335,12 @@ class CheckIT {
                 assertNotEquals(CheckStatus.PASS, dm.get("alerts").status(), "no alert can fire: never an all-clear");
                 assertEquals(CheckStatus.PASS, dm.get("logs").status(), "no new error line since the last kept run: "
                         + dm.get("logs").evidence());
+                // 3 unknown
+                h.checkPush(java.net.URI.create(PUSHGATEWAY)).push(down).join();
+                Map<String, Double> p = pushed("ref");
+                assertEquals(3.0, p.get("error-rate"));
+                assertEquals(3.0, p.get("ai-cost"));
+                assertEquals(2.0, p.get("disk"));
             }
         } finally {
             if (prometheusStopped) {
@@ -339,6 +362,51 @@ class CheckIT {
             curl("-X", "DELETE", PUSHGATEWAY + "/metrics/job/ai_router");
             curl("-X", "DELETE", PUSHGATEWAY + "/metrics/job/dutydesk_check/env/ref");
         }
+    }
+
+    /** A server's log line with markup and an ampersand in it (the report must show it as text). */
+    static final String HOSTILE = " <script>alert(\"x\")</script> & co";
+
+    /** The page parsed by an XML parser (it is XHTML): each check row's evidence, its text before the details. */
+    static Map<String, String> xhtmlEvidence(String html) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        org.w3c.dom.Document x = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, String> out = new LinkedHashMap<>();
+        org.w3c.dom.NodeList rows = x.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "tr");
+        for (int i = 0; i < rows.getLength(); i++) {
+            org.w3c.dom.Element tr = (org.w3c.dom.Element) rows.item(i);
+            if (!tr.hasAttribute("data-id")) {
+                continue;
+            }
+            org.w3c.dom.NodeList tds = tr.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "td");
+            for (int k = 0; k < tds.getLength(); k++) {
+                org.w3c.dom.Element td = (org.w3c.dom.Element) tds.item(k);
+                if (!List.of(td.getAttribute("class").split(" ")).contains("evidence")) {
+                    continue;
+                }
+                StringBuilder text = new StringBuilder();
+                for (org.w3c.dom.Node n = td.getFirstChild(); n != null && n.getNodeType() == org.w3c.dom.Node.TEXT_NODE; n = n.getNextSibling()) {
+                    text.append(n.getNodeValue());
+                }
+                out.put(tr.getAttribute("data-id"), text.toString());
+            }
+        }
+        return out;
+    }
+
+    /** dutydesk_check_status{env, check} as the Pushgateway holds it for {@code env} (job dutydesk_check). */
+    static Map<String, Double> pushed(String env) {
+        String metrics = get(PUSHGATEWAY + "/metrics");
+        Map<String, Double> out = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^dutydesk_check_status\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            Matcher c = Pattern.compile("check=\"([^\"]*)\"").matcher(m.group(1));
+            if (m.group(1).contains("env=\"" + env + "\"") && m.group(1).contains("job=\"dutydesk_check\"") && c.find()) {
+                out.put(c.group(1), Double.parseDouble(m.group(2)));
+            }
+        }
+        return out;
     }
 
     static List<String> ids(JsonNode checks) {

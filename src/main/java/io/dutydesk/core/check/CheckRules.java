@@ -5,6 +5,7 @@ import io.dutydesk.core.alerts.Alert;
 import io.dutydesk.core.alerts.Transition;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.deploy.StackSnapshot;
 import io.dutydesk.core.metrics.MetricSeries;
 import io.dutydesk.core.metrics.QueryResult;
 import io.dutydesk.core.outbox.BacklogLevel;
@@ -54,10 +55,44 @@ public final class CheckRules {
         return new Verdict(CheckStatus.PASS, "live " + live.summary() + "; rollback ready (" + idle.summary() + ")");
     }
 
+    /**
+     * A single stack ({@code deploy.model: single}): every service running and healthy (else FAIL, each one not named with
+     * its condition), and rollback ready as the Slots pane's chip and {@code dutydesk status} say it
+     * ({@link io.dutydesk.core.deploy.SingleReadiness}: a verified backup and/or an earlier release on the host; NOT READY:
+     * WARN; a side that could not be read and nothing ready: UNKNOWN, never PASS). {@code recorded}: the version recorded
+     * with the newest backup.
+     */
+    public static Verdict stack(StackSnapshot s, io.dutydesk.core.deploy.SingleReadiness ready, Optional<String> recorded) {
+        String head = "stack " + s.summary();
+        if (!s.allReady()) {
+            List<String> problems = s.services().isEmpty() ? List.of("no service configured") : s.problems();
+            return new Verdict(CheckStatus.FAIL, head + ": " + String.join("; ", problems), problems);
+        }
+        return switch (ready.state()) {
+            case READY -> new Verdict(CheckStatus.PASS, head + "; rollback ready: " + ready.text()
+                    + recorded.map(v -> " (newest backup taken on " + v + ")").orElse(""));
+            case NOT_READY -> new Verdict(CheckStatus.WARN, head + "; rollback not ready: " + ready.text(), List.of(ready.text()));
+            case UNKNOWN -> new Verdict(CheckStatus.UNKNOWN, head + "; rollback unknown: " + ready.text(), List.of(ready.text()));
+        };
+    }
+
     // ------------------------------------------------------------------ outbox
 
     /** The backlog against the outbox thresholds ({@link BacklogLevel#judge}): "pending 12 &lt; 100, oldest 40 s". */
     public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t) {
+        return outbox(b, t, true);
+    }
+
+    /**
+     * {@code relay}: the environment has the outbox's relay stream (Redis); without one ({@code redis: false}) the evidence
+     * says it was not checked (it does not apply: no FAIL, no WARN).
+     */
+    public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t, boolean relay) {
+        Verdict v = outbox0(b, t);
+        return relay ? v : new Verdict(v.status(), v.evidence() + "; relay stream: none configured (redis: false), not checked", v.details());
+    }
+
+    private static Verdict outbox0(OutboxBacklog b, Environment.Thresholds t) {
         BacklogLevel.Verdict v = BacklogLevel.judge(b, t);
         long limit = v.level() == BacklogLevel.CRITICAL && b.pending() >= t.outboxPendingCritical() ? t.outboxPendingCritical()
                 : t.outboxPendingWarn();

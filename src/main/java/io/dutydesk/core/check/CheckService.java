@@ -9,6 +9,8 @@ import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.BackupsService;
 import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.deploy.DockerHostEngine;
+import io.dutydesk.core.deploy.SingleService;
 import io.dutydesk.core.metrics.MetricsPort;
 import io.dutydesk.core.outbox.OutboxService;
 import io.dutydesk.core.ports.AlertHistory;
@@ -45,9 +47,18 @@ import java.util.regex.Pattern;
  * previous one kept in the local store ({@link CheckResult#changed()}) and kept in turn.
  */
 public final class CheckService {
-    /** The services a run reads through; one per environment. */
+    /**
+     * The services a run reads through; one per environment. {@code single}: a single stack's service
+     * ({@code deploy.model: single}, else null): its engine's snapshot replaces the slots in the stack and logs checks.
+     */
     public record Sources(SlotsReader slots, OutboxService outbox, AlertsService alerts, BackupsService backups,
-                          MetricsPort metrics, ContainersPort containers, RemoteShell shell) {}
+                          MetricsPort metrics, ContainersPort containers, RemoteShell shell, SingleService single) {
+        /** A blue-green environment's. */
+        public Sources(SlotsReader slots, OutboxService outbox, AlertsService alerts, BackupsService backups,
+                       MetricsPort metrics, ContainersPort containers, RemoteShell shell) {
+            this(slots, outbox, alerts, backups, metrics, containers, shell, null);
+        }
+    }
 
     /** How long runs are kept in the local store. */
     public static final Duration KEEP = Duration.ofDays(90);
@@ -89,11 +100,14 @@ public final class CheckService {
                 alerts = null;
             }
         }
-        Sources s = new Sources(new SlotsReader(e, h.containers(), h.shell(), clock),
-                new OutboxService(e, h.backlog(), h.stream(), clock), alerts,
-                e.backups().configured() ? new BackupsService(e, h.shell(), h.verifications(), audit, actor, clock, io,
-                        h::secret) : null,
-                metrics, h.containers(), h.shell());
+        BackupsService backups = e.backups().configured() ? new BackupsService(e, h.shell(), h.verifications(), audit, actor, clock, io,
+                h::secret) : null;
+        // a single stack: the deploy service the Slots pane and the CLI use, read only (its engine's snapshot, the versions recorded with backups)
+        SingleService single = !e.deploy().single() ? null : new SingleService(e, new DockerHostEngine(e, h.containers(), h.shell(), clock),
+                h.outbox(), h.shell(), backups == null ? () -> CompletableFuture.failedFuture(new IllegalStateException("no backups configured"))
+                : backups::list, audit, actor, clock);
+        Sources s = new Sources(e.deploy().single() ? null : new SlotsReader(e, h.containers(), h.shell(), clock),
+                new OutboxService(e, h.backlog(), h.stream(), clock), alerts, backups, metrics, h.containers(), h.shell(), single);
         return new CheckService(e, s, history, actor, clock);
     }
 
@@ -167,8 +181,10 @@ public final class CheckService {
         CompletableFuture<CheckRules.Verdict> v;
         try {
             v = switch (source) {
-                case SLOTS -> need(sources.slots(), "slots").read().thenApply(CheckRules::slots);
-                case OUTBOX -> need(sources.outbox(), "outbox").backlog().thenApply(b -> CheckRules.outbox(b, env.thresholds()));
+                case SLOTS -> sources.single() != null ? stack(sources.single())
+                        : need(sources.slots(), "slots").read().thenApply(CheckRules::slots);
+                case OUTBOX -> need(sources.outbox(), "outbox").backlog().thenApply(b -> CheckRules.outbox(b, env.thresholds(),
+                        env.redis().configured()));
                 case ALERTS -> alerts(c, at);
                 case BACKUPS -> backups(c);
                 case PROMETHEUS -> need(sources.metrics(), "Prometheus").instant(c.query(), at, c.timeout())
@@ -236,7 +252,32 @@ public final class CheckService {
         });
     }
 
+    /**
+     * A single stack: every service running and healthy (the engine's snapshot, as the Slots pane shows it), and rollback
+     * ready by the chip's rule ({@link io.dutydesk.core.deploy.SingleReadiness}: the backups and the release history), with
+     * the version recorded with the newest backup ({@link SingleService#recordedVersion}).
+     */
+    private CompletableFuture<CheckRules.Verdict> stack(SingleService single) {
+        CompletableFuture<io.dutydesk.core.deploy.StackSnapshot> snap = single.engine().read();
+        CompletableFuture<Object> backups = sources.backups() == null || !env.backups().configured()
+                ? CompletableFuture.completedFuture("backups not configured")
+                : sources.backups().list().<Object>thenApply(l -> l).exceptionally(Errors::describe);
+        CompletableFuture<Object> releases = single.releases().read().<Object>thenApply(l -> l).exceptionally(Errors::describe);
+        CompletableFuture<io.dutydesk.core.deploy.SingleReadiness> ready = backups.thenCombine(releases, (b, r) ->
+                io.dutydesk.core.deploy.SingleReadiness.of(env,
+                        b instanceof io.dutydesk.core.backups.BackupListing l ? Optional.of(l) : Optional.empty(), String.valueOf(b),
+                        r instanceof io.dutydesk.core.rollout.ReleaseHistory.Listing h ? Optional.of(h) : Optional.empty(), String.valueOf(r),
+                        zone(), clock.instant()));
+        CompletableFuture<Optional<String>> recorded = ready.thenCompose(r -> r.newest().isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<String>empty())
+                : single.recordedVersion(r.newest().get().path()).exceptionally(e -> Optional.empty()));
+        return snap.thenCompose(s -> ready.thenCombine(recorded, (r, v) -> CheckRules.stack(s, r, v)));
+    }
+
     private CompletableFuture<CheckRules.Verdict> logs(Environment.Check c, Instant since) {
+        if (sources.single() != null) {
+            return stackLogs(c, since, sources.single());
+        }
         SlotsReader slots = need(sources.slots(), "slots");
         ContainersPort containers = need(sources.containers(), "Docker");
         return slots.read().thenCompose(s -> {
@@ -260,6 +301,34 @@ public final class CheckService {
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<CheckRules.LogLines> read = reads.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
                 return CheckRules.logs(c, s.liveSlot(), read, List.copyOf(unread), since, zone());
+            });
+        });
+    }
+
+    /** A single stack's logs: every configured service's container as the engine sees it (or {@code services} of the check). */
+    private CompletableFuture<CheckRules.Verdict> stackLogs(Environment.Check c, Instant since, SingleService single) {
+        ContainersPort containers = need(sources.containers(), "Docker");
+        return single.engine().read().thenCompose(s -> {
+            List<String> wanted = c.services().isEmpty() ? env.slots().services() : c.services();
+            List<CompletableFuture<CheckRules.LogLines>> reads = new ArrayList<>();
+            List<String> unread = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (io.dutydesk.core.deploy.StackService st : s.services()) {
+                if (!wanted.contains(st.service())) {
+                    continue;
+                }
+                if (st.info().isEmpty()) {
+                    unread.add(st.container() + " (missing)");
+                    continue;
+                }
+                String name = st.container();
+                reads.add(errorLines(containers, name, since, c.pattern(), c.newest()).exceptionally(e -> {
+                    unread.add(name + " (" + Errors.describe(e) + ")");
+                    return null;
+                }));
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<CheckRules.LogLines> read = reads.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+                return CheckRules.logs(c, "the stack", read, List.copyOf(unread), since, zone());
             });
         });
     }

@@ -36,9 +36,15 @@ final class CheckConventions {
 
     static Environment.Checks checks(Optional<YamlNode> checks, Optional<YamlNode> schedule, boolean alertmanager,
                                      Environment.Backups backups) {
+        return checks(checks, schedule, alertmanager, backups, false);
+    }
+
+    /** {@code single}: the environment deploys one stack ({@code deploy.model: single}): the default titles say "stack". */
+    static Environment.Checks checks(Optional<YamlNode> checks, Optional<YamlNode> schedule, boolean alertmanager,
+                                     Environment.Backups backups, boolean single) {
         List<Environment.Check> list = checks.isEmpty()
-                ? Environment.Checks.defaultList(alertmanager, backups.configured(), backups.folders())
-                : list(checks.get(), backups, alertmanager);
+                ? Environment.Checks.defaultList(alertmanager, backups.configured(), backups.folders(), single)
+                : list(checks.get(), backups, alertmanager, single);
         if (schedule.isEmpty()) {
             return new Environment.Checks(list, List.of(LocalTime.of(9, 0)), Environment.Checks.DEFAULT_OVERNIGHT,
                     Environment.Checks.DEFAULT_FIRST_BEFORE, Optional.empty());
@@ -75,7 +81,7 @@ final class CheckConventions {
         return LocalTime.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
     }
 
-    private static List<Environment.Check> list(YamlNode n, Environment.Backups backups, boolean alertmanager) {
+    private static List<Environment.Check> list(YamlNode n, Environment.Backups backups, boolean alertmanager, boolean single) {
         Map<String, YamlNode> entries = n.entries();
         if (entries.isEmpty()) {
             throw n.error("lists no check; leave 'checks' out for the runbook's list (slots, outbox, alerts, backups, "
@@ -83,12 +89,12 @@ final class CheckConventions {
         }
         List<Environment.Check> out = new ArrayList<>();
         for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
-            out.add(check(e.getKey(), e.getValue(), backups, alertmanager));
+            out.add(check(e.getKey(), e.getValue(), backups, alertmanager, single));
         }
         return List.copyOf(out);
     }
 
-    private static Environment.Check check(String id, YamlNode v, Environment.Backups backups, boolean alertmanager) {
+    private static Environment.Check check(String id, YamlNode v, Environment.Backups backups, boolean alertmanager, boolean single) {
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw v.error("a check's id is letters, digits, '.', '_' and '-'");
         }
@@ -117,7 +123,7 @@ final class CheckConventions {
                 throw keys.get(k).error("'" + k + "' is for checks of kind " + String.join(", ", users) + ", not " + kind);
             }
         }
-        Environment.Check d = Environment.Check.of(id, kind, defaultTitle(id, kind));
+        Environment.Check d = Environment.Check.of(id, kind, defaultTitle(id, kind, single));
         if (v.isNull()) {
             return kind.equals("disk") ? d.withPaths(Environment.Checks.defaultDiskPaths(backups.configured(), backups.folders()))
                     : kind.equals("prometheus") ? missingQuery(v) : d;
@@ -181,7 +187,11 @@ final class CheckConventions {
     }
 
     static String defaultTitle(String id, String kind) {
-        for (Environment.Check c : Environment.Checks.defaultList(true, true, List.of("~/backups"))) {
+        return defaultTitle(id, kind, false);
+    }
+
+    static String defaultTitle(String id, String kind, boolean single) {
+        for (Environment.Check c : Environment.Checks.defaultList(true, true, List.of("~/backups"), single)) {
             if (c.id().equals(id) && c.kind().equals(kind)) {
                 return c.title();
             }

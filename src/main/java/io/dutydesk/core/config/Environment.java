@@ -36,7 +36,8 @@ public record Environment(
                        Http alertmanager, Backups backups, Deploy deploy, Slots slots, Outbox outbox, Thresholds thresholds,
                        Poll poll, Metrics metrics, Alerts alerts) {
         this(name, description, ssh, docker, postgres, redis, prometheus, alertmanager, backups, deploy, slots, outbox,
-                thresholds, poll, metrics, alerts, Checks.defaults(alertmanager.configured(), backups.configured(), backups.folders()));
+                thresholds, poll, metrics, alerts, Checks.defaults(alertmanager.configured(), backups.configured(), backups.folders(),
+                        deploy.single()));
     }
 
     /** Without {@code metrics} and {@code alerts} sections: the runbook's saved queries, the default alert conventions. */
@@ -414,13 +415,22 @@ public record Environment(
          * the environment has them.
          */
         public static Checks defaults(boolean alertmanager, boolean backups, List<String> backupFolders) {
-            return new Checks(defaultList(alertmanager, backups, backupFolders), List.of(java.time.LocalTime.of(9, 0)),
+            return defaults(alertmanager, backups, backupFolders, false);
+        }
+
+        /** {@code single}: a single stack ({@code deploy.model: single}): the same checks, titled for a stack (no slots). */
+        public static Checks defaults(boolean alertmanager, boolean backups, List<String> backupFolders, boolean single) {
+            return new Checks(defaultList(alertmanager, backups, backupFolders, single), List.of(java.time.LocalTime.of(9, 0)),
                     DEFAULT_OVERNIGHT, DEFAULT_FIRST_BEFORE, Optional.empty());
         }
 
         public static List<Check> defaultList(boolean alertmanager, boolean backups, List<String> backupFolders) {
+            return defaultList(alertmanager, backups, backupFolders, false);
+        }
+
+        public static List<Check> defaultList(boolean alertmanager, boolean backups, List<String> backupFolders, boolean single) {
             List<Check> l = new java.util.ArrayList<>();
-            l.add(Check.of("slots", "slots", "Live slot healthy, rollback ready"));
+            l.add(Check.of("slots", "slots", single ? "Stack healthy, rollback ready" : "Live slot healthy, rollback ready"));
             l.add(Check.of("outbox", "outbox", "Outbox pending and oldest event"));
             if (alertmanager) {
                 l.add(Check.of("alerts", "alerts", "Alerts overnight"));
@@ -430,7 +440,7 @@ public record Environment(
             }
             l.add(Check.of("error-rate", "prometheus", "Error rate < 1 %")
                     .withQuery(Check.ERROR_RATE, Optional.empty(), Optional.of(0.01), true));
-            l.add(Check.of("logs", "logs", "Error lines in the live slot's logs"));
+            l.add(Check.of("logs", "logs", single ? "Error lines in the stack's logs" : "Error lines in the live slot's logs"));
             l.add(Check.of("disk", "disk", "Free space: backups and database").withPaths(defaultDiskPaths(backups, backupFolders)));
             return List.copyOf(l);
         }

@@ -196,7 +196,7 @@ public final class EnvironmentsFile {
                 Conventions.poll(n.get("poll")),
                 Conventions.metrics(n.get("metrics")),
                 Conventions.alerts(n.get("alerts")),
-                CheckConventions.checks(n.get("checks"), n.get("checkSchedule"), am.configured(), bk));
+                CheckConventions.checks(n.get("checks"), n.get("checkSchedule"), am.configured(), bk, deploy.single()));
     }
 
     /** The sections an environment may switch off with {@code false}: the console then neither shows nor polls them. */

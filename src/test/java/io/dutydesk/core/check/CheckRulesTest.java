@@ -60,6 +60,65 @@ class CheckRulesTest {
         assertEquals(CheckStatus.WARN, CheckRules.slots(slots("healthy", null)).status(), "an idle container missing: no rollback");
     }
 
+    static final Environment SINGLE = io.dutydesk.core.config.EnvironmentsFile.parse(java.nio.file.Path.of("e.yaml"),
+            "environments:\n  life:\n    ssh: { host: lifeos-prod }\n    deploy: { model: single }\n"
+                    + "    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n    backups: { folders: [ /b ] }\n").require("life");
+
+    static io.dutydesk.core.deploy.StackSnapshot stack(String appState, String workerHealth) {
+        return new io.dutydesk.core.deploy.StackSnapshot("life", "docker-host", NOW, List.of(
+                new io.dutydesk.core.deploy.StackService("app", "h", "lifeos-app-1", appState == null ? Optional.empty()
+                        : Optional.of(new ContainerInfo("id", "lifeos-app-1", "lifeos/app:v1.0.0", appState, "healthy", NOW, 0, Map.of()))),
+                new io.dutydesk.core.deploy.StackService("worker", "h", "lifeos-worker-1", Optional.of(new ContainerInfo("id",
+                        "lifeos-worker-1", "lifeos/worker:v1.0.0", "running", workerHealth, NOW, 0, Map.of())))));
+    }
+
+    @Test
+    void aSingleStackEveryServiceHealthyAndABackupToRollBackToPassesOneUnhealthyFailsNamingIt() {
+        Instant t = NOW.minusSeconds(3600);
+        BackupEntry good = new BackupEntry("lifeos_predeploy_1.sql.gz", "/b", "/b/lifeos_predeploy_1.sql.gz", "pre-deployment", 1, t, t, null,
+                Optional.of(new Verification("/b/lifeos_predeploy_1.sql.gz", 1, t, true, "ok", NOW)));
+        BackupEntry failed = new BackupEntry("lifeos_predeploy_2.sql.gz", "/b", "/b/lifeos_predeploy_2.sql.gz", "pre-deployment", 1, NOW, NOW,
+                null, Optional.of(new Verification("/b/lifeos_predeploy_2.sql.gz", 1, NOW, false, "truncated", NOW)));
+        io.dutydesk.core.deploy.SingleReadiness ready = io.dutydesk.core.deploy.SingleReadiness.of(SINGLE, Optional.of(listing(good, failed)), "",
+                Optional.empty(), "ssh: refused", java.time.ZoneOffset.UTC, NOW);
+        CheckRules.Verdict ok = CheckRules.stack(stack("running", "healthy"), ready, Optional.of("v0.9.0"));
+        assertEquals(CheckStatus.PASS, ok.status(), "a verified backup is enough even with the releases unread");
+        assertEquals("stack 2/2 healthy on v1.0.0; rollback ready: backup " + java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                .withZone(java.time.ZoneOffset.UTC).format(t) + " verified (lifeos_predeploy_1.sql.gz), releases unknown (ssh: refused)"
+                + " (newest backup taken on v0.9.0)", ok.evidence());
+
+        CheckRules.Verdict sick = CheckRules.stack(stack("running", "unhealthy"), ready, Optional.of("v0.9.0"));
+        assertEquals(CheckStatus.FAIL, sick.status());
+        assertEquals("stack 1/2 healthy on v1.0.0: lifeos-worker-1: unhealthy", sick.evidence());
+        CheckRules.Verdict stopped = CheckRules.stack(stack("exited", "healthy"), ready, Optional.empty());
+        assertEquals(CheckStatus.FAIL, stopped.status());
+        assertEquals("stack 1/2 healthy on v1.0.0: lifeos-app-1: exited", stopped.evidence());
+        CheckRules.Verdict missing = CheckRules.stack(stack(null, "healthy"), ready, Optional.empty());
+        assertEquals(CheckStatus.FAIL, missing.status());
+        assertEquals("stack 1/2 healthy on missing: lifeos-app-1: missing", missing.evidence());
+
+        io.dutydesk.core.rollout.ReleaseHistory.Listing noEarlier = new io.dutydesk.core.rollout.ReleaseHistory.Listing("life", List.of(),
+                List.of(), null);
+        io.dutydesk.core.deploy.SingleReadiness none = io.dutydesk.core.deploy.SingleReadiness.of(SINGLE, Optional.of(listing(failed)), "",
+                Optional.of(noEarlier), "", java.time.ZoneOffset.UTC, NOW);
+        CheckRules.Verdict w = CheckRules.stack(stack("running", "healthy"), none, Optional.empty());
+        assertEquals(CheckStatus.WARN, w.status(), w.evidence());
+        assertTrue(w.evidence().startsWith("stack 2/2 healthy on v1.0.0; rollback not ready: no backup in /b"), w.evidence());
+        io.dutydesk.core.deploy.SingleReadiness unread = io.dutydesk.core.deploy.SingleReadiness.of(SINGLE, Optional.empty(), "ssh: refused",
+                Optional.of(noEarlier), "", java.time.ZoneOffset.UTC, NOW);
+        CheckRules.Verdict u = CheckRules.stack(stack("running", "healthy"), unread, Optional.empty());
+        assertEquals(CheckStatus.UNKNOWN, u.status(), "backups that cannot be read are no all-clear");
+        assertTrue(u.evidence().startsWith("stack 2/2 healthy on v1.0.0; rollback unknown: backups unknown (ssh: refused)"), u.evidence());
+    }
+
+    @Test
+    void anOutboxWithoutARelayStreamSaysSoAndIsJudgedByItsBacklogAlone() {
+        assertEquals(new CheckRules.Verdict(CheckStatus.PASS, "pending 0 < 100, none pending; relay stream: none configured (redis: false), "
+                + "not checked"), CheckRules.outbox(backlog(0, null), T, false));
+        assertEquals(CheckStatus.WARN, CheckRules.outbox(backlog(150, 40L), T, false).status());
+        assertEquals(CheckRules.outbox(backlog(12, 40L), T), CheckRules.outbox(backlog(12, 40L), T, true));
+    }
+
     static OutboxBacklog backlog(long pending, Long oldest) {
         return new OutboxBacklog(NOW, pending, 0, 0, 100L, oldest, List.of(), true, "");
     }

@@ -44,6 +44,20 @@ class ChecksConfigTest {
     }
 
     @Test
+    void aSingleStacksChecksAreTitledForTheStackInTheDefaultListAndInATeamsOwn() {
+        String single = "    deploy: { model: single }\n    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n";
+        Environment e = load(single);
+        assertEquals(List.of("slots", "outbox", "alerts", "backups", "error-rate", "logs", "disk"),
+                e.checks().list().stream().map(Environment.Check::id).toList());
+        assertEquals("Stack healthy, rollback ready", e.checks().list().get(0).title());
+        assertEquals("Error lines in the stack's logs", e.checks().list().get(5).title());
+        Environment own = load(single + "    checks:\n      slots:\n      logs: { warnAt: 2 }\n");
+        assertEquals(List.of("Stack healthy, rollback ready", "Error lines in the stack's logs"),
+                own.checks().list().stream().map(Environment.Check::title).toList());
+        assertEquals("Live slot healthy, rollback ready", load("").checks().list().get(0).title(), "blue-green keeps its titles");
+    }
+
+    @Test
     void aTeamsOwnListInFileOrderWithACustomPromqlCheckAndTheSchedule() {
         Environment e = load("""
                     backups: { folders: [/srv/b] }
