@@ -135,6 +135,17 @@ class TodayViewTest {
         assertTrue(fx(() -> text(scene, "since-yesterday")).contains("outbox pass → warn"));
     }
 
+    /** At 1024 px the pane has ~970 px (icons-only navigation): its toolbar wraps rather than pushing the window's edge (Monocle's fonts are narrower than a desktop's: the bound has room for that). */
+    @Test
+    void thePaneFitsTheWidthLeftAt1024() {
+        Built b = build();
+        double min = fx(() -> {
+            scene.getRoot().applyCss();
+            return b.view().root().minWidth(-1);
+        });
+        assertTrue(min <= 600, "the Today pane's minimum width " + min + " px fits 1024 px less the navigation");
+    }
+
     @Test
     void theLinksShowThePaneThatTellsMore() {
         Built b = build();
