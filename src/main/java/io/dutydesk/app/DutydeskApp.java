@@ -99,8 +99,9 @@ public final class DutydeskApp extends Application {
         FxHostKeyPrompt hostKeys = new FxHostKeyPrompt(FxThread.INSTANCE, () -> stage);
         FxSecretPrompt secrets = new FxSecretPrompt(FxThread.INSTANCE, () -> stage);
         // Today's "Run all environments": each other environment over a connection of its own, one at a time, closed after
-        panes.checkOthersWith(new OtherEnvironmentChecks(file.environments(), connector, hostKeys, secrets, store().alertHistory(),
-                store().checkHistory(), audit, actor, Clock.systemDefaultZone()));
+        otherChecks = new OtherEnvironmentChecks(file.environments(), connector, hostKeys, secrets, store().alertHistory(),
+                store().checkHistory(), audit, actor, Clock.systemDefaultZone());
+        panes.checkOthersWith(otherChecks);
         vm = new ShellViewModel(file.environments(), connector, hostKeys, secrets,
                 scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), panes.specs());
         vm.darkProperty().set(Theme.savedDark());
@@ -128,13 +129,18 @@ public final class DutydeskApp extends Application {
         panes.navigateWith(view::showPane);
         io.dutydesk.ui.today.TodayViewModel today = vm.model("today", io.dutydesk.ui.today.TodayViewModel.class);
         view.badges(today.badges());
-        view.production(today.productionProperty(), today.productionStateProperty());
+        view.production(today.productionProperty(), today.productionStateProperty(), today.productionDetailProperty());
         io.dutydesk.ui.alerts.AlertsViewModel alertsVm = vm.model("alerts", io.dutydesk.ui.alerts.AlertsViewModel.class);
         Runnable alertsBadge = () -> today.liveBadge("alerts", io.dutydesk.ui.today.TodayViewModel.alertsBadge(alertsVm.counts(),
-                alertsVm.feedProperty().get() != null, alertsVm.problemProperty().get(), alertsVm.notConfiguredProperty().get()));
+                alertsVm.feedProperty().get() != null, alertsVm.problemProperty().get(), alertsVm.notConfiguredProperty().get(),
+                alertsVm.unknownProperty().get() == null ? 0 : alertsVm.unknownProperty().get(), alertsVm.cannotFireProperty().get()));
         alertsVm.counts().addListener((javafx.collections.ListChangeListener<java.util.Map.Entry<String, Long>>) c -> alertsBadge.run());
         alertsVm.problemProperty().addListener((o, a, b) -> alertsBadge.run());
         alertsVm.notConfiguredProperty().addListener((o, a, b) -> alertsBadge.run());
+        // a first read with nothing firing changes no count; another environment sets the feed back to none
+        alertsVm.feedProperty().addListener((o, a, b) -> alertsBadge.run());
+        alertsVm.unknownProperty().addListener((o, a, b) -> alertsBadge.run());
+        alertsVm.cannotFireProperty().addListener((o, a, b) -> alertsBadge.run());
         alertsBadge.run();
         today.latestProperty().addListener((o, a, r) -> {
             if (r != null) {
@@ -249,6 +255,8 @@ public final class DutydeskApp extends Application {
         }
     }
 
+    private OtherEnvironmentChecks otherChecks;
+
     @Override
     public void stop() {
         // the window closes while an action runs on the server: its audit entry says so (the action goes on there)
@@ -258,6 +266,9 @@ public final class DutydeskApp extends Application {
         }
         if (panes != null) {
             panes.close();
+        }
+        if (otherChecks != null) {
+            otherChecks.close(); // a Run all under way: its connection is closed with the window
         }
         if (scheduler != null) {
             scheduler.shutdown();

@@ -84,9 +84,15 @@ public final class ShellView {
      * backends' reachability: a reachable backend says nothing about the outbox's age or a firing alert.
      */
     public void production(javafx.beans.value.ObservableStringValue text, javafx.beans.value.ObservableStringValue state) {
+        production(text, state, text);
+    }
+
+    /** As above; {@code detail}: the tooltip (every pane not passing, the run it comes from). */
+    public void production(javafx.beans.value.ObservableStringValue text, javafx.beans.value.ObservableStringValue state,
+                           javafx.beans.value.ObservableStringValue detail) {
         production.textProperty().bind(text);
         Tooltip tip = new Tooltip();
-        tip.textProperty().bind(text);
+        tip.textProperty().bind(javafx.beans.binding.Bindings.concat(text, "\n", detail));
         production.setTooltip(tip);
         java.util.function.Consumer<String> style = s -> {
             production.getStyleClass().removeAll(List.of("pass", "warn", "fail", "unknown"));

@@ -125,7 +125,8 @@ public final class TodayViewModel implements PaneModel {
     private final BooleanProperty foldPassing = new SimpleBooleanProperty(true);
 
     private Checks checks;
-    private long generation;
+    /** Bumped on every attach/detach (FX thread); read by Run all's chain off it. */
+    private volatile long generation;
     private boolean isShown = true;
     private ScheduledFuture<?> tick;
     private Instant lastTick;
@@ -186,7 +187,7 @@ public final class TodayViewModel implements PaneModel {
     public ReadOnlyBooleanProperty runningAllProperty() { return runningAll; }
 
     /**
-     * Runs this environment's checklist and then every other environment's, one at a time (each opens its own
+     * Runs this environment's checklist and, alongside it, every other environment's, one at a time (each opens its own
      * connection: never two handshakes at once); each environment's row shows its worst as its run ends, and one
      * that could not be reached is UNKNOWN with the reason, never left as its older result.
      */
@@ -204,6 +205,9 @@ public final class TodayViewModel implements PaneModel {
                 continue;
             }
             chain = chain.thenCompose(v -> {
+                if (g != generation) { // another environment since: open no more connections for this Run all
+                    return CompletableFuture.completedFuture(null);
+                }
                 ui.execute(() -> setEnvRow(g, new EnvRow(n, Optional.empty(), "running…", false)));
                 CompletableFuture<CheckRun> f;
                 try {
@@ -279,6 +283,30 @@ public final class TodayViewModel implements PaneModel {
      */
     public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
                                        boolean notConfigured) {
+        return alertsBadge(firingBySeverity, read, problem, notConfigured, 0, null);
+    }
+
+    /**
+     * As above; {@code unknown}: alerts whose state cannot be told now, {@code cannotFire}: why no alert can fire
+     * (Prometheus down): either makes the badge UNKNOWN unless a critical alert already fails it — never "ok" there.
+     */
+    public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
+                                       boolean notConfigured, long unknown, String cannotFire) {
+        NavBadge b = alertsBadge0(firingBySeverity, read, problem, notConfigured);
+        if ("fail".equals(b.state()) || "unknown".equals(b.state())) {
+            return b;
+        }
+        if (cannotFire != null && !cannotFire.isEmpty()) {
+            return new NavBadge("unknown", "?", "no alert can fire now: " + cannotFire);
+        }
+        if (unknown > 0) {
+            return new NavBadge("unknown", "?", unknown + " alert" + (unknown == 1 ? "" : "s") + " in an unknown state");
+        }
+        return b;
+    }
+
+    private static NavBadge alertsBadge0(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
+                                         boolean notConfigured) {
         if (notConfigured) {
             return new NavBadge("unknown", "?", "Alertmanager is not configured");
         }
@@ -325,18 +353,34 @@ public final class TodayViewModel implements PaneModel {
                 bad.add(pane + " " + b.state());
             }
         }
-        if (worstState == null) {
-            productionState.set("unknown");
-            production.set("production: not checked yet");
-        } else {
-            productionState.set(worstState);
-            CheckRun l = latest.get();
-            String when = l == null ? "" : " (checks " + DateTimeFormatter.ofPattern("HH:mm").withZone(zone()).format(l.at()) + ")";
-            // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
-            production.set("pass".equals(worstState) && l != null ? "production healthy" + when
-                    : "production: " + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
+        CheckRun l = latest.get();
+        if (worstState == null || l == null) {
+            // no run of this environment: a live badge alone (alerts) says nothing of production's health
+            productionState.set(worstState == null || "pass".equals(worstState) ? "unknown" : worstState);
+            production.set(worstState == null || "pass".equals(worstState) ? "production: not checked yet"
+                    : "production: " + String.join(", ", bad));
+            productionDetail.set(String.join("\n", bad));
+            return;
         }
+        ZoneId z = zone();
+        boolean today = l.at().atZone(z).toLocalDate().equals(clock.instant().atZone(z).toLocalDate());
+        String at = DateTimeFormatter.ofPattern(today ? "HH:mm" : "MMM d HH:mm", java.util.Locale.ROOT).withZone(z).format(l.at());
+        // a kept run (another session's, the CLI's) is not this window's knowledge of now: never green on it alone
+        boolean kept = !ranInWindow;
+        String state = kept && "pass".equals(worstState) ? "unknown" : worstState;
+        productionState.set(state);
+        // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
+        production.set("pass".equals(state) ? "production healthy (checks " + at + ")"
+                : kept && "pass".equals(worstState) ? "production: kept check of " + at + ", not run now"
+                : "production: " + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
+        productionDetail.set((bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
+                + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")");
     }
+
+    private final StringProperty productionDetail = new SimpleStringProperty("");
+
+    /** The header statement's tooltip: every pane not passing, and the run it comes from. */
+    public ReadOnlyStringProperty productionDetailProperty() { return productionDetail; }
 
     private static int severity(String state) {
         return CheckStatus.parse(state).severity();
@@ -405,6 +449,16 @@ public final class TodayViewModel implements PaneModel {
         running.set(false);
         runningAll.set(false);
         ranAll.clear();
+        // nothing of the environment left behind: its run, its history, its badges and the header's statement
+        ranInWindow = false;
+        latest.set(null);
+        shown.set(null);
+        history.clear();
+        checkBadges.clear();
+        liveBadges.clear();
+        worst.set(CheckStatus.UNKNOWN);
+        status.set("not run yet");
+        mergeBadges();
     }
 
     /** Ctrl+R: runs the checks when the pane is shown (a hidden pane runs nothing but its schedule). */
@@ -550,6 +604,15 @@ public final class TodayViewModel implements PaneModel {
         };
     }
 
+    /**
+     * The end of the calendar day {@code days} before {@code at}'s (in the checklist's zone): "yesterday" is any run of
+     * the day before, whatever its hour (09:05 yesterday is yesterday's run for a run at 09:00), across clock changes.
+     */
+    Instant startOfDaysBefore(Instant at, int days) {
+        ZoneId z = zone();
+        return at.atZone(z).toLocalDate().minusDays(days - 1L).atStartOfDay(z).toInstant();
+    }
+
     /** "new since yesterday": the checks whose status differs from the newest kept run a day before the shown one. */
     private void sinceYesterday() {
         CheckRun r = shown.get();
@@ -557,8 +620,8 @@ public final class TodayViewModel implements PaneModel {
             sinceYesterday.set("");
             return;
         }
-        Instant dayBefore = r.at().minus(Duration.ofDays(1));
-        Optional<CheckRun> y = history.stream().filter(h -> !h.at().isAfter(dayBefore)).findFirst();
+        Instant dayBefore = startOfDaysBefore(r.at(), 1);
+        Optional<CheckRun> y = history.stream().filter(h -> h.at().isBefore(dayBefore)).findFirst();
         sinceYesterday.set(newSince(r, y, zone()));
     }
 
@@ -591,8 +654,8 @@ public final class TodayViewModel implements PaneModel {
             statusNote("no run yet to go back from");
             return;
         }
-        Instant limit = from.at().minus(Duration.ofDays(days));
-        Optional<CheckRun> r = history.stream().filter(h -> !h.at().isAfter(limit)).findFirst();
+        Instant limit = startOfDaysBefore(from.at(), days);
+        Optional<CheckRun> r = history.stream().filter(h -> h.at().isBefore(limit)).findFirst();
         if (r.isPresent()) {
             shown.set(r.get());
         } else {
@@ -683,9 +746,16 @@ public final class TodayViewModel implements PaneModel {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(bytes);
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true); // on the disk before it replaces the old report
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

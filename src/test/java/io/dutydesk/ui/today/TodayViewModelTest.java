@@ -246,6 +246,68 @@ class TodayViewModelTest {
         assertEquals(Optional.of(CheckStatus.PASS), row(vm, "ref").worst());
     }
 
+    /** Another environment: nothing of the first one's run, history, badges or header statement stays. */
+    @Test
+    void anotherEnvironmentKeepsNothingOfThePreviousOnesRun() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertEquals("pass", vm.productionStateProperty().get());
+        assertFalse(vm.badges().isEmpty());
+        vm.detach();
+        assertEquals(null, vm.latestProperty().get());
+        assertEquals(null, vm.shownRunProperty().get());
+        assertTrue(vm.history().isEmpty());
+        assertTrue(vm.badges().isEmpty(), "no badge of the previous environment: " + vm.badges());
+        assertEquals("unknown", vm.productionStateProperty().get());
+        assertEquals("production: not checked yet", vm.productionProperty().get());
+    }
+
+    /** A kept run (another session's, the CLI's) that passed is not "production healthy" now; a live alerts badge alone neither. */
+    @Test
+    void aKeptPassingRunOrAPassingAlertsFeedAloneIsNeverHealthy() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.keep(T0.minus(Duration.ofDays(2)), List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy")));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden(); // hidden: attaching runs nothing, the kept run is adopted
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        vm.attach(fake.env, null);
+        assertEquals(0, fake.runs.get());
+        assertEquals("unknown", vm.productionStateProperty().get(), vm.productionProperty().get());
+        assertTrue(vm.productionProperty().get().contains("Mar 8"), "a kept run of another day says its day: " + vm.productionProperty().get());
+        vm.detach();
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        assertEquals("unknown", vm.productionStateProperty().get(), "the alerts feed alone: " + vm.productionProperty().get());
+    }
+
+    /** "Yesterday" is the day before, whatever the hour: a run at 09:05 yesterday for one at 09:00 today. */
+    @Test
+    void yesterdayIsTheCalendarDayBefore() {
+        Instant now = Instant.parse("2026-03-10T08:00:00Z"); // 09:00 in Berlin
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.keep(now.minus(Duration.ofDays(2)), List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "old")));
+        fake.keep(now.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(5)), List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.PASS, "ok")));
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertTrue(vm.sinceYesterdayProperty().get().contains("outbox pass → warn"), vm.sinceYesterdayProperty().get());
+        assertTrue(vm.sinceYesterdayProperty().get().contains("09:05"), vm.sinceYesterdayProperty().get());
+        vm.showDaysBefore(1);
+        assertEquals(now.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(5)), vm.shownRunProperty().get().at());
+    }
+
+    @Test
+    void theAlertsBadgeIsUnknownWhereNoAlertCanFireOrSomeAreUnknownButACriticalStillFails() {
+        assertEquals("pass", TodayViewModel.alertsBadge(List.of(), true, null, false, 0, null).state());
+        assertEquals("unknown", TodayViewModel.alertsBadge(List.of(), true, null, false, 0, "Prometheus down").state());
+        assertEquals("unknown", TodayViewModel.alertsBadge(List.of(), true, null, false, 2, null).state());
+        assertEquals("fail", TodayViewModel.alertsBadge(List.of(Map.entry("critical", 1L)), true, null, false, 2, "Prometheus down").state());
+    }
+
     static TodayViewModel.EnvRow row(TodayViewModel vm, String env) {
         return vm.environmentRows().stream().filter(r -> r.env().equals(env)).findFirst().orElseThrow();
     }
