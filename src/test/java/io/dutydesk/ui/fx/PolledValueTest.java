@@ -87,9 +87,20 @@ class PolledValueTest {
         assertEquals("12:00:05", Times.since(T, clock));
     }
 
+    /**
+     * Completes a read and waits for its hop: the poller attaches its callback on the scheduler's thread after the source
+     * returned (the test sees the read asked a moment before), so the hop may come from that thread a little later.
+     */
+    static void completeAndAwaitItsHop(CompletableFuture<String> f, String value, List<Runnable> hops) {
+        int before = hops.size();
+        f.complete(value);
+        io.dutydesk.testing.Eventually.await("the hop of " + value, WAIT, () -> hops.size() > before);
+    }
+
     @Test
     void snapshotsAreHandedOverOnceInOrderAndNeverAfterClose() {
-        List<Runnable> hops = new ArrayList<>();
+        // filled from the poller's threads: the read's callback may be attached (and run) after the test completes it
+        List<Runnable> hops = java.util.Collections.synchronizedList(new ArrayList<>());
         PolledValue<String> v = new PolledValue<>("test", () -> {
             reads.incrementAndGet();
             return next.get();
@@ -98,12 +109,12 @@ class PolledValueTest {
         next.set(first);
         v.start();
         io.dutydesk.testing.Eventually.await("first read asked", WAIT, () -> reads.get() == 1);
-        first.complete("one");
+        completeAndAwaitItsHop(first, "one", hops);
         CompletableFuture<String> second = new CompletableFuture<>();
         next.set(second);
         v.refreshNow();
         io.dutydesk.testing.Eventually.await("second read asked", WAIT, () -> reads.get() == 2);
-        second.complete("two");
+        completeAndAwaitItsHop(second, "two", hops);
         // the hops reach the ui thread in the reverse order: the older one must not overwrite the newer
         List<Runnable> reversed;
         synchronized (hops) {
