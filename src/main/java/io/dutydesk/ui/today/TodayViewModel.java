@@ -1,16 +1,21 @@
 package io.dutydesk.ui.today;
 
+import io.dutydesk.core.Backend;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.check.CheckReport;
 import io.dutydesk.core.check.CheckResult;
 import io.dutydesk.core.check.CheckRun;
 import io.dutydesk.core.check.CheckService;
+import io.dutydesk.core.check.CheckSource;
 import io.dutydesk.core.check.CheckStatus;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.CheckHistory;
+import io.dutydesk.core.health.BackendStatus;
+import io.dutydesk.core.health.HealthSnapshot;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.ui.fx.NavBadge;
 import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -84,7 +89,12 @@ public final class TodayViewModel implements PaneModel {
     public record Row(String id, String title, CheckStatus status, String evidence, List<String> details, String pane,
                       boolean changed, Optional<CheckStatus> previous) {
         static Row of(CheckResult r) {
-            return new Row(r.id(), r.title(), r.status(), r.evidence(), r.details(), r.pane(), r.changed(), r.previous());
+            return of(r, r.changed());
+        }
+
+        /** {@code r} as shown now (a stale check's own {@code changed}: the run's, not "pass → unknown"). */
+        static Row of(CheckResult r, boolean changed) {
+            return new Row(r.id(), r.title(), r.status(), r.evidence(), r.details(), r.pane(), changed, r.previous());
         }
     }
 
@@ -117,8 +127,10 @@ public final class TodayViewModel implements PaneModel {
     private final ObjectProperty<CheckRun> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckRun> latest = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckStatus> worst = new SimpleObjectProperty<>(CheckStatus.UNKNOWN);
-    private final StringProperty status = new SimpleStringProperty("not run yet");
-    private final StringProperty production = new SimpleStringProperty("production: not checked yet");
+    /** What the pane says of its runs; {@link #status} adds "down / stale since T" in front while a source is down. */
+    private final StringProperty baseStatus = new SimpleStringProperty("not run yet");
+    private final javafx.beans.property.ReadOnlyStringWrapper status = new javafx.beans.property.ReadOnlyStringWrapper();
+    private final StringProperty production = new SimpleStringProperty("not checked yet");
     private final StringProperty productionState = new SimpleStringProperty("unknown");
     private final StringProperty sinceYesterday = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty();
@@ -354,12 +366,16 @@ public final class TodayViewModel implements PaneModel {
             }
         }
         CheckRun l = latest.get();
+        // the statement names the environment it is about (a staging environment is never called "production")
+        Environment e = checks == null ? null : checks.environment();
+        String who = e == null ? "" : e.name() + ": ";
+        String about = e == null ? "" : e.name() + (e.description() == null || e.description().isBlank() ? "" : " — " + e.description()) + "\n";
         if (worstState == null || l == null) {
-            // no run of this environment: a live badge alone (alerts) says nothing of production's health
+            // no run of this environment: a live badge alone (alerts) says nothing of its health
             productionState.set(worstState == null || "pass".equals(worstState) ? "unknown" : worstState);
-            production.set(worstState == null || "pass".equals(worstState) ? "production: not checked yet"
-                    : "production: " + String.join(", ", bad));
-            productionDetail.set(String.join("\n", bad));
+            production.set(worstState == null || "pass".equals(worstState) ? who + "not checked yet"
+                    : who + String.join(", ", bad));
+            productionDetail.set(about + String.join("\n", bad) + (down.isEmpty() ? "" : "\n" + String.join("\n", down.values())));
             return;
         }
         ZoneId z = zone();
@@ -369,12 +385,15 @@ public final class TodayViewModel implements PaneModel {
         boolean kept = !ranInWindow;
         String state = kept && "pass".equals(worstState) ? "unknown" : worstState;
         productionState.set(state);
+        String stale = staleSources(l);
         // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
-        production.set("pass".equals(state) ? "production healthy (checks " + at + ")"
-                : kept && "pass".equals(worstState) ? "production: kept check of " + at + ", not run now"
-                : "production: " + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
-        productionDetail.set((bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
-                + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")");
+        production.set(stale != null ? who + "down / stale since " + at + " (" + stale + ")"
+                : "pass".equals(state) ? who + "healthy (checks " + at + ")"
+                : kept && "pass".equals(worstState) ? who + "kept check of " + at + ", not run now"
+                : who + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
+        productionDetail.set(about + (bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
+                + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")"
+                + (stale == null ? "" : "\nstale: " + String.join(", ", down.values())));
     }
 
     private final StringProperty productionDetail = new SimpleStringProperty("");
@@ -398,7 +417,7 @@ public final class TodayViewModel implements PaneModel {
     /** The worst of the newest run; UNKNOWN before a run. */
     public ReadOnlyObjectProperty<CheckStatus> worstProperty() { return worst; }
 
-    public ReadOnlyStringProperty statusProperty() { return status; }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
 
     /** The header's second statement: "production healthy" or what is not. */
     public ReadOnlyStringProperty productionProperty() { return production; }
@@ -414,6 +433,7 @@ public final class TodayViewModel implements PaneModel {
         detach();
         long g = generation;
         checks = factory.apply(handle);
+        mergeBadges(); // the header's statement names this environment from now on
         lastTick = clock.instant();
         // what was kept: the history selector, the header's state until a run of this window
         loadHistory(g, true);
@@ -456,8 +476,9 @@ public final class TodayViewModel implements PaneModel {
         history.clear();
         checkBadges.clear();
         liveBadges.clear();
+        down.clear();
         worst.set(CheckStatus.UNKNOWN);
-        status.set("not run yet");
+        baseStatus.set("not run yet");
         mergeBadges();
     }
 
@@ -493,14 +514,14 @@ public final class TodayViewModel implements PaneModel {
         }
         long g = generation;
         running.set(true);
-        status.set("running " + checks.environment().checks().list().size() + " checks…");
+        baseStatus.set("running " + checks.environment().checks().list().size() + " checks…");
         checks.run().whenComplete((r, e) -> ui.execute(() -> {
             if (g != generation) {
                 return;
             }
             running.set(false);
             if (e != null) { // run() never fails; a fake may
-                status.set("the checks did not run: " + Errors.describe(e));
+                baseStatus.set("the checks did not run: " + Errors.describe(e));
                 return;
             }
             ranInWindow = true;
@@ -571,28 +592,185 @@ public final class TodayViewModel implements PaneModel {
 
     private void setLatest(CheckRun r) {
         latest.set(r);
-        worst.set(r.worst());
-        ZoneId zone = checks == null ? clock.getZone() : checks.zone();
+        ZoneId zone = zone();
         String when = CheckReport.when(r.at(), zone);
-        DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
+        derive();
+        if (!ranInWindow) {
+            baseStatus.set("newest kept run " + when + " (" + r.summary() + "); not run in this window yet");
+        } else {
+            baseStatus.set("ran " + when + " by " + r.actor() + ": " + r.summary()
+                    + r.previousAt().map(p -> "; compared with " + CheckReport.when(p, zone)).orElse(""));
+        }
+    }
+
+    /**
+     * What the newest run says now: its checks as of the header's health ({@link #asOfNow}), hence the worst, the badges,
+     * the rows when the newest run is on the screen, this environment's row and the header's statement.
+     */
+    private void derive() {
+        CheckRun r = latest.get();
         checkBadges.clear();
+        if (r == null) {
+            worst.set(CheckStatus.UNKNOWN);
+            mergeBadges();
+            currentRowAndStatus();
+            return;
+        }
+        ZoneId zone = zone();
+        DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
+        List<CheckResult> now = asOfNow(r);
+        CheckStatus w = CheckStatus.PASS;
         java.util.Map<String, CheckResult> worstOf = new java.util.HashMap<>();
-        for (CheckResult c : r.checks()) {
+        for (CheckResult c : now) {
+            w = CheckStatus.worst(w, c.status());
             CheckResult was = worstOf.get(c.pane());
             if (was == null || c.status().severity() > was.status().severity()) {
                 worstOf.put(c.pane(), c);
             }
         }
+        worst.set(w);
         worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()),
                 c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")")));
-        checkBadges.put("today", new NavBadge(r.worst().id(), shortText(r.worst()), r.summary() + " (" + when + ")"));
+        String stale = staleSources(r);
+        checkBadges.put("today", new NavBadge(w.id(), shortText(w), (stale == null ? "" : "down / stale since "
+                + Times.since(r.at(), clock.withZone(zone)) + " (" + stale + "): ") + r.summary() + " (" + CheckReport.when(r.at(), zone) + ")"));
         mergeBadges();
-        if (!ranInWindow) {
-            status.set("newest kept run " + when + " (" + r.summary() + "); not run in this window yet");
-        } else {
-            status.set("ran " + when + " by " + r.actor() + ": " + r.summary()
-                    + r.previousAt().map(p -> "; compared with " + CheckReport.when(p, zone)).orElse(""));
+        if (same(shown.get(), r) || shown.get() == r) {
+            rows.setAll(rowsOf(r));
         }
+        currentRowAndStatus();
+    }
+
+    private void currentRowAndStatus() {
+        for (int i = 0; i < envRows.size(); i++) {
+            if (envRows.get(i).current()) {
+                envRows.set(i, currentEnvRow(envRows.get(i).env()));
+            }
+        }
+        status.set(statusNow());
+    }
+
+    /**
+     * The backends the header's health says are down now, each with since when ("SSH down since 09:12:00"); set by
+     * {@link #health}, cleared by another environment.
+     */
+    private final java.util.Map<Backend, String> down = new java.util.EnumMap<>(Backend.class);
+
+    /** The backends a check of {@code source} reads through (SSH carries them all). */
+    static List<Backend> sourcesOf(CheckSource source) {
+        return switch (source) {
+            case SLOTS, LOGS -> List.of(Backend.SSH, Backend.DOCKER);
+            case OUTBOX -> List.of(Backend.SSH, Backend.POSTGRES, Backend.REDIS);
+            // no alert can fire while Prometheus is down: the alerts check cannot tell then
+            case ALERTS -> List.of(Backend.SSH, Backend.ALERTMANAGER, Backend.PROMETHEUS);
+            case BACKUPS -> List.of(Backend.SSH, Backend.BACKUPS);
+            case PROMETHEUS -> List.of(Backend.SSH, Backend.PROMETHEUS);
+            case DISK -> List.of(Backend.SSH);
+        };
+    }
+
+    /** Why {@code source} cannot be read now ("SSH down since 09:12:00"), empty when it can. */
+    private List<String> downFor(CheckSource source) {
+        if (down.containsKey(Backend.SSH)) {
+            return List.of(down.get(Backend.SSH)); // everything goes through it
+        }
+        List<String> why = new ArrayList<>();
+        for (Backend b : sourcesOf(source)) {
+            if (down.containsKey(b)) {
+                why.add(down.get(b));
+            }
+        }
+        return why;
+    }
+
+    /** The labels of the down backends some check of {@code r} reads through ("SSH", "Prometheus"), null for none. */
+    private String staleSources(CheckRun r) {
+        java.util.Set<Backend> hit = new java.util.TreeSet<>();
+        for (CheckResult c : r.checks()) {
+            for (Backend b : down.containsKey(Backend.SSH) ? List.of(Backend.SSH) : sourcesOf(c.source())) {
+                if (down.containsKey(b)) {
+                    hit.add(b);
+                }
+            }
+        }
+        return hit.isEmpty() ? null : String.join(", ", hit.stream().map(Backend::label).toList());
+    }
+
+    /**
+     * The newest run's checks as of now: one whose source is down now is UNKNOWN, "down / stale since T (the run's
+     * time): SSH down since T' — the check at T said pass: …" (never PASS as if fresh); an unknown one says its own why.
+     */
+    private List<CheckResult> asOfNow(CheckRun r) {
+        if (down.isEmpty()) {
+            return r.checks();
+        }
+        Clock zoned = clock.withZone(zone());
+        String at = Times.since(r.at(), zoned);
+        List<CheckResult> out = new ArrayList<>();
+        for (CheckResult c : r.checks()) {
+            List<String> why = c.status() == CheckStatus.UNKNOWN ? List.of() : downFor(c.source());
+            out.add(why.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(), CheckStatus.UNKNOWN,
+                    "down / stale since " + at + ": " + String.join(", ", why) + " — the check at " + at + " said "
+                            + c.status().id() + ": " + c.evidence(), c.details(), c.pane(), c.previous(), c.took()));
+        }
+        return out;
+    }
+
+    /** The rows of {@code r}: the newest run's as of now (see {@link #asOfNow}), an older one's as they were. */
+    private List<Row> rowsOf(CheckRun r) {
+        if (r == null) {
+            return List.of();
+        }
+        CheckRun l = latest.get();
+        if (l == null || !(l == r || same(l, r))) {
+            return r.checks().stream().map(Row::of).toList();
+        }
+        List<CheckResult> now = asOfNow(r);
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            out.add(Row.of(now.get(i), r.checks().get(i).changed()));
+        }
+        return out;
+    }
+
+    /**
+     * The header's health (every snapshot it shows): a backend the checks read through that is down makes the newest
+     * run's checks through it "down / stale since T" and UNKNOWN (its rows, its badges, the header's statement) while it
+     * is still shown with its time; back up, the run is shown as it was. A snapshot of another environment is ignored.
+     */
+    @Override
+    public void health(HealthSnapshot now) {
+        if (checks == null || now == null || !checks.environment().name().equals(now.environment())) {
+            return;
+        }
+        java.util.Map<Backend, String> d = new java.util.EnumMap<>(Backend.class);
+        for (BackendStatus st : now.all()) {
+            if (st.state() == BackendStatus.State.DOWN) {
+                d.put(st.backend(), st.backend().label() + " down since " + Times.since(st.downSince(), clock.withZone(zone())));
+            }
+        }
+        if (!d.equals(down)) {
+            down.clear();
+            down.putAll(d);
+            derive();
+            status.set(statusNow());
+        }
+    }
+
+    /** The status line: "down / stale since T (SSH down since T'): " in front of what the pane says of its runs. */
+    private String statusNow() {
+        CheckRun l = latest.get();
+        String stale = l == null ? null : staleSources(l);
+        if (stale == null && !down.isEmpty() && l == null) {
+            return String.join(", ", down.values()) + " · " + baseStatus.get();
+        }
+        return stale == null ? baseStatus.get() : "down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " ("
+                + String.join(", ", down.values()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
+    }
+
+    {
+        baseStatus.addListener((o, a, b) -> status.set(statusNow()));
+        status.set(baseStatus.get());
     }
 
     static String shortText(CheckStatus s) {
@@ -670,7 +848,7 @@ public final class TodayViewModel implements PaneModel {
 
     {
         shown.addListener((o, a, r) -> {
-            rows.setAll(r == null ? List.of() : r.checks().stream().map(Row::of).toList());
+            rows.setAll(rowsOf(r));
             sinceYesterday();
         });
     }
@@ -683,9 +861,7 @@ public final class TodayViewModel implements PaneModel {
         long g = generation;
         for (String n : names.isEmpty() && current != null ? List.of(current) : names) {
             if (n.equals(current)) {
-                CheckRun l = latest.get();
-                out.add(new EnvRow(n, l == null ? Optional.empty() : Optional.of(l.worst()),
-                        l == null ? "not run" : CheckReport.when(l.at(), checks.zone()) + (ranInWindow ? "" : " (kept)"), true));
+                out.add(currentEnvRow(n));
             } else if (ranAll.containsKey(n)) {
                 out.add(ranAll.get(n));
             } else {
@@ -713,11 +889,22 @@ public final class TodayViewModel implements PaneModel {
         }
     }
 
+    /** This environment's row: its newest run's worst as of now ("down / stale since T" while a source is down). */
+    private EnvRow currentEnvRow(String n) {
+        CheckRun l = latest.get();
+        if (l == null) {
+            return new EnvRow(n, Optional.empty(), down.isEmpty() ? "not run" : "not run; " + String.join(", ", down.values()), true);
+        }
+        String stale = staleSources(l);
+        return new EnvRow(n, Optional.of(worst.get()), CheckReport.when(l.at(), zone()) + (ranInWindow ? "" : " (kept)")
+                + (stale == null ? "" : " · down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " (" + stale + ")"), true);
+    }
+
     /** A note of the view's (copied, saved, not saved) in the status line. */
     public void statusNote(String note) {
-        String s = status.get();
+        String s = baseStatus.get();
         int i = s.indexOf(" · ");
-        status.set((i < 0 ? s : s.substring(0, i)) + " · " + note);
+        baseStatus.set((i < 0 ? s : s.substring(0, i)) + " · " + note);
     }
 
     /** The shown run as Markdown, for the team's chat. */
