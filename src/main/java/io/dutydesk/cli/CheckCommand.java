@@ -133,17 +133,7 @@ final class CheckCommand {
             }
         }
         ZoneId zone = envs.isEmpty() ? clock.getZone() : envs.get(0).checks().zone().orElse(clock.getZone());
-        if (o.report().isPresent()) {
-            Path f = o.report().get();
-            String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-            String text = name.endsWith(".md") ? CheckReport.markdown(runs, zone) : CheckReport.html(runs, zone);
-            try {
-                write(f, text);
-            } catch (IOException ex) {
-                err.println("dutydesk: check: the report " + f + " could not be written: " + ex.getMessage());
-                return Cli.DOWN;
-            }
-        }
+        // the results first: a report that cannot be written loses nothing of the run (kept, and on stdout)
         if (json) {
             if (all) {
                 ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -157,21 +147,54 @@ final class CheckCommand {
                 lines(r, zone).forEach(out::println);
             }
         }
-        return !pushFailed && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
+        out.flush();
+        boolean reportFailed = false;
+        if (o.report().isPresent()) {
+            Path f = o.report().get();
+            String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            String text = name.endsWith(".md") ? CheckReport.markdown(runs, zone) : CheckReport.html(runs, zone);
+            try {
+                write(f, text);
+            } catch (IOException | RuntimeException ex) {
+                err.println("dutydesk: check: the report " + f + " could not be written (" + Errors.describe(ex) + "): "
+                        + (Files.exists(f) ? "the previous report is left as it was" : "no report written"));
+                reportFailed = true;
+            }
+        }
+        return !pushFailed && !reportFailed && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
     }
 
-    /** The file replaced whole (a reader never sees half a report), readable by the user alone. */
+    /**
+     * The file replaced whole (a reader never sees half a report), readable by the user alone: written beside it, on the
+     * disk (fsync) before it replaces the previous one; a failure (a full disk) leaves the previous report as it was and
+     * removes what it wrote.
+     */
     static void write(Path f, String text) throws IOException {
         Path abs = f.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
-        Files.deleteIfExists(tmp);
+        Files.deleteIfExists(tmp); // a killed run's
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException x) {
+                e.addSuppressed(x);
+            }
+            throw e;
+        }
     }
 
     static List<String> lines(CheckRun r, ZoneId zone) {
