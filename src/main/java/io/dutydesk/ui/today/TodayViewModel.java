@@ -118,20 +118,18 @@ public final class TodayViewModel implements PaneModel {
 
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<CheckRun> history = FXCollections.observableArrayList();
-    private final ObservableList<EnvRow> envRows = FXCollections.observableArrayList();
-    private final ObservableMap<String, NavBadge> badges = FXCollections.observableHashMap();
-    /** From the newest run: each pane's worst check, as of that run. */
-    private final java.util.Map<String, NavBadge> checkBadges = new java.util.HashMap<>();
-    /** From what the console polls anyway (the alerts feed): overrides the run's. */
-    private final java.util.Map<String, NavBadge> liveBadges = new java.util.HashMap<>();
+    /** The navigation's badges and the header's statement. */
+    private final TodayBadges badges;
+    /** A row per environment, and Run all. */
+    private final EnvironmentRows others;
+    /** The header's health: which checks read through a backend down now. */
+    private final SourcesDown down = new SourcesDown();
     private final ObjectProperty<CheckRun> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckRun> latest = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckStatus> worst = new SimpleObjectProperty<>(CheckStatus.UNKNOWN);
     /** What the pane says of its runs; {@link #status} adds "down / stale since T" in front while a source is down. */
     private final StringProperty baseStatus = new SimpleStringProperty("not run yet");
     private final javafx.beans.property.ReadOnlyStringWrapper status = new javafx.beans.property.ReadOnlyStringWrapper();
-    private final StringProperty production = new SimpleStringProperty("not checked yet");
-    private final StringProperty productionState = new SimpleStringProperty("unknown");
     private final StringProperty sinceYesterday = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final BooleanProperty foldPassing = new SimpleBooleanProperty(true);
@@ -143,11 +141,6 @@ public final class TodayViewModel implements PaneModel {
     private ScheduledFuture<?> tick;
     private Instant lastTick;
     private Consumer<String> navigate = id -> { };
-    /** Runs another environment's checklist over its own connection (opened and closed for it); null: not offered. */
-    private Function<String, CompletableFuture<CheckRun>> runOther;
-    private final BooleanProperty runningAll = new SimpleBooleanProperty();
-    /** Other environments' rows as this window's "Run all" left them: they win over their kept runs. */
-    private final java.util.Map<String, EnvRow> ranAll = new java.util.HashMap<>();
 
     public TodayViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, Function<EnvironmentHandle, Checks> factory,
                           Supplier<List<String>> environments, CheckHistory stored) {
@@ -157,6 +150,12 @@ public final class TodayViewModel implements PaneModel {
         this.factory = factory;
         this.environments = environments;
         this.stored = stored == null ? CheckHistory.NONE : stored;
+        this.badges = new TodayBadges(clock, () -> {
+            CheckRun l = latest.get();
+            return new TodayBadges.Context(checks == null ? null : checks.environment(), l, !ranInWindow,
+                    l == null ? null : down.staleSources(l), down.reasons(), zone());
+        });
+        this.others = new EnvironmentRows(ui, clock, environments, this.stored, () -> generation, this::zone, this::currentEnvRow);
     }
 
     /** Whether the window opens on the Today pane: before {@code todayFirstBefore} in the checklist's zone. */
@@ -189,14 +188,14 @@ public final class TodayViewModel implements PaneModel {
      * (opened for it and closed after; its run kept in the local store like this one's).
      */
     public void setRunOther(Function<String, CompletableFuture<CheckRun>> runOther) {
-        this.runOther = runOther;
+        others.setRunOther(runOther);
     }
 
     public boolean canRunAll() {
-        return runOther != null;
+        return others.canRunAll();
     }
 
-    public ReadOnlyBooleanProperty runningAllProperty() { return runningAll; }
+    public ReadOnlyBooleanProperty runningAllProperty() { return others.runningAll(); }
 
     /**
      * Runs this environment's checklist and, alongside it, every other environment's, one at a time (each opens its own
@@ -204,56 +203,9 @@ public final class TodayViewModel implements PaneModel {
      * that could not be reached is UNKNOWN with the reason, never left as its older result.
      */
     public void runAll() {
-        if (checks == null || runOther == null || runningAll.get()) {
-            return;
+        if (checks != null) {
+            others.runAll(checks.environment().name(), this::run);
         }
-        long g = generation;
-        runningAll.set(true);
-        run();
-        String current = checks.environment().name();
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (String n : environments.get()) {
-            if (n.equals(current)) {
-                continue;
-            }
-            chain = chain.thenCompose(v -> {
-                if (g != generation) { // another environment since: open no more connections for this Run all
-                    return CompletableFuture.completedFuture(null);
-                }
-                ui.execute(() -> setEnvRow(g, new EnvRow(n, Optional.empty(), "running…", false)));
-                CompletableFuture<CheckRun> f;
-                try {
-                    f = runOther.apply(n);
-                } catch (RuntimeException e) {
-                    f = CompletableFuture.failedFuture(e);
-                }
-                return f.handle((r, e) -> {
-                    ui.execute(() -> setEnvRow(g, e != null || r == null
-                            ? new EnvRow(n, Optional.of(CheckStatus.UNKNOWN), "not run: " + Errors.describe(e), false)
-                            : new EnvRow(n, Optional.of(r.worst()), CheckReport.when(r.at(), zone()) + " · " + r.summary(), false)));
-                    return null;
-                });
-            });
-        }
-        chain.whenComplete((v, e) -> ui.execute(() -> {
-            if (g == generation) {
-                runningAll.set(false);
-            }
-        }));
-    }
-
-    private void setEnvRow(long g, EnvRow row) {
-        if (g != generation) {
-            return;
-        }
-        ranAll.put(row.env(), row);
-        for (int i = 0; i < envRows.size(); i++) {
-            if (envRows.get(i).env().equals(row.env())) {
-                envRows.set(i, row);
-                return;
-            }
-        }
-        envRows.add(row);
     }
 
     /** The link of a row: the shell shows that pane. */
@@ -269,23 +221,18 @@ public final class TodayViewModel implements PaneModel {
 
     public ObservableList<CheckRun> history() { return history; }
 
-    public ObservableList<EnvRow> environmentRows() { return envRows; }
+    public ObservableList<EnvRow> environmentRows() { return others.rows(); }
 
     /**
      * pane id → its badge: slots, outbox, alerts, backups, metrics from the newest run's checks that link to them (as of
      * that run: a hidden pane does not poll for it), alerts live from the alerts feed when it is set
      * ({@link #liveBadge}), today the worst of the run.
      */
-    public ObservableMap<String, NavBadge> badges() { return badges; }
+    public ObservableMap<String, NavBadge> badges() { return badges.badges(); }
 
     /** A badge from data the console polls anyway (the alerts feed): it wins over the run's; null forgets it. */
     public void liveBadge(String pane, NavBadge b) {
-        if (b == null) {
-            liveBadges.remove(pane);
-        } else {
-            liveBadges.put(pane, b);
-        }
-        mergeBadges();
+        badges.live(pane, b);
     }
 
     /**
@@ -295,7 +242,7 @@ public final class TodayViewModel implements PaneModel {
      */
     public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
                                        boolean notConfigured) {
-        return alertsBadge(firingBySeverity, read, problem, notConfigured, 0, null);
+        return TodayBadges.alertsBadge(firingBySeverity, read, problem, notConfigured);
     }
 
     /**
@@ -304,109 +251,15 @@ public final class TodayViewModel implements PaneModel {
      */
     public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
                                        boolean notConfigured, long unknown, String cannotFire) {
-        NavBadge b = alertsBadge0(firingBySeverity, read, problem, notConfigured);
-        if ("fail".equals(b.state()) || "unknown".equals(b.state())) {
-            return b;
-        }
-        if (cannotFire != null && !cannotFire.isEmpty()) {
-            return new NavBadge("unknown", "?", "no alert can fire now: " + cannotFire);
-        }
-        if (unknown > 0) {
-            return new NavBadge("unknown", "?", unknown + " alert" + (unknown == 1 ? "" : "s") + " in an unknown state");
-        }
-        return b;
+        return TodayBadges.alertsBadge(firingBySeverity, read, problem, notConfigured, unknown, cannotFire);
     }
 
-    private static NavBadge alertsBadge0(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
-                                         boolean notConfigured) {
-        if (notConfigured) {
-            return new NavBadge("unknown", "?", "Alertmanager is not configured");
-        }
-        if (problem != null && !problem.isEmpty()) {
-            return new NavBadge("unknown", "?", "alerts not read now: " + problem);
-        }
-        if (!read) {
-            return new NavBadge("unknown", "?", "alerts not read yet");
-        }
-        long critical = 0;
-        long all = 0;
-        for (java.util.Map.Entry<String, Long> e : firingBySeverity) {
-            all += e.getValue();
-            if ("critical".equals(e.getKey())) {
-                critical += e.getValue();
-            }
-        }
-        if (critical > 0) {
-            return new NavBadge("fail", critical + " crit", critical + " critical alert" + (critical == 1 ? "" : "s") + " firing");
-        }
-        if (all > 0) {
-            return new NavBadge("warn", String.valueOf(all), all + " alert" + (all == 1 ? "" : "s") + " firing, none critical");
-        }
-        return new NavBadge("pass", "ok", "no alert firing");
-    }
-
-    private void mergeBadges() {
-        java.util.Map<String, NavBadge> m = new java.util.HashMap<>(checkBadges);
-        m.putAll(liveBadges);
-        badges.keySet().retainAll(m.keySet());
-        badges.putAll(m);
-        // the header's second statement: the worst of every badge, never "healthy" while any is unknown or none is known
-        String worstState = null;
-        List<String> bad = new ArrayList<>();
-        for (String pane : List.of("today", "slots", "outbox", "alerts", "backups", "metrics")) {
-            NavBadge b = m.get(pane);
-            if (b == null) {
-                continue;
-            }
-            if (worstState == null || severity(b.state()) > severity(worstState)) {
-                worstState = b.state();
-            }
-            if (!"pass".equals(b.state()) && !"today".equals(pane)) {
-                bad.add(pane + " " + b.state());
-            }
-        }
-        CheckRun l = latest.get();
-        // the statement names the environment it is about (a staging environment is never called "production")
-        Environment e = checks == null ? null : checks.environment();
-        String who = e == null ? "" : e.name() + ": ";
-        String about = e == null ? "" : e.name() + (e.description() == null || e.description().isBlank() ? "" : " — " + e.description()) + "\n";
-        if (worstState == null || l == null) {
-            // no run of this environment: a live badge alone (alerts) says nothing of its health
-            productionState.set(worstState == null || "pass".equals(worstState) ? "unknown" : worstState);
-            production.set(worstState == null || "pass".equals(worstState) ? who + "not checked yet"
-                    : who + String.join(", ", bad));
-            productionDetail.set(about + String.join("\n", bad) + (down.isEmpty() ? "" : "\n" + String.join("\n", down.values())));
-            return;
-        }
-        ZoneId z = zone();
-        boolean today = l.at().atZone(z).toLocalDate().equals(clock.instant().atZone(z).toLocalDate());
-        String at = DateTimeFormatter.ofPattern(today ? "HH:mm" : "MMM d HH:mm", java.util.Locale.ROOT).withZone(z).format(l.at());
-        // a kept run (another session's, the CLI's) is not this window's knowledge of now: never green on it alone
-        boolean kept = !ranInWindow;
-        String state = kept && "pass".equals(worstState) ? "unknown" : worstState;
-        productionState.set(state);
-        String stale = staleSources(l);
-        // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
-        production.set(stale != null ? who + "down / stale since " + at + " (" + stale + ")"
-                : "pass".equals(state) ? who + "healthy (checks " + at + ")"
-                : kept && "pass".equals(worstState) ? who + "kept check of " + at + ", not run now"
-                : who + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
-        productionDetail.set(about + (bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
-                + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")"
-                + (stale == null ? "" : "\nstale: " + String.join(", ", down.values())));
-    }
-
-    private final StringProperty productionDetail = new SimpleStringProperty("");
 
     /** The header statement's tooltip: every pane not passing, and the run it comes from. */
-    public ReadOnlyStringProperty productionDetailProperty() { return productionDetail; }
-
-    private static int severity(String state) {
-        return CheckStatus.parse(state).severity();
-    }
+    public ReadOnlyStringProperty productionDetailProperty() { return badges.productionDetail(); }
 
     /** pass, warn, fail, unknown: the header's "production" statement's state. */
-    public ReadOnlyStringProperty productionStateProperty() { return productionState; }
+    public ReadOnlyStringProperty productionStateProperty() { return badges.productionState(); }
 
     /** The run on the screen: the newest, or one picked from the history. */
     public ObjectProperty<CheckRun> shownRunProperty() { return shown; }
@@ -420,7 +273,7 @@ public final class TodayViewModel implements PaneModel {
     public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
 
     /** The header's second statement: "production healthy" or what is not. */
-    public ReadOnlyStringProperty productionProperty() { return production; }
+    public ReadOnlyStringProperty productionProperty() { return badges.production(); }
 
     public ReadOnlyStringProperty sinceYesterdayProperty() { return sinceYesterday; }
 
@@ -433,7 +286,7 @@ public final class TodayViewModel implements PaneModel {
         detach();
         long g = generation;
         checks = factory.apply(handle);
-        mergeBadges(); // the header's statement names this environment from now on
+        badges.merge(); // the header's statement names this environment from now on
         lastTick = clock.instant();
         // what was kept: the history selector, the header's state until a run of this window
         loadHistory(g, true);
@@ -467,19 +320,16 @@ public final class TodayViewModel implements PaneModel {
         }
         checks = null;
         running.set(false);
-        runningAll.set(false);
-        ranAll.clear();
+        others.detach();
         // nothing of the environment left behind: its run, its history, its badges and the header's statement
         ranInWindow = false;
         latest.set(null);
         shown.set(null);
         history.clear();
-        checkBadges.clear();
-        liveBadges.clear();
         down.clear();
         worst.set(CheckStatus.UNKNOWN);
         baseStatus.set("not run yet");
-        mergeBadges();
+        badges.clear();
     }
 
     /** Ctrl+R: runs the checks when the pane is shown (a hidden pane runs nothing but its schedule). */
@@ -609,32 +459,22 @@ public final class TodayViewModel implements PaneModel {
      */
     private void derive() {
         CheckRun r = latest.get();
-        checkBadges.clear();
         if (r == null) {
             worst.set(CheckStatus.UNKNOWN);
-            mergeBadges();
+            badges.noRun();
             currentRowAndStatus();
             return;
         }
         ZoneId zone = zone();
-        DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
-        List<CheckResult> now = asOfNow(r);
+        List<CheckResult> now = down.asOfNow(r, clock.withZone(zone));
         CheckStatus w = CheckStatus.PASS;
-        java.util.Map<String, CheckResult> worstOf = new java.util.HashMap<>();
         for (CheckResult c : now) {
             w = CheckStatus.worst(w, c.status());
-            CheckResult was = worstOf.get(c.pane());
-            if (was == null || c.status().severity() > was.status().severity()) {
-                worstOf.put(c.pane(), c);
-            }
         }
         worst.set(w);
-        worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()),
-                c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")")));
-        String stale = staleSources(r);
-        checkBadges.put("today", new NavBadge(w.id(), shortText(w), (stale == null ? "" : "down / stale since "
-                + Times.since(r.at(), clock.withZone(zone)) + " (" + stale + "): ") + r.summary() + " (" + CheckReport.when(r.at(), zone) + ")"));
-        mergeBadges();
+        String stale = down.staleSources(r);
+        badges.fromRun(r, now, w, stale == null ? "" : "down / stale since " + Times.since(r.at(), clock.withZone(zone)) + " (" + stale + "): ",
+                zone);
         if (same(shown.get(), r) || shown.get() == r) {
             rows.setAll(rowsOf(r));
         }
@@ -642,81 +482,11 @@ public final class TodayViewModel implements PaneModel {
     }
 
     private void currentRowAndStatus() {
-        for (int i = 0; i < envRows.size(); i++) {
-            if (envRows.get(i).current()) {
-                envRows.set(i, currentEnvRow(envRows.get(i).env()));
-            }
-        }
+        others.currentChanged();
         status.set(statusNow());
     }
 
-    /**
-     * The backends the header's health says are down now, each with since when ("SSH down since 09:12:00"); set by
-     * {@link #health}, cleared by another environment.
-     */
-    private final java.util.Map<Backend, String> down = new java.util.EnumMap<>(Backend.class);
-
-    /** The backends a check of {@code source} reads through (SSH carries them all). */
-    static List<Backend> sourcesOf(CheckSource source) {
-        return switch (source) {
-            case SLOTS, LOGS -> List.of(Backend.SSH, Backend.DOCKER);
-            case OUTBOX -> List.of(Backend.SSH, Backend.POSTGRES, Backend.REDIS);
-            // no alert can fire while Prometheus is down: the alerts check cannot tell then
-            case ALERTS -> List.of(Backend.SSH, Backend.ALERTMANAGER, Backend.PROMETHEUS);
-            case BACKUPS -> List.of(Backend.SSH, Backend.BACKUPS);
-            case PROMETHEUS -> List.of(Backend.SSH, Backend.PROMETHEUS);
-            case DISK -> List.of(Backend.SSH);
-        };
-    }
-
-    /** Why {@code source} cannot be read now ("SSH down since 09:12:00"), empty when it can. */
-    private List<String> downFor(CheckSource source) {
-        if (down.containsKey(Backend.SSH)) {
-            return List.of(down.get(Backend.SSH)); // everything goes through it
-        }
-        List<String> why = new ArrayList<>();
-        for (Backend b : sourcesOf(source)) {
-            if (down.containsKey(b)) {
-                why.add(down.get(b));
-            }
-        }
-        return why;
-    }
-
-    /** The labels of the down backends some check of {@code r} reads through ("SSH", "Prometheus"), null for none. */
-    private String staleSources(CheckRun r) {
-        java.util.Set<Backend> hit = new java.util.TreeSet<>();
-        for (CheckResult c : r.checks()) {
-            for (Backend b : down.containsKey(Backend.SSH) ? List.of(Backend.SSH) : sourcesOf(c.source())) {
-                if (down.containsKey(b)) {
-                    hit.add(b);
-                }
-            }
-        }
-        return hit.isEmpty() ? null : String.join(", ", hit.stream().map(Backend::label).toList());
-    }
-
-    /**
-     * The newest run's checks as of now: one whose source is down now is UNKNOWN, "down / stale since T (the run's
-     * time): SSH down since T' — the check at T said pass: …" (never PASS as if fresh); an unknown one says its own why.
-     */
-    private List<CheckResult> asOfNow(CheckRun r) {
-        if (down.isEmpty()) {
-            return r.checks();
-        }
-        Clock zoned = clock.withZone(zone());
-        String at = Times.since(r.at(), zoned);
-        List<CheckResult> out = new ArrayList<>();
-        for (CheckResult c : r.checks()) {
-            List<String> why = c.status() == CheckStatus.UNKNOWN ? List.of() : downFor(c.source());
-            out.add(why.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(), CheckStatus.UNKNOWN,
-                    "down / stale since " + at + ": " + String.join(", ", why) + " — the check at " + at + " said "
-                            + c.status().id() + ": " + c.evidence(), c.details(), c.pane(), c.previous(), c.took()));
-        }
-        return out;
-    }
-
-    /** The rows of {@code r}: the newest run's as of now (see {@link #asOfNow}), an older one's as they were. */
+    /** The rows of {@code r}: the newest run's as of now (see {@link SourcesDown#asOfNow}), an older one's as they were. */
     private List<Row> rowsOf(CheckRun r) {
         if (r == null) {
             return List.of();
@@ -725,7 +495,7 @@ public final class TodayViewModel implements PaneModel {
         if (l == null || !(l == r || same(l, r))) {
             return r.checks().stream().map(Row::of).toList();
         }
-        List<CheckResult> now = asOfNow(r);
+        List<CheckResult> now = down.asOfNow(r, clock.withZone(zone()));
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < now.size(); i++) {
             out.add(Row.of(now.get(i), r.checks().get(i).changed()));
@@ -743,29 +513,20 @@ public final class TodayViewModel implements PaneModel {
         if (checks == null || now == null || !checks.environment().name().equals(now.environment())) {
             return;
         }
-        java.util.Map<Backend, String> d = new java.util.EnumMap<>(Backend.class);
-        for (BackendStatus st : now.all()) {
-            if (st.state() == BackendStatus.State.DOWN) {
-                d.put(st.backend(), st.backend().label() + " down since " + Times.since(st.downSince(), clock.withZone(zone())));
-            }
-        }
-        if (!d.equals(down)) {
-            down.clear();
-            down.putAll(d);
+        if (down.update(now, clock.withZone(zone()))) {
             derive();
-            status.set(statusNow());
         }
     }
 
     /** The status line: "down / stale since T (SSH down since T'): " in front of what the pane says of its runs. */
     private String statusNow() {
         CheckRun l = latest.get();
-        String stale = l == null ? null : staleSources(l);
+        String stale = l == null ? null : down.staleSources(l);
         if (stale == null && !down.isEmpty() && l == null) {
-            return String.join(", ", down.values()) + " · " + baseStatus.get();
+            return String.join(", ", down.reasons()) + " · " + baseStatus.get();
         }
         return stale == null ? baseStatus.get() : "down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " ("
-                + String.join(", ", down.values()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
+                + String.join(", ", down.reasons()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
     }
 
     {
@@ -774,12 +535,7 @@ public final class TodayViewModel implements PaneModel {
     }
 
     static String shortText(CheckStatus s) {
-        return switch (s) {
-            case PASS -> "ok";
-            case WARN -> "warn";
-            case FAIL -> "fail";
-            case UNKNOWN -> "?";
-        };
+        return TodayBadges.shortText(s);
     }
 
     /**
@@ -854,48 +610,16 @@ public final class TodayViewModel implements PaneModel {
     }
 
     private void loadEnvironmentRows() {
-        String current = checks == null ? null : checks.environment().name();
-        List<String> names = environments.get();
-        List<EnvRow> out = new ArrayList<>();
-        List<String> lookUp = new ArrayList<>();
-        long g = generation;
-        for (String n : names.isEmpty() && current != null ? List.of(current) : names) {
-            if (n.equals(current)) {
-                out.add(currentEnvRow(n));
-            } else if (ranAll.containsKey(n)) {
-                out.add(ranAll.get(n));
-            } else {
-                // what the row showed until the store answers again (no flicker to "not run")
-                out.add(envRows.stream().filter(r -> r.env().equals(n) && !r.current()).findFirst()
-                        .orElse(new EnvRow(n, Optional.empty(), "not run", false)));
-                lookUp.add(n);
-            }
-        }
-        // the rows first, then the store's answers replace theirs (an answer never lands before its row)
-        envRows.setAll(out);
-        Instant now = clock.instant();
-        for (String n : lookUp) {
-            stored.latestAtOrBefore(n, now).whenComplete((r, e) -> ui.execute(() -> {
-                if (g != generation || e != null || r.isEmpty() || ranAll.containsKey(n)) {
-                    return;
-                }
-                for (int i = 0; i < envRows.size(); i++) {
-                    if (envRows.get(i).env().equals(n)) {
-                        envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
-                                CheckReport.when(r.get().at(), zone()) + " (kept)", false));
-                    }
-                }
-            }));
-        }
+        others.load(checks == null ? null : checks.environment().name());
     }
 
     /** This environment's row: its newest run's worst as of now ("down / stale since T" while a source is down). */
     private EnvRow currentEnvRow(String n) {
         CheckRun l = latest.get();
         if (l == null) {
-            return new EnvRow(n, Optional.empty(), down.isEmpty() ? "not run" : "not run; " + String.join(", ", down.values()), true);
+            return new EnvRow(n, Optional.empty(), down.isEmpty() ? "not run" : "not run; " + String.join(", ", down.reasons()), true);
         }
-        String stale = staleSources(l);
+        String stale = down.staleSources(l);
         return new EnvRow(n, Optional.of(worst.get()), CheckReport.when(l.at(), zone()) + (ranInWindow ? "" : " (kept)")
                 + (stale == null ? "" : " · down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " (" + stale + ")"), true);
     }
