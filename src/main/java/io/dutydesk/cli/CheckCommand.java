@@ -31,7 +31,7 @@ import java.util.Optional;
 /**
  * {@code dutydesk check --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]}: the morning checklist of one
  * environment or of all, kept in the local store and compared with the previous run; exit 0 when every check passes,
- * 1 when any warns, fails or cannot tell (or the push failed), 2 for usage.
+ * 1 when any warns, fails or cannot tell (or the push, the report or keeping the run failed), 2 for usage.
  */
 final class CheckCommand {
     static final List<String> VALUED = List.of("--report", "--push");
@@ -117,10 +117,17 @@ final class CheckCommand {
     int run(List<Environment> envs, boolean all, Options o, boolean json, Opener opener) {
         List<CheckRun> runs = new ArrayList<>();
         boolean pushFailed = false;
+        boolean notKept = false;
         for (Environment e : envs) {
             try (EnvironmentHandle h = opener.open(e)) {
-                CheckRun run = CheckService.of(h, alerts, history, audit, actor, clock,
-                        java.util.concurrent.ForkJoinPool.commonPool()).run().join();
+                CheckService.Outcome outcome = CheckService.of(h, alerts, history, audit, actor, clock,
+                        java.util.concurrent.ForkJoinPool.commonPool()).runKept().join();
+                CheckRun run = outcome.run();
+                if (outcome.notKept().isPresent()) {
+                    err.println("dutydesk: check: " + e.name() + ": the run was not kept in the local store ("
+                            + outcome.notKept().get() + "): the next run cannot be compared with it");
+                    notKept = true;
+                }
                 runs.add(run);
                 if (o.push().isPresent()) {
                     try {
@@ -161,7 +168,7 @@ final class CheckCommand {
                 reportFailed = true;
             }
         }
-        return !pushFailed && !reportFailed && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
+        return !pushFailed && !reportFailed && !notKept && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
     }
 
     /**
