@@ -1,16 +1,13 @@
 package io.dutydesk.ui.today;
 
-import io.dutydesk.core.Backend;
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.check.CheckReport;
 import io.dutydesk.core.check.CheckResult;
 import io.dutydesk.core.check.CheckRun;
 import io.dutydesk.core.check.CheckService;
-import io.dutydesk.core.check.CheckSource;
 import io.dutydesk.core.check.CheckStatus;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.CheckHistory;
-import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.core.health.HealthSnapshot;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.ui.fx.NavBadge;
