@@ -142,7 +142,9 @@ class CheckFailuresIT {
             for (JsonNode c : j.get("checks")) {
                 String id = c.get("id").asText();
                 if (e.getValue().contains(id)) {
-                    assertEquals("unknown", c.get("status").asText(), e.getKey() + " stopped: " + c);
+                    // never pass: unknown, or a failure known from another source (the backlog) with the stopped one's why
+                    String st = c.get("status").asText();
+                    assertTrue(st.equals("unknown") || e.getKey().equals("redis") && st.equals("fail"), e.getKey() + " stopped: " + c);
                     assertTrue(c.get("evidence").asText().contains("not read: "), e.getKey() + " stopped: " + c);
                 } else if (!c.get("status").asText().equals("unknown")) {
                     ran++;
