@@ -72,11 +72,18 @@ public final class TodayViewModel implements PaneModel {
 
         CompletableFuture<List<CheckRun>> runs(Instant from, Instant to);
 
+        /** {@link #run()}, saying whether the local store kept the run (a fake that says nothing: kept). */
+        default CompletableFuture<CheckService.Outcome> runKept() {
+            return run().thenApply(r -> new CheckService.Outcome(r, Optional.empty()));
+        }
+
         static Checks of(CheckService s) {
             return new Checks() {
                 public Environment environment() { return s.environment(); }
                 public ZoneId zone() { return s.zone(); }
                 public CompletableFuture<CheckRun> run() { return s.run(); }
+                @Override
+                public CompletableFuture<CheckService.Outcome> runKept() { return s.runKept(); }
                 public CompletableFuture<List<CheckRun>> runs(Instant from, Instant to) { return s.runs(from, to); }
             };
         }
@@ -362,7 +369,7 @@ public final class TodayViewModel implements PaneModel {
         long g = generation;
         running.set(true);
         baseStatus.set("running " + checks.environment().checks().list().size() + " checks…");
-        checks.run().whenComplete((r, e) -> ui.execute(() -> {
+        checks.runKept().whenComplete((o, e) -> ui.execute(() -> {
             if (g != generation) {
                 return;
             }
@@ -371,11 +378,14 @@ public final class TodayViewModel implements PaneModel {
                 baseStatus.set("the checks did not run: " + Errors.describe(e));
                 return;
             }
+            CheckRun r = o.run();
             ranInWindow = true;
             history.removeIf(h -> h.id() != 0 && h.id() == r.id());
             history.add(0, r);
             setLatest(r);
             shown.set(r);
+            // shown all the same, but said: tomorrow's "new since yesterday" cannot compare with it
+            o.notKept().ifPresent(why -> statusNote("this run was not kept in the local store: " + why));
             loadHistory(g, false);
         }));
     }

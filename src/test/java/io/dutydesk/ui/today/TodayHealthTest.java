@@ -162,6 +162,21 @@ class TodayHealthTest {
         assertEquals("ref: outbox warn", vm.productionProperty().get());
     }
 
+    /** A run the local store could not keep (a full disk) is shown all the same, and the pane says it was not kept. */
+    @Test
+    void aRunTheStoreCouldNotKeepIsShownAndSaidNotKept() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.notKept = "[SQLITE_FULL] database or disk is full";
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertEquals(1, vm.rows().size());
+        assertEquals(T0, vm.history().get(0).at(), "in the selector all the same");
+        assertTrue(vm.statusProperty().get().endsWith("this run was not kept in the local store: [SQLITE_FULL] database or disk is full"),
+                vm.statusProperty().get());
+    }
+
     static CheckStatus status(TodayViewModel vm, String id) {
         return vm.rows().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().status();
     }
