@@ -39,12 +39,17 @@ final class SourcesDown {
         };
     }
 
-    /** Takes {@code now}'s down backends (times said by {@code zoned}); whether they changed. */
+    /**
+     * Takes {@code now}'s down backends (times said by {@code zoned}); whether they changed. A misconfigured one counts:
+     * what the checks read through it cannot be read as the file names it.
+     */
     boolean update(HealthSnapshot now, Clock zoned) {
         Map<Backend, String> d = new EnumMap<>(Backend.class);
         for (BackendStatus st : now.all()) {
             if (st.state() == BackendStatus.State.DOWN) {
                 d.put(st.backend(), st.backend().label() + " down since " + Times.since(st.downSince(), zoned));
+            } else if (st.state() == BackendStatus.State.MISCONFIGURED) {
+                d.put(st.backend(), st.backend().label() + " misconfigured since " + Times.since(st.downSince(), zoned));
             }
         }
         if (d.equals(down)) {
@@ -96,8 +101,9 @@ final class SourcesDown {
     }
 
     /**
-     * {@code r}'s checks as of now: one whose source is down now is UNKNOWN, "down / stale since T (the run's time): SSH
-     * down since T' — the check at T said pass: …" (never PASS as if fresh); an unknown one keeps its own why.
+     * {@code r}'s checks as of now: one whose source is down now says so first, "SSH down since T' — down / stale since T
+     * (the run's time): the check said pass: …"; a pass is UNKNOWN then (never PASS as if fresh), a warn or a fail stays
+     * (known bad, not green), an unknown keeps its own why.
      */
     List<CheckResult> asOfNow(CheckRun r, Clock zoned) {
         if (down.isEmpty()) {
@@ -107,9 +113,10 @@ final class SourcesDown {
         List<CheckResult> out = new ArrayList<>();
         for (CheckResult c : r.checks()) {
             List<String> why = c.status() == CheckStatus.UNKNOWN ? List.of() : downFor(c.source());
-            out.add(why.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(), CheckStatus.UNKNOWN,
-                    "down / stale since " + at + ": " + String.join(", ", why) + " — the check at " + at + " said "
-                            + c.status().id() + ": " + c.evidence(), c.details(), c.pane(), c.previous(), c.took()));
+            out.add(why.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(),
+                    c.status() == CheckStatus.PASS ? CheckStatus.UNKNOWN : c.status(),
+                    String.join(", ", why) + " — down / stale since " + at + ": the check said " + c.status().id() + ": " + c.evidence(),
+                    c.details(), c.pane(), c.previous(), c.took()));
         }
         return out;
     }

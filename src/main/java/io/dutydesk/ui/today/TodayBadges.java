@@ -78,8 +78,12 @@ final class TodayBadges {
                 worstOf.put(c.pane(), c);
             }
         }
-        worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()),
-                c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")")));
+        java.util.Set<CheckResult> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        fresh.addAll(r.checks());
+        // a stale check's badge says first why ("Prometheus down since 08:29:40 — down / stale since 08:30:00: …")
+        worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()), fresh.contains(c)
+                ? c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")"
+                : c.evidence() + " (" + c.title() + ")")));
         checkBadges.put("today", new NavBadge(worst.id(), shortText(worst), staleSince + r.summary() + " (" + CheckReport.when(r.at(), zone) + ")"));
         merge();
     }

@@ -74,15 +74,17 @@ class TodayHealthTest {
         assertEquals(4, vm.rows().size());
         for (TodayViewModel.Row r : vm.rows()) {
             assertEquals(CheckStatus.UNKNOWN, r.status(), r.toString());
-            // stale since the run's time (08:30 in Berlin), the outage's own time, and what the check said then
-            assertTrue(r.evidence().startsWith("down / stale since 08:30:00: SSH down since 08:40:00"), r.evidence());
-            assertTrue(r.evidence().contains("said pass"), r.evidence());
+            // why first, stale since the run's time (08:30 in Berlin), and what the check said then
+            assertTrue(r.evidence().startsWith("SSH down since 08:40:00 — down / stale since 08:30:00: the check said pass: "), r.evidence());
             assertFalse(r.changed(), "not 'changed': the run did not change " + r);
         }
         for (String pane : List.of("slots", "outbox", "metrics", "backups", "today")) {
             assertEquals("unknown", vm.badges().get(pane).state(), pane + ": " + vm.badges().get(pane));
             assertEquals("?", vm.badges().get(pane).text());
             assertTrue(vm.badges().get(pane).tooltip().contains("down / stale since"), vm.badges().get(pane).tooltip());
+            if (!pane.equals("today")) {
+                assertTrue(vm.badges().get(pane).tooltip().startsWith("SSH down since 08:40:00"), vm.badges().get(pane).tooltip());
+            }
         }
         assertEquals(CheckStatus.UNKNOWN, vm.worstProperty().get());
         assertEquals("unknown", vm.productionStateProperty().get());
@@ -128,6 +130,30 @@ class TodayHealthTest {
         // a snapshot of another environment (late, after a switch) changes nothing
         vm.health(health("prod", 9, clock.instant(), Map.of(Backend.SSH, T0)));
         assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
+    }
+
+    /** A stale warn or fail stays what it is (known bad, not green), said stale; a misconfigured backend counts as down. */
+    @Test
+    void aStaleFailureStaysAFailureAndAMisconfiguredBackendCounts() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "oldest 14 h"),
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        Map<Backend, BackendStatus> m = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            m.put(b, b == Backend.POSTGRES ? new BackendStatus(b, BackendStatus.State.MISCONFIGURED, 3, "no table selfology.event_outbox", T0, T0, T0)
+                    : new BackendStatus(b, BackendStatus.State.OK, 3, null, T0, null, T0));
+        }
+        vm.health(new HealthSnapshot("ref", 1, T0, m));
+        assertEquals(CheckStatus.FAIL, status(vm, "outbox"));
+        assertTrue(vm.rows().get(0).evidence().startsWith("PostgreSQL misconfigured since 08:30:00 — down / stale since 08:30:00: the check said fail"),
+                vm.rows().get(0).evidence());
+        assertEquals("fail", vm.badges().get("outbox").state());
+        assertEquals(CheckStatus.PASS, status(vm, "slots"));
+        assertEquals("fail", vm.productionStateProperty().get());
+        assertEquals("ref: down / stale since 08:30 (PostgreSQL)", vm.productionProperty().get());
     }
 
     @Test
