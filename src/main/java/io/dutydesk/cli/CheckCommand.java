@@ -31,7 +31,7 @@ import java.util.Optional;
 /**
  * {@code dutydesk check --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]}: the morning checklist of one
  * environment or of all, kept in the local store and compared with the previous run; exit 0 when every check passes,
- * 1 when any warns, fails or cannot tell (or the push failed), 2 for usage.
+ * 1 when any warns, fails or cannot tell (or the push, the report or keeping the run failed), 2 for usage.
  */
 final class CheckCommand {
     static final List<String> VALUED = List.of("--report", "--push");
@@ -117,10 +117,17 @@ final class CheckCommand {
     int run(List<Environment> envs, boolean all, Options o, boolean json, Opener opener) {
         List<CheckRun> runs = new ArrayList<>();
         boolean pushFailed = false;
+        boolean notKept = false;
         for (Environment e : envs) {
             try (EnvironmentHandle h = opener.open(e)) {
-                CheckRun run = CheckService.of(h, alerts, history, audit, actor, clock,
-                        java.util.concurrent.ForkJoinPool.commonPool()).run().join();
+                CheckService.Outcome outcome = CheckService.of(h, alerts, history, audit, actor, clock,
+                        java.util.concurrent.ForkJoinPool.commonPool()).runKept().join();
+                CheckRun run = outcome.run();
+                if (outcome.notKept().isPresent()) {
+                    err.println("dutydesk: check: " + e.name() + ": the run was not kept in the local store ("
+                            + outcome.notKept().get() + "): the next run cannot be compared with it");
+                    notKept = true;
+                }
                 runs.add(run);
                 if (o.push().isPresent()) {
                     try {
@@ -133,17 +140,7 @@ final class CheckCommand {
             }
         }
         ZoneId zone = envs.isEmpty() ? clock.getZone() : envs.get(0).checks().zone().orElse(clock.getZone());
-        if (o.report().isPresent()) {
-            Path f = o.report().get();
-            String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-            String text = name.endsWith(".md") ? CheckReport.markdown(runs, zone) : CheckReport.html(runs, zone);
-            try {
-                write(f, text);
-            } catch (IOException ex) {
-                err.println("dutydesk: check: the report " + f + " could not be written: " + ex.getMessage());
-                return Cli.DOWN;
-            }
-        }
+        // the results first: a report that cannot be written loses nothing of the run (kept, and on stdout)
         if (json) {
             if (all) {
                 ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -157,21 +154,54 @@ final class CheckCommand {
                 lines(r, zone).forEach(out::println);
             }
         }
-        return !pushFailed && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
+        out.flush();
+        boolean reportFailed = false;
+        if (o.report().isPresent()) {
+            Path f = o.report().get();
+            String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            String text = name.endsWith(".md") ? CheckReport.markdown(runs, zone) : CheckReport.html(runs, zone);
+            try {
+                write(f, text);
+            } catch (IOException | RuntimeException ex) {
+                err.println("dutydesk: check: the report " + f + " could not be written (" + Errors.describe(ex) + "): "
+                        + (Files.exists(f) ? "the previous report is left as it was" : "no report written"));
+                reportFailed = true;
+            }
+        }
+        return !pushFailed && !reportFailed && !notKept && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
     }
 
-    /** The file replaced whole (a reader never sees half a report), readable by the user alone. */
+    /**
+     * The file replaced whole (a reader never sees half a report), readable by the user alone: written beside it, on the
+     * disk (fsync) before it replaces the previous one; a failure (a full disk) leaves the previous report as it was and
+     * removes what it wrote.
+     */
     static void write(Path f, String text) throws IOException {
         Path abs = f.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
-        Files.deleteIfExists(tmp);
+        Files.deleteIfExists(tmp); // a killed run's
         try {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException x) {
+                e.addSuppressed(x);
+            }
+            throw e;
+        }
     }
 
     static List<String> lines(CheckRun r, ZoneId zone) {

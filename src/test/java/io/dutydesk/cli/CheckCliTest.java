@@ -51,6 +51,44 @@ class CheckCliTest {
         assertEquals("warn", j.get("status").asText(), "the worst of warn and unknown");
     }
 
+    /**
+     * A report that cannot be written (here a folder in its place: the write succeeds, the rename fails, as a full disk
+     * fails the write): the previous one is left as it was and nothing of the attempt stays beside it.
+     */
+    @Test
+    void aReportThatCannotBeWrittenLeavesThePreviousOneAndNoPartFile() throws Exception {
+        Path f = dir.resolve("r.html");
+        Files.createDirectories(f.resolve("previous"));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> CheckCommand.write(f, "<html>new</html>"));
+        assertTrue(Files.isDirectory(f.resolve("previous")));
+        try (var l = Files.list(dir)) {
+            assertEquals(List.of("r.html"), l.map(p -> p.getFileName().toString()).toList(), "no .part left");
+        }
+        // written: the whole text, 0600
+        Path g = dir.resolve("g.md");
+        CheckCommand.write(g, "# report\n");
+        assertEquals("# report\n", Files.readString(g));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(g)));
+    }
+
+    /** The results are printed before the report is written: a report that fails loses nothing, says why, exits 1. */
+    @Test
+    void aFailedReportStillPrintsTheResultsAndExits1() throws Exception {
+        Path f = dir.resolve("r.html");
+        Files.createDirectories(f.resolve("previous"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CheckCommand c = new CheckCommand(new PrintStream(out, true), new PrintStream(err, true), MemoryAuditLog.create(), "alice",
+                null, null, java.time.Clock.systemUTC());
+        int code = c.run(List.of(), true, new CheckCommand.Options(Optional.of(f), Optional.empty(), List.of()), true, e -> {
+            throw new AssertionError("no environment to open");
+        });
+        assertEquals(Cli.DOWN, code);
+        assertEquals("[ ]", out.toString().strip(), "the JSON printed before the report was tried: " + out);
+        assertTrue(err.toString().contains("the report " + f + " could not be written ("), err.toString());
+        assertTrue(err.toString().contains("the previous report is left as it was"), err.toString());
+    }
+
     static List<String> iterable(java.util.Iterator<String> it) {
         List<String> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);

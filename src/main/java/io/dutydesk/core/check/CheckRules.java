@@ -88,8 +88,24 @@ public final class CheckRules {
      * says it was not checked (it does not apply: no FAIL, no WARN).
      */
     public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t, boolean relay) {
+        return outbox(b, t, relay, Optional.empty());
+    }
+
+    /**
+     * As above; {@code streamProblem}: why the relay stream could not be read ("relay stream events not read: …"): the
+     * check cannot tell then (UNKNOWN), unless the backlog already fails it.
+     */
+    public static Verdict outbox(OutboxBacklog b, Environment.Thresholds t, boolean relay, Optional<String> streamProblem) {
         Verdict v = outbox0(b, t);
-        return relay ? v : new Verdict(v.status(), v.evidence() + "; relay stream: none configured (redis: false), not checked", v.details());
+        if (!relay) {
+            return new Verdict(v.status(), v.evidence() + "; relay stream: none configured (redis: false), not checked", v.details());
+        }
+        if (streamProblem.isPresent()) {
+            return new Verdict(v.status() == CheckStatus.FAIL ? CheckStatus.FAIL : CheckStatus.UNKNOWN,
+                    (v.status() == CheckStatus.FAIL ? v.evidence() + "; " + streamProblem.get() : streamProblem.get() + "; " + v.evidence()),
+                    v.details());
+        }
+        return v;
     }
 
     private static Verdict outbox0(OutboxBacklog b, Environment.Thresholds t) {

@@ -131,6 +131,21 @@ public final class CheckService {
     }
 
     /**
+     * A run and whether the local store kept it.
+     *
+     * @param notKept why the store could not keep it (a full disk, a store busy too long), empty when kept
+     */
+    public record Outcome(CheckRun run, Optional<String> notKept) {}
+
+    /** {@link #run()}, saying when the run could not be kept (the CLI says so and exits 1: tomorrow's comparison misses it). */
+    public CompletableFuture<Outcome> runKept() {
+        return run(false).thenCompose(run -> history.save(run)
+                .thenApply(id -> new Outcome(run.withId(id), Optional.<String>empty()))
+                .exceptionally(e -> new Outcome(run, Optional.of(Errors.describe(e))))
+                .whenComplete((r, e) -> history.prune(run.at().minus(KEEP)).exceptionally(x -> 0)));
+    }
+
+    /**
      * Runs every check at once; completes when the last one is done or timed out. {@code keep}: store the run (a store
      * that fails only leaves it unkept: the run is returned all the same).
      */
@@ -183,8 +198,7 @@ public final class CheckService {
             v = switch (source) {
                 case SLOTS -> sources.single() != null ? stack(sources.single())
                         : need(sources.slots(), "slots").read().thenApply(CheckRules::slots);
-                case OUTBOX -> need(sources.outbox(), "outbox").backlog().thenApply(b -> CheckRules.outbox(b, env.thresholds(),
-                        env.redis().configured()));
+                case OUTBOX -> outbox(need(sources.outbox(), "outbox"));
                 case ALERTS -> alerts(c, at);
                 case BACKUPS -> backups(c);
                 case PROMETHEUS -> need(sources.metrics(), "Prometheus").instant(c.query(), at, c.timeout())
@@ -215,6 +229,26 @@ public final class CheckService {
             throw new IllegalStateException(what + " is not configured for this environment");
         }
         return t;
+    }
+
+    /**
+     * The backlog (PostgreSQL) against the thresholds and, where the environment has one, the relay's stream (Redis) read
+     * at once: a stream that cannot be read makes the check UNKNOWN with why (FAIL stays FAIL), never PASS on the backlog
+     * alone.
+     */
+    private CompletableFuture<CheckRules.Verdict> outbox(OutboxService o) {
+        CompletableFuture<io.dutydesk.core.outbox.OutboxBacklog> backlog = o.backlog();
+        if (!env.redis().configured()) {
+            return backlog.thenApply(b -> CheckRules.outbox(b, env.thresholds(), false));
+        }
+        CompletableFuture<Optional<String>> stream;
+        try {
+            stream = o.stream().thenApply(x -> Optional.<String>empty()).exceptionally(e -> Optional.of(Errors.describe(e)));
+        } catch (RuntimeException e) {
+            stream = CompletableFuture.completedFuture(Optional.of(Errors.describe(e)));
+        }
+        return backlog.thenCombine(stream, (b, problem) -> CheckRules.outbox(b, env.thresholds(), true, problem.map(p ->
+                "relay stream " + env.redis().stream() + " not read: " + p)));
     }
 
     private CompletableFuture<CheckRules.Verdict> alerts(Environment.Check c, Instant at) {

@@ -8,9 +8,11 @@ import io.dutydesk.core.check.CheckService;
 import io.dutydesk.core.check.CheckStatus;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.CheckHistory;
+import io.dutydesk.core.health.HealthSnapshot;
 import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.ui.fx.NavBadge;
 import io.dutydesk.ui.fx.PaneModel;
+import io.dutydesk.ui.fx.Times;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -70,11 +72,18 @@ public final class TodayViewModel implements PaneModel {
 
         CompletableFuture<List<CheckRun>> runs(Instant from, Instant to);
 
+        /** {@link #run()}, saying whether the local store kept the run (a fake that says nothing: kept). */
+        default CompletableFuture<CheckService.Outcome> runKept() {
+            return run().thenApply(r -> new CheckService.Outcome(r, Optional.empty()));
+        }
+
         static Checks of(CheckService s) {
             return new Checks() {
                 public Environment environment() { return s.environment(); }
                 public ZoneId zone() { return s.zone(); }
                 public CompletableFuture<CheckRun> run() { return s.run(); }
+                @Override
+                public CompletableFuture<CheckService.Outcome> runKept() { return s.runKept(); }
                 public CompletableFuture<List<CheckRun>> runs(Instant from, Instant to) { return s.runs(from, to); }
             };
         }
@@ -84,7 +93,12 @@ public final class TodayViewModel implements PaneModel {
     public record Row(String id, String title, CheckStatus status, String evidence, List<String> details, String pane,
                       boolean changed, Optional<CheckStatus> previous) {
         static Row of(CheckResult r) {
-            return new Row(r.id(), r.title(), r.status(), r.evidence(), r.details(), r.pane(), r.changed(), r.previous());
+            return of(r, r.changed());
+        }
+
+        /** {@code r} as shown now (a stale check's own {@code changed}: the run's, not "pass → unknown"). */
+        static Row of(CheckResult r, boolean changed) {
+            return new Row(r.id(), r.title(), r.status(), r.evidence(), r.details(), r.pane(), changed, r.previous());
         }
     }
 
@@ -108,18 +122,18 @@ public final class TodayViewModel implements PaneModel {
 
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<CheckRun> history = FXCollections.observableArrayList();
-    private final ObservableList<EnvRow> envRows = FXCollections.observableArrayList();
-    private final ObservableMap<String, NavBadge> badges = FXCollections.observableHashMap();
-    /** From the newest run: each pane's worst check, as of that run. */
-    private final java.util.Map<String, NavBadge> checkBadges = new java.util.HashMap<>();
-    /** From what the console polls anyway (the alerts feed): overrides the run's. */
-    private final java.util.Map<String, NavBadge> liveBadges = new java.util.HashMap<>();
+    /** The navigation's badges and the header's statement. */
+    private final TodayBadges badges;
+    /** A row per environment, and Run all. */
+    private final EnvironmentRows others;
+    /** The header's health: which checks read through a backend down now. */
+    private final SourcesDown down = new SourcesDown();
     private final ObjectProperty<CheckRun> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckRun> latest = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckStatus> worst = new SimpleObjectProperty<>(CheckStatus.UNKNOWN);
-    private final StringProperty status = new SimpleStringProperty("not run yet");
-    private final StringProperty production = new SimpleStringProperty("production: not checked yet");
-    private final StringProperty productionState = new SimpleStringProperty("unknown");
+    /** What the pane says of its runs; {@link #status} adds "down / stale since T" in front while a source is down. */
+    private final StringProperty baseStatus = new SimpleStringProperty("not run yet");
+    private final javafx.beans.property.ReadOnlyStringWrapper status = new javafx.beans.property.ReadOnlyStringWrapper();
     private final StringProperty sinceYesterday = new SimpleStringProperty("");
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final BooleanProperty foldPassing = new SimpleBooleanProperty(true);
@@ -131,11 +145,6 @@ public final class TodayViewModel implements PaneModel {
     private ScheduledFuture<?> tick;
     private Instant lastTick;
     private Consumer<String> navigate = id -> { };
-    /** Runs another environment's checklist over its own connection (opened and closed for it); null: not offered. */
-    private Function<String, CompletableFuture<CheckRun>> runOther;
-    private final BooleanProperty runningAll = new SimpleBooleanProperty();
-    /** Other environments' rows as this window's "Run all" left them: they win over their kept runs. */
-    private final java.util.Map<String, EnvRow> ranAll = new java.util.HashMap<>();
 
     public TodayViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, Function<EnvironmentHandle, Checks> factory,
                           Supplier<List<String>> environments, CheckHistory stored) {
@@ -145,6 +154,12 @@ public final class TodayViewModel implements PaneModel {
         this.factory = factory;
         this.environments = environments;
         this.stored = stored == null ? CheckHistory.NONE : stored;
+        this.badges = new TodayBadges(clock, () -> {
+            CheckRun l = latest.get();
+            return new TodayBadges.Context(checks == null ? null : checks.environment(), l, !ranInWindow,
+                    l == null ? null : down.staleSources(l), down.reasons(), zone());
+        });
+        this.others = new EnvironmentRows(ui, clock, environments, this.stored, () -> generation, this::zone, this::currentEnvRow);
     }
 
     /** Whether the window opens on the Today pane: before {@code todayFirstBefore} in the checklist's zone. */
@@ -177,14 +192,14 @@ public final class TodayViewModel implements PaneModel {
      * (opened for it and closed after; its run kept in the local store like this one's).
      */
     public void setRunOther(Function<String, CompletableFuture<CheckRun>> runOther) {
-        this.runOther = runOther;
+        others.setRunOther(runOther);
     }
 
     public boolean canRunAll() {
-        return runOther != null;
+        return others.canRunAll();
     }
 
-    public ReadOnlyBooleanProperty runningAllProperty() { return runningAll; }
+    public ReadOnlyBooleanProperty runningAllProperty() { return others.runningAll(); }
 
     /**
      * Runs this environment's checklist and, alongside it, every other environment's, one at a time (each opens its own
@@ -192,56 +207,9 @@ public final class TodayViewModel implements PaneModel {
      * that could not be reached is UNKNOWN with the reason, never left as its older result.
      */
     public void runAll() {
-        if (checks == null || runOther == null || runningAll.get()) {
-            return;
+        if (checks != null) {
+            others.runAll(checks.environment().name(), this::run);
         }
-        long g = generation;
-        runningAll.set(true);
-        run();
-        String current = checks.environment().name();
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (String n : environments.get()) {
-            if (n.equals(current)) {
-                continue;
-            }
-            chain = chain.thenCompose(v -> {
-                if (g != generation) { // another environment since: open no more connections for this Run all
-                    return CompletableFuture.completedFuture(null);
-                }
-                ui.execute(() -> setEnvRow(g, new EnvRow(n, Optional.empty(), "running…", false)));
-                CompletableFuture<CheckRun> f;
-                try {
-                    f = runOther.apply(n);
-                } catch (RuntimeException e) {
-                    f = CompletableFuture.failedFuture(e);
-                }
-                return f.handle((r, e) -> {
-                    ui.execute(() -> setEnvRow(g, e != null || r == null
-                            ? new EnvRow(n, Optional.of(CheckStatus.UNKNOWN), "not run: " + Errors.describe(e), false)
-                            : new EnvRow(n, Optional.of(r.worst()), CheckReport.when(r.at(), zone()) + " · " + r.summary(), false)));
-                    return null;
-                });
-            });
-        }
-        chain.whenComplete((v, e) -> ui.execute(() -> {
-            if (g == generation) {
-                runningAll.set(false);
-            }
-        }));
-    }
-
-    private void setEnvRow(long g, EnvRow row) {
-        if (g != generation) {
-            return;
-        }
-        ranAll.put(row.env(), row);
-        for (int i = 0; i < envRows.size(); i++) {
-            if (envRows.get(i).env().equals(row.env())) {
-                envRows.set(i, row);
-                return;
-            }
-        }
-        envRows.add(row);
     }
 
     /** The link of a row: the shell shows that pane. */
@@ -257,23 +225,18 @@ public final class TodayViewModel implements PaneModel {
 
     public ObservableList<CheckRun> history() { return history; }
 
-    public ObservableList<EnvRow> environmentRows() { return envRows; }
+    public ObservableList<EnvRow> environmentRows() { return others.rows(); }
 
     /**
      * pane id → its badge: slots, outbox, alerts, backups, metrics from the newest run's checks that link to them (as of
      * that run: a hidden pane does not poll for it), alerts live from the alerts feed when it is set
      * ({@link #liveBadge}), today the worst of the run.
      */
-    public ObservableMap<String, NavBadge> badges() { return badges; }
+    public ObservableMap<String, NavBadge> badges() { return badges.badges(); }
 
     /** A badge from data the console polls anyway (the alerts feed): it wins over the run's; null forgets it. */
     public void liveBadge(String pane, NavBadge b) {
-        if (b == null) {
-            liveBadges.remove(pane);
-        } else {
-            liveBadges.put(pane, b);
-        }
-        mergeBadges();
+        badges.live(pane, b);
     }
 
     /**
@@ -283,7 +246,7 @@ public final class TodayViewModel implements PaneModel {
      */
     public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
                                        boolean notConfigured) {
-        return alertsBadge(firingBySeverity, read, problem, notConfigured, 0, null);
+        return TodayBadges.alertsBadge(firingBySeverity, read, problem, notConfigured);
     }
 
     /**
@@ -292,102 +255,15 @@ public final class TodayViewModel implements PaneModel {
      */
     public static NavBadge alertsBadge(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
                                        boolean notConfigured, long unknown, String cannotFire) {
-        NavBadge b = alertsBadge0(firingBySeverity, read, problem, notConfigured);
-        if ("fail".equals(b.state()) || "unknown".equals(b.state())) {
-            return b;
-        }
-        if (cannotFire != null && !cannotFire.isEmpty()) {
-            return new NavBadge("unknown", "?", "no alert can fire now: " + cannotFire);
-        }
-        if (unknown > 0) {
-            return new NavBadge("unknown", "?", unknown + " alert" + (unknown == 1 ? "" : "s") + " in an unknown state");
-        }
-        return b;
+        return TodayBadges.alertsBadge(firingBySeverity, read, problem, notConfigured, unknown, cannotFire);
     }
 
-    private static NavBadge alertsBadge0(List<java.util.Map.Entry<String, Long>> firingBySeverity, boolean read, String problem,
-                                         boolean notConfigured) {
-        if (notConfigured) {
-            return new NavBadge("unknown", "?", "Alertmanager is not configured");
-        }
-        if (problem != null && !problem.isEmpty()) {
-            return new NavBadge("unknown", "?", "alerts not read now: " + problem);
-        }
-        if (!read) {
-            return new NavBadge("unknown", "?", "alerts not read yet");
-        }
-        long critical = 0;
-        long all = 0;
-        for (java.util.Map.Entry<String, Long> e : firingBySeverity) {
-            all += e.getValue();
-            if ("critical".equals(e.getKey())) {
-                critical += e.getValue();
-            }
-        }
-        if (critical > 0) {
-            return new NavBadge("fail", critical + " crit", critical + " critical alert" + (critical == 1 ? "" : "s") + " firing");
-        }
-        if (all > 0) {
-            return new NavBadge("warn", String.valueOf(all), all + " alert" + (all == 1 ? "" : "s") + " firing, none critical");
-        }
-        return new NavBadge("pass", "ok", "no alert firing");
-    }
-
-    private void mergeBadges() {
-        java.util.Map<String, NavBadge> m = new java.util.HashMap<>(checkBadges);
-        m.putAll(liveBadges);
-        badges.keySet().retainAll(m.keySet());
-        badges.putAll(m);
-        // the header's second statement: the worst of every badge, never "healthy" while any is unknown or none is known
-        String worstState = null;
-        List<String> bad = new ArrayList<>();
-        for (String pane : List.of("today", "slots", "outbox", "alerts", "backups", "metrics")) {
-            NavBadge b = m.get(pane);
-            if (b == null) {
-                continue;
-            }
-            if (worstState == null || severity(b.state()) > severity(worstState)) {
-                worstState = b.state();
-            }
-            if (!"pass".equals(b.state()) && !"today".equals(pane)) {
-                bad.add(pane + " " + b.state());
-            }
-        }
-        CheckRun l = latest.get();
-        if (worstState == null || l == null) {
-            // no run of this environment: a live badge alone (alerts) says nothing of production's health
-            productionState.set(worstState == null || "pass".equals(worstState) ? "unknown" : worstState);
-            production.set(worstState == null || "pass".equals(worstState) ? "production: not checked yet"
-                    : "production: " + String.join(", ", bad));
-            productionDetail.set(String.join("\n", bad));
-            return;
-        }
-        ZoneId z = zone();
-        boolean today = l.at().atZone(z).toLocalDate().equals(clock.instant().atZone(z).toLocalDate());
-        String at = DateTimeFormatter.ofPattern(today ? "HH:mm" : "MMM d HH:mm", java.util.Locale.ROOT).withZone(z).format(l.at());
-        // a kept run (another session's, the CLI's) is not this window's knowledge of now: never green on it alone
-        boolean kept = !ranInWindow;
-        String state = kept && "pass".equals(worstState) ? "unknown" : worstState;
-        productionState.set(state);
-        // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
-        production.set("pass".equals(state) ? "production healthy (checks " + at + ")"
-                : kept && "pass".equals(worstState) ? "production: kept check of " + at + ", not run now"
-                : "production: " + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
-        productionDetail.set((bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
-                + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")");
-    }
-
-    private final StringProperty productionDetail = new SimpleStringProperty("");
 
     /** The header statement's tooltip: every pane not passing, and the run it comes from. */
-    public ReadOnlyStringProperty productionDetailProperty() { return productionDetail; }
-
-    private static int severity(String state) {
-        return CheckStatus.parse(state).severity();
-    }
+    public ReadOnlyStringProperty productionDetailProperty() { return badges.productionDetail(); }
 
     /** pass, warn, fail, unknown: the header's "production" statement's state. */
-    public ReadOnlyStringProperty productionStateProperty() { return productionState; }
+    public ReadOnlyStringProperty productionStateProperty() { return badges.productionState(); }
 
     /** The run on the screen: the newest, or one picked from the history. */
     public ObjectProperty<CheckRun> shownRunProperty() { return shown; }
@@ -398,10 +274,10 @@ public final class TodayViewModel implements PaneModel {
     /** The worst of the newest run; UNKNOWN before a run. */
     public ReadOnlyObjectProperty<CheckStatus> worstProperty() { return worst; }
 
-    public ReadOnlyStringProperty statusProperty() { return status; }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
 
     /** The header's second statement: "production healthy" or what is not. */
-    public ReadOnlyStringProperty productionProperty() { return production; }
+    public ReadOnlyStringProperty productionProperty() { return badges.production(); }
 
     public ReadOnlyStringProperty sinceYesterdayProperty() { return sinceYesterday; }
 
@@ -414,6 +290,7 @@ public final class TodayViewModel implements PaneModel {
         detach();
         long g = generation;
         checks = factory.apply(handle);
+        badges.merge(); // the header's statement names this environment from now on
         lastTick = clock.instant();
         // what was kept: the history selector, the header's state until a run of this window
         loadHistory(g, true);
@@ -447,18 +324,16 @@ public final class TodayViewModel implements PaneModel {
         }
         checks = null;
         running.set(false);
-        runningAll.set(false);
-        ranAll.clear();
+        others.detach();
         // nothing of the environment left behind: its run, its history, its badges and the header's statement
         ranInWindow = false;
         latest.set(null);
         shown.set(null);
         history.clear();
-        checkBadges.clear();
-        liveBadges.clear();
+        down.clear();
         worst.set(CheckStatus.UNKNOWN);
-        status.set("not run yet");
-        mergeBadges();
+        baseStatus.set("not run yet");
+        badges.clear();
     }
 
     /** Ctrl+R: runs the checks when the pane is shown (a hidden pane runs nothing but its schedule). */
@@ -493,21 +368,24 @@ public final class TodayViewModel implements PaneModel {
         }
         long g = generation;
         running.set(true);
-        status.set("running " + checks.environment().checks().list().size() + " checks…");
-        checks.run().whenComplete((r, e) -> ui.execute(() -> {
+        baseStatus.set("running " + checks.environment().checks().list().size() + " checks…");
+        checks.runKept().whenComplete((o, e) -> ui.execute(() -> {
             if (g != generation) {
                 return;
             }
             running.set(false);
             if (e != null) { // run() never fails; a fake may
-                status.set("the checks did not run: " + Errors.describe(e));
+                baseStatus.set("the checks did not run: " + Errors.describe(e));
                 return;
             }
+            CheckRun r = o.run();
             ranInWindow = true;
             history.removeIf(h -> h.id() != 0 && h.id() == r.id());
             history.add(0, r);
             setLatest(r);
             shown.set(r);
+            // shown all the same, but said: tomorrow's "new since yesterday" cannot compare with it
+            o.notKept().ifPresent(why -> statusNote("this run was not kept in the local store: " + why));
             loadHistory(g, false);
         }));
     }
@@ -571,37 +449,100 @@ public final class TodayViewModel implements PaneModel {
 
     private void setLatest(CheckRun r) {
         latest.set(r);
-        worst.set(r.worst());
-        ZoneId zone = checks == null ? clock.getZone() : checks.zone();
+        ZoneId zone = zone();
         String when = CheckReport.when(r.at(), zone);
-        DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
-        checkBadges.clear();
-        java.util.Map<String, CheckResult> worstOf = new java.util.HashMap<>();
-        for (CheckResult c : r.checks()) {
-            CheckResult was = worstOf.get(c.pane());
-            if (was == null || c.status().severity() > was.status().severity()) {
-                worstOf.put(c.pane(), c);
-            }
-        }
-        worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()),
-                c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")")));
-        checkBadges.put("today", new NavBadge(r.worst().id(), shortText(r.worst()), r.summary() + " (" + when + ")"));
-        mergeBadges();
+        derive();
         if (!ranInWindow) {
-            status.set("newest kept run " + when + " (" + r.summary() + "); not run in this window yet");
+            baseStatus.set("newest kept run " + when + " (" + r.summary() + "); not run in this window yet");
         } else {
-            status.set("ran " + when + " by " + r.actor() + ": " + r.summary()
+            baseStatus.set("ran " + when + " by " + r.actor() + ": " + r.summary()
                     + r.previousAt().map(p -> "; compared with " + CheckReport.when(p, zone)).orElse(""));
         }
     }
 
+    /**
+     * What the newest run says now: its checks as of the header's health ({@link #asOfNow}), hence the worst, the badges,
+     * the rows when the newest run is on the screen, this environment's row and the header's statement.
+     */
+    private void derive() {
+        CheckRun r = latest.get();
+        if (r == null) {
+            worst.set(CheckStatus.UNKNOWN);
+            badges.noRun();
+            currentRowAndStatus();
+            return;
+        }
+        ZoneId zone = zone();
+        List<CheckResult> now = down.asOfNow(r, clock.withZone(zone));
+        CheckStatus w = CheckStatus.PASS;
+        for (CheckResult c : now) {
+            w = CheckStatus.worst(w, c.status());
+        }
+        worst.set(w);
+        String stale = down.staleSources(r);
+        badges.fromRun(r, now, w, stale == null ? "" : "down / stale since " + Times.since(r.at(), clock.withZone(zone)) + " (" + stale + "): ",
+                zone);
+        if (same(shown.get(), r) || shown.get() == r) {
+            rows.setAll(rowsOf(r));
+        }
+        currentRowAndStatus();
+    }
+
+    private void currentRowAndStatus() {
+        others.currentChanged();
+        status.set(statusNow());
+    }
+
+    /** The rows of {@code r}: the newest run's as of now (see {@link SourcesDown#asOfNow}), an older one's as they were. */
+    private List<Row> rowsOf(CheckRun r) {
+        if (r == null) {
+            return List.of();
+        }
+        CheckRun l = latest.get();
+        if (l == null || !(l == r || same(l, r))) {
+            return r.checks().stream().map(Row::of).toList();
+        }
+        List<CheckResult> now = down.asOfNow(r, clock.withZone(zone()));
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            out.add(Row.of(now.get(i), r.checks().get(i).changed()));
+        }
+        return out;
+    }
+
+    /**
+     * The header's health (every snapshot it shows): a backend the checks read through that is down makes the newest
+     * run's checks through it "down / stale since T" and UNKNOWN (its rows, its badges, the header's statement) while it
+     * is still shown with its time; back up, the run is shown as it was. A snapshot of another environment is ignored.
+     */
+    @Override
+    public void health(HealthSnapshot now) {
+        if (checks == null || now == null || !checks.environment().name().equals(now.environment())) {
+            return;
+        }
+        if (down.update(now, clock.withZone(zone()))) {
+            derive();
+        }
+    }
+
+    /** The status line: "down / stale since T (SSH down since T'): " in front of what the pane says of its runs. */
+    private String statusNow() {
+        CheckRun l = latest.get();
+        String stale = l == null ? null : down.staleSources(l);
+        if (stale == null && !down.isEmpty() && l == null) {
+            return String.join(", ", down.reasons()) + " · " + baseStatus.get();
+        }
+        return stale == null ? baseStatus.get() : "down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " ("
+                + String.join(", ", down.reasons()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
+    }
+
+    {
+        baseStatus.addListener((o, a, b) -> status.set(statusNow()));
+        status.set(baseStatus.get());
+    }
+
     static String shortText(CheckStatus s) {
-        return switch (s) {
-            case PASS -> "ok";
-            case WARN -> "warn";
-            case FAIL -> "fail";
-            case UNKNOWN -> "?";
-        };
+        return TodayBadges.shortText(s);
     }
 
     /**
@@ -670,54 +611,31 @@ public final class TodayViewModel implements PaneModel {
 
     {
         shown.addListener((o, a, r) -> {
-            rows.setAll(r == null ? List.of() : r.checks().stream().map(Row::of).toList());
+            rows.setAll(rowsOf(r));
             sinceYesterday();
         });
     }
 
     private void loadEnvironmentRows() {
-        String current = checks == null ? null : checks.environment().name();
-        List<String> names = environments.get();
-        List<EnvRow> out = new ArrayList<>();
-        List<String> lookUp = new ArrayList<>();
-        long g = generation;
-        for (String n : names.isEmpty() && current != null ? List.of(current) : names) {
-            if (n.equals(current)) {
-                CheckRun l = latest.get();
-                out.add(new EnvRow(n, l == null ? Optional.empty() : Optional.of(l.worst()),
-                        l == null ? "not run" : CheckReport.when(l.at(), checks.zone()) + (ranInWindow ? "" : " (kept)"), true));
-            } else if (ranAll.containsKey(n)) {
-                out.add(ranAll.get(n));
-            } else {
-                // what the row showed until the store answers again (no flicker to "not run")
-                out.add(envRows.stream().filter(r -> r.env().equals(n) && !r.current()).findFirst()
-                        .orElse(new EnvRow(n, Optional.empty(), "not run", false)));
-                lookUp.add(n);
-            }
+        others.load(checks == null ? null : checks.environment().name());
+    }
+
+    /** This environment's row: its newest run's worst as of now ("down / stale since T" while a source is down). */
+    private EnvRow currentEnvRow(String n) {
+        CheckRun l = latest.get();
+        if (l == null) {
+            return new EnvRow(n, Optional.empty(), down.isEmpty() ? "not run" : "not run; " + String.join(", ", down.reasons()), true);
         }
-        // the rows first, then the store's answers replace theirs (an answer never lands before its row)
-        envRows.setAll(out);
-        Instant now = clock.instant();
-        for (String n : lookUp) {
-            stored.latestAtOrBefore(n, now).whenComplete((r, e) -> ui.execute(() -> {
-                if (g != generation || e != null || r.isEmpty() || ranAll.containsKey(n)) {
-                    return;
-                }
-                for (int i = 0; i < envRows.size(); i++) {
-                    if (envRows.get(i).env().equals(n)) {
-                        envRows.set(i, new EnvRow(n, Optional.of(r.get().worst()),
-                                CheckReport.when(r.get().at(), zone()) + " (kept)", false));
-                    }
-                }
-            }));
-        }
+        String stale = down.staleSources(l);
+        return new EnvRow(n, Optional.of(worst.get()), CheckReport.when(l.at(), zone()) + (ranInWindow ? "" : " (kept)")
+                + (stale == null ? "" : " · down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " (" + stale + ")"), true);
     }
 
     /** A note of the view's (copied, saved, not saved) in the status line. */
     public void statusNote(String note) {
-        String s = status.get();
+        String s = baseStatus.get();
         int i = s.indexOf(" · ");
-        status.set((i < 0 ? s : s.substring(0, i)) + " · " + note);
+        baseStatus.set((i < 0 ? s : s.substring(0, i)) + " · " + note);
     }
 
     /** The shown run as Markdown, for the team's chat. */

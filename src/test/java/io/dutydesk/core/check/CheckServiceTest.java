@@ -144,9 +144,14 @@ class CheckServiceTest {
     /** The store in memory. */
     static final class MemoryHistory implements CheckHistory {
         final List<CheckRun> runs = new CopyOnWriteArrayList<>();
+        /** Why saving fails (a full disk); null: it keeps the run. */
+        volatile String full;
 
         @Override
         public CompletableFuture<Long> save(CheckRun run) {
+            if (full != null) {
+                return CompletableFuture.failedFuture(new java.sql.SQLException(full));
+            }
             runs.add(run.withId(runs.size() + 1));
             return CompletableFuture.completedFuture((long) runs.size());
         }
@@ -169,12 +174,18 @@ class CheckServiceTest {
     }
 
     long pending = 12;
+    /** Why the relay stream (Redis) cannot be read; null: it answers. */
+    String streamDown;
 
     CheckService service(Environment e, Containers c, MemoryHistory h, Instant at) {
         Clock clock = Clock.fixed(at, ZoneOffset.UTC);
         Shell shell = new Shell();
+        String down = streamDown;
         OutboxService outbox = new OutboxService(e, () -> CompletableFuture.completedFuture(
-                new OutboxBacklog(at, pending, 0, 0, 100L, 40L, List.of(), true, "")), null, clock);
+                new OutboxBacklog(at, pending, 0, 0, 100L, 40L, List.of(), true, "")),
+                () -> down != null ? CompletableFuture.failedFuture(new java.io.IOException(down))
+                        : CompletableFuture.completedFuture(new io.dutydesk.core.outbox.StreamInfo(at, "events", 40, List.of(), List.of())),
+                clock);
         CheckService.Sources s = new CheckService.Sources(new SlotsReader(e, c, shell, clock), outbox, null, null, new Hanging(), c, shell);
         return new CheckService(e, s, h, "alice", clock);
     }
@@ -217,6 +228,39 @@ class CheckServiceTest {
         assertEquals(CheckStatus.UNKNOWN, run.check("logs").orElseThrow().status());
         assertEquals(CheckStatus.PASS, run.check("outbox").orElseThrow().status(), "the outbox does not need Docker");
         assertEquals(CheckStatus.FAIL, run.worst());
+    }
+
+    /** Redis down: the outbox check cannot vouch for the relay's stream: UNKNOWN with why, never PASS on the backlog alone. */
+    @Test
+    void theRelayStreamDownMakesTheOutboxCheckUnknownUnlessTheBacklogFailsIt() throws Exception {
+        streamDown = "Redis 127.0.0.1:24379: the server could not connect to it";
+        CheckRun run = service(env(), new Containers(), new MemoryHistory(), NOW).run().get(20, TimeUnit.SECONDS);
+        CheckResult outbox = run.check("outbox").orElseThrow();
+        assertEquals(CheckStatus.UNKNOWN, outbox.status(), outbox.evidence());
+        assertEquals("relay stream selfology:events not read: Redis 127.0.0.1:24379: the server could not connect to it; pending 12 < 100, oldest 40 s",
+                outbox.evidence());
+        assertEquals(CheckStatus.PASS, run.check("slots").orElseThrow().status(), "the others still run");
+        pending = 5000; // known to fail: it stays a failure, with the stream's problem said
+        outbox = service(env(), new Containers(), new MemoryHistory(), NOW).run().get(20, TimeUnit.SECONDS).check("outbox").orElseThrow();
+        assertEquals(CheckStatus.FAIL, outbox.status(), outbox.evidence());
+        assertTrue(outbox.evidence().endsWith("; relay stream selfology:events not read: Redis 127.0.0.1:24379: the server could not connect to it"),
+                outbox.evidence());
+    }
+
+    /** A run the store cannot keep is still the whole run, and says why it was not kept (the CLI tells and exits 1). */
+    @Test
+    void aRunTheStoreCannotKeepSaysWhy() throws Exception {
+        MemoryHistory h = new MemoryHistory();
+        h.full = "[SQLITE_FULL] database or disk is full";
+        CheckService.Outcome o = service(env(), new Containers(), h, NOW).runKept().get(20, TimeUnit.SECONDS);
+        assertEquals(Optional.of("[SQLITE_FULL] database or disk is full"), o.notKept());
+        assertEquals(5, o.run().checks().size());
+        assertEquals(0, o.run().id());
+        h.full = null;
+        o = service(env(), new Containers(), h, NOW).runKept().get(20, TimeUnit.SECONDS);
+        assertEquals(Optional.empty(), o.notKept());
+        assertEquals(1, o.run().id());
+        assertEquals(1, h.runs.size());
     }
 
     @Test

@@ -31,6 +31,8 @@ final class FakeChecks implements TodayViewModel.Checks {
     volatile Function<Instant, List<CheckResult>> next = at -> List.of();
     /** When set, runs complete only when the test completes this. */
     volatile CompletableFuture<Void> gate;
+    /** When set, the store cannot keep a run (why), as a full disk. */
+    volatile String notKept;
 
     FakeChecks(Clock clock, List<LocalTime> times, ZoneId zone) {
         Environment e = TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref");
@@ -73,6 +75,19 @@ final class FakeChecks implements TodayViewModel.Checks {
         kept.add(run);
         CompletableFuture<Void> g = gate;
         return g == null ? CompletableFuture.completedFuture(run) : g.thenApply(v -> run);
+    }
+
+    @Override
+    public CompletableFuture<io.dutydesk.core.check.CheckService.Outcome> runKept() {
+        String why = notKept;
+        if (why == null) {
+            return run().thenApply(r -> new io.dutydesk.core.check.CheckService.Outcome(r, Optional.empty()));
+        }
+        int before = kept.size();
+        return run().thenApply(r -> {
+            kept.subList(before, kept.size()).clear(); // not kept
+            return new io.dutydesk.core.check.CheckService.Outcome(r.withId(0), Optional.of(why));
+        });
     }
 
     @Override

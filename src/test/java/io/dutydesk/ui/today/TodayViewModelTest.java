@@ -146,10 +146,10 @@ class TodayViewModelTest {
         vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), false, null, false));
         vm.run();
         assertEquals("unknown", vm.productionStateProperty().get());
-        assertFalse(vm.productionProperty().get().startsWith("production healthy"), vm.productionProperty().get());
+        assertFalse(vm.productionProperty().get().startsWith("ref: healthy"), vm.productionProperty().get());
         vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
         assertEquals("pass", vm.productionStateProperty().get());
-        assertTrue(vm.productionProperty().get().startsWith("production healthy"), vm.productionProperty().get());
+        assertTrue(vm.productionProperty().get().startsWith("ref: healthy"), vm.productionProperty().get());
         // a critical fires: Alerts fails at once, from the feed the console polls anyway
         vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(Map.entry("critical", 1L), Map.entry("warning", 2L)), true, null, false));
         assertEquals("fail", vm.badges().get("alerts").state());
@@ -262,7 +262,7 @@ class TodayViewModelTest {
         assertTrue(vm.history().isEmpty());
         assertTrue(vm.badges().isEmpty(), "no badge of the previous environment: " + vm.badges());
         assertEquals("unknown", vm.productionStateProperty().get());
-        assertEquals("production: not checked yet", vm.productionProperty().get());
+        assertEquals("not checked yet", vm.productionProperty().get());
     }
 
     /** A kept run (another session's, the CLI's) that passed is not "production healthy" now; a live alerts badge alone neither. */

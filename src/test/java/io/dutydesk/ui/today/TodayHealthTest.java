@@ -1,0 +1,209 @@
+package io.dutydesk.ui.today;
+
+import io.dutydesk.core.Backend;
+import io.dutydesk.core.check.CheckRun;
+import io.dutydesk.core.check.CheckSource;
+import io.dutydesk.core.check.CheckStatus;
+import io.dutydesk.core.health.BackendStatus;
+import io.dutydesk.core.health.HealthSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.dutydesk.ui.today.FakeChecks.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Today pane under the pane contract's health: a source down makes the newest run's checks through it "down /
+ * stale since T" and UNKNOWN (rows, badges, this environment's row, the header's statement) while the run stays shown
+ * with its time; the header's statement names the environment, never "production" for another.
+ */
+class TodayHealthTest {
+    static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** A Tuesday in March (CET, UTC+1): not the day this test was written or is run. */
+    static final Instant T0 = Instant.parse("2026-03-10T07:30:00Z");
+
+    static HealthSnapshot health(String env, long seq, Instant now, Map<Backend, Instant> downSince) {
+        Map<Backend, BackendStatus> m = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            Instant d = downSince.get(b);
+            m.put(b, d == null ? new BackendStatus(b, BackendStatus.State.OK, 3, null, now, null, now)
+                    : new BackendStatus(b, BackendStatus.State.DOWN, -1, "connection refused", now, d, d.minusSeconds(5)));
+        }
+        return new HealthSnapshot(env, seq, now, m);
+    }
+
+    TodayViewModel passingRun(Clock clock, FakeChecks fake) {
+        fake.next = at -> List.of(
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy, rollback ready"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.PASS, "pending 12 < 100, oldest 40 s"),
+                result("error-rate", CheckSource.PROMETHEUS, CheckStatus.PASS, "0.2 % < 1 %"),
+                result("disk", CheckSource.DISK, CheckStatus.PASS, "backups volume 40 % free"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, () -> List.of("ref", "prod"), null);
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        vm.attach(fake.env, null); // shown: runs at once
+        vm.health(health("ref", 1, clock.instant(), Map.of()));
+        assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
+        return vm;
+    }
+
+    @Test
+    void sshDownMakesTheNewestRunDownStaleAndUnknownWhileItStaysShownWithItsTime() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = passingRun(clock, fake);
+        CheckRun run = vm.latestProperty().get();
+
+        clock.advance(Duration.ofMinutes(12));
+        vm.health(health("ref", 2, clock.instant(), Map.of(Backend.SSH, T0.plus(Duration.ofMinutes(10)))));
+
+        // the run stays on the screen, with its time
+        assertSame(run, vm.shownRunProperty().get());
+        assertEquals(run, vm.history().get(0));
+        assertEquals(4, vm.rows().size());
+        for (TodayViewModel.Row r : vm.rows()) {
+            assertEquals(CheckStatus.UNKNOWN, r.status(), r.toString());
+            // why first, stale since the run's time (08:30 in Berlin), and what the check said then
+            assertTrue(r.evidence().startsWith("SSH down since 08:40:00 — down / stale since 08:30:00: the check said pass: "), r.evidence());
+            assertFalse(r.changed(), "not 'changed': the run did not change " + r);
+        }
+        for (String pane : List.of("slots", "outbox", "metrics", "backups", "today")) {
+            assertEquals("unknown", vm.badges().get(pane).state(), pane + ": " + vm.badges().get(pane));
+            assertEquals("?", vm.badges().get(pane).text());
+            assertTrue(vm.badges().get(pane).tooltip().contains("down / stale since"), vm.badges().get(pane).tooltip());
+            if (!pane.equals("today")) {
+                assertTrue(vm.badges().get(pane).tooltip().startsWith("SSH down since 08:40:00"), vm.badges().get(pane).tooltip());
+            }
+        }
+        assertEquals(CheckStatus.UNKNOWN, vm.worstProperty().get());
+        assertEquals("unknown", vm.productionStateProperty().get());
+        assertEquals("ref: down / stale since 08:30 (SSH)", vm.productionProperty().get());
+        assertTrue(vm.productionDetailProperty().get().contains("SSH down since 08:40:00"), vm.productionDetailProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("down / stale since 08:30:00 (SSH down since 08:40:00): showing the run of"),
+                vm.statusProperty().get());
+        TodayViewModel.EnvRow ref = TodayViewModelTest.row(vm, "ref");
+        assertEquals(Optional.of(CheckStatus.UNKNOWN), ref.worst());
+        assertTrue(ref.when().contains("down / stale since 08:30:00 (SSH)"), ref.when());
+        // an older run picked from the history is shown as it was (it says its own time)
+        // the kept run's report is still the run as it was
+        assertTrue(vm.markdown().contains("live blue healthy"), vm.markdown());
+
+        // back up: the run is shown as it was
+        vm.health(health("ref", 3, clock.instant(), Map.of()));
+        assertTrue(vm.rows().stream().allMatch(r -> r.status() == CheckStatus.PASS), vm.rows().toString());
+        assertEquals("pass", vm.badges().get("slots").state());
+        assertEquals("pass", vm.productionStateProperty().get());
+        assertFalse(vm.statusProperty().get().contains("stale"), vm.statusProperty().get());
+        assertEquals(Optional.of(CheckStatus.PASS), TodayViewModelTest.row(vm, "ref").worst());
+    }
+
+    @Test
+    void oneBackendDownStalesOnlyTheChecksThatReadThroughIt() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = passingRun(clock, fake);
+        clock.advance(Duration.ofMinutes(5));
+        vm.health(health("ref", 2, clock.instant(), Map.of(Backend.PROMETHEUS, T0.plus(Duration.ofMinutes(4)))));
+        assertEquals(CheckStatus.UNKNOWN, status(vm, "error-rate"));
+        assertEquals(CheckStatus.PASS, status(vm, "slots"));
+        assertEquals(CheckStatus.PASS, status(vm, "outbox"));
+        assertEquals("unknown", vm.badges().get("metrics").state());
+        assertEquals("pass", vm.badges().get("slots").state());
+        assertEquals("pass", vm.badges().get("outbox").state());
+        assertEquals("unknown", vm.badges().get("today").state());
+        assertEquals("unknown", vm.productionStateProperty().get(), "never healthy while a check is stale");
+        assertEquals("ref: down / stale since 08:30 (Prometheus)", vm.productionProperty().get());
+        // a backend no check reads through: nothing stale
+        vm.health(health("ref", 3, clock.instant(), Map.of(Backend.ALERTMANAGER, T0.plus(Duration.ofMinutes(4)))));
+        assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
+        // a snapshot of another environment (late, after a switch) changes nothing
+        vm.health(health("prod", 9, clock.instant(), Map.of(Backend.SSH, T0)));
+        assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
+    }
+
+    /** A stale warn or fail stays what it is (known bad, not green), said stale; a misconfigured backend counts as down. */
+    @Test
+    void aStaleFailureStaysAFailureAndAMisconfiguredBackendCounts() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "oldest 14 h"),
+                result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        Map<Backend, BackendStatus> m = new EnumMap<>(Backend.class);
+        for (Backend b : Backend.values()) {
+            m.put(b, b == Backend.POSTGRES ? new BackendStatus(b, BackendStatus.State.MISCONFIGURED, 3, "no table selfology.event_outbox", T0, T0, T0)
+                    : new BackendStatus(b, BackendStatus.State.OK, 3, null, T0, null, T0));
+        }
+        vm.health(new HealthSnapshot("ref", 1, T0, m));
+        assertEquals(CheckStatus.FAIL, status(vm, "outbox"));
+        assertTrue(vm.rows().get(0).evidence().startsWith("PostgreSQL misconfigured since 08:30:00 — down / stale since 08:30:00: the check said fail"),
+                vm.rows().get(0).evidence());
+        assertEquals("fail", vm.badges().get("outbox").state());
+        assertEquals(CheckStatus.PASS, status(vm, "slots"));
+        assertEquals("fail", vm.productionStateProperty().get());
+        assertEquals("ref: down / stale since 08:30 (PostgreSQL)", vm.productionProperty().get());
+    }
+
+    @Test
+    void aRunOfThisWindowWhileSshIsDownStaysUnknownWithItsOwnReason() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = passingRun(clock, fake);
+        vm.health(health("ref", 2, T0, Map.of(Backend.SSH, T0)));
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.UNKNOWN, "slots not read: SSH refused"));
+        vm.run();
+        assertEquals("slots not read: SSH refused", vm.rows().get(0).evidence(), "its own why, not stale twice");
+        assertEquals("unknown", vm.productionStateProperty().get());
+    }
+
+    /** The header's statement names the selected environment: "production" only for the one so named. */
+    @Test
+    void theHeadersStatementNamesTheSelectedEnvironment() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN); // environment "ref", "reference host"
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden();
+        vm.attach(fake.env, null);
+        assertEquals("ref: not checked yet", vm.productionProperty().get());
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        vm.run();
+        assertEquals("ref: healthy (checks 08:30)", vm.productionProperty().get());
+        assertFalse(vm.productionProperty().get().contains("production"), vm.productionProperty().get());
+        assertTrue(vm.productionDetailProperty().get().startsWith("ref — reference host"), vm.productionDetailProperty().get());
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140 ≥ 100"));
+        vm.run();
+        assertEquals("ref: outbox warn", vm.productionProperty().get());
+    }
+
+    /** A run the local store could not keep (a full disk) is shown all the same, and the pane says it was not kept. */
+    @Test
+    void aRunTheStoreCouldNotKeepIsShownAndSaidNotKept() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.notKept = "[SQLITE_FULL] database or disk is full";
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        assertEquals(1, vm.rows().size());
+        assertEquals(T0, vm.history().get(0).at(), "in the selector all the same");
+        assertTrue(vm.statusProperty().get().endsWith("this run was not kept in the local store: [SQLITE_FULL] database or disk is full"),
+                vm.statusProperty().get());
+    }
+
+    static CheckStatus status(TodayViewModel vm, String id) {
+        return vm.rows().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().status();
+    }
+}
