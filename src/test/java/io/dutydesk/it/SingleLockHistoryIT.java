@@ -270,6 +270,13 @@ class SingleLockHistoryIT {
         assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
                 "the row written after the newest pre-deploy backup is gone");
         assertEquals(previous, stackVersion(), "a database rollback leaves the version");
+        // the confirmation said what it loses: the backup the script restored, and the row written since it among the lost
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("the backup it restores: the newest, (\\S+) \\(").matcher(db.stderr());
+        assertTrue(named.find(), db.stderr());
+        assertTrue(db.stderr().contains("Rolling the database back to " + named.group(1)), "the plan names the backup the team's "
+                + "command restored: " + db.stderr());
+        assertTrue(java.util.regex.Pattern.compile("LOST: \\d+ rows? of selfology.event_outbox written since the backup").matcher(db.stderr())
+                .find(), db.stderr());
 
         RefHost.Result bad = cli("ws-b", "rollback", "--type", "everything", "--yes");
         assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
