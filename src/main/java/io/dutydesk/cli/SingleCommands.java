@@ -179,8 +179,12 @@ final class SingleCommands {
         Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
         String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
+        // the plan's reads go out at once; entries a killed console left open are completed meanwhile, before anything runs
+        java.util.concurrent.CompletableFuture<SingleService.SinglePlan> planned = verb == Verb.DEPLOY ? service.planDeploy(what)
+                : type.isPresent() ? service.planType(what) : service.planRollbackTo(what);
+        RolloutCommands.reconcile(service.runner(), err);
         try {
-            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : type.isPresent() ? service.planType(what) : service.planRollbackTo(what)).join();
+            sp = planned.join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {

@@ -150,6 +150,8 @@ public final class SingleStackViewModel implements PaneModel {
         pl.start();
         readRollback(s);
         readLock(s);
+        // entries a killed console left open ("read from the server on the next start"): completed from the exit files
+        s.runner().reconcile();
         reattach(s);
     }
 
