@@ -92,6 +92,12 @@ public final class SinglePlans {
      */
     public static Plan toRelease(Environment env, StackSnapshot now, io.dutydesk.core.rollout.ReleaseHistory.Release r,
                                  List<String> repositories, String pendingFact) {
+        return toRelease(env, now, r, repositories, pendingFact, false);
+    }
+
+    /** As above; {@code failedHere}: this audit log has the release's deploys only failing (blocked unless forced). */
+    public static Plan toRelease(Environment env, StackSnapshot now, io.dutydesk.core.rollout.ReleaseHistory.Release r,
+                                 List<String> repositories, String pendingFact, boolean failedHere) {
         String before = now.version();
         String v = r.version();
         List<String> facts = new ArrayList<>();
@@ -111,6 +117,10 @@ public final class SinglePlans {
         }
         if (v.equals(before)) {
             blocked.add("production already runs " + v);
+        }
+        if (failedHere) {
+            blocked.add("every deploy of " + v + " in this console's audit log FAILED: it never ran healthy here (its image was left "
+                    + "by a failed deploy)");
         }
         String risk = "production restarts on " + v + ": requests during the restart may fail; version " + before
                 + " goes away; a failed redeploy leaves " + before + " running (the script's automatic rollback)";

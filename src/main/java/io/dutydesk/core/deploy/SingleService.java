@@ -172,7 +172,7 @@ public final class SingleService {
                 throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "production on " + env.name() + " already runs " + version);
             }
             StackSnapshot now = stack(l.slots());
-            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p), Optional.empty());
+            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p, l.failedHere(version)), Optional.empty());
         });
     }
 
