@@ -109,6 +109,11 @@ class SingleLockHistoryIT {
         String owner = l.get("owner").asText();
         assertTrue(owner.endsWith("@ws-a"), owner);
         assertTrue(Files.exists(maintenanceFile()), "ref-single's lock lives on the server, in its own state folder");
+        // status says it (it said only "rollback READY" while every action was refused)
+        JsonNode st = ok(cli("ws-b", "status", "--json"));
+        assertEquals(owner, st.get("maintenance").get("owner").asText(), st.toString());
+        assertEquals(message, st.get("maintenance").get("message").asText());
+        assertTrue(cli("ws-b", "status").stdout().contains("LOCKED: ref-single is locked for maintenance by " + owner));
 
         int backups = countBackups();
         String next = version();
