@@ -170,8 +170,20 @@ final class CheckCommand {
         } catch (UnsupportedOperationException e) {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true); // on disk before it replaces the previous report
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a full disk or a failed move leaves no half report behind
+            throw e;
+        }
     }
 
     static List<String> lines(CheckRun r, ZoneId zone) {
