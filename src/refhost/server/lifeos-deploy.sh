@@ -168,7 +168,8 @@ cmd_rollback() {
 
 # Typed rollbacks (TraceHub's rollback.sh -t TYPE):
 #   deployment  the version the last successful deploy replaced, started again (the database as it is)
-#   database    the database restored from the newest pre-deploy backup (the version as it is)
+#   database    the database restored from the newest backup of any kind (the version as it is): the one the console's
+#               confirmation names (RolloutRules.DatabaseLoss), with the rows written since its time
 cmd_rollback_type() {
   local prev now f
   case "${1:-}" in
@@ -183,8 +184,9 @@ cmd_rollback_type() {
       log "✅ Deployment rolled back: version $prev"
       ;;
     database)
-      f=$(ls -1 "$BACKUP_DIR"/lifeos_predeploy_*.sql.gz 2>/dev/null | sort | tail -n 1)
-      [ -n "$f" ] || { echo "❌ No pre-deploy backup in $BACKUP_DIR" >&2; return 1; }
+      # the newest by the time in its name (YYYYMMDD_HHMMSS.sql.gz: the last 22 characters), whatever its kind
+      f=$(for x in "$BACKUP_DIR"/lifeos_*_????????_??????.sql.gz; do [ -f "$x" ] && echo "${x: -22:15} $x"; done | sort | tail -n 1 | cut -d' ' -f2-)
+      [ -n "$f" ] || { echo "❌ No backup in $BACKUP_DIR" >&2; return 1; }
       gzip -t "$f" 2>/dev/null || { echo "❌ Not a complete gzip file: $f" >&2; return 1; }
       log "⚠️  Rolling the database back to $f"
       { echo "DROP SCHEMA IF EXISTS selfology CASCADE;"; gunzip -c "$f"; } | psql_ -1 >/dev/null \

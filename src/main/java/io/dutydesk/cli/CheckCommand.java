@@ -186,12 +186,13 @@ final class CheckCommand {
             Files.createFile(tmp);
         }
         try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
-                ch.force(true);
+                ch.force(true); // on disk before it replaces the previous report
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
@@ -207,7 +208,7 @@ final class CheckCommand {
     static List<String> lines(CheckRun r, ZoneId zone) {
         List<String> out = new ArrayList<>();
         out.add(r.env() + "  " + r.worst().id().toUpperCase(java.util.Locale.ROOT) + "  " + r.summary()
-                + r.previousAt().map(p -> "  (compared with the run of " + CheckReport.when(p, zone) + ")").orElse("  (no previous run)"));
+                + "  (" + r.comparedWith(p -> CheckReport.when(p, zone)) + ")");
         for (CheckResult c : r.checks()) {
             out.add(String.format("  %-7s %-14s %s%s", c.status().id().toUpperCase(java.util.Locale.ROOT), c.id(), c.evidence(),
                     c.changed() ? "  [changed: was " + c.previous().get().id() + "]" : ""));
@@ -222,6 +223,7 @@ final class CheckCommand {
         root.put("actor", r.actor());
         root.put("status", r.worst().id());
         Json.putNullable(root, "previousAt", r.previousAt().map(Json::time).orElse(null));
+        Json.putNullable(root, "storeProblem", r.storeProblem().orElse(null));
         ArrayNode arr = root.putArray("checks");
         for (CheckResult c : r.checks()) {
             ObjectNode o = arr.addObject();

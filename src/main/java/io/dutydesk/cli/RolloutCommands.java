@@ -125,6 +125,11 @@ final class RolloutCommands {
 
     /** Completes audit entries left open by a console that stopped (best effort: the server may be down). */
     private void reconcile(DetachedActions runner) {
+        reconcile(runner, err);
+    }
+
+    /** As above, for any runner (the single stack's too: "read from the server on the next start" holds for every model). */
+    static void reconcile(DetachedActions runner, PrintStream err) {
         try {
             int n = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
             if (n > 0) {

@@ -81,6 +81,14 @@ final class SingleCommands {
         }
         io.dutydesk.core.deploy.SingleReadiness r = io.dutydesk.core.deploy.SingleReadiness.of(env, listing, unknown.isEmpty()
                 ? "backups not configured" : unknown, releases, releasesUnknown, java.time.ZoneId.systemDefault(), clock.instant());
+        // the maintenance lock (over SFTP, no session on the server): while it is held every action is refused, so status says so
+        Optional<io.dutydesk.core.rollout.MaintenanceLock> lock = Optional.empty();
+        String lockUnknown = null;
+        try {
+            lock = service(env, h).maintenance().read().join();
+        } catch (CompletionException e) {
+            lockUnknown = Errors.describe(e);
+        }
         boolean healthy = s.allReady();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
@@ -97,6 +105,16 @@ final class SingleCommands {
             Json.putNullable(root, "rollbackRelease", r.release().orElse(null));
             Json.putNullable(root, "newestBackup", r.newest().map(BackupEntry::path).orElse(null));
             Json.putTime(root, "takenAt", s.takenAt());
+            if (lock.isPresent()) {
+                ObjectNode m = root.putObject("maintenance");
+                m.put("id", lock.get().id());
+                m.put("owner", lock.get().actor());
+                m.put("message", lock.get().message());
+                Json.putTime(m, "since", lock.get().since());
+            } else {
+                root.putNull("maintenance");
+            }
+            Json.putNullable(root, "maintenanceUnknown", lockUnknown);
             ArrayNode arr = root.putArray("services");
             for (StackService svc : s.services()) {
                 ObjectNode o = arr.addObject();
@@ -125,6 +143,11 @@ final class SingleCommands {
                         svc.uptime(clock.instant()).map(d -> "up " + io.dutydesk.core.Ages.compact(d)).orElse(""));
             }
             s.problems().forEach(p -> out.println("  ! " + p));
+            lock.ifPresent(l -> out.println("  LOCKED: " + env.name() + " is " + l.describe(java.time.ZoneId.systemDefault()) + " (lock "
+                    + l.id() + "): every action is refused until 'dutydesk unlock --env " + env.name() + "'"));
+            if (lockUnknown != null) {
+                out.println("  ? maintenance lock unknown: " + lockUnknown);
+            }
         }
         return healthy ? Cli.OK : Cli.DOWN;
     }
@@ -179,8 +202,12 @@ final class SingleCommands {
         Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
         String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
+        // the plan's reads go out at once; entries a killed console left open are completed meanwhile, before anything runs
+        java.util.concurrent.CompletableFuture<SingleService.SinglePlan> planned = verb == Verb.DEPLOY ? service.planDeploy(what)
+                : type.isPresent() ? service.planType(what) : service.planRollbackTo(what);
+        RolloutCommands.reconcile(service.runner(), err);
         try {
-            sp = (verb == Verb.DEPLOY ? service.planDeploy(what) : type.isPresent() ? service.planType(what) : service.planRollbackTo(what)).join();
+            sp = planned.join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r && r.kind() == RolloutException.Kind.INVALID_INPUT) {

@@ -126,4 +126,17 @@ class CheckCliTest {
         assertEquals(Cli.USAGE, run("outbox", "--env", "ref", "--report", "a.md"));
         assertTrue(err.contains("--report and --push are for check"), err);
     }
+
+    /** A report that cannot be put in place leaves nothing behind (a full disk left an empty ".r.html.part" next to it). */
+    @Test
+    void aReportThatCannotBeWrittenLeavesNoPartFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path target = dir.resolve("r.html");
+        java.nio.file.Files.createDirectories(target.resolve("in-the-way")); // a non-empty folder where the report goes: the move fails
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> CheckCommand.write(target, "<html/>"));
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(List.of("r.html"), files.map(f -> f.getFileName().toString()).toList());
+        }
+        CheckCommand.write(dir.resolve("ok.md"), "# ok\n");
+        assertEquals("# ok\n", java.nio.file.Files.readString(dir.resolve("ok.md")));
+    }
 }

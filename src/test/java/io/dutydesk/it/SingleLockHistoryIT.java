@@ -109,6 +109,11 @@ class SingleLockHistoryIT {
         String owner = l.get("owner").asText();
         assertTrue(owner.endsWith("@ws-a"), owner);
         assertTrue(Files.exists(maintenanceFile()), "ref-single's lock lives on the server, in its own state folder");
+        // status says it (it said only "rollback READY" while every action was refused)
+        JsonNode st = ok(cli("ws-b", "status", "--json"));
+        assertEquals(owner, st.get("maintenance").get("owner").asText(), st.toString());
+        assertEquals(message, st.get("maintenance").get("message").asText());
+        assertTrue(cli("ws-b", "status").stdout().contains("LOCKED: ref-single is locked for maintenance by " + owner));
 
         int backups = countBackups();
         String next = version();
@@ -270,11 +275,65 @@ class SingleLockHistoryIT {
         assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
                 "the row written after the newest pre-deploy backup is gone");
         assertEquals(previous, stackVersion(), "a database rollback leaves the version");
+        // the confirmation said what it loses: the backup the script restored, and the row written since it among the lost
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("the backup it restores: the newest, (\\S+) \\(").matcher(db.stderr());
+        assertTrue(named.find(), db.stderr());
+        assertTrue(db.stderr().contains("Rolling the database back to " + named.group(1)), "the plan names the backup the team's "
+                + "command restored: " + db.stderr());
+        assertTrue(java.util.regex.Pattern.compile("LOST: \\d+ rows? of selfology.event_outbox written since the backup").matcher(db.stderr())
+                .find(), db.stderr());
 
         RefHost.Result bad = cli("ws-b", "rollback", "--type", "everything", "--yes");
         assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
         assertTrue(bad.stderr().contains("'everything' is not a rollback type of ref-single (declared: deployment, database)"), bad.stderr());
         assertEquals(AuditRows.REFUSED, last("ws-b").result());
         assertEquals(List.of("--type", "everything"), last("ws-b").args());
+    }
+
+    /**
+     * A CLI killed (SIGKILL) in the middle of a deploy leaves its audit entry open while the job runs on detached; the
+     * next action of that workstation on the single stack completes it from the server's exit file ("read from the server
+     * on the next start"), as blue-green's do. It stayed open (shown unknown) until someone ran {@code audit}.
+     */
+    @Test
+    @Order(5)
+    void aDeployWhoseCliWasKilledIsCompletedFromTheServerByTheNextAction() throws Exception {
+        String v = version();
+        List<String> cmd = RefHost.javaJar(List.of());
+        cmd.addAll(List.of("deploy", v, "--yes", "--env", "ref-single", "--config", RefHost.patientConfig(tmp).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("DUTYDESK_AUDIT_LOG", audit("ws-c").toString(), "HOSTNAME", "ws-c"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        StringBuilder seen = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.contains("Starting app (" + v + ")")) { // the job runs on the server: the console dies now
+                    p.destroyForcibly();
+                    break;
+                }
+            }
+        }
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(seen.toString().contains("Starting app (" + v + ")"), seen.toString());
+        AuditEntry open = last("ws-c");
+        assertEquals("deploy", open.action());
+        assertEquals(AuditRows.UNKNOWN, open.result(), "started, no end recorded: " + open);
+        Path exit = RefHost.serverHome().resolve("lifeos/.dutydesk/actions/" + open.actionId() + ".exit");
+        for (int i = 0; i < 1200 && !Files.exists(exit); i++) { // the detached job ends on its own (health retries: up to ~60 s)
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(exit), "the job ended on the server: " + exit);
+        assertEquals(v, stackVersion(), "the job deployed " + v + " without its console");
+
+        RefHost.Result next = cli("ws-c", "rollback", "--type", "everything", "--yes"); // any action: refused, after the reconcile
+        assertEquals(2, next.exitCode(), next.stdout() + next.stderr());
+        assertTrue(next.stderr().contains("completed 1 audit entry left open by a console that stopped"), next.stderr());
+        AuditEntry done = AuditRows.fold(new JsonlAuditLog(audit("ws-c")).recent(100).join(), id -> false).stream()
+                .filter(e -> open.actionId().equals(e.actionId())).findFirst().orElseThrow();
+        assertEquals(AuditRows.ENDED, done.result(), done.toString()); // exited 0, not verified by a console
+        assertEquals(0, done.exitCode());
     }
 }

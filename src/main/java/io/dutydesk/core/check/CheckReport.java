@@ -38,7 +38,7 @@ public final class CheckReport {
             }
             sb.append("## Morning check: ").append(md(r.env())).append(" — ").append(mark(r.worst())).append("\n\n");
             sb.append(when(r.at(), zone)).append(", run by ").append(md(r.actor())).append(" — ").append(r.summary())
-                    .append(r.previousAt().map(p -> "; compared with the run of " + when(p, zone)).orElse("; no previous run"))
+                    .append("; " + r.comparedWith(p -> when(p, zone)))
                     .append("\n\n");
             List<CheckResult> changed = r.changed();
             if (!changed.isEmpty()) {
@@ -100,7 +100,7 @@ public final class CheckReport {
                     .append(r.worst().id()).append("\">").append(mark(r.worst())).append("</span></h1>\n");
             sb.append("<p class=\"meta\">").append(esc(when(r.at(), zone))).append(", run by <span class=\"actor\">")
                     .append(esc(r.actor())).append("</span> — ").append(esc(r.summary()))
-                    .append(esc(r.previousAt().map(p -> "; compared with the run of " + when(p, zone)).orElse("; no previous run")))
+                    .append(esc("; " + r.comparedWith(p -> when(p, zone))))
                     .append("</p>\n");
             List<CheckResult> changed = r.changed();
             if (!changed.isEmpty()) {

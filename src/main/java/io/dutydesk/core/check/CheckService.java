@@ -141,7 +141,8 @@ public final class CheckService {
     public CompletableFuture<Outcome> runKept() {
         return run(false).thenCompose(run -> history.save(run)
                 .thenApply(id -> new Outcome(run.withId(id), Optional.<String>empty()))
-                .exceptionally(e -> new Outcome(run, Optional.of(Errors.describe(e))))
+                .exceptionally(e -> new Outcome(run.withStoreProblem("this run could not be kept in the local store ("
+                        + Errors.describe(e) + ")"), Optional.of(Errors.describe(e))))
                 .whenComplete((r, e) -> history.prune(run.at().minus(KEEP)).exceptionally(x -> 0)));
     }
 
@@ -151,8 +152,12 @@ public final class CheckService {
      */
     public CompletableFuture<CheckRun> run(boolean keep) {
         Instant at = clock.instant();
+        java.util.concurrent.atomic.AtomicReference<String> unread = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Optional<CheckRun>> prev = history.latestAtOrBefore(env.name(), at)
-                .exceptionally(e -> Optional.empty());
+                .exceptionally(e -> {
+                    unread.set("the local store could not be read (" + io.dutydesk.core.Errors.describe(e) + ")");
+                    return Optional.empty();
+                });
         return prev.thenCompose(previous -> {
             Instant logsSince = logsSince(previous.map(CheckRun::at), at);
             List<CompletableFuture<CheckResult>> all = new ArrayList<>();
@@ -166,10 +171,12 @@ public final class CheckService {
                     Optional<CheckStatus> was = previous.flatMap(p -> p.check(r.id())).map(CheckResult::status);
                     results.add(r.withPrevious(was));
                 }
-                return new CheckRun(0, env.name(), at, actor, results, previous.map(CheckRun::at));
+                CheckRun run = new CheckRun(0, env.name(), at, actor, results, previous.map(CheckRun::at));
+                return unread.get() == null ? run : run.withStoreProblem(unread.get());
             });
         }).thenCompose(run -> !keep ? CompletableFuture.completedFuture(run)
-                : history.save(run).thenApply(run::withId).exceptionally(e -> run)
+                : history.save(run).thenApply(run::withId).exceptionally(e -> run.withStoreProblem("this run could not be kept in the "
+                + "local store (" + io.dutydesk.core.Errors.describe(e) + ")"))
                 .whenComplete((r, e) -> history.prune(at.minus(KEEP)).exceptionally(x -> 0)));
     }
 

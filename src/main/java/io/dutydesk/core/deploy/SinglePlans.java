@@ -92,6 +92,12 @@ public final class SinglePlans {
      */
     public static Plan toRelease(Environment env, StackSnapshot now, io.dutydesk.core.rollout.ReleaseHistory.Release r,
                                  List<String> repositories, String pendingFact) {
+        return toRelease(env, now, r, repositories, pendingFact, false);
+    }
+
+    /** As above; {@code failedHere}: this audit log has the release's deploys only failing (blocked unless forced). */
+    public static Plan toRelease(Environment env, StackSnapshot now, io.dutydesk.core.rollout.ReleaseHistory.Release r,
+                                 List<String> repositories, String pendingFact, boolean failedHere) {
         String before = now.version();
         String v = r.version();
         List<String> facts = new ArrayList<>();
@@ -112,6 +118,10 @@ public final class SinglePlans {
         if (v.equals(before)) {
             blocked.add("production already runs " + v);
         }
+        if (failedHere) {
+            blocked.add("every deploy of " + v + " in this console's audit log FAILED: it never ran healthy here (its image was left "
+                    + "by a failed deploy)");
+        }
         String risk = "production restarts on " + v + ": requests during the restart may fail; version " + before
                 + " goes away; a failed redeploy leaves " + before + " running (the script's automatic rollback)";
         return new Plan(env.name(), Verb.ROLLBACK, Optional.of(v), before, v, Optional.empty(),
@@ -121,6 +131,12 @@ public final class SinglePlans {
 
     /** A rollback of a type the environment declares ({@code deploy.rollbackTypes}): the team's own command, on production. */
     public static Plan ofType(Environment env, StackSnapshot now, String type, String command, String pendingFact) {
+        return ofType(env, now, type, command, pendingFact, Optional.empty());
+    }
+
+    /** As above; {@code loss}: what a database type loses ({@link RolloutRules.DatabaseLoss}: the backup, the rows since), stated in the facts and the risk. */
+    public static Plan ofType(Environment env, StackSnapshot now, String type, String command, String pendingFact,
+                              Optional<RolloutRules.DatabaseLoss> loss) {
         String before = now.version();
         List<String> facts = new ArrayList<>();
         facts.add("the team's '" + type + "' rollback (deploy.rollbackTypes." + type + "): " + command);
@@ -128,9 +144,11 @@ public final class SinglePlans {
                 + String.join(", ", now.hosts()) + ")");
         facts.add("now: " + now.summary());
         facts.add(pendingFact);
+        loss.ifPresent(l -> facts.addAll(l.facts()));
         facts.add("afterwards the console checks that every service is healthy and says which version runs");
-        String risk = "what the '" + type + "' rollback restores or redeploys is the team's script's: production may restart, version "
-                + before + " may go away, a database rollback loses the rows written since the backup it restores";
+        String risk = loss.map(l -> l.risk() + "; production may restart").orElse("what the '" + type
+                + "' rollback restores or redeploys is the team's script's: production may restart, version "
+                + before + " may go away, a database rollback loses the rows written since the backup it restores");
         return new Plan(env.name(), Verb.ROLLBACK, Optional.empty(), before, before, Optional.empty(),
                 "rollback of type " + type + " on production (now " + before + ")", facts, risk, List.of(), Optional.of(env.name()), false,
                 Optional.of(type), List.of());

@@ -36,9 +36,13 @@ public final class SingleReleases {
 
     /**
      * The earlier release to go back to: the most recently deployed one whose images are all on the host and that
-     * production does not run now (a release only on the host, never deployed from here, after those that were).
+     * production does not run now (a release only on the host, never deployed from here, after those that were; one
+     * whose deploys from here all failed, never).
      */
     public static Optional<ReleaseHistory.Release> earlier(ReleaseHistory.Listing l) {
-        return l.releases().stream().filter(ReleaseHistory.Release::available).filter(r -> !r.live()).findFirst();
+        // a version whose deploys from here all failed (its image left on the host by a deploy that never became healthy,
+        // the script's automatic rollback) is nothing to go back to: never what makes rollback "ready"
+        return l.releases().stream().filter(ReleaseHistory.Release::available).filter(r -> !r.live())
+                .filter(r -> !l.failedHere(r.version())).findFirst();
     }
 }

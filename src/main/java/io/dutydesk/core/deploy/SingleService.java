@@ -172,7 +172,7 @@ public final class SingleService {
                 throw new RolloutException(RolloutException.Kind.INVALID_INPUT, "production on " + env.name() + " already runs " + version);
             }
             StackSnapshot now = stack(l.slots());
-            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p), Optional.empty());
+            return new SinglePlan(SinglePlans.toRelease(env, now, r, l.repositories(), p, l.failedHere(version)), Optional.empty());
         });
     }
 
@@ -185,7 +185,12 @@ public final class SingleService {
                     + (env.deploy().rollbackTypes().isEmpty() ? "none; see deploy.rollbackTypes"
                     : String.join(", ", env.deploy().rollbackTypes().keySet())) + ")"));
         }
-        return engine.read().thenCombine(pendingFact(), (s, p) -> new SinglePlan(SinglePlans.ofType(env, s, type, cmd, p), Optional.empty()));
+        // a database type says what it loses as the rollback to a backup does (the newest backup, the rows written since)
+        CompletableFuture<Optional<RolloutRules.DatabaseLoss>> loss = RolloutRules.databaseType(type)
+                ? RolloutRules.DatabaseLoss.read(env, backups, outbox).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty());
+        return engine.read().thenCombine(pendingFact(), (s, p) -> new Object[] {s, p}).thenCombine(loss, (sp, l) ->
+                new SinglePlan(SinglePlans.ofType(env, (StackSnapshot) sp[0], type, cmd, (String) sp[1], l), Optional.empty()));
     }
 
     /** The stack the release history read (its one slot's instances), as the plan names it. */

@@ -685,8 +685,8 @@ public final class DetachedActions {
                     exit.set(line.substring(ActionScripts.EXIT.length()).strip());
                     return;
                 }
-                if (line.startsWith(ActionScripts.BUSY)) {
-                    return;
+                if (line.startsWith(ActionScripts.BUSY) || line.startsWith(ActionScripts.MAINTENANCE)) {
+                    return; // the refusal's protocol: read from the exec's answer and said in words, never shown raw
                 }
                 seen.incrementAndGet(); // the log file's line number: a re-attach follows from the next one
                 Optional<String> why = ActionScripts.refusal(line);

@@ -55,7 +55,25 @@ public final class ReleaseHistory {
     }
 
     /** The history, with what it was read from: the repositories looked at (empty: no container to name them). */
-    public record Listing(String environment, List<Release> releases, List<String> repositories, SlotsSnapshot slots) {
+    public record Listing(String environment, List<Release> releases, List<String> repositories, SlotsSnapshot slots,
+                          Set<String> failedOnly) {
+        public Listing {
+            failedOnly = Set.copyOf(failedOnly);
+        }
+
+        /** Without failed deploys in the audit log. */
+        public Listing(String environment, List<Release> releases, List<String> repositories, SlotsSnapshot slots) {
+            this(environment, releases, repositories, slots, Set.of());
+        }
+
+        /**
+         * Whether this audit log has {@code version}'s deploys only failing (its image may be on the host, left by a deploy
+         * that never became healthy): never "a release to go back to" on its own.
+         */
+        public boolean failedHere(String version) {
+            return failedOnly.contains(version);
+        }
+
         public Optional<Release> release(String version) {
             return releases.stream().filter(r -> r.version().equals(version)).findFirst();
         }
@@ -96,7 +114,7 @@ public final class ReleaseHistory {
                         return images(r.stdout());
                     });
             return images.thenCombine(audit.recent(20_000), (img, entries) -> new Listing(env.name(),
-                    merge(env, s, repos, img, entries), repos, s));
+                    merge(env, s, repos, img, entries), repos, s, failedOnly(env, entries)));
         });
     }
 
@@ -204,6 +222,28 @@ public final class ReleaseHistory {
         out.sort(Comparator.comparing(Release::lastDeployed, Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(Release::version, Comparator.reverseOrder()));
         return out;
+    }
+
+    /** The versions this audit log has deployed (or rolled back to) on {@code env} only with a failure, never successfully. */
+    public static Set<String> failedOnly(Environment env, List<AuditEntry> entries) {
+        Set<String> failed = new LinkedHashSet<>();
+        Set<String> good = new LinkedHashSet<>();
+        for (AuditEntry e : entries) {
+            if (!env.name().equals(e.environment()) || e.end() == null) {
+                continue;
+            }
+            Optional<String> v = deployedVersion(e);
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (AuditRows.SUCCEEDED.equals(e.result()) || AuditRows.ENDED.equals(e.result())) {
+                good.add(v.get());
+            } else if (AuditRows.FAILED.equals(e.result())) {
+                failed.add(v.get());
+            }
+        }
+        failed.removeAll(good);
+        return failed;
     }
 
     /** The version an audited action put in place: a deploy's VERSION, a rollback's {@code --to VERSION}. */

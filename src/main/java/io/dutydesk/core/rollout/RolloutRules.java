@@ -184,6 +184,39 @@ public final class RolloutRules {
             return new DatabaseLoss(facts, "the live database goes back to " + taken + " (" + b.name() + ", the newest backup, as the "
                     + "team's command restores it): " + lost + " will be gone");
         }
+
+        /**
+         * Reads what a database rollback type of {@code env} loses: the newest backup that holds the schema (the one such a
+         * command restores; data-only kinds never are) and the outbox rows written since its time. Never fails: what cannot
+         * be read is said unknown. One rule for both deploy models.
+         */
+        public static java.util.concurrent.CompletableFuture<DatabaseLoss> read(Environment env,
+                java.util.function.Supplier<java.util.concurrent.CompletableFuture<io.dutydesk.core.backups.BackupListing>> backups,
+                io.dutydesk.core.ports.OutboxPort outbox) {
+            String table = env.outbox().table();
+            if (!env.backups().configured()) {
+                return java.util.concurrent.CompletableFuture.completedFuture(of(Optional.empty(),
+                        "backups are not configured for " + env.name(), table, Optional.empty(), ""));
+            }
+            java.util.concurrent.CompletableFuture<io.dutydesk.core.backups.BackupListing> listed;
+            try {
+                listed = backups.get();
+            } catch (RuntimeException e) {
+                listed = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            return listed.thenCompose(l -> {
+                Optional<io.dutydesk.core.backups.BackupEntry> newest = l.backups().stream()
+                        .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
+                        .max(java.util.Comparator.comparing(io.dutydesk.core.backups.BackupEntry::takenAt));
+                if (newest.isEmpty()) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(of(Optional.empty(), "no backup listed in "
+                            + String.join(", ", env.backups().folders()), table, Optional.empty(), ""));
+                }
+                return outbox.rowsSince(newest.get().takenAt()).handle((r, e) -> of(newest, "", table,
+                        Optional.ofNullable(e == null ? r : null), e == null ? "" : io.dutydesk.core.Errors.describe(e)));
+            }).exceptionally(e -> of(Optional.empty(), "the backups could not be listed: " + io.dutydesk.core.Errors.describe(e),
+                    table, Optional.empty(), ""));
+        }
     }
 
     /** As above; {@code loss}: what a database type loses (empty: not told). */

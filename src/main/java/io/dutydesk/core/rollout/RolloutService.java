@@ -173,23 +173,7 @@ public final class RolloutService {
      * kinds never are) and the outbox rows written since its time. Never fails: what cannot be read is said unknown.
      */
     CompletableFuture<RolloutRules.DatabaseLoss> databaseLoss() {
-        String table = env.outbox().table();
-        if (!env.backups().configured()) {
-            return CompletableFuture.completedFuture(RolloutRules.DatabaseLoss.of(Optional.empty(),
-                    "backups are not configured for " + env.name(), table, Optional.empty(), ""));
-        }
-        return backups.get().thenCompose(l -> {
-            Optional<io.dutydesk.core.backups.BackupEntry> newest = l.backups().stream()
-                    .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
-                    .max(java.util.Comparator.comparing(io.dutydesk.core.backups.BackupEntry::takenAt));
-            if (newest.isEmpty()) {
-                return CompletableFuture.completedFuture(RolloutRules.DatabaseLoss.of(Optional.empty(), "no backup listed in "
-                        + String.join(", ", env.backups().folders()), table, Optional.empty(), ""));
-            }
-            return outbox.rowsSince(newest.get().takenAt()).handle((r, e) -> RolloutRules.DatabaseLoss.of(newest, "", table,
-                    Optional.ofNullable(e == null ? r : null), e == null ? "" : Errors.describe(e)));
-        }).exceptionally(e -> RolloutRules.DatabaseLoss.of(Optional.empty(), "the backups could not be listed: " + Errors.describe(e),
-                table, Optional.empty(), ""));
+        return RolloutRules.DatabaseLoss.read(env, backups, outbox);
     }
 
     private <T> CompletableFuture<T> refusedBefore(List<String> args, RolloutException.Kind kind, String why) {

@@ -139,6 +139,7 @@ public final class SingleStackViewModel implements PaneModel {
         problem.set(null);
         rows.clear();
         log.clear();
+        status.set("No action in this session.");
         appliedSeq = -1;
         var p = e.poll();
         SingleService s = service;
@@ -149,6 +150,8 @@ public final class SingleStackViewModel implements PaneModel {
         pl.start();
         readRollback(s);
         readLock(s);
+        // entries a killed console left open ("read from the server on the next start"): completed from the exit files
+        s.runner().reconcile();
         reattach(s);
     }
 
@@ -174,7 +177,15 @@ public final class SingleStackViewModel implements PaneModel {
                 log.add("— re-attached to " + what + ", still running on the server: following it to its end (nothing is started again)");
                 status.set("Re-attached to " + what);
                 running.set(true);
-                s.attach(a.id(), (stderr, line) -> ui.execute(() -> log.add(line)), st -> ui.execute(() -> status.set(st)))
+                s.attach(a.id(), (stderr, line) -> ui.execute(() -> {
+                            if (service == s) {
+                                log.add(line);
+                            }
+                        }), st -> ui.execute(() -> {
+                            if (service == s) {
+                                status.set(st);
+                            }
+                        }))
                         .whenComplete((r, x) -> ui.execute(() -> {
                             if (service != s) {
                                 return;
@@ -343,6 +354,9 @@ public final class SingleStackViewModel implements PaneModel {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
         return s.engine().healthCheck().whenComplete((c, e) -> ui.execute(() -> {
+            if (service != s) { // another environment is shown now: its log and status are not this one's
+                return;
+            }
             if (e != null) {
                 log.add("health check: " + Errors.describe(e));
                 status.set("Health check failed to run: " + Errors.describe(e));
@@ -362,6 +376,9 @@ public final class SingleStackViewModel implements PaneModel {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
         return s.engine().teamLogs(serviceName).whenComplete((lines, e) -> ui.execute(() -> {
+            if (service != s) {
+                return;
+            }
             log.add("— logs of " + serviceName + " (the team's command)" + (e == null ? "" : ": " + Errors.describe(e)));
             if (lines != null) {
                 log.addAll(lines);
@@ -375,6 +392,9 @@ public final class SingleStackViewModel implements PaneModel {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
         return s.restart(containers, container).whenComplete((v, e) -> ui.execute(() -> {
+            if (service != s) {
+                return;
+            }
             status.set(e == null ? "Restarted " + container : "Restart of " + container + " failed: " + Errors.describe(e));
             refresh();
         }));
@@ -389,8 +409,21 @@ public final class SingleStackViewModel implements PaneModel {
         running.set(true);
         log.add("— " + plan.plan().describe());
         status.set("Running: " + plan.plan().headline());
-        return s.run(plan, (stderr, line) -> ui.execute(() -> log.add(line)), st -> ui.execute(() -> status.set(st)))
+        // what comes after a switch to another environment is that action's, not the shown one's (its own running state,
+        // status and log are never touched: the action itself is audited and followed by the pane of its environment)
+        return s.run(plan, (stderr, line) -> ui.execute(() -> {
+                    if (service == s) {
+                        log.add(line);
+                    }
+                }), st -> ui.execute(() -> {
+                    if (service == s) {
+                        status.set(st);
+                    }
+                }))
                 .whenComplete((r, e) -> ui.execute(() -> {
+                    if (service != s) {
+                        return;
+                    }
                     running.set(false);
                     status.set(e != null ? "Refused or failed: " + Errors.describe(e)
                             : (r.succeeded() ? "OK: " : "FAILED: ") + r.message());

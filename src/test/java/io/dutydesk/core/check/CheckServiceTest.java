@@ -142,7 +142,7 @@ class CheckServiceTest {
     }
 
     /** The store in memory. */
-    static final class MemoryHistory implements CheckHistory {
+    static class MemoryHistory implements CheckHistory {
         final List<CheckRun> runs = new CopyOnWriteArrayList<>();
         /** Why saving fails (a full disk); null: it keeps the run. */
         volatile String full;
@@ -297,5 +297,35 @@ class CheckServiceTest {
                 "noise\n@@DISK 0 10 100 /b\n@@DISK 7 1 1 /z\n");
         assertEquals(List.of(new CheckRules.Volume("b", "/b", "/b", 10, 100)), v);
         assertEquals(-1, CheckService.parseDisk(Map.of("b", "/b"), "").get(0).sizeBytes(), "df said nothing: unknown");
+    }
+
+    /**
+     * A local store that cannot be read or written (a full disk, a broken file) is said: never "no previous run" for a
+     * previous run that could not be read, and a run that was not kept says so (both were silent).
+     */
+    @Test
+    void aStoreThatFailsIsSaidNeverNoPreviousRun() throws Exception {
+        MemoryHistory broken = new MemoryHistory() {
+            @Override
+            public CompletableFuture<Long> save(CheckRun run) {
+                return CompletableFuture.failedFuture(new java.io.IOException("No space left on device"));
+            }
+
+            @Override
+            public CompletableFuture<Optional<CheckRun>> latestAtOrBefore(String env, Instant at) {
+                return CompletableFuture.failedFuture(new java.io.IOException("database disk image is malformed"));
+            }
+        };
+        CheckRun run = service(env(), new Containers(), broken, NOW).run().get(20, TimeUnit.SECONDS);
+        assertEquals(0, run.id());
+        assertEquals(Optional.of("the local store could not be read (database disk image is malformed); this run could not be kept "
+                + "in the local store (No space left on device)"), run.storeProblem());
+        assertTrue(run.comparedWith(Instant::toString).startsWith("previous run unknown: the local store could not be read"),
+                run.comparedWith(Instant::toString));
+        assertTrue(CheckReport.markdown(List.of(run), ZoneOffset.UTC).contains("previous run unknown"));
+
+        CheckRun fine = service(env(), new Containers(), new MemoryHistory(), NOW).run().get(20, TimeUnit.SECONDS);
+        assertEquals(Optional.empty(), fine.storeProblem());
+        assertEquals("no previous run", fine.comparedWith(Instant::toString));
     }
 }

@@ -142,4 +142,17 @@ class SinglePlansTest {
         assertTrue(ok.healthy(), ok.toString());
         assertFalse(HealthCheck.parse("x", 1, "app: healthy\nworker: healthy\n", List.of("app", "worker")).healthy(), "the exit code decides too");
     }
+
+    /** A release whose deploys from here all failed is blocked (unless forced): it never ran healthy here. */
+    @Test
+    void aReleaseWhoseDeploysHereAllFailedIsBlocked() {
+        io.dutydesk.core.rollout.ReleaseHistory.Release r = new io.dutydesk.core.rollout.ReleaseHistory.Release("v1.6.0", null, "", 0,
+                List.of(), true);
+        Plan p = SinglePlans.toRelease(env(), stack("v1.5.0"), r, List.of("lifeos/app"), "outbox pending 0", true);
+        assertFalse(p.runnable());
+        assertTrue(p.blocked().contains("every deploy of v1.6.0 in this console's audit log FAILED: it never ran healthy here (its image "
+                + "was left by a failed deploy)"), p.blocked().toString());
+        assertTrue(p.forcedCopy().runnable());
+        assertTrue(SinglePlans.toRelease(env(), stack("v1.5.0"), r, List.of("lifeos/app"), "outbox pending 0", false).runnable());
+    }
 }

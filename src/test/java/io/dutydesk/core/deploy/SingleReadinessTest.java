@@ -93,4 +93,26 @@ class SingleReadinessTest {
         assertTrue(r3.ready());
         assertEquals("Rollback: READY — backup 11:59 verified (a.sql.gz), releases unknown (docker does not answer)", r3.line());
     }
+
+    /**
+     * A failed deploy (the script put the previous version back) leaves its image on the host: it is listed, but it is
+     * no release to go back to, so it never makes rollback READY (it did: "READY — release v1.6.0" for a deploy that
+     * failed a minute before).
+     */
+    @Test
+    void aVersionWhoseDeploysHereAllFailedIsNoEarlierRelease() {
+        ReleaseHistory.Release failedImage = new ReleaseHistory.Release("v1.6.0", null, "", 0, List.of(), true);
+        Optional<ReleaseHistory.Listing> l = Optional.of(new ReleaseHistory.Listing("life", List.of(LIVE, failedImage), List.of("lifeos/app"),
+                new SlotsSnapshot("life", NOW, "production", "docker-host", List.of()), java.util.Set.of("v1.6.0")));
+        SingleReadiness r = of(backups(), l);
+        assertEquals("Rollback: NOT READY — no backup in /b, no earlier release on the host", r.line());
+
+        // the audit log's failed deploy of v1.6.0 (no success) is what marks it; a later success clears it
+        io.dutydesk.core.audit.AuditEntry failed = new io.dutydesk.core.audit.AuditEntry("20260301-110000-deploy-aaaaaaaa", "me", "life",
+                "deploy", List.of("v1.6.0"), NOW.minusSeconds(3600), NOW.minusSeconds(3500), 1, null, "failed", "v1.5.0", "v1.5.0", "x");
+        assertEquals(java.util.Set.of("v1.6.0"), ReleaseHistory.failedOnly(ENV, List.of(failed)));
+        io.dutydesk.core.audit.AuditEntry ok = new io.dutydesk.core.audit.AuditEntry("20260301-113000-deploy-bbbbbbbb", "me", "life",
+                "deploy", List.of("v1.6.0"), NOW.minusSeconds(1800), NOW.minusSeconds(1700), 0, null, "succeeded", "v1.5.0", "v1.6.0", "x");
+        assertEquals(java.util.Set.of(), ReleaseHistory.failedOnly(ENV, List.of(failed, ok)));
+    }
 }

@@ -156,4 +156,17 @@ class MaintenanceLocksTest {
     private static AuditEntry last(MemoryAuditLog a) {
         return a.entries.get(a.entries.size() - 1);
     }
+
+    /** The refusal's protocol line (the lock's raw meta) is the console's to read, never shown as the job's output. */
+    @Test
+    void aRefusalShowsTheHolderInWordsNeverTheProtocolLine() {
+        locks("alice@ws1", aliceAudit).lock("disk swap").join();
+        Environment env = env();
+        List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var req = new DetachedActions.Request("switch", List.of(), "touch ran", Optional.empty(), "blue");
+        DetachedActions.Outcome o = new DetachedActions(env, server, bobAudit, "bob@ws2", clock).run(req, (stderr, line) -> shown.add(line),
+                s -> { }).join();
+        assertEquals(DetachedActions.End.BUSY, o.end());
+        assertTrue(shown.stream().noneMatch(l -> l.startsWith("@@DUTYDESK-")), shown.toString());
+    }
 }

@@ -151,4 +151,38 @@ class SingleStackViewModelTest {
         assertEquals("Rollback: unknown — no backup in /b, releases unknown (cannot be read: docker does not answer)",
                 SingleStackViewModel.readiness(SINGLE, none, "cannot be read: docker does not answer", CLOCK));
     }
+
+    /**
+     * What an action, a health check or the team's logs of one environment answer after the pane switched to another is
+     * not shown as the other's: its log, status line and running state stay the shown environment's (the status of A's
+     * refused deploy stayed on B's pane, and A's end cleared B's "running").
+     */
+    @Test
+    void answersOfThePreviousEnvironmentNeverShowOnTheNextOne() {
+        SingleStackViewModel vm = vm();
+        List<ContainersPort.ContainerInfo> up = List.of(c("lifeos-app-1", "v1.2.0", "healthy", 0), c("lifeos-worker-1", "v1.2.0", "healthy", 0));
+        vm.attach(SINGLE, handle(SINGLE, up));
+        io.dutydesk.core.deploy.StackSnapshot read = vm.service().orElseThrow().engine().read().join();
+        Environment other = EnvironmentsFile.parse(Path.of("e.yaml"), "environments:\n  elsewhere:\n    ssh: { host: x }\n"
+                + "    deploy: { model: single }\n    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n"
+                + "    backups: { folders: [ /b ] }\n").require("elsewhere");
+        // a plan made for another environment: refused at once (audited), its answer queued for the FX thread
+        io.dutydesk.core.deploy.SingleService.SinglePlan plan = new io.dutydesk.core.deploy.SingleService.SinglePlan(
+                io.dutydesk.core.deploy.SinglePlans.deploy(other, read, "v1.3.0", "outbox pending 0"), Optional.empty());
+        vm.run(plan);
+        vm.healthCheck(); // fails at once here (the shell runs nothing): its answer queued too
+        vm.teamLogs("app");
+
+        Environment next = EnvironmentsFile.parse(Path.of("e.yaml"), "environments:\n  life2:\n    ssh: { host: lifeos-prod2 }\n"
+                + "    deploy: { model: single }\n    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n"
+                + "    backups: { folders: [ /b ] }\n").require("life2");
+        vm.attach(next, handle(next, up));
+        while (!fx.isEmpty()) {
+            fx.poll().run();
+        }
+        assertEquals("No action in this session.", vm.statusProperty().get());
+        assertTrue(vm.log().stream().noneMatch(l -> l.contains("health check") || l.contains("logs of app")), vm.log().toString());
+        assertFalse(vm.runningProperty().get());
+        vm.detach();
+    }
 }
