@@ -16,7 +16,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextInputDialog;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
@@ -99,7 +99,9 @@ public final class SingleStackView {
         lockButton.setOnAction(e -> lockOrUnlock());
         vm.lockedProperty().addListener((o, a, l) -> lockButton.setText(l ? "Unlock…" : "Lock…"));
         lockButton.disableProperty().bind(vm.runningProperty());
-        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
+        // wraps onto a second line in a narrow window instead of cutting every button to "Re…" (window trial at 1024x640)
+        FlowPane actions = new FlowPane(8, 6, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
+        actions.setId("single-actions");
         Label lockLine = new Label();
         lockLine.textProperty().bind(vm.lockTextProperty());
         lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
@@ -198,7 +200,8 @@ public final class SingleStackView {
                 return;
             }
             java.util.Map<String, String> byChoice = new java.util.LinkedHashMap<>();
-            list.forEach(b -> byChoice.put(choice(b), b.path()));
+            // two folders may hold the same name: then that backup is named by its path
+            list.forEach(b -> byChoice.put(byChoice.containsKey(choice(b)) ? b.path() + "   —   " + choice(b) : choice(b), b.path()));
             java.util.List<String> choices = java.util.List.copyOf(byChoice.keySet());
             ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
             d.setHeaderText("Backup to restore (the version recorded with it comes back)");
@@ -273,9 +276,14 @@ public final class SingleStackView {
     }
 
 
-    /** A backup as the rollback's choice shows it: its path and the version its sidecar records ("unknown" when none says). */
+    /**
+     * A backup as the rollback's choice shows it: its file name first (what tells backups apart: the dialog cuts a long line
+     * at its end, and a full path left only the folder and half the name visible), the version its sidecar records
+     * ("unknown" when none says) and whether it was verified.
+     */
     static String choice(BackupEntry b) {
-        return b.path() + "   —   version " + (b.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ ? "not read"
-                : b.recorded().text());
+        return b.name() + "   —   version " + (b.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ ? "not read"
+                : b.recorded().text()) + "   —   " + b.verification().filter(v -> v.appliesTo(b))
+                .map(v -> v.ok() ? "verified" : "verification FAILED").orElse("not verified");
     }
 }
