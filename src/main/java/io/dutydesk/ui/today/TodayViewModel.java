@@ -333,8 +333,45 @@ public final class TodayViewModel implements PaneModel {
         return new NavBadge("pass", "ok", "no alert firing");
     }
 
+    /**
+     * What each pane's check reads through. While one of them is down the run's "ok" for that pane is not known any more:
+     * the badge says so ("?") instead of staying green until the next run (the window trial: Prometheus down, Metrics
+     * still "ok" from the run before). A warn or fail of the run stays: it is not green.
+     */
+    static final java.util.Map<String, List<io.dutydesk.core.Backend>> SOURCES = java.util.Map.of(
+            "slots", List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER),
+            "outbox", List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.POSTGRES, io.dutydesk.core.Backend.REDIS),
+            "backups", List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.BACKUPS),
+            "metrics", List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.PROMETHEUS));
+    /** The header's newest health snapshot of this environment, null before one. */
+    private io.dutydesk.core.health.HealthSnapshot health;
+
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        health = now;
+        mergeBadges();
+    }
+
+    /** The run's passing badge of {@code pane}, or "?" while a backend it reads through is down. */
+    private NavBadge sourced(String pane, NavBadge b) {
+        if (health == null || !"pass".equals(b.state())) {
+            return b;
+        }
+        for (io.dutydesk.core.Backend src : SOURCES.getOrDefault(pane, List.of())) {
+            io.dutydesk.core.health.BackendStatus st = health.get(src);
+            if (st != null && (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN
+                    || st.state() == io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED)) {
+                String since = st.downSince() == null ? "" : " since " + DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone())
+                        .format(st.downSince());
+                return new NavBadge("unknown", "?", src.label() + " down" + since + ": not known now (" + b.tooltip() + ")");
+            }
+        }
+        return b;
+    }
+
     private void mergeBadges() {
-        java.util.Map<String, NavBadge> m = new java.util.HashMap<>(checkBadges);
+        java.util.Map<String, NavBadge> m = new java.util.HashMap<>();
+        checkBadges.forEach((pane, b) -> m.put(pane, sourced(pane, b)));
         m.putAll(liveBadges);
         badges.keySet().retainAll(m.keySet());
         badges.putAll(m);
@@ -456,6 +493,7 @@ public final class TodayViewModel implements PaneModel {
         history.clear();
         checkBadges.clear();
         liveBadges.clear();
+        health = null;
         worst.set(CheckStatus.UNKNOWN);
         status.set("not run yet");
         mergeBadges();
