@@ -179,6 +179,31 @@ class BackupsViewTest {
         assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
+    /** "Taken" shows the whole date and time: the window trial read "2026-12-03 22:…" in every row, the hour cut. */
+    @Test
+    void theTakenColumnShowsTheWholeDateAndTime(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.show(listing(5)));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut = WaitForAsyncUtils.asyncFx(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            TableView<?> table = (TableView<?>) scene.lookup("#backups-table");
+            table.applyCss();
+            table.layout();
+            for (javafx.scene.Node c : table.lookupAll(".table-cell")) {
+                javafx.scene.control.TableCell<?, ?> cell = (javafx.scene.control.TableCell<?, ?>) c;
+                if ("Taken".equals(cell.getTableColumn().getText()) && cell.getText() != null && !cell.getText().isEmpty()) {
+                    javafx.scene.Node shown = cell.lookup(".text");
+                    String drawn = shown instanceof javafx.scene.text.Text t ? t.getText() : cell.getText();
+                    if (!drawn.equals(cell.getText())) {
+                        out.add(cell.getText() + " drawn as " + drawn);
+                    }
+                }
+            }
+            return out;
+        }).get();
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+    }
+
     @Test
     void theVersionColumnShowsWhatEachBackupsSidecarRecordsOrUnknown(FxRobot robot) throws Exception {
         String folder = env.backups().folders().get(0);
