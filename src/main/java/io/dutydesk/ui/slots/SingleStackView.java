@@ -45,10 +45,13 @@ public final class SingleStackView {
         problem.getStyleClass().add("stale");
         Label rollback = new Label();
         rollback.textProperty().bind(vm.rollbackProperty());
+        rollback.setWrapText(true);
+        rollback.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label model = new Label("One stack, no idle slot: a deploy replaces production in place after the team's script backs the "
                 + "database up; a rollback restores a backup and the version recorded with it, or redeploys an earlier release whose "
                 + "images are on the host.");
         model.setWrapText(true);
+        model.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         TableView<SingleStackViewModel.Row> table = new TableView<>(vm.rows());
         table.getColumns().add(column("Service", SingleStackViewModel.Row::service));
@@ -107,6 +110,9 @@ public final class SingleStackView {
         lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
         lockLine.managedProperty().bind(lockLine.visibleProperty());
         lockLine.setWrapText(true);
+        // wrapped whole: squeezed to its one-line minimum, the line lost its end ("— every…") at 1024x640 (window trial);
+        // the log below gives the height instead
+        lockLine.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         lockLine.getStyleClass().add("maintenance-lock");
 
         Label status = new Label();

@@ -249,7 +249,7 @@ public final class SingleStackViewModel implements PaneModel {
         }));
     }
 
-    private void showLock(Optional<MaintenanceLock> l, String text) {
+    void showLock(Optional<MaintenanceLock> l, String text) {
         lock.set(l);
         locked.set(l.isPresent());
         lockText.set(text);

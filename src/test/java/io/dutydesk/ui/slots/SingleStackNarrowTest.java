@@ -34,10 +34,11 @@ class SingleStackNarrowTest {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     Parent root;
     Scene scene;
+    SingleStackViewModel vm;
 
     @Start
     void start(Stage stage) {
-        SingleStackViewModel vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@test");
+        vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@test");
         root = (Parent) new SingleStackView(vm, Runnable::run).root();
         scene = new Scene(root, WIDTH, 590);
         stage.setScene(scene);
@@ -70,5 +71,27 @@ class SingleStackNarrowTest {
             Bounds s = fx(() -> b.localToScene(b.getBoundsInLocal()));
             assertTrue(s.getMaxX() <= WIDTH + 0.5, "'" + b.getText() + "' runs out of the pane: " + s);
         }
+    }
+
+    /**
+     * The maintenance lock's line wraps whole, with what it means at its end ("every action is refused until it is
+     * unlocked"): the window trial at 1024x640 read "… \"db disk swap until 23:30 - Ana\" — every…".
+     */
+    @Test
+    void theLockLineIsWholeInANarrowWindow(FxRobot robot) throws Exception {
+        String text = "LOCKED: ref-single is locked for maintenance by root@vm since 2026-12-03 23:04:36 UTC: \"db disk swap until 23:30 - Ana\""
+                + " — every action is refused until it is unlocked";
+        robot.interact(() -> vm.showLock(java.util.Optional.of(new io.dutydesk.core.rollout.MaintenanceLock("x", "root@vm",
+                "db disk swap until 23:30 - Ana", java.time.Instant.parse("2026-12-03T23:04:36Z"))), text));
+        WaitForAsyncUtils.waitForFxEvents();
+        fx(() -> {
+            root.applyCss();
+            root.layout();
+            return null;
+        });
+        javafx.scene.control.Label line = fx(() -> root.lookupAll(".label").stream().map(n -> (javafx.scene.control.Label) n)
+                .filter(l -> text.equals(l.getText())).findFirst().orElseThrow());
+        String drawn = fx(() -> ((javafx.scene.text.Text) line.lookup(".text")).getText());
+        assertEquals(text, drawn, "the lock's line is cut");
     }
 }
