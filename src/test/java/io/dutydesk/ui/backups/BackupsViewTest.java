@@ -179,6 +179,32 @@ class BackupsViewTest {
         assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
+    /** In the pane's width at 1024x640 the kind filter keeps "Kind:" and its value (the trial saw "…" and an empty box). */
+    @Test
+    void theKindFilterIsWholeInANarrowWindow(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.show(listing(5));
+            scene.getWindow().setWidth(974);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut = WaitForAsyncUtils.asyncFx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            List<String> out = new java.util.ArrayList<>();
+            javafx.scene.layout.Region kind = (javafx.scene.layout.Region) scene.lookup("#kind-filter");
+            if (kind.getWidth() < kind.prefWidth(-1) - 0.5) {
+                out.add("the kind filter " + kind.getWidth() + " of " + kind.prefWidth(-1) + " px");
+            }
+            for (javafx.scene.Node n : kind.getParent().getChildrenUnmodifiable()) {
+                if (n instanceof javafx.scene.control.Label l && "Kind:".equals(l.getText()) && l.getWidth() < l.prefWidth(-1) - 0.5) {
+                    out.add("'Kind:' " + l.getWidth() + " of " + l.prefWidth(-1) + " px");
+                }
+            }
+            return out;
+        }).get();
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+    }
+
     /** "Taken" shows the whole date and time: the window trial read "2026-12-03 22:…" in every row, the hour cut. */
     @Test
     void theTakenColumnShowsTheWholeDateAndTime(FxRobot robot) throws Exception {
