@@ -182,26 +182,37 @@ class BackupsViewTest {
     /** In the pane's width at 1024x640 the kind filter keeps "Kind:" and its value (the trial saw "…" and an empty box). */
     @Test
     void theKindFilterIsWholeInANarrowWindow(FxRobot robot) throws Exception {
-        robot.interact(() -> {
-            vm.show(listing(5));
-            scene.getWindow().setWidth(974);
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-        List<String> cut = WaitForAsyncUtils.asyncFx(() -> {
-            scene.getRoot().applyCss();
-            scene.getRoot().layout();
-            List<String> out = new java.util.ArrayList<>();
-            javafx.scene.layout.Region kind = (javafx.scene.layout.Region) scene.lookup("#kind-filter");
-            if (kind.getWidth() < kind.prefWidth(-1) - 0.5) {
-                out.add("the kind filter " + kind.getWidth() + " of " + kind.prefWidth(-1) + " px");
-            }
-            for (javafx.scene.Node n : kind.getParent().getChildrenUnmodifiable()) {
-                if (n instanceof javafx.scene.control.Label l && "Kind:".equals(l.getText()) && l.getWidth() < l.prefWidth(-1) - 0.5) {
-                    out.add("'Kind:' " + l.getWidth() + " of " + l.prefWidth(-1) + " px");
-                }
-            }
-            return out;
+        robot.interact(() -> vm.show(listing(5)));
+        // a window of its own at that width, closed after (the test fork's primary stage keeps the size it is given)
+        javafx.stage.Stage narrow = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Parent root = scene.getRoot();
+            scene.setRoot(new javafx.scene.layout.Pane());
+            javafx.stage.Stage s = new javafx.stage.Stage();
+            Scene sc = new Scene(root, 974, 600);
+            Theme.apply(sc, false);
+            s.setScene(sc);
+            s.show();
+            return s;
         }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut;
+        try {
+            cut = WaitForAsyncUtils.asyncFx(() -> {
+                List<String> out = new java.util.ArrayList<>();
+                javafx.scene.layout.Region kind = (javafx.scene.layout.Region) narrow.getScene().lookup("#kind-filter");
+                if (kind.getWidth() < kind.prefWidth(-1) - 0.5) {
+                    out.add("the kind filter " + kind.getWidth() + " of " + kind.prefWidth(-1) + " px");
+                }
+                for (javafx.scene.Node n : kind.getParent().getChildrenUnmodifiable()) {
+                    if (n instanceof javafx.scene.control.Label l && "Kind:".equals(l.getText()) && l.getWidth() < l.prefWidth(-1) - 0.5) {
+                        out.add("'Kind:' " + l.getWidth() + " of " + l.prefWidth(-1) + " px");
+                    }
+                }
+                return out;
+            }).get();
+        } finally {
+            robot.interact(narrow::close);
+        }
         assertTrue(cut.isEmpty(), "cut: " + cut);
     }
 

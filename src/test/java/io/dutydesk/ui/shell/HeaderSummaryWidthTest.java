@@ -86,19 +86,26 @@ class HeaderSummaryWidthTest {
                 () -> fx(() -> vm.summaryStateProperty().get() == BackendStatus.State.OK));
         assertEquals("all 4 backends ok (3 not configured)", fx(() -> vm.summaryProperty().get()));
         for (double w : new double[] {1024, 1280}) {
+            // a scene of that width (not the stage resized: the test fork's primary stage would keep that size for the
+            // next test class); a scene in no window is laid out by hand
             fx(() -> {
-                stage.setWidth(w);
-                scene.getRoot().applyCss();
-                scene.getRoot().layout();
+                javafx.scene.Parent root = scene.getRoot();
+                scene.setRoot(new javafx.scene.layout.Pane());
+                scene = new Scene(root, w, 640);
+                ((javafx.scene.layout.Region) root).resize(w, 640);
+                for (int i = 0; i < 3; i++) {
+                    root.applyCss();
+                    root.layout();
+                }
                 return null;
             });
             WaitForAsyncUtils.waitForFxEvents();
-            Label summary = robot.lookup("#health-summary").queryAs(Label.class);
+            Label summary = fx(() -> (Label) scene.lookup("#health-summary"));
             double width = fx(summary::getWidth);
             double pref = fx(() -> summary.prefWidth(-1));
             assertTrue(width >= pref - 0.5, "at " + w + " px '" + fx(summary::getText) + "' is cut: " + width + " of " + pref + " px");
             // and nothing after it is pushed out of the window: the host line gave way
-            javafx.scene.Node theme = robot.lookup("#theme-toggle").query();
+            javafx.scene.Node theme = fx(() -> scene.lookup("#theme-toggle"));
             double right = fx(() -> theme.localToScene(theme.getBoundsInLocal()).getMaxX());
             assertTrue(right <= w + 0.5, "at " + w + " px the theme toggle ends at " + right);
         }
