@@ -157,11 +157,13 @@ public final class ShellView {
         target.setTooltip(targetTip);
 
         Label summary = new Label() {
-            // "all 7 backends ok" whole at 1024 px (the host line gives way first); a long
-            // "7 down: ssh, docker, …" may still shrink to 260 px: the status bar names each one
+            // "all 6 backends ok (1 not configured)" whole (the host line gives way first: the trial saw
+            // "all 6 backends ok (1 not co…" at 1400 px); a long "7 down: ssh, docker, …" may still shrink
+            // to 260 px: the status bar names each one
             @Override
             protected double computeMinWidth(double height) {
-                return Math.min(260, computePrefWidth(height));
+                return vm.summaryStateProperty().get() == io.dutydesk.core.health.BackendStatus.State.OK
+                        ? computePrefWidth(height) : Math.min(260, computePrefWidth(height));
             }
         };
         summary.setId("health-summary");

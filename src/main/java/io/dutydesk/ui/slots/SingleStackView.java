@@ -16,7 +16,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextInputDialog;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
@@ -45,10 +45,13 @@ public final class SingleStackView {
         problem.getStyleClass().add("stale");
         Label rollback = new Label();
         rollback.textProperty().bind(vm.rollbackProperty());
+        rollback.setWrapText(true);
+        rollback.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label model = new Label("One stack, no idle slot: a deploy replaces production in place after the team's script backs the "
                 + "database up; a rollback restores a backup and the version recorded with it, or redeploys an earlier release whose "
                 + "images are on the host.");
         model.setWrapText(true);
+        model.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         TableView<SingleStackViewModel.Row> table = new TableView<>(vm.rows());
         table.getColumns().add(column("Service", SingleStackViewModel.Row::service));
@@ -99,12 +102,17 @@ public final class SingleStackView {
         lockButton.setOnAction(e -> lockOrUnlock());
         vm.lockedProperty().addListener((o, a, l) -> lockButton.setText(l ? "Unlock…" : "Lock…"));
         lockButton.disableProperty().bind(vm.runningProperty());
-        HBox actions = new HBox(8, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
+        // wraps onto a second line in a narrow window instead of cutting every button to "Re…" (window trial at 1024x640)
+        FlowPane actions = new FlowPane(8, 6, refresh, health, logs, restartBox, deployBox, rbBox, releaseBox, typedBox, lockButton);
+        actions.setId("single-actions");
         Label lockLine = new Label();
         lockLine.textProperty().bind(vm.lockTextProperty());
         lockLine.visibleProperty().bind(vm.lockTextProperty().isNotEmpty());
         lockLine.managedProperty().bind(lockLine.visibleProperty());
         lockLine.setWrapText(true);
+        // wrapped whole: squeezed to its one-line minimum, the line lost its end ("— every…") at 1024x640 (window trial);
+        // the log below gives the height instead
+        lockLine.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         lockLine.getStyleClass().add("maintenance-lock");
 
         Label status = new Label();
@@ -198,7 +206,8 @@ public final class SingleStackView {
                 return;
             }
             java.util.Map<String, String> byChoice = new java.util.LinkedHashMap<>();
-            list.forEach(b -> byChoice.put(choice(b), b.path()));
+            // two folders may hold the same name: then that backup is named by its path
+            list.forEach(b -> byChoice.put(byChoice.containsKey(choice(b)) ? b.path() + "   —   " + choice(b) : choice(b), b.path()));
             java.util.List<String> choices = java.util.List.copyOf(byChoice.keySet());
             ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
             d.setHeaderText("Backup to restore (the version recorded with it comes back)");
@@ -273,9 +282,14 @@ public final class SingleStackView {
     }
 
 
-    /** A backup as the rollback's choice shows it: its path and the version its sidecar records ("unknown" when none says). */
+    /**
+     * A backup as the rollback's choice shows it: its file name first (what tells backups apart: the dialog cuts a long line
+     * at its end, and a full path left only the folder and half the name visible), the version its sidecar records
+     * ("unknown" when none says) and whether it was verified.
+     */
     static String choice(BackupEntry b) {
-        return b.path() + "   —   version " + (b.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ ? "not read"
-                : b.recorded().text());
+        return b.name() + "   —   version " + (b.recorded() == io.dutydesk.core.backups.RecordedVersion.NOT_READ ? "not read"
+                : b.recorded().text()) + "   —   " + b.verification().filter(v -> v.appliesTo(b))
+                .map(v -> v.ok() ? "verified" : "verification FAILED").orElse("not verified");
     }
 }

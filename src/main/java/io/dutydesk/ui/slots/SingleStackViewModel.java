@@ -69,6 +69,13 @@ public final class SingleStackViewModel implements PaneModel {
     private final StringProperty lockText = new SimpleStringProperty("");
     private final StringProperty actionsHint = new SimpleStringProperty("");
     private java.time.Instant lockReadAt = java.time.Instant.MIN;
+    /**
+     * The rollback readiness (backups and their verification, releases on the host) is read again with the stack's reads at
+     * most this often: read only at attach, the window trial's chip said "newest … not verified yet" for minutes after the
+     * morning check had verified that backup (the Backups pane and the check said verified).
+     */
+    static final java.time.Duration ROLLBACK_READ_EVERY = java.time.Duration.ofSeconds(30);
+    private java.time.Instant rollbackReadAt = java.time.Instant.MIN;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObservableList<String> log = FXCollections.observableArrayList();
     private Environment env;
@@ -221,6 +228,7 @@ public final class SingleStackViewModel implements PaneModel {
         running.set(false);
         showLock(Optional.empty(), "");
         lockReadAt = java.time.Instant.MIN;
+        rollbackReadAt = java.time.Instant.MIN;
     }
 
     @Override
@@ -252,7 +260,7 @@ public final class SingleStackViewModel implements PaneModel {
         }));
     }
 
-    private void showLock(Optional<MaintenanceLock> l, String text) {
+    void showLock(Optional<MaintenanceLock> l, String text) {
         lock.set(l);
         locked.set(l.isPresent());
         lockText.set(text);
@@ -306,6 +314,9 @@ public final class SingleStackViewModel implements PaneModel {
         if (java.time.Duration.between(lockReadAt, clock.instant()).compareTo(MaintenanceViewModel.READ_EVERY) >= 0) {
             readLock(s);
         }
+        if (java.time.Duration.between(rollbackReadAt, clock.instant()).compareTo(ROLLBACK_READ_EVERY) >= 0) {
+            readRollback(s);
+        }
         problem.set(snap.error() == null ? null : "down / stale since " + (snap.failingSince() == null ? "?" : TIME.format(snap.failingSince()))
                 + ": " + snap.error());
     }
@@ -316,6 +327,7 @@ public final class SingleStackViewModel implements PaneModel {
     }
 
     private void readRollback(SingleService s) {
+        rollbackReadAt = clock.instant();
         Environment e = env;
         CompletableFuture<Object> b = !e.backups().configured() ? CompletableFuture.completedFuture("not configured")
                 : backups.list().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));

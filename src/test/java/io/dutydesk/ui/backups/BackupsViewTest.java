@@ -179,6 +179,68 @@ class BackupsViewTest {
         assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
+    /** In the pane's width at 1024x640 the kind filter keeps "Kind:" and its value (the trial saw "…" and an empty box). */
+    @Test
+    void theKindFilterIsWholeInANarrowWindow(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.show(listing(5)));
+        // a window of its own at that width, closed after (the test fork's primary stage keeps the size it is given)
+        javafx.stage.Stage narrow = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Parent root = scene.getRoot();
+            scene.setRoot(new javafx.scene.layout.Pane());
+            javafx.stage.Stage s = new javafx.stage.Stage();
+            Scene sc = new Scene(root, 974, 600);
+            Theme.apply(sc, false);
+            s.setScene(sc);
+            s.show();
+            return s;
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut;
+        try {
+            cut = WaitForAsyncUtils.asyncFx(() -> {
+                List<String> out = new java.util.ArrayList<>();
+                javafx.scene.layout.Region kind = (javafx.scene.layout.Region) narrow.getScene().lookup("#kind-filter");
+                if (kind.getWidth() < kind.prefWidth(-1) - 0.5) {
+                    out.add("the kind filter " + kind.getWidth() + " of " + kind.prefWidth(-1) + " px");
+                }
+                for (javafx.scene.Node n : kind.getParent().getChildrenUnmodifiable()) {
+                    if (n instanceof javafx.scene.control.Label l && "Kind:".equals(l.getText()) && l.getWidth() < l.prefWidth(-1) - 0.5) {
+                        out.add("'Kind:' " + l.getWidth() + " of " + l.prefWidth(-1) + " px");
+                    }
+                }
+                return out;
+            }).get();
+        } finally {
+            robot.interact(narrow::close);
+        }
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+    }
+
+    /** "Taken" shows the whole date and time: the window trial read "2026-12-03 22:…" in every row, the hour cut. */
+    @Test
+    void theTakenColumnShowsTheWholeDateAndTime(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.show(listing(5)));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut = WaitForAsyncUtils.asyncFx(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            TableView<?> table = (TableView<?>) scene.lookup("#backups-table");
+            table.applyCss();
+            table.layout();
+            for (javafx.scene.Node c : table.lookupAll(".table-cell")) {
+                javafx.scene.control.TableCell<?, ?> cell = (javafx.scene.control.TableCell<?, ?>) c;
+                if ("Taken".equals(cell.getTableColumn().getText()) && cell.getText() != null && !cell.getText().isEmpty()) {
+                    javafx.scene.Node shown = cell.lookup(".text");
+                    String drawn = shown instanceof javafx.scene.text.Text t ? t.getText() : cell.getText();
+                    if (!drawn.equals(cell.getText())) {
+                        out.add(cell.getText() + " drawn as " + drawn);
+                    }
+                }
+            }
+            return out;
+        }).get();
+        assertTrue(cut.isEmpty(), "cut: " + cut);
+    }
+
     @Test
     void theVersionColumnShowsWhatEachBackupsSidecarRecordsOrUnknown(FxRobot robot) throws Exception {
         String folder = env.backups().folders().get(0);

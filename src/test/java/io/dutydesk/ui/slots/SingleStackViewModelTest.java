@@ -185,4 +185,60 @@ class SingleStackViewModelTest {
         assertFalse(vm.runningProperty().get());
         vm.detach();
     }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        volatile Instant now = NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private void drainUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            for (Runnable r; (r = fx.poll()) != null; ) {
+                r.run();
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The rollback chip follows the backups while the pane polls (at most every {@link SingleStackViewModel#ROLLBACK_READ_EVERY}),
+     * not only at attach: the window trial's chip said "not verified yet" minutes after the backup had been verified.
+     */
+    @Test
+    void theRollbackChipIsReadAgainWithTheStacksPolls() throws Exception {
+        MovingClock clock = new MovingClock();
+        SingleStackViewModel vm = new SingleStackViewModel(fx::add, scheduler, clock, MemoryAuditLog.create(), "me@test");
+        EnvironmentHandle h = handle(SINGLE, List.of(c("lifeos-app-1", "v1.2.0", "healthy", 0), c("lifeos-worker-1", "v1.2.0", "healthy", 0)));
+        LocalFolderShell server = (LocalFolderShell) h.shell();
+        server.listed.put("/b", List.of());
+        vm.attach(SINGLE, h);
+        drainUntil(() -> vm.rollbackProperty().get().contains("no backup in /b"));
+        assertTrue(vm.rollbackProperty().get().contains("no backup in /b"), vm.rollbackProperty().get());
+
+        // a backup appears on the server (the team's cron, or "Backup now" in the Backups pane)
+        server.listed.put("/b", List.of(new RemoteShell.RemoteFile("selfology_full_20260301_115900.sql.gz", 1000, NOW, false)));
+        StackSnapshot read = vm.service().orElseThrow().engine().read().join();
+        clock.now = NOW.plus(SingleStackViewModel.ROLLBACK_READ_EVERY).plusSeconds(1);
+        vm.apply(vm.service().get(), new Snapshot<>(read, clock.now, clock.now, null, null, 0, Long.MAX_VALUE - 1, false));
+        drainUntil(() -> vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"));
+        assertTrue(vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"),
+                "the chip names the new backup: " + vm.rollbackProperty().get());
+        vm.detach();
+    }
 }

@@ -161,6 +161,47 @@ class TodayViewModelTest {
         assertEquals("warn", TodayViewModel.alertsBadge(List.of(Map.entry("warning", 2L)), true, null, false).state());
     }
 
+    /**
+     * A backend a passing check read through goes down: that pane's badge is "?" at once, not the run's green "ok" until the
+     * next run (the window trial: Prometheus down, the Metrics badge still "ok"), and the header is not healthy; back up, the
+     * run's badge again. A failing check's badge stays failing.
+     */
+    @Test
+    void aPassingBadgeIsUnknownWhileABackendItReadsThroughIsDown() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "oldest 14 h"),
+                result("error-rate", CheckSource.PROMETHEUS, CheckStatus.PASS, "0 % < 1 %"));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.attach(fake.env, null);
+        vm.liveBadge("alerts", TodayViewModel.alertsBadge(List.of(), true, null, false));
+        assertEquals("pass", vm.badges().get("metrics").state());
+        java.util.function.Function<io.dutydesk.core.health.BackendStatus.State, io.dutydesk.core.health.HealthSnapshot> health = prom -> {
+            Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+            for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+                boolean down = b == io.dutydesk.core.Backend.PROMETHEUS && prom == io.dutydesk.core.health.BackendStatus.State.DOWN;
+                m.put(b, new io.dutydesk.core.health.BackendStatus(b, down ? prom : io.dutydesk.core.health.BackendStatus.State.OK, 3,
+                        down ? "connection refused" : null, T0, down ? T0.minusSeconds(20) : null, T0.minusSeconds(down ? 25 : 0)));
+            }
+            return new io.dutydesk.core.health.HealthSnapshot("ref", 1, T0, m);
+        };
+        vm.health(health.apply(io.dutydesk.core.health.BackendStatus.State.OK));
+        assertEquals("pass", vm.badges().get("metrics").state());
+
+        vm.health(health.apply(io.dutydesk.core.health.BackendStatus.State.DOWN));
+        NavBadge metrics = vm.badges().get("metrics");
+        assertEquals("unknown", metrics.state(), "never green while Prometheus is down: " + metrics);
+        assertEquals("?", metrics.text());
+        assertTrue(metrics.tooltip().startsWith("Prometheus down since 08:29:40"), metrics.tooltip());
+        assertEquals("pass", vm.badges().get("slots").state(), "read through backends that answer");
+        assertEquals("fail", vm.badges().get("outbox").state());
+        assertFalse(vm.productionProperty().get().contains("healthy"), vm.productionProperty().get());
+
+        vm.health(health.apply(io.dutydesk.core.health.BackendStatus.State.OK));
+        assertEquals("pass", vm.badges().get("metrics").state(), "back: the run's badge again");
+    }
+
     @Test
     void anUnknownCheckMakesTheRunUnknownNeverPass() {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
