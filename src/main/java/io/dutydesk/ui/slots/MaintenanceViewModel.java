@@ -71,14 +71,14 @@ public final class MaintenanceViewModel {
     }
 
     private static final java.time.format.DateTimeFormatter HM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
-    private static final java.time.format.DateTimeFormatter DAY_HM = java.time.format.DateTimeFormatter.ofPattern("MMM d HH:mm");
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ROOT);
 
-    /** The header's chip of a lock held: "LOCKED by alice@ws since 09:12: db migration" (the day too when not today). */
+    /** The header's chip of a lock held: "LOCKED by alice@ws since 09:12: db migration" (the day, "Dec 3", when not today). */
     static io.dutydesk.ui.fx.HeaderNote header(String environment, MaintenanceLock l, ZoneId zone, Instant now) {
         String since = "";
         if (l.since() != null) {
             boolean today = l.since().atZone(zone).toLocalDate().equals(now.atZone(zone).toLocalDate());
-            since = " since " + (today ? HM : DAY_HM).withZone(zone).format(l.since());
+            since = " since " + (today ? HM : DAY).withZone(zone).format(l.since());
         }
         return new io.dutydesk.ui.fx.HeaderNote("LOCKED by " + (l.actor().isEmpty() ? "(unknown)" : l.actor()) + since + ": " + l.message(),
                 environment + " is " + l.describe(zone) + " (lock " + l.id() + "): every action on it, from any console, is refused"

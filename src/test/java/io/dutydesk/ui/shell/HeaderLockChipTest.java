@@ -49,10 +49,13 @@ class HeaderLockChipTest {
                 + "\",\"message\":\"" + message + "\",\"start\":\"" + start + "\"}\n";
     }
 
+    /** Taken on a day before any run of this test: the chip says "since Mar 1" whatever the time of the run (no midnight to cross). */
+    static final Instant TAKEN = Instant.parse("2026-03-01T09:12:00Z");
+
     @Start
     void start(Stage primary) {
         backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
-        backends.maintenanceFile = lockFile("alice@ws1", "db migration", Instant.now().minusSeconds(60));
+        backends.maintenanceFile = lockFile("alice@ws1", "db migration", TAKEN);
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(100)), backends, HostKeyPrompt.REFUSE,
                 SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
                 io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create(), Set.of("slots")));
@@ -98,7 +101,9 @@ class HeaderLockChipTest {
         Label chip = chip();
         waitFor("the lock in the header", () -> chip.isVisible() && chip.getText().startsWith("LOCKED by alice@ws1 since "));
         assertTrue(fx(() -> vm.shownPane().orElse("")).equals("outbox"), "another pane is shown");
-        assertTrue(fx(chip::getText).endsWith(": db migration"), fx(chip::getText));
+        String day = java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ROOT).withZone(java.time.ZoneId.systemDefault())
+                .format(TAKEN);
+        org.junit.jupiter.api.Assertions.assertEquals("LOCKED by alice@ws1 since " + day + ": db migration", fx(chip::getText));
         assertTrue(fx(() -> chip.getStyleClass().contains("warn")), fx(() -> chip.getStyleClass().toString()));
         String tip = fx(() -> chip.getTooltip().getText());
         assertTrue(tip.contains("ref is locked for maintenance by alice@ws1 since ") && tip.contains("\"db migration\""), tip);
@@ -131,7 +136,7 @@ class HeaderLockChipTest {
         waitFor("the chip goes", () -> !chip.isVisible() && !chip.isManaged());
 
         // locked again, then another environment (not locked): the chip never shows ref's lock there
-        backends.maintenanceFile = lockFile("alice@ws1", "db migration", Instant.now().minusSeconds(60));
+        backends.maintenanceFile = lockFile("alice@ws1", "db migration", TAKEN);
         fx(() -> {
             vm.refresh();
             return null;

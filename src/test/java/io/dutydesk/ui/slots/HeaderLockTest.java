@@ -131,14 +131,28 @@ class HeaderLockTest {
                 .maintenance().lock(message).join();
     }
 
-    /** "since 09:12" (or "since Dec 3 23:59" when the read came after midnight: never a test that fails once). */
+    /** "since 09:12" (or "since Dec 3" when the read came after midnight: never a test that fails once). */
     static boolean saysSince(String text, MaintenanceLock l) {
-        return List.of("HH:mm", "MMM d HH:mm").stream().map(p -> "since " + DateTimeFormatter.ofPattern(p).withZone(ZoneId.systemDefault())
+        return List.of("HH:mm", "MMM d").stream().map(p -> "since " + DateTimeFormatter.ofPattern(p, java.util.Locale.ROOT).withZone(ZoneId.systemDefault())
                 .format(l.since()) + ":").anyMatch(text::contains);
     }
 
     static String text(SlotsPaneModel m) {
         return m.headerNote().getValue().text();
+    }
+
+    @Test
+    void theChipSaysTheTimeOfATodaysLockAndTheDayOfAnOlderOne() {
+        MaintenanceLock l = new MaintenanceLock("20260301-091200-lock-0a1b2c3d", "alice@ws1", "db migration", Instant.parse("2026-03-01T09:12:00Z"));
+        ZoneId utc = ZoneId.of("UTC");
+        assertEquals("LOCKED by alice@ws1 since 09:12: db migration",
+                MaintenanceViewModel.header("prod", l, utc, Instant.parse("2026-03-01T15:00:00Z")).text());
+        assertEquals("LOCKED by alice@ws1 since Mar 1: db migration",
+                MaintenanceViewModel.header("prod", l, utc, Instant.parse("2026-03-02T00:30:00Z")).text());
+        assertEquals("prod is locked for maintenance by alice@ws1 since 2026-03-01 09:12:00 UTC: \"db migration\" (lock "
+                        + "20260301-091200-lock-0a1b2c3d): every action on it, from any console, is refused until it is unlocked "
+                        + "(Slots ▸ Maintenance, or dutydesk unlock --env prod)",
+                MaintenanceViewModel.header("prod", l, utc, Instant.parse("2026-03-02T00:30:00Z")).detail());
     }
 
     @Test
