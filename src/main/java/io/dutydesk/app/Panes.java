@@ -158,7 +158,7 @@ public final class Panes implements AutoCloseable {
 
     /** The slots' view and the single stack's, one shown: the hidden one is unmanaged, so it takes no room. */
     private javafx.scene.Node slotsView(SlotsPaneModel m) {
-        javafx.scene.Node slotsRoot = new SlotsView(m.slots(), n.ui()).root();
+        javafx.scene.Node slotsRoot = new SlotsView(m.slots(), m.maintenance(), n.ui()).root();
         javafx.scene.Node singleRoot = new SingleStackView(m.single(), n.ui()).root();
         slotsRoot.visibleProperty().bind(m.single().activeProperty().not());
         singleRoot.visibleProperty().bind(m.single().activeProperty());

@@ -85,6 +85,12 @@ public final class FakeBackends implements EnvironmentConnector {
     public volatile io.dutydesk.core.ports.BacklogPort backlog;
     public volatile io.dutydesk.core.ports.StreamPort stream;
 
+    /**
+     * The server's maintenance lock file ({@code STATE/maintenance}: id line, meta line) as the SFTP read finds it: null
+     * is no such file (not locked).
+     */
+    public volatile String maintenanceFile;
+
     private RemoteShell shell() {
         return new RemoteShell() {
             @Override
@@ -99,6 +105,11 @@ public final class FakeBackends implements EnvironmentConnector {
 
             @Override
             public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                if (path.endsWith("/maintenance") && !down.containsKey(Backend.SSH)) {
+                    String m = maintenanceFile;
+                    return m == null ? CompletableFuture.failedFuture(new java.nio.file.NoSuchFileException(path))
+                            : CompletableFuture.completedFuture(m.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 return OFFLINE_SHELL.readFile(path, maxBytes);
             }
 

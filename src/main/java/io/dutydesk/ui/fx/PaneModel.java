@@ -52,6 +52,14 @@ public interface PaneModel extends AutoCloseable {
         return null;
     }
 
+    /**
+     * What this pane puts in the header whichever pane is shown (the selected environment's maintenance lock), kept
+     * while the pane is hidden; null when it puts nothing there ever.
+     */
+    default javafx.beans.value.ObservableValue<HeaderNote> headerNote() {
+        return null;
+    }
+
     @Override
     default void close() {
         detach();

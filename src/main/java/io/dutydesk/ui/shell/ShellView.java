@@ -34,6 +34,8 @@ public final class ShellView {
     private final io.dutydesk.ui.notify.Toasts toasts = new io.dutydesk.ui.notify.Toasts();
     /** Below this width the navigation shows icons only. */
     static final double COMPACT_BELOW = 1100;
+    /** Below this width a maintenance lock in the header takes the place of the app's name. */
+    static final double NAME_WITH_LOCK_FROM = 1180;
     private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
     private final javafx.beans.property.BooleanProperty compactNav = new javafx.beans.property.SimpleBooleanProperty();
     /** pane id → its worst state, next to its title in the navigation (empty until the app sets them). */
@@ -196,7 +198,46 @@ public final class ShellView {
         production.setMinWidth(Region.USE_PREF_SIZE); // the host line gives way first
         production.setVisible(false);
         production.setManaged(false);
-        HBox bar = new HBox(logo, title, env, envMenu, target, spacer, summary, production, refresh, theme);
+        // the selected environment's maintenance lock, whichever pane is shown (every action on it is refused while held)
+        Label lock = new Label() {
+            // "LOCKED by alice@ws since 09:12: …" stays readable (the host line gives way first); a long message is cut,
+            // its tooltip has it whole
+            @Override
+            protected double computeMinWidth(double height) {
+                String t = getText() == null ? "" : getText();
+                int cut = t.startsWith("LOCKED") ? t.indexOf(": ") : -1;
+                if (cut < 0) {
+                    return computePrefWidth(height);
+                }
+                // who and since when whole; the message may give way ("…", whole in the tooltip)
+                javafx.scene.text.Text head = new javafx.scene.text.Text(t.substring(0, cut + 1) + " …");
+                head.setFont(getFont());
+                return Math.min(Math.min(computePrefWidth(height), 300), Math.ceil(head.getLayoutBounds().getWidth()) + snappedLeftInset()
+                        + snappedRightInset() + 2);
+            }
+        };
+        lock.setId("header-lock");
+        lock.getStyleClass().addAll("prod-summary", "warn");
+        Tooltip lockTip = new Tooltip();
+        lockTip.setWrapText(true);
+        lockTip.setMaxWidth(520);
+        lock.setTooltip(lockTip);
+        Runnable showLock = () -> {
+            io.dutydesk.ui.fx.HeaderNote n = vm.headerNoteProperty().get();
+            boolean on = n != null && n.shown();
+            lock.setText(on ? n.text() : "");
+            lockTip.setText(on ? n.text() + "\n" + n.detail() : "");
+            lock.getStyleClass().removeAll(List.of("pass", "warn", "fail", "unknown"));
+            lock.getStyleClass().add(on ? n.state() : "unknown");
+            lock.setVisible(on);
+            lock.setManaged(on);
+        };
+        vm.headerNoteProperty().addListener((o, a, b) -> showLock.run());
+        showLock.run();
+        HBox bar = new HBox(logo, title, env, envMenu, target, lock, spacer, summary, production, refresh, theme);
+        // a narrow window with the lock shown gives the app's name (the logo and the window's title say it) to the lock
+        title.managedProperty().bind(lock.visibleProperty().not().or(bar.widthProperty().greaterThanOrEqualTo(NAME_WITH_LOCK_FROM)));
+        title.visibleProperty().bind(title.managedProperty());
         bar.getStyleClass().add("top-bar");
         return bar;
     }

@@ -58,6 +58,8 @@ public final class ShellViewModel implements AutoCloseable {
     private String shownPane;
     /** What a pane adds to the title (the slots' live slot), once that pane is built. */
     private final StringProperty titlePart = new SimpleStringProperty("");
+    /** What a pane puts in the header whichever pane is shown (the maintenance lock), once that pane is built. */
+    private final ObjectProperty<io.dutydesk.ui.fx.HeaderNote> headerNote = new SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -121,6 +123,12 @@ public final class ShellViewModel implements AutoCloseable {
     }
 
     public ObservableList<String> environmentNames() { return environmentNames; }
+
+    /**
+     * The header's chip of the selected environment, whichever pane is shown: "LOCKED by alice@ws since 09:12: db
+     * migration", "lock state unknown" or nothing ({@link io.dutydesk.ui.fx.HeaderNote#NONE}).
+     */
+    public ReadOnlyObjectProperty<io.dutydesk.ui.fx.HeaderNote> headerNoteProperty() { return headerNote; }
 
     public ReadOnlyStringProperty selectedProperty() { return selected; }
 
@@ -200,6 +208,10 @@ public final class ShellViewModel implements AutoCloseable {
         ObservableStringValue part = m.titlePart();
         if (part != null && !titlePart.isBound()) {
             titlePart.bind(part);
+        }
+        javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.HeaderNote> note = m.headerNote();
+        if (note != null && !headerNote.isBound()) {
+            headerNote.bind(note);
         }
         if (handle != null) {
             m.attach(handle.environment(), handle);

@@ -33,6 +33,7 @@ public final class MaintenanceViewModel {
     private final SimpleObjectProperty<Optional<MaintenanceLock>> lock = new SimpleObjectProperty<>(Optional.empty());
     private final SimpleStringProperty text = new SimpleStringProperty("");
     private final SimpleBooleanProperty locked = new SimpleBooleanProperty();
+    private final SimpleObjectProperty<io.dutydesk.ui.fx.HeaderNote> header = new SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
     private Instant lastRead = Instant.MIN;
     private SlotsContext readFor;
 
@@ -56,6 +57,46 @@ public final class MaintenanceViewModel {
 
     public ReadOnlyBooleanProperty lockedProperty() { return locked; }
 
+    /** The window header's chip: "LOCKED by alice@ws since 09:12: db migration", "lock state unknown", or nothing. */
+    public ReadOnlyObjectProperty<io.dutydesk.ui.fx.HeaderNote> headerProperty() { return header; }
+
+    /** Forgets what was read (no environment, or a single stack's shown instead): the header shows nothing of it. */
+    public void clear() {
+        readFor = null;
+        lastRead = Instant.MIN;
+        lock.set(Optional.empty());
+        locked.set(false);
+        text.set("");
+        header.set(io.dutydesk.ui.fx.HeaderNote.NONE);
+    }
+
+    private static final java.time.format.DateTimeFormatter HM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ROOT);
+
+    /** The header's chip of a lock held: "LOCKED by alice@ws since 09:12: db migration" (the day, "Dec 3", when not today). */
+    static io.dutydesk.ui.fx.HeaderNote header(String environment, MaintenanceLock l, ZoneId zone, Instant now) {
+        String since = "";
+        if (l.since() != null) {
+            boolean today = l.since().atZone(zone).toLocalDate().equals(now.atZone(zone).toLocalDate());
+            since = " since " + (today ? HM : DAY).withZone(zone).format(l.since());
+        }
+        return new io.dutydesk.ui.fx.HeaderNote("LOCKED by " + (l.actor().isEmpty() ? "(unknown)" : l.actor()) + since + ": " + l.message(),
+                environment + " is " + l.describe(zone) + " (lock " + l.id() + "): every action on it, from any console, is refused"
+                        + " until it is unlocked (Slots ▸ Maintenance, or dutydesk unlock --env " + environment + ")", "warn");
+    }
+
+    /** The header's chip while the lock cannot be read: never nothing. */
+    static io.dutydesk.ui.fx.HeaderNote unknown(String environment, String why) {
+        return new io.dutydesk.ui.fx.HeaderNote("lock state unknown",
+                "The maintenance lock of " + environment + " cannot be read: " + why + ". Actions are still checked by the server"
+                        + " inside its lock.", "warn");
+    }
+
+    /** The header's chip while the first read of an environment's lock is under way. */
+    static io.dutydesk.ui.fx.HeaderNote reading(String environment) {
+        return new io.dutydesk.ui.fx.HeaderNote("lock state: reading…", "The maintenance lock of " + environment + " is being read.", "unknown");
+    }
+
     /** Who acts from this console (an unlock of another's lock asks for the environment's name). */
     public String actor() {
         SlotsContext ctx = slots.context().orElse(null);
@@ -65,6 +106,14 @@ public final class MaintenanceViewModel {
     public String environment() {
         SlotsContext ctx = slots.context().orElse(null);
         return ctx == null ? "" : ctx.environment().name();
+    }
+
+    /** Reads the lock now if it was not read for the slots' environment attached now (an attach whose first snapshot is not yet in). */
+    void readIfNew() {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx != null && ctx != readFor) {
+            refresh();
+        }
     }
 
     /** Reads the lock now. */
@@ -80,6 +129,7 @@ public final class MaintenanceViewModel {
                 lock.set(Optional.empty());
                 locked.set(false);
                 text.set("Maintenance lock of " + ctx.environment().name() + ": reading…");
+                header.set(reading(ctx.environment().name()));
             });
         }
         readFor = ctx;
@@ -93,6 +143,7 @@ public final class MaintenanceViewModel {
                 lock.set(Optional.empty());
                 locked.set(false);
                 text.set("? Maintenance lock unknown: " + Errors.describe(e));
+                header.set(unknown(ctx.environment().name(), Errors.describe(e)));
                 return;
             }
             show(l);
@@ -104,6 +155,7 @@ public final class MaintenanceViewModel {
         locked.set(l.isPresent());
         text.set(l.map(x -> "LOCKED: " + environment() + " is " + x.describe(ZoneId.systemDefault())
                 + " — every action is refused until it is unlocked").orElse(""));
+        header.set(l.map(x -> header(environment(), x, ZoneId.systemDefault(), clock.instant())).orElse(io.dutydesk.ui.fx.HeaderNote.NONE));
     }
 
     /** Takes the lock with {@code message} (audited; refused while an action runs or a lock is held). */

@@ -195,7 +195,7 @@ public final class SingleStackView {
         if (v.isEmpty() || vm.service().isEmpty()) {
             return;
         }
-        vm.service().get().planDeploy(v.get()).whenComplete((p, e) -> fx.execute(() -> confirmAndRun(p, e)));
+        vm.planDeploy(v.get()).whenComplete((p, e) -> fx.execute(() -> confirmAndRun(p, e)));
     }
 
     private void rollback() {
@@ -215,7 +215,7 @@ public final class SingleStackView {
             if (chosen.isEmpty() || vm.service().isEmpty()) {
                 return;
             }
-            vm.service().get().planRollback(byChoice.get(chosen.get())).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
+            vm.planRollback(byChoice.get(chosen.get())).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x)));
         }));
     }
 
@@ -235,7 +235,7 @@ public final class SingleStackView {
             }
             ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
             d.setHeaderText("Earlier release to redeploy in place (its images are on the host; the database stays as it is)");
-            d.showAndWait().ifPresent(v -> s.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
+            d.showAndWait().ifPresent(v -> vm.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
         }));
     }
 
@@ -253,7 +253,7 @@ public final class SingleStackView {
         }
         ChoiceDialog<String> d = new ChoiceDialog<>(types.get(0), types);
         d.setHeaderText("Rollback type (the team's own command)");
-        d.showAndWait().ifPresent(t -> s.planType(t).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
+        d.showAndWait().ifPresent(t -> vm.planType(t).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
     }
 
     private void confirmAndRun(SingleService.SinglePlan sp, Throwable e) {

@@ -67,6 +67,8 @@ public final class SingleStackViewModel implements PaneModel {
             new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty locked = new SimpleBooleanProperty();
     private final StringProperty lockText = new SimpleStringProperty("");
+    private final javafx.beans.property.ObjectProperty<io.dutydesk.ui.fx.HeaderNote> header =
+            new javafx.beans.property.SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
     private final StringProperty actionsHint = new SimpleStringProperty("");
     private java.time.Instant lockReadAt = java.time.Instant.MIN;
     /**
@@ -122,6 +124,9 @@ public final class SingleStackViewModel implements PaneModel {
     /** "LOCKED: ENV is locked for maintenance by … since …: "…" — …", "" when not locked, or that it cannot be read. */
     public ReadOnlyStringProperty lockTextProperty() { return lockText; }
 
+    /** The window header's chip: "LOCKED by alice@ws since 09:12: db migration", "lock state unknown", or nothing. */
+    public javafx.beans.property.ReadOnlyObjectProperty<io.dutydesk.ui.fx.HeaderNote> headerProperty() { return header; }
+
     /** The disabled actions' tooltip while locked (the holder, the message, since when); "" otherwise. */
     public ReadOnlyStringProperty actionsHintProperty() { return actionsHint; }
 
@@ -156,6 +161,7 @@ public final class SingleStackViewModel implements PaneModel {
         subscription = pl.subscribe(snap -> ui.execute(() -> apply(s, snap)));
         pl.start();
         readRollback(s);
+        header.set(MaintenanceViewModel.reading(e.name()));
         readLock(s);
         // entries a killed console left open ("read from the server on the next start"): completed from the exit files
         s.runner().reconcile();
@@ -253,6 +259,7 @@ public final class SingleStackViewModel implements PaneModel {
             if (e != null) {
                 // not known: never "not locked" in the line; the actions stay the server's to refuse (it checks inside its lock)
                 showLock(Optional.empty(), "? Maintenance lock unknown: " + Errors.describe(e));
+                header.set(MaintenanceViewModel.unknown(name, Errors.describe(e)));
                 return;
             }
             showLock(l, l.map(x -> "LOCKED: " + name + " is " + x.describe(ZoneId.systemDefault())
@@ -264,6 +271,8 @@ public final class SingleStackViewModel implements PaneModel {
         lock.set(l);
         locked.set(l.isPresent());
         lockText.set(text);
+        header.set(l.map(x -> MaintenanceViewModel.header(env == null ? "" : env.name(), x, ZoneId.systemDefault(), clock.instant()))
+                .orElse(io.dutydesk.ui.fx.HeaderNote.NONE));
         actionsHint.set(l.map(x -> "Refused while " + (env == null ? "" : env.name() + " is ") + x.describe(ZoneId.systemDefault())
                 + " (lock " + x.id() + "); unlock first").orElse(""));
     }
@@ -357,6 +366,62 @@ public final class SingleStackViewModel implements PaneModel {
         return backups == null ? CompletableFuture.completedFuture(List.of()) : backups.list().thenApply(l -> l.backups().stream()
                 .filter(b -> !env.backups().dataOnlyKinds().contains(b.kind()))
                 .sorted(java.util.Comparator.comparing(BackupEntry::takenAt).reversed()).toList());
+    }
+
+    /**
+     * The deploy of {@code version} typed in the window: a version the environment refuses (pattern, "../x", "1.0;touch …")
+     * is refused before any IO and written to the audit log as the CLI's refusal is (destructive actions are audited,
+     * refused ones too).
+     */
+    public CompletableFuture<SingleService.SinglePlan> planDeploy(String version) {
+        return plan(io.dutydesk.core.rollout.Verb.DEPLOY, List.of(printable(version)), s -> s.planDeploy(version));
+    }
+
+    /** The rollback to the backup {@code path} chosen in the window; a refusal audited as {@link #planDeploy}'s. */
+    public CompletableFuture<SingleService.SinglePlan> planRollback(String path) {
+        return plan(io.dutydesk.core.rollout.Verb.ROLLBACK, List.of(printable(path)), s -> s.planRollback(path));
+    }
+
+    /** The redeploy of the earlier release {@code version} chosen in the window; a refusal audited as {@link #planDeploy}'s. */
+    public CompletableFuture<SingleService.SinglePlan> planRelease(String version) {
+        return plan(io.dutydesk.core.rollout.Verb.ROLLBACK, List.of(printable(version)), s -> s.planRelease(version));
+    }
+
+    /** The rollback of {@code type} chosen in the window; a refusal audited as {@link #planDeploy}'s. */
+    public CompletableFuture<SingleService.SinglePlan> planType(String type) {
+        return plan(io.dutydesk.core.rollout.Verb.ROLLBACK, List.of("--type", printable(type)), s -> s.planType(type));
+    }
+
+    private static String printable(String s) {
+        return s == null ? "" : io.dutydesk.core.rollout.RolloutRules.printable(s);
+    }
+
+    /** A plan; bad input refused before anything runs is audited (the CLI's {@code SingleCommands.action} alike). */
+    private CompletableFuture<SingleService.SinglePlan> plan(io.dutydesk.core.rollout.Verb verb, List<String> args,
+            java.util.function.Function<SingleService, CompletableFuture<SingleService.SinglePlan>> make) {
+        SingleService s = service;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
+        }
+        CompletableFuture<SingleService.SinglePlan> planned;
+        try {
+            planned = make.apply(s);
+        } catch (RuntimeException e) {
+            planned = CompletableFuture.failedFuture(e);
+        }
+        return planned.handle((p, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(p);
+            }
+            Throwable c = Errors.unwrap(e);
+            if (c instanceof io.dutydesk.core.rollout.RolloutException r && r.kind() == io.dutydesk.core.rollout.RolloutException.Kind.INVALID_INPUT) {
+                return s.auditRefusal(verb, args, r.getMessage()).<SingleService.SinglePlan>handle((v, unwritten) -> {
+                    throw new java.util.concurrent.CompletionException(unwritten == null ? r : new io.dutydesk.core.rollout.RolloutException(
+                            r.kind(), r.getMessage() + "; " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten)));
+                });
+            }
+            return CompletableFuture.<SingleService.SinglePlan>failedFuture(c);
+        }).thenCompose(f -> f);
     }
 
     /** Runs the team's health check; its per-service result goes to the log. */

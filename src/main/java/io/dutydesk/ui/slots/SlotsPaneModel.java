@@ -22,10 +22,17 @@ public final class SlotsPaneModel implements PaneModel {
     private final SlotsViewModel slots;
     private final SingleStackViewModel single;
     private final StringBinding titlePart;
+    private final MaintenanceViewModel maintenance;
+    private final javafx.beans.binding.ObjectBinding<io.dutydesk.ui.fx.HeaderNote> headerNote;
 
     public SlotsPaneModel(SlotsViewModel slots, SingleStackViewModel single) {
         this.slots = Objects.requireNonNull(slots);
         this.single = Objects.requireNonNull(single);
+        // the slots' maintenance lock is read with the slots' polls, which go on while the pane is hidden (the title, the
+        // rollback chip): owned here, not by the view, so the header says the lock whichever pane is shown
+        this.maintenance = new MaintenanceViewModel(slots, slots.uiExecutor(), slots.clock());
+        this.headerNote = Bindings.createObjectBinding(() -> single.activeProperty().get() ? single.headerProperty().get()
+                : maintenance.headerProperty().get(), single.activeProperty(), single.headerProperty(), maintenance.headerProperty());
         ObservableStringValue slotsTitle = slots.titlePart();
         this.titlePart = Bindings.createStringBinding(() -> single.activeProperty().get() ? single.headlineProperty().get()
                 : slotsTitle.get(), single.activeProperty(), single.headlineProperty(), slotsTitle);
@@ -39,20 +46,35 @@ public final class SlotsPaneModel implements PaneModel {
         return single;
     }
 
+    /** The blue-green slots' maintenance lock (its line and menu in the Slots pane, its chip in the header). */
+    public MaintenanceViewModel maintenance() {
+        return maintenance;
+    }
+
+    /** The selected environment's maintenance lock for the window's header, whichever pane is shown. */
+    @Override
+    public javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.HeaderNote> headerNote() {
+        return headerNote;
+    }
+
     @Override
     public void attach(Environment env, EnvironmentHandle handle) {
         if (env.deploy().single()) {
             slots.detach();
+            maintenance.clear();
             single.attach(env, handle);
         } else {
             single.detach();
+            maintenance.clear();
             slots.attach(env, handle);
+            maintenance.readIfNew(); // "reading…" at once, never the previous environment's lock
         }
     }
 
     @Override
     public void detach() {
         slots.detach();
+        maintenance.clear();
         single.detach();
     }
 
@@ -62,6 +84,7 @@ public final class SlotsPaneModel implements PaneModel {
             single.refresh();
         } else {
             slots.refresh();
+            maintenance.refresh();
         }
     }
 

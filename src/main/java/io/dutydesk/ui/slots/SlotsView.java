@@ -77,8 +77,14 @@ public final class SlotsView {
     @FXML private TableView<AuditEntry> audit;
 
     public SlotsView(SlotsViewModel vm, Executor ui) {
+        this(vm, null, ui);
+    }
+
+    /** {@code maintenance}: the pane model's read of the maintenance lock (null: one of its own). */
+    public SlotsView(SlotsViewModel vm, MaintenanceViewModel maintenance, Executor ui) {
         this.vm = vm;
         this.ui = ui;
+        this.maintenanceVm = maintenance;
         FxmlLayout.load(this);
         header();
         bottom();
@@ -124,7 +130,8 @@ public final class SlotsView {
         hint.run();
         // while the maintenance lock is held every action is refused (the server's check inside its lock is the judge when
         // a click races the lock): the buttons say so before a click
-        MaintenanceViewModel maintenanceVm = new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC());
+        MaintenanceViewModel maintenanceVm = this.maintenanceVm != null ? this.maintenanceVm
+                : new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC());
         this.maintenanceVm = maintenanceVm;
         action(deploy, Verb.DEPLOY);
         deploy.disableProperty().bind(vm.deployAllowed().not().or(maintenanceVm.lockedProperty()));

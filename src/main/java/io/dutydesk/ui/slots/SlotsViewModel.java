@@ -98,6 +98,15 @@ public final class SlotsViewModel implements PaneModel {
 
     private final javafx.beans.binding.StringBinding titlePart;
 
+    /** The FX-thread executor it hops onto (the pane model's maintenance reads hop alike). */
+    Executor uiExecutor() {
+        return ui;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** The window's title says the live slot, degraded or stale: "LIVE: GREEN (stale)"; "" before the first read. */
     @Override
     public javafx.beans.value.ObservableStringValue titlePart() {
@@ -397,13 +406,25 @@ public final class SlotsViewModel implements PaneModel {
         }
         Optional<String> v = verb == Verb.DEPLOY ? Optional.of(version.get().strip()) : Optional.empty();
         CompletableFuture<Plan> out = new CompletableFuture<>();
-        ctx.rollout().plan(verb, v, force).whenComplete((p, e) -> ui.execute(() -> {
-            if (e != null) {
-                out.completeExceptionally(Errors.unwrap(e));
-            } else {
-                out.complete(p);
+        ctx.rollout().plan(verb, v, force).whenComplete((p, e) -> {
+            Throwable c = e == null ? null : Errors.unwrap(e);
+            if (c instanceof io.dutydesk.core.rollout.RolloutException r && r.kind() == io.dutydesk.core.rollout.RolloutException.Kind.INVALID_INPUT) {
+                // a version refused before any IO is audited as the CLI's refusal is (destructive actions, refused ones too);
+                // the button is disabled for one, but nothing refused goes unrecorded
+                ctx.rollout().runner().refusedBeforeStart(verb.id(), v.map(x -> List.of(RolloutRules.printable(x))).orElse(List.of()),
+                        null, r.getMessage()).whenComplete((x, unwritten) -> ui.execute(() -> out.completeExceptionally(unwritten == null ? r
+                        : new io.dutydesk.core.rollout.RolloutException(r.kind(), r.getMessage() + "; "
+                        + io.dutydesk.core.audit.AuditWriteException.unwritten(ctx.audit(), unwritten)))));
+                return;
             }
-        }));
+            ui.execute(() -> {
+                if (c != null) {
+                    out.completeExceptionally(c);
+                } else {
+                    out.complete(p);
+                }
+            });
+        });
         return out;
     }
 
