@@ -176,6 +176,9 @@ final class MaintenanceCommands {
                 ObjectNode o = arr.addObject();
                 o.put("version", r.version());
                 Json.putTime(o, "lastDeployed", r.lastDeployed());
+                Json.putTime(o, "imageCreated", r.imageCreated());
+                o.put("newerThanLive", r.newerThanLive());
+                o.put("when", r.whenText(java.time.ZoneOffset.UTC));
                 Json.putNullable(o, "by", r.by().isEmpty() ? null : r.by());
                 o.put("deploys", r.deploys());
                 var running = o.putArray("runningIn");
@@ -187,12 +190,12 @@ final class MaintenanceCommands {
         } else {
             out.println(env.name() + ": releases (images of " + (l.repositories().isEmpty() ? "no repository: no container runs"
                     : String.join(", ", l.repositories())) + ")");
-            out.printf("  %-24s %-22s %-24s %-18s %s%n", "VERSION", "LAST DEPLOYED (UTC)", "BY", "RUNS IN", "ON THE HOST");
+            out.printf("  %-24s %-44s %-24s %-18s %s%n", "VERSION", "WHEN (UTC)", "BY", "RUNS IN", "ON THE HOST");
             for (ReleaseHistory.Release r : l.releases()) {
-                out.printf("  %-24s %-22s %-24s %-18s %s%n", r.version(),
-                        r.lastDeployed() == null ? "- (not in this audit log)" : r.lastDeployed().toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z"),
+                out.printf("  %-24s %-44s %-24s %-18s %s%n", r.version(), r.whenText(java.time.ZoneOffset.UTC),
                         r.by().isEmpty() ? "-" : r.by(), r.runningIn().isEmpty() ? "-" : String.join(", ", r.runningIn()),
-                        r.available() ? "yes (rollback --to " + r.version() + ")" : "no (image gone)");
+                        !r.available() ? "no (image gone)" : r.newerThanLive() ? "yes (newer than the live release)"
+                                : "yes (rollback --to " + r.version() + ")");
             }
             if (l.releases().isEmpty()) {
                 out.println("  no release known");

@@ -194,6 +194,10 @@ class SingleLockHistoryIT {
         assertTrue(byVersion.get(now).get("live").asBoolean(), byVersion.get(now).toString());
         assertEquals("production (live)", byVersion.get(now).get("runningIn").get(0).asText());
         assertTrue(byVersion.get(now).get("available").asBoolean());
+        // issue 18: the image's build time is read from the host's listing (Docker's CreatedAt), each release says when
+        assertFalse(byVersion.get(now).get("imageCreated").isNull(), "the image's time from the host: " + byVersion.get(now));
+        assertTrue(byVersion.get(now).get("when").asText().startsWith("deployed "), byVersion.get(now).toString());
+        assertFalse(byVersion.get(now).get("newerThanLive").asBoolean());
         assertTrue(byVersion.get(deployed.get(0)).get("available").asBoolean(), "its image is still on the host");
         assertFalse(byVersion.get(gone).get("available").asBoolean(), "its image was removed: " + byVersion.get(gone));
         assertFalse(byVersion.get(deployed.get(0)).get("live").asBoolean());

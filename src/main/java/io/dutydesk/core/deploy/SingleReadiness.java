@@ -34,9 +34,16 @@ public record SingleReadiness(State state, String text, Optional<BackupEntry> ba
         return state == State.READY;
     }
 
-    /** "Rollback: READY — backup 03:00 verified (…), release v1.4.0". */
+    /**
+     * "Rollback: READY (backup 03:00 verified (…), release v1.4.0)", "Rollback: READY (release v1.4.0); no verified
+     * backup (…)": what makes it ready in the parentheses, what is missing after them; "Rollback: NOT READY — …".
+     */
     public String line() {
-        return "Rollback: " + (state == State.READY ? "READY" : state == State.NOT_READY ? "NOT READY" : "unknown") + " — " + text;
+        if (state == State.READY) {
+            int semi = text.indexOf("; ");
+            return "Rollback: READY (" + (semi < 0 ? text : text.substring(0, semi) + ")" + text.substring(semi)) + (semi < 0 ? ")" : "");
+        }
+        return "Rollback: " + (state == State.NOT_READY ? "NOT READY" : "unknown") + " — " + text;
     }
 
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
@@ -86,7 +93,19 @@ public record SingleReadiness(State state, String text, Optional<BackupEntry> ba
         }
         boolean ready = verified.isPresent() || release.isPresent();
         State state = ready ? State.READY : unknown ? State.UNKNOWN : State.NOT_READY;
-        return new SingleReadiness(state, backupPart + ", " + releasePart, verified, release, newest);
+        // READY: what makes it ready first, then what is missing ("release v1.4.0; no verified backup (…)"), so it never
+        // reads "READY — no verified backup"
+        String text;
+        if (verified.isPresent() && release.isPresent()) {
+            text = backupPart + ", " + releasePart;
+        } else if (verified.isPresent()) {
+            text = backupPart + "; " + releasePart;
+        } else if (release.isPresent()) {
+            text = releasePart + "; " + backupPart;
+        } else {
+            text = backupPart + ", " + releasePart;
+        }
+        return new SingleReadiness(state, text, verified, release, newest);
     }
 
     static String time(Instant t, ZoneId zone, Instant now) {

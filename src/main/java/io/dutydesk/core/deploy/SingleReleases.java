@@ -35,14 +35,23 @@ public final class SingleReleases {
     }
 
     /**
-     * The earlier release to go back to: the most recently deployed one whose images are all on the host and that
-     * production does not run now (a release only on the host, never deployed from here, after those that were; one
-     * whose deploys from here all failed, never).
+     * The earlier release to go back to: the first of {@link #earlierReleases}, i.e. the one live most recently before
+     * the current one.
      */
     public static Optional<ReleaseHistory.Release> earlier(ReleaseHistory.Listing l) {
+        return earlierReleases(l).stream().findFirst();
+    }
+
+    /**
+     * The earlier releases, most recent first (the listing's order: when deployed from this console, else when the image
+     * was built; then the version, numerically): every service's image on the host, not what production runs now, not a
+     * release only on the host whose image is newer than the live one's (pulled ahead for the next deploy, or left by a
+     * test: it was never live before this one), and not one whose deploys from here all failed.
+     */
+    public static List<ReleaseHistory.Release> earlierReleases(ReleaseHistory.Listing l) {
         // a version whose deploys from here all failed (its image left on the host by a deploy that never became healthy,
         // the script's automatic rollback) is nothing to go back to: never what makes rollback "ready"
         return l.releases().stream().filter(ReleaseHistory.Release::available).filter(r -> !r.live())
-                .filter(r -> !l.failedHere(r.version())).findFirst();
+                .filter(r -> !r.newerThanLive()).filter(r -> !l.failedHere(r.version())).toList();
     }
 }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * The audit log is this workstation's: a release deployed from elsewhere shows as "on the host", without when or who.
  */
 public final class ReleaseHistory {
-    /** Lines of {@link #imagesScript}: {@code @@DUTYDESK-IMAGE repository tag}. */
+    /** Lines of {@link #imagesScript}: {@code @@DUTYDESK-IMAGE repository tag created} (created as Docker's CreatedAt). */
     static final String IMAGE = "@@DUTYDESK-IMAGE ";
     static final String NO_DOCKER = "@@DUTYDESK-NODOCKER";
 
@@ -43,14 +43,43 @@ public final class ReleaseHistory {
      * @param deploys      how many times the audit log has it deployed
      * @param runningIn    the slots that run it now, e.g. "blue (live)"
      * @param available    every service's image of this version is on the host: it can be rolled back to
+     * @param imageCreated when the newest of its images on the host was built (null: no image, or the listing gave no time)
+     * @param newerThanLive never deployed from this console and its images are newer than the live version's (or, when
+     *                     the images' times are unknown, its version is above the live one, numerically): a release
+     *                     pulled ahead (or left by a test), never an earlier release to go back to
      */
-    public record Release(String version, Instant lastDeployed, String by, int deploys, List<String> runningIn, boolean available) {
+    public record Release(String version, Instant lastDeployed, String by, int deploys, List<String> runningIn, boolean available,
+                          Instant imageCreated, boolean newerThanLive) {
         public Release {
             runningIn = List.copyOf(runningIn);
         }
 
+        /** Without the image's time (not newer than live). */
+        public Release(String version, Instant lastDeployed, String by, int deploys, List<String> runningIn, boolean available) {
+            this(version, lastDeployed, by, deploys, runningIn, available, null, false);
+        }
+
         public boolean live() {
             return runningIn.stream().anyMatch(s -> s.endsWith("(live)"));
+        }
+
+        /** When it was last deployed from this console, else when its image was built (null: neither is known). */
+        public Instant when() {
+            return lastDeployed != null ? lastDeployed : imageCreated;
+        }
+
+        /**
+         * What the releases' lists say of when: "deployed 2026-12-01 10:00 UTC", "image built 2026-11-30 09:00 UTC (not
+         * deployed from this console)", "on the host, not deployed here (image built … , newer than the live release)".
+         */
+        public String whenText(java.time.ZoneId zone) {
+            java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
+            if (lastDeployed != null) {
+                return "deployed " + f.format(lastDeployed);
+            }
+            String img = imageCreated == null ? "image time unknown" : "image built " + f.format(imageCreated);
+            return newerThanLive ? "on the host, not deployed here (" + img + ", newer than the live release)"
+                    : img + " (not deployed from this console)";
         }
     }
 
@@ -106,15 +135,15 @@ public final class ReleaseHistory {
     public CompletableFuture<Listing> read() {
         return slots.get().thenCompose(s -> {
             List<String> repos = repositories(s);
-            CompletableFuture<Set<String>> images = shell.exec(imagesScript(env), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+            CompletableFuture<Map<String, Instant>> images = shell.exec(imagesScript(env), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
                     .thenApply(r -> {
                         if (r.stdout().contains(NO_DOCKER)) {
                             throw new IllegalStateException("docker on the server does not answer: which releases are on the host is unknown");
                         }
-                        return images(r.stdout());
+                        return imagesCreated(r.stdout());
                     });
             return images.thenCombine(audit.recent(20_000), (img, entries) -> new Listing(env.name(),
-                    merge(env, s, repos, img, entries), repos, s, failedOnly(env, entries)));
+                    merge(env, s, repos, img.keySet(), img, entries), repos, s, failedOnly(env, entries)));
         });
     }
 
@@ -143,23 +172,44 @@ public final class ReleaseHistory {
 
     /** The images on the host as "repository:tag". */
     static Set<String> images(String out) {
-        Set<String> img = new LinkedHashSet<>();
+        return imagesCreated(out).keySet();
+    }
+
+    /** The images on the host, "repository:tag" → when it was built (a null value: the line gave no readable time). */
+    static Map<String, Instant> imagesCreated(String out) {
+        Map<String, Instant> img = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
             if (line.startsWith(IMAGE)) {
-                String[] w = line.substring(IMAGE.length()).strip().split(" ");
-                if (w.length == 2 && !w[1].equals("<none>")) {
-                    img.add(w[0] + ":" + w[1]);
+                String[] w = line.substring(IMAGE.length()).strip().split(" ", 3);
+                if (w.length >= 2 && !w[1].equals("<none>")) {
+                    img.put(w[0] + ":" + w[1], w.length == 3 ? created(w[2]) : null);
                 }
             }
         }
         return img;
     }
 
+    private static final java.time.format.DateTimeFormatter CREATED_AT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z");
+
+    /** Docker's CreatedAt ("2026-12-03 23:40:12 +0000 UTC", Go's time.String()): the instant, or null when unreadable. */
+    static Instant created(String s) {
+        String[] w = s.strip().split(" ");
+        if (w.length < 3) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(w[0] + " " + w[1] + " " + w[2], CREATED_AT).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** Lists the images on the server (repository and tag per line), through the environment's Docker socket. */
     static String imagesScript(Environment env) {
         return "DOCKER_HOST=" + ShellQuote.quote("unix://" + env.docker().socket()) + "; export DOCKER_HOST; "
                 + "docker version >/dev/null 2>&1 || { echo " + NO_DOCKER + "; exit 0; }; "
-                + "docker image ls --format '{{.Repository}} {{.Tag}}' | sed 's/^/" + IMAGE + "/'";
+                + "docker image ls --format '{{.Repository}} {{.Tag}} {{.CreatedAt}}' | sed 's/^/" + IMAGE + "/'";
     }
 
     /**
@@ -178,8 +228,21 @@ public final class ReleaseHistory {
                 "the image of " + version);
     }
 
-    /** Pure: the audit log's deploys, the slots and the images merged into releases, newest deployed first. */
+    /** As below, without the images' times. */
     static List<Release> merge(Environment env, SlotsSnapshot s, List<String> repos, Set<String> images, List<AuditEntry> entries) {
+        return merge(env, s, repos, images, Map.of(), entries);
+    }
+
+    /**
+     * Pure: the audit log's deploys, the slots and the images merged into releases, the most recent first: by when each
+     * was last deployed from this console or, never deployed from here, when its image was built ({@link Release#when()});
+     * then by version, numerically ({@link Versions}: v10 above v9). A release never deployed from here whose image is
+     * newer than the live release's (or, times unknown, whose version is above it) is {@link Release#newerThanLive()}.
+     *
+     * @param created "repository:tag" → when the image was built (missing or null: unknown)
+     */
+    static List<Release> merge(Environment env, SlotsSnapshot s, List<String> repos, Set<String> images, Map<String, Instant> created,
+                               List<AuditEntry> entries) {
         Map<String, Instant> last = new LinkedHashMap<>();
         Map<String, String> by = new LinkedHashMap<>();
         Map<String, Integer> count = new LinkedHashMap<>();
@@ -213,14 +276,29 @@ public final class ReleaseHistory {
                 versions.add(tag);
             }
         }
+        Map<String, Instant> built = new LinkedHashMap<>();
+        for (String v : versions) {
+            repos.stream().map(r -> created.get(r + ":" + v)).filter(java.util.Objects::nonNull).max(Comparator.naturalOrder())
+                    .ifPresent(t -> built.put(v, t));
+        }
+        // the live version: what a live slot runs (one version only; "mixed" or none: nothing to compare with)
+        List<String> liveVersions = running.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(x -> x.endsWith("(live)")))
+                .map(Map.Entry::getKey).toList();
+        Optional<String> live = liveVersions.size() == 1 ? Optional.of(liveVersions.get(0)) : Optional.empty();
         List<Release> out = new ArrayList<>();
         for (String v : versions) {
             boolean available = !repos.isEmpty() && repos.stream().allMatch(r -> images.contains(r + ":" + v));
+            boolean newer = false;
+            if (live.isPresent() && !last.containsKey(v) && !running.containsKey(v)) {
+                Instant mine = built.get(v);
+                Instant theirs = built.get(live.get());
+                newer = mine != null && theirs != null ? mine.isAfter(theirs) : Versions.compare(v, live.get()) > 0;
+            }
             out.add(new Release(v, last.get(v), by.getOrDefault(v, ""), count.getOrDefault(v, 0), running.getOrDefault(v, List.of()),
-                    available));
+                    available, built.get(v), newer));
         }
-        out.sort(Comparator.comparing(Release::lastDeployed, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(Release::version, Comparator.reverseOrder()));
+        out.sort(Comparator.comparing(Release::when, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(Release::version, Versions.ORDER.reversed()));
         return out;
     }
 

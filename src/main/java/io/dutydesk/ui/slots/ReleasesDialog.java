@@ -15,7 +15,6 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -27,7 +26,6 @@ import java.util.function.Function;
  * Choosing one plans it and opens the usual confirmation.
  */
 final class ReleasesDialog {
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(ZoneId.systemDefault());
 
     private final MaintenanceViewModel vm;
     private final Executor ui;
@@ -50,7 +48,7 @@ final class ReleasesDialog {
         table.setId("releases-table");
         table.setPrefSize(760, 320);
         table.getColumns().add(column("Version", ReleaseHistory.Release::version));
-        table.getColumns().add(column("Last deployed", r -> r.lastDeployed() == null ? "— (not in this audit log)" : AT.format(r.lastDeployed())));
+        table.getColumns().add(column("Last deployed", r -> r.whenText(ZoneId.systemDefault())));
         table.getColumns().add(column("By", r -> r.by().isEmpty() ? "—" : r.by()));
         table.getColumns().add(column("Runs in", r -> r.runningIn().isEmpty() ? "—" : String.join(", ", r.runningIn())));
         table.getColumns().add(column("On the host", r -> r.available() ? "yes" : "no (image gone)"));

@@ -226,8 +226,15 @@ public final class SingleStackView {
         }
         SingleService s = vm.service().get();
         s.releases().read().whenComplete((l, e) -> fx.execute(() -> {
-            java.util.List<String> choices = l == null ? java.util.List.of() : l.releases().stream()
-                    .filter(r -> r.available() && !r.live()).map(io.dutydesk.core.rollout.ReleaseHistory.Release::version).toList();
+            // only the releases live before the current one (SingleReleases: never an image pulled ahead), most recent
+            // first, each with when it was deployed (or its image built)
+            java.util.Map<String, String> byLabel = new java.util.LinkedHashMap<>();
+            if (l != null) {
+                for (io.dutydesk.core.rollout.ReleaseHistory.Release r : io.dutydesk.core.deploy.SingleReleases.earlierReleases(l)) {
+                    byLabel.put(r.version() + " — " + r.whenText(java.time.ZoneId.systemDefault()), r.version());
+                }
+            }
+            java.util.List<String> choices = java.util.List.copyOf(byLabel.keySet());
             if (e != null || choices.isEmpty()) {
                 new Alert(Alert.AlertType.INFORMATION, e != null ? "The releases cannot be read: " + Errors.describe(e)
                         : "No earlier release is on the host.", ButtonType.OK).showAndWait();
@@ -235,7 +242,7 @@ public final class SingleStackView {
             }
             ChoiceDialog<String> d = new ChoiceDialog<>(choices.get(0), choices);
             d.setHeaderText("Earlier release to redeploy in place (its images are on the host; the database stays as it is)");
-            d.showAndWait().ifPresent(v -> vm.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
+            d.showAndWait().map(byLabel::get).ifPresent(v -> vm.planRelease(v).whenComplete((p, x) -> fx.execute(() -> confirmAndRun(p, x))));
         }));
     }
 

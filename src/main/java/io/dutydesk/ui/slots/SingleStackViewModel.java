@@ -103,7 +103,7 @@ public final class SingleStackViewModel implements PaneModel {
     /** "PRODUCTION: v1.2.0 — 2/2 healthy" (the stack's version, how many services are healthy). */
     public ReadOnlyStringProperty headlineProperty() { return headline; }
 
-    /** "Rollback: READY — backup 03:00 verified (…), release v1.4.0" or NOT READY / unknown with the reason. */
+    /** "Rollback: READY (backup 03:00 verified (…), release v1.4.0)" or NOT READY / unknown with the reason. */
     public ReadOnlyStringProperty rollbackProperty() { return rollback; }
 
     /** Null when the last read succeeded; otherwise "down / stale since T: error". */
@@ -349,7 +349,7 @@ public final class SingleStackViewModel implements PaneModel {
     }
 
     /**
-     * "Rollback: READY — backup 03:00 verified (…), release v1.4.0" when a verified backup and/or an earlier release on
+     * "Rollback: READY (backup 03:00 verified (…), release v1.4.0)" when a verified backup and/or an earlier release on
      * the host exists, else NOT READY (or unknown when a side cannot be read) with why ({@link SingleReadiness}).
      *
      * @param backups  a {@link BackupListing}, or why there is none

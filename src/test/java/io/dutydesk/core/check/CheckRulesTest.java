@@ -84,7 +84,7 @@ class CheckRulesTest {
         CheckRules.Verdict ok = CheckRules.stack(stack("running", "healthy"), ready, Optional.of("v0.9.0"));
         assertEquals(CheckStatus.PASS, ok.status(), "a verified backup is enough even with the releases unread");
         assertEquals("stack 2/2 healthy on v1.0.0; rollback ready: backup " + java.time.format.DateTimeFormatter.ofPattern("HH:mm")
-                .withZone(java.time.ZoneOffset.UTC).format(t) + " verified (lifeos_predeploy_1.sql.gz), releases unknown (ssh: refused)"
+                .withZone(java.time.ZoneOffset.UTC).format(t) + " verified (lifeos_predeploy_1.sql.gz); releases unknown (ssh: refused)"
                 + " (newest backup taken on v0.9.0)", ok.evidence());
 
         CheckRules.Verdict sick = CheckRules.stack(stack("running", "unhealthy"), ready, Optional.of("v0.9.0"));

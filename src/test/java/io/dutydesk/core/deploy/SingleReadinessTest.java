@@ -54,7 +54,7 @@ class SingleReadinessTest {
         SingleReadiness r = of(backups(backup("a.sql.gz", Instant.parse("2026-03-01T03:00:00Z"), true),
                 backup("b.sql.gz", Instant.parse("2026-03-01T04:00:00Z"), false)), releases(LIVE, EARLIER));
         assertTrue(r.ready());
-        assertEquals("Rollback: READY — backup 03:00 verified (a.sql.gz), release v1.4.0", r.line());
+        assertEquals("Rollback: READY (backup 03:00 verified (a.sql.gz), release v1.4.0)", r.line());
         assertEquals(Optional.of("v1.4.0"), r.release());
         assertEquals("a.sql.gz", r.backup().orElseThrow().name());
     }
@@ -63,14 +63,23 @@ class SingleReadinessTest {
     void anEarlierReleaseAloneIsReadyWithoutAnyBackup() {
         SingleReadiness r = of(backups(), releases(LIVE, GONE, EARLIER));
         assertTrue(r.ready());
-        assertEquals("Rollback: READY — no backup in /b, release v1.4.0", r.line());
+        assertEquals("Rollback: READY (release v1.4.0); no backup in /b", r.line());
     }
 
     @Test
     void aVerifiedBackupAloneIsReadyWhenNoEarlierImageIsLeft() {
         SingleReadiness r = of(backups(backup("a.sql.gz", Instant.parse("2026-02-27T03:00:00Z"), true)), releases(LIVE, GONE));
         assertTrue(r.ready());
-        assertEquals("Rollback: READY — backup 2026-02-27 03:00 verified (a.sql.gz), no earlier release on the host", r.line());
+        assertEquals("Rollback: READY (backup 2026-02-27 03:00 verified (a.sql.gz)); no earlier release on the host", r.line());
+    }
+
+    /** Issue 18: "Rollback: READY — no verified backup …, release v1.4.0" read like "ready — no": what makes it ready comes first. */
+    @Test
+    void readyByAReleaseAloneSaysTheReleaseFirstAndTheMissingBackupAfter() {
+        SingleReadiness r = of(backups(backup("a.sql.gz", Instant.parse("2026-03-01T03:00:00Z"), null)), releases(LIVE, EARLIER));
+        assertTrue(r.ready());
+        assertEquals("Rollback: READY (release v1.4.0); no verified backup (newest a.sql.gz of 03:00 not verified yet)", r.line());
+        assertEquals("release v1.4.0; no verified backup (newest a.sql.gz of 03:00 not verified yet)", r.text());
     }
 
     @Test
@@ -91,7 +100,7 @@ class SingleReadinessTest {
         assertTrue(r2.ready(), "a release to go back to is enough");
         SingleReadiness r3 = of(backups(backup("a.sql.gz", NOW.minusSeconds(60), true)), Optional.empty());
         assertTrue(r3.ready());
-        assertEquals("Rollback: READY — backup 11:59 verified (a.sql.gz), releases unknown (docker does not answer)", r3.line());
+        assertEquals("Rollback: READY (backup 11:59 verified (a.sql.gz)); releases unknown (docker does not answer)", r3.line());
     }
 
     /**

@@ -140,11 +140,11 @@ class SingleStackViewModelTest {
         java.util.function.Function<List<io.dutydesk.core.rollout.ReleaseHistory.Release>, io.dutydesk.core.rollout.ReleaseHistory.Listing> rel =
                 r -> new io.dutydesk.core.rollout.ReleaseHistory.Listing("life", r, List.of("lifeos/app"),
                         io.dutydesk.core.deploy.SingleReleases.asSlots(new StackSnapshot("life", "docker-host", NOW, List.of())));
-        assertEquals("Rollback: READY — backup 11:00 verified (a.sql.gz), release v1.1.0",
+        assertEquals("Rollback: READY (backup 11:00 verified (a.sql.gz), release v1.1.0)",
                 SingleStackViewModel.readiness(SINGLE, l, rel.apply(List.of(live, earlier)), CLOCK));
-        assertEquals("Rollback: READY — backup 11:00 verified (a.sql.gz), no earlier release on the host",
+        assertEquals("Rollback: READY (backup 11:00 verified (a.sql.gz)); no earlier release on the host",
                 SingleStackViewModel.readiness(SINGLE, l, rel.apply(List.of(live)), CLOCK));
-        assertEquals("Rollback: READY — no backup in /b, release v1.1.0",
+        assertEquals("Rollback: READY (release v1.1.0); no backup in /b",
                 SingleStackViewModel.readiness(SINGLE, none, rel.apply(List.of(live, earlier)), CLOCK), "an earlier release alone is enough");
         assertEquals("Rollback: NOT READY — no backup in /b, no earlier release on the host",
                 SingleStackViewModel.readiness(SINGLE, none, rel.apply(List.of(live)), CLOCK));
