@@ -287,12 +287,12 @@ public final class SingleService {
         try {
             DetachedActions.Request req = new DetachedActions.Request(plan.verb().id(), args, command,
                     Optional.of(preconditions(sp)), plan.liveBefore());
-            CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
-                    : engine.read().handle((s, e) -> s == null || s.version().equals(plan.liveBefore()) ? Optional.<String>empty()
-                    : Optional.of("production runs " + s.version() + " now, not " + plan.liveBefore()));
+            // at the click: the same action planned again from fresh reads (the version live, the backup still listed, the
+            // version its sidecar records, the rows it loses); anything the confirmation states that differs refuses it
+            CompletableFuture<Optional<PlanChangedException>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
+                    : atClick(sp);
             result = changed.thenCompose(why -> why.isPresent()
-                    ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE,
-                    "state changed since you confirmed: " + why.get() + "; nothing was run")
+                    ? this.<DetachedActions.Outcome>refused(plan, args, why.get())
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
@@ -358,6 +358,96 @@ public final class SingleService {
     private <T> CompletableFuture<T> refusedOnServer(DetachedActions.Request req, DetachedActions.Outcome o, RolloutException.Kind kind, String why) {
         return runner.complete(runner.completion(req, o, AuditRows.REFUSED, null, null, why)).handle((v, err) -> {
             throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
+        });
+    }
+
+    /**
+     * The click's re-check of a confirmed {@code sp}: planned again from fresh reads ({@link #replan}) and compared with what
+     * its confirmation stated ({@link #changedSince}); empty while it all holds, else the refusal with the new plan (or,
+     * when it can no longer be planned at all, without one).
+     */
+    CompletableFuture<Optional<PlanChangedException>> atClick(SinglePlan sp) {
+        Plan plan = sp.plan();
+        CompletableFuture<SinglePlan> again;
+        try {
+            again = replan(sp);
+        } catch (RuntimeException e) {
+            again = CompletableFuture.failedFuture(e);
+        }
+        return again.handle((now, e) -> {
+            if (e != null) {
+                return Optional.of(new PlanChangedException(Optional.empty(), RolloutRules.refusal("it can no longer be planned ("
+                        + Errors.describe(e) + ")")));
+            }
+            return changedSince(plan, now.plan()).map(why -> new PlanChangedException(Optional.of(now), RolloutRules.refusal(why)
+                    .replace("; nothing was run", "; nothing was run — confirm what it states now to run it")));
+        });
+    }
+
+    /**
+     * The same action as {@code sp} planned again from fresh reads: the rollback to the same backup, the same release, the
+     * same type, the deploy of the same version (forced if it was). What an open confirmation shows and the click checks.
+     */
+    public CompletableFuture<SinglePlan> replan(SinglePlan sp) {
+        Plan p = sp.plan();
+        CompletableFuture<SinglePlan> again;
+        if (sp.backup().isPresent()) {
+            again = planRollback(sp.backup().get().path());
+        } else if (p.rollbackType().isPresent()) {
+            again = planType(p.rollbackType().get());
+        } else if (p.verb() == Verb.ROLLBACK && p.version().isPresent()) {
+            again = planRelease(p.version().get());
+        } else if (p.verb() == Verb.DEPLOY && p.version().isPresent()) {
+            again = planDeploy(p.version().get());
+        } else {
+            return CompletableFuture.failedFuture(new RolloutException(RolloutException.Kind.INVALID_INPUT,
+                    p.verb().id() + " has no meaning on a single stack"));
+        }
+        return again.thenApply(n -> p.forced() ? new SinglePlan(n.plan().forcedCopy(), n.backup()) : n);
+    }
+
+    /** The fact that says what the database loses (the rows written since the backup), if the plan states one. */
+    static Optional<String> lossFact(Plan p) {
+        return p.facts().stream().filter(f -> f.startsWith("LOST: ") || f.startsWith("no row of ")
+                || f.startsWith("rows written since the backup: ")).findFirst();
+    }
+
+    /**
+     * What the confirmation of {@code confirmed} states that {@code now} (the same action planned again) no longer does:
+     * another version live, another version brought back, more (or other) rows lost, another backup restored, new
+     * blockers; empty while all of it holds. The outbox's pending count and the services' uptimes are not part of it.
+     */
+    public static Optional<String> changedSince(Plan confirmed, Plan now) {
+        List<String> why = new java.util.ArrayList<>();
+        if (!now.environment().equals(confirmed.environment())) {
+            why.add("the environment is now " + now.environment());
+        }
+        if (!now.liveBefore().equals(confirmed.liveBefore())) {
+            why.add("production runs " + now.liveBefore() + " now, not " + confirmed.liveBefore());
+        }
+        if (!now.target().equals(confirmed.target())) {
+            why.add("it would bring back " + now.target() + ", not " + confirmed.target());
+        }
+        Optional<String> lost = lossFact(now);
+        if (!lost.equals(lossFact(confirmed))) {
+            why.add("now " + lost.orElse("no loss stated"));
+        }
+        List<String> blockers = now.blocked().stream().filter(b -> !confirmed.blocked().contains(b)).toList();
+        if (!blockers.isEmpty()) {
+            why.add("now blocked: " + String.join("; ", blockers));
+        }
+        if (why.isEmpty() && !now.risk().equals(confirmed.risk())) {
+            why.add("the risk is now: " + now.risk());
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+    }
+
+    private <T> CompletableFuture<T> refused(Plan plan, List<String> args, PlanChangedException why) {
+        return runner.refusedBeforeStart(plan.verb().id(), args, plan.liveBefore(), why.getMessage()).handle((v, err) -> {
+            if (err != null) {
+                throw new RolloutException(RolloutException.Kind.STALE, why.getMessage() + "; " + AuditWriteException.unwritten(audit, err));
+            }
+            throw why;
         });
     }
 

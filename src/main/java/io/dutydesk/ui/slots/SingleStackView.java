@@ -4,6 +4,7 @@ import io.dutydesk.core.Errors;
 import io.dutydesk.core.backups.BackupEntry;
 import io.dutydesk.core.deploy.SingleService;
 import io.dutydesk.core.rollout.Plan;
+import io.dutydesk.ui.fx.ConfirmActionDialog;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -121,6 +122,12 @@ public final class SingleStackView {
         ListView<String> log = new ListView<>(vm.log());
         VBox.setVgrow(log, Priority.ALWAYS);
         root.getChildren().addAll(headline, problem, lockLine, rollback, model, table, actions, status, log);
+        // a click refused because what the confirmation stated changed: the new statement, to confirm again
+        vm.reconfirmProperty().addListener((o, a, now) -> now.ifPresent(p -> fx.execute(() -> {
+            if (vm.reconfirmProperty().get().filter(x -> x == p).isPresent()) {
+                confirmAndRun(p, null);
+            }
+        })));
     }
 
     public Node root() {
@@ -275,17 +282,17 @@ public final class SingleStackView {
             new Alert(Alert.AlertType.WARNING, text, ButtonType.OK).showAndWait();
             return;
         }
-        if (p.typedConfirmation().isPresent()) {
-            TextInputDialog t = new TextInputDialog();
-            t.setHeaderText(p.headline() + "\n\n" + text + "\n\nType '" + p.typedConfirmation().get() + "' to confirm");
-            t.getDialogPane().setMaxWidth(900);
-            if (!t.showAndWait().map(String::strip).filter(p.typedConfirmation().get()::equals).isPresent()) {
-                return;
-            }
-        } else if (!confirm(p.headline(), text)) {
-            return;
+        // the one confirmation dialog: it follows the stack's reads while open (the same action planned again) and
+        // disables itself when what it states changed; the click plans it once more (SingleService.run) and a change
+        // there is refused, audited, and asked again with what it states now (reconfirmProperty)
+        try (SingleStackViewModel.Confirmation open = vm.confirm(sp)) {
+            new ConfirmActionDialog(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask()
+                    .ifPresent(confirmed -> vm.run(open.confirmed(confirmed)));
         }
-        vm.run(sp);
+    }
+
+    private javafx.stage.Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
     }
 
 

@@ -88,6 +88,11 @@ public final class SingleStackViewModel implements PaneModel {
     private AutoCloseable subscription;
     private long appliedSeq = -1;
     private StackSnapshot last;
+    /** The open confirmation (at most one: the dialog is modal), followed by the stack's reads. */
+    private Confirmation open;
+    /** A refused click's action as the click's reads state it now, to confirm again (empty: none). */
+    private final javafx.beans.property.ObjectProperty<Optional<SingleService.SinglePlan>> reconfirm =
+            new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
 
     public SingleStackViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock, AuditLog audit, String actor) {
         this.ui = ui;
@@ -133,6 +138,12 @@ public final class SingleStackViewModel implements PaneModel {
     public ObservableList<String> log() { return log; }
 
     public Optional<SingleService> service() { return Optional.ofNullable(service); }
+
+    /**
+     * After a click refused because what its confirmation stated changed (more rows lost, another version live…): the same
+     * action as the click's reads state it now, for the view to ask again; empty otherwise (cleared by the next run).
+     */
+    public javafx.beans.property.ReadOnlyObjectProperty<Optional<SingleService.SinglePlan>> reconfirmProperty() { return reconfirm; }
 
     @Override
     public void attach(Environment e, EnvironmentHandle h) {
@@ -230,6 +241,10 @@ public final class SingleStackViewModel implements PaneModel {
         service = null;
         env = null;
         last = null;
+        if (open != null) {
+            open.changed.set("the environment is no longer shown");
+        }
+        reconfirm.set(Optional.empty());
         active.set(false);
         running.set(false);
         showLock(Optional.empty(), "");
@@ -317,6 +332,9 @@ public final class SingleStackViewModel implements PaneModel {
         appliedSeq = snap.seq();
         if (snap.value() != null) {
             last = snap.value();
+            if (open != null) {
+                open.follow(s, last);
+            }
             rows.setAll(last.services().stream().map(this::row).toList());
             headline.set("PRODUCTION: " + last.version() + " — " + last.readyCount() + "/" + last.services().size() + " healthy");
         }
@@ -483,6 +501,7 @@ public final class SingleStackViewModel implements PaneModel {
         if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
+        reconfirm.set(Optional.empty());
         running.set(true);
         log.add("— " + plan.plan().describe());
         status.set("Running: " + plan.plan().headline());
@@ -504,7 +523,96 @@ public final class SingleStackViewModel implements PaneModel {
                     running.set(false);
                     status.set(e != null ? "Refused or failed: " + Errors.describe(e)
                             : (r.succeeded() ? "OK: " : "FAILED: ") + r.message());
+                    if (e != null && Errors.unwrap(e) instanceof io.dutydesk.core.deploy.PlanChangedException changed
+                            && changed.now().isPresent()) {
+                        SingleService.SinglePlan now = changed.now().get();
+                        log.add("✖ " + changed.getMessage());
+                        log.add("— what it states now: " + now.plan().describe());
+                        reconfirm.set(Optional.of(now)); // the view asks again with the new statement
+                    }
                     refresh();
                 }));
+    }
+
+    /**
+     * An open confirmation of {@code plan}: while it is open, every newer read of the stack plans the same action again
+     * ({@link SingleService#replan}: the version live, the backup and its sidecar, the rows it loses), the dialog shows what
+     * it states now, and {@link Confirmation#changedProperty()} says what differs from what was first stated
+     * ({@link SingleService#changedSince}), for the dialog to refuse the click. Close it with the dialog.
+     */
+    public Confirmation confirm(SingleService.SinglePlan plan) {
+        if (open != null) {
+            open.close();
+        }
+        open = new Confirmation(plan, service);
+        return open;
+    }
+
+    /** See {@link #confirm}. Lives on the ui executor; closing it stops following. */
+    public final class Confirmation implements AutoCloseable {
+        private final SingleService.SinglePlan planned;
+        private final SingleService s;
+        private final java.time.Instant opened = clock.instant();
+        private final javafx.beans.property.ObjectProperty<SingleService.SinglePlan> current;
+        private final javafx.beans.property.ObjectProperty<io.dutydesk.core.rollout.Plan> plan;
+        private final StringProperty changed = new SimpleStringProperty("");
+        private final StringProperty note = new SimpleStringProperty("");
+        private long reads;
+        private boolean closed;
+
+        private Confirmation(SingleService.SinglePlan planned, SingleService s) {
+            this.planned = planned;
+            this.s = s;
+            this.current = new javafx.beans.property.SimpleObjectProperty<>(planned);
+            this.plan = new javafx.beans.property.SimpleObjectProperty<>(planned.plan());
+            if (s == null || env == null || !env.name().equals(planned.plan().environment())) {
+                changed.set("the environment is no longer " + planned.plan().environment());
+            }
+        }
+
+        /** The plan as the stack's reads since state it (the facts, the risk, the blockers). */
+        public javafx.beans.property.ReadOnlyObjectProperty<io.dutydesk.core.rollout.Plan> planProperty() { return plan; }
+
+        /** What differs from what was first stated ("now LOST: 6 rows …"), "" while it all holds. */
+        public ReadOnlyStringProperty changedProperty() { return changed; }
+
+        /** "" while the stack is read; else that it could not be planned again (the click plans it once more). */
+        public ReadOnlyStringProperty noteProperty() { return note; }
+
+        /** The action as shown now (the backup with it), to run when confirmed. */
+        public SingleService.SinglePlan current() { return current.get(); }
+
+        /** The action as shown now, with the plan the dialog confirmed ({@code confirmed}: forced or not). */
+        public SingleService.SinglePlan confirmed(io.dutydesk.core.rollout.Plan confirmed) {
+            return new SingleService.SinglePlan(confirmed, current.get().backup());
+        }
+
+        void follow(SingleService from, StackSnapshot read) {
+            if (closed || from != s || read.takenAt().isBefore(opened)) {
+                return; // read before the plan was: the plan is newer
+            }
+            long n = ++reads;
+            s.replan(planned).whenComplete((p, e) -> ui.execute(() -> {
+                if (closed || n != reads || service != s) {
+                    return;
+                }
+                if (e != null) {
+                    note.set("It could not be planned again (" + Errors.describe(e) + "): the click plans it once more before anything runs.");
+                    return;
+                }
+                note.set("");
+                current.set(p);
+                plan.set(p.plan());
+                changed.set(SingleService.changedSince(planned.plan(), p.plan()).orElse(""));
+            }));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (open == this) {
+                open = null;
+            }
+        }
     }
 }
