@@ -70,9 +70,36 @@ public final class ConfirmActionDialog extends Dialog<Plan> {
      */
     public ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
                                 ObservableValue<String> noteNow) {
-        this(owner, "Confirm " + plan.getValue().verb().id() + " on " + plan.getValue().environment(), title(plan.getValue()),
+        this(owner, plan, changedNow, noteNow, title(plan.getValue()), buttonText(plan.getValue()));
+    }
+
+    /**
+     * The same, for an action done in place on a single stack (no slot, no traffic to move): its title is the plan's own
+     * headline ("ref-single: restore the database from … and go back to v0.9.0?"), its button says the verb alone —
+     * never the blue-green wording ("deploy v1.3.0 to v1.3.0", "traffic v1.2.0 → v1.2.0") for what it does not do.
+     */
+    public static ConfirmActionDialog inPlace(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
+                                              ObservableValue<String> noteNow) {
+        return new ConfirmActionDialog(owner, plan, changedNow, noteNow, inPlaceTitle(plan.getValue()), inPlaceButtonText(plan.getValue()));
+    }
+
+    public static String inPlaceTitle(Plan p) {
+        return p.environment() + ": " + p.headline() + "?";
+    }
+
+    public static String inPlaceButtonText(Plan p) {
+        return switch (p.verb()) {
+            case DEPLOY -> "_Deploy " + p.version().orElse("").replace("_", "__") + " in place";
+            case ROLLBACK -> p.rollbackType().map(t -> "_Run the " + t.replace("_", "__") + " rollback").orElse("_Roll back");
+            default -> buttonText(p);
+        };
+    }
+
+    private ConfirmActionDialog(Window owner, ObservableValue<Plan> plan, ObservableValue<String> changedNow,
+                                ObservableValue<String> noteNow, String header, String buttonText) {
+        this(owner, "Confirm " + plan.getValue().verb().id() + " on " + plan.getValue().environment(), header,
                 "Environment: " + plan.getValue().environment() + "   ·   live now: " + plan.getValue().liveBefore(),
-                plan.getValue().typedConfirmation(), buttonText(plan.getValue()),
+                plan.getValue().typedConfirmation(), buttonText,
                 plan.getValue().verb() != Verb.DEPLOY || !plan.getValue().blocked().isEmpty());
         show(plan.getValue());
         plan.addListener((o, a, p) -> {

@@ -258,7 +258,6 @@ public final class SingleStackView {
         if (vm.service().isEmpty()) {
             return;
         }
-        SingleService s = vm.service().get();
         java.util.List<String> types = java.util.List.copyOf(vm.rollbackTypes());
         if (types.isEmpty()) {
             new Alert(Alert.AlertType.INFORMATION, "This environment declares no rollback types (deploy.rollbackTypes).", ButtonType.OK)
@@ -286,7 +285,7 @@ public final class SingleStackView {
         // disables itself when what it states changed; the click plans it once more (SingleService.run) and a change
         // there is refused, audited, and asked again with what it states now (reconfirmProperty)
         try (SingleStackViewModel.Confirmation open = vm.confirm(sp)) {
-            new ConfirmActionDialog(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask()
+            ConfirmActionDialog.inPlace(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask()
                     .ifPresent(confirmed -> vm.run(open.confirmed(confirmed)));
         }
     }

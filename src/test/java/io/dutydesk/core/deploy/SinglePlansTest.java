@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The confirmation of a single stack's deploy and rollback says what really happens. */
-class SinglePlansTest {
+public class SinglePlansTest {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
     public static Environment env() {
@@ -42,6 +42,11 @@ class SinglePlansTest {
 
     static ContainerInfo c(String name, String version, String health) {
         return new ContainerInfo("id-" + name, name, "lifeos/app:" + version, "running", health, NOW.minusSeconds(600), 1, Map.of());
+    }
+
+    /** {@link #stack} for tests of other packages. */
+    public static StackSnapshot stackFor(String version) {
+        return stack(version);
     }
 
     static StackSnapshot stack(String version) {
