@@ -17,11 +17,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -171,38 +168,9 @@ final class CheckCommand {
         return !pushFailed && !reportFailed && !notKept && runs.stream().allMatch(CheckRun::allPass) ? Cli.OK : Cli.DOWN;
     }
 
-    /**
-     * The file replaced whole (a reader never sees half a report), readable by the user alone: written beside it, on the
-     * disk (fsync) before it replaces the previous one; a failure (a full disk) leaves the previous report as it was and
-     * removes what it wrote.
-     */
+    /** The report saved whole, 0600, forced to disk ({@link CheckReport#save}). */
     static void write(Path f, String text) throws IOException {
-        Path abs = f.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
-        Files.deleteIfExists(tmp); // a killed run's
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true); // on disk before it replaces the previous report
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException x) {
-                e.addSuppressed(x);
-            }
-            throw e;
-        }
+        io.dutydesk.core.check.CheckReport.save(f, text);
     }
 
     static List<String> lines(CheckRun r, ZoneId zone) {

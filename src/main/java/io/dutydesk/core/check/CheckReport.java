@@ -163,4 +163,40 @@ public final class CheckReport {
         }
         return b.toString();
     }
+
+    /**
+     * Saves a report: the file replaced whole (a reader never sees half a report), readable by the user alone, written
+     * beside it and on the disk (fsync) before it replaces the previous one; a failure (a full disk) leaves the previous
+     * report as it was and removes what it wrote. The CLI's {@code --report} and the Today pane's "Save as HTML…".
+     */
+    public static void save(java.nio.file.Path f, String text) throws java.io.IOException {
+        java.nio.file.Path abs = f.toAbsolutePath();
+        java.nio.file.Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
+        java.nio.file.Files.deleteIfExists(tmp); // a killed run's
+        try {
+            java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            java.nio.file.Files.createFile(tmp);
+        }
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true); // on disk before it replaces the previous report
+            }
+            java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(tmp);
+            } catch (java.io.IOException x) {
+                e.addSuppressed(x);
+            }
+            throw e;
+        }
+    }
 }

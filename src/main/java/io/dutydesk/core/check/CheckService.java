@@ -139,11 +139,16 @@ public final class CheckService {
 
     /** {@link #run()}, saying when the run could not be kept (the CLI says so and exits 1: tomorrow's comparison misses it). */
     public CompletableFuture<Outcome> runKept() {
-        return run(false).thenCompose(run -> history.save(run)
+        return run(false).thenCompose(this::keep);
+    }
+
+    /** Keeps {@code run} in the store (and prunes what is older than a week); a store that fails leaves it unkept, said. */
+    private CompletableFuture<Outcome> keep(CheckRun run) {
+        return history.save(run)
                 .thenApply(id -> new Outcome(run.withId(id), Optional.<String>empty()))
                 .exceptionally(e -> new Outcome(run.withStoreProblem("this run could not be kept in the local store ("
                         + Errors.describe(e) + ")"), Optional.of(Errors.describe(e))))
-                .whenComplete((r, e) -> history.prune(run.at().minus(KEEP)).exceptionally(x -> 0)));
+                .whenComplete((r, e) -> history.prune(run.at().minus(KEEP)).exceptionally(x -> 0));
     }
 
     /**
@@ -174,10 +179,7 @@ public final class CheckService {
                 CheckRun run = new CheckRun(0, env.name(), at, actor, results, previous.map(CheckRun::at));
                 return unread.get() == null ? run : run.withStoreProblem(unread.get());
             });
-        }).thenCompose(run -> !keep ? CompletableFuture.completedFuture(run)
-                : history.save(run).thenApply(run::withId).exceptionally(e -> run.withStoreProblem("this run could not be kept in the "
-                + "local store (" + io.dutydesk.core.Errors.describe(e) + ")"))
-                .whenComplete((r, e) -> history.prune(at.minus(KEEP)).exceptionally(x -> 0)));
+        }).thenCompose(run -> !keep ? CompletableFuture.completedFuture(run) : keep(run).thenApply(Outcome::run));
     }
 
     /** The runs kept between {@code from} and {@code to}, newest first (yesterday's, last week's). */
