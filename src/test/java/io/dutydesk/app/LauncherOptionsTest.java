@@ -42,6 +42,7 @@ class LauncherOptionsTest {
         String xmx = o.stream().filter(x -> x.startsWith("-Xmx")).findFirst().orElseThrow(() -> new AssertionError("no -Xmx: " + o));
         long mb = Long.parseLong(xmx.substring(4, xmx.length() - 1)) * (xmx.endsWith("g") ? 1024 : 1);
         assertTrue(mb >= 256 && mb <= 1024, "a desktop's heap cap: " + xmx);
+        assertTrue(o.contains("-XX:TieredStopAtLevel=1"), "the client compiler only (idle CPU, launch): " + o);
         String jpackage = Files.readString(Path.of("packaging/jpackage.sh"));
         assertTrue(jpackage.contains("done < packaging/java-options"), "jpackage.sh passes packaging/java-options");
         assertTrue(jpackage.contains("--generate-cds-archive"), "the runtime has the base archive a dynamic archive needs");

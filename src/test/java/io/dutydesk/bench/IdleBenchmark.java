@@ -49,8 +49,11 @@ public final class IdleBenchmark {
             }
             Figures app;
             IdleProbe.Sessions sessions;
-            try (IdleProbe.Watched a = new IdleProbe.Watched(List.of(java, "-Duser.home=" + home, "-jar", jar,
-                    "--config", config.toString(), "--env", "ref"), display)) {
+            List<String> appCmd = new java.util.ArrayList<>(List.of(java, "-Duser.home=" + home));
+            appCmd.addAll(LaunchBenchmark.jvmOptions()); // the packaged launcher's options (-Dbench.launcher=false: none)
+            appCmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref"));
+            System.out.println("app JVM options " + LaunchBenchmark.jvmOptions());
+            try (IdleProbe.Watched a = new IdleProbe.Watched(appCmd, display)) {
                 a.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(120));
                 Thread.sleep(settle * 1000L);
                 long mark = IdleProbe.mark();

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * P2: a rollback through {@code dutydesk rollback --yes} against the same script run by plain
  * {@code ssh}, alternating in one run (each rollback flips the live slot, so both keep working).
- * Prints both medians and the ratio (goal: at most 1.10).
+ * Prints both medians and the ratios (issue 16: cold CLI at most 1.5x, the open console at most 0.8x).
  *
  * <pre>
  *   src/refhost/refhost up && mvn -q -DskipTests package test-compile
@@ -78,12 +78,12 @@ public final class RollbackBenchmark {
         System.out.println("P2 rollback: dutydesk vs the same script over plain ssh (" + rounds + " alternating rounds each); CLI JVM options " + LaunchBenchmark.jvmOptions());
         System.out.println("  plain ssh:                          median " + mp + " ms  " + p);
         System.out.println("  dutydesk rollback --yes (cold CLI): median " + md + " ms  " + d);
-        System.out.printf("  ratio cold CLI / ssh: %.2f  (goal <= 1.10)%n", (double) md / mp);
+        System.out.printf("  ratio cold CLI / ssh: %.2f  (goal <= 1.5)%n", (double) md / mp);
         long mp2 = median(p2);
         long mw = median(w);
         System.out.println("  plain ssh:                          median " + mp2 + " ms  " + p2);
         System.out.println("  console open, confirm -> verified:  median " + mw + " ms  " + w);
-        System.out.printf("  ratio open console / ssh: %.2f  (goal <= 1.10)%n", (double) mw / mp2);
+        System.out.printf("  ratio open console / ssh: %.2f  (goal <= 0.8)%n", (double) mw / mp2);
     }
 
     /** One rollback through an open console: ms from the confirmation to the verified result. */
