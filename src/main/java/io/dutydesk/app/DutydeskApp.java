@@ -178,7 +178,13 @@ public final class DutydeskApp extends Application {
 
         // the title says the environment and its live slot (degraded, stale): what a task bar shows
         stage.titleProperty().bind(vm.titleProperty());
-        stage.getIcons().setAll(Icon.appIcons());
+        // the window's icons (four PNGs) decoded off the FX thread, set when ready: not on the first frame's path
+        java.util.concurrent.CompletableFuture.supplyAsync(Icon::appIcons, scheduler)
+                .thenAccept(icons -> FxThread.INSTANCE.execute(() -> stage.getIcons().setAll(icons)))
+                .exceptionally(e -> {
+                    System.err.println("dutydesk: the window's icon could not be read: " + e);
+                    return null;
+                });
         stage.setScene(scene);
         stage.setMinWidth(MIN_WIDTH);
         stage.setMinHeight(MIN_HEIGHT);

@@ -141,27 +141,40 @@ public final class ActionScripts {
      */
     public static Precondition slotHealthy(io.dutydesk.core.config.Environment env, String slot) {
         var slots = env.slots();
+        boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
         StringBuilder b = new StringBuilder();
         b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
-        b.append("docker version >/dev/null 2>&1 || { echo \"docker on the server does not answer\"; exit 0; }; ");
-        b.append("b_=; c_() { s_=$(docker inspect --format '{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}' ")
-                .append("\"$2\" 2>/dev/null) || s_=missing; [ -n \"$2\" ] || s_=missing; case \"$s_\" in \"running healthy\"|running) ;; ")
+        // one docker call for the whole slot (each call is a Go program started and an API round trip: inside the lock,
+        // on every switch and rollback): "KEY<tab>STATUS[ HEALTH]" per container found, KEY its name or its service label
+        String key = labels ? "{{index .Config.Labels " + goString(slots.serviceLabel()) + "}}" : "{{.Name}}";
+        String format = ShellQuote.quote(key + "\t{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}");
+        if (labels) { // the slot's containers by its label, newest first (as the slots reader finds them)
+            b.append("i_=$(docker ps -aq --filter ").append(ShellQuote.quote("label=" + slots.slotLabel() + "=" + slot))
+                    .append(" 2>/dev/null) || { echo \"docker on the server does not answer\"; exit 0; }; ")
+                    .append("o_=; [ -z \"$i_\" ] || o_=$(docker inspect --format ").append(format).append(" $i_ 2>/dev/null); ");
+        } else {
+            b.append("o_=$(docker inspect --format ").append(format);
+            for (String service : slots.services()) {
+                b.append(' ').append(ShellQuote.quote(slots.container(service, slot)));
+            }
+            // nothing found: every container missing, or no Docker to ask — told apart only then
+            b.append(" 2>/dev/null); [ -n \"$o_\" ] || docker version >/dev/null 2>&1 || { echo \"docker on the server does not answer\"; exit 0; }; ");
+        }
+        // c_ NAME KEY: the first line of KEY (builtins only), else missing; a condition other than healthy or running is named
+        b.append("b_=; t_='\t'; n_='\n'; c_() { s_=missing; set -f; oi_=$IFS; IFS=$n_; for l_ in $o_; do case \"$l_\" in ")
+                .append("\"$2$t_\"*) s_=${l_#*\"$t_\"}; break ;; esac; done; IFS=$oi_; set +f; case \"$s_\" in \"running healthy\"|running) ;; ")
                 .append("\"running \"*) b_=\"$b_${b_:+, }$1: ${s_#running }\" ;; *) b_=\"$b_${b_:+, }$1: ${s_%% *}\" ;; esac; }; ");
-        boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
         for (String service : slots.services()) {
             String name = slots.container(service, slot);
-            b.append("c_ ").append(ShellQuote.quote(name)).append(' ');
-            if (labels) {
-                b.append("\"$(docker ps -aq --filter ").append(ShellQuote.quote("label=" + slots.slotLabel() + "=" + slot))
-                        .append(" --filter ").append(ShellQuote.quote("label=" + slots.serviceLabel() + "=" + service))
-                        .append(" 2>/dev/null | head -n 1)\"");
-            } else {
-                b.append(ShellQuote.quote(name));
-            }
-            b.append("; ");
+            b.append("c_ ").append(ShellQuote.quote(name)).append(' ').append(ShellQuote.quote(labels ? service : "/" + name)).append("; ");
         }
         b.append("if [ -z \"$b_\" ]; then echo 'slot-health: healthy'; else echo \"slot-health: unhealthy ($b_)\"; fi");
         return new Precondition(b.toString(), SLOT_HEALTH, "healthy", "the " + slot + " slot");
+    }
+
+    /** {@code s} as a string literal of a Go template. */
+    private static String goString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The id if it is a well-formed action id, else empty. */
@@ -323,7 +336,8 @@ public final class ActionScripts {
                 + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & "
                 + unset + "exec 9>&-; "
                 // the job writes its pid first: once STARTED is printed, current() and follow() see it running
-                + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; "
+                // (its first look comes a few ms after the fork: polled every 10 ms, 5 s at most)
+                + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; "
                 + "if [ -f " + a + ".pid\" ] || [ -f " + a + ".exit\" ]; then echo \"" + STARTED + id + "\"; "
                 // setsid/nohup missing or the fork refused: say so, never STARTED for a job that is not there
                 + "else echo \"dutydesk: the detached job did not start (setsid, nohup and sh must be on the server's PATH)\"; exit 92; fi";
@@ -342,8 +356,10 @@ public final class ActionScripts {
                 + "if [ -f \"$f.exit\" ] || [ ! -f \"$f.pid\" ]; then tail -n +" + from + " \"$f.log\"; "
                 // running: tail follows a watcher of ours, which ends when the exit file appears or the job is no longer
                 // alive (never tail --pid on the job itself: a reused pid, or one of another user's, EPERM, keeps tail forever)
-                + "else ( while [ ! -f \"$f.exit\" ] && alive_ \"$f\"; do sleep 0.1; done ) </dev/null >/dev/null 2>&1 & w_=$!; "
-                + "tail -s 0.05 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "
+                // its end is seen within 20 ms for the first 4 s (a rollback's whole life), within 100 ms after that
+                + "else ( n_=0; while [ ! -f \"$f.exit\" ] && alive_ \"$f\"; do if [ $n_ -lt 200 ]; then sleep 0.02; n_=$((n_+1)); "
+                + "else sleep 0.1; fi; done ) </dev/null >/dev/null 2>&1 & w_=$!; "
+                + "tail -s 0.02 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "
                 + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo " + EXIT_NONE + ")\"";
     }
 

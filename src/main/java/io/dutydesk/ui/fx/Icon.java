@@ -49,10 +49,19 @@ public enum Icon {
         return p;
     }
 
-    /** The application icon in every size shipped. */
+    /** The sizes of the application icon shipped ({@code icons/dutydesk-N.png}). */
+    public static final List<Integer> APP_ICON_SIZES = List.of(32, 64, 128, 256);
+
+    /** The application icon in every size shipped: four PNGs decoded — call it off the FX thread (the launch's path). */
     public static List<Image> appIcons() {
-        return List.of(32, 64, 128, 256).stream()
-                .map(n -> new Image(Icon.class.getResource("/io/dutydesk/icons/dutydesk-" + n + ".png").toExternalForm()))
-                .toList();
+        return APP_ICON_SIZES.stream().map(Icon::appIcon).toList();
+    }
+
+    /** The application icon of one shipped size (one of {@link #APP_ICON_SIZES}). */
+    public static Image appIcon(int size) {
+        if (!APP_ICON_SIZES.contains(size)) {
+            throw new IllegalArgumentException("no " + size + " px application icon; shipped: " + APP_ICON_SIZES);
+        }
+        return new Image(Icon.class.getResource("/io/dutydesk/icons/dutydesk-" + size + ".png").toExternalForm());
     }
 }

@@ -119,7 +119,7 @@ public final class ShellView {
     }
 
     private Node topBar() {
-        ImageView logo = new ImageView(Icon.appIcons().get(0));
+        ImageView logo = new ImageView(Icon.appIcon(32)); // one PNG: the header's logo, not the window's four sizes
         logo.setFitWidth(22);
         logo.setFitHeight(22);
         Label title = new Label("Dutydesk");

@@ -442,9 +442,14 @@ class ActionScriptsTest {
         Files.writeString(bin.resolve("docker"), "#!/bin/sh\n"
                 + "D=" + d + "\n"
                 + "printf '%s\\n' \"$DOCKER_HOST\" > \"$D/docker-host\"\n"
+                + "printf '%s\\n' \"$1\" >> \"$D/docker-calls\"\n"
+                + "[ -f \"$D/docker-down\" ] && { echo 'Cannot connect to the Docker daemon' >&2; exit 1; }\n"
                 + "case \"$1\" in\n"
-                + "version) [ -f \"$D/docker-down\" ] && { echo 'Cannot connect to the Docker daemon' >&2; exit 1; }; exit 0 ;;\n"
-                + "inspect) for a; do n=$a; done; [ -f \"$D/c/$n\" ] && { cat \"$D/c/$n\"; exit 0; }; echo \"Error: No such object: $n\" >&2; exit 1 ;;\n"
+                + "version) exit 0 ;;\n"
+                // as Docker does: each object found on stdout (here "/NAME<tab>STATE", the console's format), an error for each
+                // one missing, exit 1 when any is
+                + "inspect) shift; [ \"$1\" = --format ] && shift 2; rc=0; for n; do if [ -f \"$D/c/$n\" ]; then "
+                + "printf '/%s\\t%s\\n' \"$n\" \"$(cat \"$D/c/$n\")\"; else echo \"Error: No such object: $n\" >&2; rc=1; fi; done; exit $rc ;;\n"
                 + "esac\nexit 2\n");
         Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
         return java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"));
@@ -492,6 +497,49 @@ class ActionScriptsTest {
         assertTrue(Files.exists(tmp.resolve("ran")));
         assertEquals("unix:///var/run/docker.sock", Files.readString(tmp.resolve("docker-host")).strip(),
                 "the environment's Docker socket");
+        // inside the lock, on every switch and rollback: one docker call for the slot's four containers, not one each
+        assertEquals(List.of("inspect"), Files.readAllLines(tmp.resolve("docker-calls")), "docker calls of the check");
+    }
+
+    /**
+     * A team whose containers carry slot and service labels (no naming convention): the check finds the slot's containers
+     * by the slot label in one {@code docker ps}, reads them in one {@code docker inspect}, and names each by its
+     * configured container name; a service with no container in the slot is missing.
+     */
+    @Test
+    void labelledContainersAreCheckedByTheirLabelsInTwoDockerCalls() throws Exception {
+        io.dutydesk.core.config.Environment env = io.dutydesk.core.config.EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  t:
+                    ssh: { host: 127.0.0.1, user: deploy }
+                    deploy: { workdir: /srv/app }
+                    slots: { services: [api, worker, mailer], slotLabel: app.slot, serviceLabel: app.service }
+                """).require("t");
+        Path bin = Files.createDirectories(tmp.resolve("lbin"));
+        String d = io.dutydesk.core.ShellQuote.quote(tmp.toString());
+        // ids of the green slot's containers, newest first; inspect prints "SERVICE<tab>STATE" of each (the console's format)
+        Files.writeString(tmp.resolve("ids"), "c3\nc1\nc2\n");
+        Files.writeString(tmp.resolve("c1"), "api\trunning healthy\n");
+        Files.writeString(tmp.resolve("c2"), "worker\trunning unhealthy\n");
+        Files.writeString(tmp.resolve("c3"), "api\texited\n"); // a newer api container of the slot, stopped: the one that counts
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\nD=" + d + "\nprintf '%s %s\\n' \"$1\" \"$*\" >> \"$D/ldocker-calls\"\n"
+                + "case \"$1\" in\nps) case \"$*\" in *'label=app.slot=green'*) cat \"$D/ids\" ;; esac ;;\n"
+                + "inspect) shift; [ \"$1\" = --format ] && shift 2; for n; do cat \"$D/$n\"; done ;;\nesac\n");
+        Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
+        var pre = ActionScripts.slotHealthy(env, "green");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", pre.command()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String api = env.slots().container("api", "green");
+        String worker = env.slots().container("worker", "green");
+        String mailer = env.slots().container("mailer", "green");
+        assertEquals("slot-health: unhealthy (" + api + ": exited, " + worker + ": unhealthy, " + mailer + ": missing)", out.strip());
+        List<String> calls = Files.readAllLines(tmp.resolve("ldocker-calls"));
+        assertEquals(2, calls.size(), calls.toString());
+        assertTrue(calls.get(0).startsWith("ps ") && calls.get(0).contains("label=app.slot=green"), calls.toString());
+        assertTrue(calls.get(1).startsWith("inspect ") && calls.get(1).endsWith(" c3 c1 c2"), calls.toString());
     }
 
     @Test
