@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs inside the real app's process ({@code java -Djavafx.preloader=io.dutydesk.app.FirstFrameProbe
  * io.dutydesk.app.Main --config FILE}): a JavaFX preloader, so it is on the FX thread before the app's
- * {@code start}. It watches the windows; at the first pulse of the first window while it shows (after its CSS
- * and layout, before it is rendered: what that frame shows) it prints what the window shows. It also prints
+ * {@code start}. It watches the windows; at the first pulse of each while it shows (after its CSS and layout, before
+ * it is rendered: what that frame shows) it prints the pulse's number, and for the app's window (the first shown:
+ * the app shows its stage in its start, a dialog such as a password question comes later) what it shows. It also prints
  * every network client the adapters create, with its thread ({@link NetworkClients}). Once it has the frame and
  * the first SSH session, it exits. Lines start with {@code FF }; {@link FirstFrameTest} reads them.
  */
@@ -35,7 +36,11 @@ public final class FirstFrameProbe extends Preloader {
             StandardCharsets.UTF_8);
     private static final CountDownLatch FRAME = new CountDownLatch(1);
     private static final CountDownLatch SSH = new CountDownLatch(1);
-    private boolean seen;
+    /** The pulses so far: an animation timer is called once at the start of every pulse. */
+    private long pulses;
+    /** The app's window: the first one shown (the app shows its stage in its start; a dialog comes later, if at all). */
+    private Window main;
+    private final java.util.Map<Window, Long> firstFrames = new java.util.LinkedHashMap<>();
 
     public FirstFrameProbe() {
         // before the app's start: every client the launch creates is seen
@@ -64,10 +69,19 @@ public final class FirstFrameProbe extends Preloader {
 
     @Override
     public void start(Stage preloaderStage) {
+        new javafx.animation.AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                pulses++;
+            }
+        }.start();
         // the preloader's own stage is never shown: the first window shown is the app's
         Window.getWindows().addListener((ListChangeListener<Window>) c -> {
             while (c.next()) {
                 for (Window w : c.getAddedSubList()) {
+                    if (main == null) {
+                        main = w;
+                    }
                     watch(w);
                 }
             }
@@ -88,10 +102,16 @@ public final class FirstFrameProbe extends Preloader {
 
     private void watch(Window w, Scene scene) {
         scene.addPostLayoutPulseListener(() -> {
-            if (seen || !w.isShowing()) {
+            if (firstFrames.containsKey(w) || !w.isShowing()) {
                 return;
             }
-            seen = true;
+            firstFrames.put(w, pulses);
+            long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            say("first-frame pulse=" + pulses + " main=" + (w == main) + " ms=" + ms + " title="
+                    + (w instanceof Stage s ? s.getTitle() : ""));
+            if (w != main) {
+                return;
+            }
             try {
                 describe(w, scene);
             } catch (RuntimeException e) {
@@ -104,7 +124,8 @@ public final class FirstFrameProbe extends Preloader {
     /** What the frame shows: the header, the navigation, the indicators, the pane. */
     private static void describe(Window w, Scene scene) {
         Parent root = scene.getRoot();
-        say("window " + (int) w.getWidth() + "x" + (int) w.getHeight() + " title=" + (w instanceof Stage s ? s.getTitle() : ""));
+        say("window " + (int) w.getWidth() + "x" + (int) w.getHeight() + " root=" + root.getClass().getSimpleName() + "/"
+                + root.getChildrenUnmodifiable().size() + " title=" + (w instanceof Stage s ? s.getTitle() : ""));
         ComboBox<?> env = (ComboBox<?>) root.lookup("#environment-picker");
         if (env != null) {
             // the button cell (the popup's list, also among the picker's nodes, is not showing)
@@ -146,6 +167,8 @@ public final class FirstFrameProbe extends Preloader {
                         + p.isVisible() + " " + size(p));
             }
         }
+        // the panes in the scene: only the one shown is built (the others when first shown)
+        say("panes-in-scene " + all(root).stream().map(Node::getId).filter(id -> id != null && id.startsWith("pane-")).toList());
         Node pane = shownPane(root);
         if (pane != null) {
             int texts = 0;

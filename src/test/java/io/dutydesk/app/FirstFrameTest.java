@@ -71,6 +71,16 @@ class FirstFrameTest {
     void theFirstFrameIsTheLaidOutWindowWhileSshNeverAnswers() throws Exception {
         List<String> ff = launch();
         String all = String.join("\n", ff);
+        System.out.println("FirstFrameTest: what the probe saw:\n" + all);
+
+        // the app's window is the first drawn: no other window (a password dialog) in a frame before it
+        int mainPulse = pulse(line(ff, "first-frame "));
+        assertTrue(line(ff, "first-frame ").contains(" main=true "), all);
+        for (String l : ff) {
+            if (l.startsWith("first-frame ")) {
+                assertTrue(pulse(l) >= mainPulse, l + "\n" + all);
+            }
+        }
 
         // the header: the environment's name, shown in the picker (not only its value), with a width
         String env = line(ff, "environment ");
@@ -95,6 +105,9 @@ class FirstFrameTest {
             assertTrue(width(ind) > 0, ind);
         }
 
+        // only the shown pane is built; the others are built when first shown
+        assertEquals("panes-in-scene [pane-slots]", line(ff, "panes-in-scene "), all);
+
         // the shown pane (Slots: the file says the Today pane never comes first) has its layout, not a placeholder
         String pane = line(ff, "pane ");
         assertTrue(pane.startsWith("pane pane-slots[slots-pane] "), all);
@@ -116,6 +129,13 @@ class FirstFrameTest {
     private static String line(List<String> ff, String prefix) {
         return ff.stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + prefix + "' in\n" + String.join("\n", ff)));
+    }
+
+    /** N of "pulse=N". */
+    private static int pulse(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" pulse=(\\d+) ").matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
     }
 
     /** The width in "bounds=x,y,WxH". */
@@ -159,7 +179,8 @@ class FirstFrameTest {
         b.environment().put("XDG_STATE_HOME", home.resolve("state").toString());
         b.environment().remove("DUTYDESK_CONFIG");
         b.environment().remove("DUTYDESK_STORE");
-        b.environment().remove("SSH_AUTH_SOCK");
+        b.environment().remove("SSH_AUTH_SOCK"); // no agent, no desktop session (keyring, notifications) of the user's
+        b.environment().remove("DBUS_SESSION_BUS_ADDRESS");
         Process p = b.start();
         List<String> ff = new ArrayList<>();
         StringBuilder rest = new StringBuilder();
