@@ -71,6 +71,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
             if (client != null) {
                 client.close();
             }
+            io.dutydesk.adapters.support.NetworkClients.creating(io.dutydesk.adapters.support.NetworkClients.DOCKER);
             URI host = URI.create("unix://" + addr.toAbsolutePath());
             DefaultDockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
                     .withDockerHost(host.toString()).withDockerTlsVerify(false).build();

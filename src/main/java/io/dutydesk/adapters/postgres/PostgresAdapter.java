@@ -414,6 +414,7 @@ public final class PostgresAdapter implements BackendProbe, OutboxPort, BacklogP
         // the address is the server's own view (the channel's target); nothing on this machine is dialled
         String url = "jdbc:postgresql://" + config.host() + ":" + config.port() + "/" + config.database();
         try {
+            io.dutydesk.adapters.support.NetworkClients.creating(io.dutydesk.adapters.support.NetworkClients.JDBC);
             connection = DriverManager.getConnection(url, p);
         } catch (SQLException e) {
             if ("28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {

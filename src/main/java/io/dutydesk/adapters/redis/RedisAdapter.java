@@ -214,6 +214,7 @@ public final class RedisAdapter implements BackendProbe, StreamPort, AutoCloseab
             return jedis;
         }
         drop();
+        io.dutydesk.adapters.support.NetworkClients.creating(io.dutydesk.adapters.support.NetworkClients.JEDIS);
         int ms = (int) timeout.toMillis();
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(ms).socketTimeoutMillis(ms).clientName("dutydesk");

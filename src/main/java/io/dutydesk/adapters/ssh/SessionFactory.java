@@ -128,6 +128,7 @@ final class SessionFactory {
      */
     private Session open(Environment.Ssh t, ConfigRepository.Config cfg, String viaJumpName, int localPort, int timeout)
             throws Exception {
+        io.dutydesk.adapters.support.NetworkClients.creating(io.dutydesk.adapters.support.NetworkClients.SSH);
         JSch jsch = new JSch();
         String user = t.user() != null ? t.user()
                 : cfg != null && cfg.getUser() != null ? cfg.getUser() : System.getProperty("user.name");

@@ -168,6 +168,7 @@ public final class TunnelHttp {
     /** HTTP/1.1 with {@code Connection: close}: one request, the answer read to its end. */
     private Response exchange(Tunnels.Stream stream, String method, String target, Optional<String> body,
                               String contentType) throws IOException {
+        NetworkClients.creating(NetworkClients.HTTP);
         byte[] payload = body.map(b -> b.getBytes(StandardCharsets.UTF_8)).orElse(null);
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(config.host()).append(':').append(config.port()).append("\r\n")
