@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * backend while it HANGS ({@code refhost pause NAME}: SIGSTOP, so connections are accepted or queued and never
  * answered — not refused as when it is stopped). During every period the window is driven through its six panes
  * (Ctrl+1 … Ctrl+6 with xdotool, one a second), and the period's pulse gaps are read from the console's own
- * metrics ({@code dutydesk_fx_pulse_gap_seconds} and {@code _max_seconds}, see {@link OwnMetrics#pulseGaps}). A
+ * metrics ({@code dutydesk_fx_pulse_gap_seconds} and {@code _max_seconds}, see {@link OwnMetrics#pulseGaps}). The
+ * settling drives the panes too, so that each pane's first showing (when it is built) falls in no period; a second
+ * baseline follows the last backend. A
  * period ends {@value #AFTER_RESUME_S} s after the backend is resumed, so that a stall that spans the resume is
  * counted in it. The backend is resumed in a finally; the console then gets back to "all 7 backends ok" before
  * the next one hangs.
@@ -33,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * {@code backends}: comma-separated, default {@code postgres,redis,prometheus,alertmanager,docker,ssh}.
  * {@code -Dstall.stacks=true} also samples the FX thread's stack (jstack, every 300 ms) while a backend hangs and
- * prints the frames where it was found busy (jstack's safepoints add a few ms of their own to the gaps).
+ * prints the frames where it was found busy (jstack's safepoints add a few ms of their own to the gaps);
+ * {@code -Dstall.jvm="-XX:StartFlightRecording=filename=/tmp/p7.jfr,settings=profile"} passes JVM options to the
+ * console (a flight recording, whose jdk.ThreadPark, jdk.JavaMonitorEnter and jdk.SocketRead events on the
+ * "JavaFX Application Thread" show where it blocked: {@code jfr print --events ... /tmp/p7.jfr}).
  * Needs a display: uses $DISPLAY, else starts Xvfb on :95.
  */
 public final class StallBenchmark {
@@ -57,13 +62,19 @@ public final class StallBenchmark {
         Path home = Files.createTempDirectory("dutydesk-stall");
         List<String> rows = new ArrayList<>();
         boolean over = false;
-        try (IdleProbe.Watched a = new IdleProbe.Watched(List.of(java, "-Duser.home=" + home, "-jar", jar,
-                "--config", config.toString(), "--env", "ref", "--metrics-port", "0"), display)) {
+        List<String> cmd = new ArrayList<>(List.of(java, "-Duser.home=" + home));
+        String jvm = System.getProperty("stall.jvm", "").trim();
+        if (!jvm.isEmpty()) {
+            cmd.addAll(List.of(jvm.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref", "--metrics-port", "0"));
+        try (IdleProbe.Watched a = new IdleProbe.Watched(cmd, display)) {
             a.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(120));
             String url = a.lines.stream().map(OwnMetrics::urlIn).filter(u -> u != null).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no 'metrics at' line: " + a.lines));
             String win = x(display, "xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
-            Thread.sleep(settle * 1000L);
+            // settling, the window driven too: each pane's first showing (it is built then) is no part of any period
+            drive(display, win, settle);
             System.out.printf("P7 longest FX-thread stall, %d s per period (+%d s after the resume), window driven through its 6 panes%n",
                     seconds, AFTER_RESUME_S);
             System.out.printf("  metrics: %s%n", url);
@@ -114,10 +125,14 @@ public final class StallBenchmark {
                 }
                 Thread.sleep(3000);
             }
+            // the same again with nothing hung, after the backends: the baseline did not depend on when it was taken
+            OwnMetrics.Scrape s1 = OwnMetrics.scrape(url);
+            drive(display, win, seconds + AFTER_RESUME_S);
+            OwnMetrics.Gaps again = OwnMetrics.pulseGaps(s1, OwnMetrics.scrape(url));
+            System.out.printf("  %-13s longest gap %-10s  gaps > 100 ms: %d of %d pulses%n", "baseline again", again.longest(), again.over100ms(), again.pulses());
             if (!a.process.isAlive()) {
                 throw new IllegalStateException("the console ended: " + a.lines);
             }
-            x(display, "xdotool", "key", "--window", win, "--clearmodifiers", "ctrl+1");
         } finally {
             if (xvfb != null) {
                 xvfb.destroy();
