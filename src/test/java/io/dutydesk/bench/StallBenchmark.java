@@ -88,6 +88,7 @@ public final class StallBenchmark {
                 int seen = summaries(a).size();
                 OwnMetrics.Scrape before = OwnMetrics.scrape(url);
                 Map<String, Integer> busy = new TreeMap<>();
+                java.time.Instant from = java.time.Instant.now();
                 RefHost.pause(backend);
                 try {
                     Thread sampler = stacks ? sampler(a.pid(), busy) : null;
@@ -113,7 +114,7 @@ public final class StallBenchmark {
                             .forEach(e -> System.out.println("      " + e.getValue() + "x\n" + e.getKey()));
                 }
                 List<String> said = summaries(a);
-                System.out.println("    the header said: " + String.join(" | ", said.subList(seen, said.size())));
+                System.out.println("    " + from + " to " + java.time.Instant.now() + "; the header said: " + String.join(" | ", said.subList(seen, said.size())));
                 // back to all ok before the next backend hangs
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (!summaries(a).get(summaries(a).size() - 1).equals("all 7 backends ok")) {
