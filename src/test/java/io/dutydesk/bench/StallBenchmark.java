@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class StallBenchmark {
                 int seen = summaries(a).size();
                 OwnMetrics.Scrape before = OwnMetrics.scrape(url);
                 Map<String, Integer> busy = new TreeMap<>();
-                java.time.Instant from = java.time.Instant.now();
+                Instant from = Instant.now();
                 RefHost.pause(backend);
                 try {
                     Thread sampler = stacks ? sampler(a.pid(), busy) : null;
@@ -114,7 +115,7 @@ public final class StallBenchmark {
                             .forEach(e -> System.out.println("      " + e.getValue() + "x\n" + e.getKey()));
                 }
                 List<String> said = summaries(a);
-                System.out.println("    " + from + " to " + java.time.Instant.now() + "; the header said: " + String.join(" | ", said.subList(seen, said.size())));
+                System.out.println("    " + from + " to " + Instant.now() + "; the header said: " + String.join(" | ", said.subList(seen, said.size())));
                 // back to all ok before the next backend hangs
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (!summaries(a).get(summaries(a).size() - 1).equals("all 7 backends ok")) {
