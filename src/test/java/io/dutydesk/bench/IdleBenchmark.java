@@ -1,6 +1,7 @@
 package io.dutydesk.bench;
 
 import io.dutydesk.testing.IdleProbe;
+import io.dutydesk.testing.OwnMetrics;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,11 @@ import java.util.List;
  * P8 and the server-side exec count: the real window idle on the reference host, measured from outside once it
  * settled — CPU of one core from /proc/PID/stat (utime + stime), RSS and threads from /proc/PID/status, and the
  * session channels sshd started (its log, LogLevel VERBOSE) — against a bare JavaFX window (IdleFloorApp)
- * measured in the same run, and a plain {@code ssh host true} per interval for the exec count.
+ * measured in the same run, and a plain {@code ssh host true} per interval for the exec count. The console runs with
+ * the packaged launcher's JVM options and, as a user's does, without {@code --metrics-port} (P8's figure). With
+ * {@code -Didle.metrics=true} it runs with {@code --metrics-port 0} and its own RSS, threads and open SSH channels
+ * ({@code dutydesk_*}) are read from that endpoint at the end of the period and printed beside /proc's; the option
+ * itself costs CPU: it runs the pulse-gap timer (an AnimationTimer, so the window pulses 60 times a second).
  *
  * <pre>
  *   mvn -q -DskipTests package test-compile
@@ -49,16 +54,28 @@ public final class IdleBenchmark {
             }
             Figures app;
             IdleProbe.Sessions sessions;
-            List<String> appCmd = new java.util.ArrayList<>(List.of(java, "-Duser.home=" + home));
-            appCmd.addAll(LaunchBenchmark.jvmOptions()); // the packaged launcher's options (-Dbench.launcher=false: none)
-            appCmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref"));
+            // off by default: the endpoint's pulse-gap timer keeps the window pulsing at 60 Hz (~0.7-2 points of a core,
+            // docs/benchmarks.md) and a user's window runs without it; -Didle.metrics=true reads the figures from it too
+            boolean metrics = Boolean.parseBoolean(System.getProperty("idle.metrics", "false"));
+            OwnMetrics.Scrape own = null;
+            List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Duser.home=" + home));
+            cmd.addAll(LaunchBenchmark.jvmOptions()); // the packaged launcher's options (-Dbench.launcher=false: none)
+            cmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref"));
             System.out.println("app JVM options " + LaunchBenchmark.jvmOptions());
-            try (IdleProbe.Watched a = new IdleProbe.Watched(appCmd, display)) {
+            if (metrics) {
+                cmd.addAll(List.of("--metrics-port", "0"));
+            }
+            try (IdleProbe.Watched a = new IdleProbe.Watched(cmd, display)) {
                 a.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(120));
                 Thread.sleep(settle * 1000L);
                 long mark = IdleProbe.mark();
                 app = measure(a.pid(), seconds);
                 sessions = IdleProbe.since(mark);
+                if (metrics) {
+                    String url = a.lines.stream().map(OwnMetrics::urlIn).filter(u -> u != null).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("no 'metrics at' line: " + a.lines));
+                    own = OwnMetrics.scrape(url);
+                }
                 if (!a.process.isAlive()) {
                     throw new IllegalStateException("the console ended: " + a.lines);
                 }
@@ -72,6 +89,14 @@ public final class IdleBenchmark {
             System.out.printf("  floor (bare JavaFX window): %5.2f %% of a core, %3d threads, RSS %4d MB%n", floor.cpu, floor.threads, floor.rssMb);
             System.out.printf("  dutydesk:                   %5.2f %% of a core, %3d threads, RSS %4d MB   (goal <= 1 %%)%n", app.cpu, app.threads, app.rssMb);
             System.out.printf("  dutydesk - floor: %+.2f points%n", app.cpu - floor.cpu);
+            if (own != null) {
+                System.out.printf("  dutydesk, its own metrics (--metrics-port, read after the period): %3.0f threads, RSS %4.0f MB, %.0f SSH channels open"
+                                + " (%.0f opened), longest FX pulse gap since the start %.0f ms%n",
+                        own.require("dutydesk_threads"), own.require("dutydesk_process_resident_memory_bytes") / 1048576,
+                        own.require("dutydesk_ssh_channels_open"), own.value("dutydesk_ssh_channels_opened_total").orElse(0),
+                        own.require("dutydesk_fx_pulse_gap_max_seconds") * 1000);
+                System.out.println("    (the CPU figure above includes --metrics-port's pulse-gap timer: without -Didle.metrics=true it is measured without it)");
+            }
             System.out.println("  busiest threads, floor:    " + floor.top);
             System.out.println("  busiest threads, dutydesk: " + app.top);
             System.out.printf("server-side sessions over %.0f intervals: %d exec (%.2f per interval, goal <= 1), %d SFTP channels opened%n",

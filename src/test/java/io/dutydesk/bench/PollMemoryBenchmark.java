@@ -9,6 +9,9 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.core.slots.SlotsReader;
 import io.dutydesk.testing.IdleProbe;
+import io.dutydesk.testing.OwnMetrics;
+import io.dutydesk.adapters.telemetry.PrometheusTelemetry;
+import io.dutydesk.core.telemetry.Telemetry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +28,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code intervalMs} (default 20 ms) — until every poller has run {@code cycles} times (default 10,000). RSS of
  * this process (/proc/self/status) at cycle 2,000 and at the end, the growth between them, the heap after a GC,
  * threads, and the sessions sshd started per cycle. Headless: the pollers and adapters, not the JavaFX scene.
+ * The benchmark runs them in its own process, with the console's own metrics installed as {@code --metrics-port 0}
+ * installs them (before the connection opens, so its SSH channels are counted); at each 1,000 cycles it reads RSS,
+ * threads, open SSH channels and the polls' count and errors from that endpoint too, printed beside /proc's (the
+ * same process: RSS is the same VmRSS, read by the endpoint's own code). No window: no pulse gaps.
  *
  * <pre>
  *   mvn -q -DskipTests package test-compile
@@ -48,6 +55,8 @@ public final class PollMemoryBenchmark {
             return t;
         });
         Clock clock = Clock.systemUTC();
+        PrometheusTelemetry metrics = PrometheusTelemetry.start(0);
+        Telemetry.install(metrics);
         try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
             SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), clock);
             HealthMonitor health = new HealthMonitor(env.name(), h.probes(), interval, interval.multipliedBy(4), timeout,
@@ -81,6 +90,11 @@ public final class PollMemoryBenchmark {
                     long heap = heapAfterGc();
                     System.out.printf("  cycle %,6d  %5.0f s  RSS %4d MB  heap after GC %5.1f MB  threads %3d  snapshots with an error %d%n", done,
                             (System.nanoTime() - t0) / 1e9, rss, heap / 1048576.0, IdleProbe.status(self, "Threads"), errors.get());
+                    OwnMetrics.Scrape own = OwnMetrics.scrape(metrics.url());
+                    System.out.printf("                own metrics:  RSS %4.0f MB  threads %3.0f  SSH channels open %.0f (opened %.0f)  polls %,.0f, failed %,.0f%n",
+                            own.require("dutydesk_process_resident_memory_bytes") / 1048576, own.require("dutydesk_threads"),
+                            own.require("dutydesk_ssh_channels_open"), own.value("dutydesk_ssh_channels_opened_total").orElse(0),
+                            own.value("dutydesk_poll_duration_seconds_count").orElse(0), own.value("dutydesk_poll_errors_total").orElse(0));
                     if (next == 2000) {
                         rssAt2k = rss;
                         heapAt2k = heap;
@@ -103,6 +117,7 @@ public final class PollMemoryBenchmark {
             health.close();
         } finally {
             scheduler.shutdownNow();
+            metrics.close();
         }
         System.exit(0);
     }

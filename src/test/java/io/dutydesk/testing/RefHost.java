@@ -73,6 +73,15 @@ public final class RefHost {
         run(Duration.ofSeconds(120), script().toString(), "start", backend);
     }
 
+    /** Hangs a backend (SIGSTOP: it keeps its port and answers nothing) until {@link #resume}. */
+    public static void pause(String backend) {
+        run(Duration.ofSeconds(60), script().toString(), "pause", backend);
+    }
+
+    public static void resume(String backend) {
+        run(Duration.ofSeconds(60), script().toString(), "resume", backend);
+    }
+
     /** Runs a command, fails the test if it fails; returns stdout. */
     public static String run(Duration timeout, String... cmd) {
         try {

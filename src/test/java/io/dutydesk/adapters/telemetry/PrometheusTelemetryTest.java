@@ -122,6 +122,13 @@ class PrometheusTelemetryTest {
         assertEquals(3, value(body, "dutydesk_fx_pulse_gap_seconds_count", "").getAsDouble());
         assertEquals(2, value(body, "dutydesk_fx_pulse_gap_seconds_bucket", "le=\"0.025\"").getAsDouble());
         assertEquals(0.24, value(body, "dutydesk_fx_pulse_gap_max_seconds", "").getAsDouble(), 1e-9);
+        // around the 100 ms goal the buckets are 25-50 ms wide: 240 ms is over 200, not over 250
+        assertEquals(2, value(body, "dutydesk_fx_pulse_gap_seconds_bucket", "le=\"0.2\"").getAsDouble());
+        assertEquals(3, value(body, "dutydesk_fx_pulse_gap_seconds_bucket", "le=\"0.25\"").getAsDouble());
+        telemetry.pulseGap(120_000_000);
+        String later = scrape();
+        assertEquals(2, value(later, "dutydesk_fx_pulse_gap_seconds_bucket", "le=\"0.1\"").getAsDouble());
+        assertEquals(3, value(later, "dutydesk_fx_pulse_gap_seconds_bucket", "le=\"0.15\"").getAsDouble());
         assertEquals(3, value(body, "dutydesk_ssh_channels_open", "env=\"prod\"").getAsDouble());
         assertEquals(41, value(body, "dutydesk_ssh_channels_opened_total", "env=\"prod\"").getAsDouble());
         double rss = value(body, "dutydesk_process_resident_memory_bytes", "").getAsDouble();
