@@ -64,6 +64,8 @@ public final class StallBenchmark {
         List<String> rows = new ArrayList<>();
         boolean over = false;
         List<String> cmd = new ArrayList<>(List.of(java, "-Duser.home=" + home));
+        cmd.addAll(LaunchBenchmark.jvmOptions()); // the packaged launcher's options (-Dbench.launcher=false: none)
+        System.out.println("app JVM options " + LaunchBenchmark.jvmOptions());
         String jvm = System.getProperty("stall.jvm", "").trim();
         if (!jvm.isEmpty()) {
             cmd.addAll(List.of(jvm.split("\\s+")));
