@@ -64,6 +64,8 @@ class ClientsOffTheFxThreadTest {
             NetworkClients.DOCKER, NetworkClients.HTTP);
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.CountDownLatch allKinds = new java.util.concurrent.CountDownLatch(KINDS.size());
+    /** Two HTTP clients (Prometheus, Alertmanager): the first of them counts for its kind in allKinds, not the second. */
+    private final java.util.concurrent.CountDownLatch twoHttp = new java.util.concurrent.CountDownLatch(2);
 
     @BeforeEach
     void silentServer() throws Exception {
@@ -84,6 +86,9 @@ class ClientsOffTheFxThreadTest {
                     .add(thread.getName() + (Platform.isFxApplicationThread() ? " (the FX thread)" : ""));
             if (KINDS.contains(kind) && seen.add(kind)) {
                 allKinds.countDown();
+            }
+            if (NetworkClients.HTTP.equals(kind)) {
+                twoHttp.countDown();
             }
         });
     }
@@ -127,6 +132,7 @@ class ClientsOffTheFxThreadTest {
 
         // each client is created as its adapter's thread starts the call (no answer is awaited)
         assertTrue(allKinds.await(20, TimeUnit.SECONDS), created.toString());
+        assertTrue(twoHttp.await(20, TimeUnit.SECONDS), "Prometheus and Alertmanager: " + created);
         assertEquals(KINDS, created.keySet(), created.toString());
         assertEquals(2, created.get(NetworkClients.HTTP).size(), "Prometheus and Alertmanager: " + created);
         created.forEach((kind, threads) -> threads.forEach(th ->

@@ -54,8 +54,14 @@ public final class FirstFrameProbe extends Preloader {
             try {
                 boolean both = FRAME.await(120, TimeUnit.SECONDS) & SSH.await(120, TimeUnit.SECONDS);
                 say("done " + both);
+                // the test closes the app's input once its server has seen the connection (or it gave up waiting)
+                while (System.in.read() >= 0) {
+                    // nothing is sent: only the end of the input is waited for
+                }
             } catch (InterruptedException e) {
                 say("done interrupted");
+            } catch (java.io.IOException e) {
+                say("input " + e);
             }
             Runtime.getRuntime().halt(0); // what the app's stop would do is no part of this test
         }, "first-frame-probe-end");

@@ -42,6 +42,8 @@ class FirstFrameTest {
 
     private ServerSocket silent;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    /** The silent server took the app's connection: the probe may end the app then, not before. */
+    private final java.util.concurrent.CountDownLatch acceptedOne = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void silentSshServer() throws Exception {
@@ -50,6 +52,7 @@ class FirstFrameTest {
             while (!silent.isClosed()) {
                 try {
                     accepted.add(silent.accept()); // kept open, never written to
+                    acceptedOne.countDown();
                 } catch (java.io.IOException e) {
                     return; // closed
                 }
@@ -191,12 +194,20 @@ class FirstFrameTest {
                         synchronized (ff) {
                             ff.add(l.substring(3));
                         }
+                        if (l.startsWith("FF done ")) {
+                            // the session was begun (client ssh-session); its socket reaches the silent server a moment
+                            // later: the probe ends the app when told (its input closed), once that connection is seen
+                            acceptedOne.await(30, TimeUnit.SECONDS);
+                            p.getOutputStream().close();
+                        }
                     } else {
                         rest.append(l).append('\n');
                     }
                 }
             } catch (java.io.IOException e) {
                 rest.append(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
         try {

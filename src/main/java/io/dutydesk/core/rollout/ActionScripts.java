@@ -356,7 +356,7 @@ public final class ActionScripts {
                 + "if [ -f \"$f.exit\" ] || [ ! -f \"$f.pid\" ]; then tail -n +" + from + " \"$f.log\"; "
                 // running: tail follows a watcher of ours, which ends when the exit file appears or the job is no longer
                 // alive (never tail --pid on the job itself: a reused pid, or one of another user's, EPERM, keeps tail forever)
-                // its end is seen within 20 ms for the first 4 s (a rollback's whole life), within 100 ms after that
+                // its end is seen within ~20 ms for its first 200 turns (~5 s: a rollback's whole life), within ~100 ms after that
                 + "else ( n_=0; while [ ! -f \"$f.exit\" ] && alive_ \"$f\"; do if [ $n_ -lt 200 ]; then sleep 0.02; n_=$((n_+1)); "
                 + "else sleep 0.1; fi; done ) </dev/null >/dev/null 2>&1 & w_=$!; "
                 + "tail -s 0.02 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "

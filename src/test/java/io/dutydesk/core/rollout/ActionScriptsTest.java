@@ -448,10 +448,13 @@ class ActionScriptsTest {
                 + "version) exit 0 ;;\n"
                 // as Docker does: each object found on stdout (here "/NAME<tab>STATE", the console's format), an error for each
                 // one missing, exit 1 when any is
-                + "inspect) shift; [ \"$1\" = --format ] && shift 2; rc=0; for n; do if [ -f \"$D/c/$n\" ]; then "
+                // the console's format exactly (Docker would fill in any other: a changed one must fail here, not on a server)
+                + "inspect) shift; [ \"$1\" = --format ] && [ \"$2\" = \"$(cat \"$D/format\")\" ] || { echo \"unexpected: $*\" >&2; exit 2; }; "
+                + "shift 2; rc=0; for n; do if [ -f \"$D/c/$n\" ]; then "
                 + "printf '/%s\\t%s\\n' \"$n\" \"$(cat \"$D/c/$n\")\"; else echo \"Error: No such object: $n\" >&2; rc=1; fi; done; exit $rc ;;\n"
                 + "esac\nexit 2\n");
         Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(tmp.resolve("format"), "{{.Name}}\t{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}");
         return java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"));
     }
 
@@ -524,7 +527,10 @@ class ActionScriptsTest {
         Files.writeString(tmp.resolve("c3"), "api\texited\n"); // a newer api container of the slot, stopped: the one that counts
         Files.writeString(bin.resolve("docker"), "#!/bin/sh\nD=" + d + "\nprintf '%s %s\\n' \"$1\" \"$*\" >> \"$D/ldocker-calls\"\n"
                 + "case \"$1\" in\nps) case \"$*\" in *'label=app.slot=green'*) cat \"$D/ids\" ;; esac ;;\n"
-                + "inspect) shift; [ \"$1\" = --format ] && shift 2; for n; do cat \"$D/$n\"; done ;;\nesac\n");
+                + "inspect) shift; [ \"$1\" = --format ] && [ \"$2\" = \"$(cat \"$D/lformat\")\" ] || exit 2; shift 2; "
+                + "for n; do cat \"$D/$n\"; done ;;\nesac\n");
+        Files.writeString(tmp.resolve("lformat"),
+                "{{index .Config.Labels \"app.service\"}}\t{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}");
         Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
         var pre = ActionScripts.slotHealthy(env, "green");
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", pre.command()).redirectErrorStream(true);
