@@ -39,7 +39,8 @@ cp target/dutydesk.jar target/jpackage-input/
 args=(--type "$type" --name dutydesk --app-version "$version"
   --input target/jpackage-input --main-jar dutydesk.jar --main-class io.dutydesk.app.Main
   --icon icons/dutydesk-256.png --dest target/package
-  --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.jfr,jdk.zipfs
+  # java.scripting: FXMLLoader needs javax.script (the panes' layouts); FirstFrameTest runs the window with only these
+  --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.jfr,jdk.zipfs
   --jlink-options '--strip-debug --no-man-pages --no-header-files --generate-cds-archive'
   --description "Operations console for blue-green microservices behind nginx"
   --vendor "$vendor" --copyright "Copyright (C) $vendor")

@@ -173,6 +173,10 @@ class FirstFrameTest {
                 "-Duser.home=" + home, "-Djava.util.prefs.userRoot=" + home.resolve("prefs"),
                 "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless", "-Dprism.order=sw", "-Dprism.text=t2k",
                 "-Djava.awt.headless=true",
+                // only the JDK modules the packaged runtime has (jpackage.sh's --add-modules): the .deb's window once
+                // failed at its first pane (FXMLLoader needs java.scripting, which that list lacked) while every
+                // test on a whole JDK passed
+                "--limit-modules", packagedModules(),
                 "-Djavafx.preloader=" + FirstFrameProbe.class.getName(),
                 Main.class.getName(), "--config", config.toString()));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -221,5 +225,13 @@ class FirstFrameTest {
             assertFalse(ff.isEmpty(), "nothing from the probe; the app said:\n" + rest);
             return List.copyOf(ff);
         }
+    }
+
+    /** The JDK modules of the packaged runtime: packaging/jpackage.sh's --add-modules list. */
+    static String packagedModules() throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--add-modules ([a-z.,]+)")
+                .matcher(java.nio.file.Files.readString(Path.of("packaging/jpackage.sh")));
+        assertTrue(m.find(), "packaging/jpackage.sh names the runtime's modules");
+        return m.group(1);
     }
 }

@@ -31,7 +31,10 @@ public final class FxHostKeyPrompt implements HostKeyPrompt {
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         ui.execute(() -> {
             Alert a = new Alert(Alert.AlertType.WARNING, "", ACCEPT, REFUSE);
-            a.initOwner(owner.get());
+            javafx.stage.Window w = owner.get();
+            if (w != null && w.getScene() != null) { // a window whose start failed has no scene: the dialog stands alone
+                a.initOwner(w);
+            }
             a.setTitle("Unknown host key");
             a.setHeaderText(key.firstConnection() ? "First connection to " + key.host()
                     : "WARNING: " + key.host() + " is known by its " + String.join(", ", key.knownTypes())

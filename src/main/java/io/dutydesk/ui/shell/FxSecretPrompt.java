@@ -28,7 +28,10 @@ public final class FxSecretPrompt implements SecretPrompt {
         CompletableFuture<Optional<char[]>> answer = new CompletableFuture<>();
         ui.execute(() -> {
             Dialog<char[]> d = new Dialog<>();
-            d.initOwner(owner.get());
+            javafx.stage.Window w = owner.get();
+            if (w != null && w.getScene() != null) { // a window whose start failed has no scene: the dialog stands alone
+                d.initOwner(w);
+            }
             d.setTitle(label);
             d.setHeaderText(label + " for " + environment);
             PasswordField pw = new PasswordField();
