@@ -274,11 +274,11 @@ final class RolloutCommands {
         }
         ActionResult r;
         try {
-            // with --yes the plan was read a moment ago: the server's check inside the lock (the live slot still the plan's,
-            // the target still healthy) is the check at the click; after a human's confirmation the slots are read again
+            // the server's check inside the lock (the live slot still the plan's, the target still healthy) is the check at
+            // the confirmation: a human's answer given long after the plan was read is refused if the state changed since
             RemoteShell.OutputListener lines = (stderr, line) -> log.println(line);
             java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
-            r = (args.yes() ? service.runCheckedOnServerOnly(plan, lines, status) : service.run(plan, lines, status)).join();
+            r = service.run(plan, lines, status).join();
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {

@@ -287,27 +287,14 @@ public final class RolloutService {
 
     /**
      * Runs a confirmed plan: refused if it was made for another environment, if it is blocked
-     * (and not forced); then the slots are read again at the click and it is refused if what it was
-     * confirmed on changed ({@link RolloutRules#changedSince}: the live slot, the target's health);
-     * and the server checks the same again inside the lock, before the command ({@link #preconditions}).
-     * Every refusal is audited; nothing runs.
+     * (and not forced); then the server checks what it was confirmed on ({@link #preconditions}: the live
+     * slot, the target's health — exactly what {@link RolloutRules#changedSince} compares) inside the lock,
+     * at the click, before the command: no other action can come between that check and the command, which a
+     * re-read by the console could not promise (and it cost a round trip). Every refusal is audited; nothing runs.
      *
      * @param status progress while the console re-attaches ("running on the server, re-attaching …")
      */
     public CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status) {
-        return run(plan, out, status, true);
-    }
-
-    /**
-     * {@link #run} without the console's re-read at the click: only the server's check inside the lock
-     * stands between the plan and its command. For a caller that has just re-read the slots, and for the
-     * tests of the server's check.
-     */
-    public CompletableFuture<ActionResult> runCheckedOnServerOnly(Plan plan, RemoteShell.OutputListener out, Consumer<String> status) {
-        return run(plan, out, status, false);
-    }
-
-    private CompletableFuture<ActionResult> run(Plan plan, RemoteShell.OutputListener out, Consumer<String> status, boolean reread) {
         List<String> args = plan.auditArgs();
         if (!env.name().equals(plan.environment())) {
             String why = "this plan was made for environment " + plan.environment() + ", not " + env.name()
@@ -353,12 +340,7 @@ public final class RolloutService {
                     Optional.of(preconditions(plan)), plan.liveBefore());
             // read on the server by its docker command: the state after the job is read in the job's own exec
             DetachedActions.Request req = slots.onServer() ? planned.withAfter(slots.stateScript()) : planned;
-            // at the click: what the plan was confirmed on is read again (a failed read leaves it to the server's check)
-            CompletableFuture<Optional<String>> changed = !reread ? CompletableFuture.completedFuture(Optional.empty())
-                    : slots.readForAction().handle((s, e) -> s == null ? Optional.<String>empty() : RolloutRules.changedSince(plan, s));
-            result = changed.whenComplete((w, e) -> io.dutydesk.core.Phase.mark("reread-at-click")).thenCompose(why -> why.isPresent()
-                    ? this.<DetachedActions.Outcome>refused(plan, args, RolloutException.Kind.STALE, RolloutRules.refusal(why.get()))
-                    : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
+            result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
                 case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
