@@ -61,36 +61,28 @@ public final class SlotsReader {
         b.append("( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ").append(env.deploy().liveSlotCommand())
                 .append(" ); echo; echo '").append(CONTAINERS).append("'; ");
         b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
-        b.append("i_=$(docker ps -aq --no-trunc");
         boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
-        if (labels) {
-            b.append(" --filter ").append(ShellQuote.quote("label=" + slots.slotLabel()));
-        } else {
-            for (String slot : slots.names()) {
-                for (String service : slots.services()) {
-                    b.append(" --filter ").append(ShellQuote.quote("name=^/?" + regexLiteral(slots.container(service, slot)) + "$"));
-                }
-            }
-        }
-        b.append(" 2>&1) || { printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$(printf '%s' \"$i_\" | head -n 1)\"; exit 0; }; ");
-        String sl = labels ? slots.slotLabel() : "";
-        String svl = labels ? slots.serviceLabel() : "";
-        b.append("[ -z \"$i_\" ] || docker inspect --format ").append(ShellQuote.quote(CONTAINER
+        String format = ShellQuote.quote(CONTAINER
                 + "{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
-                + "\t{{.State.StartedAt}}\t{{.RestartCount}}\t{{index .Config.Labels " + goString(sl) + "}}\t{{index .Config.Labels "
-                + goString(svl) + "}}")).append(" $i_");
-        return b.toString();
-    }
-
-    /** {@code s} as a literal in a Go regular expression (Docker's name filter). */
-    static String regexLiteral(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
-                b.append('\\');
-            }
-            b.append(c);
+                + "\t{{.State.StartedAt}}\t{{.RestartCount}}\t{{index .Config.Labels " + goString(labels ? slots.slotLabel() : "")
+                + "}}\t{{index .Config.Labels " + goString(labels ? slots.serviceLabel() : "") + "}}");
+        if (labels) { // found by their label (any name): listed first, then inspected
+            b.append("i_=$(docker ps -aq --no-trunc --filter ").append(ShellQuote.quote("label=" + slots.slotLabel()))
+                    .append(" 2>&1) || { printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$(printf '%s' \"$i_\" | head -n 1)\"; exit 0; }; ");
+            b.append("[ -z \"$i_\" ] || docker inspect --format ").append(format).append(" $i_");
+            return b.toString();
         }
+        // by their names: one call — the containers found on stdout, one "No such container" on stderr for each missing one
+        // (missing, not an error); any other word from docker (the daemon down, no docker) fails the read with it
+        b.append("{ e_=$(docker container inspect --format ").append(format);
+        for (String slot : slots.names()) {
+            for (String service : slots.services()) {
+                b.append(' ').append(ShellQuote.quote(slots.container(service, slot)));
+            }
+        }
+        b.append(" 2>&1 >&3 3>&-); } 3>&1; set -f; oi_=$IFS; IFS='\n'; for l_ in $e_; do case \"$l_\" in ")
+                .append("*'No such container'*|*'No such object'*) ;; *) printf '%s %s\\n' '").append(NO_DOCKER)
+                .append("' \"$l_\"; break ;; esac; done; IFS=$oi_; set +f");
         return b.toString();
     }
 

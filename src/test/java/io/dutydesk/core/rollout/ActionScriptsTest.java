@@ -423,6 +423,57 @@ class ActionScriptsTest {
     }
 
     @Test
+    void whatASessionStillRunsIsNamedAlikeByPgrepAndByTheFullScanWithoutIt() throws Exception {
+        // a session of its own (as a job's): its shell, and a sleep it left in the background
+        Process session = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 & echo $! > " + tmp.resolve("child") + "; echo $$ > "
+                + tmp.resolve("leader") + "; wait").start();
+        session.getOutputStream().close();
+        long child = pidIn("child");
+        long leader = pidIn("leader");
+        try {
+            // pgrep named by a stand-in that records its call, so the fast path is seen to run
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Path pgrep = bin.resolve("pgrep");
+            Files.writeString(pgrep, "#!/bin/sh\necho called >> " + tmp.resolve("pgrep-called") + "\nexec /usr/bin/pgrep \"$@\"\n");
+            pgrep.toFile().setExecutable(true);
+            String withPgrep = sh("PATH=" + bin + ":$PATH; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"");
+            assertTrue(Files.exists(tmp.resolve("pgrep-called")), "the pgrep path ran");
+            String scan = sh("PATH=/nonexistent; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"");
+            assertEquals(java.util.Set.of(leader + " (sh)", child + " (sleep)", "rc=0"), named(withPgrep));
+            assertEquals(named(withPgrep), named(scan), "the full scan names the same (its order is the glob's)");
+            // leaving out the session's shell and its direct children: nothing else runs
+            assertEquals("rc=1\n", sh(ActionScripts.LEFT + "left_ " + leader + " " + leader + "; echo \"rc=$?\""));
+            assertEquals("rc=1\n", sh("PATH=/nonexistent; " + ActionScripts.LEFT + "left_ " + leader + " " + leader + "; echo \"rc=$?\""));
+            // a failing pgrep (exit 3) falls back to the full scan
+            Files.writeString(pgrep, "#!/bin/sh\nexit 3\n");
+            assertEquals(named(scan), named(sh("PATH=" + bin + ":$PATH; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"")));
+        } finally {
+            kill9(child);
+            session.destroyForcibly();
+        }
+        assertTrue(session.waitFor(20, TimeUnit.SECONDS));
+        // a session with nothing left: nothing named, by either path
+        io.dutydesk.testing.Eventually.await("the session's processes gone", Duration.ofSeconds(20),
+                () -> {
+                    try {
+                        return sh(ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"").equals("rc=1\n");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        assertEquals("rc=1\n", sh("PATH=/nonexistent; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\""));
+    }
+
+    /** left_'s names and its exit code, in no order. */
+    private static java.util.Set<String> named(String out) {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        for (String line : out.split("\n")) {
+            s.addAll(List.of(line.split(", ")));
+        }
+        return s;
+    }
+
+    @Test
     void idsFromTheServerAreCheckedBeforeTheyReachAShell() {
         assertThrows(IllegalArgumentException.class, () -> ActionScripts.follow(state(), "x; touch /tmp/pwned", 1));
         assertThrows(IllegalArgumentException.class, () -> ActionScripts.meta(state(), "20260101-120000-deploy-0000000$(id)"));

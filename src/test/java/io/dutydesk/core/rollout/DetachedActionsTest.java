@@ -202,7 +202,7 @@ class DetachedActionsTest {
         }
 
         private int fromLine(String command) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tail -s 0\\.02 -n \\+([0-9]+) ").matcher(command);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("tail -s 0\\.01 -n \\+([0-9]+) ").matcher(command);
             assertTrue(m.find(), command);
             int from = Integer.parseInt(m.group(1));
             fromLines.add(from);

@@ -5,7 +5,14 @@ import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.testing.TestEnvironments;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -73,15 +80,82 @@ class SlotsOnServerTest {
                 () -> reader.parseState(new RemoteShell.ExecResult(255, "", "", Duration.ZERO)), "a cut output");
     }
 
-    @Test
-    void containerNamesAreLiteralsInDockersNameFilter() {
-        assertEquals("app\\.web-blue", SlotsReader.regexLiteral("app.web-blue"));
+    @TempDir
+    Path tmp;
+
+    /**
+     * The containers' part of the script run by a real sh against a stand-in {@code docker} that answers as Docker 28 does:
+     * {@code container inspect --format F NAME…} prints each container found (here the file {@code c/NAME}, a whole
+     * line) and, for each one missing, an empty line on stdout and "No such container" on stderr, exit 1.
+     */
+    private RemoteShell.ExecResult run(String path) throws Exception {
         String script = reader.stateScript();
+        String containers = script.substring(script.indexOf("DOCKER_HOST="));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "echo 'Active Slot: blue'; echo '" + SlotsReader.CONTAINERS + "'; "
+                + containers);
+        pb.environment().put("PATH", path);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new RemoteShell.ExecResult(p.exitValue(), out, err, Duration.ZERO);
+    }
+
+    private Path fakeDocker() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.createDirectories(tmp.resolve("c"));
+        String d = io.dutydesk.core.ShellQuote.quote(tmp.toString());
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\nD=" + d + "\n"
+                + "printf '%s\\n' \"$*\" >> \"$D/calls\"\n"
+                + "[ -f \"$D/down\" ] && { echo '[]'; echo 'Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?' >&2; exit 1; }\n"
+                + "[ \"$1 $2 $3\" = 'container inspect --format' ] || { echo \"unexpected: $*\" >&2; exit 2; }\n"
+                + "shift 4; rc=0; for n; do if [ -f \"$D/c/$n\" ]; then cat \"$D/c/$n\"; else echo; "
+                + "echo \"Error response from daemon: No such container: $n\" >&2; rc=1; fi; done; exit $rc\n");
+        Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
+        return bin;
+    }
+
+    @Test
+    void byNameTheContainersAreOneDockerCallAndAMissingOneIsMissingNotAnError() throws Exception {
+        Path bin = fakeDocker();
         for (String slot : env.slots().names()) {
             for (String service : env.slots().services()) {
-                assertTrue(script.contains("'name=^/?" + SlotsReader.regexLiteral(env.slots().container(service, slot)) + "$'"), script);
+                if (!(slot.equals("green") && service.equals(env.slots().services().get(1)))) {
+                    Files.writeString(tmp.resolve("c").resolve(env.slots().container(service, slot)), line(service, slot, "running", "healthy") + "\n");
+                }
             }
         }
-        assertTrue(script.contains("docker inspect --format"), script);
+        SlotsSnapshot s = reader.parseState(run(bin + ":/usr/bin:/bin"));
+        assertEquals("blue", s.liveSlot());
+        assertTrue(s.slot("blue").orElseThrow().allReady());
+        SlotState green = s.slot("green").orElseThrow();
+        assertFalse(green.allReady());
+        assertTrue(green.services().get(1).container().isEmpty(), "the missing one is missing");
+        assertTrue(green.services().get(0).container().isPresent());
+        List<String> calls = Files.readAllLines(tmp.resolve("calls"));
+        assertEquals(1, calls.size(), "one docker call: " + calls);
+        for (String slot : env.slots().names()) {
+            for (String service : env.slots().services()) {
+                assertTrue(calls.get(0).contains(" " + env.slots().container(service, slot)), calls.get(0));
+            }
+        }
+        // none of them there: the slots are empty, not unknown
+        for (Path f : Files.newDirectoryStream(tmp.resolve("c"))) {
+            Files.delete(f);
+        }
+        SlotsSnapshot none = reader.parseState(run(bin + ":/usr/bin:/bin"));
+        assertTrue(none.slot("blue").orElseThrow().empty() && none.slot("green").orElseThrow().empty());
+    }
+
+    @Test
+    void byNameADockerThatDoesNotAnswerOrIsNotThereFailsTheReadWithItsWords() throws Exception {
+        Path bin = fakeDocker();
+        Files.writeString(tmp.resolve("down"), "");
+        var e = assertThrows(IllegalStateException.class, () -> reader.parseState(run(bin + ":/usr/bin:/bin")));
+        assertTrue(e.getMessage().contains("docker on the server does not answer: Cannot connect to the Docker daemon"), e.getMessage());
+        var none = assertThrows(IllegalStateException.class, () -> reader.parseState(run("/nonexistent")));
+        assertTrue(none.getMessage().contains("docker on the server does not answer: ") && none.getMessage().contains("docker"),
+                none.getMessage());
     }
 }
