@@ -1,6 +1,5 @@
 package io.dutydesk.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.audit.AuditLog;
@@ -37,7 +36,6 @@ public final class Cli {
     private final Function<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
-    private final ObjectMapper json = Json.MAPPER;
     private final RolloutCommands rollout;
     private final SingleCommands single;
     private final AuditLog audit;
@@ -319,7 +317,7 @@ public final class Cli {
     private int envs(Args args) throws ConfigException {
         EnvironmentsFile f = load(args);
         if (args.json()) {
-            ObjectNode root = json.createObjectNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("file", f.file().toString());
             ArrayNode arr = root.putArray("environments");
             for (Environment e : f.environments().values()) {
@@ -352,7 +350,7 @@ public final class Cli {
         statuses.sort(java.util.Comparator.comparing(BackendStatus::backend));
         boolean allOk = statuses.stream().allMatch(s -> s.ok() || s.state() == BackendStatus.State.NOT_CONFIGURED);
         if (args.json()) {
-            ObjectNode root = json.createObjectNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("env", e.name());
             ArrayNode arr = root.putArray("backends");
             for (BackendStatus s : statuses) {
@@ -381,7 +379,7 @@ public final class Cli {
 
     private void print(Object node) {
         try {
-            out.println(json.writeValueAsString(node));
+            out.println(Json.MAPPER.writeValueAsString(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }

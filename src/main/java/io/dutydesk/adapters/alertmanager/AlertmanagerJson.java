@@ -2,7 +2,6 @@ package io.dutydesk.adapters.alertmanager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dutydesk.core.alerts.Alert;
@@ -23,7 +22,6 @@ import java.util.TreeMap;
 
 /** Alertmanager API v2's JSON, both ways. Anything that is not the expected shape is an error, never an empty list. */
 final class AlertmanagerJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String severityLabel;
 
     AlertmanagerJson(String severityLabel) {
@@ -81,7 +79,7 @@ final class AlertmanagerJson {
     }
 
     String silenceBody(SilenceRequest r) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = io.dutydesk.adapters.support.Jackson.plain().createObjectNode();
         ArrayNode ms = o.putArray("matchers");
         for (Matcher m : r.matchers()) {
             ObjectNode mo = ms.addObject();
@@ -113,7 +111,7 @@ final class AlertmanagerJson {
             return "(no message)";
         }
         try {
-            JsonNode n = MAPPER.readTree(b);
+            JsonNode n = io.dutydesk.adapters.support.Jackson.plain().readTree(b);
             if (n.isTextual()) {
                 return n.asText().strip();
             }
@@ -131,7 +129,7 @@ final class AlertmanagerJson {
 
     private static JsonNode parse(String body) {
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = io.dutydesk.adapters.support.Jackson.plain().readTree(body);
             if (n == null || n.isMissingNode()) {
                 throw malformed("an empty answer", body);
             }

@@ -73,14 +73,32 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private final Pattern rotatedName;
     private final ExecutorService writes = BoundedExecutors.create("audit", 1, 256);
     private final ExecutorService reads = BoundedExecutors.create("audit-read", 1, 64);
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final AtomicLong fullReads = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final List<String> damagedLines = new CopyOnWriteArrayList<>();
     private final AtomicLong damagedUnlisted = new AtomicLong(); // found beyond MAX_DAMAGED: counted, said as "and N more"
     private final List<String> repairs = new CopyOnWriteArrayList<>();
     private final AtomicLong repairsUnlisted = new AtomicLong();
+
+    /** The entries' mapper, built on first use (see {@link #warm}). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    /**
+     * Builds the entries' mapper and its (de)serializer of an entry (Jackson's set-up and a record's introspection: ~150 ms of
+     * a cold start): {@code app.Main} calls it on a warm-up thread, so the first entry written or read does not pay for it.
+     */
+    public static void warm() {
+        try {
+            AuditEntry e = new AuditEntry("id", "a", "e", "x", List.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0, null,
+                    "succeeded", null, null, null);
+            Mapper.JSON.readValue(Mapper.JSON.writeValueAsString(e), AuditEntry.class);
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a warm-up only: the real write or read reports its own failure
+        }
+    }
 
     // the index (guarded by indexLock; its IO runs on the read thread)
     private final Object indexLock = new Object();
@@ -187,7 +205,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     private CompletableFuture<Boolean> write(AuditEntry entry, boolean ifAwaited) {
         return BoundedExecutors.supply(writes, () -> {
-            byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (Mapper.JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             PrivateFiles.createDirectories(file.getParent()); // 0700 folders; the file itself only under the lock:
             ReentrantLock jvm = WRITERS.computeIfAbsent(file, k -> new ReentrantLock());
             PrivateFiles.ensureFile(lockPath());
@@ -507,7 +525,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             return null;
         }
         try {
-            return json.readValue(s, AuditEntry.class);
+            return Mapper.JSON.readValue(s, AuditEntry.class);
         } catch (IOException | RuntimeException e) {
             return null;
         }

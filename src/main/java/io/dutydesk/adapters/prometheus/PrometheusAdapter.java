@@ -1,7 +1,6 @@
 package io.dutydesk.adapters.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.TunnelHttp;
 import io.dutydesk.core.Backend;
@@ -29,7 +28,6 @@ import java.util.function.Function;
 
 /** Prometheus's HTTP API through an in-process SSH channel per request (under the configured path prefix). */
 public final class PrometheusAdapter implements BackendProbe, MetricsPort, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecutorService executor = BoundedExecutors.create("prometheus", 2, 32);
     private final TunnelHttp http;
@@ -126,7 +124,7 @@ public final class PrometheusAdapter implements BackendProbe, MetricsPort, AutoC
     static JsonNode data(TunnelHttp.Response r) {
         JsonNode root;
         try {
-            root = JSON.readTree(r.body());
+            root = io.dutydesk.adapters.support.Jackson.plain().readTree(r.body());
         } catch (Exception e) {
             throw new TunnelHttp.HttpStatusException(r.status(), r.body());
         }

@@ -1,7 +1,6 @@
 package io.dutydesk.adapters.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.TunnelHttp;
 import io.dutydesk.core.alerts.RuleEvaluation;
@@ -39,7 +38,6 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
     static final String LAST_SCRAPE = "label_replace(max(timestamp(up)), \"scrape\", \"any\", \"\", \"\")"
             + " or label_replace(max(timestamp(up) and up == 1), \"scrape\", \"answered\", \"\", \"\")"
             + " or label_replace(vector(-1), \"scrape\", \"none\", \"\", \"\")";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ExecutorService executor = BoundedExecutors.create("prometheus-alerts", 3, 16);
     private final TunnelHttp http;
     private final Duration timeout;
@@ -65,7 +63,7 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
     static List<Transitions.Series> parse(int status, String body) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = io.dutydesk.adapters.support.Jackson.plain().readTree(body);
         } catch (Exception e) {
             throw new IllegalStateException("Prometheus answered HTTP " + status + " with something that is not JSON");
         }
@@ -146,7 +144,7 @@ public final class PrometheusAlertSeries implements AlertSeriesPort, AutoCloseab
     private static JsonNode success(int status, String body) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = io.dutydesk.adapters.support.Jackson.plain().readTree(body);
         } catch (Exception e) {
             throw new IllegalStateException("Prometheus answered HTTP " + status + " with something that is not JSON");
         }

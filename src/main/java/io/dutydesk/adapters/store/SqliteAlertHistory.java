@@ -1,7 +1,6 @@
 package io.dutydesk.adapters.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dutydesk.core.alerts.AlertsFeed;
 import io.dutydesk.core.alerts.Tracked;
 import io.dutydesk.core.alerts.Transition;
@@ -40,7 +39,6 @@ public final class SqliteAlertHistory implements AlertHistory {
             "ALTER TABLE alert_open ADD COLUMN unknown_since_ms INTEGER",
             // an alert that fires again starts no earlier than its last resolution: found per alert
             "CREATE INDEX alert_transitions_env_fp ON alert_transitions(env, fingerprint, event, at_ms)");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
     private final SqliteStore.Component store;
@@ -228,7 +226,7 @@ public final class SqliteAlertHistory implements AlertHistory {
              PreparedStatement silence = c.prepareStatement("UPDATE alert_open SET silenced = ? WHERE env = ? AND fingerprint = ?");
              PreparedStatement close = c.prepareStatement("DELETE FROM alert_open WHERE env = ? AND fingerprint = ?")) {
             for (Transition t : ts) {
-                String labels = MAPPER.writeValueAsString(new TreeMap<>(t.labels()));
+                String labels = io.dutydesk.adapters.support.Jackson.plain().writeValueAsString(new TreeMap<>(t.labels()));
                 ins.setString(1, env);
                 ins.setString(2, t.fingerprint());
                 ins.setString(3, t.alertname());
@@ -300,7 +298,7 @@ public final class SqliteAlertHistory implements AlertHistory {
             return Map.of();
         }
         try {
-            return java.util.Collections.unmodifiableMap(MAPPER.readValue(json, LABELS));
+            return java.util.Collections.unmodifiableMap(io.dutydesk.adapters.support.Jackson.plain().readValue(json, LABELS));
         } catch (Exception e) {
             return Map.of();
         }
