@@ -60,7 +60,8 @@ class BackupsViewModelTest {
                 return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ofMillis(3)));
             }
             if (command.contains("@@REMOVED")) { // removing a leftover: the server removes it
-                String path = command.substring(command.indexOf("f=") + 2, command.indexOf("; case"));
+                int at = command.indexOf("f=") + 2; // the removal's own f=PATH; (the lock's shell before it has cases of its own)
+                String path = command.substring(at, command.indexOf("; case", at));
                 return CompletableFuture.completedFuture(new ExecResult(0, "@@REMOVED " + path.replace("~", "/home/d") + " 1234\n", "",
                         Duration.ofMillis(3)));
             }
