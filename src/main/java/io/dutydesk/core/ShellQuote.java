@@ -32,4 +32,9 @@ public final class ShellQuote {
         }
         return quote(p);
     }
+
+    /** {@code s} as a string literal of a Go template (a {@code docker --format}'s {@code index .Config.Labels "…"}). */
+    public static String goString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
 }

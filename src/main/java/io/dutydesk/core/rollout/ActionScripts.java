@@ -154,7 +154,7 @@ public final class ActionScripts {
         b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
         // one docker call for the whole slot (each call is a Go program started and an API round trip: inside the lock,
         // on every switch and rollback): "KEY<tab>STATUS[ HEALTH]" per container found, KEY its name or its service label
-        String key = labels ? "{{index .Config.Labels " + goString(slots.serviceLabel()) + "}}" : "{{.Name}}";
+        String key = labels ? "{{index .Config.Labels " + ShellQuote.goString(slots.serviceLabel()) + "}}" : "{{.Name}}";
         String format = ShellQuote.quote(key + "\t{{.State.Status}}{{if .State.Health}} {{.State.Health.Status}}{{end}}");
         if (labels) { // the slot's containers by its label, newest first (as the slots reader finds them)
             b.append("i_=$(docker ps -aq --filter ").append(ShellQuote.quote("label=" + slots.slotLabel() + "=" + slot))
@@ -178,11 +178,6 @@ public final class ActionScripts {
         }
         b.append("if [ -z \"$b_\" ]; then echo 'slot-health: healthy'; else echo \"slot-health: unhealthy ($b_)\"; fi");
         return new Precondition(b.toString(), SLOT_HEALTH, "healthy", "the " + slot + " slot");
-    }
-
-    /** {@code s} as a string literal of a Go template. */
-    private static String goString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The id if it is a well-formed action id, else empty. */

@@ -64,8 +64,8 @@ public final class SlotsReader {
         boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
         String format = ShellQuote.quote(CONTAINER
                 + "{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
-                + "\t{{.State.StartedAt}}\t{{.RestartCount}}\t{{index .Config.Labels " + goString(labels ? slots.slotLabel() : "")
-                + "}}\t{{index .Config.Labels " + goString(labels ? slots.serviceLabel() : "") + "}}");
+                + "\t{{.State.StartedAt}}\t{{.RestartCount}}\t{{index .Config.Labels " + ShellQuote.goString(labels ? slots.slotLabel() : "")
+                + "}}\t{{index .Config.Labels " + ShellQuote.goString(labels ? slots.serviceLabel() : "") + "}}");
         if (labels) { // found by their label (any name): listed first, then inspected
             b.append("i_=$(docker ps -aq --no-trunc --filter ").append(ShellQuote.quote("label=" + slots.slotLabel()))
                     .append(" 2>&1) || { printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$(printf '%s' \"$i_\" | head -n 1)\"; exit 0; }; ");
@@ -84,10 +84,6 @@ public final class SlotsReader {
                 .append("*'No such container'*|*'No such object'*) ;; *) printf '%s %s\\n' '").append(NO_DOCKER)
                 .append("' \"$l_\"; break ;; esac; done; IFS=$oi_; set +f");
         return b.toString();
-    }
-
-    private static String goString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The snapshot {@link #stateScript()}'s output says; fails as {@link #read()} fails. */
