@@ -24,6 +24,9 @@ public final class Main {
      * answer find them built. Whoever needs one first waits for its class initialisation, never longer than without this.
      */
     private static void warmUp() {
+        if ("false".equals(System.getProperty("dutydesk.warmup"))) { // the benchmarks' A/B switch
+            return;
+        }
         Thread t = new Thread(() -> {
             io.dutydesk.adapters.audit.JsonlAuditLog.warm();
             io.dutydesk.adapters.support.Jackson.plain();
