@@ -28,8 +28,11 @@ public final class Main {
             return;
         }
         Thread t = new Thread(() -> {
-            io.dutydesk.adapters.audit.JsonlAuditLog.warm();
-            io.dutydesk.adapters.support.Jackson.plain();
+            try {
+                io.dutydesk.adapters.audit.JsonlAuditLog.warm();
+                io.dutydesk.adapters.support.Jackson.plain();
+            } catch (Throwable ignored) { // a warm-up only: whoever needs a mapper reports its own failure, never this thread
+            }
         }, "dutydesk-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.NORM_PRIORITY - 1);

@@ -70,8 +70,9 @@ public final class ActionScripts {
             // pgrep -s names the session's processes (never itself) in ~15 ms where reading every /proc/N/stat with builtins
             // takes ~40 ms on a host with 150 processes: the end of every job waits for this. Each one it names is read and
             // checked as the full scan checks it (a pid gone or given to another process since is not counted); pgrep missing
-            // or failing (exit 2, 3): the full scan
-            + "if command -v pgrep >/dev/null 2>&1; then lq_=$(pgrep -s \"$ls_\" 2>/dev/null); lk_=$?; fi; "
+            // or failing (exit 2, 3; or anything but pids in its answer — a pgrep without -s prints its usage, exit 1): the full scan
+            + "if command -v pgrep >/dev/null 2>&1; then lq_=$(pgrep -s \"$ls_\" 2>&1); lk_=$?; "
+            + "if [ $lk_ -eq 1 ] && [ -n \"$lq_\" ]; then lk_=2; fi; for lv_ in $lq_; do case $lv_ in *[!0-9]*) lk_=2 ;; esac; done; fi; "
             + "case $lk_ in 0) set --; for lv_ in $lq_; do set -- \"$@\" \"/proc/$lv_/stat\"; done ;; 1) set -- ;; "
             + "*) set -- /proc/[0-9]*/stat ;; esac; for lf_ in \"$@\"; do lr_=; "
             + "read -r lr_ 2>/dev/null < \"$lf_\" || continue; lp_=${lr_%% *}; lc_=${lr_#*\\(}; lc_=${lc_%\\)*}; lr_=${lr_##*\\) }; "

@@ -72,17 +72,20 @@ public final class SlotsReader {
             b.append("[ -z \"$i_\" ] || docker inspect --format ").append(format).append(" $i_");
             return b.toString();
         }
-        // by their names: one call — the containers found on stdout, one "No such container" on stderr for each missing one
-        // (missing, not an error); any other word from docker (the daemon down, no docker) fails the read with it
+        // by their names: one call — the containers found on stdout; docker's exit status decides: 0 is a read whatever stderr
+        // says (a warning such as "WARNING: Error loading config file"); otherwise each missing one is a "No such container"
+        // line (missing, not an error), and any other word — or none at all (docker killed) — fails the read with it
         b.append("{ e_=$(docker container inspect --format ").append(format);
         for (String slot : slots.names()) {
             for (String service : slots.services()) {
                 b.append(' ').append(ShellQuote.quote(slots.container(service, slot)));
             }
         }
-        b.append(" 2>&1 >&3 3>&-); } 3>&1; set -f; oi_=$IFS; IFS='\n'; for l_ in $e_; do case \"$l_\" in ")
-                .append("*'No such container'*|*'No such object'*) ;; *) printf '%s %s\\n' '").append(NO_DOCKER)
-                .append("' \"$l_\"; break ;; esac; done; IFS=$oi_; set +f");
+        b.append(" 2>&1 >&3 3>&-; echo \"@@rc $?\"); } 3>&1; r_=${e_##*@@rc }; e_=${e_%@@rc *}; if [ \"$r_\" != 0 ]; then ")
+                .append("n_=; w_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $e_; do case \"$l_\" in *'No such container'*|*'No such object'*) n_=1 ;; ")
+                .append("WARNING*|Warning*) ;; *) [ -n \"$w_\" ] || w_=$l_ ;; esac; done; IFS=$oi_; set +f; ")
+                .append("if [ -n \"$w_\" ]; then printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$w_\"; ")
+                .append("elif [ -z \"$n_\" ]; then printf '%s %s\\n' '").append(NO_DOCKER).append("' \"docker exited $r_\"; fi; fi");
         return b.toString();
     }
 

@@ -197,7 +197,7 @@ public final class SlotsView {
                 a.showAndWait();
                 return;
             }
-            // the open dialog follows the server (the pane's reads) until it closes; the click re-reads it once more
+            // the open dialog follows the server (the pane's reads) until it closes; at the click the server checks it inside the lock
             try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
                 new ConfirmActionDialog(window(), open.planProperty(), open.changedProperty(), open.noteProperty()).ask().ifPresent(vm::run);
             }

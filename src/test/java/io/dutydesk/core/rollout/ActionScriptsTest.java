@@ -444,8 +444,10 @@ class ActionScriptsTest {
             // leaving out the session's shell and its direct children: nothing else runs
             assertEquals("rc=1\n", sh(ActionScripts.LEFT + "left_ " + leader + " " + leader + "; echo \"rc=$?\""));
             assertEquals("rc=1\n", sh("PATH=/nonexistent; " + ActionScripts.LEFT + "left_ " + leader + " " + leader + "; echo \"rc=$?\""));
-            // a failing pgrep (exit 3) falls back to the full scan
+            // a failing pgrep (exit 3), or one without -s (its usage, exit 1 — not "none"), falls back to the full scan
             Files.writeString(pgrep, "#!/bin/sh\nexit 3\n");
+            assertEquals(named(scan), named(sh("PATH=" + bin + ":$PATH; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"")));
+            Files.writeString(pgrep, "#!/bin/sh\necho 'pgrep: invalid option -- s' >&2; echo 'Usage: pgrep [-flnovx] PATTERN' >&2; exit 1\n");
             assertEquals(named(scan), named(sh("PATH=" + bin + ":$PATH; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\"")));
         } finally {
             kill9(child);

@@ -109,6 +109,8 @@ class SlotsOnServerTest {
         Files.writeString(bin.resolve("docker"), "#!/bin/sh\nD=" + d + "\n"
                 + "printf '%s\\n' \"$*\" >> \"$D/calls\"\n"
                 + "[ -f \"$D/down\" ] && { echo '[]'; echo 'Cannot connect to the Docker daemon at unix:///x. Is the docker daemon running?' >&2; exit 1; }\n"
+                + "[ -f \"$D/killed\" ] && kill -9 $$\n"
+                + "[ -f \"$D/warn\" ] && echo 'WARNING: Error loading config file: /home/d/.docker/config.json: permission denied' >&2\n"
                 + "[ \"$1 $2 $3\" = 'container inspect --format' ] || { echo \"unexpected: $*\" >&2; exit 2; }\n"
                 + "shift 4; rc=0; for n; do if [ -f \"$D/c/$n\" ]; then cat \"$D/c/$n\"; else echo; "
                 + "echo \"Error response from daemon: No such container: $n\" >&2; rc=1; fi; done; exit $rc\n");
@@ -146,6 +148,30 @@ class SlotsOnServerTest {
         }
         SlotsSnapshot none = reader.parseState(run(bin + ":/usr/bin:/bin"));
         assertTrue(none.slot("blue").orElseThrow().empty() && none.slot("green").orElseThrow().empty());
+    }
+
+    @Test
+    void byNameDockersWarningsAreNotFailuresButItsExitStatusIs() throws Exception {
+        Path bin = fakeDocker();
+        String blue = env.slots().container(env.slots().services().get(0), "blue");
+        Files.writeString(tmp.resolve("c").resolve(blue), line(env.slots().services().get(0), "blue", "running", "healthy") + "\n");
+        // a warning on every call (a ~/.docker docker cannot read), exit 1 for the missing ones: a read all the same
+        Files.writeString(tmp.resolve("warn"), "");
+        SlotsSnapshot s = reader.parseState(run(bin + ":/usr/bin:/bin"));
+        assertTrue(s.slot("blue").orElseThrow().services().get(0).container().isPresent());
+        assertTrue(s.slot("green").orElseThrow().empty());
+        // every container there: exit 0 with the warning — a read
+        for (String slot : env.slots().names()) {
+            for (String service : env.slots().services()) {
+                Files.writeString(tmp.resolve("c").resolve(env.slots().container(service, slot)), line(service, slot, "running", "healthy") + "\n");
+            }
+        }
+        assertTrue(reader.parseState(run(bin + ":/usr/bin:/bin")).live().allReady());
+        // docker killed (nothing on stderr, exit 137): never "every container missing"
+        Files.writeString(tmp.resolve("killed"), "");
+        var e = assertThrows(IllegalStateException.class, () -> reader.parseState(run(bin + ":/usr/bin:/bin")));
+        // (the shell's own word for it, "Killed", when it says one; else the exit status)
+        assertTrue(e.getMessage().matches("(?s).*docker on the server does not answer: (Killed|docker exited 137).*"), e.getMessage());
     }
 
     @Test
