@@ -49,6 +49,10 @@ class ContainersIT {
             String name = env.slots().container("session-management", s.liveSlot());
             ContainerInfo before = h.containers().containers().join().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
             assertEquals("healthy", before.health());
+            // the slots' filtered read, twice: the second answers from its inspections (nothing changed) with the same facts
+            ContainerInfo viaSelection = bySelection(h, reader, name);
+            assertEquals(before.startedAt(), viaSelection.startedAt());
+            assertEquals(viaSelection, bySelection(h, reader, name));
 
             // the last lines only: once the health checks have logged a few, tail 3 gives exactly those
             List<String> tail = Collections.synchronizedList(new ArrayList<>());
@@ -81,6 +85,9 @@ class ContainersIT {
                 ContainerInfo after = h.containers().containers().join().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
                 return after.running() && after.startedAt().isAfter(before.startedAt()) && "healthy".equals(after.health());
             });
+            // and the slots' read, which inspected it before the restart, sees the new start at once (its status line changed)
+            ContainerInfo restarted = bySelection(h, reader, name);
+            assertTrue(restarted.running() && restarted.startedAt().isAfter(before.startedAt()), restarted.toString());
             AuditEntry e = audit.recent(1).join().get(0);
             assertEquals("restart", e.action());
             assertEquals(List.of(name), e.args());
@@ -90,5 +97,9 @@ class ContainersIT {
             assertInstanceOf(RolloutException.class, Errors.unwrap(refused));
             assertEquals("refused", audit.recent(1).join().get(0).result());
         }
+    }
+
+    private static ContainerInfo bySelection(Connector.Opened h, SlotsReader reader, String name) {
+        return h.containers().containers(reader.selection()).join().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 }

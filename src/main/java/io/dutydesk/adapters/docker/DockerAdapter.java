@@ -154,18 +154,60 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
                 list.withNameFilter(selection.names().stream().map(DockerAdapter::exactName).toList());
             }
             List<ContainerInfo> out = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (Container k : list.exec()) {
-                try {
-                    ContainerInfo i = info(c.inspectContainerCmd(k.getId()).exec());
-                    if (selection.matches(i)) {
-                        out.add(i);
+                seen.add(k.getId());
+                String listed = listed(k);
+                long now = System.nanoTime();
+                Inspected before = inspected.get(k.getId());
+                ContainerInfo i;
+                if (needsInspect(before, listed, now)) {
+                    try {
+                        i = info(c.inspectContainerCmd(k.getId()).exec());
+                    } catch (NotFoundException gone) {
+                        inspected.remove(k.getId());
+                        continue; // removed between list and inspect
                     }
-                } catch (NotFoundException gone) {
-                    // removed between list and inspect
+                    inspected.put(k.getId(), new Inspected(listed, i, now));
+                } else {
+                    i = before.info();
+                }
+                if (selection.matches(i)) {
+                    out.add(i);
                 }
             }
+            inspected.keySet().retainAll(seen);
             return List.copyOf(out);
         }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The last inspection of each container listed (by id) and what its list entry said then. A poll inspects only what may
+     * have changed: every container is listed each time (one call), but inspecting eight containers every five seconds was
+     * most of an idle window's Docker cost (eight ~10 KB answers parsed). See {@link #needsInspect}.
+     */
+    private final Map<String, Inspected> inspected = new java.util.concurrent.ConcurrentHashMap<>();
+
+    record Inspected(String listed, ContainerInfo info, long atNanos) {}
+
+    /** Inspected again at least this often, whatever the list says. */
+    static final Duration INSPECT_AT_LEAST_EVERY = Duration.ofSeconds(60);
+
+    /** A list entry's state and Docker's status line ("Up 3 hours (healthy)", "Exited (1) 2 minutes ago"). */
+    static String listed(Container k) {
+        return k.getState() + "\u0000" + k.getStatus();
+    }
+
+    /**
+     * Whether a listed container must be inspected again: never inspected; its state or status line changed (a health
+     * change, a stop, a start — and the line's age when it passes a unit, which is rare); its status line counts seconds
+     * (started, restarted or stopped within the last minute: a restart between two polls that left the same words, e.g.
+     * "Up 5 seconds" both times, is still read — the restart count and start time are only in the inspection); or the last
+     * inspection is older than {@link #INSPECT_AT_LEAST_EVERY} (e.g. the pane was hidden and nobody polled).
+     */
+    static boolean needsInspect(Inspected before, String listed, long nowNanos) {
+        return before == null || !before.listed().equals(listed) || listed.contains("second")
+                || nowNanos - before.atNanos() >= INSPECT_AT_LEAST_EVERY.toNanos();
     }
 
     /** Docker's name filter is a (Go) regular expression over "/name": anchored and escaped, one name exactly. */
