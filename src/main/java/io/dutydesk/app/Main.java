@@ -18,27 +18,6 @@ import java.util.Optional;
 public final class Main {
     private Main() {}
 
-    /**
-     * Jackson's set-up (the audit entries' mapper and the adapters' one: ~150-200 ms of a cold start, C1 only) on a daemon
-     * thread of its own, while this one reads the configuration and SSH connects: the first audit entry and the first JSON
-     * answer find them built. Whoever needs one first waits for its class initialisation, never longer than without this.
-     */
-    private static void warmUp() {
-        if ("false".equals(System.getProperty("dutydesk.warmup"))) { // the benchmarks' A/B switch
-            return;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                io.dutydesk.adapters.audit.JsonlAuditLog.warm();
-                io.dutydesk.adapters.support.Jackson.plain();
-            } catch (Throwable ignored) { // a warm-up only: whoever needs a mapper reports its own failure, never this thread
-            }
-        }, "dutydesk-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
-        t.start();
-    }
-
     public static void main(String[] argv) {
         io.dutydesk.core.Phase.mark("main");
         List<String> args = List.of(argv);
@@ -56,7 +35,6 @@ public final class Main {
             System.out.println("dutydesk " + Version.get());
             return;
         }
-        warmUp();
         try { // --metrics-port N: the window's and every verb's own metrics on 127.0.0.1 (off by default)
             MetricsOption.Parsed metrics = MetricsOption.extract(args);
             args = metrics.rest();

@@ -80,24 +80,10 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private final List<String> repairs = new CopyOnWriteArrayList<>();
     private final AtomicLong repairsUnlisted = new AtomicLong();
 
-    /** The entries' mapper, built on first use (see {@link #warm}). */
+    /** The entries' mapper, built on first use (Jackson's set-up is ~100 ms of a cold start: only when an entry is written or read). */
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
-
-    /**
-     * Builds the entries' mapper and its (de)serializer of an entry (Jackson's set-up and a record's introspection: ~150 ms of
-     * a cold start): {@code app.Main} calls it on a warm-up thread, so the first entry written or read does not pay for it.
-     */
-    public static void warm() {
-        try {
-            AuditEntry e = new AuditEntry("id", "a", "e", "x", List.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0, null,
-                    "succeeded", null, null, null);
-            Mapper.JSON.readValue(Mapper.JSON.writeValueAsString(e), AuditEntry.class);
-        } catch (Throwable ignored) { // NOPMD an Error too (a class missing from a trimmed runtime): never printed by a daemon thread
-            // a warm-up only: the real write or read reports its own failure
-        }
     }
 
     // the index (guarded by indexLock; its IO runs on the read thread)

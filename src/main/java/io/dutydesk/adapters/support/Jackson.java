@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The plain Jackson mapper the adapters share (thread-safe; nobody reconfigures it), built on its first use: Jackson's
  * set-up loads some 400 classes, ~100 ms of a cold start, which must not stand between a CLI verb and its first byte to
- * the server. {@code app.Main} builds it on a warm-up thread while the configuration is read and SSH connects.
+ * the server.
  */
 public final class Jackson {
     private Jackson() {}
