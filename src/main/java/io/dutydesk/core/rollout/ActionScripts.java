@@ -219,14 +219,34 @@ public final class ActionScripts {
         b.append("cd ").append(ShellQuote.path(workdir)).append(" || { echo \"dutydesk: cannot cd to the workdir\"; done_ 91; }; ");
         pre.ifPresent(first -> {
             String refused = "echo \"" + REFUSED;
-            b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
-                    .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
-                    .append(EXIT_REFUSED).append("; }; ");
-            for (Precondition p : first.all()) {
+            List<Precondition> all = first.all();
+            if (all.stream().anyMatch(p -> p.pattern() != SLOT_HEALTH)) { // a pattern of the environment's: matched by perl
+                b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
+                        .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
+                        .append(EXIT_REFUSED).append("; }; ");
+            }
+            // every check after the first runs at once, in the background, its output in a file of the job's (0600: the
+            // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
+            // is the refusal): the lock is held for the slowest check, not for their sum
+            for (int i = 1; i < all.size(); i++) {
+                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1; } & pw")
+                        .append(i).append("_=$!; ");
+            }
+            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 ); ");
+            for (int i = 1; i < all.size(); i++) {
+                b.append("wait \"$pw").append(i).append("_\"; ");
+            }
+            for (int i = 0; i < all.size(); i++) {
+                Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
-                b.append("out_=$( { ").append(p.command()).append("\n} 2>&1 ); ");
-                b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
-                        .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+                b.append(i == 0 ? "out_=$o0_; " : "out_=$(cat \"$0.pre" + i + "\" 2>/dev/null); rm -f \"$0.pre" + i + "\"; ");
+                if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
+                    b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
+                            .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");
+                } else {
+                    b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
+                            .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+                }
                 b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(what)
                         .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
                         .append(EXIT_REFUSED).append("; fi; ");

@@ -338,8 +338,10 @@ public final class RolloutService {
         try {
             DetachedActions.Request planned = new DetachedActions.Request(plan.verb().id(), args, command,
                     Optional.of(preconditions(plan)), plan.liveBefore());
-            // read on the server by its docker command: the state after the job is read in the job's own exec
-            DetachedActions.Request req = slots.onServer() ? planned.withAfter(slots.stateScript()) : planned;
+            // the state after the job is read by the server's docker command in the job's own exec (the window's too,
+            // which polls through its Docker client): no round trip between the job's end and its verification; an
+            // after-state that cannot be read (no docker command, a re-attached job) is read again by readForAction
+            DetachedActions.Request req = planned.withAfter(slots.stateScript());
             result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
                 case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
                 case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());

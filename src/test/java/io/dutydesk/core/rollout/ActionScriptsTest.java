@@ -645,4 +645,62 @@ class ActionScriptsTest {
         assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
     }
+
+    /**
+     * The checks after the first run while the first runs: here the live slot's read waits (up to 20 s) for a file the
+     * health check writes; checked one after the other the read would time out and print no slot (refused). Their files
+     * are gone afterwards.
+     */
+    @Test
+    void theChecksRunAtOnceNotOneAfterTheOther() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        String flag = io.dutydesk.core.ShellQuote.quote(tmp.resolve("health-ran").toString());
+        ActionScripts.Precondition waitsForTheOther = new ActionScripts.Precondition(
+                "i_=0; while [ ! -e " + flag + " ] && [ $i_ -lt 2000 ]; do sleep 0.01; i_=$((i_+1)); done; [ -e " + flag
+                        + " ] && echo 'Active Slot: blue'", Pattern.compile("Active Slot:\\s*(\\w+)"), "blue", "live");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        ActionScripts.Precondition marks = new ActionScripts.Precondition("touch " + flag + "; " + health.command(),
+                health.pattern(), health.expected(), health.what());
+        String out = startAndFollow(id("rollback", 25), "touch ran; echo rolled back", Optional.of(waitsForTheOther.and(marks)), env);
+        assertTrue(out.contains("rolled back"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+        try (var files = Files.list(tmp.resolve("state"))) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".pre")).toList(),
+                    "the checks' output files are removed");
+        }
+    }
+
+    /**
+     * The slot's health is read from its own "slot-health:" line by the shell's builtins: a server without perl still
+     * checks it (and refuses an unhealthy target in the pane's words); perl is needed only for an environment's pattern.
+     */
+    @Test
+    void theSlotsHealthIsCheckedWithoutPerl() throws Exception {
+        var env = new java.util.HashMap<>(fakeDocker());
+        Path bin = tmp.resolve("bin");
+        // the system's tools on a PATH of their own, perl left out
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            try (var tools = Files.list(Path.of(dir))) {
+                for (Path t : tools.toList()) {
+                    String name = t.getFileName().toString();
+                    if (!name.startsWith("perl") && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(bin.resolve(name), t);
+                    }
+                }
+            }
+        }
+        env.put("PATH", bin.toString());
+        greenHealthy();
+        container("selfology-analysis-worker-green", "running starting");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        String out = startAndFollow(id("rollback", 26), "touch ran", Optional.of(health), env);
+        assertTrue(out.contains(ActionScripts.REFUSED + "state changed since you confirmed: the green slot is now unhealthy "
+                + "(selfology-analysis-worker-green: starting); nothing was run"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        container("selfology-analysis-worker-green", "running healthy");
+        out = startAndFollow(id("rollback", 27), "touch ran; echo rolled back", Optional.of(health), env);
+        assertTrue(out.contains("rolled back"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+    }
 }
