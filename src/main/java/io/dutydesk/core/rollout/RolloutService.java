@@ -343,8 +343,8 @@ public final class RolloutService {
             // after-state that cannot be read (no docker command, a re-attached job) is read again by readForAction
             DetachedActions.Request req = planned.withAfter(slots.stateScript());
             result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
-                case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
-                case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
+                case BUSY -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY);
+                case REFUSED -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE);
                 case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
                     String msg = "the action ended on the server without an exit code (killed?); live slot is "
                             + (after == null ? "unknown" : after);
@@ -367,13 +367,6 @@ public final class RolloutService {
             return CompletableFuture.failedFuture(e);
         }
         return result.whenComplete((r, e) -> running.set(false));
-    }
-
-    private <T> CompletableFuture<T> refusedOnServer(DetachedActions.Request req, DetachedActions.Outcome o,
-                                                     RolloutException.Kind kind, String why) {
-        return runner.complete(runner.completion(req, o, AuditRows.REFUSED, null, null, why)).handle((v, err) -> {
-            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
-        });
     }
 
     private <T> CompletableFuture<T> refused(Plan plan, List<String> args, RolloutException.Kind kind, String why) {
