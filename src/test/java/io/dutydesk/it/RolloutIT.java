@@ -175,51 +175,6 @@ class RolloutIT {
         }
     }
 
-    /**
-     * Issue 16, the open console: a confirmed rollback in the window (its slots read through its Docker client) is one
-     * exec — the locked job, whose own exec reads the state after it — and no Docker API call between the job's end and
-     * its verification. Twice, so the live slot ends where it started.
-     */
-    @Test
-    @Order(1)
-    void theWindowsRollbackIsOneExecVerifiedFromTheJobsOwnRead() throws Exception {
-        String live = RefHost.nginx("/live-upstream");
-        Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
-        try (Connector.Opened h = new Connector().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
-            for (int round = 0; round < 2; round++) {
-                List<String> execs = Collections.synchronizedList(new ArrayList<>());
-                List<String> docker = Collections.synchronizedList(new ArrayList<>());
-                io.dutydesk.core.ports.RemoteShell shell = proxy(io.dutydesk.core.ports.RemoteShell.class, h.shell(), (m, a) -> {
-                    if (m.getName().equals("exec")) {
-                        execs.add((String) a[0]);
-                    }
-                    return invoke(m, h.shell(), a);
-                });
-                io.dutydesk.core.ports.ContainersPort containers = proxy(io.dutydesk.core.ports.ContainersPort.class, h.containers(),
-                        (m, a) -> {
-                            docker.add(m.getName());
-                            return invoke(m, h.containers(), a);
-                        });
-                SlotsReader slots = new SlotsReader(env, containers, shell, CLOCK);
-                RolloutService rollout = new RolloutService(env, slots, h.outbox(), containers, shell,
-                        new JsonlAuditLog(tmp.resolve("window-audit.jsonl")), "it-window@test", CLOCK);
-                io.dutydesk.core.rollout.Plan plan = rollout.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, java.util.Optional.empty(), false)
-                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
-                execs.clear();
-                docker.clear();
-                io.dutydesk.core.rollout.ActionResult r = rollout.run(plan, io.dutydesk.core.ports.RemoteShell.OutputListener.NONE)
-                        .get(120, java.util.concurrent.TimeUnit.SECONDS);
-                assertTrue(r.succeeded(), r.message());
-                String expected = round == 0 ? (live.equals("blue") ? "green" : "blue") : live;
-                assertEquals(expected, r.liveAfter());
-                assertEquals(expected, RefHost.nginx("/live-upstream"), "nginx follows the rollback");
-                assertEquals(1, execs.size(), "the locked job only, its after-state read in the same exec: " + execs);
-                assertTrue(execs.get(0).contains("flock"), execs.get(0));
-                assertEquals(List.of(), docker, "no Docker API read to verify it");
-            }
-        }
-    }
-
     private interface Call {
         Object call(java.lang.reflect.Method m, Object[] args) throws Throwable;
     }
