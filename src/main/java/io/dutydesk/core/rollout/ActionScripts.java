@@ -238,13 +238,19 @@ public final class ActionScripts {
                         .append(i).append("_=$!; ");
             }
             b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 ); ");
+            // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
+            StringBuilder files = new StringBuilder();
             for (int i = 1; i < all.size(); i++) {
-                b.append("wait \"$pw").append(i).append("_\"; ");
+                b.append("wait \"$pw").append(i).append("_\"; o").append(i).append("_=$(cat \"$0.pre").append(i).append("\" 2>/dev/null); ");
+                files.append(" \"$0.pre").append(i).append('"');
+            }
+            if (all.size() > 1) {
+                b.append("rm -f").append(files).append("; ");
             }
             for (int i = 0; i < all.size(); i++) {
                 Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
-                b.append(i == 0 ? "out_=$o0_; " : "out_=$(cat \"$0.pre" + i + "\" 2>/dev/null); rm -f \"$0.pre" + i + "\"; ");
+                b.append("out_=$o").append(i).append("_; ");
                 if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
                     b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
                             .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");

@@ -644,6 +644,7 @@ class ActionScriptsTest {
                 Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))), env);
         assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals(List.of(), checksFiles(), "a refusal by the first check leaves no output file of the others behind");
     }
 
     /**
@@ -665,9 +666,14 @@ class ActionScriptsTest {
         String out = startAndFollow(id("rollback", 25), "touch ran; echo rolled back", Optional.of(waitsForTheOther.and(marks)), env);
         assertTrue(out.contains("rolled back"), out);
         assertTrue(Files.exists(tmp.resolve("ran")));
-        try (var files = Files.list(tmp.resolve("state"))) {
-            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".pre")).toList(),
-                    "the checks' output files are removed");
+        assertEquals(List.of(), checksFiles(), "the checks' output files are removed");
+    }
+
+    /** The checks' output files left in the job folder (where the job writes them: STATE/actions/ID.preN). */
+    private List<String> checksFiles() throws Exception {
+        assertTrue(Files.isDirectory(tmp.resolve("state").resolve("actions")));
+        try (var files = Files.list(tmp.resolve("state").resolve("actions"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches(".*\\.pre[0-9]+")).toList();
         }
     }
 
