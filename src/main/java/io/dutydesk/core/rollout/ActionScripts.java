@@ -232,12 +232,13 @@ public final class ActionScripts {
             }
             // every check after the first runs at once, in the background, its output in a file of the job's (0600: the
             // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
-            // is the refusal): the lock is held for the slowest check, not for their sum
+            // is the refusal): the lock is held for the slowest check, not for their sum. Like the command, the checks run
+            // with fd 9 closed (the job's shell holds the lock): what a check leaves running never holds it
             for (int i = 1; i < all.size(); i++) {
-                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1; } & pw")
+                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1 9>&-; } & pw")
                         .append(i).append("_=$!; ");
             }
-            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 ); ");
+            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 9>&- ); ");
             // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
             StringBuilder files = new StringBuilder();
             for (int i = 1; i < all.size(); i++) {
