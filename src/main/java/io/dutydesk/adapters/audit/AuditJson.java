@@ -24,6 +24,8 @@ import java.util.List;
  */
 final class AuditJson {
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final BigDecimal MIN_SECONDS = BigDecimal.valueOf(Instant.MIN.getEpochSecond());
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(Instant.MAX.getEpochSecond());
 
     private AuditJson() {}
 
@@ -163,6 +165,10 @@ final class AuditJson {
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT: {
                 BigDecimal secs = p.getDecimalValue();
+                // bounded before longValue(): 1e9999999 would expand to a ten-million-digit integer (seconds of CPU per line)
+                if (secs.compareTo(MIN_SECONDS) < 0 || secs.compareTo(MAX_SECONDS) > 0) {
+                    throw new IOException("not a time: " + p.currentName());
+                }
                 long whole = secs.longValue();
                 return Instant.ofEpochSecond(whole, secs.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
             }

@@ -232,19 +232,26 @@ public final class ActionScripts {
             }
             // every check after the first runs at once, in the background, its output in a file of the job's (0600: the
             // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
-            // is the refusal): the lock is held for the slowest check, not for their sum
+            // is the refusal): the lock is held for the slowest check, not for their sum. Like the command, the checks run
+            // with fd 9 closed (the job's shell holds the lock): what a check leaves running never holds it
             for (int i = 1; i < all.size(); i++) {
-                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1; } & pw")
+                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1 9>&-; } & pw")
                         .append(i).append("_=$!; ");
             }
-            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 ); ");
+            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 9>&- ); ");
+            // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
+            StringBuilder files = new StringBuilder();
             for (int i = 1; i < all.size(); i++) {
-                b.append("wait \"$pw").append(i).append("_\"; ");
+                b.append("wait \"$pw").append(i).append("_\"; o").append(i).append("_=$(cat \"$0.pre").append(i).append("\" 2>/dev/null); ");
+                files.append(" \"$0.pre").append(i).append('"');
+            }
+            if (all.size() > 1) {
+                b.append("rm -f").append(files).append("; ");
             }
             for (int i = 0; i < all.size(); i++) {
                 Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
-                b.append(i == 0 ? "out_=$o0_; " : "out_=$(cat \"$0.pre" + i + "\" 2>/dev/null); rm -f \"$0.pre" + i + "\"; ");
+                b.append("out_=$o").append(i).append("_; ");
                 if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
                     b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
                             .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");

@@ -644,6 +644,7 @@ class ActionScriptsTest {
                 Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))), env);
         assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals(List.of(), checksFiles(), "a refusal by the first check leaves no output file of the others behind");
     }
 
     /**
@@ -665,9 +666,40 @@ class ActionScriptsTest {
         String out = startAndFollow(id("rollback", 25), "touch ran; echo rolled back", Optional.of(waitsForTheOther.and(marks)), env);
         assertTrue(out.contains("rolled back"), out);
         assertTrue(Files.exists(tmp.resolve("ran")));
-        try (var files = Files.list(tmp.resolve("state"))) {
-            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".pre")).toList(),
-                    "the checks' output files are removed");
+        assertEquals(List.of(), checksFiles(), "the checks' output files are removed");
+    }
+
+    /**
+     * A check that leaves something running outside the job's session (a daemon: setsid) does not leave it holding the
+     * lock: the checks, like the command, run with fd 9 closed. The job over, the lock is free.
+     */
+    @Test
+    void whatACheckLeavesRunningNeverHoldsTheLock() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        String daemon = "setsid sh -c 'echo $$ >> " + tmp.resolve("daemons") + "; exec sleep 60' </dev/null >/dev/null 2>&1 & ";
+        ActionScripts.Precondition live = live("blue", "blue");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        ActionScripts.Precondition first = new ActionScripts.Precondition(daemon + live.command(), live.pattern(), live.expected(), live.what());
+        ActionScripts.Precondition second = new ActionScripts.Precondition(daemon + health.command(), health.pattern(),
+                health.expected(), health.what());
+        try {
+            String out = startAndFollow(id("rollback", 28), "echo rolled back", Optional.of(first.and(second)), env);
+            assertTrue(out.contains("rolled back"), out);
+            assertEquals("free", sh("exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock")
+                    + "; if flock -n 9; then echo free; else echo held; fi").strip(), "the lock once the job is over");
+        } finally {
+            for (String pid : Files.readAllLines(tmp.resolve("daemons"))) {
+                new ProcessBuilder("kill", pid.strip()).start().waitFor();
+            }
+        }
+    }
+
+    /** The checks' output files left in the job folder (where the job writes them: STATE/actions/ID.preN). */
+    private List<String> checksFiles() throws Exception {
+        assertTrue(Files.isDirectory(tmp.resolve("state").resolve("actions")));
+        try (var files = Files.list(tmp.resolve("state").resolve("actions"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches(".*\\.pre[0-9]+")).toList();
         }
     }
 
