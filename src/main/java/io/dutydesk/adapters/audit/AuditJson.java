@@ -18,9 +18,12 @@ import java.util.List;
 
 /**
  * One audit entry as one JSON object, with Jackson's streaming layer (jackson-core) rather than its data binding: the
- * same line as the data binding wrote (the record's components in order, nulls written, instants in ISO-8601), read
- * as strictly (a field it does not know, or of the wrong shape, is not an entry) — without building an ObjectMapper,
- * which cost a cold CLI run some 600 classes and ~100-300 ms before its first audit line (issue 16).
+ * same line as the data binding wrote (the record's components in order, nulls written, instants in ISO-8601), every
+ * line it wrote read to the same entry; a field it does not know, or of the wrong shape, is not an entry. Stricter than
+ * the data binding on lines no console writes (content after the object, a fractional exit code, a time given as a
+ * string of seconds): those are not entries (the log reports them as damaged, never drops them silently). Without
+ * building an ObjectMapper, which cost a cold CLI run some 600 classes and ~100-300 ms before its first audit line
+ * (issue 16).
  */
 final class AuditJson {
     private static final JsonFactory FACTORY = new JsonFactory();
