@@ -47,11 +47,13 @@ start_service() { # service version
   case "$2" in *-broken) health="exit 1" ;; esac   # a broken build never answers its health check
   docker image inspect "$IMAGE_REPO:$2" >/dev/null 2>&1 || docker tag "$BASE_IMAGE" "$IMAGE_REPO:$2"
   docker rm -f "$name" >/dev/null 2>&1
+  # healthy at the first passing check (every second); failures in the first 3 s do not count, so a container slow to
+  # listen on a loaded machine is not judged unhealthy (which ends the deploy's wait); a broken build is, after ~5 s
   docker run -d --name "$name" --network host --restart unless-stopped \
     --label dutydesk.refhost=1 --label "com.docker.compose.project=$PROJECT" --label "com.docker.compose.service=$1" \
     --label "com.docker.compose.container-number=1" \
     -e "SERVICE=$1" -e "SLOT=single" -e "PORT=$port" -e "VERSION=$2" \
-    --health-cmd "$health" --health-interval 1s --health-timeout 2s --health-retries 2 --health-start-period 1s \
+    --health-cmd "$health" --health-interval 1s --health-timeout 2s --health-retries 2 --health-start-period 3s \
     "$IMAGE_REPO:$2" /serve >/dev/null
 }
 
@@ -64,15 +66,22 @@ start_all() { # version
 }
 
 wait_healthy() { # -> 0 when every service is healthy within the retries
-  local i s pending
+  local i s h pending final
   for ((i = 1; i <= HEALTH_RETRIES; i++)); do
-    pending=""
-    for s in $SERVICES; do [ "$(health_of "$(cname "$s")")" = healthy ] || pending="$pending $s"; done
-    [ -z "$pending" ] && return 0
-    # an unhealthy verdict of Docker's (retries used up) is final for this attempt
-    for s in $pending; do
-      case "$(health_of "$(cname "$s")")" in unhealthy|not\ running*) log "  health check $i/$HEALTH_RETRIES: $s is $(health_of "$(cname "$s")")" ;; esac
+    pending=""; final=""
+    for s in $SERVICES; do
+      h=$(health_of "$(cname "$s")")
+      [ "$h" = healthy ] && continue
+      pending="$pending $s"
+      case "$h" in
+        unhealthy) log "  health check $i/$HEALTH_RETRIES: $s is unhealthy"; final="$final $s" ;;
+        not\ running*) log "  health check $i/$HEALTH_RETRIES: $s is $h" ;;
+      esac
     done
+    [ -z "$pending" ] && return 0
+    # an unhealthy verdict of Docker's (its health retries used up, as `docker compose up --wait` takes it) is final for
+    # this attempt: no more waiting for a version that will not become healthy
+    [ -n "$final" ] && return 1
     sleep 1
   done
   return 1

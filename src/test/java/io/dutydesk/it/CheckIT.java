@@ -15,6 +15,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.testing.Eventually;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Overnight;
 import io.dutydesk.testing.RefHost;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -119,16 +119,15 @@ class CheckIT {
 
     /**
      * The reference host's file with the test's checklist: every kind, a custom PromQL check (the AI cost between 10 and
-     * 20 $ a day), the test's own backup folder and the small volume; "overnight" since the minute the test started.
+     * 20 $ a day), the test's own backup folder and the small volume; "overnight" since the test's start.
      */
-    Path config(Instant started) throws Exception {
+    Path config(Overnight overnight) throws Exception {
         String text = Files.readString(RefHost.config());
         String desc = "    description: Local reference host (Selfology runbook replica)\n";
         assertTrue(text.contains(desc));
         String folders = "      folders: [ " + RefHost.serverHome().resolve("backups") + " ]";
         assertTrue(text.contains(folders), text);
         text = text.replace(folders, "      folders: [ " + itBackups + " ]");
-        String since = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(started);
         // the seeded pending events are never published: by age alone the outbox reads critical once the host's state is
         // older than 30 min (OutboxIT has the same); the count is what this test moves
         text = text.replace(desc, desc + "    poll: { timeoutSeconds: 20 }\n"
@@ -145,7 +144,7 @@ class CheckIT {
                 + "      logs:\n"
                 + "      disk: { paths: { backups: " + RefHost.serverHome().resolve("backups-small") + ", database: " + RefHost.dir().resolve("pg")
                 + " }, warnFreePercent: 10, failFreePercent: 5 }\n"
-                + "    checkSchedule: { overnightSince: \"" + since + "\", timeZone: UTC }\n");
+                + "    " + overnight.schedule() + "\n");
         Path f = tmp.resolve("check-environments.yaml");
         Files.writeString(f, text);
         return f;
@@ -173,37 +172,16 @@ class CheckIT {
         return out;
     }
 
-    /**
-     * The first whole minute after every alert of Prometheus has resolved: the reference host was just brought up, and its
-     * containers' restart fired ServiceDown, which resolves within seconds. "Overnight" (a time of day, to the minute)
-     * starts there, so the healthy run sees none of the start's alerts.
-     */
-    static Instant quietMinute() {
-        // quiet in both: Prometheus no longer evaluates an alert as pending or firing, and Alertmanager holds none active
-        // (it keeps an alert Prometheus has forgotten, e.g. across its restart, until the alert's endsAt: resolved after
-        // the minute below began, it would be an overnight alert of the run)
-        String[] alerts = {"", ""};
-        Eventually.await(() -> "no alert firing or pending in Prometheus nor active in Alertmanager; ALERTS: " + alerts[0]
-                + "; Alertmanager: " + alerts[1], Duration.ofSeconds(120), () -> {
-            alerts[0] = get("http://127.0.0.1:24090/api/v1/query?query=ALERTS");
-            alerts[1] = get("http://127.0.0.1:24093/api/v2/alerts");
-            return alerts[0].contains("\"result\":[]") && alerts[1].strip().equals("[]");
-        });
-        Instant next = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        Eventually.await("the minute " + next + " began", Duration.ofSeconds(90), () -> !Instant.now().isBefore(next));
-        return next;
-    }
-
     @Test
     void healthyThenEachCheckTurnsToItsStateThenPrometheusStopped() throws Exception {
-        Instant started = quietMinute();
+        Overnight overnight = Overnight.afterQuiet();
         Path fill = RefHost.serverHome().resolve("backups-small/check-it-fill");
         Path unhealthy = null;
         boolean prometheusStopped = false;
         try {
             itBackups(Duration.ofHours(2));
             aiCost(14.2);
-            Path config = config(started);
+            Path config = config(overnight);
 
             // ---- a healthy host, as a user runs it: JSON, the HTML report, the push
             Path report = tmp.resolve("morning.html");
@@ -225,8 +203,7 @@ class CheckIT {
             j.get("checks").forEach(c -> ev.put(c.get("id").asText(), c.get("evidence").asText()));
             assertTrue(ev.get("slots").matches("live (blue|green) 4/4 healthy; rollback ready \\((blue|green) 4/4 healthy\\)"), ev.get("slots"));
             assertTrue(ev.get("outbox").matches("pending \\d+ < 100, oldest .*"), ev.get("outbox"));
-            assertEquals("no alert fired since " + DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(started)
-                    + ", none firing", ev.get("alerts"));
+            assertEquals("no alert fired since " + overnight.hhmm() + ", none firing", ev.get("alerts"));
             assertTrue(ev.get("backups").matches("RPO met: full backup " + Pattern.quote(backupName) + " verified, 2\\.[01] h old \\(RPO 26 h\\)"),
                     ev.get("backups"));
             assertTrue(ev.get("error-rate").matches("0 % < 1 %"), ev.get("error-rate"));

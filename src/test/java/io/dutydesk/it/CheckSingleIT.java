@@ -14,6 +14,7 @@ import io.dutydesk.core.ports.HostKeyPrompt;
 import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.testing.Eventually;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.Overnight;
 import io.dutydesk.testing.RefHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,13 +48,12 @@ class CheckSingleIT {
     Path tmp;
 
     /**
-     * The reference host's file as it is (ref-single first, ref last), with "overnight" since the minute the test started
-     * in both, and ref's age thresholds lifted as CheckIT does (its seeded pending events are never published).
+     * The reference host's file as it is (ref-single first, ref last), with "overnight" since the test's start in both,
+     * and ref's age thresholds lifted as CheckIT does (its seeded pending events are never published).
      */
-    Path config(Instant started) throws Exception {
+    Path config(Overnight overnight) throws Exception {
         String text = Files.readString(RefHost.config());
-        String since = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(started);
-        String schedule = "    poll: { timeoutSeconds: 20 }\n    checkSchedule: { overnightSince: \"" + since + "\", timeZone: UTC }\n";
+        String schedule = "    poll: { timeoutSeconds: 20 }\n    " + overnight.schedule() + "\n";
         String single = "  ref-single:\n";
         String ref = "  ref:\n";
         assertTrue(text.indexOf(single) >= 0 && text.indexOf(single) < text.indexOf(ref), "ref-single before ref:\n" + text);
@@ -96,8 +93,8 @@ class CheckSingleIT {
 
     @Test
     void aHealthySingleStackPassesAStoppedServiceFailsNamedAndEnvAllExitsByTheWorst() throws Exception {
-        Instant started = CheckIT.quietMinute();
-        Path config = config(started);
+        Overnight overnight = Overnight.afterQuiet();
+        Path config = config(overnight);
         Path store = tmp.resolve("store.db");
         Map<String, String> envv = Map.of("DUTYDESK_STORE", store.toString());
         boolean stopped = false;
@@ -117,7 +114,7 @@ class CheckSingleIT {
             assertEquals("pending 0 < 100, none pending; relay stream: none configured (redis: false), not checked",
                     c.get("outbox").get("evidence").asText());
             assertTrue(c.get("backups").get("evidence").asText().startsWith("RPO met: "), c.get("backups").get("evidence").asText());
-            assertEquals("no error line in the stack since " + DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(started)
+            assertEquals("no error line in the stack since " + overnight.hhmm()
                     + " (2 containers)", c.get("logs").get("evidence").asText());
             assertTrue(c.get("disk").get("evidence").asText().startsWith("backups "), c.get("disk").get("evidence").asText());
 

@@ -86,8 +86,12 @@ class SingleIT {
         return tmp.resolve("audit.jsonl");
     }
 
-    private static String stackVersion() throws Exception {
-        return cli(0, audit(), "status", "--json").get("version").asText();
+    /**
+     * The version production runs, read on the host (not through the console under test, whose reading of it after an
+     * action is the action's own {@code versionAfter}, and {@code status} is tested on its own).
+     */
+    private static String stackVersion() {
+        return RefHost.singleStackVersion();
     }
 
     @Test

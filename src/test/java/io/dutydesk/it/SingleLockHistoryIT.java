@@ -84,8 +84,9 @@ class SingleLockHistoryIT {
         return JSON.readTree(r.stdout());
     }
 
-    private static String stackVersion() throws Exception {
-        return ok(cli("ws-b", "status", "--json")).get("version").asText();
+    /** The version production runs, read on the host (not through the console under test). */
+    private static String stackVersion() {
+        return RefHost.singleStackVersion();
     }
 
     private static String startedAt(String container) {

@@ -54,6 +54,12 @@ public final class AlertmanagerDirect {
         return null;
     }
 
+    /** A PromQL instant query to Prometheus: its {@code data.result}. */
+    public static JsonNode query(String promql) {
+        return json(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROM_PORT + "/api/v1/query?query="
+                + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))).GET().build())).path("data").path("result");
+    }
+
     /** Prometheus's rule groups (to check a rule is loaded). */
     public static String rules() {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROM_PORT + "/api/v1/rules")).GET().build());

@@ -128,9 +128,12 @@ public final class RefHost {
     private static java.util.Optional<Path> archive = null;
 
     /**
-     * The archive of the classes a CLI run loads (AppCDS: JDK 17's dynamic archive, {@code -XX:ArchiveClassesAtExit}), made
-     * once per build of the jar (its size and time are in the name) by one {@code ping} of the reference host, which loads
-     * every backend's client; empty if it could not be made: the runs then load their classes from the jar, only slower.
+     * The archive of the classes a CLI run loads (AppCDS: JDK 17's dynamic archive, {@code -XX:ArchiveClassesAtExit}): the
+     * jar's own (target/dutydesk.jsa, written after the jar at package time by packaging/cds-archive.sh, whose training
+     * loads what a real connection loads: as fast as an archive of a real run, and no 10 s run to make one); without it
+     * ({@code -Dcds.skip=true}, or older than the jar), one made once per build of the jar (its size and time are in the
+     * name) by one {@code ping} of the reference host, which loads every backend's client; empty if it could not be made:
+     * the runs then load their classes from the jar, only slower.
      */
     static synchronized java.util.Optional<Path> classArchive() {
         if (archive != null) {
@@ -139,6 +142,11 @@ public final class RefHost {
         archive = java.util.Optional.empty();
         try {
             Path jar = jar();
+            Path packaged = jar.resolveSibling("dutydesk.jsa");
+            if (Files.isRegularFile(packaged) && Files.getLastModifiedTime(packaged).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+                archive = java.util.Optional.of(packaged);
+                return archive;
+            }
             Path a = jar.resolveSibling("cds").resolve("dutydesk-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() + ".jsa");
             if (!Files.exists(a)) {
                 Files.createDirectories(a.getParent());
@@ -211,6 +219,19 @@ public final class RefHost {
     /** The deploy user's home on the reference host. */
     public static Path serverHome() {
         return dir().resolve("srv");
+    }
+
+    /**
+     * The version {@code ref-single}'s stack runs, read from Docker on the host, not through the console: its containers'
+     * image tag (the version production runs, as the console's engine words it), the same for both.
+     */
+    public static String singleStackVersion() {
+        List<String> tags = run(Duration.ofSeconds(30), "docker", "inspect", "-f", "{{.Config.Image}}", "lifeos-app-1", "lifeos-worker-1")
+                .lines().map(image -> image.substring(image.lastIndexOf(':') + 1)).distinct().toList();
+        if (tags.size() != 1) {
+            throw new AssertionError("ref-single's containers run different versions: " + tags);
+        }
+        return tags.get(0);
     }
 
     /** GET from the reference host's nginx, as a user of the service would. */
