@@ -285,9 +285,10 @@ class RestoreIT {
         return dump;
     }
 
+    /** As the superuser: the 20,000 rows just loaded bring an autovacuum worker, whose session selfology may not end. */
     static void dropGuardDatabases() {
-        psql("DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)");
-        psql("DROP DATABASE IF EXISTS " + DST + " WITH (FORCE)");
+        RefHost.psqlAsSuperuser("postgres", "DROP DATABASE IF EXISTS " + SRC + " WITH (FORCE)");
+        RefHost.psqlAsSuperuser("postgres", "DROP DATABASE IF EXISTS " + DST + " WITH (FORCE)");
     }
 
     static String guardRowsIn(String database) {

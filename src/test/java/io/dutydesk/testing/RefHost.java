@@ -234,6 +234,16 @@ public final class RefHost {
         return tags.get(0);
     }
 
+    /**
+     * SQL as the reference host's PostgreSQL superuser (peer auth on its unix socket), for a test's set-up and clean-up:
+     * {@code DROP DATABASE … WITH (FORCE)} as an ordinary role is refused while an autovacuum worker (a process of no
+     * role) is in that database — as it is right after a test loaded rows into it.
+     */
+    public static String psqlAsSuperuser(String database, String sql) {
+        return run(Duration.ofSeconds(60), "runuser", "-u", "postgres", "--", "psql", "-X", "-qtA", "-h", dir().resolve("pgsock").toString(),
+                "-p", "24432", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql).strip();
+    }
+
     /** GET from the reference host's nginx, as a user of the service would. */
     public static String nginx(String path) {
         return run(Duration.ofSeconds(10), "curl", "-fsS", "-m", "5", "http://127.0.0.1:" + NGINX_PORT + path).strip();

@@ -87,6 +87,10 @@ final class ChartPulse {
         legendDirty = true;
     }
 
+    boolean pending() {
+        return dataDirty || legendDirty || plotDirty || overlayDirty;
+    }
+
     /** The canvases changed size: draw now (the layout pass runs inside the pulse: in this frame). */
     void resized() {
         plotDirty = true;

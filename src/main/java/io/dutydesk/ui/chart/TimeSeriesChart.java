@@ -314,6 +314,11 @@ public class TimeSeriesChart extends Region {
         return snapshot(p, null);
     }
 
+    /** Whether a draw or a layout is still to come (FX thread): the first legend's layout redraws the plot once more. */
+    public boolean drawPending() {
+        return isNeedsLayout() || pulse.pending();
+    }
+
     /** Draws now if anything is pending (tests and benchmarks; the pulse does it otherwise). */
     public void redrawNow() {
         pulse.run();

@@ -88,7 +88,9 @@ class TimeSeriesChartTest {
 
     void drawn() {
         WaitForAsyncUtils.waitForFxEvents();
-        Eventually.await("the chart drew", Duration.ofSeconds(10), () -> fx(() -> chart.plotBounds()[2] > 1));
+        // at rest: the data's last version taken, no draw or layout to come (the legend's first layout redraws the plot)
+        Eventually.await("the chart drew", Duration.ofSeconds(10), () -> fx(() -> chart.plotBounds()[2] > 1
+                && chart.drawnDataVersion() == data.version() && !chart.drawPending()));
     }
 
     /** Whether a pixel near (x, y) of the chart's image has the colour {@code c}. */
