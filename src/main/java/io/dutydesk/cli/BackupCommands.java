@@ -387,6 +387,7 @@ final class BackupCommands {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("refused", refused);
             o.put("error", Errors.describe(e));
+            Json.putHolder(o, c);
             out.println(Json.write(o));
         }
         return refused && ((RolloutException) c).kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;

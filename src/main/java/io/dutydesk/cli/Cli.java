@@ -228,7 +228,7 @@ public final class Cli {
         }
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
         Optional<String> to = args.to().map(java.nio.file.Path::toString);
-        return withEnvironment(args, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
+        return withEnvironment(e, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
     }
 
     /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
@@ -248,7 +248,7 @@ public final class Cli {
         if (verb == Verb.DEPLOY) {
             rollout.validateOrAudit(e, verb, version); // a refused version: nothing runs, before connecting
         }
-        return withEnvironment(args, (en, h) -> single.action(en, h, verb, version, args));
+        return withEnvironment(e, (en, h) -> single.action(en, h, verb, version, args));
     }
 
     private interface EnvWork {
@@ -256,7 +256,11 @@ public final class Cli {
     }
 
     private int withEnvironment(Args args, EnvWork work) {
-        Environment e = load(args).require(args.requireEnv());
+        return withEnvironment(load(args).require(args.requireEnv()), work);
+    }
+
+    /** With an environment already read (the environments file parsed once per run). */
+    private int withEnvironment(Environment e, EnvWork work) {
         try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
             io.dutydesk.core.Phase.mark("opened");
             return work.run(e, h);

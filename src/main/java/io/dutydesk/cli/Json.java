@@ -60,6 +60,22 @@ final class Json {
         }
     }
 
+    /**
+     * A refusal because another action holds the server lock: {@code "holder": {id, action, env, args, actor, start}} as its
+     * job's meta says (text mode says it in words: the refusal's message); nothing for any other failure.
+     */
+    static void putHolder(ObjectNode o, Throwable failure) {
+        if (io.dutydesk.core.Errors.unwrap(failure) instanceof io.dutydesk.core.rollout.RolloutException r && r.holder().isPresent()) {
+            var h = r.holder().get();
+            ObjectNode n = o.putObject("holder");
+            putNullable(n, "id", h.id());
+            for (String k : new String[] {"action", "env", "args", "actor"}) {
+                n.put(k, h.field(k));
+            }
+            putTime(n, "start", h.since().orElse(null));
+        }
+    }
+
     /** {env, activeSlot, rollbackReady, rollbackBlockers, slots: {blue: {live, services: [...]}, green: ...}}. */
     static ObjectNode status(SlotsSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();

@@ -234,7 +234,7 @@ final class RolloutCommands {
                 }
                 return r.kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;
             }
-            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
+            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e) + "; nothing was run");
             return Cli.DOWN;
         }
         printPlan(env, plan, force, log);
@@ -291,6 +291,7 @@ final class RolloutCommands {
                 o.put("action", verb.id());
                 o.put("refused", c instanceof RolloutException);
                 o.put("error", Errors.describe(e));
+                Json.putHolder(o, c);
                 out.println(Json.write(o));
             }
             return Cli.DOWN;

@@ -219,7 +219,7 @@ final class SingleCommands {
                 err.println("dutydesk: " + r.getMessage() + "; nothing was run");
                 return Cli.USAGE;
             }
-            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e));
+            err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e) + "; nothing was run");
             return Cli.DOWN;
         }
         Plan plan = args.force() ? sp.plan().forcedCopy() : sp.plan();
@@ -245,6 +245,7 @@ final class SingleCommands {
                 o.put("action", verb.id());
                 o.put("refused", c instanceof RolloutException);
                 o.put("error", Errors.describe(e));
+                Json.putHolder(o, c);
                 out.println(Json.write(o));
             }
             return Cli.DOWN;

@@ -3,13 +3,6 @@ package io.dutydesk.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dutydesk.core.audit.AuditLog;
-import io.dutydesk.core.config.Environment;
-import io.dutydesk.core.ports.BackendProbe;
-import io.dutydesk.core.ports.ContainersPort;
-import io.dutydesk.core.ports.EnvironmentConnector;
-import io.dutydesk.core.ports.EnvironmentHandle;
-import io.dutydesk.core.ports.OutboxPort;
-import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.ports.SecretPrompt;
 import io.dutydesk.testing.FailingAuditLog;
 import io.dutydesk.testing.ScriptedJobShell;
@@ -39,43 +32,10 @@ class AuditLogFullTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    EnvironmentConnector connector(RemoteShell shell) {
-        return (env, hostKeys, secrets) -> new EnvironmentHandle() {
-            @Override
-            public Environment environment() {
-                return env;
-            }
-
-            @Override
-            public List<BackendProbe> probes() {
-                return List.of();
-            }
-
-            @Override
-            public RemoteShell shell() {
-                return shell;
-            }
-
-            @Override
-            public ContainersPort containers() {
-                throw new UnsupportedOperationException("unused");
-            }
-
-            @Override
-            public OutboxPort outbox() {
-                throw new UnsupportedOperationException("unused");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
     int run(AuditLog audit, String... args) throws Exception {
         Path config = dir.resolve("envs.yaml");
         Files.writeString(config, "environments:\n  ref:\n    ssh: { host: 127.0.0.1, port: 24022, user: deploy }\n");
-        Cli cli = new Cli(connector(server), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+        Cli cli = new Cli(io.dutydesk.testing.ShellConnector.of(server), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), audit, "oncall@laptop", null);
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--env", "ref", "--config", config.toString()));

@@ -143,7 +143,12 @@ public final class IdleProbe {
 
     /** Xvfb on {@code display}, waited for its socket. */
     public static Process xvfb(String display) throws Exception {
-        Process x = new ProcessBuilder("Xvfb", display, "-screen", "0", "1366x820x24", "-nolisten", "tcp")
+        return xvfb(display, "1366x820");
+    }
+
+    /** Xvfb on {@code display} with a screen of {@code size} ("1600x1000"), its socket there. */
+    public static Process xvfb(String display, String size) throws Exception {
+        Process x = new ProcessBuilder("Xvfb", display, "-screen", "0", size + "x24", "-nolisten", "tcp")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end && !Files.exists(Path.of("/tmp/.X11-unix/X" + display.substring(1)))) {

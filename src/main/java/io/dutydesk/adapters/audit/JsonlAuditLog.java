@@ -1,8 +1,5 @@
 package io.dutydesk.adapters.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dutydesk.adapters.support.BoundedExecutors;
 import io.dutydesk.adapters.support.PrivateFiles;
 import io.dutydesk.core.audit.AuditEntry;
@@ -79,12 +76,6 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private final AtomicLong damagedUnlisted = new AtomicLong(); // found beyond MAX_DAMAGED: counted, said as "and N more"
     private final List<String> repairs = new CopyOnWriteArrayList<>();
     private final AtomicLong repairsUnlisted = new AtomicLong();
-
-    /** The entries' mapper, built on first use (Jackson's set-up is ~100 ms of a cold start: only when an entry is written or read). */
-    private static final class Mapper {
-        static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
 
     // the index (guarded by indexLock; its IO runs on the read thread)
     private final Object indexLock = new Object();
@@ -191,7 +182,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     private CompletableFuture<Boolean> write(AuditEntry entry, boolean ifAwaited) {
         return BoundedExecutors.supply(writes, () -> {
-            byte[] line = (Mapper.JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (AuditJson.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             PrivateFiles.createDirectories(file.getParent()); // 0700 folders; the file itself only under the lock:
             ReentrantLock jvm = WRITERS.computeIfAbsent(file, k -> new ReentrantLock());
             PrivateFiles.ensureFile(lockPath());
@@ -511,7 +502,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             return null;
         }
         try {
-            return Mapper.JSON.readValue(s, AuditEntry.class);
+            return AuditJson.read(s);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -59,7 +59,7 @@ public final class AuditRows {
             if (STARTED.equals(e.result()) && e.actionId() != null && !inFlight.test(e.actionId())) {
                 e = new AuditEntry(e.actionId(), e.actor(), e.environment(), e.action(), e.args(), e.start(), e.end(),
                         e.exitCode(), e.outputSha256(), UNKNOWN, e.liveBefore(), e.liveAfter(),
-                        "started, no end recorded (the console was killed, or another console still runs it); "
+                        "no end recorded (the console was killed, or another console still follows it); "
                                 + "read from the server on the next start");
             }
             out.add(e);

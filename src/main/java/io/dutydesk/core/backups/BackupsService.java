@@ -971,11 +971,7 @@ public final class BackupsService {
         out.line(false, "job bound: " + bound.describe());
         return jobs.run(req, secret, keep, s -> out.line(true, "— " + s)).thenCompose(o -> {
             if (o.end() == DetachedActions.End.BUSY || o.end() == DetachedActions.End.REFUSED) {
-                return jobs.complete(jobs.completion(req, o, "refused", null, null, o.refusal()))
-                        .handle((v, x) -> {
-                            throw new RolloutException(RolloutException.Kind.BUSY, x == null ? o.refusal()
-                                    : o.refusal() + "; " + AuditWriteException.unwritten(audit, x));
-                        });
+                return jobs.<Run>refusedOnServer(req, o, RolloutException.Kind.BUSY);
             }
             return CompletableFuture.completedFuture(new Run(req, o, List.copyOf(lines), last.get()));
         });

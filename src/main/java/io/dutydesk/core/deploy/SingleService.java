@@ -294,8 +294,8 @@ public final class SingleService {
             result = changed.thenCompose(why -> why.isPresent()
                     ? this.<DetachedActions.Outcome>refused(plan, args, why.get())
                     : runner.run(req, out, status)).thenCompose(o -> switch (o.end()) {
-                case BUSY -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY, o.refusal());
-                case REFUSED -> this.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE, o.refusal());
+                case BUSY -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY);
+                case REFUSED -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE);
                 case UNKNOWN, EXITED -> verify(plan, o).thenCompose(r -> runner.completeAfterRun(runner.completion(req, o,
                         o.end() == DetachedActions.End.UNKNOWN ? AuditRows.UNKNOWN : r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
                         o.end() == DetachedActions.End.UNKNOWN ? null : r.exitCode(), r.liveAfter(), r.message())).thenApply(r::withAuditWarning));
@@ -353,12 +353,6 @@ public final class SingleService {
                     + (o.end() == DetachedActions.End.EXITED ? "with exit " + code : o.end() == DetachedActions.End.REFUSED
                     ? "refused on the server: " + o.refusal() : "without an exit code (killed?)") + "; production runs " + s.summary(), null);
         }));
-    }
-
-    private <T> CompletableFuture<T> refusedOnServer(DetachedActions.Request req, DetachedActions.Outcome o, RolloutException.Kind kind, String why) {
-        return runner.complete(runner.completion(req, o, AuditRows.REFUSED, null, null, why)).handle((v, err) -> {
-            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
-        });
     }
 
     /**

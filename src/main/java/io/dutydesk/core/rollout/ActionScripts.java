@@ -41,6 +41,11 @@ public final class ActionScripts {
 
     /** What the exit file holds when the precondition failed and the command was not run. */
     public static final String EXIT_REFUSED = "refused";
+    /**
+     * What the exit file holds when the job never started: a console completing an open entry found no trace of its request
+     * and marked it so under the lock ({@link #states}); a start of that id that comes late finds it and runs nothing.
+     */
+    public static final String EXIT_NEVER = "never";
     /** What {@link #follow} prints when the job ended without an exit file (killed). */
     public static final String EXIT_NONE = "none";
 
@@ -219,14 +224,41 @@ public final class ActionScripts {
         b.append("cd ").append(ShellQuote.path(workdir)).append(" || { echo \"dutydesk: cannot cd to the workdir\"; done_ 91; }; ");
         pre.ifPresent(first -> {
             String refused = "echo \"" + REFUSED;
-            b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
-                    .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
-                    .append(EXIT_REFUSED).append("; }; ");
-            for (Precondition p : first.all()) {
+            List<Precondition> all = first.all();
+            if (all.stream().anyMatch(p -> p.pattern() != SLOT_HEALTH)) { // a pattern of the environment's: matched by perl
+                b.append("command -v perl >/dev/null 2>&1 || { ").append(refused)
+                        .append("the server has no perl to check the plan against its state; nothing was run\"; done_ ")
+                        .append(EXIT_REFUSED).append("; }; ");
+            }
+            // every check after the first runs at once, in the background, its output in a file of the job's (0600: the
+            // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
+            // is the refusal): the lock is held for the slowest check, not for their sum. Like the command, the checks run
+            // with fd 9 closed (the job's shell holds the lock): what a check leaves running never holds it
+            for (int i = 1; i < all.size(); i++) {
+                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1 9>&-; } & pw")
+                        .append(i).append("_=$!; ");
+            }
+            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 9>&- ); ");
+            // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
+            StringBuilder files = new StringBuilder();
+            for (int i = 1; i < all.size(); i++) {
+                b.append("wait \"$pw").append(i).append("_\"; o").append(i).append("_=$(cat \"$0.pre").append(i).append("\" 2>/dev/null); ");
+                files.append(" \"$0.pre").append(i).append('"');
+            }
+            if (all.size() > 1) {
+                b.append("rm -f").append(files).append("; ");
+            }
+            for (int i = 0; i < all.size(); i++) {
+                Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
-                b.append("out_=$( { ").append(p.command()).append("\n} 2>&1 ); ");
-                b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
-                        .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+                b.append("out_=$o").append(i).append("_; ");
+                if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
+                    b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
+                            .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");
+                } else {
+                    b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
+                            .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+                }
                 b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(what)
                         .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
                         .append(EXIT_REFUSED).append("; fi; ");
@@ -334,6 +366,9 @@ public final class ActionScripts {
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
                 + holderGone()
                 + maintenanceHeld()
+                // marked as never started by a console that completed its audit entry (the request came too late): nothing runs
+                + "if [ -e " + a + ".exit\" ]; then echo \"dutydesk: action " + id + " is marked on the server as never started "
+                + "(its audit entry was completed so); nothing was run\"; exit 76; fi; "
                 + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
@@ -515,7 +550,7 @@ public final class ActionScripts {
      * no exit, not running: killed) | STATE id unknown (no trace).
      */
     public static String states(String stateDir, List<String> ids) {
-        return states(stateDir, ids, List.of());
+        return states(stateDir, ids, List.of(), List.of());
     }
 
     /** A line of an action's log, in {@link #states}' answer: {@code LOG id line}. */
@@ -524,15 +559,26 @@ public final class ActionScripts {
     /**
      * {@link #states(String, List)}, and for each of {@code withLog} that is over, its log as a live follow would have
      * read it for the outcome: every marker line ({@code @@…}) and the last 200 other lines, each as {@link #LOG}.
+     *
+     * <p>Each of {@code requested} (detached jobs whose request a console sent, or was about to, by {@link #start}) that
+     * has no file at all in the job folder is first marked as never started ({@link #EXIT_NEVER} in its exit file) — only
+     * when that is certain: the folder is there and writable and the action lock is free, taken for the look and the mark
+     * (a start of that id still on its way then finds the mark inside the lock and runs nothing). Otherwise it stays
+     * unknown. The lock is held for a few file tests only, and only while such an id is open.
      */
-    public static String states(String stateDir, List<String> ids, List<String> withLog) {
+    public static String states(String stateDir, List<String> ids, List<String> withLog, List<String> requested) {
         ids.forEach(ActionScripts::requireId);
         withLog.forEach(ActionScripts::requireId);
+        requested.forEach(ActionScripts::requireId);
         String d = dir(stateDir);
+        String never = requested.isEmpty() ? "" : "nt_() { for x_ in \"$D/actions/$1\".*; do [ -e \"$x_\" ] && return 1; done; return 0; }; "
+                + "for id in " + String.join(" ", requested) + "; do if [ -d \"$D/actions\" ] && [ -w \"$D/actions\" ] && nt_ \"$id\"; then "
+                + "( exec 8>>\"$D/action.lock\" && flock -n 8 && nt_ \"$id\" && printf '%s\\n' " + EXIT_NEVER + " > \"$D/actions/$id.exit.tmp\" "
+                + "&& mv \"$D/actions/$id.exit.tmp\" \"$D/actions/$id.exit\" ) 2>/dev/null; fi; done; ";
         String logs = withLog.isEmpty() ? "" : "for id in " + String.join(" ", withLog) + "; do a=\"$D/actions/$id\"; "
                 + "if [ -f \"$a.log\" ] && ! alive_ \"$a\"; then { grep '^@@' \"$a.log\"; grep -v '^@@' \"$a.log\" | tail -n 200; } 2>/dev/null "
                 + "| sed \"s/^/" + LOG + "$id /\"; fi; done; ";
-        return ALIVE + "D=\"" + d + "\"; " + logs + "for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
+        return ALIVE + "D=\"" + d + "\"; " + never + logs + "for id in " + String.join(" ", ids) + "; do a=\"$D/actions/$id\"; "
                 + "if [ -f \"$a.exit\" ]; then echo \"" + STATE + "$id exit $(cat \"$a.exit\")\"; "
                 + "elif alive_ \"$a\"; then echo \"" + STATE + "$id running\"; "
                 + "elif [ -f \"$a.meta\" ]; then echo \"" + STATE + "$id gone\"; "

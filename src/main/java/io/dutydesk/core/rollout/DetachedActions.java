@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +53,21 @@ public final class DetachedActions {
     private static final Map<String, Open> OPEN = new ConcurrentHashMap<>();
     private static final AtomicReference<Thread> HOOK = new AtomicReference<>();
 
-    private record Open(AuditLog audit, AuditEntry started) {}
+    /** {@code confirmed}: whether the server confirmed the start (what an interrupted entry may say). */
+    private record Open(AuditLog audit, AuditEntry started, java.util.function.BooleanSupplier confirmed) {}
+
+    /**
+     * How a detached job's started entry begins: written before anything is sent, it says only what is known then — the
+     * job was requested. Whether it started is the server's to say: its end (from the follow, or {@link #reconcile} from
+     * the job folder), or that it never started.
+     */
+    public static final String REQUESTED = "requested; not confirmed started on the server";
+
+    /** Whether {@code started} is the started entry of a detached job's request ({@link #REQUESTED}). */
+    static boolean requested(AuditEntry started) {
+        return started != null && AuditRows.STARTED.equals(started.result()) && started.message() != null
+                && started.message().startsWith(REQUESTED);
+    }
 
     private final Environment env;
     private final RemoteShell shell;
@@ -161,11 +174,18 @@ public final class DetachedActions {
         UNKNOWN
     }
 
-    /** @param after what the request's {@link Request#after} script printed in the same exec, when it ran */
+    /**
+     * @param after  what the request's {@link Request#after} script printed in the same exec, when it ran
+     * @param holder {@link End#BUSY}: the action holding the server lock, as its job's meta says (empty for a maintenance lock)
+     */
     public record Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256,
-                          Instant start, int lines, Optional<RemoteShell.ExecResult> after) {
+                          Instant start, int lines, Optional<RemoteShell.ExecResult> after, Optional<Running> holder) {
         public Outcome(String id, End end, int exitCode, String refusal, String lastLine, String outputSha256, Instant start, int lines) {
-            this(id, end, exitCode, refusal, lastLine, outputSha256, start, lines, Optional.empty());
+            this(id, end, exitCode, refusal, lastLine, outputSha256, start, lines, Optional.empty(), Optional.empty());
+        }
+
+        Outcome with(Optional<RemoteShell.ExecResult> after, Optional<Running> holder) {
+            return new Outcome(id, end, exitCode, refusal, lastLine, outputSha256, start, lines, after, holder);
         }
     }
 
@@ -190,34 +210,45 @@ public final class DetachedActions {
         return new Busy(id, held, rest.toString());
     }
 
-    /** Someone's action holding the server lock right now. */
+    /**
+     * Someone's action holding the server lock right now: its id (null when the server's was not a valid id) and its job's
+     * meta, one JSON line ({@code {"id":…,"action":…,"env":…,"args":…,"actor":"user@host","start":…}}) as the server keeps it.
+     */
     public record Running(String id, String meta) {
         /**
-         * What a console that re-attaches resumes, in words: "restore of /srv/backups/x.sql.gz started 12:03 UTC by
-         * alice@ws" (from the job's meta; what it lacks is left out, the id when it says nothing).
+         * In words — what it is, who started it from which host, since when, its job id: "restore of
+         * /srv/backups/x.sql.gz by alice from host ws since 2026-11-22 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)"
+         * (what the meta lacks is left out; the id alone when it says nothing). The lock's holder of a BUSY refusal,
+         * and what a console that re-attaches resumes.
          */
         public String describe(java.time.ZoneId zone) {
             String action = field("action");
             String args = field("args");
             String actor = field("actor");
-            String at = field("start");
-            StringBuilder b = new StringBuilder(action.isEmpty() ? String.valueOf(id) : action + (args.isEmpty() ? "" : " of " + args));
-            try {
-                if (!at.isEmpty()) {
-                    b.append(" started ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(Instant.parse(at)));
-                }
-            } catch (java.time.format.DateTimeParseException ignored) {
-                // a start it cannot read is left out
-            }
+            StringBuilder b = new StringBuilder(action.isEmpty() ? (id == null ? "an unknown job" : id)
+                    : action + (args.isEmpty() ? "" : " of " + args));
             if (!actor.isEmpty()) {
-                b.append(" by ").append(actor);
+                int at = actor.lastIndexOf('@');
+                b.append(" by ").append(at > 0 && at < actor.length() - 1
+                        ? actor.substring(0, at) + " from host " + actor.substring(at + 1) : actor);
             }
-            return b + (action.isEmpty() ? "" : " (" + id + ")");
+            since().ifPresent(t -> b.append(" since ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(t)));
+            return b + (action.isEmpty() || id == null ? "" : " (job " + id + ")");
         }
 
-        private String field(String name) {
-            var m = java.util.regex.Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(meta == null ? "" : meta);
-            return m.find() ? RolloutRules.printable(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")) : "";
+        /** A text field of the meta ("action", "env", "args", "actor", "start"), printable; empty when it has none. */
+        public String field(String name) {
+            return MaintenanceLock.field(meta, name);
+        }
+
+        /** When it started, by the clock of the console that started it; empty when the meta does not say. */
+        public Optional<Instant> since() {
+            try {
+                String at = field("start");
+                return at.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(at));
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -263,11 +294,11 @@ public final class DetachedActions {
         byte[] input = secret.map(DetachedActions::line).orElse(null);
         secret.ifPresent(x -> java.util.Arrays.fill(x.value(), '\0'));
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
-                AuditRows.STARTED, req.liveBefore(), null, "started on the server (setsid), under the lock; bound: " + bound.describe());
+                AuditRows.STARTED, req.liveBefore(), null, REQUESTED + " (a detached job, under the lock); bound: " + bound.describe());
         Follow f = new Follow(out);
         io.dutydesk.core.Phase.mark("action-script-built");
         return appendStarted(started).thenCompose(v -> {
-            OPEN.put(id, new Open(audit, started));
+            OPEN.put(id, new Open(audit, started, () -> f.started));
             io.dutydesk.core.Phase.mark("audit-started-written");
             return shell.exec(script, input, followCall(bound), f.listener());
         }).whenComplete((r, e) -> {
@@ -281,14 +312,14 @@ public final class DetachedActions {
                     return CompletableFuture.completedFuture(f.outcome(id, End.BUSY, held.get().refusal(env.name()), start));
                 }
                 Busy b = busy(r.stdout());
-                return describe(b.id()).thenApply(d -> f.outcome(id, End.BUSY, "another action is running on this host: " + d
-                        + b.held().map(h -> " — " + h).orElse(""), start));
+                return holder(b.id()).thenApply(h -> f.outcome(id, End.BUSY, "another action is running on this host: "
+                        + h.describe(java.time.ZoneId.of("UTC")) + b.held().map(x -> " — " + x).orElse("") + "; nothing was run", start)
+                        .with(Optional.empty(), Optional.of(h)));
             }
             if (e == null && f.exit.get() != null) {
                 Outcome o = f.outcome(id, start);
-                return CompletableFuture.completedFuture(req.after().isEmpty() ? o : new Outcome(o.id(), o.end(), o.exitCode(),
-                        o.refusal(), o.lastLine(), o.outputSha256(), o.start(), o.lines(), Optional.of(new RemoteShell.ExecResult(
-                        r.exitCode(), f.after.toString(), f.afterErr.toString(), r.elapsed()))));
+                return CompletableFuture.completedFuture(req.after().isEmpty() ? o : o.with(Optional.of(new RemoteShell.ExecResult(
+                        r.exitCode(), f.after.toString(), f.afterErr.toString(), r.elapsed())), Optional.empty()));
             }
             if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
                 return CompletableFuture.failedFuture(Errors.unwrap(e));
@@ -297,6 +328,7 @@ public final class DetachedActions {
             status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
                     : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
             return startedOrNot(id, bound, start, 0, status).thenCompose(yes -> {
+                f.started |= yes;
                 if (!yes) {
                     return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
                             + (e == null ? " (exit " + r.exitCode() + "): " + (r.stderr() + " " + r.stdout()).strip()
@@ -381,6 +413,19 @@ public final class DetachedActions {
         return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(AuditWriteException.nothingRun(audit, e)));
     }
 
+    /**
+     * A {@link End#BUSY} or {@link End#REFUSED} outcome: its entry completed as refused (the refusal its message), then a
+     * {@link RolloutException} of {@code kind} with the refusal — naming the lock's holder ({@link Outcome#holder}) when
+     * the server did — and, when the entry could not be written, which file.
+     */
+    public <T> CompletableFuture<T> refusedOnServer(Request req, Outcome o, RolloutException.Kind kind) {
+        String why = o.refusal();
+        return complete(completion(req, o, AuditRows.REFUSED, null, null, why)).handle((v, err) -> {
+            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err),
+                    o.holder().orElse(null));
+        });
+    }
+
     /** The completion entry of {@code o} with this result and message (start, args, liveBefore from the request). */
     public AuditEntry completion(Request req, Outcome o, String result, Integer exitCode, String liveAfter, String message) {
         return new AuditEntry(o.id(), actor, env.name(), req.action(), req.args(), o.start(), clock.instant(), exitCode,
@@ -396,7 +441,7 @@ public final class DetachedActions {
         AuditEntry started = new AuditEntry(newId(action, now), actor, env.name(), action, args, now, null, null, null,
                 AuditRows.STARTED, liveBefore, null, "started");
         return appendStarted(started).thenApply(v -> {
-            OPEN.put(started.actionId(), new Open(audit, started));
+            OPEN.put(started.actionId(), new Open(audit, started, () -> true));
             return started;
         });
     }
@@ -426,93 +471,10 @@ public final class DetachedActions {
 
     /**
      * Completes the audit entries of this environment left open by a console that stopped
-     * (closed, killed): asks the server for each one's exit file. Returns how many it completed.
+     * (closed, killed): asks the server for each one's exit file ({@link OpenEntries}). Returns how many it completed.
      */
     public CompletableFuture<Integer> reconcile() {
-        return audit.recent(2000).thenCompose(all -> {
-            Map<String, AuditEntry> last = new LinkedHashMap<>();
-            for (AuditEntry e : all) {
-                if (e.actionId() != null && env.name().equals(e.environment())) {
-                    last.put(e.actionId(), e);
-                }
-            }
-            List<AuditEntry> open = last.values().stream()
-                    .filter(AuditRows::awaitsEnd)
-                    .filter(e -> !OPEN.containsKey(e.actionId()))
-                    .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
-                    .limit(50).toList();
-            if (open.isEmpty()) {
-                return CompletableFuture.completedFuture(0);
-            }
-            List<String> ids = open.stream().map(AuditEntry::actionId).toList();
-            List<String> withLog = ids.stream().filter(i -> io.dutydesk.core.backups.BackupsService.backupAction(i).isPresent()).toList();
-            return shell.exec(ActionScripts.states(env.deploy().stateDir(), ids, withLog),
-                    Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenCompose(r -> {
-                Map<String, String> state = new LinkedHashMap<>();
-                Map<String, List<String>> logs = new LinkedHashMap<>();
-                for (String line : r.stdout().split("\n")) {
-                    if (line.startsWith(ActionScripts.LOG)) {
-                        String[] w = line.substring(ActionScripts.LOG.length()).split(" ", 2);
-                        logs.computeIfAbsent(w[0], k -> new ArrayList<>()).add(w.length > 1 ? w[1] : "");
-                    } else if (line.startsWith(ActionScripts.STATE)) {
-                        String[] w = line.substring(ActionScripts.STATE.length()).strip().split(" ", 2);
-                        if (w.length == 2) {
-                            state.put(w[0], w[1]);
-                        }
-                    }
-                }
-                List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-                for (AuditEntry e : open) {
-                    AuditEntry done = reconciled(e, state.getOrDefault(e.actionId(), ""), logs.get(e.actionId()));
-                    if (done != null) {
-                        writes.add(audit.appendIfAwaited(done)); // another console reconciling at once: completed once
-                    }
-                }
-                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                        .thenApply(v -> (int) writes.stream().filter(CompletableFuture::join).count());
-            });
-        });
-    }
-
-    private AuditEntry reconciled(AuditEntry e, String state, List<String> log) {
-        String why = " (read from the server after the console that started it stopped following"
-                + (AuditRows.INTERRUPTED.equals(e.result()) ? ": interrupted" : "") + "; not verified by a console)";
-        Instant now = clock.instant();
-        if (log != null && (state.startsWith("exit ") || state.equals("gone"))
-                && !state.equals("exit " + ActionScripts.EXIT_REFUSED)) {
-            // a backup job: its exit file and its markers judged by the same rules as a live follow
-            Integer c = state.equals("gone") ? null : parse(state.substring(5));
-            var judged = io.dutydesk.core.backups.BackupsService.judge(env, e.actionId(), c == null ? End.UNKNOWN : End.EXITED,
-                    c == null ? -1 : c, log);
-            if (judged.isPresent()) {
-                String result = judged.get()[0].equals("succeeded") ? AuditRows.ENDED : judged.get()[0];
-                return with(e, now, c, result, AuditRows.SERVER_SAYS + judged.get()[1] + why);
-            }
-        }
-        if (state.startsWith("exit ")) {
-            String code = state.substring(5).strip();
-            if (code.equals(ActionScripts.EXIT_REFUSED)) {
-                return with(e, now, null, AuditRows.REFUSED, AuditRows.SERVER_SAYS + "refused inside the lock: the server's state "
-                        + "had changed since the plan; nothing was run" + why);
-            }
-            Integer c = parse(code);
-            return with(e, now, c, c != null && c == 0 ? AuditRows.ENDED : AuditRows.FAILED,
-                    AuditRows.SERVER_SAYS + "exited " + code + why);
-        }
-        if (state.equals("gone")) {
-            return with(e, now, null, AuditRows.UNKNOWN, AuditRows.SERVER_SAYS
-                    + "the job ended without an exit code (killed on the server?)" + why);
-        }
-        if (state.equals("unknown") && !AuditRows.UNKNOWN.equals(e.result())) {
-            return with(e, now, null, AuditRows.UNKNOWN, AuditRows.SERVER_SAYS + "no trace of it on the server (it did not start,"
-                    + " or it was not a server-side job)" + why);
-        }
-        return null; // running, or the server did not answer for it: left open
-    }
-
-    private static AuditEntry with(AuditEntry e, Instant end, Integer exit, String result, String message) {
-        return new AuditEntry(e.actionId(), e.actor(), e.environment(), e.action(), e.args(), e.start(), end, exit,
-                e.outputSha256(), result, e.liveBefore(), e.liveAfter(), message);
+        return new OpenEntries(env, shell, audit, clock).complete(OPEN::containsKey);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -539,14 +501,15 @@ public final class DetachedActions {
         return b.toString();
     }
 
-    private CompletableFuture<String> describe(String otherId) {
+    /** The lock's holder {@code otherId} with its job's meta (none when the server cannot say). */
+    private CompletableFuture<Running> holder(String otherId) {
         Optional<String> id = ActionScripts.validId(otherId);
         if (id.isEmpty()) {
-            return CompletableFuture.completedFuture("(unknown)");
+            return CompletableFuture.completedFuture(new Running(null, ""));
         }
         return shell.exec(ActionScripts.meta(env.deploy().stateDir(), id.get()), Duration.ofSeconds(10), RemoteShell.OutputListener.NONE)
-                .thenApply(r -> r.stdout().isBlank() ? id.get() : RolloutRules.printable(r.stdout().strip()))
-                .exceptionally(e -> id.get());
+                .thenApply(r -> new Running(id.get(), r.stdout().strip()))
+                .exceptionally(e -> new Running(id.get(), ""));
     }
 
     private static long backoffMs(int attempt) {
@@ -727,7 +690,7 @@ public final class DetachedActions {
         }
     }
 
-    private static Integer parse(String s) {
+    static Integer parse(String s) {
         try {
             return Integer.valueOf(s.strip());
         } catch (NumberFormatException | NullPointerException e) {
@@ -764,8 +727,10 @@ public final class DetachedActions {
             it.remove();
             AuditEntry s = o.started();
             writes.add(o.audit().append(new AuditEntry(s.actionId(), s.actor(), s.environment(), s.action(), s.args(), s.start(),
-                    clock.instant(), null, null, AuditRows.INTERRUPTED, s.liveBefore(), null,
-                    "the console stopped following (closed or killed) while the action ran on the server; its end is read "
+                    clock.instant(), null, null, AuditRows.INTERRUPTED, s.liveBefore(), null, o.confirmed().getAsBoolean()
+                    ? "the console stopped following (closed or killed) while the action ran on the server; its end is read "
+                            + "from the server on the next start"
+                    : "the console stopped (closed or killed) before the server confirmed the start; whether it started is read "
                             + "from the server on the next start")));
         }
         try {

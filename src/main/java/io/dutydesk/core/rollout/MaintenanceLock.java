@@ -73,7 +73,8 @@ public record MaintenanceLock(String id, String actor, String message, Instant s
                 + DetachedActions.jsonText(message) + "\",\"start\":\"" + start + "\"}";
     }
 
-    private static String field(String meta, String name) {
+    /** A text field of a one-line JSON meta (the server's {@code .meta} and {@code maintenance} files), unescaped, printable; empty when absent. */
+    static String field(String meta, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(meta == null ? "" : meta);
         if (!m.find()) {
             return "";

@@ -43,6 +43,8 @@ public final class SlotsReader {
         return new SlotsReader(env, null, shell, clock);
     }
 
+    /** The first line of {@link #stateScript()}'s output: the server runs the script (before the live slot command). */
+    static final String BEGIN = "@@DD-STATE";
     /** Marks the start of the containers' part of {@link #stateScript()}'s output. */
     static final String CONTAINERS = "@@DD-CONTAINERS";
     /** A container's line: id, name, image, state, health, started, restarts, slot label, service label, tab-separated. */
@@ -50,7 +52,7 @@ public final class SlotsReader {
     static final String NO_DOCKER = "@@DD-NODOCKER";
 
     /**
-     * One shell script that prints the live slot command's output, then {@link #CONTAINERS}, then one line per
+     * One shell script that prints {@link #BEGIN}, the live slot command's output, then {@link #CONTAINERS}, then one line per
      * container of the slots (found as {@link #find} finds them: by the environment's labels when it names them,
      * else by the configured names) from {@code docker inspect} on the server, or {@link #NO_DOCKER} with docker's
      * words when it does not answer. Read back by {@link #parseState}.
@@ -58,7 +60,7 @@ public final class SlotsReader {
     public String stateScript() {
         var slots = env.slots();
         StringBuilder b = new StringBuilder();
-        b.append("( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ").append(env.deploy().liveSlotCommand())
+        b.append("echo '").append(BEGIN).append("'; ( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ").append(env.deploy().liveSlotCommand())
                 .append(" ); echo; echo '").append(CONTAINERS).append("'; ");
         b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
         boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
@@ -97,7 +99,8 @@ public final class SlotsReader {
             throw new IllegalStateException("reading the slots on the server failed (exit " + r.exitCode() + ")"
                     + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
         }
-        String live = live(out.substring(0, at), r.exitCode(), r.stderr());
+        String head = out.substring(0, at);
+        String live = live(head.startsWith(BEGIN + "\n") ? head.substring(BEGIN.length() + 1) : head, r.exitCode(), r.stderr());
         List<ContainerInfo> all = new ArrayList<>();
         for (String line : out.substring(at + CONTAINERS.length()).split("\n")) {
             if (line.startsWith(NO_DOCKER)) {
@@ -149,7 +152,8 @@ public final class SlotsReader {
     /** The live slot as the server's command says it, e.g. from "Active Slot:   blue" of the status command. */
     public CompletableFuture<String> liveSlot() {
         String cmd = "cd " + ShellQuote.path(env.deploy().workdir()) + " && " + env.deploy().liveSlotCommand();
-        return shell.exec(cmd, Duration.ofSeconds(30), RemoteShell.OutputListener.NONE)
+        return shell.exec(cmd, READ_TIMEOUT, RemoteShell.OutputListener.NONE)
+                .exceptionallyCompose(e -> named(e, liveCommand()))
                 .thenApply(r -> live(r.stdout(), r.exitCode(), r.stderr()));
     }
 
@@ -215,9 +219,36 @@ public final class SlotsReader {
     /** Both slots as an action must see them: the live slot from the server's command, never a shared read. */
     public CompletableFuture<SlotsSnapshot> readForAction() {
         if (containers == null) {
-            return shell.exec(stateScript(), Duration.ofSeconds(30), RemoteShell.OutputListener.NONE).thenApply(this::parseState);
+            // how far the script got when the read times out says who did not answer (never the script's own words)
+            java.util.concurrent.atomic.AtomicReference<String> reached = new java.util.concurrent.atomic.AtomicReference<>("");
+            return shell.exec(stateScript(), READ_TIMEOUT, (stderr, line) -> {
+                if (!stderr && (line.equals(BEGIN) || line.equals(CONTAINERS))) {
+                    reached.set(line);
+                }
+            }).exceptionallyCompose(e -> named(e, switch (reached.get()) {
+                case CONTAINERS -> "Docker on the server";
+                case BEGIN -> liveCommand();
+                default -> "the server (over SSH)";
+            })).thenApply(this::parseState);
         }
         return liveSlot().thenCombine(containers.containers(selection()), this::assemble);
+    }
+
+    private String liveCommand() {
+        return "the live slot command '" + env.deploy().liveSlotCommand() + "' on the server";
+    }
+
+    /** How long a read of the server's state for an action may take. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * A read that timed out, failed as "WHO did not answer within 30 s" (a {@link java.util.concurrent.TimeoutException}):
+     * the backend that hung, not the first words of the script sent; any other failure as it is.
+     */
+    private static <T> CompletableFuture<T> named(Throwable e, String who) {
+        return CompletableFuture.failedFuture(io.dutydesk.core.Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException
+                ? new java.util.concurrent.TimeoutException(who + " did not answer within " + READ_TIMEOUT.toSeconds() + " s")
+                : io.dutydesk.core.Errors.unwrap(e));
     }
 
     /** Whether {@link #readForAction()} is one exec of {@link #stateScript()} (no Docker client). */

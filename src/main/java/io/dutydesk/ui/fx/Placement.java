@@ -94,6 +94,9 @@ public final class Placement {
             height = root.prefHeight(scene.getWidth()) + decorations;
         }
         if (Math.abs(w.getHeight() - height) >= 1) {
+            // the width with it: on GTK a height alone never reaches the window (glass asks gtk_window_resize for width 0,
+            // refused) while JavaFX lays the scene out at the new height — what grew (the buttons) was drawn below its edge
+            w.setWidth(w.getWidth());
             w.setHeight(Math.ceil(height));
         }
         place(w, owner, room);

@@ -16,6 +16,21 @@ final class LogText {
                 .replace("🚀", "»").replace("⛔", "✖");
     }
 
+    /**
+     * What to add to an action's {@code log} for its {@code failure} ("✖ …"): nothing when a line says it already — a
+     * refusal inside the lock is streamed as the job's own line ("✖ state changed since you confirmed: …; nothing was
+     * run") and is the failure's message too —, only what the failure adds to such a line (the audit log not written)
+     * as a warning, else the failure.
+     */
+    static java.util.List<String> failure(java.util.List<String> log, String failure) {
+        for (String l : log) {
+            if (l.startsWith("✖ ") && (failure.equals(l) || failure.startsWith(l + "; "))) {
+                return failure.equals(l) ? java.util.List.of() : java.util.List.of("⚠ " + failure.substring(l.length() + 2));
+            }
+        }
+        return java.util.List.of(failure);
+    }
+
     static Callback<ListView<String>, ListCell<String>> cells() {
         return lv -> new ListCell<>() {
             @Override

@@ -561,7 +561,7 @@ public final class SlotsViewModel implements PaneModel {
             Throwable c = Errors.unwrap(e);
             actionStatus.set((c instanceof RolloutException ? "Refused: " : c instanceof io.dutydesk.core.audit.AuditWriteException
                     ? "Not run: " : "Failed: ") + Errors.describe(e));
-            actionLog.add("✖ " + Errors.describe(e));
+            actionLog.addAll(LogText.failure(actionLog, "✖ " + Errors.describe(e))); // once: a refusal was streamed already
         } else {
             lastResult.set(Optional.of(r));
             String secs = String.format("%.1f s", r.elapsedMs() / 1000.0);

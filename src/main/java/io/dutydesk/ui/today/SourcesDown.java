@@ -10,6 +10,7 @@ import io.dutydesk.core.health.HealthSnapshot;
 import io.dutydesk.ui.fx.Times;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -20,11 +21,15 @@ import java.util.TreeSet;
 
 /**
  * The header's health as the Today pane needs it: which backends are down now, and so which checks of a run read
- * through a source that cannot be read now ("down / stale since T"). SSH carries every other backend.
+ * through a source that cannot be read now ("down / stale since T"). SSH carries every other backend. T is as in every
+ * pane ({@link io.dutydesk.ui.fx.PolledValue}): from when it is unknown — the down backend's last answer (its
+ * {@link BackendStatus#lastOkAt()}), else, never answered, the outage's start — not the run's time, which is said apart.
  */
 final class SourcesDown {
     /** Each down backend with since when ("SSH down since 09:12:00"). */
     private final Map<Backend, String> down = new EnumMap<>(Backend.class);
+    /** Each down backend: from when what is read through it is unknown. */
+    private final Map<Backend, Instant> unknownSince = new EnumMap<>(Backend.class);
 
     /** The backends a check of {@code source} reads through (SSH carries them all). */
     static List<Backend> sourcesOf(CheckSource source) {
@@ -45,23 +50,30 @@ final class SourcesDown {
      */
     boolean update(HealthSnapshot now, Clock zoned) {
         Map<Backend, String> d = new EnumMap<>(Backend.class);
+        Map<Backend, Instant> since = new EnumMap<>(Backend.class);
         for (BackendStatus st : now.all()) {
-            if (st.state() == BackendStatus.State.DOWN) {
-                d.put(st.backend(), st.backend().label() + " down since " + Times.since(st.downSince(), zoned));
-            } else if (st.state() == BackendStatus.State.MISCONFIGURED) {
-                d.put(st.backend(), st.backend().label() + " misconfigured since " + Times.since(st.downSince(), zoned));
+            if (st.state() == BackendStatus.State.DOWN || st.state() == BackendStatus.State.MISCONFIGURED) {
+                d.put(st.backend(), st.backend().label() + (st.state() == BackendStatus.State.DOWN ? " down" : " misconfigured")
+                        + " since " + Times.since(st.downSince(), zoned));
+                Instant t = st.lastOkAt() != null ? st.lastOkAt() : st.downSince();
+                if (t != null) {
+                    since.put(st.backend(), t);
+                }
             }
         }
-        if (d.equals(down)) {
+        if (d.equals(down) && since.equals(unknownSince)) {
             return false;
         }
         down.clear();
         down.putAll(d);
+        unknownSince.clear();
+        unknownSince.putAll(since);
         return true;
     }
 
     void clear() {
         down.clear();
+        unknownSince.clear();
     }
 
     boolean isEmpty() {
@@ -73,49 +85,60 @@ final class SourcesDown {
         return List.copyOf(down.values());
     }
 
-    /** Why {@code source} cannot be read now ("SSH down since 09:12:00"), empty when it can. */
-    List<String> downFor(CheckSource source) {
-        if (down.containsKey(Backend.SSH)) {
-            return List.of(down.get(Backend.SSH)); // everything goes through it
+    /** The down backends {@code source} reads through (SSH alone when it is down: everything goes through it). */
+    private List<Backend> downOf(CheckSource source) {
+        return down.containsKey(Backend.SSH) ? List.of(Backend.SSH) : sourcesOf(source).stream().filter(down::containsKey).toList();
+    }
+
+    /** The down backends some check of {@code r} reads through. */
+    private Set<Backend> hit(CheckRun r) {
+        Set<Backend> hit = new TreeSet<>();
+        for (CheckResult c : r.checks()) {
+            hit.addAll(downOf(c.source()));
         }
-        List<String> why = new ArrayList<>();
-        for (Backend b : sourcesOf(source)) {
-            if (down.containsKey(b)) {
-                why.add(down.get(b));
-            }
-        }
-        return why;
+        return hit;
     }
 
     /** The labels of the down backends some check of {@code r} reads through ("SSH", "Prometheus"), null for none. */
     String staleSources(CheckRun r) {
-        Set<Backend> hit = new TreeSet<>();
-        for (CheckResult c : r.checks()) {
-            for (Backend b : down.containsKey(Backend.SSH) ? List.of(Backend.SSH) : sourcesOf(c.source())) {
-                if (down.containsKey(b)) {
-                    hit.add(b);
-                }
-            }
-        }
+        Set<Backend> hit = hit(r);
         return hit.isEmpty() ? null : String.join(", ", hit.stream().map(Backend::label).toList());
+    }
+
+    /** From when {@code r}'s checks through a down backend are unknown: the earliest of those backends'; null when none is. */
+    Instant staleSince(CheckRun r) {
+        return earliest(hit(r));
+    }
+
+    /**
+     * "down / stale since 09:41:55 (SSH)" of {@code r} (times said by {@code zoned}): the header's, the badges' and the
+     * environment row's words; null when no check of it reads through a down backend.
+     */
+    String stale(CheckRun r, Clock zoned) {
+        String labels = staleSources(r);
+        return labels == null ? null : "down / stale since " + Times.since(staleSince(r), zoned) + " (" + labels + ")";
+    }
+
+    private Instant earliest(Collection<Backend> backends) {
+        return backends.stream().map(unknownSince::get).filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
     }
 
     /**
      * {@code r}'s checks as of now: one whose source is down now says so first, "SSH down since T' — down / stale since T
-     * (the run's time): the check said pass: …"; a pass is UNKNOWN then (never PASS as if fresh), a warn or a fail stays
+     * (its last answer): the check said pass: …"; a pass is UNKNOWN then (never PASS as if fresh), a warn or a fail stays
      * (known bad, not green), an unknown keeps its own why.
      */
     List<CheckResult> asOfNow(CheckRun r, Clock zoned) {
         if (down.isEmpty()) {
             return r.checks();
         }
-        String at = Times.since(r.at(), zoned);
         List<CheckResult> out = new ArrayList<>();
         for (CheckResult c : r.checks()) {
-            List<String> why = c.status() == CheckStatus.UNKNOWN ? List.of() : downFor(c.source());
-            out.add(why.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(),
+            List<Backend> through = c.status() == CheckStatus.UNKNOWN ? List.of() : downOf(c.source());
+            out.add(through.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(),
                     c.status() == CheckStatus.PASS ? CheckStatus.UNKNOWN : c.status(),
-                    String.join(", ", why) + " — down / stale since " + at + ": the check said " + c.status().id() + ": " + c.evidence(),
+                    String.join(", ", through.stream().map(down::get).toList()) + " — down / stale since "
+                            + Times.since(earliest(through), zoned) + ": the check said " + c.status().id() + ": " + c.evidence(),
                     c.details(), c.pane(), c.previous(), c.took()));
         }
         return out;

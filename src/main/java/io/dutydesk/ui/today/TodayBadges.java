@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * The Today pane's word to the rest of the window: the navigation's badges (each pane's worst check of the newest run as
  * of now, the Alerts badge live from the alerts feed) and the header's statement about the selected environment
- * ("ref: healthy (checks 09:00)", "ref: outbox warn +1", "ref: down / stale since 09:00 (SSH)"), apart from "backends
- * reachable". Never healthy while any badge is unknown, none is known, or the run is only a kept one.
+ * ("ref: healthy (checks 09:00)", "ref: outbox warn +1", "ref: down / stale since 09:41:55 (SSH)": since SSH's last
+ * answer), apart from "backends reachable". Never healthy while any badge is unknown, none is known, or the run is only
+ * a kept one.
  */
 final class TodayBadges {
     /**
@@ -35,7 +36,8 @@ final class TodayBadges {
      * @param env    the selected environment, null before one is attached
      * @param latest its newest run (this window's or the newest kept), null for none
      * @param kept   the run is a kept one (another session's, the CLI's), not this window's
-     * @param stale  the labels of the down backends some check of the run reads through ("SSH"), null for none
+     * @param stale  "down / stale since 09:41:55 (SSH)": the down backends some check of the run reads through and since
+     *               when they are unknown ({@link SourcesDown#stale}), null for none
      * @param down   why each down backend is down ("SSH down since 09:12:00")
      */
     record Context(Environment env, CheckRun latest, boolean kept, String stale, Collection<String> down, ZoneId zone) {}
@@ -212,7 +214,7 @@ final class TodayBadges {
         productionState.set(state);
         String stale = c.stale();
         // short (the header is shared at 1024 px): the whole list is in the tooltip and the badges
-        production.set(stale != null ? who + "down / stale since " + at + " (" + stale + ")"
+        production.set(stale != null ? who + stale
                 : "pass".equals(state) ? who + "healthy (checks " + at + ")"
                 : kept && "pass".equals(worstState) ? who + "kept check of " + at + ", not run now"
                 : who + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));

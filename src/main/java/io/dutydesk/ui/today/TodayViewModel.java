@@ -154,7 +154,7 @@ public final class TodayViewModel implements PaneModel {
         this.badges = new TodayBadges(clock, () -> {
             CheckRun l = latest.get();
             return new TodayBadges.Context(checks == null ? null : checks.environment(), l, !ranInWindow,
-                    l == null ? null : down.staleSources(l), down.reasons(), zone());
+                    l == null ? null : down.stale(l, clock.withZone(zone())), down.reasons(), zone());
         });
         this.others = new EnvironmentRows(ui, clock, environments, this.stored, () -> generation, this::zone, this::currentEnvRow);
     }
@@ -476,9 +476,8 @@ public final class TodayViewModel implements PaneModel {
             w = CheckStatus.worst(w, c.status());
         }
         worst.set(w);
-        String stale = down.staleSources(r);
-        badges.fromRun(r, now, w, stale == null ? "" : "down / stale since " + Times.since(r.at(), clock.withZone(zone)) + " (" + stale + "): ",
-                zone);
+        String stale = down.stale(r, clock.withZone(zone));
+        badges.fromRun(r, now, w, stale == null ? "" : stale + ": ", zone);
         if (same(shown.get(), r) || shown.get() == r) {
             rows.setAll(rowsOf(r));
         }
@@ -529,7 +528,7 @@ public final class TodayViewModel implements PaneModel {
         if (stale == null && !down.isEmpty() && l == null) {
             return String.join(", ", down.reasons()) + " · " + baseStatus.get();
         }
-        return stale == null ? baseStatus.get() : "down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " ("
+        return stale == null ? baseStatus.get() : "down / stale since " + Times.since(down.staleSince(l), clock.withZone(zone())) + " ("
                 + String.join(", ", down.reasons()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
     }
 
@@ -623,9 +622,9 @@ public final class TodayViewModel implements PaneModel {
         if (l == null) {
             return new EnvRow(n, Optional.empty(), down.isEmpty() ? "not run" : "not run; " + String.join(", ", down.reasons()), true);
         }
-        String stale = down.staleSources(l);
+        String stale = down.stale(l, clock.withZone(zone()));
         return new EnvRow(n, Optional.of(worst.get()), CheckReport.when(l.at(), zone()) + (ranInWindow ? "" : " (kept)")
-                + (stale == null ? "" : " · down / stale since " + Times.since(l.at(), clock.withZone(zone())) + " (" + stale + ")"), true);
+                + (stale == null ? "" : " · " + stale), true);
     }
 
     /** A note of the view's (copied, saved, not saved) in the status line. */

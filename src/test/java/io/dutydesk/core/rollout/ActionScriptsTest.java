@@ -644,5 +644,95 @@ class ActionScriptsTest {
                 Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))), env);
         assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals(List.of(), checksFiles(), "a refusal by the first check leaves no output file of the others behind");
+    }
+
+    /**
+     * The checks after the first run while the first runs: here the live slot's read waits (up to 20 s) for a file the
+     * health check writes; checked one after the other the read would time out and print no slot (refused). Their files
+     * are gone afterwards.
+     */
+    @Test
+    void theChecksRunAtOnceNotOneAfterTheOther() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        String flag = io.dutydesk.core.ShellQuote.quote(tmp.resolve("health-ran").toString());
+        ActionScripts.Precondition waitsForTheOther = new ActionScripts.Precondition(
+                "i_=0; while [ ! -e " + flag + " ] && [ $i_ -lt 2000 ]; do sleep 0.01; i_=$((i_+1)); done; [ -e " + flag
+                        + " ] && echo 'Active Slot: blue'", Pattern.compile("Active Slot:\\s*(\\w+)"), "blue", "live");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        ActionScripts.Precondition marks = new ActionScripts.Precondition("touch " + flag + "; " + health.command(),
+                health.pattern(), health.expected(), health.what());
+        String out = startAndFollow(id("rollback", 25), "touch ran; echo rolled back", Optional.of(waitsForTheOther.and(marks)), env);
+        assertTrue(out.contains("rolled back"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+        assertEquals(List.of(), checksFiles(), "the checks' output files are removed");
+    }
+
+    /**
+     * A check that leaves something running outside the job's session (a daemon: setsid) does not leave it holding the
+     * lock: the checks, like the command, run with fd 9 closed. The job over, the lock is free.
+     */
+    @Test
+    void whatACheckLeavesRunningNeverHoldsTheLock() throws Exception {
+        var env = fakeDocker();
+        greenHealthy();
+        String daemon = "setsid sh -c 'echo $$ >> " + tmp.resolve("daemons") + "; exec sleep 60' </dev/null >/dev/null 2>&1 & ";
+        ActionScripts.Precondition live = live("blue", "blue");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        ActionScripts.Precondition first = new ActionScripts.Precondition(daemon + live.command(), live.pattern(), live.expected(), live.what());
+        ActionScripts.Precondition second = new ActionScripts.Precondition(daemon + health.command(), health.pattern(),
+                health.expected(), health.what());
+        try {
+            String out = startAndFollow(id("rollback", 28), "echo rolled back", Optional.of(first.and(second)), env);
+            assertTrue(out.contains("rolled back"), out);
+            assertEquals("free", sh("exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock")
+                    + "; if flock -n 9; then echo free; else echo held; fi").strip(), "the lock once the job is over");
+        } finally {
+            for (String pid : Files.readAllLines(tmp.resolve("daemons"))) {
+                new ProcessBuilder("kill", pid.strip()).start().waitFor();
+            }
+        }
+    }
+
+    /** The checks' output files left in the job folder (where the job writes them: STATE/actions/ID.preN). */
+    private List<String> checksFiles() throws Exception {
+        assertTrue(Files.isDirectory(tmp.resolve("state").resolve("actions")));
+        try (var files = Files.list(tmp.resolve("state").resolve("actions"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches(".*\\.pre[0-9]+")).toList();
+        }
+    }
+
+    /**
+     * The slot's health is read from its own "slot-health:" line by the shell's builtins: a server without perl still
+     * checks it (and refuses an unhealthy target in the pane's words); perl is needed only for an environment's pattern.
+     */
+    @Test
+    void theSlotsHealthIsCheckedWithoutPerl() throws Exception {
+        var env = new java.util.HashMap<>(fakeDocker());
+        Path bin = tmp.resolve("bin");
+        // the system's tools on a PATH of their own, perl left out
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            try (var tools = Files.list(Path.of(dir))) {
+                for (Path t : tools.toList()) {
+                    String name = t.getFileName().toString();
+                    if (!name.startsWith("perl") && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(bin.resolve(name), t);
+                    }
+                }
+            }
+        }
+        env.put("PATH", bin.toString());
+        greenHealthy();
+        container("selfology-analysis-worker-green", "running starting");
+        ActionScripts.Precondition health = ActionScripts.slotHealthy(ENV, "green");
+        String out = startAndFollow(id("rollback", 26), "touch ran", Optional.of(health), env);
+        assertTrue(out.contains(ActionScripts.REFUSED + "state changed since you confirmed: the green slot is now unhealthy "
+                + "(selfology-analysis-worker-green: starting); nothing was run"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        container("selfology-analysis-worker-green", "running healthy");
+        out = startAndFollow(id("rollback", 27), "touch ran; echo rolled back", Optional.of(health), env);
+        assertTrue(out.contains("rolled back"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
     }
 }

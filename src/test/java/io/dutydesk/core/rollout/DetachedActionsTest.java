@@ -411,7 +411,7 @@ class DetachedActionsTest {
         var r = new DetachedActions.Running("20261122-120300-restore-0a1b2c3d", "{\"id\":\"20261122-120300-restore-0a1b2c3d\","
                 + "\"action\":\"restore\",\"env\":\"ref\",\"args\":\"/srv/backups/selfology_full.sql.gz\",\"actor\":\"alice@ws\","
                 + "\"start\":\"2026-11-22T12:03:00Z\"}");
-        assertEquals("restore of /srv/backups/selfology_full.sql.gz started 2026-11-22 12:03:00 UTC by alice@ws "
-                + "(20261122-120300-restore-0a1b2c3d)", r.describe(java.time.ZoneId.of("UTC")));
+        assertEquals("restore of /srv/backups/selfology_full.sql.gz by alice from host ws since 2026-11-22 12:03:00 UTC "
+                + "(job 20261122-120300-restore-0a1b2c3d)", r.describe(java.time.ZoneId.of("UTC")));
     }
 }

@@ -184,4 +184,112 @@ class SlotsOnServerTest {
         assertTrue(none.getMessage().contains("docker on the server does not answer: ") && none.getMessage().contains("docker"),
                 none.getMessage());
     }
+
+    /**
+     * A stand-in for the SSH adapter: runs the command in a real sh with {@code path}, passes each stdout line on as it
+     * comes, and once {@code hung} exists (the stand-in docker is called and hangs) gives up as the adapter does at the
+     * exec's timeout — in its words, which quote the command's first characters.
+     */
+    private RemoteShell hangingShell(String path, Path hung) {
+        return new RemoteShell() {
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                try {
+                    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD);
+                    pb.environment().put("PATH", path);
+                    Process p = pb.start();
+                    p.getOutputStream().close();
+                    Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                            StandardCharsets.UTF_8)).lines().forEach(x -> l.line(false, x)));
+                    reader.start();
+                    io.dutydesk.testing.Eventually.await("the stand-in docker is called", Duration.ofSeconds(20), () -> Files.exists(hung));
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    reader.join(10_000);
+                    return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+                            "'" + command.substring(0, 57) + "...' did not finish within " + timeout.toMillis() + " ms"));
+                } catch (Exception e) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(e);
+                }
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> readFile(String p, long max) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /** dockerd paused (kill -STOP): the action's read hangs in docker; the failure names Docker, never the script's words. */
+    @Test
+    void aDockerThatHangsIsNamedWhenTheReadTimesOut() throws Exception {
+        Path bin = fakeDocker();
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\n: > " + io.dutydesk.core.ShellQuote.quote(tmp.resolve("hung").toString())
+                + "\nexec sleep 60\n");
+        SlotsReader onServer = SlotsReader.onServer(env, hangingShell(bin + ":/usr/bin:/bin", tmp.resolve("hung")), Clock.systemUTC());
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> onServer.readForAction().get(60, TimeUnit.SECONDS));
+        assertEquals("Docker on the server did not answer within 30 s", io.dutydesk.core.Errors.describe(e));
+    }
+
+    /** A stand-in that passes these stdout lines on, then times out as the SSH adapter does. */
+    private static RemoteShell timesOutAfter(String... lines) {
+        return new RemoteShell() {
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                for (String x : lines) {
+                    l.line(false, x);
+                }
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+                        "'" + command.substring(0, Math.min(57, command.length())) + "...' did not finish within " + timeout.toMillis() + " ms"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> readFile(String p, long max) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void aReadThatTimesOutNamesWhatDidNotAnswerByHowFarTheScriptGot() {
+        String live = "the live slot command '" + env.deploy().liveSlotCommand() + "' on the server did not answer within 30 s";
+        for (var c : List.of(
+                List.of("the server (over SSH) did not answer within 30 s"),
+                List.of(live, SlotsReader.BEGIN, "Active Slot:"),
+                List.of("Docker on the server did not answer within 30 s", SlotsReader.BEGIN, "Active Slot: blue", "", SlotsReader.CONTAINERS))) {
+            SlotsReader r = SlotsReader.onServer(env, timesOutAfter(c.subList(1, c.size()).toArray(String[]::new)), Clock.systemUTC());
+            var e = assertThrows(java.util.concurrent.CompletionException.class, () -> r.readForAction().join());
+            assertEquals(c.get(0), io.dutydesk.core.Errors.describe(e), "after " + c.subList(1, c.size()));
+            assertTrue(io.dutydesk.core.Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException);
+        }
+        // the live slot command alone (the window's action read) names the command too
+        var e = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> SlotsReader.onServer(env, timesOutAfter(), Clock.systemUTC()).liveSlot().join());
+        assertEquals(live, io.dutydesk.core.Errors.describe(e));
+    }
+
+    /** The script's first line is its own marker: the live slot is read after it, a pattern anchored at the start too. */
+    @Test
+    void theBeginMarkerIsNotPartOfTheLiveSlotCommandsOutput() {
+        Environment anchored = io.dutydesk.core.config.EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1 }
+                    deploy: { liveSlotCommand: 'curl -fsS http://127.0.0.1/live-upstream', liveSlotPattern: '^(\\w+)' }
+                """).require("ref");
+        String out = SlotsReader.BEGIN + "\nblue\n\n" + SlotsReader.CONTAINERS + "\n";
+        assertEquals("blue", SlotsReader.onServer(anchored, null, Clock.systemUTC())
+                .parseState(new RemoteShell.ExecResult(0, out, "", Duration.ZERO)).liveSlot());
+        assertTrue(reader.stateScript().startsWith("echo '" + SlotsReader.BEGIN + "'; "), "the script's first words print it");
+    }
 }

@@ -294,7 +294,7 @@ class BackupsViewModelTest {
         var r = vm.lastJobProperty().get().orElseThrow();
         assertTrue(r.ok(), r.message());
         assertEquals("/b/dutydesk_prerestore_20261122_101500.sql.gz", r.safetyBackup().orElseThrow());
-        assertTrue(vm.log().contains("— re-attached to restore (20261122-101500-restore-0a1b2c3d), still running on the server: following it to its end (nothing is started again)"), vm.log().toString());
+        assertTrue(vm.log().contains("— re-attached to restore (job 20261122-101500-restore-0a1b2c3d), still running on the server: following it to its end (nothing is started again)"), vm.log().toString());
         assertTrue(vm.log().contains("✅ Restore completed from x"));
         assertFalse(vm.log().stream().anyMatch(x -> x.startsWith("@@")), "markers are not shown");
         assertFalse(vm.busyProperty().get());

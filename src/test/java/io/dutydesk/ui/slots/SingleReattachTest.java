@@ -113,8 +113,9 @@ class SingleReattachTest {
         SingleStackViewModel vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@ws2");
         vm.attach(env, handle(env));
         await(() -> "shown as running: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(20), () -> vm.runningProperty().get());
-        assertTrue(vm.statusProperty().get().startsWith("Re-attached to deploy of v1.1.0 started "), vm.statusProperty().get());
-        assertTrue(vm.statusProperty().get().contains(" by alice@ws1 ("), vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("Re-attached to deploy of v1.1.0 by alice from host ws1 since "),
+                vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().contains(" (job "), vm.statusProperty().get());
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("— re-attached to deploy of v1.1.0")), vm.log().toString());
 
         Files.writeString(tmp.resolve("go"), "");

@@ -1,10 +1,15 @@
 package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.ports.ContainersPort;
+import io.dutydesk.core.audit.AuditLog;
 import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.rollout.ActionScripts;
+import io.dutydesk.core.rollout.RolloutException;
+import io.dutydesk.core.rollout.RolloutRules;
 import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.slots.ServiceState;
 import io.dutydesk.core.slots.SlotsReader;
+import io.dutydesk.testing.FailingAuditLog;
 import io.dutydesk.testing.MemoryAuditLog;
 import io.dutydesk.testing.Snapshots;
 import io.dutydesk.testing.TestEnvironments;
@@ -33,13 +38,22 @@ class SlotsViewModelTest {
     volatile Set<String> unhealthy = Set.of();
     final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CompletableFuture<Void> restarted = new CompletableFuture<>();
+    /** What the server's check inside the lock says of a job started now (the job refuses, nothing run); null: no job runs. */
+    volatile String refusing;
 
     final RemoteShell shell = new RemoteShell() {
         @Override
         public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
             commands.add(command);
+            if (refusing != null && command.contains("flock -n 9") && command.contains("setsid")) {
+                String id = command.substring(command.indexOf(ActionScripts.STARTED) + ActionScripts.STARTED.length()).split("\"")[0];
+                l.line(false, ActionScripts.STARTED + id);
+                l.line(false, ActionScripts.REFUSED + refusing);
+                l.line(false, ActionScripts.EXIT + ActionScripts.EXIT_REFUSED);
+                return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ofMillis(5)));
+            }
             if (command.contains("/maintenance\"")) { // the maintenance lock's read: none held
-                return CompletableFuture.completedFuture(new ExecResult(0, io.dutydesk.core.rollout.ActionScripts.NOT_LOCKED + "\n", "",
+                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.NOT_LOCKED + "\n", "",
                         Duration.ofMillis(5)));
             }
             return CompletableFuture.completedFuture(new ExecResult(0, "Active Slot:   " + live + "\nInactive Slot: x\n", "",
@@ -90,7 +104,7 @@ class SlotsViewModelTest {
         attach("ref", MemoryAuditLog.create());
     }
 
-    private void attach(String name, MemoryAuditLog audit) {
+    private void attach(String name, AuditLog audit) {
         var env = TestEnvironments.fastPolling(Duration.ofMillis(50)).get(name);
         SlotsReader reader = new SlotsReader(env, containers, shell, Clock.systemUTC());
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader,
@@ -139,6 +153,39 @@ class SlotsViewModelTest {
         assertEquals("refused", last.result());
         assertEquals("rollback", last.action());
         assertTrue(vm.actionStatusProperty().get().startsWith("Refused: "), vm.actionStatusProperty().get());
+        assertEquals("✖ " + re.getMessage(), vm.actionLog().get(vm.actionLog().size() - 1), "a refusal no job streamed is in the log");
+    }
+
+    /**
+     * Window trial: the server's check inside the lock refused (the state changed since the click) and the action log said
+     * it twice — the job's streamed line and the failure's message, the same words. Once now; what the failure adds to it
+     * (the audit log not written) follows as a warning, not the refusal again.
+     */
+    @Test
+    void aRefusalInsideTheLockIsInTheActionLogOnce() {
+        attach();
+        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        String why = RolloutRules.refusal("live is now green");
+        refusing = why;
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, () -> vm.run(plan).join());
+        assertEquals(RolloutException.Kind.STALE, org.junit.jupiter.api.Assertions.assertInstanceOf(RolloutException.class,
+                e.getCause()).kind());
+        List<String> log = List.copyOf(vm.actionLog());
+        assertEquals(1, log.stream().filter(l -> l.contains("state changed since you confirmed")).count(), "said once: " + log);
+        assertEquals("✖ " + why, log.get(log.size() - 1), log.toString());
+        assertEquals("Refused: " + why, vm.actionStatusProperty().get());
+
+        // the disk filled up meanwhile: the refusal's completion is not audited, which the log adds once
+        attach("ref", FailingAuditLog.fullAfterStart());
+        await("read again", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, () -> vm.run(plan).join());
+        log = List.copyOf(vm.actionLog());
+        assertEquals(1, log.stream().filter(l -> l.contains("state changed since you confirmed")).count(), "said once: " + log);
+        assertEquals(List.of("✖ " + why, "⚠ the audit log " + FailingAuditLog.FILE + " could not be written (No space left on device)"),
+                log.subList(log.size() - 2, log.size()));
+        assertTrue(vm.actionStatusProperty().get().endsWith("could not be written (No space left on device)"),
+                vm.actionStatusProperty().get());
     }
 
     @Test

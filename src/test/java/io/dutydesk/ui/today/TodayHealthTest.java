@@ -74,8 +74,8 @@ class TodayHealthTest {
         assertEquals(4, vm.rows().size());
         for (TodayViewModel.Row r : vm.rows()) {
             assertEquals(CheckStatus.UNKNOWN, r.status(), r.toString());
-            // why first, stale since the run's time (08:30 in Berlin), and what the check said then
-            assertTrue(r.evidence().startsWith("SSH down since 08:40:00 — down / stale since 08:30:00: the check said pass: "), r.evidence());
+            // why first, stale since SSH last answered (08:39:55 in Berlin; the run was at 08:30), and what the check said
+            assertTrue(r.evidence().startsWith("SSH down since 08:40:00 — down / stale since 08:39:55: the check said pass: "), r.evidence());
             assertFalse(r.changed(), "not 'changed': the run did not change " + r);
         }
         for (String pane : List.of("slots", "outbox", "metrics", "backups", "today")) {
@@ -88,13 +88,13 @@ class TodayHealthTest {
         }
         assertEquals(CheckStatus.UNKNOWN, vm.worstProperty().get());
         assertEquals("unknown", vm.productionStateProperty().get());
-        assertEquals("ref: down / stale since 08:30 (SSH)", vm.productionProperty().get());
+        assertEquals("ref: down / stale since 08:39:55 (SSH)", vm.productionProperty().get());
         assertTrue(vm.productionDetailProperty().get().contains("SSH down since 08:40:00"), vm.productionDetailProperty().get());
-        assertTrue(vm.statusProperty().get().startsWith("down / stale since 08:30:00 (SSH down since 08:40:00): showing the run of"),
+        assertTrue(vm.statusProperty().get().startsWith("down / stale since 08:39:55 (SSH down since 08:40:00): showing the run of"),
                 vm.statusProperty().get());
         TodayViewModel.EnvRow ref = TodayViewModelTest.row(vm, "ref");
         assertEquals(Optional.of(CheckStatus.UNKNOWN), ref.worst());
-        assertTrue(ref.when().contains("down / stale since 08:30:00 (SSH)"), ref.when());
+        assertTrue(ref.when().contains("down / stale since 08:39:55 (SSH)"), ref.when());
         // an older run picked from the history is shown as it was (it says its own time)
         // the kept run's report is still the run as it was
         assertTrue(vm.markdown().contains("live blue healthy"), vm.markdown());
@@ -123,7 +123,7 @@ class TodayHealthTest {
         assertEquals("pass", vm.badges().get("outbox").state());
         assertEquals("unknown", vm.badges().get("today").state());
         assertEquals("unknown", vm.productionStateProperty().get(), "never healthy while a check is stale");
-        assertEquals("ref: down / stale since 08:30 (Prometheus)", vm.productionProperty().get());
+        assertEquals("ref: down / stale since 08:33:55 (Prometheus)", vm.productionProperty().get());
         // a backend no check reads through: nothing stale
         vm.health(health("ref", 3, clock.instant(), Map.of(Backend.ALERTMANAGER, T0.plus(Duration.ofMinutes(4)))));
         assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
@@ -153,7 +153,41 @@ class TodayHealthTest {
         assertEquals("fail", vm.badges().get("outbox").state());
         assertEquals(CheckStatus.PASS, status(vm, "slots"));
         assertEquals("fail", vm.productionStateProperty().get());
-        assertEquals("ref: down / stale since 08:30 (PostgreSQL)", vm.productionProperty().get());
+        assertEquals("ref: down / stale since 08:30:00 (PostgreSQL)", vm.productionProperty().get());
+    }
+
+    /**
+     * Window trial: Docker went down hours after the morning check, and the header said "down / stale since" the check's
+     * time — as if nothing had been known since the morning. It says, as every pane does, from when the value is unknown:
+     * Docker's last answer; a backend that never answered, its outage's start; of two, the earlier.
+     */
+    @Test
+    void theHeaderSaysFromWhenDockerIsUnknownNotWhenTheMorningCheckRan() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = passingRun(clock, fake); // 08:30 in Berlin
+        clock.advance(Duration.ofHours(3));
+        Instant dockerDown = T0.plus(Duration.ofMinutes(162)); // 11:12:00, last answer 11:11:55
+        vm.health(health("ref", 2, clock.instant(), Map.of(Backend.DOCKER, dockerDown)));
+        assertEquals("ref: down / stale since 11:11:55 (Docker)", vm.productionProperty().get());
+        assertEquals("unknown", vm.productionStateProperty().get());
+        assertTrue(vm.productionDetailProperty().get().contains("(checks of "), "the run's own time is said apart: "
+                + vm.productionDetailProperty().get());
+        assertTrue(vm.badges().get("today").tooltip().startsWith("down / stale since 11:11:55 (Docker): "), vm.badges().get("today").tooltip());
+        assertTrue(vm.statusProperty().get().startsWith("down / stale since 11:11:55 (Docker down since 11:12:00): showing the run of"),
+                vm.statusProperty().get());
+
+        // a Docker that never answered in this window: since the outage started
+        Map<Backend, BackendStatus> m = new EnumMap<>(health("ref", 3, clock.instant(), Map.of()).all().stream()
+                .collect(java.util.stream.Collectors.toMap(BackendStatus::backend, b -> b)));
+        m.put(Backend.DOCKER, new BackendStatus(Backend.DOCKER, BackendStatus.State.DOWN, -1, "connection refused", clock.instant(),
+                dockerDown, null));
+        vm.health(new HealthSnapshot("ref", 3, clock.instant(), m));
+        assertEquals("ref: down / stale since 11:12:00 (Docker)", vm.productionProperty().get());
+
+        // Docker and, earlier, Prometheus: the earlier
+        vm.health(health("ref", 4, clock.instant(), Map.of(Backend.DOCKER, dockerDown, Backend.PROMETHEUS, T0.plus(Duration.ofMinutes(100)))));
+        assertEquals("ref: down / stale since 10:09:55 (Docker, Prometheus)", vm.productionProperty().get());
     }
 
     @Test
