@@ -73,6 +73,24 @@ write_targets() { # Prometheus file_sd: every container that exists
   mv "$tmp" "$PROM_TARGETS"
 }
 
+slot_health() { # slot -> "SERVICE HEALTH" per service, HEALTH as health_of says it, from one docker call
+  local s n a b names=()
+  local -A st=()
+  for s in $SERVICES; do names+=("$(cname "$s" "$1")"); done
+  while read -r n a b; do
+    [ -n "$n" ] && st[${n#/}]="$a $b"
+  done < <(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \
+             "${names[@]}" 2>/dev/null)
+  for s in $SERVICES; do
+    n=$(cname "$s" "$1")
+    case "${st[$n]:-}" in
+      "") echo "$s not running" ;;
+      running\ *) echo "$s ${st[$n]#running }" ;;
+      *) echo "$s not running (${st[$n]%% *})" ;;
+    esac
+  done
+}
+
 slot_healthy() { # slot -> 0 when every service is healthy
   local s ok=0
   for s in $SERVICES; do
@@ -125,30 +143,35 @@ cmd_deploy() {
   # no registry here: the 'pull' is a local tag of the imported busybox image
   docker image inspect "$IMAGE_REPO:$version" >/dev/null 2>&1 || docker tag "$BASE_IMAGE" "$IMAGE_REPO:$version"
   echo "Starting services in $t slot..."
+  # side by side (docker run takes ~0.4 s each on the build machine), each said as before
+  local pids=() i=0
   for s in $SERVICES; do
     echo "  Starting $s-$t..."
-    start_container "$s" "$t" "$version" || { echo "❌ could not start $s-$t" >&2; return 1; }
+    start_container "$s" "$t" "$version" & pids+=($!)
+  done
+  for s in $SERVICES; do
+    wait "${pids[$i]}" || { echo "❌ could not start $s-$t" >&2; return 1; }
+    i=$((i + 1))
   done
   write_targets
   echo
   echo "Waiting for all services to become healthy..."
-  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-60})) pending
+  local deadline=$((SECONDS + ${DEPLOY_HEALTH_TIMEOUT:-60})) pending dead h
   while :; do
-    pending=""
-    for s in $SERVICES; do
-      [ "$(health_of "$(cname "$s" "$t")")" = healthy ] || pending="$pending $s"
-    done
+    pending=""; dead=""
+    while read -r s h; do
+      [ "$h" = healthy ] && continue
+      pending="$pending $s"
+      case "$h" in "not running"*) dead="$dead $s" ;; esac
+    done < <(slot_health "$t")
     [ -z "$pending" ] && break
-    local dead=""
-    for s in $pending; do
-      case "$(health_of "$(cname "$s" "$t")")" in "not running"*) dead="$dead $s" ;; esac
-    done
     if [ -n "$dead" ] || [ $SECONDS -ge $deadline ]; then
       for s in $pending; do echo "  ❌ $s-$t is $(health_of "$(cname "$s" "$t")")"; done
       echo "❌ Deployment to $t slot failed: services not healthy" >&2
       return 1
     fi
-    sleep 1
+    # the slot turns healthy at its containers' first check, 2 s after their start: seen within 0.2 s (one docker call)
+    sleep 0.2
   done
   for s in $SERVICES; do echo "  ✅ $s-$t is healthy"; done
   echo

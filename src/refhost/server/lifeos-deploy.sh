@@ -58,10 +58,15 @@ start_service() { # service version
 }
 
 start_all() { # version
-  local s
+  local s pids=() i=0
+  # side by side (docker run takes ~0.4 s each on the build machine), each said as before
   for s in $SERVICES; do
     log "  Starting $s ($1)..."
-    start_service "$s" "$1" || { log "❌ could not start $s"; return 1; }
+    start_service "$s" "$1" & pids+=($!)
+  done
+  for s in $SERVICES; do
+    wait "${pids[$i]}" || { log "❌ could not start $s"; return 1; }
+    i=$((i + 1))
   done
 }
 

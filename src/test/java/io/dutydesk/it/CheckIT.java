@@ -307,7 +307,7 @@ class CheckIT {
                 // ---- Prometheus stopped: the PromQL checks cannot tell, the others still run. The worker is healed and its
                 // ServiceDown resolved first: Prometheus writes no staleness marker when it stops, so an alert firing at the
                 // stop that is not active again in its first evaluations after the start lingers in ALERTS for the
-                // lookback (5 min), as if still firing, for whatever runs next (the next test's quiet minute)
+                // lookback (5 min), as if still firing, for whatever runs next (the next test's wait for a quiet host)
                 Files.deleteIfExists(unhealthy);
                 Eventually.await(() -> "ServiceDown resolved in Prometheus: " + get("http://127.0.0.1:24090/api/v1/query?query=ALERTS"),
                         T, () -> get("http://127.0.0.1:24090/api/v1/query?query=ALERTS").contains("\"result\":[]"));

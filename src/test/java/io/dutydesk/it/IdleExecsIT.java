@@ -37,8 +37,9 @@ class IdleExecsIT {
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
         Process xvfb = IdleProbe.xvfb(DISPLAY);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref"));
+        // started as the README's command starts it (the jar's class archive, C1)
+        List<String> cmd = new ArrayList<>(RefHost.javaJar(List.of("-Duser.home=" + home)));
+        cmd.addAll(List.of("--config", config.toString(), "--env", "ref"));
         try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, DISPLAY)) {
             app.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(90));
             app.awaitLine("the slots read", l -> l.startsWith("dutydesk: title: ") && l.contains("LIVE:") && !l.contains("stale"),

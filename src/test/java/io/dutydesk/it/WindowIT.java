@@ -109,9 +109,13 @@ class WindowIT {
         }
     }
 
-    private void startConsole(Path config) {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
+    /** The console's window on {@code ref}, started as the README's command starts it (the jar's class archive, C1). */
+    private void startConsole(Path config, java.util.Map<String, String> env, String... more) {
+        List<String> cmd = new java.util.ArrayList<>(RefHost.javaJar(List.of("-Duser.home=" + home)));
+        cmd.addAll(List.of("--config", config.toString(), "--env", "ref"));
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         pb.environment().put("DISPLAY", DISPLAY);
         pb.environment().put("GDK_BACKEND", "x11");
         try {
@@ -152,7 +156,7 @@ class WindowIT {
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6, maxBackoffSeconds: " + 2 * INTERVAL_S + " }\n"
                 + SLOTS_FIRST);
-        startConsole(config);
+        startConsole(config, java.util.Map.of());
         waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
         waitUntil("the slots read", Duration.ofSeconds(30), () -> latest("title").contains("LIVE:")
                 && !latest("title").contains("stale") && (latest("rollback").startsWith("✔") || latest("rollback").startsWith("✖")));
@@ -339,25 +343,7 @@ class WindowIT {
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n" + SLOTS_FIRST);
         // with its own metrics on a free port of 127.0.0.1: read at the end
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref",
-                "--metrics-port", "0");
-        pb.environment().put("DISPLAY", DISPLAY);
-        pb.environment().put("GDK_BACKEND", "x11");
-        app = pb.redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    all.add(l);
-                    lines.add(l);
-                    track(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        startConsole(config, java.util.Map.of(), "--metrics-port", "0");
 
         waitForLine("ref: all 7 backends ok", Duration.ofSeconds(60));
         Path ok = waitUntilDrawn("window-all-ok", Duration.ofSeconds(20));
@@ -441,24 +427,7 @@ class WindowIT {
     void theMetricsPaneInTheDarkTheme() throws Exception {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config()) + SLOTS_FIRST);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
-        pb.environment().put("DISPLAY", DISPLAY);
-        pb.environment().put("GDK_BACKEND", "x11");
-        pb.environment().put("DUTYDESK_STORE", home.resolve("store.db").toString());
-        app = pb.redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    all.add(l);
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        startConsole(config, java.util.Map.of("DUTYDESK_STORE", home.resolve("store.db").toString()));
         waitForLine("ref: all", Duration.ofSeconds(60));
         waitUntilDrawn("window-metrics-start", Duration.ofSeconds(20));
         key("ctrl+5");
@@ -498,24 +467,7 @@ class WindowIT {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    checkSchedule: { times: [], todayFirstBefore: \"12:00\", timeZone: \"" + morningZone() + "\" }\n");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-jar", RefHost.jar().toString(), "--config", config.toString(), "--env", "ref");
-        pb.environment().put("DISPLAY", DISPLAY);
-        pb.environment().put("GDK_BACKEND", "x11");
-        pb.environment().put("DUTYDESK_STORE", home.resolve("store.db").toString());
-        app = pb.redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    all.add(l);
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        startConsole(config, java.util.Map.of("DUTYDESK_STORE", home.resolve("store.db").toString()));
         // opened on the Today pane: it runs the checklist at once (no click)
         String checks = waitForLine("ref: checks: ", Duration.ofSeconds(120));
         System.out.println("today: " + checks);
