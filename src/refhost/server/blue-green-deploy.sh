@@ -149,10 +149,12 @@ cmd_deploy() {
     echo "  Starting $s-$t..."
     start_container "$s" "$t" "$version" & pids+=($!)
   done
+  local rc=0   # every start waited for before a failure is reported, each failure named
   for s in $SERVICES; do
-    wait "${pids[$i]}" || { echo "❌ could not start $s-$t" >&2; return 1; }
+    wait "${pids[$i]}" || { echo "❌ could not start $s-$t" >&2; rc=1; }
     i=$((i + 1))
   done
+  [ $rc = 0 ] || return 1
   write_targets
   echo
   echo "Waiting for all services to become healthy..."

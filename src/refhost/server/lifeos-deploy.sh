@@ -64,10 +64,13 @@ start_all() { # version
     log "  Starting $s ($1)..."
     start_service "$s" "$1" & pids+=($!)
   done
+  # every start waited for (a rollback after a failure must not race a start still running), each failure named
+  local rc=0
   for s in $SERVICES; do
-    wait "${pids[$i]}" || { log "❌ could not start $s"; return 1; }
+    wait "${pids[$i]}" || { log "❌ could not start $s"; rc=1; }
     i=$((i + 1))
   done
+  return $rc
 }
 
 wait_healthy() { # -> 0 when every service is healthy within the retries

@@ -27,10 +27,18 @@ public final class Phase {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long startTicks = Long.parseLong(f[19]); // field 22 (starttime); f[0] is field 3
             double uptime = Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).split(" ")[0]);
-            return now - Math.round(uptime * 1000 - startTicks * 10.0); // USER_HZ is 100 on Linux
-        } catch (Exception | Error notLinux) {
-            return ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(now);
+            long start = now - Math.round(uptime * 1000 - startTicks * 10.0); // USER_HZ is 100 on Linux
+            if (Math.abs(start - jdkStart(now)) <= 2000) { // the JDK's figure is within a second: a tick of another size is not
+                return start;
+            }
+        } catch (java.io.IOException | RuntimeException notLinux) {
+            // the JDK's figure below
         }
+        return jdkStart(now);
+    }
+
+    private static long jdkStart(long now) {
+        return ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(now);
     }
 
     public static void mark(String name) {

@@ -103,8 +103,7 @@ class BackupsIT {
     }
 
     private static String psql(String sql) {
-        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
-                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d selfology -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+        return RefHost.psql("selfology", sql);
     }
 
     /** The newest nightly full backup the reference host seeded (named by the day it was seeded for, never by the day a test was written). */

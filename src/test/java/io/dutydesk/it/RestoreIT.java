@@ -91,8 +91,7 @@ class RestoreIT {
     }
 
     static String psqlOn(String database, String sql) {
-        return RefHost.run(Duration.ofSeconds(60), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
-                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d \"$1\" -v ON_ERROR_STOP=1 -c \"$0\"", sql, database).strip();
+        return RefHost.psql(database, sql);
     }
 
     static String outboxRows() {
@@ -281,7 +280,7 @@ class RestoreIT {
         psqlOn(DST, "CREATE TABLE marker (x int); INSERT INTO marker VALUES (1)");
         Path dump = tmp.resolve("guard.sql.gz");
         RefHost.run(T, "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password") + ") pg_dump -h 127.0.0.1 "
-                + "-p 24432 -U selfology -d " + SRC + " --no-owner | gzip > " + dump);
+                + "-p " + RefHost.PG_PORT + " -U selfology -d " + SRC + " --no-owner | gzip > " + dump);
         return dump;
     }
 

@@ -251,8 +251,7 @@ class SingleLockHistoryIT {
     }
 
     private static String psql(String sql) {
-        return RefHost.run(Duration.ofSeconds(30), "sh", "-c", "PGPASSWORD=$(cat " + RefHost.serverHome().resolve("secrets/pg_password")
-                + ") psql -X -qtA -h 127.0.0.1 -p 24432 -U selfology -d lifeos -v ON_ERROR_STOP=1 -c \"$0\"", sql).strip();
+        return RefHost.psql("lifeos", sql);
     }
 
     @Test

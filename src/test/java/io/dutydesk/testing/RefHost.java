@@ -17,6 +17,7 @@ public final class RefHost {
     public static final int SSH_PORT = 24022;
     public static final int SSH_PORT_NOSTREAM = 24023;
     public static final int NGINX_PORT = 24080;
+    public static final int PG_PORT = 24432;
     /** A second Redis, with no password at all. */
     public static final int REDIS_OPEN_PORT = 24380;
 
@@ -241,7 +242,13 @@ public final class RefHost {
      */
     public static String psqlAsSuperuser(String database, String sql) {
         return run(Duration.ofSeconds(60), "runuser", "-u", "postgres", "--", "psql", "-X", "-qtA", "-h", dir().resolve("pgsock").toString(),
-                "-p", "24432", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql).strip();
+                "-p", String.valueOf(PG_PORT), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql).strip();
+    }
+
+    /** SQL as the services' role (selfology, its password from the server's secrets file, never on a command line). */
+    public static String psql(String database, String sql) {
+        return run(Duration.ofSeconds(60), "sh", "-c", "PGPASSWORD=$(cat " + serverHome().resolve("secrets/pg_password")
+                + ") psql -X -qtA -h 127.0.0.1 -p " + PG_PORT + " -U selfology -d \"$1\" -v ON_ERROR_STOP=1 -c \"$0\"", sql, database).strip();
     }
 
     /** GET from the reference host's nginx, as a user of the service would. */

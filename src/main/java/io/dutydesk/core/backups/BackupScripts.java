@@ -124,8 +124,11 @@ public final class BackupScripts {
                 + "and the processes of other users cannot be seen from here; remove it as that user\"; exit " + STOPPED + "; fi; "
                 + "if [ -n \"$(find \"$f\" -mmin -" + LEFTOVER_QUIET_MINUTES + " 2>/dev/null)\" ]; then echo \"" + REFUSE
                 + "written to in the last " + LEFTOVER_QUIET_MINUTES + " minutes: a backup may still be writing it\"; exit " + STOPPED + "; fi; "
-                // test's -ef (same device and inode; a builtin): no readlink forked for each of the server's descriptors
-                + "a_=$(readlink -f \"$f\"); for p_ in /proc/[0-9]*/fd/*; do if [ \"$p_\" -ef \"$a_\" ]; then "
+                // test's -ef (same device and inode; a builtin): no readlink forked for each of the server's descriptors; a
+                // shell whose test lacks -ef would match no writer: refused, never removed unseen
+                + "[ \"$f\" -ef \"$f\" ] || { echo \"" + REFUSE + "this server's shell cannot compare files (test -ef): its writers "
+                + "cannot be seen\"; exit " + STOPPED + "; }; "
+                + "a_=$(readlink -f \"$f\"); for p_ in /proc/[0-9]*/fd/*; do if [ \"$p_\" -ef \"$f\" ]; then "
                 + "q_=${p_#/proc/}; echo \"" + REFUSE + "open by process ${q_%%/*} ($(cat /proc/${q_%%/*}/comm 2>/dev/null)): it is still being written\"; exit "
                 + STOPPED + "; fi; done; "
                 + "b_=$(stat -c %s \"$f\"); rm -f \"$f\" && echo \"" + REMOVED + "$a_ $b_\"";

@@ -372,13 +372,13 @@ public final class ActionScripts {
                 + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
-                + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & p_=$!; "
+                + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & bp_=$!; "
                 + unset + "exec 9>&-; "
                 // the job writes its pid first: once STARTED is printed, current() and follow() see it running
                 // (its first look comes a few ms after the fork: polled every 10 ms, 5 s at most); a start that failed
                 // (no setsid: 127) is seen at once — a setsid that forked exits 0 and the wait goes on
                 + "i=0; while [ ! -f " + a + ".pid\" ] && [ ! -f " + a + ".exit\" ] && [ $i -lt 500 ]; do "
-                + "if [ -n \"$p_\" ] && ! kill -0 \"$p_\" 2>/dev/null; then wait \"$p_\"; r_=$?; p_=; [ $r_ = 0 ] || break; fi; "
+                + "if [ -n \"$bp_\" ] && ! kill -0 \"$bp_\" 2>/dev/null; then wait \"$bp_\"; r_=$?; bp_=; [ $r_ = 0 ] || break; fi; "
                 + "sleep 0.01; i=$((i+1)); done; "
                 + "if [ -f " + a + ".pid\" ] || [ -f " + a + ".exit\" ]; then echo \"" + STARTED + id + "\"; "
                 // setsid/nohup missing or the fork refused: say so, never STARTED for a job that is not there

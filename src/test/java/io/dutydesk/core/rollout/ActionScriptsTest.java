@@ -415,6 +415,21 @@ class ActionScriptsTest {
     }
 
     @Test
+    void aSetsidThatForksAndReturnsAtOnceIsNotTakenForAFailedStart() throws Exception {
+        String id = id("deploy", 11);
+        String job = ActionScripts.job(tmp.toString(), "echo ran", Optional.empty(), Duration.ofSeconds(30));
+        // setsid forks (as it does when its caller leads a process group) and exits 0 at once; the job starts half a second later
+        Path bin = Files.createDirectories(tmp.resolve("slow-nohup"));
+        Path nohup = bin.resolve("nohup");
+        Files.writeString(nohup, "#!/bin/sh\nsleep 0.5\nexec /usr/bin/nohup \"$@\"\n");
+        nohup.toFile().setExecutable(true);
+        String out = sh("( PATH=" + bin + ":$PATH; setsid() { command setsid -f \"$@\"; }; " + ActionScripts.start(state(), id, job, "{}")
+                + " ); echo \"rc=$?\"");
+        assertTrue(out.contains(ActionScripts.STARTED + id) && out.contains("rc=0"), out);
+        assertTrue(sh(ActionScripts.follow(state(), id, 1)).contains("ran"), "the job ran");
+    }
+
+    @Test
     void theServerFilesAreTheUsersAlone() throws Exception {
         startAndFollow(id("deploy", 9), "echo x", Optional.empty());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(state()))));
