@@ -141,6 +141,12 @@ public final class ActionScripts {
         }
     }
 
+    /**
+     * How long each check inside the lock may take (a Docker that does not answer): then the action is refused. The server's
+     * environment may set DUTYDESK_CHECK_SECONDS (tests do).
+     */
+    public static final int CHECK_SECONDS = 30;
+
     /** What {@link #slotHealthy}'s command prints: "slot-health: healthy" or "slot-health: unhealthy (NAME: CONDITION, …)". */
     static final Pattern SLOT_HEALTH = Pattern.compile("(?m)^slot-health: (.+)$");
 
@@ -234,15 +240,19 @@ public final class ActionScripts {
             // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
             // is the refusal): the lock is held for the slowest check, not for their sum. Like the command, the checks run
             // with fd 9 closed (the job's shell holds the lock): what a check leaves running never holds it
+            // each check bounded (CHECK_SECONDS; a paused Docker would hold the lock, and run the action, whenever it woke)
+            b.append("cs_=${DUTYDESK_CHECK_SECONDS:-").append(CHECK_SECONDS).append("}; ")
+                    .append("ck_() { if command -v timeout >/dev/null 2>&1; then timeout -k 5 \"$cs_\" sh -c \"$1\"; else sh -c \"$1\"; fi; }; ");
             for (int i = 1; i < all.size(); i++) {
-                b.append("{ { ").append(all.get(i).command()).append("\n} > \"$0.pre").append(i).append("\" 2>&1 9>&-; } & pw")
-                        .append(i).append("_=$!; ");
+                b.append("{ ck_ ").append(ShellQuote.quote(all.get(i).command())).append(" > \"$0.pre").append(i)
+                        .append("\" 2>&1 9>&-; } & pw").append(i).append("_=$!; ");
             }
-            b.append("o0_=$( { ").append(first.command()).append("\n} 2>&1 9>&- ); ");
+            b.append("o0_=$(ck_ ").append(ShellQuote.quote(first.command())).append(" 2>&1 9>&-); r0_=$?; ");
             // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
             StringBuilder files = new StringBuilder();
             for (int i = 1; i < all.size(); i++) {
-                b.append("wait \"$pw").append(i).append("_\"; o").append(i).append("_=$(cat \"$0.pre").append(i).append("\" 2>/dev/null); ");
+                b.append("wait \"$pw").append(i).append("_\"; r").append(i).append("_=$?; o").append(i).append("_=$(cat \"$0.pre").append(i)
+                        .append("\" 2>/dev/null); ");
                 files.append(" \"$0.pre").append(i).append('"');
             }
             if (all.size() > 1) {
@@ -252,6 +262,8 @@ public final class ActionScripts {
                 Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
                 b.append("out_=$o").append(i).append("_; ");
+                b.append("case $r").append(i).append("_ in 124|137) ").append(refused).append(what)
+                        .append(" could not be checked: the server did not answer within $cs_ s; nothing was run\"; done_ ").append(EXIT_REFUSED).append(" ;; esac; ");
                 if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
                     b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
                             .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");

@@ -722,6 +722,31 @@ class ActionScriptsTest {
      * The slot's health is read from its own "slot-health:" line by the shell's builtins: a server without perl still
      * checks it (and refuses an unhealthy target in the pane's words); perl is needed only for an environment's pattern.
      */
+    /**
+     * A check that hangs (a paused Docker) is bounded: the action is refused after the bound with the reason, nothing runs
+     * and the lock is let go — the first check (in the foreground) and one run beside it alike. Without the bound the job
+     * held the lock and ran the action whenever Docker woke, long after the click.
+     */
+    @Test
+    void aCheckThatHangsIsRefusedAfterItsBoundAndTheLockIsLetGo() throws Exception {
+        var env = java.util.Map.of("DUTYDESK_CHECK_SECONDS", "1");
+        ActionScripts.Precondition hangs = new ActionScripts.Precondition("sleep 600; echo 'Active Slot: green'",
+                Pattern.compile("Active Slot:\\s*(\\w+)"), "green", "live");
+        long t0 = System.nanoTime();
+        String first = startAndFollow(id("rollback", 30), "touch ran", Optional.of(hangs.and(live("GREEN", "green"))), env);
+        String beside = startAndFollow(id("rollback", 31), "touch ran", Optional.of(live("GREEN", "green").and(hangs)), env);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        for (String out : List.of(first, beside)) {
+            assertTrue(out.contains(ActionScripts.REFUSED + "live could not be checked: the server did not answer within 1 s; "
+                    + "nothing was run"), out);
+            assertTrue(out.contains(ActionScripts.EXIT + ActionScripts.EXIT_REFUSED), out);
+        }
+        assertFalse(Files.exists(tmp.resolve("ran")), "nothing ran");
+        assertTrue(ms < 30_000, "bounded, not the check's 600 s: " + ms + " ms");
+        String free = sh(ActionScripts.lockOrBusy(state()) + "echo free");
+        assertTrue(free.contains("free"), "the lock is let go: " + free);
+    }
+
     @Test
     void theSlotsHealthIsCheckedWithoutPerl() throws Exception {
         var env = new java.util.HashMap<>(fakeDocker());
