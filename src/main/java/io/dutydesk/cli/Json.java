@@ -77,6 +77,16 @@ final class Json {
     }
 
     /** {env, activeSlot, rollbackReady, rollbackBlockers, slots: {blue: {live, services: [...]}, green: ...}}. */
+    /** With --json, a read that failed is still an object on stdout: {"env", "error"} (the words said on stderr). */
+    static void unread(io.dutydesk.core.config.Environment env, String error, boolean json, java.io.PrintStream out) {
+        if (json) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("error", error);
+            out.println(write(o));
+        }
+    }
+
     static ObjectNode status(SlotsSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("env", s.environment());

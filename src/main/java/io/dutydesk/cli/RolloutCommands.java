@@ -54,6 +54,7 @@ final class RolloutCommands {
             s = new SlotsReader(env, h.containers(), h.shell(), clock).read().join();
         } catch (CompletionException e) {
             err.println("dutydesk: status of " + env.name() + ": " + Errors.describe(e));
+            Json.unread(env, Errors.describe(e), json, out);
             return Cli.DOWN;
         }
         boolean liveHealthy = s.live().allReady();

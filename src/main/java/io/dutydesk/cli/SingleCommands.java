@@ -61,6 +61,7 @@ final class SingleCommands {
             s = engine(env, h, clock).read().join();
         } catch (CompletionException e) {
             err.println("dutydesk: status of " + env.name() + ": " + Errors.describe(e));
+            Json.unread(env, Errors.describe(e), json, out);
             return Cli.DOWN;
         }
         Optional<BackupListing> listing = Optional.empty();

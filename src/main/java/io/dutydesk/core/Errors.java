@@ -16,6 +16,19 @@ public final class Errors {
         return c;
     }
 
+    /**
+     * {@code f} bounded by {@code t}: past it, it fails with "WHO did not answer within N s" (a {@link TimeoutException}
+     * naming the backend, where a bare one would read "timed out").
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> within(java.util.concurrent.CompletableFuture<T> f,
+                                                                        java.time.Duration t, String who) {
+        return f.orTimeout(t.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable c = unwrap(e);
+            return java.util.concurrent.CompletableFuture.failedFuture(c instanceof TimeoutException && c.getMessage() == null
+                    ? new TimeoutException(who + " did not answer within " + Math.max(1, Math.round(t.toMillis() / 1000.0)) + " s") : c);
+        });
+    }
+
     /** A short, human message: the innermost meaningful cause, never a stack trace. */
     public static String describe(Throwable t) {
         Throwable c = unwrap(t);

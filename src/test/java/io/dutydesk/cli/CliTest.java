@@ -270,6 +270,18 @@ class CliTest {
         assertTrue(!json().get("rollbackReady").asBoolean());
     }
 
+    /** A status that cannot be read says why on stderr and, with --json, still prints an object with the error on stdout. */
+    @Test
+    void statusThatCannotReadDockerSaysWhyAndItsJsonCarriesTheError() throws Exception {
+        backends.slots = io.dutydesk.testing.Snapshots.of("blue", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of());
+        backends.down(io.dutydesk.core.Backend.DOCKER, "Docker on the server did not answer within 12 s");
+        assertEquals(1, run("status", "--env", "ref", "--json", "--config", config.toString()));
+        assertEquals("dutydesk: status of ref: Docker on the server did not answer within 12 s\n", err.toString(StandardCharsets.UTF_8));
+        JsonNode j = json();
+        assertEquals("ref", j.get("env").asText());
+        assertEquals("Docker on the server did not answer within 12 s", j.get("error").asText());
+    }
+
     /** Every time in the JSON: ISO-8601 text; no number in exponent notation. */
     private static void timesAreIso(String text, JsonNode n, String path) {
         if (n.isObject()) {

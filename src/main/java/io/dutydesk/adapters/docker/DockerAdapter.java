@@ -1,5 +1,7 @@
 package io.dutydesk.adapters.docker;
 
+import io.dutydesk.core.Errors;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -33,6 +35,8 @@ import java.util.concurrent.ExecutorService;
 
 /** The server's Docker engine, through the forwarded unix socket (docker-java, httpclient5). */
 public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCloseable {
+    /** Who a call that timed out did not hear from. */
+    private static final String DOCKER = "Docker on the server";
     private final Environment.Docker config;
     private final Tunnels tunnels;
     private final Duration timeout;
@@ -125,7 +129,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
 
     @Override
     public CompletableFuture<List<ContainerInfo>> containers() {
-        return call("list containers", addr -> {
+        return Errors.within(call("list containers", addr -> {
             DockerClient c = client(addr);
             List<ContainerInfo> out = new ArrayList<>();
             for (Container k : c.listContainersCmd().withShowAll(true).exec()) {
@@ -136,7 +140,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
                 }
             }
             return List.copyOf(out);
-        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        }), timeout.multipliedBy(3), DOCKER);
     }
 
     /** The list filtered by Docker itself (label keys, or names anchored: Docker's name filter matches substrings). */
@@ -145,7 +149,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
         if (selection.names().isEmpty() && selection.labelKeys().isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return call("list containers", addr -> {
+        return Errors.within(call("list containers", addr -> {
             DockerClient c = client(addr);
             var list = c.listContainersCmd().withShowAll(true);
             if (!selection.labelKeys().isEmpty()) {
@@ -178,7 +182,7 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
             }
             inspected.keySet().retainAll(seen);
             return List.copyOf(out);
-        }).orTimeout(timeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+        }), timeout.multipliedBy(3), DOCKER);
     }
 
     /**
@@ -259,10 +263,10 @@ public final class DockerAdapter implements BackendProbe, ContainersPort, AutoCl
 
     @Override
     public CompletableFuture<Void> restart(String container, Duration stopTimeout) {
-        return call("restart " + container, addr -> {
+        return Errors.within(call("restart " + container, addr -> {
             streaming(addr).restartContainerCmd(container).withTimeout((int) stopTimeout.toSeconds()).exec();
             return (Void) null;
-        }).orTimeout(stopTimeout.plus(timeout).plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        }), stopTimeout.plus(timeout).plusSeconds(30), DOCKER);
     }
 
     /** Docker log frames into lines, stdout and stderr apart. */

@@ -223,7 +223,7 @@ public final class CheckService {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             if (e != null) {
                 Throwable u = Errors.unwrap(e);
-                String why = u instanceof TimeoutException ? "no answer within " + Duration.ofMillis(ms).toSeconds() + " s"
+                String why = u instanceof TimeoutException && u.getMessage() == null ? "no answer within " + Duration.ofMillis(ms).toSeconds() + " s"
                         : Errors.describe(e);
                 return new CheckResult(c.id(), c.title(), source, CheckStatus.UNKNOWN, source.id() + " not read: " + why, List.of(),
                         source.pane(), Optional.empty(), took);

@@ -185,7 +185,8 @@ public final class Poller<T> implements AutoCloseable {
                     next = latest.success(value, now);
                     nextAttemptAt = Instant.MIN;
                 } else {
-                    String message = Errors.unwrap(error) instanceof java.util.concurrent.TimeoutException
+                    Throwable u = Errors.unwrap(error); // a timeout that names who did not answer says so
+                    String message = u instanceof java.util.concurrent.TimeoutException && u.getMessage() == null
                             ? "no answer within " + timeout.toMillis() + " ms" : Errors.describe(error);
                     boolean misconfigured = io.dutydesk.core.MisconfiguredException.in(error);
                     next = latest.failure(message, misconfigured, now);

@@ -143,6 +143,17 @@ class PollerTest {
         assertNotNull(p.latest().failingSince());
     }
 
+    /** A source's own timeout that names who did not answer is shown in its words, not as the poll's bare bound. */
+    @Test
+    void aTimeoutThatNamesWhoDidNotAnswerIsShownInItsWords() {
+        Poller<String> p = new Poller<>("t", () -> CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+                "Docker on the server did not answer within 12 s")), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                scheduler, Clock.systemUTC());
+        p.tick();
+        io.dutydesk.testing.Eventually.await("failed", Duration.ofSeconds(2), () -> p.latest().error() != null);
+        assertEquals("Docker on the server did not answer within 12 s", p.latest().error());
+    }
+
     @Test
     void startedPollerTicksOnItsOwn() {
         AtomicInteger calls = new AtomicInteger();
