@@ -160,7 +160,7 @@ final class SessionFactory {
             if (verifier.refusal() != null) {
                 throw verifier.refusal();
             }
-            throw new IOException("ssh " + user + "@" + host + ":" + port + ": " + describe(e), e);
+            throw new io.dutydesk.adapters.support.SshSessionException("ssh " + user + "@" + host + ":" + port + ": " + describe(e), e);
         }
         return s;
     }

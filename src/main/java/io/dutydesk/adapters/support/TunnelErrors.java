@@ -19,6 +19,11 @@ public final class TunnelErrors {
 
     public static CompletionException wrap(String where, Throwable t) {
         Throwable e = Errors.unwrap(t);
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SshSessionException ssh) { // the SSH connection failed, not the backend behind it
+                return new CompletionException(ssh);
+            }
+        }
         Throwable channel = channelFailure(e);
         if (channel != null) {
             return new CompletionException(new IOException(where + ": " + channel.getMessage(), e));
