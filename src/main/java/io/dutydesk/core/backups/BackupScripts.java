@@ -129,7 +129,7 @@ public final class BackupScripts {
                 + "[ \"$f\" -ef \"$f\" ] || { echo \"" + REFUSE + "this server's shell cannot compare files (test -ef): its writers "
                 + "cannot be seen\"; exit " + STOPPED + "; }; "
                 + "a_=$(readlink -f \"$f\"); for p_ in /proc/[0-9]*/fd/*; do if [ \"$p_\" -ef \"$f\" ]; then "
-                + "q_=${p_#/proc/}; echo \"" + REFUSE + "open by process ${q_%%/*} ($(cat /proc/${q_%%/*}/comm 2>/dev/null)): it is still being written\"; exit "
+                + "q_=${p_#/proc/}; echo \"" + REFUSE + "open by process ${q_%%/*} ($(cat /proc/${q_%%/*}/comm 2>/dev/null)): it may still be written while it is open\"; exit "
                 + STOPPED + "; fi; done; "
                 + "b_=$(stat -c %s \"$f\"); rm -f \"$f\" && echo \"" + REMOVED + "$a_ $b_\"";
     }

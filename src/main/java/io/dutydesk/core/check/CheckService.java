@@ -225,7 +225,9 @@ public final class CheckService {
                 Throwable u = Errors.unwrap(e);
                 String why = u instanceof TimeoutException && u.getMessage() == null ? "no answer within " + Duration.ofMillis(ms).toSeconds() + " s"
                         : Errors.describe(e);
-                return new CheckResult(c.id(), c.title(), source, CheckStatus.UNKNOWN, source.id() + " not read: " + why, List.of(),
+                // read, but its record could not be kept (a full disk): said as it is, never "not read"
+                boolean read = u instanceof io.dutydesk.core.audit.AuditWriteException w && w.ran();
+                return new CheckResult(c.id(), c.title(), source, CheckStatus.UNKNOWN, source.id() + (read ? ": " : " not read: ") + why, List.of(),
                         source.pane(), Optional.empty(), took);
             }
             return new CheckResult(c.id(), c.title(), source, verdict.status(), verdict.evidence(), verdict.details(),
