@@ -60,9 +60,20 @@ class SingleLockHistoryIT {
         return RefHost.serverHome().resolve("lifeos/.dutydesk/maintenance");
     }
 
+    /** Image tags this class added that no deploy made: removed again, whatever a test's outcome. */
+    private static final List<String> tagged = new ArrayList<>();
+
     @AfterAll
     static void neverLeaveTheReferenceHostLocked() throws Exception {
         Files.deleteIfExists(maintenanceFile());
+        untag();
+    }
+
+    private static void untag() {
+        for (String t : List.copyOf(tagged)) {
+            RefHost.run(Duration.ofSeconds(30), "docker", "rmi", t);
+            tagged.remove(t);
+        }
     }
 
     private static String version() {
@@ -181,6 +192,12 @@ class SingleLockHistoryIT {
         deployed.add(gone);
         deployed.add(now);
 
+        // the window trial: a tag of the live image above the live version, never deployed (left by a test): one image, so
+        // the same creation time; the tie is broken by the version, it is never an earlier release
+        String ahead = "v9" + version().substring(2);
+        RefHost.run(Duration.ofSeconds(30), "docker", "tag", "lifeos/app:" + now, "lifeos/app:" + ahead);
+        tagged.add("lifeos/app:" + ahead);
+
         JsonNode h = ok(cli("ws-b", "history", "--json"));
         assertEquals("ref-single", h.get("env").asText());
         assertEquals(List.of("lifeos/app"), JSON.convertValue(h.get("repositories"), List.class));
@@ -199,6 +216,8 @@ class SingleLockHistoryIT {
         assertFalse(byVersion.get(now).get("imageCreated").isNull(), "the image's time from the host: " + byVersion.get(now));
         assertTrue(byVersion.get(now).get("when").asText().startsWith("deployed "), byVersion.get(now).toString());
         assertFalse(byVersion.get(now).get("newerThanLive").asBoolean());
+        assertEquals(byVersion.get(now).get("imageCreated"), byVersion.get(ahead).get("imageCreated"), "one image: " + byVersion.get(ahead));
+        assertTrue(byVersion.get(ahead).get("newerThanLive").asBoolean(), byVersion.get(ahead).toString());
         assertTrue(byVersion.get(deployed.get(0)).get("available").asBoolean(), "its image is still on the host");
         assertFalse(byVersion.get(gone).get("available").asBoolean(), "its image was removed: " + byVersion.get(gone));
         assertFalse(byVersion.get(deployed.get(0)).get("live").asBoolean());
@@ -213,6 +232,8 @@ class SingleLockHistoryIT {
         assertTrue(s.get("rollbackReady").asBoolean(), s.toString());
         assertFalse(s.get("rollbackRelease").isNull(), s.toString());
         assertTrue(s.get("rollbackReason").asText().contains("release " + s.get("rollbackRelease").asText()), s.toString());
+        assertTrue(!s.get("rollbackRelease").asText().equals(ahead), s.toString());
+        untag();
     }
 
     @Test

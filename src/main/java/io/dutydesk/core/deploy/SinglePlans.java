@@ -24,6 +24,9 @@ import java.util.Optional;
 public final class SinglePlans {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    /** How the fact stating the stack as planned begins: "now: 2/2 healthy on v1.0.0…" ({@link StackSnapshot#summary()}). */
+    static final String NOW = "now: ";
+
     private SinglePlans() {}
 
     static String time(Instant t) {
@@ -38,7 +41,7 @@ public final class SinglePlans {
                 + String.join(", ", now.hosts()) + ") is replaced in place");
         facts.add("the team's script backs the database up first" + (env.backups().configured()
                 ? " (into " + String.join(", ", env.backups().folders()) + ")" : "") + ", then starts " + version + " and checks its health");
-        facts.add("now: " + now.summary());
+        facts.add(NOW + now.summary());
         facts.add(pendingFact);
         facts.add("if " + version + " does not become healthy the script puts " + before + " back itself; the console reports that as FAILED");
         String risk = "production restarts on " + version + ": requests during the restart may fail; a failed deploy leaves "
@@ -69,7 +72,7 @@ public final class SinglePlans {
                     ? "no " + sidecar : backup.recorded().unknownWhy();
             facts.add("version recorded with it: unknown (" + why + "): the services stay on " + before);
         }
-        facts.add("now: " + now.summary() + (after.equals(before) ? "" : "; " + before + " goes away, " + after + " comes back"));
+        facts.add(NOW + now.summary() + (after.equals(before) ? "" : "; " + before + " goes away, " + after + " comes back"));
         facts.add(rowsFact(env, rows, rowsUnknown, backup.takenAt()));
         facts.add(safetyBackup ? "a backup of the database as it is now is taken first (backups.commands.backup)"
                 : "NO backup of the database as it is now is taken first (backups are not configured)");
@@ -110,13 +113,17 @@ public final class SinglePlans {
                 + (r.available() ? " are on the host" : " are NOT all on the host") + " (checked again on the server inside the lock)");
         facts.add("the team's script backs the database up first" + (env.backups().configured()
                 ? " (into " + String.join(", ", env.backups().folders()) + ")" : "") + "; the database is NOT restored (that is a rollback to a backup)");
-        facts.add("now: " + now.summary() + "; " + before + " goes away, " + v + " comes back");
+        facts.add(NOW + now.summary() + "; " + before + " goes away, " + v + " comes back");
         facts.add(pendingFact);
         if (!r.available()) {
             blocked.add("the images of " + v + " are no longer all on the host");
         }
         if (v.equals(before)) {
             blocked.add("production already runs " + v);
+        }
+        if (r.newerThanLive()) {
+            blocked.add(v + " is newer than the live " + before + " and was never deployed here: not an earlier release (deploy it "
+                    + "instead)");
         }
         if (failedHere) {
             blocked.add("every deploy of " + v + " in this console's audit log FAILED: it never ran healthy here (its image was left "
@@ -142,7 +149,7 @@ public final class SinglePlans {
         facts.add("the team's '" + type + "' rollback (deploy.rollbackTypes." + type + "): " + command);
         facts.add("one stack, no idle slot: it acts on production (" + String.join(", ", env.slots().services()) + " on "
                 + String.join(", ", now.hosts()) + ")");
-        facts.add("now: " + now.summary());
+        facts.add(NOW + now.summary());
         facts.add(pendingFact);
         loss.ifPresent(l -> facts.addAll(l.facts()));
         facts.add("afterwards the console checks that every service is healthy and says which version runs");
@@ -164,5 +171,58 @@ public final class SinglePlans {
         return r.count() == 0 ? "no row of " + table + " was written since the backup (" + newest + ")"
                 : "LOST: " + r.count() + (r.count() == 1 ? " row" : " rows") + " of " + table + " written since the backup ("
                 + time(takenAt) + "); " + newest;
+    }
+
+    /** The fact that says what the database loses (the rows written since the backup), if the plan states one. */
+    static Optional<String> lossFact(Plan p) {
+        return p.facts().stream().filter(f -> f.startsWith("LOST: ") || f.startsWith("no row of ")
+                || f.startsWith("rows written since the backup: ")).findFirst();
+    }
+
+    /**
+     * The stack's health the plan states ({@link SinglePlans}' "now: 2/2 healthy on v1.0.0; …" fact): "2/2 healthy"
+     * ({@link StackSnapshot#health()}); the version is {@link Plan#liveBefore()}, compared on its own.
+     */
+    static Optional<String> healthFact(Plan p) {
+        return p.facts().stream().filter(f -> f.startsWith(NOW)).findFirst().map(f -> {
+            String s = f.substring(NOW.length());
+            int end = s.indexOf(StackSnapshot.HEALTHY);
+            return end < 0 ? s : s.substring(0, end + StackSnapshot.HEALTHY.length());
+        });
+    }
+
+    /**
+     * What the confirmation of {@code confirmed} states that {@code now} (the same action planned again) no longer does:
+     * another version live, another version brought back, the stack's health (a service unhealthy or gone since, or
+     * healthy again), more (or other) rows lost, another backup restored, new blockers; empty while all of it holds. The
+     * outbox's pending count and the services' uptimes are not part of it.
+     */
+    public static Optional<String> changedSince(Plan confirmed, Plan now) {
+        List<String> why = new java.util.ArrayList<>();
+        if (!now.environment().equals(confirmed.environment())) {
+            why.add("the environment is now " + now.environment());
+        }
+        if (!now.liveBefore().equals(confirmed.liveBefore())) {
+            why.add("production runs " + now.liveBefore() + " now, not " + confirmed.liveBefore());
+        }
+        if (!now.target().equals(confirmed.target())) {
+            why.add("it would bring back " + now.target() + ", not " + confirmed.target());
+        }
+        Optional<String> health = healthFact(now);
+        if (!health.equals(healthFact(confirmed))) {
+            why.add("the stack is now " + health.orElse("not read") + ", not " + healthFact(confirmed).orElse("not read"));
+        }
+        Optional<String> lost = lossFact(now);
+        if (!lost.equals(lossFact(confirmed))) {
+            why.add("now " + lost.orElse("no loss stated"));
+        }
+        List<String> blockers = now.blocked().stream().filter(b -> !confirmed.blocked().contains(b)).toList();
+        if (!blockers.isEmpty()) {
+            why.add("now blocked: " + String.join("; ", blockers));
+        }
+        if (why.isEmpty() && !now.risk().equals(confirmed.risk())) {
+            why.add("the risk is now: " + now.risk());
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
     }
 }

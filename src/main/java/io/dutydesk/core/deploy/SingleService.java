@@ -357,7 +357,7 @@ public final class SingleService {
 
     /**
      * The click's re-check of a confirmed {@code sp}: planned again from fresh reads ({@link #replan}) and compared with what
-     * its confirmation stated ({@link #changedSince}); empty while it all holds, else the refusal with the new plan (or,
+     * its confirmation stated ({@link SinglePlans#changedSince}); empty while it all holds, else the refusal with the new plan (or,
      * when it can no longer be planned at all, without one).
      */
     CompletableFuture<Optional<PlanChangedException>> atClick(SinglePlan sp) {
@@ -373,7 +373,7 @@ public final class SingleService {
                 return Optional.of(new PlanChangedException(Optional.empty(), RolloutRules.refusal("it can no longer be planned ("
                         + Errors.describe(e) + ")")));
             }
-            return changedSince(plan, now.plan()).map(why -> new PlanChangedException(Optional.of(now), RolloutRules.refusal(why)
+            return SinglePlans.changedSince(plan, now.plan()).map(why -> new PlanChangedException(Optional.of(now), RolloutRules.refusal(why)
                     .replace("; nothing was run", "; nothing was run — confirm what it states now to run it")));
         });
     }
@@ -398,42 +398,6 @@ public final class SingleService {
                     p.verb().id() + " has no meaning on a single stack"));
         }
         return again.thenApply(n -> p.forced() ? new SinglePlan(n.plan().forcedCopy(), n.backup()) : n);
-    }
-
-    /** The fact that says what the database loses (the rows written since the backup), if the plan states one. */
-    static Optional<String> lossFact(Plan p) {
-        return p.facts().stream().filter(f -> f.startsWith("LOST: ") || f.startsWith("no row of ")
-                || f.startsWith("rows written since the backup: ")).findFirst();
-    }
-
-    /**
-     * What the confirmation of {@code confirmed} states that {@code now} (the same action planned again) no longer does:
-     * another version live, another version brought back, more (or other) rows lost, another backup restored, new
-     * blockers; empty while all of it holds. The outbox's pending count and the services' uptimes are not part of it.
-     */
-    public static Optional<String> changedSince(Plan confirmed, Plan now) {
-        List<String> why = new java.util.ArrayList<>();
-        if (!now.environment().equals(confirmed.environment())) {
-            why.add("the environment is now " + now.environment());
-        }
-        if (!now.liveBefore().equals(confirmed.liveBefore())) {
-            why.add("production runs " + now.liveBefore() + " now, not " + confirmed.liveBefore());
-        }
-        if (!now.target().equals(confirmed.target())) {
-            why.add("it would bring back " + now.target() + ", not " + confirmed.target());
-        }
-        Optional<String> lost = lossFact(now);
-        if (!lost.equals(lossFact(confirmed))) {
-            why.add("now " + lost.orElse("no loss stated"));
-        }
-        List<String> blockers = now.blocked().stream().filter(b -> !confirmed.blocked().contains(b)).toList();
-        if (!blockers.isEmpty()) {
-            why.add("now blocked: " + String.join("; ", blockers));
-        }
-        if (why.isEmpty() && !now.risk().equals(confirmed.risk())) {
-            why.add("the risk is now: " + now.risk());
-        }
-        return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
     }
 
     private <T> CompletableFuture<T> refused(Plan plan, List<String> args, PlanChangedException why) {

@@ -30,9 +30,16 @@ public record StackSnapshot(String environment, String engine, Instant takenAt, 
         return services.stream().filter(StackService::ready).count();
     }
 
+    static final String HEALTHY = " healthy";
+
+    /** e.g. "1/2 healthy": how many instances are ready, of how many. */
+    public String health() {
+        return readyCount() + "/" + services.size() + HEALTHY;
+    }
+
     /** e.g. "2/2 healthy on v1.0.0". */
     public String summary() {
-        return readyCount() + "/" + services.size() + " healthy on " + version();
+        return health() + " on " + version();
     }
 
     /** One line per instance that is not ready. */

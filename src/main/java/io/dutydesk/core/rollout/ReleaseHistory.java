@@ -45,7 +45,8 @@ public final class ReleaseHistory {
      * @param available    every service's image of this version is on the host: it can be rolled back to
      * @param imageCreated when the newest of its images on the host was built (null: no image, or the listing gave no time)
      * @param newerThanLive never deployed from this console and its images are newer than the live version's (or, when
-     *                     the images' times are unknown, its version is above the live one, numerically): a release
+     *                     the images' times are unknown or equal — extra tags of one image —, its version is above the
+     *                     live one, numerically): a release
      *                     pulled ahead (or left by a test), never an earlier release to go back to
      */
     public record Release(String version, Instant lastDeployed, String by, int deploys, List<String> runningIn, boolean available,
@@ -237,7 +238,7 @@ public final class ReleaseHistory {
      * Pure: the audit log's deploys, the slots and the images merged into releases, the most recent first: by when each
      * was last deployed from this console or, never deployed from here, when its image was built ({@link Release#when()});
      * then by version, numerically ({@link Versions}: v10 above v9). A release never deployed from here whose image is
-     * newer than the live release's (or, times unknown, whose version is above it) is {@link Release#newerThanLive()}.
+     * newer than the live release's (or, times unknown or equal, whose version is above it) is {@link Release#newerThanLive()}.
      *
      * @param created "repository:tag" → when the image was built (missing or null: unknown)
      */
@@ -290,9 +291,12 @@ public final class ReleaseHistory {
             boolean available = !repos.isEmpty() && repos.stream().allMatch(r -> images.contains(r + ":" + v));
             boolean newer = false;
             if (live.isPresent() && !last.containsKey(v) && !running.containsKey(v)) {
+                // by the images' times; a tie (extra tags of one image: the same creation time) or a time unknown says
+                // nothing of which came first, so the version decides, numerically
                 Instant mine = built.get(v);
                 Instant theirs = built.get(live.get());
-                newer = mine != null && theirs != null ? mine.isAfter(theirs) : Versions.compare(v, live.get()) > 0;
+                int byTime = mine != null && theirs != null ? mine.compareTo(theirs) : 0;
+                newer = byTime != 0 ? byTime > 0 : Versions.compare(v, live.get()) > 0;
             }
             out.add(new Release(v, last.get(v), by.getOrDefault(v, ""), count.getOrDefault(v, 0), running.getOrDefault(v, List.of()),
                     available, built.get(v), newer));

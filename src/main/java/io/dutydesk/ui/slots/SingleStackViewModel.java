@@ -538,7 +538,7 @@ public final class SingleStackViewModel implements PaneModel {
      * An open confirmation of {@code plan}: while it is open, every newer read of the stack plans the same action again
      * ({@link SingleService#replan}: the version live, the backup and its sidecar, the rows it loses), the dialog shows what
      * it states now, and {@link Confirmation#changedProperty()} says what differs from what was first stated
-     * ({@link SingleService#changedSince}), for the dialog to refuse the click. Close it with the dialog.
+     * ({@link io.dutydesk.core.deploy.SinglePlans#changedSince}), for the dialog to refuse the click. Close it with the dialog.
      */
     public Confirmation confirm(SingleService.SinglePlan plan) {
         if (open != null) {
@@ -603,7 +603,7 @@ public final class SingleStackViewModel implements PaneModel {
                 note.set("");
                 current.set(p);
                 plan.set(p.plan());
-                changed.set(SingleService.changedSince(planned.plan(), p.plan()).orElse(""));
+                changed.set(io.dutydesk.core.deploy.SinglePlans.changedSince(planned.plan(), p.plan()).orElse(""));
             }));
         }
 

@@ -160,4 +160,38 @@ public class SinglePlansTest {
         assertTrue(p.forcedCopy().runnable());
         assertTrue(SinglePlans.toRelease(env(), stack("v1.5.0"), r, List.of("lifeos/app"), "outbox pending 0", false).runnable());
     }
+
+    /** Typed by hand ({@code rollback --to}), a release newer than the live one and never deployed here is no rollback. */
+    @Test
+    void aReleaseNewerThanTheLiveOneIsBlockedAsARollback() {
+        io.dutydesk.core.rollout.ReleaseHistory.Release ahead = new io.dutydesk.core.rollout.ReleaseHistory.Release("v4.89041.701", null, "",
+                0, List.of(), true, NOW.minusSeconds(7200), true);
+        Plan p = SinglePlans.toRelease(env(), stack("v1.0.0"), ahead, List.of("lifeos/app"), "outbox pending 0", false);
+        assertFalse(p.runnable());
+        assertTrue(p.blocked().contains("v4.89041.701 is newer than the live v1.0.0 and was never deployed here: not an earlier release "
+                + "(deploy it instead)"), p.blocked().toString());
+    }
+
+    /**
+     * The window trial: with the rollback's confirmation open, a service of the stack stopped ("now: 1/2 healthy"). What it
+     * stated of the stack's health is part of what was confirmed, as the live version and the target are.
+     */
+    @Test
+    void theStacksHealthChangedSinceThePlanIsAChange() {
+        StackSnapshot healthy = stack("v1.0.0");
+        StackSnapshot workerDown = new StackSnapshot("life", "docker-host", NOW.plusSeconds(5), List.of(healthy.services().get(0),
+                new StackService("worker", "lifeos-prod", "lifeos-worker-1", Optional.of(c("lifeos-worker-1", "v1.0.0", "unhealthy")))));
+        io.dutydesk.core.rollout.ReleaseHistory.Release earlier = new io.dutydesk.core.rollout.ReleaseHistory.Release("v0.9.0", null, "",
+                0, List.of(), true);
+        Plan release = SinglePlans.toRelease(env(), healthy, earlier, List.of("lifeos/app"), "outbox pending 0", false);
+        Plan releaseNow = SinglePlans.toRelease(env(), workerDown, earlier, List.of("lifeos/app"), "outbox pending 3", false);
+        assertEquals(Optional.of("2/2 healthy"), SinglePlans.healthFact(release));
+        assertEquals(Optional.empty(), SinglePlans.changedSince(release,
+                SinglePlans.toRelease(env(), healthy, earlier, List.of("lifeos/app"), "outbox pending 3", false)), "the pending count is no change");
+        assertEquals(Optional.of("the stack is now 1/2 healthy, not 2/2 healthy"), SinglePlans.changedSince(release, releaseNow));
+        assertEquals(Optional.of("the stack is now 2/2 healthy, not 1/2 healthy"), SinglePlans.changedSince(releaseNow, release));
+        // another version live is said once, as the version (its health unchanged)
+        assertEquals(Optional.of("production runs v1.1.0 now, not v1.0.0"), SinglePlans.changedSince(release,
+                SinglePlans.toRelease(env(), stack("v1.1.0"), earlier, List.of("lifeos/app"), "outbox pending 0", false)));
+    }
 }

@@ -85,6 +85,36 @@ class ReleaseOrderTest {
         assertEquals("Rollback: READY (release v0.9.0); backups unknown (ssh: refused)", r.line());
     }
 
+    /**
+     * The window trial on ref-single: tests left extra tags of the live image (all one image, so one creation time). A tie
+     * says nothing of which came first: the version decides, so a tag above the live version, never deployed here, is never
+     * the rollback target (it was "Rollback: READY (release v4.89041.701)" while v1.0.0 was live); v0.9.0 below it still is.
+     */
+    @Test
+    void extraTagsOfTheLiveImageAboveTheLiveVersionAreNeverEarlierReleases() {
+        String built = "2026-12-03 20:00:00 +0000 UTC"; // before the deploys below (NOW is 23:00)
+        Map<String, Instant> images = host("v0.9.0", built, "v1.0.0", built, "v3.83298.12", built, "v4.89016.986", built,
+                "v4.89041.701", built);
+        // deployed by the host's own script (not in this audit log), and deployed from this console: the same answer
+        for (List<AuditEntry> audit : List.of(List.<AuditEntry>of(), List.of(deployed("v1.0.0", NOW.minusSeconds(600))))) {
+            ReleaseHistory.Listing l = listing(stack("v1.0.0"), images, audit);
+            for (String v : List.of("v3.83298.12", "v4.89016.986", "v4.89041.701")) {
+                assertTrue(l.release(v).orElseThrow().newerThanLive(), v);
+            }
+            assertFalse(l.release("v0.9.0").orElseThrow().newerThanLive());
+            assertEquals(List.of("v0.9.0"), SingleReleases.earlierReleases(l).stream().map(ReleaseHistory.Release::version).toList());
+            SingleReadiness r = SingleReadiness.of(ENV, Optional.empty(), "ssh: refused", Optional.of(l), "", ZoneOffset.UTC, NOW);
+            assertEquals("Rollback: READY (release v0.9.0); backups unknown (ssh: refused)", r.line());
+        }
+        // only v1.0.0 on the host besides the tags above it: nothing to go back to
+        ReleaseHistory.Listing none = listing(stack("v1.0.0"), host("v1.0.0", built, "v4.89041.701", built), List.of());
+        assertEquals(Optional.empty(), SingleReleases.earlier(none));
+        // deployed here before (a roll forward, then back to v1.0.0): a genuinely earlier release, whatever its version
+        ReleaseHistory.Listing back = listing(stack("v1.0.0"), images, List.of(deployed("v4.89041.701", NOW.minusSeconds(3600)),
+                deployed("v1.0.0", NOW.minusSeconds(600))));
+        assertEquals(Optional.of("v4.89041.701"), SingleReleases.earlier(back).map(ReleaseHistory.Release::version));
+    }
+
     /** Without the images' times (an older listing), a version above the live one is still not earlier — compared as numbers. */
     @Test
     void withoutImageTimesAVersionAboveTheLiveOneIsNotEarlierAndV10IsAboveV9() {

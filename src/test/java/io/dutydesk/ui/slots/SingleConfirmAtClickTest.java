@@ -58,6 +58,8 @@ class SingleConfirmAtClickTest {
     final MemoryAuditLog audit = MemoryAuditLog.create();
     /** Outbox rows written since the backup's time, as the live database would count them now. */
     final AtomicLong rowsSince = new AtomicLong(4);
+    /** The worker's health as Docker reports it now. */
+    final java.util.concurrent.atomic.AtomicReference<String> workerHealth = new java.util.concurrent.atomic.AtomicReference<>("healthy");
     Path backups;
     Environment env;
     SingleStackViewModel vm;
@@ -100,7 +102,7 @@ class SingleConfirmAtClickTest {
             Instant t = Instant.parse("2026-12-01T12:00:00Z");
             return CompletableFuture.completedFuture(List.of(
                     new ContainerInfo("1", "lifeos-app-1", "lifeos/app:v1.2.0", "running", "healthy", t, 0, Map.of()),
-                    new ContainerInfo("2", "lifeos-worker-1", "lifeos/app:v1.2.0", "running", "healthy", t, 0, Map.of())));
+                    new ContainerInfo("2", "lifeos-worker-1", "lifeos/app:v1.2.0", "running", workerHealth.get(), t, 0, Map.of())));
         }
 
         @Override
@@ -244,6 +246,27 @@ class SingleConfirmAtClickTest {
                     open.planProperty().get().facts().toString());
             assertTrue(open.current().plan().risk().contains("7 outbox rows"), open.current().plan().risk());
         }
+        assertTrue(!jobSent(), server.commands.toString());
+    }
+
+    /**
+     * The window trial: with the rollback's confirmation open, {@code docker stop lifeos-worker-1} rewrote "now: 1/2 healthy"
+     * but said no change and kept the button enabled (the blue-green one disables it when its target turns unhealthy).
+     */
+    @Test
+    void theOpenConfirmationSaysTheStacksHealthChangedAndTheClickIsRefused() {
+        SingleService.SinglePlan confirmed = service().planRollback(BACKUP).join();
+        assertTrue(confirmed.plan().facts().stream().anyMatch(f -> f.startsWith("now: 2/2 healthy on v1.2.0")), confirmed.plan().facts().toString());
+        try (SingleStackViewModel.Confirmation open = vm.confirm(confirmed)) {
+            workerHealth.set("unhealthy");
+            vm.refresh();
+            await(() -> "the change said: " + open.changedProperty().get(), Duration.ofSeconds(10),
+                    () -> open.changedProperty().get().contains("the stack is now 1/2 healthy, not 2/2 healthy"));
+            assertTrue(open.planProperty().get().facts().stream().anyMatch(f -> f.startsWith("now: 1/2 healthy")),
+                    open.planProperty().get().facts().toString());
+        }
+        PlanChangedException r = refusal(vm.run(confirmed));
+        assertTrue(r.getMessage().contains("the stack is now 1/2 healthy, not 2/2 healthy"), r.getMessage());
         assertTrue(!jobSent(), server.commands.toString());
     }
 }
