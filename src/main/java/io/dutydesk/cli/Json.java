@@ -87,6 +87,30 @@ final class Json {
         }
     }
 
+    /** The maintenance lock in a status: {"maintenance": {id, owner, message, since} | null, "maintenanceUnknown": why | null}. */
+    static void putMaintenance(ObjectNode root, java.util.Optional<io.dutydesk.core.rollout.MaintenanceLock> lock, String unknown) {
+        if (lock.isPresent()) {
+            ObjectNode m = root.putObject("maintenance");
+            m.put("id", lock.get().id());
+            m.put("owner", lock.get().actor());
+            m.put("message", lock.get().message());
+            putTime(m, "since", lock.get().since());
+        } else {
+            root.putNull("maintenance");
+        }
+        putNullable(root, "maintenanceUnknown", unknown);
+    }
+
+    /** The maintenance lock in a status's text: while it is held every action is refused, so status says so. */
+    static void printMaintenance(io.dutydesk.core.config.Environment env, java.util.Optional<io.dutydesk.core.rollout.MaintenanceLock> lock,
+                                 String unknown, java.io.PrintStream out) {
+        lock.ifPresent(l -> out.println("  LOCKED: " + env.name() + " is " + l.describe(java.time.ZoneId.systemDefault()) + " (lock "
+                + l.id() + "): every action is refused until 'dutydesk unlock --env " + env.name() + "'"));
+        if (unknown != null) {
+            out.println("  ? maintenance lock unknown: " + unknown);
+        }
+    }
+
     static ObjectNode status(SlotsSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("env", s.environment());

@@ -50,6 +50,9 @@ final class RolloutCommands {
      */
     int status(Environment env, EnvironmentHandle h, boolean json) {
         SlotsSnapshot s;
+        // the maintenance lock read beside the slots (over SFTP, no session on the server): while it is held every action is refused
+        java.util.concurrent.CompletableFuture<Optional<io.dutydesk.core.rollout.MaintenanceLock>> locking =
+                new io.dutydesk.core.rollout.MaintenanceLocks(env, h.shell(), null, actor, clock).read();
         try {
             s = new SlotsReader(env, h.containers(), h.shell(), clock).read().join();
         } catch (CompletionException e) {
@@ -58,13 +61,23 @@ final class RolloutCommands {
             return Cli.DOWN;
         }
         boolean liveHealthy = s.live().allReady();
+        Optional<io.dutydesk.core.rollout.MaintenanceLock> lock = Optional.empty();
+        String lockUnknown = null;
+        try {
+            lock = locking.join();
+        } catch (CompletionException e) {
+            lockUnknown = Errors.describe(e);
+        }
         if (json) {
-            out.println(Json.write(Json.status(s)));
+            ObjectNode o = Json.status(s);
+            Json.putMaintenance(o, lock, lockUnknown);
+            out.println(Json.write(o));
         } else {
             out.println(env.name() + ": live slot " + s.liveSlot().toUpperCase()
                     + (liveHealthy ? "" : " DEGRADED (" + s.live().summary() + ")") + "   rollback "
                     + (s.rollbackReady() ? "READY (" + s.idle().summary() + ")" : "NOT READY"));
             s.rollbackBlockers().forEach(b -> out.println("  ! " + b));
+            Json.printMaintenance(env, lock, lockUnknown, out);
             for (SlotState slot : s.slots()) {
                 out.println();
                 out.println(slot.name().toUpperCase() + (slot.live() ? "  [LIVE]" : "  [idle]") + "  " + slot.summary());

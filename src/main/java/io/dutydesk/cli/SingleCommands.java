@@ -106,16 +106,7 @@ final class SingleCommands {
             Json.putNullable(root, "rollbackRelease", r.release().orElse(null));
             Json.putNullable(root, "newestBackup", r.newest().map(BackupEntry::path).orElse(null));
             Json.putTime(root, "takenAt", s.takenAt());
-            if (lock.isPresent()) {
-                ObjectNode m = root.putObject("maintenance");
-                m.put("id", lock.get().id());
-                m.put("owner", lock.get().actor());
-                m.put("message", lock.get().message());
-                Json.putTime(m, "since", lock.get().since());
-            } else {
-                root.putNull("maintenance");
-            }
-            Json.putNullable(root, "maintenanceUnknown", lockUnknown);
+            Json.putMaintenance(root, lock, lockUnknown);
             ArrayNode arr = root.putArray("services");
             for (StackService svc : s.services()) {
                 ObjectNode o = arr.addObject();
@@ -144,11 +135,7 @@ final class SingleCommands {
                         svc.uptime(clock.instant()).map(d -> "up " + io.dutydesk.core.Ages.compact(d)).orElse(""));
             }
             s.problems().forEach(p -> out.println("  ! " + p));
-            lock.ifPresent(l -> out.println("  LOCKED: " + env.name() + " is " + l.describe(java.time.ZoneId.systemDefault()) + " (lock "
-                    + l.id() + "): every action is refused until 'dutydesk unlock --env " + env.name() + "'"));
-            if (lockUnknown != null) {
-                out.println("  ? maintenance lock unknown: " + lockUnknown);
-            }
+            Json.printMaintenance(env, lock, lockUnknown, out);
         }
         return healthy ? Cli.OK : Cli.DOWN;
     }

@@ -81,6 +81,11 @@ class MaintenanceLockIT {
         assertEquals(1, again.exitCode(), again.stdout() + again.stderr());
         assertTrue(again.stderr().contains("already locked for maintenance by " + owner), again.stderr());
 
+        // another workstation's status says it is locked (its rollback may read READY: every action is refused all the same)
+        RefHost.Result st = cli("ws-b", "status", "--json");
+        assertEquals(owner, json(st).get("maintenance").get("owner").asText(), st.stdout() + st.stderr());
+        assertEquals(message, json(st).get("maintenance").get("message").asText());
+
         // another workstation's switch: refused before anything runs, with the holder, the message and since when
         String live = RefHost.nginx("/live-upstream");
         long actions = actionCount();
