@@ -112,9 +112,6 @@ public final class SlotsView {
     private void header() {
         live.textProperty().bind(vm.headlineProperty());
         vm.liveDegradedProperty().addListener((o, a, d) -> live.pseudoClassStateChanged(DEGRADED, d));
-        rollback.textProperty().bind(vm.rollbackTextProperty());
-        vm.rollbackStateProperty().addListener((o, a, r) -> readiness(r));
-        readiness(vm.rollbackStateProperty().get());
         updated.textProperty().bind(vm.updatedProperty());
 
         version.setPromptText("version, e.g. " + vm.versionExample());
@@ -133,6 +130,17 @@ public final class SlotsView {
         MaintenanceViewModel maintenanceVm = this.maintenanceVm != null ? this.maintenanceVm
                 : new MaintenanceViewModel(vm, ui, java.time.Clock.systemUTC());
         this.maintenanceVm = maintenanceVm;
+        // a ready rollback is refused while the lock is held: never a green "✔ Rollback ready" beside the LOCKED line
+        var locked = maintenanceVm.lockedProperty();
+        rollback.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> locked.get()
+                && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
+                ? "✖ Rollback refused while locked for maintenance (" + vm.rollbackTextProperty().get().replaceFirst("^✔ Rollback ", "") + ")"
+                : vm.rollbackTextProperty().get(), vm.rollbackTextProperty(), vm.rollbackStateProperty(), locked));
+        Runnable ready = () -> readiness(locked.get() && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
+                ? SlotsViewModel.Readiness.NOT_READY : vm.rollbackStateProperty().get());
+        vm.rollbackStateProperty().addListener((o, a, r) -> ready.run());
+        locked.addListener((o, a, l) -> ready.run());
+        ready.run();
         action(deploy, Verb.DEPLOY);
         deploy.disableProperty().bind(vm.deployAllowed().not().or(maintenanceVm.lockedProperty()));
         // Enter in the field submits, as a form would: the confirmation still comes first

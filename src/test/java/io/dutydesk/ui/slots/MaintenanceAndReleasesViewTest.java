@@ -236,10 +236,15 @@ class MaintenanceAndReleasesViewTest {
         });
     }
 
+    String rollbackChip() {
+        return fx(() -> ((Label) scene.lookup("#rollback-badge")).getText());
+    }
+
     @Test
     void lockWithAMessageShowsHolderMessageAndSinceAndUnlockAsksFirst() throws Exception {
         await("the pane read the slots", WAIT, () -> fx(() -> ((Label) scene.lookup("#live-badge")).getText()).equals("LIVE: BLUE"));
         assertEquals("", stateText(), "no lock yet: no line");
+        await("the rollback is ready", WAIT, () -> rollbackChip().startsWith("✔ Rollback ready"));
         menu("action-lock");
         TextField message = (TextField) shown("the message asked", "#maintenance-message");
         fx(() -> {
@@ -256,6 +261,9 @@ class MaintenanceAndReleasesViewTest {
                 : Path.of("/nonexistent")), "the lock is the server's file");
         MenuItem lock = fx(() -> ((MenuButton) scene.lookup("#maintenance-menu")).getItems().get(0));
         assertTrue(fx(lock::isDisable), "locked: Lock… is off until unlocked");
+        // never a green "ready" beside the lock: the rollback is refused while it is held
+        await(() -> "the rollback chip: " + rollbackChip(), WAIT, () -> rollbackChip().startsWith("✖ Rollback refused while locked for maintenance (ready: "));
+        assertTrue(fx(() -> scene.lookup("#rollback-badge").getStyleClass().contains("not-ready")));
 
         // unlock: asked first; Cancel keeps the lock
         menu("action-unlock");
@@ -283,6 +291,7 @@ class MaintenanceAndReleasesViewTest {
             return null;
         });
         await(() -> "the line clears: " + stateText(), WAIT, () -> stateText().isEmpty());
+        await(() -> "ready again: " + rollbackChip(), WAIT, () -> rollbackChip().startsWith("✔ Rollback ready"));
         assertFalse(Files.exists(Path.of(env.deploy().stateDir(), "maintenance")), "released on the server");
     }
 
