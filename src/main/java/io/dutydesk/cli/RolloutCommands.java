@@ -51,8 +51,12 @@ final class RolloutCommands {
     int status(Environment env, EnvironmentHandle h, boolean json) {
         SlotsSnapshot s;
         // the maintenance lock read beside the slots (over SFTP, no session on the server): while it is held every action is refused
-        java.util.concurrent.CompletableFuture<Optional<io.dutydesk.core.rollout.MaintenanceLock>> locking =
-                new io.dutydesk.core.rollout.MaintenanceLocks(env, h.shell(), null, actor, clock).read();
+        java.util.concurrent.CompletableFuture<Optional<io.dutydesk.core.rollout.MaintenanceLock>> locking;
+        try {
+            locking = new io.dutydesk.core.rollout.MaintenanceLocks(env, h.shell(), null, actor, clock).read();
+        } catch (RuntimeException e) {
+            locking = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
         try {
             s = new SlotsReader(env, h.containers(), h.shell(), clock).read().join();
         } catch (CompletionException e) {
