@@ -32,10 +32,14 @@ import java.util.Set;
  *                    alerts across a restart: until Prometheus sends them again, an alert it lacks may still fire
  * @param heldNames   the names of the rules with an alert Prometheus holds (pending or firing), whatever its labels:
  *                    a rule of this Prometheus, evaluated, holding no alert at all means none of its alerts fires
+ * @param backAt      when Prometheus answered again after it was down (null otherwise, and once it has had the time to
+ *                    scrape again: {@link #settle}): until then its rules may hold nothing for want of fresh data (seen on
+ *                    the reference host: evaluations holding no alert for seconds after a restart while the service was
+ *                    still down), so an alert that went unknown in the outage is not resolved by it
  */
 public record AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
                           Map<String, Unverified> failing, Map<String, String> held, List<String> notes, Instant serverNow,
-                          Duration resendWindow, Instant alertmanagerStarted, Set<String> heldNames) {
+                          Duration resendWindow, Instant alertmanagerStarted, Set<String> heldNames, Instant backAt) {
     /** How long a rule group may go unevaluated, at least. */
     static final Duration MIN_EVALUATION_SLACK = Duration.ofSeconds(30);
     /** How old the newest scrape may be, at least. */
@@ -52,7 +56,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
     public AlertSource(Instant checkedAt, String problem, Instant since, Set<String> rules, boolean rulesKnown,
                        Map<String, Unverified> failing, Map<String, String> held, List<String> notes) {
         this(checkedAt, problem, since, rules, rulesKnown, failing, held, notes, null, RESEND_DELAY.multipliedBy(RESENDS), null,
-                Set.of());
+                Set.of(), null);
     }
 
     public AlertSource {
@@ -150,9 +154,14 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
         Duration window = max(resendDelay, longest).multipliedBy(RESENDS);
         if (problem != null) {
             return new AlertSource(checkedAt, problem, since(previous, checkedAt), names, true, Map.of(), Map.of(), notes, e.now(),
-                    window, null, Set.of());
+                    window, null, Set.of(), null);
         }
-        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes, e.now(), window, null, heldNames);
+        // back after an outage: from the first answer, for the time it needs to scrape again (as long as a scrape may be late)
+        Instant back = previous == null ? null : !previous.up() ? checkedAt : previous.backAt;
+        if (back != null && !checkedAt.isBefore(back.plus(settle(longest)))) {
+            back = null;
+        }
+        return new AlertSource(checkedAt, null, null, names, true, failing, held, notes, e.now(), window, null, heldNames, back);
     }
 
     /**
@@ -166,7 +175,7 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
             n.add("Alertmanager's start time was not read (" + problem + "): an alert it lost in a restart would read resolved");
         }
         return new AlertSource(checkedAt, this.problem, since, rules, rulesKnown, failing, held, n, serverNow, resendWindow, started,
-                heldNames);
+                heldNames, backAt);
     }
 
     /**
@@ -175,6 +184,11 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
      */
     public boolean alertmanagerJustStarted() {
         return alertmanagerStarted != null && serverNow != null && serverNow.isBefore(alertmanagerStarted.plus(resendWindow));
+    }
+
+    /** How long a Prometheus back from an outage is given to scrape again: as long as a scrape may be late (see judge). */
+    static Duration settle(Duration longestGroupInterval) {
+        return max(longestGroupInterval.multipliedBy(4), MIN_SCRAPE_SLACK);
     }
 
     private static Instant since(AlertSource previous, Instant checkedAt) {
@@ -235,6 +249,12 @@ public record AlertSource(Instant checkedAt, String problem, Instant since, Set<
                     ? "Alertmanager restarted at " + TIME.format(alertmanagerStarted.atZone(zone)) + " and Prometheus has not sent it again yet"
                     : "Alertmanager" + (alertmanagerStarted == null ? "" : " (up since " + TIME.format(alertmanagerStarted.atZone(zone)) + ")")
                     + " does not have it: Prometheus has not sent it (its delivery fails?)");
+        }
+        // unknown through an outage of Prometheus, which is back but may not have scraped again yet: holding nothing says
+        // nothing yet (it never resolved as far as anyone can tell)
+        if (unknownSince != null && backAt != null && fires(alertname, true)) {
+            return Missing.unknown(new Unverified(unknownSince, "Prometheus is back since " + TIME.format(backAt.atZone(zone))
+                    + " and holds no " + alertname + " alert yet: whether it resolved is told once it has scraped again"));
         }
         // its rule is this Prometheus's, evaluated (not failing: checked above), and holds no alert at all, under any
         // labels: it fires nowhere — resolved, however recently Alertmanager started
