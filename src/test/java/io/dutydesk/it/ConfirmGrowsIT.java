@@ -117,16 +117,6 @@ class ConfirmGrowsIT {
     }
 
     private static String x(String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DISPLAY", DISPLAY);
-        try {
-            Process p = pb.redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
-            return out;
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return IdleProbe.x(DISPLAY, cmd);
     }
 }

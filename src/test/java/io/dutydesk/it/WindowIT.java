@@ -1,5 +1,7 @@
 package io.dutydesk.it;
 
+import io.dutydesk.testing.IdleProbe;
+
 import io.dutydesk.testing.RefHost;
 import io.dutydesk.testing.Screenshots;
 import org.junit.jupiter.api.AfterEach;
@@ -312,17 +314,7 @@ class WindowIT {
     }
 
     private static String x(String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DISPLAY", DISPLAY);
-        try {
-            Process p = pb.redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
-            return out;
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return IdleProbe.x(DISPLAY, cmd);
     }
 
     private void key(String keys) {

@@ -142,6 +142,25 @@ public final class IdleProbe {
     }
 
     /** Xvfb on {@code display}, waited for its socket. */
+    /** An X client (xdotool, xwininfo…) on {@code display}; fails the test unless it exits 0 within 20 s; its output. */
+    public static String x(String display, String... cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DISPLAY", display);
+        try {
+            Process p = pb.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", cmd) + (p.isAlive() ? " did not finish" : " exited " + p.exitValue()) + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public static Process xvfb(String display) throws Exception {
         return xvfb(display, "1366x820");
     }

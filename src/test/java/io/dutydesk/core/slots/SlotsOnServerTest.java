@@ -190,8 +190,26 @@ class SlotsOnServerTest {
      * comes, and once {@code hung} exists (the stand-in docker is called and hangs) gives up as the adapter does at the
      * exec's timeout — in its words, which quote the command's first characters.
      */
+    /** A stand-in shell that only runs commands (these tests read no file), its timeout in the SSH adapter's words. */
+    private abstract static class ExecOnly implements RemoteShell {
+        static <T> java.util.concurrent.CompletableFuture<T> timedOut(String command, Duration timeout) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
+                    "'" + command.substring(0, Math.min(57, command.length())) + "...' did not finish within " + timeout.toMillis() + " ms"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<byte[]> readFile(String p, long max) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     private RemoteShell hangingShell(String path, Path hung) {
-        return new RemoteShell() {
+        return new ExecOnly() {
             @Override
             public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
                 try {
@@ -206,22 +224,12 @@ class SlotsOnServerTest {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                     reader.join(10_000);
-                    return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
-                            "'" + command.substring(0, 57) + "...' did not finish within " + timeout.toMillis() + " ms"));
+                    return timedOut(command, timeout);
                 } catch (Exception e) {
                     return java.util.concurrent.CompletableFuture.failedFuture(e);
                 }
             }
 
-            @Override
-            public java.util.concurrent.CompletableFuture<byte[]> readFile(String p, long max) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
-                throw new UnsupportedOperationException();
-            }
         };
     }
 
@@ -238,25 +246,15 @@ class SlotsOnServerTest {
 
     /** A stand-in that passes these stdout lines on, then times out as the SSH adapter does. */
     private static RemoteShell timesOutAfter(String... lines) {
-        return new RemoteShell() {
+        return new ExecOnly() {
             @Override
             public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
                 for (String x : lines) {
                     l.line(false, x);
                 }
-                return java.util.concurrent.CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException(
-                        "'" + command.substring(0, Math.min(57, command.length())) + "...' did not finish within " + timeout.toMillis() + " ms"));
+                return timedOut(command, timeout);
             }
 
-            @Override
-            public java.util.concurrent.CompletableFuture<byte[]> readFile(String p, long max) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public java.util.concurrent.CompletableFuture<List<RemoteFile>> list(String folder) {
-                throw new UnsupportedOperationException();
-            }
         };
     }
 
