@@ -43,10 +43,35 @@ class LauncherOptionsTest {
         long mb = Long.parseLong(xmx.substring(4, xmx.length() - 1)) * (xmx.endsWith("g") ? 1024 : 1);
         assertTrue(mb >= 256 && mb <= 1024, "a desktop's heap cap: " + xmx);
         assertTrue(o.contains("-XX:TieredStopAtLevel=1"), "the client compiler only (idle CPU, launch): " + o);
+        int unlock = o.indexOf("-XX:+UnlockDiagnosticVMOptions");
+        assertTrue(unlock >= 0 && unlock < o.indexOf("-XX:ArchiveRelocationMode=0"),
+                "the archive mapped where it was written, not relocated at every start: " + o);
         String jpackage = Files.readString(Path.of("packaging/jpackage.sh"));
         assertTrue(jpackage.contains("done < packaging/java-options"), "jpackage.sh passes packaging/java-options");
         assertTrue(jpackage.contains("--generate-cds-archive"), "the runtime has the base archive a dynamic archive needs");
         assertTrue(jpackage.contains("cds-archive.sh --launcher"), "the launcher's archive is trained");
+    }
+
+    /**
+     * No class of ours concatenates strings through invokedynamic (javac's -XDstringConcat=inline, pom.xml): each such
+     * site's first run spins method-handle classes that no CDS archive holds, the largest part of a cold verb's classes.
+     */
+    @Test
+    void stringConcatenationIsCompiledInline() throws IOException {
+        Path classes = Path.of("target/classes/io/dutydesk");
+        List<Path> indy;
+        try (var files = Files.walk(classes)) {
+            indy = files.filter(f -> f.toString().endsWith(".class")).filter(f -> {
+                try {
+                    return new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains("makeConcatWithConstants");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+        assertTrue(Files.isDirectory(classes.resolve("cli")), "compiled classes under " + classes);
+        assertTrue(indy.isEmpty(), "string concatenation by invokedynamic in " + indy.size() + " classes, e.g. "
+                + indy.stream().limit(3).toList());
     }
 
     private record Run(int code, String out, String err) {}
