@@ -19,8 +19,8 @@ public final class Theme {
     }
 
     public static void apply(Scene scene, boolean dark) {
-        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
-                : new PrimerLight().getUserAgentStylesheet());
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheetBSS()
+                : new PrimerLight().getUserAgentStylesheetBSS());
         String css = Theme.class.getResource("/io/dutydesk/styles/dutydesk.css").toExternalForm();
         if (!scene.getStylesheets().contains(css)) {
             scene.getStylesheets().add(css);
