@@ -239,6 +239,10 @@ public final class AlertsView {
     }
 
     /** One fixed-height row; its nodes are made once per cell and reused as the list scrolls. */
+    /** The classes a feed row sets by its state (StyleClasses.set changes only those that differ). */
+    private static final java.util.Set<String> ROW_CLASSES = java.util.Set.of("group-row", "alert-row", "suppressed", "unknown",
+            "sev-1", "sev-2", "sev-3", "sev-other");
+
     private final class RowCell extends ListCell<AlertRow> {
         private final Region bar = new Region();
         private final Label name = new Label();
@@ -279,13 +283,13 @@ public final class AlertsView {
         @Override
         protected void updateItem(AlertRow r, boolean empty) {
             super.updateItem(r, empty);
-            getStyleClass().removeAll("group-row", "alert-row", "suppressed", "unknown", "sev-1", "sev-2", "sev-3", "sev-other");
             if (empty || r == null) {
+                io.dutydesk.ui.fx.StyleClasses.set(this, ROW_CLASSES::contains, java.util.List.of());
                 setGraphic(null);
                 return;
             }
             if (r.header()) {
-                getStyleClass().addAll("group-row", "sev-" + severityClass(r.group().severity()));
+                io.dutydesk.ui.fx.StyleClasses.set(this, ROW_CLASSES::contains, java.util.List.of("group-row", "sev-" + severityClass(r.group().severity())));
                 name.setText((r.collapsed() ? "▸ " : "▾ ") + r.group().title());
                 long n = r.group().alerts().size();
                 text.setText(n + (n == 1 ? " alert" : " alerts") + (r.group().active() < n ? ", " + (n - r.group().active())
@@ -294,13 +298,14 @@ public final class AlertsView {
                 state.setText("");
             } else {
                 Alert a = r.alert();
-                getStyleClass().addAll("alert-row", "sev-" + severityClass(a.severity()));
+                java.util.List<String> classes = new java.util.ArrayList<>(java.util.List.of("alert-row", "sev-" + severityClass(a.severity())));
                 if (a.suppressed()) {
-                    getStyleClass().add("suppressed");
+                    classes.add("suppressed");
                 }
                 if (r.unverified() != null) {
-                    getStyleClass().add("unknown");
+                    classes.add("unknown");
                 }
+                io.dutydesk.ui.fx.StyleClasses.set(this, ROW_CLASSES::contains, classes);
                 name.setText("    " + (a.severity().isEmpty() ? "—" : a.severity()));
                 text.setText(text(r));
                 state.setText(state(r));
@@ -542,13 +547,8 @@ public final class AlertsView {
             @Override
             protected void updateItem(Transition t, boolean empty) {
                 super.updateItem(t, empty);
-                getStyleClass().removeAll("ev-firing", "ev-resolved", "ev-silenced", "ev-unsilenced", "ev-unknown", "reconstructed");
-                if (!empty && t != null) {
-                    getStyleClass().add("ev-" + t.event());
-                    if (t.reconstructed()) {
-                        getStyleClass().add("reconstructed");
-                    }
-                }
+                io.dutydesk.ui.fx.StyleClasses.set(this, c -> c.startsWith("ev-") || c.equals("reconstructed"), empty || t == null ? java.util.List.of()
+                        : t.reconstructed() ? java.util.List.of("ev-" + t.event(), "reconstructed") : java.util.List.of("ev-" + t.event()));
             }
         });
         historyWindow.getItems().addAll(Duration.ofHours(1), Duration.ofHours(12), Duration.ofHours(24), Duration.ofDays(7));

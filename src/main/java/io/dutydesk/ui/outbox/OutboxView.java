@@ -133,17 +133,13 @@ public final class OutboxView {
             @Override
             protected void updateItem(OutboxViewModel.GroupRow r, boolean empty) {
                 super.updateItem(r, empty);
-                getStyleClass().remove("group-row");
-                if (!empty && r != null && r.consumer().isEmpty()) {
-                    getStyleClass().add("group-row");
-                }
+                io.dutydesk.ui.fx.StyleClasses.toggle(this, "group-row", !empty && r != null && r.consumer().isEmpty());
             }
         });
     }
 
     private void headerClass(OutboxViewModel.HeaderState s) {
-        header.getStyleClass().removeAll(HEADER_CLASSES);
-        header.getStyleClass().add("outbox-" + s.name().toLowerCase(java.util.Locale.ROOT));
+        io.dutydesk.ui.fx.StyleClasses.set(header, HEADER_CLASSES::contains, List.of("outbox-" + s.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     private static void problem(Label l, String text) {
@@ -162,10 +158,7 @@ public final class OutboxView {
         OutboxBacklog b = vm.backlogProperty().get();
         String p = vm.backlogProblemProperty().get();
         problem(pgProblem, p);
-        tiles.getStyleClass().remove("stale");
-        if (p != null) {
-            tiles.getStyleClass().add("stale");
-        }
+        io.dutydesk.ui.fx.StyleClasses.toggle(tiles, "stale", p != null);
         boolean stale = vm.backlogStaleSinceProperty().get() != null;
         oldestTable.pseudoClassStateChanged(STALE, stale);
         oldestAgeColumn.setMinWidth(stale ? 150 : 60);
@@ -209,14 +202,15 @@ public final class OutboxView {
     private void showRelay() {
         OutboxViewModel.Relay r = vm.relayProperty().get();
         problem(relayProblem, vm.relayProblemProperty().get());
-        relayText.getStyleClass().removeAll("bad", "good", "stale");
         String notApplicable = vm.relayNotApplicableProperty().get();
         if (notApplicable != null) {
+            io.dutydesk.ui.fx.StyleClasses.oneOf(relayText, null, "bad", "good", "stale");
             relayText.setText("Relay: " + notApplicable);
             restartRelay.setDisable(true);
             return;
         }
         if (r == null) {
+            io.dutydesk.ui.fx.StyleClasses.oneOf(relayText, null, "bad", "good", "stale");
             relayText.setText("Relay: …");
             restartRelay.setDisable(true);
             return;
@@ -226,7 +220,7 @@ public final class OutboxView {
                 + ("none".equals(r.health()) ? "" : ", " + r.health())
                 + (asOf.isEmpty() ? "" : " — " + asOf + ", stale"));
         // what was read before the relay's source stopped answering is never green (nor red): it is not known now
-        relayText.getStyleClass().add(!asOf.isEmpty() ? "stale" : r.ready() ? "good" : "bad");
+        io.dutydesk.ui.fx.StyleClasses.oneOf(relayText, !asOf.isEmpty() ? "stale" : r.ready() ? "good" : "bad", "bad", "good", "stale");
         restartRelay.setDisable(r.state().equals("missing"));
         restartRelay.setTooltip(new Tooltip("docker restart " + r.container() + " (confirmed, audited)"));
     }

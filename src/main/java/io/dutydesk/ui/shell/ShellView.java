@@ -97,8 +97,7 @@ public final class ShellView {
         tip.textProperty().bind(javafx.beans.binding.Bindings.concat(text, "\n", detail));
         production.setTooltip(tip);
         java.util.function.Consumer<String> style = s -> {
-            production.getStyleClass().removeAll(List.of("pass", "warn", "fail", "unknown"));
-            production.getStyleClass().add(s == null ? "unknown" : s);
+            io.dutydesk.ui.fx.StyleClasses.set(production, List.of("pass", "warn", "fail", "unknown")::contains, List.of(s == null ? "unknown" : s));
         };
         state.addListener((o, a, b) -> style.accept(b));
         style.accept(state.get());
@@ -227,8 +226,7 @@ public final class ShellView {
             boolean on = n != null && n.shown();
             lock.setText(on ? n.text() : "");
             lockTip.setText(on ? n.text() + "\n" + n.detail() : "");
-            lock.getStyleClass().removeAll(List.of("pass", "warn", "fail", "unknown"));
-            lock.getStyleClass().add(on ? n.state() : "unknown");
+            io.dutydesk.ui.fx.StyleClasses.set(lock, List.of("pass", "warn", "fail", "unknown")::contains, List.of(on ? n.state() : "unknown"));
             lock.setVisible(on);
             lock.setManaged(on);
         };
@@ -325,8 +323,7 @@ public final class ShellView {
     }
 
     static void stateClass(Node n, BackendStatus.State s) {
-        n.getStyleClass().removeAll(List.of("ok", "down", "unknown", "misconfigured", "not_configured"));
-        n.getStyleClass().add(s.name().toLowerCase());
+        io.dutydesk.ui.fx.StyleClasses.set(n, List.of("ok", "down", "unknown", "misconfigured", "not_configured")::contains, List.of(s.name().toLowerCase()));
     }
 
     /** An icon in a fixed-size box, so scaled paths keep the layout steady. */

@@ -123,12 +123,9 @@ final class SlotCard {
             @Override
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
-                getStyleClass().removeIf(x -> x.startsWith("cond-"));
                 setText(empty ? null : s);
-                if (!empty && s != null) {
-                    getStyleClass().add("cond-" + (s.equals("healthy") || s.equals("running") ? "good"
-                            : s.equals("starting") ? "wait" : "bad"));
-                }
+                io.dutydesk.ui.fx.StyleClasses.oneWithPrefix(this, "cond-", empty || s == null ? null : "cond-"
+                        + (s.equals("healthy") || s.equals("running") ? "good" : s.equals("starting") ? "wait" : "bad"));
             }
         });
         cond.setPrefWidth(92);
@@ -233,13 +230,17 @@ final class SlotCard {
 
             private void showState(ServiceState s) {
                 setContextMenu(s != null && s.exists() ? rowMenu : null);
-                getStyleClass().remove("bad");
-                if (s != null && !s.ready()) {
-                    getStyleClass().add("bad");
-                }
-                setTooltip(s == null ? null : new Tooltip(s.containerName()
+                io.dutydesk.ui.fx.StyleClasses.toggle(this, "bad", s != null && !s.ready());
+                String tip = s == null ? null : s.containerName()
                         + s.container().map(c -> "\nstate " + c.state() + ", health " + c.health() + "\nimage " + c.image()
-                        + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container")));
+                        + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container");
+                if (tip == null) {
+                    setTooltip(null);
+                } else if (getTooltip() == null) {
+                    setTooltip(new Tooltip(tip));
+                } else {
+                    getTooltip().setText(tip); // the same text: no change
+                }
             }
         });
         VBox.setVgrow(table, Priority.ALWAYS);
@@ -301,20 +302,20 @@ final class SlotCard {
 
     void show(SlotState s, boolean stale) {
         role.setText(s.live() ? "LIVE" : "IDLE");
-        role.getStyleClass().removeAll("live", "idle");
-        role.getStyleClass().add(s.live() ? "live" : "idle");
-        root.getStyleClass().removeAll("live");
-        if (s.live()) {
-            root.getStyleClass().add("live");
-        }
+        io.dutydesk.ui.fx.StyleClasses.oneOf(role, s.live() ? "live" : "idle", "live", "idle");
+        io.dutydesk.ui.fx.StyleClasses.toggle(root, "live", s.live());
         markStale(stale);
         count.setText(s.empty() ? "empty" : s.readyCount() + "/" + s.services().size() + " healthy");
-        count.getStyleClass().removeAll("good", "bad");
-        count.getStyleClass().add(s.allReady() ? "good" : "bad");
+        io.dutydesk.ui.fx.StyleClasses.oneOf(count, s.allReady() ? "good" : "bad", "good", "bad");
         var versions = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version())
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         version.setText(versions.size() == 1 ? versions.first() : versions.isEmpty() ? "" : "mixed versions");
-        version.setTooltip(versions.isEmpty() ? null : new Tooltip(s.name() + " runs " + String.join(", ", versions)));
+        String runs = versions.isEmpty() ? null : s.name() + " runs " + String.join(", ", versions);
+        if (runs == null || version.getTooltip() == null) {
+            version.setTooltip(runs == null ? null : new Tooltip(runs));
+        } else {
+            version.getTooltip().setText(runs);
+        }
         versionColumn.setVisible(versions.size() > 1);
         update(s.services());
     }

@@ -319,23 +319,21 @@ public final class SlotsView {
     }
 
     private void readiness(SlotsViewModel.Readiness r) {
-        rollback.getStyleClass().removeAll("ready", "not-ready", "unknown");
-        rollback.getStyleClass().add(switch (r) {
+        io.dutydesk.ui.fx.StyleClasses.oneOf(rollback, switch (r) {
             case READY -> "ready";
             case NOT_READY -> "not-ready";
             case UNKNOWN -> "unknown";
-        });
+        }, "ready", "not-ready", "unknown");
     }
 
     private void show(SlotsSnapshot s) {
-        live.getStyleClass().removeIf(c -> c.startsWith("slot-"));
+        io.dutydesk.ui.fx.StyleClasses.oneWithPrefix(live, "slot-", s == null ? null : "slot-" + s.liveSlot());
         live.pseudoClassStateChanged(DEGRADED, vm.liveDegradedProperty().get());
         if (s == null) {
             grid.getChildren().clear();
             cards.clear();
             return;
         }
-        live.getStyleClass().add("slot-" + s.liveSlot());
         if (cards.size() != s.slots().size() || !cards.keySet().equals(s.slots().stream().map(SlotState::name)
                 .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))) {
             cards.clear();
