@@ -238,11 +238,11 @@ public final class AlertsView {
         vm.staleProperty().addListener((o, a, s) -> list.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("stale"), s));
     }
 
-    /** One fixed-height row; its nodes are made once per cell and reused as the list scrolls. */
     /** The classes a feed row sets by its state (StyleClasses.set changes only those that differ). */
     private static final java.util.Set<String> ROW_CLASSES = java.util.Set.of("group-row", "alert-row", "suppressed", "unknown",
             "sev-1", "sev-2", "sev-3", "sev-other");
 
+    /** One fixed-height row; its nodes are made once per cell and reused as the list scrolls. */
     private final class RowCell extends ListCell<AlertRow> {
         private final Region bar = new Region();
         private final Label name = new Label();
