@@ -43,9 +43,8 @@ class LauncherOptionsTest {
         long mb = Long.parseLong(xmx.substring(4, xmx.length() - 1)) * (xmx.endsWith("g") ? 1024 : 1);
         assertTrue(mb >= 256 && mb <= 1024, "a desktop's heap cap: " + xmx);
         assertTrue(o.contains("-XX:TieredStopAtLevel=1"), "the client compiler only (idle CPU, launch): " + o);
-        int unlock = o.indexOf("-XX:+UnlockDiagnosticVMOptions");
-        assertTrue(unlock >= 0 && unlock < o.indexOf("-XX:ArchiveRelocationMode=0"),
-                "the archive mapped where it was written, not relocated at every start: " + o);
+        assertTrue(o.stream().noneMatch(x -> x.startsWith("-XX:ArchiveRelocationMode")),
+                "the archive relocated at a random address, the JDK's default (hardening kept over ~30 ms): " + o);
         String jpackage = Files.readString(Path.of("packaging/jpackage.sh"));
         assertTrue(jpackage.contains("done < packaging/java-options"), "jpackage.sh passes packaging/java-options");
         assertTrue(jpackage.contains("--generate-cds-archive"), "the runtime has the base archive a dynamic archive needs");

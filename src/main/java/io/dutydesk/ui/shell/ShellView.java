@@ -323,7 +323,7 @@ public final class ShellView {
     }
 
     static void stateClass(Node n, BackendStatus.State s) {
-        io.dutydesk.ui.fx.StyleClasses.set(n, List.of("ok", "down", "unknown", "misconfigured", "not_configured")::contains, List.of(s.name().toLowerCase()));
+        io.dutydesk.ui.fx.StyleClasses.set(n, List.of("ok", "down", "unknown", "misconfigured", "not_configured")::contains, List.of(s.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** An icon in a fixed-size box, so scaled paths keep the layout steady. */
