@@ -1,9 +1,13 @@
 package io.dutydesk.ui.fx;
 
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
 
 import java.util.function.Function;
 
@@ -41,6 +45,58 @@ public final class TextCells {
                 }
             }
         };
+    }
+
+    /**
+     * Keeps the end of {@code list} (showing {@code items}) in view as lines are added: once per pulse, before the
+     * layout, scrolled to the last line (a burst of lines costs one scroll, not one each); once laid out, when a wrapped
+     * line's height is known, that line whole (not cut at the bottom).
+     */
+    public static <T> void followEnd(ListView<T> list, ObservableList<T> items) {
+        boolean[] added = {false};
+        int[] settle = {0}; // layouts left to bring the last line whole into view
+        Runnable beforeLayout = () -> {
+            if (added[0] && !items.isEmpty()) {
+                added[0] = false;
+                list.scrollTo(items.size() - 1);
+                settle[0] = 2;
+            }
+        };
+        items.addListener((ListChangeListener<T>) c -> added[0] = true);
+        list.sceneProperty().addListener((o, was, now) -> {
+            if (was != null) {
+                was.removePreLayoutPulseListener(beforeLayout);
+            }
+            if (now != null) {
+                now.addPreLayoutPulseListener(beforeLayout);
+            }
+        });
+        if (list.getScene() != null) {
+            list.getScene().addPreLayoutPulseListener(beforeLayout);
+        }
+        Runnable watch = () -> {
+            if (list.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+                flow.needsLayoutProperty().addListener((p, before, needs) -> {
+                    if (!needs && settle[0] > 0 && !items.isEmpty()) {
+                        settle[0] = wholeInView(flow, items.size() - 1) ? 0 : settle[0] - 1;
+                        added[0] |= settle[0] > 0; // not where it was scrolled to yet: again at the next pulse
+                    }
+                });
+            }
+        };
+        list.skinProperty().addListener((o, was, skin) -> watch.run());
+        if (list.getSkin() != null) {
+            watch.run();
+        }
+    }
+
+    /** Scrolls {@code flow} to show its cell {@code index} whole, by its real height: false while no such cell is laid out. */
+    private static <C extends javafx.scene.control.IndexedCell<?>> boolean wholeInView(VirtualFlow<C> flow, int index) {
+        C cell = flow.getVisibleCell(index);
+        if (cell != null) {
+            flow.scrollTo(cell);
+        }
+        return cell != null;
     }
 
     /**
