@@ -278,7 +278,8 @@ public final class BackupsView {
         stop.managedProperty().bind(bar.visibleProperty());
         stop.setOnAction(e -> vm.stopDownload());
         log.setItems(vm.log());
-        log.setCellFactory(lv -> new ListCell<>() {
+        // a long line (a refusal, an error) wraps: read whole without scrolling sideways
+        log.setCellFactory(lv -> TextCells.wrapping(new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
@@ -293,8 +294,8 @@ public final class BackupsView {
                     }
                 }
             }
-        });
-        vm.log().addListener((javafx.collections.ListChangeListener<String>) c -> log.scrollTo(Math.max(0, vm.log().size() - 1)));
+        }));
+        TextCells.followEnd(log, vm.log());
     }
 
     private void download(BackupEntry b) {

@@ -102,7 +102,7 @@ public final class TextCells {
     /**
      * Makes {@code cell} (a list's cell showing one log line) wrap the line to the list's width: the cell's own width
      * never widens the list (no horizontal scrolling), its height grows by the lines the text takes. The list must have
-     * no fixed cell size (a wrapped line is taller than one line).
+     * no fixed cell size (a wrapped line is taller than one line): style class {@code wrapped} beside {@code log-lines}.
      */
     public static <T> ListCell<T> wrapping(ListCell<T> cell) {
         cell.setWrapText(true);

@@ -108,10 +108,17 @@ class ActionLogWrapTest {
         assertTrue(problems.isEmpty(), "after 3,000 lines streamed: " + problems);
     }
 
-    /** What keeps the refusal from being read whole: cut, wider than the log, outside it, or a sideways scroll bar. */
     private List<String> notWhole() {
+        return notWhole(scene, "#action-log", REFUSAL);
+    }
+
+    /**
+     * What keeps {@code line}, the last of the log {@code id}, from being read whole: cut, wider than the log, outside it,
+     * not wrapped, or a sideways scroll bar.
+     */
+    static List<String> notWhole(Scene scene, String id, String line) {
         List<String> out = new ArrayList<>();
-        ListView<?> log = (ListView<?>) scene.lookup("#action-log");
+        ListView<?> log = (ListView<?>) scene.lookup(id);
         Node clip = log.lookup(".clipped-container");
         Bounds view = clip.localToScene(clip.getLayoutBounds());
         if (view.getMaxX() > scene.getWidth() + 0.5) {
@@ -123,10 +130,10 @@ class ActionLogWrapTest {
             }
         }
         ListCell<?> cell = log.lookupAll(".list-cell").stream().map(n -> (ListCell<?>) n)
-                .filter(c -> c.isVisible() && c.getIndex() == log.getItems().size() - 1 && REFUSAL.equals(c.getItem()))
+                .filter(c -> c.isVisible() && c.getIndex() == log.getItems().size() - 1 && line.equals(c.getItem()))
                 .findFirst().orElse(null);
         if (cell == null) {
-            out.add("the refusal, the last line, is not shown; shown: " + log.lookupAll(".list-cell").stream().map(n -> (ListCell<?>) n)
+            out.add("the last line is not shown; shown: " + log.lookupAll(".list-cell").stream().map(n -> (ListCell<?>) n)
                     .filter(Node::isVisible).map(c -> c.getIndex() + "@" + Math.round(c.localToScene(0, 0).getY())).toList());
             return out;
         }

@@ -174,6 +174,27 @@ class BackupsColumnsLayoutTest {
         assertTrue(at1400.isEmpty(), "at 1400x900: " + at1400);
     }
 
+    /** The Backups pane's job log (verify, restore) wraps a long line as the Slots pane's action log does. */
+    @Test
+    void aLongJobLineWrapsInTheLogAt1024(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> vm.summaryProperty().get().startsWith("all ")));
+        fx(() -> {
+            @SuppressWarnings("unchecked")
+            ListView<PaneSpec> nav = (ListView<PaneSpec>) scene.lookup("#navigation");
+            nav.getSelectionModel().select(nav.getItems().stream().filter(p -> p.id().equals("backups")).findFirst().orElseThrow());
+            return null;
+        });
+        BackupsViewModel backups = vm.model("backups", BackupsViewModel.class);
+        String line = "✗ restore refused: the backup selfology_full_20261204_020000.sql.gz FAILED verification (plain SQL: "
+                + "the COPY block of selfology.event_outbox is not terminated (truncated?)); type 'force ref' to restore it "
+                + "anyway, or verify it again first — nothing was run on the server";
+        robot.interact(() -> backups.log().setAll("$ restore selfology_full_20261204_020000.sql.gz", line));
+        WaitForAsyncUtils.waitForFxEvents();
+        fx(() -> Screenshots.save(scene, "backups-log-wrapped-1024x640"));
+        List<String> problems = fx(() -> ActionLogWrapTest.notWhole(scene, "#backups-log", line));
+        assertTrue(problems.isEmpty(), "at 1024x640: " + problems);
+    }
+
     /** What is not readable: a fact column's header or cell outside the table's viewport, or a text cut without its whole. */
     private List<String> unreadable() {
         List<String> out = new ArrayList<>();
