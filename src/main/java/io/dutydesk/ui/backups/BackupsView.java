@@ -6,6 +6,7 @@ import io.dutydesk.core.backups.BackupListing;
 import io.dutydesk.core.backups.Verification;
 import io.dutydesk.ui.fx.ConfirmActionDialog;
 import io.dutydesk.ui.fx.FxmlLayout;
+import io.dutydesk.ui.fx.TextCells;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.SortedList;
 import javafx.fxml.FXML;
@@ -15,6 +16,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SplitPane;
@@ -42,6 +44,8 @@ public final class BackupsView {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
 
+    /** The Age column while the list is stale: "10.0 h at 12:00:00" whole. */
+    private static final double STALE_AGE_WIDTH = 140;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     private final BackupsViewModel vm;
@@ -161,10 +165,13 @@ public final class BackupsView {
 
     private void table() {
         table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        table.setColumnResizePolicy(io.dutydesk.ui.fx.ColumnWidths.flex(verifiedColumn));
         emptyTable.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
                 .then("Not configured: this environment has no backups the console looks after.").otherwise("No backups read yet."));
-        cells(nameColumn, BackupEntry::name, Object::toString);
-        cells(kindColumn, BackupEntry::kind, Object::toString);
+        // the facts acted on stay in the table's width at 1024 px: a name too long is cut in its middle (the date at
+        // its end stays), a kind at its end, each whole in its tooltip
+        cells(nameColumn, BackupEntry::name, Object::toString, OverrunStyle.CENTER_ELLIPSIS);
+        cells(kindColumn, BackupEntry::kind, Object::toString, OverrunStyle.ELLIPSIS);
         // the version the team's sidecar names (backups.versionSidecar); unknown says why in its tooltip
         versionColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().recorded()));
         versionColumn.setComparator(java.util.Comparator.comparing(io.dutydesk.core.backups.RecordedVersion::text));
@@ -185,19 +192,26 @@ public final class BackupsView {
                 }
             }
         });
-        cells(sizeColumn, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v));
-        cells(takenColumn, BackupEntry::takenAt, WHEN::format);
+        cells(sizeColumn, BackupEntry::sizeBytes, v -> BackupsViewModel.human(v), null);
+        cells(takenColumn, BackupEntry::takenAt, WHEN::format, null);
         // the age when the list was read; from a stale list, said so ("10.0 h at 12:00:00"), never a frozen current age
         TableColumn<BackupEntry, Double> age = ageColumn;
         cells(age, e -> e.ageHours(vm.listingProperty().get() == null ? Instant.now()
-                : vm.listingProperty().get().takenAt()), h -> Ages.hours(h) + vm.ageSuffix());
+                : vm.listingProperty().get().takenAt()), h -> Ages.hours(h) + vm.ageSuffix(), null);
+        double nameMin = nameColumn.getMinWidth();
+        double verifiedMin = verifiedColumn.getMinWidth();
         vm.staleProperty().addListener((o, was, isStale) -> {
-            age.setMinWidth(isStale ? 150 : 62);
-            age.setPrefWidth(isStale ? 150 : 62);
+            // "5.0 h at 12:00:00" whole; the name (cut in its middle) and the verification's detail give the room, so
+            // that every column stays in a 1024 px window and the state ("✓ verified", "not verified") stays drawn
+            age.setMinWidth(isStale ? STALE_AGE_WIDTH : 62);
+            age.setPrefWidth(isStale ? STALE_AGE_WIDTH : 62);
+            nameColumn.setMinWidth(isStale ? nameMin - 40 : nameMin);
+            verifiedColumn.setMinWidth(isStale ? verifiedMin - (STALE_AGE_WIDTH - 62 - 40) : verifiedMin);
+            table.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(table, null, 0.0)); // as a resize does
             table.pseudoClassStateChanged(STALE, isStale);
             table.refresh();
         });
-        cells(keptColumn, BackupEntry::retentionExpiresAt, DAY::format);
+        cells(keptColumn, BackupEntry::retentionExpiresAt, DAY::format, null);
         TableColumn<BackupEntry, Optional<Verification>> ver = verifiedColumn;
         ver.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().verification()));
         ver.setCellFactory(c -> new TableCell<>() {
@@ -212,8 +226,9 @@ public final class BackupsView {
                     setText("not verified");
                     setTooltip(null);
                 } else {
-                    setText((v.get().ok() ? "✓ " : "✗ ") + v.get().detail());
-                    setTooltip(new Tooltip(v.get().detail() + "\nchecked " + WHEN.format(v.get().checkedAt())));
+                    // the state first, in words: shortened to the column, the end of the detail goes, never the state
+                    setText(verifiedText(v.get()));
+                    setTooltip(new Tooltip(getText() + "\nchecked " + WHEN.format(v.get().checkedAt())));
                     getStyleClass().add(v.get().ok() ? "verified-ok" : "verified-bad");
                 }
             }
@@ -239,17 +254,19 @@ public final class BackupsView {
         });
     }
 
-    /** {@code c} (titled and sized in the FXML) shows {@code text} of {@code value}, "—" for none. */
+    /** A verification as its cell says it: "✓ verified: …" or "✗ FAILED: …" and the check's words. */
+    static String verifiedText(Verification v) {
+        return (v.ok() ? "✓ verified: " : "✗ FAILED: ") + v.detail();
+    }
+
+    /**
+     * {@code c} (titled and sized in the FXML) shows {@code text} of {@code value}, "—" for none; shortened by
+     * {@code overrun} with the whole text in its tooltip, or (null) never shortened.
+     */
     private static <T extends Comparable<T>> void cells(TableColumn<BackupEntry, T> c, Function<BackupEntry, T> value,
-                                                        Function<T, String> text) {
+                                                        Function<T, String> text, OverrunStyle overrun) {
         c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(value.apply(x.getValue())));
-        c.setCellFactory(x -> new TableCell<>() {
-            @Override
-            protected void updateItem(T v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty ? null : v == null ? "—" : text.apply(v));
-            }
-        });
+        c.setCellFactory(x -> TextCells.table(text, overrun));
     }
 
     private void logPane() {
@@ -261,7 +278,8 @@ public final class BackupsView {
         stop.managedProperty().bind(bar.visibleProperty());
         stop.setOnAction(e -> vm.stopDownload());
         log.setItems(vm.log());
-        log.setCellFactory(lv -> new ListCell<>() {
+        // a long line (a refusal, an error) wraps: read whole without scrolling sideways
+        log.setCellFactory(lv -> TextCells.wrapping(new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
@@ -276,8 +294,8 @@ public final class BackupsView {
                     }
                 }
             }
-        });
-        vm.log().addListener((javafx.collections.ListChangeListener<String>) c -> log.scrollTo(Math.max(0, vm.log().size() - 1)));
+        }));
+        TextCells.followEnd(log, vm.log());
     }
 
     private void download(BackupEntry b) {

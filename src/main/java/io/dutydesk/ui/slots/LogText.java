@@ -1,5 +1,6 @@
 package io.dutydesk.ui.slots;
 
+import io.dutydesk.ui.fx.TextCells;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.util.Callback;
@@ -29,6 +30,15 @@ final class LogText {
             }
         }
         return java.util.List.of(failure);
+    }
+
+    /**
+     * The action log's cells: a line longer than the log is wide wraps (the end of a refusal or an error is read
+     * without scrolling sideways); the list must have no fixed cell size ({@code .log-lines.wrapped}).
+     */
+    static Callback<ListView<String>, ListCell<String>> wrappedCells() {
+        Callback<ListView<String>, ListCell<String>> cells = cells();
+        return lv -> TextCells.wrapping(cells.call(lv));
     }
 
     static Callback<ListView<String>, ListCell<String>> cells() {

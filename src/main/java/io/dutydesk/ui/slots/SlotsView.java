@@ -47,6 +47,8 @@ public final class SlotsView {
 
     /** The action log's lines that stay visible at the window's minimum size. */
     static final int LOG_MIN_LINES = 4;
+    /** One line of the action log (a wrapped line is as many times taller): {@code .log-lines .list-cell}'s height. */
+    static final double LOG_LINE_HEIGHT = 22;
 
     static final javafx.css.PseudoClass DEGRADED = javafx.css.PseudoClass.getPseudoClass("degraded");
 
@@ -214,18 +216,13 @@ public final class SlotsView {
 
     private void bottom() {
         log.setItems(vm.actionLog());
-        log.setCellFactory(LogText.cells());
-        vm.actionLog().addListener((javafx.collections.ListChangeListener<String>) c -> {
-            if (!log.getItems().isEmpty()) {
-                log.scrollTo(log.getItems().size() - 1);
-            }
-        });
+        log.setCellFactory(LogText.wrappedCells());
+        io.dutydesk.ui.fx.TextCells.followEnd(log, vm.actionLog());
         status.textProperty().bind(vm.actionStatusProperty());
         busy.visibleProperty().bind(vm.actionRunningProperty());
         busy.managedProperty().bind(vm.actionRunningProperty());
         // a few lines of the log stay readable however little room the window has (the cards scroll instead)
-        log.minHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
-                () -> (log.getFixedCellSize() > 0 ? log.getFixedCellSize() : 24) * LOG_MIN_LINES + 4, log.fixedCellSizeProperty()));
+        log.setMinHeight(LOG_LINE_HEIGHT * LOG_MIN_LINES + 4);
 
         audit.setItems(vm.audit());
         FxmlLayout.cellTexts(audit, List.<java.util.function.Function<AuditEntry, String>>of(
