@@ -130,8 +130,8 @@ class BackupsColumnsLayoutTest {
         }
     }
 
-    @Test
-    void everyFactColumnIsReadableAt1024And1400(FxRobot robot) throws Exception {
+    /** Once every backend answered, the Backups pane shown from the navigation (as a click does); its view-model. */
+    private BackupsViewModel showBackups() throws Exception {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> vm.summaryProperty().get().startsWith("all ")));
         fx(() -> {
             @SuppressWarnings("unchecked")
@@ -140,6 +140,12 @@ class BackupsColumnsLayoutTest {
             return null;
         });
         BackupsViewModel backups = vm.model("backups", BackupsViewModel.class);
+        return backups;
+    }
+
+    @Test
+    void everyFactColumnIsReadableAt1024And1400(FxRobot robot) throws Exception {
+        BackupsViewModel backups = showBackups();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> backups.listingProperty().get() != null));
         robot.interact(() -> backups.show(verified()));
         settle();
@@ -177,14 +183,7 @@ class BackupsColumnsLayoutTest {
     /** The Backups pane's job log (verify, restore) wraps a long line as the Slots pane's action log does. */
     @Test
     void aLongJobLineWrapsInTheLogAt1024(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> vm.summaryProperty().get().startsWith("all ")));
-        fx(() -> {
-            @SuppressWarnings("unchecked")
-            ListView<PaneSpec> nav = (ListView<PaneSpec>) scene.lookup("#navigation");
-            nav.getSelectionModel().select(nav.getItems().stream().filter(p -> p.id().equals("backups")).findFirst().orElseThrow());
-            return null;
-        });
-        BackupsViewModel backups = vm.model("backups", BackupsViewModel.class);
+        BackupsViewModel backups = showBackups();
         String line = "✗ restore refused: the backup selfology_full_20261204_020000.sql.gz FAILED verification (plain SQL: "
                 + "the COPY block of selfology.event_outbox is not terminated (truncated?)); type 'force ref' to restore it "
                 + "anyway, or verify it again first — nothing was run on the server";
