@@ -25,6 +25,8 @@ final class LogsWindow {
         stage.initOwner(owner);
         stage.setTitle("Logs — " + container);
         ListView<String> lines = new ListView<>();
+        // the end kept in view once per pulse, as the panes' logs do (a scroll per streamed line was a layout per line)
+        io.dutydesk.ui.fx.TextCells.followEnd(lines, lines.getItems());
         lines.getStyleClass().add("log-lines");
         lines.setId("logs-lines");
         lines.setCellFactory(LogText.cells());
@@ -58,7 +60,6 @@ final class LogsWindow {
                 if (lines.getItems().size() > MAX) {
                     lines.getItems().remove(0);
                 }
-                lines.scrollTo(lines.getItems().size() - 1);
             })).whenComplete((h, e) -> ui.execute(() -> {
                 if (e != null) {
                     status.setText("could not read the logs: " + Errors.describe(e));
