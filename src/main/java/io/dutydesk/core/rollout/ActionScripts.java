@@ -85,6 +85,19 @@ public final class ActionScripts {
             + "&& lo_=\"$lo_${lo_:+, }$lp_ ($lc_)\"; done; [ -n \"$lo_\" ] && printf '%s\\n' \"$lo_\"; }; ";
 
     /**
+     * {@code rd_ FILE}: the first line of a one-line file of ours into {@code r_} (empty if it cannot be read), by
+     * the shell's own {@code read}: no {@code cat} started (each a fork and an exec: ~5 ms on a loaded host, and a
+     * start or a follow reads several). False when the file gave nothing.
+     */
+    static final String READ = "rd_() { r_=; read -r r_ 2>/dev/null < \"$1\"; [ -n \"$r_\" ]; }; ";
+
+    /**
+     * The file a job writes beside its exit file when it let the lock go though what its command started still ran (it
+     * could not stop it): then, and only then, whether anything of an ended job runs is asked of every process.
+     */
+    public static final String LEFT_FILE = ".left";
+
+    /**
      * {@code shell_ PREFIX}: whether the job's own shell ({@code PREFIX.pid}) is alive — its pid signalable by us and,
      * when the job recorded it ({@code PREFIX.start}), started when the job did: a pid the system gave to another
      * process after the job died is not the job. {@code alive_ PREFIX}: whether anything of the job still runs —
@@ -93,17 +106,19 @@ public final class ActionScripts {
      * its children, which hold no lock of their own. A pid in the session cannot be given to another process while
      * any process of the session lives; once the shell's pid belongs to another process, the session is over.
      */
-    static final String ALIVE = START_TIME + LEFT
-            + "shell_() { p_=$(cat \"$1.pid\" 2>/dev/null) && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
-            + "[ -f \"$1.start\" ] || return 0; [ \"$(st_ \"$p_\")\" = \"$(cat \"$1.start\" 2>/dev/null)\" ]; }; "
-            + "alive_() { [ ! -f \"$1.exit\" ] && shell_ \"$1\" && return 0; q_=$(cat \"$1.pid\" 2>/dev/null); "
-            + "[ -n \"$q_\" ] && [ -f \"$1.sid\" ] || return 1; "
-            + "if [ -e \"/proc/$q_\" ] && [ -f \"$1.start\" ] && [ \"$(st_ \"$q_\")\" != \"$(cat \"$1.start\" 2>/dev/null)\" ]; then return 1; fi; "
-            + "[ -n \"$(left_ \"$(cat \"$1.sid\" 2>/dev/null)\" \"$q_\")\" ]; }; "
+    static final String ALIVE = START_TIME + LEFT + READ
+            + "shell_() { rd_ \"$1.pid\" && p_=$r_ && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
+            + "[ -f \"$1.start\" ] || return 0; rd_ \"$1.start\"; [ \"$(st_ \"$p_\")\" = \"$r_\" ]; }; "
+            // an exit file without a LEFT_FILE: the job waited until nothing of its session ran before writing it (a session
+            // gains processes only by a fork of one of its own): over, without a scan of every process
+            + "alive_() { if [ -f \"$1.exit\" ]; then [ -f \"$1" + LEFT_FILE + "\" ] || return 1; elif shell_ \"$1\"; then return 0; fi; "
+            + "rd_ \"$1.pid\"; q_=$r_; [ -n \"$q_\" ] && [ -f \"$1.sid\" ] || return 1; "
+            + "if [ -e \"/proc/$q_\" ] && [ -f \"$1.start\" ] && rd_ \"$1.start\" && [ \"$(st_ \"$q_\")\" != \"$r_\" ]; then return 1; fi; "
+            + "rd_ \"$1.sid\"; [ -n \"$(left_ \"$r_\" \"$q_\")\" ]; }; "
             // held_ PREFIX: a HELD line saying what still runs when the job's shell is gone (nothing while the shell runs)
             + "held_() { [ ! -f \"$1.exit\" ] && shell_ \"$1\" && return 0; [ -f \"$1.sid\" ] || return 0; "
             + "if [ -f \"$1.exit\" ]; then hw_=\"it exited $(cat \"$1.exit\" 2>/dev/null)\"; else hw_='its shell ended without an exit code (killed?)'; fi; "
-            + "hl_=$(left_ \"$(cat \"$1.sid\" 2>/dev/null)\" \"$(cat \"$1.pid\" 2>/dev/null)\"); "
+            + "rd_ \"$1.pid\"; hp_=$r_; rd_ \"$1.sid\"; hl_=$(left_ \"$r_\" \"$hp_\"); "
             + "[ -n \"$hl_\" ] && echo \"" + "@@DUTYDESK-HELD " + "$hw_, but what it started still runs: $hl_\"; return 0; }; ";
 
     /** What {@link #start} and {@link #current} print after BUSY when the holder's shell is gone but its processes run. */
@@ -218,12 +233,13 @@ public final class ActionScripts {
      */
     public static String job(String workdir, String command, Optional<Precondition> pre, Duration timeout) {
         StringBuilder b = new StringBuilder();
-        // its start time first, then its pid (readers that see the pid find the start time), then its path for the command
-        b.append(START_TIME).append(LEFT).append("s_=$(st_ $$) && printf '%s\\n' \"$s_\" > \"$0.start.tmp\" && mv \"$0.start.tmp\" \"$0.start\"; ");
-        // its session (it is the session's leader: setsid): what of the job runs on after its shell is killed is found by it
-        b.append("sd_() { l_=; read -r l_ 2>/dev/null < \"/proc/$$/stat\" || return 1; l_=${l_##*\\) }; set -- $l_; ")
-                .append("[ -n \"${4:-}\" ] && printf '%s\\n' \"$4\"; }; ")
-                .append("d_=$(sd_) && printf '%s\\n' \"$d_\" > \"$0.sid.tmp\" && mv \"$0.sid.tmp\" \"$0.sid\"; ");
+        // its start time and its session (it is the session's leader: setsid; what of the job runs on after its shell is
+        // killed is found by it) from one read of its /proc stat, by builtins; then its pid, renamed into place: every
+        // reader looks at .start and .sid only once it has read .pid, so those two are written straight (no mv started:
+        // the console's start waits for the pid, on every action)
+        b.append(START_TIME).append(LEFT).append("s_=; d_=; l_=; if read -r l_ 2>/dev/null < \"/proc/$$/stat\"; then l_=${l_##*\\) }; ")
+                .append("set -- $l_; s_=${20:-}; d_=${4:-}; set --; fi; ")
+                .append("[ -n \"$s_\" ] && printf '%s\\n' \"$s_\" > \"$0.start\"; [ -n \"$d_\" ] && printf '%s\\n' \"$d_\" > \"$0.sid\"; ");
         b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
         b.append(ACTION_VARIABLE).append("=\"$0\"; export ").append(ACTION_VARIABLE).append("; ");
         b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
@@ -293,7 +309,7 @@ public final class ActionScripts {
                 + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends (at most " + secs + " s more)\"; "
                 + "dl_=$(( $(date +%s) + " + secs + " )); t_=; "
                 + "while l_=$(left_ \"$d_\" $$); [ -n \"$l_\" ]; do n_=$(date +%s); if [ \"$n_\" -ge \"$dl_\" ]; then "
-                + "if [ \"$n_\" -ge $((dl_ + 60)) ]; then echo \"dutydesk: could not stop what the command left: $l_; the lock is let go\"; break; fi; "
+                + "if [ \"$n_\" -ge $((dl_ + 60)) ]; then echo \"dutydesk: could not stop what the command left: $l_; the lock is let go\"; : > \"$0" + LEFT_FILE + "\"; break; fi; "
                 + "[ -z \"$t_\" ] && echo \"dutydesk: still running after the wait, stopped: $l_\"; t_=1; "
                 + "s_=TERM; [ \"$n_\" -ge $((dl_ + 30)) ] && s_=KILL; "
                 // builtins only (a pipeline's processes would be in the session and counted themselves)
@@ -373,7 +389,8 @@ public final class ActionScripts {
         String read = secretVariable.map(v -> "IFS= read -r " + v + " || { echo 'dutydesk: no secret on the input'; exit 93; }; export "
                 + v + "; ").orElse("");
         String unset = secretVariable.map(v -> "unset " + v + "; ").orElse("");
-        return "umask 077; " + read + "D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
+        return "umask 077; " + read + "D=\"" + d + "\"; [ -d \"$D/actions\" ] || mkdir -p \"$D/actions\" || exit 90; "
+                + "chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
                 + holderGone()
@@ -415,7 +432,7 @@ public final class ActionScripts {
                 + "else ( n_=0; while [ ! -f \"$f.exit\" ]; do if [ $n_ -ge 500 ] || [ $((n_ % 10)) -eq 0 ]; then alive_ \"$f\" || break; fi; "
                 + "if [ $n_ -lt 500 ]; then sleep 0.01; else sleep 0.1; fi; n_=$((n_+1)); done ) </dev/null >/dev/null 2>&1 & w_=$!; "
                 + "tail -s 0.01 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "
-                + "echo \"" + EXIT + "$(cat \"$f.exit\" 2>/dev/null || echo " + EXIT_NONE + ")\"";
+                + "rd_ \"$f.exit\" || r_=" + EXIT_NONE + "; echo \"" + EXIT + "$r_\"";
     }
 
     /**
@@ -517,7 +534,7 @@ public final class ActionScripts {
      * what still runs ({@link #HELD}).
      */
     private static String holderGone() {
-        return ALIVE + "h_=$(cat \"$D/action.holder\" 2>/dev/null); if [ -n \"$h_\" ] && alive_ \"$D/actions/$h_\"; then "
+        return ALIVE + "rd_ \"$D/action.holder\"; h_=$r_; if [ -n \"$h_\" ] && alive_ \"$D/actions/$h_\"; then "
                 + "echo \"" + BUSY + "$h_\"; held_ \"$D/actions/$h_\"; exit 75; fi; ";
     }
 

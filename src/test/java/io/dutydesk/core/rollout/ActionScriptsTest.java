@@ -481,6 +481,51 @@ class ActionScriptsTest {
         assertEquals("rc=1\n", sh("PATH=/nonexistent; " + ActionScripts.LEFT + "left_ " + leader + "; echo \"rc=$?\""));
     }
 
+    @Test
+    void anEndedJobIsOverWithoutAScanOfEveryProcessUnlessItLetTheLockGoWithWhatItLeftRunning() throws Exception {
+        // a session whose processes run on (what a job's script left); the job's shell itself is gone (its pid: a process
+        // that has ended), its exit file written
+        Process session = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 & echo $! > " + tmp.resolve("child") + "; echo $$ > "
+                + tmp.resolve("leader") + "; wait").start();
+        session.getOutputStream().close();
+        long child = pidIn("child");
+        long leader = pidIn("leader");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String id = id("deploy", 40);
+        Path a = action(id, "one\n");
+        try {
+            Files.writeString(a.resolve(id + ".pid"), gone.pid() + "\n");
+            Files.writeString(a.resolve(id + ".sid"), leader + "\n");
+            Files.writeString(a.resolve(id + ".exit"), "0\n");
+            Files.writeString(Path.of(state(), "action.holder"), id + "\n");
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Path pgrep = bin.resolve("pgrep");
+            Files.writeString(pgrep, "#!/bin/sh\necho called >> " + tmp.resolve("pgrep-called") + "\nexec /usr/bin/pgrep \"$@\"\n");
+            pgrep.toFile().setExecutable(true);
+            String path = "PATH=" + bin + ":$PATH; ";
+            // an exit file alone: the job waited for its session to end before writing it; nothing is scanned
+            assertEquals(ActionScripts.IDLE + "\n", within(Duration.ofSeconds(10), path + ActionScripts.current(state())));
+            assertFalse(Files.exists(tmp.resolve("pgrep-called")), "no process scanned for a job that ended");
+            String next = id("deploy", 41);
+            String out = sh(path + ActionScripts.start(state(), next, ActionScripts.job(tmp.toString(), "echo ran", Optional.empty(),
+                    Duration.ofSeconds(30)), "{}") + " && " + ActionScripts.follow(state(), next, 1));
+            assertTrue(out.contains(ActionScripts.STARTED + next) && out.contains("ran"), out);
+
+            // the job that could not stop what it left and let the lock go says so in its .left file: then it is asked
+            Files.writeString(Path.of(state(), "action.holder"), id + "\n");
+            Files.writeString(a.resolve(id + ActionScripts.LEFT_FILE), "");
+            String cur = within(Duration.ofSeconds(10), path + ActionScripts.current(state()));
+            assertTrue(cur.startsWith(ActionScripts.BUSY + id) && cur.contains(ActionScripts.HELD) && cur.contains(child + " (sleep)"), cur);
+            String busy = sh(path + ActionScripts.start(state(), id("deploy", 42), ActionScripts.job(tmp.toString(), "echo ran",
+                    Optional.empty(), Duration.ofSeconds(30)), "{}"));
+            assertTrue(busy.startsWith(ActionScripts.BUSY + id) && !busy.contains("ran"), busy);
+        } finally {
+            kill9(child);
+            session.destroyForcibly();
+        }
+    }
+
     /** left_'s names and its exit code, in no order. */
     private static java.util.Set<String> named(String out) {
         java.util.Set<String> s = new java.util.HashSet<>();
