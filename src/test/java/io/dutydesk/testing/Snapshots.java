@@ -16,6 +16,9 @@ import java.util.Set;
 public final class Snapshots {
     public static final List<String> SERVICES = List.of("question-selection", "session-management", "analysis-worker", "outbox-relay");
 
+    /** When every container started: one instant for the run, so two reads of the same state are equal (as Docker's are). */
+    private static final Instant STARTED = Instant.now().minusSeconds(3600 * 5 + 60 * 7);
+
     private Snapshots() {}
 
     /** {@code unhealthy}: "service-slot" names whose container is unhealthy; {@code missing}: slots with no containers. */
@@ -29,7 +32,7 @@ public final class Snapshots {
                         : Optional.of(new ContainerInfo("id-" + name, name,
                         "selfology/service:" + (slot.equals(live) ? liveVersion : idleVersion), "running",
                         unhealthy.contains(s + "-" + slot) ? "unhealthy" : "healthy",
-                        Instant.now().minusSeconds(3600 * 5 + 60 * 7), s.equals("analysis-worker") ? 2 : 0, Map.of()));
+                        STARTED, s.equals("analysis-worker") ? 2 : 0, Map.of()));
                 svcs.add(new ServiceState(s, slot, name, c));
             }
             slots.add(new SlotState(slot, slot.equals(live), List.copyOf(svcs)));

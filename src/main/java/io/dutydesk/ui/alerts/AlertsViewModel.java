@@ -481,7 +481,7 @@ public final class AlertsViewModel implements PaneModel {
                 }
             }
         }
-        rows.setAll(out);
+        io.dutydesk.ui.fx.ListUpdates.replace(rows, out);
         shownSummary.set(filter.isEmpty() && showSuppressed.get()
                 ? f.alerts().size() + " alerts in " + groups.size() + (groups.size() == 1 ? " group" : " groups")
                 : matching.size() + " of " + f.alerts().size() + " alerts match");

@@ -317,14 +317,14 @@ public final class BackupsViewModel implements PaneModel {
     public void show(BackupListing l) {
         readFailure = null;
         readDespite = sourceDown; // read while the indicator still says down: this read is not stale
-        all.setAll(l.backups());
+        io.dutydesk.ui.fx.ListUpdates.replace(all, l.backups());
         List<String> k = new ArrayList<>();
         k.add(ALL_KINDS);
         l.backups().stream().map(BackupEntry::kind).distinct().sorted().forEach(k::add);
         String keep = kindFilter.get();
-        kinds.setAll(k);
+        io.dutydesk.ui.fx.ListUpdates.replace(kinds, k);
         kindFilter.set(k.contains(keep) ? keep : ALL_KINDS);
-        leftovers.setAll(l.leftovers());
+        io.dutydesk.ui.fx.ListUpdates.replace(leftovers, l.leftovers());
         shown(l);
         listing.set(l); // last: whoever waits on it sees the rest set
     }

@@ -367,7 +367,7 @@ public final class OutboxViewModel implements PaneModel {
             backlog.set(b);
             backlogProblem.set(null);
             indexAdvice.set(b.indexOk() ? null : b.recommendedIndex());
-            oldest.setAll(b.oldest());
+            io.dutydesk.ui.fx.ListUpdates.replace(oldest, b.oldest());
             record(s.takenAt());
         } else {
             backlogStaleSince.set(backlog.get() == null ? null : s.lastSuccessAt());

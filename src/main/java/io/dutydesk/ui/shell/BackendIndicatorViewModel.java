@@ -47,6 +47,7 @@ public final class BackendIndicatorViewModel {
 
     void reset() {
         status = BackendStatus.unknown(backend);
+        shownBound = 0;
         state.set(BackendStatus.State.UNKNOWN);
         text.set("…");
         details.set(backend.label() + ": not checked yet");
@@ -57,7 +58,8 @@ public final class BackendIndicatorViewModel {
         state.set(s.state());
         switch (s.state()) {
             case OK -> {
-                text.set(s.latencyMs() + " ms");
+                shownBound = bound(s.latencyMs(), shownBound);
+                text.set("<" + (shownBound >= 1000 ? shownBound / 1000 + " s" : shownBound + " ms"));
                 details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt()));
             }
             case DOWN -> {
@@ -82,6 +84,29 @@ public final class BackendIndicatorViewModel {
                 } else { // not answered yet: the first connection is still being set up — neutral, never "down"
                     text.set(io.dutydesk.core.health.HealthMonitor.CONNECTING);
                     details.set(backend.label() + ": not answered yet, " + s.error());
+                }
+            }
+        }
+    }
+
+    /** The bound the bar shows now ({@link #bound}); 0 before the first answer. */
+    private long shownBound;
+
+    /**
+     * The bar's latency: a bound from the steps 1, 2, 5, 10, 20, 50 … ms ("<5 ms"), kept while it still holds and is at
+     * most 4 times the latency. The exact figure is in the hover text: a poll's few ms of jitter no longer changes the
+     * bar's text, so an idle window's bar is not laid out and repainted at every poll (the change of its step, or of
+     * the state, still is at once).
+     */
+    static long bound(long latencyMs, long shown) {
+        long ms = Math.max(0, latencyMs);
+        if (shown > ms && shown <= 4 * Math.max(ms, 1)) {
+            return shown;
+        }
+        for (long step = 1; ; step *= 10) {
+            for (long m : new long[] {1, 2, 5}) {
+                if (step * m > ms) {
+                    return step * m;
                 }
             }
         }

@@ -335,7 +335,7 @@ public final class SingleStackViewModel implements PaneModel {
             if (open != null) {
                 open.follow(s, last);
             }
-            rows.setAll(last.services().stream().map(this::row).toList());
+            io.dutydesk.ui.fx.ListUpdates.replace(rows, last.services().stream().map(this::row).toList());
             headline.set("PRODUCTION: " + last.version() + " — " + last.readyCount() + "/" + last.services().size() + " healthy");
         }
         if (java.time.Duration.between(lockReadAt, clock.instant()).compareTo(MaintenanceViewModel.READ_EVERY) >= 0) {

@@ -46,10 +46,24 @@ final class SlotCard {
     static final class Row {
         final String container;
         final ObjectProperty<ServiceState> state;
+        /** The Up column's text, given at each read: it changes when its minute (or, under a minute, second) does. */
+        final javafx.beans.property.StringProperty up = new javafx.beans.property.SimpleStringProperty();
 
         Row(ServiceState s) {
             this.container = s.containerName();
             this.state = new SimpleObjectProperty<>(s);
+            up.set(upText(s));
+        }
+
+        /**
+         * What a read says of this row: its state only when it differs (a property fires on every new object, and every
+         * read makes new ones: each cell would be updated, laid out and repainted at each poll of an idle window).
+         */
+        void take(ServiceState s) {
+            if (!s.equals(state.get())) {
+                state.set(s);
+            }
+            up.set(upText(s));
         }
 
         ServiceState get() {
@@ -136,8 +150,8 @@ final class SlotCard {
         // one version for the whole slot is shown in its title; the column appears when they differ
         ver.setVisible(false);
         versionColumn = ver;
-        TableColumn<Row, String> up = text("Up", s -> s.container()
-                .filter(x -> x.running() && x.startedAt() != null).map(x -> uptime(x.startedAt())).orElse("—"));
+        TableColumn<Row, String> up = new TableColumn<>("Up");
+        up.setCellValueFactory(x -> x.getValue().up);
         up.setPrefWidth(64);
         up.setMinWidth(62);
         TableColumn<Row, String> rs = text("Restarts", s -> s.container().map(x -> String.valueOf(x.restarts())).orElse("—"));
@@ -278,6 +292,10 @@ final class SlotCard {
         return box;
     }
 
+    static String upText(ServiceState s) {
+        return s.container().filter(x -> x.running() && x.startedAt() != null).map(x -> uptime(x.startedAt())).orElse("—");
+    }
+
     static String uptime(Instant started) {
         Duration d = Duration.between(started, Instant.now());
         if (d.isNegative()) {
@@ -335,7 +353,7 @@ final class SlotCard {
         }
         if (same) {
             for (int i = 0; i < services.size(); i++) {
-                items.get(i).state.set(services.get(i));
+                items.get(i).take(services.get(i));
             }
             return;
         }
@@ -347,7 +365,7 @@ final class SlotCard {
             if (r == null) {
                 r = new Row(s);
             } else {
-                r.state.set(s);
+                r.take(s);
             }
             rows.add(r);
         }

@@ -70,4 +70,34 @@ class SlotCardRestyleTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(changes.stream().anyMatch(c -> c.contains("good")), "a healed slot is restyled good: " + changes);
     }
+
+    @Test
+    void theSameStateReadAgainUpdatesNoRow() throws Exception {
+        SlotCard card = WaitForAsyncUtils.asyncFx(() -> new SlotCard("blue", x -> { }, x -> { })).get();
+        WaitForAsyncUtils.asyncFx(() -> {
+            host.getChildren().setAll(card.root());
+            card.show(blue(Set.of("analysis-worker-blue")), false);
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> fired = new ArrayList<>();
+        WaitForAsyncUtils.asyncFx(() -> {
+            for (SlotCard.Row r : card.table().getItems()) {
+                r.state.addListener(o -> fired.add(r.container));
+                r.up.addListener(o -> fired.add(r.container + " up"));
+            }
+            // the next poll: a new snapshot read from the server, equal to the last
+            card.show(blue(Set.of("analysis-worker-blue")), false);
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), fired, "rows told of a change for an equal read (each cell would be updated and repainted)");
+
+        WaitForAsyncUtils.asyncFx(() -> card.show(blue(Set.of()), false)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("selfology-analysis-worker-blue"), fired, "the one row that changed, and only it");
+    }
+
+    private static SlotState blue(Set<String> unhealthy) {
+        return Snapshots.of("blue", "v1.0.0", "v0.9.0", unhealthy, Set.of()).slots().stream().filter(x -> x.name().equals("blue"))
+                .findFirst().orElseThrow();
+    }
 }
