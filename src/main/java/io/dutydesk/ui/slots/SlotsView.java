@@ -137,7 +137,7 @@ public final class SlotsView {
         var locked = maintenanceVm.lockedProperty();
         rollback.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> locked.get()
                 && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
-                ? "✖ Rollback refused while locked for maintenance (" + vm.rollbackTextProperty().get().replaceFirst("^✔ Rollback ", "") + ")"
+                ? MaintenanceViewModel.refusedWhileLocked(vm.rollbackTextProperty().get().replaceFirst("^✔ Rollback ", ""))
                 : vm.rollbackTextProperty().get(), vm.rollbackTextProperty(), vm.rollbackStateProperty(), locked));
         Runnable ready = () -> readiness(locked.get() && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
                 ? SlotsViewModel.Readiness.NOT_READY : vm.rollbackStateProperty().get());
