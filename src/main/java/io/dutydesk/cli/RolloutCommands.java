@@ -149,14 +149,39 @@ final class RolloutCommands {
     /** As above, for any runner (the single stack's too: "read from the server on the next start" holds for every model). */
     static void reconcile(DetachedActions runner, PrintStream err) {
         try {
-            int n = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            if (n > 0) {
-                err.println("dutydesk: completed " + n + " audit " + (n == 1 ? "entry" : "entries")
-                        + " left open by a console that stopped (from the server's exit files)");
+            io.dutydesk.core.rollout.Reconciled r = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (r.total() > 0) {
+                err.println(reconciledLine(r));
             }
         } catch (Exception e) {
             err.println("dutydesk: could not complete the open audit entries: " + Errors.describe(e));
         }
+    }
+
+    /**
+     * "dutydesk: completed 1 audit entry left open by a console that stopped (from the server's exit files)"; a job that
+     * never started is said so ("its job never started on the server; nothing ran"), never as read from an exit file.
+     */
+    static String reconciledLine(io.dutydesk.core.rollout.Reconciled r) {
+        int n = r.total();
+        String head = "dutydesk: completed " + n + " audit " + (n == 1 ? "entry" : "entries") + " left open by a console that stopped";
+        if (r.fromExitFiles() == n) {
+            return head + " (from the server's exit files)";
+        }
+        if (r.neverStarted() == n) {
+            return head + ": " + (n == 1 ? "its job" : "their jobs") + " never started on the server; nothing ran";
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        if (r.fromExitFiles() > 0) {
+            parts.add(r.fromExitFiles() + " from the server's exit files");
+        }
+        if (r.neverStarted() > 0) {
+            parts.add(r.neverStarted() + " never started on the server (nothing ran)");
+        }
+        if (r.unknown() > 0) {
+            parts.add(r.unknown() + " unknown (the server has no end of " + (r.unknown() == 1 ? "it" : "them") + ")");
+        }
+        return head + ": " + String.join("; ", parts);
     }
 
     /** {@code dutydesk audit --env NAME}: one row per action of this environment, open entries completed from the server. */

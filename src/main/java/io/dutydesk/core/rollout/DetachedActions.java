@@ -473,7 +473,7 @@ public final class DetachedActions {
      * Completes the audit entries of this environment left open by a console that stopped
      * (closed, killed): asks the server for each one's exit file ({@link OpenEntries}). Returns how many it completed.
      */
-    public CompletableFuture<Integer> reconcile() {
+    public CompletableFuture<Reconciled> reconcile() {
         return new OpenEntries(env, shell, audit, clock).complete(OPEN::containsKey);
     }
 

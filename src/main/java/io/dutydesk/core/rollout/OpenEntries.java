@@ -40,8 +40,8 @@ final class OpenEntries {
         this.clock = clock;
     }
 
-    /** Completes what is open and not {@code followedHere} (this console follows it); how many it completed. */
-    CompletableFuture<Integer> complete(Predicate<String> followedHere) {
+    /** Completes what is open and not {@code followedHere} (this console follows it); how many it completed, of which kind. */
+    CompletableFuture<Reconciled> complete(Predicate<String> followedHere) {
         return audit.recent(2000).thenCompose(all -> {
             Map<String, AuditEntry> first = new LinkedHashMap<>();
             Map<String, AuditEntry> last = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ final class OpenEntries {
                     .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
                     .limit(50).toList();
             if (open.isEmpty()) {
-                return CompletableFuture.completedFuture(0);
+                return CompletableFuture.completedFuture(Reconciled.NONE);
             }
             List<String> ids = open.stream().map(AuditEntry::actionId).toList();
             List<String> withLog = ids.stream().filter(i -> io.dutydesk.core.backups.BackupsService.backupAction(i).isPresent()).toList();
@@ -78,15 +78,22 @@ final class OpenEntries {
                     }
                 }
                 List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+                List<Integer> kinds = new ArrayList<>(); // 0 from an exit file, 1 never started, 2 unknown
                 for (AuditEntry e : open) {
-                    AuditEntry done = reconciled(e, state.getOrDefault(e.actionId(), ""), logs.get(e.actionId()),
-                            requested.contains(e.actionId()));
+                    String st = state.getOrDefault(e.actionId(), "");
+                    AuditEntry done = reconciled(e, st, logs.get(e.actionId()), requested.contains(e.actionId()));
                     if (done != null) {
                         writes.add(audit.appendIfAwaited(done)); // another console reconciling at once: completed once
+                        kinds.add(st.equals("exit " + ActionScripts.EXIT_NEVER) ? 1 : AuditRows.UNKNOWN.equals(done.result()) ? 2 : 0);
                     }
                 }
-                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                        .thenApply(v -> (int) writes.stream().filter(CompletableFuture::join).count());
+                return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                    int[] n = new int[3];
+                    for (int i = 0; i < writes.size(); i++) {
+                        n[kinds.get(i)] += writes.get(i).join() ? 1 : 0;
+                    }
+                    return new Reconciled(n[0], n[1], n[2]);
+                });
             });
         });
     }

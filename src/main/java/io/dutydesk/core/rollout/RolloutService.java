@@ -276,7 +276,7 @@ public final class RolloutService {
     }
 
     /** Completes the audit entries of this environment left open by a console that stopped. */
-    public CompletableFuture<Integer> reconcile() {
+    public CompletableFuture<Reconciled> reconcile() {
         return runner.reconcile();
     }
 

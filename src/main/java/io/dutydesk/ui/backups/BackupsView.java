@@ -118,6 +118,7 @@ public final class BackupsView {
         kind.setItems(vm.kinds());
         kind.valueProperty().bindBidirectional(vm.kindFilterProperty());
         free.textProperty().bind(vm.freeSpaceProperty());
+        TextCells.wholeInTooltip(free); // it gives way to the buttons in a narrow window
 
         verify.setOnAction(e -> selected().ifPresent(vm::verify));
         download.setOnAction(e -> selected().ifPresent(this::download));

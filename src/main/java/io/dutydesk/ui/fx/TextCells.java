@@ -2,6 +2,7 @@ package io.dutydesk.ui.fx;
 
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
@@ -45,6 +46,18 @@ public final class TextCells {
                 }
             }
         };
+    }
+
+    /**
+     * A label that gives way to its neighbours (shortened with "…" in a narrow window) keeps its whole text in its
+     * tooltip, as a shortened table cell does; no tooltip while it has no text.
+     */
+    public static void wholeInTooltip(Labeled label) {
+        Tooltip whole = new Tooltip();
+        whole.textProperty().bind(label.textProperty());
+        Runnable set = () -> label.setTooltip(label.getText() == null || label.getText().isEmpty() ? null : whole);
+        label.textProperty().addListener((o, was, now) -> set.run());
+        set.run();
     }
 
     /**

@@ -85,6 +85,14 @@ public final class MaintenanceViewModel {
                         + " until it is unlocked (Slots ▸ Maintenance, or dutydesk unlock --env " + environment + ")", "warn");
     }
 
+    /**
+     * A ready rollback while the maintenance lock is held (the blue-green slots' chip and the single stack's line alike):
+     * refused, never a green "ready" beside the LOCKED line; {@code ready}, what would be ready, in the parentheses.
+     */
+    static String refusedWhileLocked(String ready) {
+        return "✖ Rollback refused while locked for maintenance (" + ready + ")";
+    }
+
     /** The header's chip while the lock cannot be read: never nothing. */
     static io.dutydesk.ui.fx.HeaderNote unknown(String environment, String why) {
         return new io.dutydesk.ui.fx.HeaderNote("lock state unknown",

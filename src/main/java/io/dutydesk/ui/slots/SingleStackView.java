@@ -45,7 +45,7 @@ public final class SingleStackView {
         problem.managedProperty().bind(problem.visibleProperty());
         problem.getStyleClass().add("stale");
         Label rollback = new Label();
-        rollback.textProperty().bind(vm.rollbackProperty());
+        rollback.textProperty().bind(vm.rollbackShownProperty()); // a ready rollback said refused while locked
         rollback.setWrapText(true);
         rollback.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label model = new Label("One stack, no idle slot: a deploy replaces production in place after the team's script backs the "

@@ -67,6 +67,8 @@ public final class SingleStackViewModel implements PaneModel {
             new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty locked = new SimpleBooleanProperty();
     private final StringProperty lockText = new SimpleStringProperty("");
+    private final javafx.beans.binding.StringBinding rollbackShown = javafx.beans.binding.Bindings.createStringBinding(
+            () -> rollbackShown(rollback.get(), locked.get()), rollback, locked);
     private final javafx.beans.property.ObjectProperty<io.dutydesk.ui.fx.HeaderNote> header =
             new javafx.beans.property.SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
     private final StringProperty actionsHint = new SimpleStringProperty("");
@@ -110,6 +112,24 @@ public final class SingleStackViewModel implements PaneModel {
 
     /** "Rollback: READY (backup 03:00 verified (…), release v1.4.0)" or NOT READY / unknown with the reason. */
     public ReadOnlyStringProperty rollbackProperty() { return rollback; }
+
+    /** {@link #rollbackProperty} as the pane shows it: a ready rollback refused while the maintenance lock is held. */
+    public javafx.beans.binding.StringExpression rollbackShownProperty() { return rollbackShown; }
+
+    /**
+     * "✖ Rollback refused while locked for maintenance (ready: backup 03:00 verified (…), release v1.4.0)" for a READY
+     * line while {@code locked}, as the blue-green slots' chip says it; any other line as it is.
+     */
+    static String rollbackShown(String line, boolean locked) {
+        String head = "Rollback: READY (";
+        if (!locked || !line.startsWith(head)) {
+            return line;
+        }
+        String rest = line.substring(head.length()); // "what makes it ready)" and maybe "; what is missing" after it
+        int close = rest.indexOf("); ");
+        return MaintenanceViewModel.refusedWhileLocked("ready: " + (close >= 0 ? rest.substring(0, close) + rest.substring(close + 1)
+                : rest.substring(0, rest.length() - 1)));
+    }
 
     /** Null when the last read succeeded; otherwise "down / stale since T: error". */
     public ReadOnlyStringProperty problemProperty() { return problem; }

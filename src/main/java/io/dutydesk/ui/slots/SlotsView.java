@@ -70,6 +70,7 @@ public final class SlotsView {
     @FXML private Button rollbackButton;
     @FXML private Button cleanupButton;
     @FXML private Label versionHint;
+    @FXML private javafx.scene.control.SplitPane split;
     @FXML private GridPane grid;
     @FXML private TabPane tabs;
     @FXML private ProgressIndicator busy;
@@ -136,7 +137,7 @@ public final class SlotsView {
         var locked = maintenanceVm.lockedProperty();
         rollback.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> locked.get()
                 && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
-                ? "✖ Rollback refused while locked for maintenance (" + vm.rollbackTextProperty().get().replaceFirst("^✔ Rollback ", "") + ")"
+                ? MaintenanceViewModel.refusedWhileLocked(vm.rollbackTextProperty().get().replaceFirst("^✔ Rollback ", ""))
                 : vm.rollbackTextProperty().get(), vm.rollbackTextProperty(), vm.rollbackStateProperty(), locked));
         Runnable ready = () -> readiness(locked.get() && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.READY
                 ? SlotsViewModel.Readiness.NOT_READY : vm.rollbackStateProperty().get());
@@ -223,6 +224,8 @@ public final class SlotsView {
         busy.managedProperty().bind(vm.actionRunningProperty());
         // a few lines of the log stay readable however little room the window has (the cards scroll instead)
         log.setMinHeight(LOG_LINE_HEIGHT * LOG_MIN_LINES + 4);
+        // that minimum moves the divider up in a short window: it comes back when the window is taller again
+        io.dutydesk.ui.fx.SplitDivider.keep(split);
 
         audit.setItems(vm.audit());
         FxmlLayout.cellTexts(audit, List.<java.util.function.Function<AuditEntry, String>>of(

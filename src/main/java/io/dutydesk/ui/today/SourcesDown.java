@@ -30,6 +30,10 @@ final class SourcesDown {
     private final Map<Backend, String> down = new EnumMap<>(Backend.class);
     /** Each down backend: from when what is read through it is unknown. */
     private final Map<Backend, Instant> unknownSince = new EnumMap<>(Backend.class);
+    /** Each backend answering now: when it last answered. */
+    private final Map<Backend, Instant> answering = new EnumMap<>(Backend.class);
+    /** {@link #superseded} of the newest run as of the last {@link #update}. */
+    private Set<String> superseded = Set.of();
 
     /** The backends a check of {@code source} reads through (SSH carries them all). */
     static List<Backend> sourcesOf(CheckSource source) {
@@ -46,9 +50,10 @@ final class SourcesDown {
 
     /**
      * Takes {@code now}'s down backends (times said by {@code zoned}); whether they changed. A misconfigured one counts:
-     * what the checks read through it cannot be read as the file names it.
+     * what the checks read through it cannot be read as the file names it. {@code latest}: the newest run, whose
+     * {@link #superseded} checks changing is a change too.
      */
-    boolean update(HealthSnapshot now, Clock zoned) {
+    boolean update(HealthSnapshot now, Clock zoned, CheckRun latest) {
         Map<Backend, String> d = new EnumMap<>(Backend.class);
         Map<Backend, Instant> since = new EnumMap<>(Backend.class);
         for (BackendStatus st : now.all()) {
@@ -61,9 +66,17 @@ final class SourcesDown {
                 }
             }
         }
-        if (d.equals(down) && since.equals(unknownSince)) {
+        answering.clear();
+        for (BackendStatus st : now.all()) {
+            if (st.state() == BackendStatus.State.OK && st.lastOkAt() != null) {
+                answering.put(st.backend(), st.lastOkAt());
+            }
+        }
+        Set<String> sup = latest == null ? Set.of() : superseded(latest);
+        if (d.equals(down) && since.equals(unknownSince) && sup.equals(superseded)) {
             return false;
         }
+        superseded = sup;
         down.clear();
         down.putAll(d);
         unknownSince.clear();
@@ -74,6 +87,23 @@ final class SourcesDown {
     void clear() {
         down.clear();
         unknownSince.clear();
+        answering.clear();
+        superseded = Set.of();
+    }
+
+    /**
+     * The checks of {@code r} that could not tell (UNKNOWN: a CLI run during an outage) whose every source has answered
+     * since the run: a newer fresh read supersedes them, their panes show now what they read.
+     */
+    Set<String> superseded(CheckRun r) {
+        Set<String> out = new TreeSet<>();
+        for (CheckResult c : r.checks()) {
+            if (c.status() == CheckStatus.UNKNOWN && sourcesOf(c.source()).stream()
+                    .allMatch(b -> answering.containsKey(b) && answering.get(b).isAfter(r.at()))) {
+                out.add(c.id());
+            }
+        }
+        return out;
     }
 
     boolean isEmpty() {

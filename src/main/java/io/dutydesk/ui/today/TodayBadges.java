@@ -47,6 +47,8 @@ final class TodayBadges {
     private final ObservableMap<String, NavBadge> badges = FXCollections.observableHashMap();
     /** From the newest run: each pane's worst check, as of that run. */
     private final Map<String, NavBadge> checkBadges = new HashMap<>();
+    /** The panes whose only checks of the run could not tell and were read fresh since (no badge of the run). */
+    private final java.util.Set<String> superseded = new java.util.TreeSet<>();
     /** From what the console polls anyway (the alerts feed): overrides the run's. */
     private final Map<String, NavBadge> liveBadges = new HashMap<>();
     private final StringProperty production = new SimpleStringProperty("not checked yet");
@@ -69,12 +71,19 @@ final class TodayBadges {
     /**
      * The badges of run {@code r} from its checks as of now ({@code now}: the stale ones UNKNOWN), whose worst is
      * {@code worst}; {@code staleSince}: "down / stale since T (SSH): " in front of the Today badge's tooltip, or "".
+     * {@code fresher}: the checks that could not tell then and whose sources answered since — no badge, their panes are
+     * fresh (an "unknown" of a CLI run during an outage does not outlive the outage).
      */
-    void fromRun(CheckRun r, List<CheckResult> now, CheckStatus worst, String staleSince, ZoneId zone) {
+    void fromRun(CheckRun r, List<CheckResult> now, java.util.Set<String> fresher, CheckStatus worst, String staleSince, ZoneId zone) {
         checkBadges.clear();
+        superseded.clear();
         DateTimeFormatter hm = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
         Map<String, CheckResult> worstOf = new HashMap<>();
         for (CheckResult c : now) {
+            if (fresher.contains(c.id()) && c.status() == CheckStatus.UNKNOWN) {
+                superseded.add(c.pane());
+                continue;
+            }
             CheckResult was = worstOf.get(c.pane());
             if (was == null || c.status().severity() > was.status().severity()) {
                 worstOf.put(c.pane(), c);
@@ -82,6 +91,7 @@ final class TodayBadges {
         }
         java.util.Set<CheckResult> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         fresh.addAll(r.checks());
+        superseded.removeAll(worstOf.keySet());
         // a stale check's badge says first why ("Prometheus down since 08:29:40 — down / stale since 08:30:00: …")
         worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()), fresh.contains(c)
                 ? c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")"
@@ -93,12 +103,14 @@ final class TodayBadges {
     /** No run: no badge of a run (the live ones stay). */
     void noRun() {
         checkBadges.clear();
+        superseded.clear();
         merge();
     }
 
     /** Another environment: nothing of the previous one's. */
     void clear() {
         checkBadges.clear();
+        superseded.clear();
         liveBadges.clear();
         merge();
     }
@@ -217,8 +229,12 @@ final class TodayBadges {
         production.set(stale != null ? who + stale
                 : "pass".equals(state) ? who + "healthy (checks " + at + ")"
                 : kept && "pass".equals(worstState) ? who + "kept check of " + at + ", not run now"
-                : who + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")));
-        productionDetail.set(about + (bad.isEmpty() ? "every check passed" : String.join("\n", bad)) + "\n(checks of "
+                // what is not well says when it was read: "ref: slots unknown +1 (checks 03:12)"
+                : bad.isEmpty() && !superseded.isEmpty() ? who + String.join(", ", superseded) + " read again since the checks of " + at
+                : who + (bad.isEmpty() ? worstState : bad.get(0) + (bad.size() > 1 ? " +" + (bad.size() - 1) : "")) + " (checks " + at + ")");
+        productionDetail.set(about + (bad.isEmpty() && superseded.isEmpty() ? "every check passed" : String.join("\n", bad))
+                + (superseded.isEmpty() ? "" : (bad.isEmpty() ? "" : "\n") + String.join(", ", superseded)
+                + ": could not tell at the checks, read again since (see the pane)") + "\n(checks of "
                 + CheckReport.when(l.at(), z) + (kept ? ", kept: not run in this window" : "") + ")"
                 + (stale == null ? "" : "\nstale: " + String.join(", ", c.down())));
     }

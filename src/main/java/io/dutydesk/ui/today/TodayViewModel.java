@@ -477,7 +477,7 @@ public final class TodayViewModel implements PaneModel {
         }
         worst.set(w);
         String stale = down.stale(r, clock.withZone(zone));
-        badges.fromRun(r, now, w, stale == null ? "" : stale + ": ", zone);
+        badges.fromRun(r, now, down.superseded(r), w, stale == null ? "" : stale + ": ", zone);
         if (same(shown.get(), r) || shown.get() == r) {
             io.dutydesk.ui.fx.ListUpdates.replace(rows, rowsOf(r));
         }
@@ -516,7 +516,7 @@ public final class TodayViewModel implements PaneModel {
         if (checks == null || now == null || !checks.environment().name().equals(now.environment())) {
             return;
         }
-        if (down.update(now, clock.withZone(zone()))) {
+        if (down.update(now, clock.withZone(zone()), latest.get())) {
             derive();
         }
     }

@@ -395,9 +395,9 @@ class DetachedActionsTest {
         // two consoles reconciling at once (the window and a CLI on one log)
         DetachedActions one = new DetachedActions(env, localHome(home), audit, "bob", clock);
         DetachedActions two = new DetachedActions(env, localHome(home), audit, "bob", clock);
-        CompletableFuture<Integer> x = one.reconcile();
-        CompletableFuture<Integer> y = two.reconcile();
-        assertEquals(1, x.get(30, java.util.concurrent.TimeUnit.SECONDS) + y.get(30, java.util.concurrent.TimeUnit.SECONDS),
+        CompletableFuture<Reconciled> x = one.reconcile();
+        CompletableFuture<Reconciled> y = two.reconcile();
+        assertEquals(1, x.get(30, java.util.concurrent.TimeUnit.SECONDS).total() + y.get(30, java.util.concurrent.TimeUnit.SECONDS).total(),
                 "completed once: " + audit.entries);
         List<io.dutydesk.core.audit.AuditEntry> ends = audit.entries.stream().filter(e -> !e.result().equals("started")).toList();
         assertEquals(1, ends.size(), ends.toString());

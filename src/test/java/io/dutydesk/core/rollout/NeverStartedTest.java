@@ -56,6 +56,10 @@ class NeverStartedTest {
     }
 
     private int reconcile() throws Exception {
+        return reconciled().total();
+    }
+
+    private Reconciled reconciled() throws Exception {
         return new DetachedActions(env, DetachedActionsTest.localHome(home), audit, "bob@ws", clock).reconcile().get(30, TimeUnit.SECONDS);
     }
 
@@ -74,7 +78,7 @@ class NeverStartedTest {
         Files.createDirectories(actions());
         Files.writeString(actions().resolve("20261122-020000-deploy-00000001.meta"), "{}"); // the folder has other jobs
         opened(ID, "rollback", DetachedActions.REQUESTED + " (a detached job, under the lock); bound: 10 min");
-        assertEquals(1, reconcile());
+        assertEquals(new Reconciled(0, 1, 0), reconciled(), "counted as never started, not as read from an exit file");
         assertEquals(AuditRows.REFUSED, last().result(), last().toString());
         assertTrue(last().message().startsWith(AuditRows.SERVER_SAYS + "it never started") && last().message().endsWith("nothing was run"),
                 last().message());
@@ -95,7 +99,7 @@ class NeverStartedTest {
     @Test
     void withoutAJobFolderItStaysUnknown() throws Exception {
         opened(ID, "rollback", DetachedActions.REQUESTED + " (a detached job, under the lock); bound: 10 min");
-        assertEquals(1, reconcile());
+        assertEquals(new Reconciled(0, 0, 1), reconciled());
         assertEquals(AuditRows.UNKNOWN, last().result());
         assertTrue(last().message().contains("could not be settled"), last().message());
         assertFalse(Files.exists(home.resolve(".dutydesk")), "nothing created on the server");

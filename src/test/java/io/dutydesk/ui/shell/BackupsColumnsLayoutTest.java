@@ -194,6 +194,67 @@ class BackupsColumnsLayoutTest {
         assertTrue(problems.isEmpty(), "at 1024x640: " + problems);
     }
 
+    /**
+     * The window trial: the status line under the table was cut with "…" (a wrapping label in a one-line row) and the
+     * free space shortened without its whole text. At 1024x640 and 1400x900 the status is drawn whole, wrapped inside the
+     * window; the free space is drawn whole or its tooltip holds the whole text.
+     */
+    @Test
+    void theStatusLineIsWholeAndTheFreeSpaceHasItsWholeTextAt1024And1400(FxRobot robot) throws Exception {
+        BackupsViewModel backups = showBackups();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> backups.listingProperty().get() != null));
+        robot.interact(() -> backups.show(verified()));
+        String status = "Refused or failed: the restore of selfology_full_20261204_020000.sql.gz was refused on the server: "
+                + "not enough free space in /var/backups/selfology for the safety backup (needs 612.0 MB, 410.2 MB free); "
+                + "nothing was changed — free some space or prune old backups, then restore again";
+        robot.interact(() -> {
+            javafx.scene.control.Label l = (javafx.scene.control.Label) scene.lookup("#backups-status");
+            l.textProperty().unbind();
+            l.setText(status);
+        });
+        settle();
+        fx(() -> Screenshots.save(scene, "backups-status-1024x640"));
+        List<String> problems = new ArrayList<>(fx(() -> notWhole("1024x640")));
+        Scene small = scene;
+        robot.interact(() -> {
+            small.setRoot(new javafx.scene.layout.Pane());
+            scene = new Scene(root, 1400, 900);
+        });
+        settle();
+        fx(() -> Screenshots.save(scene, "backups-status-1400x900"));
+        problems.addAll(fx(() -> notWhole("1400x900")));
+        robot.interact(() -> {
+            scene.setRoot(new javafx.scene.layout.Pane());
+            small.setRoot(root);
+        });
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    /** The status drawn shortened or outside the window; the free space shortened without its whole text in a tooltip. */
+    private List<String> notWhole(String where) {
+        List<String> out = new ArrayList<>();
+        javafx.scene.control.Label status = (javafx.scene.control.Label) scene.lookup("#backups-status");
+        Text drawn = (Text) status.lookup(".text");
+        if (drawn == null || !drawn.getText().replace("\n", " ").replace("  ", " ").strip()
+                .equals(status.getText().strip())) {
+            out.add(where + ": the status drawn as '" + (drawn == null ? null : drawn.getText()) + "'");
+        }
+        Bounds b = status.localToScene(status.getLayoutBounds());
+        if (b.getMaxX() > scene.getWidth() + 0.5 || b.getMaxY() > scene.getHeight() + 0.5) {
+            out.add(where + ": the status at " + b + " is outside the window");
+        }
+        javafx.scene.control.Label free = (javafx.scene.control.Label) scene.lookup("#free-space");
+        Text f = (Text) free.lookup(".text");
+        String freeDrawn = f == null ? "" : f.getText();
+        if (free.getText().isEmpty()) {
+            out.add(where + ": no free space shown");
+        } else if (!freeDrawn.equals(free.getText())
+                && (free.getTooltip() == null || !free.getTooltip().getText().equals(free.getText()))) {
+            out.add(where + ": the free space '" + free.getText() + "' drawn as '" + freeDrawn + "' without a tooltip");
+        }
+        return out;
+    }
+
     /** What is not readable: a fact column's header or cell outside the table's viewport, or a text cut without its whole. */
     private List<String> unreadable() {
         List<String> out = new ArrayList<>();

@@ -152,11 +152,15 @@ class SingleMaintenanceTest {
         assertTrue(vm.actionsHintProperty().get().startsWith("Refused while life is locked for maintenance by alice@ws1 since "),
                 vm.actionsHintProperty().get());
         assertTrue(vm.actionsHintProperty().get().contains("\"disk swap\""), vm.actionsHintProperty().get());
+        // the rollback line beside the lock says it (a READY one refused, as the slots' chip; SingleStackViewModelTest)
+        assertEquals(SingleStackViewModel.rollbackShown(vm.rollbackProperty().get(), true), vm.rollbackShownProperty().get());
+        assertFalse(vm.rollbackShownProperty().get().startsWith("Rollback: READY"), vm.rollbackShownProperty().get());
 
         vm.unlock(theirs, true).join();
         vm.readLock(vm.service().orElseThrow()).join();
         assertFalse(vm.lockedProperty().get());
         assertEquals("", vm.actionsHintProperty().get());
+        assertEquals(vm.rollbackProperty().get(), vm.rollbackShownProperty().get(), "unlocked: the line as read");
         vm.detach();
     }
 }

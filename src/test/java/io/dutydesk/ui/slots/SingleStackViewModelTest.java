@@ -153,6 +153,25 @@ class SingleStackViewModelTest {
     }
 
     /**
+     * Beside a maintenance lock the single stack's rollback line says the lock as the blue-green slots' chip does
+     * ("✖ Rollback refused while locked for maintenance (ready: …)"): never "READY" while every rollback is refused.
+     */
+    @Test
+    void aReadyRollbackIsSaidRefusedWhileTheMaintenanceLockIsHeld() {
+        String ready = "Rollback: READY (backup 11:00 verified (a.sql.gz), release v1.1.0)";
+        assertEquals(ready, SingleStackViewModel.rollbackShown(ready, false));
+        assertEquals("✖ Rollback refused while locked for maintenance (ready: backup 11:00 verified (a.sql.gz), release v1.1.0)",
+                SingleStackViewModel.rollbackShown(ready, true));
+        assertEquals("✖ Rollback refused while locked for maintenance (ready: release v1.1.0; no backup in /b)",
+                SingleStackViewModel.rollbackShown("Rollback: READY (release v1.1.0); no backup in /b", true));
+        assertEquals("✖ Rollback refused while locked for maintenance (ready: backup 11:00 verified (a.sql.gz); no earlier release "
+                + "on the host)", SingleStackViewModel.rollbackShown("Rollback: READY (backup 11:00 verified (a.sql.gz)); no earlier "
+                + "release on the host", true));
+        String notReady = "Rollback: NOT READY — no backup in /b, no earlier release on the host";
+        assertEquals(notReady, SingleStackViewModel.rollbackShown(notReady, true), "not ready says why, lock or not");
+    }
+
+    /**
      * What an action, a health check or the team's logs of one environment answer after the pane switched to another is
      * not shown as the other's: its log, status line and running state stay the shown environment's (the status of A's
      * refused deploy stayed on B's pane, and A's end cleared B's "running").

@@ -219,7 +219,50 @@ class TodayHealthTest {
         assertTrue(vm.productionDetailProperty().get().startsWith("ref — reference host"), vm.productionDetailProperty().get());
         fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140 ≥ 100"));
         vm.run();
-        assertEquals("ref: outbox warn", vm.productionProperty().get());
+        assertEquals("ref: outbox warn (checks 08:30)", vm.productionProperty().get(), "when it was read");
+    }
+
+    /**
+     * The window trial: "slots unknown +1" from a CLI check run during an outage stayed in the header while the Slots
+     * pane was itself fresh, without the run's time. The statement says when the checks ran; once every backend an
+     * unknown check reads through has answered after the run, that unknown is superseded: no badge of it, not in the
+     * statement; a known bad check stays.
+     */
+    @Test
+    void anUnknownOfAKeptRunDuringAnOutageSaysItsTimeAndGivesWayToAFreshRead() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.keep(T0.minus(Duration.ofMinutes(20)), List.of( // 08:10 in Berlin, the CLI's run while SSH was down
+                result("slots", CheckSource.SLOTS, CheckStatus.UNKNOWN, "slots not read: SSH does not answer"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.WARN, "pending 140 ≥ 100"),
+                result("disk", CheckSource.DISK, CheckStatus.UNKNOWN, "disk not read: SSH does not answer")));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden(); // the kept run adopted, nothing run
+        vm.attach(fake.env, null);
+        assertEquals("ref: slots unknown +2 (checks 08:10)", vm.productionProperty().get());
+
+        // the backends answered before the run only: still unknown
+        vm.health(health("ref", 1, T0.minus(Duration.ofMinutes(30)), Map.of()));
+        assertEquals("ref: slots unknown +2 (checks 08:10)", vm.productionProperty().get());
+        assertEquals("unknown", vm.badges().get("slots").state());
+
+        // SSH and Docker answer after the run (the Slots pane polls fresh): the slots' and the disk's unknown give way
+        vm.health(health("ref", 2, clock.instant(), Map.of()));
+        assertEquals("ref: outbox warn (checks 08:10)", vm.productionProperty().get(), "the known warn stays");
+        assertFalse(vm.badges().containsKey("slots"), "no stale unknown badge on a fresh pane: " + vm.badges());
+        assertEquals("warn", vm.badges().get("outbox").state());
+        assertTrue(vm.productionDetailProperty().get().contains("slots: could not tell at the checks, read again since"),
+                vm.productionDetailProperty().get());
+
+        // with nothing else wrong: never "healthy" on a run that could not tell, but the unknown is not repeated
+        fake.keep(T0.minus(Duration.ofMinutes(10)), List.of(
+                result("slots", CheckSource.SLOTS, CheckStatus.UNKNOWN, "slots not read: SSH does not answer"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.PASS, "pending 12 < 100")));
+        vm.detach();
+        vm.attach(fake.env, null);
+        vm.health(health("ref", 3, clock.instant(), Map.of()));
+        assertEquals("ref: slots read again since the checks of 08:20", vm.productionProperty().get());
+        assertEquals("unknown", vm.productionStateProperty().get());
     }
 
     /** A run the local store could not keep (a full disk) is shown all the same, and the pane says it was not kept. */
