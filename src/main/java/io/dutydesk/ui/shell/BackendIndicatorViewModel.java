@@ -47,7 +47,7 @@ public final class BackendIndicatorViewModel {
 
     void reset() {
         status = BackendStatus.unknown(backend);
-        shownBound = 0;
+        recent.clear();
         state.set(BackendStatus.State.UNKNOWN);
         text.set("…");
         details.set(backend.label() + ": not checked yet");
@@ -56,11 +56,20 @@ public final class BackendIndicatorViewModel {
     void show(BackendStatus s) {
         status = s;
         state.set(s.state());
+        if (s.state() != BackendStatus.State.OK) {
+            recent.clear();
+        }
         switch (s.state()) {
             case OK -> {
-                shownBound = bound(s.latencyMs(), shownBound);
-                text.set("<" + (shownBound >= 1000 ? shownBound / 1000 + " s" : shownBound + " ms"));
-                details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt()));
+                recent.addLast(Math.max(0, s.latencyMs()));
+                while (recent.size() > RECENT) {
+                    recent.removeFirst();
+                }
+                long slowest = recent.stream().mapToLong(Long::longValue).max().orElse(0);
+                long b = bound(slowest);
+                text.set("<" + (b >= 1000 ? b / 1000 + " s" : b + " ms"));
+                details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt())
+                        + (recent.size() > 1 ? "; the slowest of its last " + recent.size() + " answers: " + slowest + " ms" : ""));
             }
             case DOWN -> {
                 text.set("down since " + time(s.downSince()));
@@ -89,20 +98,19 @@ public final class BackendIndicatorViewModel {
         }
     }
 
-    /** The bound the bar shows now ({@link #bound}); 0 before the first answer. */
-    private long shownBound;
+    /** How many answers the bar's latency covers: a minute at the default 5 s interval. */
+    static final int RECENT = 12;
+    /** The latencies of the last {@link #RECENT} answers, oldest first; emptied when the backend stops answering. */
+    private final java.util.ArrayDeque<Long> recent = new java.util.ArrayDeque<>();
 
     /**
-     * The bar's latency: a bound from the steps 1, 2, 5, 10, 20, 50 … ms ("<5 ms"), kept while it still holds and is at
-     * most 4 times the latency. The exact figure is in the hover text: a poll's few ms of jitter no longer changes the
-     * bar's text, so an idle window's bar is not laid out and repainted at every poll (the change of its step, or of
-     * the state, still is at once).
+     * The bar's latency: the slowest of the last answers, as a bound from the steps 1, 2, 5, 10, 20, 50 … ms ("<50 ms");
+     * the exact figure is in the hover text. A slower answer shows at once; the bound comes down once the slow answer
+     * is out of the last {@link #RECENT}. A poll's jitter then does not change the bar's text: an idle window's bar is
+     * not laid out and repainted at every poll (measured under load: each backend's figure changed at nearly every poll).
      */
-    static long bound(long latencyMs, long shown) {
+    static long bound(long latencyMs) {
         long ms = Math.max(0, latencyMs);
-        if (shown > ms && shown <= 4 * Math.max(ms, 1)) {
-            return shown;
-        }
         for (long step = 1; ; step *= 10) {
             for (long m : new long[] {1, 2, 5}) {
                 if (step * m > ms) {

@@ -22,34 +22,37 @@ class BackendIndicatorViewModelTest {
     }
 
     @Test
-    void jitterChangesNothingAStepChangesAtOnceAndTheHoverTextHasTheFigure() {
+    void jitterChangesNothingASlowerAnswerShowsAtOnceAndTheBoundComesDownAfterAMinute() {
         BackendIndicatorViewModel vm = new BackendIndicatorViewModel(Backend.DOCKER, Clock.fixed(T, ZoneOffset.UTC));
         List<String> shown = new ArrayList<>();
         vm.textProperty().addListener((o, a, b) -> shown.add(b));
-        for (long ms : new long[] {4, 6, 3, 4, 7, 5, 9}) {
+        for (long ms : new long[] {4, 6, 3, 4, 7, 5, 9, 40, 3, 12, 6, 8}) {
             vm.show(ok(ms));
         }
-        assertEquals(List.of("<5 ms", "<10 ms"), shown, "a few ms of jitter around 5 ms: one change, not seven");
-        assertTrue(vm.detailsProperty().get().contains("answered in 9 ms"), vm.detailsProperty().get());
+        assertEquals(List.of("<5 ms", "<10 ms", "<50 ms"), shown, "twelve answers between 3 and 40 ms: three changes, not twelve");
+        assertTrue(vm.detailsProperty().get().contains("answered in 8 ms") && vm.detailsProperty().get().contains("slowest of its last 12 answers: 40 ms"),
+                vm.detailsProperty().get());
 
         shown.clear();
-        vm.show(ok(1)); // ten times faster: the bound no longer says how fast
-        vm.show(ok(300));
+        for (int i = 0; i < BackendIndicatorViewModel.RECENT; i++) {
+            vm.show(ok(2)); // faster for a minute: the 40 ms answer leaves the window, then the 12 ms one, …
+        }
+        assertEquals(List.of("<20 ms", "<10 ms", "<5 ms"), shown);
+        shown.clear();
         vm.show(ok(1500));
-        assertEquals(List.of("<2 ms", "<500 ms", "<2 s"), shown);
+        assertEquals(List.of("<2 s"), shown, "a slow answer shows at once");
 
         shown.clear();
         vm.show(new BackendStatus(Backend.DOCKER, BackendStatus.State.DOWN, -1, "refused", T, T, T));
-        vm.show(ok(1400));
-        assertEquals(List.of("down since 10:00:00", "<2 s"), shown, "the state's change shows at once");
+        vm.show(ok(3));
+        assertEquals(List.of("down since 10:00:00", "<5 ms"), shown, "the state's change shows at once; a new start after it");
     }
 
     @Test
     void theBoundAlwaysHolds() {
-        long shown = 0;
-        for (long ms = 0; ms < 5000; ms += 7) {
-            shown = BackendIndicatorViewModel.bound(ms, shown);
-            assertTrue(shown > ms && shown <= 4 * Math.max(ms, 1) + 4, ms + " shown as <" + shown);
+        for (long ms = 0; ms < 50_000; ms += 7) {
+            long b = BackendIndicatorViewModel.bound(ms);
+            assertTrue(b > ms && b <= 2.5 * Math.max(ms, 1) + 1, ms + " shown as <" + b);
         }
     }
 }
