@@ -204,7 +204,7 @@ public final class Cli {
         boolean all = name.equals("all") && !f.environments().containsKey("all");
         List<Environment> envs = all ? List.copyOf(f.environments().values()) : List.of(f.require(name));
         return new CheckCommand(out, err, audit, actor, alertHistory, checkHistory, Clock.systemDefaultZone())
-                .run(envs, all, o, args.json(), e -> connector.open(e, HostKeyPrompt.REFUSE, secrets));
+                .run(envs, all, o, args.json(), this::open);
     }
 
     private int action(Args args) {
@@ -261,10 +261,22 @@ public final class Cli {
 
     /** With an environment already read (the environments file parsed once per run). */
     private int withEnvironment(Environment e, EnvWork work) {
-        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
-            io.dutydesk.core.Phase.mark("opened");
+        try (EnvironmentHandle h = open(e)) {
             return work.run(e, h);
         }
+    }
+
+    /**
+     * Every verb's connection to {@code e} (the CLI never accepts an unknown host key: refused with its fingerprint). The
+     * audit entries of {@code e} a console left open (killed mid-action) are completed first from the server's record —
+     * only when the local log has some: otherwise a local read and no round trip ({@link DetachedActions#reconcile}).
+     */
+    private EnvironmentHandle open(Environment e) {
+        EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets);
+        io.dutydesk.core.Phase.mark("opened");
+        RolloutCommands.reconcile(new io.dutydesk.core.rollout.DetachedActions(e, h.shell(), audit, actor, Clock.systemUTC()), err);
+        io.dutydesk.core.Phase.mark("reconciled");
+        return h;
     }
 
     private void usage(PrintStream p) {
@@ -343,8 +355,7 @@ public final class Cli {
         EnvironmentsFile f = load(args);
         Environment e = f.require(args.requireEnv());
         List<BackendStatus> statuses;
-        // the CLI never accepts an unknown host key: it is refused with its fingerprint
-        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+        try (EnvironmentHandle h = open(e)) {
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
             // the latencies printed are a second request's: a network round trip, not the first use's set-up
             statuses = new java.util.ArrayList<>(Probes.pingWarm(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),

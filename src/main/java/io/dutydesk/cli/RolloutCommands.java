@@ -141,12 +141,10 @@ final class RolloutCommands {
         }
     }
 
-    /** Completes audit entries left open by a console that stopped (best effort: the server may be down). */
-    private void reconcile(DetachedActions runner) {
-        reconcile(runner, err);
-    }
-
-    /** As above, for any runner (the single stack's too: "read from the server on the next start" holds for every model). */
+    /**
+     * Completes audit entries left open by a console that stopped (best effort: the server may be down): every verb's
+     * connection does it first ({@code Cli.open}), for every deploy model.
+     */
     static void reconcile(DetachedActions runner, PrintStream err) {
         try {
             int n = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -161,7 +159,6 @@ final class RolloutCommands {
 
     /** {@code dutydesk audit --env NAME}: one row per action of this environment, open entries completed from the server. */
     int audit(Environment env, EnvironmentHandle h, boolean json, int max) {
-        reconcile(new DetachedActions(env, h.shell(), audit, actor, clock));
         List<AuditEntry> rows;
         try {
             rows = AuditRows.fold(audit.recent(20_000).join(), DetachedActions::isOpen).stream()
@@ -227,13 +224,11 @@ final class RolloutCommands {
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
-        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries are completed meanwhile
-        // (a local read, an exec only when some are open), before anything is run
+        // the open audit entries were completed when the connection was opened (Cli.open: a local read, an exec only when
+        // some are open), before anything is run
         // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
         java.util.concurrent.CompletableFuture<Plan> planned = to.isPresent() ? service.planRelease(to.get(), force)
                 : type.isPresent() ? service.planType(type.get(), force) : service.plan(verb, version, force, !args.yes());
-        reconcile(service.runner());
-        io.dutydesk.core.Phase.mark("reconciled");
         Plan plan;
         try {
             plan = planned.join();

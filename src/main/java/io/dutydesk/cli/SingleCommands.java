@@ -190,10 +190,9 @@ final class SingleCommands {
         Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
         String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
-        // the plan's reads go out at once; entries a killed console left open are completed meanwhile, before anything runs
+        // entries a killed console left open were completed when the connection was opened (Cli.open), before anything runs
         java.util.concurrent.CompletableFuture<SingleService.SinglePlan> planned = verb == Verb.DEPLOY ? service.planDeploy(what)
                 : type.isPresent() ? service.planType(what) : service.planRollbackTo(what);
-        RolloutCommands.reconcile(service.runner(), err);
         try {
             sp = planned.join();
         } catch (CompletionException e) {

@@ -485,6 +485,15 @@ public final class DetachedActions {
         return new OpenEntries(env, shell, audit, clock).complete(OPEN::containsKey);
     }
 
+    /**
+     * The environments whose entries in the local log {@link #reconcile} would ask the server about (open, not followed by
+     * this process): a read of the log only, so that a console connects for them only when there are some.
+     */
+    public static CompletableFuture<java.util.Set<String>> openEnvironments(AuditLog audit) {
+        return audit.recent(OpenEntries.RECENT).thenApply(all -> OpenEntries.open(all, OPEN::containsKey).stream()
+                .map(AuditEntry::environment).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private String meta(String id, Request req, Instant start) {
