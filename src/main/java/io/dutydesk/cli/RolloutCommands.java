@@ -141,22 +141,6 @@ final class RolloutCommands {
         }
     }
 
-    /**
-     * Completes audit entries left open by a console that stopped (best effort: the server may be down): every verb's
-     * connection does it first ({@code Cli.open}), for every deploy model.
-     */
-    static void reconcile(DetachedActions runner, PrintStream err) {
-        try {
-            int n = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            if (n > 0) {
-                err.println("dutydesk: completed " + n + " audit " + (n == 1 ? "entry" : "entries")
-                        + " left open by a console that stopped (from the server's exit files)");
-            }
-        } catch (Exception e) {
-            err.println("dutydesk: could not complete the open audit entries: " + Errors.describe(e));
-        }
-    }
-
     /** {@code dutydesk audit --env NAME}: one row per action of this environment, open entries completed from the server. */
     int audit(Environment env, EnvironmentHandle h, boolean json, int max) {
         List<AuditEntry> rows;
@@ -209,26 +193,24 @@ final class RolloutCommands {
         return Cli.OK;
     }
 
-    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
-        return action(env, h, verb, version, Optional.empty(), Optional.empty(), args, force);
-    }
-
     /**
-     * @param to   rollback only: the earlier release to go back to (its image on the host), else empty
-     * @param type rollback only: a rollback type the environment declares, else empty
+     * @param to         rollback only: the earlier release to go back to (its image on the host), else empty
+     * @param type       rollback only: a rollback type the environment declares, else empty
+     * @param reconciled waits for the completion of the open audit entries the connection started ({@code Connections.open})
      */
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Optional<String> to, Optional<String> type,
-               Args args, boolean force) {
+               Args args, boolean force, Runnable reconciled) {
         // the slots read on the server by its docker command, in the same exec as the live slot, and the state after the
         // job in the job's own exec: no Docker client, one round trip to plan and one to run and verify
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
-        // the open audit entries were completed when the connection was opened (Cli.open: a local read, an exec only when
-        // some are open), before anything is run
+        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries, whose completion the
+        // connection started (a local read, an exec only when some are open), are waited for meanwhile, before anything runs
         // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
         java.util.concurrent.CompletableFuture<Plan> planned = to.isPresent() ? service.planRelease(to.get(), force)
                 : type.isPresent() ? service.planType(type.get(), force) : service.plan(verb, version, force, !args.yes());
+        reconciled.run();
         Plan plan;
         try {
             plan = planned.join();
