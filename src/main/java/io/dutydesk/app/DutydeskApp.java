@@ -197,6 +197,9 @@ public final class DutydeskApp extends Application {
         stage.setHeight(at.getHeight());
         stage.show();
         LaunchTiming.mark("shown");
+        // the other environments' audit entries a console left open: completed in the background, each said
+        openEntries = new OpenEntriesAtStart(file.environments(), connector, audit, actor, Clock.systemDefaultZone());
+        openEntries.start(env, o -> OpenEntriesAtStart.say(o, notifier));
         io.dutydesk.ui.fx.PulseGaps.startIfEnabled(); // FX-thread stalls, only with --metrics-port
     }
 
@@ -262,6 +265,7 @@ public final class DutydeskApp extends Application {
     }
 
     private OtherEnvironmentChecks otherChecks;
+    private OpenEntriesAtStart openEntries;
 
     @Override
     public void stop() {
@@ -275,6 +279,9 @@ public final class DutydeskApp extends Application {
         }
         if (otherChecks != null) {
             otherChecks.close(); // a Run all under way: its connection is closed with the window
+        }
+        if (openEntries != null) {
+            openEntries.close(); // what was not read yet stays open, completed at the next start
         }
         if (scheduler != null) {
             scheduler.shutdown();

@@ -48,6 +48,7 @@ public final class Main {
         Optional<String> verb = firstWord(args);
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");
+            io.dutydesk.core.rollout.ConsoleProcess.declare(io.dutydesk.core.rollout.ConsoleProcess.CLI); // named by the jobs it starts
             int code;
             try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
                 code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
@@ -73,6 +74,7 @@ public final class Main {
         if (!"false".equals(System.getProperty("dutydesk.warmup"))) {
             ClassWarmup.start();
         }
+        io.dutydesk.core.rollout.ConsoleProcess.declare(io.dutydesk.core.rollout.ConsoleProcess.WINDOW);
         DutydeskApp.launch(config != null ? config : EnvironmentsFile.defaultLocation(System::getenv), env);
     }
 

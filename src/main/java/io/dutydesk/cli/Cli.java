@@ -31,8 +31,8 @@ public final class Cli {
     public static final int DOWN = 1;
     public static final int USAGE = 2;
 
-    private final EnvironmentConnector connector;
-    private final SecretPrompt secrets;
+    /** Every verb's connection, and the completion of the open audit entries it starts. */
+    private final Connections connections;
     private final Function<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
@@ -89,8 +89,7 @@ public final class Cli {
     public Cli(EnvironmentConnector connector, SecretPrompt secrets, Function<String, String> env, PrintStream out,
                PrintStream err, AuditLog audit, String actor, Confirmer confirmer,
                io.dutydesk.core.ports.AlertHistory alertHistory) {
-        this.connector = connector;
-        this.secrets = secrets;
+        this.connections = new Connections(connector, secrets, audit, actor, err);
         this.env = env;
         this.out = out;
         this.err = err;
@@ -204,7 +203,11 @@ public final class Cli {
         boolean all = name.equals("all") && !f.environments().containsKey("all");
         List<Environment> envs = all ? List.copyOf(f.environments().values()) : List.of(f.require(name));
         return new CheckCommand(out, err, audit, actor, alertHistory, checkHistory, Clock.systemDefaultZone())
-                .run(envs, all, o, args.json(), e -> connector.open(e, HostKeyPrompt.REFUSE, secrets));
+                .run(envs, all, o, args.json(), e -> {
+                    EnvironmentHandle h = connections.open(e);
+                    connections.reconciled();
+                    return h;
+                });
     }
 
     private int action(Args args) {
@@ -228,7 +231,9 @@ public final class Cli {
         }
         rollout.validateOrAudit(e, verb, version); // before connecting: nothing runs on a refused version
         Optional<String> to = args.to().map(java.nio.file.Path::toString);
-        return withEnvironment(e, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force()));
+        // the action waits for the open entries' completion itself, once its plan's read is under way
+        return withEnvironment(e, false, (en, h) -> rollout.action(en, h, verb, version, to, args.type(), args, args.force(),
+                connections::reconciled));
     }
 
     /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
@@ -248,7 +253,7 @@ public final class Cli {
         if (verb == Verb.DEPLOY) {
             rollout.validateOrAudit(e, verb, version); // a refused version: nothing runs, before connecting
         }
-        return withEnvironment(e, (en, h) -> single.action(en, h, verb, version, args));
+        return withEnvironment(e, false, (en, h) -> single.action(en, h, verb, version, args, connections::reconciled));
     }
 
     private interface EnvWork {
@@ -261,8 +266,15 @@ public final class Cli {
 
     /** With an environment already read (the environments file parsed once per run). */
     private int withEnvironment(Environment e, EnvWork work) {
-        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
-            io.dutydesk.core.Phase.mark("opened");
+        return withEnvironment(e, true, work);
+    }
+
+    /** {@code reconciledFirst}: the open entries' completion waited for before {@code work}; else {@code work} waits for it. */
+    private int withEnvironment(Environment e, boolean reconciledFirst, EnvWork work) {
+        try (EnvironmentHandle h = connections.open(e)) {
+            if (reconciledFirst) {
+                connections.reconciled();
+            }
             return work.run(e, h);
         }
     }
@@ -343,8 +355,8 @@ public final class Cli {
         EnvironmentsFile f = load(args);
         Environment e = f.require(args.requireEnv());
         List<BackendStatus> statuses;
-        // the CLI never accepts an unknown host key: it is refused with its fingerprint
-        try (EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets)) {
+        try (EnvironmentHandle h = connections.open(e)) {
+            connections.reconciled();
             Duration timeout = e.poll().timeout().plus(e.ssh().connectTimeout());
             // the latencies printed are a second request's: a network round trip, not the first use's set-up
             statuses = new java.util.ArrayList<>(Probes.pingWarm(h.probes().stream().filter(p -> e.configured(p.backend())).toList(),

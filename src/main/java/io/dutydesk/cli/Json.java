@@ -61,7 +61,8 @@ final class Json {
     }
 
     /**
-     * A refusal because another action holds the server lock: {@code "holder": {id, action, env, args, actor, start}} as its
+     * A refusal because another action holds the server lock: {@code "holder": {id, action, env, args, actor, start, console:
+     * {face, pid, started}}} as its
      * job's meta says (text mode says it in words: the refusal's message); nothing for any other failure.
      */
     static void putHolder(ObjectNode o, Throwable failure) {
@@ -73,6 +74,12 @@ final class Json {
                 n.put(k, h.field(k));
             }
             putTime(n, "start", h.since().orElse(null));
+            h.console().ifPresent(c -> { // which of the user's consoles: the window or the CLI, its pid and start
+                ObjectNode p = n.putObject("console");
+                putNullable(p, "face", c.face());
+                p.put("pid", c.pid());
+                putTime(p, "started", c.started());
+            });
         }
     }
 

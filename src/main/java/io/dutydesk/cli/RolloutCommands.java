@@ -141,23 +141,6 @@ final class RolloutCommands {
         }
     }
 
-    /** Completes audit entries left open by a console that stopped (best effort: the server may be down). */
-    private void reconcile(DetachedActions runner) {
-        reconcile(runner, err);
-    }
-
-    /** As above, for any runner (the single stack's too: "read from the server on the next start" holds for every model). */
-    static void reconcile(DetachedActions runner, PrintStream err) {
-        try {
-            io.dutydesk.core.rollout.Reconciled r = runner.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            if (r.total() > 0) {
-                err.println(reconciledLine(r));
-            }
-        } catch (Exception e) {
-            err.println("dutydesk: could not complete the open audit entries: " + Errors.describe(e));
-        }
-    }
-
     /**
      * "dutydesk: completed 1 audit entry left open by a console that stopped (from the server's exit files)"; a job that
      * never started is said so ("its job never started on the server; nothing ran"), never as read from an exit file.
@@ -186,7 +169,6 @@ final class RolloutCommands {
 
     /** {@code dutydesk audit --env NAME}: one row per action of this environment, open entries completed from the server. */
     int audit(Environment env, EnvironmentHandle h, boolean json, int max) {
-        reconcile(new DetachedActions(env, h.shell(), audit, actor, clock));
         List<AuditEntry> rows;
         try {
             rows = AuditRows.fold(audit.recent(20_000).join(), DetachedActions::isOpen).stream()
@@ -237,28 +219,24 @@ final class RolloutCommands {
         return Cli.OK;
     }
 
-    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, boolean force) {
-        return action(env, h, verb, version, Optional.empty(), Optional.empty(), args, force);
-    }
-
     /**
-     * @param to   rollback only: the earlier release to go back to (its image on the host), else empty
-     * @param type rollback only: a rollback type the environment declares, else empty
+     * @param to         rollback only: the earlier release to go back to (its image on the host), else empty
+     * @param type       rollback only: a rollback type the environment declares, else empty
+     * @param reconciled waits for the completion of the open audit entries the connection started ({@code Connections.open})
      */
     int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Optional<String> to, Optional<String> type,
-               Args args, boolean force) {
+               Args args, boolean force, Runnable reconciled) {
         // the slots read on the server by its docker command, in the same exec as the live slot, and the state after the
         // job in the job's own exec: no Docker client, one round trip to plan and one to run and verify
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
-        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries are completed meanwhile
-        // (a local read, an exec only when some are open), before anything is run
+        // the plan's read (the SSH connection's first use) goes out at once; the open audit entries, whose completion the
+        // connection started (a local read, an exec only when some are open), are waited for meanwhile, before anything runs
         // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
         java.util.concurrent.CompletableFuture<Plan> planned = to.isPresent() ? service.planRelease(to.get(), force)
                 : type.isPresent() ? service.planType(type.get(), force) : service.plan(verb, version, force, !args.yes());
-        reconcile(service.runner());
-        io.dutydesk.core.Phase.mark("reconciled");
+        reconciled.run();
         Plan plan;
         try {
             plan = planned.join();

@@ -184,16 +184,17 @@ final class SingleCommands {
     }
 
     /** deploy VERSION or rollback --to BACKUP: plan, confirm, run detached under the server lock, verify, audit. */
-    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args) {
+    int action(Environment env, EnvironmentHandle h, Verb verb, Optional<String> version, Args args, Runnable reconciled) {
         SingleService service = service(env, h);
         PrintStream log = args.json() ? err : out;
         Optional<String> type = verb == Verb.ROLLBACK ? args.type() : Optional.empty();
         String what = verb == Verb.DEPLOY ? version.orElse("") : type.orElse(args.to().map(Object::toString).orElse(""));
         SingleService.SinglePlan sp;
-        // the plan's reads go out at once; entries a killed console left open are completed meanwhile, before anything runs
+        // the plan's reads go out at once; entries a killed console left open (their completion started with the connection,
+        // Connections.open) are waited for meanwhile, before anything runs
         java.util.concurrent.CompletableFuture<SingleService.SinglePlan> planned = verb == Verb.DEPLOY ? service.planDeploy(what)
                 : type.isPresent() ? service.planType(what) : service.planRollbackTo(what);
-        RolloutCommands.reconcile(service.runner(), err);
+        reconciled.run();
         try {
             sp = planned.join();
         } catch (CompletionException e) {

@@ -78,7 +78,7 @@ class ActionRefusalsCliTest {
                 stdout = state();
             } else if (command.equals(ActionScripts.meta(env.deploy().stateDir(), HOLDER))) {
                 stdout = "{\"id\":\"" + HOLDER + "\",\"action\":\"deploy\",\"env\":\"ref\",\"args\":\"v2.1.0\",\"actor\":\"alice@ws\","
-                        + "\"start\":\"2026-11-22T12:03:00Z\"}\n";
+                        + "\"start\":\"2026-11-22T12:03:00Z\",\"console\":\"window\",\"pid\":\"4242\",\"pstart\":\"2026-11-22T08:00:01Z\"}\n";
             }
             return CompletableFuture.completedFuture(new ExecResult(exit, stdout, "", Duration.ofMillis(1)));
         }
@@ -106,7 +106,9 @@ class ActionRefusalsCliTest {
     void aBusyRefusalNamesTheHolderInWordsInTextMode() {
         assertEquals(Cli.DOWN, run(busyServer, "rollback"));
         String e = err.toString(StandardCharsets.UTF_8);
-        String words = "another action is running on this host: deploy of v2.1.0 by alice from host ws since 2026-11-22 12:03:00 UTC"
+        // alice's own window holds it (the same user@host as a terminal of hers): which one, by its pid and start
+        String words = "another action is running on this host: deploy of v2.1.0 by alice from host ws (the window, pid 4242, "
+                + "started 2026-11-22 08:00:01 UTC) since 2026-11-22 12:03:00 UTC"
                 + " (job " + HOLDER + "); nothing was run";
         assertTrue(e.contains("dutydesk: " + words + "\n"), e);
         assertFalse(e.contains("{") || e.contains("\"actor\""), "no raw meta: " + e);
@@ -126,6 +128,9 @@ class ActionRefusalsCliTest {
         assertEquals("alice@ws", h.get("actor").asText());
         assertEquals("ref", h.get("env").asText());
         assertEquals("2026-11-22T12:03:00Z", h.get("start").asText());
+        assertEquals("window", h.get("console").get("face").asText());
+        assertEquals(4242, h.get("console").get("pid").asLong());
+        assertEquals("2026-11-22T08:00:01Z", h.get("console").get("started").asText());
         assertFalse(j.get("error").asText().contains("{"), j.get("error").asText());
     }
 

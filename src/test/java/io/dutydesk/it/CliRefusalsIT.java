@@ -91,6 +91,9 @@ class CliRefusalsIT {
 
     @Test
     void anotherConsolesJobHoldingTheLockIsNamedInWordsAndStructuredInJson() throws Exception {
+        // the holder is a window of the same user@host (this JVM declared as one): the refused CLI says which, by pid and start
+        io.dutydesk.core.rollout.ConsoleProcess.declare(io.dutydesk.core.rollout.ConsoleProcess.WINDOW);
+        ProcessHandle self = ProcessHandle.current();
         try (Connector.Opened h = new Connector().open(env(), HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
             DetachedActions holder = new DetachedActions(env(), h.shell(), new JsonlAuditLog(tmp.resolve("holder.jsonl")),
                     "it-holder@it-host", CLOCK);
@@ -111,7 +114,7 @@ class CliRefusalsIT {
                 RefHost.Result text = cli(tmp.resolve("cli.jsonl"), "switch", "--yes", "--force");
                 assertEquals(1, text.exitCode(), text.stdout() + text.stderr());
                 assertTrue(text.stderr().contains("dutydesk: another action is running on this host: it-hold of the lock by it-holder "
-                        + "from host it-host since "), text.stderr());
+                        + "from host it-host (the window, pid " + self.pid() + ", started "), text.stderr());
                 assertTrue(text.stderr().contains(" UTC (job " + id + "); nothing was run"), text.stderr());
                 assertFalse(text.stderr().contains("{") || text.stderr().contains("\"actor\""), "no raw meta: " + text.stderr());
 
@@ -123,6 +126,10 @@ class CliRefusalsIT {
                 assertEquals("it-hold", j.get("holder").get("action").asText());
                 assertEquals("it-holder@it-host", j.get("holder").get("actor").asText());
                 assertEquals("ref", j.get("holder").get("env").asText());
+                assertEquals("window", j.get("holder").get("console").get("face").asText());
+                assertEquals(self.pid(), j.get("holder").get("console").get("pid").asLong());
+                assertEquals(self.info().startInstant().orElseThrow().getEpochSecond(),
+                        Instant.parse(j.get("holder").get("console").get("started").asText()).getEpochSecond());
                 assertTrue(Instant.parse(j.get("holder").get("start").asText()).isBefore(Instant.now()), j.toString());
 
                 assertEquals(live, RefHost.nginx("/live-upstream"), "traffic did not move");

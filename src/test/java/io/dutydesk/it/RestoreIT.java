@@ -472,7 +472,26 @@ class RestoreIT {
         assertEquals("0", psql("SELECT count(*) FROM selfology.event_outbox WHERE event_type = '" + marker + "'"),
                 "restored whole: the row written after the backup is gone (never half a database)");
 
-        // the next console completes the entry the killed one left open, from the server's exit file
+        // the next console, whatever its verb, completes the entry the killed one left open first (from the server's exit
+        // file), and lists the safety backup the job verified complete as verified (from the job's log), not "not verified"
+        String safety = Files.readAllLines(RefHost.serverHome().resolve(".dutydesk/actions/" + started.actionId() + ".log")).stream()
+                .filter(l -> l.startsWith("@@SAFETY ")).findFirst().orElseThrow().replaceFirst(" [0-9]+$", "");
+        String safetyName = safety.substring(safety.lastIndexOf('/') + 1);
+        RefHost.Result listed = cli(audit, RefHost.config(), "backups");
+        assertTrue(listed.stderr().contains("dutydesk: completed 1 audit entry left open by a console that stopped"), listed.stderr());
+        AuditEntry completed = new JsonlAuditLog(audit).recent(10).join().stream()
+                .filter(e -> started.actionId().equals(e.actionId())).reduce((x, y) -> y).orElseThrow();
+        assertEquals("ended", completed.result(), completed.toString());
+        JsonNode safetyRow = null;
+        for (JsonNode x : new ObjectMapper().readTree(listed.stdout()).get("backups")) {
+            if (safetyName.equals(x.get("name").asText())) {
+                safetyRow = x;
+            }
+        }
+        assertTrue(safetyRow != null && safetyRow.get("verified").asBoolean()
+                && safetyRow.get("verifyDetail").asText().startsWith("verified complete by the restore job " + started.actionId()),
+                safetyName + ": " + safetyRow);
+
         RefHost.Result a = cli(audit, RefHost.config(), "audit");
         assertEquals(0, a.exitCode(), a.stderr());
         JsonNode row = null;

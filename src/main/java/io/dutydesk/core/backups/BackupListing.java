@@ -44,6 +44,16 @@ public record BackupListing(String env, List<Folder> folders, List<BackupEntry> 
                 List.of(newestFull.map(BackupEntry::kind).orElse("full")));
     }
 
+    /** This listing with {@code verified} (by path) given to the backups each applies to (same size and time). */
+    BackupListing withVerifications(java.util.Map<String, Verification> verified) {
+        java.util.function.UnaryOperator<BackupEntry> with = e -> {
+            Verification v = verified.get(e.path());
+            return v != null && v.appliesTo(e) ? e.withVerification(Optional.of(v)) : e;
+        };
+        return verified.isEmpty() ? this : new BackupListing(env, folders, backups.stream().map(with).toList(), newestFull.map(with),
+                newestFullAgeHours, rpoHours, rpoOk, takenAt, rpoKinds, leftovers, inProgress);
+    }
+
     /**
      * A configured folder and the free space of its volume (-1 when the server did not say); {@code unreachable}:
      * why it could not be listed (its backups are then missing from the listing).

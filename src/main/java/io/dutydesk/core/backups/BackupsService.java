@@ -83,6 +83,7 @@ public final class BackupsService {
         this.clock = clock;
         this.io = io;
         this.jobs = new DetachedActions(env, shell, audit, actor, clock);
+        this.safety = new SafetyRecords(this, env.deploy().stateDir(), shell, results, env.poll().timeout().multipliedBy(3));
     }
 
     public Environment environment() {
@@ -143,8 +144,11 @@ public final class BackupsService {
                                 : new java.io.IOException(text, errors.isEmpty() ? null : errors.get(0)));
                     }
                     return BackupCatalog.listing(env.name(), b, byFolder, Map.copyOf(unreachable), fr, st, job, sidecars, clock.instant());
-                }))));
+                }).thenCompose(l -> safety.record(l, job.isPresent()))))); // safety backups a killed console did not record
     }
+
+    /** The safety backups restore jobs verified that their console did not record: read from the jobs' logs. */
+    private final SafetyRecords safety;
 
     /** A version sidecar as read: kept while its size and time stay the same (the polls read a sidecar once). */
     private record ReadSidecar(long size, Instant modified, byte[] content) {}

@@ -218,7 +218,7 @@ public final class ActionScripts {
     }
 
     /** "~/.dutydesk" becomes "$HOME/.dutydesk", to be used inside double quotes (the config allows only [A-Za-z0-9_./-]). */
-    static String dir(String stateDir) {
+    public static String dir(String stateDir) {
         return stateDir.startsWith("~") ? "$HOME" + stateDir.substring(1) : stateDir;
     }
 

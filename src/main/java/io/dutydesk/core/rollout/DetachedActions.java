@@ -212,12 +212,14 @@ public final class DetachedActions {
 
     /**
      * Someone's action holding the server lock right now: its id (null when the server's was not a valid id) and its job's
-     * meta, one JSON line ({@code {"id":…,"action":…,"env":…,"args":…,"actor":"user@host","start":…}}) as the server keeps it.
+     * meta, one JSON line ({@code {"id":…,"action":…,"env":…,"args":…,"actor":"user@host","start":…,"console":…,"pid":…,
+     * "pstart":…}}, {@link ConsoleProcess}) as the server keeps it.
      */
     public record Running(String id, String meta) {
         /**
-         * In words — what it is, who started it from which host, since when, its job id: "restore of
-         * /srv/backups/x.sql.gz by alice from host ws since 2026-11-22 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)"
+         * In words — what it is, who started it from which host and which of their consoles, since when, its job id: "restore of
+         * /srv/backups/x.sql.gz by alice from host ws (the CLI, pid 4242, started 2026-11-22 12:02:51 UTC) since 2026-11-22
+         * 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)"
          * (what the meta lacks is left out; the id alone when it says nothing). The lock's holder of a BUSY refusal,
          * and what a console that re-attaches resumes.
          */
@@ -232,6 +234,7 @@ public final class DetachedActions {
                 b.append(" by ").append(at > 0 && at < actor.length() - 1
                         ? actor.substring(0, at) + " from host " + actor.substring(at + 1) : actor);
             }
+            console().ifPresent(c -> b.append(" (").append(c.describe(zone)).append(")"));
             since().ifPresent(t -> b.append(" since ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(t)));
             return b + (action.isEmpty() || id == null ? "" : " (job " + id + ")");
         }
@@ -239,6 +242,11 @@ public final class DetachedActions {
         /** A text field of the meta ("action", "env", "args", "actor", "start"), printable; empty when it has none. */
         public String field(String name) {
             return MaintenanceLock.field(meta, name);
+        }
+
+        /** The console process that started it (window or CLI, pid, start time); empty when the meta does not say. */
+        public Optional<ConsoleProcess> console() {
+            return ConsoleProcess.in(meta);
         }
 
         /** When it started, by the clock of the console that started it; empty when the meta does not say. */
@@ -477,13 +485,22 @@ public final class DetachedActions {
         return new OpenEntries(env, shell, audit, clock).complete(OPEN::containsKey);
     }
 
+    /**
+     * The environments whose entries in the local log {@link #reconcile} would ask the server about (open, not followed by
+     * this process): a read of the log only, so that a console connects for them only when there are some.
+     */
+    public static CompletableFuture<java.util.Set<String>> openEnvironments(AuditLog audit) {
+        return audit.recent(OpenEntries.RECENT).thenApply(all -> OpenEntries.open(all, OPEN::containsKey).stream()
+                .map(AuditEntry::environment).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private String meta(String id, Request req, Instant start) {
         var json = new StringBuilder("{\"id\":\"").append(id).append("\",\"action\":\"").append(req.action())
                 .append("\",\"env\":\"").append(jsonText(env.name())).append("\",\"args\":\"")
                 .append(jsonText(String.join(" ", req.args()))).append("\",\"actor\":\"").append(jsonText(actor))
-                .append("\",\"start\":\"").append(start).append("\"}");
+                .append("\",\"start\":\"").append(start).append('"').append(ConsoleProcess.current().json()).append('}');
         return json.toString();
     }
 

@@ -42,19 +42,15 @@ final class OpenEntries {
 
     /** Completes what is open and not {@code followedHere} (this console follows it); how many it completed, of which kind. */
     CompletableFuture<Reconciled> complete(Predicate<String> followedHere) {
-        return audit.recent(2000).thenCompose(all -> {
+        return audit.recent(RECENT).thenCompose(all -> {
             Map<String, AuditEntry> first = new LinkedHashMap<>();
-            Map<String, AuditEntry> last = new LinkedHashMap<>();
             for (AuditEntry e : all) {
                 if (e.actionId() != null && env.name().equals(e.environment())) {
                     first.putIfAbsent(e.actionId(), e);
-                    last.put(e.actionId(), e);
                 }
             }
-            List<AuditEntry> open = last.values().stream()
-                    .filter(AuditRows::awaitsEnd)
-                    .filter(e -> !followedHere.test(e.actionId()))
-                    .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
+            List<AuditEntry> open = open(all, followedHere).stream()
+                    .filter(e -> env.name().equals(e.environment()))
                     .limit(50).toList();
             if (open.isEmpty()) {
                 return CompletableFuture.completedFuture(Reconciled.NONE);
@@ -96,6 +92,27 @@ final class OpenEntries {
                 });
             });
         });
+    }
+
+    /** The newest entries read for open ones (what {@link AuditLog#appendIfAwaited} checks against). */
+    static final int RECENT = 2000;
+
+    /**
+     * Of {@code all} (oldest first), the newest entry of each action — of every environment — that awaits its end, is a job
+     * of the server (a valid id) and is not {@code followedHere}: what {@link #complete} asks the server about.
+     */
+    static List<AuditEntry> open(List<AuditEntry> all, Predicate<String> followedHere) {
+        Map<String, AuditEntry> last = new LinkedHashMap<>();
+        for (AuditEntry e : all) {
+            if (e.actionId() != null && e.environment() != null) {
+                last.put(e.actionId(), e);
+            }
+        }
+        return last.values().stream()
+                .filter(AuditRows::awaitsEnd)
+                .filter(e -> !followedHere.test(e.actionId()))
+                .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
+                .toList();
     }
 
     private AuditEntry reconciled(AuditEntry e, String state, List<String> log, boolean requested) {

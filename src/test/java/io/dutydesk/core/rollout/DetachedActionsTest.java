@@ -414,4 +414,41 @@ class DetachedActionsTest {
         assertEquals("restore of /srv/backups/selfology_full.sql.gz by alice from host ws since 2026-11-22 12:03:00 UTC "
                 + "(job 20261122-120300-restore-0a1b2c3d)", r.describe(java.time.ZoneId.of("UTC")));
     }
+
+    /**
+     * Trust finding: BUSY did not tell the window and the CLI apart when both run as the same user@host. The holder names
+     * the face, its pid and its start, in words; a job started by an older console (no such fields) reads as before.
+     */
+    @Test
+    void theLockHolderNamesWhichConsoleItIsItsPidAndItsStart() {
+        String meta = "{\"id\":\"20261122-120300-restore-0a1b2c3d\",\"action\":\"restore\",\"env\":\"ref\",\"args\":\"x.sql.gz\","
+                + "\"actor\":\"alice@ws\",\"start\":\"2026-11-22T12:03:00Z\"";
+        var window = new DetachedActions.Running("20261122-120300-restore-0a1b2c3d", meta
+                + new ConsoleProcess(ConsoleProcess.WINDOW, 4242, Instant.parse("2026-11-22T08:00:01Z")).json() + "}");
+        var cli = new DetachedActions.Running("20261122-120300-restore-0a1b2c3d", meta
+                + new ConsoleProcess(ConsoleProcess.CLI, 5151, Instant.parse("2026-11-22T12:02:58Z")).json() + "}");
+        java.time.ZoneId utc = java.time.ZoneId.of("UTC");
+        assertEquals("restore of x.sql.gz by alice from host ws (the window, pid 4242, started 2026-11-22 08:00:01 UTC) since "
+                + "2026-11-22 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)", window.describe(utc));
+        assertEquals("restore of x.sql.gz by alice from host ws (the CLI, pid 5151, started 2026-11-22 12:02:58 UTC) since "
+                + "2026-11-22 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)", cli.describe(utc));
+        assertEquals("restore of x.sql.gz by alice from host ws since 2026-11-22 12:03:00 UTC (job 20261122-120300-restore-0a1b2c3d)",
+                new DetachedActions.Running("20261122-120300-restore-0a1b2c3d", meta + "}").describe(utc), "an older job's meta");
+    }
+
+    /** The meta a job is started with names this process: the face the entry point declared, its pid and its start. */
+    @Test
+    void aJobsMetaNamesTheProcessThatStartedIt() throws Exception {
+        for (String face : List.of(ConsoleProcess.CLI, ConsoleProcess.WINDOW)) {
+            ConsoleProcess.declare(face);
+            io.dutydesk.testing.ScriptedJobShell shell = new io.dutydesk.testing.ScriptedJobShell();
+            new DetachedActions(env, shell, io.dutydesk.testing.MemoryAuditLog.create(), "alice@ws", Clock.systemUTC())
+                    .run(new DetachedActions.Request("rollback", List.of(), "./rollback.sh", Optional.empty(), "blue"),
+                            RemoteShell.OutputListener.NONE, x -> { }).get(10, TimeUnit.SECONDS);
+            String start = shell.commands.stream().filter(c -> c.contains("setsid")).findFirst().orElseThrow();
+            ProcessHandle self = ProcessHandle.current();
+            assertTrue(start.contains("\"console\":\"" + face + "\",\"pid\":\"" + self.pid() + "\",\"pstart\":\""
+                    + self.info().startInstant().orElseThrow() + "\"}"), start);
+        }
+    }
 }

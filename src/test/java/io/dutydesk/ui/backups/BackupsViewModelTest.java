@@ -41,6 +41,7 @@ class BackupsViewModelTest {
             new RemoteShell.RemoteFile("selfology_incr_20261122_110000.sql.gz", 50_000, Instant.parse("2026-11-22T11:00:01Z"), false));
     final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile String running;
+    volatile String runningMeta = "{\"action\":\"restore\"}";
     final MemoryAuditLog audit = MemoryAuditLog.create();
 
     final RemoteShell shell = new RemoteShell() {
@@ -49,7 +50,7 @@ class BackupsViewModelTest {
             commands.add(command);
             String state = env.deploy().stateDir();
             if (running != null && command.equals(ActionScripts.current(state))) {
-                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.BUSY + running + "\n{\"action\":\"restore\"}\n", "",
+                return CompletableFuture.completedFuture(new ExecResult(0, ActionScripts.BUSY + running + "\n" + runningMeta + "\n", "",
                         Duration.ofMillis(3)));
             }
             if (running != null && command.equals(ActionScripts.follow(state, running, 1))) {
@@ -299,6 +300,18 @@ class BackupsViewModelTest {
         assertFalse(vm.log().stream().anyMatch(x -> x.startsWith("@@")), "markers are not shown");
         assertFalse(vm.busyProperty().get());
         assertTrue(commands.stream().noneMatch(c -> c.contains("setsid")), "nothing was started");
+    }
+
+    /** The window names which of the user's consoles holds the lock: a restore started from her CLI, by its pid and start. */
+    @Test
+    void aRestoreStartedFromTheCliIsNamedAsTheCliByItsPid() {
+        running = "20261122-101500-restore-0a1b2c3d";
+        runningMeta = "{\"id\":\"" + running + "\",\"action\":\"restore\",\"env\":\"ref\",\"args\":\"x.sql.gz\",\"actor\":\"me@here\","
+                + "\"start\":\"2026-11-22T10:15:00Z\",\"console\":\"CLI\",\"pid\":\"5151\",\"pstart\":\"2026-11-22T10:14:58Z\"}";
+        attach();
+        await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
+        assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("— re-attached to restore of x.sql.gz by me from host here (the CLI, pid 5151, "
+                + "started 2026-11-2")), vm.log().toString());
     }
 
     @Test

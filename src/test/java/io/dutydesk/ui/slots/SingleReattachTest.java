@@ -113,8 +113,10 @@ class SingleReattachTest {
         SingleStackViewModel vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@ws2");
         vm.attach(env, handle(env));
         await(() -> "shown as running: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(20), () -> vm.runningProperty().get());
-        assertTrue(vm.statusProperty().get().startsWith("Re-attached to deploy of v1.1.0 by alice from host ws1 since "),
+        // which console of alice's holds it: the process that started the job (here this test's JVM), by its pid and start
+        assertTrue(vm.statusProperty().get().startsWith("Re-attached to deploy of v1.1.0 by alice from host ws1 ("),
                 vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().contains(", pid " + ProcessHandle.current().pid() + ", started "), vm.statusProperty().get());
         assertTrue(vm.statusProperty().get().contains(" (job "), vm.statusProperty().get());
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("— re-attached to deploy of v1.1.0")), vm.log().toString());
 
