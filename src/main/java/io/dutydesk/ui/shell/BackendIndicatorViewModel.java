@@ -67,7 +67,7 @@ public final class BackendIndicatorViewModel {
                 }
                 long slowest = recent.stream().mapToLong(Long::longValue).max().orElse(0);
                 long b = bound(slowest);
-                text.set("<" + (b >= 1000 ? b / 1000 + " s" : b + " ms"));
+                text.set(b <= FAST_MS ? "ok" : "<" + (b >= 1000 ? b / 1000 + " s" : b + " ms"));
                 details.set(backend.label() + ": ok, answered in " + s.latencyMs() + " ms at " + time(s.checkedAt())
                         + (recent.size() > 1 ? "; the slowest of its last " + recent.size() + " answers: " + slowest + " ms" : ""));
             }
@@ -98,14 +98,17 @@ public final class BackendIndicatorViewModel {
         }
     }
 
+    /** Answers within this (as a bound) read "ok" in the bar: what a glance needs; a slower one shows its bound. */
+    static final long FAST_MS = 100;
+
     /** How many answers the bar's latency covers: a minute at the default 5 s interval. */
     static final int RECENT = 12;
     /** The latencies of the last {@link #RECENT} answers, oldest first; emptied when the backend stops answering. */
     private final java.util.ArrayDeque<Long> recent = new java.util.ArrayDeque<>();
 
     /**
-     * The bar's latency: the slowest of the last answers, as a bound from the steps 1, 2, 5, 10, 20, 50 … ms ("<50 ms");
-     * the exact figure is in the hover text. A slower answer shows at once; the bound comes down once the slow answer
+     * The bar's latency: "ok" while the slowest of the last answers is within {@link #FAST_MS}, else that slowest as a bound
+     * from the steps 1, 2, 5, 10, 20, 50 … ms ("<500 ms"); the exact figure is in the hover text. A slower answer shows at once; the bound comes down once the slow answer
      * is out of the last {@link #RECENT}. A poll's jitter then does not change the bar's text: an idle window's bar is
      * not laid out and repainted at every poll (measured under load: each backend's figure changed at nearly every poll).
      */

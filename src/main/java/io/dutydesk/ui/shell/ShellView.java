@@ -93,9 +93,7 @@ public final class ShellView {
     public void production(javafx.beans.value.ObservableStringValue text, javafx.beans.value.ObservableStringValue state,
                            javafx.beans.value.ObservableStringValue detail) {
         production.textProperty().bind(text);
-        Tooltip tip = new Tooltip();
-        tip.textProperty().bind(javafx.beans.binding.Bindings.concat(text, "\n", detail));
-        production.setTooltip(tip);
+        io.dutydesk.ui.fx.LazyTooltip.install(production, javafx.beans.binding.Bindings.concat(text, "\n", detail));
         java.util.function.Consumer<String> style = s -> {
             io.dutydesk.ui.fx.StyleClasses.set(production, List.of("pass", "warn", "fail", "unknown")::contains, List.of(s == null ? "unknown" : s));
         };
@@ -145,7 +143,7 @@ public final class ShellView {
         check.disableProperty().bind(vm.selectedProperty().isNull());
         javafx.scene.control.MenuButton envMenu = new javafx.scene.control.MenuButton("⋯", null, check);
         envMenu.setId("environment-menu");
-        envMenu.setTooltip(new Tooltip("Environment: check its configuration against the server"));
+        io.dutydesk.ui.fx.LazyTooltip.install(envMenu, "Environment: check its configuration against the server");
         envMenu.getStyleClass().add("flat");
         envMenu.setMinWidth(Region.USE_PREF_SIZE);
 
@@ -153,9 +151,7 @@ public final class ShellView {
         target.getStyleClass().add("env-target");
         target.textProperty().bind(vm.targetProperty());
         target.setMinWidth(40);
-        Tooltip targetTip = new Tooltip();
-        targetTip.textProperty().bind(vm.targetProperty());
-        target.setTooltip(targetTip);
+        io.dutydesk.ui.fx.LazyTooltip.install(target, vm.targetProperty());
 
         Label summary = new Label() {
             // "all 6 backends ok (1 not configured)" whole (the host line gives way first: the trial saw
@@ -170,21 +166,19 @@ public final class ShellView {
         summary.setId("health-summary");
         summary.getStyleClass().add("env-summary");
         summary.textProperty().bind(vm.summaryProperty());
-        Tooltip summaryTip = new Tooltip();
-        summaryTip.textProperty().bind(vm.summaryProperty());
-        summary.setTooltip(summaryTip);
+        io.dutydesk.ui.fx.LazyTooltip.install(summary, vm.summaryProperty());
         vm.summaryStateProperty().addListener((o, a, b) -> stateClass(summary, b));
         stateClass(summary, vm.summaryStateProperty().get());
 
         Button refresh = new Button(null, icon(Icon.REFRESH, 16));
         refresh.setId("refresh");
-        refresh.setTooltip(new Tooltip("Check every backend now (Ctrl+R)"));
+        io.dutydesk.ui.fx.LazyTooltip.install(refresh, "Check every backend now (Ctrl+R)");
         refresh.setOnAction(e -> vm.refresh());
         refresh.getStyleClass().add("flat");
 
         ToggleButton theme = new ToggleButton(null, icon(Icon.THEME, 16));
         theme.setId("theme-toggle");
-        theme.setTooltip(new Tooltip("Dark mode (Ctrl+T)"));
+        io.dutydesk.ui.fx.LazyTooltip.install(theme, "Dark mode (Ctrl+T)");
         theme.selectedProperty().bindBidirectional(vm.darkProperty());
         theme.getStyleClass().add("flat");
 
@@ -217,15 +211,16 @@ public final class ShellView {
         };
         lock.setId("header-lock");
         lock.getStyleClass().addAll("prod-summary", "warn");
-        Tooltip lockTip = new Tooltip();
-        lockTip.setWrapText(true);
-        lockTip.setMaxWidth(520);
-        lock.setTooltip(lockTip);
+        javafx.beans.property.StringProperty lockTip = new javafx.beans.property.SimpleStringProperty("");
+        io.dutydesk.ui.fx.LazyTooltip.install(lock, lockTip, t -> {
+            t.setWrapText(true);
+            t.setMaxWidth(520);
+        });
         Runnable showLock = () -> {
             io.dutydesk.ui.fx.HeaderNote n = vm.headerNoteProperty().get();
             boolean on = n != null && n.shown();
             lock.setText(on ? n.text() : "");
-            lockTip.setText(on ? n.text() + "\n" + n.detail() : "");
+            lockTip.set(on ? n.text() + "\n" + n.detail() : "");
             io.dutydesk.ui.fx.StyleClasses.set(lock, List.of("pass", "warn", "fail", "unknown")::contains, List.of(on ? n.state() : "unknown"));
             lock.setVisible(on);
             lock.setManaged(on);

@@ -10,12 +10,10 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
-import javafx.util.Duration;
 
 import java.util.List;
 
@@ -181,11 +179,7 @@ final class StatusBar extends Region {
         box.setMinWidth(Region.USE_PREF_SIZE);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("backend-indicator");
-        Tooltip tip = new Tooltip();
-        tip.textProperty().bind(details);
-        tip.setShowDelay(Duration.millis(200));
-        tip.setShowDuration(Duration.INDEFINITE);
-        Tooltip.install(box, tip);
+        io.dutydesk.ui.fx.LazyTooltip.install(box, details, io.dutydesk.ui.fx.LazyTooltip.PROMPT);
         return box;
     }
 }

@@ -19,7 +19,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -78,6 +77,7 @@ final class SlotCard {
     private final Label version = new Label();
     private final TableView<Row> table = new TableView<>();
     private TableColumn<Row, String> versionColumn;
+    private final javafx.beans.property.StringProperty versionTip = new javafx.beans.property.SimpleStringProperty();
 
     SlotCard(String slot, Consumer<ServiceState> logs, Consumer<ServiceState> restart) {
         root.getStyleClass().add("slot-card");
@@ -94,6 +94,7 @@ final class SlotCard {
         version.getStyleClass().add("slot-version");
         version.setId("version-" + slot);
         version.setMinWidth(0);
+        io.dutydesk.ui.fx.LazyTooltip.install(version, versionTip);
         HBox title = new HBox(10, name, role, version, spacer, count);
         title.setAlignment(Pos.CENTER_LEFT);
 
@@ -160,9 +161,7 @@ final class SlotCard {
         TableColumn<Row, Row> act = new TableColumn<>("");
         act.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         act.setCellFactory(c -> new TableCell<>() {
-            private final MenuItem logsItem = new MenuItem("Tail logs…");
-            private final MenuItem restartItem = new MenuItem("Restart…");
-            private final ContextMenu items = new ContextMenu(logsItem, restartItem);
+            private ContextMenu items; // made at the first click (a popup window each: not one per row at launch)
             private final Button menu = new Button(null, dots());
             private final ChangeListener<ServiceState> exists = (o, a, b) -> menu.setVisible(b != null && b.exists());
             private Row row;
@@ -171,12 +170,14 @@ final class SlotCard {
                 menu.getStyleClass().addAll("flat", "row-menu");
                 menu.setMinSize(32, 28);
                 menu.setPrefSize(32, 28);
-                menu.setOnAction(e -> items.show(menu, javafx.geometry.Side.BOTTOM, 0, 0));
-                menu.setTooltip(new Tooltip("Logs, restart"));
+                menu.setOnAction(e -> {
+                    if (items == null) {
+                        items = rowMenu(() -> row, logs, restart);
+                    }
+                    items.show(menu, javafx.geometry.Side.BOTTOM, 0, 0);
+                });
+                io.dutydesk.ui.fx.LazyTooltip.install(menu, "Logs, restart");
                 menu.setAccessibleText("Actions for this container");
-                // the row's current state, not the one the menu was built with
-                logsItem.setOnAction(e -> { if (row != null) { logs.accept(row.get()); } });
-                restartItem.setOnAction(e -> { if (row != null) { restart.accept(row.get()); } });
             }
 
             @Override
@@ -211,14 +212,21 @@ final class SlotCard {
         table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
             private final ChangeListener<ServiceState> changed = (o, a, b) -> showState(b);
             private Row row;
-            private final MenuItem logsItem = new MenuItem("Tail logs…");
-            private final MenuItem restartItem = new MenuItem("Restart…");
-            private final ContextMenu rowMenu = new ContextMenu(logsItem, restartItem);
+            private ContextMenu rowMenu; // made at the first right click
+            private final javafx.beans.property.StringProperty tip = new javafx.beans.property.SimpleStringProperty();
 
             {
+                io.dutydesk.ui.fx.LazyTooltip.install(this, tip);
                 // the row's menu on a right click too, the same as its "more" button
-                logsItem.setOnAction(e -> { if (row != null) { logs.accept(row.get()); } });
-                restartItem.setOnAction(e -> { if (row != null) { restart.accept(row.get()); } });
+                setOnContextMenuRequested(e -> {
+                    if (row != null && row.get().exists()) {
+                        if (rowMenu == null) {
+                            rowMenu = rowMenu(() -> row, logs, restart);
+                        }
+                        rowMenu.show(this, e.getScreenX(), e.getScreenY());
+                        e.consume();
+                    }
+                });
             }
 
             {
@@ -243,22 +251,23 @@ final class SlotCard {
             }
 
             private void showState(ServiceState s) {
-                setContextMenu(s != null && s.exists() ? rowMenu : null);
                 io.dutydesk.ui.fx.StyleClasses.toggle(this, "bad", s != null && !s.ready());
-                String tip = s == null ? null : s.containerName()
+                tip.set(s == null ? null : s.containerName()
                         + s.container().map(c -> "\nstate " + c.state() + ", health " + c.health() + "\nimage " + c.image()
-                        + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container");
-                if (tip == null) {
-                    setTooltip(null);
-                } else if (getTooltip() == null) {
-                    setTooltip(new Tooltip(tip));
-                } else {
-                    getTooltip().setText(tip); // the same text: no change
-                }
+                        + "\nstarted " + c.startedAt() + "\nrestarts " + c.restarts()).orElse("\nno such container"));
             }
         });
         VBox.setVgrow(table, Priority.ALWAYS);
         root.getChildren().addAll(title, table);
+    }
+
+    /** A row's menu: its actions act on the row's current state, not the one the menu was built with. */
+    private static ContextMenu rowMenu(java.util.function.Supplier<Row> row, Consumer<ServiceState> logs, Consumer<ServiceState> restart) {
+        MenuItem logsItem = new MenuItem("Tail logs…");
+        MenuItem restartItem = new MenuItem("Restart…");
+        logsItem.setOnAction(e -> { Row r = row.get(); if (r != null) { logs.accept(r.get()); } });
+        restartItem.setOnAction(e -> { Row r = row.get(); if (r != null) { restart.accept(r.get()); } });
+        return new ContextMenu(logsItem, restartItem);
     }
 
     private void fitColumns() {
@@ -328,12 +337,7 @@ final class SlotCard {
         var versions = s.services().stream().flatMap(x -> x.container().stream()).map(c -> c.version())
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         version.setText(versions.size() == 1 ? versions.first() : versions.isEmpty() ? "" : "mixed versions");
-        String runs = versions.isEmpty() ? null : s.name() + " runs " + String.join(", ", versions);
-        if (runs == null || version.getTooltip() == null) {
-            version.setTooltip(runs == null ? null : new Tooltip(runs));
-        } else {
-            version.getTooltip().setText(runs);
-        }
+        versionTip.set(versions.isEmpty() ? null : s.name() + " runs " + String.join(", ", versions));
         versionColumn.setVisible(versions.size() > 1);
         update(s.services());
     }

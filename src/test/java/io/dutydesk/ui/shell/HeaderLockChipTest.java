@@ -105,7 +105,7 @@ class HeaderLockChipTest {
                 .format(TAKEN);
         org.junit.jupiter.api.Assertions.assertEquals("LOCKED by alice@ws1 since " + day + ": db migration", fx(chip::getText));
         assertTrue(fx(() -> chip.getStyleClass().contains("warn")), fx(() -> chip.getStyleClass().toString()));
-        String tip = fx(() -> chip.getTooltip().getText());
+        String tip = fx(() -> io.dutydesk.ui.fx.LazyTooltip.of(chip).getText());
         assertTrue(tip.contains("ref is locked for maintenance by alice@ws1 since ") && tip.contains("\"db migration\""), tip);
 
         fx(() -> {

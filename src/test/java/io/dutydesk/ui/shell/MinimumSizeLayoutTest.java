@@ -206,8 +206,7 @@ class MinimumSizeLayoutTest {
         assertAllDownShown(robot, "1024x640 all down");
         assertTrue(fx(() -> said(shownChips(robot, bar).get(0))).startsWith("7 down since "),
                 "one chip for the seven: " + fx(() -> said(shownChips(robot, bar).get(0))));
-        Object tip = fx(() -> shownChips(robot, bar).get(0).getProperties().get("javafx.scene.control.Tooltip"));
-        String hover = fx(() -> ((javafx.scene.control.Tooltip) tip).getText());
+        String hover = fx(() -> io.dutydesk.ui.fx.LazyTooltip.of(shownChips(robot, bar).get(0)).getText());
         for (Backend b : Backend.values()) {
             assertTrue(hover.contains(b.label() + ": DOWN since ") && hover.contains(b.label() + " on the server does not answer"),
                     "each one's outage and error on hover: " + hover);
