@@ -197,9 +197,18 @@ public final class DutydeskApp extends Application {
         stage.setHeight(at.getHeight());
         stage.show();
         LaunchTiming.mark("shown");
-        // the other environments' audit entries a console left open: completed in the background, each said
+        // the other environments' audit entries a console left open: completed in the background, each said — once the
+        // shown environment's every backend has answered (or 10 s on): a read of the whole audit log and SSH handshakes
+        // to other hosts are not the launch's work, the glance is
         openEntries = new OpenEntriesAtStart(file.environments(), connector, audit, actor, Clock.systemDefaultZone());
-        openEntries.start(env, o -> OpenEntriesAtStart.say(o, notifier));
+        java.util.concurrent.CompletableFuture<Void> glanced = new java.util.concurrent.CompletableFuture<>();
+        vm.onHealth(h -> {
+            if (h.all().stream().noneMatch(b -> b.state() == io.dutydesk.core.health.BackendStatus.State.UNKNOWN)) {
+                glanced.complete(null);
+            }
+        });
+        glanced.completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS)
+                .thenRun(() -> openEntries.start(env, o -> OpenEntriesAtStart.say(o, notifier)));
         io.dutydesk.ui.fx.PulseGaps.startIfEnabled(); // FX-thread stalls, only with --metrics-port
     }
 
