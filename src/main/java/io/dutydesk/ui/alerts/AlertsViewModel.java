@@ -481,7 +481,7 @@ public final class AlertsViewModel implements PaneModel {
                 }
             }
         }
-        io.dutydesk.ui.fx.ListUpdates.replace(rows, out);
+        rows.setAll(out); // every row redrawn: its "firing for" age is computed when drawn (ListUpdates would freeze it)
         shownSummary.set(filter.isEmpty() && showSuppressed.get()
                 ? f.alerts().size() + " alerts in " + groups.size() + (groups.size() == 1 ? " group" : " groups")
                 : matching.size() + " of " + f.alerts().size() + " alerts match");
