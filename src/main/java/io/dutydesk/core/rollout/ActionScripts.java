@@ -92,10 +92,11 @@ public final class ActionScripts {
     static final String READ = "rd_() { r_=; read -r r_ 2>/dev/null < \"$1\"; [ -n \"$r_\" ]; }; ";
 
     /**
-     * The file a job writes beside its exit file when it let the lock go though what its command started still ran (it
-     * could not stop it): then, and only then, whether anything of an ended job runs is asked of every process.
+     * The file a job writes before its exit file once it saw nothing of its session run any more: then an ended job is over
+     * without a scan of every process. An exit file without it (a job that let the lock go though what its command left
+     * still ran, a refusal after its checks, a job of an earlier version that wrote none) is asked of every process.
      */
-    public static final String LEFT_FILE = ".left";
+    public static final String CLEAR_FILE = ".clear";
 
     /**
      * {@code shell_ PREFIX}: whether the job's own shell ({@code PREFIX.pid}) is alive — its pid signalable by us and,
@@ -109,9 +110,9 @@ public final class ActionScripts {
     static final String ALIVE = START_TIME + LEFT + READ
             + "shell_() { rd_ \"$1.pid\" && p_=$r_ && [ -n \"$p_\" ] && kill -0 \"$p_\" 2>/dev/null || return 1; "
             + "[ -f \"$1.start\" ] || return 0; rd_ \"$1.start\"; [ \"$(st_ \"$p_\")\" = \"$r_\" ]; }; "
-            // an exit file without a LEFT_FILE: the job waited until nothing of its session ran before writing it (a session
-            // gains processes only by a fork of one of its own): over, without a scan of every process
-            + "alive_() { if [ -f \"$1.exit\" ]; then [ -f \"$1" + LEFT_FILE + "\" ] || return 1; elif shell_ \"$1\"; then return 0; fi; "
+            // an exit file with a CLEAR_FILE: the job saw nothing of its session run before writing it (a session gains
+            // processes only by a fork of one of its own): over, without a scan of every process
+            + "alive_() { if [ -f \"$1.exit\" ]; then [ -f \"$1" + CLEAR_FILE + "\" ] && return 1; elif shell_ \"$1\"; then return 0; fi; "
             + "rd_ \"$1.pid\"; q_=$r_; [ -n \"$q_\" ] && [ -f \"$1.sid\" ] || return 1; "
             + "if [ -e \"/proc/$q_\" ] && [ -f \"$1.start\" ] && rd_ \"$1.start\" && [ \"$(st_ \"$q_\")\" != \"$r_\" ]; then return 1; fi; "
             + "rd_ \"$1.sid\"; [ -n \"$(left_ \"$r_\" \"$q_\")\" ]; }; "
@@ -305,17 +306,18 @@ public final class ActionScripts {
         // 30 s on, and 30 s after that stops waiting and says what it could not stop: a job never holds the lock for
         // ever because its script left a daemon in its session. By the clock, not by turns (a /proc scan takes time).
         long secs = leftoverWait(timeout).toSeconds();
-        b.append("rc_=$?; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
+        b.append("rc_=$?; g_=; if [ -n \"${d_:-}\" ]; then w_=$(left_ \"$d_\" $$); if [ -n \"$w_\" ]; then echo \"dutydesk: the command ended "
                 + "(exit $rc_) but what it started still runs: $w_; the server lock is held until it ends (at most " + secs + " s more)\"; "
                 + "dl_=$(( $(date +%s) + " + secs + " )); t_=; "
                 + "while l_=$(left_ \"$d_\" $$); [ -n \"$l_\" ]; do n_=$(date +%s); if [ \"$n_\" -ge \"$dl_\" ]; then "
-                + "if [ \"$n_\" -ge $((dl_ + 60)) ]; then echo \"dutydesk: could not stop what the command left: $l_; the lock is let go\"; : > \"$0" + LEFT_FILE + "\"; break; fi; "
+                + "if [ \"$n_\" -ge $((dl_ + 60)) ]; then echo \"dutydesk: could not stop what the command left: $l_; the lock is let go\"; g_=1; break; fi; "
                 + "[ -z \"$t_\" ] && echo \"dutydesk: still running after the wait, stopped: $l_\"; t_=1; "
                 + "s_=TERM; [ \"$n_\" -ge $((dl_ + 30)) ] && s_=KILL; "
                 // builtins only (a pipeline's processes would be in the session and counted themselves)
                 + "set -f; i_=$IFS; IFS=,; for e_ in $l_; do e_=${e_# }; e_=${e_%% *}; "
                 + "case $e_ in ''|*[!0-9]*) ;; *) kill -$s_ \"$e_\" 2>/dev/null;; esac; done; IFS=$i_; set +f; fi; "
-                + "sleep 0.5; done; echo \"dutydesk: what the command started has ended\"; fi; fi; ");
+                + "sleep 0.5; done; [ -n \"$g_\" ] || echo \"dutydesk: what the command started has ended\"; fi; "
+                + "[ -n \"$g_\" ] || : > \"$0" + CLEAR_FILE + "\"; fi; ");
         b.append("done_ $rc_");
         return b.toString();
     }

@@ -482,7 +482,7 @@ class ActionScriptsTest {
     }
 
     @Test
-    void anEndedJobIsOverWithoutAScanOfEveryProcessUnlessItLetTheLockGoWithWhatItLeftRunning() throws Exception {
+    void anEndedJobIsOverWithoutAScanOfEveryProcessOnlyWhenItSawItsSessionEnd() throws Exception {
         // a session whose processes run on (what a job's script left); the job's shell itself is gone (its pid: a process
         // that has ended), its exit file written
         Process session = new ProcessBuilder("setsid", "sh", "-c", "sleep 60 & echo $! > " + tmp.resolve("child") + "; echo $$ > "
@@ -504,22 +504,24 @@ class ActionScriptsTest {
             Files.writeString(pgrep, "#!/bin/sh\necho called >> " + tmp.resolve("pgrep-called") + "\nexec /usr/bin/pgrep \"$@\"\n");
             pgrep.toFile().setExecutable(true);
             String path = "PATH=" + bin + ":$PATH; ";
-            // an exit file alone: the job waited for its session to end before writing it; nothing is scanned
+            // an exit file alone: a job that could not stop what it left and let the lock go, or one of an earlier version
+            // (it wrote no file to say either): what of its session runs is asked, and holds the lock
+            String cur = within(Duration.ofSeconds(10), path + ActionScripts.current(state()));
+            assertTrue(cur.startsWith(ActionScripts.BUSY + id) && cur.contains(ActionScripts.HELD) && cur.contains(child + " (sleep)"), cur);
+            String busy = sh(path + ActionScripts.start(state(), id("deploy", 42), ActionScripts.job(tmp.toString(), "echo ran",
+                    Optional.empty(), Duration.ofSeconds(30)), "{}"));
+            assertTrue(busy.startsWith(ActionScripts.BUSY + id) && !busy.contains("ran"), busy);
+
+            // with the job's CLEAR_FILE (it saw nothing of its session run before its exit file): over, nothing scanned
+            Files.writeString(a.resolve(id + ActionScripts.CLEAR_FILE), "");
+            Files.deleteIfExists(tmp.resolve("pgrep-called"));
             assertEquals(ActionScripts.IDLE + "\n", within(Duration.ofSeconds(10), path + ActionScripts.current(state())));
             assertFalse(Files.exists(tmp.resolve("pgrep-called")), "no process scanned for a job that ended");
             String next = id("deploy", 41);
             String out = sh(path + ActionScripts.start(state(), next, ActionScripts.job(tmp.toString(), "echo ran", Optional.empty(),
                     Duration.ofSeconds(30)), "{}") + " && " + ActionScripts.follow(state(), next, 1));
             assertTrue(out.contains(ActionScripts.STARTED + next) && out.contains("ran"), out);
-
-            // the job that could not stop what it left and let the lock go says so in its .left file: then it is asked
-            Files.writeString(Path.of(state(), "action.holder"), id + "\n");
-            Files.writeString(a.resolve(id + ActionScripts.LEFT_FILE), "");
-            String cur = within(Duration.ofSeconds(10), path + ActionScripts.current(state()));
-            assertTrue(cur.startsWith(ActionScripts.BUSY + id) && cur.contains(ActionScripts.HELD) && cur.contains(child + " (sleep)"), cur);
-            String busy = sh(path + ActionScripts.start(state(), id("deploy", 42), ActionScripts.job(tmp.toString(), "echo ran",
-                    Optional.empty(), Duration.ofSeconds(30)), "{}"));
-            assertTrue(busy.startsWith(ActionScripts.BUSY + id) && !busy.contains("ran"), busy);
+            assertTrue(Files.exists(a.resolve(next + ActionScripts.CLEAR_FILE)), "a job that ended with its session says so");
         } finally {
             kill9(child);
             session.destroyForcibly();
