@@ -92,13 +92,20 @@ final class SourcesDown {
     }
 
     /**
-     * The checks of {@code r} that could not tell (UNKNOWN: a CLI run during an outage) whose every source has answered
-     * since the run: a newer fresh read supersedes them, their panes show now what they read.
+     * The sources a pane reads again by itself, hidden or not, as the check reads them: the slots (a background pane that
+     * keeps polling) and the alerts (the feed, the Alerts badge live). A backend answering its ping says nothing of the
+     * others' checks (the free disk, the outbox's backlog, the newest backup, the logs): nothing reads them again.
+     */
+    private static final Set<CheckSource> READ_LIVE = java.util.EnumSet.of(CheckSource.SLOTS, CheckSource.ALERTS);
+
+    /**
+     * The checks of {@code r} that could not tell (UNKNOWN: a CLI run during an outage) whose source a pane reads live
+     * ({@link #READ_LIVE}) and whose every backend has answered since the run: that fresher read supersedes them.
      */
     Set<String> superseded(CheckRun r) {
         Set<String> out = new TreeSet<>();
         for (CheckResult c : r.checks()) {
-            if (c.status() == CheckStatus.UNKNOWN && sourcesOf(c.source()).stream()
+            if (c.status() == CheckStatus.UNKNOWN && READ_LIVE.contains(c.source()) && sourcesOf(c.source()).stream()
                     .allMatch(b -> answering.containsKey(b) && answering.get(b).isAfter(r.at()))) {
                 out.add(c.id());
             }

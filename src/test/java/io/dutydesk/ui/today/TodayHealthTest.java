@@ -246,10 +246,12 @@ class TodayHealthTest {
         assertEquals("ref: slots unknown +2 (checks 08:10)", vm.productionProperty().get());
         assertEquals("unknown", vm.badges().get("slots").state());
 
-        // SSH and Docker answer after the run (the Slots pane polls fresh): the slots' and the disk's unknown give way
+        // SSH and Docker answer after the run (the Slots pane polls fresh): the slots' unknown gives way; the disk's does
+        // not (SSH answering its ping reads no free space: nothing has read the disk since)
         vm.health(health("ref", 2, clock.instant(), Map.of()));
-        assertEquals("ref: outbox warn (checks 08:10)", vm.productionProperty().get(), "the known warn stays");
+        assertEquals("ref: outbox warn +1 (checks 08:10)", vm.productionProperty().get(), "the known warn stays");
         assertFalse(vm.badges().containsKey("slots"), "no stale unknown badge on a fresh pane: " + vm.badges());
+        assertEquals("unknown", vm.badges().get("backups").state(), "the disk not read since: " + vm.badges());
         assertEquals("warn", vm.badges().get("outbox").state());
         assertTrue(vm.productionDetailProperty().get().contains("slots: could not tell at the checks, read again since"),
                 vm.productionDetailProperty().get());
@@ -263,6 +265,31 @@ class TodayHealthTest {
         vm.health(health("ref", 3, clock.instant(), Map.of()));
         assertEquals("ref: slots read again since the checks of 08:20", vm.productionProperty().get());
         assertEquals("unknown", vm.productionStateProperty().get());
+    }
+
+    /**
+     * An unknown is superseded only by a pane that reads what the check reads by itself (the slots, the alerts' feed): the
+     * outbox's backlog, the newest backup, the free disk and the logs are read by nothing while their panes are hidden,
+     * and a backend answering its ping says nothing of them. They stay unknown in the badges and the header.
+     */
+    @Test
+    void anUnknownThatNoPaneReadsAgainIsNeverSupersededByABackendAnswering() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        fake.keep(T0.minus(Duration.ofMinutes(20)), List.of(
+                result("outbox", CheckSource.OUTBOX, CheckStatus.UNKNOWN, "outbox not read: SSH does not answer"),
+                result("disk", CheckSource.DISK, CheckStatus.UNKNOWN, "disk not read: SSH does not answer"),
+                result("logs", CheckSource.LOGS, CheckStatus.UNKNOWN, "logs not read: SSH does not answer")));
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden();
+        vm.attach(fake.env, null);
+        vm.health(health("ref", 1, clock.instant(), Map.of())); // every backend answers after the run
+        assertEquals("ref: slots unknown +2 (checks 08:10)", vm.productionProperty().get());
+        assertEquals("unknown", vm.productionStateProperty().get());
+        for (String pane : List.of("slots", "outbox", "backups")) {
+            assertEquals("unknown", vm.badges().get(pane).state(), pane + ": " + vm.badges());
+        }
+        assertFalse(vm.productionDetailProperty().get().contains("read again since"), vm.productionDetailProperty().get());
     }
 
     /** A run the local store could not keep (a full disk) is shown all the same, and the pane says it was not kept. */
