@@ -244,6 +244,9 @@ public final class BackupsView {
             }
         });
         vm.listingProperty().addListener((o, was, now) -> {
+            if (was != null && now != null && agesMoved(was, now)) {
+                table.refresh(); // the ages are the listing's, not the rows': an equal row read again is not redrawn
+            }
             if (now == null || (was != null && !was.env().equals(now.env()))) {
                 keepSelected = null; // another environment: its backup of the same name is not the one chosen
                 return;
@@ -253,6 +256,11 @@ public final class BackupsView {
                         .ifPresent(b -> table.getSelectionModel().select(b));
             }
         });
+    }
+
+    /** Whether a backup's age as the Age column says it differs between the two listings' times. */
+    static boolean agesMoved(BackupListing was, BackupListing now) {
+        return now.backups().stream().anyMatch(b -> !Ages.hours(b.ageHours(was.takenAt())).equals(Ages.hours(b.ageHours(now.takenAt()))));
     }
 
     /** A verification as its cell says it: "✓ verified: …" or "✗ FAILED: …" and the check's words. */

@@ -297,6 +297,23 @@ class BackupsViewTest {
         assertFalse(robot.lookup("#verify").queryAs(Button.class).isDisabled(), "Verify stays usable on it");
     }
 
+    /** The same backups read again two hours later: their ages (the listing's time, not the rows') move with it. */
+    @Test
+    void theAgesFollowTheListingWhenTheSameBackupsAreReadAgain(FxRobot robot) {
+        BackupListing l = listing(5);
+        robot.interact(() -> vm.show(l));
+        assertTrue(cellTexts(robot).contains("5.0 h"), cellTexts(robot).toString());
+        robot.interact(() -> vm.show(new BackupListing(l.env(), l.folders(), l.backups(), l.newestFull(),
+                l.newestFullAgeHours().map(h -> h + 2), l.rpoHours(), l.rpoOk(), l.takenAt().plus(java.time.Duration.ofHours(2)),
+                l.rpoKinds())));
+        assertTrue(cellTexts(robot).contains("7.0 h") && !cellTexts(robot).contains("5.0 h"), cellTexts(robot).toString());
+    }
+
+    private static List<String> cellTexts(FxRobot robot) {
+        return robot.lookup(".table-cell").queryAll().stream().filter(c -> c instanceof javafx.scene.control.Labeled)
+                .map(c -> ((javafx.scene.control.Labeled) c).getText()).filter(java.util.Objects::nonNull).toList();
+    }
+
     @Test
     void aRestoreNeedsTheEnvironmentsNameTyped(FxRobot robot) throws Exception {
         robot.interact(() -> {
