@@ -13,6 +13,18 @@ import java.util.Objects;
 public final class ListUpdates {
     private ListUpdates() {}
 
+    /**
+     * Makes {@code list} equal to {@code next} in one list event, or none when equal: for a list whose view is rebuilt
+     * whole at each event (the Today pane's checks), where {@link #replace}'s event per changed row rebuilt it as many times.
+     */
+    public static <T> boolean replaceWhole(ObservableList<T> list, List<? extends T> next) {
+        if (list.equals(next)) {
+            return false;
+        }
+        list.setAll(next);
+        return true;
+    }
+
     /** Makes {@code list} equal to {@code next}; returns whether anything changed. FX thread (a shown list). */
     public static <T> boolean replace(ObservableList<T> list, List<? extends T> next) {
         if (list.equals(next)) {

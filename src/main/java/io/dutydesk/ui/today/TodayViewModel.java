@@ -479,7 +479,7 @@ public final class TodayViewModel implements PaneModel {
         String stale = down.stale(r, clock.withZone(zone));
         badges.fromRun(r, now, down.superseded(r), w, stale == null ? "" : stale + ": ", zone);
         if (same(shown.get(), r) || shown.get() == r) {
-            io.dutydesk.ui.fx.ListUpdates.replace(rows, rowsOf(r));
+            io.dutydesk.ui.fx.ListUpdates.replaceWhole(rows, rowsOf(r)); // its view rebuilds at each event
         }
         currentRowAndStatus();
     }

@@ -202,6 +202,25 @@ class TodayHealthTest {
         assertEquals("unknown", vm.productionStateProperty().get());
     }
 
+    /** The pane rebuilds its checks at each event of its rows: SSH going down changes every row in one event, not one per row. */
+    @Test
+    void anOutageThatChangesSeveralRowsIsOneEvent() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = new TodayViewModel(Runnable::run, null, clock, h -> fake, List::of, null);
+        vm.hidden();
+        vm.attach(fake.env, null);
+        fake.next = at -> List.of(result("slots", CheckSource.SLOTS, CheckStatus.PASS, "live blue healthy"),
+                result("outbox", CheckSource.OUTBOX, CheckStatus.PASS, "pending 12 < 100"),
+                result("disk", CheckSource.DISK, CheckStatus.PASS, "41 % used"));
+        vm.run();
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        vm.rows().addListener((javafx.collections.ListChangeListener<TodayViewModel.Row>) c -> events.incrementAndGet());
+        vm.health(health("ref", 2, T0, Map.of(Backend.SSH, T0)));
+        assertTrue(vm.rows().stream().allMatch(r -> r.status() == CheckStatus.UNKNOWN), vm.rows().toString());
+        assertEquals(1, events.get(), "three rows changed at once");
+    }
+
     /** The header's statement names the selected environment: "production" only for the one so named. */
     @Test
     void theHeadersStatementNamesTheSelectedEnvironment() {
