@@ -15,7 +15,9 @@ public final class ListUpdates {
 
     /**
      * Makes {@code list} equal to {@code next} in one list event, or none when equal: for a list whose view is rebuilt
-     * whole at each event (the Today pane's checks), where {@link #replace}'s event per changed row rebuilt it as many times.
+     * whole at each event (the Today pane's checks), where {@link #replace}'s event per changed row rebuilt it as many times;
+     * and for a {@code ListView}'s items: one row replaced keeps its index selected, so another row taking the selected
+     * one's place would be selected in its stead (a table clears that selection).
      */
     public static <T> boolean replaceWhole(ObservableList<T> list, List<? extends T> next) {
         if (list.equals(next)) {

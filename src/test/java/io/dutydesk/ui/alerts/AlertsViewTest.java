@@ -282,6 +282,25 @@ class AlertsViewTest {
         assertEquals("critical · silenced by s1", detailsState(robot));
     }
 
+    /** The selected alert resolved and another took its place in the list: the selection does not pass to that other. */
+    @Test
+    void anotherAlertInTheSelectedOnesPlaceIsNotSelectedInItsStead(FxRobot robot) throws Exception {
+        Instant t = Instant.now().minusSeconds(20);
+        Alert a = FakeAlerts.alert("warning", t, "alertname", "Backlog", "queue", "a");
+        am.alerts.addAll(List.of(FakeAlerts.alert("critical", t, "alertname", "ServiceDown"), a));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 4);
+        WaitForAsyncUtils.waitForFxEvents();
+        int rowA = indexOf(a);
+        robot.interact(() -> view.list().getSelectionModel().select(rowA));
+        Alert c = FakeAlerts.alert("warning", t, "alertname", "Backlog", "queue", "c");
+        am.alerts.set(am.alerts.indexOf(a), c);
+        await("c in a's place", Duration.ofSeconds(10), () -> vm.rows().size() == 4 && !vm.rows().get(rowA).header()
+                && vm.rows().get(rowA).alert().fingerprint().equals(c.fingerprint()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(a.fingerprint(), onFx(() -> vm.selectedProperty().get().fingerprint()), "still the alert chosen");
+    }
+
     int indexOf(Alert a) {
         for (int i = 0; i < vm.rows().size(); i++) {
             if (!vm.rows().get(i).header() && vm.rows().get(i).alert().fingerprint().equals(a.fingerprint())) {
