@@ -436,8 +436,12 @@ public final class DetachedActions {
 
     /** The completion entry of {@code o} with this result and message (start, args, liveBefore from the request). */
     public AuditEntry completion(Request req, Outcome o, String result, Integer exitCode, String liveAfter, String message) {
+        // unknown because the job was followed to an end without an exit code: that end is the server's word, not a question
+        // left open (else the next console would complete the entry again, as left open by a console that stopped)
+        String m = AuditRows.UNKNOWN.equals(result) && o.end() == End.UNKNOWN && message != null
+                && !message.startsWith(AuditRows.SERVER_SAYS) ? AuditRows.SERVER_SAYS + message : message;
         return new AuditEntry(o.id(), actor, env.name(), req.action(), req.args(), o.start(), clock.instant(), exitCode,
-                o.outputSha256(), result, req.liveBefore(), liveAfter, message);
+                o.outputSha256(), result, req.liveBefore(), liveAfter, m);
     }
 
     /**

@@ -83,6 +83,28 @@ class DetachedActionsTest {
         assertTrue(server.commands.isEmpty(), "nothing sent: " + server.commands);
     }
 
+    /**
+     * A job followed to an end without an exit code (its shell killed on the server) is completed unknown from the server's
+     * word: no later console completes it again as "left open by a console that stopped" (it was followed to its end).
+     */
+    @Test
+    void anEndWithoutAnExitCodeSeenByItsConsoleIsNotLeftOpen() {
+        DetachedActions runner = new DetachedActions(env, new io.dutydesk.testing.ScriptedJobShell(), io.dutydesk.testing.MemoryAuditLog.create(),
+                "t@d", clock);
+        var req = new DetachedActions.Request("rollback", List.of(), "./rollback.sh", Optional.empty(), "blue");
+        var killed = new DetachedActions.Outcome("20260101-120000-rollback-0a1b2c3d", DetachedActions.End.UNKNOWN, -1, null, "", null,
+                clock.instant(), 3);
+        var entry = runner.completion(req, killed, io.dutydesk.core.audit.AuditRows.UNKNOWN, null, "green",
+                "the action ended on the server without an exit code (killed?); live slot is green");
+        assertFalse(io.dutydesk.core.audit.AuditRows.awaitsEnd(entry), entry.message());
+        assertTrue(entry.message().endsWith("the action ended on the server without an exit code (killed?); live slot is green"));
+        // the server could not be asked (a dropped connection): still open, completed later from the server's record
+        var lost = new DetachedActions.Outcome("20260101-120000-rollback-0a1b2c3d", DetachedActions.End.EXITED, 0, null, "", null,
+                clock.instant(), 3);
+        assertTrue(io.dutydesk.core.audit.AuditRows.awaitsEnd(runner.completion(req, lost, io.dutydesk.core.audit.AuditRows.UNKNOWN, null,
+                null, "connection lost")));
+    }
+
     /** The job ran; its completion cannot be written: the outcome stands, the missing entry is said beside it, naming the file. */
     @Test
     void aCompletionThatCannotBeWrittenIsSaidBesideTheOutcomeNotAsAFailure() throws Exception {
