@@ -58,17 +58,20 @@ class SlotCardsAfterResizeTest {
                 SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(),
                 io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create(),
                         Set.of("slots", "backups")));
-        this.stage = stage;
+        // a stage of its own: it is resized, and the primary stage TestFX shares between test classes would keep that size
+        // (a later test's scene laid out at this test's last size: TimeSeriesChartTest's spike then fell off its image)
+        this.stage = new Stage();
         root = new ShellView(vm).root();
         scene = new Scene(root, 1024, 640);
-        stage.setScene(scene);
-        stage.show();
+        this.stage.setScene(scene);
+        this.stage.show();
         vm.select("ref");
     }
 
     @AfterEach
     void stop() throws Exception {
         WaitForAsyncUtils.asyncFx(vm::close).get();
+        WaitForAsyncUtils.asyncFx(stage::close).get();
         scheduler.shutdownNow();
     }
 
