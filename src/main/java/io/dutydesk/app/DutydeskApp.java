@@ -203,7 +203,7 @@ public final class DutydeskApp extends Application {
         openEntries = new OpenEntriesAtStart(file.environments(), connector, audit, actor, Clock.systemDefaultZone());
         java.util.concurrent.CompletableFuture<Void> glanced = new java.util.concurrent.CompletableFuture<>();
         vm.onHealth(h -> {
-            if (h.all().stream().noneMatch(b -> b.state() == io.dutydesk.core.health.BackendStatus.State.UNKNOWN)) {
+            if (h.allAnswered()) {
                 glanced.complete(null);
             }
         });

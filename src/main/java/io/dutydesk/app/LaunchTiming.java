@@ -1,6 +1,5 @@
 package io.dutydesk.app;
 
-import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.ui.shell.ShellViewModel;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -48,7 +47,7 @@ final class LaunchTiming {
             }
         });
         vm.onHealth(s -> {
-            if (s.all().stream().noneMatch(b -> b.state() == BackendStatus.State.UNKNOWN)) {
+            if (s.allAnswered()) {
                 ok[0] = s.okCount();
                 mark("backends-answered");
                 check.run();

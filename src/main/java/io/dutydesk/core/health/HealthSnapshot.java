@@ -45,6 +45,11 @@ public record HealthSnapshot(String environment, long seq, Instant takenAt, Map<
         return statuses.values().stream().allMatch(s -> s.ok() || s.state() == BackendStatus.State.NOT_CONFIGURED);
     }
 
+    /** Every backend has been heard from (ok, down, misconfigured or not configured): none is still unknown. */
+    public boolean allAnswered() {
+        return statuses.values().stream().noneMatch(s -> s.state() == BackendStatus.State.UNKNOWN);
+    }
+
     /** The backends the environment has: the ones polled and shown. */
     public long configuredCount() {
         return statuses.values().stream().filter(s -> s.state() != BackendStatus.State.NOT_CONFIGURED).count();
