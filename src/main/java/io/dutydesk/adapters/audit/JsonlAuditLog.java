@@ -323,6 +323,18 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         });
     }
 
+    /**
+     * {@inheritDoc} Reads the same lines as {@link #recent} but parses only those of actions whose newest line may await
+     * its end ({@link AuditLines}); damaged lines are reported by {@link #recent}, not here.
+     */
+    @Override
+    public CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+        return BoundedExecutors.supply(reads, () -> {
+            fullReads.incrementAndGet();
+            return List.copyOf(io.dutydesk.core.audit.AuditRows.awaitingEnd(AuditLines.candidates(readTail(max, true).entries())));
+        });
+    }
+
     /** {@inheritDoc} At most {@value #MAX_DAMAGED} lines are listed; the rest are counted ("and N more damaged lines …"). */
     @Override
     public List<String> damaged() {
@@ -365,6 +377,11 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     /** The newest {@code max} entries across the rotated files and the current one, newest last. */
     private Tail readTail(int max) throws IOException {
+        return readTail(max, false);
+    }
+
+    /** {@link #readTail(int)}; with {@code standIns}, lines of {@link AuditJson#write}'s shape are not parsed ({@link AuditLines}). */
+    private Tail readTail(int max, boolean standIns) throws IOException {
         while (true) {
             List<Path> rotated = rotatedFiles();
             List<AuditEntry> entries = new ArrayList<>();
@@ -377,7 +394,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             if (cur != null) {
                 try (FileChannel ch = cur.channel) {
                     byte[] bytes = readFrom(ch, 0);
-                    Parsed p = parse(bytes, file, 0, damaged);
+                    Parsed p = parse(bytes, file, 0, damaged, standIns);
                     entries.addAll(p.entries);
                     key = cur.key;
                     offset = p.consumed;
@@ -394,7 +411,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                 }
                 bytesRead.addAndGet(bytes.length);
                 List<String> d = new ArrayList<>();
-                Parsed p = parse(bytes, rotated.get(i), 0, d);
+                Parsed p = parse(bytes, rotated.get(i), 0, d, standIns);
                 entries.addAll(0, p.entries);
                 damaged.addAll(0, d);
             }
@@ -459,6 +476,10 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
      * line (glued by an append after a crash), the entry is read.
      */
     private Parsed parse(byte[] bytes, Path where, long firstLine, List<String> damaged) {
+        return parse(bytes, where, firstLine, damaged, false);
+    }
+
+    private Parsed parse(byte[] bytes, Path where, long firstLine, List<String> damaged, boolean standIns) {
         List<AuditEntry> out = new ArrayList<>();
         int start = 0;
         long lineNo = firstLine;
@@ -472,7 +493,10 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             if (line.isBlank()) {
                 continue;
             }
-            AuditEntry e = entry(line);
+            AuditEntry e = standIns ? AuditLines.standIn(line) : null;
+            if (e == null) {
+                e = entry(line);
+            }
             if (e != null) {
                 out.add(e);
                 continue;

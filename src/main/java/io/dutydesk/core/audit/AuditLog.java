@@ -42,6 +42,15 @@ public interface AuditLog {
     CompletableFuture<List<AuditEntry>> recent(int max);
 
     /**
+     * Of the newest {@code max} entries, every entry of the actions that still await their end ({@link
+     * AuditRows#awaitingEnd}), oldest first: what the completion of a killed console's open entries reads at every start
+     * of the CLI and the window. A log may answer it without parsing its other lines; the default reads them all.
+     */
+    default CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+        return recent(max).thenApply(AuditRows::awaitingEnd);
+    }
+
+    /**
      * The newest entries (at most {@link #INDEXED}, newest last) from an index the log keeps in memory:
      * read once, then kept up to date by this process's appends and by the file watch (another
      * process's). For readers that ask often — the chart's markers, on every pan — it reads no file

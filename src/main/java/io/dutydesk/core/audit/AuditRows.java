@@ -32,6 +32,27 @@ public final class AuditRows {
     private AuditRows() {}
 
     /**
+     * Of {@code all} (oldest first), every entry of the actions whose newest entry (of those naming an action and an
+     * environment) {@linkplain #awaitsEnd awaits its end}, in their order.
+     */
+    public static List<AuditEntry> awaitingEnd(List<AuditEntry> all) {
+        Map<String, AuditEntry> last = new LinkedHashMap<>();
+        for (AuditEntry e : all) {
+            if (e.actionId() != null && e.environment() != null) {
+                last.put(e.actionId(), e);
+            }
+        }
+        List<AuditEntry> out = new ArrayList<>();
+        for (AuditEntry e : all) {
+            AuditEntry newest = e.actionId() == null ? null : last.get(e.actionId());
+            if (newest != null && awaitsEnd(newest)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether an action whose newest entry is {@code last} still waits for its end: started, interrupted (its console
      * stopped following), or unknown for a reason other than the server's word (the server could not be asked).
      */

@@ -42,7 +42,7 @@ final class OpenEntries {
 
     /** Completes what is open and not {@code followedHere} (this console follows it); how many it completed, of which kind. */
     CompletableFuture<Reconciled> complete(Predicate<String> followedHere) {
-        return audit.recent(RECENT).thenCompose(all -> {
+        return audit.awaitingEnd(RECENT).thenCompose(all -> {
             Map<String, AuditEntry> first = new LinkedHashMap<>();
             for (AuditEntry e : all) {
                 if (e.actionId() != null && env.name().equals(e.environment())) {

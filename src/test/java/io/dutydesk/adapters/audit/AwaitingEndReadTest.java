@@ -1,0 +1,99 @@
+package io.dutydesk.adapters.audit;
+
+import io.dutydesk.core.audit.AuditEntry;
+import io.dutydesk.core.audit.AuditRows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link JsonlAuditLog#awaitingEnd}, read at every start of the CLI and the window, answers exactly what a full read
+ * ({@code AuditRows.awaitingEnd(recent(max))}) answers, while parsing only the lines of actions that may await their end.
+ */
+class AwaitingEndReadTest {
+    @TempDir
+    Path tmp;
+
+    static final Instant T0 = Instant.parse("2026-11-22T20:00:00Z");
+
+    static AuditEntry e(String id, String env, String result, String message, int n) {
+        return new AuditEntry(id, "me@h", env, "rollback", List.of("a " + n), T0.plusSeconds(n),
+                AuditRows.STARTED.equals(result) ? null : T0.plusSeconds(n + 1), null, null, result, "blue", null, message);
+    }
+
+    static String id(int n) {
+        return String.format("20261122-2000%02d-rollback-%08x", n % 60, n);
+    }
+
+    @Test
+    void theSameActionsAsAFullReadOfEveryKindOfLine() throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        // ended: started then succeeded (not open)
+        log.append(e(id(1), "ref", AuditRows.STARTED, "started", 1)).join();
+        log.append(e(id(1), "ref", AuditRows.SUCCEEDED, "ok", 2)).join();
+        // open: started only; interrupted; unknown without the server's word
+        log.append(e(id(2), "ref", AuditRows.STARTED, "started", 3)).join();
+        log.append(e(id(3), "ref", AuditRows.STARTED, "started", 4)).join();
+        log.append(e(id(3), "ref", AuditRows.INTERRUPTED, "the window closed", 5)).join();
+        log.append(e(id(4), "prod", AuditRows.STARTED, "started", 6)).join();
+        log.append(e(id(4), "prod", AuditRows.UNKNOWN, "the server did not answer", 7)).join();
+        // unknown from the server's word: not open
+        log.append(e(id(5), "ref", AuditRows.STARTED, "started", 8)).join();
+        log.append(e(id(5), "ref", AuditRows.UNKNOWN, AuditRows.SERVER_SAYS + "gone", 9)).join();
+        // a message that quotes a started result is still an ended action (its quotes are escaped in the line)
+        log.append(e(id(6), "ref", AuditRows.STARTED, "started", 10)).join();
+        log.append(e(id(6), "ref", AuditRows.FAILED, "exited 1: {\"result\":\"started\"} \\\"result\\\":\\\"started\\\"", 11)).join();
+        // no action id: never open
+        log.append(new AuditEntry(null, "me@h", "ref", "backup-verify", List.of("f"), T0, T0, 0, null, AuditRows.SUCCEEDED,
+                null, null, "intact")).join();
+        // lines of other shapes: hand-edited (fields in another order), a torn fragment with an entry glued after it
+        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            w.write("{\"result\":\"started\",\"environment\":\"ref\",\"actionId\":\"" + id(7) + "\",\"action\":\"deploy\",\"start\":\""
+                    + T0.plusSeconds(12) + "\"}\n");
+            w.write("{\"actionId\":\"" + id(1) + "\",\"act" + AuditJson.write(e(id(8), "ref", AuditRows.STARTED, "started", 13)) + "\n");
+            w.write("not json at all\n");
+            w.write(AuditJson.write(e(id(9), "ref", AuditRows.STARTED, "started", 14)).replace(id(9), "20261122-200014-roll\\u0062ack-1") + "\n");
+        }
+        // ended in a later line after an interruption
+        log.append(e(id(10), "ref", AuditRows.STARTED, "started", 15)).join();
+        log.append(e(id(10), "ref", AuditRows.INTERRUPTED, "closed", 16)).join();
+        log.append(e(id(10), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 17)).join();
+
+        JsonlAuditLog fresh = new JsonlAuditLog(file);
+        List<AuditEntry> full = AuditRows.awaitingEnd(fresh.recent(2000).join());
+        List<AuditEntry> cheap = fresh.awaitingEnd(2000).join();
+        assertEquals(full, cheap);
+        List<String> ids = cheap.stream().map(AuditEntry::actionId).distinct().toList();
+        assertEquals(List.of(id(2), id(3), id(4), id(7), id(8), "20261122-200014-rollback-1"), ids);
+        // the window: the newest 3 entries hold only id 10's (ended) lines
+        assertEquals(AuditRows.awaitingEnd(fresh.recent(3).join()), fresh.awaitingEnd(3).join());
+        assertTrue(fresh.awaitingEnd(3).join().isEmpty());
+    }
+
+    @Test
+    void linesOfEndedActionsAreNotParsed() {
+        String ended = AuditJson.write(e(id(1), "ref", AuditRows.SUCCEEDED, "ok", 1));
+        String started = AuditJson.write(e(id(2), "ref", AuditRows.STARTED, "started", 2));
+        AuditEntry a = AuditLines.standIn(ended);
+        AuditEntry b = AuditLines.standIn(started);
+        assertTrue(AuditLines.isStandIn(a) && AuditLines.isStandIn(b));
+        assertEquals(id(1), a.actionId());
+        assertFalse(AuditLines.mayAwaitEnd(ended));
+        assertTrue(AuditLines.mayAwaitEnd(started));
+        List<AuditEntry> c = AuditLines.candidates(List.of(a, b));
+        assertEquals(List.of(e(id(2), "ref", AuditRows.STARTED, "started", 2)), c); // parsed; the ended one left out unparsed
+        assertEquals(null, AuditLines.standIn("{\"actionId\":\"x\\\"y\",\"result\":\"started\"}"));
+        assertEquals(null, AuditLines.standIn("{\"actionId\":\"x\",\"a{\"actionId\":\"y\"}"));
+    }
+}
