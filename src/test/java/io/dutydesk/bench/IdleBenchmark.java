@@ -26,7 +26,7 @@ import java.util.List;
  * </pre>
  * The console polls at its default interval (5 s) unless the config says otherwise; {@code -Ddutydesk.jar=PATH}
  * measures another build (e.g. main's, with a config it accepts). Needs a display: uses
- * $DISPLAY, else starts Xvfb on :94.
+ * $DISPLAY, else starts an Xvfb on a free display.
  */
 public final class IdleBenchmark {
     public static void main(String[] args) throws Exception {
@@ -35,11 +35,11 @@ public final class IdleBenchmark {
         Path config = Path.of(args.length > 2 ? args[2] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
         var env = io.dutydesk.core.config.EnvironmentsFile.load(config).require("ref");
         int interval = (int) env.poll().interval().toSeconds();
-        Process xvfb = null;
+        io.dutydesk.testing.Xvfb xvfb = null;
         String display = System.getenv("DISPLAY");
         if (display == null || display.isEmpty()) {
-            display = ":94";
-            xvfb = IdleProbe.xvfb(display);
+            xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
+            display = xvfb.display;
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String jar = Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar")).toAbsolutePath().toString();
@@ -104,7 +104,7 @@ public final class IdleBenchmark {
             System.out.printf("  baseline, a plain 'ssh host true' counted by the same log: %d exec per interval%n", plain.commands());
         } finally {
             if (xvfb != null) {
-                xvfb.destroy();
+                xvfb.close();
             }
         }
     }

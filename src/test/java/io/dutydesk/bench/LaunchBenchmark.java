@@ -24,20 +24,18 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * The app runs with the packaged launcher's JVM options; {@code -Dbench.launcher=false}, {@code -Dbench.cds=…},
  * {@code -Dbench.jvm='…'}: see {@link #jvmOptions()}.
- * Needs a display: uses $DISPLAY, else starts Xvfb on :96.
+ * Needs a display: uses $DISPLAY, else starts an Xvfb on a free display.
  */
 public final class LaunchBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path config = Path.of(args.length > 1 ? args[1] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
         Environment env = EnvironmentsFile.load(config).require("ref");
-        Process xvfb = null;
+        io.dutydesk.testing.Xvfb xvfb = null;
         String display = System.getenv("DISPLAY");
         if (display == null || display.isEmpty()) {
-            display = ":96";
-            xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "1366x820x24", "-nolisten", "tcp")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Thread.sleep(1000);
+            xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
+            display = xvfb.display;
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String jar = Path.of("target/dutydesk.jar").toAbsolutePath().toString();
@@ -60,7 +58,7 @@ public final class LaunchBenchmark {
             }
         } finally {
             if (xvfb != null) {
-                xvfb.destroy();
+                xvfb.close();
             }
         }
         long f = median(floor);

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dstall.jvm="-XX:StartFlightRecording=filename=/tmp/p7.jfr,settings=profile"} passes JVM options to the
  * console (a flight recording, whose jdk.ThreadPark, jdk.JavaMonitorEnter and jdk.SocketRead events on the
  * "JavaFX Application Thread" show where it blocked: {@code jfr print --events ... /tmp/p7.jfr}).
- * Needs a display: uses $DISPLAY, else starts Xvfb on :95.
+ * Needs a display: uses $DISPLAY, else starts an Xvfb on a free display.
  */
 public final class StallBenchmark {
     static final int AFTER_RESUME_S = 2;
@@ -52,11 +52,11 @@ public final class StallBenchmark {
         List<String> backends = List.of((args.length > 2 ? args[2] : "postgres,redis,prometheus,alertmanager,docker,ssh").split(","));
         Path config = Path.of(args.length > 3 ? args[3] : "/tmp/dutydesk-refhost/dutydesk-environments.yaml");
         boolean stacks = Boolean.getBoolean("stall.stacks");
-        Process xvfb = null;
+        io.dutydesk.testing.Xvfb xvfb = null;
         String display = System.getenv("DISPLAY");
         if (display == null || display.isEmpty()) {
-            display = ":95";
-            xvfb = IdleProbe.xvfb(display);
+            xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
+            display = xvfb.display;
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String jar = Path.of(System.getProperty("dutydesk.jar", "target/dutydesk.jar")).toAbsolutePath().toString();
@@ -139,7 +139,7 @@ public final class StallBenchmark {
             }
         } finally {
             if (xvfb != null) {
-                xvfb.destroy();
+                xvfb.close();
             }
         }
         System.out.println(over ? "P7: a stall over 100 ms while a backend hung" : "P7: no stall over 100 ms while a backend hung");

@@ -26,18 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unit tests' ConfirmLayoutTest) resizes either way and could not tell. Needs no reference host.
  */
 class ConfirmGrowsIT {
-    private static final String DISPLAY = ":92";
-    private static Process xvfb;
+    private static io.dutydesk.testing.Xvfb xvfb;
 
     @BeforeAll
     static void display() throws Exception {
-        xvfb = IdleProbe.xvfb(DISPLAY, "1600x1000");
+        xvfb = io.dutydesk.testing.Xvfb.start("1600x1000");
     }
 
     @AfterAll
     static void stopDisplay() throws InterruptedException {
-        xvfb.destroy();
-        xvfb.waitFor(5, TimeUnit.SECONDS);
+        xvfb.close();
     }
 
     /** x, y, width, height. */
@@ -59,7 +57,7 @@ class ConfirmGrowsIT {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dprism.order=sw",
                 "-cp", classpath, ConfirmGrowsWindow.class.getName(), String.valueOf(width), String.valueOf(height));
         Box window = new Box(0, 0, width, height);
-        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, DISPLAY)) {
+        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, xvfb.display)) {
             try {
                 check(app, window);
             } catch (AssertionError e) {
@@ -117,6 +115,6 @@ class ConfirmGrowsIT {
     }
 
     private static String x(String... cmd) {
-        return IdleProbe.x(DISPLAY, cmd);
+        return IdleProbe.x(xvfb.display, cmd);
     }
 }

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * console. The count is first shown to see a plain {@code ssh host true} as exactly one exec.
  */
 class IdleExecsIT {
-    private static final String DISPLAY = ":95";
     private static final int INTERVAL_S = 2;
     private static final int INTERVALS = 10;
 
@@ -36,11 +35,11 @@ class IdleExecsIT {
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config())
                 + "    poll: { intervalSeconds: " + INTERVAL_S + ", timeoutSeconds: 6 }\n");
-        Process xvfb = IdleProbe.xvfb(DISPLAY);
+        io.dutydesk.testing.Xvfb xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
         // started as the README's command starts it (the jar's class archive, C1)
         List<String> cmd = new ArrayList<>(RefHost.javaJar(List.of("-Duser.home=" + home)));
         cmd.addAll(List.of("--config", config.toString(), "--env", "ref"));
-        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, DISPLAY)) {
+        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, xvfb.display)) {
             app.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(90));
             app.awaitLine("the slots read", l -> l.startsWith("dutydesk: title: ") && l.contains("LIVE:") && !l.contains("stale"),
                     Duration.ofSeconds(30));
@@ -54,7 +53,7 @@ class IdleExecsIT {
             assertTrue(s.commands() <= INTERVALS, "at most one exec per interval: " + s.commands() + " in " + INTERVALS);
             assertTrue(s.sftp() == 0, "the SFTP channel is kept across polls: " + s.sftp() + " opened in " + INTERVALS + " intervals");
         } finally {
-            xvfb.destroy();
+            xvfb.close();
         }
     }
 

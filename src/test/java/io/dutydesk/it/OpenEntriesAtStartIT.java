@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose host cannot be reached stay open and that is said too — while the window shows {@code ref} as usual.
  */
 class OpenEntriesAtStartIT {
-    private static final String DISPLAY = ":91";
 
     @TempDir
     Path home;
@@ -50,10 +49,10 @@ class OpenEntriesAtStartIT {
         audit.close();
         Files.writeString(actions.resolve(id + ".meta"), "{}\n"); // the job ran to its end on the server
         Files.writeString(actions.resolve(id + ".exit"), "0\n");
-        Process xvfb = IdleProbe.xvfb(DISPLAY);
+        io.dutydesk.testing.Xvfb xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
         List<String> cmd = new ArrayList<>(RefHost.javaJar(List.of("-Duser.home=" + home)));
         cmd.addAll(List.of("--config", config.toString(), "--env", "ref"));
-        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, DISPLAY)) {
+        try (IdleProbe.Watched app = new IdleProbe.Watched(cmd, xvfb.display)) {
             app.awaitLine("ref-single's completed", l -> l.equals("dutydesk: ref-single: completed 1 audit entry left open by a "
                     + "console that stopped (from the server's exit files)"), Duration.ofSeconds(90));
             app.awaitLine("gone's kept open", l -> l.startsWith("dutydesk: gone: audit entries left open by a console that stopped "
@@ -65,7 +64,7 @@ class OpenEntriesAtStartIT {
                 assertEquals(AuditRows.STARTED, last(all, gone).result(), "kept open: " + all);
             }
         } finally {
-            xvfb.destroy();
+            xvfb.close();
             Files.deleteIfExists(actions.resolve(id + ".meta"));
             Files.deleteIfExists(actions.resolve(id + ".exit"));
         }

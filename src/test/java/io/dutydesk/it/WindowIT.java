@@ -31,11 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * still answers keys, back to green, Ctrl+Q.
  */
 class WindowIT {
-    private static final String DISPLAY = ":97";
     private static final int INTERVAL_S = 2;
     // a stopped backend fails at once (refused); the timeout only bounds a slow answer, and the
     // shared 2-core machine answers in seconds under load: 2 s made a healthy backend look down
-    private Process xvfb;
+    private io.dutydesk.testing.Xvfb xvfb;
     private Process app;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> all = new CopyOnWriteArrayList<>();
@@ -47,13 +46,7 @@ class WindowIT {
 
     @BeforeEach
     void startXvfb() throws Exception {
-        xvfb = new ProcessBuilder("Xvfb", DISPLAY, "-screen", "0", "1366x820x24", "-nolisten", "tcp")
-                .redirectErrorStream(true).redirectOutput(home.resolve("xvfb.log").toFile()).start();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end && !Files.exists(Path.of("/tmp/.X11-unix/X" + DISPLAY.substring(1)))) {
-            Thread.sleep(50);
-        }
-        assertTrue(xvfb.isAlive(), "Xvfb started");
+        xvfb = io.dutydesk.testing.Xvfb.start("1366x820");
     }
 
     @AfterEach
@@ -62,8 +55,7 @@ class WindowIT {
             app.destroyForcibly();
         }
         if (xvfb != null) {
-            xvfb.destroy();
-            xvfb.waitFor(5, TimeUnit.SECONDS);
+            xvfb.close();
         }
     }
 
@@ -118,7 +110,7 @@ class WindowIT {
         cmd.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
-        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("DISPLAY", xvfb.display);
         pb.environment().put("GDK_BACKEND", "x11");
         try {
             app = pb.redirectErrorStream(true).start();
@@ -140,7 +132,7 @@ class WindowIT {
         reader.start();
     }
 
-    private static int[] geometry(String id) {
+    private int[] geometry(String id) {
         String g = x("xdotool", "getwindowgeometry", id);
         var m = java.util.regex.Pattern.compile("Geometry: (\\d+)x(\\d+)").matcher(g);
         assertTrue(m.find(), g);
@@ -300,9 +292,9 @@ class WindowIT {
         waitUntil(() -> title + " still shown", Duration.ofSeconds(20), () -> !visible(title));
     }
 
-    private static boolean visible(String title) {
+    private boolean visible(String title) {
         ProcessBuilder pb = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", title);
-        pb.environment().put("DISPLAY", DISPLAY);
+        pb.environment().put("DISPLAY", xvfb.display);
         try {
             Process p = pb.redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -313,8 +305,8 @@ class WindowIT {
         }
     }
 
-    private static String x(String... cmd) {
-        return IdleProbe.x(DISPLAY, cmd);
+    private String x(String... cmd) {
+        return IdleProbe.x(xvfb.display, cmd);
     }
 
     private void key(String keys) {

@@ -141,7 +141,6 @@ public final class IdleProbe {
         }
     }
 
-    /** Xvfb on {@code display}, waited for its socket. */
     /** An X client (xdotool, xwininfo…) on {@code display}; fails the test unless it exits 0 within 20 s; its output. */
     public static String x(String display, String... cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -159,24 +158,6 @@ public final class IdleProbe {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    public static Process xvfb(String display) throws Exception {
-        return xvfb(display, "1366x820");
-    }
-
-    /** Xvfb on {@code display} with a screen of {@code size} ("1600x1000"), its socket there. */
-    public static Process xvfb(String display, String size) throws Exception {
-        Process x = new ProcessBuilder("Xvfb", display, "-screen", "0", size + "x24", "-nolisten", "tcp")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end && !Files.exists(Path.of("/tmp/.X11-unix/X" + display.substring(1)))) {
-            Thread.sleep(50);
-        }
-        if (!x.isAlive()) {
-            throw new IllegalStateException("Xvfb " + display + " did not start");
-        }
-        return x;
     }
 
     /** A process whose output lines are kept, with a wait for a line. */
