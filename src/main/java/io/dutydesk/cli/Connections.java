@@ -39,6 +39,7 @@ final class Connections {
 
     EnvironmentHandle open(Environment e) {
         EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets);
+        h.shell().connectAhead(); // the handshake overlaps the verb's preparing and the local audit read
         io.dutydesk.core.Phase.mark("opened");
         reconciling = new DetachedActions(e, h.shell(), audit, actor, Clock.systemUTC()).reconcile();
         return h;

@@ -88,6 +88,23 @@ class SshIT {
     }
 
     @Test
+    void connectAheadConnectsWithoutACommandAndTheFirstCommandUsesThatSession() throws Exception {
+        try (SshConnection ssh = connection()) {
+            assertTrue(!ssh.isConnected(), "nothing connects before it is asked");
+            ssh.connectAhead();
+            io.dutydesk.testing.Eventually.await("connected ahead", Duration.ofSeconds(20), ssh::isConnected);
+            long before = ssh.channelStats().opened();
+            assertEquals(0, before, "connecting opened no channel: no command ran on the server");
+            assertEquals("ok", ssh.exec("echo ok", T, RemoteShell.OutputListener.NONE).join().stdout().strip());
+        }
+        try (SshConnection closed = connection()) {
+            closed.close();
+            closed.connectAhead(); // a closed connection: nothing, no throw
+            assertTrue(!closed.isConnected());
+        }
+    }
+
+    @Test
     void execTimesOut() {
         try (SshConnection ssh = connection()) {
             CompletionException e = assertThrows(CompletionException.class,

@@ -155,7 +155,9 @@ final class SessionFactory {
         s.setServerAliveInterval(5000);
         s.setServerAliveCountMax(3);
         try {
+            io.dutydesk.core.Phase.mark("ssh-connecting");
             s.connect(timeout);
+            io.dutydesk.core.Phase.mark("ssh-connected");
         } catch (JSchException e) {
             if (verifier.refusal() != null) {
                 throw verifier.refusal();

@@ -253,6 +253,22 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     // ------------------------------------------------------------------ session
 
+    /** {@inheritDoc} On the probes' threads; the attempt is the one a command then waits for ({@link #session}). */
+    @Override
+    public void connectAhead() {
+        try {
+            probes.execute(() -> {
+                try {
+                    session();
+                } catch (Exception e) {
+                    // the first command meets the same failure, or tries again after the back-off
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            // closed or saturated: the first command connects
+        }
+    }
+
     /**
      * The connected session, connecting (or reconnecting) if needed; call on an executor. One
      * caller connects; the others wait for that attempt (up to the connect timeout, or the prompt).

@@ -41,6 +41,14 @@ public interface RemoteShell {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this shell cannot send input to a command"));
     }
 
+    /**
+     * Starts connecting now, in the background, if not connected: a caller whose first command is still being prepared
+     * (the CLI: its plan's script, the local audit read) overlaps the handshake with that work. A failure is not thrown
+     * here: the first command fails with it (or connects again). The default does nothing.
+     */
+    default void connectAhead() {
+    }
+
     /** Reads a server file over SFTP, at most {@code maxBytes}. */
     CompletableFuture<byte[]> readFile(String path, long maxBytes);
 
