@@ -156,7 +156,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return out;
     }
 
-    /** Whole-file reads so far (each {@link #recent} call, the index's first load): tests and the benchmark. */
+    /** Whole-file reads so far (each {@link #recent} and {@link #awaitingEnd} call, the index's first load): tests and the benchmark. */
     public long fullReads() {
         return fullReads.get();
     }
@@ -331,7 +331,11 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     public CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
         return BoundedExecutors.supply(reads, () -> {
             fullReads.incrementAndGet();
-            return List.copyOf(io.dutydesk.core.audit.AuditRows.awaitingEnd(AuditLines.candidates(readTail(max, true).entries())));
+            List<AuditEntry> candidates = AuditLines.candidates(readTail(max, true).entries());
+            if (candidates == null) { // a line passed the shape check and the parser refused it: the full reading decides
+                candidates = readTail(max).entries();
+            }
+            return List.copyOf(io.dutydesk.core.audit.AuditRows.awaitingEnd(candidates));
         });
     }
 
@@ -483,17 +487,22 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         List<AuditEntry> out = new ArrayList<>();
         int start = 0;
         long lineNo = firstLine;
+        boolean plain = true; // the line so far has no backslash and no control character (AuditLines)
         for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '\n') {
+            byte b = bytes[i];
+            if (b != '\n') {
+                plain &= !standIns || b < 0 || (b >= 0x20 && b != '\\');
                 continue;
             }
             lineNo++;
+            boolean linePlain = plain;
+            plain = true;
             String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
             start = i + 1;
             if (line.isBlank()) {
                 continue;
             }
-            AuditEntry e = standIns ? AuditLines.standIn(line) : null;
+            AuditEntry e = standIns ? AuditLines.standIn(line, linePlain) : null;
             if (e == null) {
                 e = entry(line);
             }

@@ -89,8 +89,8 @@ class AwaitingEndReadTest {
         AuditEntry b = AuditLines.standIn(started);
         assertTrue(AuditLines.isStandIn(a) && AuditLines.isStandIn(b));
         assertEquals(id(1), a.actionId());
-        assertFalse(AuditLines.mayAwaitEnd(ended));
-        assertTrue(AuditLines.mayAwaitEnd(started));
+        assertTrue(AuditLines.closes(a));
+        assertFalse(AuditLines.closes(b));
         List<AuditEntry> c = AuditLines.candidates(List.of(a, b));
         assertEquals(List.of(e(id(2), "ref", AuditRows.STARTED, "started", 2)), c); // parsed; the ended one left out unparsed
         assertEquals(null, AuditLines.standIn("{\"actionId\":\"x\\\"y\",\"result\":\"started\"}"));
