@@ -136,6 +136,7 @@ class RolloutIT {
         for (int round = 0; round < 2; round++) {
             List<String> execs = Collections.synchronizedList(new ArrayList<>());
             List<String> otherCalls = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger ahead = new java.util.concurrent.atomic.AtomicInteger();
             io.dutydesk.core.ports.EnvironmentConnector counting = (env, hostKeys, secrets) -> {
                 io.dutydesk.core.ports.EnvironmentHandle real = new Connector().open(env, hostKeys, secrets);
                 return proxy(io.dutydesk.core.ports.EnvironmentHandle.class, real, (m, a) -> {
@@ -144,6 +145,8 @@ class RolloutIT {
                         case "shell" -> proxy(io.dutydesk.core.ports.RemoteShell.class, port, (sm, sa) -> {
                             if (sm.getName().equals("exec")) {
                                 execs.add((String) sa[0]);
+                            } else if (sm.getName().equals("connectAhead")) {
+                                ahead.incrementAndGet(); // the handshake started as the environment opens: no command
                             } else {
                                 otherCalls.add("shell." + sm.getName());
                             }
@@ -172,6 +175,7 @@ class RolloutIT {
             assertEquals(2, execs.size(), "one exec to plan, one to run and verify: " + execs);
             assertTrue(execs.get(1).contains("flock"), "the second is the locked action: " + execs.get(1));
             assertEquals(List.of(), otherCalls, "no other backend asked by a rollback --yes");
+            assertEquals(1, ahead.get(), "the SSH handshake started once, as the environment opened");
         }
     }
 
