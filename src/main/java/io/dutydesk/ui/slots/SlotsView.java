@@ -275,7 +275,8 @@ public final class SlotsView {
                 }
             }
         });
-        auditTab.setOnSelectionChanged(e -> vm.refreshAudit());
+        auditTab.setOnSelectionChanged(e -> vm.auditShown(auditTab.isSelected()));
+        vm.auditShown(auditTab.isSelected());
     }
 
     /**

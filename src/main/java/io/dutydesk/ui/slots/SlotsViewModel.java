@@ -62,6 +62,9 @@ public final class SlotsViewModel implements PaneModel {
     private PolledValue<SlotsSnapshot> poller;
     private long appliedSeq = -1;
     private AutoCloseable auditWatch;
+    // FX thread: the Audit tab is shown (its list is read only then), and something may have changed since its last read
+    private boolean auditShown;
+    private boolean auditStale = true;
 
     // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
     private final StringProperty sourceDown = new SimpleStringProperty();
@@ -578,11 +581,29 @@ public final class SlotsViewModel implements PaneModel {
         refreshAudit();
     }
 
+    /**
+     * The Audit tab shown or hidden (the view, on the FX thread). Its list — a read of the newest 2,000 entries of the
+     * whole log — is read only while it is shown: at once when it is shown after a change (an append by any process, an
+     * action's end, another environment), not at every append while hidden nor during the window's launch.
+     */
+    public void auditShown(boolean shown) {
+        auditShown = shown;
+        if (shown && auditStale) {
+            refreshAudit();
+        }
+    }
+
+    /** Reads the Audit tab's list now if it is shown, else marks it to be read when it is. FX thread. */
     public void refreshAudit() {
         SlotsContext ctx = context;
         if (ctx == null) {
             return;
         }
+        if (!auditShown) {
+            auditStale = true;
+            return;
+        }
+        auditStale = false;
         ctx.audit().recent(2000).thenAccept(list -> ui.execute(() -> {
             List<AuditEntry> rows = AuditRows.fold(list, DetachedActions::isOpen);
             List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));

@@ -53,6 +53,8 @@ class AuditFollowTest {
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), window,
                 "w@desk", Clock.systemUTC()), h.containers(), window));
         ui.drain();
+        vm.auditShown(true); // the view: the Audit tab selected
+        ui.drain();
         assertEquals(0, vm.audit().size());
 
         // another process — the CLI — appends to the same file
@@ -73,6 +75,7 @@ class AuditFollowTest {
         vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), window,
                 "w@desk", Clock.systemUTC()), h.containers(), window));
         ui.drain();
+        vm.auditShown(true);
         // the CLI appends thirty actions: the log is rotated several times on the way
         JsonlAuditLog cli = new JsonlAuditLog(file, 2_000);
         for (int i = 1; i <= 30; i++) {
@@ -82,5 +85,59 @@ class AuditFollowTest {
         assertEquals("a30", vm.audit().get(0).actionId(), "newest first");
         assertEquals("a01", vm.audit().get(29).actionId(), "the oldest, from the first rotated file");
         org.junit.jupiter.api.Assertions.assertTrue(new java.io.File(file.getParent().toFile(), "audit.jsonl.000003").exists());
+    }
+
+    /**
+     * The Audit tab's list reads the newest 2,000 entries of the whole log: only while the tab is shown — not during the
+     * window's launch, not at every append by the CLI while another tab is in front — and once when it is shown after a
+     * change.
+     */
+    @Test
+    void aHiddenAuditTabReadsNothingAndReadsOnceWhenShown(@TempDir Path dir) {
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        io.dutydesk.core.audit.AuditLog counted = new io.dutydesk.core.audit.AuditLog() { // no watch: the test calls what it would
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> append(AuditEntry e) {
+                return log.append(e);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> recent(int max) {
+                reads.incrementAndGet();
+                return log.recent(max);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+                // the open entries' completion at attach (not the tab's read), answered before attach returns: its end, which
+                // calls refreshAudit on the UI queue, is queued by then (drained below), never later while the tab is shown
+                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd(max).join());
+            }
+        };
+        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
+        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
+        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), counted,
+                "w@desk", Clock.systemUTC()), h.containers(), counted));
+        ui.drain();
+        log.append(entry("a1", "succeeded")).join();
+        vm.refreshAudit(); // what the file's watch calls on an append
+        ui.drain();
+        assertEquals(0, reads.get(), "nothing read while the tab is hidden");
+        vm.auditShown(true);
+        ui.await("the entry shown once the tab is", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
+        assertEquals(1, reads.get());
+        vm.auditShown(false);
+        vm.auditShown(true);
+        ui.drain();
+        assertEquals(1, reads.get(), "shown again with nothing changed: not read again");
+        vm.auditShown(false);
+        log.append(entry("a2", "refused")).join();
+        vm.refreshAudit();
+        assertEquals(1, reads.get());
+        vm.auditShown(true);
+        ui.await("the change read when shown", Duration.ofSeconds(10), () -> vm.audit().size() == 2);
+        assertEquals(2, reads.get());
     }
 }
