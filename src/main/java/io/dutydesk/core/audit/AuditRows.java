@@ -36,20 +36,31 @@ public final class AuditRows {
      * environment) {@linkplain #awaitsEnd awaits its end}, in their order.
      */
     public static List<AuditEntry> awaitingEnd(List<AuditEntry> all) {
+        java.util.Set<String> open = new java.util.HashSet<>();
+        for (AuditEntry e : newestAwaitingEnd(all)) {
+            open.add(e.actionId());
+        }
+        List<AuditEntry> out = new ArrayList<>();
+        for (AuditEntry e : all) {
+            if (e.actionId() != null && open.contains(e.actionId())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Of {@code all} (oldest first), the newest entry (of those naming an action and an environment) of each action that
+     * {@linkplain #awaitsEnd awaits its end}, in the order the actions first appear.
+     */
+    public static List<AuditEntry> newestAwaitingEnd(List<AuditEntry> all) {
         Map<String, AuditEntry> last = new LinkedHashMap<>();
         for (AuditEntry e : all) {
             if (e.actionId() != null && e.environment() != null) {
                 last.put(e.actionId(), e);
             }
         }
-        List<AuditEntry> out = new ArrayList<>();
-        for (AuditEntry e : all) {
-            AuditEntry newest = e.actionId() == null ? null : last.get(e.actionId());
-            if (newest != null && awaitsEnd(newest)) {
-                out.add(e);
-            }
-        }
-        return out;
+        return last.values().stream().filter(AuditRows::awaitsEnd).toList();
     }
 
     /**

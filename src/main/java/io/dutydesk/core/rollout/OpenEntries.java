@@ -102,14 +102,7 @@ final class OpenEntries {
      * of the server (a valid id) and is not {@code followedHere}: what {@link #complete} asks the server about.
      */
     static List<AuditEntry> open(List<AuditEntry> all, Predicate<String> followedHere) {
-        Map<String, AuditEntry> last = new LinkedHashMap<>();
-        for (AuditEntry e : all) {
-            if (e.actionId() != null && e.environment() != null) {
-                last.put(e.actionId(), e);
-            }
-        }
-        return last.values().stream()
-                .filter(AuditRows::awaitsEnd)
+        return AuditRows.newestAwaitingEnd(all).stream()
                 .filter(e -> !followedHere.test(e.actionId()))
                 .filter(e -> ActionScripts.validId(e.actionId()).isPresent())
                 .toList();

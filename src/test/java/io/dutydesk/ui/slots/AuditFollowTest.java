@@ -37,6 +37,15 @@ class AuditFollowTest {
         scheduler.shutdownNow();
     }
 
+    /** The pane attached to {@code ref} on fake backends, its actions and Audit tab on {@code audit}. */
+    private void attach(io.dutydesk.core.audit.AuditLog audit) {
+        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
+        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
+        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
+        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), audit,
+                "w@desk", Clock.systemUTC()), h.containers(), audit));
+    }
+
     private static AuditEntry entry(String id, String result) {
         Instant t = Instant.parse("2026-11-22T03:00:00Z");
         return new AuditEntry(id, "oncall@laptop", "ref", "rollback", List.of(), t, t.plusSeconds(40), 0, "ab12", result,
@@ -47,11 +56,7 @@ class AuditFollowTest {
     void anEntryTheCliAppendsShowsUpWithoutARefresh(@TempDir Path dir) {
         Path file = dir.resolve("state/dutydesk/audit.jsonl");
         JsonlAuditLog window = new JsonlAuditLog(file);
-        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
-        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
-        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
-        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), window,
-                "w@desk", Clock.systemUTC()), h.containers(), window));
+        attach(window);
         ui.drain();
         vm.auditShown(true); // the view: the Audit tab selected
         ui.drain();
@@ -69,11 +74,7 @@ class AuditFollowTest {
     void theAuditTabReadsAcrossTheRotatedFiles(@TempDir Path dir) {
         Path file = dir.resolve("state/dutydesk/audit.jsonl");
         JsonlAuditLog window = new JsonlAuditLog(file, 2_000);
-        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
-        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
-        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
-        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), window,
-                "w@desk", Clock.systemUTC()), h.containers(), window));
+        attach(window);
         ui.drain();
         vm.auditShown(true);
         // the CLI appends thirty actions: the log is rotated several times on the way
@@ -115,11 +116,7 @@ class AuditFollowTest {
                 return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd(max).join());
             }
         };
-        Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
-        EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
-        SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
-        vm.attach(new SlotsContext(env, reader, new RolloutService(env, reader, h.outbox(), h.containers(), h.shell(), counted,
-                "w@desk", Clock.systemUTC()), h.containers(), counted));
+        attach(counted);
         ui.drain();
         log.append(entry("a1", "succeeded")).join();
         vm.refreshAudit(); // what the file's watch calls on an append
