@@ -346,13 +346,16 @@ class RolloutIT {
             started.join();
 
             var scheduler = java.util.concurrent.Executors.newScheduledThreadPool(1);
-            try (var vm = new io.dutydesk.ui.slots.SlotsViewModel(Runnable::run, scheduler, CLOCK)) {
+            // the view-model's changes run on one thread, this one, as on the FX thread (Runnable::run let the re-attach's
+            // thread change the action log while this thread read it: ConcurrentModificationException in a CI run)
+            io.dutydesk.testing.UiQueue ui = new io.dutydesk.testing.UiQueue();
+            try (var vm = new io.dutydesk.ui.slots.SlotsViewModel(ui, scheduler, CLOCK)) {
                 Environment env = io.dutydesk.core.config.EnvironmentsFile.load(RefHost.patientConfig(tmp)).require("ref");
                 vm.attach(new io.dutydesk.ui.slots.SlotsContext(env, window.slots(), window.rollout(),
                         window.handle().containers(), new JsonlAuditLog(tmp.resolve("w.jsonl"))));
-                Eventually.await(() -> " log: " + vm.actionLog(), Duration.ofSeconds(20),
+                ui.await("the window re-attached to the running deploy", Duration.ofSeconds(20),
                         () -> vm.actionLog().stream().anyMatch(l -> l.contains("attached to an action already running")));
-                Eventually.await(() -> " status: " + vm.actionStatusProperty().get(), Duration.ofSeconds(90),
+                ui.await("the deploy followed to its end", Duration.ofSeconds(90),
                         () -> !vm.actionRunningProperty().get() && !vm.actionStatusProperty().get().startsWith("Running"));
                 assertTrue(vm.actionStatusProperty().get().contains("ended with exit 0"), vm.actionStatusProperty().get()
                         + " log: " + vm.actionLog());
