@@ -49,6 +49,9 @@ public final class Main {
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");
             io.dutydesk.core.rollout.ConsoleProcess.declare(io.dutydesk.core.rollout.ConsoleProcess.CLI); // named by the jobs it starts
+            if (cliArgs.contains("--env") || cliArgs.contains("-e")) { // a verb that connects: its handshake's crypto warmed meanwhile
+                io.dutydesk.adapters.ssh.CryptoWarmup.start();
+            }
             int code;
             try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
                 code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
