@@ -2,6 +2,7 @@ package io.dutydesk.testing;
 
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,17 @@ public final class UiQueue implements Executor {
         for (Runnable r; (r = tasks.poll()) != null; ) {
             r.run();
         }
+    }
+
+    /**
+     * Runs queued tasks until {@code f} is done, then what its completion queued; returns its value (throwing as
+     * {@link CompletableFuture#join} does). For a view-model's future that completes on the ui executor, which a plain
+     * join on this thread would wait for forever.
+     */
+    public <T> T join(String what, Duration timeout, CompletableFuture<T> f) {
+        await(what, timeout, f::isDone);
+        drain();
+        return f.join();
     }
 
     /** Runs queued tasks until {@code condition} holds (checked between tasks), or fails after {@code timeout}. */

@@ -13,6 +13,7 @@ import io.dutydesk.testing.FailingAuditLog;
 import io.dutydesk.testing.MemoryAuditLog;
 import io.dutydesk.testing.Snapshots;
 import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,14 +26,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Slots polled through switchable stand-in ports, with a same-thread ui executor. */
+/**
+ * Slots polled through switchable stand-in ports. The view-model runs on a {@link UiQueue}: one thread, this one, as on
+ * the FX thread (with {@code Runnable::run} the poll's and the action's threads changed it while this thread read it).
+ */
 class SlotsViewModelTest {
+    static final Duration WAIT = Duration.ofSeconds(5);
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final UiQueue ui = new UiQueue();
     volatile boolean dockerUp = true;
     volatile String live = "blue";
     volatile Set<String> unhealthy = Set.of();
@@ -92,7 +97,7 @@ class SlotsViewModelTest {
         }
     };
 
-    final SlotsViewModel vm = new SlotsViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+    final SlotsViewModel vm = new SlotsViewModel(ui, scheduler, Clock.systemDefaultZone());
 
     @AfterEach
     void stop() {
@@ -119,13 +124,13 @@ class SlotsViewModelTest {
         attach("ref", audit);
         String container = "selfology-analysis-worker-green";
         CompletableFuture<Void> done = vm.restart(container);
-        await("audited as started", Duration.ofSeconds(5), () -> !audit.entries.isEmpty());
+        ui.await("audited as started", WAIT, () -> !audit.entries.isEmpty());
         assertTrue(vm.actionRunningProperty().get(), "progress shown while it restarts");
         assertEquals("Restarting " + container + "…", vm.actionStatusProperty().get());
         assertEquals("$ docker restart " + container, vm.actionLog().get(0), "the log is this action's");
         assertEquals("started", audit.entries.get(0).result());
         restarted.complete(null);
-        done.join();
+        ui.join("the restart's end shown", WAIT, done);
         assertTrue(!vm.actionRunningProperty().get());
         assertTrue(vm.actionStatusProperty().get().startsWith("✔ restarted " + container + " in "), vm.actionStatusProperty().get());
         assertEquals(2, audit.entries.size());
@@ -137,14 +142,14 @@ class SlotsViewModelTest {
     void aPlanConfirmedAfterAnEnvironmentSwitchIsRefusedAndNothingRuns() {
         MemoryAuditLog audit = MemoryAuditLog.create();
         attach("ref", audit);
-        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
-        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        ui.await("first snapshot", WAIT, () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = ui.join("the plan", WAIT, vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false));
         assertEquals("ref", plan.environment());
         // the confirmation is open; meanwhile the user picks another environment, then confirms
         attach("prod", audit);
         commands.clear();
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
-                () -> vm.run(plan).join());
+                () -> ui.join("the run", WAIT, vm.run(plan)));
         var re = org.junit.jupiter.api.Assertions.assertInstanceOf(io.dutydesk.core.rollout.RolloutException.class, e.getCause());
         assertEquals(io.dutydesk.core.rollout.RolloutException.Kind.STALE, re.kind());
         assertTrue(re.getMessage().contains("made for environment ref, not prod"), re.getMessage());
@@ -164,11 +169,12 @@ class SlotsViewModelTest {
     @Test
     void aRefusalInsideTheLockIsInTheActionLogOnce() {
         attach();
-        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
-        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        ui.await("first snapshot", WAIT, () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = ui.join("the plan", WAIT, vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false));
         String why = RolloutRules.refusal("live is now green");
         refusing = why;
-        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, () -> vm.run(plan).join());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> ui.join("the run", WAIT, vm.run(plan)));
         assertEquals(RolloutException.Kind.STALE, org.junit.jupiter.api.Assertions.assertInstanceOf(RolloutException.class,
                 e.getCause()).kind());
         List<String> log = List.copyOf(vm.actionLog());
@@ -178,8 +184,9 @@ class SlotsViewModelTest {
 
         // the disk filled up meanwhile: the refusal's completion is not audited, which the log adds once
         attach("ref", FailingAuditLog.fullAfterStart());
-        await("read again", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
-        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class, () -> vm.run(plan).join());
+        ui.await("read again", WAIT, () -> vm.snapshotProperty().get() != null);
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> ui.join("the run", WAIT, vm.run(plan)));
         log = List.copyOf(vm.actionLog());
         assertEquals(1, log.stream().filter(l -> l.contains("state changed since you confirmed")).count(), "said once: " + log);
         assertEquals(List.of("✖ " + why, "⚠ the audit log " + FailingAuditLog.FILE + " could not be written (No space left on device)"),
@@ -191,12 +198,12 @@ class SlotsViewModelTest {
     @Test
     void aFailingDockerKeepsTheLastSnapshotMarkedStaleThenRecovers() {
         attach();
-        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
+        ui.await("first snapshot", WAIT, () -> vm.snapshotProperty().get() != null);
         assertEquals("blue", vm.snapshotProperty().get().liveSlot());
         assertTrue(vm.problemProperty().get() == null);
 
         dockerUp = false;
-        await("stale", Duration.ofSeconds(5), () -> vm.problemProperty().get() != null);
+        ui.await("stale", WAIT, () -> vm.problemProperty().get() != null);
         String p = vm.problemProperty().get();
         assertTrue(p.matches("Slots: down / stale since \\d\\d:\\d\\d:\\d\\d: .*does not answer"), p);
         assertNotNull(vm.snapshotProperty().get(), "never emptied");
@@ -205,7 +212,7 @@ class SlotsViewModelTest {
         dockerUp = true;
         live = "green"; // someone switched from another console: the server says so, we follow
         vm.refresh();
-        await("recovered", Duration.ofSeconds(5), () -> vm.problemProperty().get() == null
+        ui.await("recovered", WAIT, () -> vm.problemProperty().get() == null
                 && "green".equals(vm.snapshotProperty().get().liveSlot()));
     }
 
@@ -213,7 +220,7 @@ class SlotsViewModelTest {
     void nothingReadYetSaysSo() {
         dockerUp = false;
         attach();
-        await("problem", Duration.ofSeconds(5), () -> vm.problemProperty().get() != null);
+        ui.await("problem", WAIT, () -> vm.problemProperty().get() != null);
         assertTrue(vm.problemProperty().get().startsWith("Slots: down — nothing read yet: "), vm.problemProperty().get());
         assertTrue(vm.snapshotProperty().get() == null);
     }
@@ -232,17 +239,15 @@ class SlotsViewModelTest {
     void anOpenConfirmationFollowsTheSlotsAndItsClickCarriesWhatItWasConfirmedOnToTheServersCheck() {
         MemoryAuditLog audit = MemoryAuditLog.create();
         attach("ref", audit);
-        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
-        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false).join();
+        ui.await("first snapshot", WAIT, () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = ui.join("the plan", WAIT, vm.plan(io.dutydesk.core.rollout.Verb.ROLLBACK, false));
         assertTrue(plan.blocked().isEmpty(), plan.blocked().toString());
         assertEquals("green 4/4 healthy", plan.facts().get(0));
         try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
             assertEquals("", open.changedProperty().get());
             // the dialog is open; the target turns unhealthy: the pane and the dialog say so alike
             unhealthy = Set.of("analysis-worker-green");
-            // (the poll thread sets the snapshot, which the dialog follows at once, then the pane's derived state: this
-            // thread waits for both, as the FX thread would see them together)
-            await("the dialog's facts follow the server", Duration.ofSeconds(5),
+            ui.await("the dialog's facts follow the server", WAIT,
                     () -> open.planProperty().get().facts().get(0).equals("green 3/4 healthy")
                             && vm.rollbackStateProperty().get() == SlotsViewModel.Readiness.NOT_READY);
             assertEquals(SlotsViewModel.Readiness.NOT_READY, vm.rollbackStateProperty().get());
@@ -253,7 +258,7 @@ class SlotsViewModelTest {
             // confirmed all the same (the plan as first shown): the click goes to the server with what the plan was confirmed
             // on, checked inside the lock before the command (ActionSafetyIT: the real server refuses it, nothing runs)
             commands.clear();
-            vm.run(plan).handle((r, x) -> null).join();
+            ui.join("the run", WAIT, vm.run(plan).handle((r, x) -> null));
             String sent = commands.stream().filter(c -> c.contains("setsid")).findFirst()
                     .orElseThrow(() -> new AssertionError("no job sent: " + commands));
             assertTrue(sent.contains("flock -n 9"), "inside the lock");
@@ -263,7 +268,7 @@ class SlotsViewModelTest {
 
             // healthy again: what it states holds again
             unhealthy = Set.of();
-            await("the dialog holds again", Duration.ofSeconds(5), () -> open.changedProperty().get().isEmpty()
+            ui.await("the dialog holds again", WAIT, () -> open.changedProperty().get().isEmpty()
                     && open.planProperty().get().facts().get(0).equals("green 4/4 healthy"));
         }
     }
@@ -271,11 +276,11 @@ class SlotsViewModelTest {
     @Test
     void anOpenConfirmationSaysWhenTheLiveSlotMovedAndKeepsItsAction() {
         attach();
-        await("first snapshot", Duration.ofSeconds(5), () -> vm.snapshotProperty().get() != null);
-        io.dutydesk.core.rollout.Plan plan = vm.plan(io.dutydesk.core.rollout.Verb.SWITCH, false).join();
+        ui.await("first snapshot", WAIT, () -> vm.snapshotProperty().get() != null);
+        io.dutydesk.core.rollout.Plan plan = ui.join("the plan", WAIT, vm.plan(io.dutydesk.core.rollout.Verb.SWITCH, false));
         try (SlotsViewModel.Confirmation open = vm.confirm(plan)) {
             live = "green"; // another console switched
-            await("the dialog says so", Duration.ofSeconds(5), () -> open.changedProperty().get().equals("live is now green"));
+            ui.await("the dialog says so", WAIT, () -> open.changedProperty().get().equals("live is now green"));
             assertEquals("blue", open.planProperty().get().liveBefore(), "still the action that was asked about, refused");
             assertEquals("green", open.planProperty().get().target());
         }
