@@ -12,6 +12,7 @@ import io.dutydesk.core.ports.AlertHistory;
 import io.dutydesk.core.ports.Notifier;
 import io.dutydesk.testing.FakeAlerts;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The alerts view-model over a stand-in Alertmanager, the real local store and a same-thread ui executor. */
+/**
+ * The alerts view-model over a stand-in Alertmanager and the real local store. It runs on a {@link UiQueue}: one thread,
+ * this one, as on the FX thread (with {@code Runnable::run} the poll's and the store's threads changed its rows, counts and
+ * history while this thread read them).
+ */
 class AlertsViewModelTest {
     @TempDir
     Path tmp;
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final UiQueue ui = new UiQueue();
     final FakeAlerts am = new FakeAlerts("ref");
     final MemoryAuditLog audit = MemoryAuditLog.create();
     final List<Notifier.Notice> notices = new CopyOnWriteArrayList<>();
@@ -57,7 +62,7 @@ class AlertsViewModelTest {
     void setUp() {
         env = env();
         store = SqliteStore.open(tmp.resolve("dutydesk.db"));
-        vm = new AlertsViewModel(Runnable::run, scheduler, Clock.systemUTC(), h -> { throw new AssertionError("unused"); },
+        vm = new AlertsViewModel(ui, scheduler, Clock.systemUTC(), h -> { throw new AssertionError("unused"); },
                 notices::add);
         vm.onFeed(f -> feeds.incrementAndGet());
     }
@@ -80,9 +85,7 @@ class AlertsViewModelTest {
         am.alerts.add(FakeAlerts.alert("critical", t.plusSeconds(5), "alertname", "ServiceDown", "service", "b"));
         am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "a"));
         attach();
-        // the view-model's ui executor is the poller's own thread here: one update sets the counts, the rows, then the
-        // summary — wait for the update's last step, not its first (reading between them saw the summary still empty)
-        await("the first poll shows", Duration.ofSeconds(10), () -> vm.rows().size() == 5
+        ui.await("the first poll shows", Duration.ofSeconds(10), () -> vm.rows().size() == 5
                 && "3 alerts in 2 groups".equals(vm.shownSummaryProperty().get()));
         assertTrue(vm.rows().get(0).header());
         assertEquals("ServiceDown", vm.rows().get(0).group().title());
@@ -90,10 +93,10 @@ class AlertsViewModelTest {
         assertEquals("HighErrorRate", vm.rows().get(3).group().title());
         assertEquals(List.of("critical=2", "warning=1", "info=0"), vm.counts().stream().map(Object::toString).toList());
         assertEquals("3 alerts in 2 groups", vm.shownSummaryProperty().get());
-        await("history shows what fired", Duration.ofSeconds(10), () -> vm.history().size() == 3);
+        ui.await("history shows what fired", Duration.ofSeconds(10), () -> vm.history().size() == 3);
         assertEquals(2, notices.size(), "one notice per new critical alert, none for the warning");
         int polls = pollsSeen();
-        await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
+        ui.await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
         assertEquals(2, notices.size(), "still firing is not new");
         assertNull(vm.problemProperty().get());
     }
@@ -107,22 +110,22 @@ class AlertsViewModelTest {
     @Test
     void hiddenTheFeedStillNotifiesButTheSilencesWaitUntilShown() {
         attach();
-        await("the first poll shows", Duration.ofSeconds(10), () -> vm.feedProperty().get() != null && am.silenceReads.get() >= 1);
+        ui.await("the first poll shows", Duration.ofSeconds(10), () -> vm.feedProperty().get() != null && am.silenceReads.get() >= 1);
         vm.hidden();
         int before = feeds.get();
-        await("a poll after it was hidden", Duration.ofSeconds(10), () -> feeds.get() >= before + 1);
+        ui.await("a poll after it was hidden", Duration.ofSeconds(10), () -> feeds.get() >= before + 1);
         int silences = am.silenceReads.get();
         int polls = feeds.get();
         am.alerts.add(FakeAlerts.alert("critical", Instant.now().minusSeconds(5), "alertname", "ServiceDown", "service", "a"));
-        await("notified while hidden", Duration.ofSeconds(10), () -> notices.size() == 1);
-        await("two more polls", Duration.ofSeconds(10), () -> feeds.get() >= polls + 2);
+        ui.await("notified while hidden", Duration.ofSeconds(10), () -> notices.size() == 1);
+        ui.await("two more polls", Duration.ofSeconds(10), () -> feeds.get() >= polls + 2);
         assertEquals(silences, am.silenceReads.get(), "the silences are not read while hidden");
         assertTrue(vm.history().isEmpty(), "nor the history");
 
         vm.shown();
         // at once: read by shown() itself, before it returns (the silences' own ticker may add its read at any moment)
         assertTrue(am.silenceReads.get() >= silences + 1, "shown again: the silences are read at once");
-        await("the history at once", Duration.ofSeconds(10), () -> vm.history().size() == 1);
+        ui.await("the history at once", Duration.ofSeconds(10), () -> vm.history().size() == 1);
     }
 
     int pollsSeen() {
@@ -135,20 +138,20 @@ class AlertsViewModelTest {
     void eachWindowNotifiesANewCriticalOnceWhoeverRecordedItFirst() throws Exception {
         List<Notifier.Notice> second = new CopyOnWriteArrayList<>();
         SqliteStore otherStore = SqliteStore.open(tmp.resolve("dutydesk.db"));
-        AlertsViewModel other = new AlertsViewModel(Runnable::run, scheduler, Clock.systemUTC(),
+        AlertsViewModel other = new AlertsViewModel(ui, scheduler, Clock.systemUTC(),
                 h -> { throw new AssertionError("unused"); }, second::add);
         try {
             AtomicInteger otherFeeds = new AtomicInteger();
             other.onFeed(f -> otherFeeds.incrementAndGet());
             attach();
             other.attach(new AlertsService(env, am, am, new SqliteAlertHistory(otherStore), audit, "me@host", Clock.systemUTC()));
-            await("both read", Duration.ofSeconds(10), () -> pollsSeen() > 0 && otherFeeds.get() > 0);
+            ui.await("both read", Duration.ofSeconds(10), () -> pollsSeen() > 0 && otherFeeds.get() > 0);
             Alert a = FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a");
             am.alerts.add(a);
-            await("both show it", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && other.rows().size() == 2);
+            ui.await("both show it", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && other.rows().size() == 2);
             int mine = pollsSeen();
             int theirs = otherFeeds.get();
-            await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > mine + 1 && otherFeeds.get() > theirs + 1);
+            ui.await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > mine + 1 && otherFeeds.get() > theirs + 1);
             assertEquals(1, notices.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "this window: " + notices);
             assertEquals(1, second.stream().filter(n -> n.key().endsWith(a.fingerprint())).count(), "the other window: " + second);
             assertEquals(List.of("firing"), new SqliteAlertHistory(store).since("ref", Instant.now().minusSeconds(600)).get()
@@ -192,12 +195,12 @@ class AlertsViewModelTest {
         Alert a = FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a");
         am.alerts.add(a);
         vm.attach(new AlertsService(env, am, am, broken, audit, "me@host", Clock.systemUTC()));
-        await("shown", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
-        await("notified", Duration.ofSeconds(10), () -> notices.size() == 1);
-        await("the pane says the history fails", Duration.ofSeconds(10), () -> vm.historyProblemProperty().get() != null
+        ui.await("shown", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        ui.await("notified", Duration.ofSeconds(10), () -> notices.size() == 1);
+        ui.await("the pane says the history fails", Duration.ofSeconds(10), () -> vm.historyProblemProperty().get() != null
                 && vm.historyProblemProperty().get().contains("database is locked"));
         int polls = pollsSeen();
-        await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
+        ui.await("a few more polls", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
         assertEquals(1, notices.size(), "once");
     }
 
@@ -207,14 +210,14 @@ class AlertsViewModelTest {
         Alert a = FakeAlerts.alert("critical", Instant.now().minusSeconds(600), "alertname", "ServiceDown", "service", "a");
         am.alerts.add(a);
         attach();
-        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        ui.await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
         assertNull(vm.cannotFireProperty().get());
         assertEquals(List.of("critical=1", "warning=0", "info=0"), vm.counts().stream().map(Object::toString).toList());
         am.prometheusDown = "connection refused";
-        await("says so", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() != null);
+        ui.await("says so", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() != null);
         assertTrue(vm.cannotFireProperty().get().startsWith("No alert can fire or resolve: Prometheus down: "),
                 vm.cannotFireProperty().get());
-        await("unknown", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && vm.rows().get(1).unverified() != null);
+        ui.await("unknown", Duration.ofSeconds(10), () -> vm.rows().size() == 2 && vm.rows().get(1).unverified() != null);
         AlertRow row = vm.rows().get(1);
         assertTrue(row.unverified().reason().contains("connection refused"), row.unverified().reason());
         assertEquals(row.unverified().since(), row.asOf(), "its text and age are as of the last check that worked");
@@ -223,14 +226,14 @@ class AlertsViewModelTest {
         // Alertmanager drops it: still shown, unknown
         am.alerts.clear();
         int polls = pollsSeen();
-        await("polled", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
+        ui.await("polled", Duration.ofSeconds(10), () -> pollsSeen() > polls + 1);
         assertEquals(2, vm.rows().size());
         assertEquals(AlertsService.UNKNOWN, vm.rows().get(1).alert().state());
         assertTrue(notices.size() == 1, notices.toString());
         am.prometheusDown = null;
         // back, Prometheus holds nothing for it: not resolved before it has had the time to scrape again (AlertsTruthTest
         // resolves it then, on a clock of its own), still unknown, saying why
-        await("Prometheus back", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() == null && vm.rows().size() == 2
+        ui.await("Prometheus back", Duration.ofSeconds(10), () -> vm.cannotFireProperty().get() == null && vm.rows().size() == 2
                 && vm.rows().get(1).unverified() != null && vm.rows().get(1).unverified().reason().startsWith("Prometheus is back since "));
     }
 
@@ -238,10 +241,10 @@ class AlertsViewModelTest {
     void alertmanagerDownKeepsTheLastFeedMarkedStale() {
         am.alerts.add(FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a"));
         attach();
-        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        ui.await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
         am.down = "Alertmanager refused reading alerts (HTTP 500): internal error";
         vm.refresh();
-        await("down is shown", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
+        ui.await("down is shown", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
         String p = vm.problemProperty().get();
         assertTrue(p.startsWith("Alertmanager: down / stale since "), p);
         assertTrue(p.contains("HTTP 500): internal error"), p);
@@ -249,7 +252,7 @@ class AlertsViewModelTest {
         assertEquals(2, vm.rows().size(), "the last good feed stays, never emptied");
         am.down = null;
         vm.refresh();
-        await("recovers", Duration.ofSeconds(20), () -> vm.problemProperty().get() == null && !vm.staleProperty().get());
+        ui.await("recovers", Duration.ofSeconds(20), () -> vm.problemProperty().get() == null && !vm.staleProperty().get());
     }
 
     /**
@@ -262,22 +265,22 @@ class AlertsViewModelTest {
         am.alerts.add(FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "a"));
         am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "a"));
         attach();
-        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 4);
+        ui.await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 4);
         assertEquals("", vm.unknownTextProperty().get());
         am.prometheusDown = "connection refused";
-        await("unknown", Duration.ofSeconds(10), () -> vm.unknownProperty().get() == 2L);
+        ui.await("unknown", Duration.ofSeconds(10), () -> vm.unknownProperty().get() == 2L);
         assertEquals(List.of("critical=0", "warning=0", "info=0"), vm.counts().stream().map(Object::toString).toList());
         assertEquals("2 unknown (1 critical, 1 warning)", vm.unknownTextProperty().get(), "a critical is never hidden");
         assertNull(vm.countsAsOfProperty().get(), "Alertmanager answers: the counts are current");
 
         am.down = "Alertmanager refused reading alerts (HTTP 500): internal error";
         vm.refresh();
-        await("stale", Duration.ofSeconds(10), () -> vm.countsAsOfProperty().get() != null);
+        ui.await("stale", Duration.ofSeconds(10), () -> vm.countsAsOfProperty().get() != null);
         assertEquals("as of " + vm.time(vm.staleSinceProperty().get()), vm.countsAsOfProperty().get());
         am.down = null;
         am.prometheusDown = null;
         vm.refresh();
-        await("current again", Duration.ofSeconds(20), () -> vm.countsAsOfProperty().get() == null && vm.unknownProperty().get() == 0L);
+        ui.await("current again", Duration.ofSeconds(20), () -> vm.countsAsOfProperty().get() == null && vm.unknownProperty().get() == 0L);
         assertEquals("", vm.unknownTextProperty().get());
         assertEquals(List.of("critical=1", "warning=1", "info=0"), vm.counts().stream().map(Object::toString).toList());
     }
@@ -289,7 +292,7 @@ class AlertsViewModelTest {
         am.alerts.add(FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "session-management"));
         am.alerts.add(FakeAlerts.alert("warning", t, "alertname", "HighErrorRate", "service", "analysis-worker"));
         attach();
-        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 5);
+        ui.await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 5);
         vm.filterTextProperty().set("severity=\"critical\" service=~\"analysis.*\"");
         assertEquals(2, vm.rows().size());
         assertEquals("1 of 3 alerts match", vm.shownSummaryProperty().get());
@@ -309,28 +312,30 @@ class AlertsViewModelTest {
         Alert a = FakeAlerts.alert("critical", Instant.now(), "alertname", "ServiceDown", "service", "a");
         am.alerts.add(a);
         attach();
-        await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        ui.await("first feed", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
         List<Matcher> prefill = vm.prefill(a);
         assertEquals(List.of("alertname=\"ServiceDown\"", "service=\"a\"", "severity=\"critical\""),
                 prefill.stream().map(Matcher::toString).toList());
         Instant now = Instant.now();
-        String id = vm.silence(new SilenceRequest(prefill, now, now.plusSeconds(3600), "me@host", "restarting a")).get();
+        String id = ui.join("silenced", Duration.ofSeconds(10),
+                vm.silence(new SilenceRequest(prefill, now, now.plusSeconds(3600), "me@host", "restarting a")));
         assertEquals("s0", id);
         assertTrue(vm.statusProperty().get().startsWith("Silenced"), vm.statusProperty().get());
         assertEquals("succeeded", audit.entries.get(0).result());
         assertEquals("silence", audit.entries.get(0).action());
         am.refuseSilence = "silence invalid: invalid label matcher 0";
         try {
-            vm.silence(new SilenceRequest(prefill, now, now.plusSeconds(3600), "me@host", "again")).get();
-        } catch (java.util.concurrent.ExecutionException expected) {
+            ui.join("refused", Duration.ofSeconds(10), vm.silence(new SilenceRequest(prefill, now, now.plusSeconds(3600), "me@host",
+                    "again")));
+        } catch (java.util.concurrent.CompletionException expected) {
             // refused
         }
         assertTrue(vm.statusProperty().get().contains("silence invalid: invalid label matcher 0"), vm.statusProperty().get());
         assertEquals("refused", audit.entries.get(1).result());
         assertTrue(audit.entries.get(1).message().contains("silence invalid"));
         vm.refreshSilences();
-        await("silences listed", Duration.ofSeconds(5), () -> vm.silences().size() == 1);
-        vm.expire(vm.silences().get(0)).get();
+        ui.await("silences listed", Duration.ofSeconds(5), () -> vm.silences().size() == 1);
+        ui.join("expired", Duration.ofSeconds(10), vm.expire(vm.silences().get(0)));
         assertEquals(List.of("s0"), am.expired);
         assertEquals("unsilence", audit.entries.get(2).action());
     }
