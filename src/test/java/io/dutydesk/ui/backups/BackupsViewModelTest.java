@@ -10,6 +10,7 @@ import io.dutydesk.core.ports.VerificationResults;
 import io.dutydesk.core.rollout.ActionScripts;
 import io.dutydesk.testing.MemoryAuditLog;
 import io.dutydesk.testing.TestEnvironments;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +25,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The backups pane's state over a stand-in server folder, with a same-thread ui executor. */
+/**
+ * The backups pane's state over a stand-in server folder. The view-model runs on a {@link UiQueue}: one thread, this one,
+ * as on the FX thread (with {@code Runnable::run} the poll's thread set the listing, the stale mark and the RPO while this
+ * thread read them, and {@code sourceDown(null)} had both threads in it at once).
+ */
 class BackupsViewModelTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    final UiQueue ui = new UiQueue();
     volatile boolean up = true;
     volatile List<RemoteShell.RemoteFile> files = List.of(
             new RemoteShell.RemoteFile("selfology_full_20261122_020000.sql.gz", 500_000, Instant.parse("2026-11-22T02:00:04Z"), false),
@@ -84,7 +89,7 @@ class BackupsViewModelTest {
 
     final java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
     final Environment env = TestEnvironments.fastPolling(Duration.ofMillis(100)).get("ref");
-    final BackupsViewModel vm = new BackupsViewModel(Runnable::run, scheduler, clock);
+    final BackupsViewModel vm = new BackupsViewModel(ui, scheduler, clock);
 
     @AfterEach
     void stop() {
@@ -94,7 +99,7 @@ class BackupsViewModelTest {
 
     void attach() {
         vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
-        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        ui.await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
     }
 
     /**
@@ -104,7 +109,7 @@ class BackupsViewModelTest {
     @Test
     void hiddenItListsNothingShownAgainItListsAtOnce() {
         attach();
-        await("the first listing's read has ended", Duration.ofSeconds(10), () -> lists.get() == 1);
+        ui.await("the first listing's read has ended", Duration.ofSeconds(10), () -> lists.get() == 1);
         vm.hidden();
         files = List.of(files.get(0));
         vm.refresh();
@@ -114,7 +119,7 @@ class BackupsViewModelTest {
         assertEquals(2, vm.backups().size(), "what it showed stays");
 
         vm.shown();
-        await("listed at once", Duration.ofSeconds(10), () -> vm.backups().size() == 1);
+        ui.await("listed at once", Duration.ofSeconds(10), () -> vm.backups().size() == 1);
         assertEquals(2, lists.get());
         vm.shown(); // shown already: no second read
         assertEquals(2, lists.get());
@@ -151,13 +156,13 @@ class BackupsViewModelTest {
         attach();
         up = false;
         vm.refresh();
-        await("stale", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
+        ui.await("stale", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
         assertTrue(vm.problemProperty().get().startsWith("Backups: down / stale since 12:00:00: "), vm.problemProperty().get());
         assertTrue(vm.problemProperty().get().contains("no such file or folder"));
         assertEquals(2, vm.backups().size(), "never emptied");
         up = true;
         vm.refresh();
-        await("recovered", Duration.ofSeconds(10), () -> vm.problemProperty().get() == null);
+        ui.await("recovered", Duration.ofSeconds(10), () -> vm.problemProperty().get() == null);
     }
 
     /** A verification of the full backup kept in the store: the RPO is met, verified. */
@@ -183,14 +188,14 @@ class BackupsViewModelTest {
     @Test
     void aStaleListingIsNeverGreenAndSaysItsAgesAreThoseWhenItWasRead() {
         vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
-        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        ui.await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
         assertEquals("RPO met: full backup selfology_full_20261122_020000.sql.gz verified, 10.0 h old (RPO 26 h)", vm.rpoTextProperty().get());
         assertFalse(vm.staleProperty().get());
 
         up = false;
         vm.refresh();
-        await("stale", Duration.ofSeconds(10), () -> vm.staleProperty().get());
+        ui.await("stale", Duration.ofSeconds(10), () -> vm.staleProperty().get());
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get(), "a listing that failed to refresh is not green");
         String t = vm.rpoTextProperty().get();
         assertTrue(t.startsWith("RPO unknown: the backups could not be read since 12:00:00. As read then: "), t);
@@ -202,7 +207,7 @@ class BackupsViewModelTest {
 
         up = true;
         vm.refresh();
-        await("fresh again", Duration.ofSeconds(10), () -> !vm.staleProperty().get());
+        ui.await("fresh again", Duration.ofSeconds(10), () -> !vm.staleProperty().get());
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
         assertEquals("", vm.ageSuffix());
     }
@@ -210,7 +215,7 @@ class BackupsViewModelTest {
     @Test
     void sshDownMarksTheListingStaleAtOnceAndItsReturnReadsAgain() {
         vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
-        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        ui.await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
         vm.sourceDown("SSH does not answer (down since 12:00:00)");
         assertTrue(vm.staleProperty().get(), "stale without waiting for the next (30 s) read");
@@ -224,7 +229,7 @@ class BackupsViewModelTest {
         int before = commands.size();
         vm.sourceDown(null);
         assertNull(vm.actionsOffProperty().get());
-        await("read again", Duration.ofSeconds(10), () -> commands.size() > before && !vm.staleProperty().get());
+        ui.await("read again", Duration.ofSeconds(10), () -> commands.size() > before && !vm.staleProperty().get());
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
         assertNull(vm.problemProperty().get());
     }
@@ -233,7 +238,7 @@ class BackupsViewModelTest {
     void nothingReadYetIsUnknownNotEmpty() {
         up = false;
         vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
-        await("failed", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
+        ui.await("failed", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
         assertTrue(vm.rpoTextProperty().get().startsWith("RPO unknown: the backup folders could not be read (nothing read yet: "),
                 vm.rpoTextProperty().get());
@@ -260,7 +265,7 @@ class BackupsViewModelTest {
             }
         };
         vm.attach(new BackupsService(two, oneDown, fullVerified, audit, "me@here", clock, Runnable::run));
-        await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
+        ui.await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
         assertEquals(2, vm.backups().size());
         assertFalse(vm.staleProperty().get());
         assertEquals("Backups: folder /mnt/offsite: unreachable: No such file — the other folders are listed and usable",
@@ -269,6 +274,7 @@ class BackupsViewModelTest {
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get(), "the verified backup in the folder read meets it");
         commands.clear();
         var v = vm.verify(vm.backups().stream().filter(b -> b.kind().equals("full")).findFirst().orElseThrow());
+        ui.drain(); // what the stand-in answered at once, shown
         assertTrue(v.isDone() && !v.isCompletedExceptionally(), vm.statusProperty().get());
         assertTrue(commands.stream().anyMatch(c -> c.contains("@@CHECK")), "verified on the server: " + commands);
     }
@@ -279,6 +285,7 @@ class BackupsViewModelTest {
         BackupEntry b = vm.backups().get(0);
         commands.clear();
         var f = vm.restore(b, false, "prod");
+        ui.drain();
         assertTrue(f.isCompletedExceptionally());
         assertFalse(vm.busyProperty().get());
         assertTrue(vm.statusProperty().get().contains("type the environment's name 'ref'"), vm.statusProperty().get());
@@ -291,7 +298,7 @@ class BackupsViewModelTest {
     void aRestoreAlreadyRunningOnTheServerIsFollowedToItsEnd() {
         running = "20261122-101500-restore-0a1b2c3d";
         attach();
-        await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
+        ui.await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
         var r = vm.lastJobProperty().get().orElseThrow();
         assertTrue(r.ok(), r.message());
         assertEquals("/b/dutydesk_prerestore_20261122_101500.sql.gz", r.safetyBackup().orElseThrow());
@@ -309,7 +316,7 @@ class BackupsViewModelTest {
         runningMeta = "{\"id\":\"" + running + "\",\"action\":\"restore\",\"env\":\"ref\",\"args\":\"x.sql.gz\",\"actor\":\"me@here\","
                 + "\"start\":\"2026-11-22T10:15:00Z\",\"console\":\"CLI\",\"pid\":\"5151\",\"pstart\":\"2026-11-22T10:14:58Z\"}";
         attach();
-        await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
+        ui.await("attached and ended", Duration.ofSeconds(10), () -> vm.lastJobProperty().get().isPresent());
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("— re-attached to restore of x.sql.gz by me from host here (the CLI, pid 5151, "
                 + "started 2026-11-2")), vm.log().toString());
     }
@@ -329,6 +336,7 @@ class BackupsViewModelTest {
         assertTrue(vm.dataOnly(incr));
         commands.clear();
         var f = vm.restore(incr, false, "ref");
+        ui.drain();
         assertTrue(f.isCompletedExceptionally());
         assertTrue(vm.statusProperty().get().contains("is an incremental backup (rows only, no schema)"), vm.statusProperty().get());
         assertTrue(commands.stream().noneMatch(c -> c.contains("setsid") || c.contains("restore")), commands.toString());
@@ -342,6 +350,7 @@ class BackupsViewModelTest {
         BackupEntry odd = vm.backups().get(0);
         java.nio.file.Path dl = tmp.resolve("dl");
         var f = vm.download(odd, dl);
+        ui.drain();
         assertTrue(f.isCompletedExceptionally());
         assertTrue(vm.statusProperty().get().startsWith("Download failed: refused: the server lists a backup named "
                 + "'../selfology_full_20261122_020000.sql.gz' in ~/backups/selfology, which contains a path separator"), vm.statusProperty().get());
@@ -363,11 +372,11 @@ class BackupsViewModelTest {
                 vm.leftoversTextProperty().get());
         BackupListing before = vm.listingProperty().get();
         vm.sourceDown(null); // reads again
-        await("read again", Duration.ofSeconds(10), () -> vm.listingProperty().get() != before);
+        ui.await("read again", Duration.ofSeconds(10), () -> vm.listingProperty().get() != before);
         assertFalse(vm.staleProperty().get());
         assertFalse(vm.leftoversTextProperty().get().endsWith("(at 12:00:00)"), vm.leftoversTextProperty().get());
         commands.clear();
-        vm.removeLeftovers(List.copyOf(vm.leftovers())).join();
+        ui.join("removed", Duration.ofSeconds(10), vm.removeLeftovers(List.copyOf(vm.leftovers())));
         assertEquals(1, commands.stream().filter(c -> c.contains("@@REMOVED")).count(), commands.toString());
         assertTrue(commands.stream().filter(c -> c.contains("@@REMOVED")).allMatch(c -> c.contains("flock -n 9")), "under the action lock");
         assertTrue(vm.log().contains("removed the leftover /home/d/backups/selfology/dutydesk_prerestore_20261122_101500.sql.gz.part (1.2 KiB)"),
