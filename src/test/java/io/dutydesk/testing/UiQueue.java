@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The ui executor of view-model tests: like the FX thread, one thread runs every task in order —
@@ -37,6 +38,15 @@ public final class UiQueue implements Executor {
         await(what, timeout, f::isDone);
         drain();
         return f.join();
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}; {@code what} is said as it is when the time is up. */
+    public void await(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
+        try {
+            await("", timeout, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + what.get(), e);
+        }
     }
 
     /** Runs queued tasks until {@code condition} holds (checked between tasks), or fails after {@code timeout}. */

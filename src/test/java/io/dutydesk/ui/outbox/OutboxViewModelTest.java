@@ -4,6 +4,7 @@ import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.BacklogSample;
 import io.dutydesk.core.outbox.MemoryOutboxHistory;
 import io.dutydesk.testing.OutboxFakes;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Outbox pane's view-model over stand-in sources, with a same-thread ui executor. The stand-ins
- * answer at once, so every update runs on the one scheduler thread, which plays the FX thread: the
- * test reads the view-model's state on it too ({@link #ui}).
+ * The Outbox pane's view-model over stand-in sources. It runs on a {@link UiQueue}: one thread, this one, as on the FX
+ * thread (with {@code Runnable::run} its updates ran on the poll's thread, and the reads the test did not hop onto that
+ * thread — the header, the problems, the stale times — raced with the next poll's).
  */
 class OutboxViewModelTest {
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -33,24 +33,16 @@ class OutboxViewModelTest {
     final OutboxFakes fakes = new OutboxFakes();
     final Environment env = OutboxFakes.environment(Duration.ofMillis(100));
     final MemoryOutboxHistory history = new MemoryOutboxHistory();
-    final OutboxViewModel vm = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
-
-    /** Reads the view-model on its (ui) thread. */
-    <T> T ui(java.util.concurrent.Callable<T> read) {
-        try {
-            return scheduler.submit(read).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
+    final UiQueue ui = new UiQueue();
+    final OutboxViewModel vm = new OutboxViewModel(ui, scheduler, Clock.systemDefaultZone());
 
     void awaitUi(java.util.function.Supplier<String> what, java.util.function.BooleanSupplier c) {
-        await(() -> ui(what::get), WAIT, () -> ui(c::getAsBoolean));
+        ui.await(what, WAIT, c);
     }
 
     @AfterEach
     void stop() {
-        ui(() -> { vm.close(); return null; });
+        vm.close();
         scheduler.shutdownNow();
     }
 
@@ -71,20 +63,20 @@ class OutboxViewModelTest {
                 d.liveSlotCommand(), d.liveSlotPattern(), d.stateDir(), d.actionTimeout(), "", java.util.Map.of(),
                 Environment.DeployModel.SINGLE), env.slots(), env.outbox(), env.thresholds(), env.poll(), env.metrics(), env.alerts(),
                 env.checks());
-        ui(() -> { vm.attach(fakes.context(single, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(single, history, Clock.systemDefaultZone()));
         pendingShows(3, OutboxViewModel.HeaderState.OK);
         pendingShows(4, OutboxViewModel.HeaderState.OK); // two more polls: a relay read would have answered by now
-        assertTrue(ui(() -> vm.relayNotApplicableProperty().get()).startsWith("not applicable: "), vm.relayNotApplicableProperty().get());
-        assertEquals(null, ui(() -> vm.relayProblemProperty().get()));
-        assertEquals(null, ui(() -> vm.relayProperty().get()), "the slots are not read for a relay on a single stack");
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        assertTrue(vm.relayNotApplicableProperty().get().startsWith("not applicable: "), vm.relayNotApplicableProperty().get());
+        assertEquals(null, vm.relayProblemProperty().get());
+        assertEquals(null, vm.relayProperty().get(), "the slots are not read for a relay on a single stack");
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "relay of blue-green", () -> vm.relayProperty().get() != null);
-        assertEquals(null, ui(() -> vm.relayNotApplicableProperty().get()));
+        assertEquals(null, vm.relayNotApplicableProperty().get());
     }
 
     @Test
     void headerFollowsTheThresholds() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         pendingShows(99, OutboxViewModel.HeaderState.OK);
         assertTrue(vm.headerProperty().get().startsWith("Outbox: 99 pending — fine"), vm.headerProperty().get());
         pendingShows(100, OutboxViewModel.HeaderState.WARN);
@@ -97,7 +89,7 @@ class OutboxViewModelTest {
 
     @Test
     void fewPendingEventsThatWaitTooLongAreNotFine() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         fakes.oldestAgeSeconds = 2 * 3600 + 3 * 60; // a stuck relay: five events, two hours old
         pendingShows(5, OutboxViewModel.HeaderState.CRITICAL);
         assertEquals("Outbox: 5 pending — act now: oldest pending 2 h 3 min (≥ 30 min)", vm.headerProperty().get());
@@ -111,7 +103,7 @@ class OutboxViewModelTest {
 
     @Test
     void eachSourceGoesDownAloneAndComesBack() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
                 && vm.relayProperty().get() != null);
         assertEquals("selfology-outbox-relay-blue", vm.relayProperty().get().container());
@@ -147,13 +139,13 @@ class OutboxViewModelTest {
      */
     @Test
     void everyValueFromAStaleSourceSaysAsOfWhen() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         fakes.oldestAgeSeconds = 3 * 3600 + 24 * 60;
         awaitUi(() -> "all read", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null
                 && vm.relayProperty().get() != null && vm.backlogProperty().get().oldestPendingAgeSeconds() == 3 * 3600 + 24 * 60);
-        assertEquals("3 h 24 min", ui(vm::oldestPendingText));
-        assertEquals("5 pending events, oldest first", ui(vm::oldestTitle));
-        assertEquals("40 s", ui(() -> vm.ageText(vm.oldest().get(0))));
+        assertEquals("3 h 24 min", vm.oldestPendingText());
+        assertEquals("5 pending events, oldest first", vm.oldestTitle());
+        assertEquals("40 s", vm.ageText(vm.oldest().get(0)));
         assertNull(vm.backlogStaleSinceProperty().get());
 
         fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
@@ -162,13 +154,13 @@ class OutboxViewModelTest {
         awaitUi(() -> "all stale: " + vm.backlogProblemProperty().get() + " / " + vm.relayProblemProperty().get(),
                 () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() != null
                         && vm.relayProblemProperty().get() != null);
-        String at = ui(() -> java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
-                .format(vm.backlogStaleSinceProperty().get().atZone(java.time.ZoneId.systemDefault())));
-        assertEquals("3 h 24 min as of " + at, ui(vm::oldestPendingText), "the tile: as old as that then");
-        assertEquals("5 pending events, oldest first — as of " + at + ", stale (PostgreSQL down)", ui(vm::oldestTitle));
-        assertEquals("40 s at " + at, ui(() -> vm.ageText(vm.oldest().get(0))), "each age is its age then");
+        String at = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .format(vm.backlogStaleSinceProperty().get().atZone(java.time.ZoneId.systemDefault()));
+        assertEquals("3 h 24 min as of " + at, vm.oldestPendingText(), "the tile: as old as that then");
+        assertEquals("5 pending events, oldest first — as of " + at + ", stale (PostgreSQL down)", vm.oldestTitle());
+        assertEquals("40 s at " + at, vm.ageText(vm.oldest().get(0)), "each age is its age then");
         assertNotNull(vm.streamStaleSinceProperty().get(), "Redis's values are as of its last read");
-        assertTrue(ui(() -> vm.asOf(vm.streamStaleSinceProperty())).startsWith("as of "));
+        assertTrue(vm.asOf(vm.streamStaleSinceProperty()).startsWith("as of "));
         assertNotNull(vm.relayStaleSinceProperty().get(), "the relay's state is as of its last read");
 
         fakes.pgDown = null;
@@ -179,13 +171,13 @@ class OutboxViewModelTest {
         assertNull(vm.backlogStaleSinceProperty().get());
         assertNull(vm.streamStaleSinceProperty().get());
         assertNull(vm.relayStaleSinceProperty().get());
-        assertEquals("3 h 24 min", ui(vm::oldestPendingText));
+        assertEquals("3 h 24 min", vm.oldestPendingText());
     }
 
     /** A missing table (or column, or stream) is "misconfigured" in the pane, not "PostgreSQL down". */
     @Test
     void aMissingTableOrStreamIsMisconfiguredNotDown() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "both sources", () -> vm.backlogProperty().get() != null && vm.streamProperty().get() != null);
 
         fakes.pgMisconfigured = "relation \"selfology.event_outbox\" does not exist (outbox.table in the environments file)";
@@ -234,7 +226,7 @@ class OutboxViewModelTest {
                 return history.prune(before);
             }
         };
-        ui(() -> { vm.attach(fakes.context(env, busyOnce, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, busyOnce, Clock.systemDefaultZone()));
         awaitUi(() -> "loaded after all: " + vm.historyNoteProperty().get() + ", " + vm.history().size() + " samples",
                 () -> vm.history().stream().anyMatch(x -> x.at().equals(earlier)));
         assertTrue(reads.get() >= 2, "read again");
@@ -243,9 +235,9 @@ class OutboxViewModelTest {
 
     @Test
     void groupsAndConsumersAreRowsAndAnUnknownLagSaysSo() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "groups", () -> vm.groups().size() == 3);
-        List<OutboxViewModel.GroupRow> rows = ui(() -> List.copyOf(vm.groups()));
+        List<OutboxViewModel.GroupRow> rows = List.copyOf(vm.groups());
         assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "", 1, 10, "28", ""), rows.get(0));
         assertEquals(new OutboxViewModel.GroupRow("analysis-workers", "worker-1", 0, 10, "", "12 min"), rows.get(1));
         assertEquals("unknown", rows.get(2).lag(), "XINFO GROUPS lag can be nil");
@@ -254,7 +246,7 @@ class OutboxViewModelTest {
     @Test
     void theMissingIndexIsAdvisedNeverCreated() {
         fakes.indexOk = false;
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "advice", () -> vm.indexAdviceProperty().get() != null);
         assertTrue(vm.indexAdviceProperty().get().startsWith("CREATE INDEX CONCURRENTLY"));
         fakes.indexOk = true;
@@ -274,9 +266,9 @@ class OutboxViewModelTest {
             points.add(new OutboxFakes.Point(t, Duration.between(t, now).toMinutes() == 60 ? 1200 : 40));
         }
         fakes.prometheusPoints = points;
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "history " + vm.history(), () -> vm.history().stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).count() >= 4);
-        List<BacklogSample> h = ui(() -> List.copyOf(vm.history()));
+        List<BacklogSample> h = List.copyOf(vm.history());
         assertEquals(4L, h.stream().filter(s -> s.source() == BacklogSample.Source.CONSOLE).findFirst().orElseThrow().pending());
         assertEquals(BacklogSample.Source.PROMETHEUS, h.get(0).source(), "before the earlier session: Prometheus's");
         assertTrue(!h.get(0).at().isBefore(now.minus(Duration.ofHours(24))), "the last 24 h only");
@@ -285,27 +277,27 @@ class OutboxViewModelTest {
             assertTrue(!h.get(i).at().isBefore(h.get(i - 1).at()), "oldest first: " + h.get(i - 1) + " then " + h.get(i));
         }
         assertTrue(vm.historyNoteProperty().get().contains("from Prometheus"), vm.historyNoteProperty().get());
-        ui(() -> { vm.close(); return null; });
+        vm.close();
 
         // a new view-model on the same store: the samples it polled are there, Prometheus is not asked again
         int asked = fakes.rangeQueries.get();
-        OutboxViewModel again = new OutboxViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
-        ui(() -> { again.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        OutboxViewModel again = new OutboxViewModel(ui, scheduler, Clock.systemDefaultZone());
+        again.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "history after restart", () -> again.history().size() >= h.size());
-        assertTrue(ui(() -> List.copyOf(again.history())).stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
+        assertTrue(again.history().stream().anyMatch(s -> s.source() == BacklogSample.Source.PROMETHEUS && s.pending() == 1200L));
         assertEquals(asked, fakes.rangeQueries.get(), "the filled gap is kept, not asked again");
-        ui(() -> { again.close(); return null; });
+        again.close();
     }
 
     @Test
     void restartingTheRelayIsAudited() {
-        ui(() -> { vm.attach(fakes.context(env, history, Clock.systemDefaultZone())); return null; });
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
         awaitUi(() -> "relay", () -> vm.relayProperty().get() != null);
-        ui(vm::restartRelay).join();
+        vm.restartRelay().join();
         assertEquals(List.of("selfology-outbox-relay-blue"), fakes.restarted);
         awaitUi(() -> "audited: " + fakes.audit.entries, () -> fakes.audit.entries.stream()
                 .anyMatch(e -> e.action().equals("restart") && "succeeded".equals(e.result())));
         assertTrue(fakes.audit.entries.stream().allMatch(e -> e.args().equals(List.of("selfology-outbox-relay-blue"))));
-        assertTrue(ui(() -> vm.actionStatusProperty().get()).startsWith("✔ restarted selfology-outbox-relay-blue"));
+        assertTrue(vm.actionStatusProperty().get().startsWith("✔ restarted selfology-outbox-relay-blue"));
     }
 }
