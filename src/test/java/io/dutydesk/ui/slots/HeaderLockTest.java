@@ -13,6 +13,7 @@ import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.slots.SlotsReader;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import io.dutydesk.ui.fx.HeaderNote;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,13 +39,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 18, window trial: the maintenance lock was shown only inside the Slots pane. The Slots pane's model gives the
  * window's header the selected environment's lock whichever pane is shown (the shell binds {@code headerNote()}):
  * held → "LOCKED by HOLDER since HH:mm: MESSAGE", released → nothing, unreadable → "lock state unknown", and an
- * environment switch never shows the previous environment's lock. Over the real lock scripts in a local sh.
+ * environment switch never shows the previous environment's lock. Over the real lock scripts in a local sh. The models run
+ * on a {@link UiQueue}: one thread, this one, as on the FX thread (with {@code Runnable::run} the lock reads' threads set
+ * the header while the test read it).
  */
 class HeaderLockTest {
     @TempDir
     Path tmp;
 
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final UiQueue ui = new UiQueue();
     final LocalFolderShell server = new LocalFolderShell();
     final MemoryAuditLog audit = MemoryAuditLog.create();
 
@@ -109,13 +112,13 @@ class HeaderLockTest {
     }
 
     SlotsPaneModel model() {
-        SlotsViewModel slots = new SlotsViewModel(Runnable::run, scheduler, Clock.systemUTC(), h -> {
+        SlotsViewModel slots = new SlotsViewModel(ui, scheduler, Clock.systemUTC(), h -> {
             Environment e = h.environment();
             SlotsReader r = new SlotsReader(e, h.containers(), h.shell(), Clock.systemUTC());
             return new SlotsContext(e, r, new RolloutService(e, r, h.outbox(), h.containers(), h.shell(), audit, "me@here",
                     Clock.systemUTC()), h.containers(), audit);
         });
-        return new SlotsPaneModel(slots, new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), audit, "me@here"));
+        return new SlotsPaneModel(slots, new SingleStackViewModel(ui, scheduler, Clock.systemUTC(), audit, "me@here"));
     }
 
     MaintenanceLock lockBy(String actor, Environment env, String message) {
@@ -162,12 +165,12 @@ class HeaderLockTest {
         try (SlotsPaneModel m = model()) {
             m.hidden(); // another pane is shown
             m.attach(prod, handle(prod));
-            await("read", Duration.ofSeconds(5), () -> !text(m).startsWith("lock state: reading"));
+            ui.await("read", Duration.ofSeconds(5), () -> !text(m).startsWith("lock state: reading"));
             assertEquals(HeaderNote.NONE, m.headerNote().getValue(), "not locked: nothing in the header");
 
             MaintenanceLock theirs = lockBy("alice@ws1", prod, "db migration");
             m.refresh(); // the poll's read (every READ_EVERY with the slots' reads, which go on while hidden)
-            await("the lock in the header", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by alice@ws1 since "));
+            ui.await("the lock in the header", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by alice@ws1 since "));
             assertTrue(saysSince(text(m), theirs) && text(m).endsWith(": db migration"), text(m));
             HeaderNote n = m.headerNote().getValue();
             assertEquals("warn", n.state());
@@ -175,7 +178,7 @@ class HeaderLockTest {
             assertTrue(n.detail().contains("\"db migration\"") && n.detail().contains("refused"), n.detail());
 
             m.maintenance().unlock(theirs, true).join();
-            await("released: gone", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
+            ui.await("released: gone", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
         }
     }
 
@@ -190,21 +193,21 @@ class HeaderLockTest {
         try (SlotsPaneModel m = model()) {
             m.hidden();
             m.attach(life, handle(life));
-            await("the single stack's lock", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by bob@ws2 since "));
+            ui.await("the single stack's lock", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by bob@ws2 since "));
             assertTrue(saysSince(text(m), theirs) && text(m).endsWith(": disk swap until 18:00"), text(m));
 
             // blue-green prod is not locked: the header must not keep life's lock
             m.attach(prod, handle(prod));
             assertTrue(text(m).isEmpty() || text(m).startsWith("lock state: reading"), text(m));
-            await("prod read", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
+            ui.await("prod read", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
 
             // blue-green staging is locked, then back to prod: staging's lock goes at once
             m.attach(staging, handle(staging));
-            await("staging's lock", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by carol@ws3 since "));
+            ui.await("staging's lock", Duration.ofSeconds(5), () -> text(m).startsWith("LOCKED by carol@ws3 since "));
             assertTrue(text(m).endsWith(": staging rebuild"), text(m));
             m.attach(prod, handle(prod));
             assertTrue(!text(m).startsWith("LOCKED"), "prod never shows staging's lock: " + text(m));
-            await("prod read", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
+            ui.await("prod read", Duration.ofSeconds(5), () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
 
             m.detach();
             assertEquals(HeaderNote.NONE, m.headerNote().getValue(), "no environment: nothing");
@@ -223,7 +226,7 @@ class HeaderLockTest {
             try (SlotsPaneModel m = model()) {
                 m.hidden();
                 m.attach(env, handle(env));
-                await(name + " unknown", Duration.ofSeconds(5), () -> "lock state unknown".equals(text(m)));
+                ui.await(name + " unknown", Duration.ofSeconds(5), () -> "lock state unknown".equals(text(m)));
                 assertEquals("warn", m.headerNote().getValue().state());
                 assertTrue(m.headerNote().getValue().detail().startsWith("The maintenance lock of " + name + " cannot be read: "),
                         m.headerNote().getValue().detail());

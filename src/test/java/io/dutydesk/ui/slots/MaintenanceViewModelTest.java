@@ -11,6 +11,7 @@ import io.dutydesk.core.slots.SlotsReader;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
 import io.dutydesk.testing.Snapshots;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,19 +26,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Slots pane's maintenance line over the real lock scripts in a local sh: another console's lock shows up, with its message. */
+/**
+ * The Slots pane's maintenance line over the real lock scripts in a local sh: another console's lock shows up, with its
+ * message. The view-models run on a {@link UiQueue}: one thread, this one, as on the FX thread (with {@code Runnable::run}
+ * the slots' poll re-read the lock on its own thread — "reading…", then what it read — while the test read the line).
+ */
 class MaintenanceViewModelTest {
     @TempDir
     Path tmp;
 
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     final LocalFolderShell server = new LocalFolderShell();
-    final SlotsViewModel slots = new SlotsViewModel(Runnable::run, scheduler, Clock.systemDefaultZone());
+    static final Duration WAIT = Duration.ofSeconds(10);
+    final UiQueue ui = new UiQueue();
+    final SlotsViewModel slots = new SlotsViewModel(ui, scheduler, Clock.systemDefaultZone());
 
     final ContainersPort containers = new ContainersPort() {
         @Override
@@ -88,20 +94,20 @@ class MaintenanceViewModelTest {
         Environment env = env();
         RolloutService mine = rollout("me@here");
         slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), mine, containers, MemoryAuditLog.create()));
-        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
-        vm.refresh().join();
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, ui, Clock.systemUTC());
+        ui.join("the lock read", WAIT, vm.refresh());
         assertEquals("", vm.textProperty().get());
         assertFalse(vm.lockedProperty().get());
 
         MaintenanceLock theirs = rollout("alice@ws1").maintenance().lock("disk swap until 18:00").join();
-        vm.refresh().join();
+        ui.join("the lock read", WAIT, vm.refresh());
         assertTrue(vm.lockedProperty().get());
         assertTrue(vm.textProperty().get().startsWith("LOCKED: ref is locked for maintenance by alice@ws1 since "), vm.textProperty().get());
         assertTrue(vm.textProperty().get().contains("\"disk swap until 18:00\""), vm.textProperty().get());
         assertFalse(vm.lockProperty().get().orElseThrow().heldBy(vm.actor()), "someone else's: the view asks for the typed name");
 
         vm.unlock(theirs, true).join();
-        await("the line clears", Duration.ofSeconds(5), () -> !vm.lockedProperty().get());
+        ui.await("the line clears", WAIT, () -> !vm.lockedProperty().get());
         assertEquals("", vm.textProperty().get());
     }
 
@@ -123,8 +129,8 @@ class MaintenanceViewModelTest {
         server.execute = false; // every command fails
         slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
                 MemoryAuditLog.create()));
-        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
-        vm.refresh().handle((l, e) -> null).join();
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, ui, Clock.systemUTC());
+        ui.join("the lock read", WAIT, vm.refresh().handle((l, e) -> null));
         assertTrue(vm.textProperty().get().startsWith("? Maintenance lock unknown: "), vm.textProperty().get());
     }
 
@@ -134,8 +140,8 @@ class MaintenanceViewModelTest {
         server.execute = false; // a command would fail: the answer must come from the file read alone
         slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
                 MemoryAuditLog.create()));
-        MaintenanceViewModel vm = new MaintenanceViewModel(slots, Runnable::run, Clock.systemUTC());
-        vm.refresh().join();
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, ui, Clock.systemUTC());
+        ui.join("the lock read", WAIT, vm.refresh());
         assertFalse(vm.lockedProperty().get());
         assertEquals("", vm.textProperty().get());
         // the slots' own poller (attached above) runs its commands meanwhile, at its own pace: what must not be among the
