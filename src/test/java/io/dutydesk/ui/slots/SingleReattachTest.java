@@ -12,6 +12,7 @@ import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.DetachedActions;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A detached action on a single stack that is still running when a new console opens its pane: shown as running, its
- * output followed, its result shown when it ends — over the real detached-action scripts in a local sh.
+ * output followed, its result shown when it ends — over the real detached-action scripts in a local sh. The view-model runs
+ * on a {@link UiQueue}: one thread, this one, as on the FX thread (with {@code Runnable::run} the follow's thread added to
+ * the log and set the status while the test read them, as in RolloutIT's re-attach).
  */
 class SingleReattachTest {
     @TempDir
     Path tmp;
 
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    final UiQueue ui = new UiQueue();
     final LocalFolderShell server = new LocalFolderShell();
 
     @AfterEach
@@ -110,9 +114,9 @@ class SingleReattachTest {
                 "./deploy.sh deploy production v1.1.0", Optional.empty(), "v1.0.0"), RemoteShell.OutputListener.NONE, s -> { });
         await("the job holds the server lock", Duration.ofSeconds(30), () -> other.runner().current().join().isPresent());
 
-        SingleStackViewModel vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@ws2");
+        SingleStackViewModel vm = new SingleStackViewModel(ui, scheduler, Clock.systemUTC(), MemoryAuditLog.create(), "me@ws2");
         vm.attach(env, handle(env));
-        await(() -> "shown as running: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(20), () -> vm.runningProperty().get());
+        ui.await(() -> "shown as running: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(20), () -> vm.runningProperty().get());
         // which console of alice's holds it: the process that started the job (here this test's JVM), by its pid and start
         assertTrue(vm.statusProperty().get().startsWith("Re-attached to deploy of v1.1.0 by alice from host ws1 ("),
                 vm.statusProperty().get());
@@ -121,7 +125,7 @@ class SingleReattachTest {
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("— re-attached to deploy of v1.1.0")), vm.log().toString());
 
         Files.writeString(tmp.resolve("go"), "");
-        await(() -> "its end shown: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(30), () -> !vm.runningProperty().get());
+        ui.await(() -> "its end shown: " + vm.statusProperty().get() + " " + vm.log(), Duration.ofSeconds(30), () -> !vm.runningProperty().get());
         assertTrue(vm.statusProperty().get().startsWith("OK: the attached deploy ended with exit 0; production runs 2/2 healthy on v1.1.0"),
                 vm.statusProperty().get());
         assertTrue(vm.log().contains("deployed v1.1.0"), "its output followed: " + vm.log());
