@@ -14,6 +14,7 @@ import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.dutydesk.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when anything it stated differs, handing the new statement back to be confirmed again; the open confirmation follows
  * the stack's reads. The detached-action scripts run in a local sh; the team's command never does (the in-lock check finds
  * no such stack here and refuses): "runs" is the job started past the click (audited as started, sent to the server).
+ * The view-model runs on a {@link UiQueue}: one thread, this one, as on the FX thread (with {@code Runnable::run} the poll's
+ * and the re-plans' threads set the open confirmation's plan and what changed while the test read them).
  */
 class SingleConfirmAtClickTest {
     static final String BACKUP = "lifeos_manual_20261201_100000.sql.gz";
@@ -54,6 +56,7 @@ class SingleConfirmAtClickTest {
     Path tmp;
 
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    final UiQueue ui = new UiQueue();
     final LocalFolderShell server = new LocalFolderShell();
     final MemoryAuditLog audit = MemoryAuditLog.create();
     /** Outbox rows written since the backup's time, as the live database would count them now. */
@@ -86,7 +89,7 @@ class SingleConfirmAtClickTest {
                       kinds:
                         manual: { pattern: 'lifeos_manual_(\\d{8}_\\d{6})\\.sql\\.gz' }
                 """.formatted(tmp, tmp.resolve("state"), backups)).require("life");
-        vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), audit, "me@ws");
+        vm = new SingleStackViewModel(ui, scheduler, Clock.systemUTC(), audit, "me@ws");
         vm.attach(env, handle());
     }
 
@@ -186,7 +189,7 @@ class SingleConfirmAtClickTest {
         assertEquals(1, refused.size(), audit.entries.toString());
         assertTrue(refused.get(0).message().contains("LOST: 6 rows"), refused.get(0).message());
         // the new statement, to confirm again: the count now, shown in the status and handed to the view
-        await("the refusal shown", Duration.ofSeconds(10), () -> !vm.runningProperty().get());
+        ui.await("the refusal shown", Duration.ofSeconds(10), () -> !vm.runningProperty().get());
         assertTrue(vm.statusProperty().get().contains("LOST: 6 rows"), vm.statusProperty().get());
         SingleService.SinglePlan now = vm.reconfirmProperty().get().orElseThrow();
         assertTrue(now.plan().facts().stream().anyMatch(f -> f.startsWith("LOST: 6 rows")), now.plan().facts().toString());
@@ -235,12 +238,12 @@ class SingleConfirmAtClickTest {
         try (SingleStackViewModel.Confirmation open = vm.confirm(confirmed)) {
             assertEquals("", open.changedProperty().get());
             vm.refresh(); // a read that changes nothing it states
-            await("a read followed", Duration.ofSeconds(10), () -> open.planProperty().get() != confirmed.plan());
+            ui.await("a read followed", Duration.ofSeconds(10), () -> open.planProperty().get() != confirmed.plan());
             assertEquals("", open.changedProperty().get());
 
             rowsSince.set(7);
             vm.refresh();
-            await(() -> "the change said: " + open.changedProperty().get(), Duration.ofSeconds(10),
+            ui.await(() -> "the change said: " + open.changedProperty().get(), Duration.ofSeconds(10),
                     () -> open.changedProperty().get().contains("now LOST: 7 rows"));
             assertTrue(open.planProperty().get().facts().stream().anyMatch(f -> f.startsWith("LOST: 7 rows")),
                     open.planProperty().get().facts().toString());
@@ -260,7 +263,7 @@ class SingleConfirmAtClickTest {
         try (SingleStackViewModel.Confirmation open = vm.confirm(confirmed)) {
             workerHealth.set("unhealthy");
             vm.refresh();
-            await(() -> "the change said: " + open.changedProperty().get(), Duration.ofSeconds(10),
+            ui.await(() -> "the change said: " + open.changedProperty().get(), Duration.ofSeconds(10),
                     () -> open.changedProperty().get().contains("the stack is now 1/2 healthy, not 2/2 healthy"));
             assertTrue(open.planProperty().get().facts().stream().anyMatch(f -> f.startsWith("now: 1/2 healthy")),
                     open.planProperty().get().facts().toString());
