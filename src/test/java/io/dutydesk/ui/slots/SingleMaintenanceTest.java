@@ -14,6 +14,7 @@ import io.dutydesk.core.rollout.MaintenanceLock;
 import io.dutydesk.core.rollout.RolloutException;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +40,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The maintenance lock on a single stack, over the real lock scripts in a local sh: restart, deploy and rollback refused
  * with the holder, the message and since when, audited as refused; the pane's actions disabled with that in their tooltip.
+ * The pane's view-model runs on a {@link UiQueue}: one thread, this one, as on the FX thread (with {@code Runnable::run}
+ * the releases' read set the rollback line on its own thread while the test compared it with the line shown).
  */
 class SingleMaintenanceTest {
     @TempDir
     Path tmp;
 
+    static final Duration WAIT = Duration.ofSeconds(10);
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final UiQueue ui = new UiQueue();
     final LocalFolderShell server = new LocalFolderShell();
     final List<String> restarted = new CopyOnWriteArrayList<>();
     final MemoryAuditLog audit = MemoryAuditLog.create();
@@ -138,14 +143,14 @@ class SingleMaintenanceTest {
     @Test
     void thePanesActionsAreDisabledWhileLockedWithTheHolderAndMessageInTheirTooltip() {
         Environment env = env();
-        SingleStackViewModel vm = new SingleStackViewModel(Runnable::run, scheduler, Clock.systemUTC(), audit, "me@here");
+        SingleStackViewModel vm = new SingleStackViewModel(ui, scheduler, Clock.systemUTC(), audit, "me@here");
         vm.attach(env, handle(env));
-        vm.readLock(vm.service().orElseThrow()).join();
+        ui.join("the lock read", WAIT, vm.readLock(vm.service().orElseThrow()));
         assertFalse(vm.lockedProperty().get());
         assertEquals("", vm.actionsHintProperty().get());
 
         MaintenanceLock theirs = service("alice@ws1").maintenance().lock("disk swap").join();
-        vm.readLock(vm.service().orElseThrow()).join();
+        ui.join("the lock read", WAIT, vm.readLock(vm.service().orElseThrow()));
         assertTrue(vm.lockedProperty().get());
         assertTrue(vm.lockTextProperty().get().startsWith("LOCKED: life is locked for maintenance by alice@ws1 since "),
                 vm.lockTextProperty().get());
@@ -157,7 +162,7 @@ class SingleMaintenanceTest {
         assertFalse(vm.rollbackShownProperty().get().startsWith("Rollback: READY"), vm.rollbackShownProperty().get());
 
         vm.unlock(theirs, true).join();
-        vm.readLock(vm.service().orElseThrow()).join();
+        ui.join("the lock read", WAIT, vm.readLock(vm.service().orElseThrow()));
         assertFalse(vm.lockedProperty().get());
         assertEquals("", vm.actionsHintProperty().get());
         assertEquals(vm.rollbackProperty().get(), vm.rollbackShownProperty().get(), "unlocked: the line as read");
