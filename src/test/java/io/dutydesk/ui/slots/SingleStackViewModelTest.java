@@ -14,6 +14,7 @@ import io.dutydesk.core.ports.OutboxPort;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.testing.LocalFolderShell;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,8 +39,11 @@ class SingleStackViewModelTest {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    /** The "FX thread": what the view-model hands it runs only when the test drains it. */
-    final Queue<Runnable> fx = new ArrayDeque<>();
+    /**
+     * The "FX thread": what the view-model hands it runs only when the test drains it, on the test's thread. A queue the
+     * poll's thread adds to while the test's takes from (an ArrayDeque here before: neither thread-safe nor waited on).
+     */
+    final UiQueue fx = new UiQueue();
 
     @AfterEach
     void stop() {
@@ -89,7 +91,7 @@ class SingleStackViewModelTest {
     }
 
     SingleStackViewModel vm() {
-        return new SingleStackViewModel(fx::add, scheduler, CLOCK, MemoryAuditLog.create(), "me@test");
+        return new SingleStackViewModel(fx, scheduler, CLOCK, MemoryAuditLog.create(), "me@test");
     }
 
     @Test
@@ -118,7 +120,7 @@ class SingleStackViewModelTest {
         assertEquals(2, vm.rows().size(), "never emptied");
         assertTrue(vm.problemProperty().get().startsWith("down / stale since "), vm.problemProperty().get());
         assertTrue(vm.problemProperty().get().endsWith(": ssh: connection refused"));
-        fx.forEach(Runnable::run); // the poller's own (older) snapshots are dropped
+        fx.drain(); // the poller's own (older) snapshots are dropped
         assertEquals(2, vm.rows().size());
         vm.detach();
         assertFalse(vm.activeProperty().get());
@@ -196,9 +198,7 @@ class SingleStackViewModelTest {
                 + "    deploy: { model: single }\n    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }\n"
                 + "    backups: { folders: [ /b ] }\n").require("life2");
         vm.attach(next, handle(next, up));
-        while (!fx.isEmpty()) {
-            fx.poll().run();
-        }
+        fx.drain();
         assertEquals("No action in this session.", vm.statusProperty().get());
         assertTrue(vm.log().stream().noneMatch(l -> l.contains("health check") || l.contains("logs of app")), vm.log().toString());
         assertFalse(vm.runningProperty().get());
@@ -225,16 +225,6 @@ class SingleStackViewModelTest {
         }
     }
 
-    private void drainUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < end) {
-            for (Runnable r; (r = fx.poll()) != null; ) {
-                r.run();
-            }
-            Thread.sleep(10);
-        }
-    }
-
     /**
      * The rollback chip follows the backups while the pane polls (at most every {@link SingleStackViewModel#ROLLBACK_READ_EVERY}),
      * not only at attach: the window trial's chip said "not verified yet" minutes after the backup had been verified.
@@ -242,22 +232,21 @@ class SingleStackViewModelTest {
     @Test
     void theRollbackChipIsReadAgainWithTheStacksPolls() throws Exception {
         MovingClock clock = new MovingClock();
-        SingleStackViewModel vm = new SingleStackViewModel(fx::add, scheduler, clock, MemoryAuditLog.create(), "me@test");
+        SingleStackViewModel vm = new SingleStackViewModel(fx, scheduler, clock, MemoryAuditLog.create(), "me@test");
         EnvironmentHandle h = handle(SINGLE, List.of(c("lifeos-app-1", "v1.2.0", "healthy", 0), c("lifeos-worker-1", "v1.2.0", "healthy", 0)));
         LocalFolderShell server = (LocalFolderShell) h.shell();
         server.listed.put("/b", List.of());
         vm.attach(SINGLE, h);
-        drainUntil(() -> vm.rollbackProperty().get().contains("no backup in /b"));
-        assertTrue(vm.rollbackProperty().get().contains("no backup in /b"), vm.rollbackProperty().get());
+        fx.await(() -> vm.rollbackProperty().get(), Duration.ofSeconds(10),
+                () -> vm.rollbackProperty().get().contains("no backup in /b"));
 
         // a backup appears on the server (the team's cron, or "Backup now" in the Backups pane)
         server.listed.put("/b", List.of(new RemoteShell.RemoteFile("selfology_full_20260301_115900.sql.gz", 1000, NOW, false)));
         StackSnapshot read = vm.service().orElseThrow().engine().read().join();
         clock.now = NOW.plus(SingleStackViewModel.ROLLBACK_READ_EVERY).plusSeconds(1);
         vm.apply(vm.service().get(), new Snapshot<>(read, clock.now, clock.now, null, null, 0, Long.MAX_VALUE - 1, false));
-        drainUntil(() -> vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"));
-        assertTrue(vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"),
-                "the chip names the new backup: " + vm.rollbackProperty().get());
+        fx.await(() -> "the chip names the new backup: " + vm.rollbackProperty().get(), Duration.ofSeconds(10),
+                () -> vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"));
         vm.detach();
     }
 }
