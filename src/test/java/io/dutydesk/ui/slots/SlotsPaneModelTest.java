@@ -5,13 +5,12 @@ import io.dutydesk.core.ports.EnvironmentHandle;
 import io.dutydesk.core.rollout.RolloutService;
 import io.dutydesk.core.slots.SlotsReader;
 import io.dutydesk.testing.MemoryAuditLog;
+import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -22,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Slots pane's model: a single-stack environment attaches the stack and not the slots; a blue-green one the reverse. */
 class SlotsPaneModelTest {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    final Queue<Runnable> fx = new ArrayDeque<>();
+    /** The "FX thread", never run here: a queue the poll's thread adds to as this one does (an ArrayDeque was not thread-safe). */
+    final UiQueue fx = new UiQueue();
 
     @AfterEach
     void stop() {
@@ -33,14 +33,14 @@ class SlotsPaneModelTest {
     void theModelOfTheEnvironmentIsAttachedAndTheOtherDetached() {
         List<Environment> slotsAttachedTo = new ArrayList<>();
         var audit = MemoryAuditLog.create();
-        SlotsViewModel slots = new SlotsViewModel(fx::add, scheduler, SingleStackViewModelTest.CLOCK, h -> {
+        SlotsViewModel slots = new SlotsViewModel(fx, scheduler, SingleStackViewModelTest.CLOCK, h -> {
             Environment e = h.environment();
             slotsAttachedTo.add(e);
             SlotsReader r = new SlotsReader(e, h.containers(), h.shell(), SingleStackViewModelTest.CLOCK);
             return new SlotsContext(e, r, new RolloutService(e, r, h.outbox(), h.containers(), h.shell(), audit, "me@test",
                     SingleStackViewModelTest.CLOCK), h.containers(), audit);
         });
-        SingleStackViewModel single = new SingleStackViewModel(fx::add, scheduler, SingleStackViewModelTest.CLOCK, audit, "me@test");
+        SingleStackViewModel single = new SingleStackViewModel(fx, scheduler, SingleStackViewModelTest.CLOCK, audit, "me@test");
         try (SlotsPaneModel m = new SlotsPaneModel(slots, single)) {
             Environment one = SingleStackViewModelTest.SINGLE;
             EnvironmentHandle h1 = SingleStackViewModelTest.handle(one, List.of());
