@@ -172,7 +172,9 @@ public final class MaintenanceViewModel {
         if (ctx == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
         }
-        return ctx.rollout().maintenance().lock(message).whenComplete((l, e) -> refresh());
+        // read again by the ui: the answer arrives on the shell's thread, and refresh() is the view-model's (its
+        // environment, its last read)
+        return ctx.rollout().maintenance().lock(message).whenComplete((l, e) -> ui.execute(this::refresh));
     }
 
     /** Releases {@code expected}; another's lock only with {@code confirmedOthers} (the environment's name typed). */
@@ -181,7 +183,7 @@ public final class MaintenanceViewModel {
         if (ctx == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no environment"));
         }
-        return ctx.rollout().maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> refresh());
+        return ctx.rollout().maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> ui.execute(this::refresh));
     }
 
     /** The releases of the environment (audit log + images on the host). */

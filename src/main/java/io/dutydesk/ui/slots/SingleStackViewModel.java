@@ -318,7 +318,9 @@ public final class SingleStackViewModel implements PaneModel {
         if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
-        return s.maintenance().lock(message).whenComplete((l, e) -> readLock(s));
+        // read again by the ui, for the stack shown then: the answer arrives on the shell's thread, and the pane may show
+        // another environment by then (readLock reads the pane's environment)
+        return s.maintenance().lock(message).whenComplete((l, e) -> readLockAgain(s));
     }
 
     /** Releases {@code expected}; another's lock only with {@code confirmedOthers} (the environment's name typed). */
@@ -327,7 +329,16 @@ public final class SingleStackViewModel implements PaneModel {
         if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no single stack selected"));
         }
-        return s.maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> readLock(s));
+        return s.maintenance().unlock(expected, confirmedOthers).whenComplete((v, e) -> readLockAgain(s));
+    }
+
+    /** After a lock or an unlock of {@code s} (any thread): its lock read again on the ui executor, if still shown. */
+    private void readLockAgain(SingleService s) {
+        ui.execute(() -> {
+            if (service == s) {
+                readLock(s);
+            }
+        });
     }
 
     /** The rollback types the selected environment declares (deploy.rollbackTypes). */

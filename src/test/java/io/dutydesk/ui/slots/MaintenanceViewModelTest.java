@@ -149,4 +149,34 @@ class MaintenanceViewModelTest {
         String byShell = io.dutydesk.core.rollout.ActionScripts.maintenanceRead(env.deploy().stateDir());
         assertFalse(server.commands.contains(byShell), "no command for the poll's read: " + server.commands);
     }
+
+    /**
+     * The line is read again after a lock and an unlock by the ui, as every change of the view-model is made: their answers
+     * arrive on the shell's thread, which re-read the lock itself (the view-model's environment and its last read, on two
+     * threads at once).
+     */
+    @Test
+    void afterALockAndAnUnlockTheLineIsReadAgainByTheUiNotTheAnswersThread() {
+        Environment env = env();
+        slots.attach(new SlotsContext(env, new SlotsReader(env, containers, server, Clock.systemUTC()), rollout("me@here"), containers,
+                MemoryAuditLog.create()));
+        MaintenanceViewModel vm = new MaintenanceViewModel(slots, ui, Clock.systemUTC());
+        ui.join("the lock read", WAIT, vm.refresh());
+        assertFalse(vm.lockedProperty().get());
+
+        long before = lockReads();
+        MaintenanceLock mine = vm.lock("disk swap").join(); // answered on the shell's thread
+        assertEquals(before, lockReads(), "not read again before the ui runs: " + server.reads);
+        ui.await("the line says the lock", WAIT, () -> vm.lockedProperty().get());
+
+        before = lockReads();
+        vm.unlock(mine, false).join();
+        assertEquals(before, lockReads(), "not read again before the ui runs: " + server.reads);
+        ui.await("the line clears", WAIT, () -> !vm.lockedProperty().get());
+    }
+
+    /** The maintenance lock's reads over SFTP (the slots' own reads are of other files). */
+    long lockReads() {
+        return server.reads.stream().filter(p -> p.endsWith("/maintenance")).count();
+    }
 }

@@ -92,10 +92,14 @@ class SingleMaintenanceTest {
     };
 
     EnvironmentHandle handle(Environment env) {
+        return handle(env, server);
+    }
+
+    EnvironmentHandle handle(Environment env, RemoteShell shell) {
         return new EnvironmentHandle() {
             public Environment environment() { return env; }
             public List<BackendProbe> probes() { return List.of(); }
-            public RemoteShell shell() { return server; }
+            public RemoteShell shell() { return shell; }
             public ContainersPort containers() { return containers; }
             public OutboxPort outbox() { return () -> CompletableFuture.completedFuture(Map.of("pending", 0L)); }
             public void close() { }
@@ -167,5 +171,44 @@ class SingleMaintenanceTest {
         assertEquals("", vm.actionsHintProperty().get());
         assertEquals(vm.rollbackProperty().get(), vm.rollbackShownProperty().get(), "unlocked: the line as read");
         vm.detach();
+    }
+
+    /**
+     * The lock answered after the user switched to another environment (the Slots pane detached the stack): it was taken,
+     * and the click says so. The re-read of the lock that follows it is the ui's, for the environment shown then: it ran on
+     * the answer's thread and read the pane's environment, gone by then (the click failed with a NullPointerException).
+     */
+    @Test
+    void aLockAnsweredAfterTheSwitchToAnotherEnvironmentIsTakenNotFailed() {
+        Environment env = env();
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        RemoteShell slowLock = new RemoteShell() { // the server answers the lock's command when the test says so
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                return command.contains(io.dutydesk.core.rollout.ActionScripts.LOCKED) && command.contains("maintenance.tmp")
+                        ? answer.thenCompose(v -> server.exec(command, timeout, l)) : server.exec(command, timeout, l);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return server.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return server.list(folder);
+            }
+        };
+        SingleStackViewModel vm = new SingleStackViewModel(ui, scheduler, Clock.systemUTC(), audit, "me@here");
+        vm.attach(env, handle(env, slowLock));
+        ui.drain();
+        CompletableFuture<MaintenanceLock> locked = vm.lock("disk swap");
+        vm.detach(); // a blue-green environment is shown now
+        answer.complete(null);
+        MaintenanceLock l = locked.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals("disk swap", l.message());
+        ui.drain();
+        assertFalse(vm.lockedProperty().get(), "no environment shown: no lock");
+        assertTrue(service("alice@ws1").maintenance().read().join().isPresent(), "taken on the server");
     }
 }
