@@ -805,8 +805,9 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         reads.shutdown();
     }
 
-    /** Whether the folder is watched (else {@link #indexed()} looks at the file's size per call). */
-    boolean watching() {
+    /** {@inheritDoc} Whether the folder is watched (else {@link #indexed()} looks at the file's size per call). */
+    @Override
+    public boolean watching() {
         synchronized (indexLock) {
             return watching;
         }

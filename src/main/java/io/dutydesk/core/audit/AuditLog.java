@@ -70,6 +70,15 @@ public interface AuditLog {
     }
 
     /**
+     * Whether {@link #watch} reports every append now, by any process: a viewer that re-reads only when told (the Audit
+     * tab, while hidden) must re-read whenever it is shown when not. False by default (the default watches nothing), and
+     * for a log whose folder cannot be watched (no inotify instance left, a folder removed since).
+     */
+    default boolean watching() {
+        return false;
+    }
+
+    /**
      * What could not be read as entries — lines torn by a crash or edited by hand — and where, as
      * one sentence each ("audit.jsonl line 812: not an entry (kept): {"actionId":"2026…"): the
      * readers show them instead of dropping them silently. Empty when the log is whole.

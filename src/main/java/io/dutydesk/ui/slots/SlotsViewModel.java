@@ -588,7 +588,9 @@ public final class SlotsViewModel implements PaneModel {
      */
     public void auditShown(boolean shown) {
         auditShown = shown;
-        if (shown && auditStale) {
+        SlotsContext ctx = context;
+        // a log that cannot watch its file never says it changed: then every show reads it, as before the tab waited
+        if (shown && (auditStale || (ctx != null && !ctx.audit().watching()))) {
             refreshAudit();
         }
     }
@@ -604,7 +606,11 @@ public final class SlotsViewModel implements PaneModel {
             return;
         }
         auditStale = false;
-        ctx.audit().recent(2000).thenAccept(list -> ui.execute(() -> {
+        ctx.audit().recent(2000).whenComplete((list, failed) -> ui.execute(() -> {
+            if (failed != null) {
+                auditStale = true; // not read: the next show (or change) reads it again
+                return;
+            }
             List<AuditEntry> rows = AuditRows.fold(list, DetachedActions::isOpen);
             List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));
             java.util.Collections.reverse(newestFirst);

@@ -110,6 +110,11 @@ class AuditFollowTest {
             }
 
             @Override
+            public boolean watching() {
+                return true; // a log whose watch works (the test calls what the watch would)
+            }
+
+            @Override
             public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
                 // the open entries' completion at attach (not the tab's read), answered before attach returns: its end, which
                 // calls refreshAudit on the UI queue, is queued by then (drained below), never later while the tab is shown
@@ -135,6 +140,94 @@ class AuditFollowTest {
         assertEquals(1, reads.get());
         vm.auditShown(true);
         ui.await("the change read when shown", Duration.ofSeconds(10), () -> vm.audit().size() == 2);
+        assertEquals(2, reads.get());
+    }
+
+    /** A log over {@code log} whose watch reports nothing (no inotify instance left), counting the tab's reads; {@code fail}: the next read fails. */
+    private static io.dutydesk.core.audit.AuditLog unwatched(JsonlAuditLog log, java.util.concurrent.atomic.AtomicInteger reads,
+                                                             java.util.concurrent.atomic.AtomicBoolean fail) {
+        return new io.dutydesk.core.audit.AuditLog() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> append(AuditEntry e) {
+                return log.append(e);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> recent(int max) {
+                reads.incrementAndGet();
+                if (fail.getAndSet(false)) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("Input/output error"));
+                }
+                return log.recent(max);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd(max).join());
+            }
+        };
+    }
+
+    /**
+     * A log that cannot watch its folder (inotify's instances all taken: the watch reports nothing) never says that the CLI
+     * appended: the tab reads it at every show, as it did before it waited for a change. Shown again, it listed what it
+     * had read at its first show as the log, without the CLI's rollback since.
+     */
+    @Test
+    void aLogThatCannotWatchIsReadAtEveryShow(@TempDir Path dir) {
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        attach(unwatched(log, reads, new java.util.concurrent.atomic.AtomicBoolean()));
+        ui.drain();
+        log.append(entry("a1", "succeeded")).join();
+        vm.auditShown(true);
+        ui.await("the first entry shown", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
+        vm.auditShown(false);
+        log.append(entry("a2", "refused")).join(); // the CLI: nothing tells the window
+        vm.auditShown(true);
+        ui.await("the CLI's entry shown at the next show", Duration.ofSeconds(10), () -> vm.audit().size() == 2);
+        assertEquals("a2", vm.audit().get(0).actionId());
+    }
+
+    /** A read that failed (the disk, a full read queue) is read again at the next show, not taken as the list. */
+    @Test
+    void aFailedReadIsReadAgainAtTheNextShow(@TempDir Path dir) {
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var fail = new java.util.concurrent.atomic.AtomicBoolean();
+        io.dutydesk.core.audit.AuditLog failing = unwatched(log, reads, fail);
+        io.dutydesk.core.audit.AuditLog watched = new io.dutydesk.core.audit.AuditLog() { // a watch that works: only the failure matters
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> append(AuditEntry e) {
+                return failing.append(e);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> recent(int max) {
+                return failing.recent(max);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+                return failing.awaitingEnd(max);
+            }
+
+            @Override
+            public boolean watching() {
+                return true;
+            }
+        };
+        attach(watched);
+        ui.drain();
+        log.append(entry("a1", "succeeded")).join();
+        fail.set(true);
+        vm.auditShown(true);
+        ui.drain();
+        assertEquals(1, reads.get());
+        assertEquals(0, vm.audit().size(), "nothing read");
+        vm.auditShown(false);
+        vm.auditShown(true);
+        ui.await("read again at the next show", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
         assertEquals(2, reads.get());
     }
 }
