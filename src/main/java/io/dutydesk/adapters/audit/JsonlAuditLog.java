@@ -756,7 +756,12 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                     for (var ev : key.pollEvents()) {
                         ours |= ev.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(ev.context());
                     }
-                    key.reset();
+                    if (!key.reset()) { // the folder is gone (removed, moved): nothing is reported from here on
+                        synchronized (indexLock) {
+                            watching = false;
+                        }
+                        return;
+                    }
                     if (ours) {
                         // let a burst (write + fsync, several entries) settle into one call
                         for (WatchKey more; (more = ws.poll(100, TimeUnit.MILLISECONDS)) != null; ) {

@@ -232,6 +232,33 @@ class JsonlAuditLogTest {
         }
     }
 
+    /**
+     * The log's folder removed (by hand, a clean-up) while a window watches it: its watch reports nothing from then on, and
+     * the log says so ({@code watching()} false), so the index looks at the file again and the Audit tab reads it at
+     * every show. The watch went on claiming to watch: the CLI's entries in the recreated folder never reached the index.
+     */
+    @Test
+    void aRemovedFolderIsNoLongerTakenAsWatched() throws Exception {
+        Path dir = tmp.resolve("state/dutydesk");
+        Path file = dir.resolve("audit.jsonl");
+        try (JsonlAuditLog window = new JsonlAuditLog(file); JsonlAuditLog cli = new JsonlAuditLog(file)) {
+            cli.append(entry(1, "ref")).join();
+            try (AutoCloseable w = window.watch(() -> { })) {
+                assertEquals(idsOf(1, 1), ids(window.indexed().join()));
+                assertTrue(window.watching());
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Files.delete(p);
+                    }
+                }
+                Files.delete(dir);
+                Eventually.await(() -> "the watch said to have ended", Duration.ofSeconds(10), () -> !window.watching());
+                cli.append(entry(2, "ref")).join(); // the folder made again
+                assertEquals(idsOf(2, 2), ids(window.indexed().join()));
+            }
+        }
+    }
+
     @Test
     void theIndexFollowsARotationByAnotherProcess() throws Exception {
         Path file = tmp.resolve("audit.jsonl");
