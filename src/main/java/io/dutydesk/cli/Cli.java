@@ -170,7 +170,13 @@ public final class Cli {
                     yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
                 }
                 case "check" -> check(args, checkOptions);
-                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
+                case "audit" -> { // the local log: the server only when some entry is open (no handshake started ahead)
+                    Environment e = load(args).require(args.requireEnv());
+                    try (EnvironmentHandle h = connections.open(e, false)) {
+                        connections.reconciled();
+                        yield rollout.audit(e, h, args.json(), 200);
+                    }
+                }
                 case "lock", "unlock", "history" -> {
                     MaintenanceCommands.validate(args); // before connecting
                     yield withEnvironment(args, (e, h) -> maintenance.run(e, h, args));

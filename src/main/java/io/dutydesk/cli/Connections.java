@@ -38,8 +38,19 @@ final class Connections {
     }
 
     EnvironmentHandle open(Environment e) {
+        return open(e, true);
+    }
+
+    /**
+     * {@code ahead}: the SSH handshake started at once (a verb that asks the server anyway), overlapping the verb's
+     * preparing and the local audit read; without it the connection is made at its first use (a verb of the local log,
+     * which asks the server only when an entry is open).
+     */
+    EnvironmentHandle open(Environment e, boolean ahead) {
         EnvironmentHandle h = connector.open(e, HostKeyPrompt.REFUSE, secrets);
-        h.shell().connectAhead(); // the handshake overlaps the verb's preparing and the local audit read
+        if (ahead) {
+            h.shell().connectAhead();
+        }
         io.dutydesk.core.Phase.mark("opened");
         reconciling = new DetachedActions(e, h.shell(), audit, actor, Clock.systemUTC()).reconcile();
         return h;

@@ -211,6 +211,15 @@ class CliTest {
         }
     }
 
+    /** A verb that asks the server starts its handshake as it opens the environment; audit, a read of the local log, does not. */
+    @Test
+    void auditStartsNoHandshakeAheadAndAVerbOfTheServerDoes() throws Exception {
+        assertEquals(0, run("audit", "--env", "ref", "--json", "--config", config.toString()), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, backends.connectedAhead.get(), "audit with no open entry: no SSH handshake");
+        run("status", "--env", "ref", "--json", "--config", config.toString());
+        assertEquals(1, backends.connectedAhead.get(), "status: its handshake started ahead");
+    }
+
     @Test
     void anUnknownEnvironmentNamesTheKnownOnesAndTheRealFile() throws Exception {
         // relative, as a user types it: the message gives the file it read, absolute, and no "?" line

@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeBackends implements EnvironmentConnector {
     private final Map<Backend, String> down = new java.util.concurrent.ConcurrentHashMap<>();
     public final List<String> opened = new CopyOnWriteArrayList<>();
+    /** How many handshakes were started ahead of a first command ({@link RemoteShell#connectAhead}). */
+    public final java.util.concurrent.atomic.AtomicInteger connectedAhead = new java.util.concurrent.atomic.AtomicInteger();
     public final List<String> closed = new CopyOnWriteArrayList<>();
     /** Pings per backend, of every handle opened. */
     public final Map<Backend, java.util.concurrent.atomic.AtomicInteger> pings = new java.util.concurrent.ConcurrentHashMap<>();
@@ -93,6 +95,11 @@ public final class FakeBackends implements EnvironmentConnector {
 
     private RemoteShell shell() {
         return new RemoteShell() {
+            @Override
+            public void connectAhead() {
+                connectedAhead.incrementAndGet();
+            }
+
             @Override
             public CompletableFuture<ExecResult> exec(String command, java.time.Duration timeout, OutputListener listener) {
                 var s = slots;
