@@ -119,7 +119,7 @@ public final class OutboxView {
                 vm::ageText));
         // says what the table holds: "5 pending events, oldest first", not "10 oldest" over 5 rows; and "as of T" when stale
         oldestTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(vm::oldestTitle, oldestTable.getItems(),
-                vm.backlogStaleSinceProperty()));
+                vm.backlogStaleSinceProperty(), vm.backlogProperty()));
 
         groupsTable.setItems(vm.groups());
         FxmlLayout.cellTexts(groupsTable, List.<Function<OutboxViewModel.GroupRow, String>>of(
@@ -148,6 +148,17 @@ public final class OutboxView {
         l.setManaged(text != null);
     }
 
+    /** An empty table's text: what is known of why it has no row (OutboxViewModel), never "none" before a read. */
+    private static void placeholder(TableView<?> table, String text) {
+        Label l = table.getPlaceholder() instanceof Label p ? p : new Label();
+        l.setText(text);
+        l.setWrapText(true); // a narrow table shows the whole reason, not "Pending events unknown: ..."
+        l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // its wrapped lines: a Label's maximum is one line's height
+        l.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
+        l.setPadding(new javafx.geometry.Insets(0, 8, 0, 8));
+        table.setPlaceholder(l);
+    }
+
     private void showIndex(String sql) {
         indexSql.setText(sql == null ? "" : sql);
         indexNotice.setVisible(sql != null);
@@ -164,6 +175,7 @@ public final class OutboxView {
         oldestAgeColumn.setMinWidth(stale ? 150 : 60);
         oldestAgeColumn.setPrefWidth(stale ? 150 : 80);
         oldestTable.refresh(); // the ages say "at T" while stale, and stop saying it when fresh
+        placeholder(oldestTable, vm.oldestPlaceholder());
         if (b == null) {
             for (Label l : List.of(pending, processing, failed, published, oldestAge)) {
                 l.setText(p == null ? "…" : "down");
@@ -184,6 +196,7 @@ public final class OutboxView {
     private void showStream() {
         StreamInfo s = vm.streamProperty().get();
         problem(redisProblem, vm.streamProblemProperty().get());
+        placeholder(groupsTable, vm.groupsPlaceholder());
         groupsTable.setVisible(vm.streamConfiguredProperty().get());
         groupsTable.setManaged(vm.streamConfiguredProperty().get());
         if (!vm.streamConfiguredProperty().get()) {

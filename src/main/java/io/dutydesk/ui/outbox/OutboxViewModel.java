@@ -214,9 +214,31 @@ public final class OutboxViewModel implements PaneModel {
 
     /** The title over the oldest pending events: how many, and "as of T — stale" while PostgreSQL fails. */
     public String oldestTitle() {
+        if (backlog.get() == null) {
+            return "Oldest pending events"; // none read yet: not "0 pending events" (the table says why)
+        }
         int n = oldest.size();
         String what = n >= 10 ? "10 oldest pending events" : n == 1 ? "1 pending event" : n + " pending events, oldest first";
         return backlogStaleSince.get() == null ? what : what + " — as of " + time(backlogStaleSince.get()) + ", stale (PostgreSQL down)";
+    }
+
+    /**
+     * What the oldest-events table says with no row: "Nothing pending." only from a read; a source that has not answered
+     * yet is unknown, never empty ("Nothing pending." beside "PostgreSQL: down — nothing read yet" was a claim).
+     */
+    public String oldestPlaceholder() {
+        if (backlog.get() == null) {
+            return backlogProblem.get() == null ? "Reading the outbox…" : "Pending events unknown: nothing read from PostgreSQL yet.";
+        }
+        return backlogStaleSince.get() == null ? "Nothing pending." : "Nothing pending " + asOf(backlogStaleSince) + ", stale (PostgreSQL down).";
+    }
+
+    /** The groups table's text with no row: "No consumer group." only from a read of the stream; else unknown or as of T. */
+    public String groupsPlaceholder() {
+        if (stream.get() == null) {
+            return streamProblem.get() == null ? "Reading the stream…" : "Consumer groups unknown: nothing read from Redis yet.";
+        }
+        return streamStaleSince.get() == null ? "No consumer group." : "No consumer group " + asOf(streamStaleSince) + ", stale (Redis down).";
     }
 
     /** The age of one of the oldest events as shown: "3 h 24 min", or "3 h 24 min at 12:00:00" while PostgreSQL fails. */

@@ -134,6 +134,39 @@ class OutboxViewModelTest {
     }
 
     /**
+     * Sources down from the first poll: the empty tables say unknown, never "Nothing pending." nor "No consumer group."
+     * (what the Outbox pane said beside "Redis: down — nothing read yet" in a trial with Redis stopped); once read, a
+     * table without rows is said as of the last read while its source is down.
+     */
+    @Test
+    void anEmptyTableFromASourceNeverReadIsUnknownNotEmpty() {
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        assertEquals("Reading the outbox…", vm.oldestPlaceholder(), "before any poll");
+        assertEquals("Reading the stream…", vm.groupsPlaceholder());
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        awaitUi(() -> "both down: " + vm.backlogProblemProperty().get() + " / " + vm.streamProblemProperty().get(),
+                () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() != null);
+        assertEquals("Pending events unknown: nothing read from PostgreSQL yet.", vm.oldestPlaceholder());
+        assertEquals("Consumer groups unknown: nothing read from Redis yet.", vm.groupsPlaceholder());
+        assertEquals("Oldest pending events", vm.oldestTitle(), "not \"0 pending events\"");
+
+        fakes.pgDown = null;
+        fakes.redisDown = null;
+        awaitUi(() -> "read", () -> vm.backlogProblemProperty().get() == null && vm.streamProblemProperty().get() == null);
+        assertEquals("Nothing pending.", vm.oldestPlaceholder(), "a read says what it read");
+        assertEquals("No consumer group.", vm.groupsPlaceholder());
+
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        awaitUi(() -> "stale", () -> vm.backlogStaleSinceProperty().get() != null && vm.streamStaleSinceProperty().get() != null);
+        assertEquals("Nothing pending " + vm.asOf(vm.backlogStaleSinceProperty()) + ", stale (PostgreSQL down).",
+                vm.oldestPlaceholder());
+        assertEquals("No consumer group " + vm.asOf(vm.streamStaleSinceProperty()) + ", stale (Redis down).",
+                vm.groupsPlaceholder());
+    }
+
+    /**
      * PostgreSQL stops: the oldest pending age, the oldest events' ages and their title say "as of T" (the time of the
      * last read), never a frozen age that looks current; Redis's and the relay's values likewise; fresh again, not.
      */

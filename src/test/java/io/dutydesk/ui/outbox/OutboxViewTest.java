@@ -193,6 +193,45 @@ class OutboxViewTest {
                 && !robot.lookup("#oldest-table").query().getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale"))));
     }
 
+    /**
+     * Redis down from the first poll, in a 1024x640 window: the stream's banner is shown whole (it was cut to one line
+     * with "..." — the VBox shrank it to its one-line minimum to make room for the groups table's preferred 400 px), and
+     * the empty groups table says unknown, not "No consumer group."; then PostgreSQL too: its table says unknown, not
+     * "Nothing pending.".
+     */
+    @Test
+    void aSourceDownFromTheStartIsSaidWholeAndItsTablesAreUnknownNotEmpty(FxRobot robot) throws Exception {
+        fakes.redisDown = "Redis 127.0.0.1:24379 (stream selfology:events): the server could not connect to it "
+                + "(SSH channel refused: is it running?)";
+        fx(() -> {
+            stage.setWidth(1024 - 50); // the pane beside the (collapsed) navigation in a 1024x640 window
+            stage.setHeight(640 - 52 - 36); // below the header, above the status bar
+            return null;
+        });
+        open();
+        Label banner = robot.lookup("#redis-problem").queryAs(Label.class);
+        await(() -> "banner: " + fx(banner::getText), WAIT, () -> fx(() -> banner.isVisible() && !banner.getText().isEmpty()));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-redis-down-from-start")).get();
+        String shown = fx(() -> banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).findFirst().orElse(""));
+        assertEquals(fx(banner::getText), shown, "the banner is not cut");
+        assertTrue(shown.startsWith("Redis: down — nothing read yet: "), shown);
+        String groups = fx(() -> ((Label) robot.lookup("#groups-table").queryAs(javafx.scene.control.TableView.class).getPlaceholder()).getText());
+        assertEquals("Consumer groups unknown: nothing read from Redis yet.", groups);
+        Label groupsPlaceholder = fx(() -> (Label) robot.lookup("#groups-table").queryAs(javafx.scene.control.TableView.class).getPlaceholder());
+        assertEquals(groups, fx(() -> groupsPlaceholder.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).reduce("", (a, b) -> a.isEmpty() ? b : a + " " + b)),
+                "the placeholder is not cut");
+
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        open();
+        await("PostgreSQL down", WAIT, () -> fx(() -> robot.lookup("#pg-problem").query().isVisible()));
+        String oldest = fx(() -> ((Label) robot.lookup("#oldest-table").queryAs(javafx.scene.control.TableView.class).getPlaceholder()).getText());
+        assertEquals("Pending events unknown: nothing read from PostgreSQL yet.", oldest);
+        assertEquals("Oldest pending events", fx(() -> robot.lookup("#oldest-title").queryAs(Label.class).getText()));
+    }
+
     @Test
     void aMissingIndexIsNoticedWithTheIndexToCreate(FxRobot robot) throws Exception {
         fakes.indexOk = false;
