@@ -232,12 +232,13 @@ public final class SlotsView {
                 e -> e.start() == null ? "" : WHEN.format(e.start()),
                 AuditEntry::actor,
                 AuditEntry::environment,
-                e -> e.action() + (e.args().isEmpty() ? "" : " " + String.join(" ", e.args())),
+                AuditEntry::action,
                 AuditEntry::result,
                 e -> e.exitCode() == null ? "" : String.valueOf(e.exitCode()),
                 e -> (e.liveBefore() == null ? "?" : e.liveBefore()) + " → " + (e.liveAfter() == null ? "?" : e.liveAfter()),
                 e -> e.start() == null || e.end() == null ? ""
                         : String.format("%.1f s", java.time.Duration.between(e.start(), e.end()).toMillis() / 1000.0),
+                e -> String.join(" ", e.args()),
                 e -> e.message() == null ? "" : e.message()));
         // columns keep the width their content needs; a narrow window scrolls sideways instead of cutting results
         Runnable fit = () -> {

@@ -55,7 +55,12 @@ class AuditTabViewTest {
                         null, null, "refused", "green", null,
                         "rollback to blue refused: selfology-analysis-worker-blue: unhealthy; selfology-outbox-relay-blue: starting"),
                 new AuditEntry("a3", "oncall@laptop-of-someone", "ref", "switch", List.of(), t.plusSeconds(600), t.plusSeconds(640), 1,
-                        "cd", "interrupted", "green", "green", "the connection dropped; the server says the action ended with exit 1")));
+                        "cd", "interrupted", "green", "green", "the connection dropped; the server says the action ended with exit 1"),
+                // the morning check's verification: its one argument, a backup's path, was as wide as the rest of the table
+                new AuditEntry(null, "oncall@laptop-of-someone", "ref", "backup-verify",
+                        List.of("/tmp/dutydesk-refhost/srv/backups/selfology_full_20261204_020000.sql.gz"), t.plusSeconds(900),
+                        t.plusSeconds(901), 0, null, "succeeded", null, null,
+                        "gzip -t: intact; plain SQL: pg_dump header, 1 COPY blocks terminated, completion footer")));
         backends.slots = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
         vm = new ShellViewModel(TestEnvironments.fastPolling(Duration.ofMillis(200)), backends, HostKeyPrompt.REFUSE,
                 SecretPrompt.NONE, scheduler, FxThread.INSTANCE, Clock.systemDefaultZone(), io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, audit, java.util.Set.of("slots")));
@@ -76,7 +81,7 @@ class AuditTabViewTest {
     void atTheMinimumSizeNoResultIsCut(FxRobot robot) throws Exception {
         robot.interact(() -> robot.lookup("#slots-tabs").queryAs(TabPane.class).getSelectionModel().select(1));
         TableView<?> table = robot.lookup("#audit-table").queryAs(TableView.class);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 3);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 4);
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "audit-tab-1024x640")).get();
         List<String> cut = new java.util.ArrayList<>();
@@ -100,6 +105,30 @@ class AuditTabViewTest {
             return n;
         }).get();
         assertTrue(cut.isEmpty(), "cut: " + cut);
-        assertTrue(checked >= 3 * 8, "cells checked: " + checked);
+        assertTrue(checked >= 4 * 8, "cells checked: " + checked);
+
+        // what an entry says of its outcome is in sight without scrolling sideways, however long an argument is
+        List<String> outOfSight = WaitForAsyncUtils.asyncFx(() -> {
+            var view = table.localToScene(table.getLayoutBounds());
+            List<String> out = new java.util.ArrayList<>();
+            int seen = 0;
+            for (var node : table.lookupAll(".table-cell")) {
+                TableCell<?, ?> cell = (TableCell<?, ?>) node;
+                String col = cell.getTableColumn() == null ? "" : cell.getTableColumn().getText();
+                if (cell.isEmpty() || !List.of("When", "Action", "Result", "Live").contains(col)) {
+                    continue;
+                }
+                seen++;
+                var b = cell.localToScene(cell.getLayoutBounds());
+                if (b.getMaxX() > view.getMaxX() || b.getMinX() < view.getMinX()) {
+                    out.add(col + " '" + cell.getText() + "' at x " + b.getMinX() + "-" + b.getMaxX() + " of " + view.getMaxX());
+                }
+            }
+            if (seen < 4 * 4) {
+                out.add("only " + seen + " cells seen");
+            }
+            return out;
+        }).get();
+        assertTrue(outOfSight.isEmpty(), "out of sight: " + outOfSight);
     }
 }
