@@ -20,24 +20,34 @@ public final class Phase {
 
     /**
      * This process's age in ms, to ~10 ms: /proc/uptime minus the process's start in clock ticks since boot (both on the
-     * boot clock, so a step of the wall clock does not move it). The JDK's start instant adds the boot time, which Linux
-     * gives in whole seconds (an error of up to 1 s): it is only the fall-back and the check of the tick's size.
+     * boot clock, so a step of the wall clock does not move it). The JDK's start instant is the fall-back where /proc
+     * cannot be read: it is a wall-clock figure (the boot time in whole seconds, which the JDK reads once and keeps, so a
+     * step of the wall clock after the JVM first asked goes into it whole). It is not a check of the boot-clock age: with
+     * the 1.3 s step CI saw, the two could be over 2 s apart, and the stepped figure would have been taken instead.
      */
     static long age() {
-        long jdkAge = jdkAge();
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long startTicks = Long.parseLong(f[19]); // field 22 (starttime); f[0] is field 3
-            double uptime = Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).split(" ")[0]);
-            long age = Math.round(uptime * 1000 - startTicks * 10.0); // USER_HZ is 100 on Linux
-            if (age >= 0 && Math.abs(age - jdkAge) <= 2000) { // the JDK's figure is within a second: a tick of another size is not
+            long age = bootClockAge(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat")),
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")));
+            if (age >= 0) {
                 return age;
             }
         } catch (java.io.IOException | RuntimeException notLinux) {
             // the JDK's figure below
         }
-        return jdkAge;
+        return jdkAge();
+    }
+
+    /**
+     * The age in ms from the texts of /proc/self/stat and /proc/uptime; -1 when the start is after the uptime (not ticks of
+     * 1/100 s: USER_HZ, the unit of the start, is 100 on every Linux the JDK runs on).
+     */
+    static long bootClockAge(String stat, String uptime) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long startTicks = Long.parseLong(f[19]); // field 22 (starttime); f[0] is field 3
+        double up = Double.parseDouble(uptime.split(" ")[0]);
+        long age = Math.round(up * 1000 - startTicks * 10.0);
+        return age >= 0 ? age : -1;
     }
 
     private static long jdkAge() {

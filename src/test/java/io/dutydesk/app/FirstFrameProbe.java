@@ -112,7 +112,7 @@ public final class FirstFrameProbe extends Preloader {
                 return;
             }
             firstFrames.put(w, pulses);
-            long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             say("first-frame pulse=" + pulses + " main=" + (w == main) + " ms=" + ms + " title="
                     + (w instanceof Stage s ? s.getTitle() : ""));
             if (w != main) {

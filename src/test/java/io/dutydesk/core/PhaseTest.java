@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PhaseTest {
@@ -19,5 +20,17 @@ class PhaseTest {
         long jvmAfter = ManagementFactory.getRuntimeMXBean().getUptime();
         assertTrue(process + 20 >= jvm, "the process started before its JVM: process age " + process + " ms, JVM uptime " + jvm);
         assertTrue(process - jvmAfter < 500, "within half a second of the JVM's start: process age " + process + " ms, JVM uptime " + jvmAfter);
+    }
+
+    /**
+     * The age is the boot clock's alone (/proc/uptime minus the start in 1/100 s since boot): no wall-clock figure can
+     * refuse it. A process name may hold blanks and parentheses; a start after the uptime (ticks of another size) is -1.
+     */
+    @Test
+    void theAgeIsReadFromTheBootClockAlone() {
+        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 9 0 0 0 1 0 0 0 20 0 31 0 12345 7000000 900 18446744073709551615";
+        assertEquals(77_050, Phase.bootClockAge(stat, "200.50 390.12\n"));
+        assertEquals(0, Phase.bootClockAge(stat, "123.45 1.00\n"));
+        assertEquals(-1, Phase.bootClockAge(stat, "120.00 1.00\n"));
     }
 }

@@ -77,8 +77,11 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     private Session session;
     private List<Session> hops = List.of();
     private CompletableFuture<Session> connecting;
-    private Instant nextAttempt = Instant.MIN;
+    /** The last failed attempt: its failure is the answer of the calls of the next {@link #RETRY_AFTER}. */
     private Exception lastFailure;
+    /** When it failed, on {@link #nanos} (monotonic: a step of the wall clock neither holds reconnecting back nor hurries it). */
+    private long failedAt;
+    private final java.util.function.LongSupplier nanos;
     private volatile HostKeyException refused;
     private volatile Path socketFolder;
     private volatile boolean closed;
@@ -91,7 +94,13 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
 
     /** With another OpenSSH client configuration than ~/.ssh/config. */
     public SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys, Path sshConfig) {
+        this(target, hostKeys, sshConfig, System::nanoTime);
+    }
+
+    /** With the monotonic clock the retry window is timed on ({@link System#nanoTime} but in tests). */
+    SshConnection(Environment.Ssh target, HostKeyPrompt hostKeys, Path sshConfig, java.util.function.LongSupplier nanos) {
         this.target = target;
+        this.nanos = nanos;
         this.sessions = new SessionFactory(trackPrompts(hostKeys), PROMPT_TIMEOUT, sshConfig);
         this.probes = BoundedExecutors.create("ssh-probe", 4, 64);
         this.channels = BoundedExecutors.create("ssh-channel", 4, 64);
@@ -235,7 +244,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     public void askAgain() {
         refused = null;
         synchronized (lock) {
-            nextAttempt = Instant.MIN;
+            lastFailure = null;
         }
     }
 
@@ -287,7 +296,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 return session;
             }
             if (connecting == null) {
-                if (Instant.now().isBefore(nextAttempt) && lastFailure != null) {
+                if (lastFailure != null && nanos.getAsLong() - failedAt < RETRY_AFTER.toNanos()) {
                     throw lastFailure;
                 }
                 connecting = new CompletableFuture<>();
@@ -318,7 +327,6 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 }
                 session = o.session();
                 hops = o.hops();
-                nextAttempt = Instant.MIN;
                 lastFailure = null;
                 connecting = null;
                 attemptEnded = true;
@@ -337,7 +345,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 if (e instanceof HostKeyException hk && !hk.changed()) {
                     refused = hk; // the user said no (or did not answer): not asked again until askAgain()
                 }
-                nextAttempt = Instant.now().plus(RETRY_AFTER);
+                failedAt = nanos.getAsLong();
                 lastFailure = e;
                 connecting = null;
                 attemptEnded = true;

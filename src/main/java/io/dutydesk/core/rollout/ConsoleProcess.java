@@ -61,6 +61,6 @@ public record ConsoleProcess(String face, long pid, Instant started) {
     /** "the window, pid 4242, started 2026-11-22 12:00:01 UTC" (what is not known left out). */
     public String describe(ZoneId zone) {
         return (face == null ? "a console" : "the " + face) + ", pid " + pid + (started == null ? ""
-                : ", started " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(started));
+                : ", started " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", java.util.Locale.ROOT).withZone(zone).format(started));
     }
 }

@@ -235,7 +235,7 @@ public final class DetachedActions {
                         ? actor.substring(0, at) + " from host " + actor.substring(at + 1) : actor);
             }
             console().ifPresent(c -> b.append(" (").append(c.describe(zone)).append(")"));
-            since().ifPresent(t -> b.append(" since ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(zone).format(t)));
+            since().ifPresent(t -> b.append(" since ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", java.util.Locale.ROOT).withZone(zone).format(t)));
             return b + (action.isEmpty() || id == null ? "" : " (job " + id + ")");
         }
 

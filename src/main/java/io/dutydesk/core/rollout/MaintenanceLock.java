@@ -21,7 +21,7 @@ public record MaintenanceLock(String id, String actor, String message, Instant s
     /** The longest message a lock carries. */
     public static final int MAX_MESSAGE = 500;
 
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", java.util.Locale.ROOT);
 
     /** "locked for maintenance by alice@ws since 2026-12-03 16:10:00 UTC: "db migration"". */
     public String describe(ZoneId zone) {

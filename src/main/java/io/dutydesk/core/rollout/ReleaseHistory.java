@@ -74,7 +74,7 @@ public final class ReleaseHistory {
          * deployed from this console)", "on the host, not deployed here (image built … , newer than the live release)".
          */
         public String whenText(java.time.ZoneId zone) {
-            java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
+            java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", java.util.Locale.ROOT).withZone(zone);
             if (lastDeployed != null) {
                 return "deployed " + f.format(lastDeployed);
             }

@@ -414,9 +414,12 @@ public final class RolloutService {
         return verify(plan, exitCode, lastLine, after).whenComplete((c, e) -> io.dutydesk.core.Phase.mark("verified"));
     }
 
-    /** Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes. */
+    /**
+     * Verifies on the server; a state that does not match yet is read again until it settles or SETTLE passes, on the
+     * monotonic clock (a step of the wall clock, which the injected clock is, neither cuts the settling short nor draws it out).
+     */
     private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
-        Instant until = clock.instant().plus(SETTLE);
+        long until = System.nanoTime() + SETTLE.toNanos();
         // the state the job's own exec read after it ended, when it did: no round trip; else (or unreadable) read now
         CompletableFuture<io.dutydesk.core.slots.SlotsSnapshot> first;
         try {
@@ -428,8 +431,8 @@ public final class RolloutService {
                 .thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
     }
 
-    private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, Instant until) {
-        if (c.ok || exitCode != 0 || clock.instant().isAfter(until)) {
+    private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, long until) {
+        if (c.ok || exitCode != 0 || System.nanoTime() - until > 0) {
             return CompletableFuture.completedFuture(c);
         }
         return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(150, java.util.concurrent.TimeUnit.MILLISECONDS))

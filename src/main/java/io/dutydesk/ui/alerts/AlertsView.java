@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * selected alert's details with Silence…, and the Silences and History tabs.
  */
 public final class AlertsView {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss", java.util.Locale.ROOT).withZone(ZoneId.systemDefault());
     static final double ROW_HEIGHT = 28;
 
     private final AlertsViewModel vm;

@@ -40,7 +40,7 @@ import java.util.function.Function;
  */
 public final class SilenceDialog extends Dialog<String> {
     static final ButtonType SILENCE = new ButtonType("Silence", ButtonBar.ButtonData.OK_DONE);
-    private static final DateTimeFormatter ENDS = DateTimeFormatter.ofPattern("EEE d MMM HH:mm");
+    private static final DateTimeFormatter ENDS = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", java.util.Locale.ROOT);
 
     /** Wraps, so every matcher is seen before it is sent (a one-line field cut off the last ones); one line of text. */
     final TextArea matchers = new TextArea();

@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  */
 public final class Times {
     public static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss");
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("MMM d HH:mm:ss", java.util.Locale.ROOT);
 
     private Times() {}
 

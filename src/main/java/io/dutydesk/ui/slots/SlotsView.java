@@ -43,7 +43,7 @@ import java.util.concurrent.Executor;
 public final class SlotsView {
     public static final KeyCombination ROLLBACK_KEY = new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN,
             KeyCombination.SHIFT_DOWN);
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMM d HH:mm:ss", java.util.Locale.ROOT).withZone(ZoneId.systemDefault());
 
     /** The action log's lines that stay visible at the window's minimum size. */
     static final int LOG_MIN_LINES = 4;

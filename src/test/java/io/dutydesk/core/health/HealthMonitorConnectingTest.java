@@ -36,6 +36,27 @@ class HealthMonitorConnectingTest {
         scheduler.shutdownNow();
     }
 
+    /**
+     * A clock that moves with System.nanoTime: the test compares an instant of its own with one the monitor takes a moment
+     * later, which a step of the wall clock (a virtual machine's can step back a second) would put in the wrong order.
+     */
+    static final Clock MONOTONIC = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.EPOCH.plusNanos(System.nanoTime());
+        }
+    };
+
     static BackendProbe probe(Backend b, Supplier<CompletableFuture<Void>> ping) {
         return new BackendProbe() {
             @Override
@@ -62,7 +83,7 @@ class HealthMonitorConnectingTest {
         List<BackendProbe> probes = List.of(probe(Backend.SSH, CompletableFuture::new), probe(Backend.POSTGRES, CompletableFuture::new));
         List<HealthSnapshot> seen = new CopyOnWriteArrayList<>();
         try (HealthMonitor m = new HealthMonitor("ref", probes, Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(100), scheduler, Clock.systemUTC(), connecting::get)) {
+                Duration.ofMillis(100), scheduler, MONOTONIC, connecting::get)) {
             m.subscribe(seen::add);
             m.start();
             Eventually.await("several probes timed out", Duration.ofSeconds(10), () -> seen.stream()
@@ -80,7 +101,7 @@ class HealthMonitorConnectingTest {
 
             // the connect ends (it failed, or it is up and the backend itself does not answer): now a timeout is down
             connecting.set(false);
-            java.time.Instant ended = java.time.Instant.now();
+            java.time.Instant ended = MONOTONIC.instant();
             Eventually.await("down once the connection was tried", Duration.ofSeconds(10),
                     () -> m.latest().get(Backend.POSTGRES).state() == BackendStatus.State.DOWN
                             && m.latest().get(Backend.SSH).state() == BackendStatus.State.DOWN);
