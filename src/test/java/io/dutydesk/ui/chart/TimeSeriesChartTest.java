@@ -64,6 +64,7 @@ class TimeSeriesChartTest {
         scene = new Scene(new StackPane(chart), 900, 440);
         Theme.apply(scene, false);
         stage.setScene(scene);
+        stage.sizeToScene(); // TestFX's stage is shared: a size another class gave it would place the pixels elsewhere
         stage.show();
     }
 

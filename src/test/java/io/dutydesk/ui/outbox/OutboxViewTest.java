@@ -55,6 +55,7 @@ class OutboxViewTest {
         scene = new Scene(new StackPane(), 1180, 720);
         Theme.apply(scene, false);
         stage.setScene(scene);
+        stage.sizeToScene(); // the 1024x640 test below resizes TestFX's shared stage: every test here starts at the scene's size
         stage.show();
     }
 
@@ -64,6 +65,7 @@ class OutboxViewTest {
             if (vm != null) {
                 vm.close();
             }
+            stage.sizeToScene(); // the shared stage back to its scene's size for the classes after this one
             return null;
         });
         scheduler.shutdownNow();
