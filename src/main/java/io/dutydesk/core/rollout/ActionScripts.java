@@ -265,11 +265,15 @@ public final class ActionScripts {
                         .append("\" 2>&1 9>&-; } & pw").append(i).append("_=$!; ");
             }
             b.append("o0_=$(ck_ ").append(ShellQuote.quote(first.command())).append(" 2>&1 9>&-); r0_=$?; ");
+            // what each check says is read from its output as soon as that is in: the first's (a perl started for an
+            // environment's pattern) while the others still run, not after the slowest
+            extract(b, first, 0);
             // every output read, then every file removed, before any is judged: a refusal (done_ exits) leaves none behind
             StringBuilder files = new StringBuilder();
             for (int i = 1; i < all.size(); i++) {
                 b.append("wait \"$pw").append(i).append("_\"; r").append(i).append("_=$?; o").append(i).append("_=$(cat \"$0.pre").append(i)
                         .append("\" 2>/dev/null); ");
+                extract(b, all.get(i), i);
                 files.append(" \"$0.pre").append(i).append('"');
             }
             if (all.size() > 1) {
@@ -278,16 +282,9 @@ public final class ActionScripts {
             for (int i = 0; i < all.size(); i++) {
                 Precondition p = all.get(i);
                 String what = "\"" + ShellQuote.quote(p.what()) + "\""; // inside the echo's double quotes: closed, quoted, reopened
-                b.append("out_=$o").append(i).append("_; ");
+                b.append("out_=$o").append(i).append("_; now_=$n").append(i).append("_; ");
                 b.append("case $r").append(i).append("_ in 124|137) ").append(refused).append(what)
                         .append(" could not be checked: the server did not answer within $cs_ s; nothing was run\"; done_ ").append(EXIT_REFUSED).append(" ;; esac; ");
-                if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
-                    b.append("now_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $out_; do case \"$l_\" in 'slot-health: '?*) ")
-                            .append("now_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");
-                } else {
-                    b.append("now_=$(printf '%s' \"$out_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
-                            .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
-                }
                 b.append("if [ -z \"$now_\" ]; then ").append(refused).append("could not read ").append(what)
                         .append(" on the server to check the plan; nothing was run\"; printf '%s\\n' \"$out_\" | head -n 5; done_ ")
                         .append(EXIT_REFUSED).append("; fi; ");
@@ -320,6 +317,17 @@ public final class ActionScripts {
                 + "[ -n \"$g_\" ] || : > \"$0" + CLEAR_FILE + "\"; fi; ");
         b.append("done_ $rc_");
         return b.toString();
+    }
+
+    /** Sets {@code n<i>_} to what check {@code i} says, read from its output {@code o<i>_}. */
+    private static void extract(StringBuilder b, Precondition p, int i) {
+        if (p.pattern() == SLOT_HEALTH) { // our own line: its first "slot-health: " line, by builtins (no perl started)
+            b.append("n").append(i).append("_=; set -f; oi_=$IFS; IFS='\n'; for l_ in $o").append(i).append("_; do case \"$l_\" in ")
+                    .append("'slot-health: '?*) n").append(i).append("_=${l_#slot-health: }; break ;; esac; done; IFS=$oi_; set +f; ");
+        } else {
+            b.append("n").append(i).append("_=$(printf '%s' \"$o").append(i).append("_\" | P_=").append(ShellQuote.quote(p.pattern().pattern()))
+                    .append(" perl -0777 -ne 'print lc $1 if /$ENV{P_}/' 2>/dev/null); ");
+        }
     }
 
     /** How long a job waits for what its command left running before it stops it: its bound again, else 10 minutes. */
