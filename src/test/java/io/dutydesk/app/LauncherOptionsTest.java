@@ -43,6 +43,7 @@ class LauncherOptionsTest {
         long mb = Long.parseLong(xmx.substring(4, xmx.length() - 1)) * (xmx.endsWith("g") ? 1024 : 1);
         assertTrue(mb >= 256 && mb <= 1024, "a desktop's heap cap: " + xmx);
         assertTrue(o.contains("-XX:TieredStopAtLevel=1"), "the client compiler only (idle CPU, launch): " + o);
+        assertTrue(o.contains("-XX:-UsePerfData"), "no perf-data sampling 20 times a second (idle CPU): " + o);
         assertTrue(o.stream().noneMatch(x -> x.startsWith("-XX:ArchiveRelocationMode")),
                 "the archive relocated at a random address, the JDK's default (hardening kept over ~30 ms): " + o);
         String jpackage = Files.readString(Path.of("packaging/jpackage.sh"));
