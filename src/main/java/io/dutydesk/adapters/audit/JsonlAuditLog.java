@@ -759,6 +759,11 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                     if (!key.reset()) { // the folder is gone (removed, moved): nothing is reported from here on
                         synchronized (indexLock) {
                             watching = false;
+                            // the file the index followed is gone: read whatever is there next from its start. Its key
+                            // alone could not tell: a file made again in a folder made again may get the same inode
+                            // number, and at the same size it looked unchanged (a CI run's /tmp did so)
+                            indexKey = null;
+                            indexDirty = true;
                         }
                         return;
                     }
