@@ -75,7 +75,7 @@ out=$(run dutydesk --version) || fail "dutydesk --version exited $?"
 # the launcher's JVM options (packaging/java-options): the heap cap and the AppCDS archive, which the installed
 # launcher uses (trained at /opt/dutydesk: its classes come from the archive, not the jar)
 cfg=/opt/dutydesk/lib/app/dutydesk.cfg
-for o in -Xmx512m -XX:TieredStopAtLevel=1 '-XX:SharedArchiveFile=$APPDIR/dutydesk.jsa' -Xshare:auto -Xlog:cds=off; do
+for o in -Xmx512m -XX:TieredStopAtLevel=1 -XX:-UsePerfData '-XX:SharedArchiveFile=$APPDIR/dutydesk.jsa' -Xshare:auto -Xlog:cds=off; do
   grep -qxF "java-options=$o" "$cfg" || fail "$cfg lacks $o: $(cat "$cfg")"
 done
 out=$(run env JAVA_TOOL_OPTIONS=-Xlog:class+load=info dutydesk --version 2>/dev/null) || fail "dutydesk --version (class log) exited $?"

@@ -49,8 +49,8 @@ public final class Main {
         if (verb.isPresent() || args.contains("--help") || args.contains("-h")) {
             List<String> cliArgs = verb.isPresent() ? args : List.of("help");
             io.dutydesk.core.rollout.ConsoleProcess.declare(io.dutydesk.core.rollout.ConsoleProcess.CLI); // named by the jobs it starts
-            if (cliArgs.contains("--env") || cliArgs.contains("-e")) { // a verb that connects: its handshake's crypto warmed meanwhile
-                io.dutydesk.adapters.ssh.CryptoWarmup.start();
+            if (startsHandshake(cliArgs)) { // its handshake's curve code run once on a spare core while it reads its configuration
+                io.dutydesk.adapters.ssh.CryptoWarmup.startIfSpareCore();
             }
             int code;
             try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
@@ -82,6 +82,19 @@ public final class Main {
     }
 
     /** The first argument that is neither an option nor an option's value. */
+    /**
+     * Whether a CLI run starts an SSH handshake as it opens its environment: a verb with an environment ({@code --env NAME},
+     * {@code --env=NAME}, {@code -e NAME}), except those of the local files ({@code envs}, {@code help}, {@code audit},
+     * which asks the server only for open entries).
+     */
+    static boolean startsHandshake(List<String> args) {
+        Optional<String> verb = firstWord(args);
+        if (verb.isEmpty() || List.of("envs", "help", "audit").contains(verb.get())) {
+            return false;
+        }
+        return args.stream().anyMatch(a -> a.equals("--env") || a.equals("-e") || a.startsWith("--env="));
+    }
+
     static Optional<String> firstWord(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);

@@ -10,9 +10,15 @@ public final class Phase {
     private static final boolean ON = System.getenv("DUTYDESK_PHASES") != null
             || "cli".equals(System.getProperty("dutydesk.benchmark"));
     /** {@link System#nanoTime} at the process's start. */
-    private static final long START_NANOS = ON ? System.nanoTime() - age() * 1_000_000 : 0;
+    private static final long START_NANOS = ON ? startNanos() : 0;
 
     private Phase() {}
+
+    /** The age first, then the clock: the age is right as of its read of /proc/uptime, just before (not the reads' time later). */
+    private static long startNanos() {
+        long age = age();
+        return System.nanoTime() - age * 1_000_000;
+    }
 
     public static boolean on() {
         return ON;

@@ -37,7 +37,7 @@ class OpenEntriesAtStartIT {
         Path actions = Path.of("/tmp/dutydesk-refhost/srv/lifeos/.dutydesk/actions"); // ref-single's deploy.stateDir
         // made as the server's user makes it at its first action (0700, the deploy user's): it is there only once some
         // ref-single action has run, which depended on the order of the test classes (a fresh host failed here)
-        RefHost.run(Duration.ofSeconds(10), "runuser", "-u", "dutydesk-deploy", "--", "sh", "-c", "umask 077; mkdir -p " + actions);
+        RefHost.run(Duration.ofSeconds(10), "runuser", "-u", "dutydesk-deploy", "--", "sh", "-c", "umask 077; mkdir -p -- \"$1\"", "sh", actions.toString());
         assertTrue(Files.isDirectory(actions), actions.toString());
         Path config = home.resolve("environments.yaml");
         Files.writeString(config, Files.readString(RefHost.config()) + "  gone:\n    ssh: { host: 127.0.0.1, port: 1, user: nobody }\n");

@@ -20,11 +20,18 @@ public final class CryptoWarmup {
 
     private CryptoWarmup() {}
 
-    /** Starts it on a daemon thread of low priority; returns at once. */
-    public static Thread start() {
+    /**
+     * Starts it on a daemon thread when there is a spare core (on one, it would only slow the configuration's read: Linux
+     * ignores Java's thread priorities); returns at once, with the thread or none.
+     */
+    public static java.util.Optional<Thread> startIfSpareCore() {
+        return Runtime.getRuntime().availableProcessors() >= 2 ? java.util.Optional.of(start()) : java.util.Optional.empty();
+    }
+
+    /** Starts it on a daemon thread; returns at once. */
+    static Thread start() {
         Thread t = new Thread(CryptoWarmup::run, "dutydesk-crypto-warmup");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
         return t;
     }
@@ -52,7 +59,7 @@ public final class CryptoWarmup {
             verify.initVerify(k.getPublic());
             verify.update(data);
             return verify.verify(sig);
-        } catch (java.security.GeneralSecurityException | RuntimeException missing) {
+        } catch (java.security.GeneralSecurityException | RuntimeException | LinkageError missing) {
             return false; // the warm-up only: the handshake reports what is really missing
         }
     }

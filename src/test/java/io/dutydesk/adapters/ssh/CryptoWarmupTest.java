@@ -22,5 +22,7 @@ class CryptoWarmupTest {
         Thread t = CryptoWarmup.start();
         t.join(10_000);
         assertTrue(t.isDaemon() && !t.isAlive(), "a daemon thread that ends");
+        assertEquals(Runtime.getRuntime().availableProcessors() >= 2, CryptoWarmup.startIfSpareCore().isPresent(),
+                "started only with a spare core");
     }
 }

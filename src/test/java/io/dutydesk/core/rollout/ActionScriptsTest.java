@@ -709,6 +709,27 @@ class ActionScriptsTest {
         assertEquals(List.of(), checksFiles(), "a refusal by the first check leaves no output file of the others behind");
     }
 
+    /** Both checks failing: the first one's refusal alone is said, and nothing ran. */
+    @Test
+    void whenBothChecksFailTheFirstOnesRefusalIsTheOneSaid() throws Exception {
+        var env = fakeDocker();
+        String out = startAndFollow(id("rollback", 25), "touch ran",
+                Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))), env);
+        assertTrue(out.contains("state changed since you confirmed: live is now green; nothing was run"), out);
+        assertFalse(out.contains("the green slot"), "the second check's refusal is not said: " + out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    /** The first check's answer is read from its output before the job waits for the checks still running. */
+    @Test
+    void theFirstChecksAnswerIsReadBeforeWaitingForTheOthers() {
+        String job = ActionScripts.job("/srv/app", "true", Optional.of(live("green", "blue").and(ActionScripts.slotHealthy(ENV, "green"))),
+                Duration.ofSeconds(60));
+        int read = job.indexOf("n0_=$(printf '%s' \"$o0_\" | P_=");
+        int waits = job.indexOf("wait \"$pw1_\"");
+        assertTrue(read > 0 && waits > read, "n0_ read at " + read + ", the wait at " + waits + ": " + job);
+    }
+
     /**
      * The checks after the first run while the first runs: here the live slot's read waits (up to 20 s) for a file the
      * health check writes; checked one after the other the read would time out and print no slot (refused). Their files
