@@ -84,12 +84,11 @@ public final class Main {
     /** The first argument that is neither an option nor an option's value. */
     /**
      * Whether a CLI run starts an SSH handshake as it opens its environment: a verb with an environment ({@code --env NAME},
-     * {@code --env=NAME}, {@code -e NAME}), except those of the local files ({@code envs}, {@code help}, {@code audit},
-     * which asks the server only for open entries).
+     * {@code --env=NAME}, {@code -e NAME}) that {@link Cli#connectsAhead} says does.
      */
     static boolean startsHandshake(List<String> args) {
         Optional<String> verb = firstWord(args);
-        if (verb.isEmpty() || List.of("envs", "help", "audit").contains(verb.get())) {
+        if (verb.isEmpty() || !Cli.connectsAhead(verb.get())) {
             return false;
         }
         return args.stream().anyMatch(a -> a.equals("--env") || a.equals("-e") || a.startsWith("--env="));

@@ -170,13 +170,7 @@ public final class Cli {
                     yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
                 }
                 case "check" -> check(args, checkOptions);
-                case "audit" -> { // the local log: the server only when some entry is open (no handshake started ahead)
-                    Environment e = load(args).require(args.requireEnv());
-                    try (EnvironmentHandle h = connections.open(e, false)) {
-                        connections.reconciled();
-                        yield rollout.audit(e, h, args.json(), 200);
-                    }
-                }
+                case "audit" -> withEnvironment(args, (e, h) -> rollout.audit(e, h, args.json(), 200));
                 case "lock", "unlock", "history" -> {
                     MaintenanceCommands.validate(args); // before connecting
                     yield withEnvironment(args, (e, h) -> maintenance.run(e, h, args));
@@ -267,7 +261,18 @@ public final class Cli {
     }
 
     private int withEnvironment(Args args, EnvWork work) {
-        return withEnvironment(load(args).require(args.requireEnv()), work);
+        return withEnvironment(load(args).require(args.requireEnv()), true, connectsAhead(args.verb()), work);
+    }
+
+    /** The verbs of the local files: their environment is opened without an SSH handshake started ahead. */
+    private static final java.util.Set<String> LOCAL_VERBS = java.util.Set.of("envs", "help", "audit");
+
+    /**
+     * Whether {@code verb} starts the SSH handshake as it opens its environment: every verb that asks the server, not
+     * those of the local files ({@code audit} asks the server only when an entry is open).
+     */
+    public static boolean connectsAhead(String verb) {
+        return !LOCAL_VERBS.contains(verb);
     }
 
     /** With an environment already read (the environments file parsed once per run). */
@@ -277,7 +282,11 @@ public final class Cli {
 
     /** {@code reconciledFirst}: the open entries' completion waited for before {@code work}; else {@code work} waits for it. */
     private int withEnvironment(Environment e, boolean reconciledFirst, EnvWork work) {
-        try (EnvironmentHandle h = connections.open(e)) {
+        return withEnvironment(e, reconciledFirst, true, work);
+    }
+
+    private int withEnvironment(Environment e, boolean reconciledFirst, boolean ahead, EnvWork work) {
+        try (EnvironmentHandle h = connections.open(e, ahead)) {
             if (reconciledFirst) {
                 connections.reconciled();
             }

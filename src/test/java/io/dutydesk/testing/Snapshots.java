@@ -21,6 +21,31 @@ public final class Snapshots {
 
     private Snapshots() {}
 
+    /**
+     * A Docker that lists {@link #of}'s containers (live {@code live}, both slots healthy) and serves nothing else: for
+     * tests that read the slots and never ask for logs or a restart.
+     */
+    public static io.dutydesk.core.ports.ContainersPort containers(String live, String liveVersion, String idleVersion) {
+        return new io.dutydesk.core.ports.ContainersPort() {
+            @Override
+            public java.util.concurrent.CompletableFuture<List<ContainerInfo>> containers() {
+                return java.util.concurrent.CompletableFuture.completedFuture(of(live, liveVersion, idleVersion, Set.of(), Set.of())
+                        .slots().stream().flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(Optional::stream).toList());
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<io.dutydesk.core.ports.ContainersPort.LogStream> logs(String c, int t, boolean f,
+                    io.dutydesk.core.ports.RemoteShell.OutputListener l) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("unused"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> restart(String c, java.time.Duration t) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("unused"));
+            }
+        };
+    }
+
     /** {@code unhealthy}: "service-slot" names whose container is unhealthy; {@code missing}: slots with no containers. */
     public static SlotsSnapshot of(String live, String liveVersion, String idleVersion, Set<String> unhealthy, Set<String> missing) {
         List<SlotState> slots = new ArrayList<>();

@@ -83,23 +83,7 @@ class VerifySettleTest {
         }
     };
 
-    final ContainersPort containers = new ContainersPort() {
-        @Override
-        public CompletableFuture<List<ContainerInfo>> containers() {
-            return CompletableFuture.completedFuture(Snapshots.of("blue", "v1", "v2", Set.of(), Set.of()).slots().stream()
-                    .flatMap(s -> s.services().stream()).map(ServiceState::container).flatMap(Optional::stream).toList());
-        }
-
-        @Override
-        public CompletableFuture<LogStream> logs(String c, int t, boolean f, RemoteShell.OutputListener l) {
-            return CompletableFuture.failedFuture(new IOException("unused"));
-        }
-
-        @Override
-        public CompletableFuture<Void> restart(String c, Duration t) {
-            return CompletableFuture.failedFuture(new IOException("unused"));
-        }
-    };
+    final ContainersPort containers = Snapshots.containers("blue", "v1", "v2");
 
     @Test
     void aSwitchIsVerifiedOnceItSettlesWhateverTheWallClockDoesMeanwhile() throws Exception {
