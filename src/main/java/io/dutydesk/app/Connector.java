@@ -32,9 +32,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
-public final class Connector implements EnvironmentConnector {
+public final class Connector implements EnvironmentConnector, AutoCloseable {
     private final Keyring keyring;
     private LocalStore store; // the process's one local store (given, or opened on first use)
+    /** A connection whose handshake {@link #prepare} started, until an {@link #open} of its target takes it. */
+    private SshConnection prepared;
+    private Environment.Ssh preparedFor;
 
     public Connector() {
         this(new SecretToolKeyring());
@@ -53,7 +56,47 @@ public final class Connector implements EnvironmentConnector {
 
     @Override
     public Opened open(Environment env, HostKeyPrompt hostKeys, SecretPrompt secrets) {
-        return new Opened(env, hostKeys, secrets, keyring, verifications());
+        return new Opened(env, hostKeys, secrets, keyring, verifications(), takePrepared(env, hostKeys));
+    }
+
+    /**
+     * Starts the SSH handshake of {@code env} now, refusing an unknown host key (the CLI's rule): a verb's run calls it as
+     * soon as it knows its environment, and builds the rest while the server answers. The next {@link #open} of an
+     * environment with the same SSH target and {@link HostKeyPrompt#REFUSE} takes this connection; {@link #close} closes it
+     * if none did.
+     */
+    public synchronized void prepare(Environment env) {
+        closePrepared();
+        prepared = new SshConnection(env.ssh(), HostKeyPrompt.REFUSE);
+        preparedFor = env.ssh();
+        prepared.connectAhead();
+    }
+
+    private synchronized SshConnection takePrepared(Environment env, HostKeyPrompt hostKeys) {
+        SshConnection p = prepared;
+        if (p == null || hostKeys != HostKeyPrompt.REFUSE || !preparedFor.equals(env.ssh())) {
+            return null;
+        }
+        prepared = null;
+        return p;
+    }
+
+    /** Closes a connection {@link #prepare} started that no {@link #open} took (what an open took, its handle closes). */
+    @Override
+    public synchronized void close() {
+        closePrepared();
+    }
+
+    /** The connection {@link #prepare} started that no open took yet (tests). */
+    synchronized SshConnection prepared() {
+        return prepared;
+    }
+
+    private void closePrepared() {
+        if (prepared != null) {
+            prepared.close();
+            prepared = null;
+        }
     }
 
     /** Verification results in the local store, shared by every environment. */
@@ -84,7 +127,8 @@ public final class Connector implements EnvironmentConnector {
                 java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring, VerificationResults verifications) {
+        Opened(Environment env, HostKeyPrompt hostKeys, SecretPrompt prompt, Keyring keyring, VerificationResults verifications,
+               SshConnection prepared) {
             this.env = env;
             this.verifications = verifications;
             // a password question still open when the environment closes (a switch) is cancelled: its dialog closes
@@ -100,7 +144,7 @@ public final class Connector implements EnvironmentConnector {
                 }
                 return answer;
             };
-            this.ssh = new SshConnection(env.ssh(), hostKeys);
+            this.ssh = prepared != null ? prepared : new SshConnection(env.ssh(), hostKeys);
             this.channelGauge = io.dutydesk.core.telemetry.Telemetry.current().sshChannels(env.name(),
                     () -> ssh.channelStats().open(), () -> ssh.channelStats().opened());
             this.resolver = new SecretResolver(env.name(), ssh, secrets, keyring, System::getenv);
@@ -131,6 +175,11 @@ public final class Connector implements EnvironmentConnector {
 
         @Override
         public RemoteShell shell() {
+            return ssh;
+        }
+
+        /** Its SSH connection (tests). */
+        SshConnection connection() {
             return ssh;
         }
 

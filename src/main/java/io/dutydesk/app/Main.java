@@ -53,10 +53,15 @@ public final class Main {
                 io.dutydesk.adapters.ssh.CryptoWarmup.startIfSpareCore();
             }
             int code;
-            try (LocalStore store = LocalStore.openDefault()) { // opened on first use only, once
-                code = new Cli(new Connector(new SecretToolKeyring(), store), new ConsoleSecretPrompt(), System::getenv,
+            // the environment a verb connects to is read first and its SSH handshake started at once: the rest of the run
+            // (the audit log, the verbs) is built while the server answers
+            Optional<Cli.Preloaded> preloaded = Cli.preload(cliArgs, System::getenv);
+            try (LocalStore store = LocalStore.openDefault(); // opened on first use only, once
+                 Connector connector = new Connector(new SecretToolKeyring(), store)) {
+                preloaded.ifPresent(p -> connector.prepare(p.environment()));
+                code = new Cli(connector, new ConsoleSecretPrompt(), System::getenv,
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
-                        Confirmer.TERMINAL, store.alertHistory()).checkHistory(store.checkHistory()).run(cliArgs);
+                        Confirmer.TERMINAL, store.alertHistory()).checkHistory(store.checkHistory()).preloaded(preloaded).run(cliArgs);
             }
             io.dutydesk.core.Phase.mark("exit");
             System.exit(code);

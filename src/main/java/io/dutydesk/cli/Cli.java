@@ -117,23 +117,68 @@ public final class Cli {
                 || AlertsCommands.VERBS.contains(s);
     }
 
+    /** A command line parsed: its arguments and the options of the verbs that have their own. */
+    private record Parsed(Args args, QueryCommand.Options queryOptions, AlertsCommands.Options alertOptions,
+                          CheckCommand.Options checkOptions) {}
+
+    /** Parses and checks a command line ({@link Args.UsageException} when it is not one). */
+    private static Parsed parse(List<String> argv) {
+        List<String> rest = new java.util.ArrayList<>(argv);
+        QueryCommand.Options queryOptions = QueryCommand.extract(rest);
+        AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
+        CheckCommand.Options checkOptions = CheckCommand.Options.extract(alertOptions.rest());
+        Args args = Args.parse(checkOptions.rest());
+        if (checkOptions.any() && !"check".equals(args.verb())) {
+            throw new Args.UsageException("--report and --push are for check");
+        }
+        if (!"query".equals(args.verb()) && !rest.equals(argv)) {
+            throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
+        }
+        if (alertOptions.any() && !AlertsCommands.VERBS.contains(args.verb())) {
+            throw new Args.UsageException("--filter, --since, --match, --duration and --comment are for alerts, silence, unsilence");
+        }
+        return new Parsed(args, queryOptions, alertOptions, checkOptions);
+    }
+
+    /** The environments file a run read ahead ({@link #preload}), and the environment its verb connects to. */
+    public record Preloaded(java.nio.file.Path file, EnvironmentsFile environments, Environment environment) {}
+
+    /**
+     * Reads the environments file and the environment of a command line whose verb connects to one ahead
+     * ({@link #connectsAhead}), before anything else of the run is built: the app starts that environment's SSH handshake
+     * at once and builds the rest meanwhile, and {@link #preloaded} spares the second read. Empty for any other command
+     * line, and when the line or the file is bad: the run then says so itself, as without it.
+     */
+    public static Optional<Preloaded> preload(List<String> argv, Function<String, String> env) {
+        try {
+            Args args = parse(argv).args();
+            if (args.verb() == null || !isVerb(args.verb()) || !connectsAhead(args.verb()) || args.env().isEmpty()) {
+                return Optional.empty();
+            }
+            java.nio.file.Path file = args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env));
+            EnvironmentsFile f = EnvironmentsFile.load(file);
+            return Optional.of(new Preloaded(file, f, f.require(args.env().get())));
+        } catch (RuntimeException e) { // a usage or configuration error: the run reports it
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Preloaded> preloaded = Optional.empty();
+
+    /** The environments file this run read ahead ({@link #preload}): used for that file instead of reading it again. */
+    public Cli preloaded(Optional<Preloaded> p) {
+        this.preloaded = p;
+        return this;
+    }
+
     public int run(List<String> argv) {
         Args args;
         try {
-            List<String> rest = new java.util.ArrayList<>(argv);
-            QueryCommand.Options queryOptions = QueryCommand.extract(rest);
-            AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
-            CheckCommand.Options checkOptions = CheckCommand.Options.extract(alertOptions.rest());
-            args = Args.parse(checkOptions.rest());
-            if (checkOptions.any() && !"check".equals(args.verb())) {
-                throw new Args.UsageException("--report and --push are for check");
-            }
-            if (!"query".equals(args.verb()) && !rest.equals(argv)) {
-                throw new Args.UsageException("--range, --step, --csv and --saved belong to 'query'");
-            }
-            if (alertOptions.any() && !AlertsCommands.VERBS.contains(args.verb())) {
-                throw new Args.UsageException("--filter, --since, --match, --duration and --comment are for alerts, silence, unsilence");
-            }
+            Parsed parsed = parse(argv);
+            args = parsed.args();
+            QueryCommand.Options queryOptions = parsed.queryOptions();
+            AlertsCommands.Options alertOptions = parsed.alertOptions();
+            CheckCommand.Options checkOptions = parsed.checkOptions();
             if (args.verb() == null || args.verb().equals("help")) {
                 usage(args.verb() == null ? err : out);
                 return args.verb() == null ? USAGE : OK;
@@ -342,7 +387,11 @@ public final class Cli {
     }
 
     private EnvironmentsFile load(Args args) {
-        return EnvironmentsFile.load(args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env)));
+        java.nio.file.Path file = args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env));
+        if (preloaded.isPresent() && preloaded.get().file().equals(file)) { // read once per run
+            return preloaded.get().environments();
+        }
+        return EnvironmentsFile.load(file);
     }
 
     private int envs(Args args) throws ConfigException {

@@ -23,7 +23,9 @@ public final class BoundedExecutors {
         };
         ThreadPoolExecutor ex = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queue), tf, (r, e) -> {
-                    throw new RejectedExecutionException(name + " is busy (" + queue + " requests waiting)");
+                    // a pool shut down (its adapter closed) is not a busy one: say which, the message reaches the user
+                    throw new RejectedExecutionException(e.isShutdown() ? name + " is closed"
+                            : name + " is busy (" + queue + " requests waiting)");
                 });
         ex.allowCoreThreadTimeOut(true);
         return ex;
