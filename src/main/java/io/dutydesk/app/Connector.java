@@ -67,9 +67,13 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
      */
     public synchronized void prepare(Environment env) {
         closePrepared();
-        prepared = new SshConnection(env.ssh(), HostKeyPrompt.REFUSE);
-        preparedFor = env.ssh();
-        prepared.connectAhead();
+        try {
+            prepared = new SshConnection(env.ssh(), HostKeyPrompt.REFUSE);
+            preparedFor = env.ssh();
+            prepared.connectAhead();
+        } catch (RuntimeException e) { // only a head start: the verb's own open meets the same failure and says so
+            closePrepared();
+        }
     }
 
     private synchronized SshConnection takePrepared(Environment env, HostKeyPrompt hostKeys) {
