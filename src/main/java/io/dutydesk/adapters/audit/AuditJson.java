@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * One audit entry as one JSON object, with Jackson's streaming layer (jackson-core) rather than its data binding: the
  * same line as the data binding wrote (the record's components in order, nulls written, instants in ISO-8601), every
- * line it wrote read to the same entry; a field it does not know, or of the wrong shape, is not an entry. Stricter than
+ * line it wrote read to the same entry; a known field of the wrong shape is not an entry. A field this version does not
+ * know (a newer version wrote it) is skipped, whatever its value, and the entry kept: the data binding refused the line,
+ * and an open action's started entry then vanished from the log's readers. Stricter than
  * the data binding on lines no console writes (content after the object, a fractional exit code, a time given as a
  * string of seconds): those are not entries (the log reports them as damaged, never drops them silently). Without
  * building an ObjectMapper, which cost a cold CLI run some 600 classes and ~100-300 ms before its first audit line
@@ -101,7 +103,7 @@ final class AuditJson {
                     case "liveBefore" -> liveBefore = text(p, v);
                     case "liveAfter" -> liveAfter = text(p, v);
                     case "message" -> message = text(p, v);
-                    default -> throw new IOException("unknown field " + name);
+                    default -> skip(p, v); // a newer version's field: ignored, the entry kept
                 }
             }
             if (p.nextToken() != null) {
@@ -110,6 +112,14 @@ final class AuditJson {
         }
         return new AuditEntry(actionId, actor, environment, action, args, start, end, exitCode, outputSha256, result,
                 liveBefore, liveAfter, message);
+    }
+
+    /** Skips the value {@code v} of a field this version does not know (a scalar, or an object or array whole). */
+    private static void skip(JsonParser p, JsonToken v) throws IOException {
+        if (v == null) {
+            throw new IOException("no value: " + p.currentName());
+        }
+        p.skipChildren(); // a truncated object or array fails here (the parser's end-of-input error)
     }
 
     /** A string, or a number or boolean in its words (as the data binding coerced them); null is null. */

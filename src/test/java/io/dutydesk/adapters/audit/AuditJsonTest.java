@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The audit line written and read by Jackson's streaming layer is the line the data binding wrote (every audit log on
- * disk was written by it) and reads every such line back to the same entry; what the data binding refused is refused.
+ * disk was written by it) and reads every such line back to the same entry; what the data binding refused is refused,
+ * but for a field it does not know (a newer version's): skipped, the entry kept.
  */
 class AuditJsonTest {
     /** The mapper the audit log used before (its entries on users' disks). */
@@ -73,9 +74,24 @@ class AuditJsonTest {
 
     @Test
     void whatTheDataBindingRefusedIsRefused() {
-        for (String bad : List.of("{\"actor\":\"a\",\"unknown\":1}", "{\"args\":\"one\"}", "{\"start\":\"yesterday\"}",
+        for (String bad : List.of("{\"args\":\"one\"}", "{\"start\":\"yesterday\"}",
                 "{\"exitCode\":\"x\"}", "[]", "{\"actor\":\"a\"", "{\"actor\":{\"x\":1}}", "{\"exitCode\":1.5e400}")) {
             assertThrows(Exception.class, () -> BINDING.readValue(bad, AuditEntry.class), bad);
+            assertThrows(Exception.class, () -> AuditJson.read(bad), bad);
+        }
+    }
+    /** A field a newer version wrote is skipped, whatever its value: the entry is kept (the data binding refused it). */
+    @Test
+    void aFieldThisVersionDoesNotKnowIsIgnored() throws Exception {
+        AuditEntry e = ENTRIES.get(0);
+        String line = AuditJson.write(e);
+        for (String field : List.of("\"unknown\":1", "\"host\":\"h\"", "\"n\":null", "\"console\":{\"face\":\"cli\",\"pid\":7,\"x\":[1,{}]}",
+                "\"tags\":[[\"a\"],{\"result\":\"succeeded\"}]", "\"ok\":true")) {
+            assertEquals(e, AuditJson.read(line.replace(",\"result\":", "," + field + ",\"result\":")), field);
+            assertEquals(e, AuditJson.read("{" + field + "," + line.substring(1)), field);
+            assertEquals(e, AuditJson.read(line.substring(0, line.length() - 1) + "," + field + "}"), field);
+        }
+        for (String bad : List.of("{\"x\":}", "{\"x\":[1,}", "{\"x\":{\"a\":1}", "{\"x\":1")) {
             assertThrows(Exception.class, () -> AuditJson.read(bad), bad);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,5 +96,30 @@ class AwaitingEndReadTest {
         assertEquals(List.of(e(id(2), "ref", AuditRows.STARTED, "started", 2)), c); // parsed; the ended one left out unparsed
         assertEquals(null, AuditLines.standIn("{\"actionId\":\"x\\\"y\",\"result\":\"started\"}"));
         assertEquals(null, AuditLines.standIn("{\"actionId\":\"x\",\"a{\"actionId\":\"y\"}"));
+    }
+
+    /** {@code lines} written as the log's files: {@code perFile} lines to each rotated file (.000001, …), the rest current. */
+    private Path written(List<String> lines, int perFile) throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        int n = 0;
+        for (int from = 0; lines.size() - from > perFile; from += perFile) {
+            Files.writeString(tmp.resolve(String.format("audit.jsonl.%06d", ++n)),
+                    String.join("\n", lines.subList(from, from + perFile)) + "\n", StandardCharsets.UTF_8);
+        }
+        List<String> rest = lines.subList(n * perFile, lines.size());
+        Files.writeString(file, rest.isEmpty() ? "" : String.join("\n", rest) + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** A started line with a field a newer version wrote is an entry like any other: the action stays open until completed. */
+    @Test
+    void anOpenEntryWithAFieldThisVersionDoesNotKnowIsKept() throws Exception {
+        String started = AuditJson.write(e(id(1), "ref", AuditRows.STARTED, "started", 1));
+        Path file = written(List.of(started.replace(",\"result\":", ",\"host\":{\"name\":\"h\",\"tags\":[1,{\"a\":null}]},\"result\":"),
+                AuditJson.write(e(id(2), "ref", AuditRows.SUCCEEDED, "ok", 2)).replace("}", ",\"console\":\"cli\"}")), 10);
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        assertEquals(java.util.Set.of("ref"), io.dutydesk.core.rollout.DetachedActions.openEnvironments(log).join());
+        assertEquals(List.of(id(1), id(2)), log.recent(10).join().stream().map(AuditEntry::actionId).toList());
+        assertEquals(List.of(), log.damaged());
     }
 }
