@@ -174,7 +174,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return write(entry, false).thenApply(v -> null);
     }
 
-    /** Under the writers' lock (this JVM's and the file's): the newest entry of the action read, and the end appended only if awaited. */
+    /** Under the writers' lock (this JVM's and the file's): the action's entries read, and the end appended only if awaited ({@link io.dutydesk.core.audit.AuditRows#awaited}). */
     @Override
     public CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
         return write(end, true);
@@ -190,16 +190,8 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             try (FileChannel lockFile = FileChannel.open(lockPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
                 PrivateFiles.ensureFile(file); // 0600 (a writer may have rotated it away since the last append)
-                if (ifAwaited && entry.actionId() != null) {
-                    AuditEntry last = null;
-                    for (AuditEntry e : readTail(2000).entries()) {
-                        if (entry.actionId().equals(e.actionId())) {
-                            last = e;
-                        }
-                    }
-                    if (last != null && !io.dutydesk.core.audit.AuditRows.awaitsEnd(last)) {
-                        return false; // another console completed it first
-                    }
+                if (ifAwaited && !io.dutydesk.core.audit.AuditRows.awaited(readTail(2000).entries(), entry.actionId())) {
+                    return false; // another console completed it first (or it was never open): the open entries' own rule
                 }
                 long size = Files.size(file);
                 if (size > 0) {

@@ -18,20 +18,14 @@ public interface AuditLog {
 
     /**
      * Appends {@code end}, the completion of action {@code end.actionId()}, only if that action still awaits its end
-     * ({@link AuditRows#awaitsEnd} of its newest entry among the last {@code 2000}): checked and appended as one step,
-     * so two consoles that learn the same end at once (both reconciling, both re-attached) complete it once. Completes
-     * with whether it was appended. The default checks and appends under this object's monitor (one process).
+     * ({@link AuditRows#awaited} among the last {@code 2000} entries: the open entries' read and this check are one rule):
+     * checked and appended as one step, so two consoles that learn the same end at once (both reconciling, both
+     * re-attached) complete it once. Completes with whether it was appended. The default checks and appends under this
+     * object's monitor (one process).
      */
     default CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
         synchronized (this) {
-            List<AuditEntry> recent = recent(2000).join();
-            AuditEntry last = null;
-            for (AuditEntry e : recent) {
-                if (end.actionId() != null && end.actionId().equals(e.actionId())) {
-                    last = e;
-                }
-            }
-            if (last != null && !AuditRows.awaitsEnd(last)) {
+            if (!AuditRows.awaited(recent(2000).join(), end.actionId())) {
                 return CompletableFuture.completedFuture(false);
             }
             return append(end).thenApply(v -> true);

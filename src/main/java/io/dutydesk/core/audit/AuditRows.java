@@ -32,8 +32,27 @@ public final class AuditRows {
     private AuditRows() {}
 
     /**
-     * Of {@code all} (oldest first), every entry of the actions whose newest entry (of those naming an action and an
-     * environment) {@linkplain #awaitsEnd awaits its end}, in their order.
+     * Whether {@code e} counts in its action's state (open or closed): it names an action and an environment. The one rule
+     * of the open entries' read ({@link #newestAwaitingEnd}, {@link AuditLog#awaitingEnd}) and of the completion's check
+     * ({@link #awaited}, {@link AuditLog#appendIfAwaited}): an entry without an environment — a hand-edited or old line —
+     * neither opens an action (no server could be asked for its end) nor closes one (the server's end is still appended).
+     * The two paths once disagreed on it, and such a line kept an action open for good.
+     */
+    public static boolean counts(AuditEntry e) {
+        return e.actionId() != null && e.environment() != null;
+    }
+
+    /**
+     * Whether an end of action {@code actionId} is awaited given {@code all} (oldest first): it is one of {@link
+     * #newestAwaitingEnd}'s actions. An action with no entry that {@linkplain #counts counts} awaits nothing.
+     */
+    public static boolean awaited(List<AuditEntry> all, String actionId) {
+        return actionId != null && newestAwaitingEnd(all).stream().anyMatch(e -> actionId.equals(e.actionId()));
+    }
+
+    /**
+     * Of {@code all} (oldest first), every entry of the actions whose newest entry (of those that {@linkplain #counts
+     * count}) {@linkplain #awaitsEnd awaits its end}, in their order.
      */
     public static List<AuditEntry> awaitingEnd(List<AuditEntry> all) {
         java.util.Set<String> open = new java.util.HashSet<>();
@@ -50,13 +69,13 @@ public final class AuditRows {
     }
 
     /**
-     * Of {@code all} (oldest first), the newest entry (of those naming an action and an environment) of each action that
+     * Of {@code all} (oldest first), the newest entry (of those that {@linkplain #counts count}) of each action that
      * {@linkplain #awaitsEnd awaits its end}, in the order the actions first appear.
      */
     public static List<AuditEntry> newestAwaitingEnd(List<AuditEntry> all) {
         Map<String, AuditEntry> last = new LinkedHashMap<>();
         for (AuditEntry e : all) {
-            if (e.actionId() != null && e.environment() != null) {
+            if (counts(e)) {
                 last.put(e.actionId(), e);
             }
         }

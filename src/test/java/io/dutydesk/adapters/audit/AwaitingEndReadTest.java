@@ -122,4 +122,22 @@ class AwaitingEndReadTest {
         assertEquals(List.of(id(1), id(2)), log.recent(10).join().stream().map(AuditEntry::actionId).toList());
         assertEquals(List.of(), log.damaged());
     }
+
+    /**
+     * Which entries count for an action's state is one rule for the open entries' read and the completion's check: those
+     * naming an environment. A completion without one (a hand-edited or old line) does not close the action, so the
+     * server's end is appended; a started line without one opens nothing, so no end is appended for it.
+     */
+    @Test
+    void theOpenReadAndTheCompletionAgreeOnEntriesWithoutAnEnvironment() throws Exception {
+        Path file = written(List.of(AuditJson.write(e(id(1), "ref", AuditRows.STARTED, "started", 1)),
+                AuditJson.write(e(id(1), null, AuditRows.SUCCEEDED, "edited by hand", 2)),
+                AuditJson.write(e(id(2), null, AuditRows.STARTED, "started", 3))), 10);
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        assertEquals(java.util.Set.of("ref"), io.dutydesk.core.rollout.DetachedActions.openEnvironments(log).join());
+        assertTrue(log.appendIfAwaited(e(id(1), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 4)).join());
+        assertFalse(log.appendIfAwaited(e(id(2), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 5)).join(),
+                "not open, so not completed");
+        assertEquals(java.util.Set.of(), io.dutydesk.core.rollout.DetachedActions.openEnvironments(new JsonlAuditLog(file)).join());
+    }
 }

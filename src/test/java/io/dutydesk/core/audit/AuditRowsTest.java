@@ -50,4 +50,25 @@ class AuditRowsTest {
         assertEquals(AuditRows.ENDED, rows.get(0).result());
         assertEquals(0, rows.get(0).exitCode());
     }
+    private static AuditEntry in(String env, AuditEntry e) {
+        return new AuditEntry(e.actionId(), e.actor(), env, e.action(), e.args(), e.start(), e.end(), e.exitCode(), e.outputSha256(),
+                e.result(), e.liveBefore(), e.liveAfter(), e.message());
+    }
+
+    /**
+     * One rule for which entries count in an action's state, used by the open entries' read and by the completion's check
+     * (the default, one process's): only entries naming an environment. A completion without one (edited by hand, an old
+     * line) left the action open to the read while the check refused its end: open forever.
+     */
+    @Test
+    void theOpenReadAndTheCompletionCheckAgreeOnEntriesWithoutAnEnvironment() {
+        io.dutydesk.testing.MemoryAuditLog log = io.dutydesk.testing.MemoryAuditLog.create();
+        log.entries.addAll(List.of(e("a", AuditRows.STARTED, null, null, null), in(null, e("a", AuditRows.SUCCEEDED, 0, T0, null)),
+                in(null, e("b", AuditRows.STARTED, null, null, null))));
+        assertEquals(List.of("a"), AuditRows.newestAwaitingEnd(log.entries).stream().map(AuditEntry::actionId).toList());
+        assertEquals(true, log.appendIfAwaited(e("a", AuditRows.ENDED, 0, T0, null)).join());
+        assertEquals(false, log.appendIfAwaited(e("b", AuditRows.ENDED, 0, T0, null)).join(), "b opens nothing");
+        assertEquals(List.of(), AuditRows.newestAwaitingEnd(log.entries));
+        assertEquals(false, log.appendIfAwaited(e("a", AuditRows.ENDED, 0, T0, null)).join(), "completed once");
+    }
 }
