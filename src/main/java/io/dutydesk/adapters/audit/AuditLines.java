@@ -22,8 +22,8 @@ import java.util.Set;
  * <p>The shape is checked in full (every field in its place once, every value of the kind {@link AuditJson#read}
  * accepts: strings with JSON's escapes and no raw control character, times as {@link java.time.Instant#toString}
  * writes them, an exit code within an int): a line that passes is surely one entry with that id, environment and
- * result, so the stand-ins take the same place in the newest {@code max} as the parsed entries would, and a line that
- * only looks closed (an escaped or repeated field, a refused value) is never taken for closed.
+ * result, so a stand-in takes the place of the entry the parser would read, and a line that only looks closed (an
+ * escaped or repeated field, a refused value) is never taken for closed.
  */
 final class AuditLines {
     private static final String PREFIX = "{\"actionId\":";

@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
  * <p><b>Rotation</b>: when an append would take the file past {@code rotateBytes} (4 MiB, about
  * 10,000 entries, by default), the file is renamed {@code audit.jsonl.000001} (then {@code .000002}…;
  * nothing is ever deleted) and a new one begun. Readers ({@link #recent}, the Audit tab, {@code
- * dutydesk audit}) read across the files, oldest first, newest last.
+ * dutydesk audit}) read across the files, oldest first, newest last. What the rotated files leave open is kept beside
+ * them ({@code audit.jsonl.open}, {@link AwaitingEnd}): the open entries' read finds an action however old, reading the
+ * rotated files once.
  *
  * <p><b>Torn lines</b>: a crash (power cut) in the middle of an append leaves a last line without its
  * newline. The next append moves that fragment, byte for byte, to {@code audit.jsonl.torn} and cuts the
@@ -68,6 +70,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private final Path file;
     private final long rotateBytes;
     private final Pattern rotatedName;
+    private final AwaitingEnd awaiting;
     private final ExecutorService writes = BoundedExecutors.create("audit", 1, 256);
     private final ExecutorService reads = BoundedExecutors.create("audit-read", 1, 64);
     private final AtomicLong fullReads = new AtomicLong();
@@ -105,6 +108,17 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         this.file = file.toAbsolutePath().normalize();
         this.rotateBytes = rotateBytes;
         this.rotatedName = Pattern.compile(Pattern.quote(this.file.getFileName().toString()) + "\\.(\\d+)");
+        this.awaiting = new AwaitingEnd(this.file, new AwaitingEnd.Log() {
+            @Override
+            public List<Path> rotated() throws IOException {
+                return rotatedFiles();
+            }
+
+            @Override
+            public List<AuditEntry> entries(Path p, boolean standIns) throws IOException {
+                return JsonlAuditLog.this.entries(p, standIns);
+            }
+        });
     }
 
     public static Path defaultFile(Function<String, String> env) {
@@ -174,7 +188,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return write(entry, false).thenApply(v -> null);
     }
 
-    /** Under the writers' lock (this JVM's and the file's): the action's entries read, and the end appended only if awaited ({@link io.dutydesk.core.audit.AuditRows#awaited}). */
+    /** Under the writers' lock (this JVM's and the file's): the open entries read as {@link #awaitingEnd} reads them, and the end appended only if awaited. */
     @Override
     public CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
         return write(end, true);
@@ -190,7 +204,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             try (FileChannel lockFile = FileChannel.open(lockPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
                 PrivateFiles.ensureFile(file); // 0600 (a writer may have rotated it away since the last append)
-                if (ifAwaited && !io.dutydesk.core.audit.AuditRows.awaited(readTail(2000).entries(), entry.actionId())) {
+                if (ifAwaited && !io.dutydesk.core.audit.AuditRows.awaited(awaiting.read(), entry.actionId())) {
                     return false; // another console completed it first (or it was never open): the open entries' own rule
                 }
                 long size = Files.size(file);
@@ -316,19 +330,28 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc} Reads the same lines as {@link #recent} but parses only those of actions whose newest line may await
-     * its end ({@link AuditLines}); damaged lines are reported by {@link #recent}, not here.
+     * {@inheritDoc} Reads the current file, the summary of what the rotated files leave open and only the rotated files it
+     * does not cover yet ({@link AwaitingEnd}); parses only the lines of actions whose newest line may await its end
+     * ({@link AuditLines}). Damaged lines are reported by {@link #recent}, not here.
      */
     @Override
-    public CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+    public CompletableFuture<List<AuditEntry>> awaitingEnd() {
         return BoundedExecutors.supply(reads, () -> {
             fullReads.incrementAndGet();
-            List<AuditEntry> candidates = AuditLines.candidates(readTail(max, true).entries());
-            if (candidates == null) { // a line passed the shape check and the parser refused it: the full reading decides
-                candidates = readTail(max).entries();
-            }
-            return List.copyOf(io.dutydesk.core.audit.AuditRows.awaitingEnd(candidates));
+            return List.copyOf(awaiting.read());
         });
+    }
+
+    /** One file's entries for {@link AwaitingEnd}: its whole lines, stand-ins for lines of the writer's shape if {@code standIns}. */
+    private List<AuditEntry> entries(Path p, boolean standIns) throws IOException {
+        byte[] bytes = Files.readAllBytes(p);
+        bytesRead.addAndGet(bytes.length);
+        return parse(bytes, p, 0, new ArrayList<>(), standIns).entries();
+    }
+
+    /** The summary of what the rotated files leave open ({@link AwaitingEnd}): {@code audit.jsonl.open}. */
+    Path openSummaryFile() {
+        return awaiting.summaryFile();
     }
 
     /** {@inheritDoc} At most {@value #MAX_DAMAGED} lines are listed; the rest are counted ("and N more damaged lines …"). */
@@ -373,11 +396,6 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     /** The newest {@code max} entries across the rotated files and the current one, newest last. */
     private Tail readTail(int max) throws IOException {
-        return readTail(max, false);
-    }
-
-    /** {@link #readTail(int)}; with {@code standIns}, lines of {@link AuditJson#write}'s shape are not parsed ({@link AuditLines}). */
-    private Tail readTail(int max, boolean standIns) throws IOException {
         while (true) {
             List<Path> rotated = rotatedFiles();
             List<AuditEntry> entries = new ArrayList<>();
@@ -390,7 +408,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             if (cur != null) {
                 try (FileChannel ch = cur.channel) {
                     byte[] bytes = readFrom(ch, 0);
-                    Parsed p = parse(bytes, file, 0, damaged, standIns);
+                    Parsed p = parse(bytes, file, 0, damaged);
                     entries.addAll(p.entries);
                     key = cur.key;
                     offset = p.consumed;
@@ -407,7 +425,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                 }
                 bytesRead.addAndGet(bytes.length);
                 List<String> d = new ArrayList<>();
-                Parsed p = parse(bytes, rotated.get(i), 0, d, standIns);
+                Parsed p = parse(bytes, rotated.get(i), 0, d);
                 entries.addAll(0, p.entries);
                 damaged.addAll(0, d);
             }

@@ -17,15 +17,15 @@ public interface AuditLog {
     CompletableFuture<Void> append(AuditEntry entry);
 
     /**
-     * Appends {@code end}, the completion of action {@code end.actionId()}, only if that action still awaits its end
-     * ({@link AuditRows#awaited} among the last {@code 2000} entries: the open entries' read and this check are one rule):
+     * Appends {@code end}, the completion of action {@code end.actionId()}, only if that action still awaits its end in the
+     * whole log ({@link AuditRows#awaited} of {@link #awaitingEnd}: the open entries' read and this check are one rule):
      * checked and appended as one step, so two consoles that learn the same end at once (both reconciling, both
      * re-attached) complete it once. Completes with whether it was appended. The default checks and appends under this
      * object's monitor (one process).
      */
     default CompletableFuture<Boolean> appendIfAwaited(AuditEntry end) {
         synchronized (this) {
-            if (!AuditRows.awaited(recent(2000).join(), end.actionId())) {
+            if (!AuditRows.awaited(awaitingEnd().join(), end.actionId())) {
                 return CompletableFuture.completedFuture(false);
             }
             return append(end).thenApply(v -> true);
@@ -36,12 +36,15 @@ public interface AuditLog {
     CompletableFuture<List<AuditEntry>> recent(int max);
 
     /**
-     * Of the newest {@code max} entries, every entry of the actions that still await their end ({@link
-     * AuditRows#awaitingEnd}), oldest first: what the completion of a killed console's open entries reads at every start
-     * of the CLI and the window. A log may answer it without parsing its other lines; the default reads them all.
+     * Every entry of the actions that still await their end ({@link AuditRows#awaitingEnd}) in the whole log, however
+     * many entries were written after them, oldest first: what the completion of a killed console's open entries reads at
+     * every start of the CLI and the window. No window of the newest entries bounds it (an action left open behind 2,000
+     * newer entries was once hidden for good: never completed, never said). A log may answer it without parsing its other
+     * lines or reading its older files at every call; an action closed and opened again may then lack its entries from
+     * before it closed. The default reads every entry.
      */
-    default CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
-        return recent(max).thenApply(AuditRows::awaitingEnd);
+    default CompletableFuture<List<AuditEntry>> awaitingEnd() {
+        return recent(Integer.MAX_VALUE).thenApply(AuditRows::awaitingEnd);
     }
 
     /**

@@ -494,7 +494,7 @@ public final class DetachedActions {
      * this process): a read of the log only, so that a console connects for them only when there are some.
      */
     public static CompletableFuture<java.util.Set<String>> openEnvironments(AuditLog audit) {
-        return audit.awaitingEnd(OpenEntries.RECENT).thenApply(all -> OpenEntries.open(all, OPEN::containsKey).stream()
+        return audit.awaitingEnd().thenApply(all -> OpenEntries.open(all, OPEN::containsKey).stream()
                 .map(AuditEntry::environment).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
     }
 

@@ -42,7 +42,7 @@ final class OpenEntries {
 
     /** Completes what is open and not {@code followedHere} (this console follows it); how many it completed, of which kind. */
     CompletableFuture<Reconciled> complete(Predicate<String> followedHere) {
-        return audit.awaitingEnd(RECENT).thenCompose(all -> {
+        return audit.awaitingEnd().thenCompose(all -> {
             Map<String, AuditEntry> first = new LinkedHashMap<>();
             for (AuditEntry e : all) {
                 if (e.actionId() != null && env.name().equals(e.environment())) {
@@ -93,9 +93,6 @@ final class OpenEntries {
             });
         });
     }
-
-    /** The newest entries read for open ones (what {@link AuditLog#appendIfAwaited} checks against). */
-    static final int RECENT = 2000;
 
     /**
      * Of {@code all} (oldest first), the newest entry of each action — of every environment — that awaits its end, is a job

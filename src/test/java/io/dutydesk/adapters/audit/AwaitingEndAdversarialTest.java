@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link JsonlAuditLog#awaitingEnd} against a full read ({@code AuditRows.awaitingEnd(recent(max))}) on lines that look
- * like {@link AuditJson#write}'s but are not read as they look: escapes, duplicate keys, lines the parser refuses, the
- * window's edge. Every case: the same answer, at every window size.
+ * {@link JsonlAuditLog#awaitingEnd} against a full read ({@code AuditRows.awaitingEnd(recent(MAX_VALUE))}) on lines
+ * that look like {@link AuditJson#write}'s but are not read as they look: escapes, duplicate keys, lines the parser
+ * refuses. Every case: the same answer, with the lines in one file and split at every line into a rotated file (read
+ * whole, then from its summary).
  */
 class AwaitingEndAdversarialTest {
     @TempDir
@@ -41,16 +42,33 @@ class AwaitingEndAdversarialTest {
         return AuditJson.write(e);
     }
 
-    /** A's started line, then {@code closing} (one line, of A's shape, that closes A as it reads at a glance). */
+    private static void write(Path p, List<String> lines) throws Exception {
+        Files.writeString(p, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code lines} as one log, then split at every line into a rotated file and the current one. The first read answers
+     * exactly what a full read does; the second, from the rotated file's summary ({@link AwaitingEnd}), the same actions
+     * awaiting their end (an action closed in the rotated file and opened again after it lacks its entries from before).
+     */
     private void sameAnswer(String name, String... lines) throws Exception {
-        Path file = tmp.resolve(name + ".jsonl");
-        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-        try (JsonlAuditLog log = new JsonlAuditLog(file)) {
-            for (int max : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 2000}) {
-                List<AuditEntry> full = AuditRows.awaitingEnd(log.recent(max).join());
-                List<AuditEntry> cheap = log.awaitingEnd(max).join();
+        List<String> all = List.of(lines);
+        for (int split = -1; split <= lines.length; split++) { // -1: no rotated file
+            Path dir = Files.createDirectories(tmp.resolve(name).resolve("split" + split));
+            Path file = dir.resolve("audit.jsonl");
+            if (split >= 0) {
+                write(dir.resolve("audit.jsonl.000001"), all.subList(0, split));
+            }
+            write(file, all.subList(Math.max(0, split), lines.length));
+            try (JsonlAuditLog log = new JsonlAuditLog(file)) {
+                List<AuditEntry> full = AuditRows.awaitingEnd(log.recent(Integer.MAX_VALUE).join());
+                List<AuditEntry> cheap = log.awaitingEnd().join();
                 if (!full.equals(cheap)) {
-                    failures.add(name + ", max " + max + ": full " + ids(full) + ", cheap " + ids(cheap));
+                    failures.add(name + ", split " + split + ": full " + ids(full) + ", cheap " + ids(cheap));
+                }
+                List<AuditEntry> kept = log.awaitingEnd().join();
+                if (!java.util.Set.copyOf(AuditRows.newestAwaitingEnd(full)).equals(java.util.Set.copyOf(AuditRows.newestAwaitingEnd(kept)))) {
+                    failures.add(name + ", split " + split + " from the summary: full " + ids(full) + ", kept " + ids(kept));
                 }
             }
         }
@@ -98,24 +116,15 @@ class AwaitingEndAdversarialTest {
     }
 
     @Test
-    void theWindowsEdgeWithARefusedLineInside() throws Exception {
+    void refusedLinesAmongOthers() throws Exception {
         String refused = line(e(id(9), "ref", AuditRows.SUCCEEDED, "ok", 9)).replace("\"ok\"", "\"o\tk\"");
         List<String> lines = new ArrayList<>(List.of(STARTED, refused, refused));
         for (int n = 10; n < 14; n++) {
             lines.add(line(e(id(n), "ref", AuditRows.SUCCEEDED, "ok", n)));
         }
-        sameAnswer("edge", lines.toArray(String[]::new));
-    }
-
-    @Test
-    void theWindowsEdgeInARotatedFile() throws Exception {
-        String refused = line(e(id(9), "ref", AuditRows.SUCCEEDED, "ok", 9)).replace("\"ok\"", "\"o\tk\"");
-        Files.writeString(tmp.resolve("rotated.jsonl.000001"), String.join("\n", STARTED, refused, refused) + "\n");
-        List<String> lines = new ArrayList<>();
-        for (int n = 10; n < 13; n++) {
-            lines.add(line(e(id(n), "ref", AuditRows.SUCCEEDED, "ok", n)));
-        }
-        sameAnswer("rotated", lines.toArray(String[]::new));
+        sameAnswer("refused", lines.toArray(String[]::new));
+        sameAnswer("refusedTime", STARTED, SUCCEEDED.replace("2026-11-22T20:00:03Z", "2026-11-22T20:00:03"),
+                line(e(B, "ref", AuditRows.STARTED, "started", 3)), line(e(B, "ref", AuditRows.SUCCEEDED, "ok", 4)));
     }
 
     @Test
@@ -134,6 +143,7 @@ class AwaitingEndAdversarialTest {
         sameAnswer("serverSays", STARTED, line(e(A, "ref", AuditRows.UNKNOWN, AuditRows.SERVER_SAYS + "gone", 2)),
                 line(e(A, "ref", AuditRows.UNKNOWN, "server:gone", 3)));
         sameAnswer("nullEnv", STARTED, line(e(A, null, AuditRows.SUCCEEDED, "ok", 2)));
+        sameAnswer("nullEnvStarted", line(e(A, null, AuditRows.STARTED, "started", 1)), bStarted);
         // a newer console's field: read, not refused (the action it closes is closed, the one it starts open)
         sameAnswer("field", STARTED, SUCCEEDED.replace("}", ",\"host\":\"h\"}"), bStarted.replace("}", ",\"host\":{\"a\":[1]}}"));
     }

@@ -72,14 +72,11 @@ class AwaitingEndReadTest {
         log.append(e(id(10), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 17)).join();
 
         JsonlAuditLog fresh = new JsonlAuditLog(file);
-        List<AuditEntry> full = AuditRows.awaitingEnd(fresh.recent(2000).join());
-        List<AuditEntry> cheap = fresh.awaitingEnd(2000).join();
+        List<AuditEntry> full = AuditRows.awaitingEnd(fresh.recent(Integer.MAX_VALUE).join());
+        List<AuditEntry> cheap = fresh.awaitingEnd().join();
         assertEquals(full, cheap);
         List<String> ids = cheap.stream().map(AuditEntry::actionId).distinct().toList();
         assertEquals(List.of(id(2), id(3), id(4), id(7), id(8), "20261122-200014-rollback-1"), ids);
-        // the window: the newest 3 entries hold only id 10's (ended) lines
-        assertEquals(AuditRows.awaitingEnd(fresh.recent(3).join()), fresh.awaitingEnd(3).join());
-        assertTrue(fresh.awaitingEnd(3).join().isEmpty());
     }
 
     @Test
@@ -111,6 +108,26 @@ class AwaitingEndReadTest {
         return file;
     }
 
+    /**
+     * An action left open stays open however many entries were written after it (thousands, across rotated files): it is
+     * found at every start and completed once. It was hidden for good once 2,000 newer entries followed it.
+     */
+    @Test
+    void anOpenEntryFollowedByThousandsOfEntriesIsFoundAndCompletedOnce() throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add(AuditJson.write(e(id(1), "ref", AuditRows.STARTED, "started", 1)));
+        for (int n = 2; n <= 3001; n++) {
+            lines.add(AuditJson.write(e(id(n), "prod", AuditRows.SUCCEEDED, "ok", n)));
+        }
+        Path file = written(lines, 700);
+        assertEquals(java.util.Set.of("ref"), io.dutydesk.core.rollout.DetachedActions.openEnvironments(new JsonlAuditLog(file)).join());
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        AuditEntry end = e(id(1), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 4000);
+        assertTrue(log.appendIfAwaited(end).join());
+        assertFalse(log.appendIfAwaited(end).join(), "completed once");
+        assertEquals(java.util.Set.of(), io.dutydesk.core.rollout.DetachedActions.openEnvironments(new JsonlAuditLog(file)).join());
+    }
+
     /** A started line with a field a newer version wrote is an entry like any other: the action stays open until completed. */
     @Test
     void anOpenEntryWithAFieldThisVersionDoesNotKnowIsKept() throws Exception {
@@ -139,5 +156,58 @@ class AwaitingEndReadTest {
         assertFalse(log.appendIfAwaited(e(id(2), "ref", AuditRows.ENDED, AuditRows.SERVER_SAYS + "exited 0", 5)).join(),
                 "not open, so not completed");
         assertEquals(java.util.Set.of(), io.dutydesk.core.rollout.DetachedActions.openEnvironments(new JsonlAuditLog(file)).join());
+    }
+    /**
+     * The rotated files are read once: what they leave open is kept beside them (0600), and a later start reads only the
+     * current file — and, after a rotation, the newly rotated one once. A summary that no longer matches the files (one
+     * edited by hand) or is not whole is not trusted: the rotated files are read again.
+     */
+    @Test
+    void theRotatedFilesAreReadOnceThenTheirSummary() throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add(AuditJson.write(e(id(1), "ref", AuditRows.STARTED, "started", 1)));
+        for (int n = 2; n <= 3001; n++) {
+            lines.add(AuditJson.write(e(id(n), "prod", AuditRows.SUCCEEDED, "ok", n)));
+        }
+        Path file = written(lines, 700);
+        JsonlAuditLog first = new JsonlAuditLog(file);
+        assertEquals(List.of(id(1)), ids(first.awaitingEnd().join()));
+        long rotated = 0;
+        for (int i = 1; i <= 4; i++) {
+            rotated += Files.size(tmp.resolve(String.format("audit.jsonl.%06d", i)));
+        }
+        assertEquals(Files.size(file) + rotated, first.bytesRead(), "every file, once");
+        Path summary = first.openSummaryFile();
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(summary)));
+
+        JsonlAuditLog next = new JsonlAuditLog(file);
+        assertEquals(List.of(id(1)), ids(next.awaitingEnd().join()));
+        assertEquals(Files.size(file), next.bytesRead(), "the current file only");
+
+        // a rotation (as the writer does it): the newly rotated file is read once more, then the summary covers it too
+        Files.move(file, tmp.resolve("audit.jsonl.000005"));
+        Files.writeString(file, AuditJson.write(e(id(5000), "prod", AuditRows.STARTED, "started", 5000)) + "\n");
+        JsonlAuditLog after = new JsonlAuditLog(file);
+        assertEquals(List.of(id(1), id(5000)), ids(after.awaitingEnd().join()));
+        assertEquals(Files.size(file) + Files.size(tmp.resolve("audit.jsonl.000005")), after.bytesRead());
+        JsonlAuditLog later = new JsonlAuditLog(file);
+        assertEquals(List.of(id(1), id(5000)), ids(later.awaitingEnd().join()));
+        assertEquals(Files.size(file), later.bytesRead());
+
+        // the first rotated file edited by hand (the action closed there): the summary no longer holds, all read again
+        Files.writeString(tmp.resolve("audit.jsonl.000001"), AuditJson.write(e(id(1), "ref", AuditRows.ENDED, "by hand", 2)) + "\n",
+                StandardOpenOption.APPEND);
+        assertEquals(List.of(id(5000)), ids(new JsonlAuditLog(file).awaitingEnd().join()));
+        // a summary cut short (a crash as it was written, by another program): not trusted
+        String whole = Files.readString(summary);
+        Files.writeString(summary, whole.substring(0, whole.indexOf("\nend ")));
+        JsonlAuditLog cut = new JsonlAuditLog(file);
+        assertEquals(List.of(id(5000)), ids(cut.awaitingEnd().join()));
+        assertTrue(cut.bytesRead() > Files.size(tmp.resolve("audit.jsonl.000001")), "read again");
+        assertEquals(whole, Files.readString(summary), "and written whole again");
+    }
+
+    private static List<String> ids(List<AuditEntry> entries) {
+        return entries.stream().map(AuditEntry::actionId).distinct().toList();
     }
 }

@@ -115,10 +115,10 @@ class AuditFollowTest {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd() {
                 // the open entries' completion at attach (not the tab's read), answered before attach returns: its end, which
                 // calls refreshAudit on the UI queue, is queued by then (drained below), never later while the tab is shown
-                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd(max).join());
+                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd().join());
             }
         };
         attach(counted);
@@ -162,8 +162,8 @@ class AuditFollowTest {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
-                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd(max).join());
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd() {
+                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd().join());
             }
         };
     }
@@ -208,8 +208,8 @@ class AuditFollowTest {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd(int max) {
-                return failing.awaitingEnd(max);
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd() {
+                return failing.awaitingEnd();
             }
 
             @Override
