@@ -78,6 +78,7 @@ public final class SlotsView {
     @FXML private ListView<String> log;
     @FXML private Tab auditTab;
     @FXML private TableView<AuditEntry> audit;
+    @FXML private Label auditProblem;
 
     public SlotsView(SlotsViewModel vm, Executor ui) {
         this(vm, null, ui);
@@ -228,6 +229,10 @@ public final class SlotsView {
         io.dutydesk.ui.fx.SplitDivider.keep(split);
 
         audit.setItems(vm.audit());
+        // a failed read says so above the rows it leaves (an earlier read's, dated), until a read succeeds
+        auditProblem.textProperty().bind(vm.auditProblemProperty());
+        auditProblem.visibleProperty().bind(vm.auditProblemProperty().isNotEmpty());
+        auditProblem.managedProperty().bind(auditProblem.visibleProperty());
         FxmlLayout.cellTexts(audit, List.<java.util.function.Function<AuditEntry, String>>of(
                 e -> e.start() == null ? "" : WHEN.format(e.start()),
                 AuditEntry::actor,

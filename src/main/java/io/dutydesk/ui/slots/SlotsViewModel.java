@@ -2,7 +2,6 @@ package io.dutydesk.ui.slots;
 
 import io.dutydesk.core.Errors;
 import io.dutydesk.core.audit.AuditEntry;
-import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.poll.Snapshot;
 import io.dutydesk.core.ports.RemoteShell;
 import io.dutydesk.core.rollout.ActionResult;
@@ -55,16 +54,13 @@ public final class SlotsViewModel implements PaneModel {
     private final StringProperty actionStatus = new SimpleStringProperty("No action in this session.");
     private final StringProperty version = new SimpleStringProperty("");
     private final ObservableList<String> actionLog = FXCollections.observableArrayList();
-    private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final ObjectProperty<Optional<ActionResult>> lastResult = new SimpleObjectProperty<>(Optional.empty());
     private SlotsContext context;
     private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, SlotsContext> contexts;
     private PolledValue<SlotsSnapshot> poller;
     private long appliedSeq = -1;
     private AutoCloseable auditWatch;
-    // FX thread: the Audit tab is shown (its list is read only then), and something may have changed since its last read
-    private boolean auditShown;
-    private boolean auditStale = true;
+    private final AuditTab auditTab;
 
     // what the header shows, derived from the snapshot and whether its sources answer (see recompute())
     private final StringProperty sourceDown = new SimpleStringProperty();
@@ -95,6 +91,7 @@ public final class SlotsViewModel implements PaneModel {
         this.scheduler = scheduler;
         this.clock = clock;
         this.contexts = contexts;
+        this.auditTab = new AuditTab(ui, clock);
         this.titlePart = Bindings.createStringBinding(() -> snapshot.get() == null ? ""
                 : headline.get() + (stale.get() ? " (stale)" : ""), snapshot, headline, stale);
     }
@@ -163,7 +160,10 @@ public final class SlotsViewModel implements PaneModel {
 
     public ObservableList<String> actionLog() { return actionLog; }
 
-    public ObservableList<AuditEntry> audit() { return audit; }
+    public ObservableList<AuditEntry> audit() { return auditTab.rows(); }
+
+    /** "" while the Audit tab's rows are the log's last read; else that the log could not be read, and when they were. */
+    public ReadOnlyStringProperty auditProblemProperty() { return auditTab.problemProperty(); }
 
     public ReadOnlyObjectProperty<Optional<ActionResult>> lastResultProperty() { return lastResult; }
 
@@ -581,41 +581,18 @@ public final class SlotsViewModel implements PaneModel {
         refreshAudit();
     }
 
-    /**
-     * The Audit tab shown or hidden (the view, on the FX thread). Its list — a read of the newest 2,000 entries of the
-     * whole log — is read only while it is shown: at once when it is shown after a change (an append by any process, an
-     * action's end, another environment), not at every append while hidden nor during the window's launch.
-     */
+    /** The Audit tab shown or hidden (the view, on the FX thread): its rows are read only while it is ({@link AuditTab}). */
     public void auditShown(boolean shown) {
-        auditShown = shown;
         SlotsContext ctx = context;
-        // a log that cannot watch its file never says it changed: then every show reads it, as before the tab waited
-        if (shown && (auditStale || (ctx != null && !ctx.audit().watching()))) {
-            refreshAudit();
-        }
+        auditTab.shown(shown, ctx == null ? null : ctx.audit());
     }
 
-    /** Reads the Audit tab's list now if it is shown, else marks it to be read when it is. FX thread. */
+    /** Reads the Audit tab's rows now if it is shown, else marks them to be read when it is. FX thread. */
     public void refreshAudit() {
         SlotsContext ctx = context;
-        if (ctx == null) {
-            return;
+        if (ctx != null) {
+            auditTab.refresh(ctx.audit());
         }
-        if (!auditShown) {
-            auditStale = true;
-            return;
-        }
-        auditStale = false;
-        ctx.audit().recent(2000).whenComplete((list, failed) -> ui.execute(() -> {
-            if (failed != null) {
-                auditStale = true; // not read: the next show (or change) reads it again
-                return;
-            }
-            List<AuditEntry> rows = AuditRows.fold(list, DetachedActions::isOpen);
-            List<AuditEntry> newestFirst = new ArrayList<>(rows.subList(Math.max(0, rows.size() - 200), rows.size()));
-            java.util.Collections.reverse(newestFirst);
-            audit.setAll(newestFirst);
-        }));
     }
 
     /** Restarts one container (after the view confirmed). */

@@ -34,21 +34,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Audit tab at the window's minimum size: results, actions and times are never cut. */
+/** The Audit tab at the window's minimum size: results, actions and times are never cut; a failed read is said above the rows. */
 @ExtendWith(ApplicationExtension.class)
 class AuditTabViewTest {
     final FakeBackends backends = new FakeBackends();
     final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-    final MemoryAuditLog audit = MemoryAuditLog.create();
+    final MemoryAuditLog entries = MemoryAuditLog.create();
+    /** While set, the tab's reads fail with it (an unreadable file, an IO error). */
+    final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    final io.dutydesk.core.audit.AuditLog audit = new io.dutydesk.core.audit.AuditLog() { // no watch: every show reads it
+        @Override
+        public String location() {
+            return io.dutydesk.testing.FailingAuditLog.FILE;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> append(AuditEntry e) {
+            return entries.append(e);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<AuditEntry>> recent(int max) {
+            Throwable f = failure.get();
+            return f != null ? java.util.concurrent.CompletableFuture.failedFuture(f) : entries.recent(max);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd() {
+            return entries.awaitingEnd();
+        }
+    };
     ShellViewModel vm;
     Scene scene;
 
     @Start
     void start(Stage stage) {
         Instant t = Instant.parse("2026-11-22T03:04:05Z");
-        audit.entries.addAll(List.of(
+        entries.entries.addAll(List.of(
                 new AuditEntry("a1", "oncall@laptop-of-someone", "ref", "deploy", List.of("v1.4.2"), t, t.plusSeconds(74), 0,
                         "ab", "succeeded", "blue", "blue", "deployed v1.4.2 to green (idle); green 4/4 healthy on v1.4.2"),
                 new AuditEntry("a2", "oncall@laptop-of-someone", "ref", "rollback", List.of(), t.plusSeconds(300), t.plusSeconds(301),
@@ -130,5 +156,37 @@ class AuditTabViewTest {
             return out;
         }).get();
         assertTrue(outOfSight.isEmpty(), "out of sight: " + outOfSight);
+    }
+    /** A read that fails is said above the rows it leaves, in sight; the next read that succeeds takes the words away. */
+    @Test
+    void aFailedReadIsSaidAboveTheRowsUntilAReadSucceeds(FxRobot robot) throws Exception {
+        TabPane tabs = robot.lookup("#slots-tabs").queryAs(TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        TableView<?> table = robot.lookup("#audit-table").queryAs(TableView.class);
+        javafx.scene.control.Label said = robot.lookup("#audit-problem").queryAs(javafx.scene.control.Label.class);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 4);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(said.isVisible() || said.isManaged(), "nothing said while the log reads");
+
+        failure.set(new java.io.IOException("Input/output error"));
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        robot.interact(() -> tabs.getSelectionModel().select(1)); // a log without a watch is read at every show
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, said::isVisible);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(said.getText().startsWith("could not read the audit log " + io.dutydesk.testing.FailingAuditLog.FILE
+                + ": Input/output error; showing the rows read at "), said.getText());
+        assertEquals(4, table.getItems().size(), "the rows read before, kept");
+        var box = WaitForAsyncUtils.asyncFx(() -> said.localToScene(said.getLayoutBounds())).get();
+        assertTrue(box.getHeight() > 0 && box.getMaxY() <= scene.getHeight() && box.getMaxX() <= scene.getWidth() + 1, "in sight: " + box);
+        String shown = WaitForAsyncUtils.asyncFx(() -> said.lookupAll(".text").stream().filter(n -> n instanceof Text)
+                .map(n -> ((Text) n).getText()).findFirst().orElse("")).get();
+        assertEquals(said.getText(), shown, "wrapped, not cut: the time the rows were read is in sight");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "audit-tab-read-failed")).get();
+
+        failure.set(null);
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !said.isVisible());
+        assertEquals("", said.getText());
     }
 }

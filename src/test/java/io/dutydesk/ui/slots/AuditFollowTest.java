@@ -39,6 +39,10 @@ class AuditFollowTest {
 
     /** The pane attached to {@code ref} on fake backends, its actions and Audit tab on {@code audit}. */
     private void attach(io.dutydesk.core.audit.AuditLog audit) {
+        attach(vm, audit);
+    }
+
+    private static void attach(SlotsViewModel vm, io.dutydesk.core.audit.AuditLog audit) {
         Environment env = TestEnvironments.fastPolling(Duration.ofSeconds(30)).get("ref");
         EnvironmentHandle h = new FakeBackends().open(env, HostKeyPrompt.REFUSE, SecretPrompt.NONE);
         SlotsReader reader = new SlotsReader(env, h.containers(), h.shell(), Clock.systemUTC());
@@ -229,5 +233,96 @@ class AuditFollowTest {
         vm.auditShown(true);
         ui.await("read again at the next show", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
         assertEquals(2, reads.get());
+    }
+    /** A log over {@code log} (its file named, its watch working) whose reads fail with {@code failure} while it is set. */
+    private static io.dutydesk.core.audit.AuditLog failingWhileSet(JsonlAuditLog log,
+                                                                   java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+        return new io.dutydesk.core.audit.AuditLog() {
+            @Override
+            public String location() {
+                return log.location();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> append(AuditEntry e) {
+                return log.append(e);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> recent(int max) {
+                Throwable f = failure.get();
+                return f != null ? java.util.concurrent.CompletableFuture.failedFuture(f) : log.recent(max);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<AuditEntry>> awaitingEnd() {
+                return java.util.concurrent.CompletableFuture.completedFuture(log.awaitingEnd().join());
+            }
+
+            @Override
+            public boolean watching() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * A read that fails (an unreadable file, an IO error) says so above the rows it leaves — which file, why, and when
+     * those rows were read — instead of showing them as current; the next read that succeeds clears it. It kept the last
+     * rows without a word.
+     */
+    @Test
+    void aFailedReadIsSaidAboveTheRowsItLeavesUntilAReadSucceeds(@TempDir Path dir) {
+        SingleStackViewModelTest.MovingClock clock = new SingleStackViewModelTest.MovingClock();
+        clock.now = Instant.parse("2026-11-22T03:04:05Z");
+        SlotsViewModel vm = new SlotsViewModel(ui, scheduler, clock);
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        try {
+            attach(vm, failingWhileSet(log, failure));
+            ui.drain();
+            log.append(entry("a1", "succeeded")).join();
+            vm.auditShown(true);
+            ui.await("the first entry shown", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
+            assertEquals("", vm.auditProblemProperty().get());
+
+            clock.now = Instant.parse("2026-11-22T03:10:00Z");
+            log.append(entry("a2", "refused")).join();
+            failure.set(new java.nio.file.AccessDeniedException(log.location()));
+            vm.refreshAudit(); // what the file's watch calls on an append
+            String file = log.location();
+            ui.await(() -> " said: " + vm.auditProblemProperty().get(), Duration.ofSeconds(10), () -> !vm.auditProblemProperty().get().isEmpty());
+            assertEquals("could not read the audit log " + file + ": permission denied; showing the rows read at 03:04:05",
+                    vm.auditProblemProperty().get());
+            assertEquals(List.of("a1"), vm.audit().stream().map(AuditEntry::actionId).toList(), "the earlier rows kept, said as such");
+
+            failure.set(new java.io.IOException("Input/output error"));
+            vm.refreshAudit();
+            ui.await("the second failure said", Duration.ofSeconds(10), () -> vm.auditProblemProperty().get().contains("Input/output"));
+            assertEquals("could not read the audit log " + file + ": Input/output error; showing the rows read at 03:04:05",
+                    vm.auditProblemProperty().get());
+
+            failure.set(null);
+            vm.refreshAudit();
+            ui.await("read again", Duration.ofSeconds(10), () -> vm.audit().size() == 2);
+            assertEquals("", vm.auditProblemProperty().get(), "cleared once a read succeeds");
+        } finally {
+            vm.close();
+        }
+    }
+
+    /** A first read that fails says that nothing could be read: the empty table is not "no action recorded yet". */
+    @Test
+    void aFirstReadThatFailsSaysNothingCouldBeRead(@TempDir Path dir) {
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>(
+                new java.nio.file.AccessDeniedException(log.location() + ".000001"));
+        attach(failingWhileSet(log, failure));
+        ui.drain();
+        vm.auditShown(true);
+        ui.await("said", Duration.ofSeconds(10), () -> !vm.auditProblemProperty().get().isEmpty());
+        assertEquals("could not read the audit log " + log.location() + ": permission denied (" + log.location()
+                + ".000001); no rows could be read yet", vm.auditProblemProperty().get());
+        assertEquals(0, vm.audit().size());
     }
 }
