@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param latencyMs  time of the last check, -1 when none finished
  * @param error      why it is down or misconfigured, null when ok
  * @param downSince  when the current outage (or misconfiguration) was first seen, null when ok
- * @param lastOkAt   when it last answered, null if never: data shown from it is stale since then
+ * @param lastOkAt   when it last answered, null if never: data shown from it is as of then ("down; last answer at T")
  */
 public record BackendStatus(Backend backend, State state, long latencyMs, String error, Instant checkedAt,
                             Instant downSince, Instant lastOkAt) {

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What a poller knows at one moment, immutable. After a failure the last good value is kept
- * (so a view can say "stale since T") and never replaced by an empty one.
+ * (so a view can say "down; last answer at T") and never replaced by an empty one.
  *
  * @param value            last successfully polled value, null before the first success
  * @param takenAt          when this snapshot was made

@@ -398,8 +398,8 @@ public final class AlertsView {
         showSince(a);
         details.getChildren().addAll(name, sev, since);
         if (vm.unverified(a).isEmpty() && vm.staleSinceProperty().get() != null) {
-            Label stale = new Label((vm.problemProperty().get() == null ? "Alertmanager: stale since "
-                    + WHEN.format(vm.staleSinceProperty().get()) : vm.problemProperty().get())
+            Label stale = new Label((vm.problemProperty().get() == null ? "Alertmanager: "
+                    + io.dutydesk.ui.fx.Outage.lastAnswer(vm.staleSinceProperty().get(), clock) : vm.problemProperty().get())
                     + ". Whether it still fires is not known until Alertmanager answers again.");
             stale.setId("details-stale");
             stale.getStyleClass().add("stale-banner");

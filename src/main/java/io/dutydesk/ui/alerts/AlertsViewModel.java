@@ -52,7 +52,7 @@ import java.util.function.Function;
 /**
  * The alerts pane: Alertmanager's feed, polled (every 5 s by default), grouped and filtered; the
  * counts per severity; silences (the acknowledgement) and the history. A failed poll keeps the last
- * feed, marked "down / stale since T". Everything reaches the properties through the ui executor.
+ * feed, marked "down; last answer at T". Everything reaches the properties through the ui executor.
  */
 public final class AlertsViewModel implements PaneModel {
 
@@ -144,7 +144,7 @@ public final class AlertsViewModel implements PaneModel {
     /** Null when the filter parses; else what is wrong with it. */
     public ReadOnlyStringProperty filterErrorProperty() { return filterError; }
 
-    /** Null when the last poll succeeded; else "Alertmanager: down / stale since T: error". */
+    /** Null when the last poll succeeded; else "Alertmanager: down; last answer at T: error" ({@link PolledValue#problem}). */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
     public ReadOnlyBooleanProperty staleProperty() { return stale; }

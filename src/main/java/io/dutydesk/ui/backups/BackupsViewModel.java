@@ -115,7 +115,7 @@ public final class BackupsViewModel implements PaneModel {
 
     public StringProperty kindFilterProperty() { return kindFilter; }
 
-    /** Null while the last read succeeded; else "Backups: down / stale since T: error". */
+    /** Null while the last read succeeded; else "Backups: down; last answer at T: error" ({@link io.dutydesk.ui.fx.Outage}). */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
     /**
@@ -124,7 +124,7 @@ public final class BackupsViewModel implements PaneModel {
      */
     public ReadOnlyObjectProperty<BackupListing.Rpo> rpoStateProperty() { return rpoState; }
 
-    /** The RPO banner's sentence; for a stale listing "RPO unknown: stale since T …", its ages "at T". */
+    /** The RPO banner's sentence; for a stale listing "RPO unknown: … last answer at T. As read then: …", its ages "at T". */
     public ReadOnlyStringProperty rpoTextProperty() { return rpoText; }
 
     /** True while what is shown was read before the last failed read (or before SSH stopped answering). */
@@ -200,7 +200,7 @@ public final class BackupsViewModel implements PaneModel {
         for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.BACKUPS)) {
             io.dutydesk.core.health.BackendStatus st = now.get(b);
             if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
-                down.add(b.label() + " does not answer (down since " + Times.since(st.downSince(), clock) + ")"
+                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.down(st.lastOkAt(), clock)
                         + (b == io.dutydesk.core.Backend.BACKUPS && st.error() != null ? ": " + st.error() : ""));
             }
         }
@@ -349,7 +349,7 @@ public final class BackupsViewModel implements PaneModel {
             rpoState.set(readFailure != null ? BackupListing.Rpo.UNKNOWN : null);
             rpoText.set(readFailure != null ? "RPO unknown: the backup folders could not be read (" + readFailure + ")" : "");
             stale.set(false);
-            problem.set(readFailure != null ? "Backups: down — " + readFailure : down != null ? "Backups: down — " + down : null);
+            problem.set(readFailure != null ? "Backups: down; " + readFailure : down != null ? "Backups: down — " + down : null);
             if (down != null) {
                 updated.set("Nothing read yet: " + down);
             }
@@ -371,10 +371,12 @@ public final class BackupsViewModel implements PaneModel {
         leftoversText.set(parts.isEmpty() ? "" : String.join("; ", parts) + (isStale ? " (at " + at + ")" : ""));
         if (isStale) {
             rpoState.set(BackupListing.Rpo.UNKNOWN);
-            rpoText.set("RPO unknown: the backups could not be read since " + at + ". As read then: " + l.rpoText(at));
+            rpoText.set("RPO unknown: the backups cannot be read now; " + io.dutydesk.ui.fx.Outage.lastAnswer(l.takenAt(), clock)
+                    + ". As read then: " + l.rpoText(at));
             updated.set(l.backups().size() + " backups as read from the server at " + at + " — stale"
                     + (down != null ? ": " + down + "; the actions wait until it answers" : ""));
-            problem.set("Backups: down / " + (readFailure != null ? readFailure : "stale since " + at + ": " + down));
+            problem.set("Backups: down; " + (readFailure != null ? readFailure
+                    : io.dutydesk.ui.fx.Outage.lastAnswer(l.takenAt(), clock) + ": " + down));
         } else {
             rpoState.set(l.rpo());
             rpoText.set(l.rpoText());

@@ -13,7 +13,7 @@ import java.util.Objects;
  *   app (wiring) ── PaneSpec(id, title, icon, background, model(), view(model)) ──► shell
  *   shell: first shown ─► Pane = spec.build() ─► model.attach(env, handle) ─► node()
  *          navigation  ─► shown() / hidden()     header health ─► model.health / recovered
- *   model: PolledValue (Poller ─► one hop ─► "down / stale since T") ─ paused while hidden
+ *   model: PolledValue (Poller ─► one hop ─► "down; last answer at T") ─ paused while hidden
  * </pre>
  */
 public final class Pane implements AutoCloseable {

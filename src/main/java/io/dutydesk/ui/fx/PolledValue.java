@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * One value a pane polls: the core {@link Poller} (tick, backoff, timeout), the single hop onto the ui executor, the
- * stale marking ("down / stale since 12:00:05", one formatter: {@link Times}) and the closing. The pane's handler
+ * stale marking ("down; last answer at 12:00:05", one formatter: {@link Outage}) and the closing. The pane's handler
  * runs on the ui executor with the snapshots in order: never the initial (pending) one, never one older than the
  * last handed over, never after {@link #close()} — so a late answer from an environment left is dropped here, not
  * checked in every pane.
@@ -100,7 +100,7 @@ public final class PolledValue<T> implements AutoCloseable {
         return poller.runs();
     }
 
-    /** "stale since 12:00:05", or "nothing read yet" before the first success. */
+    /** "last answer at 12:00:05", or "no answer yet" before the first success ({@link Outage#lastAnswer}). */
     public String staleness(Snapshot<?> s) {
         return staleness(s, clock);
     }
@@ -111,20 +111,21 @@ public final class PolledValue<T> implements AutoCloseable {
     }
 
     public static String staleness(Snapshot<?> s, Clock clock) {
-        return s.lastSuccessAt() == null ? "nothing read yet" : "stale since " + Times.hms(s.lastSuccessAt(), clock);
+        return Outage.lastAnswer(s.lastSuccessAt(), clock);
     }
 
     /**
-     * What a pane says of a failed read of {@code source}: "PostgreSQL: down / stale since 12:00:05: error", "… down —
-     * nothing read yet: error", or, when it answers without what the environments file names, "PostgreSQL:
-     * misconfigured (…) / stale since 12:00:05: error" — never empty, never green.
+     * What a pane says of a failed read of {@code source}: "PostgreSQL: down; last answer at 12:00:05: error", "…: down;
+     * no answer yet: error", or, when it answers without what the environments file names, "PostgreSQL: misconfigured
+     * (it answers, but not with what the environments file names); last good answer at 12:00:05: error" — never empty,
+     * never green. The time is the last answer's, as everywhere ({@link Outage}).
      */
     public static String problem(String source, Snapshot<?> s, Clock clock) {
-        String since = s.lastSuccessAt() == null ? "" : " / stale since " + Times.hms(s.lastSuccessAt(), clock);
         if (s.misconfigured()) {
-            return source + ": misconfigured (it answers, but not with what the environments file names)" + since + ": " + s.error();
+            return source + ": misconfigured (it answers, but not with what the environments file names); "
+                    + Outage.lastGoodAnswer(s.lastSuccessAt(), clock) + ": " + s.error();
         }
-        return source + ": down" + (s.lastSuccessAt() == null ? " — nothing read yet" : since) + ": " + s.error();
+        return source + ": " + Outage.down(s.lastSuccessAt(), clock) + ": " + s.error();
     }
 
     /** Stops polling for good; nothing more reaches the handler. */

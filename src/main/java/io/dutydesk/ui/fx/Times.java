@@ -8,7 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The one way the panes and the header say a time: {@code HH:mm:ss} in the zone of the injected clock ("stale since
+ * The one way the panes and the header say a time: {@code HH:mm:ss} in the zone of the injected clock ("last answer at
  * 12:00:05"); {@link #since} adds the date for a time of another day (by the clock's date, so a test with a fixed
  * clock never depends on the day it runs).
  */

@@ -36,7 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The Outbox pane: the backlog in the outbox table (PostgreSQL) and in the stream's consumer groups
  * (Redis), the relay container of the live slot, and the trend of the last 24 h. Each source is
- * polled on its own: one that fails keeps its last values, marked "down / stale since T", and never
+ * polled on its own: one that fails keeps its last values, marked "down; last answer at T", and never
  * blanks the others. Results hop onto the ui executor (the FX thread; the calling thread in tests).
  */
 public final class OutboxViewModel implements PaneModel {
@@ -138,7 +138,7 @@ public final class OutboxViewModel implements PaneModel {
     public ReadOnlyObjectProperty<OutboxBacklog> backlogProperty() { return backlog; }
 
     /**
-     * Null when the last PostgreSQL poll succeeded; else "PostgreSQL: down / stale since T: error", or
+     * Null when the last PostgreSQL poll succeeded; else "PostgreSQL: down; last answer at T: error", or
      * "PostgreSQL: misconfigured — error" when it answers without what the environments file names.
      */
     public ReadOnlyStringProperty backlogProblemProperty() { return backlogProblem; }

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * The backends in one state, as one chip of the status bar when the window is too narrow for one
- * indicator each: "7 down" "since 11:04:39: SSH, Docker, …", or "3 ok" "SSH, Redis, Backups". The
+ * indicator each: "7 down;" "last answer at 11:04:34: SSH, Docker, …", or "3 ok" "SSH, Redis, Backups". The
  * members' own hover texts, one after the other, on hover. A group never hides a member's state: the
  * count and the colour stay, only the per-backend details move into the hover text.
  */
@@ -36,13 +36,13 @@ public final class BackendGroupViewModel {
     /** How many backends are in this state; 0: the chip is not shown. */
     public ReadOnlyIntegerProperty countProperty() { return count; }
 
-    /** "7 down", "2 misconfigured", "3 ok", "7 checking"; one backend: its name. */
+    /** "7 down;", "2 misconfigured", "3 ok", "7 checking"; one backend: its name. */
     public ReadOnlyStringProperty headProperty() { return head; }
 
-    /** After the head, with the members' names: "since 11:04:39: SSH, Docker, PostgreSQL". */
+    /** After the head, with the members' names: "last answer at 11:04:34: SSH, Docker, PostgreSQL". */
     public ReadOnlyStringProperty textProperty() { return text; }
 
-    /** After the head, without the names (they are on hover): "since 11:04:39", or empty. */
+    /** After the head, without the names (they are on hover): "last answer at 11:04:34", "no answer yet", or empty. */
     public ReadOnlyStringProperty shortTextProperty() { return shortText; }
 
     /** Every member's hover text. */
@@ -68,11 +68,14 @@ public final class BackendGroupViewModel {
         String names = in.stream().map(i -> i.backend().label()).collect(Collectors.joining(", "));
         switch (state) {
             case DOWN -> {
-                List<Instant> since = in.stream().map(i -> i.status().downSince()).filter(Objects::nonNull).sorted().toList();
-                String first = since.isEmpty() ? null : in.get(0).time(since.get(0));
-                String when = first == null ? "" : "since " + first  // as shown: to the second
-                        + (first.equals(in.get(0).time(since.get(since.size() - 1))) ? "" : " (the first)");
-                head.set(in.size() + " down");
+                // named by the last answer, as each indicator, the header and the panes say it (Outage): the earliest
+                // of the members' (what was read through them is as of then at the oldest)
+                List<Instant> last = in.stream().map(i -> i.status().lastOkAt()).filter(Objects::nonNull).sorted().toList();
+                BackendIndicatorViewModel any = in.get(0);
+                String earliest = any.lastAnswer(last.isEmpty() ? null : last.get(0));
+                boolean one = last.size() == in.size() && earliest.equals(any.lastAnswer(last.get(last.size() - 1))); // to the second
+                String when = earliest + (last.isEmpty() || one ? "" : " (the earliest)");
+                head.set(in.size() + " down;"); // "7 down; last answer at 11:04:34", as one backend's "down; last answer at …"
                 text.set(when.isEmpty() ? names : when + ": " + names);
                 shortText.set(when);
             }

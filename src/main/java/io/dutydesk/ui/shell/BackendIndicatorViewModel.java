@@ -9,12 +9,15 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import io.dutydesk.ui.fx.Outage;
+
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * One backend's indicator in the status bar: ok with latency, "down since T" with the error, or
- * "misconfigured" (it answers, but lacks what the environments file names) with what is missing.
+ * One backend's indicator in the status bar: ok with latency, "down; last answer at T" with the error (T as the header
+ * and the panes say it: {@link Outage}), or "misconfigured" (it answers, but lacks what the environments file names)
+ * with what is missing.
  */
 public final class BackendIndicatorViewModel {
 
@@ -72,14 +75,15 @@ public final class BackendIndicatorViewModel {
                         + (recent.size() > 1 ? "; the slowest of its last " + recent.size() + " answers: " + slowest + " ms" : ""));
             }
             case DOWN -> {
-                text.set("down since " + time(s.downSince()));
-                details.set(backend.label() + ": DOWN since " + time(s.downSince()) + "\n" + s.error()
+                // named by its last answer, as the header and every pane name it (Outage); the first failure on hover
+                text.set(Outage.down(s.lastOkAt(), clock));
+                details.set(backend.label() + ": " + Outage.down(s.lastOkAt(), clock) + when(s) + "\n" + s.error()
                         + "\n" + (s.lastOkAt() == null ? "Never answered in this session."
-                        : "Last answered at " + time(s.lastOkAt()) + "; data from it is stale since then."));
+                        : "What was read through it is as of " + time(s.lastOkAt()) + "."));
             }
             case MISCONFIGURED -> {
                 text.set("misconfigured");
-                details.set(backend.label() + ": MISCONFIGURED since " + time(s.downSince()) + ": it answers, but\n"
+                details.set(backend.label() + ": " + Outage.misconfigured(s.lastOkAt(), clock) + when(s) + ": it answers, but\n"
                         + s.error() + "\nWaiting will not fix this: the environments file (or the server) must change.");
             }
             case NOT_CONFIGURED -> {
@@ -121,6 +125,17 @@ public final class BackendIndicatorViewModel {
                 }
             }
         }
+    }
+
+    /** The hover's other time, labelled: " (first failed check at T)", or "". */
+    private String when(BackendStatus s) {
+        String first = Outage.firstFailure(s.downSince(), clock);
+        return first.isEmpty() ? "" : " (" + first + ")";
+    }
+
+    /** "last answer at T" or "no answer yet", in this indicator's words ({@link Outage#lastAnswer}). */
+    String lastAnswer(Instant t) {
+        return Outage.lastAnswer(t, clock);
     }
 
     String time(Instant t) {

@@ -21,11 +21,12 @@ import java.util.List;
  * The window's status bar: always one line, at any width the window allows. It shows the most detailed
  * of its forms that fits:
  * <ol>
- *   <li>{@link #FULL}: one indicator per backend, "Redis down since 11:04:39" (the error on hover);</li>
- *   <li>{@link #DOWN_GROUPED}: the backends that are down as one chip, "7 down since 11:04:39: SSH, Docker, …",
+ *   <li>{@link #FULL}: one indicator per backend, "Redis down; last answer at 11:04:34" (the error and the first failed
+ *       check on hover; the time is the last answer's, as the header and the panes say it: {@link io.dutydesk.ui.fx.Outage});</li>
+ *   <li>{@link #DOWN_GROUPED}: the backends that are down as one chip, "7 down; last answer at 11:04:34: SSH, Docker, …",
  *       the others one each;</li>
- *   <li>{@link #GROUPED}: one chip per state, with the names: "2 down since …: SSH, Docker", "5 ok: …";</li>
- *   <li>{@link #SHORT}: one chip per state, names on hover: "2 down since 11:04:39", "5 ok".</li>
+ *   <li>{@link #GROUPED}: one chip per state, with the names: "2 down; last answer at …: SSH, Docker", "5 ok: …";</li>
+ *   <li>{@link #SHORT}: one chip per state, names on hover: "2 down; last answer at 11:04:34", "5 ok".</li>
  * </ol>
  * No form hides that something is down or misconfigured, nor shows it green: a group keeps its members'
  * state (colour and count), and its hover text is every member's own.

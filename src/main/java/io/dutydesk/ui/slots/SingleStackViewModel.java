@@ -32,7 +32,6 @@ import javafx.collections.ObservableList;
 
 import java.time.Clock;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +45,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * (and not polling) for a blue-green environment. A failed read keeps the last rows, marked stale, never emptied.
  */
 public final class SingleStackViewModel implements PaneModel {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** One service row as shown. */
     public record Row(String service, String container, String host, String state, String health, String version, String uptime,
@@ -131,7 +129,7 @@ public final class SingleStackViewModel implements PaneModel {
                 : rest.substring(0, rest.length() - 1)));
     }
 
-    /** Null when the last read succeeded; otherwise "down / stale since T: error". */
+    /** Null when the last read succeeded; otherwise "down; last answer at T: error" ({@link io.dutydesk.ui.fx.Outage}). */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
     public ReadOnlyStringProperty statusProperty() { return status; }
@@ -375,7 +373,8 @@ public final class SingleStackViewModel implements PaneModel {
         if (java.time.Duration.between(rollbackReadAt, clock.instant()).compareTo(ROLLBACK_READ_EVERY) >= 0) {
             readRollback(s);
         }
-        problem.set(snap.error() == null ? null : "down / stale since " + (snap.failingSince() == null ? "?" : TIME.format(snap.failingSince()))
+        // named by its last answer, as every pane and the status bar (it said the first failure's time as "stale since")
+        problem.set(snap.error() == null ? null : io.dutydesk.ui.fx.Outage.of(snap.misconfigured(), snap.lastSuccessAt(), clock)
                 + ": " + snap.error());
     }
 

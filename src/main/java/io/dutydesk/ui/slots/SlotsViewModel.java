@@ -131,7 +131,7 @@ public final class SlotsViewModel implements PaneModel {
         for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER)) {
             io.dutydesk.core.health.BackendStatus st = now.get(b);
             if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
-                down.add(b.label() + " does not answer (down since " + Times.since(st.downSince(), clock) + ")");
+                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.down(st.lastOkAt(), clock));
             }
         }
         sourceDown(down.isEmpty() ? null : String.join(", ", down));
@@ -147,7 +147,7 @@ public final class SlotsViewModel implements PaneModel {
 
     public ReadOnlyObjectProperty<SlotsSnapshot> snapshotProperty() { return snapshot; }
 
-    /** Null when the last poll succeeded; otherwise "down / stale since T: error". */
+    /** Null when the last poll succeeded; otherwise "Slots: down; last answer at T: error" ({@link PolledValue#problem}). */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
     public ReadOnlyStringProperty updatedProperty() { return updated; }

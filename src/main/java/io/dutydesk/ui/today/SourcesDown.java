@@ -7,7 +7,7 @@ import io.dutydesk.core.check.CheckSource;
 import io.dutydesk.core.check.CheckStatus;
 import io.dutydesk.core.health.BackendStatus;
 import io.dutydesk.core.health.HealthSnapshot;
-import io.dutydesk.ui.fx.Times;
+import io.dutydesk.ui.fx.Outage;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -21,15 +21,17 @@ import java.util.TreeSet;
 
 /**
  * The header's health as the Today pane needs it: which backends are down now, and so which checks of a run read
- * through a source that cannot be read now ("down / stale since T"). SSH carries every other backend. T is as in every
- * pane ({@link io.dutydesk.ui.fx.PolledValue}): from when it is unknown — the down backend's last answer (its
- * {@link BackendStatus#lastOkAt()}), else, never answered, the outage's start — not the run's time, which is said apart.
+ * through a source that cannot be read now ("SSH down; last answer at T"). SSH carries every other backend. T is as the
+ * status bar and every pane say it ({@link Outage}): the down backend's last answer (its {@link BackendStatus#lastOkAt()}),
+ * "no answer yet" when it never answered — not the outage's first failed check, nor the run's time (said apart).
  */
 final class SourcesDown {
-    /** Each down backend with since when ("SSH down since 09:12:00"). */
+    /** Each down backend and its last answer ("SSH down; last answer at 09:11:55"). */
     private final Map<Backend, String> down = new EnumMap<>(Backend.class);
-    /** Each down backend: from when what is read through it is unknown. */
+    /** Each down backend: its last answer (what is read through it is as of then), absent when it never answered. */
     private final Map<Backend, Instant> unknownSince = new EnumMap<>(Backend.class);
+    /** The down backends that answer, but not with what the environments file names. */
+    private final Set<Backend> misconfigured = java.util.EnumSet.noneOf(Backend.class);
     /** Each backend answering now: when it last answered. */
     private final Map<Backend, Instant> answering = new EnumMap<>(Backend.class);
     /** {@link #superseded} of the newest run as of the last {@link #update}. */
@@ -58,11 +60,10 @@ final class SourcesDown {
         Map<Backend, Instant> since = new EnumMap<>(Backend.class);
         for (BackendStatus st : now.all()) {
             if (st.state() == BackendStatus.State.DOWN || st.state() == BackendStatus.State.MISCONFIGURED) {
-                d.put(st.backend(), st.backend().label() + (st.state() == BackendStatus.State.DOWN ? " down" : " misconfigured")
-                        + " since " + Times.since(st.downSince(), zoned));
-                Instant t = st.lastOkAt() != null ? st.lastOkAt() : st.downSince();
-                if (t != null) {
-                    since.put(st.backend(), t);
+                d.put(st.backend(), st.backend().label() + " "
+                        + Outage.of(st.state() == BackendStatus.State.MISCONFIGURED, st.lastOkAt(), zoned));
+                if (st.lastOkAt() != null) {
+                    since.put(st.backend(), st.lastOkAt());
                 }
             }
         }
@@ -79,6 +80,12 @@ final class SourcesDown {
         superseded = sup;
         down.clear();
         down.putAll(d);
+        misconfigured.clear();
+        for (BackendStatus st : now.all()) {
+            if (st.state() == BackendStatus.State.MISCONFIGURED) {
+                misconfigured.add(st.backend());
+            }
+        }
         unknownSince.clear();
         unknownSince.putAll(since);
         return true;
@@ -86,6 +93,7 @@ final class SourcesDown {
 
     void clear() {
         down.clear();
+        misconfigured.clear();
         unknownSince.clear();
         answering.clear();
         superseded = Set.of();
@@ -142,18 +150,29 @@ final class SourcesDown {
         return hit.isEmpty() ? null : String.join(", ", hit.stream().map(Backend::label).toList());
     }
 
-    /** From when {@code r}'s checks through a down backend are unknown: the earliest of those backends'; null when none is. */
+    /**
+     * The earliest last answer of the down backends {@code r}'s checks read through (what they would read is as of then
+     * at the oldest); null when none is down, or none of them answered in this session.
+     */
     Instant staleSince(CheckRun r) {
         return earliest(hit(r));
     }
 
     /**
-     * "down / stale since 09:41:55 (SSH)" of {@code r} (times said by {@code zoned}): the header's, the badges' and the
-     * environment row's words; null when no check of it reads through a down backend.
+     * "SSH down; last answer at 09:41:55" of {@code r} (times said by {@code zoned}), "Docker, Prometheus down; last
+     * answer at 10:09:55" (the earliest): the header's, the badges' and the environment row's words, as the status bar
+     * says the same outage ({@link Outage}); null when no check of it reads through a down backend.
      */
     String stale(CheckRun r, Clock zoned) {
         String labels = staleSources(r);
-        return labels == null ? null : "down / stale since " + Times.since(staleSince(r), zoned) + " (" + labels + ")";
+        if (labels == null) {
+            return null;
+        }
+        Set<Backend> hit = hit(r);
+        Instant t = staleSince(r);
+        // to the second, as shown: several backends' last answers in the same second are one time
+        boolean one = hit.stream().map(b -> Outage.lastAnswer(unknownSince.get(b), zoned)).distinct().count() == 1;
+        return labels + " " + Outage.of(misconfigured.containsAll(hit), t, zoned) + (one || t == null ? "" : " (the earliest)");
     }
 
     private Instant earliest(Collection<Backend> backends) {
@@ -161,9 +180,9 @@ final class SourcesDown {
     }
 
     /**
-     * {@code r}'s checks as of now: one whose source is down now says so first, "SSH down since T' — down / stale since T
-     * (its last answer): the check said pass: …"; a pass is UNKNOWN then (never PASS as if fresh), a warn or a fail stays
-     * (known bad, not green), an unknown keeps its own why.
+     * {@code r}'s checks as of now: one whose source is down now says so first, "SSH down; last answer at T: the check
+     * said pass: …"; a pass is UNKNOWN then (never PASS as if fresh), a warn or a fail stays (known bad, not green), an
+     * unknown keeps its own why.
      */
     List<CheckResult> asOfNow(CheckRun r, Clock zoned) {
         if (down.isEmpty()) {
@@ -174,8 +193,8 @@ final class SourcesDown {
             List<Backend> through = c.status() == CheckStatus.UNKNOWN ? List.of() : downOf(c.source());
             out.add(through.isEmpty() ? c : new CheckResult(c.id(), c.title(), c.source(),
                     c.status() == CheckStatus.PASS ? CheckStatus.UNKNOWN : c.status(),
-                    String.join(", ", through.stream().map(down::get).toList()) + " — down / stale since "
-                            + Times.since(earliest(through), zoned) + ": the check said " + c.status().id() + ": " + c.evidence(),
+                    String.join(", ", through.stream().map(down::get).toList()) + ": the check said " + c.status().id()
+                            + ": " + c.evidence(),
                     c.details(), c.pane(), c.previous(), c.took()));
         }
         return out;

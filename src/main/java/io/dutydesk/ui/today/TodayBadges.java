@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * The Today pane's word to the rest of the window: the navigation's badges (each pane's worst check of the newest run as
  * of now, the Alerts badge live from the alerts feed) and the header's statement about the selected environment
- * ("ref: healthy (checks 09:00)", "ref: outbox warn +1", "ref: down / stale since 09:41:55 (SSH)": since SSH's last
- * answer), apart from "backends reachable". Never healthy while any badge is unknown, none is known, or the run is only
+ * ("ref: healthy (checks 09:00)", "ref: outbox warn +1", "ref: SSH down; last answer at 09:41:55": as the status bar
+ * says it), apart from "backends reachable". Never healthy while any badge is unknown, none is known, or the run is only
  * a kept one.
  */
 final class TodayBadges {
@@ -36,9 +36,9 @@ final class TodayBadges {
      * @param env    the selected environment, null before one is attached
      * @param latest its newest run (this window's or the newest kept), null for none
      * @param kept   the run is a kept one (another session's, the CLI's), not this window's
-     * @param stale  "down / stale since 09:41:55 (SSH)": the down backends some check of the run reads through and since
-     *               when they are unknown ({@link SourcesDown#stale}), null for none
-     * @param down   why each down backend is down ("SSH down since 09:12:00")
+     * @param stale  "SSH down; last answer at 09:41:55": the down backends some check of the run reads through and their
+     *               last answer ({@link SourcesDown#stale}), null for none
+     * @param down   why each down backend is down ("SSH down; last answer at 09:41:55")
      */
     record Context(Environment env, CheckRun latest, boolean kept, String stale, Collection<String> down, ZoneId zone) {}
 
@@ -70,7 +70,7 @@ final class TodayBadges {
 
     /**
      * The badges of run {@code r} from its checks as of now ({@code now}: the stale ones UNKNOWN), whose worst is
-     * {@code worst}; {@code staleSince}: "down / stale since T (SSH): " in front of the Today badge's tooltip, or "".
+     * {@code worst}; {@code staleSince}: "SSH down; last answer at T: " in front of the Today badge's tooltip, or "".
      * {@code fresher}: the checks that could not tell then and whose sources answered since — no badge, their panes are
      * fresh (an "unknown" of a CLI run during an outage does not outlive the outage).
      */
@@ -92,7 +92,7 @@ final class TodayBadges {
         java.util.Set<CheckResult> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         fresh.addAll(r.checks());
         superseded.removeAll(worstOf.keySet());
-        // a stale check's badge says first why ("Prometheus down since 08:29:40 — down / stale since 08:30:00: …")
+        // a stale check's badge says first why ("Prometheus down; last answer at 08:29:35: the check said pass: …")
         worstOf.forEach((pane, c) -> checkBadges.put(pane, new NavBadge(c.status().id(), shortText(c.status()), fresh.contains(c)
                 ? c.title() + ": " + c.evidence() + " (as of the check at " + hm.format(r.at()) + ")"
                 : c.evidence() + " (" + c.title() + ")")));

@@ -128,7 +128,7 @@ public final class TodayViewModel implements PaneModel {
     private final ObjectProperty<CheckRun> shown = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckRun> latest = new SimpleObjectProperty<>();
     private final ObjectProperty<CheckStatus> worst = new SimpleObjectProperty<>(CheckStatus.UNKNOWN);
-    /** What the pane says of its runs; {@link #status} adds "down / stale since T" in front while a source is down. */
+    /** What the pane says of its runs; {@link #status} adds "SSH down; last answer at T" in front while a source is down. */
     private final StringProperty baseStatus = new SimpleStringProperty("not run yet");
     private final javafx.beans.property.ReadOnlyStringWrapper status = new javafx.beans.property.ReadOnlyStringWrapper();
     private final StringProperty sinceYesterday = new SimpleStringProperty("");
@@ -508,7 +508,7 @@ public final class TodayViewModel implements PaneModel {
 
     /**
      * The header's health (every snapshot it shows): a backend the checks read through that is down makes the newest
-     * run's checks through it "down / stale since T" and UNKNOWN (its rows, its badges, the header's statement) while it
+     * run's checks through it "SSH down; last answer at T" and UNKNOWN (its rows, its badges, the header's statement) while it
      * is still shown with its time; back up, the run is shown as it was. A snapshot of another environment is ignored.
      */
     @Override
@@ -521,15 +521,15 @@ public final class TodayViewModel implements PaneModel {
         }
     }
 
-    /** The status line: "down / stale since T (SSH down since T'): " in front of what the pane says of its runs. */
+    /** The status line: "SSH down; last answer at T: showing the run of …" in front of what the pane says of its runs. */
     private String statusNow() {
         CheckRun l = latest.get();
         String stale = l == null ? null : down.staleSources(l);
         if (stale == null && !down.isEmpty() && l == null) {
             return String.join(", ", down.reasons()) + " · " + baseStatus.get();
         }
-        return stale == null ? baseStatus.get() : "down / stale since " + Times.since(down.staleSince(l), clock.withZone(zone())) + " ("
-                + String.join(", ", down.reasons()) + "): showing the run of " + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
+        return stale == null ? baseStatus.get() : String.join(", ", down.reasons()) + ": showing the run of "
+                + CheckReport.when(l.at(), zone()) + " — " + baseStatus.get();
     }
 
     {
@@ -616,7 +616,7 @@ public final class TodayViewModel implements PaneModel {
         others.load(checks == null ? null : checks.environment().name());
     }
 
-    /** This environment's row: its newest run's worst as of now ("down / stale since T" while a source is down). */
+    /** This environment's row: its newest run's worst as of now ("· SSH down; last answer at T" while a source is down). */
     private EnvRow currentEnvRow(String n) {
         CheckRun l = latest.get();
         if (l == null) {

@@ -113,7 +113,7 @@ class BackupsViewModelTest {
         vm.hidden();
         files = List.of(files.get(0));
         vm.refresh();
-        vm.sourceDown("SSH does not answer (down since 12:00:00)");
+        vm.sourceDown("SSH down; last answer at 12:00:00");
         vm.sourceDown(null); // SSH answers again: a shown pane lists at once
         assertEquals(1, lists.get(), "nothing listed while hidden");
         assertEquals(2, vm.backups().size(), "what it showed stays");
@@ -152,12 +152,12 @@ class BackupsViewModelTest {
     }
 
     @Test
-    void aFailedReadKeepsTheListMarkedStaleSinceTheLastSuccess() {
+    void aFailedReadKeepsTheListMarkedStaleAsOfTheLastAnswer() {
         attach();
         up = false;
         vm.refresh();
         ui.await("stale", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
-        assertTrue(vm.problemProperty().get().startsWith("Backups: down / stale since 12:00:00: "), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().startsWith("Backups: down; last answer at 12:00:00: "), vm.problemProperty().get());
         assertTrue(vm.problemProperty().get().contains("no such file or folder"));
         assertEquals(2, vm.backups().size(), "never emptied");
         up = true;
@@ -198,7 +198,7 @@ class BackupsViewModelTest {
         ui.await("stale", Duration.ofSeconds(10), () -> vm.staleProperty().get());
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get(), "a listing that failed to refresh is not green");
         String t = vm.rpoTextProperty().get();
-        assertTrue(t.startsWith("RPO unknown: the backups could not be read since 12:00:00. As read then: "), t);
+        assertTrue(t.startsWith("RPO unknown: the backups cannot be read now; last answer at 12:00:00. As read then: "), t);
         assertTrue(t.endsWith("As read then: RPO met: full backup selfology_full_20261122_020000.sql.gz verified, 10.0 h old at 12:00:00 "
                 + "(RPO 26 h)"), "the age is the age then, not a frozen current age: " + t);
         assertEquals(" at 12:00:00", vm.ageSuffix(), "the Age column says when its ages were true");
@@ -217,14 +217,14 @@ class BackupsViewModelTest {
         vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
         ui.await("listing", Duration.ofSeconds(10), () -> vm.listingProperty().get() != null);
         assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
-        vm.sourceDown("SSH does not answer (down since 12:00:00)");
+        vm.sourceDown("SSH down; last answer at 12:00:00");
         assertTrue(vm.staleProperty().get(), "stale without waiting for the next (30 s) read");
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
-        assertEquals("Backups: down / stale since 12:00:00: SSH does not answer (down since 12:00:00)", vm.problemProperty().get());
+        assertEquals("Backups: down; last answer at 12:00:00: SSH down; last answer at 12:00:00", vm.problemProperty().get());
         // the summary says why, and the actions are off (the window trial: they looked usable and failed one by one)
-        assertTrue(vm.updatedProperty().get().endsWith(" — stale: SSH does not answer (down since 12:00:00); the actions wait until "
+        assertTrue(vm.updatedProperty().get().endsWith(" — stale: SSH down; last answer at 12:00:00; the actions wait until "
                 + "it answers"), vm.updatedProperty().get());
-        assertEquals("SSH does not answer (down since 12:00:00): nothing can run on the server until it answers",
+        assertEquals("SSH down; last answer at 12:00:00: nothing can run on the server until it answers",
                 vm.actionsOffProperty().get());
         int before = commands.size();
         vm.sourceDown(null);
@@ -240,7 +240,7 @@ class BackupsViewModelTest {
         vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
         ui.await("failed", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null);
         assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get());
-        assertTrue(vm.rpoTextProperty().get().startsWith("RPO unknown: the backup folders could not be read (nothing read yet: "),
+        assertTrue(vm.rpoTextProperty().get().startsWith("RPO unknown: the backup folders could not be read (no answer yet: "),
                 vm.rpoTextProperty().get());
     }
 
@@ -367,7 +367,7 @@ class BackupsViewModelTest {
         assertEquals(2, vm.backups().size(), "a .part is not a backup");
         assertEquals("1 leftover .part file of killed jobs (1.2 KiB): dutydesk_prerestore_20261122_101500.sql.gz.part",
                 vm.leftoversTextProperty().get());
-        vm.sourceDown("SSH does not answer (down since 12:00:00)"); // what is shown is as read then, like every other fact
+        vm.sourceDown("SSH down; last answer at 12:00:00"); // what is shown is as read then, like every other fact
         assertEquals("1 leftover .part file of killed jobs (1.2 KiB): dutydesk_prerestore_20261122_101500.sql.gz.part (at 12:00:00)",
                 vm.leftoversTextProperty().get());
         BackupListing before = vm.listingProperty().get();

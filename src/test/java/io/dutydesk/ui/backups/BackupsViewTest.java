@@ -159,16 +159,16 @@ class BackupsViewTest {
 
         robot.interact(() -> {
             vm.show(l);
-            vm.sourceDown("SSH does not answer (down since 12:00:00)");
+            vm.sourceDown("SSH down; last answer at 12:00:00");
         });
-        assertTrue(rpo.getText().startsWith("RPO unknown: the backups could not be read since "), rpo.getText());
+        assertTrue(rpo.getText().startsWith("RPO unknown: the backups cannot be read now; last answer at "), rpo.getText());
         assertEquals(List.of("unknown"), rpo.getStyleClass().stream().filter(c -> List.of("ok", "bad", "unverified", "unknown").contains(c)).toList());
         TableView<?> table = robot.lookup("#backups-table").queryAs(TableView.class);
         assertTrue(table.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("stale")));
         assertTrue(robot.lookup(".table-cell").queryAll().stream().anyMatch(c -> c instanceof javafx.scene.control.Labeled x
                 && x.getText() != null && x.getText().matches("5\\.0 h at \\d\\d:\\d\\d:\\d\\d")), "the age says when it was true");
         // SSH down: the summary says so and nothing that runs on the server can be started
-        assertTrue(robot.lookup("#backups-updated").queryAs(Label.class).getText().contains("SSH does not answer"),
+        assertTrue(robot.lookup("#backups-updated").queryAs(Label.class).getText().contains("SSH down; last answer at 12:00:00"),
                 robot.lookup("#backups-updated").queryAs(Label.class).getText());
         robot.interact(() -> table.getSelectionModel().select(0));
         for (String id : List.of("#verify", "#download", "#scratch-restore", "#restore", "#backup-now")) {

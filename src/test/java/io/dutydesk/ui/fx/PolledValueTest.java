@@ -66,21 +66,21 @@ class PolledValueTest {
         ui.await("failure handed over", WAIT, () -> handed.size() == 2);
         Snapshot<String> failed = handed.get(1);
         assertEquals("v", failed.value(), "the last good value is kept");
-        assertEquals("stale since 12:00:05", v.staleness(failed));
+        assertEquals("last answer at 12:00:05", v.staleness(failed));
         assertTrue(failed.error().contains("Connection refused"), failed.error());
-        assertEquals("PostgreSQL: down / stale since 12:00:05: " + failed.error(), v.problem("PostgreSQL", failed));
+        assertEquals("PostgreSQL: down; last answer at 12:00:05: " + failed.error(), v.problem("PostgreSQL", failed));
         v.close();
     }
 
     @Test
     void theWordsForNothingReadYetAndForAMisconfiguredSource() {
         Snapshot<String> never = new Snapshot<>(null, T, null, "Connection refused", T, 1, 1);
-        assertEquals("nothing read yet", PolledValue.staleness(never, clock));
-        assertEquals("Slots: down — nothing read yet: Connection refused", PolledValue.problem("Slots", never, clock));
+        assertEquals("no answer yet", PolledValue.staleness(never, clock));
+        assertEquals("Slots: down; no answer yet: Connection refused", PolledValue.problem("Slots", never, clock));
 
         Clock berlin = Clock.fixed(T, java.time.ZoneId.of("Europe/Berlin"));
         Snapshot<String> wrong = new Snapshot<>("v", T.plusSeconds(60), T, "relation \"x\" does not exist", T.plusSeconds(60), 1, 2, true);
-        assertEquals("PostgreSQL: misconfigured (it answers, but not with what the environments file names) / stale since 13:00:05: "
+        assertEquals("PostgreSQL: misconfigured (it answers, but not with what the environments file names); last good answer at 13:00:05: "
                 + "relation \"x\" does not exist", PolledValue.problem("PostgreSQL", wrong, berlin), "the clock's zone, not the machine's");
         assertEquals("13:00:05", Times.hms(T, berlin));
         assertEquals("Nov 21 12:00:05", Times.since(T.minus(Duration.ofDays(1)), clock), "another day says its date");

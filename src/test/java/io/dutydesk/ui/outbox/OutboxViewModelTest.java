@@ -110,7 +110,7 @@ class OutboxViewModelTest {
 
         fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
         awaitUi(() -> "redis problem: " + vm.streamProblemProperty().get(), () -> vm.streamProblemProperty().get() != null);
-        assertTrue(vm.streamProblemProperty().get().startsWith("Redis: down / stale since "), vm.streamProblemProperty().get());
+        assertTrue(vm.streamProblemProperty().get().startsWith("Redis: down; last answer at "), vm.streamProblemProperty().get());
         assertTrue(vm.streamProblemProperty().get().endsWith("does not answer"));
         assertNotNull(vm.streamProperty().get(), "the last stream values stay, marked stale");
         fakes.pending = 7;
@@ -122,7 +122,7 @@ class OutboxViewModelTest {
         fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         awaitUi(() -> "pg problem: " + vm.backlogProblemProperty().get(),
                 () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() == null);
-        assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down / stale since "));
+        assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down; last answer at "));
         assertEquals(OutboxViewModel.HeaderState.DOWN, vm.headerStateProperty().get(), "never green while down");
         assertTrue(vm.headerProperty().get().contains("last seen 7 pending"), vm.headerProperty().get());
         fakes.streamLength = 70;
@@ -135,7 +135,7 @@ class OutboxViewModelTest {
 
     /**
      * Sources down from the first poll: the empty tables say unknown, never "Nothing pending." nor "No consumer group."
-     * (what the Outbox pane said beside "Redis: down — nothing read yet" in a trial with Redis stopped); once read, a
+     * (what the Outbox pane said beside "Redis: down; no answer yet" in a trial with Redis stopped); once read, a
      * table without rows is said as of the last read while its source is down.
      */
     @Test

@@ -218,7 +218,7 @@ class OutboxViewTest {
         String shown = fx(() -> banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
                 .map(n -> ((javafx.scene.text.Text) n).getText()).findFirst().orElse(""));
         assertEquals(fx(banner::getText), shown, "the banner is not cut");
-        assertTrue(shown.startsWith("Redis: down — nothing read yet: "), shown);
+        assertTrue(shown.startsWith("Redis: down; no answer yet: "), shown);
         String groups = fx(() -> ((Label) robot.lookup("#groups-table").queryAs(javafx.scene.control.TableView.class).getPlaceholder()).getText());
         assertEquals("Consumer groups unknown: nothing read from Redis yet.", groups);
         Label groupsPlaceholder = fx(() -> (Label) robot.lookup("#groups-table").queryAs(javafx.scene.control.TableView.class).getPlaceholder());

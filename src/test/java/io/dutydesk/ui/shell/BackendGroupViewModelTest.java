@@ -13,7 +13,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The status bar's chips per state: counted, named, the earliest outage, every member's details on hover. */
+/**
+ * The status bar's chips per state: counted, named, the earliest last answer (as the header and the panes name an outage),
+ * every member's details on hover.
+ */
 class BackendGroupViewModelTest {
     static final Instant NOW = Instant.parse("2026-11-22T13:02:30Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -27,9 +30,10 @@ class BackendGroupViewModelTest {
         }
     }
 
-    private void down(Backend b, String since) {
-        Instant t = Instant.parse(since);
-        all.get(b.ordinal()).show(new BackendStatus(b, BackendStatus.State.DOWN, -1, b.label() + " refused", NOW, t, null));
+    /** {@code b} down, its last answer at {@code lastAnswer}, its first failed check 5 s later. */
+    private void down(Backend b, String lastAnswer) {
+        Instant t = Instant.parse(lastAnswer);
+        all.get(b.ordinal()).show(new BackendStatus(b, BackendStatus.State.DOWN, -1, b.label() + " refused", NOW, t.plusSeconds(5), t));
     }
 
     private BackendGroupViewModel group(BackendStatus.State s) {
@@ -45,26 +49,26 @@ class BackendGroupViewModelTest {
         }
         BackendGroupViewModel g = group(BackendStatus.State.DOWN);
         assertEquals(7, g.countProperty().get());
-        assertEquals("7 down", g.headProperty().get());
-        assertEquals("since 13:02:11: SSH, Docker, PostgreSQL, Redis, Prometheus, Alertmanager, Backups", g.textProperty().get());
-        assertEquals("since 13:02:11", g.shortTextProperty().get());
+        assertEquals("7 down;", g.headProperty().get());
+        assertEquals("last answer at 13:02:11: SSH, Docker, PostgreSQL, Redis, Prometheus, Alertmanager, Backups", g.textProperty().get());
+        assertEquals("last answer at 13:02:11", g.shortTextProperty().get());
         for (Backend b : Backend.values()) {
-            assertTrue(g.detailsProperty().get().contains(b.label() + ": DOWN since 13:02:11\n" + b.label() + " refused"),
-                    g.detailsProperty().get());
+            assertTrue(g.detailsProperty().get().contains(b.label() + ": down; last answer at 13:02:11 (first failed check at 13:02:16)\n"
+                    + b.label() + " refused"), g.detailsProperty().get());
         }
         assertEquals(0, group(BackendStatus.State.OK).countProperty().get());
         assertEquals("", group(BackendStatus.State.OK).headProperty().get());
     }
 
     @Test
-    void outagesOfDifferentTimesSayTheFirstAndOkOnesAreCounted() {
+    void outagesOfDifferentTimesSayTheEarliestLastAnswerAndOkOnesAreCounted() {
         down(Backend.REDIS, "2026-11-22T13:02:11Z");
         down(Backend.POSTGRES, "2026-11-22T12:58:40Z");
         BackendGroupViewModel d = group(BackendStatus.State.DOWN);
-        assertEquals("2 down", d.headProperty().get());
-        assertEquals("since 12:58:40 (the first): PostgreSQL, Redis", d.textProperty().get());
-        assertEquals("since 12:58:40 (the first)", d.shortTextProperty().get());
-        assertTrue(d.detailsProperty().get().contains("Redis: DOWN since 13:02:11"), d.detailsProperty().get());
+        assertEquals("2 down;", d.headProperty().get());
+        assertEquals("last answer at 12:58:40 (the earliest): PostgreSQL, Redis", d.textProperty().get());
+        assertEquals("last answer at 12:58:40 (the earliest)", d.shortTextProperty().get());
+        assertTrue(d.detailsProperty().get().contains("Redis: down; last answer at 13:02:11"), d.detailsProperty().get());
         BackendGroupViewModel ok = group(BackendStatus.State.OK);
         assertEquals("5 ok", ok.headProperty().get());
         assertEquals("SSH, Docker, Prometheus, Alertmanager, Backups", ok.textProperty().get());
@@ -76,7 +80,7 @@ class BackendGroupViewModelTest {
         down(Backend.REDIS, "2026-11-21T23:59:59Z"); // yesterday, by the clock: with its date
         BackendGroupViewModel d = group(BackendStatus.State.DOWN);
         assertEquals("Redis", d.headProperty().get());
-        assertEquals("down since Nov 21 23:59:59", d.textProperty().get());
+        assertEquals("down; last answer at Nov 21 23:59:59", d.textProperty().get());
         assertEquals(d.textProperty().get(), d.shortTextProperty().get());
     }
 
@@ -89,5 +93,19 @@ class BackendGroupViewModelTest {
         assertEquals("2 not configured", off.headProperty().get());
         assertEquals("Redis, Alertmanager", off.textProperty().get());
         assertEquals("5 ok", group(BackendStatus.State.OK).headProperty().get());
+    }
+
+    /** Backends that never answered in this session: "no answer yet", never a first failure's time as if it were one. */
+    @Test
+    void backendsThatNeverAnsweredSaySo() {
+        for (Backend b : new Backend[]{Backend.SSH, Backend.DOCKER}) {
+            all.get(b.ordinal()).show(new BackendStatus(b, BackendStatus.State.DOWN, -1, "refused", NOW, NOW.minusSeconds(30), null));
+        }
+        BackendGroupViewModel d = group(BackendStatus.State.DOWN);
+        assertEquals("no answer yet: SSH, Docker", d.textProperty().get());
+        assertTrue(d.detailsProperty().get().contains("SSH: down; no answer yet (first failed check at 13:02:00)"), d.detailsProperty().get());
+        down(Backend.REDIS, "2026-11-22T12:58:40Z");
+        assertEquals("last answer at 12:58:40 (the earliest)", group(BackendStatus.State.DOWN).shortTextProperty().get(),
+                "one answered: its time, not all of theirs");
     }
 }

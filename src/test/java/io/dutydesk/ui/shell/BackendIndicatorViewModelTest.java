@@ -47,9 +47,9 @@ class BackendIndicatorViewModelTest {
         assertEquals(List.of("<2 s"), shown);
 
         shown.clear();
-        vm.show(new BackendStatus(Backend.DOCKER, BackendStatus.State.DOWN, -1, "refused", T, T, T));
+        vm.show(new BackendStatus(Backend.DOCKER, BackendStatus.State.DOWN, -1, "refused", T, T, T.minusSeconds(5)));
         vm.show(ok(3));
-        assertEquals(List.of("down since 10:00:00", "ok"), shown, "the state's change shows at once; a new start after it");
+        assertEquals(List.of("down; last answer at 09:59:55", "ok"), shown, "the state's change shows at once; a new start after it");
     }
 
     @Test

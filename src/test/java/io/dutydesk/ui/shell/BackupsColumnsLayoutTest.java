@@ -152,7 +152,7 @@ class BackupsColumnsLayoutTest {
         fx(() -> Screenshots.save(scene, "backups-columns-1024x640"));
         List<String> at1024 = fx(this::unreadable);
         // a stale list says when each age was true ("5.0 h at 12:00:00"): wider, and still every column in the table
-        robot.interact(() -> backups.sourceDown("SSH does not answer (down since 12:00:00)"));
+        robot.interact(() -> backups.sourceDown("SSH down; last answer at 12:00:00"));
         settle();
         fx(() -> Screenshots.save(scene, "backups-columns-1024x640-stale"));
         List<String> stale = fx(this::unreadable);

@@ -204,11 +204,11 @@ class MinimumSizeLayoutTest {
         fx(() -> Screenshots.save(scene, "min-1024x640-all-down"));
         assertOneLine(robot, "1024x640 all down");
         assertAllDownShown(robot, "1024x640 all down");
-        assertTrue(fx(() -> said(shownChips(robot, bar).get(0))).startsWith("7 down since "),
+        assertTrue(fx(() -> said(shownChips(robot, bar).get(0))).startsWith("7 down; last answer at "),
                 "one chip for the seven: " + fx(() -> said(shownChips(robot, bar).get(0))));
         String hover = fx(() -> io.dutydesk.ui.fx.LazyTooltip.of(shownChips(robot, bar).get(0)).getText());
         for (Backend b : Backend.values()) {
-            assertTrue(hover.contains(b.label() + ": DOWN since ") && hover.contains(b.label() + " on the server does not answer"),
+            assertTrue(hover.contains(b.label() + ": down; last answer at ") && hover.contains(b.label() + " on the server does not answer"),
                     "each one's outage and error on hover: " + hover);
         }
         assertLogKeepsLines(robot, "1024x640 all down");

@@ -59,16 +59,19 @@ class ShellViewModelTest {
     }
 
     @Test
-    void aFailingBackendShowsDownSinceWithTheErrorAndRecovers() {
+    void aFailingBackendShowsDownWithItsLastAnswerAndTheErrorAndRecovers() {
         vm.select("ref");
         ui.await("all ok", WAIT, () -> vm.summaryStateProperty().get() == BackendStatus.State.OK);
         backends.down(Backend.POSTGRES, "PostgreSQL 127.0.0.1:5432 on the server does not answer");
         BackendIndicatorViewModel pg = vm.indicator(Backend.POSTGRES);
         ui.await("postgres down", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.DOWN);
-        // the time of day; with the day before it ("Dec 3 23:59:59") when the outage began before a midnight the test ran across
-        assertTrue(pg.textProperty().get().matches("down since ([A-Z][a-z]{2} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d"), pg.textProperty().get());
+        // its last answer, as the header and the panes say it (the first failed check only on hover, labelled); the time of
+        // day, with the day before it ("Dec 3 23:59:59") when it last answered before a midnight the test ran across
+        String t = "([A-Z][a-z]{2} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d";
+        assertTrue(pg.textProperty().get().matches("down; last answer at " + t), pg.textProperty().get());
         assertTrue(pg.detailsProperty().get().contains("PostgreSQL 127.0.0.1:5432 on the server does not answer"));
-        assertTrue(pg.detailsProperty().get().contains("stale since then"), "says since when its data is stale");
+        assertTrue(pg.detailsProperty().get().matches("(?s)PostgreSQL: down; last answer at " + t + " \\(first failed check at " + t
+                + "\\)\n.*\nWhat was read through it is as of " + t + "\\."), pg.detailsProperty().get());
         assertEquals("1 down: postgres", vm.summaryProperty().get());
         assertEquals(BackendStatus.State.DOWN, vm.summaryStateProperty().get());
         assertEquals(BackendStatus.State.OK, vm.indicator(Backend.REDIS).stateProperty().get(), "others unaffected");
@@ -90,7 +93,7 @@ class ShellViewModelTest {
         ui.await("postgres misconfigured", WAIT, () -> pg.stateProperty().get() == BackendStatus.State.MISCONFIGURED);
         assertEquals("misconfigured", pg.textProperty().get());
         assertTrue(pg.detailsProperty().get().contains("outbox.table in the environments file"), pg.detailsProperty().get());
-        assertTrue(pg.detailsProperty().get().startsWith("PostgreSQL: MISCONFIGURED since "), pg.detailsProperty().get());
+        assertTrue(pg.detailsProperty().get().startsWith("PostgreSQL: misconfigured; last good answer at "), pg.detailsProperty().get());
         assertEquals("1 misconfigured: postgres", vm.summaryProperty().get());
         assertEquals(BackendStatus.State.MISCONFIGURED, vm.summaryStateProperty().get());
 
@@ -146,7 +149,7 @@ class ShellViewModelTest {
                 "never 'ready' while nothing is known");
         assertTrue(slots.rollbackTextProperty().get().matches("\\? Rollback unknown — at \\d\\d:\\d\\d:\\d\\d it was ready: blue 4/4 healthy"),
                 slots.rollbackTextProperty().get());
-        assertTrue(slots.staleNoteProperty().get().contains("SSH does not answer"), slots.staleNoteProperty().get());
+        assertTrue(slots.staleNoteProperty().get().contains("SSH down; last answer at "), slots.staleNoteProperty().get());
         assertTrue(slots.staleNoteProperty().get().contains("reads the server again before it asks you"));
         assertEquals("Dutydesk — ref — LIVE: GREEN (stale)", vm.titleProperty().get());
         // several polls while down: the mark must not pile up
@@ -191,7 +194,7 @@ class ShellViewModelTest {
         ui.await("stale at once", WAIT, () -> backups.staleProperty().get());
         assertEquals(reads, backends.backupLists.get(), "marked by the probe, not by a read of its own");
         assertEquals(io.dutydesk.core.backups.BackupListing.Rpo.UNKNOWN, backups.rpoStateProperty().get(), "never green while down");
-        assertTrue(backups.problemProperty().get().contains("Backups does not answer (down since "), backups.problemProperty().get());
+        assertTrue(backups.problemProperty().get().contains("Backups down; last answer at "), backups.problemProperty().get());
         assertTrue(backups.problemProperty().get().contains("no such file or folder"), backups.problemProperty().get());
         assertTrue(backups.freeSpaceProperty().get().contains("(at "), "the free space is as of the read: " + backups.freeSpaceProperty().get());
 

@@ -97,7 +97,7 @@ class ShellViewTest {
         backends.down(Backend.REDIS, "Redis 127.0.0.1:24379 on the server does not answer (the SSH forward could not connect: is it running?)");
         waitFor("redis down", () -> redis.getStyleClass().contains("down"));
         Label text = (Label) ((HBox) redis).getChildren().get(2);
-        assertTrue(text.getText().startsWith("down since "), text.getText());
+        assertTrue(text.getText().startsWith("down; last answer at "), text.getText());
         assertEquals("1 down: redis", summary.getText());
         assertTrue(summary.getStyleClass().contains("down"));
         assertTrue(robot.lookup("#indicator-postgres").query().getStyleClass().contains("ok"));

@@ -116,9 +116,12 @@ class SingleStackViewModelTest {
                 new SingleStackViewModel.Row("worker", "lifeos-worker-1", "lifeos-prod", "running", "unhealthy", "v1.2.0", "1h2m", "3")),
                 vm.rows());
         assertEquals(null, vm.problemProperty().get());
-        vm.apply(vm.service().get(), new Snapshot<>(read, NOW, NOW, "ssh: connection refused", NOW, 1, 1001));
+        // its last answer at NOW, its first failure 10 s later: named by the last answer, as everywhere (it said the first
+        // failure's time as "stale since")
+        vm.apply(vm.service().get(), new Snapshot<>(read, NOW.plusSeconds(10), NOW, "ssh: connection refused", NOW.plusSeconds(10), 1, 1001));
         assertEquals(2, vm.rows().size(), "never emptied");
-        assertTrue(vm.problemProperty().get().startsWith("down / stale since "), vm.problemProperty().get());
+        assertEquals("down; last answer at " + io.dutydesk.ui.fx.Times.since(NOW, CLOCK) + ": ssh: connection refused",
+                vm.problemProperty().get());
         assertTrue(vm.problemProperty().get().endsWith(": ssh: connection refused"));
         fx.drain(); // the poller's own (older) snapshots are dropped
         assertEquals(2, vm.rows().size());

@@ -21,7 +21,7 @@ class SlotsStaleTest {
         assertFalse(vm.staleProperty().get());
         assertEquals(SlotsViewModel.Readiness.READY, vm.rollbackStateProperty().get());
 
-        String outage = "Docker does not answer (down since 03:00:00)";
+        String outage = "Docker down; last answer at 03:00:00";
         vm.sourceDown(outage);
         assertTrue(vm.staleProperty().get());
         assertEquals(SlotsViewModel.Readiness.UNKNOWN, vm.rollbackStateProperty().get());
@@ -36,7 +36,7 @@ class SlotsStaleTest {
         assertEquals("", vm.staleNoteProperty().get());
 
         vm.sourceDown(null);
-        vm.sourceDown("Docker does not answer (down since 03:05:00)"); // a new outage
+        vm.sourceDown("Docker down; last answer at 03:05:00"); // a new outage
         assertTrue(vm.staleProperty().get());
         vm.sourceDown(null);
         assertFalse(vm.staleProperty().get());
@@ -48,7 +48,7 @@ class SlotsStaleTest {
         var ok = Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of(), Set.of());
         java.time.Instant t = java.time.Instant.now();
         vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t, t, null, null, 0, 1));
-        String outage = "SSH does not answer (down since 03:00:00)";
+        String outage = "SSH down; last answer at 03:00:00";
         vm.sourceDown(outage);
         // a read sent before the outage answers after the SSH indicator said down: what it read is fresh
         vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t.plusSeconds(1), t.plusSeconds(1), null, null, 0, 2));
@@ -57,7 +57,7 @@ class SlotsStaleTest {
         vm.applyRead(new io.dutydesk.core.poll.Snapshot<>(ok, t.plusSeconds(6), t.plusSeconds(1), "Connection refused",
                 t.plusSeconds(6), 1, 3));
         assertTrue(vm.staleProperty().get());
-        assertTrue(vm.staleNoteProperty().get().contains("SSH does not answer"), vm.staleNoteProperty().get());
+        assertTrue(vm.staleNoteProperty().get().contains(outage), vm.staleNoteProperty().get());
         assertEquals(SlotsViewModel.Readiness.UNKNOWN, vm.rollbackStateProperty().get());
     }
 }

@@ -205,7 +205,7 @@ class SlotsViewModelTest {
         dockerUp = false;
         ui.await("stale", WAIT, () -> vm.problemProperty().get() != null);
         String p = vm.problemProperty().get();
-        assertTrue(p.matches("Slots: down / stale since \\d\\d:\\d\\d:\\d\\d: .*does not answer"), p);
+        assertTrue(p.matches("Slots: down; last answer at \\d\\d:\\d\\d:\\d\\d: .*does not answer"), p);
         assertNotNull(vm.snapshotProperty().get(), "never emptied");
         assertEquals("blue", vm.snapshotProperty().get().liveSlot());
 
@@ -221,7 +221,7 @@ class SlotsViewModelTest {
         dockerUp = false;
         attach();
         ui.await("problem", WAIT, () -> vm.problemProperty().get() != null);
-        assertTrue(vm.problemProperty().get().startsWith("Slots: down — nothing read yet: "), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().startsWith("Slots: down; no answer yet: "), vm.problemProperty().get());
         assertTrue(vm.snapshotProperty().get() == null);
     }
 

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Today pane under the pane contract's health: a source down makes the newest run's checks through it "down /
- * stale since T" and UNKNOWN (rows, badges, this environment's row, the header's statement) while the run stays shown
+ * The Today pane under the pane contract's health: a source down makes the newest run's checks through it "SSH down;
+ * last answer at T" (as the status bar says it) and UNKNOWN (rows, badges, this environment's row, the header's statement) while the run stays shown
  * with its time; the header's statement names the environment, never "production" for another.
  */
 class TodayHealthTest {
@@ -74,27 +74,25 @@ class TodayHealthTest {
         assertEquals(4, vm.rows().size());
         for (TodayViewModel.Row r : vm.rows()) {
             assertEquals(CheckStatus.UNKNOWN, r.status(), r.toString());
-            // why first, stale since SSH last answered (08:39:55 in Berlin; the run was at 08:30), and what the check said
-            assertTrue(r.evidence().startsWith("SSH down since 08:40:00 — down / stale since 08:39:55: the check said pass: "), r.evidence());
+            // why first, SSH's last answer (08:39:55 in Berlin; the run was at 08:30; its first failed check, 08:40:00, is
+            // not a second time for the same outage), and what the check said
+            assertTrue(r.evidence().startsWith("SSH down; last answer at 08:39:55: the check said pass: "), r.evidence());
             assertFalse(r.changed(), "not 'changed': the run did not change " + r);
         }
         for (String pane : List.of("slots", "outbox", "metrics", "backups", "today")) {
             assertEquals("unknown", vm.badges().get(pane).state(), pane + ": " + vm.badges().get(pane));
             assertEquals("?", vm.badges().get(pane).text());
-            assertTrue(vm.badges().get(pane).tooltip().contains("down / stale since"), vm.badges().get(pane).tooltip());
-            if (!pane.equals("today")) {
-                assertTrue(vm.badges().get(pane).tooltip().startsWith("SSH down since 08:40:00"), vm.badges().get(pane).tooltip());
-            }
+            assertTrue(vm.badges().get(pane).tooltip().startsWith("SSH down; last answer at 08:39:55: "), vm.badges().get(pane).tooltip());
         }
         assertEquals(CheckStatus.UNKNOWN, vm.worstProperty().get());
         assertEquals("unknown", vm.productionStateProperty().get());
-        assertEquals("ref: down / stale since 08:39:55 (SSH)", vm.productionProperty().get());
-        assertTrue(vm.productionDetailProperty().get().contains("SSH down since 08:40:00"), vm.productionDetailProperty().get());
-        assertTrue(vm.statusProperty().get().startsWith("down / stale since 08:39:55 (SSH down since 08:40:00): showing the run of"),
+        assertEquals("ref: SSH down; last answer at 08:39:55", vm.productionProperty().get());
+        assertTrue(vm.productionDetailProperty().get().contains("SSH down; last answer at 08:39:55"), vm.productionDetailProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("SSH down; last answer at 08:39:55: showing the run of"),
                 vm.statusProperty().get());
         TodayViewModel.EnvRow ref = TodayViewModelTest.row(vm, "ref");
         assertEquals(Optional.of(CheckStatus.UNKNOWN), ref.worst());
-        assertTrue(ref.when().contains("down / stale since 08:39:55 (SSH)"), ref.when());
+        assertTrue(ref.when().contains(" · SSH down; last answer at 08:39:55"), ref.when());
         // an older run picked from the history is shown as it was (it says its own time)
         // the kept run's report is still the run as it was
         assertTrue(vm.markdown().contains("live blue healthy"), vm.markdown());
@@ -104,7 +102,7 @@ class TodayHealthTest {
         assertTrue(vm.rows().stream().allMatch(r -> r.status() == CheckStatus.PASS), vm.rows().toString());
         assertEquals("pass", vm.badges().get("slots").state());
         assertEquals("pass", vm.productionStateProperty().get());
-        assertFalse(vm.statusProperty().get().contains("stale"), vm.statusProperty().get());
+        assertFalse(vm.statusProperty().get().contains("down"), vm.statusProperty().get());
         assertEquals(Optional.of(CheckStatus.PASS), TodayViewModelTest.row(vm, "ref").worst());
     }
 
@@ -123,7 +121,7 @@ class TodayHealthTest {
         assertEquals("pass", vm.badges().get("outbox").state());
         assertEquals("unknown", vm.badges().get("today").state());
         assertEquals("unknown", vm.productionStateProperty().get(), "never healthy while a check is stale");
-        assertEquals("ref: down / stale since 08:33:55 (Prometheus)", vm.productionProperty().get());
+        assertEquals("ref: Prometheus down; last answer at 08:33:55", vm.productionProperty().get());
         // a backend no check reads through: nothing stale
         vm.health(health("ref", 3, clock.instant(), Map.of(Backend.ALERTMANAGER, T0.plus(Duration.ofMinutes(4)))));
         assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
@@ -148,18 +146,18 @@ class TodayHealthTest {
         }
         vm.health(new HealthSnapshot("ref", 1, T0, m));
         assertEquals(CheckStatus.FAIL, status(vm, "outbox"));
-        assertTrue(vm.rows().get(0).evidence().startsWith("PostgreSQL misconfigured since 08:30:00 — down / stale since 08:30:00: the check said fail"),
+        assertTrue(vm.rows().get(0).evidence().startsWith("PostgreSQL misconfigured; last good answer at 08:30:00: the check said fail"),
                 vm.rows().get(0).evidence());
         assertEquals("fail", vm.badges().get("outbox").state());
         assertEquals(CheckStatus.PASS, status(vm, "slots"));
         assertEquals("fail", vm.productionStateProperty().get());
-        assertEquals("ref: down / stale since 08:30:00 (PostgreSQL)", vm.productionProperty().get());
+        assertEquals("ref: PostgreSQL misconfigured; last good answer at 08:30:00", vm.productionProperty().get());
     }
 
     /**
      * Window trial: Docker went down hours after the morning check, and the header said "down / stale since" the check's
-     * time — as if nothing had been known since the morning. It says, as every pane does, from when the value is unknown:
-     * Docker's last answer; a backend that never answered, its outage's start; of two, the earlier.
+     * time — as if nothing had been known since the morning. It says, as every pane and the status bar do, Docker's last
+     * answer; a backend that never answered, so (not its first failed check as if it were one); of two, the earlier.
      */
     @Test
     void theHeaderSaysFromWhenDockerIsUnknownNotWhenTheMorningCheckRan() {
@@ -169,25 +167,25 @@ class TodayHealthTest {
         clock.advance(Duration.ofHours(3));
         Instant dockerDown = T0.plus(Duration.ofMinutes(162)); // 11:12:00, last answer 11:11:55
         vm.health(health("ref", 2, clock.instant(), Map.of(Backend.DOCKER, dockerDown)));
-        assertEquals("ref: down / stale since 11:11:55 (Docker)", vm.productionProperty().get());
+        assertEquals("ref: Docker down; last answer at 11:11:55", vm.productionProperty().get());
         assertEquals("unknown", vm.productionStateProperty().get());
         assertTrue(vm.productionDetailProperty().get().contains("(checks of "), "the run's own time is said apart: "
                 + vm.productionDetailProperty().get());
-        assertTrue(vm.badges().get("today").tooltip().startsWith("down / stale since 11:11:55 (Docker): "), vm.badges().get("today").tooltip());
-        assertTrue(vm.statusProperty().get().startsWith("down / stale since 11:11:55 (Docker down since 11:12:00): showing the run of"),
+        assertTrue(vm.badges().get("today").tooltip().startsWith("Docker down; last answer at 11:11:55: "), vm.badges().get("today").tooltip());
+        assertTrue(vm.statusProperty().get().startsWith("Docker down; last answer at 11:11:55: showing the run of"),
                 vm.statusProperty().get());
 
-        // a Docker that never answered in this window: since the outage started
+        // a Docker that never answered in this window: so, not its first failed check
         Map<Backend, BackendStatus> m = new EnumMap<>(health("ref", 3, clock.instant(), Map.of()).all().stream()
                 .collect(java.util.stream.Collectors.toMap(BackendStatus::backend, b -> b)));
         m.put(Backend.DOCKER, new BackendStatus(Backend.DOCKER, BackendStatus.State.DOWN, -1, "connection refused", clock.instant(),
                 dockerDown, null));
         vm.health(new HealthSnapshot("ref", 3, clock.instant(), m));
-        assertEquals("ref: down / stale since 11:12:00 (Docker)", vm.productionProperty().get());
+        assertEquals("ref: Docker down; no answer yet", vm.productionProperty().get());
 
         // Docker and, earlier, Prometheus: the earlier
         vm.health(health("ref", 4, clock.instant(), Map.of(Backend.DOCKER, dockerDown, Backend.PROMETHEUS, T0.plus(Duration.ofMinutes(100)))));
-        assertEquals("ref: down / stale since 10:09:55 (Docker, Prometheus)", vm.productionProperty().get());
+        assertEquals("ref: Docker, Prometheus down; last answer at 10:09:55 (the earliest)", vm.productionProperty().get());
     }
 
     @Test
