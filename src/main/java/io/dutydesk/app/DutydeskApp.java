@@ -129,6 +129,8 @@ public final class DutydeskApp extends Application {
         panes.navigateWith(view::showPane);
         io.dutydesk.ui.today.TodayViewModel today = vm.model("today", io.dutydesk.ui.today.TodayViewModel.class);
         view.badges(today.badges());
+        // a built pane's own state (the Outbox pane's header): its badge, and the header's statement, never say better
+        today.followPanes(vm.paneStates());
         view.production(today.productionProperty(), today.productionStateProperty(), today.productionDetailProperty());
         io.dutydesk.ui.alerts.AlertsViewModel alertsVm = vm.model("alerts", io.dutydesk.ui.alerts.AlertsViewModel.class);
         Runnable alertsBadge = () -> today.liveBadge("alerts", io.dutydesk.ui.today.TodayViewModel.alertsBadge(alertsVm.counts(),

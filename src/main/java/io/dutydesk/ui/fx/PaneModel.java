@@ -60,6 +60,15 @@ public interface PaneModel extends AutoCloseable {
         return null;
     }
 
+    /**
+     * This pane's own state for the navigation's badge, drawn from the same state as its header and banners (the badge
+     * never says better than the pane: {@link PaneState#badge}); its value null while the pane has read nothing. Null
+     * when the pane has no state of its own (its badge is the morning check's).
+     */
+    default javafx.beans.value.ObservableValue<PaneState> paneState() {
+        return null;
+    }
+
     @Override
     default void close() {
         detach();

@@ -43,7 +43,9 @@ public final class OutboxViewModel implements PaneModel {
 
     /**
      * The header's colour: the backlog against the thresholds, or unknown/down/misconfigured (never
-     * green then). MISCONFIGURED: PostgreSQL answers but lacks the table or a column the file names.
+     * green then). MISCONFIGURED: PostgreSQL answers but lacks the table or a column the file names. UNKNOWN also
+     * when the backlog is fine but the stream or the relay cannot be read now (as the morning check: never green on
+     * the backlog alone). The navigation's badge is drawn from the same state ({@link #paneState()}).
      */
     public enum HeaderState { UNKNOWN, OK, WARN, CRITICAL, DOWN, MISCONFIGURED }
 
@@ -82,6 +84,13 @@ public final class OutboxViewModel implements PaneModel {
     private final ObjectProperty<Instant> streamStaleSince = new SimpleObjectProperty<>();
     private final ObjectProperty<Instant> relayStaleSince = new SimpleObjectProperty<>();
     private java.util.function.Consumer<io.dutydesk.core.Backend> answered = b -> { };
+    /** The pane's one state for the navigation (null while nothing is read): the header's, never apart from it. */
+    private final ObjectProperty<io.dutydesk.ui.fx.PaneState> paneState = new SimpleObjectProperty<>();
+    /** The snapshots last handed over, per source: when each was read, and when each last answered. */
+    private Snapshot<OutboxBacklog> backlogSnap;
+    private Snapshot<StreamInfo> streamSnap;
+    private Snapshot<SlotsSnapshot> relaySnap;
+    private boolean streamMisconfigured;
 
     private OutboxContext context;
     private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, OutboxContext> contexts;
@@ -120,6 +129,7 @@ public final class OutboxViewModel implements PaneModel {
     public void hidden() {
         shown = false;
         pollers.forEach(PolledValue::pause);
+        showState();
     }
 
     /** Shown again: every source is read now, not an interval later. */
@@ -127,7 +137,23 @@ public final class OutboxViewModel implements PaneModel {
     public void shown() {
         if (!shown) {
             shown = true;
+            showState();
             pollers.forEach(PolledValue::resume);
+        }
+    }
+
+    /**
+     * The pane's state as its header shows it, for the navigation's badge: "down" while PostgreSQL is, "?" while the
+     * stream or the relay cannot be read, else the backlog's level — the header's own state, so the badge never says
+     * better than the pane ({@link io.dutydesk.ui.fx.PaneState#badge}). Null until something is read.
+     */
+    @Override
+    public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
+
+    private void showState() {
+        io.dutydesk.ui.fx.PaneState st = paneState.get();
+        if (st != null) {
+            paneState.set(st.shown(shown));
         }
     }
 
@@ -290,6 +316,10 @@ public final class OutboxViewModel implements PaneModel {
         backlogStaleSince.set(null);
         streamStaleSince.set(null);
         relayStaleSince.set(null);
+        backlogSnap = null;
+        streamSnap = null;
+        relaySnap = null;
+        paneState.set(null);
         indexAdvice.set(null);
         oldest.clear();
         groups.clear();
@@ -370,6 +400,7 @@ public final class OutboxViewModel implements PaneModel {
         streamPoller = null;
         relayPoller = null;
         context = null;
+        paneState.set(null); // nothing of the environment left
     }
 
     @Override
@@ -382,6 +413,7 @@ public final class OutboxViewModel implements PaneModel {
     }
 
     void applyBacklog(Snapshot<OutboxBacklog> s) {
+        backlogSnap = s;
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.POSTGRES);
             OutboxBacklog b = s.value();
@@ -400,6 +432,8 @@ public final class OutboxViewModel implements PaneModel {
     }
 
     void applyStream(Snapshot<StreamInfo> s) {
+        streamSnap = s;
+        streamMisconfigured = s.misconfigured();
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.REDIS);
             StreamInfo st = s.value();
@@ -421,12 +455,14 @@ public final class OutboxViewModel implements PaneModel {
             streamStaleSince.set(stream.get() == null ? null : s.lastSuccessAt());
             streamProblem.set(problem("Redis", s));
         }
+        updateHeader();
     }
 
     void applyRelay(Snapshot<SlotsSnapshot> s) {
         if (context == null) {
             return;
         }
+        relaySnap = s;
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.SSH);
             answered.accept(io.dutydesk.core.Backend.DOCKER);
@@ -441,6 +477,7 @@ public final class OutboxViewModel implements PaneModel {
             relayStaleSince.set(relay.get() == null ? null : s.lastSuccessAt());
             relayProblem.set(problem("Relay", s));
         }
+        updateHeader();
     }
 
     /** One trend sample from the latest values of each source; kept in the local store. */
@@ -466,6 +503,13 @@ public final class OutboxViewModel implements PaneModel {
         }
     }
 
+    /**
+     * The pane's one state, from every source it shows: the header's words and colour and the navigation's badge
+     * ({@link #paneState()}) are both drawn from it here, never apart — the badge followed only the morning check and
+     * said "ok" beside "PostgreSQL down". PostgreSQL down or misconfigured: so is the outbox (its backlog is not known
+     * now). Else the backlog's level against the thresholds, never green while the stream or the relay cannot be read
+     * (unknown, as the morning check's rule; a known warn or critical stays) nor while the relay is not ready (warn).
+     */
     private void updateHeader() {
         Environment env = context == null ? null : context.service().environment();
         OutboxBacklog b = backlog.get();
@@ -474,24 +518,69 @@ public final class OutboxViewModel implements PaneModel {
         }
         if (backlogProblem.get() != null) {
             boolean misconfigured = backlogMisconfigured;
+            String outage = "PostgreSQL " + io.dutydesk.ui.fx.Outage.of(misconfigured, backlogSnap.lastSuccessAt(), clock);
             headerState.set(misconfigured ? HeaderState.MISCONFIGURED : HeaderState.DOWN);
-            header.set("Outbox: PostgreSQL " + (misconfigured ? "misconfigured" : "down")
-                    + (b == null ? "" : " — last seen " + b.pending() + " pending at " + time(b.takenAt())));
+            header.set("Outbox: " + outage + (b == null ? "" : " — " + b.pending() + " pending then"));
+            state(misconfigured ? new io.dutydesk.ui.fx.NavBadge("warn", "config", outage)
+                    : new io.dutydesk.ui.fx.NavBadge("unknown", "down", outage));
             return;
         }
+        List<String> also = new ArrayList<>();
+        if (streamProblem.get() != null) {
+            also.add("stream not read (Redis " + (streamMisconfigured ? "misconfigured" : "down") + ")");
+        }
+        if (relayNotApplicable.get() == null && relayProblem.get() != null) {
+            also.add("relay not read");
+        }
         if (b == null) {
+            // the backlog not read yet (the header says "reading…", unknown): a source shown down already makes the
+            // badge unknown, never the check's "ok" beside its banner
+            if (!also.isEmpty()) {
+                state(new io.dutydesk.ui.fx.NavBadge("unknown", "?", "the backlog not read yet; " + String.join("; ", also)));
+            }
             return;
         }
         BacklogLevel.Verdict verdict = BacklogLevel.judge(b, env.thresholds());
-        BacklogLevel level = verdict.level();
-        headerState.set(switch (level) {
+        HeaderState level = switch (verdict.level()) {
             case OK -> HeaderState.OK;
             case WARN -> HeaderState.WARN;
             case CRITICAL -> HeaderState.CRITICAL;
-        });
+        };
+        if (level == HeaderState.OK && !also.isEmpty()) {
+            level = HeaderState.UNKNOWN; // fine by the backlog, but not all of it can be read now: never green
+        }
+        Relay r = relay.get();
+        if (relayNotApplicable.get() == null && relayProblem.get() == null && r != null && !r.ready()) {
+            also.add("relay " + r.container() + " not ready (" + r.state() + ("-".equals(r.health()) || "none".equals(r.health())
+                    ? "" : ", " + r.health()) + ")");
+            if (level == HeaderState.OK || level == HeaderState.UNKNOWN) {
+                level = HeaderState.WARN;
+            }
+        }
+        headerState.set(level);
         boolean byAge = verdict.reason().contains("oldest pending");
+        String why = verdict.reason() + (also.isEmpty() ? "" : "; " + String.join("; ", also));
         header.set("Outbox: " + b.pending() + " pending — " + verdict.reason()
-                + (b.oldestPendingAgeSeconds() == null || byAge ? "" : "; oldest " + Ages.of(b.oldestPendingAgeSeconds())));
+                + (b.oldestPendingAgeSeconds() == null || byAge ? "" : "; oldest " + Ages.of(b.oldestPendingAgeSeconds()))
+                + (also.isEmpty() ? "" : "; " + String.join("; ", also)));
+        state(switch (level) {
+            case OK -> new io.dutydesk.ui.fx.NavBadge("pass", "ok", why);
+            case WARN -> new io.dutydesk.ui.fx.NavBadge("warn", "warn", why);
+            case CRITICAL -> new io.dutydesk.ui.fx.NavBadge("fail", "fail", why);
+            default -> new io.dutydesk.ui.fx.NavBadge("unknown", "?", why);
+        });
+    }
+
+    /** The navigation's badge of the state just shown, as of the newest read of any source. */
+    private void state(io.dutydesk.ui.fx.NavBadge badge) {
+        Instant asOf = null;
+        for (Snapshot<?> x : java.util.Arrays.asList(backlogSnap, streamSnap, relaySnap)) {
+            if (x != null && x.takenAt() != null && (asOf == null || x.takenAt().isAfter(asOf))) {
+                asOf = x.takenAt();
+            }
+        }
+        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
+                badge.tooltip() + " (as the pane shows it)"), asOf == null ? clock.instant() : asOf, shown));
     }
 
     /** Restarts the live slot's relay container (after the view confirmed); audited by the rollout service. */

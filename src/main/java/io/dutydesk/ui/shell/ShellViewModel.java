@@ -60,6 +60,8 @@ public final class ShellViewModel implements AutoCloseable {
     private final StringProperty titlePart = new SimpleStringProperty("");
     /** What a pane puts in the header whichever pane is shown (the maintenance lock), once that pane is built. */
     private final ObjectProperty<io.dutydesk.ui.fx.HeaderNote> headerNote = new SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
+    /** pane id → its own state (built panes that have one, while they have read something): for the navigation's badges. */
+    private final javafx.collections.ObservableMap<String, io.dutydesk.ui.fx.PaneState> paneStates = FXCollections.observableHashMap();
 
     private final ObservableList<String> environmentNames = FXCollections.observableArrayList();
     private final StringProperty selected = new SimpleStringProperty();
@@ -151,6 +153,13 @@ public final class ShellViewModel implements AutoCloseable {
         groups.values().forEach(g -> g.update(all));
     }
 
+    /**
+     * pane id → the pane's own state ({@link PaneModel#paneState()}), for each built pane that has one and has read
+     * something: what its header and banners show now, so that its navigation badge never says better
+     * ({@link io.dutydesk.ui.fx.PaneState#badge}). On the ui executor.
+     */
+    public javafx.collections.ObservableMap<String, io.dutydesk.ui.fx.PaneState> paneStates() { return paneStates; }
+
     /** The panes in navigation order, built or not. */
     public List<PaneSpec> panes() { return specs; }
 
@@ -212,6 +221,19 @@ public final class ShellViewModel implements AutoCloseable {
         javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.HeaderNote> note = m.headerNote();
         if (note != null && !headerNote.isBound()) {
             headerNote.bind(note);
+        }
+        javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.PaneState> state = m.paneState();
+        if (state != null) {
+            String id = spec.id();
+            java.util.function.Consumer<io.dutydesk.ui.fx.PaneState> put = st -> {
+                if (st == null) {
+                    paneStates.remove(id);
+                } else {
+                    paneStates.put(id, st);
+                }
+            };
+            state.addListener((o, a, st) -> put.accept(st));
+            put.accept(state.getValue());
         }
         if (handle != null) {
             m.attach(handle.environment(), handle);

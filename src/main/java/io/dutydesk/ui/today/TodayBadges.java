@@ -6,6 +6,7 @@ import io.dutydesk.core.check.CheckRun;
 import io.dutydesk.core.check.CheckStatus;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.ui.fx.NavBadge;
+import io.dutydesk.ui.fx.PaneState;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * The Today pane's word to the rest of the window: the navigation's badges (each pane's worst check of the newest run as
- * of now, the Alerts badge live from the alerts feed) and the header's statement about the selected environment
+ * of now; a built pane's own state where it has one, the badge never better than what the pane shows; the Alerts badge
+ * live from the alerts feed) and the header's statement about the selected environment
  * ("ref: healthy (checks 09:00)", "ref: outbox warn +1", "ref: SSH down; last answer at 09:41:55": as the status bar
  * says it), apart from "backends reachable". Never healthy while any badge is unknown, none is known, or the run is only
  * a kept one.
@@ -51,6 +53,8 @@ final class TodayBadges {
     private final java.util.Set<String> superseded = new java.util.TreeSet<>();
     /** From what the console polls anyway (the alerts feed): overrides the run's. */
     private final Map<String, NavBadge> liveBadges = new HashMap<>();
+    /** The built panes' own states (the Outbox pane's header): the badge never says better ({@link PaneState#badge}). */
+    private final Map<String, PaneState> paneStates = new HashMap<>();
     private final StringProperty production = new SimpleStringProperty("not checked yet");
     private final StringProperty productionState = new SimpleStringProperty("unknown");
     private final StringProperty productionDetail = new SimpleStringProperty("");
@@ -126,6 +130,19 @@ final class TodayBadges {
     }
 
     /**
+     * A built pane's own state ({@code st}, what its header and banners show; null: it has read nothing): its badge is
+     * that state, or never better than it ({@link PaneState#badge} with the newest run's badge of that pane).
+     */
+    void pane(String pane, PaneState st) {
+        if (st == null) {
+            paneStates.remove(pane);
+        } else {
+            paneStates.put(pane, st);
+        }
+        merge();
+    }
+
+    /**
      * The Alerts badge from the alerts feed (polled while hidden, for the notifications): a critical firing is FAIL,
      * another firing WARN, none PASS; a feed not read yet, failing (its counts then are an old read's) or not configured
      * is UNKNOWN.
@@ -185,6 +202,9 @@ final class TodayBadges {
     /** The badges from the run's and the live ones, then the header's statement from them. */
     void merge() {
         Map<String, NavBadge> m = new HashMap<>(checkBadges);
+        Context c = context.get();
+        CheckRun l = c.latest();
+        paneStates.forEach((pane, st) -> m.put(pane, PaneState.badge(checkBadges.get(pane), l == null ? null : l.at(), st)));
         m.putAll(liveBadges);
         badges.keySet().retainAll(m.keySet());
         badges.putAll(m);
@@ -203,8 +223,6 @@ final class TodayBadges {
                 bad.add(pane + " " + b.state());
             }
         }
-        Context c = context.get();
-        CheckRun l = c.latest();
         // the statement names the environment it is about (a staging environment is never called "production")
         Environment e = c.env();
         String who = e == null ? "" : e.name() + ": ";

@@ -237,6 +237,16 @@ public final class TodayViewModel implements PaneModel {
     }
 
     /**
+     * Follows the built panes' own states (pane id → state, {@code ShellViewModel.paneStates()}): a pane's badge is what
+     * its header shows, never better ({@link io.dutydesk.ui.fx.PaneState#badge}), and so is the header's statement.
+     */
+    public void followPanes(ObservableMap<String, io.dutydesk.ui.fx.PaneState> states) {
+        states.addListener((javafx.collections.MapChangeListener<String, io.dutydesk.ui.fx.PaneState>) c ->
+                badges.pane(c.getKey(), c.wasAdded() ? c.getValueAdded() : null));
+        states.forEach(badges::pane);
+    }
+
+    /**
      * The Alerts badge from the alerts feed (polled while hidden, for the notifications): a critical firing is FAIL,
      * another firing WARN, none PASS; a feed not read yet, failing (its counts then are an old read's) or not configured
      * is UNKNOWN.

@@ -3,6 +3,7 @@ package io.dutydesk.ui.outbox;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.outbox.BacklogSample;
 import io.dutydesk.core.outbox.MemoryOutboxHistory;
+import io.dutydesk.core.outbox.OutboxService;
 import io.dutydesk.testing.OutboxFakes;
 import io.dutydesk.testing.UiQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -116,7 +117,9 @@ class OutboxViewModelTest {
         fakes.pending = 7;
         awaitUi(() -> "PostgreSQL still live", () -> vm.backlogProperty().get().pending() == 7);
         assertNull(vm.backlogProblemProperty().get());
-        assertEquals(OutboxViewModel.HeaderState.OK, vm.headerStateProperty().get());
+        // fine by the backlog, but the stream is not known now: never green (as the morning check's rule), said why
+        assertEquals(OutboxViewModel.HeaderState.UNKNOWN, vm.headerStateProperty().get());
+        assertEquals("Outbox: 7 pending — fine; oldest 40 s; stream not read (Redis down)", vm.headerProperty().get());
 
         fakes.redisDown = null;
         fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
@@ -124,7 +127,8 @@ class OutboxViewModelTest {
                 () -> vm.backlogProblemProperty().get() != null && vm.streamProblemProperty().get() == null);
         assertTrue(vm.backlogProblemProperty().get().startsWith("PostgreSQL: down; last answer at "));
         assertEquals(OutboxViewModel.HeaderState.DOWN, vm.headerStateProperty().get(), "never green while down");
-        assertTrue(vm.headerProperty().get().contains("last seen 7 pending"), vm.headerProperty().get());
+        assertTrue(vm.headerProperty().get().matches("Outbox: PostgreSQL down; last answer at \\d\\d:\\d\\d:\\d\\d — 7 pending then"),
+                vm.headerProperty().get());
         fakes.streamLength = 70;
         awaitUi(() -> "stream still live", () -> vm.streamProperty().get().length() == 70);
 
@@ -332,5 +336,89 @@ class OutboxViewModelTest {
                 .anyMatch(e -> e.action().equals("restart") && "succeeded".equals(e.result())));
         assertTrue(fakes.audit.entries.stream().allMatch(e -> e.args().equals(List.of("selfology-outbox-relay-blue"))));
         assertTrue(vm.actionStatusProperty().get().startsWith("✔ restarted selfology-outbox-relay-blue"));
+    }
+
+    io.dutydesk.ui.fx.NavBadge badge() {
+        io.dutydesk.ui.fx.PaneState st = vm.paneState().get();
+        return st == null ? null : st.badge();
+    }
+
+    /** The header and the navigation's badge, one state: {@code header} and the badge's state and words. */
+    void showsAndBadge(OutboxViewModel.HeaderState header, String state, String text) {
+        awaitUi(() -> "header " + vm.headerStateProperty().get() + " " + vm.headerProperty().get() + ", badge " + badge(),
+                () -> vm.headerStateProperty().get() == header && badge() != null && badge().state().equals(state)
+                        && badge().text().equals(text));
+    }
+
+    /**
+     * The window trial: the Outbox badge said "ok" (the morning check's) beside the pane's "PostgreSQL down". The badge
+     * is drawn from the pane's one state, with its header: every level, PostgreSQL down or misconfigured, the stream or
+     * the relay not read — never better than the header; and it says as of when the pane read it and whether it is shown.
+     */
+    @Test
+    void theBadgeIsTheHeadersStateNeverBetter() {
+        assertNull(vm.paneState().get(), "nothing read: nothing to say");
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        fakes.pending = 5;
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+        java.time.Instant first = vm.paneState().get().asOf();
+        assertTrue(vm.paneState().get().shown());
+        fakes.pending = 100;
+        showsAndBadge(OutboxViewModel.HeaderState.WARN, "warn", "warn");
+        assertTrue(badge().tooltip().startsWith("watch it (≥ 100)"), badge().tooltip());
+        fakes.pending = 1000;
+        showsAndBadge(OutboxViewModel.HeaderState.CRITICAL, "fail", "fail");
+        assertTrue(!vm.paneState().get().asOf().isBefore(first), "as of the newest read");
+
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        showsAndBadge(OutboxViewModel.HeaderState.DOWN, "unknown", "down");
+        assertTrue(badge().tooltip().matches("PostgreSQL down; last answer at \\d\\d:\\d\\d:\\d\\d \\(as the pane shows it\\)"),
+                badge().tooltip());
+        assertTrue(vm.headerProperty().get().startsWith("Outbox: " + badge().tooltip().replace(" (as the pane shows it)", "")),
+                "the same words: " + vm.headerProperty().get());
+        fakes.pgDown = null;
+        fakes.pgMisconfigured = "relation \"selfology.event_outbox\" does not exist (outbox.table in the environments file)";
+        showsAndBadge(OutboxViewModel.HeaderState.MISCONFIGURED, "warn", "config");
+
+        fakes.pgMisconfigured = null;
+        fakes.pending = 5;
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        showsAndBadge(OutboxViewModel.HeaderState.UNKNOWN, "unknown", "?");
+        assertTrue(badge().tooltip().contains("stream not read (Redis down)"), badge().tooltip());
+        fakes.pending = 1000;
+        showsAndBadge(OutboxViewModel.HeaderState.CRITICAL, "fail", "fail"); // a known critical stays critical
+        fakes.redisDown = null;
+        fakes.pending = 5;
+        fakes.dockerDown = "Docker: Cannot connect to the Docker daemon";
+        showsAndBadge(OutboxViewModel.HeaderState.UNKNOWN, "unknown", "?");
+        assertTrue(vm.headerProperty().get().endsWith("; relay not read"), vm.headerProperty().get());
+        fakes.dockerDown = null;
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+
+        vm.hidden();
+        assertTrue(!vm.paneState().get().shown(), "hidden: it reads nothing, its state is as of its last read");
+        vm.shown();
+        assertTrue(vm.paneState().get().shown());
+        vm.detach();
+        assertNull(vm.paneState().get(), "nothing of the environment left");
+    }
+
+    /**
+     * PostgreSQL still being read (its read never ends here; its timeout a minute) and the stream already down: the header
+     * still reads, and the badge is unknown with it, never the check's "ok" beside the stream's banner.
+     */
+    @Test
+    void aSourceDownBeforeTheBacklogIsReadMakesTheBadgeUnknown() {
+        fakes.redisDown = "Redis 127.0.0.1:6379 on the server does not answer";
+        Environment slow = env.withPoll(new Environment.Poll(env.poll().interval(), env.poll().maxBackoff(), Duration.ofSeconds(60)));
+        OutboxContext c = fakes.context(slow, history, Clock.systemDefaultZone());
+        vm.attach(new OutboxContext(new OutboxService(slow, () -> new CompletableFuture<>(), fakes, Clock.systemDefaultZone()),
+                c.slots(), c.rollout(), c.history(), c.prometheus()));
+        awaitUi(() -> "the stream down: " + badge(), () -> vm.streamProblemProperty().get() != null && badge() != null);
+        assertEquals("unknown", badge().state());
+        assertEquals("?", badge().text());
+        assertTrue(badge().tooltip().startsWith("the backlog not read yet; stream not read (Redis down)"), badge().tooltip());
+        assertEquals(OutboxViewModel.HeaderState.UNKNOWN, vm.headerStateProperty().get());
+        assertNull(vm.backlogProperty().get());
     }
 }

@@ -332,6 +332,34 @@ class ShellViewModelTest {
         assertEquals(2, pg.backlogReads.get());
     }
 
+    /**
+     * A built pane's own state reaches the shell's map (for the navigation's badge) as the pane's header changes: none
+     * before the pane is built, its state once it read, "down" with its banner, gone with its environment.
+     */
+    @Test
+    void aBuiltPanesOwnStateIsHandedOverForItsBadge() {
+        io.dutydesk.testing.OutboxFakes pg = new io.dutydesk.testing.OutboxFakes();
+        backends.backlog = pg;
+        backends.stream = pg;
+        backends.slots = io.dutydesk.testing.Snapshots.of("green", "v1.4.2", "v1.0.0", java.util.Set.of(), java.util.Set.of()); // the relay
+        ShellViewModel v = shell(environments(Duration.ofMillis(50), Duration.ofMillis(50)));
+        v.select("ref");
+        ui.drain();
+        assertTrue(v.paneStates().isEmpty(), "the Outbox pane is not built: nothing of its own");
+        io.dutydesk.ui.outbox.OutboxViewModel outbox = io.dutydesk.testing.TestPanes.shown(v, "outbox",
+                io.dutydesk.ui.outbox.OutboxViewModel.class);
+        ui.await(() -> "its state: " + v.paneStates(), WAIT, () -> v.paneStates().containsKey("outbox")
+                && v.paneStates().get("outbox").badge().text().equals("ok"));
+        assertTrue(v.paneStates().get("outbox").shown());
+        pg.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        ui.await("down with its banner", WAIT, () -> outbox.backlogProblemProperty().get() != null
+                && v.paneStates().get("outbox").badge().text().equals("down"));
+        v.show("slots");
+        assertTrue(!v.paneStates().get("outbox").shown(), "hidden: as of its last read");
+        v.close();
+        assertTrue(v.paneStates().isEmpty(), "closed: nothing left");
+    }
+
     /** A backend not answered yet while the first connection is set up is "connecting…", neutral; never "down since". */
     @Test
     void aBackendNotAnsweredYetIsConnectingNotDown() {

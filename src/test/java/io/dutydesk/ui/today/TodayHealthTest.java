@@ -327,4 +327,42 @@ class TodayHealthTest {
     static CheckStatus status(TodayViewModel vm, String id) {
         return vm.rows().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow().status();
     }
+
+    /**
+     * The window trial: the Outbox badge followed the morning check ("ok") while the Outbox pane's banner said PostgreSQL
+     * down. A built pane's own state (as the shell hands it over) is its badge when it is newer than the run — and so the
+     * header's statement is not "healthy" — and back to fine when the pane reads it fine again; a run newer than the
+     * pane on the screen is never better than the pane.
+     */
+    @Test
+    void theOutboxBadgeFollowsThePanesStateNeverBetter() {
+        TodayViewModelTest.MovingClock clock = new TodayViewModelTest.MovingClock(T0, ZoneOffset.UTC);
+        FakeChecks fake = new FakeChecks(clock, List.of(), BERLIN);
+        TodayViewModel vm = passingRun(clock, fake); // the run at 08:30: outbox pass
+        javafx.collections.ObservableMap<String, io.dutydesk.ui.fx.PaneState> panes = javafx.collections.FXCollections.observableHashMap();
+        vm.followPanes(panes);
+        assertEquals("pass", vm.badges().get("outbox").state());
+
+        io.dutydesk.ui.fx.NavBadge down = new io.dutydesk.ui.fx.NavBadge("unknown", "down",
+                "PostgreSQL down; last answer at 08:31:10 (as the pane shows it)");
+        panes.put("outbox", new io.dutydesk.ui.fx.PaneState(down, T0.plusSeconds(75), true));
+        assertEquals(down, vm.badges().get("outbox"), "the pane's banner, not the run's ok");
+        assertEquals("unknown", vm.productionStateProperty().get(), "nor the header's statement: " + vm.productionProperty().get());
+        assertEquals("ref: outbox unknown (checks 08:30)", vm.productionProperty().get());
+
+        io.dutydesk.ui.fx.NavBadge fine = new io.dutydesk.ui.fx.NavBadge("pass", "ok", "fine (as the pane shows it)");
+        panes.put("outbox", new io.dutydesk.ui.fx.PaneState(fine, T0.plusSeconds(90), true));
+        assertEquals(fine, vm.badges().get("outbox"));
+        assertEquals("pass", vm.productionStateProperty().get(), vm.productionProperty().get());
+
+        // a new run (outbox fail) newer than the pane's last read, the pane on the screen: the worse, the run's fail
+        clock.advance(Duration.ofMinutes(2));
+        fake.next = at -> List.of(result("outbox", CheckSource.OUTBOX, CheckStatus.FAIL, "pending 1200 ≥ 1000"));
+        vm.run();
+        assertEquals("fail", vm.badges().get("outbox").state());
+        // the pane left (closed with its environment): the run's again
+        panes.remove("outbox");
+        assertEquals("fail", vm.badges().get("outbox").state());
+        assertEquals("fail", vm.productionStateProperty().get());
+    }
 }
