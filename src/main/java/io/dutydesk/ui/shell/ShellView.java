@@ -34,6 +34,8 @@ public final class ShellView {
     private final io.dutydesk.ui.notify.Toasts toasts = new io.dutydesk.ui.notify.Toasts();
     /** Below this width the navigation shows icons only. */
     static final double COMPACT_BELOW = 1100;
+    /** The widest a badge under an icon may be: the icons-only column (50 px) less its border and its cells' padding. */
+    static final double COMPACT_BADGE_MAX = 46;
     /** Below this width a maintenance lock in the header takes the place of the app's name. */
     static final double NAME_WITH_LOCK_FROM = 1180;
     private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
@@ -268,21 +270,34 @@ public final class ShellView {
                     setText(compactNav.get() ? null : p.title());
                     io.dutydesk.ui.fx.NavBadge b = badges.get(p.id());
                     Node graphic = icon(p.icon(), 18);
-                    if (b != null && compactNav.get()) {
-                        // icons only: the state as the icon's background, the width stays the icon's
-                        graphic.getStyleClass().addAll("nav-icon-badge", b.state());
-                    } else if (b != null) {
+                    if (b != null) {
+                        // the state in words ("ok", "down", "2 crit", "?") as well as in colour, at every width: icons
+                        // only, the badge goes under the icon (a tint alone said it by colour only)
                         Label badge = new Label(b.text());
                         badge.setId("badge-" + p.id());
                         badge.getStyleClass().addAll("nav-badge", b.state());
-                        graphic = new HBox(4, graphic, badge);
-                        ((HBox) graphic).setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+                        badge.setMinWidth(Region.USE_PREF_SIZE); // whole, never "…"
+                        if (compactNav.get()) {
+                            badge.getStyleClass().add("compact");
+                            // never wider than the column (no scroll bar under it): a word too long for it ends in "…",
+                            // whole in the tooltip and the accessible text
+                            badge.setMinWidth(0);
+                            badge.setMaxWidth(COMPACT_BADGE_MAX);
+                            VBox under = new VBox(2, graphic, badge);
+                            under.setAlignment(javafx.geometry.Pos.CENTER);
+                            under.setFillWidth(false); // the badge as wide as its words, under the icon's middle
+                            graphic = under;
+                        } else {
+                            graphic = new HBox(4, graphic, badge);
+                            ((HBox) graphic).setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+                        }
                     }
                     setGraphic(graphic);
                     setGraphicTextGap(10);
                     String tip = b == null ? p.title() : p.title() + ": " + b.tooltip();
                     setTooltip(compactNav.get() || b != null ? new Tooltip(tip) : null);
-                    setAccessibleText(p.title());
+                    // a screen reader hears the state too, not a colour
+                    setAccessibleText(b == null ? p.title() : p.title() + ", " + stateWord(b.state()) + ": " + b.text());
                 }
             }
         });
@@ -296,6 +311,16 @@ public final class ShellView {
             }
         });
         return nav;
+    }
+
+    /** A badge's state in words, for a screen reader: "passing", "warning", "failing", "unknown". */
+    static String stateWord(String state) {
+        return switch (state) {
+            case "pass" -> "passing";
+            case "warn" -> "warning";
+            case "fail" -> "failing";
+            default -> "unknown";
+        };
     }
 
     private static Node placeholder(PaneSpec p) {
