@@ -58,7 +58,7 @@ public final class Main {
             Optional<Cli.Preloaded> preloaded = Cli.preload(cliArgs, System::getenv);
             try (LocalStore store = LocalStore.openDefault(); // opened on first use only, once
                  Connector connector = new Connector(new SecretToolKeyring(), store)) {
-                preloaded.ifPresent(p -> connector.prepare(p.environment()));
+                preloaded.flatMap(Cli.Preloaded::environment).ifPresent(connector::prepare);
                 code = new Cli(connector, new ConsoleSecretPrompt(), System::getenv,
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
                         Confirmer.TERMINAL, store.alertHistory()).checkHistory(store.checkHistory()).preloaded(preloaded).run(cliArgs);

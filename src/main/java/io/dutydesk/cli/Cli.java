@@ -118,11 +118,11 @@ public final class Cli {
     }
 
     /** A command line parsed: its arguments and the options of the verbs that have their own. */
-    private record Parsed(Args args, QueryCommand.Options queryOptions, AlertsCommands.Options alertOptions,
+    record Parsed(Args args, QueryCommand.Options queryOptions, AlertsCommands.Options alertOptions,
                           CheckCommand.Options checkOptions) {}
 
     /** Parses and checks a command line ({@link Args.UsageException} when it is not one). */
-    private static Parsed parse(List<String> argv) {
+    static Parsed parse(List<String> argv) {
         List<String> rest = new java.util.ArrayList<>(argv);
         QueryCommand.Options queryOptions = QueryCommand.extract(rest);
         AlertsCommands.Options alertOptions = AlertsCommands.Options.extract(rest);
@@ -140,26 +140,94 @@ public final class Cli {
         return new Parsed(args, queryOptions, alertOptions, checkOptions);
     }
 
-    /** The environments file a run read ahead ({@link #preload}), and the environment its verb connects to. */
-    public record Preloaded(java.nio.file.Path file, EnvironmentsFile environments, Environment environment) {}
+    /**
+     * The environments file a run read ahead ({@link #preload}) — what it holds, or why it could not be read — and the
+     * environment its verb connects to, when the verb gets that far.
+     */
+    public record Preloaded(java.nio.file.Path file, EnvironmentsFile environments, RuntimeException failure,
+                            Optional<Environment> environment) {
+        /** The file as the run's own read would have found it: its content, or its read's failure again. */
+        EnvironmentsFile load() {
+            if (failure != null) {
+                throw failure;
+            }
+            return environments;
+        }
+    }
 
     /**
-     * Reads the environments file and the environment of a command line whose verb connects to one ahead
-     * ({@link #connectsAhead}), before anything else of the run is built: the app starts that environment's SSH handshake
-     * at once and builds the rest meanwhile, and {@link #preloaded} spares the second read. Empty for any other command
-     * line, and when the line or the file is bad: the run then says so itself, as without it.
+     * Reads the environments file of a command line whose verb connects to an environment ahead ({@link #connectsAhead}),
+     * before anything else of the run is built, and names that environment when the run would connect to it: the app
+     * starts its SSH handshake at once and builds the rest meanwhile. Empty for any other command line and for one the run
+     * refuses as a usage error; no environment when the file, the environment or the verb's own checks refuse the run
+     * before it connects ({@link #refusedBeforeConnecting}: a refused verb logs in nowhere, as before).
+     *
+     * <p>The file is read once per run ({@link #preloaded}): its content or its failure is what the run reads — a file that
+     * can be read only once (a pipe: {@code --config <(sops -d envs.yaml)}, {@code /dev/stdin}) is not read again empty.
      */
     public static Optional<Preloaded> preload(List<String> argv, Function<String, String> env) {
+        Parsed parsed;
         try {
-            Args args = parse(argv).args();
-            if (args.verb() == null || !isVerb(args.verb()) || !connectsAhead(args.verb()) || args.env().isEmpty()) {
-                return Optional.empty();
-            }
-            java.nio.file.Path file = args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env));
-            EnvironmentsFile f = EnvironmentsFile.load(file);
-            return Optional.of(new Preloaded(file, f, f.require(args.env().get())));
-        } catch (RuntimeException e) { // a usage or configuration error: the run reports it
+            parsed = parse(argv);
+        } catch (RuntimeException usage) { // the run reports it
             return Optional.empty();
+        }
+        Args args = parsed.args();
+        if (args.verb() == null || !isVerb(args.verb()) || !connectsAhead(args.verb()) || args.env().isEmpty()) {
+            return Optional.empty();
+        }
+        java.nio.file.Path file = args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env));
+        EnvironmentsFile f;
+        try {
+            f = EnvironmentsFile.load(file);
+        } catch (RuntimeException e) { // the run reports it, as its own read would have
+            return Optional.of(new Preloaded(file, null, e, Optional.empty()));
+        }
+        Optional<Environment> target;
+        try {
+            Environment e = f.require(args.env().get());
+            target = refusedBeforeConnecting(parsed, e) ? Optional.empty() : Optional.of(e);
+        } catch (RuntimeException notThere) { // an unknown environment (or "all"): the run says so, or reads each itself
+            target = Optional.empty();
+        }
+        return Optional.of(new Preloaded(file, f, null, target));
+    }
+
+    /**
+     * Whether the run of {@code p} on {@code e} stops before it connects: a verb's own checks of its arguments, the ones
+     * {@link #run} makes before opening the environment (the same methods), refuse it.
+     */
+    static boolean refusedBeforeConnecting(Parsed p, Environment e) {
+        Args args = p.args();
+        try {
+            switch (args.verb()) {
+                case "logs" -> logsArgs(args);
+                case "deploy", "switch", "rollback", "cleanup" -> {
+                    Verb verb = Verb.parse(args.verb());
+                    Optional<String> version = actionArgs(args, verb);
+                    if (e.deploy().single()) {
+                        if (singleRefusal(args, e, verb, version) != null) {
+                            return true;
+                        }
+                        if (verb == Verb.DEPLOY) {
+                            RolloutCommands.validate(e, verb, version);
+                        }
+                    } else {
+                        RolloutCommands.validate(e, verb, version);
+                    }
+                }
+                case "query" -> QueryCommand.expression(args, p.queryOptions(), e);
+                case "doctor" -> doctorArgs(args);
+                case "check" -> checkArgs(args);
+                case "lock", "unlock", "history" -> MaintenanceCommands.validate(args);
+                case "alerts", "silence", "unsilence" -> AlertsCommands.validate(args.verb(), p.alertOptions(), args);
+                default -> {
+                    // no check of its own before it connects
+                }
+            }
+            return false;
+        } catch (RuntimeException refused) {
+            return true;
         }
     }
 
@@ -190,9 +258,7 @@ public final class Cli {
                         : rollout.status(e, h, args.json()));
                 case "health-check" -> withEnvironment(args, (e, h) -> single.healthCheck(e, h, args.json()));
                 case "logs" -> {
-                    if (args.positional().size() != 1) {
-                        throw new Args.UsageException("logs needs one SERVICE, e.g. dutydesk logs app --env NAME");
-                    }
+                    logsArgs(args);
                     yield withEnvironment(args, (e, h) -> single.logs(e, h, args.positional().get(0)));
                 }
                 case "outbox" -> withEnvironment(args, (e, h) -> new OutboxCommand(out).run(e, h, args.json()));
@@ -209,9 +275,7 @@ public final class Cli {
                 case "restore" -> withEnvironment(args, (e, h) -> backups.restore(e, h, args));
                 case "remove-part" -> withEnvironment(args, (e, h) -> backups.removePart(e, h, args));
                 case "doctor" -> {
-                    if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
-                        throw new Args.UsageException("doctor takes only --env NAME [--json]");
-                    }
+                    doctorArgs(args);
                     yield withEnvironment(args, (e, h) -> new DoctorCommand(out, Clock.systemUTC()).run(e, h, args.json()));
                 }
                 case "check" -> check(args, checkOptions);
@@ -239,10 +303,26 @@ public final class Cli {
         }
     }
 
-    private int check(Args args, CheckCommand.Options o) {
+    private static void logsArgs(Args args) {
+        if (args.positional().size() != 1) {
+            throw new Args.UsageException("logs needs one SERVICE, e.g. dutydesk logs app --env NAME");
+        }
+    }
+
+    private static void doctorArgs(Args args) {
+        if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
+            throw new Args.UsageException("doctor takes only --env NAME [--json]");
+        }
+    }
+
+    private static void checkArgs(Args args) {
         if (!args.positional().isEmpty() || args.yes() || args.force() || args.to().isPresent() || args.scratch()) {
             throw new Args.UsageException("check takes only --env NAME|all [--json] [--report FILE.md|FILE.html] [--push URL]");
         }
+    }
+
+    private int check(Args args, CheckCommand.Options o) {
+        checkArgs(args);
         EnvironmentsFile f = load(args);
         String name = args.requireEnv();
         boolean all = name.equals("all") && !f.environments().containsKey("all");
@@ -255,8 +335,8 @@ public final class Cli {
                 });
     }
 
-    private int action(Args args) {
-        Verb verb = Verb.parse(args.verb());
+    /** An action's arguments checked (before its environment is read); its version argument, if any. */
+    private static Optional<String> actionArgs(Args args, Verb verb) {
         Optional<String> version = args.positional().isEmpty() ? Optional.empty() : Optional.of(args.positional().get(0));
         if (args.positional().size() > 1) {
             throw new Args.UsageException(verb.id() + " takes at most one argument");
@@ -270,6 +350,12 @@ public final class Cli {
         if (args.message().isPresent()) {
             throw new Args.UsageException("--message belongs to 'lock'");
         }
+        return version;
+    }
+
+    private int action(Args args) {
+        Verb verb = Verb.parse(args.verb());
+        Optional<String> version = actionArgs(args, verb);
         Environment e = load(args).require(args.requireEnv());
         if (e.deploy().single()) {
             return singleAction(args, e, verb, version);
@@ -281,9 +367,9 @@ public final class Cli {
                 connections::reconciled));
     }
 
-    /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
-    private int singleAction(Args args, Environment e, Verb verb, Optional<String> version) {
-        String why = switch (verb) {
+    /** Why a single stack refuses this action before connecting (audited by the run), or null. */
+    private static String singleRefusal(Args args, Environment e, Verb verb, Optional<String> version) {
+        return switch (verb) {
             case SWITCH, CLEANUP -> verb.id() + " has no meaning on " + e.name() + ": a single stack (deploy.model: single) has no idle slot";
             case ROLLBACK -> version.isPresent() ? "rollback on a single stack goes to a backup or an earlier release: give it with --to FILE|VERSION, not as an argument"
                     : args.type().isPresent() && e.deploy().rollbackTypes().isEmpty() ? e.name() + " declares no rollback types (deploy.rollbackTypes)"
@@ -291,6 +377,11 @@ public final class Cli {
                     + e.name() + ") or --to VERSION (see dutydesk history --env " + e.name() + ")" : null;
             case DEPLOY -> null;
         };
+    }
+
+    /** deploy VERSION / rollback --to BACKUP on a single stack; switch and cleanup refused (audited) before connecting. */
+    private int singleAction(Args args, Environment e, Verb verb, Optional<String> version) {
+        String why = singleRefusal(args, e, verb, version);
         if (why != null) {
             rollout.auditRefused(e, verb, version, why);
             throw new Args.UsageException(why + "; nothing was run");
@@ -388,8 +479,8 @@ public final class Cli {
 
     private EnvironmentsFile load(Args args) {
         java.nio.file.Path file = args.config().orElseGet(() -> EnvironmentsFile.defaultLocation(env));
-        if (preloaded.isPresent() && preloaded.get().file().equals(file)) { // read once per run
-            return preloaded.get().environments();
+        if (preloaded.isPresent() && preloaded.get().file().equals(file)) { // read once per run (a pipe can be read only once)
+            return preloaded.get().load();
         }
         return EnvironmentsFile.load(file);
     }

@@ -33,6 +33,10 @@ class CliPreloadTest {
                     ssh: { host: 127.0.0.1, port: 24022, user: deploy }
                   prod:
                     ssh: { host: n8n-server }
+                  life:
+                    ssh: { host: life-host }
+                    deploy: { model: single }
+                    slots: { services: [app, worker], containerName: 'lifeos-{service}-1' }
                 """);
     }
 
@@ -52,15 +56,20 @@ class CliPreloadTest {
         return Cli.preload(List.of(args), k -> null);
     }
 
+    /** The environment whose handshake the app starts ahead for this command line, if any. */
+    private Optional<io.dutydesk.core.config.Environment> connectsTo(String... args) {
+        return preload(args).flatMap(Cli.Preloaded::environment);
+    }
+
     @Test
     void aVerbThatConnectsGetsItsEnvironmentFromTheFileItNames() {
         Cli.Preloaded p = preload("rollback", "--env", "prod", "--config", config.toString(), "--yes").orElseThrow();
-        assertEquals("prod", p.environment().name());
-        assertEquals("n8n-server", p.environment().ssh().host());
+        assertEquals("prod", p.environment().orElseThrow().name());
+        assertEquals("n8n-server", p.environment().orElseThrow().ssh().host());
         assertEquals(config, p.file());
-        assertEquals("ref", preload("ping", "--env=ref", "--config=" + config).orElseThrow().environment().name());
-        assertEquals("ref", preload("query", "--env", "ref", "--config", config.toString(), "up", "--range", "1h").orElseThrow()
-                .environment().name());
+        assertEquals("ref", connectsTo("ping", "--env=ref", "--config=" + config).orElseThrow().name());
+        assertEquals("ref", connectsTo("query", "--env", "ref", "--config", config.toString(), "up", "--range", "1h").orElseThrow()
+                .name());
     }
 
     @Test
@@ -73,15 +82,80 @@ class CliPreloadTest {
     @Test
     void nothingForALocalVerbOrALineOrFileTheRunWillRefuse() {
         String c = config.toString();
-        assertTrue(preload("audit", "--env", "ref", "--config", c).isEmpty(), "audit reads the local log: no handshake ahead");
-        assertTrue(preload("envs", "--config", c).isEmpty());
-        assertTrue(preload("help").isEmpty());
-        assertTrue(preload("rollback", "--config", c).isEmpty(), "no environment named");
-        assertTrue(preload("rollback", "--env", "nope", "--config", c).isEmpty(), "an environment the file does not have");
-        assertTrue(preload("rollback", "--env", "ref", "--config", dir.resolve("missing.yaml").toString()).isEmpty());
-        assertTrue(preload("rollback", "--env", "ref", "--config", c, "--bogus").isEmpty(), "a usage error");
-        assertTrue(preload("status", "--env", "ref", "--config", c, "--range", "1h").isEmpty(), "--range belongs to query");
-        assertTrue(preload("frobnicate", "--env", "ref", "--config", c).isEmpty(), "not a verb");
+        assertTrue(connectsTo("audit", "--env", "ref", "--config", c).isEmpty(), "audit reads the local log: no handshake ahead");
+        assertTrue(connectsTo("envs", "--config", c).isEmpty());
+        assertTrue(connectsTo("help").isEmpty());
+        assertTrue(connectsTo("rollback", "--config", c).isEmpty(), "no environment named");
+        assertTrue(connectsTo("rollback", "--env", "nope", "--config", c).isEmpty(), "an environment the file does not have");
+        assertTrue(connectsTo("rollback", "--env", "ref", "--config", dir.resolve("missing.yaml").toString()).isEmpty());
+        assertTrue(connectsTo("rollback", "--env", "ref", "--config", c, "--bogus").isEmpty(), "a usage error");
+        assertTrue(connectsTo("status", "--env", "ref", "--config", c, "--range", "1h").isEmpty(), "--range belongs to query");
+        assertTrue(connectsTo("frobnicate", "--env", "ref", "--config", c).isEmpty(), "not a verb");
+    }
+
+    /**
+     * A verb its own checks refuse before it connects (audited as refused, "nothing was run") logs in nowhere: the handshake
+     * started ahead used to authenticate on the server for a deploy of a bad version or a switch on a single stack.
+     */
+    @Test
+    void noHandshakeAheadForAVerbRefusedBeforeItConnects() {
+        String c = config.toString();
+        assertTrue(connectsTo("deploy", "bad;version", "--env", "ref", "--config", c).isEmpty(), "a refused version");
+        assertTrue(connectsTo("deploy", "--env", "ref", "--config", c).isEmpty(), "deploy without a version");
+        assertTrue(connectsTo("deploy", "v1.0.0", "v2.0.0", "--env", "ref", "--config", c).isEmpty(), "two versions");
+        assertTrue(connectsTo("switch", "v1.0.0", "--env", "ref", "--config", c).isEmpty(), "switch takes no argument");
+        assertTrue(connectsTo("deploy", "v1.0.0", "--type", "database", "--env", "ref", "--config", c).isEmpty(), "--type is rollback's");
+        assertTrue(connectsTo("switch", "--env", "life", "--config", c).isEmpty(), "no idle slot on a single stack");
+        assertTrue(connectsTo("rollback", "v1.0.0", "--env", "life", "--config", c).isEmpty(), "a single stack's rollback takes --to");
+        assertTrue(connectsTo("rollback", "--env", "life", "--config", c).isEmpty(), "a single stack's rollback needs --to");
+        assertTrue(connectsTo("lock", "--env", "ref", "--config", c).isEmpty(), "lock needs --message");
+        assertTrue(connectsTo("silence", "--env", "ref", "--config", c).isEmpty(), "silence needs --match");
+        assertTrue(connectsTo("logs", "--env", "ref", "--config", c).isEmpty(), "logs needs a SERVICE");
+        assertTrue(connectsTo("doctor", "extra", "--env", "ref", "--config", c).isEmpty());
+        assertTrue(connectsTo("check", "--yes", "--env", "ref", "--config", c).isEmpty());
+        assertTrue(connectsTo("query", "--env", "ref", "--config", c).isEmpty(), "no expression");
+        assertTrue(connectsTo("query", "--saved", "nope", "--env", "ref", "--config", c).isEmpty(), "no such saved query");
+        // what the same checks let through still starts at once
+        assertEquals("ref", connectsTo("deploy", "v1.2.3", "--env", "ref", "--config", c).orElseThrow().name());
+        assertEquals("ref", connectsTo("switch", "--env", "ref", "--config", c, "--yes").orElseThrow().name());
+        assertEquals("life", connectsTo("rollback", "--to", "v1.0.0", "--env", "life", "--config", c).orElseThrow().name());
+        assertEquals("life", connectsTo("deploy", "v1.0.0", "--env", "life", "--config", c).orElseThrow().name());
+        assertEquals("ref", connectsTo("lock", "--message", "db work", "--env", "ref", "--config", c).orElseThrow().name());
+        assertEquals("ref", connectsTo("logs", "app", "--env", "ref", "--config", c).orElseThrow().name());
+        assertEquals("ref", connectsTo("check", "--env", "ref", "--config", c).orElseThrow().name());
+    }
+
+    private Cli cli(ByteArrayOutputStream out, ByteArrayOutputStream err, Optional<Cli.Preloaded> p) {
+        return new Cli(new FakeBackends(), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), NO_AUDIT, "tester@desk", Confirmer.TERMINAL).preloaded(p);
+    }
+
+    /**
+     * A file that can be read once (a pipe: {@code --config <(sops -d envs.yaml)}, {@code /dev/stdin}) gives the run what
+     * the read ahead found, also when that refuses the run: the read ahead kept nothing then, and the run read the pipe
+     * again, empty — "the file is empty" instead of the unknown environment or the file's own error, and
+     * {@code check --env all} (no environment named "all" to read ahead) failed outright. A file gone after the read
+     * ahead stands for the pipe read once.
+     */
+    @Test
+    void whatTheReadAheadFoundIsWhatTheRunSaysEvenWhenItRefusesTheRun() throws Exception {
+        String c = config.toString();
+        Optional<Cli.Preloaded> unknown = preload("status", "--env", "nope", "--config", c);
+        Optional<Cli.Preloaded> all = preload("check", "--env", "all", "--config", c);
+        assertTrue(all.orElseThrow().environment().isEmpty(), "every environment is opened by the run itself");
+        assertEquals(3, all.orElseThrow().environments().environments().size());
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "environments:\n  x: [\n");
+        Optional<Cli.Preloaded> broken = preload("status", "--env", "ref", "--config", bad.toString());
+        Files.delete(config);
+        Files.delete(bad);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(Cli.USAGE, cli(out, err, unknown).run(List.of("status", "--env", "nope", "--config", c)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown environment 'nope'"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(Cli.USAGE, cli(out, err, broken).run(List.of("status", "--env", "ref", "--config", bad.toString())));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad.yaml:3: not valid YAML"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -91,9 +165,7 @@ class CliPreloadTest {
         Files.delete(config); // read once per run: what was read ahead is what the run uses
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Cli cli = new Cli(new FakeBackends(), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), NO_AUDIT, "tester@desk", Confirmer.TERMINAL)
-                .preloaded(p);
+        Cli cli = cli(out, err, p);
         assertEquals(Cli.OK, cli.run(List.of("envs", "--config", config.toString())), err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("n8n-server"), out.toString(StandardCharsets.UTF_8));
         // another file is read as before
