@@ -100,8 +100,13 @@ final class AwaitingEnd {
                 for (int i = covered; i < rotated.size(); i++) {
                     older.addAll(log.entries(rotated.get(i), standIns));
                 }
-            } catch (NoSuchFileException renamed) {
-                continue; // rotated or removed meanwhile: look again
+            } catch (NoSuchFileException gone) {
+                if (!rotated.equals(log.rotated())) {
+                    continue; // rotated or removed meanwhile: look again
+                }
+                // still listed, yet not there (a link to nothing): looking again finds the same, for ever — say it instead
+                throw new NoSuchFileException(gone.getFile(), null,
+                        "listed among the audit log's rotated files but not found (a link to nothing?)");
             }
             try {
                 newer = log.entries(current, standIns);

@@ -207,6 +207,45 @@ class AwaitingEndReadTest {
         assertEquals(whole, Files.readString(summary), "and written whole again");
     }
 
+    /**
+     * A rotated file the folder lists but that cannot be found — a link to nothing — fails the read and names it: the read
+     * took it for a file renamed meanwhile and looked again, for ever (a core spun, the log's read thread was lost for the
+     * process: the CLI's completion of open entries timed out after 30 s, the window's Audit tab never read again).
+     */
+    @Test
+    void aRotatedFileListedButNotThereFailsTheReadInsteadOfLookingForEver() throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        Files.writeString(file, AuditJson.write(e(id(1), "ref", AuditRows.STARTED, "started", 1)) + "\n");
+        Path dangling = tmp.resolve("audit.jsonl.000001");
+        Files.createSymbolicLink(dangling, tmp.resolve("archive").resolve("audit.jsonl.000001"));
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        int[] listings = {0};
+        AwaitingEnd read = new AwaitingEnd(file, new AwaitingEnd.Log() {
+            @Override
+            public List<Path> rotated() throws java.io.IOException {
+                if (++listings[0] > 10) {
+                    throw new AssertionError("the rotated files listed " + listings[0] + " times: the read looks for ever");
+                }
+                return log.rotatedFiles();
+            }
+
+            @Override
+            public List<AuditEntry> entries(Path p, boolean standIns) throws java.io.IOException {
+                return AuditRows.awaitingEnd(new JsonlAuditLog(p).recent(Integer.MAX_VALUE).join());
+            }
+        });
+        java.nio.file.NoSuchFileException failed = org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.NoSuchFileException.class,
+                read::read);
+        assertEquals(dangling.toString(), failed.getFile());
+        assertTrue(failed.getMessage().contains("not found"), failed.getMessage());
+        // the log's own read fails the same way, and a removed link lets it read again
+        java.util.concurrent.CompletionException viaLog = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, () -> log.awaitingEnd().join());
+        assertTrue(viaLog.getCause() instanceof java.nio.file.NoSuchFileException, String.valueOf(viaLog.getCause()));
+        Files.delete(dangling);
+        assertEquals(List.of(id(1)), ids(log.awaitingEnd().join()));
+    }
+
     private static List<String> ids(List<AuditEntry> entries) {
         return entries.stream().map(AuditEntry::actionId).distinct().toList();
     }
