@@ -30,18 +30,35 @@ public final class Errors {
     }
 
     /** A short, human message: the innermost meaningful cause, never a stack trace. */
+    /**
+     * A throwable's message; a file system error that names only its file (Java's AccessDeniedException and
+     * NoSuchFileException carry the path alone) gets what happened to it: "/x/audit.jsonl.000001: permission denied".
+     */
+    private static String message(Throwable t) {
+        if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null && f.getFile() != null) {
+            String what = f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : f instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : f instanceof java.nio.file.DirectoryNotEmptyException ? "folder not empty"
+                    : null;
+            return what == null ? f.getMessage() : f.getMessage() + ": " + what;
+        }
+        return t.getMessage();
+    }
+
     public static String describe(Throwable t) {
         Throwable c = unwrap(t);
         if (c instanceof TimeoutException) {
             return c.getMessage() != null ? c.getMessage() : "timed out";
         }
-        String msg = c.getMessage();
+        String msg = message(c);
         // walk down to a cause that says more (e.g. "Connection refused" under a wrapper)
         Throwable inner = c.getCause();
         while (inner != null && inner != c) {
-            if (inner.getMessage() != null && !inner.getMessage().isBlank()) {
-                msg = msg == null || msg.isBlank() || msg.contains(inner.getClass().getName())
-                        ? inner.getMessage() : msg;
+            String m = message(inner);
+            if (m != null && !m.isBlank()) {
+                msg = msg == null || msg.isBlank() || msg.contains(inner.getClass().getName()) ? m : msg;
             }
             c = inner;
             inner = inner.getCause();

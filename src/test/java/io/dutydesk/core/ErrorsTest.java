@@ -25,4 +25,14 @@ class ErrorsTest {
         assertEquals("Connection refused", Errors.describe(refused));
         assertEquals("ok", Errors.within(CompletableFuture.completedFuture("ok"), Duration.ofSeconds(5), "Docker").join());
     }
+
+    /** A file error that names only its file says what happened to it; one that says why already is kept as it is. */
+    @Test
+    void aFileErrorSaysWhatHappenedToTheFile() {
+        assertEquals("/x/audit.jsonl.000001: permission denied",
+                Errors.describe(new java.util.concurrent.CompletionException(new java.nio.file.AccessDeniedException("/x/audit.jsonl.000001"))));
+        assertEquals("/x/envs.yaml: no such file or folder", Errors.describe(new java.nio.file.NoSuchFileException("/x/envs.yaml")));
+        assertEquals("/x/a: Read-only file system",
+                Errors.describe(new java.nio.file.FileSystemException("/x/a", null, "Read-only file system")));
+    }
 }
