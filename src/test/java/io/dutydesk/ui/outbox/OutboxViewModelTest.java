@@ -390,6 +390,10 @@ class OutboxViewModelTest {
         fakes.redisDown = null;
         fakes.pending = 5;
         fakes.dockerDown = "Docker: Cannot connect to the Docker daemon";
+        // the stream read again and the relay not: an UNKNOWN of the stream still down (its next poll not come yet) is
+        // not this one
+        awaitUi(() -> "the stream read again, the relay not: " + vm.headerProperty().get(),
+                () -> vm.streamProblemProperty().get() == null && vm.relayProblemProperty().get() != null);
         showsAndBadge(OutboxViewModel.HeaderState.UNKNOWN, "unknown", "?");
         assertTrue(vm.headerProperty().get().endsWith("; relay not read"), vm.headerProperty().get());
         fakes.dockerDown = null;
