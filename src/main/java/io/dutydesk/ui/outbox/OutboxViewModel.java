@@ -91,6 +91,11 @@ public final class OutboxViewModel implements PaneModel {
     private Snapshot<StreamInfo> streamSnap;
     private Snapshot<SlotsSnapshot> relaySnap;
     private boolean streamMisconfigured;
+    /**
+     * The header's word on the backends this pane reads through, down now ("PostgreSQL down; last answer at T"), null for
+     * none: hidden, the pane reads nothing, and its last read is not as of now ({@link #health}).
+     */
+    private String sourcesDown;
 
     private OutboxContext context;
     private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, OutboxContext> contexts;
@@ -290,6 +295,43 @@ public final class OutboxViewModel implements PaneModel {
         }
     }
 
+    /**
+     * The header's health (every built pane gets it, hidden or not): a backend this pane reads through — SSH, PostgreSQL,
+     * Redis (the stream, if any), Docker (the relay, if any) — down or misconfigured now makes what it shows from them
+     * unknown at once, never green, in the header and the badge ({@link #updateHeader}). Hidden, its pollers paused, it
+     * learns it nowhere else: its badge stood on its last read, "ok" beside the status bar's "PostgreSQL down", and, being
+     * newer than the morning's run, won over the run's badge the Today pane had made unknown. Another environment's
+     * health is not its.
+     */
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        if (context == null || now == null || !context.service().environment().name().equals(now.environment())) {
+            return;
+        }
+        Environment env = context.service().environment();
+        List<io.dutydesk.core.Backend> through = new ArrayList<>(List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.POSTGRES));
+        if (env.redis().configured()) {
+            through.add(io.dutydesk.core.Backend.REDIS);
+        }
+        if (relayNotApplicable.get() == null) {
+            through.add(io.dutydesk.core.Backend.DOCKER);
+        }
+        List<String> down = new ArrayList<>();
+        for (io.dutydesk.core.Backend b : through) {
+            io.dutydesk.core.health.BackendStatus st = now.get(b);
+            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN
+                    || st.state() == io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED) {
+                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.of(st.state() == io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED,
+                        st.lastOkAt(), clock));
+            }
+        }
+        String d = down.isEmpty() ? null : String.join(", ", down);
+        if (!java.util.Objects.equals(d, sourcesDown)) {
+            sourcesDown = d;
+            updateHeader();
+        }
+    }
+
     private static void refreshNow(PolledValue<?> p) {
         if (p != null) {
             p.refreshNow();
@@ -319,6 +361,7 @@ public final class OutboxViewModel implements PaneModel {
         backlogSnap = null;
         streamSnap = null;
         relaySnap = null;
+        sourcesDown = null;
         paneState.set(null);
         indexAdvice.set(null);
         oldest.clear();
@@ -531,6 +574,9 @@ public final class OutboxViewModel implements PaneModel {
         }
         if (relayNotApplicable.get() == null && relayProblem.get() != null) {
             also.add("relay not read");
+        }
+        if (sourcesDown != null) {
+            also.add(sourcesDown); // what is shown was read before: not as of now
         }
         if (b == null) {
             // the backlog not read yet (the header says "reading…", unknown): a source shown down already makes the

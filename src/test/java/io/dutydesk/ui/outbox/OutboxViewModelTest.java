@@ -425,4 +425,46 @@ class OutboxViewModelTest {
         assertEquals(OutboxViewModel.HeaderState.UNKNOWN, vm.headerStateProperty().get());
         assertNull(vm.backlogProperty().get());
     }
+    /** {@code env}'s health: every backend answering but those in {@code down}, down since their last answer a minute ago. */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        Instant now = Instant.now();
+        java.util.Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            m.put(b, List.of(down).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+                    now, now.minusSeconds(55), now.minusSeconds(60))
+                    : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, now, null, now));
+        }
+        return new io.dutydesk.core.health.HealthSnapshot(env, seq, now, m);
+    }
+
+    /**
+     * Hidden, the pane reads nothing (its pollers paused), and its badge stood on its last read: "ok" beside the header's
+     * "PostgreSQL down" — newer than the morning's run, it won over the run's badge the Today pane had made unknown. The
+     * header's health (the pane contract's {@code health}) makes what it read through a backend down now unknown, never
+     * green; a known warn or critical stays; back up, it is its last read again. Another environment's health is not its.
+     */
+    @Test
+    void hiddenItsBadgeIsNeverOkWhileASourceItReadsThroughIsDown() {
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        fakes.pending = 5;
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+        vm.hidden();
+        vm.health(health(env.name(), 1, io.dutydesk.core.Backend.POSTGRES));
+        assertEquals("unknown", badge().state(), badge().toString());
+        assertEquals(OutboxViewModel.HeaderState.UNKNOWN, vm.headerStateProperty().get());
+        assertTrue(vm.headerProperty().get().matches("Outbox: 5 pending — fine.*; PostgreSQL down; last answer at \\d\\d:\\d\\d:\\d\\d"),
+                vm.headerProperty().get());
+        assertTrue(badge().tooltip().contains("PostgreSQL down; last answer at "), badge().tooltip());
+        vm.health(health("prod", 2));
+        assertEquals("unknown", badge().state(), "another environment's health says nothing of this one");
+        vm.health(health(env.name(), 3));
+        assertEquals("pass", badge().state(), "back up: its last read");
+        vm.health(health(env.name(), 4, io.dutydesk.core.Backend.SSH));
+        assertEquals("unknown", badge().state(), "SSH carries every source");
+        vm.health(health(env.name(), 5, io.dutydesk.core.Backend.DOCKER));
+        assertEquals("unknown", badge().state(), "the relay is read through Docker");
+        vm.health(health(env.name(), 6, io.dutydesk.core.Backend.PROMETHEUS));
+        assertEquals("pass", badge().state(), "nothing of the pane's state is read through Prometheus");
+    }
 }
