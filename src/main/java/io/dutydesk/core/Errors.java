@@ -29,7 +29,6 @@ public final class Errors {
         });
     }
 
-    /** A short, human message: the innermost meaningful cause, never a stack trace. */
     /**
      * A throwable's message; a file system error that names only its file (Java's AccessDeniedException and
      * NoSuchFileException carry the path alone) gets what happened to it: "/x/audit.jsonl.000001: permission denied".
@@ -47,6 +46,7 @@ public final class Errors {
         return t.getMessage();
     }
 
+    /** A short, human message: the innermost meaningful cause, never a stack trace. */
     public static String describe(Throwable t) {
         Throwable c = unwrap(t);
         if (c instanceof TimeoutException) {
