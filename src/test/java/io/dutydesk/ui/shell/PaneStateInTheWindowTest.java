@@ -254,11 +254,11 @@ class PaneStateInTheWindowTest {
                         && today.productionProperty().get().contains("PostgreSQL down")));
         String bar = fx(() -> pg.textProperty().get());
         String header = fx(() -> today.productionProperty().get());
-        Matcher m = Pattern.compile("down; last answer at (\\d\\d:\\d\\d:\\d\\d)").matcher(bar);
+        Matcher m = Pattern.compile("down; last answer at ((?:[A-Z][a-z]{2} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d)").matcher(bar);
         assertTrue(m.matches(), bar);
         assertEquals("ref: PostgreSQL down; last answer at " + m.group(1), header, "the header names the status bar's time");
         String hover = fx(() -> pg.detailsProperty().get());
-        assertTrue(hover.matches("(?s)PostgreSQL: down; last answer at " + m.group(1) + " \\(first failed check at \\d\\d:\\d\\d:\\d\\d\\).*"), hover);
+        assertTrue(hover.matches("(?s)PostgreSQL: down; last answer at " + m.group(1) + " \\(first failed check at ([A-Z][a-z]{2} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d\\).*"), hover);
         shot(1400, 900, "trial-one-outage-one-time-1400x900", s -> {
             // the status bar's full form at 1400 px: one indicator each, PostgreSQL's saying the header's time
             Label statusText = (Label) s.lookup("#indicator-postgres").lookup(".indicator-text");
