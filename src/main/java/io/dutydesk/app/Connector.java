@@ -38,6 +38,7 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
     /** A connection whose handshake {@link #prepare} started, until an {@link #open} of its target takes it. */
     private SshConnection prepared;
     private Environment.Ssh preparedFor;
+    private boolean closed;
 
     public Connector() {
         this(new SecretToolKeyring());
@@ -67,6 +68,9 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
      */
     public synchronized void prepare(Environment env) {
         closePrepared();
+        if (closed) {
+            return; // nothing left behind by a connector already closed
+        }
         try {
             prepared = new SshConnection(env.ssh(), HostKeyPrompt.REFUSE);
             preparedFor = env.ssh();
@@ -88,6 +92,7 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
     /** Closes a connection {@link #prepare} started that no {@link #open} took (what an open took, its handle closes). */
     @Override
     public synchronized void close() {
+        closed = true;
         closePrepared();
     }
 

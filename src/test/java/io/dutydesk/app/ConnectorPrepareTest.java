@@ -107,6 +107,8 @@ class ConnectorPrepareTest {
         Throwable t = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> p.exec("true", java.time.Duration.ofSeconds(5), io.dutydesk.core.ports.RemoteShell.OutputListener.NONE).get(10, TimeUnit.SECONDS));
         assertFalse(p.connecting());
+        c.prepare(e);
+        assertNull(c.prepared(), "closed: nothing started that nobody would close");
         assertTrue(String.valueOf(t.getCause().getMessage()).contains("closed"), String.valueOf(t.getCause()));
     }
 }
