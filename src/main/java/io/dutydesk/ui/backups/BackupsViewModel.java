@@ -91,6 +91,10 @@ public final class BackupsViewModel implements PaneModel {
     private final java.util.function.Function<io.dutydesk.core.ports.EnvironmentHandle, BackupsService> services;
     /** On the screen (or as if: a view-model without a shell): polls; hidden, it lists nothing. */
     private boolean onScreen = true;
+    /** The pane's one state for the navigation (null while nothing is read): the RPO banner's, never apart from it. */
+    private final ObjectProperty<io.dutydesk.ui.fx.PaneState> paneState = new SimpleObjectProperty<>();
+    /** When the folders were last read (a failed read too), null before the first. */
+    private Instant readAt;
 
     public BackupsViewModel(Executor ui, ScheduledExecutorService scheduler, Clock clock) {
         this(ui, scheduler, clock, null);
@@ -178,6 +182,23 @@ public final class BackupsViewModel implements PaneModel {
         if (poller != null) {
             poller.pause();
         }
+        showState();
+    }
+
+    /**
+     * The pane's state as its RPO banner shows it, for the navigation's badge: met "ok", met but unverified or the
+     * newest failed verification "warn", not met "fail"; the folders not readable now (a failed read, SSH or the Backups
+     * probe down) unknown, never green — a known warn or fail stays. Null until something is read or a source is down
+     * ({@link io.dutydesk.ui.fx.PaneState#badge}), and for an environment without backups.
+     */
+    @Override
+    public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
+
+    private void showState() {
+        io.dutydesk.ui.fx.PaneState st = paneState.get();
+        if (st != null) {
+            paneState.set(st.shown(onScreen));
+        }
     }
 
     /** Shown again: the folders are listed now, not an interval later. */
@@ -185,6 +206,7 @@ public final class BackupsViewModel implements PaneModel {
     public void shown() {
         if (!onScreen) {
             onScreen = true;
+            showState();
             if (poller != null) {
                 poller.resume();
             }
@@ -220,6 +242,8 @@ public final class BackupsViewModel implements PaneModel {
         readFailure = null;
         sourceDown = null;
         readDespite = null;
+        readAt = null;
+        paneState.set(null);
         rpoState.set(null);
         stale.set(false);
         rpoText.set("");
@@ -269,6 +293,8 @@ public final class BackupsViewModel implements PaneModel {
         service = null;
         busy.set(false);
         stopDownload = true;
+        readAt = null;
+        paneState.set(null); // nothing of the environment left
     }
 
     @Override
@@ -279,6 +305,7 @@ public final class BackupsViewModel implements PaneModel {
     }
 
     void apply(Snapshot<BackupListing> s) {
+        readAt = s.takenAt();
         if (s.ok()) {
             answered.accept(io.dutydesk.core.Backend.SSH);
             answered.accept(io.dutydesk.core.Backend.BACKUPS);
@@ -316,6 +343,9 @@ public final class BackupsViewModel implements PaneModel {
     /** Shows one listing (from a poll, after an action, or in tests): a successful read. */
     public void show(BackupListing l) {
         readFailure = null;
+        if (readAt == null || l.takenAt().isAfter(readAt)) {
+            readAt = l.takenAt();
+        }
         readDespite = sourceDown; // read while the indicator still says down: this read is not stale
         io.dutydesk.ui.fx.ListUpdates.replace(all, l.backups());
         List<String> k = new ArrayList<>();
@@ -353,6 +383,8 @@ public final class BackupsViewModel implements PaneModel {
             if (down != null) {
                 updated.set("Nothing read yet: " + down);
             }
+            state(problem.get() == null ? null : new io.dutydesk.ui.fx.NavBadge("unknown", "down", rpoText.get().isEmpty()
+                    ? problem.get() : rpoText.get()));
             return;
         }
         String at = time(l.takenAt());
@@ -384,6 +416,24 @@ public final class BackupsViewModel implements PaneModel {
             problem.set(unread.isEmpty() ? null : "Backups: " + String.join("; ", unread) + " — the other folders are listed and usable");
         }
         stale.set(isStale);
+        // the banner's colour (BackupsView.rpoClass), a stale listing's known warn or fail kept: never better than shown
+        String why = rpoText.get() + (problem.get() == null ? "" : "; " + problem.get());
+        state(switch (isStale ? l.rpo() : rpoState.get()) {
+            case MET -> isStale ? new io.dutydesk.ui.fx.NavBadge("unknown", "?", why) : new io.dutydesk.ui.fx.NavBadge("pass", "ok", why);
+            case MET_UNVERIFIED, MET_NEWEST_FAILED -> new io.dutydesk.ui.fx.NavBadge("warn", "warn", why);
+            case NOT_MET -> new io.dutydesk.ui.fx.NavBadge("fail", "fail", why);
+            case UNKNOWN -> new io.dutydesk.ui.fx.NavBadge("unknown", "?", why);
+        });
+    }
+
+    /** The navigation's badge of the state just shown (null: nothing to say), as of the folders' last read. */
+    private void state(io.dutydesk.ui.fx.NavBadge badge) {
+        if (badge == null || (service == null && readAt == null)) {
+            paneState.set(null);
+            return;
+        }
+        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
+                badge.tooltip() + " (as the pane shows it)"), readAt == null ? clock.instant() : readAt, onScreen));
     }
 
     /** What the Age column adds to each age: "" for a fresh listing, " at 12:00:00" for a stale one. */

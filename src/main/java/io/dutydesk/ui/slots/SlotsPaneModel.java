@@ -24,6 +24,7 @@ public final class SlotsPaneModel implements PaneModel {
     private final StringBinding titlePart;
     private final MaintenanceViewModel maintenance;
     private final javafx.beans.binding.ObjectBinding<io.dutydesk.ui.fx.HeaderNote> headerNote;
+    private final javafx.beans.binding.ObjectBinding<io.dutydesk.ui.fx.PaneState> paneState;
 
     public SlotsPaneModel(SlotsViewModel slots, SingleStackViewModel single) {
         this.slots = Objects.requireNonNull(slots);
@@ -33,6 +34,8 @@ public final class SlotsPaneModel implements PaneModel {
         this.maintenance = new MaintenanceViewModel(slots, slots.uiExecutor(), slots.clock());
         this.headerNote = Bindings.createObjectBinding(() -> single.activeProperty().get() ? single.headerProperty().get()
                 : maintenance.headerProperty().get(), single.activeProperty(), single.headerProperty(), maintenance.headerProperty());
+        this.paneState = Bindings.createObjectBinding(() -> single.activeProperty().get() ? null : slots.paneState().get(),
+                single.activeProperty(), slots.paneState());
         ObservableStringValue slotsTitle = slots.titlePart();
         this.titlePart = Bindings.createStringBinding(() -> single.activeProperty().get() ? single.headlineProperty().get()
                 : slotsTitle.get(), single.activeProperty(), single.headlineProperty(), slotsTitle);
@@ -55,6 +58,15 @@ public final class SlotsPaneModel implements PaneModel {
     @Override
     public javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.HeaderNote> headerNote() {
         return headerNote;
+    }
+
+    /**
+     * The attached one's own state for the navigation's badge: the blue-green slots' ({@link SlotsViewModel#paneState()});
+     * the single stack has none of its own yet (its badge is the morning check's).
+     */
+    @Override
+    public javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.PaneState> paneState() {
+        return paneState;
     }
 
     @Override

@@ -72,6 +72,12 @@ public final class SlotsViewModel implements PaneModel {
     private final BooleanProperty liveDegraded = new SimpleBooleanProperty();
     private final StringProperty rollbackText = new SimpleStringProperty("Rollback: …");
     private final ObjectProperty<Readiness> rollbackState = new SimpleObjectProperty<>(Readiness.UNKNOWN);
+    /** The pane's one state for the navigation (null while nothing is read): the header's, never apart from it. */
+    private final ObjectProperty<io.dutydesk.ui.fx.PaneState> paneState = new SimpleObjectProperty<>();
+    /** When the slots were last read (a failed read too), null before the first. */
+    private java.time.Instant readAt;
+    /** On the screen (the slots are polled either way: the title and the chip). */
+    private boolean shown = true;
 
     /** Whether a rollback could run now: UNKNOWN when nothing was read or what was read is stale. */
     public enum Readiness { UNKNOWN, READY, NOT_READY }
@@ -135,6 +141,33 @@ public final class SlotsViewModel implements PaneModel {
             }
         }
         sourceDown(down.isEmpty() ? null : String.join(", ", down));
+    }
+
+    @Override
+    public void hidden() {
+        shown = false;
+        showState();
+    }
+
+    @Override
+    public void shown() {
+        shown = true;
+        showState();
+    }
+
+    /**
+     * The pane's state as its header shows it, for the navigation's badge: the live slot degraded "fail", rollback not
+     * ready "warn", else "ok"; what is shown stale (the slots not read now, SSH or Docker down) unknown, never green — a
+     * known warn or fail stays. Null until something is read or a source is down ({@link io.dutydesk.ui.fx.PaneState#badge}).
+     */
+    @Override
+    public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
+
+    private void showState() {
+        io.dutydesk.ui.fx.PaneState st = paneState.get();
+        if (st != null) {
+            paneState.set(st.shown(shown));
+        }
     }
 
     /** SSH or Docker answer again: the slots are read now, not after their backoff. */
@@ -238,6 +271,39 @@ public final class SlotsViewModel implements PaneModel {
         staleNote.set(!isStale ? "" : "Shown as read at " + time(s.takenAt()) + "; "
                 + (down != null ? down : "the slots cannot be read now")
                 + ". Every action reads the server again before it asks you.");
+        state(s, down);
+    }
+
+    /**
+     * The navigation's badge from what the header shows ({@link #recompute}), never apart from it: the badge followed only
+     * the morning check and said "ok" beside the pane's stale mark. The live slot degraded: fail; rollback not ready: warn
+     * (known from the last read, they stay while it is stale); else ok, unknown while what is shown is stale.
+     */
+    private void state(SlotsSnapshot s, String down) {
+        io.dutydesk.ui.fx.NavBadge badge;
+        if (context == null) {
+            paneState.set(null); // detached: nothing of the environment left
+            return;
+        }
+        if (s == null) {
+            String why = problem.get() != null ? problem.get() : down;
+            if (why == null) {
+                paneState.set(null); // nothing read, nothing known down: the morning check's badge
+                return;
+            }
+            badge = new io.dutydesk.ui.fx.NavBadge("unknown", "down", "the slots not read yet; " + why);
+        } else if (liveDegraded.get()) {
+            badge = new io.dutydesk.ui.fx.NavBadge("fail", "fail", headline.get() + (stale.get() ? "; " + staleNote.get() : ""));
+        } else if (!s.rollbackReady()) {
+            badge = new io.dutydesk.ui.fx.NavBadge("warn", "warn", headline.get() + "; " + rollbackText.get()
+                    + (stale.get() ? "; " + staleNote.get() : ""));
+        } else if (stale.get()) {
+            badge = new io.dutydesk.ui.fx.NavBadge("unknown", "?", headline.get() + "; " + staleNote.get());
+        } else {
+            badge = new io.dutydesk.ui.fx.NavBadge("pass", "ok", headline.get() + "; " + rollbackText.get());
+        }
+        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
+                badge.tooltip() + " (as the pane shows it)"), readAt == null ? clock.instant() : readAt, shown));
     }
 
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
@@ -289,6 +355,7 @@ public final class SlotsViewModel implements PaneModel {
         problem.set(null);
         sourceDown.set(null);
         readDespite = null;
+        readAt = null;
         recompute();
         updated.set("reading the server…");
         actionLog.clear();
@@ -347,6 +414,8 @@ public final class SlotsViewModel implements PaneModel {
         }
         context = null;
         actionRunning.set(false);
+        readAt = null;
+        paneState.set(null); // nothing of the environment left
     }
 
     @Override
@@ -370,6 +439,7 @@ public final class SlotsViewModel implements PaneModel {
             return; // nothing yet, or an answer that arrived after a newer one
         }
         appliedSeq = s.seq();
+        readAt = s.takenAt();
         if (s.ok()) {
             readOk();
             answered.accept(io.dutydesk.core.Backend.SSH);
@@ -391,6 +461,7 @@ public final class SlotsViewModel implements PaneModel {
     /** Show one snapshot (tests and previews). */
     public void show(SlotsSnapshot s) {
         readOk();
+        readAt = s.takenAt();
         snapshot.set(s);
         problem.set(null);
         updated.set("read from the server at " + time(s.takenAt()));
