@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -284,5 +285,109 @@ class SlotsViewModelTest {
             assertEquals("blue", open.planProperty().get().liveBefore(), "still the action that was asked about, refused");
             assertEquals("green", open.planProperty().get().target());
         }
+    }
+
+    /** A time as the pane says it (Times.since): with its date when the last answer was another day (a test run across midnight). */
+    static final String AT = "([A-Z][a-z]{2} \\d{1,2} )?\\d\\d:\\d\\d:\\d\\d";
+
+    io.dutydesk.ui.fx.NavBadge badge() {
+        io.dutydesk.ui.fx.PaneState st = vm.paneState().get();
+        return st == null ? null : st.badge();
+    }
+
+    /** The navigation's badge of the pane's own state: {@code state} and its words. */
+    void badgeIs(String state, String text) {
+        ui.await(() -> "badge " + badge() + ", headline " + vm.headlineProperty().get() + ", stale " + vm.staleNoteProperty().get(),
+                WAIT, () -> badge() != null && badge().state().equals(state) && badge().text().equals(text));
+    }
+
+    /** The header's health of {@code env}: every backend answering but those in {@code down}, down since a minute ago. */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        java.time.Instant now = java.time.Instant.now();
+        java.util.Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            m.put(b, List.of(down).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+                    now, now.minusSeconds(55), now.minusSeconds(60))
+                    : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, now, null, now));
+        }
+        return new io.dutydesk.core.health.HealthSnapshot(env, seq, now, m);
+    }
+
+    /**
+     * The Slots badge followed only the morning check and said "ok" beside the pane's degraded live slot or its stale mark:
+     * it is drawn from the pane's one state, with its header — the live slot degraded fail, rollback not ready warn, what
+     * is shown stale (the slots not read now) unknown, never green; as of when the pane read it, and whether it is shown.
+     */
+    @Test
+    void theBadgeIsTheHeadersStateNeverBetter() {
+        assertNull(vm.paneState().get(), "nothing read: nothing to say");
+        attach();
+        badgeIs("pass", "ok");
+        java.time.Instant first = vm.paneState().get().asOf();
+        assertTrue(vm.paneState().get().shown());
+        assertTrue(badge().tooltip().startsWith(vm.headlineProperty().get()), badge().tooltip());
+
+        unhealthy = Set.of("analysis-worker-blue");
+        badgeIs("fail", "fail");
+        assertTrue(vm.liveDegradedProperty().get());
+        assertTrue(badge().tooltip().startsWith(vm.headlineProperty().get()), "the header's words: " + badge().tooltip());
+        assertTrue(!vm.paneState().get().asOf().isBefore(first), "as of the newest read");
+
+        unhealthy = Set.of("analysis-worker-green");
+        badgeIs("warn", "warn");
+        assertEquals(SlotsViewModel.Readiness.NOT_READY, vm.rollbackStateProperty().get());
+
+        unhealthy = Set.of();
+        badgeIs("pass", "ok");
+        dockerUp = false;
+        badgeIs("unknown", "?");
+        assertTrue(vm.staleProperty().get(), "the header says it is stale");
+        assertTrue(badge().tooltip().contains(vm.staleNoteProperty().get()), badge().tooltip());
+
+        dockerUp = true;
+        vm.refresh();
+        badgeIs("pass", "ok");
+        vm.hidden();
+        assertTrue(!vm.paneState().get().shown(), "hidden: its state says so");
+        vm.shown();
+        assertTrue(vm.paneState().get().shown());
+        vm.detach();
+        assertNull(vm.paneState().get(), "nothing of the environment left");
+    }
+
+    /** Nothing read yet, Docker not answering: the badge is unknown ("down"), never the check's "ok" beside the banner. */
+    @Test
+    void nothingReadYetAndTheSlotsDownTheBadgeIsUnknown() {
+        dockerUp = false;
+        attach();
+        badgeIs("unknown", "down");
+        assertTrue(badge().tooltip().contains("Slots: down; no answer yet: "), badge().tooltip());
+    }
+
+    /**
+     * SSH or Docker down, as the header says it: what the pane shows is stale at once, and its badge unknown, never green;
+     * a known fail stays; both answering again, it is its last read again.
+     */
+    @Test
+    void hiddenItsBadgeIsNeverOkWhileASourceItReadsThroughIsDown() {
+        attach();
+        badgeIs("pass", "ok");
+        vm.hidden();
+        vm.health(health("ref", 1, io.dutydesk.core.Backend.DOCKER));
+        assertEquals("unknown", badge().state(), badge().toString());
+        assertTrue(badge().tooltip().matches(".*Docker down; last answer at " + AT + ".*"), badge().tooltip());
+        assertTrue(!vm.paneState().get().shown());
+        vm.health(health("ref", 2));
+        ui.await(() -> "back up: its last read " + badge(), WAIT, () -> "pass".equals(badge().state()));
+        vm.health(health("ref", 3, io.dutydesk.core.Backend.SSH));
+        assertEquals("unknown", badge().state(), "SSH carries the slots' read");
+        vm.health(health("ref", 4, io.dutydesk.core.Backend.POSTGRES));
+        assertEquals("pass", badge().state(), "nothing of the pane's state is read through PostgreSQL");
+
+        unhealthy = Set.of("analysis-worker-blue");
+        badgeIs("fail", "fail");
+        vm.health(health("ref", 5, io.dutydesk.core.Backend.DOCKER));
+        assertEquals("fail", badge().state(), "a known fail stays: " + badge());
     }
 }
