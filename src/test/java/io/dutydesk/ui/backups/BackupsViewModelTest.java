@@ -390,4 +390,104 @@ class BackupsViewModelTest {
                 BackupsViewModel.leftoversResult(List.of("a.part (1 B)", "b.part (2 B)"), List.of("c.part")));
         assertEquals("Nothing removed: c.part (the log says why)", BackupsViewModel.leftoversResult(List.of(), List.of("c.part")));
     }
+
+    io.dutydesk.ui.fx.NavBadge badge() {
+        io.dutydesk.ui.fx.PaneState st = vm.paneState().get();
+        return st == null ? null : st.badge();
+    }
+
+    /** The navigation's badge of the pane's own state: {@code state} and its words. */
+    void badgeIs(String state, String text) {
+        ui.await(() -> "badge " + badge() + ", RPO " + vm.rpoStateProperty().get() + ": " + vm.rpoTextProperty().get(),
+                Duration.ofSeconds(10), () -> badge() != null && badge().state().equals(state) && badge().text().equals(text));
+    }
+
+    /** The header's health of {@code env}: every backend answering but those in {@code down}, down since their last answer at NOW. */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            m.put(b, List.of(down).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+                    NOW, NOW.minusSeconds(55), NOW)
+                    : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, NOW, null, NOW));
+        }
+        return new io.dutydesk.core.health.HealthSnapshot(env, seq, NOW, m);
+    }
+
+    /**
+     * The Backups badge followed only the morning check and said "ok" beside the pane's "RPO unknown" or "not met": it is
+     * drawn from the pane's one state, its RPO banner — met ok, unverified warn, not met fail, the folders not read now
+     * unknown, never green; as of when the pane read them, and whether it is shown.
+     */
+    @Test
+    void theBadgeIsTheHeadersStateNeverBetter() {
+        assertNull(vm.paneState().get(), "nothing read: nothing to say");
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        badgeIs("pass", "ok");
+        assertEquals(BackupListing.Rpo.MET, vm.rpoStateProperty().get());
+        assertEquals(vm.rpoTextProperty().get() + " (as the pane shows it)", badge().tooltip(), "the banner's words");
+        assertEquals(NOW, vm.paneState().get().asOf(), "as of the folders' read");
+        assertTrue(vm.paneState().get().shown());
+
+        up = false;
+        vm.refresh();
+        badgeIs("unknown", "?");
+        assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get(), "the banner says unknown too");
+        assertTrue(badge().tooltip().startsWith(vm.rpoTextProperty().get()), badge().tooltip());
+        up = true;
+        vm.refresh();
+        badgeIs("pass", "ok");
+
+        vm.hidden();
+        assertFalse(vm.paneState().get().shown(), "hidden: its state says so");
+        vm.shown();
+        assertTrue(vm.paneState().get().shown());
+        vm.detach();
+        assertNull(vm.paneState().get(), "nothing of the environment left");
+    }
+
+    @Test
+    void anUnverifiedOrOldBackupIsTheBannersWarnOrFailAndStaysWhileTheFoldersCannotBeRead() {
+        attach();
+        badgeIs("warn", "warn");
+        assertEquals(BackupListing.Rpo.MET_UNVERIFIED, vm.rpoStateProperty().get());
+        files = List.of(new RemoteShell.RemoteFile("selfology_full_20261121_020000.sql.gz", 500_000, Instant.parse("2026-11-21T02:00:04Z"), false));
+        vm.refresh();
+        badgeIs("fail", "fail");
+        assertEquals(BackupListing.Rpo.NOT_MET, vm.rpoStateProperty().get());
+        up = false;
+        vm.refresh();
+        ui.await("stale", Duration.ofSeconds(10), () -> vm.staleProperty().get());
+        assertEquals("fail", badge().state(), "a known fail stays: " + badge());
+    }
+
+    @Test
+    void nothingReadYetAndTheFoldersUnreadableTheBadgeIsUnknown() {
+        up = false;
+        vm.attach(new BackupsService(env, shell, VerificationResults.NONE, audit, "me@here", clock, Runnable::run));
+        badgeIs("unknown", "down");
+        assertTrue(badge().tooltip().startsWith("RPO unknown: the backup folders could not be read (no answer yet: "), badge().tooltip());
+    }
+
+    /**
+     * Hidden, the pane lists nothing, and its badge stood on its last read: "ok" beside the status bar's "SSH down". The
+     * header's health makes what it read through SSH or the Backups probe unknown, never green; back up, it is its last
+     * read again.
+     */
+    @Test
+    void hiddenItsBadgeIsNeverOkWhileASourceItReadsThroughIsDown() {
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        badgeIs("pass", "ok");
+        vm.hidden();
+        vm.health(health("ref", 1, io.dutydesk.core.Backend.SSH));
+        assertEquals("unknown", badge().state(), badge().toString());
+        assertFalse(vm.paneState().get().shown());
+        assertTrue(badge().tooltip().contains("SSH down; last answer at 12:00:00"), badge().tooltip());
+        vm.health(health("ref", 2));
+        assertEquals("pass", badge().state(), "back up: its last read");
+        vm.health(health("ref", 3, io.dutydesk.core.Backend.BACKUPS));
+        assertEquals("unknown", badge().state(), "the folders are read through the Backups probe's path");
+        vm.health(health("ref", 4, io.dutydesk.core.Backend.POSTGRES));
+        assertEquals("pass", badge().state(), "nothing of the pane's state is read through PostgreSQL");
+    }
 }
