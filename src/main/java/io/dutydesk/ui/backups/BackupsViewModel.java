@@ -195,10 +195,7 @@ public final class BackupsViewModel implements PaneModel {
     public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
 
     private void showState() {
-        io.dutydesk.ui.fx.PaneState st = paneState.get();
-        if (st != null) {
-            paneState.set(st.shown(onScreen));
-        }
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, onScreen);
     }
 
     /** Shown again: the folders are listed now, not an interval later. */
@@ -432,8 +429,7 @@ public final class BackupsViewModel implements PaneModel {
             paneState.set(null);
             return;
         }
-        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
-                badge.tooltip() + " (as the pane shows it)"), readAt == null ? clock.instant() : readAt, onScreen));
+        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, readAt == null ? clock.instant() : readAt, onScreen));
     }
 
     /** What the Age column adds to each age: "" for a fresh listing, " at 12:00:00" for a stale one. */

@@ -25,6 +25,20 @@ public record PaneState(NavBadge badge, Instant asOf, boolean shown) {
         return on == shown ? this : new PaneState(badge, asOf, on);
     }
 
+    /** A pane's state from the badge its header shows, as of its read at {@code asOf}: the tooltip says it is the pane's. */
+    public static PaneState of(NavBadge shownBadge, Instant asOf, boolean shown) {
+        return new PaneState(new NavBadge(shownBadge.state(), shownBadge.text(), shownBadge.tooltip() + " (as the pane shows it)"),
+                asOf, shown);
+    }
+
+    /** Marks a pane's state (if it has one) on the screen or not: what a pane does as it is shown and hidden. */
+    public static void markShown(javafx.beans.property.ObjectProperty<PaneState> state, boolean on) {
+        PaneState st = state.get();
+        if (st != null) {
+            state.set(st.shown(on));
+        }
+    }
+
     /**
      * The navigation's badge of a pane from the newest run's ({@code run}, of the run at {@code runAt}; null for none) and
      * the pane's own state ({@code pane}; null while it has read nothing): the pane's when its read is as new as the run

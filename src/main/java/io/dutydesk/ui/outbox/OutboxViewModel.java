@@ -156,10 +156,7 @@ public final class OutboxViewModel implements PaneModel {
     public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
 
     private void showState() {
-        io.dutydesk.ui.fx.PaneState st = paneState.get();
-        if (st != null) {
-            paneState.set(st.shown(shown));
-        }
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, shown);
     }
 
     public ReadOnlyObjectProperty<HeaderState> headerStateProperty() { return headerState; }
@@ -625,8 +622,7 @@ public final class OutboxViewModel implements PaneModel {
                 asOf = x.takenAt();
             }
         }
-        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
-                badge.tooltip() + " (as the pane shows it)"), asOf == null ? clock.instant() : asOf, shown));
+        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, asOf == null ? clock.instant() : asOf, shown));
     }
 
     /** Restarts the live slot's relay container (after the view confirmed); audited by the rollout service. */

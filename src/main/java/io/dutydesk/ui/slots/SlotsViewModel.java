@@ -164,10 +164,7 @@ public final class SlotsViewModel implements PaneModel {
     public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
 
     private void showState() {
-        io.dutydesk.ui.fx.PaneState st = paneState.get();
-        if (st != null) {
-            paneState.set(st.shown(shown));
-        }
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, shown);
     }
 
     /** SSH or Docker answer again: the slots are read now, not after their backoff. */
@@ -302,8 +299,7 @@ public final class SlotsViewModel implements PaneModel {
         } else {
             badge = new io.dutydesk.ui.fx.NavBadge("pass", "ok", headline.get() + "; " + rollbackText.get());
         }
-        paneState.set(new io.dutydesk.ui.fx.PaneState(new io.dutydesk.ui.fx.NavBadge(badge.state(), badge.text(),
-                badge.tooltip() + " (as the pane shows it)"), readAt == null ? clock.instant() : readAt, shown));
+        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, readAt == null ? clock.instant() : readAt, shown));
     }
 
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */
