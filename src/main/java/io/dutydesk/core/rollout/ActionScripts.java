@@ -99,6 +99,13 @@ public final class ActionScripts {
     public static final String CLEAR_FILE = ".clear";
 
     /**
+     * The file a job holds an exclusive lock on (flock) for as long as its shell runs, taken before its pid is written:
+     * a follower blocks on a shared lock of it and so sees the job's end at once without looking every 10 ms (each look
+     * a fork beside the action on a loaded host). A job of an earlier version has none: followed as before.
+     */
+    public static final String RUN_FILE = ".run";
+
+    /**
      * {@code shell_ PREFIX}: whether the job's own shell ({@code PREFIX.pid}) is alive — its pid signalable by us and,
      * when the job recorded it ({@code PREFIX.start}), started when the job did: a pid the system gave to another
      * process after the job died is not the job. {@code alive_ PREFIX}: whether anything of the job still runs —
@@ -241,6 +248,11 @@ public final class ActionScripts {
         b.append(START_TIME).append(LEFT).append("s_=; d_=; l_=; if read -r l_ 2>/dev/null < \"/proc/$$/stat\"; then l_=${l_##*\\) }; ")
                 .append("set -- $l_; s_=${20:-}; d_=${4:-}; set --; fi; ")
                 .append("[ -n \"$s_\" ] && printf '%s\\n' \"$s_\" > \"$0.start\"; [ -n \"$d_\" ] && printf '%s\\n' \"$d_\" > \"$0.sid\"; ");
+        // a lock of its own on RUN_FILE for its whole life (fd 8, closed for the checks and the command): a follower
+        // waits on it (flock -s) instead of looking every 10 ms; taken before the pid is written, so a follower that
+        // saw the pid finds it held until the job's shell ends (its exit, or a kill: the kernel lets it go)
+        b.append("if : 2>/dev/null >> \"$0").append(RUN_FILE).append("\"; then exec 8>> \"$0").append(RUN_FILE)
+                .append("\"; flock -n 8 2>/dev/null; fi; ");
         b.append("echo $$ > \"$0.pid.tmp\" && mv \"$0.pid.tmp\" \"$0.pid\"; ");
         b.append(ACTION_VARIABLE).append("=\"$0\"; export ").append(ACTION_VARIABLE).append("; ");
         b.append("done_() { printf '%s\\n' \"$1\" > \"$0.exit.tmp\"; mv \"$0.exit.tmp\" \"$0.exit\"; exit 0; }; ");
@@ -262,9 +274,9 @@ public final class ActionScripts {
                     .append("ck_() { if command -v timeout >/dev/null 2>&1; then timeout -k 5 \"$cs_\" sh -c \"$1\"; else sh -c \"$1\"; fi; }; ");
             for (int i = 1; i < all.size(); i++) {
                 b.append("{ ck_ ").append(ShellQuote.quote(all.get(i).command())).append(" > \"$0.pre").append(i)
-                        .append("\" 2>&1 9>&-; } & pw").append(i).append("_=$!; ");
+                        .append("\" 2>&1 8>&- 9>&-; } & pw").append(i).append("_=$!; ");
             }
-            b.append("o0_=$(ck_ ").append(ShellQuote.quote(first.command())).append(" 2>&1 9>&-); r0_=$?; ");
+            b.append("o0_=$(ck_ ").append(ShellQuote.quote(first.command())).append(" 2>&1 8>&- 9>&-); r0_=$?; ");
             // what each check says is read from its output as soon as that is in: the first's (a perl started for an
             // environment's pattern) while the others still run, not after the slowest
             extract(b, first, 0);
@@ -363,11 +375,11 @@ public final class ActionScripts {
     /** {@code sh ARGS} (a script file, or {@code -c} and the quoted script) with fd 9 closed, under timeout when bounded. */
     private static String run(String args, Duration timeout) {
         if (timeout == null) {
-            return "sh " + args + " 9>&-";
+            return "sh " + args + " 8>&- 9>&-";
         }
         long secs = Math.max(1, timeout.toSeconds());
         return "if command -v timeout >/dev/null 2>&1; then timeout -k 30 " + secs + " sh " + args
-                + " 9>&-; else sh " + args + " 9>&-; fi";
+                + " 8>&- 9>&-; else sh " + args + " 8>&- 9>&-; fi";
     }
 
     /**
@@ -439,7 +451,8 @@ public final class ActionScripts {
                 // alive (never tail --pid on the job itself: a reused pid, or one of another user's, EPERM, keeps tail forever)
                 // its exit file is seen within ~10 ms for its first 500 turns (~5 s: a rollback's whole life), within ~100 ms
                 // after that; whether it still lives (forks: cat, st_) is asked every 100 ms — a killed job's end is seen then
-                + "else ( n_=0; while [ ! -f \"$f.exit\" ]; do if [ $n_ -ge 500 ] || [ $((n_ % 10)) -eq 0 ]; then alive_ \"$f\" || break; fi; "
+                // a job that holds its RUN_FILE: waited for on it (no fork every 10 ms beside the running action), then as before
+                + "else ( if [ -f \"$f" + RUN_FILE + "\" ]; then flock -s \"$f" + RUN_FILE + "\" true; fi; n_=0; while [ ! -f \"$f.exit\" ]; do if [ $n_ -ge 500 ] || [ $((n_ % 10)) -eq 0 ]; then alive_ \"$f\" || break; fi; "
                 + "if [ $n_ -lt 500 ]; then sleep 0.01; else sleep 0.1; fi; n_=$((n_+1)); done ) </dev/null >/dev/null 2>&1 & w_=$!; "
                 + "tail -s 0.01 -n +" + from + " -f --pid=\"$w_\" \"$f.log\"; fi; "
                 + "rd_ \"$f.exit\" || r_=" + EXIT_NONE + "; echo \"" + EXIT + "$r_\"";

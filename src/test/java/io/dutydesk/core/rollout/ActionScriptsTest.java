@@ -392,6 +392,61 @@ class ActionScriptsTest {
         }
     }
 
+    /**
+     * A follower waits for a running job on the job's own lock (its RUN_FILE, held for the shell's life), not by a fork of
+     * sleep every 10 ms beside the action (on a loaded 2-core host each look took CPU from the rollback itself). The
+     * follow here finds sleep on its PATH as a recorder: the job's 0.6 s ran without one look.
+     */
+    @Test
+    void aFollowerWaitsOnTheJobsLockWithoutLookingEveryTenMilliseconds() throws Exception {
+        String id = id("rollback", 40);
+        String job = ActionScripts.job(tmp.toString(), "sleep 0.6; echo switched", Optional.empty(), Duration.ofSeconds(30));
+        assertTrue(sh(ActionScripts.start(state(), id, job, "{}")).contains(ActionScripts.STARTED + id));
+        Path bin = Files.createDirectories(tmp.resolve("recording-sleep"));
+        Path looks = tmp.resolve("looks");
+        Files.writeString(bin.resolve("sleep"), "#!/bin/sh\necho \"$@\" >> " + looks + "\nexec /bin/sleep \"$@\"\n");
+        bin.resolve("sleep").toFile().setExecutable(true);
+        String out = sh("PATH=" + bin + ":$PATH; " + ActionScripts.follow(state(), id, 1));
+        assertTrue(out.contains("switched") && out.endsWith(ActionScripts.EXIT + "0\n"), out);
+        assertFalse(Files.exists(looks), "the follower looked by sleep: " + (Files.exists(looks) ? Files.readString(looks) : ""));
+    }
+
+    /**
+     * What the command leaves running outside the job's session (a daemon) never holds the job's own lock: the command runs
+     * with fd 8 closed as with fd 9, so the follow ends with the job, not with the daemon.
+     */
+    @Test
+    void aDaemonTheCommandStartedNeverKeepsTheFollowWaiting() throws Exception {
+        String id = id("deploy", 41);
+        Path pids = tmp.resolve("daemon");
+        String command = "setsid sh -c 'echo $$ > " + pids + "; exec sleep 120' </dev/null >/dev/null 2>&1 & echo deployed";
+        try {
+            Process follow = new ProcessBuilder("sh", "-c", ActionScripts.start(state(), id,
+                    ActionScripts.job(tmp.toString(), command, Optional.empty(), Duration.ofSeconds(30)), "{}")
+                    + " && " + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+            follow.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(follow.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                assertTrue(follow.waitFor(60, TimeUnit.SECONDS), "the follow ended while the daemon still runs");
+                String text = out.get(10, TimeUnit.SECONDS);
+                assertTrue(text.contains("deployed") && text.endsWith(ActionScripts.EXIT + "0\n"), text);
+            } finally {
+                follow.descendants().forEach(ProcessHandle::destroyForcibly);
+                follow.destroyForcibly();
+            }
+        } finally {
+            if (Files.exists(pids)) {
+                new ProcessBuilder("kill", Files.readString(pids).strip()).start().waitFor();
+            }
+        }
+    }
+
     @Test
     void aJobRecordsItsStartTimeBeforeItsPid() throws Exception {
         String id = id("deploy", 33);
