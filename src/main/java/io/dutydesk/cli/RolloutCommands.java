@@ -231,6 +231,11 @@ final class RolloutCommands {
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, h.shell(), clock), h.outbox(),
                 h.containers(), h.shell(), audit, actor, clock);
         PrintStream log = args.json() ? err : out; // with --json, stdout holds only the summary
+        if (args.yes() && to.isEmpty() && type.isEmpty()) {
+            // no one reads the plan before it runs: it is made inside the server lock, in the exec that starts it
+            reconciled.run();
+            return planAndRun(env, service, verb, version, args, force, log);
+        }
         // the plan's read (the SSH connection's first use) goes out at once; the open audit entries, whose completion the
         // connection started (a local read, an exec only when some are open), are waited for meanwhile, before anything runs
         // with --yes no one reads the plan before it runs: the outbox (a PostgreSQL connection) is not asked
@@ -301,22 +306,65 @@ final class RolloutCommands {
             java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
             r = service.run(plan, lines, status).join();
         } catch (CompletionException e) {
-            Throwable c = Errors.unwrap(e);
-            if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
-                return Cli.auditFailure(a, verb.id(), args, out, err);
-            }
-            err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));
-            if (args.json()) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("env", env.name());
-                o.put("action", verb.id());
-                o.put("refused", c instanceof RolloutException);
-                o.put("error", Errors.describe(e));
-                Json.putHolder(o, c);
-                out.println(Json.write(o));
-            }
-            return Cli.DOWN;
+            return failed(env, verb, args, e);
         }
+        return ran(env, verb, version.or(() -> to), type, args, log, r);
+    }
+
+    /** {@link #action} with --yes: planned inside the server lock ({@link RolloutService#planAndRun}), the plan printed as it is made. */
+    private int planAndRun(Environment env, RolloutService service, Verb verb, Optional<String> version, Args args, boolean force,
+                           PrintStream log) {
+        ActionResult r;
+        try {
+            RemoteShell.OutputListener lines = (stderr, line) -> log.println(line);
+            java.util.function.Consumer<String> status = s -> err.println("dutydesk: " + s);
+            r = service.planAndRun(verb, version, force, plan -> {
+                printPlan(env, plan, force, log);
+                confirm(plan, args, verb, confirmer, log, err); // --yes: says "confirmed by --yes" where a typed answer is asked
+            }, lines, status).join();
+        } catch (CompletionException e) {
+            if (Errors.unwrap(e) instanceof RolloutService.PlanFailed p) {
+                err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + p.getMessage() + "; nothing was run");
+                return Cli.DOWN;
+            }
+            if (Errors.unwrap(e) instanceof RolloutException x && x.kind() == RolloutException.Kind.INVALID_INPUT) {
+                err.println("dutydesk: " + x.getMessage());
+                if (args.json()) {
+                    ObjectNode o = Json.MAPPER.createObjectNode();
+                    o.put("env", env.name());
+                    o.put("action", verb.id());
+                    o.put("refused", true);
+                    o.put("error", x.getMessage());
+                    out.println(Json.write(o));
+                }
+                return Cli.USAGE;
+            }
+            return failed(env, verb, args, e);
+        }
+        return ran(env, verb, version, Optional.empty(), args, log, r);
+    }
+
+    /** An action that failed or was refused: said, in JSON too with --json. */
+    private int failed(Environment env, Verb verb, Args args, CompletionException e) {
+        Throwable c = Errors.unwrap(e);
+        if (c instanceof io.dutydesk.core.audit.AuditWriteException a) {
+            return Cli.auditFailure(a, verb.id(), args, out, err);
+        }
+        err.println("dutydesk: " + (c instanceof RolloutException ? c.getMessage() : verb.id() + " failed: " + Errors.describe(e)));
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("action", verb.id());
+            o.put("refused", c instanceof RolloutException);
+            o.put("error", Errors.describe(e));
+            Json.putHolder(o, c);
+            out.println(Json.write(o));
+        }
+        return Cli.DOWN;
+    }
+
+    /** An action that ran: its outcome said (and its JSON summary). */
+    private int ran(Environment env, Verb verb, Optional<String> version, Optional<String> type, Args args, PrintStream log, ActionResult r) {
         io.dutydesk.core.Phase.mark("ran-and-verified");
         log.println((r.succeeded() ? "OK: " : "FAILED: ") + r.message() + " (" + r.elapsedMs() + " ms)");
         // the completion could not be written: the outcome above (and the exit code) stand, the gap is said
@@ -325,7 +373,7 @@ final class RolloutCommands {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("env", env.name());
             o.put("action", verb.id());
-            version.or(() -> to).ifPresent(v -> o.put("version", v));
+            version.ifPresent(v -> o.put("version", v));
             type.ifPresent(t -> o.put("type", t));
             o.put("actionId", r.actionId());
             o.put("elapsedMs", r.elapsedMs());

@@ -122,15 +122,15 @@ class RolloutIT {
     }
 
     /**
-     * Issue 16, the cold CLI: {@code dutydesk rollback --yes} makes exactly two round trips to the server — one exec that
-     * reads the live slot and the slots' containers (docker on the server) to plan, one that takes the lock, checks
-     * inside it, runs the script and reads the state after it (the verification) — and asks no other backend (no
+     * Issue 16, the cold CLI: {@code dutydesk rollback --yes} makes exactly one exec on the server — it takes the lock,
+     * reads the live slot and the slots' containers (docker on the server) inside it, waits for the console's plan
+     * ("go"), runs the script and reads the state after it (the verification) — and asks no other backend (no
      * Docker API, PostgreSQL, Redis, Prometheus or Alertmanager call). Counted on the real SSH adapter (a proxy around
      * the opened environment); twice, so the live slot ends where it started.
      */
     @Test
     @Order(1)
-    void theCliRollbackIsTwoExecsAndAsksNoOtherBackend() throws Exception {
+    void theCliRollbackIsOneExecPlannedInsideTheLockAndAsksNoOtherBackend() throws Exception {
         Path audit = tmp.resolve("audit.jsonl");
         String live = RefHost.nginx("/live-upstream");
         for (int round = 0; round < 2; round++) {
@@ -172,8 +172,10 @@ class RolloutIT {
             String expected = round == 0 ? (live.equals("blue") ? "green" : "blue") : live;
             assertEquals(expected, rb.get("liveAfter").asText());
             assertEquals(expected, RefHost.nginx("/live-upstream"), "nginx follows the rollback");
-            assertEquals(2, execs.size(), "one exec to plan, one to run and verify: " + execs);
-            assertTrue(execs.get(1).contains("flock"), "the second is the locked action: " + execs.get(1));
+            assertEquals(1, execs.size(), "one exec to plan inside the lock, run and verify: " + execs);
+            assertTrue(execs.get(0).indexOf("flock") < execs.get(0).indexOf(io.dutydesk.core.rollout.ActionScripts.STATE_BEGIN)
+                    && execs.get(0).indexOf("flock") >= 0, "the state is read once the lock is held: " + execs.get(0));
+            assertTrue(out.toString().isEmpty() || !out.toString().contains("@@DD-"), "the state's lines are not the action's output");
             assertEquals(List.of(), otherCalls, "no other backend asked by a rollback --yes");
             assertEquals(1, ahead.get(), "the SSH handshake started once, as the environment opened");
         }

@@ -72,6 +72,68 @@ public final class LocalFolderShell implements RemoteShell {
         });
     }
 
+    /** As the SSH adapter: the command's input open until {@code answerer} answers a line of its output (then end of input). */
+    @Override
+    public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+        commands.add(command);
+        if (!execute) {
+            return CompletableFuture.failedFuture(new IOException("not run in this test"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", command).start();
+                OutputStream in = p.getOutputStream();
+                CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                StringBuilder out = new StringBuilder();
+                boolean answered = false;
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        out.append(l).append('\n');
+                        listener.line(false, l);
+                        if (!answered) {
+                            java.util.Optional<String> a;
+                            try {
+                                a = answerer.answer(l);
+                            } catch (RuntimeException e) {
+                                in.close();
+                                throw e;
+                            }
+                            if (a.isPresent()) {
+                                answered = true;
+                                try {
+                                    in.write((a.get() + "\n").getBytes(StandardCharsets.UTF_8));
+                                } finally {
+                                    in.close();
+                                }
+                            }
+                        }
+                    }
+                } finally {
+                    if (!answered) {
+                        in.close();
+                    }
+                }
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("timed out: " + command);
+                }
+                return new ExecResult(p.exitValue(), out.toString(), err.join(), Duration.ZERO);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Override
     public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
         reads.add(path);

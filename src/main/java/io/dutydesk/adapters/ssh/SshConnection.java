@@ -147,7 +147,7 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
             if (s == execProven && pingBySftp(s)) {
                 return null;
             }
-            ExecResult r = runExec("true", null, PING_TIMEOUT, OutputListener.NONE);
+            ExecResult r = runExec("true", null, null, PING_TIMEOUT, OutputListener.NONE);
             if (r.exitCode() != 0) {
                 throw new IllegalStateException("'true' exited " + r.exitCode() + " on the server");
             }
@@ -365,10 +365,16 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     @Override
     public CompletableFuture<ExecResult> exec(String command, byte[] stdin, Duration timeout, OutputListener listener) {
         ExecutorService pool = timeout.compareTo(LONG_CALL) > 0 ? longJobs : executor;
-        return BoundedExecutors.supply(pool, () -> runExec(command, stdin, timeout, listener));
+        return BoundedExecutors.supply(pool, () -> runExec(command, stdin, null, timeout, listener));
     }
 
-    private ExecResult runExec(String command, byte[] stdin, Duration timeout, OutputListener listener) throws Exception {
+    @Override
+    public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+        ExecutorService pool = timeout.compareTo(LONG_CALL) > 0 ? longJobs : executor;
+        return BoundedExecutors.supply(pool, () -> runExec(command, null, java.util.Objects.requireNonNull(answerer), timeout, listener));
+    }
+
+    private ExecResult runExec(String command, byte[] stdin, Answerer answerer, Duration timeout, OutputListener listener) throws Exception {
         long t0 = System.nanoTime();
         Session s = session(); // connecting has its own timeout: the command's starts once connected
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -376,10 +382,13 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
         ch.setCommand(command);
         // input (a secret for the job's environment) is sent over the channel, then end of input; never on the command line
         ch.setInputStream(stdin == null ? null : new java.io.ByteArrayInputStream(stdin));
+        // an answered exec: its input open until the answerer answers a line of its output (then that line, end of input)
+        OutputStream in = answerer == null ? null : ch.getOutputStream();
+        OutputListener heard = in == null ? listener : new Answering(in, answerer, listener);
         InputStream out = ch.getInputStream();
         InputStream err = ch.getExtInputStream();
-        LineCollector so = new LineCollector(false, listener);
-        LineCollector se = new LineCollector(true, listener);
+        LineCollector so = new LineCollector(false, heard);
+        LineCollector se = new LineCollector(true, heard);
         ch.connect((int) Math.min(timeout.toMillis(), target.connectTimeout().toMillis()));
         byte[] buf = new byte[8192];
         try {
@@ -400,11 +409,64 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
                 }
             }
         } finally {
+            if (heard instanceof Answering a) {
+                a.end(); // never answered (the exec ended or failed first): end of input, the script's read sees it
+            }
             ch.disconnect();
         }
         so.finish();
         se.finish();
         return new ExecResult(ch.getExitStatus(), so.text(), se.text(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** Passes an answered exec's lines on, and sends its answerer's one answer (then end of input). */
+    private static final class Answering implements OutputListener {
+        private final OutputStream in;
+        private final Answerer answerer;
+        private final OutputListener next;
+        private boolean done;
+
+        Answering(OutputStream in, Answerer answerer, OutputListener next) {
+            this.in = in;
+            this.answerer = answerer;
+            this.next = next;
+        }
+
+        @Override
+        public void line(boolean stderr, String line) {
+            next.line(stderr, line);
+            if (stderr || done) {
+                return;
+            }
+            Optional<String> a;
+            try {
+                a = answerer.answer(line);
+            } catch (RuntimeException e) {
+                end();
+                throw e;
+            }
+            if (a.isPresent()) {
+                try {
+                    in.write((a.get() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    in.flush();
+                } catch (IOException e) {
+                    // the channel is gone: the script reads end of input and runs nothing; the exec's end says the rest
+                } finally {
+                    end();
+                }
+            }
+        }
+
+        void end() {
+            if (!done) {
+                done = true;
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // the channel is gone already: its input ended with it
+                }
+            }
+        }
     }
 
     private static String abbreviate(String s) {

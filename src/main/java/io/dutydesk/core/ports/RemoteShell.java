@@ -3,6 +3,7 @@ package io.dutydesk.core.ports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Commands and files on the server, over the environment's SSH connection. */
@@ -39,6 +40,24 @@ public interface RemoteShell {
             return exec(command, timeout, listener);
         }
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this shell cannot send input to a command"));
+    }
+
+    /**
+     * Answers one line of a command's standard output: the line to send on its input (then end of input), or empty to
+     * wait for the next. Called on the adapter's thread, in order, until it answers once; a throw sends end of input.
+     */
+    interface Answerer {
+        Optional<String> answer(String stdoutLine);
+    }
+
+    /**
+     * {@link #exec(String, Duration, OutputListener)} whose input stays open until {@code answerer} answers a line of its
+     * output (then that line and end of input are sent): a server script that reads state under a lock and waits for the
+     * console's word before it goes on. The exec's end or failure without an answer closes the input (the script reads
+     * end of input). Only an implementation that can send input overrides this; the default refuses.
+     */
+    default CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this shell cannot answer a command"));
     }
 
     /**

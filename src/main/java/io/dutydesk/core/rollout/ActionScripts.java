@@ -406,12 +406,45 @@ public final class ActionScripts {
                 throw new IllegalArgumentException("not a secret variable name: " + v);
             }
         });
-        String d = dir(stateDir);
-        String a = "\"$D/actions/" + id;
         String read = secretVariable.map(v -> "IFS= read -r " + v + " || { echo 'dutydesk: no secret on the input'; exit 93; }; export "
                 + v + "; ").orElse("");
         String unset = secretVariable.map(v -> "unset " + v + "; ").orElse("");
-        return "umask 077; " + read + "D=\"" + d + "\"; [ -d \"$D/actions\" ] || mkdir -p \"$D/actions\" || exit 90; "
+        return "umask 077; " + read + locked(stateDir, id) + detach(id, job, meta, unset);
+    }
+
+    /** The first line of {@link #startAnswered}'s state, printed once the lock is held. */
+    public static final String STATE_BEGIN = "@@DUTYDESK-STATE-BEGIN";
+    /** The line after {@link #startAnswered}'s state: the script waits for the console's answer from here. */
+    public static final String STATE_END = "@@DUTYDESK-STATE-END";
+    /** The answer that lets {@link #startAnswered} go on; anything else (or end of input) ends it with nothing run. */
+    public static final String GO = "go";
+    /** What {@link #startAnswered} prints when the console did not answer {@link #GO}: nothing was run. */
+    public static final String NOT_GO = "@@DUTYDESK-NOT-GO";
+    /** How long {@link #startAnswered} waits for the console's answer, holding the lock, before it ends with nothing run. */
+    public static final int ANSWER_SECONDS = 30;
+
+    /**
+     * {@link #start}, with the state the plan is made from read inside the lock: takes the lock (or BUSY, as start), runs
+     * {@code stateScript} (in a subshell, fd 8 and 9 closed, no input) between {@link #STATE_BEGIN} and {@link #STATE_END},
+     * then waits (at most {@link #ANSWER_SECONDS}, where the server has timeout(1)) for one line on its input: {@link #GO}
+     * starts the job as start does; anything else, end of input or no answer in time prints {@link #NOT_GO} and exits 77
+     * with nothing run and the lock let go. The plan is decided on a state no other action can change before the job runs:
+     * no check of it is needed inside the job, and the state read and the start are one exec.
+     */
+    public static String startAnswered(String stateDir, String id, String job, String meta, String stateScript) {
+        requireId(id);
+        return "umask 077; " + locked(stateDir, id)
+                + "echo '" + STATE_BEGIN + "'; ( " + stateScript + "\n) </dev/null 8>&- 9>&-; echo; echo '" + STATE_END + "'; "
+                + "a_=; if command -v timeout >/dev/null 2>&1; then a_=$(timeout " + ANSWER_SECONDS + " head -n 1); "
+                + "else IFS= read -r a_; fi; if [ \"$a_\" != " + GO + " ]; then echo '" + NOT_GO + "'; exit 77; fi; "
+                + detach(id, job, meta, "");
+    }
+
+    /** The state folder made, the lock taken on fd 9 (or BUSY), a maintenance lock or a never-started mark refused. */
+    private static String locked(String stateDir, String id) {
+        String d = dir(stateDir);
+        String a = "\"$D/actions/" + id;
+        return "D=\"" + d + "\"; [ -d \"$D/actions\" ] || mkdir -p \"$D/actions\" || exit 90; "
                 + "chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
                 + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
@@ -419,8 +452,13 @@ public final class ActionScripts {
                 + maintenanceHeld()
                 // marked as never started by a console that completed its audit entry (the request came too late): nothing runs
                 + "if [ -e " + a + ".exit\" ]; then echo \"dutydesk: action " + id + " is marked on the server as never started "
-                + "(its audit entry was completed so); nothing was run\"; exit 76; fi; "
-                + atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
+                + "(its audit entry was completed so); nothing was run\"; exit 76; fi; ";
+    }
+
+    /** The lock held: the holder and meta written, the job detached (it inherits the lock), STARTED once its pid is there. */
+    private static String detach(String id, String job, String meta, String unset) {
+        String a = "\"$D/actions/" + id;
+        return atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
                 + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
                 + ": > " + a + ".log\"; "
                 + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & bp_=$!; "

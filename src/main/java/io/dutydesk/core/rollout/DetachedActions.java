@@ -313,50 +313,171 @@ public final class DetachedActions {
             if (input != null) {
                 java.util.Arrays.fill(input, (byte) 0);
             }
+        }).<CompletableFuture<Outcome>>handle((r, e) -> ended(req, id, f, bound, start, r, e, status))
+                .thenCompose(x -> x).exceptionallyCompose(e -> completeUnended(req, id, f, start, e));
+    }
+
+    /**
+     * What the console decides from the state {@link #runAnswered} read inside the lock: the live slot before (for the
+     * audit entry), and the refusal when nothing may run (a plan blocked by the rules: audited as refused, the lock let go).
+     */
+    public record Answer(String liveBefore, Optional<RolloutException> refusal) {
+        public static Answer go(String liveBefore) {
+            return new Answer(liveBefore, Optional.empty());
+        }
+
+        public static Answer refuse(String liveBefore, RolloutException why) {
+            return new Answer(liveBefore, Optional.of(why));
+        }
+    }
+
+    /**
+     * {@link #run(Request, RemoteShell.OutputListener, Consumer)} with the plan made inside the lock, in one exec: the
+     * server takes the lock and prints {@code stateScript}'s output; {@code decide} makes the plan from it (on the
+     * adapter's thread); the started entry is written and the server told to go on — or, refused, the refusal audited
+     * and the server told not to (it lets the lock go, nothing run). No check inside the job is needed (no other action
+     * can come between the read and the start), and the plan's read and the start are one round trip. {@code req}'s
+     * liveBefore is the answer's; it carries no precondition. A BUSY server or a refusal fails with {@link RolloutException}
+     * (audited); nothing was run before {@code decide} answered.
+     */
+    public CompletableFuture<Outcome> runAnswered(Request req, String stateScript, java.util.function.Function<String, Answer> decide,
+                                                  RemoteShell.OutputListener out, Consumer<String> status) {
+        if (req.precondition().isPresent()) {
+            throw new IllegalArgumentException("a plan made inside the lock needs no check inside the job");
+        }
+        Instant start = clock.instant();
+        String id = newId(req.action(), start);
+        JobBound bound = bound(req);
+        String job = ActionScripts.job(env.deploy().workdir(), req.command(), Optional.empty(), bound.limit().orElse(null));
+        String script = ActionScripts.startAnswered(env.deploy().stateDir(), id, job, meta(id, req, start), stateScript) + " && "
+                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && { " + a + "; }").orElse("");
+        Follow f = new Follow(out);
+        AtomicReference<Answer> answered = new AtomicReference<>();
+        AtomicReference<Throwable> notRun = new AtomicReference<>();
+        StringBuilder state = new StringBuilder();
+        AtomicInteger part = new AtomicInteger(); // 0 before the state, 1 in it, 2 after it
+        RemoteShell.OutputListener follow = f.listener();
+        RemoteShell.OutputListener lines = (stderr, line) -> {
+            if (!stderr && part.get() == 0 && line.equals(ActionScripts.STATE_BEGIN)) {
+                part.set(1);
+            } else if (!stderr && part.get() == 1 && line.equals(ActionScripts.STATE_END)) {
+                part.set(2);
+            } else if (part.get() == 1) {
+                if (!stderr) {
+                    state.append(line).append('\n');
+                }
+            } else if (!line.equals(ActionScripts.NOT_GO)) {
+                follow.line(stderr, line);
+            }
+        };
+        io.dutydesk.core.Phase.mark("action-script-built");
+        return shell.exec(script, followCall(bound), lines, line -> {
+            if (part.get() != 2 || !line.equals(ActionScripts.STATE_END)) {
+                return Optional.empty();
+            }
+            Answer a;
+            try {
+                a = decide.apply(state.toString());
+            } catch (RuntimeException e) {
+                notRun.set(e);
+                return Optional.of("no");
+            }
+            answered.set(a);
+            if (a.refusal().isPresent()) {
+                return Optional.of("no");
+            }
+            AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
+                    AuditRows.STARTED, a.liveBefore(), null, REQUESTED + " (a detached job, under the lock; planned inside it); bound: "
+                    + bound.describe());
+            try {
+                appendStarted(started).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                notRun.set(Errors.unwrap(e));
+                return Optional.of("no");
+            }
+            OPEN.put(id, new Open(audit, started, () -> f.started));
+            io.dutydesk.core.Phase.mark("audit-started-written");
+            return Optional.of(ActionScripts.GO);
         }).<CompletableFuture<Outcome>>handle((r, e) -> {
-            if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
-                Optional<MaintenanceLock> held = MaintenanceLock.in(r.stdout());
-                if (held.isPresent()) { // refused before anything ran: the maintenance lock's holder, message and since when
-                    return CompletableFuture.completedFuture(f.outcome(id, End.BUSY, held.get().refusal(env.name()), start));
+            Answer a = answered.get();
+            Request decided = new Request(req.action(), req.args(), req.command(), Optional.empty(),
+                    a == null ? null : a.liveBefore(), req.bound(), req.after());
+            if (notRun.get() != null) { // the state unreadable, or the started entry unwritten: nothing was run
+                return CompletableFuture.failedFuture(notRun.get());
+            }
+            if (a != null && a.refusal().isPresent()) {
+                RolloutException why = a.refusal().get();
+                return refusedBeforeStart(req.action(), req.args(), a.liveBefore(), why.getMessage()).<Outcome>handle((v, err) -> {
+                    throw err == null ? why : new RolloutException(why.kind(), why.getMessage() + "; "
+                            + AuditWriteException.unwritten(audit, err));
+                });
+            }
+            if (!OPEN.containsKey(id)) { // never told to go: BUSY, a maintenance lock, or the exec cut before the answer
+                if (e == null && r.stdout().contains(ActionScripts.BUSY)) {
+                    return ended(decided, id, f, bound, start, r, null, status).thenCompose(o -> refusedBeforeStart(req.action(),
+                            req.args(), null, o.refusal()).<Outcome>handle((v, err) -> {
+                        throw new RolloutException(RolloutException.Kind.BUSY, err == null ? o.refusal()
+                                : o.refusal() + "; " + AuditWriteException.unwritten(audit, err), o.holder().orElse(null));
+                    }));
                 }
-                Busy b = busy(r.stdout());
-                return holder(b.id()).thenApply(h -> f.outcome(id, End.BUSY, "another action is running on this host: "
-                        + h.describe(java.time.ZoneId.of("UTC")) + b.held().map(x -> " — " + x).orElse("") + "; nothing was run", start)
-                        .with(Optional.empty(), Optional.of(h)));
+                String why = e != null ? Errors.describe(e) : (r.stderr() + " " + r.stdout()).strip();
+                return CompletableFuture.failedFuture(new IllegalStateException("the action did not start (nothing was run"
+                        + (e == null ? ", exit " + r.exitCode() : "") + ")" + (why.isEmpty() ? "" : ": " + why)));
             }
-            if (e == null && f.exit.get() != null) {
-                Outcome o = f.outcome(id, start);
-                return CompletableFuture.completedFuture(req.after().isEmpty() ? o : o.with(Optional.of(new RemoteShell.ExecResult(
-                        r.exitCode(), f.after.toString(), f.afterErr.toString(), r.elapsed())), Optional.empty()));
+            return ended(decided, id, f, bound, start, r, e, status).exceptionallyCompose(x -> completeUnended(decided, id, f, start, x));
+        }).thenCompose(x -> x);
+    }
+
+    /**
+     * How an action's exec ended: BUSY (before anything ran), its exit read in the exec, or — the exec cut or ended early
+     * with its audit entry started — asked of the server and followed again.
+     */
+    private CompletableFuture<Outcome> ended(Request req, String id, Follow f, JobBound bound, Instant start,
+                                             RemoteShell.ExecResult r, Throwable e, Consumer<String> status) {
+        if (e == null && !f.started && r.stdout().contains(ActionScripts.BUSY)) {
+            Optional<MaintenanceLock> held = MaintenanceLock.in(r.stdout());
+            if (held.isPresent()) { // refused before anything ran: the maintenance lock's holder, message and since when
+                return CompletableFuture.completedFuture(f.outcome(id, End.BUSY, held.get().refusal(env.name()), start));
             }
-            if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
-                return CompletableFuture.failedFuture(Errors.unwrap(e));
+            Busy b = busy(r.stdout());
+            return holder(b.id()).thenApply(h -> f.outcome(id, End.BUSY, "another action is running on this host: "
+                    + h.describe(java.time.ZoneId.of("UTC")) + b.held().map(x -> " — " + x).orElse("") + "; nothing was run", start)
+                    .with(Optional.empty(), Optional.of(h)));
+        }
+        if (e == null && f.exit.get() != null) {
+            Outcome o = f.outcome(id, start);
+            return CompletableFuture.completedFuture(req.after().isEmpty() ? o : o.with(Optional.of(new RemoteShell.ExecResult(
+                    r.exitCode(), f.after.toString(), f.afterErr.toString(), r.elapsed())), Optional.empty()));
+        }
+        if (!OPEN.containsKey(id)) { // the audit entry could not be written: nothing was sent
+            return CompletableFuture.failedFuture(Errors.unwrap(e));
+        }
+        String why = e == null ? "the follow ended early" : Errors.describe(e);
+        status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
+                : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
+        return startedOrNot(id, bound, start, 0, status).thenCompose(yes -> {
+            f.started |= yes;
+            if (!yes) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
+                        + (e == null ? " (exit " + r.exitCode() + "): " + (r.stderr() + " " + r.stdout()).strip()
+                        : ": " + Errors.describe(e))));
             }
-            String why = e == null ? "the follow ended early" : Errors.describe(e);
-            status.accept(f.started ? "running on the server, re-attaching… (" + why + ")"
-                    : "connection lost before the server confirmed the start (" + why + "); asking whether it started…");
-            return startedOrNot(id, bound, start, 0, status).thenCompose(yes -> {
-                f.started |= yes;
-                if (!yes) {
-                    return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
-                            + (e == null ? " (exit " + r.exitCode() + "): " + (r.stderr() + " " + r.stdout()).strip()
-                            : ": " + Errors.describe(e))));
-                }
-                return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
-            });
-        }).thenCompose(x -> x).exceptionallyCompose(e -> {
-            // it did not start, or the server could not be asked: the started entry is completed all the same
-            Open o = OPEN.get(id);
-            if (o == null) {
-                return CompletableFuture.failedFuture(e);
-            }
-            boolean notStarted = Errors.describe(e).startsWith("the action did not start");
-            return complete(new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, clock.instant(), null, f.sha(),
-                    notStarted ? AuditRows.FAILED : AuditRows.UNKNOWN, req.liveBefore(), null, Errors.describe(e)))
-                    .handle((v, x) -> {
-                        throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
-                    });
+            return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
         });
+    }
+
+    /** It did not start, or the server could not be asked: the started entry is completed all the same. */
+    private CompletableFuture<Outcome> completeUnended(Request req, String id, Follow f, Instant start, Throwable e) {
+        Open o = OPEN.get(id);
+        if (o == null) {
+            return CompletableFuture.failedFuture(e);
+        }
+        boolean notStarted = Errors.describe(e).startsWith("the action did not start");
+        return complete(new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, clock.instant(), null, f.sha(),
+                notStarted ? AuditRows.FAILED : AuditRows.UNKNOWN, req.liveBefore(), null, Errors.describe(e)))
+                .handle((v, x) -> {
+                    throw new java.util.concurrent.CompletionException(Errors.unwrap(e));
+                });
     }
 
     /** Follows an action started elsewhere (another console, or this one before a restart) to its end. Runs nothing. */

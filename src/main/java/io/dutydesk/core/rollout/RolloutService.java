@@ -322,9 +322,7 @@ public final class RolloutService {
                 }
                 command = CommandTemplate.fill(CommandTemplate.ROLLBACK_TYPE, t, Map.of());
             } else {
-                String key = "deploy.commands." + plan.verb().id();
-                command = CommandTemplate.fill(key, env.deploy().commands().get(plan.verb().id()), plan.verb() == Verb.DEPLOY
-                        ? Map.of(CommandTemplate.VERSION, plan.version().orElse("")) : Map.of());
+                command = verbCommand(plan.verb(), plan.version());
             }
         } catch (IllegalArgumentException badTemplate) {
             return refused(plan, args, RolloutException.Kind.INVALID_INPUT, badTemplate.getMessage() + "; nothing was run");
@@ -343,31 +341,116 @@ public final class RolloutService {
             // list at once, ~40-70 ms): the docker command in the job's exec (a Go program started, every container
             // inspected, after the live slot's read) takes ~60-110 ms on the reference host — no gain, more server work
             DetachedActions.Request req = slots.onServer() ? planned.withAfter(slots.stateScript()) : planned;
-            result = runner.run(req, out, status).thenCompose(o -> switch (o.end()) {
-                case BUSY -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY);
-                case REFUSED -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE);
-                case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
-                    String msg = "the action ended on the server without an exit code (killed?); live slot is "
-                            + (after == null ? "unknown" : after);
-                    ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
-                            Duration.between(o.start(), clock.instant()).toMillis(), msg, o.outputSha256());
-                    return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
-                            .thenApply(r::withAuditWarning);
-                });
-                case EXITED -> verifyMarked(plan, o.exitCode(), o.lastLine(), o.after())
-                        .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
-                        .thenCompose(check -> {
-                    ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
-                            Duration.between(o.start(), clock.instant()).toMillis(), check.message, o.outputSha256());
-                    return runner.completeAfterRun(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
-                            r.exitCode(), r.liveAfter(), r.message())).thenApply(r::withAuditWarning);
-                });
-            });
+            result = runner.run(req, out, status).thenCompose(o -> finish(plan, req, o));
         } catch (RuntimeException e) {
             running.set(false);
             return CompletableFuture.failedFuture(e);
         }
         return result.whenComplete((r, e) -> running.set(false));
+    }
+
+    /** What an action's outcome means for {@code plan}: refused, ended unknown, or exited and verified; its entry completed. */
+    private CompletableFuture<ActionResult> finish(Plan plan, DetachedActions.Request req, DetachedActions.Outcome o) {
+        return switch (o.end()) {
+            case BUSY -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.BUSY);
+            case REFUSED -> runner.<ActionResult>refusedOnServer(req, o, RolloutException.Kind.STALE);
+            case UNKNOWN -> slots.readForAction().handle((s, e) -> s == null ? null : s.liveSlot()).thenCompose(after -> {
+                String msg = "the action ended on the server without an exit code (killed?); live slot is "
+                        + (after == null ? "unknown" : after);
+                ActionResult r = new ActionResult(o.id(), plan.verb(), -1, false, plan.liveBefore(), after,
+                        Duration.between(o.start(), clock.instant()).toMillis(), msg, o.outputSha256());
+                return runner.completeAfterRun(runner.completion(req, o, AuditRows.UNKNOWN, null, after, msg))
+                        .thenApply(r::withAuditWarning);
+            });
+            case EXITED -> verifyMarked(plan, o.exitCode(), o.lastLine(), o.after())
+                    .exceptionally(e -> new Check(false, null, "could not verify on the server: " + Errors.describe(e)))
+                    .thenCompose(check -> {
+                ActionResult r = new ActionResult(o.id(), plan.verb(), o.exitCode(), check.ok, plan.liveBefore(), check.liveAfter,
+                        Duration.between(o.start(), clock.instant()).toMillis(), check.message, o.outputSha256());
+                return runner.completeAfterRun(runner.completion(req, o, r.succeeded() ? AuditRows.SUCCEEDED : AuditRows.FAILED,
+                        r.exitCode(), r.liveAfter(), r.message())).thenApply(r::withAuditWarning);
+            });
+        };
+    }
+
+    /** The environment's command for {@code verb} (deploy: with {@code version}); a bad template fails IllegalArgumentException. */
+    private String verbCommand(Verb verb, Optional<String> version) {
+        String key = "deploy.commands." + verb.id();
+        return CommandTemplate.fill(key, env.deploy().commands().get(verb.id()), verb == Verb.DEPLOY
+                ? Map.of(CommandTemplate.VERSION, version.orElse("")) : Map.of());
+    }
+
+    /**
+     * A verb's action with no one to confirm it (the CLI's --yes): planned inside the server lock from the
+     * state read there, in the exec that runs it ({@link DetachedActions#runAnswered}): one round trip to plan and start
+     * where {@link #plan} then {@link #run} take two, and no other action can come between the plan's read and its start
+     * (so no check inside the job). {@code onPlan} sees the plan (on the adapter's thread) before anything runs; a blocked
+     * plan (not forced) is refused and audited as {@link #run} refuses it. Only where the slots are read on the server
+     * ({@link SlotsReader#onServer()}). Fails {@link PlanFailed} when the state read inside the lock gave no plan: nothing ran.
+     */
+    public CompletableFuture<ActionResult> planAndRun(Verb verb, Optional<String> version, boolean force, Consumer<Plan> onPlan,
+                                                      RemoteShell.OutputListener out, Consumer<String> status) {
+        if (!slots.onServer()) {
+            throw new IllegalArgumentException("planned inside the lock: only with the slots read on the server");
+        }
+        List<String> args = version.map(List::of).orElse(List.of());
+        if (verb == Verb.DEPLOY) {
+            try {
+                validateVersion(version.orElse(null));
+            } catch (RolloutException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        String command;
+        try {
+            command = verbCommand(verb, version);
+        } catch (IllegalArgumentException badTemplate) {
+            return runner.refusedBeforeStart(verb.id(), args, null, badTemplate.getMessage() + "; nothing was run").handle((v, err) -> {
+                throw new RolloutException(RolloutException.Kind.INVALID_INPUT, err == null ? badTemplate.getMessage() + "; nothing was run"
+                        : badTemplate.getMessage() + "; nothing was run; " + AuditWriteException.unwritten(audit, err));
+            });
+        }
+        if (!running.compareAndSet(false, true)) {
+            return refusedBefore(verb, args, RolloutException.Kind.BUSY, "this console is already running an action on " + env.name());
+        }
+        java.util.concurrent.atomic.AtomicReference<Plan> planned = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<ActionResult> result;
+        try {
+            DetachedActions.Request req = new DetachedActions.Request(verb.id(), args, command, Optional.empty(), null)
+                    .withAfter(slots.stateScript());
+            result = runner.runAnswered(req, slots.stateScript(), state -> {
+                Plan plan;
+                try {
+                    plan = RolloutRules.decide(verb, version, force,
+                            slots.parseState(new RemoteShell.ExecResult(0, state, "", Duration.ZERO)), OUTBOX_NOT_READ);
+                } catch (RuntimeException e) {
+                    throw new PlanFailed(e);
+                }
+                io.dutydesk.core.Phase.mark("planned");
+                planned.set(plan);
+                onPlan.accept(plan);
+                return plan.runnable() ? DetachedActions.Answer.go(plan.liveBefore()) : DetachedActions.Answer.refuse(plan.liveBefore(),
+                        new RolloutException(RolloutException.Kind.BLOCKED, String.join("; ", plan.blocked()) + " (use force to run it anyway)"));
+            }, out, status).thenCompose(o -> finish(planned.get(), new DetachedActions.Request(verb.id(), args, command, Optional.empty(),
+                    planned.get().liveBefore(), req.bound(), req.after()), o));
+        } catch (RuntimeException e) {
+            running.set(false);
+            return CompletableFuture.failedFuture(e);
+        }
+        return result.whenComplete((r, e) -> running.set(false));
+    }
+
+    /** {@link #planAndRun}'s failure when the state read inside the lock gave no plan (unreadable): nothing was run. */
+    public static final class PlanFailed extends RuntimeException {
+        PlanFailed(Throwable cause) {
+            super(Errors.describe(cause), cause);
+        }
+    }
+
+    private <T> CompletableFuture<T> refusedBefore(Verb verb, List<String> args, RolloutException.Kind kind, String why) {
+        return runner.refusedBeforeStart(verb.id(), args, null, why).handle((v, err) -> {
+            throw new RolloutException(kind, err == null ? why : why + "; " + AuditWriteException.unwritten(audit, err));
+        });
     }
 
     private <T> CompletableFuture<T> refused(Plan plan, List<String> args, RolloutException.Kind kind, String why) {

@@ -447,6 +447,90 @@ class ActionScriptsTest {
         }
     }
 
+    /** {@link ActionScripts#startAnswered} run by a real sh: its output up to the state's end, then {@code answer} sent (null: end of input). */
+    private String answered(String id, String command, String answer, String stateScript) throws Exception {
+        String job = ActionScripts.job(tmp.toString(), command, Optional.empty(), Duration.ofSeconds(30));
+        Process p = new ProcessBuilder("sh", "-c", ActionScripts.startAnswered(state(), id, job, "{\"id\":\"" + id + "\"}", stateScript)
+                + " && " + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = r.readLine()) != null) {
+                out.append(l).append('\n');
+                if (l.equals(ActionScripts.STATE_END)) {
+                    // the state as the console reads it, while the lock is held: no other action can start now
+                    out.append("lock:").append(lock()).append('\n');
+                    if (answer != null) {
+                        p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                    p.getOutputStream().close();
+                }
+            }
+        } finally {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+        return out + "rc=" + p.exitValue() + "\n";
+    }
+
+    private String lock() throws Exception {
+        return sh("exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock") + "; if flock -n 9; then echo free; else echo held; fi").strip();
+    }
+
+    /**
+     * The plan made inside the lock: the state is read once the lock is held and printed between its marks; the console's
+     * "go" starts the job (no check inside it: nothing could come between), and the exec follows it to its end.
+     */
+    @Test
+    void aPlanMadeInsideTheLockRunsWhenTheConsoleSaysGo() throws Exception {
+        String id = id("rollback", 50);
+        String out = answered(id, "touch ran; echo rolled back", ActionScripts.GO, "echo live-is-blue");
+        assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nlive-is-blue\n\n" + ActionScripts.STATE_END + "\nlock:held\n"), out);
+        assertTrue(out.contains(ActionScripts.STARTED + id) && out.contains("rolled back") && out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(Files.exists(tmp.resolve("ran")));
+        assertEquals("free", lock(), "the lock once the job is over");
+    }
+
+    /** Anything but "go", or no answer (the console killed or its connection dropped): nothing runs, the lock is let go. */
+    @Test
+    void aPlanRefusedOrNeverAnsweredRunsNothingAndLetsTheLockGo() throws Exception {
+        for (String answer : new String[] {"no", null, "go on", ""}) {
+            String id = id("rollback", 51 + (answer == null ? 9 : answer.length()));
+            String out = answered(id, "touch ran", answer, "echo state");
+            assertTrue(out.contains("lock:held") && out.contains(ActionScripts.NOT_GO) && out.contains("rc=77"), answer + ": " + out);
+            assertFalse(out.contains(ActionScripts.STARTED), out);
+            assertFalse(Files.exists(tmp.resolve("ran")), "nothing ran for " + answer);
+            assertFalse(Files.exists(Path.of(state(), "actions", id + ".meta")), "no job recorded for " + answer);
+            assertEquals("free", lock(), "the lock after " + answer);
+        }
+    }
+
+    /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
+    @Test
+    void aBusyServerSaysSoBeforeItReadsTheState() throws Exception {
+        Process holder = new ProcessBuilder("sh", "-c", "exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock")
+                + "; flock 9; echo locked; exec sleep 60").start();
+        try {
+            Files.createDirectories(Path.of(state(), "actions"));
+            holder.getOutputStream().close();
+            var r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", r.readLine());
+            String out = answered(id("rollback", 70), "touch ran", ActionScripts.GO, "touch state-read");
+            assertTrue(out.startsWith(ActionScripts.BUSY) && out.contains("rc=75"), out);
+            assertFalse(Files.exists(tmp.resolve("state-read")) || Files.exists(tmp.resolve("ran")), out);
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The state script's own "exit" (the labelled read's on a Docker that does not answer) ends its subshell, not the start. */
+    @Test
+    void theStateScriptsExitEndsOnlyItsOwnPart() throws Exception {
+        String id = id("rollback", 71);
+        String out = answered(id, "echo ran", ActionScripts.GO, "echo part; exit 0");
+        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_END) && out.contains("ran") && out.contains(ActionScripts.EXIT + "0"), out);
+    }
+
     @Test
     void aJobRecordsItsStartTimeBeforeItsPid() throws Exception {
         String id = id("deploy", 33);
