@@ -211,19 +211,16 @@ public final class BackupsViewModel implements PaneModel {
     }
 
     /**
-     * The header's word on SSH and the Backups probe, through which the folders are read: see {@link #sourceDown}.
+     * The header's word on SSH and the Backups probe, through which the folders are read, down or misconfigured (the
+     * probe's error said: the folder it misses): see {@link #sourceDown}; another environment's health is not the shown
+     * one's ({@link io.dutydesk.ui.fx.PaneSources}).
      */
     @Override
     public void health(io.dutydesk.core.health.HealthSnapshot now) {
-        List<String> down = new ArrayList<>();
-        for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.BACKUPS)) {
-            io.dutydesk.core.health.BackendStatus st = now.get(b);
-            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
-                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.down(st.lastOkAt(), clock)
-                        + (b == io.dutydesk.core.Backend.BACKUPS && st.error() != null ? ": " + st.error() : ""));
-            }
-        }
-        sourceDown(down.isEmpty() ? null : String.join(", ", down));
+        BackupsService s = service;
+        io.dutydesk.ui.fx.PaneSources.tell(now, s == null ? null : s.environment().name(),
+                List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.BACKUPS), java.util.Set.of(io.dutydesk.core.Backend.BACKUPS),
+                clock, this::sourceDown);
     }
 
     /** Starts showing one environment's backups; stops showing the previous one's. */

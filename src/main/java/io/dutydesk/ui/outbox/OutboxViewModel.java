@@ -298,11 +298,11 @@ public final class OutboxViewModel implements PaneModel {
      * unknown at once, never green, in the header and the badge ({@link #updateHeader}). Hidden, its pollers paused, it
      * learns it nowhere else: its badge stood on its last read, "ok" beside the status bar's "PostgreSQL down", and, being
      * newer than the morning's run, won over the run's badge the Today pane had made unknown. Another environment's
-     * health is not its.
+     * health is not its ({@link io.dutydesk.ui.fx.PaneSources}, the Slots and Backups panes' rule too).
      */
     @Override
     public void health(io.dutydesk.core.health.HealthSnapshot now) {
-        if (context == null || now == null || !context.service().environment().name().equals(now.environment())) {
+        if (context == null) {
             return;
         }
         Environment env = context.service().environment();
@@ -313,20 +313,12 @@ public final class OutboxViewModel implements PaneModel {
         if (relayNotApplicable.get() == null) {
             through.add(io.dutydesk.core.Backend.DOCKER);
         }
-        List<String> down = new ArrayList<>();
-        for (io.dutydesk.core.Backend b : through) {
-            io.dutydesk.core.health.BackendStatus st = now.get(b);
-            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN
-                    || st.state() == io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED) {
-                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.of(st.state() == io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED,
-                        st.lastOkAt(), clock));
+        io.dutydesk.ui.fx.PaneSources.tell(now, env.name(), through, java.util.Set.of(), clock, d -> {
+            if (!java.util.Objects.equals(d, sourcesDown)) {
+                sourcesDown = d;
+                updateHeader();
             }
-        }
-        String d = down.isEmpty() ? null : String.join(", ", down);
-        if (!java.util.Objects.equals(d, sourcesDown)) {
-            sourcesDown = d;
-            updateHeader();
-        }
+        });
     }
 
     private static void refreshNow(PolledValue<?> p) {

@@ -88,6 +88,19 @@ public final class SingleStackViewModel implements PaneModel {
     private AutoCloseable subscription;
     private long appliedSeq = -1;
     private StackSnapshot last;
+    /** The rollback readiness its line says; null while it is read the first time ("Rollback: …"). */
+    private SingleReadiness.State rollbackState;
+    /** The header's word on SSH and Docker, through which the stack is read, down or misconfigured now; null: both answer. */
+    private String sourcesDown;
+    /** The outage during which the stack was nevertheless read: that read is not stale. */
+    private String readDespite;
+    /** When the stack was last read (a failed read too), null before the first. */
+    private java.time.Instant readAt;
+    /** On the screen (the stack is polled either way: the window's title says it). */
+    private boolean shown = true;
+    /** The pane's one state for the navigation (null while nothing is read): what the pane shows, never better. */
+    private final javafx.beans.property.ObjectProperty<io.dutydesk.ui.fx.PaneState> paneState =
+            new javafx.beans.property.SimpleObjectProperty<>();
     /** The open confirmation (at most one: the dialog is modal), followed by the stack's reads. */
     private Confirmation open;
     /** A refused click's action as the click's reads state it now, to confirm again (empty: none). */
@@ -162,6 +175,79 @@ public final class SingleStackViewModel implements PaneModel {
      * action as the click's reads state it now, for the view to ask again; empty otherwise (cleared by the next run).
      */
     public javafx.beans.property.ReadOnlyObjectProperty<Optional<SingleService.SinglePlan>> reconfirmProperty() { return reconfirm; }
+
+    /**
+     * The pane's state as it shows it, for the navigation's badge, as the morning check judges a stack
+     * ({@code CheckRules.stack}): a service not healthy "fail", rollback NOT READY "warn", rollback unknown (or not read
+     * yet) unknown, else "ok"; what is shown not read now (the last read failed, SSH or Docker down or misconfigured)
+     * unknown, never green — a known warn or fail stays. Null until something is read or the stack is known down
+     * ({@link io.dutydesk.ui.fx.PaneState#badge}): without it the pane's badge was the morning check's alone, "ok" beside
+     * the pane's "1/2 healthy" or its stale line.
+     */
+    @Override
+    public javafx.beans.property.ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
+
+    @Override
+    public void shown() {
+        shown = true;
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, true);
+    }
+
+    @Override
+    public void hidden() {
+        shown = false;
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, false);
+    }
+
+    /**
+     * The header's word on SSH and Docker, through which the stack is read: either down or misconfigured makes what the
+     * pane shows of it not as of now, its badge unknown, never green ({@link #state}); another environment's health is
+     * not the shown one's ({@link io.dutydesk.ui.fx.PaneSources}).
+     */
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        io.dutydesk.ui.fx.PaneSources.tell(now, env == null ? null : env.name(),
+                List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER), java.util.Set.of(), clock, d -> {
+                    if (!java.util.Objects.equals(d, sourcesDown)) {
+                        sourcesDown = d;
+                        if (d == null) {
+                            readDespite = null;
+                        }
+                        state();
+                    }
+                });
+    }
+
+    /** The navigation's badge from what the pane shows now (see {@link #paneState()}), as of the stack's last read. */
+    private void state() {
+        if (env == null) {
+            paneState.set(null); // detached: nothing of the environment left
+            return;
+        }
+        String down = sourcesDown != null && !sourcesDown.equals(readDespite) ? sourcesDown : null;
+        io.dutydesk.ui.fx.NavBadge badge;
+        if (last == null) {
+            String why = problem.get() != null ? problem.get() : down;
+            if (why == null) {
+                paneState.set(null); // nothing read, nothing known down: the morning check's badge
+                return;
+            }
+            badge = new io.dutydesk.ui.fx.NavBadge("unknown", "down", "the stack not read yet; " + why);
+        } else {
+            String stale = problem.get() != null ? "the stack: " + problem.get() : down;
+            String words = headline.get() + "; " + rollback.get() + (stale == null ? "" : "; " + stale);
+            if (!last.allReady()) {
+                badge = new io.dutydesk.ui.fx.NavBadge("fail", "fail", words);
+            } else if (rollbackState == SingleReadiness.State.NOT_READY) {
+                badge = new io.dutydesk.ui.fx.NavBadge("warn", "warn", words);
+            } else if (stale != null || rollbackState != SingleReadiness.State.READY) {
+                badge = new io.dutydesk.ui.fx.NavBadge("unknown", "?", words);
+            } else {
+                badge = new io.dutydesk.ui.fx.NavBadge("pass", "ok", words);
+            }
+        }
+        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, readAt == null ? clock.instant() : readAt, shown));
+    }
 
     @Override
     public void attach(Environment e, EnvironmentHandle h) {
@@ -268,6 +354,11 @@ public final class SingleStackViewModel implements PaneModel {
         showLock(Optional.empty(), "");
         lockReadAt = java.time.Instant.MIN;
         rollbackReadAt = java.time.Instant.MIN;
+        rollbackState = null;
+        sourcesDown = null;
+        readDespite = null;
+        readAt = null;
+        paneState.set(null); // nothing of the environment left
     }
 
     @Override
@@ -376,6 +467,12 @@ public final class SingleStackViewModel implements PaneModel {
         // named by its last answer, as every pane and the status bar (it said the first failure's time as "stale since")
         problem.set(snap.error() == null ? null : io.dutydesk.ui.fx.Outage.of(snap.misconfigured(), snap.lastSuccessAt(), clock)
                 + ": " + snap.error());
+        if (!snap.pending()) {
+            readAt = snap.takenAt();
+            // a read that succeeds while the header still says SSH or Docker down is as of now; one that fails confirms it
+            readDespite = snap.ok() ? sourcesDown : null;
+        }
+        state();
     }
 
     private Row row(StackService s) {
@@ -389,9 +486,11 @@ public final class SingleStackViewModel implements PaneModel {
         CompletableFuture<Object> b = !e.backups().configured() ? CompletableFuture.completedFuture("not configured")
                 : backups.list().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
         CompletableFuture<Object> r = s.releases().read().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
-        b.thenCombine(r, (bl, rl) -> readiness(e, bl, rl, clock)).whenComplete((line, x) -> ui.execute(() -> {
+        b.thenCombine(r, (bl, rl) -> readinessOf(e, bl, rl, clock)).whenComplete((ready, x) -> ui.execute(() -> {
             if (service == s) {
-                rollback.set(x != null ? "Rollback: unknown — " + Errors.describe(x) : line);
+                rollback.set(x != null ? "Rollback: unknown — " + Errors.describe(x) : ready.line());
+                rollbackState = x != null ? SingleReadiness.State.UNKNOWN : ready.state();
+                state();
             }
         }));
     }
@@ -404,9 +503,14 @@ public final class SingleStackViewModel implements PaneModel {
      * @param releases a {@link ReleaseHistory.Listing}, or why there is none
      */
     static String readiness(Environment env, Object backups, Object releases, Clock clock) {
+        return readinessOf(env, backups, releases, clock).line();
+    }
+
+    /** {@link #readiness}, its state with its line. */
+    static SingleReadiness readinessOf(Environment env, Object backups, Object releases, Clock clock) {
         return SingleReadiness.of(env, backups instanceof BackupListing l ? Optional.of(l) : Optional.empty(), String.valueOf(backups),
                 releases instanceof ReleaseHistory.Listing l ? Optional.of(l) : Optional.empty(), String.valueOf(releases),
-                clock.getZone(), clock.instant()).line();
+                clock.getZone(), clock.instant());
     }
 
     /** The backups a rollback may choose from, newest first. */

@@ -34,8 +34,8 @@ public final class SlotsPaneModel implements PaneModel {
         this.maintenance = new MaintenanceViewModel(slots, slots.uiExecutor(), slots.clock());
         this.headerNote = Bindings.createObjectBinding(() -> single.activeProperty().get() ? single.headerProperty().get()
                 : maintenance.headerProperty().get(), single.activeProperty(), single.headerProperty(), maintenance.headerProperty());
-        this.paneState = Bindings.createObjectBinding(() -> single.activeProperty().get() ? null : slots.paneState().get(),
-                single.activeProperty(), slots.paneState());
+        this.paneState = Bindings.createObjectBinding(() -> single.activeProperty().get() ? single.paneState().get()
+                : slots.paneState().get(), single.activeProperty(), single.paneState(), slots.paneState());
         ObservableStringValue slotsTitle = slots.titlePart();
         this.titlePart = Bindings.createStringBinding(() -> single.activeProperty().get() ? single.headlineProperty().get()
                 : slotsTitle.get(), single.activeProperty(), single.headlineProperty(), slotsTitle);
@@ -61,8 +61,8 @@ public final class SlotsPaneModel implements PaneModel {
     }
 
     /**
-     * The attached one's own state for the navigation's badge: the blue-green slots' ({@link SlotsViewModel#paneState()});
-     * the single stack has none of its own yet (its badge is the morning check's).
+     * The attached one's own state for the navigation's badge: the blue-green slots' ({@link SlotsViewModel#paneState()})
+     * or the single stack's ({@link SingleStackViewModel#paneState()}; it had none, its badge the morning check's alone).
      */
     @Override
     public javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.PaneState> paneState() {

@@ -29,7 +29,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -128,19 +127,15 @@ public final class SlotsViewModel implements PaneModel {
     }
 
     /**
-     * The header's word on SSH and Docker, through which the slots are read: either down marks what is shown stale at
-     * once (see {@link #sourceDown}).
+     * The header's word on SSH and Docker, through which the slots are read: either down or misconfigured marks what is
+     * shown stale at once (see {@link #sourceDown}); another environment's health is not the shown one's
+     * ({@link io.dutydesk.ui.fx.PaneSources}).
      */
     @Override
     public void health(io.dutydesk.core.health.HealthSnapshot now) {
-        List<String> down = new ArrayList<>();
-        for (io.dutydesk.core.Backend b : List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER)) {
-            io.dutydesk.core.health.BackendStatus st = now.get(b);
-            if (st.state() == io.dutydesk.core.health.BackendStatus.State.DOWN) {
-                down.add(b.label() + " " + io.dutydesk.ui.fx.Outage.down(st.lastOkAt(), clock));
-            }
-        }
-        sourceDown(down.isEmpty() ? null : String.join(", ", down));
+        SlotsContext ctx = context;
+        io.dutydesk.ui.fx.PaneSources.tell(now, ctx == null ? null : ctx.environment().name(),
+                List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER), java.util.Set.of(), clock, this::sourceDown);
     }
 
     @Override

@@ -404,11 +404,16 @@ class BackupsViewModelTest {
 
     /** The header's health of {@code env}: every backend answering but those in {@code down}, down since their last answer at NOW. */
     static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        return health(env, seq, io.dutydesk.core.health.BackendStatus.State.DOWN, "connection refused", down);
+    }
+
+    /** As above, those in {@code failing} {@code state} (DOWN, or MISCONFIGURED: answering without what the file names) for {@code why}. */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.health.BackendStatus.State state, String why,
+                                                         io.dutydesk.core.Backend... failing) {
         Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
         for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
-            m.put(b, List.of(down).contains(b)
-                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
-                    NOW, NOW.minusSeconds(55), NOW)
+            m.put(b, List.of(failing).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, state, -1, why, NOW, NOW.minusSeconds(55), NOW)
                     : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, NOW, null, NOW));
         }
         return new io.dutydesk.core.health.HealthSnapshot(env, seq, NOW, m);
@@ -489,5 +494,47 @@ class BackupsViewModelTest {
         assertEquals("unknown", badge().state(), "the folders are read through the Backups probe's path");
         vm.health(health("ref", 4, io.dutydesk.core.Backend.POSTGRES));
         assertEquals("pass", badge().state(), "nothing of the pane's state is read through PostgreSQL");
+    }
+
+    /**
+     * The header's health is the shown environment's only, and the Backups probe answering without the folders the
+     * environments file names (MISCONFIGURED) means they cannot be listed as named, as one down: the Backups pane took
+     * only DOWN (its badge said "ok" beside the status bar's "Backups misconfigured") and took every environment's health
+     * as its own, where the Outbox pane's did both right.
+     */
+    @Test
+    void aSourceMisconfiguredMakesTheBadgeUnknownAndAnotherEnvironmentsHealthIsNotIts() {
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        badgeIs("pass", "ok");
+        vm.hidden();
+        vm.health(health("prod", 1, io.dutydesk.core.Backend.SSH));
+        assertEquals("pass", badge().state(), "another environment's SSH down says nothing of this one: " + badge());
+        assertFalse(vm.staleProperty().get());
+        assertNull(vm.actionsOffProperty().get(), "nothing of this environment is down: its actions stay on");
+
+        String missing = "/var/backups/selfology: no such file or folder";
+        vm.health(health("ref", 2, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, missing, io.dutydesk.core.Backend.BACKUPS));
+        assertEquals("unknown", badge().state(), "the folders cannot be listed as the file names them: " + badge());
+        assertEquals(BackupListing.Rpo.UNKNOWN, vm.rpoStateProperty().get(), "the banner says unknown too");
+        assertTrue(vm.staleProperty().get());
+        assertTrue(badge().tooltip().contains("Backups misconfigured; last good answer at 12:00:00: " + missing), badge().tooltip());
+        vm.health(health("prod", 3));
+        assertEquals("unknown", badge().state(), "another environment's all answering says nothing of this one: " + badge());
+        vm.health(health("ref", 4));
+        assertEquals("pass", badge().state(), "this one's all answering: its last read again");
+        vm.health(health("ref", 5, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, "no such table", io.dutydesk.core.Backend.POSTGRES));
+        assertEquals("pass", badge().state(), "nothing of the pane's state is read through PostgreSQL");
+    }
+
+    /** A known fail stays while a source the folders are read through is misconfigured: unknown is never better than it. */
+    @Test
+    void aKnownFailStaysWhileASourceIsMisconfigured() {
+        files = List.of(new RemoteShell.RemoteFile("selfology_full_20261121_020000.sql.gz", 500_000, Instant.parse("2026-11-21T02:00:04Z"), false));
+        attach();
+        badgeIs("fail", "fail");
+        vm.hidden();
+        vm.health(health("ref", 1, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, "permission denied", io.dutydesk.core.Backend.SSH));
+        assertTrue(vm.staleProperty().get(), "the listing is stale");
+        assertEquals("fail", badge().state(), "a known fail stays: " + badge());
     }
 }

@@ -429,11 +429,17 @@ class OutboxViewModelTest {
     }
     /** {@code env}'s health: every backend answering but those in {@code down}, down since their last answer a minute ago. */
     static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        return health(env, seq, io.dutydesk.core.health.BackendStatus.State.DOWN, down);
+    }
+
+    /** As above, those in {@code failing} {@code state} (DOWN, or MISCONFIGURED: answering without what the file names). */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.health.BackendStatus.State state,
+                                                         io.dutydesk.core.Backend... failing) {
         Instant now = Instant.now();
         java.util.Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
         for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
-            m.put(b, List.of(down).contains(b)
-                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+            m.put(b, List.of(failing).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, state, -1, "connection refused",
                     now, now.minusSeconds(55), now.minusSeconds(60))
                     : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, now, null, now));
         }
@@ -468,5 +474,24 @@ class OutboxViewModelTest {
         assertEquals("unknown", badge().state(), "the relay is read through Docker");
         vm.health(health(env.name(), 6, io.dutydesk.core.Backend.PROMETHEUS));
         assertEquals("pass", badge().state(), "nothing of the pane's state is read through Prometheus");
+    }
+
+    /**
+     * A backend it reads through misconfigured in the header's health (Redis answering without the stream the file names)
+     * is not read as named either: unknown, never green, as one down — the Outbox pane's rule, which the Slots and Backups
+     * panes now share ({@link io.dutydesk.ui.fx.PaneSources}).
+     */
+    @Test
+    void hiddenItsBadgeIsNeverOkWhileASourceItReadsThroughIsMisconfigured() {
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        fakes.pending = 5;
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+        vm.hidden();
+        vm.health(health(env.name(), 1, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, io.dutydesk.core.Backend.REDIS));
+        assertEquals("unknown", badge().state(), badge().toString());
+        assertTrue(vm.headerProperty().get().matches("Outbox: 5 pending — fine.*; Redis misconfigured; last good answer at " + AT),
+                vm.headerProperty().get());
+        vm.health(health(env.name(), 2));
+        assertEquals("pass", badge().state(), "answering as named again: its last read");
     }
 }

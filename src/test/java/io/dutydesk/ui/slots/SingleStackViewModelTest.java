@@ -62,6 +62,14 @@ class SingleStackViewModelTest {
     }
 
     static EnvironmentHandle handle(Environment env, List<ContainersPort.ContainerInfo> containers) {
+        LocalFolderShell shell = new LocalFolderShell();
+        shell.execute = false;
+        return handle(env, containers, shell, io.dutydesk.core.ports.VerificationResults.NONE);
+    }
+
+    /** {@code containers} as Docker lists them (a list the test may change), the server's {@code shell}, the stored {@code verified}. */
+    static EnvironmentHandle handle(Environment env, List<ContainersPort.ContainerInfo> containers, RemoteShell shell,
+                                    io.dutydesk.core.ports.VerificationResults verified) {
         ContainersPort cp = new ContainersPort() {
             @Override
             public CompletableFuture<List<ContainerInfo>> containers() {
@@ -78,14 +86,13 @@ class SingleStackViewModelTest {
                 return CompletableFuture.completedFuture(null);
             }
         };
-        LocalFolderShell shell = new LocalFolderShell();
-        shell.execute = false;
         return new EnvironmentHandle() {
             public Environment environment() { return env; }
             public List<BackendProbe> probes() { return List.of(); }
             public RemoteShell shell() { return shell; }
             public ContainersPort containers() { return cp; }
             public OutboxPort outbox() { return () -> CompletableFuture.completedFuture(Map.of("pending", 0L)); }
+            public io.dutydesk.core.ports.VerificationResults verifications() { return verified; }
             public void close() { }
         };
     }
@@ -250,6 +257,207 @@ class SingleStackViewModelTest {
         vm.apply(vm.service().get(), new Snapshot<>(read, clock.now, clock.now, null, null, 0, Long.MAX_VALUE - 1, false));
         fx.await(() -> "the chip names the new backup: " + vm.rollbackProperty().get(), Duration.ofSeconds(10),
                 () -> vm.rollbackProperty().get().contains("selfology_full_20260301_115900.sql.gz"));
+        vm.detach();
+    }
+
+    static final String BACKUP = "/b/selfology_full_20260301_115900.sql.gz";
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The server of the badge's tests: the backup folder lists what {@code files} holds, Docker's image list (the releases'
+     * read) answers {@code images} ("": no earlier release on the host), every other command fails without running.
+     */
+    static RemoteShell server(LocalFolderShell files, java.util.function.Supplier<String> images) {
+        files.execute = false;
+        return new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                if (command.contains("docker image ls")) {
+                    return CompletableFuture.completedFuture(new ExecResult(0, images.get(), "", Duration.ZERO));
+                }
+                return files.exec(command, timeout, l);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return files.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return files.list(folder);
+            }
+        };
+    }
+
+    /** {@link #BACKUP} verified, as the console's store keeps it. */
+    static final io.dutydesk.core.ports.VerificationResults VERIFIED = new io.dutydesk.core.ports.VerificationResults() {
+        @Override
+        public CompletableFuture<Void> save(String env, Verification v) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Verification>> load(String env) {
+            return CompletableFuture.completedFuture(Map.of(BACKUP, new Verification(BACKUP, 1000, NOW, true, "ok", NOW)));
+        }
+
+        @Override
+        public CompletableFuture<Void> forgetPassed(String env, String path) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
+    final LocalFolderShell files = new LocalFolderShell();
+    volatile String images = "";
+    final List<ContainersPort.ContainerInfo> containers = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(
+            c("lifeos-app-1", "v1.2.0", "healthy", 0), c("lifeos-worker-1", "v1.2.0", "healthy", 0)));
+
+    /** Attached to {@link #SINGLE}: its backup verified (rollback READY), read once its rollback line is. */
+    SingleStackViewModel attachedReady() {
+        files.listed.put("/b", List.of(new RemoteShell.RemoteFile("selfology_full_20260301_115900.sql.gz", 1000, NOW, false)));
+        SingleStackViewModel vm = vm();
+        assertEquals(null, state(vm), "nothing read: nothing to say (the morning check's badge)");
+        vm.attach(SINGLE, handle(SINGLE, containers, server(files, () -> images), VERIFIED));
+        fx.await(() -> "the rollback read: " + vm.rollbackProperty().get(), WAIT, () -> vm.rollbackProperty().get().startsWith("Rollback: READY"));
+        return vm;
+    }
+
+    /** The single stack's own state for the navigation's badge (the Slots pane's model hands it over). */
+    static io.dutydesk.ui.fx.PaneState state(SingleStackViewModel vm) {
+        javafx.beans.value.ObservableValue<io.dutydesk.ui.fx.PaneState> p = vm.paneState();
+        assertTrue(p != null, "the single stack has a state of its own for its badge, not the morning check's alone");
+        return p.getValue();
+    }
+
+    static void badgeIs(SingleStackViewModel vm, String state, String text, String why) {
+        io.dutydesk.ui.fx.PaneState st = state(vm);
+        assertTrue(st != null && st.badge().state().equals(state) && st.badge().text().equals(text),
+                why + ": badge " + (st == null ? null : st.badge()) + "; headline " + vm.headlineProperty().get() + "; problem "
+                        + vm.problemProperty().get() + "; " + vm.rollbackProperty().get());
+    }
+
+    /** {@code read} as the poll got it at {@code at} (a success), after every earlier one the test gave. */
+    long seq = 1000;
+
+    void read(SingleStackViewModel vm, StackSnapshot read, Instant at) {
+        vm.apply(vm.service().orElseThrow(), new Snapshot<>(read, at, at, null, null, 0, seq++));
+    }
+
+    /** A read that failed at {@code at}: {@code last} still shown, as read at {@code lastOk} (null: never read). */
+    void failed(SingleStackViewModel vm, StackSnapshot last, Instant lastOk, Instant at) {
+        vm.apply(vm.service().orElseThrow(), new Snapshot<>(last, at, lastOk, "ssh: connection refused", at, 1, seq++));
+    }
+
+    /**
+     * The single stack's Slots pane had no state of its own: its badge was the morning check's, "ok" beside the pane's
+     * "1/2 healthy" or its stale mark. Its badge is now drawn from what the pane shows, as the check judges a stack
+     * (CheckRules.stack): a service not healthy fail, rollback NOT READY warn, rollback unknown never green; what is shown
+     * not read now (a failed read) unknown, a known warn or fail kept; as of the stack's last read, and whether it is shown.
+     */
+    @Test
+    void theStacksBadgeIsItsOwnStateNeverBetterThanWhatThePaneShows() {
+        SingleStackViewModel vm = attachedReady();
+        StackSnapshot healthy = vm.service().orElseThrow().engine().read().join();
+        read(vm, healthy, NOW);
+        badgeIs(vm, "pass", "ok", "all healthy, rollback ready");
+        assertTrue(state(vm).badge().tooltip().startsWith("PRODUCTION: v1.2.0 — 2/2 healthy; Rollback: READY (backup "),
+                state(vm).badge().tooltip());
+        assertEquals(NOW, state(vm).asOf(), "as of the stack's read");
+        assertTrue(state(vm).shown());
+
+        containers.set(1, c("lifeos-worker-1", "v1.2.0", "unhealthy", 3));
+        StackSnapshot degraded = vm.service().orElseThrow().engine().read().join();
+        read(vm, degraded, NOW.plusSeconds(10));
+        badgeIs(vm, "fail", "fail", "a service not healthy, as the headline says");
+        assertTrue(state(vm).badge().tooltip().startsWith("PRODUCTION: v1.2.0 — 1/2 healthy"), state(vm).badge().tooltip());
+        failed(vm, degraded, NOW.plusSeconds(10), NOW.plusSeconds(20));
+        badgeIs(vm, "fail", "fail", "a known fail stays while the stack cannot be read");
+        assertEquals(NOW.plusSeconds(20), state(vm).asOf(), "as of the failed read: it learnt then that the stack is not read");
+
+        read(vm, healthy, NOW.plusSeconds(30));
+        badgeIs(vm, "pass", "ok", "healthy again");
+        failed(vm, healthy, NOW.plusSeconds(30), NOW.plusSeconds(40));
+        badgeIs(vm, "unknown", "?", "healthy as last read, not read now: never green");
+        assertTrue(state(vm).badge().tooltip().contains(vm.problemProperty().get()), "the pane's stale line: " + state(vm).badge().tooltip());
+        read(vm, healthy, NOW.plusSeconds(50));
+        badgeIs(vm, "pass", "ok", "read again");
+
+        files.listed.put("/b", List.of());
+        vm.refresh();
+        fx.await(() -> "not ready: " + vm.rollbackProperty().get(), WAIT, () -> vm.rollbackProperty().get().startsWith("Rollback: NOT READY"));
+        badgeIs(vm, "warn", "warn", "rollback NOT READY, as the check's warn");
+        assertTrue(state(vm).badge().tooltip().contains(vm.rollbackProperty().get()), state(vm).badge().tooltip());
+        images = "@@DUTYDESK-NODOCKER\n";
+        vm.refresh();
+        fx.await(() -> "unknown: " + vm.rollbackProperty().get(), WAIT, () -> vm.rollbackProperty().get().startsWith("Rollback: unknown"));
+        badgeIs(vm, "unknown", "?", "rollback unknown: never green");
+
+        vm.hidden();
+        assertFalse(state(vm).shown(), "hidden: its state says so");
+        vm.shown();
+        assertTrue(state(vm).shown());
+        vm.detach();
+        assertEquals(null, state(vm), "nothing of the environment left");
+    }
+
+    /** Nothing read yet and the stack not answering: unknown ("down"), never the check's "ok" beside the pane's line. */
+    @Test
+    void nothingReadYetAndTheStackDownTheBadgeIsUnknown() {
+        SingleStackViewModel vm = vm();
+        vm.attach(SINGLE, handle(SINGLE, containers));
+        assertEquals(null, state(vm), "nothing read, nothing known down: nothing to say");
+        failed(vm, null, null, NOW);
+        badgeIs(vm, "unknown", "down", "the stack not read");
+        assertTrue(state(vm).badge().tooltip().startsWith("the stack not read yet; " + vm.problemProperty().get()), state(vm).badge().tooltip());
+        vm.detach();
+    }
+
+    /** {@code env}'s health: every backend answering but those in {@code failing}, {@code how} since their last answer at NOW. */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.health.BackendStatus.State how,
+                                                         io.dutydesk.core.Backend... failing) {
+        Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            m.put(b, List.of(failing).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, how, -1, "connection refused", NOW, NOW, NOW)
+                    : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, NOW, null, NOW));
+        }
+        return new io.dutydesk.core.health.HealthSnapshot(env, seq, NOW, m);
+    }
+
+    /**
+     * The header's health of the stack's environment (the pane contract's {@code health}, which the Slots pane's model
+     * handed the single stack for nothing): SSH or Docker, through which the stack is read, down or misconfigured makes its
+     * badge unknown, never green, a known fail kept; another environment's health is not its.
+     */
+    @Test
+    void aSourceTheStackIsReadThroughDownOrMisconfiguredMakesItsBadgeUnknownNeverGreen() {
+        SingleStackViewModel vm = attachedReady();
+        StackSnapshot healthy = vm.service().orElseThrow().engine().read().join();
+        read(vm, healthy, NOW);
+        badgeIs(vm, "pass", "ok", "all healthy, rollback ready");
+        var down = io.dutydesk.core.health.BackendStatus.State.DOWN;
+        var misconfigured = io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED;
+        vm.health(health("elsewhere", 1, down, io.dutydesk.core.Backend.SSH));
+        badgeIs(vm, "pass", "ok", "another environment's SSH down says nothing of this one");
+        vm.health(health("life", 2, misconfigured, io.dutydesk.core.Backend.DOCKER));
+        badgeIs(vm, "unknown", "?", "Docker misconfigured: the stack cannot be read as the file names it");
+        assertTrue(state(vm).badge().tooltip().contains("Docker misconfigured; last good answer at " + io.dutydesk.ui.fx.Times.since(NOW, CLOCK)),
+                state(vm).badge().tooltip());
+        vm.health(health("elsewhere", 3, down));
+        badgeIs(vm, "unknown", "?", "another environment's all answering says nothing of this one");
+        vm.health(health("life", 4, down));
+        badgeIs(vm, "pass", "ok", "all answering: its last read again");
+        vm.health(health("life", 5, down, io.dutydesk.core.Backend.SSH));
+        badgeIs(vm, "unknown", "?", "SSH carries the stack's read");
+        vm.health(health("life", 6, down, io.dutydesk.core.Backend.POSTGRES));
+        badgeIs(vm, "pass", "ok", "nothing of the stack is read through PostgreSQL");
+
+        containers.set(1, c("lifeos-worker-1", "v1.2.0", "unhealthy", 3));
+        read(vm, vm.service().orElseThrow().engine().read().join(), NOW.plusSeconds(10));
+        badgeIs(vm, "fail", "fail", "a service not healthy");
+        vm.health(health("life", 7, down, io.dutydesk.core.Backend.DOCKER));
+        badgeIs(vm, "fail", "fail", "a known fail stays");
         vm.detach();
     }
 }

@@ -303,11 +303,17 @@ class SlotsViewModelTest {
 
     /** The header's health of {@code env}: every backend answering but those in {@code down}, down since a minute ago. */
     static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        return health(env, seq, io.dutydesk.core.health.BackendStatus.State.DOWN, down);
+    }
+
+    /** As above, those in {@code failing} {@code state} (DOWN, or MISCONFIGURED: answering without what the file names). */
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.health.BackendStatus.State state,
+                                                         io.dutydesk.core.Backend... failing) {
         java.time.Instant now = java.time.Instant.now();
         java.util.Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
         for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
-            m.put(b, List.of(down).contains(b)
-                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+            m.put(b, List.of(failing).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, state, -1, "connection refused",
                     now, now.minusSeconds(55), now.minusSeconds(60))
                     : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, now, null, now));
         }
@@ -389,5 +395,39 @@ class SlotsViewModelTest {
         badgeIs("fail", "fail");
         vm.health(health("ref", 5, io.dutydesk.core.Backend.DOCKER));
         assertEquals("fail", badge().state(), "a known fail stays: " + badge());
+    }
+
+    /**
+     * The header's health is the shown environment's only, and a backend the slots are read through that answers without
+     * what the environments file names (MISCONFIGURED) cannot be read as the file names it, as one down: the Slots pane
+     * took only DOWN (its badge said "ok" beside the status bar's "Docker misconfigured") and took every environment's
+     * health as its own (another environment's SSH down made it unknown, and its all answering made it "ok" again), where
+     * the Outbox pane's did both right.
+     */
+    @Test
+    void aSourceMisconfiguredMakesTheBadgeUnknownAndAnotherEnvironmentsHealthIsNotIts() {
+        attach();
+        badgeIs("pass", "ok");
+        vm.health(health("prod", 1, io.dutydesk.core.Backend.SSH));
+        assertEquals("pass", badge().state(), "another environment's SSH down says nothing of this one: " + badge());
+        assertTrue(!vm.staleProperty().get(), vm.staleNoteProperty().get());
+
+        vm.health(health("ref", 2, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, io.dutydesk.core.Backend.DOCKER));
+        assertEquals("unknown", badge().state(), "Docker misconfigured: the slots cannot be read as the file names them: " + badge());
+        assertEquals("?", badge().text());
+        assertTrue(vm.staleProperty().get(), "the header says it is stale");
+        assertTrue(vm.staleNoteProperty().get().matches(".*Docker misconfigured; last good answer at " + AT + ".*"),
+                vm.staleNoteProperty().get());
+        assertTrue(badge().tooltip().contains(vm.staleNoteProperty().get()), badge().tooltip());
+        vm.health(health("prod", 3));
+        assertEquals("unknown", badge().state(), "another environment's all answering says nothing of this one: " + badge());
+        vm.health(health("ref", 4));
+        assertEquals("pass", badge().state(), "this one's all answering: its last read again");
+
+        unhealthy = Set.of("analysis-worker-green");
+        badgeIs("warn", "warn");
+        vm.health(health("ref", 5, io.dutydesk.core.health.BackendStatus.State.MISCONFIGURED, io.dutydesk.core.Backend.SSH));
+        assertEquals("warn", badge().state(), "a known warn stays: " + badge());
+        assertTrue(vm.staleProperty().get());
     }
 }
