@@ -433,12 +433,22 @@ public final class ActionScripts {
      */
     public static String startAnswered(String stateDir, String id, String job, String meta, String stateScript) {
         requireId(id);
-        return "umask 077; " + locked(stateDir, id)
-                + "echo '" + STATE_BEGIN + "'; ( " + stateScript + "\n) </dev/null 8>&- 9>&-; echo; echo '" + STATE_END + "'; "
+        String a = "\"$D/actions/" + id;
+        // the holder and the meta first: while the plan is made, a start elsewhere is told BUSY naming this action, not the
+        // one before it; the state read bounded (CHECK_SECONDS, as the checks inside a job: a paused Docker never holds the
+        // lock), its exit status said; an answer other than go leaves no trace of the action (its meta removed): a console
+        // that wrote its started entry and whose go came too late completes it as never started (OpenEntries)
+        return "umask 077; " + locked(stateDir, id) + holderAndMeta(id, meta)
+                + "echo '" + STATE_BEGIN + "'; ( cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; if command -v timeout >/dev/null 2>&1; then "
+                + "timeout -k 5 \"$cs_\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(stateScript) + "; else \"${SHELL:-sh}\" -c "
+                + ShellQuote.quote(stateScript) + "; fi ) </dev/null 8>&- 9>&-; sr_=$?; echo; echo \"" + STATE_RC + "$sr_\"; echo '" + STATE_END + "'; "
                 + "a_=; if command -v timeout >/dev/null 2>&1; then a_=$(timeout " + ANSWER_SECONDS + " head -n 1); "
-                + "else IFS= read -r a_; fi; if [ \"$a_\" != " + GO + " ]; then echo '" + NOT_GO + "'; exit 77; fi; "
-                + detach(id, job, meta, "");
+                + "else IFS= read -r a_; fi; if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\"; echo '" + NOT_GO + "'; exit 77; fi; "
+                + detachJob(id, job, "");
     }
+
+    /** The line before {@link #STATE_END}: the state read's exit status (124 or 137: not done within its bound). */
+    public static final String STATE_RC = "@@DUTYDESK-STATE-RC ";
 
     /** The state folder made, the lock taken on fd 9 (or BUSY), a maintenance lock or a never-started mark refused. */
     private static String locked(String stateDir, String id) {
@@ -457,10 +467,18 @@ public final class ActionScripts {
 
     /** The lock held: the holder and meta written, the job detached (it inherits the lock), STARTED once its pid is there. */
     private static String detach(String id, String job, String meta, String unset) {
+        return holderAndMeta(id, meta) + detachJob(id, job, unset);
+    }
+
+    private static String holderAndMeta(String id, String meta) {
         String a = "\"$D/actions/" + id;
         return atomicWrite(ShellQuote.quote(id), "\"$D/action.holder\"") + "; "
-                + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; "
-                + ": > " + a + ".log\"; "
+                + atomicWrite(ShellQuote.quote(meta), a + ".meta\"") + "; ";
+    }
+
+    private static String detachJob(String id, String job, String unset) {
+        String a = "\"$D/actions/" + id;
+        return ": > " + a + ".log\"; "
                 + "setsid nohup sh -c " + ShellQuote.quote(job) + " " + a + "\" < /dev/null >> " + a + ".log\" 2>&1 & bp_=$!; "
                 + unset + "exec 9>&-; "
                 // the job writes its pid first: once STARTED is printed, current() and follow() see it running

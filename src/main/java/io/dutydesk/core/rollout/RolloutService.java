@@ -421,8 +421,8 @@ public final class RolloutService {
             result = runner.runAnswered(req, slots.stateScript(), state -> {
                 Plan plan;
                 try {
-                    plan = RolloutRules.decide(verb, version, force,
-                            slots.parseState(new RemoteShell.ExecResult(0, state, "", Duration.ZERO)), OUTBOX_NOT_READ);
+                    plan = RolloutRules.decide(verb, version, force, slots.parseStateInLock(state, ActionScripts.STATE_RC,
+                            Duration.ofSeconds(ActionScripts.CHECK_SECONDS)), OUTBOX_NOT_READ);
                 } catch (RuntimeException e) {
                     throw new PlanFailed(e);
                 }

@@ -238,6 +238,32 @@ public final class SlotsReader {
         return "the live slot command '" + env.deploy().liveSlotCommand() + "' on the server";
     }
 
+    /**
+     * The snapshot of {@link #stateScript()}'s output read inside the action lock (ActionScripts.startAnswered): its last
+     * line {@code @@DUTYDESK-STATE-RC N} the read's exit status; 124 or 137 (not done within its bound) fails as
+     * {@link #readForAction()} fails on a timeout, naming who did not answer; otherwise as {@link #parseState}.
+     */
+    public SlotsSnapshot parseStateInLock(String out, String rcMark, Duration bound) {
+        int at = out.lastIndexOf(rcMark);
+        int rc = -1;
+        String state = out;
+        if (at >= 0) {
+            String n = out.substring(at + rcMark.length()).strip();
+            try {
+                rc = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                rc = -1;
+            }
+            state = out.substring(0, at);
+        }
+        if (rc == 124 || rc == 137) {
+            String who = state.contains(CONTAINERS) ? "Docker on the server" : state.contains(BEGIN) ? liveCommand() : "the server";
+            throw new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException(
+                    who + " did not answer within " + bound.toSeconds() + " s"));
+        }
+        return parseState(new RemoteShell.ExecResult(rc < 0 ? 0 : rc, state, "", Duration.ZERO));
+    }
+
     /** How long a read of the server's state for an action may take. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 

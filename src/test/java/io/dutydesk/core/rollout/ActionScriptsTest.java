@@ -449,9 +449,15 @@ class ActionScriptsTest {
 
     /** {@link ActionScripts#startAnswered} run by a real sh: its output up to the state's end, then {@code answer} sent (null: end of input). */
     private String answered(String id, String command, String answer, String stateScript) throws Exception {
+        return answered(id, command, answer, stateScript, java.util.Map.of());
+    }
+
+    private String answered(String id, String command, String answer, String stateScript, java.util.Map<String, String> env) throws Exception {
         String job = ActionScripts.job(tmp.toString(), command, Optional.empty(), Duration.ofSeconds(30));
-        Process p = new ProcessBuilder("sh", "-c", ActionScripts.startAnswered(state(), id, job, "{\"id\":\"" + id + "\"}", stateScript)
-                + " && " + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", ActionScripts.startAnswered(state(), id, job, "{\"id\":\"" + id + "\"}", stateScript)
+                + " && " + ActionScripts.follow(state(), id, 1)).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         StringBuilder out = new StringBuilder();
         try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String l;
@@ -460,6 +466,8 @@ class ActionScriptsTest {
                 if (l.equals(ActionScripts.STATE_END)) {
                     // the state as the console reads it, while the lock is held: no other action can start now
                     out.append("lock:").append(lock()).append('\n');
+                    Path holder = Path.of(state(), "action.holder");
+                    out.append("holder:").append(Files.exists(holder) ? Files.readString(holder).strip() : "").append('\n');
                     if (answer != null) {
                         p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
                     }
@@ -484,7 +492,8 @@ class ActionScriptsTest {
     void aPlanMadeInsideTheLockRunsWhenTheConsoleSaysGo() throws Exception {
         String id = id("rollback", 50);
         String out = answered(id, "touch ran; echo rolled back", ActionScripts.GO, "echo live-is-blue");
-        assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nlive-is-blue\n\n" + ActionScripts.STATE_END + "\nlock:held\n"), out);
+        assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nlive-is-blue\n\n" + ActionScripts.STATE_RC + "0\n"
+                + ActionScripts.STATE_END + "\nlock:held\nholder:" + id + "\n"), "the state read under the lock, which names this action: " + out);
         assertTrue(out.contains(ActionScripts.STARTED + id) && out.contains("rolled back") && out.contains(ActionScripts.EXIT + "0"), out);
         assertTrue(Files.exists(tmp.resolve("ran")));
         assertEquals("free", lock(), "the lock once the job is over");
@@ -502,6 +511,18 @@ class ActionScriptsTest {
             assertFalse(Files.exists(Path.of(state(), "actions", id + ".meta")), "no job recorded for " + answer);
             assertEquals("free", lock(), "the lock after " + answer);
         }
+    }
+
+    /** A state read that hangs (a paused Docker) is bounded as the checks inside a job are: the lock is never held for it. */
+    @Test
+    void aStateReadThatHangsIsBoundedAndSaidByItsExitStatus() throws Exception {
+        String id = id("rollback", 72);
+        long t0 = System.nanoTime();
+        String out = answered(id, "touch ran", "no", "echo '@@DD-STATE'; exec sleep 60", java.util.Map.of("DUTYDESK_CHECK_SECONDS", "1"));
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 30, "bounded: " + out);
+        assertTrue(out.contains(ActionScripts.STATE_RC + "124\n" + ActionScripts.STATE_END), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals("free", lock());
     }
 
     /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
@@ -528,7 +549,7 @@ class ActionScriptsTest {
     void theStateScriptsExitEndsOnlyItsOwnPart() throws Exception {
         String id = id("rollback", 71);
         String out = answered(id, "echo ran", ActionScripts.GO, "echo part; exit 0");
-        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_END) && out.contains("ran") && out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "0\n" + ActionScripts.STATE_END) && out.contains("ran") && out.contains(ActionScripts.EXIT + "0"), out);
     }
 
     @Test

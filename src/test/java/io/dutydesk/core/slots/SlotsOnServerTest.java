@@ -53,6 +53,26 @@ class SlotsOnServerTest {
         assertEquals(env.slots().container(env.slots().services().get(0), "green"), c.name(), "Docker's leading / dropped");
     }
 
+    /**
+     * The state read inside the action lock (rollback --yes): its exit status on its last line; a read cut by its bound
+     * names who did not answer, as the read before the lock did — Docker when the live slot was read, else the live command.
+     */
+    @Test
+    void aStateReadInsideTheLockThatTimedOutNamesWhoDidNotAnswer() {
+        String rc = "@@DUTYDESK-STATE-RC ";
+        String docker = SlotsReader.BEGIN + "\nActive Slot: blue\n\n" + SlotsReader.CONTAINERS + "\n\n" + rc + "124\n";
+        var e = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(docker, rc, Duration.ofSeconds(30)));
+        assertEquals("Docker on the server did not answer within 30 s", e.getCause().getMessage());
+        assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException);
+        String live = SlotsReader.BEGIN + "\n\n" + rc + "137\n";
+        var l = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(live, rc, Duration.ofSeconds(30)));
+        assertTrue(l.getCause().getMessage().startsWith("the live slot command '") && l.getCause().getMessage().endsWith("did not answer within 30 s"),
+                l.getCause().getMessage());
+        SlotsSnapshot s = reader.parseStateInLock(SlotsReader.BEGIN + "\nActive Slot: green\n\n" + SlotsReader.CONTAINERS + "\n\n" + rc + "0\n",
+                rc, Duration.ofSeconds(30));
+        assertEquals("green", s.liveSlot(), "a read that ended is parsed as any");
+    }
+
     @Test
     void aMissingContainerIsMissingNotAnError() {
         String out = "Active Slot: blue\n\n" + SlotsReader.CONTAINERS + "\n";
