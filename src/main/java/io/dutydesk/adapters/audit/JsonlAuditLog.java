@@ -315,18 +315,26 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public CompletableFuture<List<AuditEntry>> recent(int max) {
-        return BoundedExecutors.supply(reads, () -> {
-            fullReads.incrementAndGet();
-            Tail t = readTail(max);
-            synchronized (damagedLines) {
-                damagedLines.clear();
-                damagedUnlisted.set(0);
-            }
-            for (String d : t.damaged) {
-                note(d);
-            }
-            return List.copyOf(t.entries);
-        });
+        return BoundedExecutors.supply(reads, () -> readRecent(max));
+    }
+
+    /** {@inheritDoc} Whether it watches is asked on the read thread ({@link #watching} takes the index's lock). */
+    @Override
+    public CompletableFuture<List<AuditEntry>> recentUnlessWatched(int max) {
+        return BoundedExecutors.supply(reads, () -> watching() ? null : readRecent(max));
+    }
+
+    private List<AuditEntry> readRecent(int max) throws IOException {
+        fullReads.incrementAndGet();
+        Tail t = readTail(max);
+        synchronized (damagedLines) {
+            damagedLines.clear();
+            damagedUnlisted.set(0);
+        }
+        for (String d : t.damaged) {
+            note(d);
+        }
+        return List.copyOf(t.entries);
     }
 
     /**
