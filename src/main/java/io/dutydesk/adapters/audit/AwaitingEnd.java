@@ -24,21 +24,25 @@ import java.util.List;
  * stand-ins ({@link AuditLines}): only the lines of actions that may await their end are parsed.
  *
  * <p>The summary is a cache, 0600, written whole under a temporary name and renamed: it is used only while the files it
- * names, with their size and time modified, are the log's first rotated files; else (missing, damaged, a rotated file
- * edited or removed) the rotated files are read again. Its format:
+ * names, with their size, time modified and file key (device and inode, where the file system has one), are the log's
+ * first rotated files; else (missing, damaged, a rotated file edited, removed or replaced by another of the same size and
+ * time) the rotated files are read again. Its format:
  *
  * <pre>
- * dutydesk open entries 1
- * file SIZE MODIFIED-MS NAME   one line per rotated file covered, oldest first
- * {...}                        the entries of the actions they leave open, oldest first, as the log writes them
+ * dutydesk open entries 2
+ * file SIZE MODIFIED-MS KEY NAME   one line per rotated file covered, oldest first; KEY "-" where files have none
+ * {...}                            the entries of the actions they leave open, oldest first, as the log writes them
  * end FILES ENTRIES
  * </pre>
+ *
+ * A summary of another version (the first, without the files' keys) is not read: the rotated files are read again and
+ * the summary written anew.
  *
  * An action closed in the rotated files and opened again after them (a hand edit, an interruption written after a
  * completion) lacks its entries from before it closed: whether it awaits its end is still decided exactly.
  */
 final class AwaitingEnd {
-    static final String HEAD = "dutydesk open entries 1";
+    static final String HEAD = "dutydesk open entries 2";
 
     /** What the read needs of the log: its rotated files (oldest first) and one file's entries, stand-ins or parsed. */
     interface Log {
@@ -48,12 +52,34 @@ final class AwaitingEnd {
         List<AuditEntry> entries(Path file, boolean standIns) throws IOException;
     }
 
-    /** One rotated file as a summary covers it. */
-    record Covered(String name, long size, long modified) {
+    /**
+     * One rotated file as a summary covers it; {@code key}: its file key in words ({@link #key}), "-" where the file system
+     * gives none.
+     */
+    record Covered(String name, long size, long modified, String key) {
         static Covered of(Path p) throws IOException {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return new Covered(p.getFileName().toString(), a.size(), a.lastModifiedTime().toMillis());
+            return new Covered(p.getFileName().toString(), a.size(), a.lastModifiedTime().toMillis(), AwaitingEnd.key(a.fileKey()));
         }
+    }
+
+    /**
+     * A file key ({@link BasicFileAttributes#fileKey}: "(dev=803,ino=1234)") as one word of the summary: "-" for none, and
+     * any space, control or non-ASCII character, '%' and '-' written %XX (UTF-8), so a key of any file system is one word.
+     */
+    static String key(Object fileKey) {
+        if (fileKey == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        for (byte c : fileKey.toString().getBytes(StandardCharsets.UTF_8)) {
+            if (c > ' ' && c < 0x7f && c != '%' && c != '-') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(String.format("%02X", c & 0xff));
+            }
+        }
+        return b.isEmpty() ? "%" : b.toString(); // "%": an empty key (never a word of an encoded one)
     }
 
     /** The rotated files covered and every entry of the actions they leave open. */
@@ -150,8 +176,8 @@ final class AwaitingEnd {
             List<AuditEntry> entries = new ArrayList<>();
             int i = 1;
             for (; i < lines.size() && lines.get(i).startsWith("file "); i++) {
-                String[] w = lines.get(i).split(" ", 4);
-                files.add(new Covered(w[3], Long.parseLong(w[1]), Long.parseLong(w[2])));
+                String[] w = lines.get(i).split(" ", 5);
+                files.add(new Covered(w[4], Long.parseLong(w[1]), Long.parseLong(w[2]), w[3]));
             }
             for (; i < lines.size() - 1; i++) {
                 entries.add(AuditJson.read(lines.get(i)));
@@ -167,7 +193,8 @@ final class AwaitingEnd {
     static void write(Path file, Summary s) throws IOException {
         StringBuilder b = new StringBuilder(HEAD).append('\n');
         for (Covered c : s.files()) {
-            b.append("file ").append(c.size()).append(' ').append(c.modified()).append(' ').append(c.name()).append('\n');
+            b.append("file ").append(c.size()).append(' ').append(c.modified()).append(' ').append(c.key()).append(' ')
+                    .append(c.name()).append('\n');
         }
         for (AuditEntry e : s.entries()) {
             b.append(AuditJson.write(e)).append('\n');
