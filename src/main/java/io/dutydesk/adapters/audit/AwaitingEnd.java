@@ -3,16 +3,28 @@ package io.dutydesk.adapters.audit;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditRows;
 
+import io.dutydesk.adapters.support.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * {@link JsonlAuditLog#awaitingEnd}: the actions awaiting their end in the whole log, however many entries followed them,
@@ -37,6 +49,12 @@ import java.util.List;
  *
  * A summary of another version (the first, without the files' keys) is not read: the rotated files are read again and
  * the summary written anew.
+ *
+ * <p>A rebuild holds a lock ({@code audit.jsonl.open.lock}, 0600) from before its temporary file
+ * ({@code .audit.jsonl.open-DIGITS.tmp}) is made until after it is renamed: one rebuild at a time, across threads and
+ * processes; one that finds the lock taken leaves the summary to that one. Holding it, a rebuild removes the temporary
+ * files of that exact name in that folder, which no live rebuild can then be writing: those of a writer killed between
+ * the two steps (kill -9, a power cut), kept for ever before.
  *
  * An action closed in the rotated files and opened again after them (a hand edit, an interruption written after a
  * completion) lacks its entries from before it closed: whether it awaits its end is still decided exactly.
@@ -84,6 +102,12 @@ final class AwaitingEnd {
 
     /** The rotated files covered and every entry of the actions they leave open. */
     record Summary(List<Covered> files, List<AuditEntry> entries) {}
+
+    /**
+     * The summary rebuilt in this process now, by its lock file: one thread at a time (a file lock is the process's, and
+     * closing any channel on the file would drop the lock another thread holds on it).
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> REBUILDING = new ConcurrentHashMap<>();
 
     private final Path current;
     private final Path summary;
@@ -189,8 +213,71 @@ final class AwaitingEnd {
         }
     }
 
-    /** Writes {@code s} to {@code file} whole: under a temporary name (0600) in its folder, then renamed over it. */
-    static void write(Path file, Summary s) throws IOException {
+    /** The lock a rebuild of {@code summary} holds: {@code audit.jsonl.open.lock}. */
+    static Path lockFile(Path summary) {
+        return summary.resolveSibling(summary.getFileName() + ".lock");
+    }
+
+    /** The name of the temporary files a rebuild of {@code summary} writes: {@code .audit.jsonl.open-DIGITS.tmp}. */
+    static Pattern temporaryName(Path summary) {
+        return Pattern.compile(Pattern.quote("." + summary.getFileName() + "-") + "[0-9]+" + Pattern.quote(".tmp"));
+    }
+
+    /**
+     * Writes {@code s} to {@code file} whole, holding the rebuild's lock: removes what killed rebuilds left, writes it
+     * under a temporary name (0600) in its folder and renames that over it. False, nothing written, when another thread or
+     * process is rebuilding it.
+     */
+    static boolean write(Path file, Summary s) throws IOException {
+        Path lock = lockFile(file);
+        PrivateFiles.ensureFile(lock);
+        ReentrantLock here = REBUILDING.computeIfAbsent(lock.toRealPath(), k -> new ReentrantLock());
+        if (!here.tryLock()) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock held = tryLock(ch)) {
+            if (held == null) {
+                return false;
+            }
+            removeLeftovers(file);
+            writeWhole(file, s);
+            return true;
+        } finally {
+            here.unlock();
+        }
+    }
+
+    /** The whole file's lock, or null when another process holds it, or this one by another name (a hard link). */
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            return null;
+        }
+    }
+
+    /**
+     * Removes the temporary files of {@code summary}'s rebuilds in its folder (regular files of exactly that name, not
+     * followed through a link); called holding the rebuild's lock, so none is being written.
+     */
+    private static void removeLeftovers(Path summary) {
+        Pattern name = temporaryName(summary);
+        try (DirectoryStream<Path> folder = Files.newDirectoryStream(summary.getParent())) {
+            for (Path p : folder) {
+                if (name.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException notRemoved) {
+                        // tried again at the next rebuild
+                    }
+                }
+            }
+        } catch (IOException | DirectoryIteratorException unlisted) {
+            // tried again at the next rebuild
+        }
+    }
+
+    private static void writeWhole(Path file, Summary s) throws IOException {
         StringBuilder b = new StringBuilder(HEAD).append('\n');
         for (Covered c : s.files()) {
             b.append("file ").append(c.size()).append(' ').append(c.modified()).append(' ').append(c.key()).append(' ')

@@ -6,15 +6,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 import static io.dutydesk.adapters.audit.AwaitingEndReadTest.e;
 import static io.dutydesk.adapters.audit.AwaitingEndReadTest.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -109,5 +115,89 @@ class AwaitingEndSummaryTest {
         assertEquals(List.of(id(1)), ids(new JsonlAuditLog(file).awaitingEnd().join()));
         assertEquals(AwaitingEnd.HEAD + "\nfile " + a.size() + " " + a.lastModifiedTime().toMillis() + " " + AwaitingEnd.key(a.fileKey())
                 + " audit.jsonl.000001", String.join("\n", Files.readAllLines(summary).subList(0, 2)));
+    }
+
+    /**
+     * A rebuild killed between its temporary file and the rename (kill -9, a power cut) left a 0600
+     * {@code .audit.jsonl.open-DIGITS.tmp} behind for ever: the next rebuild removes those, and nothing else — no other
+     * name, no folder, no link, nothing in another folder.
+     */
+    @Test
+    void theNextRebuildRemovesTheTemporaryFilesAKilledRebuildLeft() throws Exception {
+        Path file = log();
+        Path summary = new JsonlAuditLog(file).openSummaryFile();
+        List<String> left = List.of(".audit.jsonl.open-123.tmp", ".audit.jsonl.open-18446744073709551615.tmp");
+        for (String n : left) {
+            Files.writeString(tmp.resolve(n), AwaitingEnd.HEAD + "\nfile ", StandardCharsets.UTF_8);
+        }
+        Path elsewhere = Files.createDirectories(tmp.resolve("sub")).resolve(".audit.jsonl.open-1.tmp");
+        Files.writeString(elsewhere, "x");
+        List<String> others = List.of(".audit.jsonl.open-12x.tmp", ".audit.jsonl.open-.tmp", "audit.jsonl.open-1.tmp",
+                ".audit.jsonl.open-1.tmp.kept", ".audit.jsonl.open-1.tmpx", "x.audit.jsonl.open-1.tmp", ".audit.jsonl-1.tmp",
+                ".audit.jsonl.open.lock-1.tmp", "notes.txt");
+        for (String n : others) {
+            Files.writeString(tmp.resolve(n), "x");
+        }
+        Path folder = Files.createDirectory(tmp.resolve(".audit.jsonl.open-7.tmp"));
+        Path link = Files.createSymbolicLink(tmp.resolve(".audit.jsonl.open-8.tmp"), tmp.resolve("notes.txt"));
+
+        assertEquals(List.of(id(1)), ids(new JsonlAuditLog(file).awaitingEnd().join()));
+        assertTrue(Files.exists(summary), "rebuilt");
+        for (String n : left) {
+            assertFalse(Files.exists(tmp.resolve(n), LinkOption.NOFOLLOW_LINKS), n + " removed");
+        }
+        for (String n : others) {
+            assertTrue(Files.exists(tmp.resolve(n)), n + " kept");
+        }
+        assertTrue(Files.exists(elsewhere) && Files.isDirectory(folder) && Files.isSymbolicLink(link), "kept");
+        try (var listed = Files.list(tmp)) {
+            assertEquals(List.of(), listed.map(p -> p.getFileName().toString())
+                    .filter(n -> AwaitingEnd.temporaryName(summary).matcher(n).matches() && !n.equals(".audit.jsonl.open-7.tmp")
+                            && !n.equals(".audit.jsonl.open-8.tmp")).toList(), "the rebuild's own temporary file renamed");
+        }
+    }
+
+    /**
+     * Two processes rebuilding the summary at once: the one that finds the other's rebuild under way (its lock held, its
+     * temporary file not yet renamed) removes nothing and leaves the summary to it, its own read answered all the same;
+     * once that process is killed before its rename, the next rebuild removes what it left.
+     */
+    @Test
+    void aRebuildUnderWayInAnotherProcessIsLeftAlone() throws Exception {
+        Path file = log();
+        Path summary = new JsonlAuditLog(file).openSummaryFile();
+        Path theirs = tmp.resolve(".audit.jsonl.open-42.tmp");
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OtherRebuild.class.getName(), summary.toString(), theirs.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
+                assertEquals("rebuilding", r.readLine(), "the other process holds the rebuild's lock");
+                assertEquals(List.of(id(1)), ids(new JsonlAuditLog(file).awaitingEnd().join()));
+                assertTrue(Files.exists(theirs), "its temporary file, not yet renamed, kept");
+                assertFalse(Files.exists(summary), "the summary left to the rebuild under way");
+            }
+        } finally {
+            other.destroyForcibly(); // killed before its rename
+            other.waitFor();
+        }
+        assertTrue(Files.exists(theirs));
+        assertEquals(List.of(id(1)), ids(new JsonlAuditLog(file).awaitingEnd().join()));
+        assertFalse(Files.exists(theirs), "left by a killed rebuild: removed by the next");
+        assertTrue(Files.exists(summary));
+    }
+
+    /** Another process's rebuild, up to its rename: holds the lock, writes its temporary file, says so, and waits to be killed. */
+    public static final class OtherRebuild {
+        public static void main(String[] args) throws Exception {
+            Path summary = Path.of(args[0]);
+            try (FileChannel ch = FileChannel.open(AwaitingEnd.lockFile(summary), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = ch.lock()) {
+                Files.writeString(Path.of(args[1]), AwaitingEnd.HEAD + "\n", StandardCharsets.UTF_8);
+                System.out.println("rebuilding");
+                System.out.flush();
+                System.in.read(); // until killed
+            }
+        }
     }
 }
