@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Builds an environment's adapters around its one SSH connection: the wiring, by constructors. */
 public final class Connector implements EnvironmentConnector, AutoCloseable {
@@ -38,6 +39,8 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
     /** A connection whose handshake {@link #prepare} started, until an {@link #open} of its target takes it. */
     private SshConnection prepared;
     private Environment.Ssh preparedFor;
+    /** How that handshake ended: true connected, false failed; not done while it is under way. */
+    private CompletableFuture<Boolean> preparedConnected;
     private boolean closed;
 
     public Connector() {
@@ -63,8 +66,10 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
     /**
      * Starts the SSH handshake of {@code env} now, refusing an unknown host key (the CLI's rule): a verb's run calls it as
      * soon as it knows its environment, and builds the rest while the server answers. The next {@link #open} of an
-     * environment with the same SSH target and {@link HostKeyPrompt#REFUSE} takes this connection; {@link #close} closes it
-     * if none did.
+     * environment with the same SSH target and {@link HostKeyPrompt#REFUSE} takes this connection — connected, or its
+     * handshake still under way, never failed: a failed one is closed and the open connects afresh, so the run says its own
+     * attempt's error (handed over, its failure answered the run's calls for half a second, {@code
+     * SshConnection.RETRY_AFTER}, without a try of their own). {@link #close} closes it if no open took it.
      */
     public synchronized void prepare(Environment env) {
         closePrepared();
@@ -74,7 +79,7 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
         try {
             prepared = new SshConnection(env.ssh(), HostKeyPrompt.REFUSE);
             preparedFor = env.ssh();
-            prepared.connectAhead();
+            preparedConnected = prepared.startConnecting();
         } catch (RuntimeException e) { // only a head start: the verb's own open meets the same failure and says so
             closePrepared();
         }
@@ -86,6 +91,12 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
             return null;
         }
         prepared = null;
+        CompletableFuture<Boolean> connected = preparedConnected;
+        preparedConnected = null;
+        if (Boolean.FALSE.equals(connected.getNow(null))) {
+            p.close(); // its handshake failed: not the run's connection, whose open connects afresh
+            return null;
+        }
         return p;
     }
 
@@ -101,11 +112,17 @@ public final class Connector implements EnvironmentConnector, AutoCloseable {
         return prepared;
     }
 
+    /** How the handshake of {@link #prepared} ended: true connected, false failed (tests). */
+    synchronized CompletableFuture<Boolean> preparedConnected() {
+        return preparedConnected;
+    }
+
     private void closePrepared() {
         if (prepared != null) {
             prepared.close();
             prepared = null;
         }
+        preparedConnected = null;
     }
 
     /** Verification results in the local store, shared by every environment. */

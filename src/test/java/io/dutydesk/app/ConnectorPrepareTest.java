@@ -78,6 +78,63 @@ class ConnectorPrepareTest {
         }
     }
 
+    /**
+     * A prepared handshake that failed is never the run's connection: the open connects afresh and its calls say that
+     * attempt's error. Handed over, the failed connection answered the run's calls with the earlier failure for half a
+     * second, without trying.
+     */
+    @Test
+    void aFailedPrepareIsNeverTheRunsConnection() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        accepted.add(s);
+                        if (connections.incrementAndGet() == 1) {
+                            s.close(); // the prepared handshake: the connection ended before the server says a word
+                        } else {
+                            // the run's own: a version line no SSH client takes
+                            s.getOutputStream().write("SSH-1.5-fresh\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            s.getOutputStream().flush();
+                        }
+                    }
+                } catch (Exception closed) {
+                    // the test ended
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Environment e = env("ref", server.getLocalPort());
+            try (Connector c = new Connector(NO_KEYRING)) {
+                c.prepare(e);
+                SshConnection p = c.prepared();
+                assertFalse(c.preparedConnected().get(10, TimeUnit.SECONDS), "the prepared handshake failed");
+                try (Connector.Opened h = c.open(e, HostKeyPrompt.REFUSE, SecretPrompt.NONE)) {
+                    assertNotSame(p, h.connection(), "a failed prepared connection is not handed over");
+                    assertNull(c.prepared());
+                    java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                            java.util.concurrent.ExecutionException.class, () -> h.shell().exec("true", java.time.Duration.ofSeconds(5),
+                                    io.dutydesk.core.ports.RemoteShell.OutputListener.NONE).get(10, TimeUnit.SECONDS));
+                    String said = String.valueOf(failed.getCause().getMessage());
+                    assertTrue(said.contains("version"), "the fresh attempt's error: " + said);
+                    org.junit.jupiter.api.Assertions.assertEquals(2, connections.get(), "connected afresh");
+                }
+                java.util.concurrent.ExecutionException closed = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> p.exec("true", java.time.Duration.ofSeconds(5),
+                                io.dutydesk.core.ports.RemoteShell.OutputListener.NONE).get(10, TimeUnit.SECONDS));
+                // closed (its pools shut down behind it, or not yet), not its earlier failure said again
+                assertTrue(java.util.Set.of("connection closed", "ssh is closed").contains(closed.getCause().getMessage()),
+                        "the failed one closed: " + closed.getCause());
+            }
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void anotherTargetOrAnotherHostKeyRuleIsNotGivenIt() throws Exception {
         Environment e = env("ref", 1);

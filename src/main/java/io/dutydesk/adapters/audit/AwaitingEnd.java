@@ -3,16 +3,28 @@ package io.dutydesk.adapters.audit;
 import io.dutydesk.core.audit.AuditEntry;
 import io.dutydesk.core.audit.AuditRows;
 
+import io.dutydesk.adapters.support.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * {@link JsonlAuditLog#awaitingEnd}: the actions awaiting their end in the whole log, however many entries followed them,
@@ -24,21 +36,31 @@ import java.util.List;
  * stand-ins ({@link AuditLines}): only the lines of actions that may await their end are parsed.
  *
  * <p>The summary is a cache, 0600, written whole under a temporary name and renamed: it is used only while the files it
- * names, with their size and time modified, are the log's first rotated files; else (missing, damaged, a rotated file
- * edited or removed) the rotated files are read again. Its format:
+ * names, with their size, time modified and file key (device and inode, where the file system has one), are the log's
+ * first rotated files; else (missing, damaged, a rotated file edited, removed or replaced by another of the same size and
+ * time) the rotated files are read again. Its format:
  *
  * <pre>
- * dutydesk open entries 1
- * file SIZE MODIFIED-MS NAME   one line per rotated file covered, oldest first
- * {...}                        the entries of the actions they leave open, oldest first, as the log writes them
+ * dutydesk open entries 2
+ * file SIZE MODIFIED-MS KEY NAME   one line per rotated file covered, oldest first; KEY "-" where files have none
+ * {...}                            the entries of the actions they leave open, oldest first, as the log writes them
  * end FILES ENTRIES
  * </pre>
+ *
+ * A summary of another version (the first, without the files' keys) is not read: the rotated files are read again and
+ * the summary written anew.
+ *
+ * <p>A rebuild holds a lock ({@code audit.jsonl.open.lock}, 0600) from before its temporary file
+ * ({@code .audit.jsonl.open-DIGITS.tmp}) is made until after it is renamed: one rebuild at a time, across threads and
+ * processes; one that finds the lock taken leaves the summary to that one. Holding it, a rebuild removes the temporary
+ * files of that exact name in that folder, which no live rebuild can then be writing: those of a writer killed between
+ * the two steps (kill -9, a power cut), kept for ever before.
  *
  * An action closed in the rotated files and opened again after them (a hand edit, an interruption written after a
  * completion) lacks its entries from before it closed: whether it awaits its end is still decided exactly.
  */
 final class AwaitingEnd {
-    static final String HEAD = "dutydesk open entries 1";
+    static final String HEAD = "dutydesk open entries 2";
 
     /** What the read needs of the log: its rotated files (oldest first) and one file's entries, stand-ins or parsed. */
     interface Log {
@@ -48,16 +70,44 @@ final class AwaitingEnd {
         List<AuditEntry> entries(Path file, boolean standIns) throws IOException;
     }
 
-    /** One rotated file as a summary covers it. */
-    record Covered(String name, long size, long modified) {
+    /**
+     * One rotated file as a summary covers it; {@code key}: its file key in words ({@link #key}), "-" where the file system
+     * gives none.
+     */
+    record Covered(String name, long size, long modified, String key) {
         static Covered of(Path p) throws IOException {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return new Covered(p.getFileName().toString(), a.size(), a.lastModifiedTime().toMillis());
+            return new Covered(p.getFileName().toString(), a.size(), a.lastModifiedTime().toMillis(), AwaitingEnd.key(a.fileKey()));
         }
+    }
+
+    /**
+     * A file key ({@link BasicFileAttributes#fileKey}: "(dev=803,ino=1234)") as one word of the summary: "-" for none, and
+     * any space, control or non-ASCII character, '%' and '-' written %XX (UTF-8), so a key of any file system is one word.
+     */
+    static String key(Object fileKey) {
+        if (fileKey == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        for (byte c : fileKey.toString().getBytes(StandardCharsets.UTF_8)) {
+            if (c > ' ' && c < 0x7f && c != '%' && c != '-') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(String.format("%02X", c & 0xff));
+            }
+        }
+        return b.isEmpty() ? "%" : b.toString(); // "%": an empty key (never a word of an encoded one)
     }
 
     /** The rotated files covered and every entry of the actions they leave open. */
     record Summary(List<Covered> files, List<AuditEntry> entries) {}
+
+    /**
+     * The summary rebuilt in this process now, by its lock file: one thread at a time (a file lock is the process's, and
+     * closing any channel on the file would drop the lock another thread holds on it).
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> REBUILDING = new ConcurrentHashMap<>();
 
     private final Path current;
     private final Path summary;
@@ -150,8 +200,8 @@ final class AwaitingEnd {
             List<AuditEntry> entries = new ArrayList<>();
             int i = 1;
             for (; i < lines.size() && lines.get(i).startsWith("file "); i++) {
-                String[] w = lines.get(i).split(" ", 4);
-                files.add(new Covered(w[3], Long.parseLong(w[1]), Long.parseLong(w[2])));
+                String[] w = lines.get(i).split(" ", 5);
+                files.add(new Covered(w[4], Long.parseLong(w[1]), Long.parseLong(w[2]), w[3]));
             }
             for (; i < lines.size() - 1; i++) {
                 entries.add(AuditJson.read(lines.get(i)));
@@ -163,11 +213,75 @@ final class AwaitingEnd {
         }
     }
 
-    /** Writes {@code s} to {@code file} whole: under a temporary name (0600) in its folder, then renamed over it. */
-    static void write(Path file, Summary s) throws IOException {
+    /** The lock a rebuild of {@code summary} holds: {@code audit.jsonl.open.lock}. */
+    static Path lockFile(Path summary) {
+        return summary.resolveSibling(summary.getFileName() + ".lock");
+    }
+
+    /** The name of the temporary files a rebuild of {@code summary} writes: {@code .audit.jsonl.open-DIGITS.tmp}. */
+    static Pattern temporaryName(Path summary) {
+        return Pattern.compile(Pattern.quote("." + summary.getFileName() + "-") + "[0-9]+" + Pattern.quote(".tmp"));
+    }
+
+    /**
+     * Writes {@code s} to {@code file} whole, holding the rebuild's lock: removes what killed rebuilds left, writes it
+     * under a temporary name (0600) in its folder and renames that over it. False, nothing written, when another thread or
+     * process is rebuilding it.
+     */
+    static boolean write(Path file, Summary s) throws IOException {
+        Path lock = lockFile(file);
+        PrivateFiles.ensureFile(lock);
+        ReentrantLock here = REBUILDING.computeIfAbsent(lock.toRealPath(), k -> new ReentrantLock());
+        if (!here.tryLock()) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock held = tryLock(ch)) {
+            if (held == null) {
+                return false;
+            }
+            removeLeftovers(file);
+            writeWhole(file, s);
+            return true;
+        } finally {
+            here.unlock();
+        }
+    }
+
+    /** The whole file's lock, or null when another process holds it, or this one by another name (a hard link). */
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            return null;
+        }
+    }
+
+    /**
+     * Removes the temporary files of {@code summary}'s rebuilds in its folder (regular files of exactly that name, not
+     * followed through a link); called holding the rebuild's lock, so none is being written.
+     */
+    private static void removeLeftovers(Path summary) {
+        Pattern name = temporaryName(summary);
+        try (DirectoryStream<Path> folder = Files.newDirectoryStream(summary.getParent())) {
+            for (Path p : folder) {
+                if (name.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException notRemoved) {
+                        // tried again at the next rebuild
+                    }
+                }
+            }
+        } catch (IOException | DirectoryIteratorException unlisted) {
+            // tried again at the next rebuild
+        }
+    }
+
+    private static void writeWhole(Path file, Summary s) throws IOException {
         StringBuilder b = new StringBuilder(HEAD).append('\n');
         for (Covered c : s.files()) {
-            b.append("file ").append(c.size()).append(' ').append(c.modified()).append(' ').append(c.name()).append('\n');
+            b.append("file ").append(c.size()).append(' ').append(c.modified()).append(' ').append(c.key()).append(' ')
+                    .append(c.name()).append('\n');
         }
         for (AuditEntry e : s.entries()) {
             b.append(AuditJson.write(e)).append('\n');

@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * 10,000 entries, by default), the file is renamed {@code audit.jsonl.000001} (then {@code .000002}…;
  * nothing is ever deleted) and a new one begun. Readers ({@link #recent}, the Audit tab, {@code
  * dutydesk audit}) read across the files, oldest first, newest last. What the rotated files leave open is kept beside
- * them ({@code audit.jsonl.open}, {@link AwaitingEnd}): the open entries' read finds an action however old, reading the
- * rotated files once.
+ * them ({@code audit.jsonl.open}, rebuilt one at a time under {@code audit.jsonl.open.lock}, {@link AwaitingEnd}): the open
+ * entries' read finds an action however old, reading the rotated files once.
  *
  * <p><b>Torn lines</b>: a crash (power cut) in the middle of an append leaves a last line without its
  * newline. The next append moves that fragment, byte for byte, to {@code audit.jsonl.torn} and cuts the
@@ -315,18 +315,26 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public CompletableFuture<List<AuditEntry>> recent(int max) {
-        return BoundedExecutors.supply(reads, () -> {
-            fullReads.incrementAndGet();
-            Tail t = readTail(max);
-            synchronized (damagedLines) {
-                damagedLines.clear();
-                damagedUnlisted.set(0);
-            }
-            for (String d : t.damaged) {
-                note(d);
-            }
-            return List.copyOf(t.entries);
-        });
+        return BoundedExecutors.supply(reads, () -> readRecent(max));
+    }
+
+    /** {@inheritDoc} Whether it watches is asked on the read thread ({@link #watching} takes the index's lock). */
+    @Override
+    public CompletableFuture<List<AuditEntry>> recentUnlessWatched(int max) {
+        return BoundedExecutors.supply(reads, () -> watching() ? null : readRecent(max));
+    }
+
+    private List<AuditEntry> readRecent(int max) throws IOException {
+        fullReads.incrementAndGet();
+        Tail t = readTail(max);
+        synchronized (damagedLines) {
+            damagedLines.clear();
+            damagedUnlisted.set(0);
+        }
+        for (String d : t.damaged) {
+            note(d);
+        }
+        return List.copyOf(t.entries);
     }
 
     /**

@@ -265,17 +265,31 @@ public final class SshConnection implements RemoteShell, Tunnels, BackendProbe, 
     /** {@inheritDoc} On the probes' threads; the attempt is the one a command then waits for ({@link #session}). */
     @Override
     public void connectAhead() {
+        startConnecting();
+    }
+
+    /**
+     * {@link #connectAhead}, saying how it ended: completes with true once connected, false when the attempt failed or
+     * could not start (closed, the probes' queue full); never exceptionally.
+     */
+    public CompletableFuture<Boolean> startConnecting() {
+        CompletableFuture<Boolean> connected = new CompletableFuture<>();
         try {
             probes.execute(() -> {
                 try {
                     session();
+                    connected.complete(true);
                 } catch (Exception e) {
-                    // the first command meets the same failure, or tries again after the back-off
+                    connected.complete(false); // the first command meets the same failure, or tries again after the back-off
+                } catch (Error e) {
+                    connected.complete(false);
+                    throw e;
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException busy) {
-            // closed or saturated: the first command connects
+            connected.complete(false); // closed or saturated: the first command connects
         }
+        return connected;
     }
 
     /**

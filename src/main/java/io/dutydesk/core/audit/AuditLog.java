@@ -36,6 +36,16 @@ public interface AuditLog {
     CompletableFuture<List<AuditEntry>> recent(int max);
 
     /**
+     * {@link #recent} unless the log {@linkplain #watching watches} its file — then null, nothing read: its watch reports
+     * every append, so a viewer that read it before has nothing new. For a viewer on the FX thread (the Audit tab shown
+     * again): a log whose {@link #watching} waits for a lock or a file answers on a thread of its own. The default asks
+     * {@link #watching} on the caller's thread.
+     */
+    default CompletableFuture<List<AuditEntry>> recentUnlessWatched(int max) {
+        return watching() ? CompletableFuture.completedFuture(null) : recent(max);
+    }
+
+    /**
      * Every entry of the actions that still await their end ({@link AuditRows#awaitingEnd}) in the whole log, however
      * many entries were written after them, oldest first: what the completion of a killed console's open entries reads at
      * every start of the CLI and the window. No window of the newest entries bounds it (an action left open behind 2,000

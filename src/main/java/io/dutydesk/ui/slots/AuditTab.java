@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,6 +27,10 @@ import java.util.concurrent.Executor;
  * <p>A read that fails (an unreadable file, an IO error, a full read queue) keeps the rows read before, never passed off
  * as current: {@link #problemProperty} says so — "could not read the audit log FILE: reason; showing the rows read at
  * 12:00:05" — until a read succeeds, and the next show (or change) reads again.
+ *
+ * <p>Nothing of the log is asked on the FX thread but its location: whether it watches its file (the file log's answer
+ * waits for its index's lock, which other threads hold over file IO: the watch's start, a look at the file's size) is
+ * asked with the read, on the log's own thread ({@link AuditLog#recentUnlessWatched}), and the rows come back in one hop.
  */
 final class AuditTab {
     private final Executor ui;
@@ -53,9 +58,10 @@ final class AuditTab {
     /** The tab shown or hidden; {@code log}: the log of the environment shown (null: none). */
     void shown(boolean shown, AuditLog log) {
         this.shown = shown;
-        // a log that cannot watch its file never says it changed: then every show reads it, as before the tab waited
-        if (shown && log != null && (stale || !log.watching())) {
-            refresh(log);
+        if (shown && log != null) {
+            // a log that cannot watch its file never says it changed: then every show reads it, as before the tab waited.
+            // Whether it watches is asked with the read, off the FX thread (the file log's answer takes its index's lock)
+            read(log, stale);
         }
     }
 
@@ -65,22 +71,39 @@ final class AuditTab {
             stale = true;
             return;
         }
+        read(log, true);
+    }
+
+    /**
+     * Reads the rows — if {@code changed}, else only if the log does not watch its file — on the log's own thread, and
+     * comes back to the FX thread once with what it read (not at all when it read nothing).
+     */
+    private void read(AuditLog log, boolean changed) {
         stale = false;
-        log.recent(2000).whenComplete((list, failed) -> ui.execute(() -> {
-            if (failed != null) {
-                stale = true; // not read: the next show (or change) reads it again
-                String where = log.location() == null || log.location().isBlank() ? "" : " " + log.location();
-                problem.set("could not read the audit log" + where + ": " + reason(failed, log.location()) + "; "
-                        + (readAt == null ? "no rows could be read yet" : "showing the rows read at " + Times.since(readAt, clock)));
-                return;
+        CompletableFuture<List<AuditEntry>> read = changed ? log.recent(2000) : log.recentUnlessWatched(2000);
+        read.whenComplete((list, failed) -> {
+            if (failed == null && list == null) {
+                return; // watched and not changed since the last read: the rows shown are the log's
             }
-            readAt = clock.instant();
-            problem.set("");
-            List<AuditEntry> folded = AuditRows.fold(list, DetachedActions::isOpen);
-            List<AuditEntry> newestFirst = new ArrayList<>(folded.subList(Math.max(0, folded.size() - 200), folded.size()));
-            java.util.Collections.reverse(newestFirst);
-            rows.setAll(newestFirst);
-        }));
+            ui.execute(() -> took(log, list, failed));
+        });
+    }
+
+    /** What a read came back with (FX thread): the rows, or why there are none new. */
+    private void took(AuditLog log, List<AuditEntry> list, Throwable failed) {
+        if (failed != null) {
+            stale = true; // not read: the next show (or change) reads it again
+            String where = log.location() == null || log.location().isBlank() ? "" : " " + log.location();
+            problem.set("could not read the audit log" + where + ": " + reason(failed, log.location()) + "; "
+                    + (readAt == null ? "no rows could be read yet" : "showing the rows read at " + Times.since(readAt, clock)));
+            return;
+        }
+        readAt = clock.instant();
+        problem.set("");
+        List<AuditEntry> folded = AuditRows.fold(list, DetachedActions::isOpen);
+        List<AuditEntry> newestFirst = new ArrayList<>(folded.subList(Math.max(0, folded.size() - 200), folded.size()));
+        java.util.Collections.reverse(newestFirst);
+        rows.setAll(newestFirst);
     }
 
     /**

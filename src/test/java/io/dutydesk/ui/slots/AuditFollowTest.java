@@ -147,6 +147,61 @@ class AuditFollowTest {
         assertEquals(2, reads.get());
     }
 
+    /**
+     * Showing the tab again never waits on the FX thread for the log's index lock: whether the log watches its file is
+     * asked on its read thread. The tab asked on the FX thread, and the window froze while another thread held the lock
+     * (the watch's start, a look at the file's size on a slow disk).
+     */
+    @Test
+    void showingTheTabNeverWaitsForTheLogsIndexLock(@TempDir Path dir) throws Exception {
+        JsonlAuditLog log = new JsonlAuditLog(dir.resolve("audit.jsonl"));
+        try {
+            attach(log); // watches the file
+            ui.drain();
+            log.append(entry("a1", "succeeded")).join();
+            vm.auditShown(true);
+            ui.await("the first entry shown", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
+            vm.auditShown(false);
+
+            java.lang.reflect.Field f = JsonlAuditLog.class.getDeclaredField("indexLock");
+            f.setAccessible(true);
+            Object indexLock = f.get(log);
+            Thread fx = Thread.currentThread(); // the ui queue's thread: the test's own
+            var held = new java.util.concurrent.CountDownLatch(1);
+            var shownReturned = new java.util.concurrent.atomic.AtomicBoolean();
+            var fxWaited = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread holder = new Thread(() -> {
+                synchronized (indexLock) {
+                    held.countDown();
+                    // held until the FX thread is done showing the tab, or waits for this very lock
+                    while (!shownReturned.get() && !blockedOn(fx, indexLock)) {
+                        Thread.onSpinWait();
+                    }
+                    fxWaited.set(!shownReturned.get());
+                }
+            }, "index-lock-holder");
+            holder.start();
+            held.await();
+            vm.auditShown(true);
+            shownReturned.set(true);
+            holder.join();
+            org.junit.jupiter.api.Assertions.assertFalse(fxWaited.get(), "the FX thread waited for the audit log's index lock");
+
+            // and the tab still follows the file
+            log.append(entry("a2", "refused")).join();
+            ui.await("the change shown", Duration.ofSeconds(10), () -> vm.audit().size() == 2);
+        } finally {
+            log.close();
+        }
+    }
+
+    /** Whether {@code t} is blocked entering {@code monitor}. */
+    private static boolean blockedOn(Thread t, Object monitor) {
+        java.lang.management.ThreadInfo i = java.lang.management.ManagementFactory.getThreadMXBean().getThreadInfo(t.getId());
+        return i != null && i.getThreadState() == Thread.State.BLOCKED
+                && (monitor.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(monitor))).equals(i.getLockName());
+    }
+
     /** A log over {@code log} whose watch reports nothing (no inotify instance left), counting the tab's reads; {@code fail}: the next read fails. */
     private static io.dutydesk.core.audit.AuditLog unwatched(JsonlAuditLog log, java.util.concurrent.atomic.AtomicInteger reads,
                                                              java.util.concurrent.atomic.AtomicBoolean fail) {
