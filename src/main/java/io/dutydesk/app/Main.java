@@ -56,8 +56,10 @@ public final class Main {
             // the environment a verb connects to is read first and its SSH handshake started at once: the rest of the run
             // (the audit log, the verbs) is built while the server answers
             Optional<Cli.Preloaded> preloaded = Cli.preload(cliArgs, System::getenv);
+            io.dutydesk.core.Phase.mark("environment-read");
             try (LocalStore store = LocalStore.openDefault(); // opened on first use only, once
                  Connector connector = new Connector(new SecretToolKeyring(), store)) {
+                io.dutydesk.core.Phase.mark("connector-built");
                 preloaded.flatMap(Cli.Preloaded::environment).ifPresent(connector::prepare);
                 code = new Cli(connector, new ConsoleSecretPrompt(), System::getenv,
                         System.out, System.err, new JsonlAuditLog(JsonlAuditLog.defaultFile(System::getenv)), Actor.local(),
