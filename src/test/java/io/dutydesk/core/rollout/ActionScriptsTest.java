@@ -528,10 +528,10 @@ class ActionScriptsTest {
     /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
     @Test
     void aBusyServerSaysSoBeforeItReadsTheState() throws Exception {
+        Files.createDirectories(Path.of(state(), "actions")); // before the holder opens the lock file in it
         Process holder = new ProcessBuilder("sh", "-c", "exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock")
                 + "; flock 9; echo locked; exec sleep 60").start();
         try {
-            Files.createDirectories(Path.of(state(), "actions"));
             holder.getOutputStream().close();
             var r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", r.readLine());
