@@ -109,15 +109,20 @@ public final class LocalFolderShell implements RemoteShell {
                                 answered = true;
                                 try {
                                     in.write((a.get() + "\n").getBytes(StandardCharsets.UTF_8));
-                                } finally {
                                     in.close();
+                                } catch (IOException gone) {
+                                    // as the adapter: the command no longer reads (it ended); its end says the rest
                                 }
                             }
                         }
                     }
                 } finally {
                     if (!answered) {
-                        in.close();
+                        try {
+                            in.close();
+                        } catch (IOException gone) {
+                            // it ended: its input with it
+                        }
                     }
                 }
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -416,6 +416,18 @@ public final class ActionScripts {
     public static final String STATE_BEGIN = "@@DUTYDESK-STATE-BEGIN";
     /** The line after {@link #startAnswered}'s state: the script waits for the console's answer from here. */
     public static final String STATE_END = "@@DUTYDESK-STATE-END";
+
+    /**
+     * {@link #STATE_END}'s line in {@link #startAnswered}'s output for action {@code id}: the mark and the action's id, which
+     * what prints the state cannot know — so no line of the state (the live-slot command's words, a container's label) ends
+     * it early, and nothing after such a line is taken for the console's protocol.
+     */
+    public static String stateEnd(String id) {
+        return STATE_END + " " + requireId(id);
+    }
+
+    /** A line the state read wrote on its standard error, replayed after its output (read in order with it). */
+    public static final String STATE_ERR = "@@DUTYDESK-STATE-ERR ";
     /** The answer that lets {@link #startAnswered} go on; anything else (or end of input) ends it with nothing run. */
     public static final String GO = "go";
     /** What {@link #startAnswered} prints when the console did not answer {@link #GO}: nothing was run. */
@@ -425,7 +437,8 @@ public final class ActionScripts {
 
     /**
      * {@link #start}, with the state the plan is made from read inside the lock: takes the lock (or BUSY, as start), runs
-     * {@code stateScript} (in a subshell, fd 8 and 9 closed, no input) between {@link #STATE_BEGIN} and {@link #STATE_END},
+     * {@code stateScript} (in a subshell, fd 8 and 9 closed, no input) between {@link #STATE_BEGIN} and {@link #stateEnd}
+     * (its standard error after its output as {@link #STATE_ERR} lines, then {@link #STATE_RC}),
      * then waits (at most {@link #ANSWER_SECONDS}, where the server has timeout(1)) for one line on its input: {@link #GO}
      * starts the job as start does; anything else, end of input or no answer in time prints {@link #NOT_GO} and exits 77
      * with nothing run and the lock let go. The plan is decided on a state no other action can change before the job runs:
@@ -438,13 +451,21 @@ public final class ActionScripts {
         // one before it; the state read bounded (CHECK_SECONDS, as the checks inside a job: a paused Docker never holds the
         // lock), its exit status said; an answer other than go leaves no trace of the action (its meta removed): a console
         // that wrote its started entry and whose go came too late completes it as never started (OpenEntries)
-        return "umask 077; " + locked(stateDir, id) + holderAndMeta(id, meta)
-                + "echo '" + STATE_BEGIN + "'; ( cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; if command -v timeout >/dev/null 2>&1; then "
+        // PIPE ignored until the answer: a console gone while the state is printed (killed, its connection dropped) no longer
+        // kills the script at a write before its wait, which reads the end of input and removes the meta (else left behind,
+        // a job folder of a request that never ran); the job gets the default back (a command with SIGPIPE ignored acts
+        // otherwise). The read's standard error is kept and replayed after its output (STATE_ERR): on the exec's own
+        // stderr it came in no order with the output, and the plan was made without it (a live-slot command's "why")
+        return "umask 077; " + locked(stateDir, id) + "trap '' PIPE; " + holderAndMeta(id, meta)
+                + "echo '" + STATE_BEGIN + "'; { se_=$( { ( cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; if command -v timeout >/dev/null 2>&1; then "
                 + "timeout -k 5 \"$cs_\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(stateScript) + "; else \"${SHELL:-sh}\" -c "
-                + ShellQuote.quote(stateScript) + "; fi ) </dev/null 8>&- 9>&-; sr_=$?; echo; echo \"" + STATE_RC + "$sr_\"; echo '" + STATE_END + "'; "
+                + ShellQuote.quote(stateScript) + "; fi ) </dev/null 8>&- 9>&-; } 2>&1 >&3 3>&-; echo \"@@rc $?\"); } 3>&1; "
+                + "sr_=${se_##*@@rc }; se_=${se_%@@rc *}; echo; "
+                + "[ -z \"$se_\" ] || printf '%s\\n' \"$se_\" | sed -n 's/^\\(..*\\)$/" + STATE_ERR + "\\1/p'; "
+                + "echo \"" + STATE_RC + "$sr_\"; echo '" + stateEnd(id) + "'; "
                 + "a_=; if command -v timeout >/dev/null 2>&1; then a_=$(timeout " + ANSWER_SECONDS + " head -n 1); "
                 + "else IFS= read -r a_; fi; if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\"; echo '" + NOT_GO + "'; exit 77; fi; "
-                + detachJob(id, job, "");
+                + "trap - PIPE; " + detachJob(id, job, "");
     }
 
     /** The line before {@link #STATE_END}: the state read's exit status (124 or 137: not done within its bound). */

@@ -355,24 +355,33 @@ public final class DetachedActions {
         AtomicReference<Answer> answered = new AtomicReference<>();
         AtomicReference<Throwable> notRun = new AtomicReference<>();
         StringBuilder state = new StringBuilder();
+        // the exec's standard output but the state and NOT_GO: what its end is read from (BUSY, the follow's lines) and said
+        StringBuilder rest = new StringBuilder();
+        java.util.concurrent.atomic.AtomicBoolean notGo = new java.util.concurrent.atomic.AtomicBoolean();
+        String end = ActionScripts.stateEnd(id);
         AtomicInteger part = new AtomicInteger(); // 0 before the state, 1 in it, 2 after it
         RemoteShell.OutputListener follow = f.listener();
         RemoteShell.OutputListener lines = (stderr, line) -> {
             if (!stderr && part.get() == 0 && line.equals(ActionScripts.STATE_BEGIN)) {
                 part.set(1);
-            } else if (!stderr && part.get() == 1 && line.equals(ActionScripts.STATE_END)) {
+            } else if (!stderr && part.get() == 1 && line.equals(end)) {
                 part.set(2);
             } else if (part.get() == 1) {
                 if (!stderr) {
                     state.append(line).append('\n');
                 }
-            } else if (!line.equals(ActionScripts.NOT_GO)) {
+            } else if (!stderr && line.equals(ActionScripts.NOT_GO)) {
+                notGo.set(true);
+            } else {
+                if (!stderr && rest.length() < 1 << 20) { // kept as the adapter keeps an exec's output
+                    rest.append(line).append('\n');
+                }
                 follow.line(stderr, line);
             }
         };
         io.dutydesk.core.Phase.mark("action-script-built");
         return shell.exec(script, followCall(bound), lines, line -> {
-            if (part.get() != 2 || !line.equals(ActionScripts.STATE_END)) {
+            if (part.get() != 2 || !line.equals(end)) {
                 return Optional.empty();
             }
             Answer a;
@@ -398,7 +407,11 @@ public final class DetachedActions {
             OPEN.put(id, new Open(audit, started, () -> f.started));
             io.dutydesk.core.Phase.mark("audit-started-written");
             return Optional.of(ActionScripts.GO);
-        }).<CompletableFuture<Outcome>>handle((r, e) -> {
+        }).<CompletableFuture<Outcome>>handle((all, e) -> {
+            // the exec's answer without the state's lines: what its end is read from and what a failure says (never the
+            // protocol's lines, nor the state, in a message or an audit entry)
+            RemoteShell.ExecResult r = all == null ? null : new RemoteShell.ExecResult(all.exitCode(), rest.toString(), all.stderr(),
+                    all.elapsed());
             Answer a = answered.get();
             Request decided = new Request(req.action(), req.args(), req.command(), Optional.empty(),
                     a == null ? null : a.liveBefore(), req.bound(), req.after());
@@ -423,6 +436,13 @@ public final class DetachedActions {
                 String why = e != null ? Errors.describe(e) : (r.stderr() + " " + r.stdout()).strip();
                 return CompletableFuture.failedFuture(new IllegalStateException("the action did not start (nothing was run"
                         + (e == null ? ", exit " + r.exitCode() : "") + ")" + (why.isEmpty() ? "" : ": " + why)));
+            }
+            if (e == null && notGo.get() && !f.started) {
+                // the server said it: it had stopped waiting (no answer within its time) when the go came, ran nothing and
+                // left no trace of it — no question to ask it, and not "connection lost"
+                return completeUnended(decided, id, f, start, new IllegalStateException("the action did not start: the server "
+                        + "had stopped waiting for this console's go (it waits " + ActionScripts.ANSWER_SECONDS + " s with the lock "
+                        + "held) when it came; nothing was run"));
             }
             return ended(decided, id, f, bound, start, r, e, status).exceptionallyCompose(x -> completeUnended(decided, id, f, start, x));
         }).thenCompose(x -> x);
@@ -458,9 +478,9 @@ public final class DetachedActions {
         return startedOrNot(id, bound, start, 0, status).thenCompose(yes -> {
             f.started |= yes;
             if (!yes) {
+                String said = e == null ? (r.stderr() + " " + r.stdout()).strip() : "";
                 return CompletableFuture.failedFuture(new IllegalStateException("the action did not start"
-                        + (e == null ? " (exit " + r.exitCode() + "): " + (r.stderr() + " " + r.stdout()).strip()
-                        : ": " + Errors.describe(e))));
+                        + (e == null ? " (exit " + r.exitCode() + ")" + (said.isEmpty() ? "" : ": " + said) : ": " + Errors.describe(e))));
             }
             return followUntilDone(id, f, bound, start, null, 0, status).thenApply(x -> f.outcome(id, start));
         });

@@ -421,7 +421,7 @@ public final class RolloutService {
             result = runner.runAnswered(req, slots.stateScript(), state -> {
                 Plan plan;
                 try {
-                    plan = RolloutRules.decide(verb, version, force, slots.parseStateInLock(state, ActionScripts.STATE_RC,
+                    plan = RolloutRules.decide(verb, version, force, slots.parseStateInLock(state, ActionScripts.STATE_RC, ActionScripts.STATE_ERR,
                             Duration.ofSeconds(ActionScripts.CHECK_SECONDS)), OUTBOX_NOT_READ);
                 } catch (RuntimeException e) {
                     throw new PlanFailed(e);

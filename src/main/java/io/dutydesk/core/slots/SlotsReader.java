@@ -244,6 +244,27 @@ public final class SlotsReader {
      * {@link #readForAction()} fails on a timeout, naming who did not answer; otherwise as {@link #parseState}.
      */
     public SlotsSnapshot parseStateInLock(String out, String rcMark, Duration bound) {
+        return parseStateInLock(out, rcMark, null, bound);
+    }
+
+    /**
+     * {@link #parseStateInLock(String, String, Duration)}, the read's standard error on its lines marked {@code errMark}
+     * (replayed after its output): what a read that says nothing of the live slot says why with ("curl: (7) …"), as the
+     * read before the lock did.
+     */
+    public SlotsSnapshot parseStateInLock(String out, String rcMark, String errMark, Duration bound) {
+        StringBuilder err = new StringBuilder();
+        if (errMark != null && out.contains(errMark)) {
+            StringBuilder kept = new StringBuilder();
+            for (String line : out.split("\n", -1)) {
+                if (line.startsWith(errMark)) {
+                    err.append(line, errMark.length(), line.length()).append('\n');
+                } else {
+                    kept.append(line).append('\n');
+                }
+            }
+            out = kept.toString();
+        }
         int at = out.lastIndexOf(rcMark);
         int rc = -1;
         String state = out;
@@ -261,7 +282,7 @@ public final class SlotsReader {
             throw new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException(
                     who + " did not answer within " + bound.toSeconds() + " s"));
         }
-        return parseState(new RemoteShell.ExecResult(rc < 0 ? 0 : rc, state, "", Duration.ZERO));
+        return parseState(new RemoteShell.ExecResult(rc < 0 ? 0 : rc, state, err.toString(), Duration.ZERO));
     }
 
     /** How long a read of the server's state for an action may take. */

@@ -463,7 +463,7 @@ class ActionScriptsTest {
             String l;
             while ((l = r.readLine()) != null) {
                 out.append(l).append('\n');
-                if (l.equals(ActionScripts.STATE_END)) {
+                if (l.equals(ActionScripts.stateEnd(id))) {
                     // the state as the console reads it, while the lock is held: no other action can start now
                     out.append("lock:").append(lock()).append('\n');
                     Path holder = Path.of(state(), "action.holder");
@@ -493,7 +493,7 @@ class ActionScriptsTest {
         String id = id("rollback", 50);
         String out = answered(id, "touch ran; echo rolled back", ActionScripts.GO, "echo live-is-blue");
         assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nlive-is-blue\n\n" + ActionScripts.STATE_RC + "0\n"
-                + ActionScripts.STATE_END + "\nlock:held\nholder:" + id + "\n"), "the state read under the lock, which names this action: " + out);
+                + ActionScripts.stateEnd(id) + "\nlock:held\nholder:" + id + "\n"), "the state read under the lock, which names this action: " + out);
         assertTrue(out.contains(ActionScripts.STARTED + id) && out.contains("rolled back") && out.contains(ActionScripts.EXIT + "0"), out);
         assertTrue(Files.exists(tmp.resolve("ran")));
         assertEquals("free", lock(), "the lock once the job is over");
@@ -520,7 +520,7 @@ class ActionScriptsTest {
         long t0 = System.nanoTime();
         String out = answered(id, "touch ran", "no", "echo '@@DD-STATE'; exec sleep 60", java.util.Map.of("DUTYDESK_CHECK_SECONDS", "1"));
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 30, "bounded: " + out);
-        assertTrue(out.contains(ActionScripts.STATE_RC + "124\n" + ActionScripts.STATE_END), out);
+        assertTrue(out.contains(ActionScripts.STATE_RC + "124\n" + ActionScripts.stateEnd(id)), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
         assertEquals("free", lock());
     }
@@ -528,10 +528,10 @@ class ActionScriptsTest {
     /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
     @Test
     void aBusyServerSaysSoBeforeItReadsTheState() throws Exception {
+        Files.createDirectories(Path.of(state(), "actions")); // before the holder opens the lock file in it
         Process holder = new ProcessBuilder("sh", "-c", "exec 9>>" + io.dutydesk.core.ShellQuote.quote(state() + "/action.lock")
                 + "; flock 9; echo locked; exec sleep 60").start();
         try {
-            Files.createDirectories(Path.of(state(), "actions"));
             holder.getOutputStream().close();
             var r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", r.readLine());
@@ -549,7 +549,65 @@ class ActionScriptsTest {
     void theStateScriptsExitEndsOnlyItsOwnPart() throws Exception {
         String id = id("rollback", 71);
         String out = answered(id, "echo ran", ActionScripts.GO, "echo part; exit 0");
-        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "0\n" + ActionScripts.STATE_END) && out.contains("ran") && out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "0\n" + ActionScripts.stateEnd(id)) && out.contains("ran") && out.contains(ActionScripts.EXIT + "0"), out);
+    }
+
+    /**
+     * What the state read says on its standard error (a live-slot command's "curl: (7) …", docker's words) comes after its
+     * output, each line marked, before its exit status: read in order with it, never lost on the exec's own stderr.
+     */
+    @Test
+    void theStateReadsStandardErrorComesAfterItsOutputBeforeItsExitStatus() throws Exception {
+        String id = id("rollback", 76);
+        String out = answered(id, "touch ran", null, "echo 'Active Slot: blue'; echo 'curl: (7) Failed to connect' >&2; "
+                + "printf 'no newline' >&2; exit 7");
+        assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nActive Slot: blue\n\n" + ActionScripts.STATE_ERR + "curl: (7) Failed to connect\n"
+                + ActionScripts.STATE_ERR + "no newline\n" + ActionScripts.STATE_RC + "7\n" + ActionScripts.stateEnd(id) + "\n"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    /**
+     * A line of the state that looks like its end (the live-slot command's words, a container's label: what the server
+     * prints) does not end it: the end line carries the action's id, which nothing that prints the state knows.
+     */
+    @Test
+    void noLineOfTheStateEndsIt() throws Exception {
+        String id = id("rollback", 77);
+        String out = answered(id, "echo ran", ActionScripts.GO, "echo '" + ActionScripts.STATE_END + "'; echo '"
+                + ActionScripts.STATE_RC + "0'; echo more");
+        assertTrue(out.contains("more\n\n" + ActionScripts.STATE_RC + "0\n" + ActionScripts.stateEnd(id) + "\nlock:held\n")
+                && out.contains(ActionScripts.EXIT + "0"), out);
+        assertTrue(out.indexOf("\n" + ActionScripts.stateEnd(id) + "\n") > out.indexOf("more"), "the state ended only after it: " + out);
+        assertEquals(out.indexOf("lock:"), out.lastIndexOf("lock:"), "one end: " + out);
+    }
+
+    /**
+     * The console gone while the state is printed (killed: its end of the output closed, then of the input): the script
+     * still gets to its wait, leaves no trace of the action (its meta removed) and lets the lock go — a write to the gone
+     * console no longer kills it first, leaving the meta of a request that never ran. The job it runs on a go gets
+     * SIGPIPE's default back.
+     */
+    @Test
+    void aConsoleGoneWhileTheStateIsPrintedLeavesNoTraceOfTheAction() throws Exception {
+        String id = id("rollback", 78);
+        String job = ActionScripts.job(tmp.toString(), "touch ran", Optional.empty(), Duration.ofSeconds(30));
+        Process p = new ProcessBuilder("sh", "-c", ActionScripts.startAnswered(state(), id, job, "{}", "echo first; sleep 1; echo second")
+                + " && " + ActionScripts.follow(state(), id, 1)).start();
+        var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals(ActionScripts.STATE_BEGIN, r.readLine());
+        p.getInputStream().close(); // the console is gone: what the script writes from now goes nowhere
+        p.getErrorStream().close();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(77, p.exitValue(), "ended at its wait, not by a signal");
+        assertFalse(Files.exists(Path.of(state(), "actions", id + ".meta")), "no trace of a request that never ran");
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals("free", lock());
+        // with "go", the job's command runs with SIGPIPE as the server's shell had it (the default), not ignored
+        String out = answered(id("rollback", 79), "grep '^SigIgn:' /proc/self/status", ActionScripts.GO, "echo state");
+        java.util.regex.Matcher m = Pattern.compile("SigIgn:\\s*([0-9a-f]+)").matcher(out);
+        assertTrue(m.find() && out.contains(ActionScripts.EXIT + "0"), out);
+        assertEquals(0, Long.parseLong(m.group(1), 16) & (1L << 12), "SIGPIPE (13) not ignored by the command: " + out);
     }
 
     @Test

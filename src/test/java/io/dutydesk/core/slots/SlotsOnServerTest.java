@@ -73,6 +73,23 @@ class SlotsOnServerTest {
         assertEquals("green", s.liveSlot(), "a read that ended is parsed as any");
     }
 
+    /**
+     * The read's standard error, replayed after its output on marked lines, is what a failure says why with — the live-slot
+     * command's "curl: (7) …" and its exit status, as the read before the lock said them — and is no line of the state.
+     */
+    @Test
+    void aStateReadInsideTheLockSaysWhyWithItsStandardError() {
+        String rc = "@@DUTYDESK-STATE-RC ";
+        String err = "@@DUTYDESK-STATE-ERR ";
+        var e = assertThrows(IllegalStateException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN + "\n\n" + SlotsReader.CONTAINERS
+                + "\n\n" + err + "curl: (7) Failed to connect\n" + rc + "7\n", rc, err, Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().endsWith("(exit 7) did not say which slot is live: curl: (7) Failed to connect"), e.getMessage());
+        // a warning on stderr beside a good read: the read stands, the warning is not taken for a container or the live slot
+        SlotsSnapshot s = reader.parseStateInLock(SlotsReader.BEGIN + "\nActive Slot: green\n\n" + SlotsReader.CONTAINERS + "\n\n"
+                + err + "Active Slot: blue\n" + rc + "0\n", rc, err, Duration.ofSeconds(30));
+        assertEquals("green", s.liveSlot());
+    }
+
     @Test
     void aMissingContainerIsMissingNotAnError() {
         String out = "Active Slot: blue\n\n" + SlotsReader.CONTAINERS + "\n";
