@@ -83,6 +83,14 @@ class ActionRefusalsCliTest {
             return CompletableFuture.completedFuture(new ExecResult(exit, stdout, "", Duration.ofMillis(1)));
         }
 
+        /** The --yes start that plans inside the lock: refused BUSY at the lock, before the state is read. */
+        @Override
+        public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l, Answerer answerer) {
+            commands.add(command);
+            l.line(false, ActionScripts.BUSY + HOLDER);
+            return CompletableFuture.completedFuture(new ExecResult(75, ActionScripts.BUSY + HOLDER + "\n", "", Duration.ofMillis(1)));
+        }
+
         @Override
         public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
             return CompletableFuture.failedFuture(new java.io.IOException("unused"));
@@ -150,6 +158,28 @@ class ActionRefusalsCliTest {
                         + timeout.toMillis() + " ms"));
             }
 
+            /**
+             * The --yes start that plans inside the lock: the live slot read, then Docker does not answer and the server's
+             * bound (timeout 30) ends the read with 124; the console answers no, the server runs nothing.
+             */
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l, Answerer answerer) {
+                commands.add(command);
+                java.util.regex.Matcher m = ActionScripts.ID.matcher(command);
+                assertTrue(m.find(), "the start names its action");
+                StringBuilder out = new StringBuilder();
+                boolean no = false;
+                for (String x : List.of(ActionScripts.STATE_BEGIN, "@@DD-STATE", "Active Slot:   blue", "", "@@DD-CONTAINERS", "",
+                        ActionScripts.STATE_RC + "124", ActionScripts.stateEnd(m.group()))) {
+                    out.append(x).append('\n');
+                    l.line(false, x);
+                    no |= answerer.answer(x).map(a -> !a.equals(ActionScripts.GO)).orElse(false);
+                }
+                assertTrue(no, "the console answered no");
+                l.line(false, ActionScripts.NOT_GO);
+                return CompletableFuture.completedFuture(new ExecResult(77, out + ActionScripts.NOT_GO + "\n", "", Duration.ofMillis(1)));
+            }
+
             @Override
             public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
                 return busyServer.readFile(path, maxBytes);
@@ -163,6 +193,6 @@ class ActionRefusalsCliTest {
         assertEquals(Cli.DOWN, run(hungDocker, "rollback"));
         assertEquals("dutydesk: cannot plan rollback on ref: Docker on the server did not answer within 30 s; nothing was run\n",
                 err.toString(StandardCharsets.UTF_8));
-        assertTrue(commands.stream().noneMatch(c -> c.contains("setsid")), "nothing started: " + commands);
+        assertEquals(1, commands.size(), "one exec, answered no: " + commands);
     }
 }
