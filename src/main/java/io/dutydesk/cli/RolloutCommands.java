@@ -249,15 +249,7 @@ final class RolloutCommands {
         } catch (CompletionException e) {
             Throwable c = Errors.unwrap(e);
             if (c instanceof RolloutException r) { // refused before anything ran (audited): a version not on the host, an unknown type
-                err.println("dutydesk: " + r.getMessage());
-                if (args.json()) {
-                    ObjectNode o = Json.MAPPER.createObjectNode();
-                    o.put("env", env.name());
-                    o.put("action", verb.id());
-                    o.put("refused", true);
-                    o.put("error", r.getMessage());
-                    out.println(Json.write(o));
-                }
+                refusal(env, verb, args, r.getMessage());
                 return r.kind() == RolloutException.Kind.INVALID_INPUT ? Cli.USAGE : Cli.DOWN;
             }
             err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + Errors.describe(e) + "; nothing was run");
@@ -283,15 +275,7 @@ final class RolloutCommands {
             } catch (CompletionException unwritten) {
                 why = why + "; " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, unwritten);
             }
-            err.println("dutydesk: " + why);
-            if (args.json()) {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                o.put("env", env.name());
-                o.put("action", verb.id());
-                o.put("refused", true);
-                o.put("error", why);
-                out.println(Json.write(o));
-            }
+            refusal(env, verb, args, why);
             return Cli.DOWN;
         }
         java.util.OptionalInt refused = confirm(plan, args, verb, confirmer, log, err);
@@ -328,20 +312,25 @@ final class RolloutCommands {
                 return Cli.DOWN;
             }
             if (Errors.unwrap(e) instanceof RolloutException x && x.kind() == RolloutException.Kind.INVALID_INPUT) {
-                err.println("dutydesk: " + x.getMessage());
-                if (args.json()) {
-                    ObjectNode o = Json.MAPPER.createObjectNode();
-                    o.put("env", env.name());
-                    o.put("action", verb.id());
-                    o.put("refused", true);
-                    o.put("error", x.getMessage());
-                    out.println(Json.write(o));
-                }
+                refusal(env, verb, args, x.getMessage());
                 return Cli.USAGE;
             }
             return failed(env, verb, args, e);
         }
         return ran(env, verb, version, Optional.empty(), args, log, r);
+    }
+
+    /** A refusal before anything ran: said on stderr, and as {"env","action","refused":true,"error"} with --json. */
+    private void refusal(Environment env, Verb verb, Args args, String why) {
+        err.println("dutydesk: " + why);
+        if (args.json()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("env", env.name());
+            o.put("action", verb.id());
+            o.put("refused", true);
+            o.put("error", why);
+            out.println(Json.write(o));
+        }
     }
 
     /** An action that failed or was refused: said, in JSON too with --json. */
