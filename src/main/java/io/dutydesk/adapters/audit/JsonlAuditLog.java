@@ -62,7 +62,11 @@ import java.util.regex.Pattern;
  */
 public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     public static final long DEFAULT_ROTATE_BYTES = 4L << 20;
-    private static final System.Logger LOG = System.getLogger(JsonlAuditLog.class.getName());
+    /** Looked up when a repair is logged, not when the class loads: the JDK's first System.Logger starts its service
+     *  look-up and java.util.logging (~20-40 ms of every cold CLI verb, on the thread that writes the audit entry). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(JsonlAuditLog.class.getName());
+    }
     /** One writer per file in this JVM at a time (a FileLock is held per JVM, not per thread). */
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
     static final int MAX_DAMAGED = 100;
@@ -266,7 +270,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
             ch.force(true);
             String what = file.getFileName() + ": a line torn by a crash (" + (size - start) + " bytes at offset " + start
                     + ") was moved to " + torn.getFileName() + " before the next entry";
-            LOG.log(System.Logger.Level.WARNING, what);
+            Log.LOG.log(System.Logger.Level.WARNING, what);
             note(repairs, repairsUnlisted, what);
             return start;
         }

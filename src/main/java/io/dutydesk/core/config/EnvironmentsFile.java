@@ -1,7 +1,10 @@
 package io.dutydesk.core.config;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -149,7 +152,10 @@ public final class EnvironmentsFile {
         try (Reader r = new StringReader(text)) {
             LoaderOptions opts = new LoaderOptions();
             opts.setAllowDuplicateKeys(false);
-            root = new Yaml(opts).compose(r);
+            // the node tree only, by the parser and composer Yaml.compose uses, without the Yaml facade: its constructor
+            // builds a TypeDescription, whose logger starts the JDK's System.Logger service look-up and java.util.logging
+            // (~40 ms of a cold CLI verb, before the SSH handshake can start; nothing here logs)
+            root = new Composer(new ParserImpl(new StreamReader(r), opts), new Resolver(), opts).getSingleNode();
         } catch (MarkedYAMLException e) {
             throw syntaxError(file, e);
         } catch (YAMLException | IOException e) {
