@@ -50,6 +50,8 @@ public final class SlotsReader {
     /** A container's line: id, name, image, state, health, started, restarts, slot label, service label, tab-separated. */
     static final String CONTAINER = "@@DD-C\t";
     static final String NO_DOCKER = "@@DD-NODOCKER";
+    /** The line after the live slot command's output in {@link #stateScript()}: its exit status follows. */
+    static final String LIVE_END = "@@DD-LIVE-END ";
 
     /**
      * One shell script that prints {@link #BEGIN}, the live slot command's output, then {@link #CONTAINERS}, then one line per
@@ -60,9 +62,13 @@ public final class SlotsReader {
     public String stateScript() {
         var slots = env.slots();
         StringBuilder b = new StringBuilder();
-        b.append("echo '").append(BEGIN).append("'; ( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ").append(env.deploy().liveSlotCommand())
-                .append(" ); echo; echo '").append(CONTAINERS).append("'; ");
-        b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; ");
+        // the live slot command and Docker read side by side (a status script and a Go program started: the read takes the
+        // longer of the two, not their sum); only the live part writes while both run (its output, then LIVE_END with its
+        // exit status: a read cut by a timeout says which of the two had not answered), Docker's lines are kept and
+        // printed once the live part has ended, in the order parseState reads them
+        b.append("echo '").append(BEGIN).append("'; ( ( cd ").append(ShellQuote.path(env.deploy().workdir())).append(" && ")
+                .append(env.deploy().liveSlotCommand()).append(" ); lr_=$?; echo; echo \"").append(LIVE_END).append("$lr_\" ) & lp_=$!; ");
+        b.append("DOCKER_HOST=").append(ShellQuote.quote("unix://" + env.docker().socket())).append("; export DOCKER_HOST; c_=$( ");
         boolean labels = !slots.slotLabel().isEmpty() && !slots.serviceLabel().isEmpty();
         String format = ShellQuote.quote(CONTAINER
                 + "{{.Id}}\t{{.Name}}\t{{.Config.Image}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
@@ -72,7 +78,7 @@ public final class SlotsReader {
             b.append("i_=$(docker ps -aq --no-trunc --filter ").append(ShellQuote.quote("label=" + slots.slotLabel()))
                     .append(" 2>&1) || { printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$(printf '%s' \"$i_\" | head -n 1)\"; exit 0; }; ");
             b.append("[ -z \"$i_\" ] || docker inspect --format ").append(format).append(" $i_");
-            return b.toString();
+            return b.append(printed()).toString();
         }
         // by their names: one call — the containers found on stdout; docker's exit status decides: 0 is a read whatever stderr
         // says (a warning such as "WARNING: Error loading config file"); otherwise each missing one is a "No such container"
@@ -88,7 +94,12 @@ public final class SlotsReader {
                 .append("WARNING*|Warning*) ;; *) [ -n \"$w_\" ] || w_=$l_ ;; esac; done; IFS=$oi_; set +f; ")
                 .append("if [ -n \"$w_\" ]; then printf '%s %s\\n' '").append(NO_DOCKER).append("' \"$w_\"; ")
                 .append("elif [ -z \"$n_\" ]; then printf '%s %s\\n' '").append(NO_DOCKER).append("' \"docker exited $r_\"; fi; fi");
-        return b.toString();
+        return b.append(printed()).toString();
+    }
+
+    /** The end of {@link #stateScript()}: Docker's part kept, the live part waited for, then Docker's lines after CONTAINERS. */
+    private static String printed() {
+        return " ); wait $lp_; echo '" + CONTAINERS + "'; [ -z \"$c_\" ] || printf '%s\\n' \"$c_\"";
     }
 
     /** The snapshot {@link #stateScript()}'s output says; fails as {@link #read()} fails. */
@@ -100,7 +111,19 @@ public final class SlotsReader {
                     + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
         }
         String head = out.substring(0, at);
-        String live = live(head.startsWith(BEGIN + "\n") ? head.substring(BEGIN.length() + 1) : head, r.exitCode(), r.stderr());
+        head = head.startsWith(BEGIN + "\n") ? head.substring(BEGIN.length() + 1) : head;
+        int exit = r.exitCode();
+        int end = head.lastIndexOf("\n" + LIVE_END);
+        if (end >= 0 || head.startsWith(LIVE_END)) { // the live slot command's own exit status, its output before it
+            String rc = head.substring(end + 1 + LIVE_END.length()).strip();
+            head = head.substring(0, end + 1);
+            try {
+                exit = Integer.parseInt(rc);
+            } catch (NumberFormatException e) {
+                // the script's as before
+            }
+        }
+        String live = live(head, exit, r.stderr());
         List<ContainerInfo> all = new ArrayList<>();
         for (String line : out.substring(at + CONTAINERS.length()).split("\n")) {
             if (line.startsWith(NO_DOCKER)) {
@@ -222,11 +245,11 @@ public final class SlotsReader {
             // how far the script got when the read times out says who did not answer (never the script's own words)
             java.util.concurrent.atomic.AtomicReference<String> reached = new java.util.concurrent.atomic.AtomicReference<>("");
             return shell.exec(stateScript(), READ_TIMEOUT, (stderr, line) -> {
-                if (!stderr && (line.equals(BEGIN) || line.equals(CONTAINERS))) {
-                    reached.set(line);
+                if (!stderr && (line.equals(BEGIN) || line.equals(CONTAINERS) || line.startsWith(LIVE_END))) {
+                    reached.set(line.startsWith(LIVE_END) ? LIVE_END : line);
                 }
             }).exceptionallyCompose(e -> named(e, switch (reached.get()) {
-                case CONTAINERS -> "Docker on the server";
+                case CONTAINERS, LIVE_END -> "Docker on the server";
                 case BEGIN -> liveCommand();
                 default -> "the server (over SSH)";
             })).thenApply(this::parseState);
@@ -278,7 +301,9 @@ public final class SlotsReader {
             state = out.substring(0, at);
         }
         if (rc == 124 || rc == 137) {
-            String who = state.contains(CONTAINERS) ? "Docker on the server" : state.contains(BEGIN) ? liveCommand() : "the server";
+            // the live part ended (LIVE_END) and Docker's lines not yet printed: Docker did not answer
+            String who = state.contains(CONTAINERS) || state.contains("\n" + LIVE_END) ? "Docker on the server"
+                    : state.contains(BEGIN) ? liveCommand() : "the server";
             throw new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException(
                     who + " did not answer within " + bound.toSeconds() + " s"));
         }

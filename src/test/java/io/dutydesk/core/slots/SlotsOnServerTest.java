@@ -254,10 +254,16 @@ class SlotsOnServerTest {
                     pb.environment().put("PATH", path);
                     Process p = pb.start();
                     p.getOutputStream().close();
+                    java.util.concurrent.atomic.AtomicBoolean liveEnded = new java.util.concurrent.atomic.AtomicBoolean();
                     Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                            StandardCharsets.UTF_8)).lines().forEach(x -> l.line(false, x)));
+                            StandardCharsets.UTF_8)).lines().forEach(x -> {
+                                liveEnded.compareAndSet(false, x.startsWith(SlotsReader.LIVE_END));
+                                l.line(false, x);
+                            }));
                     reader.start();
-                    io.dutydesk.testing.Eventually.await("the stand-in docker is called", Duration.ofSeconds(20), () -> Files.exists(hung));
+                    // the live slot command and docker run side by side: Docker hangs once the live part has ended and docker is in
+                    io.dutydesk.testing.Eventually.await("the stand-in docker is called and the live slot read", Duration.ofSeconds(20),
+                            () -> Files.exists(hung) && liveEnded.get());
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                     reader.join(10_000);
@@ -301,7 +307,9 @@ class SlotsOnServerTest {
         for (var c : List.of(
                 List.of("the server (over SSH) did not answer within 30 s"),
                 List.of(live, SlotsReader.BEGIN, "Active Slot:"),
-                List.of("Docker on the server did not answer within 30 s", SlotsReader.BEGIN, "Active Slot: blue", "", SlotsReader.CONTAINERS))) {
+                List.of("Docker on the server did not answer within 30 s", SlotsReader.BEGIN, "Active Slot: blue", "", SlotsReader.CONTAINERS),
+                // the live slot read (it runs beside Docker's): Docker had not answered
+                List.of("Docker on the server did not answer within 30 s", SlotsReader.BEGIN, "Active Slot: blue", "", SlotsReader.LIVE_END + "0"))) {
             SlotsReader r = SlotsReader.onServer(env, timesOutAfter(c.subList(1, c.size()).toArray(String[]::new)), Clock.systemUTC());
             var e = assertThrows(java.util.concurrent.CompletionException.class, () -> r.readForAction().join());
             assertEquals(c.get(0), io.dutydesk.core.Errors.describe(e), "after " + c.subList(1, c.size()));
@@ -326,5 +334,63 @@ class SlotsOnServerTest {
         assertEquals("blue", SlotsReader.onServer(anchored, null, Clock.systemUTC())
                 .parseState(new RemoteShell.ExecResult(0, out, "", Duration.ZERO)).liveSlot());
         assertTrue(reader.stateScript().startsWith("echo '" + SlotsReader.BEGIN + "'; "), "the script's first words print it");
+    }
+
+    /** The live slot command and Docker are read side by side: here the live command ends only once docker was called. */
+    @Test
+    void theLiveSlotAndTheContainersAreReadSideBySide() throws Exception {
+        Path bin = fakeDocker();
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        String called = io.dutydesk.core.ShellQuote.quote(tmp.resolve("calls").toString());
+        // one after the other, the live command would give up after ~5 s and say no slot
+        Environment side = io.dutydesk.core.config.EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1 }
+                    deploy:
+                      workdir: %s
+                      liveSlotCommand: 'i=0; while [ ! -s %s ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; [ -s %s ] && echo "Active Slot: green" || echo "Active Slot: nothing"'
+                """.formatted(work, called.replace("'", "''"), called.replace("'", "''"))).require("ref");
+        for (String slot : side.slots().names()) {
+            for (String service : side.slots().services()) {
+                Files.writeString(tmp.resolve("c").resolve(side.slots().container(service, slot)), line(service, slot, "running", "healthy") + "\n");
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SlotsReader.onServer(side, null, Clock.systemUTC()).stateScript());
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        SlotsSnapshot s = SlotsReader.onServer(side, null, Clock.systemUTC())
+                .parseState(new RemoteShell.ExecResult(p.exitValue(), out, err, Duration.ZERO));
+        assertEquals("green", s.liveSlot(), out + err);
+        assertTrue(s.slot("blue").orElseThrow().allReady(), out);
+        // the live part's lines come whole before the containers', in the order parseState reads them
+        assertTrue(out.startsWith(SlotsReader.BEGIN + "\nActive Slot: green\n\n" + SlotsReader.LIVE_END + "0\n" + SlotsReader.CONTAINERS + "\n"), out);
+    }
+
+    /** The live slot command's own exit status is the one said when it names no slot (not Docker's, read beside it). */
+    @Test
+    void aLiveSlotCommandThatSaysNoSlotIsNamedWithItsOwnExitStatus() {
+        String out = SlotsReader.BEGIN + "\ncurl: (7) nothing\n\n" + SlotsReader.LIVE_END + "7\n" + SlotsReader.CONTAINERS + "\n";
+        var e = assertThrows(IllegalStateException.class, () -> reader.parseState(new RemoteShell.ExecResult(0, out, "", Duration.ZERO)));
+        assertTrue(e.getMessage().contains("(exit 7) did not say which slot is live"), e.getMessage());
+        // the marker is never read as the live slot's words
+        String ok = SlotsReader.BEGIN + "\nActive Slot: blue\n\n" + SlotsReader.LIVE_END + "0\n" + SlotsReader.CONTAINERS + "\n";
+        assertEquals("blue", reader.parseState(new RemoteShell.ExecResult(0, ok, "", Duration.ZERO)).liveSlot());
+    }
+
+    /** Inside the lock, a read cut by its bound after the live part ended names Docker. */
+    @Test
+    void aReadInTheLockCutAfterTheLivePartNamesDocker() {
+        String rc = "@@RC ";
+        var e = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN
+                + "\nActive Slot: blue\n\n" + SlotsReader.LIVE_END + "0\n" + rc + "124\n", rc, Duration.ofSeconds(30)));
+        assertEquals("Docker on the server did not answer within 30 s", io.dutydesk.core.Errors.describe(e));
+        var live = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN
+                + "\nActive Sl\n" + rc + "124\n", rc, Duration.ofSeconds(30)));
+        assertTrue(io.dutydesk.core.Errors.describe(live).startsWith("the live slot command"), io.dutydesk.core.Errors.describe(live));
     }
 }
