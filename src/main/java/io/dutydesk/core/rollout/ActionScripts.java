@@ -269,9 +269,10 @@ public final class ActionScripts {
             // job's umask); the first in the foreground; all are waited for, then judged in order (the first that fails
             // is the refusal): the lock is held for the slowest check, not for their sum. Like the command, the checks run
             // with fd 9 closed (the job's shell holds the lock): what a check leaves running never holds it
-            // each check bounded (CHECK_SECONDS; a paused Docker would hold the lock, and run the action, whenever it woke)
-            b.append("cs_=${DUTYDESK_CHECK_SECONDS:-").append(CHECK_SECONDS).append("}; ")
-                    .append("ck_() { if command -v timeout >/dev/null 2>&1; then timeout -k 5 \"$cs_\" sh -c \"$1\"; else sh -c \"$1\"; fi; }; ");
+            // each check bounded (CHECK_SECONDS; a paused Docker would hold the lock, and run the action, whenever it woke),
+            // with or without the server's timeout(1) (BOUNDED)
+            b.append("cs_=${DUTYDESK_CHECK_SECONDS:-").append(CHECK_SECONDS).append("}; ").append(BOUNDED)
+                    .append("ck_() { tm_ 5 \"$cs_\" sh -c \"$1\"; }; ");
             for (int i = 1; i < all.size(); i++) {
                 b.append("{ ck_ ").append(ShellQuote.quote(all.get(i).command())).append(" > \"$0.pre").append(i)
                         .append("\" 2>&1 8>&- 9>&-; } & pw").append(i).append("_=$!; ");
@@ -432,14 +433,62 @@ public final class ActionScripts {
     public static final String GO = "go";
     /** What {@link #startAnswered} prints when the console did not answer {@link #GO}: nothing was run. */
     public static final String NOT_GO = "@@DUTYDESK-NOT-GO";
-    /** How long {@link #startAnswered} waits for the console's answer, holding the lock, before it ends with nothing run. */
+    /**
+     * How long {@link #startAnswered} waits for the console's answer, holding the lock, before it ends with nothing run. The
+     * server's environment may set DUTYDESK_ANSWER_SECONDS (tests do).
+     */
     public static final int ANSWER_SECONDS = 30;
 
     /**
+     * The watchdog of {@link #PORTABLE_TIMEOUT} (run by {@code sh -c}, its arguments the bound, the grace and the pid to tell):
+     * sleeps the bound, tells its parent (ALRM), sleeps the grace, tells it again — only while that pid is still its parent
+     * (its /proc stat's ppid): a watchdog whose parent was killed never signals the process that got its pid since. A sleep
+     * that fails (a bound that is not a number) tells at once: the bound fails closed, never open.
+     */
+    private static final String WATCHDOG = "p_=$3; al_() { l_=; if read -r l_ 2>/dev/null < \"/proc/$$/stat\"; then l_=${l_##*\\) }; "
+            + "set -- $l_; [ \"${2:-}\" = \"$p_\" ] || exit 0; fi; kill -ALRM \"$p_\" 2>/dev/null || exit 0; }; "
+            + "sleep \"$1\"; al_; sleep \"$2\"; al_";
+
+    /**
+     * timeout(1)'s {@code timeout -k GRACE SECONDS COMMAND…} in POSIX sh, for a server without it (run by {@code sh -c}, its
+     * arguments GRACE, SECONDS and the command): the command runs in the background with this shell's input, in a session of
+     * its own where the server has setsid (so what it starts — a docker CLI stuck on a paused daemon, holding the output — is
+     * stopped with it); a watchdog (a session of its own too: it and its sleep stopped as one) sends ALRM at the bound, which
+     * interrupts the {@code wait}: the command's session gets TERM, and KILL at the second ALRM, GRACE later. Whatever the
+     * command left in its session is killed once it ended, the watchdog is killed and reaped before this shell exits (its own
+     * exit status, or 124 when the bound stopped it, as timeout's): no process of it outlives it, and none holds the lock (the
+     * caller closes fd 8 and 9 for it). {@code wait}'s job reports are silenced (bash and ash print "Killed" for a killed job).
+     * A group is signalled as {@code kill -SIG -PGID}, the one form dash ({@code -s SIG -PGID} is an option error there),
+     * bash and busybox ({@code --} is an error there) all take.
+     */
+    static final String PORTABLE_TIMEOUT = "k_=$1; s_=$2; shift 2; n_=0; m_=0; g_=; command -v setsid >/dev/null 2>&1 && g_=setsid; "
+            + "kl_() { { [ -n \"$g_\" ] && kill -\"$1\" -\"$2\"; } 2>/dev/null || kill -\"$1\" \"$2\" 2>/dev/null; }; "
+            + "trap 'n_=$((n_+1))' ALRM; exec 3<&0; $g_ \"$@\" <&3 3<&- & c_=$!; exec 3<&-; "
+            + "$g_ sh -c " + ShellQuote.quote(WATCHDOG) + " wd_ \"$s_\" \"$k_\" $$ </dev/null >/dev/null 2>&1 & w_=$!; "
+            + "while :; do if [ \"$n_\" != \"$m_\" ]; then m_=$n_; if [ \"$n_\" -gt 1 ]; then kl_ KILL \"$c_\"; else kl_ TERM \"$c_\"; fi; fi; "
+            + "wait \"$c_\" 2>/dev/null; r_=$?; [ \"$n_\" = \"$m_\" ] && break; done; t_=$n_; "
+            + "[ -n \"$g_\" ] && kill -KILL -\"$c_\" 2>/dev/null; kl_ KILL \"$w_\"; wait \"$w_\" 2>/dev/null; "
+            + "[ \"$t_\" = 0 ] || exit 124; exit \"$r_\"";
+
+    /**
+     * {@code tm_ GRACE SECONDS COMMAND…}: the command bounded as {@code timeout -k GRACE SECONDS} bounds it — by timeout(1)
+     * where the server has coreutils' (it signals its whole process group: what the command started ends with it), else by
+     * {@link #PORTABLE_TIMEOUT}: on a server without timeout(1) both waits were unbounded (a paused Docker or a stalled
+     * console held the lock for ever), and busybox's timeout (an applet the shell finds without a path, or a link to
+     * busybox) signals the command alone — a docker CLI it started, stuck on a paused daemon, held the read's output and the
+     * lock as long. Which one is chosen once per script (one fork); exit 124 when the bound stopped the command.
+     */
+    static final String BOUNDED = "tq_=$(command -v timeout 2>/dev/null); case $tq_ in /*) { [ \"$tq_\" -ef /bin/busybox ] "
+            + "|| [ \"$tq_\" -ef /usr/bin/busybox ]; } && tq_= ;; *) tq_= ;; esac; "
+            + "tm_() { if [ -n \"$tq_\" ]; then tk_=$1; ts_=$2; shift 2; \"$tq_\" -k \"$tk_\" \"$ts_\" \"$@\"; "
+            + "else sh -c " + ShellQuote.quote(PORTABLE_TIMEOUT) + " tm_ \"$@\"; fi; }; ";
+
+    /**
      * {@link #start}, with the state the plan is made from read inside the lock: takes the lock (or BUSY, as start), runs
-     * {@code stateScript} (in a subshell, fd 8 and 9 closed, no input) between {@link #STATE_BEGIN} and {@link #stateEnd}
-     * (its standard error after its output as {@link #STATE_ERR} lines, then {@link #STATE_RC}),
-     * then waits (at most {@link #ANSWER_SECONDS}, where the server has timeout(1)) for one line on its input: {@link #GO}
+     * {@code stateScript} (fd 8 and 9 closed, no input, within {@link #CHECK_SECONDS}) between {@link #STATE_BEGIN} and
+     * {@link #stateEnd} (its standard error after its output as {@link #STATE_ERR} lines, then {@link #STATE_RC}),
+     * then waits (at most {@link #ANSWER_SECONDS}; both bounds kept by {@link #BOUNDED}, with or without the server's
+     * timeout(1)) for one line on its input: {@link #GO}
      * starts the job as start does; anything else, end of input or no answer in time prints {@link #NOT_GO} and exits 77
      * with nothing run and the lock let go. The plan is decided on a state no other action can change before the job runs:
      * no check of it is needed inside the job, and the state read and the start are one exec.
@@ -456,15 +505,15 @@ public final class ActionScripts {
         // a job folder of a request that never ran); the job gets the default back (a command with SIGPIPE ignored acts
         // otherwise). The read's standard error is kept and replayed after its output (STATE_ERR): on the exec's own
         // stderr it came in no order with the output, and the plan was made without it (a live-slot command's "why")
-        return "umask 077; " + locked(stateDir, id) + "trap '' PIPE; " + holderAndMeta(id, meta)
-                + "echo '" + STATE_BEGIN + "'; { se_=$( { ( cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; if command -v timeout >/dev/null 2>&1; then "
-                + "timeout -k 5 \"$cs_\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(stateScript) + "; else \"${SHELL:-sh}\" -c "
-                + ShellQuote.quote(stateScript) + "; fi ) </dev/null 8>&- 9>&-; } 2>&1 >&3 3>&-; echo \"@@rc $?\"); } 3>&1; "
+        // both waits bounded whether or not the server has timeout(1) (BOUNDED), neither holding the lock's descriptor
+        return "umask 077; " + locked(stateDir, id) + "trap '' PIPE; " + holderAndMeta(id, meta) + BOUNDED
+                + "cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; as_=${DUTYDESK_ANSWER_SECONDS:-" + ANSWER_SECONDS + "}; "
+                + "echo '" + STATE_BEGIN + "'; { se_=$( { tm_ 5 \"$cs_\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(stateScript)
+                + " </dev/null 8>&- 9>&-; } 2>&1 >&3 3>&-; echo \"@@rc $?\"); } 3>&1; "
                 + "sr_=${se_##*@@rc }; se_=${se_%@@rc *}; echo; "
                 + "[ -z \"$se_\" ] || printf '%s\\n' \"$se_\" | sed -n 's/^\\(..*\\)$/" + STATE_ERR + "\\1/p'; "
                 + "echo \"" + STATE_RC + "$sr_\"; echo '" + stateEnd(id) + "'; "
-                + "a_=; if command -v timeout >/dev/null 2>&1; then a_=$(timeout " + ANSWER_SECONDS + " head -n 1); "
-                + "else IFS= read -r a_; fi; if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\"; echo '" + NOT_GO + "'; exit 77; fi; "
+                + "a_=$(tm_ 5 \"$as_\" head -n 1 8>&- 9>&-); if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\"; echo '" + NOT_GO + "'; exit 77; fi; "
                 + "trap - PIPE; " + detachJob(id, job, "");
     }
 

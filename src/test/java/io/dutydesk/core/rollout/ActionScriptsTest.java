@@ -468,6 +468,9 @@ class ActionScriptsTest {
                     out.append("lock:").append(lock()).append('\n');
                     Path holder = Path.of(state(), "action.holder");
                     out.append("holder:").append(Files.exists(holder) ? Files.readString(holder).strip() : "").append('\n');
+                    if (answer == STALL) {
+                        continue; // a console stopped (SIGSTOP): no answer, its input kept open
+                    }
                     if (answer != null) {
                         p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
                     }
@@ -478,6 +481,91 @@ class ActionScriptsTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         }
         return out + "rc=" + p.exitValue() + "\n";
+    }
+
+    /** The "answer" of a console that stalls (stopped by SIGSTOP, its connection alive): none, its input kept open. */
+    private static final String STALL = new String("(no answer)");
+
+    /**
+     * A folder of links to every command on this machine's PATH but {@code left}: a PATH for a server without them (timeout(1)
+     * is not on every server; the scripts detect it).
+     */
+    private Path toolsWithout(String... left) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin-without-" + String.join("-", left)));
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
+                continue;
+            }
+            try (var tools = Files.list(Path.of(dir))) {
+                for (Path t : tools.toList()) {
+                    String name = t.getFileName().toString();
+                    if (!List.of(left).contains(name) && Files.isExecutable(t) && !Files.isDirectory(t)
+                            && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(bin.resolve(name), t);
+                    }
+                }
+            }
+        }
+        assertFalse(Files.exists(bin.resolve("timeout")) && List.of(left).contains("timeout"));
+        return bin;
+    }
+
+    /**
+     * The environment of a run on a server without timeout(1), every process of it marked by {@code mark} (a variable
+     * every process it starts inherits, setsid or not): what of it still lives is found by it ({@link #living}).
+     */
+    private java.util.Map<String, String> withoutTimeout(String mark, String... more) throws IOException {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("PATH", toolsWithout("timeout").toString());
+        env.put("DUTYDESK_TEST_RUN", mark);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    /** The live processes (pid and command line) whose environment holds {@code DUTYDESK_TEST_RUN=mark} (a zombie has none). */
+    private static List<String> living(String mark) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path d : dirs) {
+                try {
+                    if (new String(Files.readAllBytes(d.resolve("environ")), StandardCharsets.ISO_8859_1).contains("DUTYDESK_TEST_RUN=" + mark)) {
+                        out.add(d.getFileName() + " " + new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.ISO_8859_1)
+                                .replace('\0', ' ').strip());
+                    }
+                } catch (IOException gone) {
+                    // ended meanwhile, or not ours
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What of the run marked {@code mark} still lives once {@code within} passed, or nothing as soon as nothing does: a
+     * process killed (KILL sent to its group) leaves the process table when the kernel has run its exit, not at the kill.
+     */
+    private static List<String> leftAfter(String mark, Duration within) throws Exception {
+        long end = System.nanoTime() + within.toNanos();
+        List<String> left = living(mark);
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+            left = living(mark);
+        }
+        return left;
+    }
+
+    /** {@code call} done within {@code within} (a run that hangs fails the test there, not at its own end, minutes on). */
+    private static <T> T within(Duration within, java.util.concurrent.Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            return pool.submit(call).get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("not done within " + within.toSeconds() + " s (unbounded?)", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private String lock() throws Exception {
@@ -523,6 +611,100 @@ class ActionScriptsTest {
         assertTrue(out.contains(ActionScripts.STATE_RC + "124\n" + ActionScripts.stateEnd(id)), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
         assertEquals("free", lock());
+    }
+
+    /**
+     * On a server without timeout(1) the state read is bounded all the same: a read that hangs (here its sleep stands for
+     * a docker CLI stuck on a paused daemon, holding the read's output) is stopped with all it started after the bound,
+     * said by 124 as timeout's, and the lock is let go. Before, the read waited unbounded and held the lock for ever.
+     */
+    @Test
+    void aStateReadThatHangsIsBoundedOnAServerWithoutTimeoutToo() throws Exception {
+        String id = id("rollback", 80);
+        String mark = java.util.UUID.randomUUID().toString();
+        var env = withoutTimeout(mark, "DUTYDESK_CHECK_SECONDS", "1");
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran", "no", "echo '@@DD-STATE'; sleep 120; echo woke", env));
+        assertTrue(out.contains("@@DD-STATE\n\n" + ActionScripts.STATE_RC + "124\n" + ActionScripts.stateEnd(id) + "\nlock:held\n"), out);
+        assertTrue(out.contains(ActionScripts.NOT_GO) && out.endsWith("rc=77\n") && !out.contains("woke"), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals("free", lock());
+        assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the read nor of its bound left running");
+    }
+
+    /**
+     * A server whose timeout is busybox's (Alpine): it signals the command alone, so a read whose docker CLI hangs (here its
+     * sleep, holding the read's output) held the lock as long as that hung. The bound there is the portable one, which
+     * stops all the read started.
+     */
+    @Test
+    void aStateReadThatHangsIsBoundedWhereTimeoutIsBusyboxs() throws Exception {
+        Path busybox = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(d -> Path.of(d, "busybox"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(busybox != null, "busybox is not on this machine");
+        Path bin = Files.createDirectories(tmp.resolve("busybox-timeout"));
+        Files.createSymbolicLink(bin.resolve("timeout"), busybox.toRealPath());
+        String id = id("rollback", 85);
+        String mark = java.util.UUID.randomUUID().toString();
+        var env = withoutTimeout(mark, "DUTYDESK_CHECK_SECONDS", "1");
+        env.put("PATH", bin + ":" + env.get("PATH"));
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran", "no", "echo '@@DD-STATE'; sleep 120; echo woke", env));
+        assertTrue(out.contains("@@DD-STATE\n\n" + ActionScripts.STATE_RC + "124\n" + ActionScripts.stateEnd(id)) && out.endsWith("rc=77\n"), out);
+        assertEquals("free", lock());
+        assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the read left running");
+    }
+
+    /**
+     * A console that stalls once the state is printed (stopped by SIGSTOP: its connection alive, no answer, no end of input)
+     * on a server without timeout(1): the server stops waiting after its bound, runs nothing, leaves no trace of the action
+     * and lets the lock go. Before, its read of the answer waited for ever, the lock held.
+     */
+    @Test
+    void aStalledConsoleIsGivenUpOnAServerWithoutTimeoutToo() throws Exception {
+        String id = id("rollback", 81);
+        String mark = java.util.UUID.randomUUID().toString();
+        var env = withoutTimeout(mark, "DUTYDESK_ANSWER_SECONDS", "1");
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran", STALL, "echo state", env));
+        assertTrue(out.contains(ActionScripts.stateEnd(id) + "\nlock:held\n") && out.contains(ActionScripts.NOT_GO)
+                && out.endsWith("rc=77\n"), out);
+        assertFalse(out.contains(ActionScripts.STARTED), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertFalse(Files.exists(Path.of(state(), "actions", id + ".meta")), "no trace of a request that never ran");
+        assertEquals("free", lock());
+        assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the wait nor of its bound left running");
+    }
+
+    /**
+     * The bounds that were not reached leave nothing behind either: on a server without timeout(1) a read and an answer
+     * well within their bounds (10 minutes) are followed by the job as usual, and once it is over no watchdog of theirs
+     * still sleeps out its bound — nothing of the run lives on, and the lock is free.
+     */
+    @Test
+    void boundsNotReachedLeaveNoWatchdogBehind() throws Exception {
+        String id = id("rollback", 82);
+        String mark = java.util.UUID.randomUUID().toString();
+        var env = withoutTimeout(mark, "DUTYDESK_CHECK_SECONDS", "600", "DUTYDESK_ANSWER_SECONDS", "600");
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran; echo rolled back", ActionScripts.GO,
+                "echo live-is-blue; echo 'docker: warn' >&2", env));
+        assertTrue(out.contains(ActionScripts.STATE_BEGIN + "\nlive-is-blue\n\n" + ActionScripts.STATE_ERR + "docker: warn\n"
+                + ActionScripts.STATE_RC + "0\n" + ActionScripts.stateEnd(id)), "the read's output, stderr and status as with timeout: " + out);
+        assertTrue(out.contains("rolled back") && out.contains(ActionScripts.EXIT + "0") && out.endsWith("rc=0\n"), out);
+        assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "no watchdog left sleeping out its 600 s");
+        assertEquals("free", lock());
+    }
+
+    /**
+     * A read's own exit status, not a timeout, when it ends before its bound (here by a signal of its own): the portable
+     * bound says 124 only when it stopped the read.
+     */
+    @Test
+    void theReadsOwnStatusIsSaidOnAServerWithoutTimeout() throws Exception {
+        String id = id("rollback", 83);
+        var env = withoutTimeout(java.util.UUID.randomUUID().toString(), "DUTYDESK_CHECK_SECONDS", "600");
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran", "no", "echo part; exit 3", env));
+        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "3\n" + ActionScripts.stateEnd(id)), out);
+        out = within(Duration.ofSeconds(25), () -> answered(id("rollback", 84), "touch ran", "no", "echo part; kill -s TERM $$", env));
+        assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "143\n" + ActionScripts.stateEnd(id("rollback", 84))), out);
+        assertFalse(Files.exists(tmp.resolve("ran")));
     }
 
     /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
@@ -1031,6 +1213,26 @@ class ActionScriptsTest {
         assertTrue(ms < 30_000, "bounded, not the check's 600 s: " + ms + " ms");
         String free = sh(ActionScripts.lockOrBusy(state()) + "echo free");
         assertTrue(free.contains("free"), "the lock is let go: " + free);
+    }
+
+    /**
+     * The checks inside the job are bounded on a server without timeout(1) too: a check that hangs is refused after the
+     * bound, nothing runs, nothing of the check is left running and the lock is let go. Before, the job waited for it
+     * unbounded, holding the lock, and ran the action whenever it answered.
+     */
+    @Test
+    void aCheckThatHangsIsRefusedAfterItsBoundOnAServerWithoutTimeoutToo() throws Exception {
+        String mark = java.util.UUID.randomUUID().toString();
+        var env = withoutTimeout(mark, "DUTYDESK_CHECK_SECONDS", "1");
+        ActionScripts.Precondition hangs = new ActionScripts.Precondition("sleep 120; echo 'Active Slot: green'",
+                Pattern.compile("Active Slot:\\s*(\\w+)"), "green", "live");
+        String out = within(Duration.ofSeconds(25), () -> startAndFollow(id("rollback", 32), "touch ran",
+                Optional.of(live("GREEN", "green").and(hangs)), env));
+        assertTrue(out.contains(ActionScripts.REFUSED + "live could not be checked: the server did not answer within 1 s; "
+                + "nothing was run") && out.contains(ActionScripts.EXIT + ActionScripts.EXIT_REFUSED), out);
+        assertFalse(Files.exists(tmp.resolve("ran")), "nothing ran");
+        assertEquals("free", lock());
+        assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the check left running");
     }
 
     @Test

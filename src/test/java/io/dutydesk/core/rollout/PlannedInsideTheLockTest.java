@@ -98,7 +98,7 @@ class PlannedInsideTheLockTest {
     void aGoTheServerNoLongerWaitedForRunsNothingAndIsCompletedSaying() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Files.writeString(bin.resolve("timeout"), "#!/bin/sh\n"
-                + "if [ \"$1\" = " + ActionScripts.ANSWER_SECONDS + " ] && [ \"$2\" = head ]; then exit 124; fi\n"
+                + "if [ \"$3\" = " + ActionScripts.ANSWER_SECONDS + " ] && [ \"$4\" = head ]; then exit 124; fi\n"
                 + "PATH=${PATH#*:} exec timeout \"$@\"\n");
         Files.setPosixFilePermissions(bin.resolve("timeout"), PosixFilePermissions.fromString("rwx------"));
         DetachedActions runner = new DetachedActions(env(), withPath(bin), audit, "alice@ws1", clock);
