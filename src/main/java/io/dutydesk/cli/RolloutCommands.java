@@ -307,8 +307,10 @@ final class RolloutCommands {
                 confirm(plan, args, verb, confirmer, log, err); // --yes: says "confirmed by --yes" where a typed answer is asked
             }, lines, status).join();
         } catch (CompletionException e) {
-            if (Errors.unwrap(e) instanceof RolloutService.PlanFailed p) {
-                err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + p.getMessage() + "; nothing was run");
+            if (Errors.unwrap(e) instanceof RolloutService.PlanFailed p) { // audited as failed; an entry that could not be written is said
+                err.println("dutydesk: cannot plan " + verb.id() + " on " + env.name() + ": " + p.getMessage() + "; nothing was run"
+                        + java.util.Arrays.stream(p.getSuppressed()).filter(io.dutydesk.core.audit.AuditWriteException.class::isInstance)
+                                .findFirst().map(x -> "; " + io.dutydesk.core.audit.AuditWriteException.unwritten(audit, x)).orElse(""));
                 return Cli.DOWN;
             }
             if (Errors.unwrap(e) instanceof RolloutException x && x.kind() == RolloutException.Kind.INVALID_INPUT) {

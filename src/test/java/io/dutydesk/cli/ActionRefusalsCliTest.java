@@ -103,10 +103,25 @@ class ActionRefusalsCliTest {
     };
 
     private int run(RemoteShell server, String... args) {
-        Cli cli = new Cli(ShellConnector.of(server), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), audit, "oncall@laptop", null);
+        return run(server, audit, args);
+    }
+
+    private int run(RemoteShell server, io.dutydesk.core.audit.AuditLog log, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--env", "ref", "--config", config.toString(), "--yes"));
+        all.add("--yes");
+        return runPlain(server, log, all.toArray(String[]::new));
+    }
+
+    /** Without --yes (a verb that takes none: audit). */
+    private int runPlain(RemoteShell server, String... args) {
+        return runPlain(server, audit, args);
+    }
+
+    private int runPlain(RemoteShell server, io.dutydesk.core.audit.AuditLog log, String... args) {
+        Cli cli = new Cli(ShellConnector.of(server), SecretPrompt.NONE, k -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), log, "oncall@laptop", null);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--env", "ref", "--config", config.toString()));
         return cli.run(all);
     }
 
@@ -120,8 +135,63 @@ class ActionRefusalsCliTest {
                 + " (job " + HOLDER + "); nothing was run";
         assertTrue(e.contains("dutydesk: " + words + "\n"), e);
         assertFalse(e.contains("{") || e.contains("\"actor\""), "no raw meta: " + e);
-        assertEquals(words, audit.entries.get(audit.entries.size() - 1).message(), "the audit entry says it in the same words");
+        // the audit entry says it in the same words, and that the live slot was not read (refused at the lock, before it)
+        assertEquals(words + "; " + io.dutydesk.core.rollout.DetachedActions.LIVE_UNKNOWN, audit.entries.get(audit.entries.size() - 1).message());
         assertEquals("refused", audit.entries.get(audit.entries.size() - 1).result());
+        assertEquals(null, audit.entries.get(audit.entries.size() - 1).liveBefore());
+        // dutydesk audit shows it with the live slot unknown: "?" and the words, never "null"
+        out.reset();
+        assertEquals(Cli.OK, runPlain(busyServer, "audit"));
+        String row = out.toString(StandardCharsets.UTF_8);
+        assertTrue(row.contains(" rollback ") && row.contains(" refused ") && row.contains(" ?->? ")
+                && row.contains("nothing was run; " + io.dutydesk.core.rollout.DetachedActions.LIVE_UNKNOWN), row);
+        assertFalse(row.contains("null"), row);
+    }
+
+    /**
+     * The connection drops before the server printed the state (here the exec itself fails, as the SSH adapter's does):
+     * the same words and exit code as before, and now one audit entry — failed, nothing run, the live slot unknown — where
+     * the attempt left none.
+     */
+    @Test
+    void aConnectionLostBeforeTheStateIsAuditedAsFailed() throws Exception {
+        RemoteShell dropping = new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                commands.add(command);
+                return CompletableFuture.completedFuture(new ExecResult(0, "", "", Duration.ZERO));
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l, Answerer answerer) {
+                commands.add(command);
+                return CompletableFuture.failedFuture(new java.io.IOException("connection lost while running 'umask 077; D=...'"));
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String path, long maxBytes) {
+                return busyServer.readFile(path, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return busyServer.list(folder);
+            }
+        };
+        String said = "the action did not start (nothing was run): connection lost while running 'umask 077; D=...'";
+        assertEquals(Cli.DOWN, run(dropping, "rollback"));
+        assertEquals("dutydesk: rollback failed: " + said + "\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, audit.entries.size(), "one entry: " + audit.entries);
+        var e = audit.entries.get(0);
+        assertEquals(List.of("failed", "rollback", "oncall@laptop", "ref"), List.of(e.result(), e.action(), e.actor(), e.environment()));
+        assertEquals(said + "; " + io.dutydesk.core.rollout.DetachedActions.LIVE_UNKNOWN, e.message());
+        // --json: the object as before (not a refusal: a failure), its words the same
+        err.reset();
+        assertEquals(Cli.DOWN, run(dropping, "rollback", "--json"));
+        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertFalse(j.get("refused").asBoolean());
+        assertEquals(said, j.get("error").asText());
+        assertEquals(2, audit.entries.size());
     }
 
     @Test
@@ -194,5 +264,17 @@ class ActionRefusalsCliTest {
         assertEquals("dutydesk: cannot plan rollback on ref: Docker on the server did not answer within 30 s; nothing was run\n",
                 err.toString(StandardCharsets.UTF_8));
         assertEquals(1, commands.size(), "one exec, answered no: " + commands);
+        // the attempt audited: failed, nothing run, the live slot unknown
+        assertEquals(1, audit.entries.size(), "one entry: " + audit.entries);
+        assertEquals("failed", audit.entries.get(0).result());
+        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run; "
+                + io.dutydesk.core.rollout.DetachedActions.LIVE_UNKNOWN, audit.entries.get(0).message());
+        // an audit log that cannot be written (a full disk): said after the same words
+        err.reset();
+        commands.clear();
+        io.dutydesk.testing.FailingAuditLog full = io.dutydesk.testing.FailingAuditLog.full();
+        assertEquals(Cli.DOWN, run(hungDocker, full, "rollback"));
+        assertEquals("dutydesk: cannot plan rollback on ref: Docker on the server did not answer within 30 s; nothing was run; the audit log "
+                + io.dutydesk.testing.FailingAuditLog.FILE + " could not be written (No space left on device)\n", err.toString(StandardCharsets.UTF_8));
     }
 }

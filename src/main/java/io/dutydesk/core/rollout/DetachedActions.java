@@ -338,7 +338,12 @@ public final class DetachedActions {
      * and the server told not to (it lets the lock go, nothing run). No check inside the job is needed (no other action
      * can come between the read and the start), and the plan's read and the start are one round trip. {@code req}'s
      * liveBefore is the answer's; it carries no precondition. A BUSY server or a refusal fails with {@link RolloutException}
-     * (audited); nothing was run before {@code decide} answered.
+     * (audited); nothing was run before {@code decide} answered. Every attempt is audited, as the two-exec path's started
+     * and completion entries audit it: one that ends before the server was told to go — the exec failed or was cut (the
+     * connection), the server ended it (the state folder, exit 90), or {@code decide} threw (its exception kept, "cannot
+     * plan") — is one {@link AuditRows#FAILED} entry saying nothing was run (certain: the job starts only on the go) and
+     * that the live slot is unknown ({@link #LIVE_UNKNOWN}); an entry that cannot be written is said in the failure (a
+     * {@code decide} exception gets it as a suppressed {@link AuditWriteException}).
      */
     public CompletableFuture<Outcome> runAnswered(Request req, String stateScript, java.util.function.Function<String, Answer> decide,
                                                   RemoteShell.OutputListener out, Consumer<String> status) {
@@ -354,6 +359,7 @@ public final class DetachedActions {
         Follow f = new Follow(out);
         AtomicReference<Answer> answered = new AtomicReference<>();
         AtomicReference<Throwable> notRun = new AtomicReference<>();
+        AtomicReference<RuntimeException> undecided = new AtomicReference<>();
         StringBuilder state = new StringBuilder();
         // the exec's standard output but the state and NOT_GO: what its end is read from (BUSY, the follow's lines) and said
         StringBuilder rest = new StringBuilder();
@@ -388,7 +394,7 @@ public final class DetachedActions {
             try {
                 a = decide.apply(state.toString());
             } catch (RuntimeException e) {
-                notRun.set(e);
+                undecided.set(e);
                 return Optional.of("no");
             }
             answered.set(a);
@@ -415,8 +421,18 @@ public final class DetachedActions {
             Answer a = answered.get();
             Request decided = new Request(req.action(), req.args(), req.command(), Optional.empty(),
                     a == null ? null : a.liveBefore(), req.bound(), req.after());
-            if (notRun.get() != null) { // the state unreadable, or the started entry unwritten: nothing was run
+            if (notRun.get() != null) { // the started entry unwritten: nothing was run, and no entry can say it
                 return CompletableFuture.failedFuture(notRun.get());
+            }
+            if (undecided.get() != null) { // no plan from the state read (unreadable): nothing was run
+                RuntimeException why = undecided.get();
+                return failedBeforeStart(req.action(), req.args(), start, "cannot plan: " + Errors.describe(why) + "; nothing was run; "
+                        + LIVE_UNKNOWN).<Outcome>handle((v, err) -> {
+                    if (err != null) {
+                        why.addSuppressed(AuditWriteException.nothingRun(audit, err));
+                    }
+                    throw why;
+                });
             }
             if (a != null && a.refusal().isPresent()) {
                 RolloutException why = a.refusal().get();
@@ -427,15 +443,19 @@ public final class DetachedActions {
             }
             if (!OPEN.containsKey(id)) { // never told to go: BUSY, a maintenance lock, or the exec cut before the answer
                 if (e == null && r.stdout().contains(ActionScripts.BUSY)) {
+                    // refused at the lock, before the state was read: the live slot is not known, and the entry says so
                     return ended(decided, id, f, bound, start, r, null, status).thenCompose(o -> refusedBeforeStart(req.action(),
-                            req.args(), null, o.refusal()).<Outcome>handle((v, err) -> {
+                            req.args(), null, o.refusal() + "; " + LIVE_UNKNOWN).<Outcome>handle((v, err) -> {
                         throw new RolloutException(RolloutException.Kind.BUSY, err == null ? o.refusal()
                                 : o.refusal() + "; " + AuditWriteException.unwritten(audit, err), o.holder().orElse(null));
                     }));
                 }
                 String why = e != null ? Errors.describe(e) : (r.stderr() + " " + r.stdout()).strip();
-                return CompletableFuture.failedFuture(new IllegalStateException("the action did not start (nothing was run"
-                        + (e == null ? ", exit " + r.exitCode() : "") + ")" + (why.isEmpty() ? "" : ": " + why)));
+                String said = "the action did not start (nothing was run" + (e == null ? ", exit " + r.exitCode() : "") + ")"
+                        + (why.isEmpty() ? "" : ": " + why);
+                return failedBeforeStart(req.action(), req.args(), start, said + "; " + LIVE_UNKNOWN).<Outcome>handle((v, err) -> {
+                    throw new IllegalStateException(err == null ? said : said + "; " + AuditWriteException.unwritten(audit, err));
+                });
             }
             if (e == null && notGo.get() && !f.started) {
                 // the server said it: it had stopped waiting (no answer within its time) when the go came, ran nothing and
@@ -597,6 +617,26 @@ public final class DetachedActions {
             OPEN.put(started.actionId(), new Open(audit, started, () -> true));
             return started;
         });
+    }
+
+    /**
+     * What an entry of an action refused or failed before its state was read inside the lock says of the live slot (the
+     * entry's liveBefore is null, shown "?" by the Audit tab and {@code dutydesk audit}, null in its JSON): that it is not
+     * known, not that it was none.
+     */
+    public static final String LIVE_UNKNOWN = "live slot unknown (not read)";
+
+    /**
+     * A failure before anything was run (the exec failed or ended before the server was told to go, or no plan could be
+     * made): one {@link AuditRows#FAILED} entry, no id, from the attempt's {@code start} to now.
+     */
+    public CompletableFuture<Void> failedBeforeStart(String action, List<String> args, Instant start, String why) {
+        try {
+            return audit.append(new AuditEntry(null, actor, env.name(), action, args, start, clock.instant(), null, null,
+                    AuditRows.FAILED, null, null, why));
+        } catch (RuntimeException e) { // a log that refuses at once (closed) fails the entry as a write would
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** A refusal before anything was sent (blocked plan, bad input): one entry, no id. */

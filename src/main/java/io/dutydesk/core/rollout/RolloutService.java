@@ -386,7 +386,8 @@ public final class RolloutService {
      * where {@link #plan} then {@link #run} take two, and no other action can come between the plan's read and its start
      * (so no check inside the job). {@code onPlan} sees the plan (on the adapter's thread) before anything runs; a blocked
      * plan (not forced) is refused and audited as {@link #run} refuses it. Only where the slots are read on the server
-     * ({@link SlotsReader#onServer()}). Fails {@link PlanFailed} when the state read inside the lock gave no plan: nothing ran.
+     * ({@link SlotsReader#onServer()}). Fails {@link PlanFailed} when the state read inside the lock gave no plan: nothing ran
+     * (audited as failed, {@link DetachedActions#runAnswered}).
      */
     public CompletableFuture<ActionResult> planAndRun(Verb verb, Optional<String> version, boolean force, Consumer<Plan> onPlan,
                                                       RemoteShell.OutputListener out, Consumer<String> status) {

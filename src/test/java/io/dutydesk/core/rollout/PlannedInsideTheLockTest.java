@@ -130,6 +130,122 @@ class PlannedInsideTheLockTest {
         RolloutService.PlanFailed failed = assertInstanceOf(RolloutService.PlanFailed.class, e.getCause());
         assertTrue(failed.getMessage().endsWith("did not say which slot is live: curl: (7) Failed to connect to 127.0.0.1 port 24080"),
                 failed.getMessage());
-        assertEquals(List.of(), audit.entries, "a plan that could not be made: nothing run, nothing audited");
+        // an attempt like any other: audited, failed, nothing run, the live slot not known
+        assertEquals(1, audit.entries.size(), "one entry: " + audit.entries);
+        AuditEntry e1 = audit.entries.get(0);
+        assertEquals(List.of("failed", "rollback"), List.of(e1.result(), e1.action()));
+        assertEquals("cannot plan: " + failed.getMessage() + "; nothing was run; " + DetachedActions.LIVE_UNKNOWN, e1.message());
+        assertEquals(null, e1.liveBefore());
+        assertEquals(null, e1.actionId(), "no id: nothing of it is on the server to ask about");
+    }
+
+    /** A shell whose answered exec fails as the SSH adapter's does when the connection drops before the state is printed. */
+    RemoteShell droppingBeforeTheState(List<String> sent) {
+        return new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
+                sent.add(command);
+                return CompletableFuture.failedFuture(new java.io.IOException("unused"));
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+                sent.add(command);
+                return CompletableFuture.failedFuture(new java.io.IOException("connection lost while running 'umask 077; D=...'"));
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String p, long maxBytes) {
+                return CompletableFuture.failedFuture(new java.io.IOException("unused"));
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return CompletableFuture.failedFuture(new java.io.IOException("unused"));
+            }
+        };
+    }
+
+    /**
+     * The connection dropped before the server printed the state (or the exec could not be opened): the attempt is audited —
+     * one failed entry saying nothing was run (the job starts only on the console's go, which was never sent) and that the
+     * live slot is not known — where it left no entry at all (the two-exec path wrote started and failed). Its message is the
+     * failure's, unchanged.
+     */
+    @Test
+    void aConnectionLostBeforeTheStateIsAuditedAsFailedWithNothingRun() {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        DetachedActions runner = new DetachedActions(env(), droppingBeforeTheState(sent), audit, "alice@ws1", clock);
+        CompletionException e = assertThrows(CompletionException.class, () -> runner.runAnswered(request("touch ran"),
+                "echo state", s -> DetachedActions.Answer.go("blue"), RemoteShell.OutputListener.NONE, status::add).join());
+        assertEquals("the action did not start (nothing was run): connection lost while running 'umask 077; D=...'",
+                e.getCause().getMessage());
+        assertEquals(1, audit.entries.size(), "one entry: " + audit.entries);
+        AuditEntry done = audit.entries.get(0);
+        assertEquals(List.of("failed", "rollback", "alice@ws1", "ref"), List.of(done.result(), done.action(), done.actor(), done.environment()));
+        assertEquals(e.getCause().getMessage() + "; " + DetachedActions.LIVE_UNKNOWN, done.message());
+        assertEquals(null, done.liveBefore());
+        assertEquals(clock.instant(), done.start());
+        assertEquals(clock.instant(), done.end());
+        assertEquals(1, sent.size(), "no second question to the server: " + sent);
+        assertEquals(List.of(), status);
+    }
+
+    /**
+     * The server ends the exec before the state (its state folder cannot be made: exit 90): audited as failed with the
+     * server's exit status, nothing run, the lock never taken.
+     */
+    @Test
+    void aServerThatCannotMakeItsStateFolderIsAuditedAsFailedWithNothingRun() throws Exception {
+        Files.writeString(tmp.resolve("state"), "a file where the state folder belongs\n");
+        DetachedActions runner = new DetachedActions(env(), server, audit, "alice@ws1", clock);
+        CompletionException e = assertThrows(CompletionException.class, () -> runner.runAnswered(request("touch ran"),
+                "echo state", s -> DetachedActions.Answer.go("blue"), RemoteShell.OutputListener.NONE, status::add).join());
+        assertTrue(e.getCause().getMessage().startsWith("the action did not start (nothing was run, exit 90)"), e.getCause().getMessage());
+        assertFalse(Files.exists(tmp.resolve("ran")));
+        assertEquals(List.of("failed"), audit.entries.stream().map(AuditEntry::result).toList());
+        assertEquals(e.getCause().getMessage() + "; " + DetachedActions.LIVE_UNKNOWN, audit.entries.get(0).message());
+    }
+
+    /** The failed entry cannot be written (a full disk): the failure says so, in the same words as every other entry's. */
+    @Test
+    void anUnwritableLogIsSaidBesideTheFailure() {
+        io.dutydesk.testing.FailingAuditLog full = io.dutydesk.testing.FailingAuditLog.full();
+        DetachedActions runner = new DetachedActions(env(), droppingBeforeTheState(new CopyOnWriteArrayList<>()), full, "alice@ws1", clock);
+        CompletionException e = assertThrows(CompletionException.class, () -> runner.runAnswered(request("touch ran"),
+                "echo state", s -> DetachedActions.Answer.go("blue"), RemoteShell.OutputListener.NONE, status::add).join());
+        assertEquals("the action did not start (nothing was run): connection lost while running 'umask 077; D=...'; the audit log "
+                + io.dutydesk.testing.FailingAuditLog.FILE + " could not be written (No space left on device)", e.getCause().getMessage());
+        assertEquals(1, full.refused.size());
+    }
+
+    /**
+     * Another action holds the server lock: refused at the lock, before the state is read — the entry says the live slot is
+     * unknown (its liveBefore null, "?" in the Audit tab and dutydesk audit) in words, after the refusal's own.
+     */
+    @Test
+    void aBusyRefusalSaysTheLiveSlotIsUnknown() throws Exception {
+        Files.createDirectories(tmp.resolve("state").resolve("actions"));
+        Process holder = new ProcessBuilder("sh", "-c", "exec 9>>" + io.dutydesk.core.ShellQuote.quote(tmp.resolve("state/action.lock").toString())
+                + "; flock 9; echo locked; exec sleep 60").start();
+        try {
+            holder.getOutputStream().close();
+            var r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("locked", r.readLine());
+            DetachedActions runner = new DetachedActions(env(), server, audit, "alice@ws1", clock);
+            CompletionException e = assertThrows(CompletionException.class, () -> runner.runAnswered(request("touch ran"),
+                    "touch " + tmp.resolve("state-read"), s -> DetachedActions.Answer.go("blue"), RemoteShell.OutputListener.NONE, status::add).join());
+            RolloutException busy = assertInstanceOf(RolloutException.class, e.getCause());
+            assertEquals(RolloutException.Kind.BUSY, busy.kind());
+            assertTrue(busy.getMessage().endsWith("; nothing was run"), "the refusal's words unchanged: " + busy.getMessage());
+            assertEquals(1, audit.entries.size());
+            AuditEntry refused = audit.entries.get(0);
+            assertEquals("refused", refused.result());
+            assertEquals(busy.getMessage() + "; " + DetachedActions.LIVE_UNKNOWN, refused.message());
+            assertEquals(null, refused.liveBefore());
+            assertFalse(Files.exists(tmp.resolve("state-read")) || Files.exists(tmp.resolve("ran")));
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
     }
 }
