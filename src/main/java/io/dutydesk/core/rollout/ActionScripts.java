@@ -413,6 +413,15 @@ public final class ActionScripts {
         return "umask 077; " + read + locked(stateDir, id) + detach(id, job, meta, unset);
     }
 
+    /**
+     * The lock taken on fd 9 ({@code $D} the state folder), or BUSY with the last holder's id (exit 75) when another holds
+     * it — flock's exit 1 only: any other failure (no flock on the server's PATH, 127; a bad descriptor) says so and exits 90
+     * (it was told BUSY, naming the action that last held the lock, as if that still ran).
+     */
+    private static final String FLOCK_OR_BUSY = "flock -n 9 || { fl_=$?; if [ \"$fl_\" -eq 1 ]; then echo \"" + BUSY
+            + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; echo \"dutydesk: the server lock could not be taken (flock exit $fl_; "
+            + "flock must be on the server's PATH)\"; exit 90; }; ";
+
     /** The first line of {@link #startAnswered}'s state, printed once the lock is held. */
     public static final String STATE_BEGIN = "@@DUTYDESK-STATE-BEGIN";
     /** The line after {@link #startAnswered}'s state: the script waits for the console's answer from here. */
@@ -527,7 +536,7 @@ public final class ActionScripts {
         return "D=\"" + d + "\"; [ -d \"$D/actions\" ] || mkdir -p \"$D/actions\" || exit 90; "
                 + "chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
-                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + FLOCK_OR_BUSY
                 + holderGone()
                 + maintenanceHeld()
                 // marked as never started by a console that completed its audit entry (the request came too late): nothing runs
@@ -591,7 +600,7 @@ public final class ActionScripts {
     public static String lockOrBusy(String stateDir) {
         String d = dir(stateDir);
         return "D=\"" + d + "\"; mkdir -p \"$D\" && chmod 700 \"$D\" 2>/dev/null; exec 9>>\"$D/action.lock\" || exit 90; "
-                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + FLOCK_OR_BUSY
                 + holderGone() + maintenanceHeld();
     }
 
@@ -625,7 +634,7 @@ public final class ActionScripts {
         String d = dir(stateDir);
         return "trap '' HUP PIPE; umask 077; D=\"" + d + "\"; mkdir -p \"$D/actions\" || exit 90; chmod 700 \"$D\" \"$D/actions\" 2>/dev/null; "
                 + "exec 9>>\"$D/action.lock\" || exit 90; "
-                + "if ! flock -n 9; then echo \"" + BUSY + "$(cat \"$D/action.holder\" 2>/dev/null)\"; exit 75; fi; "
+                + FLOCK_OR_BUSY
                 + holderGone();
     }
 

@@ -491,7 +491,11 @@ class ActionScriptsTest {
      * is not on every server; the scripts detect it).
      */
     private Path toolsWithout(String... left) throws IOException {
-        Path bin = Files.createDirectories(tmp.resolve("bin-without-" + String.join("-", left)));
+        Path bin = tmp.resolve("bin-without-" + String.join("-", left));
+        if (Files.isDirectory(bin)) {
+            return bin;
+        }
+        Files.createDirectories(bin);
         for (String dir : System.getenv("PATH").split(":")) {
             if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
                 continue;
@@ -705,6 +709,24 @@ class ActionScriptsTest {
         out = within(Duration.ofSeconds(25), () -> answered(id("rollback", 84), "touch ran", "no", "echo part; kill -s TERM $$", env));
         assertTrue(out.contains("part\n\n" + ActionScripts.STATE_RC + "143\n" + ActionScripts.stateEnd(id("rollback", 84))), out);
         assertFalse(Files.exists(tmp.resolve("ran")));
+    }
+
+    /**
+     * A server without flock cannot take the lock: it says so (exit 90, nothing read, nothing run) — it was told BUSY,
+     * naming the action that last held the lock as if that still ran.
+     */
+    @Test
+    void aServerWithoutFlockSaysSoInsteadOfBusy() throws Exception {
+        Files.createDirectories(Path.of(state(), "actions"));
+        Files.writeString(Path.of(state(), "action.holder"), id("deploy", 12) + "\n"); // an action long over
+        var env = java.util.Map.of("PATH", toolsWithout("flock").toString());
+        String out = within(Duration.ofSeconds(25), () -> answered(id("rollback", 86), "touch ran", ActionScripts.GO, "touch state-read", env));
+        assertTrue(out.contains("dutydesk: the server lock could not be taken (flock exit 127; flock must be on the server's PATH)")
+                && out.endsWith("rc=90\n"), out);
+        assertFalse(out.contains(ActionScripts.BUSY), out);
+        assertFalse(Files.exists(tmp.resolve("state-read")) || Files.exists(tmp.resolve("ran")), out);
+        out = sh("PATH=" + io.dutydesk.core.ShellQuote.quote(toolsWithout("flock").toString()) + "; " + ActionScripts.lockOrBusy(state()) + "echo locked");
+        assertTrue(out.contains("could not be taken") && !out.contains("locked") && !out.contains(ActionScripts.BUSY), out);
     }
 
     /** Another action holds the lock: BUSY at once, the state is not read, nothing is asked. */
