@@ -514,7 +514,8 @@ public final class ActionScripts {
         // a job folder of a request that never ran); the job gets the default back (a command with SIGPIPE ignored acts
         // otherwise). The read's standard error is kept and replayed after its output (STATE_ERR): on the exec's own
         // stderr it came in no order with the output, and the plan was made without it (a live-slot command's "why")
-        // both waits bounded whether or not the server has timeout(1) (BOUNDED), neither holding the lock's descriptor
+        // both waits bounded whether or not the server has timeout(1) (BOUNDED), neither holding the lock's descriptor; an
+        // answer other than go removes the meta's temporary file too (left by a write that failed: a full disk)
         return "umask 077; " + locked(stateDir, id) + "trap '' PIPE; " + holderAndMeta(id, meta) + BOUNDED
                 + "cs_=${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}; as_=${DUTYDESK_ANSWER_SECONDS:-" + ANSWER_SECONDS + "}; "
                 + "echo '" + STATE_BEGIN + "'; { se_=$( { tm_ 5 \"$cs_\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(stateScript)
@@ -522,7 +523,7 @@ public final class ActionScripts {
                 + "sr_=${se_##*@@rc }; se_=${se_%@@rc *}; echo; "
                 + "[ -z \"$se_\" ] || printf '%s\\n' \"$se_\" | sed -n 's/^\\(..*\\)$/" + STATE_ERR + "\\1/p'; "
                 + "echo \"" + STATE_RC + "$sr_\"; echo '" + stateEnd(id) + "'; "
-                + "a_=$(tm_ 5 \"$as_\" head -n 1 8>&- 9>&-); if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\"; echo '" + NOT_GO + "'; exit 77; fi; "
+                + "a_=$(tm_ 5 \"$as_\" head -n 1 8>&- 9>&-); if [ \"$a_\" != " + GO + " ]; then rm -f " + a + ".meta\" " + a + ".meta.tmp\"; echo '" + NOT_GO + "'; exit 77; fi; "
                 + "trap - PIPE; " + detachJob(id, job, "");
     }
 

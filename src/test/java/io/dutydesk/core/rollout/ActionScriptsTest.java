@@ -605,6 +605,21 @@ class ActionScriptsTest {
         }
     }
 
+    /**
+     * The meta's write that failed half-way (a full disk: its temporary file written, never renamed; here the server has
+     * no mv) leaves nothing of a request answered no: no file of the action in the job folder.
+     */
+    @Test
+    void aRefusedRequestLeavesNoTemporaryFileOfItsMeta() throws Exception {
+        String id = id("rollback", 87);
+        var env = java.util.Map.of("PATH", toolsWithout("mv").toString());
+        String out = within(Duration.ofSeconds(25), () -> answered(id, "touch ran", "no", "echo state", env));
+        assertTrue(out.contains(ActionScripts.NOT_GO) && out.endsWith("rc=77\n"), out);
+        try (var files = Files.list(Path.of(state(), "actions"))) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(id)).toList());
+        }
+    }
+
     /** A state read that hangs (a paused Docker) is bounded as the checks inside a job are: the lock is never held for it. */
     @Test
     void aStateReadThatHangsIsBoundedAndSaidByItsExitStatus() throws Exception {
