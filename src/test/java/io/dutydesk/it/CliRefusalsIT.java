@@ -87,6 +87,12 @@ class CliRefusalsIT {
         assertFalse(r.stderr().contains("( cd") || r.stderr().contains("did not finish within"), "not the script's words: " + r.stderr());
         assertEquals(actions, actionCount(), "no job started on the server");
         assertEquals(live, RefHost.nginx("/live-upstream"));
+        // the attempt audited: one failed entry, nothing run, the live slot unknown
+        List<AuditEntry> entries = new JsonlAuditLog(tmp.resolve("audit.jsonl")).recent(100).join();
+        assertEquals(1, entries.size(), entries.toString());
+        assertEquals(AuditRows.FAILED, entries.get(0).result());
+        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run; "
+                + DetachedActions.LIVE_UNKNOWN, entries.get(0).message());
     }
 
     @Test
@@ -134,6 +140,11 @@ class CliRefusalsIT {
 
                 assertEquals(live, RefHost.nginx("/live-upstream"), "traffic did not move");
                 assertEquals(actions, actionCount(), "no job started by the refused ones");
+                // both refusals audited, refused at the lock before the state was read: the live slot unknown, said
+                List<AuditEntry> refused = new JsonlAuditLog(tmp.resolve("cli.jsonl")).recent(100).join();
+                assertEquals(List.of(AuditRows.REFUSED, AuditRows.REFUSED), refused.stream().map(AuditEntry::result).toList());
+                assertTrue(refused.stream().allMatch(e -> e.liveBefore() == null && e.message().endsWith("; nothing was run; "
+                        + DetachedActions.LIVE_UNKNOWN)), refused.toString());
             } finally {
                 h.shell().exec("touch \"$HOME/" + release + "\"", Duration.ofSeconds(20), RemoteShell.OutputListener.NONE).join();
             }
