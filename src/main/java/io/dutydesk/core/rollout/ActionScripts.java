@@ -527,6 +527,16 @@ public final class ActionScripts {
                 + "trap - PIPE; " + detachJob(id, job, "");
     }
 
+    /**
+     * {@code script} run in the action's exec once its job is over (the state after it, for the console's verification),
+     * bounded as the state read inside the lock is ({@link #CHECK_SECONDS}, {@link #BOUNDED}; 124 when cut): a Docker paused
+     * after the job held the exec, and the console waiting on it, for the follow's whole bound (the lock is let go by then).
+     */
+    public static String after(String script) {
+        return "{ " + BOUNDED + "tm_ 5 \"${DUTYDESK_CHECK_SECONDS:-" + CHECK_SECONDS + "}\" \"${SHELL:-sh}\" -c " + ShellQuote.quote(script)
+                + " </dev/null 8>&- 9>&-; }";
+    }
+
     /** The line before {@link #STATE_END}: the state read's exit status (124 or 137: not done within its bound). */
     public static final String STATE_RC = "@@DUTYDESK-STATE-RC ";
 

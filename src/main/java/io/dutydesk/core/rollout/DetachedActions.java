@@ -298,7 +298,7 @@ public final class DetachedActions {
         JobBound bound = bound(req);
         String job = ActionScripts.job(env.deploy().workdir(), req.command(), req.precondition(), bound.limit().orElse(null));
         String script = ActionScripts.start(env.deploy().stateDir(), id, job, meta, secret.map(JobSecret::variable)) + " && "
-                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && { " + a + "; }").orElse("");
+                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && " + ActionScripts.after(a)).orElse("");
         byte[] input = secret.map(DetachedActions::line).orElse(null);
         secret.ifPresent(x -> java.util.Arrays.fill(x.value(), '\0'));
         AuditEntry started = new AuditEntry(id, actor, env.name(), req.action(), req.args(), start, null, null, null,
@@ -355,7 +355,7 @@ public final class DetachedActions {
         JobBound bound = bound(req);
         String job = ActionScripts.job(env.deploy().workdir(), req.command(), Optional.empty(), bound.limit().orElse(null));
         String script = ActionScripts.startAnswered(env.deploy().stateDir(), id, job, meta(id, req, start), stateScript) + " && "
-                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && { " + a + "; }").orElse("");
+                + ActionScripts.follow(env.deploy().stateDir(), id, 1) + req.after().map(a -> " && " + ActionScripts.after(a)).orElse("");
         Follow f = new Follow(out);
         AtomicReference<Answer> answered = new AtomicReference<>();
         AtomicReference<Throwable> notRun = new AtomicReference<>();

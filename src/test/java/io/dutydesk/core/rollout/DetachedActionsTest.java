@@ -152,7 +152,7 @@ class DetachedActionsTest {
             public CompletableFuture<ExecResult> exec(String command, byte[] stdin, Duration timeout, OutputListener l) {
                 ExecResult r = job.exec(command, stdin, timeout, l).join();
                 if (after) {
-                    assertTrue(command.endsWith(" && { echo state; }"), "after the follow, in the same exec: " + command);
+                    assertTrue(command.endsWith(" && " + ActionScripts.after("echo state")), "after the follow, in the same exec: " + command);
                     l.line(false, "Active Slot: green");
                     l.line(true, "a warning of docker's");
                 }

@@ -139,6 +139,47 @@ class PlannedInsideTheLockTest {
         assertEquals(null, e1.actionId(), "no id: nothing of it is on the server to ask about");
     }
 
+    /**
+     * The state read after the job, in its exec, is bounded as the read inside the lock is: a Docker paused once the job is
+     * over (here the read's sleep) ends that read at the bound (124), the outcome and the job's exit as they are — it held
+     * the exec, and the console, for the follow's whole bound.
+     */
+    @Test
+    void theReadAfterTheJobIsBoundedToo() throws Exception {
+        RemoteShell bounded1s = new RemoteShell() {
+            final String prefix = "DUTYDESK_CHECK_SECONDS=1; export DUTYDESK_CHECK_SECONDS; ";
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
+                return server.exec(prefix + command, timeout, listener);
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+                return server.exec(prefix + command, timeout, listener, answerer);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String p, long maxBytes) {
+                return server.readFile(p, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return server.list(folder);
+            }
+        };
+        DetachedActions runner = new DetachedActions(env(), bounded1s, audit, "alice@ws1", clock);
+        DetachedActions.Outcome o = runner.runAnswered(request("touch ran").withAfter("echo '@@DD-STATE'; sleep 120; echo woke"),
+                "echo state", s -> DetachedActions.Answer.go("blue"), RemoteShell.OutputListener.NONE, status::add)
+                .get(25, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(DetachedActions.End.EXITED, o.end());
+        assertEquals(0, o.exitCode());
+        assertTrue(Files.exists(tmp.resolve("ran")));
+        assertEquals(124, o.after().orElseThrow().exitCode(), "cut at its bound: " + o.after());
+        assertFalse(o.after().get().stdout().contains("woke"), o.after().get().stdout());
+    }
+
     /** A shell whose answered exec fails as the SSH adapter's does when the connection drops before the state is printed. */
     RemoteShell droppingBeforeTheState(List<String> sent) {
         return new RemoteShell() {
