@@ -96,11 +96,18 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     private boolean indexDirty;  // an append was reported and not yet taken in
     private boolean indexRunning; // a load or catch-up is reading
     private CompletableFuture<List<AuditEntry>> indexQueued; // one submitted, not yet started
+    /**
+     * The index while nothing is known to be left to take in and the folder is watched (else null): what {@link #indexed()}
+     * answers on the caller's thread without a lock or a look at the file — the caller may be the FX thread (the chart's
+     * markers), and the index's lock is held by the read thread and the watch.
+     */
+    private volatile List<AuditEntry> fresh;
 
-    // the watch: one per log, for the index and the viewers
+    // the watch: one per log, for the index and the viewers; started on the read thread (folder, inotify), once
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private WatchService watchService;
-    private boolean watching;
+    private volatile WatchService watchService; // written on the read thread only
+    private boolean watchTried; // a start was tried (read thread only)
+    private volatile boolean watching;
     private volatile boolean closed;
 
     public JsonlAuditLog(Path file) {
@@ -322,7 +329,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         return BoundedExecutors.supply(reads, () -> readRecent(max));
     }
 
-    /** {@inheritDoc} Whether it watches is asked on the read thread ({@link #watching} takes the index's lock). */
+    /** {@inheritDoc} Whether it watches is asked on the read thread, after a watch asked for before (started there) began. */
     @Override
     public CompletableFuture<List<AuditEntry>> recentUnlessWatched(int max) {
         return BoundedExecutors.supply(reads, () -> watching() ? null : readRecent(max));
@@ -573,16 +580,30 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
      * The newest entries from memory. The first call reads the log (once) and starts the watch;
      * afterwards a call reads nothing unless an append (this process's, or another's seen by the
      * watch) is still to be taken in — then only the appended bytes, on the read thread.
+     *
+     * <p>The caller's thread (the FX thread, for the chart's markers) never waits: a current index is answered without a
+     * lock; anything else — the watch's start (the folder made, inotify registered), the look at the file's size of a log
+     * that cannot watch, the wait for the index's lock, which the read thread and the watch hold — runs on the read
+     * thread, and the answer completes there.
      */
     @Override
     public CompletableFuture<List<AuditEntry>> indexed() {
+        List<AuditEntry> now = fresh;
+        if (now != null) {
+            return CompletableFuture.completedFuture(now);
+        }
+        return BoundedExecutors.supply(reads, this::indexedOnReadThread).thenCompose(f -> f);
+    }
+
+    /** {@link #indexed()} on the read thread: the watch started first (an append after it is reported), then the index read or caught up if needed. */
+    private CompletableFuture<List<AuditEntry>> indexedOnReadThread() {
         synchronized (indexLock) {
-            boolean first = !indexInUse;
-            indexInUse = true;
-            if (first) {
-                startWatch();
-            }
-            if (indexed != null && !indexDirty && !indexRunning && indexQueued == null && (watching || !changedOnDisk())) {
+            indexInUse = true; // from here on, appends and the watch keep it up to date
+        }
+        startWatch();
+        boolean changed = !watching && changedOnDisk(); // a stat, outside the lock
+        synchronized (indexLock) {
+            if (indexed != null && !indexDirty && !indexRunning && indexQueued == null && (watching || !changed)) {
                 return CompletableFuture.completedFuture(indexed);
             }
             return submitIndexRead();
@@ -596,6 +617,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                 return null; // nobody uses the index yet: nothing to keep up to date
             }
             indexDirty = true;
+            fresh = null;
             return submitIndexRead();
         }
     }
@@ -607,6 +629,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
         }
         CompletableFuture<List<AuditEntry>> f = new CompletableFuture<>();
         indexQueued = f;
+        fresh = null;
         try {
             reads.execute(() -> {
                 boolean load;
@@ -625,6 +648,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                 } finally {
                     synchronized (indexLock) {
                         indexRunning = false;
+                        updateFresh();
                     }
                 }
             });
@@ -729,12 +753,20 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
      * a stat, not a read — to see whether something was appended.
      */
     private boolean changedOnDisk() {
+        BasicFileAttributes a;
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return !Objects.equals(a.fileKey(), indexKey) || a.size() != indexSize;
+            a = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException e) {
-            return indexKey != null;
+            a = null;
         }
+        synchronized (indexLock) {
+            return a == null ? indexKey != null : !Objects.equals(a.fileKey(), indexKey) || a.size() != indexSize;
+        }
+    }
+
+    /** (Under the index's lock.) The index may be answered on the caller's thread only while it is watched and nothing is pending. */
+    private void updateFresh() {
+        fresh = indexed != null && watching && !indexDirty && !indexRunning && indexQueued == null ? indexed : null;
     }
 
     // ------------------------------------------------------------------ watch
@@ -742,33 +774,59 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     /**
      * Calls {@code changed} after entries were appended, by this process or another (the CLI): the
      * folder is watched (inotify through {@link WatchService}) on a daemon thread; a burst of writes
-     * is reported once, after the index took it in.
+     * is reported once, after the index took it in. Returns at once, never waiting for a file or a lock (the window calls
+     * it on the FX thread): the watch is started on the read thread, so every append after a read asked for from now on
+     * is reported.
      */
     @Override
     public AutoCloseable watch(Runnable changed) {
         listeners.add(changed);
-        startWatch();
+        if (!watching) {
+            BoundedExecutors.supply(reads, () -> {
+                if (watchService == null) {
+                    watchTried = false; // a viewer asks again: a start that failed (the folder not writable then) is tried again
+                }
+                startWatch();
+                return null;
+            });
+        }
         return () -> listeners.remove(changed);
     }
 
+    /**
+     * Starts the watch (on the read thread only; once, unless {@link #watch} asks again after a failure): the folder made
+     * and registered with inotify without the index's lock, the watch published under it.
+     */
     private void startWatch() {
+        if (watchTried || closed) {
+            return;
+        }
+        watchTried = true;
+        Path dir = file.getParent();
+        WatchService made = null;
+        try {
+            PrivateFiles.createDirectories(dir);
+            made = dir.getFileSystem().newWatchService();
+            dir.register(made, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.OVERFLOW);
+        } catch (IOException e) {
+            closeQuietly(made);
+            return; // no watching here (e.g. a read-only folder): indexed() looks at the file per call
+        }
+        WatchService ws = made;
+        boolean published;
         synchronized (indexLock) {
-            if (watchService != null || closed) {
-                return;
-            }
-            Path dir = file.getParent();
-            try {
-                PrivateFiles.createDirectories(dir);
-                watchService = dir.getFileSystem().newWatchService();
-                dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                        StandardWatchEventKinds.OVERFLOW);
+            published = !closed;
+            if (published) {
+                watchService = ws;
                 watching = true;
-            } catch (IOException e) {
-                watching = false; // no watching here (e.g. a read-only folder): indexed() looks at the file per call
-                return;
+                updateFresh();
             }
         }
-        WatchService ws = watchService;
+        if (!published) {
+            closeQuietly(ws); // the log was closed meanwhile
+            return;
+        }
         Path name = file.getFileName();
         Thread t = new Thread(() -> {
             try {
@@ -781,6 +839,7 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
                     if (!key.reset()) { // the folder is gone (removed, moved): nothing is reported from here on
                         synchronized (indexLock) {
                             watching = false;
+                            fresh = null;
                             // the file the index followed is gone: read whatever is there next from its start. Its key
                             // alone could not tell: a file made again in a folder made again may get the same inode
                             // number, and at the same size it looked unchanged (a CI run's /tmp did so)
@@ -824,24 +883,30 @@ public final class JsonlAuditLog implements AuditLog, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        WatchService ws;
         synchronized (indexLock) {
-            if (watchService != null) {
-                try {
-                    watchService.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
+            ws = watchService;
+            watching = false;
+            fresh = null;
         }
+        closeQuietly(ws);
         writes.shutdown();
         reads.shutdown();
     }
 
-    /** {@inheritDoc} Whether the folder is watched (else {@link #indexed()} looks at the file's size per call). */
+    private static void closeQuietly(WatchService ws) {
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /** {@inheritDoc} Whether the folder is watched (else {@link #indexed()} looks at the file's size per call). Takes no lock. */
     @Override
     public boolean watching() {
-        synchronized (indexLock) {
-            return watching;
-        }
+        return watching;
     }
 }

@@ -61,7 +61,8 @@ public interface AuditLog {
      * The newest entries (at most {@link #INDEXED}, newest last) from an index the log keeps in memory:
      * read once, then kept up to date by this process's appends and by the file watch (another
      * process's). For readers that ask often — the chart's markers, on every pan — it reads no file
-     * and never waits behind an append. The default reads {@link #recent}.
+     * and never waits behind an append. Called on the FX thread (the chart's markers): it never waits there for a file or
+     * a lock — what needs either is answered on a thread of the log's own. The default reads {@link #recent}.
      */
     default CompletableFuture<List<AuditEntry>> indexed() {
         return recent(INDEXED);
@@ -70,7 +71,8 @@ public interface AuditLog {
     /**
      * Calls {@code changed} (on a thread of the log's own) after entries were appended, by this
      * process or another (the CLI): a viewer re-reads then, without polling. Closing stops it.
-     * The default watches nothing.
+     * Called on the FX thread (the Slots pane's attach): it returns at once, the watch started (a folder made, inotify
+     * registered) on a thread of the log's own, before any read asked for after this call. The default watches nothing.
      */
     default AutoCloseable watch(Runnable changed) {
         return () -> { };

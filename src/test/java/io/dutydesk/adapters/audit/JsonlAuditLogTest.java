@@ -259,6 +259,46 @@ class JsonlAuditLogTest {
         }
     }
 
+    /**
+     * {@code indexed()} and {@code watch()} are called on the FX thread (the chart's markers, the Slots pane's attach): they
+     * return at once, never waiting there for the index's lock, which the read thread and the watch hold, nor making the
+     * log's folder or registering inotify — the read thread does, in order, before the reads asked for after them. Both
+     * took the lock on the caller's thread, and started the watch under it (the folder made, inotify registered).
+     */
+    @Test
+    void indexedAndWatchNeverWaitForTheIndexLockNorTouchTheFolderOnTheCallersThread() throws Exception {
+        Path folder = tmp.resolve("state/dutydesk");
+        Path file = folder.resolve("audit.jsonl");
+        try (JsonlAuditLog window = new JsonlAuditLog(file); JsonlAuditLog cli = new JsonlAuditLog(file)) {
+            var first = new java.util.concurrent.atomic.AtomicReference<CompletableFuture<List<AuditEntry>>>();
+            var folderMade = new java.util.concurrent.atomic.AtomicBoolean();
+            var told = new java.util.concurrent.atomic.AtomicInteger();
+            boolean waited = io.dutydesk.testing.MonitorHeld.waitedFor(io.dutydesk.testing.MonitorHeld.field(window, "indexLock"), () -> {
+                first.set(window.indexed()); // its read thread takes it from here, and waits there for the lock held meanwhile
+                window.watch(told::incrementAndGet);
+                window.indexed();
+                folderMade.set(Files.exists(folder));
+            });
+            org.junit.jupiter.api.Assertions.assertFalse(waited, "the caller's thread waited for the audit log's index lock");
+            org.junit.jupiter.api.Assertions.assertFalse(folderMade.get(), "the caller's thread made the log's folder");
+            assertEquals(List.of(), first.get().join(), "the index, read on the read thread");
+            assertTrue(Files.isDirectory(folder));
+            assertTrue(window.watching(), "the watch started on the read thread before the index was read");
+
+            // it watches: the CLI's append is reported and taken into the index
+            cli.append(entry(1, "ref")).join();
+            Eventually.await(() -> "the CLI's append reported", Duration.ofSeconds(10), () -> told.get() > 0);
+            assertEquals(idsOf(1, 1), ids(window.indexed().join()));
+
+            // with a current index neither: it is answered from memory
+            var current = new java.util.concurrent.atomic.AtomicReference<CompletableFuture<List<AuditEntry>>>();
+            waited = io.dutydesk.testing.MonitorHeld.waitedFor(io.dutydesk.testing.MonitorHeld.field(window, "indexLock"),
+                    () -> current.set(window.indexed()));
+            org.junit.jupiter.api.Assertions.assertFalse(waited, "the caller's thread waited for the index lock with a current index");
+            assertEquals(idsOf(1, 1), ids(current.get().join()));
+        }
+    }
+
     @Test
     void theIndexFollowsARotationByAnotherProcess() throws Exception {
         Path file = tmp.resolve("audit.jsonl");

@@ -289,6 +289,38 @@ class MetricsViewModelTest {
                 "A's rollback, answered after the switch, is not drawn on B's chart");
     }
 
+    /**
+     * A query's markers never wait on the FX thread for the audit log's index lock (held by its read thread over the
+     * index's reads, and by the watch): neither the first, which starts the log's watch and reads the log, nor a pan's with
+     * the index current; they come back in one hop. The markers asked {@code indexed()} on the FX thread, which took that
+     * lock there (and started the watch under it: the folder made, inotify registered).
+     */
+    @Test
+    void markersNeverWaitOnTheFxThreadForTheAuditLogsLock(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        io.dutydesk.testing.UiQueue fx = new io.dutydesk.testing.UiQueue();
+        try (io.dutydesk.adapters.audit.JsonlAuditLog log = new io.dutydesk.adapters.audit.JsonlAuditLog(dir.resolve("state/audit.jsonl"))) {
+            log.append(new AuditEntry("1", "ops@desk", "ref", "rollback", List.of(), NOW.minusSeconds(600), NOW.minusSeconds(590), 0,
+                    "x", "succeeded", "green", "blue", "")).join();
+            MetricsViewModel vm = new MetricsViewModel(fx, Clock.fixed(NOW, ZoneOffset.UTC), ticker);
+            Object indexLock = io.dutydesk.testing.MonitorHeld.field(log, "indexLock");
+            int before = prom.calls.size();
+            boolean waited = io.dutydesk.testing.MonitorHeld.waitedFor(indexLock, () -> {
+                vm.attach(new MetricsService(TestEnvironments.fastPolling(Duration.ofSeconds(1)).get("ref"), prom, store, log,
+                        Duration.ofSeconds(5)));
+                fx.drain(); // the first saved query fills the editor and is plotted at once: the first markers asked
+            });
+            org.junit.jupiter.api.Assertions.assertFalse(waited, "the first query's markers waited on the FX thread for the index lock");
+            assertEquals(before + 1, prom.calls.size(), "the first query ran");
+            fx.await("the marker drawn", Duration.ofSeconds(10), () -> vm.data().snapshot().markers().size() == 1);
+            vm.expressionProperty().set("up");
+
+            waited = io.dutydesk.testing.MonitorHeld.waitedFor(indexLock, () -> vm.visibleRangeChanged(panned(1)));
+            org.junit.jupiter.api.Assertions.assertFalse(waited, "a pan's markers waited on the FX thread for the index lock");
+            fx.await("the pan's query answered", Duration.ofSeconds(10), () -> prom.ranges.get(prom.ranges.size() - 1).equals(panned(1))
+                    && vm.data().snapshot().markers().size() == 1);
+        }
+    }
+
     @Test
     void savedQueriesComeFromTheEnvironmentsFileAndTheFirstFillsTheEditor() {
         List<String> names = vm.saved().stream().map(Map.Entry::getKey).toList();

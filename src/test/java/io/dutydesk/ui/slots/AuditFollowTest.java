@@ -195,6 +195,30 @@ class AuditFollowTest {
         }
     }
 
+    /**
+     * Attaching the pane (on the FX thread) never waits there for the audit log's index lock: the log's watch — its folder
+     * made, inotify registered — starts on the log's read thread, before the tab's first read. attach started it itself,
+     * under that lock, which the read thread holds over the index's reads and the watch takes at every append it reports:
+     * choosing an environment froze the window behind them. The tab still follows the CLI's appends.
+     */
+    @Test
+    void attachingNeverWaitsForTheLogsIndexLock(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state/dutydesk/audit.jsonl");
+        JsonlAuditLog log = new JsonlAuditLog(file);
+        try {
+            boolean waited = io.dutydesk.testing.MonitorHeld.waitedFor(io.dutydesk.testing.MonitorHeld.field(log, "indexLock"),
+                    () -> attach(log));
+            org.junit.jupiter.api.Assertions.assertFalse(waited, "the FX thread waited for the audit log's index lock");
+            ui.drain();
+            vm.auditShown(true);
+            ui.drain();
+            new JsonlAuditLog(file).append(entry("a1", "succeeded")).join(); // the CLI
+            ui.await("the CLI's entry shown", Duration.ofSeconds(10), () -> vm.audit().size() == 1);
+        } finally {
+            log.close();
+        }
+    }
+
     /** Whether {@code t} is blocked entering {@code monitor}. */
     private static boolean blockedOn(Thread t, Object monitor) {
         java.lang.management.ThreadInfo i = java.lang.management.ManagementFactory.getThreadMXBean().getThreadInfo(t.getId());
