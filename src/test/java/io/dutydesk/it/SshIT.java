@@ -271,6 +271,61 @@ class SshIT {
         }
     }
 
+    /**
+     * Why a forward's socket cannot be reached is asked with a short command whose answer is awaited as long as a channel's
+     * open, no longer: a server that never answers it (here every session's command waits while a flag file exists: the
+     * deploy user's {@code ~/.ssh/rc}, for this test only) costs the client that bound, said as such, and the connection's
+     * next forward works. The forward read that command's output to its end without a bound: the client's read of its
+     * socket — Docker's ping — waited as long as the server did (this class once hung 12 minutes in a run).
+     */
+    @Test
+    void aServerThatNeverSaysWhyASocketIsMissingCostsTheClientOnlyTheBound() throws Exception {
+        Environment.Ssh ref = RefHost.ref().ssh();
+        Environment.Ssh quick = new Environment.Ssh(ref.host(), ref.port(), ref.user(), ref.identity(), ref.agent(), ref.knownHosts(),
+                ref.jump(), Duration.ofSeconds(2), ref.commandTimeout());
+        Path dotSsh = RefHost.serverHome().resolve(".ssh");
+        Path rc = dotSsh.resolve("rc");
+        Path hold = Files.createTempFile("dutydesk-ssh-rc-hold-", "");
+        assertFalse(Files.exists(rc), "the deploy user has an ~/.ssh/rc of its own: this test would replace it");
+        boolean madeDotSsh = !Files.isDirectory(dotSsh);
+        String missing = "/tmp/dutydesk-no-such-" + System.nanoTime() + ".sock";
+        try (SshConnection ssh = new SshConnection(quick, HostKeyPrompt.REFUSE)) {
+            ssh.exec("true", T, RemoteShell.OutputListener.NONE).join(); // connected before the server stops answering
+            Path a = ssh.forwardUnixSocket(missing, "docker system dial-stdio").join();
+            Files.createDirectories(dotSsh);
+            Files.writeString(rc, "while [ -e " + hold + " ]; do sleep 0.1; done\n"); // sshd runs it before each session's command
+            Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-r--r--"));
+            long t0 = System.nanoTime();
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return http(a, "/_ping", false);
+                } catch (java.io.IOException reset) {
+                    return ""; // closed (reset) without an answer
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            String got;
+            try {
+                got = answer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the client's read of the forward still waits after 20 s: the check of the missing socket has no bound");
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("", got, "closed without an answer");
+            assertTrue(ms >= 1_500 && ms < 10_000, "closed after the check's bound (2 s), not before nor long after: " + ms + " ms");
+            String failure = ssh.unixSocketFailure(missing).orElse("");
+            assertTrue(failure.contains("did not say within 2 s whether the socket is there"), failure);
+            assertEquals("streamlocal", ssh.unixForwardMode(missing), "no reason to fall back");
+        } finally {
+            Files.deleteIfExists(hold); // the server's waiting sessions go on
+            Files.deleteIfExists(rc);
+            if (madeDotSsh) {
+                Files.deleteIfExists(dotSsh);
+            }
+        }
+    }
+
     /** A socket the server's user may not open: Docker's "permission denied", not "is it running?". */
     @Test
     void permissionDeniedOnTheDockerSocketIsSaidAsSuch() throws Exception {

@@ -207,7 +207,10 @@ final class UnixSocketForward implements AutoCloseable {
 
     /**
      * Why the server's socket cannot be reached, asked with one short command: null when it is a
-     * socket this user may open (then the server itself refused the streamlocal channel).
+     * socket this user may open (then the server itself refused the streamlocal channel). Its answer is awaited at most
+     * {@code timeoutMs}, as the channel's open: it read the command's output to its end without a bound, and a server that
+     * never ended the command (a stalled session, a hung login script) held the client's connection — the caller's read
+     * of the forward, e.g. Docker's ping — for as long.
      */
     private String diagnose(Session s) {
         String p = ShellQuote.quote(remotePath);
@@ -219,7 +222,15 @@ final class UnixSocketForward implements AutoCloseable {
             InputStream out = ch.getInputStream();
             ch.connect(timeoutMs);
             try {
-                String[] lines = readAll(out).strip().split("\n");
+                String answer;
+                try {
+                    // read on a pump; the channel's disconnect below ends that read when the time is up
+                    answer = CompletableFuture.supplyAsync(() -> readAll(out), pumps).get(timeoutMs, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return "the server did not say within " + Math.max(1, timeoutMs / 1000)
+                            + " s whether the socket is there (no answer to a short command)";
+                }
+                String[] lines = answer.strip().split("\n");
                 return switch (lines[0].strip()) {
                     case "missing" -> "no such socket on the server (is the daemon running?)";
                     case "notsocket" -> "not a unix socket on the server";
