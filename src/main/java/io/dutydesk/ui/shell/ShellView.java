@@ -190,7 +190,7 @@ public final class ShellView {
         theme.setMinWidth(Region.USE_PREF_SIZE);
         production.setId("production-summary");
         production.getStyleClass().addAll("prod-summary", "unknown");
-        production.setMinWidth(Region.USE_PREF_SIZE); // the host line gives way first
+        production.setMinWidth(Region.USE_PREF_SIZE); // the host line gives way first (then the name, then this: TopBar)
         production.setVisible(false);
         production.setManaged(false);
         // the selected environment's maintenance lock, whichever pane is shown (every action on it is refused while held)
@@ -229,12 +229,77 @@ public final class ShellView {
         };
         vm.headerNoteProperty().addListener((o, a, b) -> showLock.run());
         showLock.run();
-        HBox bar = new HBox(logo, title, env, envMenu, target, lock, spacer, summary, production, refresh, theme);
-        // a narrow window with the lock shown gives the app's name (the logo and the window's title say it) to the lock
-        title.managedProperty().bind(lock.visibleProperty().not().or(bar.widthProperty().greaterThanOrEqualTo(NAME_WITH_LOCK_FROM)));
-        title.visibleProperty().bind(title.managedProperty());
+        TopBar bar = new TopBar(title, lock, production, logo, title, env, envMenu, target, lock, spacer, summary, production, refresh, theme);
         bar.getStyleClass().add("top-bar");
         return bar;
+    }
+
+    /** The narrowest the check's statement is cut to ("ref: outbox f…", whole in its tooltip) when nothing else can give way. */
+    static final double PRODUCTION_FLOOR = 160;
+
+    /**
+     * The header: never wider than the window. What gives way, in order: the host line (down to 40 px, by its own minimum),
+     * the app's name (the logo and the window's title say it; below {@link #NAME_WITH_LOCK_FROM} a maintenance lock takes
+     * its place), then the check's statement (down to {@link #PRODUCTION_FLOOR}, "…"); the environment's picker, the
+     * backends' statement (its own minimum), the lock's holder and the buttons never. It was an HBox of those parts at
+     * their minimum widths: with both statements (ref-single's "all 6 backends ok (1 not configured)" and "ref-single: warn
+     * (checks 03:14)") that minimum was 1067 px, and the window — laid out at its content's minimum — cut every pane, the
+     * status bar and the header's right end at 1024 px.
+     */
+    static final class TopBar extends HBox {
+        private final Label title;
+        private final Label lock;
+        private final Label production;
+
+        TopBar(Label title, Label lock, Label production, Node... children) {
+            super(children);
+            this.title = title;
+            this.lock = lock;
+            this.production = production;
+        }
+
+        /** The width the bar needs with the title or not and the check's statement {@code productionWidth} wide. */
+        private double need(boolean withTitle, double productionWidth) {
+            double sum = snappedLeftInset() + snappedRightInset();
+            int n = 0;
+            for (Node c : getChildren()) {
+                if (c == title ? !withTitle : c != production && !c.isManaged() || c == production && !production.isVisible()) {
+                    continue;
+                }
+                sum += c == production ? productionWidth : c == title ? title.prefWidth(-1) : c.minWidth(-1);
+                n++;
+            }
+            return sum + snapSpaceX(getSpacing()) * Math.max(0, n - 1);
+        }
+
+        private double productionFloor() {
+            return Math.min(PRODUCTION_FLOOR, production.prefWidth(-1));
+        }
+
+        @Override
+        protected double computeMinWidth(double height) {
+            return need(false, productionFloor());
+        }
+
+        @Override
+        protected void layoutChildren() {
+            double w = getWidth();
+            double prodPref = production.prefWidth(-1);
+            // a narrow window with the lock shown gives the app's name to the lock; any window too narrow for it, too
+            boolean showTitle = (!lock.isVisible() || w >= NAME_WITH_LOCK_FROM) && w >= need(true, prodPref);
+            if (title.isManaged() != showTitle) {
+                title.setManaged(showTitle);
+                title.setVisible(showTitle);
+            }
+            if (production.isVisible()) {
+                double room = w - need(showTitle, 0);
+                double min = room >= prodPref ? prodPref : Math.max(productionFloor(), Math.floor(room));
+                if (production.getMinWidth() != min) {
+                    production.setMinWidth(min); // whole when there is room; else what is left, "…"
+                }
+            }
+            super.layoutChildren();
+        }
     }
 
     private io.dutydesk.ui.doctor.DoctorDialog doctorDialog;
