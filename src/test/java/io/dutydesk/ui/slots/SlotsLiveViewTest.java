@@ -151,6 +151,35 @@ class SlotsLiveViewTest {
         assertTrue(polls >= 0);
     }
 
+    /**
+     * Stale, a card says nothing green: its "4/4 healthy" and its containers' "healthy" are in the muted colour, not the
+     * success one, until a read is fresh again (a known failure keeps its red). The trial at 3 a.m. with Docker stopped —
+     * every service down — still read "4/4 healthy" and "healthy" in green under the banner: the stale rule for the count
+     * came before the green one in the stylesheet and lost, and the cells had none.
+     */
+    @Test
+    void aStaleCardSaysNothingInGreen(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.show(Snapshots.of("blue", "v1.0.0", "v1.4.2", Set.of(), Set.of())));
+        Label count = robot.lookup("#count-blue").queryAs(Label.class);
+        javafx.scene.control.Labeled cell = robot.from(robot.lookup("#services-blue").queryAs(TableView.class)).lookup(".cond-good")
+                .queryAs(javafx.scene.control.Labeled.class);
+        javafx.scene.paint.Paint green = WaitForAsyncUtils.asyncFx(count::getTextFill).get();
+        assertEquals(green, WaitForAsyncUtils.asyncFx(cell::getTextFill).get(), "fresh: both in the success colour");
+
+        robot.interact(() -> vm.sourceDown("Docker down; last answer at 03:22:19"));
+        waitFor("stale", () -> stale(count));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(green.equals(WaitForAsyncUtils.asyncFx(count::getTextFill).get()), "'" + count.getText() + "' in green while stale");
+        assertFalse(green.equals(WaitForAsyncUtils.asyncFx(cell::getTextFill).get()), "'" + cell.getText() + "' in green while stale");
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "slots-stale-muted")).get();
+
+        robot.interact(() -> vm.sourceDown(null));
+        waitFor("fresh", () -> !stale(count));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(green, WaitForAsyncUtils.asyncFx(count::getTextFill).get(), "green again once fresh");
+        assertEquals(green, WaitForAsyncUtils.asyncFx(cell::getTextFill).get());
+    }
+
     @Test
     void aDegradedLiveSlotShowsInTheHeaderInTheWarningColour(FxRobot robot) throws Exception {
         robot.interact(() -> vm.show(Snapshots.of("green", "v1.4.2", "v1.0.0", Set.of("analysis-worker-green"), Set.of())));
