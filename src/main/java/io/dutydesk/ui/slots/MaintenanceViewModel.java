@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The Slots pane's maintenance lock line and the releases: reads the environment's maintenance lock when the pane's
- * slots are read (at most every {@link #READ_EVERY}, at once after a lock or unlock), takes and releases it through
+ * slots are read (at most every {@link #READ_EVERY}; at once after a lock or unlock, when a read of the slots fails and
+ * after one of the lock failed), takes and releases it through
  * {@link MaintenanceLocks} (audited there). A lock that cannot be read says so — never "not locked".
  */
 public final class MaintenanceViewModel {
@@ -41,12 +42,24 @@ public final class MaintenanceViewModel {
         this.slots = slots;
         this.ui = ui;
         this.clock = clock;
-        slots.snapshotProperty().addListener((o, a, s) -> {
-            SlotsContext ctx = slots.context().orElse(null);
-            if (ctx != null && (ctx != readFor || Duration.between(lastRead, clock.instant()).compareTo(READ_EVERY) >= 0)) {
-                refresh();
+        // with the slots' reads: a successful one reads the lock when due (or at once while it is unknown); a failed one (SSH
+        // down) at once — it was read only after a success, and an outage left the header saying nothing ("not locked")
+        slots.snapshotProperty().addListener((o, a, s) -> readIfDue(unknown));
+        slots.problemProperty().addListener((o, a, p) -> {
+            if (p != null) {
+                readIfDue(true);
             }
         });
+    }
+
+    /** The last read of the lock failed: it is unknown until one succeeds. */
+    private boolean unknown;
+
+    private void readIfDue(boolean now) {
+        SlotsContext ctx = slots.context().orElse(null);
+        if (ctx != null && (now || ctx != readFor || Duration.between(lastRead, clock.instant()).compareTo(READ_EVERY) >= 0)) {
+            refresh();
+        }
     }
 
     /** The lock held, as last read. */
@@ -64,6 +77,7 @@ public final class MaintenanceViewModel {
     public void clear() {
         readFor = null;
         lastRead = Instant.MIN;
+        unknown = false;
         lock.set(Optional.empty());
         locked.set(false);
         text.set("");
@@ -146,6 +160,7 @@ public final class MaintenanceViewModel {
             if (slots.context().orElse(null) != ctx) {
                 return;
             }
+            unknown = e != null;
             if (e != null) {
                 // not known: no lock to unlock from here (its id may be gone), and never "unlocked" in the line
                 lock.set(Optional.empty());

@@ -214,6 +214,38 @@ class HeaderLockTest {
         }
     }
 
+    /**
+     * The blue-green slots' read failing (SSH down) reads the lock at once: it cannot be read either, and the header says
+     * "lock state unknown" — not nothing, which reads "not locked" — until a read of it succeeds again. The lock was read
+     * only when a slots read succeeded: the window trial at 3 a.m. with sshd stopped showed ref's header without a word of
+     * the lock, where ref-single's said "lock state unknown".
+     */
+    @Test
+    void aBlueGreenLockIsUnknownInTheHeaderOnceTheSlotsCannotBeReadAndReadAgainAfter() {
+        Environment prod = envs().get("prod");
+        try (SlotsPaneModel m = model()) {
+            m.hidden();
+            m.attach(prod, handle(prod));
+            ui.await("read", Duration.ofSeconds(5), () -> !text(m).startsWith("lock state: reading"));
+            assertEquals(HeaderNote.NONE, m.headerNote().getValue(), "not locked: nothing in the header");
+
+            // the server stops answering: the slots' next poll fails, and so would any read of the lock
+            server.execute = false;
+            server.unreadable.add(tmp.resolve("prod").resolve("maintenance").toString());
+            m.slots().refresh(); // the slots' next poll
+            ui.await("the slots' read failed", Duration.ofSeconds(5), () -> m.slots().problemProperty().get() != null);
+            ui.await(() -> "the lock unknown in the header, not nothing: " + m.headerNote().getValue(), Duration.ofSeconds(5),
+                    () -> "lock state unknown".equals(text(m)));
+
+            // back: the next successful slots read reads the lock again at once (not READ_EVERY after the failed one)
+            server.execute = true;
+            server.unreadable.clear();
+            m.slots().refresh();
+            ui.await(() -> "the lock read again: " + m.headerNote().getValue(), Duration.ofSeconds(5),
+                    () -> HeaderNote.NONE.equals(m.headerNote().getValue()));
+        }
+    }
+
     @Test
     void aLockThatCannotBeReadIsUnknownInTheHeaderNeverNothing() throws Exception {
         Map<String, Environment> envs = envs();
