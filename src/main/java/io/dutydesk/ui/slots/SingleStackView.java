@@ -37,13 +37,22 @@ public final class SingleStackView {
         root.setPadding(new Insets(12));
         root.getStyleClass().add("single-stack");
         Label headline = new Label();
-        headline.textProperty().bind(vm.headlineProperty());
+        headline.setId("single-headline");
+        headline.textProperty().bind(vm.titlePart()); // "… (stale)" while what it says is not as of now
         headline.setStyle("-fx-font-size: 16px; -fx-font-weight: bold;");
+        headline.getStyleClass().add("single-headline");
+        // the stack's read failed, or SSH or Docker is down since it: the blue-green slots' banner, in the same words
         Label problem = new Label();
-        problem.textProperty().bind(vm.problemProperty());
-        problem.visibleProperty().bind(vm.problemProperty().isNotNull());
+        problem.setId("single-problem");
+        problem.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> String.join("\n",
+                java.util.stream.Stream.of(vm.problemProperty().get() == null ? "" : "Stack: " + vm.problemProperty().get(),
+                        vm.staleNoteProperty().get()).filter(x -> !x.isEmpty()).toList()), vm.problemProperty(), vm.staleNoteProperty()));
+        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());
-        problem.getStyleClass().add("stale");
+        problem.setWrapText(true);
+        problem.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        problem.setMaxWidth(Double.MAX_VALUE);
+        problem.getStyleClass().add("stale-banner");
         Label rollback = new Label();
         rollback.textProperty().bind(vm.rollbackShownProperty()); // a ready rollback said refused while locked
         rollback.setWrapText(true);
@@ -55,6 +64,15 @@ public final class SingleStackView {
         model.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         TableView<SingleStackViewModel.Row> table = new TableView<>(vm.rows());
+        table.setId("single-services");
+        table.getStyleClass().add("single-services");
+        // stale: the rows faded, as a blue-green slot's card (what they say is as of the banner's time)
+        vm.staleProperty().addListener((o, a, st) -> {
+            table.pseudoClassStateChanged(SlotCard.STALE, st);
+            headline.pseudoClassStateChanged(SlotCard.STALE, st);
+        });
+        table.pseudoClassStateChanged(SlotCard.STALE, vm.staleProperty().get());
+        headline.pseudoClassStateChanged(SlotCard.STALE, vm.staleProperty().get());
         table.getColumns().add(column("Service", SingleStackViewModel.Row::service));
         table.getColumns().add(column("Container", SingleStackViewModel.Row::container));
         table.getColumns().add(column("Host", SingleStackViewModel.Row::host));

@@ -59,6 +59,14 @@ public final class SingleStackViewModel implements PaneModel {
     private final StringProperty headline = new SimpleStringProperty("");
     private final StringProperty rollback = new SimpleStringProperty("Rollback: …");
     private final StringProperty problem = new SimpleStringProperty();
+    /** What the pane shows of the stack is not as of now: its read failed, or SSH or Docker is down since it. */
+    private final BooleanProperty stale = new SimpleBooleanProperty();
+    private final StringProperty staleNote = new SimpleStringProperty("");
+    /** The headline as the pane and the window's title say it: "… (stale)" while stale, as the blue-green slots' title. */
+    private final javafx.beans.binding.StringBinding titlePart = javafx.beans.binding.Bindings.createStringBinding(
+            () -> headline.get() + (stale.get() ? " (stale)" : ""), headline, stale);
+    /** When what is shown of the stack was read (its last successful read), null before the first. */
+    private java.time.Instant shownAt;
     private final StringProperty status = new SimpleStringProperty("No action in this session.");
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final javafx.beans.property.ObjectProperty<Optional<MaintenanceLock>> lock =
@@ -145,6 +153,18 @@ public final class SingleStackViewModel implements PaneModel {
     /** Null when the last read succeeded; otherwise "down; last answer at T: error" ({@link io.dutydesk.ui.fx.Outage}). */
     public ReadOnlyStringProperty problemProperty() { return problem; }
 
+    /**
+     * True while what the pane shows of the stack is not as of now — its read failed, or SSH or Docker (through which it
+     * is read) is down since it: the headline, the window's title and the rows say so, as the blue-green slots' do.
+     */
+    public ReadOnlyBooleanProperty staleProperty() { return stale; }
+
+    /** "Shown as read at 03:22:19; Docker down; last answer at 03:22:19." while {@link #staleProperty stale}, else "". */
+    public ReadOnlyStringProperty staleNoteProperty() { return staleNote; }
+
+    /** "PRODUCTION: v1.2.0 — 2/2 healthy", "… (stale)" while stale: the pane's headline and the window's title. */
+    public javafx.beans.value.ObservableStringValue titlePart() { return titlePart; }
+
     public ReadOnlyStringProperty statusProperty() { return status; }
 
     public ReadOnlyBooleanProperty runningProperty() { return running; }
@@ -222,9 +242,17 @@ public final class SingleStackViewModel implements PaneModel {
     private void state() {
         if (env == null) {
             paneState.set(null); // detached: nothing of the environment left
+            stale.set(false);
+            staleNote.set("");
             return;
         }
         String down = sourcesDown != null && !sourcesDown.equals(readDespite) ? sourcesDown : null;
+        // shown, not as of now: "2/2 healthy" stood unmarked in the pane and the title while Docker was down (every
+        // container stopped) or the stack could not be read
+        boolean isStale = last != null && (problem.get() != null || down != null);
+        stale.set(isStale);
+        staleNote.set(!isStale ? "" : "Shown as read at " + (shownAt == null ? "?" : io.dutydesk.ui.fx.Times.hms(shownAt, clock))
+                + (down != null ? "; " + down : "") + ".");
         io.dutydesk.ui.fx.NavBadge badge;
         if (last == null) {
             String why = problem.get() != null ? problem.get() : down;
@@ -358,6 +386,9 @@ public final class SingleStackViewModel implements PaneModel {
         sourcesDown = null;
         readDespite = null;
         readAt = null;
+        shownAt = null;
+        stale.set(false);
+        staleNote.set("");
         paneState.set(null); // nothing of the environment left
     }
 
@@ -452,6 +483,7 @@ public final class SingleStackViewModel implements PaneModel {
         appliedSeq = snap.seq();
         if (snap.value() != null) {
             last = snap.value();
+            shownAt = snap.lastSuccessAt() != null ? snap.lastSuccessAt() : snap.takenAt();
             if (open != null) {
                 open.follow(s, last);
             }

@@ -37,8 +37,9 @@ public final class SlotsPaneModel implements PaneModel {
         this.paneState = Bindings.createObjectBinding(() -> single.activeProperty().get() ? single.paneState().get()
                 : slots.paneState().get(), single.activeProperty(), single.paneState(), slots.paneState());
         ObservableStringValue slotsTitle = slots.titlePart();
-        this.titlePart = Bindings.createStringBinding(() -> single.activeProperty().get() ? single.headlineProperty().get()
-                : slotsTitle.get(), single.activeProperty(), single.headlineProperty(), slotsTitle);
+        ObservableStringValue singleTitle = single.titlePart();
+        this.titlePart = Bindings.createStringBinding(() -> single.activeProperty().get() ? singleTitle.get()
+                : slotsTitle.get(), single.activeProperty(), singleTitle, slotsTitle);
     }
 
     public SlotsViewModel slots() {

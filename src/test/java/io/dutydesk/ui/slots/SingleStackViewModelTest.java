@@ -460,4 +460,43 @@ class SingleStackViewModelTest {
         badgeIs(vm, "fail", "fail", "a known fail stays");
         vm.detach();
     }
+
+    /**
+     * What the pane shows of the stack, not as of now — its read failed, or Docker or SSH (through which it is read) down
+     * since — says so: the headline and the window's title end in "(stale)" and the banner's note says when it was read and
+     * what is down; read again (or the source back), neither. The window trial at 3 a.m. with Docker stopped, every
+     * container gone, read "PRODUCTION: v1.0.0 — 2/2 healthy" unmarked in the pane and the title.
+     */
+    @Test
+    void aStaleStackSaysSoInItsHeadlineTheWindowsTitleAndItsNote() {
+        SingleStackViewModel vm = attachedReady();
+        StackSnapshot healthy = vm.service().orElseThrow().engine().read().join();
+        read(vm, healthy, NOW);
+        SlotsPaneModel pane = new SlotsPaneModel(new SlotsViewModel(fx, scheduler, CLOCK), vm);
+        assertFalse(vm.staleProperty().get());
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy", vm.titlePart().get());
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy", pane.titlePart().getValue(), "the window's title");
+        assertEquals("", vm.staleNoteProperty().get());
+
+        var down = io.dutydesk.core.health.BackendStatus.State.DOWN;
+        vm.health(health("life", 1, down, io.dutydesk.core.Backend.DOCKER));
+        assertTrue(vm.staleProperty().get(), "Docker down since the read");
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy (stale)", vm.titlePart().get());
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy (stale)", pane.titlePart().getValue(), "the window's title");
+        String at = io.dutydesk.ui.fx.Times.hms(NOW, CLOCK);
+        assertTrue(vm.staleNoteProperty().get().startsWith("Shown as read at " + at + "; Docker down"), vm.staleNoteProperty().get());
+        vm.health(health("life", 2, down));
+        assertFalse(vm.staleProperty().get(), "Docker back: its last read is as of now again");
+        assertEquals("", vm.staleNoteProperty().get());
+
+        failed(vm, healthy, NOW, NOW.plusSeconds(10));
+        assertTrue(vm.staleProperty().get(), "its own read failed");
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy (stale)", vm.titlePart().get());
+        assertEquals("Shown as read at " + at + ".", vm.staleNoteProperty().get());
+        read(vm, healthy, NOW.plusSeconds(20));
+        assertFalse(vm.staleProperty().get(), "read again");
+        assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy", pane.titlePart().getValue());
+        vm.detach();
+        assertFalse(vm.staleProperty().get());
+    }
 }
