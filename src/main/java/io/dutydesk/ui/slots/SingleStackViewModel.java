@@ -73,8 +73,15 @@ public final class SingleStackViewModel implements PaneModel {
             new javafx.beans.property.SimpleObjectProperty<>(Optional.empty());
     private final BooleanProperty locked = new SimpleBooleanProperty();
     private final StringProperty lockText = new SimpleStringProperty("");
+    /** When the rollback line was read (null before). */
+    private java.time.Instant rollbackAt;
     private final javafx.beans.binding.StringBinding rollbackShown = javafx.beans.binding.Bindings.createStringBinding(
-            () -> rollbackShown(rollback.get(), locked.get()), rollback, locked);
+            () -> rollbackShown(stale.get() ? staleRollback(rollback.get(), rollbackTime()) : rollback.get(), locked.get()),
+            rollback, locked, stale);
+
+    private String rollbackTime() {
+        return rollbackAt == null ? "?" : io.dutydesk.ui.fx.Times.hms(rollbackAt, clock);
+    }
     private final javafx.beans.property.ObjectProperty<io.dutydesk.ui.fx.HeaderNote> header =
             new javafx.beans.property.SimpleObjectProperty<>(io.dutydesk.ui.fx.HeaderNote.NONE);
     private final StringProperty actionsHint = new SimpleStringProperty("");
@@ -134,6 +141,17 @@ public final class SingleStackViewModel implements PaneModel {
 
     /** {@link #rollbackProperty} as the pane shows it: a ready rollback refused while the maintenance lock is held. */
     public javafx.beans.binding.StringExpression rollbackShownProperty() { return rollbackShown; }
+
+    /**
+     * A READY or NOT READY line while the stack is stale (SSH or Docker down, its read failing): "? Rollback unknown — at
+     * 03:39:21 it was READY (…)", as the blue-green slots' chip says it; any other line (unknown already, "…") as it is.
+     * The line said "Rollback: READY (…)" as of now through an SSH outage until its next read, up to 30 s later.
+     */
+    static String staleRollback(String line, String at) {
+        String head = "Rollback: ";
+        return line.startsWith(head + "READY") || line.startsWith(head + "NOT READY")
+                ? "? Rollback unknown — at " + at + " it was " + line.substring(head.length()) : line;
+    }
 
     /**
      * "✖ Rollback refused while locked for maintenance (ready: backup 03:00 verified (…), release v1.4.0)" for a READY
@@ -382,6 +400,7 @@ public final class SingleStackViewModel implements PaneModel {
         showLock(Optional.empty(), "");
         lockReadAt = java.time.Instant.MIN;
         rollbackReadAt = java.time.Instant.MIN;
+        rollbackAt = null;
         rollbackState = null;
         sourcesDown = null;
         readDespite = null;
@@ -514,12 +533,14 @@ public final class SingleStackViewModel implements PaneModel {
 
     private void readRollback(SingleService s) {
         rollbackReadAt = clock.instant();
+        java.time.Instant at = rollbackReadAt;
         Environment e = env;
         CompletableFuture<Object> b = !e.backups().configured() ? CompletableFuture.completedFuture("not configured")
                 : backups.list().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
         CompletableFuture<Object> r = s.releases().read().<Object>thenApply(l -> l).exceptionally(x -> "cannot be read: " + Errors.describe(x));
         b.thenCombine(r, (bl, rl) -> readinessOf(e, bl, rl, clock)).whenComplete((ready, x) -> ui.execute(() -> {
             if (service == s) {
+                rollbackAt = at;
                 rollback.set(x != null ? "Rollback: unknown — " + Errors.describe(x) : ready.line());
                 rollbackState = x != null ? SingleReadiness.State.UNKNOWN : ready.state();
                 state();

@@ -181,6 +181,11 @@ class SingleStackViewModelTest {
                 + "release on the host", true));
         String notReady = "Rollback: NOT READY — no backup in /b, no earlier release on the host";
         assertEquals(notReady, SingleStackViewModel.rollbackShown(notReady, true), "not ready says why, lock or not");
+        assertEquals("? Rollback unknown — at 03:39:21 it was READY (release v1.1.0)",
+                SingleStackViewModel.staleRollback("Rollback: READY (release v1.1.0)", "03:39:21"));
+        assertEquals("? Rollback unknown — at 03:39:21 it was " + notReady.substring("Rollback: ".length()),
+                SingleStackViewModel.staleRollback(notReady, "03:39:21"));
+        assertEquals("Rollback: …", SingleStackViewModel.staleRollback("Rollback: …", "03:39:21"));
     }
 
     /**
@@ -485,9 +490,13 @@ class SingleStackViewModelTest {
         assertEquals("PRODUCTION: v1.2.0 — 2/2 healthy (stale)", pane.titlePart().getValue(), "the window's title");
         String at = io.dutydesk.ui.fx.Times.hms(NOW, CLOCK);
         assertTrue(vm.staleNoteProperty().get().startsWith("Shown as read at " + at + "; Docker down"), vm.staleNoteProperty().get());
+        assertTrue(vm.rollbackShownProperty().get().startsWith("? Rollback unknown — at " + at + " it was READY (backup "),
+                "the rollback's line as of its read, not as of now: " + vm.rollbackShownProperty().get());
         vm.health(health("life", 2, down));
         assertFalse(vm.staleProperty().get(), "Docker back: its last read is as of now again");
         assertEquals("", vm.staleNoteProperty().get());
+        assertEquals(vm.rollbackProperty().get(), vm.rollbackShownProperty().get());
+        assertTrue(vm.rollbackShownProperty().get().startsWith("Rollback: READY ("), vm.rollbackShownProperty().get());
 
         failed(vm, healthy, NOW, NOW.plusSeconds(10));
         assertTrue(vm.staleProperty().get(), "its own read failed");
