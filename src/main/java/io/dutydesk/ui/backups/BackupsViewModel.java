@@ -321,14 +321,20 @@ public final class BackupsViewModel implements PaneModel {
     /**
      * The shell's word on SSH and the Backups probe, through which the folders are read: {@code why} while either
      * does not answer (what is shown is stale at once, not only after the next failed read), null when both answer
-     * again (then they are read at once).
+     * again (then they are read at once: shown, or hidden when the pane's own last read failed — hidden, its badge stayed
+     * "?" from that failure after SSH was back, until the pane was shown again; a hidden pane whose last read succeeded
+     * reads nothing, its last read is shown again).
      */
     public void sourceDown(String why) {
         if (!java.util.Objects.equals(why, sourceDown)) {
             sourceDown = why;
             if (why == null) {
                 readDespite = null;
-                refresh();
+                if (readFailure != null && poller != null && poller.paused()) {
+                    poller.readOnce();
+                } else {
+                    refresh();
+                }
             }
             render();
         }

@@ -90,6 +90,17 @@ public final class PolledValue<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads once now, whatever the backoff, paused or not; paused, it stays paused (no reads at the interval). For a hidden
+     * pane whose own last read failed when what it reads through answers again: its state is otherwise unknown until it
+     * is shown.
+     */
+    public void readOnce() {
+        if (started && !closed) {
+            poller.refreshNow();
+        }
+    }
+
     /** The poller's latest snapshot (any thread). */
     public Snapshot<T> latest() {
         return poller.latest();

@@ -280,11 +280,15 @@ public final class OutboxViewModel implements PaneModel {
         this.answered = answered;
     }
 
-    /** The header's probe of {@code b} answers again: the sources read through it are read now, not after their backoff. */
+    /**
+     * The header's probe of {@code b} answers again: the sources read through it are read now, not after their backoff —
+     * hidden too when a source's own last read failed (its part of the badge stayed unknown from that failure until the
+     * pane was shown again); a hidden source whose last read succeeded reads nothing.
+     */
     @Override
     public void recovered(io.dutydesk.core.Backend b) {
         switch (b) {
-            case SSH -> refresh();
+            case SSH -> pollers.forEach(OutboxViewModel::refreshNow);
             case POSTGRES -> refreshNow(backlogPoller);
             case REDIS -> refreshNow(streamPoller);
             case DOCKER -> refreshNow(relayPoller);
@@ -322,7 +326,13 @@ public final class OutboxViewModel implements PaneModel {
     }
 
     private static void refreshNow(PolledValue<?> p) {
-        if (p != null) {
+        if (p == null) {
+            return;
+        }
+        io.dutydesk.core.poll.Snapshot<?> last = p.latest();
+        if (p.paused() && last != null && !last.pending() && !last.ok()) {
+            p.readOnce(); // hidden after a failed read: read once, still paused
+        } else {
             p.refreshNow();
         }
     }

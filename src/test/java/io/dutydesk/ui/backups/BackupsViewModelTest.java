@@ -497,6 +497,33 @@ class BackupsViewModelTest {
     }
 
     /**
+     * A read that failed while the pane was shown (SSH down), the pane then hidden: when SSH answers again it reads once
+     * and its badge comes back ("ok"), though hidden; it stayed "?" from that failure until the pane was shown again — the
+     * window trial saw "Backups ?" in the navigation minutes after sshd was back. It still reads nothing at the interval.
+     */
+    @Test
+    void hiddenAfterAFailedReadItReadsOnceWhenItsSourcesAnswerAgain() {
+        vm.attach(new BackupsService(env, shell, fullVerified, audit, "me@here", clock, Runnable::run));
+        badgeIs("pass", "ok");
+        vm.health(health("ref", 1, io.dutydesk.core.Backend.SSH));
+        up = false;
+        vm.refresh();
+        ui.await("the read failed", Duration.ofSeconds(10), () -> vm.problemProperty().get() != null
+                && vm.problemProperty().get().contains("no such file or folder"));
+        badgeIs("unknown", "?");
+        vm.hidden();
+        int before = lists.get();
+        up = true;
+        vm.health(health("ref", 2)); // SSH answers again
+        badgeIs("pass", "ok");
+        assertEquals(before + 1, lists.get(), "one read");
+        assertFalse(vm.paneState().get().shown(), "still hidden");
+        vm.health(health("ref", 3, io.dutydesk.core.Backend.SSH));
+        vm.health(health("ref", 4)); // its last read succeeded: nothing read while hidden
+        assertEquals(before + 1, lists.get());
+    }
+
+    /**
      * The header's health is the shown environment's only, and the Backups probe answering without the folders the
      * environments file names (MISCONFIGURED) means they cannot be listed as named, as one down: the Backups pane took
      * only DOWN (its badge said "ok" beside the status bar's "Backups misconfigured") and took every environment's health

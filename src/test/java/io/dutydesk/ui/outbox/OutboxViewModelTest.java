@@ -477,6 +477,27 @@ class OutboxViewModelTest {
     }
 
     /**
+     * A read that failed while the pane was shown (PostgreSQL down), the pane then hidden: when PostgreSQL answers again
+     * that source is read once and the badge comes back, though hidden; it stayed "down" from that failure until the pane
+     * was shown again (the window trial saw the Backups pane's badge do so after an SSH outage). Paused, it reads nothing
+     * at the interval.
+     */
+    @Test
+    void hiddenAfterAFailedReadItsSourceIsReadOnceWhenItAnswersAgain() {
+        vm.attach(fakes.context(env, history, Clock.systemDefaultZone()));
+        fakes.pending = 5;
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        showsAndBadge(OutboxViewModel.HeaderState.DOWN, "unknown", "down");
+        vm.hidden();
+        fakes.pgDown = null;
+        vm.health(health(env.name(), 1)); // every backend answers again
+        vm.recovered(io.dutydesk.core.Backend.POSTGRES);
+        showsAndBadge(OutboxViewModel.HeaderState.OK, "pass", "ok");
+        assertFalse(vm.paneState().get().shown(), "still hidden");
+    }
+
+    /**
      * A backend it reads through misconfigured in the header's health (Redis answering without the stream the file names)
      * is not read as named either: unknown, never green, as one down — the Outbox pane's rule, which the Slots and Backups
      * panes now share ({@link io.dutydesk.ui.fx.PaneSources}).
