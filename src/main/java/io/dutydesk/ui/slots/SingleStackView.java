@@ -83,6 +83,9 @@ public final class SingleStackView {
         table.getColumns().add(column("Restarts", SingleStackViewModel.Row::restarts));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefHeight(160);
+        // never squeezed below it: at 1024x640 the column headers were all that was left of it (the action log, below,
+        // gives the height instead)
+        table.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> vm.refresh());

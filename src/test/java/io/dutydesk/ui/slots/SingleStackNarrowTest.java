@@ -94,4 +94,47 @@ class SingleStackNarrowTest {
         String drawn = fx(() -> ((javafx.scene.text.Text) line.lookup(".text")).getText());
         assertEquals(text, drawn, "the lock's line is cut");
     }
+
+    /**
+     * At the window's minimum size (the pane 974 x 560: 1024x640 less the navigation, the header and the status bar), with
+     * the maintenance lock's line and the stale banner shown, the stack's services are rows on the screen: the action log
+     * below gives the height. The window trial at 1024x640 saw the table squeezed to its column headers — no service, no
+     * state, no health — beside an empty log.
+     */
+    @Test
+    void theStacksServicesAreRowsOnTheScreenAtTheMinimumSize(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.rows().setAll(new SingleStackViewModel.Row("app", "lifeos-app-1", "127.0.0.1", "running", "healthy", "v1.0.0", "17m", "0"),
+                    new SingleStackViewModel.Row("worker", "lifeos-worker-1", "127.0.0.1", "running", "healthy", "v1.0.0", "17m", "0"));
+            vm.showLock(java.util.Optional.of(new io.dutydesk.core.rollout.MaintenanceLock("x", "root@vm", "disk swap",
+                    java.time.Instant.parse("2026-12-03T23:04:36Z"))), "LOCKED: ref-single is locked for maintenance by root@vm since "
+                    + "2026-12-03 23:04:36 UTC: \"disk swap\" — every action is refused until it is unlocked");
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        // laid out by hand at the pane's size and measured in the same turn (a scene's own pulse lays it out at its size)
+        String cut = fx(() -> {
+            ((javafx.scene.layout.Region) root).resize(WIDTH, 560);
+            for (int i = 0; i < 3; i++) {
+                root.applyCss();
+                root.layout();
+            }
+            javafx.scene.control.TableView<?> table = (javafx.scene.control.TableView<?>) root.lookup("#single-services");
+            double bottom = table.localToScene(table.getLayoutBounds()).getMaxY();
+            for (int i = 0; i < 2; i++) {
+                int index = i;
+                javafx.scene.control.TableRow<?> row = table.lookupAll(".table-row-cell").stream()
+                        .map(n -> (javafx.scene.control.TableRow<?>) n).filter(r -> r.getIndex() == index && r.isVisible() && r.getItem() != null)
+                        .findFirst().orElse(null);
+                if (row == null) {
+                    return "service " + (i + 1) + " of 2 has no row on the screen; the table is " + table.getHeight() + " px high";
+                }
+                double rowBottom = row.localToScene(row.getLayoutBounds()).getMaxY();
+                if (rowBottom > bottom + 0.5) {
+                    return "service " + (i + 1) + "'s row is cut: it ends at " + rowBottom + ", the table at " + bottom;
+                }
+            }
+            return "";
+        });
+        assertEquals("", cut);
+    }
 }
