@@ -165,12 +165,23 @@ class SlotsLiveViewTest {
                 .queryAs(javafx.scene.control.Labeled.class);
         javafx.scene.paint.Paint green = WaitForAsyncUtils.asyncFx(count::getTextFill).get();
         assertEquals(green, WaitForAsyncUtils.asyncFx(cell::getTextFill).get(), "fresh: both in the success colour");
+        // the live card's frame and its LIVE tag: the success colour while fresh, muted while stale
+        javafx.scene.layout.Region card = robot.lookup("#slot-blue").queryAs(javafx.scene.layout.Region.class);
+        javafx.scene.layout.Region tag = robot.from(card).lookup(".badge.live").queryAs(javafx.scene.layout.Region.class);
+        java.util.concurrent.Callable<javafx.scene.paint.Paint> frame = () -> card.getBorder() == null ? null
+                : card.getBorder().getStrokes().get(0).getTopStroke();
+        java.util.concurrent.Callable<javafx.scene.paint.Paint> tagFill = () -> tag.getBackground() == null ? null
+                : tag.getBackground().getFills().get(0).getFill();
+        javafx.scene.paint.Paint frameFresh = WaitForAsyncUtils.asyncFx(frame).get();
+        javafx.scene.paint.Paint tagFresh = WaitForAsyncUtils.asyncFx(tagFill).get();
 
         robot.interact(() -> vm.sourceDown("Docker down; last answer at 03:22:19"));
         waitFor("stale", () -> stale(count));
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(green.equals(WaitForAsyncUtils.asyncFx(count::getTextFill).get()), "'" + count.getText() + "' in green while stale");
         assertFalse(green.equals(WaitForAsyncUtils.asyncFx(cell::getTextFill).get()), "'" + cell.getText() + "' in green while stale");
+        assertFalse(frameFresh.equals(WaitForAsyncUtils.asyncFx(frame).get()), "the live card's frame in its fresh green while stale");
+        assertFalse(tagFresh.equals(WaitForAsyncUtils.asyncFx(tagFill).get()), "the LIVE tag in its fresh green while stale");
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "slots-stale-muted")).get();
 
         robot.interact(() -> vm.sourceDown(null));
@@ -178,6 +189,8 @@ class SlotsLiveViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(green, WaitForAsyncUtils.asyncFx(count::getTextFill).get(), "green again once fresh");
         assertEquals(green, WaitForAsyncUtils.asyncFx(cell::getTextFill).get());
+        assertEquals(frameFresh, WaitForAsyncUtils.asyncFx(frame).get());
+        assertEquals(tagFresh, WaitForAsyncUtils.asyncFx(tagFill).get());
     }
 
     @Test
