@@ -42,26 +42,7 @@ final class CdsTraining {
 
     static void run(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path config = dir.resolve("environments.yaml");
-        Path key = dir.resolve("id_ed25519");
-        Files.writeString(key, "not a key\n");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        // port 9 on loopback (discard): refused at once on a machine that runs nothing there
-        Files.writeString(config, """
-                environments:
-                  train:
-                    description: CDS training
-                    ssh:
-                      host: 127.0.0.1
-                      port: 9
-                      user: nobody
-                      identity: %s
-                      knownHosts: %s
-                      agent: false
-                      connectTimeoutSeconds: 2
-                    deploy:
-                      workdir: /srv/app
-                """.formatted(key, dir.resolve("known_hosts")));
+        Path config = refusingEnvironment(dir, "train", "CDS training");
         PrintStream nul = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         JsonlAuditLog audit = new JsonlAuditLog(dir.resolve("audit.jsonl"));
         try (LocalStore store = LocalStore.open(dir.resolve("dutydesk.db"))) {
@@ -88,6 +69,34 @@ final class CdsTraining {
         ClassWarmup.start();
         DutydeskApp.launch(config, Optional.of("train"));
         System.exit(0);
+    }
+
+    /**
+     * Writes {@code dir/environments.yaml} with one environment {@code name} whose SSH port refuses at once (port 9 on
+     * loopback, discard: nothing runs there on such a machine), a key that is not one and empty known hosts: a verb
+     * reads the file, opens the audit log and fails to connect. Also a test's.
+     */
+    static Path refusingEnvironment(Path dir, String name, String description) throws IOException {
+        Path config = dir.resolve("environments.yaml");
+        Path key = dir.resolve("id_ed25519");
+        Files.writeString(key, "not a key\n");
+        Files.writeString(dir.resolve("known_hosts"), "");
+        Files.writeString(config, """
+                environments:
+                  %s:
+                    description: %s
+                    ssh:
+                      host: 127.0.0.1
+                      port: 9
+                      user: nobody
+                      identity: %s
+                      knownHosts: %s
+                      agent: false
+                      connectTimeoutSeconds: 2
+                    deploy:
+                      workdir: /srv/app
+                """.formatted(name, description, key, dir.resolve("known_hosts")));
+        return config;
     }
 
     /** Loads (without initialising) the classes listed in cds-classes.txt; one that is gone is skipped. */

@@ -20,26 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ColdVerbLoggingTest {
     @Test
     void aRollbackUpToTheConnectionAndItsAuditEntryLoadsNoLogger(@TempDir Path dir) throws Exception {
-        Path key = dir.resolve("id_ed25519");
-        Files.writeString(key, "not a key\n");
-        Files.writeString(dir.resolve("known_hosts"), "");
-        Path config = dir.resolve("environments.yaml");
-        // port 9 on loopback (discard): refused at once; the verb reads the file, opens the audit log and fails to connect
-        Files.writeString(config, """
-                environments:
-                  cold:
-                    description: a cold verb
-                    ssh:
-                      host: 127.0.0.1
-                      port: 9
-                      user: nobody
-                      identity: %s
-                      knownHosts: %s
-                      agent: false
-                      connectTimeoutSeconds: 2
-                    deploy:
-                      workdir: /srv/app
-                """.formatted(key, dir.resolve("known_hosts")));
+        // refused at once: the verb reads the file, opens the audit log and fails to connect
+        Path config = CdsTraining.refusingEnvironment(dir, "cold", "a cold verb");
         Path classes = dir.resolve("classes.log");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load:file=" + classes, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
