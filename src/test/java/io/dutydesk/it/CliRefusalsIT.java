@@ -95,6 +95,41 @@ class CliRefusalsIT {
                 + DetachedActions.LIVE_UNKNOWN, entries.get(0).message());
     }
 
+    /** The deploy user's processes of a state read (its shells, the docker CLI it started) still on the server. */
+    private static List<String> readsOnTheServer() {
+        return ProcessHandle.allProcesses().filter(h -> h.info().user().map("dutydesk-deploy"::equals).orElse(false))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+                .filter(c -> c.contains("@@DD-STATE") || c.contains("docker container inspect")).toList();
+    }
+
+    /**
+     * A plain read of the slots (a rollback's plan without --yes; the verification's and attach's reads alike) with Docker
+     * paused: the CLI names Docker, and nothing of the read is left on the server while Docker is still paused — the read is
+     * bounded there as the read inside the lock is. Before, the console gave up at its 30 s and the docker CLI stuck on the
+     * paused daemon, with the shells waiting on it, stayed on the server until Docker was resumed, one set per read.
+     */
+    @Test
+    void aPlainReadWithDockerPausedLeavesNothingOfItOnTheServer() throws Exception {
+        RefHost.javaJar(List.of()); // the build's class-data archive is made before Docker hangs
+        RefHost.Result r;
+        List<String> left;
+        RefHost.pause("docker");
+        try {
+            r = cli(tmp.resolve("audit.jsonl"), "rollback");
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            left = readsOnTheServer();
+            while (!left.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(100);
+                left = readsOnTheServer();
+            }
+        } finally {
+            RefHost.resume("docker");
+        }
+        assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stderr().contains("Docker on the server did not answer within 30 s"), r.stderr());
+        assertEquals(List.of(), left, "nothing of the read left on the server, Docker still paused");
+    }
+
     @Test
     void anotherConsolesJobHoldingTheLockIsNamedInWordsAndStructuredInJson() throws Exception {
         // the holder is a window of the same user@host (this JVM declared as one): the refused CLI says which, by pid and start

@@ -102,28 +102,27 @@ public final class SlotsReader {
         return " ); wait $lp_; echo '" + CONTAINERS + "'; [ -z \"$c_\" ] || printf '%s\\n' \"$c_\"";
     }
 
-    /** The snapshot {@link #stateScript()}'s output says; fails as {@link #read()} fails. */
+    /**
+     * The snapshot {@link #stateScript()}'s output says; fails as {@link #read()} fails. A read cut by its bound on the
+     * server (exit 124, or 137: killed at the bound's grace) fails as {@link #readForAction()} fails on a timeout, naming who
+     * did not answer ({@link Unanswered}): its output is never taken for a state (the containers' lines may be cut short).
+     */
     public SlotsSnapshot parseState(RemoteShell.ExecResult r) {
+        return parseState(r, READ_TIMEOUT);
+    }
+
+    private SlotsSnapshot parseState(RemoteShell.ExecResult r, Duration bound) {
+        if (r.exitCode() == 124 || r.exitCode() == 137) {
+            throw new java.util.concurrent.CompletionException(unanswered(r.stdout(), r.stderr(), bound, "the server"));
+        }
         String out = r.stdout();
         int at = out.indexOf(CONTAINERS);
         if (at < 0) {
             throw new IllegalStateException("reading the slots on the server failed (exit " + r.exitCode() + ")"
                     + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
         }
-        String head = out.substring(0, at);
-        head = head.startsWith(BEGIN + "\n") ? head.substring(BEGIN.length() + 1) : head;
-        int exit = r.exitCode();
-        int end = head.lastIndexOf("\n" + LIVE_END);
-        if (end >= 0 || head.startsWith(LIVE_END)) { // the live slot command's own exit status, its output before it
-            String rc = head.substring(end + 1 + LIVE_END.length()).strip();
-            head = head.substring(0, end + 1);
-            try {
-                exit = Integer.parseInt(rc);
-            } catch (NumberFormatException e) {
-                // the script's as before
-            }
-        }
-        String live = live(head, exit, r.stderr());
+        LivePart l = livePart(out.substring(0, at), r.exitCode());
+        String live = live(l.output(), l.exit(), r.stderr());
         List<ContainerInfo> all = new ArrayList<>();
         for (String line : out.substring(at + CONTAINERS.length()).split("\n")) {
             if (line.startsWith(NO_DOCKER)) {
@@ -161,6 +160,67 @@ public final class SlotsReader {
                     f[4], started, restarts, java.util.Map.copyOf(labels)));
         }
         return assemble(live, all);
+    }
+
+    /** The live slot command's part of the output: its words (after {@link #BEGIN}, before {@link #LIVE_END}) and exit status. */
+    private record LivePart(String output, int exit, boolean ended) {}
+
+    /** {@code head}: the output before {@link #CONTAINERS} (or all of it); {@code exit} the status said when it says none. */
+    private static LivePart livePart(String head, int exit) {
+        head = head.startsWith(BEGIN + "\n") ? head.substring(BEGIN.length() + 1) : head;
+        int end = head.lastIndexOf("\n" + LIVE_END);
+        if (end < 0 && !head.startsWith(LIVE_END)) {
+            return new LivePart(head, exit, false);
+        }
+        // the live slot command's own exit status, its output before it
+        String rc = head.substring(end + 1 + LIVE_END.length());
+        int nl = rc.indexOf('\n');
+        try {
+            exit = Integer.parseInt((nl < 0 ? rc : rc.substring(0, nl)).strip());
+        } catch (NumberFormatException e) {
+            // the script's as before
+        }
+        return new LivePart(head.substring(0, end + 1), exit, true);
+    }
+
+    /**
+     * A read of the server's state that did not end within its bound: who did not answer, named by how far its output got
+     * (never the script's own words) — and, when the live slot command had answered, what it said. {@link #liveSlot()} is
+     * the live slot when it was read (Docker is the one that did not answer): an audit entry of the attempt says it, not
+     * "unknown".
+     */
+    public static final class Unanswered extends java.util.concurrent.TimeoutException {
+        private final String liveSlot;
+
+        Unanswered(String message, String liveSlot) {
+            super(message);
+            this.liveSlot = liveSlot;
+        }
+
+        /** The live slot the read did get (its live part answered before Docker did not), if it did. */
+        public Optional<String> liveSlot() {
+            return Optional.ofNullable(liveSlot);
+        }
+    }
+
+    /**
+     * The timeout of a read whose standard output so far is {@code out} and standard error {@code err}: Docker when the live
+     * part had ended (it runs beside Docker's, whose lines come only after it) — and then the live command's failure too when
+     * it said no slot (nginx down and a paused Docker: both are said, where only Docker was); the live command when the read
+     * had begun; else {@code nobody}.
+     */
+    private Unanswered unanswered(String out, String err, Duration bound, String nobody) {
+        String within = " did not answer within " + bound.toSeconds() + " s";
+        int at = out.indexOf(CONTAINERS);
+        LivePart l = livePart(at < 0 ? out : out.substring(0, at), -1);
+        if (at >= 0 || l.ended()) {
+            try {
+                return new Unanswered("Docker on the server" + within, live(l.output(), l.exit(), err));
+            } catch (IllegalStateException noSlot) {
+                return new Unanswered("Docker on the server" + within + "; " + noSlot.getMessage(), null);
+            }
+        }
+        return new Unanswered((out.contains(BEGIN) ? liveCommand() : nobody) + within, null);
     }
 
     private String live(String stdout, int exitCode, String stderr) {
@@ -242,17 +302,34 @@ public final class SlotsReader {
     /** Both slots as an action must see them: the live slot from the server's command, never a shared read. */
     public CompletableFuture<SlotsSnapshot> readForAction() {
         if (containers == null) {
-            // how far the script got when the read times out says who did not answer (never the script's own words)
-            java.util.concurrent.atomic.AtomicReference<String> reached = new java.util.concurrent.atomic.AtomicReference<>("");
-            return shell.exec(stateScript(), READ_TIMEOUT, (stderr, line) -> {
-                if (!stderr && (line.equals(BEGIN) || line.equals(CONTAINERS) || line.startsWith(LIVE_END))) {
-                    reached.set(line.startsWith(LIVE_END) ? LIVE_END : line);
+            // bounded on the server as the reads inside the lock are (ServerBound.checked): a read the console gave up on
+            // (its own timeout, or killed) left its docker CLI, stuck on a paused Docker, and the live command running on
+            // the server until they answered — one more at every read. How far the script got when the read times out says
+            // who did not answer (never the script's own words): its lines are kept as they come (at most READ_KEPT)
+            StringBuilder seen = new StringBuilder();
+            StringBuilder seenErr = new StringBuilder();
+            return shell.exec(io.dutydesk.core.ServerBound.checked(stateScript()), READ_TIMEOUT, (stderr, line) -> {
+                StringBuilder b = stderr ? seenErr : seen;
+                synchronized (b) {
+                    if (b.length() < READ_KEPT) {
+                        b.append(line).append('\n');
+                    }
                 }
-            }).exceptionallyCompose(e -> named(e, switch (reached.get()) {
-                case CONTAINERS, LIVE_END -> "Docker on the server";
-                case BEGIN -> liveCommand();
-                default -> "the server (over SSH)";
-            })).thenApply(this::parseState);
+            }).exceptionallyCompose(e -> {
+                Throwable x = io.dutydesk.core.Errors.unwrap(e);
+                if (!(x instanceof java.util.concurrent.TimeoutException)) {
+                    return CompletableFuture.failedFuture(x);
+                }
+                String out;
+                String err;
+                synchronized (seen) {
+                    out = seen.toString();
+                }
+                synchronized (seenErr) {
+                    err = seenErr.toString();
+                }
+                return CompletableFuture.failedFuture(unanswered(out, err, READ_TIMEOUT, "the server (over SSH)"));
+            }).thenApply(this::parseState);
         }
         return liveSlot().thenCombine(containers.containers(selection()), this::assemble);
     }
@@ -300,14 +377,8 @@ public final class SlotsReader {
             }
             state = out.substring(0, at);
         }
-        if (rc == 124 || rc == 137) {
-            // the live part ended (LIVE_END) and Docker's lines not yet printed: Docker did not answer
-            String who = state.contains(CONTAINERS) || state.contains("\n" + LIVE_END) ? "Docker on the server"
-                    : state.contains(BEGIN) ? liveCommand() : "the server";
-            throw new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException(
-                    who + " did not answer within " + bound.toSeconds() + " s"));
-        }
-        return parseState(new RemoteShell.ExecResult(rc < 0 ? 0 : rc, state, err.toString(), Duration.ZERO));
+        // cut by its bound (124, 137): who did not answer, as readForAction names it
+        return parseState(new RemoteShell.ExecResult(rc < 0 ? 0 : rc, state, err.toString(), Duration.ZERO), bound);
     }
 
     /** How long a read of the server's state for an action may take. */
@@ -322,6 +393,9 @@ public final class SlotsReader {
                 ? new java.util.concurrent.TimeoutException(who + " did not answer within " + READ_TIMEOUT.toSeconds() + " s")
                 : io.dutydesk.core.Errors.unwrap(e));
     }
+
+    /** How much of a read's output is kept to name who did not answer when it times out (the state is a few KiB). */
+    private static final int READ_KEPT = 1 << 16;
 
     /** Whether {@link #readForAction()} is one exec of {@link #stateScript()} (no Docker client). */
     public boolean onServer() {

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -284,7 +285,10 @@ class SlotsOnServerTest {
                 + "\nexec sleep 60\n");
         SlotsReader onServer = SlotsReader.onServer(env, hangingShell(bin + ":/usr/bin:/bin", tmp.resolve("hung")), Clock.systemUTC());
         var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> onServer.readForAction().get(60, TimeUnit.SECONDS));
-        assertEquals("Docker on the server did not answer within 30 s", io.dutydesk.core.Errors.describe(e));
+        // this environment's live slot command is not on this machine: that is said too, after Docker
+        String said = io.dutydesk.core.Errors.describe(e);
+        assertTrue(said.startsWith("Docker on the server did not answer within 30 s; '" + env.deploy().liveSlotCommand() + "' (exit ")
+                && said.contains(") did not say which slot is live"), said);
     }
 
     /** A stand-in that passes these stdout lines on, then times out as the SSH adapter does. */
@@ -392,5 +396,210 @@ class SlotsOnServerTest {
         var live = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN
                 + "\nActive Sl\n" + rc + "124\n", rc, Duration.ofSeconds(30)));
         assertTrue(io.dutydesk.core.Errors.describe(live).startsWith("the live slot command"), io.dutydesk.core.Errors.describe(live));
+    }
+
+    /** The environment {@code ref} with {@code liveSlotCommand} run in this test's folder. */
+    private Environment withLiveCommand(String liveSlotCommand) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        return io.dutydesk.core.config.EnvironmentsFile.parse(Path.of("t.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1 }
+                    deploy:
+                      workdir: %s
+                      liveSlotCommand: '%s'
+                """.formatted(work, liveSlotCommand.replace("'", "''"))).require("ref");
+    }
+
+    /**
+     * A stand-in for the SSH adapter and sshd: runs the command in a real sh with {@code env}, passes each line on as it
+     * comes, and at {@code giveUp} does what the adapter does at its timeout — closes the channel and fails — while the
+     * server's processes are left to themselves, as sshd leaves them (it signals none). {@code gaveUp} says whether it did.
+     */
+    private RemoteShell sshLike(java.util.Map<String, String> env, Duration giveUp, java.util.concurrent.atomic.AtomicBoolean gaveUp) {
+        return new ExecOnly() {
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
+                        pb.environment().putAll(env);
+                        Process p = pb.start();
+                        p.getOutputStream().close();
+                        StringBuilder out = new StringBuilder();
+                        StringBuilder err = new StringBuilder();
+                        Thread o = pump(p.getInputStream(), false, out, l);
+                        Thread e = pump(p.getErrorStream(), true, err, l);
+                        if (!p.waitFor(giveUp.toMillis(), TimeUnit.MILLISECONDS)) {
+                            gaveUp.set(true);
+                            p.getInputStream().close();
+                            p.getErrorStream().close();
+                            throw new java.util.concurrent.CompletionException(timedOut(command, timeout).handle((v, x) -> x).join());
+                        }
+                        o.join(10_000);
+                        e.join(10_000);
+                        synchronized (out) {
+                            synchronized (err) {
+                                return new ExecResult(p.exitValue(), out.toString(), err.toString(), Duration.ZERO);
+                            }
+                        }
+                    } catch (java.io.IOException | InterruptedException x) {
+                        throw new java.util.concurrent.CompletionException(x);
+                    }
+                });
+            }
+        };
+    }
+
+    private static Thread pump(java.io.InputStream in, boolean stderr, StringBuilder into, RemoteShell.OutputListener l) {
+        Thread t = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String x;
+                while ((x = r.readLine()) != null) {
+                    synchronized (into) {
+                        into.append(x).append('\n');
+                    }
+                    l.line(stderr, x);
+                }
+            } catch (java.io.IOException closed) {
+                // the stand-in gave up and closed the channel
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The live processes whose environment holds {@code DUTYDESK_TEST_RUN=mark} (zombies have none). */
+    private static List<ProcessHandle> living(String mark) {
+        return ProcessHandle.allProcesses().filter(h -> {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ")), StandardCharsets.ISO_8859_1)
+                        .contains("DUTYDESK_TEST_RUN=" + mark + "\0");
+            } catch (java.io.IOException | RuntimeException gone) {
+                return false;
+            }
+        }).toList();
+    }
+
+    /** What of the run marked {@code mark} still lives once {@code within} passed, or nothing as soon as nothing does. */
+    private static List<String> leftAfter(String mark, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        List<ProcessHandle> left = living(mark);
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+            left = living(mark);
+        }
+        return left.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
+    }
+
+    /** A PATH of this machine's commands without timeout(1) (a server without coreutils' timeout). */
+    private Path toolsWithoutTimeout() throws java.io.IOException {
+        Path bin = Files.createDirectories(tmp.resolve("no-timeout"));
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
+                continue;
+            }
+            try (var tools = Files.list(Path.of(dir))) {
+                for (Path t : tools.toList()) {
+                    String name = t.getFileName().toString();
+                    if (!name.equals("timeout") && Files.isExecutable(t) && !Files.isDirectory(t)
+                            && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(bin.resolve(name), t);
+                    }
+                }
+            }
+        }
+        return bin;
+    }
+
+    /**
+     * The plain read (readForAction: the CLI's plan, its verification, attach, status) is bounded on the server as the reads
+     * inside the lock are: a Docker that does not answer ends the read at the bound, said by the server (not by the
+     * console's own timeout), naming Docker and keeping the live slot it read — and nothing of the read is left on the
+     * server, with or without the server's timeout(1). Before, the read had no bound there: the console gave up at its 30 s
+     * and closed the channel, and the docker CLI, stuck on the paused daemon, and the shells waiting on it stayed on the
+     * server until Docker answered — one more set at every read.
+     */
+    @Test
+    void aPlainReadThatHangsInDockerIsEndedOnTheServerWithAllItStarted() throws Exception {
+        Path bin = fakeDocker();
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\nexec sleep 120\n");
+        Environment blue = withLiveCommand("echo \"Active Slot: blue\"");
+        for (String path : List.of(bin + ":" + System.getenv("PATH"), bin + ":" + toolsWithoutTimeout())) {
+            String mark = java.util.UUID.randomUUID().toString();
+            var gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+            try {
+                SlotsReader r = SlotsReader.onServer(blue, sshLike(java.util.Map.of("PATH", path, "DUTYDESK_CHECK_SECONDS", "1",
+                        "DUTYDESK_TEST_RUN", mark), Duration.ofSeconds(20), gaveUp), Clock.systemUTC());
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> r.readForAction().get(60, TimeUnit.SECONDS));
+                assertEquals("Docker on the server did not answer within 30 s", io.dutydesk.core.Errors.describe(e), path);
+                assertFalse(gaveUp.get(), "the server ended the read at its bound, not the console at its own timeout: " + path);
+                SlotsReader.Unanswered u = assertInstanceOf(SlotsReader.Unanswered.class, io.dutydesk.core.Errors.unwrap(e));
+                assertEquals(java.util.Optional.of("blue"), u.liveSlot(), "the live slot it read");
+                assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the read left on the server: " + path);
+            } finally {
+                living(mark).forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
+     * A live slot command that hangs, read beside Docker in the background: the bound ends it too (it is in the read's process
+     * group and session), the read names it, and nothing of it is left on the server.
+     */
+    @Test
+    void aPlainReadWhoseLiveCommandHangsLeavesNothingOfItBehind() throws Exception {
+        Path bin = fakeDocker();
+        Environment hangs = withLiveCommand("sleep 120; echo \"Active Slot: blue\"");
+        String mark = java.util.UUID.randomUUID().toString();
+        var gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            SlotsReader r = SlotsReader.onServer(hangs, sshLike(java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                    "DUTYDESK_CHECK_SECONDS", "1", "DUTYDESK_TEST_RUN", mark), Duration.ofSeconds(20), gaveUp), Clock.systemUTC());
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> r.readForAction().get(60, TimeUnit.SECONDS));
+            assertEquals("the live slot command '" + hangs.deploy().liveSlotCommand() + "' on the server did not answer within 30 s",
+                    io.dutydesk.core.Errors.describe(e));
+            assertFalse(gaveUp.get(), "ended by the server's bound");
+            assertEquals(List.of(), leftAfter(mark, Duration.ofSeconds(10)), "nothing of the read left on the server");
+        } finally {
+            living(mark).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The live slot command failed (nginx down: curl's exit 7) and Docker did not answer (paused): both are said, where only
+     * Docker was — the on-call fixed Docker and learned of nginx at the next attempt. Inside the lock, on the plain read's
+     * timeout alike. A live slot it did read is kept with the timeout (the audit entry's live slot).
+     */
+    @Test
+    void aReadCutAfterTheLiveCommandFailedNamesDockerAndTheLiveCommand() {
+        String rc = "@@DUTYDESK-STATE-RC ";
+        String err = "@@DUTYDESK-STATE-ERR ";
+        String both = "Docker on the server did not answer within 30 s; '" + env.deploy().liveSlotCommand()
+                + "' (exit 7) did not say which slot is live: curl: (7) Failed to connect";
+        var e = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN + "\n\n"
+                + SlotsReader.LIVE_END + "7\n\n" + err + "curl: (7) Failed to connect\n" + rc + "124\n", rc, err, Duration.ofSeconds(30)));
+        assertEquals(both, io.dutydesk.core.Errors.describe(e));
+        assertEquals(java.util.Optional.empty(), assertInstanceOf(SlotsReader.Unanswered.class, e.getCause()).liveSlot());
+        // the plain read's own timeout: the same words, from the lines it had (stdout and stderr)
+        RemoteShell shell = new ExecOnly() {
+            @Override
+            public java.util.concurrent.CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener l) {
+                l.line(false, SlotsReader.BEGIN);
+                l.line(true, "curl: (7) Failed to connect");
+                l.line(false, "");
+                l.line(false, SlotsReader.LIVE_END + "7");
+                return timedOut(command, timeout);
+            }
+        };
+        var p = assertThrows(java.util.concurrent.CompletionException.class,
+                () -> SlotsReader.onServer(env, shell, Clock.systemUTC()).readForAction().join());
+        assertEquals(both, io.dutydesk.core.Errors.describe(p));
+        // the live slot read, Docker not: Docker alone is named, and the live slot kept
+        var read = assertThrows(java.util.concurrent.CompletionException.class, () -> reader.parseStateInLock(SlotsReader.BEGIN
+                + "\nActive Slot: green\n\n" + SlotsReader.LIVE_END + "0\n\n" + rc + "124\n", rc, err, Duration.ofSeconds(30)));
+        assertEquals("Docker on the server did not answer within 30 s", io.dutydesk.core.Errors.describe(read));
+        assertEquals(java.util.Optional.of("green"), assertInstanceOf(SlotsReader.Unanswered.class, read.getCause()).liveSlot());
     }
 }
