@@ -264,11 +264,11 @@ class ActionRefusalsCliTest {
         assertEquals("dutydesk: cannot plan rollback on ref: Docker on the server did not answer within 30 s; nothing was run\n",
                 err.toString(StandardCharsets.UTF_8));
         assertEquals(1, commands.size(), "one exec, answered no: " + commands);
-        // the attempt audited: failed, nothing run, the live slot unknown
+        // the attempt audited: failed, nothing run, and the live slot the read got before Docker did not answer (not "unknown")
         assertEquals(1, audit.entries.size(), "one entry: " + audit.entries);
         assertEquals("failed", audit.entries.get(0).result());
-        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run; "
-                + io.dutydesk.core.rollout.DetachedActions.LIVE_UNKNOWN, audit.entries.get(0).message());
+        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run", audit.entries.get(0).message());
+        assertEquals("blue", audit.entries.get(0).liveBefore());
         // an audit log that cannot be written (a full disk): said after the same words
         err.reset();
         commands.clear();

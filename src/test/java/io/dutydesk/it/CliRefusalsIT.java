@@ -87,12 +87,12 @@ class CliRefusalsIT {
         assertFalse(r.stderr().contains("( cd") || r.stderr().contains("did not finish within"), "not the script's words: " + r.stderr());
         assertEquals(actions, actionCount(), "no job started on the server");
         assertEquals(live, RefHost.nginx("/live-upstream"));
-        // the attempt audited: one failed entry, nothing run, the live slot unknown
+        // the attempt audited: one failed entry, nothing run, and the live slot nginx said before Docker did not answer
         List<AuditEntry> entries = new JsonlAuditLog(tmp.resolve("audit.jsonl")).recent(100).join();
         assertEquals(1, entries.size(), entries.toString());
         assertEquals(AuditRows.FAILED, entries.get(0).result());
-        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run; "
-                + DetachedActions.LIVE_UNKNOWN, entries.get(0).message());
+        assertEquals("cannot plan: Docker on the server did not answer within 30 s; nothing was run", entries.get(0).message());
+        assertEquals(live, entries.get(0).liveBefore());
     }
 
     /** The deploy user's processes of a state read (its shells, the docker CLI it started) still on the server. */

@@ -7,6 +7,7 @@ import io.dutydesk.core.audit.AuditRows;
 import io.dutydesk.core.audit.AuditWriteException;
 import io.dutydesk.core.config.Environment;
 import io.dutydesk.core.ports.RemoteShell;
+import io.dutydesk.core.slots.SlotsReader;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -426,8 +427,10 @@ public final class DetachedActions {
             }
             if (undecided.get() != null) { // no plan from the state read (unreadable): nothing was run
                 RuntimeException why = undecided.get();
-                return failedBeforeStart(req.action(), req.args(), start, "cannot plan: " + Errors.describe(why) + "; nothing was run; "
-                        + LIVE_UNKNOWN).<Outcome>handle((v, err) -> {
+                // the live slot when the read got it (Docker, read beside it, did not answer): said, not "unknown"
+                String live = liveRead(why).orElse(null);
+                return failedBeforeStart(req.action(), req.args(), start, live, "cannot plan: " + Errors.describe(why) + "; nothing was run"
+                        + (live == null ? "; " + LIVE_UNKNOWN : "")).<Outcome>handle((v, err) -> {
                     if (err != null) {
                         why.addSuppressed(AuditWriteException.nothingRun(audit, err));
                     }
@@ -631,12 +634,27 @@ public final class DetachedActions {
      * made): one {@link AuditRows#FAILED} entry, no id, from the attempt's {@code start} to now.
      */
     public CompletableFuture<Void> failedBeforeStart(String action, List<String> args, Instant start, String why) {
+        return failedBeforeStart(action, args, start, null, why);
+    }
+
+    /** {@link #failedBeforeStart(String, List, Instant, String)}, with the live slot when the attempt read it. */
+    public CompletableFuture<Void> failedBeforeStart(String action, List<String> args, Instant start, String liveBefore, String why) {
         try {
             return audit.append(new AuditEntry(null, actor, env.name(), action, args, start, clock.instant(), null, null,
-                    AuditRows.FAILED, null, null, why));
+                    AuditRows.FAILED, liveBefore, null, why));
         } catch (RuntimeException e) { // a log that refuses at once (closed) fails the entry as a write would
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The live slot a state read that did not end got before it was cut ({@link SlotsReader.Unanswered}), in {@code e}'s causes. */
+    static Optional<String> liveRead(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SlotsReader.Unanswered u) {
+                return u.liveSlot();
+            }
+        }
+        return Optional.empty();
     }
 
     /** A refusal before anything was sent (blocked plan, bad input): one entry, no id. */

@@ -488,7 +488,11 @@ public final class RolloutService {
         }));
     }
 
-    private record Check(boolean ok, String liveAfter, String message) {}
+    private record Check(boolean ok, String liveAfter, String message, boolean timedOut) {
+        Check(boolean ok, String liveAfter, String message) {
+            this(ok, liveAfter, message, false);
+        }
+    }
 
     /** How long the server's state may take to settle after an action (e.g. old nginx workers finishing). */
     private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -504,19 +508,27 @@ public final class RolloutService {
      */
     private CompletableFuture<Check> verify(Plan plan, int exitCode, String lastLine, Optional<RemoteShell.ExecResult> after) {
         long until = System.nanoTime() + SETTLE.toNanos();
-        // the state the job's own exec read after it ended, when it did: no round trip; else (or unreadable) read now
+        // the state the job's own exec read after it ended, when it did: no round trip; else (or unreadable) read now. A read
+        // after the job cut by its bound (Docker did not answer within it) is the answer: asking the same Docker again held
+        // the console as long once more (a paused Docker: 30 s, then 30 s)
         CompletableFuture<io.dutydesk.core.slots.SlotsSnapshot> first;
         try {
             first = after.isPresent() ? CompletableFuture.completedFuture(slots.parseState(after.get())) : slots.readForAction();
         } catch (RuntimeException unreadable) {
-            first = slots.readForAction();
+            first = timedOut(unreadable) ? CompletableFuture.failedFuture(unreadable) : slots.readForAction();
         }
         return first.handle((s, e) -> check(plan, exitCode, lastLine, s, e))
                 .thenCompose(c -> settle(plan, exitCode, lastLine, c, until));
     }
 
+    /** A read that did not end within its bound (a TimeoutException, e.g. {@link io.dutydesk.core.slots.SlotsReader.Unanswered}). */
+    private static boolean timedOut(Throwable e) {
+        return e != null && Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException;
+    }
+
     private CompletableFuture<Check> settle(Plan plan, int exitCode, String lastLine, Check c, long until) {
-        if (c.ok || exitCode != 0 || System.nanoTime() - until > 0) {
+        // a state that does not match yet is read again; a read that timed out is not (it waited its whole bound already)
+        if (c.ok || c.timedOut || exitCode != 0 || System.nanoTime() - until > 0) {
             return CompletableFuture.completedFuture(c);
         }
         return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(150, java.util.concurrent.TimeUnit.MILLISECONDS))
@@ -530,8 +542,9 @@ public final class RolloutService {
 
     private Check check(Plan plan, int exitCode, String lastLine, io.dutydesk.core.slots.SlotsSnapshot s, Throwable e) {
         {
-            if (e != null) {
-                return new Check(false, null, "could not verify on the server: " + Errors.describe(e));
+            if (e != null) { // the live slot when the read got it (Docker did not answer): the audit entry's liveAfter
+                String live = Errors.unwrap(e) instanceof io.dutydesk.core.slots.SlotsReader.Unanswered u ? u.liveSlot().orElse(null) : null;
+                return new Check(false, live, "could not verify on the server: " + Errors.describe(e), timedOut(e));
             }
             String liveAfter = s.liveSlot();
             if (exitCode != 0) {

@@ -289,4 +289,115 @@ class PlannedInsideTheLockTest {
             holder.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * This machine as the server, {@code bin} first on its PATH and the state reads' bound 1 s (DUTYDESK_CHECK_SECONDS),
+     * as a server's environment may set it.
+     */
+    RemoteShell boundedWithPath(Path bin) {
+        RemoteShell inner = withPath(bin);
+        String bound = "DUTYDESK_CHECK_SECONDS=1; export DUTYDESK_CHECK_SECONDS; ";
+        return new RemoteShell() {
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
+                return inner.exec(bound + command, timeout, listener);
+            }
+
+            @Override
+            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
+                return inner.exec(bound + command, timeout, listener, answerer);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> readFile(String p, long maxBytes) {
+                return inner.readFile(p, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<List<RemoteFile>> list(String folder) {
+                return inner.list(folder);
+            }
+        };
+    }
+
+    /**
+     * A stand-in docker: every container named is running and healthy, on v1.0.0 — until the file {@code paused} is there
+     * (a paused Docker): then it answers nothing for {@code hangSeconds}.
+     */
+    Path docker(int hangSeconds) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\n"
+                + "[ -e " + io.dutydesk.core.ShellQuote.quote(tmp.resolve("paused").toString()) + " ] && exec sleep " + hangSeconds + "\n"
+                + "shift 4; for n; do printf '@@DD-C\\tid-%s\\t/%s\\tselfology/app:v1.0.0\\trunning\\thealthy\\t2026-12-05T06:00:00Z\\t0\\t\\t\\n' \"$n\" \"$n\"; done\n");
+        Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwx------"));
+        return bin;
+    }
+
+    /**
+     * Docker paused while the state is read inside the lock, the live slot read beside it: the attempt's entry says the
+     * live slot it read (blue), not "unknown (not read)" — and, when the live slot command failed too (nginx down), both are
+     * said and the live slot is unknown.
+     */
+    @Test
+    void aPlanCutByAPausedDockerIsAuditedWithTheLiveSlotItRead() throws Exception {
+        Files.writeString(tmp.resolve("paused"), "");
+        Path bin = docker(120);
+        Environment env = env();
+        RolloutService service = new RolloutService(env, SlotsReader.onServer(env, boundedWithPath(bin), clock), null, null,
+                boundedWithPath(bin), audit, "alice@ws1", clock);
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> service.planAndRun(Verb.ROLLBACK, Optional.empty(),
+                false, p -> { }, RemoteShell.OutputListener.NONE, s -> { }).get(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("Docker on the server did not answer within 30 s", assertInstanceOf(RolloutService.PlanFailed.class, e.getCause()).getMessage());
+        AuditEntry failed = audit.entries.get(0);
+        assertEquals(List.of("failed", "cannot plan: Docker on the server did not answer within 30 s; nothing was run"),
+                List.of(failed.result(), failed.message()));
+        assertEquals("blue", failed.liveBefore(), "the live slot it read before Docker did not answer");
+        assertFalse(Files.exists(tmp.resolve("ran")));
+
+        audit.entries.clear();
+        Environment down = env("echo 'curl: (7) Failed to connect to 127.0.0.1 port 24080' >&2; exit 7");
+        RolloutService nginxDown = new RolloutService(down, SlotsReader.onServer(down, boundedWithPath(bin), clock), null, null,
+                boundedWithPath(bin), audit, "alice@ws1", clock);
+        var both = assertThrows(java.util.concurrent.ExecutionException.class, () -> nginxDown.planAndRun(Verb.ROLLBACK, Optional.empty(),
+                false, p -> { }, RemoteShell.OutputListener.NONE, s -> { }).get(60, java.util.concurrent.TimeUnit.SECONDS));
+        String said = "Docker on the server did not answer within 30 s; '" + down.deploy().liveSlotCommand()
+                + "' (exit 7) did not say which slot is live: curl: (7) Failed to connect to 127.0.0.1 port 24080";
+        assertEquals(said, both.getCause().getMessage());
+        assertEquals("cannot plan: " + said + "; nothing was run; " + DetachedActions.LIVE_UNKNOWN, audit.entries.get(0).message());
+        assertEquals(null, audit.entries.get(0).liveBefore());
+    }
+
+    /**
+     * Docker paused once the job is over: the read after it, in its exec, is cut at its bound, and that is the verification's
+     * answer — the console does not ask the same Docker again (a second read held it as long once more: 30 s, then 30 s),
+     * and the live slot that read got is the one said and audited.
+     */
+    @Test
+    void aReadAfterTheJobCutByItsBoundIsNotAskedAgain() throws Exception {
+        Path bin = docker(8);
+        Environment env = EnvironmentsFile.parse(tmp.resolve("environments.yaml"), """
+                environments:
+                  ref:
+                    ssh: { host: 127.0.0.1 }
+                    deploy:
+                      workdir: %s
+                      stateDir: %s
+                      liveSlotCommand: "echo 'Active Slot:   blue'"
+                      commands:
+                        rollback: "touch ran paused"
+                """.formatted(tmp, tmp.resolve("state"))).require("ref");
+        RemoteShell shell = boundedWithPath(bin);
+        RolloutService service = new RolloutService(env, SlotsReader.onServer(env, shell, clock), null, null, shell, audit,
+                "alice@ws1", clock);
+        ActionResult r = service.planAndRun(Verb.ROLLBACK, Optional.empty(), false, p -> { }, RemoteShell.OutputListener.NONE,
+                s -> { }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(Files.exists(tmp.resolve("ran")), "the rollback ran");
+        assertEquals(0, r.exitCode());
+        assertFalse(r.verified());
+        assertEquals("could not verify on the server: Docker on the server did not answer within 30 s", r.message());
+        assertEquals("blue", r.liveAfter(), "the live slot the read after the job got");
+        assertEquals(1, server.commands.size(), "the read after the job is the answer, not asked again: " + server.commands);
+        AuditEntry done = audit.entries.get(audit.entries.size() - 1);
+        assertEquals(List.of("failed", "blue"), java.util.Arrays.asList(done.result(), done.liveAfter()));
+    }
 }
