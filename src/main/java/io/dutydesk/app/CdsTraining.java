@@ -60,6 +60,7 @@ final class CdsTraining {
                 }
             }
         }
+        io.dutydesk.adapters.ssh.CryptoWarmup.run(); // the handshake's curve code, as a verb's warm-up runs it
         loadListed();
         String display = System.getenv("DISPLAY");
         if (display == null || display.isEmpty() || "false".equals(System.getProperty("dutydesk.cds.window"))) {

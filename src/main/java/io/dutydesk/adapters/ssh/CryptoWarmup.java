@@ -36,8 +36,12 @@ public final class CryptoWarmup {
         return t;
     }
 
-    /** Runs it here; false when an algorithm is missing from this JDK (then the handshake does without the warm-up). */
-    static boolean run() {
+    /**
+     * Runs it here; false when an algorithm is missing from this JDK (then the handshake does without the warm-up). The CDS
+     * training runs it too: the curve classes and the lambdas and method-handle forms they make at first use are archived,
+     * not defined at run time on the warm-up's core (~40 of a cold verb's ~120 classes that the archive did not hold).
+     */
+    public static boolean run() {
         try {
             byte[] data = new byte[64];
             // one round: more (or the NIST curves of JSch's check too) slowed the configuration's read more than it sped the handshake
