@@ -61,9 +61,10 @@ final class CdsTraining {
             }
         }
         io.dutydesk.adapters.ssh.CryptoWarmup.run(); // the handshake's curve code, as a verb's warm-up runs it
-        loadListed();
         String display = System.getenv("DISPLAY");
-        if (display == null || display.isEmpty() || "false".equals(System.getProperty("dutydesk.cds.window"))) {
+        boolean window = !(display == null || display.isEmpty() || "false".equals(System.getProperty("dutydesk.cds.window")));
+        loadListed(window);
+        if (!window) {
             System.exit(0); // the archive is written at exit
         }
         System.setProperty("dutydesk.benchmark", "launch"); // exits once the first frame is rendered
@@ -100,8 +101,27 @@ final class CdsTraining {
         return config;
     }
 
-    /** Loads (without initialising) the classes listed in cds-classes.txt; one that is gone is skipped. */
-    private static void loadListed() throws IOException {
+    /**
+     * The listed classes only a window loads (JavaFX, its themes and controls, the panes): left out of the CLI's archive
+     * ({@code DUTYDESK_CDS_WINDOW=false}, target/dutydesk-cli.jsa). Every start relocates the whole archive (the JDK maps it
+     * at a random address): the window's 48 MB took ~40 ms of a verb's start, the CLI's 31 MB less (a cold rollback --yes
+     * 749 -> 688 ms, docs/benchmarks.md).
+     */
+    static boolean windowOnly(String name) {
+        for (String p : WINDOW_ONLY) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<String> WINDOW_ONLY = List.of("javafx.", "com.sun.javafx.", "com.sun.glass.", "com.sun.prism.",
+            "com.sun.scenario.", "com.sun.marlin.", "com.sun.openpisces.", "com.sun.pisces.", "com.sun.webkit.", "com.sun.jfx.",
+            "atlantafx.", "org.controlsfx.", "io.dutydesk.ui.");
+
+    /** Loads (without initialising) the classes listed in cds-classes.txt — without a window, not the window's; one that is gone is skipped. */
+    private static void loadListed(boolean window) throws IOException {
         ClassLoader cl = CdsTraining.class.getClassLoader();
         try (InputStream in = CdsTraining.class.getResourceAsStream("cds-classes.txt")) {
             if (in == null) {
@@ -109,7 +129,7 @@ final class CdsTraining {
             }
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String name = line.strip();
-                if (name.isEmpty() || name.startsWith("#")) {
+                if (name.isEmpty() || name.startsWith("#") || (!window && windowOnly(name))) {
                     continue;
                 }
                 try {

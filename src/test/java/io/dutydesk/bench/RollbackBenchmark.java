@@ -47,7 +47,12 @@ public final class RollbackBenchmark {
                 "-o", "UserKnownHostsFile=" + ssh.knownHosts(), "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
                 ssh.user() + "@" + ssh.host(), remote);
         List<String> dutydesk = new ArrayList<>(List.of(java));
-        dutydesk.addAll(LaunchBenchmark.jvmOptions());
+        // a verb's archive: the CLI's (target/dutydesk-cli.jsa, the jar's documented command for a verb) where it was built
+        List<String> cliOptions = LaunchBenchmark.jvmOptions().stream()
+                .map(o -> o.endsWith("/dutydesk.jsa") && Files.exists(Path.of(o.substring(0, o.length() - ".jsa".length()) + "-cli.jsa"))
+                        ? o.substring(0, o.length() - ".jsa".length()) + "-cli.jsa" : o)
+                .toList();
+        dutydesk.addAll(cliOptions);
         dutydesk.addAll(List.of("-jar", Path.of("target/dutydesk.jar").toAbsolutePath().toString(),
                 "rollback", "--env", "ref", "--config", config.toString(), "--yes"));
         List<Long> p = new ArrayList<>();
@@ -75,7 +80,7 @@ public final class RollbackBenchmark {
         }
         long mp = median(p);
         long md = median(d);
-        System.out.println("P2 rollback: dutydesk vs the same script over plain ssh (" + rounds + " alternating rounds each); CLI JVM options " + LaunchBenchmark.jvmOptions());
+        System.out.println("P2 rollback: dutydesk vs the same script over plain ssh (" + rounds + " alternating rounds each); CLI JVM options " + cliOptions);
         System.out.println("  plain ssh:                          median " + mp + " ms  " + p);
         System.out.println("  dutydesk rollback --yes (cold CLI): median " + md + " ms  " + d);
         System.out.printf("  ratio cold CLI / ssh: %.2f  (goal <= 1.5)%n", (double) md / mp);
