@@ -48,8 +48,10 @@ public final class RollbackBenchmark {
                 ssh.user() + "@" + ssh.host(), remote);
         List<String> dutydesk = new ArrayList<>(List.of(java));
         // a verb's archive: the CLI's (target/dutydesk-cli.jsa, the jar's documented command for a verb) where it was built
+        String archive = "-XX:SharedArchiveFile=";
         List<String> cliOptions = LaunchBenchmark.jvmOptions().stream()
-                .map(o -> o.endsWith("/dutydesk.jsa") && Files.exists(Path.of(o.substring(0, o.length() - ".jsa".length()) + "-cli.jsa"))
+                .map(o -> o.startsWith(archive) && o.endsWith("/dutydesk.jsa")
+                        && Files.exists(Path.of(o.substring(archive.length(), o.length() - ".jsa".length()) + "-cli.jsa"))
                         ? o.substring(0, o.length() - ".jsa".length()) + "-cli.jsa" : o)
                 .toList();
         dutydesk.addAll(cliOptions);
