@@ -491,25 +491,7 @@ class ActionScriptsTest {
      * is not on every server; the scripts detect it).
      */
     private Path toolsWithout(String... left) throws IOException {
-        Path bin = tmp.resolve("bin-without-" + String.join("-", left));
-        if (Files.isDirectory(bin)) {
-            return bin;
-        }
-        Files.createDirectories(bin);
-        for (String dir : System.getenv("PATH").split(":")) {
-            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
-                continue;
-            }
-            try (var tools = Files.list(Path.of(dir))) {
-                for (Path t : tools.toList()) {
-                    String name = t.getFileName().toString();
-                    if (!List.of(left).contains(name) && Files.isExecutable(t) && !Files.isDirectory(t)
-                            && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createSymbolicLink(bin.resolve(name), t);
-                    }
-                }
-            }
-        }
+        Path bin = io.dutydesk.testing.ToolsWithout.in(tmp, left);
         assertFalse(Files.exists(bin.resolve("timeout")) && List.of(left).contains("timeout"));
         return bin;
     }

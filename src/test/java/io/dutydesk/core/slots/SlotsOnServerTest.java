@@ -495,22 +495,7 @@ class SlotsOnServerTest {
 
     /** A PATH of this machine's commands without timeout(1) (a server without coreutils' timeout). */
     private Path toolsWithoutTimeout() throws java.io.IOException {
-        Path bin = Files.createDirectories(tmp.resolve("no-timeout"));
-        for (String dir : System.getenv("PATH").split(":")) {
-            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
-                continue;
-            }
-            try (var tools = Files.list(Path.of(dir))) {
-                for (Path t : tools.toList()) {
-                    String name = t.getFileName().toString();
-                    if (!name.equals("timeout") && Files.isExecutable(t) && !Files.isDirectory(t)
-                            && !Files.exists(bin.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createSymbolicLink(bin.resolve(name), t);
-                    }
-                }
-            }
-        }
-        return bin;
+        return io.dutydesk.testing.ToolsWithout.in(tmp, "timeout");
     }
 
     /**
