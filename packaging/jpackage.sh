@@ -2,7 +2,8 @@
 # Builds a self-contained Dutydesk (JDK runtime trimmed by jlink, with its CDS base archive — jlink needs its bin/java
 # for that, so native commands are kept — + JavaFX + Dutydesk + its AppCDS archive) with jpackage:
 #   packaging/jpackage.sh [app-image|deb]     -> target/package/
-# The fat jar already holds the Linux OpenJFX natives; jlink keeps jdk.crypto.ec for SSH.
+# The fat jar already holds the Linux OpenJFX natives; jlink keeps jdk.crypto.ec for SSH and jdk.net for its socket
+# (TCP_QUICKACK: adapters.ssh.QuickAckSockets).
 #
 # deb (Debian 12 / amd64; needs dpkg-dev for dpkg-shlibdeps, and fakeroot):
 # - Depends: jpackage derives the libraries of the jlink runtime itself (ldd + dpkg -S); the natives
@@ -40,7 +41,7 @@ args=(--type "$type" --name dutydesk --app-version "$version"
   --input target/jpackage-input --main-jar dutydesk.jar --main-class io.dutydesk.app.Main
   --icon icons/dutydesk-256.png --dest target/package
   # java.scripting: FXMLLoader needs javax.script (the panes' layouts); FirstFrameTest runs the window with only these
-  --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.jfr,jdk.zipfs
+  --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.jfr,jdk.zipfs,jdk.net
   --jlink-options '--strip-debug --no-man-pages --no-header-files --generate-cds-archive'
   --description "Operations console for blue-green microservices behind nginx"
   --vendor "$vendor" --copyright "Copyright (C) $vendor")

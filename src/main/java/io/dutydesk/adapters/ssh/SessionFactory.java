@@ -141,6 +141,7 @@ final class SessionFactory {
         int connectPort = viaJumpName != null ? localPort : port;
         Session s = jsch.getSession(user, connectHost, connectPort);
         s.setPort(connectPort);
+        s.setSocketFactory(new QuickAckSockets(timeout)); // the server's replies not held 40 ms (QuickAckSockets)
         String alias = cfg != null && cfg.getValue("HostKeyAlias") != null ? cfg.getValue("HostKeyAlias")
                 : viaJumpName != null ? viaJumpName : port != 22 ? knownHostsName(host, port) : null;
         if (alias != null) {
