@@ -30,15 +30,19 @@ done
 
 # contents
 contents=$(dpkg-deb -c "$deb")
-grep -Eq '^l\S+ root/root .* \./usr/bin/dutydesk -> /opt/dutydesk/bin/dutydesk$' <<<"$contents" \
-  || fail "no /usr/bin/dutydesk -> /opt/dutydesk/bin/dutydesk in the .deb"
-for f in ./opt/dutydesk/bin/dutydesk ./opt/dutydesk/lib/app/dutydesk.jar ./opt/dutydesk/lib/app/dutydesk.jsa \
+# /usr/bin/dutydesk: the launchers' dispatcher (packaging/deb/dutydesk), the window's launcher and the action verbs'
+grep -Eq '^-rwxr-xr-x root/root .* \./usr/bin/dutydesk$' <<<"$contents" || fail "no executable /usr/bin/dutydesk in the .deb"
+for f in ./opt/dutydesk/bin/dutydesk ./opt/dutydesk/bin/dutydesk-cli ./opt/dutydesk/lib/app/dutydesk-cli.jsa \
+         ./opt/dutydesk/lib/app/dutydesk.jar ./opt/dutydesk/lib/app/dutydesk.jsa \
          ./opt/dutydesk/lib/runtime/lib/server/classes.jsa ./opt/dutydesk/lib/dutydesk.png \
          ./opt/dutydesk/lib/dutydesk-dutydesk.desktop; do
   grep -Eq " $f$" <<<"$contents" || fail "$f missing from the .deb"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst | grep -q 'xdg-desktop-menu install /opt/dutydesk/lib/dutydesk-dutydesk.desktop' \
   || fail "postinst does not install the desktop entry"
+! grep -q 'dutydesk-cli' <<<"$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst ./prerm)" \
+  || fail "the maintainer scripts install a menu entry for the action verbs' launcher"
+! grep -q 'dutydesk-cli\.desktop' <<<"$contents" || fail "the .deb has a menu entry for the action verbs' launcher"
 
 # install (Recommends left out: they are tools Dutydesk runs when there, not what this check is about)
 scratch=$(mktemp -d)
@@ -81,6 +85,18 @@ done
 out=$(run env JAVA_TOOL_OPTIONS=-Xlog:class+load=info dutydesk --version 2>/dev/null) || fail "dutydesk --version (class log) exited $?"
 grep -q 'io.dutydesk.app.Main source: shared objects file (top)' <<<"$out" \
   || fail "the installed launcher does not use its CDS archive: $(grep 'io.dutydesk.app.Main ' <<<"$out")"
+# one menu entry (the window's): the action verbs' launcher has none
+[ "$(ls /opt/dutydesk/lib/*.desktop | wc -l)" = 1 ] || fail "desktop entries: $(ls /opt/dutydesk/lib/*.desktop)"
+# which launcher, and so which archive, a command line starts from: an action verb the action verbs' archive
+archive_of() { run env JAVA_TOOL_OPTIONS=-XX:+PrintSharedArchiveAndExit dutydesk "$@" 2>&1 | sed -n 's/^Dynamic archive name: //p'; }
+[ "$(archive_of rollback --env staging --yes)" = /opt/dutydesk/lib/app/dutydesk-cli.jsa ] \
+  || fail "dutydesk rollback does not start with the action verbs' archive: $(archive_of rollback --env staging --yes)"
+[ "$(archive_of --env staging lock --message m)" = /opt/dutydesk/lib/app/dutydesk-cli.jsa ] || fail "dutydesk --env staging lock"
+[ "$(archive_of ping --env staging)" = /opt/dutydesk/lib/app/dutydesk.jsa ] || fail "dutydesk ping: $(archive_of ping --env staging)"
+cli_cfg=/opt/dutydesk/lib/app/dutydesk-cli.cfg
+for o in -Xmx512m -XX:TieredStopAtLevel=1 -XX:-UsePerfData '-XX:SharedArchiveFile=$APPDIR/dutydesk-cli.jsa' -Xshare:auto -Xlog:cds=off; do
+  grep -qxF "java-options=$o" "$cli_cfg" || fail "$cli_cfg lacks $o: $(cat "$cli_cfg")"
+done
 # port 1: nothing listens there, so every backend is down at once
 printf 'environments:\n  staging:\n    ssh: { host: 127.0.0.1, port: 1, user: nobody }\n    deploy: { workdir: /srv/app }\n' \
   > "$scratch/environments.yaml"
@@ -91,6 +107,11 @@ out=$(run dutydesk ping --env staging --config "$scratch/environments.yaml" 2>&1
 set -e
 [ "$code" = 1 ] || fail "dutydesk ping (all down) exited $code, not 1: $out"
 grep -Eq '^ +ssh +DOWN .*Connection refused' <<<"$out" || fail "dutydesk ping printed: $out"
+set +e
+out=$(run dutydesk rollback --env staging --yes --config "$scratch/environments.yaml" 2>&1); code=$?
+set -e
+[ "$code" = 1 ] || fail "dutydesk rollback --yes (nothing answers) exited $code, not 1: $out"
+grep -q 'Connection refused' <<<"$out" || fail "dutydesk rollback --yes printed: $out"
 
 # the window, under Xvfb, started from the desktop entry's Exec line; the launch benchmark's mode
 # prints DUTYDESK-READY once the first frame is rendered and every backend has answered, then exits

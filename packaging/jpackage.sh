@@ -11,9 +11,11 @@
 #   derives theirs (GTK 3, GL, X, Pango, ...) from their ELF NEEDED entries -> --linux-package-deps.
 # - Recommends (libsecret-tools, libnotify-bin) and the desktop entry's name via packaging/deb/
 #   (--resource-dir; see packaging/deb/README.md).
-# - /usr/bin/dutydesk -> /opt/dutydesk/bin/dutydesk is a symlink shipped in the package, so dpkg
-#   owns it and removes it (jpackage has no option for it: the .deb is unpacked, the link added and
-#   the .deb rebuilt with dpkg-deb).
+# - Two launchers: bin/dutydesk (the window, and every verb; the window's archive) and bin/dutydesk-cli (the action
+#   verbs; their own, smaller archive: target/dutydesk-cli.properties, --add-launcher).
+# - /usr/bin/dutydesk is packaging/deb/dutydesk, shipped in the package, so dpkg owns it and removes it: it starts an
+#   action verb from bin/dutydesk-cli, anything else from bin/dutydesk (jpackage has no option for it: the .deb is
+#   unpacked, the file added and the .deb rebuilt with dpkg-deb).
 # Overridable: DUTYDESK_DEB_MAINTAINER (e-mail), DUTYDESK_VENDOR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,21 +48,31 @@ args=(--type "$type" --name dutydesk --app-version "$version"
   --description "Operations console for blue-green microservices behind nginx"
   --vendor "$vendor" --copyright "Copyright (C) $vendor")
 
-# the launcher's JVM options: heap cap, the CDS archive (packaging/java-options, one per line)
+# the launcher's JVM options: heap cap, the CDS archive (packaging/java-options, one per line); the action verbs'
+# launcher has the same with its own archive (its properties' java-options replace the main launcher's), no menu entry
+cli_options=()
 while IFS= read -r o; do
-  case "$o" in ''|'#'*) ;; *) args+=(--java-options "$o") ;; esac
+  case "$o" in ''|'#'*) ;; *) args+=(--java-options "$o"); cli_options+=("${o/\$APPDIR\/dutydesk.jsa/\$APPDIR/dutydesk-cli.jsa}") ;; esac
 done < packaging/java-options
+printf 'java-options=%s\nlinux-shortcut=false\ndescription=Dutydesk action verbs\n' "${cli_options[*]}" > target/dutydesk-cli.properties
+grep -qF 'SharedArchiveFile=$APPDIR/dutydesk-cli.jsa' target/dutydesk-cli.properties \
+  || { echo "jpackage.sh: no archive option for the action verbs' launcher" >&2; exit 1; }
+args+=(--add-launcher dutydesk-cli=target/dutydesk-cli.properties)
 
 # The AppCDS archive of a launcher: written by a training run of that launcher (packaging/cds-archive.sh) against the
 # jar at the path it runs from — the JVM checks the jar's path, size and mtime — with the archive option taken out
 # of its .cfg meanwhile (a SharedArchiveFile given with ArchiveClassesAtExit would be taken for the base archive).
+# Both launchers: the window's (everything), then the action verbs' (DUTYDESK_CDS_WINDOW=false: app.CdsTraining).
 train() { # APP_DIR (…/dutydesk, holding bin/ and lib/)
-  local cfg=$1/lib/app/dutydesk.cfg
-  grep -q 'SharedArchiveFile=$APPDIR/dutydesk.jsa' "$cfg" || { echo "jpackage.sh: no archive option in $cfg" >&2; return 1; }
+  train_one "$1" dutydesk true && train_one "$1" dutydesk-cli false
+}
+train_one() { # APP_DIR LAUNCHER WINDOW
+  local cfg=$1/lib/app/$2.cfg
+  grep -q "SharedArchiveFile=\$APPDIR/$2.jsa" "$cfg" || { echo "jpackage.sh: no archive option in $cfg" >&2; return 1; }
   cp -p "$cfg" "$cfg.orig"
   grep -v 'SharedArchiveFile=' "$cfg.orig" > "$cfg"
   local rc=0
-  packaging/cds-archive.sh --launcher "$1/bin/dutydesk" "$1/lib/app/dutydesk.jsa" || rc=$?
+  DUTYDESK_CDS_WINDOW=$3 packaging/cds-archive.sh --launcher "$1/bin/$2" "$1/lib/app/$2.jsa" || rc=$?
   mv -f "$cfg.orig" "$cfg"
   return $rc
 }
@@ -92,22 +104,30 @@ if [ "$type" = deb ]; then
   deb=$(ls target/package/dutydesk_"$version"-*.deb)
   root=target/deb-root
   dpkg-deb -R "$deb" "$root"
-  [ -x "$root/opt/dutydesk/bin/dutydesk" ] || { echo "jpackage.sh: no launcher at /opt/dutydesk/bin/dutydesk" >&2; exit 1; }
+  for l in dutydesk dutydesk-cli; do
+    [ -x "$root/opt/dutydesk/bin/$l" ] || { echo "jpackage.sh: no launcher at /opt/dutydesk/bin/$l" >&2; exit 1; }
+  done
+  # the action verbs' launcher has no menu entry: JDK 17's jpackage writes one for every launcher of a package with
+  # --linux-shortcut (it ignores linux-shortcut=false in an added launcher's properties); its entry, icon and the
+  # maintainer scripts' lines for it are taken out
+  rm -f "$root/opt/dutydesk/lib/dutydesk-dutydesk-cli.desktop" "$root/opt/dutydesk/lib/dutydesk-cli.png"
+  sed -i '/dutydesk-dutydesk-cli\.desktop/d' "$root/DEBIAN/postinst" "$root/DEBIAN/prerm"
+  ! grep -rq 'dutydesk-cli\.desktop' "$root/DEBIAN" || { echo "jpackage.sh: the action launcher's menu entry is still installed" >&2; exit 1; }
   mkdir -p "$root/usr/bin"
-  ln -s /opt/dutydesk/bin/dutydesk "$root/usr/bin/dutydesk"
+  install -m 0755 packaging/deb/dutydesk "$root/usr/bin/dutydesk"
   # the archive is trained where the package installs (/opt/dutydesk): the unpacked tree is mounted there in a mount
   # namespace of this run only (a user namespace too when not root); dpkg keeps the jar's mtime, so the archive holds
   unshare_opts=(-m); [ "$(id -u)" = 0 ] || unshare_opts=(-r -m)
   chmod 0755 "$root/opt/dutydesk/lib/app"
   unshare "${unshare_opts[@]}" bash -euc 'mount -t tmpfs -o mode=0755 dutydesk-cds /opt && mkdir /opt/dutydesk &&
     mount --bind "$1" /opt/dutydesk && cd "$2" && eval "$3" && train /opt/dutydesk' _ \
-    "$PWD/$root/opt/dutydesk" "$PWD" "$(declare -f train)"
-  chmod 0644 "$root/opt/dutydesk/lib/app/dutydesk.jsa"
+    "$PWD/$root/opt/dutydesk" "$PWD" "$(declare -f train train_one)"
+  chmod 0644 "$root/opt/dutydesk/lib/app/dutydesk.jsa" "$root/opt/dutydesk/lib/app/dutydesk-cli.jsa"
   dpkg-deb --root-owner-group -b "$root" "$deb" >/dev/null
   rm -rf "$root" "$natives"
   echo "$deb"
 else
   train target/package/dutydesk
-  chmod 0644 target/package/dutydesk/lib/app/dutydesk.jsa
+  chmod 0644 target/package/dutydesk/lib/app/dutydesk.jsa target/package/dutydesk/lib/app/dutydesk-cli.jsa
   echo "target/package/"
 fi

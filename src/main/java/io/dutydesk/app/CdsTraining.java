@@ -21,9 +21,16 @@ import java.util.Optional;
  * holds them. With {@code -Ddutydesk.cds.train=DIR} (a scratch folder, which it fills), {@link Main} runs this
  * instead of its arguments: the CLI's verbs in-process against an environment whose SSH port refuses
  * (configuration, JSON, JSch, the audit log, the local store), the classes of {@code cds-classes.txt} (those a
- * real connection, rollback and launch load, listed from runs against the reference host), then — with a
+ * real connection, rollback, ping and launch load, listed from runs against the reference host), then — with a
  * display — the window until its first frame, after which it exits (launch benchmark mode). Connects to
  * nothing outside the machine, writes only under DIR.
+ *
+ * <p>With {@code -Ddutydesk.cds.window=false} it trains the action verbs' archive (target/dutydesk-cli.jsa): their verbs
+ * only, and the classes of {@code cds-classes-cli.txt} (what rollback, switch, lock and unlock load against the reference
+ * host) — not the read verbs' Docker, Redis and HTTP clients. Every start relocates its whole archive (the JDK maps it
+ * at a random address: ~0.7 ms a MB here), so a rollback's archive holds a rollback's classes: 8-12 MB instead of the
+ * 31 MB that held every verb's (a cold rollback --yes ~20-40 ms sooner; docs/benchmarks.md). The other verbs run with
+ * the window's archive, which holds everything.
  */
 final class CdsTraining {
     private CdsTraining() {}
@@ -42,15 +49,14 @@ final class CdsTraining {
 
     static void run(Path dir) throws IOException {
         Files.createDirectories(dir);
+        boolean window = !"false".equals(System.getProperty("dutydesk.cds.window"));
         Path config = refusingEnvironment(dir, "train", "CDS training");
         PrintStream nul = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         JsonlAuditLog audit = new JsonlAuditLog(dir.resolve("audit.jsonl"));
         try (LocalStore store = LocalStore.open(dir.resolve("dutydesk.db"))) {
             Cli cli = new Cli(new Connector(k -> java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()), store),
                     SecretPrompt.NONE, name -> null, nul, nul, audit, "cds@training", NO_ONE, store.alertHistory());
-            for (List<String> verb : List.of(List.of("help"), List.of("envs", "--json"), List.of("ping", "--env", "train"),
-                    List.of("ping", "--env", "train", "--json"), List.of("status", "--env", "train"),
-                    List.of("rollback", "--env", "train", "--yes"), List.of("deploy", "v1", "--env", "train", "--yes", "--json"))) {
+            for (List<String> verb : window ? ALL_VERBS : ACTION_VERBS) {
                 List<String> args = new java.util.ArrayList<>(verb);
                 args.addAll(List.of("--config", config.toString()));
                 try {
@@ -61,10 +67,9 @@ final class CdsTraining {
             }
         }
         io.dutydesk.adapters.ssh.CryptoWarmup.run(); // the handshake's curve code, as a verb's warm-up runs it
+        loadListed(window ? "cds-classes.txt" : "cds-classes-cli.txt");
         String display = System.getenv("DISPLAY");
-        boolean window = !(display == null || display.isEmpty() || "false".equals(System.getProperty("dutydesk.cds.window")));
-        loadListed(window);
-        if (!window) {
+        if (!window || display == null || display.isEmpty()) {
             System.exit(0); // the archive is written at exit
         }
         System.setProperty("dutydesk.benchmark", "launch"); // exits once the first frame is rendered
@@ -101,35 +106,26 @@ final class CdsTraining {
         return config;
     }
 
-    /**
-     * The listed classes only a window loads (JavaFX, its themes and controls, the panes): left out of the CLI's archive
-     * ({@code DUTYDESK_CDS_WINDOW=false}, target/dutydesk-cli.jsa). Every start relocates the whole archive (the JDK maps it
-     * at a random address): the window's 48 MB took ~40 ms of a verb's start, the CLI's 31 MB less (a cold rollback --yes
-     * 749 -> 688 ms, docs/benchmarks.md).
-     */
-    static boolean windowOnly(String name) {
-        for (String p : WINDOW_ONLY) {
-            if (name.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** The verbs the window's archive is trained on (every verb's pre-connection path and its failure to connect). */
+    private static final List<List<String>> ALL_VERBS = List.of(List.of("help"), List.of("envs", "--json"), List.of("ping", "--env", "train"),
+            List.of("ping", "--env", "train", "--json"), List.of("status", "--env", "train"),
+            List.of("rollback", "--env", "train", "--yes"), List.of("deploy", "v1", "--env", "train", "--yes", "--json"));
 
-    private static final List<String> WINDOW_ONLY = List.of("javafx.", "com.sun.javafx.", "com.sun.glass.", "com.sun.prism.",
-            "com.sun.scenario.", "com.sun.marlin.", "com.sun.openpisces.", "com.sun.pisces.", "com.sun.webkit.", "com.sun.jfx.",
-            "atlantafx.", "org.controlsfx.", "io.dutydesk.ui.");
+    /** The action verbs' archive's (dutydesk-cli.jsa): what a rollback, a deploy or a switch runs before it connects. */
+    private static final List<List<String>> ACTION_VERBS = List.of(List.of("rollback", "--env", "train", "--yes"),
+            List.of("rollback", "--env", "train", "--yes", "--json"), List.of("switch", "--env", "train", "--yes"),
+            List.of("deploy", "v1", "--env", "train", "--yes", "--json"));
 
-    /** Loads (without initialising) the classes listed in cds-classes.txt — without a window, not the window's; one that is gone is skipped. */
-    private static void loadListed(boolean window) throws IOException {
+    /** Loads (without initialising) the classes a resource of this package lists; one that is gone is skipped. */
+    static void loadListed(String resource) throws IOException {
         ClassLoader cl = CdsTraining.class.getClassLoader();
-        try (InputStream in = CdsTraining.class.getResourceAsStream("cds-classes.txt")) {
+        try (InputStream in = CdsTraining.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return;
             }
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String name = line.strip();
-                if (name.isEmpty() || name.startsWith("#") || (!window && windowOnly(name))) {
+                if (name.isEmpty() || name.startsWith("#")) {
                     continue;
                 }
                 try {

@@ -75,25 +75,35 @@ class LauncherIT {
         assertTrue(ping.out().contains("com.jcraft.jsch.Session source: shared objects file (top)"), "and the SSH client's classes");
     }
 
-    /** The CLI's archive: a verb's classes come from it, the window's are not in it (a smaller archive to relocate). */
+    /**
+     * The action verbs' archive: a rollback's classes come from it; neither the window's nor the read verbs' clients (Docker,
+     * Redis, HTTP) are in it — a smaller archive to relocate at each start.
+     */
     @Test
-    void aVerbUsesTheCliArchiveWhichLeavesTheWindowOut() throws Exception {
+    void anActionVerbUsesTheCliArchiveWhichHoldsOnlyWhatActionsLoad() throws Exception {
         Path cli = archive.resolveSibling("dutydesk-cli.jsa");
         assertTrue(Files.size(cli) > 1_000_000, "the package phase wrote " + cli);
-        assertTrue(Files.size(cli) < Files.size(archive), "smaller than the window's: " + Files.size(cli) + " vs " + Files.size(archive));
+        assertTrue(Files.size(cli) < Files.size(archive) / 2, "under half the window's: " + Files.size(cli) + " vs " + Files.size(archive));
         List<String> o = new ArrayList<>(QUIET);
         o.addAll(List.of("-XX:SharedArchiveFile=" + cli, "-Xlog:class+load=info"));
         Path config = tmp.resolve("environments.yaml");
         Files.writeString(config, "environments:\n  staging:\n    ssh: { host: 127.0.0.1, port: 9, user: nobody, agent: false }\n"
                 + "    deploy: { workdir: /srv/app }\n");
-        Run ping = java(o, jar, "ping", "--env", "staging", "--config", config.toString());
-        assertEquals(1, ping.code(), "nothing answers on port 9: " + ping.err());
-        assertTrue(ping.out().contains("io.dutydesk.app.Main source: shared objects file (top)"), "Main from the CLI's archive");
-        assertTrue(ping.out().contains("com.jcraft.jsch.Session source: shared objects file (top)"), "and the SSH client's classes");
+        Run rollback = java(o, jar, "rollback", "--env", "staging", "--yes", "--config", config.toString());
+        assertEquals(1, rollback.code(), "nothing answers on port 9: " + rollback.err());
+        assertTrue(rollback.out().contains("io.dutydesk.app.Main source: shared objects file (top)"), "Main from the CLI's archive");
+        assertTrue(rollback.out().contains("com.jcraft.jsch.Session source: shared objects file (top)"), "and the SSH client's classes");
+        assertTrue(rollback.out().contains("io.dutydesk.core.rollout.DetachedActions source: shared objects file (top)"),
+                "and the action's (listed: cds-classes-cli.txt)");
         Run probe = java(List.of("-XX:SharedArchiveFile=" + cli, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-XX:+PrintSharedArchiveAndExit"), jar, "--version");
         assertTrue(probe.out().contains("io.dutydesk.cli.Cli "), "the CLI's classes are listed: " + probe.out().length());
-        assertFalse(probe.out().contains("io.dutydesk.ui.shell.ShellView "), "the window's are not");
+        assertTrue(probe.out().contains("io.dutydesk.core.slots.SlotsReader "), "the state's parser too");
+        // the window's archive holds each of these (the window and the read verbs run with it)
+        for (String absent : List.of("io.dutydesk.ui.shell.ShellView ", "com.github.dockerjava.core.DockerClientImpl ",
+                "redis.clients.jedis.Jedis ", "org.apache.hc.client5.")) {
+            assertFalse(probe.out().contains(absent), absent + "is not in it");
+        }
     }
 
     @Test
