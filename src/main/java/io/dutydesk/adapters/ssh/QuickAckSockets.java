@@ -37,7 +37,9 @@ final class QuickAckSockets implements com.jcraft.jsch.SocketFactory {
             } catch (IOException ignored) {
                 // the connect's failure is what is said
             }
-            throw e;
+            // JSch wraps an IOException as its own connection failure (SessionFactory says "ssh USER@HOST:PORT: why");
+            // a RuntimeException (a port out of range from ~/.ssh/config) it would let through bare, unattributed
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 

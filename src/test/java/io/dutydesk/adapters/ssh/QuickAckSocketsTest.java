@@ -99,4 +99,11 @@ class QuickAckSocketsTest {
         ConnectException e = assertThrows(ConnectException.class, () -> new QuickAckSockets(2_000).createSocket("127.0.0.1", closed));
         assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
     }
+
+    /** A port JSch's own socket would refuse to make (from ~/.ssh/config: Port 99999) fails as an IOException, as JSch's did. */
+    @Test
+    void aPortOutOfRangeFailsAsAConnectionFailureNotABareRuntimeException() {
+        IOException e = assertThrows(IOException.class, () -> new QuickAckSockets(2_000).createSocket("127.0.0.1", 99_999));
+        assertTrue(e.getMessage().contains("port out of range:99999"), e.getMessage());
+    }
 }

@@ -2,12 +2,23 @@ package io.dutydesk.adapters.ssh;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
+import io.dutydesk.adapters.support.SshSessionException;
+import io.dutydesk.core.config.Environment;
+import io.dutydesk.core.ports.HostKeyPrompt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionFactoryTest {
@@ -48,5 +59,30 @@ class SessionFactoryTest {
         assertEquals("b,a", SessionFactory.onlyProposed("x,b,a", "a,c", "b"));
         assertEquals("", SessionFactory.onlyProposed("x", "a", null));
         assertEquals("", SessionFactory.onlyProposed(null, "a"));
+    }
+
+    /** A session to ~/.ssh/config's alias {@code host} as the user wrote it (port and user from the file or the defaults). */
+    private static Exception openFails(Path dir, String sshConfig, String host, int port) throws Exception {
+        Path config = Files.writeString(dir.resolve("config"), sshConfig);
+        Environment.Ssh target = new Environment.Ssh(host, port, "u", Optional.empty(), false, dir.resolve("known_hosts"),
+                Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        SessionFactory sessions = new SessionFactory(HostKeyPrompt.REFUSE, Duration.ofSeconds(1), config);
+        return assertThrows(Exception.class, () -> sessions.open(target).disconnect());
+    }
+
+    /** A connection that fails says so as an SSH connection's failure, naming where it went: ping, doctor and the actions print it. */
+    @Test
+    void aConnectionThatFailsIsTheSshConnectionsFailureNamingWhereItWent(@TempDir Path dir) throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Exception refused = openFails(dir, "", "127.0.0.1", closed);
+        assertEquals(SshSessionException.class, refused.getClass(), String.valueOf(refused));
+        assertEquals("ssh u@127.0.0.1:" + closed + ": Connection refused", refused.getMessage());
+
+        Exception outOfRange = openFails(dir, "Host far\n  HostName 127.0.0.1\n  Port 99999\n", "far", 0);
+        assertEquals(SshSessionException.class, outOfRange.getClass(), "not a bare " + outOfRange);
+        assertEquals("ssh u@127.0.0.1:99999: port out of range:99999", outOfRange.getMessage());
     }
 }
