@@ -73,8 +73,12 @@ class LauncherDispatchTest {
     @Test
     void theVerbIsTheWordTheProgramTakesForIt() throws Exception {
         for (List<String> args : List.of(List.of("--env", "prod", "rollback"), List.of("-e", "prod", "-c", "f", "lock"),
-                List.of("--json", "unlock", "--env", "x"), List.of("--env", "deploy", "ping"))) {
-            Optional<String> verb = Main.firstWord(args);
+                List.of("--json", "unlock", "--env", "x"), List.of("--env", "deploy", "ping"),
+                // --metrics-port and its value are taken out before the verb is looked for (Main, MetricsOption)
+                List.of("--metrics-port", "0", "rollback"), List.of("--env", "--metrics-port=0", "rollback"),
+                List.of("-c", "--metrics-port", "9", "deploy", "x"), List.of("--env", "prod", "--metrics-port=0", "lock"),
+                List.of("", "rollback"), List.of("--", "switch"))) {
+            Optional<String> verb = Main.firstWord(MetricsOption.extract(args).rest());
             String launcher = verb.filter(v -> List.of("deploy", "switch", "rollback", "cleanup", "lock", "unlock").contains(v))
                     .isPresent() ? "dutydesk-cli" : "dutydesk";
             assertTrue(run(args.toArray(String[]::new)).startsWith(launcher + " "), args + " -> " + launcher);
