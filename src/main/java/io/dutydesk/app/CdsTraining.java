@@ -28,8 +28,8 @@ import java.util.Optional;
  * <p>With {@code -Ddutydesk.cds.window=false} it trains the action verbs' archive (target/dutydesk-cli.jsa): their verbs
  * only, and the classes of {@code cds-classes-cli.txt} (what rollback, switch, lock and unlock load against the reference
  * host) — not the read verbs' Docker, Redis and HTTP clients. Every start relocates its whole archive (the JDK maps it
- * at a random address: ~0.7 ms a MB here), so a rollback's archive holds a rollback's classes: 8-12 MB instead of the
- * 31 MB that held every verb's (a cold rollback --yes ~20-40 ms sooner; docs/benchmarks.md). The other verbs run with
+ * at a random address: ~0.7 ms a MB here), so a rollback's archive holds a rollback's classes: 16 MB instead of the
+ * 31 MB that held every verb's (docs/benchmarks.md: the 11th sitting). The other verbs run with
  * the window's archive, which holds everything.
  */
 final class CdsTraining {
