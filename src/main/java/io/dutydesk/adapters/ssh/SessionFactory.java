@@ -305,10 +305,13 @@ final class SessionFactory {
         }
     }
 
-    private static String describe(JSchException e) {
+    static String describe(JSchException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         if (e.getCause() != null && e.getCause().getMessage() != null) {
             m = e.getCause().getMessage();
+        }
+        if (e.getCause() instanceof java.net.UnknownHostException) { // its message is the bare name
+            return "unknown host " + m + " (the name does not resolve)";
         }
         if (m.contains("Auth fail") || m.contains("USERAUTH fail")) {
             return "authentication failed (is the key in authorized_keys, or in the agent?)";

@@ -1,6 +1,7 @@
 package io.dutydesk.adapters.ssh;
 
 import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import io.dutydesk.adapters.support.SshSessionException;
 import io.dutydesk.core.config.Environment;
@@ -84,5 +85,16 @@ class SessionFactoryTest {
         Exception outOfRange = openFails(dir, "Host far\n  HostName 127.0.0.1\n  Port 99999\n", "far", 0);
         assertEquals(SshSessionException.class, outOfRange.getClass(), "not a bare " + outOfRange);
         assertEquals("ssh u@127.0.0.1:99999: port out of range:99999", outOfRange.getMessage());
+    }
+
+    /** A name that does not resolve is said to be one: Java's exception says the bare name ("ssh u@h:22: h"). */
+    @Test
+    void anUnknownHostIsSaidToBeOne() {
+        assertEquals("unknown host nowhere.invalid (the name does not resolve)", SessionFactory.describe(
+                new JSchException("Session.connect: java.net.UnknownHostException: nowhere.invalid",
+                        new java.net.UnknownHostException("nowhere.invalid"))));
+        assertEquals("Connection refused", SessionFactory.describe(
+                new JSchException("Session.connect: java.net.ConnectException: Connection refused",
+                        new java.net.ConnectException("Connection refused"))));
     }
 }
