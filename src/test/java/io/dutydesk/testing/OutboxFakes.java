@@ -38,6 +38,8 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
 
     public volatile long pending = 5;
     public volatile long oldestAgeSeconds = 40;
+    /** The oldest pending event's age in the list of them (the next ones a second younger each). */
+    public volatile long eventsAgeSeconds = 40;
     public volatile boolean indexOk = true;
     public volatile String pgDown;
     public volatile String redisDown;
@@ -79,7 +81,7 @@ public final class OutboxFakes implements BacklogPort, StreamPort, MetricsPort {
         long p = pending;
         List<OutboxBacklog.OldEvent> oldest = new ArrayList<>();
         for (int i = 0; i < Math.min(10, p); i++) {
-            oldest.add(new OutboxBacklog.OldEvent(String.valueOf(15235 + i), "user.answer.submitted", 40 - i));
+            oldest.add(new OutboxBacklog.OldEvent(String.valueOf(15235 + i), "user.answer.submitted", eventsAgeSeconds - i));
         }
         return CompletableFuture.completedFuture(new OutboxBacklog(Instant.now(), p, 1, 2, 15234L, p == 0 ? null : oldestAgeSeconds, oldest,
                 indexOk, "CREATE INDEX CONCURRENTLY IF NOT EXISTS event_outbox_open_status_idx ON selfology.event_outbox "

@@ -19,6 +19,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
 
 import java.util.List;
 import java.util.function.Function;
@@ -29,6 +30,8 @@ import java.util.function.Function;
  * relay container. Thin: state lives in {@link OutboxViewModel}.
  */
 public final class OutboxView {
+    /** Room beside an age's text in its cell: the cell's padding and the table's rounding. */
+    private static final double AGE_PADDING = 24;
     static final List<String> HEADER_CLASSES = List.of("outbox-unknown", "outbox-ok", "outbox-warn", "outbox-critical", "outbox-down",
             "outbox-misconfigured");
 
@@ -57,6 +60,7 @@ public final class OutboxView {
     @FXML private Label historyNote;
     @FXML private Label oldestTitle;
     @FXML private TableView<OutboxBacklog.OldEvent> oldestTable;
+    @FXML private TableColumn<OutboxBacklog.OldEvent, String> oldestTypeColumn;
     @FXML private TableColumn<OutboxBacklog.OldEvent, String> oldestAgeColumn;
     @FXML private TableView<OutboxViewModel.GroupRow> groupsTable;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
@@ -112,6 +116,9 @@ public final class OutboxView {
 
     private void bottom() {
         oldestTable.setItems(vm.oldest());
+        // the type gives way first, the age never: it is what the header's "act now" is about
+        oldestTable.setColumnResizePolicy(io.dutydesk.ui.fx.ColumnWidths.flex(oldestTypeColumn));
+        vm.oldest().addListener((javafx.collections.ListChangeListener<OutboxBacklog.OldEvent>) c -> fitAges());
         // an age read before PostgreSQL stopped answering is said to be that age then ("3 h 24 min at 12:00:00")
         FxmlLayout.cellTexts(oldestTable, List.<Function<OutboxBacklog.OldEvent, String>>of(
                 OutboxBacklog.OldEvent::id,
@@ -172,9 +179,8 @@ public final class OutboxView {
         io.dutydesk.ui.fx.StyleClasses.toggle(tiles, "stale", p != null);
         boolean stale = vm.backlogStaleSinceProperty().get() != null;
         oldestTable.pseudoClassStateChanged(STALE, stale);
-        oldestAgeColumn.setMinWidth(stale ? 150 : 60);
-        oldestAgeColumn.setPrefWidth(stale ? 150 : 80);
         oldestTable.refresh(); // the ages say "at T" while stale, and stop saying it when fresh
+        fitAges();
         placeholder(oldestTable, vm.oldestPlaceholder());
         if (b == null) {
             for (Label l : List.of(pending, processing, failed, published, oldestAge)) {
@@ -191,6 +197,29 @@ public final class OutboxView {
         for (Label l : List.of(pending, processing, failed, published, oldestAge)) {
             l.setTooltip(asOf == null ? null : new Tooltip(asOf));
         }
+    }
+
+    /**
+     * The age column as wide as its widest text ("12 h 47 min", "12 h 47 min at 03:12:09" while stale), then the columns
+     * laid out again as a resize does: fixed widths (80 fresh, 150 stale) cut "12 h 47 min" to "12 h 4..." at 1024 px and
+     * the stale time off at any width, and the table's own policy did not run again when they changed, leaving the age
+     * cut beside a blank strip after an outage.
+     */
+    private void fitAges() {
+        Text measure = new Text();
+        javafx.scene.text.Font font = oldestTable.lookupAll(".table-cell").stream().flatMap(c -> c.lookupAll(".text").stream())
+                .filter(t -> t instanceof Text).map(t -> ((Text) t).getFont()).findFirst()
+                .orElse(oldestTable.getPlaceholder() instanceof Label l ? l.getFont() : javafx.scene.text.Font.getDefault());
+        measure.setFont(font);
+        double widest = 0;
+        for (OutboxBacklog.OldEvent e : vm.oldest()) {
+            measure.setText(vm.ageText(e));
+            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
+        }
+        double w = Math.max(60, Math.ceil(widest) + AGE_PADDING);
+        oldestAgeColumn.setMinWidth(w);
+        oldestAgeColumn.setPrefWidth(w);
+        oldestTable.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(oldestTable, null, 0.0)); // as a resize does
     }
 
     private void showStream() {

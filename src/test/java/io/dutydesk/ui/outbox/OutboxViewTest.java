@@ -234,6 +234,75 @@ class OutboxViewTest {
         assertEquals("Oldest pending events", fx(() -> robot.lookup("#oldest-title").queryAs(Label.class).getText()));
     }
 
+    /**
+     * The window trial at 1024x640: the oldest events' age, the fact the header's "act now" is about, was drawn
+     * "12 h 4..." fresh, "12 h 42 min at" (its time cut off) while PostgreSQL was down, and after the outage "12 h 4..."
+     * beside a blank strip at the table's right — the table's own last-column policy never ran again after the age
+     * column's widths were changed. Fresh, stale and fresh again: every age is drawn whole and the columns fill the table.
+     */
+    @Test
+    void theOldestEventsAgesAreDrawnWholeFreshStaleAndAfter(FxRobot robot) throws Exception {
+        fakes.oldestAgeSeconds = 12 * 3600 + 47 * 60 + 30;
+        fakes.eventsAgeSeconds = fakes.oldestAgeSeconds; // each of the events: 12 h 47 min
+        fx(() -> {
+            stage.setWidth(1024 - 50); // the pane beside the (collapsed) navigation in a 1024x640 window
+            stage.setHeight(640 - 52 - 36);
+            return null;
+        });
+        open();
+        javafx.scene.control.TableView<?> table = robot.lookup("#oldest-table").queryAs(javafx.scene.control.TableView.class);
+        await(() -> "fresh ages: " + fx(() -> ages(table) + " " + agesCut(table)), WAIT,
+                () -> fx(() -> !ages(table).isEmpty() && ages(table).stream().allMatch(a -> a.equals("12 h 47 min"))
+                        && agesCut(table).isEmpty()));
+        fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
+        await(() -> "stale ages: " + fx(() -> ages(table) + " " + agesCut(table)), WAIT,
+                () -> fx(() -> !ages(table).isEmpty() && ages(table).stream().allMatch(a -> a.matches("12 h 47 min at \\d\\d:\\d\\d:\\d\\d"))
+                        && agesCut(table).isEmpty()));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-ages-stale-1024")).get();
+        fakes.pgDown = null;
+        await(() -> "fresh again: " + fx(() -> ages(table) + " " + agesCut(table)), WAIT,
+                () -> fx(() -> !ages(table).isEmpty() && ages(table).stream().allMatch(a -> a.equals("12 h 47 min")) && agesCut(table).isEmpty()));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-ages-fresh-again-1024")).get();
+    }
+
+    /** The age cells' texts (their items'), in row order. */
+    static List<String> ages(javafx.scene.control.TableView<?> table) {
+        table.applyCss();
+        table.layout();
+        List<String> out = new ArrayList<>();
+        for (javafx.scene.Node n : table.lookupAll(".table-cell")) {
+            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(2)
+                    && !c.isEmpty() && c.getText() != null) {
+                out.add(c.getText());
+            }
+        }
+        return out;
+    }
+
+    /** What is not drawn whole: an age cell drawn shorter than its text, or room in the table no column fills. */
+    static List<String> agesCut(javafx.scene.control.TableView<?> table) {
+        table.applyCss();
+        table.layout();
+        List<String> out = new ArrayList<>();
+        for (javafx.scene.Node n : table.lookupAll(".table-cell")) {
+            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(2)
+                    && !c.isEmpty() && c.getText() != null) {
+                String drawn = c.lookupAll(".text").stream().filter(t -> t instanceof javafx.scene.text.Text)
+                        .map(t -> ((javafx.scene.text.Text) t).getText()).findFirst().orElse("");
+                if (!drawn.equals(c.getText())) {
+                    out.add("'" + c.getText() + "' drawn as '" + drawn + "'");
+                }
+            }
+        }
+        double cols = table.getVisibleLeafColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getWidth).sum();
+        javafx.scene.Node header = table.lookup(".column-header-background");
+        double room = header == null ? cols : header.getLayoutBounds().getWidth();
+        if (cols < room - 20) {
+            out.add("the columns fill " + cols + " of " + room + " px");
+        }
+        return out;
+    }
+
     @Test
     void aMissingIndexIsNoticedWithTheIndexToCreate(FxRobot robot) throws Exception {
         fakes.indexOk = false;
