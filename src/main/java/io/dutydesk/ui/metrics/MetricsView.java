@@ -64,6 +64,7 @@ public final class MetricsView {
     @FXML private TableColumn<MetricsViewModel.Row, String> seriesColumn;
     @FXML private TableColumn<MetricsViewModel.Row, String> valueColumn;
     @FXML private Label status;
+    @FXML private Label staleBanner;
     private final ContextMenu completion = new ContextMenu();
 
     private io.dutydesk.ui.chart.TimeRange zoomedFrom; // the home range a zoom started from
@@ -101,6 +102,9 @@ public final class MetricsView {
         top();
         center();
         status.textProperty().bind(vm.statusProperty());
+        staleBanner.textProperty().bind(vm.staleProperty());
+        staleBanner.visibleProperty().bind(vm.staleProperty().isNotEmpty());
+        staleBanner.managedProperty().bind(staleBanner.visibleProperty());
     }
 
     public Node root() {

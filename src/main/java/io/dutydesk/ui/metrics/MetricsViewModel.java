@@ -13,6 +13,7 @@ import io.dutydesk.ui.chart.TimeRange;
 import io.dutydesk.ui.chart.ValueUnit;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -91,6 +92,11 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
     private final Object seriesLock = new Object();
     private String lastExpr;
     private Duration lastStep = Duration.ZERO;
+    /** When the result on screen was read; null before any. */
+    private Instant resultAt;
+    private final StringProperty stale = new SimpleStringProperty("");
+    /** The header's word on what this pane reads through (SSH, Prometheus), down now; null while they answer. */
+    private String sourcesDown;
 
     // the pan/zoom throttle (ui executor only)
     private long lastAskMillis = Long.MIN_VALUE / 2;
@@ -140,6 +146,29 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
     /** Ctrl+R: the pane reads nothing by itself; a query runs when asked. */
     @Override
     public void refresh() {
+    }
+
+    /**
+     * The header's health: with SSH or Prometheus down, the result on screen is not as of now — {@link #staleProperty}
+     * says who is down and when it was read ("Prometheus down; last answer at T — what is shown was read at T, not
+     * since"), "" again when they answer. Another environment's health says nothing of it.
+     */
+    @Override
+    public void health(io.dutydesk.core.health.HealthSnapshot now) {
+        MetricsService svc = service;
+        io.dutydesk.ui.fx.PaneSources.tell(now, svc == null ? null : svc.environment().name(),
+                List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.PROMETHEUS), java.util.Set.of(), clock, d -> {
+                    sourcesDown = d;
+                    staleNote();
+                });
+    }
+
+    /** "" while the result on screen is as of its read and what it was read through answers; else who is down and when it was read. */
+    public ReadOnlyStringProperty staleProperty() { return stale; }
+
+    private void staleNote() {
+        stale.set(sourcesDown == null || resultAt == null ? ""
+                : sourcesDown + " — what is shown was read at " + io.dutydesk.ui.fx.Times.hms(resultAt, clock) + ", not since");
     }
 
     public ChartData data() { return data; }
@@ -221,6 +250,9 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
         labelValues.clear();
         error.set(null);
         lastExpr = null;
+        resultAt = null;
+        sourcesDown = null;
+        stale.set("");
     }
 
     /** Runs the editor's query over the selected range (or at this instant). */
@@ -359,7 +391,7 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
                 lastStep = step;
                 error.set(null);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                status.set(res.series().size() + " series · " + res.maxPoints() + " points each at most · step "
+                result(res.series().size() + " series · " + res.maxPoints() + " points each at most · step "
                         + Durations.format(step) + " · " + ms + " ms" + (res.warnings().isEmpty() ? "" : " · " + String.join("; ", res.warnings())));
             });
         });
@@ -419,8 +451,15 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
                 out.add(new Row(s.displayName(), unit == ValueUnit.SI || unit == ValueUnit.NONE ? plain(v) : unit.format(v) + "  (" + plain(v) + ")", v));
             }
             rows.setAll(out);
-            status.set(res.resultType() + " · " + out.size() + " series · " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            result(res.resultType() + " · " + out.size() + " series · " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }));
+    }
+
+    /** A query answered: its status, as of now. */
+    private void result(String text) {
+        status.set(text);
+        resultAt = clock.instant();
+        staleNote();
     }
 
     private static String plain(double v) {

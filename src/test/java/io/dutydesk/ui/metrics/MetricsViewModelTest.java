@@ -371,6 +371,43 @@ class MetricsViewModelTest {
         assertEquals(before + 1, prom.calls.size());
     }
 
+    /**
+     * The window trial: with Prometheus (or the SSH it is read through) down, the Metrics pane showed its last chart under
+     * "8 series · 721 points each at most · step 5s · 65 ms", nothing saying it was not as of now — only the navigation's
+     * "?". The status says who is down and when the chart was read, never that of another environment's health, and is
+     * the result's own again once they answer.
+     */
+    @Test
+    void aResultShownWhilePrometheusIsDownSaysSoAndWhenItWasRead() {
+        vm.expressionProperty().set("up");
+        vm.run();
+        String fresh = vm.statusProperty().get();
+        assertTrue(fresh.startsWith("2 series"), fresh);
+        assertEquals("", vm.staleProperty().get());
+        vm.health(health("prod", 3, io.dutydesk.core.Backend.PROMETHEUS));
+        assertEquals("", vm.staleProperty().get(), "another environment's health is not this pane's");
+        vm.health(health("ref", 4, io.dutydesk.core.Backend.PROMETHEUS));
+        String down = vm.staleProperty().get();
+        assertTrue(down.startsWith("Prometheus down; last answer at "), down);
+        assertTrue(down.endsWith(" — what is shown was read at 21:00:00, not since"), down);
+        assertEquals(fresh, vm.statusProperty().get(), "the query's own status kept");
+        vm.health(health("ref", 5, io.dutydesk.core.Backend.SSH));
+        assertTrue(vm.staleProperty().get().startsWith("SSH down; last answer at "), vm.staleProperty().get());
+        vm.health(health("ref", 6));
+        assertEquals("", vm.staleProperty().get(), "back: as of its read again");
+    }
+
+    static io.dutydesk.core.health.HealthSnapshot health(String env, long seq, io.dutydesk.core.Backend... down) {
+        java.util.Map<io.dutydesk.core.Backend, io.dutydesk.core.health.BackendStatus> m = new java.util.EnumMap<>(io.dutydesk.core.Backend.class);
+        for (io.dutydesk.core.Backend b : io.dutydesk.core.Backend.values()) {
+            m.put(b, List.of(down).contains(b)
+                    ? new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.DOWN, -1, "connection refused",
+                    NOW, NOW.minusSeconds(55), NOW)
+                    : new io.dutydesk.core.health.BackendStatus(b, io.dutydesk.core.health.BackendStatus.State.OK, 3, null, NOW, null, NOW));
+        }
+        return new io.dutydesk.core.health.HealthSnapshot(env, seq, NOW, m);
+    }
+
     @Test
     void aRejectedQueryShowsPrometheussMessageAndKeepsThePreviousResult() {
         vm.expressionProperty().set("up");

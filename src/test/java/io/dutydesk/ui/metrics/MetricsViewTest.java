@@ -85,6 +85,35 @@ class MetricsViewTest {
         robot.interact(() -> Theme.apply(scene, false));
     }
 
+    /**
+     * Prometheus down under a chart, in the room a 1024x640 window leaves the pane: a banner says what is shown is as of
+     * its read, whole, and the pane stays inside that room (a long status line had pushed Run and the chart's right edge
+     * out of the window); Prometheus back, the banner goes.
+     */
+    @Test
+    void aStaleChartIsSaidInABannerInsideA1024Window(FxRobot robot) throws Exception {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        Eventually.await("drawn", Duration.ofSeconds(10), () -> legendSize() == 2);
+        javafx.scene.layout.Region root = (javafx.scene.layout.Region) view.root();
+        robot.interact(() -> vm.health(MetricsViewModelTest.health("ref", 1, io.dutydesk.core.Backend.PROMETHEUS)));
+        Label banner = robot.lookup("#metrics-stale").queryAs(Label.class);
+        WaitForAsyncUtils.waitForFxEvents();
+        String drawn = WaitForAsyncUtils.asyncFx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            return banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                    .map(n -> ((javafx.scene.text.Text) n).getText().replace("\n", " ")).findFirst().orElse("");
+        }).get();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "metrics-stale")).get();
+        assertTrue(WaitForAsyncUtils.asyncFx(banner::isVisible).get(), "the banner is shown");
+        assertTrue(WaitForAsyncUtils.asyncFx(banner::getText).get().startsWith("Prometheus down; last answer at "));
+        assertEquals(WaitForAsyncUtils.asyncFx(banner::getText).get().replace("  ", " "), drawn.replace("  ", " "), "drawn whole");
+        double min = WaitForAsyncUtils.asyncFx(() -> root.minWidth(-1)).get();
+        assertTrue(min <= 1024 - 50, "the pane fits beside the navigation at 1024 px: its minimum is " + min);
+        robot.interact(() -> vm.health(MetricsViewModelTest.health("ref", 2)));
+        assertTrue(!WaitForAsyncUtils.asyncFx(banner::isVisible).get(), "gone when Prometheus answers");
+    }
+
     @Test
     void aZoomAsksAgainAtAFinerStepAndTheResetAsksForTheHomeRangeAgain(FxRobot robot) {
         Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
