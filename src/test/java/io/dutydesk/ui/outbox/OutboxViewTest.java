@@ -265,33 +265,33 @@ class OutboxViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-ages-fresh-again-1024")).get();
     }
 
-    /** The age cells' texts (their items'), in row order. */
-    static List<String> ages(javafx.scene.control.TableView<?> table) {
+    /** The age column's cells that show an age, laid out, in row order. */
+    static List<javafx.scene.control.TableCell<?, ?>> ageCells(javafx.scene.control.TableView<?> table) {
         table.applyCss();
         table.layout();
-        List<String> out = new ArrayList<>();
+        List<javafx.scene.control.TableCell<?, ?>> out = new ArrayList<>();
         for (javafx.scene.Node n : table.lookupAll(".table-cell")) {
             if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(2)
                     && !c.isEmpty() && c.getText() != null) {
-                out.add(c.getText());
+                out.add(c);
             }
         }
         return out;
     }
 
+    /** The age cells' texts (their items'), in row order. */
+    static List<String> ages(javafx.scene.control.TableView<?> table) {
+        return ageCells(table).stream().map(javafx.scene.control.TableCell::getText).toList();
+    }
+
     /** What is not drawn whole: an age cell drawn shorter than its text, or room in the table no column fills. */
     static List<String> agesCut(javafx.scene.control.TableView<?> table) {
-        table.applyCss();
-        table.layout();
         List<String> out = new ArrayList<>();
-        for (javafx.scene.Node n : table.lookupAll(".table-cell")) {
-            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(2)
-                    && !c.isEmpty() && c.getText() != null) {
-                String drawn = c.lookupAll(".text").stream().filter(t -> t instanceof javafx.scene.text.Text)
-                        .map(t -> ((javafx.scene.text.Text) t).getText()).findFirst().orElse("");
-                if (!drawn.equals(c.getText())) {
-                    out.add("'" + c.getText() + "' drawn as '" + drawn + "'");
-                }
+        for (javafx.scene.control.TableCell<?, ?> c : ageCells(table)) {
+            String drawn = c.lookupAll(".text").stream().filter(t -> t instanceof javafx.scene.text.Text)
+                    .map(t -> ((javafx.scene.text.Text) t).getText()).findFirst().orElse("");
+            if (!drawn.equals(c.getText())) {
+                out.add("'" + c.getText() + "' drawn as '" + drawn + "'");
             }
         }
         double cols = table.getVisibleLeafColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getWidth).sum();
