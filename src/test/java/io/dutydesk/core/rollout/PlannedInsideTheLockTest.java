@@ -43,6 +43,11 @@ class PlannedInsideTheLockTest {
     final List<String> status = new CopyOnWriteArrayList<>();
 
     Environment env(String liveSlotCommand) {
+        return env(liveSlotCommand, "");
+    }
+
+    /** {@code deploy}: more of the deploy section, as YAML lines indented under it. */
+    Environment env(String liveSlotCommand, String deploy) {
         return EnvironmentsFile.parse(tmp.resolve("environments.yaml"), """
                 environments:
                   ref:
@@ -51,7 +56,7 @@ class PlannedInsideTheLockTest {
                       workdir: %s
                       stateDir: %s
                       liveSlotCommand: %s
-                """.formatted(tmp, tmp.resolve("state"), "'" + liveSlotCommand.replace("'", "''") + "'")).require("ref");
+                """.formatted(tmp, tmp.resolve("state"), "'" + liveSlotCommand.replace("'", "''") + "'") + deploy).require("ref");
     }
 
     Environment env() {
@@ -64,26 +69,30 @@ class PlannedInsideTheLockTest {
 
     /** This machine as the server, with {@code bin} first on its PATH (stand-ins for its commands). */
     RemoteShell withPath(Path bin) {
-        String path = "PATH=" + io.dutydesk.core.ShellQuote.quote(bin.toString()) + ":$PATH; export PATH; ";
+        return prefixed(server, "PATH=" + io.dutydesk.core.ShellQuote.quote(bin.toString()) + ":$PATH; export PATH; ");
+    }
+
+    /** {@code inner} with {@code prefix} run before each of its commands (its files as they are). */
+    static RemoteShell prefixed(RemoteShell inner, String prefix) {
         return new RemoteShell() {
             @Override
             public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
-                return server.exec(path + command, timeout, listener);
+                return inner.exec(prefix + command, timeout, listener);
             }
 
             @Override
             public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
-                return server.exec(path + command, timeout, listener, answerer);
+                return inner.exec(prefix + command, timeout, listener, answerer);
             }
 
             @Override
             public CompletableFuture<byte[]> readFile(String p, long maxBytes) {
-                return server.readFile(p, maxBytes);
+                return inner.readFile(p, maxBytes);
             }
 
             @Override
             public CompletableFuture<List<RemoteFile>> list(String folder) {
-                return server.list(folder);
+                return inner.list(folder);
             }
         };
     }
@@ -295,29 +304,7 @@ class PlannedInsideTheLockTest {
      * as a server's environment may set it.
      */
     RemoteShell boundedWithPath(Path bin) {
-        RemoteShell inner = withPath(bin);
-        String bound = "DUTYDESK_CHECK_SECONDS=1; export DUTYDESK_CHECK_SECONDS; ";
-        return new RemoteShell() {
-            @Override
-            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener) {
-                return inner.exec(bound + command, timeout, listener);
-            }
-
-            @Override
-            public CompletableFuture<ExecResult> exec(String command, Duration timeout, OutputListener listener, Answerer answerer) {
-                return inner.exec(bound + command, timeout, listener, answerer);
-            }
-
-            @Override
-            public CompletableFuture<byte[]> readFile(String p, long maxBytes) {
-                return inner.readFile(p, maxBytes);
-            }
-
-            @Override
-            public CompletableFuture<List<RemoteFile>> list(String folder) {
-                return inner.list(folder);
-            }
-        };
+        return prefixed(withPath(bin), "DUTYDESK_CHECK_SECONDS=1; export DUTYDESK_CHECK_SECONDS; ");
     }
 
     /**
@@ -375,17 +362,10 @@ class PlannedInsideTheLockTest {
     @Test
     void aReadAfterTheJobCutByItsBoundIsNotAskedAgain() throws Exception {
         Path bin = docker(8);
-        Environment env = EnvironmentsFile.parse(tmp.resolve("environments.yaml"), """
-                environments:
-                  ref:
-                    ssh: { host: 127.0.0.1 }
-                    deploy:
-                      workdir: %s
-                      stateDir: %s
-                      liveSlotCommand: "echo 'Active Slot:   blue'"
+        Environment env = env("echo 'Active Slot:   blue'", """
                       commands:
                         rollback: "touch ran paused"
-                """.formatted(tmp, tmp.resolve("state"))).require("ref");
+                """);
         RemoteShell shell = boundedWithPath(bin);
         RolloutService service = new RolloutService(env, SlotsReader.onServer(env, shell, clock), null, null, shell, audit,
                 "alice@ws1", clock);
