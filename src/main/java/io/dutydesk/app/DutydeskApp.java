@@ -63,6 +63,8 @@ public final class DutydeskApp extends Application {
     @Override
     public void start(Stage stage) {
         LaunchTiming.mark("fx-start");
+        // an idle window's FX thread sleeps instead of waking 60 times a second (GtkTimer cannot pause)
+        io.dutydesk.ui.fx.PausingPulseTimer.install();
         EnvironmentsFile file = loaded;
         if (configError != null && configError.isMissing()) {
             firstRun(configError.file());

@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The real window (Xvfb) left idle on the reference host starts at most one exec on the server per poll interval
  * and keeps one SFTP channel: counted in sshd's own log ("Starting session: …", LogLevel VERBOSE), not by the
- * console. The count is first shown to see a plain {@code ssh host true} as exactly one exec.
+ * console. The count is first shown to see a plain {@code ssh host true} as exactly one exec. Its FX thread sleeps
+ * between what there is to do: JavaFX's GTK pulse timer woke it 60 times a second idle or not (~1,200 times in
+ * these 20 s); the console's own timer (PausingPulseTimer) stops while no pulse is needed.
  */
 class IdleExecsIT {
     private static final int INTERVAL_S = 2;
@@ -50,11 +52,18 @@ class IdleExecsIT {
                     () -> IdleProbe.since(started).sftp() >= 1);
             Thread.sleep(2000L * INTERVAL_S); // every pane has polled at least once: the steady state is measured
             long mark = IdleProbe.mark();
+            long wakeups = IdleProbe.wakeups(app.pid(), "JavaFX Applicat");
             Thread.sleep(1000L * INTERVAL_S * INTERVALS);
             IdleProbe.Sessions s = IdleProbe.since(mark);
+            wakeups = IdleProbe.wakeups(app.pid(), "JavaFX Applicat") - wakeups;
             System.out.println("idle console, " + INTERVALS + " intervals of " + INTERVAL_S + " s: " + s.commands()
                     + " exec sessions, " + s.sftp() + " SFTP sessions started on the server");
+            System.out.println("its FX thread woke " + wakeups + " times in " + INTERVAL_S * INTERVALS + " s");
             assertTrue(app.process.isAlive(), "the console still runs: " + app.lines);
+            assertTrue(app.lines.stream().noneMatch(l -> l.contains("pulse timer is kept")), "the console's pulse timer runs: " + app.lines);
+            // 60 Hz would be 60 a second; a poll's repaint keeps the timer ~0.3 s, some 20 wake-ups, every 2 s
+            assertTrue(wakeups < 20L * INTERVAL_S * INTERVALS, "the idle FX thread sleeps between polls: it woke " + wakeups
+                    + " times in " + INTERVAL_S * INTERVALS + " s (a 60 Hz timer: ~" + 60 * INTERVAL_S * INTERVALS + ")");
             assertTrue(s.commands() <= INTERVALS, "at most one exec per interval: " + s.commands() + " in " + INTERVALS);
             assertTrue(s.sftp() == 0, "the SFTP channel is kept across polls: " + s.sftp() + " opened in " + INTERVALS + " intervals");
         } finally {

@@ -61,6 +61,27 @@ public final class IdleProbe {
                 .map(e -> e.getKey() + " " + e.getValue() * 10 + " ms").collect(java.util.stream.Collectors.joining(", "));
     }
 
+    /**
+     * How many times the thread of {@code pid} whose name starts with {@code name} has gone to sleep of its own
+     * accord (voluntary_ctxt_switches of /proc/PID/task/TID/status): each is one wake-up after it. A count, not a time.
+     */
+    public static long wakeups(long pid, String name) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                if (read(t.resolve("comm")).startsWith(name)) {
+                    for (String l : read(t.resolve("status")).split("\n")) {
+                        if (l.startsWith("voluntary_ctxt_switches:")) {
+                            return Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no thread '" + name + "' in process " + pid);
+    }
+
     /** A field of /proc/PID/status as a number (VmRSS in kB, Threads). */
     public static long status(long pid, String field) {
         for (String l : read(Path.of("/proc/" + pid + "/status")).split("\n")) {

@@ -1,0 +1,194 @@
+package io.dutydesk.ui.fx;
+
+import javafx.animation.AnimationTimer;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pulse timer that stops while nothing needs a pulse: alone (a counting runnable), then in the toolkit it
+ * replaced (Monocle's here, whose pause does nothing as GTK's): it stops once the scene is idle, a change is drawn
+ * at once, an animation keeps it ticking and it stops again after.
+ */
+@ExtendWith(ApplicationExtension.class)
+class PausingPulseTimerTest {
+    private Label label;
+    private Scene scene;
+
+    @Start
+    void start(Stage stage) {
+        label = new Label("idle");
+        scene = new Scene(label, 300, 100);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @Test
+    void aloneItTicksAtItsPeriodStopsWhenPausedAndTicksAtOnceWhenResumed() throws Exception {
+        Semaphore ticked = new Semaphore(0);
+        PausingPulseTimer t = new PausingPulseTimer(ticked::release);
+        t.start(16);
+        assertTrue(ticked.tryAcquire(5, 5, TimeUnit.SECONDS), "ticks while running");
+        t.pause();
+        assertFalse(t.ticking());
+        ticked.drainPermits();
+        long at = t.ticks();
+        // nothing is scheduled while paused: not one tick, however long one waits (here ten periods)
+        assertFalse(ticked.tryAcquire(1, 160, TimeUnit.MILLISECONDS), "a paused timer does not tick");
+        assertEquals(at, t.ticks());
+        t.resume();
+        assertTrue(t.ticking());
+        assertTrue(ticked.tryAcquire(1, 5, TimeUnit.SECONDS), "a resumed timer ticks");
+        t.resume(); // a second resume schedules nothing more
+        t.stop();
+        assertFalse(t.ticking());
+        t.resume(); // a stopped timer stays stopped
+        assertFalse(t.ticking());
+    }
+
+    @Test
+    void inTheToolkitItStopsWhenIdleDrawsAChangeAtOnceAndTicksThroughAnAnimation(FxRobot robot) throws Exception {
+        PausingPulseTimer timer = WaitForAsyncUtils.asyncFx(PausingPulseTimer::install).get();
+        assertNotNull(timer, "installed in Monocle's toolkit");
+        assertSame(timer, WaitForAsyncUtils.asyncFx(PausingPulseTimer::install).get(), "installed once");
+        // the test classes before this one in this JVM may have left animations running: a text field focused in a
+        // scene TestFX then took off the stage blinks its caret for ever (its focus never changes again). Stopped here,
+        // so that "idle" is this test's scene alone
+        robot.interact(PausingPulseTimerTest::stopLeftovers);
+        // idle: no animation, nothing asked for: the toolkit pauses it (after 250 ms without need)
+        idle(timer);
+
+        // a change: the scene asks for a pulse, the timer resumes, the change is laid out
+        CountDownLatch laidOut = new CountDownLatch(1);
+        AtomicReferenceText seen = new AtomicReferenceText();
+        robot.interact(() -> {
+            scene.addPostLayoutPulseListener(() -> {
+                seen.text = label.getText();
+                if ("changed".equals(label.getText())) {
+                    laidOut.countDown();
+                }
+            });
+            label.setText("changed");
+        });
+        assertTrue(laidOut.await(5, TimeUnit.SECONDS), "the change gets a pulse: last laid out " + seen.text);
+        idle(timer);
+
+        // an animation keeps it ticking: a pulse (a frame) takes a tick, 20 frames at least 20 ticks
+        AtomicInteger frames = new AtomicInteger();
+        AnimationTimer anim = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                frames.incrementAndGet();
+            }
+        };
+        AtomicLong before = new AtomicLong();
+        robot.interact(() -> {
+            before.set(timer.ticks());
+            anim.start();
+        });
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> frames.get() >= 20);
+        assertTrue(timer.ticking());
+        assertTrue(timer.ticks() - before.get() >= 20, "ticks through the animation: " + (timer.ticks() - before.get()));
+        robot.interact(anim::stop);
+        idle(timer);
+    }
+
+    /** Waits for the toolkit to pause it (another test's window may still run a toast's 20 s transition). */
+    private static void idle(PausingPulseTimer timer) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> !timer.ticking());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still ticking after 40 s; running: " + running(), e);
+        }
+    }
+
+    /** Stops every animation and animation timer running in this toolkit (FX thread). */
+    private static void stopLeftovers() {
+        try {
+            Object primary = com.sun.javafx.tk.Toolkit.getToolkit().getPrimaryTimer();
+            Class<?> c = com.sun.scenario.animation.AbstractPrimaryTimer.class;
+            for (String name : new String[] {"receivers", "animationTimers"}) {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                for (Object r : ((Object[]) f.get(primary)).clone()) {
+                    Object outer = r == null ? null : outer(r);
+                    if (outer instanceof javafx.animation.Animation a) {
+                        a.stop();
+                    } else if (outer instanceof AnimationTimer t) {
+                        t.stop();
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object outer(Object r) throws IllegalAccessException {
+        for (java.lang.reflect.Field f : r.getClass().getDeclaredFields()) {
+            if (f.getName().startsWith("this$")) {
+                f.setAccessible(true);
+                return f.get(r);
+            }
+        }
+        return null;
+    }
+
+    /** What keeps pulses coming: the primary timer's receivers (animations) and animation timers, by class. */
+    static String running() {
+        StringBuilder out = new StringBuilder();
+        try {
+            Object primary = com.sun.javafx.tk.Toolkit.getToolkit().getPrimaryTimer();
+            Class<?> c = com.sun.scenario.animation.AbstractPrimaryTimer.class;
+            for (String name : new String[] {"receivers", "animationTimers"}) {
+                java.lang.reflect.Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                for (Object r : (Object[]) f.get(primary)) {
+                    if (r != null) {
+                        out.append(name).append(": ").append(describe(r)).append("; ");
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            out.append(e);
+        }
+        out.append("windows: ").append(javafx.stage.Window.getWindows());
+        return out.toString();
+    }
+
+    private static String describe(Object r) throws IllegalAccessException {
+        for (java.lang.reflect.Field f : r.getClass().getDeclaredFields()) {
+            if (f.getName().startsWith("this$")) {
+                f.setAccessible(true);
+                Object outer = f.get(r);
+                String frames = outer instanceof javafx.animation.Timeline t ? t.getKeyFrames().stream()
+                        .map(k -> k.getTime() + " " + (k.getOnFinished() == null ? "-" : k.getOnFinished().getClass().getName())
+                                + " " + k.getValues()).toList().toString() : "";
+                return r.getClass().getName() + " of " + outer.getClass().getName() + " " + outer + frames;
+            }
+        }
+        return r.getClass().getName() + " " + r;
+    }
+
+    private static final class AtomicReferenceText {
+        volatile String text;
+    }
+}
