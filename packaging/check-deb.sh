@@ -122,6 +122,8 @@ out=$(env -u WAYLAND_DISPLAY HOME="$scratch/home" JAVA_TOOL_OPTIONS=-Ddutydesk.b
   timeout 180 xvfb-run -a $exec_line --config "$scratch/environments.yaml" --env staging 2>&1); code=$?
 set -e
 grep -q '^DUTYDESK-READY ' <<<"$out" || fail "the window did not come up under Xvfb (exit $code): $out"
+# the packaged runtime lets the window's pulse timer pause (ui.fx.PausingPulseTimer says so on stderr where it cannot)
+! grep -q 'pulse timer is kept' <<<"$out" || fail "the packaged window kept JavaFX's pulse timer: $out"
 echo "check-deb: window up: $(grep '^DUTYDESK-READY ' <<<"$out")"
 
 apt-get remove -y -q dutydesk >/dev/null || fail "apt-get remove dutydesk"

@@ -106,4 +106,50 @@ class QuickAckSocketsTest {
         IOException e = assertThrows(IOException.class, () -> new QuickAckSockets(2_000).createSocket("127.0.0.1", 99_999));
         assertTrue(e.getMessage().contains("port out of range:99999"), e.getMessage());
     }
+
+    @Test
+    void aNameTheNameServiceDoesNotAnswerFailsWithinTheConnectBound() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        QuickAckSockets factory = new QuickAckSockets(300, host -> {
+            try {
+                never.await(); // a resolver that never answers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        });
+        IOException e = assertThrows(IOException.class, () -> factory.createSocket("db.example.internal", 22));
+        assertTrue(e.getMessage().equals("the name db.example.internal did not resolve within 1 s (the name service did not answer)"),
+                e.getMessage());
+        never.countDown();
+    }
+
+    @Test
+    void aNameThatDoesNotResolveStaysAnUnknownHost() {
+        QuickAckSockets factory = new QuickAckSockets(2_000, host -> {
+            throw new java.net.UnknownHostException(host);
+        });
+        java.net.UnknownHostException e = assertThrows(java.net.UnknownHostException.class, () -> factory.createSocket("nowhere.invalid", 22));
+        assertTrue(e.getMessage().equals("nowhere.invalid"), e.getMessage());
+    }
+
+    @Test
+    void theLookedUpAddressIsWhereItConnects() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            QuickAckSockets factory = new QuickAckSockets(5_000, host -> {
+                assertTrue(host.equals("refhost.test"), host);
+                return java.net.InetAddress.getLoopbackAddress();
+            });
+            try (Socket s = factory.createSocket("refhost.test", server.getLocalPort()); Socket accepted = server.accept()) {
+                assertTrue(s.isConnected() && accepted.isConnected());
+            }
+        }
+    }
+
+    @Test
+    void theDefaultLookupFailsWithTheBareNameAsTheJdksConnectDid() {
+        // a name with a character no host name has: refused by the JDK before any name service is asked
+        java.net.UnknownHostException e = assertThrows(java.net.UnknownHostException.class, () -> QuickAckSockets.byName("bad host!"));
+        assertTrue(e.getMessage().equals("bad host!"), e.getMessage());
+    }
 }
