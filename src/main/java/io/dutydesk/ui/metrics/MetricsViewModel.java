@@ -391,8 +391,11 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
                 lastStep = step;
                 error.set(null);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
+                String same = sameValue(res.series());
                 result(res.series().size() + " series · " + res.maxPoints() + " points each at most · step "
-                        + Durations.format(step) + " · " + ms + " ms" + (res.warnings().isEmpty() ? "" : " · " + String.join("; ", res.warnings())));
+                        + Durations.format(step) + " · " + ms + " ms"
+                        + (same == null ? "" : " · every value is " + same)
+                        + (res.warnings().isEmpty() ? "" : " · " + String.join("; ", res.warnings())));
             });
         });
         marks.thenAccept(list -> {
@@ -409,6 +412,27 @@ public final class MetricsViewModel implements io.dutydesk.ui.fx.PaneModel {
                 }
             });
         });
+    }
+
+    /**
+     * The one value every point of every series has, as text ("0", "1", "0.25"), or null: an all-zero error rate draws
+     * its lines on the chart's bottom edge, where they look like no data at all; the status says it in words.
+     */
+    static String sameValue(List<MetricSeries> series) {
+        double v = Double.NaN;
+        for (MetricSeries s : series) {
+            for (double x : s.values()) {
+                if (Double.isNaN(x) || (!Double.isNaN(v) && x != v)) {
+                    return null;
+                }
+                v = x;
+            }
+        }
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return null;
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+                : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private void writeSeries(String expr, QueryResult res, Duration step) {

@@ -39,6 +39,7 @@ class MetricsViewModelTest {
         final List<TimeRange> ranges = new ArrayList<>();
         RuntimeException fail;
         CompletableFuture<QueryResult> hold;
+        Double flat; // every point of a range answer has this value
 
         public CompletableFuture<QueryResult> instant(String expr, Instant time, Duration timeout) {
             calls.add("instant " + expr);
@@ -66,7 +67,7 @@ class MetricsViewModelTest {
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     t[i] = start.toEpochMilli() + i * step.toMillis();
-                    v[i] = i;
+                    v[i] = flat != null ? flat : i;
                 }
                 series.add(new MetricSeries(Map.of("service", svc), t, v));
             }
@@ -330,6 +331,22 @@ class MetricsViewModelTest {
         vm.expressionProperty().set("up");
         vm.save("mine");
         assertTrue(vm.saved().stream().anyMatch(e -> e.getKey().equals("mine") && e.getValue().equals("up")));
+    }
+
+    @Test
+    void anAnswerWhoseEveryValueIsTheSameSaysItInWordsForItsLinesLieOnTheAxis() {
+        prom.flat = 0.0;
+        vm.expressionProperty().set("sum by (service) (rate(http_requests_total{status=~\"5..\"}[5m]))");
+        vm.run();
+        assertTrue(vm.statusProperty().get().startsWith("2 series"), vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().endsWith(" ms · every value is 0"), vm.statusProperty().get());
+        prom.flat = null; // values that differ: nothing said
+        vm.run();
+        assertTrue(!vm.statusProperty().get().contains("every value"), vm.statusProperty().get());
+        assertEquals("0.25", MetricsViewModel.sameValue(List.of(new MetricSeries(Map.of(), new long[] {1, 2}, new double[] {0.25, 0.25}))));
+        assertEquals("1", MetricsViewModel.sameValue(List.of(new MetricSeries(Map.of(), new long[] {1}, new double[] {1}))));
+        assertNull(MetricsViewModel.sameValue(List.of(new MetricSeries(Map.of(), new long[] {1, 2}, new double[] {0, Double.NaN}))));
+        assertNull(MetricsViewModel.sameValue(List.of()));
     }
 
     @Test
