@@ -65,6 +65,35 @@ class PausingPulseTimerTest {
     }
 
     @Test
+    void aloneATickThatThrowsDoesNotStopItAndTheFirstIsSaidOnStderr() throws Exception {
+        Semaphore ticked = new Semaphore(0);
+        AtomicInteger n = new AtomicInteger();
+        PausingPulseTimer t = new PausingPulseTimer(() -> {
+            ticked.release();
+            if (n.incrementAndGet() <= 2) {
+                throw new IllegalStateException("tick " + n.get() + " fails");
+            }
+        });
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            t.start(16);
+            // a periodic task that throws is never run again: the third tick comes only if the throws were caught
+            assertTrue(ticked.tryAcquire(3, 5, TimeUnit.SECONDS), "ticks on after a tick threw: " + n.get() + " ticks");
+            assertTrue(t.ticking());
+        } finally {
+            t.stop();
+            System.setErr(err);
+        }
+        assertEquals(2, t.failures());
+        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("dutydesk: the pulse timer's tick failed (it goes on ticking; later failures are not printed): "
+                + "java.lang.IllegalStateException: tick 1 fails"), text);
+        assertFalse(text.contains("tick 2 fails"), "the first failure is said, not every one: " + text);
+    }
+
+    @Test
     void inTheToolkitItStopsWhenIdleDrawsAChangeAtOnceAndTicksThroughAnAnimation(FxRobot robot) throws Exception {
         PausingPulseTimer timer = WaitForAsyncUtils.asyncFx(PausingPulseTimer::install).get();
         assertNotNull(timer, "installed in Monocle's toolkit");
