@@ -14,8 +14,10 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,10 +46,23 @@ class PausingPulseTimerTest {
     @Test
     void aloneItTicksAtItsPeriodStopsWhenPausedAndTicksAtOnceWhenResumed() throws Exception {
         Semaphore ticked = new Semaphore(0);
-        PausingPulseTimer t = new PausingPulseTimer(ticked::release);
+        AtomicBoolean pauseNow = new AtomicBoolean();
+        CountDownLatch paused = new CountDownLatch(1);
+        AtomicReference<PausingPulseTimer> self = new AtomicReference<>();
+        // paused from its own tick, as the toolkit pauses it (QuantumToolkit.postPulse): a pause from this thread
+        // could meet a tick under way, which would still release a permit after the drain below
+        PausingPulseTimer t = new PausingPulseTimer(() -> {
+            ticked.release();
+            if (pauseNow.getAndSet(false)) {
+                self.get().pause();
+                paused.countDown();
+            }
+        });
+        self.set(t);
         t.start(16);
         assertTrue(ticked.tryAcquire(5, 5, TimeUnit.SECONDS), "ticks while running");
-        t.pause();
+        pauseNow.set(true);
+        assertTrue(paused.await(5, TimeUnit.SECONDS), "a tick paused it");
         assertFalse(t.ticking());
         ticked.drainPermits();
         long at = t.ticks();
