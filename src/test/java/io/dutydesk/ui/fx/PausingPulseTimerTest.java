@@ -155,7 +155,7 @@ class PausingPulseTimerTest {
         idle(timer);
     }
 
-    /** Waits for the toolkit to pause it (another test's window may still run a toast's 20 s transition). */
+    /** Waits for the toolkit to pause it (another test's window may still run an animation for a while). */
     private static void idle(PausingPulseTimer timer) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> !timer.ticking());
