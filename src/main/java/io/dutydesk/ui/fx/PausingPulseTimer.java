@@ -19,8 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@link #install()} swaps it for the toolkit's own, on the FX thread, once the toolkit runs: it reads
  * QuantumToolkit's private fields (the fat jar puts JavaFX in the unnamed module, so no --add-opens is needed). Where
- * they are not as expected (another JavaFX, a vsync or full-speed timer, {@code -Ddutydesk.pulseTimer=native}), it
- * leaves the toolkit's timer in place and says why on stderr: the window works either way, only its idle cost differs.
+ * they are not as expected (another JavaFX, a vsync or full-speed timer), it leaves the toolkit's timer in place and
+ * says why on stderr; with {@code -Ddutydesk.pulseTimer=native} it leaves it silently, as asked. The window works
+ * either way, only its idle cost differs.
+ *
+ * <p>A tick that throws does not stop it: a periodic task that throws is never run again by its executor, and the
+ * window would never pulse again while this timer still said it ticked. GtkTimer logs such a throw and goes on; so
+ * does this, saying the first on stderr.
  */
 public final class PausingPulseTimer extends Timer {
     private static final String QUANTUM = "com.sun.javafx.tk.quantum.QuantumToolkit";
@@ -28,6 +33,7 @@ public final class PausingPulseTimer extends Timer {
 
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private Runnable tick;
     private int period;
     private ScheduledFuture<?> task; // null while stopped or paused; guarded by Timer's own lock (its methods are synchronized)
@@ -45,7 +51,7 @@ public final class PausingPulseTimer extends Timer {
 
     /**
      * Puts this timer in place of the toolkit's, started at the toolkit's period. FX thread, after the toolkit started.
-     * Returns the installed timer, or null where it left the toolkit's own (and why is on stderr).
+     * Returns the installed timer, or null where it left the toolkit's own (and why is on stderr, unless asked to).
      */
     public static PausingPulseTimer install() {
         if (!Platform.isFxApplicationThread()) {
@@ -118,11 +124,31 @@ public final class PausingPulseTimer extends Timer {
     protected long _start(Runnable runnable, int period) {
         this.tick = () -> {
             ticks.incrementAndGet();
-            runnable.run();
+            try {
+                runnable.run();
+            } catch (Throwable e) { // thrown on, it would end the periodic task: no tick, no pulse, ever again
+                failed(e);
+            }
         };
         this.period = period;
         schedule();
         return 1; // non-zero: started
+    }
+
+    /** How many of its ticks have thrown (the first of them is said on stderr). */
+    public long failures() {
+        return failures.get();
+    }
+
+    private void failed(Throwable e) {
+        if (failures.getAndIncrement() == 0) {
+            try {
+                System.err.println("dutydesk: the pulse timer's tick failed (it goes on ticking; later failures are not printed): " + e);
+                e.printStackTrace();
+            } catch (Throwable ignored) {
+                // out of memory even to say it: the next tick is what matters
+            }
+        }
     }
 
     @Override

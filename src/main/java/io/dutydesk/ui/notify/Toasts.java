@@ -2,7 +2,6 @@ package io.dutydesk.ui.notify;
 
 import io.dutydesk.core.ports.Notifier.Level;
 import io.dutydesk.core.ports.Notifier.Notice;
-import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -13,7 +12,10 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
-import javafx.util.Duration;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The window's toasts: a layer over the pane area only — below the window's header, which it can never
@@ -22,15 +24,37 @@ import javafx.util.Duration;
  * (older ones go first); each is at most {@link #WIDTH} px wide (less in a narrow window), its text
  * wrapped, never cut mid-word; a click or its × closes it, else it goes after 8 s (critical: 20 s). On the
  * FX thread.
+ *
+ * <p>Its going is a delay, not an animation: a {@code PauseTransition} kept JavaFX's pulse timer ticking and the FX
+ * thread pulsing 60 times a second for the toast's whole 8 or 20 s (and on after a click closed it), while nothing on
+ * the screen moved — the idle window's FX thread sleeps otherwise ({@link io.dutydesk.ui.fx.PausingPulseTimer}).
  */
 public final class Toasts {
     static final int MAX = 3;
     static final double WIDTH = 380;
     private static final double MARGIN = 12;
 
+    static final Duration SHOWN = Duration.ofSeconds(8);
+    static final Duration SHOWN_CRITICAL = Duration.ofSeconds(20);
+
+    /** Runs {@code r} on the FX thread once {@code d} has passed. */
+    interface Later {
+        void after(Duration d, Runnable r);
+    }
+
+    /** The JDK's one delay thread (CompletableFuture's, which the window uses already), then the FX thread. */
+    private static final Later DELAYED = (d, r) -> CompletableFuture
+            .delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS, io.dutydesk.ui.fx.FxThread.INSTANCE).execute(r);
+
     private final VBox layer = new VBox(8);
+    private final Later later;
 
     public Toasts() {
+        this(DELAYED);
+    }
+
+    Toasts(Later later) {
+        this.later = later;
         layer.setId("toasts");
         layer.getStyleClass().add("toasts");
         layer.setAlignment(Pos.BOTTOM_RIGHT);
@@ -77,9 +101,7 @@ public final class Toasts {
         while (layer.getChildren().size() > MAX) {
             layer.getChildren().remove(0);
         }
-        PauseTransition hide = new PauseTransition(Duration.seconds(n.level() == Level.CRITICAL ? 20 : 8));
-        hide.setOnFinished(e -> remove.run());
-        hide.play();
+        later.after(n.level() == Level.CRITICAL ? SHOWN_CRITICAL : SHOWN, remove); // gone already: removes nothing
     }
 
     /** The toasts shown now, oldest first (tests). */

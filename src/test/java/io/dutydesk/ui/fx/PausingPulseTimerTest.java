@@ -14,8 +14,10 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,10 +46,23 @@ class PausingPulseTimerTest {
     @Test
     void aloneItTicksAtItsPeriodStopsWhenPausedAndTicksAtOnceWhenResumed() throws Exception {
         Semaphore ticked = new Semaphore(0);
-        PausingPulseTimer t = new PausingPulseTimer(ticked::release);
+        AtomicBoolean pauseNow = new AtomicBoolean();
+        CountDownLatch paused = new CountDownLatch(1);
+        AtomicReference<PausingPulseTimer> self = new AtomicReference<>();
+        // paused from its own tick, as the toolkit pauses it (QuantumToolkit.postPulse): a pause from this thread
+        // could meet a tick under way, which would still release a permit after the drain below
+        PausingPulseTimer t = new PausingPulseTimer(() -> {
+            ticked.release();
+            if (pauseNow.getAndSet(false)) {
+                self.get().pause();
+                paused.countDown();
+            }
+        });
+        self.set(t);
         t.start(16);
         assertTrue(ticked.tryAcquire(5, 5, TimeUnit.SECONDS), "ticks while running");
-        t.pause();
+        pauseNow.set(true);
+        assertTrue(paused.await(5, TimeUnit.SECONDS), "a tick paused it");
         assertFalse(t.ticking());
         ticked.drainPermits();
         long at = t.ticks();
@@ -62,6 +77,35 @@ class PausingPulseTimerTest {
         assertFalse(t.ticking());
         t.resume(); // a stopped timer stays stopped
         assertFalse(t.ticking());
+    }
+
+    @Test
+    void aloneATickThatThrowsDoesNotStopItAndTheFirstIsSaidOnStderr() throws Exception {
+        Semaphore ticked = new Semaphore(0);
+        AtomicInteger n = new AtomicInteger();
+        PausingPulseTimer t = new PausingPulseTimer(() -> {
+            ticked.release();
+            if (n.incrementAndGet() <= 2) {
+                throw new IllegalStateException("tick " + n.get() + " fails");
+            }
+        });
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            t.start(16);
+            // a periodic task that throws is never run again: the third tick comes only if the throws were caught
+            assertTrue(ticked.tryAcquire(3, 5, TimeUnit.SECONDS), "ticks on after a tick threw: " + n.get() + " ticks");
+            assertTrue(t.ticking());
+        } finally {
+            t.stop();
+            System.setErr(err);
+        }
+        assertEquals(2, t.failures());
+        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("dutydesk: the pulse timer's tick failed (it goes on ticking; later failures are not printed): "
+                + "java.lang.IllegalStateException: tick 1 fails"), text);
+        assertFalse(text.contains("tick 2 fails"), "the first failure is said, not every one: " + text);
     }
 
     @Test
@@ -111,7 +155,7 @@ class PausingPulseTimerTest {
         idle(timer);
     }
 
-    /** Waits for the toolkit to pause it (another test's window may still run a toast's 20 s transition). */
+    /** Waits for the toolkit to pause it (another test's window may still run an animation for a while). */
     private static void idle(PausingPulseTimer timer) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> !timer.ticking());
