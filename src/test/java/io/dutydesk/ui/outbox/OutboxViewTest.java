@@ -265,6 +265,48 @@ class OutboxViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-ages-fresh-again-1024")).get();
     }
 
+    /**
+     * The window trial at 1024x640 with Docker down: the relay's banner sat beside the relay's line and the Restart
+     * button, in the 170 px they left, nine lines tall, and the pane grew taller than the window (the status bar pushed
+     * out of it, the tables shown without a row). Under the line, the pane's width, it takes two lines and the pane
+     * fits.
+     */
+    @Test
+    void theRelaysBannerAt1024TakesThePanesWidthAndThePaneFits(FxRobot robot) throws Exception {
+        fx(() -> {
+            stage.setWidth(1024 - 50); // the pane beside the (collapsed) navigation in a 1024x640 window
+            stage.setHeight(640 - 52 - 36); // below the header, above the status bar
+            return null;
+        });
+        open();
+        Label relay = robot.lookup("#relay-text").queryAs(Label.class);
+        await("read", WAIT, () -> fx(() -> relay.getStyleClass().contains("good")));
+        fakes.dockerDown = "the Docker socket /var/run/docker.sock (list containers): no such socket on the server "
+                + "(is the daemon running?)";
+        Label banner = robot.lookup("#relay-problem").queryAs(Label.class);
+        await("the relay's banner", WAIT, () -> fx(() -> banner.isVisible() && relay.getStyleClass().contains("stale")));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-relay-down-1024")).get();
+        double[] drawn = fx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            javafx.scene.text.Text line = new javafx.scene.text.Text("Relay");
+            line.setFont(banner.getFont());
+            double text = banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                    .mapToDouble(n -> n.getLayoutBounds().getHeight()).max().orElse(0);
+            javafx.scene.Node pane = robot.lookup("#pane-outbox").query();
+            return new double[] {text / line.getLayoutBounds().getHeight(), banner.getWidth(),
+                    ((javafx.scene.layout.Region) pane).getWidth(), ((javafx.scene.layout.Region) pane).minHeight(-1),
+                    scene.getHeight()};
+        });
+        assertTrue(drawn[0] <= 2.5, "the banner in " + drawn[0] + " lines, " + drawn[1] + " px wide");
+        assertTrue(drawn[1] >= drawn[2] * 0.9, "the banner " + drawn[1] + " px wide in a pane of " + drawn[2]);
+        assertTrue(drawn[3] <= drawn[4], "the pane needs " + drawn[3] + " px of " + drawn[4]);
+        String shown = fx(() -> banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).findFirst().orElse(""));
+        assertEquals(fx(banner::getText), shown, "the banner is not cut");
+    }
+
     /** The age column's cells that show an age, laid out, in row order. */
     static List<javafx.scene.control.TableCell<?, ?>> ageCells(javafx.scene.control.TableView<?> table) {
         table.applyCss();
