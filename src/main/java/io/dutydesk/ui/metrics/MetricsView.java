@@ -129,7 +129,10 @@ public final class MetricsView {
                 completion.hide();
             }
         });
-        editor.addEventHandler(KeyEvent.KEY_TYPED, e -> {
+        // the property's handler, not one added: it runs after the text area's own (added when its skin is made, after this
+        // one), so the typed character is in the text — an added handler ran first and completed the text before it ('up{'
+        // offered metric names, 'up{j' every label)
+        editor.setOnKeyTyped(e -> {
             String ch = e.getCharacter();
             if (!ch.isEmpty() && (Character.isLetterOrDigit(ch.charAt(0)) || ch.equals("_") || ch.equals("{") || ch.equals("\""))) {
                 showCompletions();
@@ -287,6 +290,12 @@ public final class MetricsView {
         if (!completion.isShowing()) {
             completion.show(editor, Side.BOTTOM, 12, 0);
         }
+    }
+
+    /** The completions shown now (none while the list is hidden), for tests. */
+    List<String> completionsShown() {
+        return !completion.isShowing() ? List.of() : completion.getItems().stream()
+                .map(i -> i instanceof CustomMenuItem c && c.getContent() instanceof Label l ? l.getText() : i.getText()).toList();
     }
 
     private Path choose(String title, String ext) {

@@ -114,6 +114,30 @@ class MetricsViewTest {
         assertTrue(!WaitForAsyncUtils.asyncFx(banner::isVisible).get(), "gone when Prometheus answers");
     }
 
+    /**
+     * The window trial: typing "up{" offered the metric names ("up" and its like), "up{j" every label — the completions
+     * of the text before the key just typed, computed before the text area had inserted it. Each key's completions are
+     * the text's with that key.
+     */
+    @Test
+    void theCompletionsAreThoseOfTheTextWithTheKeyJustTyped(FxRobot robot) throws Exception {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        robot.clickOn("#promql-editor");
+        robot.interact(() -> vm.expressionProperty().set(""));
+        robot.write("u");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("http_requests_total", "outbox_pending_events", "unless", "up"),
+                WaitForAsyncUtils.asyncFx(view::completionsShown).get(), "after 'u'");
+        robot.write("p{");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("job", "service", "slot"), WaitForAsyncUtils.asyncFx(view::completionsShown).get(), "after 'up{'");
+        robot.write("s");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("up{s", WaitForAsyncUtils.asyncFx(() -> vm.expressionProperty().get()).get());
+        assertEquals(List.of("service", "slot"), WaitForAsyncUtils.asyncFx(view::completionsShown).get(), "after 'up{s'");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+    }
+
     @Test
     void aZoomAsksAgainAtAFinerStepAndTheResetAsksForTheHomeRangeAgain(FxRobot robot) {
         Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
