@@ -44,8 +44,10 @@ public final class BackupsView {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
 
-    /** The Age column while the list is stale: "10.0 h at 12:00:00" whole. */
-    private static final double STALE_AGE_WIDTH = 140;
+    /** The Age column's width while the list is fresh ("10.0 h", "2.6 d"). */
+    private static final double AGE_WIDTH = 62;
+    /** Room beside an age's text in its cell: the cell's padding and the table's rounding. */
+    private static final double CELL_PADDING = 24;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     private final BackupsViewModel vm;
@@ -160,6 +162,20 @@ public final class BackupsView {
 
     private String keepSelected;
 
+    /** The widest text the Age column draws now (in the cells' font), with the cell's padding. */
+    private double widestAge() {
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(table.lookupAll(".table-cell").stream().filter(n -> n instanceof javafx.scene.control.Labeled)
+                .map(n -> ((javafx.scene.control.Labeled) n).getFont()).findFirst().orElse(javafx.scene.text.Font.getDefault()));
+        Instant at = vm.listingProperty().get() == null ? Instant.now() : vm.listingProperty().get().takenAt();
+        double widest = 0;
+        for (BackupEntry e : vm.backups()) {
+            measure.setText(Ages.hours(e.ageHours(at)) + vm.ageSuffix());
+            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
+        }
+        return Math.max(AGE_WIDTH, Math.ceil(widest) + CELL_PADDING);
+    }
+
     private Optional<BackupEntry> selected() {
         return Optional.ofNullable(table.getSelectionModel().getSelectedItem());
     }
@@ -201,17 +217,25 @@ public final class BackupsView {
                 : vm.listingProperty().get().takenAt()), h -> Ages.hours(h) + vm.ageSuffix(), null);
         double nameMin = nameColumn.getMinWidth();
         double verifiedMin = verifiedColumn.getMinWidth();
-        vm.staleProperty().addListener((o, was, isStale) -> {
-            // "5.0 h at 12:00:00" whole; the name (cut in its middle) and the verification's detail give the room, so
-            // that every column stays in a 1024 px window and the state ("✓ verified", "not verified") stays drawn
-            age.setMinWidth(isStale ? STALE_AGE_WIDTH : 62);
-            age.setPrefWidth(isStale ? STALE_AGE_WIDTH : 62);
+        Runnable ages = () -> {
+            // "13.7 h at 12:00:00" whole, as wide as the widest age drawn (a fixed 140 px cut it to "13.7 h at 12:00..." at
+            // 1024x640); the name (cut in its middle) and the verification's detail give the room, so that every column
+            // stays in a 1024 px window and the state ("✓ verified", "not verified") stays drawn
+            boolean isStale = vm.staleProperty().get();
+            double w = isStale ? widestAge() : AGE_WIDTH;
+            if (w == age.getPrefWidth() && table.getPseudoClassStates().contains(STALE) == isStale) {
+                return;
+            }
+            age.setMinWidth(w);
+            age.setPrefWidth(w);
             nameColumn.setMinWidth(isStale ? nameMin - 40 : nameMin);
-            verifiedColumn.setMinWidth(isStale ? verifiedMin - (STALE_AGE_WIDTH - 62 - 40) : verifiedMin);
+            verifiedColumn.setMinWidth(isStale ? Math.max(100, verifiedMin - (w - AGE_WIDTH - 40)) : verifiedMin);
             table.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(table, null, 0.0)); // as a resize does
             table.pseudoClassStateChanged(STALE, isStale);
             table.refresh();
-        });
+        };
+        vm.staleProperty().addListener((o, was, isStale) -> ages.run());
+        vm.backups().addListener((javafx.collections.ListChangeListener<BackupEntry>) c -> ages.run());
         cells(keptColumn, BackupEntry::retentionExpiresAt, DAY::format, null);
         TableColumn<BackupEntry, Optional<Verification>> ver = verifiedColumn;
         ver.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().verification()));

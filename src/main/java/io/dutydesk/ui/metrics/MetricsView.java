@@ -66,6 +66,11 @@ public final class MetricsView {
     @FXML private Label status;
     @FXML private Label staleBanner;
     private final ContextMenu completion = new ContextMenu();
+    /**
+     * The completions shown at most, the first in order (typing narrows them): the 22 label names of the reference host
+     * did not fit under the editor on a 1400x900 screen, and the list was moved up over the editor, hiding what was typed.
+     */
+    static final int COMPLETIONS_SHOWN = 12;
 
     private io.dutydesk.ui.chart.TimeRange zoomedFrom; // the home range a zoom started from
 
@@ -117,6 +122,7 @@ public final class MetricsView {
 
     private void top() {
         editor.textProperty().bindBidirectional(vm.expressionProperty());
+        completion.getStyleClass().add("promql-completion"); // once: added at every key, the list grew with each
         editor.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
                 completion.hide();
@@ -129,7 +135,10 @@ public final class MetricsView {
                 completion.hide();
             }
         });
-        editor.addEventHandler(KeyEvent.KEY_TYPED, e -> {
+        // the property's handler, not one added: it runs after the text area's own (added when its skin is made, after this
+        // one), so the typed character is in the text — an added handler ran first and completed the text before it ('up{'
+        // offered metric names, 'up{j' every label)
+        editor.setOnKeyTyped(e -> {
             String ch = e.getCharacter();
             if (!ch.isEmpty() && (Character.isLetterOrDigit(ch.charAt(0)) || ch.equals("_") || ch.equals("{") || ch.equals("\""))) {
                 showCompletions();
@@ -270,7 +279,7 @@ public final class MetricsView {
             return;
         }
         completion.getItems().clear();
-        for (String s : items) {
+        for (String s : items.subList(0, Math.min(items.size(), COMPLETIONS_SHOWN))) {
             Label l = new Label(s);
             String help = vm.help(s);
             if (!help.isEmpty()) {
@@ -283,10 +292,14 @@ public final class MetricsView {
             });
             completion.getItems().add(mi);
         }
-        completion.getStyleClass().add("promql-completion");
-        if (!completion.isShowing()) {
-            completion.show(editor, Side.BOTTOM, 12, 0);
-        }
+        // placed again for its new items: a list shown where a longer one was kept that one's place (the top of the screen)
+        completion.show(editor, Side.BOTTOM, 12, 0);
+    }
+
+    /** The completions shown now (none while the list is hidden), for tests. */
+    List<String> completionsShown() {
+        return !completion.isShowing() ? List.of() : completion.getItems().stream()
+                .map(i -> i instanceof CustomMenuItem c && c.getContent() instanceof Label l ? l.getText() : i.getText()).toList();
     }
 
     private Path choose(String title, String ext) {

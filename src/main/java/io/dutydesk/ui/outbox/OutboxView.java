@@ -30,8 +30,8 @@ import java.util.function.Function;
  * relay container. Thin: state lives in {@link OutboxViewModel}.
  */
 public final class OutboxView {
-    /** Room beside an age's text in its cell: the cell's padding and the table's rounding. */
-    private static final double AGE_PADDING = 24;
+    /** Room beside a cell's text (an age, a group's name): the cell's padding and the table's rounding. */
+    private static final double CELL_PADDING = 24;
     static final List<String> HEADER_CLASSES = List.of("outbox-unknown", "outbox-ok", "outbox-warn", "outbox-critical", "outbox-down",
             "outbox-misconfigured");
 
@@ -63,6 +63,8 @@ public final class OutboxView {
     @FXML private TableColumn<OutboxBacklog.OldEvent, String> oldestTypeColumn;
     @FXML private TableColumn<OutboxBacklog.OldEvent, String> oldestAgeColumn;
     @FXML private TableView<OutboxViewModel.GroupRow> groupsTable;
+    @FXML private TableColumn<OutboxViewModel.GroupRow, String> groupColumn;
+    @FXML private TableColumn<OutboxViewModel.GroupRow, String> idleColumn;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     /** With the trend on the console's one time-series chart. */
@@ -129,6 +131,9 @@ public final class OutboxView {
                 vm.backlogStaleSinceProperty(), vm.backlogProperty()));
 
         groupsTable.setItems(vm.groups());
+        // the idle time gives way first, a group's name never: "analysis-work..." said which group lags by half its name
+        groupsTable.setColumnResizePolicy(io.dutydesk.ui.fx.ColumnWidths.flex(idleColumn));
+        vm.groups().addListener((javafx.collections.ListChangeListener<OutboxViewModel.GroupRow>) c -> fitGroups());
         FxmlLayout.cellTexts(groupsTable, List.<Function<OutboxViewModel.GroupRow, String>>of(
                 OutboxViewModel.GroupRow::group,
                 OutboxViewModel.GroupRow::consumer,
@@ -216,10 +221,32 @@ public final class OutboxView {
             measure.setText(vm.ageText(e));
             widest = Math.max(widest, measure.getLayoutBounds().getWidth());
         }
-        double w = Math.max(60, Math.ceil(widest) + AGE_PADDING);
+        double w = Math.max(60, Math.ceil(widest) + CELL_PADDING);
         oldestAgeColumn.setMinWidth(w);
         oldestAgeColumn.setPrefWidth(w);
         oldestTable.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(oldestTable, null, 0.0)); // as a resize does
+    }
+
+    /**
+     * The group column as wide as its widest name, a group's row in bold: at 140 px the window trial's "analysis-workers"
+     * was drawn "analysis-work..." at every window size, the last column taking the room left over.
+     */
+    private void fitGroups() {
+        Text measure = new Text();
+        javafx.scene.text.Font font = groupsTable.lookupAll(".table-cell").stream().flatMap(c -> c.lookupAll(".text").stream())
+                .filter(t -> t instanceof Text).map(t -> ((Text) t).getFont()).findFirst()
+                .orElse(groupsTable.getPlaceholder() instanceof Label l ? l.getFont() : javafx.scene.text.Font.getDefault());
+        javafx.scene.text.Font bold = javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize());
+        double widest = 0;
+        for (OutboxViewModel.GroupRow r : vm.groups()) {
+            measure.setFont(r.consumer().isEmpty() ? bold : font); // a group's own row is bold (.group-row)
+            measure.setText(r.group());
+            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
+        }
+        double w = Math.max(60, Math.ceil(widest) + CELL_PADDING);
+        groupColumn.setMinWidth(w);
+        groupColumn.setPrefWidth(w);
+        groupsTable.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(groupsTable, null, 0.0)); // as a resize does
     }
 
     private void showStream() {

@@ -71,6 +71,7 @@ public final class SlotsView {
     @FXML private Button cleanupButton;
     @FXML private Label versionHint;
     @FXML private javafx.scene.control.SplitPane split;
+    @FXML private javafx.scene.control.ScrollPane cardsArea;
     @FXML private GridPane grid;
     @FXML private TabPane tabs;
     @FXML private ProgressIndicator busy;
@@ -223,8 +224,25 @@ public final class SlotsView {
         status.textProperty().bind(vm.actionStatusProperty());
         busy.visibleProperty().bind(vm.actionRunningProperty());
         busy.managedProperty().bind(vm.actionRunningProperty());
-        // a few lines of the log stay readable however little room the window has (the cards scroll instead)
-        log.setMinHeight(LOG_LINE_HEIGHT * LOG_MIN_LINES + 4);
+        // a few lines of the log stay readable however little room the window has (the cards scroll instead) — once it has
+        // lines: before the session's first action it keeps one, and the cards their whole tables (at 1024x640 under an
+        // outage's banner the empty log kept 4 lines' room and the cards showed one service of four)
+        Runnable room = () -> {
+            boolean none = vm.actionLog().isEmpty();
+            double logMin = LOG_LINE_HEIGHT * (none ? 1 : LOG_MIN_LINES) + 4;
+            double cardsMin = none ? grid.minHeight(-1) + cardsArea.snappedTopInset() + cardsArea.snappedBottomInset() : 0;
+            if (log.getMinHeight() != logMin || cardsArea.getMinHeight() != cardsMin) {
+                log.setMinHeight(logMin);
+                cardsArea.setMinHeight(cardsMin);
+                for (javafx.scene.Parent p = log.getParent(); p != null && p != split; p = p.getParent()) {
+                    p.requestLayout(); // their minimums again (a change made while they were laid out reaches no parent)
+                }
+                split.requestLayout();
+            }
+        };
+        vm.actionLog().addListener((javafx.collections.ListChangeListener<String>) c -> room.run());
+        grid.layoutBoundsProperty().addListener((o, a, b) -> room.run()); // the cards built, styled, a slot added
+        room.run();
         // that minimum moves the divider up in a short window: it comes back when the window is taller again
         io.dutydesk.ui.fx.SplitDivider.keep(split);
 

@@ -179,6 +179,70 @@ class BackupsViewTest {
         assertFalse(robot.lookup("#backup-now").queryAs(javafx.scene.control.Button.class).isDisabled(), "usable again");
     }
 
+    /**
+     * The window trial at 1024x640 with SSH down: the stale ages were drawn "13.7 h at 15:44..." (a fixed 140 px column).
+     * In the pane's width there, every age drawn is whole, its time too, and the verification's state still shows.
+     */
+    @Test
+    void staleAgesAreDrawnWholeInANarrowWindow(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.show(listing(13.7));
+            vm.sourceDown("SSH down; last answer at 12:00:00");
+        });
+        javafx.stage.Stage narrow = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Parent root = scene.getRoot();
+            scene.setRoot(new javafx.scene.layout.Pane());
+            javafx.stage.Stage s = new javafx.stage.Stage();
+            Scene sc = new Scene(root, 974, 552);
+            Theme.apply(sc, false);
+            s.setScene(sc);
+            s.show();
+            return s;
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> ages;
+        List<String> cut;
+        try {
+            WaitForAsyncUtils.asyncFx(() -> Screenshots.save(narrow.getScene(), "backups-stale-1024")).get();
+            ages = new java.util.ArrayList<>();
+            cut = WaitForAsyncUtils.asyncFx(() -> {
+                TableView<?> t = (TableView<?>) narrow.getScene().lookup("#backups-table");
+                t.applyCss();
+                t.layout();
+                List<String> out = new java.util.ArrayList<>();
+                for (javafx.scene.Node n : t.lookupAll(".table-cell")) {
+                    if (n instanceof javafx.scene.control.TableCell<?, ?> c && !c.isEmpty() && c.getText() != null
+                            && c.getText().matches("\\d+\\.\\d [hd] at \\d\\d:\\d\\d:\\d\\d")) {
+                        ages.add(c.getText());
+                        String drawn = c.lookupAll(".text").stream().filter(x -> x instanceof javafx.scene.text.Text)
+                                .map(x -> ((javafx.scene.text.Text) x).getText()).findFirst().orElse("");
+                        if (!drawn.equals(c.getText())) {
+                            out.add("'" + c.getText() + "' drawn as '" + drawn + "'");
+                        }
+                    }
+                    if (n instanceof javafx.scene.control.TableCell<?, ?> c && !c.isEmpty() && c.getText() != null
+                            && c.getText().startsWith("✓ verified")) {
+                        String drawn = c.lookupAll(".text").stream().filter(x -> x instanceof javafx.scene.text.Text)
+                                .map(x -> ((javafx.scene.text.Text) x).getText()).findFirst().orElse("");
+                        if (!drawn.startsWith("✓ verified")) {
+                            out.add("the verification drawn as '" + drawn + "'");
+                        }
+                    }
+                }
+                double cols = t.getVisibleLeafColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getWidth).sum();
+                double room = t.lookup(".column-header-background").getLayoutBounds().getWidth();
+                if (cols > room + 1) {
+                    out.add("the columns need " + cols + " of " + room + " px: the table scrolls sideways");
+                }
+                return out;
+            }).get();
+        } finally {
+            robot.interact(narrow::close);
+        }
+        assertTrue(ages.stream().anyMatch(a -> a.startsWith("13.7 h at ")), "the stale ages: " + ages);
+        assertTrue(cut.isEmpty(), cut.toString());
+    }
+
     /** In the pane's width at 1024x640 the kind filter keeps "Kind:" and its value (the trial saw "…" and an empty box). */
     @Test
     void theKindFilterIsWholeInANarrowWindow(FxRobot robot) throws Exception {

@@ -74,8 +74,11 @@ class MetricsViewModelTest {
             return CompletableFuture.completedFuture(new QueryResult("matrix", series, List.of(), step.toMillis()));
         }
 
+        /** The label names it knows. */
+        volatile List<String> labels = List.of("job", "service", "slot");
+
         public CompletableFuture<List<String>> labelNames() {
-            return CompletableFuture.completedFuture(List.of("job", "service", "slot"));
+            return CompletableFuture.completedFuture(labels);
         }
 
         public CompletableFuture<List<String>> labelValues(String label) {

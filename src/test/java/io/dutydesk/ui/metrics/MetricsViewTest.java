@@ -42,6 +42,10 @@ class MetricsViewTest {
     @Start
     void start(Stage stage) {
         prom = new MetricsViewModelTest.ScriptedPrometheus();
+        // the reference host's label names: more than fit under the editor in one list
+        prom.labels = List.of("__name__", "alertname", "alertstate", "branch", "check", "code", "env", "goarch", "goos",
+                "goversion", "handler", "instance", "job", "method", "quantile", "revision", "service", "severity", "slot",
+                "status", "target", "version");
         MemoryAuditLog audit = MemoryAuditLog.create();
         Instant now = Instant.now();
         audit.append(new AuditEntry("1", "oncall@desk", "ref", "rollback", List.of(), now.minusSeconds(1500), now.minusSeconds(1490), 0,
@@ -112,6 +116,48 @@ class MetricsViewTest {
         assertTrue(min <= 1024 - 50, "the pane fits beside the navigation at 1024 px: its minimum is " + min);
         robot.interact(() -> vm.health(MetricsViewModelTest.health("ref", 2)));
         assertTrue(!WaitForAsyncUtils.asyncFx(banner::isVisible).get(), "gone when Prometheus answers");
+    }
+
+    /**
+     * The window trial: typing "up{" offered the metric names ("up" and its like), "up{j" every label — the completions
+     * of the text before the key just typed, computed before the text area had inserted it; and the 22 label names,
+     * taller than the room under the editor, were moved up over it (the text being typed hidden), where a shorter list
+     * then stayed. Each key's completions are the text's with that key, at most a dozen, under the editor.
+     */
+    @Test
+    void theCompletionsAreThoseOfTheTextWithTheKeyJustTypedUnderTheEditor(FxRobot robot) throws Exception {
+        Eventually.await("the first saved query ran", Duration.ofSeconds(10), () -> !prom.calls.isEmpty());
+        robot.clickOn("#promql-editor");
+        robot.interact(() -> vm.expressionProperty().set(""));
+        robot.write("u");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("http_requests_total", "outbox_pending_events", "unless", "up"),
+                WaitForAsyncUtils.asyncFx(view::completionsShown).get(), "after 'u'");
+        robot.write("p{");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(prom.labels.subList(0, MetricsView.COMPLETIONS_SHOWN), WaitForAsyncUtils.asyncFx(view::completionsShown).get(),
+                "after 'up{': the first dozen label names");
+        assertUnderTheEditor(robot, "after 'up{'");
+        robot.write("s");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("up{s", WaitForAsyncUtils.asyncFx(() -> vm.expressionProperty().get()).get());
+        assertEquals(List.of("service", "severity", "slot", "status"), WaitForAsyncUtils.asyncFx(view::completionsShown).get(),
+                "after 'up{s'");
+        assertUnderTheEditor(robot, "after 'up{s'");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+    }
+
+    /** The completion list's window starts below the editor's bottom edge: the text typed stays in sight. */
+    void assertUnderTheEditor(FxRobot robot, String when) throws Exception {
+        double[] at = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Node editor = robot.lookup("#promql-editor").query();
+            javafx.stage.Window list = javafx.stage.Window.getWindows().stream()
+                    .filter(w -> w instanceof javafx.scene.control.ContextMenu c && c.isShowing()
+                            && c.getStyleClass().contains("promql-completion")).findFirst().orElseThrow();
+            return new double[] {editor.localToScreen(editor.getLayoutBounds()).getMaxY(), list.getY()};
+        }).get();
+        // the popup window holds its shadow too: its top a few pixels above the list it draws
+        assertTrue(at[1] >= at[0] - 12, when + ": the list's top " + at[1] + " is over the editor, whose bottom is at " + at[0]);
     }
 
     @Test

@@ -265,6 +265,109 @@ class OutboxViewTest {
         WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-ages-fresh-again-1024")).get();
     }
 
+    /**
+     * The window trial at 1024x640 with Docker down: the relay's banner sat beside the relay's line and the Restart
+     * button, in the 170 px they left, nine lines tall, and the pane grew taller than the window (the status bar pushed
+     * out of it, the tables shown without a row). Under the line, the pane's width, it takes two lines and the pane
+     * fits.
+     */
+    @Test
+    void theRelaysBannerAt1024TakesThePanesWidthAndThePaneFits(FxRobot robot) throws Exception {
+        fx(() -> {
+            stage.setWidth(1024 - 50); // the pane beside the (collapsed) navigation in a 1024x640 window
+            stage.setHeight(640 - 52 - 36); // below the header, above the status bar
+            return null;
+        });
+        open();
+        Label relay = robot.lookup("#relay-text").queryAs(Label.class);
+        await("read", WAIT, () -> fx(() -> relay.getStyleClass().contains("good")));
+        fakes.dockerDown = "the Docker socket /var/run/docker.sock (list containers): no such socket on the server "
+                + "(is the daemon running?)";
+        Label banner = robot.lookup("#relay-problem").queryAs(Label.class);
+        await("the relay's banner", WAIT, () -> fx(() -> banner.isVisible() && relay.getStyleClass().contains("stale")));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-relay-down-1024")).get();
+        double[] drawn = fx(() -> {
+            scene.getRoot().applyCss();
+            scene.getRoot().layout();
+            javafx.scene.text.Text line = new javafx.scene.text.Text("Relay");
+            line.setFont(banner.getFont());
+            double text = banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                    .mapToDouble(n -> n.getLayoutBounds().getHeight()).max().orElse(0);
+            javafx.scene.Node pane = robot.lookup("#pane-outbox").query();
+            return new double[] {text / line.getLayoutBounds().getHeight(), banner.getWidth(),
+                    ((javafx.scene.layout.Region) pane).getWidth(), ((javafx.scene.layout.Region) pane).minHeight(-1),
+                    scene.getHeight()};
+        });
+        assertTrue(drawn[0] <= 2.5, "the banner in " + drawn[0] + " lines, " + drawn[1] + " px wide");
+        assertTrue(drawn[1] >= drawn[2] * 0.9, "the banner " + drawn[1] + " px wide in a pane of " + drawn[2]);
+        assertTrue(drawn[3] <= drawn[4], "the pane needs " + drawn[3] + " px of " + drawn[4]);
+        String shown = fx(() -> banner.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).findFirst().orElse(""));
+        assertEquals(fx(banner::getText), shown, "the banner is not cut");
+    }
+
+    /**
+     * The window trial: the consumer groups' names were drawn "analysis-work..." at 1400x900 as at 1024x640 (a 140 px
+     * column, the last one taking what was left). Each is drawn whole at both sizes, and the columns fill the table.
+     */
+    @Test
+    void theGroupsNamesAreDrawnWholeAt1400And1024(FxRobot robot) throws Exception {
+        // the window's 1240x740 on a 1400x900 screen, its 1024x640 on a 1024x640 one
+        for (double[] size : new double[][] {{1240 - 178, 740 - 52 - 36}, {1024 - 50, 640 - 52 - 36}}) {
+            fx(() -> {
+                stage.setWidth(size[0]); // the pane beside the navigation, below the header, above the status bar
+                stage.setHeight(size[1]);
+                return null;
+            });
+            open();
+            javafx.scene.control.TableView<?> groups = robot.lookup("#groups-table").queryAs(javafx.scene.control.TableView.class);
+            await(() -> size[0] + " px: " + fx(() -> cutCells(groups, 0)), WAIT,
+                    () -> fx(() -> cutCells(groups, 0).isEmpty() && names(groups, 0).contains("analysis-workers")));
+            WaitForAsyncUtils.asyncFx(() -> Screenshots.save(scene, "outbox-groups-" + (int) size[0])).get();
+        }
+    }
+
+    /** The texts of column {@code col}'s cells that show one, laid out, in row order. */
+    static List<String> names(javafx.scene.control.TableView<?> table, int col) {
+        return cells(table, col).stream().map(javafx.scene.control.TableCell::getText).toList();
+    }
+
+    static List<javafx.scene.control.TableCell<?, ?>> cells(javafx.scene.control.TableView<?> table, int col) {
+        table.applyCss();
+        table.layout();
+        List<javafx.scene.control.TableCell<?, ?>> out = new ArrayList<>();
+        for (javafx.scene.Node n : table.lookupAll(".table-cell")) {
+            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(col)
+                    && !c.isEmpty() && c.getText() != null && !c.getText().isEmpty()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Column {@code col}'s cells drawn shorter than their text; room in the table no column fills, or too little. */
+    static List<String> cutCells(javafx.scene.control.TableView<?> table, int col) {
+        List<String> out = new ArrayList<>();
+        for (javafx.scene.control.TableCell<?, ?> c : cells(table, col)) {
+            String drawn = c.lookupAll(".text").stream().filter(t -> t instanceof javafx.scene.text.Text)
+                    .map(t -> ((javafx.scene.text.Text) t).getText()).findFirst().orElse("");
+            if (!drawn.equals(c.getText())) {
+                out.add("'" + c.getText() + "' drawn as '" + drawn + "'");
+            }
+        }
+        double cols = table.getVisibleLeafColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getWidth).sum();
+        javafx.scene.Node header = table.lookup(".column-header-background");
+        double room = header == null ? cols : header.getLayoutBounds().getWidth();
+        if (cols < room - 20) {
+            out.add("the columns fill " + cols + " of " + room + " px");
+        }
+        if (cols > room + 1) {
+            out.add("the columns need " + cols + " of " + room + " px: the table scrolls sideways");
+        }
+        return out;
+    }
+
     /** The age column's cells that show an age, laid out, in row order. */
     static List<javafx.scene.control.TableCell<?, ?>> ageCells(javafx.scene.control.TableView<?> table) {
         table.applyCss();
