@@ -82,10 +82,16 @@ public final class PausingPulseTimer extends Timer {
             PausingPulseTimer timer = new PausingPulseTimer(runnable);
             Field pulseTimer = field(c, "pulseTimer");
             // pauseTimer and resumeTimer are synchronized on the toolkit: swapping under its lock, neither sees a half-done swap
+            // ours started and in place before the toolkit's stops: where either fails, the toolkit's keeps ticking
             synchronized (toolkit) {
-                old.stop();
                 timer.start(interval);
-                pulseTimer.set(toolkit, timer);
+                try {
+                    pulseTimer.set(toolkit, timer);
+                } catch (IllegalAccessException | RuntimeException e) {
+                    timer.stop();
+                    throw e;
+                }
+                old.stop();
             }
             installed = timer;
             return timer;
