@@ -166,6 +166,31 @@ class PausingPulseTimerTest {
 
     /** Stops every animation and animation timer running in this toolkit (FX thread). */
     private static void stopLeftovers() {
+        for (Object outer : runningOwners().values()) {
+            if (outer instanceof javafx.animation.Animation a) {
+                a.stop();
+            } else if (outer instanceof AnimationTimer t) {
+                t.stop();
+            }
+        }
+    }
+
+    /** What keeps pulses coming: the primary timer's receivers (animations) and animation timers, by class. */
+    static String running() {
+        StringBuilder out = new StringBuilder();
+        runningOwners().forEach((r, outer) -> {
+            String frames = outer instanceof javafx.animation.Timeline t ? t.getKeyFrames().stream()
+                    .map(k -> k.getTime() + " " + (k.getOnFinished() == null ? "-" : k.getOnFinished().getClass().getName())
+                            + " " + k.getValues()).toList().toString() : "";
+            out.append(r.getClass().getName()).append(" of ").append(outer == null ? "-" : outer.getClass().getName() + " " + outer)
+                    .append(frames).append("; ");
+        });
+        return out.append("windows: ").append(javafx.stage.Window.getWindows()).toString();
+    }
+
+    /** The primary timer's receivers and animation timers, each with the object it belongs to (its outer instance, or null). */
+    private static java.util.Map<Object, Object> runningOwners() {
+        java.util.Map<Object, Object> owners = new java.util.LinkedHashMap<>();
         try {
             Object primary = com.sun.javafx.tk.Toolkit.getToolkit().getPrimaryTimer();
             Class<?> c = com.sun.scenario.animation.AbstractPrimaryTimer.class;
@@ -173,17 +198,15 @@ class PausingPulseTimerTest {
                 java.lang.reflect.Field f = c.getDeclaredField(name);
                 f.setAccessible(true);
                 for (Object r : ((Object[]) f.get(primary)).clone()) {
-                    Object outer = r == null ? null : outer(r);
-                    if (outer instanceof javafx.animation.Animation a) {
-                        a.stop();
-                    } else if (outer instanceof AnimationTimer t) {
-                        t.stop();
+                    if (r != null) {
+                        owners.put(r, outer(r));
                     }
                 }
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+        return owners;
     }
 
     private static Object outer(Object r) throws IllegalAccessException {
@@ -194,42 +217,6 @@ class PausingPulseTimerTest {
             }
         }
         return null;
-    }
-
-    /** What keeps pulses coming: the primary timer's receivers (animations) and animation timers, by class. */
-    static String running() {
-        StringBuilder out = new StringBuilder();
-        try {
-            Object primary = com.sun.javafx.tk.Toolkit.getToolkit().getPrimaryTimer();
-            Class<?> c = com.sun.scenario.animation.AbstractPrimaryTimer.class;
-            for (String name : new String[] {"receivers", "animationTimers"}) {
-                java.lang.reflect.Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                for (Object r : (Object[]) f.get(primary)) {
-                    if (r != null) {
-                        out.append(name).append(": ").append(describe(r)).append("; ");
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            out.append(e);
-        }
-        out.append("windows: ").append(javafx.stage.Window.getWindows());
-        return out.toString();
-    }
-
-    private static String describe(Object r) throws IllegalAccessException {
-        for (java.lang.reflect.Field f : r.getClass().getDeclaredFields()) {
-            if (f.getName().startsWith("this$")) {
-                f.setAccessible(true);
-                Object outer = f.get(r);
-                String frames = outer instanceof javafx.animation.Timeline t ? t.getKeyFrames().stream()
-                        .map(k -> k.getTime() + " " + (k.getOnFinished() == null ? "-" : k.getOnFinished().getClass().getName())
-                                + " " + k.getValues()).toList().toString() : "";
-                return r.getClass().getName() + " of " + outer.getClass().getName() + " " + outer + frames;
-            }
-        }
-        return r.getClass().getName() + " " + r;
     }
 
     private static final class AtomicReferenceText {
