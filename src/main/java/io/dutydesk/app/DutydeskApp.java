@@ -200,6 +200,11 @@ public final class DutydeskApp extends Application {
         stage.setWidth(at.getWidth());
         stage.setHeight(at.getHeight());
         stage.show();
+        // under a window manager (openbox) JavaFX 21's GTK stage drops a size set before it is shown and opens at its
+        // minimum — while its width still says the size asked for, until the window manager's answer comes; set once
+        // more now, it is kept (without a window manager this changes nothing)
+        stage.setWidth(at.getWidth());
+        stage.setHeight(at.getHeight());
         LaunchTiming.mark("shown");
         // the other environments' audit entries a console left open: completed in the background, each said — once the
         // shown environment's every backend has answered (or 10 s on): a read of the whole audit log and SSH handshakes
