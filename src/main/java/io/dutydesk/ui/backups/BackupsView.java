@@ -46,8 +46,6 @@ public final class BackupsView {
 
     /** The Age column's width while the list is fresh ("10.0 h", "2.6 d"). */
     private static final double AGE_WIDTH = 62;
-    /** Room beside an age's text in its cell: the cell's padding and the table's rounding. */
-    private static final double CELL_PADDING = 24;
     private static final javafx.css.PseudoClass STALE = javafx.css.PseudoClass.getPseudoClass("stale");
 
     private final BackupsViewModel vm;
@@ -164,16 +162,9 @@ public final class BackupsView {
 
     /** The widest text the Age column draws now (in the cells' font), with the cell's padding. */
     private double widestAge() {
-        javafx.scene.text.Text measure = new javafx.scene.text.Text();
-        measure.setFont(table.lookupAll(".table-cell").stream().filter(n -> n instanceof javafx.scene.control.Labeled)
-                .map(n -> ((javafx.scene.control.Labeled) n).getFont()).findFirst().orElse(javafx.scene.text.Font.getDefault()));
         Instant at = vm.listingProperty().get() == null ? Instant.now() : vm.listingProperty().get().takenAt();
-        double widest = 0;
-        for (BackupEntry e : vm.backups()) {
-            measure.setText(Ages.hours(e.ageHours(at)) + vm.ageSuffix());
-            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
-        }
-        return Math.max(AGE_WIDTH, Math.ceil(widest) + CELL_PADDING);
+        return io.dutydesk.ui.fx.ColumnWidths.fitting(vm.backups().stream().map(e -> Ages.hours(e.ageHours(at)) + vm.ageSuffix()).toList(),
+                io.dutydesk.ui.fx.ColumnWidths.cellFont(table), AGE_WIDTH);
     }
 
     private Optional<BackupEntry> selected() {

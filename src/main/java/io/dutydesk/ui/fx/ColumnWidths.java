@@ -14,7 +14,36 @@ import java.util.List;
  * its preferred width.
  */
 public final class ColumnWidths {
+    /** Room beside a cell's text: the cell's padding and the table's rounding. */
+    public static final double CELL_PADDING = 24;
+
     private ColumnWidths() {
+    }
+
+    /** The font {@code table}'s cells draw their text in (before any row: its placeholder's, else the default). */
+    public static javafx.scene.text.Font cellFont(TableView<?> table) {
+        return table.lookupAll(".table-cell").stream().flatMap(c -> c.lookupAll(".text").stream())
+                .filter(t -> t instanceof javafx.scene.text.Text).map(t -> ((javafx.scene.text.Text) t).getFont()).findFirst()
+                .orElse(table.getPlaceholder() instanceof javafx.scene.control.Labeled l ? l.getFont() : javafx.scene.text.Font.getDefault());
+    }
+
+    /** A column's width that draws the widest of {@code texts} in {@code font} whole, with the cell's padding; at least {@code min}. */
+    public static double fitting(Iterable<String> texts, javafx.scene.text.Font font, double min) {
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(font);
+        double widest = 0;
+        for (String t : texts) {
+            measure.setText(t);
+            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
+        }
+        return Math.max(min, Math.ceil(widest) + CELL_PADDING);
+    }
+
+    /** Sets {@code column}'s minimum and preferred width to {@code w}, then lays {@code table}'s columns out again as a resize does. */
+    public static void fix(TableView<?> table, TableColumn<?, ?> column, double w) {
+        column.setMinWidth(w);
+        column.setPrefWidth(w);
+        table.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(table, null, 0.0));
     }
 
     public static <S> Callback<TableView.ResizeFeatures, Boolean> flex(TableColumn<S, ?> flex) {

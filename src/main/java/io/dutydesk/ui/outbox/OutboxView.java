@@ -3,6 +3,7 @@ package io.dutydesk.ui.outbox;
 import io.dutydesk.core.outbox.OutboxBacklog;
 import io.dutydesk.core.outbox.StreamInfo;
 import io.dutydesk.ui.fx.RestartConfirmation;
+import io.dutydesk.ui.fx.ColumnWidths;
 import io.dutydesk.ui.fx.FxmlLayout;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
@@ -19,7 +20,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.scene.text.Text;
 
 import java.util.List;
 import java.util.function.Function;
@@ -30,8 +30,6 @@ import java.util.function.Function;
  * relay container. Thin: state lives in {@link OutboxViewModel}.
  */
 public final class OutboxView {
-    /** Room beside a cell's text (an age, a group's name): the cell's padding and the table's rounding. */
-    private static final double CELL_PADDING = 24;
     static final List<String> HEADER_CLASSES = List.of("outbox-unknown", "outbox-ok", "outbox-warn", "outbox-critical", "outbox-down",
             "outbox-misconfigured");
 
@@ -211,20 +209,8 @@ public final class OutboxView {
      * cut beside a blank strip after an outage.
      */
     private void fitAges() {
-        Text measure = new Text();
-        javafx.scene.text.Font font = oldestTable.lookupAll(".table-cell").stream().flatMap(c -> c.lookupAll(".text").stream())
-                .filter(t -> t instanceof Text).map(t -> ((Text) t).getFont()).findFirst()
-                .orElse(oldestTable.getPlaceholder() instanceof Label l ? l.getFont() : javafx.scene.text.Font.getDefault());
-        measure.setFont(font);
-        double widest = 0;
-        for (OutboxBacklog.OldEvent e : vm.oldest()) {
-            measure.setText(vm.ageText(e));
-            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
-        }
-        double w = Math.max(60, Math.ceil(widest) + CELL_PADDING);
-        oldestAgeColumn.setMinWidth(w);
-        oldestAgeColumn.setPrefWidth(w);
-        oldestTable.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(oldestTable, null, 0.0)); // as a resize does
+        ColumnWidths.fix(oldestTable, oldestAgeColumn, ColumnWidths.fitting(
+                vm.oldest().stream().map(vm::ageText).toList(), ColumnWidths.cellFont(oldestTable), 60));
     }
 
     /**
@@ -232,21 +218,12 @@ public final class OutboxView {
      * was drawn "analysis-work..." at every window size, the last column taking the room left over.
      */
     private void fitGroups() {
-        Text measure = new Text();
-        javafx.scene.text.Font font = groupsTable.lookupAll(".table-cell").stream().flatMap(c -> c.lookupAll(".text").stream())
-                .filter(t -> t instanceof Text).map(t -> ((Text) t).getFont()).findFirst()
-                .orElse(groupsTable.getPlaceholder() instanceof Label l ? l.getFont() : javafx.scene.text.Font.getDefault());
+        javafx.scene.text.Font font = ColumnWidths.cellFont(groupsTable);
         javafx.scene.text.Font bold = javafx.scene.text.Font.font(font.getFamily(), javafx.scene.text.FontWeight.BOLD, font.getSize());
-        double widest = 0;
-        for (OutboxViewModel.GroupRow r : vm.groups()) {
-            measure.setFont(r.consumer().isEmpty() ? bold : font); // a group's own row is bold (.group-row)
-            measure.setText(r.group());
-            widest = Math.max(widest, measure.getLayoutBounds().getWidth());
-        }
-        double w = Math.max(60, Math.ceil(widest) + CELL_PADDING);
-        groupColumn.setMinWidth(w);
-        groupColumn.setPrefWidth(w);
-        groupsTable.getColumnResizePolicy().call(new TableView.ResizeFeatures<>(groupsTable, null, 0.0)); // as a resize does
+        // a group's own row (no consumer) is bold (.group-row)
+        double groups = ColumnWidths.fitting(vm.groups().stream().filter(r -> r.consumer().isEmpty()).map(OutboxViewModel.GroupRow::group).toList(), bold, 60);
+        double consumers = ColumnWidths.fitting(vm.groups().stream().filter(r -> !r.consumer().isEmpty()).map(OutboxViewModel.GroupRow::group).toList(), font, 60);
+        ColumnWidths.fix(groupsTable, groupColumn, Math.max(groups, consumers));
     }
 
     private void showStream() {
