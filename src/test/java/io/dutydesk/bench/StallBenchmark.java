@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dstall.jvm="-XX:StartFlightRecording=filename=/tmp/p7.jfr,settings=profile"} passes JVM options to the
  * console (a flight recording, whose jdk.ThreadPark, jdk.JavaMonitorEnter and jdk.SocketRead events on the
  * "JavaFX Application Thread" show where it blocked: {@code jfr print --events ... /tmp/p7.jfr}).
+ * {@code -Dstall.out=FILE} writes the console's own output there at the end (with
+ * {@code -Dstall.jvm=-Djavafx.pulseLogger=true -Djavafx.pulseLogger.threshold=60}: JavaFX's phases of each slow pulse).
  * Needs a display: uses $DISPLAY, else starts an Xvfb on a free display.
  */
 public final class StallBenchmark {
@@ -136,6 +138,10 @@ public final class StallBenchmark {
             System.out.printf("  %-13s longest gap %-10s  gaps > 100 ms: %d of %d pulses%n", "baseline again", again.longest(), again.over100ms(), again.pulses());
             if (!a.process.isAlive()) {
                 throw new IllegalStateException("the console ended: " + a.lines);
+            }
+            String out = System.getProperty("stall.out", "");
+            if (!out.isEmpty()) { // the console's own output, e.g. with -Dstall.jvm=-Djavafx.pulseLogger=true
+                Files.write(Path.of(out), a.lines, StandardCharsets.UTF_8);
             }
         } finally {
             if (xvfb != null) {

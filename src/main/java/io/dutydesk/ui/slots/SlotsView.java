@@ -182,8 +182,10 @@ public final class SlotsView {
         topBox.getChildren().add(1, maintenance.state()); // under the live / rollback line
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
+                // from whichever pane is shown (3 a.m.: no need to find the Slots pane first); the confirmation reads
+                // the server and states what it found
                 scene.getAccelerators().put(ROLLBACK_KEY, () -> {
-                    if (root.isVisible() && !vm.actionRunningProperty().get() && !maintenanceVm.lockedProperty().get()) {
+                    if (!vm.actionRunningProperty().get() && !maintenanceVm.lockedProperty().get()) {
                         confirmAndRun(Verb.ROLLBACK);
                     }
                 });

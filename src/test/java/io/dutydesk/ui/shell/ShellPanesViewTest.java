@@ -78,4 +78,46 @@ class ShellPanesViewTest {
         assertTrue(built().contains("outbox:true:true"));
         assertFalse(built().contains("today:true:true"), "the pane left is hidden");
     }
+
+    /**
+     * A pane shown again is the same nodes, never taken out of the scene: taking it out and back cost each showing all
+     * its CSS again and its tables' cells made anew (40-150 ms of the FX thread, P7's longest pulse gaps). A hidden
+     * pane is invisible and unmanaged (its size counts for nothing), and the keyboard never reaches into it.
+     */
+    @Test
+    void aPaneShownAgainIsTheSameNodesAndAHiddenOneIsOutOfReach(FxRobot robot) throws Exception {
+        int panes = vm.panes().size();
+        for (int i = 0; i < panes; i++) {
+            int pane = i;
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(pane)).get();
+        }
+        WaitForAsyncUtils.asyncFx(() -> view.showPane(0)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        List<javafx.scene.Node> nodes = WaitForAsyncUtils.asyncFx(() -> vm.panes().stream()
+                .map(s -> vm.pane(s.id()).orElseThrow().node()).toList()).get();
+        javafx.scene.Node shown = nodes.get(0);
+        for (int i = 1; i < panes; i++) {
+            javafx.scene.Node hidden = nodes.get(i);
+            String id = vm.panes().get(i).id();
+            assertTrue(hidden.getScene() == shown.getScene(), id + " stays in the scene while hidden");
+            assertFalse(hidden.isVisible(), id + " hidden: not drawn");
+            assertFalse(hidden.isManaged(), id + " hidden: its size counts for nothing");
+        }
+        assertTrue(shown.isVisible() && shown.isManaged());
+        // shown again: the very nodes of its first showing
+        WaitForAsyncUtils.asyncFx(() -> view.showPane(1)).get();
+        javafx.scene.Node again = WaitForAsyncUtils.asyncFx(() -> vm.pane(vm.panes().get(1).id()).orElseThrow().node()).get();
+        assertTrue(again == nodes.get(1) && again.isVisible() && again.isManaged() && !shown.isVisible());
+        WaitForAsyncUtils.asyncFx(() -> view.showPane(0)).get();
+        // Tab through the window: the focus never lands in a hidden pane
+        robot.clickOn("#navigation");
+        for (int i = 0; i < 40; i++) {
+            robot.push(javafx.scene.input.KeyCode.TAB);
+            javafx.scene.Node owner = WaitForAsyncUtils.asyncFx(() -> shown.getScene().getFocusOwner()).get();
+            for (javafx.scene.Node n = owner; n != null; n = n.getParent()) {
+                int at = nodes.indexOf(n);
+                assertTrue(at <= 0, "Tab reached " + owner + " in the hidden pane " + (at < 0 ? "" : vm.panes().get(at).id()));
+            }
+        }
+    }
 }
