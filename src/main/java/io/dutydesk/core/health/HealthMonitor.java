@@ -76,14 +76,25 @@ public final class HealthMonitor implements AutoCloseable {
         notConfigured.forEach(b -> initial.put(b, BackendStatus.notConfigured(b)));
         this.latest = new HealthSnapshot(environment, 0, clock.instant(), initial);
         probes = probes.stream().filter(p -> !notConfigured.contains(p.backend())).toList();
+        Duration probeBackoff = probeBackoff(interval, maxBackoff);
         for (BackendProbe p : probes) {
             Poller<Long> poller = new Poller<>(p.backend().id(), () -> probe(p, timeout),
-                    interval, maxBackoff, timeout.plusMillis(500), scheduler, clock).measuredAs(p.backend().id(), "ping");
+                    interval, probeBackoff, timeout.plusMillis(500), scheduler, clock).measuredAs(p.backend().id(), "ping");
             pollers.add(poller);
             byBackend.put(p.backend(), poller);
             subscriptions.add(poller.subscribe(s -> onSnapshot(p, s)));
         }
         refreshAllWhenSshIsBack(probes);
+    }
+
+    /**
+     * How long a failing backend's probe waits at most: twice the interval, or {@code maxBackoff} if that is shorter.
+     * The header says "down" until the next probe; with the panes' backoff (30 s by default) it said so for up to 30 s
+     * after the backend was back (a ping is cheap: the panes' reads are what {@code maxBackoff} spares).
+     */
+    static Duration probeBackoff(Duration interval, Duration maxBackoff) {
+        Duration twice = interval.multipliedBy(2);
+        return maxBackoff.compareTo(twice) < 0 ? maxBackoff : twice;
     }
 
     /**

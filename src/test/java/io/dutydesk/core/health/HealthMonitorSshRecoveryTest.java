@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** When SSH answers again, the backends behind it are polled at once, not after their own backoff. */
 class HealthMonitorSshRecoveryTest {
@@ -72,5 +73,41 @@ class HealthMonitorSshRecoveryTest {
         } finally {
             scheduler.shutdownNow();
         }
+    }
+
+    /**
+     * A backend back after a long outage is said to be back within about two intervals, however long it was down: the
+     * header's probes wait at most twice the interval (the panes' maxBackoff, 30 s by default, kept the header saying
+     * "down" for up to 30 s after it answered again). Here 8 failures in a row: with maxBackoff the wait would be
+     * 50 ms x 2^7 = 6.4 s.
+     */
+    @Test
+    void aBackendBackAfterManyFailuresIsSeenWithinTwoIntervals() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicBoolean up = new AtomicBoolean(false);
+        BackendProbe redis = probe(Backend.REDIS, () -> {
+            calls.incrementAndGet();
+            return up.get() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new IllegalStateException("Connection refused"));
+        });
+        try (HealthMonitor m = new HealthMonitor("t", List.of(redis), Duration.ofMillis(50), Duration.ofHours(1),
+                Duration.ofSeconds(5), scheduler, Clock.systemUTC())) {
+            m.start();
+            Eventually.await("8 failures in a row", Duration.ofSeconds(20), () -> calls.get() >= 8);
+            up.set(true);
+            long t0 = System.nanoTime();
+            Eventually.await("back", Duration.ofSeconds(20), () -> state(m, Backend.REDIS) == BackendStatus.State.OK);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3000, "seen back after " + ms + " ms (at most 2 x 50 ms plus the scheduling; 6.4 s with maxBackoff)");
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void probesWaitAtMostTwiceTheIntervalOrMaxBackoffIfShorter() {
+        assertEquals(Duration.ofSeconds(10), HealthMonitor.probeBackoff(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        assertEquals(Duration.ofSeconds(7), HealthMonitor.probeBackoff(Duration.ofSeconds(5), Duration.ofSeconds(7)));
     }
 }
