@@ -39,7 +39,7 @@ public final class OutboxTrend {
         this.clock = clock;
         chart.setId("outbox-trend");
         chart.setPlaceholder("No sample yet: the trend starts with the first poll.");
-        chart.setMinHeight(180);
+        chart.setMinHeight(120); // its own minimum: at 1024x640 with a source down the tables beside need the room (they showed no row)
         vm.history().addListener((ListChangeListener<BacklogSample>) c -> redraw());
         redraw();
         // ages (seconds) dwarf the counts on the one value axis: shown on a click on its legend entry

@@ -205,6 +205,9 @@ class OutboxViewTest {
     void aSourceDownFromTheStartIsSaidWholeAndItsTablesAreUnknownNotEmpty(FxRobot robot) throws Exception {
         fakes.redisDown = "Redis 127.0.0.1:24379 (stream selfology:events): the server could not connect to it "
                 + "(SSH channel refused: is it running?)";
+        // as in the trial: "Outbox: 5 pending — act now: oldest pending 15 h 33 min (≥ 30 min); stream not read (Redis down)"
+        fakes.oldestAgeSeconds = 15 * 3600 + 33 * 60;
+        fakes.eventsAgeSeconds = fakes.oldestAgeSeconds;
         fx(() -> {
             stage.setWidth(1024 - 50); // the pane beside the (collapsed) navigation in a 1024x640 window
             stage.setHeight(640 - 52 - 36); // below the header, above the status bar
@@ -225,6 +228,15 @@ class OutboxViewTest {
         assertEquals(groups, fx(() -> groupsPlaceholder.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
                 .map(n -> ((javafx.scene.text.Text) n).getText()).reduce("", (a, b) -> a.isEmpty() ? b : a + " " + b)),
                 "the placeholder is not cut");
+        // the verdict over the pane, whole: "...; stream not read (Redis down)" was cut with "..." at 1024 (the trial)
+        Label header = robot.lookup("#outbox-header").queryAs(Label.class);
+        await("the verdict says the stream", WAIT, () -> fx(() -> header.getText().contains("Redis")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(fx(header::getText), fx(() -> header.lookupAll(".text").stream().filter(n -> n instanceof javafx.scene.text.Text)
+                .map(n -> ((javafx.scene.text.Text) n).getText()).reduce("", (a, b) -> a.isEmpty() ? b : a + " " + b)),
+                "the header is not cut");
+        assertTrue(fx(() -> ((javafx.scene.layout.Region) robot.lookup("#pane-outbox").query()).minHeight(-1) <= scene.getHeight()),
+                "the pane fits the window");
 
         fakes.pgDown = "PostgreSQL 127.0.0.1:5432: Connection refused";
         open();
