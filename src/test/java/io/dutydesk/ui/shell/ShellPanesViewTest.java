@@ -120,4 +120,24 @@ class ShellPanesViewTest {
             }
         }
     }
+
+    /**
+     * A screen reader is handed the shown pane only, as when the others were out of the scene: the pane area's
+     * accessible children are the shown pane's node, whichever panes were built before (Parent hands every child, a
+     * hidden one too).
+     */
+    @Test
+    void aScreenReaderIsHandedTheShownPaneOnly() throws Exception {
+        for (int i = vm.panes().size() - 1; i >= 0; i--) {
+            int pane = i;
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(pane)).get();
+        }
+        for (int i : new int[]{2, 0}) {
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(i)).get();
+            javafx.scene.Node shown = WaitForAsyncUtils.asyncFx(() -> vm.pane(vm.panes().get(i).id()).orElseThrow().node()).get();
+            Object children = WaitForAsyncUtils.asyncFx(() -> shown.getParent()
+                    .queryAccessibleAttribute(javafx.scene.AccessibleAttribute.CHILDREN)).get();
+            assertEquals(List.of(shown), children, vm.panes().get(i).id() + " shown: a screen reader is handed it alone");
+        }
+    }
 }
