@@ -404,12 +404,32 @@ public final class ShellView {
         if (!content.getChildren().contains(shown)) {
             content.getChildren().add(shown);
         }
+        Node focused = content.getScene() == null ? null : content.getScene().getFocusOwner();
+        Node left = paneHolding(focused);
         for (Node n : content.getChildren()) {
             boolean on = n == shown;
             n.setVisible(on);
             n.setManaged(on);
         }
+        if (left != null && left != shown) {
+            // the keyboard leaves the hidden pane now, for the navigation (the panes' list: Up/Down, Tab into the pane).
+            // Left to JavaFX, the focus stays on the hidden node until the next pulse — the typed digit of Ctrl+2 reached
+            // the hidden PromQL editor, whose completion list then stood over the other pane — and then goes to the next
+            // focusable node after it in the scene, in whichever pane follows: from the Slots pane's version field to the
+            // Outbox pane's "Restart relay…", which Enter pressed
+            nav.requestFocus();
+        }
         content.notifyAccessibleAttributeChanged(javafx.scene.AccessibleAttribute.CHILDREN); // read again: another pane
+    }
+
+    /** The pane (a child of the pane area) that holds {@code n}, or null when {@code n} is in none. */
+    private Node paneHolding(Node n) {
+        for (Node c = n; c != null; c = c.getParent()) {
+            if (c.getParent() == content) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** A badge's state in words, for a screen reader: "passing", "warning", "failing", "unknown". */
