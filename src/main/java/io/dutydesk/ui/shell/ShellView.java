@@ -29,7 +29,20 @@ public final class ShellView {
     private final ShellViewModel vm;
     private final BorderPane root = new BorderPane();
     private final ListView<PaneSpec> nav = new ListView<>();
-    private final StackPane content = new StackPane();
+    /**
+     * The pane area: every pane once built, the one shown visible ({@link #showNode}). A screen reader is handed that one
+     * only: the hidden panes stay in the scene, and Parent hands them all to the platform's accessibility (only some
+     * platforms' glue leaves out a child that is not visible), where they had been out of the scene before.
+     */
+    private final StackPane content = new StackPane() {
+        @Override
+        public Object queryAccessibleAttribute(javafx.scene.AccessibleAttribute attribute, Object... parameters) {
+            if (attribute == javafx.scene.AccessibleAttribute.CHILDREN) {
+                return javafx.collections.FXCollections.observableArrayList(getChildren().filtered(Node::isVisible));
+            }
+            return super.queryAccessibleAttribute(attribute, parameters);
+        }
+    };
     /** The placeholders of panes without a view, once shown (kept in {@link #content} as the built panes are). */
     private final java.util.Map<String, Node> placeholders = new java.util.HashMap<>();
     /** The toasts' layer: over the pane area only, so a toast is never over the header (the top bar). */
@@ -384,18 +397,39 @@ public final class ShellView {
      * Puts {@code shown} on the screen: a pane once built stays in the scene, hidden (invisible and unmanaged) while
      * another is shown. Taking it out of the scene and back cost each showing CSS applied again to all its nodes and
      * its tables' cells made anew: 40-150 ms of the FX thread, the longest pulse gaps of StallBenchmark (P7). A hidden
-     * pane is neither drawn, picked, laid out nor focused (its mnemonics and tab order skip it: not tree-visible), and
-     * polls nothing of its own ({@link io.dutydesk.ui.fx.Pane#hidden()}).
+     * pane is neither drawn, picked, sized by the pane area nor focused (its mnemonics and tab order skip it: not
+     * tree-visible), a screen reader is not handed it ({@link #content}), and it polls nothing of its own ({@link io.dutydesk.ui.fx.Pane#hidden()}).
      */
     private void showNode(Node shown) {
         if (!content.getChildren().contains(shown)) {
             content.getChildren().add(shown);
         }
+        Node focused = content.getScene() == null ? null : content.getScene().getFocusOwner();
+        Node left = paneHolding(focused);
         for (Node n : content.getChildren()) {
             boolean on = n == shown;
             n.setVisible(on);
             n.setManaged(on);
         }
+        if (left != null && left != shown) {
+            // the keyboard leaves the hidden pane now, for the navigation (the panes' list: Up/Down, Tab into the pane).
+            // Left to JavaFX, the focus stays on the hidden node until the next pulse — the typed digit of Ctrl+2 reached
+            // the hidden PromQL editor, whose completion list then stood over the other pane — and then goes to the next
+            // focusable node after it in the scene, in whichever pane follows: from the Slots pane's version field to the
+            // Outbox pane's "Restart relay…", which Enter pressed
+            nav.requestFocus();
+        }
+        content.notifyAccessibleAttributeChanged(javafx.scene.AccessibleAttribute.CHILDREN); // read again: another pane
+    }
+
+    /** The pane (a child of the pane area) that holds {@code n}, or null when {@code n} is in none. */
+    private Node paneHolding(Node n) {
+        for (Node c = n; c != null; c = c.getParent()) {
+            if (c.getParent() == content) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** A badge's state in words, for a screen reader: "passing", "warning", "failing", "unknown". */

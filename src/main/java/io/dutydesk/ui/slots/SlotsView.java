@@ -183,9 +183,11 @@ public final class SlotsView {
         root.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 // from whichever pane is shown (3 a.m.: no need to find the Slots pane first); the confirmation reads
-                // the server and states what it found
+                // the server and states what it found. Only with two slots attached: an environment of one stack has no
+                // slot to roll back to (the view-model is detached: "Cannot rollback: no environment" was all it said) —
+                // root.isVisible() had said so until the panes stayed in the scene and that check went with them
                 scene.getAccelerators().put(ROLLBACK_KEY, () -> {
-                    if (!vm.actionRunningProperty().get() && !maintenanceVm.lockedProperty().get()) {
+                    if (vm.attached() && !vm.actionRunningProperty().get() && !maintenanceVm.lockedProperty().get()) {
                         confirmAndRun(Verb.ROLLBACK);
                     }
                 });

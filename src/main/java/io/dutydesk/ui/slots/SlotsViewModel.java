@@ -179,6 +179,12 @@ public final class SlotsViewModel implements PaneModel {
 
     public ReadOnlyBooleanProperty actionRunningProperty() { return actionRunning; }
 
+    /**
+     * Whether an environment of two slots is attached: detached for an environment of one stack (its Slots pane shows
+     * {@link SingleStackViewModel}) and before the first environment, where there is no slot to roll back to.
+     */
+    public boolean attached() { return context != null; }
+
     public ReadOnlyStringProperty actionStatusProperty() { return actionStatus; }
 
     public StringProperty versionProperty() { return version; }

@@ -120,4 +120,61 @@ class ShellPanesViewTest {
             }
         }
     }
+
+    /**
+     * A screen reader is handed the shown pane only, as when the others were out of the scene: the pane area's
+     * accessible children are the shown pane's node, whichever panes were built before (Parent hands every child, a
+     * hidden one too).
+     */
+    @Test
+    void aScreenReaderIsHandedTheShownPaneOnly() throws Exception {
+        for (int i = vm.panes().size() - 1; i >= 0; i--) {
+            int pane = i;
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(pane)).get();
+        }
+        for (int i : new int[]{2, 0}) {
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(i)).get();
+            javafx.scene.Node shown = WaitForAsyncUtils.asyncFx(() -> vm.pane(vm.panes().get(i).id()).orElseThrow().node()).get();
+            Object children = WaitForAsyncUtils.asyncFx(() -> shown.getParent()
+                    .queryAccessibleAttribute(javafx.scene.AccessibleAttribute.CHILDREN)).get();
+            assertEquals(List.of(shown), children, vm.panes().get(i).id() + " shown: a screen reader is handed it alone");
+        }
+    }
+
+    /**
+     * The keyboard leaves a pane as it is hidden, for the navigation: at once, not at the next pulse (until then the
+     * hidden field had the keys: Ctrl+5's typed digit opened the PromQL completion list over the other pane), and not
+     * for the next focusable node in the scene (the Slots pane's version field left the focus to the Outbox pane's
+     * "Restart relay…", which the Enter that followed pressed). The window trial's Ctrl+2 from a typed-in field.
+     */
+    @Test
+    void theKeyboardLeavesAHiddenPaneForTheNavigation(FxRobot robot) throws Exception {
+        for (String from : List.of("slots", "metrics")) {
+            String field = from.equals("slots") ? "#deploy-version" : "#promql-editor";
+            WaitForAsyncUtils.asyncFx(() -> view.showPane(from)).get();
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.clickOn(field).write("v1");
+            javafx.scene.Node pane = WaitForAsyncUtils.asyncFx(() -> vm.pane(from).orElseThrow().node()).get();
+            javafx.scene.Scene scene = pane.getScene();
+            assertTrue(WaitForAsyncUtils.asyncFx(() -> inside(scene.getFocusOwner(), pane)).get(), from + ": typed into " + field);
+            // as Ctrl+2 does: the pane shown, and the focus looked at before any pulse
+            javafx.scene.Node owner = WaitForAsyncUtils.asyncFx(() -> {
+                view.showPane("outbox");
+                return scene.getFocusOwner();
+            }).get();
+            assertFalse(inside(owner, pane), from + " hidden: the keys still went to " + owner);
+            WaitForAsyncUtils.waitForFxEvents();
+            javafx.scene.Node later = WaitForAsyncUtils.asyncFx(scene::getFocusOwner).get();
+            assertEquals("navigation", later == null ? null : later.getId(), from + " hidden: the focus is on " + later);
+        }
+    }
+
+    private static boolean inside(javafx.scene.Node n, javafx.scene.Node pane) {
+        for (javafx.scene.Node c = n; c != null; c = c.getParent()) {
+            if (c == pane) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
