@@ -125,6 +125,30 @@ public final class ShellView {
         showPane(nav.getItems().stream().map(PaneSpec::id).toList().indexOf(id));
     }
 
+    /**
+     * {@code key} shows pane {@code id} first, wherever the focus is, then does what the scene's accelerators say it
+     * does: the Slots pane's Ctrl+Shift+R (its view puts the key on the scene) asks about the rollback over the Slots
+     * pane, whose action log then shows it run, not over whichever pane the key was pressed on.
+     */
+    public void showFirstOn(javafx.scene.input.KeyCombination key, String id) {
+        javafx.event.EventHandler<javafx.scene.input.KeyEvent> filter = e -> {
+            if (key.match(e)) {
+                showPane(id); // in the capturing phase: the accelerators run after it, in the bubbling one
+            }
+        };
+        root.sceneProperty().addListener((o, a, b) -> {
+            if (a != null) {
+                a.removeEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, filter);
+            }
+            if (b != null) {
+                b.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, filter);
+            }
+        });
+        if (root.getScene() != null) {
+            root.getScene().addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, filter);
+        }
+    }
+
     /** Shows pane {@code index} (0-based) of the navigation. */
     public void showPane(int index) {
         if (index >= 0 && index < nav.getItems().size()) {

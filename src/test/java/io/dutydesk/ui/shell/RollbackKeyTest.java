@@ -69,6 +69,7 @@ class RollbackKeyTest {
                 FxThread.INSTANCE, Clock.systemDefaultZone(),
                 io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
         view = new ShellView(vm);
+        view.showFirstOn(io.dutydesk.ui.slots.SlotsView.ROLLBACK_KEY, "slots"); // as the app does
         window = new Stage();
         window.setScene(new Scene(view.root(), 1180, 640));
         window.show();
@@ -138,6 +139,7 @@ class RollbackKeyTest {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("Ctrl+Shift+R from the Outbox pane asked nothing");
         }
-        assertEquals("outbox", fx(() -> vm.shownPane().orElse("")), "asked from the pane shown");
+        // over the Slots pane, whose action log shows the rollback run (it was asked over the Outbox pane)
+        assertEquals("slots", fx(() -> vm.shownPane().orElse("")), "the Slots pane shown with the question");
     }
 }
