@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * The window's toasts: a layer over the pane area only — below the window's header, which it can never
  * cover (it is not over it, and it is clipped to its own bounds) — with the newest notices in its
  * bottom-right corner, away from every pane's own header and actions too. At most {@link #MAX} are shown
- * (older ones go first); each is at most {@link #WIDTH} px wide (less in a narrow window), its text
+ * (older ones go first; one fewer in a pane area under {@link #TALL} px); each is at most {@link #WIDTH} px wide (less in a narrow window), its text
  * wrapped, never cut mid-word; a click or its × closes it, else it goes after 8 s (critical: 20 s). On the
  * FX thread.
  *
@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Toasts {
     static final int MAX = 3;
+    /** A pane area shorter than this shows one toast fewer than {@link #MAX}. */
+    static final double TALL = 600;
     static final double WIDTH = 380;
     private static final double MARGIN = 12;
 
@@ -98,7 +100,9 @@ public final class Toasts {
         close.setOnAction(e -> remove.run());
         toast.setOnMouseClicked(e -> remove.run());
         layer.getChildren().add(toast);
-        while (layer.getChildren().size() > MAX) {
+        // a short pane area (a 1024x640 window's: ~550 px) keeps two: three stood over half its height (the trial)
+        int max = layer.getHeight() > 0 && layer.getHeight() < TALL ? MAX - 1 : MAX;
+        while (layer.getChildren().size() > max) {
             layer.getChildren().remove(0);
         }
         later.after(n.level() == Level.CRITICAL ? SHOWN_CRITICAL : SHOWN, remove); // gone already: removes nothing

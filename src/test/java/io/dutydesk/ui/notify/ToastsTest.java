@@ -31,10 +31,19 @@ class ToastsTest {
     private final Toasts toasts = new Toasts((d, r) -> later.add(Map.entry(d, r)));
     private final Toasts asShipped = new Toasts();
 
+    private Stage stage;
+
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         stage.setScene(new Scene(new StackPane(new Label("window"), toasts.node(), asShipped.node()), 400, 300));
         stage.show();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void sizeBack() throws Exception {
+        // TestFX's stage is shared: the next test (of any class) starts at its scene's size, not the 700 px set here
+        WaitForAsyncUtils.asyncFx(() -> stage.sizeToScene()).get();
     }
 
     @Test
@@ -66,6 +75,33 @@ class ToastsTest {
         assertEquals(0, toasts.shown().size(), "closed by its ×");
         robot.interact(() -> later.get(1).getValue().run()); // its time comes after it was closed: nothing else goes
         assertEquals(0, toasts.shown().size());
+    }
+
+    /**
+     * A short pane area keeps two toasts, the newest: three stood over half of a 1024x640 window's (the trial); a tall
+     * one keeps three.
+     */
+    @Test
+    void aShortPaneAreaKeepsTwoToastsATallOneThree(FxRobot robot) {
+        robot.interact(() -> {
+            for (int i = 1; i <= 4; i++) {
+                toasts.show(new Notice("k" + i, Level.WARNING, "Warning " + i, "down"));
+            }
+        });
+        assertEquals(List.of("Warning 3", "Warning 4"), titles(), "300 px: the newest two");
+        robot.interact(() -> {
+            stage.setHeight(700);
+        });
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            toasts.show(new Notice("k5", Level.WARNING, "Warning 5", "down"));
+            toasts.show(new Notice("k6", Level.WARNING, "Warning 6", "down"));
+        });
+        assertEquals(List.of("Warning 4", "Warning 5", "Warning 6"), titles(), "700 px: the newest three");
+    }
+
+    private List<String> titles() {
+        return toasts.shown().stream().map(n -> ((javafx.scene.control.Label) n.lookup(".toast-title")).getText()).toList();
     }
 
     /** What keeps JavaFX pulsing: the primary timer's pulse receivers (animations) and animation timers (FX thread). */
