@@ -41,7 +41,7 @@ class CalmCaretTest {
     @Start
     void start(Stage stage) {
         saved = CalmCaret.blinkFor;
-        CalmCaret.blinkFor = Duration.ofMillis(1500); // long beside a check just after a key, short for the test
+        CalmCaret.blinkFor = Duration.ofMillis(3000); // long beside a check just after a key, short for the test
         field = new TextField();
         field.setId("field");
         password = new PasswordField();

@@ -82,7 +82,9 @@ class ToastsTest {
      * one keeps three.
      */
     @Test
-    void aShortPaneAreaKeepsTwoToastsATallOneThree(FxRobot robot) {
+    void aShortPaneAreaKeepsTwoToastsATallOneThree(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, // laid out in its 300 px
+                () -> WaitForAsyncUtils.asyncFx(() -> ((javafx.scene.layout.Region) toasts.node()).getHeight() > 0).get());
         robot.interact(() -> {
             for (int i = 1; i <= 4; i++) {
                 toasts.show(new Notice("k" + i, Level.WARNING, "Warning " + i, "down"));
@@ -92,7 +94,9 @@ class ToastsTest {
         robot.interact(() -> {
             stage.setHeight(700);
         });
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        // laid out at the new height (a pulse after the resize)
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> WaitForAsyncUtils.asyncFx(() -> ((javafx.scene.layout.Region) toasts.node()).getHeight() >= Toasts.TALL).get());
         robot.interact(() -> {
             toasts.show(new Notice("k5", Level.WARNING, "Warning 5", "down"));
             toasts.show(new Notice("k6", Level.WARNING, "Warning 6", "down"));
