@@ -30,7 +30,7 @@ public final class CalmCaret {
 
         public Field(TextField control) {
             super(control);
-            calm = new Calm(super::setCaretAnimating);
+            calm = new Calm(this, super::setCaretAnimating);
         }
 
         @Override
@@ -49,7 +49,7 @@ public final class CalmCaret {
 
         public Area(TextArea control) {
             super(control);
-            calm = new Calm(super::setCaretAnimating);
+            calm = new Calm(this, super::setCaretAnimating);
         }
 
         @Override
@@ -62,25 +62,50 @@ public final class CalmCaret {
         }
     }
 
-    /** Blinking, stopped {@link #blinkFor} after the last start; on the FX thread. */
+    /**
+     * JavaFX's skin's private {@code setBlink}: its caret is drawn while "blink" is false. Stopping the animation
+     * ({@code setCaretAnimating(false)}, what JavaFX does when the window loses the focus) sets it true, the caret
+     * hidden: stopped so, the caret of a field left 10 s went missing (the window trial: no caret in the PromQL editor).
+     * Null where it cannot be reached: the caret then blinks as JavaFX's does, never stopped hidden.
+     */
+    private static final java.lang.invoke.MethodHandle SET_BLINK = setBlink();
+
+    private static java.lang.invoke.MethodHandle setBlink() {
+        try {
+            java.lang.reflect.Method m = javafx.scene.control.skin.TextInputControlSkin.class.getDeclaredMethod("setBlink", boolean.class);
+            m.setAccessible(true);
+            return java.lang.invoke.MethodHandles.lookup().unreflect(m);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Blinking, stopped {@link #blinkFor} after the last start with the caret drawn; on the FX thread. */
     private static final class Calm {
+        private final javafx.scene.control.skin.TextInputControlSkin<?> skin;
         private final Consumer<Boolean> animating;
         /** Which start a pending stop belongs to: a later start or stop makes it stale. */
         private long generation;
 
-        Calm(Consumer<Boolean> animating) {
+        Calm(javafx.scene.control.skin.TextInputControlSkin<?> skin, Consumer<Boolean> animating) {
+            this.skin = skin;
             this.animating = animating;
         }
 
         void set(boolean value) {
             long g = ++generation;
             animating.accept(value);
-            if (value) {
+            if (value && SET_BLINK != null) {
                 // CompletableFuture's delay thread (one daemon thread, shared), then the FX thread: no Timeline, which
                 // would keep the pulses going as the blinking does
                 CompletableFuture.delayedExecutor(blinkFor.toMillis(), TimeUnit.MILLISECONDS, FxThread.INSTANCE).execute(() -> {
                     if (g == generation) {
-                        animating.accept(false); // drawn, still: JavaFX's skin shows the caret when not animating
+                        animating.accept(false); // the Timeline stopped: JavaFX's skin then hides the caret…
+                        try {
+                            SET_BLINK.invoke(skin, false); // …drawn, still, as long as the field has the focus
+                        } catch (Throwable e) {
+                            animating.accept(true); // blinking rather than no caret
+                        }
                     }
                 });
             }

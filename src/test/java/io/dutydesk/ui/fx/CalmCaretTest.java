@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The console's stylesheet gives every text field and area a caret that stops blinking a while after the last key (a
  * blinking caret is an animation: 60 pulses a second for as long as the field has the focus), drawn still then, and
- * blinking again at the next key. Read from JavaFX's own skin (its isCaretBlinking, the caret's Timeline running).
+ * blinking again at the next key. Read from JavaFX's own skin (its isCaretBlinking, the caret's Timeline running;
+ * its caretVisible, the caret drawn: stopped, JavaFX's skin hid it).
  */
 @ExtendWith(ApplicationExtension.class)
 class CalmCaretTest {
@@ -71,6 +72,15 @@ class CalmCaretTest {
         });
     }
 
+    /** JavaFX's skin's own answer: its caret is drawn (caretVisible: focused, not in the blink's off half). */
+    private static boolean caretDrawn(TextInputControl c) throws Exception {
+        return fx(() -> {
+            Method m = TextInputControlSkin.class.getDeclaredMethod("caretVisibleProperty");
+            m.setAccessible(true);
+            return ((javafx.beans.value.ObservableBooleanValue) m.invoke(c.getSkin())).get();
+        });
+    }
+
     private static void await(String what, Callable<Boolean> c) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, c);
@@ -93,14 +103,17 @@ class CalmCaretTest {
             robot.write("up");
             assertTrue(blinking(c), c.getId() + ": blinks just after the keys");
             await(c.getId() + ": stops blinking", () -> !blinking(c));
-            assertTrue(fx(c::isFocused), c.getId() + ": still focused, its caret drawn still");
+            assertTrue(fx(c::isFocused), c.getId() + ": still focused");
+            assertTrue(caretDrawn(c), c.getId() + ": its caret drawn still, not hidden");
             robot.push(KeyCode.END);
             robot.write("{");
             assertTrue(blinking(c), c.getId() + ": a key starts it again");
             await(c.getId() + ": stops again", () -> !blinking(c));
+            assertTrue(caretDrawn(c), c.getId() + ": drawn again once still");
         }
         // the focus elsewhere: the field left does not blink
         robot.clickOn(password);
         assertFalse(blinking(field));
+        assertFalse(caretDrawn(field), "no caret in the field left");
     }
 }
