@@ -80,6 +80,13 @@ public final class SlotsView {
     @FXML private Tab auditTab;
     @FXML private TableView<AuditEntry> audit;
     @FXML private Label auditProblem;
+    /**
+     * The action whose plan is being read from the server before its question ("rollback"), or "": one at a time. The
+     * read takes up to the timeout (12 s with Docker hung) and said nothing meanwhile: Ctrl+Shift+R pressed again, or
+     * Rollback clicked, read again each time, and each read then opened its own window (three "Cannot rollback" stacked:
+     * the window trial) — with the server slow rather than hung, two rollback questions over each other.
+     */
+    private final javafx.beans.property.StringProperty planning = new javafx.beans.property.SimpleStringProperty("");
 
     public SlotsView(SlotsViewModel vm, Executor ui) {
         this(vm, null, ui);
@@ -160,7 +167,7 @@ public final class SlotsView {
         action(rollbackButton, Verb.ROLLBACK);
         action(cleanupButton, Verb.CLEANUP);
         for (Button b : List.of(switchButton, rollbackButton, cleanupButton)) {
-            b.disableProperty().bind(vm.actionRunningProperty().or(maintenanceVm.lockedProperty()));
+            b.disableProperty().bind(vm.actionRunningProperty().or(maintenanceVm.lockedProperty()).or(planning.isNotEmpty()));
         }
         for (Button b : List.of(deploy, switchButton, rollbackButton, cleanupButton)) {
             String normal = b.getTooltip() == null ? null : b.getTooltip().getText();
@@ -201,12 +208,19 @@ public final class SlotsView {
 
     /** Plans from the server's state, shows the facts, runs only what the user confirmed. */
     void confirmAndRun(Verb verb) {
-        confirmAndRun(verb.id(), vm.plan(verb, false));
+        if (planning.get().isEmpty()) {
+            confirmAndRun(verb.id(), vm.plan(verb, false));
+        }
     }
 
     /** A plan being made (a rollback to a chosen release, a typed rollback): confirmed and run as every action. */
-    void confirmAndRun(String what, java.util.concurrent.CompletableFuture<io.dutydesk.core.rollout.Plan> planning) {
-        planning.whenComplete((plan, e) -> ui.execute(() -> {
+    void confirmAndRun(String what, java.util.concurrent.CompletableFuture<io.dutydesk.core.rollout.Plan> plans) {
+        if (!planning.get().isEmpty()) {
+            return; // one question at a time: the one being read is asked
+        }
+        planning.set(what);
+        plans.whenComplete((plan, e) -> ui.execute(() -> {
+            planning.set("");
             if (e != null) {
                 Alert a = new Alert(Alert.AlertType.ERROR, Errors.describe(e), ButtonType.OK);
                 a.initOwner(window());
@@ -225,9 +239,11 @@ public final class SlotsView {
         log.setItems(vm.actionLog());
         log.setCellFactory(LogText.wrappedCells());
         io.dutydesk.ui.fx.TextCells.followEnd(log, vm.actionLog());
-        status.textProperty().bind(vm.actionStatusProperty());
-        busy.visibleProperty().bind(vm.actionRunningProperty());
-        busy.managedProperty().bind(vm.actionRunningProperty());
+        // while an action's plan is read the pane says so (it said nothing for as long as the read took)
+        status.textProperty().bind(javafx.beans.binding.Bindings.when(planning.isEmpty()).then(vm.actionStatusProperty())
+                .otherwise(javafx.beans.binding.Bindings.concat(planning, ": reading the server before asking you…")));
+        busy.visibleProperty().bind(vm.actionRunningProperty().or(planning.isNotEmpty()));
+        busy.managedProperty().bind(busy.visibleProperty());
         // a few lines of the log stay readable however little room the window has (the cards scroll instead) — once it has
         // lines: before the session's first action it keeps one, and the cards their whole tables (at 1024x640 under an
         // outage's banner the empty log kept 4 lines' room and the cards showed one service of four)
