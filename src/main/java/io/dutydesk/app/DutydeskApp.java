@@ -151,7 +151,7 @@ public final class DutydeskApp extends Application {
                 System.out.println("dutydesk: " + r.env() + ": checks: " + r.worst().id() + " (" + r.summary() + ")");
             }
         });
-        view.showFirstOn(io.dutydesk.ui.slots.SlotsView.ROLLBACK_KEY, "slots");
+        view.showFirstOn(io.dutydesk.ui.slots.SlotsView.ROLLBACK_KEY, "slots", vm::twoSlotsSelected); // not on a single stack
         // before todayFirstBefore (the environment's zone) the window opens on the Today pane; after it Slots stays first
         if (io.dutydesk.ui.today.TodayViewModel.firstPane(file.environments().get(env).checks(), Clock.systemDefaultZone())) {
             view.showPane("today");

@@ -131,8 +131,17 @@ public final class ShellView {
      * pane, whose action log then shows it run, not over whichever pane the key was pressed on.
      */
     public void showFirstOn(javafx.scene.input.KeyCombination key, String id) {
+        showFirstOn(key, id, () -> true);
+    }
+
+    /**
+     * {@link #showFirstOn(javafx.scene.input.KeyCombination, String)} where {@code applies} says the key does something:
+     * on an environment of one stack Ctrl+Shift+R asks nothing, and it had still taken the user off the pane it was
+     * pressed on (the window trial: from Outbox to the stack's Slots pane, for nothing).
+     */
+    public void showFirstOn(javafx.scene.input.KeyCombination key, String id, java.util.function.BooleanSupplier applies) {
         javafx.event.EventHandler<javafx.scene.input.KeyEvent> filter = e -> {
-            if (key.match(e)) {
+            if (key.match(e) && applies.getAsBoolean()) {
                 showPane(id); // in the capturing phase: the accelerators run after it, in the bubbling one
             }
         };

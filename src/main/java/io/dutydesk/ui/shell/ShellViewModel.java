@@ -251,6 +251,15 @@ public final class ShellViewModel implements AutoCloseable {
         healthListeners.add(listener);
     }
 
+    /**
+     * Whether the selected environment has two slots (blue-green): one of one stack ({@code deploy.model: single}), or
+     * none selected, has no slot to roll back to, and Ctrl+Shift+R does nothing there.
+     */
+    public boolean twoSlotsSelected() {
+        Environment env = selected.get() == null ? null : environments.get(selected.get());
+        return env != null && !env.deploy().single();
+    }
+
     /** Switches to {@code name}: closes the previous environment's connection, opens this one's. */
     public void select(String name) {
         Environment env = environments.get(name);

@@ -69,7 +69,7 @@ class RollbackKeyTest {
                 FxThread.INSTANCE, Clock.systemDefaultZone(),
                 io.dutydesk.testing.TestPanes.specs(FxThread.INSTANCE, scheduler, io.dutydesk.testing.MemoryAuditLog.create()));
         view = new ShellView(vm);
-        view.showFirstOn(io.dutydesk.ui.slots.SlotsView.ROLLBACK_KEY, "slots"); // as the app does
+        view.showFirstOn(io.dutydesk.ui.slots.SlotsView.ROLLBACK_KEY, "slots", vm::twoSlotsSelected); // as the app does
         window = new Stage();
         window.setScene(new Scene(view.root(), 1180, 640));
         window.show();
@@ -121,6 +121,7 @@ class RollbackKeyTest {
         rollbackKeyFromOutbox(robot, "life");
         // the plan of a detached view-model fails at once: its error would be shown by now
         assertEquals(List.of(), others(), "nothing to roll back to on a single stack");
+        assertEquals("outbox", fx(() -> vm.shownPane().orElse("")), "the pane it was pressed on stays shown");
         fx(() -> {
             view.showPane("slots");
             return null;
