@@ -211,12 +211,29 @@ public final class AlertsView {
         return rank == 0 ? "1" : rank == 1 ? "2" : "3";
     }
 
+    /**
+     * What the empty alert list says: "No alerts." only while Alertmanager answers; down, the emptiness is its last
+     * answer's ("No alerts as of 18:47:22; what fires now is unknown") or nothing was read ("Alerts unknown").
+     */
+    static String emptyText(boolean notConfigured, String problem, String countsAsOf) {
+        if (notConfigured) {
+            return "Not configured: this environment has no Alertmanager.";
+        }
+        if (problem == null) {
+            return "No alerts.";
+        }
+        return countsAsOf == null ? "Alerts unknown: nothing read from Alertmanager yet."
+                : "No alerts " + countsAsOf + "; what fires now is unknown.";
+    }
+
     private void feed() {
         list.setFixedCellSize(ROW_HEIGHT);
         list.setItems(vm.rows());
         list.setCellFactory(lv -> new RowCell());
-        emptyList.textProperty().bind(javafx.beans.binding.Bindings.when(vm.notConfiguredProperty())
-                .then("Not configured: this environment has no Alertmanager.").otherwise("No alerts."));
+        // "No alerts." only when Alertmanager said so now: down, the list is its last answer's (or none was read)
+        emptyList.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> emptyText(
+                vm.notConfiguredProperty().get(), vm.problemProperty().get(), vm.countsAsOfProperty().get()),
+                vm.notConfiguredProperty(), vm.problemProperty(), vm.countsAsOfProperty()));
         list.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null && !r.header()) {
                 vm.selectedProperty().set(r.alert());

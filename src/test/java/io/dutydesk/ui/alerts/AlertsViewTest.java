@@ -322,6 +322,28 @@ class AlertsViewTest {
         return out.get();
     }
 
+    /**
+     * An empty list says "No alerts." only while Alertmanager answers: down (the window trial: Alertmanager paused, "No
+     * alerts." under the down banner), it is its last answer's emptiness, dated, and what fires now is unknown.
+     */
+    @Test
+    void anEmptyListWhileAlertmanagerIsDownSaysWhenItWasEmpty(FxRobot robot) throws Exception {
+        attach(robot);
+        javafx.scene.control.ListView<?> list = robot.lookup("#alert-list").queryAs(javafx.scene.control.ListView.class);
+        await("read, nothing firing", Duration.ofSeconds(10), () -> vm.updatedProperty().get() != null);
+        assertEquals("No alerts.", onFx(() -> ((Label) list.getPlaceholder()).getText()));
+        am.down = "connection refused (the SSH link is down)";
+        robot.interact(vm::refresh);
+        await("stale", Duration.ofSeconds(10), () -> vm.countsAsOfProperty().get() != null);
+        String said = onFx(() -> ((Label) list.getPlaceholder()).getText());
+        assertTrue(said.matches("No alerts as of \\d\\d:\\d\\d:\\d\\d; what fires now is unknown\\."), said);
+        am.down = null;
+        robot.interact(vm::refresh);
+        await("current again", Duration.ofSeconds(20), () -> vm.countsAsOfProperty().get() == null);
+        assertEquals("No alerts.", onFx(() -> ((Label) list.getPlaceholder()).getText()));
+        assertEquals("Alerts unknown: nothing read from Alertmanager yet.", AlertsView.emptyText(false, "Alertmanager down", null));
+    }
+
     /** Alertmanager stops: the count chips are those of its last answer, marked so ("as of T", dimmed), never current-looking. */
     @Test
     void staleCountsSayAsOfWhen(FxRobot robot) throws Exception {
