@@ -17,6 +17,8 @@ import java.util.List;
  * {@code -Didle.metrics=true} it runs with {@code --metrics-port 0} and its own RSS, threads and open SSH channels
  * ({@code dutydesk_*}) are read from that endpoint at the end of the period and printed beside /proc's; the option
  * itself costs CPU: it runs the pulse-gap timer (an AnimationTimer, so the window pulses 60 times a second).
+ * With {@code -Didle.panes=true} every pane is shown once (Ctrl+1 … Ctrl+6) before the settling, then the Slots pane
+ * again: the idle window of a user who looked at every pane (built panes stay in the scene, hidden).
  *
  * <pre>
  *   mvn -q -DskipTests package test-compile
@@ -57,16 +59,27 @@ public final class IdleBenchmark {
             // off by default: the endpoint's pulse-gap timer keeps the window pulsing at 60 Hz (~0.7-2 points of a core,
             // docs/benchmarks.md) and a user's window runs without it; -Didle.metrics=true reads the figures from it too
             boolean metrics = Boolean.parseBoolean(System.getProperty("idle.metrics", "false"));
+            boolean panes = Boolean.getBoolean("idle.panes");
             OwnMetrics.Scrape own = null;
             List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Duser.home=" + home));
             cmd.addAll(LaunchBenchmark.jvmOptions()); // the packaged launcher's options (-Dbench.launcher=false: none)
             cmd.addAll(List.of("-jar", jar, "--config", config.toString(), "--env", "ref"));
-            System.out.println("app JVM options " + LaunchBenchmark.jvmOptions());
+            System.out.println("app JVM options " + LaunchBenchmark.jvmOptions() + (panes ? "; every pane shown once before the settling" : ""));
             if (metrics) {
                 cmd.addAll(List.of("--metrics-port", "0"));
             }
             try (IdleProbe.Watched a = new IdleProbe.Watched(cmd, display)) {
                 a.awaitLine("'all 7 backends ok'", l -> l.endsWith("ref: all 7 backends ok"), Duration.ofSeconds(120));
+                if (panes) {
+                    // every pane shown once (Ctrl+1 … Ctrl+6, a second each), then the Slots pane again: the built panes
+                    // stay in the scene, hidden; the background ones (Alerts, Today) keep polling there
+                    String win = StallBenchmark.x(display, "xdotool", "search", "--sync", "--name", "^Dutydesk").lines().findFirst().orElseThrow();
+                    for (int pane = 1; pane <= 7; pane++) {
+                        StallBenchmark.x(display, "xdotool", "windowfocus", "--sync", win);
+                        StallBenchmark.x(display, "xdotool", "key", "--clearmodifiers", "ctrl+" + (pane == 7 ? 1 : pane));
+                        Thread.sleep(1000);
+                    }
+                }
                 Thread.sleep(settle * 1000L);
                 long mark = IdleProbe.mark();
                 app = measure(a.pid(), seconds);

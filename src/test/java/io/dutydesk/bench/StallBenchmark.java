@@ -206,7 +206,7 @@ public final class StallBenchmark {
         return t;
     }
 
-    private static String x(String display, String... cmd) throws Exception {
+    static String x(String display, String... cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("DISPLAY", display);
         Process p = pb.start();
