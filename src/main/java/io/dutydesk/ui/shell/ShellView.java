@@ -128,16 +128,9 @@ public final class ShellView {
     /**
      * {@code key} shows pane {@code id} first, wherever the focus is, then does what the scene's accelerators say it
      * does: the Slots pane's Ctrl+Shift+R (its view puts the key on the scene) asks about the rollback over the Slots
-     * pane, whose action log then shows it run, not over whichever pane the key was pressed on.
-     */
-    public void showFirstOn(javafx.scene.input.KeyCombination key, String id) {
-        showFirstOn(key, id, () -> true);
-    }
-
-    /**
-     * {@link #showFirstOn(javafx.scene.input.KeyCombination, String)} where {@code applies} says the key does something:
-     * on an environment of one stack Ctrl+Shift+R asks nothing, and it had still taken the user off the pane it was
-     * pressed on (the window trial: from Outbox to the stack's Slots pane, for nothing).
+     * pane, whose action log then shows it run, not over whichever pane the key was pressed on. Only where
+     * {@code applies} says the key does something: on an environment of one stack Ctrl+Shift+R asks nothing, and it had
+     * still taken the user off the pane it was pressed on (the window trial: from Outbox to the stack's Slots pane).
      */
     public void showFirstOn(javafx.scene.input.KeyCombination key, String id, java.util.function.BooleanSupplier applies) {
         javafx.event.EventHandler<javafx.scene.input.KeyEvent> filter = e -> {
