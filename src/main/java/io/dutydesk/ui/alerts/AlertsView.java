@@ -100,14 +100,20 @@ public final class AlertsView {
         vm.unknownTextProperty().addListener((o, a, b) -> showCounts());
         vm.countsAsOfProperty().addListener((o, a, b) -> showCounts());
         showCounts();
-        // ages follow the clock: every poll (good or failed) redraws them in the rows on screen
-        vm.tickProperty().addListener((o, a, b) -> {
+        // ages follow the clock: every poll (good or failed) redraws them in the rows on screen; hidden, on showing
+        // (WhileShown: a hidden pane's change repaints the whole window)
+        Runnable ages = () -> {
+            if (!vm.shownProperty().get()) {
+                return;
+            }
             cells.forEach(RowCell::showAge);
             Alert sel = vm.selectedProperty().get();
             if (sel != null) {
                 showSince(sel);
             }
-        });
+        };
+        vm.tickProperty().addListener((o, a, b) -> ages.run());
+        vm.shownProperty().addListener((o, a, b) -> ages.run());
         vm.selectedProperty().addListener((o, a, b) -> showDetails(b));
         // the details are in step with the selected row: an alert that turns unknown (its source down) or a feed that
         // turns stale (Alertmanager or the SSH link down) changes the row, not the alert itself, so redraw on those too
@@ -129,7 +135,7 @@ public final class AlertsView {
     }
 
     private void header() {
-        updated.textProperty().bind(vm.updatedProperty());
+        io.dutydesk.ui.fx.WhileShown.text(updated, vm.updatedProperty(), vm.shownProperty());
         filter.textProperty().bindBidirectional(vm.filterTextProperty());
         filterError.textProperty().bind(vm.filterErrorProperty());
         filterError.visibleProperty().bind(vm.filterErrorProperty().isNotNull());
@@ -157,9 +163,22 @@ public final class AlertsView {
         l.managedProperty().bind(l.visibleProperty());
     }
 
+    /** What the chips last drawn said (counts, suppressed, unknown, "as of"): an unchanged poll rebuilds nothing. */
+    private List<Object> countsDrawn;
+
+    /**
+     * Rebuilds the chips when what they say changed. A poll that changes nothing touches no node: new chips in a
+     * hidden pane would make JavaFX repaint the whole window for nothing (a pulse with no visible change paints all).
+     */
     private void showCounts() {
-        countsBox.getChildren().clear();
         String asOf = vm.countsAsOfProperty().get(); // Alertmanager down: the chips are the last good read's
+        List<Object> now = java.util.Arrays.asList(new java.util.ArrayList<>(vm.counts()), vm.suppressedProperty().get(),
+                vm.unknownProperty().get(), vm.unknownTextProperty().get(), asOf);
+        if (now.equals(countsDrawn)) {
+            return;
+        }
+        countsDrawn = now;
+        countsBox.getChildren().clear();
         for (Map.Entry<String, Long> e : vm.counts()) {
             Label chip = new Label(e.getValue() + " " + e.getKey());
             chip.setId("count-" + e.getKey());

@@ -108,7 +108,7 @@ public final class AlertsViewModel implements PaneModel {
      * On the screen (or as if: a view-model without a shell). Hidden, the feed is still polled — the notifications
      * come from it — but the silences and the history are not read until it is shown again.
      */
-    private boolean shown = true;
+    private final javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty(true);
 
     /**
      * @param services builds the service for an opened environment (the app: adapters of the handle,
@@ -296,16 +296,19 @@ public final class AlertsViewModel implements PaneModel {
     }
 
     /** Hidden: the feed is still polled (notifications), the silences and the history no longer. */
+    /** Whether the shell shows the pane (true until it says otherwise): what only the screen needs is drawn while it is. */
+    public javafx.beans.property.ReadOnlyBooleanProperty shownProperty() { return shown; }
+
     @Override
     public void hidden() {
-        shown = false;
+        shown.set(false);
     }
 
     /** Shown again: the feed, the silences and the history are read now. */
     @Override
     public void shown() {
-        if (!shown) {
-            shown = true;
+        if (!shown.get()) {
+            shown.set(true);
             refresh();
             refreshSilences();
             refreshHistory();
@@ -374,7 +377,7 @@ public final class AlertsViewModel implements PaneModel {
         for (Notifier.Notice n : notifications.after(service.environment().alerts(), u.feed())) {
             notifier.notify(n);
         }
-        if (!shown) {
+        if (!shown.get()) {
             return; // the silences and the history are read when the pane is shown again
         }
         if (!u.transitions().isEmpty() || history.isEmpty()) {

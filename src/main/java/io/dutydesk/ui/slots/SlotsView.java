@@ -124,7 +124,7 @@ public final class SlotsView {
     private void header() {
         live.textProperty().bind(vm.headlineProperty());
         vm.liveDegradedProperty().addListener((o, a, d) -> live.pseudoClassStateChanged(DEGRADED, d));
-        updated.textProperty().bind(vm.updatedProperty());
+        io.dutydesk.ui.fx.WhileShown.text(updated, vm.updatedProperty(), vm.shownProperty());
 
         version.setPromptText("version, e.g. " + vm.versionExample());
         version.textProperty().bindBidirectional(vm.versionProperty());

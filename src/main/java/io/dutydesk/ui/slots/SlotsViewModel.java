@@ -76,7 +76,7 @@ public final class SlotsViewModel implements PaneModel {
     /** When the slots were last read (a failed read too), null before the first. */
     private java.time.Instant readAt;
     /** On the screen (the slots are polled either way: the title and the chip). */
-    private boolean shown = true;
+    private final javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty(true);
 
     /** Whether a rollback could run now: UNKNOWN when nothing was read or what was read is stale. */
     public enum Readiness { UNKNOWN, READY, NOT_READY }
@@ -138,15 +138,18 @@ public final class SlotsViewModel implements PaneModel {
                 List.of(io.dutydesk.core.Backend.SSH, io.dutydesk.core.Backend.DOCKER), java.util.Set.of(), clock, this::sourceDown);
     }
 
+    /** Whether the shell shows the pane (true until it says otherwise): what only the screen needs is drawn while it is. */
+    public javafx.beans.property.ReadOnlyBooleanProperty shownProperty() { return shown; }
+
     @Override
     public void hidden() {
-        shown = false;
+        shown.set(false);
         showState();
     }
 
     @Override
     public void shown() {
-        shown = true;
+        shown.set(true);
         showState();
     }
 
@@ -159,7 +162,7 @@ public final class SlotsViewModel implements PaneModel {
     public ReadOnlyObjectProperty<io.dutydesk.ui.fx.PaneState> paneState() { return paneState; }
 
     private void showState() {
-        io.dutydesk.ui.fx.PaneState.markShown(paneState, shown);
+        io.dutydesk.ui.fx.PaneState.markShown(paneState, shown.get());
     }
 
     /** SSH or Docker answer again: the slots are read now, not after their backoff. */
@@ -300,7 +303,7 @@ public final class SlotsViewModel implements PaneModel {
         } else {
             badge = new io.dutydesk.ui.fx.NavBadge("pass", "ok", headline.get() + "; " + rollbackText.get());
         }
-        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, readAt == null ? clock.instant() : readAt, shown));
+        paneState.set(io.dutydesk.ui.fx.PaneState.of(badge, readAt == null ? clock.instant() : readAt, shown.get()));
     }
 
     /** Deploy is possible when a version that matches the environment's pattern is typed and nothing runs. */

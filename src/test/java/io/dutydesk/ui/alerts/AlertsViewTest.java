@@ -168,6 +168,38 @@ class AlertsViewTest {
     }
 
     /**
+     * P8: a hidden pane stays in the scene, and JavaFX repaints the whole window for a pulse in which only invisible nodes
+     * changed. Hidden (the feed still polled, for the notifications), the pane's polls change no node: the chips are not
+     * built anew when the counts are the same, "read at T" and the ages wait. Shown again, they say the latest at once.
+     */
+    @Test
+    void aHiddenPaneChangesNoNodeAtItsPollsAndShowsTheLatestWhenShown(FxRobot robot) throws Exception {
+        am.alerts.add(FakeAlerts.alert("warning", Instant.now().minusSeconds(20), "alertname", "EventProcessingBacklog"));
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        Long tick = onFx(() -> vm.tickProperty().get());
+        await("a second poll", Duration.ofSeconds(10), () -> fx(() -> vm.tickProperty().get()) > tick);
+        Label chip = onFx(() -> robot.lookup("#count-warning").queryAs(Label.class));
+        Label updated = onFx(() -> robot.lookup("#alerts-updated").queryAs(Label.class));
+        await("a poll that changes no count keeps its chips", Duration.ofSeconds(10),
+                () -> fx(() -> vm.tickProperty().get()) > tick + 1);
+        assertTrue(onFx(() -> robot.lookup("#count-warning").queryAs(Label.class)) == chip, "the same chip, not one built anew");
+
+        robot.interact(vm::hidden);
+        String said = onFx(updated::getText);
+        String age = shownAge(robot);
+        await("the hidden pane's feed polled on to a later second", Duration.ofSeconds(10),
+                () -> fx(() -> !vm.updatedProperty().get().equals(said)));
+        assertEquals(said, onFx(updated::getText), "hidden, 'read at' is not redrawn");
+        assertEquals(age, shownAge(robot), "hidden, the ages are not redrawn");
+        assertTrue(onFx(() -> robot.lookup("#count-warning").queryAs(Label.class)) == chip, "hidden, the chips stay");
+
+        robot.interact(vm::shown);
+        assertEquals(onFx(() -> vm.updatedProperty().get()), onFx(updated::getText), "shown: the latest read at once");
+        await("shown: the age is redrawn", Duration.ofSeconds(10), () -> !shownAge(robot).equals(age));
+    }
+
+    /**
      * The trial's finding #2: the details of the selected row said "critical · active" while its row said "unknown since"
      * (Prometheus down) or the feed was stale (Alertmanager, or the SSH link it goes through, down). They follow the row.
      */
@@ -445,6 +477,15 @@ class AlertsViewTest {
     }
 
     /** The count chips are rebuilt on the FX thread at every poll: a lookup from the test thread races the rebuild. */
+    /** {@link #onFx} for a condition polled by {@code await}. */
+    private static <T> T fx(java.util.concurrent.Callable<T> read) {
+        try {
+            return onFx(read);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
         return WaitForAsyncUtils.asyncFx(read).get();
     }
