@@ -295,10 +295,10 @@ public final class AlertsViewModel implements PaneModel {
         poller.start();
     }
 
-    /** Hidden: the feed is still polled (notifications), the silences and the history no longer. */
     /** Whether the shell shows the pane (true until it says otherwise): what only the screen needs is drawn while it is. */
     public javafx.beans.property.ReadOnlyBooleanProperty shownProperty() { return shown; }
 
+    /** Hidden: the feed is still polled (notifications), the silences and the history no longer. */
     @Override
     public void hidden() {
         shown.set(false);
@@ -401,16 +401,42 @@ public final class AlertsViewModel implements PaneModel {
         suppressed.set(known.stream().filter(Alert::suppressed).count());
         unknownText.set(unknownText(f.alerts().stream().filter(a -> unverified.containsKey(a.fingerprint())).toList(), cfg));
         unknown.set((long) (f.alerts().size() - known.size()));
-        if (marksChanged || before == null || !before.alerts().equals(f.alerts())) {
+        if (marksChanged || before == null || !sameButUpdatedAt(before.alerts(), f.alerts())) {
             rebuild();
         }
         Alert sel = selected.get();
         if (sel != null) {
-            selected.set(f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst().orElse(sel));
+            Alert now = f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst().orElse(sel);
+            if (!sameButUpdatedAt(now, sel)) {
+                selected.set(now); // its details are drawn anew
+            }
         }
         for (Consumer<AlertsFeed> l : feedListeners) {
             l.accept(f);
         }
+    }
+
+    /**
+     * Equal but for {@link Alert#updatedAt}, which nothing shows and which Alertmanager sets at each of Prometheus's
+     * resends of a firing alert (every minute by default, every 3 s on the reference host): a feed that differs only
+     * there rebuilt every row and the selected alert's details (its Silence… button made anew under the pointer or
+     * the focus), and in a hidden pane changed nodes at each resend — a whole-window repaint (see {@code WhileShown}).
+     */
+    static boolean sameButUpdatedAt(Alert a, Alert b) {
+        return a.equals(b) || java.util.Objects.equals(a, new Alert(b.fingerprint(), b.alertname(), b.severity(), b.state(),
+                b.startsAt(), a.updatedAt(), b.labels(), b.annotations(), b.silencedBy(), b.inhibitedBy(), b.generatorURL()));
+    }
+
+    static boolean sameButUpdatedAt(List<Alert> a, List<Alert> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!sameButUpdatedAt(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "2 unknown (1 critical, 1 warning)": the configured severities in their order, then any other; "" for none. */

@@ -132,6 +132,35 @@ class AlertsViewModelTest {
         return feeds.get();
     }
 
+    /**
+     * Alertmanager sets an alert's updatedAt at each of Prometheus's resends (every minute by default, every 3 s on the
+     * reference host), and nothing shows it: a feed that differs only there rebuilds no row and keeps the selected alert
+     * (its details are not drawn anew: a hidden pane changes no node, a shown one keeps its Silence… button); any other
+     * change still does both.
+     */
+    @Test
+    void aResentAlertRebuildsNoRowAndKeepsTheSelectionAChangedOneDoes() {
+        Instant t = Instant.parse("2026-12-05T10:00:00Z");
+        Alert a = FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "a");
+        vm.show(new io.dutydesk.core.alerts.AlertsFeed("ref", t.plusSeconds(60), List.of(a)));
+        vm.selectedProperty().set(a);
+        AtomicInteger rowEvents = new AtomicInteger();
+        AtomicInteger selections = new AtomicInteger();
+        vm.rows().addListener((javafx.collections.ListChangeListener<AlertRow>) c -> rowEvents.incrementAndGet());
+        vm.selectedProperty().addListener((o, x, y) -> selections.incrementAndGet());
+
+        Alert resent = new Alert(a.fingerprint(), a.alertname(), a.severity(), a.state(), a.startsAt(), t.plusSeconds(63),
+                a.labels(), a.annotations(), a.silencedBy(), a.inhibitedBy(), a.generatorURL());
+        vm.show(new io.dutydesk.core.alerts.AlertsFeed("ref", t.plusSeconds(65), List.of(resent)));
+        assertEquals(0, rowEvents.get(), "only updatedAt changed: no row rebuilt");
+        assertEquals(0, selections.get(), "only updatedAt changed: the selection (and its details) kept");
+
+        Alert silenced = FakeAlerts.silencedBy(resent, "s1");
+        vm.show(new io.dutydesk.core.alerts.AlertsFeed("ref", t.plusSeconds(70), List.of(silenced)));
+        assertTrue(rowEvents.get() >= 1, "a change that shows rebuilds the rows");
+        assertTrue(vm.selectedProperty().get() == silenced, "and the selection follows it");
+    }
+
 
     /** Two windows (two processes: each its own store on the one file) on one alert: each notifies exactly once. */
     @Test

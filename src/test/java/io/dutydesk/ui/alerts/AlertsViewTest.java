@@ -153,7 +153,7 @@ class AlertsViewTest {
         String frozen = shownAge(robot);
         assertTrue(frozen.startsWith("≥ "), frozen);
         assertTrue(robot.lookup(".alert-row.unknown").tryQuery().isPresent());
-        // the chips are rebuilt on the FX thread at every poll: looked up from here the lookup races the rebuild
+        // the chips are rebuilt on the FX thread when a poll changes them: looked up from here the lookup races the rebuild
         String[] counts = onFx(() -> new String[]{
                 robot.lookup("#count-unknown").queryAs(Label.class).getText(),
                 robot.lookup("#count-warning").queryAs(Label.class).getText()});
@@ -476,7 +476,6 @@ class AlertsViewTest {
         assertTrue(before == vm.rows().get(0));
     }
 
-    /** The count chips are rebuilt on the FX thread at every poll: a lookup from the test thread races the rebuild. */
     /** {@link #onFx} for a condition polled by {@code await}. */
     private static <T> T fx(java.util.concurrent.Callable<T> read) {
         try {
@@ -486,6 +485,7 @@ class AlertsViewTest {
         }
     }
 
+    /** The count chips are rebuilt on the FX thread when a poll changes them: a lookup from the test thread races the rebuild. */
     private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
         return WaitForAsyncUtils.asyncFx(read).get();
     }
