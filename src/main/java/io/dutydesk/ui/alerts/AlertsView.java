@@ -119,6 +119,7 @@ public final class AlertsView {
         // turns stale (Alertmanager or the SSH link down) changes the row, not the alert itself, so redraw on those too
         vm.rows().addListener((ListChangeListener<AlertRow>) c -> showDetailsIfChanged());
         vm.staleSinceProperty().addListener((o, a, b) -> showDetailsIfChanged());
+        vm.selectedGoneAtProperty().addListener((o, a, b) -> showDetailsIfChanged());
         showDetails(vm.selectedProperty().get());
     }
 
@@ -401,7 +402,7 @@ public final class AlertsView {
     }
 
     private List<Object> detailsKey(Alert a) {
-        return java.util.Arrays.asList(a, vm.unverified(a).orElse(null), vm.asOf(a).orElse(null));
+        return java.util.Arrays.asList(a, vm.unverified(a).orElse(null), vm.asOf(a).orElse(null), vm.goneAt(a).orElse(null));
     }
 
     /**
@@ -409,6 +410,11 @@ public final class AlertsView {
      * source cannot be checked, "critical · active as of 12:00:00" while the feed is stale, "silenced by s1".
      */
     String detailsState(Alert a) {
+        java.util.Optional<java.time.Instant> gone = vm.goneAt(a);
+        if (gone.isPresent()) {
+            // resolved: Alertmanager no longer has it; never "active" beside "No alerts."
+            return (a.severity().isEmpty() ? "no severity" : a.severity()) + " · no longer active"; // since when: showSince
+        }
         java.util.Optional<io.dutydesk.core.alerts.Unverified> u = vm.unverified(a);
         String asOf = u.isEmpty() ? vm.asOf(a).map(t -> " as of " + TIME.format(t)).orElse("") : "";
         return (a.severity().isEmpty() ? "no severity" : a.severity()) + " · "
@@ -429,7 +435,8 @@ public final class AlertsView {
         name.getStyleClass().add("details-title");
         Label sev = new Label(detailsState(a));
         sev.setId("details-state");
-        sev.getStyleClass().addAll("severity-chip", "sev-" + severityClass(a.severity()));
+        // gone from the feed: not the severity's colour, which says it fires
+        sev.getStyleClass().addAll("severity-chip", vm.goneAt(a).isPresent() ? "zero" : "sev-" + severityClass(a.severity()));
         since.setId("details-since");
         showSince(a);
         details.getChildren().addAll(name, sev, since);
@@ -504,6 +511,13 @@ public final class AlertsView {
     }
 
     private void showSince(Alert a) {
+        java.util.Optional<java.time.Instant> gone = vm.goneAt(a);
+        if (gone.isPresent()) {
+            // no age that follows the clock: it ended at most then
+            since.setText((a.startsAt() == null ? "" : "started " + WHEN.format(a.startsAt()) + "; ")
+                    + "not in Alertmanager's feed since " + WHEN.format(gone.get()));
+            return;
+        }
         java.util.Optional<java.time.Instant> asOf = vm.asOf(a);
         since.setText(a.startsAt() == null ? "" : AlertWords.since(vm.unverified(a).orElse(null)) + " " + WHEN.format(a.startsAt())
                 + " (" + age(a, asOf.orElse(null))

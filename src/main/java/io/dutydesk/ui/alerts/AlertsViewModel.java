@@ -65,6 +65,8 @@ public final class AlertsViewModel implements PaneModel {
     private final ObservableList<AlertRow> rows = FXCollections.observableArrayList();
     private final ObjectProperty<AlertsFeed> feed = new SimpleObjectProperty<>();
     private final ObjectProperty<Alert> selected = new SimpleObjectProperty<>();
+    /** The first read whose feed no longer held the selected alert (resolved); null while it is in the feed. */
+    private final ObjectProperty<Instant> selectedGoneAt = new SimpleObjectProperty<>();
     private final StringProperty filterText = new SimpleStringProperty("");
     private final StringProperty filterError = new SimpleStringProperty();
     private final StringProperty problem = new SimpleStringProperty();
@@ -124,6 +126,12 @@ public final class AlertsViewModel implements PaneModel {
         filterText.addListener((o, a, b) -> applyFilter(b));
         showSuppressed.addListener((o, a, b) -> rebuild());
         historyWindow.addListener((o, a, b) -> refreshHistory());
+        // another alert chosen (or none): what was gone was the previous one. Before the view's listener: it reads goneAt
+        selected.addListener((o, a, b) -> {
+            if (a == null || b == null || !a.fingerprint().equals(b.fingerprint())) {
+                selectedGoneAt.set(null);
+            }
+        });
     }
 
     /** The usual factory: the handle's Alertmanager and Prometheus, the store's history, the audit log. */
@@ -138,6 +146,19 @@ public final class AlertsViewModel implements PaneModel {
     public ReadOnlyObjectProperty<AlertsFeed> feedProperty() { return feed; }
 
     public ObjectProperty<Alert> selectedProperty() { return selected; }
+
+    /**
+     * When the feed first no longer held the selected alert (Alertmanager drops a resolved alert): it stays selected,
+     * as chosen, but is not active. Empty while the feed holds it, or for an alert that is not the selected one.
+     */
+    public Optional<Instant> goneAt(Alert a) {
+        Alert sel = selected.get();
+        return sel == null || a == null || !sel.fingerprint().equals(a.fingerprint()) ? Optional.empty()
+                : Optional.ofNullable(selectedGoneAt.get());
+    }
+
+    /** {@link #goneAt} of the selected alert, for redrawing its details. */
+    public javafx.beans.property.ReadOnlyObjectProperty<Instant> selectedGoneAtProperty() { return selectedGoneAt; }
 
     public StringProperty filterTextProperty() { return filterText; }
 
@@ -406,9 +427,16 @@ public final class AlertsViewModel implements PaneModel {
         }
         Alert sel = selected.get();
         if (sel != null) {
-            Alert now = f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst().orElse(sel);
-            if (!sameButUpdatedAt(now, sel)) {
-                selected.set(now); // its details are drawn anew
+            // gone from the feed: resolved. It stays selected (the list does not pass the selection to another) and
+            // says so, from the first read without it; back in the feed, it is the feed's again
+            Optional<Alert> now = f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst();
+            if (now.isPresent()) {
+                selectedGoneAt.set(null);
+                if (!sameButUpdatedAt(now.get(), sel)) {
+                    selected.set(now.get()); // its details are drawn anew
+                }
+            } else if (selectedGoneAt.get() == null) {
+                selectedGoneAt.set(f.takenAt());
             }
         }
         for (Consumer<AlertsFeed> l : feedListeners) {

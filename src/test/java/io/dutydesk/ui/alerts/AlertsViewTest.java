@@ -340,6 +340,45 @@ class AlertsViewTest {
         assertEquals(a.fingerprint(), onFx(() -> vm.selectedProperty().get().fingerprint()), "still the alert chosen");
     }
 
+    /**
+     * The failure-path trial: the selected alert resolved (gone from Alertmanager's feed) while the pane was hidden; shown
+     * again, the list said "No alerts." and "0 critical" beside details that said "critical · active", "firing since
+     * 21:42:41 (1 min)", the age growing at every poll. The selection stays on the alert chosen; its details say it is no
+     * longer in the feed, since when, and no age that follows the clock.
+     */
+    @Test
+    void theSelectedAlertGoneFromTheFeedIsNotShownActive(FxRobot robot) throws Exception {
+        Instant t = Instant.now().minusSeconds(20);
+        Alert a = FakeAlerts.alert("critical", t, "alertname", "ServiceDown", "service", "question-selection");
+        am.alerts.add(a);
+        attach(robot);
+        await("the feed shows", Duration.ofSeconds(10), () -> vm.rows().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        int row = indexOf(a);
+        robot.interact(() -> view.list().getSelectionModel().select(row));
+        assertEquals("critical · active", detailsState(robot));
+
+        robot.interact(vm::hidden);
+        am.alerts.clear();
+        await("resolved: the feed no longer holds it", Duration.ofSeconds(10), () -> fx(() -> vm.rows().isEmpty()));
+        robot.interact(vm::shown);
+        WaitForAsyncUtils.waitForFxEvents();
+        String state = detailsState(robot);
+        assertEquals("critical · no longer active", state);
+        String since = onFx(() -> robot.lookup("#details-since").queryAs(Label.class).getText());
+        assertTrue(since.startsWith("started ") && since.contains("; not in Alertmanager's feed since ") && !since.contains("("), since);
+        assertEquals(a.fingerprint(), onFx(() -> vm.selectedProperty().get().fingerprint()), "still the alert chosen");
+        Long tick = onFx(() -> vm.tickProperty().get());
+        await("another poll", Duration.ofSeconds(10), () -> fx(() -> vm.tickProperty().get()) > tick);
+        assertEquals(state, detailsState(robot), "the next poll says the same");
+        assertEquals(since, onFx(() -> robot.lookup("#details-since").queryAs(Label.class).getText()), "no age that grows");
+
+        am.alerts.add(a);
+        await("it fires again", Duration.ofSeconds(10), () -> fx(() -> vm.rows().size() == 2));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("critical · active", detailsState(robot), "back in the feed: active again");
+    }
+
     int indexOf(Alert a) {
         for (int i = 0; i < vm.rows().size(); i++) {
             if (!vm.rows().get(i).header() && vm.rows().get(i).alert().fingerprint().equals(a.fingerprint())) {
