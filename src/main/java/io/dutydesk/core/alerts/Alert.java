@@ -27,6 +27,12 @@ public record Alert(String fingerprint, String alertname, String severity, Strin
         return annotations.getOrDefault(name, "");
     }
 
+    /** Equal to {@code other} but perhaps for {@link #updatedAt}, which Alertmanager sets at each resend of a firing alert. */
+    public boolean sameButUpdatedAt(Alert other) {
+        return equals(other) || other != null && equals(new Alert(other.fingerprint, other.alertname, other.severity, other.state,
+                other.startsAt, updatedAt, other.labels, other.annotations, other.silencedBy, other.inhibitedBy, other.generatorURL));
+    }
+
     /** The PromQL expression of Prometheus's generator URL ({@code /graph?g0.expr=...}), or empty. */
     public java.util.Optional<String> expression() {
         return GeneratorUrls.expression(generatorURL);

@@ -432,7 +432,7 @@ public final class AlertsViewModel implements PaneModel {
             Optional<Alert> now = f.alerts().stream().filter(a -> a.fingerprint().equals(sel.fingerprint())).findFirst();
             if (now.isPresent()) {
                 selectedGoneAt.set(null);
-                if (!sameButUpdatedAt(now.get(), sel)) {
+                if (!now.get().sameButUpdatedAt(sel)) {
                     selected.set(now.get()); // its details are drawn anew
                 }
             } else if (selectedGoneAt.get() == null) {
@@ -445,26 +445,15 @@ public final class AlertsViewModel implements PaneModel {
     }
 
     /**
-     * Equal but for {@link Alert#updatedAt}, which nothing shows and which Alertmanager sets at each of Prometheus's
-     * resends of a firing alert (every minute by default, every 3 s on the reference host): a feed that differs only
-     * there rebuilt every row and the selected alert's details (its Silence… button made anew under the pointer or
-     * the focus), and in a hidden pane changed nodes at each resend — a whole-window repaint (see {@code WhileShown}).
+     * The same alerts but for {@link Alert#sameButUpdatedAt updatedAt}, which nothing shows and which Alertmanager sets at
+     * each of Prometheus's resends of a firing alert (every minute by default, every 3 s on the reference host): a feed
+     * that differs only there rebuilt every row and the selected alert's details (its Silence… button made anew under
+     * the pointer or the focus), and in a hidden pane changed nodes at each resend — a whole-window repaint (see
+     * {@code WhileShown}).
      */
-    static boolean sameButUpdatedAt(Alert a, Alert b) {
-        return a.equals(b) || java.util.Objects.equals(a, new Alert(b.fingerprint(), b.alertname(), b.severity(), b.state(),
-                b.startsAt(), a.updatedAt(), b.labels(), b.annotations(), b.silencedBy(), b.inhibitedBy(), b.generatorURL()));
-    }
-
     static boolean sameButUpdatedAt(List<Alert> a, List<Alert> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!sameButUpdatedAt(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
+        return a.size() == b.size()
+                && java.util.stream.IntStream.range(0, a.size()).allMatch(i -> a.get(i).sameButUpdatedAt(b.get(i)));
     }
 
     /** "2 unknown (1 critical, 1 warning)": the configured severities in their order, then any other; "" for none. */
